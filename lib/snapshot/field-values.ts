@@ -1,0 +1,80 @@
+// Leaf checks for the fields the engine relies on. Each takes what Azure prints (any case,
+// empty strings for "not set") and returns the canonical value, or undefined when invalid.
+import ipaddr from "ipaddr.js";
+import type { Access, Direction, Protocol } from "@/lib/model/types";
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
+// Service tags: `Storage`, `Storage.WestEurope`, `AzureFrontDoor.Frontend`, `VirtualNetwork`.
+const SERVICE_TAG = /^[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
+const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
+
+function isIpv4(text: string, needPrefix: boolean): boolean {
+  const m = IPV4.exec(text);
+  if (!m) return false;
+  if (needPrefix && m[5] === undefined) return false;
+  for (let i = 1; i <= 4; i++) if (Number(m[i]) > 255) return false;
+  return m[5] === undefined || Number(m[5]) <= 32;
+}
+
+function isIpv6(text: string, needPrefix: boolean): boolean {
+  if (!text.includes(":")) return false;
+  const slash = text.indexOf("/");
+  if (slash < 0) return !needPrefix && ipaddr.IPv6.isValid(text);
+  const bits = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(bits) || Number(bits) > 128) return false;
+  return ipaddr.IPv6.isValid(text.slice(0, slash));
+}
+
+// The same few prefixes repeat across thousands of rules; remember the ones already checked.
+// Bounded so a long-running server does not grow it without limit.
+const knownGood = new Set<string>();
+function remember(text: string): void {
+  if (knownGood.size > 100_000) knownGood.clear();
+  knownGood.add(text);
+}
+
+export function isCidr(text: string): boolean {
+  return isIpv4(text, true) || isIpv6(text, true);
+}
+
+/** An NSG address prefix: CIDR, plain IP, `*` or a service tag word. */
+export function isAddressPrefix(text: string): boolean {
+  if (knownGood.has(text)) return true;
+  const ok = text === "*" || isIpv4(text, false) || isIpv6(text, false) || SERVICE_TAG.test(text);
+  if (ok) remember(text);
+  return ok;
+}
+
+export function isPortRange(text: string): boolean {
+  if (text === "*") return true;
+  const m = PORT_RANGE.exec(text);
+  if (!m) return false;
+  const low = Number(m[1]);
+  const high = m[2] === undefined ? low : Number(m[2]);
+  return low <= 65535 && high <= 65535 && low <= high;
+}
+
+const PROTOCOLS = new Map<string, Protocol>(
+  (["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"] as const).map((p) => [p.toLowerCase(), p]),
+);
+export function canonicalProtocol(text: string): Protocol | undefined {
+  return PROTOCOLS.get(text.toLowerCase());
+}
+
+export function canonicalDirection(text: string): Direction | undefined {
+  const lower = text.toLowerCase();
+  return lower === "inbound" ? "Inbound" : lower === "outbound" ? "Outbound" : undefined;
+}
+
+export function canonicalAccess(text: string): Access | undefined {
+  const lower = text.toLowerCase();
+  return lower === "allow" ? "Allow" : lower === "deny" ? "Deny" : undefined;
+}
+
+const NEXT_HOP_TYPES = new Map<string, string>(
+  ["VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None"].map((t) => [t.toLowerCase(), t]),
+);
+/** Known next hop types in Azure's spelling; anything else is kept as given. */
+export function canonicalNextHopType(text: string): string {
+  return NEXT_HOP_TYPES.get(text.toLowerCase()) ?? text;
+}

@@ -1,0 +1,6 @@
+// Public surface of the snapshot loader: raw JSON in, normalised Snapshot / Profile out.
+export { parseJsonFile } from "./parse-json";
+export { loadSnapshot, type LoadOptions, type Source } from "./load-snapshot";
+export { collectResources } from "./source-shapes";
+export { parseServiceTags } from "./service-tags";
+export { parseProfile, resolveRoles, ROLES } from "./profile";

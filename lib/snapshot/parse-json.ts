@@ -1,0 +1,130 @@
+// JSON files from users: one clear line for an empty or malformed file, with line and column.
+import { InputError } from "@/lib/errors";
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const ESCAPES = new Set(['"', "\\", "/", "b", "f", "n", "r", "t"]);
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+
+interface JsonProblem {
+  offset: number;
+  problem: string;
+}
+
+function show(ch: string): string {
+  return ch === "'" ? `"'"` : `'${ch}'`;
+}
+
+/** Scans a string literal starting at the quote; returns the offset after it, or the problem. */
+function scanString(text: string, start: number): number | JsonProblem {
+  for (let j = start + 1; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 34) return j + 1;
+    if (c < 0x20) return { offset: j, problem: "line break or control character inside a string" };
+    if (c === 92) {
+      const next = text[j + 1];
+      if (next === "u" && HEX4.test(text.slice(j + 2, j + 6))) j += 5;
+      else if (next !== undefined && ESCAPES.has(next)) j += 1;
+      else return { offset: j, problem: "bad escape in a string" };
+    }
+  }
+  return { offset: start, problem: "string is not closed" };
+}
+
+/**
+ * Finds the first syntax error. V8's messages name a position only for some errors, so the
+ * position comes from this small scanner, run only after JSON.parse has failed.
+ */
+export function locateJsonError(text: string): JsonProblem | undefined {
+  const stack: string[] = [];
+  let state: "value" | "valueOrEnd" | "key" | "keyOrEnd" | "after" = "value";
+  let i = 0;
+  for (;;) {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+    if (i >= text.length) {
+      return state === "after" && stack.length === 0 ? undefined : { offset: i, problem: "file ends too early" };
+    }
+    const ch = text[i];
+    if (state === "valueOrEnd" && ch === "]") {
+      stack.pop();
+      i++;
+      state = "after";
+      continue;
+    }
+    if (state === "keyOrEnd" && ch === "}") {
+      stack.pop();
+      i++;
+      state = "after";
+      continue;
+    }
+    if (state === "value" || state === "valueOrEnd") {
+      if (ch === "{" || ch === "[") {
+        stack.push(ch);
+        i++;
+        state = ch === "{" ? "keyOrEnd" : "valueOrEnd";
+        continue;
+      }
+      if (ch === '"') {
+        const end = scanString(text, i);
+        if (typeof end !== "number") return end;
+        i = end;
+      } else if (ch === "-" || (ch >= "0" && ch <= "9")) {
+        NUMBER.lastIndex = i;
+        if (!NUMBER.test(text)) return { offset: i, problem: "malformed number" };
+        i = NUMBER.lastIndex;
+      } else {
+        const literal = ["true", "false", "null"].find((word) => text.startsWith(word, i));
+        if (!literal) return { offset: i, problem: `expected a value, found ${show(ch)}` };
+        i += literal.length;
+      }
+      state = "after";
+      continue;
+    }
+    if (state === "key" || state === "keyOrEnd") {
+      if (ch !== '"') return { offset: i, problem: `expected a property name in double quotes, found ${show(ch)}` };
+      const end = scanString(text, i);
+      if (typeof end !== "number") return end;
+      i = end;
+      while (i < text.length && " \t\n\r".includes(text[i])) i++;
+      if (text[i] !== ":") return { offset: i, problem: "expected ':' after the property name" };
+      i++;
+      state = "value";
+      continue;
+    }
+    // state === "after": a value has just ended.
+    const open = stack[stack.length - 1];
+    if (open === undefined) return { offset: i, problem: `unexpected ${show(ch)} after the JSON value` };
+    const close = open === "{" ? "}" : "]";
+    if (ch === ",") {
+      i++;
+      state = open === "{" ? "key" : "value";
+    } else if (ch === close) {
+      stack.pop();
+      i++;
+    } else {
+      return { offset: i, problem: `expected ',' or '${close}', found ${show(ch)}` };
+    }
+  }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf("\n"); at !== -1 && at < offset; at = text.indexOf("\n", at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+export function parseJsonFile(name: string, text: string): unknown {
+  // PowerShell's `az ... > file.json` writes a byte-order mark.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!/\S/.test(body)) throw new InputError(name, "", "file is empty");
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const found = locateJsonError(body) ?? { offset: 0, problem: (error as Error).message };
+    const { line, column } = lineAndColumn(body, found.offset);
+    throw new InputError(name, `line ${line}, column ${column}`, `invalid JSON: ${found.problem}`);
+  }
+}

@@ -1,0 +1,107 @@
+// Readers for the resources that carry little structure: route tables, NICs, ASGs, private endpoints.
+import type {
+  ApplicationSecurityGroup,
+  NetworkInterface,
+  NicIpConfiguration,
+  PrivateEndpoint,
+  PrivateLinkConnection,
+  Route,
+  RouteTable,
+} from "@/lib/model/types";
+import { canonicalNextHopType } from "./field-values";
+import { type ResourceBase, child, refKey, refKeys } from "./read-common";
+import {
+  ipConfigurationProps,
+  nicProps,
+  privateEndpointProps,
+  privateLinkConnectionProps,
+  routeProps,
+  routeTableProps,
+} from "./schemas";
+import { type ArmNode, type JsonPath, nodeName, parseWith, readNode } from "./validate";
+
+function readRoute(value: unknown, file: string, at: JsonPath): Route {
+  const node = readNode(value, file, at);
+  const p = parseWith(routeProps, node.props, file, node.propsAt);
+  const route: Route = {
+    name: nodeName(node, file, at, ""),
+    addressPrefix: p.addressPrefix!,
+    nextHopType: canonicalNextHopType(p.nextHopType),
+  };
+  if (p.nextHopIpAddress) route.nextHopIpAddress = p.nextHopIpAddress;
+  return route;
+}
+
+export function readRouteTable(node: ArmNode, base: ResourceBase, file: string): RouteTable {
+  const p = parseWith(routeTableProps, node.props, file, node.propsAt);
+  return {
+    id: base.id,
+    key: base.key,
+    name: base.name,
+    resourceGroup: base.resourceGroup,
+    subscriptionId: base.subscriptionId,
+    routes: (p.routes ?? []).map((route, i) => readRoute(route, file, child(node.propsAt, "routes", i))),
+  };
+}
+
+function readIpConfiguration(value: unknown, file: string, at: JsonPath): NicIpConfiguration {
+  const node = readNode(value, file, at);
+  const p = parseWith(ipConfigurationProps, node.props, file, node.propsAt);
+  const config: NicIpConfiguration = { name: nodeName(node, file, at, ""), asgKeys: refKeys(p.applicationSecurityGroups) };
+  const subnetKey = refKey(p.subnet);
+  if (subnetKey) config.subnetKey = subnetKey;
+  if (p.privateIPAddress) config.privateIpAddress = p.privateIPAddress;
+  return config;
+}
+
+export function readNic(node: ArmNode, base: ResourceBase, file: string): NetworkInterface {
+  const p = parseWith(nicProps, node.props, file, node.propsAt);
+  const nic: NetworkInterface = {
+    id: base.id,
+    key: base.key,
+    name: base.name,
+    resourceGroup: base.resourceGroup,
+    subscriptionId: base.subscriptionId,
+    ipConfigurations: (p.ipConfigurations ?? []).map((config, i) =>
+      readIpConfiguration(config, file, child(node.propsAt, "ipConfigurations", i)),
+    ),
+  };
+  const nsgKey = refKey(p.networkSecurityGroup);
+  if (nsgKey) nic.nsgKey = nsgKey;
+  return nic;
+}
+
+export function readAsg(_node: ArmNode, base: ResourceBase): ApplicationSecurityGroup {
+  return { id: base.id, key: base.key, name: base.name };
+}
+
+function readConnection(value: unknown, file: string, at: JsonPath): PrivateLinkConnection | undefined {
+  const node = readNode(value, file, at);
+  const p = parseWith(privateLinkConnectionProps, node.props, file, node.propsAt);
+  // A connection without a target says nothing about what the endpoint reaches.
+  if (!p.privateLinkServiceId) return undefined;
+  const connection: PrivateLinkConnection = {
+    name: nodeName(node, file, at, ""),
+    targetId: p.privateLinkServiceId,
+    groupIds: p.groupIds ?? [],
+  };
+  const status = p.privateLinkServiceConnectionState?.status;
+  if (status) connection.status = status;
+  return connection;
+}
+
+export function readPrivateEndpoint(node: ArmNode, base: ResourceBase, file: string): PrivateEndpoint {
+  const p = parseWith(privateEndpointProps, node.props, file, node.propsAt);
+  const connections: PrivateLinkConnection[] = [];
+  for (const field of ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"] as const) {
+    (p[field] ?? []).forEach((value, i) => {
+      const connection = readConnection(value, file, child(node.propsAt, field, i));
+      if (connection) connections.push(connection);
+    });
+  }
+  const endpoint: PrivateEndpoint = { id: base.id, key: base.key, name: base.name, connections };
+  const subnetKey = refKey(p.subnet);
+  if (subnetKey) endpoint.subnetKey = subnetKey;
+  if (p.provisioningState) endpoint.provisioningState = p.provisioningState;
+  return endpoint;
+}
