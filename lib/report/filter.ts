@@ -1,0 +1,166 @@
+// One filter model for the subnets table, the exports and the API, so a filtered view exports exactly what it shows.
+// The URL is the source of truth: `?q=&status=fail,warn&role=cluster&vnet=hub&rule=CC-EGRESS-STORAGE&sort=name&dir=asc`.
+import type { Report, SubnetReport, SubnetStatus } from "./types";
+
+export const SUBNET_STATUSES = ["fail", "warn", "pass", "unscoped"] as const satisfies readonly SubnetStatus[];
+export const ROLE_FILTERS = ["cyclecloud", "cluster", "returnProxy", "none"] as const;
+export const SORT_KEYS = ["status", "name", "vnet", "role", "subscription", "failing"] as const;
+
+export type RoleFilter = (typeof ROLE_FILTERS)[number];
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface ReportFilters {
+  q?: string;
+  status?: SubnetStatus[];
+  role?: RoleFilter[];
+  vnet?: string[];
+  /** Subnets where this rule did not pass (fail or warn). */
+  rule?: string[];
+  sort?: SortKey;
+  dir?: "asc" | "desc";
+}
+
+type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
+
+function readParam(params: ParamSource, name: string): string | undefined {
+  if (params instanceof URLSearchParams) return params.get(name) ?? undefined;
+  const value = params[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function readList<T extends string>(params: ParamSource, name: string, allowed?: readonly T[]): T[] | undefined {
+  const raw = readParam(params, name);
+  if (!raw) return undefined;
+  const items = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  // NOTE: unknown values in a shared link are dropped rather than rejected: an old link should still open.
+  const kept = allowed ? items.filter((s): s is T => (allowed as readonly string[]).includes(s)) : (items as T[]);
+  return kept.length ? [...new Set(kept)] : undefined;
+}
+
+/** Reads filters from a URL's query (page `searchParams` or `URLSearchParams`). Never throws. */
+export function parseReportFilters(params: ParamSource): ReportFilters {
+  const filters: ReportFilters = {};
+  const q = readParam(params, "q")?.trim();
+  if (q) filters.q = q.slice(0, 200);
+  const status = readList(params, "status", SUBNET_STATUSES);
+  if (status) filters.status = status;
+  const role = readList(params, "role", ROLE_FILTERS);
+  if (role) filters.role = role;
+  const vnet = readList<string>(params, "vnet");
+  if (vnet) filters.vnet = vnet;
+  const rule = readList<string>(params, "rule");
+  if (rule) filters.rule = rule;
+  const sort = readParam(params, "sort");
+  if (sort && (SORT_KEYS as readonly string[]).includes(sort)) filters.sort = sort as SortKey;
+  const dir = readParam(params, "dir");
+  if (dir === "asc" || dir === "desc") filters.dir = dir;
+  return filters;
+}
+
+/** The query string of a filter set (stable order, empty parts left out), without the leading `?`. */
+export function filtersToQuery(filters: ReportFilters): string {
+  const params = new URLSearchParams();
+  if (filters.q) params.set("q", filters.q);
+  if (filters.status?.length) params.set("status", filters.status.join(","));
+  if (filters.role?.length) params.set("role", filters.role.join(","));
+  if (filters.vnet?.length) params.set("vnet", filters.vnet.join(","));
+  if (filters.rule?.length) params.set("rule", filters.rule.join(","));
+  if (filters.sort) params.set("sort", filters.sort);
+  if (filters.dir) params.set("dir", filters.dir);
+  return params.toString();
+}
+
+export function hasFilters(filters: ReportFilters): boolean {
+  return Boolean(filters.q || filters.status?.length || filters.role?.length || filters.vnet?.length || filters.rule?.length);
+}
+
+/** Rules whose finding on this subnet failed or warned, worst first. */
+export function failingRules(subnet: SubnetReport): string[] {
+  const fails = subnet.findings.filter((f) => f.status === "fail").map((f) => f.rule);
+  const warns = subnet.findings.filter((f) => f.status === "warn").map((f) => f.rule);
+  return [...fails, ...warns];
+}
+
+export function subscriptionOf(subnet: SubnetReport): string {
+  if (subnet.subscriptionId) return subnet.subscriptionId;
+  const match = /\/subscriptions\/([^/]+)/i.exec(subnet.id);
+  return match ? match[1] : "";
+}
+
+/** Lower-case text a search matches against: names, ids, subscription and the rules that did not pass. */
+export function searchText(subnet: SubnetReport): string {
+  return [subnet.name, subnet.vnet, subnet.id, subscriptionOf(subnet), subnet.role ?? "none", ...failingRules(subnet)]
+    .join(" ")
+    .toLowerCase();
+}
+
+const STATUS_RANK: Record<SubnetStatus, number> = { fail: 0, warn: 1, pass: 2, unscoped: 3 };
+
+export function matchesFilters(subnet: SubnetReport, filters: ReportFilters): boolean {
+  if (filters.status?.length && !filters.status.includes(subnet.status)) return false;
+  if (filters.role?.length && !filters.role.includes(subnet.role ?? "none")) return false;
+  if (filters.vnet?.length) {
+    const vnet = subnet.vnet.toLowerCase();
+    if (!filters.vnet.some((v) => v.toLowerCase() === vnet)) return false;
+  }
+  if (filters.rule?.length) {
+    const failing = failingRules(subnet);
+    if (!filters.rule.some((r) => failing.includes(r))) return false;
+  }
+  if (filters.q) {
+    const text = searchText(subnet);
+    // Every word must appear somewhere, so "hub fail" narrows rather than widens.
+    if (!filters.q.toLowerCase().split(/\s+/).every((word) => text.includes(word))) return false;
+  }
+  return true;
+}
+
+export function compareSubnets(a: SubnetReport, b: SubnetReport, sort: SortKey = "status"): number {
+  const byName = a.vnet.localeCompare(b.vnet) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+  switch (sort) {
+    case "status":
+      return STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName;
+    case "name":
+      return a.name.localeCompare(b.name) || byName;
+    case "vnet":
+      return byName;
+    case "role":
+      return (a.role ?? "~").localeCompare(b.role ?? "~") || byName;
+    case "subscription":
+      return subscriptionOf(a).localeCompare(subscriptionOf(b)) || byName;
+    case "failing":
+      return failingRules(b).length - failingRules(a).length || STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName;
+  }
+}
+
+export function summarise(subnets: SubnetReport[]): Report["summary"] {
+  const summary = { subnets: subnets.length, pass: 0, warn: 0, fail: 0, unscoped: 0 };
+  for (const s of subnets) summary[s.status] += 1;
+  return summary;
+}
+
+/** The report restricted to the subnets a filter shows, in the order it shows them, with its summary recounted. */
+export function filterReport(report: Report, filters: ReportFilters): Report {
+  const sorted = filters.sort !== undefined || hasFilters(filters);
+  if (!sorted) return report;
+  const subnets = report.subnets.filter((s) => matchesFilters(s, filters));
+  if (filters.sort) {
+    const sign = filters.dir === "desc" ? -1 : 1;
+    subnets.sort((a, b) => sign * compareSubnets(a, b, filters.sort));
+  }
+  return { ...report, summary: summarise(subnets), subnets };
+}
+
+/** One line describing the filters, for report covers and headers ("status fail, warn; search “hub”"). */
+export function describeFilters(filters: ReportFilters): string | undefined {
+  const parts: string[] = [];
+  if (filters.status?.length) parts.push(`status ${filters.status.join(", ")}`);
+  if (filters.role?.length) parts.push(`role ${filters.role.join(", ")}`);
+  if (filters.vnet?.length) parts.push(`VNet ${filters.vnet.join(", ")}`);
+  if (filters.rule?.length) parts.push(`not passing ${filters.rule.join(", ")}`);
+  if (filters.q) parts.push(`search "${filters.q}"`);
+  return parts.length ? parts.join("; ") : undefined;
+}

@@ -1,0 +1,131 @@
+// The overview's picture of the flows the seed requires: CycleCloud ↔ cluster subnets ↔ return proxy ↔ Azure services
+// and the Internet. Each edge gathers the findings (contract rule ids) that judge that flow; its colour is the worst.
+import type { Finding, FindingStatus, Report, SubnetReport } from "./types";
+
+export type FlowNodeKind = "cyclecloud" | "cluster" | "returnProxy" | "service" | "internet";
+export type EdgeStatus = FindingStatus | "unknown";
+
+export interface FlowNode {
+  id: string;
+  kind: FlowNodeKind;
+  label: string;
+  sublabel?: string;
+  subnetId?: string;
+  /** How many subnets a grouped node stands for ("+4 more cluster subnets"). */
+  count?: number;
+}
+
+export interface FlowFinding {
+  rule: string;
+  status: FindingStatus;
+  link: string;
+  subnet: string;
+}
+
+export interface FlowEdge {
+  id: string;
+  from: string;
+  to: string;
+  label: string;
+  /** Flows that must be blocked (Internet egress) read "pass" when they are blocked. */
+  mustBeBlocked?: boolean;
+  status: EdgeStatus;
+  findings: FlowFinding[];
+  /** The worst finding's link: where a click on the edge goes. */
+  link?: string;
+}
+
+export interface FlowGraph {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  hiddenClusters: number;
+}
+
+export const SERVICES = [
+  { id: "svc:storage", label: "Azure Storage", rule: "CC-EGRESS-STORAGE" },
+  { id: "svc:aad", label: "Azure AD", rule: "CC-EGRESS-AAD" },
+  { id: "svc:monitor", label: "Azure Monitor", rule: "CC-EGRESS-MONITOR" },
+  { id: "svc:arm", label: "Azure Resource Manager", rule: "CC-EGRESS-ARM" },
+] as const;
+
+const RANK: Record<EdgeStatus, number> = { fail: 0, warn: 1, pass: 2, info: 3, unknown: 4 };
+
+function worst(findings: FlowFinding[]): { status: EdgeStatus; link?: string } {
+  if (!findings.length) return { status: "unknown" };
+  const sorted = [...findings].sort((a, b) => RANK[a.status] - RANK[b.status]);
+  return { status: sorted[0].status, link: sorted[0].link };
+}
+
+function pick(subnet: SubnetReport, rules: readonly string[]): FlowFinding[] {
+  return subnet.findings
+    .filter((f: Finding) => rules.includes(f.rule))
+    .map((f) => ({ rule: f.rule, status: f.status, link: f.link, subnet: subnet.name }));
+}
+
+const STATUS_ORDER = { fail: 0, warn: 1, pass: 2, unscoped: 3 } as const;
+
+/** Builds the graph; at most `maxClusters` cluster subnets get their own node, worst first, the rest share one. */
+export function buildFlowGraph(report: Report, maxClusters = 5): FlowGraph {
+  const byRole = (role: string) => report.subnets.filter((s) => s.role === role);
+  const ccs = byRole("cyclecloud");
+  const clustersAll = byRole("cluster").sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.name.localeCompare(b.name));
+  const proxies = byRole("returnProxy");
+
+  const shown = clustersAll.length > maxClusters ? clustersAll.slice(0, maxClusters - 1) : clustersAll;
+  const rest = clustersAll.slice(shown.length);
+
+  const nodes: FlowNode[] = [];
+  const edges: FlowEdge[] = [];
+  const subnetNode = (s: SubnetReport, kind: FlowNodeKind): FlowNode => ({ id: `subnet:${s.id.toLowerCase()}`, kind, label: s.name, sublabel: s.vnet, subnetId: s.id });
+
+  for (const c of ccs) nodes.push(subnetNode(c, "cyclecloud"));
+  const clusterGroups: { node: FlowNode; members: SubnetReport[] }[] = shown.map((k) => ({ node: subnetNode(k, "cluster"), members: [k] }));
+  if (rest.length) {
+    clusterGroups.push({
+      node: { id: "cluster:rest", kind: "cluster", label: `+${rest.length} more`, sublabel: "cluster subnets", count: rest.length },
+      members: rest,
+    });
+  }
+  for (const g of clusterGroups) nodes.push(g.node);
+  for (const p of proxies) nodes.push(subnetNode(p, "returnProxy"));
+  for (const svc of SERVICES) nodes.push({ id: svc.id, kind: "service", label: svc.label });
+  nodes.push({ id: "internet", kind: "internet", label: "Internet", sublabel: "outside the service tags" });
+
+  const addEdge = (edge: Omit<FlowEdge, "status" | "link">) => edges.push({ ...edge, ...worst(edge.findings) });
+
+  for (const c of ccs) {
+    const from = `subnet:${c.id.toLowerCase()}`;
+    for (const svc of SERVICES) {
+      const rules = svc.id === "svc:storage" ? [svc.rule, "CC-SE-STORAGE"] : [svc.rule];
+      addEdge({ id: `${from}->${svc.id}`, from, to: svc.id, label: "HTTPS 443", findings: pick(c, rules) });
+    }
+    addEdge({ id: `${from}->internet`, from, to: "internet", label: "must be denied", mustBeBlocked: true, findings: pick(c, ["CC-EGRESS-LOCKDOWN", "CC-GITHUB-STAGING"]) });
+    for (const p of proxies) {
+      const to = `subnet:${p.id.toLowerCase()}`;
+      addEdge({ id: `${from}->${to}`, from, to, label: "SSH 22", findings: pick(p, ["RP-SSH"]) });
+    }
+  }
+
+  for (const g of clusterGroups) {
+    const from = g.node.id;
+    const members = (rules: string[]) => g.members.flatMap((k) => pick(k, rules));
+    for (const c of ccs) {
+      const to = `subnet:${c.id.toLowerCase()}`;
+      addEdge({
+        id: `${from}->${to}`,
+        from,
+        to,
+        label: "AMQP 5672 · HTTPS 9443",
+        findings: [...members(["NODE-EGRESS-AMQP", "NODE-EGRESS-HTTPS"]), ...pick(c, ["CC-INGRESS-AMQP", "CC-INGRESS-HTTPS"])],
+      });
+    }
+    for (const p of proxies) {
+      const to = `subnet:${p.id.toLowerCase()}`;
+      addEdge({ id: `${from}->${to}`, from, to, label: "TCP 37140", findings: pick(p, ["RP-NODE-HTTPS"]) });
+    }
+    addEdge({ id: `${from}->svc:storage`, from, to: "svc:storage", label: "HTTPS 443", findings: members(["NODE-EGRESS-STORAGE", "NODE-SE-STORAGE"]) });
+    addEdge({ id: `${from}->internet`, from, to: "internet", label: "packages", findings: members(["NODE-PACKAGES"]) });
+  }
+
+  return { nodes, edges, hiddenClusters: rest.length };
+}

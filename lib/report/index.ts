@@ -1,0 +1,12 @@
+export * from "./types";
+export * from "./filter";
+export * from "./meta";
+export * from "./render";
+export { renderJson } from "./json";
+export { renderCsv, csvCell, CSV_COLUMNS } from "./csv";
+export { renderSarif } from "./sarif";
+export { renderMarkdown, FIX_LABELS } from "./markdown";
+export { diffReports } from "./diff";
+export type { FindingChange, ReportDiff } from "./diff";
+export { buildFlowGraph, SERVICES } from "./flows";
+export type { FlowEdge, FlowGraph, FlowNode, EdgeStatus } from "./flows";
