@@ -1,0 +1,120 @@
+// What every ARM client of the reader shares: the token scope, the endpoint, retries,
+// a guard that refuses anything but reads, a request counter, and a per-operation scope
+// that carries the timeout to every page of a paged list.
+import type { NetworkManagementClientOptionalParams } from "@azure/arm-network";
+
+type ClientOptions = NetworkManagementClientOptionalParams;
+type AdditionalPolicy = NonNullable<ClientOptions["additionalPolicies"]>[number];
+type PipelinePolicy = AdditionalPolicy["policy"];
+
+export interface RetrySettings {
+  maxRetries?: number;
+  retryDelayInMs?: number;
+  maxRetryDelayInMs?: number;
+}
+
+/** The last failed answer ARM gave inside one operation (after retries). */
+export interface ArmFailure {
+  status: number;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * One operation (a paged list, a query): its abort signal reaches every page, because the SDK
+ * passes the caller's signal to the first page only, and it keeps ARM's error body, which the
+ * SDK's paging error drops ("Pagination failed with unexpected statusCode 403").
+ */
+export class CallScope {
+  signal?: AbortSignal;
+  failure?: ArmFailure;
+}
+
+export interface CallCounter {
+  calls: number;
+}
+
+// The one non-GET the product may send: a Resource Graph query (read-only by design of the API).
+const RESOURCE_GRAPH_QUERY = /^\/providers\/microsoft\.resourcegraph\/resources$/i;
+
+export function isAllowedRequest(method: string, url: string): boolean {
+  if (method.toUpperCase() === "GET") return true;
+  if (method.toUpperCase() !== "POST") return false;
+  try {
+    return RESOURCE_GRAPH_QUERY.test(new URL(url).pathname.replace(/\/+$/, ""));
+  } catch {
+    return false;
+  }
+}
+
+/** Refuses, before it leaves the process, any request that could change Azure. */
+export function readOnlyPolicy(): PipelinePolicy {
+  return {
+    name: "lockdownAuditorReadOnly",
+    async sendRequest(request, next) {
+      if (!isAllowedRequest(request.method, request.url)) {
+        throw new Error(`refused ${request.method} ${new URL(request.url).pathname}: the auditor only reads Azure`);
+      }
+      return next(request);
+    },
+  };
+}
+
+function scopePolicy(scope: CallScope): PipelinePolicy {
+  return {
+    name: "lockdownAuditorCallScope",
+    async sendRequest(request, next) {
+      if (!request.abortSignal && scope.signal) request.abortSignal = scope.signal;
+      const response = await next(request);
+      if (response.status >= 400) scope.failure = parseArmFailure(response.status, response.bodyAsText);
+      return response;
+    },
+  };
+}
+
+function countingPolicy(counter: CallCounter): PipelinePolicy {
+  return {
+    name: "lockdownAuditorCounter",
+    async sendRequest(request, next) {
+      counter.calls += 1;
+      return next(request);
+    },
+  };
+}
+
+/** ARM's error body is `{ "error": { "code", "message" } }`; some services answer `{ code, message }`. */
+export function parseArmFailure(status: number, bodyText: string | null | undefined): ArmFailure {
+  if (!bodyText) return { status };
+  try {
+    const body = JSON.parse(bodyText) as { error?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown };
+    const inner = body && typeof body === "object" ? (body.error ?? body) : undefined;
+    return {
+      status,
+      code: typeof inner?.code === "string" ? inner.code : undefined,
+      message: typeof inner?.message === "string" ? inner.message : undefined,
+    };
+  } catch {
+    return { status, message: bodyText.slice(0, 300) };
+  }
+}
+
+export interface ArmClientSettings {
+  endpoint: string;
+  scope: string;
+  retry?: RetrySettings;
+  counter: CallCounter;
+}
+
+export function armClientOptions(settings: ArmClientSettings, scope: CallScope): ClientOptions {
+  return {
+    endpoint: settings.endpoint,
+    credentials: { scopes: [settings.scope] },
+    retryOptions: settings.retry,
+    additionalPolicies: [
+      { policy: readOnlyPolicy(), position: "perCall" },
+      { policy: scopePolicy(scope), position: "perCall" },
+      // perRetry: every attempt that goes on the wire is one ARM call.
+      { policy: countingPolicy(settings.counter), position: "perRetry" },
+    ],
+  };
+}

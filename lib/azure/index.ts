@@ -1,0 +1,95 @@
+// The live Azure reader (read-only): lists the network of every subscription in scope and
+// returns it as the product's own saved-snapshot shape (CONTRACT §1.1, §1.3).
+// Server-only: it needs credentials. It exposes no function that could write to Azure, and every
+// client it builds refuses any request but GET (and the Resource Graph query POST).
+import type { TokenCredential } from "@azure/identity";
+import type { ReadError } from "../report/types";
+import type { ArmClientSettings, RetrySettings } from "./arm-pipeline";
+import { readAzureEnv } from "./azure-env";
+import { createCredential } from "./credential";
+import { AUDITED_TYPES, readSubscription } from "./list-all";
+import { mapPool } from "./pool";
+import { readResourceGraph } from "./resource-graph";
+import { readServiceTags, regionsInUse, type ServiceTagsFile } from "./service-tags";
+import { listSubscriptions } from "./subscriptions";
+
+export { readAzureEnv, type AzureEnv } from "./azure-env";
+export { isKnownAuthorityHost } from "./credential";
+export { isAllowedRequest } from "./arm-pipeline";
+
+export interface LiveReadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Read with one Resource Graph query instead of list-all calls per subscription. */
+  resourceGraph?: boolean;
+  /** Subscriptions read at once (default 4). */
+  concurrency?: number;
+  /** Deadline of one operation, all its pages and retries included (default 60 s). */
+  timeoutMs?: number;
+  onProgress?: (p: { done: number; total: number }) => void;
+  /** A credential to use instead of the environment's (e.g. on-behalf-of a signed-in user). */
+  credential?: TokenCredential;
+  /** The SDK's retry of 429 (after Retry-After) and 5xx; defaults are the SDK's (3 retries). */
+  retry?: RetrySettings;
+}
+
+export interface LiveSnapshot {
+  resources: unknown[];
+  serviceTags?: ServiceTagsFile;
+  capturedAt: string;
+}
+
+export interface LiveReadResult {
+  snapshot: LiveSnapshot;
+  errors: ReadError[];
+  stats: { calls: number; subscriptions: number; ms: number };
+}
+
+export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveReadResult> {
+  const started = Date.now();
+  const env = readAzureEnv(opts.env ?? process.env);
+  const credential = opts.credential ?? createCredential(env);
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 4));
+  const timeoutMs = Math.max(1, opts.timeoutMs ?? 60_000);
+  const settings: ArmClientSettings = { endpoint: env.armEndpoint, scope: env.armScope, retry: opts.retry, counter: { calls: 0 } };
+  const errors: ReadError[] = [];
+
+  let subscriptionIds = env.subscriptionIds;
+  if (!subscriptionIds) {
+    const listed = await listSubscriptions(credential, settings, timeoutMs);
+    errors.push(...listed.errors);
+    subscriptionIds = listed.subscriptionIds;
+  }
+  const total = subscriptionIds.length;
+  opts.onProgress?.({ done: 0, total });
+
+  const resources: Record<string, unknown>[] = [];
+  if (opts.resourceGraph) {
+    if (total) {
+      const graph = await readResourceGraph(credential, settings, subscriptionIds, AUDITED_TYPES, timeoutMs);
+      resources.push(...graph.resources);
+      errors.push(...graph.errors);
+    }
+    opts.onProgress?.({ done: total, total });
+  } else {
+    let done = 0;
+    const reads = await mapPool(subscriptionIds, concurrency, async (subscriptionId) => {
+      const read = await readSubscription(credential, settings, subscriptionId, timeoutMs);
+      done += 1;
+      opts.onProgress?.({ done, total });
+      return read;
+    });
+    for (const read of reads) {
+      resources.push(...read.resources);
+      errors.push(...read.errors);
+    }
+  }
+
+  const tags = await readServiceTags(credential, settings, regionsInUse(resources), concurrency, timeoutMs);
+  errors.push(...tags.errors);
+
+  return {
+    snapshot: { resources, ...(tags.serviceTags ? { serviceTags: tags.serviceTags } : {}), capturedAt: new Date(started).toISOString() },
+    errors,
+    stats: { calls: settings.counter.calls, subscriptions: total, ms: Date.now() - started },
+  };
+}

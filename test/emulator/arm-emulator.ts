@@ -1,0 +1,356 @@
+// A local HTTPS stand-in for Microsoft Entra ID (token endpoint) and Azure Resource Manager
+// (subscriptions, the network list-all endpoints, service tags, Resource Graph), so the real
+// @azure/identity and @azure/arm-* code can be driven end to end on loopback.
+// It records every request, and injects faults on demand: paging, 429 once, 403, persistent 500, slowness.
+import { randomBytes } from "node:crypto";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { makeSelfSignedCert, type TestCert } from "./cert";
+import { LIST_TYPES, type ArmResource, type Estate, type ListType } from "./scenario";
+
+export interface RecordedRequest {
+  server: "login" | "arm";
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
+export interface Faults {
+  /** Items per page of every list; more items → absolute nextLink pages. */
+  pageSize: number;
+  /** Subscriptions answering 403 AuthorizationFailed to every network read. */
+  forbiddenSubscriptions: Set<string>;
+  /** `sub/type` keys (lower-case; type e.g. `networksecuritygroups`, `servicetags`) answering 500 every time. */
+  failing: Set<string>;
+  /** `sub/type` keys answered once with 429 + Retry-After, then normally. */
+  throttleOnce: Set<string>;
+  retryAfterSeconds: number;
+  /** `sub/type` keys answered only after this many ms. */
+  slow: Map<string, number>;
+}
+
+export interface Emulator {
+  armUrl: string;
+  loginUrl: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  cert: TestCert;
+  estate: Estate;
+  faults: Faults;
+  requests: RecordedRequest[];
+  /** Requests no route knew (a sign that the SDK asked something the emulator does not serve). */
+  unexpected: RecordedRequest[];
+  /** The `scope` of every token request. */
+  tokenScopes: string[];
+  /** Environment for a child process reading through this emulator. */
+  childEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
+  resetLog(): void;
+  stop(): Promise<void>;
+}
+
+export function defaultFaults(): Faults {
+  return { pageSize: 1000, forbiddenSubscriptions: new Set(), failing: new Set(), throttleOnce: new Set(), retryAfterSeconds: 1, slow: new Map() };
+}
+
+const NETWORK_TYPES = new Map<string, ListType>(LIST_TYPES.map((t) => [t.toLowerCase(), t]));
+
+function armError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): number {
+  send(res, status, { error: { code, message } }, headers);
+  return status;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "x-ms-request-id": randomBytes(8).toString("hex"),
+    ...headers,
+  });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}): Promise<Emulator> {
+  const cert = makeSelfSignedCert();
+  const tenantId = estate.tenantId;
+  const clientId = "0a0c0000-0000-4000-8000-0000000c1e47";
+  const clientSecret = randomBytes(12).toString("base64url");
+  const requests: RecordedRequest[] = [];
+  const unexpected: RecordedRequest[] = [];
+  const tokenScopes: string[] = [];
+  const tokens = new Map<string, string>(); // token → scope
+  const state: Faults = { ...defaultFaults(), ...faults };
+  const subs = new Map(estate.subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]));
+  let loginUrl = "";
+  let armUrl = "";
+
+  const record = (server: "login" | "arm", req: IncomingMessage, status: number, known: boolean) => {
+    const entry: RecordedRequest = { server, method: req.method ?? "", path: req.url ?? "", status, at: Date.now() };
+    requests.push(entry);
+    if (!known) unexpected.push(entry);
+  };
+
+  // ---- Microsoft Entra ID (the part MSAL's client-credentials flow uses)
+  const login = https.createServer({ cert: cert.cert, key: cert.key }, async (req, res) => {
+    const url = new URL(req.url ?? "/", loginUrl);
+    const parts = url.pathname.split("/").filter(Boolean);
+    const tenant = parts[0] ?? "";
+    if (req.method === "GET" && parts.slice(1).join("/") === "v2.0/.well-known/openid-configuration") {
+      const base = `${loginUrl}/${tenant}`;
+      send(res, 200, {
+        token_endpoint: `${base}/oauth2/v2.0/token`,
+        token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+        jwks_uri: `${loginUrl}/${tenant}/discovery/v2.0/keys`,
+        response_modes_supported: ["query", "fragment", "form_post"],
+        subject_types_supported: ["pairwise"],
+        id_token_signing_alg_values_supported: ["RS256"],
+        response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
+        scopes_supported: ["openid", "profile", "email", "offline_access"],
+        issuer: `${loginUrl}/${tenant}/v2.0`,
+        request_uri_parameter_supported: false,
+        userinfo_endpoint: `${loginUrl}/oidc/userinfo`,
+        authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+        device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+        http_logout_supported: true,
+        frontchannel_logout_supported: true,
+        end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+        claims_supported: ["sub", "iss", "aud", "exp", "iat", "nonce", "tid"],
+        tenant_region_scope: "EU",
+        cloud_instance_name: "127.0.0.1",
+      });
+      return record("login", req, 200, true);
+    }
+    if (req.method === "POST" && parts.slice(1).join("/") === "oauth2/v2.0/token") {
+      const form = new URLSearchParams(await readBody(req));
+      if (tenant !== tenantId) {
+        send(res, 400, { error: "invalid_request", error_description: `AADSTS90002: Tenant '${tenant}' not found.` });
+        return record("login", req, 400, true);
+      }
+      if (form.get("client_id") !== clientId || form.get("client_secret") !== clientSecret) {
+        send(res, 401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." });
+        return record("login", req, 401, true);
+      }
+      const scope = form.get("scope") ?? "";
+      tokenScopes.push(scope);
+      const token = `emu.${randomBytes(18).toString("base64url")}`;
+      // MSAL adds openid/profile/offline_access; the resource scope is the one that is not OIDC.
+      tokens.set(token, scope.split(" ").find((s) => s.endsWith("/.default")) ?? scope);
+      send(res, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: token });
+      return record("login", req, 200, true);
+    }
+    send(res, 404, { error: "not_found", error_description: `emulator: no route for ${req.method} ${url.pathname}` });
+    record("login", req, 404, false);
+  });
+
+  // ---- Azure Resource Manager
+  const pageOf = <T>(items: T[], url: URL): { value: T[]; nextLink?: string } => {
+    const offset = Number(url.searchParams.get("$skipToken") ?? "0") || 0;
+    const page = items.slice(offset, offset + state.pageSize);
+    const next = offset + state.pageSize;
+    if (next >= items.length) return { value: page };
+    const link = new URL(url.pathname, armUrl);
+    link.searchParams.set("api-version", url.searchParams.get("api-version") ?? "");
+    link.searchParams.set("$skipToken", String(next));
+    return { value: page, nextLink: link.toString() };
+  };
+
+  /** Applies the configured faults for one `sub/type` key; returns the status sent, or 0 to go on. */
+  const injectFault = async (res: ServerResponse, sub: string, type: string): Promise<number> => {
+    const key = `${sub}/${type}`;
+    const delay = state.slow.get(key);
+    if (delay) await sleep(delay);
+    if (state.forbiddenSubscriptions.has(sub)) {
+      return armError(res, 403, "AuthorizationFailed",
+        `The client '${clientId}' with object id '${clientId}' does not have authorization to perform action 'Microsoft.Network/${type}/read' over scope '/subscriptions/${sub}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
+    }
+    if (state.throttleOnce.delete(key)) {
+      return armError(res, 429, "ReadThrottled", `Number of 'read' requests for subscription '${sub}' exceeded the limit for this hour. Please try again after '${state.retryAfterSeconds}' seconds.`,
+        { "retry-after": String(state.retryAfterSeconds) });
+    }
+    if (state.failing.has(key)) {
+      return armError(res, 500, "InternalServerError",
+        `Encountered internal server error. Diagnostic information: timestamp '${new Date().toISOString()}', subscription id '${sub}', tracking id '${randomBytes(8).toString("hex")}'.`);
+    }
+    return 0;
+  };
+
+  const resourceGraph = async (req: IncomingMessage, res: ServerResponse): Promise<number> => {
+    const fault = await injectFault(res, "*", "resourcegraph");
+    if (fault) return fault;
+    const body = JSON.parse((await readBody(req)) || "{}") as { subscriptions?: string[]; query?: string; options?: { $top?: number; $skipToken?: string; resultFormat?: string } };
+    const query = body.query ?? "";
+    const scope = (body.subscriptions ?? [...subs.keys()]).map((s) => s.toLowerCase());
+    const readable = scope.filter((s) => subs.has(s) && !state.forbiddenSubscriptions.has(s));
+    let rows: Record<string, unknown>[];
+    if (/^\s*ResourceContainers\b/i.test(query)) {
+      rows = readable.map((s) => ({ subscriptionId: subs.get(s)!.subscriptionId }));
+    } else {
+      const inList = /type\s+in~\s*\(([^)]*)\)/i.exec(query)?.[1] ?? "";
+      const wanted = new Set([...inList.matchAll(/'([^']+)'/g)].map((m) => m[1].toLowerCase()));
+      rows = [];
+      for (const s of readable) {
+        const entry = subs.get(s)!;
+        for (const t of LIST_TYPES) {
+          for (const r of entry.lists[t]) {
+            if (!wanted.has(r.type.toLowerCase())) continue;
+            rows.push({
+              id: r.id,
+              name: r.name,
+              type: r.type.toLowerCase(),
+              location: r.location,
+              resourceGroup: /\/resourceGroups\/([^/]+)/i.exec(r.id)?.[1]?.toLowerCase(),
+              subscriptionId: entry.subscriptionId,
+              properties: structuredClone(r.properties),
+            });
+          }
+        }
+      }
+      rows.sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+    }
+    const top = Math.min(body.options?.$top ?? 1000, 1000);
+    const offset = body.options?.$skipToken ? Number(Buffer.from(body.options.$skipToken, "base64url").toString("utf8")) : 0;
+    const page = rows.slice(offset, offset + top);
+    const more = offset + top < rows.length;
+    send(res, 200, {
+      totalRecords: rows.length,
+      count: page.length,
+      data: page,
+      facets: [],
+      resultTruncated: "false",
+      ...(more ? { $skipToken: Buffer.from(String(offset + top)).toString("base64url") } : {}),
+    });
+    return 200;
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<{ status: number; known: boolean }> => {
+    const url = new URL(req.url ?? "/", armUrl);
+    const path = url.pathname.replace(/\/+$/, "");
+    const lower = path.toLowerCase();
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const expectedScope = `${armUrl}/.default`;
+    if (!token || !tokens.has(token)) {
+      return { status: armError(res, 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or has an unknown token."), known: true };
+    }
+    if (tokens.get(token) !== expectedScope) {
+      return { status: armError(res, 401, "InvalidAuthenticationTokenAudience", `The access token has been obtained for wrong audience or resource '${tokens.get(token)}'. It should exactly match '${expectedScope}'.`), known: true };
+    }
+    if (!url.searchParams.get("api-version")) {
+      return { status: armError(res, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."), known: true };
+    }
+    if (req.method === "POST" && lower === "/providers/microsoft.resourcegraph/resources") {
+      return { status: await resourceGraph(req, res), known: true };
+    }
+    if (req.method !== "GET") {
+      return { status: armError(res, 405, "MethodNotAllowed", `emulator: ${req.method} is not served`), known: false };
+    }
+    if (lower === "/subscriptions") {
+      const value = estate.subscriptions.map((s) => ({
+        id: `/subscriptions/${s.subscriptionId}`,
+        authorizationSource: "RoleBased",
+        managedByTenants: [],
+        subscriptionId: s.subscriptionId,
+        tenantId,
+        displayName: s.displayName,
+        state: s.state,
+        subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "EnterpriseAgreement_2014-09-01", spendingLimit: "Off" },
+      }));
+      send(res, 200, pageOf(value, url));
+      return { status: 200, known: true };
+    }
+    const m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.network\/(?:locations\/([^/]+)\/)?([a-z]+)$/.exec(lower);
+    if (m) {
+      const [, sub, location, kind] = m;
+      const entry = subs.get(sub);
+      if (kind === "servicetags" && location) {
+        const fault = await injectFault(res, sub, "servicetags");
+        if (fault) return { status: fault, known: true };
+        if (!entry) return { status: armError(res, 404, "SubscriptionNotFound", `The subscription '${sub}' could not be found.`), known: true };
+        send(res, 200, {
+          name: "Public",
+          id: `/subscriptions/${entry.subscriptionId}/providers/Microsoft.Network/serviceTags/Public`,
+          type: "Microsoft.Network/serviceTags",
+          changeNumber: String(estate.serviceTags.changeNumber ?? "1"),
+          cloud: "Public",
+          values: estate.serviceTags.values,
+        });
+        return { status: 200, known: true };
+      }
+      const type = NETWORK_TYPES.get(kind);
+      if (type && !location) {
+        const fault = await injectFault(res, sub, kind);
+        if (fault) return { status: fault, known: true };
+        if (!entry) return { status: armError(res, 404, "SubscriptionNotFound", `The subscription '${sub}' could not be found.`), known: true };
+        send(res, 200, pageOf<ArmResource>(entry.lists[type], url));
+        return { status: 200, known: true };
+      }
+    }
+    return { status: armError(res, 404, "InvalidResourceType", `emulator: no route for GET ${path}`), known: false };
+  };
+
+  const arm = https.createServer({ cert: cert.cert, key: cert.key }, async (req, res) => {
+    try {
+      const { status, known } = await route(req, res);
+      record("arm", req, status, known);
+    } catch (error) {
+      if (!res.headersSent) armError(res, 500, "EmulatorError", String(error));
+      record("arm", req, 500, false);
+    }
+  });
+
+  const listen = (server: https.Server) =>
+    new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
+  loginUrl = `https://127.0.0.1:${await listen(login)}`;
+  armUrl = `https://127.0.0.1:${await listen(arm)}`;
+
+  return {
+    armUrl,
+    loginUrl,
+    tenantId,
+    clientId,
+    clientSecret,
+    cert,
+    estate,
+    faults: state,
+    requests,
+    unexpected,
+    tokenScopes,
+    childEnv(extra = {}) {
+      return {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_EXTRA_CA_CERTS: cert.certPath,
+        AZURE_TENANT_ID: tenantId,
+        AZURE_CLIENT_ID: clientId,
+        AZURE_CLIENT_SECRET: clientSecret,
+        AZURE_AUTHORITY_HOST: loginUrl,
+        AZURE_RESOURCE_MANAGER_ENDPOINT: armUrl,
+        ...extra,
+      };
+    },
+    resetLog() {
+      requests.length = 0;
+      unexpected.length = 0;
+      tokenScopes.length = 0;
+    },
+    async stop() {
+      const close = (server: https.Server) =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        });
+      await Promise.all([close(login), close(arm)]);
+      cert.remove();
+    },
+  };
+}

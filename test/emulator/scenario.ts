@@ -1,0 +1,311 @@
+// A generated estate: N subscriptions × M subnets, each resource cloned from a real ARM example
+// payload (arm-templates/) and re-labelled, in the ARM REST form the list-all endpoints answer.
+// Deterministic: the same (N, M) gives the same payloads, so tests can compare reads.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+export type ArmResource = Record<string, unknown> & { id: string; name: string; type: string; location?: string; properties: Record<string, unknown> };
+
+/** The list-all collections, by the path segment ARM serves them under. */
+export const LIST_TYPES = [
+  "virtualNetworks",
+  "networkSecurityGroups",
+  "routeTables",
+  "networkInterfaces",
+  "applicationSecurityGroups",
+  "privateEndpoints",
+] as const;
+export type ListType = (typeof LIST_TYPES)[number];
+
+export interface EmulatedSubscription {
+  subscriptionId: string;
+  displayName: string;
+  state: "Enabled" | "Disabled" | "Warned";
+  lists: Record<ListType, ArmResource[]>;
+}
+
+export interface ServiceTagsPublic {
+  changeNumber?: unknown;
+  cloud?: string;
+  values: { name: string; id: string; properties: { region?: string; addressPrefixes: string[]; [k: string]: unknown } }[];
+}
+
+export interface Estate {
+  tenantId: string;
+  subscriptions: EmulatedSubscription[];
+  serviceTags: ServiceTagsPublic;
+}
+
+export interface ScenarioOptions {
+  subscriptions: number;
+  subnetsPerSubscription: number;
+  regions?: string[];
+}
+
+const TEMPLATE_DIR = path.join(__dirname, "arm-templates");
+const templateCache = new Map<string, unknown>();
+
+function template<T = ArmResource>(file: string): T {
+  if (!templateCache.has(file)) templateCache.set(file, JSON.parse(readFileSync(path.join(TEMPLATE_DIR, file), "utf8")));
+  return structuredClone(templateCache.get(file)) as T;
+}
+
+export function loadPublicServiceTags(): ServiceTagsPublic {
+  return template<ServiceTagsPublic>("ServiceTags_Public_20251028.subset.json");
+}
+
+export function subscriptionIdOf(index: number): string {
+  return `5c1e0000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
+}
+
+const DEFAULT_REGIONS = ["westeurope", "eastus", "northeurope"];
+
+interface Names {
+  sub: string;
+  rg: string;
+  /** ARM itself is not consistent about the case of resource group names inside references. */
+  rgRef: string;
+  region: string;
+  octet: number;
+}
+
+function rid(n: Names, provider: string, rest: string, rg = n.rg): string {
+  return `/subscriptions/${n.sub}/resourceGroups/${rg}/providers/${provider}/${rest}`;
+}
+
+// As ARM answers a rule: every plural list present (empty when unused), a singular field only when set.
+function nsgRule(nsgId: string, name: string, p: Record<string, unknown>): Record<string, unknown> {
+  return {
+    name,
+    id: `${nsgId}/securityRules/${name}`,
+    etag: 'W/"00000000-0000-0000-0000-000000000000"',
+    type: "Microsoft.Network/networkSecurityGroups/securityRules",
+    properties: {
+      provisioningState: "Succeeded",
+      sourcePortRange: "*",
+      sourcePortRanges: [],
+      destinationPortRanges: [],
+      sourceAddressPrefixes: [],
+      destinationAddressPrefixes: [],
+      ...p,
+    },
+  };
+}
+
+function buildNsg(n: Names, name: string, rules: Record<string, unknown>[], subnetIds: string[], nicIds: string[]): ArmResource {
+  const nsg = template("NetworkSecurityGroupGet.json");
+  const id = rid(n, "Microsoft.Network", `networkSecurityGroups/${name}`);
+  nsg.id = id;
+  nsg.name = name;
+  nsg.location = n.region;
+  const props = nsg.properties;
+  props.securityRules = rules;
+  props.defaultSecurityRules = (props.defaultSecurityRules as Record<string, unknown>[]).map((r) => ({
+    ...r,
+    id: `${id}/defaultSecurityRules/${String(r.name)}`,
+  }));
+  props.subnets = subnetIds.map((s) => ({ id: s }));
+  if (nicIds.length) props.networkInterfaces = nicIds.map((s) => ({ id: s }));
+  return nsg;
+}
+
+function buildSubscription(index: number, opts: Required<ScenarioOptions>, hub: Names): EmulatedSubscription {
+  const sub = subscriptionIdOf(index);
+  const n: Names = { sub, rg: `rg-hpc-${index}`, rgRef: `RG-HPC-${index}`, region: opts.regions[index % opts.regions.length], octet: index % 256 };
+  const m = opts.subnetsPerSubscription;
+  const vnetName = `vnet-hpc-${index}`;
+  const vnetId = rid(n, "Microsoft.Network", `virtualNetworks/${vnetName}`);
+  const subnetNames = Array.from({ length: m }, (_, j) => (j === 0 ? "cyclecloud" : `compute-${j}`));
+  const subnetId = (j: number, rg = n.rg) => rid(n, "Microsoft.Network", `virtualNetworks/${vnetName}/subnets/${subnetNames[j]}`, rg);
+  const nicName = (j: number) => `nic-${subnetNames[j]}-${index}`;
+  const nicId = (j: number, rg = n.rg) => rid(n, "Microsoft.Network", `networkInterfaces/${nicName(j)}`, rg);
+  const asgId = rid(n, "Microsoft.Network", `applicationSecurityGroups/asg-cyclecloud-${index}`);
+  const ccNsgId = rid(n, "Microsoft.Network", `networkSecurityGroups/nsg-cyclecloud-${index}`);
+  const computeNsgId = rid(n, "Microsoft.Network", `networkSecurityGroups/nsg-compute-${index}`);
+  const rtId = rid(n, "Microsoft.Network", `routeTables/rt-compute-${index}`);
+  const peId = rid(n, "Microsoft.Network", `privateEndpoints/pe-storage-${index}`);
+  const storageId = rid(n, "Microsoft.Storage", `storageAccounts/sthpc${index}`);
+  const ccPrefix = `10.${n.octet}.0.0/24`;
+  // Every fifth NIC of a compute subnet also has its own NSG (a NIC-level layer).
+  const nicHasNsg = (j: number) => j > 0 && j % 5 === 0;
+
+  // --- virtual network, with its subnets and peerings inside (as listAll returns it)
+  const vnet = template("VirtualNetworkGet.json");
+  vnet.id = vnetId;
+  vnet.name = vnetName;
+  vnet.location = n.region;
+  vnet.properties.addressSpace = { addressPrefixes: [`10.${n.octet}.0.0/16`] };
+  vnet.properties.subnets = subnetNames.map((name, j) => {
+    const props: Record<string, unknown> = {
+      provisioningState: "Succeeded",
+      addressPrefix: `10.${n.octet}.${j}.0/24`,
+      networkSecurityGroup: { id: j === 0 ? ccNsgId : computeNsgId },
+      ipConfigurations: [{ id: `${nicId(j, n.rgRef)}/ipConfigurations/ipconfig1` }],
+      privateEndpointNetworkPolicies: "Disabled",
+      privateLinkServiceNetworkPolicies: "Enabled",
+    };
+    if (j === 0) {
+      props.serviceEndpoints = [{ service: "Microsoft.Storage", locations: [n.region], provisioningState: "Succeeded" }];
+      props.privateEndpoints = [{ id: peId }];
+    } else {
+      props.routeTable = { id: rtId };
+    }
+    return { name, id: subnetId(j), etag: 'W/"00000000-0000-0000-0000-000000000000"', type: "Microsoft.Network/virtualNetworks/subnets", properties: props };
+  });
+  const peering = (name: string, remoteId: string, remotePrefix: string) => ({
+    name,
+    id: `${vnetId}/virtualNetworkPeerings/${name}`,
+    type: "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+    properties: {
+      provisioningState: "Succeeded",
+      peeringState: "Connected",
+      remoteVirtualNetwork: { id: remoteId },
+      remoteAddressSpace: { addressPrefixes: [remotePrefix] },
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: true,
+      allowGatewayTransit: false,
+      useRemoteGateways: false,
+    },
+  });
+  const hubVnetId = rid(hub, "Microsoft.Network", `virtualNetworks/vnet-hpc-0`);
+  vnet.properties.virtualNetworkPeerings =
+    index === 0
+      ? Array.from({ length: opts.subscriptions - 1 }, (_, k) => {
+          const spoke = k + 1;
+          const spokeNames: Names = { ...hub, sub: subscriptionIdOf(spoke), rg: `rg-hpc-${spoke}` };
+          return peering(`to-spoke-${spoke}`, rid(spokeNames, "Microsoft.Network", `virtualNetworks/vnet-hpc-${spoke}`), `10.${spoke % 256}.0.0/16`);
+        })
+      : [peering("to-hub", hubVnetId, "10.0.0.0/16")];
+  delete vnet.properties.defaultPublicNatGateway;
+
+  // --- network security groups: one for the CycleCloud subnet, one shared by the compute subnets
+  const out = (name: string, priority: number, port: string, dst: string, access = "Allow") =>
+    nsgRule(ccNsgId, name, { protocol: "Tcp", destinationPortRange: port, sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: dst, access, priority, direction: "Outbound" });
+  const ccRules = [
+    out("AllowStorageOut", 100, "443", "Storage"),
+    // Every third subscription forgot Entra ID: realistic variety for the audit downstream.
+    ...(index % 3 === 2 ? [] : [out("AllowAadOut", 110, "443", "AzureActiveDirectory")]),
+    out("AllowMonitorOut", 120, "443", "AzureMonitor"),
+    out("AllowArmOut", 130, "443", "AzureResourceManager"),
+    nsgRule(ccNsgId, "AllowCycleCloudIn", { protocol: "Tcp", destinationPortRanges: ["9443", "5672"], sourceAddressPrefixes: subnetNames.slice(1).map((_, j) => `10.${n.octet}.${j + 1}.0/24`), destinationAddressPrefix: ccPrefix, access: "Allow", priority: 200, direction: "Inbound" }),
+    nsgRule(ccNsgId, "DenyInternetOut", { protocol: "*", destinationPortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "Internet", access: "Deny", priority: 4000, direction: "Outbound" }),
+  ];
+  const computeRules = [
+    nsgRule(computeNsgId, "AllowStorageOut", { protocol: "Tcp", destinationPortRange: "443", sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: "Storage", access: "Allow", priority: 100, direction: "Outbound" }),
+    nsgRule(computeNsgId, "AllowCycleCloudOut", { protocol: "Tcp", destinationPortRanges: ["9443", "5672"], sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: ccPrefix, access: "Allow", priority: 110, direction: "Outbound" }),
+    nsgRule(computeNsgId, "AllowSshFromCycleCloud", { protocol: "Tcp", destinationPortRange: "22", sourceApplicationSecurityGroups: [{ id: asgId }], destinationAddressPrefix: "*", access: "Allow", priority: 300, direction: "Inbound" }),
+    nsgRule(computeNsgId, "DenyInternetOut", { protocol: "*", destinationPortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "Internet", access: "Deny", priority: 4000, direction: "Outbound" }),
+  ];
+  const computeIdx = subnetNames.map((_, j) => j).filter((j) => j > 0);
+  const nsgs = [
+    buildNsg(n, `nsg-cyclecloud-${index}`, ccRules, [subnetId(0)], []),
+    ...(m > 1 ? [buildNsg(n, `nsg-compute-${index}`, computeRules, computeIdx.map((j) => subnetId(j)), computeIdx.filter(nicHasNsg).map((j) => nicId(j)))] : []),
+  ];
+
+  // --- route table: compute subnets send the default route to a firewall
+  const routeTables: ArmResource[] = [];
+  if (m > 1) {
+    const rt = template("RouteTableGet.json");
+    rt.id = rtId;
+    rt.name = `rt-compute-${index}`;
+    rt.location = n.region;
+    rt.properties.routes = [
+      { name: "default-to-firewall", id: `${rtId}/routes/default-to-firewall`, properties: { provisioningState: "Succeeded", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: `10.${hub.octet}.255.4` } },
+    ];
+    rt.properties.subnets = computeIdx.map((j) => ({ id: subnetId(j) }));
+    routeTables.push(rt);
+  }
+
+  // --- one NIC per subnet; the CycleCloud VM's NIC is in the ASG
+  const nics = subnetNames.map((_, j) => {
+    const nic = template("NetworkInterfaceGet.json");
+    nic.id = nicId(j);
+    nic.name = nicName(j);
+    nic.location = n.region;
+    const p = nic.properties;
+    const firstIp = (p.ipConfigurations as Record<string, unknown>[])[0] as { properties: Record<string, unknown> };
+    p.ipConfigurations = [
+      {
+        name: "ipconfig1",
+        id: `${nic.id}/ipConfigurations/ipconfig1`,
+        type: "Microsoft.Network/networkInterfaces/ipConfigurations",
+        properties: {
+          ...firstIp.properties,
+          privateIPAddress: `10.${n.octet}.${j}.4`,
+          subnet: { id: subnetId(j, n.rgRef) },
+          ...(j === 0 ? { applicationSecurityGroups: [{ id: asgId }] } : {}),
+        },
+      },
+    ];
+    delete (p.ipConfigurations as { properties: Record<string, unknown> }[])[0].properties.publicIPAddress;
+    if (nicHasNsg(j)) p.networkSecurityGroup = { id: computeNsgId };
+    else delete p.networkSecurityGroup;
+    p.virtualMachine = { id: rid(n, "Microsoft.Compute", `virtualMachines/vm-${subnetNames[j]}-${index}`) };
+    delete p.dscpConfiguration;
+    return nic;
+  });
+
+  const asg = template("ApplicationSecurityGroupGet.json");
+  asg.id = asgId;
+  asg.name = `asg-cyclecloud-${index}`;
+  asg.location = n.region;
+
+  const pe = template("PrivateEndpointGet.json");
+  pe.id = peId;
+  pe.name = `pe-storage-${index}`;
+  pe.location = n.region;
+  const pep = pe.properties;
+  pep.subnet = { id: subnetId(0) };
+  pep.privateLinkServiceConnections = [
+    {
+      name: `pe-storage-${index}-blob`,
+      id: `${peId}/privateLinkServiceConnections/pe-storage-${index}-blob`,
+      properties: {
+        provisioningState: "Succeeded",
+        privateLinkServiceId: storageId,
+        groupIds: ["blob"],
+        privateLinkServiceConnectionState: { status: "Approved", description: "Auto-approved", actionsRequired: "None" },
+      },
+    },
+  ];
+  pep.networkInterfaces = [{ id: rid(n, "Microsoft.Network", `networkInterfaces/pe-storage-${index}.nic.0001`) }];
+  pep.customDnsConfigs = [{ fqdn: `sthpc${index}.blob.core.windows.net`, ipAddresses: [`10.${n.octet}.0.5`] }];
+  pep.ipConfigurations = [];
+  delete pep.customNetworkInterfaceName;
+
+  return {
+    subscriptionId: sub,
+    displayName: `HPC landing zone ${index}`,
+    state: "Enabled",
+    lists: {
+      virtualNetworks: [vnet],
+      networkSecurityGroups: nsgs,
+      routeTables,
+      networkInterfaces: nics,
+      applicationSecurityGroups: [asg],
+      privateEndpoints: [pe],
+    },
+  };
+}
+
+export function generateEstate(options: ScenarioOptions): Estate {
+  if (options.subnetsPerSubscription < 1 || options.subnetsPerSubscription > 250) throw new Error("subnetsPerSubscription must be 1-250");
+  const opts: Required<ScenarioOptions> = { regions: DEFAULT_REGIONS, ...options };
+  const hub: Names = { sub: subscriptionIdOf(0), rg: "rg-hpc-0", rgRef: "RG-HPC-0", region: opts.regions[0], octet: 0 };
+  return {
+    tenantId: "7e4a0000-0000-4000-8000-00000000a11d",
+    subscriptions: Array.from({ length: opts.subscriptions }, (_, i) => buildSubscription(i, opts, hub)),
+    serviceTags: loadPublicServiceTags(),
+  };
+}
+
+/** The estate as the offline files a user would pass with --snapshot: one `{ value }` list per type and subscription. */
+export function offlineSources(estate: Estate, subscriptionIds?: string[]): { name: string; value: unknown }[] {
+  const keep = subscriptionIds ? new Set(subscriptionIds.map((s) => s.toLowerCase())) : undefined;
+  const out: { name: string; value: unknown }[] = [];
+  for (const s of estate.subscriptions) {
+    if (keep && !keep.has(s.subscriptionId.toLowerCase())) continue;
+    for (const t of LIST_TYPES) out.push({ name: `${s.subscriptionId}-${t}.json`, value: { value: structuredClone(s.lists[t]) } });
+  }
+  return out;
+}
