@@ -15,8 +15,11 @@ export interface AppUser {
 
 /** Thrown by requireUser; `response()` is the JSON answer a route handler returns as is. */
 export class AuthRequiredError extends Error {
-  constructor(readonly status: 401 | 403) {
-    super(status === 401 ? "Sign-in required" : "Your account is not in a group allowed to use this dashboard");
+  constructor(
+    readonly status: 401 | 403,
+    message = status === 401 ? "Sign-in required" : "Your account is not in a group allowed to use this dashboard",
+  ) {
+    super(message);
     this.name = "AuthRequiredError";
   }
   response(): Response {
