@@ -1,0 +1,41 @@
+// Picks rule priorities for fixes: free in the NSG (no collision, in either direction, with a rule
+// there or with another fix of the same audit, so every suggested fix can be pasted together) and
+// lower-numbered than the rule that currently decides, so the new rule wins.
+import type { Nsg } from "../model/types";
+
+export const MIN_PRIORITY = 100;
+export const MAX_PRIORITY = 4096;
+
+export class PriorityAllocator {
+  private used = new Map<string, Set<number>>();
+
+  private usedIn(nsg: Nsg): Set<number> {
+    let set = this.used.get(nsg.key);
+    if (!set) {
+      set = new Set(nsg.securityRules.map((r) => r.priority));
+      this.used.set(nsg.key, set);
+    }
+    return set;
+  }
+
+  /** The highest free priority strictly below `winsOver`, or undefined when none is left. */
+  pick(nsg: Nsg, winsOver: number): number | undefined {
+    const used = this.usedIn(nsg);
+    for (let p = Math.min(winsOver - 1, MAX_PRIORITY); p >= MIN_PRIORITY; p--) {
+      if (!used.has(p)) {
+        used.add(p);
+        return p;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** A rule name not yet used in the NSG. */
+export function freeRuleName(nsg: Nsg | undefined, wanted: string, taken: Set<string> = new Set()): string {
+  const names = new Set([...(nsg?.securityRules ?? []).map((r) => r.name.toLowerCase()), ...taken]);
+  let name = wanted;
+  for (let i = 2; names.has(name.toLowerCase()); i++) name = `${wanted}-${i}`;
+  taken.add(name.toLowerCase());
+  return name;
+}

@@ -1,0 +1,67 @@
+// An address set: concrete IPv4 and IPv6 ranges plus symbolic service-tag regions (see tag-set.ts).
+import * as iv from "./intervals";
+import { type Intervals } from "./intervals";
+import { V4_MAX, V6_MAX, formatV4, v4RangeToCidrs, v6RangeToCidrs } from "./ip";
+import {
+  ALL_TAGS,
+  NO_TAGS,
+  type TagSet,
+  describeTags,
+  tagsIntersect,
+  tagsIsEmpty,
+  tagsOverlap,
+  tagsSubtract,
+  tagsUnion,
+} from "./tag-set";
+
+export interface AddrSet {
+  v4: Intervals<number>;
+  v6: Intervals<bigint>;
+  tags: TagSet;
+}
+
+export const EMPTY: AddrSet = { v4: [], v6: [], tags: NO_TAGS };
+export const ALL_V4: Intervals<number> = [0, V4_MAX];
+export const ALL_V6: Intervals<bigint> = [0n, V6_MAX];
+export const EVERYTHING: AddrSet = { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS };
+
+export function addrUnion(a: AddrSet, b: AddrSet): AddrSet {
+  return { v4: iv.union(a.v4, b.v4), v6: iv.union(a.v6, b.v6), tags: tagsUnion(a.tags, b.tags) };
+}
+export function addrIntersect(a: AddrSet, b: AddrSet): AddrSet {
+  return { v4: iv.intersect(a.v4, b.v4), v6: iv.intersect(a.v6, b.v6), tags: tagsIntersect(a.tags, b.tags) };
+}
+export function addrSubtract(a: AddrSet, b: AddrSet): AddrSet {
+  return { v4: iv.subtract(a.v4, b.v4), v6: iv.subtract(a.v6, b.v6), tags: tagsSubtract(a.tags, b.tags) };
+}
+export function addrIsEmpty(a: AddrSet): boolean {
+  return a.v4.length === 0 && a.v6.length === 0 && tagsIsEmpty(a.tags);
+}
+export function addrOverlaps(a: AddrSet, b: AddrSet): boolean {
+  return iv.overlaps(a.v4, b.v4) || iv.overlaps(a.v6, b.v6) || tagsOverlap(a.tags, b.tags);
+}
+/** Whether `b` ⊆ `a`. */
+export function addrCovers(a: AddrSet, b: AddrSet): boolean {
+  return addrIsEmpty(addrSubtract(b, a));
+}
+export function concrete(v4: Intervals<number>, v6: Intervals<bigint> = []): AddrSet {
+  return { v4, v6, tags: NO_TAGS };
+}
+export function symbolic(tags: TagSet): AddrSet {
+  return { v4: [], v6: [], tags };
+}
+
+/** Compact human description: CIDRs (at most `max`, then "+N more") and tag names. */
+export function describeAddrs(a: AddrSet, tagDisplay?: (lower: string) => string, max = 4): string {
+  if (iv.equals(a.v4, ALL_V4) && iv.equals(a.v6, ALL_V6) && !tagsIsEmpty(a.tags) && a.tags.rest && a.tags.bases.size === 0) return "any address";
+  const parts: string[] = [];
+  for (let i = 0; i < a.v4.length; i += 2) {
+    if (a.v4[i] === a.v4[i + 1]) parts.push(formatV4(a.v4[i]));
+    else parts.push(...v4RangeToCidrs(a.v4[i], a.v4[i + 1]));
+  }
+  for (let i = 0; i < a.v6.length; i += 2) parts.push(...v6RangeToCidrs(a.v6[i], a.v6[i + 1]));
+  const shown = parts.slice(0, max);
+  if (parts.length > max) shown.push(`+${parts.length - max} more prefixes`);
+  if (!tagsIsEmpty(a.tags)) shown.push(...describeTags(a.tags, tagDisplay));
+  return shown.join(", ") || "no address";
+}

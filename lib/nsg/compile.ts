@@ -1,0 +1,62 @@
+// An NSG rule compiled to the box it matches, in the address context of where the NSG is applied.
+import { type AddrSet, EMPTY, addrUnion } from "../net/addr-set";
+import { parsePortRanges } from "../net/ports";
+import { protoSetOf } from "../net/protocols";
+import type { Direction, Nsg, SecurityRule } from "../model/types";
+import type { Box } from "./box";
+import type { AddressContext } from "./context";
+
+export interface CompiledRule {
+  nsg: Nsg;
+  rule: SecurityRule;
+  box: Box;
+  srcSpecificPublic: boolean;
+  dstSpecificPublic: boolean;
+  srcSymbolicTag: boolean;
+  dstSymbolicTag: boolean;
+}
+
+function side(ctx: AddressContext, prefixes: readonly string[], asgKeys: readonly string[]) {
+  let set: AddrSet = EMPTY;
+  let specificPublic = false;
+  let symbolicTag = false;
+  for (const p of prefixes) {
+    const r = ctx.resolve(p);
+    set = addrUnion(set, r.set);
+    specificPublic ||= r.specificPublic;
+    symbolicTag ||= r.symbolicTag;
+  }
+  for (const a of asgKeys) set = addrUnion(set, ctx.asgMembers(a));
+  return { set, specificPublic, symbolicTag };
+}
+
+export function compileRule(nsg: Nsg, rule: SecurityRule, ctx: AddressContext): CompiledRule {
+  const src = side(ctx, rule.sourceAddressPrefixes, rule.sourceAsgKeys);
+  const dst = side(ctx, rule.destinationAddressPrefixes, rule.destinationAsgKeys);
+  return {
+    nsg,
+    rule,
+    box: {
+      proto: protoSetOf(rule.protocol),
+      src: src.set,
+      srcPorts: parsePortRanges(rule.sourcePortRanges),
+      dst: dst.set,
+      dstPorts: parsePortRanges(rule.destinationPortRanges),
+    },
+    srcSpecificPublic: src.specificPublic,
+    dstSpecificPublic: dst.specificPublic,
+    srcSymbolicTag: src.symbolicTag,
+    dstSymbolicTag: dst.symbolicTag,
+  };
+}
+
+/** The rules of one direction, custom then default, in evaluation order (lowest priority number first). */
+export function orderedRules(nsg: Nsg, direction: Direction): SecurityRule[] {
+  return [...nsg.securityRules, ...nsg.defaultSecurityRules]
+    .filter((r) => r.direction === direction)
+    .sort((a, b) => a.priority - b.priority);
+}
+
+export function compileNsg(nsg: Nsg, direction: Direction, ctx: AddressContext): CompiledRule[] {
+  return orderedRules(nsg, direction).map((r) => compileRule(nsg, r, ctx));
+}

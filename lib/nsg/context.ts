@@ -1,0 +1,139 @@
+// What an NSG's address words mean depends on where it is applied: `VirtualNetwork` is the VNet's own
+// space plus its connected peerings, `Internet` is public space outside it. One context per VNet.
+// https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+import {
+  type AddrSet,
+  ALL_V4,
+  ALL_V6,
+  EMPTY,
+  EVERYTHING,
+  addrUnion,
+  concrete,
+  symbolic,
+} from "../net/addr-set";
+import * as iv from "../net/intervals";
+import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges, parseCidr } from "../net/ip";
+import { ALL_TAGS, tagAtom } from "../net/tag-set";
+import type { ServiceTagPrefixes, Snapshot, VirtualNetwork } from "../model/types";
+
+export interface ResolvedAddress {
+  set: AddrSet;
+  /** Names specific public addresses (a CIDR, or a tag with real prefixes), as opposed to `*`, `Internet` or /0. */
+  specificPublic: boolean;
+  /** Names a service tag we hold no prefixes for. */
+  symbolicTag: boolean;
+}
+
+export interface AddressContext {
+  vnetKey: string;
+  virtualNetwork: AddrSet;
+  internet: AddrSet;
+  /** Public space outside every service tag we know prefixes for; with no prefixes, all public concrete space. */
+  internetOutsideTags: AddrSet;
+  resolve(token: string): ResolvedAddress;
+  asgMembers(asgKey: string): AddrSet;
+  tagDisplay(lower: string): string;
+}
+
+export interface SharedAddressData {
+  serviceTags?: Map<string, ServiceTagPrefixes>;
+  tagPrefixes: Map<string, AddrSet>;
+  allTagPrefixes: AddrSet;
+  asgMembers: Map<string, AddrSet>;
+  tagNames: Map<string, string>;
+}
+
+export function buildSharedAddressData(snapshot: Snapshot): SharedAddressData {
+  const tagPrefixes = new Map<string, AddrSet>();
+  const tagNames = new Map<string, string>();
+  let allTagPrefixes = EMPTY;
+  for (const [key, entry] of snapshot.serviceTags ?? []) {
+    const r = cidrsToRanges(entry.addressPrefixes);
+    const set = concrete(r.v4, r.v6);
+    tagPrefixes.set(key, set);
+    tagNames.set(key, entry.name);
+    allTagPrefixes = addrUnion(allTagPrefixes, set);
+  }
+  const asgMembers = new Map<string, AddrSet>();
+  for (const nic of snapshot.nics.values()) {
+    for (const ipc of nic.ipConfigurations) {
+      if (!ipc.asgKeys.length) continue;
+      const addrs = ipConfigAddresses(snapshot, ipc.privateIpAddress, ipc.subnetKey);
+      for (const asg of ipc.asgKeys) asgMembers.set(asg, addrUnion(asgMembers.get(asg) ?? EMPTY, addrs));
+    }
+  }
+  return { serviceTags: snapshot.serviceTags, tagPrefixes, allTagPrefixes, asgMembers, tagNames };
+}
+
+/** A NIC's address in a subnet; when the export has no private IP, the whole subnet stands in for it. */
+export function ipConfigAddresses(snapshot: Snapshot, privateIp: string | undefined, subnetKey: string | undefined): AddrSet {
+  const own = privateIp ? parseCidr(privateIp) : null;
+  if (own) return concrete(own.v4, own.v6);
+  const subnet = subnetKey ? snapshot.subnets.get(subnetKey) : undefined;
+  if (!subnet) return EMPTY;
+  const r = cidrsToRanges(subnet.addressPrefixes);
+  return concrete(r.v4, r.v6);
+}
+
+export function virtualNetworkPrefixes(snapshot: Snapshot, vnet: VirtualNetwork): string[] {
+  const prefixes = [...vnet.addressPrefixes];
+  for (const p of vnet.peerings) {
+    if (!p.allowVirtualNetworkAccess) continue;
+    if (p.peeringState && p.peeringState.toLowerCase() !== "connected") continue;
+    const remote = p.remoteVnetKey ? snapshot.vnets.get(p.remoteVnetKey) : undefined;
+    prefixes.push(...(p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? [])));
+  }
+  return prefixes;
+}
+
+export function buildAddressContext(shared: SharedAddressData, vnetKey: string, vnetPrefixes: string[]): AddressContext {
+  const vr = cidrsToRanges(vnetPrefixes);
+  const virtualNetwork = concrete(vr.v4, vr.v6);
+  const publicV4 = iv.subtract(iv.subtract(ALL_V4, NON_PUBLIC_V4), vr.v4);
+  const publicV6 = iv.subtract(iv.subtract(ALL_V6, NON_PUBLIC_V6), vr.v6);
+  const internet: AddrSet = { v4: publicV4, v6: publicV6, tags: ALL_TAGS };
+  const internetOutsideTags = concrete(
+    iv.subtract(publicV4, shared.allTagPrefixes.v4),
+    iv.subtract(publicV6, shared.allTagPrefixes.v6),
+  );
+  const cache = new Map<string, ResolvedAddress>();
+
+  const resolveUncached = (token: string): ResolvedAddress => {
+    const t = token.trim();
+    const lower = t.toLowerCase();
+    if (t === "*" || lower === "any") return { set: EVERYTHING, specificPublic: false, symbolicTag: false };
+    if (lower === "0.0.0.0/0") return { set: { v4: ALL_V4, v6: [], tags: ALL_TAGS }, specificPublic: false, symbolicTag: false };
+    if (lower === "::/0") return { set: { v4: [], v6: ALL_V6, tags: ALL_TAGS }, specificPublic: false, symbolicTag: false };
+    const cidr = parseCidr(t);
+    if (cidr) {
+      const specificPublic = !iv.covers(NON_PUBLIC_V4, cidr.v4) || !iv.covers(NON_PUBLIC_V6, cidr.v6);
+      return { set: concrete(cidr.v4, cidr.v6), specificPublic, symbolicTag: false };
+    }
+    if (lower === "virtualnetwork") return { set: virtualNetwork, specificPublic: false, symbolicTag: false };
+    if (lower === "internet") return { set: internet, specificPublic: false, symbolicTag: false };
+    if (!shared.tagNames.has(lower)) shared.tagNames.set(lower, t);
+    const real = shared.tagPrefixes.get(lower);
+    if (real) return { set: real, specificPublic: true, symbolicTag: false };
+    // A regional variant missing from the prefix file: its base tag's prefixes hold it.
+    const base = lower.includes(".") ? shared.tagPrefixes.get(lower.slice(0, lower.indexOf("."))) : undefined;
+    if (base) return { set: base, specificPublic: true, symbolicTag: false };
+    return { set: symbolic(tagAtom(lower)), specificPublic: false, symbolicTag: true };
+  };
+
+  return {
+    vnetKey,
+    virtualNetwork,
+    internet,
+    internetOutsideTags,
+    resolve(token) {
+      let r = cache.get(token);
+      if (!r) {
+        r = resolveUncached(token);
+        cache.set(token, r);
+      }
+      return r;
+    },
+    asgMembers: (asgKey) => shared.asgMembers.get(asgKey) ?? EMPTY,
+    tagDisplay: (lower) => shared.tagNames.get(lower) ?? lower,
+  };
+}

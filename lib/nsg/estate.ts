@@ -1,0 +1,136 @@
+// The evaluation-ready view of a snapshot: address contexts per VNet, compiled NSGs per
+// (NSG, direction, VNet), and each subnet's endpoints. Built once per audit; everything is cached
+// because thousands of subnets share a few NSGs.
+import { type AddrSet, EMPTY, addrUnion, concrete } from "../net/addr-set";
+import { cidrsToRanges } from "../net/ip";
+import type { Direction, NetworkInterface, Nsg, Role, Snapshot, Subnet } from "../model/types";
+import { type CompiledRule, compileNsg } from "./compile";
+import {
+  type AddressContext,
+  type SharedAddressData,
+  buildAddressContext,
+  buildSharedAddressData,
+  ipConfigAddresses,
+  virtualNetworkPrefixes,
+} from "./context";
+import type { Level } from "./evaluate";
+
+/** One place traffic starts or ends in a subnet: a NIC, or the subnet itself when it has none. */
+export interface Endpoint {
+  nic?: NetworkInterface;
+  addresses: AddrSet;
+}
+
+export class Estate {
+  readonly shared: SharedAddressData;
+  readonly byRole: Record<Role, Subnet[]>;
+  private contexts = new Map<string, AddressContext>();
+  private compiled = new Map<string, CompiledRule[]>();
+  private endpointCache = new Map<string, Endpoint[]>();
+  private prefixCache = new Map<string, AddrSet>();
+
+  constructor(
+    readonly snapshot: Snapshot,
+    readonly roles: ReadonlyMap<string, Role>,
+    shared?: SharedAddressData,
+  ) {
+    this.shared = shared ?? buildSharedAddressData(snapshot);
+    this.byRole = { cyclecloud: [], cluster: [], returnProxy: [] };
+    for (const [key, role] of roles) {
+      const s = snapshot.subnets.get(key);
+      if (s) this.byRole[role].push(s);
+    }
+  }
+
+  /**
+   * The same estate after a fix changed some NSGs or subnets. Fixes never touch NICs, ASGs, VNets or
+   * service tags, so address data, contexts and endpoints carry over; only changed NSGs recompile.
+   */
+  derive(snapshot: Snapshot, changedNsgKeys: ReadonlySet<string>): Estate {
+    const next = new Estate(snapshot, this.roles, this.shared);
+    next.contexts = this.contexts;
+    next.endpointCache = this.endpointCache;
+    next.prefixCache = this.prefixCache;
+    for (const [k, v] of this.compiled) if (!changedNsgKeys.has(k.slice(0, k.indexOf("|")))) next.compiled.set(k, v);
+    return next;
+  }
+
+  context(subnet: Subnet): AddressContext {
+    let ctx = this.contexts.get(subnet.vnetKey);
+    if (!ctx) {
+      const vnet = this.snapshot.vnets.get(subnet.vnetKey);
+      const prefixes = vnet ? virtualNetworkPrefixes(this.snapshot, vnet) : subnet.addressPrefixes;
+      ctx = buildAddressContext(this.shared, subnet.vnetKey, prefixes);
+      this.contexts.set(subnet.vnetKey, ctx);
+    }
+    return ctx;
+  }
+
+  nsg(key: string | undefined): Nsg | undefined {
+    return key ? this.snapshot.nsgs.get(key) : undefined;
+  }
+
+  compiledNsg(nsg: Nsg, direction: Direction, subnet: Subnet): CompiledRule[] {
+    const k = `${nsg.key}|${direction}|${subnet.vnetKey}`;
+    let rules = this.compiled.get(k);
+    if (!rules) {
+      rules = compileNsg(nsg, direction, this.context(subnet));
+      this.compiled.set(k, rules);
+    }
+    return rules;
+  }
+
+  subnetLevel(subnet: Subnet, direction: Direction): Level | undefined {
+    const nsg = this.nsg(subnet.nsgKey);
+    return nsg ? { kind: "subnet", nsg, rules: this.compiledNsg(nsg, direction, subnet) } : undefined;
+  }
+
+  nicLevel(nic: NetworkInterface | undefined, subnet: Subnet, direction: Direction): Level | undefined {
+    const nsg = this.nsg(nic?.nsgKey);
+    return nic && nsg ? { kind: "nic", nsg, nicKey: nic.key, rules: this.compiledNsg(nsg, direction, subnet) } : undefined;
+  }
+
+  subnetPrefixes(subnet: Subnet): AddrSet {
+    let set = this.prefixCache.get(subnet.key);
+    if (!set) {
+      const r = cidrsToRanges(subnet.addressPrefixes);
+      set = concrete(r.v4, r.v6);
+      this.prefixCache.set(subnet.key, set);
+    }
+    return set;
+  }
+
+  /** The traffic class of a subnet is that of every NIC in it; a subnet with no NIC stands for itself. */
+  endpoints(subnet: Subnet): Endpoint[] {
+    let eps = this.endpointCache.get(subnet.key);
+    if (!eps) {
+      eps = [];
+      for (const nicKey of subnet.nicKeys) {
+        const nic = this.snapshot.nics.get(nicKey);
+        if (!nic) continue;
+        let addresses = EMPTY;
+        for (const ipc of nic.ipConfigurations) {
+          if (ipc.subnetKey === subnet.key) addresses = addrUnion(addresses, ipConfigAddresses(this.snapshot, ipc.privateIpAddress, ipc.subnetKey));
+        }
+        eps.push({ nic, addresses });
+      }
+      if (eps.length === 0) eps.push({ addresses: this.subnetPrefixes(subnet) });
+      this.endpointCache.set(subnet.key, eps);
+    }
+    return eps;
+  }
+
+  /** Whether two subnets can reach each other at all: same VNet, or a connected peering allowing VNet access. */
+  connected(a: Subnet, b: Subnet): boolean {
+    if (a.vnetKey === b.vnetKey) return true;
+    const va = this.snapshot.vnets.get(a.vnetKey);
+    const vb = this.snapshot.vnets.get(b.vnetKey);
+    const peered = (from: typeof va, to: string) =>
+      !!from?.peerings.some(
+        (p) => p.remoteVnetKey === to && p.allowVirtualNetworkAccess && (!p.peeringState || p.peeringState.toLowerCase() === "connected"),
+      );
+    // Without the VNet resources we cannot see peerings; do not claim a missing route.
+    if (!va || !vb) return true;
+    return peered(va, b.vnetKey) && peered(vb, a.vnetKey);
+  }
+}

@@ -1,0 +1,41 @@
+// "Outbound TCP <port> to service tag <tag> allowed" — CC-EGRESS-STORAGE/AAD/MONITOR/ARM, NODE-EGRESS-STORAGE.
+import type { Subnet } from "../../model/types";
+import { evaluateFlow } from "../../nsg/flow";
+import { TCP } from "../../net/protocols";
+import { range } from "../../net/intervals";
+import { planFlowFix } from "../../fixes/plan-flow";
+import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
+import { clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy } from "./shared";
+
+export interface EgressToTag {
+  tag: string;
+  port: number;
+  /** Rule name for the fix, e.g. the seed's `AllowAzureStorage`. */
+  fixRuleName: string;
+}
+
+export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: EgressToTag): CheckOutcome {
+  const { estate } = env;
+  const spec = { direction: "Outbound" as const, protocols: TCP, ports: range(params.port, params.port), remote: estate.context(subnet).resolve(params.tag).set };
+  const result = evaluateFlow(estate, subnet, spec);
+  const status = clamp(meta, requiredStatus(result.verdict));
+  const detail = `Outbound TCP ${params.port} from ${subnet.vnetName}/${subnet.name} to ${params.tag} is ${explainFlow(estate, result)}`;
+  const plans = [];
+  if (env.plan && status !== "pass") {
+    const changes = planFlowFix(env, subnet, spec, {
+      name: params.fixRuleName,
+      direction: "Outbound",
+      access: "Allow",
+      protocol: "Tcp",
+      sources: ["*"],
+      destinations: [params.tag],
+      ports: [String(params.port)],
+    });
+    if (changes) plans.push({ summary: `Allow outbound TCP ${params.port} to ${params.tag} ahead of the rule that blocks it.`, changes });
+  }
+  return outcome({ status, detail, evidence: evidenceFor([result], status), plans, touched: touchedBy([result]) });
+}
+
+export function egressToTagRule(meta: RuleMeta, params: EgressToTag): RuleCheck {
+  return { ...meta, check: (env, subnet) => egressToTagCheck(env, subnet, meta, params) };
+}

@@ -1,0 +1,83 @@
+// CC-EGRESS-LOCKDOWN: outbound traffic to Internet addresses outside every service tag must be denied
+// (the seed's `BlockOutbound` rule at 4000), unless a default route takes it to an appliance or nowhere.
+import type { SecurityRule, Subnet } from "../../model/types";
+import { ALL_PORTS } from "../../net/ports";
+import { TCP, UDP } from "../../net/protocols";
+import { range } from "../../net/intervals";
+import { evaluateFlow } from "../../nsg/flow";
+import { applyChanges } from "../../fixes/apply";
+import { makeRule, planFlowFix } from "../../fixes/plan-flow";
+import type { Change } from "../../fixes/types";
+import { REQUIRED_EGRESS } from "../required-egress";
+import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
+import { clamp, evidenceFor, explainFlow, outcome } from "./shared";
+import { internetEgress, noTagPrefixesNote } from "./internet-egress";
+
+const BLOCK = { name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] } as const;
+
+function templateRule(env: CheckEnv, subnet: Subnet): SecurityRule[] {
+  const role = env.estate.roles.get(subnet.key)!;
+  const rules = REQUIRED_EGRESS[role].map((e) =>
+    makeRule(env, `new:${subnet.key}`, { name: e.fixRuleName, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: [e.tag], ports: [String(e.port)] }, e.priority),
+  );
+  return [...rules, makeRule(env, `new:${subnet.key}`, { ...BLOCK, sources: [...BLOCK.sources], destinations: [...BLOCK.destinations], ports: [...BLOCK.ports] }, 4000)];
+}
+
+/** Deny the Internet in the subnet's NSG below every rule that lets it out, then keep the role's required egress open. */
+function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string, number>): Change[] | undefined {
+  const { estate } = env;
+  const nsg = estate.nsg(subnet.nsgKey);
+  if (!nsg) {
+    const name = `nsg-${subnet.name}-lockdown`.slice(0, 80);
+    return [{ kind: "attach-new-nsg", subnetKey: subnet.key, nsgName: name, rules: templateRule(env, subnet) }];
+  }
+  const winsOver = allowPriorities.get(nsg.key) ?? 65001;
+  const priority = env.allocator.pick(nsg, winsOver);
+  if (priority === undefined) return undefined;
+  let changes: Change[] | undefined = [
+    { kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, { ...BLOCK, sources: ["*"], destinations: ["Internet"], ports: ["*"] }, priority) },
+  ];
+  const applied = applyChanges(estate.snapshot, changes);
+  const after = estate.derive(applied.snapshot, applied.changedNsgKeys);
+  const role = estate.roles.get(subnet.key)!;
+  for (const req of REQUIRED_EGRESS[role]) {
+    const spec = { direction: "Outbound" as const, protocols: TCP, ports: range(req.port, req.port), remote: estate.context(subnet).resolve(req.tag).set };
+    if (evaluateFlow(estate, subnet, spec).verdict !== "allowed" || evaluateFlow(after, subnet, spec).verdict === "allowed") continue;
+    changes = changes && planFlowFix(env, subnet, spec, { name: req.fixRuleName, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: [req.tag], ports: [String(req.port)] }, changes);
+  }
+  return changes;
+}
+
+export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): CheckOutcome {
+  const { estate } = env;
+  const { route, result } = internetEgress(estate, subnet, TCP | UDP, ALL_PORTS);
+  const nsgState = `Outbound TCP/UDP to Internet addresses outside the service tags is ${explainFlow(estate, result)}`;
+  const touched = new Set(result.touched);
+  if (subnet.routeTableKey) touched.add(subnet.routeTableKey);
+  if (route.forced) {
+    return outcome({
+      status: "pass",
+      detail: `Internet egress is taken off the Internet: ${route.detail}${route.forced === "VirtualAppliance" ? "; the appliance's own policy decides what leaves and is not audited here" : ""}. ${nsgState}`,
+      evidence: evidenceFor([result], "pass"),
+      touched,
+    });
+  }
+  const status = clamp(meta, result.verdict === "blocked" ? "pass" : result.verdict === "allowed" ? "fail" : "warn");
+  const plans = [];
+  if (env.plan && status !== "pass") {
+    const allowPriorities = new Map<string, number>();
+    for (const o of result.outcomes)
+      for (const p of o.pieces)
+        for (const d of p.decisions)
+          if (d.level === "subnet" && d.rule.access === "Allow") allowPriorities.set(d.nsg.key, Math.min(allowPriorities.get(d.nsg.key) ?? Infinity, d.rule.priority));
+    const changes = planLockdown(env, subnet, allowPriorities);
+    if (changes) plans.push({ summary: "Deny outbound traffic to the Internet service tag below the rules that let it out, keeping the required Azure services open (the CycleCloud page's BlockOutbound rule).", changes });
+  }
+  return outcome({
+    status,
+    detail: `${status === "pass" ? "Locked down. " : ""}${nsgState}${noTagPrefixesNote(estate)}`,
+    evidence: evidenceFor([result], status === "pass" ? "warn" : "pass").filter((e) => (status === "pass" ? e.access === "Deny" : e.access === "Allow")),
+    plans,
+    touched,
+  });
+}

@@ -1,0 +1,31 @@
+// NET-NSG-ATTACHED (beyond the contract's table, so warn at most): a role's subnet has an NSG, at the
+// subnet or on every NIC. The seed's whole approach rests on "a strict Azure Network Security Group
+// for the CycleCloud VM's subnet". Azure-managed subnets cannot (or need not) carry one.
+import { outcome } from "./families/shared";
+import { type RuleCheck, SEED_URL } from "./types";
+
+export const AZURE_MANAGED_SUBNETS = new Set(["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"]);
+
+export const netNsgAttached: RuleCheck = {
+  id: "NET-NSG-ATTACHED",
+  title: "The subnet is protected by a network security group",
+  roles: ["cyclecloud", "cluster", "returnProxy"],
+  severity: "medium",
+  requirement: "One way to limit outbound internet access from the CycleCloud VM … is to configure a strict Azure Network Security Group for the CycleCloud VM's subnet.",
+  references: [SEED_URL, "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview"],
+  contract: false,
+  check({ estate }, subnet) {
+    const where = `${subnet.vnetName}/${subnet.name}`;
+    const touched = new Set([subnet.key]);
+    if (AZURE_MANAGED_SUBNETS.has(subnet.name.toLowerCase())) return outcome({ status: "pass", detail: `${where} is an Azure-managed subnet; it is not expected to carry an NSG.`, touched });
+    if (subnet.nsgKey) return outcome({ status: "pass", detail: `${where} has NSG ${estate.nsg(subnet.nsgKey)?.name ?? subnet.nsgKey}.`, touched });
+    const eps = estate.endpoints(subnet).filter((e) => e.nic);
+    const bare = eps.filter((e) => !e.nic!.nsgKey);
+    if (eps.length > 0 && bare.length === 0) return outcome({ status: "pass", detail: `${where} has no subnet NSG, but every NIC in it has one.`, touched });
+    return outcome({
+      status: "warn",
+      detail: `${where} has no NSG${bare.length ? `, and ${bare.length} NIC(s) in it have none either (${bare.slice(0, 3).map((e) => e.nic!.name).join(", ")})` : ""}: all traffic Azure's routing allows reaches it.`,
+      touched,
+    });
+  },
+};

@@ -1,0 +1,5 @@
+import type { FindingStatus } from "../report/types";
+
+/** How bad a status is; `info` never raises a subnet's status (CONTRACT §3). */
+const RANK: Record<FindingStatus, number> = { pass: 0, info: 0, warn: 1, fail: 2 };
+export const statusRank = (s: FindingStatus) => RANK[s];

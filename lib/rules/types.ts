@@ -1,0 +1,45 @@
+// What every rule module exports: its metadata (Prowler-style) and a pure check over the estate.
+import type { Role, Subnet } from "../model/types";
+import type { Estate } from "../nsg/estate";
+import type { PriorityAllocator } from "../fixes/priority";
+import type { FixPlan } from "../fixes/types";
+import type { Evidence, Fix, FindingStatus } from "../report/types";
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  roles: Role[];
+  severity: "high" | "medium" | "low";
+  /** The sentence of the CycleCloud page this rule enforces. */
+  requirement: string;
+  references: string[];
+  /** Rules outside CONTRACT §4's table may only warn or inform, never fail. */
+  contract: boolean;
+}
+
+export interface CheckEnv {
+  estate: Estate;
+  /** False while re-verifying a fix: no plans needed, and no priorities reserved. */
+  plan: boolean;
+  allocator: PriorityAllocator;
+  /** Rule names already proposed per NSG in this audit, so pasted fixes don't collide. */
+  ruleNames: Map<string, Set<string>>;
+}
+
+export interface CheckOutcome {
+  status: FindingStatus;
+  detail: string;
+  evidence: Evidence[];
+  /** Changes that would make this finding pass; verified by re-evaluation before they are shown. */
+  plans: FixPlan[];
+  /** Procedures that are not changes to the estate (staging files by hand, an image); shown as they are. */
+  guidance: Fix[];
+  /** Keys (NSGs, subnets) this outcome depends on. */
+  touched: Set<string>;
+}
+
+export interface RuleCheck extends RuleMeta {
+  check(env: CheckEnv, subnet: Subnet): CheckOutcome;
+}
+
+export const SEED_URL = "https://learn.microsoft.com/azure/cyclecloud/how-to/running-in-locked-down-network";
