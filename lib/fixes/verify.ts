@@ -1,5 +1,6 @@
 // A fix is shown only if, applied to a copy of the snapshot, it turns its finding to pass and makes
-// no other finding worse. Only findings that read a changed NSG or subnet are re-run.
+// no other finding worse (advice that a lockdown is meant to trigger aside). Only findings that read a
+// changed NSG or subnet are re-run.
 import type { CheckEnv, CheckOutcome, RuleCheck } from "../rules/types";
 import type { Subnet } from "../model/types";
 import { statusRank } from "../rules/status-rank";
@@ -32,6 +33,7 @@ export function verifyPlans(env: CheckEnv, checked: Checked[]): FixPlan[][] {
       const verifyEnv: CheckEnv = { ...env, estate: env.estate.derive(snapshot, changedNsgKeys), plan: false };
       for (const j of affected) {
         const before = checked[j];
+        if (j !== i && before.rule.advisory) continue;
         const subnet = snapshot.subnets.get(before.subnet.key)!;
         const after = before.rule.check(verifyEnv, subnet).status;
         if (j === i ? after !== "pass" : statusRank(after) > statusRank(before.outcome.status)) return false;

@@ -4,6 +4,8 @@
 // with no NSG allows. https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
 import type { Access, Direction, Nsg, SecurityRule } from "../model/types";
 import { tagsIsEmpty } from "../net/tag-set";
+import { addrOverlaps } from "../net/addr-set";
+import * as iv from "../net/intervals";
 import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "./box";
 import type { CompiledRule } from "./compile";
 
@@ -31,11 +33,19 @@ export interface Level {
 /** Notes where a verdict rests on an assumption about prefixes we were not given. */
 export type Notes = Set<string>;
 
+/**
+ * A rule naming specific public prefixes, met by traffic to a service tag we hold no prefixes for:
+ * whether they overlap is unknown, and we assume not (CONTRACT §4). Say so rather than guess silently.
+ */
 function noteAssumptions(box: Box, rule: CompiledRule, notes: Notes): void {
-  const label = `${rule.rule.name} (${rule.rule.priority}) in ${rule.nsg.name}`;
-  if ((rule.dstSpecificPublic && !tagsIsEmpty(box.dst.tags)) || (rule.srcSpecificPublic && !tagsIsEmpty(box.src.tags))) {
-    notes.add(`${label} names public prefixes; without service tag prefixes (--service-tags) they are assumed not to overlap the service tags in question.`);
-  }
+  const dstUnknown = rule.dstSpecificPublic && !tagsIsEmpty(box.dst.tags);
+  const srcUnknown = rule.srcSpecificPublic && !tagsIsEmpty(box.src.tags);
+  if (!dstUnknown && !srcUnknown) return;
+  const rest = rule.box;
+  if ((box.proto & rest.proto) === 0 || !iv.overlaps(box.dstPorts, rest.dstPorts) || !iv.overlaps(box.srcPorts, rest.srcPorts)) return;
+  if (!dstUnknown && !addrOverlaps(box.dst, rest.dst)) return;
+  if (!srcUnknown && !addrOverlaps(box.src, rest.src)) return;
+  notes.add(`${rule.rule.name} (${rule.rule.priority}) in ${rule.nsg.name} names public prefixes; without service tag prefixes (--service-tags) they are assumed not to overlap the service tags in question.`);
 }
 
 /**
@@ -49,11 +59,11 @@ export function firstMatch(rules: readonly CompiledRule[], boxes: readonly Box[]
     if (remaining.length === 0) break;
     const next: Box[] = [];
     for (const box of remaining) {
+      if (notes) noteAssumptions(box, rule, notes);
       if (!boxOverlaps(box, rule.box)) {
         next.push(box);
         continue;
       }
-      if (notes) noteAssumptions(box, rule, notes);
       const hit = boxIntersect(box, rule.box);
       if (!boxIsEmpty(hit)) out.push({ box: hit, rule });
       for (const rest of boxSubtract(box, rule.box)) next.push(rest);

@@ -10,5 +10,6 @@ export const ccGithubStaging: RuleCheck = {
   requirement: "In a locked down environment, HTTPS outbound traffic to github.com may be blocked. In such a case, node creation during the staging resources phase will fail.",
   references: [SEED_URL],
   contract: true,
+  advisory: true,
   check: (env, subnet) => githubStagingCheck(env, subnet),
 };

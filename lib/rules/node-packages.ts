@@ -10,5 +10,6 @@ export const nodePackages: RuleCheck = {
   requirement: "All software packages required by the cluster must either be: pre-installed in a custom Managed Image, available in a package repository mirror accessible from the VMs, or copied to the VM from Azure Storage and installed directly by a Cyclecloud project.",
   references: [SEED_URL],
   contract: true,
+  advisory: true,
   check: (env, subnet) => nodePackagesCheck(env, subnet),
 };

@@ -15,6 +15,11 @@ export interface RuleMeta {
   references: string[];
   /** Rules outside CONTRACT §4's table may only warn or inform, never fail. */
   contract: boolean;
+  /**
+   * Advice whose status is the intended consequence of a lockdown (GitHub staging, packages): a fix
+   * that locks egress down may raise it, and that does not count against the fix.
+   */
+  advisory?: boolean;
 }
 
 export interface CheckEnv {

@@ -28,7 +28,18 @@ export function evidenceFor(results: FlowResult[], status: FindingStatus): Evide
 export function explainFlow(estate: Estate, result: FlowResult): string {
   const notes = result.notes.length ? ` Note: ${result.notes.join(" ")}` : "";
   if (result.verdict === "allowed") return `allowed by ${describeAllowed(result)}.${notes}`;
-  return `${result.verdict === "blocked" ? "blocked" : "partly blocked"}: ${describeDenied(estate, result)}.${notes}`;
+  if (result.verdict === "blocked") return `blocked: ${describeDenied(estate, result)}.${notes}`;
+  return `partly blocked: ${describeDenied(estate, result)}; the rest is allowed by ${describeAllowed(result)}.${asgNote(estate, result)}${notes}`;
+}
+
+/** An application security group matches its member NICs only, which is why it covers a subnet in part. */
+function asgNote(estate: Estate, result: FlowResult): string {
+  const names = new Set<string>();
+  for (const o of result.outcomes)
+    for (const p of o.pieces)
+      for (const d of p.decisions)
+        for (const k of [...d.rule.sourceAsgKeys, ...d.rule.destinationAsgKeys]) names.add(estate.snapshot.asgs.get(k)?.name ?? k.slice(k.lastIndexOf("/") + 1));
+  return names.size ? ` Application security group${names.size > 1 ? "s" : ""} ${[...names].join(", ")} match only ${names.size > 1 ? "their" : "its"} member NICs' addresses.` : "";
 }
 
 export function touchedBy(results: FlowResult[]): Set<string> {

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { type RuleSpec, SEED_RULES, estate, finding, rulesFromAzCli } from "../../../test/helpers/estate-builder";
+
+const cc = { cyclecloud: ["hub/cc"] };
+const withNsg = (rules: RuleSpec[]) => estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", rules);
+
+describe("CC-EGRESS-LOCKDOWN", () => {
+  it("passes with the seed's BlockOutbound rule, citing it", () => {
+    const f = finding(withNsg([...SEED_RULES]).audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("pass");
+    expect(f.evidence).toEqual([expect.objectContaining({ rule: "BlockOutbound", priority: 4000, access: "Deny" })]);
+  });
+
+  it("fails when Azure's default AllowInternetOutBound decides, and the verified fix keeps the required egress open", () => {
+    const b = withNsg([]);
+    const f = finding(b.audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("fail");
+    expect(f.evidence).toEqual([expect.objectContaining({ rule: "AllowInternetOutBound", priority: 65001, isDefault: true })]);
+    const created = rulesFromAzCli(f.fixes.find((x) => x.kind === "az-cli")!.text);
+    const block = created.find((c) => c.rule.access === "Deny")!;
+    expect(block.rule.dst).toEqual(["Internet"]);
+    // Denying the Internet would cut Storage/AAD/Monitor/ARM off: the plan adds their allows ahead of it.
+    expect(created.filter((c) => c.rule.access === "Allow").map((c) => c.rule.dst![0]).sort()).toEqual(["AzureActiveDirectory", "AzureMonitor", "AzureResourceManager", "Storage"]);
+    for (const c of created.filter((c) => c.rule.access === "Allow")) expect(c.rule.priority).toBeLessThan(block.rule.priority);
+    const fixed = withNsg(created.map((c) => c.rule)).audit(cc);
+    for (const rule of ["CC-EGRESS-LOCKDOWN", "CC-EGRESS-STORAGE", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-ARM"]) expect(finding(fixed, "hub/cc", rule).status, rule).toBe("pass");
+  });
+
+  it("warns when some Internet traffic is still allowed (DNS to a public resolver), saying which", () => {
+    const f = finding(withNsg([{ name: "AllowDns", priority: 200, direction: "Outbound", access: "Allow", protocol: "Udp", dst: "8.8.8.8", ports: "53" }, ...SEED_RULES]).audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("AllowDns");
+  });
+
+  it("passes when the route table sends 0.0.0.0/0 to a virtual appliance, and says so", () => {
+    const report = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/cc", "10.0.0.0/24", { routeTable: "rt" })
+      .routeTable("rt", [{ name: "default", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.0.9.4" }])
+      .audit(cc);
+    const f = finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("pass");
+    expect(f.detail).toMatch(/route table rt sends 0\.0\.0\.0\/0 to VirtualAppliance \(10\.0\.9\.4\)/);
+  });
+
+  it("does not count a default route to the Internet", () => {
+    const report = estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { routeTable: "rt" }).routeTable("rt", [{ name: "default", prefix: "0.0.0.0/0", hop: "Internet" }]).audit(cc);
+    expect(finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN").status).toBe("fail");
+  });
+
+  it("for a subnet with no NSG, proposes creating one with the seed's rules and attaching it", () => {
+    const f = finding(estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24").audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("fail");
+    const az = f.fixes.find((x) => x.kind === "az-cli")!.text;
+    expect(az).toContain("az network nsg create");
+    expect(az).toContain("--network-security-group nsg-cc-lockdown");
+    expect(az).toMatch(/--name BlockOutbound --priority 4000/);
+  });
+});

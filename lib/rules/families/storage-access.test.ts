@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { estate, finding } from "../../../test/helpers/estate-builder";
+
+const vnet = () => estate().vnet("hub", ["10.0.0.0/16"]);
+
+describe("CC-SE-STORAGE / NODE-SE-STORAGE", () => {
+  it("passes with a Microsoft.Storage service endpoint", () => {
+    const r = vnet().subnet("hub/cc", "10.0.0.0/24", { serviceEndpoints: [{ service: "Microsoft.Storage" }] }).audit({ cyclecloud: ["hub/cc"] });
+    expect(finding(r, "hub/cc", "CC-SE-STORAGE")).toMatchObject({ status: "pass", detail: expect.stringContaining("Microsoft.Storage") });
+  });
+
+  it("accepts Microsoft.Storage.Global", () => {
+    const r = vnet().subnet("hub/c", "10.0.1.0/24", { serviceEndpoints: [{ service: "Microsoft.Storage.Global" }] }).audit({ cluster: ["hub/c"] });
+    expect(finding(r, "hub/c", "NODE-SE-STORAGE").status).toBe("pass");
+  });
+
+  it("passes with a storage private endpoint elsewhere in the VNet, naming it", () => {
+    const r = vnet().subnet("hub/cc", "10.0.0.0/24").subnet("hub/pe", "10.0.5.0/24").storagePrivateEndpoint("pe-blob", "hub/pe").audit({ cyclecloud: ["hub/cc"] });
+    expect(finding(r, "hub/cc", "CC-SE-STORAGE")).toMatchObject({ status: "pass", detail: expect.stringContaining("pe-blob") });
+  });
+
+  it("does not count an endpoint still provisioning, and says which state", () => {
+    const r = vnet()
+      .subnet("hub/cc", "10.0.0.0/24", { serviceEndpoints: [{ service: "Microsoft.Storage", state: "Updating" }] })
+      .subnet("hub/pe", "10.0.5.0/24")
+      .storagePrivateEndpoint("pe-blob", "hub/pe", { status: "Pending" })
+      .audit({ cyclecloud: ["hub/cc"] });
+    const f = finding(r, "hub/cc", "CC-SE-STORAGE");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("Microsoft.Storage is Updating");
+    expect(f.detail).toContain("connection Pending");
+  });
+
+  it("warns with neither, and the fix keeps the subnet's existing endpoints", () => {
+    const r = vnet().subnet("hub/c", "10.0.1.0/24", { serviceEndpoints: [{ service: "Microsoft.KeyVault" }] }).audit({ cluster: ["hub/c"] });
+    const f = finding(r, "hub/c", "NODE-SE-STORAGE");
+    expect(f.status).toBe("warn");
+    expect(f.fixes.find((x) => x.kind === "az-cli")!.text).toMatch(/--service-endpoints Microsoft\.KeyVault Microsoft\.Storage$/);
+    expect(f.fixes.find((x) => x.kind === "terraform")!.text).toContain('["Microsoft.KeyVault", "Microsoft.Storage"]');
+  });
+});

@@ -1,0 +1,242 @@
+// Builds small estates as ARM REST JSON (the shape users export), so rule tests go through the real loader.
+import { loadSnapshot } from "../../lib/snapshot";
+import { audit } from "../../lib/audit";
+import type { Profile } from "../../lib/model/types";
+import type { Finding, Report } from "../../lib/report/types";
+
+export const SUB = "11111111-2222-3333-4444-555555555555";
+const RG = "rg-test";
+const base = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network`;
+export const id = (type: string, name: string) => `${base}/${type}/${name}`;
+
+export interface RuleSpec {
+  name: string;
+  priority: number;
+  direction: "Inbound" | "Outbound";
+  access: "Allow" | "Deny";
+  protocol?: string;
+  src?: string | string[];
+  dst?: string | string[];
+  ports?: string | string[];
+  srcPorts?: string | string[];
+  srcAsgs?: string[];
+  dstAsgs?: string[];
+}
+
+const one = (x: string | string[] | undefined, fallback: string) => {
+  const list = x === undefined ? [fallback] : Array.isArray(x) ? x : [x];
+  return list.length === 1 ? { single: list[0], plural: [] as string[] } : { single: undefined, plural: list };
+};
+
+function armRule(r: RuleSpec) {
+  const src = one(r.src, "*");
+  const dst = one(r.dst, "*");
+  const ports = one(r.ports, "*");
+  const sports = one(r.srcPorts, "*");
+  return {
+    name: r.name,
+    properties: {
+      priority: r.priority,
+      direction: r.direction,
+      access: r.access,
+      protocol: r.protocol ?? "Tcp",
+      ...(r.srcAsgs ? { sourceApplicationSecurityGroups: r.srcAsgs.map((a) => ({ id: id("applicationSecurityGroups", a) })) } : { sourceAddressPrefix: src.single, sourceAddressPrefixes: src.plural }),
+      ...(r.dstAsgs ? { destinationApplicationSecurityGroups: r.dstAsgs.map((a) => ({ id: id("applicationSecurityGroups", a) })) } : { destinationAddressPrefix: dst.single, destinationAddressPrefixes: dst.plural }),
+      sourcePortRange: sports.single,
+      sourcePortRanges: sports.plural,
+      destinationPortRange: ports.single,
+      destinationPortRanges: ports.plural,
+    },
+  };
+}
+
+/** The seed page's CycleCloud NSG: allows 100–103 to the four service tags, BlockOutbound at 4000. */
+export const SEED_RULES: RuleSpec[] = [
+  { name: "AllowAzureStorage", priority: 100, direction: "Outbound", access: "Allow", dst: "Storage", ports: "443" },
+  { name: "AllowActiveDirectory", priority: 101, direction: "Outbound", access: "Allow", dst: "AzureActiveDirectory", ports: "443" },
+  { name: "AllowAzureMonitor", priority: 102, direction: "Outbound", access: "Allow", dst: "AzureMonitor", ports: "443" },
+  { name: "AllowAzureRM", priority: 103, direction: "Outbound", access: "Allow", dst: "AzureResourceManager", ports: "443" },
+  { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" },
+];
+
+interface SubnetOpts {
+  nsg?: string;
+  routeTable?: string;
+  serviceEndpoints?: { service: string; state?: string }[];
+}
+
+export class EstateBuilder {
+  private vnets = new Map<string, { prefixes: string[]; subnets: { name: string; prefix: string; opts: SubnetOpts }[]; peerings: unknown[] }>();
+  private nsgs = new Map<string, RuleSpec[]>();
+  private nics: unknown[] = [];
+  private routeTables: unknown[] = [];
+  private privateEndpoints: unknown[] = [];
+  private asgs = new Set<string>();
+  serviceTags?: unknown;
+
+  vnet(name: string, prefixes: string[]): this {
+    this.vnets.set(name, { prefixes, subnets: [], peerings: [] });
+    return this;
+  }
+  subnet(ref: string, prefix: string, opts: SubnetOpts = {}): this {
+    const [v, s] = ref.split("/");
+    this.vnets.get(v)!.subnets.push({ name: s, prefix, opts });
+    return this;
+  }
+  nsg(name: string, rules: RuleSpec[] = []): this {
+    this.nsgs.set(name, rules);
+    return this;
+  }
+  addRule(nsg: string, rule: RuleSpec): this {
+    this.nsgs.get(nsg)!.push(rule);
+    return this;
+  }
+  nic(name: string, subnetRef: string, opts: { ip?: string; nsg?: string; asgs?: string[] } = {}): this {
+    const [v, s] = subnetRef.split("/");
+    for (const a of opts.asgs ?? []) this.asgs.add(a);
+    this.nics.push({
+      id: id("networkInterfaces", name),
+      name,
+      type: "Microsoft.Network/networkInterfaces",
+      properties: {
+        ...(opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", opts.nsg) } } : {}),
+        ipConfigurations: [
+          {
+            name: "ipconfig1",
+            properties: {
+              subnet: { id: `${id("virtualNetworks", v)}/subnets/${s}` },
+              ...(opts.ip ? { privateIPAddress: opts.ip } : {}),
+              ...(opts.asgs ? { applicationSecurityGroups: opts.asgs.map((a) => ({ id: id("applicationSecurityGroups", a) })) } : {}),
+            },
+          },
+        ],
+      },
+    });
+    return this;
+  }
+  peer(a: string, b: string, opts: { state?: string; allowVnetAccess?: boolean } = {}): this {
+    for (const [from, to] of [[a, b], [b, a]]) {
+      this.vnets.get(from)!.peerings.push({
+        name: `${from}-to-${to}`,
+        properties: {
+          remoteVirtualNetwork: { id: id("virtualNetworks", to) },
+          remoteAddressSpace: { addressPrefixes: this.vnets.get(to)!.prefixes },
+          allowVirtualNetworkAccess: opts.allowVnetAccess ?? true,
+          peeringState: opts.state ?? "Connected",
+        },
+      });
+    }
+    return this;
+  }
+  routeTable(name: string, routes: { name: string; prefix: string; hop: string; ip?: string }[]): this {
+    this.routeTables.push({
+      id: id("routeTables", name),
+      name,
+      type: "Microsoft.Network/routeTables",
+      properties: { routes: routes.map((r) => ({ name: r.name, properties: { addressPrefix: r.prefix, nextHopType: r.hop, ...(r.ip ? { nextHopIpAddress: r.ip } : {}) } })) },
+    });
+    return this;
+  }
+  storagePrivateEndpoint(name: string, subnetRef: string, opts: { state?: string; status?: string } = {}): this {
+    const [v, s] = subnetRef.split("/");
+    this.privateEndpoints.push({
+      id: id("privateEndpoints", name),
+      name,
+      type: "Microsoft.Network/privateEndpoints",
+      properties: {
+        provisioningState: opts.state ?? "Succeeded",
+        subnet: { id: `${id("virtualNetworks", v)}/subnets/${s}` },
+        privateLinkServiceConnections: [
+          {
+            name: `${name}-conn`,
+            properties: {
+              privateLinkServiceId: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/sthpc`,
+              groupIds: ["blob"],
+              privateLinkServiceConnectionState: { status: opts.status ?? "Approved" },
+            },
+          },
+        ],
+      },
+    });
+    return this;
+  }
+
+  resources(): unknown[] {
+    const vnets = [...this.vnets].map(([name, v]) => ({
+      id: id("virtualNetworks", name),
+      name,
+      type: "Microsoft.Network/virtualNetworks",
+      location: "westeurope",
+      properties: {
+        addressSpace: { addressPrefixes: v.prefixes },
+        subnets: v.subnets.map((s) => ({
+          id: `${id("virtualNetworks", name)}/subnets/${s.name}`,
+          name: s.name,
+          properties: {
+            addressPrefix: s.prefix,
+            ...(s.opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", s.opts.nsg) } } : {}),
+            ...(s.opts.routeTable ? { routeTable: { id: id("routeTables", s.opts.routeTable) } } : {}),
+            serviceEndpoints: (s.opts.serviceEndpoints ?? []).map((e) => ({ service: e.service, locations: ["westeurope"], provisioningState: e.state ?? "Succeeded" })),
+          },
+        })),
+        virtualNetworkPeerings: v.peerings,
+      },
+    }));
+    const nsgs = [...this.nsgs].map(([name, rules]) => ({
+      id: id("networkSecurityGroups", name),
+      name,
+      type: "Microsoft.Network/networkSecurityGroups",
+      location: "westeurope",
+      properties: { securityRules: rules.map(armRule) },
+    }));
+    const asgs = [...this.asgs].map((name) => ({ id: id("applicationSecurityGroups", name), name, type: "Microsoft.Network/applicationSecurityGroups" }));
+    return [...vnets, ...nsgs, ...this.nics, ...this.routeTables, ...this.privateEndpoints, ...asgs];
+  }
+
+  snapshot() {
+    return loadSnapshot([{ name: "estate.json", value: { value: this.resources() } }], this.serviceTags ? { serviceTags: { name: "tags.json", value: this.serviceTags } } : {});
+  }
+
+  audit(roles: Partial<Profile["roles"]>): Report {
+    const profile: Profile = { roles: { cyclecloud: [], cluster: [], returnProxy: [], ...roles } };
+    return audit(this.snapshot(), profile, { generatedAt: "2026-01-01T00:00:00.000Z" });
+  }
+}
+
+export const estate = () => new EstateBuilder();
+
+export function finding(report: Report, subnet: string, rule: string): Finding {
+  const s = report.subnets.find((x) => `${x.vnet}/${x.name}` === subnet);
+  if (!s) throw new Error(`no subnet ${subnet}`);
+  const f = s.findings.find((x) => x.rule === rule);
+  if (!f) throw new Error(`no ${rule} on ${subnet}: ${s.findings.map((x) => x.rule).join(", ")}`);
+  return f;
+}
+
+/** Reads back the NSG rules an az-cli fix would create, so a test can apply the fix and re-audit. */
+export function rulesFromAzCli(text: string): { nsg: string; rule: RuleSpec }[] {
+  const out: { nsg: string; rule: RuleSpec }[] = [];
+  for (const cmd of text.split(/\n(?=az )/)) {
+    if (!cmd.startsWith("az network nsg rule create")) continue;
+    const flat = cmd.replace(/\\\n/g, " ");
+    const arg = (flag: string) => {
+      const m = new RegExp(`--${flag} ((?:'[^']*'|[^-\\s][^\\s]*)(?: (?:'[^']*'|[^-\\s][^\\s]*))*)`).exec(flat);
+      return m ? m[1].split(" ").map((x) => x.replace(/^'|'$/g, "")) : [];
+    };
+    out.push({
+      nsg: arg("nsg-name")[0],
+      rule: {
+        name: arg("name")[0],
+        priority: Number(arg("priority")[0]),
+        direction: arg("direction")[0] as "Inbound",
+        access: arg("access")[0] as "Allow",
+        protocol: arg("protocol")[0],
+        src: arg("source-address-prefixes"),
+        dst: arg("destination-address-prefixes"),
+        ports: arg("destination-port-ranges"),
+        srcPorts: arg("source-port-ranges"),
+      },
+    });
+  }
+  return out;
+}
