@@ -12,16 +12,20 @@ export interface IdParts {
 
 /** Subscription and resource group named in an id; empty strings when the id does not carry them. */
 export function idParts(id: string): IdParts {
-  const segments = id.split("/");
-  let subscriptionId = "";
-  let resourceGroup = "";
-  for (let i = 0; i + 1 < segments.length; i++) {
-    const segment = segments[i].toLowerCase();
-    if (segment === "subscriptions" && !subscriptionId) subscriptionId = segments[i + 1];
-    else if (segment === "resourcegroups" && !resourceGroup) resourceGroup = segments[i + 1];
-    else if (segment === "providers") break;
-  }
-  return { subscriptionId, resourceGroup };
+  return {
+    subscriptionId: segmentAfter(id, "/subscriptions/"),
+    resourceGroup: segmentAfter(id, "/resourceGroups/"),
+  };
+}
+
+/** The path segment after `marker`, matched case-insensitively (the usual spelling is tried first: this runs for every resource). */
+function segmentAfter(id: string, marker: string): string {
+  let at = id.indexOf(marker);
+  if (at < 0) at = id.toLowerCase().indexOf(marker.toLowerCase());
+  if (at < 0) return "";
+  const start = at + marker.length;
+  const end = id.indexOf("/", start);
+  return end < 0 ? id.slice(start) : id.slice(start, end);
 }
 
 /** The last path segment: the resource's own name. */

@@ -39,8 +39,8 @@ export function isCidr(text: string): boolean {
 
 /** An NSG address prefix: CIDR, plain IP, `*` or a service tag word. */
 export function isAddressPrefix(text: string): boolean {
-  if (knownGood.has(text)) return true;
-  const ok = text === "*" || isIpv4(text, false) || isIpv6(text, false) || SERVICE_TAG.test(text);
+  if (text === "*" || knownGood.has(text)) return true;
+  const ok = isIpv4(text, false) || isIpv6(text, false) || SERVICE_TAG.test(text);
   if (ok) remember(text);
   return ok;
 }

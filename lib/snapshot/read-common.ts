@@ -42,8 +42,8 @@ export function refKeys(refs: ReadonlyArray<{ id: string }> | null | undefined):
 
 /** Singular + plural ARM fields (`sourceAddressPrefix` + `sourceAddressPrefixes`) as one list, blanks dropped. */
 export function mergeSingularPlural(
-  single: string | undefined,
-  plural: ReadonlyArray<string | undefined> | null | undefined,
+  single: string | null | undefined,
+  plural: ReadonlyArray<string | null | undefined> | null | undefined,
 ): string[] {
   const out: string[] = single ? [single] : [];
   if (plural) for (const item of plural) if (item && !out.includes(item)) out.push(item);

@@ -1,19 +1,18 @@
 import type { Nsg, SecurityRule } from "@/lib/model/types";
 import { withDefaultRules } from "./default-rules";
-import { type ResourceBase, child, mergeSingularPlural, refKeys } from "./read-common";
-import { customRuleProps, defaultRuleProps, nsgProps } from "./schemas";
-import { type ArmNode, type JsonPath, nodeName, parseWith, readNode } from "./validate";
+import { isValidRuleProps } from "./fast-rule";
+import { canonicalAccess, canonicalDirection, canonicalProtocol } from "./field-values";
+import { type ResourceBase, mergeSingularPlural, refKeys } from "./read-common";
+import { type RuleProps, customRuleProps, defaultRuleProps, nsgProps } from "./schemas";
+import { type ArmNode, type JsonPath, isObject, nodeName, parseWith, readNode } from "./validate";
 
-function readRule(value: unknown, file: string, at: JsonPath, isDefault: boolean): SecurityRule {
-  const node = readNode(value, file, at);
-  const name = nodeName(node, file, at);
-  const p = parseWith(isDefault ? defaultRuleProps : customRuleProps, node.props, file, node.propsAt);
+function buildRule(name: string, p: RuleProps, isDefault: boolean): SecurityRule {
   return {
     name,
-    priority: p.priority!,
-    direction: p.direction!,
-    access: p.access!,
-    protocol: p.protocol!,
+    priority: p.priority,
+    direction: canonicalDirection(p.direction)!,
+    access: canonicalAccess(p.access)!,
+    protocol: canonicalProtocol(p.protocol)!,
     sourceAddressPrefixes: mergeSingularPlural(p.sourceAddressPrefix, p.sourceAddressPrefixes),
     destinationAddressPrefixes: mergeSingularPlural(p.destinationAddressPrefix, p.destinationAddressPrefixes),
     sourcePortRanges: mergeSingularPlural(p.sourcePortRange, p.sourcePortRanges),
@@ -24,10 +23,27 @@ function readRule(value: unknown, file: string, at: JsonPath, isDefault: boolean
   };
 }
 
+/** The common case without building paths or zod results; anything unusual goes the careful way. */
+function readRuleFast(value: unknown, isDefault: boolean): SecurityRule | undefined {
+  if (!isObject(value) || typeof value.name !== "string") return undefined;
+  const properties = value.properties;
+  const props = properties === undefined || properties === null ? value : properties;
+  if (!isObject(props) || !isValidRuleProps(props, isDefault)) return undefined;
+  return buildRule(value.name, props as unknown as RuleProps, isDefault);
+}
+
+function readRule(value: unknown, file: string, at: JsonPath, isDefault: boolean): SecurityRule {
+  const node = readNode(value, file, at);
+  const name = nodeName(node, file, at);
+  return buildRule(name, parseWith(isDefault ? defaultRuleProps : customRuleProps, node.props, file, node.propsAt), isDefault);
+}
+
 export function readNsg(node: ArmNode, base: ResourceBase, file: string): Nsg {
   const p = parseWith(nsgProps, node.props, file, node.propsAt);
   const rules = (list: unknown[] | null | undefined, field: string, isDefault: boolean) =>
-    (list ?? []).map((rule, i) => readRule(rule, file, child(node.propsAt, field, i), isDefault));
+    (list ?? []).map(
+      (rule, i) => readRuleFast(rule, isDefault) ?? readRule(rule, file, [...node.propsAt, field, i], isDefault),
+    );
   return {
     ...base,
     securityRules: rules(p.securityRules, "securityRules", false),

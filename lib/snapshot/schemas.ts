@@ -14,37 +14,39 @@ import {
 } from "./field-values";
 
 /**
- * A field checked by `check`, with the one-line message users see: `expected <what>, got <value>`.
- * Optional leaves read null, undefined and "" (all of which Azure prints for "not set") as absent.
+ * A field that passes `ok`, reported as `expected <what>, got <value>` when it does not. Leaves
+ * only validate: the readers canonicalise (case, singular + plural) from the validated input, so
+ * the fast path for security rules (fast-rule.ts) can build the very same model without zod.
  */
-function leaf<T>(expected: string, check: (value: unknown) => T | undefined, optional: boolean) {
-  return z.unknown().transform((value, ctx): T | undefined => {
-    if (optional && (value === undefined || value === null || value === "")) return undefined;
-    const out = check(value);
-    if (out === undefined) {
-      ctx.issues.push({ code: "custom", message: `expected ${expected}, got ${describeValue(value)}`, input: value });
-      return z.NEVER;
-    }
-    return out;
-  });
+function leaf<T>(expected: string, ok: (value: unknown) => boolean) {
+  return z.custom<T>(ok, { error: (issue) => `expected ${expected}, got ${describeValue(issue.input)}` });
 }
 
-const asString = <T>(f: (s: string) => T | undefined) => (v: unknown) => (typeof v === "string" ? f(v) : undefined);
-const when = (ok: (s: string) => boolean) => asString((s) => (ok(s) ? s : undefined));
+/** Azure prints null, nothing or "" for a field that is not set. */
+export const isUnset = (value: unknown): value is null | undefined | "" =>
+  value === undefined || value === null || value === "";
+const stringWhere = (ok: (s: string) => boolean) => (v: unknown) => typeof v === "string" && ok(v);
+const optionalWhere = (ok: (s: string) => boolean) => (v: unknown) => isUnset(v) || (typeof v === "string" && ok(v));
 
-export const priority = (min: number, max: number) =>
-  leaf(`${min}-${max}`, (v) => (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : undefined), false);
-const direction = leaf("Inbound or Outbound", asString(canonicalDirection), false);
-const access = leaf("Allow or Deny", asString(canonicalAccess), false);
-const protocol = leaf("one of Tcp, Udp, Icmp, Esp, Ah, *", asString(canonicalProtocol), false);
+export const isPriority = (min: number, max: number) => (v: unknown) =>
+  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+export const isDirection = stringWhere((s) => canonicalDirection(s) !== undefined);
+export const isAccess = stringWhere((s) => canonicalAccess(s) !== undefined);
+export const isProtocol = stringWhere((s) => canonicalProtocol(s) !== undefined);
+export const isOptionalAddressPrefix = optionalWhere(isAddressPrefix);
+export const isOptionalPortRange = optionalWhere(isPortRange);
 
-const ADDRESS = "a CIDR, an IP address, * or a service tag";
-const PORT = "a port 0-65535, a range N-M or *";
-const addressPrefix = leaf(ADDRESS, when(isAddressPrefix), true);
-const portRange = leaf(PORT, when(isPortRange), true);
-const cidr = leaf("a CIDR such as 10.0.0.0/24", when(isCidr), true);
-const requiredCidr = leaf("a CIDR such as 10.0.0.0/24", when(isCidr), false);
-const routePrefix = leaf("a CIDR or a service tag", when(isAddressPrefix), false);
+const priority = (min: number, max: number) => leaf<number>(`${min}-${max}`, isPriority(min, max));
+const direction = leaf<string>("Inbound or Outbound", isDirection);
+const access = leaf<string>("Allow or Deny", isAccess);
+const protocol = leaf<string>("one of Tcp, Udp, Icmp, Esp, Ah, *", isProtocol);
+
+const addressPrefix = leaf<string | null | undefined>("a CIDR, an IP address, * or a service tag", isOptionalAddressPrefix);
+const portRange = leaf<string | null | undefined>("a port 0-65535, a range N-M or *", isOptionalPortRange);
+const CIDR = "a CIDR such as 10.0.0.0/24";
+const cidr = leaf<string | null | undefined>(CIDR, optionalWhere(isCidr));
+const requiredCidr = leaf<string>(CIDR, stringWhere(isCidr));
+const routePrefix = leaf<string>("a CIDR or a service tag", stringWhere(isAddressPrefix));
 
 const text = z.string().nullish();
 const ref = z.object({ id: z.string() }).nullish();
