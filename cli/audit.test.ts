@@ -1,0 +1,101 @@
+// The CLI as a user runs it: a real process, real files, exit codes and stderr of CONTRACT §2.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "..");
+const seed = (f: string) => path.join(root, "test/fixtures/seed", f);
+const tmp = mkdtempSync(path.join(tmpdir(), "cli-"));
+const write = (name: string, text: string) => {
+  const p = path.join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", path.join(root, "cli/audit.ts"), ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const base = ["--snapshot", seed("vnet.json"), "--snapshot", seed("nsgs.json"), "--profile", seed("profile.json")];
+
+describe("audit CLI", () => {
+  it("prints the JSON report and exits 1 when a finding fails", async () => {
+    const { code, stdout, stderr } = await run(base);
+    expect(stderr).toBe("");
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.summary).toMatchObject({ subnets: 2, fail: 1 });
+    expect(report.subnets[0].findings[0]).toHaveProperty("evidence");
+  });
+
+  it("exits 0 when nothing fails, and writes --out instead of stdout", async () => {
+    const profile = write("cc-only.json", JSON.stringify({ roles: { cyclecloud: ["vnet-hpc/cyclecloud"] } }));
+    const out = path.join(tmp, "r.sarif");
+    const { code, stdout } = await run(["--snapshot", seed("vnet.json"), "--snapshot", seed("nsgs.json"), "--profile", profile, "--format", "sarif", "--out", out]);
+    expect(code).toBe(0);
+    expect(stdout).toBe("");
+    expect(JSON.parse(readFileSync(out, "utf8")).version).toBe("2.1.0");
+  });
+
+  it.each([
+    ["malformed JSON", () => write("bad.json", '{"value": [ }'), /bad\.json: .*line 1/],
+    ["an empty file", () => write("empty.json", "  \n"), /empty\.json: .*empty/],
+    ["a missing file", () => path.join(tmp, "nope.json"), /nope\.json: no such file/],
+  ])("exits 2 with one clear line for %s", async (_what, file, message) => {
+    const { code, stderr, stdout } = await run(["--snapshot", file()]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("names the JSON path of an out-of-range priority", async () => {
+    const nsgs = JSON.parse(readFileSync(seed("nsgs.json"), "utf8"));
+    nsgs.value[0].properties.securityRules[2].properties.priority = "x";
+    const file = write("nsg.json", JSON.stringify(nsgs));
+    const { code, stderr } = await run(["--snapshot", file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('nsg.json: value[0].properties.securityRules[2].properties.priority: expected 100-4096, got "x"');
+  });
+
+  it("rejects a profile ref that matches no subnet", async () => {
+    const profile = write("p.json", JSON.stringify({ roles: { cyclecloud: ["vnet-hpc/cyclecloud"], cluster: ["vnet-hpc/nope"] } }));
+    const { code, stderr } = await run(["--snapshot", seed("vnet.json"), "--profile", profile]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/p\.json: roles\.cluster\[0\]: .*vnet-hpc\/nope/);
+  });
+
+  it("rejects unknown flags and formats as usage errors", async () => {
+    expect((await run([...base, "--format", "xml"])).code).toBe(2);
+    const r = await run([...base, "--frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("frobnicate");
+  });
+
+  it("merges several files in any order into the same report", async () => {
+    const a = JSON.parse((await run(base)).stdout);
+    const b = JSON.parse((await run(["--snapshot", seed("nsgs.json"), "--snapshot", seed("vnet.json"), "--profile", seed("profile.json")])).stdout);
+    delete a.generatedAt;
+    delete b.generatedAt;
+    delete a.sources;
+    delete b.sources;
+    expect(b).toEqual(a);
+  });
+
+  it("renders csv, md and pdf", async () => {
+    const csv = await run([...base, "--format", "csv"]);
+    expect(csv.stdout.split("\n")[0]).toMatch(/rule/i);
+    const md = await run([...base, "--format", "md"]);
+    expect(md.stdout).toContain("NODE-EGRESS-STORAGE");
+    const out = path.join(tmp, "r.pdf");
+    await run([...base, "--format", "pdf", "--out", out]);
+    expect(readFileSync(out).subarray(0, 5).toString()).toBe("%PDF-");
+  });
+});
