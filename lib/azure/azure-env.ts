@@ -39,7 +39,10 @@ function fail(variable: string, detail: string): never {
   throw new InputError("environment", variable, detail);
 }
 
-export function readAzureEnv(env: NodeJS.ProcessEnv): AzureEnv {
+/** Any environment-like record: `process.env`, or a copy with some variables set. */
+export type EnvLike = Readonly<Record<string, string | undefined>>;
+
+export function readAzureEnv(env: EnvLike): AzureEnv {
   const endpointRaw = blankToUndefined(env.AZURE_RESOURCE_MANAGER_ENDPOINT) ?? DEFAULT_ARM_ENDPOINT;
   const endpoint = httpsUrl.safeParse(endpointRaw);
   if (!endpoint.success) fail("AZURE_RESOURCE_MANAGER_ENDPOINT", `expected an https:// URL, got ${JSON.stringify(endpointRaw)}`);

@@ -5,7 +5,7 @@
 import type { TokenCredential } from "@azure/identity";
 import type { ReadError } from "../report/types";
 import type { ArmClientSettings, RetrySettings } from "./arm-pipeline";
-import { readAzureEnv } from "./azure-env";
+import { readAzureEnv, type EnvLike } from "./azure-env";
 import { createCredential } from "./credential";
 import { AUDITED_TYPES, readSubscription } from "./list-all";
 import { mapPool } from "./pool";
@@ -13,12 +13,13 @@ import { readResourceGraph } from "./resource-graph";
 import { readServiceTags, regionsInUse, type ServiceTagsFile } from "./service-tags";
 import { listSubscriptions } from "./subscriptions";
 
-export { readAzureEnv, type AzureEnv } from "./azure-env";
+export { readAzureEnv, type AzureEnv, type EnvLike } from "./azure-env";
 export { isKnownAuthorityHost } from "./credential";
 export { isAllowedRequest } from "./arm-pipeline";
 
 export interface LiveReadOptions {
-  env?: NodeJS.ProcessEnv;
+  /** Defaults to `process.env`. */
+  env?: EnvLike;
   /** Read with one Resource Graph query instead of list-all calls per subscription. */
   resourceGraph?: boolean;
   /** Subscriptions read at once (default 4). */

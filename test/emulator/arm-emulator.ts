@@ -29,6 +29,8 @@ export interface Faults {
   retryAfterSeconds: number;
   /** `sub/type` keys answered only after this many ms. */
   slow: Map<string, number>;
+  /** Delay before every ARM answer, to stand in for a real round trip (benchmarks). */
+  latencyMs: number;
 }
 
 export interface Emulator {
@@ -46,13 +48,13 @@ export interface Emulator {
   /** The `scope` of every token request. */
   tokenScopes: string[];
   /** Environment for a child process reading through this emulator. */
-  childEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
+  childEnv(extra?: Record<string, string>): Record<string, string | undefined>;
   resetLog(): void;
   stop(): Promise<void>;
 }
 
 export function defaultFaults(): Faults {
-  return { pageSize: 1000, forbiddenSubscriptions: new Set(), failing: new Set(), throttleOnce: new Set(), retryAfterSeconds: 1, slow: new Map() };
+  return { pageSize: 1000, forbiddenSubscriptions: new Set(), failing: new Set(), throttleOnce: new Set(), retryAfterSeconds: 1, slow: new Map(), latencyMs: 0 };
 }
 
 const NETWORK_TYPES = new Map<string, ListType>(LIST_TYPES.map((t) => [t.toLowerCase(), t]));
@@ -91,6 +93,7 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
   const tokenScopes: string[] = [];
   const tokens = new Map<string, string>(); // token → scope
   const state: Faults = { ...defaultFaults(), ...faults };
+  const graphCache = new Map<string, Record<string, unknown>[]>();
   const subs = new Map(estate.subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]));
   let loginUrl = "";
   let armUrl = "";
@@ -185,6 +188,32 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
     return 0;
   };
 
+  /** What Resource Graph would answer: rows in ARM form, lower-case types, over the readable subscriptions. */
+  const graphRows = (query: string, readable: string[]): Record<string, unknown>[] => {
+    if (/^\s*ResourceContainers\b/i.test(query)) return readable.map((s) => ({ subscriptionId: subs.get(s)!.subscriptionId }));
+    const inList = /type\s+in~\s*\(([^)]*)\)/i.exec(query)?.[1] ?? "";
+    const wanted = new Set([...inList.matchAll(/'([^']+)'/g)].map((m) => m[1].toLowerCase()));
+    const rows: Record<string, unknown>[] = [];
+    for (const s of readable) {
+      const entry = subs.get(s)!;
+      for (const t of LIST_TYPES) {
+        for (const r of entry.lists[t]) {
+          if (!wanted.has(r.type.toLowerCase())) continue;
+          rows.push({
+            id: r.id,
+            name: r.name,
+            type: r.type.toLowerCase(),
+            location: r.location,
+            resourceGroup: /\/resourceGroups\/([^/]+)/i.exec(r.id)?.[1]?.toLowerCase(),
+            subscriptionId: entry.subscriptionId,
+            properties: structuredClone(r.properties),
+          });
+        }
+      }
+    }
+    return rows.sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+  };
+
   const resourceGraph = async (req: IncomingMessage, res: ServerResponse): Promise<number> => {
     const fault = await injectFault(res, "*", "resourcegraph");
     if (fault) return fault;
@@ -192,32 +221,10 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
     const query = body.query ?? "";
     const scope = (body.subscriptions ?? [...subs.keys()]).map((s) => s.toLowerCase());
     const readable = scope.filter((s) => subs.has(s) && !state.forbiddenSubscriptions.has(s));
-    let rows: Record<string, unknown>[];
-    if (/^\s*ResourceContainers\b/i.test(query)) {
-      rows = readable.map((s) => ({ subscriptionId: subs.get(s)!.subscriptionId }));
-    } else {
-      const inList = /type\s+in~\s*\(([^)]*)\)/i.exec(query)?.[1] ?? "";
-      const wanted = new Set([...inList.matchAll(/'([^']+)'/g)].map((m) => m[1].toLowerCase()));
-      rows = [];
-      for (const s of readable) {
-        const entry = subs.get(s)!;
-        for (const t of LIST_TYPES) {
-          for (const r of entry.lists[t]) {
-            if (!wanted.has(r.type.toLowerCase())) continue;
-            rows.push({
-              id: r.id,
-              name: r.name,
-              type: r.type.toLowerCase(),
-              location: r.location,
-              resourceGroup: /\/resourceGroups\/([^/]+)/i.exec(r.id)?.[1]?.toLowerCase(),
-              subscriptionId: entry.subscriptionId,
-              properties: structuredClone(r.properties),
-            });
-          }
-        }
-      }
-      rows.sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
-    }
+    // Paging asks the same query again and again: build its rows once (the emulator's cost is not the reader's).
+    const cacheKey = JSON.stringify([query, readable]);
+    const rows = graphCache.get(cacheKey) ?? graphRows(query, readable);
+    graphCache.set(cacheKey, rows);
     const top = Math.min(body.options?.$top ?? 1000, 1000);
     const offset = body.options?.$skipToken ? Number(Buffer.from(body.options.$skipToken, "base64url").toString("utf8")) : 0;
     const page = rows.slice(offset, offset + top);
@@ -300,6 +307,7 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
 
   const arm = https.createServer({ cert: cert.cert, key: cert.key }, async (req, res) => {
     try {
+      if (state.latencyMs) await sleep(state.latencyMs);
       const { status, known } = await route(req, res);
       record("arm", req, status, known);
     } catch (error) {

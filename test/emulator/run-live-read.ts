@@ -21,7 +21,7 @@ export async function runLiveRead(emulator: Emulator, options: DriverOptions = {
   const out = path.join(dir, "result.json");
   try {
     const env = emulator.childEnv({ ...extraEnv, LIVE_READ_OUT: out, LIVE_READ_OPTIONS: JSON.stringify(options) });
-    const child = spawn(process.execPath, [TSX_CLI, DRIVER], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [TSX_CLI, DRIVER], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();

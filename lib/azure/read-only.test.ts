@@ -1,0 +1,99 @@
+import { describe, expect, it, vi } from "vitest";
+import { isAllowedRequest, parseArmFailure, readOnlyPolicy } from "./arm-pipeline";
+import { toReadError } from "./read-error";
+import { mergeServiceTags, regionsInUse } from "./service-tags";
+import { resourceGraphQuery } from "./resource-graph";
+import { mapPool } from "./pool";
+
+describe("the read-only guard", () => {
+  const arm = "https://management.azure.com";
+
+  it("lets GET through and the Resource Graph query POST, nothing else", () => {
+    expect(isAllowedRequest("GET", `${arm}/subscriptions/x/providers/Microsoft.Network/virtualNetworks?api-version=1`)).toBe(true);
+    expect(isAllowedRequest("POST", `${arm}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`)).toBe(true);
+    expect(isAllowedRequest("POST", `${arm}/subscriptions/x/providers/Microsoft.Network/networkInterfaces/n/effectiveNetworkSecurityGroups?api-version=1`)).toBe(false);
+    for (const method of ["PUT", "PATCH", "DELETE"]) {
+      expect(isAllowedRequest(method, `${arm}/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n?api-version=1`)).toBe(false);
+    }
+  });
+
+  it("refuses a write before it leaves the process", async () => {
+    const next = vi.fn();
+    const policy = readOnlyPolicy();
+    const request = { method: "PUT", url: `${arm}/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n?api-version=1` };
+    await expect(policy.sendRequest(request as never, next)).rejects.toThrow(/refused PUT .*only reads/);
+    expect(next).not.toHaveBeenCalled();
+  });
+});
+
+describe("read errors", () => {
+  it("takes ARM's code and message from the error body", () => {
+    const failure = parseArmFailure(403, JSON.stringify({ error: { code: "AuthorizationFailed", message: "The client 'x' does not have\nauthorization" } }));
+    expect(toReadError("sub", "virtualNetworks.listAll", new Error("Pagination failed with unexpected statusCode 403"), failure)).toEqual({
+      subscription: "sub",
+      operation: "virtualNetworks.listAll",
+      code: "AuthorizationFailed",
+      message: "The client 'x' does not have authorization",
+    });
+  });
+
+  it("falls back to the HTTP status when the body has no code", () => {
+    const e = toReadError("sub", "routeTables.listAll", new Error("boom"), parseArmFailure(502, "<html>Bad gateway</html>"));
+    expect(e.code).toBe("502");
+    expect(e.message).toContain("Bad gateway");
+  });
+
+  it("names a timeout as such", () => {
+    expect(toReadError("sub", "op", { name: "AbortError" }, undefined, 1500)).toMatchObject({ code: "Timeout", message: expect.stringContaining("1500 ms") });
+  });
+});
+
+describe("service tags", () => {
+  it("merges regions' lists: each tag once, prefixes united", () => {
+    const merged = mergeServiceTags([
+      [{ name: "Storage", id: "Storage", properties: { region: "", addressPrefixes: ["1.0.0.0/8"] } }],
+      [
+        { name: "Storage", id: "Storage", properties: { region: "", addressPrefixes: ["1.0.0.0/8", "2.0.0.0/8"] } },
+        { name: "Storage.WestEurope", id: "Storage.WestEurope", properties: { region: "westeurope", addressPrefixes: ["2.0.0.0/8"] } },
+      ],
+    ]);
+    expect(merged.values).toEqual([
+      { name: "Storage", id: "Storage", properties: { region: "", addressPrefixes: ["1.0.0.0/8", "2.0.0.0/8"] } },
+      { name: "Storage.WestEurope", id: "Storage.WestEurope", properties: { region: "westeurope", addressPrefixes: ["2.0.0.0/8"] } },
+    ]);
+  });
+
+  it("asks each VNet region once, through a subscription that has a VNet there", () => {
+    const vnet = (sub: string, location: string) => ({ id: `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v`, type: "Microsoft.Network/virtualNetworks", location });
+    expect(
+      regionsInUse([vnet("a", "West Europe"), vnet("b", "westeurope"), vnet("b", "eastus"), { id: "/x", type: "microsoft.network/networksecuritygroups", location: "northeurope" }]),
+    ).toEqual([
+      { location: "eastus", subscriptionId: "b" },
+      { location: "westeurope", subscriptionId: "a" },
+    ]);
+  });
+});
+
+describe("Resource Graph query", () => {
+  it("asks for the audited types case-insensitively, in a stable order for paging", () => {
+    const q = resourceGraphQuery(["Microsoft.Network/virtualNetworks", "Microsoft.Network/networkSecurityGroups"]);
+    expect(q).toContain("type in~ ('microsoft.network/virtualnetworks', 'microsoft.network/networksecuritygroups')");
+    expect(q).toMatch(/order by id asc$/);
+  });
+});
+
+describe("mapPool", () => {
+  it("keeps at most `limit` jobs in flight and the input order in the output", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const out = await mapPool([5, 1, 4, 2, 3, 0], 2, async (n) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, n));
+      inFlight -= 1;
+      return n * 10;
+    });
+    expect(out).toEqual([50, 10, 40, 20, 30, 0]);
+    expect(peak).toBe(2);
+  });
+});
