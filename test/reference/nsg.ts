@@ -1,0 +1,159 @@
+// A brute-force NSG evaluator: one packet at a time, every rule checked token by token, no sets.
+// It is the oracle for the set-based engine in lib/nsg; its semantics are spelled out in
+// test/nsg/first-match.property.test.ts.
+import type { Access, Direction, Protocol, SecurityRule } from "@/lib/model/types";
+import { type RefPrefix, inPrefix, isPublic, mustParsePrefix, parsePrefix } from "./ip";
+
+export type PacketProtocol = Exclude<Protocol, "*">;
+export const PACKET_PROTOCOLS: readonly PacketProtocol[] = ["Tcp", "Udp", "Icmp", "Esp", "Ah"];
+
+/** A concrete address, or a symbolic point: some address inside a service tag we hold no prefixes for. */
+export type RefAddr =
+  | { kind: "ip"; family: 4 | 6; value: bigint }
+  | { kind: "tag"; base: string; region: string };
+
+export interface Packet {
+  protocol: PacketProtocol;
+  src: RefAddr;
+  srcPort: number;
+  dst: RefAddr;
+  dstPort: number;
+}
+
+/** What the reference needs to know about the estate: the VNet's prefixes, tag prefixes, ASG members. */
+export interface RefWorld {
+  vnetPrefixes: string[];
+  /** Lower-cased tag name → its prefixes (e.g. `storage`, `storage.westeurope`). */
+  serviceTags: Map<string, string[]>;
+  /** ASG key → private IPs of its member NICs. */
+  asgMembers: Map<string, string[]>;
+}
+
+const inAny = (addr: RefAddr, prefixes: readonly RefPrefix[]) =>
+  addr.kind === "ip" && prefixes.some((p) => inPrefix(addr.family, addr.value, p));
+
+export function addressTokenMatches(world: RefWorld, token: string, addr: RefAddr): boolean {
+  const t = token.trim();
+  const lower = t.toLowerCase();
+  if (t === "*") return true;
+  if (lower === "0.0.0.0/0") return addr.kind === "tag" || addr.family === 4;
+  if (lower === "::/0") return addr.kind === "tag" || addr.family === 6;
+  const cidr = parsePrefix(t);
+  if (cidr) return inAny(addr, [cidr]);
+  const vnet = world.vnetPrefixes.map(mustParsePrefix);
+  if (lower === "virtualnetwork") return inAny(addr, vnet);
+  if (lower === "internet") {
+    return addr.kind === "tag" || (isPublic(addr.family, addr.value) && !inAny(addr, vnet));
+  }
+  const dot = lower.indexOf(".");
+  const base = dot < 0 ? lower : lower.slice(0, dot);
+  const own = world.serviceTags.get(lower) ?? (dot >= 0 ? world.serviceTags.get(base) : undefined);
+  if (own) return inAny(addr, own.map(mustParsePrefix));
+  if (addr.kind !== "tag" || addr.base !== base) return false;
+  return dot < 0 || addr.region === lower.slice(dot + 1);
+}
+
+export function portTokenMatches(token: string, port: number): boolean {
+  const t = token.trim();
+  if (t === "*") return true;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(t);
+  if (!m) throw new Error(`reference cannot parse port ${JSON.stringify(token)}`);
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  return lo <= port && port <= hi;
+}
+
+function sideMatches(world: RefWorld, prefixes: string[], asgKeys: string[], addr: RefAddr): boolean {
+  if (prefixes.some((p) => addressTokenMatches(world, p, addr))) return true;
+  return asgKeys.some((k) => (world.asgMembers.get(k) ?? []).some((ip) => addressTokenMatches(world, ip, addr)));
+}
+
+export function ruleMatches(world: RefWorld, rule: SecurityRule, p: Packet): boolean {
+  return (
+    (rule.protocol === "*" || rule.protocol === p.protocol) &&
+    sideMatches(world, rule.sourceAddressPrefixes, rule.sourceAsgKeys, p.src) &&
+    rule.sourcePortRanges.some((t) => portTokenMatches(t, p.srcPort)) &&
+    sideMatches(world, rule.destinationAddressPrefixes, rule.destinationAsgKeys, p.dst) &&
+    rule.destinationPortRanges.some((t) => portTokenMatches(t, p.dstPort))
+  );
+}
+
+/** The rule that decides the packet: lowest priority number among the direction's matching rules. */
+export function refFirstMatch(world: RefWorld, rules: readonly SecurityRule[], direction: Direction, p: Packet): SecurityRule | undefined {
+  let best: SecurityRule | undefined;
+  for (const r of rules) {
+    if (r.direction !== direction || !ruleMatches(world, r, p)) continue;
+    if (!best || r.priority < best.priority) best = r;
+  }
+  return best;
+}
+
+function refRule(name: string, priority: number, direction: Direction, access: Access, src: string, dst: string): SecurityRule {
+  return {
+    name,
+    priority,
+    direction,
+    access,
+    protocol: "*",
+    sourceAddressPrefixes: [src],
+    destinationAddressPrefixes: [dst],
+    sourcePortRanges: ["*"],
+    destinationPortRanges: ["*"],
+    sourceAsgKeys: [],
+    destinationAsgKeys: [],
+    isDefault: true,
+  };
+}
+
+/** Azure's six default rules, written out here rather than borrowed from lib/snapshot. */
+export function refDefaultRules(): SecurityRule[] {
+  return [
+    refRule("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
+    refRule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*"),
+    refRule("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*"),
+    refRule("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
+    refRule("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet"),
+    refRule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*"),
+  ];
+}
+
+export interface RefLevel {
+  kind: "nic" | "subnet";
+  /** Custom and default rules of the NSG at this level; absent level = no NSG. */
+  rules: readonly SecurityRule[];
+}
+
+export interface RefVerdict {
+  access: Access;
+  /** The deciding rule at each level the packet met, in traversal order; stops at the first deny. */
+  decisions: { level: "nic" | "subnet"; rule: SecurityRule }[];
+}
+
+/** Outbound: NIC then subnet; inbound: subnet then NIC. Every present level must allow. */
+export function refChain(world: RefWorld, direction: Direction, nic: RefLevel | undefined, subnet: RefLevel | undefined, p: Packet): RefVerdict {
+  const order = direction === "Outbound" ? [nic, subnet] : [subnet, nic];
+  const decisions: RefVerdict["decisions"] = [];
+  for (const level of order) {
+    if (!level) continue;
+    const rule = refFirstMatch(world, level.rules, direction, p);
+    if (!rule) throw new Error("reference: no rule matched although DenyAll is present");
+    decisions.push({ level: level.kind, rule });
+    if (rule.access === "Deny") return { access: "Deny", decisions };
+  }
+  return { access: "Allow", decisions };
+}
+
+export function showAddr(a: RefAddr): string {
+  if (a.kind === "tag") return `tag:${a.base}.${a.region}`;
+  if (a.family === 4) {
+    const v = Number(a.value);
+    return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join(".");
+  }
+  const groups: string[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(((a.value >> BigInt(16 * i)) & 0xffffn).toString(16));
+  return groups.join(":");
+}
+
+export function showPacket(p: Packet): string {
+  return `${p.protocol} ${showAddr(p.src)}:${p.srcPort} -> ${showAddr(p.dst)}:${p.dstPort}`;
+}
