@@ -72,13 +72,13 @@ afterAll(async () => {
 function runChild(env: Record<string, string>): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "lib/auth/testing/obo-token-child.ts"], {
-      env: { PATH: process.env.PATH ?? "", NODE_EXTRA_CA_CERTS: path.join(dir, "cert.pem"), ...env },
+      env: { ...env, NODE_ENV: "test", PATH: process.env.PATH ?? "", NODE_EXTRA_CA_CERTS: path.join(dir, "cert.pem") },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
     let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    child.stderr.on("data", (d: Buffer) => (err += d));
     child.on("error", reject);
     child.on("exit", () => {
       const line = out.trim().split("\n").pop() ?? "";

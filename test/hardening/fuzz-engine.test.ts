@@ -150,8 +150,8 @@ const estate = fc
           size.nics ? fc.tuple(...Array.from({ length: size.nics }, (_, i) => nic(mode, i, subnetIds))) : fc.constant([]),
         )
         .map(([vnets, nsgs, rt, nics]) => [...vnets, ...nsgs, ...(rt ? [rt] : []), ...nics]),
-      refs: fc.constant(subnetIds),
-      looseRefs: fc.constant([...subnetIds, "vnet-0/snet-1", "VNET-0/SNET-2", "nope/none"]),
+      refs: fc.constant<string[]>(subnetIds),
+      looseRefs: fc.constant<string[]>([...subnetIds, "vnet-0/snet-1", "VNET-0/SNET-2", "nope/none"]),
     });
   });
 
