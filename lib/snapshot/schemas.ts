@@ -41,10 +41,11 @@ const direction = leaf<string>("Inbound or Outbound", isDirection);
 const access = leaf<string>("Allow or Deny", isAccess);
 const protocol = leaf<string>("one of Tcp, Udp, Icmp, Esp, Ah, *", isProtocol);
 
-const addressPrefix = leaf<string | null | undefined>("a CIDR, an IP address, * or a service tag", isOptionalAddressPrefix);
-const portRange = leaf<string | null | undefined>("a port 0-65535, a range N-M or *", isOptionalPortRange);
+// Optional leaves: `.optional()` lets the key be absent; the check itself lets null and "" through.
+const addressPrefix = leaf<string | null>("a CIDR, an IP address, * or a service tag", isOptionalAddressPrefix).optional();
+const portRange = leaf<string | null>("a port 0-65535, a range N-M or *", isOptionalPortRange).optional();
 const CIDR = "a CIDR such as 10.0.0.0/24";
-const cidr = leaf<string | null | undefined>(CIDR, optionalWhere(isCidr));
+const cidr = leaf<string | null>(CIDR, optionalWhere(isCidr)).optional();
 const requiredCidr = leaf<string>(CIDR, stringWhere(isCidr));
 const routePrefix = leaf<string>("a CIDR or a service tag", stringWhere(isAddressPrefix));
 

@@ -1,0 +1,193 @@
+// Every bad input gives one line naming the file, the JSON path in that file, and what was wrong.
+import { describe, expect, it } from "vitest";
+import { InputError } from "@/lib/errors";
+import { loadSnapshot, parseJsonFile, parseProfile, resolveRoles } from "@/lib/snapshot";
+import { flattenResource } from "./flatten";
+import { ccNsg, hubVnet, smallEstate } from "./small-estate";
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+
+function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as Error).message;
+  }
+  throw new Error("expected an InputError");
+}
+
+const loadOne = (name: string, value: unknown) => messageOf(() => loadSnapshot([{ name, value }]));
+
+/** The NSG fixture with one field of its first rule set to `value`. */
+function nsgWithRule(field: string, value: unknown) {
+  const nsg = clone(ccNsg);
+  (nsg.properties.securityRules[0].properties as Record<string, unknown>)[field] = value;
+  return nsg;
+}
+
+describe("parseJsonFile", () => {
+  it("rejects an empty or blank file", () => {
+    expect(messageOf(() => parseJsonFile("nsg.json", ""))).toBe("nsg.json: file is empty");
+    expect(messageOf(() => parseJsonFile("nsg.json", " \n\t\r\n"))).toBe("nsg.json: file is empty");
+  });
+
+  it("names line and column of malformed JSON", () => {
+    expect(messageOf(() => parseJsonFile("nsg.json", '{\n  "value": [\n    { "a": 1, }\n  ]\n}'))).toBe(
+      "nsg.json: line 3, column 15: invalid JSON: expected a property name in double quotes, found '}'",
+    );
+    expect(messageOf(() => parseJsonFile("a.json", '[\n  {"a": tru}\n]'))).toBe("a.json: line 2, column 9: invalid JSON: expected a value, found 't'");
+    expect(messageOf(() => parseJsonFile("a.json", '{"a": [1, 2}'))).toBe("a.json: line 1, column 12: invalid JSON: expected ',' or ']', found '}'");
+    expect(messageOf(() => parseJsonFile("a.json", '{"a": 1'))).toBe("a.json: line 1, column 8: invalid JSON: file ends too early");
+    expect(messageOf(() => parseJsonFile("a.json", "[1]\n[2]"))).toBe("a.json: line 2, column 1: invalid JSON: unexpected '[' after the JSON value");
+    expect(messageOf(() => parseJsonFile("a.json", '{"a": "x\ny"}'))).toBe(
+      "a.json: line 1, column 9: invalid JSON: line break or control character inside a string",
+    );
+  });
+
+  it("reads a file that starts with a byte-order mark", () => {
+    expect(parseJsonFile("a.json", '\uFEFF{"value": []}')).toEqual({ value: [] });
+  });
+});
+
+describe("snapshot validation", () => {
+  it("reports the contract's example exactly, for a file shaped like that path", () => {
+    // An ARM-form NSG whose rules are written flat, as hand-written files often are.
+    const handWritten = clone(ccNsg) as { properties: { securityRules: unknown[] } };
+    handWritten.properties.securityRules = [{ name: "r", ...ccNsg.properties.securityRules[0].properties, priority: "x" }];
+    const nsgs = [clone(ccNsg), clone(ccNsg), clone(ccNsg), handWritten];
+    expect(loadOne("nsg.json", nsgs)).toBe('nsg.json: [3].properties.securityRules[0].priority: expected 100-4096, got "x"');
+    // The same mistake in a REST listing, where each rule has its own `properties`.
+    expect(loadOne("nsg.json", [clone(ccNsg), clone(ccNsg), clone(ccNsg), nsgWithRule("priority", "x")])).toBe(
+      'nsg.json: [3].properties.securityRules[0].properties.priority: expected 100-4096, got "x"',
+    );
+  });
+
+  it("names the path in the file as written: list prefix, and .properties only when present", () => {
+    expect(loadOne("nsg.json", { value: [clone(ccNsg), nsgWithRule("priority", 99)] })).toBe(
+      "nsg.json: value[1].properties.securityRules[0].properties.priority: expected 100-4096, got 99",
+    );
+    expect(loadOne("graph.json", { data: [nsgWithRule("priority", 4097)] })).toBe(
+      "graph.json: data[0].properties.securityRules[0].properties.priority: expected 100-4096, got 4097",
+    );
+    expect(loadOne("saved.json", { resources: [nsgWithRule("priority", 100.5)] })).toBe(
+      "saved.json: resources[0].properties.securityRules[0].properties.priority: expected 100-4096, got 100.5",
+    );
+    expect(loadOne("az.json", [flattenResource(nsgWithRule("priority", "x"))])).toBe(
+      'az.json: [0].securityRules[0].priority: expected 100-4096, got "x"',
+    );
+    expect(loadOne("show.json", nsgWithRule("priority", null))).toBe(
+      "show.json: properties.securityRules[0].properties.priority: expected 100-4096, got null",
+    );
+  });
+
+  it("holds default rules to Azure's default priorities", () => {
+    const nsg = clone(ccNsg) as typeof ccNsg & { properties: { defaultSecurityRules: unknown[] } };
+    nsg.properties.defaultSecurityRules = [{ name: "DenyAllInBound", properties: { ...ccNsg.properties.securityRules[0].properties, priority: 100 } }];
+    expect(loadOne("nsg.json", [nsg])).toBe("nsg.json: [0].properties.defaultSecurityRules[0].properties.priority: expected 65000-65500, got 100");
+  });
+
+  it("rejects bad directions, access, protocols, ports and prefixes", () => {
+    const at = "nsg.json: [0].properties.securityRules[0].properties";
+    expect(loadOne("nsg.json", [nsgWithRule("direction", "In")])).toBe(`${at}.direction: expected Inbound or Outbound, got "In"`);
+    expect(loadOne("nsg.json", [nsgWithRule("access", undefined)])).toBe(`${at}.access: expected Allow or Deny, got nothing`);
+    expect(loadOne("nsg.json", [nsgWithRule("protocol", "Http")])).toBe(`${at}.protocol: expected one of Tcp, Udp, Icmp, Esp, Ah, *, got "Http"`);
+    expect(loadOne("nsg.json", [nsgWithRule("destinationPortRange", "70000")])).toBe(
+      `${at}.destinationPortRange: expected a port 0-65535, a range N-M or *, got "70000"`,
+    );
+    expect(loadOne("nsg.json", [nsgWithRule("destinationPortRanges", ["443", "9443-9000"])])).toBe(
+      `${at}.destinationPortRanges[1]: expected a port 0-65535, a range N-M or *, got "9443-9000"`,
+    );
+    expect(loadOne("nsg.json", [nsgWithRule("sourcePortRange", 22)])).toBe(`${at}.sourcePortRange: expected a port 0-65535, a range N-M or *, got 22`);
+    expect(loadOne("nsg.json", [nsgWithRule("destinationAddressPrefix", "10.0.0.0/33")])).toBe(
+      `${at}.destinationAddressPrefix: expected a CIDR, an IP address, * or a service tag, got "10.0.0.0/33"`,
+    );
+    expect(loadOne("nsg.json", [nsgWithRule("sourceAddressPrefixes", ["10.0.0.256"])])).toBe(
+      `${at}.sourceAddressPrefixes[0]: expected a CIDR, an IP address, * or a service tag, got "10.0.0.256"`,
+    );
+  });
+
+  it("accepts every address form Azure prints", () => {
+    for (const prefix of ["*", "10.0.0.4", "10.0.0.0/8", "0.0.0.0/0", "2001:db8::/32", "::1", "Storage", "Storage.WestEurope", "VirtualNetwork", "Internet", "AzureLoadBalancer", "AzureFrontDoor.Frontend"]) {
+      expect(() => loadSnapshot([{ name: "nsg.json", value: [nsgWithRule("destinationAddressPrefix", prefix)] }]), prefix).not.toThrow();
+    }
+  });
+
+  it("rejects a subnet prefix that is not a CIDR", () => {
+    const vnet = clone(hubVnet) as { properties: { subnets: { properties: Record<string, unknown> }[] } };
+    vnet.properties.subnets[1].properties.addressPrefixes = ["10.0.2.0/24", "10.0.3.0"];
+    expect(loadOne("vnets.json", [vnet])).toBe("vnets.json: [0].properties.subnets[1].properties.addressPrefixes[1]: expected a CIDR such as 10.0.0.0/24, got \"10.0.3.0\"");
+    expect(loadOne("vnets.json", [flattenResource(vnet)])).toBe("vnets.json: [0].subnets[1].addressPrefixes[1]: expected a CIDR such as 10.0.0.0/24, got \"10.0.3.0\"");
+  });
+
+  it("rejects fields of the wrong type", () => {
+    const nsg = clone(ccNsg) as { properties: Record<string, unknown> };
+    nsg.properties.securityRules = "none";
+    expect(loadOne("nsg.json", { value: [nsg] })).toBe('nsg.json: value[0].properties.securityRules: expected an array, got "none"');
+    const badId = { ...clone(ccNsg), id: 42 };
+    expect(loadOne("nsg.json", [badId])).toBe("nsg.json: [0].id: expected a string, got 42");
+    const badProps = { ...clone(ccNsg), properties: "x" };
+    expect(loadOne("nsg.json", [badProps])).toBe('nsg.json: [0].properties: expected an object, got "x"');
+    const badRule = clone(ccNsg) as { properties: { securityRules: unknown[] } };
+    badRule.properties.securityRules[1] = "AllowAll";
+    expect(loadOne("nsg.json", [badRule])).toBe('nsg.json: [0].properties.securityRules[1]: expected an object, got "AllowAll"');
+    const badRef = clone(hubVnet) as { properties: { subnets: { properties: Record<string, unknown> }[] } };
+    badRef.properties.subnets[0].properties.networkSecurityGroup = { id: ["x"] };
+    expect(loadOne("vnets.json", [badRef])).toBe("vnets.json: [0].properties.subnets[0].properties.networkSecurityGroup.id: expected a string, got an array");
+    expect(loadOne("nsg.json", { value: { nsg: 1 } })).toBe("nsg.json: value: expected an array, got an object");
+    expect(loadOne("nsg.json", "nsg")).toBe(
+      'nsg.json: expected Azure resources (an array, {"value": [...]}, {"data": [...]} or {"resources": [...]}), got "nsg"',
+    );
+  });
+
+  it("names the service tags file in its own errors", () => {
+    const message = messageOf(() =>
+      loadSnapshot([{ name: "a.json", value: smallEstate }], {
+        serviceTags: { name: "tags.json", value: { values: [{ name: "Storage", properties: { addressPrefixes: ["20.0.0.0/33"] } }] } },
+      }),
+    );
+    expect(message).toBe('tags.json: values[0].properties.addressPrefixes[0]: expected a CIDR such as 10.0.0.0/24, got "20.0.0.0/33"');
+    expect(loadOne("saved.json", { resources: [], serviceTags: { values: [{ properties: {} }] } })).toBe(
+      "saved.json: serviceTags.values[0].name: expected a string, got nothing",
+    );
+  });
+});
+
+describe("profile errors", () => {
+  const snapshot = loadSnapshot([{ name: "a.json", value: smallEstate }]);
+
+  it("rejects a profile of the wrong shape", () => {
+    expect(messageOf(() => parseProfile("profile.json", []))).toBe("profile.json: expected an object, got an array");
+    expect(messageOf(() => parseProfile("profile.json", { roles: { cluster: ["hub/compute", 5] } }))).toBe(
+      "profile.json: roles.cluster[1]: expected a string, got 5",
+    );
+    expect(messageOf(() => parseProfile("profile.json", { roles: { cyclecloud: "hub/cyclecloud" } }))).toBe(
+      'profile.json: roles.cyclecloud: expected an array, got "hub/cyclecloud"',
+    );
+  });
+
+  it("names a ref that matches no subnet", () => {
+    const profile = parseProfile("profile.json", { roles: { cluster: ["hub/compute", "vnet/x"] } });
+    expect(messageOf(() => resolveRoles(snapshot, profile, "profile.json"))).toBe('profile.json: roles.cluster[1]: no subnet matches "vnet/x"');
+    const byId = parseProfile("profile.json", { roles: { returnProxy: [`${hubVnet.id}/subnets/nope`] } });
+    expect(messageOf(() => resolveRoles(snapshot, byId, "profile.json"))).toBe(
+      `profile.json: roles.returnProxy[0]: no subnet matches "${hubVnet.id}/subnets/nope"`,
+    );
+  });
+
+  it("refuses one subnet in two roles", () => {
+    const profile = parseProfile("profile.json", { roles: { cyclecloud: ["hub/cyclecloud"], cluster: [`${hubVnet.id}/SUBNETS/CYCLECLOUD`] } });
+    expect(messageOf(() => resolveRoles(snapshot, profile, "profile.json"))).toBe(
+      "profile.json: roles.cluster[0]: subnet hub/cyclecloud is already in role cyclecloud; a subnet plays one role",
+    );
+  });
+
+  it("asks for the full id when vnet/subnet is ambiguous", () => {
+    const twin = JSON.parse(JSON.stringify(hubVnet).replaceAll("11111111-2222-3333-4444-555555555555", "99999999-2222-3333-4444-555555555555"));
+    const both = loadSnapshot([{ name: "a.json", value: [hubVnet, twin] }]);
+    const profile = parseProfile("profile.json", { roles: { cyclecloud: ["HUB/CycleCloud"] } });
+    expect(messageOf(() => resolveRoles(both, profile, "profile.json"))).toBe(
+      'profile.json: roles.cyclecloud[0]: "HUB/CycleCloud" matches 2 subnets (subscriptions 11111111-2222-3333-4444-555555555555, 99999999-2222-3333-4444-555555555555); use the full subnet id',
+    );
+  });
+});
