@@ -11,6 +11,7 @@ import { AUDITED_TYPES, readSubscription } from "./list-all";
 import { mapPool } from "./pool";
 import { readResourceGraph } from "./resource-graph";
 import { readServiceTags, regionsInUse, type ServiceTagsFile } from "./service-tags";
+import { signIn } from "./sign-in";
 import { listSubscriptions } from "./subscriptions";
 
 export { readAzureEnv, type AzureEnv, type EnvLike } from "./azure-env";
@@ -53,6 +54,17 @@ export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveRe
   const timeoutMs = Math.max(1, opts.timeoutMs ?? 60_000);
   const settings: ArmClientSettings = { endpoint: env.armEndpoint, scope: env.armScope, retry: opts.retry, counter: { calls: 0 } };
   const errors: ReadError[] = [];
+  const result = (resources: Record<string, unknown>[], serviceTags: ServiceTagsFile | undefined, subscriptions: number): LiveReadResult => ({
+    snapshot: { resources, ...(serviceTags ? { serviceTags } : {}), capturedAt: new Date(started).toISOString() },
+    errors,
+    stats: { calls: settings.counter.calls, subscriptions, ms: Date.now() - started },
+  });
+
+  const signInError = await signIn(credential, env.armScope, timeoutMs);
+  if (signInError) {
+    errors.push(signInError);
+    return result([], undefined, env.subscriptionIds?.length ?? 0);
+  }
 
   let subscriptionIds = env.subscriptionIds;
   if (!subscriptionIds) {
@@ -88,9 +100,5 @@ export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveRe
   const tags = await readServiceTags(credential, settings, regionsInUse(resources), concurrency, timeoutMs);
   errors.push(...tags.errors);
 
-  return {
-    snapshot: { resources, ...(tags.serviceTags ? { serviceTags: tags.serviceTags } : {}), capturedAt: new Date(started).toISOString() },
-    errors,
-    stats: { calls: settings.counter.calls, subscriptions: total, ms: Date.now() - started },
-  };
+  return result(resources, tags.serviceTags, total);
 }

@@ -132,11 +132,11 @@ describe("list-all read through the emulator", () => {
     expect(ids(result.snapshot.resources)).toEqual(expected);
   });
 
-  it("reports a credential that cannot sign in instead of failing silently", async () => {
-    const result = await runLiveRead(emu, { retry: FAST_RETRY }, { AZURE_CLIENT_SECRET: "wrong-secret" });
+  it("reports a credential that cannot sign in once, instead of once per call", async () => {
+    const result = await runLiveRead(emu, { retry: FAST_RETRY }, { AZURE_CLIENT_SECRET: "wrong-secret", AZURE_SUBSCRIPTION_IDS: `${sub(0)},${sub(1)}` });
     expect(result.snapshot.resources).toEqual([]);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatchObject({ subscription: "*", operation: "subscriptions.list" });
+    expect(result.errors[0]).toMatchObject({ subscription: "*", operation: "credential.getToken", code: "AADSTS7000215" });
     expect(result.errors[0].message).toMatch(/AADSTS7000215|invalid client secret/i);
     expect(armRequests()).toHaveLength(0);
   });
