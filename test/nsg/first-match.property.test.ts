@@ -24,7 +24,12 @@
  *   the first level that denied it.
  *
  * Packets are sampled from the edges of every prefix in play (±1 around each boundary) and from every
- * symbolic point, half of them drawn from inside the traffic class.
+ * symbolic point; two thirds are drawn from inside the traffic class, half of those also inside one
+ * custom rule, so custom rules decide often and not only the defaults.
+ *
+ * Files: test/reference/{ip,nsg,membership}.ts (the oracle and a point-wise reader of the engine's sets),
+ * test/nsg/world.ts (generators), and beside this file the interval, tag-set, box and chain properties.
+ * Each property also counts the cases it met and fails if the generators stop producing them.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -36,8 +36,15 @@ export function parseV6(text: string): bigint | null {
   return x;
 }
 
+const parsed = new Map<string, RefPrefix | null>();
+
 /** `a.b.c.d`, `a.b.c.d/n`, a v6 address or `v6/n`; host bits are ignored as NSGs do. */
 export function parsePrefix(text: string): RefPrefix | null {
+  if (!parsed.has(text)) parsed.set(text, parsePrefixUncached(text));
+  return parsed.get(text)!;
+}
+
+function parsePrefixUncached(text: string): RefPrefix | null {
   const [addr, bitsText, extra] = text.trim().split("/");
   if (extra !== undefined) return null;
   const v4 = parseV4(addr);

@@ -155,5 +155,6 @@ export function showAddr(a: RefAddr): string {
 }
 
 export function showPacket(p: Packet): string {
-  return `${p.protocol} ${showAddr(p.src)}:${p.srcPort} -> ${showAddr(p.dst)}:${p.dstPort}`;
+  const at = (a: RefAddr, port: number) => (a.kind === "ip" && a.family === 6 ? `[${showAddr(a)}]:${port}` : `${showAddr(a)}:${port}`);
+  return `${p.protocol} ${at(p.src, p.srcPort)} -> ${at(p.dst, p.dstPort)}`;
 }
