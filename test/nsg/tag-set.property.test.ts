@@ -32,13 +32,20 @@ const atomArb: fc.Arbitrary<Expr> = fc
   .tuple(fc.constantFrom(...BASES), fc.option(fc.constantFrom(...REGIONS), { nil: undefined }), fc.nat(255))
   .map(([base, region, mask]) => ({ op: "atom" as const, name: casing(region ? `${base}.${region}` : base, mask) }));
 
+// Composite nodes are weighted up so that regions get carved out of a base and then put back
+// (cofinite ∪ finite, finite \ cofinite), which shallow expressions rarely do.
 const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ expr: Expr }>((tie) => ({
   expr: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    fc.constant<Expr>({ op: "none" }),
-    fc.constant<Expr>({ op: "all" }),
-    atomArb,
-    fc.record({ op: fc.constantFrom("union" as const, "intersect" as const, "subtract" as const), a: tie("expr"), b: tie("expr") }),
+    { maxDepth: 4, depthSize: "medium", withCrossShrink: true },
+    { arbitrary: fc.constant<Expr>({ op: "none" }), weight: 1 },
+    { arbitrary: fc.constant<Expr>({ op: "all" }), weight: 1 },
+    { arbitrary: atomArb, weight: 3 },
+    // A base with holes, or everything but a tag: cofinite region and base sets as ready-made leaves.
+    { arbitrary: fc.tuple(fc.constantFrom<Expr>({ op: "all" }, { op: "atom", name: "storage" }, { op: "atom", name: "Sql" }), atomArb).map(([a, b]) => ({ op: "subtract" as const, a, b })), weight: 3 },
+    {
+      arbitrary: fc.record({ op: fc.constantFrom("union" as const, "intersect" as const, "subtract" as const), a: tie("expr"), b: tie("expr") }),
+      weight: 4,
+    },
   ),
 })).expr;
 
