@@ -1,6 +1,17 @@
 // One filter model for the subnets table, the exports and the API, so a filtered view exports exactly what it shows.
 // The URL is the source of truth: `?q=&status=fail,warn&role=cluster&vnet=hub&rule=CC-EGRESS-STORAGE&sort=name&dir=asc`.
-import type { Report, SubnetReport, SubnetStatus } from "./types";
+import type { FindingStatus, Report, SubnetReport, SubnetStatus } from "./types";
+
+/** What filtering and sorting read of a subnet: a full SubnetReport, or the slim row the subnets table ships to the browser. */
+export interface FilterableSubnet {
+  id: string;
+  name: string;
+  vnet: string;
+  role: SubnetReport["role"];
+  status: SubnetStatus;
+  subscriptionId?: string;
+  findings: { rule: string; status: FindingStatus }[];
+}
 
 export const SUBNET_STATUSES = ["fail", "warn", "pass", "unscoped"] as const satisfies readonly SubnetStatus[];
 export const ROLE_FILTERS = ["cyclecloud", "cluster", "returnProxy", "none"] as const;
@@ -78,28 +89,34 @@ export function hasFilters(filters: ReportFilters): boolean {
 }
 
 /** Rules whose finding on this subnet failed or warned, worst first. */
-export function failingRules(subnet: SubnetReport): string[] {
+export function failingRules(subnet: FilterableSubnet): string[] {
   const fails = subnet.findings.filter((f) => f.status === "fail").map((f) => f.rule);
   const warns = subnet.findings.filter((f) => f.status === "warn").map((f) => f.rule);
   return [...fails, ...warns];
 }
 
-export function subscriptionOf(subnet: SubnetReport): string {
+export function subscriptionOf(subnet: Pick<FilterableSubnet, "id" | "subscriptionId">): string {
   if (subnet.subscriptionId) return subnet.subscriptionId;
   const match = /\/subscriptions\/([^/]+)/i.exec(subnet.id);
   return match ? match[1] : "";
 }
 
+// Subnets do not change once reported, so their search text is computed once per object (10,000 rows, every keystroke).
+const searchCache = new WeakMap<object, string>();
+
 /** Lower-case text a search matches against: names, ids, subscription and the rules that did not pass. */
-export function searchText(subnet: SubnetReport): string {
-  return [subnet.name, subnet.vnet, subnet.id, subscriptionOf(subnet), subnet.role ?? "none", ...failingRules(subnet)]
-    .join(" ")
-    .toLowerCase();
+export function searchText(subnet: FilterableSubnet): string {
+  let text = searchCache.get(subnet);
+  if (text === undefined) {
+    text = [subnet.name, subnet.vnet, subnet.id, subscriptionOf(subnet), subnet.role ?? "none", ...failingRules(subnet)].join(" ").toLowerCase();
+    searchCache.set(subnet, text);
+  }
+  return text;
 }
 
 const STATUS_RANK: Record<SubnetStatus, number> = { fail: 0, warn: 1, pass: 2, unscoped: 3 };
 
-export function matchesFilters(subnet: SubnetReport, filters: ReportFilters): boolean {
+export function matchesFilters(subnet: FilterableSubnet, filters: ReportFilters): boolean {
   if (filters.status?.length && !filters.status.includes(subnet.status)) return false;
   if (filters.role?.length && !filters.role.includes(subnet.role ?? "none")) return false;
   if (filters.vnet?.length) {
@@ -118,7 +135,7 @@ export function matchesFilters(subnet: SubnetReport, filters: ReportFilters): bo
   return true;
 }
 
-export function compareSubnets(a: SubnetReport, b: SubnetReport, sort: SortKey = "status"): number {
+export function compareSubnets(a: FilterableSubnet, b: FilterableSubnet, sort: SortKey = "status"): number {
   const byName = a.vnet.localeCompare(b.vnet) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
   switch (sort) {
     case "status":
@@ -136,21 +153,27 @@ export function compareSubnets(a: SubnetReport, b: SubnetReport, sort: SortKey =
   }
 }
 
-export function summarise(subnets: SubnetReport[]): Report["summary"] {
+export function summarise(subnets: Pick<FilterableSubnet, "status">[]): Report["summary"] {
   const summary = { subnets: subnets.length, pass: 0, warn: 0, fail: 0, unscoped: 0 };
   for (const s of subnets) summary[s.status] += 1;
   return summary;
+}
+
+/** The subnets a filter shows, in the order it shows them. The subnets table and the exports both use this. */
+export function applyFilters<T extends FilterableSubnet>(subnets: readonly T[], filters: ReportFilters): T[] {
+  const kept = hasFilters(filters) ? subnets.filter((s) => matchesFilters(s, filters)) : [...subnets];
+  if (filters.sort) {
+    const sign = filters.dir === "desc" ? -1 : 1;
+    kept.sort((a, b) => sign * compareSubnets(a, b, filters.sort));
+  }
+  return kept;
 }
 
 /** The report restricted to the subnets a filter shows, in the order it shows them, with its summary recounted. */
 export function filterReport(report: Report, filters: ReportFilters): Report {
   const sorted = filters.sort !== undefined || hasFilters(filters);
   if (!sorted) return report;
-  const subnets = report.subnets.filter((s) => matchesFilters(s, filters));
-  if (filters.sort) {
-    const sign = filters.dir === "desc" ? -1 : 1;
-    subnets.sort((a, b) => sign * compareSubnets(a, b, filters.sort));
-  }
+  const subnets = applyFilters(report.subnets, filters);
   return { ...report, summary: summarise(subnets), subnets };
 }
 

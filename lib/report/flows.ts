@@ -99,7 +99,7 @@ export function buildFlowGraph(report: Report, maxClusters = 5): FlowGraph {
       const rules = svc.id === "svc:storage" ? [svc.rule, "CC-SE-STORAGE"] : [svc.rule];
       addEdge({ id: `${from}->${svc.id}`, from, to: svc.id, label: "HTTPS 443", findings: pick(c, rules) });
     }
-    addEdge({ id: `${from}->internet`, from, to: "internet", label: "must be denied", mustBeBlocked: true, findings: pick(c, ["CC-EGRESS-LOCKDOWN", "CC-GITHUB-STAGING"]) });
+    addEdge({ id: `${from}->internet`, from, to: "internet", label: "must be denied", mustBeBlocked: true, findings: pick(c, ["CC-EGRESS-LOCKDOWN"]) });
     for (const p of proxies) {
       const to = `subnet:${p.id.toLowerCase()}`;
       addEdge({ id: `${from}->${to}`, from, to, label: "SSH 22", findings: pick(p, ["RP-SSH"]) });
@@ -124,7 +124,7 @@ export function buildFlowGraph(report: Report, maxClusters = 5): FlowGraph {
       addEdge({ id: `${from}->${to}`, from, to, label: "TCP 37140", findings: pick(p, ["RP-NODE-HTTPS"]) });
     }
     addEdge({ id: `${from}->svc:storage`, from, to: "svc:storage", label: "HTTPS 443", findings: members(["NODE-EGRESS-STORAGE", "NODE-SE-STORAGE"]) });
-    addEdge({ id: `${from}->internet`, from, to: "internet", label: "packages", findings: members(["NODE-PACKAGES"]) });
+    // NOTE: NODE-PACKAGES is advice about how packages arrive, not a flow the seed requires; it stays off the picture.
   }
 
   return { nodes, edges, hiddenClusters: rest.length };

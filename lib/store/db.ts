@@ -7,7 +7,8 @@ import { migrate } from "./migrations";
 export const DEFAULT_DB_PATH = "./data/lockdown.db";
 
 export function dbPath(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.LOCKDOWN_DB?.trim() || DEFAULT_DB_PATH);
+  // NOTE: a runtime setting, not a build input: keep the bundler from tracing the whole project through it.
+  return path.resolve(/*turbopackIgnore: true*/ env.LOCKDOWN_DB?.trim() || DEFAULT_DB_PATH);
 }
 
 export function openDatabase(file: string): Database.Database {

@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { FindingCard } from "@/components/findings/finding-card";
+import { LatestPanel } from "@/components/findings/finding-history";
+import { latestFindingHref, scanHref, subnetHref } from "@/components/links";
+import { CopyButton } from "@/components/ui/copy-button";
+import { BUTTON_SECONDARY } from "@/components/ui/button";
+import { PageHeader } from "@/components/ui/page-header";
+import { getStore } from "@/lib/store";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Finding, latest · Lockdown Auditor" };
+
+// The "latest" view of a (subnet, rule): its newest verdict and since which scan it fails, or when it was fixed.
+export default async function LatestFindingPage({ params }: { params: Promise<{ findingId: string }> }) {
+  const { findingId } = await params;
+  const store = getStore();
+  const history = store.findingTimelineById(findingId);
+  const latest = history?.timeline.latest;
+  const found = latest?.findingId ? store.getFinding(latest.scanId, latest.findingId) : undefined;
+  if (!history || !latest || !found) notFound();
+  const { scan, subnet, finding } = found;
+  return (
+    <>
+      <PageHeader
+        title={finding.title}
+        crumbs={[{ label: `Scan #${scan.seq}`, href: scanHref(scan.id) }, { label: `${subnet.vnet}/${subnet.name}`, href: subnetHref(scan.id, subnet.id) }, { label: `${finding.rule} (latest)` }]}
+        meta={
+          <span>
+            {finding.rule} on{" "}
+            <Link href={subnetHref(scan.id, subnet.id, finding.rule)} className="font-medium text-indigo-700 hover:underline">
+              {subnet.vnet}/{subnet.name}
+            </Link>
+            , latest verdict (scan #{scan.seq})
+          </span>
+        }
+        actions={<CopyButton text={latestFindingHref(findingId)} absolute label="Copy always-latest link" copiedLabel="Link copied" className={BUTTON_SECONDARY} />}
+      />
+      <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
+        <div className="min-w-0">
+          <FindingCard finding={finding} snapshot={store.getSnapshot(scan.id)} headingLevel="h2" showTitle={false} />
+        </div>
+        <div>
+          <LatestPanel timeline={history.timeline} history={history.history} findingId={findingId} currentScanId={scan.id} />
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,16 @@
+import type { ReactNode } from "react";
+import { AppHeader } from "@/components/app-header";
+
+export default function DashboardLayout({ children }: { children: ReactNode }) {
+  return (
+    <>
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm">
+        Skip to content
+      </a>
+      <AppHeader />
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
+        {children}
+      </main>
+    </>
+  );
+}

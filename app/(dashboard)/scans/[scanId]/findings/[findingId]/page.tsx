@@ -1,0 +1,64 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { FindingCard } from "@/components/findings/finding-card";
+import { LatestPanel } from "@/components/findings/finding-history";
+import { findingHref, scanHref, subnetHref, subnetsHref } from "@/components/links";
+import { CopyButton } from "@/components/ui/copy-button";
+import { BUTTON_SECONDARY } from "@/components/ui/button";
+import { PageHeader } from "@/components/ui/page-header";
+import { Time } from "@/components/ui/time";
+import Link from "next/link";
+import { getStore } from "@/lib/store";
+
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ scanId: string; findingId: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { scanId, findingId } = await params;
+  const found = getStore().getFinding(scanId, findingId);
+  return { title: found ? `${found.finding.rule} on ${found.subnet.name} · Lockdown Auditor` : "Finding · Lockdown Auditor" };
+}
+
+// The share link: one finding of one stored scan, exactly as it was found then.
+export default async function FindingPage({ params }: { params: Params }) {
+  const { scanId, findingId } = await params;
+  const store = getStore();
+  const found = store.getFinding(scanId, findingId);
+  if (!found) notFound();
+  const { scan, subnet, finding } = found;
+  const history = store.findingTimelineById(findingId);
+  return (
+    <>
+      <PageHeader
+        title={finding.title}
+        crumbs={[
+          { label: `Scan #${scan.seq}`, href: scanHref(scan.id) },
+          { label: "Subnets", href: subnetsHref(scan.id) },
+          { label: `${subnet.vnet}/${subnet.name}`, href: subnetHref(scan.id, subnet.id) },
+          { label: finding.rule },
+        ]}
+        meta={
+          <span>
+            {finding.rule} on{" "}
+            <Link href={subnetHref(scan.id, subnet.id, finding.rule)} className="font-medium text-indigo-700 hover:underline">
+              {subnet.vnet}/{subnet.name}
+            </Link>
+            , as found in scan #{scan.seq} (<Time iso={scan.createdAt} />)
+          </span>
+        }
+        actions={
+          <>
+            <CopyButton text={findingHref(scan.id, findingId)} absolute label="Copy link" copiedLabel="Link copied" className={BUTTON_SECONDARY} testId="copy-share-link" />
+          </>
+        }
+      />
+      <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
+        <div className="min-w-0">
+          <FindingCard finding={finding} snapshot={store.getSnapshot(scan.id)} headingLevel="h2" showShare={false} showTitle={false} />
+        </div>
+        <div>{history ? <LatestPanel timeline={history.timeline} history={history.history} findingId={findingId} currentScanId={scan.id} /> : null}</div>
+      </div>
+    </>
+  );
+}

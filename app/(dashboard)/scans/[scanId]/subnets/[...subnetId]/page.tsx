@@ -1,0 +1,88 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { FindingCard } from "@/components/findings/finding-card";
+import { scanHref, subnetHref, subnetIdFromSegments, subnetsHref } from "@/components/links";
+import { RoleEditor } from "@/components/subnet/role-editor";
+import { SubnetFacts } from "@/components/subnet/subnet-facts";
+import { PageHeader } from "@/components/ui/page-header";
+import { RoleBadge, StatusBadge } from "@/components/ui/status-badge";
+import { Time } from "@/components/ui/time";
+import { getStore } from "@/lib/store";
+import { loadScan } from "../../../../_data/scans";
+
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ scanId: string; subnetId: string[] }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { subnetId } = await params;
+  return { title: `${decodeURIComponent(subnetId[subnetId.length - 1] ?? "Subnet")} · Lockdown Auditor` };
+}
+
+const STATUS_ORDER = { fail: 0, warn: 1, info: 2, pass: 3 } as const;
+
+export default async function SubnetPage({ params }: { params: Params }) {
+  const { scanId, subnetId } = await params;
+  const { scan, report } = loadScan(scanId);
+  const id = subnetIdFromSegments(subnetId).toLowerCase();
+  const subnet = report.subnets.find((s) => s.id.toLowerCase() === id);
+  if (!subnet) notFound();
+  const store = getStore();
+  const snapshot = store.getSnapshot(scan.id);
+  const latest = store.latestScan();
+  const isLatest = latest?.id === scan.id;
+  const override = store.listRoleOverrides().find((o) => o.subnetKey === id);
+  const findings = [...subnet.findings].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
+  const latestHasSubnet = !isLatest && latest && store.getReport(latest.id)?.subnets.some((s) => s.id.toLowerCase() === id);
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex items-center gap-3">
+            {subnet.name}
+            <StatusBadge status={subnet.status} />
+            <RoleBadge role={subnet.role} />
+          </span>
+        }
+        crumbs={[
+          { label: `Scan #${scan.seq}`, href: scanHref(scan.id) },
+          { label: "Subnets", href: subnetsHref(scan.id) },
+          { label: `${subnet.vnet}/${subnet.name}` },
+        ]}
+        meta={<span className="break-all font-mono text-xs">{subnet.id}</span>}
+        actions={isLatest ? <RoleEditor subnetId={subnet.id} role={subnet.role} overridden={Boolean(override)} /> : null}
+      />
+      {!isLatest && latest ? (
+        <div role="note" className="mb-4 rounded-md border border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-900">
+          This is scan #{scan.seq} (<Time iso={scan.createdAt} />), kept as it was found. Roles are changed on the latest scan.{" "}
+          {latestHasSubnet ? (
+            <Link className="font-medium underline" href={subnetHref(latest.id, subnet.id)}>
+              Open this subnet in scan #{latest.seq}
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
+
+      <SubnetFacts subnet={subnet} snapshot={snapshot} />
+
+      <section className="mt-8" aria-labelledby="findings-heading">
+        <h2 id="findings-heading" className="mb-3 text-base font-semibold text-slate-900">
+          Findings <span className="text-sm font-normal text-slate-500">({findings.length})</span>
+        </h2>
+        {findings.length ? (
+          <div className="space-y-4">
+            {findings.map((f) => (
+              <FindingCard key={f.rule} finding={f} snapshot={snapshot} collapsed={f.status === "pass" || f.status === "info"} />
+            ))}
+          </div>
+        ) : (
+          <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-sm text-slate-600">
+            This subnet has no role, so no rule applies to it. Give it a role above to audit it.
+          </p>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+// POST /api/roles - set a subnet's role for this deployment ({ subnetId, role }; role null = back to the profile's),
+// re-audit the latest scan's inputs and store that as a new scan
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { scanHref, subnetHref } from "@/components/links";
+import { parseJsonFile } from "@/lib/snapshot";
+import { ROLE_CHOICES, getStore, type RoleChoice } from "@/lib/store";
+import { BadRequest, errorResponse, handleError, readBody } from "../_lib/http";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({
+  subnetId: z.string().min(1).max(1000),
+  role: z.enum(ROLE_CHOICES as [RoleChoice, ...RoleChoice[]]).nullable(),
+});
+
+export async function POST(request: Request) {
+  try {
+    const parsed = body.safeParse(parseJsonFile("request body", (await readBody(request, 64 * 1024)).toString("utf8")));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new BadRequest(`request body: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    }
+    const { subnetId, role } = parsed.data;
+    const store = getStore();
+    const scan = role === null ? store.clearRole(subnetId) : store.setRole(subnetId, role);
+    if (!scan) return errorResponse(404, `no role was set in the dashboard for ${subnetId}`);
+    return NextResponse.json({ id: scan.id, url: scanHref(scan.id), subnetUrl: subnetHref(scan.id, subnetId), label: scan.label }, { status: 201 });
+  } catch (e) {
+    return handleError(e, "POST /api/roles");
+  }
+}

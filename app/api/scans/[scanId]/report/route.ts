@@ -1,0 +1,40 @@
+// GET /api/scans/<id>/report?format=json|csv|sarif|md|pdf[&filters] - the scan's report, rendered, as a download (CONTRACT §5)
+// The subnets table's filters (q, status, role, vnet, rule, sort, dir) apply, so a filtered view exports what it shows.
+import { describeFilters, filterReport, parseReportFilters } from "@/lib/report/filter";
+import { isReportFormat, renderReport, REPORT_FORMATS } from "@/lib/report/render";
+import { getStore } from "@/lib/store";
+import { errorResponse, handleError } from "../../../_lib/http";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request, { params }: { params: Promise<{ scanId: string }> }) {
+  try {
+    const { scanId } = await params;
+    const url = new URL(request.url);
+    const format = url.searchParams.get("format") ?? "json";
+    if (!isReportFormat(format)) return errorResponse(400, `format: expected one of ${REPORT_FORMATS.join(", ")}, got ${JSON.stringify(format)}`);
+    const store = getStore();
+    const scan = store.getScan(scanId);
+    const report = scan && store.getReport(scanId);
+    if (!scan || !report) return errorResponse(404, `no scan ${scanId}`);
+    const filters = parseReportFilters(url.searchParams);
+    const view = filterReport(report, filters);
+    const rendered = await renderReport(view, format, {
+      scanId: scan.id,
+      scanLabel: `#${scan.seq} ${scan.label}`,
+      filters: describeFilters(filters),
+      baseUrl: url.origin,
+    });
+    const body = typeof rendered.body === "string" ? rendered.body : new Uint8Array(rendered.body);
+    return new Response(body, {
+      headers: {
+        "content-type": rendered.contentType,
+        "content-disposition": `attachment; filename="${rendered.fileName}"`,
+        "cache-control": "private, no-store",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  } catch (e) {
+    return handleError(e, "GET /api/scans/<id>/report");
+  }
+}

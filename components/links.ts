@@ -1,0 +1,22 @@
+// Every dashboard URL is built here, so pages, components and tests agree on them.
+export const scanHref = (scanId: string) => `/scans/${encodeURIComponent(scanId)}`;
+export const subnetsHref = (scanId: string, query = "") => `${scanHref(scanId)}/subnets${query ? `?${query}` : ""}`;
+export const findingHref = (scanId: string, findingId: string) => `${scanHref(scanId)}/findings/${encodeURIComponent(findingId)}`;
+export const latestFindingHref = (findingId: string) => `/findings/${encodeURIComponent(findingId)}`;
+export const reportHref = (scanId: string, format: string, query = "") =>
+  `/api/scans/${encodeURIComponent(scanId)}/report?format=${format}${query ? `&${query}` : ""}`;
+
+/** Subnet pages carry the ARM id as path segments: readable, and no %2F for proxies to mangle. */
+export function subnetHref(scanId: string, subnetId: string, hash?: string): string {
+  const path = subnetId
+    .split("/")
+    .filter(Boolean)
+    .map((part) => encodeURIComponent(part))
+    .join("/");
+  return `${scanHref(scanId)}/subnets/${path}${hash ? `#${hash}` : ""}`;
+}
+
+/** The ARM id back from the catch-all segments of a subnet page. */
+export function subnetIdFromSegments(segments: string[]): string {
+  return `/${segments.map((s) => decodeURIComponent(s)).join("/")}`;
+}

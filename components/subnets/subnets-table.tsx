@@ -1,0 +1,285 @@
+"use client";
+// Every subnet of a scan, virtualised (10,000 rows stay smooth), with filter, sort and search kept in the URL
+// so a filtered view is itself a link, and its exports carry the same filters.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
+import Link from "next/link";
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import {
+  ROLE_FILTERS,
+  SUBNET_STATUSES,
+  applyFilters,
+  failingRules,
+  filtersToQuery,
+  hasFilters,
+  parseReportFilters,
+  subscriptionOf,
+  type ReportFilters,
+  type SortKey,
+} from "@/lib/report/filter";
+import { ExportMenu } from "../export-menu";
+import { subnetHref } from "../links";
+import { DOT_CLASS, ROLE_LABEL, STATUS_LABEL } from "../ui/status";
+import { StatusBadge } from "../ui/status-badge";
+import type { SubnetRow } from "./rows";
+
+const column = createColumnHelper<SubnetRow>();
+const GRID = "grid grid-cols-[104px_minmax(170px,2fr)_minmax(130px,1.2fr)_112px_minmax(150px,1fr)_minmax(200px,2fr)]";
+const ROW_HEIGHT = 44;
+
+export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
+  scanId: string;
+  rows: SubnetRow[];
+  initialQuery: string;
+  vnets: string[];
+  rules: string[];
+}) {
+  const [filters, setFilters] = useState<ReportFilters>(() => parseReportFilters(new URLSearchParams(initialQuery)));
+  const [search, setSearch] = useState(filters.q ?? "");
+  const deferred = useDeferredValue(filters);
+  const visible = useMemo(() => applyFilters(rows, deferred), [rows, deferred]);
+  const query = filtersToQuery(filters);
+
+  // The URL follows the filters (replace, not push: typing a search should not flood the history).
+  useEffect(() => {
+    const url = `${window.location.pathname}${query ? `?${query}` : ""}`;
+    if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(window.history.state, "", url);
+  }, [query]);
+
+  const counts = useMemo(() => {
+    const c = { fail: 0, warn: 0, pass: 0, unscoped: 0 };
+    for (const r of rows) c[r.status] += 1;
+    return c;
+  }, [rows]);
+
+  const update = (patch: Partial<ReportFilters>) => setFilters((f) => ({ ...f, ...patch }));
+  const toggleStatus = (s: (typeof SUBNET_STATUSES)[number]) => {
+    const current = filters.status ?? [];
+    const next = current.includes(s) ? current.filter((x) => x !== s) : [...current, s];
+    update({ status: next.length ? next : undefined });
+  };
+
+  const sorting: SortingState = filters.sort ? [{ id: filters.sort, desc: filters.dir === "desc" }] : [];
+  const columns = useMemo(
+    () => [
+      column.accessor("status", { id: "status", header: "Status", cell: (c) => <StatusBadge status={c.getValue()} /> }),
+      column.accessor("name", {
+        id: "name",
+        header: "Subnet",
+        cell: (c) => (
+          <div className="min-w-0">
+            <Link href={subnetHref(scanId, c.row.original.id)} className="block truncate font-medium text-slate-900 hover:text-indigo-700 hover:underline" prefetch={false}>
+              {c.getValue()}
+            </Link>
+            <div className="truncate font-mono text-[11px] text-slate-500">{c.row.original.prefixes.join(", ") || "no prefix"}</div>
+          </div>
+        ),
+      }),
+      column.accessor("vnet", { id: "vnet", header: "VNet", cell: (c) => <span className="block truncate">{c.getValue()}</span> }),
+      column.accessor("role", { id: "role", header: "Role", cell: (c) => <span className={c.getValue() ? "text-slate-800" : "text-slate-400"}>{ROLE_LABEL[c.getValue() ?? "none"]}</span> }),
+      column.accessor((r) => subscriptionOf(r), {
+        id: "subscription",
+        header: "Subscription",
+        cell: (c) => (
+          <span className="block truncate font-mono text-[11px] text-slate-600" title={`${c.getValue()}${c.row.original.resourceGroup ? ` / ${c.row.original.resourceGroup}` : ""}`}>
+            {c.getValue()}
+          </span>
+        ),
+      }),
+      column.accessor((r) => failingRules(r), {
+        id: "failing",
+        header: "Failing rules",
+        cell: (c) => {
+          const list = c.getValue();
+          const statusOf = (rule: string) => c.row.original.findings.find((f) => f.rule === rule)?.status ?? "warn";
+          if (!list.length) return <span className="text-slate-400">—</span>;
+          return (
+            <div className="flex min-w-0 flex-wrap gap-1 overflow-hidden">
+              {list.slice(0, 3).map((rule) => (
+                <span key={rule} className="inline-flex items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700">
+                  <span aria-hidden className={`h-1.5 w-1.5 rounded-full ${DOT_CLASS[statusOf(rule)]}`} />
+                  <span className="sr-only">{STATUS_LABEL[statusOf(rule)]}: </span>
+                  {rule}
+                </span>
+              ))}
+              {list.length > 3 ? <span className="text-[11px] text-slate-500">+{list.length - 3}</span> : null}
+            </div>
+          );
+        },
+      }),
+    ],
+    [scanId],
+  );
+
+  const table = useReactTable({
+    data: visible,
+    columns,
+    state: { sorting },
+    manualSorting: true,
+    manualFiltering: true,
+    enableMultiSort: false,
+    getCoreRowModel: getCoreRowModel(),
+    onSortingChange: (updater) => {
+      const next = typeof updater === "function" ? updater(sorting) : updater;
+      const first = next[0];
+      update({ sort: first ? (first.id as SortKey) : undefined, dir: first ? (first.desc ? "desc" : "asc") : undefined });
+    },
+  });
+  const tableRows = table.getRowModel().rows;
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: tableRows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+
+  const filtered = hasFilters(filters);
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white shadow-xs">
+      <div className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-4 py-3" role="search" aria-label="Filter subnets">
+        <label className="flex min-w-56 flex-1 flex-col gap-1 text-xs font-medium text-slate-600">
+          Search
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              update({ q: e.target.value.trim() || undefined });
+            }}
+            placeholder="Subnet, VNet, subscription, rule…"
+            className="rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-normal text-slate-900 placeholder:text-slate-400 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30"
+          />
+        </label>
+        <fieldset className="flex flex-col gap-1">
+          <legend className="mb-1 text-xs font-medium text-slate-600">Status</legend>
+          <div className="flex gap-1">
+            {SUBNET_STATUSES.map((s) => {
+              const on = filters.status?.includes(s) ?? false;
+              return (
+                <button
+                  key={s}
+                  type="button"
+                  aria-pressed={on}
+                  onClick={() => toggleStatus(s)}
+                  data-testid={`filter-status-${s}`}
+                  className={`inline-flex items-center gap-1.5 rounded-md px-2 py-1.5 text-xs font-medium ring-1 ring-inset focus-visible:outline-2 focus-visible:outline-indigo-600 ${
+                    on ? "bg-slate-900 text-white ring-slate-900" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50"
+                  }`}
+                >
+                  <span aria-hidden className={`h-2 w-2 rounded-full ${DOT_CLASS[s]}`} />
+                  {STATUS_LABEL[s]}
+                  <span className={`tabular-nums ${on ? "text-slate-300" : "text-slate-500"}`}>{counts[s].toLocaleString("en-US")}</span>
+                </button>
+              );
+            })}
+          </div>
+        </fieldset>
+        <Select label="Role" value={filters.role?.join(",") ?? ""} onChange={(v) => update({ role: v ? (v.split(",") as ReportFilters["role"]) : undefined })}>
+          <option value="">All roles</option>
+          {ROLE_FILTERS.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABEL[r]}
+            </option>
+          ))}
+          {filters.role && filters.role.length > 1 ? <option value={filters.role.join(",")}>{filters.role.map((r) => ROLE_LABEL[r]).join(" + ")}</option> : null}
+        </Select>
+        <Select label="VNet" value={filters.vnet?.[0] ?? ""} onChange={(v) => update({ vnet: v ? [v] : undefined })}>
+          <option value="">All VNets</option>
+          {vnets.map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </Select>
+        <Select label="Not passing" value={filters.rule?.[0] ?? ""} onChange={(v) => update({ rule: v ? [v] : undefined })}>
+          <option value="">Any rule</option>
+          {rules.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </Select>
+        {filtered || filters.sort ? (
+          <button
+            type="button"
+            onClick={() => {
+              setSearch("");
+              setFilters({});
+            }}
+            className="rounded-md px-2 py-1.5 text-xs font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          >
+            Clear
+          </button>
+        ) : null}
+      </div>
+      <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-4 py-2">
+        <p className="text-xs text-slate-600" aria-live="polite" data-testid="subnet-count">
+          Showing <span className="font-semibold tabular-nums text-slate-900">{visible.length.toLocaleString("en-US")}</span> of{" "}
+          <span className="tabular-nums">{rows.length.toLocaleString("en-US")}</span> subnets
+        </p>
+        <ExportMenu scanId={scanId} query={query} filtered={filtered} />
+      </div>
+
+      <div ref={scrollRef} className="relative h-[calc(100vh-320px)] min-h-80 overflow-auto" data-testid="subnets-scroll">
+        <table className="grid w-full min-w-[900px] text-sm" aria-rowcount={visible.length + 1}>
+          <thead className="sticky top-0 z-10 grid bg-slate-50/95 backdrop-blur">
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id} className={`${GRID} border-b border-slate-200`} aria-rowindex={1}>
+                {group.headers.map((header) => {
+                  const sorted = header.column.getIsSorted();
+                  return (
+                    <th key={header.id} className="px-3 py-2 text-left text-xs font-semibold text-slate-600" aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}>
+                      <button
+                        type="button"
+                        onClick={header.column.getToggleSortingHandler()}
+                        className="inline-flex items-center gap-1 rounded hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                      >
+                        {flexRender(header.column.columnDef.header, header.getContext())}
+                        <span aria-hidden className="text-[10px] text-slate-400">{sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}</span>
+                      </button>
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody className="relative grid" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = tableRows[item.index];
+              return (
+                <tr
+                  key={row.id}
+                  data-index={item.index}
+                  aria-rowindex={item.index + 2}
+                  data-testid="subnet-row"
+                  data-status={row.original.status}
+                  className={`${GRID} absolute left-0 w-full items-center border-b border-slate-100 hover:bg-slate-50`}
+                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                >
+                  {row.getVisibleCells().map((cell) => (
+                    <td key={cell.id} className="min-w-0 px-3 py-1.5">
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {visible.length === 0 ? <p className="px-4 py-10 text-center text-sm text-slate-500">No subnet matches these filters.</p> : null}
+      </div>
+    </div>
+  );
+}
+
+function Select({ label, value, onChange, children }: { label: string; value: string; onChange: (v: string) => void; children: React.ReactNode }) {
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      {label}
+      <select
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className="rounded-md border border-slate-300 bg-white py-1.5 pl-2 pr-7 text-sm font-normal text-slate-900 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30"
+      >
+        {children}
+      </select>
+    </label>
+  );
+}
