@@ -71,7 +71,7 @@ afterAll(async () => {
 
 function runChild(env: Record<string, string>): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "lib/auth/testing/obo-token-child.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "lib/auth/testing/obo-token-child.ts"], {
       env: { ...env, NODE_ENV: "test", PATH: process.env.PATH ?? "", NODE_EXTRA_CA_CERTS: path.join(dir, "cert.pem") },
       stdio: ["ignore", "pipe", "pipe"],
     });

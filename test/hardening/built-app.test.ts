@@ -1,12 +1,14 @@
 // Tests over a production build made here with canary secrets in the environment: no secret reaches
 // the browser (bundles, pages, API answers), and serve.mjs starts and stops as promised.
 import { randomBytes, randomUUID } from "node:crypto";
-import { copyFileSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "./support/build";
 import { baseEnv, freePort, ROOT, run, stop, waitForHttp } from "./support/processes";
 
-const DIST = ".next-hardening";
+// Per process: two runs of this suite at once must not share (and delete) one build.
+const DIST = `.next-hardening-${process.pid}`;
 
 // Shaped like the real thing, unique to this run: finding one in the output can only mean a leak.
 const CANARIES = {
@@ -49,19 +51,7 @@ function filesUnder(dir: string): string[] {
 }
 
 beforeAll(async () => {
-  rmSync(path.join(ROOT, DIST), { recursive: true, force: true });
-  // `next build` adds its dist folder's type globs to tsconfig.json; that file is shared, put it back.
-  const tsconfig = path.join(ROOT, "tsconfig.json");
-  const saved = `${tsconfig}.hardening-${process.pid}`;
-  copyFileSync(tsconfig, saved);
-  try {
-    const build = run(process.execPath, ["node_modules/next/dist/bin/next", "build"], baseEnv({ NEXT_DIST_DIR: DIST, ...SIGN_IN_ENV }));
-    const result = await build.done;
-    if (result.code !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
-  } finally {
-    copyFileSync(saved, tsconfig);
-    rmSync(saved, { force: true });
-  }
+  await buildApp(DIST, SIGN_IN_ENV);
 }, 600_000);
 
 afterAll(() => {

@@ -35,7 +35,8 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv): { 
   child.stderr?.on("data", (d) => (stderr += d));
   const done = new Promise<Finished>((resolve, reject) => {
     child.on("error", reject);
-    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    // "close", not "exit": output still in the pipes is read before the process is reported finished.
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   return { child, done };
 }
