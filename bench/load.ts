@@ -1,0 +1,153 @@
+// Load benchmark (not a test): `npx tsx bench/load.ts [--duration 30] [--connections 50]`.
+// Serves the demo estate from a fresh database on loopback, then drives the overview, the subnets
+// page and one finding page with autocannon, one page after the other, and reports p50/p99 latency,
+// throughput and errors. Uses the production build in NEXT_DIST_DIR (default .next; `npm run build`).
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+// @ts-expect-error autocannon ships no type declarations
+import autocannon from "autocannon";
+import { Store } from "@/lib/store";
+import { seedFromDirectory } from "@/lib/store/seed";
+
+const ROOT = path.resolve(__dirname, "..");
+const HOST = "127.0.0.1"; // loopback only: this never measures (or loads) anything beyond this machine
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at > 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0 || value > 600) throw new Error(`--${name} must be a number in 1..600`);
+  return value;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server did not answer ${url}`);
+}
+
+interface AutocannonResult {
+  latency: { p50: number; p99: number; average: number; max: number };
+  requests: { average: number; total: number };
+  throughput: { average: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+interface Row {
+  page: string;
+  path: string;
+  p50Ms: number;
+  p99Ms: number;
+  avgMs: number;
+  maxMs: number;
+  reqPerSec: number;
+  mbPerSec: number;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+function measure(url: string, connections: number, duration: number): Promise<AutocannonResult> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections, duration, timeout: 10 }, (error: Error | null, result: AutocannonResult) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function main() {
+  const duration = flag("duration", 30);
+  const connections = flag("connections", 50);
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  if (!existsSync(path.join(ROOT, distDir, "BUILD_ID"))) {
+    throw new Error(`no production build in ${distDir}: run \`npm run build\` first (or set NEXT_DIST_DIR)`);
+  }
+
+  const dir = mkdtempSync(path.join(tmpdir(), "lockdown-load-"));
+  const db = path.join(dir, "demo.db");
+  const store = Store.open(db);
+  const scans = seedFromDirectory(store, path.join(ROOT, "fixtures/demo"));
+  const latest = scans[scans.length - 1];
+  const report = store.getReport(latest.id)!;
+  store.close();
+  const finding = report.subnets.flatMap((s) => s.findings).find((f) => f.status === "fail") ?? report.subnets.flatMap((s) => s.findings)[0];
+  if (!finding) throw new Error("the demo estate has no finding to load");
+
+  const port = await freePort();
+  const base = `http://${HOST}:${port}`;
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, LOCKDOWN_DB: db, HOST, PORT: String(port) };
+  const server = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
+  const stopServer = () => {
+    if (server.exitCode === null) server.kill("SIGTERM");
+  };
+  process.on("exit", stopServer);
+
+  const rows: Row[] = [];
+  try {
+    const pages: [string, string][] = [
+      ["overview", "/"],
+      ["subnets", `/scans/${latest.id}/subnets`],
+      ["finding", finding.link],
+    ];
+    await waitForServer(`${base}/`, server);
+    // Warm-up: first renders compile route modules and fill the store's caches; not measured.
+    for (const [, pagePath] of pages) for (let i = 0; i < 5; i++) await (await fetch(`${base}${pagePath}`)).text();
+
+    for (const [page, pagePath] of pages) {
+      process.stderr.write(`${page}: ${connections} connections for ${duration} s on ${pagePath}\n`);
+      const r = await measure(`${base}${pagePath}`, connections, duration);
+      rows.push({
+        page,
+        path: pagePath,
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        avgMs: Math.round(r.latency.average * 10) / 10,
+        maxMs: r.latency.max,
+        reqPerSec: Math.round(r.requests.average * 10) / 10,
+        mbPerSec: Math.round((r.throughput.average / 1e6) * 100) / 100,
+        requests: r.requests.total,
+        errors: r.errors,
+        timeouts: r.timeouts,
+        non2xx: r.non2xx,
+      });
+    }
+  } finally {
+    stopServer();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.table(rows);
+  const outDir = path.join(ROOT, "bench/out");
+  mkdirSync(outDir, { recursive: true });
+  const out = path.join(outDir, `load-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(out, `${JSON.stringify({ connections, durationSeconds: duration, distDir, node: process.version, rows }, null, 2)}\n`);
+  console.log(`written ${path.relative(ROOT, out)}`);
+  const target = rows.every((r) => r.p99Ms < 300 && r.errors + r.timeouts + r.non2xx === 0);
+  console.log(target ? "target met: p99 < 300 ms, no errors" : "target NOT met: p99 < 300 ms with no errors");
+}
+
+main().catch((error: Error) => {
+  console.error(`load: ${error.message}`);
+  process.exit(1);
+});
