@@ -1,6 +1,8 @@
 // Sign-in suite: a local OpenID issuer stands in for Microsoft Entra ID, the built app runs with
 // sign-in on. Run after `next build` (npm run test:e2e), or with NEXT_DIST_DIR for a separate build.
 import { defineConfig } from "@playwright/test";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 const appPort = Number(process.env.AUTH_E2E_APP_PORT ?? 3200);
 const issuerPort = Number(process.env.AUTH_E2E_ISSUER_PORT ?? 3210);
@@ -39,7 +41,8 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: "node scripts/serve.mjs",
+      // The dashboard suite's launcher: seeds a fresh database with the demo estate, then runs scripts/serve.mjs.
+      command: "node e2e/support/start-server.mjs",
       url: `${appUrl}/signin`,
       env: {
         ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
@@ -51,11 +54,11 @@ export default defineConfig({
         AUTH_SECRET: "e2e-session-secret-not-for-production-4b1c9d",
         AUTH_URL: appUrl,
         AUTH_ALLOWED_GROUPS: "6f1d3c2a-0b7e-4f3a-9c51-2d7e8a4b1c90",
-        // A fresh database per run, so the suite never reads someone's real scans.
-        LOCKDOWN_DB: `test-results/auth/e2e-${process.pid}.db`,
+        // A fresh database (seeded with the demo estate), never someone's real scans.
+        LOCKDOWN_DB: path.join(tmpdir(), `lockdown-auth-e2e-${appPort}.db`),
       },
       reuseExistingServer: false,
-      timeout: 60_000,
+      timeout: 120_000,
     },
   ],
 });

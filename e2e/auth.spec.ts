@@ -47,6 +47,30 @@ test("signed out, API routes answer 401 JSON, also with a forged session cookie"
   expect(baseURL).toBeTruthy();
 });
 
+test("a share link opened signed out lands on its finding after sign-in", async ({ page, browser }) => {
+  // Alice finds a failing finding of the seeded demo scan and copies its link.
+  await page.goto("/");
+  await signInAs(page, "alice");
+  const scans = (await (await page.request.get("/api/scans")).json()) as { id: string }[];
+  expect(scans.length).toBeGreaterThan(0);
+  const report = await (await page.request.get(`/api/scans/${scans[0].id}/report?format=json`)).json();
+  const finding = (report.subnets as { findings: { link: string; title: string; status: string }[] }[])
+    .flatMap((s) => s.findings)
+    .find((f) => f.status === "fail");
+  expect(finding, "the demo estate has a failing finding").toBeDefined();
+  const link = finding!.link;
+
+  // A colleague, signed out, opens it: sign-in first, then straight to that finding.
+  const colleague = await browser.newContext();
+  const other = await colleague.newPage();
+  await other.goto(link);
+  await expect(other).toHaveURL(`/signin?callbackUrl=${encodeURIComponent(link)}`);
+  await signInAs(other, "alice");
+  await expect(other).toHaveURL(link);
+  await expect(other.getByRole("heading", { level: 1 })).toContainText(finding!.title);
+  await colleague.close();
+});
+
 test("a user outside the allowed groups is refused with a clear page, and 403 from the API", async ({ page }) => {
   await page.goto("/");
   await signInAs(page, "bob");
@@ -113,11 +137,22 @@ test("security headers: strict CSP with a fresh nonce on every response", async 
   expect(api.headers()["x-content-type-options"]).toBe("nosniff");
   expect(api.headers()["strict-transport-security"]).toMatch(/max-age=\d+/);
 
-  // The browser runs the page under this policy without a single violation.
   const violations: string[] = [];
   page.on("console", (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
   });
+
+  // The policy works: markup injected without the nonce does not run, and the browser reports it.
+  await page.route("**/__csp-probe", (route) =>
+    route.fulfill({ contentType: "text/html", headers: { "content-security-policy": headers["content-security-policy"] }, body: "<p>probe</p><script>window.__injected = 1</script>" }),
+  );
+  await page.goto("/__csp-probe");
+  expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
+  await expect.poll(() => violations.length).toBeGreaterThan(0);
+  violations.length = 0;
+  await page.unroute("**/__csp-probe");
+
+  // The app itself runs under its policy without a single violation, signed out and signed in.
   await page.goto("/signin");
   await expect(page.getByRole("button", { name: "Sign in with Microsoft" })).toBeEnabled();
   await signInAs(page, "alice");
