@@ -22,8 +22,23 @@ function bytesToNumber(bytes: number[]): number {
 }
 
 /** A CIDR (`10.0.0.0/24`, `2001:db8::/32`) or a bare address, or null when it is neither. */
+const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
+
+/** Dotted decimal only: Azure reads `010.0.0.1` as 10.0.0.1, where ipaddr.js would read octal. */
+function parseV4(s: string): CidrRange | null {
+  const m = V4.exec(s);
+  if (!m) return null;
+  const octets = [m[1], m[2], m[3], m[4]].map(Number);
+  const bits = m[5] === undefined ? 32 : Number(m[5]);
+  if (octets.some((o) => o > 255) || bits > 32) return null;
+  const size = 2 ** (32 - bits);
+  const lo = Math.floor(bytesToNumber(octets) / size) * size;
+  return { family: 4, v4: range(lo, lo + size - 1), v6: [] };
+}
+
 export function parseCidr(text: string): CidrRange | null {
   const s = text.trim();
+  if (!s.includes(":")) return parseV4(s);
   try {
     let addr: ipaddr.IPv4 | ipaddr.IPv6;
     let bits: number;
@@ -34,15 +49,7 @@ export function parseCidr(text: string): CidrRange | null {
       addr = ipaddr.parse(s);
       bits = addr.kind() === "ipv4" ? 32 : 128;
     }
-    if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-      // NSGs treat v4-mapped v6 as v6; keep it on the v6 line.
-    }
-    if (addr.kind() === "ipv4") {
-      const base = bytesToNumber(addr.toByteArray());
-      const size = 2 ** (32 - bits);
-      const lo = Math.floor(base / size) * size;
-      return { family: 4, v4: range(lo, lo + size - 1), v6: [] };
-    }
+    if (addr.kind() !== "ipv6") return null;
     const base = bytesToBigInt(addr.toByteArray());
     const hostBits = BigInt(128 - bits);
     const lo = (base >> hostBits) << hostBits;

@@ -5,6 +5,7 @@ import { protoSetOf } from "../net/protocols";
 import type { Direction, Nsg, SecurityRule } from "../model/types";
 import type { Box } from "./box";
 import type { AddressContext } from "./context";
+import { withDefaultRules } from "../snapshot/default-rules";
 
 export interface CompiledRule {
   nsg: Nsg;
@@ -52,7 +53,8 @@ export function compileRule(nsg: Nsg, rule: SecurityRule, ctx: AddressContext): 
 
 /** The rules of one direction, custom then default, in evaluation order (lowest priority number first). */
 export function orderedRules(nsg: Nsg, direction: Direction): SecurityRule[] {
-  return [...nsg.securityRules, ...nsg.defaultSecurityRules]
+  // Azure's defaults apply whether or not a listing shows them.
+  return [...nsg.securityRules, ...withDefaultRules(nsg.defaultSecurityRules)]
     .filter((r) => r.direction === direction)
     .sort((a, b) => a.priority - b.priority);
 }

@@ -38,6 +38,8 @@ export interface AddressContext {
 export interface SharedAddressData {
   serviceTags?: Map<string, ServiceTagPrefixes>;
   tagPrefixes: Map<string, AddrSet>;
+  /** Bases built from regional entries only: they do not stand in for a region missing from the file. */
+  synthesized: Set<string>;
   allTagPrefixes: AddrSet;
   asgMembers: Map<string, AddrSet>;
   tagNames: Map<string, string>;
@@ -47,13 +49,23 @@ export function buildSharedAddressData(snapshot: Snapshot): SharedAddressData {
   const tagPrefixes = new Map<string, AddrSet>();
   const tagNames = new Map<string, string>();
   let allTagPrefixes = EMPTY;
+  const regionalOnly = new Map<string, AddrSet>();
   for (const [key, entry] of snapshot.serviceTags ?? []) {
     const r = cidrsToRanges(entry.addressPrefixes);
     const set = concrete(r.v4, r.v6);
     tagPrefixes.set(key, set);
     tagNames.set(key, entry.name);
     allTagPrefixes = addrUnion(allTagPrefixes, set);
+    const dot = key.indexOf(".");
+    if (dot > 0) regionalOnly.set(key.slice(0, dot), addrUnion(regionalOnly.get(key.slice(0, dot)) ?? EMPTY, set));
   }
+  // A file with regional entries but no base entry: the base holds those regions' prefixes, plus the
+  // regions we have no prefixes for, which stay symbolic.
+  const synthesized = new Map<string, AddrSet>();
+  for (const [base, set] of regionalOnly) {
+    if (!tagPrefixes.has(base)) synthesized.set(base, addrUnion(set, symbolic(tagAtom(base))));
+  }
+  for (const [base, set] of synthesized) tagPrefixes.set(base, set);
   const asgMembers = new Map<string, AddrSet>();
   for (const nic of snapshot.nics.values()) {
     for (const ipc of nic.ipConfigurations) {
@@ -62,7 +74,7 @@ export function buildSharedAddressData(snapshot: Snapshot): SharedAddressData {
       for (const asg of ipc.asgKeys) asgMembers.set(asg, addrUnion(asgMembers.get(asg) ?? EMPTY, addrs));
     }
   }
-  return { serviceTags: snapshot.serviceTags, tagPrefixes, allTagPrefixes, asgMembers, tagNames };
+  return { serviceTags: snapshot.serviceTags, tagPrefixes, synthesized: new Set(synthesized.keys()), allTagPrefixes, asgMembers, tagNames };
 }
 
 /** A NIC's address in a subnet; when the export has no private IP, the whole subnet stands in for it. */
@@ -102,9 +114,11 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
     const t = token.trim();
     const lower = t.toLowerCase();
     if (t === "*" || lower === "any") return { set: EVERYTHING, specificPublic: false, symbolicTag: false };
-    if (lower === "0.0.0.0/0") return { set: { v4: ALL_V4, v6: [], tags: ALL_TAGS }, specificPublic: false, symbolicTag: false };
-    if (lower === "::/0") return { set: { v4: [], v6: ALL_V6, tags: ALL_TAGS }, specificPublic: false, symbolicTag: false };
     const cidr = parseCidr(t);
+    // Any spelling of a /0 (`0.0.0.0/0`, `::/0`, `0::/0`) is the whole family, service tags included (CONTRACT §4).
+    if (cidr && (iv.equals(cidr.v4, ALL_V4) || iv.equals(cidr.v6, ALL_V6))) {
+      return { set: { v4: cidr.v4, v6: cidr.v6, tags: ALL_TAGS }, specificPublic: false, symbolicTag: false };
+    }
     if (cidr) {
       const specificPublic = !iv.covers(NON_PUBLIC_V4, cidr.v4) || !iv.covers(NON_PUBLIC_V6, cidr.v6);
       return { set: concrete(cidr.v4, cidr.v6), specificPublic, symbolicTag: false };
@@ -115,7 +129,8 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
     const real = shared.tagPrefixes.get(lower);
     if (real) return { set: real, specificPublic: true, symbolicTag: false };
     // A regional variant missing from the prefix file: its base tag's prefixes hold it.
-    const base = lower.includes(".") ? shared.tagPrefixes.get(lower.slice(0, lower.indexOf("."))) : undefined;
+    const baseName = lower.includes(".") ? lower.slice(0, lower.indexOf(".")) : undefined;
+    const base = baseName && !shared.synthesized.has(baseName) ? shared.tagPrefixes.get(baseName) : undefined;
     if (base) return { set: base, specificPublic: true, symbolicTag: false };
     return { set: symbolic(tagAtom(lower)), specificPublic: false, symbolicTag: true };
   };

@@ -70,7 +70,7 @@ export function firstMatch(rules: readonly CompiledRule[], boxes: readonly Box[]
     }
     remaining = next;
   }
-  // Only reachable when an NSG's rule list lacks Azure's defaults; such packets are denied, as DenyAll would.
+  // compileNsg always includes Azure's DenyAll rules, so nothing is left undecided here.
   return out;
 }
 

@@ -20,8 +20,10 @@ export function inputsFromDirectory(dir: string, fallbackProfile?: string): Omit
   let serviceTags: Source | undefined;
   for (const f of files) {
     const full = path.join(dir, f);
-    if (/^profile.*\.json$/i.test(f)) profile = readJson(full);
-    else if (/^servicetags.*\.json$/i.test(f)) serviceTags = readJson(full);
+    // profile.json is the profile; variants beside it (profile-return-proxy.json) are alternatives, not estate.
+    if (/^profile.*\.json$/i.test(f)) {
+      if (f.toLowerCase() === "profile.json") profile = readJson(full);
+    } else if (/^servicetags.*\.json$/i.test(f)) serviceTags = readJson(full);
     else sources.push(readJson(full));
   }
   if (!profile && fallbackProfile && existsSync(fallbackProfile)) profile = readJson(fallbackProfile);

@@ -6,7 +6,7 @@ import type { Nsg } from "@/lib/model/types";
 import { compileNsg } from "@/lib/nsg/compile";
 import { type Level, evaluateChain, levelsFor } from "@/lib/nsg/evaluate";
 import { boxHas } from "../reference/membership";
-import { type Packet, type RefLevel, refChain, refFirstMatch, showPacket } from "../reference/nsg";
+import { type Packet, type RefLevel, refChain, refDefaultRules, refFirstMatch, showPacket } from "../reference/nsg";
 import { allRules, buildNsg, describeCase, buildWorld, classBox, classSpecArb, packetSeedsArb, packetsFor, refClassHas, ruleSpecsArb, worldArb } from "./world";
 
 const RUNS = 400;
@@ -73,7 +73,7 @@ describe("evaluateChain over NIC and subnet NSGs", () => {
    *   evaluateChain([{ kind: "subnet", nsg, rules }], [class]) returns one Allow piece (port 443) and
    *   nothing for TCP 10.0.0.0 -> 20.38.0.0 port 80, which should come back Deny.
    */
-  it("an NSG missing its default rules still decides the whole class: what no rule matches is denied", () => {
+  it("an NSG whose listing omits the default rules is evaluated with Azure's defaults all the same", () => {
     fc.assert(
       fc.property(worldArb, ruleSpecsArb(6), classSpecArb, packetSeedsArb(30), (spec, specs, cls, seeds) => {
         const world = buildWorld(spec);
@@ -82,7 +82,7 @@ describe("evaluateChain over NIC and subnet NSGs", () => {
         for (const p of packetsFor(world.ref, cls, seeds, specs)) {
           if (!refClassHas(world.ref, cls, p)) continue;
           const holders = pieces.filter((piece) => boxHas(piece.box, p));
-          const rule = refFirstMatch(world.ref, nsg.securityRules, cls.direction, p);
+          const rule = refFirstMatch(world.ref, [...nsg.securityRules, ...refDefaultRules()], cls.direction, p);
           const want = rule ? rule.access : "Deny";
           const where = `${showPacket(p)} (reference: ${rule ? rule.name : "no rule, so denied"})\n${describeCase(specs, cls)}`;
           if (holders.length !== 1) throw new Error(`packet in ${holders.length} pieces, want exactly one: ${where}`);

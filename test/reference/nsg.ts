@@ -2,7 +2,7 @@
 // It is the oracle for the set-based engine in lib/nsg; its semantics are spelled out in
 // test/nsg/first-match.property.test.ts.
 import type { Access, Direction, Protocol, SecurityRule } from "@/lib/model/types";
-import { type RefPrefix, inPrefix, isPublic, mustParsePrefix, parsePrefix } from "./ip";
+import { type RefPrefix, V4_TOP, V6_TOP, inPrefix, isPublic, mustParsePrefix, parsePrefix } from "./ip";
 
 export type PacketProtocol = Exclude<Protocol, "*">;
 export const PACKET_PROTOCOLS: readonly PacketProtocol[] = ["Tcp", "Udp", "Icmp", "Esp", "Ah"];
@@ -36,9 +36,9 @@ export function addressTokenMatches(world: RefWorld, token: string, addr: RefAdd
   const t = token.trim();
   const lower = t.toLowerCase();
   if (t === "*") return true;
-  if (lower === "0.0.0.0/0") return addr.kind === "tag" || addr.family === 4;
-  if (lower === "::/0") return addr.kind === "tag" || addr.family === 6;
   const cidr = parsePrefix(t);
+  // Any /0 (`0.0.0.0/0`, `::/0`, `0::/0`) is a whole family plus every service tag (CONTRACT §4).
+  if (cidr && cidr.lo === 0n && cidr.hi === (cidr.family === 4 ? V4_TOP : V6_TOP)) return addr.kind === "tag" || addr.family === cidr.family;
   if (cidr) return inAny(addr, [cidr]);
   const vnet = world.vnetPrefixes.map(mustParsePrefix);
   if (lower === "virtualnetwork") return inAny(addr, vnet);
@@ -49,6 +49,13 @@ export function addressTokenMatches(world: RefWorld, token: string, addr: RefAdd
   const base = dot < 0 ? lower : lower.slice(0, dot);
   const own = world.serviceTags.get(lower) ?? (dot >= 0 ? world.serviceTags.get(base) : undefined);
   if (own) return inAny(addr, own.map(mustParsePrefix));
+  // A tag contains its regional variants: with regional entries but no base entry, the base holds
+  // those regions' prefixes as well as the symbolic points of regions without prefixes.
+  if (dot < 0) {
+    for (const [name, prefixes] of world.serviceTags) {
+      if (name.startsWith(`${base}.`) && inAny(addr, prefixes.map(mustParsePrefix))) return true;
+    }
+  }
   if (addr.kind !== "tag" || addr.base !== base) return false;
   return dot < 0 || addr.region === lower.slice(dot + 1);
 }
