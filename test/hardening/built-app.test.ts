@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./support/build";
 import { baseEnv, freePort, ROOT, run, stop, waitForHttp } from "./support/processes";
@@ -99,7 +100,8 @@ describe("serve.mjs", () => {
     expect(html).toContain("Local mode: sign-in is off; <!-- -->listening on 0.0.0.0 without sign-in (ALLOW_UNAUTHENTICATED=1)");
 
     const finished = await stop(server.child, server.done);
-    expect(finished.code === 0 || finished.signal === "SIGTERM").toBe(true);
+    // Next's own SIGTERM handler closes the server and exits 143 (128 + SIGTERM).
+    expect(finished.code === 143 || finished.signal === "SIGTERM").toBe(true);
     await expect(fetch(url, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
   });
 
@@ -114,5 +116,119 @@ describe("serve.mjs", () => {
     } finally {
       await stop(server.child, server.done);
     }
+  });
+});
+
+/** RFC 4180 cells of a CSV text (quoted cells may hold commas, quotes and line breaks). */
+function csvCells(text: string): string[] {
+  const cells: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let cell = "";
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        if (text[i] === '"' && text[i + 1] === '"') (cell += '"'), (i += 2);
+        else if (text[i] === '"') {
+          i++;
+          break;
+        } else cell += text[i++];
+      }
+    } else while (i < text.length && text[i] !== "," && text[i] !== "\r") cell += text[i++];
+    cells.push(cell);
+    if (text[i] === ",") i++;
+    else if (text[i] === "\r") i += 2;
+  }
+  return cells;
+}
+
+describe("uploads and exports (local mode)", () => {
+  let base = "";
+  let server: ReturnType<typeof run>;
+  const NET = "/subscriptions/00000000-0000-0000-0000-0000000000c5/resourceGroups/rg/providers/Microsoft.Network";
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = run(process.execPath, ["scripts/serve.mjs"], baseEnv({ NEXT_DIST_DIR: DIST, PORT: String(port), LOCKDOWN_DB: path.join(ROOT, DIST, "uploads.db") }));
+    await waitForHttp(`${base}/api/scans`, server.child);
+  }, 120_000);
+  afterAll(async () => {
+    if (server) await stop(server.child, server.done);
+  });
+
+  const post = (body: BodyInit, contentType?: string) =>
+    fetch(`${base}/api/scans`, { method: "POST", body, headers: contentType ? { "content-type": contentType } : {} });
+
+  it("anything malformed gets 400 with a one-line message, never a 500", async () => {
+    const snapshotJunk = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant({ value: [{ id: `${NET}/virtualNetworks/v`, type: "Microsoft.Network/virtualNetworks", properties: { subnets: [{ id: 1 }] } }] }));
+    const body = fc.oneof(
+      fc.string({ maxLength: 200 }).map((text) => ({ body: text, type: "application/json" })),
+      fc.jsonValue({ maxDepth: 3 }).map((value) => ({ body: JSON.stringify(value), type: "application/json" })),
+      fc.record({ snapshot: snapshotJunk, profile: fc.option(fc.jsonValue({ maxDepth: 2 })) }).map((value) => ({ body: JSON.stringify(value), type: "application/json" })),
+      fc.string({ maxLength: 200 }).map((text) => ({ body: text, type: "multipart/form-data; boundary=xyz" })),
+      fc.tuple(fc.string({ maxLength: 100 }), fc.constantFrom("snapshot", "profile", "other")).map(([text, field]) => {
+        const form = new FormData();
+        form.append(field, new Blob([text]), "upload.json");
+        return { body: form, type: undefined };
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async ({ body: payload, type }) => {
+        const response = await post(payload as BodyInit, type);
+        expect([201, 400]).toContain(response.status);
+        if (response.status === 400) {
+          const answer = (await response.json()) as { error: unknown };
+          expect(typeof answer.error).toBe("string");
+          expect(answer.error as string).not.toMatch(/[\r\n]/);
+        } else await response.body?.cancel();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("an upload larger than the proxy's default buffer (10 MB) still arrives whole", async () => {
+    const nsgs = Array.from({ length: 12_000 }, (_, i) => ({
+      id: `${NET}/networkSecurityGroups/nsg-${i}`,
+      type: "Microsoft.Network/networkSecurityGroups",
+      name: `nsg-${i}`,
+      location: "westeurope",
+      properties: { securityRules: [], description: "x".repeat(1_000) },
+    }));
+    const body = JSON.stringify({ snapshot: { value: nsgs } });
+    expect(body.length).toBeGreaterThan(12 * 1024 * 1024);
+    const response = await post(body, "application/json");
+    expect(response.status, await response.clone().text()).toBe(201);
+  });
+
+  it("an upload over the limit is refused with 400 and says so", async () => {
+    const response = await post(new Uint8Array(51 * 1024 * 1024).fill(32), "application/json");
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toMatch(/larger than 50 MB/);
+  });
+
+  it("CSV exports neutralise formulas in names that came from the upload", async () => {
+    const hostile = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(1)"];
+    const vnetName = "=cmd";
+    const value = [
+      {
+        id: `${NET}/virtualNetworks/${vnetName}`,
+        name: vnetName,
+        type: "Microsoft.Network/virtualNetworks",
+        location: "westeurope",
+        properties: {
+          addressSpace: { addressPrefixes: ["10.7.0.0/16"] },
+          subnets: hostile.map((name, i) => ({ id: `${NET}/virtualNetworks/${vnetName}/subnets/${encodeURIComponent(name)}`, name, properties: { addressPrefix: `10.7.${i}.0/24` } })),
+        },
+      },
+    ];
+    const created = await post(JSON.stringify({ snapshot: value }), "application/json");
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const csv = await (await fetch(`${base}/api/scans/${id}/report?format=csv`)).text();
+    const cells = csvCells(csv);
+    expect(cells.length).toBeGreaterThan(10);
+    for (const cell of cells) expect(cell, `cell ${JSON.stringify(cell)}`).not.toMatch(/^[=+\-@\t\r]/);
+    for (const name of hostile) expect(cells).toContain(`'${name}`);
   });
 });
