@@ -6,7 +6,6 @@ import type { Access, Direction, Protocol } from "@/lib/model/types";
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
 // Service tags: `Storage`, `Storage.WestEurope`, `AzureFrontDoor.Frontend`, `VirtualNetwork`.
 const SERVICE_TAG = /^[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
-const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
 
 function isIpv4(text: string, needPrefix: boolean): boolean {
   const m = IPV4.exec(text);
@@ -45,13 +44,26 @@ export function isAddressPrefix(text: string): boolean {
   return ok;
 }
 
+/** `*`, `N` or `N-M` with 0 <= N <= M <= 65535. Hand-parsed: it runs for every port of every rule. */
 export function isPortRange(text: string): boolean {
   if (text === "*") return true;
-  const m = PORT_RANGE.exec(text);
-  if (!m) return false;
-  const low = Number(m[1]);
-  const high = m[2] === undefined ? low : Number(m[2]);
-  return low <= 65535 && high <= 65535 && low <= high;
+  const dash = text.indexOf("-");
+  if (dash < 0) return portNumber(text, 0, text.length) >= 0;
+  const low = portNumber(text, 0, dash);
+  const high = portNumber(text, dash + 1, text.length);
+  return low >= 0 && high >= low;
+}
+
+/** The port written in text[start, end), or -1 when that is not 1-5 digits within 0-65535. */
+function portNumber(text: string, start: number, end: number): number {
+  if (end <= start || end - start > 5) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value <= 65535 ? value : -1;
 }
 
 const PROTOCOLS = new Map<string, Protocol>(

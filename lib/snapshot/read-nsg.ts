@@ -1,10 +1,15 @@
 import type { Nsg, SecurityRule } from "@/lib/model/types";
 import { withDefaultRules } from "./default-rules";
 import { isValidRuleProps } from "./fast-rule";
-import { canonicalAccess, canonicalDirection, canonicalProtocol } from "./field-values";
-import { type ResourceBase, mergeSingularPlural, refKeys } from "./read-common";
+import * as values from "./field-values";
+import * as common from "./read-common";
 import { type RuleProps, customRuleProps, defaultRuleProps, nsgProps } from "./schemas";
 import { type ArmNode, type JsonPath, isObject, nodeName, parseWith, readNode } from "./validate";
+
+// Bound once: buildRule runs for every rule, and module bindings compiled to CommonJS (tsx, the
+// CLI) are property getters on every call.
+const { canonicalAccess, canonicalDirection, canonicalProtocol } = values;
+const { mergeSingularPlural, refKeys } = common;
 
 function buildRule(name: string, p: RuleProps, isDefault: boolean): SecurityRule {
   return {
@@ -38,7 +43,7 @@ function readRule(value: unknown, file: string, at: JsonPath, isDefault: boolean
   return buildRule(name, parseWith(isDefault ? defaultRuleProps : customRuleProps, node.props, file, node.propsAt), isDefault);
 }
 
-export function readNsg(node: ArmNode, base: ResourceBase, file: string): Nsg {
+export function readNsg(node: ArmNode, base: common.ResourceBase, file: string): Nsg {
   const p = parseWith(nsgProps, node.props, file, node.propsAt);
   const rules = (list: unknown[] | null | undefined, field: string, isDefault: boolean) =>
     (list ?? []).map(

@@ -4,14 +4,11 @@
 // the node itself in the flattened form that `az` and the SDKs print. The reader picks which.
 import { z } from "zod";
 import { describeValue } from "./describe-value";
-import {
-  canonicalAccess,
-  canonicalDirection,
-  canonicalProtocol,
-  isAddressPrefix,
-  isCidr,
-  isPortRange,
-} from "./field-values";
+import * as values from "./field-values";
+
+// Bound once: the checks below run for every rule field, and module bindings compiled to
+// CommonJS (tsx, the CLI) are property getters on every call.
+const { canonicalAccess, canonicalDirection, canonicalProtocol, isAddressPrefix, isCidr, isPortRange } = values;
 
 /**
  * A field that passes `ok`, reported as `expected <what>, got <value>` when it does not. Leaves
