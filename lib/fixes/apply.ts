@@ -2,10 +2,11 @@
 import type { Nsg, Snapshot } from "../model/types";
 import { withDefaultRules } from "../snapshot/default-rules";
 import type { Change } from "./types";
+import { OverlayMap } from "./overlay-map";
 
 export function applyChanges(snapshot: Snapshot, changes: readonly Change[]): { snapshot: Snapshot; changedNsgKeys: Set<string> } {
-  const nsgs = new Map(snapshot.nsgs);
-  const subnets = new Map(snapshot.subnets);
+  const nsgs = new OverlayMap(snapshot.nsgs);
+  const subnets = new OverlayMap(snapshot.subnets);
   const changedNsgKeys = new Set<string>();
   for (const c of changes) {
     if (c.kind === "add-rule") {

@@ -21,13 +21,26 @@ export interface Endpoint {
   addresses: AddrSet;
 }
 
+/**
+ * NICs that share a NIC-level NSG (or have none) meet the same rules, so they are evaluated together
+ * as one traffic class; their own addresses still tell them apart in the result.
+ */
+export interface EndpointGroup {
+  nics: NetworkInterface[];
+  nicNsgKey?: string;
+  addresses: AddrSet;
+  members: Endpoint[];
+}
+
 export class Estate {
   readonly shared: SharedAddressData;
-  readonly byRole: Record<Role, Subnet[]>;
+  private roleKeys: Record<Role, string[]>;
+  private parent?: { estate: Estate; changedNsgKeys: ReadonlySet<string> };
   private contexts = new Map<string, AddressContext>();
   private compiled = new Map<string, CompiledRule[]>();
   private endpointCache = new Map<string, Endpoint[]>();
   private prefixCache = new Map<string, AddrSet>();
+  private groupCache = new Map<string, EndpointGroup[]>();
 
   constructor(
     readonly snapshot: Snapshot,
@@ -35,11 +48,14 @@ export class Estate {
     shared?: SharedAddressData,
   ) {
     this.shared = shared ?? buildSharedAddressData(snapshot);
-    this.byRole = { cyclecloud: [], cluster: [], returnProxy: [] };
-    for (const [key, role] of roles) {
-      const s = snapshot.subnets.get(key);
-      if (s) this.byRole[role].push(s);
-    }
+    this.roleKeys = { cyclecloud: [], cluster: [], returnProxy: [] };
+    if (shared) return; // derive() fills in the rest from its parent
+    for (const [key, role] of roles) if (snapshot.subnets.has(key)) this.roleKeys[role].push(key);
+  }
+
+  /** The subnets playing a role, as this estate's snapshot has them (a fix may have changed one). */
+  subnetsIn(role: Role): Subnet[] {
+    return this.roleKeys[role].map((k) => this.snapshot.subnets.get(k)!);
   }
 
   /**
@@ -48,10 +64,12 @@ export class Estate {
    */
   derive(snapshot: Snapshot, changedNsgKeys: ReadonlySet<string>): Estate {
     const next = new Estate(snapshot, this.roles, this.shared);
+    next.roleKeys = this.roleKeys;
     next.contexts = this.contexts;
     next.endpointCache = this.endpointCache;
     next.prefixCache = this.prefixCache;
-    for (const [k, v] of this.compiled) if (!changedNsgKeys.has(k.slice(0, k.indexOf("|")))) next.compiled.set(k, v);
+    next.groupCache = this.groupCache;
+    next.parent = { estate: this, changedNsgKeys };
     return next;
   }
 
@@ -73,6 +91,7 @@ export class Estate {
   compiledNsg(nsg: Nsg, direction: Direction, subnet: Subnet): CompiledRule[] {
     const k = `${nsg.key}|${direction}|${subnet.vnetKey}`;
     let rules = this.compiled.get(k);
+    if (!rules && this.parent && !this.parent.changedNsgKeys.has(nsg.key)) return this.parent.estate.compiledNsg(nsg, direction, subnet);
     if (!rules) {
       rules = compileNsg(nsg, direction, this.context(subnet));
       this.compiled.set(k, rules);
@@ -85,9 +104,9 @@ export class Estate {
     return nsg ? { kind: "subnet", nsg, rules: this.compiledNsg(nsg, direction, subnet) } : undefined;
   }
 
-  nicLevel(nic: NetworkInterface | undefined, subnet: Subnet, direction: Direction): Level | undefined {
-    const nsg = this.nsg(nic?.nsgKey);
-    return nic && nsg ? { kind: "nic", nsg, nicKey: nic.key, rules: this.compiledNsg(nsg, direction, subnet) } : undefined;
+  nicLevel(nicNsgKey: string | undefined, subnet: Subnet, direction: Direction): Level | undefined {
+    const nsg = this.nsg(nicNsgKey);
+    return nsg ? { kind: "nic", nsg, rules: this.compiledNsg(nsg, direction, subnet) } : undefined;
   }
 
   subnetPrefixes(subnet: Subnet): AddrSet {
@@ -118,6 +137,24 @@ export class Estate {
       this.endpointCache.set(subnet.key, eps);
     }
     return eps;
+  }
+
+  endpointGroups(subnet: Subnet): EndpointGroup[] {
+    let groups = this.groupCache.get(subnet.key);
+    if (!groups) {
+      const byNsg = new Map<string, EndpointGroup>();
+      for (const ep of this.endpoints(subnet)) {
+        const k = ep.nic?.nsgKey ?? "";
+        let g = byNsg.get(k);
+        if (!g) byNsg.set(k, (g = { nics: [], nicNsgKey: ep.nic?.nsgKey, addresses: EMPTY, members: [] }));
+        if (ep.nic) g.nics.push(ep.nic);
+        g.addresses = addrUnion(g.addresses, ep.addresses);
+        g.members.push(ep);
+      }
+      groups = [...byNsg.values()];
+      this.groupCache.set(subnet.key, groups);
+    }
+    return groups;
   }
 
   /** Whether two subnets can reach each other at all: same VNet, or a connected peering allowing VNet access. */

@@ -1,12 +1,12 @@
 // One side of a required flow: "may this subnet send X" (Outbound) or "may it receive X" (Inbound),
 // evaluated for every endpoint in the subnet through its NIC and subnet NSGs.
-import { type AddrSet, addrCovers, addrIsEmpty, describeAddrs } from "../net/addr-set";
+import { type AddrSet, addrCovers, addrIsEmpty, addrOverlaps, describeAddrs } from "../net/addr-set";
 import { type PortSet, ALL_PORTS, describePorts } from "../net/ports";
 import { type ProtoSet, describeProtocols } from "../net/protocols";
 import type { Direction, Subnet } from "../model/types";
 import type { Evidence } from "../report/types";
 import type { Box } from "./box";
-import type { Endpoint, Estate } from "./estate";
+import type { EndpointGroup, Estate } from "./estate";
 import { type DecidedPiece, type Notes, evaluateChain, levelsFor } from "./evaluate";
 
 export type Verdict = "allowed" | "partly" | "blocked";
@@ -22,7 +22,7 @@ export interface FlowSpec {
 }
 
 export interface EndpointOutcome {
-  endpoint: Endpoint;
+  group: EndpointGroup;
   pieces: DecidedPiece[];
 }
 
@@ -61,15 +61,15 @@ export function evaluateFlow(estate: Estate, subnet: Subnet, spec: FlowSpec): Fl
   let anyDenied = false;
   const subnetLevel = estate.subnetLevel(subnet, spec.direction);
   if (subnetLevel) touched.add(subnetLevel.nsg.key);
-  for (const endpoint of estate.endpoints(subnet)) {
-    const nicLevel = estate.nicLevel(endpoint.nic, subnet, spec.direction);
+  for (const group of estate.endpointGroups(subnet)) {
+    const nicLevel = estate.nicLevel(group.nicNsgKey, subnet, spec.direction);
     if (nicLevel) touched.add(nicLevel.nsg.key);
-    const pieces = evaluateChain(levelsFor(spec.direction, nicLevel, subnetLevel), familyBoxes(endpoint.addresses, spec), notes);
+    const pieces = evaluateChain(levelsFor(spec.direction, nicLevel, subnetLevel), familyBoxes(group.addresses, spec), notes);
     for (const p of pieces) {
       if (p.access === "Allow") anyAllowed = true;
       else anyDenied = true;
     }
-    outcomes.push({ endpoint, pieces });
+    outcomes.push({ group, pieces });
   }
   const verdict: Verdict = anyDenied ? (anyAllowed ? "partly" : "blocked") : "allowed";
   return { subnet, spec, verdict, outcomes, notes: [...notes], touched };
@@ -91,13 +91,20 @@ export function flowEvidence(result: FlowResult, access?: "Allow" | "Deny"): Evi
           access: d.rule.access,
           direction: d.rule.direction,
           level: d.level,
-          ...(d.level === "nic" && o.endpoint.nic ? { nic: o.endpoint.nic.id } : {}),
+          ...(d.level === "nic" && o.group.nics.length ? { nic: o.group.nics[0].id } : {}),
           isDefault: d.rule.isDefault,
         });
       }
     }
   }
   return [...seen.values()];
+}
+
+/** " for NIC a, b" naming the group's NICs whose addresses the piece holds. */
+function nicsIn(group: EndpointGroup, local: AddrSet): string {
+  const names = group.members.filter((m) => m.nic && addrOverlaps(m.addresses, local)).map((m) => m.nic!.name);
+  if (names.length === 0) return "";
+  return ` for NIC${names.length > 1 ? "s" : ""} ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""}`;
 }
 
 /** Whether a piece holds all of the flow's remote end, in the address families the piece is about. */
@@ -110,13 +117,14 @@ function coversWhole(piece: AddrSet, whole: AddrSet): boolean {
 export function describeDenied(estate: Estate, result: FlowResult, max = 3): string {
   const ctx = estate.context(result.subnet);
   const lines: string[] = [];
-  const multi = result.outcomes.length > 1;
+  const multi = result.outcomes.reduce((n, o) => n + o.group.nics.length, 0) > 1;
   for (const o of result.outcomes) {
     for (const p of o.pieces) {
       if (p.access !== "Deny") continue;
       const remote = result.spec.direction === "Outbound" ? p.box.dst : p.box.src;
+      const local = result.spec.direction === "Outbound" ? p.box.src : p.box.dst;
       const last = p.decisions[p.decisions.length - 1];
-      const where = multi && o.endpoint.nic ? ` for NIC ${o.endpoint.nic.name}` : "";
+      const where = multi ? nicsIn(o.group, local) : "";
       const ports = p.box.srcPorts.length === 2 && p.box.srcPorts[0] === 0 && p.box.srcPorts[1] === 65535 ? "" : ` (source ${describePorts(p.box.srcPorts)})`;
       lines.push(
         `${describeProtocols(p.box.proto)} ${describePorts(p.box.dstPorts)}${ports} ${result.spec.direction === "Outbound" ? "to" : "from"} ${result.spec.remoteLabel && coversWhole(remote, result.spec.remote) ? result.spec.remoteLabel : describeAddrs(remote, ctx.tagDisplay)}${where}: denied by ${last.rule.name} (${last.rule.priority}) in ${last.nsg.name}`,

@@ -12,4 +12,4 @@ const meta: RuleMeta = {
   contract: true,
 };
 
-export const ccEgressLockdown: RuleCheck = { ...meta, check: (env, subnet) => lockdownCheck(env, subnet, meta) };
+export const ccEgressLockdown: RuleCheck = { ...meta, requires: "deny", check: (env, subnet) => lockdownCheck(env, subnet, meta) };

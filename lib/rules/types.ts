@@ -20,6 +20,12 @@ export interface RuleMeta {
    * that locks egress down may raise it, and that does not count against the fix.
    */
   advisory?: boolean;
+  /**
+   * What the rule needs of the NSGs: traffic `allow`ed (required flows) or `deny`ed (lockdown).
+   * Adding an Allow rule never denies a packet that was allowed, and adding a Deny never allows one,
+   * so fix verification re-runs only the findings a change could make worse. Unset: always re-run.
+   */
+  requires?: "allow" | "deny";
 }
 
 export interface CheckEnv {

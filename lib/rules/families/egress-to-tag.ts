@@ -37,5 +37,5 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
 }
 
 export function egressToTagRule(meta: RuleMeta, params: EgressToTag): RuleCheck {
-  return { ...meta, check: (env, subnet) => egressToTagCheck(env, subnet, meta, params) };
+  return { ...meta, requires: "allow", check: (env, subnet) => egressToTagCheck(env, subnet, meta, params) };
 }

@@ -1,10 +1,14 @@
 // Flows between the roles' subnets: cluster → CycleCloud (AMQP 5672, HTTPS 9443), CycleCloud → return
 // proxy (SSH 22), cluster → return proxy (37140). Depending on the rule, the source end (outbound),
 // the destination end (inbound) or both are checked; subnets in unpeered VNets cannot reach each other.
+// The finding's own end is evaluated once against every peer's prefixes together, then attributed to
+// each peer, so a CycleCloud subnet with thousands of cluster subnets costs one evaluation, not thousands.
 import type { Role, Subnet } from "../../model/types";
-import { type FlowResult, type FlowSpec, evaluateFlow } from "../../nsg/flow";
+import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrUnion } from "../../net/addr-set";
+import { v4RangeToCidrs, v6RangeToCidrs } from "../../net/ip";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
+import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
 import { planFlowFix } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
@@ -23,64 +27,100 @@ export interface SubnetFlow {
 
 const ROLE_NAMES: Record<Role, string> = { cyclecloud: "CycleCloud", cluster: "cluster", returnProxy: "return proxy" };
 const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
+const MAX_LISTED = 3;
 
-interface PairResult {
-  src: Subnet;
-  dst: Subnet;
+interface PeerResult {
+  peer: Subnet;
   connected: boolean;
-  ends: { end: "source" | "destination"; result: FlowResult; spec: FlowSpec; at: Subnet }[];
-  verdict: "allowed" | "partly" | "blocked";
+  /** The verdict at this subnet's own end for traffic with this peer, if that end is checked. */
+  own?: Verdict;
+  /** The peer's end, if checked. */
+  far?: { result: FlowResult; spec: FlowSpec };
+  verdict: Verdict;
 }
 
-function evaluatePair(env: CheckEnv, src: Subnet, dst: Subnet, p: SubnetFlow): PairResult {
-  const { estate } = env;
-  const ports = range(p.port, p.port);
-  const ends: PairResult["ends"] = [];
-  if (p.ends !== "destination") {
-    const spec: FlowSpec = { direction: "Outbound", protocols: TCP, ports, remote: estate.subnetPrefixes(dst) };
-    ends.push({ end: "source", result: evaluateFlow(estate, src, spec), spec, at: src });
-  }
-  if (p.ends !== "source") {
-    const spec: FlowSpec = { direction: "Inbound", protocols: TCP, ports, remote: estate.subnetPrefixes(src) };
-    ends.push({ end: "destination", result: evaluateFlow(estate, dst, spec), spec, at: dst });
-  }
-  const connected = estate.connected(src, dst);
-  const verdicts = ends.map((e) => e.result.verdict);
-  const verdict = !connected || verdicts.includes("blocked") ? "blocked" : verdicts.every((v) => v === "allowed") ? "allowed" : "partly";
-  return { src, dst, connected, ends, verdict };
+/** CIDRs of an address set, merged (thousands of adjacent /24s become a few prefixes). */
+export function cidrsOf(set: AddrSet): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < set.v4.length; i += 2) out.push(...v4RangeToCidrs(set.v4[i], set.v4[i + 1]));
+  for (let i = 0; i < set.v6.length; i += 2) out.push(...v6RangeToCidrs(set.v6[i], set.v6[i + 1]));
+  return out;
 }
 
-function describePair(env: CheckEnv, pair: PairResult): string {
-  const head = `${label(pair.src)} → ${label(pair.dst)}`;
-  if (!pair.connected) return `${head}: no route — the VNets are not peered (or the peering is not Connected with virtual network access).`;
-  return `${head}: ${pair.ends
-    .map((e) => `${e.end === "source" ? `outbound at ${label(e.at)}` : `inbound at ${label(e.at)}`} ${explainFlow(env.estate, e.result)}`)
-    .join(" ")}`;
+function remoteSides(result: FlowResult, access: "Allow" | "Deny"): AddrSet {
+  let set = EMPTY;
+  for (const o of result.outcomes)
+    for (const p of o.pieces) if (p.access === access) set = addrUnion(set, result.spec.direction === "Outbound" ? p.box.dst : p.box.src);
+  return set;
+}
+
+/** A peer's share of the own-end result: denied for none, all, or part of its addresses (or of this subnet's NICs). */
+function attribute(prefixes: AddrSet, own: { denied: AddrSet; allowed: AddrSet }): Verdict {
+  if (addrIsEmpty(addrIntersect(prefixes, own.denied))) return "allowed";
+  return addrIsEmpty(addrIntersect(prefixes, own.allowed)) ? "blocked" : "partly";
+}
+
+function combine(verdicts: Verdict[]): Verdict {
+  return verdicts.includes("blocked") ? "blocked" : verdicts.every((v) => v === "allowed") ? "allowed" : "partly";
 }
 
 export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p: SubnetFlow): CheckOutcome {
   const { estate } = env;
   const iAmDestination = estate.roles.get(subnet.key) === p.to;
   const peerRole = iAmDestination ? p.from : p.to;
-  const peers = estate.byRole[peerRole];
+  const peers = estate.subnetsIn(peerRole);
   const what = `TCP ${p.port} (${p.service}) from ${ROLE_NAMES[p.from]} to ${ROLE_NAMES[p.to]}`;
   if (peers.length === 0) {
     return outcome({ status: "info", detail: `No ${ROLE_NAMES[peerRole]} subnet in the profile, so ${what} has nothing to check for ${label(subnet)}.` });
   }
-  const pairs = peers.map((peer) => (iAmDestination ? evaluatePair(env, peer, subnet, p) : evaluatePair(env, subnet, peer, p)));
-  const results = pairs.flatMap((x) => x.ends.map((e) => e.result));
+  const ports = range(p.port, p.port);
+  const ownChecked = p.ends === "both" || p.ends === (iAmDestination ? "destination" : "source");
+  const farChecked = p.ends === "both" || !ownChecked;
+  const ownPrefixes = estate.subnetPrefixes(subnet);
+
+  let own: { result: FlowResult; spec: FlowSpec; denied: AddrSet; allowed: AddrSet } | undefined;
+  if (ownChecked) {
+    const remote = peers.reduce((set, peer) => addrUnion(set, estate.subnetPrefixes(peer)), EMPTY);
+    const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote };
+    const result = evaluateFlow(estate, subnet, spec);
+    own = { result, spec, denied: result.verdict === "allowed" ? EMPTY : remoteSides(result, "Deny"), allowed: remoteSides(result, "Allow") };
+  }
+  const peerResults: PeerResult[] = peers.map((peer) => {
+    const connected = estate.connected(subnet, peer);
+    const ownVerdict = own ? attribute(estate.subnetPrefixes(peer), own) : undefined;
+    let far: PeerResult["far"];
+    if (farChecked) {
+      const spec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes };
+      far = { result: evaluateFlow(estate, peer, spec), spec };
+    }
+    const verdicts = [ownVerdict, far?.result.verdict].filter((v): v is Verdict => v !== undefined);
+    return { peer, connected, own: ownVerdict, far, verdict: connected ? combine(verdicts) : "blocked" };
+  });
+
+  const results = [...(own ? [own.result] : []), ...peerResults.flatMap((x) => (x.far ? [x.far.result] : []))];
   const touched = touchedBy(results);
-  for (const x of pairs) touched.add(x.src.key).add(x.dst.key);
-  const allAllowed = pairs.every((x) => x.verdict === "allowed");
-  const allBlocked = pairs.every((x) => x.verdict === "blocked");
-  const lines = pairs.map((x) => describePair(env, x));
+  for (const x of peerResults) touched.add(x.peer.key);
+  const bad = peerResults.filter((x) => x.verdict !== "allowed");
+  const allAllowed = bad.length === 0;
+  const allBlocked = peerResults.every((x) => x.verdict === "blocked");
   const state = allAllowed ? "open" : allBlocked ? "blocked" : "partly blocked";
-  const proxies = estate.byRole.returnProxy;
+  const pairOf = (peer: Subnet) => (iAmDestination ? `${label(peer)} → ${label(subnet)}` : `${label(subnet)} → ${label(peer)}`);
+
+  const parts: string[] = [];
+  if (own) parts.push(`${iAmDestination ? "Inbound" : "Outbound"} at ${label(subnet)} ${explainFlow(estate, own.result)}`);
+  for (const x of bad.slice(0, MAX_LISTED)) {
+    if (!x.connected) parts.push(`${pairOf(x.peer)}: no route — the VNets are not peered (or the peering is not Connected with virtual network access).`);
+    else if (x.far && x.far.result.verdict !== "allowed") parts.push(`${pairOf(x.peer)}: ${iAmDestination ? "outbound" : "inbound"} at ${label(x.peer)} ${explainFlow(estate, x.far.result)}`);
+  }
+  if (bad.length > MAX_LISTED) parts.push(`…and ${bad.length - MAX_LISTED} more ${ROLE_NAMES[peerRole]} subnets.`);
+  if (allAllowed && farChecked && peerResults[0].far) parts.push(`At the ${ROLE_NAMES[peerRole]} end (${label(peerResults[0].peer)}${peers.length > 1 ? ` and ${peers.length - 1} more` : ""}): ${explainFlow(estate, peerResults[0].far.result)}`);
+  const count = peers.length > 1 ? ` for ${allAllowed ? "all" : bad.length} of ${peers.length} ${ROLE_NAMES[peerRole]} subnets` : "";
+  const proxies = estate.subnetsIn("returnProxy");
 
   if (p.optionalWithReturnProxy && proxies.length > 0) {
     return outcome({
       status: "info",
-      detail: `Not required: the profile names a return proxy (${proxies.map(label).join(", ")}), through which nodes reach CycleCloud. ${what} is currently ${state}. ${lines.join(" ")}`,
+      detail: `Not required: the profile names a return proxy (${proxies.map(label).join(", ")}), through which nodes reach CycleCloud. ${what} is currently ${state}${count}. ${parts.join(" ")}`,
       evidence: evidenceFor(results, allAllowed ? "pass" : "warn"),
       touched,
     });
@@ -89,42 +129,39 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const plans = [];
   const guidance = [];
   if (env.plan && status !== "pass") {
-    if (pairs.some((x) => !x.connected)) {
+    const unpeered = bad.filter((x) => !x.connected);
+    if (unpeered.length) {
       guidance.push({
         kind: "portal" as const,
-        text: `Peer the VNets (${pairs
-          .filter((x) => !x.connected)
-          .map((x) => `${x.src.vnetName} ↔ ${x.dst.vnetName}`)
-          .join(", ")}) with "Allow virtual network access" in both directions; NSG rules cannot open a flow without a route.`,
+        text: `Peer the VNets (${[...new Set(unpeered.map((x) => `${subnet.vnetName} ↔ ${x.peer.vnetName}`))].join(", ")}) with "Allow virtual network access" in both directions; NSG rules cannot open a flow without a route.`,
       });
     } else {
+      const template = (sources: string[], destinations: string[], direction: "Inbound" | "Outbound") => ({
+        name: p.fixRuleName,
+        direction,
+        access: "Allow" as const,
+        protocol: "Tcp" as const,
+        sources,
+        destinations,
+        ports: [String(p.port)],
+      });
       let changes: Change[] | undefined = [];
-      for (const x of pairs) {
-        for (const e of x.ends) {
-          if (!changes || e.result.verdict === "allowed") continue;
-          changes = planFlowFix(
-            env,
-            e.at,
-            e.spec,
-            {
-              name: p.fixRuleName,
-              direction: e.spec.direction,
-              access: "Allow",
-              protocol: "Tcp",
-              sources: x.src.addressPrefixes,
-              destinations: x.dst.addressPrefixes,
-              ports: [String(p.port)],
-            },
-            changes,
-          );
-        }
+      if (own && own.result.verdict !== "allowed") {
+        const peerCidrs = cidrsOf(bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY));
+        const spec = { ...own.spec, remote: bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY) };
+        changes = planFlowFix(env, subnet, spec, iAmDestination ? template(peerCidrs, subnet.addressPrefixes, "Inbound") : template(subnet.addressPrefixes, peerCidrs, "Outbound"), changes);
+      }
+      for (const x of bad) {
+        if (!changes || !x.far || x.far.result.verdict === "allowed") continue;
+        const t = iAmDestination ? template(x.peer.addressPrefixes, subnet.addressPrefixes, "Outbound") : template(subnet.addressPrefixes, x.peer.addressPrefixes, "Inbound");
+        changes = planFlowFix(env, x.peer, x.far.spec, t, changes);
       }
       if (changes?.length) plans.push({ summary: `Allow ${what} at each NSG that blocks it.`, changes });
     }
   }
   return outcome({
     status,
-    detail: `${what} is ${state}. ${lines.join(" ")}`,
+    detail: `${what} is ${state}${count}. ${parts.join(" ")}`,
     evidence: evidenceFor(results, status),
     plans,
     guidance,
@@ -133,5 +170,5 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
 }
 
 export function subnetFlowRule(meta: RuleMeta, params: SubnetFlow): RuleCheck {
-  return { ...meta, check: (env, subnet) => subnetFlowCheck(env, subnet, meta, params) };
+  return { ...meta, requires: "allow", check: (env, subnet) => subnetFlowCheck(env, subnet, meta, params) };
 }
