@@ -56,11 +56,11 @@ export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; sn
               <span>
                 <span className="font-semibold text-slate-800">{resourceName(g.nsgId)}</span> <span className="text-slate-500">· {levelLabel(g)} · {g.direction}</span>
               </span>
-              <span className="font-mono text-[10px] text-slate-400" title={g.nsgId}>
+              <span className="font-mono text-[10px] text-slate-500" title={g.nsgId}>
                 {gi + 1} of {groups(evidence).length}
               </span>
             </div>
-            <div className="overflow-x-auto">
+            <div className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" tabIndex={0} role="region" aria-label={`Rules of ${resourceName(g.nsgId)}`}>
               <table className="w-full text-left text-xs">
                 <caption className="sr-only">
                   {g.direction} rules of {resourceName(g.nsgId)} in evaluation order; the deciding rule is marked
@@ -84,7 +84,7 @@ export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; sn
                           <tr
                             key={r.name + r.priority}
                             data-deciding={decides || undefined}
-                            className={decides ? "bg-amber-50 font-semibold text-slate-900 shadow-[inset_3px_0_0_var(--color-amber-500)]" : r.isDefault ? "text-slate-400" : "text-slate-700"}
+                            className={decides ? "bg-amber-50 font-semibold text-slate-900 shadow-[inset_3px_0_0_var(--color-amber-500)]" : r.isDefault ? "text-slate-500" : "text-slate-700"}
                           >
                             <td className="px-3 py-1 tabular-nums">{r.priority}</td>
                             <td className="px-3 py-1">

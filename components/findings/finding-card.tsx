@@ -22,28 +22,29 @@ export function FindingCard({ finding, snapshot, headingLevel = "h3", showShare 
 }) {
   const Heading = headingLevel;
   const open = finding.status === "fail" || finding.status === "warn";
-  const header: ReactNode = (
-    <div className="flex min-w-0 flex-1 flex-wrap items-start justify-between gap-3">
-      <div className="min-w-0">
-        <div className="flex flex-wrap items-center gap-2">
-          <StatusBadge status={finding.status} />
-          <span className="font-mono text-xs text-slate-500">{finding.rule}</span>
-          {finding.severity ? <span className="text-xs text-slate-400">{finding.severity} severity</span> : null}
-        </div>
-        {showTitle ? <Heading className="mt-1 text-sm font-semibold text-slate-900">{finding.title}</Heading> : null}
+  const title: ReactNode = (
+    <div className="min-w-0">
+      <div className="flex flex-wrap items-center gap-2">
+        <StatusBadge status={finding.status} />
+        <span className="font-mono text-xs text-slate-500">{finding.rule}</span>
+        {finding.severity ? <span className="text-xs text-slate-500">{finding.severity} severity</span> : null}
       </div>
-      {showShare && finding.link ? (
-        <div className="flex items-center gap-2">
-          <Link href={finding.link} className={`${LINK} text-xs`} data-testid="open-finding">
-            Open finding
-          </Link>
-          <CopyButton text={finding.link} absolute label="Copy link" copiedLabel="Link copied" />
-        </div>
-      ) : null}
+      {showTitle ? <Heading className="mt-1 text-sm font-semibold text-slate-900">{finding.title}</Heading> : null}
     </div>
   );
+  const actions: ReactNode =
+    showShare && finding.link ? (
+      <div className="flex items-center gap-2">
+        <Link href={finding.link} className={`${LINK} text-xs`} data-testid="open-finding">
+          Open finding
+        </Link>
+        <CopyButton text={finding.link} absolute label="Copy link" copiedLabel="Link copied" />
+      </div>
+    ) : null;
   const body = (
     <div className="space-y-4 px-4 py-3">
+      {/* In a folded card the links cannot sit in the summary (no controls inside controls), so they open the body. */}
+      {collapsed && actions ? <div className="flex justify-end">{actions}</div> : null}
       <p className="text-sm text-slate-800">{finding.detail}</p>
       {finding.requirement ? (
         <blockquote className="border-l-2 border-indigo-300 pl-3 text-sm text-slate-600">
@@ -70,10 +71,10 @@ export function FindingCard({ finding, snapshot, headingLevel = "h3", showShare 
     return (
       <details id={finding.rule} className={`${frame} group`} data-testid="finding" data-rule={finding.rule} data-status={finding.status}>
         <summary className="flex cursor-pointer list-none items-start gap-2 px-4 py-3 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-600 [&::-webkit-details-marker]:hidden">
-          <span aria-hidden className="mt-0.5 text-xs text-slate-400 transition-transform group-open:rotate-90">
+          <span aria-hidden className="mt-0.5 text-xs text-slate-500 transition-transform group-open:rotate-90">
             ▶
           </span>
-          {header}
+          {title}
         </summary>
         <div className="border-t border-slate-100">{body}</div>
       </details>
@@ -81,7 +82,10 @@ export function FindingCard({ finding, snapshot, headingLevel = "h3", showShare 
   }
   return (
     <article id={finding.rule} className={frame} data-testid="finding" data-rule={finding.rule} data-status={finding.status}>
-      <header className="border-b border-slate-100 px-4 py-3">{header}</header>
+      <header className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 px-4 py-3">
+        {title}
+        {actions}
+      </header>
       {body}
     </article>
   );

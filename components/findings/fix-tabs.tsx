@@ -31,7 +31,7 @@ export function FixTabs({ fixes, rule }: { fixes: Fix[]; rule: string }) {
                       {fix.text}
                     </div>
                   ) : (
-                    <pre className="overflow-x-auto bg-slate-900 p-3 text-xs leading-relaxed text-slate-100" data-fix-kind={kind}>
+                    <pre tabIndex={0} aria-label={`${LABEL[kind]} fix`} className="overflow-x-auto bg-slate-900 p-3 text-xs leading-relaxed text-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-400" data-fix-kind={kind}>
                       <code>{fix.text}</code>
                     </pre>
                   )}

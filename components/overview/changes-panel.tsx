@@ -9,7 +9,7 @@ function ChangeList({ title, items, empty, testId }: { title: string; items: Fin
   return (
     <div data-testid={testId}>
       <h3 className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500">
-        {title} <span className="tabular-nums text-slate-400">({items.length})</span>
+        {title} <span className="tabular-nums text-slate-500">({items.length})</span>
       </h3>
       {items.length ? (
         <ul className="divide-y divide-slate-100 text-sm">
@@ -20,7 +20,7 @@ function ChangeList({ title, items, empty, testId }: { title: string; items: Fin
                 <span className="font-mono text-xs text-slate-700">{c.rule}</span>{" "}
                 <span className="text-slate-500">on</span> <span className="font-medium text-slate-900">{c.vnet}/{c.subnetName}</span>
               </Link>
-              <span className="shrink-0 text-xs text-slate-400">was {c.from ?? "absent"}</span>
+              <span className="shrink-0 text-xs text-slate-500">was {c.from ?? "absent"}</span>
             </li>
           ))}
           {items.length > 8 ? <li className="py-1.5 text-xs text-slate-500">and {items.length - 8} more</li> : null}

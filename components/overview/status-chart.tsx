@@ -48,7 +48,7 @@ export function StatusDonut({ summary }: { summary: Report["summary"] }) {
             <span aria-hidden className="h-2.5 w-2.5 rounded-sm" style={{ background: STATUS_HEX[k] }} />
             <span className="w-20 text-slate-600">{STATUS_LABEL[k]}</span>
             <span className="tabular-nums font-medium text-slate-900">{summary[k]}</span>
-            <span className="tabular-nums text-xs text-slate-400">{Math.round((summary[k] / total) * 100)}%</span>
+            <span className="tabular-nums text-xs text-slate-500">{Math.round((summary[k] / total) * 100)}%</span>
           </div>
         ))}
       </figcaption>

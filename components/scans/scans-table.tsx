@@ -48,7 +48,7 @@ export function ScansTable({ scans }: { scans: ScanRecord[] }) {
                 <Link href={scanHref(s.id)} className="font-medium text-indigo-700 hover:underline">
                   #{s.seq}
                 </Link>
-                <div className="font-mono text-[11px] text-slate-400">{s.id}</div>
+                <div className="font-mono text-[11px] text-slate-500">{s.id}</div>
               </td>
               <td className="max-w-md px-4 py-2">
                 <div className="truncate text-slate-900" title={s.label}>
@@ -60,7 +60,7 @@ export function ScansTable({ scans }: { scans: ScanRecord[] }) {
               <td className="whitespace-nowrap px-4 py-2 text-slate-600">
                 <Time iso={s.createdAt} />
                 {s.capturedAt ? (
-                  <div className="text-[11px] text-slate-400">
+                  <div className="text-[11px] text-slate-500">
                     captured <Time iso={s.capturedAt} />
                   </div>
                 ) : null}

@@ -13,7 +13,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-const none = <span className="text-slate-400">None</span>;
+const none = <span className="text-slate-500">None</span>;
 const MAX_NICS = 25;
 
 export function SubnetFacts({ subnet, snapshot }: { subnet: SubnetReport; snapshot?: Snapshot }) {
@@ -82,14 +82,14 @@ export function SubnetFacts({ subnet, snapshot }: { subnet: SubnetReport; snapsh
               <ul className="space-y-0.5">
                 {nics.slice(0, MAX_NICS).map((nic) => (
                   <li key={nic.key} className="text-sm">
-                    {nic.name} <span className="text-slate-400">→</span>{" "}
-                    {nic.nsgKey ? resourceName(snapshot?.nsgs.get(nic.nsgKey)?.id ?? nic.nsgKey) : <span className="text-slate-400">no NSG</span>}
+                    {nic.name} <span className="text-slate-500">→</span>{" "}
+                    {nic.nsgKey ? resourceName(snapshot?.nsgs.get(nic.nsgKey)?.id ?? nic.nsgKey) : <span className="text-slate-500">no NSG</span>}
                   </li>
                 ))}
                 {nics.length > MAX_NICS ? <li className="text-xs text-slate-500">and {nics.length - MAX_NICS} more NICs</li> : null}
               </ul>
             ) : (
-              <span className="text-slate-400">No NIC in this subnet (its own NSG alone decides)</span>
+              <span className="text-slate-500">No NIC in this subnet (its own NSG alone decides)</span>
             )}
           </Fact>
           <Fact label="Route table">

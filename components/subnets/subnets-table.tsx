@@ -76,7 +76,7 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
         ),
       }),
       column.accessor("vnet", { id: "vnet", header: "VNet", cell: (c) => <span className="block truncate">{c.getValue()}</span> }),
-      column.accessor("role", { id: "role", header: "Role", cell: (c) => <span className={c.getValue() ? "text-slate-800" : "text-slate-400"}>{ROLE_LABEL[c.getValue() ?? "none"]}</span> }),
+      column.accessor("role", { id: "role", header: "Role", cell: (c) => <span className={c.getValue() ? "text-slate-800" : "text-slate-500"}>{ROLE_LABEL[c.getValue() ?? "none"]}</span> }),
       column.accessor((r) => subscriptionOf(r), {
         id: "subscription",
         header: "Subscription",
@@ -92,7 +92,7 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
         cell: (c) => {
           const list = c.getValue();
           const statusOf = (rule: string) => c.row.original.findings.find((f) => f.rule === rule)?.status ?? "warn";
-          if (!list.length) return <span className="text-slate-400">—</span>;
+          if (!list.length) return <span className="text-slate-500">—</span>;
           return (
             <div className="flex min-w-0 flex-wrap gap-1 overflow-hidden">
               {list.slice(0, 3).map((rule) => (
@@ -144,7 +144,7 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
               update({ q: e.target.value.trim() || undefined });
             }}
             placeholder="Subnet, VNet, subscription, rule…"
-            className="rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-normal text-slate-900 placeholder:text-slate-400 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30"
+            className="rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-normal text-slate-900 placeholder:text-slate-500 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30"
           />
         </label>
         <fieldset className="flex flex-col gap-1">
@@ -232,7 +232,7 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
                         className="inline-flex items-center gap-1 rounded hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
                       >
                         {flexRender(header.column.columnDef.header, header.getContext())}
-                        <span aria-hidden className="text-[10px] text-slate-400">{sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}</span>
+                        <span aria-hidden className="text-[10px] text-slate-500">{sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}</span>
                       </button>
                     </th>
                   );
