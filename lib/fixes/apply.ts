@@ -4,20 +4,22 @@ import { withDefaultRules } from "../snapshot/default-rules";
 import type { Change } from "./types";
 import { OverlayMap } from "./overlay-map";
 
-export function applyChanges(snapshot: Snapshot, changes: readonly Change[]): { snapshot: Snapshot; changedNsgKeys: Set<string> } {
+/** The changed snapshot, and the keys of the NSGs and subnets the changes touched. */
+export function applyChanges(snapshot: Snapshot, changes: readonly Change[]): { snapshot: Snapshot; changedKeys: Set<string> } {
   const nsgs = new OverlayMap(snapshot.nsgs);
   const subnets = new OverlayMap(snapshot.subnets);
-  const changedNsgKeys = new Set<string>();
+  const changedKeys = new Set<string>();
   for (const c of changes) {
     if (c.kind === "add-rule") {
       const nsg = nsgs.get(c.nsgKey);
       if (!nsg) continue;
       nsgs.set(c.nsgKey, { ...nsg, securityRules: [...nsg.securityRules, c.rule] });
-      changedNsgKeys.add(c.nsgKey);
+      changedKeys.add(c.nsgKey);
     } else if (c.kind === "add-service-endpoint") {
       const s = subnets.get(c.subnetKey);
       if (!s) continue;
       subnets.set(c.subnetKey, { ...s, serviceEndpoints: [...s.serviceEndpoints, { service: c.service, locations: ["*"], provisioningState: "Succeeded" }] });
+      changedKeys.add(c.subnetKey);
     } else {
       const s = subnets.get(c.subnetKey);
       if (!s) continue;
@@ -33,8 +35,8 @@ export function applyChanges(snapshot: Snapshot, changes: readonly Change[]): { 
       };
       nsgs.set(nsg.key, nsg);
       subnets.set(c.subnetKey, { ...s, nsgKey: nsg.key });
-      changedNsgKeys.add(nsg.key);
+      changedKeys.add(nsg.key).add(c.subnetKey);
     }
   }
-  return { snapshot: { ...snapshot, nsgs, subnets }, changedNsgKeys };
+  return { snapshot: { ...snapshot, nsgs, subnets }, changedKeys };
 }

@@ -51,7 +51,7 @@ export function planFlowFix(
   for (let round = 0; round < 4; round++) {
     if (planned.length) {
       const applied = applyChanges(env.estate.snapshot, planned);
-      estate = env.estate.derive(applied.snapshot, applied.changedNsgKeys);
+      estate = env.estate.derive(applied.snapshot, applied.changedKeys);
     }
     const result = evaluateFlow(estate, subnet, spec);
     if (result.verdict === "allowed") return planned;

@@ -25,15 +25,13 @@ export function verifyPlans(env: CheckEnv, checked: Checked[]): FixPlan[][] {
   return checked.map((c, i) => {
     if (c.outcome.plans.length === 0) return [];
     return c.outcome.plans.filter((plan) => {
-      const { snapshot, changedNsgKeys } = applyChanges(env.estate.snapshot, plan.changes);
-      const changed = new Set<string>(changedNsgKeys);
-      for (const ch of plan.changes) if (ch.kind !== "add-rule") changed.add(ch.subnetKey);
+      const { snapshot, changedKeys: changed } = applyChanges(env.estate.snapshot, plan.changes);
       const addsAllow = plan.changes.some((ch) => ch.kind === "attach-new-nsg" || (ch.kind === "add-rule" && ch.rule.access === "Allow"));
       const addsDeny = plan.changes.some((ch) => ch.kind === "attach-new-nsg" || (ch.kind === "add-rule" && ch.rule.access === "Deny"));
       const couldWorsen = (c: Checked) => c.rule.requires === undefined || (c.rule.requires === "allow" ? addsDeny : addsAllow);
       const affected = new Set<number>([i]);
       for (const k of changed) for (const j of byKey.get(k) ?? []) if (couldWorsen(checked[j])) affected.add(j);
-      const verifyEnv: CheckEnv = { ...env, estate: env.estate.derive(snapshot, changedNsgKeys), plan: false };
+      const verifyEnv: CheckEnv = { ...env, estate: env.estate.derive(snapshot, changed), plan: false };
       for (const j of affected) {
         const before = checked[j];
         if (j !== i && before.rule.advisory) continue;

@@ -35,7 +35,8 @@ export interface EndpointGroup {
 export class Estate {
   readonly shared: SharedAddressData;
   private roleKeys: Record<Role, string[]>;
-  private parent?: { estate: Estate; changedNsgKeys: ReadonlySet<string> };
+  private parent?: { estate: Estate; changedKeys: ReadonlySet<string> };
+  private flows = new Map<string, { touched: ReadonlySet<string> }>();
   private contexts = new Map<string, AddressContext>();
   private compiled = new Map<string, CompiledRule[]>();
   private endpointCache = new Map<string, Endpoint[]>();
@@ -60,16 +61,17 @@ export class Estate {
 
   /**
    * The same estate after a fix changed some NSGs or subnets. Fixes never touch NICs, ASGs, VNets or
-   * service tags, so address data, contexts and endpoints carry over; only changed NSGs recompile.
+   * service tags, so address data, contexts and endpoints carry over; only changed NSGs recompile,
+   * and only flows that read a changed NSG or subnet are evaluated again.
    */
-  derive(snapshot: Snapshot, changedNsgKeys: ReadonlySet<string>): Estate {
+  derive(snapshot: Snapshot, changedKeys: ReadonlySet<string>): Estate {
     const next = new Estate(snapshot, this.roles, this.shared);
     next.roleKeys = this.roleKeys;
     next.contexts = this.contexts;
     next.endpointCache = this.endpointCache;
     next.prefixCache = this.prefixCache;
     next.groupCache = this.groupCache;
-    next.parent = { estate: this, changedNsgKeys };
+    next.parent = { estate: this, changedKeys };
     return next;
   }
 
@@ -91,12 +93,24 @@ export class Estate {
   compiledNsg(nsg: Nsg, direction: Direction, subnet: Subnet): CompiledRule[] {
     const k = `${nsg.key}|${direction}|${subnet.vnetKey}`;
     let rules = this.compiled.get(k);
-    if (!rules && this.parent && !this.parent.changedNsgKeys.has(nsg.key)) return this.parent.estate.compiledNsg(nsg, direction, subnet);
+    if (!rules && this.parent && !this.parent.changedKeys.has(nsg.key)) return this.parent.estate.compiledNsg(nsg, direction, subnet);
     if (!rules) {
       rules = compileNsg(nsg, direction, this.context(subnet));
       this.compiled.set(k, rules);
     }
     return rules;
+  }
+
+  /** A flow result by key, from this estate or, when nothing it read has changed since, its parent's. */
+  cachedFlow<T extends { touched: ReadonlySet<string> }>(key: string, evaluate: () => T): T {
+    let hit = this.flows.get(key) as T | undefined;
+    if (!hit && this.parent) {
+      const inherited = this.parent.estate.flows.get(key) as T | undefined;
+      if (inherited && ![...inherited.touched].some((k) => this.parent!.changedKeys.has(k))) hit = inherited;
+    }
+    if (!hit) hit = evaluate();
+    this.flows.set(key, hit);
+    return hit;
   }
 
   subnetLevel(subnet: Subnet, direction: Direction): Level | undefined {

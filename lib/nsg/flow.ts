@@ -17,6 +17,8 @@ export interface FlowSpec {
   ports: PortSet;
   /** The other end: a destination for Outbound, a source for Inbound. */
   remote: AddrSet;
+  /** Names this traffic class; when set, results are cached per subnet in the estate. */
+  key?: string;
   /** Words for the whole of `remote` ("the Internet outside the service tags"), used instead of listing its prefixes. */
   remoteLabel?: string;
 }
@@ -54,6 +56,11 @@ function familyBoxes(local: AddrSet, spec: FlowSpec): Box[] {
 }
 
 export function evaluateFlow(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowResult {
+  if (!spec.key) return evaluateUncached(estate, subnet, spec);
+  return estate.cachedFlow(`${subnet.key}|${spec.key}`, () => evaluateUncached(estate, subnet, spec));
+}
+
+function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowResult {
   const notes: Notes = new Set();
   const touched = new Set<string>([subnet.key]);
   const outcomes: EndpointOutcome[] = [];

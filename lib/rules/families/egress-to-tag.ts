@@ -1,6 +1,7 @@
 // "Outbound TCP <port> to service tag <tag> allowed" — CC-EGRESS-STORAGE/AAD/MONITOR/ARM, NODE-EGRESS-STORAGE.
 import type { Subnet } from "../../model/types";
-import { evaluateFlow } from "../../nsg/flow";
+import { type FlowSpec, evaluateFlow } from "../../nsg/flow";
+import type { Estate } from "../../nsg/estate";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { planFlowFix } from "../../fixes/plan-flow";
@@ -14,9 +15,13 @@ export interface EgressToTag {
   fixRuleName: string;
 }
 
+export function tagEgressSpec(estate: Estate, subnet: Subnet, tag: string, port: number): FlowSpec {
+  return { direction: "Outbound", protocols: TCP, ports: range(port, port), remote: estate.context(subnet).resolve(tag).set, key: `egress:${tag.toLowerCase()}:tcp:${port}` };
+}
+
 export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: EgressToTag): CheckOutcome {
   const { estate } = env;
-  const spec = { direction: "Outbound" as const, protocols: TCP, ports: range(params.port, params.port), remote: estate.context(subnet).resolve(params.tag).set };
+  const spec = tagEgressSpec(estate, subnet, params.tag, params.port);
   const result = evaluateFlow(estate, subnet, spec);
   const status = clamp(meta, requiredStatus(result.verdict));
   const detail = `Outbound TCP ${params.port} from ${subnet.vnetName}/${subnet.name} to ${params.tag} is ${explainFlow(estate, result)}`;

@@ -34,7 +34,7 @@ export interface InternetEgress {
 }
 
 export function internetEgress(estate: Estate, subnet: Subnet, protocols: ProtoSet, ports: PortSet): InternetEgress {
-  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote: estate.context(subnet).internetOutsideTags, remoteLabel: "Internet addresses outside the service tags" };
+  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote: estate.context(subnet).internetOutsideTags, remoteLabel: "Internet addresses outside the service tags", key: `internet:${protocols}:${ports.join(",")}` };
   return { route: defaultRoute(estate, subnet), result: evaluateFlow(estate, subnet, spec), spec };
 }
 

@@ -3,7 +3,6 @@
 import type { SecurityRule, Subnet } from "../../model/types";
 import { ALL_PORTS } from "../../net/ports";
 import { TCP, UDP } from "../../net/protocols";
-import { range } from "../../net/intervals";
 import { evaluateFlow } from "../../nsg/flow";
 import { applyChanges } from "../../fixes/apply";
 import { makeRule, planFlowFix } from "../../fixes/plan-flow";
@@ -12,6 +11,7 @@ import { REQUIRED_EGRESS } from "../required-egress";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, evidenceFor, explainFlow, outcome } from "./shared";
 import { internetEgress, noTagPrefixesNote } from "./internet-egress";
+import { tagEgressSpec } from "./egress-to-tag";
 
 const BLOCK = { name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] } as const;
 
@@ -38,10 +38,10 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
     { kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, { ...BLOCK, sources: ["*"], destinations: ["Internet"], ports: ["*"] }, priority) },
   ];
   const applied = applyChanges(estate.snapshot, changes);
-  const after = estate.derive(applied.snapshot, applied.changedNsgKeys);
+  const after = estate.derive(applied.snapshot, applied.changedKeys);
   const role = estate.roles.get(subnet.key)!;
   for (const req of REQUIRED_EGRESS[role]) {
-    const spec = { direction: "Outbound" as const, protocols: TCP, ports: range(req.port, req.port), remote: estate.context(subnet).resolve(req.tag).set };
+    const spec = tagEgressSpec(estate, subnet, req.tag, req.port);
     if (evaluateFlow(estate, subnet, spec).verdict !== "allowed" || evaluateFlow(after, subnet, spec).verdict === "allowed") continue;
     changes = changes && planFlowFix(env, subnet, spec, { name: req.fixRuleName, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: [req.tag], ports: [String(req.port)] }, changes);
   }

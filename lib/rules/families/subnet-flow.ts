@@ -81,7 +81,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   let own: { result: FlowResult; spec: FlowSpec; denied: AddrSet; allowed: AddrSet } | undefined;
   if (ownChecked) {
     const remote = peers.reduce((set, peer) => addrUnion(set, estate.subnetPrefixes(peer)), EMPTY);
-    const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote };
+    const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote, key: `peers:${peerRole}:${iAmDestination ? "in" : "out"}:${p.port}` };
     const result = evaluateFlow(estate, subnet, spec);
     own = { result, spec, denied: result.verdict === "allowed" ? EMPTY : remoteSides(result, "Deny"), allowed: remoteSides(result, "Allow") };
   }
@@ -90,7 +90,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     const ownVerdict = own ? attribute(estate.subnetPrefixes(peer), own) : undefined;
     let far: PeerResult["far"];
     if (farChecked) {
-      const spec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes };
+      const spec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}` };
       far = { result: evaluateFlow(estate, peer, spec), spec };
     }
     const verdicts = [ownVerdict, far?.result.verdict].filter((v): v is Verdict => v !== undefined);
@@ -148,7 +148,8 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       let changes: Change[] | undefined = [];
       if (own && own.result.verdict !== "allowed") {
         const peerCidrs = cidrsOf(bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY));
-        const spec = { ...own.spec, remote: bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY) };
+        // Only the peers that are not yet allowed; a different class, so not the cached one.
+        const spec = { ...own.spec, remote: bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY), key: undefined };
         changes = planFlowFix(env, subnet, spec, iAmDestination ? template(peerCidrs, subnet.addressPrefixes, "Inbound") : template(subnet.addressPrefixes, peerCidrs, "Outbound"), changes);
       }
       for (const x of bad) {
