@@ -26,12 +26,18 @@ export const ALL_V6: Intervals<bigint> = [0n, V6_MAX];
 export const EVERYTHING: AddrSet = { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS };
 
 export function addrUnion(a: AddrSet, b: AddrSet): AddrSet {
+  if (a === b || addrIsEmpty(b)) return a;
+  if (addrIsEmpty(a)) return b;
   return { v4: iv.union(a.v4, b.v4), v6: iv.union(a.v6, b.v6), tags: tagsUnion(a.tags, b.tags) };
 }
 export function addrIntersect(a: AddrSet, b: AddrSet): AddrSet {
+  if (a === b) return a;
+  if (a === EVERYTHING) return b;
+  if (b === EVERYTHING) return a;
   return { v4: iv.intersect(a.v4, b.v4), v6: iv.intersect(a.v6, b.v6), tags: tagsIntersect(a.tags, b.tags) };
 }
 export function addrSubtract(a: AddrSet, b: AddrSet): AddrSet {
+  if (a === b || b === EVERYTHING) return EMPTY;
   return { v4: iv.subtract(a.v4, b.v4), v6: iv.subtract(a.v6, b.v6), tags: tagsSubtract(a.tags, b.tags) };
 }
 export function addrIsEmpty(a: AddrSet): boolean {

@@ -25,7 +25,7 @@ export function contains<T extends Bound>(a: Intervals<T>, x: T): boolean {
 }
 
 export function union<T extends Bound>(a: Intervals<T>, b: Intervals<T>): Intervals<T> {
-  if (a.length === 0) return b;
+  if (a.length === 0 || a === b) return b;
   if (b.length === 0) return a;
   const out: T[] = [];
   let i = 0;
@@ -54,6 +54,9 @@ export function union<T extends Bound>(a: Intervals<T>, b: Intervals<T>): Interv
 
 export function intersect<T extends Bound>(a: Intervals<T>, b: Intervals<T>): Intervals<T> {
   if (a.length === 0 || b.length === 0) return [];
+  // Sets are immutable, so returning an input unchanged is safe and saves an allocation in the hot path.
+  if (a === b || (a.length === 2 && a[0] <= b[0] && a[1] >= b[b.length - 1])) return b;
+  if (b.length === 2 && b[0] <= a[0] && b[1] >= a[a.length - 1]) return a;
   const out: T[] = [];
   let i = 0;
   let j = 0;
@@ -80,6 +83,8 @@ export function overlaps<T extends Bound>(a: Intervals<T>, b: Intervals<T>): boo
 
 export function subtract<T extends Bound>(a: Intervals<T>, b: Intervals<T>): Intervals<T> {
   if (a.length === 0 || b.length === 0) return a;
+  if (a === b || (b.length === 2 && b[0] <= a[0] && b[1] >= a[a.length - 1])) return [];
+  if (!overlaps(a, b)) return a;
   const out: T[] = [];
   let j = 0;
   for (let i = 0; i < a.length; i += 2) {

@@ -62,3 +62,12 @@ export function orderedRules(nsg: Nsg, direction: Direction): SecurityRule[] {
 export function compileNsg(nsg: Nsg, direction: Direction, ctx: AddressContext): CompiledRule[] {
   return orderedRules(nsg, direction).map((r) => compileRule(nsg, r, ctx));
 }
+
+const CONTEXT_WORDS = new Set(["virtualnetwork", "internet"]);
+
+/** Whether a rule means the same in every VNet: it names neither `VirtualNetwork` nor `Internet`. */
+export function isContextFree(rule: SecurityRule): boolean {
+  for (const p of rule.sourceAddressPrefixes) if (CONTEXT_WORDS.has(p.trim().toLowerCase())) return false;
+  for (const p of rule.destinationAddressPrefixes) if (CONTEXT_WORDS.has(p.trim().toLowerCase())) return false;
+  return true;
+}

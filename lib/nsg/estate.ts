@@ -3,8 +3,8 @@
 // because thousands of subnets share a few NSGs.
 import { type AddrSet, EMPTY, addrUnion, concrete } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
-import type { Direction, NetworkInterface, Nsg, Role, Snapshot, Subnet } from "../model/types";
-import { type CompiledRule, compileNsg } from "./compile";
+import type { Direction, NetworkInterface, Nsg, Role, SecurityRule, Snapshot, Subnet } from "../model/types";
+import { type CompiledRule, compileRule, isContextFree, orderedRules } from "./compile";
 import {
   type AddressContext,
   type SharedAddressData,
@@ -39,6 +39,7 @@ export class Estate {
   private flows = new Map<string, { touched: ReadonlySet<string> }>();
   private contexts = new Map<string, AddressContext>();
   private compiled = new Map<string, CompiledRule[]>();
+  private templates = new Map<string, { rule: SecurityRule; compiled?: CompiledRule }[]>();
   private endpointCache = new Map<string, Endpoint[]>();
   private prefixCache = new Map<string, AddrSet>();
   private groupCache = new Map<string, EndpointGroup[]>();
@@ -95,7 +96,16 @@ export class Estate {
     let rules = this.compiled.get(k);
     if (!rules && this.parent && !this.parent.changedKeys.has(nsg.key)) return this.parent.estate.compiledNsg(nsg, direction, subnet);
     if (!rules) {
-      rules = compileNsg(nsg, direction, this.context(subnet));
+      // An NSG shared by subnets of many VNets: compile the rules that mean the same everywhere once.
+      const tk = `${nsg.key}|${direction}`;
+      let template = this.templates.get(tk);
+      if (!template) {
+        const ctx = this.context(subnet);
+        template = orderedRules(nsg, direction).map((r) => ({ rule: r, compiled: isContextFree(r) ? compileRule(nsg, r, ctx) : undefined }));
+        this.templates.set(tk, template);
+      }
+      const ctx = this.context(subnet);
+      rules = template.map((t) => t.compiled ?? compileRule(nsg, t.rule, ctx));
       this.compiled.set(k, rules);
     }
     return rules;
