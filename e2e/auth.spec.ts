@@ -160,6 +160,25 @@ test("security headers: strict CSP with a fresh nonce on every response", async 
   expect(violations).toEqual([]);
 });
 
+test("the dashboard's pages run under the policy without a CSP violation", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => violations.push(`${page.url()}: ${error.message}`));
+  await page.goto("/");
+  await signInAs(page, "alice");
+  const scans = (await (await page.request.get("/api/scans")).json()) as { id: string; url: string }[];
+  const report = await (await page.request.get(`/api/scans/${scans[0].id}/report?format=json`)).json();
+  const finding = (report.subnets as { findings: { link: string }[] }[]).flatMap((s) => s.findings)[0];
+  for (const path of ["/", "/scans", "/scans/new", scans[0].url, `${scans[0].url}/subnets`, "/subnets", finding.link]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(200);
+    await page.waitForLoadState("networkidle");
+  }
+  expect(violations).toEqual([]);
+});
+
 test("a cross-site POST to /api/scans is refused, even with the user's session", async ({ page, request }) => {
   await page.goto("/");
   await signInAs(page, "alice");
