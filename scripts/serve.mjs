@@ -2,6 +2,7 @@
 // `npm start`: the production dashboard server (CONTRACT §5). Refuses to expose an unauthenticated
 // dashboard beyond this machine, then runs `next start` in this same process, so stopping this
 // process id stops the server (no orphaned child).
+import cluster from "node:cluster";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ipaddr from "ipaddr.js";
@@ -21,6 +22,8 @@ export function startRefusal(env) {
   const host = env.HOST?.trim() || "127.0.0.1";
   const port = env.PORT?.trim() || "3000";
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) return `PORT=${port} is not a port number (0-65535).`;
+  const workers = env.WEB_CONCURRENCY?.trim();
+  if (workers && !(/^\d{1,2}$/.test(workers) && Number(workers) >= 1)) return `WEB_CONCURRENCY=${workers} is not a number of server processes (1-99).`;
   if (env.AUTH_MICROSOFT_ENTRA_ID_ID?.trim()) {
     const missing = ["AUTH_MICROSOFT_ENTRA_ID_SECRET", "AUTH_MICROSOFT_ENTRA_ID_ISSUER", "AUTH_SECRET", "AUTH_URL"].filter(
       (name) => !env[name]?.trim(),
@@ -36,6 +39,29 @@ export function startRefusal(env) {
   return undefined;
 }
 
+/**
+ * WEB_CONCURRENCY=N (default 1) runs N server processes on the one port (node:cluster): page rendering
+ * is CPU-bound and one process uses one core. Stopping the primary stops every worker.
+ */
+function startWorkers(count) {
+  for (let i = 0; i < count; i++) cluster.fork();
+  let stopping = false;
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    // A worker that dies takes the server down whole: a supervisor (systemd, a container) restarts it cleanly.
+    console.error(`lockdown-auditor: server process ${worker.process.pid} exited (${signal ?? code}); stopping`);
+    stopping = true;
+    for (const other of Object.values(cluster.workers ?? {})) other?.kill("SIGTERM");
+    process.exitCode = 1;
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill(signal);
+    });
+  }
+}
+
 async function main() {
   const refusal = startRefusal(process.env);
   if (refusal) {
@@ -43,6 +69,11 @@ async function main() {
     process.exit(2);
   }
   const env = process.env;
+  const workers = Number(env.WEB_CONCURRENCY?.trim() || "1");
+  if (workers > 1 && cluster.isPrimary) {
+    startWorkers(workers);
+    return;
+  }
   // next-auth 4 reads the NEXTAUTH_* names; CONTRACT §5 names them AUTH_*.
   if (env.AUTH_URL && !env.NEXTAUTH_URL) env.NEXTAUTH_URL = env.AUTH_URL;
   if (env.AUTH_SECRET && !env.NEXTAUTH_SECRET) env.NEXTAUTH_SECRET = env.AUTH_SECRET;

@@ -105,6 +105,21 @@ describe("serve.mjs", () => {
     await expect(fetch(url, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
   });
 
+  it("with WEB_CONCURRENCY=2 serves from two processes and SIGTERM stops them all", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/api/scans`;
+    const server = run(process.execPath, ["scripts/serve.mjs"], baseEnv({ NEXT_DIST_DIR: DIST, PORT: String(port), WEB_CONCURRENCY: "2", LOCKDOWN_DB: path.join(ROOT, DIST, "cluster.db") }));
+    await waitForHttp(url, server.child);
+    const workers = readFileSync(`/proc/${server.child.pid}/task/${server.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+    expect(workers).toHaveLength(2);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => fetch(url).then((r) => r.status)));
+    expect(answers.every((status) => status === 200)).toBe(true);
+
+    await stop(server.child, server.done);
+    for (const pid of workers) expect(() => process.kill(pid, 0), `worker ${pid} still running`).toThrow();
+    await expect(fetch(url, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
+  });
+
   it("on loopback without sign-in shows the local-mode banner", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/`;

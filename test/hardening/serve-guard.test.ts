@@ -38,6 +38,12 @@ describe("serve.mjs start guard", () => {
     expect(result.stderr).toMatch(/PORT=80a is not a port number/);
   });
 
+  it("refuses a WEB_CONCURRENCY that is not a process count", async () => {
+    const result = await serve({ WEB_CONCURRENCY: "two" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/WEB_CONCURRENCY=two is not a number of server processes/);
+  });
+
   it("decides in-process exactly as it does at the command line", () => {
     expect(startRefusal({ HOST: "0.0.0.0", ALLOW_UNAUTHENTICATED: "1" })).toBeUndefined();
     expect(startRefusal({ HOST: "0.0.0.0", ALLOW_UNAUTHENTICATED: "true" })).toMatch(/Refusing/);
