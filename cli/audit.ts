@@ -32,7 +32,22 @@ async function readSources(opts: CliOptions): Promise<{ sources: Source[]; error
   return { sources: [{ name: "azure", value: live.snapshot }], errors: live.errors };
 }
 
+/** Phase timings for `npm run bench` (LOCKDOWN_STATS=1): one JSON line on stderr at the end. */
+class Stats {
+  private last = performance.now();
+  readonly phases: Record<string, number> = {};
+  mark(phase: string) {
+    const now = performance.now();
+    this.phases[phase] = Math.round(now - this.last);
+    this.last = now;
+  }
+  print() {
+    if (process.env.LOCKDOWN_STATS) process.stderr.write(`${JSON.stringify({ phasesMs: this.phases, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  const stats = new Stats();
   const opts = parseCliArgs(argv);
   if (opts.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -43,19 +58,27 @@ export async function main(argv: string[]): Promise<number> {
     opts.profile ? readJson(opts.profile).then((v) => parseProfile(opts.profile!, v)) : Promise.resolve<Profile>({ roles: { cyclecloud: [], cluster: [], returnProxy: [] } }),
     opts.serviceTags ? readJson(opts.serviceTags).then((value) => ({ name: opts.serviceTags!, value })) : Promise.resolve(undefined),
   ]);
+  stats.mark("read+parse");
+  const names = sources.map((s) => s.name);
   const snapshot = loadSnapshot(sources, { serviceTags });
-  const report = audit(snapshot, profile, { profileName: opts.profile, sources: sources.map((s) => s.name) });
+  // The parsed JSON is no longer needed; letting it go keeps garbage collection cheap during the audit.
+  sources.length = 0;
+  stats.mark("load");
+  const report = audit(snapshot, profile, { profileName: opts.profile, sources: names });
   if (errors) report.errors = errors;
+  stats.mark("audit");
   const rendered = await renderReport(report, opts.format);
   if (opts.out) await writeFile(opts.out, rendered.body);
   else process.stdout.write(rendered.body);
+  stats.mark("render+write");
+  stats.print();
   if (errors?.length) return 3;
   return report.summary.fail > 0 ? 1 : 0;
 }
 
-// Run only as a program, not when a test imports main().
-if (process.argv[1] && /cli[\\/]audit\.ts$/.test(process.argv[1])) {
-  main(process.argv.slice(2)).then(
+/** Runs main() and turns its outcome into an exit code: bad input is one line on stderr, never a stack. */
+export function runAsProgram(run: typeof main, argv: string[]): void {
+  run(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -71,3 +94,6 @@ if (process.argv[1] && /cli[\\/]audit\.ts$/.test(process.argv[1])) {
     },
   );
 }
+
+// Run directly (`tsx cli/audit.ts`), not when imported by a test or by scripts/audit.mjs.
+if (process.argv[1] && /cli[\\/]audit\.ts$/.test(process.argv[1])) runAsProgram(main, process.argv.slice(2));

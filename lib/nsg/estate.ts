@@ -21,6 +21,14 @@ export interface Endpoint {
   addresses: AddrSet;
 }
 
+type RuleTemplate = { rule: SecurityRule; compiled?: CompiledRule }[];
+interface CompiledNsg {
+  Inbound: Map<string, CompiledRule[]>;
+  Outbound: Map<string, CompiledRule[]>;
+  InboundTemplate?: RuleTemplate;
+  OutboundTemplate?: RuleTemplate;
+}
+
 /**
  * NICs that share a NIC-level NSG (or have none) meet the same rules, so they are evaluated together
  * as one traffic class; their own addresses still tell them apart in the result.
@@ -38,8 +46,7 @@ export class Estate {
   private parent?: { estate: Estate; changedKeys: ReadonlySet<string> };
   private flows = new Map<string, { touched: ReadonlySet<string> }>();
   private contexts = new Map<string, AddressContext>();
-  private compiled = new Map<string, CompiledRule[]>();
-  private templates = new Map<string, { rule: SecurityRule; compiled?: CompiledRule }[]>();
+  private compiled = new Map<string, CompiledNsg>();
   private endpointCache = new Map<string, Endpoint[]>();
   private prefixCache = new Map<string, AddrSet>();
   private groupCache = new Map<string, EndpointGroup[]>();
@@ -92,22 +99,22 @@ export class Estate {
   }
 
   compiledNsg(nsg: Nsg, direction: Direction, subnet: Subnet): CompiledRule[] {
-    const k = `${nsg.key}|${direction}|${subnet.vnetKey}`;
-    let rules = this.compiled.get(k);
-    if (!rules && this.parent && !this.parent.changedKeys.has(nsg.key)) return this.parent.estate.compiledNsg(nsg, direction, subnet);
-    if (!rules) {
-      // An NSG shared by subnets of many VNets: compile the rules that mean the same everywhere once.
-      const tk = `${nsg.key}|${direction}`;
-      let template = this.templates.get(tk);
-      if (!template) {
-        const ctx = this.context(subnet);
-        template = orderedRules(nsg, direction).map((r) => ({ rule: r, compiled: isContextFree(r) ? compileRule(nsg, r, ctx) : undefined }));
-        this.templates.set(tk, template);
-      }
-      const ctx = this.context(subnet);
-      rules = template.map((t) => t.compiled ?? compileRule(nsg, t.rule, ctx));
-      this.compiled.set(k, rules);
+    // Nested maps keyed by the ids' own strings: this runs for every evaluation, and building a
+    // composite key string each time would cost more than the lookup.
+    let perNsg = this.compiled.get(nsg.key);
+    if (!perNsg) this.compiled.set(nsg.key, (perNsg = { Inbound: new Map(), Outbound: new Map() }));
+    let rules = perNsg[direction].get(subnet.vnetKey);
+    if (rules) return rules;
+    if (this.parent && !this.parent.changedKeys.has(nsg.key)) return this.parent.estate.compiledNsg(nsg, direction, subnet);
+    // An NSG shared by subnets of many VNets: compile the rules that mean the same everywhere once.
+    const ctx = this.context(subnet);
+    let template = perNsg[`${direction}Template`];
+    if (!template) {
+      template = orderedRules(nsg, direction).map((r) => ({ rule: r, compiled: isContextFree(r) ? compileRule(nsg, r, ctx) : undefined }));
+      perNsg[`${direction}Template`] = template;
     }
+    rules = template.map((t) => t.compiled ?? compileRule(nsg, t.rule, ctx));
+    perNsg[direction].set(subnet.vnetKey, rules);
     return rules;
   }
 
@@ -119,6 +126,9 @@ export class Estate {
       if (inherited && ![...inherited.touched].some((k) => this.parent!.changedKeys.has(k))) hit = inherited;
     }
     if (!hit) hit = evaluate();
+    // Reuse happens within one subnet's checks (a check, then its fix plan); keeping every result of
+    // a 10,000-subnet audit alive would only make each garbage collection copy it.
+    if (this.flows.size >= 64) this.flows.clear();
     this.flows.set(key, hit);
     return hit;
   }
