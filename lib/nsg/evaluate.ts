@@ -57,18 +57,21 @@ export function firstMatch(rules: readonly CompiledRule[], boxes: readonly Box[]
   let remaining = boxes.filter((b) => !boxIsEmpty(b));
   for (const rule of rules) {
     if (remaining.length === 0) break;
-    const next: Box[] = [];
-    for (const box of remaining) {
+    // Most rules miss the traffic class entirely; only allocate when one hits.
+    let next: Box[] | undefined;
+    for (let i = 0; i < remaining.length; i++) {
+      const box = remaining[i];
       if (notes) noteAssumptions(box, rule, notes);
       if (!boxOverlaps(box, rule.box)) {
-        next.push(box);
+        next?.push(box);
         continue;
       }
+      next ??= remaining.slice(0, i);
       const hit = boxIntersect(box, rule.box);
       if (!boxIsEmpty(hit)) out.push({ box: hit, rule });
       for (const rest of boxSubtract(box, rule.box)) next.push(rest);
     }
-    remaining = next;
+    if (next) remaining = next;
   }
   // compileNsg always includes Azure's DenyAll rules, so nothing is left undecided here.
   return out;
