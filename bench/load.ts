@@ -1,11 +1,12 @@
 // Load benchmark (not a test): `npx tsx bench/load.ts [--duration 30] [--connections 50]`.
 // Serves the demo estate from a fresh database on loopback, then drives the overview, the subnets
 // page and one finding page with autocannon, one page after the other, and reports p50/p99 latency,
-// throughput and errors. Uses the production build in NEXT_DIST_DIR (default .next; `npm run build`).
+// throughput and errors. Uses the production build in NEXT_DIST_DIR (default .next; `npm run build`);
+// WEB_CONCURRENCY=N runs N server processes (scripts/serve.mjs).
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 // @ts-expect-error autocannon ships no type declarations
 import autocannon from "autocannon";
@@ -96,7 +97,7 @@ async function main() {
 
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, LOCKDOWN_DB: db, HOST, PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, LOCKDOWN_DB: db, HOST, PORT: String(port), WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1" };
   const server = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
   const stopServer = () => {
     if (server.exitCode === null) server.kill("SIGTERM");
@@ -141,7 +142,9 @@ async function main() {
   const outDir = path.join(ROOT, "bench/out");
   mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, `load-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(out, `${JSON.stringify({ connections, durationSeconds: duration, distDir, node: process.version, rows }, null, 2)}\n`);
+  const conditions = { cores: availableParallelism(), loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), serverProcesses: Number(env.WEB_CONCURRENCY) };
+  console.log(`machine: ${conditions.cores} cores, load average ${conditions.loadAverage.join(" ")} at the end; ${conditions.serverProcesses} server process(es)`);
+  writeFileSync(out, `${JSON.stringify({ connections, durationSeconds: duration, distDir, node: process.version, ...conditions, rows }, null, 2)}\n`);
   console.log(`written ${path.relative(ROOT, out)}`);
   const target = rows.every((r) => r.p99Ms < 300 && r.errors + r.timeouts + r.non2xx === 0);
   console.log(target ? "target met: p99 < 300 ms, no errors" : "target NOT met: p99 < 300 ms with no errors");
