@@ -51,12 +51,18 @@ export function compileRule(nsg: Nsg, rule: SecurityRule, ctx: AddressContext): 
   };
 }
 
+const ordered = new WeakMap<Nsg, Record<Direction, SecurityRule[]>>();
+
 /** The rules of one direction, custom then default, in evaluation order (lowest priority number first). */
 export function orderedRules(nsg: Nsg, direction: Direction): SecurityRule[] {
-  // Azure's defaults apply whether or not a listing shows them.
-  return [...nsg.securityRules, ...withDefaultRules(nsg.defaultSecurityRules)]
-    .filter((r) => r.direction === direction)
-    .sort((a, b) => a.priority - b.priority);
+  let both = ordered.get(nsg);
+  if (!both) {
+    // Azure's defaults apply whether or not a listing shows them.
+    const all = [...nsg.securityRules, ...withDefaultRules(nsg.defaultSecurityRules)].sort((a, b) => a.priority - b.priority);
+    both = { Inbound: all.filter((r) => r.direction === "Inbound"), Outbound: all.filter((r) => r.direction === "Outbound") };
+    ordered.set(nsg, both);
+  }
+  return both[direction];
 }
 
 export function compileNsg(nsg: Nsg, direction: Direction, ctx: AddressContext): CompiledRule[] {

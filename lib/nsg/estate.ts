@@ -21,12 +21,33 @@ export interface Endpoint {
   addresses: AddrSet;
 }
 
-type RuleTemplate = { rule: SecurityRule; compiled?: CompiledRule }[];
 interface CompiledNsg {
   Inbound: Map<string, CompiledRule[]>;
   Outbound: Map<string, CompiledRule[]>;
-  InboundTemplate?: RuleTemplate;
-  OutboundTemplate?: RuleTemplate;
+}
+
+/**
+ * Compiled rules by rule object, shared by an estate and every estate derived from it: an NSG shared
+ * by subnets of many VNets compiles its VNet-independent rules once, and a fix that adds one rule to
+ * an NSG recompiles only that rule.
+ */
+class RuleCache {
+  private free = new WeakMap<SecurityRule, CompiledRule>();
+  private perVnet = new WeakMap<SecurityRule, Map<string, CompiledRule>>();
+  compile(nsg: Nsg, rule: SecurityRule, ctx: AddressContext): CompiledRule {
+    const free = this.free.get(rule);
+    if (free) return free;
+    const known = this.perVnet.get(rule)?.get(ctx.vnetKey);
+    if (known) return known;
+    const compiled = compileRule(nsg, rule, ctx);
+    if (isContextFree(rule)) this.free.set(rule, compiled);
+    else {
+      let byVnet = this.perVnet.get(rule);
+      if (!byVnet) this.perVnet.set(rule, (byVnet = new Map()));
+      byVnet.set(ctx.vnetKey, compiled);
+    }
+    return compiled;
+  }
 }
 
 /**
@@ -47,6 +68,8 @@ export class Estate {
   private flows = new Map<string, { touched: ReadonlySet<string> }>();
   private contexts = new Map<string, AddressContext>();
   private compiled = new Map<string, CompiledNsg>();
+  private ruleCache = new RuleCache();
+  private levels = new Map<string, Level | undefined>();
   private endpointCache = new Map<string, Endpoint[]>();
   private prefixCache = new Map<string, AddrSet>();
   private groupCache = new Map<string, EndpointGroup[]>();
@@ -79,6 +102,7 @@ export class Estate {
     next.endpointCache = this.endpointCache;
     next.prefixCache = this.prefixCache;
     next.groupCache = this.groupCache;
+    next.ruleCache = this.ruleCache;
     next.parent = { estate: this, changedKeys };
     return next;
   }
@@ -106,14 +130,8 @@ export class Estate {
     let rules = perNsg[direction].get(subnet.vnetKey);
     if (rules) return rules;
     if (this.parent && !this.parent.changedKeys.has(nsg.key)) return this.parent.estate.compiledNsg(nsg, direction, subnet);
-    // An NSG shared by subnets of many VNets: compile the rules that mean the same everywhere once.
     const ctx = this.context(subnet);
-    let template = perNsg[`${direction}Template`];
-    if (!template) {
-      template = orderedRules(nsg, direction).map((r) => ({ rule: r, compiled: isContextFree(r) ? compileRule(nsg, r, ctx) : undefined }));
-      perNsg[`${direction}Template`] = template;
-    }
-    rules = template.map((t) => t.compiled ?? compileRule(nsg, t.rule, ctx));
+    rules = orderedRules(nsg, direction).map((rule) => this.ruleCache.compile(nsg, rule, ctx));
     perNsg[direction].set(subnet.vnetKey, rules);
     return rules;
   }
@@ -134,8 +152,12 @@ export class Estate {
   }
 
   subnetLevel(subnet: Subnet, direction: Direction): Level | undefined {
+    const k = `${direction}|${subnet.key}`;
+    if (this.levels.has(k)) return this.levels.get(k);
     const nsg = this.nsg(subnet.nsgKey);
-    return nsg ? { kind: "subnet", nsg, rules: this.compiledNsg(nsg, direction, subnet) } : undefined;
+    const level: Level | undefined = nsg ? { kind: "subnet", nsg, rules: this.compiledNsg(nsg, direction, subnet) } : undefined;
+    this.levels.set(k, level);
+    return level;
   }
 
   nicLevel(nicNsgKey: string | undefined, subnet: Subnet, direction: Direction): Level | undefined {
