@@ -1,5 +1,6 @@
 // Applies planned changes to a copy of the snapshot (the original is never touched).
 import type { Nsg, Snapshot } from "../model/types";
+import type { Estate } from "../nsg/estate";
 import { withDefaultRules } from "../snapshot/default-rules";
 import type { Change } from "./types";
 import { OverlayMap } from "./overlay-map";
@@ -39,4 +40,20 @@ export function applyChanges(snapshot: Snapshot, changes: readonly Change[]): { 
     }
   }
   return { snapshot: { ...snapshot, nsgs, subnets }, changedKeys };
+}
+
+const derived = new WeakMap<readonly Change[], { base: Estate; estate: Estate }>();
+
+/**
+ * The estate after `changes`, derived from `base`. Remembered per changes list, so that verifying a
+ * plan reuses the estate (and the flow results) its planning already built for the same list.
+ */
+export function estateWith(base: Estate, changes: readonly Change[]): Estate {
+  if (changes.length === 0) return base;
+  const hit = derived.get(changes);
+  if (hit && hit.base === base) return hit.estate;
+  const applied = applyChanges(base.snapshot, changes);
+  const estate = base.derive(applied.snapshot, applied.changedKeys);
+  derived.set(changes, { base, estate });
+  return estate;
 }

@@ -2,10 +2,9 @@
 // part of the flow, an Allow at a free priority below the deny that decided; then re-evaluates,
 // because traffic that a first NSG denied may meet a second one that also denies it.
 import type { Direction, Protocol, SecurityRule, Subnet } from "../model/types";
-import type { Estate } from "../nsg/estate";
 import { type FlowSpec, evaluateFlow } from "../nsg/flow";
 import type { CheckEnv } from "../rules/types";
-import { applyChanges } from "./apply";
+import { estateWith } from "./apply";
 import { freeRuleName } from "./priority";
 import type { Change } from "./types";
 
@@ -47,12 +46,8 @@ export function planFlowFix(
   changes: Change[] = [],
 ): Change[] | undefined {
   let planned = [...changes];
-  let estate: Estate = env.estate;
   for (let round = 0; round < 4; round++) {
-    if (planned.length) {
-      const applied = applyChanges(env.estate.snapshot, planned);
-      estate = env.estate.derive(applied.snapshot, applied.changedKeys);
-    }
+    const estate = estateWith(env.estate, planned);
     const result = evaluateFlow(estate, subnet, spec);
     if (result.verdict === "allowed") return planned;
     const blockers = new Map<string, number>();

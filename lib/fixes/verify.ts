@@ -4,7 +4,7 @@
 import type { CheckEnv, CheckOutcome, RuleCheck } from "../rules/types";
 import type { Subnet } from "../model/types";
 import { statusRank } from "../rules/status-rank";
-import { applyChanges } from "./apply";
+import { estateWith } from "./apply";
 import type { FixPlan } from "./types";
 
 export interface Checked {
@@ -25,13 +25,15 @@ export function verifyPlans(env: CheckEnv, checked: Checked[]): FixPlan[][] {
   return checked.map((c, i) => {
     if (c.outcome.plans.length === 0) return [];
     return c.outcome.plans.filter((plan) => {
-      const { snapshot, changedKeys: changed } = applyChanges(env.estate.snapshot, plan.changes);
+      const estate = estateWith(env.estate, plan.changes);
+      const { snapshot } = estate;
+      const changed = estate.changedKeys;
       const addsAllow = plan.changes.some((ch) => ch.kind === "attach-new-nsg" || (ch.kind === "add-rule" && ch.rule.access === "Allow"));
       const addsDeny = plan.changes.some((ch) => ch.kind === "attach-new-nsg" || (ch.kind === "add-rule" && ch.rule.access === "Deny"));
       const couldWorsen = (c: Checked) => c.rule.requires === undefined || (c.rule.requires === "allow" ? addsDeny : addsAllow);
       const affected = new Set<number>([i]);
       for (const k of changed) for (const j of byKey.get(k) ?? []) if (couldWorsen(checked[j])) affected.add(j);
-      const verifyEnv: CheckEnv = { ...env, estate: env.estate.derive(snapshot, changed), plan: false };
+      const verifyEnv: CheckEnv = { ...env, estate, plan: false };
       for (const j of affected) {
         const before = checked[j];
         if (j !== i && before.rule.advisory) continue;

@@ -136,6 +136,11 @@ export class Estate {
     return rules;
   }
 
+  /** The keys of the NSGs and subnets changed since the estate this one was derived from. */
+  get changedKeys(): ReadonlySet<string> {
+    return this.parent?.changedKeys ?? new Set();
+  }
+
   /** A flow result by key, from this estate or, when nothing it read has changed since, its parent's. */
   cachedFlow<T extends { touched: ReadonlySet<string> }>(key: string, evaluate: () => T): T {
     let hit = this.flows.get(key) as T | undefined;

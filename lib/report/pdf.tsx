@@ -125,25 +125,29 @@ function createDocument(R: typeof ReactPdf) {
 
   function SummaryTable({ report, meta }: { report: Report; meta: ReportMeta }) {
     return (
-      <ReportPage meta={meta}>
-        <Text style={styles.h1}>Summary</Text>
-        <View style={styles.tableHead} fixed>
-          <Text style={{ width: COLUMNS.status }}>Status</Text>
-          <Text style={{ width: COLUMNS.name }}>Subnet</Text>
-          <Text style={{ width: COLUMNS.vnet }}>VNet</Text>
-          <Text style={{ width: COLUMNS.role }}>Role</Text>
-          <Text style={{ flex: 1 }}>Not passing</Text>
-        </View>
-        {report.subnets.map((subnet) => (
-          <View key={subnet.id} style={styles.tableRow} wrap={false}>
-            <Text style={[styles.badge, { width: COLUMNS.status, color: COLOURS[subnet.status] }]}>{subnet.status.toUpperCase()}</Text>
-            <Text style={{ width: COLUMNS.name }}>{subnet.name}</Text>
-            <Text style={{ width: COLUMNS.vnet }}>{subnet.vnet}</Text>
-            <Text style={{ width: COLUMNS.role }}>{subnet.role ? ROLE_LABELS[subnet.role] : "-"}</Text>
-            <Text style={{ flex: 1 }}>{failingRules(subnet).join(", ") || "-"}</Text>
-          </View>
+      <>
+        {chunks(report.subnets, SUMMARY_ROWS_PER_PAGE).map((rows, page) => (
+          <ReportPage key={page} meta={meta}>
+            <Text style={styles.h1}>{page === 0 ? "Summary" : "Summary (continued)"}</Text>
+            <View style={styles.tableHead}>
+              <Text style={{ width: COLUMNS.status }}>Status</Text>
+              <Text style={{ width: COLUMNS.name }}>Subnet</Text>
+              <Text style={{ width: COLUMNS.vnet }}>VNet</Text>
+              <Text style={{ width: COLUMNS.role }}>Role</Text>
+              <Text style={{ flex: 1 }}>Not passing</Text>
+            </View>
+            {rows.map((subnet) => (
+              <View key={subnet.id} style={styles.tableRow} wrap={false}>
+                <Text style={[styles.badge, { width: COLUMNS.status, color: COLOURS[subnet.status] }]}>{subnet.status.toUpperCase()}</Text>
+                <Text style={{ width: COLUMNS.name }}>{subnet.name}</Text>
+                <Text style={{ width: COLUMNS.vnet }}>{subnet.vnet}</Text>
+                <Text style={{ width: COLUMNS.role }}>{subnet.role ? ROLE_LABELS[subnet.role] : "-"}</Text>
+                <Text style={{ flex: 1 }}>{failingRules(subnet).join(", ") || "-"}</Text>
+              </View>
+            ))}
+          </ReportPage>
         ))}
-      </ReportPage>
+      </>
     );
   }
 
@@ -221,19 +225,31 @@ function createDocument(R: typeof ReactPdf) {
       <Document title={`Lockdown audit report${meta.scanId ? ` ${meta.scanId}` : ""}`} author="Lockdown Auditor" creator="Lockdown Auditor">
         <Cover report={report} meta={meta} />
         <SummaryTable report={report} meta={meta} />
-        {audited.length ? (
-          <ReportPage meta={meta}>
-            <Text style={styles.h1}>Findings by subnet</Text>
-            {audited.map((subnet) => (
+        {chunks(audited, SUBNETS_PER_PAGE_GROUP).map((group, i) => (
+          <ReportPage key={i} meta={meta}>
+            {i === 0 ? <Text style={styles.h1}>Findings by subnet</Text> : null}
+            {group.map((subnet) => (
               <SubnetBlock key={subnet.id} subnet={subnet} meta={meta} />
             ))}
           </ReportPage>
-        ) : null}
+        ))}
       </Document>
     );
   }
 
   return ReportDocument;
+}
+
+// NOTE: react-pdf lays out each <Page> as one flow and re-lays out what is left at every page break, so one long
+// <Page> costs quadratic time (100 subnets took 80 s). Content is therefore split over many <Page>s of bounded size:
+// a summary page per SUMMARY_ROWS_PER_PAGE rows, and a new page every SUBNETS_PER_PAGE_GROUP subnets of findings.
+const SUMMARY_ROWS_PER_PAGE = 48;
+const SUBNETS_PER_PAGE_GROUP = 3;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** Code keeps its indentation: leading spaces become no-break spaces, which the layout does not collapse. */
