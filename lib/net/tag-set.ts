@@ -88,16 +88,24 @@ function combine(a: TagSet, b: TagSet, rest: boolean, op: (x: CoSet, y: CoSet) =
   return { rest, bases };
 }
 
+/** Every tag, with no exception: cheap to recognise, and the common operand (`*`, `Internet`). */
+const isEveryTag = (t: TagSet) => t.rest && t.bases.size === 0;
+
 export function tagsIntersect(a: TagSet, b: TagSet): TagSet {
+  if (isEveryTag(a) || a === b) return b;
+  if (isEveryTag(b)) return a;
   if (tagsIsEmpty(a) || tagsIsEmpty(b)) return NO_TAGS;
   return combine(a, b, a.rest && b.rest, coIntersect);
 }
 export function tagsUnion(a: TagSet, b: TagSet): TagSet {
+  if (isEveryTag(a) || a === b) return a;
+  if (isEveryTag(b)) return b;
   if (tagsIsEmpty(a)) return b;
   if (tagsIsEmpty(b)) return a;
   return combine(a, b, a.rest || b.rest, coUnion);
 }
 export function tagsSubtract(a: TagSet, b: TagSet): TagSet {
+  if (isEveryTag(b) || a === b) return NO_TAGS;
   if (tagsIsEmpty(a) || tagsIsEmpty(b)) return a;
   return combine(a, b, a.rest && !b.rest, coSubtract);
 }

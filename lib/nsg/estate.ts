@@ -70,6 +70,7 @@ export class Estate {
   private compiled = new Map<string, CompiledNsg>();
   private ruleCache = new RuleCache();
   private levels = new Map<string, Level | undefined>();
+  private rolePrefixCache = new Map<Role, AddrSet>();
   private endpointCache = new Map<string, Endpoint[]>();
   private prefixCache = new Map<string, AddrSet>();
   private groupCache = new Map<string, EndpointGroup[]>();
@@ -83,6 +84,17 @@ export class Estate {
     this.roleKeys = { cyclecloud: [], cluster: [], returnProxy: [] };
     if (shared) return; // derive() fills in the rest from its parent
     for (const [key, role] of roles) if (snapshot.subnets.has(key)) this.roleKeys[role].push(key);
+  }
+
+  /** Every address of the subnets playing a role (fixes never change prefixes, so derived estates share it). */
+  rolePrefixes(role: Role): AddrSet {
+    let set = this.rolePrefixCache.get(role);
+    if (!set) {
+      set = EMPTY;
+      for (const s of this.subnetsIn(role)) set = addrUnion(set, this.subnetPrefixes(s));
+      this.rolePrefixCache.set(role, set);
+    }
+    return set;
   }
 
   /** The subnets playing a role, as this estate's snapshot has them (a fix may have changed one). */
@@ -102,6 +114,7 @@ export class Estate {
     next.endpointCache = this.endpointCache;
     next.prefixCache = this.prefixCache;
     next.groupCache = this.groupCache;
+    next.rolePrefixCache = this.rolePrefixCache;
     next.ruleCache = this.ruleCache;
     next.parent = { estate: this, changedKeys };
     return next;

@@ -61,7 +61,7 @@ export function evaluateFlow(estate: Estate, subnet: Subnet, spec: FlowSpec): Fl
 }
 
 function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowResult {
-  const notes: Notes = new Set();
+  const notes: Notes = new Set<string>();
   const touched = new Set<string>([subnet.key]);
   const outcomes: EndpointOutcome[] = [];
   let anyAllowed = false;

@@ -80,7 +80,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
 
   let own: { result: FlowResult; spec: FlowSpec; denied: AddrSet; allowed: AddrSet } | undefined;
   if (ownChecked) {
-    const remote = peers.reduce((set, peer) => addrUnion(set, estate.subnetPrefixes(peer)), EMPTY);
+    const remote = estate.rolePrefixes(peerRole);
     const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote, key: `peers:${peerRole}:${iAmDestination ? "in" : "out"}:${p.port}` };
     const result = evaluateFlow(estate, subnet, spec);
     own = { result, spec, denied: result.verdict === "allowed" ? EMPTY : remoteSides(result, "Deny"), allowed: remoteSides(result, "Allow") };
