@@ -61,72 +61,89 @@ export interface EndpointGroup {
   members: Endpoint[];
 }
 
+/**
+ * What an estate and every estate derived from it by fixes share: fixes never touch NICs, ASGs,
+ * VNets, prefixes or service tags, so address data, contexts, endpoints and compiled rules carry over.
+ */
+interface SharedCaches {
+  address: SharedAddressData;
+  roleKeys: Record<Role, string[]>;
+  contexts: Map<string, AddressContext>;
+  ruleCache: RuleCache;
+  rolePrefixes: Map<Role, AddrSet>;
+  endpoints: Map<string, Endpoint[]>;
+  prefixes: Map<string, AddrSet>;
+  groups: Map<string, EndpointGroup[]>;
+}
+
 export class Estate {
-  readonly shared: SharedAddressData;
-  private roleKeys: Record<Role, string[]>;
+  private readonly caches: SharedCaches;
   private parent?: { estate: Estate; changedKeys: ReadonlySet<string> };
+  // Per estate: what a fix can change.
   private flows = new Map<string, { touched: ReadonlySet<string> }>();
-  private contexts = new Map<string, AddressContext>();
   private compiled = new Map<string, CompiledNsg>();
-  private ruleCache = new RuleCache();
   private levels = new Map<string, Level | undefined>();
-  private rolePrefixCache = new Map<Role, AddrSet>();
-  private endpointCache = new Map<string, Endpoint[]>();
-  private prefixCache = new Map<string, AddrSet>();
-  private groupCache = new Map<string, EndpointGroup[]>();
 
   constructor(
     readonly snapshot: Snapshot,
     readonly roles: ReadonlyMap<string, Role>,
-    shared?: SharedAddressData,
+    caches?: SharedCaches,
   ) {
-    this.shared = shared ?? buildSharedAddressData(snapshot);
-    this.roleKeys = { cyclecloud: [], cluster: [], returnProxy: [] };
-    if (shared) return; // derive() fills in the rest from its parent
-    for (const [key, role] of roles) if (snapshot.subnets.has(key)) this.roleKeys[role].push(key);
+    if (caches) {
+      this.caches = caches;
+      return;
+    }
+    const roleKeys: Record<Role, string[]> = { cyclecloud: [], cluster: [], returnProxy: [] };
+    for (const [key, role] of roles) if (snapshot.subnets.has(key)) roleKeys[role].push(key);
+    this.caches = {
+      address: buildSharedAddressData(snapshot),
+      roleKeys,
+      contexts: new Map(),
+      ruleCache: new RuleCache(),
+      rolePrefixes: new Map(),
+      endpoints: new Map(),
+      prefixes: new Map(),
+      groups: new Map(),
+    };
+  }
+
+  get shared(): SharedAddressData {
+    return this.caches.address;
   }
 
   /** Every address of the subnets playing a role (fixes never change prefixes, so derived estates share it). */
   rolePrefixes(role: Role): AddrSet {
-    let set = this.rolePrefixCache.get(role);
+    let set = this.caches.rolePrefixes.get(role);
     if (!set) {
       set = EMPTY;
       for (const s of this.subnetsIn(role)) set = addrUnion(set, this.subnetPrefixes(s));
-      this.rolePrefixCache.set(role, set);
+      this.caches.rolePrefixes.set(role, set);
     }
     return set;
   }
 
   /** The subnets playing a role, as this estate's snapshot has them (a fix may have changed one). */
   subnetsIn(role: Role): Subnet[] {
-    return this.roleKeys[role].map((k) => this.snapshot.subnets.get(k)!);
+    return this.caches.roleKeys[role].map((k) => this.snapshot.subnets.get(k)!);
   }
 
   /**
-   * The same estate after a fix changed some NSGs or subnets. Fixes never touch NICs, ASGs, VNets or
-   * service tags, so address data, contexts and endpoints carry over; only changed NSGs recompile,
-   * and only flows that read a changed NSG or subnet are evaluated again.
+   * The same estate after a fix changed some NSGs or subnets: only changed NSGs recompile, and only
+   * flows that read a changed NSG or subnet are evaluated again.
    */
   derive(snapshot: Snapshot, changedKeys: ReadonlySet<string>): Estate {
-    const next = new Estate(snapshot, this.roles, this.shared);
-    next.roleKeys = this.roleKeys;
-    next.contexts = this.contexts;
-    next.endpointCache = this.endpointCache;
-    next.prefixCache = this.prefixCache;
-    next.groupCache = this.groupCache;
-    next.rolePrefixCache = this.rolePrefixCache;
-    next.ruleCache = this.ruleCache;
+    const next = new Estate(snapshot, this.roles, this.caches);
     next.parent = { estate: this, changedKeys };
     return next;
   }
 
   context(subnet: Subnet): AddressContext {
-    let ctx = this.contexts.get(subnet.vnetKey);
+    let ctx = this.caches.contexts.get(subnet.vnetKey);
     if (!ctx) {
       const vnet = this.snapshot.vnets.get(subnet.vnetKey);
       const prefixes = vnet ? virtualNetworkPrefixes(this.snapshot, vnet) : subnet.addressPrefixes;
-      ctx = buildAddressContext(this.shared, subnet.vnetKey, prefixes);
-      this.contexts.set(subnet.vnetKey, ctx);
+      ctx = buildAddressContext(this.caches.address, subnet.vnetKey, prefixes);
+      this.caches.contexts.set(subnet.vnetKey, ctx);
     }
     return ctx;
   }
@@ -144,7 +161,7 @@ export class Estate {
     if (rules) return rules;
     if (this.parent && !this.parent.changedKeys.has(nsg.key)) return this.parent.estate.compiledNsg(nsg, direction, subnet);
     const ctx = this.context(subnet);
-    rules = orderedRules(nsg, direction).map((rule) => this.ruleCache.compile(nsg, rule, ctx));
+    rules = orderedRules(nsg, direction).map((rule) => this.caches.ruleCache.compile(nsg, rule, ctx));
     perNsg[direction].set(subnet.vnetKey, rules);
     return rules;
   }
@@ -184,18 +201,18 @@ export class Estate {
   }
 
   subnetPrefixes(subnet: Subnet): AddrSet {
-    let set = this.prefixCache.get(subnet.key);
+    let set = this.caches.prefixes.get(subnet.key);
     if (!set) {
       const r = cidrsToRanges(subnet.addressPrefixes);
       set = concrete(r.v4, r.v6);
-      this.prefixCache.set(subnet.key, set);
+      this.caches.prefixes.set(subnet.key, set);
     }
     return set;
   }
 
   /** The traffic class of a subnet is that of every NIC in it; a subnet with no NIC stands for itself. */
   endpoints(subnet: Subnet): Endpoint[] {
-    let eps = this.endpointCache.get(subnet.key);
+    let eps = this.caches.endpoints.get(subnet.key);
     if (!eps) {
       eps = [];
       for (const nicKey of subnet.nicKeys) {
@@ -208,13 +225,13 @@ export class Estate {
         eps.push({ nic, addresses });
       }
       if (eps.length === 0) eps.push({ addresses: this.subnetPrefixes(subnet) });
-      this.endpointCache.set(subnet.key, eps);
+      this.caches.endpoints.set(subnet.key, eps);
     }
     return eps;
   }
 
   endpointGroups(subnet: Subnet): EndpointGroup[] {
-    let groups = this.groupCache.get(subnet.key);
+    let groups = this.caches.groups.get(subnet.key);
     if (!groups) {
       const byNsg = new Map<string, EndpointGroup>();
       for (const ep of this.endpoints(subnet)) {
@@ -226,7 +243,7 @@ export class Estate {
         g.members.push(ep);
       }
       groups = [...byNsg.values()];
-      this.groupCache.set(subnet.key, groups);
+      this.caches.groups.set(subnet.key, groups);
     }
     return groups;
   }

@@ -31,7 +31,7 @@ export interface Level {
 }
 
 /** Notes where a verdict rests on an assumption about prefixes we were not given. */
-export type Notes = Set<string>;
+export type Notes = string[];
 
 /**
  * A rule naming specific public prefixes, met by traffic to a service tag we hold no prefixes for:
@@ -45,7 +45,8 @@ function noteAssumptions(box: Box, rule: CompiledRule, notes: Notes): void {
   if ((box.proto & rest.proto) === 0 || !iv.overlaps(box.dstPorts, rest.dstPorts) || !iv.overlaps(box.srcPorts, rest.srcPorts)) return;
   if (!dstUnknown && !addrOverlaps(box.dst, rest.dst)) return;
   if (!srcUnknown && !addrOverlaps(box.src, rest.src)) return;
-  notes.add(`${rule.rule.name} (${rule.rule.priority}) in ${rule.nsg.name} names public prefixes; without service tag prefixes (--service-tags) they are assumed not to overlap the service tags in question.`);
+  const note = `${rule.rule.name} (${rule.rule.priority}) in ${rule.nsg.name} names public prefixes; without service tag prefixes (--service-tags) they are assumed not to overlap the service tags in question.`;
+  if (!notes.includes(note)) notes.push(note);
 }
 
 /**

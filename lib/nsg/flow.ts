@@ -61,7 +61,7 @@ export function evaluateFlow(estate: Estate, subnet: Subnet, spec: FlowSpec): Fl
 }
 
 function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowResult {
-  const notes: Notes = new Set<string>();
+  const notes: Notes = [];
   const touched = new Set<string>([subnet.key]);
   const outcomes: EndpointOutcome[] = [];
   let anyAllowed = false;
@@ -79,7 +79,7 @@ function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowR
     outcomes.push({ group, pieces });
   }
   const verdict: Verdict = anyDenied ? (anyAllowed ? "partly" : "blocked") : "allowed";
-  return { subnet, spec, verdict, outcomes, notes: [...notes], touched };
+  return { subnet, spec, verdict, outcomes, notes, touched };
 }
 
 /** Deciding rules as report evidence, once per (NSG, rule, level). `access` picks allowed or denied pieces. */
