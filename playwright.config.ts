@@ -33,7 +33,7 @@ export default defineConfig({
   // Specs that only read run first; the ones that add scans (upload, role edits) run after them.
   projects: [
     { name: "read", testMatch: /(journey|subnets|exports|a11y)\.spec\.ts$/ },
-    { name: "write", testMatch: /(api|roles|upload)\.spec\.ts$/, dependencies: ["read"] },
+    { name: "write", testMatch: /(api|roles|upload|live-scan)\.spec\.ts$/, dependencies: ["read"] },
   ],
   webServer: {
     command: "node e2e/support/start-server.mjs",
