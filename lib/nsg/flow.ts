@@ -34,7 +34,7 @@ export interface FlowResult {
   verdict: Verdict;
   outcomes: EndpointOutcome[];
   notes: string[];
-  /** Keys of every NSG this evaluation read, so fixes can be re-verified on just the findings they touch. */
+  /** Keys of the subnet and every NSG this evaluation read, so a fix re-verifies just the findings it can change. */
   touched: Set<string>;
 }
 
