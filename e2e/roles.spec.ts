@@ -10,6 +10,7 @@ test("giving an unscoped subnet a role re-audits and shows its findings; resetti
   expect(target, "an unscoped subnet to give a role").toBeTruthy();
 
   await page.goto(`/scans/${latest.id}/subnets${target.id}`);
+  await page.waitForLoadState("networkidle");
   await expect(page.getByRole("heading", { level: 1 })).toContainText(target.name);
   await expect(page.getByText("Unscoped").first()).toBeVisible();
   await expect(page.getByTestId("finding")).toHaveCount(0);

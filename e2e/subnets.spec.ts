@@ -5,6 +5,7 @@ import { demoScans, downloadText, parseCsv } from "./support/app";
 test("filter and search are kept in the URL and survive a reload", async ({ page, request }) => {
   const { current } = await demoScans(request);
   await page.goto(`/scans/${current.id}/subnets`);
+  await page.locator('[data-testid="subnets-table"][data-ready]').waitFor();
   const rows = page.getByTestId("subnet-row");
   await expect(rows).toHaveCount(current.summary.subnets);
 
@@ -37,7 +38,7 @@ test("filter and search are kept in the URL and survive a reload", async ({ page
 test("sorting by a column is kept in the URL", async ({ page, request }) => {
   const { current } = await demoScans(request);
   await page.goto(`/scans/${current.id}/subnets`);
-  await expect(page.getByTestId("subnet-row")).toHaveCount(current.summary.subnets);
+  await page.locator('[data-testid="subnets-table"][data-ready]').waitFor();
   await page.getByRole("button", { name: /^Subnet/ }).click();
   await expect(page).toHaveURL(/sort=name&dir=asc/);
   const names = await page.getByTestId("subnet-row").locator("td:nth-child(2) a").allInnerTexts();

@@ -8,6 +8,7 @@ const fixture = (...p: string[]) => path.join(__dirname, "fixtures", ...p);
 test("several snapshot files and a profile make a new scan", async ({ page, request }) => {
   const before = await listScans(request);
   await page.goto("/scans/new");
+  await page.waitForLoadState("networkidle"); // hydrated: the file input and drop zone have their handlers
   await page.getByTestId("file-input").setInputFiles([fixture("estate", "vnets.json"), fixture("estate", "nsgs.json"), fixture("estate", "network.json"), fixture("estate", "profile.json")]);
   const files = page.getByTestId("upload-file");
   await expect(files).toHaveCount(4);
@@ -25,6 +26,7 @@ test("several snapshot files and a profile make a new scan", async ({ page, requ
 
 test("files dropped on the zone are taken like chosen ones", async ({ page }) => {
   await page.goto("/scans/new");
+  await page.waitForLoadState("networkidle"); // hydrated: the file input and drop zone have their handlers
   const dataTransfer = await page.evaluateHandle(() => {
     const dt = new DataTransfer();
     dt.items.add(new File(['{"value": []}'], "dropped.json", { type: "application/json" }));
@@ -37,6 +39,7 @@ test("files dropped on the zone are taken like chosen ones", async ({ page }) =>
 test("an invalid file is flagged next to itself before anything is sent", async ({ page, request }) => {
   const before = (await listScans(request)).length;
   await page.goto("/scans/new");
+  await page.waitForLoadState("networkidle"); // hydrated: the file input and drop zone have their handlers
   await page.getByTestId("file-input").setInputFiles([fixture("estate", "vnets.json"), fixture("bad", "not-json.json")]);
   const bad = page.locator('[data-testid="upload-file"][data-file-name="not-json.json"]');
   await expect(bad.getByTestId("file-error")).toContainText("not valid JSON");
@@ -49,6 +52,7 @@ test("an invalid file is flagged next to itself before anything is sent", async 
 test("the server's verdict on a bad file appears next to that file", async ({ page, request }) => {
   const before = (await listScans(request)).length;
   await page.goto("/scans/new");
+  await page.waitForLoadState("networkidle"); // hydrated: the file input and drop zone have their handlers
   await page.getByTestId("file-input").setInputFiles([fixture("estate", "vnets.json"), fixture("bad", "bad-priority.json")]);
   await expect(page.getByTestId("upload-file")).toHaveCount(2);
   await page.getByRole("button", { name: "Run audit" }).click();

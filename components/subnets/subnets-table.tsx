@@ -36,6 +36,9 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
 }) {
   const [filters, setFilters] = useState<ReportFilters>(() => parseReportFilters(new URLSearchParams(initialQuery)));
   const [search, setSearch] = useState(filters.q ?? "");
+  // Set once hydrated: tests and the UI benchmark wait for it instead of guessing when typing starts to work.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   const deferred = useDeferredValue(filters);
   const visible = useMemo(() => applyFilters(rows, deferred), [rows, deferred]);
   const query = filtersToQuery(filters);
@@ -132,7 +135,7 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
 
   const filtered = hasFilters(filters);
   return (
-    <div className="rounded-lg border border-slate-200 bg-white shadow-xs">
+    <div className="rounded-lg border border-slate-200 bg-white shadow-xs" data-testid="subnets-table" data-ready={ready || undefined}>
       <div className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-4 py-3" role="search" aria-label="Filter subnets">
         <label className="flex min-w-56 flex-1 flex-col gap-1 text-xs font-medium text-slate-600">
           Search

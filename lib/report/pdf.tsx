@@ -174,7 +174,7 @@ function createDocument(R: typeof ReactPdf) {
             ))}
           </View>
         ) : null}
-        {finding.fixes.map((fix) => (
+        {pdfFixes(finding).map((fix) => (
           <View key={fix.kind} style={styles.fix}>
             <Text style={styles.fixLabel}>{`Fix - ${FIX_LABELS[fix.kind]}`}</Text>
             <Text style={fix.kind === "portal" ? undefined : styles.mono}>{fix.kind === "portal" ? fix.text : keepIndent(fix.text)}</Text>
@@ -250,6 +250,16 @@ function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * The fixes printed: az CLI and portal steps for what fails or warns, guidance as it is. Bicep and Terraform stay in the
+ * dashboard, JSON and Markdown behind the finding's link: printing all four made a 1,000-subnet PDF twice as long and slow.
+ */
+function pdfFixes(finding: Finding): Finding["fixes"] {
+  if (finding.status === "pass") return [];
+  const printed = finding.fixes.filter((f) => f.kind === "az-cli" || f.kind === "portal");
+  return printed.length ? printed : finding.fixes.slice(0, 1);
 }
 
 /** Code keeps its indentation: leading spaces become no-break spaces, which the layout does not collapse. */

@@ -49,9 +49,9 @@ export async function renderReport(report: Report, format: ReportFormat, meta: R
     case "md":
       return { body: renderMarkdown(report, meta), contentType, fileName };
     case "pdf": {
-      // Loaded on demand: the PDF stack is large and most callers never need it.
-      const { renderPdf } = await import("./pdf");
-      return { body: await renderPdf(report, meta), contentType, fileName };
+      // Loaded on demand: the PDF stack is large and most callers never need it. Big reports render off-thread.
+      const { renderPdfOffThread } = await import("./pdf-off-thread");
+      return { body: await renderPdfOffThread(report, meta), contentType, fileName };
     }
   }
 }

@@ -1,0 +1,89 @@
+// Screenshots of the main pages for the README (not a test): `npx tsx bench/screenshots.ts`.
+// Seeds the demo estate into a fresh database, serves the production build (NEXT_DIST_DIR, default .next) on
+// loopback, and writes docs/screenshots/*.png.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "@playwright/test";
+import { Store } from "@/lib/store";
+import { seedFromDirectory } from "@/lib/store/seed";
+
+const ROOT = path.resolve(__dirname, "..");
+const HOST = "127.0.0.1";
+const OUT = path.join(ROOT, "docs", "screenshots");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server did not answer ${url}`);
+}
+
+async function main() {
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  if (!existsSync(path.join(ROOT, distDir, "BUILD_ID"))) throw new Error(`no production build in ${distDir}: run \`npm run build\` first`);
+  const dir = mkdtempSync(path.join(tmpdir(), "lockdown-shots-"));
+  const db = path.join(dir, "demo.db");
+  const store = Store.open(db);
+  const [, current] = seedFromDirectory(store, path.join(ROOT, "fixtures", "demo"));
+  const report = store.getReport(current.id)!;
+  store.close();
+  const failingSubnet = report.subnets.find((s) => s.status === "fail")!;
+  const failing = failingSubnet.findings.find((f) => f.status === "fail")!;
+
+  const port = await freePort();
+  const base = `http://${HOST}:${port}`;
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, LOCKDOWN_DB: db, HOST, PORT: String(port) };
+  const server = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
+  const stop = () => {
+    if (server.exitCode === null) server.kill("SIGTERM");
+  };
+  process.on("exit", stop);
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"] });
+  try {
+    await waitForServer(`${base}/api/scans`, server);
+    mkdirSync(OUT, { recursive: true });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const shots: [string, string, boolean][] = [
+      ["overview", "/", true],
+      ["subnets", `/scans/${current.id}/subnets`, false],
+      ["subnet", `/scans/${current.id}/subnets${failingSubnet.id}`, false],
+      ["finding", failing.link, true],
+      ["scans", "/scans", false],
+      ["new-scan", "/scans/new", false],
+    ];
+    for (const [name, url, full] of shots) {
+      await page.goto(`${base}${url}`, { waitUntil: "networkidle" });
+      await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: full });
+      process.stderr.write(`docs/screenshots/${name}.png ← ${url}\n`);
+    }
+  } finally {
+    await browser.close();
+    stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

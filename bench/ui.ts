@@ -1,0 +1,180 @@
+// UI benchmark (not a test): `npx tsx bench/ui.ts [--runs 3]`.
+// 1. A 10,000-subnet estate (test/snapshot/generate-estate.ts; 1 CycleCloud + 999 cluster subnets in roles) is audited
+//    into a fresh database; the built app serves it on loopback; Chromium measures, per run, from navigation start:
+//    first rows painted, and interactive (a search typed after load has filtered the 10,000 rows), plus a filter
+//    round trip and a scroll to the last row on the hydrated page.
+// 2. The PDF of 1,000 audited subnets is rendered with lib/report/pdf (the same code as the export route).
+// Uses the production build in NEXT_DIST_DIR (default .next). Writes bench/out/ui.json.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "@playwright/test";
+import { renderPdf } from "@/lib/report/pdf";
+import { Store } from "@/lib/store";
+import { BENCH_SIZE, generateEstate } from "../test/snapshot/generate-estate";
+
+const ROOT = path.resolve(__dirname, "..");
+const HOST = "127.0.0.1";
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at > 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0 || value > 20) throw new Error(`--${name} must be a number in 1..20`);
+  return value;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server did not answer ${url}`);
+}
+
+const ms = (t: number) => Math.round(t);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function profileFor(subnets: number, perVnet: number) {
+  const ref = (s: number) => `vnet-${Math.floor(s / perVnet)}/subnet-${s % perVnet}`;
+  return { roles: { cyclecloud: [ref(0)], cluster: Array.from({ length: 999 }, (_, i) => ref(i + 1)), returnProxy: [] as string[] } };
+}
+
+async function main() {
+  const runs = flag("runs", 3);
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  if (!existsSync(path.join(ROOT, distDir, "BUILD_ID"))) throw new Error(`no production build in ${distDir}: run \`npm run build\` first (or set NEXT_DIST_DIR)`);
+
+  const dir = mkdtempSync(path.join(tmpdir(), "lockdown-ui-bench-"));
+  const db = path.join(dir, "bench.db");
+  const store = Store.open(db);
+  let t = performance.now();
+  const resources = generateEstate(BENCH_SIZE);
+  const profile = profileFor(BENCH_SIZE.subnets, Math.ceil(BENCH_SIZE.subnets / BENCH_SIZE.vnets));
+  const scan = store.createScan({ sources: [{ name: "estate.json", value: resources }], profile: { name: "profile.json", value: profile }, origin: "api", label: "10,000-subnet bench estate" });
+  const auditAndStoreMs = performance.now() - t;
+  const report = store.getReport(scan.id)!;
+  store.close();
+  process.stderr.write(`audited and stored ${report.summary.subnets} subnets in ${ms(auditAndStoreMs)} ms\n`);
+
+  // PDF of 1,000 audited subnets: the export a person would download for the subnets in a role.
+  const audited = report.subnets.filter((s) => s.findings.length > 0).slice(0, 1000);
+  const pdfReport = { ...report, subnets: audited, summary: { ...report.summary, subnets: audited.length } };
+  const pdfTimes: number[] = [];
+  let pdfBytes = 0;
+  let pdfPages = 0;
+  for (let i = 0; i < 2; i++) {
+    t = performance.now();
+    const pdf = await renderPdf(pdfReport, { scanId: scan.id });
+    pdfTimes.push(performance.now() - t);
+    pdfBytes = pdf.length;
+    const file = path.join(dir, "bench.pdf");
+    writeFileSync(file, pdf);
+    pdfPages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [file], { encoding: "utf8" }))?.[1] ?? 0);
+    process.stderr.write(`pdf of ${audited.length} subnets: ${ms(pdfTimes[i])} ms, ${pdfPages} pages\n`);
+  }
+
+  const port = await freePort();
+  const base = `http://${HOST}:${port}`;
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, LOCKDOWN_DB: db, HOST, PORT: String(port) };
+  const server = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
+  const stop = () => {
+    if (server.exitCode === null) server.kill("SIGTERM");
+  };
+  process.on("exit", stop);
+
+  const results: { firstRowsMs: number; interactiveMs: number; searchMs: number; filterMs: number; scrollToEndMs: number; documentBytes: number }[] = [];
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  try {
+    const url = `${base}/scans/${scan.id}/subnets`;
+    await waitForServer(`${base}/api/scans`, server);
+    // Warm-up: the first request loads the report into the server's cache; not measured.
+    await (await fetch(url)).text();
+
+    for (let run = 0; run < runs; run++) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+      const page = await context.newPage();
+      let documentBytes = 0;
+      page.on("response", async (r) => {
+        if (r.request().resourceType() === "document") documentBytes = (await r.body().catch(() => Buffer.alloc(0))).length;
+      });
+      await page.goto(url, { waitUntil: "commit" });
+      const start = await page.evaluate(() => performance.timeOrigin);
+      await page.getByTestId("subnet-row").first().waitFor();
+      const firstRows = (await page.evaluate(() => performance.timeOrigin + performance.now())) - start;
+      // Interactive: the table has hydrated (its effects ran), so typing and clicking work from here on.
+      await page.locator('[data-testid="subnets-table"][data-ready]').waitFor();
+      const interactive = (await page.evaluate(() => performance.timeOrigin + performance.now())) - start;
+
+      // On the hydrated page: a search over the 10,000 rows, then one filter click.
+      const search = page.getByLabel("Search");
+      const q0 = await page.evaluate(() => performance.now());
+      await search.fill("subnet-42");
+      await page.waitForFunction(() => !/Showing\s+10,000/.test(document.querySelector('[data-testid="subnet-count"]')?.textContent ?? ""));
+      const searchMs = (await page.evaluate(() => performance.now())) - q0;
+      await search.fill("");
+      await page.waitForFunction(() => /Showing\s+10,000/.test(document.querySelector('[data-testid="subnet-count"]')?.textContent ?? ""));
+      const f0 = await page.evaluate(() => performance.now());
+      await page.getByTestId("filter-status-fail").click();
+      await page.waitForFunction(() => !/Showing\s+10,000/.test(document.querySelector('[data-testid="subnet-count"]')?.textContent ?? ""));
+      const filterMs = (await page.evaluate(() => performance.now())) - f0;
+      await page.getByTestId("filter-status-fail").click();
+      await page.waitForFunction(() => /Showing\s+10,000/.test(document.querySelector('[data-testid="subnet-count"]')?.textContent ?? ""));
+
+      const s0 = await page.evaluate(() => performance.now());
+      await page.getByTestId("subnets-scroll").evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await page.waitForSelector('[data-testid="subnet-row"][aria-rowindex="10001"]');
+      const scrollToEndMs = (await page.evaluate(() => performance.now())) - s0;
+
+      results.push({ firstRowsMs: ms(firstRows), interactiveMs: ms(interactive), searchMs: ms(searchMs), filterMs: ms(filterMs), scrollToEndMs: ms(scrollToEndMs), documentBytes });
+      process.stderr.write(`run ${run + 1}: ${JSON.stringify(results[run])}\n`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const summary = {
+    machine: `${process.platform} ${process.arch}, Node ${process.version}`,
+    subnets: report.summary.subnets,
+    auditAndStoreMs: ms(auditAndStoreMs),
+    subnetsPage: {
+      runs: results,
+      medianFirstRowsMs: median(results.map((r) => r.firstRowsMs)),
+      medianInteractiveMs: median(results.map((r) => r.interactiveMs)),
+      medianSearchMs: median(results.map((r) => r.searchMs)),
+      medianFilterMs: median(results.map((r) => r.filterMs)),
+      medianScrollToEndMs: median(results.map((r) => r.scrollToEndMs)),
+      documentBytes: results[0]?.documentBytes,
+    },
+    pdf: { subnets: audited.length, findings: audited.reduce((n, s) => n + s.findings.length, 0), pages: pdfPages, bytes: pdfBytes, ms: pdfTimes.map(ms), bestMs: ms(Math.min(...pdfTimes)) },
+  };
+  mkdirSync(path.join(ROOT, "bench", "out"), { recursive: true });
+  writeFileSync(path.join(ROOT, "bench", "out", "ui.json"), JSON.stringify(summary, null, 2));
+  console.log(JSON.stringify(summary, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
