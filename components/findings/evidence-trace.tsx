@@ -15,11 +15,26 @@ interface Group {
 function groups(evidence: Evidence[]): Group[] {
   const out: Group[] = [];
   for (const e of evidence) {
-    const found = out.find((g) => g.nsgId.toLowerCase() === e.nsg.toLowerCase() && g.direction === e.direction && g.nic === e.nic);
+    // One table per NSG and direction; a subnet-level NSG deciding for several NICs' traffic is still one NSG.
+    const nic = e.level === "nic" ? e.nic : undefined;
+    const found = out.find((g) => g.nsgId.toLowerCase() === e.nsg.toLowerCase() && g.direction === e.direction && g.level === e.level && g.nic === nic);
     if (found) found.deciding.push(e);
-    else out.push({ nsgId: e.nsg, direction: e.direction, level: e.level, nic: e.nic, deciding: [e] });
+    else out.push({ nsgId: e.nsg, direction: e.direction, level: e.level, nic, deciding: [e] });
   }
   return out;
+}
+
+/** Outbound traffic meets the NIC's NSG first, inbound the subnet's. Directions keep the order they first appear in. */
+function inEvaluationOrder(list: Group[]): Group[] {
+  const rank = (g: Group) => (g.direction === "Outbound" ? (g.level === "nic" ? 0 : 1) : g.level === "nic" ? 1 : 0);
+  const directions = [...new Set(list.map((g) => g.direction))];
+  return directions.flatMap((d) =>
+    list
+      .map((g, i) => ({ g, i }))
+      .filter((x) => x.g.direction === d)
+      .sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i)
+      .map((x) => x.g),
+  );
 }
 
 function addresses(prefixes: string[], asgKeys: string[]): string {
@@ -38,6 +53,7 @@ function levelLabel(g: Group): string {
 }
 
 export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; snapshot?: Snapshot }) {
+  const all = inEvaluationOrder(groups(evidence));
   if (!evidence.length) {
     return <p className="text-xs text-slate-500">No NSG rule decided this finding (no NSG at either level, or the check is not about NSG rules).</p>;
   }
@@ -46,10 +62,14 @@ export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; sn
       <p className="text-xs text-slate-500">
         Outbound traffic meets the NIC&apos;s NSG, then the subnet&apos;s; inbound the subnet&apos;s, then the NIC&apos;s. Within an NSG the lowest priority number that matches decides.
       </p>
-      {groups(evidence).map((g, gi) => {
+      {all.map((g, gi) => {
         const nsg = snapshot?.nsgs.get(g.nsgId.toLowerCase());
         const decidingNames = new Set(g.deciding.map((e) => e.rule.toLowerCase()));
-        const scopeOf = (name: string) => g.deciding.filter((e) => e.rule.toLowerCase() === name.toLowerCase() && e.scope).map((e) => e.scope);
+        const scopeOf = (name: string) =>
+          g.deciding
+            .filter((e) => e.rule.toLowerCase() === name.toLowerCase())
+            .map((e) => [e.scope, e.nic && e.level !== "nic" ? `traffic of NIC ${resourceName(e.nic)}` : undefined].filter(Boolean).join(", "))
+            .filter(Boolean);
         return (
           <div key={gi} className="overflow-hidden rounded-md ring-1 ring-slate-200" data-testid="evidence-group">
             <div className="flex flex-wrap items-center justify-between gap-2 bg-slate-50 px-3 py-1.5 text-xs">
@@ -57,7 +77,7 @@ export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; sn
                 <span className="font-semibold text-slate-800">{resourceName(g.nsgId)}</span> <span className="text-slate-500">· {levelLabel(g)} · {g.direction}</span>
               </span>
               <span className="font-mono text-[10px] text-slate-500" title={g.nsgId}>
-                {gi + 1} of {groups(evidence).length}
+                {gi + 1} of {all.length}
               </span>
             </div>
             <div className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" tabIndex={0} role="region" aria-label={`Rules of ${resourceName(g.nsgId)}`}>
@@ -92,7 +112,7 @@ export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; sn
                               {decides ? (
                                 <span className="ml-2 rounded bg-amber-200 px-1 py-px font-sans text-[10px] font-semibold uppercase text-amber-950">decides</span>
                               ) : null}
-                              {decides && scopeOf(r.name).length ? <div className="font-sans text-[11px] font-normal text-slate-600">{scopeOf(r.name).join("; ")}</div> : null}
+                              {decides && scopeOf(r.name).length ? <div className="font-sans text-[11px] font-normal text-slate-600">{[...new Set(scopeOf(r.name))].join("; ")}</div> : null}
                             </td>
                             <td className={`px-3 py-1 ${r.access === "Deny" ? "text-red-700" : "text-emerald-700"}`}>{r.access}</td>
                             <td className="px-3 py-1">{r.protocol === "*" ? "Any" : r.protocol}</td>

@@ -22,7 +22,7 @@ const KIND_STYLE: Record<FlowNode["kind"], { fill: string; stroke: string; tag: 
   cluster: { fill: "#f8fafc", stroke: "#64748b", tag: "Cluster" },
   returnProxy: { fill: "#f5f3ff", stroke: "#8b5cf6", tag: "Return proxy" },
   service: { fill: "#f0f9ff", stroke: "#0ea5e9", tag: "Azure service" },
-  internet: { fill: "#fff7ed", stroke: "#f97316", tag: "Internet" },
+  internet: { fill: "#fff7ed", stroke: "#f97316", tag: "Any other address" },
 };
 
 function layout(graph: FlowGraph): { nodes: Map<string, Placed>; height: number } {

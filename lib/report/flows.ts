@@ -89,7 +89,7 @@ export function buildFlowGraph(report: Report, maxClusters = 5): FlowGraph {
   for (const g of clusterGroups) nodes.push(g.node);
   for (const p of proxies) nodes.push(subnetNode(p, "returnProxy"));
   for (const svc of SERVICES) nodes.push({ id: svc.id, kind: "service", label: svc.label });
-  nodes.push({ id: "internet", kind: "internet", label: "Internet", sublabel: "outside the service tags" });
+  nodes.push({ id: "internet", kind: "internet", label: "Internet" });
 
   const addEdge = (edge: Omit<FlowEdge, "status" | "link">) => edges.push({ ...edge, ...worst(edge.findings) });
 
