@@ -10,15 +10,18 @@ export function StatusDonut({ summary }: { summary: Report["summary"] }) {
   const total = summary.subnets || 1;
   const r = 42;
   const circumference = 2 * Math.PI * r;
-  let offset = 0;
+  // Each arc starts where the ones before it end.
+  const lengths = ORDER.map((k) => (summary[k] / total) * circumference);
+  const starts = lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
   const described = ORDER.map((k) => `${summary[k]} ${STATUS_LABEL[k].toLowerCase()}`).join(", ");
   return (
     <figure className="flex items-center gap-5">
       <svg viewBox="0 0 110 110" className="h-28 w-28 shrink-0" role="img" aria-label={`Subnets by status: ${described}`}>
         <circle cx="55" cy="55" r={r} fill="none" stroke="#f1f5f9" strokeWidth="14" />
-        {ORDER.map((k) => {
-          const len = (summary[k] / total) * circumference;
-          const seg = (
+        {ORDER.map((k, i) => {
+          const len = lengths[i];
+          if (!summary[k]) return null;
+          return (
             <circle
               key={k}
               cx="55"
@@ -28,12 +31,10 @@ export function StatusDonut({ summary }: { summary: Report["summary"] }) {
               stroke={STATUS_HEX[k]}
               strokeWidth="14"
               strokeDasharray={`${len} ${circumference - len}`}
-              strokeDashoffset={-offset}
+              strokeDashoffset={-starts[i]}
               transform="rotate(-90 55 55)"
             />
           );
-          offset += len;
-          return summary[k] ? seg : null;
         })}
         <text x="55" y="53" textAnchor="middle" fontSize="20" fontWeight="600" fill="#0f172a">
           {summary.subnets}
