@@ -107,11 +107,9 @@ export function flowEvidence(result: FlowResult, access?: "Allow" | "Deny"): Evi
   return [...seen.values()];
 }
 
-/** " for NIC a, b" naming the group's NICs whose addresses the piece holds. */
-function nicsIn(group: EndpointGroup, local: AddrSet): string {
-  const names = group.members.filter((m) => m.nic && addrOverlaps(m.addresses, local)).map((m) => m.nic!.name);
-  if (names.length === 0) return "";
-  return ` for NIC${names.length > 1 ? "s" : ""} ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""}`;
+/** The group's NICs whose addresses the piece holds. */
+function nicsIn(group: EndpointGroup, local: AddrSet): string[] {
+  return group.members.filter((m) => m.nic && addrOverlaps(m.addresses, local)).map((m) => m.nic!.name);
 }
 
 /** Whether a piece holds all of the flow's remote end, in the address families the piece is about. */
@@ -123,7 +121,8 @@ function coversWhole(piece: AddrSet, whole: AddrSet): boolean {
 /** "TCP port 443 to Storage.WestEurope from NIC cc-vm-nic: denied by DenyStorageWE (150) in nsg-cc". */
 export function describeDenied(estate: Estate, result: FlowResult, max = 3): string {
   const ctx = estate.context(result.subnet);
-  const lines: string[] = [];
+  // The same traffic denied by the same rule for several NICs is one line naming them all.
+  const lines = new Map<string, { head: string; tail: string; nics: string[] }>();
   const multi = result.outcomes.reduce((n, o) => n + o.group.nics.length, 0) > 1;
   for (const o of result.outcomes) {
     for (const p of o.pieces) {
@@ -131,15 +130,20 @@ export function describeDenied(estate: Estate, result: FlowResult, max = 3): str
       const remote = result.spec.direction === "Outbound" ? p.box.dst : p.box.src;
       const local = result.spec.direction === "Outbound" ? p.box.src : p.box.dst;
       const last = p.decisions[p.decisions.length - 1];
-      const where = multi ? nicsIn(o.group, local) : "";
       const ports = p.box.srcPorts.length === 2 && p.box.srcPorts[0] === 0 && p.box.srcPorts[1] === 65535 ? "" : ` (source ${describePorts(p.box.srcPorts)})`;
-      lines.push(
-        `${describeProtocols(p.box.proto)} ${describePorts(p.box.dstPorts)}${ports} ${result.spec.direction === "Outbound" ? "to" : "from"} ${result.spec.remoteLabel && coversWhole(remote, result.spec.remote) ? result.spec.remoteLabel : describeAddrs(remote, ctx.tagDisplay)}${where}: denied by ${last.rule.name} (${last.rule.priority}) in ${last.nsg.name}`,
-      );
+      const head = `${describeProtocols(p.box.proto)} ${describePorts(p.box.dstPorts)}${ports} ${result.spec.direction === "Outbound" ? "to" : "from"} ${result.spec.remoteLabel && coversWhole(remote, result.spec.remote) ? result.spec.remoteLabel : describeAddrs(remote, ctx.tagDisplay)}`;
+      const tail = `denied by ${last.rule.name} (${last.rule.priority}) in ${last.nsg.name}`;
+      const line = lines.get(head + tail) ?? { head, tail, nics: [] };
+      if (multi) line.nics.push(...nicsIn(o.group, local));
+      lines.set(head + tail, line);
     }
   }
-  const unique = [...new Set(lines)];
-  return unique.slice(0, max).join("; ") + (unique.length > max ? `; and ${unique.length - max} more` : "");
+  const text = [...lines.values()].map(({ head, tail, nics }) => {
+    const names = [...new Set(nics)];
+    const where = names.length ? ` for NIC${names.length > 1 ? "s" : ""} ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""}` : "";
+    return `${head}${where}: ${tail}`;
+  });
+  return text.slice(0, max).join("; ") + (text.length > max ? `; and ${text.length - max} more` : "");
 }
 
 /** Names of the rules that allowed the traffic, for pass details. */
