@@ -3,49 +3,20 @@
 // page and one finding page with autocannon, one page after the other, and reports p50/p99 latency,
 // throughput and errors. Uses the production build in NEXT_DIST_DIR (default .next; `npm run build`);
 // WEB_CONCURRENCY=N runs N server processes (scripts/serve.mjs).
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 // @ts-expect-error autocannon ships no type declarations
 import autocannon from "autocannon";
 import { Store } from "@/lib/store";
 import { seedFromDirectory } from "@/lib/store/seed";
+import { HOST, flag, freePort, waitForServer } from "./support/server";
 
 const ROOT = path.resolve(__dirname, "..");
-const HOST = "127.0.0.1"; // loopback only: this never measures (or loads) anything beyond this machine
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at > 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0 || value > 600) throw new Error(`--${name} must be a number in 1..600`);
-  return value;
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server did not answer ${url}`);
-}
 
 interface AutocannonResult {
   latency: { p50: number; p99: number; average: number; max: number };
@@ -78,8 +49,8 @@ function measure(url: string, connections: number, duration: number): Promise<Au
 }
 
 async function main() {
-  const duration = flag("duration", 30);
-  const connections = flag("connections", 50);
+  const duration = flag("duration", 30, 600);
+  const connections = flag("connections", 50, 600);
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   if (!existsSync(path.join(ROOT, distDir, "BUILD_ID"))) {
     throw new Error(`no production build in ${distDir}: run \`npm run build\` first (or set NEXT_DIST_DIR)`);

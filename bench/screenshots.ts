@@ -1,42 +1,19 @@
 // Screenshots of the main pages for the README (not a test): `npx tsx bench/screenshots.ts`.
 // Seeds the demo estate into a fresh database, serves the production build (NEXT_DIST_DIR, default .next) on
 // loopback, and writes docs/screenshots/*.png.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { Store } from "@/lib/store";
 import { seedFromDirectory } from "@/lib/store/seed";
+import { HOST, freePort, waitForServer } from "./support/server";
 
 const ROOT = path.resolve(__dirname, "..");
-const HOST = "127.0.0.1";
 const OUT = path.join(ROOT, "docs", "screenshots");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server did not answer ${url}`);
-}
 
 async function main() {
   const distDir = process.env.NEXT_DIST_DIR || ".next";

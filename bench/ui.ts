@@ -5,50 +5,21 @@
 //    round trip and a scroll to the last row on the hydrated page.
 // 2. The PDF of 1,000 audited subnets is rendered with lib/report/pdf (the same code as the export route).
 // Uses the production build in NEXT_DIST_DIR (default .next). Writes bench/out/ui.json.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { renderPdf } from "@/lib/report/pdf";
 import { Store } from "@/lib/store";
 import { BENCH_SIZE, generateEstate } from "../test/snapshot/generate-estate";
+import { HOST, flag, freePort, waitForServer } from "./support/server";
 
 const ROOT = path.resolve(__dirname, "..");
-const HOST = "127.0.0.1";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at > 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0 || value > 20) throw new Error(`--${name} must be a number in 1..20`);
-  return value;
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server did not answer ${url}`);
-}
 
 const ms = (t: number) => Math.round(t);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -59,7 +30,7 @@ function profileFor(subnets: number, perVnet: number) {
 }
 
 async function main() {
-  const runs = flag("runs", 3);
+  const runs = flag("runs", 3, 20);
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   if (!existsSync(path.join(ROOT, distDir, "BUILD_ID"))) throw new Error(`no production build in ${distDir}: run \`npm run build\` first (or set NEXT_DIST_DIR)`);
 
