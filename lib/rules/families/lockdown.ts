@@ -4,23 +4,22 @@ import type { SecurityRule, Subnet } from "../../model/types";
 import { ALL_PORTS } from "../../net/ports";
 import { TCP, UDP } from "../../net/protocols";
 import { evaluateFlow } from "../../nsg/flow";
-import { applyChanges } from "../../fixes/apply";
-import { makeRule, planFlowFix } from "../../fixes/plan-flow";
+import { estateWith } from "../../fixes/apply";
+import { type RuleTemplate, makeRule, planFlowFix } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
 import { REQUIRED_EGRESS } from "../required-egress";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, evidenceFor, explainFlow, outcome } from "./shared";
 import { internetEgress, noTagPrefixesNote } from "./internet-egress";
-import { tagEgressSpec } from "./egress-to-tag";
+import { allowEgressTemplate, tagEgressSpec } from "./egress-to-tag";
 
-const BLOCK = { name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] } as const;
+const blockOutbound = (): RuleTemplate => ({ name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] });
 
-function templateRule(env: CheckEnv, subnet: Subnet): SecurityRule[] {
+/** The seed page's NSG for a subnet that has none: its role's required allows (100–103), then BlockOutbound at 4000. */
+function seedRules(env: CheckEnv, subnet: Subnet): SecurityRule[] {
   const role = env.estate.roles.get(subnet.key)!;
-  const rules = REQUIRED_EGRESS[role].map((e) =>
-    makeRule(env, `new:${subnet.key}`, { name: e.fixRuleName, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: [e.tag], ports: [String(e.port)] }, e.priority),
-  );
-  return [...rules, makeRule(env, `new:${subnet.key}`, { ...BLOCK, sources: [...BLOCK.sources], destinations: [...BLOCK.destinations], ports: [...BLOCK.ports] }, 4000)];
+  const key = `new:${subnet.key}`;
+  return [...REQUIRED_EGRESS[role].map((req) => makeRule(env, key, allowEgressTemplate(req), req.priority)), makeRule(env, key, blockOutbound(), 4000)];
 }
 
 /** Deny the Internet in the subnet's NSG below every rule that lets it out, then keep the role's required egress open. */
@@ -29,21 +28,18 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   const nsg = estate.nsg(subnet.nsgKey);
   if (!nsg) {
     const name = `nsg-${subnet.name}-lockdown`.slice(0, 80);
-    return [{ kind: "attach-new-nsg", subnetKey: subnet.key, nsgName: name, rules: templateRule(env, subnet) }];
+    return [{ kind: "attach-new-nsg", subnetKey: subnet.key, nsgName: name, rules: seedRules(env, subnet) }];
   }
   const winsOver = allowPriorities.get(nsg.key) ?? 65001;
   const priority = env.allocator.pick(nsg, winsOver);
   if (priority === undefined) return undefined;
-  let changes: Change[] | undefined = [
-    { kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, { ...BLOCK, sources: ["*"], destinations: ["Internet"], ports: ["*"] }, priority) },
-  ];
-  const applied = applyChanges(estate.snapshot, changes);
-  const after = estate.derive(applied.snapshot, applied.changedKeys);
-  const role = estate.roles.get(subnet.key)!;
-  for (const req of REQUIRED_EGRESS[role]) {
+  let changes: Change[] | undefined = [{ kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, blockOutbound(), priority) }];
+  const after = estateWith(estate, changes);
+  for (const req of REQUIRED_EGRESS[estate.roles.get(subnet.key)!]) {
     const spec = tagEgressSpec(estate, subnet, req.tag, req.port);
+    // Only what was open and the deny would close: a flow already blocked is its own finding's fix.
     if (evaluateFlow(estate, subnet, spec).verdict !== "allowed" || evaluateFlow(after, subnet, spec).verdict === "allowed") continue;
-    changes = changes && planFlowFix(env, subnet, spec, { name: req.fixRuleName, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: [req.tag], ports: [String(req.port)] }, changes);
+    changes = changes && planFlowFix(env, subnet, spec, allowEgressTemplate(req), changes);
   }
   return changes;
 }
