@@ -30,7 +30,10 @@ export interface RuleMeta {
 
 export interface CheckEnv {
   estate: Estate;
-  /** False while re-verifying a fix: no plans needed, and no priorities reserved. */
+  /**
+   * False while re-verifying a fix: only the status is read, so checks may skip their detail and
+   * evidence, and no plans are made (no priorities reserved).
+   */
   plan: boolean;
   allocator: PriorityAllocator;
   /** Rule names already proposed per NSG in this audit, so pasted fixes don't collide. */

@@ -29,9 +29,10 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   const spec = tagEgressSpec(estate, subnet, params.tag, params.port);
   const result = evaluateFlow(estate, subnet, spec);
   const status = clamp(meta, requiredStatus(result.verdict));
+  if (!env.plan) return outcome({ status, detail: "", touched: touchedBy([result]) });
   const detail = `Outbound TCP ${params.port} from ${subnet.vnetName}/${subnet.name} to ${params.tag} is ${explainFlow(estate, result)}`;
   const plans = [];
-  if (env.plan && status !== "pass") {
+  if (status !== "pass") {
     const changes = planFlowFix(env, subnet, spec, allowEgressTemplate(params));
     if (changes) plans.push({ summary: `Allow outbound TCP ${params.port} to ${params.tag} ahead of the rule that blocks it.`, changes });
   }

@@ -104,6 +104,9 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const allAllowed = bad.length === 0;
   const allBlocked = peerResults.every((x) => x.verdict === "blocked");
   const state = allAllowed ? "open" : allBlocked ? "blocked" : "partly blocked";
+  const optional = p.optionalWithReturnProxy && estate.subnetsIn("returnProxy").length > 0;
+  const status = optional ? "info" : clamp(meta, allAllowed ? "pass" : allBlocked ? "fail" : "warn");
+  if (!env.plan) return outcome({ status, detail: "", touched });
   const pairOf = (peer: Subnet) => (iAmDestination ? `${label(peer)} → ${label(subnet)}` : `${label(subnet)} → ${label(peer)}`);
 
   const parts: string[] = [];
@@ -117,18 +120,17 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const count = peers.length > 1 ? ` for ${allAllowed ? "all" : bad.length} of ${peers.length} ${ROLE_NAMES[peerRole]} subnets` : "";
   const proxies = estate.subnetsIn("returnProxy");
 
-  if (p.optionalWithReturnProxy && proxies.length > 0) {
+  if (optional) {
     return outcome({
-      status: "info",
+      status,
       detail: `Not required: the profile names a return proxy (${proxies.map(label).join(", ")}), through which nodes reach CycleCloud. ${what} is currently ${state}${count}. ${parts.join(" ")}`,
       evidence: evidenceFor(results, allAllowed ? "pass" : "warn"),
       touched,
     });
   }
-  const status = clamp(meta, allAllowed ? "pass" : allBlocked ? "fail" : "warn");
   const plans = [];
   const guidance = [];
-  if (env.plan && status !== "pass") {
+  if (status !== "pass") {
     const unpeered = bad.filter((x) => !x.connected);
     if (unpeered.length) {
       guidance.push({
