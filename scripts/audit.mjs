@@ -3,7 +3,7 @@
 // A bundle starts faster than compiling TypeScript on every run and calls the engine's functions
 // directly, which matters on estates of 10,000 subnets.
 import { build } from "esbuild";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -22,9 +22,11 @@ function newestSource(dir) {
 
 const stale = !existsSync(out) || statSync(out).mtimeMs < Math.max(newestSource(path.join(root, "lib")), newestSource(path.join(root, "cli")));
 if (stale) {
+  // Written aside, then renamed: two runs starting at once never import a half-written bundle.
+  const tmp = `${out}.${process.pid}.tmp.mjs`;
   await build({
     entryPoints: [path.join(root, "cli/audit.ts")],
-    outfile: out,
+    outfile: tmp,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -33,8 +35,8 @@ if (stale) {
     tsconfig: path.join(root, "tsconfig.json"),
     jsx: "automatic",
     logLevel: "error",
-    define: { "process.env.LOCKDOWN_BUNDLED": '"1"' },
   });
+  renameSync(tmp, out);
 }
 const { main, runAsProgram } = await import(pathToFileURL(out).href);
 runAsProgram(main, process.argv.slice(2));
