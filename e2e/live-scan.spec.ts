@@ -1,6 +1,6 @@
 // "Scan from Azure" in the dashboard, end to end: the built app, started with the local ARM emulator as its
 // Azure (self-signed HTTPS trusted through NODE_EXTRA_CA_CERTS), reads through the real SDKs, shows its
-// progress, and opens the stored scan.
+// progress, and opens the stored scan, with two server processes sharing the work.
 import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,6 +42,8 @@ test.beforeAll(async () => {
       LOCKDOWN_DB: db,
       AUTH_MICROSOFT_ENTRA_ID_ID: "",
       NODE_ENV: "production",
+      // Two server processes: the polls land on either, so the job's progress must come from the database.
+      WEB_CONCURRENCY: "2",
     },
     stdio: "ignore",
   });

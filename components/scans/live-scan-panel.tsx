@@ -3,18 +3,9 @@
 // subscriptions read so far as a progress bar, and opens the stored scan when the audit is done.
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import type { LiveJob as Job } from "@/lib/store/live-jobs";
 import { BUTTON_PRIMARY } from "../ui/button";
 import { scanHref } from "../links";
-
-interface Job {
-  id: string;
-  state: "reading" | "auditing" | "done" | "failed";
-  done: number;
-  total: number;
-  scanId?: string;
-  errors: { subscription: string; operation: string; code: string; message: string }[];
-  message?: string;
-}
 
 const POLL_MS = 600;
 

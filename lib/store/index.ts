@@ -8,6 +8,7 @@ export { dbPath, openDatabase, DEFAULT_DB_PATH } from "./db";
 export { findingTimeline } from "./history";
 export type { FindingTimeline, HistoryEntry } from "./history";
 export { ROLE_CHOICES, isRoleChoice } from "./roles";
+export type { LiveJob } from "./live-jobs";
 export type { RoleChoice, RoleOverride } from "./roles";
 
 // NOTE: kept on globalThis because Next may evaluate this module once per route bundle; one connection per process.

@@ -59,6 +59,23 @@ export const MIGRATIONS: { name: string; up: string }[] = [
       );
     `,
   },
+  {
+    name: "live scan jobs",
+    up: `
+      -- Live reads started from the dashboard, so any server process can report their progress.
+      CREATE TABLE live_jobs (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('reading', 'auditing', 'done', 'failed')),
+        done INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        scan_id TEXT REFERENCES scans(id),
+        errors TEXT NOT NULL,
+        message TEXT,
+        pid INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

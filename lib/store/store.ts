@@ -12,6 +12,7 @@ import { openDatabase } from "./db";
 import { findingTimeline, type FindingTimeline, type HistoryEntry } from "./history";
 import { newScanId } from "./ids";
 import { applicableOverrides, isRoleChoice, type RoleChoice, type RoleOverride } from "./roles";
+import { LiveJobs } from "./live-jobs";
 
 export type ScanOrigin = "upload" | "api" | "demo" | "role-edit" | "live" | "cli";
 
@@ -126,7 +127,11 @@ export class Store {
   private reports = new Recent<string, Report>(4);
   private snapshots = new Recent<number, Snapshot>(2);
 
-  constructor(readonly db: Database.Database) {}
+  readonly liveJobs: LiveJobs;
+
+  constructor(readonly db: Database.Database) {
+    this.liveJobs = new LiveJobs(db);
+  }
 
   static open(file: string): Store {
     return new Store(openDatabase(file));
