@@ -84,7 +84,14 @@ async function main() {
     ];
     await waitForServer(`${base}/`, server);
     // Warm-up: first renders compile route modules and fill the store's caches; not measured.
-    for (const [, pagePath] of pages) for (let i = 0; i < 5; i++) await (await fetch(`${base}${pagePath}`)).text();
+    // A page that failed to render still answers 200 (it streams), with the error's digest in its payload:
+    // refuse to measure error pages (e.g. a stale build against a newer database).
+    for (const [page, pagePath] of pages) {
+      for (let i = 0; i < 5; i++) {
+        const body = await (await fetch(`${base}${pagePath}`)).text();
+        if (/E\{\\?"digest\\?"/.test(body)) throw new Error(`${page} (${pagePath}) renders an error; is the build (npm run build) current?`);
+      }
+    }
 
     for (const [page, pagePath] of pages) {
       process.stderr.write(`${page}: ${connections} connections for ${duration} s on ${pagePath}\n`);
