@@ -3,6 +3,7 @@
 import { defineConfig } from "@playwright/test";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { CHROMIUM } from "./e2e/support/chromium";
 
 const appPort = Number(process.env.AUTH_E2E_APP_PORT ?? 3200);
 const issuerPort = Number(process.env.AUTH_E2E_ISSUER_PORT ?? 3210);
@@ -26,10 +27,7 @@ export default defineConfig({
   use: {
     baseURL: appUrl,
     browserName: "chromium",
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    },
+    launchOptions: CHROMIUM,
     trace: "retain-on-failure",
   },
   webServer: [

@@ -3,6 +3,7 @@
 import { defineConfig } from "@playwright/test";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { CHROMIUM } from "./e2e/support/chromium";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -24,10 +25,7 @@ export default defineConfig({
     browserName: "chromium",
     viewport: { width: 1440, height: 1000 },
     acceptDownloads: true,
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    },
+    launchOptions: CHROMIUM,
     trace: "retain-on-failure",
   },
   // Specs that only read run first; the ones that add scans (upload, role edits) run after them.

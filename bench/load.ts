@@ -3,7 +3,6 @@
 // page and one finding page with autocannon, one page after the other, and reports p50/p99 latency,
 // throughput and errors. Uses the production build in NEXT_DIST_DIR (default .next; `npm run build`);
 // WEB_CONCURRENCY=N runs N server processes (scripts/serve.mjs).
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -11,7 +10,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { Store } from "@/lib/store";
 import { seedFromDirectory } from "@/lib/store/seed";
-import { HOST, flag, freePort, waitForServer } from "./support/server";
+import { flag, startApp } from "./support/server";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -66,14 +65,8 @@ async function main() {
   const finding = report.subnets.flatMap((s) => s.findings).find((f) => f.status === "fail") ?? report.subnets.flatMap((s) => s.findings)[0];
   if (!finding) throw new Error("the demo estate has no finding to load");
 
-  const port = await freePort();
-  const base = `http://${HOST}:${port}`;
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, LOCKDOWN_DB: db, HOST, PORT: String(port), WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1" };
-  const server = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
-  const stopServer = () => {
-    if (server.exitCode === null) server.kill("SIGTERM");
-  };
-  process.on("exit", stopServer);
+  const serverProcesses = process.env.WEB_CONCURRENCY ?? "1";
+  const { base, stop: stopServer } = await startApp({ root: ROOT, distDir, db, env: { WEB_CONCURRENCY: serverProcesses }, readyPath: "/" });
 
   const rows: Row[] = [];
   try {
@@ -82,7 +75,6 @@ async function main() {
       ["subnets", `/scans/${latest.id}/subnets`],
       ["finding", finding.link],
     ];
-    await waitForServer(`${base}/`, server);
     // Warm-up: first renders compile route modules and fill the store's caches; not measured.
     // A page that failed to render still answers 200 (it streams), with the error's digest in its payload:
     // refuse to measure error pages (e.g. a stale build against a newer database).
@@ -120,7 +112,7 @@ async function main() {
   const outDir = path.join(ROOT, "bench/out");
   mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, `load-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  const conditions = { cores: availableParallelism(), loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), serverProcesses: Number(env.WEB_CONCURRENCY) };
+  const conditions = { cores: availableParallelism(), loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), serverProcesses: Number(serverProcesses) };
   console.log(`machine: ${conditions.cores} cores, load average ${conditions.loadAverage.join(" ")} at the end; ${conditions.serverProcesses} server process(es)`);
   writeFileSync(out, `${JSON.stringify({ connections, durationSeconds: duration, distDir, node: process.version, ...conditions, rows }, null, 2)}\n`);
   console.log(`written ${path.relative(ROOT, out)}`);

@@ -1,14 +1,14 @@
 // Screenshots of the main pages for the README (not a test): `npx tsx bench/screenshots.ts`.
 // Seeds the demo estate into a fresh database, serves the production build (NEXT_DIST_DIR, default .next) on
 // loopback, and writes docs/screenshots/*.png.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { Store } from "@/lib/store";
 import { seedFromDirectory } from "@/lib/store/seed";
-import { HOST, freePort, waitForServer } from "./support/server";
+import { CHROMIUM } from "../e2e/support/chromium";
+import { startApp } from "./support/server";
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "docs", "screenshots");
@@ -27,17 +27,9 @@ async function main() {
   const failingSubnet = report.subnets.find((s) => s.status === "fail")!;
   const failing = failingSubnet.findings.find((f) => f.status === "fail")!;
 
-  const port = await freePort();
-  const base = `http://${HOST}:${port}`;
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, LOCKDOWN_DB: db, HOST, PORT: String(port) };
-  const server = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
-  const stop = () => {
-    if (server.exitCode === null) server.kill("SIGTERM");
-  };
-  process.on("exit", stop);
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"] });
+  const { base, stop } = await startApp({ root: ROOT, distDir, db });
+  const browser = await chromium.launch(CHROMIUM);
   try {
-    await waitForServer(`${base}/api/scans`, server);
     mkdirSync(OUT, { recursive: true });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
     const shots: [string, string, boolean][] = [

@@ -5,7 +5,7 @@
 //    round trip and a scroll to the last row on the hydrated page.
 // 2. The PDF of 1,000 audited subnets is rendered with lib/report/pdf (the same code as the export route).
 // Uses the production build in NEXT_DIST_DIR (default .next). Writes bench/out/ui.json.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,10 +13,10 @@ import { chromium } from "@playwright/test";
 import { renderPdf } from "@/lib/report/pdf";
 import { Store } from "@/lib/store";
 import { BENCH_SIZE, generateEstate } from "../test/snapshot/generate-estate";
-import { HOST, flag, freePort, waitForServer } from "./support/server";
+import { CHROMIUM } from "../e2e/support/chromium";
+import { flag, startApp } from "./support/server";
 
 const ROOT = path.resolve(__dirname, "..");
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 
 
@@ -63,20 +63,12 @@ async function main() {
     process.stderr.write(`pdf of ${audited.length} subnets: ${ms(pdfTimes[i])} ms, ${pdfPages} pages\n`);
   }
 
-  const port = await freePort();
-  const base = `http://${HOST}:${port}`;
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir, LOCKDOWN_DB: db, HOST, PORT: String(port) };
-  const server = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] });
-  const stop = () => {
-    if (server.exitCode === null) server.kill("SIGTERM");
-  };
-  process.on("exit", stop);
+  const { base, stop } = await startApp({ root: ROOT, distDir, db });
 
   const results: { firstRowsMs: number; interactiveMs: number; searchMs: number; filterMs: number; scrollToEndMs: number; documentBytes: number }[] = [];
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(CHROMIUM);
   try {
     const url = `${base}/scans/${scan.id}/subnets`;
-    await waitForServer(`${base}/api/scans`, server);
     // Warm-up: the first request loads the report into the server's cache; not measured.
     await (await fetch(url)).text();
 
