@@ -23,7 +23,7 @@ export interface AuditOptions {
 }
 
 /** Runs every rule that applies to each role's subnet. */
-export function runChecks(env: CheckEnv, subnets: Iterable<Subnet>): Checked[] {
+function runChecks(env: CheckEnv, subnets: Iterable<Subnet>): Checked[] {
   const out: Checked[] = [];
   for (const subnet of subnets) {
     const role = env.estate.roles.get(subnet.key);
@@ -33,7 +33,7 @@ export function runChecks(env: CheckEnv, subnets: Iterable<Subnet>): Checked[] {
   return out;
 }
 
-export function effectiveRoles(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): Map<string, Role> {
+function effectiveRoles(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): Map<string, Role> {
   const roles = resolveRoles(snapshot, profile, opts.profileName ?? "profile");
   for (const [key, role] of opts.roleOverrides ?? []) {
     if (!snapshot.subnets.has(key)) continue;

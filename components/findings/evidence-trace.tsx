@@ -65,11 +65,6 @@ export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; sn
       {all.map((g, gi) => {
         const nsg = snapshot?.nsgs.get(g.nsgId.toLowerCase());
         const decidingNames = new Set(g.deciding.map((e) => e.rule.toLowerCase()));
-        const scopeOf = (name: string) =>
-          g.deciding
-            .filter((e) => e.rule.toLowerCase() === name.toLowerCase())
-            .map((e) => [e.scope, e.nic && e.level !== "nic" ? `traffic of NIC ${resourceName(e.nic)}` : undefined].filter(Boolean).join(", "))
-            .filter(Boolean);
         return (
           <div key={gi} className="overflow-hidden rounded-md ring-1 ring-slate-200" data-testid="evidence-group">
             <div className="flex flex-wrap items-center justify-between gap-2 bg-slate-50 px-3 py-1.5 text-xs">
@@ -112,7 +107,6 @@ export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; sn
                               {decides ? (
                                 <span className="ml-2 rounded bg-amber-200 px-1 py-px font-sans text-[10px] font-semibold uppercase text-amber-950">decides</span>
                               ) : null}
-                              {decides && scopeOf(r.name).length ? <div className="font-sans text-[11px] font-normal text-slate-600">{[...new Set(scopeOf(r.name))].join("; ")}</div> : null}
                             </td>
                             <td className={`px-3 py-1 ${r.access === "Deny" ? "text-red-700" : "text-emerald-700"}`}>{r.access}</td>
                             <td className="px-3 py-1">{r.protocol === "*" ? "Any" : r.protocol}</td>
@@ -127,9 +121,7 @@ export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; sn
                           <td className="px-3 py-1 tabular-nums">{e.priority}</td>
                           <td className="px-3 py-1">{e.rule}</td>
                           <td className={`px-3 py-1 ${e.access === "Deny" ? "text-red-700" : "text-emerald-700"}`}>{e.access}</td>
-                          <td className="px-3 py-1" colSpan={4}>
-                            {e.scope ?? ""}
-                          </td>
+                          <td className="px-3 py-1" colSpan={4} />
                         </tr>
                       ))}
                 </tbody>

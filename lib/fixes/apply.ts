@@ -6,7 +6,7 @@ import type { Change } from "./types";
 import { OverlayMap } from "./overlay-map";
 
 /** The changed snapshot, and the keys of the NSGs and subnets the changes touched. */
-export function applyChanges(snapshot: Snapshot, changes: readonly Change[]): { snapshot: Snapshot; changedKeys: Set<string> } {
+function applyChanges(snapshot: Snapshot, changes: readonly Change[]): { snapshot: Snapshot; changedKeys: Set<string> } {
   const nsgs = new OverlayMap(snapshot.nsgs);
   const subnets = new OverlayMap(snapshot.subnets);
   const changedKeys = new Set<string>();

@@ -102,7 +102,7 @@ export function formatV4(x: number): string {
   return [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join(".");
 }
 
-export function formatV6(x: bigint): string {
+function formatV6(x: bigint): string {
   const parts: number[] = [];
   for (let i = 7; i >= 0; i--) parts.push(Number((x >> BigInt(i * 16)) & 0xffffn));
   return ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();

@@ -10,8 +10,8 @@ export interface CoSet {
 }
 
 const EMPTY_ITEMS: ReadonlySet<string> = new Set();
-export const CO_NONE: CoSet = { neg: false, items: EMPTY_ITEMS };
-export const CO_ALL: CoSet = { neg: true, items: EMPTY_ITEMS };
+const CO_NONE: CoSet = { neg: false, items: EMPTY_ITEMS };
+const CO_ALL: CoSet = { neg: true, items: EMPTY_ITEMS };
 
 function coIsEmpty(a: CoSet): boolean {
   return !a.neg && a.items.size === 0;

@@ -28,7 +28,7 @@ function findingSection(subnet: SubnetReport, f: Finding, meta: ReportMeta): str
   if (f.requirement) out.push(`> Requirement: ${inline(f.requirement)}`, "");
   if (f.evidence.length) {
     out.push("Deciding rules, in evaluation order:", "");
-    for (const e of f.evidence) out.push(`- ${inline(describeEvidence(e))}${e.scope ? ` — ${inline(e.scope)}` : ""}`);
+    for (const e of f.evidence) out.push(`- ${inline(describeEvidence(e))}`);
     out.push("");
   }
   for (const fix of f.fixes) {

@@ -169,7 +169,7 @@ function createDocument(R: typeof ReactPdf) {
             {finding.evidence.map((e, i) => (
               <View key={i} style={styles.evidenceRow} wrap={false}>
                 <Text style={e.access === "Deny" ? [styles.decisive, { color: COLOURS.fail }] : styles.decisive}>{`${e.access}  `}</Text>
-                <Text style={{ flex: 1 }}>{`${describeEvidence(e)}${e.scope ? ` - ${e.scope}` : ""}`}</Text>
+                <Text style={{ flex: 1 }}>{describeEvidence(e)}</Text>
               </View>
             ))}
           </View>

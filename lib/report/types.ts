@@ -15,8 +15,6 @@ export interface Evidence {
   level?: "nic" | "subnet";
   nic?: string;
   isDefault?: boolean;
-  /** Extension: the part of the traffic class this rule decided, in words ("TCP 443 to Storage"). */
-  scope?: string;
 }
 
 export interface Fix {

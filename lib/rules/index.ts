@@ -37,5 +37,3 @@ export const RULES: readonly RuleCheck[] = [
   rpNodeHttps,
   netNsgAttached,
 ];
-
-export const RULES_BY_ID = new Map(RULES.map((r) => [r.id, r]));

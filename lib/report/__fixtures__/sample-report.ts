@@ -41,7 +41,7 @@ export function sampleReport(linkPrefix = "/scans/s1"): Report {
             severity: "high",
             evidence: [
               { nsg: CC_NSG, rule: "AllowHttpsIn", priority: 200, access: "Allow", direction: "Inbound", level: "subnet" },
-              { nsg: CC_NSG, rule: "BlockOutbound", priority: 4000, access: "Deny", direction: "Outbound", level: "subnet", scope: "TCP 443 to Storage" },
+              { nsg: CC_NSG, rule: "BlockOutbound", priority: 4000, access: "Deny", direction: "Outbound", level: "subnet" },
             ],
             fixes: [
               { kind: "az-cli", text: "az network nsg rule create -g rg-hpc --nsg-name nsg-cyclecloud -n AllowAzureStorage --priority 100 --direction Outbound --access Allow --protocol Tcp --destination-address-prefixes Storage --destination-port-ranges 443" },

@@ -48,8 +48,7 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   const { estate } = env;
   const { route, result } = internetEgress(estate, subnet, TCP | UDP, ALL_PORTS);
   const nsgState = `Outbound TCP/UDP to Internet addresses outside the service tags is ${explainFlow(estate, result)}`;
-  const touched = new Set(result.touched);
-  if (subnet.routeTableKey) touched.add(subnet.routeTableKey);
+  const touched = result.touched;
   if (route.forced) {
     return outcome({
       status: "pass",
