@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { FindingCard } from "@/components/findings/finding-card";
 import { LatestPanel } from "@/components/findings/finding-history";
@@ -8,6 +7,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { BUTTON_SECONDARY } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { getStore } from "@/lib/store";
+import { FindingSubject } from "@/components/findings/finding-subject";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Finding, latest · Lockdown Auditor" };
@@ -28,10 +28,7 @@ export default async function LatestFindingPage({ params }: { params: Promise<{ 
         crumbs={[{ label: `Scan #${scan.seq}`, href: scanHref(scan.id) }, { label: `${subnet.vnet}/${subnet.name}`, href: subnetHref(scan.id, subnet.id) }, { label: `${finding.rule} (latest)` }]}
         meta={
           <span>
-            {finding.rule} on{" "}
-            <Link href={subnetHref(scan.id, subnet.id, finding.rule)} className="font-medium text-indigo-700 hover:underline">
-              {subnet.vnet}/{subnet.name}
-            </Link>
+            <FindingSubject scanId={scan.id} subnet={subnet} rule={finding.rule} />
             , latest verdict (scan #{scan.seq})
           </span>
         }

@@ -7,8 +7,8 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { BUTTON_SECONDARY } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
-import Link from "next/link";
 import { getStore } from "@/lib/store";
+import { FindingSubject } from "@/components/findings/finding-subject";
 
 export const dynamic = "force-dynamic";
 
@@ -40,10 +40,7 @@ export default async function FindingPage({ params }: { params: Params }) {
         ]}
         meta={
           <span>
-            {finding.rule} on{" "}
-            <Link href={subnetHref(scan.id, subnet.id, finding.rule)} className="font-medium text-indigo-700 hover:underline">
-              {subnet.vnet}/{subnet.name}
-            </Link>
+            <FindingSubject scanId={scan.id} subnet={subnet} rule={finding.rule} />
             , as found in scan #{scan.seq} (<Time iso={scan.createdAt} />)
           </span>
         }
