@@ -40,7 +40,7 @@ interface PeerResult {
 }
 
 /** CIDRs of an address set, merged (thousands of adjacent /24s become a few prefixes). */
-export function cidrsOf(set: AddrSet): string[] {
+function cidrsOf(set: AddrSet): string[] {
   const out: string[] = [];
   for (let i = 0; i < set.v4.length; i += 2) out.push(...v4RangeToCidrs(set.v4[i], set.v4[i + 1]));
   for (let i = 0; i < set.v6.length; i += 2) out.push(...v6RangeToCidrs(set.v6[i], set.v6[i + 1]));
@@ -149,9 +149,10 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       });
       let changes: Change[] | undefined = [];
       if (own && own.result.verdict !== "allowed") {
-        const peerCidrs = cidrsOf(bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY));
         // Only the peers that are not yet allowed; a different class, so not the cached one.
-        const spec = { ...own.spec, remote: bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY), key: undefined };
+        const remote = bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY);
+        const peerCidrs = cidrsOf(remote);
+        const spec = { ...own.spec, remote, key: undefined };
         changes = planFlowFix(env, subnet, spec, iAmDestination ? template(peerCidrs, subnet.addressPrefixes, "Inbound") : template(subnet.addressPrefixes, peerCidrs, "Outbound"), changes);
       }
       for (const x of bad) {
