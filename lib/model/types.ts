@@ -60,6 +60,20 @@ export interface Subnet {
   nicKeys: string[];
   /** Private endpoints placed in this subnet (derived from the private endpoints and the subnet's own list). */
   privateEndpointKeys: string[];
+  /** `natGateway.id`, lower-cased. */
+  natGatewayKey?: string;
+  /** `defaultOutboundAccess` as read; undefined when the input does not say (Azure's default: true). */
+  defaultOutboundAccess?: boolean;
+  serviceEndpointPolicyKeys?: string[];
+  /**
+   * NIC keys named by the subnet's own `ipConfigurations[]` back-references (`.../networkInterfaces/<nic>/ipConfigurations/x`,
+   * scale-set instance NICs included), so a NIC missing from the input can be reported.
+   */
+  ipConfigurationNicKeys?: string[];
+  /** Scale sets whose network profile places instances here (derived). */
+  scaleSetKeys?: string[];
+  /** The subnet's properties object exactly as read (ARM form), for whole-resource fixes that must repeat every writable property. */
+  armProperties?: Record<string, unknown>;
 }
 
 export interface Peering {
@@ -68,6 +82,9 @@ export interface Peering {
   remoteAddressPrefixes: string[];
   allowVirtualNetworkAccess: boolean;
   peeringState?: string;
+  allowForwardedTraffic?: boolean;
+  allowGatewayTransit?: boolean;
+  useRemoteGateways?: boolean;
 }
 
 export interface VirtualNetwork {
@@ -80,6 +97,8 @@ export interface VirtualNetwork {
   addressPrefixes: string[];
   subnetKeys: string[];
   peerings: Peering[];
+  /** `dhcpOptions.dnsServers`; empty: Azure-provided DNS. */
+  dnsServers?: string[];
 }
 
 export interface Route {
@@ -96,6 +115,7 @@ export interface RouteTable {
   resourceGroup: string;
   subscriptionId: string;
   routes: Route[];
+  disableBgpRoutePropagation?: boolean;
 }
 
 export interface NicIpConfiguration {
@@ -103,6 +123,9 @@ export interface NicIpConfiguration {
   subnetKey?: string;
   privateIpAddress?: string;
   asgKeys: string[];
+  publicIpKey?: string;
+  /** Load balancer backend pools (`.../loadBalancers/<lb>/backendAddressPools/<pool>`), lower-cased. */
+  lbBackendPoolKeys?: string[];
 }
 
 export interface NetworkInterface {
@@ -113,6 +136,13 @@ export interface NetworkInterface {
   subscriptionId: string;
   nsgKey?: string;
   ipConfigurations: NicIpConfiguration[];
+  enableIpForwarding?: boolean;
+  /** Set on a private endpoint's NIC. */
+  privateEndpointKey?: string;
+  /** Set on a scale-set instance NIC (id under `Microsoft.Compute/virtualMachineScaleSets/<vmss>/...`). */
+  scaleSetKey?: string;
+  /** `virtualMachine.id`, lower-cased, when given. */
+  virtualMachineKey?: string;
 }
 
 export interface ApplicationSecurityGroup {
@@ -135,6 +165,12 @@ export interface PrivateEndpoint {
   subnetKey?: string;
   provisioningState?: string;
   connections: PrivateLinkConnection[];
+  /** The endpoint's NIC(s), `networkInterfaces[].id`, lower-cased. */
+  nicKeys?: string[];
+  /** Addresses known from `customDnsConfigs[].ipAddresses` or `ipConfigurations[].privateIPAddress`. */
+  ipAddresses?: string[];
+  /** FQDNs from `customDnsConfigs[].fqdn`. */
+  fqdns?: string[];
 }
 
 /** One entry of a ServiceTags_Public file: `Storage`, `Storage.WestEurope`, ... */
@@ -142,6 +178,224 @@ export interface ServiceTagPrefixes {
   name: string;
   region?: string;
   addressPrefixes: string[];
+}
+
+export interface NatGateway {
+  id: string;
+  key: string;
+  name: string;
+  publicIpKeys: string[];
+  publicIpPrefixKeys: string[];
+}
+
+export interface PublicIpAddress {
+  id: string;
+  key: string;
+  name: string;
+  ipAddress?: string;
+  sku?: string;
+  /** What it is attached to (`ipConfiguration.id`), lower-cased. */
+  ipConfigurationKey?: string;
+}
+
+export interface LoadBalancer {
+  id: string;
+  key: string;
+  name: string;
+  /** `Basic`, `Standard`, `Gateway`. */
+  sku?: string;
+  frontendIpConfigurations: { key: string; name: string; publicIpKey?: string; publicIpPrefixKey?: string; subnetKey?: string }[];
+  backendPoolKeys: string[];
+  outboundRules: { name: string; backendPoolKey?: string; frontendKeys: string[]; protocol?: string }[];
+}
+
+/** One rule collection of an Azure Firewall (classic) or of a firewall policy's rule collection group. */
+export interface FirewallRuleCollection {
+  name: string;
+  /** 100-65000; a collection without one sorts last. */
+  priority: number;
+  action: "Allow" | "Deny" | "Dnat";
+  kind: "network" | "application" | "nat";
+  rules: FirewallRule[];
+}
+
+export type FirewallRule = FirewallNetworkRule | FirewallApplicationRule | FirewallNatRule;
+
+export interface FirewallNetworkRule {
+  kind: "network";
+  name: string;
+  /** `TCP`, `UDP`, `ICMP`, `Any`, as written. */
+  protocols: string[];
+  sourceAddresses: string[];
+  sourceIpGroupKeys: string[];
+  /** CIDRs, ranges `a-b`, `*` and service tags. */
+  destinationAddresses: string[];
+  destinationIpGroupKeys: string[];
+  destinationFqdns: string[];
+  destinationPorts: string[];
+}
+
+export interface FirewallApplicationRule {
+  kind: "application";
+  name: string;
+  /** `{type: "Http"|"Https"|"Mssql", port}`. */
+  protocols: { type: string; port: number }[];
+  sourceAddresses: string[];
+  sourceIpGroupKeys: string[];
+  targetFqdns: string[];
+  fqdnTags: string[];
+  webCategories: string[];
+  targetUrls: string[];
+}
+
+export interface FirewallNatRule {
+  kind: "nat";
+  name: string;
+}
+
+export interface AzureFirewall {
+  id: string;
+  key: string;
+  name: string;
+  /** `AZFW_VNet` or `AZFW_Hub`. */
+  skuName?: string;
+  /** The next-hop addresses: `ipConfigurations[].privateIPAddress`, or `hubIPAddresses.privateIPAddress`. */
+  privateIpAddresses: string[];
+  /** Subnets of its ip configurations (AzureFirewallSubnet), lower-cased. */
+  subnetKeys: string[];
+  publicIpKeys: string[];
+  hasManagementIpConfiguration: boolean;
+  policyKey?: string;
+  threatIntelMode?: string;
+  /** Classic collections (only when no policy is set). */
+  networkRuleCollections: FirewallRuleCollection[];
+  applicationRuleCollections: FirewallRuleCollection[];
+  virtualHubKey?: string;
+}
+
+export interface FirewallPolicy {
+  id: string;
+  key: string;
+  name: string;
+  basePolicyKey?: string;
+  dnsProxyEnabled: boolean;
+  threatIntelMode?: string;
+  ruleCollectionGroupKeys: string[];
+  tier?: string;
+}
+
+export interface RuleCollectionGroup {
+  id: string;
+  key: string;
+  name: string;
+  /** The policy the group belongs to (from its id). */
+  policyKey: string;
+  priority: number;
+  ruleCollections: FirewallRuleCollection[];
+}
+
+export interface IpGroup {
+  id: string;
+  key: string;
+  name: string;
+  ipAddresses: string[];
+}
+
+export interface ScaleSetIpConfiguration {
+  name: string;
+  subnetKey?: string;
+  asgKeys: string[];
+  lbBackendPoolKeys: string[];
+  hasPublicIp: boolean;
+}
+
+export interface ScaleSetNicConfiguration {
+  name: string;
+  nsgKey?: string;
+  enableIpForwarding?: boolean;
+  ipConfigurations: ScaleSetIpConfiguration[];
+}
+
+export interface ScaleSet {
+  id: string;
+  key: string;
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  orchestrationMode: "Uniform" | "Flexible";
+  capacity?: number;
+  /** `virtualMachineProfile.networkProfile.networkInterfaceConfigurations[]`: the NIC level of every instance, running or not. */
+  nicConfigurations: ScaleSetNicConfiguration[];
+}
+
+export interface NetworkGroup {
+  id: string;
+  key: string;
+  name: string;
+  networkManagerKey: string;
+  /** Static members (and dynamic members the input lists): VNet keys. */
+  memberVnetKeys: string[];
+}
+
+export interface AdminRuleCollection {
+  id: string;
+  key: string;
+  name: string;
+  networkManagerKey: string;
+  /** The security admin configuration it belongs to. */
+  configurationKey: string;
+  configurationName: string;
+  appliesToGroupKeys: string[];
+}
+
+export interface AdminRule {
+  id: string;
+  key: string;
+  name: string;
+  collectionKey: string;
+  kind: "Custom" | "Default";
+  priority: number;
+  direction: Direction;
+  access: "Allow" | "Deny" | "AlwaysAllow";
+  protocol: Protocol;
+  /** `addressPrefix` of `sources[]`/`destinations[]`: CIDRs, `*` and service tags. */
+  sources: string[];
+  destinations: string[];
+  sourcePortRanges: string[];
+  destinationPortRanges: string[];
+}
+
+export interface NetworkManager {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface StorageAccount {
+  id: string;
+  key: string;
+  name: string;
+  publicNetworkAccess?: string;
+  defaultAction?: "Allow" | "Deny";
+  virtualNetworkRules: { subnetKey: string; state?: string }[];
+}
+
+export interface PrivateDnsZone {
+  id: string;
+  key: string;
+  name: string;
+  /** `virtualNetworkLinks` (child resources), by linked VNet key. */
+  links: { name: string; vnetKey: string; state?: string }[];
+  /** Relative names of the zone's A record sets (`mystorage`), lower-cased. */
+  aRecords: string[];
+}
+
+/** What the input held that the audit does not read, and references it could not resolve. */
+export interface InputGaps {
+  /** Ignored resource type (as written) → count. */
+  ignoredTypes: Map<string, number>;
+  /** A reference to a resource the input does not hold: who refers, to what kind, the id, and the listing that would supply it. */
+  unresolved: { from: string; kind: string; ref: string; hint: string }[];
 }
 
 export interface Snapshot {
@@ -152,6 +406,21 @@ export interface Snapshot {
   nics: Map<string, NetworkInterface>;
   asgs: Map<string, ApplicationSecurityGroup>;
   privateEndpoints: Map<string, PrivateEndpoint>;
+  natGateways?: Map<string, NatGateway>;
+  publicIps?: Map<string, PublicIpAddress>;
+  loadBalancers?: Map<string, LoadBalancer>;
+  firewalls?: Map<string, AzureFirewall>;
+  firewallPolicies?: Map<string, FirewallPolicy>;
+  ruleCollectionGroups?: Map<string, RuleCollectionGroup>;
+  ipGroups?: Map<string, IpGroup>;
+  scaleSets?: Map<string, ScaleSet>;
+  networkManagers?: Map<string, NetworkManager>;
+  networkGroups?: Map<string, NetworkGroup>;
+  adminRuleCollections?: Map<string, AdminRuleCollection>;
+  adminRules?: Map<string, AdminRule>;
+  storageAccounts?: Map<string, StorageAccount>;
+  privateDnsZones?: Map<string, PrivateDnsZone>;
+  gaps?: InputGaps;
   /** Real prefixes, when supplied; keyed by lower-cased tag name (`storage`, `storage.westeurope`). */
   serviceTags?: Map<string, ServiceTagPrefixes>;
   capturedAt?: string;
@@ -159,6 +428,24 @@ export interface Snapshot {
 
 export type Role = "cyclecloud" | "cluster" | "returnProxy";
 
-export interface Profile {
+/** An HTTPS proxy CycleCloud uses for its Azure egress (CONTRACT §1.2). */
+export interface ProxySetting {
+  address: string;
+  port: number;
+}
+
+/** One CycleCloud installation: its subnets by role, its server, its proxy. */
+export interface Deployment {
+  name: string;
   roles: { cyclecloud: string[]; cluster: string[]; returnProxy: string[] };
+  /** NIC ids, VM ids or IP addresses of the CycleCloud VM. */
+  cyclecloudServer: string[];
+  proxy?: ProxySetting;
+}
+
+export interface Profile {
+  /** Every deployment's roles together (what the single-deployment form `roles` says). */
+  roles: { cyclecloud: string[]; cluster: string[]; returnProxy: string[] };
+  /** Always at least one when roles are given; `roles` alone is one deployment named `default`. */
+  deployments?: Deployment[];
 }

@@ -5,7 +5,72 @@ export type FindingStatus = "pass" | "warn" | "fail" | "info";
 export type SubnetStatus = "pass" | "warn" | "fail" | "unscoped";
 export type FixKind = "az-cli" | "bicep" | "terraform" | "portal";
 
-export interface Evidence {
+/** The stage of CONTRACT §4.1 an evidence entry belongs to. */
+export type PathStage = "admin-rule" | "nsg" | "route" | "firewall" | "outbound";
+
+/**
+ * What decided at one stage of a flow's path (CONTRACT §3, §4.1). NSG entries keep the contract's
+ * fields (`nsg`, `rule`, `priority`, `access`, `direction`) and may omit `stage`; other stages set
+ * `stage` and their own fields. Renderers switch on `evidenceStage(e)`.
+ */
+export type Evidence = NsgEvidence | AdminRuleEvidence | RouteEvidence | FirewallEvidence | OutboundEvidence;
+
+export interface AdminRuleEvidence {
+  stage: "admin-rule";
+  networkManager: string;
+  configuration: string;
+  collection: string;
+  rule: string;
+  /** The admin rule's id. */
+  id: string;
+  priority: number;
+  access: "Allow" | "Deny" | "AlwaysAllow";
+  direction: Direction;
+}
+
+export interface RouteEvidence {
+  stage: "route";
+  /** Route table id, or null for a system route. */
+  routeTable: string | null;
+  /** Route name (`drop-default`), or the system route's label (`Default`). */
+  route: string;
+  addressPrefix: string;
+  nextHopType: string;
+  nextHopIpAddress?: string;
+  /** What the next hop turned out to be: an Azure Firewall's id, "dropped", "outside the audit". */
+  nextHop?: string;
+  source: "User" | "Default";
+}
+
+export interface FirewallEvidence {
+  stage: "firewall";
+  firewall: string;
+  policy?: string;
+  ruleCollectionGroup?: string;
+  ruleCollection?: string;
+  /** The deciding rule; absent when nothing matched (Azure Firewall denies by default). */
+  rule?: string;
+  action: "Allow" | "Deny";
+  kind?: "network" | "application";
+  /** The FQDN the decision was about, for application rules and FQDN destinations. */
+  fqdn?: string;
+}
+
+export interface OutboundEvidence {
+  stage: "outbound";
+  /** `nat-gateway`, `public-ip`, `load-balancer`, `default-outbound-access`, `firewall-public-ip`, `none`. */
+  method: string;
+  /** The resource giving the path (NAT gateway, public IP, load balancer), when there is one. */
+  resource?: string;
+  detail?: string;
+}
+
+export function evidenceStage(e: Evidence): PathStage {
+  return "stage" in e && e.stage ? e.stage : "nsg";
+}
+
+export interface NsgEvidence {
+  stage?: "nsg";
   nsg: string;
   rule: string;
   priority: number;
@@ -52,6 +117,36 @@ export interface SubnetReport {
   routeTable?: string | null;
   serviceEndpoints?: string[];
   nics?: { id: string; name: string; nsg: string | null }[];
+  /** The deployment (CONTRACT §1.2) the subnet's role belongs to; `default` for a `roles`-only profile. */
+  deployment?: string | null;
+  /** Scale sets whose instances live here (their network profile is part of the traffic class). */
+  scaleSets?: { id: string; name: string; nsg: string | null; orchestrationMode: string }[];
+  /** The subnet's effective routes as Network Watcher lists them, longest prefix first. */
+  effectiveRoutes?: EffectiveRouteRow[];
+  /** How the subnet reaches public addresses (CONTRACT §4.1 stage 4). */
+  outbound?: { method: string; resource?: string; detail: string };
+}
+
+/** One row of a subnet's effective route table. */
+export interface EffectiveRouteRow {
+  source: "User" | "Default";
+  /** CIDR, or a service tag for a tag route (`Storage`). */
+  addressPrefix: string;
+  nextHopType: string;
+  nextHopIpAddress?: string;
+  /** Route table id and route name for a user route. */
+  routeTable?: string;
+  route?: string;
+  /** What the next hop is, when the audit can tell: an Azure Firewall's name, "no such address: dropped", … */
+  nextHop?: string;
+  /** `Active`, or `Invalid` when a more specific or preferred route wins for the whole prefix. */
+  state?: "Active" | "Invalid";
+}
+
+/** What the input held that the audit ignored, and what it referred to but did not hold (CONTRACT §1.1). */
+export interface ReportGaps {
+  ignoredTypes: { type: string; count: number }[];
+  unresolved: { from: string; kind: string; ref: string; hint: string }[];
 }
 
 export interface ReadError {
@@ -69,4 +164,8 @@ export interface Report {
   /** Extension: when the estate was read, and from where. */
   capturedAt?: string;
   sources?: string[];
+  /** Extension: ignored types and unresolved references (CONTRACT §1.1). */
+  gaps?: ReportGaps;
+  /** Extension: the deployments of the profile. */
+  deployments?: { name: string; cyclecloud: string[]; cluster: string[]; returnProxy: string[]; cyclecloudServer: string[]; proxy?: { address: string; port: number } }[];
 }
