@@ -3,13 +3,19 @@ const nextConfig = {
   reactStrictMode: true,
   // Lets parallel builds (tests, benchmarks) keep separate output folders.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // NEXT_OUTPUT=standalone (the Dockerfile sets it): a self-contained server.js with only the node_modules it needs.
+  // Off otherwise, so `npm start` (next start) keeps serving the ordinary build.
+  ...(process.env.NEXT_OUTPUT === "standalone" ? { output: "standalone" } : {}),
   poweredByHeader: false,
   // The engine reads files and Azure from the server only; keep native and SDK modules out of the bundle.
   serverExternalPackages: ["better-sqlite3", "@react-pdf/renderer"],
   experimental: {
     // proxy.ts (auth, CSRF, headers) makes Next buffer request bodies, cut at 10 MB by default: an upload
     // up to the API's own limit (MAX_BODY_BYTES in app/api/_lib/http.ts, 50 MB) must reach the route whole.
-    proxyClientMaxBodySize: "50mb",
+    // 1 MB more than that, because Next drops the whole chunk that crosses its limit and ends the body there:
+    // at exactly 50 MB a bigger chunked upload would reach the route cut short (as "invalid JSON"); with the
+    // margin the route sees more than 50 MB and answers 413.
+    proxyClientMaxBodySize: 51 * 1024 * 1024,
   },
 };
 module.exports = nextConfig;

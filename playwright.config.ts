@@ -32,6 +32,8 @@ export default defineConfig({
   projects: [
     { name: "read", testMatch: /(journey|subnets|exports|a11y)\.spec\.ts$/ },
     { name: "write", testMatch: /(api|roles|upload|live-scan)\.spec\.ts$/, dependencies: ["read"] },
+    // Stores report fixtures (path evidence) as scans below every other, after the rest has run.
+    { name: "fixtures", testMatch: /(path-evidence|gates)\.spec\.ts$/, dependencies: ["write"] },
   ],
   webServer: {
     command: "node e2e/support/start-server.mjs",

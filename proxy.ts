@@ -4,17 +4,24 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isAllowed } from "@/lib/auth/access";
 import { crossSiteRefusal } from "@/lib/auth/cross-site";
+import { loopbackHostRefusal } from "@/lib/auth/host-guard";
+import { isLoopbackHost } from "@/lib/auth/loopback";
 import { contentSecurityPolicy, createNonce, isHttps, securityHeaders } from "@/lib/auth/security-headers";
 import { readSessionToken } from "@/lib/auth/session-token";
 import { authSettings } from "@/lib/auth/settings";
+import { logEvent, requestIdOf, requestLogging } from "@/lib/ops/log";
 
-/** Reachable signed out: next-auth's own endpoints, the sign-in page, build assets (no data in them). */
+/** The icons and manifest in public/: the sign-in page shows them too. */
+const PUBLIC_FILES = new Set(["/favicon.ico", "/icon.svg", "/icon-192.png", "/icon-512.png", "/apple-touch-icon.png", "/site.webmanifest"]);
+
+/** Reachable signed out: next-auth's own endpoints, the sign-in page, build assets, the health probe (no data in them). */
 function isPublicPath(path: string): boolean {
   return (
     path.startsWith("/api/auth/") ||
+    path === "/api/health" ||
     path === "/signin" ||
     path.startsWith("/_next/static/") ||
-    path === "/favicon.ico"
+    PUBLIC_FILES.has(path)
   );
 }
 
@@ -22,22 +29,50 @@ function isApiPath(path: string): boolean {
   return path === "/api" || path.startsWith("/api/");
 }
 
+/** One JSON line per request (lib/ops/log.ts) with its id, also handed to the app and returned as `x-request-id`. */
 export async function proxy(request: NextRequest) {
+  const requestId = requestIdOf(request.headers);
+  const started = performance.now();
+  const response = await decide(request, requestId);
+  response.headers.set("x-request-id", requestId);
+  const path = request.nextUrl.pathname;
+  if (requestLogging() && !path.startsWith("/_next/static/")) {
+    // A response the proxy made itself (refusal, redirect) has its final status; otherwise the app answers.
+    const answered = !response.headers.has("x-middleware-next");
+    logEvent("info", "request", {
+      requestId,
+      method: request.method,
+      path,
+      ...(answered ? { status: response.status } : { to: "app" }),
+      ms: Math.round(performance.now() - started),
+    });
+  }
+  return response;
+}
+
+async function decide(request: NextRequest, requestId: string): Promise<NextResponse> {
   const settings = authSettings();
   const signIn = settings.signIn;
   const path = request.nextUrl.pathname;
-  const https = isHttps(signIn?.url, request.headers.get("x-forwarded-proto"), request.nextUrl.protocol);
+  // X-Forwarded-* headers are the client's own words unless a trusted reverse proxy set them (TRUST_PROXY=1).
+  const https = isHttps(signIn?.url, settings.trustProxy ? request.headers.get("x-forwarded-proto") : null, request.nextUrl.protocol);
   const nonce = createNonce();
   const csp = contentSecurityPolicy(nonce, { https, dev: process.env.NODE_ENV === "development" });
   const withHeaders = <T extends Response>(response: T): T => {
     for (const [name, value] of Object.entries(securityHeaders(csp, { https }))) response.headers.set(name, value);
     return response;
   };
-  const refuse = (status: 401 | 403, error: string) => withHeaders(NextResponse.json({ error }, { status }));
+  const refuse = (status: 401 | 403 | 421, error: string) => withHeaders(NextResponse.json({ error }, { status }));
+
+  // Local mode listens on loopback only; a foreign Host there is DNS rebinding (lib/auth/host-guard.ts).
+  if (!signIn && isLoopbackHost(settings.host) && !settings.trustProxy) {
+    const refusal = loopbackHostRefusal(request.headers.get("host"), { port: settings.port });
+    if (refusal) return refuse(421, refusal);
+  }
 
   // next-auth guards its own POSTs with a CSRF token; everything else is checked here.
   if (!path.startsWith("/api/auth/")) {
-    const refusal = crossSiteRefusal(request, signIn?.url);
+    const refusal = crossSiteRefusal(request, settings.publicUrl, { trustProxy: settings.trustProxy });
     if (refusal) return refuse(403, refusal);
   }
 
@@ -61,6 +96,9 @@ export async function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", csp);
   requestHeaders.set("x-nonce", nonce);
+  // The dashboard layout answers 404 for a scan, finding or subnet that does not exist before its pages stream.
+  requestHeaders.set("x-lockdown-path", path);
+  requestHeaders.set("x-request-id", requestId);
   return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }));
 }
 

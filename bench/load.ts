@@ -57,11 +57,11 @@ async function main() {
 
   const dir = mkdtempSync(path.join(tmpdir(), "lockdown-load-"));
   const db = path.join(dir, "demo.db");
-  const store = Store.open(db);
-  const scans = seedFromDirectory(store, path.join(ROOT, "fixtures/demo"));
+  const store = await Store.open(db);
+  const scans = await seedFromDirectory(store, path.join(ROOT, "fixtures/demo"));
   const latest = scans[scans.length - 1];
-  const report = store.getReport(latest.id)!;
-  store.close();
+  const report = (await store.getReport(latest.id))!;
+  await store.close();
   const finding = report.subnets.flatMap((s) => s.findings).find((f) => f.status === "fail") ?? report.subnets.flatMap((s) => s.findings)[0];
   if (!finding) throw new Error("the demo estate has no finding to load");
 

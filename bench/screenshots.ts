@@ -20,10 +20,10 @@ async function main() {
   if (!existsSync(path.join(ROOT, distDir, "BUILD_ID"))) throw new Error(`no production build in ${distDir}: run \`npm run build\` first`);
   const dir = mkdtempSync(path.join(tmpdir(), "lockdown-shots-"));
   const db = path.join(dir, "demo.db");
-  const store = Store.open(db);
-  const [, current] = seedFromDirectory(store, path.join(ROOT, "fixtures", "demo"));
-  const report = store.getReport(current.id)!;
-  store.close();
+  const store = await Store.open(db);
+  const [, current] = await seedFromDirectory(store, path.join(ROOT, "fixtures", "demo"));
+  const report = (await store.getReport(current.id))!;
+  await store.close();
   const failingSubnet = report.subnets.find((s) => s.status === "fail")!;
   const failing = failingSubnet.findings.find((f) => f.status === "fail")!;
 

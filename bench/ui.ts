@@ -36,14 +36,14 @@ async function main() {
 
   const dir = mkdtempSync(path.join(tmpdir(), "lockdown-ui-bench-"));
   const db = path.join(dir, "bench.db");
-  const store = Store.open(db);
+  const store = await Store.open(db);
   let t = performance.now();
   const resources = generateEstate(BENCH_SIZE);
   const profile = profileFor(BENCH_SIZE.subnets, Math.ceil(BENCH_SIZE.subnets / BENCH_SIZE.vnets));
-  const scan = store.createScan({ sources: [{ name: "estate.json", value: resources }], profile: { name: "profile.json", value: profile }, origin: "api", label: "10,000-subnet bench estate" });
+  const scan = await store.createScan({ sources: [{ name: "estate.json", value: resources }], profile: { name: "profile.json", value: profile }, origin: "api", label: "10,000-subnet bench estate" });
   const auditAndStoreMs = performance.now() - t;
-  const report = store.getReport(scan.id)!;
-  store.close();
+  const report = (await store.getReport(scan.id))!;
+  await store.close();
   process.stderr.write(`audited and stored ${report.summary.subnets} subnets in ${ms(auditAndStoreMs)} ms\n`);
 
   // PDF of 1,000 audited subnets: the export a person would download for the subnets in a role.

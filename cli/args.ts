@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { InputError } from "../lib/errors";
 import { type ReportFormat, isReportFormat } from "../lib/report/render";
+import { FAIL_ON, type FailOn } from "../lib/gates/gate";
 
 export interface CliOptions {
   snapshots: string[];
@@ -13,14 +14,24 @@ export interface CliOptions {
   resourceGraph: boolean;
   save?: string;
   help: boolean;
+  /** CONTRACT §2 gates: the lowest status that exits 1, an earlier report to compare with, accepted risks. */
+  failOn: FailOn;
+  baseline?: string;
+  exemptions?: string;
+  /** Write every verified fix together (fix-all.sh, .ps1, .bicep, .tf) into this directory. */
+  fixAll?: string;
 }
 
 export const USAGE = `Usage:
   npm run --silent audit -- --snapshot FILE [--snapshot FILE ...] [--profile FILE]
                             [--service-tags FILE] [--format json|csv|sarif|md|pdf] [--out FILE]
   npm run --silent audit -- --live [--resource-graph] [--save FILE] [--profile FILE] ...
+Fixes: [--fix-all DIR] writes fix-all.sh, fix-all.ps1, fix-all.bicep and fix-all.tf: every verified fix together
+CI gates (any of the above):
+  [--fail-on fail|warn] [--baseline REPORT.json] [--exemptions FILE]
 
-Exit codes: 0 nothing failed, 1 at least one finding failed, 2 bad input or usage,
+Exit codes: 0 nothing failed, 1 at least one finding failed (with --fail-on warn: failed or warned;
+with --baseline: only findings new or worse than in the baseline count; exempt findings never count), 2 bad input or usage,
 3 a live read reached only part of the estate (see the report's "errors").`;
 
 export function parseCliArgs(argv: string[]): CliOptions {
@@ -40,6 +51,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
         "resource-graph": { type: "boolean" },
         save: { type: "string" },
         help: { type: "boolean", short: "h" },
+        "fail-on": { type: "string" },
+        baseline: { type: "string" },
+        exemptions: { type: "string" },
+        "fix-all": { type: "string" },
       },
     }));
   } catch (e) {
@@ -47,6 +62,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
   }
   const format = values.format ?? "json";
   if (!isReportFormat(format)) throw new InputError("arguments", "--format", `expected json, csv, sarif, md or pdf, got "${format}"`);
+  const failOn = values["fail-on"] ?? "fail";
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new InputError("arguments", "--fail-on", `expected fail or warn, got "${failOn}"`);
   const opts: CliOptions = {
     snapshots: values.snapshot ?? [],
     profile: values.profile,
@@ -57,6 +74,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
     resourceGraph: values["resource-graph"] ?? false,
     save: values.save,
     help: values.help ?? false,
+    failOn: failOn as FailOn,
+    baseline: values.baseline,
+    exemptions: values.exemptions,
+    fixAll: values["fix-all"],
   };
   if (opts.help) return opts;
   if (opts.live && opts.snapshots.length) throw new InputError("arguments", "--live", "give either --live or --snapshot, not both");

@@ -1,5 +1,7 @@
 // `npm run audit` — the engine on the command line (CONTRACT §2).
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type FixBundle, fixAll } from "../lib/fixes/fix-all";
 import { InputError } from "../lib/errors";
 import { audit } from "../lib/audit";
 import { loadSnapshot, parseJsonFile, parseProfile } from "../lib/snapshot";
@@ -8,6 +10,7 @@ import type { Profile } from "../lib/model/types";
 import type { Report } from "../lib/report/types";
 import { renderReport } from "../lib/report/render";
 import { type CliOptions, USAGE, parseCliArgs } from "./args";
+import { applyGates, gateExitCode, readGates } from "./gates";
 
 async function readJson(path: string): Promise<unknown> {
   let text: string;
@@ -32,6 +35,16 @@ async function readSources(opts: CliOptions): Promise<{ sources: Source[]; error
   return { sources: [{ name: "azure", value: live.snapshot }], errors: live.errors };
 }
 
+/** Writes the fix-all bundle's four files into `dir` (created when missing). */
+async function writeFixAll(dir: string, bundle: FixBundle): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new InputError(dir, "", `cannot create the --fix-all directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  for (const [ext, text] of [["sh", bundle.sh], ["ps1", bundle.ps1], ["bicep", bundle.bicep], ["tf", bundle.tf]] as const) await writeFile(join(dir, `fix-all.${ext}`), text, { mode: ext === "sh" ? 0o755 : 0o644 });
+}
+
 /** Phase timings for `npm run bench` (LOCKDOWN_STATS=1): one JSON line on stderr at the end. */
 class Stats {
   private last = performance.now();
@@ -53,10 +66,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const [{ sources, errors }, profile, serviceTags] = await Promise.all([
+  const [{ sources, errors }, profile, serviceTags, gates] = await Promise.all([
     readSources(opts),
     opts.profile ? readJson(opts.profile).then((v) => parseProfile(opts.profile!, v)) : Promise.resolve<Profile>({ roles: { cyclecloud: [], cluster: [], returnProxy: [] } }),
     opts.serviceTags ? readJson(opts.serviceTags).then((value) => ({ name: opts.serviceTags!, value })) : Promise.resolve(undefined),
+    readGates(opts, readJson),
   ]);
   stats.mark("read+parse");
   const names = sources.map((s) => s.name);
@@ -64,16 +78,18 @@ export async function main(argv: string[]): Promise<number> {
   // The parsed JSON is no longer needed; letting it go keeps garbage collection cheap during the audit.
   sources.length = 0;
   stats.mark("load");
-  const report = audit(snapshot, profile, { profileName: opts.profile, sources: names });
+  const stderr = (line: string) => process.stderr.write(`${line}\n`);
+  const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names }), gates, undefined, stderr);
   if (errors) report.errors = errors;
   stats.mark("audit");
   const rendered = await renderReport(report, opts.format);
   if (opts.out) await writeFile(opts.out, rendered.body);
   else process.stdout.write(rendered.body);
+  if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile }));
   stats.mark("render+write");
   stats.print();
   if (errors?.length) return 3;
-  return report.summary.fail > 0 ? 1 : 0;
+  return gateExitCode(report, opts, gates, stderr);
 }
 
 /** Runs main() and turns its outcome into an exit code: bad input is one line on stderr, never a stack. */

@@ -2,15 +2,19 @@
 // the web app and the tests.
 import type { Profile, Role, Snapshot, Subnet } from "./model/types";
 import { Estate } from "./nsg/estate";
-import { resolveRoles } from "./snapshot/profile";
+import { resolvePlacement, resolveRoles } from "./snapshot/profile";
 import { RULES } from "./rules";
 import type { CheckEnv } from "./rules/types";
 import { statusRank } from "./rules/status-rank";
 import { PriorityAllocator } from "./fixes/priority";
-import { type Checked, verifyPlans } from "./fixes/verify";
-import { renderPlan } from "./fixes/render";
+import { type Checked, type Verified, verifyAll } from "./fixes/verify";
+import { renderPlan, renderRefusal } from "./fixes/render";
+import { takeNoFixReason } from "./fixes/no-fix";
 import type { Finding, Report, SubnetReport, SubnetStatus } from "./report/types";
 import { findingId } from "./finding-id";
+import { effectiveRouteRows } from "./path/routes";
+import { describeNextHop } from "./path/next-hop";
+import { subnetOutbound } from "./path/outbound";
 
 export interface AuditOptions {
   generatedAt?: string;
@@ -19,6 +23,8 @@ export interface AuditOptions {
   profileName?: string;
   /** Role overrides by subnet key (lower-cased id), applied over the profile; `null` removes a role. */
   roleOverrides?: ReadonlyMap<string, Role | null>;
+  /** Deployment overrides by subnet key, for subnets given a role in the dashboard. */
+  deploymentOverrides?: ReadonlyMap<string, string>;
   sources?: string[];
 }
 
@@ -28,7 +34,14 @@ function runChecks(env: CheckEnv, subnets: Iterable<Subnet>): Checked[] {
   for (const subnet of subnets) {
     const role = env.estate.roles.get(subnet.key);
     if (!role) continue;
-    for (const rule of RULES) if (rule.roles.includes(role)) out.push({ subnet, rule, outcome: rule.check(env, subnet) });
+    for (const rule of RULES) {
+      if (!rule.roles.includes(role)) continue;
+      const outcome = rule.check(env, subnet);
+      // A planner that gave up said why; keep it with the finding it was planning for.
+      const reason = takeNoFixReason(env.allocator);
+      if (reason && outcome.plans.length === 0 && !outcome.noFixReason) outcome.noFixReason = reason;
+      out.push({ subnet, rule, outcome });
+    }
   }
   return out;
 }
@@ -43,11 +56,33 @@ function effectiveRoles(snapshot: Snapshot, profile: Profile, opts: AuditOptions
   return roles;
 }
 
-export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): Report {
+/** Every finding's outcome with its verified fix plans: what `audit` renders, and what `fixAll` bundles. */
+export interface PlannedAudit {
+  env: CheckEnv;
+  roles: Map<string, Role>;
+  checked: Checked[];
+  verified: Verified;
+}
+
+export function planAudit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): PlannedAudit {
   const roles = effectiveRoles(snapshot, profile, opts);
-  const env: CheckEnv = { estate: new Estate(snapshot, roles), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map() };
+  const placement = resolvePlacement(snapshot, profile, opts.profileName ?? "profile", roles, opts.deploymentOverrides);
+  const env: CheckEnv = { estate: new Estate(snapshot, roles, placement), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map() };
   const checked = runChecks(env, snapshot.subnets.values());
-  const verified = verifyPlans(env, checked);
+  return { env, roles, checked, verified: verifyAll(env, checked) };
+}
+
+/** Why a failing or warning finding has no fix, in one sentence; undefined when it has one or needs none. */
+function noFixReason(snapshot: Snapshot, c: Checked, plans: Verified["plans"][number], refused: string | undefined, hasFix: boolean): string | undefined {
+  if (hasFix || (c.outcome.status !== "fail" && c.outcome.status !== "warn")) return undefined;
+  if (c.outcome.guidance.length) return undefined;
+  const unrenderable = c.outcome.plans.map((p) => renderRefusal(snapshot, p)).find(Boolean);
+  return unrenderable ?? c.outcome.noFixReason ?? refused ?? (plans.length ? undefined : "No change to an NSG, route, firewall or outbound path was found that makes this pass without making another finding worse.");
+}
+
+export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): Report {
+  const { env, roles, checked, verified: verifiedAll } = planAudit(snapshot, profile, opts);
+  const verified = verifiedAll.plans;
   const linkPrefix = opts.linkPrefix ?? "";
 
   const bySubnet = new Map<string, Finding[]>();
@@ -59,12 +94,14 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
       title: c.rule.title,
       detail: c.outcome.detail,
       evidence: c.outcome.evidence,
-      fixes: [...verified[i].flatMap((plan) => renderPlan(snapshot, plan)), ...c.outcome.guidance],
+      fixes: [...verified[i].flatMap((plan) => renderPlan(snapshot, plan, c.subnet.key)), ...c.outcome.guidance],
       link: `${linkPrefix}/findings/${id}`,
       id,
       requirement: c.rule.requirement,
       severity: c.rule.severity,
     };
+    const reason = noFixReason(snapshot, c, verified[i], verifiedAll.reasons.get(i), finding.fixes.length > 0);
+    if (reason) finding.noFixReason = reason;
     const list = bySubnet.get(c.subnet.key) ?? [];
     list.push(finding);
     bySubnet.set(c.subnet.key, list);
@@ -97,6 +134,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
         const nic = snapshot.nics.get(k);
         return nic ? [{ id: nic.id, name: nic.name, nsg: nic.nsgKey ? (snapshot.nsgs.get(nic.nsgKey)?.id ?? nic.nsgKey) : null }] : [];
       }),
+      ...pathFacts(env.estate, s, role !== null),
     });
   }
   return {
@@ -105,5 +143,47 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
     subnets,
     ...(snapshot.capturedAt ? { capturedAt: snapshot.capturedAt } : {}),
     ...(opts.sources ? { sources: opts.sources } : {}),
+    ...reportGaps(snapshot),
+    ...(profile.deployments?.length
+      ? {
+          deployments: profile.deployments.map((d) => ({
+            name: d.name,
+            ...d.roles,
+            cyclecloudServer: d.cyclecloudServer,
+            ...(d.proxy ? { proxy: d.proxy } : {}),
+          })),
+        }
+      : {}),
   };
+}
+
+/**
+ * What the subnet page shows beyond findings: its deployment, the scale sets placing instances in it,
+ * and, for subnets with a role, its effective routes and outbound method (like Network Watcher's
+ * effective routes and next hop).
+ */
+function pathFacts(estate: Estate, s: Subnet, audited: boolean): Partial<SubnetReport> {
+  const { snapshot } = estate;
+  const scaleSets = [...(snapshot.scaleSets?.values() ?? [])].filter((v) => v.nicConfigurations.some((c) => c.ipConfigurations.some((i) => i.subnetKey === s.key)));
+  const facts: Partial<SubnetReport> = {};
+  if (audited) facts.deployment = estate.deploymentOf(s);
+  if (scaleSets.length) {
+    facts.scaleSets = scaleSets.map((v) => {
+      const nsgKey = v.nicConfigurations.find((c) => c.nsgKey)?.nsgKey;
+      return { id: v.id, name: v.name, nsg: nsgKey ? (snapshot.nsgs.get(nsgKey)?.id ?? nsgKey) : null, orchestrationMode: v.orchestrationMode };
+    });
+  }
+  if (audited) {
+    facts.effectiveRoutes = effectiveRouteRows(estate, s, (r) => describeNextHop(estate, s, r));
+    const out = subnetOutbound(estate, s);
+    facts.outbound = { method: out.method, ...(out.resource ? { resource: out.resource } : {}), detail: out.detail };
+  }
+  return facts;
+}
+
+/** The input's ignored types and unresolved references (CONTRACT §1.1), when there are any. */
+function reportGaps(snapshot: Snapshot): Pick<Report, "gaps"> {
+  const g = snapshot.gaps;
+  if (!g || (g.ignoredTypes.size === 0 && g.unresolved.length === 0)) return {};
+  return { gaps: { ignoredTypes: [...g.ignoredTypes].map(([type, count]) => ({ type, count })), unresolved: g.unresolved } };
 }

@@ -8,8 +8,8 @@ import { loadOverview } from "./_data/scans";
 export const dynamic = "force-dynamic";
 
 // The latest scan's overview: what an ops team opens every day.
-export default function OverviewPage() {
-  const latest = getStore().latestScan();
+export default async function OverviewPage() {
+  const latest = await (await getStore()).latestScan();
   if (!latest) {
     return (
       <EmptyState
@@ -25,5 +25,5 @@ export default function OverviewPage() {
       </EmptyState>
     );
   }
-  return <ScanOverview {...loadOverview(latest.id)} />;
+  return <ScanOverview {...await loadOverview(latest.id)} />;
 }

@@ -1,135 +1,79 @@
-// The NSG rules a finding's verdict came from, per NSG level, in evaluation order, with the deciding rules highlighted.
-// It reads the stored snapshot for the full rule lists; the verdict itself is the engine's (Finding.evidence).
-import type { Nsg, SecurityRule, Snapshot } from "@/lib/model/types";
-import type { Evidence } from "@/lib/report/types";
-import { resourceName } from "@/lib/report/meta";
+// What decided a finding, stage by stage along the packet's path (CONTRACT §4.1), in the order the engine listed it:
+// security admin rules, NSG tables, the route used, the firewall's deciding rule, the outbound method.
+// The verdict is the engine's (Finding.evidence); the stored snapshot only fills in the NSGs' full rule lists.
+import type { Snapshot } from "@/lib/model/types";
+import { evidenceStage } from "@/lib/report/types";
+import type { AdminRuleEvidence, Evidence, FirewallEvidence, NsgEvidence, OutboundEvidence, PathStage, RouteEvidence } from "@/lib/report/types";
+import { STAGE_LABEL } from "@/lib/report/meta";
+import { NsgEvidenceTables } from "./evidence-nsg";
+import { AdminRuleEvidenceTable, FirewallEvidenceTable, OutboundEvidenceTable, RouteEvidenceTable } from "./evidence-stages";
 
-interface Group {
-  nsgId: string;
-  direction: Evidence["direction"];
-  level?: Evidence["level"];
-  nic?: string;
-  deciding: Evidence[];
+export interface EvidenceSegment {
+  stage: PathStage;
+  entries: Evidence[];
 }
 
-function groups(evidence: Evidence[]): Group[] {
-  const out: Group[] = [];
+/** Consecutive entries of one stage form one segment; the path order between segments is kept. */
+export function evidenceSegments(evidence: Evidence[]): EvidenceSegment[] {
+  const out: EvidenceSegment[] = [];
   for (const e of evidence) {
-    // One table per NSG and direction; a subnet-level NSG deciding for several NICs' traffic is still one NSG.
-    const nic = e.level === "nic" ? e.nic : undefined;
-    const found = out.find((g) => g.nsgId.toLowerCase() === e.nsg.toLowerCase() && g.direction === e.direction && g.level === e.level && g.nic === nic);
-    if (found) found.deciding.push(e);
-    else out.push({ nsgId: e.nsg, direction: e.direction, level: e.level, nic, deciding: [e] });
+    const stage = evidenceStage(e);
+    const last = out[out.length - 1];
+    if (last && last.stage === stage) last.entries.push(e);
+    else out.push({ stage, entries: [e] });
   }
   return out;
 }
 
-/** Outbound traffic meets the NIC's NSG first, inbound the subnet's. Directions keep the order they first appear in. */
-function inEvaluationOrder(list: Group[]): Group[] {
-  const rank = (g: Group) => (g.direction === "Outbound" ? (g.level === "nic" ? 0 : 1) : g.level === "nic" ? 1 : 0);
-  const directions = [...new Set(list.map((g) => g.direction))];
-  return directions.flatMap((d) =>
-    list
-      .map((g, i) => ({ g, i }))
-      .filter((x) => x.g.direction === d)
-      .sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i)
-      .map((x) => x.g),
-  );
-}
+const STAGE_NOTE: Record<PathStage, string> = {
+  "admin-rule": "Azure Virtual Network Manager evaluates security admin rules before any NSG: Deny drops, Always allow skips the NSGs, Allow hands over to them.",
+  nsg: "",
+  route: "The subnet's effective route for the destination: the longest matching prefix wins; on an equal prefix a user route beats a system route.",
+  firewall: "Azure Firewall takes network rules before application rules, by rule collection group then collection priority; traffic no rule allows is denied.",
+  outbound: "How traffic routed to the Internet leaves: NAT gateway, then instance public IP, then load balancer outbound rule, then default outbound access.",
+};
 
-function addresses(prefixes: string[], asgKeys: string[]): string {
-  const parts = [...prefixes, ...asgKeys.map((k) => `ASG ${resourceName(k)}`)];
-  return parts.length ? parts.join(", ") : "*";
-}
-
-function rulesOf(nsg: Nsg, direction: Evidence["direction"]): SecurityRule[] {
-  return [...nsg.securityRules, ...nsg.defaultSecurityRules].filter((r) => r.direction === direction).sort((a, b) => a.priority - b.priority);
-}
-
-function levelLabel(g: Group): string {
-  if (g.level === "nic") return `NIC-level NSG${g.nic ? ` on ${resourceName(g.nic)}` : ""}`;
-  if (g.level === "subnet") return "Subnet-level NSG";
-  return "NSG";
-}
-
-export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; snapshot?: Snapshot }) {
-  const all = inEvaluationOrder(groups(evidence));
-  if (!evidence.length) {
-    return <p className="text-xs text-slate-500">No NSG rule decided this finding (no NSG at either level, or the check is not about NSG rules).</p>;
+function SegmentBody({ segment, snapshot }: { segment: EvidenceSegment; snapshot?: Snapshot }) {
+  switch (segment.stage) {
+    case "admin-rule":
+      return <AdminRuleEvidenceTable evidence={segment.entries as AdminRuleEvidence[]} />;
+    case "route":
+      return <RouteEvidenceTable evidence={segment.entries as RouteEvidence[]} />;
+    case "firewall":
+      return <FirewallEvidenceTable evidence={segment.entries as FirewallEvidence[]} />;
+    case "outbound":
+      return <OutboundEvidenceTable evidence={segment.entries as OutboundEvidence[]} />;
+    default:
+      return <NsgEvidenceTables evidence={segment.entries as NsgEvidence[]} snapshot={snapshot} />;
   }
+}
+
+/** A finding's evidence, one block per path stage in path order, each in Network Watcher's vocabulary. */
+export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; snapshot?: Snapshot }) {
+  if (!evidence.length) {
+    return <p className="text-xs text-slate-500">No rule or route decided this finding (no NSG at either level and nothing else on the path, or the check is not about a flow).</p>;
+  }
+  const segments = evidenceSegments(evidence);
   return (
-    <div className="space-y-3">
-      <p className="text-xs text-slate-500">
-        Outbound traffic meets the NIC&apos;s NSG, then the subnet&apos;s; inbound the subnet&apos;s, then the NIC&apos;s. Within an NSG the lowest priority number that matches decides.
-      </p>
-      {all.map((g, gi) => {
-        const nsg = snapshot?.nsgs.get(g.nsgId.toLowerCase());
-        const decidingNames = new Set(g.deciding.map((e) => e.rule.toLowerCase()));
-        return (
-          <div key={gi} className="overflow-hidden rounded-md ring-1 ring-slate-200" data-testid="evidence-group">
-            <div className="flex flex-wrap items-center justify-between gap-2 bg-slate-50 px-3 py-1.5 text-xs">
-              <span>
-                <span className="font-semibold text-slate-800">{resourceName(g.nsgId)}</span> <span className="text-slate-500">· {levelLabel(g)} · {g.direction}</span>
-              </span>
-              <span className="font-mono text-[10px] text-slate-500" title={g.nsgId}>
-                {gi + 1} of {all.length}
-              </span>
+    <ol className="space-y-3">
+      {segments.map((segment, i) => (
+        <li key={i} data-testid="evidence-stage" data-stage={segment.stage}>
+          {segments.length > 1 || segment.stage !== "nsg" ? (
+            <h5 className="mb-1 flex items-baseline gap-2 text-xs font-semibold text-slate-700">
+              <span className="inline-flex h-4 min-w-4 items-center justify-center rounded-full bg-slate-200 px-1 text-[10px] tabular-nums text-slate-700">{i + 1}</span>
+              {STAGE_LABEL[segment.stage]}
+            </h5>
+          ) : null}
+          {STAGE_NOTE[segment.stage] ? <p className="mb-1.5 text-xs text-slate-500">{STAGE_NOTE[segment.stage]}</p> : null}
+          {segment.stage === "nsg" ? (
+            <SegmentBody segment={segment} snapshot={snapshot} />
+          ) : (
+            <div className="overflow-hidden rounded-md ring-1 ring-slate-200">
+              <SegmentBody segment={segment} snapshot={snapshot} />
             </div>
-            <div className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" tabIndex={0} role="region" aria-label={`Rules of ${resourceName(g.nsgId)}`}>
-              <table className="w-full text-left text-xs">
-                <caption className="sr-only">
-                  {g.direction} rules of {resourceName(g.nsgId)} in evaluation order; the deciding rule is marked
-                </caption>
-                <thead className="text-slate-500">
-                  <tr className="border-b border-slate-100">
-                    <th className="px-3 py-1 font-medium">Priority</th>
-                    <th className="px-3 py-1 font-medium">Name</th>
-                    <th className="px-3 py-1 font-medium">Access</th>
-                    <th className="px-3 py-1 font-medium">Protocol</th>
-                    <th className="px-3 py-1 font-medium">Source</th>
-                    <th className="px-3 py-1 font-medium">Destination</th>
-                    <th className="px-3 py-1 font-medium">Ports</th>
-                  </tr>
-                </thead>
-                <tbody className="font-mono">
-                  {nsg
-                    ? rulesOf(nsg, g.direction).map((r) => {
-                        const decides = decidingNames.has(r.name.toLowerCase());
-                        return (
-                          <tr
-                            key={r.name + r.priority}
-                            data-deciding={decides || undefined}
-                            className={decides ? "bg-amber-50 font-semibold text-slate-900 shadow-[inset_3px_0_0_var(--color-amber-500)]" : r.isDefault ? "text-slate-500" : "text-slate-700"}
-                          >
-                            <td className="px-3 py-1 tabular-nums">{r.priority}</td>
-                            <td className="px-3 py-1">
-                              {r.name}
-                              {decides ? (
-                                <span className="ml-2 rounded bg-amber-200 px-1 py-px font-sans text-[10px] font-semibold uppercase text-amber-950">decides</span>
-                              ) : null}
-                            </td>
-                            <td className={`px-3 py-1 ${r.access === "Deny" ? "text-red-700" : "text-emerald-700"}`}>{r.access}</td>
-                            <td className="px-3 py-1">{r.protocol === "*" ? "Any" : r.protocol}</td>
-                            <td className="px-3 py-1">{addresses(r.sourceAddressPrefixes, r.sourceAsgKeys)}</td>
-                            <td className="px-3 py-1">{addresses(r.destinationAddressPrefixes, r.destinationAsgKeys)}</td>
-                            <td className="px-3 py-1">{r.destinationPortRanges.join(", ") || "*"}</td>
-                          </tr>
-                        );
-                      })
-                    : g.deciding.map((e, i) => (
-                        <tr key={i} data-deciding className="bg-amber-50 font-semibold">
-                          <td className="px-3 py-1 tabular-nums">{e.priority}</td>
-                          <td className="px-3 py-1">{e.rule}</td>
-                          <td className={`px-3 py-1 ${e.access === "Deny" ? "text-red-700" : "text-emerald-700"}`}>{e.access}</td>
-                          <td className="px-3 py-1" colSpan={4} />
-                        </tr>
-                      ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
-        );
-      })}
-    </div>
+          )}
+        </li>
+      ))}
+    </ol>
   );
 }

@@ -7,6 +7,7 @@ import { StatusBadge } from "../ui/status-badge";
 import { LINK } from "../ui/button";
 import { EvidenceTrace } from "./evidence-trace";
 import { FixTabs } from "./fix-tabs";
+import { ExemptionNote } from "../gates/exemption-note";
 
 /**
  * One finding: verdict, what the seed requires, the evidence and the fixes. Used on the subnet page and the share page.
@@ -21,7 +22,8 @@ export function FindingCard({ finding, snapshot, headingLevel = "h3", showShare 
   collapsed?: boolean;
 }) {
   const Heading = headingLevel;
-  const open = finding.status === "fail" || finding.status === "warn";
+  // An exempt finding still needs its evidence and fix: the risk is accepted, not gone.
+  const open = finding.status === "fail" || finding.status === "warn" || finding.status === "exempt";
   const title: ReactNode = (
     <div className="min-w-0">
       <div className="flex flex-wrap items-center gap-2">
@@ -30,6 +32,7 @@ export function FindingCard({ finding, snapshot, headingLevel = "h3", showShare 
         {finding.severity ? <span className="text-xs text-slate-500">{finding.severity} severity</span> : null}
       </div>
       {showTitle ? <Heading className="mt-1 text-sm font-semibold text-slate-900">{finding.title}</Heading> : null}
+      <ExemptionNote finding={finding} className="mt-1" />
     </div>
   );
   const actions: ReactNode =

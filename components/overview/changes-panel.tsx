@@ -4,6 +4,10 @@ import type { ScanRecord } from "@/lib/store";
 import { scanHref } from "../links";
 import { StatusBadge } from "../ui/status-badge";
 import { Time } from "../ui/time";
+import { ExpandableItems } from "../ui/expandable-items";
+
+// Expanding shows up to this many; a longer list says the rest is in the exports.
+const MAX_SENT = 500;
 
 function ChangeList({ title, items, empty, testId }: { title: string; items: FindingChange[]; empty: string; testId: string }) {
   return (
@@ -13,7 +17,12 @@ function ChangeList({ title, items, empty, testId }: { title: string; items: Fin
       </h3>
       {items.length ? (
         <ul className="divide-y divide-slate-100 text-sm">
-          {items.slice(0, 8).map((c) => (
+          <ExpandableItems
+            max={8}
+            total={items.length}
+            moreClassName="py-1.5 text-xs text-slate-500"
+            testId={`${testId}-more`}
+            items={items.slice(0, MAX_SENT).map((c) => (
             <li key={`${c.subnetId}|${c.rule}`} className="flex items-center gap-2 py-1.5">
               <StatusBadge status={c.to ?? "unknown"} />
               <Link href={c.link} className="min-w-0 flex-1 truncate hover:underline">
@@ -22,8 +31,8 @@ function ChangeList({ title, items, empty, testId }: { title: string; items: Fin
               </Link>
               <span className="shrink-0 text-xs text-slate-500">was {c.from ?? "absent"}</span>
             </li>
-          ))}
-          {items.length > 8 ? <li className="py-1.5 text-xs text-slate-500">and {items.length - 8} more</li> : null}
+            ))}
+          />
         </ul>
       ) : (
         <p className="text-sm text-slate-500">{empty}</p>

@@ -76,7 +76,12 @@ function edgeWords(edge: FlowEdge): string {
   return STATUS_LABEL[edge.status];
 }
 
-export function FlowDiagram({ graph, scanId }: { graph: FlowGraph; scanId: string }) {
+function adviceWords(edge: FlowEdge): string {
+  return edge.advice.length ? `; recommendation: ${edge.advice.map((f) => `${f.rule} ${f.status}`).join(", ")}` : "";
+}
+
+/** `idPrefix` keeps the arrow markers' ids unique when several diagrams (one per deployment) share a page. */
+export function FlowDiagram({ graph, scanId, idPrefix = "flows", label = "Required network flows, coloured by verdict" }: { graph: FlowGraph; scanId: string; idPrefix?: string; label?: string }) {
   const { nodes, height } = layout(graph);
   const nameOf = (id: string) => nodes.get(id)?.label ?? id;
   // With many cluster subnets their edge labels would pile up; the edge titles and the list below still say it all.
@@ -85,10 +90,10 @@ export function FlowDiagram({ graph, scanId }: { graph: FlowGraph; scanId: strin
   return (
     <div>
       <div className="overflow-x-auto">
-        <svg viewBox={`0 0 ${WIDTH} ${height}`} className="min-w-[720px] w-full" role="group" aria-label="Required network flows, coloured by verdict">
+        <svg viewBox={`0 0 ${WIDTH} ${height}`} className="min-w-[720px] w-full" role="group" aria-label={label}>
           <defs>
-            {(["fail", "warn", "pass", "info", "unknown"] as const).map((s) => (
-              <marker key={s} id={`arrow-${s}`} viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse">
+            {(["fail", "warn", "pass", "info", "exempt", "unknown"] as const).map((s) => (
+              <marker key={s} id={`${idPrefix}-arrow-${s}`} viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse">
                 <path d="M0,0 L10,5 L0,10 z" fill={STATUS_HEX[s]} />
               </marker>
             ))}
@@ -100,18 +105,28 @@ export function FlowDiagram({ graph, scanId }: { graph: FlowGraph; scanId: strin
             const { d, mx, my } = edgePath(a, b);
             const colour = STATUS_HEX[edge.status];
             const dashed = edge.status === "unknown" || edge.status === "info" || (edge.mustBeBlocked && edge.status === "pass");
-            const title = `${nameOf(edge.from)} → ${nameOf(edge.to)}, ${edge.label}: ${edgeWords(edge)}${edge.findings.length ? ` (${edge.findings.map((f) => `${f.rule} ${f.status}`).join(", ")})` : ""}`;
+            const title = `${nameOf(edge.from)} → ${nameOf(edge.to)}, ${edge.label}: ${edgeWords(edge)}${edge.findings.length ? ` (${edge.findings.map((f) => `${f.rule} ${f.status}`).join(", ")})` : ""}${adviceWords(edge)}`;
+            const advised = edge.advice.some((f) => f.status === "warn" || f.status === "fail");
             const body = (
-              <g data-edge={edge.id} data-status={edge.status}>
+              <g data-edge={edge.id} data-status={edge.status} data-advice={advised || undefined}>
                 <title>{title}</title>
                 <path d={d} fill="none" stroke="transparent" strokeWidth={14} />
-                <path d={d} fill="none" stroke={colour} strokeWidth={edge.status === "fail" ? 3 : 2.25} strokeDasharray={dashed ? "6 5" : undefined} markerEnd={`url(#arrow-${edge.status})`} />
+                <path d={d} fill="none" stroke={colour} strokeWidth={edge.status === "fail" ? 3 : 2.25} strokeDasharray={dashed ? "6 5" : undefined} markerEnd={`url(#${idPrefix}-arrow-${edge.status})`} />
                 {labelled.has(edge.id) ? (
                   <g>
                     <rect x={mx - 52} y={my - 9} width={104} height={18} rx={4} fill="white" stroke={colour} strokeWidth={0.75} />
                     <text x={mx} y={my + 4} textAnchor="middle" fontSize={10} fill="#334155">
                       {edge.mustBeBlocked && edge.status === "pass" ? "denied ✓" : edge.label}
                     </text>
+                    {advised ? (
+                      // A recommendation on this edge: a small "i" beside the label, not the edge's colour.
+                      <g aria-hidden>
+                        <circle cx={mx + 58} cy={my} r={7} fill="#0284c7" />
+                        <text x={mx + 58} y={my + 3.5} textAnchor="middle" fontSize={10} fontWeight={700} fill="white">
+                          i
+                        </text>
+                      </g>
+                    ) : null}
                   </g>
                 ) : null}
               </g>
@@ -159,7 +174,8 @@ export function FlowDiagram({ graph, scanId }: { graph: FlowGraph; scanId: strin
               <th className="py-1 pr-3 font-medium">To</th>
               <th className="py-1 pr-3 font-medium">Traffic</th>
               <th className="py-1 pr-3 font-medium">Verdict</th>
-              <th className="py-1 font-medium">Decided by</th>
+              <th className="py-1 pr-3 font-medium">Decided by</th>
+              <th className="py-1 font-medium">Recommendations</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -179,6 +195,19 @@ export function FlowDiagram({ graph, scanId }: { graph: FlowGraph; scanId: strin
                           <Link href={f.link} className="text-indigo-700 hover:underline">
                             {f.rule}
                           </Link>
+                        </span>
+                      ))
+                    : "—"}
+                </td>
+                <td className="py-1">
+                  {e.advice.length
+                    ? e.advice.map((f, i) => (
+                        <span key={i}>
+                          {i > 0 ? ", " : null}
+                          <Link href={f.link} className="text-indigo-700 hover:underline">
+                            {f.rule}
+                          </Link>{" "}
+                          ({STATUS_LABEL[f.status].toLowerCase()})
                         </span>
                       ))
                     : "—"}
@@ -204,6 +233,7 @@ function FlowLegend() {
     ["Denied as required / not required", STATUS_HEX.pass, true],
     ["Not judged", STATUS_HEX.unknown, true],
   ];
+  // NOTE: recommendations (a service endpoint for private access) never colour an edge; they get the "i" mark.
   return (
     <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600" aria-label="Legend">
       {items.map(([label, colour, dashed]) => (
@@ -214,6 +244,15 @@ function FlowLegend() {
           {label}
         </li>
       ))}
+      <li className="flex items-center gap-1.5">
+        <svg aria-hidden width="14" height="14">
+          <circle cx="7" cy="7" r="6" fill="#0284c7" />
+          <text x="7" y="10.5" textAnchor="middle" fontSize="9" fontWeight="700" fill="white">
+            i
+          </text>
+        </svg>
+        A recommendation on the flow (see the list)
+      </li>
     </ul>
   );
 }

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { buildFlowGraph } from "@/lib/report/flows";
+import { buildDeploymentFlowGraphs } from "@/lib/report/flows";
 import type { ReportDiff } from "@/lib/report/diff";
 import type { Report } from "@/lib/report/types";
 import type { ScanRecord } from "@/lib/store";
@@ -10,6 +10,8 @@ import { Card, CardHeader } from "../ui/card";
 import { PageHeader } from "../ui/page-header";
 import { ChangesPanel } from "./changes-panel";
 import { FlowDiagram } from "./flow-diagram";
+import { GapsBanner } from "./gaps-banner";
+import { RolesPrompt } from "./roles-prompt";
 import { RuleBars, StatusDonut } from "./status-chart";
 import { SummaryCards } from "./summary-cards";
 
@@ -20,7 +22,8 @@ export function ScanOverview({ scan, report, previous, diff, latest }: {
   diff: ReportDiff | null;
   latest?: ScanRecord;
 }) {
-  const graph = buildFlowGraph(report);
+  const groups = buildDeploymentFlowGraphs(report);
+  const drawn = groups.filter((g) => g.graph.nodes.some((n) => n.kind === "cyclecloud" || n.kind === "cluster"));
   return (
     <>
       <PageHeader
@@ -29,6 +32,7 @@ export function ScanOverview({ scan, report, previous, diff, latest }: {
         meta={<ScanMeta scan={scan} />}
         actions={<ExportMenu scanId={scan.id} />}
       />
+      <RolesPrompt report={report} scanId={scan.id} latestScanId={latest?.id} />
       {latest ? (
         <div role="note" className="mb-4 rounded-md border border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-900">
           This is an older scan, kept as it was found. The latest is{" "}
@@ -50,6 +54,8 @@ export function ScanOverview({ scan, report, previous, diff, latest }: {
           </ul>
         </div>
       ) : null}
+
+      <GapsBanner gaps={report.gaps} />
 
       <SummaryCards scanId={scan.id} summary={report.summary} />
 
@@ -73,7 +79,7 @@ export function ScanOverview({ scan, report, previous, diff, latest }: {
       <Card className="mt-6">
         <CardHeader
           title="Required flows"
-          description="CycleCloud, cluster subnets, return proxy, Azure services and the Internet, as the CycleCloud locked-down network page requires. Click an edge to open the finding that decides it."
+          description="CycleCloud, cluster subnets, return proxy, Azure services and the Internet, as the CycleCloud locked-down network page requires, one picture per deployment (flows are checked only within a deployment). Click an edge to open the finding that decides it."
           actions={
             <Link href={subnetsHref(scan.id, "role=cyclecloud,cluster,returnProxy")} className="text-xs font-medium text-indigo-700 hover:underline">
               Subnets in a role
@@ -81,8 +87,25 @@ export function ScanOverview({ scan, report, previous, diff, latest }: {
           }
         />
         <div className="px-4 py-4">
-          {graph.nodes.some((n) => n.kind === "cyclecloud" || n.kind === "cluster") ? (
-            <FlowDiagram graph={graph} scanId={scan.id} />
+          {drawn.length === 1 && groups.length === 1 ? (
+            <FlowDiagram graph={drawn[0].graph} scanId={scan.id} />
+          ) : drawn.length ? (
+            <div className="space-y-6">
+              {drawn.map((g, i) => (
+                <section key={g.deployment ?? "(none)"} aria-labelledby={`deployment-${i}`} data-testid="deployment-flows" data-deployment={g.deployment ?? ""}>
+                  <h3 id={`deployment-${i}`} className="mb-2 text-sm font-semibold text-slate-800">
+                    {g.deployment ? (
+                      <>
+                        Deployment <span className="font-mono">{g.deployment}</span>
+                      </>
+                    ) : (
+                      "Subnets in no deployment"
+                    )}
+                  </h3>
+                  <FlowDiagram graph={g.graph} scanId={scan.id} idPrefix={`flows-${i}`} label={`Required network flows of deployment ${g.deployment ?? "(none)"}, coloured by verdict`} />
+                </section>
+              ))}
+            </div>
           ) : (
             <p className="text-sm text-slate-500">
               No subnet has the CycleCloud or cluster role in this scan. Upload a profile with the scan, or set roles on a subnet&apos;s page.

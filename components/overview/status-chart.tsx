@@ -66,7 +66,7 @@ function byRule(report: Report): RuleRow[] {
   const rows = new Map<string, RuleRow>();
   for (const s of report.subnets)
     for (const f of s.findings) {
-      const row = rows.get(f.rule) ?? { rule: f.rule, counts: { fail: 0, warn: 0, pass: 0, info: 0 } };
+      const row = rows.get(f.rule) ?? { rule: f.rule, counts: { fail: 0, warn: 0, pass: 0, info: 0, exempt: 0 } };
       row.counts[f.status] += 1;
       rows.set(f.rule, row);
     }

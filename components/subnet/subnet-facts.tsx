@@ -3,6 +3,8 @@ import type { Snapshot } from "@/lib/model/types";
 import type { SubnetReport } from "@/lib/report/types";
 import { resourceName } from "@/lib/report/meta";
 import { Card, CardHeader } from "../ui/card";
+import { ExpandableItems } from "../ui/expandable-items";
+import { PortalLink } from "../gates/portal-link";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -72,6 +74,7 @@ export function SubnetFacts({ subnet, snapshot }: { subnet: SubnetReport; snapsh
               <span title={nsgId}>
                 {resourceName(nsgId)}
                 {nsg ? <span className="text-xs text-slate-500"> · {nsg.securityRules.length} custom rules</span> : null}
+                <PortalLink id={nsgId} label="Azure portal" className="ml-2" />
               </span>
             ) : (
               <span className="text-amber-800">None (the subnet level allows everything)</span>
@@ -80,13 +83,19 @@ export function SubnetFacts({ subnet, snapshot }: { subnet: SubnetReport; snapsh
           <Fact label="NIC-level NSGs">
             {nics.length ? (
               <ul className="space-y-0.5">
-                {nics.slice(0, MAX_NICS).map((nic) => (
+                <ExpandableItems
+                  max={MAX_NICS}
+                  total={nics.length}
+                  noun=" NICs"
+                  moreClassName="text-xs text-slate-500"
+                  testId="nics-more"
+                  items={nics.slice(0, 1000).map((nic) => (
                   <li key={nic.key} className="text-sm">
                     {nic.name} <span className="text-slate-500">→</span>{" "}
                     {nic.nsgKey ? resourceName(snapshot?.nsgs.get(nic.nsgKey)?.id ?? nic.nsgKey) : <span className="text-slate-500">no NSG</span>}
                   </li>
-                ))}
-                {nics.length > MAX_NICS ? <li className="text-xs text-slate-500">and {nics.length - MAX_NICS} more NICs</li> : null}
+                  ))}
+                />
               </ul>
             ) : (
               <span className="text-slate-500">No NIC in this subnet (its own NSG alone decides)</span>
@@ -96,6 +105,7 @@ export function SubnetFacts({ subnet, snapshot }: { subnet: SubnetReport; snapsh
             {routeTable ? (
               <div>
                 <span title={routeTable.id}>{routeTable.name}</span>
+                <PortalLink id={routeTable.id} label="Azure portal" className="ml-2" />
                 {routeTable.routes.length ? (
                   <table className="mt-1 w-full text-xs">
                     <caption className="sr-only">Routes of {routeTable.name}</caption>

@@ -16,6 +16,7 @@ export function toSubnetRows(report: Report): SubnetRow[] {
     role: s.role,
     status: s.status,
     subscriptionId: s.subscriptionId,
+    ...(s.deployment ? { deployment: s.deployment } : {}),
     resourceGroup: s.resourceGroup,
     prefixes: s.addressPrefixes ?? [],
     // Only what did not pass: enough for the "failing rules" column, search and the rule filter.

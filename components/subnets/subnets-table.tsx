@@ -6,6 +6,7 @@ import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type So
 import Link from "next/link";
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import {
+  DEFAULT_SORT,
   ROLE_FILTERS,
   SUBNET_STATUSES,
   applyFilters,
@@ -27,12 +28,14 @@ const column = createColumnHelper<SubnetRow>();
 const GRID = "grid grid-cols-[104px_minmax(170px,2fr)_minmax(130px,1.2fr)_112px_minmax(150px,1fr)_minmax(200px,2fr)]";
 const ROW_HEIGHT = 44;
 
-export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
+export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deployments = [] }: {
   scanId: string;
   rows: SubnetRow[];
   initialQuery: string;
   vnets: string[];
   rules: string[];
+  /** The report's deployment names (CONTRACT §1.2); the filter shows when there is more than one. */
+  deployments?: string[];
 }) {
   const [filters, setFilters] = useState<ReportFilters>(() => parseReportFilters(new URLSearchParams(initialQuery)));
   const [search, setSearch] = useState(filters.q ?? "");
@@ -62,7 +65,8 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
     update({ status: next.length ? next : undefined });
   };
 
-  const sorting: SortingState = filters.sort ? [{ id: filters.sort, desc: filters.dir === "desc" }] : [];
+  // No sort in the URL: worst first (DEFAULT_SORT), shown as an ascending status sort.
+  const sorting: SortingState = [{ id: filters.sort ?? DEFAULT_SORT, desc: Boolean(filters.sort) && filters.dir === "desc" }];
   const columns = useMemo(
     () => [
       column.accessor("status", { id: "status", header: "Status", cell: (c) => <StatusBadge status={c.getValue()} /> }),
@@ -79,7 +83,20 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
         ),
       }),
       column.accessor("vnet", { id: "vnet", header: "VNet", cell: (c) => <span className="block truncate">{c.getValue()}</span> }),
-      column.accessor("role", { id: "role", header: "Role", cell: (c) => <span className={c.getValue() ? "text-slate-800" : "text-slate-500"}>{ROLE_LABEL[c.getValue() ?? "none"]}</span> }),
+      column.accessor("role", {
+        id: "role",
+        header: "Role",
+        cell: (c) => (
+          <div className="min-w-0">
+            <span className={c.getValue() ? "text-slate-800" : "text-slate-500"}>{ROLE_LABEL[c.getValue() ?? "none"]}</span>
+            {c.row.original.deployment ? (
+              <div className="truncate text-[11px] text-slate-500" title={`Deployment ${c.row.original.deployment}`} data-testid="subnet-deployment">
+                {c.row.original.deployment}
+              </div>
+            ) : null}
+          </div>
+        ),
+      }),
       column.accessor((r) => subscriptionOf(r), {
         id: "subscription",
         header: "Subscription",
@@ -191,6 +208,19 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules }: {
             </option>
           ))}
         </Select>
+        {deployments.length > 1 || filters.deployment?.length ? (
+          <Select label="Deployment" value={filters.deployment?.[0] ?? ""} onChange={(v) => update({ deployment: v ? [v] : undefined })}>
+            <option value="">All deployments</option>
+            {[...new Set([...deployments, ...(filters.deployment ?? [])])]
+              .filter((d) => d !== "none")
+              .map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            <option value="none">In no deployment</option>
+          </Select>
+        ) : null}
         <Select label="Not passing" value={filters.rule?.[0] ?? ""} onChange={(v) => update({ rule: v ? [v] : undefined })}>
           <option value="">Any rule</option>
           {rules.map((r) => (

@@ -51,3 +51,20 @@ export async function azureCredentialForRequest(): Promise<TokenCredential | und
   if (!settings.liveScanAsUser || !settings.signIn) return undefined;
   return userAzureCredential(settings, await currentSessionToken());
 }
+
+/** What to do when no credential is configured: the service principal variables, or `az login` (README "Live Azure"). */
+export const NO_AZURE_CREDENTIAL =
+  "No Azure credential: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (a service principal with the Reader role) for the server, or run `az login` as the user that runs it (a managed identity works too).";
+
+/**
+ * One line for a failed sign-in before a live read (lib/azure/sign-in.ts's ReadError): no credential at all →
+ * NO_AZURE_CREDENTIAL; otherwise Entra's code and the first sentence of its message, never the SDK's whole chain.
+ * https://learn.microsoft.com/javascript/api/@azure/identity/defaultazurecredential
+ */
+export function describeSignInFailure(failure: { code: string; message: string }, asUser: boolean): string {
+  if (!asUser && (failure.code === "CredentialUnavailableError" || failure.code === "AggregateAuthenticationError")) return NO_AZURE_CREDENTIAL;
+  if (failure.code === "Timeout") return `Azure sign-in did not answer (${failure.message}); check the server's network access to Microsoft Entra ID.`;
+  const sentence = failure.message.replace(/\s+/g, " ").trim();
+  const first = /^(.{1,240}?[.!?])(\s|$)/.exec(sentence)?.[1] ?? `${sentence.slice(0, 240)}${sentence.length > 240 ? "…" : ""}`;
+  return `Azure sign-in failed (${failure.code}): ${first}`;
+}

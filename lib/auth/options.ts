@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import AzureADProvider from "next-auth/providers/azure-ad";
 import { isAllowed, matchingGrants } from "./access";
+import { safeRedirect } from "./callback-url";
 import { refreshAccessToken } from "./token-refresh";
 import { authSettings, type AuthSettings, type SignInSettings } from "./settings";
 
@@ -80,6 +81,10 @@ export function authOptions(): NextAuthOptions | undefined {
       },
     ],
     callbacks: {
+      // Only paths on this site: next-auth's default keeps any URL starting with "/", including `/\t/evil.example`.
+      async redirect({ url, baseUrl }) {
+        return safeRedirect(url, baseUrl);
+      },
       async jwt({ token, account, profile }) {
         if (account && profile) {
           const claims = profile as Record<string, unknown>;

@@ -20,7 +20,16 @@ export interface AuthSettings {
   liveScanAsUser: boolean;
   /** The address the server listens on (for the local-mode banner). */
   host: string;
+  /** PORT, the one the server listens on (local mode's Host check compares against it). */
+  port: string | undefined;
   allowUnauthenticated: boolean;
+  /**
+   * TRUST_PROXY=1: the server sits behind a reverse proxy that sets Host / X-Forwarded-Host / X-Forwarded-Proto,
+   * so those headers may name this site. Off by default: a client can send any of them.
+   */
+  trustProxy: boolean;
+  /** The public base URL for links in exports: PUBLIC_URL, else AUTH_URL (no trailing slash). */
+  publicUrl: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -33,12 +42,30 @@ export function parseList(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** PUBLIC_URL or AUTH_URL as an origin-and-path base without a trailing slash; undefined when unset or not http(s). */
+export function publicBaseUrl(env: Env): string | undefined {
+  for (const name of ["PUBLIC_URL", "AUTH_URL", "NEXTAUTH_URL"]) {
+    const value = env[name]?.trim();
+    if (!value) continue;
+    try {
+      const url = new URL(value);
+      if (url.protocol === "http:" || url.protocol === "https:") return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+    } catch {
+      // not a URL: try the next name
+    }
+  }
+  return undefined;
+}
+
 export function readAuthSettings(env: Env = process.env): AuthSettings {
   const clientId = env.AUTH_MICROSOFT_ENTRA_ID_ID?.trim();
   const base = {
     liveScanAsUser: env.LIVE_SCAN_AS_USER === "1",
     host: env.HOST?.trim() || "127.0.0.1",
+    port: env.PORT?.trim() || undefined,
     allowUnauthenticated: env.ALLOW_UNAUTHENTICATED === "1",
+    trustProxy: env.TRUST_PROXY === "1",
+    publicUrl: publicBaseUrl(env),
   };
   if (!clientId) return { signIn: undefined, ...base };
 

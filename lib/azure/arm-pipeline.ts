@@ -2,6 +2,7 @@
 // a guard that refuses anything but reads, a request counter, and a per-operation scope
 // that carries the timeout to every page of a paged list.
 import type { NetworkManagementClientOptionalParams } from "@azure/arm-network";
+import type { PrivateDnsManagementClientOptionalParams } from "@azure/arm-privatedns";
 
 type ClientOptions = NetworkManagementClientOptionalParams;
 type AdditionalPolicy = NonNullable<ClientOptions["additionalPolicies"]>[number];
@@ -28,6 +29,12 @@ export interface ArmFailure {
 export class CallScope {
   signal?: AbortSignal;
   failure?: ArmFailure;
+  /**
+   * While set, the `value[]` items of every successful answer (each page of a list), exactly as
+   * ARM sent them. The SDKs' models drop fields their version does not know and rename some
+   * (`networkAcls` becomes `networkRuleSet` in @azure/arm-storage), so the snapshot keeps ARM's own form.
+   */
+  captured?: unknown[];
 }
 
 export interface CallCounter {
@@ -67,6 +74,7 @@ function scopePolicy(scope: CallScope): PipelinePolicy {
       if (!request.abortSignal && scope.signal) request.abortSignal = scope.signal;
       const response = await next(request);
       if (response.status >= 400) scope.failure = parseArmFailure(response.status, response.bodyAsText);
+      else if (scope.captured && response.status < 300) captureListItems(scope.captured, response.bodyAsText);
       return response;
     },
   };
@@ -80,6 +88,19 @@ function countingPolicy(counter: CallCounter): PipelinePolicy {
       return next(request);
     },
   };
+}
+
+function captureListItems(into: unknown[], bodyText: string | null | undefined): void {
+  if (!bodyText) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    // Not JSON: the SDK fails the operation on the same body, and that error is the one reported.
+    return;
+  }
+  const value = body && typeof body === "object" ? (body as { value?: unknown }).value : undefined;
+  if (Array.isArray(value)) for (const item of value) into.push(item);
 }
 
 /** ARM's error body is `{ "error": { "code", "message" } }`; some services answer `{ code, message }`. */
@@ -105,16 +126,35 @@ export interface ArmClientSettings {
   counter: CallCounter;
 }
 
+function readerPolicies(settings: ArmClientSettings, scope: CallScope): AdditionalPolicy[] {
+  return [
+    { policy: readOnlyPolicy(), position: "perCall" },
+    { policy: scopePolicy(scope), position: "perCall" },
+    // perRetry: every attempt that goes on the wire is one ARM call.
+    { policy: countingPolicy(settings.counter), position: "perRetry" },
+  ];
+}
+
+/** Options of the current SDK generation (@azure/arm-network, -compute, -storage, -resourcegraph). */
 export function armClientOptions(settings: ArmClientSettings, scope: CallScope): ClientOptions {
   return {
     endpoint: settings.endpoint,
     credentials: { scopes: [settings.scope] },
     retryOptions: settings.retry,
-    additionalPolicies: [
-      { policy: readOnlyPolicy(), position: "perCall" },
-      { policy: scopePolicy(scope), position: "perCall" },
-      // perRetry: every attempt that goes on the wire is one ARM call.
-      { policy: countingPolicy(settings.counter), position: "perRetry" },
-    ],
+    additionalPolicies: readerPolicies(settings, scope),
+  };
+}
+
+/**
+ * Options of the previous SDK generation (@azure/core-client based: @azure/arm-privatedns 3.x), which
+ * names the token scope `credentialScopes` and builds request URLs from `$host`, not `endpoint`.
+ */
+export function coreClientOptions(settings: ArmClientSettings, scope: CallScope): PrivateDnsManagementClientOptionalParams {
+  return {
+    endpoint: settings.endpoint,
+    $host: settings.endpoint,
+    credentialScopes: [settings.scope],
+    retryOptions: settings.retry,
+    additionalPolicies: readerPolicies(settings, scope),
   };
 }

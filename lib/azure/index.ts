@@ -1,5 +1,6 @@
 // The live Azure reader (read-only): lists the network of every subscription in scope and
-// returns it as the product's own saved-snapshot shape (CONTRACT §1.1, §1.3).
+// returns it as the product's own saved-snapshot shape (CONTRACT §1.1, §1.3), every resource in
+// ARM's REST form exactly as ARM answered it.
 // Server-only: it needs credentials. It exposes no function that could write to Azure, and every
 // client it builds refuses any request but GET (and the Resource Graph query POST).
 import type { TokenCredential } from "@azure/identity";
@@ -7,9 +8,10 @@ import type { ReadError } from "../report/types";
 import type { ArmClientSettings, RetrySettings } from "./arm-pipeline";
 import { readAzureEnv, type EnvLike } from "./azure-env";
 import { createCredential } from "./credential";
+import { readChildListsBySubscription } from "./child-lists";
 import { AUDITED_TYPES, readSubscription } from "./list-all";
 import { mapPool } from "./pool";
-import { readResourceGraph } from "./resource-graph";
+import { readResourceGraph, RESOURCE_GRAPH_CHILD_TYPES } from "./resource-graph";
 import { readServiceTags, regionsInUse, type ServiceTagsFile } from "./service-tags";
 import { signIn } from "./sign-in";
 import { listSubscriptions } from "./subscriptions";
@@ -46,6 +48,12 @@ export interface LiveReadResult {
   stats: { calls: number; subscriptions: number; ms: number };
 }
 
+/**
+ * Reads every subscription in scope (AZURE_SUBSCRIPTION_IDS, or all the credential lists) with GET
+ * list calls only (README "Live Azure" names each call), or with one Resource Graph query plus the
+ * child lists Resource Graph does not index. Never throws for Azure's answers: a call that failed is
+ * one `errors` entry (subscription, operation, ARM's code) and everything else is still returned.
+ */
 export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveReadResult> {
   const started = Date.now();
   const env = readAzureEnv(opts.env ?? process.env);
@@ -78,9 +86,13 @@ export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveRe
   const resources: Record<string, unknown>[] = [];
   if (opts.resourceGraph) {
     if (total) {
-      const graph = await readResourceGraph(credential, settings, subscriptionIds, AUDITED_TYPES, timeoutMs);
+      const graph = await readResourceGraph(credential, settings, subscriptionIds, [...AUDITED_TYPES, ...RESOURCE_GRAPH_CHILD_TYPES], timeoutMs);
       resources.push(...graph.resources);
       errors.push(...graph.errors);
+      // What Resource Graph does not index is listed under its parent, as the list-all read does.
+      const children = await readChildListsBySubscription(credential, settings, graph.resources, concurrency, timeoutMs);
+      resources.push(...children.resources);
+      errors.push(...children.errors);
     }
     opts.onProgress?.({ done: total, total });
   } else {

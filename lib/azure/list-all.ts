@@ -1,29 +1,48 @@
-// The list-all read: per subscription, one paged list per resource type. Subnets and peerings
-// arrive inside their VNet, so there is never a call per resource group or per resource.
-import { NetworkManagementClient } from "@azure/arm-network";
+// The list-all read: per subscription, one paged list per resource type, then the lists that hang off
+// a parent (child-lists.ts): one per firewall policy, network manager level, scale set and DNS zone.
+// Subnets and peerings arrive inside their VNet, so there is never a call per resource group or per
+// instance. Resources are kept as ARM sent them (the REST form, fields under `properties`).
 import type { TokenCredential } from "@azure/identity";
 import type { ReadError } from "../report/types";
-import { armClientOptions, CallScope, type ArmClientSettings } from "./arm-pipeline";
-import { collect, runOperation } from "./operation";
-import { withType } from "./resource-shape";
+import type { ArmClientSettings } from "./arm-pipeline";
+import { readChildLists } from "./child-lists";
+import { subscriptionClients, type SubscriptionClients } from "./clients";
+import { collectRaw, runOperation } from "./operation";
+import { keepListed } from "./resource-shape";
 
 interface ListAllOperation {
   operation: string;
   type: string;
-  list: (client: NetworkManagementClient, signal: AbortSignal) => AsyncIterable<unknown>;
+  list: (c: SubscriptionClients, signal: AbortSignal) => AsyncIterable<unknown>;
 }
 
+/**
+ * Every subscription-wide list the reader sends, in order. Docs of each: https://learn.microsoft.com/rest/api/
+ * (network: virtual-network, network-security-groups, …; compute: virtual-machine-scale-sets/list-all;
+ * storagerp: storage-accounts/list; dns/privatedns: private-zones/list).
+ */
 export const LIST_ALL_OPERATIONS: readonly ListAllOperation[] = [
-  { operation: "virtualNetworks.listAll", type: "Microsoft.Network/virtualNetworks", list: (c, abortSignal) => c.virtualNetworks.listAll({ abortSignal }) },
-  { operation: "networkSecurityGroups.listAll", type: "Microsoft.Network/networkSecurityGroups", list: (c, abortSignal) => c.networkSecurityGroups.listAll({ abortSignal }) },
-  { operation: "routeTables.listAll", type: "Microsoft.Network/routeTables", list: (c, abortSignal) => c.routeTables.listAll({ abortSignal }) },
-  { operation: "networkInterfaces.listAll", type: "Microsoft.Network/networkInterfaces", list: (c, abortSignal) => c.networkInterfaces.listAll({ abortSignal }) },
-  { operation: "applicationSecurityGroups.listAll", type: "Microsoft.Network/applicationSecurityGroups", list: (c, abortSignal) => c.applicationSecurityGroups.listAll({ abortSignal }) },
-  { operation: "privateEndpoints.listBySubscription", type: "Microsoft.Network/privateEndpoints", list: (c, abortSignal) => c.privateEndpoints.listBySubscription({ abortSignal }) },
+  { operation: "virtualNetworks.listAll", type: "Microsoft.Network/virtualNetworks", list: (c, abortSignal) => c.network.virtualNetworks.listAll({ abortSignal }) },
+  { operation: "networkSecurityGroups.listAll", type: "Microsoft.Network/networkSecurityGroups", list: (c, abortSignal) => c.network.networkSecurityGroups.listAll({ abortSignal }) },
+  { operation: "routeTables.listAll", type: "Microsoft.Network/routeTables", list: (c, abortSignal) => c.network.routeTables.listAll({ abortSignal }) },
+  { operation: "networkInterfaces.listAll", type: "Microsoft.Network/networkInterfaces", list: (c, abortSignal) => c.network.networkInterfaces.listAll({ abortSignal }) },
+  { operation: "applicationSecurityGroups.listAll", type: "Microsoft.Network/applicationSecurityGroups", list: (c, abortSignal) => c.network.applicationSecurityGroups.listAll({ abortSignal }) },
+  { operation: "privateEndpoints.listBySubscription", type: "Microsoft.Network/privateEndpoints", list: (c, abortSignal) => c.network.privateEndpoints.listBySubscription({ abortSignal }) },
+  { operation: "natGateways.listAll", type: "Microsoft.Network/natGateways", list: (c, abortSignal) => c.network.natGateways.listAll({ abortSignal }) },
+  { operation: "publicIPAddresses.listAll", type: "Microsoft.Network/publicIPAddresses", list: (c, abortSignal) => c.network.publicIPAddresses.listAll({ abortSignal }) },
+  { operation: "loadBalancers.listAll", type: "Microsoft.Network/loadBalancers", list: (c, abortSignal) => c.network.loadBalancers.listAll({ abortSignal }) },
+  { operation: "azureFirewalls.listAll", type: "Microsoft.Network/azureFirewalls", list: (c, abortSignal) => c.network.azureFirewalls.listAll({ abortSignal }) },
+  { operation: "firewallPolicies.listAll", type: "Microsoft.Network/firewallPolicies", list: (c, abortSignal) => c.network.firewallPolicies.listAll({ abortSignal }) },
+  { operation: "ipGroups.list", type: "Microsoft.Network/ipGroups", list: (c, abortSignal) => c.network.ipGroups.list({ abortSignal }) },
+  { operation: "networkManagers.listBySubscription", type: "Microsoft.Network/networkManagers", list: (c, abortSignal) => c.network.networkManagers.listBySubscription({ abortSignal }) },
+  { operation: "virtualMachineScaleSets.listAll", type: "Microsoft.Compute/virtualMachineScaleSets", list: (c, abortSignal) => c.compute.virtualMachineScaleSets.listAll({ abortSignal }) },
+  { operation: "storageAccounts.list", type: "Microsoft.Storage/storageAccounts", list: (c, abortSignal) => c.storage.storageAccounts.list({ abortSignal }) },
+  { operation: "privateZones.list", type: "Microsoft.Network/privateDnsZones", list: (c, abortSignal) => c.privateDns.privateZones.list({ abortSignal }) },
 ];
 
 const SUBSCRIPTION_LEVEL_CODES = new Set(["SubscriptionNotFound", "InvalidAuthenticationTokenTenant"]);
 
+/** The types the subscription-wide lists return (Resource Graph reads the same, see resource-graph.ts). */
 export const AUDITED_TYPES = LIST_ALL_OPERATIONS.map((op) => op.type);
 
 export interface SubscriptionRead {
@@ -31,36 +50,34 @@ export interface SubscriptionRead {
   errors: ReadError[];
 }
 
+/**
+ * Reads one subscription: every list of LIST_ALL_OPERATIONS, then the child lists of what they
+ * returned. A failed call (403 under a custom role, 5xx after retries, timeout) is one entry in
+ * `errors` and the rest is still read; only an error about the subscription itself stops it.
+ */
 export async function readSubscription(
   credential: TokenCredential,
   settings: ArmClientSettings,
   subscriptionId: string,
   timeoutMs: number,
 ): Promise<SubscriptionRead> {
-  const scope = new CallScope();
-  const client = new NetworkManagementClient(credential, subscriptionId, armClientOptions(settings, scope));
-  const resources: Record<string, unknown>[] = [];
-  const errors: ReadError[] = [];
+  const clients = subscriptionClients(credential, settings, subscriptionId);
+  const read: SubscriptionRead = { resources: [], errors: [] };
   // One operation at a time per subscription: concurrency is spread across subscriptions, and the
-  // shared CallScope of this client belongs to exactly one operation at a time.
+  // shared CallScope of these clients belongs to exactly one operation at a time.
   for (const op of LIST_ALL_OPERATIONS) {
-    const result = await runOperation(scope, subscriptionId, op.operation, timeoutMs, (signal) => collect(op.list(client, signal)));
+    const result = await runOperation(clients.scope, subscriptionId, op.operation, timeoutMs, (signal) => collectRaw(clients.scope, op.list(clients, signal)));
     if (!result.ok) {
-      errors.push(result.error);
+      read.errors.push(result.error);
       // These are about the subscription itself, so every other type would fail the same way. A 403
       // (AuthorizationFailed) is not: a custom role may grant some types and not others.
-      if (SUBSCRIPTION_LEVEL_CODES.has(result.error.code)) break;
+      if (SUBSCRIPTION_LEVEL_CODES.has(result.error.code)) return read;
       continue;
     }
-    let missingId = 0;
-    for (const item of result.value) {
-      const resource = withType(item, op.type);
-      if (resource) resources.push(resource);
-      else missingId += 1;
-    }
-    if (missingId) {
-      errors.push({ subscription: subscriptionId, operation: op.operation, code: "InvalidResource", message: `${missingId} listed resource(s) had no id and were left out` });
-    }
+    read.resources.push(...keepListed(result.value, op.type, subscriptionId, op.operation, read.errors));
   }
-  return { resources, errors };
+  const children = await readChildLists(clients, read.resources, timeoutMs, { resourceGraph: false });
+  read.resources.push(...children.resources);
+  read.errors.push(...children.errors);
+  return read;
 }

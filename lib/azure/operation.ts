@@ -30,6 +30,23 @@ export async function runOperation<T>(
   }
 }
 
+/**
+ * Drains a paged SDK list and returns its items as ARM sent them (every page's `value[]`), not the
+ * SDK's models: the SDK still sends the requests, follows `nextLink` and retries; `scope` must be the
+ * one its client was built with.
+ */
+export async function collectRaw(scope: CallScope, pages: AsyncIterable<unknown>): Promise<unknown[]> {
+  const captured: unknown[] = [];
+  scope.captured = captured;
+  try {
+    // The SDK's own models are not kept; iterating is what makes it fetch every page.
+    for await (const item of pages) void item;
+  } finally {
+    scope.captured = undefined;
+  }
+  return captured;
+}
+
 /** Drains a paged SDK iterator into an array. */
 export async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

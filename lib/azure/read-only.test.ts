@@ -4,6 +4,7 @@ import { toReadError } from "./read-error";
 import { mergeServiceTags, regionsInUse } from "./service-tags";
 import { resourceGraphQuery } from "./resource-graph";
 import { mapPool } from "./pool";
+import { CHILD_LISTS, parentPath } from "./child-lists";
 
 describe("the read-only guard", () => {
   const arm = "https://management.azure.com";
@@ -12,6 +13,20 @@ describe("the read-only guard", () => {
     expect(isAllowedRequest("GET", `${arm}/subscriptions/x/providers/Microsoft.Network/virtualNetworks?api-version=1`)).toBe(true);
     expect(isAllowedRequest("POST", `${arm}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`)).toBe(true);
     expect(isAllowedRequest("POST", `${arm}/subscriptions/x/providers/Microsoft.Network/networkInterfaces/n/effectiveNetworkSecurityGroups?api-version=1`)).toBe(false);
+    // Every list the path read sends is a GET; the read-only POSTs Azure offers besides Resource Graph
+    // (effective admin rules, effective routes) are not allow-listed.
+    const rg = `${arm}/subscriptions/x/resourceGroups/rg/providers`;
+    for (const path of [
+      "Microsoft.Network/firewallPolicies/p/ruleCollectionGroups",
+      "Microsoft.Network/networkManagers/m/networkGroups/g/staticMembers",
+      "Microsoft.Network/networkManagers/m/securityAdminConfigurations/c/ruleCollections/r/rules",
+      "Microsoft.Compute/virtualMachineScaleSets/v/networkInterfaces",
+      "Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net/A",
+    ]) {
+      expect(isAllowedRequest("GET", `${rg}/${path}?api-version=1`)).toBe(true);
+      expect(isAllowedRequest("POST", `${rg}/${path}?api-version=1`)).toBe(false);
+    }
+    expect(isAllowedRequest("POST", `${rg}/Microsoft.Network/virtualNetworks/v/listNetworkManagerEffectiveSecurityAdminRules?api-version=1`)).toBe(false);
     for (const method of ["PUT", "PATCH", "DELETE"]) {
       expect(isAllowedRequest(method, `${arm}/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n?api-version=1`)).toBe(false);
     }
@@ -95,5 +110,28 @@ describe("mapPool", () => {
     });
     expect(out).toEqual([50, 10, 40, 20, 30, 0]);
     expect(peak).toBe(2);
+  });
+});
+
+describe("child lists", () => {
+  it("takes the resource group and the names along a parent's id", () => {
+    expect(parentPath("/subscriptions/s/resourceGroups/RG-1/providers/Microsoft.Network/networkManagers/nm/networkGroups/ng")).toEqual({ resourceGroup: "RG-1", names: ["nm", "ng"] });
+    expect(parentPath("/subscriptions/s/providers/Microsoft.Network/resourceGroup/rg1/ipGroups/g")).toBeUndefined();
+  });
+
+  it("lists instance NICs only for a Uniform scale set that has instances", () => {
+    const nics = CHILD_LISTS.find((l) => l.operation === "networkInterfaces.listVirtualMachineScaleSetNetworkInterfaces")!;
+    const vmss = (mode: string | undefined, capacity?: number) => ({ sku: capacity === undefined ? undefined : { capacity }, properties: mode ? { orchestrationMode: mode } : {} });
+    expect(nics.applies!(vmss("Uniform", 2))).toBe(true);
+    // Before orchestration modes existed every scale set was Uniform (and Resource Graph rows may lack sku).
+    expect(nics.applies!(vmss(undefined))).toBe(true);
+    expect(nics.applies!(vmss("Uniform", 0))).toBe(false);
+    expect(nics.applies!(vmss("Flexible", 4))).toBe(false);
+    expect(nics.applies!({ orchestrationMode: "flexible", sku: { capacity: 1 } })).toBe(false);
+  });
+
+  it("has one list per parent type and child, none per instance", () => {
+    const pairs = CHILD_LISTS.map((l) => `${l.parentType} → ${l.type}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
   });
 });

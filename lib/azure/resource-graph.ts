@@ -12,10 +12,30 @@ const PAGE_ROWS = 1000;
 // Resource Graph takes at most 1,000 subscriptions in one request's scope.
 const SUBSCRIPTIONS_PER_QUERY = 1000;
 
+/**
+ * The child types Resource Graph's `Resources` table holds (tracked resources). The others (rule
+ * collection groups, network manager groups, members, configurations and rules, scale set instance NICs,
+ * DNS record sets) are proxy resources it does not index: they are read with list calls (child-lists.ts).
+ */
+export const RESOURCE_GRAPH_CHILD_TYPES = ["Microsoft.Network/privateDnsZones/virtualNetworkLinks"] as const;
+
 export function resourceGraphQuery(types: readonly string[]): string {
   const list = types.map((t) => `'${t.toLowerCase()}'`).join(", ");
-  // `order by id` keeps paging stable: $skipToken pages of an unordered result may overlap.
-  return `Resources | where type in~ (${list}) | project id, name, type, location, resourceGroup, subscriptionId, properties | order by id asc`;
+  // `sku` decides a load balancer's and public IP's outbound behaviour and a scale set's capacity; `kind`
+  // tells storage account kinds apart. `order by id` keeps paging stable: $skipToken pages of an
+  // unordered result may overlap.
+  return `Resources | where type in~ (${list}) | project id, name, type, location, resourceGroup, subscriptionId, sku, kind, properties | order by id asc`;
+}
+
+// Resource Graph answers null for a projected column a resource does not have, where ARM leaves the
+// field out; the snapshot keeps ARM's form.
+const NULLABLE_COLUMNS = ["sku", "kind", "location"] as const;
+
+function dropNullColumns(row: unknown): unknown {
+  if (!row || typeof row !== "object") return row;
+  const record = row as Record<string, unknown>;
+  for (const column of NULLABLE_COLUMNS) if (record[column] === null) delete record[column];
+  return record;
 }
 
 // Resource Graph leaves out, without an error, what the principal may not read. Asking which
@@ -68,7 +88,7 @@ export async function readResourceGraph(
       const rows: unknown[] = Array.isArray(result.value.data) ? result.value.data : [];
       for (const row of rows) {
         const type = row && typeof row === "object" && typeof (row as { type?: unknown }).type === "string" ? (row as { type: string }).type : "";
-        const resource = withType(row, type);
+        const resource = withType(dropNullColumns(row), type);
         if (resource) resources.push(resource);
       }
       skipToken = result.value.skipToken || undefined;

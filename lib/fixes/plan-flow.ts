@@ -1,11 +1,16 @@
 // Plans the NSG rules that let a blocked flow through. Each round adds, in every NSG that denied
 // part of the flow, an Allow at a free priority below the deny that decided; then re-evaluates,
 // because traffic that a first NSG denied may meet a second one that also denies it.
-import type { Direction, Protocol, SecurityRule, Subnet } from "../model/types";
+import type { Direction, Nsg, Protocol, SecurityRule, Subnet } from "../model/types";
 import { type FlowSpec, evaluateFlow } from "../nsg/flow";
 import type { CheckEnv } from "../rules/types";
 import { estateWith } from "./apply";
+import { noteNoFix } from "./no-fix";
 import { freeRuleName } from "./priority";
+import { shown } from "./quote";
+import { subnetsUsingNsg } from "./shared-resources";
+import { parsePortRanges } from "../net/ports";
+import { subtract, isEmpty } from "../net/intervals";
 import type { Change } from "./types";
 
 export interface RuleTemplate {
@@ -18,17 +23,29 @@ export interface RuleTemplate {
   ports: string[];
 }
 
-export function makeRule(env: CheckEnv, nsgKey: string, template: RuleTemplate, priority: number): SecurityRule {
+/**
+ * A new rule from a template at `priority`, with a name not yet used in the NSG or by another fix. With
+ * `subnet` given and the NSG deciding for other subnets too, the rule's own side (source of an outbound
+ * rule, destination of an inbound one) is scoped from `*` to the subnet's prefixes, so the fix does not
+ * change the other subnets' traffic (CONTRACT §4, fix rules: shared resources).
+ */
+export function makeRule(env: CheckEnv, nsgKey: string, template: RuleTemplate, priority: number, subnet?: Subnet): SecurityRule {
   let taken = env.ruleNames.get(nsgKey);
   if (!taken) env.ruleNames.set(nsgKey, (taken = new Set()));
+  let { sources, destinations } = template;
+  if (subnet && subnet.addressPrefixes.length && subnetsUsingNsg(env.estate.snapshot, nsgKey).some((k) => k !== subnet.key)) {
+    const any = (xs: string[]) => xs.length === 1 && xs[0] === "*";
+    if (template.direction === "Outbound" && any(sources)) sources = [...subnet.addressPrefixes];
+    if (template.direction === "Inbound" && any(destinations)) destinations = [...subnet.addressPrefixes];
+  }
   return {
     name: freeRuleName(env.estate.snapshot.nsgs.get(nsgKey), template.name, taken),
     priority,
     direction: template.direction,
     access: template.access,
     protocol: template.protocol,
-    sourceAddressPrefixes: template.sources,
-    destinationAddressPrefixes: template.destinations,
+    sourceAddressPrefixes: sources,
+    destinationAddressPrefixes: destinations,
     sourcePortRanges: ["*"],
     destinationPortRanges: template.ports,
     sourceAsgKeys: [],
@@ -53,16 +70,92 @@ export function planFlowFix(
     const blockers = new Map<string, number>();
     for (const o of result.outcomes)
       for (const p of o.pieces) {
-        if (p.access !== "Deny") continue;
+        // Only what an NSG denied can an NSG rule open; a route, firewall or outbound path needs its own fix.
+        if (p.access !== "Deny" || (p.decidedAt && p.decidedAt !== "nsg")) continue;
         const d = p.decisions[p.decisions.length - 1];
         blockers.set(d.nsg.key, Math.min(blockers.get(d.nsg.key) ?? Infinity, d.rule.priority));
       }
+    if (blockers.size === 0) {
+      noteNoFix(env.allocator, "What blocks the flow is not an NSG rule, and no other change was found that opens it.");
+      return undefined;
+    }
     for (const [nsgKey, winsOver] of blockers) {
       const nsg = estate.snapshot.nsgs.get(nsgKey)!;
-      const priority = env.allocator.pick(nsg, winsOver);
-      if (priority === undefined) return undefined;
-      planned = [...planned, { kind: "add-rule", nsgKey, rule: makeRule(env, nsgKey, template, priority) }];
+      const blocker = [...nsg.securityRules, ...nsg.defaultSecurityRules].find((r) => r.priority === winsOver && r.direction === template.direction);
+      const next = blocker ? unblock(env, nsg, blocker, template, subnet) : undefined;
+      if (!next) return undefined;
+      planned = [...planned, ...next];
     }
   }
   return undefined;
+}
+
+const lower = (xs: string[]) => xs.map((x) => x.toLowerCase());
+
+/**
+ * The blocking rule denies nothing but (part of) what the requirement needs: its far side (destination of
+ * an outbound rule, source of an inbound one) is among the template's, or a regional variant of one of them.
+ */
+function targeted(rule: SecurityRule, template: RuleTemplate): boolean {
+  if (rule.isDefault || rule.access !== "Deny" || rule.sourceAsgKeys.length || rule.destinationAsgKeys.length) return false;
+  const far = lower(template.direction === "Outbound" ? rule.destinationAddressPrefixes : rule.sourceAddressPrefixes);
+  const wanted = lower(template.direction === "Outbound" ? template.destinations : template.sources);
+  if (wanted.includes("*") || far.length === 0) return false;
+  return far.every((x) => wanted.includes(x) || wanted.some((w) => x.startsWith(`${w}.`)));
+}
+
+/** Port ranges as NSG fields (`443`, `1024-65535`). */
+function portFields(set: readonly number[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < set.length; i += 2) out.push(set[i] === set[i + 1] ? String(set[i]) : `${set[i]}-${set[i + 1]}`);
+  return out;
+}
+
+/**
+ * The changes that get the template's traffic past `blocker` in `nsg`, smallest first:
+ * 1. the user's own deny aimed at the required traffic is edited (its ports narrowed, or made an allow)
+ *    rather than an allow stacked on it;
+ * 2. an allow at a free priority below the blocker;
+ * 3. with no free priority below it, the blocker (a custom rule) moves to the nearest free priority above,
+ *    when only denies sit between, and the allow takes its place.
+ * Undefined, with the reason noted, when none applies.
+ */
+function unblock(env: CheckEnv, nsg: Nsg, blocker: SecurityRule, template: RuleTemplate, subnet: Subnet): Change[] | undefined {
+  const where = `${shown(blocker.name)} (${blocker.priority}) in NSG ${shown(nsg.name)}`;
+  if (targeted(blocker, template) && (blocker.protocol === template.protocol || blocker.protocol === "*")) {
+    const remaining = subtract(parsePortRanges(blocker.destinationPortRanges), parsePortRanges(template.ports));
+    if (!isEmpty(remaining)) {
+      const after = { ...blocker, destinationPortRanges: portFields(remaining) };
+      return [{ kind: "update-rule", nsgKey: nsg.key, before: blocker, after, why: `The rule ${where} is a custom deny aimed at this traffic: narrowing its ports to leave out ${template.ports.join(", ")} is a smaller change than stacking an allow on it.` }];
+    }
+    if (blocker.protocol === template.protocol) {
+      const after = { ...blocker, access: "Allow" as const };
+      return [{ kind: "update-rule", nsgKey: nsg.key, before: blocker, after, why: `The rule ${where} denies exactly the traffic the requirement needs: it is turned into an allow rather than shadowed by a new one.` }];
+    }
+  }
+  const priority = env.allocator.pick(nsg, blocker.priority);
+  if (priority !== undefined) return [{ kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, template, priority, subnet) }];
+  if (blocker.isDefault) {
+    noteNoFix(env.allocator, `NSG ${shown(nsg.name)} has no free priority below Azure's default rule ${shown(blocker.name)}: it is full.`);
+    return undefined;
+  }
+  const between = (to: number) => nsg.securityRules.filter((r) => r.direction === blocker.direction && r.priority > blocker.priority && r.priority < to);
+  // A rule another fix of this report already moves: this fix moves it one free slot further and takes the slot it left.
+  const from = env.allocator.movedTo(nsg, blocker.name) ?? blocker.priority;
+  const to = env.allocator.pickAbove(nsg, from);
+  if (to === undefined || between(to).some((r) => r.access === "Allow")) {
+    noteNoFix(
+      env.allocator,
+      to === undefined
+        ? `No priority is free below ${where}, and none above it to move it to.`
+        : `No priority is free below ${where}, and moving it above the allow rules that follow it would open traffic it now denies.`,
+    );
+    return undefined;
+  }
+  env.allocator.recordMove(nsg, blocker.name, to);
+  const moved = { ...blocker, priority: to };
+  return [
+    { kind: "update-rule", nsgKey: nsg.key, before: blocker, after: moved, why: `No priority is free below ${where}: the rule moves to ${to} (only denies sit between) and the new allow takes ${from}.` },
+    { kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, template, from, subnet) },
+  ];
 }

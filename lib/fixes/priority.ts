@@ -18,6 +18,32 @@ export class PriorityAllocator {
     return set;
   }
 
+  /** The lowest free priority strictly above `after`, reserved; undefined when none is left (to move a rule out of the way). */
+  pickAbove(nsg: Nsg, after: number): number | undefined {
+    const used = this.usedIn(nsg);
+    for (let p = Math.max(after + 1, MIN_PRIORITY); p <= MAX_PRIORITY; p++) {
+      if (!used.has(p)) {
+        used.add(p);
+        return p;
+      }
+    }
+    return undefined;
+  }
+
+  private moved = new Map<string, number>();
+
+  /**
+   * Where earlier fixes of this audit moved a rule (each one that needs a slot below it moves it one free
+   * slot further and takes the slot it left), so all of them can be applied together.
+   */
+  movedTo(nsg: Nsg, ruleName: string): number | undefined {
+    return this.moved.get(`${nsg.key}|${ruleName.toLowerCase()}`);
+  }
+
+  recordMove(nsg: Nsg, ruleName: string, to: number): void {
+    this.moved.set(`${nsg.key}|${ruleName.toLowerCase()}`, to);
+  }
+
   /** The highest free priority strictly below `winsOver`, or undefined when none is left. */
   pick(nsg: Nsg, winsOver: number): number | undefined {
     const used = this.usedIn(nsg);

@@ -1,51 +1,163 @@
 // Live scans started from the dashboard: reading a tenant takes from seconds to minutes, so a scan
 // is a job the page polls for progress (subscriptions read / total) until its stored scan exists.
-// The job's state lives in the database, so any server process can answer the poll.
+// The job lives in the database (lib/store/live-jobs.ts): it is queued, claimed by exactly one server process,
+// and any process can answer the poll. A process that stops finishes or releases its job (see shutdown()).
 import type { TokenCredential } from "@azure/core-auth";
+import { hostname } from "node:os";
 import { readLiveEstate } from "../azure";
 import type { LiveJob, Store } from "../store";
+import { HEARTBEAT_MS, type ClaimedJob } from "../store/live-jobs";
 
 export interface StartLiveScan {
   store: Store;
+  /** The signed-in user's credential (LIVE_SCAN_AS_USER=1); absent: the app's own identity. */
   credential?: TokenCredential;
   resourceGraph?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
-/** Starts a read unless one is already running (reads are heavy; a second click joins the first). */
-export function startLiveScan({ store, credential, resourceGraph, env }: StartLiveScan): LiveJob {
-  const running = store.liveJobs.running();
-  if (running) return running;
-  const job: LiveJob = { id: crypto.randomUUID(), state: "reading", done: 0, total: 0, startedAt: new Date().toISOString(), errors: [] };
-  store.liveJobs.save(job);
-  void run(job, { store, credential, resourceGraph, env });
+/** This process as a job owner: host (a container's name), pid and a random tag (pids repeat across restarts). */
+export const OWNER = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+
+interface Running {
+  job: ClaimedJob;
+  done: Promise<void>;
+  /** Set when the job was released: the run stops writing and stores no scan. */
+  released: boolean;
+}
+
+interface LiveProcess {
+  running: Map<string, Running>;
+  stopping: boolean;
+  worker?: NodeJS.Timeout;
+}
+// NOTE: on globalThis because Next may evaluate this module once per route bundle; the process has one set of jobs.
+const state = globalThis as unknown as { __lockdownLive?: LiveProcess };
+const live: LiveProcess = (state.__lockdownLive ??= { running: new Map(), stopping: false });
+
+/**
+ * Queues a read unless one is already queued or running (reads are heavy; a second click joins the first), and
+ * runs it in this process. Resolves to the job to poll (GET /api/scans/live/<id>).
+ */
+export async function startLiveScan({ store, credential, resourceGraph, env }: StartLiveScan): Promise<LiveJob> {
+  if (live.stopping) throw new Error("this server process is stopping; try again in a moment");
+  const { job, created } = await store.liveJobs.enqueue({ resourceGraph, asUser: credential !== undefined });
+  if (!created) return job;
+  // Another replica's worker may claim an app-identity job first; then it runs there, which is as good.
+  const claimed = await store.liveJobs.claim(OWNER, job.id);
+  if (claimed) runClaimed(claimed, { store, credential, resourceGraph, env });
   return job;
 }
 
-async function run(job: LiveJob, { store, credential, resourceGraph, env }: StartLiveScan): Promise<void> {
-  const save = (changes: Partial<LiveJob>) => {
+function runClaimed(job: ClaimedJob, options: StartLiveScan): void {
+  const entry: Running = { job, released: false, done: Promise.resolve() };
+  entry.done = run(entry, options).finally(() => live.running.delete(job.id));
+  live.running.set(job.id, entry);
+}
+
+async function run(entry: Running, { store, credential, env }: StartLiveScan): Promise<void> {
+  const job = entry.job;
+  let lost = false;
+  const save = async (changes: Partial<LiveJob>) => {
     Object.assign(job, changes);
-    store.liveJobs.save(job);
+    if (entry.released || lost) return;
+    if (!(await store.liveJobs.update(job, OWNER))) lost = true;
   };
+  const beat = setInterval(() => {
+    void store.liveJobs.heartbeat(job.id, OWNER).then(
+      (held) => {
+        if (!held) lost = true;
+      },
+      () => undefined,
+    );
+  }, HEARTBEAT_MS);
+  beat.unref();
   try {
-    const live = await readLiveEstate({ env, credential, resourceGraph, onProgress: ({ done, total }) => save({ done, total }) });
-    if (live.snapshot.resources.length === 0 && live.errors.length > 0) {
-      save({ state: "failed", errors: live.errors, message: "Nothing could be read from Azure; see the errors." });
+    const read = await readLiveEstate({
+      env,
+      credential,
+      resourceGraph: job.resourceGraph,
+      onProgress: ({ done, total }) => void save({ done, total }).catch(() => undefined),
+    });
+    if (read.snapshot.resources.length === 0 && read.errors.length > 0) {
+      await save({ state: "failed", errors: read.errors, message: "Nothing could be read from Azure; see the errors." });
       return;
     }
-    save({ state: "auditing", errors: live.errors });
+    await save({ state: "auditing", errors: read.errors });
+    // Released (shutting down) or taken over (our heartbeat went stale): another process runs it from the start.
+    if (entry.released || lost) return;
     // The roles of the latest scan carry over: a live read has no profile of its own.
-    const latest = store.latestScan();
-    const inputs = latest ? store.getInputs(latest.id) : undefined;
-    const scan = store.createScan({
-      sources: [{ name: "azure", value: live.snapshot }],
+    const latest = await store.latestScan();
+    const inputs = latest ? await store.getInputs(latest.id) : undefined;
+    const scan = await store.createScan({
+      sources: [{ name: "azure", value: read.snapshot }],
       profile: latest && inputs ? { name: `profile of scan #${latest.seq}`, value: inputs.profile } : undefined,
-      errors: live.errors.length ? live.errors : undefined,
-      label: `Live read of ${live.stats.subscriptions} subscription${live.stats.subscriptions === 1 ? "" : "s"}`,
+      errors: read.errors.length ? read.errors : undefined,
+      label: `Live read of ${read.stats.subscriptions} subscription${read.stats.subscriptions === 1 ? "" : "s"}`,
       origin: "live",
     });
-    save({ state: "done", scanId: scan.id });
+    await save({ state: "done", scanId: scan.id });
   } catch (e) {
-    save({ state: "failed", message: (e as Error).message.split("\n")[0] });
+    await save({ state: "failed", message: (e as Error).message.split("\n")[0] }).catch(() => undefined);
+  } finally {
+    clearInterval(beat);
   }
+}
+
+/**
+ * Every `intervalMs`, re-queues jobs whose process crashed (stale heartbeat) and claims a queued job when this
+ * process runs none (a job released by a replica that stopped, or one queued while its starter died). Runs as the
+ * app's own identity; jobs acting for a user are never picked up elsewhere. Idempotent per process.
+ */
+export function startLiveWorker(getStore: () => Promise<Store>, { intervalMs = 5_000, env }: { intervalMs?: number; env?: NodeJS.ProcessEnv } = {}): void {
+  if (live.worker) return;
+  let busy = false;
+  live.worker = setInterval(async () => {
+    if (busy || live.stopping) return;
+    busy = true;
+    try {
+      const store = await getStore();
+      await store.liveJobs.requeueStale();
+      if (live.running.size === 0) {
+        const job = await store.liveJobs.claim(OWNER);
+        if (job) runClaimed(job, { store, env });
+      }
+    } catch {
+      // The database is unreachable for now: the health check reports it; try again next tick.
+    } finally {
+      busy = false;
+    }
+  }, intervalMs);
+  live.worker.unref();
+}
+
+/**
+ * Graceful stop (SIGTERM): claims nothing more, waits up to `graceMs` for this process's running read to finish,
+ * then releases what is still running (queued again for another replica; failed if it acts for a user).
+ * Resolves to what happened to each job.
+ */
+export async function shutdownLiveScans(store: Store | undefined, graceMs: number): Promise<{ finished: string[]; released: string[] }> {
+  live.stopping = true;
+  if (live.worker) clearInterval(live.worker);
+  live.worker = undefined;
+  const entries = [...live.running.values()];
+  const ids = entries.map((e) => e.job.id);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(entries.map((e) => e.done)), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+  clearTimeout(timer);
+  const released: string[] = [];
+  for (const entry of live.running.values()) {
+    entry.released = true;
+    if (store) await store.liveJobs.release(entry.job.id, OWNER).catch(() => undefined);
+    released.push(entry.job.id);
+  }
+  return { finished: ids.filter((id) => !released.includes(id)), released };
+}
+
+/** Test hook: forget this process's stopping state and worker (each test starts from a running process). */
+export function resetLiveScansForTests(): void {
+  if (live.worker) clearInterval(live.worker);
+  live.worker = undefined;
+  live.stopping = false;
+  live.running.clear();
 }

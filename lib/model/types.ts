@@ -396,6 +396,8 @@ export interface InputGaps {
   ignoredTypes: Map<string, number>;
   /** A reference to a resource the input does not hold: who refers, to what kind, the id, and the listing that would supply it. */
   unresolved: { from: string; kind: string; ref: string; hint: string }[];
+  /** Unresolved references beyond the listed ones (the list is capped at 1,000). */
+  unresolvedOmitted?: number;
 }
 
 export interface Snapshot {

@@ -1,6 +1,6 @@
 // Address parsing onto the integer lines the interval sets work on. ipaddr.js does the parsing.
 import ipaddr from "ipaddr.js";
-import { type Intervals, range, union } from "./intervals";
+import { type Intervals, range, unionAll } from "./intervals";
 
 export const V4_MAX = 0xffffffff;
 export const V6_MAX = (1n << 128n) - 1n;
@@ -63,17 +63,17 @@ export function isCidr(text: string): boolean {
   return parseCidr(text) !== null;
 }
 
-/** Concrete ranges of a list of CIDRs; entries that are not CIDRs are skipped. */
+/** Concrete ranges of a list of CIDRs; entries that are not CIDRs are skipped. Sorted and merged once: O(n log n). */
 export function cidrsToRanges(cidrs: readonly string[]): { v4: Intervals<number>; v6: Intervals<bigint> } {
-  let v4: Intervals<number> = [];
-  let v6: Intervals<bigint> = [];
+  const v4: Intervals<number>[] = [];
+  const v6: Intervals<bigint>[] = [];
   for (const c of cidrs) {
     const r = parseCidr(c);
     if (!r) continue;
-    if (r.family === 4) v4 = union(v4, r.v4);
-    else v6 = union(v6, r.v6);
+    if (r.family === 4) v4.push(r.v4);
+    else v6.push(r.v6);
   }
-  return { v4, v6 };
+  return { v4: unionAll(v4), v6: unionAll(v6) };
 }
 
 // Address space that is not reachable on the public internet, so never part of the `Internet` tag:

@@ -1,5 +1,5 @@
 // An NSG rule compiled to the box it matches, in the address context of where the NSG is applied.
-import { type AddrSet, EMPTY, addrUnion } from "../net/addr-set";
+import { type AddrSet, addrUnionAll } from "../net/addr-set";
 import { parsePortRanges } from "../net/ports";
 import { protoSetOf } from "../net/protocols";
 import type { Direction, Nsg, SecurityRule } from "../model/types";
@@ -18,17 +18,18 @@ export interface CompiledRule {
 }
 
 function side(ctx: AddressContext, prefixes: readonly string[], asgKeys: readonly string[]) {
-  let set: AddrSet = EMPTY;
+  // United once (O(n log n)): a rule may list 160,000 prefixes.
+  const sets: AddrSet[] = [];
   let specificPublic = false;
   let symbolicTag = false;
   for (const p of prefixes) {
     const r = ctx.resolve(p);
-    set = addrUnion(set, r.set);
+    sets.push(r.set);
     specificPublic ||= r.specificPublic;
     symbolicTag ||= r.symbolicTag;
   }
-  for (const a of asgKeys) set = addrUnion(set, ctx.asgMembers(a));
-  return { set, specificPublic, symbolicTag };
+  for (const a of asgKeys) sets.push(ctx.asgMembers(a));
+  return { set: addrUnionAll(sets), specificPublic, symbolicTag };
 }
 
 export function compileRule(nsg: Nsg, rule: SecurityRule, ctx: AddressContext): CompiledRule {

@@ -8,13 +8,14 @@ import {
   EMPTY,
   EVERYTHING,
   addrUnion,
+  addrUnionAll,
   concrete,
   symbolic,
 } from "../net/addr-set";
 import * as iv from "../net/intervals";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges, parseCidr } from "../net/ip";
 import { ALL_TAGS, tagAtom } from "../net/tag-set";
-import type { ServiceTagPrefixes, Snapshot, VirtualNetwork } from "../model/types";
+import type { RouteTable, ServiceTagPrefixes, Snapshot, VirtualNetwork } from "../model/types";
 
 export interface ResolvedAddress {
   set: AddrSet;
@@ -26,7 +27,11 @@ export interface ResolvedAddress {
 
 export interface AddressContext {
   vnetKey: string;
+  /** Unique per (VNet, route table): what `VirtualNetwork` means depends on both (CONTRACT §4.1 stage 2). */
+  key: string;
   virtualNetwork: AddrSet;
+  /** Set when a default route to an appliance or gateway widened `VirtualNetwork` to 0.0.0.0/0: the route, in words. */
+  widenedBy?: string;
   internet: AddrSet;
   /** Public space outside every service tag we know prefixes for; with no prefixes, all public concrete space. */
   internetOutsideTags: AddrSet;
@@ -48,33 +53,44 @@ export interface SharedAddressData {
 export function buildSharedAddressData(snapshot: Snapshot): SharedAddressData {
   const tagPrefixes = new Map<string, AddrSet>();
   const tagNames = new Map<string, string>();
-  let allTagPrefixes = EMPTY;
-  const regionalOnly = new Map<string, AddrSet>();
+  // Sets are gathered and united once (addrUnionAll, O(n log n)): folding one union per tag or per NIC
+  // copies the growing result every time, which made two tags of 20,000 prefixes take 16 s.
+  const allTagSets: AddrSet[] = [];
+  const regionalOnly = new Map<string, AddrSet[]>();
   for (const [key, entry] of snapshot.serviceTags ?? []) {
     const r = cidrsToRanges(entry.addressPrefixes);
     const set = concrete(r.v4, r.v6);
     tagPrefixes.set(key, set);
     tagNames.set(key, entry.name);
-    allTagPrefixes = addrUnion(allTagPrefixes, set);
+    allTagSets.push(set);
     const dot = key.indexOf(".");
-    if (dot > 0) regionalOnly.set(key.slice(0, dot), addrUnion(regionalOnly.get(key.slice(0, dot)) ?? EMPTY, set));
+    if (dot > 0) pushTo(regionalOnly, key.slice(0, dot), set);
   }
+  const allTagPrefixes = addrUnionAll(allTagSets);
   // A file with regional entries but no base entry: the base holds those regions' prefixes, plus the
   // regions we have no prefixes for, which stay symbolic.
   const synthesized = new Map<string, AddrSet>();
-  for (const [base, set] of regionalOnly) {
-    if (!tagPrefixes.has(base)) synthesized.set(base, addrUnion(set, symbolic(tagAtom(base))));
+  for (const [base, sets] of regionalOnly) {
+    if (!tagPrefixes.has(base)) synthesized.set(base, addrUnionAll([...sets, symbolic(tagAtom(base))]));
   }
   for (const [base, set] of synthesized) tagPrefixes.set(base, set);
-  const asgMembers = new Map<string, AddrSet>();
+  const asgSets = new Map<string, AddrSet[]>();
   for (const nic of snapshot.nics.values()) {
     for (const ipc of nic.ipConfigurations) {
       if (!ipc.asgKeys.length) continue;
       const addrs = ipConfigAddresses(snapshot, ipc.privateIpAddress, ipc.subnetKey);
-      for (const asg of ipc.asgKeys) asgMembers.set(asg, addrUnion(asgMembers.get(asg) ?? EMPTY, addrs));
+      for (const asg of ipc.asgKeys) pushTo(asgSets, asg, addrs);
     }
   }
+  const asgMembers = new Map<string, AddrSet>();
+  for (const [asg, sets] of asgSets) asgMembers.set(asg, addrUnionAll(sets));
   return { serviceTags: snapshot.serviceTags, tagPrefixes, synthesized: new Set(synthesized.keys()), allTagPrefixes, asgMembers, tagNames };
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** A NIC's address in a subnet; when the export has no private IP, the whole subnet stands in for it. */
@@ -98,9 +114,28 @@ export function virtualNetworkPrefixes(snapshot: Snapshot, vnet: VirtualNetwork)
   return prefixes;
 }
 
-export function buildAddressContext(shared: SharedAddressData, vnetKey: string, vnetPrefixes: string[]): AddressContext {
+/**
+ * What the `VirtualNetwork` tag adds beyond the VNet and its peerings for an NSG evaluated in a subnet:
+ * the platform's 168.63.129.16 and the prefixes of the subnet's user-defined routes, 0.0.0.0/0 included
+ * when the default route goes to an appliance or gateway.
+ * https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags (VirtualNetwork)
+ */
+export interface RouteWidening {
+  cidrs: string[];
+  /** The default route that makes `VirtualNetwork` hold every address, in words. */
+  defaultRoute?: string;
+}
+
+export function buildAddressContext(shared: SharedAddressData, vnetKey: string, vnetPrefixes: string[], widening?: RouteWidening, key = vnetKey): AddressContext {
   const vr = cidrsToRanges(vnetPrefixes);
-  const virtualNetwork = concrete(vr.v4, vr.v6);
+  const own = concrete(vr.v4, vr.v6);
+  let virtualNetwork = own;
+  if (widening) {
+    const wr = cidrsToRanges(["168.63.129.16/32", ...widening.cidrs]);
+    virtualNetwork = addrUnion(own, concrete(wr.v4, wr.v6));
+    // Every address, service tags included, once a default route leaves the VNet through an appliance.
+    if (widening.defaultRoute) virtualNetwork = { ...virtualNetwork, v4: ALL_V4, tags: ALL_TAGS };
+  }
   const publicV4 = iv.subtract(iv.subtract(ALL_V4, NON_PUBLIC_V4), vr.v4);
   const publicV6 = iv.subtract(iv.subtract(ALL_V6, NON_PUBLIC_V6), vr.v6);
   const internet: AddrSet = { v4: publicV4, v6: publicV6, tags: ALL_TAGS };
@@ -137,7 +172,9 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
 
   return {
     vnetKey,
+    key,
     virtualNetwork,
+    ...(widening?.defaultRoute ? { widenedBy: widening.defaultRoute } : {}),
     internet,
     internetOutsideTags,
     resolve(token) {
@@ -151,4 +188,20 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
     asgMembers: (asgKey) => shared.asgMembers.get(asgKey) ?? EMPTY,
     tagDisplay: (lower) => shared.tagNames.get(lower) ?? lower,
   };
+}
+
+/** What a subnet's route table adds to `VirtualNetwork` (see RouteWidening). Tag-prefixed routes are left out. */
+export function routeWidening(table: RouteTable): RouteWidening {
+  const cidrs: string[] = [];
+  let defaultRoute: string | undefined;
+  for (const route of table.routes) {
+    const prefix = route.addressPrefix.trim();
+    if (!parseCidr(prefix)) continue;
+    cidrs.push(prefix);
+    const hop = route.nextHopType.toLowerCase();
+    if (prefix === "0.0.0.0/0" && (hop === "virtualappliance" || hop === "virtualnetworkgateway")) {
+      defaultRoute = `route ${route.name} in ${table.name} sends 0.0.0.0/0 to ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ""}`;
+    }
+  }
+  return { cidrs: cidrs.filter((c) => c !== "0.0.0.0/0"), ...(defaultRoute ? { defaultRoute } : {}) };
 }

@@ -1,9 +1,9 @@
 // The evaluation-ready view of a snapshot: address contexts per VNet, compiled NSGs per
 // (NSG, direction, VNet), and each subnet's endpoints. Built once per audit; everything is cached
 // because thousands of subnets share a few NSGs.
-import { type AddrSet, EMPTY, addrUnion, concrete } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrUnion, addrUnionAll, concrete } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
-import type { Direction, NetworkInterface, Nsg, Role, SecurityRule, Snapshot, Subnet } from "../model/types";
+import type { Direction, NetworkInterface, Nsg, ProxySetting, Role, RouteTable, ScaleSet, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { type CompiledRule, compileRule, isContextFree, orderedRules } from "./compile";
 import {
   type AddressContext,
@@ -11,14 +11,27 @@ import {
   buildAddressContext,
   buildSharedAddressData,
   ipConfigAddresses,
+  routeWidening,
   virtualNetworkPrefixes,
 } from "./context";
 import type { Level } from "./evaluate";
 
-/** One place traffic starts or ends in a subnet: a NIC, or the subnet itself when it has none. */
+/**
+ * One place traffic starts or ends in a subnet: a NIC, a scale set's network profile (the NIC level of
+ * every instance, running or not: CycleCloud node arrays scale to zero), a NIC the subnet names but the
+ * input lacks, or the subnet itself when it has none of these.
+ */
 export interface Endpoint {
+  /** The NIC; for a scale set's profile a stand-in whose id is the scale set's and whose `nsgKey` is the profile's. */
   nic?: NetworkInterface;
+  scaleSet?: ScaleSet;
+  /** Set when the subnet's `ipConfigurations` name this NIC and the input does not hold it: its NSG is unknown. */
+  missingNic?: string;
   addresses: AddrSet;
+  /** What decides the outbound path at this endpoint (CONTRACT §4.1 stage 4). */
+  publicIpKey?: string;
+  hasPublicIp?: boolean;
+  lbBackendPoolKeys: string[];
 }
 
 interface CompiledNsg {
@@ -37,14 +50,14 @@ class RuleCache {
   compile(nsg: Nsg, rule: SecurityRule, ctx: AddressContext): CompiledRule {
     const free = this.free.get(rule);
     if (free) return free;
-    const known = this.perVnet.get(rule)?.get(ctx.vnetKey);
+    const known = this.perVnet.get(rule)?.get(ctx.key);
     if (known) return known;
     const compiled = compileRule(nsg, rule, ctx);
     if (isContextFree(rule)) this.free.set(rule, compiled);
     else {
       let byVnet = this.perVnet.get(rule);
       if (!byVnet) this.perVnet.set(rule, (byVnet = new Map()));
-      byVnet.set(ctx.vnetKey, compiled);
+      byVnet.set(ctx.key, compiled);
     }
     return compiled;
   }
@@ -59,18 +72,39 @@ export interface EndpointGroup {
   nicNsgKey?: string;
   addresses: AddrSet;
   members: Endpoint[];
+  /** A NIC the subnet names but the input lacks: the group's NIC level cannot be judged. */
+  missingNic?: string;
 }
 
 /**
  * What an estate and every estate derived from it by fixes share: fixes never touch NICs, ASGs,
  * VNets, prefixes or service tags, so address data, contexts, endpoints and compiled rules carry over.
  */
+/**
+ * Which CycleCloud deployment each role subnet belongs to, and the CycleCloud servers and proxies the
+ * profile names (CONTRACT §1.2). Flows between roles are checked only within a deployment.
+ */
+export interface Placement {
+  /** Deployment name by subnet key (every subnet with a role has one). */
+  deploymentOf: ReadonlyMap<string, string>;
+  /** The CycleCloud server's endpoints, by the key of the subnet holding it. */
+  servers: ReadonlyMap<string, Endpoint[]>;
+  /** The HTTPS proxy of each deployment that names one. */
+  proxies: ReadonlyMap<string, ProxySetting>;
+}
+
+export const SINGLE_DEPLOYMENT = "default";
+
 interface SharedCaches {
   address: SharedAddressData;
-  roleKeys: Record<Role, string[]>;
+  placement: Placement;
+  /** Subnet keys per role, per deployment. */
+  roleKeys: Map<string, Record<Role, string[]>>;
   contexts: Map<string, AddressContext>;
+  tableContexts: WeakMap<RouteTable, Map<string, AddressContext>>;
+  contextSeq: number;
   ruleCache: RuleCache;
-  rolePrefixes: Map<Role, AddrSet>;
+  rolePrefixes: Map<string, AddrSet>;
   endpoints: Map<string, Endpoint[]>;
   prefixes: Map<string, AddrSet>;
   groups: Map<string, EndpointGroup[]>;
@@ -83,22 +117,34 @@ export class Estate {
   private flows = new Map<string, { touched: ReadonlySet<string> }>();
   private compiled = new Map<string, CompiledNsg>();
   private levels = new Map<string, Level | undefined>();
+  private memos = new Map<string, unknown>();
 
   constructor(
     readonly snapshot: Snapshot,
     readonly roles: ReadonlyMap<string, Role>,
+    placement?: Placement,
     caches?: SharedCaches,
   ) {
     if (caches) {
       this.caches = caches;
       return;
     }
-    const roleKeys: Record<Role, string[]> = { cyclecloud: [], cluster: [], returnProxy: [] };
-    for (const [key, role] of roles) if (snapshot.subnets.has(key)) roleKeys[role].push(key);
+    const place: Placement = placement ?? { deploymentOf: new Map(), servers: new Map(), proxies: new Map() };
+    const roleKeys = new Map<string, Record<Role, string[]>>();
+    for (const [key, role] of roles) {
+      if (!snapshot.subnets.has(key)) continue;
+      const d = place.deploymentOf.get(key) ?? SINGLE_DEPLOYMENT;
+      let keys = roleKeys.get(d);
+      if (!keys) roleKeys.set(d, (keys = { cyclecloud: [], cluster: [], returnProxy: [] }));
+      keys[role].push(key);
+    }
     this.caches = {
       address: buildSharedAddressData(snapshot),
+      placement: place,
       roleKeys,
       contexts: new Map(),
+      tableContexts: new WeakMap(),
+      contextSeq: 0,
       ruleCache: new RuleCache(),
       rolePrefixes: new Map(),
       endpoints: new Map(),
@@ -111,20 +157,43 @@ export class Estate {
     return this.caches.address;
   }
 
-  /** Every address of the subnets playing a role (fixes never change prefixes, so derived estates share it). */
-  rolePrefixes(role: Role): AddrSet {
-    let set = this.caches.rolePrefixes.get(role);
+  get placement(): Placement {
+    return this.caches.placement;
+  }
+
+  /** The deployment a role subnet belongs to. */
+  deploymentOf(subnet: Subnet): string {
+    return this.caches.placement.deploymentOf.get(subnet.key) ?? SINGLE_DEPLOYMENT;
+  }
+
+  /**
+   * Every address of a deployment's subnets playing a role, or of the CycleCloud servers when the
+   * profile names them (fixes never change prefixes, so derived estates share it).
+   */
+  rolePrefixes(role: Role, deployment = SINGLE_DEPLOYMENT): AddrSet {
+    const k = `${deployment}|${role}`;
+    let set = this.caches.rolePrefixes.get(k);
     if (!set) {
-      set = EMPTY;
-      for (const s of this.subnetsIn(role)) set = addrUnion(set, this.subnetPrefixes(s));
-      this.caches.rolePrefixes.set(role, set);
+      set = addrUnionAll(this.subnetsIn(role, deployment).map((s) => this.roleAddresses(s)));
+      this.caches.rolePrefixes.set(k, set);
     }
     return set;
   }
 
-  /** The subnets playing a role, as this estate's snapshot has them (a fix may have changed one). */
-  subnetsIn(role: Role): Subnet[] {
-    return this.caches.roleKeys[role].map((k) => this.snapshot.subnets.get(k)!);
+  /** What a role subnet stands for in flows: the CycleCloud server's addresses when named, else its prefixes. */
+  roleAddresses(subnet: Subnet): AddrSet {
+    const server = this.caches.placement.servers.get(subnet.key);
+    return server ? addrUnionAll(server.map((e) => e.addresses)) : this.subnetPrefixes(subnet);
+  }
+
+  /** The subnets of a deployment playing a role, as this estate's snapshot has them (a fix may have changed one). */
+  subnetsIn(role: Role, deployment = SINGLE_DEPLOYMENT): Subnet[] {
+    return (this.caches.roleKeys.get(deployment)?.[role] ?? []).map((k) => this.snapshot.subnets.get(k)!);
+  }
+
+  /** The deployments that have a subnet in some role. */
+  get deployments(): string[] {
+    return [...this.caches.roleKeys.keys()];
   }
 
   /**
@@ -132,20 +201,39 @@ export class Estate {
    * flows that read a changed NSG or subnet are evaluated again.
    */
   derive(snapshot: Snapshot, changedKeys: ReadonlySet<string>): Estate {
-    const next = new Estate(snapshot, this.roles, this.caches);
+    const next = new Estate(snapshot, this.roles, undefined, this.caches);
     next.parent = { estate: this, changedKeys };
     return next;
   }
 
+  /**
+   * The address context of NSGs evaluated in this subnet: per VNet, and per route table, because the
+   * table's routes widen `VirtualNetwork` (CONTRACT §4.1 stage 2). Keyed by the table object, so a fix
+   * that changes a route table gets a fresh context.
+   */
   context(subnet: Subnet): AddressContext {
-    let ctx = this.caches.contexts.get(subnet.vnetKey);
+    const table = subnet.routeTableKey ? this.snapshot.routeTables.get(subnet.routeTableKey) : undefined;
+    let byVnet = table ? this.caches.tableContexts.get(table) : this.caches.contexts;
+    if (!byVnet) this.caches.tableContexts.set(table!, (byVnet = new Map()));
+    let ctx = byVnet.get(subnet.vnetKey);
     if (!ctx) {
       const vnet = this.snapshot.vnets.get(subnet.vnetKey);
       const prefixes = vnet ? virtualNetworkPrefixes(this.snapshot, vnet) : subnet.addressPrefixes;
-      ctx = buildAddressContext(this.caches.address, subnet.vnetKey, prefixes);
-      this.caches.contexts.set(subnet.vnetKey, ctx);
+      ctx = buildAddressContext(this.caches.address, subnet.vnetKey, prefixes, table ? routeWidening(table) : undefined, table ? `${subnet.vnetKey}|${table.key}|${++this.caches.contextSeq}` : subnet.vnetKey);
+      byVnet.set(subnet.vnetKey, ctx);
     }
     return ctx;
+  }
+
+  /**
+   * Path data that a fix may change (effective routes, firewall tables): per estate, so an estate derived
+   * by a fix builds its own. `key` names what is cached.
+   */
+  memo<T>(key: string, build: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = build();
+    this.memos.set(key, value);
+    return value;
   }
 
   nsg(key: string | undefined): Nsg | undefined {
@@ -157,12 +245,12 @@ export class Estate {
     // composite key string each time would cost more than the lookup.
     let perNsg = this.compiled.get(nsg.key);
     if (!perNsg) this.compiled.set(nsg.key, (perNsg = { Inbound: new Map(), Outbound: new Map() }));
-    let rules = perNsg[direction].get(subnet.vnetKey);
-    if (rules) return rules;
-    if (this.parent && !this.parent.changedKeys.has(nsg.key)) return this.parent.estate.compiledNsg(nsg, direction, subnet);
     const ctx = this.context(subnet);
+    let rules = perNsg[direction].get(ctx.key);
+    if (rules) return rules;
+    if (this.parent && !this.parent.changedKeys.has(nsg.key) && this.parent.estate.context(subnet) === ctx) return this.parent.estate.compiledNsg(nsg, direction, subnet);
     rules = orderedRules(nsg, direction).map((rule) => this.caches.ruleCache.compile(nsg, rule, ctx));
-    perNsg[direction].set(subnet.vnetKey, rules);
+    perNsg[direction].set(ctx.key, rules);
     return rules;
   }
 
@@ -210,23 +298,41 @@ export class Estate {
     return set;
   }
 
-  /** The traffic class of a subnet is that of every NIC in it; a subnet with no NIC stands for itself. */
+  /**
+   * The traffic class of a subnet is that of every NIC in it and of every scale set placing instances
+   * in it (CONTRACT §4.2); a subnet with none stands for itself. When the profile names the CycleCloud
+   * server, its subnet's traffic class is the server alone (`servers`).
+   */
   endpoints(subnet: Subnet): Endpoint[] {
     let eps = this.caches.endpoints.get(subnet.key);
     if (!eps) {
-      eps = [];
-      for (const nicKey of subnet.nicKeys) {
-        const nic = this.snapshot.nics.get(nicKey);
-        if (!nic) continue;
-        let addresses = EMPTY;
-        for (const ipc of nic.ipConfigurations) {
-          if (ipc.subnetKey === subnet.key) addresses = addrUnion(addresses, ipConfigAddresses(this.snapshot, ipc.privateIpAddress, ipc.subnetKey));
-        }
-        eps.push({ nic, addresses });
-      }
-      if (eps.length === 0) eps.push({ addresses: this.subnetPrefixes(subnet) });
+      eps = this.caches.placement.servers.get(subnet.key) ?? this.subnetEndpoints(subnet);
       this.caches.endpoints.set(subnet.key, eps);
     }
+    return eps;
+  }
+
+  private subnetEndpoints(subnet: Subnet): Endpoint[] {
+    const eps: Endpoint[] = [];
+    const prefixes = this.subnetPrefixes(subnet);
+    const nicKeys = new Set(subnet.nicKeys);
+    for (const nicKey of subnet.nicKeys) {
+      const nic = this.snapshot.nics.get(nicKey);
+      if (nic) eps.push(nicEndpoint(this.snapshot, nic, subnet.key));
+    }
+    for (const vmss of this.snapshot.scaleSets?.values() ?? []) {
+      for (const config of vmss.nicConfigurations) {
+        const ipcs = config.ipConfigurations.filter((ipc) => ipc.subnetKey === subnet.key);
+        if (!ipcs.length) continue;
+        const stand: NetworkInterface = { id: vmss.id, key: vmss.key, name: `${vmss.name} (scale set model, NIC ${config.name})`, resourceGroup: vmss.resourceGroup, subscriptionId: vmss.subscriptionId, ipConfigurations: [], scaleSetKey: vmss.key, ...(config.nsgKey ? { nsgKey: config.nsgKey } : {}) };
+        eps.push({ nic: stand, scaleSet: vmss, addresses: prefixes, hasPublicIp: ipcs.some((i) => i.hasPublicIp), lbBackendPoolKeys: ipcs.flatMap((i) => i.lbBackendPoolKeys) });
+      }
+    }
+    for (const nicKey of subnet.ipConfigurationNicKeys ?? []) {
+      if (nicKeys.has(nicKey) || this.snapshot.nics.has(nicKey)) continue;
+      eps.push({ missingNic: nicKey, addresses: prefixes, lbBackendPoolKeys: [] });
+    }
+    if (eps.length === 0) eps.push({ addresses: prefixes, lbBackendPoolKeys: [] });
     return eps;
   }
 
@@ -235,13 +341,14 @@ export class Estate {
     if (!groups) {
       const byNsg = new Map<string, EndpointGroup>();
       for (const ep of this.endpoints(subnet)) {
-        const k = ep.nic?.nsgKey ?? "";
+        const k = ep.missingNic ? `missing|${ep.missingNic}` : (ep.nic?.nsgKey ?? "");
         let g = byNsg.get(k);
-        if (!g) byNsg.set(k, (g = { nics: [], nicNsgKey: ep.nic?.nsgKey, addresses: EMPTY, members: [] }));
+        if (!g) byNsg.set(k, (g = { nics: [], nicNsgKey: ep.nic?.nsgKey, addresses: EMPTY, members: [], ...(ep.missingNic ? { missingNic: ep.missingNic } : {}) }));
         if (ep.nic) g.nics.push(ep.nic);
-        g.addresses = addrUnion(g.addresses, ep.addresses);
         g.members.push(ep);
       }
+      // United once per group (O(n log n)): one union per NIC made 80,000 NICs in a subnet take 39 s.
+      for (const g of byNsg.values()) g.addresses = addrUnionAll(g.members.map((m) => m.addresses));
       groups = [...byNsg.values()];
       this.caches.groups.set(subnet.key, groups);
     }
@@ -261,4 +368,12 @@ export class Estate {
     if (!va || !vb) return true;
     return peered(va, b.vnetKey) && peered(vb, a.vnetKey);
   }
+}
+
+/** A NIC's endpoint in one subnet: its addresses there and what decides its outbound path. */
+export function nicEndpoint(snapshot: Snapshot, nic: NetworkInterface, subnetKey: string): Endpoint {
+  const ipcs = nic.ipConfigurations.filter((ipc) => ipc.subnetKey === subnetKey);
+  const addresses = addrUnionAll(ipcs.map((ipc) => ipConfigAddresses(snapshot, ipc.privateIpAddress, ipc.subnetKey)));
+  const publicIpKey = ipcs.find((ipc) => ipc.publicIpKey)?.publicIpKey;
+  return { nic, addresses, lbBackendPoolKeys: ipcs.flatMap((ipc) => ipc.lbBackendPoolKeys ?? []), ...(publicIpKey ? { publicIpKey, hasPublicIp: true } : {}) };
 }

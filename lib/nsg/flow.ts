@@ -1,13 +1,17 @@
 // One side of a required flow: "may this subnet send X" (Outbound) or "may it receive X" (Inbound),
-// evaluated for every endpoint in the subnet through its NIC and subnet NSGs.
-import { type AddrSet, addrCovers, addrIsEmpty, addrOverlaps, describeAddrs } from "../net/addr-set";
-import { type PortSet, ALL_PORTS, describePorts } from "../net/ports";
+// evaluated for every endpoint in the subnet along the path Azure forwards it (lib/path): admin rules and
+// NSGs on both sides; the route, the next hop's policy and the outbound path on the sending side.
+import { type AddrSet, addrCovers, addrOverlaps, describeAddrs } from "../net/addr-set";
+import { type PortSet, describePorts } from "../net/ports";
 import { type ProtoSet, describeProtocols } from "../net/protocols";
 import type { Direction, Subnet } from "../model/types";
-import type { Evidence } from "../report/types";
-import type { Box } from "./box";
+import { type Evidence, evidenceStage } from "../report/types";
 import type { EndpointGroup, Estate } from "./estate";
-import { type DecidedPiece, type Notes, evaluateChain, levelsFor } from "./evaluate";
+import type { Notes } from "./evaluate";
+import { evaluateGroupPath } from "../path/evaluate";
+import type { NameTarget } from "../path/fqdn";
+import type { PathPiece } from "../path/types";
+import { describeDeliveredBeyondNsg, describeNotDelivered } from "../path/describe";
 
 export type Verdict = "allowed" | "partly" | "blocked";
 
@@ -21,38 +25,26 @@ export interface FlowSpec {
   key?: string;
   /** Words for the whole of `remote` ("the Internet outside the service tags"), used instead of listing its prefixes. */
   remoteLabel?: string;
+  /** The destination names a firewall on the way judges (the seed's FQDNs for a service); default: any name. */
+  names?: NameTarget;
+  /** `local`: stop after the NSGs even for outbound traffic (what an NSG fix can change). Default: the whole path. */
+  stages?: "full" | "local";
 }
 
 export interface EndpointOutcome {
   group: EndpointGroup;
-  pieces: DecidedPiece[];
+  pieces: PathPiece[];
 }
 
 export interface FlowResult {
   subnet: Subnet;
   spec: FlowSpec;
+  /** `allowed`: every piece delivered; `blocked`: every piece dropped; `partly`: some dropped or handed off. */
   verdict: Verdict;
   outcomes: EndpointOutcome[];
   notes: string[];
-  /** Keys of the subnet and every NSG this evaluation read, so a fix re-verifies just the findings it can change. */
+  /** Keys of the subnet and every NSG, route table and firewall this evaluation read, so a fix re-verifies just the findings it can change. */
   touched: Set<string>;
-}
-
-function familyBoxes(local: AddrSet, spec: FlowSpec): Box[] {
-  const boxes: Box[] = [];
-  // A subnet only sends and receives the address families it has addresses in.
-  for (const fam of [4, 6] as const) {
-    const localF: AddrSet = { v4: fam === 4 ? local.v4 : [], v6: fam === 6 ? local.v6 : [], tags: local.tags };
-    if (addrIsEmpty(localF)) continue;
-    const remoteF: AddrSet = { v4: fam === 4 ? spec.remote.v4 : [], v6: fam === 6 ? spec.remote.v6 : [], tags: spec.remote.tags };
-    if (addrIsEmpty(remoteF)) continue;
-    boxes.push(
-      spec.direction === "Outbound"
-        ? { proto: spec.protocols, src: localF, srcPorts: ALL_PORTS, dst: remoteF, dstPorts: spec.ports }
-        : { proto: spec.protocols, src: remoteF, srcPorts: ALL_PORTS, dst: localF, dstPorts: spec.ports },
-    );
-  }
-  return boxes;
 }
 
 export function evaluateFlow(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowResult {
@@ -65,33 +57,49 @@ function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowR
   const touched = new Set<string>([subnet.key]);
   const outcomes: EndpointOutcome[] = [];
   let anyAllowed = false;
-  let anyDenied = false;
-  const subnetLevel = estate.subnetLevel(subnet, spec.direction);
-  if (subnetLevel) touched.add(subnetLevel.nsg.key);
+  let anyOther = false;
+  let allDenied = true;
+  const cx = { estate, subnet, spec, notes, touched };
   for (const group of estate.endpointGroups(subnet)) {
-    const nicLevel = estate.nicLevel(group.nicNsgKey, subnet, spec.direction);
-    if (nicLevel) touched.add(nicLevel.nsg.key);
-    const pieces = evaluateChain(levelsFor(spec.direction, nicLevel, subnetLevel), familyBoxes(group.addresses, spec), notes);
+    const pieces = evaluateGroupPath(cx, group);
     for (const p of pieces) {
       if (p.access === "Allow") anyAllowed = true;
-      else anyDenied = true;
+      else anyOther = true;
+      if (p.access !== "Deny") allDenied = false;
     }
     outcomes.push({ group, pieces });
   }
-  const verdict: Verdict = anyDenied ? (anyAllowed ? "partly" : "blocked") : "allowed";
+  const verdict: Verdict = !anyOther ? "allowed" : !anyAllowed && allDenied ? "blocked" : "partly";
   return { subnet, spec, verdict, outcomes, notes, touched };
 }
 
-/** Deciding rules as report evidence, once per (NSG, rule, level). `access` picks allowed or denied pieces. */
-export function flowEvidence(result: FlowResult, access?: "Allow" | "Deny"): Evidence[] {
-  const seen = new Map<string, Evidence>();
+/** Whether any piece was handed to something the audit cannot see into (or whose input is missing). */
+export function handedOff(result: FlowResult): PathPiece[] {
+  return result.outcomes.flatMap((o) => o.pieces.filter((p) => p.access === "Unaudited"));
+}
+
+const STAGE_ORDER = ["admin-rule", "nsg", "route", "firewall", "outbound"] as const;
+
+function stepKey(e: Evidence): string {
+  return `${evidenceStage(e)}|${JSON.stringify(e)}`;
+}
+
+/**
+ * What decided, as report evidence, in path order: admin rules, NSG rules (once per NSG, rule and
+ * level), the routes taken, the firewall's deciding rules, the outbound methods. `access` picks the
+ * pieces that were allowed, denied or handed off.
+ */
+export function flowEvidence(result: FlowResult, access?: "Allow" | "Deny" | "Unaudited"): Evidence[] {
+  const byStage = new Map<string, Map<string, Evidence>>(STAGE_ORDER.map((s) => [s, new Map()]));
   for (const o of result.outcomes) {
     for (const p of o.pieces) {
       if (access && p.access !== access) continue;
+      for (const step of p.steps) byStage.get(evidenceStage(step))!.set(stepKey(step), step);
+      const nsgs = byStage.get("nsg")!;
       for (const d of p.decisions) {
         const k = `${d.nsg.key}|${d.rule.name}|${d.level}`;
-        if (seen.has(k)) continue;
-        seen.set(k, {
+        if (nsgs.has(k)) continue;
+        nsgs.set(k, {
           nsg: d.nsg.id,
           rule: d.rule.name,
           priority: d.rule.priority,
@@ -104,7 +112,7 @@ export function flowEvidence(result: FlowResult, access?: "Allow" | "Deny"): Evi
       }
     }
   }
-  return [...seen.values()];
+  return STAGE_ORDER.flatMap((s) => [...byStage.get(s)!.values()]);
 }
 
 /** The group's NICs whose addresses the piece holds. */
@@ -118,43 +126,60 @@ function coversWhole(piece: AddrSet, whole: AddrSet): boolean {
   return addrCovers(piece, inFamilies);
 }
 
-/** "TCP port 443 to Storage.WestEurope from NIC cc-vm-nic: denied by DenyStorageWE (150) in nsg-cc". */
-export function describeDenied(estate: Estate, result: FlowResult, max = 3): string {
+/**
+ * One line per distinct (traffic, outcome) among the pieces `pick` selects, naming the NICs or scale sets
+ * when the subnet has several: "TCP port 443 to Storage (…) for NICs a, b: <tail>".
+ */
+export function describePieces(estate: Estate, result: FlowResult, pick: (p: PathPiece) => boolean, tail: (p: PathPiece) => string, max = 3): string {
   const ctx = estate.context(result.subnet);
-  // The same traffic denied by the same rule for several NICs is one line naming them all.
   const lines = new Map<string, { head: string; tail: string; nics: string[] }>();
-  const multi = result.outcomes.reduce((n, o) => n + o.group.nics.length, 0) > 1;
+  const multi = result.outcomes.reduce((n, o) => n + o.group.nics.length, 0) > 1 || result.outcomes.some((o) => o.group.members.some((m) => m.scaleSet));
   for (const o of result.outcomes) {
     for (const p of o.pieces) {
-      if (p.access !== "Deny") continue;
+      if (!pick(p)) continue;
       const remote = result.spec.direction === "Outbound" ? p.box.dst : p.box.src;
       const local = result.spec.direction === "Outbound" ? p.box.src : p.box.dst;
-      const last = p.decisions[p.decisions.length - 1];
       const ports = p.box.srcPorts.length === 2 && p.box.srcPorts[0] === 0 && p.box.srcPorts[1] === 65535 ? "" : ` (source ${describePorts(p.box.srcPorts)})`;
-      const head = `${describeProtocols(p.box.proto)} ${describePorts(p.box.dstPorts)}${ports} ${result.spec.direction === "Outbound" ? "to" : "from"} ${result.spec.remoteLabel && coversWhole(remote, result.spec.remote) ? result.spec.remoteLabel : describeAddrs(remote, ctx.tagDisplay)}`;
-      const tail = `denied by ${last.rule.name} (${last.rule.priority}) in ${last.nsg.name}`;
-      const line = lines.get(head + tail) ?? { head, tail, nics: [] };
+      const whom = result.spec.remoteLabel && coversWhole(remote, result.spec.remote) ? result.spec.remoteLabel : describeAddrs(remote, ctx.tagDisplay);
+      const head = `${describeProtocols(p.box.proto)} ${describePorts(p.box.dstPorts)}${ports} ${result.spec.direction === "Outbound" ? "to" : "from"} ${p.fqdn ? `${p.fqdn} (${whom})` : whom}`;
+      const t = tail(p);
+      const line = lines.get(head + t) ?? { head, tail: t, nics: [] };
       if (multi) line.nics.push(...nicsIn(o.group, local));
-      lines.set(head + tail, line);
+      lines.set(head + t, line);
     }
   }
-  const text = [...lines.values()].map(({ head, tail, nics }) => {
+  const text = [...lines.values()].map(({ head, tail: t, nics }) => {
     const names = [...new Set(nics)];
-    const where = names.length ? ` for NIC${names.length > 1 ? "s" : ""} ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""}` : "";
-    return `${head}${where}: ${tail}`;
+    const where = names.length ? ` for ${names.length > 1 ? "NICs" : "NIC"} ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""}` : "";
+    return `${head}${where}: ${t}`;
   });
   return text.slice(0, max).join("; ") + (text.length > max ? `; and ${text.length - max} more` : "");
 }
 
-/** Names of the rules that allowed the traffic, for pass details. */
+/**
+ * "TCP port 443 to Storage.WestEurope from NIC cc-vm-nic: denied by DenyStorageWE (150) in nsg-cc", or the
+ * admin rule, route, firewall or outbound stage that dropped it, or why the audit cannot follow it.
+ */
+export function describeDenied(estate: Estate, result: FlowResult, max = 3): string {
+  return describePieces(estate, result, (p) => p.access !== "Allow", describeNotDelivered, max);
+}
+
+/** What allowed the traffic, for pass details: NSG rules, then the route, firewall rule and outbound method beyond them. */
 export function describeAllowed(result: FlowResult, max = 3): string {
   const names = new Set<string>();
+  const beyond = new Set<string>();
   for (const o of result.outcomes)
     for (const p of o.pieces)
       if (p.access === "Allow") {
         if (p.decisions.length === 0) names.add("no NSG on its way");
         for (const d of p.decisions) names.add(`${d.rule.name} (${d.rule.priority}) in ${d.nsg.name}`);
+        for (const b of describeDeliveredBeyondNsg(p)) beyond.add(b);
       }
   const list = [...names];
-  return list.slice(0, max).join(", ") + (list.length > max ? ` and ${list.length - max} more` : "");
+  const extra = [...beyond];
+  return (
+    list.slice(0, max).join(", ") +
+    (list.length > max ? ` and ${list.length - max} more` : "") +
+    (extra.length ? `, then ${extra.slice(0, max).join("; ")}${extra.length > max ? `; and ${extra.length - max} more` : ""}` : "")
+  );
 }

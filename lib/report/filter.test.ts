@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeFilters, filterReport, filtersToQuery, parseReportFilters } from "./filter";
+import { applyFilters, describeFilters, filterReport, filtersToQuery, parseReportFilters } from "./filter";
 import { sampleReport } from "./__fixtures__/sample-report";
 
 describe("parseReportFilters", () => {
@@ -40,6 +40,25 @@ describe("filterReport", () => {
   it("sorts as asked", () => {
     expect(filterReport(report, { sort: "name" }).subnets.map((s) => s.name)).toEqual(["=HYPERLINK(\"x\")", "compute", "cyclecloud", "proxy"]);
     expect(filterReport(report, { sort: "status", dir: "desc" }).subnets.map((s) => s.status)).toEqual(["unscoped", "pass", "warn", "fail"]);
+  });
+
+  it("shows subnets worst first by default: fail, warn, pass, unscoped, then by name", () => {
+    const shuffled = { ...report, subnets: [...report.subnets].reverse() };
+    expect(filterReport(shuffled, { q: "vnet" }).subnets.map((s) => s.status)).toEqual(["fail", "warn", "pass", "unscoped"]);
+    const twoPass = [
+      { id: "/b", name: "snet-b", vnet: "vnet-a", role: "cluster" as const, status: "pass" as const, findings: [] },
+      { id: "/a", name: "snet-a", vnet: "vnet-z", role: "cluster" as const, status: "pass" as const, findings: [] },
+      { id: "/c", name: "snet-c", vnet: "vnet-a", role: "cluster" as const, status: "warn" as const, findings: [] },
+    ];
+    expect(applyFilters(twoPass, {}).map((s) => s.name)).toEqual(["snet-c", "snet-a", "snet-b"]);
+  });
+
+  it("keeps the exempt count when the report has one", () => {
+    const exempted = sampleReport();
+    Object.assign(exempted.subnets[1].findings[0], { status: "exempt", verdict: "warn" });
+    exempted.summary.exempt = 1;
+    expect(filterReport(exempted, { role: ["cluster"] }).summary).toEqual({ subnets: 1, pass: 0, warn: 1, fail: 0, unscoped: 0, exempt: 1 });
+    expect(filterReport(report, { role: ["cluster"] }).summary.exempt).toBeUndefined();
   });
 
   it("describes itself in one line", () => {

@@ -10,6 +10,8 @@ export interface FilterableSubnet {
   role: SubnetReport["role"];
   status: SubnetStatus;
   subscriptionId?: string;
+  /** The deployment (CONTRACT §1.2) the subnet's role belongs to, when the report names one. */
+  deployment?: string | null;
   findings: { rule: string; status: FindingStatus }[];
 }
 
@@ -19,6 +21,8 @@ export const SORT_KEYS = ["status", "name", "vnet", "role", "subscription", "fai
 
 export type RoleFilter = (typeof ROLE_FILTERS)[number];
 export type SortKey = (typeof SORT_KEYS)[number];
+/** Without `sort`, subnets are shown worst first: fail, warn, pass, unscoped, then by name. */
+export const DEFAULT_SORT: SortKey = "status";
 
 export interface ReportFilters {
   q?: string;
@@ -27,6 +31,8 @@ export interface ReportFilters {
   vnet?: string[];
   /** Subnets where this rule did not pass (fail or warn). */
   rule?: string[];
+  /** Subnets of these deployments (CONTRACT §1.2); `none` matches subnets in no deployment. */
+  deployment?: string[];
   sort?: SortKey;
   dir?: "asc" | "desc";
 }
@@ -64,6 +70,8 @@ export function parseReportFilters(params: ParamSource): ReportFilters {
   if (vnet) filters.vnet = vnet;
   const rule = readList<string>(params, "rule");
   if (rule) filters.rule = rule;
+  const deployment = readList<string>(params, "deployment");
+  if (deployment) filters.deployment = deployment;
   const sort = readParam(params, "sort");
   if (sort && (SORT_KEYS as readonly string[]).includes(sort)) filters.sort = sort as SortKey;
   const dir = readParam(params, "dir");
@@ -79,13 +87,14 @@ export function filtersToQuery(filters: ReportFilters): string {
   if (filters.role?.length) params.set("role", filters.role.join(","));
   if (filters.vnet?.length) params.set("vnet", filters.vnet.join(","));
   if (filters.rule?.length) params.set("rule", filters.rule.join(","));
+  if (filters.deployment?.length) params.set("deployment", filters.deployment.join(","));
   if (filters.sort) params.set("sort", filters.sort);
   if (filters.dir) params.set("dir", filters.dir);
   return params.toString();
 }
 
 export function hasFilters(filters: ReportFilters): boolean {
-  return Boolean(filters.q || filters.status?.length || filters.role?.length || filters.vnet?.length || filters.rule?.length);
+  return Boolean(filters.q || filters.status?.length || filters.role?.length || filters.vnet?.length || filters.rule?.length || filters.deployment?.length);
 }
 
 /** Rules whose finding on this subnet failed or warned, worst first. */
@@ -123,6 +132,10 @@ export function matchesFilters(subnet: FilterableSubnet, filters: ReportFilters)
     const vnet = subnet.vnet.toLowerCase();
     if (!filters.vnet.some((v) => v.toLowerCase() === vnet)) return false;
   }
+  if (filters.deployment?.length) {
+    const deployment = subnet.deployment ?? "none";
+    if (!filters.deployment.includes(deployment)) return false;
+  }
   if (filters.rule?.length) {
     const failing = failingRules(subnet);
     if (!filters.rule.some((r) => failing.includes(r))) return false;
@@ -139,7 +152,8 @@ export function compareSubnets(a: FilterableSubnet, b: FilterableSubnet, sort: S
   const byName = a.vnet.localeCompare(b.vnet) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
   switch (sort) {
     case "status":
-      return STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName;
+      // Worst first, then by subnet name (an ops team looks for "snet-compute", not for its VNet).
+      return STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.name.localeCompare(b.name) || byName;
     case "name":
       return a.name.localeCompare(b.name) || byName;
     case "vnet":
@@ -153,19 +167,23 @@ export function compareSubnets(a: FilterableSubnet, b: FilterableSubnet, sort: S
   }
 }
 
-export function summarise(subnets: Pick<FilterableSubnet, "status">[]): Report["summary"] {
-  const summary = { subnets: subnets.length, pass: 0, warn: 0, fail: 0, unscoped: 0 };
+/** Subnets counted by status; with `exempt`, the count of exempt findings too (CONTRACT §2). */
+export function summarise(subnets: Pick<FilterableSubnet, "status" | "findings">[], opts: { exempt?: boolean } = {}): Report["summary"] {
+  const summary: Report["summary"] = { subnets: subnets.length, pass: 0, warn: 0, fail: 0, unscoped: 0 };
   for (const s of subnets) summary[s.status] += 1;
+  if (opts.exempt) summary.exempt = subnets.reduce((n, s) => n + s.findings.filter((f) => f.status === "exempt").length, 0);
   return summary;
 }
 
-/** The subnets a filter shows, in the order it shows them. The subnets table and the exports both use this. */
+/**
+ * The subnets a filter shows, in the order it shows them (`DEFAULT_SORT`, worst first, when no sort is asked).
+ * The subnets table and the exports both use this.
+ */
 export function applyFilters<T extends FilterableSubnet>(subnets: readonly T[], filters: ReportFilters): T[] {
   const kept = hasFilters(filters) ? subnets.filter((s) => matchesFilters(s, filters)) : [...subnets];
-  if (filters.sort) {
-    const sign = filters.dir === "desc" ? -1 : 1;
-    kept.sort((a, b) => sign * compareSubnets(a, b, filters.sort));
-  }
+  const sign = filters.sort && filters.dir === "desc" ? -1 : 1;
+  const sort = filters.sort ?? DEFAULT_SORT;
+  kept.sort((a, b) => sign * compareSubnets(a, b, sort));
   return kept;
 }
 
@@ -174,7 +192,7 @@ export function filterReport(report: Report, filters: ReportFilters): Report {
   const sorted = filters.sort !== undefined || hasFilters(filters);
   if (!sorted) return report;
   const subnets = applyFilters(report.subnets, filters);
-  return { ...report, summary: summarise(subnets), subnets };
+  return { ...report, summary: summarise(subnets, { exempt: report.summary.exempt !== undefined }), subnets };
 }
 
 /** One line describing the filters, for report covers and headers ("status fail, warn; search “hub”"). */
@@ -184,6 +202,7 @@ export function describeFilters(filters: ReportFilters): string | undefined {
   if (filters.role?.length) parts.push(`role ${filters.role.join(", ")}`);
   if (filters.vnet?.length) parts.push(`VNet ${filters.vnet.join(", ")}`);
   if (filters.rule?.length) parts.push(`not passing ${filters.rule.join(", ")}`);
+  if (filters.deployment?.length) parts.push(`deployment ${filters.deployment.join(", ")}`);
   if (filters.q) parts.push(`search "${filters.q}"`);
   return parts.length ? parts.join("; ") : undefined;
 }

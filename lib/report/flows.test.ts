@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildFlowGraph } from "./flows";
+import { buildDeploymentFlowGraphs, buildFlowGraph } from "./flows";
 import type { Report } from "./types";
 import { sampleReport } from "./__fixtures__/sample-report";
 
@@ -31,5 +31,46 @@ describe("buildFlowGraph", () => {
     expect(g.nodes.filter((n) => n.kind === "cluster")).toHaveLength(5);
     expect(g.hiddenClusters).toBe(6);
     expect(g.nodes.find((n) => n.id === "cluster:rest")?.count).toBe(6);
+  });
+
+  it("does not colour a passing flow 'partly blocked' because of a recommendation on the same edge (issue 11)", () => {
+    const report = sampleReport();
+    const cc = report.subnets[0];
+    cc.findings[0].status = "pass";
+    cc.findings.push({ id: "f-cc-se", rule: "CC-SE-STORAGE", status: "warn", title: "No service endpoint", detail: "", evidence: [], fixes: [], link: "/scans/s1/findings/f-cc-se" });
+    const storage = buildFlowGraph(report).edges.find((e) => e.from.includes("subnets/cyclecloud") && e.to === "svc:storage")!;
+    expect(storage.status).toBe("pass");
+    expect(storage.findings.map((f) => f.rule)).toEqual(["CC-EGRESS-STORAGE"]);
+    expect(storage.advice.map((f) => [f.rule, f.status])).toEqual([["CC-SE-STORAGE", "warn"]]);
+    // A failing flow still fails, whatever the advice says.
+    cc.findings[0].status = "fail";
+    expect(buildFlowGraph(report).edges.find((e) => e.id === storage.id)!.status).toBe("fail");
+  });
+
+  it("draws one graph per deployment, with flows only inside each", () => {
+    const report = sampleReport();
+    const [cc, cluster, proxy] = report.subnets;
+    const cc2 = { ...cc, id: `${cc.id}-dev`, name: "cyclecloud-dev", findings: [] };
+    const cluster2 = { ...cluster, id: `${cluster.id}-dev`, name: "compute-dev" };
+    for (const s of [cc, cluster, proxy]) s.deployment = "prod";
+    cc2.deployment = cluster2.deployment = "dev";
+    report.subnets.push(cc2, cluster2);
+    report.deployments = [
+      { name: "prod", cyclecloud: [], cluster: [], returnProxy: [], cyclecloudServer: [] },
+      { name: "dev", cyclecloud: [], cluster: [], returnProxy: [], cyclecloudServer: [] },
+    ];
+    const groups = buildDeploymentFlowGraphs(report);
+    expect(groups.map((g) => g.deployment)).toEqual(["prod", "dev"]);
+    const dev = groups[1].graph;
+    expect(dev.nodes.filter((n) => n.subnetId).map((n) => n.label).sort()).toEqual(["compute-dev", "cyclecloud-dev"]);
+    // No edge of one deployment reaches a subnet of the other.
+    const prodIds = new Set(groups[0].graph.nodes.filter((n) => n.subnetId).map((n) => n.id));
+    expect(dev.edges.some((e) => prodIds.has(e.from) || prodIds.has(e.to))).toBe(false);
+    expect(groups[0].graph.edges.some((e) => e.to === `subnet:${cc2.id.toLowerCase()}`)).toBe(false);
+  });
+
+  it("keeps one graph of the whole report when there is one deployment or none", () => {
+    expect(buildDeploymentFlowGraphs(sampleReport())).toHaveLength(1);
+    expect(buildDeploymentFlowGraphs(sampleReport())[0].deployment).toBeNull();
   });
 });

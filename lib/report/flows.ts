@@ -30,7 +30,13 @@ export interface FlowEdge {
   /** Flows that must be blocked (Internet egress) read "pass" when they are blocked. */
   mustBeBlocked?: boolean;
   status: EdgeStatus;
+  /** The findings that judge whether the flow passes; the edge's colour is the worst of them. */
   findings: FlowFinding[];
+  /**
+   * Recommendations about the same edge (a service endpoint for private access, informational notes): listed with
+   * the edge but never colouring it, so a passing flow is not drawn "partly blocked" because of advice (issue 11).
+   */
+  advice: FlowFinding[];
   /** The worst finding's link: where a click on the edge goes. */
   link?: string;
 }
@@ -48,7 +54,18 @@ export const SERVICES = [
   { id: "svc:arm", label: "Azure Resource Manager", rule: "CC-EGRESS-ARM" },
 ] as const;
 
-const RANK: Record<EdgeStatus, number> = { fail: 0, warn: 1, pass: 2, info: 3, unknown: 4 };
+const RANK: Record<EdgeStatus, number> = { fail: 0, warn: 1, pass: 2, info: 3, exempt: 3, unknown: 4 };
+
+/** Rules that recommend something about a flow rather than decide it: private access to Storage by service endpoint. */
+export const ADVICE_RULES: ReadonlySet<string> = new Set(["CC-SE-STORAGE", "NODE-SE-STORAGE"]);
+
+/** Splits an edge's findings into those that decide the flow and those that only advise about it. */
+function splitAdvice(findings: FlowFinding[]): { findings: FlowFinding[]; advice: FlowFinding[] } {
+  const decide = findings.filter((f) => !ADVICE_RULES.has(f.rule));
+  const advice = findings.filter((f) => ADVICE_RULES.has(f.rule));
+  // With no finding deciding the flow, advice is all there is to judge the edge by.
+  return decide.length ? { findings: decide, advice } : { findings: advice, advice: [] };
+}
 
 function worst(findings: FlowFinding[]): { status: EdgeStatus; link?: string } {
   if (!findings.length) return { status: "unknown" };
@@ -91,7 +108,10 @@ export function buildFlowGraph(report: Report, maxClusters = 5): FlowGraph {
   for (const svc of SERVICES) nodes.push({ id: svc.id, kind: "service", label: svc.label });
   nodes.push({ id: "internet", kind: "internet", label: "Internet" });
 
-  const addEdge = (edge: Omit<FlowEdge, "status" | "link">) => edges.push({ ...edge, ...worst(edge.findings) });
+  const addEdge = (edge: Omit<FlowEdge, "status" | "link" | "advice">) => {
+    const split = splitAdvice(edge.findings);
+    edges.push({ ...edge, ...split, ...worst(split.findings) });
+  };
 
   for (const c of ccs) {
     const from = `subnet:${c.id.toLowerCase()}`;
@@ -128,4 +148,30 @@ export function buildFlowGraph(report: Report, maxClusters = 5): FlowGraph {
   }
 
   return { nodes, edges, hiddenClusters: rest.length };
+}
+
+/** One deployment's picture (CONTRACT §1.2): flows are checked only within a deployment, so each is drawn apart. */
+export interface DeploymentFlowGraph {
+  /** The deployment's name; null for subnets in a role without one (a report made before deployments). */
+  deployment: string | null;
+  graph: FlowGraph;
+}
+
+/**
+ * One flow graph per deployment, in the profile's order, then any deployment only the subnets name. A report with one
+ * deployment (or none) gives one graph of the whole report. Linear in subnets: each subnet is bucketed once.
+ */
+export function buildDeploymentFlowGraphs(report: Report, maxClusters = 5): DeploymentFlowGraph[] {
+  const buckets = new Map<string | null, SubnetReport[]>();
+  for (const d of report.deployments ?? []) buckets.set(d.name, []);
+  for (const s of report.subnets) {
+    if (!s.role) continue;
+    const key = s.deployment ?? null;
+    const list = buckets.get(key);
+    if (list) list.push(s);
+    else buckets.set(key, [s]);
+  }
+  const groups = [...buckets].filter(([, subnets]) => subnets.length);
+  if (groups.length <= 1) return [{ deployment: groups[0]?.[0] ?? null, graph: buildFlowGraph(report, maxClusters) }];
+  return groups.map(([deployment, subnets]) => ({ deployment, graph: buildFlowGraph({ ...report, subnets }, maxClusters) }));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderMarkdown } from "./markdown";
-import { sampleReport } from "./__fixtures__/sample-report";
+import MarkdownIt from "markdown-it";
+import { pathSampleReport, sampleReport } from "./__fixtures__/sample-report";
 
 describe("renderMarkdown", () => {
   const report = sampleReport();
@@ -33,5 +34,61 @@ describe("renderMarkdown", () => {
     const tricky = sampleReport();
     tricky.subnets[0].findings[0].fixes = [{ kind: "portal", text: "use ``` here" }];
     expect(renderMarkdown(tricky)).toContain("````text\nuse ``` here\n````");
+  });
+
+  describe("the path model", () => {
+    const md = renderMarkdown(pathSampleReport());
+    const html = new MarkdownIt().render(md);
+
+    it("lists a finding's evidence stage by stage, in path order, in Network Watcher's words", () => {
+      const section = md.slice(md.indexOf("CC-EGRESS-ARM:"), md.indexOf("[Open this finding](/scans/s1/findings/f-cc-arm)"));
+      const steps = section.split("\n").filter((l) => /^\d+\. \*\*/.test(l));
+      expect(steps.map((l) => /\*\*(.+?)\*\*/.exec(l)![1])).toEqual(["Security admin rule", "Network security group", "Route", "Azure Firewall"]);
+      expect(steps[0]).toContain("allow-azure-443 (priority 10, Allow Outbound) in collection rc-egress / configuration cfg-baseline of network manager avnm-central");
+      expect(steps[2]).toContain("Route rt-hub/to-firewall (User)\\: 0.0.0.0/0 → next hop VirtualAppliance 10.0.1.4 (azfw-hub)");
+      expect(steps[3]).toContain("Azure Firewall azfw-hub, policy fwp-hub\\: no rule matched\\: denied (application rule, management\\.azure\\.com)");
+      expect(html).toContain("Azure Firewall azfw-hub, policy fwp-hub: no rule matched: denied (application rule, management.azure.com)");
+    });
+
+    it("names the firewall's rule collection group / collection / rule and the outbound method when they decided", () => {
+      const report = pathSampleReport();
+      report.subnets[1].findings.find((f) => f.rule === "NODE-EGRESS-STORAGE")!.status = "warn";
+      const html = new MarkdownIt().render(renderMarkdown(report));
+      expect(html).toContain("Azure Firewall azfw-hub, policy fwp-hub: rcg-cyclecloud / allow-azure / storage-blob: Allow (application rule, *.blob.core.windows.net)");
+      expect(html).toContain("Outbound: NAT gateway natgw-compute");
+    });
+
+    it("gives each subnet in a role its outbound method, scale sets and effective routes", () => {
+      expect(html).toContain("Outbound: <strong>Azure Firewall public IP</strong> azfw-hub");
+      expect(html).toContain("vmss-hpc (Uniform; NSG nsg-compute)");
+      expect(md).toContain("| Source | State | Address prefix | Next hop type | Next hop IP address | Route table / route | Next hop |");
+      expect(md).toContain("| User | Active | 0.0.0.0/0 | VirtualAppliance | 10.0.1.4 | rt-hub / to-firewall | azfw-hub |");
+      expect(md).toContain("| Default | Invalid | 0.0.0.0/0 | Internet | — | — | — |");
+      // The return proxy passes everything, yet its section is there: a passing subnet's path is its evidence.
+      expect(md).toContain("### vnet-hub/proxy — pass (return proxy)");
+    });
+
+    it("lists deployments, a deployment column, and what the audit could not see with the hint to fix it", () => {
+      expect(md).toContain("## Deployments");
+      expect(md).toContain("| prod-weu | vnet-hub/cyclecloud | vnet-hub/compute | vnet-hub/proxy | — | — |");
+      expect(md).toContain("| Status | Subnet | VNet | Role | Deployment | Not passing |");
+      expect(md).toContain("## What the audit could not see");
+      // The hint is data too: its backticks show as backticks, they open no code span.
+      expect(html).toContain("<td>add `az network nsg list`</td>");
+      expect(md).toContain("| Microsoft\\.Compute/virtualMachines | 3 |");
+    });
+
+    it("leaves those sections out when the report has none", () => {
+      const plain = renderMarkdown(sampleReport());
+      expect(plain).not.toContain("## Deployments");
+      expect(plain).not.toContain("## What the audit could not see");
+      expect(plain).not.toContain("| Deployment |");
+    });
+  });
+
+  it("labels GitHub staging's procedure as shell on the CycleCloud VM, other portal steps as portal steps", () => {
+    const md2 = renderMarkdown(sampleReport());
+    expect(md2).toContain("<details><summary>Fix: Shell on the CycleCloud VM</summary>\n\n```bash\nDownload the release artifacts");
+    expect(md2).toContain("<details><summary>Fix: Portal steps</summary>\n\n```text\n1. Open nsg-cyclecloud.");
   });
 });

@@ -1,20 +1,57 @@
-// Markdown for tickets, wikis and pull requests: summary, subnet table, then every finding that needs work with its fixes.
-import type { Finding, FixKind, Report, SubnetReport } from "./types";
+// Markdown for tickets, wikis and pull requests: summary, deployments, what the audit could not see, the subnet table,
+// then each subnet in a role (outbound method, effective routes) with every finding that needs work, its path evidence
+// and its fixes. Every name from the estate is data: escaped so it can never become HTML, a link, an image, emphasis,
+// a heading or a table column (CommonMark 0.31, https://spec.commonmark.org/0.31.2/#backslash-escapes; GFM tables).
+import type { EffectiveRouteRow, Finding, FixKind, Report, ReportGaps, SubnetReport } from "./types";
+import { evidenceStage } from "./types";
 import { failingRules } from "./filter";
-import { absoluteLink, describeEvidence, reportScope } from "./meta";
+import { STAGE_LABEL, absoluteLink, describeEvidence, fixPresentation, nextHopText, outboundLabel, reportScope, resourceName } from "./meta";
 import type { ReportMeta } from "./meta";
 
-export const FIX_LABELS: Record<FixKind, string> = { "az-cli": "az CLI", bicep: "Bicep", terraform: "Terraform", portal: "Portal steps" };
-const FENCE_LANG: Record<FixKind, string> = { "az-cli": "bash", bicep: "bicep", terraform: "hcl", portal: "text" };
+export const FIX_LABELS: Record<FixKind, string> = { "az-cli": "az CLI", bicep: "Bicep", terraform: "Terraform", portal: "Portal steps", shell: "Shell", powershell: "PowerShell" };
 const ROLE_LABELS: Record<string, string> = { cyclecloud: "CycleCloud", cluster: "cluster", returnProxy: "return proxy" };
 
-function cell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+/** Control characters (C0 but tab, DEL, C1, line/paragraph separators) would end a line or a block: they become spaces. */
+// eslint-disable-next-line no-control-regex
+const BREAKS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Text from the estate, as inline Markdown that renders as exactly that text: one line, with every character Markdown
+ * (CommonMark or GFM) gives an inline meaning backslash-escaped — `<` (HTML, autolinks), `[` `]` `!` (links, images),
+ * `` ` `` (code spans), `*` `_` `~` (emphasis), `|` (table cells), `&` (entities), `:` `@` and a `.` before a letter (GFM and
+ * linkify autolinks: `http://`, `www.`, `evil.com`, `ops@evil.com`), `#` (headings), `\` itself. Use `mdLine` where the text starts a line.
+ */
+export function mdText(text: string): string {
+  return text
+    .replace(BREAKS, " ")
+    .replace(/[\\`*_[\]<>!|~&:@#]/g, "\\$&")
+    .replace(/\.(?=[A-Za-z])/g, "\\.");
 }
 
-function inline(text: string): string {
-  // Keeps names such as `*_subnet` from turning into emphasis.
-  return text.replace(/([\\`*_[\]<>#])/g, "\\$1");
+/** mdText for text that starts a line: a leading list, quote, heading or code-block marker is neutralised too. */
+export function mdLine(text: string): string {
+  return mdText(text.replace(/^\s+/, ""))
+    .replace(/^([-+=>])/, "\\$1")
+    .replace(/^(\d{1,9})([.)])/, "$1\\$2");
+}
+
+/** Text inside raw HTML the renderer writes itself (the `<summary>` of a fix). */
+function htmlText(text: string): string {
+  return text.replace(BREAKS, " ").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A code span holding `text` literally: a backtick run longer than any inside, padded when the text touches one. */
+export function mdCode(text: string): string {
+  const flat = text.replace(BREAKS, " ");
+  const longest = Math.max(0, ...Array.from(flat.matchAll(/`+/g), (m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  const pad = /^`|`$|^ .* $/.test(flat) ? " " : "";
+  return `${ticks}${pad}${flat}${pad}${ticks}`;
+}
+
+/** A table cell: inline text with pipes escaped (mdText does) and never empty. */
+function cell(text: string | undefined | null): string {
+  return text ? mdText(text) : "—";
 }
 
 function fenced(text: string, lang: string): string {
@@ -23,56 +60,145 @@ function fenced(text: string, lang: string): string {
   return `${fence}${lang}\n${text}\n${fence}`;
 }
 
-function findingSection(subnet: SubnetReport, f: Finding, meta: ReportMeta): string[] {
-  const out = [`#### ${f.status.toUpperCase()} · ${f.rule}: ${inline(f.title)}`, "", inline(f.detail), ""];
-  if (f.requirement) out.push(`> Requirement: ${inline(f.requirement)}`, "");
+/** A link destination in angle brackets, percent-encoding what could end it; only http(s) or a path is a link. */
+function mdLink(label: string, href: string): string {
+  if (!/^(https?:\/\/|\/)/i.test(href)) return mdText(`${label}: ${href}`);
+  const safe = href.replace(/[\s<>\\()`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return `[${mdText(label)}](${safe})`;
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  return [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`), ""];
+}
+
+function roleText(subnet: SubnetReport): string {
+  return subnet.role ? ROLE_LABELS[subnet.role] : "no role";
+}
+
+function findingSection(f: Finding, meta: ReportMeta): string[] {
+  const out = [`#### ${f.status.toUpperCase()} · ${mdText(f.rule)}: ${mdText(f.title)}`, "", mdLine(f.detail), ""];
+  if (f.requirement) out.push(`> Requirement: ${mdText(f.requirement)}`, "");
   if (f.evidence.length) {
-    out.push("Deciding rules, in evaluation order:", "");
-    for (const e of f.evidence) out.push(`- ${inline(describeEvidence(e))}`);
+    out.push("What decided, along the path:", "");
+    f.evidence.forEach((e, i) => out.push(`${i + 1}. **${STAGE_LABEL[evidenceStage(e)]}**: ${mdText(describeEvidence(e))}`));
     out.push("");
   }
   for (const fix of f.fixes) {
-    out.push(`<details><summary>Fix: ${FIX_LABELS[fix.kind]}</summary>`, "", fenced(fix.text, FENCE_LANG[fix.kind]), "", "</details>", "");
+    const how = fixPresentation(fix.kind, f.rule);
+    // Inside an HTML block Markdown escapes do not apply: the label is escaped as HTML.
+    out.push(`<details><summary>Fix: ${htmlText(how.label)}</summary>`, "", fenced(fix.text, how.fenceLang), "", "</details>", "");
   }
-  out.push(`[Open this finding](${absoluteLink(f.link, meta.baseUrl)})`, "");
+  out.push(mdLink("Open this finding", absoluteLink(f.link, meta.baseUrl)), "");
   return out;
 }
 
+function routeRows(rows: EffectiveRouteRow[]): string[][] {
+  return rows.map((r) => [
+    r.source,
+    r.state ?? "Active",
+    cell(r.addressPrefix),
+    cell(r.nextHopType),
+    cell(r.nextHopIpAddress),
+    r.routeTable ? `${mdText(resourceName(r.routeTable))} / ${cell(r.route)}` : "—",
+    r.nextHop ? mdText(nextHopText(r.nextHop)) : "—",
+  ]);
+}
+
+function subnetPath(subnet: SubnetReport): string[] {
+  const out: string[] = [];
+  if (subnet.deployment) out.push(`Deployment: ${mdText(subnet.deployment)}`, "");
+  if (subnet.outbound) {
+    const o = subnet.outbound;
+    out.push(`Outbound: **${mdText(outboundLabel(o.method))}**${o.resource ? ` ${mdText(resourceName(o.resource))}` : ""}${o.detail ? ` — ${mdText(o.detail)}` : ""}`, "");
+  }
+  if (subnet.scaleSets?.length) {
+    out.push("Scale sets in this subnet:", "");
+    for (const s of subnet.scaleSets) out.push(`- ${mdText(s.name)} (${mdText(s.orchestrationMode)}; NSG ${s.nsg ? mdText(resourceName(s.nsg)) : "none"})`);
+    out.push("");
+  }
+  if (subnet.effectiveRoutes?.length) {
+    out.push("Effective routes:", "");
+    out.push(...table(["Source", "State", "Address prefix", "Next hop type", "Next hop IP address", "Route table / route", "Next hop"], routeRows(subnet.effectiveRoutes)));
+  }
+  return out;
+}
+
+function gapsSection(gaps: ReportGaps | undefined): string[] {
+  if (!gaps || (!gaps.ignoredTypes.length && !gaps.unresolved.length)) return [];
+  const out = ["## What the audit could not see", ""];
+  if (gaps.unresolved.length) {
+    out.push("References to resources the input does not hold (flows through them are not judged):", "");
+    out.push(...table(["From", "Kind", "Reference", "What to add"], gaps.unresolved.map((u) => [cell(resourceName(u.from) || u.from), cell(u.kind), cell(u.ref), cell(u.hint)])));
+  }
+  if (gaps.ignoredTypes.length) {
+    out.push("Resource types in the input the audit ignored:", "");
+    out.push(...table(["Type", "Count"], gaps.ignoredTypes.map((t) => [cell(t.type), String(t.count)])));
+  }
+  return out;
+}
+
+function deploymentsSection(report: Report): string[] {
+  const list = report.deployments ?? [];
+  if (!list.length) return [];
+  const refs = (xs: string[]) => (xs.length ? mdText(xs.join(", ")) : "—");
+  return [
+    "## Deployments",
+    "",
+    ...table(
+      ["Deployment", "CycleCloud", "Cluster", "Return proxy", "CycleCloud server", "Proxy"],
+      list.map((d) => [mdText(d.name), refs(d.cyclecloud), refs(d.cluster), refs(d.returnProxy), refs(d.cyclecloudServer), d.proxy ? mdText(`${d.proxy.address}:${d.proxy.port}`) : "—"]),
+    ),
+  ];
+}
+
+/** The report as Markdown (GFM tables, `<details>` around fixes). `meta` adds the scan, filters and a base URL for links. */
 export function renderMarkdown(report: Report, meta: ReportMeta = {}): string {
   const s = report.summary;
   const out: string[] = ["# Lockdown audit report", ""];
   const facts = [
-    meta.scanId ? `Scan \`${meta.scanId}\`${meta.scanLabel ? ` (${inline(meta.scanLabel)})` : ""}` : undefined,
-    `generated ${report.generatedAt}`,
-    report.capturedAt ? `estate captured ${report.capturedAt}` : undefined,
+    meta.scanId ? `Scan ${mdCode(meta.scanId)}${meta.scanLabel ? ` (${mdText(meta.scanLabel)})` : ""}` : undefined,
+    `generated ${mdText(report.generatedAt)}`,
+    report.capturedAt ? `estate captured ${mdText(report.capturedAt)}` : undefined,
   ].filter(Boolean);
-  out.push(facts.join(" · "), "", `Scope: ${inline(meta.scope ?? reportScope(report))}`, "");
-  if (meta.filters) out.push(`Filtered view: ${inline(meta.filters)}`, "");
+  out.push(facts.join(" · "), "", `Scope: ${mdText(meta.scope ?? reportScope(report))}`, "");
+  if (meta.filters) out.push(`Filtered view: ${mdText(meta.filters)}`, "");
 
   out.push("## Summary", "", "| Subnets | Fail | Warn | Pass | Unscoped |", "|---:|---:|---:|---:|---:|");
   out.push(`| ${s.subnets} | ${s.fail} | ${s.warn} | ${s.pass} | ${s.unscoped} |`, "");
 
   if (report.errors?.length) {
     out.push("## Read errors", "", "Part of the estate could not be read; what was read is audited.", "");
-    for (const e of report.errors) out.push(`- ${inline(`${e.subscription}: ${e.operation}: ${e.code}: ${e.message}`)}`);
+    for (const e of report.errors) out.push(`- ${mdText(`${e.subscription}: ${e.operation}: ${e.code}: ${e.message}`)}`);
     out.push("");
   }
+  out.push(...deploymentsSection(report), ...gapsSection(report.gaps));
 
-  out.push("## Subnets", "", "| Status | Subnet | VNet | Role | Not passing |", "|---|---|---|---|---|");
-  for (const subnet of report.subnets) {
-    const role = subnet.role ? ROLE_LABELS[subnet.role] : "—";
-    out.push(`| ${subnet.status} | ${cell(subnet.name)} | ${cell(subnet.vnet)} | ${role} | ${cell(failingRules(subnet).join(", ") || "—")} |`);
-  }
-  out.push("");
+  const withDeployment = report.subnets.some((x) => x.deployment);
+  out.push("## Subnets", "");
+  out.push(
+    ...table(
+      ["Status", "Subnet", "VNet", "Role", ...(withDeployment ? ["Deployment"] : []), "Not passing"],
+      report.subnets.map((subnet) => [
+        subnet.status,
+        cell(subnet.name),
+        cell(subnet.vnet),
+        subnet.role ? ROLE_LABELS[subnet.role] : "—",
+        ...(withDeployment ? [cell(subnet.deployment)] : []),
+        cell(failingRules(subnet).join(", ")),
+      ]),
+    ),
+  );
 
-  const withWork = report.subnets.filter((subnet) => subnet.findings.some((f) => f.status !== "pass"));
-  if (withWork.length) out.push("## Findings", "");
-  for (const subnet of withWork) {
-    out.push(`### ${inline(`${subnet.vnet}/${subnet.name}`)} — ${subnet.status} (${subnet.role ? ROLE_LABELS[subnet.role] : "no role"})`, "");
-    out.push(`\`${subnet.id}\``, "");
-    for (const f of subnet.findings.filter((x) => x.status !== "pass")) out.push(...findingSection(subnet, f, meta));
+  // Subnets in a role get their path (outbound, routes) even when every finding passes: that is the evidence they pass.
+  const detailed = report.subnets.filter((subnet) => subnet.role || subnet.findings.some((f) => f.status !== "pass"));
+  if (detailed.length) out.push("## Subnets in detail", "");
+  for (const subnet of detailed) {
+    out.push(`### ${mdText(`${subnet.vnet}/${subnet.name}`)} — ${subnet.status} (${roleText(subnet)})`, "");
+    out.push(mdCode(subnet.id), "");
+    out.push(...subnetPath(subnet));
+    for (const f of subnet.findings.filter((x) => x.status !== "pass")) out.push(...findingSection(f, meta));
     const passing = subnet.findings.filter((x) => x.status === "pass").map((x) => x.rule);
-    if (passing.length) out.push(`Passing: ${passing.join(", ")}`, "");
+    if (passing.length) out.push(`Passing: ${mdText(passing.join(", "))}`, "");
   }
   return out.join("\n").replace(/\n{3,}/g, "\n\n");
 }

@@ -1,5 +1,6 @@
 // What a rendering says about where a report came from, beside the report itself (which CONTRACT §3 fixes).
-import type { Evidence, Report } from "./types";
+import { evidenceStage } from "./types";
+import type { AdminRuleEvidence, Evidence, FirewallEvidence, NsgEvidence, OutboundEvidence, PathStage, Report, RouteEvidence } from "./types";
 import { subscriptionOf } from "./filter";
 
 export interface ReportMeta {
@@ -30,13 +31,120 @@ export function resourceName(id: string | null | undefined): string {
   return parts[parts.length - 1] ?? id;
 }
 
-/** "nsg-cc/BlockOutbound (4000, Deny, NIC nic-1)" — a deciding rule in one phrase. */
-export function describeEvidence(e: Evidence): string {
+/** Words for `OutboundEvidence.method` / `SubnetReport.outbound.method`, in Azure's terms (CONTRACT §4.1 stage 4). */
+export const OUTBOUND_METHOD_LABEL: Record<string, string> = {
+  "nat-gateway": "NAT gateway",
+  "public-ip": "Instance public IP",
+  "load-balancer": "Load balancer outbound rule",
+  "default-outbound-access": "Default outbound access",
+  "firewall-public-ip": "Azure Firewall public IP",
+  none: "No outbound path",
+};
+
+/** Words for a path stage (CONTRACT §4.1), as headings of an evidence trace. */
+export const STAGE_LABEL: Record<PathStage, string> = {
+  "admin-rule": "Security admin rule",
+  nsg: "Network security group",
+  route: "Route",
+  firewall: "Azure Firewall",
+  outbound: "Outbound connectivity",
+};
+
+export function outboundLabel(method: string): string {
+  // NOTE: own keys only: a method named "constructor" in an uploaded report must not reach Object.prototype.
+  return Object.hasOwn(OUTBOUND_METHOD_LABEL, method) ? OUTBOUND_METHOD_LABEL[method] : method;
+}
+
+/** "nsg-cc/BlockOutbound (4000, Deny Outbound, NIC nic-1)" — an NSG rule in one phrase. */
+function describeNsg(e: NsgEvidence): string {
   const where = e.level === "nic" ? `, NIC${e.nic ? ` ${resourceName(e.nic)}` : ""}` : e.level === "subnet" ? ", subnet" : "";
   return `${resourceName(e.nsg)}/${e.rule} (${e.priority}, ${e.access} ${e.direction}${where})`;
+}
+
+/** "Security admin rule deny-internet (priority 10, Deny Outbound) in collection c / configuration cfg of network manager nm". */
+function describeAdminRule(e: AdminRuleEvidence): string {
+  return `Security admin rule ${e.rule} (priority ${e.priority}, ${e.access} ${e.direction}) in collection ${e.collection} / configuration ${e.configuration} of network manager ${resourceName(e.networkManager)}`;
+}
+
+/** "Route rt-spoke/to-firewall (User): 0.0.0.0/0 → VirtualAppliance 10.0.1.4 (azfw-hub)" — the effective route used. */
+function describeRoute(e: RouteEvidence): string {
+  const where = e.routeTable ? `Route ${resourceName(e.routeTable)}/${e.route}` : `System route ${e.route}`;
+  const hop = `${e.nextHopType}${e.nextHopIpAddress ? ` ${e.nextHopIpAddress}` : ""}`;
+  return `${where} (${e.source}): ${e.addressPrefix} → next hop ${hop}${e.nextHop ? ` (${nextHopText(e.nextHop)})` : ""}`;
+}
+
+/** "Azure Firewall azfw-hub, policy fwp: group / collection / rule: Allow (application, management.azure.com)". */
+function describeFirewall(e: FirewallEvidence): string {
+  const owner = `Azure Firewall ${resourceName(e.firewall)}${e.policy ? `, policy ${resourceName(e.policy)}` : ""}`;
+  const about = [e.kind ? `${e.kind} rule` : undefined, e.fqdn].filter(Boolean).join(", ");
+  if (!e.rule) return `${owner}: no rule matched: denied${about ? ` (${about})` : ""}`;
+  const path = [e.ruleCollectionGroup, e.ruleCollection, e.rule].filter(Boolean).join(" / ");
+  return `${owner}: ${path}: ${e.action}${about ? ` (${about})` : ""}`;
+}
+
+/** "Outbound: NAT gateway natgw-hpc" — how the packet leaves for a public address. */
+function describeOutbound(e: OutboundEvidence): string {
+  return `Outbound: ${outboundLabel(e.method)}${e.resource ? ` ${resourceName(e.resource)}` : ""}${e.detail ? ` (${e.detail})` : ""}`;
+}
+
+/** A next hop as people read it: an ARM id becomes its name; words ("dropped") stay. */
+export function nextHopText(nextHop: string): string {
+  return nextHop.startsWith("/") ? resourceName(nextHop) : nextHop;
+}
+
+/**
+ * One evidence entry (CONTRACT §3, §4.1) in one phrase, whatever its stage: the NSG rule, the admin rule, the route
+ * used, the firewall's deciding rule (or "no rule matched: denied") or the outbound method. Used by every text export.
+ */
+export function describeEvidence(e: Evidence): string {
+  switch (evidenceStage(e)) {
+    case "admin-rule":
+      return describeAdminRule(e as AdminRuleEvidence);
+    case "route":
+      return describeRoute(e as RouteEvidence);
+    case "firewall":
+      return describeFirewall(e as FirewallEvidence);
+    case "outbound":
+      return describeOutbound(e as OutboundEvidence);
+    default:
+      return describeNsg(e as NsgEvidence);
+  }
 }
 
 export function absoluteLink(link: string, baseUrl?: string): string {
   if (!baseUrl || /^https?:\/\//i.test(link)) return link;
   return baseUrl.replace(/\/+$/, "") + (link.startsWith("/") ? link : `/${link}`);
+}
+
+/** How a fix is labelled and shown: its tab label, the note above it, whether it is code, and its fence language. */
+export interface FixPresentation {
+  /** The tab (and export heading) it belongs to. */
+  label: string;
+  /** The line above the text. */
+  note: string;
+  monospace: boolean;
+  fenceLang: string;
+}
+
+const FIX_PRESENTATION: Record<string, FixPresentation> = {
+  "az-cli": { label: "az CLI", note: "az CLI, safe to paste", monospace: true, fenceLang: "bash" },
+  bicep: { label: "Bicep", note: "Bicep, safe to paste", monospace: true, fenceLang: "bicep" },
+  terraform: { label: "Terraform", note: "Terraform, safe to paste", monospace: true, fenceLang: "hcl" },
+  portal: { label: "Portal steps", note: "Steps in the Azure portal", monospace: false, fenceLang: "text" },
+  shell: { label: "Shell", note: "Shell commands", monospace: true, fenceLang: "bash" },
+  powershell: { label: "PowerShell", note: "PowerShell commands", monospace: true, fenceLang: "powershell" },
+};
+
+/** Order of the fix tabs; kinds not listed here follow in the order they appear. */
+export const FIX_KIND_ORDER = ["az-cli", "bicep", "terraform", "portal", "shell", "powershell"];
+
+/**
+ * How to present one fix. CC-GITHUB-STAGING's procedure is shell run on the CycleCloud VM, not portal steps (issue 11
+ * item 13), whichever kind the rule gives it, so it is labelled and set in monospace as shell.
+ */
+export function fixPresentation(kind: string, rule?: string): FixPresentation {
+  if (rule === "CC-GITHUB-STAGING" && (kind === "portal" || kind === "shell")) {
+    return { label: "Shell on the CycleCloud VM", note: "Commands to run on the CycleCloud VM", monospace: true, fenceLang: "bash" };
+  }
+  return Object.hasOwn(FIX_PRESENTATION, kind) ? FIX_PRESENTATION[kind] : { label: kind, note: kind, monospace: true, fenceLang: "text" };
 }

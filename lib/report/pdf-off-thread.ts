@@ -1,21 +1,26 @@
-// Large PDFs render in a worker thread. react-pdf's layout is synchronous CPU work (about 75 s for 1,000 subnets on a
-// small machine); on the server's main thread it would stall every other request for that long.
+// Large PDFs are made in a worker thread: building the HTML of 1,000 subnets and joining ~1,600 printed pages are
+// seconds of CPU that must not stall the server's event loop (Chromium itself prints in its own processes).
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { ReportMeta } from "./meta";
 import type { Report } from "./types";
 
-/** Below this many subnets with findings a PDF takes well under a second: a worker's start-up would cost more. */
+/** Below this many audited subnets a PDF's own CPU work is well under a second: a worker's start-up would cost more. */
 export const OFF_THREAD_MIN_SUBNETS = 40;
 
+/** The worker's entry file, when the process runs from the project root (where `npm start` runs). */
 export function pdfWorkerFile(): string | undefined {
-  // NOTE: resolved at run time from the project root (where `npm start` runs), not bundled: the worker loads the
-  // TypeScript source through tsx, a runtime dependency.
+  // NOTE: resolved at run time from the project root, not bundled: the worker loads the TypeScript source through tsx,
+  // a runtime dependency.
   const file = path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "report", "pdf-worker.mjs");
   return existsSync(file) ? file : undefined;
 }
 
+/**
+ * renderPdf (lib/report/pdf.ts) in a worker thread for reports of OFF_THREAD_MIN_SUBNETS audited subnets or more,
+ * inline below that or when the worker file is not there. Same bytes either way; rejects with the worker's error.
+ */
 export async function renderPdfOffThread(report: Report, meta: ReportMeta): Promise<Buffer> {
   const audited = report.subnets.filter((s) => s.findings.length > 0).length;
   const file = audited >= OFF_THREAD_MIN_SUBNETS ? pdfWorkerFile() : undefined;
@@ -23,6 +28,16 @@ export async function renderPdfOffThread(report: Report, meta: ReportMeta): Prom
     const { renderPdf } = await import("./pdf");
     return renderPdf(report, meta);
   }
+  const run = queue.then(() => inWorker(file, report, meta));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+// One worker at a time per process: each drives its own Chromium, and two big prints at once on two cores finish no
+// sooner than one after the other.
+let queue: Promise<unknown> = Promise.resolve();
+
+function inWorker(file: string, report: Report, meta: ReportMeta): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const worker = new Worker(file, { workerData: { report, meta } });
     worker.once("message", (m: { ok: true; bytes: Uint8Array } | { ok: false; message: string }) => {

@@ -1,4 +1,4 @@
-// Runs renderPdf in a worker thread (see pdf-off-thread.ts): a big PDF is a minute of CPU that must not stall the server.
+// Runs renderPdf in a worker thread (see pdf-off-thread.ts): laying out and joining a big PDF must not stall the server.
 import { parentPort, workerData } from "node:worker_threads";
 import { renderPdf } from "./pdf";
 import type { ReportMeta } from "./meta";

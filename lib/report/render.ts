@@ -43,13 +43,13 @@ export async function renderReport(report: Report, format: ReportFormat, meta: R
     case "json":
       return { body: renderJson(report), contentType, fileName };
     case "csv":
-      return { body: renderCsv(report), contentType, fileName };
+      return { body: renderCsv(report, meta), contentType, fileName };
     case "sarif":
       return { body: renderSarif(report, meta), contentType, fileName };
     case "md":
       return { body: renderMarkdown(report, meta), contentType, fileName };
     case "pdf": {
-      // Loaded on demand: the PDF stack is large and most callers never need it. Big reports render off-thread.
+      // Loaded on demand: most callers never need it. Big reports are laid out and joined in a worker thread.
       const { renderPdfOffThread } = await import("./pdf-off-thread");
       return { body: await renderPdfOffThread(report, meta), contentType, fileName };
     }

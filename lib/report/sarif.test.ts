@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { renderSarif } from "./sarif";
+import { artifactUri, renderSarif, sarifFingerprint } from "./sarif";
 import { CC_SUBNET, CLUSTER_SUBNET, sampleReport } from "./__fixtures__/sample-report";
+import { findingId } from "../finding-id";
+import type { Report } from "./types";
 
 describe("renderSarif", () => {
   const report = sampleReport();
@@ -39,5 +41,59 @@ describe("renderSarif", () => {
     const inv = JSON.parse(renderSarif(partial)).runs[0].invocations[0];
     expect(inv.executionSuccessful).toBe(false);
     expect(inv.toolExecutionNotifications[0].message.text).toContain("AuthorizationFailed");
+  });
+
+  type Result = { ruleId: string; partialFingerprints: Record<string, string>; suppressions?: { kind: string; status: string; justification: string }[]; level: string; baselineState?: string; locations: { physicalLocation?: { artifactLocation: { uri: string } } }[] };
+  const resultsOf = (r: Report, meta = {}): Result[] => JSON.parse(renderSarif(r, meta)).runs[0].results;
+  const fingerprints = (r: Report, meta = {}) => Object.fromEntries(resultsOf(r, meta).map((x) => [x.ruleId, x.partialFingerprints["lockdownFinding/v1"]]));
+
+  it("fingerprints a finding by its finding id (subnet id lower-cased + rule), the same across runs, scans and id case", () => {
+    const first = fingerprints(report, { scanId: "s1" });
+    expect(first["CC-EGRESS-STORAGE"]).toBe(findingId(CC_SUBNET.toLowerCase(), "CC-EGRESS-STORAGE"));
+    expect(first["NODE-EGRESS-AMQP"]).toBe(sarifFingerprint(CLUSTER_SUBNET, "NODE-EGRESS-AMQP"));
+    // Another run: another time, scan, link prefix, ids missing, the subnet id in other case.
+    const later = sampleReport("/scans/s2");
+    later.generatedAt = "2026-02-01T00:00:00.000Z";
+    for (const s of later.subnets) {
+      s.id = s.id.toUpperCase();
+      for (const f of s.findings) delete f.id;
+    }
+    expect(fingerprints(later, { scanId: "s2" })).toEqual(first);
+    // Different subnets or rules never share a fingerprint.
+    expect(new Set(Object.values(first)).size).toBe(Object.keys(first).length);
+    expect(sarifFingerprint(CC_SUBNET, "CC-EGRESS-AAD")).not.toBe(sarifFingerprint(CLUSTER_SUBNET, "CC-EGRESS-AAD"));
+  });
+
+  it("keeps an exempt finding as a result with an accepted suppression, at its verdict's level", () => {
+    const exempted = sampleReport();
+    Object.assign(exempted.subnets[1].findings[0], {
+      status: "exempt",
+      verdict: "warn",
+      exemption: { reason: "lab only", owner: "ops@contoso.com", expires: "2026-06-30", match: { rule: "NODE-EGRESS-AMQP", subnet: "vnet-hub/compute" }, verdict: "warn" },
+    });
+    const results = resultsOf(exempted);
+    expect(results).toHaveLength(resultsOf(report).length);
+    const amqp = results.find((r) => r.ruleId === "NODE-EGRESS-AMQP")!;
+    expect(amqp.level).toBe("warning");
+    expect(amqp.suppressions).toEqual([{ kind: "external", status: "accepted", justification: "lab only (owner ops@contoso.com, expires 2026-06-30)" }]);
+    expect(results.find((r) => r.ruleId === "CC-EGRESS-STORAGE")!.suppressions).toBeUndefined();
+  });
+
+  it("states the baseline comparison in SARIF's terms", () => {
+    const compared = sampleReport();
+    compared.subnets[0].findings[0].change = "new";
+    compared.subnets[1].findings[0].change = "worse";
+    const results = resultsOf(compared);
+    expect(results.find((r) => r.ruleId === "CC-EGRESS-STORAGE")!.baselineState).toBe("new");
+    expect(results.find((r) => r.ruleId === "NODE-EGRESS-AMQP")!.baselineState).toBe("updated");
+    expect(resultsOf(report)[0].baselineState).toBeUndefined();
+  });
+
+  it("points each result at the input file as its physical location", () => {
+    expect(resultsOf(report)[0].locations[0].physicalLocation?.artifactLocation.uri).toBe("vnets.json");
+    expect(artifactUri("./estate/vnets.json")).toBe("estate/vnets.json");
+    expect(artifactUri("estate\\my vnets.json")).toBe("estate/my%20vnets.json");
+    expect(artifactUri("/home/runner/work/x/vnets.json")).toBe("file:///home/runner/work/x/vnets.json");
+    expect(resultsOf({ ...report, sources: undefined })[0].locations[0].physicalLocation).toBeUndefined();
   });
 });

@@ -1,9 +1,13 @@
 // The report of CONTRACT §3. Every renderer (json, csv, sarif, md, pdf), the CLI and the web app read this one model.
 import type { Access, Direction, Role } from "../model/types";
 
-export type FindingStatus = "pass" | "warn" | "fail" | "info";
+/** What the engine decided for a finding (CONTRACT §3). */
+export type Verdict = "pass" | "warn" | "fail" | "info";
+/** A finding's status: its verdict, or `exempt` when an exemption (accepted risk, CONTRACT §2) covers it. */
+export type FindingStatus = Verdict | "exempt";
 export type SubnetStatus = "pass" | "warn" | "fail" | "unscoped";
-export type FixKind = "az-cli" | "bicep" | "terraform" | "portal";
+/** `powershell`: the az CLI written for PowerShell; `shell`: commands run on a VM (not the portal). */
+export type FixKind = "az-cli" | "bicep" | "terraform" | "portal" | "shell" | "powershell";
 
 /** The stage of CONTRACT §4.1 an evidence entry belongs to. */
 export type PathStage = "admin-rule" | "nsg" | "route" | "firewall" | "outbound";
@@ -94,12 +98,39 @@ export interface Finding {
   detail: string;
   evidence: Evidence[];
   fixes: Fix[];
+  /** Extension: for a `fail`/`warn` finding with no fix, why none can be offered (one sentence). */
+  noFixReason?: string;
   link: string;
   /** Extension: stable id of (subnet, rule), used by share links. */
   id?: string;
   /** Extension: the seed sentence this rule enforces. */
   requirement?: string;
   severity?: "high" | "medium" | "low";
+  /** Extension (CONTRACT §2): the engine's verdict, kept here when `status` is `exempt`. */
+  verdict?: Verdict;
+  /** Extension (CONTRACT §2): the exemption that makes this finding `exempt` (lib/gates/exemptions.ts). */
+  exemption?: AppliedExemption;
+  /** Extension: an exemption that matched but no longer applies (expired, or the verdict got worse). */
+  exemptionLapsed?: AppliedExemption & { why: "expired" | "worse" };
+  /** Extension (CONTRACT §2, `--baseline`): how this finding compares with the same finding id in the baseline report. */
+  change?: FindingChangeKind;
+}
+
+/** `new`: not in the baseline; `worse`/`better`: its status ranks higher/lower (fail > warn > pass = info = exempt); `same` otherwise. */
+export type FindingChangeKind = "new" | "worse" | "same" | "better";
+
+/** What an exemption selects: one finding, a rule on a subnet, or a rule on a deployment's subnets. */
+export type ExemptionMatch = { finding: string } | { rule: string; subnet: string } | { rule: string; deployment: string };
+
+/** An exemption as it applies to a finding: who accepted the risk, why, until when, and the verdict it was granted for. */
+export interface AppliedExemption {
+  reason: string;
+  owner: string;
+  /** `YYYY-MM-DD`; the exemption applies through that day (UTC). */
+  expires: string;
+  match: ExemptionMatch;
+  /** The verdict the exemption was granted for; a worse verdict makes it lapse. */
+  verdict: Verdict;
 }
 
 export interface SubnetReport {
@@ -158,7 +189,8 @@ export interface ReadError {
 
 export interface Report {
   generatedAt: string;
-  summary: { subnets: number; pass: number; warn: number; fail: number; unscoped: number };
+  /** `pass`/`warn`/`fail`/`unscoped` count subnets; `exempt` (present once exemptions were applied) counts exempt findings. */
+  summary: { subnets: number; pass: number; warn: number; fail: number; unscoped: number; exempt?: number };
   subnets: SubnetReport[];
   errors?: ReadError[];
   /** Extension: when the estate was read, and from where. */
@@ -166,6 +198,8 @@ export interface Report {
   sources?: string[];
   /** Extension: ignored types and unresolved references (CONTRACT §1.1). */
   gaps?: ReportGaps;
+  /** Extension (CONTRACT §2, `--baseline`): the report compared against and how many findings changed. */
+  baseline?: { generatedAt?: string; file?: string; new: number; worse: number; same: number; better: number; gone: number };
   /** Extension: the deployments of the profile. */
   deployments?: { name: string; cyclecloud: string[]; cluster: string[]; returnProxy: string[]; cyclecloudServer: string[]; proxy?: { address: string; port: number } }[];
 }

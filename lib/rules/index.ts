@@ -4,6 +4,8 @@ import { ccEgressArm } from "./cc-egress-arm";
 import { ccEgressLockdown } from "./cc-egress-lockdown";
 import { ccEgressMonitor } from "./cc-egress-monitor";
 import { ccEgressStorage } from "./cc-egress-storage";
+import { ccEgressPricing } from "./cc-egress-pricing";
+import { ccEgressTelemetry } from "./cc-egress-telemetry";
 import { ccGithubStaging } from "./cc-github-staging";
 import { ccIngressAmqp } from "./cc-ingress-amqp";
 import { ccIngressHttps } from "./cc-ingress-https";
@@ -28,6 +30,8 @@ export const RULES: readonly RuleCheck[] = [
   ccIngressAmqp,
   ccIngressHttps,
   ccGithubStaging,
+  ccEgressTelemetry,
+  ccEgressPricing,
   nodeEgressAmqp,
   nodeEgressHttps,
   nodeEgressStorage,

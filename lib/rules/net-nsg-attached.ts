@@ -1,10 +1,10 @@
 // NET-NSG-ATTACHED (beyond the contract's table, so warn at most): a role's subnet has an NSG, at the
 // subnet or on every NIC. The seed's whole approach rests on "a strict Azure Network Security Group
 // for the CycleCloud VM's subnet". Azure-managed subnets cannot (or need not) carry one.
+import { isAzureManagedSubnet } from "../path/managed-subnets";
 import { outcome } from "./families/shared";
 import { type RuleCheck, SEED_URL } from "./types";
 
-export const AZURE_MANAGED_SUBNETS = new Set(["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"]);
 
 export const netNsgAttached: RuleCheck = {
   id: "NET-NSG-ATTACHED",
@@ -17,7 +17,7 @@ export const netNsgAttached: RuleCheck = {
   check({ estate }, subnet) {
     const where = `${subnet.vnetName}/${subnet.name}`;
     const touched = new Set([subnet.key]);
-    if (AZURE_MANAGED_SUBNETS.has(subnet.name.toLowerCase())) return outcome({ status: "pass", detail: `${where} is an Azure-managed subnet; it is not expected to carry an NSG.`, touched });
+    if (isAzureManagedSubnet(subnet)) return outcome({ status: "pass", detail: `${where} is an Azure-managed subnet; it is not expected to carry an NSG.`, touched });
     if (subnet.nsgKey) return outcome({ status: "pass", detail: `${where} has NSG ${estate.nsg(subnet.nsgKey)?.name ?? subnet.nsgKey}.`, touched });
     const eps = estate.endpoints(subnet).filter((e) => e.nic);
     const bare = eps.filter((e) => !e.nic!.nsgKey);

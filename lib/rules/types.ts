@@ -48,6 +48,8 @@ export interface CheckOutcome {
   plans: FixPlan[];
   /** Procedures that are not changes to the estate (staging files by hand, an image); shown as they are. */
   guidance: Fix[];
+  /** Why no fix can be offered, in one sentence (a planner that gives up says why; see lib/fixes/no-fix.ts). */
+  noFixReason?: string;
   /** Keys (NSGs, subnets) this outcome depends on. */
   touched: Set<string>;
 }

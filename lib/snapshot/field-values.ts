@@ -86,7 +86,11 @@ export function canonicalAccess(text: string): Access | undefined {
 const NEXT_HOP_TYPES = new Map<string, string>(
   ["VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None"].map((t) => [t.toLowerCase(), t]),
 );
-/** Known next hop types in Azure's spelling; anything else is kept as given. */
-export function canonicalNextHopType(text: string): string {
-  return NEXT_HOP_TYPES.get(text.toLowerCase()) ?? text;
+/**
+ * A route table route's next hop type in Azure's spelling, or undefined for anything else: only
+ * these five can be set on a user-defined route
+ * (https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#user-defined).
+ */
+export function canonicalNextHopType(text: string): string | undefined {
+  return NEXT_HOP_TYPES.get(text.toLowerCase());
 }

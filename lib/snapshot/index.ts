@@ -4,3 +4,5 @@ export { loadSnapshot, type LoadOptions, type Source } from "./load-snapshot";
 export { collectResources } from "./source-shapes";
 export { parseServiceTags } from "./service-tags";
 export { parseProfile, resolveRoles, ROLES } from "./profile";
+export { UNSET_COLLECTION_PRIORITY } from "./read-firewall";
+export { MAX_UNRESOLVED } from "./gaps";

@@ -1,24 +1,57 @@
 // Every source, in any shape and either form, merged into one normalised Snapshot.
 // A later duplicate id (compared case-insensitively) replaces an earlier one.
+import { InputError } from "@/lib/errors";
 import type {
+  AdminRule,
+  AdminRuleCollection,
   ApplicationSecurityGroup,
+  AzureFirewall,
+  FirewallPolicy,
+  IpGroup,
+  LoadBalancer,
+  NatGateway,
+  NetworkGroup,
   NetworkInterface,
+  NetworkManager,
   Nsg,
+  PrivateDnsZone,
   PrivateEndpoint,
+  PublicIpAddress,
   RouteTable,
+  RuleCollectionGroup,
+  ScaleSet,
   ServiceTagPrefixes,
   Snapshot,
+  StorageAccount,
   Subnet,
   VirtualNetwork,
 } from "@/lib/model/types";
-import { baseOf } from "./read-common";
+import { keyOf, lastSegment, parentId, typeFromId } from "./arm-id";
+import { deriveMembership, resolveIpGroupRefs } from "./derive";
+import { IgnoredTypes, findGaps } from "./gaps";
+import { type ResourceBase, baseOf } from "./read-common";
+import { readFirewall, readFirewallPolicy, readIpGroup, readRuleCollectionGroup } from "./read-firewall";
 import { readNsg } from "./read-nsg";
 import { readAsg, readNic, readPrivateEndpoint, readRouteTable } from "./read-others";
+import { readLoadBalancer, readNatGateway, readPublicIp } from "./read-path";
+import {
+  collectionFromId,
+  readAdminRule,
+  readAdminRuleCollection,
+  readDnsLink,
+  readNetworkGroup,
+  readNetworkManager,
+  readPrivateDnsZone,
+  readScaleSet,
+  readStaticMember,
+  readStorageAccount,
+} from "./read-placement";
 import { type VnetRecord, readSubnet, readVnet } from "./read-vnet";
 import { resourceEnvelope } from "./schemas";
+import { effectiveAdminRuleExtras } from "./schemas-placement";
 import { readServiceTags } from "./service-tags";
 import { unwrapSource } from "./source-shapes";
-import { type JsonPath, isObject, parseWith, readNode } from "./validate";
+import { type ArmNode, type JsonPath, isObject, parseWith, readNode } from "./validate";
 
 export interface Source {
   name: string;
@@ -45,48 +78,174 @@ class Collected {
   nics = new Map<string, NetworkInterface>();
   asgs = new Map<string, ApplicationSecurityGroup>();
   privateEndpoints = new Map<string, PrivateEndpoint>();
+  natGateways = new Map<string, NatGateway>();
+  publicIps = new Map<string, PublicIpAddress>();
+  loadBalancers = new Map<string, LoadBalancer>();
+  firewalls = new Map<string, AzureFirewall>();
+  firewallPolicies = new Map<string, FirewallPolicy>();
+  ruleCollectionGroups = new Map<string, RuleCollectionGroup>();
+  /** Groups embedded in a policy; a group listed on its own wins over these. */
+  inlineGroups = new Map<string, RuleCollectionGroup>();
+  ipGroups = new Map<string, IpGroup>();
+  scaleSets = new Map<string, ScaleSet>();
+  networkManagers = new Map<string, NetworkManager>();
+  networkGroups = new Map<string, NetworkGroup>();
+  /** Static members by their own key: group id and member VNet key. */
+  staticMembers = new Map<string, { groupId: string; vnetKey: string }>();
+  adminRuleCollections = new Map<string, AdminRuleCollection>();
+  /** Collections known only from an effective-admin-rules list entry; a listed collection wins. */
+  impliedCollections = new Map<string, AdminRuleCollection>();
+  adminRules = new Map<string, AdminRule>();
+  storageAccounts = new Map<string, StorageAccount>();
+  privateDnsZones = new Map<string, PrivateDnsZone>();
+  dnsLinks = new Map<string, { zoneId: string; link: PrivateDnsZone["links"][number] }>();
+  aRecords = new Map<string, { zoneId: string; name: string }>();
+  /** Private endpoint ids as written, from the references that name them (subnets, NICs). */
+  endpointIds = new Map<string, string>();
+  ignored = new IgnoredTypes();
   serviceTags?: Map<string, ServiceTagPrefixes>;
   capturedAt?: string;
 }
 
 const NETWORK = "microsoft.network/";
 type Reader = (raw: unknown, file: string, at: JsonPath, into: Collected) => void;
+type ResourceRead<T> = (node: ArmNode, base: ResourceBase, file: string, at: JsonPath) => T;
 
-function resource<T extends { key: string }>(
-  read: (node: ReturnType<typeof readNode>, base: ReturnType<typeof baseOf>, file: string) => T,
-  pick: (into: Collected) => Map<string, T>,
-): Reader {
+// `type` may be absent: entries whose type is inferred from their id (see readerFor). Built once:
+// zod compiles a schema on first use, so a schema made per call costs milliseconds per resource.
+const envelope = resourceEnvelope.partial({ type: true });
+
+function envelopeOf(raw: unknown, file: string, at: JsonPath): { node: ArmNode; base: ResourceBase } {
+  const base = baseOf(parseWith(envelope, raw, file, at));
+  return { node: readNode(raw, file, at), base };
+}
+
+function resource<T extends { key: string }>(read: ResourceRead<T>, pick: (into: Collected) => Map<string, T>): Reader {
   return (raw, file, at, into) => {
-    const base = baseOf(parseWith(resourceEnvelope, raw, file, at));
-    const item = read(readNode(raw, file, at), base, file);
+    const { node, base } = envelopeOf(raw, file, at);
+    const item = read(node, base, file, at);
     pick(into).set(item.key, item);
   };
 }
 
+/** A reader that keeps what it reads elsewhere than in one map. */
+function custom(read: (node: ArmNode, base: ResourceBase, file: string, at: JsonPath, into: Collected) => void): Reader {
+  return (raw, file, at, into) => {
+    const { node, base } = envelopeOf(raw, file, at);
+    read(node, base, file, at, into);
+  };
+}
+
+const rememberEndpointId = (into: Collected, ref: unknown) => {
+  if (isObject(ref) && typeof ref.id === "string") into.endpointIds.set(keyOf(ref.id), ref.id);
+};
+
+/** Private endpoint ids as the subnets of a VNet (or a standalone subnet) spell them. */
+function rememberSubnetEndpoints(into: Collected, subnets: Subnet[]): void {
+  for (const subnet of subnets) {
+    const listed = subnet.armProperties?.privateEndpoints;
+    if (Array.isArray(listed)) for (const ref of listed) rememberEndpointId(into, ref);
+  }
+}
+
+const AVNM = `${NETWORK}networkmanagers/`;
 const READERS: Record<string, Reader> = {
-  [`${NETWORK}virtualnetworks`]: (raw, file, at, into) => {
-    const base = baseOf(parseWith(resourceEnvelope, raw, file, at));
-    into.vnets.set(base.key, { item: readVnet(readNode(raw, file, at), base, file), seq: into.seq++ });
-  },
+  [`${NETWORK}virtualnetworks`]: custom((node, base, file, _at, into) => {
+    const record = readVnet(node, base, file);
+    rememberSubnetEndpoints(into, record.subnets);
+    into.vnets.set(base.key, { item: record, seq: into.seq++ });
+  }),
   [`${NETWORK}virtualnetworks/subnets`]: (raw, file, at, into) => {
-    parseWith(resourceEnvelope, raw, file, at);
+    parseWith(envelope, raw, file, at);
     const subnet = readSubnet(raw, file, at);
+    rememberSubnetEndpoints(into, [subnet]);
     into.standaloneSubnets.set(subnet.key, { item: subnet, seq: into.seq++ });
   },
   [`${NETWORK}networksecuritygroups`]: resource(readNsg, (c) => c.nsgs),
   [`${NETWORK}routetables`]: resource(readRouteTable, (c) => c.routeTables),
-  [`${NETWORK}networkinterfaces`]: resource(readNic, (c) => c.nics),
+  [`${NETWORK}networkinterfaces`]: custom((node, base, file, _at, into) => {
+    const nic = readNic(node, base, file);
+    if (nic.privateEndpointKey) rememberEndpointId(into, node.props.privateEndpoint);
+    into.nics.set(nic.key, nic);
+  }),
   [`${NETWORK}applicationsecuritygroups`]: resource(readAsg, (c) => c.asgs),
   [`${NETWORK}privateendpoints`]: resource(readPrivateEndpoint, (c) => c.privateEndpoints),
+  [`${NETWORK}natgateways`]: resource(readNatGateway, (c) => c.natGateways),
+  [`${NETWORK}publicipaddresses`]: resource(readPublicIp, (c) => c.publicIps),
+  [`${NETWORK}loadbalancers`]: resource(readLoadBalancer, (c) => c.loadBalancers),
+  [`${NETWORK}azurefirewalls`]: resource(readFirewall, (c) => c.firewalls),
+  [`${NETWORK}firewallpolicies`]: custom((node, base, file, _at, into) => {
+    const { policy, inlineGroups } = readFirewallPolicy(node, base, file);
+    into.firewallPolicies.set(policy.key, policy);
+    for (const group of inlineGroups) into.inlineGroups.set(group.key, group);
+  }),
+  [`${NETWORK}firewallpolicies/rulecollectiongroups`]: resource(readRuleCollectionGroup, (c) => c.ruleCollectionGroups),
+  [`${NETWORK}ipgroups`]: resource(readIpGroup, (c) => c.ipGroups),
+  ["microsoft.compute/virtualmachinescalesets"]: resource(readScaleSet, (c) => c.scaleSets),
+  [AVNM.slice(0, -1)]: resource(readNetworkManager, (c) => c.networkManagers),
+  [`${AVNM}networkgroups`]: resource(readNetworkGroup, (c) => c.networkGroups),
+  [`${AVNM}networkgroups/staticmembers`]: custom((node, base, file, _at, into) => {
+    into.staticMembers.set(base.key, readStaticMember(node, base, file));
+  }),
+  // The configuration itself holds nothing the audit needs: its collections name it in their ids.
+  [`${AVNM}securityadminconfigurations`]: custom(() => undefined),
+  [`${AVNM}securityadminconfigurations/rulecollections`]: resource(readAdminRuleCollection, (c) => c.adminRuleCollections),
+  [`${AVNM}securityadminconfigurations/rulecollections/rules`]: custom((node, base, file, at, into) => {
+    const rule = readAdminRule(node, base, file, at);
+    into.adminRules.set(rule.key, rule);
+    // An effective-admin-rules list entry also says which groups its collection applies to.
+    const extras = parseWith(effectiveAdminRuleExtras, node.raw, file, at).ruleCollectionAppliesToGroups;
+    if (extras?.length) {
+      const collectionId = parentId(base.id) ?? "";
+      into.impliedCollections.set(rule.collectionKey, collectionFromId(collectionId, lastSegment(collectionId), extras.map((g) => keyOf(g.networkGroupId))));
+    }
+  }),
+  ["microsoft.storage/storageaccounts"]: resource(readStorageAccount, (c) => c.storageAccounts),
+  [`${NETWORK}privatednszones`]: resource(readPrivateDnsZone, (c) => c.privateDnsZones),
+  [`${NETWORK}privatednszones/virtualnetworklinks`]: custom((node, base, file, _at, into) => {
+    const link = readDnsLink(node, base, file);
+    if (link) into.dnsLinks.set(base.key, link);
+  }),
+  [`${NETWORK}privatednszones/a`]: custom((_node, base, _file, _at, into) => {
+    into.aRecords.set(base.key, { zoneId: parentId(base.id) ?? "", name: base.name.toLowerCase() });
+  }),
 };
+
+/**
+ * Types inferred from the id of an entry that has no `type` (Azure's REST examples leave it out of
+ * some list entries) and that are read with another type's reader: a Uniform scale set instance's
+ * NIC, and the old name of rule collection groups (`ruleGroups`, API 2019-06-01-preview).
+ */
+const INFERRED_ALIASES: Record<string, string> = {
+  "microsoft.compute/virtualmachinescalesets/virtualmachines/networkinterfaces": `${NETWORK}networkinterfaces`,
+  [`${NETWORK}firewallpolicies/rulegroups`]: `${NETWORK}firewallpolicies/rulecollectiongroups`,
+};
+
+function readerFor(raw: Record<string, unknown>, into: Collected): Reader | undefined {
+  if (typeof raw.type === "string") {
+    const read = readerOfType(raw.type.toLowerCase());
+    if (!read) into.ignored.add(raw.type);
+    return read;
+  }
+  // No type: an entry that is not a resource, unless its id names a type this loader reads.
+  if (typeof raw.id !== "string") return undefined;
+  const inferred = typeFromId(raw.id);
+  if (!inferred) return undefined;
+  return readerOfType(Object.hasOwn(INFERRED_ALIASES, inferred) ? INFERRED_ALIASES[inferred] : inferred);
+}
+
+/** Own keys only: a `"type": "__proto__"` or `"constructor"` in a file must not reach Object.prototype. */
+function readerOfType(type: string): Reader | undefined {
+  return Object.hasOwn(READERS, type) ? READERS[type] : undefined;
+}
 
 function readSource(source: Source, into: Collected): void {
   const { items, listAt, serviceTags, capturedAt } = unwrapSource(source.name, source.value);
   for (let i = 0; i < items.length; i++) {
     const raw = items[i];
-    // Other resource types, and entries that are not resources at all, are not ours to judge.
-    if (!isObject(raw) || typeof raw.type !== "string") continue;
-    const read = READERS[raw.type.toLowerCase()];
+    // Entries that are not resources at all are not ours to judge.
+    if (!isObject(raw)) continue;
+    const read = readerFor(raw, into);
     if (read) read(raw, source.name, listAt ? [...listAt, i] : [], into);
   }
   if (serviceTags !== undefined) into.serviceTags = readServiceTags(source.name, serviceTags, ["serviceTags"], into.serviceTags);
@@ -134,29 +293,61 @@ function placeSubnets(into: Collected, snapshot: Snapshot): void {
   }
 }
 
-/** nicKeys and privateEndpointKeys, from the NICs and endpoints present in the input. */
-function deriveMembership(snapshot: Snapshot): void {
-  for (const subnet of snapshot.subnets.values()) {
-    subnet.privateEndpointKeys = subnet.privateEndpointKeys.filter((key) => snapshot.privateEndpoints.has(key));
-  }
-  for (const nic of snapshot.nics.values()) {
-    for (const config of nic.ipConfigurations) {
-      const subnet = config.subnetKey ? snapshot.subnets.get(config.subnetKey) : undefined;
-      if (subnet && !subnet.nicKeys.includes(nic.key)) subnet.nicKeys.push(nic.key);
+/** Child resources given on their own (static members, DNS links and A records), attached to their parent, which is created from the id when absent. */
+function attachChildren(into: Collected): void {
+  for (const { groupId, vnetKey } of into.staticMembers.values()) {
+    const key = keyOf(groupId);
+    let group = into.networkGroups.get(key);
+    if (!group) {
+      group = { id: groupId, key, name: lastSegment(groupId), networkManagerKey: keyOf(parentId(groupId) ?? ""), memberVnetKeys: [] };
+      into.networkGroups.set(key, group);
     }
+    if (!group.memberVnetKeys.includes(vnetKey)) group.memberVnetKeys.push(vnetKey);
   }
-  for (const endpoint of snapshot.privateEndpoints.values()) {
-    const subnet = endpoint.subnetKey ? snapshot.subnets.get(endpoint.subnetKey) : undefined;
-    if (subnet && !subnet.privateEndpointKeys.includes(endpoint.key)) subnet.privateEndpointKeys.push(endpoint.key);
+  for (const [key, collection] of into.impliedCollections) if (!into.adminRuleCollections.has(key)) into.adminRuleCollections.set(key, collection);
+  for (const [key, group] of into.inlineGroups) if (!into.ruleCollectionGroups.has(key)) into.ruleCollectionGroups.set(key, group);
+  const zoneOf = (zoneId: string): PrivateDnsZone => {
+    const key = keyOf(zoneId);
+    let zone = into.privateDnsZones.get(key);
+    if (!zone) {
+      zone = { id: zoneId, key, name: lastSegment(zoneId), links: [], aRecords: [] };
+      into.privateDnsZones.set(key, zone);
+    }
+    return zone;
+  };
+  for (const { zoneId, link } of into.dnsLinks.values()) zoneOf(zoneId).links.push(link);
+  for (const { zoneId, name } of into.aRecords.values()) {
+    const zone = zoneOf(zoneId);
+    if (!zone.aRecords.includes(name)) zone.aRecords.push(name);
   }
 }
 
+/** The one line a load with nothing to audit gives (a wrong path, a listing of the wrong type): CI must not go green on it. */
+function nothingToAudit(sources: Source[], snapshot: Snapshot): InputError {
+  const names = sources.map((s) => s.name);
+  const files = names.length === 1 ? "this file" : `these files (${names.join(", ")})`;
+  const detail = snapshot.vnets.size
+    ? `no subnets in ${files}: the virtual networks listed have none`
+    : `no virtual networks or subnets in ${files}; add \`az network vnet list -o json\``;
+  return new InputError(names[0] ?? "snapshot", "", detail);
+}
+
+/**
+ * Reads every source (any shape of CONTRACT §1.1, ARM or flattened form) into one Snapshot:
+ * resources keyed by lower-cased id, subnets placed in their VNets, back-references derived
+ * (NICs, private endpoints and scale sets per subnet, network group members), and `gaps` listing
+ * the types ignored and the references no input holds. Every map of the model is set, empty when
+ * the input has none.
+ * @throws InputError naming the file and JSON path of the first bad value, or the first file when
+ *   the sources hold no subnet at all.
+ */
 export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapshot {
   const into = new Collected();
   for (const source of sources) readSource(source, into);
   if (opts.serviceTags) {
     into.serviceTags = readServiceTags(opts.serviceTags.name, opts.serviceTags.value, [], into.serviceTags);
   }
+  attachChildren(into);
   const snapshot: Snapshot = {
     vnets: new Map(),
     subnets: new Map(),
@@ -165,9 +356,26 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
     nics: into.nics,
     asgs: into.asgs,
     privateEndpoints: into.privateEndpoints,
+    natGateways: into.natGateways,
+    publicIps: into.publicIps,
+    loadBalancers: into.loadBalancers,
+    firewalls: into.firewalls,
+    firewallPolicies: into.firewallPolicies,
+    ruleCollectionGroups: into.ruleCollectionGroups,
+    ipGroups: into.ipGroups,
+    scaleSets: into.scaleSets,
+    networkManagers: into.networkManagers,
+    networkGroups: into.networkGroups,
+    adminRuleCollections: into.adminRuleCollections,
+    adminRules: into.adminRules,
+    storageAccounts: into.storageAccounts,
+    privateDnsZones: into.privateDnsZones,
   };
   placeSubnets(into, snapshot);
-  deriveMembership(snapshot);
+  if (snapshot.subnets.size === 0) throw nothingToAudit(sources, snapshot);
+  deriveMembership(snapshot, into.endpointIds);
+  resolveIpGroupRefs(snapshot);
+  snapshot.gaps = findGaps(snapshot, into.ignored);
   if (into.serviceTags) snapshot.serviceTags = into.serviceTags;
   if (into.capturedAt !== undefined) snapshot.capturedAt = into.capturedAt;
   return snapshot;

@@ -1,22 +1,68 @@
-// The profile says which subnet plays which part (CONTRACT §1.2).
+// The profile says which subnet plays which part, in which CycleCloud deployment, and names the
+// CycleCloud server and its HTTPS proxy (CONTRACT §1.2). `roles` alone is one deployment.
+import { z } from "zod";
 import { InputError } from "@/lib/errors";
-import type { Profile, Role, Snapshot, Subnet } from "@/lib/model/types";
+import type { Deployment, Profile, ProxySetting, Role, Snapshot, Subnet } from "@/lib/model/types";
+import { type Endpoint, type Placement, SINGLE_DEPLOYMENT, nicEndpoint } from "@/lib/nsg/estate";
+import { addrOverlaps, concrete } from "@/lib/net/addr-set";
+import { cidrsToRanges, parseCidr } from "@/lib/net/ip";
 import { expectedMessage } from "./describe-value";
-import { profileSchema } from "./schemas";
+import { keyOf } from "./arm-id";
 import { inputError, isObject, parseWith } from "./validate";
 
 export const ROLES: readonly Role[] = ["cyclecloud", "cluster", "returnProxy"];
 
+const refs = z.array(z.string()).nullish();
+const roleLists = { cyclecloud: refs, cluster: refs, returnProxy: refs };
+const proxySchema = z.strictObject({
+  address: z.string().refine((s) => parseCidr(s) !== null && !s.includes("/"), { error: "expected an IP address" }),
+  port: z.number().int().min(1).max(65535),
+});
+const serverSchema = z.array(z.string()).nullish();
+// Strict: a key the product does not know is an input error, never ignored (CONTRACT §1.2).
+const deploymentSchema = z.strictObject({ name: z.string().min(1), ...roleLists, cyclecloudServer: serverSchema, proxy: proxySchema.nullish() });
+const profileSchema = z.strictObject({
+  roles: z.strictObject(roleLists).nullish(),
+  deployments: z.array(deploymentSchema).nullish(),
+  cyclecloudServer: serverSchema,
+  proxy: proxySchema.nullish(),
+});
+
+const list = (v: string[] | null | undefined) => v ?? [];
+
+/**
+ * Reads a profile: `{roles, cyclecloudServer?, proxy?}` (one deployment named `default`) and/or
+ * `{deployments: [...]}`. Throws an InputError naming the file and JSON path on an unknown key, a wrong
+ * type, a duplicate deployment name, or a top-level server/proxy beside `deployments` without `roles`.
+ */
 export function parseProfile(name: string, value: unknown): Profile {
   if (!isObject(value)) throw inputError(name, [], expectedMessage("object", value));
-  const roles = parseWith(profileSchema, value, name, []).roles;
-  return {
-    roles: {
-      cyclecloud: roles?.cyclecloud ?? [],
-      cluster: roles?.cluster ?? [],
-      returnProxy: roles?.returnProxy ?? [],
-    },
-  };
+  const p = parseWith(profileSchema, value, name, []);
+  const deployments: Deployment[] = [];
+  const hasRoles = !!p.roles;
+  if (hasRoles || (!p.deployments && (p.cyclecloudServer || p.proxy))) {
+    deployments.push({
+      name: SINGLE_DEPLOYMENT,
+      roles: { cyclecloud: list(p.roles?.cyclecloud), cluster: list(p.roles?.cluster), returnProxy: list(p.roles?.returnProxy) },
+      cyclecloudServer: list(p.cyclecloudServer),
+      ...(p.proxy ? { proxy: p.proxy as ProxySetting } : {}),
+    });
+  } else if (p.cyclecloudServer || p.proxy) {
+    throw inputError(name, [p.proxy ? "proxy" : "cyclecloudServer"], "stands beside `roles` only; with `deployments`, put it in the deployment");
+  }
+  const seen = new Set(deployments.map((d) => d.name.toLowerCase()));
+  (p.deployments ?? []).forEach((d, i) => {
+    if (seen.has(d.name.toLowerCase())) throw inputError(name, ["deployments", i, "name"], `deployment name ${JSON.stringify(d.name)} is used twice`);
+    seen.add(d.name.toLowerCase());
+    deployments.push({
+      name: d.name,
+      roles: { cyclecloud: list(d.cyclecloud), cluster: list(d.cluster), returnProxy: list(d.returnProxy) },
+      cyclecloudServer: list(d.cyclecloudServer),
+      ...(d.proxy ? { proxy: d.proxy as ProxySetting } : {}),
+    });
+  });
+  const roles = { cyclecloud: deployments.flatMap((d) => d.roles.cyclecloud), cluster: deployments.flatMap((d) => d.roles.cluster), returnProxy: deployments.flatMap((d) => d.roles.returnProxy) };
+  return deployments.length ? { roles, deployments } : { roles };
 }
 
 function describeSubnet(subnet: Subnet): string {
@@ -28,47 +74,133 @@ function indexByShortName(snapshot: Snapshot): Map<string, Subnet[]> {
   const index = new Map<string, Subnet[]>();
   for (const subnet of snapshot.subnets.values()) {
     const short = `${subnet.vnetName}/${subnet.name}`.toLowerCase();
-    const list = index.get(short);
-    if (list) list.push(subnet);
+    const found = index.get(short);
+    if (found) found.push(subnet);
     else index.set(short, [subnet]);
   }
   return index;
 }
 
+/** Where a role list sits in the file, for messages: `roles.cluster[1]` or `deployments[0].cluster[1]`. */
+function rolePath(profile: Profile, deploymentIndex: number, role: Role, i: number): string {
+  const single = profile.deployments?.[0]?.name === SINGLE_DEPLOYMENT;
+  if (single && deploymentIndex === 0) return `roles.${role}[${i}]`;
+  return `deployments[${deploymentIndex - (single ? 1 : 0)}].${role}[${i}]`;
+}
+
+function deploymentsOf(profile: Profile): Deployment[] {
+  return profile.deployments ?? [{ name: SINGLE_DEPLOYMENT, roles: profile.roles, cyclecloudServer: [] }];
+}
+
+interface Resolved {
+  roles: Map<string, Role>;
+  deploymentOf: Map<string, string>;
+}
+
+function resolveAll(snapshot: Snapshot, profile: Profile, profileName: string): Resolved {
+  let shortNames: Map<string, Subnet[]> | undefined;
+  const roles = new Map<string, Role>();
+  const deploymentOf = new Map<string, string>();
+  deploymentsOf(profile).forEach((d, di) => {
+    for (const role of ROLES) {
+      d.roles[role].forEach((rawRef, i) => {
+        const at = rolePath(profile, di, role, i);
+        const ref = rawRef.trim();
+        let subnet: Subnet | undefined;
+        if (ref.startsWith("/")) {
+          subnet = snapshot.subnets.get(ref.toLowerCase());
+        } else {
+          shortNames ??= indexByShortName(snapshot);
+          const matches = shortNames.get(ref.toLowerCase()) ?? [];
+          if (matches.length > 1) {
+            const subscriptions = [...new Set(matches.map((m) => m.subscriptionId))].join(", ");
+            throw new InputError(profileName, at, `"${rawRef}" matches ${matches.length} subnets (subscriptions ${subscriptions}); use the full subnet id`);
+          }
+          subnet = matches[0];
+        }
+        if (!subnet) throw new InputError(profileName, at, `no subnet matches ${JSON.stringify(rawRef)}`);
+        const earlier = roles.get(subnet.key);
+        if (earlier !== undefined && earlier !== role) {
+          throw new InputError(profileName, at, `subnet ${describeSubnet(subnet)} is already in role ${earlier}; a subnet plays one role`);
+        }
+        const otherDeployment = deploymentOf.get(subnet.key);
+        if (otherDeployment !== undefined && otherDeployment !== d.name) {
+          throw new InputError(profileName, at, `subnet ${describeSubnet(subnet)} is already in deployment ${otherDeployment}; a subnet belongs to one deployment`);
+        }
+        roles.set(subnet.key, role);
+        deploymentOf.set(subnet.key, d.name);
+      });
+    }
+  });
+  return { roles, deploymentOf };
+}
+
 /**
  * Resolves every ref of the profile to a subnet key. A ref that matches nothing, matches two
- * subnets, or puts one subnet in two roles is an input error: guessing would audit the wrong subnet.
+ * subnets, or puts one subnet in two roles or two deployments is an input error: guessing would
+ * audit the wrong subnet.
  */
 export function resolveRoles(snapshot: Snapshot, profile: Profile, profileName: string): Map<string, Role> {
-  let shortNames: Map<string, Subnet[]> | undefined;
-  const resolved = new Map<string, Role>();
-  for (const role of ROLES) {
-    profile.roles[role].forEach((rawRef, i) => {
-      const at = `roles.${role}[${i}]`;
-      const ref = rawRef.trim();
-      let subnet: Subnet | undefined;
-      if (ref.startsWith("/")) {
-        subnet = snapshot.subnets.get(ref.toLowerCase());
-      } else {
-        shortNames ??= indexByShortName(snapshot);
-        const matches = shortNames.get(ref.toLowerCase()) ?? [];
-        if (matches.length > 1) {
-          const subscriptions = [...new Set(matches.map((m) => m.subscriptionId))].join(", ");
-          throw new InputError(
-            profileName,
-            at,
-            `"${rawRef}" matches ${matches.length} subnets (subscriptions ${subscriptions}); use the full subnet id`,
-          );
-        }
-        subnet = matches[0];
-      }
-      if (!subnet) throw new InputError(profileName, at, `no subnet matches ${JSON.stringify(rawRef)}`);
-      const earlier = resolved.get(subnet.key);
-      if (earlier !== undefined && earlier !== role) {
-        throw new InputError(profileName, at, `subnet ${describeSubnet(subnet)} is already in role ${earlier}; a subnet plays one role`);
-      }
-      resolved.set(subnet.key, role);
-    });
+  return resolveAll(snapshot, profile, profileName).roles;
+}
+
+/** The subnet holding an address, among the given keys. */
+function holder(snapshot: Snapshot, keys: Iterable<string>, ip: string): Subnet | undefined {
+  const r = parseCidr(ip);
+  if (!r) return undefined;
+  for (const k of keys) {
+    const s = snapshot.subnets.get(k);
+    const p = s ? cidrsToRanges(s.addressPrefixes) : undefined;
+    if (s && p && addrOverlaps(concrete(p.v4, p.v6), concrete(r.v4, r.v6))) return s;
   }
-  return resolved;
+  return undefined;
+}
+
+/**
+ * The deployments, CycleCloud servers and proxies of a profile (CONTRACT §1.2), for the estate. A server
+ * ref is a NIC id, a VM id (its NICs in the input) or an IP address, and must sit in a CycleCloud subnet of
+ * its deployment. `roles` (after dashboard overrides) decides which subnets have a role; a subnet given a
+ * role by an override joins `overrideDeployments`' deployment, or the first one.
+ */
+export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileName: string, roles: ReadonlyMap<string, Role>, overrideDeployments?: ReadonlyMap<string, string>): Placement {
+  const { deploymentOf } = resolveAll(snapshot, profile, profileName);
+  const deployments = deploymentsOf(profile);
+  const fallback = deployments[0]?.name ?? SINGLE_DEPLOYMENT;
+  const finalDeployment = new Map<string, string>();
+  for (const key of roles.keys()) finalDeployment.set(key, overrideDeployments?.get(key) ?? deploymentOf.get(key) ?? fallback);
+  const servers = new Map<string, Endpoint[]>();
+  const proxies = new Map<string, ProxySetting>();
+  const single = deployments[0]?.name === SINGLE_DEPLOYMENT && profile.deployments !== undefined;
+  deployments.forEach((d, di) => {
+    if (d.proxy) proxies.set(d.name, d.proxy);
+    const ccKeys = [...finalDeployment].filter(([k, name]) => name === d.name && roles.get(k) === "cyclecloud").map(([k]) => k);
+    d.cyclecloudServer.forEach((rawRef, i) => {
+      const at = single && di === 0 ? `cyclecloudServer[${i}]` : `deployments[${di - (single ? 1 : 0)}].cyclecloudServer[${i}]`;
+      const ref = rawRef.trim();
+      const found: { subnetKey: string; endpoint: Endpoint }[] = [];
+      if (ref.startsWith("/")) {
+        const key = keyOf(ref);
+        const nics = snapshot.nics.has(key) ? [snapshot.nics.get(key)!] : [...snapshot.nics.values()].filter((n) => n.virtualMachineKey === key);
+        if (nics.length === 0) throw new InputError(profileName, at, `no NIC and no VM's NIC in the input matches ${JSON.stringify(rawRef)} (add \`az network nic list\`)`);
+        for (const nic of nics) for (const ipc of nic.ipConfigurations) if (ipc.subnetKey) found.push({ subnetKey: ipc.subnetKey, endpoint: nicEndpoint(snapshot, nic, ipc.subnetKey) });
+      } else {
+        const r = parseCidr(ref);
+        if (!r || ref.includes("/")) throw new InputError(profileName, at, `expected a NIC id, a VM id or an IP address, got ${JSON.stringify(rawRef)}`);
+        const s = holder(snapshot, ccKeys, ref);
+        if (!s) throw new InputError(profileName, at, `${ref} is in no CycleCloud subnet of deployment ${d.name}`);
+        const nic = s.nicKeys.map((k) => snapshot.nics.get(k)).find((n) => n?.ipConfigurations.some((c) => c.privateIpAddress?.trim() === ref));
+        found.push({ subnetKey: s.key, endpoint: nic ? nicEndpoint(snapshot, nic, s.key) : { addresses: concrete(r.v4, r.v6), lbBackendPoolKeys: [] } });
+      }
+      for (const f of found) {
+        if (!ccKeys.includes(f.subnetKey)) {
+          const s = snapshot.subnets.get(f.subnetKey);
+          throw new InputError(profileName, at, `the server is in ${s ? describeSubnet(s) : f.subnetKey}, which is not a CycleCloud subnet of deployment ${d.name}`);
+        }
+        const eps = servers.get(f.subnetKey) ?? [];
+        eps.push(f.endpoint);
+        servers.set(f.subnetKey, eps);
+      }
+    });
+  });
+  return { deploymentOf: finalDeployment, servers, proxies };
 }

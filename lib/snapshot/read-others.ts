@@ -1,4 +1,5 @@
 // Readers for the resources that carry little structure: route tables, NICs, ASGs, private endpoints.
+// Field spellings of ARM / the JavaScript SDK (`privateIPAddress`) and of `az` (`privateIpAddress`) are both read.
 import type {
   ApplicationSecurityGroup,
   NetworkInterface,
@@ -9,10 +10,12 @@ import type {
   RouteTable,
 } from "@/lib/model/types";
 import { canonicalNextHopType } from "./field-values";
+import { scaleSetKeyOf } from "./arm-id";
 import { type ResourceBase, child, refKey, refKeys } from "./read-common";
 import {
   ipConfigurationProps,
   nicProps,
+  privateEndpointIpConfigurationProps,
   privateEndpointProps,
   privateLinkConnectionProps,
   routeProps,
@@ -26,7 +29,7 @@ function readRoute(value: unknown, file: string, at: JsonPath): Route {
   const route: Route = {
     name: nodeName(node, file, at, ""),
     addressPrefix: p.addressPrefix!,
-    nextHopType: canonicalNextHopType(p.nextHopType),
+    nextHopType: canonicalNextHopType(p.nextHopType)!,
   };
   if (p.nextHopIpAddress) route.nextHopIpAddress = p.nextHopIpAddress;
   return route;
@@ -41,6 +44,7 @@ export function readRouteTable(node: ArmNode, base: ResourceBase, file: string):
     resourceGroup: base.resourceGroup,
     subscriptionId: base.subscriptionId,
     routes: (p.routes ?? []).map((route, i) => readRoute(route, file, child(node.propsAt, "routes", i))),
+    ...(typeof p.disableBgpRoutePropagation === "boolean" ? { disableBgpRoutePropagation: p.disableBgpRoutePropagation } : {}),
   };
 }
 
@@ -50,7 +54,11 @@ function readIpConfiguration(value: unknown, file: string, at: JsonPath): NicIpC
   const config: NicIpConfiguration = { name: nodeName(node, file, at, ""), asgKeys: refKeys(p.applicationSecurityGroups) };
   const subnetKey = refKey(p.subnet);
   if (subnetKey) config.subnetKey = subnetKey;
-  if (p.privateIPAddress) config.privateIpAddress = p.privateIPAddress;
+  const privateIp = p.privateIPAddress || p.privateIpAddress;
+  if (privateIp) config.privateIpAddress = privateIp;
+  const publicIpKey = refKey(p.publicIPAddress ?? p.publicIpAddress);
+  if (publicIpKey) config.publicIpKey = publicIpKey;
+  if (p.loadBalancerBackendAddressPools?.length) config.lbBackendPoolKeys = refKeys(p.loadBalancerBackendAddressPools);
   return config;
 }
 
@@ -68,6 +76,16 @@ export function readNic(node: ArmNode, base: ResourceBase, file: string): Networ
   };
   const nsgKey = refKey(p.networkSecurityGroup);
   if (nsgKey) nic.nsgKey = nsgKey;
+  const forwarding = p.enableIPForwarding ?? p.enableIpForwarding;
+  if (typeof forwarding === "boolean") nic.enableIpForwarding = forwarding;
+  const privateEndpointKey = refKey(p.privateEndpoint);
+  if (privateEndpointKey) nic.privateEndpointKey = privateEndpointKey;
+  const virtualMachineKey = refKey(p.virtualMachine);
+  if (virtualMachineKey) nic.virtualMachineKey = virtualMachineKey;
+  // `az vmss nic list` prints a Uniform scale set's instance NICs under the compute resource:
+  // `.../virtualMachineScaleSets/<vmss>/virtualMachines/<n>/networkInterfaces/<nic>`.
+  const scaleSetKey = scaleSetKeyOf(base.key);
+  if (scaleSetKey) nic.scaleSetKey = scaleSetKey;
   return nic;
 }
 
@@ -103,5 +121,21 @@ export function readPrivateEndpoint(node: ArmNode, base: ResourceBase, file: str
   const subnetKey = refKey(p.subnet);
   if (subnetKey) endpoint.subnetKey = subnetKey;
   if (p.provisioningState) endpoint.provisioningState = p.provisioningState;
+  if (p.networkInterfaces?.length) endpoint.nicKeys = refKeys(p.networkInterfaces);
+  const addresses: string[] = [];
+  const fqdns: string[] = [];
+  for (const config of p.customDnsConfigs ?? []) {
+    if (config.fqdn && !fqdns.includes(config.fqdn)) fqdns.push(config.fqdn);
+    for (const address of config.ipAddresses ?? []) if (address && !addresses.includes(address)) addresses.push(address);
+  }
+  (p.ipConfigurations ?? []).forEach((value, i) => {
+    const at = child(node.propsAt, "ipConfigurations", i);
+    const config = readNode(value, file, at);
+    const c = parseWith(privateEndpointIpConfigurationProps, config.props, file, config.propsAt);
+    const address = c.privateIPAddress || c.privateIpAddress;
+    if (address && !addresses.includes(address)) addresses.push(address);
+  });
+  if (addresses.length) endpoint.ipAddresses = addresses;
+  if (fqdns.length) endpoint.fqdns = fqdns;
   return endpoint;
 }

@@ -1,5 +1,5 @@
 import type { Peering, ServiceEndpoint, Subnet, VirtualNetwork } from "@/lib/model/types";
-import { idParts, keyOf, lastSegment, parentVnetOf } from "./arm-id";
+import { idParts, keyOf, lastSegment, nicKeyOfIpConfiguration, parentVnetOf } from "./arm-id";
 import { type ResourceBase, child, mergeSingularPlural, refKey, refKeys } from "./read-common";
 import { delegationProps, peeringProps, serviceEndpointProps, subnetProps, vnetProps } from "./schemas";
 import { type ArmNode, type JsonPath, inputError, nodeName, parseWith, readNode } from "./validate";
@@ -65,7 +65,35 @@ export function readSubnet(
   if (nsgKey) subnet.nsgKey = nsgKey;
   const routeTableKey = refKey(p.routeTable);
   if (routeTableKey) subnet.routeTableKey = routeTableKey;
+  const natGatewayKey = refKey(p.natGateway);
+  if (natGatewayKey) subnet.natGatewayKey = natGatewayKey;
+  if (typeof p.defaultOutboundAccess === "boolean") subnet.defaultOutboundAccess = p.defaultOutboundAccess;
+  if (p.serviceEndpointPolicies?.length) subnet.serviceEndpointPolicyKeys = refKeys(p.serviceEndpointPolicies);
+  if (p.ipConfigurations?.length) {
+    const nicKeys = new Set<string>();
+    for (const config of p.ipConfigurations) {
+      const nicKey = nicKeyOfIpConfiguration(config.id);
+      if (nicKey) nicKeys.add(nicKey);
+    }
+    if (nicKeys.size) subnet.ipConfigurationNicKeys = [...nicKeys];
+  }
+  subnet.armProperties = armPropertiesOf(node);
   return subnet;
+}
+
+// What a flattened (az) subnet carries besides its properties.
+const ENVELOPE_FIELDS = new Set(["id", "name", "type", "etag", "resourceGroup"]);
+
+/**
+ * The subnet's properties as read, so a fix that redeploys the whole subnet can repeat every
+ * writable property (`privateEndpointNetworkPolicies`, delegations, ...). ARM form: `properties`
+ * itself; flattened form: the object without its envelope fields.
+ */
+function armPropertiesOf(node: ArmNode): Record<string, unknown> {
+  if (node.props !== node.raw) return node.props;
+  const out: Record<string, unknown> = {};
+  for (const field in node.raw) if (!ENVELOPE_FIELDS.has(field)) out[field] = node.raw[field];
+  return out;
 }
 
 function readPeering(value: unknown, file: string, at: JsonPath): Peering {
@@ -83,6 +111,9 @@ function readPeering(value: unknown, file: string, at: JsonPath): Peering {
   const remoteVnetKey = refKey(p.remoteVirtualNetwork);
   if (remoteVnetKey) peering.remoteVnetKey = remoteVnetKey;
   if (p.peeringState) peering.peeringState = p.peeringState;
+  if (typeof p.allowForwardedTraffic === "boolean") peering.allowForwardedTraffic = p.allowForwardedTraffic;
+  if (typeof p.allowGatewayTransit === "boolean") peering.allowGatewayTransit = p.allowGatewayTransit;
+  if (typeof p.useRemoteGateways === "boolean") peering.useRemoteGateways = p.useRemoteGateways;
   return peering;
 }
 
@@ -96,6 +127,7 @@ export function readVnet(node: ArmNode, base: ResourceBase, file: string): VnetR
       peerings: (p.virtualNetworkPeerings ?? []).map((peering, i) =>
         readPeering(peering, file, child(node.propsAt, "virtualNetworkPeerings", i)),
       ),
+      ...(p.dhcpOptions?.dnsServers ? { dnsServers: p.dhcpOptions.dnsServers.filter(Boolean) } : {}),
     },
     subnets: (p.subnets ?? []).map((subnet, i) => readSubnet(subnet, file, child(node.propsAt, "subnets", i), parent)),
   };

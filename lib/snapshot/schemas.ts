@@ -15,15 +15,15 @@ const { canonicalAccess, canonicalDirection, canonicalProtocol, isAddressPrefix,
  * only validate: the readers canonicalise (case, singular + plural) from the validated input, so
  * the fast path for security rules (fast-rule.ts) can build the very same model without zod.
  */
-function leaf<T>(expected: string, ok: (value: unknown) => boolean) {
+export function leaf<T>(expected: string, ok: (value: unknown) => boolean) {
   return z.custom<T>(ok, { error: (issue) => `expected ${expected}, got ${describeValue(issue.input)}` });
 }
 
 /** Azure prints null, nothing or "" for a field that is not set. */
 export const isUnset = (value: unknown): value is null | undefined | "" =>
   value === undefined || value === null || value === "";
-const stringWhere = (ok: (s: string) => boolean) => (v: unknown) => typeof v === "string" && ok(v);
-const optionalWhere = (ok: (s: string) => boolean) => (v: unknown) => isUnset(v) || (typeof v === "string" && ok(v));
+export const stringWhere = (ok: (s: string) => boolean) => (v: unknown) => typeof v === "string" && ok(v);
+export const optionalWhere = (ok: (s: string) => boolean) => (v: unknown) => isUnset(v) || (typeof v === "string" && ok(v));
 
 export const isPriority = (min: number, max: number) => (v: unknown) =>
   typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
@@ -92,6 +92,10 @@ export const subnetProps = z.object({
   serviceEndpoints: nodes,
   delegations: nodes,
   privateEndpoints: refList,
+  natGateway: ref,
+  defaultOutboundAccess: z.boolean().nullish(),
+  serviceEndpointPolicies: refList,
+  ipConfigurations: refList,
 });
 export type SubnetProps = z.infer<typeof subnetProps>;
 
@@ -105,7 +109,12 @@ export const delegationProps = z.object({ serviceName: text });
 
 const addressSpace = z.object({ addressPrefixes: z.array(requiredCidr).nullish() }).nullish();
 
-export const vnetProps = z.object({ addressSpace, subnets: nodes, virtualNetworkPeerings: nodes });
+export const vnetProps = z.object({
+  addressSpace,
+  subnets: nodes,
+  virtualNetworkPeerings: nodes,
+  dhcpOptions: z.object({ dnsServers: z.array(z.string()).nullish() }).nullish(),
+});
 
 export const peeringProps = z.object({
   remoteVirtualNetwork: ref,
@@ -113,16 +122,36 @@ export const peeringProps = z.object({
   remoteAddressSpace: addressSpace,
   remoteVirtualNetworkAddressSpace: addressSpace,
   peeringState: text,
+  allowForwardedTraffic: z.boolean().nullish(),
+  allowGatewayTransit: z.boolean().nullish(),
+  useRemoteGateways: z.boolean().nullish(),
 });
 
-export const routeTableProps = z.object({ routes: nodes });
-export const routeProps = z.object({ addressPrefix: routePrefix, nextHopType: z.string(), nextHopIpAddress: text });
+export const routeTableProps = z.object({ routes: nodes, disableBgpRoutePropagation: z.boolean().nullish() });
+const nextHopType = leaf<string>(
+  "one of VirtualNetworkGateway, VnetLocal, Internet, VirtualAppliance, None",
+  stringWhere((s) => values.canonicalNextHopType(s) !== undefined),
+);
+export const routeProps = z.object({ addressPrefix: routePrefix, nextHopType, nextHopIpAddress: text });
 
-export const nicProps = z.object({ networkSecurityGroup: ref, ipConfigurations: nodes });
+// `az` prints `enableIpForwarding`, `privateIpAddress`, `publicIpAddress` (its Python SDK's names);
+// ARM and the JavaScript SDK spell them `...IP...`. Both are read.
+export const nicProps = z.object({
+  networkSecurityGroup: ref,
+  ipConfigurations: nodes,
+  enableIPForwarding: z.boolean().nullish(),
+  enableIpForwarding: z.boolean().nullish(),
+  privateEndpoint: ref,
+  virtualMachine: ref,
+});
 export const ipConfigurationProps = z.object({
   subnet: ref,
   privateIPAddress: text,
+  privateIpAddress: text,
   applicationSecurityGroups: refList,
+  publicIPAddress: ref,
+  publicIpAddress: ref,
+  loadBalancerBackendAddressPools: refList,
 });
 
 export const privateEndpointProps = z.object({
@@ -130,7 +159,13 @@ export const privateEndpointProps = z.object({
   provisioningState: text,
   privateLinkServiceConnections: nodes,
   manualPrivateLinkServiceConnections: nodes,
+  networkInterfaces: refList,
+  customDnsConfigs: z
+    .array(z.object({ fqdn: text, ipAddresses: z.array(z.string()).nullish() }))
+    .nullish(),
+  ipConfigurations: nodes,
 });
+export const privateEndpointIpConfigurationProps = z.object({ privateIPAddress: text, privateIpAddress: text });
 export const privateLinkConnectionProps = z.object({
   privateLinkServiceId: text,
   groupIds: z.array(z.string()).nullish(),

@@ -9,6 +9,8 @@ export interface RoleOverride {
   subnetKey: string;
   subnetId: string;
   role: RoleChoice;
+  /** The deployment (CONTRACT §1.2) the subnet joins with this role; absent: the profile's, or its first. */
+  deployment?: string;
 }
 
 export function isRoleChoice(value: unknown): value is RoleChoice {
@@ -25,15 +27,22 @@ export function applicableOverrides(
   profile: Profile,
   overrides: RoleOverride[],
   profileName = "profile",
-): { map: Map<string, Role | null>; applied: RoleOverride[] } {
+): { map: Map<string, Role | null>; applied: RoleOverride[]; deployments: Map<string, string> } {
   const fromProfile = resolveRoles(snapshot, profile, profileName);
   const map = new Map<string, Role | null>();
   const applied: RoleOverride[] = [];
+  const deployments = new Map<string, string>();
   for (const o of overrides) {
     if (!snapshot.subnets.has(o.subnetKey)) continue;
-    if ((fromProfile.get(o.subnetKey) ?? "none") === o.role) continue;
+    // An override that names a deployment may move a subnet between deployments without changing its role.
+    const placed = o.deployment !== undefined && o.role !== "none";
+    if ((fromProfile.get(o.subnetKey) ?? "none") === o.role && !placed) continue;
     map.set(o.subnetKey, o.role === "none" ? null : o.role);
+    if (placed) deployments.set(o.subnetKey, o.deployment!);
     applied.push(o);
   }
-  return { map, applied };
+  return { map, applied, deployments };
 }
+
+/** A deployment name as the dashboard accepts it: trimmed, 1–100 characters, no control characters. */
+export const DEPLOYMENT_NAME = /^[^\u0000-\u001f\u007f]{1,100}$/;

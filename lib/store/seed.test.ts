@@ -10,19 +10,19 @@ let dir: string | undefined;
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 describe("seedFromDirectory", () => {
-  it("stores the older state first, with the parent's profile, then the current state", () => {
+  it("stores the older state first, with the parent's profile, then the current state", async () => {
     dir = mkdtempSync(path.join(tmpdir(), "lockdown-seed-"));
-    const store = Store.open(path.join(dir, "demo.db"));
+    const store = await Store.open(path.join(dir, "demo.db"));
     try {
-      const [older, current] = seedFromDirectory(store, ESTATE);
+      const [older, current] = await seedFromDirectory(store, ESTATE);
       expect([older.seq, current.seq]).toEqual([1, 2]);
       expect(older.label).toMatch(/earlier state/);
-      expect(store.latestScan()!.id).toBe(current.id);
+      expect((await store.latestScan())!.id).toBe(current.id);
       // Roles came from the parent's profile.json in both scans.
       for (const scan of [older, current]) expect(scan.summary.unscoped).toBeLessThan(scan.summary.subnets);
-      expect(store.getInputs(older.id)!.profile).toEqual(store.getInputs(current.id)!.profile);
+      expect((await store.getInputs(older.id))!.profile).toEqual((await store.getInputs(current.id))!.profile);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

@@ -35,13 +35,13 @@ export function removeDatabase(file: string): void {
 }
 
 /** Stores `<dir>/older` (when present) and then `<dir>` as scans; returns them oldest first. */
-export function seedFromDirectory(store: Store, dir: string, label = "Demo estate"): ScanRecord[] {
+export async function seedFromDirectory(store: Store, dir: string, label = "Demo estate"): Promise<ScanRecord[]> {
   const scans: ScanRecord[] = [];
   const older = path.join(dir, "older");
   const ownProfile = path.join(dir, "profile.json");
   if (existsSync(older) && statSync(older).isDirectory()) {
-    scans.push(store.createScan({ ...inputsFromDirectory(older, ownProfile), origin: "demo", label: `${label}, earlier state` }));
+    scans.push(await store.createScan({ ...inputsFromDirectory(older, ownProfile), origin: "demo", label: `${label}, earlier state` }));
   }
-  scans.push(store.createScan({ ...inputsFromDirectory(dir), origin: "demo", label }));
+  scans.push(await store.createScan({ ...inputsFromDirectory(dir), origin: "demo", label }));
   return scans;
 }

@@ -1,160 +1,186 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "@/lib/errors";
+import { forEachEngine } from "@/test/store/engines";
 import { MIGRATIONS, schemaVersion } from "./migrations";
+import { PostgresDatabase } from "./postgres";
+import { SqliteDatabase } from "./sqlite";
 import { Store } from "./store";
 import { CC, COMPUTE, PROFILE, SPARE, nsgSource, vnetSource } from "./__fixtures__/estate";
 
-let dir: string;
-let file: string;
-let store: Store;
-
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), "lockdown-store-"));
-  file = path.join(dir, "nested", "lockdown.db");
-  store = Store.open(file);
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 const broken = () => [vnetSource(), nsgSource({ storageAllowed: false })];
 const fixed = () => [vnetSource(), nsgSource({ storageAllowed: true })];
-const storageFinding = (s: Store, scanId: string) => s.getReport(scanId)!.subnets.find((x) => x.id === CC)!.findings.find((f) => f.rule === "CC-EGRESS-STORAGE")!;
+const storageFinding = async (s: Store, scanId: string) =>
+  (await s.getReport(scanId))!.subnets.find((x) => x.id === CC)!.findings.find((f) => f.rule === "CC-EGRESS-STORAGE")!;
+const subnetOf = async (s: Store, scanId: string, id: string) => (await s.getReport(scanId))!.subnets.find((x) => x.id === id)!;
 
-describe("database", () => {
-  it("creates its folder, runs every migration once, uses WAL, and refuses a newer schema", () => {
-    expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);
-    expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
-    store.close();
-    store = Store.open(file); // a second open runs nothing again
-    expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);
-    store.db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
-    store.close();
-    expect(() => Store.open(file)).toThrow(/newer than this version/);
-    const db = new Database(file);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-    db.close();
-    store = Store.open(file);
+forEachEngine("store", (engine) => {
+  let target: string;
+  let store: Store;
+
+  beforeEach(async () => {
+    target = await engine.fresh();
+    store = await Store.open(target);
   });
-});
-
-describe("scans", () => {
-  it("audits, stores and reads back a scan with links pointing at it", () => {
-    const scan = store.createScan({ sources: broken(), profile: PROFILE, origin: "upload" });
-    expect(scan.seq).toBe(1);
-    expect(scan.label).toBe("Upload: vnet.json, nsgs.json");
-    expect(scan.sourceNames).toEqual(["vnet.json", "nsgs.json"]);
-    const report = store.getReport(scan.id)!;
-    expect(scan.summary).toEqual(report.summary);
-    expect(report.summary.subnets).toBe(3);
-    const finding = storageFinding(store, scan.id);
-    expect(finding.status).toBe("fail");
-    expect(finding.link).toBe(`/scans/${scan.id}/findings/${finding.id}`);
-    const found = store.getFinding(scan.id, finding.id!)!;
-    expect(found.subnet.id).toBe(CC);
-    expect(found.finding.rule).toBe("CC-EGRESS-STORAGE");
-    expect(store.getFinding(scan.id, "nope")).toBeUndefined();
-    expect(store.getScan("nope")).toBeUndefined();
+  afterEach(async () => {
+    await store.close();
   });
 
-  it("reads what it wrote from a fresh connection (nothing only in memory)", () => {
-    const scan = store.createScan({ sources: broken(), profile: PROFILE });
-    store.close();
-    store = Store.open(file);
-    expect(store.getReport(scan.id)!.subnets.map((s) => s.name).sort()).toEqual(["compute", "cyclecloud", "spare"]);
-    expect(store.getInputs(scan.id)!.sources).toEqual(broken());
-    expect(store.getSnapshot(scan.id)!.nsgs.size).toBe(1);
+  describe("database", () => {
+    it("runs every migration once, reports its schema, and refuses a newer schema", async () => {
+      expect(await schemaVersion(store.sql)).toBe(MIGRATIONS.length);
+      expect(await store.health()).toEqual({ database: engine.name, schema: MIGRATIONS.length });
+      if (engine.name === "sqlite") expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
+      await store.close();
+      store = await Store.open(target); // a second open runs nothing again
+      expect(await schemaVersion(store.sql)).toBe(MIGRATIONS.length);
+      if (engine.name === "sqlite") await store.sql.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
+      else await store.sql.run("INSERT INTO lockdown_schema (version) VALUES (?)", [MIGRATIONS.length + 1]);
+      await store.close();
+      await expect(Store.open(target)).rejects.toThrow(/newer than this version/);
+      store = await Store.open(await engine.fresh());
+    });
+
+    it("upgrades a database of schema 2 and keeps what it held; a read running during the upgrade ends as failed", async () => {
+      await store.close();
+      const old = await engine.fresh();
+      const raw = engine.name === "sqlite" ? new SqliteDatabase(old) : new PostgresDatabase(old);
+      const dialect = { autoId: engine.name === "sqlite" ? "INTEGER PRIMARY KEY" : "INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY" };
+      for (const step of MIGRATIONS.slice(0, 2)) await raw.exec(step.up(dialect));
+      if (engine.name === "sqlite") await raw.exec("PRAGMA user_version = 2");
+      else await raw.exec("CREATE TABLE lockdown_schema (version INTEGER NOT NULL); INSERT INTO lockdown_schema VALUES (2)");
+      await raw.run("INSERT INTO live_jobs (id, state, done, total, started_at, errors, pid) VALUES ('old', 'reading', 1, 3, '2026-01-01T00:00:00.000Z', '[]', 1)");
+      await raw.close();
+
+      store = await Store.open(old);
+      expect(await schemaVersion(store.sql)).toBe(MIGRATIONS.length);
+      expect(await store.liveJobs.get("old")).toMatchObject({ state: "failed", done: 1, total: 3, message: expect.stringContaining("upgraded") });
+      expect(await store.liveJobs.running()).toBeUndefined();
+      expect((await store.createScan({ sources: broken(), profile: PROFILE })).seq).toBe(1);
+    });
+
+    it("rolls a transaction back whole when it throws", async () => {
+      await store.sql.exec("CREATE TABLE sabotage (x INTEGER)");
+      await expect(
+        store.sql.transaction(async (tx) => {
+          await tx.run("INSERT INTO sabotage (x) VALUES (1)");
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect((await store.sql.get<{ n: number }>("SELECT CAST(COUNT(*) AS INTEGER) AS n FROM sabotage"))!.n).toBe(0);
+    });
   });
 
-  it("writes nothing when the input is bad, and says which file", () => {
-    expect(() => store.createScan({ sources: [vnetSource()], profile: { name: "p.json", value: { roles: { cluster: ["vnet-hpc/nope"] } } } })).toThrow(
-      InputError,
-    );
-    try {
-      store.createScan({ sources: [{ name: "bad.json", value: { value: [{ type: "Microsoft.Network/networkSecurityGroups", id: 7 }] } }] });
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(InputError);
-      expect((e as InputError).file).toBe("bad.json");
-    }
-    expect(store.listScans()).toEqual([]);
+  describe("scans", () => {
+    it("audits, stores and reads back a scan with links pointing at it", async () => {
+      const scan = await store.createScan({ sources: broken(), profile: PROFILE, origin: "upload" });
+      expect(scan.seq).toBe(1);
+      expect(scan.label).toBe("Upload: vnet.json, nsgs.json");
+      expect(scan.sourceNames).toEqual(["vnet.json", "nsgs.json"]);
+      const report = (await store.getReport(scan.id))!;
+      expect(scan.summary).toEqual(report.summary);
+      expect(report.summary.subnets).toBe(3);
+      const finding = await storageFinding(store, scan.id);
+      expect(finding.status).toBe("fail");
+      expect(finding.link).toBe(`/scans/${scan.id}/findings/${finding.id}`);
+      const found = (await store.getFinding(scan.id, finding.id!))!;
+      expect(found.subnet.id).toBe(CC);
+      expect(found.finding.rule).toBe("CC-EGRESS-STORAGE");
+      expect(await store.getFinding(scan.id, "nope")).toBeUndefined();
+      expect(await store.getScan("nope")).toBeUndefined();
+    });
+
+    it("reads what it wrote from a fresh connection (nothing only in memory)", async () => {
+      const scan = await store.createScan({ sources: broken(), profile: PROFILE });
+      await store.close();
+      store = await Store.open(target);
+      expect((await store.getReport(scan.id))!.subnets.map((s) => s.name).sort()).toEqual(["compute", "cyclecloud", "spare"]);
+      expect((await store.getInputs(scan.id))!.sources).toEqual(broken());
+      expect((await store.getSnapshot(scan.id))!.nsgs.size).toBe(1);
+      const indexed = await store.sql.get<{ n: number }>("SELECT CAST(COUNT(*) AS INTEGER) AS n FROM finding_index WHERE scan_id = ?", [scan.id]);
+      expect(indexed!.n).toBe((await store.getReport(scan.id))!.subnets.reduce((n, s) => n + s.findings.length, 0));
+    });
+
+    it("writes nothing when the input is bad, and says which file", async () => {
+      await expect(store.createScan({ sources: [vnetSource()], profile: { name: "p.json", value: { roles: { cluster: ["vnet-hpc/nope"] } } } })).rejects.toThrow(
+        InputError,
+      );
+      const bad = await store.createScan({ sources: [{ name: "bad.json", value: { value: [{ type: "Microsoft.Network/networkSecurityGroups", id: 7 }] } }] }).catch((e) => e);
+      expect(bad).toBeInstanceOf(InputError);
+      expect((bad as InputError).file).toBe("bad.json");
+      expect(await store.listScans()).toEqual([]);
+    });
+
+    it("lists newest first, knows the previous scan, and stores a shared snapshot once", async () => {
+      const a = await store.createScan({ sources: broken(), profile: PROFILE, label: "first" });
+      const b = await store.createScan({ sources: broken(), profile: PROFILE, label: "second" });
+      expect((await store.listScans()).map((s) => s.label)).toEqual(["second", "first"]);
+      expect((await store.latestScan())!.id).toBe(b.id);
+      expect((await store.previousScan(b.id))!.id).toBe(a.id);
+      expect(await store.previousScan(a.id)).toBeUndefined();
+      expect((await store.sql.get<{ n: number }>("SELECT CAST(COUNT(*) AS INTEGER) AS n FROM snapshots"))!.n).toBe(1);
+    });
+
+    it("marks a partial live read and keeps its errors in the report", async () => {
+      const errors = [{ subscription: "s2", operation: "networkSecurityGroups.listAll", code: "AuthorizationFailed", message: "denied" }];
+      const scan = await store.createScan({ sources: broken(), profile: PROFILE, origin: "live", errors });
+      expect(scan.status).toBe("partial");
+      expect((await store.getReport(scan.id))!.errors).toEqual(errors);
+    });
   });
 
-  it("lists newest first, knows the previous scan, and stores a shared snapshot once", () => {
-    const a = store.createScan({ sources: broken(), profile: PROFILE, label: "first" });
-    const b = store.createScan({ sources: broken(), profile: PROFILE, label: "second" });
-    expect(store.listScans().map((s) => s.label)).toEqual(["second", "first"]);
-    expect(store.latestScan()!.id).toBe(b.id);
-    expect(store.previousScan(b.id)!.id).toBe(a.id);
-    expect(store.previousScan(a.id)).toBeUndefined();
-    expect((store.db.prepare("SELECT COUNT(*) AS n FROM snapshots").get() as { n: number }).n).toBe(1);
+  describe("finding history", () => {
+    it("says since which scan a finding fails and in which scan it was fixed", async () => {
+      const s1 = await store.createScan({ sources: fixed(), profile: PROFILE, label: "ok" });
+      const s2 = await store.createScan({ sources: broken(), profile: PROFILE, label: "broke" });
+      const s3 = await store.createScan({ sources: broken(), profile: PROFILE, label: "still broken" });
+      const id = (await storageFinding(store, s3.id)).id!;
+      expect((await storageFinding(store, s1.id)).id).toBe(id); // stable across scans
+      let t = (await store.findingTimelineById(id))!;
+      expect(t.history.map((h) => h.status)).toEqual(["pass", "fail", "fail"]);
+      expect(t.timeline.failingSince!.scanId).toBe(s2.id);
+      expect(t.timeline.fixedIn).toBeUndefined();
+      const s4 = await store.createScan({ sources: fixed(), profile: PROFILE, label: "fixed" });
+      t = (await store.findingTimelineById(id))!;
+      expect(t.timeline.latest!.scanId).toBe(s4.id);
+      expect(t.timeline.failingSince).toBeUndefined();
+      expect(t.timeline.fixedIn!.scanId).toBe(s4.id);
+      expect(t.timeline.lastOpen!.scanId).toBe(s3.id);
+    });
   });
 
-  it("marks a partial live read and keeps its errors in the report", () => {
-    const errors = [{ subscription: "s2", operation: "networkSecurityGroups.listAll", code: "AuthorizationFailed", message: "denied" }];
-    const scan = store.createScan({ sources: broken(), profile: PROFILE, origin: "live", errors });
-    expect(scan.status).toBe("partial");
-    expect(store.getReport(scan.id)!.errors).toEqual(errors);
-  });
-});
+  describe("roles", () => {
+    it("re-audits the latest scan's inputs with the new role and keeps the old scan as it was", async () => {
+      const first = await store.createScan({ sources: broken(), profile: PROFILE });
+      expect((await subnetOf(store, first.id, SPARE)).status).toBe("unscoped");
+      const second = await store.setRole(SPARE.toUpperCase(), "cluster");
+      expect(second.seq).toBe(2);
+      expect(second.origin).toBe("role-edit");
+      expect(second.parentScanId).toBe(first.id);
+      expect(second.label).toBe("Role of vnet-hpc/spare set to cluster");
+      expect(second.roleOverrides.map((o) => [o.subnetId, o.role])).toEqual([[SPARE, "cluster"]]);
+      const spare = await subnetOf(store, second.id, SPARE);
+      expect(spare.role).toBe("cluster");
+      expect(spare.findings.length).toBeGreaterThan(0);
+      expect((await subnetOf(store, first.id, SPARE)).role).toBeNull();
+    });
 
-describe("finding history", () => {
-  it("says since which scan a finding fails and in which scan it was fixed", () => {
-    const s1 = store.createScan({ sources: fixed(), profile: PROFILE, label: "ok" });
-    const s2 = store.createScan({ sources: broken(), profile: PROFILE, label: "broke" });
-    const s3 = store.createScan({ sources: broken(), profile: PROFILE, label: "still broken" });
-    const id = storageFinding(store, s3.id).id!;
-    expect(storageFinding(store, s1.id).id).toBe(id); // stable across scans
-    let t = store.findingTimelineById(id)!;
-    expect(t.history.map((h) => h.status)).toEqual(["pass", "fail", "fail"]);
-    expect(t.timeline.failingSince!.scanId).toBe(s2.id);
-    expect(t.timeline.fixedIn).toBeUndefined();
-    const s4 = store.createScan({ sources: fixed(), profile: PROFILE, label: "fixed" });
-    t = store.findingTimelineById(id)!;
-    expect(t.timeline.latest!.scanId).toBe(s4.id);
-    expect(t.timeline.failingSince).toBeUndefined();
-    expect(t.timeline.fixedIn!.scanId).toBe(s4.id);
-    expect(t.timeline.lastOpen!.scanId).toBe(s3.id);
-  });
-});
+    it("applies dashboard roles to later uploads, removes roles with none, and forgets them on reset", async () => {
+      await store.createScan({ sources: broken(), profile: PROFILE });
+      await store.setRole(COMPUTE, "none");
+      const upload = await store.createScan({ sources: broken(), profile: PROFILE });
+      expect((await subnetOf(store, upload.id, COMPUTE)).status).toBe("unscoped");
+      expect(upload.roleOverrides).toHaveLength(1);
+      const reset = (await store.clearRole(COMPUTE))!;
+      expect((await subnetOf(store, reset.id, COMPUTE)).role).toBe("cluster");
+      expect(await store.listRoleOverrides()).toEqual([]);
+      const ignoring = await store.createScan({ sources: broken(), profile: PROFILE, applyRoleOverrides: false });
+      expect(ignoring.roleOverrides).toEqual([]);
+    });
 
-describe("roles", () => {
-  it("re-audits the latest scan's inputs with the new role and keeps the old scan as it was", () => {
-    const first = store.createScan({ sources: broken(), profile: PROFILE });
-    expect(store.getReport(first.id)!.subnets.find((s) => s.id === SPARE)!.status).toBe("unscoped");
-    const second = store.setRole(SPARE.toUpperCase(), "cluster");
-    expect(second.seq).toBe(2);
-    expect(second.origin).toBe("role-edit");
-    expect(second.parentScanId).toBe(first.id);
-    expect(second.label).toBe("Role of vnet-hpc/spare set to cluster");
-    expect(second.roleOverrides.map((o) => [o.subnetId, o.role])).toEqual([[SPARE, "cluster"]]);
-    const spare = store.getReport(second.id)!.subnets.find((s) => s.id === SPARE)!;
-    expect(spare.role).toBe("cluster");
-    expect(spare.findings.length).toBeGreaterThan(0);
-    expect(store.getReport(first.id)!.subnets.find((s) => s.id === SPARE)!.role).toBeNull();
-  });
-
-  it("applies dashboard roles to later uploads, removes roles with none, and forgets them on reset", () => {
-    store.createScan({ sources: broken(), profile: PROFILE });
-    store.setRole(COMPUTE, "none");
-    const upload = store.createScan({ sources: broken(), profile: PROFILE });
-    expect(store.getReport(upload.id)!.subnets.find((s) => s.id === COMPUTE)!.status).toBe("unscoped");
-    expect(upload.roleOverrides).toHaveLength(1);
-    const reset = store.clearRole(COMPUTE)!;
-    expect(store.getReport(reset.id)!.subnets.find((s) => s.id === COMPUTE)!.role).toBe("cluster");
-    expect(store.listRoleOverrides()).toEqual([]);
-    const ignoring = store.createScan({ sources: broken(), profile: PROFILE, applyRoleOverrides: false });
-    expect(ignoring.roleOverrides).toEqual([]);
-  });
-
-  it("rejects an unknown role or subnet", () => {
-    store.createScan({ sources: broken(), profile: PROFILE });
-    expect(() => store.setRole(CC, "boss" as never)).toThrow(/expected one of/);
-    expect(() => store.setRole(`${CC}-nope`, "cluster")).toThrow(/not in the latest scan/);
+    it("rejects an unknown role or subnet", async () => {
+      await store.createScan({ sources: broken(), profile: PROFILE });
+      await expect(store.setRole(CC, "boss" as never)).rejects.toThrow(/expected one of/);
+      await expect(store.setRole(`${CC}-nope`, "cluster")).rejects.toThrow(/not in the latest scan/);
+    });
   });
 });

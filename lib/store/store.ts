@@ -1,5 +1,5 @@
-// Scans, their inputs, results and roles in SQLite. Scans are immutable once written (share links keep showing
-// what was found then); a role edit re-audits the latest scan's inputs and writes a new scan.
+// Scans, their inputs, results and roles, in SQLite or PostgreSQL (sql.ts). Scans are immutable once written (share
+// links keep showing what was found then); a role edit re-audits the latest scan's inputs and writes a new scan.
 import type Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import { findingId } from "@/lib/finding-id";
@@ -9,9 +9,12 @@ import type { Profile, Role, Snapshot } from "@/lib/model/types";
 import type { Finding, ReadError, Report, SubnetReport } from "@/lib/report/types";
 import { loadSnapshot, parseProfile, type Source } from "@/lib/snapshot";
 import { openDatabase } from "./db";
+import { schemaVersion } from "./migrations";
+import { insertMany, type Engine, type SqlDatabase } from "./sql";
+import { SqliteDatabase } from "./sqlite";
 import { findingTimeline, type FindingTimeline, type HistoryEntry } from "./history";
 import { newScanId } from "./ids";
-import { applicableOverrides, isRoleChoice, type RoleChoice, type RoleOverride } from "./roles";
+import { DEPLOYMENT_NAME, applicableOverrides, isRoleChoice, type RoleChoice, type RoleOverride } from "./roles";
 import { LiveJobs } from "./live-jobs";
 
 export type ScanOrigin = "upload" | "api" | "demo" | "role-edit" | "live" | "cli";
@@ -129,24 +132,40 @@ export class Store {
 
   readonly liveJobs: LiveJobs;
 
-  constructor(readonly db: Database.Database) {
-    this.liveJobs = new LiveJobs(db);
+  constructor(readonly sql: SqlDatabase) {
+    this.liveJobs = new LiveJobs(sql);
   }
 
-  static open(file: string): Store {
-    return new Store(openDatabase(file));
+  /** Opens (and migrates) a SQLite file or a `postgres://` URI. Rejects when the database cannot be reached or is newer than this code. */
+  static async open(target: string): Promise<Store> {
+    return new Store(await openDatabase(target));
   }
 
-  close(): void {
-    this.db.close();
+  get engine(): Engine {
+    return this.sql.engine;
+  }
+
+  /** The better-sqlite3 handle (SQLite only): maintenance and tests. */
+  get db(): Database.Database {
+    if (!(this.sql instanceof SqliteDatabase)) throw new Error("Store.db is the SQLite handle; this store is on PostgreSQL");
+    return this.sql.raw;
+  }
+
+  close(): Promise<void> {
+    return this.sql.close();
+  }
+
+  /** A round trip to the database: its engine and schema version (GET /api/health). Rejects when it cannot be reached. */
+  async health(): Promise<{ database: Engine; schema: number }> {
+    return { database: this.sql.engine, schema: await schemaVersion(this.sql) };
   }
 
   /** Loads and audits the sources, then writes scan, inputs, report and finding index in one transaction. */
-  createScan(input: CreateScanInput): ScanRecord {
+  async createScan(input: CreateScanInput): Promise<ScanRecord> {
     if (!input.sources.length) throw new InputError("snapshot", "", "no snapshot file given");
     const snapshot = loadSnapshot(input.sources, { serviceTags: input.serviceTags });
     const profile = input.profile ? parseProfile(input.profile.name, input.profile.value) : EMPTY_PROFILE;
-    const overrides = input.applyRoleOverrides === false ? [] : this.listRoleOverrides();
+    const overrides = input.applyRoleOverrides === false ? [] : await this.listRoleOverrides();
     const profileName = input.profile?.name ?? "profile";
     const effective = applicableOverrides(snapshot, profile, overrides, profileName);
     const names = input.sources.map((s) => s.name);
@@ -158,6 +177,7 @@ export class Store {
       baseProfile: profile,
       profileName,
       overrides: effective.map,
+      deploymentOverrides: effective.deployments,
       applied: effective.applied,
       label: input.label?.trim() || defaultLabel(input.origin ?? "api", names),
       origin: input.origin ?? "api",
@@ -167,7 +187,7 @@ export class Store {
     });
   }
 
-  private write(args: {
+  private async write(args: {
     snapshot: Snapshot;
     sourcesJson: string;
     serviceTagsJson: string | null;
@@ -175,116 +195,124 @@ export class Store {
     baseProfile: Profile;
     profileName: string;
     overrides: Map<string, Role | null>;
+    /** Deployment by subnet key for subnets whose dashboard role names one. */
+    deploymentOverrides?: Map<string, string>;
     applied: RoleOverride[];
     label: string;
     origin: ScanOrigin;
     errors?: ReadError[];
     generatedAt?: string;
     parentScanId: string | null;
-  }): ScanRecord {
+  }): Promise<ScanRecord> {
     const id = newScanId();
     const report = audit(args.snapshot, args.baseProfile, {
       generatedAt: args.generatedAt,
       linkPrefix: `/scans/${id}`,
       profileName: args.profileName,
       roleOverrides: args.overrides,
+      deploymentOverrides: args.deploymentOverrides,
       sources: args.sourceNames,
     });
     if (args.errors?.length) report.errors = args.errors;
     const createdAt = new Date().toISOString();
     const sha = createHash("sha256").update(args.sourcesJson).update("\0").update(args.serviceTagsJson ?? "").digest("hex");
 
-    const tx = this.db.transaction(() => {
-      const existing = this.db.prepare("SELECT id FROM snapshots WHERE sha256 = ?").get(sha) as { id: number } | undefined;
-      const snapshotId =
-        existing?.id ??
-        Number(
-          this.db
-            .prepare("INSERT INTO snapshots (sha256, sources, service_tags, bytes, created_at) VALUES (?, ?, ?, ?, ?)")
-            .run(sha, args.sourcesJson, args.serviceTagsJson, args.sourcesJson.length, createdAt).lastInsertRowid,
+    // Keyed by finding id, the last one winning (a report never repeats one; this keeps the insert valid if it did).
+    const findings = new Map<string, string[]>();
+    for (const subnet of report.subnets) {
+      const key = subnet.id.toLowerCase();
+      for (const f of subnet.findings) {
+        const fid = findingIdOf(subnet, f);
+        findings.set(fid, [id, fid, key, f.rule, f.status]);
+      }
+    }
+
+    // One transaction per scan; the "scans" lock keeps two replicas from taking the same seq.
+    await this.sql.transaction(
+      async (tx) => {
+        const inserted = await tx.get<{ id: number }>(
+          "INSERT INTO snapshots (sha256, sources, service_tags, bytes, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+          [sha, args.sourcesJson, args.serviceTagsJson, args.sourcesJson.length, createdAt],
         );
-      const seq = ((this.db.prepare("SELECT MAX(seq) AS m FROM scans").get() as { m: number | null }).m ?? 0) + 1;
-      this.db
-        .prepare(
+        const snapshotId = inserted?.id ?? (await tx.get<{ id: number }>("SELECT id FROM snapshots WHERE sha256 = ?", [sha]))!.id;
+        const seq = ((await tx.get<{ m: number | null }>("SELECT MAX(seq) AS m FROM scans"))!.m ?? 0) + 1;
+        await tx.run(
           `INSERT INTO scans (id, seq, created_at, label, origin, captured_at, generated_at, status, summary, parent_scan_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          seq,
-          createdAt,
-          args.label,
-          args.origin,
-          report.capturedAt ?? args.snapshot.capturedAt ?? null,
-          report.generatedAt,
-          args.errors?.length ? "partial" : "complete",
-          JSON.stringify(report.summary),
-          args.parentScanId,
+          [
+            id,
+            seq,
+            createdAt,
+            args.label,
+            args.origin,
+            report.capturedAt ?? args.snapshot.capturedAt ?? null,
+            report.generatedAt,
+            args.errors?.length ? "partial" : "complete",
+            JSON.stringify(report.summary),
+            args.parentScanId,
+          ],
         );
-      this.db
-        .prepare("INSERT INTO scan_inputs (scan_id, snapshot_id, source_names, profile, role_overrides) VALUES (?, ?, ?, ?, ?)")
-        .run(id, snapshotId, JSON.stringify(args.sourceNames), JSON.stringify(args.baseProfile), JSON.stringify(args.applied));
-      this.db.prepare("INSERT INTO results (scan_id, report) VALUES (?, ?)").run(id, JSON.stringify(report));
-      const insert = this.db.prepare("INSERT OR REPLACE INTO finding_index (scan_id, finding_id, subnet_key, rule, status) VALUES (?, ?, ?, ?, ?)");
-      for (const subnet of report.subnets) {
-        const key = subnet.id.toLowerCase();
-        for (const f of subnet.findings) insert.run(id, findingIdOf(subnet, f), key, f.rule, f.status);
-      }
-    });
-    tx.immediate();
+        await tx.run("INSERT INTO scan_inputs (scan_id, snapshot_id, source_names, profile, role_overrides) VALUES (?, ?, ?, ?, ?)", [
+          id,
+          snapshotId,
+          JSON.stringify(args.sourceNames),
+          JSON.stringify(args.baseProfile),
+          JSON.stringify(args.applied),
+        ]);
+        await tx.run("INSERT INTO results (scan_id, report) VALUES (?, ?)", [id, JSON.stringify(report)]);
+        await insertMany(
+          tx,
+          "INSERT INTO finding_index (scan_id, finding_id, subnet_key, rule, status)",
+          5,
+          [...findings.values()],
+        );
+      },
+      { lock: "scans" },
+    );
     this.reports.set(id, report);
-    return this.getScan(id)!;
+    return (await this.getScan(id))!;
   }
 
-  listScans(limit = 500): ScanRecord[] {
-    const rows = this.db
-      .prepare(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id ORDER BY s.seq DESC LIMIT ?`)
-      .all(limit) as ScanRow[];
+  async listScans(limit = 500): Promise<ScanRecord[]> {
+    const rows = await this.sql.all<ScanRow>(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id ORDER BY s.seq DESC LIMIT ?`, [limit]);
     return rows.map(toRecord);
   }
 
-  getScan(id: string): ScanRecord | undefined {
-    const row = this.db.prepare(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id WHERE s.id = ?`).get(id) as
-      | ScanRow
-      | undefined;
+  async getScan(id: string): Promise<ScanRecord | undefined> {
+    const row = await this.sql.get<ScanRow>(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id WHERE s.id = ?`, [id]);
     return row && toRecord(row);
   }
 
-  latestScan(): ScanRecord | undefined {
-    const row = this.db.prepare(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id ORDER BY s.seq DESC LIMIT 1`).get() as
-      | ScanRow
-      | undefined;
+  async latestScan(): Promise<ScanRecord | undefined> {
+    const row = await this.sql.get<ScanRow>(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id ORDER BY s.seq DESC LIMIT 1`);
     return row && toRecord(row);
   }
 
   /** The scan just before this one, for "what changed". */
-  previousScan(id: string): ScanRecord | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id
-         WHERE s.seq < (SELECT seq FROM scans WHERE id = ?) ORDER BY s.seq DESC LIMIT 1`,
-      )
-      .get(id) as ScanRow | undefined;
+  async previousScan(id: string): Promise<ScanRecord | undefined> {
+    const row = await this.sql.get<ScanRow>(
+      `SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id
+       WHERE s.seq < (SELECT seq FROM scans WHERE id = ?) ORDER BY s.seq DESC LIMIT 1`,
+      [id],
+    );
     return row && toRecord(row);
   }
 
-  getReport(id: string): Report | undefined {
+  async getReport(id: string): Promise<Report | undefined> {
     const cached = this.reports.get(id);
     if (cached) return cached;
-    const row = this.db.prepare("SELECT report FROM results WHERE scan_id = ?").get(id) as { report: string } | undefined;
+    const row = await this.sql.get<{ report: string }>("SELECT report FROM results WHERE scan_id = ?", [id]);
     if (!row) return undefined;
     const report = JSON.parse(row.report) as Report;
     this.reports.set(id, report);
     return report;
   }
 
-  getFinding(scanId: string, findingId: string): FoundFinding | undefined {
-    const scan = this.getScan(scanId);
-    const report = scan && this.getReport(scanId);
+  async getFinding(scanId: string, findingId: string): Promise<FoundFinding | undefined> {
+    const scan = await this.getScan(scanId);
+    const report = scan && (await this.getReport(scanId));
     if (!scan || !report) return undefined;
-    const hit = this.db.prepare("SELECT subnet_key FROM finding_index WHERE scan_id = ? AND finding_id = ?").get(scanId, findingId) as
-      | { subnet_key: string }
-      | undefined;
+    const hit = await this.sql.get<{ subnet_key: string }>("SELECT subnet_key FROM finding_index WHERE scan_id = ? AND finding_id = ?", [scanId, findingId]);
     if (!hit) return undefined;
     const subnet = report.subnets.find((s) => s.id.toLowerCase() === hit.subnet_key);
     const finding = subnet?.findings.find((f) => findingIdOf(subnet, f) === findingId);
@@ -292,34 +320,30 @@ export class Store {
   }
 
   /** Every scan, oldest first, with this (subnet, rule)'s status in it (null where it was not audited). */
-  findingHistory(subnetId: string, rule: string): HistoryEntry[] {
-    const rows = this.db
-      .prepare(
-        `SELECT s.id, s.seq, s.created_at, s.label, f.status, f.finding_id FROM scans s
-         LEFT JOIN finding_index f ON f.scan_id = s.id AND f.subnet_key = ? AND f.rule = ?
-         ORDER BY s.seq`,
-      )
-      .all(subnetId.toLowerCase(), rule) as { id: string; seq: number; created_at: string; label: string; status: HistoryEntry["status"]; finding_id: string | null }[];
+  async findingHistory(subnetId: string, rule: string): Promise<HistoryEntry[]> {
+    const rows = await this.sql.all<{ id: string; seq: number; created_at: string; label: string; status: HistoryEntry["status"]; finding_id: string | null }>(
+      `SELECT s.id, s.seq, s.created_at, s.label, f.status, f.finding_id FROM scans s
+       LEFT JOIN finding_index f ON f.scan_id = s.id AND f.subnet_key = ? AND f.rule = ?
+       ORDER BY s.seq`,
+      [subnetId.toLowerCase(), rule],
+    );
     return rows.map((r) => ({ scanId: r.id, seq: r.seq, createdAt: r.created_at, label: r.label, status: r.status, findingId: r.finding_id }));
   }
 
   /** The same (subnet, rule) as this finding id, across scans. */
-  findingTimelineById(findingId: string): { subnetKey: string; rule: string; history: HistoryEntry[]; timeline: FindingTimeline } | undefined {
-    const hit = this.db.prepare("SELECT subnet_key, rule FROM finding_index WHERE finding_id = ? LIMIT 1").get(findingId) as
-      | { subnet_key: string; rule: string }
-      | undefined;
+  async findingTimelineById(findingId: string): Promise<{ subnetKey: string; rule: string; history: HistoryEntry[]; timeline: FindingTimeline } | undefined> {
+    const hit = await this.sql.get<{ subnet_key: string; rule: string }>("SELECT subnet_key, rule FROM finding_index WHERE finding_id = ? LIMIT 1", [findingId]);
     if (!hit) return undefined;
-    const history = this.findingHistory(hit.subnet_key, hit.rule);
+    const history = await this.findingHistory(hit.subnet_key, hit.rule);
     return { subnetKey: hit.subnet_key, rule: hit.rule, history, timeline: findingTimeline(history) };
   }
 
-  getInputs(scanId: string): StoredInputs | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT i.snapshot_id, i.profile, i.role_overrides, n.sources, n.service_tags
-         FROM scan_inputs i JOIN snapshots n ON n.id = i.snapshot_id WHERE i.scan_id = ?`,
-      )
-      .get(scanId) as { snapshot_id: number; profile: string; role_overrides: string; sources: string; service_tags: string | null } | undefined;
+  async getInputs(scanId: string): Promise<StoredInputs | undefined> {
+    const row = await this.sql.get<{ snapshot_id: number; profile: string; role_overrides: string; sources: string; service_tags: string | null }>(
+      `SELECT i.snapshot_id, i.profile, i.role_overrides, n.sources, n.service_tags
+       FROM scan_inputs i JOIN snapshots n ON n.id = i.snapshot_id WHERE i.scan_id = ?`,
+      [scanId],
+    );
     if (!row) return undefined;
     return {
       snapshotId: row.snapshot_id,
@@ -331,57 +355,61 @@ export class Store {
   }
 
   /** The normalised estate a scan audited (NSG rules, routes...), for the evidence views. */
-  getSnapshot(scanId: string): Snapshot | undefined {
-    const ref = this.db.prepare("SELECT snapshot_id FROM scan_inputs WHERE scan_id = ?").get(scanId) as { snapshot_id: number } | undefined;
+  async getSnapshot(scanId: string): Promise<Snapshot | undefined> {
+    const ref = await this.sql.get<{ snapshot_id: number }>("SELECT snapshot_id FROM scan_inputs WHERE scan_id = ?", [scanId]);
     if (!ref) return undefined;
     const cached = this.snapshots.get(ref.snapshot_id);
     if (cached) return cached;
-    const inputs = this.getInputs(scanId)!;
+    const inputs = (await this.getInputs(scanId))!;
     const snapshot = loadSnapshot(inputs.sources, { serviceTags: inputs.serviceTags });
     this.snapshots.set(ref.snapshot_id, snapshot);
     return snapshot;
   }
 
-  listRoleOverrides(): RoleOverride[] {
-    const rows = this.db.prepare("SELECT subnet_key, subnet_id, role FROM roles ORDER BY updated_at").all() as { subnet_key: string; subnet_id: string; role: RoleChoice }[];
-    return rows.map((r) => ({ subnetKey: r.subnet_key, subnetId: r.subnet_id, role: r.role }));
+  async listRoleOverrides(): Promise<RoleOverride[]> {
+    const rows = await this.sql.all<{ subnet_key: string; subnet_id: string; role: RoleChoice; deployment: string | null }>(
+      "SELECT subnet_key, subnet_id, role, deployment FROM roles ORDER BY updated_at",
+    );
+    return rows.map((r) => ({ subnetKey: r.subnet_key, subnetId: r.subnet_id, role: r.role, ...(r.deployment ? { deployment: r.deployment } : {}) }));
   }
 
   /**
-   * Sets a subnet's role for this deployment, then re-audits the latest scan's inputs with it and stores the
-   * result as a new scan (labelled as a role change). Returns that scan.
+   * Sets a subnet's role (and, optionally, the CycleCloud deployment it belongs to, CONTRACT §1.2), then re-audits
+   * the latest scan's inputs with it and stores the result as a new scan (labelled as a role change). Returns that scan.
    */
-  setRole(subnetId: string, role: RoleChoice): ScanRecord {
+  async setRole(subnetId: string, role: RoleChoice, deployment?: string | null): Promise<ScanRecord> {
     if (!isRoleChoice(role)) throw new InputError("request", "role", `expected one of cyclecloud, cluster, returnProxy, none, got ${JSON.stringify(role)}`);
-    const latest = this.latestScan();
+    // No deployment given: a deployment set earlier in the dashboard stays (COALESCE below), else the profile's applies.
+    const placedIn = role === "none" ? null : (deployment?.trim() ?? null) || null;
+    if (placedIn !== null && !DEPLOYMENT_NAME.test(placedIn)) throw new InputError("request", "deployment", "expected a deployment name of 1-100 characters without control characters");
+    const latest = await this.latestScan();
     if (!latest) throw new InputError("request", "subnetId", "there is no scan yet to re-audit");
-    const inputs = this.getInputs(latest.id)!;
-    const snapshot = this.getSnapshot(latest.id)!;
+    const inputs = (await this.getInputs(latest.id))!;
+    const snapshot = (await this.getSnapshot(latest.id))!;
     const subnet = snapshot.subnets.get(subnetId.toLowerCase());
     if (!subnet) throw new InputError("request", "subnetId", `subnet ${subnetId} is not in the latest scan`);
-    this.db
-      .prepare(
-        `INSERT INTO roles (subnet_key, subnet_id, role, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (subnet_key) DO UPDATE SET subnet_id = excluded.subnet_id, role = excluded.role, updated_at = excluded.updated_at`,
-      )
-      .run(subnet.key, subnet.id, role, new Date().toISOString());
-    const roleText = role === "none" ? "no role" : role;
+    await this.sql.run(
+      `INSERT INTO roles (subnet_key, subnet_id, role, deployment, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (subnet_key) DO UPDATE SET subnet_id = excluded.subnet_id, role = excluded.role, deployment = COALESCE(excluded.deployment, roles.deployment), updated_at = excluded.updated_at`,
+      [subnet.key, subnet.id, role, placedIn, new Date().toISOString()],
+    );
+    const roleText = role === "none" ? "no role" : placedIn ? `${role} in deployment ${placedIn}` : role;
     return this.reaudit(latest, inputs, snapshot, `Role of ${subnet.vnetName}/${subnet.name} set to ${roleText}`);
   }
 
   /** Forgets the dashboard's role for a subnet (the uploaded profile decides again) and re-audits the latest scan. */
-  clearRole(subnetId: string): ScanRecord | undefined {
-    const removed = this.db.prepare("DELETE FROM roles WHERE subnet_key = ?").run(subnetId.toLowerCase()).changes;
-    const latest = this.latestScan();
+  async clearRole(subnetId: string): Promise<ScanRecord | undefined> {
+    const removed = await this.sql.run("DELETE FROM roles WHERE subnet_key = ?", [subnetId.toLowerCase()]);
+    const latest = await this.latestScan();
     if (!removed || !latest) return undefined;
-    const snapshot = this.getSnapshot(latest.id)!;
+    const snapshot = (await this.getSnapshot(latest.id))!;
     const subnet = snapshot.subnets.get(subnetId.toLowerCase());
     const name = subnet ? `${subnet.vnetName}/${subnet.name}` : subnetId;
-    return this.reaudit(latest, this.getInputs(latest.id)!, snapshot, `Role of ${name} reset to the profile's`);
+    return this.reaudit(latest, (await this.getInputs(latest.id))!, snapshot, `Role of ${name} reset to the profile's`);
   }
 
-  private reaudit(latest: ScanRecord, inputs: StoredInputs, snapshot: Snapshot, label: string): ScanRecord {
-    const effective = applicableOverrides(snapshot, inputs.profile, this.listRoleOverrides());
+  private async reaudit(latest: ScanRecord, inputs: StoredInputs, snapshot: Snapshot, label: string): Promise<ScanRecord> {
+    const effective = applicableOverrides(snapshot, inputs.profile, await this.listRoleOverrides());
     const sourcesJson = JSON.stringify(inputs.sources);
     return this.write({
       snapshot,
@@ -391,6 +419,7 @@ export class Store {
       baseProfile: inputs.profile,
       profileName: "profile",
       overrides: effective.map,
+      deploymentOverrides: effective.deployments,
       applied: effective.applied,
       label,
       origin: "role-edit",

@@ -1,13 +1,15 @@
 // A local HTTPS stand-in for Microsoft Entra ID (token endpoint) and Azure Resource Manager
-// (subscriptions, the network list-all endpoints, service tags, Resource Graph), so the real
+// (subscriptions, the subscription-wide list endpoints of Microsoft.Network, .Compute and .Storage,
+// the child lists under a parent resource, service tags, Resource Graph), so the real
 // @azure/identity and @azure/arm-* code can be driven end to end on loopback.
-// It records every request, and injects faults on demand: paging, 429 once, 403, persistent 500, slowness.
+// It records every request, and injects faults on demand: paging, 429 once, 403 (a whole subscription
+// or one type), persistent 500, slowness.
 import { randomBytes } from "node:crypto";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { makeSelfSignedCert, type TestCert } from "./cert";
-import { LIST_TYPES, type ArmResource, type Estate, type ListType } from "./scenario";
+import { LIST_PROVIDERS, LIST_TYPES, RESOURCE_GRAPH_CHILD_TYPES, type ArmResource, type Estate, type ListType } from "./scenario";
 
 export interface RecordedRequest {
   server: "login" | "arm";
@@ -22,7 +24,13 @@ export interface Faults {
   pageSize: number;
   /** Subscriptions answering 403 AuthorizationFailed to every network read. */
   forbiddenSubscriptions: Set<string>;
-  /** `sub/type` keys (lower-case; type e.g. `networksecuritygroups`, `servicetags`) answering 500 every time. */
+  /**
+   * `sub/type` keys answering 403 AuthorizationFailed, as under a custom role that lacks that type's
+   * read permission. Keys (lower-case): `sub/<type>` for a subscription-wide list (`sub/firewallpolicies`),
+   * `sub/<parent type>/<child type>` for a child list (`sub/networkmanagers/networkgroups`).
+   */
+  forbidden: Set<string>;
+  /** `sub/type` keys (as `forbidden`; also `servicetags`) answering 500 every time. */
   failing: Set<string>;
   /** `sub/type` keys answered once with 429 + Retry-After, then normally. */
   throttleOnce: Set<string>;
@@ -54,10 +62,37 @@ export interface Emulator {
 }
 
 export function defaultFaults(): Faults {
-  return { pageSize: 1000, forbiddenSubscriptions: new Set(), failing: new Set(), throttleOnce: new Set(), retryAfterSeconds: 1, slow: new Map(), latencyMs: 0 };
+  return { pageSize: 1000, forbiddenSubscriptions: new Set(), forbidden: new Set(), failing: new Set(), throttleOnce: new Set(), retryAfterSeconds: 1, slow: new Map(), latencyMs: 0 };
 }
 
-const NETWORK_TYPES = new Map<string, ListType>(LIST_TYPES.map((t) => [t.toLowerCase(), t]));
+/** `microsoft.network/natgateways` → `natGateways`. */
+const LIST_PATHS = new Map<string, ListType>(LIST_TYPES.map((t) => [`${LIST_PROVIDERS[t]}/${t}`.toLowerCase(), t]));
+const GRAPH_CHILD_TYPES = new Set(RESOURCE_GRAPH_CHILD_TYPES);
+
+interface ChildCollection {
+  sub: string;
+  /** Fault key: `sub/<parent type>/<child type>`. */
+  key: string;
+  /** What a 403 names as the missing permission. */
+  action: string;
+  items: ArmResource[];
+}
+
+/** Every child list of the estate, by its lower-cased path. */
+function indexChildren(estate: Estate): Map<string, ChildCollection> {
+  const out = new Map<string, ChildCollection>();
+  for (const s of estate.subscriptions) {
+    const sub = s.subscriptionId.toLowerCase();
+    for (const [path, items] of Object.entries(s.children)) {
+      const segments = path.split("/");
+      const childType = segments.at(-1)!;
+      const parentType = segments.at(-3)!;
+      const provider = segments[segments.indexOf("providers") + 1];
+      out.set(path.toLowerCase(), { sub, key: `${sub}/${parentType}/${childType}`.toLowerCase(), action: `${provider}/${parentType}/${childType}/read`, items });
+    }
+  }
+  return out;
+}
 
 function armError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): number {
   send(res, status, { error: { code, message } }, headers);
@@ -95,6 +130,7 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
   const state: Faults = { ...defaultFaults(), ...faults };
   const graphCache = new Map<string, Record<string, unknown>[]>();
   const subs = new Map(estate.subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]));
+  const children = indexChildren(estate);
   let loginUrl = "";
   let armUrl = "";
 
@@ -169,13 +205,13 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
   };
 
   /** Applies the configured faults for one `sub/type` key; returns the status sent, or 0 to go on. */
-  const injectFault = async (res: ServerResponse, sub: string, type: string): Promise<number> => {
+  const injectFault = async (res: ServerResponse, sub: string, type: string, action = `Microsoft.Network/${type}/read`): Promise<number> => {
     const key = `${sub}/${type}`;
     const delay = state.slow.get(key);
     if (delay) await sleep(delay);
-    if (state.forbiddenSubscriptions.has(sub)) {
+    if (state.forbiddenSubscriptions.has(sub) || state.forbidden.has(key)) {
       return armError(res, 403, "AuthorizationFailed",
-        `The client '${clientId}' with object id '${clientId}' does not have authorization to perform action 'Microsoft.Network/${type}/read' over scope '/subscriptions/${sub}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
+        `The client '${clientId}' with object id '${clientId}' does not have authorization to perform action '${action}' over scope '/subscriptions/${sub}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
     }
     if (state.throttleOnce.delete(key)) {
       return armError(res, 429, "ReadThrottled", `Number of 'read' requests for subscription '${sub}' exceeded the limit for this hour. Please try again after '${state.retryAfterSeconds}' seconds.`,
@@ -188,7 +224,11 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
     return 0;
   };
 
-  /** What Resource Graph would answer: rows in ARM form, lower-case types, over the readable subscriptions. */
+  /**
+   * What Resource Graph would answer: rows in ARM form, lower-case types, over the readable subscriptions;
+   * a projected column the resource lacks (`sku`, `kind`) is null. Child lists are in it only for the
+   * tracked child types (RESOURCE_GRAPH_CHILD_TYPES).
+   */
   const graphRows = (query: string, readable: string[]): Record<string, unknown>[] => {
     if (/^\s*ResourceContainers\b/i.test(query)) return readable.map((s) => ({ subscriptionId: subs.get(s)!.subscriptionId }));
     const inList = /type\s+in~\s*\(([^)]*)\)/i.exec(query)?.[1] ?? "";
@@ -196,19 +236,20 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
     const rows: Record<string, unknown>[] = [];
     for (const s of readable) {
       const entry = subs.get(s)!;
-      for (const t of LIST_TYPES) {
-        for (const r of entry.lists[t]) {
-          if (!wanted.has(r.type.toLowerCase())) continue;
-          rows.push({
-            id: r.id,
-            name: r.name,
-            type: r.type.toLowerCase(),
-            location: r.location,
-            resourceGroup: /\/resourceGroups\/([^/]+)/i.exec(r.id)?.[1]?.toLowerCase(),
-            subscriptionId: entry.subscriptionId,
-            properties: structuredClone(r.properties),
-          });
-        }
+      const tracked = [...LIST_TYPES.flatMap((t) => entry.lists[t]), ...Object.values(entry.children).flat().filter((r) => GRAPH_CHILD_TYPES.has(r.type.toLowerCase()))];
+      for (const r of tracked) {
+        if (!wanted.has(r.type.toLowerCase())) continue;
+        rows.push({
+          id: r.id,
+          name: r.name,
+          type: r.type.toLowerCase(),
+          location: r.location ?? null,
+          resourceGroup: /\/resourceGroups\/([^/]+)/i.exec(r.id)?.[1]?.toLowerCase(),
+          subscriptionId: entry.subscriptionId,
+          sku: r.sku === undefined ? null : structuredClone(r.sku),
+          kind: r.kind === undefined ? null : r.kind,
+          properties: structuredClone(r.properties),
+        });
       }
     }
     return rows.sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
@@ -275,11 +316,11 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
       send(res, 200, pageOf(value, url));
       return { status: 200, known: true };
     }
-    const m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.network\/(?:locations\/([^/]+)\/)?([a-z]+)$/.exec(lower);
+    const m = /^\/subscriptions\/([^/]+)\/providers\/([^/]+)\/(?:locations\/([^/]+)\/)?([a-z]+)$/.exec(lower);
     if (m) {
-      const [, sub, location, kind] = m;
+      const [, sub, provider, location, kind] = m;
       const entry = subs.get(sub);
-      if (kind === "servicetags" && location) {
+      if (provider === "microsoft.network" && kind === "servicetags" && location) {
         const fault = await injectFault(res, sub, "servicetags");
         if (fault) return { status: fault, known: true };
         if (!entry) return { status: armError(res, 404, "SubscriptionNotFound", `The subscription '${sub}' could not be found.`), known: true };
@@ -293,14 +334,21 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
         });
         return { status: 200, known: true };
       }
-      const type = NETWORK_TYPES.get(kind);
+      const type = LIST_PATHS.get(`${provider}/${kind}`);
       if (type && !location) {
-        const fault = await injectFault(res, sub, kind);
+        const fault = await injectFault(res, sub, kind, `${LIST_PROVIDERS[type]}/${type}/read`);
         if (fault) return { status: fault, known: true };
         if (!entry) return { status: armError(res, 404, "SubscriptionNotFound", `The subscription '${sub}' could not be found.`), known: true };
         send(res, 200, pageOf<ArmResource>(entry.lists[type], url));
         return { status: 200, known: true };
       }
+    }
+    const child = children.get(lower);
+    if (child) {
+      const fault = await injectFault(res, child.sub, child.key.slice(child.sub.length + 1), child.action);
+      if (fault) return { status: fault, known: true };
+      send(res, 200, pageOf<ArmResource>(child.items, url));
+      return { status: 200, known: true };
     }
     return { status: armError(res, 404, "InvalidResourceType", `emulator: no route for GET ${path}`), known: false };
   };

@@ -1,12 +1,12 @@
 // A generated estate: N subscriptions × M subnets, each resource cloned from a real ARM example
-// payload (arm-templates/) and re-labelled, in the ARM REST form the list-all endpoints answer.
+// payload (arm-templates/) and re-labelled, in the ARM REST form the list endpoints answer.
 // Deterministic: the same (N, M) gives the same payloads, so tests can compare reads.
-import { readFileSync } from "node:fs";
-import path from "node:path";
+import { namesOf, rid, subscriptionIdOf, template, type ArmResource, type Names } from "./scenario-common";
+import { buildPathResources, HUB_FIREWALL_IP, HUB_FIREWALL_SUBNET_PREFIX, hubFirewallId, natGatewayIdOf, PATH_LIST_PROVIDERS, PATH_LIST_TYPES } from "./scenario-path";
 
-export type ArmResource = Record<string, unknown> & { id: string; name: string; type: string; location?: string; properties: Record<string, unknown> };
+export { subscriptionIdOf, type ArmResource } from "./scenario-common";
 
-/** The list-all collections, by the path segment ARM serves them under. */
+/** The subscription-wide collections, by the path segment ARM serves them under. */
 export const LIST_TYPES = [
   "virtualNetworks",
   "networkSecurityGroups",
@@ -14,14 +14,31 @@ export const LIST_TYPES = [
   "networkInterfaces",
   "applicationSecurityGroups",
   "privateEndpoints",
+  ...PATH_LIST_TYPES,
 ] as const;
 export type ListType = (typeof LIST_TYPES)[number];
+
+/** The resource provider each collection is listed under (`/subscriptions/{id}/providers/<provider>/<type>`). */
+export const LIST_PROVIDERS: Record<ListType, string> = {
+  virtualNetworks: "Microsoft.Network",
+  networkSecurityGroups: "Microsoft.Network",
+  routeTables: "Microsoft.Network",
+  networkInterfaces: "Microsoft.Network",
+  applicationSecurityGroups: "Microsoft.Network",
+  privateEndpoints: "Microsoft.Network",
+  ...PATH_LIST_PROVIDERS,
+};
+
+/** Child types Resource Graph indexes in its Resources table (the other children are only listed). */
+export const RESOURCE_GRAPH_CHILD_TYPES = ["microsoft.network/privatednszones/virtualnetworklinks"];
 
 export interface EmulatedSubscription {
   subscriptionId: string;
   displayName: string;
   state: "Enabled" | "Disabled" | "Warned";
   lists: Record<ListType, ArmResource[]>;
+  /** Lists under a parent, by their path (`<parent id>/<child type>`), empty ones included. */
+  children: Record<string, ArmResource[]>;
 }
 
 export interface ServiceTagsPublic {
@@ -42,36 +59,11 @@ export interface ScenarioOptions {
   regions?: string[];
 }
 
-const TEMPLATE_DIR = path.join(__dirname, "arm-templates");
-const templateCache = new Map<string, unknown>();
-
-function template<T = ArmResource>(file: string): T {
-  if (!templateCache.has(file)) templateCache.set(file, JSON.parse(readFileSync(path.join(TEMPLATE_DIR, file), "utf8")));
-  return structuredClone(templateCache.get(file)) as T;
-}
-
 export function loadPublicServiceTags(): ServiceTagsPublic {
   return template<ServiceTagsPublic>("ServiceTags_Public_20251028.subset.json");
 }
 
-export function subscriptionIdOf(index: number): string {
-  return `5c1e0000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
-}
-
 const DEFAULT_REGIONS = ["westeurope", "eastus", "northeurope"];
-
-interface Names {
-  sub: string;
-  rg: string;
-  /** ARM itself is not consistent about the case of resource group names inside references. */
-  rgRef: string;
-  region: string;
-  octet: number;
-}
-
-function rid(n: Names, provider: string, rest: string, rg = n.rg): string {
-  return `/subscriptions/${n.sub}/resourceGroups/${rg}/providers/${provider}/${rest}`;
-}
 
 // As ARM answers a rule: every plural list present (empty when unused), a singular field only when set.
 function nsgRule(nsgId: string, name: string, p: Record<string, unknown>): Record<string, unknown> {
@@ -110,8 +102,8 @@ function buildNsg(n: Names, name: string, rules: Record<string, unknown>[], subn
 }
 
 function buildSubscription(index: number, opts: Required<ScenarioOptions>, hub: Names): EmulatedSubscription {
-  const sub = subscriptionIdOf(index);
-  const n: Names = { sub, rg: `rg-hpc-${index}`, rgRef: `RG-HPC-${index}`, region: opts.regions[index % opts.regions.length], octet: index % 256 };
+  const n: Names = namesOf(index, opts.regions);
+  const sub = n.sub;
   const m = opts.subnetsPerSubscription;
   const vnetName = `vnet-hpc-${index}`;
   const vnetId = rid(n, "Microsoft.Network", `virtualNetworks/${vnetName}`);
@@ -140,18 +132,38 @@ function buildSubscription(index: number, opts: Required<ScenarioOptions>, hub: 
       provisioningState: "Succeeded",
       addressPrefix: `10.${n.octet}.${j}.0/24`,
       networkSecurityGroup: { id: j === 0 ? ccNsgId : computeNsgId },
-      ipConfigurations: [{ id: `${nicId(j, n.rgRef)}/ipConfigurations/ipconfig1` }],
+      ipConfigurations: [
+        { id: `${nicId(j, n.rgRef)}/ipConfigurations/ipconfig1` },
+        ...(j === 0 ? [{ id: rid(n, "Microsoft.Network", `networkInterfaces/pe-storage-${index}.nic.0001/ipConfigurations/privateEndpointIpConfig`) }] : []),
+      ],
       privateEndpointNetworkPolicies: "Disabled",
       privateLinkServiceNetworkPolicies: "Enabled",
     };
     if (j === 0) {
       props.serviceEndpoints = [{ service: "Microsoft.Storage", locations: [n.region], provisioningState: "Succeeded" }];
       props.privateEndpoints = [{ id: peId }];
+      props.natGateway = { id: natGatewayIdOf(n, index) };
     } else {
       props.routeTable = { id: rtId };
     }
     return { name, id: subnetId(j), etag: 'W/"00000000-0000-0000-0000-000000000000"', type: "Microsoft.Network/virtualNetworks/subnets", properties: props };
   });
+  if (index === 0) {
+    // The hub's Azure Firewall, the next hop of every spoke's default route.
+    (vnet.properties.subnets as unknown[]).push({
+      name: "AzureFirewallSubnet",
+      id: rid(n, "Microsoft.Network", `virtualNetworks/${vnetName}/subnets/AzureFirewallSubnet`),
+      etag: 'W/"00000000-0000-0000-0000-000000000000"',
+      type: "Microsoft.Network/virtualNetworks/subnets",
+      properties: {
+        provisioningState: "Succeeded",
+        addressPrefix: HUB_FIREWALL_SUBNET_PREFIX,
+        ipConfigurations: [{ id: `${hubFirewallId(n)}/ipConfigurations/fw-ipconfig` }],
+        privateEndpointNetworkPolicies: "Disabled",
+        privateLinkServiceNetworkPolicies: "Enabled",
+      },
+    });
+  }
   const peering = (name: string, remoteId: string, remotePrefix: string) => ({
     name,
     id: `${vnetId}/virtualNetworkPeerings/${name}`,
@@ -210,7 +222,7 @@ function buildSubscription(index: number, opts: Required<ScenarioOptions>, hub: 
     rt.name = `rt-compute-${index}`;
     rt.location = n.region;
     rt.properties.routes = [
-      { name: "default-to-firewall", id: `${rtId}/routes/default-to-firewall`, properties: { provisioningState: "Succeeded", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: `10.${hub.octet}.255.4` } },
+      { name: "default-to-firewall", id: `${rtId}/routes/default-to-firewall`, properties: { provisioningState: "Succeeded", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: HUB_FIREWALL_IP } },
     ];
     rt.properties.subnets = computeIdx.map((j) => ({ id: subnetId(j) }));
     routeTables.push(rt);
@@ -244,6 +256,25 @@ function buildSubscription(index: number, opts: Required<ScenarioOptions>, hub: 
     delete p.dscpConfiguration;
     return nic;
   });
+  // The private endpoint's own NIC, which ARM creates with the endpoint and networkInterfaces.listAll returns.
+  const peNic = template("NetworkInterfaceGet.json");
+  peNic.id = rid(n, "Microsoft.Network", `networkInterfaces/pe-storage-${index}.nic.0001`);
+  peNic.name = `pe-storage-${index}.nic.0001`;
+  peNic.location = n.region;
+  {
+    const p = peNic.properties;
+    const firstIp = (p.ipConfigurations as { properties: Record<string, unknown> }[])[0];
+    const ipProps: Record<string, unknown> = { ...firstIp.properties, privateIPAddress: `10.${n.octet}.0.5`, privateIPAllocationMethod: "Dynamic", subnet: { id: subnetId(0) } };
+    delete ipProps.publicIPAddress;
+    p.ipConfigurations = [
+      { name: "privateEndpointIpConfig", id: `${peNic.id}/ipConfigurations/privateEndpointIpConfig`, type: "Microsoft.Network/networkInterfaces/ipConfigurations", properties: ipProps },
+    ];
+    p.privateEndpoint = { id: peId };
+    delete p.networkSecurityGroup;
+    delete p.virtualMachine;
+    delete p.dscpConfiguration;
+    nics.push(peNic);
+  }
 
   const asg = template("ApplicationSecurityGroupGet.json");
   asg.id = asgId;
@@ -273,6 +304,17 @@ function buildSubscription(index: number, opts: Required<ScenarioOptions>, hub: 
   pep.ipConfigurations = [];
   delete pep.customNetworkInterfaceName;
 
+  const path = buildPathResources({
+    index,
+    subscriptions: opts.subscriptions,
+    regions: opts.regions,
+    n,
+    subnetId: (j) => subnetId(j),
+    clusterSubnet: m > 1 ? 1 : 0,
+    computeNsgId: m > 1 ? computeNsgId : ccNsgId,
+    storageId,
+  });
+
   return {
     subscriptionId: sub,
     displayName: `HPC landing zone ${index}`,
@@ -284,14 +326,16 @@ function buildSubscription(index: number, opts: Required<ScenarioOptions>, hub: 
       networkInterfaces: nics,
       applicationSecurityGroups: [asg],
       privateEndpoints: [pe],
+      ...path.lists,
     },
+    children: path.children,
   };
 }
 
 export function generateEstate(options: ScenarioOptions): Estate {
   if (options.subnetsPerSubscription < 1 || options.subnetsPerSubscription > 250) throw new Error("subnetsPerSubscription must be 1-250");
   const opts: Required<ScenarioOptions> = { regions: DEFAULT_REGIONS, ...options };
-  const hub: Names = { sub: subscriptionIdOf(0), rg: "rg-hpc-0", rgRef: "RG-HPC-0", region: opts.regions[0], octet: 0 };
+  const hub: Names = namesOf(0, opts.regions);
   return {
     tenantId: "7e4a0000-0000-4000-8000-00000000a11d",
     subscriptions: Array.from({ length: opts.subscriptions }, (_, i) => buildSubscription(i, opts, hub)),
@@ -299,13 +343,25 @@ export function generateEstate(options: ScenarioOptions): Estate {
   };
 }
 
-/** The estate as the offline files a user would pass with --snapshot: one `{ value }` list per type and subscription. */
+/** Every resource of the given subscriptions (default: all): the subscription-wide lists and the child lists. */
+export function estateResources(estate: Estate, subscriptionIndexes?: number[]): ArmResource[] {
+  const subs = subscriptionIndexes ? subscriptionIndexes.map((i) => estate.subscriptions[i]) : estate.subscriptions;
+  return subs.flatMap((s) => [...LIST_TYPES.flatMap((t) => s.lists[t]), ...Object.values(s.children).flat()]);
+}
+
+/**
+ * The estate as the offline files a user would pass with --snapshot: one `{ value }` list per type and
+ * subscription, and one per child list (as `az network firewall policy rule-collection-group list` etc. print).
+ */
 export function offlineSources(estate: Estate, subscriptionIds?: string[]): { name: string; value: unknown }[] {
   const keep = subscriptionIds ? new Set(subscriptionIds.map((s) => s.toLowerCase())) : undefined;
   const out: { name: string; value: unknown }[] = [];
   for (const s of estate.subscriptions) {
     if (keep && !keep.has(s.subscriptionId.toLowerCase())) continue;
     for (const t of LIST_TYPES) out.push({ name: `${s.subscriptionId}-${t}.json`, value: { value: structuredClone(s.lists[t]) } });
+    for (const [collection, items] of Object.entries(s.children)) {
+      out.push({ name: `${collection.split("/").slice(-3).join("-")}.json`, value: { value: structuredClone(items) } });
+    }
   }
   return out;
 }

@@ -61,38 +61,38 @@ async function killWriterMidway(commits: number, extraDelayMs: number): Promise<
 
 describe("SIGKILL while a scan is being written", () => {
   it("leaves a consistent database with every committed scan intact", async () => {
-    const earlier = Store.open(file);
+    const earlier = await Store.open(file);
     const before: { id: string; report: Report }[] = [];
     for (let i = 0; i < 2; i++) {
-      const scan = earlier.createScan({ sources: [{ name: `small-${i}.json`, value: smallEstate }], profile: { name: "p.json", value: { roles: { cyclecloud: ["vnet-a/cc"], cluster: ["vnet-a/compute"] } } }, label: `earlier ${i}` });
-      before.push({ id: scan.id, report: earlier.getReport(scan.id)! });
+      const scan = await earlier.createScan({ sources: [{ name: `small-${i}.json`, value: smallEstate }], profile: { name: "p.json", value: { roles: { cyclecloud: ["vnet-a/cc"], cluster: ["vnet-a/compute"] } } }, label: `earlier ${i}` });
+      before.push({ id: scan.id, report: (await earlier.getReport(scan.id))! });
     }
-    earlier.close();
+    await earlier.close();
 
     const committed: string[] = [];
     // Five kills at spread-out points of a write (each write: load, audit, then a transaction of ~3 MB).
     for (const [round, delay] of [[0, 10], [1, 40], [2, 80], [3, 120], [4, 170]] as const) {
       committed.push(...(await killWriterMidway(2 + round, delay)));
 
-      const reopened = Store.open(file);
+      const reopened = await Store.open(file);
       try {
         expect(reopened.db.pragma("integrity_check", { simple: true })).toBe("ok");
         expect(reopened.db.pragma("foreign_key_check")).toEqual([]);
-        for (const { id, report } of before) expect(reopened.getReport(id)).toEqual(report);
-        for (const id of committed) expect(reopened.getScan(id), `committed scan ${id}`).toBeDefined();
+        for (const { id, report } of before) expect(await reopened.getReport(id)).toEqual(report);
+        for (const id of committed) expect(await reopened.getScan(id), `committed scan ${id}`).toBeDefined();
         // No half-written scan: every listed scan has its inputs, its report and its finding index.
         // (A scan may also have committed just before the kill, between its commit and its `wrote` line.)
-        const scans = reopened.listScans(10_000);
+        const scans = await reopened.listScans(10_000);
         expect(scans.length).toBeGreaterThanOrEqual(before.length + committed.length);
         for (const scan of scans) {
-          const report = reopened.getReport(scan.id);
+          const report = await reopened.getReport(scan.id);
           expect(report, `report of ${scan.id}`).toBeDefined();
-          expect(reopened.getInputs(scan.id), `inputs of ${scan.id}`).toBeDefined();
+          expect(await reopened.getInputs(scan.id), `inputs of ${scan.id}`).toBeDefined();
           const indexed = reopened.db.prepare("SELECT COUNT(*) AS n FROM finding_index WHERE scan_id = ?").get(scan.id) as { n: number };
           expect(indexed.n).toBe(report!.subnets.reduce((n, s) => n + s.findings.length, 0));
         }
       } finally {
-        reopened.close();
+        await reopened.close();
       }
     }
     expect(committed.length).toBeGreaterThanOrEqual(2 + 3 + 4 + 5 + 6);

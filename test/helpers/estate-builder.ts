@@ -2,7 +2,7 @@
 import { loadSnapshot } from "../../lib/snapshot";
 import { audit } from "../../lib/audit";
 import type { Profile } from "../../lib/model/types";
-import type { Finding, Report } from "../../lib/report/types";
+import { type Finding, type NsgEvidence, type Report, evidenceStage } from "../../lib/report/types";
 
 export const SUB = "11111111-2222-3333-4444-555555555555";
 const RG = "rg-test";
@@ -204,6 +204,11 @@ export class EstateBuilder {
 }
 
 export const estate = () => new EstateBuilder();
+
+/** The NSG-stage entries of a finding's evidence (the other stages carry routes, firewalls, outbound). */
+export function nsgEvidence(f: Finding): NsgEvidence[] {
+  return f.evidence.filter((e): e is NsgEvidence => evidenceStage(e) === "nsg");
+}
 
 export function finding(report: Report, subnet: string, rule: string): Finding {
   const s = report.subnets.find((x) => `${x.vnet}/${x.name}` === subnet);

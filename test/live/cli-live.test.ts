@@ -1,7 +1,7 @@
 // `npm run audit -- --live` end to end: the CLI in a child process reads the emulator
 // through the real SDKs, and its exit code and report follow CONTRACT §2/§3.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ const TSX_CLI = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
 
 let emu: Emulator;
 let dir: string;
+let profile: string;
 
 function runCli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [TSX_CLI, "cli/audit.ts", ...args], { cwd: ROOT, env: emu.childEnv(extraEnv) as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
@@ -25,10 +26,15 @@ function runCli(args: string[], extraEnv: Record<string, string> = {}): Promise<
 }
 
 const subnetIds = (report: Report) => report.subnets.map((s) => s.id.toLowerCase()).sort();
+// Two subscriptions of three subnets, and the hub's AzureFirewallSubnet.
+const SUBNETS = 2 * 3 + 1;
 
 beforeAll(async () => {
   emu = await startEmulator(generateEstate({ subscriptions: 2, subnetsPerSubscription: 3 }));
   dir = mkdtempSync(path.join(tmpdir(), "cli-live-"));
+  // CycleCloud in the hub, its clusters in both subscriptions (a run without roles audits nothing).
+  profile = path.join(dir, "profile.json");
+  writeFileSync(profile, JSON.stringify({ roles: { cyclecloud: ["vnet-hpc-0/cyclecloud"], cluster: ["vnet-hpc-0/compute-1", "vnet-hpc-1/compute-1", "vnet-hpc-1/compute-2"], returnProxy: [] } }));
 });
 afterAll(async () => {
   await emu?.stop();
@@ -42,37 +48,56 @@ beforeEach(() => {
 describe("audit --live", () => {
   it("audits every subscription read, and the saved snapshot audits the same offline", async () => {
     const saved = path.join(dir, "estate.json");
-    const live = await runCli(["--live", "--format", "json", "--save", saved]);
+    const live = await runCli(["--live", "--profile", profile, "--format", "json", "--save", saved]);
     expect(live.stderr).toBe("");
     expect([0, 1]).toContain(live.code);
     const report = JSON.parse(live.stdout) as Report;
     expect(report.errors ?? []).toEqual([]);
-    expect(report.summary.subnets).toBe(2 * 3);
+    expect(report.summary.subnets).toBe(SUBNETS);
     expect(emu.requests.filter((r) => r.server === "arm").every((r) => r.method === "GET")).toBe(true);
+    // The path types are read (scale sets, firewall policy groups, admin rules, DNS records) by GET.
+    for (const part of ["/virtualMachineScaleSets?", "/ruleCollectionGroups?", "/rules?", "/A?"]) {
+      expect(emu.requests.some((r) => r.path.includes(part)), part).toBe(true);
+    }
 
-    const offline = await runCli(["--snapshot", saved, "--format", "json"]);
+    const offline = await runCli(["--snapshot", saved, "--profile", profile, "--format", "json"]);
     expect(offline.code).toBe(live.code);
     const again = JSON.parse(offline.stdout) as Report;
     expect(subnetIds(again)).toEqual(subnetIds(report));
     expect(again.summary).toEqual(report.summary);
+    const verdicts = (r: Report) => r.subnets.map((s) => [s.id, s.status, s.findings.map((f) => [f.rule, f.status, f.detail])]);
+    expect(verdicts(again)).toEqual(verdicts(report));
   });
 
   it("exits 3 when a subscription cannot be read, naming it and ARM's code, and audits the rest", async () => {
     const forbidden = emu.estate.subscriptions[1].subscriptionId;
     emu.faults.forbiddenSubscriptions.add(forbidden);
-    const run = await runCli(["--live", "--format", "json"]);
+    // Roles only in the readable hub: a profile naming the unread subscription's subnets is an input error.
+    const hubProfile = path.join(dir, "hub-profile.json");
+    writeFileSync(hubProfile, JSON.stringify({ roles: { cyclecloud: ["vnet-hpc-0/cyclecloud"], cluster: ["vnet-hpc-0/compute-1"], returnProxy: [] } }));
+    const run = await runCli(["--live", "--profile", hubProfile, "--format", "json"]);
     expect(run.code).toBe(3);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.errors?.length).toBeGreaterThan(0);
     expect(report.errors!.every((e) => e.subscription === forbidden && e.code === "AuthorizationFailed")).toBe(true);
-    expect(report.summary.subnets).toBe(3);
+    expect(report.summary.subnets).toBe(3 + 1);
     expect(report.subnets.every((s) => !s.id.toLowerCase().includes(forbidden))).toBe(true);
   });
 
+  it("exits 3 when a custom role cannot read one type, naming it, and audits everything else", async () => {
+    const hubSub = emu.estate.subscriptions[0].subscriptionId;
+    emu.faults.forbidden.add(`${hubSub}/azurefirewalls`);
+    const run = await runCli(["--live", "--profile", profile, "--format", "json"]);
+    expect(run.code).toBe(3);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.errors).toEqual([{ subscription: hubSub, operation: "azureFirewalls.listAll", code: "AuthorizationFailed", message: expect.stringContaining("Microsoft.Network/azureFirewalls/read") }]);
+    expect(report.summary.subnets).toBe(SUBNETS);
+  });
+
   it("reads with Resource Graph when asked, sending only its query POST besides GETs", async () => {
-    const run = await runCli(["--live", "--resource-graph", "--format", "json"]);
+    const run = await runCli(["--live", "--resource-graph", "--profile", profile, "--format", "json"]);
     expect([0, 1]).toContain(run.code);
-    expect((JSON.parse(run.stdout) as Report).summary.subnets).toBe(2 * 3);
+    expect((JSON.parse(run.stdout) as Report).summary.subnets).toBe(SUBNETS);
     const arm = emu.requests.filter((r) => r.server === "arm");
     expect(arm.filter((r) => r.method !== "GET").every((r) => r.method === "POST" && r.path.startsWith("/providers/Microsoft.ResourceGraph/resources?"))).toBe(true);
     expect(arm.some((r) => r.method === "POST")).toBe(true);

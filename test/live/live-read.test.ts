@@ -1,10 +1,12 @@
 // The live reader, end to end: the real @azure/identity and @azure/arm-* code in a child process
 // (NODE_EXTRA_CA_CERTS must be set before Node starts), talking HTTPS to the local emulator.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadSnapshot } from "@/lib/snapshot";
+import { audit } from "@/lib/audit";
+import { loadSnapshot, parseProfile } from "@/lib/snapshot";
 import type { Snapshot } from "@/lib/model/types";
+import type { Report } from "@/lib/report/types";
 import { defaultFaults, startEmulator, type Emulator, type RecordedRequest } from "../emulator/arm-emulator";
-import { generateEstate, LIST_TYPES, offlineSources } from "../emulator/scenario";
+import { estateResources, generateEstate, LIST_TYPES, offlineSources } from "../emulator/scenario";
 import { runLiveRead, type DriverResult } from "../emulator/run-live-read";
 
 const SUBSCRIPTIONS = 3;
@@ -15,8 +17,9 @@ const FAST_RETRY = { maxRetries: 2, retryDelayInMs: 20, maxRetryDelayInMs: 100 }
 let emu: Emulator;
 const sub = (i: number) => emu.estate.subscriptions[i].subscriptionId;
 const ids = (resources: unknown[]) => new Set(resources.map((r) => String((r as { id: string }).id).toLowerCase()));
-const estateIds = (subs: number[]) =>
-  new Set(subs.flatMap((i) => LIST_TYPES.flatMap((t) => emu.estate.subscriptions[i].lists[t].map((r) => r.id.toLowerCase()))));
+const estateIds = (subs: number[]) => new Set(estateResources(emu.estate, subs).map((r) => r.id.toLowerCase()));
+/** Child lists the emulator serves: each is one call (or one per page) of the read. */
+const childLists = () => emu.estate.subscriptions.reduce((n, s) => n + Object.keys(s.children).length, 0);
 const armRequests = () => emu.requests.filter((r) => r.server === "arm");
 const requestsTo = (pathPart: string) => armRequests().filter((r) => r.path.toLowerCase().includes(pathPart.toLowerCase()));
 
@@ -25,6 +28,24 @@ function withoutCapturedAt(s: Snapshot): Snapshot {
   delete copy.capturedAt;
   return copy;
 }
+
+/**
+ * Resource Graph returns rows ordered by id, the list-all read in each list's order; lists of keys that
+ * the loader derives (a subnet's scale sets) follow input order, which is not part of their meaning.
+ */
+function sortedKeyLists(value: unknown): unknown {
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, sortedKeyLists(v)]));
+  if (Array.isArray(value)) {
+    const items = value.map(sortedKeyLists);
+    return items.every((x) => typeof x === "string") ? [...(items as string[])].sort() : items;
+  }
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sortedKeyLists(v)]));
+  return value;
+}
+
+const byId = (resources: unknown[]) => new Map(resources.map((r) => [String((r as { id: string }).id).toLowerCase(), r]));
+const hub = () => emu.estate.subscriptions[0];
+const childPath = (suffix: string) => Object.keys(hub().children).find((p) => p.endsWith(suffix))!;
 
 beforeAll(async () => {
   emu = await startEmulator(generateEstate({ subscriptions: SUBSCRIPTIONS, subnetsPerSubscription: SUBNETS }));
@@ -51,8 +72,9 @@ describe("list-all read through the emulator", () => {
     expect(new Set(emu.tokenScopes)).toEqual(new Set([`${emu.armUrl}/.default`]));
     expect(requestsTo("/subscriptions?")).toHaveLength(1);
     expect(emu.unexpected).toEqual([]);
-    // One list per type and subscription, one service-tags call per region: never per resource.
-    expect(armRequests()).toHaveLength(1 + SUBSCRIPTIONS * LIST_TYPES.length + 3);
+    // One list per type and subscription, one per parent's child list, one service-tags call per
+    // region: never per resource or instance.
+    expect(armRequests()).toHaveLength(1 + SUBSCRIPTIONS * LIST_TYPES.length + childLists() + 3);
     expect(result.stats.calls).toBe(armRequests().length);
   });
 
@@ -77,9 +99,9 @@ describe("list-all read through the emulator", () => {
     const result = await runLiveRead(emu, { retry: FAST_RETRY });
     expect(result.errors).toEqual([]);
     expect(ids(result.snapshot.resources)).toEqual(estateIds([0, 1, 2]));
-    // SUBNETS NICs per subscription in pages of 2.
+    // SUBNETS VM NICs and the private endpoint's NIC per subscription, in pages of 2.
     for (let i = 0; i < SUBSCRIPTIONS; i++) {
-      expect(requestsTo(`${sub(i)}/providers/Microsoft.Network/networkInterfaces`)).toHaveLength(SUBNETS / 2);
+      expect(requestsTo(`${sub(i)}/providers/Microsoft.Network/networkInterfaces`)).toHaveLength(Math.ceil((SUBNETS + 1) / 2));
     }
     expect(requestsTo("skipToken").length).toBeGreaterThan(0);
   });
@@ -127,6 +149,10 @@ describe("list-all read through the emulator", () => {
     emu.faults.slow.set(`${sub(0)}/applicationsecuritygroups`, 3000);
     const result = await runLiveRead(emu, { retry: FAST_RETRY, timeoutMs: 400 });
     expect(result.errors).toEqual([{ subscription: sub(0), operation: "applicationSecurityGroups.listAll", code: "Timeout", message: expect.stringContaining("400 ms") }]);
+    // The abandoned request is still being answered; let it land in this test's log, not the next one's.
+    const slowPath = `${sub(0)}/providers/Microsoft.Network/applicationSecurityGroups`;
+    for (let waited = 0; requestsTo(slowPath).length === 0 && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(requestsTo(slowPath)).toHaveLength(1);
     const expected = estateIds([0, 1, 2]);
     for (const asg of emu.estate.subscriptions[0].lists.applicationSecurityGroups) expected.delete(asg.id.toLowerCase());
     expect(ids(result.snapshot.resources)).toEqual(expected);
@@ -151,6 +177,10 @@ describe("only reads reach ARM", () => {
     await runLiveRead(emu, { retry: FAST_RETRY });
     expect(armRequests().length).toBeGreaterThan(0);
     expect(armRequests().every((r) => r.method === "GET")).toBe(true);
+    // The path reads are among them: compute, storage, private DNS, the manager's and a policy's children.
+    for (const part of ["/Microsoft.Compute/virtualMachineScaleSets?", "/Microsoft.Storage/storageAccounts?", "/privateDnsZones?", "/staticMembers?", "/rules?", "/ruleCollectionGroups?", "/vmss-hpc-0/networkInterfaces?", "/A?"]) {
+      expect(requestsTo(part).length, part).toBeGreaterThan(0);
+    }
     emu.resetLog();
     await runLiveRead(emu, { retry: FAST_RETRY, resourceGraph: true });
     expect(armRequests().some((r) => r.method === "POST")).toBe(true);
@@ -173,7 +203,8 @@ describe("what the reader saves loads like the offline files", () => {
     expect(listAll.errors).toEqual([]);
     const live = loadSnapshot([{ name: "live.json", value: JSON.parse(JSON.stringify(listAll.snapshot)) }]);
     const offline = loadSnapshot(offlineSources(emu.estate), { serviceTags: { name: "ServiceTags_Public.json", value: emu.estate.serviceTags } });
-    expect(live.subnets.size).toBe(SUBSCRIPTIONS * SUBNETS);
+    // Every spoke's subnets, and the hub's AzureFirewallSubnet.
+    expect(live.subnets.size).toBe(SUBSCRIPTIONS * SUBNETS + 1);
     expect(live.serviceTags?.size).toBeGreaterThan(0);
     expect(withoutCapturedAt(live)).toEqual(withoutCapturedAt(offline));
     expect(live.capturedAt).toBe(listAll.snapshot.capturedAt);
@@ -184,7 +215,157 @@ describe("what the reader saves loads like the offline files", () => {
     expect(graph.stats.calls).toBeLessThan(listAll.stats.calls);
     const fromGraph = loadSnapshot([{ name: "graph.json", value: graph.snapshot }]);
     const fromList = loadSnapshot([{ name: "live.json", value: listAll.snapshot }]);
-    expect(withoutCapturedAt(fromGraph)).toEqual(withoutCapturedAt(fromList));
+    expect(sortedKeyLists(withoutCapturedAt(fromGraph))).toEqual(sortedKeyLists(withoutCapturedAt(fromList)));
+  });
+
+  it("keeps every resource exactly as ARM sent it (REST form), not as an SDK model", () => {
+    const read = byId(listAll.snapshot.resources);
+    const sent = estateResources(emu.estate);
+    expect(read.size).toBe(sent.length);
+    for (const resource of sent) expect(read.get(resource.id.toLowerCase())).toEqual(resource);
+    // @azure/arm-storage's model would rename these (networkRuleSet, virtualNetworkResourceId).
+    const account = read.get(emu.estate.subscriptions[1].lists.storageAccounts[0].id.toLowerCase()) as { properties: { networkAcls: { virtualNetworkRules: { id: string }[] } } };
+    expect(account.properties.networkAcls.virtualNetworkRules[0].id).toMatch(/\/subnets\/cyclecloud$/);
+  });
+
+  it("the live audit equals the offline audit of the same resources", () => {
+    const profile = parseProfile("profile.json", {
+      roles: {
+        cyclecloud: ["vnet-hpc-0/cyclecloud"],
+        cluster: Array.from({ length: SUBSCRIPTIONS }, (_, i) => `vnet-hpc-${i}/compute-1`),
+        returnProxy: [],
+      },
+    });
+    const generatedAt = "2026-01-01T00:00:00.000Z";
+    const live = audit(loadSnapshot([{ name: "live.json", value: listAll.snapshot }]), profile, { generatedAt });
+    const offline = audit(
+      loadSnapshot(offlineSources(emu.estate), { serviceTags: { name: "ServiceTags_Public.json", value: emu.estate.serviceTags } }),
+      profile,
+      { generatedAt },
+    );
+    const fromGraph = audit(loadSnapshot([{ name: "graph.json", value: graph.snapshot }]), profile, { generatedAt });
+    const comparable = (r: Report) => ({ ...r, sources: undefined, capturedAt: undefined });
+    expect(live.summary.subnets).toBe(SUBSCRIPTIONS * SUBNETS + 1);
+    expect(comparable(live)).toEqual(comparable(offline));
+    expect(comparable(fromGraph).summary).toEqual(live.summary);
+    expect(comparable(fromGraph).subnets.map((s) => [s.id, s.status])).toEqual(live.subnets.map((s) => [s.id, s.status]));
+  });
+});
+
+describe("where packets go and where rules and nodes live", () => {
+  const typesOf = (resources: unknown[]) => new Set(resources.map((r) => String((r as { type: string }).type).toLowerCase()));
+
+  it("reads every new type: outbound, firewall, admin rules, scale sets and their instance NICs, storage, private DNS", async () => {
+    const result = await runLiveRead(emu, { retry: FAST_RETRY });
+    expect(result.errors).toEqual([]);
+    expect(ids(result.snapshot.resources)).toEqual(estateIds([0, 1, 2]));
+    const types = typesOf(result.snapshot.resources);
+    for (const type of [
+      "Microsoft.Network/natGateways",
+      "Microsoft.Network/publicIPAddresses",
+      "Microsoft.Network/loadBalancers",
+      "Microsoft.Network/azureFirewalls",
+      "Microsoft.Network/firewallPolicies",
+      "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+      "Microsoft.Network/ipGroups",
+      "Microsoft.Network/networkManagers",
+      "Microsoft.Network/networkManagers/networkGroups",
+      "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+      "Microsoft.Network/networkManagers/securityAdminConfigurations",
+      "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",
+      "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+      "Microsoft.Compute/virtualMachineScaleSets",
+      "Microsoft.Storage/storageAccounts",
+      "Microsoft.Network/privateDnsZones",
+      "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+      "Microsoft.Network/privateDnsZones/A",
+    ]) {
+      expect(types, type).toContain(type.toLowerCase());
+    }
+    const instanceNics = result.snapshot.resources.filter((r) => /\/virtualMachineScaleSets\/[^/]+\/virtualMachines\/\d+\/networkInterfaces\//i.test((r as { id: string }).id));
+    expect(instanceNics).toHaveLength(SUBSCRIPTIONS * 3);
+    expect(emu.unexpected).toEqual([]);
+  });
+
+  it("lists children once per parent: per firewall policy, per manager level, per running Uniform scale set, per DNS zone", async () => {
+    await runLiveRead(emu, { retry: FAST_RETRY });
+    expect(requestsTo("/ruleCollectionGroups")).toHaveLength(1);
+    expect(requestsTo("/networkGroups?")).toHaveLength(1);
+    expect(requestsTo("/staticMembers")).toHaveLength(1);
+    expect(requestsTo("/securityAdminConfigurations?")).toHaveLength(1);
+    expect(requestsTo("/ruleCollections?")).toHaveLength(1);
+    expect(requestsTo("/rules?")).toHaveLength(1);
+    expect(requestsTo("/virtualNetworkLinks")).toHaveLength(1);
+    expect(requestsTo("/privateDnsZones/privatelink.blob.core.windows.net/A?")).toHaveLength(1);
+    // One NIC list per running Uniform scale set; none for one at capacity 0 or a Flexible one, and
+    // never a call per instance.
+    for (let i = 0; i < SUBSCRIPTIONS; i++) {
+      expect(requestsTo(`/virtualMachineScaleSets/vmss-hpc-${i}/networkInterfaces`)).toHaveLength(1);
+      expect(requestsTo(`/virtualMachineScaleSets/vmss-htc-${i}/`)).toHaveLength(0);
+      expect(requestsTo(`/virtualMachineScaleSets/vmss-flex-${i}/`)).toHaveLength(0);
+    }
+    expect(requestsTo("/virtualMachines/")).toHaveLength(0);
+    expect(emu.unexpected).toEqual([]);
+  });
+
+  it("follows nextLink pages of the child lists too (both SDK generations)", async () => {
+    emu.faults.pageSize = 2;
+    const result = await runLiveRead(emu, { retry: FAST_RETRY });
+    expect(result.errors).toEqual([]);
+    expect(ids(result.snapshot.resources)).toEqual(estateIds([0, 1, 2]));
+    // Three VNets: three static members, links and A records; three instance NICs per scale set.
+    expect(requestsTo("/staticMembers")).toHaveLength(2);
+    expect(requestsTo("/virtualNetworkLinks")).toHaveLength(2);
+    expect(requestsTo("/privateDnsZones/privatelink.blob.core.windows.net/A")).toHaveLength(2);
+    expect(requestsTo("/virtualMachineScaleSets/vmss-hpc-1/networkInterfaces")).toHaveLength(2);
+    expect(requestsTo(`${sub(1)}/providers/Microsoft.Compute/virtualMachineScaleSets`)).toHaveLength(2);
+  });
+
+  it("reports a type a custom role may not read (403) in errors and reads everything else", async () => {
+    emu.faults.forbidden.add(`${sub(0)}/firewallpolicies`);
+    emu.faults.forbidden.add(`${sub(0)}/networkmanagers/securityadminconfigurations`);
+    emu.faults.forbidden.add(`${sub(2)}/storageaccounts`);
+    const result = await runLiveRead(emu, { retry: FAST_RETRY });
+    expect(result.errors).toEqual([
+      { subscription: sub(0), operation: "firewallPolicies.listAll", code: "AuthorizationFailed", message: expect.stringMatching(/Microsoft\.Network\/firewallPolicies\/read/) },
+      { subscription: sub(0), operation: "securityAdminConfigurations.list(rg-hpc-0/nm-hpc)", code: "AuthorizationFailed", message: expect.stringMatching(/securityAdminConfigurations\/read/) },
+      { subscription: sub(2), operation: "storageAccounts.list", code: "AuthorizationFailed", message: expect.stringMatching(/Microsoft\.Storage\/storageAccounts\/read/) },
+    ]);
+    const expected = estateIds([0, 1, 2]);
+    const drop = (id: string) => expected.delete(id.toLowerCase());
+    // The policy could not be listed, so neither could its rule collection groups.
+    for (const p of hub().lists.firewallPolicies) drop(p.id);
+    for (const g of hub().children[childPath("/ruleCollectionGroups")]) drop(g.id);
+    for (const path of Object.keys(hub().children).filter((p) => /\/securityAdminConfigurations(\/|$)/.test(p))) {
+      for (const r of hub().children[path]) drop(r.id);
+    }
+    for (const a of emu.estate.subscriptions[2].lists.storageAccounts) drop(a.id);
+    expect(ids(result.snapshot.resources)).toEqual(expected);
+    expect(requestsTo("/ruleCollections")).toHaveLength(0);
+    expect(requestsTo("/staticMembers")).toHaveLength(1);
+  });
+
+  it("reads in Resource Graph mode what Resource Graph indexes, and lists the rest under its parent", async () => {
+    const result = await runLiveRead(emu, { retry: FAST_RETRY, resourceGraph: true });
+    expect(result.errors).toEqual([]);
+    expect(ids(result.snapshot.resources)).toEqual(estateIds([0, 1, 2]));
+    // Links are tracked resources (in Resources); rule collection groups, manager children, instance
+    // NICs and record sets are not.
+    expect(requestsTo("/virtualNetworkLinks")).toHaveLength(0);
+    expect(requestsTo("/ruleCollectionGroups")).toHaveLength(1);
+    expect(requestsTo("/staticMembers")).toHaveLength(1);
+    expect(requestsTo("/rules?")).toHaveLength(1);
+    expect(requestsTo("/networkInterfaces")).toHaveLength(SUBSCRIPTIONS);
+    expect(requestsTo("/A?")).toHaveLength(1);
+    expect(requestsTo("/providers/Microsoft.Storage/storageAccounts")).toHaveLength(0);
+    // Resource Graph's null columns are left out, as ARM leaves them out.
+    for (const r of result.snapshot.resources as Record<string, unknown>[]) {
+      expect(r.sku).not.toBeNull();
+      expect(r.kind).not.toBeNull();
+    }
+    const lb = (result.snapshot.resources as { type: string; sku?: { name?: string } }[]).find((r) => r.type === "microsoft.network/loadbalancers");
+    expect(lb?.sku?.name).toBe("Standard");
+    expect(armRequests().every((r) => r.method === "GET" || r.path.startsWith("/providers/Microsoft.ResourceGraph/resources?"))).toBe(true);
   });
 });
 

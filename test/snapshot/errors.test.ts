@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "@/lib/errors";
 import { loadSnapshot, parseJsonFile, parseProfile, resolveRoles } from "@/lib/snapshot";
 import { flattenResource } from "./flatten";
-import { ccNsg, hubVnet, smallEstate } from "./small-estate";
+import { anchorVnet, ccNsg, hubVnet, smallEstate } from "./small-estate";
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
@@ -109,7 +109,7 @@ describe("snapshot validation", () => {
 
   it("accepts every address form Azure prints", () => {
     for (const prefix of ["*", "10.0.0.4", "10.0.0.0/8", "0.0.0.0/0", "2001:db8::/32", "::1", "Storage", "Storage.WestEurope", "VirtualNetwork", "Internet", "AzureLoadBalancer", "AzureFrontDoor.Frontend"]) {
-      expect(() => loadSnapshot([{ name: "nsg.json", value: [nsgWithRule("destinationAddressPrefix", prefix)] }]), prefix).not.toThrow();
+      expect(() => loadSnapshot([{ name: "nsg.json", value: [anchorVnet, nsgWithRule("destinationAddressPrefix", prefix)] }]), prefix).not.toThrow();
     }
   });
 

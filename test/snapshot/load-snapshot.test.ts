@@ -4,23 +4,27 @@ import { describe, expect, it } from "vitest";
 import { collectResources, loadSnapshot, parseJsonFile } from "@/lib/snapshot";
 import { flattenResource } from "./flatten";
 import { generateEstate } from "./generate-estate";
-import { HUB, NET, SPOKE, SUB, asg, ccNic, ccNsg, hubVnet, privateEndpoint, smallEstate } from "./small-estate";
+import { HUB, NET, SPOKE, SUB, anchorVnet, asg, ccNic, ccNsg, hubVnet, privateEndpoint, smallEstate, withoutArmProperties } from "./small-estate";
 
 const SPECS = "/work/shared/arm-examples/specs";
 const readSpec = (file: string) => parseJsonFile(file, readFileSync(path.join(SPECS, file), "utf8"));
 const load = (...values: unknown[]) => loadSnapshot(values.map((value, i) => ({ name: `s${i}.json`, value })));
+/** One resource type on its own, with a VNet beside it (a load without any subnet is an input error). */
+const loadWithAnchor = (...values: unknown[]) => load(...values, [anchorVnet]);
+/** Equal snapshots apart from `armProperties`, which keeps each subnet's properties in the form they were read. */
+const sameEstate = (a: ReturnType<typeof load>, b: ReturnType<typeof load>) => expect(withoutArmProperties(a)).toEqual(withoutArmProperties(b));
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
 describe("Azure's own example payloads", () => {
   it("load without error, and payloads that are not resources are ignored", () => {
-    for (const file of readdirSync(SPECS)) expect(() => load(readSpec(file)), file).not.toThrow();
-    expect(load(readSpec("AzureFirewallGet.json")).nsgs.size).toBe(0);
-    expect(load(readSpec("ServiceTagsList.json")).subnets.size).toBe(0);
-    expect(load(readSpec("NetworkInterfaceEffectiveNSGList.json")).nsgs.size).toBe(0);
+    for (const file of readdirSync(SPECS)) expect(() => loadWithAnchor(readSpec(file)), file).not.toThrow();
+    expect(loadWithAnchor(readSpec("AzureFirewallGet.json")).nsgs.size).toBe(0);
+    expect(loadWithAnchor(readSpec("ServiceTagsList.json")).subnets.size).toBe(1);
+    expect(loadWithAnchor(readSpec("NetworkInterfaceEffectiveNSGList.json")).nsgs.size).toBe(0);
   });
 
   it("read NSGs, NICs, VNets, route tables and private endpoints as listed", () => {
-    const nsgs = load(readSpec("NetworkSecurityGroupList.json")).nsgs;
+    const nsgs = loadWithAnchor(readSpec("NetworkSecurityGroupList.json")).nsgs;
     expect([...nsgs.keys()]).toEqual([
       "/subscriptions/subid/resourcegroups/rg1/providers/microsoft.network/networksecuritygroups/nsg1",
       "/subscriptions/subid/resourcegroups/rg1/providers/microsoft.network/networksecuritygroups/nsg3",
@@ -36,7 +40,7 @@ describe("Azure's own example payloads", () => {
       "DenyAllOutBound",
     ]);
 
-    const nics = load(readSpec("NetworkInterfaceList.json")).nics;
+    const nics = loadWithAnchor(readSpec("NetworkInterfaceList.json")).nics;
     const nic2 = nics.get("/subscriptions/subid/resourcegroups/rg1/providers/microsoft.network/networkinterfaces/test-nic2")!;
     expect(nic2.ipConfigurations.map((c) => c.subnetKey)).toEqual([
       "/subscriptions/subid/resourcegroups/rg1/providers/microsoft.network/virtualnetworks/rg1-vnet2/subnets/default",
@@ -48,10 +52,10 @@ describe("Azure's own example payloads", () => {
       { service: "Microsoft.Storage", locations: ["eastus2(stage)", "usnorth(stage)"], provisioningState: "Succeeded" },
     ]);
 
-    const routes = load(readSpec("RouteTableList.json")).routeTables;
+    const routes = loadWithAnchor(readSpec("RouteTableList.json")).routeTables;
     expect([...routes.values()].map((t) => t.routes.length)).toEqual([1, 0]);
 
-    const pe = [...load(readSpec("PrivateEndpointGet.json")).privateEndpoints.values()][0];
+    const pe = [...loadWithAnchor(readSpec("PrivateEndpointGet.json")).privateEndpoints.values()][0];
     expect(pe.connections).toEqual([
       {
         name: "",
@@ -65,7 +69,7 @@ describe("Azure's own example payloads", () => {
   it("give the same snapshot in the ARM REST form and the flattened az form", () => {
     for (const file of readdirSync(SPECS)) {
       const arm = readSpec(file);
-      expect(load(flattenResource(arm)), file).toEqual(load(arm));
+      expect(withoutArmProperties(loadWithAnchor(flattenResource(arm))), file).toEqual(withoutArmProperties(loadWithAnchor(arm)));
     }
   });
 });
@@ -73,15 +77,15 @@ describe("Azure's own example payloads", () => {
 describe("the ARM REST form and the flattened form", () => {
   it("give deep-equal snapshots", () => {
     const arm = load(smallEstate);
-    expect(load(smallEstate.map(flattenResource))).toEqual(arm);
+    sameEstate(load(smallEstate.map(flattenResource)), arm);
     expect(arm.subnets.size).toBe(3);
     const generated = generateEstate({ vnets: 3, subnets: 12, nsgs: 4, rulesPerNsg: 7, nics: 20 });
-    expect(load(generated.map(flattenResource))).toEqual(load(generated));
+    sameEstate(load(generated.map(flattenResource)), load(generated));
   });
 
   it("can be mixed, file by file and resource by resource", () => {
     const mixed = smallEstate.map((resource, i) => (i % 2 ? flattenResource(resource) : resource));
-    expect(load(mixed)).toEqual(load(smallEstate));
+    sameEstate(load(mixed), load(smallEstate));
   });
 });
 
@@ -116,7 +120,7 @@ describe("input shapes", () => {
   });
 
   it("skips entries that are not objects, have no type, or are of other types", () => {
-    const snapshot = load([null, 3, "x", [], { id: "/x" }, { type: "Microsoft.Compute/virtualMachines", id: "/vm" }, ccNsg]);
+    const snapshot = loadWithAnchor([null, 3, "x", [], { id: "/x" }, { type: "Microsoft.Compute/virtualMachines", id: "/vm" }, ccNsg]);
     expect([...snapshot.nsgs.keys()]).toEqual([ccNsg.id.toLowerCase()]);
   });
 });
@@ -126,13 +130,13 @@ describe("merging sources", () => {
     const older = clone(ccNsg);
     older.id = older.id.toUpperCase();
     older.properties.securityRules = [];
-    const snapshot = load([older], [ccNsg]);
+    const snapshot = loadWithAnchor([older], [ccNsg]);
     expect(snapshot.nsgs.size).toBe(1);
     const nsg = snapshot.nsgs.get(ccNsg.id.toLowerCase())!;
     expect(nsg.id).toBe(ccNsg.id);
     expect(nsg.securityRules.map((r) => r.name)).toEqual(["AllowAzureStorage", "AllowNodes", "BlockOutbound"]);
     // and the other way round, the older copy wins when it comes last
-    expect(load([ccNsg], [older]).nsgs.get(ccNsg.id.toLowerCase())!.securityRules).toEqual([]);
+    expect(loadWithAnchor([ccNsg], [older]).nsgs.get(ccNsg.id.toLowerCase())!.securityRules).toEqual([]);
   });
 
   it("places standalone subnets in their VNet, replacing the embedded copy when later", () => {
@@ -180,7 +184,7 @@ describe("normalisation", () => {
   const nsg = snapshot.nsgs.get(ccNsg.id.toLowerCase())!;
 
   it("adds Azure's six default rules when the input omits them", () => {
-    expect(nsg.defaultSecurityRules).toEqual(load(readSpec("NetworkSecurityGroupGet.json")).nsgs.values().next().value!.defaultSecurityRules);
+    expect(nsg.defaultSecurityRules).toEqual(loadWithAnchor(readSpec("NetworkSecurityGroupGet.json")).nsgs.values().next().value!.defaultSecurityRules);
     expect(nsg.defaultSecurityRules.find((r) => r.name === "AllowInternetOutBound")).toEqual({
       name: "AllowInternetOutBound",
       priority: 65001,
@@ -199,7 +203,7 @@ describe("normalisation", () => {
     partial.properties.defaultSecurityRules = [
       { name: "DenyAllOutBound", properties: { priority: 65500, direction: "Outbound", access: "Deny", protocol: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "*", sourcePortRange: "*", destinationPortRange: "*" } },
     ];
-    const completed = load([partial]).nsgs.get(ccNsg.id.toLowerCase())!.defaultSecurityRules;
+    const completed = loadWithAnchor([partial]).nsgs.get(ccNsg.id.toLowerCase())!.defaultSecurityRules;
     expect(completed.map((r) => r.name)).toEqual(["DenyAllOutBound", "AllowVnetInBound", "AllowAzureLoadBalancerInBound", "DenyAllInBound", "AllowVnetOutBound", "AllowInternetOutBound"]);
   });
 
@@ -225,8 +229,17 @@ describe("normalisation", () => {
   it("derives NIC and private endpoint membership from the NICs and endpoints present", () => {
     const cc = snapshot.subnets.get(`${HUB}/subnets/cyclecloud`.toLowerCase())!;
     expect(cc.nicKeys).toEqual([ccNic.id.toLowerCase()]);
-    // the subnet lists two endpoints; only the one in the input is kept, and it names another subnet
-    expect(cc.privateEndpointKeys).toEqual([privateEndpoint.id.toLowerCase()]);
+    // the subnet lists two endpoints: the one in the input (which names another subnet) and one
+    // known only from this list, kept as a minimal entry whose target is unknown
+    const notInInput = `${NET}/privateEndpoints/not-in-input`;
+    expect(cc.privateEndpointKeys).toEqual([privateEndpoint.id.toLowerCase(), notInInput.toLowerCase()]);
+    expect(snapshot.privateEndpoints.get(notInInput.toLowerCase())).toEqual({
+      id: notInInput,
+      key: notInInput.toLowerCase(),
+      name: "not-in-input",
+      subnetKey: cc.key,
+      connections: [],
+    });
     expect(snapshot.subnets.get(`${SPOKE}/subnets/nodes`.toLowerCase())!.privateEndpointKeys).toEqual([privateEndpoint.id.toLowerCase()]);
     expect(cc).toMatchObject({
       vnetKey: HUB.toLowerCase(),
@@ -281,6 +294,6 @@ describe("normalisation", () => {
   it("accepts what az prints for unset fields: null and empty strings", () => {
     const az = flattenResource(ccNsg) as { securityRules: Record<string, unknown>[] };
     Object.assign(az.securityRules[0], { sourceAddressPrefixes: null, destinationPortRanges: null, sourceApplicationSecurityGroups: null, description: null });
-    expect(load([az]).nsgs.get(ccNsg.id.toLowerCase())!.securityRules[0]).toEqual(nsg.securityRules[0]);
+    expect(loadWithAnchor([az]).nsgs.get(ccNsg.id.toLowerCase())!.securityRules[0]).toEqual(nsg.securityRules[0]);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadSnapshot, parseJsonFile, parseServiceTags } from "@/lib/snapshot";
+import { anchorVnet } from "./small-estate";
 
 const read = (file: string) => parseJsonFile(file, readFileSync(file, "utf8"));
 const SUBSET = "/work/shared/arm-examples/servicetags/ServiceTags_Public_20251028.subset.json";
@@ -26,7 +27,7 @@ describe("parseServiceTags", () => {
   });
 
   it("lets --service-tags win over a saved snapshot's tags", () => {
-    const saved = { resources: [], serviceTags: { values: [
+    const saved = { resources: [anchorVnet], serviceTags: { values: [
       { name: "Storage", properties: { addressPrefixes: ["1.0.0.0/8"] } },
       { name: "AzureMonitor", properties: { addressPrefixes: ["2.0.0.0/8"] } },
     ] } };

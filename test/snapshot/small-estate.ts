@@ -205,3 +205,23 @@ export const privateEndpoint = {
 };
 
 export const smallEstate = [hubVnet, spokeVnet, ccNsg, routeTable, asg, ccNic, privateEndpoint];
+
+/**
+ * A VNet with one subnet, added to inputs that exercise one other resource type: a load with no
+ * subnet at all is an input error (nothing to audit).
+ */
+export const anchorVnet = {
+  name: "anchor",
+  id: `${NET}/virtualNetworks/anchor`,
+  type: "Microsoft.Network/virtualNetworks",
+  properties: {
+    addressSpace: { addressPrefixes: ["192.168.250.0/24"] },
+    subnets: [{ name: "default", id: `${NET}/virtualNetworks/anchor/subnets/default`, properties: { addressPrefix: "192.168.250.0/26" } }],
+  },
+};
+
+/** A snapshot without the subnets' `armProperties` (the one field that keeps the form it was read in). */
+export function withoutArmProperties<T extends { subnets: Map<string, { armProperties?: unknown }> }>(snapshot: T): T {
+  for (const subnet of snapshot.subnets.values()) delete subnet.armProperties;
+  return snapshot;
+}

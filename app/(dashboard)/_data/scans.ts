@@ -4,20 +4,20 @@ import { diffReports } from "@/lib/report/diff";
 import { getStore, type ScanRecord } from "@/lib/store";
 import type { Report } from "@/lib/report/types";
 
-export function loadScan(scanId: string): { scan: ScanRecord; report: Report } {
-  const store = getStore();
-  const scan = store.getScan(scanId);
-  const report = scan && store.getReport(scanId);
+export async function loadScan(scanId: string): Promise<{ scan: ScanRecord; report: Report }> {
+  const store = await getStore();
+  const scan = await store.getScan(scanId);
+  const report = scan && (await store.getReport(scanId));
   if (!scan || !report) notFound();
   return { scan, report };
 }
 
-export function loadOverview(scanId: string) {
-  const store = getStore();
-  const { scan, report } = loadScan(scanId);
-  const previous = store.previousScan(scan.id);
-  const previousReport = previous && store.getReport(previous.id);
-  const latest = store.latestScan();
+export async function loadOverview(scanId: string) {
+  const store = await getStore();
+  const { scan, report } = await loadScan(scanId);
+  const previous = await store.previousScan(scan.id);
+  const previousReport = previous && (await store.getReport(previous.id));
+  const latest = await store.latestScan();
   return {
     scan,
     report,

@@ -10,8 +10,8 @@ import { getStore } from "@/lib/store";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Scans · Lockdown Auditor" };
 
-export default function ScansPage() {
-  const scans = getStore().listScans();
+export default async function ScansPage() {
+  const scans = await (await getStore()).listScans();
   return (
     <>
       <PageHeader

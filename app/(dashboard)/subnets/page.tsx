@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 // "Subnets" in the navigation: the latest scan's table, keeping any filters in the query.
 export default async function LatestSubnetsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const latest = getStore().latestScan();
+  const latest = await (await getStore()).latestScan();
   if (!latest) {
     return (
       <EmptyState title="No scan yet" action={<Link href="/scans/new" className={BUTTON_PRIMARY}>Upload a snapshot</Link>}>

@@ -1,37 +1,62 @@
 // Shared pieces of the API routes: bounded body reading and the one error shape `{ error }` (CONTRACT §5).
 import { NextResponse } from "next/server";
 import { InputError } from "@/lib/errors";
+import { BadRequest } from "./bad-request";
+
+export { BadRequest } from "./bad-request";
 
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
-export class BadRequest extends Error {
-  constructor(
-    message: string,
-    readonly file?: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
+/** Seconds a request body may send nothing before it is refused with 408 (BODY_IDLE_TIMEOUT_S, default 30). */
+export function bodyIdleTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.BODY_IDLE_TIMEOUT_S?.trim() || "30");
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
 }
 
-/** The body, refused once it passes `limit` bytes (a declared length is checked before anything is read). */
-export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(request.headers.get("content-length") ?? "");
-  const tooLarge = () => new BadRequest(`request body is larger than ${Math.round(limit / 1048576)} MB`);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+export interface ReadBodyOptions {
+  /** Milliseconds without a byte before the body is refused with 408; default bodyIdleTimeoutMs(). */
+  idleMs?: number;
+}
+
+/**
+ * The body, whole. Refused with 413 when a declared Content-Length is over `limit` (before a byte is read) or
+ * once the bytes received pass it (chunked bodies declare nothing); with 408 when the client sends nothing for
+ * `idleMs`, so a request that declares 1 TB and stalls does not hold a connection.
+ * https://www.rfc-editor.org/rfc/rfc9110#status.413
+ */
+export async function readBody(request: Request, limit = MAX_BODY_BYTES, options: ReadBodyOptions = {}): Promise<Buffer> {
+  const tooLarge = () => new BadRequest(`request body is larger than ${Math.round(limit / 1048576)} MB`, undefined, 413);
+  const declaredHeader = request.headers.get("content-length");
+  if (declaredHeader !== null) {
+    const declared = Number(declaredHeader);
+    if (!/^\d+$/.test(declaredHeader.trim()) || !Number.isSafeInteger(declared)) throw new BadRequest("Content-Length is not a number of bytes");
+    if (declared > limit) throw tooLarge();
+  }
   if (!request.body) return Buffer.alloc(0);
+  const idleMs = options.idleMs ?? bodyIdleTimeoutMs();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+  try {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new BadRequest(`request body stalled: nothing received for ${Math.round(idleMs / 1000)} s`, undefined, 408)), idleMs);
+      });
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await Promise.race([reader.read(), idle]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (step.done) break;
+      size += step.value.byteLength;
+      if (size > limit) throw tooLarge();
+      chunks.push(step.value);
     }
-    chunks.push(value);
+  } catch (e) {
+    await reader.cancel().catch(() => undefined);
+    throw e;
   }
   return Buffer.concat(chunks);
 }

@@ -1,10 +1,12 @@
-// POST /api/roles - set a subnet's role for this deployment ({ subnetId, role }; role null = back to the profile's),
-// re-audit the latest scan's inputs and store that as a new scan
+// POST /api/roles - set a subnet's role ({ subnetId, role, deployment? }; role null = back to the profile's; deployment:
+// the CycleCloud deployment the subnet joins, absent = the profile's), re-audit the latest scan's inputs and store that
+// as a new scan
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { scanHref, subnetHref } from "@/components/links";
 import { parseJsonFile } from "@/lib/snapshot";
 import { ROLE_CHOICES, getStore, type RoleChoice } from "@/lib/store";
+import { DEPLOYMENT_NAME } from "@/lib/store/roles";
 import { BadRequest, errorResponse, handleError, readBody } from "../_lib/http";
 
 export const dynamic = "force-dynamic";
@@ -12,6 +14,8 @@ export const dynamic = "force-dynamic";
 const body = z.object({
   subnetId: z.string().min(1).max(1000),
   role: z.enum(ROLE_CHOICES as [RoleChoice, ...RoleChoice[]]).nullable(),
+  // Optional, so bodies written before deployments keep working.
+  deployment: z.string().trim().regex(DEPLOYMENT_NAME, { error: "expected a deployment name of 1-100 characters without control characters" }).nullish(),
 });
 
 export async function POST(request: Request) {
@@ -21,9 +25,9 @@ export async function POST(request: Request) {
       const issue = parsed.error.issues[0];
       throw new BadRequest(`request body: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
     }
-    const { subnetId, role } = parsed.data;
-    const store = getStore();
-    const scan = role === null ? store.clearRole(subnetId) : store.setRole(subnetId, role);
+    const { subnetId, role, deployment } = parsed.data;
+    const store = await getStore();
+    const scan = role === null ? await store.clearRole(subnetId) : await store.setRole(subnetId, role, deployment);
     if (!scan) return errorResponse(404, `no role was set in the dashboard for ${subnetId}`);
     return NextResponse.json({ id: scan.id, url: scanHref(scan.id), subnetUrl: subnetHref(scan.id, subnetId), label: scan.label }, { status: 201 });
   } catch (e) {

@@ -130,3 +130,65 @@ export function sampleReport(linkPrefix = "/scans/s1"): Report {
     ],
   };
 }
+
+const FIREWALL = `${SUB}/azureFirewalls/azfw-hub`;
+const FIREWALL_POLICY = `${SUB}/firewallPolicies/fwp-hub`;
+const ROUTE_TABLE = `${SUB}/routeTables/rt-hub`;
+const NETWORK_MANAGER = `${SUB}/networkManagers/avnm-central`;
+export const PATH_DEPLOYMENT = "prod-weu";
+
+/**
+ * sampleReport with the path model of CONTRACT §4.1 filled in, as the engine reports it: a CycleCloud finding decided
+ * by an admin rule, an NSG, a route to a hub Azure Firewall and "no rule matched: denied"; a cluster finding through
+ * a firewall application rule and a NAT gateway; effective routes, outbound methods, a scale set, a deployment, gaps.
+ */
+export function pathSampleReport(linkPrefix = "/scans/s1"): Report {
+  const report = sampleReport(linkPrefix);
+  const [cc, cluster, proxy] = report.subnets;
+  for (const s of [cc, cluster, proxy]) s.deployment = PATH_DEPLOYMENT;
+  report.deployments = [
+    { name: PATH_DEPLOYMENT, cyclecloud: ["vnet-hub/cyclecloud"], cluster: ["vnet-hub/compute"], returnProxy: ["vnet-hub/proxy"], cyclecloudServer: [], proxy: undefined },
+  ];
+  report.gaps = {
+    ignoredTypes: [{ type: "Microsoft.Compute/virtualMachines", count: 3 }],
+    unresolved: [{ from: CLUSTER_SUBNET, kind: "networkSecurityGroup", ref: `${SUB}/networkSecurityGroups/nsg-missing`, hint: "add `az network nsg list`" }],
+  };
+  cc.routeTable = ROUTE_TABLE;
+  cc.outbound = { method: "firewall-public-ip", resource: FIREWALL, detail: "Internet-bound traffic leaves through azfw-hub's public IP." };
+  cc.effectiveRoutes = [
+    { source: "Default", state: "Active", addressPrefix: "10.0.0.0/16", nextHopType: "VnetLocal" },
+    { source: "User", state: "Active", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.1.4", routeTable: ROUTE_TABLE, route: "to-firewall", nextHop: FIREWALL },
+    { source: "Default", state: "Invalid", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" },
+  ];
+  cc.findings.push({
+    id: "f-cc-arm",
+    rule: "CC-EGRESS-ARM",
+    status: "fail",
+    title: "CycleCloud cannot reach Azure Resource Manager (TCP 443)",
+    detail: "Outbound HTTPS to management.azure.com is routed to azfw-hub (route to-firewall), where no rule allows it: denied.",
+    severity: "high",
+    evidence: [
+      { stage: "admin-rule", networkManager: NETWORK_MANAGER, configuration: "cfg-baseline", collection: "rc-egress", rule: "allow-azure-443", id: `${NETWORK_MANAGER}/securityAdminConfigurations/cfg-baseline/ruleCollections/rc-egress/rules/allow-azure-443`, priority: 10, access: "Allow", direction: "Outbound" },
+      { nsg: CC_NSG, rule: "AllowAzureRM", priority: 103, access: "Allow", direction: "Outbound", level: "subnet" },
+      { stage: "route", routeTable: ROUTE_TABLE, route: "to-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.1.4", nextHop: FIREWALL, source: "User" },
+      { stage: "firewall", firewall: FIREWALL, policy: FIREWALL_POLICY, action: "Deny", kind: "application", fqdn: "management.azure.com" },
+    ],
+    fixes: [{ kind: "az-cli", text: "az network firewall policy rule-collection-group collection add-filter-collection -g rg-hpc --policy-name fwp-hub --rcg-name rcg-cyclecloud -n allow-arm --collection-priority 200 --action Allow --rule-name arm --rule-type ApplicationRule --protocols Https=443 --source-addresses 10.0.0.0/24 --target-fqdns management.azure.com" }],
+    link: `${linkPrefix}/findings/f-cc-arm`,
+  });
+  cluster.outbound = { method: "nat-gateway", resource: `${SUB}/natGateways/natgw-compute`, detail: "NAT gateway natgw-compute with 1 public IP." };
+  cluster.scaleSets = [{ id: `${SUB.replace("Microsoft.Network", "Microsoft.Compute")}/virtualMachineScaleSets/vmss-hpc`, name: "vmss-hpc", nsg: CLUSTER_NSG, orchestrationMode: "Uniform" }];
+  cluster.effectiveRoutes = [
+    { source: "Default", state: "Active", addressPrefix: "10.0.0.0/16", nextHopType: "VnetLocal" },
+    { source: "Default", state: "Active", addressPrefix: "Storage", nextHopType: "VirtualNetworkServiceEndpoint" },
+    { source: "Default", state: "Active", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" },
+  ];
+  const storage = cluster.findings.find((f) => f.rule === "NODE-EGRESS-STORAGE")!;
+  storage.evidence = [
+    ...storage.evidence,
+    { stage: "route", routeTable: null, route: "Default", addressPrefix: "0.0.0.0/0", nextHopType: "Internet", source: "Default" },
+    { stage: "firewall", firewall: FIREWALL, policy: FIREWALL_POLICY, ruleCollectionGroup: "rcg-cyclecloud", ruleCollection: "allow-azure", rule: "storage-blob", action: "Allow", kind: "application", fqdn: "*.blob.core.windows.net" },
+    { stage: "outbound", method: "nat-gateway", resource: `${SUB}/natGateways/natgw-compute` },
+  ];
+  return report;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SEED_RULES, estate, finding, rulesFromAzCli } from "../../../test/helpers/estate-builder";
+import { SEED_RULES, estate, finding, nsgEvidence, rulesFromAzCli } from "../../../test/helpers/estate-builder";
 
 const cc = { cyclecloud: ["hub/cc"] };
 const base = (rules = SEED_RULES) => estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", [...rules]);
@@ -10,7 +10,7 @@ describe("egress to a service tag (CC-EGRESS-*, NODE-EGRESS-STORAGE)", () => {
     for (const [rule, name] of [["CC-EGRESS-STORAGE", "AllowAzureStorage"], ["CC-EGRESS-AAD", "AllowActiveDirectory"], ["CC-EGRESS-MONITOR", "AllowAzureMonitor"], ["CC-EGRESS-ARM", "AllowAzureRM"]]) {
       const f = finding(report, "hub/cc", rule);
       expect(f.status, rule).toBe("pass");
-      expect(f.evidence.map((e) => e.rule)).toEqual([name]);
+      expect(nsgEvidence(f).map((e) => e.rule)).toEqual([name]);
       expect(f.fixes).toEqual([]);
     }
   });
@@ -22,7 +22,7 @@ describe("egress to a service tag (CC-EGRESS-*, NODE-EGRESS-STORAGE)", () => {
     ]).audit(cc);
     const f = finding(report, "hub/cc", "CC-EGRESS-STORAGE");
     expect(f.status).toBe("fail");
-    expect(f.evidence).toEqual([expect.objectContaining({ rule: "DenyInternet", priority: 150, access: "Deny", direction: "Outbound", level: "subnet" })]);
+    expect(nsgEvidence(f)).toEqual([expect.objectContaining({ rule: "DenyInternet", priority: 150, access: "Deny", direction: "Outbound", level: "subnet" })]);
     expect(f.detail).toContain("DenyInternet (150)");
   });
 
@@ -32,7 +32,7 @@ describe("egress to a service tag (CC-EGRESS-*, NODE-EGRESS-STORAGE)", () => {
       { name: "Taken", priority: 149, direction: "Inbound" as const, access: "Allow" as const, ports: "22" },
     ];
     const f = finding(base(rules).audit(cc), "hub/cc", "CC-EGRESS-STORAGE");
-    expect(f.fixes.map((x) => x.kind)).toEqual(["az-cli", "bicep", "terraform", "portal"]);
+    expect(f.fixes.map((x) => x.kind)).toEqual(["az-cli", "powershell", "bicep", "terraform", "portal"]);
     const created = rulesFromAzCli(f.fixes[0].text);
     expect(created).toHaveLength(1);
     expect(created[0].rule.priority).toBe(148);
@@ -67,7 +67,7 @@ describe("egress to a service tag (CC-EGRESS-*, NODE-EGRESS-STORAGE)", () => {
     const f = finding(report, "hub/cc", "CC-EGRESS-STORAGE");
     expect(f.status).toBe("warn");
     expect(f.detail).toContain("for NIC cc-vm2");
-    expect(f.evidence.find((e) => e.access === "Deny")).toMatchObject({ rule: "DenyStorage", level: "nic" });
+    expect(nsgEvidence(f).find((e) => e.access === "Deny")).toMatchObject({ rule: "DenyStorage", level: "nic" });
   });
 
   it("fails when every NIC's NSG blocks, even though the subnet NSG allows", () => {

@@ -1,10 +1,18 @@
 // "Outbound TCP <port> to service tag <tag> allowed" — CC-EGRESS-STORAGE/AAD/MONITOR/ARM, NODE-EGRESS-STORAGE.
+// The service is reachable when its tag gets through every stage of the path and, where an Azure Firewall
+// is the next hop, the firewall lets the seed's FQDNs for it through (CONTRACT §4.1, destinations by FQDN).
+// With an HTTPS proxy in the profile, CycleCloud's egress is checked to the proxy, then from the proxy on.
 import type { Subnet } from "../../model/types";
-import { type FlowSpec, evaluateFlow } from "../../nsg/flow";
+import { type FlowResult, type FlowSpec, evaluateFlow } from "../../nsg/flow";
 import type { Estate } from "../../nsg/estate";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
+import { concrete } from "../../net/addr-set";
+import { cidrsToRanges } from "../../net/ip";
 import { type RuleTemplate, planFlowFix } from "../../fixes/plan-flow";
+import { planPathFix } from "../../fixes/plan-path";
+import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
+import { storageEndpointsFor } from "../../path/private-endpoints";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy } from "./shared";
 
@@ -15,8 +23,14 @@ export interface EgressToTag {
   fixRuleName: string;
 }
 
+/** The seed's FQDNs for a service tag, which a firewall on the way must let through. */
+export function namesFor(tag: string): NameTarget {
+  const names = SEED_FQDNS[tag.toLowerCase()];
+  return names ? { kind: "names", names } : ANY_NAME;
+}
+
 export function tagEgressSpec(estate: Estate, subnet: Subnet, tag: string, port: number): FlowSpec {
-  return { direction: "Outbound", protocols: TCP, ports: range(port, port), remote: estate.context(subnet).resolve(tag).set, key: `egress:${tag.toLowerCase()}:tcp:${port}` };
+  return { direction: "Outbound", protocols: TCP, ports: range(port, port), remote: estate.context(subnet).resolve(tag).set, key: `egress:${tag.toLowerCase()}:tcp:${port}`, names: namesFor(tag) };
 }
 
 /** The seed's allow rule for a tag: `AllowAzureStorage 443 TCP Any Storage Allow`. */
@@ -24,19 +38,66 @@ export function allowEgressTemplate(req: EgressToTag): RuleTemplate {
   return { name: req.fixRuleName, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: [req.tag], ports: [String(req.port)] };
 }
 
+const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
+
+/** The subnet that holds an address, when the input has it. */
+function subnetHolding(estate: Estate, address: string): Subnet | undefined {
+  const r = cidrsToRanges([address]);
+  for (const s of estate.snapshot.subnets.values()) {
+    const p = cidrsToRanges(s.addressPrefixes);
+    if (r.v4.length && p.v4.some((lo, i) => i % 2 === 0 && r.v4[0] >= lo && r.v4[0] <= p.v4[i + 1])) return s;
+  }
+  return undefined;
+}
+
+/** CC-EGRESS-* through the profile's HTTPS proxy: CycleCloud → proxy address and port, then the proxy's subnet → the service. */
+function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: EgressToTag, proxy: { address: string; port: number }): CheckOutcome {
+  const { estate } = env;
+  const r = cidrsToRanges([proxy.address]);
+  const toProxy = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports: range(proxy.port, proxy.port), remote: concrete(r.v4, r.v6), key: `proxy:${proxy.address}:${proxy.port}` });
+  const holder = subnetHolding(estate, proxy.address);
+  const onward = holder ? evaluateFlow(estate, holder, tagEgressSpec(estate, holder, params.tag, params.port)) : undefined;
+  const results: FlowResult[] = [toProxy, ...(onward ? [onward] : [])];
+  const first = requiredStatus(toProxy.verdict);
+  const second = onward ? requiredStatus(onward.verdict) : "warn";
+  const status = clamp(meta, first === "fail" || second === "fail" ? "fail" : first === "pass" && second === "pass" ? "pass" : "warn");
+  const touched = touchedBy(results);
+  if (!env.plan) return outcome({ status, detail: "", touched });
+  const detail =
+    `Through the HTTPS proxy ${proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
+    (holder && onward ? `From the proxy's subnet ${label(holder)}, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}` : `No subnet of the input holds ${proxy.address}, so the proxy's own way to ${params.tag} cannot be judged.`);
+  return outcome({ status, detail, evidence: evidenceFor(results, status), touched });
+}
+
 export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: EgressToTag): CheckOutcome {
   const { estate } = env;
+  const proxy = estate.roles.get(subnet.key) === "cyclecloud" ? estate.placement.proxies.get(estate.deploymentOf(subnet)) : undefined;
+  if (proxy) return proxiedCheck(env, subnet, meta, params, proxy);
   const spec = tagEgressSpec(estate, subnet, params.tag, params.port);
   const result = evaluateFlow(estate, subnet, spec);
-  const status = clamp(meta, requiredStatus(result.verdict));
-  if (!env.plan) return outcome({ status, detail: "", touched: touchedBy([result]) });
-  const detail = `Outbound TCP ${params.port} from ${subnet.vnetName}/${subnet.name} to ${params.tag} is ${explainFlow(estate, result)}`;
+  let status = clamp(meta, requiredStatus(result.verdict));
+  const touched = touchedBy([result]);
+  // Storage that only a private endpoint serves is reachable, but only for that account (CONTRACT §4.1).
+  let viaEndpoint = "";
+  if (status === "fail" && params.tag.toLowerCase() === "storage") {
+    const usable = storageEndpointsFor(estate, subnet).filter((u) => u.state === "usable");
+    for (const u of usable) touched.add(u.endpoint.key);
+    if (usable.length) {
+      status = clamp(meta, "warn");
+      viaEndpoint = ` Storage is reachable only through ${usable.map((u) => `private endpoint ${u.endpoint.name} to ${u.account}`).join(", ")}.`;
+    }
+  }
+  if (!env.plan) return outcome({ status, detail: "", touched });
+  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${viaEndpoint}`;
   const plans = [];
   if (status !== "pass") {
-    const changes = planFlowFix(env, subnet, spec, allowEgressTemplate(params));
-    if (changes) plans.push({ summary: `Allow outbound TCP ${params.port} to ${params.tag} ahead of the rule that blocks it.`, changes });
+    const template = allowEgressTemplate(params);
+    const local = evaluateFlow(estate, subnet, { ...spec, stages: "local", key: `${spec.key}:local` });
+    let changes = local.verdict === "allowed" ? [] : planFlowFix(env, subnet, { ...spec, stages: "local", key: undefined }, template);
+    if (changes) changes = planPathFix(env, subnet, spec, changes, { service: params.tag, port: params.port });
+    if (changes?.length) plans.push({ summary: `Let outbound TCP ${params.port} to ${params.tag} through every stage that blocks it.`, changes });
   }
-  return outcome({ status, detail, evidence: evidenceFor([result], status), plans, touched: touchedBy([result]) });
+  return outcome({ status, detail, evidence: evidenceFor([result], status), plans, touched });
 }
 
 export function egressToTagRule(meta: RuleMeta, params: EgressToTag): RuleCheck {

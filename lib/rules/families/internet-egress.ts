@@ -1,41 +1,57 @@
-// Egress to the Internet outside every service tag (github.com, package mirrors, anything not Azure):
-// blocked by NSGs, or taken away from the Internet by a default route to an appliance or to nowhere.
+// Egress to the Internet outside every service tag (github.com, package mirrors, anything not Azure),
+// along the whole path: admin rules, NSGs, the route (a default route to an appliance or to nowhere),
+// a firewall's rules, the outbound path.
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview
 import type { Subnet } from "../../model/types";
 import type { Estate } from "../../nsg/estate";
 import { type FlowResult, type FlowSpec, evaluateFlow } from "../../nsg/flow";
 import type { PortSet } from "../../net/ports";
 import type { ProtoSet } from "../../net/protocols";
-
-export interface DefaultRoute {
-  /** The subnet's route table sends every default route of its address families to an appliance or drops it. */
-  forced: "VirtualAppliance" | "None" | null;
-  detail: string;
-}
-
-export function defaultRoute(estate: Estate, subnet: Subnet): DefaultRoute {
-  const table = subnet.routeTableKey ? estate.snapshot.routeTables.get(subnet.routeTableKey) : undefined;
-  if (!table) return { forced: null, detail: "" };
-  const families = new Set(subnet.addressPrefixes.map((p) => (p.includes(":") ? "::/0" : "0.0.0.0/0")));
-  const hops = [...families].map((prefix) => ({ prefix, route: table.routes.find((r) => r.addressPrefix.trim() === prefix) }));
-  const kinds = hops.map((h) => h.route?.nextHopType.toLowerCase());
-  if (kinds.length === 0 || kinds.some((k) => k !== "virtualappliance" && k !== "none")) return { forced: null, detail: "" };
-  const forced = kinds.every((k) => k === "none") ? "None" : "VirtualAppliance";
-  const detail = hops
-    .map((h) => `route table ${table.name} sends ${h.prefix} to ${h.route!.nextHopType}${h.route!.nextHopIpAddress ? ` (${h.route!.nextHopIpAddress})` : ""} (route ${h.route!.name})`)
-    .join("; ");
-  return { forced, detail };
-}
+import { ANY_NAME, type NameTarget, SEED_NAMES } from "../../path/fqdn";
+import type { PathPiece } from "../../path/types";
 
 export interface InternetEgress {
-  route: DefaultRoute;
   result: FlowResult;
   spec: FlowSpec;
 }
 
-export function internetEgress(estate: Estate, subnet: Subnet, protocols: ProtoSet, ports: PortSet): InternetEgress {
-  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote: estate.context(subnet).internetOutsideTags, remoteLabel: "Internet addresses outside the service tags", key: `internet:${protocols}:${ports.join(",")}` };
-  return { route: defaultRoute(estate, subnet), result: evaluateFlow(estate, subnet, spec), spec };
+/** Traffic to public addresses outside the service tags, for any name (or the given names) at a firewall. */
+export function internetEgress(estate: Estate, subnet: Subnet, protocols: ProtoSet, ports: PortSet, names: NameTarget = ANY_NAME): InternetEgress {
+  const nameKey = names.kind === "any" ? "*" : names.names.join(",");
+  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote: estate.context(subnet).internetOutsideTags, remoteLabel: "Internet addresses outside the service tags", key: `internet:${protocols}:${ports.join(",")}:${nameKey}`, names };
+  return { result: evaluateFlow(estate, subnet, spec), spec };
+}
+
+/** How the pieces of an Internet-egress flow ended, for the lockdown and advisory checks. */
+export interface EgressSummary {
+  /** Pieces that leave for any name. */
+  leaves: PathPiece[];
+  /** Pieces that leave for a broad, open-ended part (a TLD wildcard, web categories). */
+  broad: PathPiece[];
+  /** Pieces stopped at some stage (with or without an allow-list of names). */
+  stopped: PathPiece[];
+  /** Pieces handed to something outside the audit. */
+  handedOff: PathPiece[];
+  /** Names a firewall's application rules let through, beyond the seed page's. */
+  extraNames: string[];
+  /** Every name a firewall's application rules let through. */
+  allowedNames: string[];
+}
+
+export function summarizeEgress(result: FlowResult): EgressSummary {
+  const s: EgressSummary = { leaves: [], broad: [], stopped: [], handedOff: [], extraNames: [], allowedNames: [] };
+  const names = new Set<string>();
+  for (const o of result.outcomes)
+    for (const p of o.pieces) {
+      if (p.access === "Unaudited") s.handedOff.push(p);
+      else if (p.access === "Deny") s.stopped.push(p);
+      else if (p.broad) s.broad.push(p);
+      else s.leaves.push(p);
+      for (const n of p.allowedNames ?? []) names.add(n);
+    }
+  s.allowedNames = [...names];
+  s.extraNames = s.allowedNames.filter((n) => !SEED_NAMES.has(n.toLowerCase()));
+  return s;
 }
 
 export const noTagPrefixesNote = (estate: Estate) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type RuleSpec, SEED_RULES, estate, finding, rulesFromAzCli } from "../../../test/helpers/estate-builder";
+import { type RuleSpec, SEED_RULES, estate, finding, nsgEvidence, rulesFromAzCli } from "../../../test/helpers/estate-builder";
 
 const cc = { cyclecloud: ["hub/cc"] };
 const withNsg = (rules: RuleSpec[]) => estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", rules);
@@ -8,14 +8,15 @@ describe("CC-EGRESS-LOCKDOWN", () => {
   it("passes with the seed's BlockOutbound rule, citing it", () => {
     const f = finding(withNsg([...SEED_RULES]).audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
     expect(f.status).toBe("pass");
-    expect(f.evidence).toEqual([expect.objectContaining({ rule: "BlockOutbound", priority: 4000, access: "Deny" })]);
+    expect(nsgEvidence(f)).toEqual([expect.objectContaining({ rule: "BlockOutbound", priority: 4000, access: "Deny" })]);
   });
 
   it("fails when Azure's default AllowInternetOutBound decides, and the verified fix keeps the required egress open", () => {
     const b = withNsg([]);
     const f = finding(b.audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
     expect(f.status).toBe("fail");
-    expect(f.evidence).toEqual([expect.objectContaining({ rule: "AllowInternetOutBound", priority: 65001, isDefault: true })]);
+    expect(nsgEvidence(f)).toEqual([expect.objectContaining({ rule: "AllowInternetOutBound", priority: 65001, isDefault: true })]);
+    expect(f.evidence.map((e) => ("stage" in e ? e.stage : "nsg"))).toEqual(["nsg", "route", "outbound"]);
     const created = rulesFromAzCli(f.fixes.find((x) => x.kind === "az-cli")!.text);
     const block = created.find((c) => c.rule.access === "Deny")!;
     expect(block.rule.dst).toEqual(["Internet"]);
@@ -32,15 +33,30 @@ describe("CC-EGRESS-LOCKDOWN", () => {
     expect(f.detail).toContain("AllowDns");
   });
 
-  it("passes when the route table sends 0.0.0.0/0 to a virtual appliance, and says so", () => {
+  it("passes when the route table sends 0.0.0.0/0 to an appliance outside the audit, and says so", () => {
+    const report = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/cc", "10.0.0.0/24", { routeTable: "rt" })
+      .subnet("hub/nva", "10.0.9.0/24")
+      .routeTable("rt", [{ name: "default", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.0.9.4" }])
+      .audit(cc);
+    const f = finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("pass");
+    expect(f.detail).toMatch(/handed to the appliance at 10\.0\.9\.4 in hub\/nva \(route default in rt\), outside the audit/);
+    // The same route makes every required egress a warning, never a pass: the appliance decides.
+    expect(finding(report, "hub/cc", "CC-EGRESS-ARM").status).toBe("warn");
+  });
+
+  it("passes, and fails the required egress, when the appliance's address is in no subnet (the next hop cannot be reached)", () => {
     const report = estate()
       .vnet("hub", ["10.0.0.0/16"])
       .subnet("hub/cc", "10.0.0.0/24", { routeTable: "rt" })
       .routeTable("rt", [{ name: "default", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.0.9.4" }])
       .audit(cc);
-    const f = finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN");
-    expect(f.status).toBe("pass");
-    expect(f.detail).toMatch(/route table rt sends 0\.0\.0\.0\/0 to VirtualAppliance \(10\.0\.9\.4\)/);
+    expect(finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
+    const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("fail");
+    expect(arm.detail).toContain("which no subnet of hub or of a connected peering holds");
   });
 
   it("does not count a default route to the Internet", () => {

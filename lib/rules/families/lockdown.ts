@@ -3,14 +3,16 @@
 import type { SecurityRule, Subnet } from "../../model/types";
 import { ALL_PORTS } from "../../net/ports";
 import { TCP, UDP } from "../../net/protocols";
-import { evaluateFlow } from "../../nsg/flow";
+import { describeAllowed, describeDenied, describePieces, evaluateFlow, flowEvidence } from "../../nsg/flow";
 import { estateWith } from "../../fixes/apply";
 import { type RuleTemplate, makeRule, planFlowFix } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
+import { noteNoFix } from "../../fixes/no-fix";
+import { shown } from "../../fixes/quote";
 import { REQUIRED_EGRESS } from "../required-egress";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
-import { clamp, evidenceFor, explainFlow, outcome } from "./shared";
-import { internetEgress, noTagPrefixesNote } from "./internet-egress";
+import { clamp, outcome } from "./shared";
+import { internetEgress, noTagPrefixesNote, summarizeEgress } from "./internet-egress";
 import { allowEgressTemplate, tagEgressSpec } from "./egress-to-tag";
 
 const blockOutbound = (): RuleTemplate => ({ name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] });
@@ -32,8 +34,11 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   }
   const winsOver = allowPriorities.get(nsg.key) ?? 65001;
   const priority = env.allocator.pick(nsg, winsOver);
-  if (priority === undefined) return undefined;
-  let changes: Change[] | undefined = [{ kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, blockOutbound(), priority) }];
+  if (priority === undefined) {
+    noteNoFix(env.allocator, `NSG ${shown(nsg.name)} has no free priority below ${winsOver}, where a deny would have to go to win over the rule that lets the Internet out.`);
+    return undefined;
+  }
+  let changes: Change[] | undefined = [{ kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, blockOutbound(), priority, subnet) }];
   const after = estateWith(estate, changes);
   for (const req of REQUIRED_EGRESS[estate.roles.get(subnet.key)!]) {
     const spec = tagEgressSpec(estate, subnet, req.tag, req.port);
@@ -44,34 +49,51 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   return changes;
 }
 
+/**
+ * CC-EGRESS-LOCKDOWN (CONTRACT §4.1 "Lockdown"): where Internet-bound traffic outside the service tags
+ * really goes. `pass` when every piece is stopped at some stage, handed to an appliance outside the audit,
+ * or let through only by a firewall's allow-list of domains; `fail` when all of it leaves; `warn` when part
+ * of it does (a route hole, a `*` application rule, a TLD wildcard, web categories, one address family).
+ */
 export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): CheckOutcome {
   const { estate } = env;
-  const { route, result } = internetEgress(estate, subnet, TCP | UDP, ALL_PORTS);
-  const nsgState = `Outbound TCP/UDP to Internet addresses outside the service tags is ${explainFlow(estate, result)}`;
+  const { result } = internetEgress(estate, subnet, TCP | UDP, ALL_PORTS);
+  const sum = summarizeEgress(result);
   const touched = result.touched;
-  if (route.forced) {
-    return outcome({
-      status: "pass",
-      detail: `Internet egress is taken off the Internet: ${route.detail}${route.forced === "VirtualAppliance" ? "; the appliance's own policy decides what leaves and is not audited here" : ""}. ${nsgState}`,
-      evidence: evidenceFor([result], "pass"),
-      touched,
-    });
+  const leaving = sum.leaves.length + sum.broad.length;
+  const status = clamp(meta, leaving === 0 ? "pass" : sum.stopped.length + sum.handedOff.length + sum.broad.length === 0 ? "fail" : "warn");
+  if (!env.plan) return outcome({ status, detail: "", touched });
+  const what = "Outbound TCP/UDP to Internet addresses outside the service tags";
+  const parts: string[] = [];
+  if (status === "pass") {
+    parts.push(`Locked down. ${what} does not leave: ${describeDenied(estate, result, 4)}.`);
+    if (sum.handedOff.length) parts.push("Traffic handed to an appliance or gateway outside the audit is not evaluated here; its own policy decides what leaves.");
+  } else {
+    parts.push(`${what} ${status === "fail" ? "leaves" : "partly leaves"}: ${describePieces(estate, result, (p) => p.access === "Allow", (p) => (p.broad ? `let through for ${p.broad}` : "leaves"), 4)}.`);
+    parts.push(`It is let through by ${describeAllowed(result)}.`);
+    if (sum.stopped.length) parts.push(`The rest is stopped: ${describeDenied(estate, result, 3)}.`);
   }
-  const status = clamp(meta, result.verdict === "blocked" ? "pass" : result.verdict === "allowed" ? "fail" : "warn");
+  if (sum.allowedNames.length) {
+    parts.push(
+      `A firewall lets through only named domains${sum.extraNames.length ? `; beyond the CycleCloud page's: ${sum.extraNames.slice(0, 8).join(", ")}${sum.extraNames.length > 8 ? ` and ${sum.extraNames.length - 8} more` : ""}` : " (all named on the CycleCloud page)"}.`,
+    );
+  }
+  if (result.notes.length) parts.push(`Note: ${result.notes.join(" ")}`);
   const plans = [];
-  if (env.plan && status !== "pass") {
+  if (status !== "pass") {
     const allowPriorities = new Map<string, number>();
     for (const o of result.outcomes)
       for (const p of o.pieces)
-        for (const d of p.decisions)
-          if (d.level === "subnet" && d.rule.access === "Allow") allowPriorities.set(d.nsg.key, Math.min(allowPriorities.get(d.nsg.key) ?? Infinity, d.rule.priority));
+        if (p.access === "Allow")
+          for (const d of p.decisions)
+            if (d.level === "subnet" && d.rule.access === "Allow") allowPriorities.set(d.nsg.key, Math.min(allowPriorities.get(d.nsg.key) ?? Infinity, d.rule.priority));
     const changes = planLockdown(env, subnet, allowPriorities);
     if (changes) plans.push({ summary: "Deny outbound traffic to the Internet service tag below the rules that let it out, keeping the required Azure services open (the CycleCloud page's BlockOutbound rule).", changes });
   }
   return outcome({
     status,
-    detail: `${status === "pass" ? "Locked down. " : ""}${nsgState}${noTagPrefixesNote(estate)}`,
-    evidence: evidenceFor([result], status === "pass" ? "warn" : "pass").filter((e) => (status === "pass" ? e.access === "Deny" : e.access === "Allow")),
+    detail: `${parts.join(" ")}${noTagPrefixesNote(estate)}`,
+    evidence: status === "pass" ? [...flowEvidence(result, "Deny"), ...flowEvidence(result, "Unaudited")] : flowEvidence(result, "Allow"),
     plans,
     touched,
   });

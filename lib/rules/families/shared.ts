@@ -2,7 +2,7 @@
 import type { FlowResult } from "../../nsg/flow";
 import { describeAllowed, describeDenied, flowEvidence } from "../../nsg/flow";
 import type { Estate } from "../../nsg/estate";
-import type { Evidence, FindingStatus } from "../../report/types";
+import { type Evidence, type FindingStatus, type NsgEvidence, type PathStage, evidenceStage } from "../../report/types";
 import type { CheckOutcome, RuleMeta } from "../types";
 
 export function requiredStatus(verdict: FlowResult["verdict"]): FindingStatus {
@@ -14,22 +14,58 @@ export function clamp(meta: RuleMeta, status: FindingStatus): FindingStatus {
   return !meta.contract && status === "fail" ? "warn" : status;
 }
 
+const STAGES: PathStage[] = ["admin-rule", "nsg", "route", "firewall", "outbound"];
+
+/** One key per distinct evidence entry: NSG entries by NSG, rule, level and direction; others by content. */
+function evidenceKey(e: Evidence): string {
+  const stage = evidenceStage(e);
+  if (stage !== "nsg") return `${stage}|${JSON.stringify(e)}`;
+  const n = e as NsgEvidence;
+  return `nsg|${n.nsg}|${n.rule}|${n.level}|${n.direction}`;
+}
+
+/**
+ * Evidence of several flows in path order (admin rules, NSGs, routes, firewalls, outbound): for a
+ * finding that does not pass, what stopped or handed off the traffic first, then what allowed the rest.
+ */
 export function evidenceFor(results: FlowResult[], status: FindingStatus): Evidence[] {
   const out = new Map<string, Evidence>();
-  const add = (e: Evidence) => out.set(`${e.nsg}|${e.rule}|${e.level}|${e.direction}`, e);
+  const add = (e: Evidence) => {
+    const k = evidenceKey(e);
+    if (!out.has(k)) out.set(k, e);
+  };
   for (const r of results) {
-    if (status !== "pass") flowEvidence(r, "Deny").forEach(add);
+    if (status !== "pass") {
+      flowEvidence(r, "Deny").forEach(add);
+      flowEvidence(r, "Unaudited").forEach(add);
+    }
     flowEvidence(r, "Allow").forEach(add);
   }
-  return [...out.values()];
+  return [...out.values()].sort((a, b) => STAGES.indexOf(evidenceStage(a)) - STAGES.indexOf(evidenceStage(b)));
 }
 
 /** "is allowed by X" / "is blocked: ..." / "is partly blocked: ...", with any assumption notes. */
 export function explainFlow(estate: Estate, result: FlowResult): string {
-  const notes = result.notes.length ? ` Note: ${result.notes.join(" ")}` : "";
+  const widened = widenedNote(result);
+  const notes = result.notes.length || widened.length ? ` Note: ${[...result.notes, ...widened].join(" ")}` : "";
   if (result.verdict === "allowed") return `allowed by ${describeAllowed(result)}.${notes}`;
   if (result.verdict === "blocked") return `blocked: ${describeDenied(estate, result)}.${notes}`;
   return `partly blocked: ${describeDenied(estate, result)}; the rest is allowed by ${describeAllowed(result)}.${asgNote(estate, result)}${notes}`;
+}
+
+/**
+ * A decision on `VirtualNetwork` that holds only because a default route to an appliance or gateway
+ * widened the tag to every address (CONTRACT §4.1 stage 2): Azure documents this with a hedge, so say it.
+ */
+function widenedNote(result: FlowResult): string[] {
+  const widened = new Set<string>();
+  for (const o of result.outcomes) for (const p of o.pieces) if (p.widenedBy) widened.add(p.widenedBy);
+  return [...widened].map((w) => `A rule on VirtualNetwork decided here because ${w}, which Azure documents as possibly adding 0.0.0.0/0 to the VirtualNetwork tag.`);
+}
+
+/** Notes of several flows, each once. */
+export function notesOf(results: FlowResult[]): string[] {
+  return [...new Set(results.flatMap((r) => r.notes))];
 }
 
 /** An application security group matches its member NICs only, which is why it covers a subnet in part. */

@@ -36,6 +36,7 @@ describe("CC-SE-STORAGE / NODE-SE-STORAGE", () => {
     const f = finding(r, "hub/c", "NODE-SE-STORAGE");
     expect(f.status).toBe("warn");
     expect(f.fixes.find((x) => x.kind === "az-cli")!.text).toMatch(/--service-endpoints Microsoft\.KeyVault Microsoft\.Storage$/);
-    expect(f.fixes.find((x) => x.kind === "terraform")!.text).toContain('["Microsoft.KeyVault", "Microsoft.Storage"]');
+    // Terraform changes the list in place (azapi_update_resource), repeating the existing endpoint with its locations.
+    expect(f.fixes.find((x) => x.kind === "terraform")!.text).toMatch(/service\s+= "Microsoft\.KeyVault"[\s\S]*locations\s+= \["westeurope"\][\s\S]*service = "Microsoft\.Storage"/);
   });
 });

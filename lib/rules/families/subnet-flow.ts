@@ -47,10 +47,11 @@ function cidrsOf(set: AddrSet): string[] {
   return out;
 }
 
-function remoteSides(result: FlowResult, access: "Allow" | "Deny"): AddrSet {
+/** The remote ends of the pieces that were delivered (`allowed`) or not (dropped or handed off). */
+function remoteSides(result: FlowResult, delivered: boolean): AddrSet {
   let set = EMPTY;
   for (const o of result.outcomes)
-    for (const p of o.pieces) if (p.access === access) set = addrUnion(set, result.spec.direction === "Outbound" ? p.box.dst : p.box.src);
+    for (const p of o.pieces) if ((p.access === "Allow") === delivered) set = addrUnion(set, result.spec.direction === "Outbound" ? p.box.dst : p.box.src);
   return set;
 }
 
@@ -68,7 +69,9 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const { estate } = env;
   const iAmDestination = estate.roles.get(subnet.key) === p.to;
   const peerRole = iAmDestination ? p.from : p.to;
-  const peers = estate.subnetsIn(peerRole);
+  // Flows between roles are checked only within the subnet's deployment (CONTRACT §1.2).
+  const deployment = estate.deploymentOf(subnet);
+  const peers = estate.subnetsIn(peerRole, deployment);
   const what = `TCP ${p.port} (${p.service}) from ${ROLE_NAMES[p.from]} to ${ROLE_NAMES[p.to]}`;
   if (peers.length === 0) {
     return outcome({ status: "info", detail: `No ${ROLE_NAMES[peerRole]} subnet in the profile, so ${what} has nothing to check for ${label(subnet)}.` });
@@ -76,18 +79,19 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const ports = range(p.port, p.port);
   const ownChecked = p.ends === "both" || p.ends === (iAmDestination ? "destination" : "source");
   const farChecked = p.ends === "both" || !ownChecked;
-  const ownPrefixes = estate.subnetPrefixes(subnet);
+  // The CycleCloud server's addresses when the profile names it, else the subnet's prefixes.
+  const ownPrefixes = estate.roleAddresses(subnet);
 
   let own: { result: FlowResult; spec: FlowSpec; denied: AddrSet; allowed: AddrSet } | undefined;
   if (ownChecked) {
-    const remote = estate.rolePrefixes(peerRole);
-    const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote, key: `peers:${peerRole}:${iAmDestination ? "in" : "out"}:${p.port}` };
+    const remote = estate.rolePrefixes(peerRole, deployment);
+    const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote, key: `peers:${deployment}:${peerRole}:${iAmDestination ? "in" : "out"}:${p.port}` };
     const result = evaluateFlow(estate, subnet, spec);
-    own = { result, spec, denied: result.verdict === "allowed" ? EMPTY : remoteSides(result, "Deny"), allowed: remoteSides(result, "Allow") };
+    own = { result, spec, denied: result.verdict === "allowed" ? EMPTY : remoteSides(result, false), allowed: remoteSides(result, true) };
   }
   const peerResults: PeerResult[] = peers.map((peer) => {
     const connected = estate.connected(subnet, peer);
-    const ownVerdict = own ? attribute(estate.subnetPrefixes(peer), own) : undefined;
+    const ownVerdict = own ? attribute(estate.roleAddresses(peer), own) : undefined;
     let far: PeerResult["far"];
     if (farChecked) {
       const spec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}` };
@@ -104,9 +108,12 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const allAllowed = bad.length === 0;
   const allBlocked = peerResults.every((x) => x.verdict === "blocked");
   const state = allAllowed ? "open" : allBlocked ? "blocked" : "partly blocked";
-  const optional = p.optionalWithReturnProxy && estate.subnetsIn("returnProxy").length > 0;
+  const optional = p.optionalWithReturnProxy && estate.subnetsIn("returnProxy", deployment).length > 0;
   const status = optional ? "info" : clamp(meta, allAllowed ? "pass" : allBlocked ? "fail" : "warn");
   if (!env.plan) return outcome({ status, detail: "", touched });
+  // Say which side was looked at, so an open inbound side does not read as a working flow (CONTRACT §4).
+  const checkedSide = p.ends === "both" ? "at both ends" : `at the ${ROLE_NAMES[p.ends === "source" ? p.from : p.to]} end (${p.ends === "source" ? "outbound" : "inbound"})`;
+  const otherEnd = p.ends === "both" ? "" : ` The ${ROLE_NAMES[p.ends === "source" ? p.to : p.from]} end is judged by its own check.`;
   const pairOf = (peer: Subnet) => (iAmDestination ? `${label(peer)} → ${label(subnet)}` : `${label(subnet)} → ${label(peer)}`);
 
   const parts: string[] = [];
@@ -118,7 +125,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   if (bad.length > MAX_LISTED) parts.push(`…and ${bad.length - MAX_LISTED} more ${ROLE_NAMES[peerRole]} subnets.`);
   if (allAllowed && farChecked && peerResults[0].far) parts.push(`At the ${ROLE_NAMES[peerRole]} end (${label(peerResults[0].peer)}${peers.length > 1 ? ` and ${peers.length - 1} more` : ""}): ${explainFlow(estate, peerResults[0].far.result)}`);
   const count = peers.length > 1 ? ` for ${allAllowed ? "all" : bad.length} of ${peers.length} ${ROLE_NAMES[peerRole]} subnets` : "";
-  const proxies = estate.subnetsIn("returnProxy");
+  const proxies = estate.subnetsIn("returnProxy", deployment);
 
   if (optional) {
     return outcome({
@@ -165,7 +172,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   }
   return outcome({
     status,
-    detail: `${what} is ${state}${count}. ${parts.join(" ")}`,
+    detail: `${what}, checked ${checkedSide}, is ${state}${count}. ${parts.join(" ")}${otherEnd}`,
     evidence: evidenceFor(results, status),
     plans,
     guidance,

@@ -6,13 +6,15 @@ import { generateEstate } from "../../snapshot/generate-estate";
 
 const file = process.env.LOCKDOWN_DB;
 if (!file) throw new Error("LOCKDOWN_DB is required");
-const store = Store.open(file);
 const resources = generateEstate({ vnets: 4, subnets: 240, nsgs: 120, rulesPerNsg: 40, nics: 240 });
 const profile = { name: "profile.json", value: { roles: { cyclecloud: ["vnet-0/subnet-0"], cluster: ["vnet-0/subnet-1", "vnet-1/subnet-2"] } } };
 
-for (let i = 0; ; i++) {
-  // A distinct capturedAt makes every snapshot new, so each scan writes its own large row.
-  const capturedAt = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
-  const scan = store.createScan({ sources: [{ name: "estate.json", value: { resources, capturedAt } }], profile, label: `writer ${i}`, origin: "cli" });
-  process.stdout.write(`wrote ${scan.id}\n`);
-}
+void (async () => {
+  const store = await Store.open(file);
+  for (let i = 0; ; i++) {
+    // A distinct capturedAt makes every snapshot new, so each scan writes its own large row.
+    const capturedAt = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+    const scan = await store.createScan({ sources: [{ name: "estate.json", value: { resources, capturedAt } }], profile, label: `writer ${i}`, origin: "cli" });
+    process.stdout.write(`wrote ${scan.id}\n`);
+  }
+})();

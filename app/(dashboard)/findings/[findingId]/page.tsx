@@ -15,10 +15,10 @@ export const metadata: Metadata = { title: "Finding, latest · Lockdown Auditor"
 // The "latest" view of a (subnet, rule): its newest verdict and since which scan it fails, or when it was fixed.
 export default async function LatestFindingPage({ params }: { params: Promise<{ findingId: string }> }) {
   const { findingId } = await params;
-  const store = getStore();
-  const history = store.findingTimelineById(findingId);
+  const store = await getStore();
+  const history = await store.findingTimelineById(findingId);
   const latest = history?.timeline.latest;
-  const found = latest?.findingId ? store.getFinding(latest.scanId, latest.findingId) : undefined;
+  const found = latest?.findingId ? await store.getFinding(latest.scanId, latest.findingId) : undefined;
   if (!history || !latest || !found) notFound();
   const { scan, subnet, finding } = found;
   return (
@@ -36,7 +36,7 @@ export default async function LatestFindingPage({ params }: { params: Promise<{ 
       />
       <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
         <div className="min-w-0">
-          <FindingCard finding={finding} snapshot={store.getSnapshot(scan.id)} headingLevel="h2" showTitle={false} />
+          <FindingCard finding={finding} snapshot={await store.getSnapshot(scan.id)} headingLevel="h2" showTitle={false} />
         </div>
         <div>
           <LatestPanel timeline={history.timeline} history={history.history} findingId={findingId} currentScanId={scan.id} />

@@ -12,5 +12,5 @@ export async function generateMetadata({ params }: { params: Promise<{ scanId: s
 // One stored scan's overview; `POST /api/scans` answers with this page's URL.
 export default async function ScanPage({ params }: { params: Promise<{ scanId: string }> }) {
   const { scanId } = await params;
-  return <ScanOverview {...loadOverview(scanId)} />;
+  return <ScanOverview {...await loadOverview(scanId)} />;
 }

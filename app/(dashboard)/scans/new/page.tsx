@@ -7,8 +7,8 @@ import { getStore } from "@/lib/store";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "New scan · Lockdown Auditor" };
 
-export default function NewScanPage() {
-  const latest = getStore().latestScan();
+export default async function NewScanPage() {
+  const latest = await (await getStore()).latestScan();
   return (
     <>
       <PageHeader title="New scan" crumbs={[{ label: "Scans", href: "/scans" }, { label: "New scan" }]} meta="Audit a snapshot of your network against the CycleCloud locked-down requirements." />

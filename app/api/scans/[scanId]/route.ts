@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ scanId: string }> }) {
   try {
     const { scanId } = await params;
-    const scan = getStore().getScan(scanId);
+    const scan = await (await getStore()).getScan(scanId);
     if (!scan) return errorResponse(404, `no scan ${scanId}`);
     return NextResponse.json({ ...scan, url: scanHref(scan.id) }, { headers: { "cache-control": "no-store" } });
   } catch (e) {

@@ -1,5 +1,6 @@
 // GET /api/scans/<id>/report?format=json|csv|sarif|md|pdf[&filters] - the scan's report, rendered, as a download (CONTRACT §5)
 // The subnets table's filters (q, status, role, vnet, rule, sort, dir) apply, so a filtered view exports what it shows.
+import { authSettings } from "@/lib/auth/settings";
 import { describeFilters, filterReport, parseReportFilters } from "@/lib/report/filter";
 import { isReportFormat, renderReport, REPORT_FORMATS } from "@/lib/report/render";
 import { getStore } from "@/lib/store";
@@ -13,9 +14,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ scan
     const url = new URL(request.url);
     const format = url.searchParams.get("format") ?? "json";
     if (!isReportFormat(format)) return errorResponse(400, `format: expected one of ${REPORT_FORMATS.join(", ")}, got ${JSON.stringify(format)}`);
-    const store = getStore();
-    const scan = store.getScan(scanId);
-    const report = scan && store.getReport(scanId);
+    const store = await getStore();
+    const scan = await store.getScan(scanId);
+    const report = scan && (await store.getReport(scanId));
     if (!scan || !report) return errorResponse(404, `no scan ${scanId}`);
     const filters = parseReportFilters(url.searchParams);
     const view = filterReport(report, filters);
@@ -23,7 +24,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ scan
       scanId: scan.id,
       scanLabel: `#${scan.seq} ${scan.label}`,
       filters: describeFilters(filters),
-      baseUrl: url.origin,
+      // Links in the export point where readers can open them: PUBLIC_URL / AUTH_URL, not the address this
+      // request came in on (http://localhost:<port> behind a reverse proxy).
+      baseUrl: authSettings().publicUrl ?? url.origin,
     });
     const body = typeof rendered.body === "string" ? rendered.body : new Uint8Array(rendered.body);
     return new Response(body, {

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(_request: Request, { params }: { params: Promise<{ jobId: string }> }) {
   const { jobId } = await params;
-  const job = getStore().liveJobs.get(jobId);
+  const job = await (await getStore()).liveJobs.get(jobId);
   if (!job) return errorResponse(404, `no live scan ${jobId} on this server`);
   return NextResponse.json(job, { headers: { "cache-control": "no-store" } });
 }

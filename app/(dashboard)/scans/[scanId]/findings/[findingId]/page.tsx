@@ -9,6 +9,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { getStore } from "@/lib/store";
 import { FindingSubject } from "@/components/findings/finding-subject";
+import { PortalLink } from "@/components/gates/portal-link";
+import { resourceName } from "@/lib/report/meta";
+import { type NsgEvidence, evidenceStage } from "@/lib/report/types";
 
 export const dynamic = "force-dynamic";
 
@@ -16,18 +19,20 @@ type Params = Promise<{ scanId: string; findingId: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { scanId, findingId } = await params;
-  const found = getStore().getFinding(scanId, findingId);
+  const found = await (await getStore()).getFinding(scanId, findingId);
   return { title: found ? `${found.finding.rule} on ${found.subnet.name} · Lockdown Auditor` : "Finding · Lockdown Auditor" };
 }
 
 // The share link: one finding of one stored scan, exactly as it was found then.
 export default async function FindingPage({ params }: { params: Params }) {
   const { scanId, findingId } = await params;
-  const store = getStore();
-  const found = store.getFinding(scanId, findingId);
+  const store = await getStore();
+  const found = await store.getFinding(scanId, findingId);
   if (!found) notFound();
   const { scan, subnet, finding } = found;
-  const history = store.findingTimelineById(findingId);
+  const history = await store.findingTimelineById(findingId);
+  // The NSG rule that decided last is where a fix goes: link its NSG's rules blade for that direction.
+  const decidingNsg = finding.evidence.filter((e): e is NsgEvidence => evidenceStage(e) === "nsg").at(-1);
   return (
     <>
       <PageHeader
@@ -42,6 +47,8 @@ export default async function FindingPage({ params }: { params: Params }) {
           <span>
             <FindingSubject scanId={scan.id} subnet={subnet} rule={finding.rule} />
             , as found in scan #{scan.seq} (<Time iso={scan.createdAt} />)
+            <PortalLink id={subnet.id} label="Open subnet in Azure portal" className="ml-3" />
+            {decidingNsg ? <PortalLink id={`${decidingNsg.nsg}/securityRules/${decidingNsg.rule}`} direction={decidingNsg.direction} label={`Open ${resourceName(decidingNsg.nsg)} rules in Azure portal`} className="ml-3" /> : null}
           </span>
         }
         actions={
@@ -52,7 +59,7 @@ export default async function FindingPage({ params }: { params: Params }) {
       />
       <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
         <div className="min-w-0">
-          <FindingCard finding={finding} snapshot={store.getSnapshot(scan.id)} headingLevel="h2" showShare={false} showTitle={false} />
+          <FindingCard finding={finding} snapshot={await store.getSnapshot(scan.id)} headingLevel="h2" showShare={false} showTitle={false} />
         </div>
         <div>{history ? <LatestPanel timeline={history.timeline} history={history.history} findingId={findingId} currentScanId={scan.id} /> : null}</div>
       </div>

@@ -5,7 +5,9 @@ import { FindingCard } from "@/components/findings/finding-card";
 import { scanHref, subnetHref, subnetIdFromSegments, subnetsHref } from "@/components/links";
 import { RoleEditor } from "@/components/subnet/role-editor";
 import { SubnetFacts } from "@/components/subnet/subnet-facts";
+import { SubnetPath } from "@/components/subnet/subnet-path";
 import { PageHeader } from "@/components/ui/page-header";
+import { PortalLink } from "@/components/gates/portal-link";
 import { RoleBadge, StatusBadge } from "@/components/ui/status-badge";
 import { Time } from "@/components/ui/time";
 import { getStore } from "@/lib/store";
@@ -20,21 +22,21 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `${decodeURIComponent(subnetId[subnetId.length - 1] ?? "Subnet")} · Lockdown Auditor` };
 }
 
-const STATUS_ORDER = { fail: 0, warn: 1, info: 2, pass: 3 } as const;
+const STATUS_ORDER = { fail: 0, warn: 1, exempt: 2, info: 3, pass: 4 } as const;
 
 export default async function SubnetPage({ params }: { params: Params }) {
   const { scanId, subnetId } = await params;
-  const { scan, report } = loadScan(scanId);
+  const { scan, report } = await loadScan(scanId);
   const id = subnetIdFromSegments(subnetId).toLowerCase();
   const subnet = report.subnets.find((s) => s.id.toLowerCase() === id);
   if (!subnet) notFound();
-  const store = getStore();
-  const snapshot = store.getSnapshot(scan.id);
-  const latest = store.latestScan();
+  const store = await getStore();
+  const snapshot = await store.getSnapshot(scan.id);
+  const latest = await store.latestScan();
   const isLatest = latest?.id === scan.id;
-  const override = store.listRoleOverrides().find((o) => o.subnetKey === id);
+  const override = (await store.listRoleOverrides()).find((o) => o.subnetKey === id);
   const findings = [...subnet.findings].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
-  const latestHasSubnet = !isLatest && latest && store.getReport(latest.id)?.subnets.some((s) => s.id.toLowerCase() === id);
+  const latestHasSubnet = !isLatest && latest && (await store.getReport(latest.id))?.subnets.some((s) => s.id.toLowerCase() === id);
 
   return (
     <>
@@ -51,8 +53,23 @@ export default async function SubnetPage({ params }: { params: Params }) {
           { label: "Subnets", href: subnetsHref(scan.id) },
           { label: `${subnet.vnet}/${subnet.name}` },
         ]}
-        meta={<span className="break-all font-mono text-xs">{subnet.id}</span>}
-        actions={isLatest ? <RoleEditor subnetId={subnet.id} role={subnet.role} overridden={Boolean(override)} /> : null}
+        meta={
+          <span className="flex flex-wrap items-baseline gap-x-3">
+            <span className="break-all font-mono text-xs">{subnet.id}</span>
+            <PortalLink id={subnet.id} />
+          </span>
+        }
+        actions={
+          isLatest ? (
+            <RoleEditor
+              subnetId={subnet.id}
+              role={subnet.role}
+              overridden={Boolean(override)}
+              deployment={subnet.deployment ?? null}
+              deployments={[...new Set([...(report.deployments ?? []).map((d) => d.name), ...(subnet.deployment ? [subnet.deployment] : [])])]}
+            />
+          ) : null
+        }
       />
       {!isLatest && latest ? (
         <div role="note" className="mb-4 rounded-md border border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-900">
@@ -66,6 +83,7 @@ export default async function SubnetPage({ params }: { params: Params }) {
       ) : null}
 
       <SubnetFacts subnet={subnet} snapshot={snapshot} />
+      <SubnetPath subnet={subnet} />
 
       <section className="mt-8" aria-labelledby="findings-heading">
         <h2 id="findings-heading" className="mb-3 text-base font-semibold text-slate-900">
@@ -74,7 +92,7 @@ export default async function SubnetPage({ params }: { params: Params }) {
         {findings.length ? (
           <div className="space-y-4">
             {findings.map((f) => (
-              <FindingCard key={f.rule} finding={f} snapshot={snapshot} collapsed={f.status === "pass" || f.status === "info"} />
+              <FindingCard key={f.rule} finding={f} snapshot={snapshot} collapsed={f.status === "pass" || f.status === "info" || f.status === "exempt"} />
             ))}
           </div>
         ) : (

@@ -1,0 +1,126 @@
+// POST /api/scans bodies → the store's CreateScanInput: JSON `{ snapshot, profile?, serviceTags?, label? }` or a
+// multipart upload (CONTRACT §5). Runs in the scan worker (scan-worker.ts), so it imports nothing from Next.
+import { z } from "zod";
+import { InputError, formatJsonPath } from "@/lib/errors";
+import type { Role } from "@/lib/model/types";
+import { loadSnapshot, parseJsonFile, resolveRoles, ROLES, type Source } from "@/lib/snapshot";
+import type { CreateScanInput, Store } from "@/lib/store";
+import { BadRequest } from "./bad-request";
+import { assertJsonDepth } from "./json-depth";
+
+const jsonBody = z.object({
+  snapshot: z.unknown().refine((v) => v !== undefined && v !== null, "is required"),
+  profile: z.unknown().optional(),
+  serviceTags: z.unknown().optional(),
+  label: z.string().max(200).optional(),
+});
+
+/** A JSON file from outside, parsed and checked for depth: one InputError naming the file otherwise. */
+function parseFile(name: string, text: string): unknown {
+  const value = parseJsonFile(name, text);
+  assertJsonDepth(name, value);
+  return value;
+}
+
+function fromJson(bytes: Uint8Array): CreateScanInput {
+  const value = parseFile("request body", Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new BadRequest('request body: expected an object { "snapshot": ..., "profile"?: ... }');
+  const parsed = jsonBody.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadRequest(`request body: ${formatJsonPath(issue.path) || "(root)"}: ${issue.message}`);
+  }
+  const body = parsed.data;
+  return {
+    sources: [{ name: "snapshot", value: body.snapshot }],
+    profile: body.profile !== undefined && body.profile !== null ? { name: "profile", value: body.profile } : undefined,
+    serviceTags: body.serviceTags !== undefined && body.serviceTags !== null ? { name: "serviceTags", value: body.serviceTags } : undefined,
+    label: body.label,
+    origin: "api",
+  };
+}
+
+/** A profile's refs that name a subnet of this estate, and the ones that do not (`role: ref`). */
+export function matchingProfile(sources: Source[], serviceTags: Source | undefined, profileName: string, profile: unknown): { value: unknown; missing: string[] } {
+  if (!profile || typeof profile !== "object") return { value: profile, missing: [] };
+  const snapshot = loadSnapshot(sources, { serviceTags });
+  const missing: string[] = [];
+  const keep = (role: Role, refs: unknown): unknown => {
+    if (!Array.isArray(refs)) return refs;
+    return refs.filter((ref) => {
+      if (typeof ref !== "string") return true;
+      const single = { roles: { cyclecloud: [] as string[], cluster: [] as string[], returnProxy: [] as string[], [role]: [ref] } };
+      try {
+        resolveRoles(snapshot, single, profileName);
+        return true;
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        missing.push(`${role} ${ref}`);
+        return false;
+      }
+    });
+  };
+  const filterRoles = (roles: unknown): unknown => {
+    if (!roles || typeof roles !== "object") return roles;
+    const out: Record<string, unknown> = { ...(roles as Record<string, unknown>) };
+    for (const role of ROLES) if (role in out) out[role] = keep(role, out[role]);
+    return out;
+  };
+  const value: Record<string, unknown> = { ...(profile as Record<string, unknown>) };
+  if ("roles" in value) value.roles = filterRoles(value.roles);
+  if (Array.isArray(value.deployments)) {
+    value.deployments = value.deployments.map((d: unknown) => (d && typeof d === "object" ? { ...(d as Record<string, unknown>), roles: filterRoles((d as Record<string, unknown>).roles) } : d));
+  }
+  return { value, missing: [...new Set(missing)] };
+}
+
+async function fromForm(contentType: string, bytes: Uint8Array, store: () => Promise<Store>): Promise<CreateScanInput> {
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(bytes), { headers: { "content-type": contentType } }).formData();
+  } catch {
+    throw new BadRequest("request body: not a readable multipart form");
+  }
+  const files = async (field: string): Promise<Source[]> => {
+    const out: Source[] = [];
+    for (const [i, entry] of form.getAll(field).entries()) {
+      if (typeof entry === "string") throw new BadRequest(`form field ${field}[${i}]: expected a file`);
+      const name = entry.name || `${field}-${i + 1}.json`;
+      out.push({ name, value: parseFile(name, await entry.text()) });
+    }
+    return out;
+  };
+  const sources = await files("snapshot");
+  if (!sources.length) throw new BadRequest('form: add at least one snapshot file (field "snapshot")');
+  const profiles = await files("profile");
+  if (profiles.length > 1) throw new BadRequest("form: only one profile per scan", profiles[1].name);
+  const serviceTags = await files("serviceTags");
+  if (serviceTags.length > 1) throw new BadRequest("form: only one service tags file per scan", serviceTags[1].name);
+  const givenLabel = form.get("label");
+  let label = typeof givenLabel === "string" && givenLabel.trim() ? givenLabel.trim().slice(0, 200) : undefined;
+  let profile = profiles[0];
+  if (!profile && form.get("rolesFrom") === "latest") {
+    const s = await store();
+    const latest = await s.latestScan();
+    const inputs = latest && (await s.getInputs(latest.id));
+    if (inputs) {
+      // The form's default: the roles of the latest scan, which may be of another estate. Apply what matches and
+      // say in the scan's label (shown on its pages) which refs did not, instead of refusing the upload.
+      const name = `profile of scan #${latest.seq}`;
+      const matched = matchingProfile(sources, serviceTags[0], name, inputs.profile);
+      profile = { name, value: matched.value };
+      if (matched.missing.length) {
+        const list = matched.missing.length > 3 ? `${matched.missing.slice(0, 3).join(", ")} and ${matched.missing.length - 3} more` : matched.missing.join(", ");
+        const files = sources.map((s) => s.name).join(", ");
+        label = `${label ?? `Upload: ${files}`} (roles of scan #${latest.seq}; not in this estate: ${list})`.slice(0, 300);
+      }
+    }
+  }
+  return { sources, profile, serviceTags: serviceTags[0], label, origin: "upload" };
+}
+
+/** The body of POST /api/scans as the store's input; BadRequest / InputError (→ 400) on anything malformed. */
+export async function scanInputFromBody(contentType: string, bytes: Uint8Array, store: () => Promise<Store>): Promise<CreateScanInput> {
+  if (!bytes.byteLength) throw new BadRequest('request body is empty; send JSON { "snapshot": ..., "profile"?: ... }');
+  return contentType.toLowerCase().startsWith("multipart/form-data") ? fromForm(contentType, bytes, store) : fromJson(bytes);
+}

@@ -1,0 +1,343 @@
+// Robust and safe under real use (issue 11): DNS rebinding, bodies without a length, input errors as 400 with the
+// file and JSON path, pages for what does not exist as 404, uploads audited off the event loop within a time budget,
+// export links on the public URL, "Scan from Azure" without a credential, the header at 390 px, the app icons.
+// This spec starts its own server (the same build) with a short scan budget, a short body idle timeout, PUBLIC_URL,
+// and no Azure credential, so the shared suite's server keeps its defaults.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { generateEstate } from "../test/snapshot/generate-estate";
+
+const root = path.resolve(__dirname, "..");
+const port = Number(process.env.E2E_PORT ?? 3100) + 17;
+const base = `http://127.0.0.1:${port}`;
+const db = path.join(tmpdir(), `lockdown-e2e-robustness-${port}.db`);
+const PUBLIC_URL = "https://auditor.example.test";
+const fixture = (...p: string[]) => path.join(__dirname, "fixtures", ...p);
+
+let server: ChildProcess | undefined;
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** performance.now() when the whole answer had arrived. */
+  at: number;
+}
+
+/**
+ * One HTTP request with full control over what a browser or fetch would not send: any Host, a chunked body, a
+ * Content-Length that lies. `write` streams the body; without it `body` is sent (with its length unless `chunked`).
+ */
+function raw(opts: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  chunked?: boolean;
+  write?: (req: ReturnType<typeof httpRequest>) => void;
+}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { host: `127.0.0.1:${port}`, ...opts.headers };
+    if (opts.body !== undefined && !opts.chunked && !headers["content-length"]) headers["content-length"] = String(Buffer.byteLength(opts.body));
+    const req = httpRequest({ host: "127.0.0.1", port, method: opts.method ?? "GET", path: opts.path, headers, setHost: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8"), at: performance.now() }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    if (opts.write) opts.write(req);
+    else {
+      if (opts.body !== undefined) req.write(opts.body);
+      req.end();
+    }
+  });
+}
+
+const json = (a: RawAnswer) => JSON.parse(a.body) as { error?: string; file?: string; path?: string; id?: string; url?: string };
+
+async function postJson(body: unknown): Promise<RawAnswer> {
+  return raw({ method: "POST", path: "/api/scans", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  rmSync(db, { force: true });
+  const seeded = spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "lib/store/seed-cli.ts"), db, path.join(root, "fixtures/demo"), "--fresh"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  expect(seeded.status).toBe(0);
+  server = spawn(process.execPath, [path.join(root, "scripts/serve.mjs")], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      PATH: process.env.PATH ?? "",
+      // No Azure credential anywhere: no service principal, no `az login` profile.
+      HOME: path.join(tmpdir(), `lockdown-robustness-home-${port}`),
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOCKDOWN_DB: db,
+      SCAN_TIME_LIMIT_S: "1",
+      BODY_IDLE_TIMEOUT_S: "2",
+      PUBLIC_URL,
+    },
+  });
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`${base}/api/scans`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the robustness server did not start");
+});
+
+test.afterAll(() => {
+  if (server?.pid) process.kill(server.pid, "SIGTERM");
+});
+
+test.describe("DNS rebinding (local mode answers loopback Host names only)", () => {
+  test("a foreign Host is refused on pages, API reads and writes; loopback names pass", async () => {
+    for (const host of [`evil.example:${port}`, `127.0.0.1.nip.io:${port}`, `127.0.0.1:${port + 1}`, "evil.example"]) {
+      const page = await raw({ path: "/", headers: { host } });
+      expect(page.status, host).toBe(421);
+      expect(json(page).error).toMatch(/not a loopback name|port/);
+      const post = await raw({ method: "POST", path: "/api/scans", headers: { host, origin: `http://${host}`, "content-type": "application/json" }, body: "{}" });
+      expect(post.status, host).toBe(421);
+    }
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
+      expect((await raw({ path: "/api/scans", headers: { host } })).status, host).toBe(200);
+    }
+  });
+
+  test("X-Forwarded-Host does not make another origin this site", async () => {
+    const post = await raw({
+      method: "POST",
+      path: "/api/scans",
+      headers: { "x-forwarded-host": "evil.example", origin: "https://evil.example", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(post.status).toBe(403);
+    expect(json(post).error).toMatch(/cross-site request refused/);
+  });
+});
+
+test.describe("bodies without a length header", () => {
+  test("a chunked body over 50 MB is 'too large' (413), not 'invalid JSON'", async () => {
+    const mb = Buffer.alloc(1024 * 1024, 0x20);
+    const answer = await raw({
+      method: "POST",
+      path: "/api/scans",
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+      write: (req) => {
+        req.on("error", () => undefined);
+        let sent = 0;
+        const next = () => {
+          while (sent < 53) {
+            sent++;
+            if (!req.write(sent === 1 ? Buffer.concat([Buffer.from('{"snapshot": ['), mb.subarray(14)]) : mb)) return void req.once("drain", next);
+          }
+          req.end();
+        };
+        next();
+      },
+    });
+    expect(answer.status).toBe(413);
+    expect(json(answer).error).toMatch(/larger than 50 MB/);
+  });
+
+  test("a declared 1 TB Content-Length is refused at once with 413", async () => {
+    const answer = await raw({
+      method: "POST",
+      path: "/api/scans",
+      headers: { "content-type": "application/json", "content-length": String(1024 ** 4) },
+      write: (req) => {
+        req.on("error", () => undefined);
+        req.flushHeaders();
+      },
+    });
+    expect(answer.status).toBe(413);
+  });
+
+  test("a body that stops sending times out with 408 (BODY_IDLE_TIMEOUT_S)", async () => {
+    const answer = await raw({
+      method: "POST",
+      path: "/api/scans",
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+      write: (req) => {
+        req.on("error", () => undefined);
+        req.write('{"snapshot": ');
+      },
+    });
+    expect(answer.status).toBe(408);
+    expect(json(answer).error).toMatch(/stalled/);
+  });
+});
+
+test.describe("input errors: 400 with the file and JSON path, never a 500", () => {
+  test("a number as snapshot, deep nesting, __proto__ as type, a profile that matches nothing", async () => {
+    const number = await postJson({ snapshot: 42 });
+    expect(number.status).toBe(400);
+    expect(json(number).file).toBe("snapshot");
+
+    let deep = "1";
+    for (let i = 0; i < 5000; i++) deep = `{"a":[${deep}]}`;
+    const nested = await raw({ method: "POST", path: "/api/scans", headers: { "content-type": "application/json" }, body: `{"snapshot": ${deep}}` });
+    expect(nested.status).toBe(400);
+    expect(json(nested).error).toMatch(/^request body: snapshot\.a\[0\].*nested deeper than \d+ levels/);
+
+    const vnets = JSON.parse(readFileSync(path.join(root, "fixtures/demo/vnets.json"), "utf8")) as unknown[];
+    const hostile = ["__proto__", "constructor", "toString", "hasOwnProperty"].map((type) => ({ type, id: `/subscriptions/x/resourceGroups/r/providers/${type}/y`, name: type }));
+    const proto = await postJson({ snapshot: hostile });
+    expect(proto.status).toBe(400);
+    expect(json(proto).error).toMatch(/no virtual networks or subnets/);
+    const protoInEstate = await postJson({ snapshot: [...vnets, ...hostile] });
+    expect(protoInEstate.status).toBe(201);
+
+    const profile = await postJson({ snapshot: vnets, profile: { roles: { cyclecloud: ["vnet-elsewhere/snet-none"] } } });
+    expect(profile.status).toBe(400);
+    expect(json(profile)).toMatchObject({ file: "profile", path: "roles.cyclecloud[0]" });
+    for (const answer of [number, nested, proto, profile]) expect(json(answer).error).not.toMatch(/\n|internal error|at .*\.ts:/);
+  });
+
+  test("the form's default 'roles of the latest scan' on another estate applies what matches and names the rest", async () => {
+    // The latest scan: two estates side by side, one subnet of each in a role.
+    const demoVnets = JSON.parse(readFileSync(path.join(root, "fixtures/demo/vnets.json"), "utf8")) as unknown[];
+    const estateVnets = (JSON.parse(readFileSync(fixture("estate", "vnets.json"), "utf8")) as { value: unknown[] }).value;
+    const latest = await postJson({
+      snapshot: [...demoVnets, ...estateVnets],
+      profile: { roles: { cyclecloud: ["vnet-hub/cyclecloud"], cluster: ["vnet-hpc-spoke/snet-compute"] } },
+    });
+    expect(latest.status).toBe(201);
+    const form = new FormData();
+    for (const name of ["vnets.json", "nsgs.json", "network.json"]) {
+      form.append("snapshot", new Blob([readFileSync(fixture("estate", name))], { type: "application/json" }), name);
+    }
+    form.append("rolesFrom", "latest");
+    const res = await fetch(`${base}/api/scans`, { method: "POST", body: form });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { id: string; url: string };
+    const scan = (await (await fetch(`${base}/api/scans/${created.id}`)).json()) as { label: string; summary: { subnets: number; unscoped: number } };
+    expect(scan.label).toMatch(/roles of scan #\d+; not in this estate: cluster vnet-hpc-spoke\/snet-compute\)$/);
+    // The ref that matches was applied: the CycleCloud subnet is audited, not unscoped.
+    expect(scan.summary.unscoped).toBe(scan.summary.subnets - 1);
+    await fetch(`${base}${created.url}`).then(async (page) => expect(await page.text()).toContain("not in this estate: cluster vnet-hpc-spoke/snet-compute"));
+  });
+
+  test("a file with no virtual networks or subnets (package.json) is refused next to that file in the upload form", async ({ page }) => {
+    await page.goto(`${base}/scans/new`);
+    await page.waitForLoadState("networkidle");
+    await page.getByTestId("file-input").setInputFiles([path.join(root, "package.json")]);
+    await page.getByRole("button", { name: "Run audit" }).click();
+    await expect(page.locator('[data-testid="upload-file"][data-file-name="package.json"] [data-testid="file-error"]')).toContainText(
+      "no virtual networks or subnets",
+    );
+    await expect(page).toHaveURL(/\/scans\/new$/);
+  });
+});
+
+test.describe("pages and API routes for what does not exist", () => {
+  test("answer 404, whatever the id holds", async () => {
+    const scans = (await (await fetch(`${base}/api/scans`)).json()) as { id: string }[];
+    const real = scans[scans.length - 1].id;
+    const ids = ["nope", "%25", "..%2F..%2Fapi%2Fscans", "a%0D%0Ab", "%00", "%EF%BB%BFx", "x".repeat(100_000)];
+    for (const id of ids) {
+      for (const p of [`/scans/${id}`, `/scans/${id}/subnets`, `/scans/${real}/findings/${id}`, `/scans/${real}/subnets/${id}`, `/scans/${real}/subnets/subscriptions/${id}/x`, `/findings/${id}`]) {
+        const answer = await raw({ path: p });
+        expect([404, 414, 431], `${p.slice(0, 80)} → ${answer.status}`).toContain(answer.status);
+        if (answer.status === 404 && answer.headers["content-type"]?.toString().includes("html")) expect(answer.body).toContain("Not found");
+      }
+      for (const p of [`/api/scans/${id}`, `/api/scans/${id}/report?format=json`]) {
+        const answer = await raw({ path: p });
+        expect([404, 414, 431], p.slice(0, 80)).toContain(answer.status);
+        if (answer.status === 404) expect(json(answer).error).toBeTruthy();
+      }
+    }
+    expect((await raw({ path: `/scans/${real}` })).status).toBe(200);
+  });
+});
+
+test.describe("uploads are audited off the event loop within SCAN_TIME_LIMIT_S", () => {
+  test("the server answers other requests while a costly upload runs, and stops that upload at its budget", async () => {
+    const resources = generateEstate({ vnets: 30, subnets: 2_400, nsgs: 1_200, rulesPerNsg: 50, nics: 4_800 }) as { type: string; properties: { subnets?: { id: string }[] } }[];
+    const subnetIds = resources.flatMap((r) => (r.type === "Microsoft.Network/virtualNetworks" ? (r.properties.subnets ?? []).map((s) => s.id) : []));
+    const body = JSON.stringify({ snapshot: { value: resources }, profile: { roles: { cyclecloud: [subnetIds[0]], cluster: subnetIds.slice(1) } } });
+    expect(body.length).toBeLessThan(50 * 1024 * 1024);
+    let uploadSent = 0;
+    const upload = raw({
+      method: "POST",
+      path: "/api/scans",
+      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+      write: (req) => {
+        req.end(body, () => (uploadSent = performance.now()));
+      },
+    });
+    // Once the whole upload has been sent, the server is parsing and auditing it: ask for the scan list meanwhile.
+    while (!uploadSent) await new Promise((r) => setTimeout(r, 20));
+    const list = await raw({ path: "/api/scans" });
+    const refused = await upload;
+    expect(list.status).toBe(200);
+    expect(list.at).toBeLessThan(refused.at);
+    expect(refused.status).toBe(422);
+    expect(json(refused).error).toMatch(/^auditing this upload took longer than 1 s \(SCAN_TIME_LIMIT_S\)/);
+    // The stopped worker is replaced: the next upload is audited as usual.
+    const vnets = JSON.parse(readFileSync(path.join(root, "fixtures/demo/vnets.json"), "utf8"));
+    expect((await postJson({ snapshot: vnets })).status).toBe(201);
+  });
+});
+
+test.describe("what users see", () => {
+  test("export links use the public base URL", async () => {
+    const scans = (await (await fetch(`${base}/api/scans`)).json()) as { id: string }[];
+    const md = await raw({ path: `/api/scans/${scans[0].id}/report?format=md` });
+    expect(md.status).toBe(200);
+    expect(md.body).toContain(`${PUBLIC_URL}/scans/`);
+    expect(md.body).not.toContain(`127.0.0.1:${port}`);
+  });
+
+  test("Scan from Azure without a credential says in one line what to set, and draws no progress", async ({ page }) => {
+    const api = await raw({ method: "POST", path: "/api/scans/live" });
+    expect(api.status).toBe(503);
+    const error = json(api).error ?? "";
+    expect(error).toContain("AZURE_CLIENT_SECRET");
+    expect(error).toContain("az login");
+    expect(error).not.toMatch(/\n|CredentialUnavailableError|ChainedTokenCredential/);
+
+    await page.goto(`${base}/scans/new`);
+    await page.waitForLoadState("networkidle");
+    await page.getByRole("button", { name: /Scan from Azure/ }).click();
+    await expect(page.getByText("No Azure credential")).toBeVisible();
+    await expect(page.getByRole("progressbar")).toHaveCount(0);
+  });
+
+  test("at 390 px the header fits: nothing overflows, New scan is fully visible", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const box = await page.getByRole("link", { name: "New scan" }).boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    await expect(page.getByRole("link", { name: "Lockdown Auditor" })).toBeVisible();
+  });
+
+  test("the favicon and app icons are served and linked from every page", async ({ page }) => {
+    await page.goto(`${base}/`);
+    const links = await page.locator('link[rel~="icon"], link[rel="apple-touch-icon"], link[rel="manifest"]').evaluateAll((els) => els.map((e) => e.getAttribute("href")));
+    for (const href of ["/favicon.ico", "/icon.svg", "/icon-192.png", "/apple-touch-icon.png", "/site.webmanifest"]) {
+      expect(links.some((l) => l?.startsWith(href)), href).toBe(true);
+      const answer = await raw({ path: href });
+      expect(answer.status, href).toBe(200);
+    }
+  });
+});

@@ -1,0 +1,196 @@
+// Lists that hang off a parent resource and have no subscription-wide list: a firewall policy's rule
+// collection groups, Azure Virtual Network Manager's groups, members, configurations, rule collections
+// and rules, a Uniform scale set's instance NICs, a private DNS zone's VNet links and A records.
+// One call per parent (never per instance or member); each answer may be the parent of the next level.
+import type { TokenCredential } from "@azure/identity";
+import type { ReadError } from "../report/types";
+import type { ArmClientSettings } from "./arm-pipeline";
+import { subscriptionClients, type SubscriptionClients } from "./clients";
+import { collectRaw, runOperation } from "./operation";
+import { mapPool } from "./pool";
+import { keepListed } from "./resource-shape";
+
+/** Where a parent sits: its resource group and the names along its id (`[manager, group]`). */
+export interface ParentPath {
+  resourceGroup: string;
+  names: string[];
+}
+
+interface ChildList {
+  operation: string;
+  /** Type of the parent (lower-case, as ARM and Resource Graph both spell it once lower-cased). */
+  parentType: string;
+  /** Type of what the list returns, given to items that lack one. */
+  type: string;
+  /** In Resource Graph's `Resources` table too, so a Resource Graph read does not list it again. */
+  inResourceGraph?: boolean;
+  /** Whether this parent needs the call at all. */
+  applies?: (parent: Record<string, unknown>) => boolean;
+  list: (c: SubscriptionClients, at: ParentPath, signal: AbortSignal) => AsyncIterable<unknown>;
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+function field(resource: Record<string, unknown>, name: string): unknown {
+  const props = resource.properties;
+  if (props && typeof props === "object" && name in props) return (props as Record<string, unknown>)[name];
+  return resource[name];
+}
+
+/**
+ * Only a Uniform scale set's instance NICs live under the scale set; a Flexible one's instances are
+ * ordinary VMs whose NICs `networkInterfaces.listAll` already returns. A scale set at capacity 0 (a
+ * CycleCloud node array at rest) has no instance, so nothing to list.
+ * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-orchestration-modes
+ */
+function hasUniformInstances(vmss: Record<string, unknown>): boolean {
+  const mode = field(vmss, "orchestrationMode");
+  if (typeof mode === "string" && mode.toLowerCase() === "flexible") return false;
+  const capacity = (vmss.sku as { capacity?: unknown } | undefined)?.capacity;
+  return !(typeof capacity === "number" && capacity === 0);
+}
+
+const NETWORK = "microsoft.network/";
+const MANAGER = `${NETWORK}networkmanagers`;
+
+/** Every child list, by parent type. Docs: https://learn.microsoft.com/rest/api/ (virtualnetwork, firewall, network-manager, privatedns). */
+export const CHILD_LISTS: readonly ChildList[] = [
+  {
+    operation: "firewallPolicyRuleCollectionGroups.list",
+    parentType: `${NETWORK}firewallpolicies`,
+    type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+    list: (c, at, abortSignal) => c.network.firewallPolicyRuleCollectionGroups.list(at.resourceGroup, at.names[0], { abortSignal }),
+  },
+  {
+    operation: "networkGroups.list",
+    parentType: MANAGER,
+    type: "Microsoft.Network/networkManagers/networkGroups",
+    list: (c, at, abortSignal) => c.network.networkGroups.list(at.resourceGroup, at.names[0], { abortSignal }),
+  },
+  {
+    operation: "staticMembers.list",
+    parentType: `${MANAGER}/networkgroups`,
+    type: "Microsoft.Network/networkManagers/networkGroups/staticMembers",
+    list: (c, at, abortSignal) => c.network.staticMembers.list(at.resourceGroup, at.names[0], at.names[1], { abortSignal }),
+  },
+  {
+    operation: "securityAdminConfigurations.list",
+    parentType: MANAGER,
+    type: "Microsoft.Network/networkManagers/securityAdminConfigurations",
+    list: (c, at, abortSignal) => c.network.securityAdminConfigurations.list(at.resourceGroup, at.names[0], { abortSignal }),
+  },
+  {
+    operation: "adminRuleCollections.list",
+    parentType: `${MANAGER}/securityadminconfigurations`,
+    type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",
+    list: (c, at, abortSignal) => c.network.adminRuleCollections.list(at.resourceGroup, at.names[0], at.names[1], { abortSignal }),
+  },
+  {
+    operation: "adminRules.list",
+    parentType: `${MANAGER}/securityadminconfigurations/rulecollections`,
+    type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+    list: (c, at, abortSignal) => c.network.adminRules.list(at.resourceGroup, at.names[0], at.names[1], at.names[2], { abortSignal }),
+  },
+  {
+    operation: "networkInterfaces.listVirtualMachineScaleSetNetworkInterfaces",
+    parentType: "microsoft.compute/virtualmachinescalesets",
+    type: "Microsoft.Network/networkInterfaces",
+    applies: hasUniformInstances,
+    list: (c, at, abortSignal) => c.network.networkInterfaces.listVirtualMachineScaleSetNetworkInterfaces(at.resourceGroup, at.names[0], { abortSignal }),
+  },
+  {
+    operation: "virtualNetworkLinks.list",
+    parentType: `${NETWORK}privatednszones`,
+    type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+    inResourceGraph: true,
+    list: (c, at, abortSignal) => c.privateDns.virtualNetworkLinks.list(at.resourceGroup, at.names[0], { abortSignal }),
+  },
+  {
+    operation: "recordSets.listByType(A)",
+    parentType: `${NETWORK}privatednszones`,
+    type: "Microsoft.Network/privateDnsZones/A",
+    list: (c, at, abortSignal) => c.privateDns.recordSets.listByType(at.resourceGroup, at.names[0], "A", { abortSignal }),
+  },
+];
+
+/** The parent types that have child lists (lower-case). */
+export const PARENT_TYPES = new Set(CHILD_LISTS.map((l) => l.parentType));
+
+/**
+ * `/subscriptions/s/resourceGroups/rg/providers/Ns/t1/n1/t2/n2` → `{ resourceGroup: rg, names: [n1, n2] }`,
+ * or undefined for an id that is not a resource-group resource.
+ */
+export function parentPath(id: string): ParentPath | undefined {
+  const m = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/[^/]+\/(.+)$/i.exec(id);
+  if (!m) return undefined;
+  const segments = m[2].split("/");
+  if (segments.length % 2 !== 0) return undefined;
+  return { resourceGroup: m[1], names: segments.filter((_, i) => i % 2 === 1) };
+}
+
+/**
+ * Reads, for each given resource that is a parent (and every child that is a parent in turn), its child
+ * lists through `clients` (the parents' subscription). With `resourceGraph`, lists whose items Resource
+ * Graph already returned are skipped. A failed list is one entry in `errors`; its siblings are still read.
+ */
+export async function readChildLists(
+  clients: SubscriptionClients,
+  parents: readonly Record<string, unknown>[],
+  timeoutMs: number,
+  opts: { resourceGraph: boolean },
+): Promise<{ resources: Record<string, unknown>[]; errors: ReadError[] }> {
+  const resources: Record<string, unknown>[] = [];
+  const errors: ReadError[] = [];
+  const queue = parents.filter((p) => typeof p.type === "string" && PARENT_TYPES.has(lower(p.type)));
+  // Breadth first, one call at a time (the clients share one CallScope): manager → groups → members.
+  for (let i = 0; i < queue.length; i++) {
+    const parent = queue[i];
+    const type = lower(String(parent.type));
+    const at = parentPath(String(parent.id));
+    if (!at) continue;
+    for (const child of CHILD_LISTS) {
+      if (child.parentType !== type) continue;
+      if (opts.resourceGraph && child.inResourceGraph) continue;
+      if (child.applies && !child.applies(parent)) continue;
+      const operation = `${child.operation}(${[at.resourceGroup, ...at.names].join("/")})`;
+      const result = await runOperation(clients.scope, clients.subscriptionId, operation, timeoutMs, (signal) =>
+        collectRaw(clients.scope, child.list(clients, at, signal)),
+      );
+      if (!result.ok) {
+        errors.push(result.error);
+        continue;
+      }
+      const kept = keepListed(result.value, child.type, clients.subscriptionId, operation, errors);
+      resources.push(...kept);
+      for (const item of kept) if (typeof item.type === "string" && PARENT_TYPES.has(lower(item.type))) queue.push(item);
+    }
+  }
+  return { resources, errors };
+}
+
+/**
+ * The child lists of parents read some other way (Resource Graph rows, in ARM form with lower-case
+ * types): grouped by the subscription in each parent's id, `concurrency` subscriptions at a time.
+ */
+export async function readChildListsBySubscription(
+  credential: TokenCredential,
+  settings: ArmClientSettings,
+  parents: readonly Record<string, unknown>[],
+  concurrency: number,
+  timeoutMs: number,
+): Promise<{ resources: Record<string, unknown>[]; errors: ReadError[] }> {
+  const bySubscription = new Map<string, Record<string, unknown>[]>();
+  for (const parent of parents) {
+    if (typeof parent.type !== "string" || !PARENT_TYPES.has(lower(parent.type))) continue;
+    const sub = /^\/subscriptions\/([^/]+)\//i.exec(String(parent.id))?.[1];
+    if (!sub) continue;
+    const list = bySubscription.get(lower(sub));
+    if (list) list.push(parent);
+    else bySubscription.set(lower(sub), [parent]);
+  }
+  const reads = await mapPool([...bySubscription], concurrency, ([, list]) => {
+    const sub = /^\/subscriptions\/([^/]+)\//i.exec(String(list[0].id))![1];
+    return readChildLists(subscriptionClients(credential, settings, sub), list, timeoutMs, { resourceGraph: true });
+  });
+  return { resources: reads.flatMap((r) => r.resources), errors: reads.flatMap((r) => r.errors) };
+}

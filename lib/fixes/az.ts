@@ -1,0 +1,187 @@
+// The az CLI form of a change, as argument vectors: flags are constants written here, every value
+// taken from the estate is data, quoted by the shell serialiser (bash or PowerShell) as one word.
+// https://learn.microsoft.com/cli/azure/network/nsg/rule
+import type { SecurityRule, Snapshot, Subnet } from "../model/types";
+import { CMD_UNSAFE, bashWord, psString } from "./quote";
+import type { Change } from "./types";
+
+/** A flag and its value(s); `values` are data. */
+type Arg = [flag: string, ...values: string[]];
+
+export interface AzCommand {
+  /** The command words, e.g. `["network", "nsg", "rule", "create"]` (constants). */
+  command: string[];
+  args: Arg[];
+  /** Wrap one flag per line in bash (long commands); otherwise one line. */
+  wrap?: boolean;
+}
+
+const sub = (x: { subscriptionId: string; resourceGroup: string }): Arg[] => [
+  ["--subscription", x.subscriptionId],
+  ["--resource-group", x.resourceGroup],
+];
+
+function ruleArgs(rule: SecurityRule): Arg[] {
+  const args: Arg[] = [
+    ["--priority", String(rule.priority)],
+    ["--direction", rule.direction],
+    ["--access", rule.access],
+    ["--protocol", rule.protocol],
+  ];
+  if (rule.sourceAsgKeys.length) args.push(["--source-asgs", ...rule.sourceAsgKeys]);
+  else args.push(["--source-address-prefixes", ...rule.sourceAddressPrefixes]);
+  args.push(["--source-port-ranges", ...rule.sourcePortRanges]);
+  if (rule.destinationAsgKeys.length) args.push(["--destination-asgs", ...rule.destinationAsgKeys]);
+  else args.push(["--destination-address-prefixes", ...rule.destinationAddressPrefixes]);
+  args.push(["--destination-port-ranges", ...rule.destinationPortRanges]);
+  return args;
+}
+
+const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Only the fields an update changes: `az network nsg rule update` keeps the others. */
+function changedRuleArgs(before: SecurityRule, after: SecurityRule): Arg[] {
+  const args: Arg[] = [];
+  if (before.priority !== after.priority) args.push(["--priority", String(after.priority)]);
+  if (before.access !== after.access) args.push(["--access", after.access]);
+  if (before.protocol !== after.protocol) args.push(["--protocol", after.protocol]);
+  if (!same(before.sourceAddressPrefixes, after.sourceAddressPrefixes)) args.push(["--source-address-prefixes", ...after.sourceAddressPrefixes]);
+  if (!same(before.destinationAddressPrefixes, after.destinationAddressPrefixes)) args.push(["--destination-address-prefixes", ...after.destinationAddressPrefixes]);
+  if (!same(before.sourcePortRanges, after.sourcePortRanges)) args.push(["--source-port-ranges", ...after.sourcePortRanges]);
+  if (!same(before.destinationPortRanges, after.destinationPortRanges)) args.push(["--destination-port-ranges", ...after.destinationPortRanges]);
+  return args;
+}
+
+/** The full service endpoint list after adding one: `--service-endpoints` replaces the whole list. */
+export function endpointsAfter(subnet: Subnet | undefined, add: string): string[] {
+  const existing = (subnet?.serviceEndpoints ?? []).map((e) => e.service);
+  return existing.some((e) => e.toLowerCase() === add.toLowerCase()) ? existing : [...existing, add];
+}
+
+const subnetArgs = (s: Subnet): Arg[] => [...sub(s), ["--vnet-name", s.vnetName], ["--name", s.name]];
+
+/** The az commands of one change, in the order they must run. */
+export function azCommands(snapshot: Snapshot, c: Change): AzCommand[] {
+  switch (c.kind) {
+    case "add-rule": {
+      const nsg = snapshot.nsgs.get(c.nsgKey)!;
+      return [{ command: ["network", "nsg", "rule", "create"], args: [...sub(nsg), ["--nsg-name", nsg.name], ["--name", c.rule.name], ...ruleArgs(c.rule)], wrap: true }];
+    }
+    case "update-rule": {
+      const nsg = snapshot.nsgs.get(c.nsgKey)!;
+      return [{ command: ["network", "nsg", "rule", "update"], args: [...sub(nsg), ["--nsg-name", nsg.name], ["--name", c.before.name], ...changedRuleArgs(c.before, c.after)], wrap: true }];
+    }
+    case "add-service-endpoint": {
+      const s = snapshot.subnets.get(c.subnetKey)!;
+      return [{ command: ["network", "vnet", "subnet", "update"], args: [...subnetArgs(s), ["--service-endpoints", ...endpointsAfter(s, c.service)]] }];
+    }
+    case "attach-new-nsg": {
+      const s = snapshot.subnets.get(c.subnetKey)!;
+      return [
+        { command: ["network", "nsg", "create"], args: [...sub(s), ["--name", c.nsgName]] },
+        ...c.rules.map((r) => ({ command: ["network", "nsg", "rule", "create"], args: [...sub(s), ["--nsg-name", c.nsgName], ["--name", r.name], ...ruleArgs(r)] as Arg[] })),
+        { command: ["network", "vnet", "subnet", "update"], args: [...subnetArgs(s), ["--network-security-group", c.nsgName]] },
+      ];
+    }
+    case "add-route": {
+      const t = snapshot.routeTables.get(c.routeTableKey)!;
+      const args: Arg[] = [...sub(t), ["--route-table-name", t.name], ["--name", c.route.name], ["--address-prefix", c.route.addressPrefix], ["--next-hop-type", c.route.nextHopType]];
+      if (c.route.nextHopIpAddress) args.push(["--next-hop-ip-address", c.route.nextHopIpAddress]);
+      return [{ command: ["network", "route-table", "route", "create"], args, wrap: true }];
+    }
+    case "delete-route": {
+      const t = snapshot.routeTables.get(c.routeTableKey)!;
+      return [{ command: ["network", "route-table", "route", "delete"], args: [...sub(t), ["--route-table-name", t.name], ["--name", c.routeName]] }];
+    }
+    case "attach-nat-gateway": {
+      const s = snapshot.subnets.get(c.subnetKey)!;
+      const location = snapshot.vnets.get(s.vnetKey)?.location;
+      const loc: Arg[] = location ? [["--location", location]] : [];
+      return [
+        { command: ["network", "public-ip", "create"], args: [...sub(s), ["--name", c.publicIpName], ...loc, ["--sku", "Standard"], ["--allocation-method", "Static"]] },
+        { command: ["network", "nat", "gateway", "create"], args: [...sub(s), ["--name", c.natGatewayName], ...loc, ["--public-ip-addresses", c.publicIpName]] },
+        { command: ["network", "vnet", "subnet", "update"], args: [...subnetArgs(s), ["--nat-gateway", c.natGatewayName]] },
+      ];
+    }
+    case "add-firewall-rule-collection":
+      return firewallCommands(snapshot, c);
+  }
+}
+
+function firewallCommands(snapshot: Snapshot, c: Extract<Change, { kind: "add-firewall-rule-collection" }>): AzCommand[] {
+  const col = c.collection;
+  if (c.policyKey) {
+    const policy = snapshot.firewallPolicies?.get(c.policyKey);
+    const rg = policy ? policy.id.split("/")[4] : c.policyKey.split("/")[4];
+    const subId = policy ? policy.id.split("/")[2] : c.policyKey.split("/")[2];
+    const base: Arg[] = [["--subscription", subId], ["--resource-group", rg], ["--policy-name", policy?.name ?? c.policyKey.split("/").pop()!], ["--rcg-name", c.groupName]];
+    // `add-filter-collection` creates the collection with its first rule; the others are added one by one.
+    // https://learn.microsoft.com/cli/azure/network/firewall/policy/rule-collection-group/collection
+    return col.rules.map((rule, i) => {
+      const ruleArgs: Arg[] = [["--name", rule.name]];
+      if (rule.kind === "network") {
+        ruleArgs.push(["--rule-type", "NetworkRule"], ["--ip-protocols", ...rule.protocols], ["--source-addresses", ...rule.sourceAddresses], ["--destination-ports", ...rule.destinationPorts]);
+        if (rule.destinationAddresses.length) ruleArgs.push(["--destination-addresses", ...rule.destinationAddresses]);
+        if (rule.destinationFqdns.length) ruleArgs.push(["--destination-fqdns", ...rule.destinationFqdns]);
+      } else if (rule.kind === "application") {
+        ruleArgs.push(["--rule-type", "ApplicationRule"], ["--protocols", ...rule.protocols.map((p) => `${p.type}=${p.port}`)], ["--source-addresses", ...rule.sourceAddresses]);
+        if (rule.targetFqdns.length) ruleArgs.push(["--target-fqdns", ...rule.targetFqdns]);
+        if (rule.fqdnTags.length) ruleArgs.push(["--fqdn-tags", ...rule.fqdnTags]);
+      }
+      return i === 0
+        ? // add-filter-collection names the collection with --name and its first rule with --rule-name.
+          { command: ["network", "firewall", "policy", "rule-collection-group", "collection", "add-filter-collection"], args: [...base, ["--name", col.name], ["--collection-priority", String(col.priority)], ["--action", col.action], ...ruleArgs.map((a) => (a[0] === "--name" ? (["--rule-name", ...a.slice(1)] as Arg) : a))], wrap: true }
+        : { command: ["network", "firewall", "policy", "rule-collection-group", "collection", "rule", "add"], args: [...base, ["--collection-name", col.name], ...ruleArgs], wrap: true };
+    });
+  }
+  const fw = snapshot.firewalls?.get(c.firewallKey ?? "");
+  if (!fw) throw new Error("add-firewall-rule-collection names no firewall policy and no firewall of the snapshot");
+  const base: Arg[] = [["--subscription", fw.id.split("/")[2]], ["--resource-group", fw.id.split("/")[4]], ["--firewall-name", fw.name], ["--collection-name", col.name]];
+  // Classic rules: the first rule of a new collection carries its priority and action.
+  // https://learn.microsoft.com/cli/azure/network/firewall/network-rule
+  return col.rules.map((rule, i) => {
+    const head: Arg[] = i === 0 ? [["--priority", String(col.priority)], ["--action", col.action]] : [];
+    if (rule.kind === "application") {
+      const args: Arg[] = [...base, ...head, ["--name", rule.name], ["--protocols", ...rule.protocols.map((p) => `${p.type}=${p.port}`)], ["--source-addresses", ...rule.sourceAddresses]];
+      if (rule.targetFqdns.length) args.push(["--target-fqdns", ...rule.targetFqdns]);
+      if (rule.fqdnTags.length) args.push(["--fqdn-tags", ...rule.fqdnTags]);
+      return { command: ["network", "firewall", "application-rule", "create"], args, wrap: true };
+    }
+    const n = rule.kind === "network" ? rule : undefined;
+    const args: Arg[] = [...base, ...head, ["--name", rule.name], ["--protocols", ...(n?.protocols ?? ["Any"])], ["--source-addresses", ...(n?.sourceAddresses ?? ["*"])], ["--destination-ports", ...(n?.destinationPorts ?? ["*"])]];
+    if (n?.destinationAddresses.length) args.push(["--destination-addresses", ...n.destinationAddresses]);
+    if (n?.destinationFqdns.length) args.push(["--destination-fqdns", ...n.destinationFqdns]);
+    return { command: ["network", "firewall", "network-rule", "create"], args, wrap: true };
+  });
+}
+
+/** A flag with one value that starts with `-` is written `--flag=value`, so az's parser cannot take the value for a flag. */
+function words(args: Arg[], quote: (s: string) => string): string[] {
+  return args.map(([flag, ...values]) => (values.length === 1 && values[0].startsWith("-") ? `${flag}=${quote(values[0])}` : [flag, ...values.map(quote)].join(" ")));
+}
+
+/** The command for bash (Cloud Shell, Linux, macOS): every value one single-quoted word. */
+export function toBash(cmd: AzCommand): string {
+  const parts = words(cmd.args, bashWord);
+  const head = `az ${cmd.command.join(" ")}`;
+  if (!cmd.wrap) return [head, ...parts].join(" ");
+  // The resource's identity on the first line, what it is set to on the next ones.
+  const split = parts.findIndex((p) => /^--(name|rule-name|collection-name) /.test(p) || /^--(name|rule-name)=/.test(p)) + 1;
+  const first = [head, ...parts.slice(0, split)].join(" ");
+  const rest = parts.slice(split);
+  return rest.length ? `${first} \\\n${rest.map((p, i) => `  ${p}${i < rest.length - 1 ? " \\" : ""}`).join("\n")}` : first;
+}
+
+/** Why a command cannot be written safely for PowerShell, or undefined. */
+export function psProblem(cmd: AzCommand): string | undefined {
+  for (const [, ...values] of cmd.args)
+    for (const v of values)
+      if (CMD_UNSAFE.test(v) || /[\u0000-\u001f\u007f]/.test(v))
+        return "a value holds a character that cmd.exe would interpret when PowerShell runs az (az.cmd on Windows): use the bash form in Azure Cloud Shell";
+  return undefined;
+}
+
+/** The command for PowerShell: values single-quoted (no bash-only quoting), one line per command. */
+export function toPowerShell(cmd: AzCommand): string {
+  return ["az", ...cmd.command, ...words(cmd.args, psString)].join(" ");
+}

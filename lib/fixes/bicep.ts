@@ -1,0 +1,271 @@
+// The Bicep form of a plan: one document per resource group the plan changes (a Bicep file deploys
+// into one scope), each declaring every resource once, names as escaped string literals.
+// https://learn.microsoft.com/azure/azure-resource-manager/bicep/file
+import type { FirewallRule, FirewallRuleCollection, SecurityRule, Snapshot, Subnet } from "../model/types";
+import { bicepString, identifier } from "./quote";
+import { subnetProperties } from "./subnet-properties";
+import type { Change } from "./types";
+
+/** Network API version of every resource written (a real one, listed in BICEP_TYPES). */
+export const API = "2024-05-01";
+export const BICEP_TYPES = [
+  "Microsoft.Network/networkSecurityGroups",
+  "Microsoft.Network/networkSecurityGroups/securityRules",
+  "Microsoft.Network/virtualNetworks",
+  "Microsoft.Network/virtualNetworks/subnets",
+  "Microsoft.Network/routeTables",
+  "Microsoft.Network/routeTables/routes",
+  "Microsoft.Network/natGateways",
+  "Microsoft.Network/publicIPAddresses",
+  "Microsoft.Network/firewallPolicies",
+  "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+];
+
+/** A Bicep expression: a string literal for data, or an expression written here (`nsg.id`). */
+export class Expr {
+  constructor(readonly code: string) {}
+}
+
+/** JSON-like data as a Bicep value, one property per line. */
+export function bicepValue(v: unknown, indent = ""): string {
+  if (v instanceof Expr) return v.code;
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "string") return bicepString(v);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  const inner = `${indent}  `;
+  if (Array.isArray(v)) return v.length === 0 ? "[]" : `[\n${v.map((x) => `${inner}${bicepValue(x, inner)}`).join("\n")}\n${indent}]`;
+  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+  if (entries.length === 0) return "{}";
+  const key = (k: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : bicepString(k));
+  return `{\n${entries.map(([k, x]) => `${inner}${key(k)}: ${bicepValue(x, inner)}`).join("\n")}\n${indent}}`;
+}
+
+export function securityRuleProperties(rule: SecurityRule): Record<string, unknown> {
+  const one = (single: string, plural: string, xs: string[]) => (xs.length === 1 ? { [single]: xs[0] } : { [plural]: xs });
+  return {
+    priority: rule.priority,
+    direction: rule.direction,
+    access: rule.access,
+    protocol: rule.protocol,
+    ...(rule.sourceAsgKeys.length ? { sourceApplicationSecurityGroups: rule.sourceAsgKeys.map((id) => ({ id })) } : one("sourceAddressPrefix", "sourceAddressPrefixes", rule.sourceAddressPrefixes)),
+    ...one("sourcePortRange", "sourcePortRanges", rule.sourcePortRanges),
+    ...(rule.destinationAsgKeys.length
+      ? { destinationApplicationSecurityGroups: rule.destinationAsgKeys.map((id) => ({ id })) }
+      : one("destinationAddressPrefix", "destinationAddressPrefixes", rule.destinationAddressPrefixes)),
+    ...one("destinationPortRange", "destinationPortRanges", rule.destinationPortRanges),
+  };
+}
+
+/** A firewall policy rule in ARM form (`FirewallPolicyRule`), from the model. */
+function policyRule(r: FirewallRule): Record<string, unknown> {
+  if (r.kind === "network")
+    return {
+      ruleType: "NetworkRule",
+      name: r.name,
+      ipProtocols: r.protocols,
+      sourceAddresses: r.sourceAddresses,
+      sourceIpGroups: r.sourceIpGroupKeys,
+      destinationAddresses: r.destinationAddresses,
+      destinationIpGroups: r.destinationIpGroupKeys,
+      destinationFqdns: r.destinationFqdns,
+      destinationPorts: r.destinationPorts,
+    };
+  if (r.kind === "application")
+    return {
+      ruleType: "ApplicationRule",
+      name: r.name,
+      protocols: r.protocols.map((p) => ({ protocolType: p.type, port: p.port })),
+      sourceAddresses: r.sourceAddresses,
+      sourceIpGroups: r.sourceIpGroupKeys,
+      targetFqdns: r.targetFqdns,
+      fqdnTags: r.fqdnTags,
+      webCategories: r.webCategories,
+      targetUrls: r.targetUrls,
+    };
+  throw new Error("NAT rules are not modelled in full");
+}
+
+export function ruleCollection(c: FirewallRuleCollection): Record<string, unknown> {
+  return { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: c.name, priority: c.priority, action: { type: c.action }, rules: c.rules.map(policyRule) };
+}
+
+interface Scope {
+  subscriptionId: string;
+  resourceGroup: string;
+}
+
+/** One Bicep document: resources of one resource group, every symbol declared once. */
+class BicepDoc {
+  private symbols = new Set<string>(["resourceGroup", "subscription"]);
+  private existing = new Map<string, string>();
+  readonly blocks: string[] = [];
+  constructor(readonly scope: Scope) {}
+
+  /** The symbol of an `existing` resource, declared on first use. */
+  ref(type: string, key: string, name: string, parent?: string): string {
+    const k = `${type}|${key}`;
+    let sym = this.existing.get(k);
+    if (sym) return sym;
+    sym = identifier(name, this.symbols, type.split("/").pop()!.slice(0, 3) + "_");
+    this.existing.set(k, sym);
+    this.blocks.push(`resource ${sym} '${type}@${API}' existing = {\n${parent ? `  parent: ${parent}\n` : ""}  name: ${bicepString(name)}\n}`);
+    return sym;
+  }
+
+  private declared = new Map<string, { sym: string; index: number }>();
+
+  /**
+   * Declares a resource; returns its symbol. A second declaration with the same `key` (the same subnet
+   * changed by two fixes of a bundle) replaces the first: ARM refuses a resource declared twice, and
+   * the later one already holds the earlier change.
+   */
+  resource(type: string, name: string, body: Record<string, unknown>, parent?: string, key?: string): string {
+    const prior = key ? this.declared.get(key) : undefined;
+    const sym = prior?.sym ?? identifier(name, this.symbols, type.split("/").pop()!.slice(0, 3) + "_");
+    const props = Object.entries(body)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `  ${k}: ${bicepValue(v, "  ")}`);
+    const block = `resource ${sym} '${type}@${API}' = {\n${parent ? `  parent: ${parent}\n` : ""}  name: ${bicepString(name)}\n${props.join("\n")}\n}`;
+    if (prior) this.blocks[prior.index] = block;
+    else {
+      this.blocks.push(block);
+      if (key) this.declared.set(key, { sym, index: this.blocks.length - 1 });
+    }
+    return sym;
+  }
+
+  text(): string {
+    const head = `// Deploy into the resource group named in deployTo: az deployment group create --subscription <subscription> --resource-group <resourceGroup> --template-file fix.bicep\nmetadata deployTo = ${bicepValue({ subscription: this.scope.subscriptionId, resourceGroup: this.scope.resourceGroup })}`;
+    return [head, ...this.blocks].join("\n\n");
+  }
+}
+
+/** Why a change has no Bicep form, or undefined when it has one. */
+export function bicepRefusal(snapshot: Snapshot, c: Change): string | undefined {
+  switch (c.kind) {
+    case "update-rule":
+      return "a Bicep deployment of a security rule replaces all of its properties, and the rule's description is not read by the audit: use the az CLI or Terraform form, which change only the fields named";
+    case "delete-route":
+      return "a Bicep deployment (incremental mode) cannot delete a route: use the az CLI or Terraform form";
+    case "add-service-endpoint":
+    case "attach-new-nsg":
+    case "attach-nat-gateway": {
+      const p = subnetProperties(snapshot.subnets.get(c.subnetKey)!);
+      return p.ok ? undefined : `a Bicep deployment of a subnet replaces all of its properties, and ${p.why}: use the az CLI or Terraform form, which change the subnet in place`;
+    }
+    case "add-firewall-rule-collection": {
+      if (!c.policyKey) return "a classic firewall's rule collections can only be redeployed with the whole firewall: use the az CLI form";
+      const group = snapshot.ruleCollectionGroups?.get(`${c.policyKey}/rulecollectiongroups/${c.groupName.toLowerCase()}`);
+      if (group?.ruleCollections.some((col) => col.kind === "nat" || col.rules.some((r) => r.kind === "nat")))
+        return "the rule collection group holds DNAT rules the audit does not read in full, and a deployment of the group replaces them: use the az CLI form";
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function scopeOf(snapshot: Snapshot, c: Change): Scope {
+  const fromId = (id: string) => ({ subscriptionId: id.split("/")[2] ?? "", resourceGroup: id.split("/")[4] ?? "" });
+  switch (c.kind) {
+    case "add-rule":
+    case "update-rule":
+      return snapshot.nsgs.get(c.nsgKey)!;
+    case "add-route":
+    case "delete-route":
+      return snapshot.routeTables.get(c.routeTableKey)!;
+    case "add-firewall-rule-collection":
+      return fromId(snapshot.firewallPolicies?.get(c.policyKey ?? "")?.id ?? c.policyKey ?? c.firewallKey ?? "");
+    default:
+      return snapshot.subnets.get(c.subnetKey)!;
+  }
+}
+
+function subnetResource(doc: BicepDoc, snapshot: Snapshot, s: Subnet, patch: Record<string, unknown>): void {
+  const p = subnetProperties(s);
+  if (!p.ok) throw new Error(p.why);
+  const vnet = doc.ref("Microsoft.Network/virtualNetworks", s.vnetKey, s.vnetName);
+  doc.resource("Microsoft.Network/virtualNetworks/subnets", s.name, { properties: { ...p.properties, ...patch } }, vnet, s.key);
+}
+
+function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change): void {
+  switch (c.kind) {
+    case "add-rule": {
+      const nsg = snapshot.nsgs.get(c.nsgKey)!;
+      const parent = doc.ref("Microsoft.Network/networkSecurityGroups", nsg.key, nsg.name);
+      doc.resource("Microsoft.Network/networkSecurityGroups/securityRules", c.rule.name, { properties: securityRuleProperties(c.rule) }, parent);
+      return;
+    }
+    case "add-service-endpoint": {
+      const s = snapshot.subnets.get(c.subnetKey)!;
+      const current = (subnetProperties(s) as { properties: Record<string, unknown> }).properties.serviceEndpoints;
+      const list = Array.isArray(current) ? current : [];
+      const has = list.some((e) => String((e as { service?: unknown }).service).toLowerCase() === c.service.toLowerCase());
+      subnetResource(doc, snapshot, s, { serviceEndpoints: has ? list : [...list, { service: c.service }] });
+      return;
+    }
+    case "attach-new-nsg": {
+      const s = snapshot.subnets.get(c.subnetKey)!;
+      const nsg = doc.resource("Microsoft.Network/networkSecurityGroups", c.nsgName, {
+        location: new Expr("resourceGroup().location"),
+        properties: { securityRules: c.rules.map((r) => ({ name: r.name, properties: securityRuleProperties(r) })) },
+      });
+      subnetResource(doc, snapshot, s, { networkSecurityGroup: { id: new Expr(`${nsg}.id`) } });
+      return;
+    }
+    case "attach-nat-gateway": {
+      const s = snapshot.subnets.get(c.subnetKey)!;
+      const location = new Expr("resourceGroup().location");
+      const pip = doc.resource("Microsoft.Network/publicIPAddresses", c.publicIpName, { location, sku: { name: "Standard" }, properties: { publicIPAllocationMethod: "Static" } });
+      const nat = doc.resource("Microsoft.Network/natGateways", c.natGatewayName, { location, sku: { name: "Standard" }, properties: { publicIpAddresses: [{ id: new Expr(`${pip}.id`) }] } });
+      subnetResource(doc, snapshot, s, { natGateway: { id: new Expr(`${nat}.id`) } });
+      return;
+    }
+    case "add-route": {
+      const t = snapshot.routeTables.get(c.routeTableKey)!;
+      const parent = doc.ref("Microsoft.Network/routeTables", t.key, t.name);
+      doc.resource("Microsoft.Network/routeTables/routes", c.route.name, {
+        properties: { addressPrefix: c.route.addressPrefix, nextHopType: c.route.nextHopType, ...(c.route.nextHopIpAddress ? { nextHopIpAddress: c.route.nextHopIpAddress } : {}) },
+      }, parent);
+      return;
+    }
+    case "add-firewall-rule-collection": {
+      // A rule collection group is deployed whole: its collections today, then the new one.
+      const policy = snapshot.firewallPolicies?.get(c.policyKey!);
+      const group = snapshot.ruleCollectionGroups?.get(`${c.policyKey}/rulecollectiongroups/${c.groupName.toLowerCase()}`);
+      const parent = doc.ref("Microsoft.Network/firewallPolicies", c.policyKey!, policy?.name ?? c.policyKey!.split("/").pop()!);
+      doc.resource("Microsoft.Network/firewallPolicies/ruleCollectionGroups", c.groupName, {
+        properties: { priority: group?.priority ?? 65000, ruleCollections: [...(group?.ruleCollections ?? []), c.collection].map(ruleCollection) },
+      }, parent);
+      return;
+    }
+    default:
+      throw new Error(`no Bicep form for ${c.kind}`);
+  }
+}
+
+/**
+ * The Bicep text of `changes`: one document per resource group, separated by a
+ * `// ---- deployment N of M ----` line; undefined with the reason when a change has no safe Bicep form.
+ */
+export function renderBicep(snapshot: Snapshot, changes: readonly Change[]): { text: string } | { refused: string } {
+  for (const c of changes) {
+    const why = bicepRefusal(snapshot, c);
+    if (why) return { refused: why };
+  }
+  const docs = new Map<string, BicepDoc>();
+  for (const c of changes) {
+    const scope = scopeOf(snapshot, c);
+    const k = `${scope.subscriptionId}|${scope.resourceGroup}`.toLowerCase();
+    let doc = docs.get(k);
+    if (!doc) docs.set(k, (doc = new BicepDoc({ subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup })));
+    addChange(doc, snapshot, c);
+  }
+  const all = [...docs.values()];
+  return { text: all.map((d, i) => (all.length > 1 ? `// ---- deployment ${i + 1} of ${all.length} ----\n` : "") + d.text()).join("\n\n") };
+}
+
+/** Splits a multi-document Bicep text back into its documents (tests and the fix-all bundle). */
+export function bicepDocuments(text: string): string[] {
+  return text.split(/^\/\/ ---- deployment \d+ of \d+ ----\n/m).filter((d) => d.trim());
+}

@@ -1,0 +1,169 @@
+// "Fix all": every verified fix of a report as one az CLI script (bash and PowerShell), one Bicep text
+// and one Terraform file, applied together. Plans are verified one by one (lib/fixes/verify.ts) with
+// priorities and rule names that never collide (lib/fixes/priority.ts), so together they hold too; the
+// fix-all tests apply the bundle to the snapshot and re-audit it.
+import { type AuditOptions, planAudit } from "../audit";
+import { findingId } from "../finding-id";
+import type { Profile, SecurityRule, Snapshot } from "../model/types";
+import { isEmpty, subtract, union } from "../net/intervals";
+import { parsePortRanges } from "../net/ports";
+import type { Report } from "../report/types";
+import { applyChanges } from "./apply";
+import { azCommands, psProblem, toBash, toPowerShell } from "./az";
+import { bicepRefusal, renderBicep } from "./bicep";
+import { renderRefusal, renderTerraform } from "./render";
+import { terraformRefusal } from "./terraform";
+import type { Change } from "./types";
+
+export interface FixBundle {
+  /** Every change, in the order the script applies them. */
+  changes: Change[];
+  /** The findings the bundle fixes (ids as in the report). */
+  findings: { id: string; rule: string; subnet: string }[];
+  /** `#!/usr/bin/env bash` script. */
+  sh: string;
+  /** PowerShell script (pwsh 7.3+ or Windows PowerShell with az on PATH). */
+  ps1: string;
+  bicep: string;
+  tf: string;
+  /** Per form, how many changes it leaves to the az CLI script, and why. */
+  notIn: { ps1: string[]; bicep: string[]; tf: string[] };
+}
+
+/**
+ * Safe order: edits of existing rules (moves free the slot a new allow takes), then what creates or
+ * allows, denies last, so no moment of the script cuts off traffic the end state allows (a new NSG's own
+ * rules are created before it is attached).
+ */
+function rank(c: Change): number {
+  switch (c.kind) {
+    case "add-service-endpoint":
+    case "attach-nat-gateway":
+    case "add-firewall-rule-collection":
+    case "add-route":
+      return 0;
+    case "add-rule":
+      return c.rule.access === "Allow" ? 1 : 4;
+    case "update-rule":
+      // Before the allows: a rule moved out of the way frees the priority a new allow takes (Azure refuses
+      // two rules at one priority and direction); a narrowed or re-accessed deny only lets more through.
+      return 0;
+    case "delete-route":
+      return 3;
+    case "attach-new-nsg":
+      return 5;
+  }
+}
+
+const ruleKey = (nsgKey: string, r: SecurityRule) => `${nsgKey}|${r.name.toLowerCase()}`;
+const portFields = (set: readonly number[]) => {
+  const out: string[] = [];
+  for (let i = 0; i < set.length; i += 2) out.push(set[i] === set[i + 1] ? String(set[i]) : `${set[i]}-${set[i + 1]}`);
+  return out;
+};
+
+/** Two edits of one rule become one: each one's changed fields, ports narrowed by both. */
+function mergeUpdates(a: Extract<Change, { kind: "update-rule" }>, b: Extract<Change, { kind: "update-rule" }>): Extract<Change, { kind: "update-rule" }> {
+  const after: SecurityRule = { ...a.after };
+  if (b.after.priority !== b.before.priority) after.priority = b.after.priority;
+  if (b.after.access !== b.before.access) after.access = b.after.access;
+  if (b.after.protocol !== b.before.protocol) after.protocol = b.after.protocol;
+  const dropped = (x: typeof a) => subtract(parsePortRanges(x.before.destinationPortRanges), parsePortRanges(x.after.destinationPortRanges));
+  const both = union(dropped(a), dropped(b));
+  if (!isEmpty(both)) after.destinationPortRanges = portFields(subtract(parsePortRanges(a.before.destinationPortRanges), both));
+  return { ...a, after, why: `${a.why} ${b.why}` };
+}
+
+/** The changes of the given plans, duplicates dropped and edits of one rule merged, in safe order. */
+export function bundleChanges(plans: readonly (readonly Change[])[]): Change[] {
+  const out: Change[] = [];
+  const seen = new Set<string>();
+  const updates = new Map<string, number>();
+  for (const changes of plans)
+    for (const c of changes) {
+      if (c.kind === "update-rule") {
+        const k = ruleKey(c.nsgKey, c.before);
+        const at = updates.get(k);
+        if (at === undefined) {
+          updates.set(k, out.length);
+          out.push(c);
+        } else out[at] = mergeUpdates(out[at] as typeof c, c);
+        continue;
+      }
+      // The same endpoint, route or gateway asked for by two findings is one change.
+      const k =
+        c.kind === "add-service-endpoint" ? `se|${c.subnetKey}|${c.service.toLowerCase()}`
+        : c.kind === "attach-nat-gateway" ? `nat|${c.subnetKey}`
+        : c.kind === "add-route" ? `route|${c.routeTableKey}|${c.route.name.toLowerCase()}`
+        : c.kind === "delete-route" ? `del|${c.routeTableKey}|${c.routeName.toLowerCase()}`
+        : c.kind === "attach-new-nsg" ? `nsg|${c.subnetKey}`
+        : c.kind === "add-firewall-rule-collection" ? `fw|${c.policyKey ?? c.firewallKey}|${c.groupName}|${c.collection.name}`
+        : `rule|${ruleKey(c.nsgKey, c.rule)}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(c);
+    }
+  return out.map((c, i) => [c, i] as const).sort((x, y) => rank(x[0]) - rank(y[0]) || x[1] - y[1]).map(([c]) => c);
+}
+
+/**
+ * Every fix of the report's failing and warning findings, together (see the module comment). `report`
+ * limits the bundle to the findings it lists (a filtered view); without it, every finding counts.
+ * The audit is re-run on `snapshot` with `profile` and `opts` to get the plans behind the report's text.
+ */
+export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, opts: AuditOptions = {}): FixBundle {
+  const wanted = report ? new Set(report.subnets.flatMap((s) => s.findings.filter((f) => f.status === "fail" || f.status === "warn").map((f) => f.id ?? ""))) : undefined;
+  const { checked, verified } = planAudit(snapshot, profile, opts);
+  const plans: Change[][] = [];
+  const findings: FixBundle["findings"] = [];
+  checked.forEach((c, i) => {
+    const id = findingId(c.subnet.key, c.rule.id);
+    if (wanted && !wanted.has(id)) return;
+    const plan = verified.plans[i].find((p) => !renderRefusal(snapshot, p));
+    if (!plan) return;
+    plans.push(plan.changes);
+    findings.push({ id, rule: c.rule.id, subnet: c.subnet.id });
+  });
+  const changes = bundleChanges(plans);
+  // Rendered against the end state: a subnet changed by two fixes is written once with both changes.
+  const end = applyChanges(snapshot, changes).snapshot;
+  const commands = changes.flatMap((c) => azCommands(end, c));
+  const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, denies last.", "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
+  const psSafe = commands.filter((c) => !psProblem(c));
+  const notIn: FixBundle["notIn"] = { ps1: [], bicep: [], tf: [] };
+  for (const c of commands) {
+    const why = psProblem(c);
+    if (why) notIn.ps1.push(why);
+  }
+  const ps1 = [
+    "# Every verified fix of the audit, in safe order: allows and new resources first, denies last.",
+    "$ErrorActionPreference = 'Stop'",
+    "$PSNativeCommandUseErrorActionPreference = $true",
+    ...(notIn.ps1.length ? [`# ${notIn.ps1.length} command(s) are left out: ${notIn.ps1[0]}.`] : []),
+    "",
+    ...psSafe.map(toPowerShell),
+    "",
+  ].join("\n");
+  const forBicep = changes.filter((c) => {
+    const why = bicepRefusal(end, c);
+    if (why) notIn.bicep.push(why);
+    return !why;
+  });
+  const forTf = changes.filter((c) => {
+    const why = terraformRefusal(end, c);
+    if (why) notIn.tf.push(why);
+    return !why;
+  });
+  const left = (n: number, prefix: string) => (n ? `${prefix} ${n} change(s) have no safe form here and are only in the az CLI script (see each finding's fix for why).\n` : "");
+  const b = forBicep.length ? renderBicep(end, forBicep) : { text: "" };
+  const t = forTf.length ? renderTerraform(end, forTf) : { text: "" };
+  return {
+    changes,
+    findings,
+    sh,
+    ps1,
+    bicep: `${left(notIn.bicep.length, "//")}${"text" in b ? b.text : `// ${b.refused}`}\n`,
+    tf: `${left(notIn.tf.length, "#")}${"text" in t ? t.text : `# ${t.refused}`}\n`,
+    notIn,
+  };
+}

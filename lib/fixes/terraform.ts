@@ -1,0 +1,214 @@
+// The Terraform form of a plan. New resources use azurerm; changes to resources Terraform may not
+// manage use azapi_update_resource (read, merge the body, write: every other property is kept) or
+// azapi_resource_action, so nothing is imported or replaced.
+// https://registry.terraform.io/providers/Azure/azapi/latest/docs/resources/update_resource
+import type { FirewallRule, SecurityRule, Snapshot, Subnet } from "../model/types";
+import { API, ruleCollection, bicepRefusal } from "./bicep";
+import { type HclValue, Nested, Raw, block } from "./hcl";
+import { identifier } from "./quote";
+import type { Change } from "./types";
+
+function ruleFields(rule: SecurityRule): [string, HclValue][] {
+  const f = (single: string, plural: string, xs: string[]): [string, HclValue] => (xs.length === 1 ? [single, xs[0]] : [plural, xs]);
+  return [
+    ["priority", rule.priority],
+    ["direction", rule.direction],
+    ["access", rule.access],
+    ["protocol", rule.protocol === "*" ? "*" : rule.protocol],
+    rule.sourceAsgKeys.length ? ["source_application_security_group_ids", rule.sourceAsgKeys] : f("source_address_prefix", "source_address_prefixes", rule.sourceAddressPrefixes),
+    f("source_port_range", "source_port_ranges", rule.sourcePortRanges),
+    rule.destinationAsgKeys.length
+      ? ["destination_application_security_group_ids", rule.destinationAsgKeys]
+      : f("destination_address_prefix", "destination_address_prefixes", rule.destinationAddressPrefixes),
+    f("destination_port_range", "destination_port_ranges", rule.destinationPortRanges),
+  ];
+}
+
+/** Changed fields of a rule in ARM form, for azapi_update_resource's body. */
+function changedArm(before: SecurityRule, after: SecurityRule): Record<string, HclValue> {
+  const out: Record<string, HclValue> = {};
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  if (before.priority !== after.priority) out.priority = after.priority;
+  if (before.access !== after.access) out.access = after.access;
+  if (before.protocol !== after.protocol) out.protocol = after.protocol;
+  // The singular and plural fields are one list to Azure: set the plural, clear the singular.
+  const list = (single: string, plural: string, a: string[], b: string[]) => {
+    if (same(a, b)) return;
+    out[plural] = b;
+    out[single] = new Raw("null");
+  };
+  list("sourceAddressPrefix", "sourceAddressPrefixes", before.sourceAddressPrefixes, after.sourceAddressPrefixes);
+  list("destinationAddressPrefix", "destinationAddressPrefixes", before.destinationAddressPrefixes, after.destinationAddressPrefixes);
+  list("sourcePortRange", "sourcePortRanges", before.sourcePortRanges, after.sourcePortRanges);
+  list("destinationPortRange", "destinationPortRanges", before.destinationPortRanges, after.destinationPortRanges);
+  return out;
+}
+
+/** ARM JSON (from the snapshot) as an HCL value. */
+function fromJson(v: unknown): HclValue {
+  if (v === null || v === undefined) return new Raw("null");
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (Array.isArray(v)) return v.map(fromJson);
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, fromJson(x)]));
+}
+
+/** The subnet's service endpoints as read (locations kept), plus the new one. */
+function endpointList(s: Subnet, add: string): HclValue {
+  const arm = s.armProperties?.serviceEndpoints;
+  const current: Record<string, unknown>[] = Array.isArray(arm)
+    ? arm.map((e) => Object.fromEntries(Object.entries(e as Record<string, unknown>).filter(([k]) => k !== "provisioningState")))
+    : s.serviceEndpoints.map((e) => ({ service: e.service, ...(e.locations.length ? { locations: e.locations } : {}) }));
+  const has = current.some((e) => String(e.service).toLowerCase() === add.toLowerCase());
+  return fromJson(has ? current : [...current, { service: add }]);
+}
+
+function fwRule(r: FirewallRule): [string, HclValue][] {
+  if (r.kind === "application")
+    return [
+      ["name", r.name],
+      ["source_addresses", r.sourceAddresses],
+      ...(r.targetFqdns.length ? ([["target_fqdns", r.targetFqdns]] as [string, HclValue][]) : []),
+      ...(r.fqdnTags.length ? ([["fqdn_tags", r.fqdnTags]] as [string, HclValue][]) : []),
+    ];
+  if (r.kind === "network")
+    return [
+      ["name", r.name],
+      ["protocols", r.protocols],
+      ["source_addresses", r.sourceAddresses],
+      ["destination_ports", r.destinationPorts],
+      ...(r.destinationAddresses.length ? ([["destination_addresses", r.destinationAddresses]] as [string, HclValue][]) : []),
+      ...(r.destinationFqdns.length ? ([["destination_fqdns", r.destinationFqdns]] as [string, HclValue][]) : []),
+    ];
+  return [["name", r.name]];
+}
+
+/** Terraform blocks of one change; `labels` keeps resource labels unique across a whole file. */
+export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<string>): string[] {
+  switch (c.kind) {
+    case "add-rule": {
+      const nsg = snapshot.nsgs.get(c.nsgKey)!;
+      return [block("resource", ["azurerm_network_security_rule", identifier(c.rule.name, labels)], [["name", c.rule.name], ["resource_group_name", nsg.resourceGroup], ["network_security_group_name", nsg.name], ...ruleFields(c.rule)])];
+    }
+    case "update-rule": {
+      const nsg = snapshot.nsgs.get(c.nsgKey)!;
+      return [
+        block("resource", ["azapi_update_resource", identifier(c.before.name, labels)], [
+          ["type", `Microsoft.Network/networkSecurityGroups/securityRules@${API}`],
+          ["resource_id", `${nsg.id}/securityRules/${c.before.name}`],
+          ["body", { properties: changedArm(c.before, c.after) }],
+        ]),
+      ];
+    }
+    case "add-service-endpoint": {
+      const s = snapshot.subnets.get(c.subnetKey)!;
+      return [
+        block("resource", ["azapi_update_resource", identifier(s.name, labels, "se_")], [
+          ["type", `Microsoft.Network/virtualNetworks/subnets@${API}`],
+          ["resource_id", s.id],
+          ["body", { properties: { serviceEndpoints: endpointList(s, c.service) } }],
+        ]),
+      ];
+    }
+    case "attach-new-nsg": {
+      const s = snapshot.subnets.get(c.subnetKey)!;
+      const sym = identifier(c.nsgName, labels);
+      return [
+        block("resource", ["azurerm_network_security_group", sym], [
+          ["name", c.nsgName],
+          ["location", snapshot.vnets.get(s.vnetKey)?.location ?? new Raw("var.location")],
+          ["resource_group_name", s.resourceGroup],
+        ]),
+        ...c.rules.map((r) =>
+          block("resource", ["azurerm_network_security_rule", identifier(r.name, labels)], [
+            ["name", r.name],
+            ["resource_group_name", s.resourceGroup],
+            ["network_security_group_name", new Raw(`azurerm_network_security_group.${sym}.name`)],
+            ...ruleFields(r),
+          ]),
+        ),
+        // The association changes only the subnet's NSG reference; every other property is kept.
+        block("resource", ["azurerm_subnet_network_security_group_association", identifier(s.name, labels, "assoc_")], [
+          ["subnet_id", s.id],
+          ["network_security_group_id", new Raw(`azurerm_network_security_group.${sym}.id`)],
+        ]),
+      ];
+    }
+    case "add-route": {
+      const t = snapshot.routeTables.get(c.routeTableKey)!;
+      return [
+        block("resource", ["azurerm_route", identifier(c.route.name, labels)], [
+          ["name", c.route.name],
+          ["resource_group_name", t.resourceGroup],
+          ["route_table_name", t.name],
+          ["address_prefix", c.route.addressPrefix],
+          ["next_hop_type", c.route.nextHopType],
+          ...(c.route.nextHopIpAddress ? ([["next_hop_in_ip_address", c.route.nextHopIpAddress]] as [string, HclValue][]) : []),
+        ]),
+      ];
+    }
+    case "delete-route": {
+      const t = snapshot.routeTables.get(c.routeTableKey)!;
+      return [
+        block("resource", ["azapi_resource_action", identifier(c.routeName, labels, "delete_")], [
+          ["type", `Microsoft.Network/routeTables/routes@${API}`],
+          ["resource_id", `${t.id}/routes/${c.routeName}`],
+          ["method", "DELETE"],
+        ]),
+      ];
+    }
+    case "attach-nat-gateway": {
+      const s = snapshot.subnets.get(c.subnetKey)!;
+      const location: HclValue = snapshot.vnets.get(s.vnetKey)?.location ?? new Raw("var.location");
+      const pip = identifier(c.publicIpName, labels);
+      const nat = identifier(c.natGatewayName, labels);
+      return [
+        block("resource", ["azurerm_public_ip", pip], [["name", c.publicIpName], ["location", location], ["resource_group_name", s.resourceGroup], ["allocation_method", "Static"], ["sku", "Standard"]]),
+        block("resource", ["azurerm_nat_gateway", nat], [["name", c.natGatewayName], ["location", location], ["resource_group_name", s.resourceGroup], ["sku_name", "Standard"]]),
+        block("resource", ["azurerm_nat_gateway_public_ip_association", identifier(c.natGatewayName, labels, "pip_")], [
+          ["nat_gateway_id", new Raw(`azurerm_nat_gateway.${nat}.id`)],
+          ["public_ip_address_id", new Raw(`azurerm_public_ip.${pip}.id`)],
+        ]),
+        // The association changes only the subnet's NAT gateway reference; every other property is kept.
+        block("resource", ["azurerm_subnet_nat_gateway_association", identifier(s.name, labels, "nat_")], [
+          ["subnet_id", s.id],
+          ["nat_gateway_id", new Raw(`azurerm_nat_gateway.${nat}.id`)],
+        ]),
+      ];
+    }
+    case "add-firewall-rule-collection": {
+      const col = c.collection;
+      if (c.policyKey) {
+        const policy = snapshot.firewallPolicies?.get(c.policyKey);
+        const group = snapshot.ruleCollectionGroups?.get(`${c.policyKey}/rulecollectiongroups/${c.groupName.toLowerCase()}`);
+        // The collections list is replaced as a whole: today's collections are repeated before the new one.
+        return [
+          block("resource", ["azapi_update_resource", identifier(c.groupName, labels, "rcg_")], [
+            ["type", `Microsoft.Network/firewallPolicies/ruleCollectionGroups@${API}`],
+            ["resource_id", `${policy?.id ?? c.policyKey}/ruleCollectionGroups/${c.groupName}`],
+            ["body", { properties: { priority: group?.priority ?? 65000, ruleCollections: fromJson([...(group?.ruleCollections ?? []), col].map(ruleCollection)) } }],
+          ]),
+        ];
+      }
+      const fw = snapshot.firewalls?.get(c.firewallKey ?? "");
+      if (!fw) throw new Error("add-firewall-rule-collection names no firewall policy and no firewall of the snapshot");
+      const kind = col.kind === "application" ? "azurerm_firewall_application_rule_collection" : "azurerm_firewall_network_rule_collection";
+      return [
+        block("resource", [kind, identifier(col.name, labels)], [
+          ["name", col.name],
+          ["azure_firewall_name", fw.name],
+          ["resource_group_name", fw.id.split("/")[4]],
+          ["priority", col.priority],
+          ["action", col.action],
+          ...col.rules.map((r): [string, HclValue] => ["rule", new Nested(fwRule(r))]),
+        ]),
+      ];
+    }
+  }
+}
+
+/** Why a change has no Terraform form here, or undefined. */
+export function terraformRefusal(snapshot: Snapshot, c: Change): string | undefined {
+  if (c.kind === "add-firewall-rule-collection" && c.policyKey) return bicepRefusal(snapshot, c);
+  if (c.kind === "add-firewall-rule-collection" && c.collection.kind === "nat") return "DNAT collections are not written by this tool";
+  return undefined;
+}

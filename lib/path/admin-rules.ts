@@ -1,0 +1,76 @@
+// Stage 1 of a flow's path: Azure Virtual Network Manager security admin rules, evaluated before NSGs.
+// `Deny` drops, `AlwaysAllow` delivers without consulting the NSGs, `Allow` hands the packet to the NSGs;
+// lowest priority number first. They apply to VNets that are members of a network group a rule
+// collection names, except on Azure-managed subnets.
+// https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
+import { type AddrSet, EMPTY, addrUnion } from "../net/addr-set";
+import { parsePortRanges } from "../net/ports";
+import { protoSetOf } from "../net/protocols";
+import type { AdminRule, AdminRuleCollection, Direction, NetworkManager, Subnet } from "../model/types";
+import type { Box } from "../nsg/box";
+import type { Estate } from "../nsg/estate";
+import type { AdminRuleEvidence } from "../report/types";
+import { isAzureManagedSubnet } from "./managed-subnets";
+
+export interface CompiledAdminRule {
+  rule: AdminRule;
+  collection: AdminRuleCollection;
+  manager?: NetworkManager;
+  box: Box;
+}
+
+/** The admin rules that apply to a subnet's VNet in one direction, in evaluation order. */
+export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Direction): CompiledAdminRule[] {
+  const { snapshot } = estate;
+  if (!snapshot.adminRules?.size || isAzureManagedSubnet(subnet)) return [];
+  return estate.memo(`admin|${subnet.vnetKey}|${direction}`, () => {
+    const groups = new Set<string>();
+    for (const g of snapshot.networkGroups?.values() ?? []) if (g.memberVnetKeys.includes(subnet.vnetKey)) groups.add(g.key);
+    if (groups.size === 0) return [];
+    const ctx = estate.context(subnet);
+    const side = (prefixes: readonly string[]): AddrSet => {
+      let set = EMPTY;
+      for (const p of prefixes) set = addrUnion(set, ctx.resolve(p).set);
+      return set;
+    };
+    const out: CompiledAdminRule[] = [];
+    for (const rule of snapshot.adminRules!.values()) {
+      if (rule.direction !== direction) continue;
+      const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
+      if (!collection || !collection.appliesToGroupKeys.some((k) => groups.has(k))) continue;
+      out.push({
+        rule,
+        collection,
+        manager: snapshot.networkManagers?.get(collection.networkManagerKey),
+        box: {
+          proto: protoSetOf(rule.protocol),
+          src: rule.sources.length ? side(rule.sources) : side(["*"]),
+          srcPorts: parsePortRanges(rule.sourcePortRanges.length ? rule.sourcePortRanges : ["*"]),
+          dst: rule.destinations.length ? side(rule.destinations) : side(["*"]),
+          dstPorts: parsePortRanges(rule.destinationPortRanges.length ? rule.destinationPortRanges : ["*"]),
+        },
+      });
+    }
+    return out.sort((a, b) => a.rule.priority - b.rule.priority);
+  });
+}
+
+export function adminEvidence(c: CompiledAdminRule): AdminRuleEvidence {
+  const managerName = c.manager?.name ?? c.collection.networkManagerKey.split("/").pop() ?? "";
+  return {
+    stage: "admin-rule",
+    networkManager: managerName,
+    configuration: c.collection.configurationName,
+    collection: c.collection.name,
+    rule: c.rule.name,
+    id: c.rule.id,
+    priority: c.rule.priority,
+    access: c.rule.access,
+    direction: c.rule.direction,
+  };
+}
+
+/** "deny-internet-443 (priority 10) in rule collection rc-egress of avnm-corp / sac-corp". */
+export function describeAdminRule(e: AdminRuleEvidence): string {
+  return `security admin rule ${e.rule} (priority ${e.priority}, ${e.access}) in rule collection ${e.collection} of network manager ${e.networkManager} / ${e.configuration}`;
+}

@@ -1,0 +1,269 @@
+// The path a packet takes, composed once (CONTRACT §4.1): admin rules, the NSG chain, the route chosen
+// by longest prefix, the next hop's own policy (an Azure Firewall), the outbound path. Each stage is a
+// first-match table over packet boxes that hands on, allows or denies pieces, naming what decided.
+// An outbound flow (the source's side) goes through every stage; an inbound flow (the destination's
+// side) through the destination's admin rules and NSGs.
+import { type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
+import { ALL_PORTS } from "../net/ports";
+import { NON_PUBLIC_V4, NON_PUBLIC_V6 } from "../net/ip";
+import type { Subnet } from "../model/types";
+import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "../nsg/box";
+import type { EndpointGroup, Estate } from "../nsg/estate";
+import { type Level, type Notes, evaluateChain, levelsFor } from "../nsg/evaluate";
+import type { FlowSpec } from "../nsg/flow";
+import type { RouteEvidence } from "../report/types";
+import { adminEvidence, adminRulesFor } from "./admin-rules";
+import { evaluateFirewall, firewallTable } from "./firewall";
+import { ANY_NAME } from "./fqdn";
+import { type NextHop, resolveNextHop } from "./next-hop";
+import { outboundEvidence, outboundPath } from "./outbound";
+import { type EffectiveRoute, effectiveRoutes, lookup } from "./routes";
+import type { PathPiece } from "./types";
+
+/** The boxes of a traffic class, one per address family the local end has addresses in. */
+export function familyBoxes(local: AddrSet, spec: FlowSpec): Box[] {
+  const boxes: Box[] = [];
+  // A subnet only sends and receives the address families it has addresses in.
+  for (const fam of [4, 6] as const) {
+    const localF: AddrSet = { v4: fam === 4 ? local.v4 : [], v6: fam === 6 ? local.v6 : [], tags: local.tags };
+    if (addrIsEmpty(localF)) continue;
+    const remoteF: AddrSet = { v4: fam === 4 ? spec.remote.v4 : [], v6: fam === 6 ? spec.remote.v6 : [], tags: spec.remote.tags };
+    if (addrIsEmpty(remoteF)) continue;
+    boxes.push(
+      spec.direction === "Outbound"
+        ? { proto: spec.protocols, src: localF, srcPorts: ALL_PORTS, dst: remoteF, dstPorts: spec.ports }
+        : { proto: spec.protocols, src: remoteF, srcPorts: ALL_PORTS, dst: localF, dstPorts: spec.ports },
+    );
+  }
+  return boxes;
+}
+
+/** Splits a destination set into its public part (service tags included) and the private ranges. */
+function publicPart(dst: AddrSet): { pub: AddrSet; priv: AddrSet } {
+  const priv = addrIntersect(dst, concrete(NON_PUBLIC_V4, NON_PUBLIC_V6));
+  return { pub: addrSubtract(dst, priv), priv };
+}
+
+export interface PathContext {
+  estate: Estate;
+  subnet: Subnet;
+  spec: FlowSpec;
+  notes: Notes;
+  touched: Set<string>;
+}
+
+/** Stage 1: admin rules. Returns the pieces handed on, and whether each skips the NSGs (`AlwaysAllow`). */
+function adminStage(cx: PathContext, pieces: PathPiece[], done: PathPiece[]): { piece: PathPiece; skipNsg: boolean }[] {
+  const rules = adminRulesFor(cx.estate, cx.subnet, cx.spec.direction);
+  if (rules.length === 0) return pieces.map((piece) => ({ piece, skipNsg: false }));
+  const out: { piece: PathPiece; skipNsg: boolean }[] = [];
+  const vnet = cx.estate.snapshot.vnets.get(cx.subnet.vnetKey);
+  for (const piece of pieces) {
+    let remaining = [piece.box];
+    for (const c of rules) {
+      if (remaining.length === 0) break;
+      const next: Box[] = [];
+      for (const box of remaining) {
+        if (!boxOverlaps(box, c.box)) {
+          next.push(box);
+          continue;
+        }
+        const hit = boxIntersect(box, c.box);
+        next.push(...boxSubtract(box, c.box));
+        if (boxIsEmpty(hit)) continue;
+        cx.touched.add(c.rule.key);
+        const steps = [...piece.steps, adminEvidence(c)];
+        if (c.rule.access === "Deny") done.push({ ...piece, box: hit, access: "Deny", steps, decidedAt: "admin-rule" });
+        else out.push({ piece: { ...piece, box: hit, steps }, skipNsg: c.rule.access === "AlwaysAllow" });
+      }
+      remaining = next;
+    }
+    for (const box of remaining) out.push({ piece: { ...piece, box }, skipNsg: false });
+  }
+  const note = `Security admin rules are evaluated as deployed; they take effect once their configuration is deployed to ${vnet?.location ?? "the VNet's region"} (deployment status cannot be read with GETs).`;
+  if (!cx.notes.includes(note)) cx.notes.push(note);
+  return out;
+}
+
+/** A level the input names but does not hold: what it would decide is unknown. */
+interface MissingLevel {
+  what: string;
+}
+
+/** Stage 2: the NSG chain (NIC then subnet outbound; subnet then NIC inbound). */
+function nsgStage(cx: PathContext, group: EndpointGroup, handed: { piece: PathPiece; skipNsg: boolean }[], done: PathPiece[]): PathPiece[] {
+  const { estate, subnet, spec } = cx;
+  const subnetLevel = estate.subnetLevel(subnet, spec.direction);
+  if (subnetLevel) cx.touched.add(subnetLevel.nsg.key);
+  const nicLevel = estate.nicLevel(group.nicNsgKey, subnet, spec.direction);
+  if (nicLevel) cx.touched.add(nicLevel.nsg.key);
+  const missing: MissingLevel[] = [];
+  if (subnet.nsgKey && !subnetLevel) missing.push({ what: `NSG ${subnet.nsgKey.split("/").pop()} of ${subnet.vnetName}/${subnet.name} is not in the input (add \`az network nsg list\`)` });
+  if (group.nicNsgKey && !nicLevel) missing.push({ what: `NSG ${group.nicNsgKey.split("/").pop()} of ${group.nics[0]?.name ?? "a NIC"} is not in the input (add \`az network nsg list\`)` });
+  if (group.missingNic) missing.push({ what: `NIC ${group.missingNic.split("/").pop()}, which ${subnet.vnetName}/${subnet.name} names, is not in the input (add \`az network nic list\`, and \`az vmss nic list\` for scale sets)` });
+  const levels: Level[] = levelsFor(spec.direction, nicLevel, subnetLevel);
+  const live: PathPiece[] = [];
+  for (const { piece, skipNsg } of handed) {
+    if (skipNsg) {
+      live.push(piece);
+      continue;
+    }
+    for (const d of evaluateChain(levels, [piece.box], cx.notes)) {
+      const p: PathPiece = { ...piece, box: d.box, decisions: [...piece.decisions, ...d.decisions] };
+      if (d.access === "Deny") done.push({ ...p, access: "Deny", decidedAt: "nsg" });
+      else if (missing.length) live.push({ ...p, access: "Unaudited", decidedAt: "nsg", why: `cannot be judged: ${missing.map((m) => m.what).join("; ")}` });
+      else live.push(p);
+    }
+  }
+  return live;
+}
+
+function routeEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence {
+  const nextHop =
+    hop.kind === "firewall" ? hop.firewall.id : hop.kind === "drop" ? `dropped: ${hop.why}` : hop.kind === "outside" ? `outside the audit: ${hop.what}` : hop.kind === "missing" ? `cannot be judged: ${hop.what}` : undefined;
+  return {
+    stage: "route",
+    routeTable: route.routeTable?.id ?? null,
+    route: route.name,
+    addressPrefix: route.addressPrefix,
+    nextHopType: route.nextHopType,
+    ...(route.nextHopIpAddress ? { nextHopIpAddress: route.nextHopIpAddress } : {}),
+    ...(nextHop ? { nextHop } : {}),
+    source: route.source,
+  };
+}
+
+/** The route stage and what follows it: next hop, firewall, outbound path. */
+function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[], done: PathPiece[]): void {
+  const { estate, subnet, spec } = cx;
+  const routes = estate.memo(`routes|${subnet.key}`, () => effectiveRoutes(estate, subnet));
+  const table = subnet.routeTableKey;
+  if (table) cx.touched.add(table);
+  const tableMissing = table && !estate.snapshot.routeTables.has(table) ? `route table ${table.split("/").pop()} of ${subnet.vnetName}/${subnet.name} is not in the input (add \`az network route-table list\`)` : undefined;
+  for (const piece of pieces) {
+    const family = piece.box.src.v4.length ? 4 : 6;
+    for (const { dst, route } of lookup(routes, family, piece.box.dst)) {
+      const hop = estate.memo(`hop|${subnet.key}|${route.source}|${route.name}|${route.addressPrefix}|${route.nextHopType}|${route.nextHopIpAddress ?? ""}`, () => resolveNextHop(estate, subnet, route));
+      if (route.assumedTag) {
+        const note = `Route ${route.name} names service tag ${route.assumedTag}; without its prefixes (--service-tags) it is assumed to cover exactly that tag, more specific than 0.0.0.0/0 and less than any explicit CIDR.`;
+        if (!cx.notes.includes(note)) cx.notes.push(note);
+      }
+      const p: PathPiece = { ...piece, box: { ...piece.box, dst }, steps: [...piece.steps, routeEvidence(route, hop)] };
+      const unaudited = (why: string): PathPiece => ({ ...p, access: "Unaudited", decidedAt: "route", why });
+      if (tableMissing && p.access !== "Unaudited") {
+        done.push(unaudited(`cannot be judged: ${tableMissing}`));
+        continue;
+      }
+      switch (hop.kind) {
+        case "deliver":
+          done.push(p);
+          break;
+        case "drop":
+          done.push({ ...p, access: "Deny", decidedAt: "route", why: hop.why });
+          break;
+        case "outside":
+          done.push(p.access === "Unaudited" ? p : unaudited(`handed to ${hop.what}, outside the audit`));
+          break;
+        case "missing":
+          done.push(unaudited(`cannot be judged: ${hop.what}`));
+          break;
+        case "internet":
+          outboundStage(cx, group, p, done);
+          break;
+        case "firewall":
+          firewallStage(cx, hop.firewall, p, done);
+          break;
+      }
+    }
+  }
+  bgpNote(cx, routes);
+}
+
+/** Stage 5: an Azure Firewall at the next hop; what it allows leaves through its public IP or reaches the VNet. */
+function firewallStage(cx: PathContext, firewall: import("../model/types").AzureFirewall, piece: PathPiece, done: PathPiece[]): void {
+  const table = firewallTable(cx.estate, firewall, cx.subnet);
+  cx.touched.add(firewall.key);
+  if (table.policy) cx.touched.add(table.policy.key);
+  if (firewall.policyKey) cx.touched.add(firewall.policyKey);
+  for (const n of table.notes) if (!cx.notes.includes(n)) cx.notes.push(n);
+  if (table.missing) {
+    done.push({ ...piece, access: "Unaudited", decidedAt: "firewall", why: `cannot be judged: ${table.missing}` });
+    return;
+  }
+  for (const f of evaluateFirewall(table, piece.box, cx.spec.names ?? ANY_NAME)) {
+    const p: PathPiece = {
+      ...piece,
+      box: f.box,
+      steps: [...piece.steps, f.evidence],
+      ...(f.fqdn ? { fqdn: f.fqdn } : {}),
+      ...(f.allowedNames ? { allowedNames: f.allowedNames } : {}),
+      ...(f.broad ? { broad: f.broad } : {}),
+    };
+    if (f.access === "Deny") {
+      done.push({ ...p, access: "Deny", decidedAt: "firewall" });
+      continue;
+    }
+    const { pub, priv } = publicPart(p.box.dst);
+    if (!addrIsEmpty(priv)) done.push({ ...p, box: { ...p.box, dst: priv } });
+    if (addrIsEmpty(pub)) continue;
+    const out: PathPiece = { ...p, box: { ...p.box, dst: pub } };
+    if (firewall.hasManagementIpConfiguration) {
+      done.push({ ...out, access: out.access === "Deny" ? "Deny" : "Unaudited", decidedAt: "firewall", why: `allowed by ${firewall.name}, whose own egress runs in forced-tunnelling mode (management IP configuration): outside the audit` });
+    } else {
+      done.push({ ...out, steps: [...out.steps, { stage: "outbound", method: "firewall-public-ip", resource: firewall.id, detail: `through ${firewall.name}'s public IP` }] });
+    }
+  }
+}
+
+/** Stage 4: the outbound path of each endpoint, for a piece routed to the Internet. */
+function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, done: PathPiece[]): void {
+  const { estate, subnet } = cx;
+  if (subnet.natGatewayKey) cx.touched.add(subnet.natGatewayKey);
+  const byMethod = new Map<string, { path: ReturnType<typeof outboundPath>; addresses: AddrSet[] }>();
+  for (const member of group.members) {
+    const path = outboundPath(estate, subnet, member);
+    const k = `${path.method}|${path.resource ?? ""}|${path.detail}`;
+    const slot = byMethod.get(k) ?? { path, addresses: [] };
+    slot.addresses.push(member.addresses);
+    byMethod.set(k, slot);
+  }
+  const local = cx.spec.direction === "Outbound" ? "src" : "dst";
+  for (const { path, addresses } of byMethod.values()) {
+    const mine = addrIntersect(piece.box[local], addrUnionAll(addresses));
+    if (addrIsEmpty(mine)) continue;
+    const p: PathPiece = { ...piece, box: { ...piece.box, [local]: mine }, steps: [...piece.steps, outboundEvidence(path)] };
+    if (path.works) done.push(p);
+    else done.push({ ...p, access: "Deny", decidedAt: "outbound", why: path.detail });
+  }
+}
+
+/** BGP routes are not in a snapshot: say when a learned route could change the verdict (CONTRACT §4.1 stage 3). */
+function bgpNote(cx: PathContext, routes: readonly EffectiveRoute[]): void {
+  const { estate, subnet } = cx;
+  const table = subnet.routeTableKey ? estate.snapshot.routeTables.get(subnet.routeTableKey) : undefined;
+  if (table?.disableBgpRoutePropagation) return;
+  const vnet = estate.snapshot.vnets.get(subnet.vnetKey);
+  if (!vnet) return;
+  const gateway = vnet.subnetKeys.some((k) => /^(gatewaysubnet|routeserversubnet)$/i.test(estate.snapshot.subnets.get(k)?.name ?? ""));
+  const remote = vnet.peerings.some((p) => p.useRemoteGateways);
+  if (!gateway && !remote) return;
+  void routes;
+  const note = `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${subnet.name}'s route table does not disable BGP route propagation: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes.`;
+  if (!cx.notes.includes(note)) cx.notes.push(note);
+}
+
+/**
+ * Every stage a subnet's traffic class passes for one flow, per endpoint group: the pieces it ends in,
+ * each with what decided. Inbound flows stop after the NSGs (the source's side is its own check).
+ */
+export function evaluateGroupPath(cx: PathContext, group: EndpointGroup): PathPiece[] {
+  const start: PathPiece[] = familyBoxes(group.addresses, cx.spec).map((box) => ({ box, access: "Allow", decisions: [], steps: [] }));
+  const done: PathPiece[] = [];
+  const handed = adminStage(cx, start, done);
+  const live = nsgStage(cx, group, handed, done);
+  if (cx.spec.direction === "Inbound" || cx.spec.stages === "local") done.push(...live);
+  else forwardStage(cx, group, live, done);
+  const widened = cx.estate.context(cx.subnet).widenedBy;
+  if (widened) for (const p of done) if (p.decisions.some((d) => d.rule.destinationAddressPrefixes.concat(d.rule.sourceAddressPrefixes).some((x) => x.trim().toLowerCase() === "virtualnetwork"))) p.widenedBy = widened;
+  return done;
+}

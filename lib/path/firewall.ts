@@ -1,0 +1,290 @@
+// Stage 5 of a flow's path: an Azure Firewall at the next hop. With a firewall policy only the policy
+// counts (its base policy's rule collection groups first); otherwise the classic collections. Network
+// rules are processed before application rules; within a kind by group priority, then collection
+// priority; the first matching rule applies its collection's action; what nothing matches is denied.
+// https://learn.microsoft.com/azure/firewall/rule-processing
+// https://learn.microsoft.com/azure/firewall/policy-rule-sets
+import { type AddrSet, EMPTY, EVERYTHING, addrUnion, concrete } from "../net/addr-set";
+import { ALL_PORTS, parsePortRanges } from "../net/ports";
+import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
+import { range, union } from "../net/intervals";
+import { parseCidr } from "../net/ip";
+import type {
+  AzureFirewall,
+  FirewallApplicationRule,
+  FirewallNetworkRule,
+  FirewallPolicy,
+  FirewallRuleCollection,
+  RuleCollectionGroup,
+  Subnet,
+} from "../model/types";
+import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "../nsg/box";
+import type { Estate } from "../nsg/estate";
+import type { FirewallEvidence } from "../report/types";
+import { type NameTarget, isBroadPattern, patternCovers, patternOverlaps } from "./fqdn";
+
+export interface CompiledFirewallRule {
+  kind: "network" | "application";
+  action: "Allow" | "Deny";
+  policy?: FirewallPolicy;
+  group?: RuleCollectionGroup;
+  collection: FirewallRuleCollection;
+  name: string;
+  /** Protocol, source, ports; the destination is EVERYTHING for rules that match by name. */
+  box: Box;
+  /** Name patterns: application `targetFqdns`, network `destinationFqdns` (DNS proxy on). Empty: the rule matches by address. */
+  names: string[];
+  fqdnTags: string[];
+  webCategories: string[];
+}
+
+export interface FirewallTable {
+  firewall: AzureFirewall;
+  policy?: FirewallPolicy;
+  rules: CompiledFirewallRule[];
+  /** Why the audit cannot judge this firewall (its policy is not in the input), when it cannot. */
+  missing?: string;
+  notes: string[];
+}
+
+/** One piece of traffic as the firewall decided it. */
+export interface FirewallPiece {
+  box: Box;
+  access: "Allow" | "Deny";
+  evidence: FirewallEvidence;
+  fqdn?: string;
+  /** Traffic to any name that application rules allow only for these names (an allow-list of domains). */
+  allowedNames?: string[];
+  /** Allowed for a broad part of the Internet: a top-level-domain wildcard or web categories. */
+  broad?: string;
+}
+
+/** Application rule protocols apply to HTTP, HTTPS and MSSQL only; a protocol without a port takes its default. */
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, mssql: 1433 };
+
+function protocolsOf(list: readonly string[]): ProtoSet {
+  let set = 0;
+  for (const p of list) {
+    const l = p.toLowerCase();
+    if (l === "tcp") set |= TCP;
+    else if (l === "udp") set |= UDP;
+    else if (l === "icmp") set |= 4;
+    else if (l === "any" || l === "*") set |= ALL_PROTOCOLS;
+  }
+  return set;
+}
+
+/** A firewall address: `*`, a CIDR or address, a range `a-b`, or a service tag. */
+function addressSet(estate: Estate, subnet: Subnet, items: readonly string[]): AddrSet {
+  const ctx = estate.context(subnet);
+  let set = EMPTY;
+  for (const raw of items) {
+    const item = raw.trim();
+    const dash = item.indexOf("-");
+    if (dash > 0 && parseCidr(item.slice(0, dash)) && parseCidr(item.slice(dash + 1))) {
+      const lo = parseCidr(item.slice(0, dash))!;
+      const hi = parseCidr(item.slice(dash + 1))!;
+      if (lo.family === 4 && hi.family === 4) set = addrUnion(set, concrete(range(lo.v4[0], hi.v4[1])));
+      else if (lo.family === 6 && hi.family === 6) set = addrUnion(set, concrete([], range(lo.v6[0], hi.v6[1])));
+      continue;
+    }
+    set = addrUnion(set, ctx.resolve(item).set);
+  }
+  return set;
+}
+
+function ipGroupAddresses(estate: Estate, keys: readonly string[]): string[] {
+  const groups = estate.snapshot.ipGroups;
+  const out: string[] = [];
+  for (const k of keys) out.push(...(groups?.get(k)?.ipAddresses ?? []));
+  return out;
+}
+
+/** The firewall's policy chain, base first (CONTRACT §4.1 stage 5). */
+function policyChain(estate: Estate, policy: FirewallPolicy): FirewallPolicy[] {
+  const chain: FirewallPolicy[] = [];
+  const seen = new Set<string>();
+  let p: FirewallPolicy | undefined = policy;
+  while (p && !seen.has(p.key)) {
+    seen.add(p.key);
+    chain.unshift(p);
+    p = p.basePolicyKey ? estate.snapshot.firewallPolicies?.get(p.basePolicyKey) : undefined;
+  }
+  return chain;
+}
+
+function groupsOf(estate: Estate, policyKey: string, listed: readonly string[]): RuleCollectionGroup[] {
+  const all = estate.snapshot.ruleCollectionGroups;
+  const out = new Map<string, RuleCollectionGroup>();
+  for (const k of listed) {
+    const g = all?.get(k);
+    if (g) out.set(g.key, g);
+  }
+  for (const g of all?.values() ?? []) if (g.policyKey === policyKey) out.set(g.key, g);
+  return [...out.values()].sort((a, b) => a.priority - b.priority);
+}
+
+/**
+ * The firewall's rules in processing order, compiled in the source subnet's address context (service
+ * tags and IP groups resolved). Memoised per estate: a fix to the policy gets a new table.
+ */
+export function firewallTable(estate: Estate, firewall: AzureFirewall, subnet: Subnet): FirewallTable {
+  return estate.memo(`fw|${firewall.key}|${estate.context(subnet).key}`, () => build(estate, firewall, subnet));
+}
+
+function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): FirewallTable {
+  const notes: string[] = [];
+  const compiled: CompiledFirewallRule[] = [];
+  const entries: { policy?: FirewallPolicy; group?: RuleCollectionGroup; collection: FirewallRuleCollection; order: number[] }[] = [];
+  let policy: FirewallPolicy | undefined;
+  let dnsProxy = false;
+  if (firewall.policyKey) {
+    policy = estate.snapshot.firewallPolicies?.get(firewall.policyKey);
+    const orphanGroups = groupsOf(estate, firewall.policyKey, []);
+    if (!policy && orphanGroups.length === 0) {
+      return { firewall, rules: [], notes, missing: `firewall policy ${firewall.policyKey.split("/").pop()} of ${firewall.name} is not in the input (add \`az network firewall policy list\` and its rule collection groups)` };
+    }
+    if (!policy) {
+      notes.push(`Firewall policy ${firewall.policyKey.split("/").pop()} itself is not in the input: its rule collection groups are read with no base policy and DNS proxy off.`);
+      orphanGroups.forEach((group, gi) => group.ruleCollections.forEach((collection) => entries.push({ group, collection, order: [0, gi, group.priority, collection.priority] })));
+    } else {
+      // A child policy inherits its base policy's DNS settings.
+      dnsProxy = policyChain(estate, policy).some((p) => p.dnsProxyEnabled);
+      policyChain(estate, policy).forEach((p, depth) => {
+        for (const group of groupsOf(estate, p.key, p.ruleCollectionGroupKeys)) {
+          for (const collection of group.ruleCollections) entries.push({ policy: p, group, collection, order: [depth, 0, group.priority, collection.priority] });
+        }
+      });
+      const threat = policy.threatIntelMode ?? firewall.threatIntelMode;
+      if (threat?.toLowerCase() === "deny") notes.push(`Threat intelligence is in Deny mode on ${policy.name}: traffic to known-malicious addresses may be dropped before any rule.`);
+    }
+  } else {
+    for (const collection of [...firewall.networkRuleCollections, ...firewall.applicationRuleCollections]) entries.push({ collection, order: [0, 0, 0, collection.priority] });
+    if (firewall.threatIntelMode?.toLowerCase() === "deny") notes.push(`Threat intelligence is in Deny mode on ${firewall.name}: traffic to known-malicious addresses may be dropped before any rule.`);
+  }
+  entries.sort((a, b) => {
+    for (let i = 0; i < a.order.length; i++) if (a.order[i] !== b.order[i]) return a.order[i] - b.order[i];
+    return 0;
+  });
+  // All network rules first, then all application rules (rule processing order).
+  for (const kind of ["network", "application"] as const) {
+    for (const { policy: p, group, collection } of entries) {
+      if (collection.action === "Dnat") continue;
+      for (const rule of collection.rules) {
+        if (rule.kind !== kind) continue;
+        const src = addressSet(estate, subnet, [...rule.sourceAddresses, ...ipGroupAddresses(estate, rule.sourceIpGroupKeys)]);
+        const base = { kind, action: collection.action as "Allow" | "Deny", policy: p, group, collection, name: rule.name };
+        if (rule.kind === "network") {
+          const r = rule as FirewallNetworkRule;
+          const byAddress = [...r.destinationAddresses, ...ipGroupAddresses(estate, r.destinationIpGroupKeys)];
+          const proto = protocolsOf(r.protocols);
+          const dstPorts = parsePortRanges(r.destinationPorts.length ? r.destinationPorts : ["*"]);
+          if (byAddress.length) compiled.push({ ...base, box: { proto, src, srcPorts: ALL_PORTS, dst: addressSet(estate, subnet, byAddress), dstPorts }, names: [], fqdnTags: [], webCategories: [] });
+          if (r.destinationFqdns.length) {
+            if (dnsProxy) compiled.push({ ...base, box: { proto, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts }, names: r.destinationFqdns, fqdnTags: [], webCategories: [] });
+            else notes.push(`Network rule ${r.name} names FQDNs, which only work with the policy's DNS proxy on; it is off, so the rule matches nothing.`);
+          }
+        } else {
+          const r = rule as FirewallApplicationRule;
+          let ports: readonly number[] = [];
+          for (const pr of r.protocols) {
+            const port = pr.port || DEFAULT_PORTS[pr.type.toLowerCase()] || 443;
+            ports = union(ports, range(port, port));
+          }
+          compiled.push({ ...base, box: { proto: TCP, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts: ports }, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])], fqdnTags: r.fqdnTags, webCategories: r.webCategories });
+        }
+      }
+    }
+  }
+  return { firewall, policy, rules: compiled, notes };
+}
+
+function evidence(table: FirewallTable, rule: CompiledFirewallRule | undefined, fqdn?: string): FirewallEvidence {
+  return {
+    stage: "firewall",
+    firewall: table.firewall.name,
+    ...(rule?.policy ?? table.policy ? { policy: (rule?.policy ?? table.policy)!.name } : {}),
+    ...(rule?.group ? { ruleCollectionGroup: rule.group.name } : {}),
+    ...(rule ? { ruleCollection: rule.collection.name, rule: rule.name, kind: rule.kind } : {}),
+    action: rule ? rule.action : "Deny",
+    ...(fqdn ? { fqdn } : {}),
+  };
+}
+
+interface Pending {
+  box: Box;
+  names: string[];
+}
+
+/**
+ * Decides a piece of traffic at the firewall, per name when the flow is about named destinations (each
+ * seed FQDN is judged on its own), or for any name (Internet egress), where application rules naming
+ * domains allow only those names.
+ */
+export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTarget): FirewallPiece[] {
+  if (target.kind === "names") return target.names.flatMap((name) => decide(table, box, name));
+  return decide(table, box, undefined);
+}
+
+function decide(table: FirewallTable, box: Box, name: string | undefined): FirewallPiece[] {
+  const out: FirewallPiece[] = [];
+  let pending: Pending[] = boxIsEmpty(box) ? [] : [{ box, names: [] }];
+  const claim = (rule: CompiledFirewallRule, extra: Partial<FirewallPiece> = {}) => {
+    const next: Pending[] = [];
+    for (const p of pending) {
+      if (!boxOverlaps(p.box, rule.box)) {
+        next.push(p);
+        continue;
+      }
+      const hit = boxIntersect(p.box, rule.box);
+      if (!boxIsEmpty(hit)) out.push({ box: hit, access: rule.action, evidence: evidence(table, rule, name), ...(name ? { fqdn: name } : {}), ...extra });
+      for (const rest of boxSubtract(p.box, rule.box)) next.push({ box: rest, names: p.names });
+    }
+    pending = next;
+  };
+  for (const rule of table.rules) {
+    if (pending.length === 0) break;
+    if (rule.names.length === 0 && rule.fqdnTags.length === 0 && rule.webCategories.length === 0) {
+      claim(rule);
+      continue;
+    }
+    if (name !== undefined) {
+      // A named destination: the rule applies when one of its patterns covers the whole name.
+      if (rule.names.some((pattern) => patternCovers(pattern, name))) claim(rule);
+      else if (rule.action === "Allow" && rule.names.some((pattern) => patternOverlaps(pattern, name))) {
+        const part = rule.names.filter((pattern) => patternOverlaps(pattern, name));
+        for (const p of pending) if (boxOverlaps(p.box, rule.box)) p.names.push(...part);
+      }
+      continue;
+    }
+    // Any name: a rule for `*` takes everything it matches; a broad wildcard or web categories let a large,
+    // open-ended part of the Internet through; specific names form an allow-list.
+    if (rule.names.some((pattern) => pattern.trim() === "*")) {
+      claim(rule);
+      continue;
+    }
+    if (rule.action !== "Allow") continue;
+    const broad = rule.names.filter(isBroadPattern);
+    if (broad.length || rule.webCategories.length) {
+      claim(rule, { broad: [...broad, ...rule.webCategories.map((c) => `web category ${c}`)].join(", ") });
+      continue;
+    }
+    const listed = [...rule.names, ...rule.fqdnTags.map((t) => `FQDN tag ${t}`)];
+    for (const p of pending) if (boxOverlaps(p.box, rule.box)) p.names.push(...listed);
+  }
+  for (const p of pending) {
+    const names = [...new Set(p.names)];
+    out.push({ box: p.box, access: "Deny", evidence: evidence(table, undefined, name), ...(name ? { fqdn: name } : {}), ...(names.length ? { allowedNames: names } : {}) });
+  }
+  return out;
+}
+
+/** The firewall whose private IP is `ip` (VNet firewalls' ip configurations, secured hubs' hub IP). */
+export function firewallAt(estate: Estate, ip: string): AzureFirewall | undefined {
+  const index = estate.memo("fw-by-ip", () => {
+    const m = new Map<string, AzureFirewall>();
+    for (const fw of estate.snapshot.firewalls?.values() ?? []) for (const a of fw.privateIpAddresses) m.set(a.trim().toLowerCase(), fw);
+    return m;
+  });
+  return index.get(ip.trim().toLowerCase());
+}

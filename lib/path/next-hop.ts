@@ -1,0 +1,109 @@
+// What a route's next hop turns out to be. `VirtualAppliance` names an address: an Azure Firewall's
+// private IP hands the packet to its policy; a NIC without IP forwarding drops forwarded traffic; an
+// address in no subnet of the VNet or of a connected peering cannot be reached. `VirtualNetworkGateway`
+// is the VNet's gateway, or the hub's through a peering with `useRemoteGateways`.
+// https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#next-hop-types-across-azure-tools
+import { concrete, addrOverlaps } from "../net/addr-set";
+import { cidrsToRanges, parseCidr } from "../net/ip";
+import type { AzureFirewall, Subnet } from "../model/types";
+import type { Estate } from "../nsg/estate";
+import { firewallAt } from "./firewall";
+import { type EffectiveRoute, peeringConnected } from "./routes";
+
+export type NextHop =
+  | { kind: "deliver" }
+  | { kind: "internet" }
+  | { kind: "drop"; why: string }
+  | { kind: "firewall"; firewall: AzureFirewall }
+  /** An appliance or gateway the audit cannot see into: a required flow through it is `warn`. */
+  | { kind: "outside"; what: string }
+  /** Something the input refers to but does not hold. */
+  | { kind: "missing"; what: string };
+
+/** The VNets a subnet's packets can reach directly: its own and its connected peerings'. */
+function reachableVnets(estate: Estate, subnet: Subnet): Set<string> {
+  return estate.memo(`reach|${subnet.vnetKey}`, () => {
+    const out = new Set([subnet.vnetKey]);
+    for (const p of estate.snapshot.vnets.get(subnet.vnetKey)?.peerings ?? []) if (p.remoteVnetKey && peeringConnected(estate, subnet.vnetKey, p)) out.add(p.remoteVnetKey);
+    return out;
+  });
+}
+
+function subnetHolding(estate: Estate, vnets: ReadonlySet<string>, ip: string): Subnet | undefined {
+  const r = parseCidr(ip);
+  if (!r) return undefined;
+  const at = concrete(r.v4, r.v6);
+  for (const vnetKey of vnets) {
+    for (const key of estate.snapshot.vnets.get(vnetKey)?.subnetKeys ?? []) {
+      const s = estate.snapshot.subnets.get(key);
+      if (!s) continue;
+      const p = cidrsToRanges(s.addressPrefixes);
+      if (addrOverlaps(concrete(p.v4, p.v6), at)) return s;
+    }
+  }
+  return undefined;
+}
+
+export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): NextHop {
+  const routeWords = route.source === "User" ? `route ${route.name} in ${route.routeTable?.name ?? "its route table"}` : `the system route for ${route.addressPrefix}`;
+  switch (route.nextHopType) {
+    case "VnetLocal":
+    case "VNetPeering":
+    case "VirtualNetworkServiceEndpoint":
+    case "InterfaceEndpoint":
+      return { kind: "deliver" };
+    case "Internet":
+      return { kind: "internet" };
+    case "None":
+      return { kind: "drop", why: `${routeWords} drops it (next hop None)` };
+    case "VirtualNetworkGateway": {
+      const vnet = estate.snapshot.vnets.get(subnet.vnetKey);
+      const own = vnet?.subnetKeys.some((k) => estate.snapshot.subnets.get(k)?.name.toLowerCase() === "gatewaysubnet");
+      const remote = vnet?.peerings.find((p) => p.useRemoteGateways && peeringConnected(estate, subnet.vnetKey, p));
+      if (own) return { kind: "outside", what: `the VPN/ExpressRoute gateway of ${vnet!.name} (${routeWords})` };
+      if (remote) return { kind: "outside", what: `the hub's VPN/ExpressRoute gateway through peering ${remote.name} (${routeWords})` };
+      if (!vnet) return { kind: "outside", what: `a virtual network gateway (${routeWords}; the VNet is not in the input)` };
+      return { kind: "drop", why: `${routeWords} sends it to a virtual network gateway, but ${vnet.name} has no GatewaySubnet and no peering that uses remote gateways` };
+    }
+    case "VirtualAppliance": {
+      const ip = route.nextHopIpAddress?.trim();
+      if (!ip) return { kind: "drop", why: `${routeWords} names no next-hop address` };
+      const fw = firewallAt(estate, ip);
+      if (fw) return { kind: "firewall", firewall: fw };
+      const vnets = reachableVnets(estate, subnet);
+      const holder = subnetHolding(estate, vnets, ip);
+      if (!holder) {
+        // Without the VNet we cannot tell where the address is.
+        if (!estate.snapshot.vnets.has(subnet.vnetKey)) return { kind: "outside", what: `the appliance at ${ip} (${routeWords})` };
+        return { kind: "drop", why: `${routeWords} sends it to ${ip}, which no subnet of ${subnet.vnetName} or of a connected peering holds: the next hop cannot be reached` };
+      }
+      if (holder.name.toLowerCase() === "azurefirewallsubnet") {
+        return { kind: "missing", what: `an Azure Firewall at ${ip} in ${holder.vnetName}/AzureFirewallSubnet is not in the input (add \`az network firewall list\`)` };
+      }
+      for (const nicKey of holder.nicKeys) {
+        const nic = estate.snapshot.nics.get(nicKey);
+        if (!nic?.ipConfigurations.some((c) => c.privateIpAddress?.trim() === ip)) continue;
+        if (nic.enableIpForwarding === false) return { kind: "drop", why: `${routeWords} sends it to ${ip} on NIC ${nic.name}, whose IP forwarding is off: forwarded traffic is dropped` };
+        return { kind: "outside", what: `the appliance ${nic.name} at ${ip} (${routeWords})` };
+      }
+      return { kind: "outside", what: `the appliance at ${ip} in ${holder.vnetName}/${holder.name} (${routeWords})` };
+    }
+  }
+}
+
+/** Words for the subnet page's effective-routes table. */
+export function describeNextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): string | undefined {
+  const hop = resolveNextHop(estate, subnet, route);
+  switch (hop.kind) {
+    case "firewall":
+      return `Azure Firewall ${hop.firewall.name}`;
+    case "drop":
+      return `dropped: ${hop.why}`;
+    case "outside":
+      return `outside the audit: ${hop.what}`;
+    case "missing":
+      return `cannot be judged: ${hop.what}`;
+    default:
+      return undefined;
+  }
+}

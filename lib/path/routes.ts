@@ -1,0 +1,262 @@
+// A subnet's effective routes and the route each packet takes: Azure picks the longest matching prefix;
+// on an equal prefix a route-table route beats a system route, an explicit CIDR beats a service tag, a
+// regional tag beats its top-level tag, which beats AzureCloud.
+// https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrSubtract, addrUnion, concrete } from "../net/addr-set";
+import { ALL_TAGS } from "../net/tag-set";
+import { cidrsToRanges, parseCidr } from "../net/ip";
+import * as iv from "../net/intervals";
+import type { Route, RouteTable, Subnet } from "../model/types";
+import type { Estate } from "../nsg/estate";
+import type { EffectiveRouteRow } from "../report/types";
+
+/** Next-hop types as Azure spells them, system ones included. */
+export type NextHopType =
+  | "VnetLocal"
+  | "VNetPeering"
+  | "VirtualNetworkServiceEndpoint"
+  | "InterfaceEndpoint"
+  | "Internet"
+  | "VirtualAppliance"
+  | "VirtualNetworkGateway"
+  | "None";
+
+/** One effective route, compiled to the addresses it covers. */
+export interface EffectiveRoute {
+  source: "User" | "Default";
+  /** As written: a CIDR or a service tag. */
+  addressPrefix: string;
+  /** The route's name (user routes) or a system label. */
+  name: string;
+  routeTable?: RouteTable;
+  nextHopType: NextHopType;
+  nextHopIpAddress?: string;
+  family: 4 | 6;
+  /** What the route covers in its family; a tag route without real prefixes covers the tag symbolically. */
+  dst: AddrSet;
+  /** Prefix length; a tag route without real prefixes sits between /0 and /1 (CONTRACT §4.1 stage 3). */
+  length: number;
+  /** Tie-break on an equal prefix, lower first. */
+  rank: number;
+  /** Set when the tag's prefixes were not supplied and the route is assumed to cover exactly the tag. */
+  assumedTag?: string;
+}
+
+const SYMBOLIC_LENGTH = 0.5;
+const RANK = { userCidr: 0, userRegionalTag: 1, userTag: 2, userAzureCloud: 3, systemNetwork: 4, systemServiceEndpoint: 5, systemNone: 6, systemInternet: 7 };
+
+/** `/N` of a CIDR, or the full length for a bare address; undefined when not a CIDR. */
+export function prefixLength(text: string): number | undefined {
+  const r = parseCidr(text);
+  if (!r) return undefined;
+  const slash = text.indexOf("/");
+  if (slash < 0) return r.family === 4 ? 32 : 128;
+  return Number(text.slice(slash + 1));
+}
+
+const CANONICAL_HOPS: Record<string, NextHopType> = {
+  vnetlocal: "VnetLocal",
+  vnetpeering: "VNetPeering",
+  virtualnetworkserviceendpoint: "VirtualNetworkServiceEndpoint",
+  interfaceendpoint: "InterfaceEndpoint",
+  internet: "Internet",
+  virtualappliance: "VirtualAppliance",
+  virtualnetworkgateway: "VirtualNetworkGateway",
+  none: "None",
+};
+
+function canonicalHop(text: string): NextHopType {
+  return CANONICAL_HOPS[text.toLowerCase()] ?? "None";
+}
+
+/** Entries of one route prefix: a CIDR is one entry; a tag is one entry per prefix length of its real prefixes, or one symbolic entry. */
+function prefixEntries(
+  estate: Estate,
+  subnet: Subnet,
+  prefix: string,
+  base: Omit<EffectiveRoute, "family" | "dst" | "length" | "rank" | "addressPrefix">,
+  rank: { cidr: number; tag: (lowerTag: string) => number },
+): EffectiveRoute[] {
+  const length = prefixLength(prefix.trim());
+  if (length !== undefined) {
+    const r = parseCidr(prefix.trim())!;
+    const zero = length === 0;
+    // A /0 holds every service tag of its family (CONTRACT §4 address semantics).
+    const dst: AddrSet = r.family === 4 ? { v4: r.v4, v6: [], tags: zero ? ALL_TAGS : EMPTY.tags } : { v4: [], v6: r.v6, tags: zero ? ALL_TAGS : EMPTY.tags };
+    return [{ ...base, addressPrefix: prefix, family: r.family, dst, length, rank: rank.cidr }];
+  }
+  const lower = prefix.trim().toLowerCase();
+  const tagRank = rank.tag(lower);
+  const known = estate.snapshot.serviceTags?.get(lower);
+  if (known?.addressPrefixes.length) {
+    const byLength = new Map<string, { family: 4 | 6; length: number; cidrs: string[] }>();
+    for (const cidr of known.addressPrefixes) {
+      const len = prefixLength(cidr);
+      if (len === undefined) continue;
+      const family = cidr.includes(":") ? 6 : 4;
+      const k = `${family}/${len}`;
+      const slot = byLength.get(k) ?? { family, length: len, cidrs: [] };
+      slot.cidrs.push(cidr);
+      byLength.set(k, slot);
+    }
+    return [...byLength.values()].map(({ family, length: len, cidrs }) => {
+      const r = cidrsToRanges(cidrs);
+      return { ...base, addressPrefix: prefix, family, dst: concrete(r.v4, r.v6), length: len, rank: tagRank };
+    });
+  }
+  const set = estate.context(subnet).resolve(prefix.trim()).set;
+  // A tag we hold no prefixes for: it covers exactly the tag, in whichever family the subnet sends.
+  const out: EffectiveRoute[] = [];
+  for (const family of [4, 6] as const) out.push({ ...base, addressPrefix: prefix, family, dst: { v4: [], v6: [], tags: set.tags }, length: SYMBOLIC_LENGTH, rank: tagRank, assumedTag: prefix.trim() });
+  return out;
+}
+
+function userTagRank(lowerTag: string): number {
+  if (lowerTag === "azurecloud" || lowerTag.startsWith("azurecloud.")) return RANK.userAzureCloud;
+  return lowerTag.includes(".") ? RANK.userRegionalTag : RANK.userTag;
+}
+
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
+
+/**
+ * The subnet's effective routes in lookup order (longest prefix first, then the tie-break ranks).
+ * System routes: the VNet's space (VnetLocal), connected peerings (VNetPeering), private endpoints' /32s
+ * in the VNet and directly peered VNets (InterfaceEndpoint), service-endpoint routes, the private ranges
+ * to None outside the VNet's space, and the defaults to the Internet.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#system-routes
+ */
+export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[] {
+  const { snapshot } = estate;
+  const routes: EffectiveRoute[] = [];
+  const system = (prefix: string, name: string, hop: NextHopType, rank: number) =>
+    routes.push(...prefixEntries(estate, subnet, prefix, { source: "Default", name, nextHopType: hop }, { cidr: rank, tag: () => rank }));
+  const vnet = snapshot.vnets.get(subnet.vnetKey);
+  const vnetSpace = vnet?.addressPrefixes.length ? vnet.addressPrefixes : subnet.addressPrefixes;
+  for (const p of vnetSpace) system(p, "Virtual network", "VnetLocal", RANK.systemNetwork);
+  const peeredVnets = new Set<string>();
+  for (const peering of vnet?.peerings ?? []) {
+    if (!peeringConnected(estate, subnet.vnetKey, peering)) continue;
+    if (peering.remoteVnetKey) peeredVnets.add(peering.remoteVnetKey);
+    const remote = peering.remoteVnetKey ? snapshot.vnets.get(peering.remoteVnetKey) : undefined;
+    const space = peering.remoteAddressPrefixes.length ? peering.remoteAddressPrefixes : (remote?.addressPrefixes ?? []);
+    for (const p of space) system(p, `Peering ${peering.name}`, "VNetPeering", RANK.systemNetwork);
+  }
+  for (const [address, name] of privateEndpointAddresses(estate, subnet.vnetKey, peeredVnets)) system(address, `Private endpoint ${name}`, "InterfaceEndpoint", RANK.systemNetwork);
+  for (const se of subnet.serviceEndpoints) {
+    if (se.provisioningState && se.provisioningState.toLowerCase() !== "succeeded") continue;
+    for (const tag of serviceEndpointTags(se.service, se.locations)) system(tag, `Service endpoint ${se.service}`, "VirtualNetworkServiceEndpoint", RANK.systemServiceEndpoint);
+  }
+  const vnetRanges = cidrsToRanges(vnetSpace);
+  for (const p of PRIVATE_RANGES) {
+    // Azure drops the None route when the VNet's space holds the whole range (its VnetLocal route replaces it);
+    // a VNet prefix inside the range is simply more specific.
+    if (iv.covers(vnetRanges.v4, cidrsToRanges([p]).v4)) continue;
+    system(p, "Default", "None", RANK.systemNone);
+  }
+  system("0.0.0.0/0", "Default", "Internet", RANK.systemInternet);
+  system("::/0", "Default", "Internet", RANK.systemInternet);
+
+  const table = routeTableOf(estate, subnet);
+  for (const route of table?.routes ?? []) {
+    routes.push(
+      ...prefixEntries(
+        estate,
+        subnet,
+        route.addressPrefix,
+        { source: "User", name: route.name, routeTable: table, nextHopType: canonicalHop(route.nextHopType), ...(route.nextHopIpAddress ? { nextHopIpAddress: route.nextHopIpAddress } : {}) },
+        { cidr: RANK.userCidr, tag: userTagRank },
+      ),
+    );
+  }
+  return routes.sort((a, b) => b.length - a.length || a.rank - b.rank);
+}
+
+export function routeTableOf(estate: Estate, subnet: Subnet): RouteTable | undefined {
+  return subnet.routeTableKey ? estate.snapshot.routeTables.get(subnet.routeTableKey) : undefined;
+}
+
+/** A peering carries traffic when it is Connected (or its state is not printed) and allows virtual network access. */
+export function peeringConnected(estate: Estate, vnetKey: string, peering: { allowVirtualNetworkAccess: boolean; peeringState?: string; remoteVnetKey?: string }): boolean {
+  if (!peering.allowVirtualNetworkAccess) return false;
+  if (peering.peeringState && peering.peeringState.toLowerCase() !== "connected") return false;
+  // When the remote VNet is in the input, its side must allow virtual network access too.
+  const remote = peering.remoteVnetKey ? estate.snapshot.vnets.get(peering.remoteVnetKey) : undefined;
+  if (remote) {
+    const back = remote.peerings.find((p) => p.remoteVnetKey === vnetKey);
+    if (back && !back.allowVirtualNetworkAccess) return false;
+  }
+  return true;
+}
+
+/** Private endpoint addresses (as /32 or /128) in the VNet and its directly peered VNets, with the endpoint's name. */
+function privateEndpointAddresses(estate: Estate, vnetKey: string, peered: ReadonlySet<string>): [string, string][] {
+  const out: [string, string][] = [];
+  const { snapshot } = estate;
+  for (const pe of snapshot.privateEndpoints.values()) {
+    const peSubnet = pe.subnetKey ? snapshot.subnets.get(pe.subnetKey) : undefined;
+    if (!peSubnet || (peSubnet.vnetKey !== vnetKey && !peered.has(peSubnet.vnetKey))) continue;
+    const addresses = new Set(pe.ipAddresses ?? []);
+    for (const nicKey of pe.nicKeys ?? []) for (const ipc of snapshot.nics.get(nicKey)?.ipConfigurations ?? []) if (ipc.privateIpAddress) addresses.add(ipc.privateIpAddress);
+    for (const a of addresses) if (parseCidr(a)) out.push([a.includes(":") ? `${a}/128` : `${a}/32`, pe.name]);
+  }
+  return out;
+}
+
+/** The service tags a service endpoint routes: `Microsoft.Storage` in its locations, `Microsoft.Storage.Global` everywhere. */
+export function serviceEndpointTags(service: string, locations: readonly string[]): string[] {
+  const lower = service.toLowerCase();
+  const tag = lower === "microsoft.storage" || lower === "microsoft.storage.global" ? "Storage" : lower.startsWith("microsoft.") ? service.slice("Microsoft.".length).split(".")[0] : service;
+  if (lower === "microsoft.storage.global" || locations.length === 0 || locations.some((l) => l.trim() === "*")) return [tag];
+  return locations.map((l) => `${tag}.${l.replace(/\s+/g, "")}`);
+}
+
+/** One piece of a destination set and the route that carries it. */
+export interface RoutedPiece {
+  dst: AddrSet;
+  route: EffectiveRoute;
+}
+
+/**
+ * Longest-prefix match over a destination set: the routes are in lookup order, so each takes the part of
+ * what is left that it covers. Every address meets some route (the /0 defaults hold everything).
+ */
+export function lookup(routes: readonly EffectiveRoute[], family: 4 | 6, dst: AddrSet): RoutedPiece[] {
+  const out: RoutedPiece[] = [];
+  let rest: AddrSet = family === 4 ? { v4: dst.v4, v6: [], tags: dst.tags } : { v4: [], v6: dst.v6, tags: dst.tags };
+  for (const route of routes) {
+    if (addrIsEmpty(rest)) break;
+    if (route.family !== family) continue;
+    const hit = addrIntersect(rest, route.dst);
+    if (addrIsEmpty(hit)) continue;
+    out.push({ dst: hit, route });
+    rest = addrSubtract(rest, route.dst);
+  }
+  return out;
+}
+
+/** Rows for the report, like Network Watcher's effective routes: each route once, `Invalid` when others cover all it would carry. */
+export function effectiveRouteRows(estate: Estate, subnet: Subnet, describeHop: (route: EffectiveRoute) => string | undefined): EffectiveRouteRow[] {
+  const routes = effectiveRoutes(estate, subnet);
+  const rows = new Map<string, EffectiveRouteRow>();
+  let taken: Record<4 | 6, AddrSet> = { 4: EMPTY, 6: EMPTY };
+  const active = new Set<string>();
+  for (const r of routes) {
+    const key = `${r.source}|${r.routeTable?.key ?? ""}|${r.name}|${r.addressPrefix}|${r.nextHopType}|${r.nextHopIpAddress ?? ""}`;
+    if (!addrIsEmpty(addrSubtract(r.dst, taken[r.family]))) active.add(key);
+    taken = { ...taken, [r.family]: addrUnion(taken[r.family], r.dst) };
+    if (rows.has(key)) continue;
+    const hop = describeHop(r);
+    rows.set(key, {
+      source: r.source,
+      addressPrefix: r.addressPrefix,
+      nextHopType: r.nextHopType,
+      ...(r.nextHopIpAddress ? { nextHopIpAddress: r.nextHopIpAddress } : {}),
+      ...(r.routeTable ? { routeTable: r.routeTable.id, route: r.name } : {}),
+      ...(hop ? { nextHop: hop } : {}),
+    });
+  }
+  for (const [key, row] of rows) row.state = active.has(key) ? "Active" : "Invalid";
+  return [...rows.values()];
+}
+
+export type { Route };

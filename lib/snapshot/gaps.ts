@@ -1,0 +1,127 @@
+// What the input did not let the audit see (CONTRACT §1.1): resource types it ignored, and
+// references to resources no input holds, each with the listing that would supply it. A flow that
+// depends on such a reference can then say "cannot be judged" rather than pass.
+import type { InputGaps, Snapshot } from "@/lib/model/types";
+import { idParts, lastSegment, scaleSetKeyOf } from "./arm-id";
+
+/** At most this many unresolved references are listed; the rest are counted in `unresolvedOmitted`. */
+export const MAX_UNRESOLVED = 1000;
+
+const HINT = {
+  nsg: "add `az network nsg list`",
+  routeTable: "add `az network route-table list`",
+  natGateway: "add `az network nat gateway list`",
+  nic: "add `az network nic list` (and `az vmss nic list` for scale sets)",
+  firewallPolicy: "add `az network firewall policy list`",
+  ipGroup: "add `az network ip-group list`",
+};
+
+/** Case-insensitive counts of ignored types, keyed by the spelling of the first occurrence. */
+export class IgnoredTypes {
+  private readonly byLower = new Map<string, { type: string; count: number }>();
+
+  add(type: string): void {
+    const lower = type.toLowerCase();
+    const seen = this.byLower.get(lower);
+    if (seen) seen.count++;
+    else this.byLower.set(lower, { type, count: 1 });
+  }
+
+  toMap(): Map<string, number> {
+    return new Map([...this.byLower.values()].map(({ type, count }) => [type, count]));
+  }
+}
+
+class Unresolved {
+  readonly list: InputGaps["unresolved"] = [];
+  private readonly seen = new Set<string>();
+  omitted = 0;
+
+  add(from: string, kind: string, ref: string, hint: string): void {
+    const id = `${from}\n${kind}\n${ref}`;
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
+    if (this.list.length < MAX_UNRESOLVED) this.list.push({ from, kind, ref, hint });
+    else this.omitted++;
+  }
+}
+
+/** `az vmss nic list` for one scale set, with its real names, when the NIC id sits under a scale set. */
+function nicHint(nicKey: string, snapshot: Snapshot): string {
+  const scaleSetKey = scaleSetKeyOf(nicKey);
+  if (!scaleSetKey) return HINT.nic;
+  const scaleSet = snapshot.scaleSets?.get(scaleSetKey);
+  const name = scaleSet?.name ?? lastSegment(scaleSetKey);
+  const group = scaleSet?.resourceGroup || idParts(scaleSetKey).resourceGroup;
+  return `add \`az vmss nic list --vmss-name ${name} -g ${group}\``;
+}
+
+/** Every reference of the snapshot checked against what it holds; deduplicated and bounded. */
+export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes): InputGaps {
+  const out = new Unresolved();
+  const nsgs = snapshot.nsgs;
+  for (const subnet of snapshot.subnets.values()) {
+    if (subnet.nsgKey && !nsgs.has(subnet.nsgKey)) out.add(subnet.id, "networkSecurityGroup", subnet.nsgKey, HINT.nsg);
+    if (subnet.routeTableKey && !snapshot.routeTables.has(subnet.routeTableKey)) out.add(subnet.id, "routeTable", subnet.routeTableKey, HINT.routeTable);
+    if (subnet.natGatewayKey && !snapshot.natGateways?.has(subnet.natGatewayKey)) out.add(subnet.id, "natGateway", subnet.natGatewayKey, HINT.natGateway);
+    for (const nicKey of subnet.ipConfigurationNicKeys ?? []) {
+      if (!snapshot.nics.has(nicKey)) out.add(subnet.id, "networkInterface", nicKey, nicHint(nicKey, snapshot));
+    }
+  }
+  for (const nic of snapshot.nics.values()) {
+    if (nic.nsgKey && !nsgs.has(nic.nsgKey)) out.add(nic.id, "networkSecurityGroup", nic.nsgKey, HINT.nsg);
+  }
+  for (const scaleSet of snapshot.scaleSets?.values() ?? []) {
+    for (const config of scaleSet.nicConfigurations) {
+      if (config.nsgKey && !nsgs.has(config.nsgKey)) out.add(scaleSet.id, "networkSecurityGroup", config.nsgKey, HINT.nsg);
+    }
+  }
+  for (const endpoint of snapshot.privateEndpoints.values()) {
+    for (const nicKey of endpoint.nicKeys ?? []) if (!snapshot.nics.has(nicKey)) out.add(endpoint.id, "networkInterface", nicKey, "add `az network nic list`");
+  }
+  for (const firewall of snapshot.firewalls?.values() ?? []) {
+    if (firewall.policyKey && !snapshot.firewallPolicies?.has(firewall.policyKey)) out.add(firewall.id, "firewallPolicy", firewall.policyKey, HINT.firewallPolicy);
+  }
+  for (const policy of snapshot.firewallPolicies?.values() ?? []) {
+    if (policy.basePolicyKey && !snapshot.firewallPolicies?.has(policy.basePolicyKey)) out.add(policy.id, "firewallPolicy", policy.basePolicyKey, HINT.firewallPolicy);
+    const group = idParts(policy.id).resourceGroup;
+    for (const key of policy.ruleCollectionGroupKeys) {
+      if (!snapshot.ruleCollectionGroups?.has(key)) {
+        out.add(policy.id, "ruleCollectionGroup", key, `add \`az network firewall policy rule-collection-group list --policy-name ${policy.name} -g ${group}\``);
+      }
+    }
+  }
+  const ipGroupRef = (from: string, key: string) => {
+    if (!snapshot.ipGroups?.has(key)) out.add(from, "ipGroup", key, HINT.ipGroup);
+  };
+  for (const group of snapshot.ruleCollectionGroups?.values() ?? []) {
+    for (const collection of group.ruleCollections) {
+      for (const rule of collection.rules) {
+        if (rule.kind === "nat") continue;
+        for (const key of rule.sourceIpGroupKeys) ipGroupRef(group.id, key);
+        if (rule.kind === "network") for (const key of rule.destinationIpGroupKeys) ipGroupRef(group.id, key);
+      }
+    }
+  }
+  for (const firewall of snapshot.firewalls?.values() ?? []) {
+    for (const collection of [...firewall.networkRuleCollections, ...firewall.applicationRuleCollections]) {
+      for (const rule of collection.rules) {
+        if (rule.kind === "nat") continue;
+        for (const key of rule.sourceIpGroupKeys) ipGroupRef(firewall.id, key);
+        if (rule.kind === "network") for (const key of rule.destinationIpGroupKeys) ipGroupRef(firewall.id, key);
+      }
+    }
+  }
+  for (const collection of snapshot.adminRuleCollections?.values() ?? []) {
+    for (const key of collection.appliesToGroupKeys) {
+      if (!snapshot.networkGroups?.has(key)) {
+        const manager = snapshot.networkManagers?.get(collection.networkManagerKey);
+        const name = manager?.name ?? lastSegment(collection.networkManagerKey);
+        out.add(collection.id, "networkGroup", key, `add \`az network manager group list --network-manager-name ${name} -g ${idParts(collection.id).resourceGroup}\` and its static members`);
+      }
+    }
+  }
+  const gaps: InputGaps = { ignoredTypes: ignored.toMap(), unresolved: out.list };
+  if (out.omitted) gaps.unresolvedOmitted = out.omitted;
+  return gaps;
+}

@@ -1,0 +1,247 @@
+// Azure Firewall in both of its rule models: classic rule collections on the firewall, and a
+// firewall policy whose rule collection groups hold the collections
+// (https://learn.microsoft.com/azure/firewall/policy-rule-sets). Rules are kept as written
+// (addresses, tags, FQDNs); the path engine decides what they match.
+import type {
+  AzureFirewall,
+  FirewallPolicy,
+  FirewallRule,
+  FirewallRuleCollection,
+  IpGroup,
+  RuleCollectionGroup,
+} from "@/lib/model/types";
+import { keyOf, lastSegment, parentId } from "./arm-id";
+import { expectedMessage } from "./describe-value";
+import { type ResourceBase, child, refKey } from "./read-common";
+import {
+  applicationRuleProps,
+  canonicalAppProtocol,
+  canonicalFirewallAction,
+  classicRuleCollectionProps,
+  firewallIpConfigProps,
+  firewallPolicyProps,
+  firewallProps,
+  ipGroupProps,
+  networkRuleProps,
+  policyRuleCollectionProps,
+  ruleCollectionGroupProps,
+} from "./schemas-path";
+import { type ArmNode, type JsonPath, inputError, isObject, nodeName, parseWith, readNode } from "./validate";
+
+/**
+ * The priority given to a rule collection (or group) that has none, so it sorts after every real
+ * one (100-65000). Only a policy's collections may lack it: Microsoft's own REST example
+ * FirewallPolicyRuleCollectionGroupWithHttpHeadersToInsert.json returns a filter collection with
+ * rules and no `priority`, so a real export can have that shape.
+ */
+export const UNSET_COLLECTION_PRIORITY = 65001;
+
+// Default ports of application rule protocols when `port` is left out (Azure Firewall's own defaults).
+const APP_DEFAULT_PORTS: Record<string, number> = { Http: 80, Https: 443, Mssql: 1433 };
+
+const keysOf = (ids: ReadonlyArray<string> | null | undefined) => (ids ?? []).filter(Boolean).map(keyOf);
+const list = (values: ReadonlyArray<string | number> | null | undefined) => (values ?? []).map((v) => String(v).trim());
+
+type RuleKind = FirewallRule["kind"];
+
+function readNetworkRule(name: string, props: unknown, file: string, at: JsonPath): FirewallRule {
+  const p = parseWith(networkRuleProps, props, file, at);
+  return {
+    kind: "network",
+    name,
+    protocols: list(p.ipProtocols ?? p.protocols),
+    sourceAddresses: list(p.sourceAddresses),
+    sourceIpGroupKeys: keysOf(p.sourceIpGroups),
+    destinationAddresses: list(p.destinationAddresses),
+    destinationIpGroupKeys: keysOf(p.destinationIpGroups),
+    destinationFqdns: list(p.destinationFqdns),
+    destinationPorts: list(p.destinationPorts),
+  };
+}
+
+function readApplicationRule(name: string, props: unknown, file: string, at: JsonPath): FirewallRule {
+  const p = parseWith(applicationRuleProps, props, file, at);
+  return {
+    kind: "application",
+    name,
+    protocols: (p.protocols ?? []).map((protocol) => {
+      const type = canonicalAppProtocol(protocol.protocolType)!;
+      return { type, port: protocol.port ?? APP_DEFAULT_PORTS[type] };
+    }),
+    sourceAddresses: list(p.sourceAddresses),
+    sourceIpGroupKeys: keysOf(p.sourceIpGroups),
+    targetFqdns: list(p.targetFqdns),
+    fqdnTags: list(p.fqdnTags),
+    webCategories: list(p.webCategories),
+    targetUrls: list(p.targetUrls),
+  };
+}
+
+const RULE_TYPES: Record<string, RuleKind> = { networkrule: "network", applicationrule: "application", natrule: "nat" };
+
+/** One rule; `kind` is known for classic collections (from their array), read from `ruleType` in a policy. */
+function readRule(value: unknown, file: string, at: JsonPath, kind?: RuleKind): FirewallRule {
+  const node = readNode(value, file, at);
+  const name = nodeName(node, file, at, "");
+  if (!kind) {
+    const ruleType = node.props.ruleType;
+    kind = typeof ruleType === "string" ? RULE_TYPES[ruleType.toLowerCase()] : undefined;
+    if (!kind) throw inputError(file, [...node.propsAt, "ruleType"], expectedMessage("NetworkRule, ApplicationRule or NatRule", ruleType));
+  }
+  if (kind === "network") return readNetworkRule(name, node.props, file, node.propsAt);
+  if (kind === "application") return readApplicationRule(name, node.props, file, node.propsAt);
+  return { kind: "nat", name };
+}
+
+function priorityOr(priority: number | null | undefined): number {
+  return typeof priority === "number" ? priority : UNSET_COLLECTION_PRIORITY;
+}
+
+/**
+ * A policy rule collection. A filter collection holds rules of one type in Azure; should an export
+ * mix network and application rules, they are returned as two collections of the same name and
+ * priority, which is how Azure orders them anyway (network rules before application rules).
+ */
+function readPolicyCollection(value: unknown, file: string, at: JsonPath): FirewallRuleCollection[] {
+  const node = readNode(value, file, at);
+  const name = nodeName(node, file, at, "");
+  const p = parseWith(policyRuleCollectionProps, node.props, file, node.propsAt);
+  const type = p.ruleCollectionType?.toLowerCase();
+  const action = p.action?.type ? canonicalFirewallAction(p.action.type) : undefined;
+  const isNat = type === "firewallpolicynatrulecollection" || (!type && action === "Dnat");
+  if (type && !isNat && type !== "firewallpolicyfilterrulecollection") {
+    throw inputError(file, [...node.propsAt, "ruleCollectionType"], expectedMessage("FirewallPolicyFilterRuleCollection or FirewallPolicyNatRuleCollection", p.ruleCollectionType));
+  }
+  const rules = (p.rules ?? []).map((rule, i) => readRule(rule, file, child(node.propsAt, "rules", i), isNat ? "nat" : undefined));
+  const priority = priorityOr(p.priority);
+  if (isNat) return [{ name, priority, action: "Dnat", kind: "nat", rules }];
+  if (rules.length && action !== "Allow" && action !== "Deny") {
+    throw inputError(file, [...node.propsAt, "action", "type"], expectedMessage("Allow or Deny", p.action?.type));
+  }
+  const collection = (kind: RuleKind, of: FirewallRule[]): FirewallRuleCollection => ({ name, priority, action: action ?? "Deny", kind, rules: of });
+  const network = rules.filter((r) => r.kind === "network");
+  const application = rules.filter((r) => r.kind === "application");
+  const natAt = rules.findIndex((r) => r.kind === "nat");
+  if (natAt >= 0) throw inputError(file, [...node.propsAt, "rules", natAt, "ruleType"], "a NatRule belongs in a FirewallPolicyNatRuleCollection");
+  if (!application.length) return [collection("network", network)];
+  if (!network.length) return [collection("application", application)];
+  return [collection("network", network), collection("application", application)];
+}
+
+/** A classic firewall's network or application collection: priority and action are required once it has rules. */
+function readClassicCollection(value: unknown, file: string, at: JsonPath, kind: "network" | "application"): FirewallRuleCollection {
+  const node = readNode(value, file, at);
+  const name = nodeName(node, file, at, "");
+  const p = parseWith(classicRuleCollectionProps, node.props, file, node.propsAt);
+  const rules = (p.rules ?? []).map((rule, i) => readRule(rule, file, child(node.propsAt, "rules", i), kind));
+  const action = p.action?.type ? canonicalFirewallAction(p.action.type) : undefined;
+  if (rules.length && typeof p.priority !== "number") throw inputError(file, [...node.propsAt, "priority"], expectedMessage("100-65000", p.priority));
+  if (rules.length && action !== "Allow" && action !== "Deny") {
+    throw inputError(file, [...node.propsAt, "action", "type"], expectedMessage("Allow or Deny", p.action?.type));
+  }
+  return { name, priority: priorityOr(p.priority), action: action ?? "Deny", kind, rules };
+}
+
+/** A rule collection group, top-level (`firewallPolicies/ruleCollectionGroups`) or embedded in its policy. */
+export function readRuleCollectionGroup(node: ArmNode, base: Pick<ResourceBase, "id" | "key" | "name">, file: string): RuleCollectionGroup {
+  const p = parseWith(ruleCollectionGroupProps, node.props, file, node.propsAt);
+  const ruleCollections: FirewallRuleCollection[] = [];
+  (p.ruleCollections ?? []).forEach((value, i) => ruleCollections.push(...readPolicyCollection(value, file, child(node.propsAt, "ruleCollections", i))));
+  return {
+    id: base.id,
+    key: base.key,
+    name: base.name,
+    // The group's id is `<policy id>/ruleCollectionGroups/<name>`.
+    policyKey: keyOf(parentId(base.id) ?? ""),
+    priority: priorityOr(p.priority),
+    ruleCollections,
+  };
+}
+
+export interface PolicyRecord {
+  policy: FirewallPolicy;
+  /** Groups some exports embed in the policy itself, with their rules. */
+  inlineGroups: RuleCollectionGroup[];
+}
+
+/** A firewall policy: base policy, DNS proxy, threat intelligence mode, tier, its groups (ids, or groups embedded whole). */
+export function readFirewallPolicy(node: ArmNode, base: ResourceBase, file: string): PolicyRecord {
+  const p = parseWith(firewallPolicyProps, node.props, file, node.propsAt);
+  const groupKeys: string[] = [];
+  const inlineGroups: RuleCollectionGroup[] = [];
+  (p.ruleCollectionGroups ?? []).forEach((value, i) => {
+    const at = child(node.propsAt, "ruleCollectionGroups", i);
+    const group = readNode(value, file, at);
+    const name = nodeName(group, file, at, "");
+    const rawId = group.raw.id;
+    if (rawId !== undefined && rawId !== null && typeof rawId !== "string") throw inputError(file, [...at, "id"], expectedMessage("string", rawId));
+    if (!rawId && !name) throw inputError(file, [...at, "id"], expectedMessage("string", rawId));
+    const id = rawId || `${base.id}/ruleCollectionGroups/${name}`;
+    const key = keyOf(id);
+    if (!groupKeys.includes(key)) groupKeys.push(key);
+    if (Array.isArray(group.props.ruleCollections)) inlineGroups.push(readRuleCollectionGroup(group, { id, key, name: name || lastSegment(id) }, file));
+  });
+  const policy: FirewallPolicy = {
+    id: base.id,
+    key: base.key,
+    name: base.name,
+    dnsProxyEnabled: p.dnsSettings?.enableProxy === true,
+    ruleCollectionGroupKeys: groupKeys,
+  };
+  const basePolicyKey = refKey(p.basePolicy);
+  if (basePolicyKey) policy.basePolicyKey = basePolicyKey;
+  if (p.threatIntelMode) policy.threatIntelMode = p.threatIntelMode;
+  const tier = p.sku?.tier ?? (isObject(node.raw.sku) && typeof node.raw.sku.tier === "string" ? node.raw.sku.tier : undefined);
+  if (tier) policy.tier = tier;
+  return { policy, inlineGroups };
+}
+
+/**
+ * An Azure Firewall: its next-hop addresses (`ipConfigurations[].privateIPAddress`, or
+ * `hubIPAddresses.privateIPAddress` in a secured hub), policy, management configuration (forced
+ * tunnelling) and classic network and application rule collections (NAT collections are not read).
+ */
+export function readFirewall(node: ArmNode, base: ResourceBase, file: string): AzureFirewall {
+  const p = parseWith(firewallProps, node.props, file, node.propsAt);
+  const firewall: AzureFirewall = {
+    id: base.id,
+    key: base.key,
+    name: base.name,
+    privateIpAddresses: [],
+    subnetKeys: [],
+    publicIpKeys: [],
+    hasManagementIpConfiguration: p.managementIpConfiguration !== undefined && p.managementIpConfiguration !== null,
+    networkRuleCollections: (p.networkRuleCollections ?? []).map((c, i) => readClassicCollection(c, file, child(node.propsAt, "networkRuleCollections", i), "network")),
+    applicationRuleCollections: (p.applicationRuleCollections ?? []).map((c, i) =>
+      readClassicCollection(c, file, child(node.propsAt, "applicationRuleCollections", i), "application"),
+    ),
+  };
+  const addUnique = (into: string[], value: string | null | undefined) => {
+    if (value && !into.includes(value)) into.push(value);
+  };
+  (p.ipConfigurations ?? []).forEach((value, i) => {
+    const at = child(node.propsAt, "ipConfigurations", i);
+    const config = readNode(value, file, at);
+    const c = parseWith(firewallIpConfigProps, config.props, file, config.propsAt);
+    addUnique(firewall.privateIpAddresses, c.privateIPAddress || c.privateIpAddress);
+    addUnique(firewall.subnetKeys, refKey(c.subnet));
+    addUnique(firewall.publicIpKeys, refKey(c.publicIPAddress ?? c.publicIpAddress));
+  });
+  // A firewall in a secured virtual hub has no ipConfigurations; its next-hop address is here.
+  const hub = p.hubIPAddresses ?? p.hubIpAddresses;
+  addUnique(firewall.privateIpAddresses, hub?.privateIPAddress || hub?.privateIpAddress);
+  const skuName = p.sku?.name ?? (isObject(node.raw.sku) && typeof node.raw.sku.name === "string" ? node.raw.sku.name : undefined);
+  if (skuName) firewall.skuName = skuName;
+  const policyKey = refKey(p.firewallPolicy);
+  if (policyKey) firewall.policyKey = policyKey;
+  if (p.threatIntelMode) firewall.threatIntelMode = p.threatIntelMode;
+  const hubKey = refKey(p.virtualHub);
+  if (hubKey) firewall.virtualHubKey = hubKey;
+  return firewall;
+}
+
+/** An IP group: its addresses, CIDRs and ranges (https://learn.microsoft.com/azure/firewall/ip-groups). */
+export function readIpGroup(node: ArmNode, base: ResourceBase, file: string): IpGroup {
+  const p = parseWith(ipGroupProps, node.props, file, node.propsAt);
+  return { id: base.id, key: base.key, name: base.name, ipAddresses: (p.ipAddresses ?? []).map((a) => a.trim()) };
+}

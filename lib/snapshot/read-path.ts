@@ -1,0 +1,87 @@
+// Readers for what gives a subnet its way out (CONTRACT §4.1 "Outbound path"): NAT gateways,
+// public IP addresses and load balancers with their outbound rules
+// (https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).
+import type { LoadBalancer, NatGateway, PublicIpAddress } from "@/lib/model/types";
+import { keyOf } from "./arm-id";
+import { type ResourceBase, child, refKey, refKeys } from "./read-common";
+import { frontendProps, loadBalancerProps, natGatewayProps, outboundRuleProps, publicIpProps, skuShape } from "./schemas-path";
+import { type ArmNode, type JsonPath, nodeName, parseWith, readNode } from "./validate";
+
+/** `sku.name` from the top level (load balancers, public IPs), validated where it sits. */
+function skuName(node: ArmNode, file: string, at: JsonPath): string | undefined {
+  const sku = node.raw.sku ?? (node.props !== node.raw ? node.props.sku : undefined);
+  if (sku === undefined || sku === null) return undefined;
+  return parseWith(skuShape, sku, file, [...at, "sku"])?.name ?? undefined;
+}
+
+/** A NAT gateway and the public IPs and prefixes it translates to (https://learn.microsoft.com/azure/nat-gateway/nat-overview). */
+export function readNatGateway(node: ArmNode, base: ResourceBase, file: string): NatGateway {
+  const p = parseWith(natGatewayProps, node.props, file, node.propsAt);
+  return { id: base.id, key: base.key, name: base.name, publicIpKeys: refKeys(p.publicIpAddresses), publicIpPrefixKeys: refKeys(p.publicIpPrefixes) };
+}
+
+/** A public IP address: its address when allocated, SKU, and the ip configuration it is attached to. */
+export function readPublicIp(node: ArmNode, base: ResourceBase, file: string, at: JsonPath): PublicIpAddress {
+  const p = parseWith(publicIpProps, node.props, file, node.propsAt);
+  const ip: PublicIpAddress = { id: base.id, key: base.key, name: base.name };
+  if (p.ipAddress) ip.ipAddress = p.ipAddress;
+  const sku = skuName(node, file, at);
+  if (sku) ip.sku = sku;
+  const configKey = refKey(p.ipConfiguration);
+  if (configKey) ip.ipConfigurationKey = configKey;
+  return ip;
+}
+
+/** A sub-resource's key: its own id, or `<parent>/<field>/<name>` when an export leaves the id out. */
+function childKey(node: ArmNode, parentKey: string, field: string, name: string): string {
+  return typeof node.raw.id === "string" ? keyOf(node.raw.id) : `${parentKey}/${field.toLowerCase()}/${name.toLowerCase()}`;
+}
+
+/**
+ * A load balancer: SKU, frontends (public IP or subnet), backend pool keys and outbound rules
+ * (https://learn.microsoft.com/azure/load-balancer/outbound-rules).
+ */
+export function readLoadBalancer(node: ArmNode, base: ResourceBase, file: string, at: JsonPath): LoadBalancer {
+  const p = parseWith(loadBalancerProps, node.props, file, node.propsAt);
+  const frontendField = p.frontendIPConfigurations ? "frontendIPConfigurations" : "frontendIpConfigurations";
+  const lb: LoadBalancer = {
+    id: base.id,
+    key: base.key,
+    name: base.name,
+    frontendIpConfigurations: (p.frontendIPConfigurations ?? p.frontendIpConfigurations ?? []).map((value, i) => {
+      const fat = child(node.propsAt, frontendField, i);
+      const fe = readNode(value, file, fat);
+      const name = nodeName(fe, file, fat, "");
+      const f = parseWith(frontendProps, fe.props, file, fe.propsAt);
+      const frontend: LoadBalancer["frontendIpConfigurations"][number] = { key: childKey(fe, base.key, "frontendIPConfigurations", name), name };
+      const publicIpKey = refKey(f.publicIPAddress ?? f.publicIpAddress);
+      if (publicIpKey) frontend.publicIpKey = publicIpKey;
+      const prefixKey = refKey(f.publicIPPrefix ?? f.publicIpPrefix);
+      if (prefixKey) frontend.publicIpPrefixKey = prefixKey;
+      const subnetKey = refKey(f.subnet);
+      if (subnetKey) frontend.subnetKey = subnetKey;
+      return frontend;
+    }),
+    backendPoolKeys: (p.backendAddressPools ?? []).map((value, i) => {
+      const bat = child(node.propsAt, "backendAddressPools", i);
+      const pool = readNode(value, file, bat);
+      return childKey(pool, base.key, "backendAddressPools", nodeName(pool, file, bat, ""));
+    }),
+    outboundRules: (p.outboundRules ?? []).map((value, i) => {
+      const oat = child(node.propsAt, "outboundRules", i);
+      const rule = readNode(value, file, oat);
+      const o = parseWith(outboundRuleProps, rule.props, file, rule.propsAt);
+      const out: LoadBalancer["outboundRules"][number] = {
+        name: nodeName(rule, file, oat, ""),
+        frontendKeys: refKeys(o.frontendIPConfigurations ?? o.frontendIpConfigurations),
+      };
+      const poolKey = refKey(o.backendAddressPool);
+      if (poolKey) out.backendPoolKey = poolKey;
+      if (o.protocol) out.protocol = o.protocol;
+      return out;
+    }),
+  };
+  const sku = skuName(node, file, at);
+  if (sku) lb.sku = sku;
+  return lb;
+}

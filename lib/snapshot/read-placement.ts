@@ -1,0 +1,207 @@
+// Readers for where rules and nodes live (CONTRACT §4.2): VM scale sets (the NIC level of every
+// instance, running or not), Azure Virtual Network Manager security admin rules, storage account
+// network rules, private DNS zones and their links and A records.
+import type {
+  AdminRule,
+  AdminRuleCollection,
+  NetworkGroup,
+  NetworkManager,
+  PrivateDnsZone,
+  ScaleSet,
+  ScaleSetNicConfiguration,
+  StorageAccount,
+} from "@/lib/model/types";
+import { keyOf, lastSegment, parentId } from "./arm-id";
+import { canonicalDirection } from "./field-values";
+import { type ResourceBase, child, refKey, refKeys } from "./read-common";
+import {
+  adminRuleCollectionProps,
+  adminRuleProps,
+  canonicalAdminAccess,
+  canonicalAdminProtocol,
+  canonicalOrchestrationMode,
+  dnsLinkProps,
+  scaleSetIpConfigProps,
+  scaleSetNicConfigProps,
+  scaleSetProps,
+  staticMemberProps,
+  storageAccountProps,
+} from "./schemas-placement";
+import { skuShape } from "./schemas-path";
+import { type ArmNode, type JsonPath, inputError, nodeName, parseWith, readNode } from "./validate";
+import { expectedMessage } from "./describe-value";
+
+/** The parent resource's key (`levels` `/<type>/<name>` pairs up), for child resources that name their parent only in their id. */
+export const parentKeyOf = (id: string, levels = 1): string => keyOf(parentId(id, levels) ?? "");
+
+function readScaleSetNicConfig(value: unknown, file: string, at: JsonPath): ScaleSetNicConfiguration {
+  const node = readNode(value, file, at);
+  const p = parseWith(scaleSetNicConfigProps, node.props, file, node.propsAt);
+  const config: ScaleSetNicConfiguration = {
+    name: nodeName(node, file, at, ""),
+    ipConfigurations: (p.ipConfigurations ?? []).map((ipValue, i) => {
+      const ipAt = child(node.propsAt, "ipConfigurations", i);
+      const ipNode = readNode(ipValue, file, ipAt);
+      const ip = parseWith(scaleSetIpConfigProps, ipNode.props, file, ipNode.propsAt);
+      const publicIp = ip.publicIPAddressConfiguration ?? ip.publicIpAddressConfiguration;
+      const out: ScaleSet["nicConfigurations"][number]["ipConfigurations"][number] = {
+        name: nodeName(ipNode, file, ipAt, ""),
+        asgKeys: refKeys(ip.applicationSecurityGroups),
+        lbBackendPoolKeys: refKeys(ip.loadBalancerBackendAddressPools),
+        hasPublicIp: publicIp !== undefined && publicIp !== null,
+      };
+      const subnetKey = refKey(ip.subnet);
+      if (subnetKey) out.subnetKey = subnetKey;
+      return out;
+    }),
+  };
+  const nsgKey = refKey(p.networkSecurityGroup);
+  if (nsgKey) config.nsgKey = nsgKey;
+  const forwarding = p.enableIPForwarding ?? p.enableIpForwarding;
+  if (typeof forwarding === "boolean") config.enableIpForwarding = forwarding;
+  return config;
+}
+
+/**
+ * A scale set, Uniform (the default when `orchestrationMode` is absent) or Flexible. Its network
+ * profile is what every instance's NICs get
+ * (https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-networking).
+ */
+export function readScaleSet(node: ArmNode, base: ResourceBase, file: string, at: JsonPath): ScaleSet {
+  const p = parseWith(scaleSetProps, node.props, file, node.propsAt);
+  const profileAt = [...node.propsAt, "virtualMachineProfile", "networkProfile"];
+  const scaleSet: ScaleSet = {
+    id: base.id,
+    key: base.key,
+    name: base.name,
+    resourceGroup: base.resourceGroup,
+    subscriptionId: base.subscriptionId,
+    orchestrationMode: p.orchestrationMode ? canonicalOrchestrationMode(p.orchestrationMode)! : "Uniform",
+    nicConfigurations: (p.virtualMachineProfile?.networkProfile?.networkInterfaceConfigurations ?? []).map((value, i) =>
+      readScaleSetNicConfig(value, file, child(profileAt, "networkInterfaceConfigurations", i)),
+    ),
+  };
+  const sku = node.raw.sku;
+  if (sku !== undefined && sku !== null) {
+    const capacity = parseWith(skuShape, sku, file, [...at, "sku"])?.capacity;
+    if (typeof capacity === "number") scaleSet.capacity = capacity;
+  }
+  return scaleSet;
+}
+
+/** A Virtual Network Manager (only its identity is needed: its groups and configurations name it in their ids). */
+export function readNetworkManager(_node: ArmNode, base: ResourceBase): NetworkManager {
+  return { id: base.id, key: base.key, name: base.name };
+}
+
+/** A network group; its static members are attached after loading. */
+export function readNetworkGroup(_node: ArmNode, base: ResourceBase): NetworkGroup {
+  return { id: base.id, key: base.key, name: base.name, networkManagerKey: parentKeyOf(base.id), memberVnetKeys: [] };
+}
+
+/** A static member: which group (from its id) holds which VNet (`resourceId`). */
+export function readStaticMember(node: ArmNode, base: ResourceBase, file: string): { groupId: string; vnetKey: string } {
+  const p = parseWith(staticMemberProps, node.props, file, node.propsAt);
+  return { groupId: parentId(base.id) ?? "", vnetKey: keyOf(p.resourceId) };
+}
+
+/** A security admin rule collection and the network groups it applies to. */
+export function readAdminRuleCollection(node: ArmNode, base: ResourceBase, file: string): AdminRuleCollection {
+  const p = parseWith(adminRuleCollectionProps, node.props, file, node.propsAt);
+  return collectionFromId(base.id, base.name, (p.appliesToGroups ?? []).map((g) => keyOf(g.networkGroupId)));
+}
+
+/** `.../networkManagers/m/securityAdminConfigurations/c/ruleCollections/rc` → the collection, its configuration and manager. */
+export function collectionFromId(id: string, name: string, appliesToGroupKeys: string[]): AdminRuleCollection {
+  const configurationId = parentId(id) ?? "";
+  return {
+    id,
+    key: keyOf(id),
+    name,
+    networkManagerKey: parentKeyOf(id, 2),
+    configurationKey: keyOf(configurationId),
+    configurationName: lastSegment(configurationId),
+    appliesToGroupKeys,
+  };
+}
+
+const addressesOf = (list: ReadonlyArray<{ addressPrefix: string }> | null | undefined): string[] => {
+  const out = (list ?? []).map((item) => item.addressPrefix.trim());
+  // An admin rule without sources or destinations applies to any address, as the portal's `*`.
+  return out.length ? out : ["*"];
+};
+const portsOf = (list: ReadonlyArray<string> | null | undefined): string[] => {
+  const out = (list ?? []).map((item) => item.trim());
+  return out.length ? out : ["*"];
+};
+
+/**
+ * A security admin rule (`kind` Custom, or Default with its `flag`, whose fields Azure fills in
+ * read-only and which are read the same way). Protocol `Any` becomes `*` as in NSG rules
+ * (https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins).
+ */
+export function readAdminRule(node: ArmNode, base: ResourceBase, file: string, at: JsonPath): AdminRule {
+  const rawKind = node.raw.kind;
+  let kind: AdminRule["kind"] = "Custom";
+  if (typeof rawKind === "string" && rawKind.toLowerCase() === "default") kind = "Default";
+  else if (rawKind !== undefined && rawKind !== null && !(typeof rawKind === "string" && rawKind.toLowerCase() === "custom")) {
+    throw inputError(file, [...at, "kind"], expectedMessage("Custom or Default", rawKind));
+  }
+  const p = parseWith(adminRuleProps, node.props, file, node.propsAt);
+  return {
+    id: base.id,
+    key: base.key,
+    name: base.name,
+    collectionKey: parentKeyOf(base.id),
+    kind,
+    priority: p.priority,
+    direction: canonicalDirection(p.direction)!,
+    access: canonicalAdminAccess(p.access)!,
+    protocol: canonicalAdminProtocol(p.protocol)!,
+    sources: addressesOf(p.sources),
+    destinations: addressesOf(p.destinations),
+    sourcePortRanges: portsOf(p.sourcePortRanges),
+    destinationPortRanges: portsOf(p.destinationPortRanges),
+  };
+}
+
+/**
+ * A storage account's network rules: `publicNetworkAccess`, `defaultAction` and the subnets of its
+ * virtual network rules (https://learn.microsoft.com/azure/storage/common/storage-network-security).
+ */
+export function readStorageAccount(node: ArmNode, base: ResourceBase, file: string): StorageAccount {
+  const p = parseWith(storageAccountProps, node.props, file, node.propsAt);
+  const acls = p.networkAcls ?? p.networkRuleSet;
+  const account: StorageAccount = {
+    id: base.id,
+    key: base.key,
+    name: base.name,
+    virtualNetworkRules: (acls?.virtualNetworkRules ?? [])
+      .map((rule) => {
+        const subnetId = rule.id || rule.virtualNetworkResourceId;
+        const out: StorageAccount["virtualNetworkRules"][number] = { subnetKey: subnetId ? keyOf(subnetId) : "" };
+        if (rule.state) out.state = rule.state;
+        return out;
+      })
+      .filter((rule) => rule.subnetKey),
+  };
+  if (p.publicNetworkAccess) account.publicNetworkAccess = p.publicNetworkAccess;
+  const defaultAction = acls?.defaultAction?.toLowerCase();
+  if (defaultAction) account.defaultAction = defaultAction === "allow" ? "Allow" : "Deny";
+  return account;
+}
+
+/** A private DNS zone; its links and A record sets (child resources) are attached after loading. */
+export function readPrivateDnsZone(_node: ArmNode, base: ResourceBase): PrivateDnsZone {
+  return { id: base.id, key: base.key, name: base.name, links: [], aRecords: [] };
+}
+
+/** A zone's virtual network link: the zone (from the link's id) and the VNet it resolves for. */
+export function readDnsLink(node: ArmNode, base: ResourceBase, file: string): { zoneId: string; link: PrivateDnsZone["links"][number] } | undefined {
+  const p = parseWith(dnsLinkProps, node.props, file, node.propsAt);
+  const vnetKey = refKey(p.virtualNetwork);
+  if (!vnetKey) return undefined;
+  const link: PrivateDnsZone["links"][number] = { name: base.name, vnetKey };
+  if (p.virtualNetworkLinkState) link.state = p.virtualNetworkLinkState;
+  return { zoneId: parentId(base.id) ?? "", link };
+}

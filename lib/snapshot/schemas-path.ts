@@ -1,0 +1,156 @@
+// Zod schemas for the resources that decide where a packet goes (CONTRACT §4.1): NAT gateways,
+// public IPs, load balancers, Azure Firewall (classic rules), firewall policies, their rule
+// collection groups and IP groups. As in schemas.ts, each describes a node's *properties* (ARM
+// `properties`, or the node itself in the flattened form); sub-resources are validated by the reader.
+// Where `az` (Python SDK names) and ARM / the JavaScript SDK spell a field differently
+// (`privateIpAddress` / `privateIPAddress`), both keys are listed and the reader takes either.
+import { z } from "zod";
+import { isAddressPrefix, isPortRange } from "./field-values";
+import { leaf, stringWhere } from "./schemas";
+
+const text = z.string().nullish();
+const ref = z.object({ id: z.string() }).nullish();
+const refList = z.array(z.object({ id: z.string() })).nullish();
+const nodes = z.array(z.unknown()).nullish();
+const strings = z.array(z.string()).nullish();
+
+/** `sku` sits at the top level of load balancers and public IPs, under properties for firewalls and policies. */
+export const skuShape = z.object({ name: text, tier: text, capacity: z.number().nullish() }).nullish();
+
+export const natGatewayProps = z.object({ publicIpAddresses: refList, publicIpPrefixes: refList });
+
+export const publicIpProps = z.object({ ipAddress: text, ipConfiguration: ref });
+
+export const loadBalancerProps = z.object({
+  frontendIPConfigurations: nodes,
+  frontendIpConfigurations: nodes,
+  backendAddressPools: nodes,
+  outboundRules: nodes,
+});
+export const frontendProps = z.object({
+  publicIPAddress: ref,
+  publicIpAddress: ref,
+  publicIPPrefix: ref,
+  publicIpPrefix: ref,
+  subnet: ref,
+});
+export const outboundRuleProps = z.object({
+  backendAddressPool: ref,
+  frontendIPConfigurations: refList,
+  frontendIpConfigurations: refList,
+  protocol: text,
+});
+
+export const firewallIpConfigProps = z.object({
+  privateIPAddress: text,
+  privateIpAddress: text,
+  subnet: ref,
+  publicIPAddress: ref,
+  publicIpAddress: ref,
+});
+
+const hubAddresses = z.object({ privateIPAddress: text, privateIpAddress: text }).nullish();
+
+export const firewallProps = z.object({
+  sku: skuShape,
+  ipConfigurations: nodes,
+  managementIpConfiguration: z.unknown().nullish(),
+  hubIPAddresses: hubAddresses,
+  hubIpAddresses: hubAddresses,
+  firewallPolicy: ref,
+  threatIntelMode: text,
+  networkRuleCollections: nodes,
+  applicationRuleCollections: nodes,
+  virtualHub: ref,
+});
+
+export const firewallPolicyProps = z.object({
+  basePolicy: ref,
+  dnsSettings: z.object({ enableProxy: z.boolean().nullish() }).nullish(),
+  threatIntelMode: text,
+  ruleCollectionGroups: nodes,
+  sku: skuShape,
+});
+
+/** Azure Firewall and firewall policy rule collections and groups: 100-65000. */
+export const isCollectionPriority = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 100 && v <= 65000;
+const collectionPriority = leaf<number | null | undefined>("100-65000", (v) => v === undefined || v === null || isCollectionPriority(v)).optional();
+
+export const ruleCollectionGroupProps = z.object({ priority: collectionPriority, ruleCollections: nodes });
+
+const ACTIONS = new Map([
+  ["allow", "Allow"],
+  ["deny", "Deny"],
+  ["dnat", "Dnat"],
+] as const);
+/** `Allow`, `Deny`, and `Dnat` (classic) or `DNAT` (policy), in any case. */
+export function canonicalFirewallAction(text: string): "Allow" | "Deny" | "Dnat" | undefined {
+  return ACTIONS.get(text.toLowerCase() as "allow");
+}
+const action = z
+  .object({ type: leaf<string>("Allow, Deny or DNAT", stringWhere((s) => canonicalFirewallAction(s) !== undefined)) })
+  .nullish();
+
+/** A collection of a policy's rule collection group (`ruleCollectionType`, `action`, `priority`, `rules`). */
+export const policyRuleCollectionProps = z.object({
+  ruleCollectionType: text,
+  priority: collectionPriority,
+  action,
+  rules: nodes,
+});
+/** A classic firewall's network or application rule collection. */
+export const classicRuleCollectionProps = z.object({ priority: collectionPriority, action, rules: nodes });
+
+// Azure Firewall addresses: `*`, an IP, a CIDR, a range `10.0.0.1-10.0.0.9`, or (destinations) a service tag.
+function isFirewallAddress(text: string): boolean {
+  const dash = text.indexOf("-");
+  if (dash > 0 && /^[\d.:a-fA-F]+-[\d.:a-fA-F]+$/.test(text)) {
+    return isAddressPrefix(text.slice(0, dash)) && isAddressPrefix(text.slice(dash + 1));
+  }
+  return isAddressPrefix(text);
+}
+const address = leaf<string>("*, an IP address, a CIDR, a range a-b or a service tag", stringWhere(isFirewallAddress));
+const addresses = z.array(address).nullish();
+const port = leaf<string>("a port 0-65535, a range N-M or *", (v) =>
+  (typeof v === "string" && isPortRange(v.trim())) || (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 65535),
+);
+const NETWORK_PROTOCOLS = new Set(["tcp", "udp", "icmp", "any"]);
+const networkProtocol = leaf<string>("one of TCP, UDP, ICMP, Any", stringWhere((s) => NETWORK_PROTOCOLS.has(s.toLowerCase())));
+
+export const networkRuleProps = z.object({
+  ruleType: text,
+  protocols: z.array(networkProtocol).nullish(),
+  ipProtocols: z.array(networkProtocol).nullish(),
+  sourceAddresses: addresses,
+  sourceIpGroups: strings,
+  destinationAddresses: addresses,
+  destinationIpGroups: strings,
+  destinationFqdns: strings,
+  destinationPorts: z.array(port).nullish(),
+});
+
+const APP_PROTOCOLS = new Map([
+  ["http", "Http"],
+  ["https", "Https"],
+  ["mssql", "Mssql"],
+]);
+export const canonicalAppProtocol = (text: string) => APP_PROTOCOLS.get(text.toLowerCase());
+const appProtocol = z.object({
+  protocolType: leaf<string>("Http, Https or Mssql", stringWhere((s) => APP_PROTOCOLS.has(s.toLowerCase()))),
+  port: leaf<number | null | undefined>("a port 1-65535", (v) => v === undefined || v === null || (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535)).optional(),
+});
+
+export const applicationRuleProps = z.object({
+  ruleType: text,
+  protocols: z.array(appProtocol).nullish(),
+  sourceAddresses: addresses,
+  sourceIpGroups: strings,
+  targetFqdns: strings,
+  fqdnTags: strings,
+  webCategories: strings,
+  targetUrls: strings,
+});
+
+export const ipGroupProps = z.object({
+  ipAddresses: z.array(leaf<string>("an IP address, a CIDR or a range a-b", stringWhere(isFirewallAddress))).nullish(),
+});

@@ -1,0 +1,98 @@
+// Zod schemas for where rules and nodes live (CONTRACT §4.2): scale sets, Azure Virtual Network
+// Manager (groups, static members, security admin rule collections and rules), storage account
+// network rules and private DNS zone links. Each describes a node's *properties* in either form.
+import { z } from "zod";
+import { canonicalDirection, isAddressPrefix, isPortRange } from "./field-values";
+import { leaf, stringWhere } from "./schemas";
+
+const text = z.string().nullish();
+const ref = z.object({ id: z.string() }).nullish();
+const refList = z.array(z.object({ id: z.string() })).nullish();
+const nodes = z.array(z.unknown()).nullish();
+
+export const canonicalOrchestrationMode = (s: string): "Uniform" | "Flexible" | undefined =>
+  s.toLowerCase() === "uniform" ? "Uniform" : s.toLowerCase() === "flexible" ? "Flexible" : undefined;
+
+export const scaleSetProps = z.object({
+  orchestrationMode: leaf<string | null | undefined>(
+    "Uniform or Flexible",
+    (v) => v === undefined || v === null || (typeof v === "string" && canonicalOrchestrationMode(v) !== undefined),
+  ).optional(),
+  virtualMachineProfile: z
+    .object({ networkProfile: z.object({ networkInterfaceConfigurations: nodes }).nullish() })
+    .nullish(),
+});
+export const scaleSetNicConfigProps = z.object({
+  networkSecurityGroup: ref,
+  enableIPForwarding: z.boolean().nullish(),
+  enableIpForwarding: z.boolean().nullish(),
+  ipConfigurations: nodes,
+});
+export const scaleSetIpConfigProps = z.object({
+  subnet: ref,
+  applicationSecurityGroups: refList,
+  loadBalancerBackendAddressPools: refList,
+  publicIPAddressConfiguration: z.unknown().nullish(),
+  publicIpAddressConfiguration: z.unknown().nullish(),
+});
+
+export const staticMemberProps = z.object({ resourceId: z.string() });
+
+export const adminRuleCollectionProps = z.object({
+  appliesToGroups: z.array(z.object({ networkGroupId: z.string() })).nullish(),
+});
+
+const ADMIN_ACCESS = new Map([
+  ["allow", "Allow"],
+  ["deny", "Deny"],
+  ["alwaysallow", "AlwaysAllow"],
+] as const);
+export const canonicalAdminAccess = (s: string) => ADMIN_ACCESS.get(s.toLowerCase() as "allow");
+// Admin rules spell "any protocol" `Any`, where NSG rules write `*`.
+const ADMIN_PROTOCOLS = new Map([
+  ["tcp", "Tcp"],
+  ["udp", "Udp"],
+  ["icmp", "Icmp"],
+  ["esp", "Esp"],
+  ["ah", "Ah"],
+  ["any", "*"],
+  ["*", "*"],
+] as const);
+export const canonicalAdminProtocol = (s: string) => ADMIN_PROTOCOLS.get(s.toLowerCase() as "tcp");
+
+const adminPrefix = z.object({
+  addressPrefix: leaf<string>("a CIDR, an IP address, * or a service tag", stringWhere(isAddressPrefix)),
+  addressPrefixType: text,
+});
+const portRange = leaf<string>("a port 0-65535, a range N-M or *", stringWhere((s) => isPortRange(s.trim())));
+
+export const adminRuleProps = z.object({
+  priority: leaf<number>("1-4096", (v) => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 4096),
+  direction: leaf<string>("Inbound or Outbound", stringWhere((s) => canonicalDirection(s) !== undefined)),
+  access: leaf<string>("Allow, Deny or AlwaysAllow", stringWhere((s) => canonicalAdminAccess(s) !== undefined)),
+  protocol: leaf<string>("one of Tcp, Udp, Icmp, Esp, Ah, Any", stringWhere((s) => canonicalAdminProtocol(s) !== undefined)),
+  sources: z.array(adminPrefix).nullish(),
+  destinations: z.array(adminPrefix).nullish(),
+  sourcePortRanges: z.array(portRange).nullish(),
+  destinationPortRanges: z.array(portRange).nullish(),
+});
+/** An effective-admin-rules list entry: the rule, plus the groups its collection applies to. */
+export const effectiveAdminRuleExtras = z.object({
+  ruleCollectionAppliesToGroups: z.array(z.object({ networkGroupId: z.string() })).nullish(),
+});
+
+const networkRules = z
+  .object({
+    defaultAction: leaf<string | null | undefined>(
+      "Allow or Deny",
+      (v) => v === undefined || v === null || (typeof v === "string" && ["allow", "deny"].includes(v.toLowerCase())),
+    ).optional(),
+    virtualNetworkRules: z
+      .array(z.object({ id: text, virtualNetworkResourceId: text, state: text }))
+      .nullish(),
+  })
+  .nullish();
+/** ARM names the network rules `networkAcls`; `az` and the SDKs print `networkRuleSet`. */
+export const storageAccountProps = z.object({ publicNetworkAccess: text, networkAcls: networkRules, networkRuleSet: networkRules });
+
+export const dnsLinkProps = z.object({ virtualNetwork: ref, virtualNetworkLinkState: text });

@@ -1,0 +1,35 @@
+// `--fix-all DIR` on the command line: the four files of the bundle, written next to the report.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { bashAzCommands, checkBicep, checkTerraform } from "./checkers";
+
+const root = path.resolve(__dirname, "../..");
+const demo = (f: string) => path.join(root, "fixtures/demo", f);
+
+function run(args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(root, "scripts/audit.mjs"), ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr });
+    });
+  });
+}
+
+describe("audit --fix-all", () => {
+  it("writes fix-all.sh, .ps1, .bicep and .tf for the demo estate, each passing its checker", async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "fixall-")), "out");
+    const args = ["vnets", "nsgs", "nics", "route-tables", "private-endpoints"].flatMap((n) => ["--snapshot", demo(`${n}.json`)]);
+    const { code, stderr } = await run([...args, "--profile", demo("profile.json"), "--out", path.join(dir, "..", "report.json"), "--fix-all", dir]);
+    expect(stderr).toBe("");
+    expect(code).toBe(1);
+    const read = (ext: string) => readFileSync(path.join(dir, `fix-all.${ext}`), "utf8");
+    const sh = bashAzCommands(read("sh"));
+    expect(sh.ok).toBe(true);
+    expect(sh.commands.length).toBeGreaterThan(0);
+    expect(read("ps1")).toContain("$ErrorActionPreference = 'Stop'");
+    expect((await checkBicep(read("bicep"))).problems).toEqual([]);
+    expect((await checkTerraform(read("tf"))).problems).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,91 @@
+// Issue 10: a fix that deploys a whole subnet (Bicep) repeats every writable property of the subnet as
+// read — NAT gateway, NSG, route table, delegations by their real names, defaultOutboundAccess, service
+// endpoint policies, private endpoint network policies, endpoint locations — or is not offered in that form,
+// saying why, while the in-place forms (az CLI, azapi_update_resource) are. Fixture: the CycleCloud
+// Workspace for Slurm network template (shared/arm-examples/cyclecloud/ccws_network-new.bicep) as deployed.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { audit } from "../../lib/audit";
+import { loadSnapshot } from "../../lib/snapshot";
+import type { Profile, Snapshot } from "../../lib/model/types";
+import type { Finding, Report } from "../../lib/report/types";
+import { subnetProperties } from "../../lib/fixes/subnet-properties";
+import { bicepResourceProperties, checkBicep, checkTerraform } from "./checkers";
+
+const FIXTURE = JSON.parse(readFileSync("test/fixes/fixtures/ccws-network.json", "utf8"));
+const profile: Profile = { roles: { cyclecloud: ["ccw-vnet/ccw-cyclecloud-subnet"], cluster: ["ccw-vnet/ccw-compute-subnet", "ccw-vnet/ccw-anf-subnet"], returnProxy: [] } };
+const subnetJson = (name: string) => FIXTURE.value[0].properties.subnets.find((s: { name: string }) => s.name === name);
+
+function load(mutate?: (fixture: typeof FIXTURE) => void): Snapshot {
+  const copy = structuredClone(FIXTURE);
+  mutate?.(copy);
+  const snapshot = loadSnapshot([{ name: "ccws.json", value: copy }]);
+  // The loader keeps each subnet's properties as read; fill it here if this loader does not (yet).
+  for (const s of snapshot.subnets.values()) if (!s.armProperties) s.armProperties = copy.value[0].properties.subnets.find((x: { name: string }) => x.name === s.name)?.properties;
+  return snapshot;
+}
+
+const find = (r: Report, subnet: string, rule: string): Finding => r.subnets.find((s) => s.name === subnet)!.findings.find((f) => f.rule === rule)!;
+const fix = (f: Finding, kind: string) => f.fixes.find((x) => x.kind === kind)!.text;
+
+describe("service endpoint fix on the CycleCloud Workspace for Slurm subnets", () => {
+  const report = audit(load(), profile);
+
+  it("compute subnet: Bicep repeats NAT gateway, NSG, policies, endpoint locations and defaultOutboundAccess; drops read-only fields", async () => {
+    const f = find(report, "ccw-compute-subnet", "NODE-SE-STORAGE");
+    expect(f.status).toBe("warn");
+    const bicep = fix(f, "bicep");
+    expect((await checkBicep(bicep)).problems).toEqual([]);
+    const props = (await bicepResourceProperties(bicep)).get("ccw-compute-subnet");
+    const asRead = subnetJson("ccw-compute-subnet").properties;
+    expect(props).toEqual({
+      addressPrefixes: asRead.addressPrefixes,
+      natGateway: asRead.natGateway,
+      networkSecurityGroup: asRead.networkSecurityGroup,
+      delegations: [],
+      serviceEndpoints: [{ service: "Microsoft.KeyVault", locations: ["westeurope", "northeurope"] }, { service: "Microsoft.Storage" }],
+      serviceEndpointPolicies: asRead.serviceEndpointPolicies,
+      privateEndpointNetworkPolicies: "NetworkSecurityGroupEnabled",
+      privateLinkServiceNetworkPolicies: "Enabled",
+      defaultOutboundAccess: false,
+    });
+    // Terraform changes the endpoint list in place and keeps the existing endpoint's locations.
+    const tf = fix(f, "terraform");
+    expect((await checkTerraform(tf)).problems).toEqual([]);
+    expect(tf).toContain("azapi_update_resource");
+    expect(tf).toMatch(/locations = \["westeurope", "northeurope"\]/);
+  });
+
+  it("NetApp subnet: the delegation keeps its real name (the subnet's), not its service name", async () => {
+    const f = find(report, "ccw-anf-subnet", "NODE-SE-STORAGE");
+    const props = (await bicepResourceProperties(fix(f, "bicep"))).get("ccw-anf-subnet") as { delegations: unknown[] };
+    expect(props.delegations).toEqual([{ name: "ccw-anf-subnet", properties: { serviceName: "Microsoft.Netapp/volumes" } }]);
+  });
+
+  it("a subnet property this tool does not know: no Bicep (it could be lost), the in-place forms still offered, and why", async () => {
+    const r = audit(
+      load((fx) => {
+        fx.value[0].properties.subnets[1].properties.ipamPoolPrefixAllocationsPreview = [{ pool: { id: "/x" }, numberOfIpAddresses: "256" }];
+      }),
+      profile,
+    );
+    const f = find(r, "ccw-compute-subnet", "NODE-SE-STORAGE");
+    expect(fix(f, "bicep")).toMatch(/^\/\/ Not offered as Bicep: a Bicep deployment of a subnet replaces all of its properties, and the subnet has a property this tool does not know how to repeat faithfully: use the az CLI or Terraform form/);
+    expect(fix(f, "az-cli")).toMatch(/^az network vnet subnet update .*--service-endpoints Microsoft\.KeyVault Microsoft\.Storage$/m);
+    expect(fix(f, "terraform")).toContain("azapi_update_resource");
+  });
+
+  it("without the subnet's properties as read, Bicep is not offered either", () => {
+    const s = load();
+    const compute = [...s.subnets.values()].find((x) => x.name === "ccw-compute-subnet")!;
+    expect(subnetProperties({ ...compute, armProperties: undefined })).toEqual({ ok: false, why: expect.stringContaining("does not hold the subnet's full properties") });
+  });
+
+  it("the NSG the template shares across its subnets: the CycleCloud lockdown names the others and scopes its rules", () => {
+    const f = find(report, "ccw-cyclecloud-subnet", "CC-EGRESS-LOCKDOWN");
+    const az = fix(f, "az-cli");
+    expect(f.status).toBe("fail");
+    expect(az).toMatch(/--source-address-prefixes 10\.0\.0\.0\/29/);
+    for (const other of ["ccw-compute-subnet", "ccw-anf-subnet", "ccw-database-subnet"]) expect(az).toContain(`ccw-vnet/${other}`);
+  });
+});

@@ -1,0 +1,163 @@
+// Bad input in the path and placement types gives one line naming the file and the JSON path
+// (CLI exit 2, HTTP 400), like every other input; and a load with no subnet is itself bad input.
+import { describe, expect, it } from "vitest";
+import { InputError } from "@/lib/errors";
+import { loadSnapshot } from "@/lib/snapshot";
+import { flattenResource } from "./flatten";
+import { NET, anchorVnet } from "./small-estate";
+
+function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    const message = (error as Error).message;
+    expect(message).not.toContain("\n");
+    return message;
+  }
+  throw new Error("expected an InputError");
+}
+const loadOne = (name: string, value: unknown) => messageOf(() => loadSnapshot([{ name, value }]));
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+
+const POLICY = `${NET}/firewallPolicies/fwp`;
+const networkRule = { ruleType: "NetworkRule", name: "r", ipProtocols: ["TCP"], sourceAddresses: ["10.0.0.0/24"], destinationAddresses: ["AzureCloud"], destinationPorts: ["443"] };
+const appRule = { ruleType: "ApplicationRule", name: "a", protocols: [{ protocolType: "Https", port: 443 }], sourceAddresses: ["*"], targetFqdns: ["management.azure.com"] };
+const group = (collection: Record<string, unknown>, groupProps: Record<string, unknown> = {}) => ({
+  id: `${POLICY}/ruleCollectionGroups/g`,
+  name: "g",
+  type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+  properties: {
+    priority: 200,
+    ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "c", priority: 300, action: { type: "Allow" }, rules: [networkRule], ...collection }],
+    ...groupProps,
+  },
+});
+const firewall = (collection: Record<string, unknown>) => ({
+  id: `${NET}/azureFirewalls/fw`,
+  name: "fw",
+  type: "Microsoft.Network/azureFirewalls",
+  properties: { networkRuleCollections: [{ name: "c", properties: { priority: 100, action: { type: "Allow" }, rules: [{ name: "r", protocols: ["TCP"], sourceAddresses: ["*"], destinationAddresses: ["*"], destinationPorts: ["443"] }], ...collection } }] },
+});
+const RULE = `${NET}/networkManagers/m/securityAdminConfigurations/c/ruleCollections/rc/rules/r`;
+const adminRule = (props: Record<string, unknown>, top: Record<string, unknown> = {}) => ({
+  id: RULE,
+  name: "r",
+  type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+  kind: "Custom",
+  properties: { priority: 10, direction: "Outbound", access: "Deny", protocol: "Tcp", sources: [{ addressPrefix: "*", addressPrefixType: "IPPrefix" }], destinations: [{ addressPrefix: "Internet", addressPrefixType: "ServiceTag" }], destinationPortRanges: ["443"], ...props },
+  ...top,
+});
+
+describe("route tables", () => {
+  const table = (route: Record<string, unknown>) => [
+    anchorVnet,
+    { id: `${NET}/routeTables/rt`, type: "Microsoft.Network/routeTables", properties: { routes: [{ name: "x", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", ...route } }] } },
+  ];
+  it("rejects an unknown next-hop type and a bad prefix, accepting Azure's five in any case", () => {
+    expect(loadOne("rt.json", table({ nextHopType: "Firewall" }))).toBe(
+      'rt.json: [1].properties.routes[0].properties.nextHopType: expected one of VirtualNetworkGateway, VnetLocal, Internet, VirtualAppliance, None, got "Firewall"',
+    );
+    expect(loadOne("rt.json", table({ addressPrefix: "10.0.0.0/40" }))).toBe('rt.json: [1].properties.routes[0].properties.addressPrefix: expected a CIDR or a service tag, got "10.0.0.0/40"');
+    for (const hop of ["virtualnetworkgateway", "VnetLocal", "INTERNET", "None"]) {
+      expect(() => loadSnapshot([{ name: "rt.json", value: table({ nextHopType: hop }) }]), hop).not.toThrow();
+    }
+  });
+});
+
+describe("firewall rule collections", () => {
+  it("rejects a priority outside 100-65000 or not an integer, in groups and collections", () => {
+    const at = "fwp.json: [1].properties.ruleCollections[0]";
+    expect(loadOne("fwp.json", [anchorVnet, group({ priority: 99 })])).toBe(`${at}.priority: expected 100-65000, got 99`);
+    expect(loadOne("fwp.json", [anchorVnet, group({ priority: "300" })])).toBe(`${at}.priority: expected 100-65000, got "300"`);
+    expect(loadOne("fwp.json", [anchorVnet, group({ priority: 300.5 })])).toBe(`${at}.priority: expected 100-65000, got 300.5`);
+    expect(loadOne("fwp.json", [anchorVnet, group({}, { priority: 70000 })])).toBe("fwp.json: [1].properties.priority: expected 100-65000, got 70000");
+    expect(loadOne("fwp.json", [anchorVnet, flattenResource(group({ priority: 65001 }))])).toBe("fwp.json: [1].ruleCollections[0].priority: expected 100-65000, got 65001");
+  });
+
+  it("requires a classic collection with rules to have a priority and Allow or Deny", () => {
+    const at = "fw.json: [1].properties.networkRuleCollections[0].properties";
+    expect(loadOne("fw.json", [anchorVnet, firewall({ priority: undefined })])).toBe(`${at}.priority: expected 100-65000, got nothing`);
+    expect(loadOne("fw.json", [anchorVnet, firewall({ action: { type: "Block" } })])).toBe(`${at}.action.type: expected Allow, Deny or DNAT, got "Block"`);
+    expect(loadOne("fw.json", [anchorVnet, firewall({ action: undefined })])).toBe(`${at}.action.type: expected Allow or Deny, got nothing`);
+  });
+
+  it("names the rule field at fault: ports, protocols, addresses, rule types", () => {
+    const at = "fwp.json: [1].properties.ruleCollections[0]";
+    const withRule = (rule: Record<string, unknown>) => [anchorVnet, group({ rules: [{ ...networkRule, ...rule }] })];
+    expect(loadOne("fwp.json", withRule({ destinationPorts: ["443", "70000"] }))).toBe(`${at}.rules[0].destinationPorts[1]: expected a port 0-65535, a range N-M or *, got "70000"`);
+    expect(loadOne("fwp.json", withRule({ destinationPorts: ["1-2-3"] }))).toBe(`${at}.rules[0].destinationPorts[0]: expected a port 0-65535, a range N-M or *, got "1-2-3"`);
+    expect(loadOne("fwp.json", withRule({ ipProtocols: ["HTTP"] }))).toBe(`${at}.rules[0].ipProtocols[0]: expected one of TCP, UDP, ICMP, Any, got "HTTP"`);
+    expect(loadOne("fwp.json", withRule({ destinationAddresses: ["10.0.0.0/33"] }))).toBe(
+      `${at}.rules[0].destinationAddresses[0]: expected *, an IP address, a CIDR, a range a-b or a service tag, got "10.0.0.0/33"`,
+    );
+    expect(loadOne("fwp.json", withRule({ ruleType: "L7Rule" }))).toBe(`${at}.rules[0].ruleType: expected NetworkRule, ApplicationRule or NatRule, got "L7Rule"`);
+    expect(loadOne("fwp.json", withRule({ ruleType: undefined }))).toBe(`${at}.rules[0].ruleType: expected NetworkRule, ApplicationRule or NatRule, got nothing`);
+    expect(loadOne("fwp.json", [anchorVnet, group({ rules: [{ ...appRule, protocols: [{ protocolType: "Ftp", port: 21 }] }] })])).toBe(
+      `${at}.rules[0].protocols[0].protocolType: expected Http, Https or Mssql, got "Ftp"`,
+    );
+    expect(loadOne("fwp.json", [anchorVnet, group({ rules: [{ ...appRule, ruleType: "NatRule" }] })])).toBe(`${at}.rules[0].ruleType: a NatRule belongs in a FirewallPolicyNatRuleCollection`);
+    expect(loadOne("fwp.json", [anchorVnet, group({ action: undefined })])).toBe(`${at}.action.type: expected Allow or Deny, got nothing`);
+    expect(loadOne("fwp.json", [anchorVnet, group({ ruleCollectionType: "FirewallPolicyOtherCollection" })])).toBe(
+      `${at}.ruleCollectionType: expected FirewallPolicyFilterRuleCollection or FirewallPolicyNatRuleCollection, got "FirewallPolicyOtherCollection"`,
+    );
+  });
+
+  it("reads ranges, tags and both rule kinds of one collection in Azure's order (network first)", () => {
+    const snapshot = loadSnapshot([{ name: "fwp.json", value: [anchorVnet, group({ rules: [appRule, { ...networkRule, sourceAddresses: ["10.0.0.1-10.0.0.9"] }] })] }]);
+    const [network, application] = [...snapshot.ruleCollectionGroups!.values()][0].ruleCollections;
+    expect([network.kind, application.kind]).toEqual(["network", "application"]);
+    expect(network.rules[0]).toMatchObject({ sourceAddresses: ["10.0.0.1-10.0.0.9"], destinationAddresses: ["AzureCloud"] });
+  });
+});
+
+describe("admin rules", () => {
+  const at = "avnm.json: [1].properties";
+  it("rejects a priority outside 1-4096, an unknown access, protocol or kind", () => {
+    expect(loadOne("avnm.json", [anchorVnet, adminRule({ priority: 0 })])).toBe(`${at}.priority: expected 1-4096, got 0`);
+    expect(loadOne("avnm.json", [anchorVnet, adminRule({ priority: 4097 })])).toBe(`${at}.priority: expected 1-4096, got 4097`);
+    expect(loadOne("avnm.json", [anchorVnet, adminRule({ access: "Block" })])).toBe(`${at}.access: expected Allow, Deny or AlwaysAllow, got "Block"`);
+    expect(loadOne("avnm.json", [anchorVnet, adminRule({ protocol: "Gre" })])).toBe(`${at}.protocol: expected one of Tcp, Udp, Icmp, Esp, Ah, Any, got "Gre"`);
+    expect(loadOne("avnm.json", [anchorVnet, adminRule({ destinationPortRanges: ["443-80"] })])).toBe(`${at}.destinationPortRanges[0]: expected a port 0-65535, a range N-M or *, got "443-80"`);
+    expect(loadOne("avnm.json", [anchorVnet, adminRule({}, { kind: "Other" })])).toBe('avnm.json: [1].kind: expected Custom or Default, got "Other"');
+    expect(loadOne("avnm.json", [anchorVnet, flattenResource(adminRule({ access: "Permit" }))])).toBe('avnm.json: [1].access: expected Allow, Deny or AlwaysAllow, got "Permit"');
+  });
+
+  it("maps Any to * and AlwaysAllow as written, in any case", () => {
+    const rule = [...loadSnapshot([{ name: "a.json", value: [anchorVnet, adminRule({ protocol: "any", access: "alwaysallow", sources: [] })] }]).adminRules!.values()][0];
+    expect(rule).toMatchObject({ protocol: "*", access: "AlwaysAllow", sources: ["*"], sourcePortRanges: ["*"] });
+  });
+});
+
+describe("placement types", () => {
+  it("rejects a bad orchestration mode, storage default action and a static member without its VNet", () => {
+    const vmss = { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/x", type: "Microsoft.Compute/virtualMachineScaleSets", properties: { orchestrationMode: "Mixed" } };
+    expect(loadOne("vmss.json", [anchorVnet, vmss])).toBe('vmss.json: [1].properties.orchestrationMode: expected Uniform or Flexible, got "Mixed"');
+    const account = { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st", type: "Microsoft.Storage/storageAccounts", properties: { networkAcls: { defaultAction: "Maybe" } } };
+    expect(loadOne("st.json", [anchorVnet, account])).toBe('st.json: [1].properties.networkAcls.defaultAction: expected Allow or Deny, got "Maybe"');
+    const member = { id: `${NET}/networkManagers/m/networkGroups/g/staticMembers/x`, type: "Microsoft.Network/networkManagers/networkGroups/staticMembers", properties: {} };
+    expect(loadOne("members.json", [anchorVnet, member])).toBe("members.json: [1].properties.resourceId: expected a string, got nothing");
+    const nic = clone(vmss) as Record<string, unknown>;
+    nic.sku = { capacity: "two" };
+    delete (nic.properties as Record<string, unknown>).orchestrationMode;
+    expect(loadOne("vmss.json", { value: [anchorVnet, nic] })).toBe('vmss.json: value[1].sku.capacity: expected a number, got "two"');
+  });
+});
+
+describe("a load with nothing to audit", () => {
+  const nsg = { id: `${NET}/networkSecurityGroups/n`, type: "Microsoft.Network/networkSecurityGroups", properties: { securityRules: [] } };
+  it("names the file, or the first of the files, and what to add", () => {
+    expect(loadOne("nsgs.json", [nsg])).toBe("nsgs.json: no virtual networks or subnets in this file; add `az network vnet list -o json`");
+    expect(messageOf(() => loadSnapshot([{ name: "nsgs.json", value: [nsg] }, { name: "empty.json", value: [] }]))).toBe(
+      "nsgs.json: no virtual networks or subnets in these files (nsgs.json, empty.json); add `az network vnet list -o json`",
+    );
+    expect(loadOne("saved.json", { resources: [] })).toBe("saved.json: no virtual networks or subnets in this file; add `az network vnet list -o json`");
+    const bare = { ...clone(anchorVnet), properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [] } };
+    expect(loadOne("vnets.json", [bare])).toBe("vnets.json: no subnets in this file: the virtual networks listed have none");
+  });
+
+  it("is satisfied by a standalone subnet alone", () => {
+    const subnet = { id: `${NET}/virtualNetworks/v/subnets/s`, type: "Microsoft.Network/virtualNetworks/subnets", properties: { addressPrefix: "10.0.0.0/24" } };
+    expect(loadSnapshot([{ name: "subnets.json", value: [subnet] }]).subnets.size).toBe(1);
+  });
+});
