@@ -32,6 +32,8 @@ export default defineConfig({
   projects: [
     { name: "read", testMatch: /(journey|subnets|exports|a11y)\.spec\.ts$/ },
     { name: "write", testMatch: /(api|roles|upload|live-scan)\.spec\.ts$/, dependencies: ["read"] },
+    // Starts its own server (same build) with a short scan budget, no Azure credential and PUBLIC_URL.
+    { name: "robustness", testMatch: /robustness\.spec\.ts$/, dependencies: ["read"] },
     // Stores report fixtures (path evidence) as scans below every other, after the rest has run.
     { name: "fixtures", testMatch: /(path-evidence|gates)\.spec\.ts$/, dependencies: ["write"] },
   ],

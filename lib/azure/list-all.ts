@@ -8,6 +8,7 @@ import type { ArmClientSettings } from "./arm-pipeline";
 import { readChildLists } from "./child-lists";
 import { subscriptionClients, type SubscriptionClients } from "./clients";
 import { collectRaw, runOperation } from "./operation";
+import { mapPool } from "./pool";
 import { keepListed } from "./resource-shape";
 
 interface ListAllOperation {
@@ -50,10 +51,19 @@ export interface SubscriptionRead {
   errors: ReadError[];
 }
 
+/** Lists of one subscription in flight at once (each with its own clients and CallScope). */
+const LISTS_IN_FLIGHT = 4;
+
+async function runList(clients: SubscriptionClients, op: ListAllOperation, timeoutMs: number) {
+  return runOperation(clients.scope, clients.subscriptionId, op.operation, timeoutMs, (signal) => collectRaw(clients.scope, op.list(clients, signal)));
+}
+
 /**
  * Reads one subscription: every list of LIST_ALL_OPERATIONS, then the child lists of what they
  * returned. A failed call (403 under a custom role, 5xx after retries, timeout) is one entry in
  * `errors` and the rest is still read; only an error about the subscription itself stops it.
+ * The first list goes alone (it finds out whether the subscription can be read at all), the others
+ * LISTS_IN_FLIGHT at a time; results and errors keep the order of LIST_ALL_OPERATIONS.
  */
 export async function readSubscription(
   credential: TokenCredential,
@@ -63,19 +73,29 @@ export async function readSubscription(
 ): Promise<SubscriptionRead> {
   const clients = subscriptionClients(credential, settings, subscriptionId);
   const read: SubscriptionRead = { resources: [], errors: [] };
-  // One operation at a time per subscription: concurrency is spread across subscriptions, and the
-  // shared CallScope of these clients belongs to exactly one operation at a time.
-  for (const op of LIST_ALL_OPERATIONS) {
-    const result = await runOperation(clients.scope, subscriptionId, op.operation, timeoutMs, (signal) => collectRaw(clients.scope, op.list(clients, signal)));
-    if (!result.ok) {
-      read.errors.push(result.error);
-      // These are about the subscription itself, so every other type would fail the same way. A 403
-      // (AuthorizationFailed) is not: a custom role may grant some types and not others.
-      if (SUBSCRIPTION_LEVEL_CODES.has(result.error.code)) return read;
-      continue;
-    }
-    read.resources.push(...keepListed(result.value, op.type, subscriptionId, op.operation, read.errors));
+  const [first, ...others] = LIST_ALL_OPERATIONS;
+  const firstResult = await runList(clients, first, timeoutMs);
+  // These are about the subscription itself, so every other type would fail the same way. A 403
+  // (AuthorizationFailed) is not: a custom role may grant some types and not others.
+  if (!firstResult.ok && SUBSCRIPTION_LEVEL_CODES.has(firstResult.error.code)) {
+    read.errors.push(firstResult.error);
+    return read;
   }
+  // A CallScope belongs to one operation at a time: each list in flight borrows a set of clients.
+  const idle: SubscriptionClients[] = [clients];
+  const results = await mapPool(others, LISTS_IN_FLIGHT, async (op) => {
+    const borrowed = idle.pop() ?? subscriptionClients(credential, settings, subscriptionId);
+    try {
+      return await runList(borrowed, op, timeoutMs);
+    } finally {
+      idle.push(borrowed);
+    }
+  });
+  LIST_ALL_OPERATIONS.forEach((op, i) => {
+    const result = i === 0 ? firstResult : results[i - 1];
+    if (result.ok) read.resources.push(...keepListed(result.value, op.type, subscriptionId, op.operation, read.errors));
+    else read.errors.push(result.error);
+  });
   const children = await readChildLists(clients, read.resources, timeoutMs, { resourceGraph: false });
   read.resources.push(...children.resources);
   read.errors.push(...children.errors);

@@ -47,7 +47,9 @@ export interface FlowResult {
   touched: Set<string>;
 }
 
-export function evaluateFlow(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowResult {
+export function evaluateFlow(estate: Estate, given: Subnet, spec: FlowSpec): FlowResult {
+  // The estate's own version of the subnet: a fix may have changed it (a NAT gateway, a route table).
+  const subnet = estate.snapshot.subnets.get(given.key) ?? given;
   if (!spec.key) return evaluateUncached(estate, subnet, spec);
   return estate.cachedFlow(`${subnet.key}|${spec.key}`, () => evaluateUncached(estate, subnet, spec));
 }

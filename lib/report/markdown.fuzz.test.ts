@@ -61,7 +61,6 @@ const hostile = fc.oneof(
 
 /** The text a renderer should show for a name: control characters and line breaks become spaces. */
 function shown(name: string): string {
-  // eslint-disable-next-line no-control-regex
   return name.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
 }
 

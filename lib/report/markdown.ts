@@ -12,7 +12,6 @@ export const FIX_LABELS: Record<FixKind, string> = { "az-cli": "az CLI", bicep: 
 const ROLE_LABELS: Record<string, string> = { cyclecloud: "CycleCloud", cluster: "cluster", returnProxy: "return proxy" };
 
 /** Control characters (C0 but tab, DEL, C1, line/paragraph separators) would end a line or a block: they become spaces. */
-// eslint-disable-next-line no-control-regex
 const BREAKS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**

@@ -36,6 +36,13 @@ export function esc(value: unknown): string {
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "\ufffd");
 }
 
+/** Text as HTML element content only (quotes stay as they are: fix code is full of them, and this is most of the bytes). */
+function escText(value: string): string {
+  return value
+    .replace(/[&<>]/g, (c) => HTML_ESCAPES[c])
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "\ufffd");
+}
+
 /** Only http(s) and site-relative links become hyperlinks; anything else (javascript:, data:) stays text. */
 function safeHref(link: string, baseUrl?: string): string | undefined {
   const url = absoluteLink(link, baseUrl);
@@ -144,7 +151,7 @@ function findingBlock(f: Finding, meta: ReportMeta): string {
   out.push(evidenceTable(f.evidence));
   for (const fix of sortedFixes(f)) {
     const shown = fixPresentation(fix.kind, f.rule);
-    out.push(`<div class="fix"><div class="fl">Fix · ${esc(shown.label)}</div><pre class="${shown.monospace ? "code" : "text"}">${esc(fix.text)}</pre></div>`);
+    out.push(`<div class="fix"><div class="fl">Fix · ${esc(shown.label)}</div><pre class="${shown.monospace ? "code" : "text"}">${escText(fix.text)}</pre></div>`);
   }
   const href = f.link ? safeHref(f.link, meta.baseUrl) : undefined;
   if (href) out.push(`<p class="lk"><a href="${esc(href)}">${esc(href)}</a></p>`);

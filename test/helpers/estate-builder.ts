@@ -1,5 +1,5 @@
 // Builds small estates as ARM REST JSON (the shape users export), so rule tests go through the real loader.
-import { loadSnapshot } from "../../lib/snapshot";
+import { loadSnapshot, parseProfile } from "../../lib/snapshot";
 import { audit } from "../../lib/audit";
 import type { Profile } from "../../lib/model/types";
 import { type Finding, type NsgEvidence, type Report, evidenceStage } from "../../lib/report/types";
@@ -63,6 +63,19 @@ interface SubnetOpts {
   nsg?: string;
   routeTable?: string;
   serviceEndpoints?: { service: string; state?: string }[];
+  natGateway?: string;
+  defaultOutboundAccess?: boolean;
+}
+
+/** A firewall policy rule collection in test shorthand. */
+export interface CollectionSpec {
+  name: string;
+  priority: number;
+  action?: "Allow" | "Deny";
+  rules: (
+    | { kind: "network"; name: string; protocols?: string[]; src?: string[]; dst?: string[]; fqdns?: string[]; ports: string[] }
+    | { kind: "application"; name: string; src?: string[]; fqdns?: string[]; ports?: number[]; webCategories?: string[] }
+  )[];
 }
 
 export class EstateBuilder {
@@ -72,7 +85,130 @@ export class EstateBuilder {
   private routeTables: unknown[] = [];
   private privateEndpoints: unknown[] = [];
   private asgs = new Set<string>();
+  private others: unknown[] = [];
   serviceTags?: unknown;
+
+  /** Any resource as ARM JSON (scale sets, admin rules, NAT gateways, …). */
+  extra(...resources: unknown[]): this {
+    this.others.push(...resources);
+    return this;
+  }
+
+  /** An Azure Firewall in `<vnet>/AzureFirewallSubnet` at `ip`, with a policy (or, without one, no rules). */
+  firewall(name: string, vnet: string, ip: string, opts: { policy?: string; managementIp?: boolean } = {}): this {
+    return this.extra({
+      id: id("azureFirewalls", name),
+      name,
+      type: "Microsoft.Network/azureFirewalls",
+      properties: {
+        sku: { name: "AZFW_VNet", tier: "Standard" },
+        ...(opts.policy ? { firewallPolicy: { id: id("firewallPolicies", opts.policy) } } : {}),
+        ipConfigurations: [{ name: "ipconfig", properties: { privateIPAddress: ip, subnet: { id: `${id("virtualNetworks", vnet)}/subnets/AzureFirewallSubnet` }, publicIPAddress: { id: id("publicIPAddresses", `pip-${name}`) } } }],
+        ...(opts.managementIp ? { managementIpConfiguration: { name: "mgmt", properties: { subnet: { id: `${id("virtualNetworks", vnet)}/subnets/AzureFirewallManagementSubnet` } } } } : {}),
+      },
+    });
+  }
+
+  /** A firewall policy with one rule collection group per entry. */
+  policy(name: string, groups: { name: string; priority: number; collections: CollectionSpec[] }[], opts: { dnsProxy?: boolean; base?: string } = {}): this {
+    const pid = id("firewallPolicies", name);
+    this.extra({
+      id: pid,
+      name,
+      type: "Microsoft.Network/firewallPolicies",
+      properties: {
+        threatIntelMode: "Alert",
+        ...(opts.dnsProxy ? { dnsSettings: { enableProxy: true } } : {}),
+        ...(opts.base ? { basePolicy: { id: id("firewallPolicies", opts.base) } } : {}),
+        ruleCollectionGroups: groups.map((g) => ({ id: `${pid}/ruleCollectionGroups/${g.name}` })),
+      },
+    });
+    for (const g of groups) {
+      this.extra({
+        id: `${pid}/ruleCollectionGroups/${g.name}`,
+        name: g.name,
+        type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+        properties: {
+          priority: g.priority,
+          ruleCollections: g.collections.map((c) => ({
+            ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+            name: c.name,
+            priority: c.priority,
+            action: { type: c.action ?? "Allow" },
+            rules: c.rules.map((r) =>
+              r.kind === "network"
+                ? { ruleType: "NetworkRule", name: r.name, ipProtocols: r.protocols ?? ["TCP"], sourceAddresses: r.src ?? ["*"], destinationAddresses: r.dst ?? [], destinationFqdns: r.fqdns ?? [], destinationPorts: r.ports }
+                : { ruleType: "ApplicationRule", name: r.name, sourceAddresses: r.src ?? ["*"], protocols: (r.ports ?? [443]).map((port) => ({ protocolType: port === 80 ? "Http" : "Https", port })), targetFqdns: r.fqdns ?? [], webCategories: r.webCategories ?? [] },
+            ),
+          })),
+        },
+      });
+    }
+    return this;
+  }
+
+  /** A NAT gateway with one public IP. */
+  natGateway(name: string): this {
+    return this.extra({ id: id("natGateways", name), name, type: "Microsoft.Network/natGateways", sku: { name: "Standard" }, properties: { publicIpAddresses: [{ id: id("publicIPAddresses", `pip-${name}`) }] } });
+  }
+
+  /** A security admin rule applied to the given VNets (one manager, group, configuration and collection per call). */
+  adminRule(name: string, vnets: string[], rule: { priority: number; direction: "Inbound" | "Outbound"; access: "Allow" | "Deny" | "AlwaysAllow"; protocol?: string; dst?: string[]; src?: string[]; ports?: string[] }): this {
+    const mgr = id("networkManagers", "avnm");
+    const group = `${mgr}/networkGroups/ng-${name}`;
+    const coll = `${mgr}/securityAdminConfigurations/sac/ruleCollections/rc-${name}`;
+    return this.extra(
+      { id: mgr, name: "avnm", type: "Microsoft.Network/networkManagers", properties: {} },
+      { id: group, name: `ng-${name}`, type: "Microsoft.Network/networkManagers/networkGroups", properties: { memberType: "VirtualNetwork" } },
+      ...vnets.map((v) => ({ id: `${group}/staticMembers/${v}`, name: v, type: "Microsoft.Network/networkManagers/networkGroups/staticMembers", properties: { resourceId: id("virtualNetworks", v) } })),
+      { id: `${mgr}/securityAdminConfigurations/sac`, name: "sac", type: "Microsoft.Network/networkManagers/securityAdminConfigurations", properties: {} },
+      { id: coll, name: `rc-${name}`, type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections", properties: { appliesToGroups: [{ networkGroupId: group }] } },
+      {
+        id: `${coll}/rules/${name}`,
+        name,
+        kind: "Custom",
+        type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+        properties: {
+          priority: rule.priority,
+          direction: rule.direction,
+          access: rule.access,
+          protocol: rule.protocol ?? "Tcp",
+          sources: (rule.src ?? ["*"]).map((a) => ({ addressPrefix: a, addressPrefixType: /^[A-Za-z]/.test(a) ? "ServiceTag" : "IPPrefix" })),
+          destinations: (rule.dst ?? ["*"]).map((a) => ({ addressPrefix: a, addressPrefixType: /^[A-Za-z]/.test(a) ? "ServiceTag" : "IPPrefix" })),
+          sourcePortRanges: ["0-65535"],
+          destinationPortRanges: rule.ports ?? ["0-65535"],
+        },
+      },
+    );
+  }
+
+  /** A scale set whose network profile places instances in `subnetRef` with a NIC-level NSG. */
+  scaleSet(name: string, subnetRef: string, opts: { nsg?: string; mode?: "Uniform" | "Flexible"; publicIp?: boolean } = {}): this {
+    const [v, s] = subnetRef.split("/");
+    return this.extra({
+      id: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachineScaleSets/${name}`,
+      name,
+      type: "Microsoft.Compute/virtualMachineScaleSets",
+      sku: { name: "Standard_HB176rs_v4", capacity: 0 },
+      properties: {
+        orchestrationMode: opts.mode ?? "Uniform",
+        virtualMachineProfile: {
+          networkProfile: {
+            networkInterfaceConfigurations: [
+              {
+                name: "nic",
+                properties: {
+                  primary: true,
+                  ...(opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", opts.nsg) } } : {}),
+                  ipConfigurations: [{ name: "ipc", properties: { subnet: { id: `${id("virtualNetworks", v)}/subnets/${s}` }, ...(opts.publicIp ? { publicIPAddressConfiguration: { name: "pip" } } : {}) } }],
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+  }
 
   vnet(name: string, prefixes: string[]): this {
     this.vnets.set(name, { prefixes, subnets: [], peerings: [] });
@@ -176,6 +312,8 @@ export class EstateBuilder {
             addressPrefix: s.prefix,
             ...(s.opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", s.opts.nsg) } } : {}),
             ...(s.opts.routeTable ? { routeTable: { id: id("routeTables", s.opts.routeTable) } } : {}),
+            ...(s.opts.natGateway ? { natGateway: { id: id("natGateways", s.opts.natGateway) } } : {}),
+            ...(s.opts.defaultOutboundAccess !== undefined ? { defaultOutboundAccess: s.opts.defaultOutboundAccess } : {}),
             serviceEndpoints: (s.opts.serviceEndpoints ?? []).map((e) => ({ service: e.service, locations: ["westeurope"], provisioningState: e.state ?? "Succeeded" })),
           },
         })),
@@ -190,7 +328,7 @@ export class EstateBuilder {
       properties: { securityRules: rules.map(armRule) },
     }));
     const asgs = [...this.asgs].map((name) => ({ id: id("applicationSecurityGroups", name), name, type: "Microsoft.Network/applicationSecurityGroups" }));
-    return [...vnets, ...nsgs, ...this.nics, ...this.routeTables, ...this.privateEndpoints, ...asgs];
+    return [...vnets, ...nsgs, ...this.nics, ...this.routeTables, ...this.privateEndpoints, ...asgs, ...this.others];
   }
 
   snapshot() {
@@ -200,6 +338,11 @@ export class EstateBuilder {
   audit(roles: Partial<Profile["roles"]>): Report {
     const profile: Profile = { roles: { cyclecloud: [], cluster: [], returnProxy: [], ...roles } };
     return audit(this.snapshot(), profile, { generatedAt: "2026-01-01T00:00:00.000Z" });
+  }
+
+  /** Audits with a profile as a user writes it (deployments, cyclecloudServer, proxy), read by the real parser. */
+  auditProfile(profile: unknown): Report {
+    return audit(this.snapshot(), parseProfile("profile.json", profile), { generatedAt: "2026-01-01T00:00:00.000Z" });
   }
 }
 

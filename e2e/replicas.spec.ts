@@ -1,0 +1,112 @@
+// Two replicas on one PostgreSQL database, end to end: a scan uploaded to one is in the other's history and opens
+// there; a live read started from the dashboard of replica A survives A being stopped mid-read (SIGTERM): A hands
+// it back, replica B claims it, and the page (now polling B) ends on the stored scan. ARM is the local emulator.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { type Emulator, startEmulator } from "../test/emulator/arm-emulator";
+import { generateEstate } from "../test/emulator/scenario";
+import { postgresAvailable, startPostgres, type PostgresServer } from "../test/store/postgres-server";
+
+const root = path.resolve(__dirname, "..");
+const ports = { a: Number(process.env.E2E_PORT ?? 3170), b: Number(process.env.E2E_PORT ?? 3170) + 1 };
+const base = (name: "a" | "b") => `http://127.0.0.1:${ports[name]}`;
+let pg: PostgresServer | undefined;
+let emu: Emulator | undefined;
+const servers: Partial<Record<"a" | "b", { child: ChildProcess; exited: Promise<number | null> }>> = {};
+
+test.skip(!postgresAvailable(), "PostgreSQL is not installed (apt-get install postgresql); CI installs it");
+
+async function waitForHealth(url: string, deadline = Date.now() + 90_000): Promise<void> {
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server at ${url} did not become healthy`);
+}
+
+function startReplica(name: "a" | "b", databaseUrl: string): Promise<void> {
+  const child = spawn(process.execPath, [path.join(root, "scripts/serve.mjs")], {
+    cwd: root,
+    env: {
+      ...emu!.childEnv(),
+      ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
+      PORT: String(ports[name]),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      AUTH_MICROSOFT_ENTRA_ID_ID: "",
+      NODE_ENV: "production",
+      // A stop hands a running read over at once: the hand-over is what this journey tests.
+      SHUTDOWN_GRACE_MS: "0",
+      LOG_REQUESTS: "0",
+    },
+    stdio: "ignore",
+  });
+  servers[name] = { child, exited: new Promise((r) => child.on("exit", (code) => r(code))) };
+  return waitForHealth(base(name));
+}
+
+test.beforeAll(async () => {
+  pg = await startPostgres();
+  const url = await pg.createDatabase();
+  // Slow enough that replica A is stopped while it is still reading.
+  emu = await startEmulator(generateEstate({ subscriptions: 4, subnetsPerSubscription: 3 }), { latencyMs: 400 });
+  await Promise.all([startReplica("a", url), startReplica("b", url)]);
+});
+
+test.afterAll(async () => {
+  for (const s of Object.values(servers)) s?.child.kill("SIGTERM");
+  await Promise.all(Object.values(servers).map((s) => s?.exited));
+  await emu?.stop();
+  pg?.stop();
+});
+
+test("both replicas report the shared database", async () => {
+  for (const name of ["a", "b"] as const) {
+    const health = (await (await fetch(`${base(name)}/api/health`)).json()) as { database: string };
+    expect(health.database).toBe("postgresql");
+  }
+});
+
+test("a scan uploaded to one replica is in the other's history and opens there", async ({ page }) => {
+  const demo = (file: string) => JSON.parse(readFileSync(path.join(root, "fixtures/demo", file), "utf8"));
+  const res = await fetch(`${base("b")}/api/scans`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ snapshot: [...demo("vnets.json"), ...demo("nsgs.json"), ...demo("nics.json")], profile: demo("profile.json"), label: "Uploaded to replica B" }),
+  });
+  expect(res.status).toBe(201);
+  const { url } = (await res.json()) as { url: string };
+  await page.goto(`${base("a")}/scans`);
+  await expect(page.getByText("Uploaded to replica B").first()).toBeVisible();
+  await page.goto(`${base("a")}${url}`);
+  await expect(page.getByText("Uploaded to replica B").first()).toBeVisible();
+});
+
+test("a live read outlives the replica it started on", async ({ page }) => {
+  await page.goto(`${base("a")}/scans/new`);
+  await page.getByRole("button", { name: "Scan from Azure" }).click();
+  await expect(page.getByRole("progressbar", { name: "Subscriptions read" })).toBeVisible();
+
+  // Replica A stops mid-read; B claims the job (its worker polls every 5 s) and reads it again from the start.
+  servers.a!.child.kill("SIGTERM");
+  await servers.a!.exited;
+  // The page's polls now fail (A is gone): follow the job on B, as a user reloading through the load balancer would.
+  const job = await (async () => {
+    for (let i = 0; i < 240; i++) {
+      const list = (await (await fetch(`${base("b")}/api/scans`)).json()) as { id: string; origin: string }[];
+      const live = list.find((s) => s.origin === "live");
+      if (live) return live;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error("no live scan stored by replica B");
+  })();
+  await page.goto(`${base("b")}/scans/${job.id}`);
+  await expect(page.getByText("Live read of 4 subscriptions").first()).toBeVisible();
+  expect(emu!.requests.filter((r) => r.server === "arm").every((r) => r.method === "GET")).toBe(true);
+});

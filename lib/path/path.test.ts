@@ -1,0 +1,321 @@
+// The path a packet takes (CONTRACT §4.1), one behaviour per test, through the real loader and audit.
+import { describe, expect, it } from "vitest";
+import { type CollectionSpec, SEED_RULES, estate, finding } from "../../test/helpers/estate-builder";
+import { evidenceStage } from "../report/types";
+
+const cc = { cyclecloud: ["spoke/cc"] };
+const FW_IP = "10.100.0.4";
+const toFirewall = { name: "to-firewall", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP };
+
+/** A hub with an Azure Firewall, a spoke whose CycleCloud subnet routes everything to it, and the given policy. */
+function hubAndSpoke(collections: CollectionSpec[], opts: { routes?: { name: string; prefix: string; hop: string; ip?: string }[]; nsg?: boolean; dnsProxy?: boolean } = {}) {
+  return estate()
+    .vnet("hub", ["10.100.0.0/24"])
+    .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+    .vnet("spoke", ["10.1.0.0/16"])
+    .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt", ...(opts.nsg ? { nsg: "nsg-cc" } : {}) })
+    .nsg("nsg-cc", [...SEED_RULES])
+    .peer("hub", "spoke")
+    .routeTable("rt", opts.routes ?? [toFirewall])
+    .firewall("fw", "hub", FW_IP, { policy: "fwp" })
+    .policy("fwp", [{ name: "rcg", priority: 200, collections }], { dnsProxy: opts.dnsProxy });
+}
+
+const SEED_APP: CollectionSpec = {
+  name: "cyclecloud",
+  priority: 300,
+  rules: [{ kind: "application", name: "seed-names", src: ["10.1.0.0/16"], fqdns: ["management.azure.com", "login.microsoftonline.com", "dc.applicationinsights.azure.com", "dc.applicationinsights.microsoft.com", "dc.services.visualstudio.com", "*.blob.core.windows.net"] }],
+};
+
+describe("routes", () => {
+  it("a more specific route to the Internet under a default route to the firewall is a lockdown hole, named", () => {
+    const report = hubAndSpoke([SEED_APP], { routes: [toFirewall, { name: "github-hole", prefix: "140.82.112.0/20", hop: "Internet" }] }).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("140.82.112.0/20");
+    expect(f.evidence.some((e) => evidenceStage(e) === "route" && "route" in e && e.route === "github-hole")).toBe(true);
+  });
+
+  it("0.0.0.0/1 and 128.0.0.0/1 to the Internet override the default route to the firewall: everything leaves", () => {
+    const report = hubAndSpoke([SEED_APP], { routes: [toFirewall, { name: "low", prefix: "0.0.0.0/1", hop: "Internet" }, { name: "high", prefix: "128.0.0.0/1", hop: "Internet" }] }).audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("fail");
+  });
+
+  it("a default route to a VPN/ExpressRoute gateway is outside the audit: required egress warns, lockdown passes", () => {
+    const report = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "nsg-cc" })
+      .subnet("spoke/GatewaySubnet", "10.1.255.0/27")
+      .nsg("nsg-cc", [...SEED_RULES])
+      .routeTable("rt", [{ name: "tunnel", prefix: "0.0.0.0/0", hop: "VirtualNetworkGateway" }])
+      .audit(cc);
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("VPN/ExpressRoute gateway");
+    expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
+  });
+
+  it("a default route to a gateway the VNet does not have drops the traffic", () => {
+    const report = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "nsg-cc" })
+      .nsg("nsg-cc", [...SEED_RULES])
+      .routeTable("rt", [{ name: "tunnel", prefix: "0.0.0.0/0", hop: "VirtualNetworkGateway" }])
+      .audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").status).toBe("fail");
+  });
+
+  it("a Storage service endpoint routes Storage past a default route to the firewall; a route-table route for Storage overrides it", () => {
+    const base = (routes: { name: string; prefix: string; hop: string; ip?: string }[]) =>
+      estate()
+        .vnet("hub", ["10.100.0.0/24"])
+        .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+        .vnet("spoke", ["10.1.0.0/16"])
+        .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt", serviceEndpoints: [{ service: "Microsoft.Storage" }] })
+        .peer("hub", "spoke")
+        .routeTable("rt", routes)
+        .firewall("fw", "hub", FW_IP, { policy: "fwp" })
+        .policy("fwp", [{ name: "rcg", priority: 200, collections: [] }])
+        .audit(cc);
+    const viaEndpoint = finding(base([toFirewall]), "spoke/cc", "CC-EGRESS-STORAGE");
+    // The service endpoint covers westeurope only; the rest of Storage still meets the firewall.
+    expect(viaEndpoint.evidence.some((e) => "nextHopType" in e && e.nextHopType === "VirtualNetworkServiceEndpoint")).toBe(true);
+    const overridden = finding(base([toFirewall, { name: "storage-to-fw", prefix: "Storage", hop: "VirtualAppliance", ip: FW_IP }]), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(overridden.status).toBe("fail");
+    expect(overridden.evidence.some((e) => "nextHopType" in e && e.nextHopType === "VirtualNetworkServiceEndpoint")).toBe(false);
+    expect(overridden.detail).toContain("assumed to cover exactly that tag");
+  });
+
+  it("subnets in unpeered VNets reach each other by no route (the private ranges go to None)", () => {
+    const report = estate()
+      .vnet("a", ["10.1.0.0/16"])
+      .subnet("a/cc", "10.1.0.0/24")
+      .vnet("b", ["10.2.0.0/16"])
+      .subnet("b/hpc", "10.2.0.0/24")
+      .audit({ cyclecloud: ["a/cc"], cluster: ["b/hpc"] });
+    const f = finding(report, "b/hpc", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("fail");
+  });
+
+  it("lists the subnet's effective routes, longest prefix first, with what the next hop is", () => {
+    const report = hubAndSpoke([SEED_APP]).audit(cc);
+    const s = report.subnets.find((x) => x.name === "cc")!;
+    const user = s.effectiveRoutes!.find((r) => r.source === "User")!;
+    expect(user).toMatchObject({ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FW_IP, route: "to-firewall", state: "Active", nextHop: "Azure Firewall fw" });
+    expect(s.effectiveRoutes!.find((r) => r.source === "Default" && r.addressPrefix === "0.0.0.0/0")!.state).toBe("Invalid");
+    expect(s.effectiveRoutes!.find((r) => r.nextHopType === "VNetPeering")!.addressPrefix).toBe("10.100.0.0/24");
+  });
+});
+
+describe("VirtualNetwork with a default route to an appliance", () => {
+  it("a deny on VirtualNetwork also blocks public destinations, and the detail says why", () => {
+    const b = hubAndSpoke([SEED_APP], { nsg: true }).nsg("nsg-cc", [{ name: "DenyVnetOut", priority: 100, direction: "Outbound", access: "Deny", protocol: "*", dst: "VirtualNetwork" }, ...SEED_RULES]);
+    const arm = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("fail");
+    expect(arm.detail).toContain("DenyVnetOut");
+    expect(arm.detail).toContain("possibly adding 0.0.0.0/0 to the VirtualNetwork tag");
+  });
+});
+
+describe("Azure Firewall", () => {
+  it("a network rule on the service tag allows the service", () => {
+    const report = hubAndSpoke([{ name: "net", priority: 100, rules: [{ kind: "network", name: "arm-tag", dst: ["AzureResourceManager"], ports: ["443"] }] }]).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("pass");
+    expect(f.detail).toContain("network rule arm-tag");
+  });
+
+  it("allowing one of Azure Monitor's three FQDNs is a warning naming the missing ones", () => {
+    const report = hubAndSpoke([{ name: "app", priority: 100, rules: [{ kind: "application", name: "one", fqdns: ["dc.services.visualstudio.com"] }] }]).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-MONITOR");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("dc.applicationinsights.azure.com");
+  });
+
+  it("an account-specific storage name covers only part of *.blob.core.windows.net", () => {
+    const report = hubAndSpoke([{ name: "app", priority: 100, rules: [{ kind: "application", name: "one-account", fqdns: ["sthpc.blob.core.windows.net"] }] }]).audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("fail");
+    const wild = hubAndSpoke([{ name: "app", priority: 100, rules: [{ kind: "application", name: "all-blob", fqdns: ["*.core.windows.net"] }] }]).audit(cc);
+    expect(finding(wild, "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
+  });
+
+  it("network rules decide before application rules: a network deny wins over an application allow", () => {
+    const report = hubAndSpoke([
+      { name: "app", priority: 100, rules: [{ kind: "application", name: "arm-name", fqdns: ["management.azure.com"] }] },
+      { name: "net", priority: 500, action: "Deny", rules: [{ kind: "network", name: "deny-443", dst: ["*"], ports: ["443"] }] },
+    ]).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("deny-443");
+  });
+
+  it("a network rule naming FQDNs works only with the policy's DNS proxy on", () => {
+    const rules: CollectionSpec[] = [{ name: "net", priority: 100, rules: [{ kind: "network", name: "arm-fqdn", fqdns: ["management.azure.com"], ports: ["443"] }] }];
+    expect(finding(hubAndSpoke(rules).audit(cc), "spoke/cc", "CC-EGRESS-ARM").status).toBe("fail");
+    expect(finding(hubAndSpoke(rules).audit(cc), "spoke/cc", "CC-EGRESS-ARM").detail).toContain("DNS proxy");
+    expect(finding(hubAndSpoke(rules, { dnsProxy: true }).audit(cc), "spoke/cc", "CC-EGRESS-ARM").status).toBe("pass");
+  });
+
+  it("the base policy's groups come before the child's", () => {
+    const b = hubAndSpoke([{ name: "allow-arm", priority: 100, rules: [{ kind: "network", name: "child-allow", dst: ["AzureResourceManager"], ports: ["443"] }] }]).policy(
+      "fwp-base",
+      [{ name: "rcg-base", priority: 65000, collections: [{ name: "deny-all", priority: 65000, action: "Deny", rules: [{ kind: "network", name: "base-deny", dst: ["*"], ports: ["*"], protocols: ["Any"] }] }] }],
+    );
+    // Re-declare the child policy with the base policy (a later duplicate id replaces the earlier one).
+    const report = b.policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "allow-arm", priority: 100, rules: [{ kind: "network", name: "child-allow", dst: ["AzureResourceManager"], ports: ["443"] }] }] }], { base: "fwp-base" }).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("base-deny");
+  });
+
+  it("lockdown: an allow-list of domains passes and lists the names beyond the seed's", () => {
+    const report = hubAndSpoke([SEED_APP, { name: "extra", priority: 400, rules: [{ kind: "application", name: "mirror", fqdns: ["packages.example.org"] }] }]).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("pass");
+    expect(f.detail).toContain("packages.example.org");
+  });
+
+  it("lockdown: `*`, a top-level-domain wildcard or web categories let part of the Internet out: warn", () => {
+    for (const rule of [
+      { kind: "application" as const, name: "any", fqdns: ["*"] },
+      { kind: "application" as const, name: "dotcom", fqdns: ["*.com"] },
+      { kind: "application" as const, name: "cats", webCategories: ["ComputersAndTechnology"] },
+    ]) {
+      const f = finding(hubAndSpoke([{ name: "broad", priority: 100, rules: [rule] }]).audit(cc), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+      expect(f.status, rule.name).toBe("warn");
+    }
+  });
+
+  it("internal flows through the firewall: a missing network rule blocks cluster → CycleCloud", () => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24")
+      .vnet("hpc", ["10.2.0.0/16"])
+      .subnet("hpc/compute", "10.2.0.0/24", { routeTable: "rt-hpc" })
+      .peer("hub", "spoke")
+      .peer("hub", "hpc")
+      .peer("spoke", "hpc")
+      .routeTable("rt-hpc", [{ name: "spoke-via-fw", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" });
+    const roles = { cyclecloud: ["spoke/cc"], cluster: ["hpc/compute"] };
+    const blocked = b.policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "net", priority: 100, rules: [{ kind: "network", name: "amqp", src: ["10.2.0.0/16"], dst: ["10.1.0.0/24"], ports: ["5672"] }] }] }]).audit(roles);
+    expect(finding(blocked, "hpc/compute", "NODE-EGRESS-AMQP").status).toBe("pass");
+    const https = finding(blocked, "hpc/compute", "NODE-EGRESS-HTTPS");
+    expect(https.status).toBe("fail");
+    expect(https.detail).toContain("no rule matched");
+  });
+
+  it("a firewall whose policy is not in the input cannot be judged: warn, never pass", () => {
+    const report = estate()
+      .vnet("hub", ["10.100.0.0/24"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt" })
+      .peer("hub", "spoke")
+      .routeTable("rt", [toFirewall])
+      .firewall("fw", "hub", FW_IP, { policy: "absent" })
+      .audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("not in the input");
+  });
+});
+
+describe("outbound path", () => {
+  const privateSubnet = (opts: { nat?: boolean; publicIp?: boolean } = {}) => {
+    const b = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc", defaultOutboundAccess: false, ...(opts.nat ? { natGateway: "natgw" } : {}) })
+      .nsg("nsg-cc", [...SEED_RULES]);
+    if (opts.nat) b.natGateway("natgw");
+    if (opts.publicIp) b.scaleSet("cc-vmss", "spoke/cc", { publicIp: true });
+    return b.audit(cc);
+  };
+
+  it("a private subnet without NAT gateway or public IP reaches no public address, and the fix adds a NAT gateway", () => {
+    const f = finding(privateSubnet(), "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("defaultOutboundAccess: false");
+    expect(f.fixes.find((x) => x.kind === "az-cli")?.text).toContain("nat gateway");
+  });
+
+  it("a NAT gateway gives the private subnet its egress, named in the evidence", () => {
+    const f = finding(privateSubnet({ nat: true }), "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("pass");
+    expect(f.evidence.find((e) => evidenceStage(e) === "outbound")).toMatchObject({ method: "nat-gateway" });
+  });
+
+  it("a scale set's public IP configuration gives its instances egress", () => {
+    const f = finding(privateSubnet({ publicIp: true }), "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("pass");
+    expect(f.evidence.find((e) => evidenceStage(e) === "outbound")).toMatchObject({ method: "public-ip" });
+  });
+
+  it("instances of a Flexible scale set get no default outbound access", () => {
+    const report = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24").scaleSet("flex", "spoke/cc", { mode: "Flexible" }).audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").status).toBe("fail");
+    expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
+  });
+});
+
+describe("admin rules", () => {
+  const spoke = () => estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", [...SEED_RULES]);
+
+  it("AlwaysAllow delivers without consulting the NSGs", () => {
+    const report = spoke()
+      .nsg("nsg-cc", [{ name: "DenyAll443", priority: 100, direction: "Outbound", access: "Deny", dst: "*", ports: "443" }])
+      .adminRule("always-arm", ["spoke"], { priority: 5, direction: "Outbound", access: "AlwaysAllow", dst: ["AzureResourceManager"], ports: ["443"] })
+      .audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("pass");
+    expect(f.detail).toContain("always-arm");
+  });
+
+  it("Allow hands the packet to the NSGs, which still decide", () => {
+    const report = spoke()
+      .nsg("nsg-cc", [{ name: "DenyAll443", priority: 100, direction: "Outbound", access: "Deny", dst: "*", ports: "443" }])
+      .adminRule("allow-arm", ["spoke"], { priority: 5, direction: "Outbound", access: "Allow", dst: ["AzureResourceManager"], ports: ["443"] })
+      .audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").status).toBe("fail");
+  });
+
+  it("an inbound admin deny blocks cluster → CycleCloud at the CycleCloud end; it does not apply to VNets outside its group", () => {
+    const b = spoke()
+      .subnet("spoke/hpc", "10.1.8.0/22")
+      .vnet("other", ["10.9.0.0/16"])
+      .adminRule("deny-amqp", ["spoke"], { priority: 10, direction: "Inbound", access: "Deny", ports: ["5672"] });
+    const report = b.audit({ cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc"] });
+    const f = finding(report, "spoke/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("deny-amqp");
+    expect(finding(report, "spoke/cc", "CC-INGRESS-HTTPS").status).toBe("pass");
+  });
+});
+
+describe("missing inputs", () => {
+  it("a subnet NSG that the input does not hold makes its flows `warn: cannot be judged`, never pass", () => {
+    const report = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-absent" }).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("cannot be judged");
+    expect(f.detail).toContain("az network nsg list");
+  });
+});
+
+describe("scale sets", () => {
+  it("a scale set scaled to zero still brings its profile's NIC-level NSG to the subnet's traffic class", () => {
+    const report = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24")
+      .subnet("spoke/compute", "10.1.8.0/22")
+      .nsg("nsg-nodes", [{ name: "DenyToCycleCloud", priority: 200, direction: "Outbound", access: "Deny", dst: "10.1.0.0/24", ports: ["5672", "9443"] }])
+      .scaleSet("hpc-nodes", "spoke/compute", { nsg: "nsg-nodes" })
+      .audit({ cyclecloud: ["spoke/cc"], cluster: ["spoke/compute"] });
+    const f = finding(report, "spoke/compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("hpc-nodes");
+    expect(report.subnets.find((s) => s.name === "compute")!.scaleSets).toEqual([expect.objectContaining({ name: "hpc-nodes", orchestrationMode: "Uniform" })]);
+  });
+});

@@ -1,0 +1,110 @@
+// Hostile shapes from outside become one clear input error (file + JSON path; HTTP 400, CLI exit 2), never a crash:
+// a number as snapshot, JSON nested 5,000 deep, `"type": "__proto__"`, a profile that matches no subnet. And the
+// upload form's default "roles of the latest scan" applied to another estate keeps what matches.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BadRequest } from "@/app/api/_lib/bad-request";
+import { assertJsonDepth } from "@/app/api/_lib/json-depth";
+import { matchingProfile, scanInputFromBody } from "@/app/api/_lib/scan-input";
+import { InputError } from "@/lib/errors";
+import { Store } from "@/lib/store";
+
+const root = process.cwd();
+const demo = (f: string) => JSON.parse(readFileSync(path.join(root, "fixtures/demo", f), "utf8")) as unknown[];
+const HOSTILE_TYPES = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
+const hostile = HOSTILE_TYPES.map((type) => ({ type, id: `/subscriptions/x/resourceGroups/r/providers/${type}/y`, name: type }));
+
+function deep(levels: number): string {
+  let text = "1";
+  for (let i = 0; i < levels; i++) text = `{"a":[${text}]}`;
+  return text;
+}
+
+async function failure(p: Promise<unknown>): Promise<Error> {
+  return p.then(
+    () => {
+      throw new Error("expected a refusal");
+    },
+    (e: Error) => e,
+  );
+}
+
+describe("POST /api/scans bodies (what the scan worker runs)", () => {
+  const store = Store.open(":memory:");
+  const create = async (body: string, type = "application/json") => {
+    const s = await store;
+    return s.createScan(await scanInputFromBody(type, Buffer.from(body), () => store));
+  };
+
+  it("refuses a number as snapshot with the file named", async () => {
+    const e = await failure(create('{"snapshot": 42}'));
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as InputError).file).toBe("snapshot");
+  });
+
+  it("refuses JSON nested 5,000 deep with the path where it gets too deep", async () => {
+    const e = await failure(create(`{"snapshot": ${deep(5000)}}`));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toMatch(/^request body: snapshot\.a\[0\]\.a\[0\]\.a….*nested deeper than 256 levels/);
+    expect(() => assertJsonDepth("f.json", JSON.parse(deep(100)))).not.toThrow();
+  });
+
+  it("treats __proto__ and other Object.prototype names as unknown types, not as code", async () => {
+    const alone = await failure(create(JSON.stringify({ snapshot: hostile })));
+    expect(alone).toBeInstanceOf(InputError);
+    expect(alone.message).toMatch(/no virtual networks or subnets/);
+    const scan = await create(JSON.stringify({ snapshot: [...demo("vnets.json"), ...hostile] }));
+    expect(scan.summary.subnets).toBeGreaterThan(0);
+  });
+
+  it("refuses a profile that matches no subnet, naming the profile and ref", async () => {
+    const e = await failure(create(JSON.stringify({ snapshot: demo("vnets.json"), profile: { roles: { cluster: ["vnet-x/snet-y"] } } })));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toBe('profile: roles.cluster[0]: no subnet matches "vnet-x/snet-y"');
+  });
+
+  it("refuses bodies that are not the documented shape with BadRequest", async () => {
+    for (const body of ["[]", '"x"', '{"profile": {}}', '{"snapshot": [], "label": 5}']) {
+      expect(await failure(create(body))).toBeInstanceOf(BadRequest);
+    }
+    expect(await failure(create(""))).toBeInstanceOf(BadRequest);
+  });
+
+  it("keeps the latest scan's refs that match this estate and lists the others", () => {
+    const sources = [{ name: "vnets.json", value: demo("vnets.json") }];
+    const profile = { roles: { cyclecloud: ["vnet-hub/snet-cyclecloud"], cluster: ["vnet-elsewhere/snet-a", "vnet-hpc-spoke/snet-compute"], returnProxy: [] } };
+    const matched = matchingProfile(sources, undefined, "profile of scan #3", profile);
+    expect(matched.value).toEqual({ roles: { cyclecloud: ["vnet-hub/snet-cyclecloud"], cluster: ["vnet-hpc-spoke/snet-compute"], returnProxy: [] } });
+    expect(matched.missing).toEqual(["cluster vnet-elsewhere/snet-a"]);
+  });
+});
+
+describe("the CLI on the same shapes", () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), "cli-hostile-"));
+  const file = (name: string, value: unknown) => {
+    const p = path.join(tmp, name);
+    writeFileSync(p, typeof value === "string" ? value : JSON.stringify(value));
+    return p;
+  };
+  const cli = (args: string[]) =>
+    new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [path.join(root, "scripts/audit.mjs"), ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, _stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+      );
+    });
+
+  it('exits 2 with one line for "type": "__proto__" (it exited 70, an internal error)', async () => {
+    const { code, stderr } = await cli(["--snapshot", file("proto.json", hostile)]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain("proto.json");
+  });
+
+  it("audits an estate that also holds such entries", async () => {
+    const { code } = await cli(["--snapshot", file("estate.json", [...demo("vnets.json"), ...hostile]), "--format", "json", "--out", path.join(tmp, "r.json")]);
+    expect([0, 1]).toContain(code);
+  });
+});
