@@ -18,6 +18,8 @@ export interface CliOptions {
   failOn: FailOn;
   baseline?: string;
   exemptions?: string;
+  /** The dashboard's public address: share links in the exports become absolute (`<url>/findings/<id>`). */
+  baseUrl?: string;
   /** Write every verified fix together (fix-all.sh, .ps1, .bicep, .tf) into this directory. */
   fixAll?: string;
 }
@@ -28,7 +30,7 @@ export const USAGE = `Usage:
   npm run --silent audit -- --live [--resource-graph] [--save FILE] [--profile FILE] ...
 Fixes: [--fix-all DIR] writes fix-all.sh, fix-all.ps1, fix-all.bicep and fix-all.tf: every verified fix together
 CI gates (any of the above):
-  [--fail-on fail|warn] [--baseline REPORT.json] [--exemptions FILE]
+  [--fail-on fail|warn] [--baseline REPORT.json] [--exemptions FILE] [--base-url https://dashboard]
 
 Exit codes: 0 nothing failed, 1 at least one finding failed (with --fail-on warn: failed or warned;
 with --baseline: only findings new or worse than in the baseline count; exempt findings never count), 2 bad input or usage,
@@ -54,6 +56,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         "fail-on": { type: "string" },
         baseline: { type: "string" },
         exemptions: { type: "string" },
+        "base-url": { type: "string" },
         "fix-all": { type: "string" },
       },
     }));
@@ -64,6 +67,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
   if (!isReportFormat(format)) throw new InputError("arguments", "--format", `expected json, csv, sarif, md or pdf, got "${format}"`);
   const failOn = values["fail-on"] ?? "fail";
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new InputError("arguments", "--fail-on", `expected fail or warn, got "${failOn}"`);
+  const baseUrl = values["base-url"];
+  if (baseUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/i.test(baseUrl)) throw new InputError("arguments", "--base-url", `expected an http(s) URL, got "${baseUrl}"`);
   const opts: CliOptions = {
     snapshots: values.snapshot ?? [],
     profile: values.profile,
@@ -77,6 +82,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     failOn: failOn as FailOn,
     baseline: values.baseline,
     exemptions: values.exemptions,
+    baseUrl,
     fixAll: values["fix-all"],
   };
   if (opts.help) return opts;

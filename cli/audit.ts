@@ -82,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
   const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names }), gates, undefined, stderr);
   if (errors) report.errors = errors;
   stats.mark("audit");
-  const rendered = await renderReport(report, opts.format);
+  const rendered = await renderReport(report, opts.format, { baseUrl: opts.baseUrl });
   if (opts.out) await writeFile(opts.out, rendered.body);
   else process.stdout.write(rendered.body);
   if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile }));

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseCsv } from "../lib/report/__fixtures__/parse-csv";
 
 const root = path.resolve(__dirname, "..");
 const seed = (f: string) => path.join(root, "test/fixtures/seed", f);
@@ -164,5 +165,25 @@ describe("SARIF for code scanning", () => {
       { kind: "external", status: "accepted", justification: `${who.reason} (owner ${who.owner}, expires 2999-12-31)` },
     ]);
     expect(exempt.filter((r) => r.suppressions)).toHaveLength(1);
+  });
+});
+
+describe("CSV columns", () => {
+  it("carries the az CLI fix, the share link (absolute with --base-url) and the portal URL", async () => {
+    const parse = (text: string) => {
+      const [header, ...body] = parseCsv(text);
+      return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+    };
+    const r = await run([...full, "--format", "csv", "--base-url", "https://audit.contoso.com/"]);
+    expect(r.code).toBe(1);
+    const storage = parse(r.stdout).find((x) => x.rule === "NODE-EGRESS-STORAGE")!;
+    const id = byRule((await run(full)).stdout, "NODE-EGRESS-STORAGE").id;
+    expect(storage.link).toBe(`https://audit.contoso.com/findings/${id}`);
+    expect(storage.portal_url).toMatch(/^https:\/\/portal\.azure\.com\/#@\/resource\/subscriptions\/.+\/virtualNetworks\/vnet-hpc\/subnets\/compute$/);
+    expect(storage.fix_az_cli).toMatch(/^az network /m);
+    expect(storage.verdict).toBe("fail");
+    expect((await run([...full, "--format", "csv", "--base-url", "audit.contoso.com"])).stderr.trim()).toBe(
+      'error: arguments: --base-url: expected an http(s) URL, got "audit.contoso.com"',
+    );
   });
 });

@@ -65,7 +65,7 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
       const approved = !conn.status || conn.status.toLowerCase() === "approved";
       const blob = conn.groupIds.length === 0 || conn.groupIds.some((g) => g.toLowerCase() === "blob");
       if (!approved || !blob || (pe.provisioningState && pe.provisioningState.toLowerCase() !== "succeeded")) {
-        out.push({ endpoint: pe, account, state: "unusable", detail: `private endpoint ${pe.name} ${where} to ${account} is ${!approved ? `not approved (${conn.status})` : !blob ? `for ${conn.groupIds.join(", ")}, not blob` : `in state ${pe.provisioningState}`}` });
+        out.push({ endpoint: pe, account, state: "unusable", detail: `private endpoint ${pe.name} ${where} to ${account} is ${!approved ? `connection ${conn.status} (not approved)` : !blob ? `for ${conn.groupIds.join(", ")}, not blob` : `in state ${pe.provisioningState}`}` });
         continue;
       }
     } else {

@@ -21,6 +21,8 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, file: 
   if (result.success) return result.data;
   // Re-run only on failure to get the offending input into the issue for the message.
   const issue = (schema.safeParse(value, { reportInput: true }).error ?? result.error).issues[0];
+  // A strict object's unknown key is named in the path, so the line points at the typo.
+  if (issue.code === "unrecognized_keys") throw inputError(file, [...at, ...(issue.path as JsonPath), issue.keys[0]], "not a known setting");
   const detail =
     issue.code === "invalid_type" ? expectedMessage(issue.expected, (issue as { input?: unknown }).input) : issue.message;
   throw inputError(file, [...at, ...(issue.path as JsonPath)], detail);

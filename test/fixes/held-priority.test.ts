@@ -87,22 +87,31 @@ describe("when no free priority wins over the blocking rule", () => {
 });
 
 describe("shared NSGs (az-hop: one NSG on five subnets)", () => {
+  // shared/arm-examples/cyclecloud/azhop_network.bicep: `nsg-common` on every subnet; CycleCloud runs in `admin`.
+  const azhop = () => {
+    const b = estate().vnet("hpcvnet", ["10.0.0.0/16"]);
+    const subnets: [string, string][] = [["frontend", "10.0.0.0/24"], ["admin", "10.0.1.0/24"], ["netapp", "10.0.2.0/24"], ["ad", "10.0.3.0/28"], ["compute", "10.0.16.0/20"]];
+    for (const [s, prefix] of subnets) b.subnet(`hpcvnet/${s}`, prefix, { nsg: "nsg-common" });
+    return b.nsg("nsg-common", [
+      { name: "AllowSshFromComputeIn", priority: 330, direction: "Inbound", access: "Allow", src: "10.0.16.0/20", ports: "22" },
+      { name: "AllowAllComputeComputeIn", priority: 365, direction: "Inbound", access: "Allow", src: "10.0.16.0/20", dst: "10.0.16.0/20" },
+    ]);
+  };
+
   it("a lockdown deny is scoped to the CycleCloud subnet's prefixes, and the fix names the subnets sharing the NSG", () => {
-    const b = estate().vnet("hub", ["10.0.0.0/16"]);
-    for (const [i, s] of ["cc", "frontend", "ad", "admin", "compute"].entries()) b.subnet(`hub/${s}`, `10.0.${i}.0/24`, { nsg: "nsg-common" });
-    b.nsg("nsg-common", []);
-    const r = b.audit({ cyclecloud: ["hub/cc"] });
-    const f = finding(r, "hub/cc", "CC-EGRESS-LOCKDOWN");
+    const b = azhop();
+    const roles = { cyclecloud: ["hpcvnet/admin"], cluster: ["hpcvnet/compute"] };
+    const f = finding(b.audit(roles), "hpcvnet/admin", "CC-EGRESS-LOCKDOWN");
     expect(f.status).toBe("fail");
     const text = az(f);
-    expect(text).toMatch(/--name BlockOutbound[\s\S]*--source-address-prefixes 10\.0\.0\.0\/24/);
+    expect(text).toMatch(/--name BlockOutbound[\s\S]*--source-address-prefixes 10\.0\.1\.0\/24/);
     expect(text).not.toMatch(/--source-address-prefixes '\*'/);
-    for (const other of ["hub/frontend", "hub/ad", "hub/admin", "hub/compute"]) expect(text).toContain(`"${other}"`);
+    for (const other of ["hpcvnet/frontend", "hpcvnet/netapp", "hpcvnet/ad", "hpcvnet/compute"]) expect(text).toContain(`"${other}"`);
     expect(f.fixes.find((x) => x.kind === "portal")!.text).toMatch(/shared with 4 other subnets .*their traffic is unchanged/);
     applyAz(b, text);
-    const after = b.audit({ cyclecloud: ["hub/cc"], cluster: ["hub/compute"] });
-    expect(finding(after, "hub/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
-    // The jumpbox-like neighbours keep their Internet egress: only the CycleCloud subnet is locked down.
-    expect(finding(after, "hub/compute", "NODE-PACKAGES").status).toBe("pass");
+    const after = b.audit(roles);
+    expect(finding(after, "hpcvnet/admin", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
+    // The neighbours (jumpbox, AD, OnDemand, compute) keep their Internet egress: only CycleCloud's subnet is locked down.
+    expect(finding(after, "hpcvnet/compute", "NODE-PACKAGES").status).toBe("pass");
   });
 });

@@ -89,3 +89,18 @@ describe("service endpoint fix on the CycleCloud Workspace for Slurm subnets", (
     for (const other of ["ccw-compute-subnet", "ccw-anf-subnet", "ccw-database-subnet"]) expect(az).toContain(`ccw-vnet/${other}`);
   });
 });
+
+describe("a deny at 100 in the template's shared NSG", () => {
+  it("CycleCloud's egress fix moves the deny, scopes the new allow to the CycleCloud subnet and names the subnets sharing the NSG", async () => {
+    const denyAt100 = { name: "DenyInternetOut", properties: { priority: 100, direction: "Outbound", access: "Deny", protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "Internet" } };
+    const r = audit(load((fx) => fx.value[1].properties.securityRules.push(denyAt100)), profile);
+    const f = find(r, "ccw-cyclecloud-subnet", "CC-EGRESS-STORAGE");
+    expect(f.status).toBe("fail");
+    const az = fix(f, "az-cli");
+    expect(az).toMatch(/^az network nsg rule update .*--nsg-name nsg-ccw-common --name DenyInternetOut \\\n {2}--priority 101$/m);
+    expect(az).toMatch(/--name AllowAzureStorage \\\n {2}--priority 100 [\s\S]*--source-address-prefixes 10\.0\.0\.0\/29/);
+    for (const other of ["ccw-compute-subnet", "ccw-anf-subnet", "ccw-database-subnet"]) expect(az).toContain(`"ccw-vnet/${other}"`);
+    expect((await checkTerraform(fix(f, "terraform"))).problems).toEqual([]);
+    expect(fix(f, "bicep")).toMatch(/^\/\/ Not offered as Bicep: a Bicep deployment of a security rule replaces all of its properties/);
+  });
+});

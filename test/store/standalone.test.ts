@@ -1,7 +1,7 @@
 // The server the container image runs, tested without Docker (no image registry here): a standalone build
 // (NEXT_OUTPUT=standalone) assembled in a temp folder the way the Dockerfile's runtime stage lays out /app, started
 // with the image's CMD (scripts/standalone-start.mjs), outside the repository so nothing resolves from its
-// node_modules. On SQLite: health, an upload, its PDF (where Chromium is installed), a page and a static asset, a JSON request log line, and a
+// node_modules. On SQLite: health, an upload, its PDF, a page and a static asset, a JSON request log line, and a
 // clean stop on SIGTERM. On PostgreSQL: two server processes (two replicas) share one history, and health turns 503
 // when the database goes away.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -72,13 +72,10 @@ describe("the image's standalone server on SQLite", () => {
       expect(await health.json()).toEqual({ status: "ok", database: "sqlite", schema: MIGRATIONS.length });
 
       const id = await upload(server.base, "standalone");
-      // The PDF export prints with Debian's Chromium (the image's default target installs it; npm test installs it
-      // before the browser tests, which may be after this one on a fresh machine).
-      if (existsSync("/usr/bin/chromium")) {
-        const pdf = await fetch(`${server.base}/api/scans/${id}/report?format=pdf`);
-        expect(pdf.status).toBe(200);
-        expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
-      }
+      // The PDF export prints with Debian's Chromium (the image's default target installs it, as test:unit does here).
+      const pdf = await fetch(`${server.base}/api/scans/${id}/report?format=pdf`);
+      expect(pdf.status).toBe(200);
+      expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
 
       const page = await fetch(`${server.base}/scans/${id}`, { headers: { "x-request-id": "journey-1" } });
       expect(page.status).toBe(200);

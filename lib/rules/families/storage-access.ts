@@ -1,35 +1,54 @@
 // CC-SE-STORAGE / NODE-SE-STORAGE: private access to Azure Storage through a service endpoint on the
-// subnet, or a private endpoint to a storage account in the VNet. Only endpoints that finished
-// provisioning count.
+// subnet (that the storage accounts given admit), or a storage private endpoint in the VNet or a directly
+// peered VNet that the subnet can reach and resolve (CONTRACT §4.2). Only endpoints that finished provisioning count.
 import type { Subnet } from "../../model/types";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
+import { storageEndpointsFor } from "../../path/private-endpoints";
+import { flowEvidence } from "../../nsg/flow";
 
 const STORAGE_SERVICES = new Set(["microsoft.storage", "microsoft.storage.global"]);
 const ready = (state?: string) => !state || state.toLowerCase() === "succeeded";
 
+/**
+ * What the storage accounts in the input say of a service endpoint on this subnet (CONTRACT §4.2): it helps
+ * only an account whose network rules admit the subnet and whose public network access is not Disabled.
+ */
+function accountsRefusing(env: CheckEnv, subnet: Subnet): { refusing: string[]; perimeter: string[]; total: number } {
+  const accounts = [...(env.estate.snapshot.storageAccounts?.values() ?? [])];
+  const refusing: string[] = [];
+  const perimeter: string[] = [];
+  for (const a of accounts) {
+    const access = a.publicNetworkAccess?.toLowerCase();
+    if (access === "disabled") refusing.push(`${a.name} (public network access disabled)`);
+    else if (access === "securedbyperimeter") perimeter.push(a.name);
+    else if (a.defaultAction === "Deny" && !a.virtualNetworkRules.some((r) => r.subnetKey === subnet.key && (!r.state || r.state.toLowerCase() === "succeeded"))) refusing.push(`${a.name} (its network rules do not admit this subnet)`);
+  }
+  return { refusing, perimeter, total: accounts.length };
+}
+
 export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): CheckOutcome {
-  const { snapshot } = env.estate;
   const touched = new Set([subnet.key]);
   const where = `${subnet.vnetName}/${subnet.name}`;
   const endpoints = subnet.serviceEndpoints.filter((e) => STORAGE_SERVICES.has(e.service.toLowerCase()));
   const good = endpoints.find((e) => ready(e.provisioningState));
-  if (good) return outcome({ status: "pass", detail: `${where} has the ${good.service} service endpoint${good.locations.length ? ` (${good.locations.join(", ")})` : ""}.`, touched });
+  if (good) {
+    const { refusing, perimeter, total } = accountsRefusing(env, subnet);
+    const head = `${where} has the ${good.service} service endpoint${good.locations.length ? ` (${good.locations.join(", ")})` : ""}.`;
+    const list = (xs: string[]) => `${xs.slice(0, 3).join(", ")}${xs.length > 3 ? ` and ${xs.length - 3} more` : ""}`;
+    if (total > 0 && refusing.length === total) return outcome({ status: clamp(meta, "warn"), detail: `${head} But it helps no storage account in the input: ${list(refusing)}. Use a private endpoint, or add a virtual network rule for this subnet.`, touched });
+    if (perimeter.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Storage account${perimeter.length > 1 ? "s" : ""} ${list(perimeter)} ${perimeter.length > 1 ? "are" : "is"} secured by a network security perimeter, which this audit does not read.`, touched });
+    return outcome({ status: "pass", detail: `${head}${refusing.length ? ` It does not help ${list(refusing)}.` : ""}`, touched });
+  }
 
-  const vnet = snapshot.vnets.get(subnet.vnetKey);
-  const vnetSubnets = new Set(vnet?.subnetKeys ?? [subnet.key]);
   const notReady: string[] = endpoints.map((e) => `service endpoint ${e.service} is ${e.provisioningState}`);
-  for (const pe of snapshot.privateEndpoints.values()) {
-    if (!pe.subnetKey || !vnetSubnets.has(pe.subnetKey)) continue;
-    const conn = pe.connections.find((c) => /\/providers\/microsoft\.storage\/storageaccounts\//i.test(c.targetId));
-    if (!conn) continue;
-    touched.add(pe.key);
-    const account = conn.targetId.split("/").pop();
-    const approved = !conn.status || conn.status.toLowerCase() === "approved";
-    if (ready(pe.provisioningState) && approved) {
-      return outcome({ status: "pass", detail: `The VNet ${subnet.vnetName} has private endpoint ${pe.name} to storage account ${account} (${conn.groupIds.join(", ") || "storage"}).`, touched });
-    }
-    notReady.push(`private endpoint ${pe.name} to ${account} is ${approved ? pe.provisioningState : `connection ${conn.status}`}`);
+  const uses = storageEndpointsFor(env.estate, subnet);
+  for (const u of uses) touched.add(u.endpoint.key);
+  const usable = uses.find((u) => u.state === "usable");
+  if (usable) return outcome({ status: "pass", detail: `${where} reaches Azure Storage privately through ${usable.detail}.`, touched });
+  const near = uses.find((u) => u.state === "blocked") ?? uses.find((u) => u.state === "unusable");
+  if (near) {
+    return outcome({ status: clamp(meta, "warn"), detail: `${where} has no working private path to Azure Storage: ${near.detail}${notReady.length ? `; ${notReady.join("; ")} (not counted)` : ""}.`, evidence: near.flow ? flowEvidence(near.flow, "Deny") : [], touched });
   }
   const plans = [];
   if (env.plan) {
@@ -40,7 +59,7 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
   }
   return outcome({
     status: clamp(meta, "warn"),
-    detail: `${where} has no working private path to Azure Storage: no Microsoft.Storage service endpoint and no storage private endpoint in ${subnet.vnetName}${notReady.length ? ` (${notReady.join("; ")}; not counted)` : ""}.`,
+    detail: `${where} has no working private path to Azure Storage: no Microsoft.Storage service endpoint and no storage private endpoint in ${subnet.vnetName} or a directly peered VNet${notReady.length ? ` (${notReady.join("; ")}; not counted)` : ""}.`,
     plans,
     touched,
   });

@@ -1,0 +1,10 @@
+import { loadSnapshot } from "./lib/snapshot";
+import { audit } from "./lib/audit";
+import { generateEstate } from "./test/snapshot/generate-estate";
+const resources = generateEstate({ vnets: 20, subnets: 2000, nsgs: 1000, rulesPerNsg: 50, nics: 4000 }) as any[];
+const ids = resources.filter((r) => r.type === "Microsoft.Network/virtualNetworks").flatMap((v) => v.properties.subnets.map((s: any) => s.id));
+const s = loadSnapshot([{ name: "e", value: { value: resources } }]);
+const t = performance.now();
+const r = audit(s, { roles: { cyclecloud: [ids[0]], returnProxy: [ids[1]], cluster: ids.slice(2) } });
+const fixes = r.subnets.flatMap((x) => x.findings.flatMap((f) => f.fixes)).length;
+console.log("audit ms", Math.round(performance.now() - t), "fixes", fixes, "bytes", JSON.stringify(r).length);

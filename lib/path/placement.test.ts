@@ -1,0 +1,140 @@
+// Deployments, the CycleCloud server and the HTTPS proxy of the profile (CONTRACT §1.2, §4.1 Proxy).
+import { describe, expect, it } from "vitest";
+import { SEED_RULES, estate, finding } from "../../test/helpers/estate-builder";
+
+/** Two CycleCloud installations, each in its own VNet with its own cluster; the VNets are not peered. */
+function twoDeployments() {
+  return estate()
+    .vnet("prod", ["10.1.0.0/16"])
+    .subnet("prod/cc", "10.1.0.0/24")
+    .subnet("prod/hpc", "10.1.8.0/22")
+    .vnet("dev", ["10.2.0.0/16"])
+    .subnet("dev/cc", "10.2.0.0/24")
+    .subnet("dev/hpc", "10.2.8.0/22");
+}
+
+describe("deployments", () => {
+  it("checks cluster ↔ CycleCloud only within a deployment: unpeered deployments pass", () => {
+    const report = twoDeployments().auditProfile({
+      deployments: [
+        { name: "prod", cyclecloud: ["prod/cc"], cluster: ["prod/hpc"] },
+        { name: "dev", cyclecloud: ["dev/cc"], cluster: ["dev/hpc"] },
+      ],
+    });
+    for (const s of ["prod/hpc", "dev/hpc"]) expect(finding(report, s, "NODE-EGRESS-AMQP").status, s).toBe("pass");
+    for (const s of ["prod/cc", "dev/cc"]) expect(finding(report, s, "CC-INGRESS-HTTPS").status, s).toBe("pass");
+    expect(report.subnets.find((s) => s.vnet === "dev" && s.name === "hpc")!.deployment).toBe("dev");
+    expect(report.deployments!.map((d) => d.name)).toEqual(["prod", "dev"]);
+  });
+
+  it("as one deployment the same estate fails: the clusters cannot reach the other VNet's CycleCloud", () => {
+    const report = twoDeployments().audit({ cyclecloud: ["prod/cc", "dev/cc"], cluster: ["prod/hpc", "dev/hpc"] });
+    expect(finding(report, "prod/hpc", "NODE-EGRESS-AMQP").status).toBe("warn");
+  });
+
+  it("refuses a subnet in two deployments, naming the path", () => {
+    expect(() =>
+      twoDeployments().auditProfile({
+        deployments: [
+          { name: "prod", cyclecloud: ["prod/cc"], cluster: ["prod/hpc"] },
+          { name: "dev", cyclecloud: ["dev/cc"], cluster: ["prod/hpc"] },
+        ],
+      }),
+    ).toThrow(/deployments\[1\]\.cluster\[0\]: subnet prod\/hpc is already in deployment prod/);
+  });
+});
+
+describe("the CycleCloud server", () => {
+  // az-hop: CycleCloud shares a subnet with VMs that stay closed on purpose; a NIC-level NSG opens only CycleCloud.
+  const shared = () =>
+    estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/admin", "10.0.0.0/24")
+      .subnet("hub/compute", "10.0.8.0/22")
+      .nsg("nsg-closed", [{ name: "DenyClusterIn", priority: 100, direction: "Inbound", access: "Deny", src: "10.0.8.0/22", ports: "*" }])
+      .nic("ccportal-nic", "hub/admin", { ip: "10.0.0.4" })
+      .nic("ad-nic", "hub/admin", { ip: "10.0.0.5", nsg: "nsg-closed" });
+
+  it("without it, the whole subnet must accept the cluster (the closed VM makes it a warning)", () => {
+    const report = shared().audit({ cyclecloud: ["hub/admin"], cluster: ["hub/compute"] });
+    expect(finding(report, "hub/admin", "CC-INGRESS-AMQP").status).toBe("warn");
+  });
+
+  it("with it, only the server's addresses are checked, both as destination and as the nodes' target", () => {
+    const report = shared().auditProfile({ roles: { cyclecloud: ["hub/admin"], cluster: ["hub/compute"] }, cyclecloudServer: ["10.0.0.4"] });
+    expect(finding(report, "hub/admin", "CC-INGRESS-AMQP").status).toBe("pass");
+    const node = finding(shared().nsg("nsg-nodes", [{ name: "DenyToAd", priority: 100, direction: "Outbound", access: "Deny", dst: "10.0.0.5", ports: "*" }]).auditProfile({ roles: { cyclecloud: ["hub/admin"], cluster: ["hub/compute"] }, cyclecloudServer: ["10.0.0.4"] }), "hub/compute", "NODE-EGRESS-AMQP");
+    expect(node.status).toBe("pass");
+  });
+
+  it("a server outside the deployment's CycleCloud subnets is an input error naming the path", () => {
+    expect(() => shared().auditProfile({ roles: { cyclecloud: ["hub/admin"], cluster: ["hub/compute"] }, cyclecloudServer: ["10.0.9.9"] })).toThrow(/cyclecloudServer\[0\]: 10\.0\.9\.9 is in no CycleCloud subnet of deployment default/);
+  });
+});
+
+describe("the HTTPS proxy", () => {
+  const withProxy = (proxyRules: typeof SEED_RULES) =>
+    estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" })
+      .subnet("hub/proxy", "10.0.5.0/24", { nsg: "nsg-proxy" })
+      .nsg("nsg-cc", [{ name: "AllowProxy", priority: 100, direction: "Outbound", access: "Allow", dst: "10.0.5.4", ports: "3128" }, { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }])
+      .nsg("nsg-proxy", proxyRules);
+
+  it("checks CycleCloud → proxy, then the proxy's subnet → the service", () => {
+    const report = withProxy([...SEED_RULES]).auditProfile({ roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "10.0.5.4", port: 3128 } });
+    const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("pass");
+    expect(arm.detail).toContain("HTTPS proxy 10.0.5.4:3128");
+    expect(finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
+  });
+
+  it("fails when the proxy's own subnet cannot reach the service", () => {
+    const report = withProxy([{ name: "DenyArm", priority: 100, direction: "Outbound", access: "Deny", dst: "AzureResourceManager", ports: "443" }]).auditProfile({ roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "10.0.5.4", port: 3128 } });
+    const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("fail");
+    expect(arm.detail).toContain("DenyArm");
+  });
+});
+
+describe("storage private endpoints (CONTRACT §4.2)", () => {
+  const peOnly = () =>
+    estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" })
+      .subnet("spoke/pe", "10.1.9.0/24")
+      .nsg("nsg-cc", [{ name: "AllowVnet443", priority: 100, direction: "Outbound", access: "Allow", dst: "VirtualNetwork", ports: "443" }, { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }]);
+
+  it("Storage reachable only through a private endpoint is a warning naming it", () => {
+    const f = finding(peOnly().storagePrivateEndpoint("pe-st", "spoke/pe").audit({ cyclecloud: ["spoke/cc"] }), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("reachable only through private endpoint pe-st to sthpc");
+  });
+
+  it("a private endpoint in a directly peered hub counts for the spoke", () => {
+    const report = peOnly().vnet("hub", ["10.100.0.0/24"]).subnet("hub/pe", "10.100.0.0/26").peer("hub", "spoke").storagePrivateEndpoint("pe-hub", "hub/pe").audit({ cyclecloud: ["spoke/cc"] });
+    expect(finding(report, "spoke/cc", "CC-EGRESS-STORAGE").detail).toContain("pe-hub");
+  });
+});
+
+describe("CC-SE-STORAGE with private endpoints and storage accounts", () => {
+  const base = () => estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" }).subnet("spoke/pe", "10.1.9.0/24");
+
+  it("a private endpoint the subnet's NSG blocks is a warning naming the blocking rule", () => {
+    const report = base()
+      .nsg("nsg-cc", [{ name: "DenyPeSubnet", priority: 100, direction: "Outbound", access: "Deny", dst: "10.1.9.0/24", ports: "443" }])
+      .storagePrivateEndpoint("pe-st", "spoke/pe")
+      .audit({ cyclecloud: ["spoke/cc"] });
+    const f = finding(report, "spoke/cc", "CC-SE-STORAGE");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("DenyPeSubnet");
+  });
+
+  it("a service endpoint that no storage account admits helps nothing: warn", () => {
+    const account = { id: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/locker", name: "locker", type: "Microsoft.Storage/storageAccounts", properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", virtualNetworkRules: [] } } };
+    const report = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { serviceEndpoints: [{ service: "Microsoft.Storage" }] }).extra(account).audit({ cyclecloud: ["spoke/cc"] });
+    const f = finding(report, "spoke/cc", "CC-SE-STORAGE");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("locker (public network access disabled)");
+  });
+});
