@@ -99,3 +99,19 @@ describe("audit CLI", () => {
     expect(readFileSync(out).subarray(0, 5).toString()).toBe("%PDF-");
   });
 });
+
+describe("a run that would audit nothing", () => {
+  it("exits 2 naming --profile when none is given", async () => {
+    const { code, stderr, stdout } = await run(["--snapshot", seed("vnet.json"), "--snapshot", seed("nsgs.json")]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.trim()).toMatch(/^error: --profile: missing/);
+  });
+
+  it("exits 2 naming the profile file when it gives no subnet a role", async () => {
+    const profile = write("empty-roles.json", JSON.stringify({ roles: {} }));
+    const { code, stderr } = await run(["--snapshot", seed("vnet.json"), "--profile", profile]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("empty-roles.json: no subnet has a role");
+  });
+});

@@ -78,6 +78,9 @@ export async function main(argv: string[]): Promise<number> {
   // The parsed JSON is no longer needed; letting it go keeps garbage collection cheap during the audit.
   sources.length = 0;
   stats.mark("load");
+  // A CI gate run with a wrong or missing profile would otherwise audit nothing and go green (CONTRACT §1.2).
+  const roleCount = profile.roles.cyclecloud.length + profile.roles.cluster.length + profile.roles.returnProxy.length;
+  if (roleCount === 0) throw new InputError(opts.profile ?? "--profile", "", opts.profile ? "no subnet has a role: name the CycleCloud and cluster subnets under roles or deployments" : "missing: give --profile FILE naming the CycleCloud and cluster subnets (nothing would be audited without it)");
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
   const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names }), gates, undefined, stderr);
   if (errors) report.errors = errors;

@@ -1,5 +1,6 @@
 // Issue 13 on the dashboard: exempt findings with their reason, Azure portal links, subnets worst first by default,
 // "and N more" lists that expand — on a stored report fixture with an exemption applied by lib/gates.
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { CC_SUBNET, CLUSTER_SUBNET, sampleReport } from "../lib/report/__fixtures__/sample-report";
 import { applyExemptions, parseExemptions } from "../lib/gates/exemptions";
@@ -46,6 +47,10 @@ test("an exempt finding shows its badge with the reason, owner and expiry, and t
   await expect(card).toHaveAttribute("data-status", "exempt");
   await expect(card.locator('[data-status="exempt"]').first()).toHaveText("Exempt");
   await expect(card.getByTestId("exemption-reason")).toHaveText(`Exempt (verdict warn): ${EXEMPTION.reason} · ${EXEMPTION.owner} · until ${EXEMPTION.expires}`);
+  // The exempt badge and reason line meet WCAG AA like every other status.
+  await card.locator("summary").click();
+  const results = await new AxeBuilder({ page }).include('[data-rule="NODE-EGRESS-AMQP"]').withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
+  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
 });
 
 test("a finding page links the subnet and the deciding NSG's rules blade in the portal", async ({ page }) => {

@@ -27,7 +27,7 @@ describe("parseExemptions", () => {
     ["no reason", [{ rule: "CC-GITHUB-STAGING", subnet: "a/b", owner: "o", expires: "2026-01-01" }], /^ex\.json: \[0\]\.reason: /],
     ["a bad date", [{ rule: "CC-GITHUB-STAGING", subnet: "a/b", ...who, expires: "2026-02-30" }], /^ex\.json: \[0\]\.expires: expected a real calendar date/],
     ["a day in another form", [{ rule: "CC-GITHUB-STAGING", subnet: "a/b", ...who, expires: "30/06/2026" }], /^ex\.json: \[0\]\.expires: expected a date YYYY-MM-DD/],
-    ["a misspelt key", [{ rule: "CC-GITHUB-STAGING", subent: "a/b", ...who }], /^ex\.json: \[0\]: .*subent/],
+    ["a misspelt key", [{ rule: "CC-GITHUB-STAGING", subent: "a/b", ...who }], /^ex\.json: \[0\].*subent/],
     ["a rule without scope", [{ rule: "CC-GITHUB-STAGING", ...who }], /^ex\.json: \[0\]: "rule" needs exactly one of "subnet" or "deployment"/],
     ["an unknown rule", [{ rule: "CC-GITHUB", subnet: "a/b", ...who }], /^ex\.json: \[0\]\.rule: no rule "CC-GITHUB"/],
     ["finding and rule together", [{ finding: "0123456789abcdef", rule: "CC-GITHUB-STAGING", subnet: "a/b", ...who }], /^ex\.json: \[0\]: give either/],

@@ -8,6 +8,7 @@ import { InputError } from "../errors";
 import { parseWith } from "../snapshot/validate";
 import { statusRank } from "../rules/status-rank";
 import { RULES } from "../rules";
+import { findingId } from "../finding-id";
 import type { AppliedExemption, ExemptionMatch, Finding, Report, SubnetReport, SubnetStatus, Verdict } from "../report/types";
 
 const VERDICTS = ["pass", "warn", "fail", "info"] as const satisfies readonly Verdict[];
@@ -97,9 +98,14 @@ function resolveSubnetRef(report: Report, ref: string, file: string, at: string)
   return matches[0];
 }
 
+/** A finding's id, or the id the engine gives it (reports written before ids were). */
+function idOf(subnet: SubnetReport, finding: Finding): string {
+  return (finding.id ?? findingId(subnet.id.toLowerCase(), finding.rule)).toLowerCase();
+}
+
 function selects(ex: Exemption, subnet: SubnetReport, finding: Finding, subnetsByRef: Map<number, SubnetReport | undefined>): boolean {
   const m = ex.match;
-  if ("finding" in m) return (finding.id ?? "").toLowerCase() === m.finding;
+  if ("finding" in m) return idOf(subnet, finding) === m.finding;
   if (m.rule !== finding.rule) return false;
   if ("subnet" in m) return subnetsByRef.get(ex.index) === subnet;
   return subnet.deployment != null && subnet.deployment.toLowerCase() === m.deployment.trim().toLowerCase();
@@ -153,7 +159,7 @@ export function applyExemptions(report: Report, exemptions: readonly Exemption[]
   for (const ex of exemptions) if ("subnet" in ex.match) subnetsByRef.set(ex.index, resolveSubnetRef(report, ex.match.subnet, file, `[${ex.index}].subnet`));
 
   const previousById = new Map<string, Finding>();
-  for (const s of opts.previous?.subnets ?? []) for (const f of s.findings) if (f.id) previousById.set(f.id.toLowerCase(), f);
+  for (const s of opts.previous?.subnets ?? []) for (const f of s.findings) previousById.set(idOf(s, f), f);
 
   let exemptCount = 0;
   const summary: Report["summary"] = { subnets: 0, pass: 0, warn: 0, fail: 0, unscoped: 0, exempt: 0 };
@@ -166,7 +172,7 @@ export function applyExemptions(report: Report, exemptions: readonly Exemption[]
       for (const ex of exemptions) {
         if (!selects(ex, subnet, finding, subnetsByRef)) continue;
         const key = matchKey(ex.match);
-        const granted = ex.verdict ?? earlierGrantVerdict(previousById.get((finding.id ?? "").toLowerCase()), key) ?? verdict;
+        const granted = ex.verdict ?? earlierGrantVerdict(previousById.get(idOf(subnet, finding)), key) ?? verdict;
         const applied: AppliedExemption = { reason: ex.reason, owner: ex.owner, expires: ex.expires, match: ex.match, verdict: granted };
         if (today > ex.expires) lapsed ??= { ...applied, why: "expired" };
         else if (statusRank(verdict) > statusRank(granted)) lapsed ??= { ...applied, why: "worse" };

@@ -66,6 +66,7 @@ export class PostgresDatabase extends Client implements SqlDatabase {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       if (options.lock) await client.query("SELECT pg_advisory_xact_lock($1)", [lockKey(options.lock)]);
@@ -73,10 +74,13 @@ export class PostgresDatabase extends Client implements SqlDatabase {
       await client.query("COMMIT");
       return value;
     } catch (e) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      await client.query("ROLLBACK").catch((failed: Error) => {
+        broken = failed;
+      });
       throw e;
     } finally {
-      client.release();
+      // A connection that could not even roll back is discarded, not handed to the next request.
+      client.release(broken);
     }
   }
 
