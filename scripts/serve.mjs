@@ -3,6 +3,7 @@
 // dashboard beyond this machine, then runs `next start` in this same process, so stopping this
 // process id stops the server (no orphaned child).
 import cluster from "node:cluster";
+import http from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ipaddr from "ipaddr.js";
@@ -37,6 +38,75 @@ export function startRefusal(env) {
     return `Refusing to listen on HOST=${host} without sign-in: anyone who can reach it would see your network's weaknesses. Configure sign-in (AUTH_MICROSOFT_ENTRA_ID_ID etc., see README), use HOST=127.0.0.1, or set ALLOW_UNAUTHENTICATED=1 on a trusted network.`;
   }
   return undefined;
+}
+
+/** Same limit as MAX_BODY_BYTES in app/api/_lib/http.ts (50 MB). */
+export const MAX_BODY_BYTES = 50 * 1024 * 1024;
+
+/** BODY_IDLE_TIMEOUT_S (default 30) in milliseconds: how long a request body may send nothing. */
+export function bodyIdleTimeoutMs(env) {
+  const seconds = Number(env.BODY_IDLE_TIMEOUT_S?.trim() || "30");
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
+}
+
+function refuse(res, status, error) {
+  // Connection: close, so Node closes the socket once the answer is out instead of reading the rest of the body.
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "x-content-type-options": "nosniff", connection: "close" });
+  res.end(JSON.stringify({ error }));
+}
+
+/**
+ * Wraps Next's request listener with two checks Next cannot make in time: with proxy.ts present, Next reads a POST
+ * body to its end before the proxy's answer or the route runs (next-server.js `finalize()`), so a request that
+ * declares 1 TB, or stops sending, would hold its connection until Node's 300 s request timeout. Here a declared
+ * Content-Length over MAX_BODY_BYTES is answered 413 at once, and a body that sends nothing for BODY_IDLE_TIMEOUT_S
+ * is answered 408 and its connection closed. Bodies within the limit pass untouched (no listener that would put
+ * the request stream in flowing mode). https://nodejs.org/api/http.html#serverrequesttimeout
+ */
+export function guardRequests(listener, { idleMs, maxBytes = MAX_BODY_BYTES }) {
+  return function guardedListener(req, res) {
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > maxBytes) {
+      refuse(res, 413, `request body is larger than ${Math.round(maxBytes / 1048576)} MB`);
+      return;
+    }
+    const hasBody = (declared !== undefined && declared !== "0") || req.headers["transfer-encoding"] !== undefined;
+    if (hasBody && req.method !== "GET" && req.method !== "HEAD") {
+      const socket = req.socket;
+      let timer;
+      const stop = () => {
+        clearTimeout(timer);
+        socket.off("data", arm);
+      };
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          stop();
+          if (!res.headersSent) refuse(res, 408, `request body stalled: nothing received for ${Math.round(idleMs / 1000)} s`);
+          // Ends Next's wait for the body (it listens for "error"); the socket closes after the 408 is sent.
+          res.once("finish", () => req.destroy(new Error("request body stalled")));
+        }, idleMs);
+        timer.unref();
+      };
+      // The socket's own "data" (the HTTP parser already reads it): a chunk of this body arrived.
+      socket.on("data", arm);
+      req.once("end", stop);
+      req.once("close", stop);
+      arm();
+    }
+    return listener.call(this, req, res);
+  };
+}
+
+/** Makes every HTTP server this process creates (Next's, started next) use guardRequests. */
+export function installRequestGuards(env) {
+  const idleMs = bodyIdleTimeoutMs(env);
+  const createServer = http.createServer;
+  http.createServer = function createGuardedServer(...args) {
+    const at = args.findIndex((a) => typeof a === "function");
+    if (at >= 0) args[at] = guardRequests(args[at], { idleMs });
+    return createServer.apply(this, args);
+  };
 }
 
 /**
@@ -80,6 +150,7 @@ async function main() {
   env.HOST = env.HOST?.trim() || "127.0.0.1";
   env.PORT = env.PORT?.trim() || "3000";
 
+  installRequestGuards(env);
   // NEXT_DIST_DIR (read by next.config.js) selects the build folder; the cwd must be the project root.
   process.chdir(root);
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");

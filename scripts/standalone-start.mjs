@@ -5,7 +5,7 @@
 // STANDALONE_SERVER names server.js (default: ../server.js, where the image puts it).
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { startRefusal } from "./serve.mjs";
+import { installRequestGuards, startRefusal } from "./serve.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -23,6 +23,8 @@ env.PORT = env.PORT?.trim() || "3000";
 // The standalone server listens on HOSTNAME, which Docker sets to the container id: CONTRACT §5 says HOST.
 env.HOSTNAME = env.HOST;
 
+// 413 for a declared body over 50 MB and 408 for a stalled body, before Next waits for the whole body.
+installRequestGuards(env);
 const server = path.resolve(env.STANDALONE_SERVER?.trim() || path.join(here, "..", "server.js"));
 process.chdir(path.dirname(server));
 await import(pathToFileURL(server).href);

@@ -364,6 +364,14 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
     }
   });
 
+  // ARM's front door keeps idle connections for minutes. Node's default (5 s) would close a pooled
+  // socket the SDK is about to reuse on a loaded machine: an ECONNRESET the SDK retries, one more
+  // attempt than the emulator sees.
+  for (const server of [login, arm]) {
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 121_000;
+  }
+
   const listen = (server: https.Server) =>
     new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
   loginUrl = `https://127.0.0.1:${await listen(login)}`;

@@ -23,6 +23,13 @@ export interface Packet {
 /** What the reference needs to know about the estate: the VNet's prefixes, tag prefixes, ASG members. */
 export interface RefWorld {
   vnetPrefixes: string[];
+  /**
+   * What `VirtualNetwork` holds beyond `vnetPrefixes` for an NSG evaluated in a subnet (CONTRACT §4.1
+   * stage 2): extra prefixes (168.63.129.16, the route table's routes), and every IPv4 address and
+   * service tag when a default route goes to an appliance or gateway. `Internet` still leaves out only
+   * `vnetPrefixes`. Absent: `VirtualNetwork` is `vnetPrefixes` alone.
+   */
+  widening?: { prefixes: string[]; everyV4: boolean };
   /** Lower-cased tag name → its prefixes (e.g. `storage`, `storage.westeurope`). */
   serviceTags: Map<string, string[]>;
   /** ASG key → private IPs of its member NICs. */
@@ -41,7 +48,11 @@ export function addressTokenMatches(world: RefWorld, token: string, addr: RefAdd
   if (cidr && cidr.lo === 0n && cidr.hi === (cidr.family === 4 ? V4_TOP : V6_TOP)) return addr.kind === "tag" || addr.family === cidr.family;
   if (cidr) return inAny(addr, [cidr]);
   const vnet = world.vnetPrefixes.map(mustParsePrefix);
-  if (lower === "virtualnetwork") return inAny(addr, vnet);
+  if (lower === "virtualnetwork") {
+    const w = world.widening;
+    if (w?.everyV4 && (addr.kind === "tag" || addr.family === 4)) return true;
+    return inAny(addr, vnet) || (!!w && inAny(addr, w.prefixes.map(mustParsePrefix)));
+  }
   if (lower === "internet") {
     return addr.kind === "tag" || (isPublic(addr.family, addr.value) && !inAny(addr, vnet));
   }

@@ -10,7 +10,7 @@ import { demoFiles, demoProfiles, renderJson } from "@/fixtures/demo/generate";
 import { flattenResource } from "./flatten";
 
 const DEMO = path.resolve(__dirname, "../../fixtures/demo");
-const ESTATE_FILES = ["vnets.json", "nsgs.json", "nics.json", "route-tables.json", "private-endpoints.json"];
+const ESTATE_FILES = ["vnets.json", "nsgs.json", "nics.json", "route-tables.json", "private-endpoints.json", "firewalls.json", "firewall-policies.json"];
 const STATES = { current: DEMO, older: path.join(DEMO, "older") };
 type State = keyof typeof STATES;
 
@@ -39,7 +39,7 @@ describe("demo files", () => {
 
   it("load into the estate the README describes", () => {
     const current = loadState("current");
-    expect([...current.vnets.values()].map((v) => v.name)).toEqual(["vnet-hub", "vnet-hpc-spoke"]);
+    expect([...current.vnets.values()].map((v) => v.name)).toEqual(["vnet-hub", "vnet-hpc-spoke", "vnet-dev-spoke"]);
     expect([...current.subnets.values()].map((s) => s.name)).toEqual([
       "AzureFirewallSubnet",
       "AzureBastionSubnet",
@@ -48,9 +48,13 @@ describe("demo files", () => {
       "snet-privateendpoints",
       "snet-compute",
       "snet-gpu",
+      "snet-cyclecloud-dev",
+      "snet-compute-dev",
     ]);
-    expect(current.nsgs.size).toBe(6);
-    expect(current.nics.size).toBe(6);
+    expect(current.nsgs.size).toBe(8);
+    expect(current.nics.size).toBe(7);
+    expect([...current.firewalls!.values()].map((f) => f.privateIpAddresses)).toEqual([["10.10.0.4"]]);
+    expect([...current.ruleCollectionGroups!.values()].map((g) => g.name)).toEqual(["rcg-cyclecloud"]);
     expect(current.asgs.size).toBe(2);
     expect(current.privateEndpoints.size).toBe(1);
     const gpu = [...current.subnets.values()].find((s) => s.name === "snet-gpu")!;
@@ -69,8 +73,9 @@ describe("demo files", () => {
   it("have profiles that resolve, with the return proxy only in the second", () => {
     const snapshot = loadState("current");
     const roles = (file: string) => [...resolveRoles(snapshot, profileOf(file), file).values()];
-    expect(roles("profile.json")).toEqual(["cyclecloud", "cluster", "cluster"]);
-    expect(roles("profile-return-proxy.json")).toEqual(["cyclecloud", "cluster", "cluster", "returnProxy"]);
+    expect(roles("profile.json")).toEqual(["cyclecloud", "cluster", "cluster", "cyclecloud", "cluster"]);
+    expect(roles("profile-return-proxy.json")).toEqual(["cyclecloud", "cluster", "cluster", "returnProxy", "cyclecloud", "cluster"]);
+    expect(profileOf("profile.json").deployments!.map((d) => d.name)).toEqual(["prod", "dev"]);
   });
 });
 
@@ -93,9 +98,9 @@ const CONTRACT_RULES = new Set(findingRows.map(([, rule]) => rule));
 
 describe("fixtures/demo/README.md verdicts", () => {
   it("cover the contract's rule table", () => {
-    expect(findingRows.length).toBe(21);
+    expect(findingRows.length).toBe(35);
     expect(CONTRACT_RULES.size).toBe(16);
-    expect(statusRows.length).toBe(7);
+    expect(statusRows.length).toBe(9);
   });
 
   COLUMNS.forEach(([state, profile], column) => {
@@ -112,5 +117,24 @@ describe("fixtures/demo/README.md verdicts", () => {
       const statuses = Object.fromEntries(report.subnets.map((s) => [s.name, s.status]));
       expect(statuses).toEqual(Object.fromEntries(statusRows.map((row) => [row[0], row[1 + column]])));
     });
+  });
+});
+
+describe("the demo's firewall-decided finding", () => {
+  it("names fw-hub and the missing FQDN, and offers a verified rule collection for the policy", () => {
+    const report = audit(loadState("current"), profileOf("profile.json"));
+    const dev = report.subnets.find((s) => s.name === "snet-cyclecloud-dev")!;
+    const arm = dev.findings.find((f) => f.rule === "CC-EGRESS-ARM")!;
+    expect(arm.status).toBe("fail");
+    expect(arm.detail).toContain("Azure Firewall fw-hub (policy fwp-hub): no rule matched for management.azure.com");
+    expect(arm.evidence.map((e) => ("stage" in e && e.stage) || "nsg")).toEqual(["nsg", "route", "firewall"]);
+    const az = arm.fixes.find((f) => f.kind === "az-cli")!.text;
+    expect(az).toContain("az network firewall policy rule-collection-group collection add-filter-collection");
+    expect(az).toContain("management.azure.com");
+    expect(dev.deployment).toBe("dev");
+    expect(dev.effectiveRoutes!.find((r) => r.source === "User")).toMatchObject({ nextHop: "Azure Firewall fw-hub", route: "default-via-firewall" });
+    const compute = report.subnets.find((s) => s.name === "snet-compute-dev")!;
+    expect(compute.outbound).toMatchObject({ method: "none" });
+    expect(compute.findings.find((f) => f.rule === "NODE-EGRESS-STORAGE")!.fixes.find((f) => f.kind === "az-cli")?.text).toContain("nat gateway create");
   });
 });
