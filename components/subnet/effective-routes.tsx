@@ -13,7 +13,7 @@ export function EffectiveRoutesTable({ routes, subnetName }: { routes: Effective
       {routes.map((r, i) => {
         const state = r.state ?? "Active";
         return (
-          <tr key={i} data-testid="effective-route" data-state={state} className={state === "Invalid" ? "text-slate-400" : "text-slate-800"}>
+          <tr key={i} data-testid="effective-route" data-state={state} className={state === "Invalid" ? "text-slate-500" : "text-slate-800"}>
             <td className={TD}>{r.source}</td>
             <td className={`${TD} font-sans`}>{state}</td>
             <td className={TD}>{r.addressPrefix}</td>

@@ -29,6 +29,8 @@ export interface FlowSpec {
   names?: NameTarget;
   /** `local`: stop after the NSGs even for outbound traffic (what an NSG fix can change). Default: the whole path. */
   stages?: "full" | "local";
+  /** Narrows the local end to one endpoint (a NIC's or scale set's key) and/or to some addresses (a query from one IP). */
+  localFilter?: { endpointKey?: string; addresses?: AddrSet };
 }
 
 export interface EndpointOutcome {

@@ -257,7 +257,15 @@ function bgpNote(cx: PathContext, routes: readonly EffectiveRoute[]): void {
  * each with what decided. Inbound flows stop after the NSGs (the source's side is its own check).
  */
 export function evaluateGroupPath(cx: PathContext, group: EndpointGroup): PathPiece[] {
-  const start: PathPiece[] = familyBoxes(group.addresses, cx.spec).map((box) => ({ box, access: "Allow", decisions: [], steps: [] }));
+  const filter = cx.spec.localFilter;
+  let local = group.addresses;
+  if (filter?.endpointKey) {
+    const members = group.members.filter((m) => m.nic?.key === filter.endpointKey);
+    if (members.length === 0) return [];
+    local = addrUnionAll(members.map((m) => m.addresses));
+  }
+  if (filter?.addresses) local = addrIntersect(local, filter.addresses);
+  const start: PathPiece[] = familyBoxes(local, cx.spec).map((box) => ({ box, access: "Allow", decisions: [], steps: [] }));
   const done: PathPiece[] = [];
   const handed = adminStage(cx, start, done);
   const live = nsgStage(cx, group, handed, done);

@@ -1,0 +1,36 @@
+// `npm run query` as a process: JSON on stdout, exit 0 allowed, 1 blocked or partial, 2 bad input.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "..");
+const demo = ["vnets", "nsgs", "nics", "route-tables", "private-endpoints", "firewalls", "firewall-policies"].flatMap((f) => ["--snapshot", path.join(root, "fixtures/demo", `${f}.json`)]);
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(root, "scripts/query.mjs"), ...args], { cwd: root }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+describe("query CLI", () => {
+  it("exits 1 for a blocked flow and prints the stages", async () => {
+    const r = await run([...demo, "--from", "vnet-dev-spoke/snet-cyclecloud-dev", "--to", "management.azure.com", "--protocol", "tcp", "--port", "443"]);
+    expect(r.code).toBe(1);
+    const answer = JSON.parse(r.stdout);
+    expect(answer.verdict).toBe("blocked");
+    expect(answer.stages.map((s: { stage: string }) => s.stage)).toEqual(["nsg", "route", "firewall"]);
+  });
+
+  it("exits 0 for an allowed flow", async () => {
+    const r = await run([...demo, "--from", "10.20.1.4", "--to", "vnet-hub/snet-cyclecloud", "--protocol", "tcp", "--port", "5672"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).verdict).toBe("allowed");
+  });
+
+  it("exits 2 with one line naming the flag for bad input", async () => {
+    const r = await run([...demo, "--from", "vnet-hub/snet-cyclecloud", "--to", "10.20.1.4", "--protocol", "sctp", "--port", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim()).toBe('error: --protocol: expected tcp, udp, icmp or any, got "sctp"');
+  });
+});

@@ -1,0 +1,73 @@
+// `npm run query` — one flow through every stage of the path (CONTRACT §2 "Asking for one flow").
+// Exit 0 allowed, 1 blocked or partial, 2 bad input or usage.
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { InputError } from "../lib/errors";
+import { type FlowQuery, queryFlow } from "../lib/path/query";
+import { loadSnapshot, parseJsonFile } from "../lib/snapshot";
+import { runAsProgram } from "./audit";
+
+export { runAsProgram };
+
+export const QUERY_USAGE = `Usage:
+  npm run --silent query -- --snapshot FILE [--snapshot FILE ...] [--service-tags FILE]
+      --from <subnet ref | NIC id | scale set id | IP> --to <subnet ref | IP | CIDR | service tag | FQDN>
+      --protocol tcp|udp|icmp|any --port N[-M]
+
+Prints {"verdict": "allowed|blocked|partial", "parts": [...], "stages": [...]}.
+Exit codes: 0 allowed, 1 blocked or partial, 2 bad input or usage.`;
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(path, "", code === "ENOENT" ? "no such file" : `cannot read (${code ?? (e as Error).message})`);
+  }
+  return parseJsonFile(path, text);
+}
+
+const PROTOCOLS = new Set(["tcp", "udp", "icmp", "any"]);
+
+export async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        snapshot: { type: "string", multiple: true, short: "s" },
+        "service-tags": { type: "string" },
+        from: { type: "string" },
+        to: { type: "string" },
+        protocol: { type: "string" },
+        port: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new InputError("usage", "", `${(e as Error).message}; see --help`);
+  }
+  if (values.help) {
+    process.stdout.write(`${QUERY_USAGE}\n`);
+    return 0;
+  }
+  if (!values.snapshot?.length) throw new InputError("--snapshot", "", "missing: give at least one snapshot file");
+  if (!values.from) throw new InputError("--from", "", "missing: the source (subnet ref, NIC id, scale set id or IP)");
+  if (!values.to) throw new InputError("--to", "", "missing: the destination (subnet ref, IP, CIDR, service tag or FQDN)");
+  const protocol = (values.protocol ?? "tcp").toLowerCase();
+  if (!PROTOCOLS.has(protocol)) throw new InputError("--protocol", "", `expected tcp, udp, icmp or any, got ${JSON.stringify(values.protocol)}`);
+  if (protocol !== "icmp" && protocol !== "any" && values.port === undefined) throw new InputError("--port", "", "missing: give a port N or a range N-M");
+  const sources = await Promise.all(values.snapshot.map(async (name) => ({ name, value: await readJson(name) })));
+  const tags = values["service-tags"] ? { name: values["service-tags"], value: await readJson(values["service-tags"]) } : undefined;
+  const snapshot = loadSnapshot(sources, tags ? { serviceTags: tags } : {});
+  const query: FlowQuery = { from: values.from, to: values.to, protocol: protocol as FlowQuery["protocol"], ...(values.port !== undefined ? { port: values.port } : {}) };
+  const answer = queryFlow(snapshot, query);
+  process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+  return answer.verdict === "allowed" ? 0 : 1;
+}
+
+// Run directly (`tsx cli/query.ts`), not when imported by a test or by scripts/query.mjs.
+if (process.argv[1] && /cli[\\/]query\.ts$/.test(process.argv[1])) runAsProgram(main, process.argv.slice(2));

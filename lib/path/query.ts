@@ -1,0 +1,205 @@
+// "Can A reach B, and what decides it?" — one flow through every stage of CONTRACT §4.1, answered
+// offline from the same engine the audit uses (like Network Watcher's IP flow verify and next hop,
+// but for the whole path and without touching Azure). CONTRACT §2 `npm run query`.
+import { InputError } from "../errors";
+import { type AddrSet, addrIsEmpty, addrOverlaps, concrete } from "../net/addr-set";
+import { cidrsToRanges, parseCidr } from "../net/ip";
+import { ALL_PORTS, type PortSet, parsePortRange } from "../net/ports";
+import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
+import type { Snapshot, Subnet } from "../model/types";
+import { Estate } from "../nsg/estate";
+import { type FlowResult, type FlowSpec, type Verdict, describeAllowed, describeDenied, evaluateFlow, flowEvidence } from "../nsg/flow";
+import type { Evidence } from "../report/types";
+import { evidenceStage } from "../report/types";
+import { ANY_NAME, type NameTarget, SEED_FQDNS } from "./fqdn";
+
+export interface FlowQuery {
+  from: string;
+  to: string;
+  protocol: "tcp" | "udp" | "icmp" | "any";
+  /** `443` or `8000-8100`; ignored for icmp. */
+  port?: string;
+}
+
+export interface QueryAnswer {
+  verdict: "allowed" | "blocked" | "partial";
+  /** The source and destination as resolved. */
+  from: { subnet: string; endpoint?: string; addresses: string };
+  to: { what: string; subnet?: string };
+  /** One sentence per side checked. */
+  parts: string[];
+  /** What decided at each stage, in path order: the source's side, then the destination's (`side`). */
+  stages: (Evidence & { stage: string; side: "source" | "destination" })[];
+  notes: string[];
+}
+
+/** The seed's service tags as Azure spells them. */
+const SEED_TAG_NAMES: Record<string, string> = { azureresourcemanager: "AzureResourceManager", azureactivedirectory: "AzureActiveDirectory", azuremonitor: "AzureMonitor", storage: "Storage" };
+
+const FQDN = /^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/i;
+const TAG = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)?$/;
+
+function subnetByRef(snapshot: Snapshot, ref: string): Subnet | undefined {
+  const r = ref.trim();
+  if (r.startsWith("/")) return snapshot.subnets.get(r.toLowerCase());
+  const [v, s] = r.split("/");
+  if (!s) return undefined;
+  const matches = [...snapshot.subnets.values()].filter((x) => x.vnetName.toLowerCase() === v.toLowerCase() && x.name.toLowerCase() === s.toLowerCase());
+  if (matches.length > 1) throw new InputError("--from/--to", "", `"${ref}" matches ${matches.length} subnets; use the full subnet id`);
+  return matches[0];
+}
+
+function subnetHolding(snapshot: Snapshot, ip: AddrSet): Subnet | undefined {
+  for (const s of snapshot.subnets.values()) {
+    const p = cidrsToRanges(s.addressPrefixes);
+    if (addrOverlaps(concrete(p.v4, p.v6), ip)) return s;
+  }
+  return undefined;
+}
+
+interface Source {
+  subnet: Subnet;
+  endpointKey?: string;
+  endpointName?: string;
+  addresses?: AddrSet;
+}
+
+function resolveSource(snapshot: Snapshot, from: string): Source {
+  const ref = from.trim();
+  const key = ref.toLowerCase();
+  if (ref.startsWith("/") && /\/networkinterfaces\/[^/]+$/i.test(ref)) {
+    const nic = snapshot.nics.get(key);
+    const subnetKey = nic?.ipConfigurations.find((c) => c.subnetKey)?.subnetKey;
+    const subnet = subnetKey ? snapshot.subnets.get(subnetKey) : undefined;
+    if (!nic || !subnet) throw new InputError("--from", "", `no NIC in the input matches ${JSON.stringify(from)}`);
+    return { subnet, endpointKey: nic.key, endpointName: `NIC ${nic.name}` };
+  }
+  if (ref.startsWith("/") && /\/virtualmachinescalesets\/[^/]+$/i.test(ref)) {
+    const vmss = snapshot.scaleSets?.get(key);
+    const subnetKey = vmss?.nicConfigurations.flatMap((c) => c.ipConfigurations).find((i) => i.subnetKey)?.subnetKey;
+    const subnet = subnetKey ? snapshot.subnets.get(subnetKey) : undefined;
+    if (!vmss || !subnet) throw new InputError("--from", "", `no scale set in the input matches ${JSON.stringify(from)}`);
+    return { subnet, endpointKey: vmss.key, endpointName: `scale set ${vmss.name}` };
+  }
+  const ip = parseCidr(ref);
+  if (ip && !ref.includes("/")) {
+    const addresses = concrete(ip.v4, ip.v6);
+    const subnet = subnetHolding(snapshot, addresses);
+    if (!subnet) throw new InputError("--from", "", `${ref} is in no subnet of the input`);
+    return { subnet, addresses, endpointName: ref };
+  }
+  const subnet = subnetByRef(snapshot, ref);
+  if (!subnet) throw new InputError("--from", "", `expected a subnet ref (vnet/subnet or id), a NIC id, a scale set id or an IP address; nothing matches ${JSON.stringify(from)}`);
+  return { subnet };
+}
+
+interface Destination {
+  what: string;
+  remote: (estate: Estate, source: Subnet) => AddrSet;
+  names: NameTarget;
+  subnet?: Subnet;
+  addresses?: AddrSet;
+}
+
+function resolveDestination(snapshot: Snapshot, to: string): Destination {
+  const ref = to.trim();
+  const cidr = parseCidr(ref);
+  if (cidr) {
+    const addresses = concrete(cidr.v4, cidr.v6);
+    const subnet = subnetHolding(snapshot, addresses);
+    return { what: ref, remote: () => addresses, names: ANY_NAME, subnet, addresses };
+  }
+  if (ref.includes("/")) {
+    const subnet = subnetByRef(snapshot, ref);
+    if (!subnet) throw new InputError("--to", "", `no subnet matches ${JSON.stringify(to)}`);
+    const p = cidrsToRanges(subnet.addressPrefixes);
+    return { what: `${subnet.vnetName}/${subnet.name}`, remote: () => concrete(p.v4, p.v6), names: ANY_NAME, subnet };
+  }
+  if (FQDN.test(ref)) {
+    // A seed FQDN stands for its service tag's addresses; any other name for the public Internet outside the tags.
+    const lower = Object.entries(SEED_FQDNS).find(([, names]) => names.some((n) => n.toLowerCase() === ref.toLowerCase()))?.[0];
+    const tag = lower ? SEED_TAG_NAMES[lower] : undefined;
+    return {
+      what: ref,
+      remote: (estate, source) => (tag ? estate.context(source).resolve(tag).set : estate.context(source).internetOutsideTags),
+      names: { kind: "names", names: [ref] },
+    };
+  }
+  if (TAG.test(ref)) return { what: `service tag ${ref}`, remote: (estate, source) => estate.context(source).resolve(ref).set, names: SEED_FQDNS[ref.toLowerCase()] ? { kind: "names", names: SEED_FQDNS[ref.toLowerCase()] } : ANY_NAME };
+  throw new InputError("--to", "", `expected a subnet ref, an IP, a CIDR, a service tag or an FQDN, got ${JSON.stringify(to)}`);
+}
+
+function protocolsOf(p: FlowQuery["protocol"]): ProtoSet {
+  return p === "tcp" ? TCP : p === "udp" ? UDP : p === "icmp" ? 4 : ALL_PROTOCOLS;
+}
+
+function portsOf(q: FlowQuery): PortSet {
+  if (q.protocol === "icmp" || q.port === undefined || q.port === "*") return ALL_PORTS;
+  const p = parsePortRange(q.port);
+  if (!p) throw new InputError("--port", "", `expected a port 0-65535 or a range N-M, got ${JSON.stringify(q.port)}`);
+  return p;
+}
+
+/** A decision on `VirtualNetwork` that holds only because a default route widened the tag (CONTRACT §4.1 stage 2). */
+function widened(r: FlowResult): string[] {
+  const out = new Set<string>();
+  for (const o of r.outcomes) for (const p of o.pieces) if (p.widenedBy) out.add(`A rule on VirtualNetwork decided here because ${p.widenedBy}, which Azure documents as possibly adding 0.0.0.0/0 to the VirtualNetwork tag.`);
+  return [...out];
+}
+
+function combine(a: Verdict, b?: Verdict): QueryAnswer["verdict"] {
+  const vs = [a, b].filter((v): v is Verdict => v !== undefined);
+  if (vs.every((v) => v === "allowed")) return "allowed";
+  if (vs.some((v) => v === "blocked")) return "blocked";
+  return "partial";
+}
+
+function explain(estate: Estate, r: FlowResult): string {
+  return r.verdict === "allowed" ? `allowed by ${describeAllowed(r)}` : r.verdict === "blocked" ? `blocked: ${describeDenied(estate, r)}` : `partly blocked: ${describeDenied(estate, r)}; the rest is allowed by ${describeAllowed(r)}`;
+}
+
+function staged(r: FlowResult, side: "source" | "destination"): QueryAnswer["stages"] {
+  const all = [...flowEvidence(r, "Deny"), ...flowEvidence(r, "Unaudited"), ...flowEvidence(r, "Allow")];
+  const seen = new Set<string>();
+  const out: QueryAnswer["stages"] = [];
+  for (const e of all) {
+    const k = JSON.stringify(e);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push({ ...e, stage: evidenceStage(e), side } as QueryAnswer["stages"][number]);
+  }
+  const order = ["admin-rule", "nsg", "route", "firewall", "outbound"];
+  return out.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage));
+}
+
+/**
+ * Answers one flow query against a snapshot: the source's side through every stage (admin rules, NSGs,
+ * route, firewall, outbound) and, when the destination is a subnet or an address in one, its inbound side
+ * (admin rules, NSGs). Throws InputError naming the flag for a source, destination or port it cannot read.
+ */
+export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(snapshot, new Map())): QueryAnswer {
+  const source = resolveSource(snapshot, q.from);
+  const dest = resolveDestination(snapshot, q.to);
+  const protocols = protocolsOf(q.protocol);
+  const ports = portsOf(q);
+  const remote = dest.remote(estate, source.subnet);
+  if (addrIsEmpty(remote)) throw new InputError("--to", "", `${dest.what} holds no address the source's family can reach`);
+  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote, names: dest.names, localFilter: { ...(source.endpointKey ? { endpointKey: source.endpointKey } : {}), ...(source.addresses ? { addresses: source.addresses } : {}) } };
+  const out = evaluateFlow(estate, source.subnet, spec);
+  let inbound: FlowResult | undefined;
+  if (dest.subnet) {
+    const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
+    inbound = evaluateFlow(estate, dest.subnet, { direction: "Inbound", protocols, ports, remote: srcAddrs, ...(dest.addresses ? { localFilter: { addresses: dest.addresses } } : {}) });
+  }
+  const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
+  const parts = [`Outbound at ${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""} to ${dest.what}: ${explain(estate, out)}.`];
+  if (inbound && dest.subnet) parts.push(`Inbound at ${label(dest.subnet)}: ${explain(estate, inbound)}.`);
+  return {
+    verdict: combine(out.verdict, inbound?.verdict),
+    from: { subnet: source.subnet.id, ...(source.endpointName ? { endpoint: source.endpointName } : {}), addresses: source.addresses ? q.from : source.subnet.addressPrefixes.join(", ") },
+    to: { what: dest.what, ...(dest.subnet ? { subnet: dest.subnet.id } : {}) },
+    parts,
+    stages: [...staged(out, "source"), ...(inbound ? staged(inbound, "destination") : [])],
+    notes: [...new Set([...out.notes, ...(inbound?.notes ?? []), ...widened(out), ...(inbound ? widened(inbound) : [])])],
+  };
+}

@@ -1,0 +1,297 @@
+// Generators for the path properties: small estates (one or two VNets, an optional peering, a route
+// table, an Azure Firewall with a policy, a NAT gateway or a private subnet, admin rules, NSGs), built
+// as ARM JSON through the real loader, and packets aimed at the edges of every prefix in play.
+import fc from "fast-check";
+import { type CollectionSpec, EstateBuilder, type RuleSpec, estate } from "../helpers/estate-builder";
+import { V4_TOP, mustParsePrefix } from "../reference/ip";
+import type { PacketProtocol } from "../reference/nsg";
+import type { PathPacket } from "../reference/path";
+
+export const WORK_SUBNET = "a/work";
+export const NIC_IP = "10.0.1.10";
+const FW_IP_A = "10.0.255.4";
+const FW_IP_B = "10.100.0.4";
+/** Next-hop addresses: both firewall spots, a hub address in AzureFirewallSubnet but no firewall, an NVA NIC, a subnet with no NIC there, VNet space outside every subnet, nowhere at all. */
+const HOP_IPS = [FW_IP_A, FW_IP_B, FW_IP_B, "10.100.0.9", "10.100.1.5", "10.0.2.9", "10.0.9.9", "192.0.2.1"];
+
+const VNET_A = [["10.0.0.0/16"], ["10.0.0.0/16", "192.168.0.0/16"], ["10.0.0.0/16", "20.40.0.0/16"], ["10.0.0.0/16", "100.64.0.0/10"]];
+const VNET_B = [["10.100.0.0/16"], ["10.100.0.0/16", "172.16.0.0/12"]];
+
+const ROUTE_PREFIXES = [
+  "0.0.0.0/0",
+  "0.0.0.0/1",
+  "128.0.0.0/1",
+  "10.0.0.0/8",
+  "20.0.0.0/8",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "100.64.0.0/10",
+  "10.0.0.0/16",
+  "10.100.0.0/16",
+  "20.40.0.0/16",
+  "10.0.1.0/24",
+  "10.0.2.0/24",
+  "10.100.1.0/24",
+  "8.8.8.0/24",
+  "20.40.1.0/24",
+];
+const NSG_SRC = ["*", "*", "VirtualNetwork", "10.0.1.0/24", NIC_IP, "10.0.0.0/16", "10.0.1.128/25"];
+const NSG_DST = ["*", "Internet", "VirtualNetwork", "Storage", "AzureCloud", "8.8.8.0/24", "20.0.0.0/8", "10.100.0.0/16", "168.63.129.16", "0.0.0.0/0", "192.168.0.0/16", "128.0.0.0/1"];
+const PORTS = ["*", "443", "80", "53", "22", "1-1024", "8000-9000"];
+const FW_SRC = ["*", "*", "10.0.0.0/16", "10.0.1.0/25", "192.168.0.0/16", "10.0.0.0-10.0.1.15"];
+const FW_DST = ["*", "0.0.0.0/0", "8.8.8.0/24", "20.0.0.0/8", "20.40.0.0/16", "10.100.0.0/16", "10.0.0.0/8", "Storage", "AzureCloud", "128.0.0.0/1", "192.168.0.0/16", "20.40.1.0-20.40.1.127"];
+export const FQDN_PATTERNS = ["*", "github.com", "*.github.com", "*.blob.core.windows.net", "management.azure.com", "acct.blob.core.windows.net"];
+export const FQDNS = ["github.com", "codeload.github.com", "acct.blob.core.windows.net", "x.y.blob.core.windows.net", "management.azure.com", "example.org"];
+
+export interface RouteSpec {
+  prefix: string;
+  hop: "None" | "Internet" | "VirtualAppliance" | "VnetLocal" | "VirtualNetworkGateway";
+  ip?: string;
+}
+
+export interface AdminSpec {
+  vnet: "a" | "b";
+  priority: number;
+  direction: "Inbound" | "Outbound";
+  access: "Allow" | "Deny" | "AlwaysAllow";
+  protocol: "Tcp" | "Udp" | "Any";
+  dst: string[];
+  ports: string[];
+}
+
+export interface GroupSpec {
+  priority: number;
+  collections: CollectionSpec[];
+}
+
+export interface FirewallSpec {
+  where: "a" | "b";
+  managementIp: boolean;
+  groups: GroupSpec[];
+  /** Rule collection groups of a base policy, when there is one. */
+  baseGroups?: GroupSpec[];
+}
+
+export interface PathWorld {
+  vnetA: string[];
+  vnetB?: string[];
+  peering: "none" | "connected" | "disconnected" | "no-access";
+  routes?: RouteSpec[];
+  firewall?: FirewallSpec;
+  nvaForwarding: boolean;
+  nat: boolean;
+  defaultOutboundAccess?: boolean;
+  subnetNsg?: RuleSpec[];
+  /** A NIC in the subnet at NIC_IP, with its own NSG or none. */
+  nic?: { nsg?: RuleSpec[] };
+  admin: AdminSpec[];
+}
+
+const uniqueBy = <T>(xs: T[], key: (x: T) => string | number): T[] => {
+  const seen = new Set<string | number>();
+  return xs.filter((x) => (seen.has(key(x)) ? false : (seen.add(key(x)), true)));
+};
+
+const nsgRulesArb: fc.Arbitrary<RuleSpec[]> = fc
+  .array(
+    fc.record({
+      priority: fc.integer({ min: 100, max: 4096 }),
+      direction: fc.constantFrom<"Inbound" | "Outbound">("Outbound", "Outbound", "Outbound", "Inbound"),
+      access: fc.constantFrom<"Allow" | "Deny">("Allow", "Deny"),
+      protocol: fc.constantFrom("Tcp", "Tcp", "Udp", "*", "Icmp"),
+      src: fc.array(fc.constantFrom(...NSG_SRC), { minLength: 1, maxLength: 2 }),
+      dst: fc.array(fc.constantFrom(...NSG_DST), { minLength: 1, maxLength: 2 }),
+      ports: fc.array(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }),
+    }),
+    { maxLength: 6 },
+  )
+  .map((rules) => uniqueBy(rules, (r) => `${r.direction}${r.priority}`).map((r, i) => ({ name: `r${i}`, ...r })));
+
+const routeArb: fc.Arbitrary<RouteSpec> = fc.oneof(
+  { arbitrary: fc.record({ prefix: fc.constantFrom(...ROUTE_PREFIXES), hop: fc.constant("VirtualAppliance" as const), ip: fc.constantFrom(...HOP_IPS) }), weight: 4 },
+  { arbitrary: fc.record({ prefix: fc.constantFrom(...ROUTE_PREFIXES), hop: fc.constantFrom("None" as const, "Internet" as const) }), weight: 4 },
+  { arbitrary: fc.record({ prefix: fc.constantFrom(...ROUTE_PREFIXES), hop: fc.constantFrom("VnetLocal" as const, "VirtualNetworkGateway" as const) }), weight: 1 },
+);
+
+const networkRuleArb = fc.record({
+  kind: fc.constant("network" as const),
+  protocols: fc.uniqueArray(fc.constantFrom("TCP", "UDP", "ICMP", "Any"), { minLength: 1, maxLength: 2 }),
+  src: fc.array(fc.constantFrom(...FW_SRC), { minLength: 1, maxLength: 2 }),
+  dst: fc.array(fc.constantFrom(...FW_DST), { minLength: 1, maxLength: 2 }),
+  ports: fc.array(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }),
+});
+
+const applicationRuleArb = fc.record({
+  kind: fc.constant("application" as const),
+  src: fc.array(fc.constantFrom(...FW_SRC), { minLength: 1, maxLength: 2 }),
+  fqdns: fc.array(fc.constantFrom(...FQDN_PATTERNS), { minLength: 1, maxLength: 2 }),
+  ports: fc.uniqueArray(fc.constantFrom(80, 443), { minLength: 1, maxLength: 2 }),
+});
+
+/** One collection holds rules of one kind, as Azure requires. */
+const collectionArb: fc.Arbitrary<Omit<CollectionSpec, "name">> = fc.record({
+  priority: fc.integer({ min: 100, max: 65000 }),
+  action: fc.constantFrom<"Allow" | "Deny">("Allow", "Allow", "Deny"),
+  rules: fc.oneof(fc.array(networkRuleArb, { minLength: 1, maxLength: 2 }), fc.array(applicationRuleArb, { minLength: 1, maxLength: 2 })),
+});
+
+const groupsArb = (prefix: string): fc.Arbitrary<GroupSpec[]> =>
+  fc
+    .array(fc.record({ priority: fc.integer({ min: 100, max: 65000 }), collections: fc.array(collectionArb, { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 2 })
+    .map((groups) =>
+      uniqueBy(groups, (g) => g.priority).map((g, gi) => ({
+        priority: g.priority,
+        collections: uniqueBy(g.collections, (c) => c.priority).map((c, ci) => ({
+          ...c,
+          name: `${prefix}g${gi}c${ci}`,
+          rules: c.rules.map((r, ri) => ({ ...r, name: `${prefix}g${gi}c${ci}r${ri}` })),
+        })),
+      })),
+    );
+
+const adminArb: fc.Arbitrary<AdminSpec[]> = fc
+  .array(
+    fc.record({
+      vnet: fc.constantFrom<"a" | "b">("a", "a", "a", "b"),
+      priority: fc.integer({ min: 1, max: 4096 }),
+      direction: fc.constantFrom<"Inbound" | "Outbound">("Outbound", "Outbound", "Outbound", "Inbound"),
+      access: fc.constantFrom<"Allow" | "Deny" | "AlwaysAllow">("Allow", "Deny", "AlwaysAllow"),
+      protocol: fc.constantFrom<"Tcp" | "Udp" | "Any">("Tcp", "Udp", "Any"),
+      dst: fc.array(fc.constantFrom("*", "Internet", "10.100.0.0/16", "8.8.8.0/24", "0.0.0.0/0", "Storage", "VirtualNetwork", "20.0.0.0/8"), { minLength: 1, maxLength: 2 }),
+      ports: fc.array(fc.constantFrom("0-65535", "443", "80", "53", "1-1024"), { minLength: 1, maxLength: 2 }),
+    }),
+    { maxLength: 3 },
+  )
+  .map((rules) => uniqueBy(rules, (r) => r.priority));
+
+export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
+  .record({
+    vnetA: fc.constantFrom(...VNET_A),
+    vnetB: fc.option(fc.constantFrom(...VNET_B), { nil: undefined, freq: 4 }),
+    peering: fc.constantFrom<PathWorld["peering"]>("connected", "connected", "connected", "none", "disconnected", "no-access"),
+    routes: fc.option(fc.array(routeArb, { maxLength: 5 }).map((rs) => uniqueBy(rs, (r) => r.prefix)), { nil: undefined, freq: 6 }),
+    firewall: fc.option(
+      fc.record({
+        where: fc.constantFrom<"a" | "b">("a", "b", "b"),
+        managementIp: fc.constantFrom(false, false, false, true),
+        groups: groupsArb("p"),
+        baseGroups: fc.option(groupsArb("base"), { nil: undefined, freq: 3 }),
+      }),
+      { nil: undefined, freq: 6 },
+    ),
+    nvaForwarding: fc.boolean(),
+    nat: fc.boolean(),
+    defaultOutboundAccess: fc.constantFrom<boolean | undefined>(undefined, undefined, false, true),
+    subnetNsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }),
+    nic: fc.option(fc.record({ nsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }) }), { nil: undefined }),
+    admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 2 }, { arbitrary: adminArb, weight: 1 }),
+    defaultToFirewall: fc.constantFrom(true, true, true, false),
+  })
+  .map(({ defaultToFirewall, ...w }) => {
+    // A firewall in the hub needs a hub; without one it sits in VNet a.
+    const firewall = w.firewall && w.firewall.where === "b" && !w.vnetB ? { ...w.firewall, where: "a" as const } : w.firewall;
+    // Most worlds with a firewall send their default route to it, as a hub-and-spoke lockdown does.
+    const toFirewall: RouteSpec | undefined = firewall && defaultToFirewall ? { prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: firewall.where === "a" ? FW_IP_A : FW_IP_B } : undefined;
+    const routes = toFirewall ? uniqueBy([toFirewall, ...(w.routes ?? [])], (r) => r.prefix) : w.routes;
+    return { ...w, firewall, routes } as PathWorld;
+  });
+
+/** The world as ARM JSON, read by the real loader. */
+export function buildEstate(w: PathWorld): EstateBuilder {
+  const b = estate().vnet("a", w.vnetA);
+  b.subnet(WORK_SUBNET, "10.0.1.0/24", {
+    ...(w.subnetNsg ? { nsg: "nsg-work" } : {}),
+    ...(w.routes ? { routeTable: "rt" } : {}),
+    ...(w.nat ? { natGateway: "nat" } : {}),
+    ...(w.defaultOutboundAccess !== undefined ? { defaultOutboundAccess: w.defaultOutboundAccess } : {}),
+  });
+  b.subnet("a/other", "10.0.2.0/24");
+  if (w.firewall?.where === "a") b.subnet("a/AzureFirewallSubnet", "10.0.255.0/26");
+  if (w.vnetB) {
+    b.vnet("b", w.vnetB).subnet("b/AzureFirewallSubnet", "10.100.0.0/26").subnet("b/shared", "10.100.1.0/24");
+    b.extra({
+      id: `/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/networkInterfaces/nva`,
+      name: "nva",
+      type: "Microsoft.Network/networkInterfaces",
+      properties: {
+        enableIPForwarding: w.nvaForwarding,
+        ipConfigurations: [{ name: "ipc", properties: { privateIPAddress: "10.100.1.5", subnet: { id: `/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/b/subnets/shared` } } }],
+      },
+    });
+    if (w.peering !== "none") b.peer("a", "b", w.peering === "disconnected" ? { state: "Disconnected" } : w.peering === "no-access" ? { allowVnetAccess: false } : {});
+  }
+  if (w.subnetNsg) b.nsg("nsg-work", w.subnetNsg);
+  if (w.nic) {
+    if (w.nic.nsg) b.nsg("nsg-nic", w.nic.nsg);
+    b.nic("nic-work", WORK_SUBNET, { ip: NIC_IP, ...(w.nic.nsg ? { nsg: "nsg-nic" } : {}) });
+  }
+  if (w.routes) b.routeTable("rt", w.routes.map((r, i) => ({ name: `route${i}`, prefix: r.prefix, hop: r.hop, ...(r.ip ? { ip: r.ip } : {}) })));
+  if (w.nat) b.natGateway("nat");
+  if (w.firewall) {
+    const fw = w.firewall;
+    const toGroups = (prefix: string, gs: GroupSpec[]) => gs.map((g, i) => ({ name: `${prefix}rcg${i}`, priority: g.priority, collections: g.collections }));
+    if (fw.baseGroups) b.policy("fwp-base", toGroups("base", fw.baseGroups));
+    b.policy("fwp", toGroups("child", fw.groups), fw.baseGroups ? { base: "fwp-base" } : {});
+    b.firewall("fw", fw.where, fw.where === "a" ? FW_IP_A : FW_IP_B, { policy: "fwp", managementIp: fw.managementIp });
+  }
+  w.admin.forEach((r, i) => b.adminRule(`admin${i}`, [r.vnet], { priority: r.priority, direction: r.direction, access: r.access, protocol: r.protocol, dst: r.dst, ports: r.ports }));
+  return b;
+}
+
+// ---- packets -----------------------------------------------------------------------------------
+
+const dotted = (v: bigint) => {
+  const n = Number(v);
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+};
+
+/** The edges of every prefix in play, the hop and platform addresses, and points of service tags. */
+export const DST_CANDIDATES: string[] = (() => {
+  const prefixes = new Set([...ROUTE_PREFIXES, ...VNET_A.flat(), ...VNET_B.flat(), ...NSG_DST, ...FW_DST, "10.0.1.0/24", "10.0.2.0/24", "10.0.255.0/26", "10.100.0.0/26", "10.100.1.0/24"]);
+  const out = new Set<string>();
+  for (const text of prefixes) {
+    if (text.includes("-")) {
+      for (const end of text.split("-")) out.add(end);
+      continue;
+    }
+    if (!/^\d/.test(text)) continue;
+    const p = mustParsePrefix(text);
+    for (const v of [p.lo - 1n, p.lo, p.lo + 1n, (p.lo + p.hi) / 2n, p.hi, p.hi + 1n]) if (v >= 0n && v <= V4_TOP) out.add(dotted(v));
+  }
+  for (const ip of [...HOP_IPS, "169.254.169.254", "168.63.129.16", "8.8.8.8", "140.82.112.3"]) out.add(ip);
+  return [...out, "Storage.WestEurope", "Storage", "AzureCloud.EastUS", "Sql.WestEurope"];
+})();
+
+export interface PacketSeed {
+  protocol: PacketProtocol;
+  dst: number;
+  dstPort: number;
+  srcPort: number;
+  srcLow: boolean;
+  fqdn?: string;
+}
+
+export const packetSeedsArb = (n: number): fc.Arbitrary<PacketSeed[]> =>
+  fc.array(
+    fc.record({
+      protocol: fc.constantFrom<PacketProtocol>("Tcp", "Tcp", "Tcp", "Udp", "Icmp"),
+      dst: fc.nat(),
+      dstPort: fc.constantFrom(443, 443, 80, 53, 22, 8080, 8500, 1433, 12345),
+      srcPort: fc.constantFrom(1024, 50000),
+      srcLow: fc.boolean(),
+      fqdn: fc.option(fc.constantFrom(...FQDNS), { nil: undefined }),
+    }),
+    { minLength: 1, maxLength: n, size: "max" },
+  );
+
+/** Packets from the subnet: from its NIC when it has one, else from either half of its /24. */
+export function packetsFor(w: PathWorld, seeds: PacketSeed[]): PathPacket[] {
+  return seeds.map((s) => ({
+    protocol: s.protocol,
+    srcIp: w.nic ? NIC_IP : s.srcLow ? NIC_IP : "10.0.1.200",
+    srcPort: s.srcPort,
+    dstIp: DST_CANDIDATES[s.dst % DST_CANDIDATES.length],
+    dstPort: s.dstPort,
+    ...(s.fqdn ? { fqdn: s.fqdn } : {}),
+  }));
+}

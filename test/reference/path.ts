@@ -1,0 +1,419 @@
+// A brute-force walk of one packet along the whole path a flow takes (CONTRACT §4.1): admin rules, the
+// NSG chain, the route (longest prefix over the subnet's effective routes), the next hop, an Azure
+// Firewall's policy, the outbound path. Written from the contract with plain loops over rules and
+// routes; it reads only the loaded model (lib/model/types) and the NSG reference, never lib/path or
+// lib/nsg, so it can serve as the oracle for the set engine (test/path/*.property.test.ts).
+import type {
+  AzureFirewall,
+  FirewallApplicationRule,
+  FirewallNetworkRule,
+  FirewallRuleCollection,
+  NetworkInterface,
+  SecurityRule,
+  Snapshot,
+  Subnet,
+  VirtualNetwork,
+} from "@/lib/model/types";
+import { type RefPrefix, V4_TOP, inPrefix, isPublic, mustParsePrefix, parsePrefix, parseV4 } from "./ip";
+import { type Packet, type PacketProtocol, type RefAddr, type RefLevel, type RefWorld, addressTokenMatches, portTokenMatches, refChain } from "./nsg";
+
+export type RefStage = "admin-rule" | "nsg" | "route" | "firewall" | "outbound";
+
+/** One outbound packet from the subnet. `dstIp` is a dotted IPv4 address, or `Tag.Region` / `Tag` for a point of a service tag whose prefixes are not known. */
+export interface PathPacket {
+  protocol: PacketProtocol;
+  srcIp: string;
+  srcPort: number;
+  dstIp: string;
+  dstPort: number;
+  /** The name the packet is addressed to, as a firewall's application rules see it. */
+  fqdn?: string;
+}
+
+export interface RefPathVerdict {
+  access: "Allow" | "Deny" | "Unaudited";
+  /** The stage that dropped or handed off the packet; for a delivered packet, the last stage that let it through. */
+  stage: RefStage;
+  /** In words, for failure messages. */
+  why: string;
+}
+
+/** A region named by no generator: a bare tag name stands for some region of it that no rule singles out. */
+const UNNAMED_REGION = "(unnamed region)";
+
+export function refAddr(text: string): RefAddr {
+  const v4 = parseV4(text);
+  if (v4 !== null) return { kind: "ip", family: 4, value: v4 };
+  if (text.includes(":") || /^\d/.test(text)) throw new Error(`path reference handles IPv4 and service tags only: ${JSON.stringify(text)}`);
+  const lower = text.toLowerCase();
+  const dot = lower.indexOf(".");
+  return dot < 0 ? { kind: "tag", base: lower, region: UNNAMED_REGION } : { kind: "tag", base: lower.slice(0, dot), region: lower.slice(dot + 1) };
+}
+
+export function toRefPacket(p: PathPacket): Packet {
+  return { protocol: p.protocol, src: refAddr(p.srcIp), srcPort: p.srcPort, dst: refAddr(p.dstIp), dstPort: p.dstPort };
+}
+
+const verdict = (access: RefPathVerdict["access"], stage: RefStage, why: string): RefPathVerdict => ({ access, stage, why });
+
+const same = (a: string | undefined, b: string | undefined) => (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+
+function inAnyPrefix(addr: RefAddr, texts: readonly string[]): boolean {
+  return addr.kind === "ip" && texts.some((t) => {
+    const p = parsePrefix(t);
+    return !!p && inPrefix(addr.family, addr.value, p);
+  });
+}
+
+/** A peering carries traffic: Connected (or state not printed), VNet access allowed, on the remote side too when it is in the input. */
+function peeringCarries(snapshot: Snapshot, vnet: VirtualNetwork, peering: VirtualNetwork["peerings"][number]): boolean {
+  if (!peering.allowVirtualNetworkAccess) return false;
+  if (peering.peeringState !== undefined && !same(peering.peeringState, "connected")) return false;
+  const remote = peering.remoteVnetKey ? snapshot.vnets.get(peering.remoteVnetKey) : undefined;
+  const back = remote?.peerings.find((p) => p.remoteVnetKey === vnet.key);
+  return !(back && !back.allowVirtualNetworkAccess);
+}
+
+function peeredSpaces(snapshot: Snapshot, vnet: VirtualNetwork): { remote?: VirtualNetwork; prefixes: string[] }[] {
+  const out: { remote?: VirtualNetwork; prefixes: string[] }[] = [];
+  for (const p of vnet.peerings) {
+    if (!peeringCarries(snapshot, vnet, p)) continue;
+    const remote = p.remoteVnetKey ? snapshot.vnets.get(p.remoteVnetKey) : undefined;
+    out.push({ remote, prefixes: p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? []) });
+  }
+  return out;
+}
+
+/** The NSG reference's view of the subnet: `VirtualNetwork` widened by 168.63.129.16 and the route table (stage 2). */
+function addressWorld(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork): RefWorld {
+  const vnetPrefixes = [...vnet.addressPrefixes, ...peeredSpaces(snapshot, vnet).flatMap((s) => s.prefixes)];
+  const table = subnet.routeTableKey ? snapshot.routeTables.get(subnet.routeTableKey) : undefined;
+  const prefixes = ["168.63.129.16/32"];
+  let everyV4 = false;
+  for (const r of table?.routes ?? []) {
+    const p = parsePrefix(r.addressPrefix);
+    if (!p) continue; // a service-tag route widens nothing
+    const isDefault = p.family === 4 && p.lo === 0n && p.hi === V4_TOP;
+    if (isDefault) {
+      if (same(r.nextHopType, "VirtualAppliance") || same(r.nextHopType, "VirtualNetworkGateway")) everyV4 = true;
+    } else prefixes.push(r.addressPrefix);
+  }
+  const serviceTags = new Map<string, string[]>();
+  for (const [k, v] of snapshot.serviceTags ?? []) serviceTags.set(k, v.addressPrefixes);
+  const asgMembers = new Map<string, string[]>();
+  for (const nic of snapshot.nics.values()) {
+    for (const ipc of nic.ipConfigurations) for (const a of ipc.asgKeys) if (ipc.privateIpAddress) asgMembers.set(a, [...(asgMembers.get(a) ?? []), ipc.privateIpAddress]);
+  }
+  return { vnetPrefixes, widening: { prefixes, everyV4 }, serviceTags, asgMembers };
+}
+
+// ---- stage 1: admin rules ----------------------------------------------------------------------
+
+const MANAGED = new Set(["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"]);
+
+function adminDecision(snapshot: Snapshot, subnet: Subnet, world: RefWorld, p: Packet): { access: "Allow" | "Deny" | "AlwaysAllow"; name: string } | undefined {
+  if (MANAGED.has(subnet.name.toLowerCase())) return undefined;
+  let best: { priority: number; access: "Allow" | "Deny" | "AlwaysAllow"; name: string } | undefined;
+  for (const rule of snapshot.adminRules?.values() ?? []) {
+    if (rule.direction !== "Outbound") continue;
+    const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
+    if (!collection) continue;
+    let applies = false;
+    for (const g of collection.appliesToGroupKeys) if (snapshot.networkGroups?.get(g)?.memberVnetKeys.includes(subnet.vnetKey)) applies = true;
+    if (!applies) continue;
+    const src = rule.sources.length ? rule.sources : ["*"];
+    const dst = rule.destinations.length ? rule.destinations : ["*"];
+    const sp = rule.sourcePortRanges.length ? rule.sourcePortRanges : ["*"];
+    const dp = rule.destinationPortRanges.length ? rule.destinationPortRanges : ["*"];
+    const matches =
+      (rule.protocol === "*" || rule.protocol === p.protocol) &&
+      src.some((t) => addressTokenMatches(world, t, p.src)) &&
+      sp.some((t) => portTokenMatches(t, p.srcPort)) &&
+      dst.some((t) => addressTokenMatches(world, t, p.dst)) &&
+      dp.some((t) => portTokenMatches(t, p.dstPort));
+    if (matches && (!best || rule.priority < best.priority)) best = { priority: rule.priority, access: rule.access, name: rule.name };
+  }
+  return best;
+}
+
+// ---- stage 3: routes ---------------------------------------------------------------------------
+
+interface RefRoute {
+  prefix: RefPrefix;
+  text: string;
+  user: boolean;
+  /** Among system routes on an equal prefix: the VNet and peerings (0) before None (1) before Internet (2). */
+  systemOrder: number;
+  hop: string;
+  ip?: string;
+  name: string;
+}
+
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
+
+/** Whether the union of `prefixes` holds every address of `range`: merge the intervals, then look for one that holds it. */
+function unionHolds(prefixes: readonly RefPrefix[], range: RefPrefix): boolean {
+  const sorted = prefixes.filter((p) => p.family === range.family).sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  let lo = -1n;
+  let hi = -2n;
+  for (const p of sorted) {
+    if (p.lo <= hi + 1n) {
+      if (p.hi > hi) hi = p.hi;
+    } else {
+      if (lo <= range.lo && range.hi <= hi) return true;
+      lo = p.lo;
+      hi = p.hi;
+    }
+  }
+  return lo <= range.lo && range.hi <= hi;
+}
+
+function effectiveRoutes(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork): RefRoute[] {
+  const routes: RefRoute[] = [];
+  const system = (text: string, hop: string, systemOrder: number, name: string) => routes.push({ prefix: mustParsePrefix(text), text, user: false, systemOrder, hop, name });
+  for (const p of vnet.addressPrefixes) system(p, "VnetLocal", 0, "Virtual network");
+  for (const s of peeredSpaces(snapshot, vnet)) for (const p of s.prefixes) system(p, "VNetPeering", 0, "Peering");
+  const space = vnet.addressPrefixes.map(mustParsePrefix);
+  for (const r of PRIVATE_RANGES) if (!unionHolds(space, mustParsePrefix(r))) system(r, "None", 1, "Default");
+  system("0.0.0.0/0", "Internet", 2, "Default");
+  const table = subnet.routeTableKey ? snapshot.routeTables.get(subnet.routeTableKey) : undefined;
+  for (const r of table?.routes ?? []) {
+    const prefix = parsePrefix(r.addressPrefix);
+    if (!prefix) throw new Error(`path reference handles CIDR routes only: ${r.addressPrefix}`);
+    routes.push({ prefix, text: r.addressPrefix, user: true, systemOrder: 0, hop: r.nextHopType, ip: r.nextHopIpAddress, name: r.name });
+  }
+  return routes;
+}
+
+function prefixBits(p: RefPrefix): number {
+  let size = p.hi - p.lo + 1n;
+  let hostBits = 0;
+  while (size > 1n) {
+    size >>= 1n;
+    hostBits++;
+  }
+  return (p.family === 4 ? 32 : 128) - hostBits;
+}
+
+/** Longest prefix first; on an equal prefix a route-table route beats a system route. A tag point lies only in a /0. */
+function pickRoute(routes: readonly RefRoute[], dst: RefAddr): RefRoute {
+  let best: RefRoute | undefined;
+  for (const r of routes) {
+    const holds = dst.kind === "tag" ? r.prefix.family === 4 && r.prefix.lo === 0n && r.prefix.hi === V4_TOP : inPrefix(dst.family, dst.value, r.prefix);
+    if (!holds) continue;
+    if (!best) {
+      best = r;
+      continue;
+    }
+    const [a, b] = [prefixBits(r.prefix), prefixBits(best.prefix)];
+    if (a > b || (a === b && r.user && !best.user) || (a === b && !r.user && !best.user && r.systemOrder < best.systemOrder)) best = r;
+  }
+  if (!best) throw new Error("reference: no route holds the packet although 0.0.0.0/0 is always there");
+  return best;
+}
+
+// ---- stage 5: Azure Firewall -------------------------------------------------------------------
+
+/** `*`, an address, a CIDR, a range `a-b` or a service tag, read like an NSG address. */
+function firewallAddressMatches(world: RefWorld, token: string, addr: RefAddr): boolean {
+  const t = token.trim();
+  const dash = t.indexOf("-");
+  if (dash > 0) {
+    const lo = parseV4(t.slice(0, dash));
+    const hi = parseV4(t.slice(dash + 1));
+    if (lo !== null && hi !== null) return addr.kind === "ip" && addr.family === 4 && lo <= addr.value && addr.value <= hi;
+  }
+  return addressTokenMatches(world, t, addr);
+}
+
+function ipGroupAddresses(snapshot: Snapshot, keys: readonly string[]): string[] {
+  return keys.flatMap((k) => snapshot.ipGroups?.get(k)?.ipAddresses ?? []);
+}
+
+/** Azure Firewall wildcards stand only at the start and match one or more labels. */
+export function fqdnMatches(pattern: string, fqdn: string | undefined): boolean {
+  const p = pattern.trim().toLowerCase();
+  if (p === "*") return true;
+  if (fqdn === undefined) return false;
+  const name = fqdn.trim().toLowerCase();
+  if (p.startsWith("*.")) return name.endsWith(p.slice(1)) && name.length > p.length - 1;
+  return p === name;
+}
+
+function networkRuleMatches(snapshot: Snapshot, world: RefWorld, r: FirewallNetworkRule, p: Packet): boolean {
+  const protos = r.protocols.map((x) => x.toLowerCase());
+  if (!protos.includes("any") && !protos.includes(p.protocol.toLowerCase())) return false;
+  const src = [...r.sourceAddresses, ...ipGroupAddresses(snapshot, r.sourceIpGroupKeys)];
+  const dst = [...r.destinationAddresses, ...ipGroupAddresses(snapshot, r.destinationIpGroupKeys)];
+  const ports = r.destinationPorts.length ? r.destinationPorts : ["*"];
+  return src.some((t) => firewallAddressMatches(world, t, p.src)) && dst.some((t) => firewallAddressMatches(world, t, p.dst)) && ports.some((t) => portTokenMatches(t, p.dstPort));
+}
+
+const APP_DEFAULT_PORT: Record<string, number> = { http: 80, https: 443, mssql: 1433 };
+
+function applicationRuleMatches(snapshot: Snapshot, world: RefWorld, r: FirewallApplicationRule, p: Packet, fqdn: string | undefined): boolean {
+  if (p.protocol !== "Tcp") return false;
+  if (!r.protocols.some((x) => (x.port || APP_DEFAULT_PORT[x.type.toLowerCase()] || 443) === p.dstPort)) return false;
+  const src = [...r.sourceAddresses, ...ipGroupAddresses(snapshot, r.sourceIpGroupKeys)];
+  if (!src.some((t) => firewallAddressMatches(world, t, p.src))) return false;
+  const names = [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])];
+  return names.some((n) => fqdnMatches(n, fqdn));
+}
+
+/** The firewall's collections in processing order: base policy first, then group priority, then collection priority. */
+function orderedCollections(snapshot: Snapshot, fw: AzureFirewall): FirewallRuleCollection[] | string {
+  if (!fw.policyKey) {
+    const byPriority = (a: FirewallRuleCollection, b: FirewallRuleCollection) => a.priority - b.priority;
+    return [...fw.networkRuleCollections].sort(byPriority).concat([...fw.applicationRuleCollections].sort(byPriority));
+  }
+  const chain: string[] = [];
+  for (let key: string | undefined = fw.policyKey; key && !chain.includes(key); key = snapshot.firewallPolicies?.get(key)?.basePolicyKey) chain.unshift(key);
+  if (!snapshot.firewallPolicies?.get(fw.policyKey)) return `policy ${fw.policyKey} is not in the input`;
+  const entries: { depth: number; group: number; collection: number; c: FirewallRuleCollection }[] = [];
+  chain.forEach((policyKey, depth) => {
+    for (const g of snapshot.ruleCollectionGroups?.values() ?? []) {
+      if (g.policyKey !== policyKey) continue;
+      for (const c of g.ruleCollections) entries.push({ depth, group: g.priority, collection: c.priority, c });
+    }
+  });
+  entries.sort((a, b) => a.depth - b.depth || a.group - b.group || a.collection - b.collection);
+  return entries.map((e) => e.c);
+}
+
+function firewallStage(snapshot: Snapshot, world: RefWorld, fw: AzureFirewall, p: Packet, fqdn: string | undefined): RefPathVerdict {
+  const collections = orderedCollections(snapshot, fw);
+  if (typeof collections === "string") return verdict("Unaudited", "firewall", collections);
+  let decided: { action: string; rule: string } | undefined;
+  // Every network rule before any application rule (https://learn.microsoft.com/azure/firewall/rule-processing).
+  for (const kind of ["network", "application"] as const) {
+    for (const c of collections) {
+      if (decided || c.action === "Dnat") continue;
+      for (const r of c.rules) {
+        if (decided || r.kind !== kind) continue;
+        const hit = r.kind === "network" ? networkRuleMatches(snapshot, world, r, p) : applicationRuleMatches(snapshot, world, r as FirewallApplicationRule, p, fqdn);
+        if (hit) decided = { action: c.action, rule: `${c.name}/${r.name}` };
+      }
+    }
+  }
+  if (!decided) return verdict("Deny", "firewall", `no rule of ${fw.name} matches`);
+  if (decided.action !== "Allow") return verdict("Deny", "firewall", `denied by ${decided.rule}`);
+  const publicDst = p.dst.kind === "tag" || isPublic(p.dst.family, p.dst.value);
+  if (publicDst && fw.hasManagementIpConfiguration) return verdict("Unaudited", "firewall", `allowed by ${decided.rule}; forced tunnelling`);
+  return verdict("Allow", "firewall", `allowed by ${decided.rule}`);
+}
+
+// ---- stage 4: outbound path --------------------------------------------------------------------
+
+const PLATFORM = ["168.63.129.16/32", "169.254.169.254/32"];
+
+function outboundStage(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface | undefined, p: Packet): RefPathVerdict {
+  if (subnet.natGatewayKey) {
+    const nat = snapshot.natGateways?.get(subnet.natGatewayKey);
+    if (nat && nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0) return verdict("Deny", "outbound", "NAT gateway without a public IP");
+    return verdict("Allow", "outbound", "NAT gateway");
+  }
+  const ipcs = nic?.ipConfigurations.filter((c) => c.subnetKey === subnet.key) ?? [];
+  if (ipcs.some((c) => c.publicIpKey)) return verdict("Allow", "outbound", "public IP");
+  let standardPool = false;
+  for (const c of ipcs) {
+    for (const pool of c.lbBackendPoolKeys ?? []) {
+      const lb = snapshot.loadBalancers?.get(pool.split("/backendaddresspools/")[0]);
+      if (!lb || !same(lb.sku, "standard")) continue;
+      standardPool = true;
+      if (lb.outboundRules.some((r) => r.backendPoolKey === pool && r.frontendKeys.length)) return verdict("Allow", "outbound", "load balancer outbound rule");
+    }
+  }
+  if (subnet.defaultOutboundAccess === false || standardPool) {
+    if (inAnyPrefix(p.dst, PLATFORM)) return verdict("Allow", "outbound", "the platform's own address, reachable without an outbound method");
+    return verdict("Deny", "outbound", subnet.defaultOutboundAccess === false ? "private subnet, no outbound method" : "Standard load balancer pool without outbound rule");
+  }
+  return verdict("Allow", "outbound", "default outbound access");
+}
+
+// ---- the walk ----------------------------------------------------------------------------------
+
+function nsgLevel(snapshot: Snapshot, kind: "nic" | "subnet", key: string | undefined): RefLevel | undefined {
+  const nsg = key ? snapshot.nsgs.get(key) : undefined;
+  if (!nsg) return undefined;
+  const rules: SecurityRule[] = [...nsg.securityRules, ...nsg.defaultSecurityRules];
+  return { kind, rules };
+}
+
+/**
+ * Walks one outbound packet from `subnetKey` through every stage of CONTRACT §4.1 and says what becomes
+ * of it and which stage decided. The subnet's NIC holding `srcIp` supplies the NIC-level NSG and the
+ * outbound method; a subnet without NICs stands for itself. Throws on input it does not model (IPv6,
+ * service-tag routes, a source address that is on no NIC of a subnet that has NICs).
+ */
+export function referencePacket(snapshot: Snapshot, subnetKey: string, packet: PathPacket): RefPathVerdict {
+  const subnet = snapshot.subnets.get(subnetKey);
+  if (!subnet) throw new Error(`reference: no subnet ${subnetKey}`);
+  const vnet = snapshot.vnets.get(subnet.vnetKey);
+  if (!vnet) throw new Error(`reference: the VNet of ${subnetKey} is not in the input`);
+  const p = toRefPacket(packet);
+  const nics = subnet.nicKeys.map((k) => snapshot.nics.get(k)).filter((n): n is NetworkInterface => !!n);
+  const nic = nics.find((n) => n.ipConfigurations.some((c) => c.privateIpAddress === packet.srcIp));
+  if (nics.length && !nic) throw new Error(`reference: ${packet.srcIp} is on no NIC of ${subnet.name}`);
+  const world = addressWorld(snapshot, subnet, vnet);
+
+  // 1. Admin rules: Deny drops, AlwaysAllow skips the NSGs, Allow hands on.
+  const admin = adminDecision(snapshot, subnet, world, p);
+  if (admin?.access === "Deny") return verdict("Deny", "admin-rule", `admin rule ${admin.name}`);
+
+  // 2. NSGs: the NIC's, then the subnet's.
+  if (admin?.access !== "AlwaysAllow") {
+    const chain = refChain(world, "Outbound", nsgLevel(snapshot, "nic", nic?.nsgKey), nsgLevel(snapshot, "subnet", subnet.nsgKey), p);
+    if (chain.access === "Deny") return verdict("Deny", "nsg", `NSG rule ${chain.decisions.at(-1)!.rule.name}`);
+  }
+
+  // 3. Route and next hop.
+  const route = pickRoute(effectiveRoutes(snapshot, subnet, vnet), p.dst);
+  const via = `${route.user ? "user" : "system"} route ${route.text} -> ${route.hop}${route.ip ? ` ${route.ip}` : ""}`;
+  switch (route.hop.toLowerCase()) {
+    case "vnetlocal":
+    case "vnetpeering":
+    case "virtualnetworkserviceendpoint":
+    case "interfaceendpoint":
+      return verdict("Allow", "route", via);
+    case "none":
+      return verdict("Deny", "route", via);
+    case "internet": {
+      const out = outboundStage(snapshot, subnet, nic, p);
+      return { ...out, why: `${via}; ${out.why}` };
+    }
+    case "virtualnetworkgateway": {
+      const own = vnet.subnetKeys.some((k) => same(snapshot.subnets.get(k)?.name, "GatewaySubnet"));
+      const remote = vnet.peerings.some((x) => x.useRemoteGateways && peeringCarries(snapshot, vnet, x));
+      return own || remote ? verdict("Unaudited", "route", `${via}: a gateway`) : verdict("Deny", "route", `${via}: no gateway`);
+    }
+    case "virtualappliance": {
+      const ip = route.ip?.trim();
+      const at = ip ? refAddr(ip) : undefined;
+      if (!ip || !at) return verdict("Deny", "route", `${via}: no address`);
+      // The next hop must sit in a subnet of the VNet or of a connected peering, or it cannot be reached.
+      const vnets = [vnet, ...peeredSpaces(snapshot, vnet).flatMap((s) => (s.remote ? [s.remote] : []))];
+      let holder: Subnet | undefined;
+      for (const v of vnets) {
+        for (const k of v.subnetKeys) {
+          const s = snapshot.subnets.get(k);
+          if (s && !holder && inAnyPrefix(at, s.addressPrefixes)) holder = s;
+        }
+      }
+      if (!holder) return verdict("Deny", "route", `${via}: unreachable next hop`);
+      const fw = [...(snapshot.firewalls?.values() ?? [])].find((f) => f.privateIpAddresses.some((a) => a.trim() === ip));
+      if (fw) {
+        const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
+        return { ...out, why: `${via}; ${out.why}` };
+      }
+      if (same(holder.name, "AzureFirewallSubnet")) return verdict("Unaudited", "route", `${via}: a firewall the input lacks`);
+      for (const k of holder.nicKeys) {
+        const n = snapshot.nics.get(k);
+        if (!n?.ipConfigurations.some((c) => c.privateIpAddress?.trim() === ip)) continue;
+        if (n.enableIpForwarding === false) return verdict("Deny", "route", `${via}: IP forwarding off on ${n.name}`);
+      }
+      return verdict("Unaudited", "route", `${via}: an appliance outside the audit`);
+    }
+    default:
+      throw new Error(`reference: unknown next hop ${route.hop}`);
+  }
+}
