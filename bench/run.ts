@@ -1,64 +1,105 @@
-// `npm run bench`: the audit CLI on a synthetic estate of 10,000 subnets, 5,000 NSGs × 50 rules and
-// 20,000 NICs. Machines here are small and noisy, so the figure that matters is a ratio measured in
-// the same run: the CLI's wall time (and the audit phase alone) over a bare JSON.parse of the same file.
+// `npm run bench`: the audit CLI on two synthetic estates, each with a hub Azure Firewall (a 500-rule
+// policy) that every VNet peers with and routes 0.0.0.0/0 through:
+//   - the bench estate: 100 VNets, 10,000 subnets, 5,000 NSGs × 50 rules, 20,000 NICs, one deployment;
+//   - the deployments estate: 1,000 VNets of 10 subnets, each VNet its own CycleCloud deployment.
+// Machines here are small and noisy, so the figure that matters is a ratio measured in the same run:
+// the CLI's wall time (and the audit phase alone) over a bare JSON.parse of the same file.
+// `npm run bench -- deployments` or `-- bench` runs one of them.
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { BENCH_SIZE, generateEstate } from "../test/snapshot/generate-estate";
+import { cpus, loadavg } from "node:os";
+import { BENCH_SIZE, DEPLOYMENTS_SIZE, type EstateSize, generateEstate } from "../test/snapshot/generate-estate";
 
 const root = path.resolve(__dirname, "..");
 const out = path.join(root, "bench/out");
 mkdirSync(out, { recursive: true });
-const estateFile = path.join(out, "estate.json");
-const profileFile = path.join(out, "profile.json");
-
-function writeInputs() {
-  const resources = generateEstate(BENCH_SIZE) as { type: string; id: string; properties: { subnets?: { id: string }[] } }[];
-  const subnetIds = resources.flatMap((r) => (r.type === "Microsoft.Network/virtualNetworks" ? (r.properties.subnets ?? []).map((s) => s.id) : []));
-  writeFileSync(estateFile, JSON.stringify({ value: resources }));
-  // Every subnet plays a part, so every rule runs: one CycleCloud subnet, one return proxy, the rest clusters.
-  writeFileSync(profileFile, JSON.stringify({ roles: { cyclecloud: [subnetIds[0]], returnProxy: [subnetIds[1]], cluster: subnetIds.slice(2) } }));
+interface Case {
+  name: string;
+  size: EstateSize;
+  profile: (subnetIds: string[], perVnet: number) => unknown;
 }
 
-function timeParse(): number {
+const CASES: Case[] = [
+  {
+    name: "bench",
+    size: BENCH_SIZE,
+    // Every subnet plays a part, so every rule runs: one CycleCloud subnet, one return proxy, the rest clusters.
+    profile: (ids) => ({ roles: { cyclecloud: [ids[0]], returnProxy: [ids[1]], cluster: ids.slice(2) } }),
+  },
+  {
+    name: "deployments",
+    size: DEPLOYMENTS_SIZE,
+    // One CycleCloud installation per VNet: its first subnet runs CycleCloud, the other nine are clusters.
+    profile: (ids, perVnet) => ({
+      deployments: Array.from({ length: Math.ceil(ids.length / perVnet) }, (_, d) => ({ name: `d${d}`, cyclecloud: [ids[d * perVnet]], cluster: ids.slice(d * perVnet + 1, (d + 1) * perVnet) })),
+    }),
+  },
+];
+
+function writeInputs(c: Case): { estateFile: string; profileFile: string } {
+  const estateFile = path.join(out, `${c.name}-estate.json`);
+  const profileFile = path.join(out, `${c.name}-profile.json`);
+  const resources = generateEstate(c.size) as { type: string; id: string; name: string; properties: { subnets?: { id: string }[] } }[];
+  const subnetIds = resources.flatMap((r) => (r.type === "Microsoft.Network/virtualNetworks" && r.name !== "vnet-hub" ? (r.properties.subnets ?? []).map((s) => s.id) : []));
+  writeFileSync(estateFile, JSON.stringify({ value: resources }));
+  writeFileSync(profileFile, JSON.stringify(c.profile(subnetIds, Math.ceil(c.size.subnets / c.size.vnets))));
+  return { estateFile, profileFile };
+}
+
+function timeParse(estateFile: string): number {
   const t = performance.now();
   JSON.parse(readFileSync(estateFile, "utf8"));
   return performance.now() - t;
 }
 
-function runCli(): Promise<{ wallMs: number; code: number; stats: { phasesMs: Record<string, number>; maxRssMb: number } }> {
+function runCli(estateFile: string, profileFile: string, reportFile: string): Promise<{ wallMs: number; code: number; stats: { phasesMs: Record<string, number>; maxRssMb: number } }> {
   const t = performance.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--max-old-space-size=8192", path.join(root, "scripts/audit.mjs"), "--snapshot", estateFile, "--profile", profileFile, "--out", path.join(out, "report.json")],
+      ["--max-old-space-size=8192", path.join(root, "scripts/audit.mjs"), "--snapshot", estateFile, "--profile", profileFile, "--out", reportFile],
       { env: { ...process.env, LOCKDOWN_STATS: "1" }, maxBuffer: 1 << 26 },
       (err, _stdout, stderr) => {
         const wallMs = performance.now() - t;
         const line = stderr.trim().split("\n").pop() ?? "{}";
-        resolve({ wallMs, code: err ? ((err as { code?: number }).code ?? 1) : 0, stats: JSON.parse(line) });
+        let stats = { phasesMs: {} as Record<string, number>, maxRssMb: 0 };
+        try {
+          stats = JSON.parse(line);
+        } catch {
+          process.stderr.write(`CLI said: ${stderr.slice(0, 2000)}\n`);
+        }
+        resolve({ wallMs, code: err ? ((err as { code?: number }).code ?? 1) : 0, stats });
       },
     );
   });
 }
 
-async function main() {
-  writeInputs();
+async function measure(c: Case) {
+  const { estateFile, profileFile } = writeInputs(c);
+  const reportFile = path.join(out, `${c.name}-report.json`);
   const mb = statSync(estateFile).size / 1e6;
   // Warm the bundle and the file cache once, so neither is measured.
-  await runCli();
-  const parseBefore = timeParse();
-  const cli = await runCli();
-  const parseAfter = timeParse();
+  await runCli(estateFile, profileFile, reportFile);
+  const parseBefore = timeParse(estateFile);
+  const load = loadavg()[0];
+  const cli = await runCli(estateFile, profileFile, reportFile);
+  const parseAfter = timeParse(estateFile);
   const parseMs = (parseBefore + parseAfter) / 2;
-  const report = JSON.parse(readFileSync(path.join(out, "report.json"), "utf8"));
+  const report = JSON.parse(readFileSync(reportFile, "utf8"));
   const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`estate: ${mb.toFixed(1)} MB, ${BENCH_SIZE.subnets} subnets, ${BENCH_SIZE.nsgs} NSGs × ${BENCH_SIZE.rulesPerNsg} rules, ${BENCH_SIZE.nics} NICs`);
-  console.log(`findings: ${report.subnets.reduce((n: number, s: { findings: unknown[] }) => n + s.findings.length, 0)}; summary ${JSON.stringify(report.summary)}; exit ${cli.code}`);
-  console.log(`JSON.parse of the file (read + parse, mean of two): ${f(parseMs)}`);
+  const s = c.size;
+  console.log(`\n[${c.name}] estate: ${mb.toFixed(1)} MB, ${s.vnets} VNets, ${s.subnets} subnets, ${s.nsgs} NSGs × ${s.rulesPerNsg} rules, ${s.nics} NICs, hub firewall with ${s.hub?.firewallRules ?? 0} rules, a route table per VNet`);
+  console.log(`findings: ${report.subnets.reduce((n: number, x: { findings: unknown[] }) => n + x.findings.length, 0)}; summary ${JSON.stringify(report.summary)}; exit ${cli.code}`);
+  console.log(`JSON.parse of the file (read + parse, mean of two): ${f(parseMs)}; load average ${load.toFixed(2)} on ${cpus().length} cores`);
   console.log(`audit CLI wall time: ${f(cli.wallMs)}; phases ${JSON.stringify(cli.stats.phasesMs)}; peak RSS ${cli.stats.maxRssMb} MB`);
   console.log(`ratio CLI wall / JSON.parse: ${(cli.wallMs / parseMs).toFixed(2)}`);
-  console.log(`ratio audit phase / JSON.parse: ${(cli.stats.phasesMs.audit / parseMs).toFixed(2)}`);
+  console.log(`ratio audit phase / JSON.parse: ${((cli.stats.phasesMs.audit ?? NaN) / parseMs).toFixed(2)}`);
+}
+
+async function main() {
+  const only = process.argv[2];
+  for (const c of CASES) if (!only || only === c.name) await measure(c);
 }
 
 main();

@@ -16,7 +16,10 @@ export function subnetHref(scanId: string, subnetId: string, hash?: string): str
   return `${scanHref(scanId)}/subnets/${path}${hash ? `#${hash}` : ""}`;
 }
 
-/** The ARM id back from the catch-all segments of a subnet page. */
+/**
+ * The ARM id back from the catch-all segments of a subnet page. Next hands route params over already decoded, so
+ * they are joined as they are: decoding again would throw on a `%` in a name (a 500) or turn `%41` into `A`.
+ */
 export function subnetIdFromSegments(segments: string[]): string {
-  return `/${segments.map((s) => decodeURIComponent(s)).join("/")}`;
+  return `/${segments.join("/")}`;
 }

@@ -50,9 +50,16 @@ test("every export from the overview carries the scan's content", async ({ page,
   expect(text).toContain("Lockdown audit report");
   expect(text).toContain(current.id);
   expect(text).toContain(report.generatedAt);
+  // Failing findings are printed in full in "Findings that need work", before the passing table and the appendix.
+  const open = text.slice(text.indexOf("Findings that need work"), text.indexOf("Checks that passed"));
+  expect(open.length).toBeGreaterThan(0);
   for (const f of failing) {
-    expect(text).toContain(f.subnet);
-    expect(text).toContain(f.rule);
+    expect(open).toContain(f.subnet);
+    expect(open).toMatch(new RegExp(`FAIL\\s+${f.rule}:`));
   }
-  expect(text).toContain("Fix - az CLI");
+  expect(open).toContain("Fix · az CLI");
+  expect(open).toContain("What decided, along the path");
+  expect(text.slice(text.indexOf("Appendix"))).toContain("What was not audited");
+  // The embedded font prints arrows as arrows (the built-in PDF fonts printed "→" as "’").
+  expect(text).not.toMatch(/Cluster Node ’ CycleCloud/);
 });

@@ -37,7 +37,8 @@ describe("SubnetPath", () => {
     const doc = render(<SubnetPath subnet={cluster} />);
     const outbound = doc.querySelector('[data-testid="outbound-method"]')!;
     expect(outbound.getAttribute("data-method")).toBe("nat-gateway");
-    expect(outbound.textContent).toContain("NAT gateway natgw-compute");
+    // Label and resource read as words, before the detail line.
+    expect(outbound.textContent).toMatch(/^NAT gateway natgw-compute(?!\s*with)/);
     expect(doc.body.textContent).toContain("prod-weu");
     expect(doc.querySelector('[data-testid="scale-sets"]')?.textContent).toContain("vmss-hpc · Uniform → nsg-compute");
   });

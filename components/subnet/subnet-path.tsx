@@ -29,7 +29,8 @@ export function SubnetPath({ subnet }: { subnet: SubnetReport }) {
               <div data-testid="outbound-method" data-method={outbound.method}>
                 <span className={outbound.method === "none" ? "font-medium text-amber-800" : "font-medium"}>{outboundLabel(outbound.method)}</span>
                 {outbound.resource ? (
-                  <span className="ml-1" title={outbound.resource}>
+                  <span title={outbound.resource}>
+                    {" "}
                     {resourceName(outbound.resource)}
                   </span>
                 ) : null}

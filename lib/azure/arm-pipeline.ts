@@ -3,6 +3,7 @@
 // that carries the timeout to every page of a paged list.
 import type { NetworkManagementClientOptionalParams } from "@azure/arm-network";
 import type { PrivateDnsManagementClientOptionalParams } from "@azure/arm-privatedns";
+import type { HttpClient } from "@azure/core-rest-pipeline";
 
 type ClientOptions = NetworkManagementClientOptionalParams;
 type AdditionalPolicy = NonNullable<ClientOptions["additionalPolicies"]>[number];
@@ -124,6 +125,11 @@ export interface ArmClientSettings {
   scope: string;
   retry?: RetrySettings;
   counter: CallCounter;
+  /**
+   * One HTTP client (one keep-alive connection pool) for every SDK client of a read: each SDK client
+   * would otherwise open its own TLS connections, and a read builds several clients per subscription.
+   */
+  httpClient?: HttpClient;
 }
 
 function readerPolicies(settings: ArmClientSettings, scope: CallScope): AdditionalPolicy[] {
@@ -141,6 +147,7 @@ export function armClientOptions(settings: ArmClientSettings, scope: CallScope):
     endpoint: settings.endpoint,
     credentials: { scopes: [settings.scope] },
     retryOptions: settings.retry,
+    httpClient: settings.httpClient,
     additionalPolicies: readerPolicies(settings, scope),
   };
 }
@@ -155,6 +162,7 @@ export function coreClientOptions(settings: ArmClientSettings, scope: CallScope)
     $host: settings.endpoint,
     credentialScopes: [settings.scope],
     retryOptions: settings.retry,
+    httpClient: settings.httpClient,
     additionalPolicies: readerPolicies(settings, scope),
   };
 }

@@ -3,6 +3,7 @@
 // ARM's REST form exactly as ARM answered it.
 // Server-only: it needs credentials. It exposes no function that could write to Azure, and every
 // client it builds refuses any request but GET (and the Resource Graph query POST).
+import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import type { ReadError } from "../report/types";
 import type { ArmClientSettings, RetrySettings } from "./arm-pipeline";
@@ -60,7 +61,7 @@ export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveRe
   const credential = opts.credential ?? createCredential(env);
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 4));
   const timeoutMs = Math.max(1, opts.timeoutMs ?? 60_000);
-  const settings: ArmClientSettings = { endpoint: env.armEndpoint, scope: env.armScope, retry: opts.retry, counter: { calls: 0 } };
+  const settings: ArmClientSettings = { endpoint: env.armEndpoint, scope: env.armScope, retry: opts.retry, counter: { calls: 0 }, httpClient: createDefaultHttpClient() };
   const errors: ReadError[] = [];
   const result = (resources: Record<string, unknown>[], serviceTags: ServiceTagsFile | undefined, subscriptions: number): LiveReadResult => ({
     snapshot: { resources, ...(serviceTags ? { serviceTags } : {}), capturedAt: new Date(started).toISOString() },

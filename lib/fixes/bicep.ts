@@ -40,6 +40,7 @@ export function bicepValue(v: unknown, indent = ""): string {
   return `{\n${entries.map(([k, x]) => `${inner}${key(k)}: ${bicepValue(x, inner)}`).join("\n")}\n${indent}}`;
 }
 
+/** A security rule's ARM `properties` (singular field for one value, plural for several; ASGs by id). https://learn.microsoft.com/azure/templates/microsoft.network/networksecuritygroups/securityrules */
 export function securityRuleProperties(rule: SecurityRule): Record<string, unknown> {
   const one = (single: string, plural: string, xs: string[]) => (xs.length === 1 ? { [single]: xs[0] } : { [plural]: xs });
   return {
@@ -85,6 +86,7 @@ function policyRule(r: FirewallRule): Record<string, unknown> {
   throw new Error("NAT rules are not modelled in full");
 }
 
+/** A rule collection in ARM form (`FirewallPolicyFilterRuleCollection`). https://learn.microsoft.com/azure/templates/microsoft.network/firewallpolicies/rulecollectiongroups */
 export function ruleCollection(c: FirewallRuleCollection): Record<string, unknown> {
   return { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: c.name, priority: c.priority, action: { type: c.action }, rules: c.rules.map(policyRule) };
 }

@@ -65,10 +65,12 @@ export function sharedNote(snapshot: Snapshot, plan: FixPlan, own: ReadonlySet<s
   return parts.join(" ");
 }
 
+/** The az CLI commands of `changes` for bash, one command per line (long ones wrapped with `\`). */
 export function renderAzBash(snapshot: Snapshot, changes: readonly Change[]): string {
   return changes.flatMap((c) => azCommands(snapshot, c).map(toBash)).join("\n");
 }
 
+/** The az CLI commands for PowerShell; refused (with the reason) when a value holds a character cmd.exe interprets. */
 export function renderAzPowerShell(snapshot: Snapshot, changes: readonly Change[]): { text: string } | { refused: string } {
   const cmds = changes.flatMap((c) => azCommands(snapshot, c));
   for (const cmd of cmds) {
@@ -78,6 +80,7 @@ export function renderAzPowerShell(snapshot: Snapshot, changes: readonly Change[
   return { text: cmds.map(toPowerShell).join("\n") };
 }
 
+/** The Terraform blocks of `changes`; `labels` keeps resource labels unique across one file. Refused with a reason when a change has no safe form. */
 export function renderTerraform(snapshot: Snapshot, changes: readonly Change[], labels = new Set<string>()): { text: string } | { refused: string } {
   for (const c of changes) {
     const why = terraformRefusal(snapshot, c);

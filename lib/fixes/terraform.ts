@@ -82,7 +82,10 @@ function fwRule(r: FirewallRule): [string, HclValue][] {
   return [["name", r.name]];
 }
 
-/** Terraform blocks of one change; `labels` keeps resource labels unique across a whole file. */
+/**
+ * Terraform blocks of one change; `labels` keeps resource labels unique across a whole file.
+ * https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_rule
+ */
 export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<string>): string[] {
   switch (c.kind) {
     case "add-rule": {

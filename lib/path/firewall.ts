@@ -125,11 +125,13 @@ function groupsOf(estate: Estate, policyKey: string, listed: readonly string[]):
 }
 
 /**
- * The firewall's rules in processing order, compiled in the source subnet's address context (service
- * tags and IP groups resolved). Memoised per estate: a fix to the policy gets a new table.
+ * The firewall's rules in processing order, with service tags and IP groups resolved. Memoised per
+ * estate: a fix to the policy gets a new table.
  */
 export function firewallTable(estate: Estate, firewall: AzureFirewall, subnet: Subnet): FirewallTable {
-  return estate.memo(`fw|${firewall.key}|${estate.context(subnet).key}`, () => build(estate, firewall, subnet));
+  // Firewall rules name CIDRs, ranges, IP groups and service tags, none of which depends on where the
+  // packet came from, so one table per firewall serves every subnet.
+  return estate.memo(`fw|${firewall.key}`, () => build(estate, firewall, subnet));
 }
 
 function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): FirewallTable {

@@ -6,7 +6,7 @@ import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrSubtract, addrUnio
 import { ALL_TAGS } from "../net/tag-set";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
-import type { Route, RouteTable, Subnet } from "../model/types";
+import type { PrivateEndpoint, Route, RouteTable, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
 
@@ -126,36 +126,13 @@ const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#system-routes
  */
 export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[] {
-  const { snapshot } = estate;
-  const routes: EffectiveRoute[] = [];
+  const routes: EffectiveRoute[] = [...vnetSystemRoutes(estate, subnet)];
   const system = (prefix: string, name: string, hop: NextHopType, rank: number) =>
     routes.push(...prefixEntries(estate, subnet, prefix, { source: "Default", name, nextHopType: hop }, { cidr: rank, tag: () => rank }));
-  const vnet = snapshot.vnets.get(subnet.vnetKey);
-  const vnetSpace = vnet?.addressPrefixes.length ? vnet.addressPrefixes : subnet.addressPrefixes;
-  for (const p of vnetSpace) system(p, "Virtual network", "VnetLocal", RANK.systemNetwork);
-  const peeredVnets = new Set<string>();
-  for (const peering of vnet?.peerings ?? []) {
-    if (!peeringConnected(estate, subnet.vnetKey, peering)) continue;
-    if (peering.remoteVnetKey) peeredVnets.add(peering.remoteVnetKey);
-    const remote = peering.remoteVnetKey ? snapshot.vnets.get(peering.remoteVnetKey) : undefined;
-    const space = peering.remoteAddressPrefixes.length ? peering.remoteAddressPrefixes : (remote?.addressPrefixes ?? []);
-    for (const p of space) system(p, `Peering ${peering.name}`, "VNetPeering", RANK.systemNetwork);
-  }
-  for (const [address, name] of privateEndpointAddresses(estate, subnet.vnetKey, peeredVnets)) system(address, `Private endpoint ${name}`, "InterfaceEndpoint", RANK.systemNetwork);
   for (const se of subnet.serviceEndpoints) {
     if (se.provisioningState && se.provisioningState.toLowerCase() !== "succeeded") continue;
     for (const tag of serviceEndpointTags(se.service, se.locations)) system(tag, `Service endpoint ${se.service}`, "VirtualNetworkServiceEndpoint", RANK.systemServiceEndpoint);
   }
-  const vnetRanges = cidrsToRanges(vnetSpace);
-  for (const p of PRIVATE_RANGES) {
-    // Azure drops the None route when the VNet's space holds the whole range (its VnetLocal route replaces it);
-    // a VNet prefix inside the range is simply more specific.
-    if (iv.covers(vnetRanges.v4, cidrsToRanges([p]).v4)) continue;
-    system(p, "Default", "None", RANK.systemNone);
-  }
-  system("0.0.0.0/0", "Default", "Internet", RANK.systemInternet);
-  system("::/0", "Default", "Internet", RANK.systemInternet);
-
   const table = routeTableOf(estate, subnet);
   for (const route of table?.routes ?? []) {
     routes.push(
@@ -171,6 +148,41 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
   return routes.sort((a, b) => b.length - a.length || a.rank - b.rank);
 }
 
+/**
+ * The system routes every subnet of a VNet shares (its space, connected peerings, private endpoints, the
+ * private ranges to None, the defaults), built once per VNet: a hub peered with 1,000 spokes is walked once.
+ */
+function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRoute[] {
+  return estate.memo(`vnet-routes|${subnet.vnetKey}`, () => {
+    const { snapshot } = estate;
+    const routes: EffectiveRoute[] = [];
+    const system = (prefix: string, name: string, hop: NextHopType, rank: number) =>
+      routes.push(...prefixEntries(estate, subnet, prefix, { source: "Default", name, nextHopType: hop }, { cidr: rank, tag: () => rank }));
+    const vnet = snapshot.vnets.get(subnet.vnetKey);
+    const vnetSpace = vnet?.addressPrefixes.length ? vnet.addressPrefixes : subnet.addressPrefixes;
+    for (const p of vnetSpace) system(p, "Virtual network", "VnetLocal", RANK.systemNetwork);
+    const peeredVnets = new Set<string>();
+    for (const peering of vnet?.peerings ?? []) {
+      if (!peeringConnected(estate, subnet.vnetKey, peering)) continue;
+      if (peering.remoteVnetKey) peeredVnets.add(peering.remoteVnetKey);
+      const remote = peering.remoteVnetKey ? snapshot.vnets.get(peering.remoteVnetKey) : undefined;
+      const space = peering.remoteAddressPrefixes.length ? peering.remoteAddressPrefixes : (remote?.addressPrefixes ?? []);
+      for (const p of space) system(p, `Peering ${peering.name}`, "VNetPeering", RANK.systemNetwork);
+    }
+    for (const [address, name] of privateEndpointAddresses(estate, subnet.vnetKey, peeredVnets)) system(address, `Private endpoint ${name}`, "InterfaceEndpoint", RANK.systemNetwork);
+    const vnetRanges = cidrsToRanges(vnetSpace);
+    for (const p of PRIVATE_RANGES) {
+      // Azure drops the None route when the VNet's space holds the whole range (its VnetLocal route replaces it);
+      // a VNet prefix inside the range is simply more specific.
+      if (iv.covers(vnetRanges.v4, cidrsToRanges([p]).v4)) continue;
+      system(p, "Default", "None", RANK.systemNone);
+    }
+    system("0.0.0.0/0", "Default", "Internet", RANK.systemInternet);
+    system("::/0", "Default", "Internet", RANK.systemInternet);
+    return routes;
+  });
+}
+
 export function routeTableOf(estate: Estate, subnet: Subnet): RouteTable | undefined {
   return subnet.routeTableKey ? estate.snapshot.routeTables.get(subnet.routeTableKey) : undefined;
 }
@@ -180,21 +192,32 @@ export function peeringConnected(estate: Estate, vnetKey: string, peering: { all
   if (!peering.allowVirtualNetworkAccess) return false;
   if (peering.peeringState && peering.peeringState.toLowerCase() !== "connected") return false;
   // When the remote VNet is in the input, its side must allow virtual network access too.
-  const remote = peering.remoteVnetKey ? estate.snapshot.vnets.get(peering.remoteVnetKey) : undefined;
-  if (remote) {
-    const back = remote.peerings.find((p) => p.remoteVnetKey === vnetKey);
-    if (back && !back.allowVirtualNetworkAccess) return false;
-  }
-  return true;
+  if (!peering.remoteVnetKey) return true;
+  // Indexed once per estate: a hub with 1,000 peerings is asked about each spoke.
+  const blocked = estate.memo("peerings-without-access", () => {
+    const out = new Set<string>();
+    for (const v of estate.snapshot.vnets.values()) for (const p of v.peerings) if (p.remoteVnetKey && !p.allowVirtualNetworkAccess) out.add(`${v.key}|${p.remoteVnetKey}`);
+    return out;
+  });
+  return !blocked.has(`${peering.remoteVnetKey}|${vnetKey}`);
 }
 
 /** Private endpoint addresses (as /32 or /128) in the VNet and its directly peered VNets, with the endpoint's name. */
 function privateEndpointAddresses(estate: Estate, vnetKey: string, peered: ReadonlySet<string>): [string, string][] {
   const out: [string, string][] = [];
   const { snapshot } = estate;
-  for (const pe of snapshot.privateEndpoints.values()) {
-    const peSubnet = pe.subnetKey ? snapshot.subnets.get(pe.subnetKey) : undefined;
-    if (!peSubnet || (peSubnet.vnetKey !== vnetKey && !peered.has(peSubnet.vnetKey))) continue;
+  const byVnet = estate.memo("private-endpoints-by-vnet", () => {
+    const m = new Map<string, PrivateEndpoint[]>();
+    for (const pe of snapshot.privateEndpoints.values()) {
+      const v = pe.subnetKey ? snapshot.subnets.get(pe.subnetKey)?.vnetKey : undefined;
+      if (!v) continue;
+      const list = m.get(v) ?? [];
+      list.push(pe);
+      m.set(v, list);
+    }
+    return m;
+  });
+  for (const pe of [vnetKey, ...peered].flatMap((v) => byVnet.get(v) ?? [])) {
     const addresses = new Set(pe.ipAddresses ?? []);
     for (const nicKey of pe.nicKeys ?? []) for (const ipc of snapshot.nics.get(nicKey)?.ipConfigurations ?? []) if (ipc.privateIpAddress) addresses.add(ipc.privateIpAddress);
     for (const a of addresses) if (parseCidr(a)) out.push([a.includes(":") ? `${a}/128` : `${a}/32`, pe.name]);

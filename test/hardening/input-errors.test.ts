@@ -2,14 +2,16 @@
 // a number as snapshot, JSON nested 5,000 deep, `"type": "__proto__"`, a profile that matches no subnet. And the
 // upload form's default "roles of the latest scan" applied to another estate keeps what matches.
 import { execFile } from "node:child_process";
+import fc from "fast-check";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BadRequest } from "@/app/api/_lib/bad-request";
 import { assertJsonDepth } from "@/app/api/_lib/json-depth";
-import { matchingProfile, scanInputFromBody } from "@/app/api/_lib/scan-input";
+import { matchingProfile, scanInputFromBody, storedProfileAsInput } from "@/app/api/_lib/scan-input";
 import { InputError } from "@/lib/errors";
+import { parseProfile } from "@/lib/snapshot";
 import { Store } from "@/lib/store";
 
 const root = process.cwd();
@@ -79,6 +81,41 @@ describe("POST /api/scans bodies (what the scan worker runs)", () => {
     const matched = matchingProfile(sources, undefined, "profile of scan #3", profile);
     expect(matched.value).toEqual({ roles: { cyclecloud: ["vnet-hub/snet-cyclecloud"], cluster: ["vnet-hpc-spoke/snet-compute"], returnProxy: [] } });
     expect(matched.missing).toEqual(["cluster vnet-elsewhere/snet-a"]);
+  });
+
+  it("reads a stored profile back in the file form (deployments included), so it can be applied again", () => {
+    const file = {
+      roles: { cyclecloud: ["vnet-hub/snet-cyclecloud"], cluster: ["vnet-hpc-spoke/snet-compute"] },
+      cyclecloudServer: ["10.10.1.4"],
+      deployments: [{ name: "dev", cluster: ["vnet-hpc-spoke/snet-gpu"], cyclecloudServer: [] }],
+    };
+    const stored = parseProfile("profile.json", file);
+    expect(parseProfile("again", storedProfileAsInput(stored))).toEqual(stored);
+  });
+});
+
+describe("fuzzed bodies", () => {
+  // Keys the loader looks at, and keys that name Object.prototype members.
+  const key = fc.constantFrom("__proto__", "constructor", "toString", "type", "id", "name", "properties", "value", "data", "resources", "subnets", "addressPrefix", "roles", "cluster", "securityRules", "priority");
+  const leaf = fc.oneof(fc.constantFrom("__proto__", "Microsoft.Network/virtualNetworks", "10.0.0.0/24", "vnet/snet", "/subscriptions/x/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v"), fc.integer(), fc.boolean(), fc.constant(null), fc.string());
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("node"), { maxLength: 4 }), fc.dictionary(key, tie("node"), { maxKeys: 5 })),
+  })).node;
+
+  it("every body is a scan or one input error (never another exception)", async () => {
+    const store = await Store.open(":memory:");
+    await fc.assert(
+      fc.asyncProperty(value, fc.option(value), async (snapshot, profile) => {
+        const body = JSON.stringify({ snapshot, ...(profile === null ? {} : { profile }) });
+        try {
+          await store.createScan(await scanInputFromBody("application/json", Buffer.from(body), async () => store));
+        } catch (e) {
+          if (!(e instanceof InputError || e instanceof BadRequest)) throw e;
+          expect(e.message).not.toMatch(/\n/);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

@@ -92,8 +92,11 @@ const uniqueBy = <T>(xs: T[], key: (x: T) => string | number): T[] => {
   return xs.filter((x) => (seen.has(key(x)) ? false : (seen.add(key(x)), true)));
 };
 
+/** The seed page's BlockOutbound rule, in half of the NSGs, so admin rules and routes meet real lockdowns. */
+const BLOCK_OUTBOUND: RuleSpec = { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", src: "*", dst: "Internet", ports: "*" };
+
 const nsgRulesArb: fc.Arbitrary<RuleSpec[]> = fc
-  .array(
+  .tuple(fc.boolean(), fc.array(
     fc.record({
       priority: fc.integer({ min: 100, max: 4096 }),
       direction: fc.constantFrom<"Inbound" | "Outbound">("Outbound", "Outbound", "Outbound", "Inbound"),
@@ -104,8 +107,8 @@ const nsgRulesArb: fc.Arbitrary<RuleSpec[]> = fc
       ports: fc.array(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }),
     }),
     { maxLength: 6 },
-  )
-  .map((rules) => uniqueBy(rules, (r) => `${r.direction}${r.priority}`).map((r, i) => ({ name: `r${i}`, ...r })));
+  ))
+  .map(([block, rules]) => uniqueBy([...(block ? [BLOCK_OUTBOUND] : []), ...rules.map((r, i) => ({ name: `r${i}`, ...r }))], (r) => `${r.direction}${r.priority}`));
 
 const routeArb: fc.Arbitrary<RouteSpec> = fc.oneof(
   { arbitrary: fc.record({ prefix: fc.constantFrom(...ROUTE_PREFIXES), hop: fc.constant("VirtualAppliance" as const), ip: fc.constantFrom(...HOP_IPS) }), weight: 4 },
@@ -156,9 +159,12 @@ const adminArb: fc.Arbitrary<AdminSpec[]> = fc
       priority: fc.integer({ min: 1, max: 4096 }),
       direction: fc.constantFrom<"Inbound" | "Outbound">("Outbound", "Outbound", "Outbound", "Inbound"),
       access: fc.constantFrom<"Allow" | "Deny" | "AlwaysAllow">("Allow", "Deny", "AlwaysAllow"),
-      protocol: fc.constantFrom<"Tcp" | "Udp" | "Any">("Tcp", "Udp", "Any"),
+      protocol: fc.constantFrom<"Tcp" | "Udp" | "Any">("Tcp", "Udp", "Any", "Any"),
       dst: fc.array(fc.constantFrom("*", "Internet", "10.100.0.0/16", "8.8.8.0/24", "0.0.0.0/0", "Storage", "VirtualNetwork", "20.0.0.0/8"), { minLength: 1, maxLength: 2 }),
-      ports: fc.array(fc.constantFrom("0-65535", "443", "80", "53", "1-1024"), { minLength: 1, maxLength: 2 }),
+      ports: fc.oneof(
+        { arbitrary: fc.constant(["0-65535"]), weight: 2 },
+        { arbitrary: fc.array(fc.constantFrom("0-65535", "443", "80", "53", "1-1024"), { minLength: 1, maxLength: 2 }), weight: 1 },
+      ),
     }),
     { maxLength: 3 },
   )
@@ -184,7 +190,7 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     defaultOutboundAccess: fc.constantFrom<boolean | undefined>(undefined, undefined, false, true),
     subnetNsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }),
     nic: fc.option(fc.record({ nsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }) }), { nil: undefined }),
-    admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 2 }, { arbitrary: adminArb, weight: 1 }),
+    admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 1 }, { arbitrary: adminArb, weight: 1 }),
     defaultToFirewall: fc.constantFrom(true, true, true, false),
   })
   .map(({ defaultToFirewall, ...w }) => {
@@ -259,7 +265,8 @@ export const DST_CANDIDATES: string[] = (() => {
     for (const v of [p.lo - 1n, p.lo, p.lo + 1n, (p.lo + p.hi) / 2n, p.hi, p.hi + 1n]) if (v >= 0n && v <= V4_TOP) out.add(dotted(v));
   }
   for (const ip of [...HOP_IPS, "169.254.169.254", "168.63.129.16", "8.8.8.8", "140.82.112.3"]) out.add(ip);
-  return [...out, "Storage.WestEurope", "Storage", "AzureCloud.EastUS", "Sql.WestEurope"];
+  // The platform's addresses get extra weight: the contract treats them specially at two stages.
+  return [...out, "Storage.WestEurope", "Storage", "AzureCloud.EastUS", "Sql.WestEurope", ...Array<string>(4).fill("168.63.129.16"), ...Array<string>(3).fill("169.254.169.254")];
 })();
 
 export interface PacketSeed {

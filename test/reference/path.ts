@@ -291,7 +291,7 @@ function firewallStage(snapshot: Snapshot, world: RefWorld, fw: AzureFirewall, p
       for (const r of c.rules) {
         if (decided || r.kind !== kind) continue;
         const hit = r.kind === "network" ? networkRuleMatches(snapshot, world, r, p) : applicationRuleMatches(snapshot, world, r as FirewallApplicationRule, p, fqdn);
-        if (hit) decided = { action: c.action, rule: `${c.name}/${r.name}` };
+        if (hit) decided = { action: c.action, rule: `${kind} rule ${c.name}/${r.name}` };
       }
     }
   }
@@ -360,11 +360,15 @@ export function referencePacket(snapshot: Snapshot, subnetKey: string, packet: P
   const admin = adminDecision(snapshot, subnet, world, p);
   if (admin?.access === "Deny") return verdict("Deny", "admin-rule", `admin rule ${admin.name}`);
 
-  // 2. NSGs: the NIC's, then the subnet's.
-  if (admin?.access !== "AlwaysAllow") {
-    const chain = refChain(world, "Outbound", nsgLevel(snapshot, "nic", nic?.nsgKey), nsgLevel(snapshot, "subnet", subnet.nsgKey), p);
-    if (chain.access === "Deny") return verdict("Deny", "nsg", `NSG rule ${chain.decisions.at(-1)!.rule.name}`);
-  }
+  // 2. NSGs: the NIC's, then the subnet's, unless an AlwaysAllow admin rule skips them.
+  const chain = refChain(world, "Outbound", nsgLevel(snapshot, "nic", nic?.nsgKey), nsgLevel(snapshot, "subnet", subnet.nsgKey), p);
+  const walked = admin?.access === "AlwaysAllow" ? `AlwaysAllow ${admin.name}${chain.access === "Deny" ? " skipped an NSG deny" : ""}` : undefined;
+  if (!walked && chain.access === "Deny") return verdict("Deny", "nsg", `NSG rule ${chain.decisions.at(-1)!.rule.name}`);
+  const rest = routeStage(snapshot, subnet, vnet, world, nic, p, packet);
+  return walked ? { ...rest, why: `${walked}; ${rest.why}` } : rest;
+}
+
+function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: RefWorld, nic: NetworkInterface | undefined, p: Packet, packet: PathPacket): RefPathVerdict {
 
   // 3. Route and next hop.
   const route = pickRoute(effectiveRoutes(snapshot, subnet, vnet), p.dst);

@@ -7,14 +7,34 @@ export interface EstateSize {
   nsgs: number;
   rulesPerNsg: number;
   nics: number;
+  /**
+   * A hub VNet with an Azure Firewall (a policy of `firewallRules` rules over rule collection groups),
+   * every VNet peered with it and routed through it by a route table of its own (CONTRACT §4.1).
+   */
+  hub?: { firewallRules: number };
 }
 
-export const BENCH_SIZE: EstateSize = { vnets: 100, subnets: 10_000, nsgs: 5_000, rulesPerNsg: 50, nics: 20_000 };
+export const BENCH_SIZE: EstateSize = { vnets: 100, subnets: 10_000, nsgs: 5_000, rulesPerNsg: 50, nics: 20_000, hub: { firewallRules: 500 } };
+/** Issue 12's estate of many CycleCloud deployments: 1,000 VNets of 10 subnets, 250,000 NSG rules. */
+export const DEPLOYMENTS_SIZE: EstateSize = { vnets: 1_000, subnets: 10_000, nsgs: 5_000, rulesPerNsg: 50, nics: 20_000, hub: { firewallRules: 500 } };
+
+const HUB_SPACE = "10.255.0.0/24";
+const FIREWALL_IP = "10.255.0.4";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-0000000000aa";
 const rg = (i: number) => `${SUB}/resourceGroups/rg-${i % 20}`;
 const etag = (i: number) => `W/"${(i * 2654435761) >>> 0}-0000-0000-0000-000000000000"`;
 const TAGS = ["Storage", "AzureActiveDirectory", "AzureMonitor", "AzureResourceManager", "Internet", "VirtualNetwork", "*"];
+
+/** A VNet's space: 10.<v>.0.0/16 for the first 250, then 11.x, 12.x (public, as some estates use). */
+function vnetSpace(v: number): string {
+  return `${10 + Math.floor(v / 250)}.${v % 250}.0.0/16`;
+}
+
+function peering(remoteId: string, remoteSpace: string) {
+  const name = `to-${remoteId.split("/").pop()}`;
+  return { name, properties: { remoteVirtualNetwork: { id: remoteId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, peeringState: "Connected", remoteAddressSpace: { addressPrefixes: [remoteSpace] } } };
+}
 
 function rule(nsgId: string, n: number, i: number) {
   const inbound = i % 2 === 0;
@@ -38,8 +58,45 @@ function rule(nsgId: string, n: number, i: number) {
   };
 }
 
+/** The hub's firewall policy: network rules for the cluster flows, application rules for the seed's FQDNs. */
+function firewallResources(size: EstateSize): unknown[] {
+  const hubRg = rg(0);
+  const policyId = `${hubRg}/providers/Microsoft.Network/firewallPolicies/fwp-hub`;
+  const groups = 5;
+  const perCollection = 10;
+  const collectionsPerGroup = Math.ceil(size.hub!.firewallRules / groups / perCollection);
+  const seed = ["management.azure.com", "login.microsoftonline.com", "dc.applicationinsights.azure.com", "dc.applicationinsights.microsoft.com", "dc.services.visualstudio.com", "*.blob.core.windows.net"];
+  const out: unknown[] = [];
+  const groupIds: string[] = [];
+  let n = 0;
+  for (let g = 0; g < groups; g++) {
+    const id = `${policyId}/ruleCollectionGroups/rcg-${g}`;
+    groupIds.push(id);
+    const collections = [];
+    for (let c = 0; c < collectionsPerGroup; c++) {
+      const application = (g + c) % 2 === 1;
+      const rules = [];
+      for (let r = 0; r < perCollection; r++, n++) {
+        rules.push(
+          application
+            ? { ruleType: "ApplicationRule", name: `app-${n}`, sourceAddresses: [`10.${n % 250}.0.0/16`], protocols: [{ protocolType: "Https", port: 443 }], targetFqdns: n % 7 === 0 ? seed : [`pkg${n}.example.org`] }
+            : { ruleType: "NetworkRule", name: `net-${n}`, ipProtocols: ["TCP"], sourceAddresses: [`10.${n % 250}.0.0/16`], destinationAddresses: n % 5 === 0 ? ["AzureMonitor"] : [`10.${(n + 1) % 250}.0.0/16`], destinationPorts: n % 3 === 0 ? ["5672", "9443"] : [String(1000 + (n % 5000))] },
+        );
+      }
+      collections.push({ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: `rc-${g}-${c}`, priority: 100 + c * 10, action: { type: c % 9 === 8 ? "Deny" : "Allow" }, rules });
+    }
+    out.push({ name: `rcg-${g}`, id, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", properties: { priority: 100 + g * 100, ruleCollections: collections } });
+  }
+  out.unshift(
+    { name: "fw-hub", id: `${hubRg}/providers/Microsoft.Network/azureFirewalls/fw-hub`, type: "Microsoft.Network/azureFirewalls", location: "westeurope", properties: { sku: { name: "AZFW_VNet", tier: "Standard" }, firewallPolicy: { id: policyId }, ipConfigurations: [{ name: "ipc", properties: { privateIPAddress: FIREWALL_IP, subnet: { id: `${hubRg}/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/AzureFirewallSubnet` } } }] } },
+    { name: "fwp-hub", id: policyId, type: "Microsoft.Network/firewallPolicies", location: "westeurope", properties: { threatIntelMode: "Alert", ruleCollectionGroups: groupIds.map((id) => ({ id })) } },
+  );
+  return out;
+}
+
 export function generateEstate(size: EstateSize = BENCH_SIZE): unknown[] {
   const out: unknown[] = [];
+  if (size.hub) out.push(...firewallResources(size));
   const nsgId = (n: number) => `${rg(n)}/providers/Microsoft.Network/networkSecurityGroups/nsg-${n}`;
   for (let n = 0; n < size.nsgs; n++) {
     const rules = Array.from({ length: size.rulesPerNsg }, (_, i) => rule(nsgId(n), n, i));
@@ -68,8 +125,9 @@ export function generateEstate(size: EstateSize = BENCH_SIZE): unknown[] {
         type: "Microsoft.Network/virtualNetworks/subnets",
         properties: {
           provisioningState: "Succeeded",
-          addressPrefix: `10.${v}.${s % perVnet}.0/24`,
+          addressPrefix: `${vnetSpace(v).split(".").slice(0, 2).join(".")}.${s % perVnet}.0/24`,
           networkSecurityGroup: { id: nsgId(s % size.nsgs) },
+          ...(size.hub ? { routeTable: { id: `${rg(v)}/providers/Microsoft.Network/routeTables/rt-${v}` } } : {}),
           serviceEndpoints: s % 3 === 0 ? [{ provisioningState: "Succeeded", service: "Microsoft.Storage", locations: ["westeurope"] }] : [],
           delegations: [],
           privateEndpointNetworkPolicies: "Disabled",
@@ -85,10 +143,40 @@ export function generateEstate(size: EstateSize = BENCH_SIZE): unknown[] {
       location: "westeurope",
       properties: {
         provisioningState: "Succeeded",
-        addressSpace: { addressPrefixes: [`10.${v}.0.0/16`] },
+        addressSpace: { addressPrefixes: [vnetSpace(v)] },
         subnets,
-        virtualNetworkPeerings: [],
+        virtualNetworkPeerings: size.hub ? [peering(`${rg(0)}/providers/Microsoft.Network/virtualNetworks/vnet-hub`, HUB_SPACE)] : [],
         enableDdosProtection: false,
+      },
+    });
+  }
+  if (size.hub) {
+    for (let v = 0; v < size.vnets; v++) {
+      const id = `${rg(v)}/providers/Microsoft.Network/routeTables/rt-${v}`;
+      out.push({
+        name: `rt-${v}`,
+        id,
+        type: "Microsoft.Network/routeTables",
+        location: "westeurope",
+        properties: {
+          disableBgpRoutePropagation: true,
+          routes: [
+            { name: "default-via-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_IP } },
+            { name: "onprem-drop", properties: { addressPrefix: "192.168.0.0/16", nextHopType: "None" } },
+            { name: "monitor-direct", properties: { addressPrefix: "AzureMonitor", nextHopType: "Internet" } },
+          ],
+        },
+      });
+    }
+    out.push({
+      name: "vnet-hub",
+      id: `${rg(0)}/providers/Microsoft.Network/virtualNetworks/vnet-hub`,
+      type: "Microsoft.Network/virtualNetworks",
+      location: "westeurope",
+      properties: {
+        addressSpace: { addressPrefixes: [HUB_SPACE] },
+        subnets: [{ name: "AzureFirewallSubnet", id: `${rg(0)}/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/AzureFirewallSubnet`, properties: { addressPrefix: HUB_SPACE } }],
+        virtualNetworkPeerings: Array.from({ length: size.vnets }, (_, v) => peering(`${rg(v)}/providers/Microsoft.Network/virtualNetworks/vnet-${v}`, vnetSpace(v))),
       },
     });
   }

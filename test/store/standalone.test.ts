@@ -13,7 +13,9 @@ import { buildApp } from "../hardening/support/build";
 import { baseEnv, freePort, ROOT, run, stop, waitForHttp } from "../hardening/support/processes";
 import { postgresAvailable, startPostgres, type PostgresServer } from "./postgres-server";
 
-const DIST = `.next-standalone-${process.pid}`;
+// STANDALONE_PREBUILT names a standalone build to reuse (NEXT_OUTPUT=standalone NEXT_DIST_DIR=<it> next build), kept.
+const PREBUILT = process.env.STANDALONE_PREBUILT?.trim();
+const DIST = PREBUILT || `.next-standalone-${process.pid}`;
 const image = mkdtempSync(path.join(tmpdir(), "lockdown-image-"));
 const app = path.join(image, "app");
 
@@ -22,18 +24,19 @@ function assembleImage(): void {
   cpSync(path.join(ROOT, DIST, "standalone"), app, { recursive: true });
   cpSync(path.join(ROOT, DIST, "static"), path.join(app, DIST, "static"), { recursive: true });
   cpSync(path.join(ROOT, "public"), path.join(app, "public"), { recursive: true });
-  mkdirSync(path.join(app, "scripts"));
+  // (The trace may already hold scripts/: the image's COPY overwrites them, so does this.)
+  mkdirSync(path.join(app, "scripts"), { recursive: true });
   for (const script of ["serve.mjs", "standalone-start.mjs"]) cpSync(path.join(ROOT, "scripts", script), path.join(app, "scripts", script));
   cpSync(path.join(ROOT, "node_modules", "ipaddr.js"), path.join(app, "node_modules", "ipaddr.js"), { recursive: true });
 }
 
 beforeAll(async () => {
-  await buildApp(DIST, { NEXT_OUTPUT: "standalone" });
+  if (!PREBUILT) await buildApp(DIST, { NEXT_OUTPUT: "standalone" });
   assembleImage();
-}, 600_000);
+}, 900_000);
 
 afterAll(() => {
-  rmSync(path.join(ROOT, DIST), { recursive: true, force: true });
+  if (!PREBUILT) rmSync(path.join(ROOT, DIST), { recursive: true, force: true });
   rmSync(image, { recursive: true, force: true });
 });
 

@@ -44,13 +44,7 @@ export async function routeTargetExists(pathname: string): Promise<boolean> {
     if (kind === "findings" && rest.length) return rest.length === 1 && Boolean(await store.getFinding(scan.id, rest[0]));
     if (kind === "subnets" && rest.length) {
       const report = await store.getReport(scan.id);
-      // The subnet page decodes its segments once more (components/links.ts); a segment that does not is no subnet.
-      let subnetId: string;
-      try {
-        subnetId = subnetIdFromSegments(rest).toLowerCase();
-      } catch {
-        return false;
-      }
+      const subnetId = subnetIdFromSegments(rest).toLowerCase();
       return Boolean(report?.subnets.some((s) => s.id.toLowerCase() === subnetId));
     }
     return true;

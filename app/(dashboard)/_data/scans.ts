@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { diffReports } from "@/lib/report/diff";
 import { getStore, type ScanRecord } from "@/lib/store";
 import type { Report } from "@/lib/report/types";
+import { scanView } from "./view-cache";
 
 export async function loadScan(scanId: string): Promise<{ scan: ScanRecord; report: Report }> {
   const store = await getStore();
@@ -22,7 +23,8 @@ export async function loadOverview(scanId: string) {
     scan,
     report,
     previous,
-    diff: previousReport ? diffReports(previousReport, report) : null,
+    // Both scans are immutable: their diff is computed once per process.
+    diff: previous && previousReport ? scanView(scan.id, `diff-from:${previous.id}`, () => diffReports(previousReport, report)) : null,
     latest: latest && latest.id !== scan.id ? latest : undefined,
   };
 }

@@ -2,7 +2,8 @@
 // multipart upload (CONTRACT §5). Runs in the scan worker (scan-worker.ts), so it imports nothing from Next.
 import { z } from "zod";
 import { InputError, formatJsonPath } from "@/lib/errors";
-import type { Role } from "@/lib/model/types";
+import type { Profile, Role } from "@/lib/model/types";
+import { SINGLE_DEPLOYMENT } from "@/lib/nsg/estate";
 import { loadSnapshot, parseJsonFile, resolveRoles, ROLES, type Source } from "@/lib/snapshot";
 import type { CreateScanInput, Store } from "@/lib/store";
 import { BadRequest } from "./bad-request";
@@ -40,6 +41,23 @@ function fromJson(bytes: Uint8Array): CreateScanInput {
   };
 }
 
+/**
+ * A stored (parsed) profile in the form a profile file has (CONTRACT §1.2): the `default` deployment as top-level
+ * `roles` / `cyclecloudServer` / `proxy`, the others under `deployments` with their role lists inline.
+ */
+export function storedProfileAsInput(profile: Profile): Record<string, unknown> {
+  if (!profile.deployments?.length) return { roles: profile.roles };
+  const out: Record<string, unknown> = {};
+  const others: Record<string, unknown>[] = [];
+  for (const d of profile.deployments) {
+    const extra = { cyclecloudServer: d.cyclecloudServer, ...(d.proxy ? { proxy: d.proxy } : {}) };
+    if (d.name === SINGLE_DEPLOYMENT) Object.assign(out, { roles: d.roles, ...extra });
+    else others.push({ name: d.name, ...d.roles, ...extra });
+  }
+  if (others.length) out.deployments = others;
+  return out;
+}
+
 /** A profile's refs that name a subnet of this estate, and the ones that do not (`role: ref`). */
 export function matchingProfile(sources: Source[], serviceTags: Source | undefined, profileName: string, profile: unknown): { value: unknown; missing: string[] } {
   if (!profile || typeof profile !== "object") return { value: profile, missing: [] };
@@ -68,9 +86,8 @@ export function matchingProfile(sources: Source[], serviceTags: Source | undefin
   };
   const value: Record<string, unknown> = { ...(profile as Record<string, unknown>) };
   if ("roles" in value) value.roles = filterRoles(value.roles);
-  if (Array.isArray(value.deployments)) {
-    value.deployments = value.deployments.map((d: unknown) => (d && typeof d === "object" ? { ...(d as Record<string, unknown>), roles: filterRoles((d as Record<string, unknown>).roles) } : d));
-  }
+  // Deployments carry their role lists inline.
+  if (Array.isArray(value.deployments)) value.deployments = value.deployments.map((d: unknown) => filterRoles(d));
   return { value, missing: [...new Set(missing)] };
 }
 
@@ -107,7 +124,7 @@ async function fromForm(contentType: string, bytes: Uint8Array, store: () => Pro
       // The form's default: the roles of the latest scan, which may be of another estate. Apply what matches and
       // say in the scan's label (shown on its pages) which refs did not, instead of refusing the upload.
       const name = `profile of scan #${latest.seq}`;
-      const matched = matchingProfile(sources, serviceTags[0], name, inputs.profile);
+      const matched = matchingProfile(sources, serviceTags[0], name, storedProfileAsInput(inputs.profile));
       profile = { name, value: matched.value };
       if (matched.missing.length) {
         const list = matched.missing.length > 3 ? `${matched.missing.slice(0, 3).join(", ")} and ${matched.missing.length - 3} more` : matched.missing.join(", ");

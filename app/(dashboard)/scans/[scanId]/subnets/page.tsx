@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { ScanMeta } from "@/components/scans/scan-meta";
 import { encodeSubnetRows } from "@/components/subnets/compact-rows";
+import { toSubnetRows } from "@/components/subnets/rows";
 import { CompactSubnetsTable } from "@/components/subnets/compact-subnets-table";
 import { scanHref } from "@/components/links";
 import { PageHeader } from "@/components/ui/page-header";
-import { filtersToQuery, parseReportFilters } from "@/lib/report/filter";
+import { applyFilters, filtersToQuery, parseReportFilters } from "@/lib/report/filter";
 import { loadScan } from "../../../_data/scans";
 import { scanView } from "../../../_data/view-cache";
 
@@ -17,9 +18,10 @@ export default async function SubnetsPage({ params, searchParams }: { params: Pr
   const { scanId } = await params;
   const { scan, report } = await loadScan(scanId);
   const initialQuery = filtersToQuery(parseReportFilters(await searchParams));
-  // Built once per scan and process (a scan never changes): compact rows (~8× fewer bytes than row objects) and choices.
+  // Built once per scan and process (a scan never changes): compact rows (~8× fewer bytes than row objects), already in
+  // the table's default order (so the browser's sort finds them sorted), and the filter choices.
   const { data, vnets, rules, deployments } = scanView(scan.id, "subnets", () => ({
-    data: encodeSubnetRows(report),
+    data: JSON.stringify(encodeSubnetRows(applyFilters(toSubnetRows(report), {}))),
     vnets: [...new Set(report.subnets.map((s) => s.vnet))].sort((a, b) => a.localeCompare(b)),
     rules: [...new Set(report.subnets.flatMap((s) => s.findings.filter((f) => f.status === "fail" || f.status === "warn").map((f) => f.rule)))].sort(),
     // The profile's deployments in its order, then any only the subnets name.
@@ -28,7 +30,7 @@ export default async function SubnetsPage({ params, searchParams }: { params: Pr
   return (
     <>
       <PageHeader title="Subnets" crumbs={[{ label: `Scan #${scan.seq}`, href: scanHref(scan.id) }, { label: "Subnets" }]} meta={<ScanMeta scan={scan} />} />
-      <CompactSubnetsTable key={scan.id} scanId={scan.id} data={data} initialQuery={initialQuery} vnets={vnets} rules={rules} deployments={deployments} />
+      <CompactSubnetsTable key={scan.id} scanId={scan.id} data={data} count={report.subnets.length} initialQuery={initialQuery} vnets={vnets} rules={rules} deployments={deployments} />
     </>
   );
 }

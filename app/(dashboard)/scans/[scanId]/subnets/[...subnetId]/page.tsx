@@ -19,7 +19,8 @@ type Params = Promise<{ scanId: string; subnetId: string[] }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { subnetId } = await params;
-  return { title: `${decodeURIComponent(subnetId[subnetId.length - 1] ?? "Subnet")} · Lockdown Auditor` };
+  // Params arrive decoded (see subnetIdFromSegments); a long hostile name is cut, not echoed whole.
+  return { title: `${(subnetId[subnetId.length - 1] ?? "Subnet").slice(0, 120)} · Lockdown Auditor` };
 }
 
 const STATUS_ORDER = { fail: 0, warn: 1, exempt: 2, info: 3, pass: 4 } as const;

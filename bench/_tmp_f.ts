@@ -1,0 +1,15 @@
+import { readFileSync } from "node:fs";
+import { applyFilters, compareSubnets, searchText } from "@/lib/report/filter";
+import { encodeSubnetRows, decodeSubnetRows } from "@/components/subnets/compact-rows";
+const r = JSON.parse(readFileSync("/tmp/pdfexp/report10k.json", "utf8"));
+let t = performance.now();
+const enc = encodeSubnetRows(r); console.log("encode", Math.round(performance.now() - t), JSON.stringify(enc).length);
+t = performance.now();
+const rows = decodeSubnetRows(enc); console.log("decode", Math.round(performance.now() - t));
+t = performance.now(); const sorted = applyFilters(rows, {}); console.log("applyFilters default", Math.round(performance.now() - t));
+t = performance.now(); applyFilters(sorted, {}); console.log("applyFilters presorted", Math.round(performance.now() - t));
+t = performance.now(); rows.forEach(searchText); console.log("searchText", Math.round(performance.now() - t));
+t = performance.now(); applyFilters(sorted, { q: "subnet-42" }); console.log("search presorted", Math.round(performance.now() - t));
+const coll = new Intl.Collator();
+t = performance.now(); [...rows].sort((a, b) => coll.compare(a.name, b.name)); console.log("collator sort", Math.round(performance.now() - t));
+t = performance.now(); [...rows].sort((a, b) => a.name.localeCompare(b.name)); console.log("localeCompare sort", Math.round(performance.now() - t));
