@@ -185,5 +185,5 @@ function pathFacts(estate: Estate, s: Subnet, audited: boolean): Partial<SubnetR
 function reportGaps(snapshot: Snapshot): Pick<Report, "gaps"> {
   const g = snapshot.gaps;
   if (!g || (g.ignoredTypes.size === 0 && g.unresolved.length === 0)) return {};
-  return { gaps: { ignoredTypes: [...g.ignoredTypes].map(([type, count]) => ({ type, count })), unresolved: g.unresolved } };
+  return { gaps: { ignoredTypes: [...g.ignoredTypes].map(([type, count]) => ({ type, count })), unresolved: g.unresolved, ...(g.unresolvedOmitted ? { unresolvedOmitted: g.unresolvedOmitted } : {}) } };
 }

@@ -17,17 +17,30 @@ export interface SubscriptionClients {
 }
 
 /**
- * Builds the four Microsoft SDK clients for one subscription. Only list operations are ever called on
- * them, and the pipeline refuses anything but GET before it leaves the process (arm-pipeline.ts).
+ * The four Microsoft SDK clients for one subscription, each built on first use (a list uses one of
+ * them). Only list operations are ever called on them, and the pipeline refuses anything but GET
+ * before it leaves the process (arm-pipeline.ts).
  */
 export function subscriptionClients(credential: TokenCredential, settings: ArmClientSettings, subscriptionId: string): SubscriptionClients {
   const scope = new CallScope();
+  let network: NetworkManagementClient | undefined;
+  let compute: ComputeManagementClient | undefined;
+  let storage: StorageManagementClient | undefined;
+  let privateDns: PrivateDnsManagementClient | undefined;
   return {
     subscriptionId,
     scope,
-    network: new NetworkManagementClient(credential, subscriptionId, armClientOptions(settings, scope)),
-    compute: new ComputeManagementClient(credential, subscriptionId, armClientOptions(settings, scope)),
-    storage: new StorageManagementClient(credential, subscriptionId, armClientOptions(settings, scope)),
-    privateDns: new PrivateDnsManagementClient(credential, subscriptionId, coreClientOptions(settings, scope)),
+    get network() {
+      return (network ??= new NetworkManagementClient(credential, subscriptionId, armClientOptions(settings, scope)));
+    },
+    get compute() {
+      return (compute ??= new ComputeManagementClient(credential, subscriptionId, armClientOptions(settings, scope)));
+    },
+    get storage() {
+      return (storage ??= new StorageManagementClient(credential, subscriptionId, armClientOptions(settings, scope)));
+    },
+    get privateDns() {
+      return (privateDns ??= new PrivateDnsManagementClient(credential, subscriptionId, coreClientOptions(settings, scope)));
+    },
   };
 }

@@ -55,6 +55,20 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
   });
 }
 
+/**
+ * Network groups that admin rule collections apply to but that list no static member: their members
+ * may come from Azure Policy (dynamic membership), which no GET shows. Says so once per estate.
+ */
+export function dynamicMembershipNote(estate: Estate): string | undefined {
+  return estate.memo("admin-dynamic-note", () => {
+    const { snapshot } = estate;
+    const used = new Set<string>();
+    for (const c of snapshot.adminRuleCollections?.values() ?? []) for (const g of c.appliesToGroupKeys) used.add(g);
+    const empty = [...used].map((k) => snapshot.networkGroups?.get(k)).filter((g) => g && g.memberVnetKeys.length === 0).map((g) => g!.name);
+    return empty.length ? `Network group${empty.length > 1 ? "s" : ""} ${empty.join(", ")} list${empty.length > 1 ? "" : "s"} no static member in the input; members added by Azure Policy cannot be seen, so their security admin rules may apply here too.` : undefined;
+  });
+}
+
 export function adminEvidence(c: CompiledAdminRule): AdminRuleEvidence {
   const managerName = c.manager?.name ?? c.collection.networkManagerKey.split("/").pop() ?? "";
   return {

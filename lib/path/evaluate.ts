@@ -12,7 +12,7 @@ import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type Level, type Notes, evaluateChain, levelsFor } from "../nsg/evaluate";
 import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
-import { adminEvidence, adminRulesFor } from "./admin-rules";
+import { adminEvidence, adminRulesFor, dynamicMembershipNote } from "./admin-rules";
 import { evaluateFirewall, firewallTable } from "./firewall";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, resolveNextHop } from "./next-hop";
@@ -55,6 +55,8 @@ export interface PathContext {
 /** Stage 1: admin rules. Returns the pieces handed on, and whether each skips the NSGs (`AlwaysAllow`). */
 function adminStage(cx: PathContext, pieces: PathPiece[], done: PathPiece[]): { piece: PathPiece; skipNsg: boolean }[] {
   const rules = adminRulesFor(cx.estate, cx.subnet, cx.spec.direction);
+  const dynamic = dynamicMembershipNote(cx.estate);
+  if (dynamic && !cx.notes.includes(dynamic)) cx.notes.push(dynamic);
   if (rules.length === 0) return pieces.map((piece) => ({ piece, skipNsg: false }));
   const out: { piece: PathPiece; skipNsg: boolean }[] = [];
   const vnet = cx.estate.snapshot.vnets.get(cx.subnet.vnetKey);

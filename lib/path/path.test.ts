@@ -319,3 +319,25 @@ describe("scale sets", () => {
     expect(report.subnets.find((s) => s.name === "compute")!.scaleSets).toEqual([expect.objectContaining({ name: "hpc-nodes", orchestrationMode: "Uniform" })]);
   });
 });
+
+describe("route fixes", () => {
+  it("a route hole to the Internet gets a fix that deletes the route, verified by re-audit", () => {
+    const report = hubAndSpoke([SEED_APP], { routes: [toFirewall, { name: "github-hole", prefix: "140.82.112.0/20", hop: "Internet" }] }).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    const az = f.fixes.filter((x) => x.kind === "az-cli").map((x) => x.text).join("\n");
+    expect(az).toContain("az network route-table route delete");
+    expect(az).toContain("github-hole");
+  });
+
+  it("a route that drops the traffic gets a service-tag route to the Internet", () => {
+    const report = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "nsg-cc" })
+      .nsg("nsg-cc", [...SEED_RULES])
+      .routeTable("rt", [{ name: "drop-default", prefix: "0.0.0.0/0", hop: "None" }])
+      .audit(cc);
+    const az = finding(report, "spoke/cc", "CC-EGRESS-ARM").fixes.find((x) => x.kind === "az-cli")!.text;
+    expect(az).toContain("az network route-table route create");
+    expect(az).toContain("AzureResourceManager");
+  });
+});

@@ -178,6 +178,8 @@ export interface EffectiveRouteRow {
 export interface ReportGaps {
   ignoredTypes: { type: string; count: number }[];
   unresolved: { from: string; kind: string; ref: string; hint: string }[];
+  /** How many more unresolved references there were beyond the listed ones. */
+  unresolvedOmitted?: number;
 }
 
 export interface ReadError {

@@ -44,6 +44,10 @@ export function applyAz(b: EstateBuilder, text: string): number {
       const clash = rules.find((r) => r !== rule && r.direction === rule.direction && r.priority === rule.priority);
       if (clash) throw new Error(`priority ${rule.priority} ${rule.direction} already taken by ${clash.name} in ${one("--nsg-name")}`);
       if (!existing) rules.push(rule);
+    } else if (verb === "network vnet subnet update" && f.has("--service-endpoints")) {
+      const vnets = (b as unknown as { vnets: Map<string, { subnets: { name: string; opts: { serviceEndpoints?: { service: string }[] } }[] }> }).vnets;
+      const subnet = vnets.get(one("--vnet-name")!)!.subnets.find((x) => x.name === one("--name"))!;
+      subnet.opts = { ...subnet.opts, serviceEndpoints: f.get("--service-endpoints")!.map((service) => ({ service })) };
     } else throw new Error(`applyAz does not know: az ${argv.slice(0, 5).join(" ")}`);
   }
   return run.commands.length;

@@ -108,7 +108,7 @@ describe("the whole path against the packet reference", () => {
     console.log("path coverage", Object.fromEntries(seen));
     // Every outcome the contract names must come up, or the generators have drifted away from it.
     for (const k of [...FEATURES.map(([name]) => name), "Deny@admin-rule", "Deny@nsg", "Allow@route", "Deny@route", "Unaudited@route", "Allow@firewall", "Deny@firewall", "Unaudited@firewall", "Allow@outbound", "Deny@outbound"]) {
-      expect(seen.get(k) ?? 0, k).toBeGreaterThan(5);
+      expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
     }
   });
 });

@@ -39,7 +39,9 @@ const NSG_SRC = ["*", "*", "VirtualNetwork", "10.0.1.0/24", NIC_IP, "10.0.0.0/16
 const NSG_DST = ["*", "Internet", "VirtualNetwork", "Storage", "AzureCloud", "8.8.8.0/24", "20.0.0.0/8", "10.100.0.0/16", "168.63.129.16", "0.0.0.0/0", "192.168.0.0/16", "128.0.0.0/1"];
 const PORTS = ["*", "443", "80", "53", "22", "1-1024", "8000-9000"];
 const FW_SRC = ["*", "*", "10.0.0.0/16", "10.0.1.0/25", "192.168.0.0/16", "10.0.0.0-10.0.1.15"];
-const FW_DST = ["*", "0.0.0.0/0", "8.8.8.0/24", "20.0.0.0/8", "20.40.0.0/16", "10.100.0.0/16", "10.0.0.0/8", "Storage", "AzureCloud", "128.0.0.0/1", "192.168.0.0/16", "20.40.1.0-20.40.1.127"];
+const FW_PORTS = ["*", "*", "443", "80", "53", "1-1024", "8000-9000"];
+// Broad entries are repeated so that collections overlap and their order decides.
+const FW_DST = ["*", "*", "0.0.0.0/0", "8.8.8.0/24", "20.0.0.0/8", "20.40.0.0/16", "10.100.0.0/16", "10.0.0.0/8", "Storage", "AzureCloud", "128.0.0.0/1", "192.168.0.0/16", "20.40.1.0-20.40.1.127"];
 export const FQDN_PATTERNS = ["*", "github.com", "*.github.com", "*.blob.core.windows.net", "management.azure.com", "acct.blob.core.windows.net"];
 export const FQDNS = ["github.com", "codeload.github.com", "acct.blob.core.windows.net", "x.y.blob.core.windows.net", "management.azure.com", "example.org"];
 
@@ -121,7 +123,7 @@ const networkRuleArb = fc.record({
   protocols: fc.uniqueArray(fc.constantFrom("TCP", "UDP", "ICMP", "Any"), { minLength: 1, maxLength: 2 }),
   src: fc.array(fc.constantFrom(...FW_SRC), { minLength: 1, maxLength: 2 }),
   dst: fc.array(fc.constantFrom(...FW_DST), { minLength: 1, maxLength: 2 }),
-  ports: fc.array(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }),
+  ports: fc.array(fc.constantFrom(...FW_PORTS), { minLength: 1, maxLength: 2 }),
 });
 
 const applicationRuleArb = fc.record({
@@ -140,7 +142,7 @@ const collectionArb: fc.Arbitrary<Omit<CollectionSpec, "name">> = fc.record({
 
 const groupsArb = (prefix: string): fc.Arbitrary<GroupSpec[]> =>
   fc
-    .array(fc.record({ priority: fc.integer({ min: 100, max: 65000 }), collections: fc.array(collectionArb, { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 2 })
+    .array(fc.record({ priority: fc.integer({ min: 100, max: 65000 }), collections: fc.array(collectionArb, { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 2 })
     .map((groups) =>
       uniqueBy(groups, (g) => g.priority).map((g, gi) => ({
         priority: g.priority,
@@ -179,7 +181,7 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     firewall: fc.option(
       fc.record({
         where: fc.constantFrom<"a" | "b">("a", "b", "b"),
-        managementIp: fc.constantFrom(false, false, false, true),
+        managementIp: fc.constantFrom(false, false, true),
         groups: groupsArb("p"),
         baseGroups: fc.option(groupsArb("base"), { nil: undefined, freq: 3 }),
       }),

@@ -14,7 +14,7 @@ import { planPathFix } from "../../fixes/plan-path";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
 import { storageEndpointsFor } from "../../path/private-endpoints";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
-import { clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy } from "./shared";
+import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy } from "./shared";
 
 export interface EgressToTag {
   tag: string;
@@ -66,7 +66,7 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const detail =
     `Through the HTTPS proxy ${proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
     (holder && onward ? `From the proxy's subnet ${label(holder)}, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}` : `No subnet of the input holds ${proxy.address}, so the proxy's own way to ${params.tag} cannot be judged.`);
-  return outcome({ status, detail, evidence: evidenceFor(results, status), touched });
+  return outcome({ status, detail, evidence: evidenceFor(results, status), guidance: adminRuleGuidance(results), touched });
 }
 
 export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: EgressToTag): CheckOutcome {
@@ -97,7 +97,7 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     if (changes) changes = planPathFix(env, subnet, spec, changes, { service: params.tag, port: params.port });
     if (changes?.length) plans.push({ summary: `Let outbound TCP ${params.port} to ${params.tag} through every stage that blocks it.`, changes });
   }
-  return outcome({ status, detail, evidence: evidenceFor([result], status), plans, touched });
+  return outcome({ status, detail, evidence: evidenceFor([result], status), plans, guidance: adminRuleGuidance([result]), touched });
 }
 
 export function egressToTagRule(meta: RuleMeta, params: EgressToTag): RuleCheck {

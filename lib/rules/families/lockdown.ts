@@ -12,6 +12,7 @@ import { shown } from "../../fixes/quote";
 import { REQUIRED_EGRESS } from "../required-egress";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
+import { type RouteEvidence, evidenceStage } from "../../report/types";
 import { internetEgress, noTagPrefixesNote, summarizeEgress } from "./internet-egress";
 import { allowEgressTemplate, tagEgressSpec } from "./egress-to-tag";
 
@@ -87,6 +88,23 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
         if (p.access === "Allow")
           for (const d of p.decisions)
             if (d.level === "subnet" && d.rule.access === "Allow") allowPriorities.set(d.nsg.key, Math.min(allowPriorities.get(d.nsg.key) ?? Infinity, d.rule.priority));
+    // A user route to the Internet under a default route to the firewall is a hole in the route table:
+    // removing it sends that traffic back through the firewall.
+    const holes = new Map<string, { table: string; route: string }>();
+    for (const o of result.outcomes)
+      for (const p of o.pieces)
+        if (p.access === "Allow")
+          for (const step of p.steps)
+            if (evidenceStage(step) === "route") {
+              const r = step as RouteEvidence;
+              if (r.source === "User" && r.nextHopType === "Internet" && r.routeTable) holes.set(`${r.routeTable}|${r.route}`, { table: r.routeTable.toLowerCase(), route: r.route });
+            }
+    if (holes.size) {
+      plans.push({
+        summary: `Remove the route${holes.size > 1 ? "s" : ""} that send${holes.size > 1 ? "" : "s"} Internet traffic around the next hop: ${[...holes.values()].map((h) => h.route).join(", ")}.`,
+        changes: [...holes.values()].map((h) => ({ kind: "delete-route" as const, routeTableKey: h.table, routeName: h.route })),
+      });
+    }
     const changes = planLockdown(env, subnet, allowPriorities);
     if (changes) plans.push({ summary: "Deny outbound traffic to the Internet service tag below the rules that let it out, keeping the required Azure services open (the CycleCloud page's BlockOutbound rule).", changes });
   }

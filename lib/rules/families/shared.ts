@@ -2,7 +2,7 @@
 import type { FlowResult } from "../../nsg/flow";
 import { describeAllowed, describeDenied, flowEvidence } from "../../nsg/flow";
 import type { Estate } from "../../nsg/estate";
-import { type Evidence, type FindingStatus, type NsgEvidence, type PathStage, evidenceStage } from "../../report/types";
+import { type AdminRuleEvidence, type Evidence, type FindingStatus, type Fix, type NsgEvidence, type PathStage, evidenceStage } from "../../report/types";
 import type { CheckOutcome, RuleMeta } from "../types";
 
 export function requiredStatus(verdict: FlowResult["verdict"]): FindingStatus {
@@ -61,6 +61,25 @@ function widenedNote(result: FlowResult): string[] {
   const widened = new Set<string>();
   for (const o of result.outcomes) for (const p of o.pieces) if (p.widenedBy) widened.add(p.widenedBy);
   return [...widened].map((w) => `A rule on VirtualNetwork decided here because ${w}, which Azure documents as possibly adding 0.0.0.0/0 to the VirtualNetwork tag.`);
+}
+
+/**
+ * Security admin rules belong to the central network team: no automatic fix, but guidance naming the
+ * network manager, configuration, collection and rule that dropped the traffic (CONTRACT §4.1 stage 1).
+ */
+export function adminRuleGuidance(results: FlowResult[]): Fix[] {
+  const rules = new Map<string, AdminRuleEvidence>();
+  for (const r of results)
+    for (const o of r.outcomes)
+      for (const p of o.pieces) {
+        if (p.decidedAt !== "admin-rule") continue;
+        const e = [...p.steps].reverse().find((x) => evidenceStage(x) === "admin-rule") as AdminRuleEvidence | undefined;
+        if (e) rules.set(e.id, e);
+      }
+  return [...rules.values()].map((e) => ({
+    kind: "portal" as const,
+    text: `Security admin rule ${e.rule} (priority ${e.priority}, ${e.access}, ${e.direction}) in rule collection ${e.collection} of configuration ${e.configuration}, network manager ${e.networkManager}, decides before any NSG. It is owned by whoever runs that network manager: ask them to add an Allow or AlwaysAllow rule at a lower priority number for this traffic, or to exclude this VNet from the rule collection's network group, then redeploy the configuration to the region. (Portal: Network managers > ${e.networkManager} > Configurations > ${e.configuration} > Rule collections > ${e.collection}.)`,
+  }));
 }
 
 /** Notes of several flows, each once. */

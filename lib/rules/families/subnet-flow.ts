@@ -12,7 +12,7 @@ import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../.
 import { planFlowFix } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
-import { clamp, evidenceFor, explainFlow, outcome, touchedBy } from "./shared";
+import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, touchedBy } from "./shared";
 
 export interface SubnetFlow {
   port: number;
@@ -175,7 +175,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     detail: `${what}, checked ${checkedSide}, is ${state}${count}. ${parts.join(" ")}${otherEnd}`,
     evidence: evidenceFor(results, status),
     plans,
-    guidance,
+    guidance: [...guidance, ...adminRuleGuidance(results)],
     touched,
   });
 }
