@@ -3,6 +3,9 @@ export const scanHref = (scanId: string) => `/scans/${encodeURIComponent(scanId)
 export const subnetsHref = (scanId: string, query = "") => `${scanHref(scanId)}/subnets${query ? `?${query}` : ""}`;
 export const findingHref = (scanId: string, findingId: string) => `${scanHref(scanId)}/findings/${encodeURIComponent(findingId)}`;
 export const latestFindingHref = (findingId: string) => `/findings/${encodeURIComponent(findingId)}`;
+/** The flow query page (`search`: `from=...&to=...&protocol=...&port=...`, see lib/path/query-params). */
+export const queryHref = (scanId: string, search = "") => `${scanHref(scanId)}/query${search ? `?${search}` : ""}`;
+export const queryMatrixHref = (scanId: string, search = "") => `${scanHref(scanId)}/query/matrix${search ? `?${search}` : ""}`;
 export const reportHref = (scanId: string, format: string, query = "") =>
   `/api/scans/${encodeURIComponent(scanId)}/report?format=${format}${query ? `&${query}` : ""}`;
 

@@ -4,8 +4,9 @@ import type { ReportDiff } from "@/lib/report/diff";
 import type { Report } from "@/lib/report/types";
 import type { ScanRecord } from "@/lib/store";
 import { ExportMenu } from "../export-menu";
-import { scanHref, subnetsHref } from "../links";
+import { queryHref, scanHref, subnetsHref } from "../links";
 import { ScanMeta } from "../scans/scan-meta";
+import { BUTTON_SECONDARY } from "../ui/button";
 import { Card, CardHeader } from "../ui/card";
 import { PageHeader } from "../ui/page-header";
 import { ChangesPanel } from "./changes-panel";
@@ -30,7 +31,14 @@ export function ScanOverview({ scan, report, previous, diff, latest }: {
         title="Overview"
         crumbs={latest ? [{ label: "Scans", href: "/scans" }, { label: `Scan #${scan.seq}` }] : undefined}
         meta={<ScanMeta scan={scan} />}
-        actions={<ExportMenu scanId={scan.id} />}
+        actions={
+          <>
+            <Link href={queryHref(scan.id)} className={BUTTON_SECONDARY}>
+              Flow query
+            </Link>
+            <ExportMenu scanId={scan.id} />
+          </>
+        }
       />
       <RolesPrompt report={report} scanId={scan.id} latestScanId={latest?.id} />
       {latest ? (

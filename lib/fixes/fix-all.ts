@@ -113,18 +113,32 @@ export function bundleChanges(plans: readonly (readonly Change[])[]): Change[] {
  */
 export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, opts: AuditOptions = {}): FixBundle {
   const wanted = report ? new Set(report.subnets.flatMap((s) => s.findings.filter((f) => f.status === "fail" || f.status === "warn").map((f) => f.id ?? ""))) : undefined;
-  const { checked, verified } = planAudit(snapshot, profile, opts);
   const plans: Change[][] = [];
   const findings: FixBundle["findings"] = [];
-  checked.forEach((c, i) => {
-    const id = findingId(c.subnet.key, c.rule.id);
-    if (wanted && !wanted.has(id)) return;
-    const plan = verified.plans[i].find((p) => !renderRefusal(snapshot, p));
-    if (!plan) return;
-    plans.push(plan.changes);
-    findings.push({ id, rule: c.rule.id, subnet: c.subnet.id });
-  });
-  const changes = bundleChanges(plans);
+  const fixable = new Set<string>();
+  let changes: Change[] = [];
+  // Each fix is verified on its own; together, one fix can undo another (a narrowed deny lets traffic fall
+  // through to the deny a lockdown fix adds). So the bundle is re-audited, and what it leaves unfixed is
+  // planned again on top of it, a few rounds at most.
+  for (let round = 0; round < 3; round++) {
+    const base = round === 0 ? snapshot : applyChanges(snapshot, changes).snapshot;
+    const { checked, verified } = planAudit(base, profile, opts);
+    let added = 0;
+    checked.forEach((c, i) => {
+      const id = findingId(c.subnet.key, c.rule.id);
+      if ((wanted && !wanted.has(id)) || (round > 0 && !fixable.has(id)) || c.outcome.status === "pass") return;
+      const plan = verified.plans[i].find((p) => !renderRefusal(base, p));
+      if (!plan) return;
+      plans.push(plan.changes);
+      added++;
+      if (round === 0) {
+        fixable.add(id);
+        findings.push({ id, rule: c.rule.id, subnet: c.subnet.id });
+      }
+    });
+    changes = bundleChanges(plans);
+    if (added === 0) break;
+  }
   // Rendered against the end state: a subnet changed by two fixes is written once with both changes.
   const end = applyChanges(snapshot, changes).snapshot;
   const commands = changes.flatMap((c) => azCommands(end, c));

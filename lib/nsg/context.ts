@@ -32,6 +32,8 @@ export interface AddressContext {
   virtualNetwork: AddrSet;
   /** Set when a default route to an appliance or gateway widened `VirtualNetwork` to 0.0.0.0/0: the route, in words. */
   widenedBy?: string;
+  /** `VirtualNetwork` before any widening: the VNet's space and its connected peerings. */
+  ownVirtualNetwork: AddrSet;
   internet: AddrSet;
   /** Public space outside every service tag we know prefixes for; with no prefixes, all public concrete space. */
   internetOutsideTags: AddrSet;
@@ -174,6 +176,7 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
     vnetKey,
     key,
     virtualNetwork,
+    ownVirtualNetwork: own,
     ...(widening?.defaultRoute ? { widenedBy: widening.defaultRoute } : {}),
     internet,
     internetOutsideTags,

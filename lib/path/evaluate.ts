@@ -273,7 +273,15 @@ export function evaluateGroupPath(cx: PathContext, group: EndpointGroup): PathPi
   const live = nsgStage(cx, group, handed, done);
   if (cx.spec.direction === "Inbound" || cx.spec.stages === "local") done.push(...live);
   else forwardStage(cx, group, live, done);
-  const widened = cx.estate.context(cx.subnet).widenedBy;
-  if (widened) for (const p of done) if (p.decisions.some((d) => d.rule.destinationAddressPrefixes.concat(d.rule.sourceAddressPrefixes).some((x) => x.trim().toLowerCase() === "virtualnetwork"))) p.widenedBy = widened;
+  // A rule on VirtualNetwork that decided traffic to or from outside the VNet and its peerings did so only
+  // because a default route widened the tag: say so (CONTRACT §4.1 stage 2).
+  const ctx = cx.estate.context(cx.subnet);
+  if (ctx.widenedBy) {
+    for (const p of done) {
+      const remote = cx.spec.direction === "Outbound" ? p.box.dst : p.box.src;
+      if (addrIsEmpty(addrSubtract(remote, ctx.ownVirtualNetwork))) continue;
+      if (p.decisions.some((d) => d.rule.destinationAddressPrefixes.concat(d.rule.sourceAddressPrefixes).some((x) => x.trim().toLowerCase() === "virtualnetwork"))) p.widenedBy = ctx.widenedBy;
+    }
+  }
   return done;
 }

@@ -52,6 +52,8 @@ export interface MatrixOptions {
 // NOTE: building an Estate indexes the whole snapshot; a scan's snapshot never changes, so one per snapshot object.
 const estates = new WeakMap<Snapshot, Estate>();
 
+const matrices = new WeakMap<Report, Map<string, { snapshot: Snapshot; matrix: QueryMatrix }>>();
+
 /** The engine's view of a stored snapshot, built once per snapshot object (lib/store caches the snapshot itself). */
 export function estateOf(snapshot: Snapshot): Estate {
   let estate = estates.get(snapshot);
@@ -105,6 +107,11 @@ export function matrixDeployments(report: Report): { name: string; cyclecloud: M
  */
 export function queryMatrix(snapshot: Snapshot, report: Report, options: MatrixOptions = {}): QueryMatrix {
   const { protocol, ports } = parseMatrixOptions(options);
+  // NOTE: a stored scan's report and snapshot never change (lib/store caches both objects), so a matrix is kept per
+  // report object and options until the store lets the report go.
+  const key = `${protocol}:${ports.join(",")}`;
+  const cached = matrices.get(report)?.get(key);
+  if (cached?.snapshot === snapshot) return cached.matrix;
   const estate = estateOf(snapshot);
   const deployments = matrixDeployments(report).map((d) => ({
     name: d.name,
@@ -125,5 +132,11 @@ export function queryMatrix(snapshot: Snapshot, report: Report, options: MatrixO
       ),
     })),
   }));
-  return { protocol, ports, deployments };
+  const matrix = { protocol, ports, deployments };
+  if (!matrices.has(report)) matrices.set(report, new Map());
+  const perReport = matrices.get(report)!;
+  perReport.set(key, { snapshot, matrix });
+  // A few port choices per report at most; the first asked (the default) is kept.
+  while (perReport.size > 4) perReport.delete([...perReport.keys()][1]);
+  return matrix;
 }

@@ -17,14 +17,14 @@ const BREAKS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
 /**
  * Text from the estate, as inline Markdown that renders as exactly that text: one line, with every character Markdown
  * (CommonMark or GFM) gives an inline meaning backslash-escaped — `<` (HTML, autolinks), `[` `]` `!` (links, images),
- * `` ` `` (code spans), `*` `_` `~` (emphasis), `|` (table cells), `&` (entities), `:` `@` and a `.` before a letter (GFM and
- * linkify autolinks: `http://`, `www.`, `evil.com`, `ops@evil.com`), `#` (headings), `\` itself. Use `mdLine` where the text starts a line.
+ * `` ` `` (code spans), `*` `_` `~` (emphasis), `|` (table cells), `&` (entities), `@`, a `:` before `/` and a `.` before a
+ * letter (GFM and linkify autolinks: `http://`, `www.`, `evil.com`, `ops@evil.com`), `#` (headings), `\` itself. Use `mdLine` where the text starts a line.
  */
 export function mdText(text: string): string {
   return text
     .replace(BREAKS, " ")
-    .replace(/[\\`*_[\]<>!|~&:@#]/g, "\\$&")
-    .replace(/\.(?=[A-Za-z])/g, "\\.");
+    .replace(/[\\`*_[\]<>!|~&@#]/g, "\\$&")
+    .replace(/:(?=\/)|\.(?=[A-Za-z])/g, "\\$&");
 }
 
 /** mdText for text that starts a line: a leading list, quote, heading or code-block marker is neutralised too. */

@@ -58,7 +58,7 @@ export function printHtmlDocuments(docs: string[]): Promise<Uint8Array[]> {
 
 async function print(docs: string[]): Promise<Uint8Array[]> {
   const executablePath = chromiumPath();
-  if (!existsSync(executablePath)) {
+  if (!existsSync(/*turbopackIgnore: true*/ executablePath)) {
     throw new Error(`PDF export needs Chromium at ${executablePath}: install Debian's (apt-get install chromium) or set LOCKDOWN_CHROMIUM`);
   }
   const { chromium } = await import("playwright-core");
@@ -100,7 +100,7 @@ export async function joinPdfs(parts: Uint8Array[], meta: ReportMeta, title: str
     for (const page of await doc.copyPages(src, src.getPageIndices())) doc.addPage(page);
   }
   const font =
-    existsSync(FOOTER_FONT) ? (doc.registerFontkit(fontkit), await doc.embedFont(readFileSync(FOOTER_FONT), { subset: true })) : await doc.embedFont(StandardFonts.Helvetica);
+    existsSync(/*turbopackIgnore: true*/ FOOTER_FONT) ? (doc.registerFontkit(fontkit), await doc.embedFont(readFileSync(/*turbopackIgnore: true*/ FOOTER_FONT), { subset: true })) : await doc.embedFont(StandardFonts.Helvetica);
   stampFooters(doc, font, `Lockdown Auditor${meta.scanId ? ` – scan ${meta.scanId}` : ""}`);
   // Object streams make the file ~5 % smaller and the save twice as slow.
   return Buffer.from(await doc.save({ useObjectStreams: false, objectsPerTick: Number.POSITIVE_INFINITY }));

@@ -65,7 +65,7 @@ describe("held priorities, generated", () => {
           if ((f.status === "fail" || f.status === "warn") && f.fixes.some((x) => x.kind === "az-cli")) expect(now.status, `${f.rule} not fixed by the bundle`).toBe("pass");
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   }, 300_000);
 });

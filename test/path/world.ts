@@ -133,11 +133,14 @@ const applicationRuleArb = fc.record({
   ports: fc.uniqueArray(fc.constantFrom(80, 443), { minLength: 1, maxLength: 2 }),
 });
 
+type Unnamed<T> = T extends unknown ? Omit<T, "name"> : never;
+type RuleSeed = Unnamed<CollectionSpec["rules"][number]>;
+
 /** One collection holds rules of one kind, as Azure requires. */
-const collectionArb: fc.Arbitrary<Omit<CollectionSpec, "name">> = fc.record({
+const collectionArb: fc.Arbitrary<{ priority: number; action: "Allow" | "Deny"; rules: RuleSeed[] }> = fc.record({
   priority: fc.integer({ min: 100, max: 65000 }),
   action: fc.constantFrom<"Allow" | "Deny">("Allow", "Allow", "Deny"),
-  rules: fc.oneof(fc.array(networkRuleArb, { minLength: 1, maxLength: 2 }), fc.array(applicationRuleArb, { minLength: 1, maxLength: 2 })),
+  rules: fc.oneof(fc.array<RuleSeed>(networkRuleArb, { minLength: 1, maxLength: 2 }), fc.array<RuleSeed>(applicationRuleArb, { minLength: 1, maxLength: 2 })),
 });
 
 const groupsArb = (prefix: string): fc.Arbitrary<GroupSpec[]> =>
@@ -149,7 +152,7 @@ const groupsArb = (prefix: string): fc.Arbitrary<GroupSpec[]> =>
         collections: uniqueBy(g.collections, (c) => c.priority).map((c, ci) => ({
           ...c,
           name: `${prefix}g${gi}c${ci}`,
-          rules: c.rules.map((r, ri) => ({ ...r, name: `${prefix}g${gi}c${ci}r${ri}` })),
+          rules: c.rules.map((r, ri) => ({ ...r, name: `${prefix}g${gi}c${ci}r${ri}` }) as CollectionSpec["rules"][number]),
         })),
       })),
     );
@@ -164,7 +167,7 @@ const adminArb: fc.Arbitrary<AdminSpec[]> = fc
       protocol: fc.constantFrom<"Tcp" | "Udp" | "Any">("Tcp", "Udp", "Any", "Any"),
       dst: fc.array(fc.constantFrom("*", "Internet", "10.100.0.0/16", "8.8.8.0/24", "0.0.0.0/0", "Storage", "VirtualNetwork", "20.0.0.0/8"), { minLength: 1, maxLength: 2 }),
       ports: fc.oneof(
-        { arbitrary: fc.constant(["0-65535"]), weight: 2 },
+        { arbitrary: fc.constant<string[]>(["0-65535"]), weight: 2 },
         { arbitrary: fc.array(fc.constantFrom("0-65535", "443", "80", "53", "1-1024"), { minLength: 1, maxLength: 2 }), weight: 1 },
       ),
     }),

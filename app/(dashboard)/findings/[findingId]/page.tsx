@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { FindingCard } from "@/components/findings/finding-card";
 import { LatestPanel } from "@/components/findings/finding-history";
 import { latestFindingHref, scanHref, subnetHref } from "@/components/links";
+import { AskLink } from "@/components/query/ask-link";
 import { CopyButton } from "@/components/ui/copy-button";
 import { BUTTON_SECONDARY } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
@@ -32,7 +33,12 @@ export default async function LatestFindingPage({ params }: { params: Promise<{ 
             , latest verdict (scan #{scan.seq})
           </span>
         }
-        actions={<CopyButton text={latestFindingHref(findingId)} absolute label="Copy always-latest link" copiedLabel="Link copied" className={BUTTON_SECONDARY} />}
+        actions={
+          <>
+            <AskLink scanId={scan.id} rule={finding.rule} subnet={subnet} report={await store.getReport(scan.id)} />
+            <CopyButton text={latestFindingHref(findingId)} absolute label="Copy always-latest link" copiedLabel="Link copied" className={BUTTON_SECONDARY} />
+          </>
+        }
       />
       <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
         <div className="min-w-0">

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { FindingCard } from "@/components/findings/finding-card";
 import { LatestPanel } from "@/components/findings/finding-history";
 import { findingHref, scanHref, subnetHref, subnetsHref } from "@/components/links";
+import { AskLink } from "@/components/query/ask-link";
 import { CopyButton } from "@/components/ui/copy-button";
 import { BUTTON_SECONDARY } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
@@ -53,6 +54,7 @@ export default async function FindingPage({ params }: { params: Params }) {
         }
         actions={
           <>
+            <AskLink scanId={scan.id} rule={finding.rule} subnet={subnet} report={await store.getReport(scan.id)} />
             <CopyButton text={findingHref(scan.id, findingId)} absolute label="Copy link" copiedLabel="Link copied" className={BUTTON_SECONDARY} testId="copy-share-link" />
           </>
         }
