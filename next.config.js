@@ -6,6 +6,8 @@ const nextConfig = {
   // NEXT_OUTPUT=standalone (the Dockerfile sets it): a self-contained server.js with only the node_modules it needs.
   // Off otherwise, so `npm start` (next start) keeps serving the ordinary build.
   ...(process.env.NEXT_OUTPUT === "standalone" ? { output: "standalone" } : {}),
+  // The standalone trace misses files playwright-core reads at run time (browsers.json): the PDF export needs them all.
+  outputFileTracingIncludes: { "/**": ["./node_modules/playwright-core/**/*"] },
   poweredByHeader: false,
   // The engine reads files and Azure from the server only; keep native and SDK modules out of the bundle.
   serverExternalPackages: ["better-sqlite3", "@react-pdf/renderer"],

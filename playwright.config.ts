@@ -30,7 +30,7 @@ export default defineConfig({
   },
   // Specs that only read run first; the ones that add scans (upload, role edits) run after them.
   projects: [
-    { name: "read", testMatch: /(journey|subnets|exports|a11y)\.spec\.ts$/ },
+    { name: "read", testMatch: /(journey|subnets|exports|a11y|query)\.spec\.ts$/ },
     { name: "write", testMatch: /(api|roles|upload|live-scan)\.spec\.ts$/, dependencies: ["read"] },
     // Starts its own server (same build) with a short scan budget, no Azure credential and PUBLIC_URL.
     { name: "robustness", testMatch: /robustness\.spec\.ts$/, dependencies: ["read"] },

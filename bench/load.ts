@@ -29,6 +29,9 @@ interface AutocannonResult {
 interface Row {
   page: string;
   path: string;
+  /** One request at a time (median of SERIAL_REQUESTS): what one render costs, without queueing. */
+  renderMs: number;
+  htmlBytes: number;
   p50Ms: number;
   p99Ms: number;
   avgMs: number;
@@ -45,6 +48,21 @@ function measure(url: string, connections: number, duration: number): Promise<Au
   return new Promise((resolve, reject) => {
     autocannon({ url, connections, duration, timeout: 10 }, (error: Error | null, result: AutocannonResult) => (error ? reject(error) : resolve(result)));
   });
+}
+
+const SERIAL_REQUESTS = 30;
+
+/** Median wall time of SERIAL_REQUESTS requests made one after the other, and the page's size. */
+async function renderCost(url: string): Promise<{ renderMs: number; htmlBytes: number }> {
+  const times: number[] = [];
+  let htmlBytes = 0;
+  for (let i = 0; i < SERIAL_REQUESTS; i++) {
+    const t = performance.now();
+    htmlBytes = (await (await fetch(url)).arrayBuffer()).byteLength;
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { renderMs: Math.round(times[Math.floor(times.length / 2)] * 10) / 10, htmlBytes };
 }
 
 async function main() {
@@ -69,6 +87,7 @@ async function main() {
   const { base, stop: stopServer } = await startApp({ root: ROOT, distDir, db, env: { WEB_CONCURRENCY: serverProcesses }, readyPath: "/" });
 
   const rows: Row[] = [];
+  const loadAverageBefore = loadavg().map((l) => Math.round(l * 100) / 100);
   try {
     const pages: [string, string][] = [
       ["overview", "/"],
@@ -86,11 +105,13 @@ async function main() {
     }
 
     for (const [page, pagePath] of pages) {
-      process.stderr.write(`${page}: ${connections} connections for ${duration} s on ${pagePath}\n`);
+      const serial = await renderCost(`${base}${pagePath}`);
+      process.stderr.write(`${page}: one at a time ${serial.renderMs} ms (${serial.htmlBytes} bytes); ${connections} connections for ${duration} s on ${pagePath}\n`);
       const r = await measure(`${base}${pagePath}`, connections, duration);
       rows.push({
         page,
         path: pagePath,
+        ...serial,
         p50Ms: r.latency.p50,
         p99Ms: r.latency.p99,
         avgMs: Math.round(r.latency.average * 10) / 10,
@@ -112,8 +133,8 @@ async function main() {
   const outDir = path.join(ROOT, "bench/out");
   mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, `load-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  const conditions = { cores: availableParallelism(), loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), serverProcesses: Number(serverProcesses) };
-  console.log(`machine: ${conditions.cores} cores, load average ${conditions.loadAverage.join(" ")} at the end; ${conditions.serverProcesses} server process(es)`);
+  const conditions = { cores: availableParallelism(), loadAverageBefore, loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), serverProcesses: Number(serverProcesses) };
+  console.log(`machine: ${conditions.cores} cores, load average ${loadAverageBefore.join(" ")} before, ${conditions.loadAverage.join(" ")} at the end; ${conditions.serverProcesses} server process(es)`);
   writeFileSync(out, `${JSON.stringify({ connections, durationSeconds: duration, distDir, node: process.version, ...conditions, rows }, null, 2)}\n`);
   console.log(`written ${path.relative(ROOT, out)}`);
   const target = rows.every((r) => r.p99Ms < 300 && r.errors + r.timeouts + r.non2xx === 0);

@@ -82,7 +82,7 @@ test("the Markdown export carries the path evidence and the effective routes", a
   const res = await request.get(`/api/scans/${scanId}/report?format=md`);
   expect(res.ok()).toBe(true);
   const md = await res.text();
-  expect(md).toContain("**Azure Firewall**: Azure Firewall azfw-hub, policy fwp-hub\\: no rule matched\\: denied");
+  expect(md).toContain("**Azure Firewall**: Azure Firewall azfw-hub, policy fwp-hub: no rule matched: denied");
   expect(md).toContain("| User | Active | 0.0.0.0/0 | VirtualAppliance | 10.0.1.4 | rt-hub / to-firewall | azfw-hub |");
 });
 

@@ -10,7 +10,7 @@ import type { ArmClientSettings, RetrySettings } from "./arm-pipeline";
 import { readAzureEnv, type EnvLike } from "./azure-env";
 import { createCredential } from "./credential";
 import { readChildListsBySubscription } from "./child-lists";
-import { AUDITED_TYPES, readSubscription } from "./list-all";
+import { AUDITED_TYPES, LISTS_IN_FLIGHT, readSubscription } from "./list-all";
 import { mapPool } from "./pool";
 import { readResourceGraph, RESOURCE_GRAPH_CHILD_TYPES } from "./resource-graph";
 import { readServiceTags, regionsInUse, type ServiceTagsFile } from "./service-tags";
@@ -91,7 +91,8 @@ export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveRe
       resources.push(...graph.resources);
       errors.push(...graph.errors);
       // What Resource Graph does not index is listed under its parent, as the list-all read does.
-      const children = await readChildListsBySubscription(credential, settings, graph.resources, concurrency, timeoutMs);
+      // Typically one call per subscription (a scale set's NICs): as many in flight as a list-all read has.
+      const children = await readChildListsBySubscription(credential, settings, graph.resources, concurrency * LISTS_IN_FLIGHT, timeoutMs);
       resources.push(...children.resources);
       errors.push(...children.errors);
     }

@@ -52,7 +52,7 @@ export interface SubscriptionRead {
 }
 
 /** Lists of one subscription in flight at once (each with its own clients and CallScope). */
-const LISTS_IN_FLIGHT = 4;
+export const LISTS_IN_FLIGHT = 4;
 
 async function runList(clients: SubscriptionClients, op: ListAllOperation, timeoutMs: number) {
   return runOperation(clients.scope, clients.subscriptionId, op.operation, timeoutMs, (signal) => collectRaw(clients.scope, op.list(clients, signal)));

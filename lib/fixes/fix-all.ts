@@ -11,8 +11,9 @@ import type { Report } from "../report/types";
 import { applyChanges } from "./apply";
 import { azCommands, psProblem, toBash, toPowerShell } from "./az";
 import { bicepRefusal, renderBicep } from "./bicep";
-import { renderRefusal, renderTerraform } from "./render";
+import { nfcProblem, renderRefusal, renderTerraform } from "./render";
 import { terraformRefusal } from "./terraform";
+import { shown } from "./quote";
 import type { Change } from "./types";
 
 export interface FixBundle {
@@ -26,6 +27,8 @@ export interface FixBundle {
   ps1: string;
   bicep: string;
   tf: string;
+  /** Fixable findings the bundle as a whole still leaves failing or warning (their fixes conflict), and why. */
+  unfixed: { id: string; rule: string; subnet: string; why: string }[];
   /** Per form, how many changes it leaves to the az CLI script, and why. */
   notIn: { ps1: string[]; bicep: string[]; tf: string[] };
 }
@@ -117,32 +120,45 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
   const findings: FixBundle["findings"] = [];
   const fixable = new Set<string>();
   let changes: Change[] = [];
-  // Each fix is verified on its own; together, one fix can undo another (a narrowed deny lets traffic fall
-  // through to the deny a lockdown fix adds). So the bundle is re-audited, and what it leaves unfixed is
-  // planned again on top of it, a few rounds at most.
-  for (let round = 0; round < 3; round++) {
+  // Each fix is verified on its own; together, one fix can undo another (a narrowed deny lets traffic
+  // fall through to the deny a lockdown fix adds). So allows are planned first, then what denies (the
+  // lockdown) on top of them, so it sees them open and keeps them open; then the bundle is re-audited
+  // and what it still leaves unfixed is planned again on top of it, a few rounds at most.
+  let last: ReturnType<typeof planAudit> | undefined;
+  for (let round = 0; round < 4; round++) {
     const base = round === 0 ? snapshot : applyChanges(snapshot, changes).snapshot;
-    const { checked, verified } = planAudit(base, profile, opts);
+    const planned = planAudit(base, profile, opts);
+    last = planned;
     let added = 0;
-    checked.forEach((c, i) => {
+    planned.checked.forEach((c, i) => {
       const id = findingId(c.subnet.key, c.rule.id);
       if ((wanted && !wanted.has(id)) || (round > 0 && !fixable.has(id)) || c.outcome.status === "pass") return;
-      const plan = verified.plans[i].find((p) => !renderRefusal(base, p));
+      const plan = planned.verified.plans[i].find((p) => !renderRefusal(base, p));
       if (!plan) return;
-      plans.push(plan.changes);
-      added++;
       if (round === 0) {
         fixable.add(id);
         findings.push({ id, rule: c.rule.id, subnet: c.subnet.id });
+        if (c.rule.requires === "deny") return;
       }
+      plans.push(plan.changes);
+      added++;
     });
     changes = bundleChanges(plans);
-    if (added === 0) break;
+    if (added === 0 && round > 0) break;
   }
+  // What the bundle still leaves failing or warning, and why (a crowded NSG with no slot for both fixes).
+  const final = last && planAudit(applyChanges(snapshot, changes).snapshot, profile, opts);
+  const unfixed: FixBundle["unfixed"] = [];
+  final?.checked.forEach((c, i) => {
+    const id = findingId(c.subnet.key, c.rule.id);
+    if (!fixable.has(id) || c.outcome.status === "pass") return;
+    unfixed.push({ id, rule: c.rule.id, subnet: c.subnet.id, why: c.outcome.noFixReason ?? final.verified.reasons.get(i) ?? "Its fix and another fix of the bundle cannot both be applied." });
+  });
   // Rendered against the end state: a subnet changed by two fixes is written once with both changes.
   const end = applyChanges(snapshot, changes).snapshot;
   const commands = changes.flatMap((c) => azCommands(end, c));
-  const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, denies last.", "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
+  const unfixedNote = unfixed.map((u) => `# Not fixed by this bundle: ${u.rule} on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`);
+  const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, denies last.", ...unfixedNote, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
   const psSafe = commands.filter((c) => !psProblem(c));
   const notIn: FixBundle["notIn"] = { ps1: [], bicep: [], tf: [] };
   for (const c of commands) {
@@ -154,6 +170,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     "$ErrorActionPreference = 'Stop'",
     "$PSNativeCommandUseErrorActionPreference = $true",
     ...(notIn.ps1.length ? [`# ${notIn.ps1.length} command(s) are left out: ${notIn.ps1[0]}.`] : []),
+    ...unfixedNote,
     "",
     ...psSafe.map(toPowerShell),
     "",
@@ -164,7 +181,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     return !why;
   });
   const forTf = changes.filter((c) => {
-    const why = terraformRefusal(end, c);
+    const why = terraformRefusal(end, c) ?? nfcProblem(end, c);
     if (why) notIn.tf.push(why);
     return !why;
   });
@@ -179,5 +196,6 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     bicep: `${left(notIn.bicep.length, "//")}${"text" in b ? b.text : `// ${b.refused}`}\n`,
     tf: `${left(notIn.tf.length, "#")}${"text" in t ? t.text : `# ${t.refused}`}\n`,
     notIn,
+    unfixed,
   };
 }

@@ -28,6 +28,17 @@ function strings(snapshot: Snapshot, c: Change): string[] {
   return out;
 }
 
+/**
+ * HCL normalises every string to Unicode NFC, escapes included, so a name that NFC changes (a combining
+ * accent, a compatibility ideograph) would reach Azure as another name: no Terraform form then.
+ * https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md#template-expressions
+ */
+export function nfcProblem(snapshot: Snapshot, c: Change): string | undefined {
+  return strings(snapshot, c).some((s) => s.normalize("NFC") !== s)
+    ? "a name is not in Unicode normal form C, and HCL normalises every string to it, so Terraform would address another name: use the az CLI form"
+    : undefined;
+}
+
 /** Why a plan cannot be rendered at all (a name no language can carry), or undefined. */
 export function renderRefusal(snapshot: Snapshot, plan: FixPlan): string | undefined {
   for (const c of plan.changes)
@@ -83,7 +94,7 @@ export function renderAzPowerShell(snapshot: Snapshot, changes: readonly Change[
 /** The Terraform blocks of `changes`; `labels` keeps resource labels unique across one file. Refused with a reason when a change has no safe form. */
 export function renderTerraform(snapshot: Snapshot, changes: readonly Change[], labels = new Set<string>()): { text: string } | { refused: string } {
   for (const c of changes) {
-    const why = terraformRefusal(snapshot, c);
+    const why = terraformRefusal(snapshot, c) ?? nfcProblem(snapshot, c);
     if (why) return { refused: why };
   }
   return { text: changes.flatMap((c) => terraformBlocks(snapshot, c, labels)).join("\n\n") };

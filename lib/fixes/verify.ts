@@ -2,7 +2,7 @@
 // no other finding worse (advice that a lockdown is meant to trigger aside). Only findings that read a
 // changed NSG, subnet, route table or firewall are re-run.
 import type { CheckEnv, CheckOutcome, RuleCheck } from "../rules/types";
-import type { Subnet } from "../model/types";
+import type { SecurityRule, Subnet } from "../model/types";
 import { statusRank } from "../rules/status-rank";
 import { estateWith } from "./apply";
 import { shown } from "./quote";
@@ -14,6 +14,32 @@ export interface Checked {
   outcome: CheckOutcome;
 }
 
+/** Whether each item of `after` is written in `before` too, or `before` holds everything (`*`). */
+function within(after: readonly string[], before: readonly string[]): boolean {
+  if (before.length === 0 || before.some((x) => x.trim() === "*")) return true;
+  const set = new Set(before.map((x) => x.trim().toLowerCase()));
+  return after.length > 0 && after.every((x) => set.has(x.trim().toLowerCase()));
+}
+
+/**
+ * Whether editing a rule can deny traffic that was allowed. A deny turned into an allow, or a deny moved
+ * to a later priority and kept to (a subset of) what it matched, only lets traffic fall through to later
+ * rules or allows it: it never stops anything new. Anything else may.
+ */
+function canDeny(before: SecurityRule, after: SecurityRule): boolean {
+  if (before.access !== "Deny") return true;
+  if (after.access === "Allow") return false;
+  const narrower =
+    (before.protocol === "*" || before.protocol === after.protocol) &&
+    within(after.sourceAddressPrefixes, before.sourceAddressPrefixes) &&
+    within(after.destinationAddressPrefixes, before.destinationAddressPrefixes) &&
+    within(after.sourcePortRanges, before.sourcePortRanges) &&
+    within(after.destinationPortRanges, before.destinationPortRanges) &&
+    after.sourceAsgKeys.every((k) => before.sourceAsgKeys.includes(k)) &&
+    after.destinationAsgKeys.every((k) => before.destinationAsgKeys.includes(k));
+  return !(narrower && after.priority >= before.priority);
+}
+
 /** Whether a change can let more traffic through, and whether it can stop some. */
 function effects(changes: readonly Change[]): { addsAllow: boolean; addsDeny: boolean } {
   let addsAllow = false;
@@ -22,8 +48,13 @@ function effects(changes: readonly Change[]): { addsAllow: boolean; addsDeny: bo
     if (ch.kind === "add-rule") {
       if (ch.rule.access === "Allow") addsAllow = true;
       else addsDeny = true;
-    } else if (ch.kind === "add-service-endpoint") {
-      // A service endpoint adds a route; it never denies anything an NSG allowed.
+    } else if (ch.kind === "add-service-endpoint" || ch.kind === "attach-nat-gateway") {
+      // A service endpoint adds a route, a NAT gateway an outbound path; neither denies anything.
+      addsAllow = true;
+    } else if (ch.kind === "update-rule" && !canDeny(ch.before, ch.after)) {
+      addsAllow = true;
+    } else if (ch.kind === "add-firewall-rule-collection" && ch.collection.action === "Allow") {
+      // Appended after every existing collection of its kind, an allow can only let more through.
       addsAllow = true;
     } else {
       addsAllow = true;

@@ -115,9 +115,10 @@ export class Estate {
   private parent?: { estate: Estate; changedKeys: ReadonlySet<string> };
   // Per estate: what a fix can change.
   private flows = new Map<string, { touched: ReadonlySet<string> }>();
+  private pinned = new Map<string, { touched: ReadonlySet<string> }>();
   private compiled = new Map<string, CompiledNsg>();
   private levels = new Map<string, Level | undefined>();
-  private memos = new Map<string, unknown>();
+  private memos = new Map<string, { value: unknown }>();
 
   constructor(
     readonly snapshot: Snapshot,
@@ -229,10 +230,18 @@ export class Estate {
    * Path data that a fix may change (effective routes, firewall tables): per estate, so an estate derived
    * by a fix builds its own. `key` names what is cached.
    */
-  memo<T>(key: string, build: () => T): T {
-    if (this.memos.has(key)) return this.memos.get(key) as T;
+  memo<T>(key: string, build: () => T, deps?: readonly (string | undefined)[]): T {
+    const own = this.memos.get(key);
+    if (own) return own.value as T;
+    // An estate derived by a fix reuses its parent's entry unless the fix changed what it depends on
+    // (`deps`; no deps: data fixes never change, such as VNets, peerings and admin rules).
+    if (this.parent && (!deps || !deps.some((d) => d !== undefined && this.parent!.changedKeys.has(d)))) {
+      const value = this.parent.estate.memo(key, build, deps);
+      this.memos.set(key, { value });
+      return value;
+    }
     const value = build();
-    this.memos.set(key, value);
+    this.memos.set(key, { value });
     return value;
   }
 
@@ -261,14 +270,22 @@ export class Estate {
 
   /** A flow result by key, from this estate or, when nothing it read has changed since, its parent's. */
   cachedFlow<T extends { touched: ReadonlySet<string> }>(key: string, evaluate: () => T): T {
-    let hit = this.flows.get(key) as T | undefined;
+    const pin = key.includes("|subnet:");
+    let hit = (pin ? this.pinned.get(key) : this.flows.get(key)) as T | undefined;
     if (!hit && this.parent) {
-      const inherited = this.parent.estate.flows.get(key) as T | undefined;
+      const from = this.parent.estate;
+      const inherited = (pin ? from.pinned.get(key) : from.flows.get(key)) as T | undefined;
       if (inherited && ![...inherited.touched].some((k) => this.parent!.changedKeys.has(k))) hit = inherited;
     }
     if (!hit) hit = evaluate();
-    // Reuse happens within one subnet's checks (a check, then its fix plan); keeping every result of
-    // a 10,000-subnet audit alive would only make each garbage collection copy it.
+    if (pin) {
+      // A peer's side of a subnet flow ("subnet:" keys) is read again by every re-verification of that
+      // flow's finding; keeping these (one per peer) makes a re-run cost the peers a fix changed, not all.
+      this.pinned.set(key, hit);
+      return hit;
+    }
+    // Other reuse happens within one subnet's checks (a check, then its fix plan); keeping every result
+    // of a 10,000-subnet audit alive would only make each garbage collection copy it.
     if (this.flows.size >= 64) this.flows.clear();
     this.flows.set(key, hit);
     return hit;

@@ -29,6 +29,12 @@ export function startServerLifecycle(env: NodeJS.ProcessEnv = process.env): void
   startLiveWorker(() => getStore(env), { env });
 
   let stopping: Promise<void> | undefined;
+  // The database closes last, once Next has drained the requests still being answered (they use it).
+  const closeThenExit = (code?: number) =>
+    void stopping!
+      .then(async () => (await openedStore()?.catch(() => undefined))?.close())
+      .catch(() => undefined)
+      .finally(() => exitNow(code));
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     logEvent("info", "stopping", { signal });
@@ -36,10 +42,9 @@ export function startServerLifecycle(env: NodeJS.ProcessEnv = process.env): void
       const store = await openedStore()?.catch(() => undefined);
       const { finished, released } = await shutdownLiveScans(store, shutdownGraceMs(env));
       if (finished.length || released.length) logEvent("info", "live scans at stop", { finished, released });
-      await store?.close().catch(() => undefined);
     })();
     // With NEXT_MANUAL_SIG_HANDLE Next leaves the signal to us: exit once the read is settled.
-    if (env.NEXT_MANUAL_SIG_HANDLE) void stopping.finally(() => exitNow(0));
+    if (env.NEXT_MANUAL_SIG_HANDLE) closeThenExit(0);
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
@@ -48,7 +53,7 @@ export function startServerLifecycle(env: NodeJS.ProcessEnv = process.env): void
   const exitNow = process.exit.bind(process);
   process.exit = ((code?: number) => {
     if (!stopping) return exitNow(code);
-    void stopping.finally(() => exitNow(code));
+    closeThenExit(code);
     return undefined as never;
   }) as typeof process.exit;
 }

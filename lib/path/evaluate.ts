@@ -138,7 +138,7 @@ function routeEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence {
 /** The route stage and what follows it: next hop, firewall, outbound path. */
 function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[], done: PathPiece[]): void {
   const { estate, subnet, spec } = cx;
-  const routes = estate.memo(`routes|${subnet.key}`, () => effectiveRoutes(estate, subnet));
+  const routes = estate.memo(`routes|${subnet.key}`, () => effectiveRoutes(estate, subnet), [subnet.key, subnet.routeTableKey]);
   const table = subnet.routeTableKey;
   if (table) cx.touched.add(table);
   const tableMissing = table && !estate.snapshot.routeTables.has(table) ? `route table ${table.split("/").pop()} of ${subnet.vnetName}/${subnet.name} is not in the input (add \`az network route-table list\`)` : undefined;

@@ -131,7 +131,8 @@ function groupsOf(estate: Estate, policyKey: string, listed: readonly string[]):
 export function firewallTable(estate: Estate, firewall: AzureFirewall, subnet: Subnet): FirewallTable {
   // Firewall rules name CIDRs, ranges, IP groups and service tags, none of which depends on where the
   // packet came from, so one table per firewall serves every subnet.
-  return estate.memo(`fw|${firewall.key}`, () => build(estate, firewall, subnet));
+  const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;
+  return estate.memo(`fw|${firewall.key}`, () => build(estate, firewall, subnet), [firewall.key, firewall.policyKey, policy?.basePolicyKey]);
 }
 
 function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): FirewallTable {
@@ -172,34 +173,64 @@ function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): Firewal
   for (const kind of ["network", "application"] as const) {
     for (const { policy: p, group, collection } of entries) {
       if (collection.action === "Dnat") continue;
-      for (const rule of collection.rules) {
-        if (rule.kind !== kind) continue;
-        const src = addressSet(estate, subnet, [...rule.sourceAddresses, ...ipGroupAddresses(estate, rule.sourceIpGroupKeys)]);
-        const base = { kind, action: collection.action as "Allow" | "Deny", policy: p, group, collection, name: rule.name };
-        if (rule.kind === "network") {
-          const r = rule as FirewallNetworkRule;
-          const byAddress = [...r.destinationAddresses, ...ipGroupAddresses(estate, r.destinationIpGroupKeys)];
-          const proto = protocolsOf(r.protocols);
-          const dstPorts = parsePortRanges(r.destinationPorts.length ? r.destinationPorts : ["*"]);
-          if (byAddress.length) compiled.push({ ...base, box: { proto, src, srcPorts: ALL_PORTS, dst: addressSet(estate, subnet, byAddress), dstPorts }, names: [], fqdnTags: [], webCategories: [] });
-          if (r.destinationFqdns.length) {
-            if (dnsProxy) compiled.push({ ...base, box: { proto, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts }, names: r.destinationFqdns, fqdnTags: [], webCategories: [] });
-            else notes.push(`Network rule ${r.name} names FQDNs, which only work with the policy's DNS proxy on; it is off, so the rule matches nothing.`);
-          }
-        } else {
-          const r = rule as FirewallApplicationRule;
-          let ports: readonly number[] = [];
-          for (const pr of r.protocols) {
-            const port = pr.port || DEFAULT_PORTS[pr.type.toLowerCase()] || 443;
-            ports = union(ports, range(port, port));
-          }
-          compiled.push({ ...base, box: { proto: TCP, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts: ports }, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])], fqdnTags: r.fqdnTags, webCategories: r.webCategories });
-        }
-      }
+      const done = compileCollection(estate, subnet, collection, dnsProxy);
+      for (const n of done.notes) if (!notes.includes(n)) notes.push(n);
+      for (const rule of done[kind]) compiled.push({ ...rule, policy: p, group });
     }
   }
   return { firewall, policy, rules: compiled, notes };
 }
+
+interface CompiledCollection {
+  network: CompiledFirewallRule[];
+  application: CompiledFirewallRule[];
+  notes: string[];
+}
+
+/**
+ * One rule collection compiled, remembered by the collection object: a fix that appends a collection to a
+ * policy leaves every other collection object as it was, so a 500-rule policy recompiles one collection.
+ */
+const compiledCollections = new WeakMap<FirewallRuleCollection, Map<string, CompiledCollection>>();
+
+function compileCollection(estate: Estate, subnet: Subnet, collection: FirewallRuleCollection, dnsProxy: boolean): CompiledCollection {
+  const flavour = `${dnsProxy}`;
+  let byFlavour = compiledCollections.get(collection);
+  const known = byFlavour?.get(flavour);
+  if (known) return known;
+  const out: CompiledCollection = { network: [], application: [], notes: [] };
+  const action = collection.action as "Allow" | "Deny";
+  for (const rule of collection.rules) {
+    if (rule.kind === "nat") continue;
+    const src = addressSet(estate, subnet, [...rule.sourceAddresses, ...ipGroupAddresses(estate, rule.sourceIpGroupKeys)]);
+    const base = { action, collection, name: rule.name };
+    if (rule.kind === "network") {
+      const r = rule as FirewallNetworkRule;
+      const byAddress = [...r.destinationAddresses, ...ipGroupAddresses(estate, r.destinationIpGroupKeys)];
+      const proto = protocolsOf(r.protocols);
+      const dstPorts = parsePortRanges(r.destinationPorts.length ? r.destinationPorts : ["*"]);
+      if (byAddress.length) out.network.push({ ...base, kind: "network", box: { proto, src, srcPorts: ALL_PORTS, dst: addressSet(estate, subnet, byAddress), dstPorts }, names: [], fqdnTags: [], webCategories: [] });
+      if (r.destinationFqdns.length) {
+        if (dnsProxy) out.network.push({ ...base, kind: "network", box: { proto, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts }, names: r.destinationFqdns.map(normName), fqdnTags: [], webCategories: [] });
+        else out.notes.push(`Network rule ${r.name} names FQDNs, which only work with the policy's DNS proxy on; it is off, so the rule matches nothing.`);
+      }
+    } else {
+      const r = rule as FirewallApplicationRule;
+      let ports: readonly number[] = [];
+      for (const pr of r.protocols) {
+        const port = pr.port || DEFAULT_PORTS[pr.type.toLowerCase()] || 443;
+        ports = union(ports, range(port, port));
+      }
+      out.application.push({ ...base, kind: "application", box: { proto: TCP, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts: ports }, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])].map(normName), fqdnTags: r.fqdnTags, webCategories: r.webCategories });
+    }
+  }
+  if (!byFlavour) compiledCollections.set(collection, (byFlavour = new Map()));
+  byFlavour.set(flavour, out);
+  return out;
+}
+
+/** Names compare case-insensitively and without a trailing dot. */
+const normName = (s: string) => s.trim().toLowerCase().replace(/\.$/, "");
 
 function evidence(table: FirewallTable, rule: CompiledFirewallRule | undefined, fqdn?: string): FirewallEvidence {
   return {

@@ -31,7 +31,12 @@ export const SEED_NAMES: ReadonlySet<string> = new Set([
   ...PRICE_SHEET_FQDNS,
 ]);
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/\.$/, "");
+const norm = (s: string) => {
+  // Most names arrive already normalised (compiled rules, the seed's lists): skip the work then.
+  const t = s.trim();
+  const lower = t.toLowerCase();
+  return lower.endsWith(".") ? lower.slice(0, -1) : lower;
+};
 
 /**
  * Whether a firewall FQDN pattern (`management.azure.com`, `*.blob.core.windows.net`, `*`) covers the whole
@@ -42,11 +47,11 @@ export function patternCovers(pattern: string, target: string): boolean {
   const p = norm(pattern);
   const t = norm(target);
   if (p === "*" || p === t) return true;
-  if (!p.startsWith("*.")) return false;
-  const suffix = p.slice(2);
-  // A wildcard target `*.T` is covered when every name under T is: T is the suffix or lies under it.
-  const rest = t.startsWith("*.") ? t.slice(2) : t;
-  return t.startsWith("*.") ? rest === suffix || rest.endsWith(`.${suffix}`) : rest.endsWith(`.${suffix}`);
+  if (p.charCodeAt(0) !== 42 /* * */ || p.charCodeAt(1) !== 46 /* . */) return false;
+  // `*.S` covers every name under S; a wildcard target `*.T` is covered when T is S or lies under it.
+  const dotSuffix = p.slice(1);
+  if (t.startsWith("*.")) return t.slice(1) === dotSuffix || t.endsWith(dotSuffix);
+  return t.endsWith(dotSuffix);
 }
 
 /** Whether a pattern covers some but not all of a wildcard target (`acct.blob.core.windows.net` in `*.blob.core.windows.net`). */

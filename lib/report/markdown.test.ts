@@ -45,8 +45,8 @@ describe("renderMarkdown", () => {
       const steps = section.split("\n").filter((l) => /^\d+\. \*\*/.test(l));
       expect(steps.map((l) => /\*\*(.+?)\*\*/.exec(l)![1])).toEqual(["Security admin rule", "Network security group", "Route", "Azure Firewall"]);
       expect(steps[0]).toContain("allow-azure-443 (priority 10, Allow Outbound) in collection rc-egress / configuration cfg-baseline of network manager avnm-central");
-      expect(steps[2]).toContain("Route rt-hub/to-firewall (User)\\: 0.0.0.0/0 → next hop VirtualAppliance 10.0.1.4 (azfw-hub)");
-      expect(steps[3]).toContain("Azure Firewall azfw-hub, policy fwp-hub\\: no rule matched\\: denied (application rule, management\\.azure\\.com)");
+      expect(steps[2]).toContain("Route rt-hub/to-firewall (User): 0.0.0.0/0 → next hop VirtualAppliance 10.0.1.4 (azfw-hub)");
+      expect(steps[3]).toContain("Azure Firewall azfw-hub, policy fwp-hub: no rule matched: denied (application rule, management\\.azure\\.com)");
       expect(html).toContain("Azure Firewall azfw-hub, policy fwp-hub: no rule matched: denied (application rule, management.azure.com)");
     });
 

@@ -71,6 +71,7 @@ describe.each([
       if (ADVISORY.has(f.rule)) continue;
       expect(statusRank(now.status), `${f.rule} ${id} got worse: ${f.status} → ${now.status}`).toBeLessThanOrEqual(statusRank(f.status));
     }
+    expect(bundle.unfixed).toEqual([]);
     for (const f of fixable) expect(after.get(f.id!)!.status, `${f.rule} ${f.id} still ${after.get(f.id!)!.status}: ${after.get(f.id!)!.detail}`).toBe("pass");
 
     // The script is what the changes say, word for word, in bash and in PowerShell.

@@ -3,56 +3,17 @@
 // (Allow / Deny / Unaudited) and deciding stage (admin rule, NSG, route, firewall, outbound).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ALL_V4 } from "@/lib/net/addr-set";
-import { ALL_PORTS } from "@/lib/net/ports";
-import { ALL_PROTOCOLS } from "@/lib/net/protocols";
-import { ALL_TAGS } from "@/lib/net/tag-set";
-import type { Snapshot } from "@/lib/model/types";
-import { Estate } from "@/lib/nsg/estate";
-import { type FlowSpec, evaluateFlow } from "@/lib/nsg/flow";
-import type { PathPiece } from "@/lib/path/types";
-import { type PathStage, evidenceStage } from "@/lib/report/types";
-import { boxHas } from "../reference/membership";
-import { type PathPacket, type RefPathVerdict, referencePacket, toRefPacket } from "../reference/path";
-import { FQDNS, type PathWorld, WORK_SUBNET, buildEstate, packetSeedsArb, packetsFor, pathWorldArb } from "./world";
+import { evidenceStage } from "@/lib/report/types";
+import { type PathPacket, type RefPathVerdict, referencePacket } from "../reference/path";
+import { type EngineVerdict, engineJudge } from "./judge";
+import { type PathWorld, WORK_SUBNET, buildEstate, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb } from "./world";
 
 const RUNS = 200;
 
-/** What the engine says of one packet: its access and the stage that decided (for a delivered packet, the last stage it passed). */
-export interface EngineVerdict {
-  access: PathPiece["access"];
-  stage: PathStage;
-  piece: PathPiece;
-}
-
-function engineStage(p: PathPiece): PathStage {
-  if (p.access !== "Allow") return p.decidedAt ?? "nsg";
-  // The firewall's own egress through its public IP is part of the firewall's allow, not an outbound method of the subnet.
-  const steps = p.steps.filter((s) => !(evidenceStage(s) === "outbound" && "method" in s && s.method === "firewall-public-ip"));
-  return steps.length ? evidenceStage(steps[steps.length - 1]) : "nsg";
-}
-
-/** Evaluates the subnet's whole outbound traffic once per name target and finds each packet's piece. */
-export function engineJudge(snapshot: Snapshot): (packet: PathPacket) => EngineVerdict {
-  const est = new Estate(snapshot, new Map());
-  const subnet = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!;
-  const spec = (names: FlowSpec["names"]): FlowSpec => ({ direction: "Outbound", protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: [], tags: ALL_TAGS }, names });
-  const anyName = evaluateFlow(est, subnet, spec({ kind: "any" })).outcomes.flatMap((o) => o.pieces);
-  const named = evaluateFlow(est, subnet, spec({ kind: "names", names: FQDNS })).outcomes.flatMap((o) => o.pieces);
-  return (packet) => {
-    const p = toRefPacket(packet);
-    // Per-name results carry the name once they met a firewall; pieces decided before it carry none.
-    const pieces = packet.fqdn ? named.filter((x) => x.fqdn === undefined || x.fqdn === packet.fqdn) : anyName;
-    const holders = pieces.filter((x) => boxHas(x.box, p));
-    if (holders.length !== 1) throw new Error(`packet in ${holders.length} engine pieces, want exactly one`);
-    return { access: holders[0].access, stage: engineStage(holders[0]), piece: holders[0] };
-  };
-}
-
 const showPacket = (p: PathPacket) => `${p.protocol} ${p.srcIp}:${p.srcPort} -> ${p.dstIp}:${p.dstPort}${p.fqdn ? ` (${p.fqdn})` : ""}`;
 
-export function describeMismatch(w: PathWorld, packet: PathPacket, want: RefPathVerdict, got: EngineVerdict | string): string {
-  const engine = typeof got === "string" ? got : `${got.access} at ${got.stage} (${got.piece.why ?? JSON.stringify(got.piece.steps)})`;
+function describeMismatch(w: PathWorld, packet: PathPacket, want: RefPathVerdict, got: EngineVerdict | string): string {
+  const engine = typeof got === "string" ? got : `${got.access} at ${got.stage}${got.decidingRule ? ` by ${got.decidingRule}` : ""} (${got.piece.why ?? JSON.stringify(got.piece.steps)})`;
   return `packet ${showPacket(packet)}\n  reference: ${want.access} at ${want.stage} (${want.why})\n  engine:    ${engine}\n  world: ${JSON.stringify(w)}`;
 }
 
@@ -78,37 +39,85 @@ const FEATURES: [string, RegExp][] = [
   ["base policy decided", /by \w+ rule baseg/],
 ];
 
+/** Runs the outbound property over `worlds` and returns how often each outcome and feature came up. */
+function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number): Map<string, number> {
+  const seen = new Map<string, number>();
+  fc.assert(
+    fc.property(worlds, packetSeedsArb(30), (w, seeds) => {
+      const snapshot = buildEstate(w).snapshot();
+      const subnetKey = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!.key;
+      const judge = engineJudge(snapshot);
+      for (const packet of packetsFor(w, seeds)) {
+        const want = referencePacket(snapshot, subnetKey, packet);
+        let got: EngineVerdict;
+        try {
+          got = judge(packet);
+        } catch (e) {
+          throw new Error(describeMismatch(w, packet, want, (e as Error).message));
+        }
+        if (got.access !== want.access || got.stage !== want.stage || got.decidingRule !== want.decidingRule) {
+          const known = knownDivergence(w, packet, want, got);
+          if (!known) throw new Error(describeMismatch(w, packet, want, got));
+          seen.set(`known:${known}`, (seen.get(`known:${known}`) ?? 0) + 1);
+          continue;
+        }
+        for (const k of [`${want.access}@${want.stage}`, ...FEATURES.filter(([, re]) => re.test(want.why)).map(([name]) => name)]) seen.set(k, (seen.get(k) ?? 0) + 1);
+      }
+    }),
+    { numRuns: runs },
+  );
+  return seen;
+}
+
+/** Worlds whose default route goes to a firewall the subnet can reach, with no NSG or admin rule in the way: most packets meet the policy. */
+const firewallWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
+  .filter((w) => !!w.firewall && w.routes?.[0]?.prefix === "0.0.0.0/0" && w.routes[0].hop === "VirtualAppliance")
+  .map((w) => ({ ...w, peering: "connected" as const, subnetNsg: undefined, nic: undefined, admin: [] }));
+
 describe("the whole path against the packet reference", () => {
   it("every packet gets the reference's access and deciding stage", () => {
+    const seen = checkOutbound(pathWorldArb, RUNS);
+    console.log("path coverage", Object.fromEntries(seen));
+    // Every outcome the contract names must come up, or the generators have drifted away from it.
+    for (const k of [...FEATURES.map(([name]) => name), "Deny@admin-rule", "Deny@nsg", "Allow@route", "Deny@route", "Unaudited@route", "Allow@firewall", "Deny@firewall", "Unaudited@firewall", "Allow@outbound", "Deny@outbound"]) {
+      expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
+    }
+  });
+
+  it("behind a firewall, network and application rules, FQDN patterns, priorities and base policies decide as the reference does", () => {
+    const seen = checkOutbound(firewallWorldArb, 150);
+    console.log("firewall coverage", Object.fromEntries(seen));
+    expect(seen.get("application rule decided") ?? 0).toBeGreaterThan(30);
+    expect(seen.get("base policy decided") ?? 0).toBeGreaterThan(30);
+  });
+
+  it("inbound, the destination's admin rules and NSGs (subnet, then NIC) decide every packet as the reference does", () => {
     const seen = new Map<string, number>();
     fc.assert(
-      fc.property(pathWorldArb, packetSeedsArb(30), (w, seeds) => {
+      fc.property(pathWorldArb.map(mirrored), packetSeedsArb(30), (w, seeds) => {
         const snapshot = buildEstate(w).snapshot();
         const subnetKey = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!.key;
-        const judge = engineJudge(snapshot);
-        for (const packet of packetsFor(w, seeds)) {
-          const want = referencePacket(snapshot, subnetKey, packet);
+        const judge = engineJudge(snapshot, "Inbound");
+        for (const packet of inboundPacketsFor(w, seeds)) {
+          const want = referencePacket(snapshot, subnetKey, packet, "Inbound");
           let got: EngineVerdict;
           try {
             got = judge(packet);
           } catch (e) {
             throw new Error(describeMismatch(w, packet, want, (e as Error).message));
           }
-          if (got.access !== want.access || got.stage !== want.stage) {
-            const known = knownDivergence(w, packet, want, got);
-            if (!known) throw new Error(describeMismatch(w, packet, want, got));
-            seen.set(`known:${known}`, (seen.get(`known:${known}`) ?? 0) + 1);
-            continue;
+          if (got.access !== want.access || got.stage !== want.stage || got.decidingRule !== want.decidingRule) {
+            // Regression 3 again: `VirtualNetwork` and 168.63.129.16 in a subnet without a route table.
+            if (packet.srcIp === "168.63.129.16" && !w.routes) continue;
+            throw new Error(describeMismatch(w, packet, want, got));
           }
-          for (const k of [`${want.access}@${want.stage}`, ...FEATURES.filter(([, re]) => re.test(want.why)).map(([name]) => name)]) seen.set(k, (seen.get(k) ?? 0) + 1);
+          const k = `${want.access}@${want.stage}`;
+          seen.set(k, (seen.get(k) ?? 0) + 1);
         }
       }),
       { numRuns: RUNS },
     );
-    console.log("path coverage", Object.fromEntries(seen));
-    // Every outcome the contract names must come up, or the generators have drifted away from it.
-    for (const k of [...FEATURES.map(([name]) => name), "Deny@admin-rule", "Deny@nsg", "Allow@route", "Deny@route", "Unaudited@route", "Allow@firewall", "Deny@firewall", "Unaudited@firewall", "Allow@outbound", "Deny@outbound"]) {
-      expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
-    }
+    console.log("inbound coverage", Object.fromEntries(seen));
+    for (const k of ["Deny@admin-rule", "Deny@nsg", "Allow@nsg", "Allow@admin-rule"]) expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
   });
 });

@@ -57,6 +57,7 @@ export interface AdminSpec {
   direction: "Inbound" | "Outbound";
   access: "Allow" | "Deny" | "AlwaysAllow";
   protocol: "Tcp" | "Udp" | "Any";
+  src?: string[];
   dst: string[];
   ports: string[];
 }
@@ -245,7 +246,7 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     b.policy("fwp", toGroups("child", fw.groups), fw.baseGroups ? { base: "fwp-base" } : {});
     b.firewall("fw", fw.where, fw.where === "a" ? FW_IP_A : FW_IP_B, { policy: "fwp", managementIp: fw.managementIp });
   }
-  w.admin.forEach((r, i) => b.adminRule(`admin${i}`, [r.vnet], { priority: r.priority, direction: r.direction, access: r.access, protocol: r.protocol, dst: r.dst, ports: r.ports }));
+  w.admin.forEach((r, i) => b.adminRule(`admin${i}`, [r.vnet], { priority: r.priority, direction: r.direction, access: r.access, protocol: r.protocol, ...(r.src ? { src: r.src } : {}), dst: r.dst, ports: r.ports }));
   return b;
 }
 
@@ -306,4 +307,30 @@ export function packetsFor(w: PathWorld, seeds: PacketSeed[]): PathPacket[] {
     dstPort: s.dstPort,
     ...(s.fqdn ? { fqdn: s.fqdn } : {}),
   }));
+}
+
+/** Packets to the subnet (the same seeds read the other way round): from any candidate source to its NIC or either half of its /24. */
+export function inboundPacketsFor(w: PathWorld, seeds: PacketSeed[]): PathPacket[] {
+  return seeds
+    .filter((s) => /^\d/.test(DST_CANDIDATES[s.dst % DST_CANDIDATES.length]) || s.srcLow)
+    .map((s) => ({
+      protocol: s.protocol,
+      srcIp: DST_CANDIDATES[s.dst % DST_CANDIDATES.length],
+      srcPort: s.srcPort,
+      dstIp: w.nic ? NIC_IP : s.srcLow ? NIC_IP : "10.0.1.200",
+      dstPort: s.dstPort,
+    }));
+}
+
+const flip = (d: "Inbound" | "Outbound"): "Inbound" | "Outbound" => (d === "Inbound" ? "Outbound" : "Inbound");
+
+/** The world with every admin and NSG rule turned around (direction flipped, source and destination swapped), so inbound packets meet rules written for them. */
+export function mirrored(w: PathWorld): PathWorld {
+  const nsg = (rules: RuleSpec[] | undefined) => rules?.map((r) => ({ ...r, direction: flip(r.direction), src: r.dst, dst: r.src }));
+  return {
+    ...w,
+    subnetNsg: nsg(w.subnetNsg),
+    ...(w.nic ? { nic: { nsg: nsg(w.nic.nsg) } } : {}),
+    admin: w.admin.map((r) => ({ ...r, direction: flip(r.direction), src: r.dst, dst: r.src ?? ["*"] })),
+  };
 }

@@ -5,6 +5,7 @@
 // lib/nsg, so it can serve as the oracle for the set engine (test/path/*.property.test.ts).
 import type {
   AzureFirewall,
+  Direction,
   FirewallApplicationRule,
   FirewallNetworkRule,
   FirewallRuleCollection,
@@ -19,7 +20,11 @@ import { type Packet, type PacketProtocol, type RefAddr, type RefLevel, type Ref
 
 export type RefStage = "admin-rule" | "nsg" | "route" | "firewall" | "outbound";
 
-/** One outbound packet from the subnet. `dstIp` is a dotted IPv4 address, or `Tag.Region` / `Tag` for a point of a service tag whose prefixes are not known. */
+/**
+ * One packet of the subnet: outbound it leaves from `srcIp`, inbound it arrives at `dstIp`. The other
+ * end is a dotted IPv4 address, or `Tag.Region` / `Tag` for a point of a service tag whose prefixes are
+ * not known.
+ */
 export interface PathPacket {
   protocol: PacketProtocol;
   srcIp: string;
@@ -36,11 +41,14 @@ export interface RefPathVerdict {
   stage: RefStage;
   /** In words, for failure messages. */
   why: string;
+  /** For a drop by an admin rule, its name; by an NSG, `nic:<rule>` or `subnet:<rule>`. */
+  decidingRule?: string;
 }
 
 /** A region named by no generator: a bare tag name stands for some region of it that no rule singles out. */
 const UNNAMED_REGION = "(unnamed region)";
 
+/** A packet address: dotted IPv4, or a point of a service tag (`Storage.WestEurope`; a bare `Storage` is a region no rule names). */
 export function refAddr(text: string): RefAddr {
   const v4 = parseV4(text);
   if (v4 !== null) return { kind: "ip", family: 4, value: v4 };
@@ -50,6 +58,7 @@ export function refAddr(text: string): RefAddr {
   return dot < 0 ? { kind: "tag", base: lower, region: UNNAMED_REGION } : { kind: "tag", base: lower.slice(0, dot), region: lower.slice(dot + 1) };
 }
 
+/** The packet in the NSG reference's terms, also what test/reference/membership.ts locates in the engine's boxes. */
 export function toRefPacket(p: PathPacket): Packet {
   return { protocol: p.protocol, src: refAddr(p.srcIp), srcPort: p.srcPort, dst: refAddr(p.dstIp), dstPort: p.dstPort };
 }
@@ -111,11 +120,11 @@ function addressWorld(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork):
 
 const MANAGED = new Set(["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"]);
 
-function adminDecision(snapshot: Snapshot, subnet: Subnet, world: RefWorld, p: Packet): { access: "Allow" | "Deny" | "AlwaysAllow"; name: string } | undefined {
+function adminDecision(snapshot: Snapshot, subnet: Subnet, world: RefWorld, direction: Direction, p: Packet): { access: "Allow" | "Deny" | "AlwaysAllow"; name: string } | undefined {
   if (MANAGED.has(subnet.name.toLowerCase())) return undefined;
   let best: { priority: number; access: "Allow" | "Deny" | "AlwaysAllow"; name: string } | undefined;
   for (const rule of snapshot.adminRules?.values() ?? []) {
-    if (rule.direction !== "Outbound") continue;
+    if (rule.direction !== direction) continue;
     const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
     if (!collection) continue;
     let applies = false;
@@ -340,37 +349,45 @@ function nsgLevel(snapshot: Snapshot, kind: "nic" | "subnet", key: string | unde
 }
 
 /**
- * Walks one outbound packet from `subnetKey` through every stage of CONTRACT §4.1 and says what becomes
- * of it and which stage decided. The subnet's NIC holding `srcIp` supplies the NIC-level NSG and the
- * outbound method; a subnet without NICs stands for itself. Throws on input it does not model (IPv6,
- * service-tag routes, a source address that is on no NIC of a subnet that has NICs).
+ * Walks one packet of `subnetKey` through every stage of CONTRACT §4.1 and says what becomes of it and
+ * which stage decided. Outbound (the default), the packet leaves from `srcIp`: admin rules, the NIC's
+ * then the subnet's NSG, the route, the next hop and what follows. Inbound, it arrives at `dstIp`: admin
+ * rules, the subnet's then the NIC's NSG, and nothing more (the sender's side is its own check), so a
+ * delivered inbound packet was decided by the NSGs, or by an AlwaysAllow admin rule. The subnet's NIC
+ * holding the local address supplies the NIC-level NSG and the outbound method; a subnet without NICs
+ * stands for itself. Throws on input it does not model (IPv6, service-tag routes, a local address on
+ * no NIC of a subnet that has NICs).
  */
-export function referencePacket(snapshot: Snapshot, subnetKey: string, packet: PathPacket): RefPathVerdict {
+export function referencePacket(snapshot: Snapshot, subnetKey: string, packet: PathPacket, direction: Direction = "Outbound"): RefPathVerdict {
   const subnet = snapshot.subnets.get(subnetKey);
   if (!subnet) throw new Error(`reference: no subnet ${subnetKey}`);
   const vnet = snapshot.vnets.get(subnet.vnetKey);
   if (!vnet) throw new Error(`reference: the VNet of ${subnetKey} is not in the input`);
   const p = toRefPacket(packet);
+  const local = direction === "Outbound" ? packet.srcIp : packet.dstIp;
   const nics = subnet.nicKeys.map((k) => snapshot.nics.get(k)).filter((n): n is NetworkInterface => !!n);
-  const nic = nics.find((n) => n.ipConfigurations.some((c) => c.privateIpAddress === packet.srcIp));
-  if (nics.length && !nic) throw new Error(`reference: ${packet.srcIp} is on no NIC of ${subnet.name}`);
+  const nic = nics.find((n) => n.ipConfigurations.some((c) => c.privateIpAddress === local));
+  if (nics.length && !nic) throw new Error(`reference: ${local} is on no NIC of ${subnet.name}`);
   const world = addressWorld(snapshot, subnet, vnet);
 
   // 1. Admin rules: Deny drops, AlwaysAllow skips the NSGs, Allow hands on.
-  const admin = adminDecision(snapshot, subnet, world, p);
-  if (admin?.access === "Deny") return verdict("Deny", "admin-rule", `admin rule ${admin.name}`);
+  const admin = adminDecision(snapshot, subnet, world, direction, p);
+  if (admin?.access === "Deny") return { ...verdict("Deny", "admin-rule", `admin rule ${admin.name}`), decidingRule: admin.name };
 
-  // 2. NSGs: the NIC's, then the subnet's, unless an AlwaysAllow admin rule skips them.
-  const chain = refChain(world, "Outbound", nsgLevel(snapshot, "nic", nic?.nsgKey), nsgLevel(snapshot, "subnet", subnet.nsgKey), p);
+  // 2. NSGs (refChain orders the levels by direction), unless an AlwaysAllow admin rule skips them.
+  const chain = refChain(world, direction, nsgLevel(snapshot, "nic", nic?.nsgKey), nsgLevel(snapshot, "subnet", subnet.nsgKey), p);
   const walked = admin?.access === "AlwaysAllow" ? `AlwaysAllow ${admin.name}${chain.access === "Deny" ? " skipped an NSG deny" : ""}` : undefined;
-  if (!walked && chain.access === "Deny") return verdict("Deny", "nsg", `NSG rule ${chain.decisions.at(-1)!.rule.name}`);
+  if (!walked && chain.access === "Deny") {
+    const last = chain.decisions.at(-1)!;
+    return { ...verdict("Deny", "nsg", `NSG rule ${last.level}:${last.rule.name}`), decidingRule: `${last.level}:${last.rule.name}` };
+  }
+  if (direction === "Inbound") return walked ? verdict("Allow", "admin-rule", walked) : verdict("Allow", "nsg", chain.decisions.map((d) => d.rule.name).join(" > ") || "no NSG");
   const rest = routeStage(snapshot, subnet, vnet, world, nic, p, packet);
   return walked ? { ...rest, why: `${walked}; ${rest.why}` } : rest;
 }
 
+/** Stage 3 and what follows it: the route, its next hop, then the firewall or the outbound path. */
 function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: RefWorld, nic: NetworkInterface | undefined, p: Packet, packet: PathPacket): RefPathVerdict {
-
-  // 3. Route and next hop.
   const route = pickRoute(effectiveRoutes(snapshot, subnet, vnet), p.dst);
   const via = `${route.user ? "user" : "system"} route ${route.text} -> ${route.hop}${route.ip ? ` ${route.ip}` : ""}`;
   switch (route.hop.toLowerCase()) {
@@ -382,6 +399,8 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
     case "none":
       return verdict("Deny", "route", via);
     case "internet": {
+      // The contract describes the outbound path for public destinations; a private destination that a
+      // user route sends to the Internet is not specified, and takes the same outbound path here.
       const out = outboundStage(snapshot, subnet, nic, p);
       return { ...out, why: `${via}; ${out.why}` };
     }
@@ -392,8 +411,8 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
     }
     case "virtualappliance": {
       const ip = route.ip?.trim();
-      const at = ip ? refAddr(ip) : undefined;
-      if (!ip || !at) return verdict("Deny", "route", `${via}: no address`);
+      if (!ip) return verdict("Deny", "route", `${via}: no address`);
+      const at = refAddr(ip);
       // The next hop must sit in a subnet of the VNet or of a connected peering, or it cannot be reached.
       const vnets = [vnet, ...peeredSpaces(snapshot, vnet).flatMap((s) => (s.remote ? [s.remote] : []))];
       let holder: Subnet | undefined;

@@ -51,8 +51,11 @@ async function startServer(env: Record<string, string>) {
 }
 
 const demo = (file: string) => JSON.parse(readFileSync(path.join(ROOT, "fixtures", "demo", file), "utf8"));
+/** The resources of a file in any of the list shapes (CONTRACT §1.1): a bare list, `{value}` or `{data}`. */
+const resourcesOf = (json: unknown): unknown[] =>
+  Array.isArray(json) ? json : ((json as { value?: unknown[]; data?: unknown[] }).value ?? (json as { data?: unknown[] }).data ?? [json]);
 const estate = () => ({
-  snapshot: [...demo("vnets.json"), ...demo("nsgs.json"), ...demo("nics.json"), ...demo("route-tables.json")],
+  snapshot: { resources: ["vnets.json", "nsgs.json", "nics.json", "route-tables.json"].flatMap((f) => resourcesOf(demo(f))) },
   profile: demo("profile.json"),
 });
 
@@ -88,12 +91,13 @@ describe("the image's standalone server on SQLite", () => {
       expect(asset, "a static asset referenced by the page").toBeDefined();
       expect((await fetch(`${server.base}${asset}`)).status).toBe(200);
     } finally {
-      const finished = await stop(server.child, server.done);
-      expect(finished.code === 143 || finished.code === 0 || finished.signal === "SIGTERM", `exit ${finished.code} ${finished.signal}: ${finished.stderr}`).toBe(true);
-      const lines = finished.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-      expect(lines).toContainEqual(expect.objectContaining({ msg: "request", requestId: "journey-1", method: "GET", path: expect.stringMatching(/^\/scans\//) }));
-      expect(lines).toContainEqual(expect.objectContaining({ msg: "stopping", signal: "SIGTERM" }));
+      await stop(server.child, server.done);
     }
+    const finished = await server.done;
+    expect(finished.code === 143 || finished.code === 0 || finished.signal === "SIGTERM", `exit ${finished.code} ${finished.signal}: ${finished.stderr}`).toBe(true);
+    const lines = finished.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "request", requestId: "journey-1", method: "GET", path: expect.stringMatching(/^\/scans\//) }));
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "stopping", signal: "SIGTERM" }));
   }, 180_000);
 
   it("refuses to listen beyond loopback without sign-in, as npm start does", async () => {

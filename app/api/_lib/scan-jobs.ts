@@ -29,6 +29,7 @@ function maxWorkers(env: NodeJS.ProcessEnv = process.env): number {
 /** Uploads waiting for a worker beyond this are refused with 503 rather than queued for minutes. */
 const MAX_WAITING = 16;
 
+/** The worker's entry file under the project root, or undefined where the sources are not shipped (standalone image). */
 export function scanWorkerFile(): string | undefined {
   // NOTE: resolved at run time from the project root (where `npm start` runs), not bundled: the worker loads the
   // TypeScript source through tsx, a runtime dependency.
@@ -48,6 +49,7 @@ interface PoolWorker {
   job?: Pending;
 }
 
+/** The worker's refusal as the error class the route maps to a status (InputError → 400, BadRequest → its own). */
 function fromReply(reply: Extract<ScanJobReply, { ok: false }>): Error {
   if (reply.kind === "input") return new InputError(reply.file, reply.path, reply.detail);
   if (reply.kind === "bad-request") return new BadRequest(reply.message, reply.file, reply.status);

@@ -1,0 +1,66 @@
+// The engine's side of the path properties: evaluate a subnet's whole traffic once with evaluateFlow,
+// then find the one piece that holds a sampled packet and read its access and deciding stage.
+import { ALL_V4 } from "@/lib/net/addr-set";
+import { ALL_PORTS } from "@/lib/net/ports";
+import { ALL_PROTOCOLS } from "@/lib/net/protocols";
+import { ALL_TAGS } from "@/lib/net/tag-set";
+import type { Direction, Snapshot } from "@/lib/model/types";
+import { Estate } from "@/lib/nsg/estate";
+import { type FlowSpec, evaluateFlow } from "@/lib/nsg/flow";
+import type { PathPiece } from "@/lib/path/types";
+import { type PathStage, evidenceStage } from "@/lib/report/types";
+import { boxHas } from "../reference/membership";
+import { type PathPacket, toRefPacket } from "../reference/path";
+import { FQDNS, WORK_SUBNET } from "./world";
+
+/** What the engine says of one packet: its access and the stage that decided (for a delivered packet, the last stage it passed). */
+export interface EngineVerdict {
+  access: PathPiece["access"];
+  stage: PathStage;
+  /** For a drop by an admin rule, its name; by an NSG, `nic:<rule>` or `subnet:<rule>`. */
+  decidingRule?: string;
+  piece: PathPiece;
+}
+
+function decidingRule(p: PathPiece): string | undefined {
+  if (p.access !== "Deny") return undefined;
+  if (p.decidedAt === "nsg") {
+    const d = p.decisions.at(-1);
+    return d && `${d.level}:${d.rule.name}`;
+  }
+  if (p.decidedAt === "admin-rule") {
+    const e = p.steps.findLast((s) => evidenceStage(s) === "admin-rule");
+    return e && "rule" in e ? String(e.rule) : undefined;
+  }
+  return undefined;
+}
+
+function engineStage(p: PathPiece, direction: Direction): PathStage {
+  if (p.access !== "Allow") return p.decidedAt ?? "nsg";
+  if (direction === "Inbound") return p.steps.some((s) => evidenceStage(s) === "admin-rule" && "access" in s && s.access === "AlwaysAllow") ? "admin-rule" : "nsg";
+  // The firewall's own egress through its public IP is part of the firewall's allow, not an outbound method of the subnet.
+  const steps = p.steps.filter((s) => !(evidenceStage(s) === "outbound" && "method" in s && s.method === "firewall-public-ip"));
+  return steps.length ? evidenceStage(steps[steps.length - 1]) : "nsg";
+}
+
+/**
+ * Evaluates the work subnet's whole IPv4 traffic in one direction (once per firewall name target for
+ * outbound: any name, and the FQDN pool) and returns a function that judges one packet. Throws unless
+ * exactly one piece holds the packet.
+ */
+export function engineJudge(snapshot: Snapshot, direction: Direction = "Outbound"): (packet: PathPacket) => EngineVerdict {
+  const est = new Estate(snapshot, new Map());
+  const subnet = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!;
+  const spec = (names: FlowSpec["names"]): FlowSpec => ({ direction, protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: [], tags: ALL_TAGS }, names });
+  const anyName = evaluateFlow(est, subnet, spec({ kind: "any" })).outcomes.flatMap((o) => o.pieces);
+  const named = direction === "Outbound" ? evaluateFlow(est, subnet, spec({ kind: "names", names: FQDNS })).outcomes.flatMap((o) => o.pieces) : anyName;
+  return (packet) => {
+    const p = toRefPacket(packet);
+    // Per-name results carry the name once they met a firewall; pieces decided before it carry none.
+    const pieces = packet.fqdn ? named.filter((x) => x.fqdn === undefined || x.fqdn === packet.fqdn) : anyName;
+    const holders = pieces.filter((x) => boxHas(x.box, p));
+    if (holders.length !== 1) throw new Error(`packet in ${holders.length} engine pieces, want exactly one`);
+    const piece = holders[0];
+    return { access: piece.access, stage: engineStage(piece, direction), decidingRule: decidingRule(piece), piece };
+  };
+}
