@@ -40,14 +40,14 @@ ENV NODE_ENV=production \
     PORT=3000 \
     LOCKDOWN_DB=/data/lockdown.db \
     SHUTDOWN_GRACE_MS=8000
-# The code stays owned by root (the app cannot change it); only /data, for the SQLite default, is the app's.
+# The code stays owned by root (the app cannot change it); only /data (the SQLite default) and Next's cache are the app's.
 COPY --from=build /src/.next/standalone ./
 COPY --from=build /src/.next/static ./.next/static
 COPY --from=build /src/public ./public
 COPY --from=build /src/scripts/serve.mjs /src/scripts/standalone-start.mjs ./scripts/
 # scripts/serve.mjs's start checks need ipaddr.js, which the server bundle inlines rather than traces.
 COPY --from=build /src/node_modules/ipaddr.js ./node_modules/ipaddr.js
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data /app/.next/cache && chown node:node /data /app/.next/cache
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

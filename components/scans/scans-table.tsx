@@ -3,6 +3,7 @@ import type { ScanRecord } from "@/lib/store";
 import { reportHref, scanHref, subnetsHref } from "../links";
 import { STATUS_HEX } from "../ui/status";
 import { Time } from "../ui/time";
+import { DeleteScanButton } from "./delete-scan-button";
 
 const ORIGIN: Record<ScanRecord["origin"], string> = {
   upload: "Upload",
@@ -32,6 +33,7 @@ export function ScansTable({ scans }: { scans: ScanRecord[] }) {
         <thead className="border-b border-slate-200 text-xs text-slate-500">
           <tr>
             <th className="px-4 py-2 font-medium">Scan</th>
+            <th className="px-4 py-2 font-medium">Estate</th>
             <th className="px-4 py-2 font-medium">Label</th>
             <th className="px-4 py-2 font-medium">Origin</th>
             <th className="px-4 py-2 font-medium">Audited</th>
@@ -49,6 +51,11 @@ export function ScansTable({ scans }: { scans: ScanRecord[] }) {
                   #{s.seq}
                 </Link>
                 <div className="font-mono text-[11px] text-slate-500">{s.id}</div>
+              </td>
+              <td className="whitespace-nowrap px-4 py-2">
+                <Link href={`/scans?estate=${encodeURIComponent(s.estate)}`} className="text-slate-700 hover:underline" data-testid="scan-estate">
+                  {s.estate}
+                </Link>
               </td>
               <td className="max-w-md px-4 py-2">
                 <div className="truncate text-slate-900" title={s.label}>
@@ -81,6 +88,9 @@ export function ScansTable({ scans }: { scans: ScanRecord[] }) {
                 <a href={reportHref(s.id, "json")} download className="font-medium text-indigo-700 hover:underline">
                   JSON
                 </a>
+                <span className="ml-3">
+                  <DeleteScanButton scanId={s.id} seq={s.seq} />
+                </span>
               </td>
             </tr>
           ))}

@@ -47,6 +47,7 @@ export function UploadForm({ latestScan }: { latestScan?: { seq: number } }) {
   const [dragging, setDragging] = useState(false);
   const [rolesFrom, setRolesFrom] = useState<"latest" | "none">(latestScan ? "latest" : "none");
   const [label, setLabel] = useState("");
+  const [estate, setEstate] = useState("default");
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -79,6 +80,7 @@ export function UploadForm({ latestScan }: { latestScan?: { seq: number } }) {
     for (const e of entries) form.append(e.kind, e.file, e.file.name);
     if (!profiles.length) form.append("rolesFrom", rolesFrom);
     if (label.trim()) form.append("label", label.trim());
+    form.append("estate", estate.trim());
     try {
       const res = await fetch("/api/scans", { method: "POST", body: form });
       const data = (await res.json().catch(() => ({}))) as { url?: string; error?: string; file?: string };
@@ -208,6 +210,19 @@ export function UploadForm({ latestScan }: { latestScan?: { seq: number } }) {
           <p className="mt-2 text-xs text-slate-500">Roles set in the dashboard apply on top either way.</p>
         </fieldset>
       ) : null}
+
+      <label className="block max-w-md text-sm font-medium text-slate-900">
+        Estate <span className="font-normal text-slate-500">(tenant, landing zone or lab; history and "changed since" are per estate)</span>
+        <input
+          type="text"
+          name="estate"
+          value={estate}
+          onChange={(e) => setEstate(e.target.value)}
+          maxLength={64}
+          pattern="[A-Za-z0-9 _.\-]{1,64}"
+          className="mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-normal focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30"
+        />
+      </label>
 
       <label className="block max-w-md text-sm font-medium text-slate-900">
         Label <span className="font-normal text-slate-500">(optional)</span>

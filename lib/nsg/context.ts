@@ -17,6 +17,8 @@ import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges, parseCidr } from "../net/i
 import { ALL_TAGS, tagAtom } from "../net/tag-set";
 import type { RouteTable, ServiceTagPrefixes, Snapshot, VirtualNetwork } from "../model/types";
 
+const PLATFORM_V4 = cidrsToRanges(["168.63.129.16/32"]).v4;
+
 export interface ResolvedAddress {
   set: AddrSet;
   /** Names specific public addresses (a CIDR, or a tag with real prefixes), as opposed to `*`, `Internet` or /0. */
@@ -141,8 +143,10 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
   const publicV4 = iv.subtract(iv.subtract(ALL_V4, NON_PUBLIC_V4), vr.v4);
   const publicV6 = iv.subtract(iv.subtract(ALL_V6, NON_PUBLIC_V6), vr.v6);
   const internet: AddrSet = { v4: publicV4, v6: publicV6, tags: ALL_TAGS };
+  // The platform's 168.63.129.16 (DNS, health probes) is reachable from every VM and is no Internet
+  // destination a lockdown could close.
   const internetOutsideTags = concrete(
-    iv.subtract(publicV4, shared.allTagPrefixes.v4),
+    iv.subtract(iv.subtract(publicV4, shared.allTagPrefixes.v4), PLATFORM_V4),
     iv.subtract(publicV6, shared.allTagPrefixes.v6),
   );
   const cache = new Map<string, ResolvedAddress>();

@@ -220,7 +220,8 @@ export class Estate {
     if (!ctx) {
       const vnet = this.snapshot.vnets.get(subnet.vnetKey);
       const prefixes = vnet ? virtualNetworkPrefixes(this.snapshot, vnet) : subnet.addressPrefixes;
-      ctx = buildAddressContext(this.caches.address, subnet.vnetKey, prefixes, table ? routeWidening(table) : undefined, table ? `${subnet.vnetKey}|${table.key}|${++this.caches.contextSeq}` : subnet.vnetKey);
+      // Without a route table `VirtualNetwork` still holds the platform's 168.63.129.16.
+      ctx = buildAddressContext(this.caches.address, subnet.vnetKey, prefixes, table ? routeWidening(table) : { cidrs: [] }, table ? `${subnet.vnetKey}|${table.key}|${++this.caches.contextSeq}` : subnet.vnetKey);
       byVnet.set(subnet.vnetKey, ctx);
     }
     return ctx;
@@ -335,7 +336,8 @@ export class Estate {
     const nicKeys = new Set(subnet.nicKeys);
     for (const nicKey of subnet.nicKeys) {
       const nic = this.snapshot.nics.get(nicKey);
-      if (nic) eps.push(nicEndpoint(this.snapshot, nic, subnet.key));
+      // A private endpoint's NIC only receives: it is no source of the subnet's traffic.
+      if (nic && !nic.privateEndpointKey) eps.push(nicEndpoint(this.snapshot, nic, subnet.key));
     }
     for (const vmss of this.snapshot.scaleSets?.values() ?? []) {
       for (const config of vmss.nicConfigurations) {

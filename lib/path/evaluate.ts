@@ -5,7 +5,7 @@
 // side) through the destination's admin rules and NSGs.
 import { type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
 import { ALL_PORTS } from "../net/ports";
-import { NON_PUBLIC_V4, NON_PUBLIC_V6 } from "../net/ip";
+import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges } from "../net/ip";
 import type { Subnet } from "../model/types";
 import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "../nsg/box";
 import type { EndpointGroup, Estate } from "../nsg/estate";
@@ -37,6 +37,9 @@ export function familyBoxes(local: AddrSet, spec: FlowSpec): Box[] {
   }
   return boxes;
 }
+
+const PLATFORM_RANGES = cidrsToRanges(["168.63.129.16/32", "169.254.169.254/32"]);
+const PLATFORM: AddrSet = concrete(PLATFORM_RANGES.v4, PLATFORM_RANGES.v6);
 
 /** Splits a destination set into its public part (service tags included) and the private ranges. */
 function publicPart(dst: AddrSet): { pub: AddrSet; priv: AddrSet } {
@@ -219,6 +222,8 @@ function firewallStage(cx: PathContext, firewall: import("../model/types").Azure
 
 /** Stage 4: the outbound path of each endpoint, for a piece routed to the Internet. */
 function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, done: PathPiece[]): void {
+  // eslint-disable-next-line no-param-reassign -- the platform's addresses are taken off the piece first
+
   const { estate, subnet } = cx;
   if (subnet.natGatewayKey) cx.touched.add(subnet.natGatewayKey);
   const byMethod = new Map<string, { path: ReturnType<typeof outboundPath>; addresses: AddrSet[] }>();
@@ -230,6 +235,13 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
     byMethod.set(k, slot);
   }
   const local = cx.spec.direction === "Outbound" ? "src" : "dst";
+  // The platform's own addresses answer every VM whatever its outbound path (CONTRACT §4.1 stage 4).
+  const platform = addrIntersect(piece.box.dst, PLATFORM);
+  if (!addrIsEmpty(platform)) {
+    done.push({ ...piece, box: { ...piece.box, dst: platform }, steps: [...piece.steps, { stage: "outbound", method: "platform", detail: "the platform's 168.63.129.16 and 169.254.169.254 answer every VM, whatever its outbound path" }] });
+    piece = { ...piece, box: { ...piece.box, dst: addrSubtract(piece.box.dst, PLATFORM) } };
+    if (addrIsEmpty(piece.box.dst)) return;
+  }
   for (const { path, addresses } of byMethod.values()) {
     const mine = addrIntersect(piece.box[local], addrUnionAll(addresses));
     if (addrIsEmpty(mine)) continue;

@@ -153,13 +153,16 @@ function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): Firewal
     } else {
       // A child policy inherits its base policy's DNS settings.
       dnsProxy = policyChain(estate, policy).some((p) => p.dnsProxyEnabled);
-      policyChain(estate, policy).forEach((p, depth) => {
-        for (const group of groupsOf(estate, p.key, p.ruleCollectionGroupKeys)) {
-          for (const collection of group.ruleCollections) entries.push({ policy: p, group, collection, order: [depth, 0, group.priority, collection.priority] });
-        }
-      });
       const threat = policy.threatIntelMode ?? firewall.threatIntelMode;
       if (threat?.toLowerCase() === "deny") notes.push(`Threat intelligence is in Deny mode on ${policy.name}: traffic to known-malicious addresses may be dropped before any rule.`);
+      // Base policy first, then group priority; each group's rules are compiled once per group object.
+      const groups = policyChain(estate, policy).flatMap((p) => groupsOf(estate, p.key, p.ruleCollectionGroupKeys).map((g) => ({ p, g })));
+      const parts = groups.map(({ p, g }) => compileGroup(estate, subnet, p, g, dnsProxy));
+      for (const part of parts) for (const n of part.notes) if (!notes.includes(n)) notes.push(n);
+      // All network rules first, then all application rules (rule processing order).
+      for (const part of parts) for (const r of part.network) compiled.push(r);
+      for (const part of parts) for (const r of part.application) compiled.push(r);
+      return { firewall, policy, rules: compiled, notes };
     }
   } else {
     for (const collection of [...firewall.networkRuleCollections, ...firewall.applicationRuleCollections]) entries.push({ collection, order: [0, 0, 0, collection.priority] });
@@ -229,6 +232,31 @@ function compileCollection(estate: Estate, subnet: Subnet, collection: FirewallR
   return out;
 }
 
+/**
+ * A rule collection group's rules in processing order, by kind, with the group and policy attached;
+ * remembered by the group object, so a fix adding a group leaves the others compiled.
+ */
+const compiledGroups = new WeakMap<RuleCollectionGroup, Map<string, CompiledCollection>>();
+
+function compileGroup(estate: Estate, subnet: Subnet, policy: FirewallPolicy, group: RuleCollectionGroup, dnsProxy: boolean): CompiledCollection {
+  const flavour = `${policy.key}|${dnsProxy}`;
+  let byFlavour = compiledGroups.get(group);
+  const known = byFlavour?.get(flavour);
+  if (known) return known;
+  const out: CompiledCollection = { network: [], application: [], notes: [] };
+  const collections = [...group.ruleCollections].sort((a, b) => a.priority - b.priority);
+  for (const collection of collections) {
+    if (collection.action === "Dnat") continue;
+    const done = compileCollection(estate, subnet, collection, dnsProxy);
+    out.notes.push(...done.notes);
+    for (const r of done.network) out.network.push({ ...r, policy, group });
+    for (const r of done.application) out.application.push({ ...r, policy, group });
+  }
+  if (!byFlavour) compiledGroups.set(group, (byFlavour = new Map()));
+  byFlavour.set(flavour, out);
+  return out;
+}
+
 /** Names compare case-insensitively and without a trailing dot. */
 const normName = (s: string) => s.trim().toLowerCase().replace(/\.$/, "");
 
@@ -259,7 +287,8 @@ export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTar
   return decide(table, box, undefined);
 }
 
-function decide(table: FirewallTable, box: Box, name: string | undefined): FirewallPiece[] {
+function decide(table: FirewallTable, box: Box, rawName: string | undefined): FirewallPiece[] {
+  const name = rawName === undefined ? undefined : normName(rawName);
   const out: FirewallPiece[] = [];
   let pending: Pending[] = boxIsEmpty(box) ? [] : [{ box, names: [] }];
   const claim = (rule: CompiledFirewallRule, extra: Partial<FirewallPiece> = {}) => {

@@ -69,8 +69,13 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
       const ip = route.nextHopIpAddress?.trim();
       if (!ip) return { kind: "drop", why: `${routeWords} names no next-hop address` };
       const fw = firewallAt(estate, ip);
-      if (fw) return { kind: "firewall", firewall: fw };
       const vnets = reachableVnets(estate, subnet);
+      if (fw) {
+        // A VNet firewall must sit in the VNet or a connected peering; a secured hub's is reached through the hub.
+        const fwVnets = fw.subnetKeys.map((k) => k.split("/subnets/")[0]);
+        if (fwVnets.length === 0 || fw.virtualHubKey || fwVnets.some((v) => vnets.has(v)) || !estate.snapshot.vnets.has(subnet.vnetKey)) return { kind: "firewall", firewall: fw };
+        return { kind: "drop", why: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip}, whose VNet is neither ${subnet.vnetName} nor a connected peering of it: the next hop cannot be reached` };
+      }
       const holder = subnetHolding(estate, vnets, ip);
       if (!holder) {
         // Without the VNet we cannot tell where the address is.

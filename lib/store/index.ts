@@ -12,6 +12,9 @@ export { ROLE_CHOICES, isRoleChoice } from "./roles";
 export type { LiveJob } from "./live-jobs";
 export type { RoleChoice, RoleOverride } from "./roles";
 export type { Engine } from "./sql";
+export { DEFAULT_ESTATE, ESTATE_NAME, parseEstateName, retentionFromEnv } from "./estates";
+export type { RetentionPolicy } from "./estates";
+export type { StoredExemptions } from "./exemption-list";
 
 // NOTE: kept on globalThis because Next may evaluate this module once per route bundle; one connection (SQLite)
 // or one pool (PostgreSQL) per process.

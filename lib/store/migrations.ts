@@ -126,6 +126,32 @@ export const MIGRATIONS: { name: string; up: (d: Dialect) => string }[] = [
       ALTER TABLE roles ADD COLUMN deployment TEXT;
     `,
   },
+  {
+    name: "estates, exemptions per estate, scheduled scan runs",
+    up: () => `
+      -- Every scan belongs to a named estate (tenant, landing zone, lab); history, latest and "changed since" are
+      -- per estate. Scans written before estates existed are in 'default'.
+      ALTER TABLE scans ADD COLUMN estate TEXT NOT NULL DEFAULT 'default';
+      CREATE INDEX scans_estate ON scans (estate, seq);
+      -- The accepted-risk list of an estate (CONTRACT §2 exemption file, as JSON), applied to every report served.
+      CREATE TABLE exemptions (
+        estate TEXT PRIMARY KEY,
+        list TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      -- One row per scheduled live scan, keyed by the time it was due: the replica whose INSERT wins runs it, so
+      -- a schedule runs once however many processes serve the app, and the next due time survives a restart.
+      CREATE TABLE schedule_runs (
+        due_at TEXT PRIMARY KEY,
+        estate TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+        scan_id TEXT REFERENCES scans(id) ON DELETE SET NULL,
+        message TEXT
+      );
+    `,
+  },
 ];
 
 /** How many steps this database has run (0 for a new one). */

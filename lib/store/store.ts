@@ -16,6 +16,9 @@ import { findingTimeline, type FindingTimeline, type HistoryEntry } from "./hist
 import { newScanId } from "./ids";
 import { DEPLOYMENT_NAME, applicableOverrides, isRoleChoice, type RoleChoice, type RoleOverride } from "./roles";
 import { LiveJobs } from "./live-jobs";
+import { DEFAULT_ESTATE, parseEstateName, retentionFromEnv, type RetentionPolicy } from "./estates";
+import { exemptionsFileName, validateExemptionList, type StoredExemptions } from "./exemption-list";
+import { applyExemptions, parseExemptions, utcToday } from "@/lib/gates/exemptions";
 
 export type ScanOrigin = "upload" | "api" | "demo" | "role-edit" | "live" | "cli";
 
@@ -32,6 +35,8 @@ export interface CreateScanInput {
   parentScanId?: string;
   /** Apply roles set in the dashboard (default true). */
   applyRoleOverrides?: boolean;
+  /** The estate the scan belongs to (`default` when absent); validated (estates.ts). */
+  estate?: string;
 }
 
 export interface ScanRecord {
@@ -48,6 +53,8 @@ export interface ScanRecord {
   sourceNames: string[];
   /** The dashboard role overrides that changed this scan's roles. */
   roleOverrides: RoleOverride[];
+  /** The estate the scan belongs to: its history, latest and previous scan are among that estate's scans. */
+  estate: string;
 }
 
 export interface StoredInputs {
@@ -78,10 +85,11 @@ interface ScanRow {
   parent_scan_id: string | null;
   source_names: string;
   role_overrides: string;
+  estate: string;
 }
 
 const SCAN_COLUMNS = `s.id, s.seq, s.created_at, s.label, s.origin, s.captured_at, s.generated_at, s.status, s.summary,
-  s.parent_scan_id, i.source_names, i.role_overrides`;
+  s.parent_scan_id, i.source_names, i.role_overrides, s.estate`;
 
 function toRecord(row: ScanRow): ScanRecord {
   return {
@@ -97,6 +105,7 @@ function toRecord(row: ScanRow): ScanRecord {
     parentScanId: row.parent_scan_id,
     sourceNames: JSON.parse(row.source_names),
     roleOverrides: JSON.parse(row.role_overrides),
+    estate: row.estate,
   };
 }
 
@@ -121,6 +130,9 @@ class Recent<K, V> {
     this.map.delete(key);
     this.map.set(key, value);
     while (this.map.size > this.size) this.map.delete(this.map.keys().next().value as K);
+  }
+  delete(key: K): void {
+    this.map.delete(key);
   }
 }
 
@@ -169,7 +181,8 @@ export class Store {
     const profileName = input.profile?.name ?? "profile";
     const effective = applicableOverrides(snapshot, profile, overrides, profileName);
     const names = input.sources.map((s) => s.name);
-    return this.write({
+    const estate = parseEstateName(input.estate);
+    const scan = await this.write({
       snapshot,
       sourcesJson: JSON.stringify(input.sources),
       serviceTagsJson: input.serviceTags ? JSON.stringify(input.serviceTags) : null,
@@ -184,7 +197,12 @@ export class Store {
       errors: input.errors,
       generatedAt: input.generatedAt,
       parentScanId: input.parentScanId ?? null,
+      estate,
     });
+    // Retention runs after the new scan committed (a failed cleanup never loses the scan); the new scan is the
+    // estate's latest, so it is always kept.
+    await this.applyRetention(estate, retentionFromEnv());
+    return scan;
   }
 
   private async write(args: {
@@ -203,6 +221,7 @@ export class Store {
     errors?: ReadError[];
     generatedAt?: string;
     parentScanId: string | null;
+    estate: string;
   }): Promise<ScanRecord> {
     const id = newScanId();
     const report = audit(args.snapshot, args.baseProfile, {
@@ -237,8 +256,8 @@ export class Store {
         const snapshotId = inserted?.id ?? (await tx.get<{ id: number }>("SELECT id FROM snapshots WHERE sha256 = ?", [sha]))!.id;
         const seq = ((await tx.get<{ m: number | null }>("SELECT MAX(seq) AS m FROM scans"))!.m ?? 0) + 1;
         await tx.run(
-          `INSERT INTO scans (id, seq, created_at, label, origin, captured_at, generated_at, status, summary, parent_scan_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO scans (id, seq, created_at, label, origin, captured_at, generated_at, status, summary, parent_scan_id, estate)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             id,
             seq,
@@ -250,6 +269,7 @@ export class Store {
             args.errors?.length ? "partial" : "complete",
             JSON.stringify(report.summary),
             args.parentScanId,
+            args.estate,
           ],
         );
         await tx.run("INSERT INTO scan_inputs (scan_id, snapshot_id, source_names, profile, role_overrides) VALUES (?, ?, ?, ?, ?)", [
@@ -273,9 +293,21 @@ export class Store {
     return (await this.getScan(id))!;
   }
 
-  async listScans(limit = 500): Promise<ScanRecord[]> {
-    const rows = await this.sql.all<ScanRow>(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id ORDER BY s.seq DESC LIMIT ?`, [limit]);
+  /** Scans newest first; only those of `estate` when given. */
+  async listScans(limit = 500, estate?: string): Promise<ScanRecord[]> {
+    const rows =
+      estate === undefined
+        ? await this.sql.all<ScanRow>(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id ORDER BY s.seq DESC LIMIT ?`, [limit])
+        : await this.sql.all<ScanRow>(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id WHERE s.estate = ? ORDER BY s.seq DESC LIMIT ?`, [estate, limit]);
     return rows.map(toRecord);
+  }
+
+  /** Every estate with at least one scan, by name, with its scan count and latest scan's time. */
+  async listEstates(): Promise<{ name: string; scans: number; latestAt: string }[]> {
+    const rows = await this.sql.all<{ estate: string; n: number | string; latest: string }>(
+      "SELECT estate, COUNT(*) AS n, MAX(created_at) AS latest FROM scans GROUP BY estate ORDER BY estate",
+    );
+    return rows.map((r) => ({ name: r.estate, scans: Number(r.n), latestAt: r.latest }));
   }
 
   async getScan(id: string): Promise<ScanRecord | undefined> {
@@ -283,22 +315,160 @@ export class Store {
     return row && toRecord(row);
   }
 
-  async latestScan(): Promise<ScanRecord | undefined> {
-    const row = await this.sql.get<ScanRow>(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id ORDER BY s.seq DESC LIMIT 1`);
+  /** The newest scan of `estate`, or of any estate when none is given. */
+  async latestScan(estate?: string): Promise<ScanRecord | undefined> {
+    const row =
+      estate === undefined
+        ? await this.sql.get<ScanRow>(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id ORDER BY s.seq DESC LIMIT 1`)
+        : await this.sql.get<ScanRow>(`SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id WHERE s.estate = ? ORDER BY s.seq DESC LIMIT 1`, [estate]);
     return row && toRecord(row);
   }
 
-  /** The scan just before this one, for "what changed". */
+  /** The scan of the same estate just before this one, for "what changed". */
   async previousScan(id: string): Promise<ScanRecord | undefined> {
     const row = await this.sql.get<ScanRow>(
       `SELECT ${SCAN_COLUMNS} FROM scans s JOIN scan_inputs i ON i.scan_id = s.id
-       WHERE s.seq < (SELECT seq FROM scans WHERE id = ?) ORDER BY s.seq DESC LIMIT 1`,
+       JOIN scans t ON t.id = ? WHERE s.estate = t.estate AND s.seq < t.seq ORDER BY s.seq DESC LIMIT 1`,
       [id],
     );
     return row && toRecord(row);
   }
 
-  async getReport(id: string): Promise<Report | undefined> {
+  /**
+   * Deletes a scan with its report, finding index and inputs, and the stored snapshot when no other scan uses it,
+   * in one transaction: a process killed mid-delete leaves the scan either whole or gone. Scans derived from it
+   * (role edits) keep their own inputs and lose only the parent link. Resolves false when there is no such scan.
+   */
+  async deleteScan(id: string): Promise<boolean> {
+    return (await this.deleteScans([id])) > 0;
+  }
+
+  /** Deletes these scans (deleteScan) in one transaction; resolves to how many existed. */
+  async deleteScans(ids: string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const deleted = await this.sql.transaction(
+      async (tx) => {
+        let n = 0;
+        for (const id of ids) {
+          const ref = await tx.get<{ snapshot_id: number | null }>(
+            "SELECT i.snapshot_id FROM scans s LEFT JOIN scan_inputs i ON i.scan_id = s.id WHERE s.id = ?",
+            [id],
+          );
+          if (!ref) continue;
+          n++;
+          await tx.run("UPDATE scans SET parent_scan_id = NULL WHERE parent_scan_id = ?", [id]);
+          await tx.run("UPDATE live_jobs SET scan_id = NULL WHERE scan_id = ?", [id]);
+          await tx.run("UPDATE schedule_runs SET scan_id = NULL WHERE scan_id = ?", [id]);
+          await tx.run("DELETE FROM finding_index WHERE scan_id = ?", [id]);
+          await tx.run("DELETE FROM results WHERE scan_id = ?", [id]);
+          await tx.run("DELETE FROM scan_inputs WHERE scan_id = ?", [id]);
+          await tx.run("DELETE FROM scans WHERE id = ?", [id]);
+          if (ref.snapshot_id !== null) {
+            await tx.run("DELETE FROM snapshots WHERE id = ? AND NOT EXISTS (SELECT 1 FROM scan_inputs WHERE snapshot_id = ?)", [ref.snapshot_id, ref.snapshot_id]);
+          }
+        }
+        return n;
+      },
+      { lock: "scans" },
+    );
+    for (const id of ids) this.reports.delete(id);
+    return deleted;
+  }
+
+  /**
+   * Applies a retention policy to one estate: deletes its scans beyond the newest `policy.scans` and those created
+   * more than `policy.days` days before `now`. The estate's newest scan is always kept. Resolves to the deleted ids.
+   */
+  async applyRetention(estate: string, policy: RetentionPolicy, now: Date = new Date()): Promise<string[]> {
+    if (policy.scans === undefined && policy.days === undefined) return [];
+    const rows = await this.sql.all<{ id: string; created_at: string }>("SELECT id, created_at FROM scans WHERE estate = ? ORDER BY seq DESC", [estate]);
+    const cutoff = policy.days === undefined ? undefined : new Date(now.getTime() - policy.days * 86_400_000).toISOString();
+    const doomed = rows
+      .filter((r, i) => i > 0 && ((policy.scans !== undefined && i >= policy.scans) || (cutoff !== undefined && r.created_at < cutoff)))
+      .map((r) => r.id);
+    await this.deleteScans(doomed);
+    return doomed;
+  }
+
+  /**
+   * A scan's report as served (pages, exports, API): the estate's current exemption list applied
+   * (lib/gates/exemptions.ts `applyExemptions`, today in UTC, the previous scan of the estate as the earlier
+   * report). `{ raw: true }`: the report as the engine wrote it.
+   */
+  async getReport(id: string, opts: { raw?: boolean } = {}): Promise<Report | undefined> {
+    const raw = await this.getRawReport(id);
+    if (!raw || opts.raw) return raw;
+    const scan = await this.sql.get<{ estate: string }>("SELECT estate FROM scans WHERE id = ?", [id]);
+    const stored = scan && (await this.getExemptions(scan.estate));
+    if (!stored?.list.length) return raw;
+    const file = exemptionsFileName(scan!.estate);
+    try {
+      const previous = await this.previousScan(id);
+      const previousReport = previous && (await this.getRawReport(previous.id));
+      return applyExemptions(raw, parseExemptions(file, stored.list), utcToday(), { file, previous: previousReport });
+    } catch (e) {
+      // A list stored valid can still name a `vnet/subnet` that is ambiguous in an older scan: serve the report
+      // without exemptions rather than no report.
+      if (!(e instanceof InputError)) throw e;
+      console.warn(`exemptions not applied to scan ${id}: ${e.message}`);
+      return raw;
+    }
+  }
+
+  /** The estate's exemption list (empty, `updatedAt: null` when never set). */
+  async getExemptions(estate: string): Promise<StoredExemptions> {
+    const row = await this.sql.get<{ list: string; updated_at: string }>("SELECT list, updated_at FROM exemptions WHERE estate = ?", [estate]);
+    return { estate, list: row ? JSON.parse(row.list) : [], updatedAt: row?.updated_at ?? null };
+  }
+
+  /**
+   * Replaces the estate's exemption list (the CLI's `--exemptions` JSON). Applies from the next report served.
+   * @throws InputError naming the JSON path at fault when the list is not a valid exemptions file.
+   */
+  async setExemptions(estate: string, value: unknown, file = "request body"): Promise<StoredExemptions> {
+    const name = parseEstateName(estate, "request", "estate");
+    const { list } = validateExemptionList(value, file);
+    const updatedAt = new Date().toISOString();
+    await this.sql.run(
+      "INSERT INTO exemptions (estate, list, updated_at) VALUES (?, ?, ?) ON CONFLICT (estate) DO UPDATE SET list = excluded.list, updated_at = excluded.updated_at",
+      [name, JSON.stringify(list), updatedAt],
+    );
+    return { estate: name, list, updatedAt };
+  }
+
+  /**
+   * Adds one exemption to the estate's list (the finding page's "Accept this risk"), replacing an earlier one for
+   * the same finding id. Read and write in one transaction so two concurrent accepts both land.
+   */
+  async addExemption(estate: string, exemption: Record<string, unknown>): Promise<StoredExemptions> {
+    const name = parseEstateName(estate, "request", "estate");
+    try {
+      validateExemptionList([exemption], "request body");
+    } catch (e) {
+      // Validated as a one-row file; name the field of the one exemption sent.
+      if (e instanceof InputError) throw new InputError(e.file, e.path.replace(/^\[0\]\.?/, ""), e.detail);
+      throw e;
+    }
+    const updatedAt = new Date().toISOString();
+    const list = await this.sql.transaction(
+      async (tx) => {
+        const row = await tx.get<{ list: string }>("SELECT list FROM exemptions WHERE estate = ?", [name]);
+        const current = (row ? JSON.parse(row.list) : []) as Record<string, unknown>[];
+        const key = typeof exemption.finding === "string" ? exemption.finding.toLowerCase() : undefined;
+        const next = [...current.filter((e) => !key || typeof e.finding !== "string" || e.finding.toLowerCase() !== key), exemption];
+        await tx.run(
+          "INSERT INTO exemptions (estate, list, updated_at) VALUES (?, ?, ?) ON CONFLICT (estate) DO UPDATE SET list = excluded.list, updated_at = excluded.updated_at",
+          [name, JSON.stringify(next), updatedAt],
+        );
+        return next;
+      },
+      { lock: "exemptions" },
+    );
+    return { estate: name, list, updatedAt };
+  }
+
+  /** The report as the engine wrote it (cached: scans never change). */
+  async getRawReport(id: string): Promise<Report | undefined> {
     const cached = this.reports.get(id);
     if (cached) return cached;
     const row = await this.sql.get<{ report: string }>("SELECT report FROM results WHERE scan_id = ?", [id]);
@@ -319,23 +489,35 @@ export class Store {
     return subnet && finding ? { scan, report, subnet, finding } : undefined;
   }
 
-  /** Every scan, oldest first, with this (subnet, rule)'s status in it (null where it was not audited). */
-  async findingHistory(subnetId: string, rule: string): Promise<HistoryEntry[]> {
+  /** Every scan of the estate, oldest first, with this (subnet, rule)'s status in it (null where it was not audited). */
+  async findingHistory(subnetId: string, rule: string, estate: string = DEFAULT_ESTATE): Promise<HistoryEntry[]> {
     const rows = await this.sql.all<{ id: string; seq: number; created_at: string; label: string; status: HistoryEntry["status"]; finding_id: string | null }>(
       `SELECT s.id, s.seq, s.created_at, s.label, f.status, f.finding_id FROM scans s
        LEFT JOIN finding_index f ON f.scan_id = s.id AND f.subnet_key = ? AND f.rule = ?
-       ORDER BY s.seq`,
-      [subnetId.toLowerCase(), rule],
+       WHERE s.estate = ? ORDER BY s.seq`,
+      [subnetId.toLowerCase(), rule, estate],
     );
     return rows.map((r) => ({ scanId: r.id, seq: r.seq, createdAt: r.created_at, label: r.label, status: r.status, findingId: r.finding_id }));
   }
 
-  /** The same (subnet, rule) as this finding id, across scans. */
-  async findingTimelineById(findingId: string): Promise<{ subnetKey: string; rule: string; history: HistoryEntry[]; timeline: FindingTimeline } | undefined> {
-    const hit = await this.sql.get<{ subnet_key: string; rule: string }>("SELECT subnet_key, rule FROM finding_index WHERE finding_id = ? LIMIT 1", [findingId]);
+  /**
+   * The same (subnet, rule) as this finding id, across the scans of one estate: `estate` when given, else the
+   * estate of the newest scan that has the finding.
+   */
+  async findingTimelineById(findingId: string, estate?: string): Promise<{ subnetKey: string; rule: string; estate: string; history: HistoryEntry[]; timeline: FindingTimeline } | undefined> {
+    const hit =
+      estate === undefined
+        ? await this.sql.get<{ subnet_key: string; rule: string; estate: string }>(
+            "SELECT f.subnet_key, f.rule, s.estate FROM finding_index f JOIN scans s ON s.id = f.scan_id WHERE f.finding_id = ? ORDER BY s.seq DESC LIMIT 1",
+            [findingId],
+          )
+        : await this.sql.get<{ subnet_key: string; rule: string; estate: string }>(
+            "SELECT f.subnet_key, f.rule, s.estate FROM finding_index f JOIN scans s ON s.id = f.scan_id WHERE f.finding_id = ? AND s.estate = ? ORDER BY s.seq DESC LIMIT 1",
+            [findingId, estate],
+          );
     if (!hit) return undefined;
-    const history = await this.findingHistory(hit.subnet_key, hit.rule);
-    return { subnetKey: hit.subnet_key, rule: hit.rule, history, timeline: findingTimeline(history) };
+    const history = await this.findingHistory(hit.subnet_key, hit.rule, hit.estate);
+    return { subnetKey: hit.subnet_key, rule: hit.rule, estate: hit.estate, history, timeline: findingTimeline(history) };
   }
 
   async getInputs(scanId: string): Promise<StoredInputs | undefined> {
@@ -377,13 +559,14 @@ export class Store {
    * Sets a subnet's role (and, optionally, the CycleCloud deployment it belongs to, CONTRACT §1.2), then re-audits
    * the latest scan's inputs with it and stores the result as a new scan (labelled as a role change). Returns that scan.
    */
-  async setRole(subnetId: string, role: RoleChoice, deployment?: string | null): Promise<ScanRecord> {
+  async setRole(subnetId: string, role: RoleChoice, deployment?: string | null, estate?: string): Promise<ScanRecord> {
     if (!isRoleChoice(role)) throw new InputError("request", "role", `expected one of cyclecloud, cluster, returnProxy, none, got ${JSON.stringify(role)}`);
     // No deployment given: a deployment set earlier in the dashboard stays (COALESCE below), else the profile's applies.
     const placedIn = role === "none" ? null : (deployment?.trim() ?? null) || null;
     if (placedIn !== null && !DEPLOYMENT_NAME.test(placedIn)) throw new InputError("request", "deployment", "expected a deployment name of 1-100 characters without control characters");
-    const latest = await this.latestScan();
-    if (!latest) throw new InputError("request", "subnetId", "there is no scan yet to re-audit");
+    // The estate's latest scan when one is named, else the newest of any estate (whose estate the new scan joins).
+    const latest = await this.latestScan(estate === undefined ? undefined : parseEstateName(estate));
+    if (!latest) throw new InputError("request", estate === undefined ? "subnetId" : "estate", "there is no scan yet to re-audit");
     const inputs = (await this.getInputs(latest.id))!;
     const snapshot = (await this.getSnapshot(latest.id))!;
     const subnet = snapshot.subnets.get(subnetId.toLowerCase());
@@ -398,9 +581,9 @@ export class Store {
   }
 
   /** Forgets the dashboard's role for a subnet (the uploaded profile decides again) and re-audits the latest scan. */
-  async clearRole(subnetId: string): Promise<ScanRecord | undefined> {
+  async clearRole(subnetId: string, estate?: string): Promise<ScanRecord | undefined> {
     const removed = await this.sql.run("DELETE FROM roles WHERE subnet_key = ?", [subnetId.toLowerCase()]);
-    const latest = await this.latestScan();
+    const latest = await this.latestScan(estate === undefined ? undefined : parseEstateName(estate));
     if (!removed || !latest) return undefined;
     const snapshot = (await this.getSnapshot(latest.id))!;
     const subnet = snapshot.subnets.get(subnetId.toLowerCase());
@@ -424,6 +607,7 @@ export class Store {
       label,
       origin: "role-edit",
       parentScanId: latest.id,
+      estate: latest.estate,
     });
   }
 }

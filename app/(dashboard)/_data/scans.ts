@@ -18,7 +18,8 @@ export async function loadOverview(scanId: string) {
   const { scan, report } = await loadScan(scanId);
   const previous = await store.previousScan(scan.id);
   const previousReport = previous && (await store.getReport(previous.id));
-  const latest = await store.latestScan();
+  // Latest of the scan's own estate: another estate's newer scan is not this one's successor.
+  const latest = await store.latestScan(scan.estate);
   return {
     scan,
     report,

@@ -5,13 +5,16 @@ import { BUTTON_PRIMARY } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { getStore } from "@/lib/store";
+import { ESTATE_NAME, getStore } from "@/lib/store";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Scans · Lockdown Auditor" };
 
-export default async function ScansPage() {
-  const scans = await (await getStore()).listScans();
+export default async function ScansPage({ searchParams }: { searchParams: Promise<{ estate?: string | string[] }> }) {
+  const given = (await searchParams).estate;
+  const estate = typeof given === "string" && ESTATE_NAME.test(given) ? given : undefined;
+  const store = await getStore();
+  const [scans, estates] = await Promise.all([store.listScans(500, estate), store.listEstates()]);
   return (
     <>
       <PageHeader
@@ -23,6 +26,19 @@ export default async function ScansPage() {
           </Link>
         }
       />
+      {estates.length > 1 || estate ? (
+        <nav aria-label="Estates" className="mb-4 flex flex-wrap items-center gap-2 text-sm" data-testid="estate-filter">
+          <span className="text-slate-500">Estate:</span>
+          <Link href="/scans" aria-current={estate ? undefined : "page"} className={estate ? "text-indigo-700 hover:underline" : "font-semibold text-slate-900"}>
+            All
+          </Link>
+          {estates.map((e) => (
+            <Link key={e.name} href={`/scans?estate=${encodeURIComponent(e.name)}`} aria-current={e.name === estate ? "page" : undefined} className={e.name === estate ? "font-semibold text-slate-900" : "text-indigo-700 hover:underline"}>
+              {e.name} <span className="text-xs text-slate-500">({e.scans})</span>
+            </Link>
+          ))}
+        </nav>
+      ) : null}
       {scans.length ? (
         <Card>
           <CardHeader title="History" description={`${scans.length} scan${scans.length === 1 ? "" : "s"}`} actions={scans.length > 1 ? <TrendChart scans={scans} /> : null} />

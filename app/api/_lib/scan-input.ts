@@ -6,6 +6,7 @@ import type { Profile, Role } from "@/lib/model/types";
 import { SINGLE_DEPLOYMENT } from "@/lib/nsg/estate";
 import { loadSnapshot, parseJsonFile, resolveRoles, ROLES, type Source } from "@/lib/snapshot";
 import type { CreateScanInput, Store } from "@/lib/store";
+import { parseEstateName } from "@/lib/store/estates";
 import { BadRequest } from "./bad-request";
 import { assertJsonDepth } from "./json-depth";
 
@@ -14,6 +15,7 @@ const jsonBody = z.object({
   profile: z.unknown().optional(),
   serviceTags: z.unknown().optional(),
   label: z.string().max(200).optional(),
+  estate: z.unknown().optional(),
 });
 
 /** A JSON file from outside, parsed and checked for depth: one InputError naming the file otherwise. */
@@ -38,6 +40,7 @@ function fromJson(bytes: Uint8Array): CreateScanInput {
     serviceTags: body.serviceTags !== undefined && body.serviceTags !== null ? { name: "serviceTags", value: body.serviceTags } : undefined,
     label: body.label,
     origin: "api",
+    estate: parseEstateName(body.estate, "request body", "estate"),
   };
 }
 
@@ -115,10 +118,14 @@ async function fromForm(contentType: string, bytes: Uint8Array, store: () => Pro
   if (serviceTags.length > 1) throw new BadRequest("form: only one service tags file per scan", serviceTags[1].name);
   const givenLabel = form.get("label");
   let label = typeof givenLabel === "string" && givenLabel.trim() ? givenLabel.trim().slice(0, 200) : undefined;
+  const estateField = form.get("estate");
+  if (estateField !== null && typeof estateField !== "string") throw new BadRequest("form field estate: expected text, not a file");
+  const estate = parseEstateName(estateField, "form", "estate");
   let profile = profiles[0];
   if (!profile && form.get("rolesFrom") === "latest") {
     const s = await store();
-    const latest = await s.latestScan();
+    // The roles of the latest scan of the same estate (a new estate starts from the newest scan of any).
+    const latest = (await s.latestScan(estate)) ?? (await s.latestScan());
     const inputs = latest && (await s.getInputs(latest.id));
     if (inputs) {
       // The form's default: the roles of the latest scan, which may be of another estate. Apply what matches and
@@ -133,7 +140,7 @@ async function fromForm(contentType: string, bytes: Uint8Array, store: () => Pro
       }
     }
   }
-  return { sources, profile, serviceTags: serviceTags[0], label, origin: "upload" };
+  return { sources, profile, serviceTags: serviceTags[0], label, origin: "upload", estate };
 }
 
 /** The body of POST /api/scans as the store's input; BadRequest / InputError (→ 400) on anything malformed. */

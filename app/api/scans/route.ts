@@ -1,8 +1,8 @@
 // POST /api/scans - audit a snapshot and store it as a scan (CONTRACT §5): JSON `{ snapshot, profile? }` or a multipart upload
-// GET  /api/scans - the stored scans, newest first
+// GET  /api/scans[?estate=NAME] - the stored scans, newest first (of one estate when named)
 import { NextResponse } from "next/server";
 import { scanHref } from "@/components/links";
-import { getStore } from "@/lib/store";
+import { getStore, parseEstateName } from "@/lib/store";
 import { errorResponse, handleError, readBody } from "../_lib/http";
 import { createScanFromBody, warmScanWorkers } from "../_lib/scan-jobs";
 
@@ -20,12 +20,14 @@ export async function POST(request: Request) {
   }
 }
 
-export async function GET() {
+export async function GET(request: Request) {
   warmScanWorkers();
   try {
-    const scans = await (await getStore()).listScans();
+    const given = new URL(request.url).searchParams.get("estate");
+    const estate = given === null ? undefined : parseEstateName(given, "query", "estate");
+    const scans = await (await getStore()).listScans(500, estate);
     return NextResponse.json(
-      scans.map((s) => ({ id: s.id, seq: s.seq, url: scanHref(s.id), label: s.label, origin: s.origin, createdAt: s.createdAt, capturedAt: s.capturedAt, status: s.status, summary: s.summary })),
+      scans.map((s) => ({ id: s.id, seq: s.seq, url: scanHref(s.id), estate: s.estate, label: s.label, origin: s.origin, createdAt: s.createdAt, capturedAt: s.capturedAt, status: s.status, summary: s.summary })),
       { headers: { "cache-control": "no-store" } },
     );
   } catch (e) {

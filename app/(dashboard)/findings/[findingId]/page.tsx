@@ -7,17 +7,20 @@ import { AskLink } from "@/components/query/ask-link";
 import { CopyButton } from "@/components/ui/copy-button";
 import { BUTTON_SECONDARY } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
-import { getStore } from "@/lib/store";
+import { ESTATE_NAME, getStore } from "@/lib/store";
 import { FindingSubject } from "@/components/findings/finding-subject";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Finding, latest · Lockdown Auditor" };
 
 // The "latest" view of a (subnet, rule): its newest verdict and since which scan it fails, or when it was fixed.
-export default async function LatestFindingPage({ params }: { params: Promise<{ findingId: string }> }) {
+export default async function LatestFindingPage({ params, searchParams }: { params: Promise<{ findingId: string }>; searchParams: Promise<{ estate?: string | string[] }> }) {
   const { findingId } = await params;
+  // ?estate=NAME: the latest of that estate; else of the estate whose newest scan has the finding.
+  const given = (await searchParams).estate;
+  const estate = typeof given === "string" && ESTATE_NAME.test(given) ? given : undefined;
   const store = await getStore();
-  const history = await store.findingTimelineById(findingId);
+  const history = await store.findingTimelineById(findingId, estate);
   const latest = history?.timeline.latest;
   const found = latest?.findingId ? await store.getFinding(latest.scanId, latest.findingId) : undefined;
   if (!history || !latest || !found) notFound();

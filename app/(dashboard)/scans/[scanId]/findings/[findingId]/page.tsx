@@ -11,6 +11,7 @@ import { Time } from "@/components/ui/time";
 import { getStore } from "@/lib/store";
 import { FindingSubject } from "@/components/findings/finding-subject";
 import { PortalLink } from "@/components/gates/portal-link";
+import { AcceptRiskForm } from "@/components/gates/accept-risk-form";
 import { resourceName } from "@/lib/report/meta";
 import { type NsgEvidence, evidenceStage } from "@/lib/report/types";
 
@@ -31,7 +32,7 @@ export default async function FindingPage({ params }: { params: Params }) {
   const found = await store.getFinding(scanId, findingId);
   if (!found) notFound();
   const { scan, subnet, finding } = found;
-  const history = await store.findingTimelineById(findingId);
+  const history = await store.findingTimelineById(findingId, scan.estate);
   // The NSG rule that decided last is where a fix goes: link its NSG's rules blade for that direction.
   const decidingNsg = finding.evidence.filter((e): e is NsgEvidence => evidenceStage(e) === "nsg").at(-1);
   return (
@@ -62,6 +63,11 @@ export default async function FindingPage({ params }: { params: Params }) {
       <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
         <div className="min-w-0">
           <FindingCard finding={finding} snapshot={await store.getSnapshot(scan.id)} headingLevel="h2" showShare={false} showTitle={false} />
+          {finding.status === "fail" || finding.status === "warn" ? (
+            <div className="mt-4">
+              <AcceptRiskForm estate={scan.estate} findingId={findingId} />
+            </div>
+          ) : null}
         </div>
         <div>{history ? <LatestPanel timeline={history.timeline} history={history.history} findingId={findingId} currentScanId={scan.id} /> : null}</div>
       </div>
