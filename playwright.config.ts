@@ -36,6 +36,8 @@ export default defineConfig({
     { name: "robustness", testMatch: /robustness\.spec\.ts$/, dependencies: ["read"] },
     // Stores report fixtures (path evidence) as scans below every other, after the rest has run.
     { name: "fixtures", testMatch: /(path-evidence|gates)\.spec\.ts$/, dependencies: ["write"] },
+    // Adds scans in other estates and deletes one: after the specs that expect one timeline.
+    { name: "estates", testMatch: /estates\.spec\.ts$/, dependencies: ["fixtures"] },
   ],
   webServer: {
     command: "node e2e/support/start-server.mjs",

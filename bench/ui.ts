@@ -34,7 +34,7 @@ async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), "lockdown-ui-bench-"));
   const db = path.join(dir, "bench.db");
   const store = await Store.open(db);
-  let t = performance.now();
+  const t = performance.now();
   const resources = generateEstate(BENCH_SIZE);
   const profile = profileFor(BENCH_SIZE.subnets, Math.ceil(BENCH_SIZE.subnets / BENCH_SIZE.vnets));
   const scan = await store.createScan({ sources: [{ name: "estate.json", value: resources }], profile: { name: "profile.json", value: profile }, origin: "api", label: "10,000-subnet bench estate" });

@@ -12,27 +12,35 @@ const SERVICE_SUGGESTIONS = ["management.azure.com", "login.microsoftonline.com"
 export function QueryForm({ action, values, subnets }: { action: string; values: FlowQueryParams; subnets: string[] }) {
   return (
     <form method="get" action={action} role="search" aria-label="Flow query" className="grid gap-3 sm:grid-cols-[1fr_1fr_8rem_8rem_auto] sm:items-end">
-      <label className={LABEL}>
-        Source
-        <input name="from" list="query-sources" defaultValue={values.from ?? ""} required placeholder="vnet/subnet, NIC id, scale set id or IP" className={FIELD} autoComplete="off" spellCheck={false} />
-      </label>
-      <label className={LABEL}>
-        Destination
-        <input name="to" list="query-destinations" defaultValue={values.to ?? ""} required placeholder="vnet/subnet, IP, CIDR, service tag or FQDN" className={FIELD} autoComplete="off" spellCheck={false} />
-      </label>
-      <label className={LABEL}>
-        Protocol
-        <select name="protocol" defaultValue={(values.protocol ?? "tcp").toLowerCase()} className={FIELD}>
+      <div>
+        <label htmlFor="query-from" className={LABEL}>
+          Source
+        </label>
+        <input id="query-from" name="from" list="query-sources" defaultValue={values.from ?? ""} required placeholder="vnet/subnet, NIC id, scale set id or IP" className={FIELD} autoComplete="off" spellCheck={false} />
+      </div>
+      <div>
+        <label htmlFor="query-to" className={LABEL}>
+          Destination
+        </label>
+        <input id="query-to" name="to" list="query-destinations" defaultValue={values.to ?? ""} required placeholder="vnet/subnet, IP, CIDR, service tag or FQDN" className={FIELD} autoComplete="off" spellCheck={false} />
+      </div>
+      <div>
+        <label htmlFor="query-protocol" className={LABEL}>
+          Protocol
+        </label>
+        <select id="query-protocol" name="protocol" defaultValue={(values.protocol ?? "tcp").toLowerCase()} className={FIELD}>
           <option value="tcp">TCP</option>
           <option value="udp">UDP</option>
           <option value="icmp">ICMP</option>
           <option value="any">Any</option>
         </select>
-      </label>
-      <label className={LABEL}>
-        Port
-        <input name="port" defaultValue={values.port ?? ""} placeholder="443 or 8000-8100" className={FIELD} autoComplete="off" inputMode="numeric" />
-      </label>
+      </div>
+      <div>
+        <label htmlFor="query-port" className={LABEL}>
+          Port
+        </label>
+        <input id="query-port" name="port" defaultValue={values.port ?? ""} placeholder="443 or 8000-8100" className={FIELD} autoComplete="off" inputMode="numeric" />
+      </div>
       <button type="submit" className={BUTTON_PRIMARY}>
         Ask
       </button>

@@ -12,6 +12,7 @@ const ORIGIN: Record<ScanRecord["origin"], string> = {
   "role-edit": "Role change",
   live: "Azure",
   cli: "CLI",
+  schedule: "Scheduled",
 };
 
 export function SummaryBar({ summary }: { summary: ScanRecord["summary"] }) {

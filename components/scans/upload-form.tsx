@@ -212,7 +212,7 @@ export function UploadForm({ latestScan }: { latestScan?: { seq: number } }) {
       ) : null}
 
       <label className="block max-w-md text-sm font-medium text-slate-900">
-        Estate <span className="font-normal text-slate-500">(tenant, landing zone or lab; history and "changed since" are per estate)</span>
+        Estate <span className="font-normal text-slate-500">(tenant, landing zone or lab; history and &ldquo;changed since&rdquo; are per estate)</span>
         <input
           type="text"
           name="estate"

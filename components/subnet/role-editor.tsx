@@ -21,8 +21,10 @@ const SELECT =
  * `deployments` are the scan's deployment names (CONTRACT §1.2); with any, a subnet given a role also picks its
  * deployment (an existing one or a new name). Without, the editor sets the role alone, as before deployments.
  */
-export function RoleEditor({ subnetId, role, overridden, deployment = null, deployments = [] }: {
+export function RoleEditor({ subnetId, estate, role, overridden, deployment = null, deployments = [] }: {
   subnetId: string;
+  /** The estate whose latest scan is re-audited (absent: the newest scan of any estate). */
+  estate?: string;
   role: string | null;
   overridden: boolean;
   deployment?: string | null;
@@ -47,7 +49,7 @@ export function RoleEditor({ subnetId, role, overridden, deployment = null, depl
     setSaving(true);
     setError(null);
     try {
-      const res = await fetch("/api/roles", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch("/api/roles", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(estate ? { ...body, estate } : body) });
       const data = (await res.json().catch(() => ({}))) as { subnetUrl?: string; error?: string };
       if (!res.ok || !data.subnetUrl) throw new Error(data.error ?? `the server answered ${res.status}`);
       startTransition(() => router.push(data.subnetUrl!));

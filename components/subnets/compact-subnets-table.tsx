@@ -3,18 +3,20 @@
 // decoded in the browser only: the server renders the frame, not 10,000 rows it would filter, sort and then throw away
 // (the table is virtualised, so server HTML held no row anyway). Search text is prepared in idle time, so the first
 // search is as fast as the next.
-import { useEffect, useState, type ComponentProps } from "react";
+import { useEffect, useMemo, useSyncExternalStore, type ComponentProps } from "react";
 import { searchText } from "@/lib/report/filter";
 import { decodeSubnetRows, type CompactSubnetRows } from "./compact-rows";
 import type { SubnetRow } from "./rows";
 import { SubnetsTable } from "./subnets-table";
 
 const IDLE_SLICE = 1_000;
+const noSubscription = () => () => {};
 
 /** `data` is JSON.stringify(CompactSubnetRows): one string is the cheapest prop for the server to serialise per request. */
 export function CompactSubnetsTable({ data, count, ...props }: Omit<ComponentProps<typeof SubnetsTable>, "rows"> & { data: string; count: number }) {
-  const [rows, setRows] = useState<SubnetRow[] | null>(null);
-  useEffect(() => setRows(decodeSubnetRows(JSON.parse(data) as CompactSubnetRows)), [data]);
+  // false on the server and while hydrating, true right after: rows exist in the browser only.
+  const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
+  const rows = useMemo<SubnetRow[] | null>(() => (inBrowser ? decodeSubnetRows(JSON.parse(data) as CompactSubnetRows) : null), [inBrowser, data]);
   useEffect(() => {
     if (!rows) return;
     const idle = window.requestIdleCallback ?? ((cb: () => void) => window.setTimeout(cb, 50));

@@ -1,11 +1,11 @@
 // What every ARM client of the reader shares: the token scope, the endpoint, retries,
 // a guard that refuses anything but reads, a request counter, and a per-operation scope
 // that carries the timeout to every page of a paged list.
-import type { NetworkManagementClientOptionalParams } from "@azure/arm-network";
+import type { ComputeManagementClientOptionalParams } from "@azure/arm-compute";
 import type { PrivateDnsManagementClientOptionalParams } from "@azure/arm-privatedns";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 
-type ClientOptions = NetworkManagementClientOptionalParams;
+type ClientOptions = ComputeManagementClientOptionalParams;
 type AdditionalPolicy = NonNullable<ClientOptions["additionalPolicies"]>[number];
 type PipelinePolicy = AdditionalPolicy["policy"];
 
@@ -141,7 +141,7 @@ function readerPolicies(settings: ArmClientSettings, scope: CallScope): Addition
   ];
 }
 
-/** Options of the current SDK generation (@azure/arm-network, -compute, -storage, -resourcegraph). */
+/** Options of the current SDK generation (@azure/arm-compute 24, @azure/arm-storage 20). */
 export function armClientOptions(settings: ArmClientSettings, scope: CallScope): ClientOptions {
   return {
     endpoint: settings.endpoint,
@@ -153,8 +153,10 @@ export function armClientOptions(settings: ArmClientSettings, scope: CallScope):
 }
 
 /**
- * Options of the previous SDK generation (@azure/core-client based: @azure/arm-privatedns 3.x), which
- * names the token scope `credentialScopes` and builds request URLs from `$host`, not `endpoint`.
+ * Options of the previous SDK generation (@azure/core-client based: @azure/arm-network 36,
+ * @azure/arm-resourcegraph 5.0.0-beta.4, @azure/arm-resources-subscriptions 2.x, @azure/arm-privatedns 3.x: the
+ * last versions that declare Node 20), which names the token scope `credentialScopes` and builds request URLs
+ * from `$host`, not `endpoint`.
  */
 export function coreClientOptions(settings: ArmClientSettings, scope: CallScope): PrivateDnsManagementClientOptionalParams {
   return {

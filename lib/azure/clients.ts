@@ -31,7 +31,7 @@ export function subscriptionClients(credential: TokenCredential, settings: ArmCl
     subscriptionId,
     scope,
     get network() {
-      return (network ??= new NetworkManagementClient(credential, subscriptionId, armClientOptions(settings, scope)));
+      return (network ??= new NetworkManagementClient(credential, subscriptionId, coreClientOptions(settings, scope)));
     },
     get compute() {
       return (compute ??= new ComputeManagementClient(credential, subscriptionId, armClientOptions(settings, scope)));

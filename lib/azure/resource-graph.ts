@@ -3,7 +3,7 @@
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import type { TokenCredential } from "@azure/identity";
 import type { ReadError } from "../report/types";
-import { armClientOptions, CallScope, type ArmClientSettings } from "./arm-pipeline";
+import { coreClientOptions, CallScope, type ArmClientSettings } from "./arm-pipeline";
 import { runOperation } from "./operation";
 import { withType } from "./resource-shape";
 
@@ -42,6 +42,18 @@ function dropNullColumns(row: unknown): unknown {
 // subscriptions it can see turns a missing subscription into a reported error instead of an empty estate.
 const VISIBLE_SUBSCRIPTIONS_QUERY = "ResourceContainers | where type =~ 'microsoft.resources/subscriptions' | project subscriptionId";
 
+/**
+ * The rows of an `objectArray` result. @azure/arm-resourcegraph 5.0.0-beta.4 (core-client; the last version that
+ * declares Node 20) deserializes the `data` array as an object keyed "0", "1", …; read both forms, in order.
+ * https://learn.microsoft.com/rest/api/azureresourcegraph/resourcegraph/resources/resources
+ */
+export function rowsOf(data: unknown): unknown[] {
+  if (Array.isArray(data)) return data;
+  if (!data || typeof data !== "object") return [];
+  const entries = Object.entries(data as Record<string, unknown>).filter(([k]) => /^\d+$/.test(k));
+  return entries.sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v);
+}
+
 export async function readResourceGraph(
   credential: TokenCredential,
   settings: ArmClientSettings,
@@ -50,7 +62,7 @@ export async function readResourceGraph(
   timeoutMs: number,
 ): Promise<{ resources: Record<string, unknown>[]; errors: ReadError[] }> {
   const scope = new CallScope();
-  const client = new ResourceGraphClient(credential, armClientOptions(settings, scope));
+  const client = new ResourceGraphClient(credential, coreClientOptions(settings, scope));
   const query = resourceGraphQuery(types);
   const resources: Record<string, unknown>[] = [];
   const errors: ReadError[] = [];
@@ -66,7 +78,7 @@ export async function readResourceGraph(
       continue;
     }
     const seen = new Set(
-      (Array.isArray(visible.value.data) ? (visible.value.data as { subscriptionId?: unknown }[]) : []).map((r) => String(r.subscriptionId ?? "").toLowerCase()),
+      (rowsOf(visible.value.data) as { subscriptionId?: unknown }[]).map((r) => String(r?.subscriptionId ?? "").toLowerCase()),
     );
     for (const sub of batch) {
       if (!seen.has(sub.toLowerCase())) {
@@ -85,7 +97,7 @@ export async function readResourceGraph(
         errors.push(result.error);
         break;
       }
-      const rows: unknown[] = Array.isArray(result.value.data) ? result.value.data : [];
+      const rows = rowsOf(result.value.data);
       for (const row of rows) {
         const type = row && typeof row === "object" && typeof (row as { type?: unknown }).type === "string" ? (row as { type: string }).type : "";
         const resource = withType(dropNullColumns(row), type);

@@ -3,7 +3,7 @@
 import { NetworkManagementClient } from "@azure/arm-network";
 import type { TokenCredential } from "@azure/identity";
 import type { ReadError } from "../report/types";
-import { armClientOptions, CallScope, type ArmClientSettings } from "./arm-pipeline";
+import { coreClientOptions, CallScope, type ArmClientSettings } from "./arm-pipeline";
 import { runOperation } from "./operation";
 import { mapPool } from "./pool";
 
@@ -76,7 +76,7 @@ export async function readServiceTags(
   const errors: ReadError[] = [];
   const lists = await mapPool(regions, concurrency, async ({ location, subscriptionId }) => {
     const scope = new CallScope();
-    const client = new NetworkManagementClient(credential, subscriptionId, armClientOptions(settings, scope));
+    const client = new NetworkManagementClient(credential, subscriptionId, coreClientOptions(settings, scope));
     const result = await runOperation(scope, subscriptionId, `serviceTags.list(${location})`, timeoutMs, (abortSignal) =>
       client.serviceTags.list(location, { abortSignal }),
     );

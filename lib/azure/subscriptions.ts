@@ -2,7 +2,7 @@
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import type { TokenCredential } from "@azure/identity";
 import type { ReadError } from "../report/types";
-import { armClientOptions, CallScope, type ArmClientSettings } from "./arm-pipeline";
+import { coreClientOptions, CallScope, type ArmClientSettings } from "./arm-pipeline";
 import { collect, runOperation } from "./operation";
 
 export const LIST_SUBSCRIPTIONS_OPERATION = "subscriptions.list";
@@ -16,7 +16,7 @@ export async function listSubscriptions(
   timeoutMs: number,
 ): Promise<{ subscriptionIds: string[]; errors: ReadError[] }> {
   const scope = new CallScope();
-  const client = new SubscriptionClient(credential, armClientOptions(settings, scope));
+  const client = new SubscriptionClient(credential, coreClientOptions(settings, scope));
   const result = await runOperation(scope, "*", LIST_SUBSCRIPTIONS_OPERATION, timeoutMs, (abortSignal) =>
     collect(client.subscriptions.list({ abortSignal })),
   );

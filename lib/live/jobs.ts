@@ -6,6 +6,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { hostname } from "node:os";
 import { readLiveEstate } from "../azure";
 import type { LiveJob, Store } from "../store";
+import { logEvent } from "../ops/log";
 import { HEARTBEAT_MS, type ClaimedJob } from "../store/live-jobs";
 
 export interface StartLiveScan {
@@ -51,7 +52,11 @@ export async function startLiveScan({ store, credential, resourceGraph, env }: S
 
 function runClaimed(job: ClaimedJob, options: StartLiveScan): void {
   const entry: Running = { job, released: false, done: Promise.resolve() };
-  entry.done = run(entry, options).finally(() => live.running.delete(job.id));
+  logEvent("info", "live scan claimed", { job: job.id, owner: OWNER });
+  entry.done = run(entry, options).finally(() => {
+    live.running.delete(job.id);
+    logEvent("info", "live scan ended", { job: job.id, state: entry.released ? "released" : job.state, ...(job.scanId ? { scanId: job.scanId } : {}) });
+  });
   live.running.set(job.id, entry);
 }
 
@@ -122,8 +127,9 @@ export function startLiveWorker(getStore: () => Promise<Store>, { intervalMs = 5
         const job = await store.liveJobs.claim(OWNER);
         if (job) runClaimed(job, { store, env });
       }
-    } catch {
+    } catch (e) {
       // The database is unreachable for now: the health check reports it; try again next tick.
+      logEvent("warn", "live scan worker: database unavailable", { error: (e as Error).message.split("\n")[0] });
     } finally {
       busy = false;
     }

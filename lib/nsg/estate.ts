@@ -1,7 +1,7 @@
 // The evaluation-ready view of a snapshot: address contexts per VNet, compiled NSGs per
 // (NSG, direction, VNet), and each subnet's endpoints. Built once per audit; everything is cached
 // because thousands of subnets share a few NSGs.
-import { type AddrSet, EMPTY, addrUnion, addrUnionAll, concrete } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrUnionAll, concrete } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
 import type { Direction, NetworkInterface, Nsg, ProxySetting, Role, RouteTable, ScaleSet, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { type CompiledRule, compileRule, isContextFree, orderedRules } from "./compile";

@@ -5,6 +5,7 @@
 // https://learn.microsoft.com/azure/container-apps/application-lifecycle-management#shutdown
 import { shutdownLiveScans, startLiveWorker } from "@/lib/live/jobs";
 import { getStore, openedStore } from "@/lib/store";
+import { startScheduler, stopScheduler } from "@/lib/schedule/runner";
 import { logEvent } from "./log";
 
 /** Default grace for a running live read: under Docker's 10 s stop timeout. The Bicep template raises both. */
@@ -27,6 +28,8 @@ export function startServerLifecycle(env: NodeJS.ProcessEnv = process.env): void
   if (flag.__lockdownLifecycle) return;
   flag.__lockdownLifecycle = true;
   startLiveWorker(() => getStore(env), { env });
+  // Scheduled live scans (SCAN_SCHEDULE); off when unset.
+  startScheduler(() => getStore(env), env, (msg) => logEvent("warn", msg));
 
   let stopping: Promise<void> | undefined;
   // The database closes last, once Next has drained the requests still being answered (they use it).
@@ -38,6 +41,7 @@ export function startServerLifecycle(env: NodeJS.ProcessEnv = process.env): void
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     logEvent("info", "stopping", { signal });
+    stopScheduler();
     stopping = (async () => {
       const store = await openedStore()?.catch(() => undefined);
       const { finished, released } = await shutdownLiveScans(store, shutdownGraceMs(env));

@@ -1,5 +1,6 @@
-// Words for what decided at each stage, as Network Watcher and Azure Firewall name them.
-import type { AdminRuleEvidence, Evidence, FirewallEvidence, OutboundEvidence, RouteEvidence } from "../report/types";
+// Words for what decided at each stage, as Network Watcher and Azure Firewall name them, for the
+// sentences of a finding's detail (the exports' one-phrase evidence is lib/report/meta.ts).
+import type { AdminRuleEvidence, FirewallEvidence, OutboundEvidence, RouteEvidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { describeAdminRule } from "./admin-rules";
 import type { PathPiece } from "./types";
@@ -21,23 +22,6 @@ export function describeFirewall(e: FirewallEvidence): string {
 
 export function describeOutbound(e: OutboundEvidence): string {
   return e.detail ?? e.method;
-}
-
-export function describeStep(e: Evidence): string {
-  switch (evidenceStage(e)) {
-    case "admin-rule":
-      return describeAdminRule(e as AdminRuleEvidence);
-    case "route":
-      return describeRoute(e as RouteEvidence);
-    case "firewall":
-      return describeFirewall(e as FirewallEvidence);
-    case "outbound":
-      return describeOutbound(e as OutboundEvidence);
-    default: {
-      const n = e as { rule: string; priority: number; nsg: string };
-      return `${n.rule} (${n.priority}) in ${last(n.nsg)}`;
-    }
-  }
 }
 
 /** Why a piece that was not delivered was not: the stage and element that dropped or handed it off. */

@@ -140,7 +140,7 @@ function routeEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence {
 
 /** The route stage and what follows it: next hop, firewall, outbound path. */
 function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[], done: PathPiece[]): void {
-  const { estate, subnet, spec } = cx;
+  const { estate, subnet } = cx;
   const routes = estate.memo(`routes|${subnet.key}`, () => effectiveRoutes(estate, subnet), [subnet.key, subnet.routeTableKey]);
   const table = subnet.routeTableKey;
   if (table) cx.touched.add(table);
@@ -222,7 +222,6 @@ function firewallStage(cx: PathContext, firewall: import("../model/types").Azure
 
 /** Stage 4: the outbound path of each endpoint, for a piece routed to the Internet. */
 function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, done: PathPiece[]): void {
-  // eslint-disable-next-line no-param-reassign -- the platform's addresses are taken off the piece first
 
   const { estate, subnet } = cx;
   if (subnet.natGatewayKey) cx.touched.add(subnet.natGatewayKey);

@@ -32,7 +32,7 @@ export interface RetentionPolicy {
  * unset or empty: keep everything.
  * @throws InputError naming the variable when it is not a positive whole number.
  */
-export function retentionFromEnv(env: NodeJS.ProcessEnv = process.env): RetentionPolicy {
+export function retentionFromEnv(env: Record<string, string | undefined> = process.env): RetentionPolicy {
   const read = (name: string): number | undefined => {
     const raw = env[name]?.trim();
     if (!raw) return undefined;

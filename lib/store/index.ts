@@ -15,6 +15,7 @@ export type { Engine } from "./sql";
 export { DEFAULT_ESTATE, ESTATE_NAME, parseEstateName, retentionFromEnv } from "./estates";
 export type { RetentionPolicy } from "./estates";
 export type { StoredExemptions } from "./exemption-list";
+export type { ScheduleRun } from "./schedule-runs";
 
 // NOTE: kept on globalThis because Next may evaluate this module once per route bundle; one connection (SQLite)
 // or one pool (PostgreSQL) per process.

@@ -16,11 +16,12 @@ import { findingTimeline, type FindingTimeline, type HistoryEntry } from "./hist
 import { newScanId } from "./ids";
 import { DEPLOYMENT_NAME, applicableOverrides, isRoleChoice, type RoleChoice, type RoleOverride } from "./roles";
 import { LiveJobs } from "./live-jobs";
+import { ScheduleRuns } from "./schedule-runs";
 import { DEFAULT_ESTATE, parseEstateName, retentionFromEnv, type RetentionPolicy } from "./estates";
 import { exemptionsFileName, validateExemptionList, type StoredExemptions } from "./exemption-list";
 import { applyExemptions, parseExemptions, utcToday } from "@/lib/gates/exemptions";
 
-export type ScanOrigin = "upload" | "api" | "demo" | "role-edit" | "live" | "cli";
+export type ScanOrigin = "upload" | "api" | "demo" | "role-edit" | "live" | "cli" | "schedule";
 
 export interface CreateScanInput {
   sources: Source[];
@@ -143,9 +144,12 @@ export class Store {
   private snapshots = new Recent<number, Snapshot>(2);
 
   readonly liveJobs: LiveJobs;
+  /** Scheduled live scans (SCAN_SCHEDULE): who runs which due time, and how it ended. */
+  readonly scheduleRuns: ScheduleRuns;
 
   constructor(readonly sql: SqlDatabase) {
     this.liveJobs = new LiveJobs(sql);
+    this.scheduleRuns = new ScheduleRuns(sql);
   }
 
   /** Opens (and migrates) a SQLite file or a `postgres://` URI. Rejects when the database cannot be reached or is newer than this code. */
@@ -182,6 +186,8 @@ export class Store {
     const effective = applicableOverrides(snapshot, profile, overrides, profileName);
     const names = input.sources.map((s) => s.name);
     const estate = parseEstateName(input.estate);
+    // Read before writing: a bad RETAIN_* is refused without storing the scan.
+    const retention = retentionFromEnv();
     const scan = await this.write({
       snapshot,
       sourcesJson: JSON.stringify(input.sources),
@@ -201,7 +207,7 @@ export class Store {
     });
     // Retention runs after the new scan committed (a failed cleanup never loses the scan); the new scan is the
     // estate's latest, so it is always kept.
-    await this.applyRetention(estate, retentionFromEnv());
+    await this.applyRetention(estate, retention);
     return scan;
   }
 

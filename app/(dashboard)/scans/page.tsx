@@ -6,6 +6,17 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ESTATE_NAME, getStore } from "@/lib/store";
+import { SchedulePanel } from "@/components/scans/schedule-panel";
+import { scheduleFromEnv, type Schedule } from "@/lib/schedule/schedule";
+
+/** The configured schedule, or none when SCAN_SCHEDULE is unset or invalid (the server log says which). */
+function configuredSchedule(): Schedule | undefined {
+  try {
+    return scheduleFromEnv();
+  } catch {
+    return undefined;
+  }
+}
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Scans · Lockdown Auditor" };
@@ -15,6 +26,8 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
   const estate = typeof given === "string" && ESTATE_NAME.test(given) ? given : undefined;
   const store = await getStore();
   const [scans, estates] = await Promise.all([store.listScans(500, estate), store.listEstates()]);
+  const schedule = configuredSchedule();
+  const runs = schedule ? await store.scheduleRuns.list(1) : [];
   return (
     <>
       <PageHeader
@@ -26,6 +39,7 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
           </Link>
         }
       />
+      {schedule ? <SchedulePanel schedule={schedule} runs={runs} now={new Date()} /> : null}
       {estates.length > 1 || estate ? (
         <nav aria-label="Estates" className="mb-4 flex flex-wrap items-center gap-2 text-sm" data-testid="estate-filter">
           <span className="text-slate-500">Estate:</span>

@@ -5,7 +5,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { scanHref, subnetHref } from "@/components/links";
 import { parseJsonFile } from "@/lib/snapshot";
-import { ROLE_CHOICES, getStore, type RoleChoice } from "@/lib/store";
+import { ESTATE_NAME, ROLE_CHOICES, getStore, type RoleChoice } from "@/lib/store";
 import { DEPLOYMENT_NAME } from "@/lib/store/roles";
 import { BadRequest, errorResponse, handleError, readBody } from "../_lib/http";
 
@@ -16,6 +16,8 @@ const body = z.object({
   role: z.enum(ROLE_CHOICES as [RoleChoice, ...RoleChoice[]]).nullable(),
   // Optional, so bodies written before deployments keep working.
   deployment: z.string().trim().regex(DEPLOYMENT_NAME, { error: "expected a deployment name of 1-100 characters without control characters" }).nullish(),
+  // The estate whose latest scan is re-audited; absent: the newest scan of any estate (as before estates).
+  estate: z.string().trim().regex(ESTATE_NAME, { error: "expected an estate name of 1-64 letters, digits, spaces or - _ ." }).optional(),
 });
 
 export async function POST(request: Request) {
@@ -25,9 +27,9 @@ export async function POST(request: Request) {
       const issue = parsed.error.issues[0];
       throw new BadRequest(`request body: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
     }
-    const { subnetId, role, deployment } = parsed.data;
+    const { subnetId, role, deployment, estate } = parsed.data;
     const store = await getStore();
-    const scan = role === null ? await store.clearRole(subnetId) : await store.setRole(subnetId, role, deployment);
+    const scan = role === null ? await store.clearRole(subnetId, estate) : await store.setRole(subnetId, role, deployment, estate);
     if (!scan) return errorResponse(404, `no role was set in the dashboard for ${subnetId}`);
     return NextResponse.json({ id: scan.id, url: scanHref(scan.id), subnetUrl: subnetHref(scan.id, subnetId), label: scan.label }, { status: 201 });
   } catch (e) {

@@ -12,7 +12,14 @@ export const dynamic = "force-dynamic";
 type Params = { params: Promise<{ estate: string }> };
 
 async function estateOf(params: Params["params"]): Promise<string> {
-  return parseEstateName(decodeURIComponent((await params).estate), "request", "estate");
+  const raw = (await params).estate;
+  let name = raw;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    // Not percent-encoding: validated as given.
+  }
+  return parseEstateName(name, "request", "estate");
 }
 
 export async function GET(_request: Request, { params }: Params) {

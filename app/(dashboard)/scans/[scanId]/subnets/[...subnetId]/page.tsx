@@ -33,7 +33,8 @@ export default async function SubnetPage({ params }: { params: Params }) {
   if (!subnet) notFound();
   const store = await getStore();
   const snapshot = await store.getSnapshot(scan.id);
-  const latest = await store.latestScan();
+  // The latest scan of this scan's estate: roles are edited there, and re-audit that estate.
+  const latest = await store.latestScan(scan.estate);
   const isLatest = latest?.id === scan.id;
   const override = (await store.listRoleOverrides()).find((o) => o.subnetKey === id);
   const findings = [...subnet.findings].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
@@ -64,6 +65,7 @@ export default async function SubnetPage({ params }: { params: Params }) {
           isLatest ? (
             <RoleEditor
               subnetId={subnet.id}
+              estate={scan.estate}
               role={subnet.role}
               overridden={Boolean(override)}
               deployment={subnet.deployment ?? null}
