@@ -6,7 +6,7 @@ import type { FirewallApplicationRule, FirewallNetworkRule, FirewallRuleCollecti
 import { type AddrSet } from "../net/addr-set";
 import { v4RangeToCidrs, v6RangeToCidrs } from "../net/ip";
 import type { PortSet } from "../net/ports";
-import { type FlowSpec, evaluateFlow } from "../nsg/flow";
+import { type FlowResult, type FlowSpec, evaluateFlow } from "../nsg/flow";
 import { firewallAt } from "../path/firewall";
 import { type FirewallEvidence, type RouteEvidence, evidenceStage } from "../report/types";
 import type { CheckEnv } from "../rules/types";
@@ -56,13 +56,14 @@ export const FIX_GROUP = "CycleCloud-Required";
 /**
  * Changes that, on top of `changes` (the NSG part), make `spec` allowed through every stage at `subnet`;
  * undefined when some stage cannot be fixed here (an admin rule, an appliance outside the audit, an input
- * that is missing, a deny the new rule cannot win over).
+ * that is missing, a deny the new rule cannot win over). `current` is the flow's result before any change.
  */
-export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, changes: Change[], subject: PathFixSubject): Change[] | undefined {
+export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, changes: Change[], subject: PathFixSubject, current?: FlowResult): Change[] | undefined {
   let planned = [...changes];
   for (let round = 0; round < 4; round++) {
     const estate = estateWith(env.estate, planned);
-    const result = evaluateFlow(estate, subnet, { ...spec, key: undefined });
+    // With nothing planned yet, the check's own result is the estate as it is: no need to evaluate again.
+    const result = round === 0 && planned.length === 0 && current ? current : evaluateFlow(estate, subnet, { ...spec, key: undefined });
     if (result.verdict === "allowed") return planned;
     const next: Change[] = [];
     const fwNames = new Map<string, { evidence: FirewallEvidence; names: Set<string>; dst: AddrSet[] }>();

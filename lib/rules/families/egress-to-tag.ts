@@ -94,7 +94,7 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     const template = allowEgressTemplate(params);
     const local = evaluateFlow(estate, subnet, { ...spec, stages: "local", key: `${spec.key}:local` });
     let changes = local.verdict === "allowed" ? [] : planFlowFix(env, subnet, { ...spec, stages: "local", key: undefined }, template);
-    if (changes) changes = planPathFix(env, subnet, spec, changes, { service: params.tag, port: params.port });
+    if (changes) changes = planPathFix(env, subnet, spec, changes, { service: params.tag, port: params.port }, result);
     if (changes?.length) plans.push({ summary: `Let outbound TCP ${params.port} to ${params.tag} through every stage that blocks it.`, changes });
   }
   return outcome({ status, detail, evidence: evidenceFor([result], status), plans, guidance: adminRuleGuidance([result]), touched });
