@@ -54,6 +54,8 @@ test("the matrix shows cluster → CycleCloud for both deployments, each cell op
   await page.getByRole("link", { name: /Matrix/ }).click();
   await expect(page).toHaveURL(new RegExp(`/scans/${current.id}/query/matrix$`));
   const deployments = page.getByTestId("query-matrix-deployment");
+  // Client navigation shows the loading state first: wait for the tables.
+  await expect(deployments).toHaveCount(2);
   expect(await deployments.evaluateAll((els) => els.map((e) => e.getAttribute("data-deployment")))).toEqual(["prod", "dev"]);
   const dev = page.locator('[data-testid="query-matrix-deployment"][data-deployment="dev"]');
   await expect(dev.getByRole("rowheader", { name: "vnet-dev-spoke/snet-compute-dev" })).toBeVisible();

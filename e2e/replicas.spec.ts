@@ -99,24 +99,23 @@ test("a scan uploaded to one replica is in the other's history and opens there",
 
 test("a live read outlives the replica it started on", async ({ page }) => {
   await page.goto(`${base("a")}/scans/new`);
+  const started = page.waitForResponse((r) => r.url().endsWith("/api/scans/live") && r.request().method() === "POST");
   await page.getByRole("button", { name: "Scan from Azure" }).click();
+  const { id } = (await (await started).json()) as { id: string };
   await expect(page.getByRole("progressbar", { name: "Subscriptions read" })).toBeVisible();
 
-  // Replica A stops mid-read; B claims the job (its worker polls every 5 s) and reads it again from the start.
+  // Replica A stops mid-read and hands the job back; B claims it (its worker polls every 5 s) and reads it again.
   servers.a!.child.kill("SIGTERM");
   await servers.a!.exited;
   // The page's polls now fail (A is gone): follow the job on B, as a user reloading through the load balancer would.
-  const job = await (async () => {
-    for (let i = 0; i < 240; i++) {
-      if (servers.b!.child.exitCode !== null) throw new Error("replica B exited: see test-results/replicas/replica-b.log");
-      const list = (await (await fetch(`${base("b")}/api/scans`)).json()) as { id: string; origin: string }[];
-      const live = list.find((s) => s.origin === "live");
-      if (live) return live;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error("no live scan stored by replica B");
-  })();
-  await page.goto(`${base("b")}/scans/${job.id}`);
+  let job: { state: string; scanId?: string; message?: string } = { state: "reading" };
+  for (let i = 0; i < 120 && (job.state === "reading" || job.state === "auditing"); i++) {
+    if (servers.b!.child.exitCode !== null) throw new Error("replica B exited: see test-results/replicas/replica-b.log");
+    await new Promise((r) => setTimeout(r, 500));
+    job = (await (await fetch(`${base("b")}/api/scans/live/${id}`)).json()) as typeof job;
+  }
+  expect(job, job.message).toMatchObject({ state: "done", scanId: expect.any(String) });
+  await page.goto(`${base("b")}/scans/${job.scanId}`);
   await expect(page.getByText("Live read of 3 subscriptions").first()).toBeVisible();
   expect(emu!.requests.filter((r) => r.server === "arm").every((r) => r.method === "GET")).toBe(true);
 });

@@ -17,8 +17,6 @@ export interface StartLiveScan {
   env?: NodeJS.ProcessEnv;
 }
 
-/** This process as a job owner: host (a container's name), pid and a random tag (pids repeat across restarts). */
-export const OWNER = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
 
 interface Running {
   job: ClaimedJob;
@@ -28,13 +26,22 @@ interface Running {
 }
 
 interface LiveProcess {
+  owner: string;
   running: Map<string, Running>;
   stopping: boolean;
   worker?: NodeJS.Timeout;
 }
-// NOTE: on globalThis because Next may evaluate this module once per route bundle; the process has one set of jobs.
+// NOTE: on globalThis because Next evaluates this module once per bundle (a route's, instrumentation's): the process
+// has one owner id and one set of jobs, or the stop handler would release under another id than the route claimed.
 const state = globalThis as unknown as { __lockdownLive?: LiveProcess };
-const live: LiveProcess = (state.__lockdownLive ??= { running: new Map(), stopping: false });
+const live: LiveProcess = (state.__lockdownLive ??= {
+  owner: `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`,
+  running: new Map(),
+  stopping: false,
+});
+
+/** This process as a job owner: host (a container's name), pid and a random tag (pids repeat across restarts). */
+export const OWNER = live.owner;
 
 /**
  * Queues a read unless one is already queued or running (reads are heavy; a second click joins the first), and
