@@ -8,6 +8,8 @@ import { readLiveEstate } from "../azure";
 import type { LiveJob, Store } from "../store";
 import { logEvent } from "../ops/log";
 import { HEARTBEAT_MS, type ClaimedJob } from "../store/live-jobs";
+import { DEFAULT_ESTATE } from "../store/estates";
+import { storedProfileAsInput } from "@/app/api/_lib/scan-input";
 
 export interface StartLiveScan {
   store: Store;
@@ -98,12 +100,13 @@ async function run(entry: Running, { store, credential, env }: StartLiveScan): P
     await save({ state: "auditing", errors: read.errors });
     // Released (shutting down) or taken over (our heartbeat went stale): another process runs it from the start.
     if (entry.released || lost) return;
-    // The roles of the latest scan carry over: a live read has no profile of its own.
-    const latest = await store.latestScan();
+    // The roles of the latest scan of the estate live reads are stored in (`default`) carry over: a live read has no
+    // profile of its own. The stored profile is the parsed form; storedProfileAsInput gives back the file form.
+    const latest = await store.latestScan(DEFAULT_ESTATE);
     const inputs = latest ? await store.getInputs(latest.id) : undefined;
     const scan = await store.createScan({
       sources: [{ name: "azure", value: read.snapshot }],
-      profile: latest && inputs ? { name: `profile of scan #${latest.seq}`, value: inputs.profile } : undefined,
+      profile: latest && inputs ? { name: `profile of scan #${latest.seq}`, value: storedProfileAsInput(inputs.profile) } : undefined,
       errors: read.errors.length ? read.errors : undefined,
       label: `Live read of ${read.stats.subscriptions} subscription${read.stats.subscriptions === 1 ? "" : "s"}`,
       origin: "live",

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LiveReadResult } from "@/lib/azure";
+import { forEachEngine } from "@/test/store/engines";
 import { Store } from "@/lib/store";
 import { CC, nsgSource, vnetSource } from "@/lib/store/__fixtures__/estate";
 import { nextDue, parseScheduleText, scheduleFromEnv } from "./schedule";
@@ -112,5 +113,33 @@ describe("scheduled runs through the store", () => {
     expect(await store.listScans()).toEqual([]);
     expect(await runScheduledScanIfDue({ store, env, now: new Date(t0.getTime() + 5 * 60_000), read: broken })).toBeUndefined();
     await store.close();
+  });
+});
+
+forEachEngine("schedule claims", (engine) => {
+  it("admits one process per due time, and none while a fresh run is running", async () => {
+    const target = await engine.fresh();
+    const a = await Store.open(target);
+    const b = await Store.open(target);
+    try {
+      const now = new Date("2026-05-01T12:00:00.000Z");
+      const won = await a.scheduleRuns.claim("2026-05-01T12:00:00.000Z", "lab", "a", now);
+      expect(won).toMatchObject({ owner: "a", state: "running", estate: "lab" });
+      expect(await b.scheduleRuns.claim("2026-05-01T12:00:00.000Z", "lab", "b", now)).toBeUndefined();
+      expect(await b.scheduleRuns.claim("2026-05-01T12:10:00.000Z", "lab", "b", now)).toBeUndefined();
+      // A run abandoned for over an hour (its process died) no longer blocks the next due time.
+      const later = new Date(now.getTime() + 61 * 60_000);
+      expect(await b.scheduleRuns.claim("2026-05-01T13:00:00.000Z", "lab", "b", later)).toMatchObject({ owner: "b" });
+      await b.scheduleRuns.finish("2026-05-01T13:00:00.000Z", "b", { scanId: undefined, message: "x", failed: true });
+      // Only the owner records the outcome.
+      await b.scheduleRuns.finish("2026-05-01T12:00:00.000Z", "b", { failed: true });
+      expect((await a.scheduleRuns.list()).map((r) => [r.dueAt, r.owner, r.state])).toEqual([
+        ["2026-05-01T13:00:00.000Z", "b", "failed"],
+        ["2026-05-01T12:00:00.000Z", "a", "running"],
+      ]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });
