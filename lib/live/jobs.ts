@@ -9,7 +9,7 @@ import type { LiveJob, Store } from "../store";
 import { logEvent } from "../ops/log";
 import { HEARTBEAT_MS, type ClaimedJob } from "../store/live-jobs";
 import { DEFAULT_ESTATE } from "../store/estates";
-import { storedProfileAsInput } from "@/app/api/_lib/scan-input";
+import { storedProfileAsInput } from "@/lib/snapshot/profile";
 
 export interface StartLiveScan {
   store: Store;

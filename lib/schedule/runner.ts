@@ -7,7 +7,7 @@ import { publicBaseUrl } from "@/lib/auth/settings";
 import { diffReports } from "@/lib/report/diff";
 import type { Report } from "@/lib/report/types";
 import type { ScanRecord, Store } from "@/lib/store";
-import { storedProfileAsInput } from "@/app/api/_lib/scan-input";
+import { storedProfileAsInput } from "@/lib/snapshot/profile";
 import { nextDue, scheduleFromEnv, type Schedule } from "./schedule";
 import { postWebhook, webhookFormat, webhookJson, webhookText } from "./webhook";
 

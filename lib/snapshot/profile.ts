@@ -65,6 +65,23 @@ export function parseProfile(name: string, value: unknown): Profile {
   return deployments.length ? { roles, deployments } : { roles };
 }
 
+/**
+ * A stored (parsed) profile in the form a profile file has (CONTRACT §1.2): the `default` deployment as top-level
+ * `roles` / `cyclecloudServer` / `proxy`, the others under `deployments` with their role lists inline.
+ */
+export function storedProfileAsInput(profile: Profile): Record<string, unknown> {
+  if (!profile.deployments?.length) return { roles: profile.roles };
+  const out: Record<string, unknown> = {};
+  const others: Record<string, unknown>[] = [];
+  for (const d of profile.deployments) {
+    const extra = { cyclecloudServer: d.cyclecloudServer, ...(d.proxy ? { proxy: d.proxy } : {}) };
+    if (d.name === SINGLE_DEPLOYMENT) Object.assign(out, { roles: d.roles, ...extra });
+    else others.push({ name: d.name, ...d.roles, ...extra });
+  }
+  if (others.length) out.deployments = others;
+  return out;
+}
+
 function describeSubnet(subnet: Subnet): string {
   return `${subnet.vnetName}/${subnet.name}`;
 }

@@ -9,6 +9,7 @@ import type { CreateScanInput, Store } from "@/lib/store";
 import { parseEstateName } from "@/lib/store/estates";
 import { BadRequest } from "./bad-request";
 import { assertJsonDepth } from "./json-depth";
+import { storedProfileAsInput } from "@/lib/snapshot/profile";
 
 const jsonBody = z.object({
   snapshot: z.unknown().refine((v) => v !== undefined && v !== null, "is required"),
@@ -44,22 +45,6 @@ function fromJson(bytes: Uint8Array): CreateScanInput {
   };
 }
 
-/**
- * A stored (parsed) profile in the form a profile file has (CONTRACT §1.2): the `default` deployment as top-level
- * `roles` / `cyclecloudServer` / `proxy`, the others under `deployments` with their role lists inline.
- */
-export function storedProfileAsInput(profile: Profile): Record<string, unknown> {
-  if (!profile.deployments?.length) return { roles: profile.roles };
-  const out: Record<string, unknown> = {};
-  const others: Record<string, unknown>[] = [];
-  for (const d of profile.deployments) {
-    const extra = { cyclecloudServer: d.cyclecloudServer, ...(d.proxy ? { proxy: d.proxy } : {}) };
-    if (d.name === SINGLE_DEPLOYMENT) Object.assign(out, { roles: d.roles, ...extra });
-    else others.push({ name: d.name, ...d.roles, ...extra });
-  }
-  if (others.length) out.deployments = others;
-  return out;
-}
 
 /** A profile's refs that name a subnet of this estate, and the ones that do not (`role: ref`). */
 export function matchingProfile(sources: Source[], serviceTags: Source | undefined, profileName: string, profile: unknown): { value: unknown; missing: string[] } {
