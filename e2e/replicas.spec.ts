@@ -87,7 +87,7 @@ test("a scan uploaded to one replica is in the other's history and opens there",
   const res = await fetch(`${base("b")}/api/scans`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ snapshot: { resources: ["vnets.json", "nsgs.json", "nics.json"].flatMap((f) => resources(demo(f))) }, profile: demo("profile.json"), label: "Uploaded to replica B" }),
+    body: JSON.stringify({ snapshot: { resources: ["vnets.json", "nsgs.json", "nics.json"].flatMap((f) => resources(demo(f))) }, label: "Uploaded to replica B" }),
   });
   expect(res.status).toBe(201);
   const { url } = (await res.json()) as { url: string };

@@ -164,7 +164,12 @@ export async function shutdownLiveScans(store: Store | undefined, graceMs: numbe
   const released: string[] = [];
   for (const entry of live.running.values()) {
     entry.released = true;
-    if (store) await store.liveJobs.release(entry.job.id, OWNER).catch(() => undefined);
+    if (store) {
+      await store.liveJobs.release(entry.job.id, OWNER).catch((e: Error) => {
+        // Not fatal: its heartbeat goes stale and a live replica re-queues it within STALE_MS.
+        logEvent("warn", "live scan could not be released", { job: entry.job.id, error: e.message.split("\n")[0] });
+      });
+    }
     released.push(entry.job.id);
   }
   return { finished: ids.filter((id) => !released.includes(id)), released };

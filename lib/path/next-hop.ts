@@ -3,11 +3,10 @@
 // address in no subnet of the VNet or of a connected peering cannot be reached. `VirtualNetworkGateway`
 // is the VNet's gateway, or the hub's through a peering with `useRemoteGateways`.
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#next-hop-types-across-azure-tools
-import { concrete, addrOverlaps } from "../net/addr-set";
-import { cidrsToRanges, parseCidr } from "../net/ip";
 import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { firewallAt } from "./firewall";
+import { subnetHolding } from "./locate";
 import { type EffectiveRoute, peeringConnected } from "./routes";
 
 export type NextHop =
@@ -27,21 +26,6 @@ function reachableVnets(estate: Estate, subnet: Subnet): Set<string> {
     for (const p of estate.snapshot.vnets.get(subnet.vnetKey)?.peerings ?? []) if (p.remoteVnetKey && peeringConnected(estate, subnet.vnetKey, p)) out.add(p.remoteVnetKey);
     return out;
   });
-}
-
-function subnetHolding(estate: Estate, vnets: ReadonlySet<string>, ip: string): Subnet | undefined {
-  const r = parseCidr(ip);
-  if (!r) return undefined;
-  const at = concrete(r.v4, r.v6);
-  for (const vnetKey of vnets) {
-    for (const key of estate.snapshot.vnets.get(vnetKey)?.subnetKeys ?? []) {
-      const s = estate.snapshot.subnets.get(key);
-      if (!s) continue;
-      const p = cidrsToRanges(s.addressPrefixes);
-      if (addrOverlaps(concrete(p.v4, p.v6), at)) return s;
-    }
-  }
-  return undefined;
 }
 
 export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): NextHop {
@@ -76,7 +60,7 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
         if (fwVnets.length === 0 || fw.virtualHubKey || fwVnets.some((v) => vnets.has(v)) || !estate.snapshot.vnets.has(subnet.vnetKey)) return { kind: "firewall", firewall: fw };
         return { kind: "drop", why: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip}, whose VNet is neither ${subnet.vnetName} nor a connected peering of it: the next hop cannot be reached` };
       }
-      const holder = subnetHolding(estate, vnets, ip);
+      const holder = subnetHolding(estate.snapshot, ip, [...vnets].flatMap((v) => estate.snapshot.vnets.get(v)?.subnetKeys ?? []));
       if (!holder) {
         // Without the VNet we cannot tell where the address is.
         if (!estate.snapshot.vnets.has(subnet.vnetKey)) return { kind: "outside", what: `the appliance at ${ip} (${routeWords})` };

@@ -2,7 +2,7 @@
 // offline from the same engine the audit uses (like Network Watcher's IP flow verify and next hop,
 // but for the whole path and without touching Azure). CONTRACT §2 `npm run query`.
 import { InputError } from "../errors";
-import { type AddrSet, addrIsEmpty, addrOverlaps, concrete } from "../net/addr-set";
+import { type AddrSet, addrIsEmpty, concrete } from "../net/addr-set";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import { ALL_PORTS, type PortSet, parsePortRange } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
@@ -12,6 +12,7 @@ import { type FlowResult, type FlowSpec, type Verdict, describeAllowed, describe
 import type { Evidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "./fqdn";
+import { subnetHolding } from "./locate";
 
 export interface FlowQuery {
   from: string;
@@ -47,14 +48,6 @@ function subnetByRef(snapshot: Snapshot, ref: string): Subnet | undefined {
   const matches = [...snapshot.subnets.values()].filter((x) => x.vnetName.toLowerCase() === v.toLowerCase() && x.name.toLowerCase() === s.toLowerCase());
   if (matches.length > 1) throw new InputError("--from/--to", "", `"${ref}" matches ${matches.length} subnets; use the full subnet id`);
   return matches[0];
-}
-
-function subnetHolding(snapshot: Snapshot, ip: AddrSet): Subnet | undefined {
-  for (const s of snapshot.subnets.values()) {
-    const p = cidrsToRanges(s.addressPrefixes);
-    if (addrOverlaps(concrete(p.v4, p.v6), ip)) return s;
-  }
-  return undefined;
 }
 
 interface Source {

@@ -4,8 +4,9 @@ import { z } from "zod";
 import { InputError } from "@/lib/errors";
 import type { Deployment, Profile, ProxySetting, Role, Snapshot, Subnet } from "@/lib/model/types";
 import { type Endpoint, type Placement, SINGLE_DEPLOYMENT, nicEndpoint } from "@/lib/nsg/estate";
-import { addrOverlaps, concrete } from "@/lib/net/addr-set";
-import { cidrsToRanges, parseCidr } from "@/lib/net/ip";
+import { concrete } from "@/lib/net/addr-set";
+import { parseCidr } from "@/lib/net/ip";
+import { subnetHolding } from "@/lib/path/locate";
 import { expectedMessage } from "./describe-value";
 import { keyOf } from "./arm-id";
 import { inputError, isObject, parseWith } from "./validate";
@@ -161,18 +162,6 @@ export function resolveRoles(snapshot: Snapshot, profile: Profile, profileName: 
   return resolveAll(snapshot, profile, profileName).roles;
 }
 
-/** The subnet holding an address, among the given keys. */
-function holder(snapshot: Snapshot, keys: Iterable<string>, ip: string): Subnet | undefined {
-  const r = parseCidr(ip);
-  if (!r) return undefined;
-  for (const k of keys) {
-    const s = snapshot.subnets.get(k);
-    const p = s ? cidrsToRanges(s.addressPrefixes) : undefined;
-    if (s && p && addrOverlaps(concrete(p.v4, p.v6), concrete(r.v4, r.v6))) return s;
-  }
-  return undefined;
-}
-
 /**
  * The deployments, CycleCloud servers and proxies of a profile (CONTRACT §1.2), for the estate. A server
  * ref is a NIC id, a VM id (its NICs in the input) or an IP address, and must sit in a CycleCloud subnet of
@@ -203,7 +192,7 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
       } else {
         const r = parseCidr(ref);
         if (!r || ref.includes("/")) throw new InputError(profileName, at, `expected a NIC id, a VM id or an IP address, got ${JSON.stringify(rawRef)}`);
-        const s = holder(snapshot, ccKeys, ref);
+        const s = subnetHolding(snapshot, ref, ccKeys);
         if (!s) throw new InputError(profileName, at, `${ref} is in no CycleCloud subnet of deployment ${d.name}`);
         const nic = s.nicKeys.map((k) => snapshot.nics.get(k)).find((n) => n?.ipConfigurations.some((c) => c.privateIpAddress?.trim() === ref));
         found.push({ subnetKey: s.key, endpoint: nic ? nicEndpoint(snapshot, nic, s.key) : { addresses: concrete(r.v4, r.v6), lbBackendPoolKeys: [] } });

@@ -13,6 +13,7 @@ import { type RuleTemplate, planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
 import { storageEndpointsFor } from "../../path/private-endpoints";
+import { subnetHolding } from "../../path/locate";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy } from "./shared";
 
@@ -40,22 +41,12 @@ export function allowEgressTemplate(req: EgressToTag): RuleTemplate {
 
 const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
 
-/** The subnet that holds an address, when the input has it. */
-function subnetHolding(estate: Estate, address: string): Subnet | undefined {
-  const r = cidrsToRanges([address]);
-  for (const s of estate.snapshot.subnets.values()) {
-    const p = cidrsToRanges(s.addressPrefixes);
-    if (r.v4.length && p.v4.some((lo, i) => i % 2 === 0 && r.v4[0] >= lo && r.v4[0] <= p.v4[i + 1])) return s;
-  }
-  return undefined;
-}
-
 /** CC-EGRESS-* through the profile's HTTPS proxy: CycleCloud → proxy address and port, then the proxy's subnet → the service. */
 function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: EgressToTag, proxy: { address: string; port: number }): CheckOutcome {
   const { estate } = env;
   const r = cidrsToRanges([proxy.address]);
   const toProxy = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports: range(proxy.port, proxy.port), remote: concrete(r.v4, r.v6), key: `proxy:${proxy.address}:${proxy.port}` });
-  const holder = subnetHolding(estate, proxy.address);
+  const holder = subnetHolding(estate.snapshot, proxy.address);
   const onward = holder ? evaluateFlow(estate, holder, tagEgressSpec(estate, holder, params.tag, params.port)) : undefined;
   const results: FlowResult[] = [toProxy, ...(onward ? [onward] : [])];
   const first = requiredStatus(toProxy.verdict);
