@@ -212,15 +212,17 @@ describe("uploads and exports (local mode)", () => {
       location: "westeurope",
       properties: { securityRules: [], description: "x".repeat(1_000) },
     }));
-    const body = JSON.stringify({ snapshot: { value: nsgs } });
+    // A VNet with a subnet beside them: a snapshot without subnets is refused (nothing to audit).
+    const vnet = { id: `${NET}/virtualNetworks/big`, type: "Microsoft.Network/virtualNetworks", name: "big", location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.9.0.0/16"] }, subnets: [{ id: `${NET}/virtualNetworks/big/subnets/s`, name: "s", properties: { addressPrefix: "10.9.0.0/24" } }] } };
+    const body = JSON.stringify({ snapshot: { value: [vnet, ...nsgs] } });
     expect(body.length).toBeGreaterThan(12 * 1024 * 1024);
     const response = await post(body, "application/json");
     expect(response.status, await response.clone().text()).toBe(201);
   });
 
-  it("an upload over the limit is refused with 400 and says so", async () => {
+  it("an upload over the limit is refused with 413 and says so", async () => {
     const response = await post(new Uint8Array(51 * 1024 * 1024).fill(32), "application/json");
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(413);
     expect(((await response.json()) as { error: string }).error).toMatch(/larger than 50 MB/);
   });
 

@@ -2,14 +2,13 @@
 // multipart upload (CONTRACT §5). Runs in the scan worker (scan-worker.ts), so it imports nothing from Next.
 import { z } from "zod";
 import { InputError, formatJsonPath } from "@/lib/errors";
-import type { Profile, Role } from "@/lib/model/types";
-import { SINGLE_DEPLOYMENT } from "@/lib/nsg/estate";
+import type { Role } from "@/lib/model/types";
 import { loadSnapshot, parseJsonFile, resolveRoles, ROLES, type Source } from "@/lib/snapshot";
 import type { CreateScanInput, Store } from "@/lib/store";
 import { parseEstateName } from "@/lib/store/estates";
 import { BadRequest } from "./bad-request";
-import { assertJsonDepth } from "./json-depth";
 import { storedProfileAsInput } from "@/lib/snapshot/profile";
+import { assertJsonDepth } from "./json-depth";
 
 const jsonBody = z.object({
   snapshot: z.unknown().refine((v) => v !== undefined && v !== null, "is required"),
