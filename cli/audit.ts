@@ -12,7 +12,8 @@ import { renderReport } from "../lib/report/render";
 import { type CliOptions, USAGE, parseCliArgs } from "./args";
 import { applyGates, gateExitCode, readGates } from "./gates";
 
-async function readJson(path: string): Promise<unknown> {
+/** A JSON input file, parsed; a missing or unreadable file or bad JSON is an InputError naming it (exit 2). */
+export async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");

@@ -1,11 +1,10 @@
 // `npm run query` — one flow through every stage of the path (CONTRACT §2 "Asking for one flow").
 // Exit 0 allowed, 1 blocked or partial, 2 bad input or usage.
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { InputError } from "../lib/errors";
 import { type FlowQuery, queryFlow } from "../lib/path/query";
-import { loadSnapshot, parseJsonFile } from "../lib/snapshot";
-import { runAsProgram } from "./audit";
+import { loadSnapshot } from "../lib/snapshot";
+import { readJson, runAsProgram } from "./audit";
 
 export { runAsProgram };
 
@@ -16,17 +15,6 @@ export const QUERY_USAGE = `Usage:
 
 Prints {"verdict": "allowed|blocked|partial", "parts": [...], "stages": [...]}.
 Exit codes: 0 allowed, 1 blocked or partial, 2 bad input or usage.`;
-
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(path, "", code === "ENOENT" ? "no such file" : `cannot read (${code ?? (e as Error).message})`);
-  }
-  return parseJsonFile(path, text);
-}
 
 const PROTOCOLS = new Set(["tcp", "udp", "icmp", "any"]);
 
