@@ -19,15 +19,15 @@ import { generateEstate } from "../snapshot/generate-estate";
 import { bashAzCommands, checkBicep, checkTerraform, powerShellAzCommands } from "./checkers";
 import { expectedArgv } from "./world";
 
-const DEMO = ["vnets", "nsgs", "nics", "route-tables", "private-endpoints"].map((n) => ({ name: `${n}.json`, value: JSON.parse(readFileSync(`fixtures/demo/${n}.json`, "utf8")) }));
+const DEMO = ["vnets", "nsgs", "nics", "route-tables", "private-endpoints", "firewalls", "firewall-policies"].map((n) => ({ name: `${n}.json`, value: JSON.parse(readFileSync(`fixtures/demo/${n}.json`, "utf8")) }));
 
 function demo(): { snapshot: Snapshot; profile: Profile } {
   return { snapshot: loadSnapshot(DEMO), profile: parseProfile("profile.json", JSON.parse(readFileSync("fixtures/demo/profile.json", "utf8"))) };
 }
 
-function generated(): { snapshot: Snapshot; profile: Profile } {
-  const resources = generateEstate({ vnets: 3, subnets: 24, nsgs: 8, rulesPerNsg: 30, nics: 30 }) as { type: string; id: string; properties: { subnets?: { id: string }[] } }[];
-  const subnetIds = resources.filter((r) => r.type === "Microsoft.Network/virtualNetworks").flatMap((v) => (v.properties.subnets ?? []).map((s) => s.id));
+function generated(hub = false): { snapshot: Snapshot; profile: Profile } {
+  const resources = generateEstate({ vnets: 3, subnets: 24, nsgs: 8, rulesPerNsg: 30, nics: 30, ...(hub ? { hub: { firewallRules: 40 } } : {}) }) as { type: string; id: string; name: string; properties: { subnets?: { id: string }[] } }[];
+  const subnetIds = resources.filter((r) => r.type === "Microsoft.Network/virtualNetworks" && r.name !== "vnet-hub").flatMap((v) => (v.properties.subnets ?? []).map((s) => s.id));
   return {
     snapshot: loadSnapshot([{ name: "estate.json", value: { value: resources } }]),
     profile: { roles: { cyclecloud: [subnetIds[0]], returnProxy: [], cluster: subnetIds.slice(2, 12) } },
@@ -54,7 +54,9 @@ async function checkEveryFix(report: Report): Promise<number> {
 
 describe.each([
   ["the demo estate", demo],
-  ["a generated estate", generated],
+  ["a generated estate", () => generated()],
+  // The bench estate's shape: every VNet routed through a hub Azure Firewall (rule collection fixes, routes).
+  ["a generated estate behind a hub firewall", () => generated(true)],
 ])("fix all: %s", (_name, make) => {
   it("every fix of every finding parses; the bundle, applied together, makes every fixable finding pass and none worse", async () => {
     const { snapshot, profile } = make();
@@ -72,6 +74,8 @@ describe.each([
       expect(statusRank(now.status), `${f.rule} ${id} got worse: ${f.status} → ${now.status}`).toBeLessThanOrEqual(statusRank(f.status));
     }
     expect(bundle.unfixed).toEqual([]);
+    // Behind the hub firewall, the bundle must carry firewall rule collections (the path's own fixes).
+    if (_name.includes("firewall")) expect(bundle.changes.some((c) => c.kind === "add-firewall-rule-collection")).toBe(true);
     for (const f of fixable) expect(after.get(f.id!)!.status, `${f.rule} ${f.id} still ${after.get(f.id!)!.status}: ${after.get(f.id!)!.detail}`).toBe("pass");
 
     // The script is what the changes say, word for word, in bash and in PowerShell.

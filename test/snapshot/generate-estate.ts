@@ -110,6 +110,7 @@ export function generateEstate(size: EstateSize = BENCH_SIZE): unknown[] {
     });
   }
   const perVnet = Math.ceil(size.subnets / size.vnets);
+  const subnetPrefixOf = (s: number) => `${vnetSpace(Math.floor(s / perVnet)).split(".").slice(0, 2).join(".")}.${s % perVnet}.0/24`;
   const subnetId = (s: number) => {
     const v = Math.floor(s / perVnet);
     return `${rg(v)}/providers/Microsoft.Network/virtualNetworks/vnet-${v}/subnets/subnet-${s % perVnet}`;
@@ -125,7 +126,7 @@ export function generateEstate(size: EstateSize = BENCH_SIZE): unknown[] {
         type: "Microsoft.Network/virtualNetworks/subnets",
         properties: {
           provisioningState: "Succeeded",
-          addressPrefix: `${vnetSpace(v).split(".").slice(0, 2).join(".")}.${s % perVnet}.0/24`,
+          addressPrefix: subnetPrefixOf(s),
           networkSecurityGroup: { id: nsgId(s % size.nsgs) },
           ...(size.hub ? { routeTable: { id: `${rg(v)}/providers/Microsoft.Network/routeTables/rt-${v}` } } : {}),
           serviceEndpoints: s % 3 === 0 ? [{ provisioningState: "Succeeded", service: "Microsoft.Storage", locations: ["westeurope"] }] : [],
@@ -198,7 +199,8 @@ export function generateEstate(size: EstateSize = BENCH_SIZE): unknown[] {
             type: "Microsoft.Network/networkInterfaces/ipConfigurations",
             properties: {
               provisioningState: "Succeeded",
-              privateIPAddress: `10.${i % 100}.${i % 250}.${4 + (i % 200)}`,
+              // An address inside its subnet's /24, as Azure assigns them.
+              privateIPAddress: `${subnetPrefixOf(i % size.subnets).slice(0, -4)}${4 + (Math.floor(i / size.subnets) % 200)}`,
               privateIPAllocationMethod: "Dynamic",
               subnet: { id: subnetId(i % size.subnets) },
               primary: true,
