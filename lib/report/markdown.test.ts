@@ -92,3 +92,15 @@ describe("renderMarkdown", () => {
     expect(md2).toContain("<details><summary>Fix: Portal steps</summary>\n\n```text\n1. Open nsg-cyclecloud.");
   });
 });
+
+describe("renderMarkdown and accepted risk", () => {
+  it("prints an exempt finding's verdict, reason, owner and expiry, and the change since a baseline", () => {
+    const report = sampleReport();
+    const subnet = report.subnets.find((s) => s.findings.some((f) => f.status === "fail"))!;
+    const f = subnet.findings.find((x) => x.status === "fail")!;
+    const exempted = { ...f, status: "exempt" as const, verdict: "fail" as const, change: "same" as const, exemption: { reason: "staged <locally>", owner: "hpc-ops", expires: "2027-01-31", match: { finding: f.id! }, verdict: "fail" as const } };
+    const md = renderMarkdown({ ...report, subnets: [{ ...subnet, findings: [exempted] }] });
+    expect(md).toContain("Exempt (verdict fail): staged \\<locally\\> — accepted by hpc-ops until 2027-01-31.");
+    expect(md).toContain("Since the baseline: same.");
+  });
+});

@@ -77,6 +77,10 @@ function roleText(subnet: SubnetReport): string {
 function findingSection(f: Finding, meta: ReportMeta): string[] {
   const out = [`#### ${f.status.toUpperCase()} · ${mdText(f.rule)}: ${mdText(f.title)}`, "", mdLine(f.detail), ""];
   if (f.requirement) out.push(`> Requirement: ${mdText(f.requirement)}`, "");
+  // Accepted risk (CONTRACT §2): the verdict it was granted for, who accepted it, why and until when.
+  if (f.exemption) out.push(`Exempt (verdict ${mdText(f.verdict ?? f.exemption.verdict)}): ${mdText(f.exemption.reason)} — accepted by ${mdText(f.exemption.owner)} until ${mdText(f.exemption.expires)}.`, "");
+  else if (f.exemptionLapsed) out.push(`An exemption no longer applies (${f.exemptionLapsed.why === "expired" ? `expired ${mdText(f.exemptionLapsed.expires)}` : "the verdict got worse since it was granted"}): ${mdText(f.exemptionLapsed.reason)}.`, "");
+  if (f.change) out.push(`Since the baseline: ${f.change}.`, "");
   if (f.evidence.length) {
     out.push("What decided, along the path:", "");
     f.evidence.forEach((e, i) => out.push(`${i + 1}. **${STAGE_LABEL[evidenceStage(e)]}**: ${mdText(describeEvidence(e))}`));
