@@ -144,6 +144,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
     ...(snapshot.capturedAt ? { capturedAt: snapshot.capturedAt } : {}),
     ...(opts.sources ? { sources: opts.sources } : {}),
     ...reportGaps(snapshot),
+    ...subscriptionNames(snapshot, subnets),
     ...(profile.deployments?.length
       ? {
           deployments: profile.deployments.map((d) => ({
@@ -179,6 +180,15 @@ function pathFacts(estate: Estate, s: Subnet, audited: boolean): Partial<SubnetR
     facts.outbound = { method: out.method, ...(out.resource ? { resource: out.resource } : {}), detail: out.detail };
   }
   return facts;
+}
+
+/** Display names of the subscriptions the report's subnets are in, where the input named them. */
+function subscriptionNames(snapshot: Snapshot, subnets: SubnetReport[]): Pick<Report, "subscriptions"> {
+  const names = snapshot.subscriptionNames;
+  if (!names?.size) return {};
+  const ids = new Set(subnets.map((s) => s.subscriptionId).filter((id): id is string => !!id));
+  const out = [...ids].flatMap((id) => (names.has(id.toLowerCase()) ? [{ id, name: names.get(id.toLowerCase())! }] : []));
+  return out.length ? { subscriptions: out } : {};
 }
 
 /** The input's ignored types and unresolved references (CONTRACT §1.1), when there are any. */

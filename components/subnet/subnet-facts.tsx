@@ -18,7 +18,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 const none = <span className="text-slate-500">None</span>;
 const MAX_NICS = 25;
 
-export function SubnetFacts({ subnet, snapshot }: { subnet: SubnetReport; snapshot?: Snapshot }) {
+export function SubnetFacts({ subnet, snapshot, subscriptionName }: { subnet: SubnetReport; snapshot?: Snapshot; subscriptionName?: string }) {
   const model = snapshot?.subnets.get(subnet.id.toLowerCase());
   const vnet = model && snapshot?.vnets.get(model.vnetKey);
   const nsg = model?.nsgKey ? snapshot?.nsgs.get(model.nsgKey) : undefined;
@@ -42,6 +42,7 @@ export function SubnetFacts({ subnet, snapshot }: { subnet: SubnetReport; snapsh
             {vnet?.peerings.length ? <div className="text-xs text-slate-500">{vnet.peerings.length} peering{vnet.peerings.length === 1 ? "" : "s"}</div> : null}
           </Fact>
           <Fact label="Subscription">
+            {subscriptionName ? <span className="mr-1">{subscriptionName}</span> : null}
             <span className="font-mono text-xs">{model?.subscriptionId ?? subnet.subscriptionId ?? "—"}</span>
             <div className="text-xs text-slate-500">resource group {model?.resourceGroup ?? subnet.resourceGroup ?? "—"}</div>
           </Fact>

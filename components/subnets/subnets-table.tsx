@@ -27,8 +27,10 @@ import type { SubnetRow } from "./rows";
 const column = createColumnHelper<SubnetRow>();
 const GRID = "grid grid-cols-[104px_minmax(170px,2fr)_minmax(130px,1.2fr)_112px_minmax(150px,1fr)_minmax(200px,2fr)]";
 const ROW_HEIGHT = 44;
+// One object for "no names", so the columns are not rebuilt on every render.
+const NO_NAMES: Record<string, string> = {};
 
-export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deployments = [] }: {
+export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deployments = [], subscriptionNames = NO_NAMES }: {
   scanId: string;
   rows: SubnetRow[];
   initialQuery: string;
@@ -36,6 +38,8 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
   rules: string[];
   /** The report's deployment names (CONTRACT §1.2); the filter shows when there is more than one. */
   deployments?: string[];
+  /** Subscription display names by lower-cased id, when the live read could list them. */
+  subscriptionNames?: Record<string, string>;
 }) {
   const [filters, setFilters] = useState<ReportFilters>(() => parseReportFilters(new URLSearchParams(initialQuery)));
   const [search, setSearch] = useState(filters.q ?? "");
@@ -102,7 +106,7 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
         header: "Subscription",
         cell: (c) => (
           <span className="block truncate font-mono text-[11px] text-slate-600" title={`${c.getValue()}${c.row.original.resourceGroup ? ` / ${c.row.original.resourceGroup}` : ""}`}>
-            {c.getValue()}
+            {subscriptionNames[c.getValue().toLowerCase()] ?? c.getValue()}
           </span>
         ),
       }),
@@ -128,7 +132,7 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
         },
       }),
     ],
-    [scanId],
+    [scanId, subscriptionNames],
   );
 
   const table = useReactTable({

@@ -13,6 +13,7 @@ import { readChildListsBySubscription } from "./child-lists";
 import { AUDITED_TYPES, LISTS_IN_FLIGHT, readSubscription } from "./list-all";
 import { mapPool } from "./pool";
 import { readResourceGraph, RESOURCE_GRAPH_CHILD_TYPES } from "./resource-graph";
+import { SUBSCRIPTION_TYPE } from "../snapshot/subscriptions";
 import { readServiceTags, regionsInUse, type ServiceTagsFile } from "./service-tags";
 import { signIn } from "./sign-in";
 import { listSubscriptions } from "./subscriptions";
@@ -76,15 +77,19 @@ export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveRe
   }
 
   let subscriptionIds = env.subscriptionIds;
+  // Display names, when the credential lists subscriptions: saved as subscription resources, so the report
+  // and the dashboard can show "HPC Production" instead of a GUID.
+  const named: Record<string, unknown>[] = [];
   if (!subscriptionIds) {
     const listed = await listSubscriptions(credential, settings, timeoutMs);
     errors.push(...listed.errors);
     subscriptionIds = listed.subscriptionIds;
+    for (const [id, displayName] of listed.names) named.push({ id: `/subscriptions/${id}`, type: SUBSCRIPTION_TYPE, subscriptionId: id, displayName });
   }
   const total = subscriptionIds.length;
   opts.onProgress?.({ done: 0, total });
 
-  const resources: Record<string, unknown>[] = [];
+  const resources: Record<string, unknown>[] = [...named];
   if (opts.resourceGraph) {
     if (total) {
       const graph = await readResourceGraph(credential, settings, subscriptionIds, [...AUDITED_TYPES, ...RESOURCE_GRAPH_CHILD_TYPES], timeoutMs);

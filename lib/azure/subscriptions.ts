@@ -14,16 +14,21 @@ export async function listSubscriptions(
   credential: TokenCredential,
   settings: ArmClientSettings,
   timeoutMs: number,
-): Promise<{ subscriptionIds: string[]; errors: ReadError[] }> {
+): Promise<{ subscriptionIds: string[]; names: Map<string, string>; errors: ReadError[] }> {
   const scope = new CallScope();
   const client = new SubscriptionClient(credential, coreClientOptions(settings, scope));
   const result = await runOperation(scope, "*", LIST_SUBSCRIPTIONS_OPERATION, timeoutMs, (abortSignal) =>
     collect(client.subscriptions.list({ abortSignal })),
   );
-  if (!result.ok) return { subscriptionIds: [], errors: [result.error] };
+  if (!result.ok) return { subscriptionIds: [], names: new Map(), errors: [result.error] };
+  const names = new Map<string, string>();
   const ids = result.value
     .filter((s) => !(s.state && SKIPPED_STATES.has(String(s.state).toLowerCase())))
-    .map((s) => s.subscriptionId ?? /^\/subscriptions\/([^/]+)/i.exec(s.id ?? "")?.[1])
+    .map((s) => {
+      const id = s.subscriptionId ?? /^\/subscriptions\/([^/]+)/i.exec(s.id ?? "")?.[1];
+      if (id && s.displayName) names.set(id, s.displayName);
+      return id;
+    })
     .filter((id): id is string => Boolean(id));
-  return { subscriptionIds: [...new Set(ids)], errors: [] };
+  return { subscriptionIds: [...new Set(ids)], names, errors: [] };
 }

@@ -423,6 +423,8 @@ export interface Snapshot {
   storageAccounts?: Map<string, StorageAccount>;
   privateDnsZones?: Map<string, PrivateDnsZone>;
   gaps?: InputGaps;
+  /** Subscription display names by lower-cased subscription id, when the input listed them. */
+  subscriptionNames?: Map<string, string>;
   /** Real prefixes, when supplied; keyed by lower-cased tag name (`storage`, `storage.westeurope`). */
   serviceTags?: Map<string, ServiceTagPrefixes>;
   capturedAt?: string;

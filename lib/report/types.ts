@@ -202,6 +202,8 @@ export interface Report {
   gaps?: ReportGaps;
   /** Extension (CONTRACT §2, `--baseline`): the report compared against and how many findings changed. */
   baseline?: { generatedAt?: string; file?: string; new: number; worse: number; same: number; better: number; gone: number };
+  /** Extension: display names of the subscriptions the subnets are in, when the input named them (live read). */
+  subscriptions?: { id: string; name: string }[];
   /** Extension: the deployments of the profile. */
   deployments?: { name: string; cyclecloud: string[]; cluster: string[]; returnProxy: string[]; cyclecloudServer: string[]; proxy?: { address: string; port: number } }[];
 }

@@ -1,5 +1,6 @@
 // Every source, in any shape and either form, merged into one normalised Snapshot.
 // A later duplicate id (compared case-insensitively) replaces an earlier one.
+import { SUBSCRIPTION_TYPE, readSubscriptionName } from "./subscriptions";
 import { InputError } from "@/lib/errors";
 import type {
   AdminRule,
@@ -98,6 +99,7 @@ class Collected {
   adminRules = new Map<string, AdminRule>();
   storageAccounts = new Map<string, StorageAccount>();
   privateDnsZones = new Map<string, PrivateDnsZone>();
+  subscriptionNames = new Map<string, string>();
   dnsLinks = new Map<string, { zoneId: string; link: PrivateDnsZone["links"][number] }>();
   aRecords = new Map<string, { zoneId: string; name: string }>();
   /** Private endpoint ids as written, from the references that name them (subnets, NICs). */
@@ -150,6 +152,10 @@ function rememberSubnetEndpoints(into: Collected, subnets: Subnet[]): void {
 
 const AVNM = `${NETWORK}networkmanagers/`;
 const READERS: Record<string, Reader> = {
+  [SUBSCRIPTION_TYPE.toLowerCase()]: (raw, file, at, into) => {
+    const named = readSubscriptionName(raw, file, at);
+    if (named) into.subscriptionNames.set(named.id, named.name);
+  },
   [`${NETWORK}virtualnetworks`]: custom((node, base, file, _at, into) => {
     const record = readVnet(node, base, file);
     rememberSubnetEndpoints(into, record.subnets);
@@ -378,5 +384,6 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
   snapshot.gaps = findGaps(snapshot, into.ignored);
   if (into.serviceTags) snapshot.serviceTags = into.serviceTags;
   if (into.capturedAt !== undefined) snapshot.capturedAt = into.capturedAt;
+  if (into.subscriptionNames.size) snapshot.subscriptionNames = into.subscriptionNames;
   return snapshot;
 }

@@ -16,16 +16,20 @@ const FAST_RETRY = { maxRetries: 2, retryDelayInMs: 20, maxRetryDelayInMs: 100 }
 
 let emu: Emulator;
 const sub = (i: number) => emu.estate.subscriptions[i].subscriptionId;
-const ids = (resources: unknown[]) => new Set(resources.map((r) => String((r as { id: string }).id).toLowerCase()));
+/** The subscriptions a read lists are saved beside the estate, for their display names; they are no estate resource. */
+const estateOnly = (resources: unknown[]) => resources.filter((r) => String((r as { type?: string }).type).toLowerCase() !== "microsoft.resources/subscriptions");
+const ids = (resources: unknown[]) => new Set(estateOnly(resources).map((r) => String((r as { id: string }).id).toLowerCase()));
 const estateIds = (subs: number[]) => new Set(estateResources(emu.estate, subs).map((r) => r.id.toLowerCase()));
 /** Child lists the emulator serves: each is one call (or one per page) of the read. */
 const childLists = () => emu.estate.subscriptions.reduce((n, s) => n + Object.keys(s.children).length, 0);
 const armRequests = () => emu.requests.filter((r) => r.server === "arm");
 const requestsTo = (pathPart: string) => armRequests().filter((r) => r.path.toLowerCase().includes(pathPart.toLowerCase()));
 
+/** A snapshot without what only a live read knows: when it was taken and the subscriptions' display names. */
 function withoutCapturedAt(s: Snapshot): Snapshot {
   const copy = { ...s };
   delete copy.capturedAt;
+  delete copy.subscriptionNames;
   return copy;
 }
 
@@ -220,7 +224,7 @@ describe("what the reader saves loads like the offline files", () => {
   });
 
   it("keeps every resource exactly as ARM sent it (REST form), not as an SDK model", () => {
-    const read = byId(listAll.snapshot.resources);
+    const read = byId(estateOnly(listAll.snapshot.resources));
     const sent = estateResources(emu.estate);
     expect(read.size).toBe(sent.length);
     for (const resource of sent) expect(read.get(resource.id.toLowerCase())).toEqual(resource);
@@ -245,7 +249,9 @@ describe("what the reader saves loads like the offline files", () => {
       { generatedAt },
     );
     const fromGraph = audit(loadSnapshot([{ name: "graph.json", value: graph.snapshot }]), profile, { generatedAt });
-    const comparable = (r: Report) => ({ ...r, sources: undefined, capturedAt: undefined });
+    const comparable = (r: Report) => ({ ...r, sources: undefined, capturedAt: undefined, subscriptions: undefined });
+    // The read names the subscriptions it listed; the report shows their display names.
+    expect(live.subscriptions).toEqual(expect.arrayContaining([{ id: emu.estate.subscriptions[0].subscriptionId, name: "HPC landing zone 0" }]));
     expect(live.summary.subnets).toBe(SUBSCRIPTIONS * SUBNETS + 1);
     expect(comparable(live)).toEqual(comparable(offline));
     expect(comparable(fromGraph).summary).toEqual(live.summary);

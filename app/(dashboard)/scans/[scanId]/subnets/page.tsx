@@ -30,7 +30,7 @@ export default async function SubnetsPage({ params, searchParams }: { params: Pr
   return (
     <>
       <PageHeader title="Subnets" crumbs={[{ label: `Scan #${scan.seq}`, href: scanHref(scan.id) }, { label: "Subnets" }]} meta={<ScanMeta scan={scan} />} />
-      <CompactSubnetsTable key={scan.id} scanId={scan.id} data={data} count={report.subnets.length} initialQuery={initialQuery} vnets={vnets} rules={rules} deployments={deployments} />
+      <CompactSubnetsTable key={scan.id} scanId={scan.id} data={data} count={report.subnets.length} initialQuery={initialQuery} vnets={vnets} rules={rules} deployments={deployments} subscriptionNames={Object.fromEntries((report.subscriptions ?? []).map((x) => [x.id.toLowerCase(), x.name]))} />
     </>
   );
 }

@@ -85,7 +85,7 @@ export default async function SubnetPage({ params }: { params: Params }) {
         </div>
       ) : null}
 
-      <SubnetFacts subnet={subnet} snapshot={snapshot} />
+      <SubnetFacts subnet={subnet} snapshot={snapshot} subscriptionName={report.subscriptions?.find((x) => x.id.toLowerCase() === subnet.subscriptionId?.toLowerCase())?.name} />
       <SubnetPath subnet={subnet} />
 
       <section className="mt-8" aria-labelledby="findings-heading">
