@@ -19,8 +19,8 @@ export type NextHop =
   /** Something the input refers to but does not hold. */
   | { kind: "missing"; what: string };
 
-/** The VNets a subnet's packets can reach directly: its own and its connected peerings'. */
-function reachableVnets(estate: Estate, subnet: Subnet): Set<string> {
+/** The VNets a subnet's packets can reach directly: its own and its connected peerings' (memoised per VNet). */
+export function reachableVnets(estate: Estate, subnet: Subnet): Set<string> {
   return estate.memo(`reach|${subnet.vnetKey}`, () => {
     const out = new Set([subnet.vnetKey]);
     for (const p of estate.snapshot.vnets.get(subnet.vnetKey)?.peerings ?? []) if (p.remoteVnetKey && peeringConnected(estate, subnet.vnetKey, p)) out.add(p.remoteVnetKey);

@@ -11,7 +11,7 @@ import { TCP } from "../net/protocols";
 import type { PrivateEndpoint, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { type FlowResult, describeDenied, evaluateFlow } from "../nsg/flow";
-import { peeringConnected } from "./routes";
+import { reachableVnets } from "./next-hop";
 
 export interface StorageEndpointUse {
   endpoint: PrivateEndpoint;
@@ -49,9 +49,7 @@ function dnsVnetKey(estate: Estate, subnet: Subnet): string | undefined {
 /** Storage private endpoints in reach of a subnet, each judged against CONTRACT §4.2. */
 export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndpointUse[] {
   const { snapshot } = estate;
-  const vnet = snapshot.vnets.get(subnet.vnetKey);
-  const reach = new Set([subnet.vnetKey]);
-  for (const p of vnet?.peerings ?? []) if (p.remoteVnetKey && peeringConnected(estate, subnet.vnetKey, p)) reach.add(p.remoteVnetKey);
+  const reach = reachableVnets(estate, subnet);
   const out: StorageEndpointUse[] = [];
   for (const pe of snapshot.privateEndpoints.values()) {
     const peSubnet = pe.subnetKey ? snapshot.subnets.get(pe.subnetKey) : undefined;
