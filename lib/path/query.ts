@@ -13,6 +13,7 @@ import type { Evidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "./fqdn";
 import { subnetHolding } from "./locate";
+import { subnetsByRef } from "../snapshot/profile";
 
 export interface FlowQuery {
   from: string;
@@ -41,11 +42,7 @@ const FQDN = /^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/i;
 const TAG = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)?$/;
 
 function subnetByRef(snapshot: Snapshot, ref: string): Subnet | undefined {
-  const r = ref.trim();
-  if (r.startsWith("/")) return snapshot.subnets.get(r.toLowerCase());
-  const [v, s] = r.split("/");
-  if (!s) return undefined;
-  const matches = [...snapshot.subnets.values()].filter((x) => x.vnetName.toLowerCase() === v.toLowerCase() && x.name.toLowerCase() === s.toLowerCase());
+  const matches = subnetsByRef(snapshot, ref);
   if (matches.length > 1) throw new InputError("--from/--to", "", `"${ref}" matches ${matches.length} subnets; use the full subnet id`);
   return matches[0];
 }

@@ -87,6 +87,24 @@ function describeSubnet(subnet: Subnet): string {
   return `${subnet.vnetName}/${subnet.name}`;
 }
 
+const shortNameIndexes = new WeakMap<Snapshot, Map<string, Subnet[]>>();
+
+/**
+ * The subnets a ref names: a full subnet id (case-insensitive) or the short `vnet/subnet` users type.
+ * Several when a short ref is ambiguous (same names in two subscriptions), none when nothing matches.
+ * The short-name index is built once per snapshot (snapshots do not change once loaded).
+ */
+export function subnetsByRef(snapshot: Snapshot, ref: string): Subnet[] {
+  const r = ref.trim();
+  if (r.startsWith("/")) {
+    const s = snapshot.subnets.get(r.toLowerCase());
+    return s ? [s] : [];
+  }
+  let index = shortNameIndexes.get(snapshot);
+  if (!index) shortNameIndexes.set(snapshot, (index = indexByShortName(snapshot)));
+  return index.get(r.toLowerCase()) ?? [];
+}
+
 /** Subnets by `vnetname/subnetname`, lower-cased: the short ref users type. */
 function indexByShortName(snapshot: Snapshot): Map<string, Subnet[]> {
   const index = new Map<string, Subnet[]>();
@@ -116,26 +134,18 @@ interface Resolved {
 }
 
 function resolveAll(snapshot: Snapshot, profile: Profile, profileName: string): Resolved {
-  let shortNames: Map<string, Subnet[]> | undefined;
   const roles = new Map<string, Role>();
   const deploymentOf = new Map<string, string>();
   deploymentsOf(profile).forEach((d, di) => {
     for (const role of ROLES) {
       d.roles[role].forEach((rawRef, i) => {
         const at = rolePath(profile, di, role, i);
-        const ref = rawRef.trim();
-        let subnet: Subnet | undefined;
-        if (ref.startsWith("/")) {
-          subnet = snapshot.subnets.get(ref.toLowerCase());
-        } else {
-          shortNames ??= indexByShortName(snapshot);
-          const matches = shortNames.get(ref.toLowerCase()) ?? [];
-          if (matches.length > 1) {
-            const subscriptions = [...new Set(matches.map((m) => m.subscriptionId))].join(", ");
-            throw new InputError(profileName, at, `"${rawRef}" matches ${matches.length} subnets (subscriptions ${subscriptions}); use the full subnet id`);
-          }
-          subnet = matches[0];
+        const matches = subnetsByRef(snapshot, rawRef);
+        if (matches.length > 1) {
+          const subscriptions = [...new Set(matches.map((m) => m.subscriptionId))].join(", ");
+          throw new InputError(profileName, at, `"${rawRef}" matches ${matches.length} subnets (subscriptions ${subscriptions}); use the full subnet id`);
         }
+        const subnet = matches[0];
         if (!subnet) throw new InputError(profileName, at, `no subnet matches ${JSON.stringify(rawRef)}`);
         const earlier = roles.get(subnet.key);
         if (earlier !== undefined && earlier !== role) {
