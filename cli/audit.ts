@@ -1,5 +1,5 @@
 // `npm run audit` — the engine on the command line (CONTRACT §2).
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type FixBundle, fixAll } from "../lib/fixes/fix-all";
 import { InputError } from "../lib/errors";
@@ -9,6 +9,7 @@ import type { Source } from "../lib/snapshot";
 import type { Profile } from "../lib/model/types";
 import type { Report } from "../lib/report/types";
 import { renderReport } from "../lib/report/render";
+import { renderJsonChunks } from "../lib/report/json";
 import { type CliOptions, USAGE, parseCliArgs } from "./args";
 import { applyGates, gateExitCode, readGates } from "./gates";
 
@@ -44,6 +45,36 @@ async function writeFixAll(dir: string, bundle: FixBundle): Promise<void> {
     throw new InputError(dir, "", `cannot create the --fix-all directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   for (const [ext, text] of [["sh", bundle.sh], ["ps1", bundle.ps1], ["bicep", bundle.bicep], ["tf", bundle.tf]] as const) await writeFile(join(dir, `fix-all.${ext}`), text, { mode: ext === "sh" ? 0o755 : 0o644 });
+}
+
+/**
+ * Writes text pieces to a file (or stdout) in batches of about 1 MB, waiting for stdout to drain: a large
+ * JSON report never exists as one string. An unwritable --out is an InputError naming it.
+ */
+async function writeChunks(out: string | undefined, chunks: Iterable<string>): Promise<void> {
+  const LIMIT = 1 << 20;
+  let batch: string[] = [];
+  let size = 0;
+  const file = out ? await open(out, "w").catch((e: NodeJS.ErrnoException) => {
+    throw new InputError(out, "", `cannot write (${e.code ?? e.message})`);
+  }) : undefined;
+  const flush = async () => {
+    const text = batch.join("");
+    batch = [];
+    size = 0;
+    if (file) await file.write(text);
+    else if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once("drain", resolve));
+  };
+  try {
+    for (const chunk of chunks) {
+      batch.push(chunk);
+      size += chunk.length;
+      if (size >= LIMIT) await flush();
+    }
+    await flush();
+  } finally {
+    await file?.close();
+  }
 }
 
 /** Phase timings for `npm run bench` (LOCKDOWN_STATS=1): one JSON line on stderr at the end. */
@@ -86,9 +117,12 @@ export async function main(argv: string[]): Promise<number> {
   const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names }), gates, undefined, stderr);
   if (errors) report.errors = errors;
   stats.mark("audit");
-  const rendered = await renderReport(report, opts.format, { baseUrl: opts.baseUrl });
-  if (opts.out) await writeFile(opts.out, rendered.body);
-  else process.stdout.write(rendered.body);
+  if (opts.format === "json") await writeChunks(opts.out, renderJsonChunks(report));
+  else {
+    const rendered = await renderReport(report, opts.format, { baseUrl: opts.baseUrl });
+    if (opts.out) await writeFile(opts.out, rendered.body);
+    else process.stdout.write(rendered.body);
+  }
   if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile }));
   stats.mark("render+write");
   stats.print();

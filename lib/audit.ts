@@ -165,7 +165,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
  */
 function pathFacts(estate: Estate, s: Subnet, audited: boolean): Partial<SubnetReport> {
   const { snapshot } = estate;
-  const scaleSets = [...(snapshot.scaleSets?.values() ?? [])].filter((v) => v.nicConfigurations.some((c) => c.ipConfigurations.some((i) => i.subnetKey === s.key)));
+  const scaleSets = estate.scaleSetsIn(s);
   const facts: Partial<SubnetReport> = {};
   if (audited) facts.deployment = estate.deploymentOf(s);
   if (scaleSets.length) {

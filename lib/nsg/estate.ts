@@ -108,6 +108,8 @@ interface SharedCaches {
   endpoints: Map<string, Endpoint[]>;
   prefixes: Map<string, AddrSet>;
   groups: Map<string, EndpointGroup[]>;
+  /** Scale sets by the subnet keys their network profiles place instances in; built on first use. */
+  scaleSetsBySubnet?: Map<string, ScaleSet[]>;
 }
 
 export class Estate {
@@ -339,7 +341,7 @@ export class Estate {
       // A private endpoint's NIC only receives: it is no source of the subnet's traffic.
       if (nic && !nic.privateEndpointKey) eps.push(nicEndpoint(this.snapshot, nic, subnet.key));
     }
-    for (const vmss of this.snapshot.scaleSets?.values() ?? []) {
+    for (const vmss of this.scaleSetsIn(subnet)) {
       for (const config of vmss.nicConfigurations) {
         const ipcs = config.ipConfigurations.filter((ipc) => ipc.subnetKey === subnet.key);
         if (!ipcs.length) continue;
@@ -353,6 +355,28 @@ export class Estate {
     }
     if (eps.length === 0) eps.push({ addresses: prefixes, lbBackendPoolKeys: [] });
     return eps;
+  }
+
+  /**
+   * The scale sets whose network profile places instances in the subnet, in input order. Indexed once per
+   * audit (fixes never change scale sets): a scan per subnet would cost subnets × scale sets.
+   */
+  scaleSetsIn(subnet: Subnet): ScaleSet[] {
+    let index = this.caches.scaleSetsBySubnet;
+    if (!index) {
+      index = new Map();
+      for (const vmss of this.snapshot.scaleSets?.values() ?? []) {
+        const keys = new Set(vmss.nicConfigurations.flatMap((c) => c.ipConfigurations.map((i) => i.subnetKey)));
+        for (const k of keys) {
+          if (!k) continue;
+          const list = index.get(k);
+          if (list) list.push(vmss);
+          else index.set(k, [vmss]);
+        }
+      }
+      this.caches.scaleSetsBySubnet = index;
+    }
+    return index.get(subnet.key) ?? [];
   }
 
   endpointGroups(subnet: Subnet): EndpointGroup[] {

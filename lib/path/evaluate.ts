@@ -17,7 +17,7 @@ import { evaluateFirewall, firewallTable } from "./firewall";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, resolveNextHop } from "./next-hop";
 import { outboundEvidence, outboundPath } from "./outbound";
-import { type EffectiveRoute, effectiveRoutes, lookup } from "./routes";
+import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
 import type { PathPiece } from "./types";
 
 /** The boxes of a traffic class, one per address family the local end has addresses in. */
@@ -141,7 +141,7 @@ function routeEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence {
 /** The route stage and what follows it: next hop, firewall, outbound path. */
 function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[], done: PathPiece[]): void {
   const { estate, subnet } = cx;
-  const routes = estate.memo(`routes|${subnet.key}`, () => effectiveRoutes(estate, subnet), [subnet.key, subnet.routeTableKey]);
+  const routes = subnetRoutes(estate, subnet);
   const table = subnet.routeTableKey;
   if (table) cx.touched.add(table);
   const tableMissing = table && !estate.snapshot.routeTables.has(table) ? `route table ${table.split("/").pop()} of ${subnet.vnetName}/${subnet.name} is not in the input (add \`az network route-table list\`)` : undefined;

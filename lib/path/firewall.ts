@@ -4,7 +4,8 @@
 // priority; the first matching rule applies its collection's action; what nothing matches is denied.
 // https://learn.microsoft.com/azure/firewall/rule-processing
 // https://learn.microsoft.com/azure/firewall/policy-rule-sets
-import { type AddrSet, EMPTY, EVERYTHING, addrUnion, concrete } from "../net/addr-set";
+import { type AddrSet, EMPTY, EVERYTHING, addrOverlaps, addrUnion, concrete } from "../net/addr-set";
+import { tagsIsEmpty } from "../net/tag-set";
 import { ALL_PORTS, parsePortRanges } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
 import { range, union } from "../net/intervals";
@@ -283,11 +284,30 @@ interface Pending {
  * domains allow only those names.
  */
 export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTarget): FirewallPiece[] {
-  if (target.kind === "names") return target.names.flatMap((name) => decide(table, box, name));
-  return decide(table, box, undefined);
+  const rules = rulesFrom(table, box.src);
+  if (target.kind === "names") return target.names.flatMap((name) => decide(table, rules, box, name));
+  return decide(table, rules, box, undefined);
 }
 
-function decide(table: FirewallTable, box: Box, rawName: string | undefined): FirewallPiece[] {
+const bySource = new WeakMap<FirewallTable, Map<string, CompiledFirewallRule[]>>();
+
+/**
+ * The table's rules whose source overlaps `src`, in order. Every piece a flow is cut into lies inside its
+ * first box, so a rule whose source misses that box matches no piece and names no allowed FQDN for one:
+ * dropping it changes nothing. Memoised per table and concrete source, because every flow of a subnet
+ * starts from the same source (a 500-rule hub policy then costs each flow the handful of rules naming it).
+ */
+function rulesFrom(table: FirewallTable, src: AddrSet): readonly CompiledFirewallRule[] {
+  if (!tagsIsEmpty(src.tags)) return table.rules;
+  const key = `${src.v4.join(",")}|${src.v6.join(",")}`;
+  let known = bySource.get(table);
+  if (!known) bySource.set(table, (known = new Map()));
+  let rules = known.get(key);
+  if (!rules) known.set(key, (rules = table.rules.filter((r) => addrOverlaps(r.box.src, src))));
+  return rules;
+}
+
+function decide(table: FirewallTable, rules: readonly CompiledFirewallRule[], box: Box, rawName: string | undefined): FirewallPiece[] {
   const name = rawName === undefined ? undefined : normName(rawName);
   const out: FirewallPiece[] = [];
   let pending: Pending[] = boxIsEmpty(box) ? [] : [{ box, names: [] }];
@@ -304,7 +324,7 @@ function decide(table: FirewallTable, box: Box, rawName: string | undefined): Fi
     }
     pending = next;
   };
-  for (const rule of table.rules) {
+  for (const rule of rules) {
     if (pending.length === 0) break;
     if (rule.names.length === 0 && rule.fqdnTags.length === 0 && rule.webCategories.length === 0) {
       claim(rule);

@@ -4,3 +4,37 @@ import type { Report } from "./types";
 export function renderJson(report: Report): string {
   return JSON.stringify(report, null, 2) + "\n";
 }
+
+/** Subnets per piece: large enough that a piece costs one JSON.stringify call, small enough to stay a few MB. */
+const BATCH = 64;
+
+/**
+ * The same bytes as `renderJson`, in pieces of up to BATCH subnets, so a 10,000-subnet report (~185 MB) is
+ * written without first being held as one string and again as one buffer. Each piece is stringified inside
+ * a stand-in object of the same depth, so JSON.stringify itself indents it as it would in the whole report.
+ */
+export function* renderJsonChunks(report: Report): Generator<string> {
+  const entries = Object.entries(report).filter(([, v]) => v !== undefined && typeof v !== "function" && typeof v !== "symbol");
+  if (entries.length === 0) {
+    yield "{}\n";
+    return;
+  }
+  yield "{";
+  for (let i = 0; i < entries.length; i++) {
+    const [key, value] = entries[i];
+    const head = `${i ? "," : ""}\n  ${JSON.stringify(key)}: `;
+    if (key === "subnets" && Array.isArray(value) && value.length) {
+      yield `${head}[`;
+      for (let j = 0; j < value.length; j += BATCH) {
+        // `{\n  "s": [` … `\n  ]\n}` around the elements, each already at the report's depth.
+        const wrapped = JSON.stringify({ s: value.slice(j, j + BATCH) }, null, 2);
+        yield `${j ? "," : ""}${wrapped.slice(WRAP_HEAD.length, wrapped.length - WRAP_TAIL.length)}`;
+      }
+      yield "\n  ]";
+    } else yield head + (JSON.stringify(value, null, 2) ?? "null").replaceAll("\n", "\n  ");
+  }
+  yield "\n}\n";
+}
+
+const WRAP_HEAD = '{\n  "s": [';
+const WRAP_TAIL = "\n  ]\n}";
