@@ -7,6 +7,8 @@ import { statusRank } from "../rules/status-rank";
 import { estateWith } from "./apply";
 import { shown } from "./quote";
 import type { Change, FixPlan } from "./types";
+import { type AddrSet, addrUnionAll } from "../net/addr-set";
+import { FirewallSourceIndex, plainSources } from "../path/firewall-sources";
 
 export interface Checked {
   subnet: Subnet;
@@ -64,6 +66,29 @@ function effects(changes: readonly Change[]): { addsAllow: boolean; addsDeny: bo
   return { addsAllow, addsDeny };
 }
 
+/**
+ * Per firewall policy or classic firewall key, the sources of the plan's changes to it when every one is an
+ * appended Allow collection whose rules name plain addresses: such a change lets through only traffic from
+ * those addresses, so only findings that sent from them can change. Keys changed any other way are absent.
+ */
+function allowedSources(changes: readonly Change[]): Map<string, AddrSet> {
+  const out = new Map<string, AddrSet>();
+  const coarse = new Set<string>();
+  for (const ch of changes) {
+    if (ch.kind !== "add-firewall-rule-collection") continue;
+    const key = ch.policyKey ?? ch.firewallKey;
+    if (!key) continue;
+    const sets = ch.collection.action === "Allow" ? ch.collection.rules.map((r) => (r.kind === "nat" ? undefined : plainSources(r.sourceAddresses, r.sourceIpGroupKeys))) : [undefined];
+    if (sets.length === 0 || sets.some((s) => s === undefined)) {
+      coarse.add(key);
+      continue;
+    }
+    out.set(key, addrUnionAll([...(out.has(key) ? [out.get(key)!] : []), ...(sets as AddrSet[])]));
+  }
+  for (const k of coarse) out.delete(k);
+  return out;
+}
+
 export interface Verified {
   /** Per checked finding, the plans that passed. */
   plans: FixPlan[][];
@@ -81,6 +106,8 @@ export function verifyAll(env: CheckEnv, checked: Checked[]): Verified {
       else byKey.set(k, [i]);
     }
   });
+  const fromFirewall = new FirewallSourceIndex();
+  for (const [k, list] of byKey) if (fromFirewall.add(k, list)) byKey.delete(k);
   const reasons = new Map<number, string>();
   const plans = checked.map((c, i) => {
     if (c.outcome.plans.length === 0) return [];
@@ -92,7 +119,11 @@ export function verifyAll(env: CheckEnv, checked: Checked[]): Verified {
       const { addsAllow, addsDeny } = effects(plan.changes);
       const couldWorsen = (x: Checked) => x.rule.requires === undefined || (x.rule.requires === "allow" ? addsDeny : addsAllow);
       const affected = new Set<number>([i]);
-      for (const k of changed) for (const j of byKey.get(k) ?? []) if (couldWorsen(checked[j])) affected.add(j);
+      const allowed = allowedSources(plan.changes);
+      for (const k of changed) {
+        const sources = allowed.get(k);
+        for (const j of sources ? fromFirewall.findingsFrom(k, sources) : (byKey.get(k) ?? [])) if (couldWorsen(checked[j])) affected.add(j);
+      }
       const verifyEnv: CheckEnv = { ...env, estate, plan: false };
       for (const j of affected) {
         const before = checked[j];

@@ -14,6 +14,7 @@ import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
 import { adminEvidence, adminRulesFor, dynamicMembershipNote } from "./admin-rules";
 import { evaluateFirewall, firewallTable } from "./firewall";
+import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, resolveNextHop } from "./next-hop";
 import { outboundEvidence, outboundPath } from "./outbound";
@@ -187,9 +188,10 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
 /** Stage 5: an Azure Firewall at the next hop; what it allows leaves through its public IP or reaches the VNet. */
 function firewallStage(cx: PathContext, firewall: import("../model/types").AzureFirewall, piece: PathPiece, done: PathPiece[]): void {
   const table = firewallTable(cx.estate, firewall, cx.subnet);
-  cx.touched.add(firewall.key);
-  if (table.policy) cx.touched.add(table.policy.key);
-  if (firewall.policyKey) cx.touched.add(firewall.policyKey);
+  const keys = [firewall.key, table.policy?.key, firewall.policyKey].filter((k): k is string => !!k);
+  // The read keys, and which source came this way: a fix allowing one subnet at the firewall then re-runs
+  // the findings that sent from that subnet, not everything behind the firewall (firewall-sources.ts).
+  for (const k of keys) cx.touched.add(k).add(firewallSourceKey(k, table.missing ? "*" : piece.box.src));
   for (const n of table.notes) if (!cx.notes.includes(n)) cx.notes.push(n);
   if (table.missing) {
     done.push({ ...piece, access: "Unaudited", decidedAt: "firewall", why: `cannot be judged: ${table.missing}` });
