@@ -2,9 +2,10 @@
 // policy) that every VNet peers with and routes 0.0.0.0/0 through:
 //   - the bench estate: 100 VNets, 10,000 subnets, 5,000 NSGs × 50 rules, 20,000 NICs, one deployment;
 //   - the deployments estate: 1,000 VNets of 10 subnets, each VNet its own CycleCloud deployment.
+//   - scaling: the deployments shape at 500, 1,000 and 2,000 subnets, CPU time per subnet (linear or not).
 // Machines here are small and noisy, so the figure that matters is a ratio measured in the same run:
-// the CLI's wall time (and the audit phase alone) over a bare JSON.parse of the same file.
-// `npm run bench -- deployments` or `-- bench` runs one of them.
+// the CLI's wall and CPU time (and the audit phase alone) over a bare JSON.parse of the same file.
+// `npm run bench -- deployments`, `-- bench` or `-- scaling` runs one of them.
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -47,13 +48,22 @@ function writeInputs(c: Case): { estateFile: string; profileFile: string } {
   return { estateFile, profileFile };
 }
 
-function timeParse(estateFile: string): number {
+/** Wall and CPU time (ms) of reading and parsing the file in this process: the baseline every ratio is over. */
+function timeParse(estateFile: string): { wallMs: number; cpuMs: number } {
   const t = performance.now();
+  const c = process.cpuUsage();
   JSON.parse(readFileSync(estateFile, "utf8"));
-  return performance.now() - t;
+  const d = process.cpuUsage(c);
+  return { wallMs: performance.now() - t, cpuMs: (d.user + d.system) / 1000 };
 }
 
-function runCli(estateFile: string, profileFile: string, reportFile: string): Promise<{ wallMs: number; code: number; stats: { phasesMs: Record<string, number>; maxRssMb: number } }> {
+interface CliStats {
+  phasesMs: Record<string, number>;
+  cpuMs: number;
+  maxRssMb: number;
+}
+
+function runCli(estateFile: string, profileFile: string, reportFile: string): Promise<{ wallMs: number; code: number; stats: CliStats }> {
   const t = performance.now();
   return new Promise((resolve) => {
     execFile(
@@ -63,7 +73,7 @@ function runCli(estateFile: string, profileFile: string, reportFile: string): Pr
       (err, _stdout, stderr) => {
         const wallMs = performance.now() - t;
         const line = stderr.trim().split("\n").pop() ?? "{}";
-        let stats = { phasesMs: {} as Record<string, number>, maxRssMb: 0 };
+        let stats: CliStats = { phasesMs: {}, cpuMs: NaN, maxRssMb: 0 };
         try {
           stats = JSON.parse(line);
         } catch {
@@ -85,7 +95,8 @@ async function measure(c: Case) {
   const load = loadavg()[0];
   const cli = await runCli(estateFile, profileFile, reportFile);
   const parseAfter = timeParse(estateFile);
-  const parseMs = (parseBefore + parseAfter) / 2;
+  const parseMs = (parseBefore.wallMs + parseAfter.wallMs) / 2;
+  const parseCpuMs = (parseBefore.cpuMs + parseAfter.cpuMs) / 2;
   const report = JSON.parse(readFileSync(reportFile, "utf8"));
   const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const s = c.size;
@@ -95,11 +106,32 @@ async function measure(c: Case) {
   console.log(`audit CLI wall time: ${f(cli.wallMs)}; phases ${JSON.stringify(cli.stats.phasesMs)}; peak RSS ${cli.stats.maxRssMb} MB`);
   console.log(`ratio CLI wall / JSON.parse: ${(cli.wallMs / parseMs).toFixed(2)}`);
   console.log(`ratio audit phase / JSON.parse: ${((cli.stats.phasesMs.audit ?? NaN) / parseMs).toFixed(2)}`);
+  console.log(`ratio CLI CPU / JSON.parse CPU: ${(cli.stats.cpuMs / parseCpuMs).toFixed(2)} (${f(cli.stats.cpuMs)} / ${f(parseCpuMs)})`);
+}
+
+/**
+ * Whether cost grows linearly: the deployments shape (a VNet per CycleCloud deployment, all behind one hub
+ * firewall, every spoke in 10.x so the policy's rules name them) at 1×, 2× and 4× the size, by CLI CPU time per
+ * subnet. A part of the engine that is quadratic in subnets shows as a per-subnet cost that doubles with size.
+ */
+async function scaling() {
+  const rows: { subnets: number; cpuMs: number }[] = [];
+  for (const vnets of [50, 100, 200]) {
+    const c: Case = { name: `scaling-${vnets}`, size: { vnets, subnets: vnets * 10, nsgs: vnets * 5, rulesPerNsg: 50, nics: vnets * 20, hub: { firewallRules: 500 } }, profile: CASES[1].profile };
+    const { estateFile, profileFile } = writeInputs(c);
+    const cli = await runCli(estateFile, profileFile, path.join(out, `${c.name}-report.json`));
+    rows.push({ subnets: c.size.subnets, cpuMs: cli.stats.cpuMs });
+  }
+  console.log(`\n[scaling] deployments shape, CLI CPU time (load average ${loadavg()[0].toFixed(2)}):`);
+  for (const r of rows) console.log(`  ${r.subnets} subnets: ${(r.cpuMs / 1000).toFixed(2)} s, ${(r.cpuMs / r.subnets).toFixed(2)} ms per subnet`);
+  const last = rows[rows.length - 1];
+  console.log(`per-subnet cost at ${last.subnets} over ${rows[0].subnets} subnets: ${(last.cpuMs / last.subnets / (rows[0].cpuMs / rows[0].subnets)).toFixed(2)} (1.0 is linear; a quadratic part drives it towards ${last.subnets / rows[0].subnets})`);
 }
 
 async function main() {
   const only = process.argv[2];
   for (const c of CASES) if (!only || only === c.name) await measure(c);
+  if (!only || only === "scaling") await scaling();
 }
 
 main();

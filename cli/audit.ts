@@ -87,7 +87,10 @@ class Stats {
     this.last = now;
   }
   print() {
-    if (process.env.LOCKDOWN_STATS) process.stderr.write(`${JSON.stringify({ phasesMs: this.phases, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+    if (!process.env.LOCKDOWN_STATS) return;
+    const cpu = process.cpuUsage();
+    // CPU time (user + system) tells more than wall time on a shared, loaded machine.
+    process.stderr.write(`${JSON.stringify({ phasesMs: this.phases, cpuMs: Math.round((cpu.user + cpu.system) / 1000), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
   }
 }
 
