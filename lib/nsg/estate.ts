@@ -397,20 +397,6 @@ export class Estate {
     }
     return groups;
   }
-
-  /** Whether two subnets can reach each other at all: same VNet, or a connected peering allowing VNet access. */
-  connected(a: Subnet, b: Subnet): boolean {
-    if (a.vnetKey === b.vnetKey) return true;
-    const va = this.snapshot.vnets.get(a.vnetKey);
-    const vb = this.snapshot.vnets.get(b.vnetKey);
-    const peered = (from: typeof va, to: string) =>
-      !!from?.peerings.some(
-        (p) => p.remoteVnetKey === to && p.allowVirtualNetworkAccess && (!p.peeringState || p.peeringState.toLowerCase() === "connected"),
-      );
-    // Without the VNet resources we cannot see peerings; do not claim a missing route.
-    if (!va || !vb) return true;
-    return peered(va, b.vnetKey) && peered(vb, a.vnetKey);
-  }
 }
 
 /** A NIC's endpoint in one subnet: its addresses there and what decides its outbound path. */

@@ -133,7 +133,18 @@ interface Resolved {
   deploymentOf: Map<string, string>;
 }
 
+/** The last resolution per profile object: an audit asks for roles, then for placement, of the same pair. */
+const resolved = new WeakMap<Profile, { snapshot: Snapshot; profileName: string; value: Resolved }>();
+
 function resolveAll(snapshot: Snapshot, profile: Profile, profileName: string): Resolved {
+  const known = resolved.get(profile);
+  if (known && known.snapshot === snapshot && known.profileName === profileName) return { roles: new Map(known.value.roles), deploymentOf: new Map(known.value.deploymentOf) };
+  const value = resolveUncached(snapshot, profile, profileName);
+  resolved.set(profile, { snapshot, profileName, value });
+  return { roles: new Map(value.roles), deploymentOf: new Map(value.deploymentOf) };
+}
+
+function resolveUncached(snapshot: Snapshot, profile: Profile, profileName: string): Resolved {
   const roles = new Map<string, Role>();
   const deploymentOf = new Map<string, string>();
   deploymentsOf(profile).forEach((d, di) => {

@@ -125,3 +125,39 @@ describe("return proxy flows (RP-SSH, RP-NODE-HTTPS) look at both ends", () => {
     expect(finding(r, "hub/rp", "RP-NODE-HTTPS").status).toBe("info");
   });
 });
+
+describe("spokes that reach each other through the hub's firewall (no direct peering)", () => {
+  const FW_IP = "10.100.0.4";
+  const transit = (action: "Allow" | "Deny") =>
+    estate()
+      .vnet("hub", ["10.100.0.0/24"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"])
+      .vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "n" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
+      .nsg("n")
+      .peer("hub", "ccvnet")
+      .peer("hub", "hpc")
+      .routeTable("rt", [{ name: "spokes-via-firewall", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
+      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "spokes", priority: 100, action, rules: [{ kind: "network", name: "cluster-to-cc", src: ["10.2.0.0/16"], dst: ["10.1.0.0/16"], ports: ["5672", "9443"] }] }] }]);
+  const roles = { cyclecloud: ["ccvnet/cc"], cluster: ["hpc/c1"] };
+
+  it("are reachable by route: the firewall's policy decides, not the missing peering", () => {
+    const r = transit("Allow").audit(roles);
+    const egress = finding(r, "hpc/c1", "NODE-EGRESS-AMQP");
+    expect(egress.status).toBe("pass");
+    expect(egress.evidence.some((e) => "stage" in e && e.stage === "firewall")).toBe(true);
+    expect(finding(r, "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("pass");
+    expect(finding(r, "ccvnet/cc", "CC-INGRESS-AMQP").detail).not.toContain("not peered");
+  });
+
+  it("a firewall Deny stops the cluster's egress, named at the firewall stage", () => {
+    const r = transit("Deny").audit(roles);
+    const egress = finding(r, "hpc/c1", "NODE-EGRESS-AMQP");
+    expect(egress.status).toBe("fail");
+    expect(egress.detail).not.toContain("not peered");
+    expect(egress.evidence.some((e) => "stage" in e && e.stage === "firewall" && e.action === "Deny")).toBe(true);
+  });
+});

@@ -9,6 +9,7 @@ import { v4RangeToCidrs, v6RangeToCidrs } from "../../net/ip";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
+import { routeReach } from "../../path/reach";
 import { planFlowFix } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
@@ -31,7 +32,9 @@ const MAX_LISTED = 3;
 
 interface PeerResult {
   peer: Subnet;
+  /** Whether the sending end has a route to the receiving end (lib/path/reach.ts); why not, when not. */
   connected: boolean;
+  noRoute?: string;
   /** The verdict at this subnet's own end for traffic with this peer, if that end is checked. */
   own?: Verdict;
   /** The peer's end, if checked. */
@@ -90,7 +93,11 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     own = { result, spec, denied: result.verdict === "allowed" ? EMPTY : remoteSides(result, false), allowed: remoteSides(result, true) };
   }
   const peerResults: PeerResult[] = peers.map((peer) => {
-    const connected = estate.connected(subnet, peer);
+    // A way there by route, from whichever end sends: a missing peering is no obstacle when routes send the traffic
+    // through the hub's firewall (whose policy the sending side's flow judges).
+    const [from, to] = iAmDestination ? [peer, subnet] : [subnet, peer];
+    const reach = routeReach(estate, from, estate.roleAddresses(to), to.vnetKey);
+    const connected = reach.reachable;
     const ownVerdict = own ? attribute(estate.roleAddresses(peer), own) : undefined;
     let far: PeerResult["far"];
     if (farChecked) {
@@ -98,12 +105,17 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       far = { result: evaluateFlow(estate, peer, spec), spec };
     }
     const verdicts = [ownVerdict, far?.result.verdict].filter((v): v is Verdict => v !== undefined);
-    return { peer, connected, own: ownVerdict, far, verdict: connected ? combine(verdicts) : "blocked" };
+    return { peer, connected, ...(reach.reachable ? {} : { noRoute: reach.why }), own: ownVerdict, far, verdict: connected ? combine(verdicts) : "blocked" };
   });
 
   const results = [...(own ? [own.result] : []), ...peerResults.flatMap((x) => (x.far ? [x.far.result] : []))];
   const touched = touchedBy(results);
-  for (const x of peerResults) touched.add(x.peer.key);
+  for (const x of peerResults) {
+    touched.add(x.peer.key);
+    // The sending end's routes decided whether there is a way at all: a route fix there re-verifies this finding.
+    const rt = (iAmDestination ? x.peer : subnet).routeTableKey;
+    if (rt) touched.add(rt);
+  }
   const bad = peerResults.filter((x) => x.verdict !== "allowed");
   const allAllowed = bad.length === 0;
   const allBlocked = peerResults.every((x) => x.verdict === "blocked");
@@ -119,7 +131,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const parts: string[] = [];
   if (own) parts.push(`${iAmDestination ? "Inbound" : "Outbound"} at ${label(subnet)} ${explainFlow(estate, own.result)}`);
   for (const x of bad.slice(0, MAX_LISTED)) {
-    if (!x.connected) parts.push(`${pairOf(x.peer)}: no route — the VNets are not peered (or the peering is not Connected with virtual network access).`);
+    if (!x.connected) parts.push(`${pairOf(x.peer)}: no route — ${x.noRoute}.`);
     else if (x.far && x.far.result.verdict !== "allowed") parts.push(`${pairOf(x.peer)}: ${iAmDestination ? "outbound" : "inbound"} at ${label(x.peer)} ${explainFlow(estate, x.far.result)}`);
   }
   if (bad.length > MAX_LISTED) parts.push(`…and ${bad.length - MAX_LISTED} more ${ROLE_NAMES[peerRole]} subnets.`);
