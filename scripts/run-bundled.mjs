@@ -23,44 +23,51 @@ function newestSource(dir) {
 const KEEP_OLD_MS = 60 * 60 * 1000;
 
 /**
- * Builds `cli/<name>.ts` into node_modules/.cache when a source is newer than the bundle, then runs its exported
- * `main` as the program. The bundle is split at dynamic imports, so the Azure SDKs (the live read) and the PDF
- * libraries load only in the runs that use them: an audit of an export starts ~0.8 s sooner.
+ * The esbuild bundle of `entry` (a path under the project root) for the sources as they are now, built into
+ * node_modules/.cache/lockdown-auditor/<name>-<version>/ when missing; resolves to the bundle's entry file. The version
+ * is the newest mtime under `watch` (folders under the root). ESM bundles are split at dynamic imports, so code a run
+ * does not reach (the Azure SDKs, the PDF libraries) is not loaded; `format: "cjs"` gives one file.
  */
-export async function runBundled(name) {
-  const version = Math.floor(Math.max(newestSource(path.join(root, "lib")), newestSource(path.join(root, "cli"))));
+export async function cachedBundle({ name, entry, watch = ["lib", "cli"], format = "esm" }) {
+  const version = Math.floor(Math.max(...watch.map((d) => newestSource(path.join(root, d)))));
   // One folder per source version: chunks load lazily, so a folder must never change under a running process.
   const dir = path.join(cache, `${name}-${version}`);
-  const entry = path.join(dir, `${name}.mjs`);
-  if (!existsSync(entry)) {
-    const { build } = await import("esbuild");
-    // Written aside, then renamed: two runs starting at once never import a half-written bundle.
-    const tmp = `${dir}.${process.pid}.tmp`;
-    await build({
-      entryPoints: [path.join(root, `cli/${name}.ts`)],
-      outdir: tmp,
-      bundle: true,
-      splitting: true,
-      outExtension: { ".js": ".mjs" },
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      packages: "external",
-      tsconfig: path.join(root, "tsconfig.json"),
-      jsx: "automatic",
-      logLevel: "error",
-    });
-    try {
-      renameSync(tmp, dir);
-    } catch {
-      // Another run renamed its identical build first.
-      rmSync(tmp, { recursive: true, force: true });
-    }
-    for (const old of readdirSync(cache)) {
-      const m = new RegExp(`^${name}-(\\d+)$`).exec(old);
-      if (m && Number(m[1]) < version && Date.now() - statSync(path.join(cache, old)).mtimeMs > KEEP_OLD_MS) rmSync(path.join(cache, old), { recursive: true, force: true });
-    }
+  const ext = format === "esm" ? ".mjs" : ".cjs";
+  const file = path.join(dir, `${path.basename(entry).replace(/\.tsx?$/, "")}${ext}`);
+  if (existsSync(file)) return file;
+  const { build } = await import("esbuild");
+  // Written aside, then renamed: two runs starting at once never import a half-written bundle.
+  const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+  await build({
+    entryPoints: [path.join(root, entry)],
+    outdir: tmp,
+    bundle: true,
+    ...(format === "esm" ? { splitting: true } : {}),
+    outExtension: { ".js": ext },
+    platform: "node",
+    format,
+    target: "node20",
+    packages: "external",
+    tsconfig: path.join(root, "tsconfig.json"),
+    jsx: "automatic",
+    logLevel: "error",
+  });
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    // Another run renamed its identical build first.
+    rmSync(tmp, { recursive: true, force: true });
   }
-  const { main, runAsProgram } = await import(pathToFileURL(entry).href);
+  for (const old of readdirSync(cache)) {
+    const m = new RegExp(`^${name}-(\\d+)$`).exec(old);
+    if (m && Number(m[1]) < version && Date.now() - statSync(path.join(cache, old)).mtimeMs > KEEP_OLD_MS) rmSync(path.join(cache, old), { recursive: true, force: true });
+  }
+  return file;
+}
+
+/** Builds `cli/<name>.ts` when a source under lib/ or cli/ is newer than its bundle, then runs its `main` as the program. */
+export async function runBundled(name) {
+  const file = await cachedBundle({ name, entry: `cli/${name}.ts` });
+  const { main, runAsProgram } = await import(pathToFileURL(file).href);
   runAsProgram(main, process.argv.slice(2));
 }
