@@ -2,7 +2,7 @@
 // Bundles a CLI entry (cli/<name>.ts) with esbuild, only when a source changed, and runs it.
 // A bundle starts faster than compiling TypeScript on every run and calls the engine's functions
 // directly, which matters on estates of 10,000 subnets.
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -19,7 +19,10 @@ function newestSource(dir) {
   return newest;
 }
 
-/** Bundles older than this are removed when a newer one is written; a run started before still has its files. */
+/**
+ * A bundle folder not used (built or started from) for this long is removed when a newer one is written. Chunks load
+ * lazily, so a folder must outlive the runs that use it: runs longer than this after a rebuild are not expected.
+ */
 const KEEP_OLD_MS = 60 * 60 * 1000;
 
 /**
@@ -34,7 +37,16 @@ export async function cachedBundle({ name, entry, watch = ["lib", "cli"], format
   const dir = path.join(cache, `${name}-${version}`);
   const ext = format === "esm" ? ".mjs" : ".cjs";
   const file = path.join(dir, `${path.basename(entry).replace(/\.tsx?$/, "")}${ext}`);
-  if (existsSync(file)) return file;
+  if (existsSync(file)) {
+    // Marks the folder as in use: cleanup spares folders used within KEEP_OLD_MS.
+    try {
+      const now = new Date();
+      utimesSync(dir, now, now);
+    } catch {
+      // A read-only cache still runs.
+    }
+    return file;
+  }
   const { build } = await import("esbuild");
   // Written aside, then renamed: two runs starting at once never import a half-written bundle.
   const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;

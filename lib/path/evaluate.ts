@@ -13,7 +13,7 @@ import { type Level, type Notes, evaluateChain, levelsFor } from "../nsg/evaluat
 import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
 import { adminEvidence, adminRulesFor, dynamicMembershipNote } from "./admin-rules";
-import { evaluateFirewall, firewallTable } from "./firewall";
+import { evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, resolveNextHop } from "./next-hop";
@@ -165,7 +165,10 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
           done.push(p);
           break;
         case "drop":
-          done.push({ ...p, access: "Deny", decidedAt: "route", why: hop.why });
+          // The private ranges' None routes stand where the VNet's own and its peerings' routes would be: without
+          // the VNet that is unknown, not a drop.
+          if (route.source === "Default" && route.nextHopType === "None" && !estate.snapshot.vnets.get(subnet.vnetKey)?.addressPrefixes.length) done.push(unaudited(`cannot be judged: ${subnet.vnetName}, the VNet of ${subnet.name}, is not in the input, so its address space and peerings are unknown (add \`az network vnet list\`)`));
+          else done.push({ ...p, access: "Deny", decidedAt: "route", why: hop.why });
           break;
         case "outside":
           done.push(p.access === "Unaudited" ? p : unaudited(`handed to ${hop.what}, outside the audit`));
@@ -186,9 +189,11 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
 }
 
 /** Stage 5: an Azure Firewall at the next hop; what it allows leaves through its public IP or reaches the VNet. */
-function firewallStage(cx: PathContext, firewall: import("../model/types").AzureFirewall, piece: PathPiece, done: PathPiece[]): void {
+function firewallStage(cx: PathContext, found: import("../model/types").AzureFirewall, piece: PathPiece, done: PathPiece[]): void {
+  // The next-hop memo may hold the firewall as an estate before a fix saw it; a classic firewall's fix changes it.
+  const firewall = cx.estate.snapshot.firewalls?.get(found.key) ?? found;
   const table = firewallTable(cx.estate, firewall, cx.subnet);
-  const keys = [firewall.key, table.policy?.key, firewall.policyKey].filter((k): k is string => !!k);
+  const keys = firewallKeys(cx.estate, firewall);
   // The read keys, and which source came this way: a fix allowing one subnet at the firewall then re-runs
   // the findings that sent from that subnet, not everything behind the firewall (firewall-sources.ts).
   for (const k of keys) cx.touched.add(k).add(firewallSourceKey(k, table.missing ? "*" : piece.box.src));

@@ -132,8 +132,17 @@ function groupsOf(estate: Estate, policyKey: string, listed: readonly string[]):
 export function firewallTable(estate: Estate, firewall: AzureFirewall, subnet: Subnet): FirewallTable {
   // Firewall rules name CIDRs, ranges, IP groups and service tags, none of which depends on where the
   // packet came from, so one table per firewall serves every subnet.
-  const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;
-  return estate.memo(`fw|${firewall.key}`, () => build(estate, firewall, subnet), [firewall.key, firewall.policyKey, policy?.basePolicyKey]);
+  return estate.memo(`fw|${firewall.key}`, () => build(estate, firewall, subnet), firewallKeys(estate, firewall));
+}
+
+/**
+ * What a firewall's verdicts depend on: the firewall and every policy of its chain (the policy, its base, the
+ * base's base). A fix to any of them changes the table; flows through the firewall name them all as read.
+ */
+export function firewallKeys(estate: Estate, firewall: AzureFirewall): string[] {
+  const keys = [firewall.key];
+  for (let k = firewall.policyKey; k && !keys.includes(k); k = estate.snapshot.firewallPolicies?.get(k)?.basePolicyKey) keys.push(k);
+  return keys;
 }
 
 function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): FirewallTable {

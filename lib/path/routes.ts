@@ -158,9 +158,9 @@ export function subnetRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[] {
   return estate.memo(`routes|${vnetRoutesKey(estate, subnet)}|${subnet.routeTableKey ?? ""}|${endpoints}`, () => effectiveRoutes(estate, subnet), [subnet.routeTableKey]);
 }
 
-/** The VNet, or the subnet itself when the input lacks its VNet (its own prefixes then stand for the VNet's space). */
+/** The VNet, or the subnet itself when the input lacks the VNet's space (its own prefixes then stand for it). */
 function vnetRoutesKey(estate: Estate, subnet: Subnet): string {
-  return estate.snapshot.vnets.has(subnet.vnetKey) ? subnet.vnetKey : `${subnet.vnetKey}|${subnet.key}`;
+  return estate.snapshot.vnets.get(subnet.vnetKey)?.addressPrefixes.length ? subnet.vnetKey : `${subnet.vnetKey}|${subnet.key}`;
 }
 
 /**

@@ -133,14 +133,19 @@ interface Resolved {
   deploymentOf: Map<string, string>;
 }
 
-/** The last resolution per profile object: an audit asks for roles, then for placement, of the same pair. */
-const resolved = new WeakMap<Profile, { snapshot: Snapshot; profileName: string; value: Resolved }>();
+/**
+ * Resolutions per profile and snapshot object: an audit asks for roles, then for placement, of the same pair. Weak
+ * both ways, so a profile shared by many scans (the store's empty profile) keeps no snapshot alive.
+ */
+const resolved = new WeakMap<Profile, WeakMap<Snapshot, { profileName: string; value: Resolved }>>();
 
 function resolveAll(snapshot: Snapshot, profile: Profile, profileName: string): Resolved {
-  const known = resolved.get(profile);
-  if (known && known.snapshot === snapshot && known.profileName === profileName) return { roles: new Map(known.value.roles), deploymentOf: new Map(known.value.deploymentOf) };
-  const value = resolveUncached(snapshot, profile, profileName);
-  resolved.set(profile, { snapshot, profileName, value });
+  let bySnapshot = resolved.get(profile);
+  const known = bySnapshot?.get(snapshot);
+  const value = known && known.profileName === profileName ? known.value : resolveUncached(snapshot, profile, profileName);
+  if (!bySnapshot) resolved.set(profile, (bySnapshot = new WeakMap()));
+  bySnapshot.set(snapshot, { profileName, value });
+  // Copies: callers apply dashboard overrides to the maps they get.
   return { roles: new Map(value.roles), deploymentOf: new Map(value.deploymentOf) };
 }
 

@@ -9,7 +9,8 @@ import { v4RangeToCidrs, v6RangeToCidrs } from "../../net/ip";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
-import { routeReach } from "../../path/reach";
+import { pathBetween } from "../../path/reach";
+import type { PathPiece } from "../../path/types";
 import { planFlowFix } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
@@ -32,8 +33,8 @@ const MAX_LISTED = 3;
 
 interface PeerResult {
   peer: Subnet;
-  /** Whether the sending end has a route to the receiving end (lib/path/reach.ts); why not, when not. */
-  connected: boolean;
+  /** Whether the two ends have a way to each other and back by route (lib/path/reach.ts); why not, when not. */
+  routed: boolean;
   noRoute?: string;
   /** The verdict at this subnet's own end for traffic with this peer, if that end is checked. */
   own?: Verdict;
@@ -50,18 +51,29 @@ function cidrsOf(set: AddrSet): string[] {
   return out;
 }
 
-/** The remote ends of the pieces that were delivered (`allowed`) or not (dropped or handed off). */
-function remoteSides(result: FlowResult, delivered: boolean): AddrSet {
+/** The remote ends of the pieces with this access: delivered, dropped, or handed off / not judged. */
+function remoteSides(result: FlowResult, access: PathPiece["access"]): AddrSet {
   let set = EMPTY;
   for (const o of result.outcomes)
-    for (const p of o.pieces) if ((p.access === "Allow") === delivered) set = addrUnion(set, result.spec.direction === "Outbound" ? p.box.dst : p.box.src);
+    for (const p of o.pieces) if (p.access === access) set = addrUnion(set, result.spec.direction === "Outbound" ? p.box.dst : p.box.src);
   return set;
 }
 
-/** A peer's share of the own-end result: denied for none, all, or part of its addresses (or of this subnet's NICs). */
-function attribute(prefixes: AddrSet, own: { denied: AddrSet; allowed: AddrSet }): Verdict {
-  if (addrIsEmpty(addrIntersect(prefixes, own.denied))) return "allowed";
-  return addrIsEmpty(addrIntersect(prefixes, own.allowed)) ? "blocked" : "partly";
+interface OwnEnd {
+  allowed: AddrSet;
+  denied: AddrSet;
+  unaudited: AddrSet;
+}
+
+/**
+ * A peer's share of the own-end result: `blocked` when all of its addresses were dropped, `allowed` when all were
+ * delivered, else `partly` — which is also what a part handed off or not judged (missing input) makes it: `warn`,
+ * never `fail` (CONTRACT §4, "cannot be judged").
+ */
+function attribute(prefixes: AddrSet, own: OwnEnd): Verdict {
+  const meets = (set: AddrSet) => !addrIsEmpty(addrIntersect(prefixes, set));
+  if (!meets(own.denied) && !meets(own.unaudited)) return "allowed";
+  return !meets(own.allowed) && !meets(own.unaudited) ? "blocked" : "partly";
 }
 
 function combine(verdicts: Verdict[]): Verdict {
@@ -85,19 +97,21 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   // The CycleCloud server's addresses when the profile names it, else the subnet's prefixes.
   const ownPrefixes = estate.roleAddresses(subnet);
 
-  let own: { result: FlowResult; spec: FlowSpec; denied: AddrSet; allowed: AddrSet } | undefined;
+  let own: ({ result: FlowResult; spec: FlowSpec } & OwnEnd) | undefined;
   if (ownChecked) {
     const remote = estate.rolePrefixes(peerRole, deployment);
     const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote, key: `peers:${deployment}:${peerRole}:${iAmDestination ? "in" : "out"}:${p.port}` };
     const result = evaluateFlow(estate, subnet, spec);
-    own = { result, spec, denied: result.verdict === "allowed" ? EMPTY : remoteSides(result, false), allowed: remoteSides(result, true) };
+    const whole = result.verdict === "allowed";
+    own = { result, spec, allowed: remoteSides(result, "Allow"), denied: whole ? EMPTY : remoteSides(result, "Deny"), unaudited: whole ? EMPTY : remoteSides(result, "Unaudited") };
   }
+  const routeTables = new Set<string>();
   const peerResults: PeerResult[] = peers.map((peer) => {
-    // A way there by route, from whichever end sends: a missing peering is no obstacle when routes send the traffic
-    // through the hub's firewall (whose policy the sending side's flow judges).
-    const [from, to] = iAmDestination ? [peer, subnet] : [subnet, peer];
-    const reach = routeReach(estate, from, estate.roleAddresses(to), to.vnetKey);
-    const connected = reach.reachable;
+    // A way there and back by route: a missing peering is no obstacle when routes send the traffic through the
+    // hub's firewall (whose policy the sending side's flow judges).
+    const [sender, receiver] = iAmDestination ? [peer, subnet] : [subnet, peer];
+    const reach = pathBetween(estate, sender, receiver, (s) => estate.roleAddresses(s), routeTables);
+    const routed = reach.reachable;
     const ownVerdict = own ? attribute(estate.roleAddresses(peer), own) : undefined;
     let far: PeerResult["far"];
     if (farChecked) {
@@ -105,17 +119,14 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       far = { result: evaluateFlow(estate, peer, spec), spec };
     }
     const verdicts = [ownVerdict, far?.result.verdict].filter((v): v is Verdict => v !== undefined);
-    return { peer, connected, ...(reach.reachable ? {} : { noRoute: reach.why }), own: ownVerdict, far, verdict: connected ? combine(verdicts) : "blocked" };
+    return { peer, routed, ...(reach.reachable ? {} : { noRoute: reach.why }), own: ownVerdict, far, verdict: routed ? combine(verdicts) : "blocked" };
   });
 
   const results = [...(own ? [own.result] : []), ...peerResults.flatMap((x) => (x.far ? [x.far.result] : []))];
   const touched = touchedBy(results);
-  for (const x of peerResults) {
-    touched.add(x.peer.key);
-    // The sending end's routes decided whether there is a way at all: a route fix there re-verifies this finding.
-    const rt = (iAmDestination ? x.peer : subnet).routeTableKey;
-    if (rt) touched.add(rt);
-  }
+  for (const x of peerResults) touched.add(x.peer.key);
+  // The route tables that decided whether there is a way at all: a route fix there re-verifies this finding.
+  for (const k of routeTables) touched.add(k);
   const bad = peerResults.filter((x) => x.verdict !== "allowed");
   const allAllowed = bad.length === 0;
   const allBlocked = peerResults.every((x) => x.verdict === "blocked");
@@ -131,7 +142,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const parts: string[] = [];
   if (own) parts.push(`${iAmDestination ? "Inbound" : "Outbound"} at ${label(subnet)} ${explainFlow(estate, own.result)}`);
   for (const x of bad.slice(0, MAX_LISTED)) {
-    if (!x.connected) parts.push(`${pairOf(x.peer)}: no route — ${x.noRoute}.`);
+    if (!x.routed) parts.push(`${pairOf(x.peer)}: no route — ${x.noRoute}.`);
     else if (x.far && x.far.result.verdict !== "allowed") parts.push(`${pairOf(x.peer)}: ${iAmDestination ? "outbound" : "inbound"} at ${label(x.peer)} ${explainFlow(estate, x.far.result)}`);
   }
   if (bad.length > MAX_LISTED) parts.push(`…and ${bad.length - MAX_LISTED} more ${ROLE_NAMES[peerRole]} subnets.`);
@@ -150,11 +161,11 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const plans = [];
   const guidance = [];
   if (status !== "pass") {
-    const unpeered = bad.filter((x) => !x.connected);
-    if (unpeered.length) {
+    const unrouted = bad.filter((x) => !x.routed);
+    if (unrouted.length) {
       guidance.push({
         kind: "portal" as const,
-        text: `Peer the VNets (${[...new Set(unpeered.map((x) => `${subnet.vnetName} ↔ ${x.peer.vnetName}`))].join(", ")}) with "Allow virtual network access" in both directions; NSG rules cannot open a flow without a route.`,
+        text: `Peer the VNets (${[...new Set(unrouted.map((x) => `${subnet.vnetName} ↔ ${x.peer.vnetName}`))].join(", ")}) with "Allow virtual network access" in both directions, or route both ways through a hub firewall that both are peered with; NSG rules cannot open a flow without a route.`,
       });
     } else {
       const template = (sources: string[], destinations: string[], direction: "Inbound" | "Outbound") => ({

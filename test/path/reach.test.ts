@@ -1,0 +1,84 @@
+// A way there and back between role subnets (lib/path/reach.ts): the receiving end's routes carry the replies, the
+// firewall's own subnet carries what it forwards, and input the audit lacks is never claimed as a missing route.
+import { describe, expect, it } from "vitest";
+import { estate, finding } from "../helpers/estate-builder";
+import { loadSnapshot } from "../../lib/snapshot";
+import { audit } from "../../lib/audit";
+
+const FW_IP = "10.100.0.4";
+const allowAll = [{ name: "rcg", priority: 200, collections: [{ name: "spokes", priority: 100, action: "Allow" as const, rules: [{ kind: "network" as const, name: "any", src: ["10.0.0.0/8"], dst: ["10.0.0.0/8"], ports: ["*"] }] }] }];
+const roles = { cyclecloud: ["ccvnet/cc"], cluster: ["hpc/c1"] };
+
+describe("a way there and back between role subnets", () => {
+  it("the receiving end has no route back (only the sender has the UDR): Azure drops the SYN-ACK", () => {
+    const r = estate()
+      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { nsg: "n" }) // no route table: 10.2.0.0/16 hits the 10.0.0.0/8 None route
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
+      .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc")
+      .routeTable("rt", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll)
+      .audit(roles);
+    // Azure: the SYN reaches CycleCloud through the firewall, the SYN-ACK meets the 10.0.0.0/8 None route.
+    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).not.toBe("pass");
+    expect(finding(r, "ccvnet/cc", "CC-INGRESS-AMQP").status).not.toBe("pass");
+    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").detail).toMatch(/replies have no way back: .*None/);
+  });
+
+  it("the firewall's VNet is not peered with the destination spoke: the firewall cannot deliver", () => {
+    const r = estate()
+      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "n" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
+      .nsg("n").peer("hub", "hpc") // ccvnet is peered with nothing
+      .routeTable("rt", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll)
+      .audit(roles);
+    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).not.toBe("pass");
+    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").detail).toMatch(/Azure Firewall fw has no way on from hub/);
+  });
+
+  it("VNets not in the input (subnets only): no missing route is claimed, the flow cannot be judged", () => {
+    const b = estate().vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { nsg: "n" }).subnet("hpc/c1", "10.2.1.0/24", { nsg: "n" })
+      .nsg("n", [{ name: "in", priority: 100, direction: "Inbound", access: "Allow", src: "10.0.0.0/8", ports: "*" }, { name: "out", priority: 100, direction: "Outbound", access: "Allow", dst: "10.0.0.0/8", ports: "*" }]);
+    const res = b.resources() as { type: string; name: string; properties: { subnets?: { id: string }[] } }[];
+    // The same estate as `az network vnet subnet list` output: subnets as their own resources, VNets absent.
+    const subnets = res.filter((x) => x.type === "Microsoft.Network/virtualNetworks").flatMap((v) => (v.properties.subnets ?? []).map((s) => ({ ...s, type: "Microsoft.Network/virtualNetworks/subnets" })));
+    const rest = res.filter((x) => x.type !== "Microsoft.Network/virtualNetworks");
+    const snap = loadSnapshot([{ name: "e.json", value: { value: [...subnets, ...rest] } }]);
+    expect(snap.vnets.size).toBe(0);
+    expect(snap.subnets.size).toBe(2);
+    const rep = audit(snap, { roles: { cyclecloud: [...snap.subnets.values()].filter((s: { name: string }) => s.name === "cc").map((s: { id: string }) => s.id), cluster: [...snap.subnets.values()].filter((s: { name: string }) => s.name === "c1").map((s: { id: string }) => s.id), returnProxy: [] } }, { generatedAt: "2026-01-01T00:00:00.000Z" });
+    const f = finding(rep, "hpc/c1", "NODE-EGRESS-AMQP");
+    // Without the VNets their space and peerings are unknown: "cannot be judged" (warn), never a claimed drop.
+    expect(f.detail).not.toMatch(/no route/);
+    expect(f.detail).toContain("cannot be judged");
+    expect(f.status).toBe("warn");
+  });
+
+  it("the sending subnet's route table is not in the input: its routes cannot be judged", () => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "n" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
+      .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc")
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll); // route table "rt" NOT exported
+    const r = b.audit(roles);
+    const f = finding(r, "hpc/c1", "NODE-EGRESS-AMQP");
+    // The path stage says "cannot be judged: route table rt ... is not in the input"; no missing route is claimed.
+    expect(f.detail).not.toMatch(/no route/);
+  });
+});
+
+describe("a VNet in the input without an address space (a trimmed export)", () => {
+  it("gives each subnet its own prefix as its VnetLocal route, not the first subnet's", () => {
+    const r = estate().vnet("v", []).subnet("v/a", "10.1.0.0/24").subnet("v/b", "10.1.1.0/24").audit({ cyclecloud: ["v/a"], cluster: ["v/b"] });
+    const local = (n: string) => r.subnets.find((s) => s.name === n)!.effectiveRoutes?.filter((x) => x.nextHopType === "VnetLocal").map((x) => x.addressPrefix);
+    expect(local("a")).toEqual(["10.1.0.0/24"]);
+    expect(local("b")).toEqual(["10.1.1.0/24"]);
+  });
+});
