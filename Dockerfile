@@ -41,10 +41,14 @@ ENV NODE_ENV=production \
     LOCKDOWN_DB=/data/lockdown.db \
     SHUTDOWN_GRACE_MS=8000
 # The code stays owned by root (the app cannot change it); only /data (the SQLite default) and Next's cache are the app's.
+# test/store/standalone.test.ts assembles its copy of /app from the COPY lines of this stage: keep them one per line.
 COPY --from=build /src/.next/standalone ./
 COPY --from=build /src/.next/static ./.next/static
+# The worker threads' prebuilt bundles (upload audits within SCAN_TIME_LIMIT_S, big PDFs): next.config.js writes them
+# at build time (scripts/bundle-workers.mjs), since the standalone output holds no sources for them to load.
+COPY --from=build /src/.next/workers ./workers
 COPY --from=build /src/public ./public
-COPY --from=build /src/scripts/serve.mjs /src/scripts/standalone-start.mjs ./scripts/
+COPY --from=build /src/scripts/serve.mjs /src/scripts/standalone-start.mjs /src/scripts/html-cache.mjs ./scripts/
 # scripts/serve.mjs's start checks need ipaddr.js, which the server bundle inlines rather than traces.
 COPY --from=build /src/node_modules/ipaddr.js ./node_modules/ipaddr.js
 RUN mkdir -p /data /app/.next/cache && chown node:node /data /app/.next/cache

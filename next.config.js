@@ -1,3 +1,5 @@
+const standalone = process.env.NEXT_OUTPUT === "standalone";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -5,7 +7,19 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // NEXT_OUTPUT=standalone (the Dockerfile sets it): a self-contained server.js with only the node_modules it needs.
   // Off otherwise, so `npm start` (next start) keeps serving the ordinary build.
-  ...(process.env.NEXT_OUTPUT === "standalone" ? { output: "standalone" } : {}),
+  ...(standalone ? { output: "standalone" } : {}),
+  // The standalone server has no sources for its worker threads (upload audits, big PDFs) to load through tsx: bundle
+  // each worker (scripts/bundle-workers.mjs) into <distDir>/workers, which the Dockerfile copies to /app/workers.
+  ...(standalone
+    ? {
+        compiler: {
+          runAfterProductionCompile: async ({ projectDir, distDir }) => {
+            const { bundleWorkers } = await import("./scripts/bundle-workers.mjs");
+            await bundleWorkers(projectDir, `${distDir}/workers`);
+          },
+        },
+      }
+    : {}),
   // The standalone trace misses files playwright-core reads at run time (browsers.json): the PDF export needs them all.
   outputFileTracingIncludes: { "/**": ["./node_modules/playwright-core/**/*"] },
   poweredByHeader: false,

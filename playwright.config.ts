@@ -34,6 +34,8 @@ export default defineConfig({
     { name: "write", testMatch: /(api|roles|upload|live-scan)\.spec\.ts$/, dependencies: ["read"] },
     // Starts its own server (same build) with a short scan budget, no Azure credential and PUBLIC_URL.
     { name: "robustness", testMatch: /robustness\.spec\.ts$/, dependencies: ["read"] },
+    // Starts its own server (same build, E2E_PORT + 1) over its own demo database: its writes change what it shows.
+    { name: "html-cache", testMatch: /html-cache\.spec\.ts$/ },
     // Stores report fixtures (path evidence) as scans below every other, after the rest has run.
     { name: "fixtures", testMatch: /(path-evidence|gates)\.spec\.ts$/, dependencies: ["write"] },
     // Adds scans in other estates and deletes one: after the specs that expect one timeline.

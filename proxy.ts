@@ -11,6 +11,12 @@ import { readSessionToken } from "@/lib/auth/session-token";
 import { authSettings } from "@/lib/auth/settings";
 import { logEvent, requestIdOf, requestLogging } from "@/lib/ops/log";
 
+/**
+ * Response header telling scripts/html-cache.mjs that this request passed every check here, so its page may be cached
+ * for requests with the same key (same Host, cookies, path and query): `local`, or the session's expiry in epoch ms.
+ */
+const HTML_CACHE_HEADER = "x-lockdown-html-cache";
+
 /** The icons and manifest in public/: the sign-in page shows them too. */
 const PUBLIC_FILES = new Set(["/favicon.ico", "/icon.svg", "/icon-192.png", "/icon-512.png", "/apple-touch-icon.png", "/site.webmanifest"]);
 
@@ -76,6 +82,9 @@ async function decide(request: NextRequest, requestId: string): Promise<NextResp
     if (refusal) return refuse(403, refusal);
   }
 
+  // Until when the app's answer may be reused for this same request (scripts/html-cache.mjs): always in local mode,
+  // until the session expires when sign-in is on; undefined: never (a public path, a session without expiry).
+  let reusableUntil: string | undefined = signIn ? undefined : "local";
   if (signIn && !isPublicPath(path)) {
     const base = signIn.url ?? request.nextUrl.origin;
     const token = await readSessionToken(request, signIn);
@@ -90,6 +99,7 @@ async function decide(request: NextRequest, requestId: string): Promise<NextResp
       if (isApiPath(path)) return refuse(403, "Your account is not in a group allowed to use this dashboard");
       if (path !== "/no-access") return withHeaders(NextResponse.redirect(new URL("/no-access", base)));
     }
+    if (typeof token.exp === "number") reusableUntil = String(token.exp * 1000);
   }
 
   // Next reads the nonce from the request's CSP header and puts it on its own scripts.
@@ -99,7 +109,10 @@ async function decide(request: NextRequest, requestId: string): Promise<NextResp
   // The dashboard layout answers 404 for a scan, finding or subnet that does not exist before its pages stream.
   requestHeaders.set("x-lockdown-path", path);
   requestHeaders.set("x-request-id", requestId);
-  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }));
+  const response = withHeaders(NextResponse.next({ request: { headers: requestHeaders } }));
+  // Only when scripts/serve.mjs runs the HTML cache, which reads this header and removes it before the answer leaves.
+  if (process.env.LOCKDOWN_HTML_CACHE === "1" && request.method === "GET" && reusableUntil) response.headers.set(HTML_CACHE_HEADER, reusableUntil);
+  return response;
 }
 
 export const config = {

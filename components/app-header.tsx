@@ -1,5 +1,10 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { MainNav } from "./main-nav";
+import { NewScanLink } from "./new-scan-link";
+
+const NEW_SCAN_CLASS =
+  "whitespace-nowrap rounded-md bg-indigo-500 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-300";
 
 export function AppHeader() {
   return (
@@ -16,12 +21,16 @@ export function AppHeader() {
         </Link>
         <MainNav />
         <div className="ml-auto shrink-0">
-          <Link
-            href="/scans/new"
-            className="whitespace-nowrap rounded-md bg-indigo-500 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-300"
+          {/* NOTE: reading the URL's search params needs a Suspense boundary on pages rendered ahead of a request. */}
+          <Suspense
+            fallback={
+              <Link href="/scans/new" className={NEW_SCAN_CLASS}>
+                New scan
+              </Link>
+            }
           >
-            New scan
-          </Link>
+            <NewScanLink className={NEW_SCAN_CLASS} />
+          </Suspense>
         </div>
       </div>
     </header>

@@ -3,6 +3,9 @@ export const scanHref = (scanId: string) => `/scans/${encodeURIComponent(scanId)
 export const subnetsHref = (scanId: string, query = "") => `${scanHref(scanId)}/subnets${query ? `?${query}` : ""}`;
 export const findingHref = (scanId: string, findingId: string) => `${scanHref(scanId)}/findings/${encodeURIComponent(findingId)}`;
 export const latestFindingHref = (findingId: string) => `/findings/${encodeURIComponent(findingId)}`;
+/** "New scan", starting in the estate being viewed: named (the scans page's filter) or that of the scan open. */
+export const newScanHref = (viewing: { estate?: string; scanId?: string } = {}) =>
+  viewing.estate ? `/scans/new?estate=${encodeURIComponent(viewing.estate)}` : viewing.scanId ? `/scans/new?scan=${encodeURIComponent(viewing.scanId)}` : "/scans/new";
 /** The flow query page (`search`: `from=...&to=...&protocol=...&port=...`, see lib/path/query-params). */
 export const queryHref = (scanId: string, search = "") => `${scanHref(scanId)}/query${search ? `?${search}` : ""}`;
 export const queryMatrixHref = (scanId: string, search = "") => `${scanHref(scanId)}/query/matrix${search ? `?${search}` : ""}`;

@@ -1,19 +1,8 @@
 // Sign-in with Microsoft Entra ID (a local issuer stands in for it) and access control: see playwright.auth.config.ts.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./support/sign-in";
 
 test.skip(process.env.AUTH_E2E !== "1", "runs under playwright.auth.config.ts, which starts the test issuer");
-
-const issuerUrl = process.env.AUTH_E2E_ISSUER_URL ?? "";
-
-/** From the app's sign-in page through the issuer's login form, back to the app. */
-async function signInAs(page: Page, login: "alice" | "bob") {
-  await page.getByRole("button", { name: "Sign in with Microsoft" }).click();
-  await page.waitForURL((url) => url.href.startsWith(issuerUrl));
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill("any-password");
-  await page.getByRole("button", { name: "Sign-in" }).click();
-  await page.waitForURL((url) => !url.href.startsWith(issuerUrl));
-}
 
 function cspOf(headers: Record<string, string>): Map<string, string> {
   const directives = new Map<string, string>();

@@ -1,6 +1,7 @@
 // "Scan from Azure" in the dashboard, end to end: the built app, started with the local ARM emulator as its
 // Azure (self-signed HTTPS trusted through NODE_EXTRA_CA_CERTS), reads through the real SDKs, shows its
-// progress, and opens the stored scan, with two server processes sharing the work.
+// progress, and opens the stored scan, with two server processes sharing the work; a read into a named estate
+// lands in that estate's history, and "New scan" from an estate's history starts in that estate.
 import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +11,8 @@ import { type Emulator, startEmulator } from "../test/emulator/arm-emulator";
 import { generateEstate } from "../test/emulator/scenario";
 
 const root = path.resolve(__dirname, "..");
-const port = 3160;
+// Its own server beside the suite's (E2E_PORT, default 3100), so parallel runs on other ports do not collide.
+const port = Number(process.env.E2E_PORT ?? 3100) + 60;
 const base = `http://127.0.0.1:${port}`;
 const db = path.join(tmpdir(), `lockdown-e2e-live-${port}.db`);
 let emu: Emulator;
@@ -71,4 +73,50 @@ test("a live read shows its progress, stores a scan and opens it; only GETs reac
   const arm = emu.requests.filter((r) => r.server === "arm");
   expect(arm.length).toBeGreaterThan(0);
   expect(arm.every((r) => r.method === "GET")).toBe(true);
+});
+
+test("a live read into a named estate lands in that estate's history; New scan from there starts in it", async ({ page }) => {
+  const ESTATE = "e2e live.lab";
+  const estateOf = async () =>
+    ((await (await fetch(`${base}/api/scans?estate=${encodeURIComponent(ESTATE)}`)).json()) as { id: string; estate: string; origin: string }[]);
+
+  await page.goto(`${base}/scans/new`);
+  await page.waitForLoadState("networkidle");
+  const into = page.getByLabel(/^Into estate/);
+  await expect(into).toHaveValue("default");
+  // The upload's rule: a bad name is refused by the server in one line naming the field, and nothing is read.
+  await into.fill("lab/1");
+  await page.getByRole("button", { name: "Scan from Azure" }).click();
+  const panel = page.getByRole("region", { name: "From Azure" });
+  await expect(panel.getByRole("alert")).toContainText("estate: expected an estate name");
+  await expect(panel.getByRole("progressbar")).toHaveCount(0);
+
+  await into.fill(ESTATE);
+  await page.getByRole("button", { name: "Scan from Azure" }).click();
+  await page.waitForURL(/\/scans\/(?!new$)[^/]+$/, { timeout: 60_000 });
+  const first = page.url().split("/").at(-1)!;
+  expect(await estateOf()).toEqual([expect.objectContaining({ id: first, estate: ESTATE, origin: "live" })]);
+
+  await page.goto(`${base}/scans?estate=${encodeURIComponent(ESTATE)}`);
+  const rows = page.getByTestId("scan-row");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.getByTestId("scan-estate")).toHaveText(ESTATE);
+
+  // From this estate's history, "New scan" opens with it chosen: a second read lands beside the first.
+  await page.getByRole("main").getByRole("link", { name: "New scan" }).click();
+  await page.waitForURL(/\/scans\/new\?estate=/);
+  await expect(page.getByLabel(/^Into estate/)).toHaveValue(ESTATE);
+  await expect(page.getByLabel(/^Estate/)).toHaveValue(ESTATE);
+  await page.getByRole("button", { name: "Scan from Azure" }).click();
+  await page.waitForURL((url) => /^\/scans\/(?!new$)[^/]+$/.test(url.pathname) && !url.pathname.endsWith(first), { timeout: 60_000 });
+  const second = page.url().split("/").at(-1)!;
+  // The header's New scan, on that scan's page, starts in its estate too.
+  await expect(page.getByRole("banner").getByRole("link", { name: "New scan" })).toHaveAttribute("href", `/scans/new?scan=${second}`);
+
+  await page.goto(`${base}/scans?estate=${encodeURIComponent(ESTATE)}`);
+  await expect(page.getByTestId("scan-row")).toHaveCount(2);
+  expect((await estateOf()).map((s) => s.id)).toEqual([second, first]);
+  const defaults = (await (await fetch(`${base}/api/scans?estate=default`)).json()) as { id: string }[];
+  expect(defaults.map((s) => s.id)).not.toContain(first);
+  expect(defaults.map((s) => s.id)).not.toContain(second);
 });

@@ -97,9 +97,23 @@ test("a scan uploaded to one replica is in the other's history and opens there",
   await expect(page.getByText("Uploaded to replica B").first()).toBeVisible();
 });
 
+test("a page cached on one replica renders again after a write on the other (the page cache's store revision)", async () => {
+  const scans = (await (await fetch(`${base("a")}/api/scans`)).json()) as { id: string; url: string }[];
+  const target = scans[0];
+  for (const pathname of [target.url, "/"]) {
+    await fetch(`${base("a")}${pathname}`);
+    expect((await fetch(`${base("a")}${pathname}`)).headers.get("x-lockdown-cache"), pathname).toBe("hit");
+  }
+  expect((await fetch(`${base("b")}/api/scans/${target.id}`, { method: "DELETE" })).status).toBe(204);
+  expect((await fetch(`${base("a")}${target.url}`)).status).toBe(404);
+  const overview = await fetch(`${base("a")}/`);
+  expect(overview.headers.get("x-lockdown-cache")).toBe("miss");
+  expect(await overview.text()).not.toContain(target.id);
+});
+
 test("a live read outlives the replica it started on", async ({ page }) => {
   await page.goto(`${base("a")}/scans/new`);
-  const started = page.waitForResponse((r) => r.url().endsWith("/api/scans/live") && r.request().method() === "POST");
+  const started = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/scans/live" && r.request().method() === "POST");
   await page.getByRole("button", { name: "Scan from Azure" }).click();
   const { id } = (await (await started).json()) as { id: string };
   await expect(page.getByRole("progressbar", { name: "Subscriptions read" })).toBeVisible();

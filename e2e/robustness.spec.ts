@@ -1,14 +1,16 @@
 // Robust and safe under real use (issue 11): DNS rebinding, bodies without a length, input errors as 400 with the
-// file and JSON path, pages for what does not exist as 404, uploads audited off the event loop within a time budget,
-// export links on the public URL, "Scan from Azure" without a credential, the header at 390 px, the app icons.
+// file and JSON path, pages for what does not exist as 404, uploads and role edits audited off the event loop within a
+// time budget, export links on the public URL, "Scan from Azure" without a credential, the header and the scans page at
+// 390 px, the app icons.
 // This spec starts its own server (the same build) with a short scan budget, a short body idle timeout, PUBLIC_URL,
 // and no Azure credential, so the shared suite's server keeps its defaults.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { type OwnServer, startOwnServer } from "./support/own-server";
 import { subnetHref } from "../components/links";
 import { generateEstate } from "../test/snapshot/generate-estate";
 
@@ -19,7 +21,7 @@ const db = path.join(tmpdir(), `lockdown-e2e-robustness-${port}.db`);
 const PUBLIC_URL = "https://auditor.example.test";
 const fixture = (...p: string[]) => path.join(__dirname, "fixtures", ...p);
 
-let server: ChildProcess | undefined;
+let server: OwnServer | undefined;
 
 interface RawAnswer {
   status: number;
@@ -68,44 +70,21 @@ async function postJson(body: unknown): Promise<RawAnswer> {
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
-  rmSync(db, { force: true });
-  const seeded = spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "lib/store/seed-cli.ts"), db, path.join(root, "fixtures/demo"), "--fresh"], {
-    cwd: root,
-    stdio: "inherit",
-  });
-  expect(seeded.status).toBe(0);
-  server = spawn(process.execPath, [path.join(root, "scripts/serve.mjs")], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
+  server = await startOwnServer({
+    name: "robustness",
+    port,
+    db,
     env: {
-      PATH: process.env.PATH ?? "",
       // No Azure credential anywhere: no service principal, no `az login` profile.
       HOME: path.join(tmpdir(), `lockdown-robustness-home-${port}`),
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOCKDOWN_DB: db,
       SCAN_TIME_LIMIT_S: "1",
       BODY_IDLE_TIMEOUT_S: "2",
       PUBLIC_URL,
     },
   });
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${base}/api/scans`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("the robustness server did not start");
 });
 
-test.afterAll(() => {
-  if (server?.pid) process.kill(server.pid, "SIGTERM");
-});
+test.afterAll(() => server?.stop());
 
 test.describe("DNS rebinding (local mode answers loopback Host names only)", () => {
   test("a foreign Host is refused on pages, API reads and writes; loopback names pass", async () => {
@@ -331,6 +310,101 @@ test.describe("uploads are audited off the event loop within SCAN_TIME_LIMIT_S",
     const vnets = JSON.parse(readFileSync(path.join(root, "fixtures/demo/vnets.json"), "utf8"));
     expect((await postJson({ snapshot: vnets })).status).toBe(201);
   });
+
+  test("a role edit re-audits in the same workers: the new scan has the role, bad input is a 400", async () => {
+    const demo = (file: string) => JSON.parse(readFileSync(path.join(root, "fixtures/demo", file), "utf8")) as unknown;
+    const listOf = (json: unknown) => (Array.isArray(json) ? json : ((json as { value: unknown[] }).value ?? [json]));
+    const small = await postJson({
+      snapshot: ["vnets.json", "nsgs.json", "nics.json", "route-tables.json"].flatMap((f) => listOf(demo(f))),
+      profile: demo("profile.json"),
+      estate: "roles-small",
+    });
+    expect(small.status, small.body).toBe(201);
+    type Subnet = { id: string; name: string; vnet: string; status: string; role: string | null };
+    const reportOf = async (id: string) => JSON.parse((await raw({ path: `/api/scans/${id}/report?format=json` })).body) as { subnets: Subnet[]; summary: { unscoped: number } };
+    const before = await reportOf(json(small).id!);
+    const target = before.subnets.find((s) => s.status === "unscoped" && !s.name.startsWith("Azure"))!;
+    expect(target, "an unscoped subnet to give a role").toBeDefined();
+    const edit = (body: unknown) => raw({ method: "POST", path: "/api/roles", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+    const set = await edit({ subnetId: target.id, role: "returnProxy", estate: "roles-small" });
+    expect(set.status, set.body).toBe(201);
+    const setAnswer = JSON.parse(set.body) as { id: string; label: string };
+    expect(setAnswer.label).toBe(`Role of ${target.vnet}/${target.name} set to returnProxy`);
+    const after = await reportOf(setAnswer.id);
+    expect(after.subnets.find((s) => s.id === target.id)?.role).toBe("returnProxy");
+    expect(after.summary.unscoped).toBe(before.summary.unscoped - 1);
+
+    const reset = await edit({ subnetId: target.id, role: null, estate: "roles-small" });
+    expect(reset.status, reset.body).toBe(201);
+    expect((await reportOf(json(reset).id!)).subnets.find((s) => s.id === target.id)?.role).toBeNull();
+
+    const badRole = await edit({ subnetId: target.id, role: "admin", estate: "roles-small" });
+    expect(badRole.status).toBe(400);
+    expect(json(badRole).error).toMatch(/^request body: role: /);
+    const missing = await edit({ subnetId: `${target.id}-missing`, role: "cluster", estate: "roles-small" });
+    expect(missing.status).toBe(400);
+    expect(json(missing)).toMatchObject({ file: "request", path: "subnetId" });
+    const broken = await raw({ method: "POST", path: "/api/roles", headers: { "content-type": "application/json" }, body: "{" });
+    expect(broken.status).toBe(400);
+    for (const answer of [badRole, missing, broken]) expect(json(answer).error).not.toMatch(/\n|internal error|at .*\.ts:/);
+  });
+
+  test("a costly role edit is stopped at its budget with 422 and changes nothing, while the server answers", async () => {
+    test.setTimeout(300_000);
+    // A costly latest scan, stored directly (over HTTP its upload would itself be refused at this server's 1 s budget).
+    const resources = generateEstate({ vnets: 30, subnets: 2_400, nsgs: 1_200, rulesPerNsg: 50, nics: 4_800 }) as { type: string; properties: { subnets?: { id: string }[] } }[];
+    const subnetIds = resources.flatMap((r) => (r.type === "Microsoft.Network/virtualNetworks" ? (r.properties.subnets ?? []).map((s) => s.id) : []));
+    const dir = mkdtempSync(path.join(tmpdir(), "lockdown-costly-"));
+    try {
+      writeFileSync(path.join(dir, "costly.json"), JSON.stringify({ value: resources }));
+      writeFileSync(path.join(dir, "profile.json"), JSON.stringify({ roles: { cyclecloud: [subnetIds[0]], cluster: subnetIds.slice(1, -1) } }));
+      // Through tsx, like the seeding in beforeAll (this runner does not load the store's TypeScript itself), and not
+      // with spawnSync: blocking this test worker for the seconds the audit takes got the server stopped (SIGTERM).
+      writeFileSync(
+        path.join(dir, "store.ts"),
+        `import { readFileSync } from "node:fs";
+import { Store } from ${JSON.stringify(path.join(root, "lib/store/store.ts"))};
+const read = (name: string) => ({ name, value: JSON.parse(readFileSync(${JSON.stringify(dir)} + "/" + name, "utf8")) });
+void (async () => {
+  const store = await Store.open(${JSON.stringify(db)});
+  await store.createScan({ sources: [read("costly.json")], profile: read("profile.json"), estate: "costly", label: "costly" });
+  await store.close();
+})();
+`,
+      );
+      const storing = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(dir, "store.ts")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+      expect(await new Promise((resolve) => storing.on("exit", resolve))).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const target = subnetIds[subnetIds.length - 1];
+    let sent = 0;
+    const edit = raw({
+      method: "POST",
+      path: "/api/roles",
+      headers: { "content-type": "application/json" },
+      write: (req) => {
+        req.end(JSON.stringify({ subnetId: target, role: "cluster", estate: "costly" }), () => (sent = performance.now()));
+      },
+    });
+    while (!sent) await new Promise((r) => setTimeout(r, 20));
+    // While the worker re-audits 2,400 subnets, the main thread answers one request after another.
+    const health: RawAnswer[] = [];
+    for (let i = 0; i < 3; i++) health.push(await raw({ path: "/api/health" }));
+    const refused = await edit;
+    for (const h of health) {
+      expect(h.status).toBe(200);
+      expect(h.at).toBeLessThan(refused.at);
+    }
+    expect(refused.status, refused.body).toBe(422);
+    expect(json(refused).error).toMatch(/^re-auditing the latest scan with this role took longer than 1 s \(SCAN_TIME_LIMIT_S\) and was stopped; the role was not changed$/);
+    // Nothing was stored: no new scan in the estate, and no role to reset.
+    const scans = JSON.parse((await raw({ path: "/api/scans?estate=costly" })).body) as unknown[];
+    expect(scans).toHaveLength(1);
+    const reset = await raw({ method: "POST", path: "/api/roles", headers: { "content-type": "application/json" }, body: JSON.stringify({ subnetId: target, role: null, estate: "costly" }) });
+    expect(reset.status).toBe(404);
+  });
 });
 
 test.describe("what users see", () => {
@@ -370,6 +444,24 @@ test.describe("what users see", () => {
     expect(box).not.toBeNull();
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
     await expect(page.getByRole("link", { name: "Lockdown Auditor" })).toBeVisible();
+  });
+
+  test("at 390 px the scans page does not scroll sideways: the table scrolls within its own container", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/scans`);
+    await expect(page.getByTestId("scan-row").first()).toBeVisible();
+    // Several scans by now, so the trend chart is drawn too (beside the card's title it could be up to 36rem wide).
+    const chart = page.getByRole("img", { name: /Failing and warning subnets over the last \d+ scans/ });
+    await expect(chart).toBeVisible();
+    const chartBox = (await chart.boundingBox())!;
+    expect(chartBox.x + chartBox.width).toBeLessThanOrEqual(390);
+    const doc = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(doc.scroll).toBeLessThanOrEqual(doc.client);
+    // The table is wider than a phone: its own container scrolls instead of the page (the header's sr-only "Links"
+    // text, absolutely positioned, used to escape it and make the page 1,000 px wide).
+    const table = await page.getByTestId("scans-table-scroll").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(table.scroll).toBeGreaterThan(table.client);
+    expect(table.client).toBeLessThanOrEqual(390);
   });
 
   test("the favicon and app icons are served and linked from every page", async ({ page }) => {

@@ -7,6 +7,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ipaddr from "ipaddr.js";
+import { htmlCacheBytes, installHtmlCache } from "./html-cache.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -25,6 +26,7 @@ export function startRefusal(env) {
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) return `PORT=${port} is not a port number (0-65535).`;
   const workers = env.WEB_CONCURRENCY?.trim();
   if (workers && !(/^\d{1,2}$/.test(workers) && Number(workers) >= 1)) return `WEB_CONCURRENCY=${workers} is not a number of server processes (1-99).`;
+  if (htmlCacheBytes(env) === undefined) return `HTML_CACHE_MB=${env.HTML_CACHE_MB} is not a number of megabytes (0-99999; 0 turns the page cache off).`;
   if (env.AUTH_MICROSOFT_ENTRA_ID_ID?.trim()) {
     const missing = ["AUTH_MICROSOFT_ENTRA_ID_SECRET", "AUTH_MICROSOFT_ENTRA_ID_ISSUER", "AUTH_SECRET", "AUTH_URL"].filter(
       (name) => !env[name]?.trim(),
@@ -151,6 +153,8 @@ async function main() {
   env.PORT = env.PORT?.trim() || "3000";
 
   installRequestGuards(env);
+  // After the guards, so they stay outermost: rendered pages of scans served again with a fresh nonce (html-cache.mjs).
+  installHtmlCache(env);
   // NEXT_DIST_DIR (read by next.config.js) selects the build folder; the cwd must be the project root.
   process.chdir(root);
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");

@@ -5,6 +5,7 @@
 // STANDALONE_SERVER names server.js (default: ../server.js, where the image puts it).
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { installHtmlCache } from "./html-cache.mjs";
 import { installRequestGuards, startRefusal } from "./serve.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,6 +26,8 @@ env.HOSTNAME = env.HOST;
 
 // 413 for a declared body over 50 MB and 408 for a stalled body, before Next waits for the whole body.
 installRequestGuards(env);
+// Rendered pages of scans served again with a fresh CSP nonce (html-cache.mjs).
+installHtmlCache(env);
 const server = path.resolve(env.STANDALONE_SERVER?.trim() || path.join(here, "..", "server.js"));
 process.chdir(path.dirname(server));
 await import(pathToFileURL(server).href);

@@ -1,16 +1,19 @@
 "use client";
-// "Scan from Azure": starts a read-only live read on the server (POST /api/scans/live), shows the
-// subscriptions read so far as a progress bar, and opens the stored scan when the audit is done.
+// "Scan from Azure": starts a read-only live read on the server into the chosen estate (POST /api/scans/live?estate=),
+// shows the subscriptions read so far as a progress bar, and opens the stored scan when the audit is done.
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { LiveJob as Job } from "@/lib/store/live-jobs";
 import { BUTTON_PRIMARY } from "../ui/button";
 import { scanHref } from "../links";
+import { EstateField } from "./estate-field";
 
 const POLL_MS = 600;
 
-export function LiveScanPanel() {
+/** `defaultEstate`: the estate being viewed when "New scan" was opened; `estates`: names offered as suggestions. */
+export function LiveScanPanel({ defaultEstate = "default", estates }: { defaultEstate?: string; estates?: string[] } = {}) {
   const router = useRouter();
+  const [estate, setEstate] = useState(defaultEstate);
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<string | null>(null);
   const running = job?.state === "reading" || job?.state === "auditing";
@@ -35,7 +38,7 @@ export function LiveScanPanel() {
   async function start() {
     setError(null);
     try {
-      const res = await fetch("/api/scans/live", { method: "POST" });
+      const res = await fetch(`/api/scans/live?estate=${encodeURIComponent(estate.trim())}`, { method: "POST" });
       const body = await res.json();
       if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
       setJob(body);
@@ -51,9 +54,12 @@ export function LiveScanPanel() {
         From Azure
       </h2>
       <p className="mt-1 text-sm text-slate-600">
-        Read the network of every subscription the server&apos;s Azure identity can see (read-only: GET requests only), audit it with the roles of the latest scan, and
-        store it as a new scan.
+        Read the network of every subscription the server&apos;s Azure identity can see (read-only: GET requests only), audit it with the roles of the estate&apos;s
+        latest scan, and store it as a new scan of that estate.
       </p>
+      <div className="mt-3">
+        <EstateField value={estate} onChange={setEstate} estates={estates} label="Into estate" name="liveEstate" disabled={running} testId="live-estate" />
+      </div>
       <button type="button" className={`${BUTTON_PRIMARY} mt-3`} onClick={start} disabled={running}>
         {running ? "Reading Azure…" : "Scan from Azure"}
       </button>
@@ -73,6 +79,7 @@ export function LiveScanPanel() {
             {job.state === "reading" && (job.total ? `${job.done} of ${job.total} subscriptions read` : "Signing in and listing subscriptions…")}
             {job.state === "auditing" && "Auditing…"}
             {job.state === "done" && "Done — opening the scan…"}
+            {running && <span className="text-slate-500"> Storing into estate {job.estate}.</span>}
             {job.state === "failed" && (job.message ?? "The live read failed.")}
           </p>
           {job.errors.length > 0 && (

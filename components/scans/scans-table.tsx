@@ -28,7 +28,10 @@ export function SummaryBar({ summary }: { summary: ScanRecord["summary"] }) {
 
 export function ScansTable({ scans }: { scans: ScanRecord[] }) {
   return (
-    <div className="overflow-x-auto">
+    // Its own horizontal scroll container: on a phone the columns scroll here, not the page. `relative` makes it the
+    // containing block of the sr-only (absolutely positioned) caption and header text, which otherwise escape the
+    // clipping and widen the page. Focusable, so the keyboard can scroll it too (WCAG 2.1.1).
+    <div className="relative max-w-full overflow-x-auto" tabIndex={0} role="region" aria-label="Stored scans" data-testid="scans-table-scroll">
       <table className="w-full text-left text-sm" data-testid="scans-table">
         <caption className="sr-only">Stored scans, newest first</caption>
         <thead className="border-b border-slate-200 text-xs text-slate-500">

@@ -4,6 +4,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type DragEvent } from "react";
 import { BUTTON_PRIMARY, BUTTON_SECONDARY } from "../ui/button";
+import { EstateField } from "./estate-field";
 
 type Kind = "snapshot" | "profile" | "serviceTags";
 const KIND_LABEL: Record<Kind, string> = { snapshot: "Snapshot", profile: "Profile", serviceTags: "Service tags" };
@@ -38,7 +39,8 @@ async function inspect(file: File): Promise<Pick<Entry, "kind" | "summary" | "er
   }
 }
 
-export function UploadForm({ latestScan }: { latestScan?: { seq: number } }) {
+/** `defaultEstate`: the estate being viewed when "New scan" was opened; `estates`: names offered as suggestions. */
+export function UploadForm({ latestScan, defaultEstate = "default", estates }: { latestScan?: { seq: number }; defaultEstate?: string; estates?: string[] }) {
   const router = useRouter();
   const inputId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -47,7 +49,7 @@ export function UploadForm({ latestScan }: { latestScan?: { seq: number } }) {
   const [dragging, setDragging] = useState(false);
   const [rolesFrom, setRolesFrom] = useState<"latest" | "none">(latestScan ? "latest" : "none");
   const [label, setLabel] = useState("");
-  const [estate, setEstate] = useState("default");
+  const [estate, setEstate] = useState(defaultEstate);
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -211,18 +213,7 @@ export function UploadForm({ latestScan }: { latestScan?: { seq: number } }) {
         </fieldset>
       ) : null}
 
-      <label className="block max-w-md text-sm font-medium text-slate-900">
-        Estate <span className="font-normal text-slate-500">(tenant, landing zone or lab; history and &ldquo;changed since&rdquo; are per estate)</span>
-        <input
-          type="text"
-          name="estate"
-          value={estate}
-          onChange={(e) => setEstate(e.target.value)}
-          maxLength={64}
-          pattern="[A-Za-z0-9 _.\-]{1,64}"
-          className="mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-normal focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30"
-        />
-      </label>
+      <EstateField value={estate} onChange={setEstate} estates={estates} />
 
       <label className="block max-w-md text-sm font-medium text-slate-900">
         Label <span className="font-normal text-slate-500">(optional)</span>

@@ -4,12 +4,11 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
 import Link from "next/link";
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import {
   DEFAULT_SORT,
   ROLE_FILTERS,
   SUBNET_STATUSES,
-  applyFilters,
   failingRules,
   filtersToQuery,
   hasFilters,
@@ -23,8 +22,18 @@ import { subnetHref } from "../links";
 import { DOT_CLASS, ROLE_LABEL, STATUS_LABEL } from "../ui/status";
 import { StatusBadge } from "../ui/status-badge";
 import type { SubnetRow } from "./rows";
+import { visibleRows } from "./visible-rows";
 
 const column = createColumnHelper<SubnetRow>();
+// Headers and what each column sorts by (the sort itself is applyFilters'; a header click asks TanStack which way).
+const COLUMNS = [
+  column.accessor("status", { id: "status", header: "Status" }),
+  column.accessor("name", { id: "name", header: "Subnet" }),
+  column.accessor("vnet", { id: "vnet", header: "VNet" }),
+  column.accessor("role", { id: "role", header: "Role" }),
+  column.accessor((r) => subscriptionOf(r), { id: "subscription", header: "Subscription" }),
+  column.accessor((r) => failingRules(r), { id: "failing", header: "Failing rules" }),
+];
 const GRID = "grid grid-cols-[104px_minmax(170px,2fr)_minmax(130px,1.2fr)_112px_minmax(150px,1fr)_minmax(200px,2fr)]";
 const ROW_HEIGHT = 44;
 // One object for "no names", so the columns are not rebuilt on every render.
@@ -47,7 +56,7 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
   const [ready, setReady] = useState(false);
   useEffect(() => setReady(true), []);
   const deferred = useDeferredValue(filters);
-  const visible = useMemo(() => applyFilters(rows, deferred), [rows, deferred]);
+  const visible = useMemo(() => visibleRows(rows, deferred), [rows, deferred]);
   const query = filtersToQuery(filters);
 
   // The URL follows the filters (replace, not push: typing a search should not flood the history).
@@ -71,73 +80,62 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
 
   // No sort in the URL: worst first (DEFAULT_SORT), shown as an ascending status sort.
   const sorting: SortingState = [{ id: filters.sort ?? DEFAULT_SORT, desc: Boolean(filters.sort) && filters.dir === "desc" }];
-  const columns = useMemo(
-    () => [
-      column.accessor("status", { id: "status", header: "Status", cell: (c) => <StatusBadge status={c.getValue()} /> }),
-      column.accessor("name", {
-        id: "name",
-        header: "Subnet",
-        cell: (c) => (
-          <div className="min-w-0">
-            <Link href={subnetHref(scanId, c.row.original.id)} className="block truncate font-medium text-slate-900 hover:text-indigo-700 hover:underline" prefetch={false}>
-              {c.getValue()}
-            </Link>
-            <div className="truncate font-mono text-[11px] text-slate-500">{c.row.original.prefixes.join(", ") || "no prefix"}</div>
-          </div>
-        ),
-      }),
-      column.accessor("vnet", { id: "vnet", header: "VNet", cell: (c) => <span className="block truncate">{c.getValue()}</span> }),
-      column.accessor("role", {
-        id: "role",
-        header: "Role",
-        cell: (c) => (
-          <div className="min-w-0">
-            <span className={c.getValue() ? "text-slate-800" : "text-slate-500"}>{ROLE_LABEL[c.getValue() ?? "none"]}</span>
-            {c.row.original.deployment ? (
-              <div className="truncate text-[11px] text-slate-500" title={`Deployment ${c.row.original.deployment}`} data-testid="subnet-deployment">
-                {c.row.original.deployment}
-              </div>
-            ) : null}
-          </div>
-        ),
-      }),
-      column.accessor((r) => subscriptionOf(r), {
-        id: "subscription",
-        header: "Subscription",
-        cell: (c) => (
-          <span className="block truncate font-mono text-[11px] text-slate-600" title={`${c.getValue()}${c.row.original.resourceGroup ? ` / ${c.row.original.resourceGroup}` : ""}`}>
-            {subscriptionNames[c.getValue().toLowerCase()] ?? c.getValue()}
-          </span>
-        ),
-      }),
-      column.accessor((r) => failingRules(r), {
-        id: "failing",
-        header: "Failing rules",
-        cell: (c) => {
-          const list = c.getValue();
-          const statusOf = (rule: string) => c.row.original.findings.find((f) => f.rule === rule)?.status ?? "warn";
-          if (!list.length) return <span className="text-slate-500">—</span>;
-          return (
-            <div className="flex min-w-0 flex-wrap gap-1 overflow-hidden">
-              {list.slice(0, 3).map((rule) => (
-                <span key={rule} className="inline-flex items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700">
-                  <span aria-hidden className={`h-1.5 w-1.5 rounded-full ${DOT_CLASS[statusOf(rule)]}`} />
-                  <span className="sr-only">{STATUS_LABEL[statusOf(rule)]}: </span>
-                  {rule}
-                </span>
-              ))}
-              {list.length > 3 ? <span className="text-[11px] text-slate-500">+{list.length - 3}</span> : null}
+  // What each column shows for a row. The body renders these for the ~30 rows on screen; TanStack keeps the headers and
+  // the sort state only, so no filter or keystroke builds its row model over thousands of rows.
+  const cells = useMemo<Cells>(
+    () => ({
+      status: (r) => <StatusBadge status={r.status} />,
+      name: (r) => (
+        <div className="min-w-0">
+          <Link href={subnetHref(scanId, r.id)} className="block truncate font-medium text-slate-900 hover:text-indigo-700 hover:underline" prefetch={false}>
+            {r.name}
+          </Link>
+          <div className="truncate font-mono text-[11px] text-slate-500">{r.prefixes.join(", ") || "no prefix"}</div>
+        </div>
+      ),
+      vnet: (r) => <span className="block truncate">{r.vnet}</span>,
+      role: (r) => (
+        <div className="min-w-0">
+          <span className={r.role ? "text-slate-800" : "text-slate-500"}>{ROLE_LABEL[r.role ?? "none"]}</span>
+          {r.deployment ? (
+            <div className="truncate text-[11px] text-slate-500" title={`Deployment ${r.deployment}`} data-testid="subnet-deployment">
+              {r.deployment}
             </div>
-          );
-        },
-      }),
-    ],
+          ) : null}
+        </div>
+      ),
+      subscription: (r) => {
+        const subscription = subscriptionOf(r);
+        return (
+          <span className="block truncate font-mono text-[11px] text-slate-600" title={`${subscription}${r.resourceGroup ? ` / ${r.resourceGroup}` : ""}`}>
+            {subscriptionNames[subscription.toLowerCase()] ?? subscription}
+          </span>
+        );
+      },
+      failing: (r) => {
+        const list = failingRules(r);
+        const statusOf = (rule: string) => r.findings.find((f) => f.rule === rule)?.status ?? "warn";
+        if (!list.length) return <span className="text-slate-500">—</span>;
+        return (
+          <div className="flex min-w-0 flex-wrap gap-1 overflow-hidden">
+            {list.slice(0, 3).map((rule) => (
+              <span key={rule} className="inline-flex items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700">
+                <span aria-hidden className={`h-1.5 w-1.5 rounded-full ${DOT_CLASS[statusOf(rule)]}`} />
+                <span className="sr-only">{STATUS_LABEL[statusOf(rule)]}: </span>
+                {rule}
+              </span>
+            ))}
+            {list.length > 3 ? <span className="text-[11px] text-slate-500">+{list.length - 3}</span> : null}
+          </div>
+        );
+      },
+    }),
     [scanId, subscriptionNames],
   );
 
   const table = useReactTable({
     data: visible,
-    columns,
+    columns: COLUMNS,
     state: { sorting },
     manualSorting: true,
     manualFiltering: true,
@@ -149,10 +147,8 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
       update({ sort: first ? (first.id as SortKey) : undefined, dir: first ? (first.desc ? "desc" : "asc") : undefined });
     },
   });
-  const tableRows = table.getRowModel().rows;
-
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: tableRows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
 
   const filtered = hasFilters(filters);
   return (
@@ -278,26 +274,9 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
             ))}
           </thead>
           <tbody className="relative grid" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = tableRows[item.index];
-              return (
-                <tr
-                  key={row.id}
-                  data-index={item.index}
-                  aria-rowindex={item.index + 2}
-                  data-testid="subnet-row"
-                  data-status={row.original.status}
-                  className={`${GRID} absolute left-0 w-full items-center border-b border-slate-100 hover:bg-slate-50`}
-                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="min-w-0 px-3 py-1.5">
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  ))}
-                </tr>
-              );
-            })}
+            {virtualizer.getVirtualItems().map((item) => (
+              <BodyRow key={visible[item.index].id} row={visible[item.index]} index={item.index} start={item.start} cells={cells} />
+            ))}
           </tbody>
         </table>
         {visible.length === 0 ? <p className="px-4 py-10 text-center text-sm text-slate-500">No subnet matches these filters.</p> : null}
@@ -305,6 +284,31 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
     </div>
   );
 }
+
+type Cells = Record<string, (row: SubnetRow) => ReactNode>;
+
+/**
+ * One row on screen. Memoised: a keystroke first re-renders the table for the input alone (the filtered rows follow in
+ * a deferred render), and a scroll only adds the rows that came into view; neither re-renders the rows already shown.
+ */
+const BodyRow = memo(function BodyRow({ row, index, start, cells }: { row: SubnetRow; index: number; start: number; cells: Cells }) {
+  return (
+    <tr
+      data-index={index}
+      aria-rowindex={index + 2}
+      data-testid="subnet-row"
+      data-status={row.status}
+      className={`${GRID} absolute left-0 w-full items-center border-b border-slate-100 hover:bg-slate-50`}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+    >
+      {COLUMNS.map((c) => (
+        <td key={c.id} className="min-w-0 px-3 py-1.5">
+          {cells[c.id!](row)}
+        </td>
+      ))}
+    </tr>
+  );
+});
 
 function Select({ label, value, onChange, children }: { label: string; value: string; onChange: (v: string) => void; children: React.ReactNode }) {
   return (

@@ -16,7 +16,20 @@ export interface StartLiveScan {
   /** The signed-in user's credential (LIVE_SCAN_AS_USER=1); absent: the app's own identity. */
   credential?: TokenCredential;
   resourceGraph?: boolean;
+  /** The estate to store the scan in, already validated (parseEstateName); default `default`. */
+  estate?: string;
   env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A live read into another estate is queued or running: reads go one at a time, and joining it would store the
+ * scan somewhere the caller did not ask for. The API answers 409 with this message.
+ */
+export class LiveScanBusyError extends Error {
+  constructor(readonly job: LiveJob) {
+    super(`a live read into estate "${job.estate}" is already running; start this one when it has finished`);
+    this.name = "LiveScanBusyError";
+  }
 }
 
 
@@ -46,12 +59,14 @@ const live: LiveProcess = (state.__lockdownLive ??= {
 export const OWNER = live.owner;
 
 /**
- * Queues a read unless one is already queued or running (reads are heavy; a second click joins the first), and
- * runs it in this process. Resolves to the job to poll (GET /api/scans/live/<id>).
+ * Queues a read into `estate` unless one is already queued or running (reads are heavy; a second click for the
+ * same estate joins the first), and runs it in this process. Resolves to the job to poll (GET /api/scans/live/<id>).
+ * @throws LiveScanBusyError when the read already queued or running stores into another estate.
  */
-export async function startLiveScan({ store, credential, resourceGraph, env }: StartLiveScan): Promise<LiveJob> {
+export async function startLiveScan({ store, credential, resourceGraph, estate = DEFAULT_ESTATE, env }: StartLiveScan): Promise<LiveJob> {
   if (live.stopping) throw new Error("this server process is stopping; try again in a moment");
-  const { job, created } = await store.liveJobs.enqueue({ resourceGraph, asUser: credential !== undefined });
+  const { job, created } = await store.liveJobs.enqueue({ resourceGraph, asUser: credential !== undefined, estate });
+  if (!created && job.estate !== estate) throw new LiveScanBusyError(job);
   if (!created) return job;
   // Another replica's worker may claim an app-identity job first; then it runs there, which is as good.
   const claimed = await store.liveJobs.claim(OWNER, job.id);
@@ -100,9 +115,10 @@ async function run(entry: Running, { store, credential, env }: StartLiveScan): P
     await save({ state: "auditing", errors: read.errors });
     // Released (shutting down) or taken over (our heartbeat went stale): another process runs it from the start.
     if (entry.released || lost) return;
-    // The roles of the latest scan of the estate live reads are stored in (`default`) carry over: a live read has no
-    // profile of its own. The stored profile is the parsed form; storedProfileAsInput gives back the file form.
-    const latest = await store.latestScan(DEFAULT_ESTATE);
+    // The roles of the latest scan of the job's estate carry over: a live read has no profile of its own (a new
+    // estate starts with none). The stored profile is the parsed form; storedProfileAsInput gives back the file form.
+    // The estate comes from the job row, so a job resumed by another process stores where its starter asked.
+    const latest = await store.latestScan(job.estate);
     const inputs = latest ? await store.getInputs(latest.id) : undefined;
     const scan = await store.createScan({
       sources: [{ name: "azure", value: read.snapshot }],
@@ -110,6 +126,7 @@ async function run(entry: Running, { store, credential, env }: StartLiveScan): P
       errors: read.errors.length ? read.errors : undefined,
       label: `Live read of ${read.stats.subscriptions} subscription${read.stats.subscriptions === 1 ? "" : "s"}`,
       origin: "live",
+      estate: job.estate,
     });
     await save({ state: "done", scanId: scan.id });
   } catch (e) {

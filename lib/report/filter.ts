@@ -148,22 +148,31 @@ export function matchesFilters(subnet: FilterableSubnet, filters: ReportFilters)
   return true;
 }
 
+// The comparison `String.prototype.localeCompare` makes, from one collator made once (10,000 rows sort in a fraction of
+// the time). https://developer.mozilla.org/docs/Web/JavaScript/Reference/Global_Objects/Intl/Collator/compare
+const collate = new Intl.Collator().compare;
+
+/** VNet, then subnet name, then id: a total order (ids are unique), so sorting either way is exact. */
+function byName(a: FilterableSubnet, b: FilterableSubnet): number {
+  return collate(a.vnet, b.vnet) || collate(a.name, b.name) || collate(a.id, b.id);
+}
+
+/** Subnets in the table's and the exports' order for `sort` (ascending); ties broken by byName, only when reached. */
 export function compareSubnets(a: FilterableSubnet, b: FilterableSubnet, sort: SortKey = "status"): number {
-  const byName = a.vnet.localeCompare(b.vnet) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
   switch (sort) {
     case "status":
       // Worst first, then by subnet name (an ops team looks for "snet-compute", not for its VNet).
-      return STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.name.localeCompare(b.name) || byName;
+      return STATUS_RANK[a.status] - STATUS_RANK[b.status] || collate(a.name, b.name) || byName(a, b);
     case "name":
-      return a.name.localeCompare(b.name) || byName;
+      return collate(a.name, b.name) || byName(a, b);
     case "vnet":
-      return byName;
+      return byName(a, b);
     case "role":
-      return (a.role ?? "~").localeCompare(b.role ?? "~") || byName;
+      return collate(a.role ?? "~", b.role ?? "~") || byName(a, b);
     case "subscription":
-      return subscriptionOf(a).localeCompare(subscriptionOf(b)) || byName;
+      return collate(subscriptionOf(a), subscriptionOf(b)) || byName(a, b);
     case "failing":
-      return failingRules(b).length - failingRules(a).length || STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName;
+      return failingRules(b).length - failingRules(a).length || STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName(a, b);
   }
 }
 

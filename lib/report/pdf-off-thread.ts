@@ -1,20 +1,20 @@
 // Large PDFs are made in a worker thread: building the HTML of 1,000 subnets and joining ~1,600 printed pages are
 // seconds of CPU that must not stall the server's event loop (Chromium itself prints in its own processes).
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { workerFile } from "../ops/worker-file";
 import type { ReportMeta } from "./meta";
+import { pdfReportInput } from "./pdf-html";
 import type { Report } from "./types";
 
 /** Below this many audited subnets a PDF's own CPU work is well under a second: a worker's start-up would cost more. */
 export const OFF_THREAD_MIN_SUBNETS = 40;
 
-/** The worker's entry file, when the process runs from the project root (where `npm start` runs). */
+/**
+ * The worker's entry file: lib/report/pdf-worker.mjs under the project root (where `npm start` runs; it loads the
+ * TypeScript source through tsx), or the standalone build's bundle workers/pdf-worker.mjs (lib/ops/worker-file.ts).
+ */
 export function pdfWorkerFile(): string | undefined {
-  // NOTE: resolved at run time from the project root, not bundled: the worker loads the TypeScript source through tsx,
-  // a runtime dependency.
-  const file = path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "report", "pdf-worker.mjs");
-  return existsSync(file) ? file : undefined;
+  return workerFile("pdf-worker", "lib/report/pdf-worker.mjs");
 }
 
 /**
@@ -39,7 +39,9 @@ let queue: Promise<unknown> = Promise.resolve();
 
 function inWorker(file: string, report: Report, meta: ReportMeta): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
-    const worker = new Worker(file, { workerData: { report, meta } });
+    // Only what the PDF prints is copied into the worker (the same PDF; effective routes and unprinted fixes are most
+    // of a big report's bytes).
+    const worker = new Worker(file, { workerData: { report: pdfReportInput(report), meta } });
     worker.once("message", (m: { ok: true; bytes: Uint8Array } | { ok: false; message: string }) => {
       if (m.ok) resolve(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
       else reject(new Error(`PDF rendering failed: ${m.message}`));

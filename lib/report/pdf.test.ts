@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderPdf } from "./pdf";
-import { esc, evidenceFields, renderPdfHtml } from "./pdf-html";
+import { esc, evidenceFields, pdfReportInput, renderPdfDocuments, renderPdfHtml } from "./pdf-html";
 import type { Evidence, Report } from "./types";
 import { sampleReport } from "./__fixtures__/sample-report";
 
@@ -107,10 +107,13 @@ describe("renderPdf", () => {
     }
   });
 
-  it("prints every fix kind, Bicep and Terraform included", () => {
-    for (const label of ["Fix · az CLI", "Fix · Bicep", "Fix · Terraform", "Fix · Portal steps"]) expect(text).toContain(label);
-    expect(text).toContain("azurerm_firewall_policy_rule_collection_group");
-    expect(text).toContain("Microsoft.Network/firewallPolicies/ruleCollectionGroups@2024-05-01");
+  it("prints the az CLI fix and says where the other fix kinds are (issue 12: one language in the PDF)", () => {
+    expect(text).toContain("Fix · az CLI");
+    expect(text).toContain("az network firewall policy rule-collection-group collection add-filter-collection --policy-name fwp-hub");
+    expect(text).toContain("Also as Bicep, Terraform, Portal steps: on the finding's page and in the JSON and Markdown exports.");
+    for (const label of ["Fix · Bicep", "Fix · Terraform", "Fix · Portal steps"]) expect(text).not.toContain(label);
+    expect(text).not.toContain("azurerm_firewall_policy_rule_collection_group");
+    expect(text).not.toContain("Microsoft.Network/firewallPolicies/ruleCollectionGroups@2024-05-01");
     expect(text).toContain("https://auditor.example/scans/s1/findings/f-node-storage-path");
   });
 
@@ -139,6 +142,69 @@ describe("renderPdf", () => {
   });
 });
 
+/** The sample report plus `n` cluster subnets failing storage egress alike but for their own names, and one that differs. */
+function repeatedReport(n: number): Report {
+  const report = sampleReport();
+  const template = report.subnets[1];
+  const alike = (i: number, deny: string) => {
+    const name = `compute-${i}`;
+    const nsg = `/subscriptions/s/resourceGroups/rg-hpc/providers/Microsoft.Network/networkSecurityGroups/nsg-${name}`;
+    return {
+      ...template,
+      id: `${template.id}-${i}`,
+      name,
+      status: "fail" as const,
+      nsg,
+      addressPrefixes: [`10.2.${i}.0/24`],
+      findings: [
+        {
+          id: `f-storage-${i}`,
+          rule: "NODE-EGRESS-STORAGE",
+          status: "fail" as const,
+          title: "Cluster nodes can reach Azure Storage (TCP 443)",
+          detail: `Outbound TCP 443 from vnet-hub/${name} to Storage is denied by ${deny} (4000) in nsg-${name}.`,
+          evidence: [{ nsg, rule: deny, priority: 4000, access: "Deny" as const, direction: "Outbound" as const, level: "subnet" as const }],
+          fixes: [
+            { kind: "az-cli" as const, text: `az network nsg rule create -g rg-hpc --nsg-name nsg-${name} -n AllowStorage --priority 3900 --source-address-prefixes 10.2.${i}.0/24` },
+            { kind: "terraform" as const, text: `resource "azurerm_network_security_rule" "storage_${i}" {}` },
+          ],
+          link: `/scans/s1/findings/f-storage-${i}`,
+        },
+      ],
+    };
+  };
+  report.subnets.push(...Array.from({ length: n }, (_, i) => alike(i + 1, "DenyStorageOut")), alike(n + 1, "DenyEverythingOut"));
+  return report;
+}
+
+describe("renderPdf, a finding repeated on many subnets", () => {
+  const N = 12;
+  let text = "";
+  beforeAll(async () => {
+    text = pdfText(await renderPdf(repeatedReport(N), { scanId: "scan-rep" })).replace(/\s+/g, " ");
+  }, 60_000);
+
+  it("prints it once, with the N subnets it applies to and each one's own values", () => {
+    const open = text.slice(text.indexOf("Findings that need work"), text.indexOf("Checks that passed"));
+    expect(open.match(/FAIL NODE-EGRESS-STORAGE:/g)).toHaveLength(2);
+    expect(open).toContain(`on ${N} subnets`);
+    expect(open.match(/DenyStorageOut/g)).toHaveLength(2); // the detail and the evidence, once
+    expect(open).toContain("--nsg-name ‹NSG› -n AllowStorage --priority 3900 --source-address-prefixes ‹address prefix›");
+    for (let i = 1; i <= N; i++) {
+      expect(open).toContain(`vnet-hub/compute-${i} nsg-compute-${i} 10.2.${i}.0/24 f-storage-${i}`);
+    }
+  });
+
+  it("does not merge a distinct finding into it", () => {
+    const open = text.slice(text.indexOf("Findings that need work"), text.indexOf("Checks that passed"));
+    const distinct = open.slice(open.indexOf("DenyEverythingOut") - 400);
+    expect(distinct).toContain(`vnet-hub/compute-${N + 1}`);
+    expect(open).toContain(`Outbound TCP 443 from vnet-hub/compute-${N + 1} to Storage is denied by DenyEverythingOut (4000) in nsg-compute-${N + 1}.`);
+    expect(open).toContain(`--nsg-name nsg-compute-${N + 1} -n AllowStorage`);
+    expect(open).not.toContain(`compute-${N + 1} nsg-compute-${N + 1} 10.2.${N + 1}.0/24 f-storage-${N + 1}`);
+  });
+});
+
 describe("renderPdfHtml", () => {
   it("treats every name as text: markup, scripts and control characters in names cannot reach the document", () => {
     const report = sampleReport();
@@ -151,6 +217,21 @@ describe("renderPdfHtml", () => {
     expect(html).not.toContain('href="javascript:');
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;\ufffd&quot;&#39;&amp;");
     expect(esc("a\u0000b\tc\nd")).toBe("a\ufffdb\tc\nd");
+  });
+
+  it("gives the same documents from the part of the report the worker is sent (pdfReportInput)", () => {
+    for (const report of [auditorReport(), repeatedReport(5)]) {
+      report.subnets[0].effectiveRoutes = [{ source: "Default", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }];
+      expect(renderPdfDocuments(pdfReportInput(report), { scanId: "x" })).toEqual(renderPdfDocuments(report, { scanId: "x" }));
+    }
+    const slim = pdfReportInput(auditorReport());
+    expect(slim.subnets[0].effectiveRoutes).toBeUndefined();
+    expect(slim.subnets[1].findings.find((f) => f.id === "f-node-storage-path")!.fixes.map((f) => [f.kind, f.text.length > 0])).toEqual([
+      ["az-cli", true],
+      ["bicep", false],
+      ["terraform", false],
+      ["portal", false],
+    ]);
   });
 
   it("lists each stage's fields in the stage's own order, leaving out the empty ones", () => {

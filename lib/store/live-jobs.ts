@@ -2,6 +2,7 @@
 // its progress here; whichever process a poll reaches reads it back. A process that stops releases its job (queued
 // again for another replica); one that crashes leaves a stale heartbeat, and a live replica re-queues the job.
 import type { ReadError } from "../report/types";
+import { DEFAULT_ESTATE } from "./estates";
 import type { Queryable, SqlDatabase } from "./sql";
 
 export interface LiveJob {
@@ -14,12 +15,16 @@ export interface LiveJob {
   scanId?: string;
   errors: ReadError[];
   message?: string;
+  /** The estate (estates.ts) the scan is stored in; `default` when the starter named none. */
+  estate: string;
 }
 
 /** How a job is run: through Resource Graph, and whether it acts for the signed-in user (then only its starter can run it). */
 export interface LiveJobOptions {
   resourceGraph?: boolean;
   asUser?: boolean;
+  /** The estate to store the scan in, already validated (parseEstateName); default `default`. */
+  estate?: string;
 }
 
 /** A job as its runner sees it: what the API shows plus the options it was started with. */
@@ -41,6 +46,7 @@ interface Row {
   as_user: number;
   owner: string | null;
   heartbeat_at: string | null;
+  estate: string;
 }
 
 /** A runner refreshes its heartbeat this often (ms)… */
@@ -62,6 +68,7 @@ function toJob(row: Row): ClaimedJob {
     ...(row.scan_id ? { scanId: row.scan_id } : {}),
     errors: JSON.parse(row.errors),
     ...(row.message ? { message: row.message } : {}),
+    estate: row.estate,
     resourceGraph: row.resource_graph === 1,
     asUser: row.as_user === 1,
   };
@@ -78,6 +85,7 @@ function publicJob(job: ClaimedJob): LiveJob {
     ...(job.scanId ? { scanId: job.scanId } : {}),
     errors: job.errors,
     ...(job.message ? { message: job.message } : {}),
+    estate: job.estate,
   };
 }
 
@@ -91,9 +99,9 @@ export class LiveJobs {
   async enqueue(options: LiveJobOptions = {}, now = new Date()): Promise<{ job: LiveJob; created: boolean }> {
     const id = crypto.randomUUID();
     const created = await this.db.run(
-      `INSERT INTO live_jobs (id, state, done, total, started_at, errors, resource_graph, as_user, heartbeat_at, slot)
-       VALUES (?, 'queued', 0, 0, ?, '[]', ?, ?, ?, 'live') ON CONFLICT (slot) DO NOTHING`,
-      [id, now.toISOString(), options.resourceGraph ? 1 : 0, options.asUser ? 1 : 0, now.toISOString()],
+      `INSERT INTO live_jobs (id, state, done, total, started_at, errors, resource_graph, as_user, heartbeat_at, slot, estate)
+       VALUES (?, 'queued', 0, 0, ?, '[]', ?, ?, ?, 'live', ?) ON CONFLICT (slot) DO NOTHING`,
+      [id, now.toISOString(), options.resourceGraph ? 1 : 0, options.asUser ? 1 : 0, now.toISOString(), options.estate ?? DEFAULT_ESTATE],
     );
     const active = await this.db.get<Row>(`SELECT * FROM live_jobs WHERE slot = 'live'`);
     // The active job may have finished between the insert and this read: then show the one just refused.

@@ -152,6 +152,28 @@ export const MIGRATIONS: { name: string; up: (d: Dialect) => string }[] = [
       );
     `,
   },
+  {
+    name: "live scan jobs name their estate",
+    up: () => `
+      -- The estate (estates.ts) a dashboard live read stores its scan in, chosen when it is started, so the process
+      -- that runs it (the starter, another replica, or one after a restart) saves it there. Jobs queued before this
+      -- step were all stored in 'default'.
+      ALTER TABLE live_jobs ADD COLUMN estate TEXT NOT NULL DEFAULT 'default';
+    `,
+  },
+  {
+    name: "store revision",
+    up: () => `
+      -- One counter, raised in the same transaction as every write that can change what a scan page shows (a new
+      -- scan, a deletion, an exemption list, a dashboard role): the server's HTML cache (scripts/html-cache.mjs) reads
+      -- it per request, so a write by any process or replica on this database invalidates every cached page.
+      CREATE TABLE store_revision (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        n INTEGER NOT NULL
+      );
+      INSERT INTO store_revision (id, n) VALUES (1, 0);
+    `,
+  },
 ];
 
 /** How many steps this database has run (0 for a new one). */

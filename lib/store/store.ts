@@ -10,7 +10,7 @@ import type { Finding, ReadError, Report, SubnetReport } from "@/lib/report/type
 import { loadSnapshot, parseProfile, type Source } from "@/lib/snapshot";
 import { openDatabase } from "./db";
 import { schemaVersion } from "./migrations";
-import { insertMany, type Engine, type SqlDatabase } from "./sql";
+import { insertMany, type Engine, type Queryable, type SqlDatabase } from "./sql";
 import { SqliteDatabase } from "./sqlite";
 import { findingTimeline, type FindingTimeline, type HistoryEntry } from "./history";
 import { newScanId } from "./ids";
@@ -137,11 +137,21 @@ class Recent<K, V> {
   }
 }
 
+/**
+ * Raises the store's revision (the `store_revision` row): call it inside the transaction of every write that can change
+ * what a page shows, so a reader never sees the new revision with the old data. scripts/html-cache.mjs keys pages by it.
+ */
+async function raiseRevision(tx: Queryable): Promise<void> {
+  await tx.run("UPDATE store_revision SET n = n + 1 WHERE id = 1");
+}
+
 const EMPTY_PROFILE: Profile = { roles: { cyclecloud: [], cluster: [], returnProxy: [] } };
 
 export class Store {
   private reports = new Recent<string, Report>(4);
   private snapshots = new Recent<number, Snapshot>(2);
+  /** Reports with the estate's exemptions applied, by scan, UTC day and earlier scan; valid while the list is the same. */
+  private exempted = new Recent<string, { list: string; report: Report }>(4);
 
   readonly liveJobs: LiveJobs;
   /** Scheduled live scans (SCAN_SCHEDULE): who runs which due time, and how it ended. */
@@ -169,6 +179,15 @@ export class Store {
 
   close(): Promise<void> {
     return this.sql.close();
+  }
+
+  /**
+   * The store's revision: a counter raised by every write that can change a page (a new scan, a deletion, an exemption
+   * list, a dashboard role; raiseRevision), on whichever process or replica made it. 0 on a new database.
+   */
+  async revision(): Promise<number> {
+    const row = await this.sql.get<{ n: number | string }>("SELECT n FROM store_revision WHERE id = 1");
+    return Number(row?.n ?? 0);
   }
 
   /** A round trip to the database: its engine and schema version (GET /api/health). Rejects when it cannot be reached. */
@@ -228,6 +247,8 @@ export class Store {
     generatedAt?: string;
     parentScanId: string | null;
     estate: string;
+    /** More statements for the scan's transaction (a role edit's own row: stored only with the scan it produced). */
+    alsoInTransaction?: (tx: Queryable) => Promise<void>;
   }): Promise<ScanRecord> {
     const id = newScanId();
     const report = audit(args.snapshot, args.baseProfile, {
@@ -292,6 +313,8 @@ export class Store {
           5,
           [...findings.values()],
         );
+        await args.alsoInTransaction?.(tx);
+        await raiseRevision(tx);
       },
       { lock: "scans" },
     );
@@ -373,6 +396,7 @@ export class Store {
             await tx.run("DELETE FROM snapshots WHERE id = ? AND NOT EXISTS (SELECT 1 FROM scan_inputs WHERE snapshot_id = ?)", [ref.snapshot_id, ref.snapshot_id]);
           }
         }
+        if (n) await raiseRevision(tx);
         return n;
       },
       { lock: "scans" },
@@ -410,8 +434,16 @@ export class Store {
     const file = exemptionsFileName(scan!.estate);
     try {
       const previous = await this.previousScan(id);
+      // The same object while nothing it depends on changes, so views derived from it (app/(dashboard)/_data/view-cache.ts) stay cached.
+      const today = utcToday();
+      const key = `${id}\u0000${today}\u0000${previous?.id ?? ""}`;
+      const list = JSON.stringify(stored.list);
+      const cached = this.exempted.get(key);
+      if (cached?.list === list) return cached.report;
       const previousReport = previous && (await this.getRawReport(previous.id));
-      return applyExemptions(raw, parseExemptions(file, stored.list), utcToday(), { file, previous: previousReport });
+      const report = applyExemptions(raw, parseExemptions(file, stored.list), today, { file, previous: previousReport });
+      this.exempted.set(key, { list, report });
+      return report;
     } catch (e) {
       // A list stored valid can still name a `vnet/subnet` that is ambiguous in an older scan: serve the report
       // without exemptions rather than no report.
@@ -435,9 +467,15 @@ export class Store {
     const name = parseEstateName(estate, "request", "estate");
     const { list } = validateExemptionList(value, file);
     const updatedAt = new Date().toISOString();
-    await this.sql.run(
-      "INSERT INTO exemptions (estate, list, updated_at) VALUES (?, ?, ?) ON CONFLICT (estate) DO UPDATE SET list = excluded.list, updated_at = excluded.updated_at",
-      [name, JSON.stringify(list), updatedAt],
+    await this.sql.transaction(
+      async (tx) => {
+        await tx.run(
+          "INSERT INTO exemptions (estate, list, updated_at) VALUES (?, ?, ?) ON CONFLICT (estate) DO UPDATE SET list = excluded.list, updated_at = excluded.updated_at",
+          [name, JSON.stringify(list), updatedAt],
+        );
+        await raiseRevision(tx);
+      },
+      { lock: "exemptions" },
     );
     return { estate: name, list, updatedAt };
   }
@@ -466,6 +504,7 @@ export class Store {
           "INSERT INTO exemptions (estate, list, updated_at) VALUES (?, ?, ?) ON CONFLICT (estate) DO UPDATE SET list = excluded.list, updated_at = excluded.updated_at",
           [name, JSON.stringify(next), updatedAt],
         );
+        await raiseRevision(tx);
         return next;
       },
       { lock: "exemptions" },
@@ -577,28 +616,50 @@ export class Store {
     const snapshot = (await this.getSnapshot(latest.id))!;
     const subnet = snapshot.subnets.get(subnetId.toLowerCase());
     if (!subnet) throw new InputError("request", "subnetId", `subnet ${subnetId} is not in the latest scan`);
-    await this.sql.run(
-      `INSERT INTO roles (subnet_key, subnet_id, role, deployment, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (subnet_key) DO UPDATE SET subnet_id = excluded.subnet_id, role = excluded.role, deployment = COALESCE(excluded.deployment, roles.deployment), updated_at = excluded.updated_at`,
-      [subnet.key, subnet.id, role, placedIn, new Date().toISOString()],
-    );
+    // The re-audit sees the new role in memory; its row is written in the new scan's transaction, so a re-audit stopped
+    // part-way (over SCAN_TIME_LIMIT_S, app/api/_lib/scan-jobs.ts) leaves the role as it was.
+    const others = await this.listRoleOverrides();
+    const before = others.find((o) => o.subnetKey === subnet.key);
+    const deploymentKept = placedIn ?? before?.deployment;
+    const overrides = [...others.filter((o) => o !== before), { subnetKey: subnet.key, subnetId: subnet.id, role, ...(deploymentKept ? { deployment: deploymentKept } : {}) }];
     const roleText = role === "none" ? "no role" : placedIn ? `${role} in deployment ${placedIn}` : role;
-    return this.reaudit(latest, inputs, snapshot, `Role of ${subnet.vnetName}/${subnet.name} set to ${roleText}`);
+    return this.reaudit(latest, inputs, snapshot, `Role of ${subnet.vnetName}/${subnet.name} set to ${roleText}`, overrides, (tx) =>
+      tx
+        .run(
+          `INSERT INTO roles (subnet_key, subnet_id, role, deployment, updated_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (subnet_key) DO UPDATE SET subnet_id = excluded.subnet_id, role = excluded.role, deployment = COALESCE(excluded.deployment, roles.deployment), updated_at = excluded.updated_at`,
+          [subnet.key, subnet.id, role, placedIn, new Date().toISOString()],
+        )
+        .then(() => undefined),
+    );
   }
 
   /** Forgets the dashboard's role for a subnet (the uploaded profile decides again) and re-audits the latest scan. */
   async clearRole(subnetId: string, estate?: string): Promise<ScanRecord | undefined> {
-    const removed = await this.sql.run("DELETE FROM roles WHERE subnet_key = ?", [subnetId.toLowerCase()]);
+    const key = subnetId.toLowerCase();
     const latest = await this.latestScan(estate === undefined ? undefined : parseEstateName(estate));
-    if (!removed || !latest) return undefined;
+    const overrides = await this.listRoleOverrides();
+    if (!overrides.some((o) => o.subnetKey === key)) return undefined;
+    const forget = (db: Queryable) => db.run("DELETE FROM roles WHERE subnet_key = ?", [key]).then(() => undefined);
+    if (!latest) return forget(this.sql);
     const snapshot = (await this.getSnapshot(latest.id))!;
-    const subnet = snapshot.subnets.get(subnetId.toLowerCase());
+    const subnet = snapshot.subnets.get(key);
     const name = subnet ? `${subnet.vnetName}/${subnet.name}` : subnetId;
-    return this.reaudit(latest, (await this.getInputs(latest.id))!, snapshot, `Role of ${name} reset to the profile's`);
+    // As in setRole: the row goes with the new scan's transaction, or not at all.
+    const remaining = overrides.filter((o) => o.subnetKey !== key);
+    return this.reaudit(latest, (await this.getInputs(latest.id))!, snapshot, `Role of ${name} reset to the profile's`, remaining, forget);
   }
 
-  private async reaudit(latest: ScanRecord, inputs: StoredInputs, snapshot: Snapshot, label: string): Promise<ScanRecord> {
-    const effective = applicableOverrides(snapshot, inputs.profile, await this.listRoleOverrides());
+  /** Re-audits the latest scan's inputs with these dashboard roles; `commit` stores the role change with the new scan. */
+  private async reaudit(
+    latest: ScanRecord,
+    inputs: StoredInputs,
+    snapshot: Snapshot,
+    label: string,
+    overrides: RoleOverride[],
+    commit: (tx: Queryable) => Promise<void>,
+  ): Promise<ScanRecord> {
+    const effective = applicableOverrides(snapshot, inputs.profile, overrides);
     const sourcesJson = JSON.stringify(inputs.sources);
     return this.write({
       snapshot,
@@ -614,6 +675,7 @@ export class Store {
       origin: "role-edit",
       parentScanId: latest.id,
       estate: latest.estate,
+      alsoInTransaction: commit,
     });
   }
 }

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { diffReports } from "@/lib/report/diff";
 import { getStore, type ScanRecord } from "@/lib/store";
 import type { Report } from "@/lib/report/types";
-import { scanView } from "./view-cache";
+import { reportView } from "./view-cache";
 
 export async function loadScan(scanId: string): Promise<{ scan: ScanRecord; report: Report }> {
   const store = await getStore();
@@ -24,8 +24,8 @@ export async function loadOverview(scanId: string) {
     scan,
     report,
     previous,
-    // Both scans are immutable: their diff is computed once per process.
-    diff: previous && previousReport ? scanView(scan.id, `diff-from:${previous.id}`, () => diffReports(previousReport, report)) : null,
+    // Both reports are the store's cached objects: their diff is computed once per process, again when either changes.
+    diff: previous && previousReport ? reportView(report, `diff-from:${previous.id}`, () => diffReports(previousReport, report), [previousReport]) : null,
     latest: latest && latest.id !== scan.id ? latest : undefined,
   };
 }

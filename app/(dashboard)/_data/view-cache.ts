@@ -1,24 +1,23 @@
-// Per-process cache of what pages derive from a stored scan. A scan never changes once written (lib/store), so a view
-// model built from it (the subnets table's compact rows, filter choices...) is built once per process and reused by
-// every request; the HTML is still rendered per request, so each response keeps its own CSP nonce.
+// Per-process cache of what pages derive from a served report (the subnets table's compact rows, filter choices, the
+// overview's diff...). Keyed by the report object itself: the store hands out the same object for a scan while nothing
+// that changes it changes (lib/store `getReport`: the parsed report, or the report with the estate's exemptions applied,
+// cached while the list and the day are the same), and a new object when the exemption list changes. So a view is
+// never older than its report, and views of reports the store has dropped are garbage-collected with them.
+// The rendered HTML itself is cached in front of Next (scripts/html-cache.mjs).
 
-const MAX_ENTRIES = 64;
-const views = new Map<string, unknown>();
+const views = new WeakMap<object, Map<string, { deps: readonly object[]; value: unknown }>>();
 
 /**
- * The view `name` of scan `scanId`, built by `build` on first use. Least recently used entries beyond MAX_ENTRIES are
- * dropped. `build` must depend on the scan alone (not on the request: filters, user).
+ * The view `name` of `report`, built by `build` on first use. `deps` are further objects the view is built from (the
+ * previous scan's report for a diff): a different object rebuilds it. `build` must depend on these objects alone (not
+ * on the request: filters, user).
  */
-export function scanView<T>(scanId: string, name: string, build: () => T): T {
-  const key = `${scanId}\u0000${name}`;
-  if (views.has(key)) {
-    const value = views.get(key) as T;
-    views.delete(key);
-    views.set(key, value);
-    return value;
-  }
+export function reportView<T>(report: object, name: string, build: () => T, deps: readonly object[] = []): T {
+  let byName = views.get(report);
+  if (!byName) views.set(report, (byName = new Map()));
+  const hit = byName.get(name);
+  if (hit && hit.deps.length === deps.length && hit.deps.every((d, i) => d === deps[i])) return hit.value as T;
   const value = build();
-  views.set(key, value);
-  while (views.size > MAX_ENTRIES) views.delete(views.keys().next().value as string);
+  byName.set(name, { deps, value });
   return value;
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { newScanHref } from "@/components/links";
 import { ScansTable, TrendChart } from "@/components/scans/scans-table";
 import { BUTTON_PRIMARY } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -34,7 +35,7 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
         title="Scans"
         meta="Every stored audit, newest first. A scan never changes once stored, so share links keep showing what was found then."
         actions={
-          <Link href="/scans/new" className={BUTTON_PRIMARY}>
+          <Link href={newScanHref({ estate })} className={BUTTON_PRIMARY}>
             New scan
           </Link>
         }
@@ -55,7 +56,13 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
       ) : null}
       {scans.length ? (
         <Card>
-          <CardHeader title="History" description={`${scans.length} scan${scans.length === 1 ? "" : "s"}`} actions={scans.length > 1 ? <TrendChart scans={scans} /> : null} />
+          <CardHeader title="History" description={`${scans.length} scan${scans.length === 1 ? "" : "s"}`} />
+          {/* Its own row, as wide as the card allows: beside the title its drawn width (up to 36rem) overflowed a phone. */}
+          {scans.length > 1 ? (
+            <div className="border-b border-slate-100 px-4 py-3">
+              <TrendChart scans={scans} />
+            </div>
+          ) : null}
           <ScansTable scans={scans} />
         </Card>
       ) : (

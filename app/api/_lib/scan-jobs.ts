@@ -1,20 +1,20 @@
-// Uploads are audited in worker threads, each audit within a time budget. A small estate can still be costly (a
-// 160,000-prefix rule, 80,000 NICs in a subnet), and on the main thread it would stall every other request of this
-// server process; in a worker, an audit over its budget is stopped (the worker is terminated) and only its own
-// request fails. The same approach as the PDF (lib/report/pdf-off-thread.ts).
+// Uploads (POST /api/scans) and role edits (POST /api/roles, which re-audit the latest scan) are audited in worker
+// threads, each audit within a time budget. A small estate can still be costly (a 160,000-prefix rule, 80,000 NICs in a
+// subnet), and on the main thread it would stall every other request of this server process; in a worker, an audit
+// over its budget is stopped (the worker is terminated) and only its own request fails. The same approach as the PDF
+// (lib/report/pdf-off-thread.ts).
 // https://nodejs.org/api/worker_threads.html#workerterminate
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { InputError } from "@/lib/errors";
-import { getStore, type ScanRecord } from "@/lib/store";
+import { workerFile } from "@/lib/ops/worker-file";
+import { getStore, type RoleChoice } from "@/lib/store";
 import { BadRequest } from "./bad-request";
 import { scanInputFromBody } from "./scan-input";
-import type { ScanJobReply, ScanJobRequest } from "./scan-job-messages";
+import type { ScanJob, ScanJobReply, ScanJobRequest, ScanJobScan } from "./scan-job-messages";
 
-export type ScanResult = Pick<ScanRecord, "id" | "summary">;
+export type ScanResult = ScanJobScan;
 
-/** SCAN_TIME_LIMIT_S (default 60): how long one upload's parse + load + audit + store may take. */
+/** SCAN_TIME_LIMIT_S (default 60): how long one upload's parse + load + audit + store (or a role edit's re-audit) may take. */
 export function scanTimeLimitMs(env: NodeJS.ProcessEnv = process.env): number {
   const seconds = Number(env.SCAN_TIME_LIMIT_S?.trim() || "60");
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
@@ -29,18 +29,28 @@ function maxWorkers(env: NodeJS.ProcessEnv = process.env): number {
 /** Uploads waiting for a worker beyond this are refused with 503 rather than queued for minutes. */
 const MAX_WAITING = 16;
 
-/** The worker's entry file under the project root, or undefined where the sources are not shipped (standalone image). */
+/**
+ * The worker's entry file: app/api/_lib/scan-worker.mjs under the project root (where `npm start` runs; it loads the
+ * TypeScript source through tsx), or the standalone build's bundle workers/scan-worker.mjs (lib/ops/worker-file.ts).
+ */
 export function scanWorkerFile(): string | undefined {
-  // NOTE: resolved at run time from the project root (where `npm start` runs), not bundled: the worker loads the
-  // TypeScript source through tsx, a runtime dependency.
-  const file = path.join(/*turbopackIgnore: true*/ process.cwd(), "app", "api", "_lib", "scan-worker.mjs");
-  return existsSync(file) ? file : undefined;
+  return workerFile("scan-worker", "app/api/_lib/scan-worker.mjs");
 }
 
 interface Pending {
   request: ScanJobRequest;
-  resolve: (scan: ScanResult) => void;
+  resolve: (scan: ScanResult | null) => void;
   reject: (e: unknown) => void;
+}
+
+/** The 422 for a job stopped at its budget, in the words of what the caller asked for. */
+function overBudget(job: ScanJob, budgetMs: number): BadRequest {
+  const limit = `${Math.round(budgetMs / 1000)} s (SCAN_TIME_LIMIT_S)`;
+  const message =
+    job.kind === "upload"
+      ? `auditing this upload took longer than ${limit} and was stopped; audit it with the CLI (npm run audit) or split the estate`
+      : `re-auditing the latest scan with this role took longer than ${limit} and was stopped; the role was not changed`;
+  return new BadRequest(message, undefined, 422);
 }
 
 interface PoolWorker {
@@ -69,12 +79,12 @@ class ScanPool {
     if (this.idle.length + this.running.size === 0) this.idle.push(this.spawn());
   }
 
-  run(contentType: string, bytes: Uint8Array, budgetMs: number): Promise<ScanResult> {
+  run(job: ScanJob, budgetMs: number): Promise<ScanResult | null> {
     if (this.waiting.length >= MAX_WAITING) {
-      return Promise.reject(new BadRequest("the server is auditing too many uploads at once; try again in a minute", undefined, 503));
+      return Promise.reject(new BadRequest("the server is auditing too many uploads and role changes at once; try again in a minute", undefined, 503));
     }
-    return new Promise<ScanResult>((resolve, reject) => {
-      this.waiting.push({ request: { id: this.nextId++, contentType, bytes }, resolve, reject });
+    return new Promise<ScanResult | null>((resolve, reject) => {
+      this.waiting.push({ request: { ...job, id: this.nextId++ }, resolve, reject });
       this.dispatch(budgetMs);
     });
   }
@@ -138,15 +148,10 @@ class ScanPool {
           entry.job = undefined;
           this.discard(entry);
           void entry.worker.terminate();
-          job.reject(
-            new BadRequest(
-              `auditing this upload took longer than ${Math.round(budgetMs / 1000)} s (SCAN_TIME_LIMIT_S) and was stopped; audit it with the CLI (npm run audit) or split the estate`,
-              undefined,
-              422,
-            ),
-          );
+          job.reject(overBudget(job.request, budgetMs));
         }, budgetMs);
-        entry.worker.postMessage(job.request, [job.request.bytes.buffer as ArrayBuffer]);
+        const request = job.request;
+        entry.worker.postMessage(request, request.kind === "upload" ? [request.bytes.buffer as ArrayBuffer] : []);
       });
     }
   }
@@ -181,10 +186,37 @@ export async function createScanFromBody(contentType: string, body: Buffer, budg
   if (!p) {
     const input = await scanInputFromBody(contentType, body, () => getStore());
     const scan = await (await getStore()).createScan(input);
-    return { id: scan.id, summary: scan.summary };
+    return { id: scan.id, summary: scan.summary, label: scan.label };
   }
   // A copy the worker can own (transferred, not cloned): the request's Buffer may share a pooled ArrayBuffer.
   const bytes = new Uint8Array(body.byteLength);
   bytes.set(body);
-  return p.run(contentType, bytes, budgetMs);
+  return (await p.run({ kind: "upload", contentType, bytes }, budgetMs))!;
+}
+
+/** A role edit from the dashboard (POST /api/roles body, validated). */
+export interface RoleChange {
+  subnetId: string;
+  /** null: back to the profile's role. */
+  role: RoleChoice | null;
+  /** The CycleCloud deployment the subnet joins (CONTRACT §1.2); absent: the profile's. */
+  deployment?: string | null;
+  /** The estate whose latest scan is re-audited; absent: the newest scan of any estate. */
+  estate?: string;
+}
+
+/**
+ * Sets (or, role null, resets) a subnet's dashboard role and stores the latest scan re-audited with it (Store.setRole /
+ * clearRole), off the main thread within SCAN_TIME_LIMIT_S, as uploads are. Resolves to the new scan, or undefined
+ * when a reset found no role set in the dashboard. Rejects like createScanFromBody: InputError (→ 400, e.g. a subnet
+ * not in the latest scan), BadRequest 422 over the budget (the role is then left as it was), 503, or an Error (→ 500).
+ */
+export async function reauditWithRole(change: RoleChange, budgetMs = scanTimeLimitMs()): Promise<ScanResult | undefined> {
+  const p = pool();
+  if (!p) {
+    const store = await getStore();
+    const scan = change.role === null ? await store.clearRole(change.subnetId, change.estate) : await store.setRole(change.subnetId, change.role, change.deployment, change.estate);
+    return scan ? { id: scan.id, summary: scan.summary, label: scan.label } : undefined;
+  }
+  return (await p.run({ kind: "role", ...change }, budgetMs)) ?? undefined;
 }

@@ -1,13 +1,14 @@
 // POST /api/roles - set a subnet's role ({ subnetId, role, deployment? }; role null = back to the profile's; deployment:
 // the CycleCloud deployment the subnet joins, absent = the profile's), re-audit the latest scan's inputs and store that
-// as a new scan
+// as a new scan. The re-audit runs in a scan worker within SCAN_TIME_LIMIT_S, as uploads do (../_lib/scan-jobs.ts).
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { scanHref, subnetHref } from "@/components/links";
 import { parseJsonFile } from "@/lib/snapshot";
-import { ESTATE_NAME, ROLE_CHOICES, getStore, type RoleChoice } from "@/lib/store";
+import { ESTATE_NAME, ROLE_CHOICES, type RoleChoice } from "@/lib/store";
 import { DEPLOYMENT_NAME } from "@/lib/store/roles";
 import { BadRequest, errorResponse, handleError, readBody } from "../_lib/http";
+import { reauditWithRole } from "../_lib/scan-jobs";
 
 export const dynamic = "force-dynamic";
 
@@ -28,8 +29,7 @@ export async function POST(request: Request) {
       throw new BadRequest(`request body: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
     }
     const { subnetId, role, deployment, estate } = parsed.data;
-    const store = await getStore();
-    const scan = role === null ? await store.clearRole(subnetId, estate) : await store.setRole(subnetId, role, deployment, estate);
+    const scan = await reauditWithRole({ subnetId, role, deployment, estate });
     if (!scan) return errorResponse(404, `no role was set in the dashboard for ${subnetId}`);
     return NextResponse.json({ id: scan.id, url: scanHref(scan.id), subnetUrl: subnetHref(scan.id, subnetId), label: scan.label }, { status: 201 });
   } catch (e) {

@@ -12,7 +12,7 @@ import { estateOf, subnetRefOf } from "@/lib/path/query-matrix";
 import { asParamError, flowQueryParams, parseFlowQuery } from "@/lib/path/query-params";
 import { getStore } from "@/lib/store";
 import { loadScan } from "../../../_data/scans";
-import { scanView } from "../../../_data/view-cache";
+import { reportView } from "../../../_data/view-cache";
 
 export const dynamic = "force-dynamic";
 
@@ -29,7 +29,7 @@ export default async function QueryPage({ params, searchParams }: { params: Prom
   const { scanId } = await params;
   const { scan, report } = await loadScan(scanId);
   const values = flowQueryParams(await searchParams);
-  const subnets = scanView(scan.id, "query-subnet-refs", () => report.subnets.map((s) => subnetRefOf(s, report.subnets)).sort());
+  const subnets = reportView(report, "query-subnet-refs", () => report.subnets.map((s) => subnetRefOf(s, report.subnets)).sort());
   let answer: QueryAnswer | undefined;
   let error: string | undefined;
   const snapshot = values.from || values.to ? await (await getStore()).getSnapshot(scan.id) : undefined;

@@ -7,7 +7,7 @@ import { scanHref } from "@/components/links";
 import { PageHeader } from "@/components/ui/page-header";
 import { applyFilters, filtersToQuery, parseReportFilters } from "@/lib/report/filter";
 import { loadScan } from "../../../_data/scans";
-import { scanView } from "../../../_data/view-cache";
+import { reportView } from "../../../_data/view-cache";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Subnets · Lockdown Auditor" };
@@ -18,9 +18,9 @@ export default async function SubnetsPage({ params, searchParams }: { params: Pr
   const { scanId } = await params;
   const { scan, report } = await loadScan(scanId);
   const initialQuery = filtersToQuery(parseReportFilters(await searchParams));
-  // Built once per scan and process (a scan never changes): compact rows (~8× fewer bytes than row objects), already in
+  // Built once per served report and process (a scan never changes; a new exemption list gives a new report): compact rows (~8× fewer bytes than row objects), already in
   // the table's default order (so the browser's sort finds them sorted), and the filter choices.
-  const { data, vnets, rules, deployments } = scanView(scan.id, "subnets", () => ({
+  const { data, vnets, rules, deployments } = reportView(report, "subnets", () => ({
     data: JSON.stringify(encodeSubnetRows(applyFilters(toSubnetRows(report), {}))),
     vnets: [...new Set(report.subnets.map((s) => s.vnet))].sort((a, b) => a.localeCompare(b)),
     rules: [...new Set(report.subnets.flatMap((s) => s.findings.filter((f) => f.status === "fail" || f.status === "warn").map((f) => f.rule)))].sort(),
