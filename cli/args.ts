@@ -16,6 +16,8 @@ export interface CliOptions {
   help: boolean;
   /** CONTRACT §2 gates: the lowest status that exits 1, an earlier report to compare with, accepted risks. */
   failOn: FailOn;
+  /** Whether --fail-on was given (then the findings that make the exit code 1 are listed on stderr). */
+  failOnGiven?: boolean;
   baseline?: string;
   exemptions?: string;
   /** The dashboard's public address: share links in the exports become absolute (`<url>/findings/<id>`). */
@@ -80,6 +82,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     save: values.save,
     help: values.help ?? false,
     failOn: failOn as FailOn,
+    failOnGiven: values["fail-on"] !== undefined,
     baseline: values.baseline,
     exemptions: values.exemptions,
     baseUrl,

@@ -44,6 +44,15 @@ describe("--fail-on", () => {
     expect(warn.stderr).toContain("warn CC-GITHUB-STAGING vnet-hpc/cyclecloud");
   });
 
+  it("lists what fails when --fail-on fail is given, and stays quiet without a gate flag", async () => {
+    const given = await run([...full, "--fail-on", "fail"]);
+    expect(given.code).toBe(1);
+    expect(given.stderr).toMatch(/^gate: \d+ findings? \(fail\):\n  fail NODE-EGRESS-STORAGE /m);
+    const plain = await run(full);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toBe("");
+  });
+
   it("rejects anything but fail or warn as a usage error", async () => {
     const r = await run([...ccOnly, "--fail-on", "info"]);
     expect(r.code).toBe(2);

@@ -37,7 +37,7 @@ export function applyGates(report: Report, gates: Gates, today = utcToday(), war
 /** 1 when a finding fails the gate, else 0; with a gate flag given, the findings that failed it go to stderr. */
 export function gateExitCode(report: Report, opts: CliOptions, gates: Gates, warn: (line: string) => void = () => {}): 0 | 1 {
   const failing = gatingFindings(report, { failOn: opts.failOn, baseline: Boolean(gates.baseline) });
-  const explain = opts.failOn !== "fail" || gates.baseline || gates.exemptions;
+  const explain = opts.failOn !== "fail" || opts.failOnGiven || gates.baseline || gates.exemptions;
   if (failing.length && explain) {
     const what = `${opts.failOn === "warn" ? "fail or warn" : "fail"}${gates.baseline ? `, new or worse than ${gates.baseline.file}` : ""}`;
     warn(`gate: ${failing.length} finding${failing.length === 1 ? "" : "s"} (${what}):`);

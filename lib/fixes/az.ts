@@ -3,6 +3,7 @@
 // https://learn.microsoft.com/cli/azure/network/nsg/rule
 import type { SecurityRule, Snapshot, Subnet } from "../model/types";
 import { CMD_UNSAFE, bashWord, psString } from "./quote";
+import { groupKeyOf } from "./firewall-groups";
 import type { Change } from "./types";
 
 /** A flag and its value(s); `values` are data. */
@@ -14,6 +15,8 @@ export interface AzCommand {
   args: Arg[];
   /** Wrap one flag per line in bash (long commands); otherwise one line. */
   wrap?: boolean;
+  /** Run only when this command (a `list` with a `--query` naming the resource) prints nothing: create-if-missing. */
+  unlessListed?: AzCommand;
 }
 
 const sub = (x: { subscriptionId: string; resourceGroup: string }): Arg[] => [
@@ -108,16 +111,35 @@ export function azCommands(snapshot: Snapshot, c: Change): AzCommand[] {
   }
 }
 
+/** The policy's subscription, resource group and name arguments. */
+function policyArgs(snapshot: Snapshot, policyKey: string): Arg[] {
+  const policy = snapshot.firewallPolicies?.get(policyKey);
+  const id = policy?.id ?? policyKey;
+  return [["--subscription", id.split("/")[2]], ["--resource-group", id.split("/")[4]], ["--policy-name", policy?.name ?? policyKey.split("/").pop()!]];
+}
+
+/**
+ * Creates the rule collection group the fixes add to, only if the policy does not have it: a second `create` of a
+ * group replaces it, dropping the collections added since (so the command is guarded, and a bundle holds it once).
+ * https://learn.microsoft.com/cli/azure/network/firewall/policy/rule-collection-group#az-network-firewall-policy-rule-collection-group-create
+ */
+export function groupCreateCommand(snapshot: Snapshot, policyKey: string, groupName: string): AzCommand {
+  const where = policyArgs(snapshot, policyKey);
+  return {
+    command: ["network", "firewall", "policy", "rule-collection-group", "create"],
+    args: [...where, ["--name", groupName], ["--priority", "65000"]],
+    unlessListed: { command: ["network", "firewall", "policy", "rule-collection-group", "list"], args: [...where, ["--query", `[?name=='${groupName}'].name`], ["--output", "tsv"]] },
+  };
+}
+
 function firewallCommands(snapshot: Snapshot, c: Extract<Change, { kind: "add-firewall-rule-collection" }>): AzCommand[] {
   const col = c.collection;
   if (c.policyKey) {
-    const policy = snapshot.firewallPolicies?.get(c.policyKey);
-    const rg = policy ? policy.id.split("/")[4] : c.policyKey.split("/")[4];
-    const subId = policy ? policy.id.split("/")[2] : c.policyKey.split("/")[2];
-    const base: Arg[] = [["--subscription", subId], ["--resource-group", rg], ["--policy-name", policy?.name ?? c.policyKey.split("/").pop()!], ["--rcg-name", c.groupName]];
+    const base: Arg[] = [...policyArgs(snapshot, c.policyKey), ["--rcg-name", c.groupName]];
+    const create = snapshot.ruleCollectionGroups?.has(groupKeyOf(c.policyKey, c.groupName)) ? [] : [groupCreateCommand(snapshot, c.policyKey, c.groupName)];
     // `add-filter-collection` creates the collection with its first rule; the others are added one by one.
     // https://learn.microsoft.com/cli/azure/network/firewall/policy/rule-collection-group/collection
-    return col.rules.map((rule, i) => {
+    return [...create, ...col.rules.map((rule, i): AzCommand => {
       const ruleArgs: Arg[] = [["--name", rule.name]];
       if (rule.kind === "network") {
         ruleArgs.push(["--rule-type", "NetworkRule"], ["--ip-protocols", ...rule.protocols], ["--source-addresses", ...rule.sourceAddresses], ["--destination-ports", ...rule.destinationPorts]);
@@ -132,7 +154,7 @@ function firewallCommands(snapshot: Snapshot, c: Extract<Change, { kind: "add-fi
         ? // add-filter-collection names the collection with --name and its first rule with --rule-name.
           { command: ["network", "firewall", "policy", "rule-collection-group", "collection", "add-filter-collection"], args: [...base, ["--name", col.name], ["--collection-priority", String(col.priority)], ["--action", col.action], ...ruleArgs.map((a) => (a[0] === "--name" ? (["--rule-name", ...a.slice(1)] as Arg) : a))], wrap: true }
         : { command: ["network", "firewall", "policy", "rule-collection-group", "collection", "rule", "add"], args: [...base, ["--collection-name", col.name], ...ruleArgs], wrap: true };
-    });
+    })];
   }
   const fw = snapshot.firewalls?.get(c.firewallKey ?? "");
   if (!fw) throw new Error("add-firewall-rule-collection names no firewall policy and no firewall of the snapshot");
@@ -162,6 +184,7 @@ function words(args: Arg[], quote: (s: string) => string): string[] {
 
 /** The command for bash (Cloud Shell, Linux, macOS): every value one single-quoted word. */
 export function toBash(cmd: AzCommand): string {
+  if (cmd.unlessListed) return `[ -n "$(${toBash(cmd.unlessListed)})" ] || ${toBash({ ...cmd, unlessListed: undefined })}`;
   const parts = words(cmd.args, bashWord);
   const head = `az ${cmd.command.join(" ")}`;
   if (!cmd.wrap) return [head, ...parts].join(" ");
@@ -183,5 +206,6 @@ export function psProblem(cmd: AzCommand): string | undefined {
 
 /** The command for PowerShell: values single-quoted (no bash-only quoting), one line per command. */
 export function toPowerShell(cmd: AzCommand): string {
+  if (cmd.unlessListed) return `if (-not (${toPowerShell(cmd.unlessListed)})) { ${toPowerShell({ ...cmd, unlessListed: undefined })} }`;
   return ["az", ...cmd.command, ...words(cmd.args, psString)].join(" ");
 }

@@ -4,6 +4,7 @@
 import type { FirewallRule, FirewallRuleCollection, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { bicepString, identifier } from "./quote";
 import { subnetProperties } from "./subnet-properties";
+import { type GroupDeployment, groupDeployments } from "./firewall-groups";
 import type { Change } from "./types";
 
 /** Network API version of every resource written (a real one, listed in BICEP_TYPES). */
@@ -190,7 +191,7 @@ function subnetResource(doc: BicepDoc, snapshot: Snapshot, s: Subnet, patch: Rec
   doc.resource("Microsoft.Network/virtualNetworks/subnets", s.name, { properties: { ...p.properties, ...patch } }, vnet, s.key);
 }
 
-function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change): void {
+function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Change, GroupDeployment>): void {
   switch (c.kind) {
     case "add-rule": {
       const nsg = snapshot.nsgs.get(c.nsgKey)!;
@@ -232,12 +233,13 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change): void {
       return;
     }
     case "add-firewall-rule-collection": {
-      // A rule collection group is deployed whole: its collections today, then the new one.
-      const policy = snapshot.firewallPolicies?.get(c.policyKey!);
-      const group = snapshot.ruleCollectionGroups?.get(`${c.policyKey}/rulecollectiongroups/${c.groupName.toLowerCase()}`);
-      const parent = doc.ref("Microsoft.Network/firewallPolicies", c.policyKey!, policy?.name ?? c.policyKey!.split("/").pop()!);
-      doc.resource("Microsoft.Network/firewallPolicies/ruleCollectionGroups", c.groupName, {
-        properties: { priority: group?.priority ?? 65000, ruleCollections: [...(group?.ruleCollections ?? []), c.collection].map(ruleCollection) },
+      // A rule collection group is deployed whole, once: its collections today, then every new one (firewall-groups.ts).
+      const deployment = groups?.get(c);
+      if (!deployment) return;
+      const policy = snapshot.firewallPolicies?.get(deployment.policyKey);
+      const parent = doc.ref("Microsoft.Network/firewallPolicies", deployment.policyKey, policy?.name ?? deployment.policyKey.split("/").pop()!);
+      doc.resource("Microsoft.Network/firewallPolicies/ruleCollectionGroups", deployment.groupName, {
+        properties: { priority: deployment.group?.priority ?? 65000, ruleCollections: deployment.collections.map(ruleCollection) },
       }, parent);
       return;
     }
@@ -256,12 +258,15 @@ export function renderBicep(snapshot: Snapshot, changes: readonly Change[]): { t
     if (why) return { refused: why };
   }
   const docs = new Map<string, BicepDoc>();
+  const groups = groupDeployments(snapshot, changes);
   for (const c of changes) {
+    // A later collection for a group already written is in that group's one deployment.
+    if (c.kind === "add-firewall-rule-collection" && !groups.has(c)) continue;
     const scope = scopeOf(snapshot, c);
     const k = `${scope.subscriptionId}|${scope.resourceGroup}`.toLowerCase();
     let doc = docs.get(k);
     if (!doc) docs.set(k, (doc = new BicepDoc({ subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup })));
-    addChange(doc, snapshot, c);
+    addChange(doc, snapshot, c, groups);
   }
   const all = [...docs.values()];
   return { text: all.map((d, i) => (all.length > 1 ? `// ---- deployment ${i + 1} of ${all.length} ----\n` : "") + d.text()).join("\n\n") };

@@ -9,7 +9,8 @@ import { isEmpty, subtract, union } from "../net/intervals";
 import { parsePortRanges } from "../net/ports";
 import type { Report } from "../report/types";
 import { applyChanges } from "./apply";
-import { azCommands, psProblem, toBash, toPowerShell } from "./az";
+import { type AzCommand, azCommands, groupCreateCommand, psProblem, toBash, toPowerShell } from "./az";
+import { groupKeyOf } from "./firewall-groups";
 import { bicepRefusal, renderBicep } from "./bicep";
 import { nfcProblem, renderRefusal, renderTerraform } from "./render";
 import { terraformRefusal } from "./terraform";
@@ -156,7 +157,12 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
   });
   // Rendered against the end state: a subnet changed by two fixes is written once with both changes.
   const end = applyChanges(snapshot, changes).snapshot;
-  const commands = changes.flatMap((c) => azCommands(end, c));
+  // Groups the fixes create: the end state has them, so they are created here, once, before any collection.
+  const newGroups = new Map<string, AzCommand>();
+  for (const c of changes)
+    if (c.kind === "add-firewall-rule-collection" && c.policyKey && !snapshot.ruleCollectionGroups?.has(groupKeyOf(c.policyKey, c.groupName)))
+      newGroups.set(groupKeyOf(c.policyKey, c.groupName), groupCreateCommand(snapshot, c.policyKey, c.groupName));
+  const commands = [...newGroups.values(), ...changes.flatMap((c) => azCommands(end, c))];
   const unfixedNote = unfixed.map((u) => `# Not fixed by this bundle: ${u.rule} on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`);
   const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, denies last.", ...unfixedNote, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
   const psSafe = commands.filter((c) => !psProblem(c));
@@ -187,7 +193,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
   });
   const left = (n: number, prefix: string) => (n ? `${prefix} ${n} change(s) have no safe form here and are only in the az CLI script (see each finding's fix for why).\n` : "");
   const b = forBicep.length ? renderBicep(end, forBicep) : { text: "" };
-  const t = forTf.length ? renderTerraform(end, forTf) : { text: "" };
+  const t = forTf.length ? renderTerraform(end, forTf, new Set(), snapshot) : { text: "" };
   return {
     changes,
     findings,

@@ -11,6 +11,7 @@ import { firewallAt } from "../path/firewall";
 import { type FirewallEvidence, type RouteEvidence, evidenceStage } from "../report/types";
 import type { CheckEnv } from "../rules/types";
 import { estateWith } from "./apply";
+import { groupKeyOf } from "./firewall-groups";
 import type { Change } from "./types";
 
 /** What the flow is about, to name the rules: a service tag and port (`Storage`, 443) or a label. */
@@ -38,17 +39,19 @@ function portStrings(p: PortSet): string[] {
 
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9-]/g, "-").replace(/-+/g, "-").slice(0, 60);
 
-/** A free collection priority after every collection the group holds (100-65000). */
-function collectionPriority(env: CheckEnv, policyKey: string | undefined, firewallKey: string | undefined, groupName: string): number {
+/**
+ * A free collection priority after every collection the group (or classic firewall) holds, not taken by another fix
+ * of this audit (so all of them apply together); undefined when none is left below 65,000.
+ */
+function collectionPriority(env: CheckEnv, policyKey: string | undefined, firewallKey: string | undefined, groupName: string): number | undefined {
   const { snapshot } = env.estate;
   let used: number[] = [];
-  if (policyKey) used = [...(snapshot.ruleCollectionGroups?.values() ?? [])].filter((g) => g.policyKey === policyKey && g.name.toLowerCase() === groupName.toLowerCase()).flatMap((g) => g.ruleCollections.map((c) => c.priority));
+  if (policyKey) used = snapshot.ruleCollectionGroups?.get(groupKeyOf(policyKey, groupName))?.ruleCollections.map((c) => c.priority) ?? [];
   else if (firewallKey) {
     const fw = snapshot.firewalls?.get(firewallKey);
     used = [...(fw?.networkRuleCollections ?? []), ...(fw?.applicationRuleCollections ?? [])].map((c) => c.priority);
   }
-  const top = used.length ? Math.max(...used) : 100;
-  return Math.min(65000, top + 100 - (top % 100));
+  return env.allocator.pickCollection(policyKey ? groupKeyOf(policyKey, groupName) : (firewallKey ?? ""), used);
 }
 
 export const FIX_GROUP = "CycleCloud-Required";
@@ -109,9 +112,12 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
             destinationFqdns: [],
             destinationPorts: portStrings(spec.ports),
           };
+      const priority = collectionPriority(env, policyKey, fw.key, FIX_GROUP);
+      if (priority === undefined) return undefined;
       const collection: FirewallRuleCollection = {
-        name: safeName(`${byName ? "app" : "net"}-${subject.service}-${subnet.name}`),
-        priority: collectionPriority(env, policyKey, fw.key, FIX_GROUP),
+        // Subnet names repeat across VNets; a collection name must not (the bundle keeps one per name).
+        name: safeName(`${byName ? "app" : "net"}-${subject.service}-${subnet.vnetName}-${subnet.name}`),
+        priority,
         action: "Allow",
         kind: byName ? "application" : "network",
         rules: [rule],

@@ -8,6 +8,25 @@ export const MAX_PRIORITY = 4096;
 
 export class PriorityAllocator {
   private used = new Map<string, Set<number>>();
+  private collections = new Map<string, Set<number>>();
+
+  /**
+   * A free rule collection priority in a group (or classic firewall) `scope`, above every collection it holds
+   * (`held`): the next hundred, or the next number free of what earlier fixes of this audit took, reserved so that
+   * fixes applied together never share a priority. Undefined past 65,000, the highest Azure accepts.
+   * https://learn.microsoft.com/azure/firewall/rule-processing
+   */
+  pickCollection(scope: string, held: readonly number[]): number | undefined {
+    let taken = this.collections.get(scope);
+    if (!taken) this.collections.set(scope, (taken = new Set()));
+    const top = held.length ? Math.max(...held) : 100;
+    for (let p = top + 100 - (top % 100); p <= 65000; p++) {
+      if (taken.has(p) || held.includes(p)) continue;
+      taken.add(p);
+      return p;
+    }
+    return undefined;
+  }
 
   private usedIn(nsg: Nsg): Set<number> {
     let set = this.used.get(nsg.key);

@@ -7,6 +7,7 @@ import { renderBicep } from "./bicep";
 import { portalStep } from "./portal";
 import { shown, unrenderable } from "./quote";
 import { sharedWith } from "./shared-resources";
+import { groupDeployments } from "./firewall-groups";
 import { terraformBlocks, terraformRefusal } from "./terraform";
 import type { Change, FixPlan } from "./types";
 
@@ -92,12 +93,13 @@ export function renderAzPowerShell(snapshot: Snapshot, changes: readonly Change[
 }
 
 /** The Terraform blocks of `changes`; `labels` keeps resource labels unique across one file. Refused with a reason when a change has no safe form. */
-export function renderTerraform(snapshot: Snapshot, changes: readonly Change[], labels = new Set<string>()): { text: string } | { refused: string } {
+export function renderTerraform(snapshot: Snapshot, changes: readonly Change[], labels = new Set<string>(), existing?: Snapshot): { text: string } | { refused: string } {
   for (const c of changes) {
     const why = terraformRefusal(snapshot, c) ?? nfcProblem(snapshot, c);
     if (why) return { refused: why };
   }
-  return { text: changes.flatMap((c) => terraformBlocks(snapshot, c, labels)).join("\n\n") };
+  const groups = groupDeployments(snapshot, changes);
+  return { text: changes.flatMap((c) => terraformBlocks(snapshot, c, labels, groups, existing)).join("\n\n") };
 }
 
 const comment = (prefix: string, text: string) => text.split("\n").map((l) => `${prefix} ${l}`).join("\n");

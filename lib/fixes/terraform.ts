@@ -6,6 +6,7 @@ import type { FirewallRule, SecurityRule, Snapshot, Subnet } from "../model/type
 import { API, ruleCollection, bicepRefusal } from "./bicep";
 import { type HclValue, Nested, Raw, block } from "./hcl";
 import { identifier } from "./quote";
+import { type GroupDeployment, groupKeyOf } from "./firewall-groups";
 import type { Change } from "./types";
 
 function ruleFields(rule: SecurityRule): [string, HclValue][] {
@@ -83,10 +84,13 @@ function fwRule(r: FirewallRule): [string, HclValue][] {
 }
 
 /**
- * Terraform blocks of one change; `labels` keeps resource labels unique across a whole file.
+ * Terraform blocks of one change; `labels` keeps resource labels unique across a whole file. `groups` (from
+ * groupDeployments over all the changes) gives a firewall group's one deployment; `existing` is the estate before
+ * any change, when `snapshot` already has the changes applied (the fix-all bundle), to tell a new group from one
+ * that exists.
  * https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_rule
  */
-export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<string>): string[] {
+export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<string>, groups?: Map<Change, GroupDeployment>, existing?: Snapshot): string[] {
   switch (c.kind) {
     case "add-rule": {
       const nsg = snapshot.nsgs.get(c.nsgKey)!;
@@ -181,15 +185,27 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
     case "add-firewall-rule-collection": {
       const col = c.collection;
       if (c.policyKey) {
-        const policy = snapshot.firewallPolicies?.get(c.policyKey);
-        const group = snapshot.ruleCollectionGroups?.get(`${c.policyKey}/rulecollectiongroups/${c.groupName.toLowerCase()}`);
-        // The collections list is replaced as a whole: today's collections are repeated before the new one.
+        // The collections list is replaced as a whole, once per group: today's collections, then every new one.
+        const deployment = groups?.get(c);
+        if (!deployment) return [];
+        const policy = snapshot.firewallPolicies?.get(deployment.policyKey);
+        const policyId = policy?.id ?? deployment.policyKey;
+        const body: HclValue = { properties: { priority: deployment.group?.priority ?? 65000, ruleCollections: fromJson(deployment.collections.map(ruleCollection)) } };
+        const exists = (existing ?? snapshot).ruleCollectionGroups?.has(groupKeyOf(deployment.policyKey, deployment.groupName));
+        // azapi_update_resource needs the group to exist; a group the fixes create is an azapi_resource.
         return [
-          block("resource", ["azapi_update_resource", identifier(c.groupName, labels, "rcg_")], [
-            ["type", `Microsoft.Network/firewallPolicies/ruleCollectionGroups@${API}`],
-            ["resource_id", `${policy?.id ?? c.policyKey}/ruleCollectionGroups/${c.groupName}`],
-            ["body", { properties: { priority: group?.priority ?? 65000, ruleCollections: fromJson([...(group?.ruleCollections ?? []), col].map(ruleCollection)) } }],
-          ]),
+          exists
+            ? block("resource", ["azapi_update_resource", identifier(deployment.groupName, labels, "rcg_")], [
+                ["type", `Microsoft.Network/firewallPolicies/ruleCollectionGroups@${API}`],
+                ["resource_id", `${policyId}/ruleCollectionGroups/${deployment.groupName}`],
+                ["body", body],
+              ])
+            : block("resource", ["azapi_resource", identifier(deployment.groupName, labels, "rcg_")], [
+                ["type", `Microsoft.Network/firewallPolicies/ruleCollectionGroups@${API}`],
+                ["name", deployment.groupName],
+                ["parent_id", policyId],
+                ["body", body],
+              ]),
         ];
       }
       const fw = snapshot.firewalls?.get(c.firewallKey ?? "");

@@ -13,6 +13,7 @@ import type { Evidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "./fqdn";
 import { subnetHolding } from "./locate";
+import { type Reach, pathBetween } from "./reach";
 import { subnetsByRef } from "../snapshot/profile";
 
 export interface FlowQuery {
@@ -177,15 +178,20 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(
   const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote, names: dest.names, localFilter: { ...(source.endpointKey ? { endpointKey: source.endpointKey } : {}), ...(source.addresses ? { addresses: source.addresses } : {}) } };
   const out = evaluateFlow(estate, source.subnet, spec);
   let inbound: FlowResult | undefined;
+  let reach: Reach | undefined;
   if (dest.subnet) {
     const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
     inbound = evaluateFlow(estate, dest.subnet, { direction: "Inbound", protocols, ports, remote: srcAddrs, ...(dest.addresses ? { localFilter: { addresses: dest.addresses } } : {}) });
+    // As the audit's subnet flows judge it: a way there and, for the replies, back (lib/path/reach.ts).
+    const destAddrs = dest.addresses ?? estate.subnetPrefixes(dest.subnet);
+    reach = pathBetween(estate, source.subnet, dest.subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs));
   }
   const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
   const parts = [`Outbound at ${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""} to ${dest.what}: ${explain(estate, out)}.`];
   if (inbound && dest.subnet) parts.push(`Inbound at ${label(dest.subnet)}: ${explain(estate, inbound)}.`);
+  if (reach && !reach.reachable && dest.subnet) parts.push(`Between ${label(source.subnet)} and ${label(dest.subnet)}: no route — ${reach.why}.`);
   return {
-    verdict: combine(out.verdict, inbound?.verdict),
+    verdict: reach && !reach.reachable ? "blocked" : combine(out.verdict, inbound?.verdict),
     from: { subnet: source.subnet.id, ...(source.endpointName ? { endpoint: source.endpointName } : {}), addresses: source.addresses ? q.from : source.subnet.addressPrefixes.join(", ") },
     to: { what: dest.what, ...(dest.subnet ? { subnet: dest.subnet.id } : {}) },
     parts,

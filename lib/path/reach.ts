@@ -45,9 +45,11 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
       }
       if (hop.kind !== "drop" && hop.kind !== "internet") continue;
       const unpeered = toVnetKey && estate.snapshot.vnets.has(from.vnetKey) && estate.snapshot.vnets.has(toVnetKey) && !reachableVnets(estate, from).has(toVnetKey);
-      const routeWords = route.source === "User" ? `route ${route.name}${route.routeTable ? ` in ${route.routeTable.name}` : ""}` : `the system route for ${route.addressPrefix}`;
+      const routeWords = route.source === "User" ? `route ${route.name} in ${route.routeTable?.name ?? "its route table"}` : `the system route for ${route.addressPrefix}`;
       const where = hop.kind === "drop" ? hop.why : `${routeWords} sends it to the Internet`;
-      return { reachable: false, why: unpeered ? `the VNets are not peered (or the peering is not Connected with virtual network access), and ${where}` : where };
+      // Say whose routes these are: the sender's, the receiver's (replies) or the firewall subnet's.
+      const whose = `at ${from.vnetName}/${from.name}${from.routeTableKey ? "" : " (no route table)"}, ${where}`;
+      return { reachable: false, why: unpeered ? `the VNets are not peered (or the peering is not Connected with virtual network access); ${whose}` : whose };
     }
   }
   return REACHABLE;

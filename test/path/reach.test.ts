@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { estate, finding } from "../helpers/estate-builder";
 import { loadSnapshot } from "../../lib/snapshot";
 import { audit } from "../../lib/audit";
+import { queryFlow } from "../../lib/path/query";
 
 const FW_IP = "10.100.0.4";
 const allowAll = [{ name: "rcg", priority: 200, collections: [{ name: "spokes", priority: 100, action: "Allow" as const, rules: [{ kind: "network" as const, name: "any", src: ["10.0.0.0/8"], dst: ["10.0.0.0/8"], ports: ["*"] }] }] }];
@@ -80,5 +81,22 @@ describe("a VNet in the input without an address space (a trimmed export)", () =
     const local = (n: string) => r.subnets.find((s) => s.name === n)!.effectiveRoutes?.filter((x) => x.nextHopType === "VnetLocal").map((x) => x.addressPrefix);
     expect(local("a")).toEqual(["10.1.0.0/24"]);
     expect(local("b")).toEqual(["10.1.1.0/24"]);
+  });
+});
+
+describe("the flow query judges the way back as the audit does", () => {
+  it("a flow the audit fails for want of a route back is blocked in the query too, saying why", () => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { nsg: "n" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
+      .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc")
+      .routeTable("rt", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll);
+    expect(finding(b.audit(roles), "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("fail");
+    const answer = queryFlow(b.snapshot(), { from: "hpc/c1", to: "10.1.0.4", protocol: "tcp", port: "5672" });
+    expect(answer.verdict).toBe("blocked");
+    expect(answer.parts.join(" ")).toMatch(/no route — replies have no way back: .*at ccvnet\/cc \(no route table\), the system route for 10\.0\.0\.0\/8 drops it/);
   });
 });
