@@ -153,6 +153,29 @@ describe("spokes that reach each other through the hub's firewall (no direct pee
     expect(finding(r, "ccvnet/cc", "CC-INGRESS-AMQP").detail).not.toContain("not peered");
   });
 
+  it("a firewall with no rule for the spokes gets a verified rule collection from the cluster to CycleCloud", () => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"])
+      .vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "n" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
+      .nsg("n")
+      .peer("hub", "ccvnet")
+      .peer("hub", "hpc")
+      .routeTable("rt", [{ name: "spokes-via-firewall", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
+      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "other", priority: 100, rules: [{ kind: "network", name: "dns", src: ["10.0.0.0/8"], dst: ["10.100.0.10"], ports: ["53"] }] }] }]);
+    const egress = finding(b.audit(roles), "hpc/c1", "NODE-EGRESS-AMQP");
+    expect(egress.status).toBe("fail");
+    const az = egress.fixes.find((f) => f.kind === "az-cli")?.text ?? "";
+    expect(az).toContain("add-filter-collection");
+    expect(az).toMatch(/--source-addresses 10\.2\.1\.0\/24/);
+    expect(az).toMatch(/--destination-addresses 10\.1\.0\.0\/24/);
+    expect(az).toMatch(/--destination-ports 5672/);
+  });
+
   it("a firewall Deny stops the cluster's egress, named at the firewall stage", () => {
     const r = transit("Deny").audit(roles);
     const egress = finding(r, "hpc/c1", "NODE-EGRESS-AMQP");

@@ -12,6 +12,7 @@ import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../.
 import { pathBetween } from "../../path/reach";
 import type { PathPiece } from "../../path/types";
 import { planFlowFix } from "../../fixes/plan-flow";
+import { planPathFix } from "../../fixes/plan-path";
 import type { Change } from "../../fixes/types";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, touchedBy } from "./shared";
@@ -177,20 +178,32 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
         destinations,
         ports: [String(p.port)],
       });
+      /**
+       * The NSG rules a side needs; on the sending side then what its path needs beyond them (an Azure Firewall
+       * rule collection from the sender to the receiver's addresses, as for the services: plan-path.ts).
+       */
+      const side = (at: Subnet, spec: FlowSpec, t: ReturnType<typeof template>, receiver: string[], planned: Change[] | undefined): Change[] | undefined => {
+        if (!planned) return undefined;
+        if (spec.direction === "Inbound") return planFlowFix(env, at, spec, t, planned);
+        const local = { ...spec, stages: "local" as const, key: undefined };
+        const nsg = planFlowFix(env, at, local, t, planned);
+        return nsg && planPathFix(env, at, { ...spec, key: undefined }, nsg, { service: p.service, port: p.port, destinationCidrs: receiver });
+      };
       let changes: Change[] | undefined = [];
       if (own && own.result.verdict !== "allowed") {
         // Only the peers that are not yet allowed; a different class, so not the cached one.
         const remote = bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY);
         const peerCidrs = cidrsOf(remote);
         const spec = { ...own.spec, remote, key: undefined };
-        changes = planFlowFix(env, subnet, spec, iAmDestination ? template(peerCidrs, subnet.addressPrefixes, "Inbound") : template(subnet.addressPrefixes, peerCidrs, "Outbound"), changes);
+        changes = side(subnet, spec, iAmDestination ? template(peerCidrs, subnet.addressPrefixes, "Inbound") : template(subnet.addressPrefixes, peerCidrs, "Outbound"), peerCidrs, changes);
       }
       for (const x of bad) {
         if (!changes || !x.far || x.far.result.verdict === "allowed") continue;
         const t = iAmDestination ? template(x.peer.addressPrefixes, subnet.addressPrefixes, "Outbound") : template(subnet.addressPrefixes, x.peer.addressPrefixes, "Inbound");
-        changes = planFlowFix(env, x.peer, x.far.spec, t, changes);
+        changes = side(x.peer, x.far.spec, t, cidrsOf(ownPrefixes), changes);
       }
-      if (changes?.length) plans.push({ summary: `Allow ${what} at each NSG that blocks it.`, changes });
+      const beyondNsg = changes?.some((c) => c.kind === "add-firewall-rule-collection");
+      if (changes?.length) plans.push({ summary: `Allow ${what} at each ${beyondNsg ? "NSG and firewall" : "NSG"} that blocks it.`, changes });
     }
   }
   return outcome({
