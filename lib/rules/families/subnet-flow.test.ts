@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { estate, finding, rulesFromAzCli } from "../../../test/helpers/estate-builder";
+import { type CollectionSpec, estate, finding, rulesFromAzCli } from "../../../test/helpers/estate-builder";
 
 const layout = () =>
   estate()
@@ -128,7 +128,8 @@ describe("return proxy flows (RP-SSH, RP-NODE-HTTPS) look at both ends", () => {
 
 describe("spokes that reach each other through the hub's firewall (no direct peering)", () => {
   const FW_IP = "10.100.0.4";
-  const transit = (action: "Allow" | "Deny") =>
+  /** Two spokes peered only with the hub, each routing 10.0.0.0/8 to the hub's firewall, whose policy holds `collection`. */
+  const withPolicy = (collection: CollectionSpec) =>
     estate()
       .vnet("hub", ["10.100.0.0/24"])
       .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
@@ -141,7 +142,8 @@ describe("spokes that reach each other through the hub's firewall (no direct pee
       .peer("hub", "hpc")
       .routeTable("rt", [{ name: "spokes-via-firewall", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
       .firewall("fw", "hub", FW_IP, { policy: "fwp" })
-      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "spokes", priority: 100, action, rules: [{ kind: "network", name: "cluster-to-cc", src: ["10.2.0.0/16"], dst: ["10.1.0.0/16"], ports: ["5672", "9443"] }] }] }]);
+      .policy("fwp", [{ name: "rcg", priority: 200, collections: [collection] }]);
+  const transit = (action: "Allow" | "Deny") => withPolicy({ name: "spokes", priority: 100, action, rules: [{ kind: "network", name: "cluster-to-cc", src: ["10.2.0.0/16"], dst: ["10.1.0.0/16"], ports: ["5672", "9443"] }] });
   const roles = { cyclecloud: ["ccvnet/cc"], cluster: ["hpc/c1"] };
 
   it("are reachable by route: the firewall's policy decides, not the missing peering", () => {
@@ -154,19 +156,7 @@ describe("spokes that reach each other through the hub's firewall (no direct pee
   });
 
   it("a firewall with no rule for the spokes gets a verified rule collection from the cluster to CycleCloud", () => {
-    const b = estate()
-      .vnet("hub", ["10.100.0.0/24"])
-      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("ccvnet", ["10.1.0.0/16"])
-      .vnet("hpc", ["10.2.0.0/16"])
-      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "n" })
-      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
-      .nsg("n")
-      .peer("hub", "ccvnet")
-      .peer("hub", "hpc")
-      .routeTable("rt", [{ name: "spokes-via-firewall", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
-      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "other", priority: 100, rules: [{ kind: "network", name: "dns", src: ["10.0.0.0/8"], dst: ["10.100.0.10"], ports: ["53"] }] }] }]);
+    const b = withPolicy({ name: "other", priority: 100, rules: [{ kind: "network", name: "dns", src: ["10.0.0.0/8"], dst: ["10.100.0.10"], ports: ["53"] }] });
     const egress = finding(b.audit(roles), "hpc/c1", "NODE-EGRESS-AMQP");
     expect(egress.status).toBe("fail");
     const az = egress.fixes.find((f) => f.kind === "az-cli")?.text ?? "";
