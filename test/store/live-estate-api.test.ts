@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LiveReadResult } from "@/lib/azure";
+import { fixtureRead, until } from "./live-read";
 
 const reads: { resolve: (r: LiveReadResult) => void }[] = [];
 vi.mock("@/lib/azure", () => ({
@@ -23,7 +24,6 @@ const { POST } = await import("@/app/api/scans/live/route");
 const { GET } = await import("@/app/api/scans/live/[jobId]/route");
 const { resetLiveScansForTests, shutdownLiveScans, startLiveWorker } = await import("@/lib/live/jobs");
 const { getStore } = await import("@/lib/store");
-const { vnetSource, nsgSource } = await import("@/lib/store/__fixtures__/estate");
 type Store = Awaited<ReturnType<typeof getStore>>;
 type Job = { id: string; state: string; estate: string; scanId?: string };
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   // A test that failed midway leaves its read pending: finish it, so the next test does not meet a running job.
-  for (const read of reads) read.resolve(estate());
+  for (const read of reads) read.resolve(fixtureRead());
   await until(async () => ((await store.liveJobs.running()) ? undefined : true), "no live read running");
   resetLiveScansForTests();
   reads.length = 0;
@@ -48,21 +48,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function estate(): LiveReadResult {
-  const resources = [...vnetSource().value.value, ...nsgSource({ storageAllowed: true }).value];
-  return { snapshot: { resources, capturedAt: "2026-03-01T00:00:00.000Z" }, errors: [], stats: { calls: 4, subscriptions: 1, ms: 5 } } as unknown as LiveReadResult;
-}
-
 const start = (query: string) => POST(new Request(`http://localhost/api/scans/live${query}`, { method: "POST" }));
-
-async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`never: ${what}`);
-}
 
 /** Polls the job as the page does (GET /api/scans/live/<id>) until it is done. */
 const finished = (id: string) =>
@@ -87,7 +73,7 @@ describe("POST /api/scans/live estate", () => {
     expect(res.status).toBe(202);
     const job = (await res.json()) as Job;
     expect(job.estate).toBe("Tenant B.lab");
-    (await until(async () => reads[0], "the read started")).resolve(estate());
+    (await until(async () => reads[0], "the read started")).resolve(fixtureRead());
     const done = await finished(job.id);
     expect(done).toMatchObject({ state: "done", estate: "Tenant B.lab", scanId: expect.any(String) });
     expect(await store.getScan(done.scanId!)).toMatchObject({ estate: "Tenant B.lab", origin: "live" });
@@ -98,7 +84,7 @@ describe("POST /api/scans/live estate", () => {
   it("stores in `default` when no estate is named", async () => {
     const job = (await (await start("")).json()) as Job;
     expect(job.estate).toBe("default");
-    (await until(async () => reads[0], "the read started")).resolve(estate());
+    (await until(async () => reads[0], "the read started")).resolve(fixtureRead());
     expect((await store.getScan((await finished(job.id)).scanId!))!.estate).toBe("default");
   });
 
@@ -110,7 +96,7 @@ describe("POST /api/scans/live estate", () => {
     const other = await start("?estate=prod");
     expect(other.status).toBe(409);
     expect(await other.json()).toMatchObject({ error: expect.stringContaining('estate "lab" is already running'), job: { id: first.id } });
-    (await until(async () => reads[0], "the read started")).resolve(estate());
+    (await until(async () => reads[0], "the read started")).resolve(fixtureRead());
     expect((await store.getScan((await finished(first.id)).scanId!))!.estate).toBe("lab");
     expect(await store.latestScan("prod")).toBeUndefined();
   });
@@ -123,8 +109,8 @@ describe("POST /api/scans/live estate", () => {
     resetLiveScansForTests();
     // A process that starts afterwards (another replica, or this one restarted) picks it up with its worker.
     startLiveWorker(async () => store, { intervalMs: 20 });
-    (await until(async () => reads[1], "the resumed read started")).resolve(estate());
-    reads[0].resolve(estate()); // the released run ends too, and must store nothing
+    (await until(async () => reads[1], "the resumed read started")).resolve(fixtureRead());
+    reads[0].resolve(fixtureRead()); // the released run ends too, and must store nothing
     const done = await finished(job.id);
     expect(done).toMatchObject({ state: "done", estate: "resumed" });
     expect((await store.listScans(10, "resumed")).map((s) => s.id)).toEqual([done.scanId]);

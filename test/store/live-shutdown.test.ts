@@ -3,6 +3,7 @@
 // Azure is replaced by a read this test finishes when it wants (the store and the job queue are real).
 import { afterAll, afterEach, beforeEach, expect, it, vi } from "vitest";
 import type { LiveReadResult } from "@/lib/azure";
+import { fixtureRead, until } from "./live-read";
 import { forEachEngine } from "./engines";
 
 const reads: { resolve: (r: LiveReadResult) => void; progress?: (p: { done: number; total: number }) => void }[] = [];
@@ -16,21 +17,6 @@ vi.mock("@/lib/azure", () => ({
 
 const { resetLiveScansForTests, shutdownLiveScans, startLiveScan, OWNER } = await import("@/lib/live/jobs");
 const { Store } = await import("@/lib/store");
-const { vnetSource, nsgSource } = await import("@/lib/store/__fixtures__/estate");
-
-function estate(): LiveReadResult {
-  const resources = [...vnetSource().value.value, ...nsgSource({ storageAllowed: true }).value];
-  return { snapshot: { resources, capturedAt: "2026-03-01T00:00:00.000Z" }, errors: [], stats: { calls: 4, subscriptions: 1, ms: 5 } } as unknown as LiveReadResult;
-}
-
-async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`never: ${what}`);
-}
 
 forEachEngine("stopping a server process with a live read running", (engine) => {
   let target: string;
@@ -48,7 +34,7 @@ forEachEngine("stopping a server process with a live read running", (engine) => 
     const job = await startLiveScan({ store });
     await until(async () => reads[0], "the read started");
     const stopping = shutdownLiveScans(store, 30_000);
-    reads[0].resolve(estate());
+    reads[0].resolve(fixtureRead());
     expect(await stopping).toEqual({ finished: [job.id], released: [] });
     const done = (await store.liveJobs.get(job.id))!;
     expect(done).toMatchObject({ state: "done", scanId: expect.any(String) });
@@ -65,7 +51,7 @@ forEachEngine("stopping a server process with a live read running", (engine) => 
     expect(await shutdownLiveScans(store, 20)).toEqual({ finished: [], released: [job.id] });
     expect(await other.liveJobs.get(job.id)).toMatchObject({ state: "reading", done: 0 });
     // The stopping process's read completes late: it must not store a scan nor touch the job any more.
-    reads[0].resolve(estate());
+    reads[0].resolve(fixtureRead());
     await new Promise((r) => setTimeout(r, 50));
     expect((await store.listScans()).length).toBe(scansBefore);
     expect(await other.liveJobs.claim("replica-b")).toMatchObject({ id: job.id });
