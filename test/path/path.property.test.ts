@@ -39,23 +39,31 @@ const FEATURES: [string, RegExp][] = [
   ["base policy decided", /by \w+ rule baseg/],
 ];
 
+const workSubnetKey = (snapshot: ReturnType<ReturnType<typeof buildEstate>["snapshot"]>) => [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!.key;
+
+/** The engine's verdict on a packet; an engine error is reported with the world and the reference's answer. */
+function judgeOrExplain(judge: (p: PathPacket) => EngineVerdict, w: PathWorld, packet: PathPacket, want: RefPathVerdict): EngineVerdict {
+  try {
+    return judge(packet);
+  } catch (e) {
+    throw new Error(describeMismatch(w, packet, want, (e as Error).message));
+  }
+}
+
+const sameVerdict = (got: EngineVerdict, want: RefPathVerdict) => got.access === want.access && got.stage === want.stage && got.decidingRule === want.decidingRule;
+
 /** Runs the outbound property over `worlds` and returns how often each outcome and feature came up. */
 function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number): Map<string, number> {
   const seen = new Map<string, number>();
   fc.assert(
     fc.property(worlds, packetSeedsArb(30), (w, seeds) => {
       const snapshot = buildEstate(w).snapshot();
-      const subnetKey = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!.key;
+      const subnetKey = workSubnetKey(snapshot);
       const judge = engineJudge(snapshot);
       for (const packet of packetsFor(w, seeds)) {
         const want = referencePacket(snapshot, subnetKey, packet);
-        let got: EngineVerdict;
-        try {
-          got = judge(packet);
-        } catch (e) {
-          throw new Error(describeMismatch(w, packet, want, (e as Error).message));
-        }
-        if (got.access !== want.access || got.stage !== want.stage || got.decidingRule !== want.decidingRule) {
+        const got = judgeOrExplain(judge, w, packet, want);
+        if (!sameVerdict(got, want)) {
           const known = knownDivergence(w, packet, want, got);
           if (!known) throw new Error(describeMismatch(w, packet, want, got));
           seen.set(`known:${known}`, (seen.get(`known:${known}`) ?? 0) + 1);
@@ -96,17 +104,12 @@ describe("the whole path against the packet reference", () => {
     fc.assert(
       fc.property(pathWorldArb.map(mirrored), packetSeedsArb(30), (w, seeds) => {
         const snapshot = buildEstate(w).snapshot();
-        const subnetKey = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!.key;
+        const subnetKey = workSubnetKey(snapshot);
         const judge = engineJudge(snapshot, "Inbound");
         for (const packet of inboundPacketsFor(w, seeds)) {
           const want = referencePacket(snapshot, subnetKey, packet, "Inbound");
-          let got: EngineVerdict;
-          try {
-            got = judge(packet);
-          } catch (e) {
-            throw new Error(describeMismatch(w, packet, want, (e as Error).message));
-          }
-          if (got.access !== want.access || got.stage !== want.stage || got.decidingRule !== want.decidingRule) {
+          const got = judgeOrExplain(judge, w, packet, want);
+          if (!sameVerdict(got, want)) {
             // Regression 3 again: `VirtualNetwork` and 168.63.129.16 in a subnet without a route table.
             if (packet.srcIp === "168.63.129.16" && !w.routes) continue;
             throw new Error(describeMismatch(w, packet, want, got));
