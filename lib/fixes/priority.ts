@@ -9,6 +9,7 @@ export const MAX_PRIORITY = 4096;
 export class PriorityAllocator {
   private used = new Map<string, Set<number>>();
   private collections = new Map<string, Set<number>>();
+  private cursors = new Map<string, number>();
 
   /**
    * A free rule collection priority in a group (or classic firewall) `scope`, above every collection it holds
@@ -20,7 +21,14 @@ export class PriorityAllocator {
     let taken = this.collections.get(scope);
     if (!taken) this.collections.set(scope, (taken = new Set()));
     const top = held.length ? Math.max(...held) : 100;
-    for (let p = top + 100 - (top % 100); p <= 65000; p++) {
+    const start = top + 100 - (top % 100);
+    // Every number from `start` up to the cursor is taken by an earlier pick, so a scope with thousands of
+    // picks (one per subnet behind a hub firewall) costs one step per pick, not a walk over all of them.
+    const cursorKey = `${scope}|${start}`;
+    let p = this.cursors.get(cursorKey) ?? start;
+    while (p <= 65000 && taken.has(p)) p++;
+    this.cursors.set(cursorKey, p);
+    for (; p <= 65000; p++) {
       if (taken.has(p) || held.includes(p)) continue;
       taken.add(p);
       return p;

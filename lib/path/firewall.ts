@@ -43,6 +43,8 @@ export interface FirewallTable {
   firewall: AzureFirewall;
   policy?: FirewallPolicy;
   rules: CompiledFirewallRule[];
+  /** A policy's rules as compiled per rule collection group, in order (`rules` is their network rules, then their application rules). */
+  parts?: readonly CompiledCollection[];
   /** Why the audit cannot judge this firewall (its policy is not in the input), when it cannot. */
   missing?: string;
   notes: string[];
@@ -172,7 +174,7 @@ function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): Firewal
       // All network rules first, then all application rules (rule processing order).
       for (const part of parts) for (const r of part.network) compiled.push(r);
       for (const part of parts) for (const r of part.application) compiled.push(r);
-      return { firewall, policy, rules: compiled, notes };
+      return { firewall, policy, rules: compiled, parts, notes };
     }
   } else {
     for (const collection of [...firewall.networkRuleCollections, ...firewall.applicationRuleCollections]) entries.push({ collection, order: [0, 0, 0, collection.priority] });
@@ -298,13 +300,17 @@ export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTar
   return decide(table, rules, box, undefined);
 }
 
-const bySource = new WeakMap<FirewallTable, Map<string, CompiledFirewallRule[]>>();
+const bySource = new WeakMap<FirewallTable, Map<string, readonly CompiledFirewallRule[]>>();
+const partBySource = new WeakMap<CompiledCollection, Map<string, { network: CompiledFirewallRule[]; application: CompiledFirewallRule[] }>>();
 
 /**
  * The table's rules whose source overlaps `src`, in order. Every piece a flow is cut into lies inside its
  * first box, so a rule whose source misses that box matches no piece and names no allowed FQDN for one:
  * dropping it changes nothing. Memoised per table and concrete source, because every flow of a subnet
- * starts from the same source (a 500-rule hub policy then costs each flow the handful of rules naming it).
+ * starts from the same source (a 500-rule hub policy then costs each flow the handful of rules naming it),
+ * and per compiled rule collection group, because a fix that adds a group to the policy builds a new table
+ * whose other groups are the same objects: filtering them again for each planned fix would walk the whole
+ * policy once per failing subnet.
  */
 function rulesFrom(table: FirewallTable, src: AddrSet): readonly CompiledFirewallRule[] {
   if (!tagsIsEmpty(src.tags)) return table.rules;
@@ -312,7 +318,19 @@ function rulesFrom(table: FirewallTable, src: AddrSet): readonly CompiledFirewal
   let known = bySource.get(table);
   if (!known) bySource.set(table, (known = new Map()));
   let rules = known.get(key);
-  if (!rules) known.set(key, (rules = table.rules.filter((r) => addrOverlaps(r.box.src, src))));
+  if (rules) return rules;
+  if (!table.parts) rules = table.rules.filter((r) => addrOverlaps(r.box.src, src));
+  else {
+    const filtered = table.parts.map((part) => {
+      let bySrc = partBySource.get(part);
+      if (!bySrc) partBySource.set(part, (bySrc = new Map()));
+      let mine = bySrc.get(key);
+      if (!mine) bySrc.set(key, (mine = { network: part.network.filter((r) => addrOverlaps(r.box.src, src)), application: part.application.filter((r) => addrOverlaps(r.box.src, src)) }));
+      return mine;
+    });
+    rules = [...filtered.flatMap((f) => f.network), ...filtered.flatMap((f) => f.application)];
+  }
+  known.set(key, rules);
   return rules;
 }
 
