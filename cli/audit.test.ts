@@ -43,6 +43,20 @@ describe("audit CLI", () => {
     expect(JSON.parse(readFileSync(out, "utf8")).version).toBe("2.1.0");
   });
 
+  it("points each SARIF result at the line of the deciding rule in the snapshot file that holds it", async () => {
+    const { code, stdout } = await run([...base, "--format", "sarif"]);
+    expect(code).toBe(1);
+    const results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number; startColumn: number } } }[] }[] = JSON.parse(stdout).runs[0].results;
+    const storage = results.find((r) => r.ruleId === "NODE-EGRESS-STORAGE")!.locations[0].physicalLocation;
+    // Decided by nsg-cluster's DenyInternet, written by name (no id) in nsgs.json, the second --snapshot.
+    const nsgs = readFileSync(seed("nsgs.json"), "utf8").split("\n");
+    const line = nsgs.findIndex((l, i) => l.includes('"name": "DenyInternet"') && nsgs.slice(0, i).some((x) => x.includes('"name": "nsg-cluster"'))) + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(storage.artifactLocation.uri).toMatch(/^file:\/\/\/.*\/test\/fixtures\/seed\/nsgs\.json$/);
+    expect(storage.region).toEqual({ startLine: line, startColumn: nsgs[line - 1].indexOf('"name"') + 1, endLine: line, endColumn: nsgs[line - 1].indexOf('"name"') + 1 + '"name": "DenyInternet"'.length });
+    for (const r of results) expect(r.locations[0].physicalLocation.region?.startLine).toBeGreaterThan(1);
+  });
+
   it.each([
     ["malformed JSON", () => write("bad.json", '{"value": [ }'), /bad\.json: .*line 1/],
     ["an empty file", () => write("empty.json", "  \n"), /empty\.json: .*empty/],

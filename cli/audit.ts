@@ -10,23 +10,39 @@ import type { Profile } from "../lib/model/types";
 import type { Report } from "../lib/report/types";
 import { renderReport } from "../lib/report/render";
 import { renderJsonChunks } from "../lib/report/json";
+import { sarifLocationTargets } from "../lib/report/sarif";
+import { locateResources } from "../lib/report/source-positions";
 import { type CliOptions, USAGE, parseCliArgs } from "./args";
 import { applyGates, gateExitCode, readGates } from "./gates";
 
-/** A JSON input file, parsed; a missing or unreadable file or bad JSON is an InputError naming it (exit 2). */
-export async function readJson(path: string): Promise<unknown> {
-  let text: string;
+/** An input file's text; a missing or unreadable file is an InputError naming it (exit 2). */
+async function readText(path: string): Promise<string> {
   try {
-    text = await readFile(path, "utf8");
+    return await readFile(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(path, "", code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot read (${code ?? (e as Error).message})`);
   }
-  return parseJsonFile(path, text);
 }
 
-async function readSources(opts: CliOptions): Promise<{ sources: Source[]; errors: Report["errors"] }> {
-  if (!opts.live) return { sources: await Promise.all(opts.snapshots.map(async (name) => ({ name, value: await readJson(name) }))), errors: undefined };
+/** A JSON input file, parsed; a missing or unreadable file or bad JSON is an InputError naming it (exit 2). */
+export async function readJson(path: string): Promise<unknown> {
+  return parseJsonFile(path, await readText(path));
+}
+
+/**
+ * The snapshot files, parsed, and for `--format sarif` their text too (in input order), so results can point at the
+ * line where each deciding resource is written (lib/report/source-positions.ts). Other formats let the text go.
+ */
+async function readSources(opts: CliOptions): Promise<{ sources: Source[]; errors: Report["errors"]; texts?: { name: string; text: string }[] }> {
+  if (!opts.live) {
+    const keep = opts.format === "sarif";
+    const read = await Promise.all(opts.snapshots.map(async (name) => {
+      const text = await readText(name);
+      return { source: { name, value: parseJsonFile(name, text) }, text: keep ? text : undefined };
+    }));
+    return { sources: read.map((r) => r.source), errors: undefined, texts: keep ? read.map((r) => ({ name: r.source.name, text: r.text! })) : undefined };
+  }
   const { readLiveEstate } = await import("../lib/azure");
   const progress = process.stderr.isTTY
     ? ({ done, total }: { done: number; total: number }) => process.stderr.write(`\rReading Azure: ${done}/${total} subscriptions`)
@@ -48,30 +64,19 @@ async function writeFixAll(dir: string, bundle: FixBundle): Promise<void> {
 }
 
 /**
- * Writes text pieces to a file (or stdout) in batches of about 1 MB, waiting for stdout to drain: a large
- * JSON report never exists as one string. An unwritable --out is an InputError naming it.
+ * Writes UTF-8 pieces to a file (or stdout) as they come, waiting for stdout to drain: a large JSON report
+ * never exists as one string or one buffer. An unwritable --out is an InputError naming it.
  */
-async function writeChunks(out: string | undefined, chunks: Iterable<string>): Promise<void> {
-  const LIMIT = 1 << 20;
-  let batch: string[] = [];
-  let size = 0;
+async function writeChunks(out: string | undefined, chunks: Iterable<Uint8Array>): Promise<void> {
   const file = out ? await open(out, "w").catch((e: NodeJS.ErrnoException) => {
     throw new InputError(out, "", `cannot write (${e.code ?? e.message})`);
   }) : undefined;
-  const flush = async () => {
-    const text = batch.join("");
-    batch = [];
-    size = 0;
-    if (file) await file.write(text);
-    else if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once("drain", resolve));
-  };
   try {
     for (const chunk of chunks) {
-      batch.push(chunk);
-      size += chunk.length;
-      if (size >= LIMIT) await flush();
+      // A write may take part of a buffer; the rest follows.
+      if (file) for (let at = 0; at < chunk.length; ) at += (await file.write(chunk, at)).bytesWritten;
+      else if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once("drain", resolve));
     }
-    await flush();
   } finally {
     await file?.close();
   }
@@ -101,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const [{ sources, errors }, profile, serviceTags, gates] = await Promise.all([
+  const [{ sources, errors, texts }, profile, serviceTags, gates] = await Promise.all([
     readSources(opts),
     opts.profile ? readJson(opts.profile).then((v) => parseProfile(opts.profile!, v)) : Promise.resolve<Profile>({ roles: { cyclecloud: [], cluster: [], returnProxy: [] } }),
     opts.serviceTags ? readJson(opts.serviceTags).then((value) => ({ name: opts.serviceTags!, value })) : Promise.resolve(undefined),
@@ -122,7 +127,9 @@ export async function main(argv: string[]): Promise<number> {
   stats.mark("audit");
   if (opts.format === "json") await writeChunks(opts.out, renderJsonChunks(report));
   else {
-    const rendered = await renderReport(report, opts.format, { baseUrl: opts.baseUrl });
+    // One pass over each snapshot's text finds the lines of the resources the results point at.
+    const sourcePositions = texts && opts.format === "sarif" ? locateResources(texts, sarifLocationTargets(report)) : undefined;
+    const rendered = await renderReport(report, opts.format, { baseUrl: opts.baseUrl, sourcePositions });
     if (opts.out) await writeFile(opts.out, rendered.body);
     else process.stdout.write(rendered.body);
   }

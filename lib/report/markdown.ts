@@ -14,24 +14,122 @@ const ROLE_LABELS: Record<string, string> = { cyclecloud: "CycleCloud", cluster:
 /** Control characters (C0 but tab, DEL, C1, line/paragraph separators) would end a line or a block: they become spaces. */
 const BREAKS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-/**
- * Text from the estate, as inline Markdown that renders as exactly that text: one line, with every character Markdown
- * (CommonMark or GFM) gives an inline meaning backslash-escaped — `<` (HTML, autolinks), `[` `]` `!` (links, images),
- * `` ` `` (code spans), `*` `_` `~` (emphasis), `|` (table cells), `&` (entities), `@`, a `:` before `/` and a `.` before a
- * letter (GFM and linkify autolinks: `http://`, `www.`, `evil.com`, `ops@evil.com`), `#` (headings), `\` itself. Use `mdLine` where the text starts a line.
- */
-export function mdText(text: string): string {
-  return text
-    .replace(BREAKS, " ")
-    .replace(/[\\`*_[\]<>!|~&@#]/g, "\\$&")
-    .replace(/:(?=\/)|\.(?=[A-Za-z])/g, "\\$&");
+// NOTE: people read the raw .md too (in pull requests, in a terminal), so nothing is escaped that could not start
+// markup where it stands; names come out as written. What can start markup, by context:
+// - a word that GFM's autolink extension (`www.`, `http://`, e-mail, `mailto:`), markdown-it's linkify (default TLDs:
+//   https://github.com/markdown-it/linkify-it) or a GitHub @mention would turn into a link is set as a code span, which
+//   no renderer links and which needs no escapes: `*.blob.core.windows.net`, `https://…`, `ops@contoso.com`;
+// - in the rest: backticks and `[` always (code spans and links can pair with anything later on the line); `*` `_` `~`
+//   only as delimiter runs that can open or close emphasis (CommonMark §6.2 flanking rules: `snake_case` and ` * ` are
+//   text); `<` only before a letter, `/`, `!` or `?` (HTML, autolinks); `&` only where an entity could follow; `\` only
+//   before punctuation; a trailing `#` run (an ATX heading's closing sequence); and `|` only in table cells.
+// Both ends of a piece of text are treated as unknown neighbours, since the renderer writes text on either side.
+
+/** Whitespace and punctuation as CommonMark 0.31 classifies a delimiter run's neighbours (Unicode Zs, P and S). */
+const WHITESPACE = /\s/u;
+const PUNCTUATION = /[\p{P}\p{S}]/u;
+const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
+
+/** linkify-it's default TLDs (2-letter country codes are taken as any two letters); `xn--` is punycode. */
+const LINKIFY_TLDS = "biz|com|edu|gov|net|org|pro|web|xxx|aero|asia|coop|info|museum|name|shop";
+const LINK_LIKE = new RegExp(`//|@|www\\.|\\.xn--|\\.(?:${LINKIFY_TLDS}|\\p{L}{2})(?![\\p{L}\\p{N}\\p{M}])`, "iu");
+/** A word: what a link can span. Backticks, pipes, angle brackets and backslashes never go in a code span word. */
+const WORD = /[^\s`|<>\\]+/gu;
+
+/** Can this `*`, `_` or `~` run neither open nor close emphasis or strikethrough, whatever surrounds the text? */
+function inertRun(char: string, before: string | undefined, after: string | undefined): boolean {
+  if (before === undefined || after === undefined) return false;
+  const space = (c: string) => WHITESPACE.test(c);
+  const other = (c: string) => !space(c) && !PUNCTUATION.test(c);
+  // A run between two spaces is neither left- nor right-flanking; an underscore run inside a word cannot open or close.
+  return (space(before) && space(after)) || (char === "_" && other(before) && other(after));
 }
 
-/** mdText for text that starts a line: a leading list, quote, heading or code-block marker is neutralised too. */
+/** The character (code point) at / just before a UTF-16 index, so an emoji neighbour counts as the symbol it is. */
+function charAt(text: string, i: number): string | undefined {
+  const cp = text.codePointAt(i);
+  return cp === undefined ? undefined : String.fromCodePoint(cp);
+}
+
+function charBefore(text: string, i: number): string | undefined {
+  if (i <= 0) return undefined;
+  const low = text.charCodeAt(i - 1);
+  const pair = i >= 2 && low >= 0xdc00 && low <= 0xdfff && text.charCodeAt(i - 2) >= 0xd800 && text.charCodeAt(i - 2) <= 0xdbff;
+  return pair ? text.slice(i - 2, i) : text[i - 1];
+}
+
+/** Plain text (no link-like word) with only what could start markup here escaped; see the note above. */
+function escapePlain(text: string, pipes: boolean): string {
+  let out = "";
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === "*" || c === "_" || c === "~") {
+      let j = i;
+      while (text[j] === c) j++;
+      const run = text.slice(i, j);
+      out += inertRun(c, charBefore(text, i), charAt(text, j)) ? run : run.split("").map((x) => `\\${x}`).join("");
+      i = j;
+      continue;
+    }
+    const next = text[i + 1];
+    let escape = false;
+    if (c === "`" || c === "[") escape = true;
+    else if (c === "\\") escape = next === undefined || ASCII_PUNCTUATION.test(next);
+    else if (c === "<") escape = next === undefined || /[A-Za-z/!?]/.test(next);
+    else if (c === "&") escape = /^&(?:#|[A-Za-z0-9]*(?:;|$))/.test(text.slice(i, i + 40));
+    else if (c === "|") escape = pipes;
+    else if (c === "#") escape = /^#+\s*$/.test(text.slice(i)) && (i === 0 || WHITESPACE.test(text[i - 1]) || text[i - 1] === "#");
+    out += escape ? `\\${c}` : c;
+    i++;
+  }
+  return out;
+}
+
+/** Link-like words become code spans, without the punctuation a sentence puts around them. */
+function inline(text: string, pipes: boolean): string {
+  const flat = text.replace(BREAKS, " ");
+  let out = "";
+  let last = 0;
+  for (const m of flat.matchAll(WORD)) {
+    const word = m[0];
+    if (!LINK_LIKE.test(word)) continue;
+    const lead = /^["'(\[{]*/.exec(word)![0].length;
+    const trail = /[)\]}"'.,;:!?]*$/.exec(word.slice(lead))![0].length;
+    const core = word.slice(lead, word.length - trail);
+    if (!LINK_LIKE.test(core)) continue;
+    const start = m.index + lead;
+    out += escapePlain(flat.slice(last, start), pipes) + mdCode(core);
+    last = start + core.length;
+  }
+  return out + escapePlain(flat.slice(last), pipes);
+}
+
+/**
+ * Text from the estate as inline Markdown that renders as exactly that text, on one line (control characters become
+ * spaces), escaping only what could start markup where it stands (see the note above), so the raw .md reads as the
+ * names do. Link-like words (URLs, e-mail addresses, domains) come out as code spans. Use `mdLine` where the text
+ * starts a line and `mdCell` in a table cell.
+ */
+export function mdText(text: string): string {
+  return inline(text, false);
+}
+
+/** mdText for a GFM table cell: a `|` would end the cell, so it is escaped too. */
+export function mdCell(text: string): string {
+  return inline(text, true);
+}
+
+/**
+ * mdText for text that starts a line (or a list item): leading spaces go (an indented code block), and a leading block
+ * marker is neutralised: a list marker or ATX heading only when a space or the end follows it (`-Outbound` stays), a
+ * line of `-` or `=` alone (a setext underline or thematic break), and `>` (a block quote). mdText already escapes
+ * a leading `*`, `_`, `~`, backtick, `[` or `<` that could open something.
+ */
 export function mdLine(text: string): string {
-  return mdText(text.replace(/^\s+/, ""))
-    .replace(/^([-+=>])/, "\\$1")
-    .replace(/^(\d{1,9})([.)])/, "$1\\$2");
+  // Control characters become spaces first, so that a leading one cannot hide a marker behind an indent.
+  const out = mdText(text.replace(BREAKS, " ").replace(/^\s+/, ""));
+  if (/^[-+*](?:\s|$)|^[-=]+\s*$|^#{1,6}(?:\s|$)|^>/.test(out)) return `\\${out}`;
+  return out.replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
 }
 
 /** Text inside raw HTML the renderer writes itself (the `<summary>` of a fix). */
@@ -48,9 +146,9 @@ export function mdCode(text: string): string {
   return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
 
-/** A table cell: inline text with pipes escaped (mdText does) and never empty. */
+/** A table cell: inline text with pipes escaped, never empty. */
 function cell(text: string | undefined | null): string {
-  return text ? mdText(text) : "—";
+  return text ? mdCell(text) : "—";
 }
 
 function fenced(text: string, lang: string): string {
@@ -63,7 +161,8 @@ function fenced(text: string, lang: string): string {
 function mdLink(label: string, href: string): string {
   if (!/^(https?:\/\/|\/)/i.test(href)) return mdText(`${label}: ${href}`);
   const safe = href.replace(/[\s<>\\()`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-  return `[${mdText(label)}](${safe})`;
+  // In a link's text a `]` would end it early.
+  return `[${mdText(label).replace(/\]/g, "\\]")}](${safe})`;
 }
 
 function table(head: string[], rows: string[][]): string[] {
@@ -102,8 +201,8 @@ function routeRows(rows: EffectiveRouteRow[]): string[][] {
     cell(r.addressPrefix),
     cell(r.nextHopType),
     cell(r.nextHopIpAddress),
-    r.routeTable ? `${mdText(resourceName(r.routeTable))} / ${cell(r.route)}` : "—",
-    r.nextHop ? mdText(nextHopText(r.nextHop)) : "—",
+    r.routeTable ? `${mdCell(resourceName(r.routeTable))} / ${cell(r.route)}` : "—",
+    cell(r.nextHop ? nextHopText(r.nextHop) : undefined),
   ]);
 }
 
@@ -116,7 +215,7 @@ function subnetPath(subnet: SubnetReport): string[] {
   }
   if (subnet.scaleSets?.length) {
     out.push("Scale sets in this subnet:", "");
-    for (const s of subnet.scaleSets) out.push(`- ${mdText(s.name)} (${mdText(s.orchestrationMode)}; NSG ${s.nsg ? mdText(resourceName(s.nsg)) : "none"})`);
+    for (const s of subnet.scaleSets) out.push(`- ${mdLine(s.name)} (${mdText(s.orchestrationMode)}; NSG ${s.nsg ? mdText(resourceName(s.nsg)) : "none"})`);
     out.push("");
   }
   if (subnet.effectiveRoutes?.length) {
@@ -143,13 +242,13 @@ function gapsSection(gaps: ReportGaps | undefined): string[] {
 function deploymentsSection(report: Report): string[] {
   const list = report.deployments ?? [];
   if (!list.length) return [];
-  const refs = (xs: string[]) => (xs.length ? mdText(xs.join(", ")) : "—");
+  const refs = (xs: string[]) => cell(xs.join(", "));
   return [
     "## Deployments",
     "",
     ...table(
       ["Deployment", "CycleCloud", "Cluster", "Return proxy", "CycleCloud server", "Proxy"],
-      list.map((d) => [mdText(d.name), refs(d.cyclecloud), refs(d.cluster), refs(d.returnProxy), refs(d.cyclecloudServer), d.proxy ? mdText(`${d.proxy.address}:${d.proxy.port}`) : "—"]),
+      list.map((d) => [cell(d.name), refs(d.cyclecloud), refs(d.cluster), refs(d.returnProxy), refs(d.cyclecloudServer), cell(d.proxy ? `${d.proxy.address}:${d.proxy.port}` : undefined)]),
     ),
   ];
 }
@@ -171,7 +270,7 @@ export function renderMarkdown(report: Report, meta: ReportMeta = {}): string {
 
   if (report.errors?.length) {
     out.push("## Read errors", "", "Part of the estate could not be read; what was read is audited.", "");
-    for (const e of report.errors) out.push(`- ${mdText(`${e.subscription}: ${e.operation}: ${e.code}: ${e.message}`)}`);
+    for (const e of report.errors) out.push(`- ${mdLine(`${e.subscription}: ${e.operation}: ${e.code}: ${e.message}`)}`);
     out.push("");
   }
   out.push(...deploymentsSection(report), ...gapsSection(report.gaps));

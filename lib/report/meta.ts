@@ -2,6 +2,7 @@
 import { evidenceStage } from "./types";
 import type { AdminRuleEvidence, Evidence, FirewallEvidence, NsgEvidence, OutboundEvidence, PathStage, Report, RouteEvidence } from "./types";
 import { subscriptionOf } from "./filter";
+import type { SourcePositions } from "./source-positions";
 
 export interface ReportMeta {
   /** The stored scan this report belongs to, when it came from the dashboard. */
@@ -13,6 +14,11 @@ export interface ReportMeta {
   filters?: string;
   /** Absolute base URL, so links in exports can be followed from outside the dashboard. */
   baseUrl?: string;
+  /**
+   * Where resources are written in the snapshot files (lib/report/source-positions.ts), when their text is at hand:
+   * the CLI has it, a stored scan does not. SARIF results then point at the deciding resource's line.
+   */
+  sourcePositions?: SourcePositions;
 }
 
 /** "2 subscriptions · 3 VNets: vnet-hub, vnet-spoke, vnet-x" — what the report covers, in one line. */

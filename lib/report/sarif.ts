@@ -1,9 +1,13 @@
 // SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html), the format code-scanning tools read.
-// Subnets are not files, so each result points at a logical location: the subnet's ARM id, and at the input file the
-// estate came from as its physical location (code-scanning tools such as GitHub's need one per result).
+// Subnets are not files, so each result points at a logical location, the subnet's ARM id, and at the input file as its
+// physical location (code-scanning tools such as GitHub's need one per result): the line where the deciding resource
+// is written when the snapshot text is at hand (the CLI), else the file alone, with no region, never a made-up line 1.
 // Fingerprints come from the finding id (subnet id lower-cased + rule), so a finding keeps its alert across runs, and
 // exempt findings are results with an accepted suppression (SARIF §3.35), as code scanning shows dismissed alerts.
-import type { Finding, FindingChangeKind, Report, SubnetReport } from "./types";
+import type { Finding, FindingChangeKind, NsgEvidence, Report, SubnetReport } from "./types";
+import { evidenceStage } from "./types";
+import { childKey, resourceKey } from "./source-positions";
+import type { ResourceTargets, SourcePosition, SourcePositions } from "./source-positions";
 import { findingId } from "../finding-id";
 import { absoluteLink, describeEvidence } from "./meta";
 import type { ReportMeta } from "./meta";
@@ -66,8 +70,81 @@ export function artifactUri(path: string): string {
   return /^[A-Za-z]:\//.test(slashed) ? `file:///${encoded}` : encoded;
 }
 
+/** A resource a result may point at: an id (`{ id }`) or a sub-resource written by name inside `parent`. */
+type LocationCandidate = { id: string } | { parent: string; name: string };
+
+function nsgRuleCandidates(e: NsgEvidence): LocationCandidate[] {
+  // An NSG rule is `<nsg>/securityRules/<name>` (or `defaultSecurityRules`) when written with its id, else a
+  // `{ "name": ... }` in the NSG's rule list.
+  return [{ id: `${e.nsg}/securityRules/${e.rule}` }, { id: `${e.nsg}/defaultSecurityRules/${e.rule}` }, { parent: e.nsg, name: e.rule }];
+}
+
+/**
+ * Where a finding is best shown in the snapshot, most specific first: the deciding NSG rule (a `Deny` on the path
+ * first: it is what stopped the packet; else the first rule that let it through), then the other stages' rules (a
+ * security admin rule, a user route, an Azure Firewall rule), then the NSG itself (a default rule the input does not
+ * list), then the subnet.
+ */
+export function locationCandidates(subnet: SubnetReport, f: Finding): LocationCandidate[] {
+  const nsg = f.evidence.filter((e): e is NsgEvidence => evidenceStage(e) === "nsg");
+  const ordered = [...nsg.filter((e) => e.access === "Deny"), ...nsg.filter((e) => e.access !== "Deny")];
+  const out: LocationCandidate[] = ordered.flatMap(nsgRuleCandidates);
+  for (const e of f.evidence) {
+    const stage = evidenceStage(e);
+    if (stage === "admin-rule" && "id" in e && e.id) out.push({ id: e.id });
+    else if (stage === "route" && "routeTable" in e && e.routeTable) out.push({ id: `${e.routeTable}/routes/${e.route}` }, { parent: e.routeTable, name: e.route });
+    else if (stage === "firewall" && "firewall" in e && e.rule) {
+      if (e.policy && e.ruleCollectionGroup) out.push({ parent: `${e.policy}/ruleCollectionGroups/${e.ruleCollectionGroup}`, name: e.rule });
+      out.push({ parent: e.firewall, name: e.rule });
+    }
+  }
+  for (const e of ordered) out.push({ id: e.nsg });
+  out.push({ id: subnet.id });
+  return out;
+}
+
+/** The results of `renderSarif` that will want a position: what `locateResources` should look for. */
+export function sarifLocationTargets(report: Report): ResourceTargets {
+  const ids = new Set<string>();
+  const children = new Map<string, { parent: string; name: string }>();
+  for (const subnet of report.subnets) {
+    for (const f of subnet.findings) {
+      if (!isSarifResult(f)) continue;
+      for (const c of locationCandidates(subnet, f)) {
+        if ("id" in c) ids.add(c.id);
+        else children.set(childKey(c.parent, c.name), c);
+      }
+    }
+  }
+  return { ids, children: children.values() };
+}
+
+function locate(candidates: LocationCandidate[], found: SourcePositions): SourcePosition | undefined {
+  for (const c of candidates) {
+    const at = found.positions.get("id" in c ? resourceKey(c.id) : childKey(c.parent, c.name));
+    if (at) return at;
+  }
+  return undefined;
+}
+
+/** SARIF's physicalLocation (§3.29): the file and, when known, the region of the deciding resource's `"id"`/`"name"`. */
+function physicalLocation(subnet: SubnetReport, f: Finding, artifact: string | undefined, found: SourcePositions | undefined) {
+  const at = found && locate(locationCandidates(subnet, f), found);
+  if (at) {
+    const { startLine, startColumn, endLine, endColumn } = at;
+    return { artifactLocation: { uri: artifactUri(found.sources[at.source]) }, region: { startLine, startColumn, endLine, endColumn } };
+  }
+  // Without a region the location is the whole file (SARIF §3.29.4), which is true; line 1 would not be.
+  return artifact ? { artifactLocation: { uri: artifact } } : undefined;
+}
+
+function isSarifResult(f: Finding): boolean {
+  return f.status === "fail" || f.status === "warn" || (f.status === "exempt" && !!f.exemption);
+}
+
 function result(subnet: SubnetReport, f: Finding, ruleIndex: number, meta: ReportMeta, artifact: string | undefined) {
   const verdict = f.status === "exempt" ? f.verdict : f.status;
+  const physical = physicalLocation(subnet, f, artifact, meta.sourcePositions);
   return {
     ruleId: f.rule,
     ruleIndex,
@@ -75,7 +152,7 @@ function result(subnet: SubnetReport, f: Finding, ruleIndex: number, meta: Repor
     message: { text: `${f.title}. ${f.detail}` },
     locations: [
       {
-        ...(artifact ? { physicalLocation: { artifactLocation: { uri: artifact }, region: { startLine: 1 } } } : {}),
+        ...(physical ? { physicalLocation: physical } : {}),
         logicalLocations: [{ fullyQualifiedName: subnet.id, name: subnet.name, kind: "resource" }],
         message: { text: `${subnet.vnet}/${subnet.name}` },
       },
@@ -107,6 +184,11 @@ function result(subnet: SubnetReport, f: Finding, ruleIndex: number, meta: Repor
   };
 }
 
+/**
+ * The report as a SARIF 2.1.0 log (one result per `fail`/`warn` finding and per exempt one, suppressed). With
+ * `meta.sourcePositions` (from `locateResources` over the snapshot files' text, for `sarifLocationTargets(report)`)
+ * each result points at the line and column where its deciding resource is written; without, at the first file.
+ */
 export function renderSarif(report: Report, meta: ReportMeta = {}): string {
   const rules = collectRules(report);
   const index = new Map(rules.map((r, i) => [r.id, i]));
@@ -114,7 +196,7 @@ export function renderSarif(report: Report, meta: ReportMeta = {}): string {
   // One result per fail or warn; an exempt finding is still a result, suppressed, so its alert shows as dismissed.
   const results = report.subnets.flatMap((subnet) =>
     subnet.findings
-      .filter((f) => f.status === "fail" || f.status === "warn" || (f.status === "exempt" && f.exemption))
+      .filter(isSarifResult)
       .map((f) => result(subnet, f, index.get(f.rule)!, meta, artifact)),
   );
   const log = {
