@@ -32,7 +32,10 @@ export function portalStep(snapshot: Snapshot, c: Change): string {
     }
     case "add-route": {
       const t = snapshot.routeTables.get(c.routeTableKey)!;
-      return `Route tables → ${shown(t.name)} → Routes → Add: Name ${shown(c.route.name)}; Destination ${shown(c.route.addressPrefix)}; Next hop type ${shown(c.route.nextHopType)}${c.route.nextHopIpAddress ? `; Next hop address ${shown(c.route.nextHopIpAddress)}` : ""}.`;
+      const fields = `Destination ${shown(c.route.addressPrefix)}; Next hop type ${shown(c.route.nextHopType)}${c.route.nextHopIpAddress ? `; Next hop address ${shown(c.route.nextHopIpAddress)}` : ""}`;
+      // A route the table already holds by that name is edited in place (see the add-route change).
+      if (t.routes.some((r) => r.name.toLowerCase() === c.route.name.toLowerCase())) return `Route tables → ${shown(t.name)} → Routes → ${shown(c.route.name)}: change it to ${fields} → Save.`;
+      return `Route tables → ${shown(t.name)} → Routes → Add: Name ${shown(c.route.name)}; ${fields}.`;
     }
     case "delete-route": {
       const t = snapshot.routeTables.get(c.routeTableKey)!;

@@ -142,6 +142,16 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
     }
     case "add-route": {
       const t = snapshot.routeTables.get(c.routeTableKey)!;
+      // A route the table already holds by that name is edited in place, not created (which would need an import).
+      if (t.routes.some((r) => r.name.toLowerCase() === c.route.name.toLowerCase())) {
+        return [
+          block("resource", ["azapi_update_resource", identifier(c.route.name, labels)], [
+            ["type", `Microsoft.Network/routeTables/routes@${API}`],
+            ["resource_id", `${t.id}/routes/${c.route.name}`],
+            ["body", { properties: { addressPrefix: c.route.addressPrefix, nextHopType: c.route.nextHopType, ...(c.route.nextHopIpAddress ? { nextHopIpAddress: c.route.nextHopIpAddress } : {}) } }],
+          ]),
+        ];
+      }
       return [
         block("resource", ["azurerm_route", identifier(c.route.name, labels)], [
           ["name", c.route.name],

@@ -19,6 +19,11 @@ export type Change =
    */
   | { kind: "add-firewall-rule-collection"; policyKey?: string; firewallKey?: string; groupName: string; collection: FirewallRuleCollection }
   | { kind: "delete-route"; routeTableKey: string; routeName: string }
+  /**
+   * Add a route; with a name the table already holds, that route is replaced in place (az `route create` and a
+   * Bicep deployment update it; Azure allows one route per address prefix in a table, so editing is how a route
+   * that drops a prefix is pointed elsewhere).
+   */
   | { kind: "add-route"; routeTableKey: string; route: Route }
   /** Create a Standard public IP and a NAT gateway using it, and associate the gateway with the subnet. */
   | { kind: "attach-nat-gateway"; subnetKey: string; natGatewayName: string; publicIpName: string };

@@ -103,6 +103,9 @@ function nsgStage(cx: PathContext, group: EndpointGroup, handed: { piece: PathPi
   if (subnetLevel) cx.touched.add(subnetLevel.nsg.key);
   const nicLevel = estate.nicLevel(group.nicNsgKey, subnet, spec.direction);
   if (nicLevel) cx.touched.add(nicLevel.nsg.key);
+  // The subnet's route table widens VirtualNetwork for these NSGs (CONTRACT §4.1 stage 2): a route fix changes
+  // what they match, so a cached result of this flow must not outlive it.
+  if (subnet.routeTableKey && (subnetLevel || nicLevel)) cx.touched.add(subnet.routeTableKey);
   const missing: MissingLevel[] = [];
   if (subnet.nsgKey && !subnetLevel) missing.push({ what: `NSG ${subnet.nsgKey.split("/").pop()} of ${subnet.vnetName}/${subnet.name} is not in the input (add \`az network nsg list\`)` });
   if (group.nicNsgKey && !nicLevel) missing.push({ what: `NSG ${group.nicNsgKey.split("/").pop()} of ${group.nics[0]?.name ?? "a NIC"} is not in the input (add \`az network nsg list\`)` });

@@ -20,5 +20,6 @@ export const ccIngressAmqp = subnetFlowRule(
     ends: "destination",
     fixRuleName: "AllowCycleCloudAmqpIn",
     optionalWithReturnProxy: true,
+    counterpart: "NODE-EGRESS-AMQP",
   },
 );

@@ -20,5 +20,6 @@ export const ccIngressHttps = subnetFlowRule(
     ends: "destination",
     fixRuleName: "AllowCycleCloudHttpsIn",
     optionalWithReturnProxy: true,
+    counterpart: "NODE-EGRESS-HTTPS",
   },
 );

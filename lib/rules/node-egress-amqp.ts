@@ -20,5 +20,6 @@ export const nodeEgressAmqp = subnetFlowRule(
     ends: "source",
     fixRuleName: "AllowCycleCloudAmqpOut",
     optionalWithReturnProxy: true,
+    counterpart: "CC-INGRESS-AMQP",
   },
 );

@@ -20,5 +20,6 @@ export const nodeEgressHttps = subnetFlowRule(
     ends: "source",
     fixRuleName: "AllowCycleCloudHttpsOut",
     optionalWithReturnProxy: true,
+    counterpart: "CC-INGRESS-HTTPS",
   },
 );

@@ -5,6 +5,8 @@ import { estate, finding } from "../helpers/estate-builder";
 import { loadSnapshot } from "../../lib/snapshot";
 import { audit } from "../../lib/audit";
 import { queryFlow } from "../../lib/path/query";
+import { pathBetween } from "../../lib/path/reach";
+import { Estate } from "../../lib/nsg/estate";
 
 const FW_IP = "10.100.0.4";
 const allowAll = [{ name: "rcg", priority: 200, collections: [{ name: "spokes", priority: 100, action: "Allow" as const, rules: [{ kind: "network" as const, name: "any", src: ["10.0.0.0/8"], dst: ["10.0.0.0/8"], ports: ["*"] }] }] }];
@@ -21,10 +23,14 @@ describe("a way there and back between role subnets", () => {
       .routeTable("rt", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
       .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll)
       .audit(roles);
-    // Azure: the SYN reaches CycleCloud through the firewall, the SYN-ACK meets the 10.0.0.0/8 None route.
-    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).not.toBe("pass");
-    expect(finding(r, "ccvnet/cc", "CC-INGRESS-AMQP").status).not.toBe("pass");
-    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").detail).toMatch(/replies have no way back: .*None/);
+    // Azure: the SYN reaches CycleCloud through the firewall, the SYN-ACK meets the 10.0.0.0/8 None route. Those
+    // are the CycleCloud subnet's own routes: its check fails; the cluster's check says so without failing.
+    const ingress = finding(r, "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(ingress.status).toBe("fail");
+    expect(ingress.detail).toMatch(/replies have no way back: .*at ccvnet\/cc \(no route table\).*None/);
+    const egress = finding(r, "hpc/c1", "NODE-EGRESS-AMQP");
+    expect(egress.status).toBe("pass");
+    expect(egress.detail).toMatch(/The CycleCloud end's own routes have no way for this flow \(.*replies have no way back.*\), which CC-INGRESS-AMQP on ccvnet\/cc reports/);
   });
 
   it("the firewall's VNet is not peered with the destination spoke: the firewall cannot deliver", () => {
@@ -85,7 +91,7 @@ describe("a VNet in the input without an address space (a trimmed export)", () =
 });
 
 describe("the flow query judges the way back as the audit does", () => {
-  it("a flow the audit fails for want of a route back is blocked in the query too, saying why", () => {
+  it("a flow the audit fails for want of a route back is blocked in the query too, saying why (the query judges the whole pair)", () => {
     const b = estate()
       .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
       .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
@@ -94,9 +100,69 @@ describe("the flow query judges the way back as the audit does", () => {
       .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc")
       .routeTable("rt", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
       .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll);
-    expect(finding(b.audit(roles), "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("fail");
+    expect(finding(b.audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("fail");
     const answer = queryFlow(b.snapshot(), { from: "hpc/c1", to: "10.1.0.4", protocol: "tcp", port: "5672" });
     expect(answer.verdict).toBe("blocked");
     expect(answer.parts.join(" ")).toMatch(/no route — replies have no way back: .*at ccvnet\/cc \(no route table\), the system route for 10\.0\.0\.0\/8 drops it/);
+  });
+});
+
+describe("whose routes decided (pathBetween's faults, not its text)", () => {
+  const VIA_FW = { name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP };
+  const UNRELATED = { name: "onprem", prefix: "192.168.0.0/16", hop: "None" };
+  /** cluster hpc/c1 → CycleCloud ccvnet/cc, each with its own route table; spokes peered with the firewall's hub unless `hub` is false. */
+  const pair = (opts: { cc: object[]; c1: object[]; hub?: boolean; fwPeeredWithCc?: boolean }) => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rtcc" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rtc1" })
+      .routeTable("rtcc", opts.cc as never).routeTable("rtc1", opts.c1 as never)
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll);
+    if (opts.hub !== false) {
+      if (opts.fwPeeredWithCc !== false) b.peer("hub", "ccvnet");
+      b.peer("hub", "hpc");
+    }
+    const snap = b.snapshot();
+    const est = new Estate(snap, new Map());
+    const sub = (name: string) => [...snap.subnets.values()].find((s) => s.name === name)!;
+    return { reach: pathBetween(est, sub("c1"), sub("cc"), (s) => est.subnetPrefixes(s)), c1: sub("c1"), cc: sub("cc") };
+  };
+
+  it("both ends route through the hub's firewall: a way there and back, no fault", () => {
+    expect(pair({ cc: [VIA_FW], c1: [VIA_FW] }).reach).toEqual({ reachable: true });
+  });
+
+  it("the sender's own routes: owner sender, the way there, naming its system route", () => {
+    const { reach, c1 } = pair({ cc: [VIA_FW], c1: [UNRELATED] });
+    expect(reach.reachable).toBe(false);
+    if (reach.reachable) return;
+    expect(reach.faults).toEqual([expect.objectContaining({ owner: "sender", way: "there", subnetKey: c1.key, hop: "drop", route: expect.objectContaining({ source: "Default", addressPrefix: "10.0.0.0/8", nextHopType: "None" }) })]);
+  });
+
+  it("the receiver's own routes: owner receiver, the way back, naming its user route", () => {
+    const { reach, cc } = pair({ cc: [{ name: "to-internet", prefix: "10.2.0.0/16", hop: "Internet" }], c1: [VIA_FW] });
+    if (reach.reachable) throw new Error("expected no way back");
+    expect(reach.faults).toEqual([expect.objectContaining({ owner: "receiver", way: "back", subnetKey: cc.key, hop: "internet", route: expect.objectContaining({ source: "User", name: "to-internet", routeTableKey: cc.routeTableKey }) })]);
+    expect(reach.why).toMatch(/^replies have no way back: /);
+  });
+
+  it("both ends lacking a way: both faults, each its own end's", () => {
+    const { reach } = pair({ cc: [UNRELATED], c1: [UNRELATED] });
+    if (reach.reachable) throw new Error("expected no way");
+    expect(reach.faults.map((f) => [f.owner, f.way])).toEqual([["sender", "there"], ["receiver", "back"]]);
+  });
+
+  it("VNets with no peering and no hub between them: one shared fault (unpeered)", () => {
+    const { reach } = pair({ cc: [UNRELATED], c1: [UNRELATED], hub: false });
+    if (reach.reachable) throw new Error("expected no way");
+    expect(reach.faults).toEqual([expect.objectContaining({ owner: "unpeered", way: "there" })]);
+  });
+
+  it("the firewall's own subnet has no way on: shared (owner firewall)", () => {
+    const { reach } = pair({ cc: [VIA_FW], c1: [VIA_FW], fwPeeredWithCc: false });
+    if (reach.reachable) throw new Error("expected no way");
+    expect(reach.faults[0]).toMatchObject({ owner: "firewall", way: "there" });
+    expect(reach.faults[0].why).toMatch(/^Azure Firewall fw has no way on from hub/);
   });
 });

@@ -3,16 +3,21 @@
 // the destination end (inbound) or both are checked; subnets in unpeered VNets cannot reach each other.
 // The finding's own end is evaluated once against every peer's prefixes together, then attributed to
 // each peer, so a CycleCloud subnet with thousands of cluster subnets costs one evaluation, not thousands.
+// Routes (lib/path/reach.ts) count against a one-end check only when its own end's routes decided (the way
+// there when it sends, the way back when it receives) or the fault is shared (VNets with no hub between them,
+// the hub firewall's own subnet): a user reading a finding looks for the fault at that finding's subnet.
 import type { Role, Subnet } from "../../model/types";
 import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrUnion } from "../../net/addr-set";
 import { v4RangeToCidrs, v6RangeToCidrs } from "../../net/ip";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
-import { pathBetween } from "../../path/reach";
+import { type RouteFault, faultText, pathBetween } from "../../path/reach";
 import type { PathPiece } from "../../path/types";
 import { planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
+import { type RoutePlan, planRouteFix } from "../../fixes/plan-route";
+import { estateWith } from "../../fixes/apply";
 import type { Change } from "../../fixes/types";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, touchedBy } from "./shared";
@@ -26,6 +31,8 @@ export interface SubnetFlow {
   fixRuleName: string;
   /** With a return proxy in the profile the direct cluster → CycleCloud flows are optional (CONTRACT §4). */
   optionalWithReturnProxy?: boolean;
+  /** The rule id that checks the other end of this flow (one-end rules), named when a route fault is its to report. */
+  counterpart?: string;
 }
 
 const ROLE_NAMES: Record<Role, string> = { cyclecloud: "CycleCloud", cluster: "cluster", returnProxy: "return proxy" };
@@ -34,9 +41,12 @@ const MAX_LISTED = 3;
 
 interface PeerResult {
   peer: Subnet;
-  /** Whether the two ends have a way to each other and back by route (lib/path/reach.ts); why not, when not. */
+  /** Whether the two ends have a way to each other and back by route, as far as this check judges routes. */
   routed: boolean;
-  noRoute?: string;
+  /** The route faults this check counts (lib/path/reach.ts): its own end's, and those shared by both ends. */
+  faults: RouteFault[];
+  /** Route faults of the other end's own routes: that end's check reports them; this one only says so. */
+  elsewhere: RouteFault[];
   /** The verdict at this subnet's own end for traffic with this peer, if that end is checked. */
   own?: Verdict;
   /** The peer's end, if checked. */
@@ -112,7 +122,12 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     // hub's firewall (whose policy the sending side's flow judges).
     const [sender, receiver] = iAmDestination ? [peer, subnet] : [subnet, peer];
     const reach = pathBetween(estate, sender, receiver, (s) => estate.roleAddresses(s), routeTables);
-    const routed = reach.reachable;
+    const all = reach.reachable ? [] : reach.faults;
+    // Whose routes a one-end check answers for: the sender's when it checks the sending end, else the receiver's.
+    const otherOwner = p.ends === "both" ? undefined : p.ends === "source" ? "receiver" : "sender";
+    const faults = all.filter((f) => f.owner !== otherOwner);
+    const elsewhere = all.filter((f) => f.owner === otherOwner);
+    const routed = faults.length === 0;
     const ownVerdict = own ? attribute(estate.roleAddresses(peer), own) : undefined;
     let far: PeerResult["far"];
     if (farChecked) {
@@ -120,7 +135,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       far = { result: evaluateFlow(estate, peer, spec), spec };
     }
     const verdicts = [ownVerdict, far?.result.verdict].filter((v): v is Verdict => v !== undefined);
-    return { peer, routed, ...(reach.reachable ? {} : { noRoute: reach.why }), own: ownVerdict, far, verdict: routed ? combine(verdicts) : "blocked" };
+    return { peer, routed, faults, elsewhere, own: ownVerdict, far, verdict: routed ? combine(verdicts) : "blocked" };
   });
 
   const results = [...(own ? [own.result] : []), ...peerResults.flatMap((x) => (x.far ? [x.far.result] : []))];
@@ -143,10 +158,18 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const parts: string[] = [];
   if (own) parts.push(`${iAmDestination ? "Inbound" : "Outbound"} at ${label(subnet)} ${explainFlow(estate, own.result)}`);
   for (const x of bad.slice(0, MAX_LISTED)) {
-    if (!x.routed) parts.push(`${pairOf(x.peer)}: no route — ${x.noRoute}.`);
+    if (!x.routed) parts.push(`${pairOf(x.peer)}: no route — ${x.faults.map(faultText).join("; ")}.`);
     else if (x.far && x.far.result.verdict !== "allowed") parts.push(`${pairOf(x.peer)}: ${iAmDestination ? "outbound" : "inbound"} at ${label(x.peer)} ${explainFlow(estate, x.far.result)}`);
   }
   if (bad.length > MAX_LISTED) parts.push(`…and ${bad.length - MAX_LISTED} more ${ROLE_NAMES[peerRole]} subnets.`);
+  const elsewhere = peerResults.filter((x) => x.elsewhere.length > 0);
+  if (elsewhere.length) {
+    // One sentence: the other end's own routes have no way, and whose check reports it (not counted here).
+    const listed = elsewhere.slice(0, MAX_LISTED).map((x) => `${pairOf(x.peer)}: ${x.elsewhere.map(faultText).join("; ")}`);
+    const more = elsewhere.length > MAX_LISTED ? `; and ${elsewhere.length - MAX_LISTED} more` : "";
+    const at = elsewhere.length === 1 ? label(elsewhere[0].peer) : `each of those ${ROLE_NAMES[peerRole]} subnets`;
+    parts.push(`The ${ROLE_NAMES[peerRole]} end's own routes have no way for this flow (${listed.join("; ")}${more}), which ${p.counterpart ?? "its own check"} on ${at} reports rather than this check.`);
+  }
   if (allAllowed && farChecked && peerResults[0].far) parts.push(`At the ${ROLE_NAMES[peerRole]} end (${label(peerResults[0].peer)}${peers.length > 1 ? ` and ${peers.length - 1} more` : ""}): ${explainFlow(estate, peerResults[0].far.result)}`);
   const count = peers.length > 1 ? ` for ${allAllowed ? "all" : bad.length} of ${peers.length} ${ROLE_NAMES[peerRole]} subnets` : "";
   const proxies = estate.subnetsIn("returnProxy", deployment);
@@ -163,12 +186,27 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const guidance = [];
   if (status !== "pass") {
     const unrouted = bad.filter((x) => !x.routed);
-    if (unrouted.length) {
-      guidance.push({
-        kind: "portal" as const,
-        text: `Peer the VNets (${[...new Set(unrouted.map((x) => `${subnet.vnetName} ↔ ${x.peer.vnetName}`))].join(", ")}) with "Allow virtual network access" in both directions, or route both ways through a hub firewall that both are peered with; NSG rules cannot open a flow without a route.`,
-      });
-    } else {
+    // Written once: it names every unrouted peer's VNet, and thousands of peers may each need it.
+    let peering: string | undefined;
+    const peeringText = () =>
+      (peering ??= `Peer the VNets (${[...new Set(unrouted.map((x) => `${subnet.vnetName} ↔ ${x.peer.vnetName}`))].join(", ")}) with "Allow virtual network access" in both directions, or route both ways through a hub firewall that both are peered with; NSG rules cannot open a flow without a route.`);
+    const texts = new Set<string>();
+    // Route faults first: a route through the hub's firewall where the end's own route table lacks one.
+    let changes: Change[] | undefined = [];
+    for (const x of unrouted) {
+      const [sender, receiver] = iAmDestination ? [x.peer, subnet] : [subnet, x.peer];
+      for (const f of x.faults) {
+        const at = f.owner === "sender" ? sender : f.owner === "receiver" ? receiver : undefined;
+        const r: RoutePlan | undefined = at ? planRouteFix(estate, at, at === sender ? receiver : sender, f, changes ?? []) : undefined;
+        if (r?.kind === "changes" && changes) changes.push(...r.changes);
+        else {
+          changes = undefined;
+          texts.add(r?.kind === "guidance" ? r.text : peeringText());
+        }
+      }
+    }
+    const routeChanges = changes ?? [];
+    if (changes) {
       const template = (sources: string[], destinations: string[], direction: "Inbound" | "Outbound") => ({
         name: p.fixRuleName,
         direction,
@@ -189,8 +227,10 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
         const nsg = planFlowFix(env, at, local, t, planned);
         return nsg && planPathFix(env, at, { ...spec, key: undefined }, nsg, { service: p.service, port: p.port, destinationCidrs: receiver });
       };
-      let changes: Change[] | undefined = [];
-      if (own && own.result.verdict !== "allowed") {
+      // A new route sends the flow through the firewall, whose policy the sending side's flow then meets: re-plan
+      // each side on top of the routes even where it was allowed before.
+      const rerouted = routeChanges.length > 0;
+      if (own && (rerouted || own.result.verdict !== "allowed")) {
         // Only the peers that are not yet allowed; a different class, so not the cached one.
         const remote = bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY);
         const peerCidrs = cidrsOf(remote);
@@ -198,13 +238,30 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
         changes = side(subnet, spec, iAmDestination ? template(peerCidrs, subnet.addressPrefixes, "Inbound") : template(subnet.addressPrefixes, peerCidrs, "Outbound"), peerCidrs, changes);
       }
       for (const x of bad) {
-        if (!changes || !x.far || x.far.result.verdict === "allowed") continue;
+        if (!changes || !x.far || (!rerouted && x.far.result.verdict === "allowed")) continue;
         const t = iAmDestination ? template(x.peer.addressPrefixes, subnet.addressPrefixes, "Outbound") : template(subnet.addressPrefixes, x.peer.addressPrefixes, "Inbound");
         changes = side(x.peer, x.far.spec, t, cidrsOf(ownPrefixes), changes);
       }
       const beyondNsg = changes?.some((c) => c.kind === "add-firewall-rule-collection");
-      if (changes?.length) plans.push({ summary: `Allow ${what} at each ${beyondNsg ? "NSG and firewall" : "NSG"} that blocks it.`, changes });
+      const routesWords = routeChanges
+        .flatMap((c) => (c.kind === "add-route" ? [`${c.route.addressPrefix} → ${c.route.nextHopIpAddress} in ${estate.snapshot.routeTables.get(c.routeTableKey)?.name ?? c.routeTableKey}`] : []))
+        .join(", ");
+      // A route plan is checked here as verification will check it (the finding must pass at this end with the
+      // change applied); one that does not is not offered, and the route is given as guidance instead.
+      const verified = () => {
+        const after = estateWith(estate, changes!);
+        return subnetFlowCheck({ ...env, estate: after, plan: false }, after.snapshot.subnets.get(subnet.key) ?? subnet, meta, p).status === "pass";
+      };
+      if (changes?.length && (!rerouted || verified())) {
+        const summary = rerouted
+          ? `Route ${what} through the hub's Azure Firewall (${routesWords})${changes.length > routeChanges.length ? `, and allow it at each ${beyondNsg ? "NSG and firewall" : "NSG"} that blocks it` : ""}.`
+          : `Allow ${what} at each ${beyondNsg ? "NSG and firewall" : "NSG"} that blocks it.`;
+        plans.push({ summary, changes });
+      } else if (rerouted) {
+        texts.add(`Routes through the hub's Azure Firewall (${routesWords}) would give this flow a way, but with them (and any NSG or firewall rule found) the finding would still not pass, so no fix is offered: ${peeringText()}`);
+      }
     }
+    for (const text of texts) guidance.push({ kind: "portal" as const, text });
   }
   return outcome({
     status,
