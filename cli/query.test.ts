@@ -21,6 +21,17 @@ describe("query CLI", () => {
     expect(answer.stages.map((s: { stage: string }) => s.stage)).toEqual(["nsg", "route", "firewall"]);
   });
 
+  it("names the source subnet as vnet/subnet in its text, given its full id, and keeps the ids in from/to", async () => {
+    const subnetId = "/subscriptions/8c3e4f1a-2b6d-4e7f-9a0b-1c2d3e4f5a6b/resourceGroups/rg-hpc-network/providers/Microsoft.Network/virtualNetworks/vnet-dev-spoke/subnets/snet-cyclecloud-dev";
+    const r = await run([...demo, "--from", subnetId, "--to", "10.10.1.4", "--protocol", "tcp", "--port", "443"]);
+    const answer = JSON.parse(r.stdout);
+    expect(answer.from).toMatchObject({ subnet: subnetId, subnetName: "vnet-dev-spoke/snet-cyclecloud-dev", label: "vnet-dev-spoke/snet-cyclecloud-dev" });
+    expect(answer.to).toMatchObject({ what: "10.10.1.4", subnetName: "vnet-hub/snet-cyclecloud" });
+    expect(answer.to.subnet).toMatch(/\/virtualNetworks\/vnet-hub\/subnets\/snet-cyclecloud$/);
+    expect(answer.parts[0]).toMatch(/^Outbound at vnet-dev-spoke\/snet-cyclecloud-dev to 10\.10\.1\.4: /);
+    for (const text of [answer.from.label, ...answer.parts, ...answer.notes]) expect(text).not.toContain("/subscriptions/");
+  });
+
   it("exits 0 for an allowed flow", async () => {
     const r = await run([...demo, "--from", "10.20.1.4", "--to", "vnet-hub/snet-cyclecloud", "--protocol", "tcp", "--port", "5672"]);
     expect(r.code).toBe(0);

@@ -9,6 +9,8 @@ async function expectDevArmBlocked(page: Page) {
   await expect(answer).toHaveAttribute("data-verdict", "blocked");
   await expect(page.getByRole("heading", { name: /Answer/ }).locator("[data-verdict]")).toHaveText("Blocked");
   await expect(page.getByTestId("query-parts")).toContainText("management.azure.com");
+  // The source is named as everywhere else in the product (vnet/subnet), not by its ARM id.
+  await expect(page.locator("#answer h2 + p")).toHaveText("vnet-dev-spoke/snet-cyclecloud-dev → management.azure.com");
   const source = answer.locator('[data-testid="query-side"][data-side="source"]');
   const firewall = source.locator('[data-testid="evidence-stage"][data-stage="firewall"]');
   await expect(firewall).toContainText("fw-hub");
@@ -45,6 +47,10 @@ test("a bad parameter is named on the page, not a crash", async ({ page, request
   const { current } = await demoScans(request);
   await page.goto(`/scans/${current.id}/query?from=vnet-hub/snet-cyclecloud&to=10.10.1.4&protocol=tcp&port=99999`);
   await expect(page.getByTestId("query-error")).toContainText(/^port: expected a port/);
+  const port = page.getByLabel("Port", { exact: true });
+  await expect(port).toHaveAttribute("aria-invalid", "true");
+  await expect(port).toHaveAccessibleDescription(/^port: expected a port/);
+  await expect(page.getByLabel("Source", { exact: true })).not.toHaveAttribute("aria-invalid");
   await expect(page.getByTestId("query-answer")).toHaveCount(0);
 });
 

@@ -5,8 +5,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { BUTTON_PRIMARY, BUTTON_SECONDARY } from "../ui/button";
-
-const INPUT = "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-normal focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30";
+import { FIELD_INPUT, Field } from "../ui/field";
 
 /** `YYYY-MM-DD` `days` after today (UTC): the default expiry, so an acceptance is reviewed, not forgotten. */
 function inDays(days: number): string {
@@ -66,18 +65,15 @@ export function AcceptRiskForm({ estate, findingId }: { estate: string; findingI
       <p className="text-xs text-slate-600">
         Recorded in the exemption list of estate <span className="font-medium">{estate}</span>; the finding shows as exempt until the expiry day or until its verdict gets worse.
       </p>
-      <label htmlFor={`${id}-reason`} className="block font-medium text-slate-900">
-        Reason
-        <input id={`${id}-reason`} name="reason" required className={INPUT} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. projects are staged locally" />
-      </label>
-      <label htmlFor={`${id}-owner`} className="block font-medium text-slate-900">
-        Owner
-        <input id={`${id}-owner`} name="owner" required className={INPUT} value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="who answers for it" />
-      </label>
-      <label htmlFor={`${id}-expires`} className="block font-medium text-slate-900">
-        Expires
-        <input id={`${id}-expires`} name="expires" type="date" required className={INPUT} value={expires} onChange={(e) => setExpires(e.target.value)} />
-      </label>
+      <Field id={`${id}-reason`} label="Reason">
+        {(control) => <input {...control} name="reason" required className={FIELD_INPUT} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. projects are staged locally" />}
+      </Field>
+      <Field id={`${id}-owner`} label="Owner">
+        {(control) => <input {...control} name="owner" required className={FIELD_INPUT} value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="who answers for it" />}
+      </Field>
+      <Field id={`${id}-expires`} label="Expires">
+        {(control) => <input {...control} name="expires" type="date" required className={FIELD_INPUT} value={expires} onChange={(e) => setExpires(e.target.value)} />}
+      </Field>
       {error ? (
         <p role="alert" className="text-red-800" data-testid="accept-risk-error">
           {error}

@@ -1,5 +1,6 @@
 // A flow query's answer: the verdict, one sentence per side, and what decided at each stage in path order (the
 // source's outbound side, then the destination's inbound side), drawn with the findings' evidence components.
+// People read names as the rest of the product writes them (`vnet/subnet`, `NIC <name>`); the ids stay in the JSON.
 import type { Snapshot } from "@/lib/model/types";
 import type { QueryAnswer } from "@/lib/path/query";
 import { EvidenceTrace } from "../findings/evidence-trace";
@@ -12,7 +13,7 @@ export function QueryAnswerView({ answer, snapshot }: { answer: QueryAnswer; sna
   const sides = (["source", "destination"] as const).map((side) => ({ side, stages: answer.stages.filter((s) => s.side === side) })).filter((s) => s.stages.length || s.side === "source");
   return (
     <Card className="mt-6" id="answer">
-      <CardHeader title={<span className="flex items-center gap-2">Answer <VerdictBadge verdict={answer.verdict} /></span>} description={`${answer.from.endpoint ?? answer.from.subnet} → ${answer.to.what}`} />
+      <CardHeader title={<span className="flex items-center gap-2">Answer <VerdictBadge verdict={answer.verdict} /></span>} description={`${answer.from.label} → ${answer.to.what}`} />
       <div className="space-y-4 px-4 py-4" data-testid="query-answer" data-verdict={answer.verdict}>
         <ul className="space-y-1 text-sm text-slate-800" data-testid="query-parts">
           {answer.parts.map((p, i) => (

@@ -3,6 +3,7 @@
 // Azure": a free-text name with the estates that already hold scans offered as suggestions. The browser checks
 // the shape (lib/store/estates.ts ESTATE_NAME, simplified); the server's parseEstateName has the last word.
 import { useId } from "react";
+import { FIELD_INPUT } from "../ui/field";
 
 export interface EstateFieldProps {
   value: string;
@@ -32,7 +33,7 @@ export function EstateField({ value, onChange, estates = [], label = "Estate", n
         list={estates.length ? listId : undefined}
         disabled={disabled}
         data-testid={testId}
-        className="mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-normal focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30"
+        className={FIELD_INPUT}
       />
       {estates.length ? (
         <datalist id={listId}>

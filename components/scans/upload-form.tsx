@@ -4,6 +4,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type DragEvent } from "react";
 import { BUTTON_PRIMARY, BUTTON_SECONDARY } from "../ui/button";
+import { FIELD_INPUT, Field } from "../ui/field";
 import { EstateField } from "./estate-field";
 
 type Kind = "snapshot" | "profile" | "serviceTags";
@@ -43,6 +44,7 @@ async function inspect(file: File): Promise<Pick<Entry, "kind" | "summary" | "er
 export function UploadForm({ latestScan, defaultEstate = "default", estates }: { latestScan?: { seq: number }; defaultEstate?: string; estates?: string[] }) {
   const router = useRouter();
   const inputId = useId();
+  const labelId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const nextKey = useRef(1);
   const [entries, setEntries] = useState<Entry[]>([]);
@@ -215,17 +217,17 @@ export function UploadForm({ latestScan, defaultEstate = "default", estates }: {
 
       <EstateField value={estate} onChange={setEstate} estates={estates} />
 
-      <label className="block max-w-md text-sm font-medium text-slate-900">
-        Label <span className="font-normal text-slate-500">(optional)</span>
-        <input
-          type="text"
-          value={label}
-          onChange={(e) => setLabel(e.target.value)}
-          maxLength={200}
-          placeholder="e.g. after change CHG0042"
-          className="mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm font-normal focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30"
-        />
-      </label>
+      <Field
+        id={labelId}
+        className="max-w-md"
+        label={
+          <>
+            Label <span className="font-normal text-slate-500">(optional)</span>
+          </>
+        }
+      >
+        {(control) => <input {...control} type="text" value={label} onChange={(e) => setLabel(e.target.value)} maxLength={200} placeholder="e.g. after change CHG0042" className={FIELD_INPUT} />}
+      </Field>
 
       {formError ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="form-error">

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { audit } from "../audit";
 import { loadSnapshot, parseJsonFile, parseProfile } from "../snapshot";
 import type { Snapshot } from "../model/types";
+import { estate } from "../../test/helpers/estate-builder";
 import { queryFlow } from "./query";
 
 const DEMO = path.resolve(__dirname, "../../fixtures/demo");
@@ -48,6 +49,18 @@ describe("queryFlow mirrors the audit", () => {
     expect(q.parts[0]).toContain("(AzureResourceManager)");
   });
 
+  it("names the source as vnet/subnet in its text and keeps the subnet's id in the structured fields", () => {
+    const { snapshot } = loadDir(DEMO);
+    const subnet = [...snapshot.subnets.values()].find((s) => s.name === "snet-cyclecloud-dev")!;
+    const q = queryFlow(snapshot, { from: subnet.id, to: "vnet-hub/snet-cyclecloud", protocol: "tcp", port: "9443" });
+    expect(q.from).toMatchObject({ subnet: subnet.id, subnetName: "vnet-dev-spoke/snet-cyclecloud-dev", label: "vnet-dev-spoke/snet-cyclecloud-dev" });
+    expect(q.from.endpointId).toBeUndefined();
+    const hub = [...snapshot.subnets.values()].find((s) => s.name === "snet-cyclecloud" && s.vnetName === "vnet-hub")!;
+    expect(q.to).toEqual({ what: "vnet-hub/snet-cyclecloud", subnet: hub.id, subnetName: "vnet-hub/snet-cyclecloud" });
+    expect(q.parts[0]).toMatch(/^Outbound at vnet-dev-spoke\/snet-cyclecloud-dev to vnet-hub\/snet-cyclecloud: /);
+    for (const text of [q.from.label, ...q.parts, ...q.notes]) expect(text).not.toMatch(/\/subscriptions\//i);
+  });
+
   it("checks both ends for a destination inside the estate, from one NIC", () => {
     const { snapshot } = loadDir(DEMO);
     const nic = [...snapshot.nics.values()].find((n) => n.name === "nic-compute-01")!;
@@ -55,6 +68,20 @@ describe("queryFlow mirrors the audit", () => {
     expect(q.verdict).toBe("allowed");
     expect(q.parts).toHaveLength(2);
     expect(new Set(q.stages.map((s) => s.side))).toEqual(new Set(["source", "destination"]));
+    // The NIC by name in the text, its id and its subnet's id in the structured fields.
+    expect(q.from).toMatchObject({ subnetName: "vnet-hpc-spoke/snet-compute", endpoint: "NIC nic-compute-01", endpointId: nic.id, label: "vnet-hpc-spoke/snet-compute (NIC nic-compute-01)" });
+    expect(q.from.subnet).toBe(snapshot.subnets.get(nic.ipConfigurations[0].subnetKey!)!.id);
+    expect(q.to.subnetName).toBe("vnet-hub/snet-cyclecloud");
+    expect(q.parts[0]).toMatch(/^Outbound at vnet-hpc-spoke\/snet-compute \(NIC nic-compute-01\) to 10\.10\.1\.4: /);
+    expect(q.parts[1]).toMatch(/^Inbound at vnet-hub\/snet-cyclecloud: /);
+  });
+
+  it("names a scale set source by name in its text and keeps its id in the structured fields", () => {
+    const snapshot = estate().vnet("vnet-hpc", ["10.1.0.0/16"]).subnet("vnet-hpc/snet-nodes", "10.1.1.0/24").subnet("vnet-hpc/snet-cc", "10.1.2.0/24").scaleSet("hpc-nodes", "vnet-hpc/snet-nodes").snapshot();
+    const vmss = [...snapshot.scaleSets!.values()][0];
+    const q = queryFlow(snapshot, { from: vmss.id, to: "vnet-hpc/snet-cc", protocol: "tcp", port: "9443" });
+    expect(q.from).toMatchObject({ subnetName: "vnet-hpc/snet-nodes", endpoint: "scale set hpc-nodes", endpointId: vmss.id, label: "vnet-hpc/snet-nodes (scale set hpc-nodes)" });
+    expect(q.parts[0]).toMatch(/^Outbound at vnet-hpc\/snet-nodes \(scale set hpc-nodes\) to vnet-hpc\/snet-cc: /);
   });
 
   it("refuses what it cannot read with an error naming the flag", () => {

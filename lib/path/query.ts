@@ -26,9 +26,13 @@ export interface FlowQuery {
 
 export interface QueryAnswer {
   verdict: "allowed" | "blocked" | "partial";
-  /** The source and destination as resolved. */
-  from: { subnet: string; endpoint?: string; addresses: string };
-  to: { what: string; subnet?: string };
+  /**
+   * The source and destination as resolved: ids (`subnet`, `endpointId`) for machines, names as the rest of the
+   * product writes them for people (`subnetName` is `vnet/subnet`; `endpoint` is `NIC <name>`, `scale set <name>`
+   * or the source IP). `label` is the source as the answer's sentences name it.
+   */
+  from: { subnet: string; subnetName: string; endpoint?: string; endpointId?: string; label: string; addresses: string };
+  to: { what: string; subnet?: string; subnetName?: string };
   /** One sentence per side checked. */
   parts: string[];
   /** What decided at each stage, in path order: the source's side, then the destination's (`side`). */
@@ -51,6 +55,8 @@ function subnetByRef(snapshot: Snapshot, ref: string): Subnet | undefined {
 interface Source {
   subnet: Subnet;
   endpointKey?: string;
+  /** The NIC's or scale set's ARM id as the input spells it. */
+  endpointId?: string;
   endpointName?: string;
   addresses?: AddrSet;
 }
@@ -63,14 +69,14 @@ function resolveSource(snapshot: Snapshot, from: string): Source {
     const subnetKey = nic?.ipConfigurations.find((c) => c.subnetKey)?.subnetKey;
     const subnet = subnetKey ? snapshot.subnets.get(subnetKey) : undefined;
     if (!nic || !subnet) throw new InputError("--from", "", `no NIC in the input matches ${JSON.stringify(from)}`);
-    return { subnet, endpointKey: nic.key, endpointName: `NIC ${nic.name}` };
+    return { subnet, endpointKey: nic.key, endpointId: nic.id, endpointName: `NIC ${nic.name}` };
   }
   if (ref.startsWith("/") && /\/virtualmachinescalesets\/[^/]+$/i.test(ref)) {
     const vmss = snapshot.scaleSets?.get(key);
     const subnetKey = vmss?.nicConfigurations.flatMap((c) => c.ipConfigurations).find((i) => i.subnetKey)?.subnetKey;
     const subnet = subnetKey ? snapshot.subnets.get(subnetKey) : undefined;
     if (!vmss || !subnet) throw new InputError("--from", "", `no scale set in the input matches ${JSON.stringify(from)}`);
-    return { subnet, endpointKey: vmss.key, endpointName: `scale set ${vmss.name}` };
+    return { subnet, endpointKey: vmss.key, endpointId: vmss.id, endpointName: `scale set ${vmss.name}` };
   }
   const ip = parseCidr(ref);
   if (ip && !ref.includes("/")) {
@@ -187,13 +193,21 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(
     reach = pathBetween(estate, source.subnet, dest.subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs));
   }
   const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
-  const parts = [`Outbound at ${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""} to ${dest.what}: ${explain(estate, out)}.`];
+  const sourceLabel = `${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""}`;
+  const parts = [`Outbound at ${sourceLabel} to ${dest.what}: ${explain(estate, out)}.`];
   if (inbound && dest.subnet) parts.push(`Inbound at ${label(dest.subnet)}: ${explain(estate, inbound)}.`);
   if (reach && !reach.reachable && dest.subnet) parts.push(`Between ${label(source.subnet)} and ${label(dest.subnet)}: no route — ${reach.why}.`);
   return {
     verdict: reach && !reach.reachable ? "blocked" : combine(out.verdict, inbound?.verdict),
-    from: { subnet: source.subnet.id, ...(source.endpointName ? { endpoint: source.endpointName } : {}), addresses: source.addresses ? q.from : source.subnet.addressPrefixes.join(", ") },
-    to: { what: dest.what, ...(dest.subnet ? { subnet: dest.subnet.id } : {}) },
+    from: {
+      subnet: source.subnet.id,
+      subnetName: label(source.subnet),
+      ...(source.endpointName ? { endpoint: source.endpointName } : {}),
+      ...(source.endpointId ? { endpointId: source.endpointId } : {}),
+      label: sourceLabel,
+      addresses: source.addresses ? q.from : source.subnet.addressPrefixes.join(", "),
+    },
+    to: { what: dest.what, ...(dest.subnet ? { subnet: dest.subnet.id, subnetName: label(dest.subnet) } : {}) },
     parts,
     stages: [...staged(out, "source"), ...(inbound ? staged(inbound, "destination") : [])],
     notes: [...new Set([...out.notes, ...(inbound?.notes ?? []), ...widened(out), ...(inbound ? widened(inbound) : [])])],

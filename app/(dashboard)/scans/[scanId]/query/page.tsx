@@ -32,6 +32,8 @@ export default async function QueryPage({ params, searchParams }: { params: Prom
   const subnets = reportView(report, "query-subnet-refs", () => report.subnets.map((s) => subnetRefOf(s, report.subnets)).sort());
   let answer: QueryAnswer | undefined;
   let error: string | undefined;
+  // The parameter at fault (`from`, `to`, `protocol`, `port`), so its field is marked invalid and described by the alert.
+  let errorParam: string | undefined;
   const snapshot = values.from || values.to ? await (await getStore()).getSnapshot(scan.id) : undefined;
   if (values.from || values.to) {
     try {
@@ -42,6 +44,7 @@ export default async function QueryPage({ params, searchParams }: { params: Prom
       const mapped = asParamError(e);
       if (!(mapped instanceof InputError)) throw e;
       error = mapped.message;
+      errorParam = mapped.file;
     }
   }
   return (
@@ -57,10 +60,10 @@ export default async function QueryPage({ params, searchParams }: { params: Prom
         }
       />
       <Card className="px-4 py-4">
-        <QueryForm action={queryHref(scan.id)} values={values} subnets={subnets} />
+        <QueryForm action={queryHref(scan.id)} values={values} subnets={subnets} {...(errorParam ? { error: { param: errorParam, messageId: "query-error" } } : {})} />
       </Card>
       {error ? (
-        <p role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800" data-testid="query-error">
+        <p id="query-error" role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800" data-testid="query-error">
           {error}
         </p>
       ) : null}
