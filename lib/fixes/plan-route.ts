@@ -77,10 +77,14 @@ export function planRouteFix(estate: Estate, at: Subnet, peer: Subnet, fault: Ro
   const cidrs = cidrsOf(estate.subnetPrefixes(peer));
   const where = `${at.vnetName}/${at.name}`;
   const target = `${peer.vnetName}/${peer.name} (${cidrs.join(", ")})`;
-  if (!hub && fault.route.source === "User" && reachableVnets(estate, at).has(peer.vnetKey)) {
+  // Where the peer's own traffic to `at` goes straight over a peering, a firewall route at `at` alone would make the
+  // two ways differ, and the firewall drops replies of connections it did not see: the override is what to fix.
+  const peerWay = routeReach(estate, peer, estate.subnetPrefixes(at), at.vnetKey);
+  const peerDirect = peerWay.reachable && !peerWay.firewall && !peerWay.unknown && !peerWay.outside;
+  if ((!hub || peerDirect) && fault.route.source === "User" && reachableVnets(estate, at).has(peer.vnetKey)) {
     return {
       kind: "guidance",
-      text: `Route ${fault.route.name} in ${routeTableOf(estate, at)?.name ?? "the route table"} overrides the peering between ${at.vnetName} and ${peer.vnetName} for ${target}: delete or narrow it (or point it at a firewall that reaches ${peer.vnetName}) so the peering carries the traffic.`,
+      text: `Route ${fault.route.name} in ${routeTableOf(estate, at)?.name ?? "the route table"} overrides the peering between ${at.vnetName} and ${peer.vnetName} for ${target}: delete or narrow it so the peering carries the traffic (pointing it at a firewall works only when ${peer.vnetName}'s routes send the replies through that same firewall).`,
     };
   }
   if (!hub) {

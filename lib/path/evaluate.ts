@@ -127,7 +127,8 @@ function nsgStage(cx: PathContext, group: EndpointGroup, handed: { piece: PathPi
   return live;
 }
 
-function routeEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence {
+/** A route as report evidence, with what its next hop turned out to be (a firewall's id, dropped, outside the audit). */
+export function routeEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence {
   const nextHop =
     hop.kind === "firewall" ? hop.firewall.id : hop.kind === "drop" ? `dropped: ${hop.why}` : hop.kind === "outside" ? `outside the audit: ${hop.what}` : hop.kind === "missing" ? `cannot be judged: ${hop.what}` : undefined;
   return {

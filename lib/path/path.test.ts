@@ -191,13 +191,15 @@ describe("Azure Firewall", () => {
       .vnet("hub", ["10.100.0.0/24"])
       .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
       .vnet("spoke", ["10.1.0.0/16"])
-      .subnet("spoke/cc", "10.1.0.0/24")
+      .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt-spoke" })
       .vnet("hpc", ["10.2.0.0/16"])
       .subnet("hpc/compute", "10.2.0.0/24", { routeTable: "rt-hpc" })
       .peer("hub", "spoke")
       .peer("hub", "hpc")
       .peer("spoke", "hpc")
+      // Both ways through the firewall: it keeps state, so a reply that bypassed it would be dropped.
       .routeTable("rt-hpc", [{ name: "spoke-via-fw", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: FW_IP }])
+      .routeTable("rt-spoke", [{ name: "hpc-via-fw", prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: FW_IP }])
       .firewall("fw", "hub", FW_IP, { policy: "fwp" });
     const roles = { cyclecloud: ["spoke/cc"], cluster: ["hpc/compute"] };
     const blocked = b.policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "net", priority: 100, rules: [{ kind: "network", name: "amqp", src: ["10.2.0.0/16"], dst: ["10.1.0.0/24"], ports: ["5672"] }] }] }]).audit(roles);

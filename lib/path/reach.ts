@@ -11,6 +11,8 @@ import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { reachableVnets, resolveNextHop } from "./next-hop";
 import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
+import type { RouteEvidence } from "../report/types";
+import { routeEvidence } from "./evaluate";
 
 /**
  * Whose routes decided that there is no way, so each one-end check can tell its own fault from the other end's:
@@ -18,9 +20,11 @@ import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
  * - `receiver`: the receiving subnet's effective routes for the replies;
  * - `firewall`: the Azure Firewall's own subnet, which has no way on (shared by both ends);
  * - `unpeered`: the VNets are not peered and the estate shows no hub between them (no VNet both are peered with,
- *   no firewall the other way goes through): no route at all between them (shared by both ends).
+ *   no firewall the other way goes through): no route at all between them (shared by both ends);
+ * - `asymmetric`: one way goes through an Azure Firewall and the other does not (or through another): the firewall,
+ *   stateful, drops what belongs to a connection it did not see (shared by both ends; either end's routes can fix it).
  */
-export type RouteOwner = "sender" | "receiver" | "firewall" | "unpeered";
+export type RouteOwner = "sender" | "receiver" | "firewall" | "unpeered" | "asymmetric";
 
 /** The route that took the packet nowhere, as the subnet's effective routes hold it. */
 export interface DecidingRoute {
@@ -46,19 +50,57 @@ export interface RouteFault {
   hop: "drop" | "internet";
   /** One clause: where, which route and what it did (the way back's lead-in is added by faultText). */
   why: string;
+  /** The routes that decided, as report evidence (CONTRACT §4.1: the deciding element of the route stage). */
+  evidence: RouteEvidence[];
 }
 
-/** One way (from → to): reachable, and through which Azure Firewall when one forwards it; or the fault. */
-export type Way = { reachable: true; firewall?: AzureFirewall } | { reachable: false; why: string; fault: RouteFault };
+/**
+ * A way the audit cannot vouch for: handed to an appliance or gateway outside the audit, or forwarded by a firewall
+ * into a VNet whose peering with the firewall's VNet has "allow forwarded traffic" off. Never a pass, never a fail:
+ * `warn` (CONTRACT §4, "cannot be judged").
+ */
+export interface RouteDoubt {
+  owner: RouteOwner;
+  way: "there" | "back";
+  why: string;
+}
 
-/** Both ways between two subnets: reachable, or every fault found (the way there's, then the way back's). */
-export type Reach = { reachable: true } | { reachable: false; why: string; faults: RouteFault[] };
+/**
+ * One way (from → to): reachable, through which Azure Firewall when one forwards it, with what the audit cannot
+ * judge on it; or the fault.
+ */
+export type Way =
+  | { reachable: true; firewall?: AzureFirewall; route?: EffectiveRoute; doubts?: RouteDoubt[]; unknown?: true; outside?: true }
+  | { reachable: false; why: string; fault: RouteFault };
+
+/** Both ways between two subnets: reachable (perhaps with doubts), or every fault found (the way there's, then the way back's). */
+export type Reach = { reachable: true; doubts?: RouteDoubt[] } | { reachable: false; why: string; faults: RouteFault[] };
 
 const REACHABLE: Way = { reachable: true };
+/** Input the audit lacks (a route table, the VNet): counted as a way, never as the way it goes. */
+const UNKNOWN: Way = { reachable: true, unknown: true };
 
-/** A fault as one clause, with "replies have no way back" before a fault of the way back. */
-export function faultText(f: RouteFault): string {
-  return f.way === "back" ? `replies have no way back: ${f.why}` : f.why;
+/** A fault (or doubt) as one clause, with "replies have no way back" (or "replies") before one of the way back. */
+export function faultText(f: RouteFault | RouteDoubt): string {
+  if (f.way !== "back" || f.owner === "asymmetric") return f.why;
+  return "route" in f ? `replies have no way back: ${f.why}` : `replies: ${f.why}`;
+}
+
+/**
+ * The peering between the firewall's VNet and the VNet it forwards into, when either side has "allow forwarded
+ * traffic" explicitly off. Microsoft's documentation of which side governs is not consistent (ARM: "forwarded
+ * traffic from the VMs in the local virtual network will be allowed/disallowed in remote virtual network"; the
+ * portal names the receiving side), so either one off makes the way a doubt, not a pass.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#create-a-peering
+ */
+function forwardingOff(estate: Estate, fromVnetKey: string, toVnetKey: string | undefined): string | undefined {
+  if (!toVnetKey || toVnetKey === fromVnetKey) return undefined;
+  const from = estate.snapshot.vnets.get(fromVnetKey);
+  const to = estate.snapshot.vnets.get(toVnetKey);
+  const out = from?.peerings.find((p) => p.remoteVnetKey === toVnetKey && p.allowForwardedTraffic === false);
+  const back = to?.peerings.find((p) => p.remoteVnetKey === fromVnetKey && p.allowForwardedTraffic === false);
+  const off = out ? `${from!.name}/${out.name}` : back ? `${to!.name}/${back.name}` : undefined;
+  return off && `peering ${off} has "allow forwarded traffic" off, so ${to?.name ?? "the VNet"} may refuse what the firewall forwards into it`;
 }
 
 /** Whether the two VNets are both connected-peered with a third (a hub the traffic could go through). */
@@ -97,31 +139,61 @@ function deciding(route: EffectiveRoute, from: Subnet): DecidingRoute {
 export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey: string | undefined, touched?: Set<string>, viaFirewall = false): Way {
   if (from.routeTableKey) {
     touched?.add(from.routeTableKey);
-    if (!estate.snapshot.routeTables.has(from.routeTableKey)) return REACHABLE;
+    if (!estate.snapshot.routeTables.has(from.routeTableKey)) return UNKNOWN;
   }
   // Without the VNet its space and peerings are unknown, so the system routes are too.
-  if (!estate.snapshot.vnets.get(from.vnetKey)?.addressPrefixes.length) return REACHABLE;
+  if (!estate.snapshot.vnets.get(from.vnetKey)?.addressPrefixes.length) return UNKNOWN;
   const routes = subnetRoutes(estate, from);
   let through: AzureFirewall | undefined;
+  let carrier: EffectiveRoute | undefined;
+  let outside = false;
+  const doubts: RouteDoubt[] = [];
+  const doubt = (owner: RouteOwner, why: string) => {
+    if (!doubts.some((d) => d.why === why)) doubts.push({ owner, way: "there", why });
+  };
   for (const family of [4, 6] as const) {
     const part: AddrSet = family === 4 ? { v4: to.v4, v6: [], tags: to.tags } : { v4: [], v6: to.v6, tags: to.tags };
     if (addrIsEmpty(part)) continue;
-    for (const { route } of lookup(routes, family, part)) {
+    for (const { route, dst } of lookup(routes, family, part)) {
+      carrier ??= route;
       const hop = resolveNextHop(estate, from, route);
-      if (hop.kind === "firewall" && !viaFirewall) {
-        // The firewall forwards from its own subnet: that subnet's routes must take the packet on.
+      const routeWords = route.source === "User" ? `route ${route.name} in ${route.routeTable?.name ?? "its route table"}` : `the system route for ${route.addressPrefix}`;
+      if (hop.kind === "firewall" && viaFirewall) {
+        // Sent from the firewall's own subnet to a firewall again: to itself it loops until the packet's TTL runs
+        // out; to another one, the chain is beyond what this audit follows.
+        const self = estate.snapshot.subnets.get(from.key) && hop.firewall.subnetKeys.includes(from.key);
+        const why = `at ${from.vnetName}/${from.name}, ${routeWords} sends it to Azure Firewall ${hop.firewall.name}${self ? " itself: a routing loop" : " (a second firewall on the way, not followed by this audit)"}`;
+        if (self) return { reachable: false, why, fault: { owner: "firewall", way: "there", subnetKey: from.key, route: deciding(route, from), hop: "drop", why, evidence: [routeEvidence(route, hop)] } };
+        doubt("firewall", why);
+        continue;
+      }
+      if (hop.kind === "firewall") {
+        // The firewall forwards from its own subnet: that subnet's routes must take the packet on. Only the part this
+        // route carries (one address family, the prefix it covers) goes that way.
         const own = hop.firewall.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((s) => s !== undefined);
-        const onward = own ? routeReach(estate, own, to, toVnetKey, touched, true) : REACHABLE;
+        const onward = own ? routeReach(estate, own, dst, toVnetKey, touched, true) : REACHABLE;
         if (!onward.reachable) {
           const why = `Azure Firewall ${hop.firewall.name} has no way on from ${own!.vnetName}: ${onward.why}`;
-          return { reachable: false, why, fault: { ...onward.fault, owner: "firewall", why } };
+          return { reachable: false, why, fault: { ...onward.fault, owner: "firewall", why, evidence: [routeEvidence(route, hop), ...onward.fault.evidence] } };
         }
+        for (const d of onward.doubts ?? []) doubt(d.owner, d.why);
+        if (through && through.key !== hop.firewall.key) doubt("sender", `at ${from.vnetName}/${from.name}, its routes split the traffic between Azure Firewalls ${through.name} and ${hop.firewall.name}`);
         through ??= hop.firewall;
+        continue;
+      }
+      if (hop.kind === "outside") {
+        // What the appliance does next (to the firewall, or on) is unseen: no claim about which way replies take.
+        outside = true;
+        doubt(viaFirewall ? "firewall" : "sender", `at ${from.vnetName}/${from.name}, ${hop.what}, which this audit cannot see into`);
+        continue;
+      }
+      if (hop.kind === "deliver" && viaFirewall) {
+        const off = forwardingOff(estate, from.vnetKey, toVnetKey);
+        if (off) doubt("firewall", off);
         continue;
       }
       if (hop.kind !== "drop" && hop.kind !== "internet") continue;
       const unpeered = !!toVnetKey && estate.snapshot.vnets.has(from.vnetKey) && estate.snapshot.vnets.has(toVnetKey) && !reachableVnets(estate, from).has(toVnetKey);
-      const routeWords = route.source === "User" ? `route ${route.name} in ${route.routeTable?.name ?? "its route table"}` : `the system route for ${route.addressPrefix}`;
       const where = hop.kind === "drop" ? hop.why : `${routeWords} sends it to the Internet`;
       // Say whose routes these are: the sender's, the receiver's (replies) or the firewall subnet's.
       const whose = `at ${from.vnetName}/${from.name}${from.routeTableKey ? "" : " (no route table)"}, ${where}`;
@@ -130,10 +202,11 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
       const noHub = unpeered && !shareHub(estate, from, toVnetKey!);
       const why = noHub ? `the VNets are not peered (or the peering is not Connected with virtual network access); ${whose}` : whose;
       const owner = viaFirewall ? "firewall" : noHub ? "unpeered" : "sender";
-      return { reachable: false, why, fault: { owner, way: "there", subnetKey: from.key, route: deciding(route, from), hop: hop.kind, why } };
+      return { reachable: false, why, fault: { owner, way: "there", subnetKey: from.key, route: deciding(route, from), hop: hop.kind, why, evidence: [routeEvidence(route, hop)] } };
     }
   }
-  return through ? { reachable: true, firewall: through } : REACHABLE;
+  if (!through && !carrier && doubts.length === 0) return REACHABLE;
+  return { reachable: true, ...(through ? { firewall: through } : {}), ...(carrier ? { route: carrier } : {}), ...(doubts.length ? { doubts } : {}), ...(outside ? { outside: true as const } : {}) };
 }
 
 /**
@@ -146,7 +219,13 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
 export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, addresses: (s: Subnet) => AddrSet, touched?: Set<string>): Reach {
   const there = routeReach(estate, sender, addresses(receiver), receiver.vnetKey, touched);
   const back = routeReach(estate, receiver, addresses(sender), sender.vnetKey, touched);
-  if (there.reachable && back.reachable) return { reachable: true };
+  if (there.reachable && back.reachable) {
+    const asymmetric = asymmetry(estate, sender, receiver, there, back);
+    if (asymmetric) return { reachable: false, why: asymmetric.why, faults: [asymmetric] };
+    // A doubt of the sender's own routes is the receiver's on the way back.
+    const doubts = [...(there.doubts ?? []), ...(back.doubts ?? []).map((d): RouteDoubt => ({ ...d, way: "back", owner: d.owner === "sender" ? "receiver" : d.owner }))];
+    return doubts.length ? { reachable: true, doubts } : { reachable: true };
+  }
   const faults: RouteFault[] = [];
   const own = (way: Way, other: Way, self: "sender" | "receiver"): RouteOwner | undefined => {
     if (way.reachable) return undefined;
@@ -160,4 +239,32 @@ export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, ad
   // Unpeered both ways is one fact: said once.
   if (!back.reachable && !(backOwner === "unpeered" && thereOwner === "unpeered")) faults.push({ ...back.fault, owner: backOwner!, way: "back" });
   return { reachable: false, why: faults.map(faultText).join("; "), faults };
+}
+
+/**
+ * Azure Firewall keeps state: a reply (or request) that reaches it without the rest of its connection is dropped, so
+ * both ways between two subnets must go through the same firewall or through none. The fault names the route each
+ * end uses; it belongs to both ends, since either end's routes can make the ways agree.
+ * https://learn.microsoft.com/azure/firewall/integrate-lb#asymmetric-routing
+ */
+function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way & { reachable: true }, back: Way & { reachable: true }): RouteFault | undefined {
+  if (there.unknown || back.unknown || there.outside || back.outside || (there.firewall?.key ?? "") === (back.firewall?.key ?? "")) return undefined;
+  const how = (w: Way & { reachable: true }) => (w.firewall ? `through Azure Firewall ${w.firewall.name}` : "directly, not through a firewall");
+  const routeOf = (w: Way & { reachable: true }) => (w.route ? ` (${w.route.source === "User" ? `route ${w.route.name} in ${w.route.routeTable?.name ?? "its route table"}` : `the system route for ${w.route.addressPrefix}`})` : "");
+  const why = `asymmetric routing: ${sender.vnetName}/${sender.name} sends ${how(there)}${routeOf(there)}, and replies from ${receiver.vnetName}/${receiver.name} come back ${how(back)}${routeOf(back)}; a firewall drops the half of a connection it did not see`;
+  // The end that bypasses the firewall is the one whose routes a fix would point at it.
+  const direct = there.firewall && !back.firewall ? { subnet: receiver, way: back, dir: "back" as const } : { subnet: sender, way: there, dir: "there" as const };
+  const route = direct.way.route;
+  return {
+    owner: "asymmetric",
+    way: direct.dir,
+    subnetKey: direct.subnet.key,
+    route: route ? deciding(route, direct.subnet) : { source: "Default", name: "", addressPrefix: "", nextHopType: "VNetPeering" },
+    hop: "drop",
+    why,
+    evidence: [
+      ...(there.route ? [routeEvidence(there.route, resolveNextHop(estate, sender, there.route))] : []),
+      ...(back.route ? [routeEvidence(back.route, resolveNextHop(estate, receiver, back.route))] : []),
+    ],
+  };
 }

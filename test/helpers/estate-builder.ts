@@ -250,7 +250,8 @@ export class EstateBuilder {
     });
     return this;
   }
-  peer(a: string, b: string, opts: { state?: string; allowVnetAccess?: boolean } = {}): this {
+  /** Peers two VNets both ways; `forwardingOffAt` names the VNet whose peering resource has "allow forwarded traffic" off. */
+  peer(a: string, b: string, opts: { state?: string; allowVnetAccess?: boolean; forwardingOffAt?: string } = {}): this {
     for (const [from, to] of [[a, b], [b, a]]) {
       this.vnets.get(from)!.peerings.push({
         name: `${from}-to-${to}`,
@@ -258,6 +259,7 @@ export class EstateBuilder {
           remoteVirtualNetwork: { id: id("virtualNetworks", to) },
           remoteAddressSpace: { addressPrefixes: this.vnets.get(to)!.prefixes },
           allowVirtualNetworkAccess: opts.allowVnetAccess ?? true,
+          ...(opts.forwardingOffAt === from ? { allowForwardedTraffic: false } : {}),
           peeringState: opts.state ?? "Connected",
         },
       });

@@ -166,3 +166,87 @@ describe("whose routes decided (pathBetween's faults, not its text)", () => {
     expect(reach.faults[0].why).toMatch(/^Azure Firewall fw has no way on from hub/);
   });
 });
+
+describe("a stateful firewall on one way only, and ways the audit cannot vouch for", () => {
+  /** Hub with a firewall (and an appliance subnet), CycleCloud and cluster spokes peered with it; routes as given. */
+  const spokes = (opts: { cc?: { prefix: string; hop: string; ip?: string }[]; hpc?: { prefix: string; hop: string; ip?: string }[]; fwRoutes?: { prefix: string; hop: string; ip?: string }[]; direct?: boolean; forwardingOffAt?: string }) => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26", opts.fwRoutes ? { routeTable: "rt-fw" } : {}).subnet("hub/nva", "10.100.0.64/26")
+      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt-cc", nsg: "n" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt-hpc", nsg: "n" })
+      .nsg("n").peer("hub", "ccvnet", { forwardingOffAt: opts.forwardingOffAt }).peer("hub", "hpc")
+      .routeTable("rt-cc", (opts.cc ?? []).map((r, i) => ({ name: `cc-${i}`, ...r })))
+      .routeTable("rt-hpc", (opts.hpc ?? []).map((r, i) => ({ name: `hpc-${i}`, ...r })))
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll);
+    if (opts.direct) b.peer("ccvnet", "hpc");
+    if (opts.fwRoutes) b.routeTable("rt-fw", opts.fwRoutes.map((r, i) => ({ name: `fw-${i}`, ...r })));
+    return b;
+  };
+  const viaFw = (prefix: string) => ({ prefix, hop: "VirtualAppliance", ip: FW_IP });
+
+  it("both ways through the firewall: open at both ends", () => {
+    const r = spokes({ cc: [viaFw("10.2.0.0/16")], hpc: [viaFw("10.1.0.0/16")] }).audit(roles);
+    expect(finding(r, "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("pass");
+    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("requests through the firewall, replies straight over a direct peering: both ends fail, naming both routes, and the fix makes the ways agree", () => {
+    const r = spokes({ hpc: [viaFw("10.1.0.0/16")], direct: true }).audit(roles);
+    for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
+      const f = finding(r, subnet, rule);
+      expect(f.status, rule).toBe("fail");
+      expect(f.detail).toMatch(/asymmetric routing: hpc\/c1 sends through Azure Firewall fw \(route hpc-0 in rt-hpc\), and replies from ccvnet\/cc come back directly/);
+      // The routes of both ways are the evidence of the route stage.
+      expect(f.evidence.filter((e) => "stage" in e && e.stage === "route").map((e) => (e as { route: string }).route)).toEqual(expect.arrayContaining(["hpc-0"]));
+      expect(f.fixes.map((x) => x.text).join("\n")).toMatch(/Make both ways agree: give ccvnet\/cc a route for hpc\/c1's prefixes to the same Azure Firewall/);
+    }
+    const ways = new Estate(loadSnapshot([{ name: "e.json", value: spokes({ hpc: [viaFw("10.1.0.0/16")], direct: true }).resources() }]), new Map());
+    const reach = pathBetween(ways, ways.snapshot.subnets.get([...ways.snapshot.subnets.keys()].find((k) => k.endsWith("/hpc/subnets/c1"))!)!, ways.snapshot.subnets.get([...ways.snapshot.subnets.keys()].find((k) => k.endsWith("/ccvnet/subnets/cc"))!)!, (s) => ways.subnetPrefixes(s));
+    expect(reach.reachable).toBe(false);
+    expect(!reach.reachable && reach.faults.map((f) => f.owner)).toEqual(["asymmetric"]);
+  });
+
+  it("a None route overriding a direct peering: guidance to delete or narrow it, never a firewall route at one end (that would be asymmetric)", () => {
+    const r = spokes({ cc: [{ prefix: "10.2.0.0/16", hop: "None" }], direct: true }).audit(roles);
+    const f = finding(r, "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    const text = f.fixes.map((x) => x.text).join("\n");
+    expect(text).toMatch(/overrides the peering between ccvnet and hpc .*delete or narrow it/);
+    expect(text).not.toMatch(/az network route-table route create/);
+    expect(f.evidence).toContainEqual(expect.objectContaining({ stage: "route", route: "cc-0", nextHopType: "None" }));
+  });
+
+  it("replies handed to an appliance outside the audit: the CycleCloud end cannot be judged (warn), the cluster end passes", () => {
+    const r = spokes({ cc: [{ prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.70" }], hpc: [viaFw("10.1.0.0/16")] }).audit(roles);
+    const ingress = finding(r, "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(ingress.status).toBe("warn");
+    expect(ingress.detail).toMatch(/cannot be judged — replies: at ccvnet\/cc, the appliance at 10\.100\.0\.70/);
+    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("the firewall's own subnet routes the spokes back to the firewall: a loop, at both ends", () => {
+    const r = spokes({ cc: [viaFw("10.2.0.0/16")], hpc: [viaFw("10.1.0.0/16")], fwRoutes: [viaFw("10.1.0.0/16"), viaFw("10.2.0.0/16")] }).audit(roles);
+    for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
+      const f = finding(r, subnet, rule);
+      expect(f.status, rule).toBe("fail");
+      expect(f.detail).toMatch(/sends it to Azure Firewall fw itself: a routing loop/);
+      expect(f.fixes.map((x) => x.text).join("\n")).toMatch(/The Azure Firewall's own subnet has no way on .*change route fw-\d in rt-fw/);
+    }
+  });
+
+  it('"allow forwarded traffic" off on a spoke\'s peering with the hub: what the firewall forwards there cannot be vouched for (warn at both ends, partial in the query)', () => {
+    const b = spokes({ cc: [viaFw("10.2.0.0/16")], hpc: [viaFw("10.1.0.0/16")], forwardingOffAt: "ccvnet" });
+    const r = b.audit(roles);
+    for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
+      const f = finding(r, subnet, rule);
+      expect(f.status, rule).toBe("warn");
+      expect(f.detail).toMatch(/peering ccvnet\/ccvnet-to-hub has "allow forwarded traffic" off/);
+    }
+    const snap = loadSnapshot([{ name: "e.json", value: b.resources() }]);
+    const id = (suffix: string) => [...snap.subnets.values()].find((s) => s.key.endsWith(suffix))!.id;
+    const answer = queryFlow(snap, { from: id("/hpc/subnets/c1"), to: id("/ccvnet/subnets/cc"), protocol: "tcp", port: "5672" });
+    expect(answer.verdict).toBe("partial");
+    expect(answer.parts.join(" ")).toMatch(/cannot be judged — .*allow forwarded traffic/);
+  });
+});

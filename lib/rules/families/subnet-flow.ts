@@ -12,7 +12,7 @@ import { v4RangeToCidrs, v6RangeToCidrs } from "../../net/ip";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
-import { type RouteFault, faultText, pathBetween } from "../../path/reach";
+import { type RouteDoubt, type RouteFault, faultText, pathBetween } from "../../path/reach";
 import type { PathPiece } from "../../path/types";
 import { planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
@@ -20,6 +20,7 @@ import { type RoutePlan, planRouteFix } from "../../fixes/plan-route";
 import { estateWith } from "../../fixes/apply";
 import type { Change } from "../../fixes/types";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
+import { type Evidence, evidenceStage } from "../../report/types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, touchedBy } from "./shared";
 
 export interface SubnetFlow {
@@ -47,6 +48,8 @@ interface PeerResult {
   faults: RouteFault[];
   /** Route faults of the other end's own routes: that end's check reports them; this one only says so. */
   elsewhere: RouteFault[];
+  /** What this check cannot judge on the way (an appliance outside the audit, forwarding off on a peering): `warn`. */
+  doubts: RouteDoubt[];
   /** The verdict at this subnet's own end for traffic with this peer, if that end is checked. */
   own?: Verdict;
   /** The peer's end, if checked. */
@@ -127,6 +130,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     const otherOwner = p.ends === "both" ? undefined : p.ends === "source" ? "receiver" : "sender";
     const faults = all.filter((f) => f.owner !== otherOwner);
     const elsewhere = all.filter((f) => f.owner === otherOwner);
+    const doubts = reach.reachable ? (reach.doubts ?? []).filter((d) => d.owner !== otherOwner) : [];
     const routed = faults.length === 0;
     const ownVerdict = own ? attribute(estate.roleAddresses(peer), own) : undefined;
     let far: PeerResult["far"];
@@ -135,7 +139,9 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       far = { result: evaluateFlow(estate, peer, spec), spec };
     }
     const verdicts = [ownVerdict, far?.result.verdict].filter((v): v is Verdict => v !== undefined);
-    return { peer, routed, faults, elsewhere, own: ownVerdict, far, verdict: routed ? combine(verdicts) : "blocked" };
+    // A way the audit cannot vouch for makes the pair at best partly open: warn, never pass (CONTRACT §4).
+    if (doubts.length) verdicts.push("partly");
+    return { peer, routed, faults, elsewhere, doubts, own: ownVerdict, far, verdict: routed ? combine(verdicts) : "blocked" };
   });
 
   const results = [...(own ? [own.result] : []), ...peerResults.flatMap((x) => (x.far ? [x.far.result] : []))];
@@ -158,8 +164,12 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const parts: string[] = [];
   if (own) parts.push(`${iAmDestination ? "Inbound" : "Outbound"} at ${label(subnet)} ${explainFlow(estate, own.result)}`);
   for (const x of bad.slice(0, MAX_LISTED)) {
-    if (!x.routed) parts.push(`${pairOf(x.peer)}: no route — ${x.faults.map(faultText).join("; ")}.`);
-    else if (x.far && x.far.result.verdict !== "allowed") parts.push(`${pairOf(x.peer)}: ${iAmDestination ? "outbound" : "inbound"} at ${label(x.peer)} ${explainFlow(estate, x.far.result)}`);
+    if (!x.routed) {
+      parts.push(`${pairOf(x.peer)}: no route — ${x.faults.map(faultText).join("; ")}.`);
+      continue;
+    }
+    if (x.doubts.length) parts.push(`${pairOf(x.peer)}: cannot be judged — ${x.doubts.map(faultText).join("; ")}.`);
+    if (x.far && x.far.result.verdict !== "allowed") parts.push(`${pairOf(x.peer)}: ${iAmDestination ? "outbound" : "inbound"} at ${label(x.peer)} ${explainFlow(estate, x.far.result)}`);
   }
   if (bad.length > MAX_LISTED) parts.push(`…and ${bad.length - MAX_LISTED} more ${ROLE_NAMES[peerRole]} subnets.`);
   const elsewhere = peerResults.filter((x) => x.elsewhere.length > 0);
@@ -201,7 +211,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
         if (r?.kind === "changes" && changes) changes.push(...r.changes);
         else {
           changes = undefined;
-          texts.add(r?.kind === "guidance" ? r.text : peeringText());
+          texts.add(r?.kind === "guidance" ? r.text : sharedFaultText(estate, f, sender, receiver, peeringText));
         }
       }
     }
@@ -265,12 +275,47 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   }
   return outcome({
     status,
-    detail: `${what}, checked ${checkedSide}, is ${state}${count}. ${parts.join(" ")}${otherEnd}`,
-    evidence: evidenceFor(results, status),
+    // The sentence naming the other end's check already says it is judged there.
+    detail: `${what}, checked ${checkedSide}, is ${state}${count}. ${parts.join(" ")}${elsewhere.length ? "" : otherEnd}`,
+    evidence: withRouteFaults(evidenceFor(results, status), bad),
     plans,
     guidance: [...guidance, ...adminRuleGuidance(results)],
     touched,
   });
+}
+
+/**
+ * The finding's evidence with the routes that left no way (CONTRACT §4.1: every stage's deciding element), each
+ * once, in the route stage's place: after admin rules and NSGs, before firewalls and the outbound path.
+ */
+function withRouteFaults(evidence: Evidence[], bad: readonly PeerResult[]): Evidence[] {
+  const seen = new Set(evidence.map((e) => JSON.stringify(e)));
+  const routes: Evidence[] = [];
+  for (const x of bad) for (const f of x.faults) for (const e of f.evidence) if (!seen.has(JSON.stringify(e))) {
+    seen.add(JSON.stringify(e));
+    routes.push(e);
+  }
+  if (routes.length === 0) return evidence;
+  const at = evidence.findIndex((e) => ["firewall", "outbound"].includes(evidenceStage(e)));
+  return at < 0 ? [...evidence, ...routes] : [...evidence.slice(0, at), ...routes, ...evidence.slice(at)];
+}
+
+/**
+ * Guidance for a route fault no one end's table change can fix here: the firewall's own subnet has no way on (its
+ * route table is the network team's), the two ways disagree about the firewall (asymmetric), or the VNets are not
+ * connected at all (`peering`).
+ */
+function sharedFaultText(estate: CheckEnv["estate"], f: RouteFault, sender: Subnet, receiver: Subnet, peering: () => string): string {
+  if (f.owner === "firewall") {
+    const table = f.route.routeTableKey ? estate.snapshot.routeTables.get(f.route.routeTableKey)?.name : undefined;
+    return `The Azure Firewall's own subnet has no way on (${f.why}): change ${table ? `route ${f.route.name} in ${table}` : "the routes of the firewall's subnet"} so the firewall delivers ${label(receiver)} and ${label(sender)} through the hub's peerings (a route on AzureFirewallSubnet must never point back at a firewall); NSG rules cannot open a flow without a route.`;
+  }
+  if (f.owner === "asymmetric") {
+    const direct = estate.snapshot.subnets.get(f.subnetKey);
+    const other = direct?.key === sender.key ? receiver : sender;
+    return `${f.why[0].toUpperCase()}${f.why.slice(1)}. Make both ways agree: give ${direct ? label(direct) : "the end that goes directly"} a route for ${label(other)}'s prefixes to the same Azure Firewall's private IP, or route neither end's traffic for the other through the firewall.`;
+  }
+  return peering();
 }
 
 export function subnetFlowRule(meta: RuleMeta, params: SubnetFlow): RuleCheck {
