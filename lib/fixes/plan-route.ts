@@ -124,7 +124,11 @@ export function planRouteFix(estate: Estate, at: Subnet, peer: Subnet, fault: Ro
   if (taken.size > MAX_ROUTES) {
     return {
       kind: "guidance",
-      text: `Giving ${where} a route to each peer through Azure Firewall ${hub.firewall.name} (${hub.ip}) would take ${table.name} past Azure's ${MAX_ROUTES} routes per route table: route the peers' VNet address spaces (or a summary such as 10.0.0.0/8) to the firewall instead.`,
+      // A table already at the limit has no room even for a summary: say what must give way.
+      text:
+        table.routes.length >= MAX_ROUTES
+          ? `${table.name} already holds Azure's limit of ${MAX_ROUTES} routes, so ${where} cannot be given a route to ${target} through Azure Firewall ${hub.firewall.name} (${hub.ip}): replace routes that cover single subnets with summaries of the VNets' address spaces (such as 10.0.0.0/8 to the firewall), then add the route.`
+          : `Giving ${where} a route to each peer through Azure Firewall ${hub.firewall.name} (${hub.ip}) would take ${table.name} past Azure's ${MAX_ROUTES} routes per route table: route the peers' VNet address spaces (or a summary such as 10.0.0.0/8) to the firewall instead.`,
     };
   }
   return { kind: "changes", changes };

@@ -311,6 +311,18 @@ describe("route faults count at the end whose routes decided, and get a route th
     expect(finding(r, "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("pass");
   });
 
+  it("Azure's limit of 400 routes per table: a table at the limit gets guidance to summarise first, never a 401st route", () => {
+    // 400 routes to on-premises /24s, none of them a way to the cluster.
+    const full: RouteSpec[] = Array.from({ length: 400 }, (_, i) => ({ name: `onprem-${i}`, prefix: `192.168.${i % 256}.${i < 256 ? 0 : 128}/25`, hop: "None" }));
+    const ingress = finding(hubSpoke(full, [VIA_FW]).audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(ingress.status).toBe("fail");
+    expect(az(ingress)).toBe("");
+    expect(ingress.fixes.map((x) => x.text).join(" ")).toMatch(/rt-cc already holds Azure's limit of 400 routes, so ccvnet\/cc cannot be given a route to hpc\/c1 .*replace routes that cover single subnets with summaries/);
+    // One below the limit: the route fits and is offered.
+    const room = finding(hubSpoke(full.slice(1), [VIA_FW]).audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(routesFromAzCli(az(room)).created).toEqual([expect.objectContaining({ table: "rt-cc", prefix: "10.2.1.0/24", hop: "VirtualAppliance" })]);
+  });
+
   it("a user route sending the peer's exact prefix to None is pointed at the firewall in place (one route per prefix)", () => {
     const drop: RouteSpec = { name: "drop-cc", prefix: "10.1.0.0/24", hop: "None" };
     const egress = finding(hubSpoke([VIA_FW], [VIA_FW, drop]).audit(roles), "hpc/c1", "NODE-EGRESS-AMQP");
