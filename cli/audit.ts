@@ -12,6 +12,7 @@ import { renderReport } from "../lib/report/render";
 import { renderJsonChunks } from "../lib/report/json";
 import { sarifLocationTargets } from "../lib/report/sarif";
 import { locateResources } from "../lib/report/source-positions";
+import { readsEntry } from "../lib/snapshot/load-snapshot";
 import { type CliOptions, USAGE, parseCliArgs } from "./args";
 import { applyGates, gateExitCode, readGates } from "./gates";
 
@@ -128,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.format === "json") await writeChunks(opts.out, renderJsonChunks(report));
   else {
     // One pass over each snapshot's text finds the lines of the resources the results point at.
-    const sourcePositions = texts && opts.format === "sarif" ? locateResources(texts, sarifLocationTargets(report)) : undefined;
+    const sourcePositions = texts && opts.format === "sarif" ? locateResources(texts, sarifLocationTargets(report), { reads: readsEntry }) : undefined;
     const rendered = await renderReport(report, opts.format, { baseUrl: opts.baseUrl, sourcePositions });
     if (opts.out) await writeFile(opts.out, rendered.body);
     else process.stdout.write(rendered.body);

@@ -60,9 +60,13 @@ function scopedToOwn(snapshot: Snapshot, changes: readonly Change[], own: Readon
   });
 }
 
-/** The sentence naming the other subnets (and firewalls) a plan's changes reach, or "". */
-export function sharedNote(snapshot: Snapshot, plan: FixPlan, own: ReadonlySet<string>): string {
-  const { subnets, firewalls } = sharedWith(snapshot, plan.changes, own);
+/**
+ * The sentence naming the other subnets (and firewalls) a plan's changes reach, or "". `own` are the subnets the plan
+ * is for; `flowEnds` the other ends of the flows it fixes (a route in the peer's table toward this subnet is that
+ * flow's own way back, not another subnet's traffic), which are not named either.
+ */
+export function sharedNote(snapshot: Snapshot, plan: FixPlan, own: ReadonlySet<string>, flowEnds: Iterable<string> = []): string {
+  const { subnets, firewalls } = sharedWith(snapshot, plan.changes, new Set([...own, ...flowEnds]));
   const parts: string[] = [];
   if (subnets.length) {
     const listed = `${subnets.slice(0, 8).map((s) => shown(`${s.vnetName}/${s.name}`)).join(", ")}${subnets.length > 8 ? ` and ${subnets.length - 8} more` : ""}`;
@@ -107,11 +111,12 @@ const comment = (prefix: string, text: string) => text.split("\n").map((l) => `$
 /**
  * The plan as fixes: az CLI (bash), PowerShell, Bicep, Terraform, portal. A form that cannot be written
  * safely is a comment saying why (and which form to use); `forSubnet` is the subnet the plan is for,
- * so that other subnets sharing a changed NSG or route table are named.
+ * so that other subnets sharing a changed NSG or route table are named, and `flowEnds` (subnet keys) the
+ * other ends of the finding's flows, which are not "other" subnets of the fix.
  */
-export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string): Fix[] {
+export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string, flowEnds: Iterable<string> = []): Fix[] {
   if (renderRefusal(snapshot, plan)) return [];
-  const note = sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []));
+  const note = sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds);
   const why = plan.changes.flatMap((c) => (c.kind === "update-rule" ? [c.why] : []));
   const bash = renderAzBash(snapshot, plan.changes);
   const ps = renderAzPowerShell(snapshot, plan.changes);

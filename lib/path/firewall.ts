@@ -273,14 +273,19 @@ function compileGroup(estate: Estate, subnet: Subnet, policy: FirewallPolicy, gr
 const normName = (s: string) => s.trim().toLowerCase().replace(/\.$/, "");
 
 function evidence(table: FirewallTable, rule: CompiledFirewallRule | undefined, fqdn?: string): FirewallEvidence {
+  const policy = rule?.policy ?? table.policy;
   return {
     stage: "firewall",
     firewall: table.firewall.name,
-    ...(rule?.policy ?? table.policy ? { policy: (rule?.policy ?? table.policy)!.name } : {}),
+    ...(policy ? { policy: policy.name } : {}),
     ...(rule?.group ? { ruleCollectionGroup: rule.group.name } : {}),
     ...(rule ? { ruleCollection: rule.collection.name, rule: rule.name, kind: rule.kind } : {}),
     action: rule ? rule.action : "Deny",
     ...(fqdn ? { fqdn } : {}),
+    // Ids besides the names, so a report can point at where each is defined (SARIF locations).
+    firewallId: table.firewall.id,
+    ...(policy ? { policyId: policy.id } : {}),
+    ...(rule?.group ? { ruleCollectionGroupId: rule.group.id } : {}),
   };
 }
 

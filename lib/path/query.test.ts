@@ -82,6 +82,25 @@ describe("queryFlow mirrors the audit", () => {
     const q = queryFlow(snapshot, { from: vmss.id, to: "vnet-hpc/snet-cc", protocol: "tcp", port: "9443" });
     expect(q.from).toMatchObject({ subnetName: "vnet-hpc/snet-nodes", endpoint: "scale set hpc-nodes", endpointId: vmss.id, label: "vnet-hpc/snet-nodes (scale set hpc-nodes)" });
     expect(q.parts[0]).toMatch(/^Outbound at vnet-hpc\/snet-nodes \(scale set hpc-nodes\) to vnet-hpc\/snet-cc: /);
+    // Instances take any address of the subnet: the scale set's addresses are its subnet's prefix.
+    expect(q.from.addresses).toBe("10.1.1.0/24");
+  });
+
+  it("shows a NIC source's own private IP as its addresses, not its subnet's prefix", () => {
+    const snapshot = estate()
+      .vnet("vnet-hpc", ["10.1.0.0/16"])
+      .subnet("vnet-hpc/snet-nodes", "10.1.1.0/24")
+      .subnet("vnet-hpc/snet-cc", "10.1.2.0/24")
+      .nic("nic-node-01", "vnet-hpc/snet-nodes", { ip: "10.1.1.7" })
+      .nic("nic-node-02", "vnet-hpc/snet-nodes")
+      .snapshot();
+    const nic = (name: string) => [...snapshot.nics.values()].find((n) => n.name === name)!;
+    const q = queryFlow(snapshot, { from: nic("nic-node-01").id, to: "vnet-hpc/snet-cc", protocol: "tcp", port: "9443" });
+    expect(q.from).toMatchObject({ endpoint: "NIC nic-node-01", addresses: "10.1.1.7" });
+    // A NIC the input gives no address for may hold any of its subnet's.
+    expect(queryFlow(snapshot, { from: nic("nic-node-02").id, to: "vnet-hpc/snet-cc", protocol: "tcp", port: "9443" }).from.addresses).toBe("10.1.1.0/24");
+    // A subnet source keeps its prefixes.
+    expect(queryFlow(snapshot, { from: "vnet-hpc/snet-nodes", to: "vnet-hpc/snet-cc", protocol: "tcp", port: "9443" }).from.addresses).toBe("10.1.1.0/24");
   });
 
   it("refuses what it cannot read with an error naming the flag", () => {

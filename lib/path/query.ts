@@ -13,7 +13,7 @@ import type { Evidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "./fqdn";
 import { subnetHolding } from "./locate";
-import { type Reach, pathBetween } from "./reach";
+import { type Reach, faultText, pathBetween } from "./reach";
 import { subnetsByRef } from "../snapshot/profile";
 
 export interface FlowQuery {
@@ -29,7 +29,9 @@ export interface QueryAnswer {
   /**
    * The source and destination as resolved: ids (`subnet`, `endpointId`) for machines, names as the rest of the
    * product writes them for people (`subnetName` is `vnet/subnet`; `endpoint` is `NIC <name>`, `scale set <name>`
-   * or the source IP). `label` is the source as the answer's sentences name it.
+   * or the source IP). `label` is the source as the answer's sentences name it. `addresses` is the source's own:
+   * the IP given, a NIC's private IPs, else (a subnet, a scale set, whose instances take any of its addresses) the
+   * subnet's prefixes.
    */
   from: { subnet: string; subnetName: string; endpoint?: string; endpointId?: string; label: string; addresses: string };
   to: { what: string; subnet?: string; subnetName?: string };
@@ -59,6 +61,8 @@ interface Source {
   endpointId?: string;
   endpointName?: string;
   addresses?: AddrSet;
+  /** The source's own addresses as people read them, when narrower than its subnet's prefixes (a NIC's private IPs). */
+  shown?: string;
 }
 
 function resolveSource(snapshot: Snapshot, from: string): Source {
@@ -69,7 +73,10 @@ function resolveSource(snapshot: Snapshot, from: string): Source {
     const subnetKey = nic?.ipConfigurations.find((c) => c.subnetKey)?.subnetKey;
     const subnet = subnetKey ? snapshot.subnets.get(subnetKey) : undefined;
     if (!nic || !subnet) throw new InputError("--from", "", `no NIC in the input matches ${JSON.stringify(from)}`);
-    return { subnet, endpointKey: nic.key, endpointId: nic.id, endpointName: `NIC ${nic.name}` };
+    // The NIC's own private IPs in that subnet; a NIC the input gives no address for may hold any of the subnet's.
+    // (A scale set's instances take any address of their subnet, so a scale set shows the subnet's prefixes.)
+    const ips = nic.ipConfigurations.filter((c) => c.subnetKey === subnet.key && c.privateIpAddress).map((c) => c.privateIpAddress!.trim());
+    return { subnet, endpointKey: nic.key, endpointId: nic.id, endpointName: `NIC ${nic.name}`, ...(ips.length ? { shown: [...new Set(ips)].join(", ") } : {}) };
   }
   if (ref.startsWith("/") && /\/virtualmachinescalesets\/[^/]+$/i.test(ref)) {
     const vmss = snapshot.scaleSets?.get(key);
@@ -197,15 +204,18 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(
   const parts = [`Outbound at ${sourceLabel} to ${dest.what}: ${explain(estate, out)}.`];
   if (inbound && dest.subnet) parts.push(`Inbound at ${label(dest.subnet)}: ${explain(estate, inbound)}.`);
   if (reach && !reach.reachable && dest.subnet) parts.push(`Between ${label(source.subnet)} and ${label(dest.subnet)}: no route — ${reach.why}.`);
+  const doubts = reach?.reachable ? (reach.doubts ?? []) : [];
+  if (doubts.length && dest.subnet) parts.push(`Between ${label(source.subnet)} and ${label(dest.subnet)}: cannot be judged — ${doubts.map(faultText).join("; ")}.`);
   return {
-    verdict: reach && !reach.reachable ? "blocked" : combine(out.verdict, inbound?.verdict),
+    // A way the audit cannot vouch for (an appliance outside it, forwarding off on a peering) is never "allowed".
+    verdict: reach && !reach.reachable ? "blocked" : doubts.length && combine(out.verdict, inbound?.verdict) === "allowed" ? "partial" : combine(out.verdict, inbound?.verdict),
     from: {
       subnet: source.subnet.id,
       subnetName: label(source.subnet),
       ...(source.endpointName ? { endpoint: source.endpointName } : {}),
       ...(source.endpointId ? { endpointId: source.endpointId } : {}),
       label: sourceLabel,
-      addresses: source.addresses ? q.from : source.subnet.addressPrefixes.join(", "),
+      addresses: source.addresses ? q.from : source.shown ?? source.subnet.addressPrefixes.join(", "),
     },
     to: { what: dest.what, ...(dest.subnet ? { subnet: dest.subnet.id, subnetName: label(dest.subnet) } : {}) },
     parts,

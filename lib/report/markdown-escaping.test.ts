@@ -98,11 +98,11 @@ describe("Markdown raw text", () => {
   });
 });
 
-const PIECES = ["*", "**", "_", "__", "~", "~~", "`", "``", "```", "[", "]", "(", ")", "<", ">", "!", "&", "&amp;", "&#60;", "#", "|", "\\", ":", "/", ".", "@", "a", "Z", "1", " ", "é", "😀", ";", "=", "-", "+", "http://", "www.", ".com", "a.io", "<a ", "</", "x@y.org", "1. ", "- ", "> ", "\n", "\u0000"];
+const PIECES = ["\u202e", "\u2066", "\u200f", "*", "**", "_", "__", "~", "~~", "`", "``", "```", "[", "]", "(", ")", "<", ">", "!", "&", "&amp;", "&#60;", "#", "|", "\\", ":", "/", ".", "@", "a", "Z", "1", " ", "é", "😀", ";", "=", "-", "+", "http://", "www.", ".com", "a.io", "<a ", "</", "x@y.org", "1. ", "- ", "> ", "\n", "\u0000"];
 const hostile = fc.array(fc.constantFrom(...PIECES), { maxLength: 12 }).map((xs) => xs.join(""));
 
 /** What a piece of text should read as: line breaks and control characters are spaces. */
-const shown = (s: string) => s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
+const shown = (s: string) => s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, " ");
 
 /** The text of an inline token's children, and the markup (other than text) it holds. */
 function inlineOf(token: Token): { text: string; markup: string[] } {
@@ -112,6 +112,25 @@ function inlineOf(token: Token): { text: string; markup: string[] } {
     markup: children.filter((c) => !["text", "text_special", "code_inline"].includes(c.type)).map((c) => c.type),
   };
 }
+
+describe("Markdown bidirectional controls", () => {
+  const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+  it("shows a name with bidi overrides or isolates in its written order: the controls become spaces, as control characters do", () => {
+    expect(mdText("\u202eevil.exe\u202c")).toBe(" evil.exe ");
+    expect(mdLine("\u2067nsg\u2069-\u200fcc\u200e")).toBe("nsg - cc ");
+    expect(mdCell("a\u202ab\u202bc\u202dd\u2066e\u2068f\u061cg")).toBe("a b c d e f g");
+    const report = typicalReport();
+    report.subnets[0].name = "snet-\u202egnp.exe";
+    report.subnets[0].findings[0].evidence.push({ nsg: "/x/networkSecurityGroups/nsg-\u2066cc\u2069", rule: "Allow\u202eOut", priority: 100, access: "Allow", direction: "Outbound" });
+    // Portal steps are prose in a fence: a name there must not reorder the line either.
+    report.subnets[0].findings[0].fixes.push({ kind: "portal", text: "Add the Microsoft.Storage service endpoint to vnet-hub/snet-\u202egnp.exe.\n- Open it." });
+    const md = renderMarkdown(report, {});
+    expect(md).not.toMatch(BIDI);
+    expect(md).toContain("service endpoint to vnet-hub/snet- gnp.exe.\n- Open it.");
+    expect(md).toContain("snet- gnp.exe");
+    expect(md).toContain("Allow Out");
+  });
+});
 
 describe("Markdown inline escaping, any text", () => {
   it("renders exactly the text, in headings, paragraphs, list items, bold labels and table cells, with no markup of its own", () => {

@@ -61,7 +61,7 @@ const hostile = fc.oneof(
 
 /** The text a renderer should show for a name: control characters and line breaks become spaces. */
 function shown(name: string): string {
-  return name.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
+  return name.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, " ");
 }
 
 function hostileReport(n: string[]): Report {

@@ -11,8 +11,15 @@ import type { ReportMeta } from "./meta";
 export const FIX_LABELS: Record<FixKind, string> = { "az-cli": "az CLI", bicep: "Bicep", terraform: "Terraform", portal: "Portal steps", shell: "Shell", powershell: "PowerShell" };
 const ROLE_LABELS: Record<string, string> = { cyclecloud: "CycleCloud", cluster: "cluster", returnProxy: "return proxy" };
 
-/** Control characters (C0 but tab, DEL, C1, line/paragraph separators) would end a line or a block: they become spaces. */
-const BREAKS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Control characters (C0 but tab, DEL, C1, line/paragraph separators) would end a line or a block, and bidirectional
+ * controls (U+061C, U+200E/U+200F marks, U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates) would make a
+ * name read in another order than it is written, in the raw .md and rendered alike (Trojan Source, CVE-2021-42574):
+ * all become spaces.
+ */
+const BREAKS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+/** The bidirectional controls alone, for fenced fix texts (whose lines stay lines). */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 // NOTE: people read the raw .md too (in pull requests, in a terminal), so nothing is escaped that could not start
 // markup where it stands; names come out as written. What can start markup, by context:
@@ -151,7 +158,12 @@ function cell(text: string | undefined | null): string {
   return text ? mdCell(text) : "—";
 }
 
-function fenced(text: string, lang: string): string {
+/**
+ * A fenced block showing `text` as written, but for bidirectional controls, which become spaces: code forms never hold
+ * them raw (lib/fixes/quote.ts writes them as escapes), and in portal steps' prose they would reorder a name.
+ */
+function fenced(raw: string, lang: string): string {
+  const text = raw.replace(BIDI, " ");
   const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   return `${fence}${lang}\n${text}\n${fence}`;

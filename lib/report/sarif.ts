@@ -4,10 +4,10 @@
 // is written when the snapshot text is at hand (the CLI), else the file alone, with no region, never a made-up line 1.
 // Fingerprints come from the finding id (subnet id lower-cased + rule), so a finding keeps its alert across runs, and
 // exempt findings are results with an accepted suppression (SARIF §3.35), as code scanning shows dismissed alerts.
-import type { Finding, FindingChangeKind, NsgEvidence, Report, SubnetReport } from "./types";
+import type { AdminRuleEvidence, Evidence, Finding, FindingChangeKind, FirewallEvidence, NsgEvidence, OutboundEvidence, Report, RouteEvidence, SubnetReport } from "./types";
 import { evidenceStage } from "./types";
 import { childKey, resourceKey } from "./source-positions";
-import type { ResourceTargets, SourcePosition, SourcePositions } from "./source-positions";
+import type { ChildTarget, ResourceTargets, SourcePosition, SourcePositions } from "./source-positions";
 import { findingId } from "../finding-id";
 import { absoluteLink, describeEvidence } from "./meta";
 import type { ReportMeta } from "./meta";
@@ -70,49 +70,113 @@ export function artifactUri(path: string): string {
   return /^[A-Za-z]:\//.test(slashed) ? `file:///${encoded}` : encoded;
 }
 
-/** A resource a result may point at: an id (`{ id }`) or a sub-resource written by name inside `parent`. */
-type LocationCandidate = { id: string } | { parent: string; name: string };
+/**
+ * A resource a result may point at: an id (`{ id }`) or a sub-resource written by name inside `parent` (and, for a
+ * firewall rule, inside its rule collection `within`).
+ */
+type LocationCandidate = { id: string } | { parent: string; name: string; within?: string };
 
-function nsgRuleCandidates(e: NsgEvidence): LocationCandidate[] {
+/** Where one evidence entry may be written: the element itself (rule, route), then what holds it (NSG, route table, policy). */
+interface EvidencePlaces {
+  element: LocationCandidate[];
+  holder: LocationCandidate[];
+}
+
+function nsgPlaces(e: NsgEvidence): EvidencePlaces {
   // An NSG rule is `<nsg>/securityRules/<name>` (or `defaultSecurityRules`) when written with its id, else a
-  // `{ "name": ... }` in the NSG's rule list.
-  return [{ id: `${e.nsg}/securityRules/${e.rule}` }, { id: `${e.nsg}/defaultSecurityRules/${e.rule}` }, { parent: e.nsg, name: e.rule }];
+  // `{ "name": ... }` in the NSG's rule list; a default rule the input does not list is shown at its NSG.
+  return { element: [{ id: `${e.nsg}/securityRules/${e.rule}` }, { id: `${e.nsg}/defaultSecurityRules/${e.rule}` }, { parent: e.nsg, name: e.rule }], holder: [{ id: e.nsg }] };
+}
+
+function firewallPlaces(e: FirewallEvidence): EvidencePlaces {
+  const element: LocationCandidate[] = [];
+  // A policy's rule sits in a rule collection of its rule collection group; a classic firewall's in one of its own
+  // collections. Ids are in reports since firewall evidence carries them (older reports name the firewall only).
+  const parent = e.ruleCollectionGroupId ?? (e.policy ? undefined : e.firewallId);
+  if (e.rule && parent) {
+    if (e.ruleCollection) element.push({ parent, name: e.rule, within: e.ruleCollection });
+    element.push({ parent, name: e.rule });
+  }
+  // No rule matched: what denied is the policy (or classic firewall) as a whole.
+  const holder = [e.ruleCollectionGroupId, e.policyId, e.firewallId].flatMap((id) => (id ? [{ id }] : []));
+  return { element, holder };
+}
+
+function places(e: Evidence): EvidencePlaces {
+  switch (evidenceStage(e)) {
+    case "nsg":
+      return nsgPlaces(e as NsgEvidence);
+    case "admin-rule": {
+      const a = e as AdminRuleEvidence;
+      if (!a.id) return { element: [], holder: [] };
+      const collection = a.id.replace(/\/rules\/[^/]+$/i, "");
+      return { element: [{ id: a.id }], holder: collection !== a.id ? [{ id: collection }] : [] };
+    }
+    case "route": {
+      const r = e as RouteEvidence;
+      // A system route is written nowhere.
+      if (!r.routeTable) return { element: [], holder: [] };
+      return { element: [{ id: `${r.routeTable}/routes/${r.route}` }, { parent: r.routeTable, name: r.route }], holder: [{ id: r.routeTable }] };
+    }
+    case "firewall":
+      return firewallPlaces(e as FirewallEvidence);
+    case "outbound": {
+      const o = e as OutboundEvidence;
+      return { element: [], holder: o.resource?.startsWith("/") ? [{ id: o.resource }] : [] };
+    }
+  }
+}
+
+/** Did this entry stop the packet: an NSG or admin rule that denies, a route that drops it, a firewall that denies. */
+function denies(e: Evidence): boolean {
+  switch (evidenceStage(e)) {
+    case "nsg":
+    case "admin-rule":
+      return (e as NsgEvidence | AdminRuleEvidence).access === "Deny";
+    case "route": {
+      const r = e as RouteEvidence;
+      // Next hop None, or one that turned out to drop it (lib/path/evaluate.ts writes "dropped: why").
+      return r.nextHopType.toLowerCase() === "none" || (r.nextHop ?? "").startsWith("dropped");
+    }
+    case "firewall":
+      return (e as FirewallEvidence).action === "Deny";
+    default:
+      return false;
+  }
 }
 
 /**
- * Where a finding is best shown in the snapshot, most specific first: the deciding NSG rule (a `Deny` on the path
- * first: it is what stopped the packet; else the first rule that let it through), then the other stages' rules (a
- * security admin rule, a user route, an Azure Firewall rule), then the NSG itself (a default rule the input does not
- * list), then the subnet.
+ * Where a finding is best shown in the snapshot, most specific first. When something on the path denied, the stage
+ * that denied decides: its element (the NSG `Deny` rule, the security admin rule, the route with next hop `None`, the
+ * firewall rule), then what holds it (the NSG of a default rule, the route table, the firewall policy or classic
+ * firewall when no rule matched), in path order; then what handed the packet on to it, nearest first. When nothing
+ * denied (a finding about what is allowed): the NSG rules that let it through, the other stages' elements, then
+ * their holders. The subnet comes last.
  */
 export function locationCandidates(subnet: SubnetReport, f: Finding): LocationCandidate[] {
-  const nsg = f.evidence.filter((e): e is NsgEvidence => evidenceStage(e) === "nsg");
-  const ordered = [...nsg.filter((e) => e.access === "Deny"), ...nsg.filter((e) => e.access !== "Deny")];
-  const out: LocationCandidate[] = ordered.flatMap(nsgRuleCandidates);
-  for (const e of f.evidence) {
-    const stage = evidenceStage(e);
-    if (stage === "admin-rule" && "id" in e && e.id) out.push({ id: e.id });
-    else if (stage === "route" && "routeTable" in e && e.routeTable) out.push({ id: `${e.routeTable}/routes/${e.route}` }, { parent: e.routeTable, name: e.route });
-    else if (stage === "firewall" && "firewall" in e && e.rule) {
-      if (e.policy && e.ruleCollectionGroup) out.push({ parent: `${e.policy}/ruleCollectionGroups/${e.ruleCollectionGroup}`, name: e.rule });
-      out.push({ parent: e.firewall, name: e.rule });
-    }
+  const entries = f.evidence.map((e) => ({ e, deny: denies(e), ...places(e) }));
+  const denied = entries.filter((x) => x.deny);
+  const elements = (xs: typeof entries) => xs.flatMap((x) => x.element);
+  const holders = (xs: typeof entries) => xs.flatMap((x) => x.holder);
+  if (denied.length) {
+    // The deciding stage, its element then what holds it, before anything upstream of it (nearest first).
+    const upstream = entries.filter((x) => !x.deny).reverse();
+    return [...elements(denied), ...holders(denied), ...elements(upstream), ...holders(upstream), { id: subnet.id }];
   }
-  for (const e of ordered) out.push({ id: e.nsg });
-  out.push({ id: subnet.id });
-  return out;
+  const ordered = [...entries.filter((x) => evidenceStage(x.e) === "nsg"), ...entries.filter((x) => evidenceStage(x.e) !== "nsg")];
+  return [...elements(ordered), ...holders(ordered), { id: subnet.id }];
 }
 
 /** The results of `renderSarif` that will want a position: what `locateResources` should look for. */
 export function sarifLocationTargets(report: Report): ResourceTargets {
   const ids = new Set<string>();
-  const children = new Map<string, { parent: string; name: string }>();
+  const children = new Map<string, ChildTarget>();
   for (const subnet of report.subnets) {
     for (const f of subnet.findings) {
       if (!isSarifResult(f)) continue;
       for (const c of locationCandidates(subnet, f)) {
         if ("id" in c) ids.add(c.id);
-        else children.set(childKey(c.parent, c.name), c);
+        else children.set(childKey(c.parent, c.name, c.within), c);
       }
     }
   }
@@ -121,7 +185,7 @@ export function sarifLocationTargets(report: Report): ResourceTargets {
 
 function locate(candidates: LocationCandidate[], found: SourcePositions): SourcePosition | undefined {
   for (const c of candidates) {
-    const at = found.positions.get("id" in c ? resourceKey(c.id) : childKey(c.parent, c.name));
+    const at = found.positions.get("id" in c ? resourceKey(c.id) : childKey(c.parent, c.name, c.within));
     if (at) return at;
   }
   return undefined;

@@ -58,6 +58,10 @@ export interface FirewallEvidence {
   kind?: "network" | "application";
   /** The FQDN the decision was about, for application rules and FQDN destinations. */
   fqdn?: string;
+  /** ARM ids, as the input spells them, of the firewall, its policy and the deciding rule's group (`firewall`, `policy`, `ruleCollectionGroup` are names). */
+  firewallId?: string;
+  policyId?: string;
+  ruleCollectionGroupId?: string;
 }
 
 export interface OutboundEvidence {

@@ -240,6 +240,17 @@ function readerFor(raw: Record<string, unknown>, into: Collected): Reader | unde
   return readerOfType(Object.hasOwn(INFERRED_ALIASES, inferred) ? INFERRED_ALIASES[inferred] : inferred);
 }
 
+/**
+ * Whether `readSource` reads a top-level entry with this `type` (undefined when it has none: then the type its `id`
+ * names), without counting it as ignored. SARIF locations use it never to point at an entry the audit did not read.
+ */
+export function readsEntry(type: string | undefined, id: string): boolean {
+  if (type !== undefined) return readerOfType(type.toLowerCase()) !== undefined;
+  const inferred = typeFromId(id);
+  if (!inferred) return false;
+  return readerOfType(Object.hasOwn(INFERRED_ALIASES, inferred) ? INFERRED_ALIASES[inferred] : inferred) !== undefined;
+}
+
 /** Own keys only: a `"type": "__proto__"` or `"constructor"` in a file must not reach Object.prototype. */
 function readerOfType(type: string): Reader | undefined {
   return Object.hasOwn(READERS, type) ? READERS[type] : undefined;
