@@ -177,6 +177,26 @@ function staged(r: FlowResult, side: "source" | "destination"): QueryAnswer["sta
 }
 
 /**
+ * The routes that left no way between the two subnets, as route stages of the side whose routes they are (the way
+ * there is the source's, the way back the destination's; a firewall subnet's or a shared fault, the source's way).
+ */
+function routeFaultStages(reach: Reach | undefined): QueryAnswer["stages"] {
+  if (!reach || reach.reachable) return [];
+  const seen = new Set<string>();
+  const out: QueryAnswer["stages"] = [];
+  for (const f of reach.faults) {
+    const side = f.way === "back" && f.owner !== "asymmetric" ? "destination" : "source";
+    for (const e of f.evidence) {
+      const k = `${side}|${JSON.stringify(e)}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push({ ...e, side });
+    }
+  }
+  return out;
+}
+
+/**
  * Answers one flow query against a snapshot: the source's side through every stage (admin rules, NSGs,
  * route, firewall, outbound) and, when the destination is a subnet or an address in one, its inbound side
  * (admin rules, NSGs). Throws InputError naming the flag for a source, destination or port it cannot read.
@@ -219,7 +239,7 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(
     },
     to: { what: dest.what, ...(dest.subnet ? { subnet: dest.subnet.id, subnetName: label(dest.subnet) } : {}) },
     parts,
-    stages: [...staged(out, "source"), ...(inbound ? staged(inbound, "destination") : [])],
+    stages: [...staged(out, "source"), ...(inbound ? staged(inbound, "destination") : []), ...routeFaultStages(reach)],
     notes: [...new Set([...out.notes, ...(inbound?.notes ?? []), ...widened(out), ...(inbound ? widened(inbound) : [])])],
   };
 }

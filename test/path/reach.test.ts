@@ -104,6 +104,8 @@ describe("the flow query judges the way back as the audit does", () => {
     const answer = queryFlow(b.snapshot(), { from: "hpc/c1", to: "10.1.0.4", protocol: "tcp", port: "5672" });
     expect(answer.verdict).toBe("blocked");
     expect(answer.parts.join(" ")).toMatch(/no route — replies have no way back: .*at ccvnet\/cc \(no route table\), the system route for 10\.0\.0\.0\/8 drops it/);
+    // The route that drops the replies is a route stage of the destination's side, as in the finding's evidence.
+    expect(answer.stages).toContainEqual(expect.objectContaining({ stage: "route", side: "destination", addressPrefix: "10.0.0.0/8", nextHopType: "None", routeTable: null }));
   });
 });
 
