@@ -189,7 +189,7 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
       }
     }
   }
-  bgpNote(cx, routes);
+  bgpNote(cx);
 }
 
 /** Stage 5: an Azure Firewall at the next hop; what it allows leaves through its public IP or reaches the VNet. */
@@ -261,19 +261,26 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
   }
 }
 
-/** BGP routes are not in a snapshot: say when a learned route could change the verdict (CONTRACT §4.1 stage 3). */
-function bgpNote(cx: PathContext, routes: readonly EffectiveRoute[]): void {
-  const { estate, subnet } = cx;
+/**
+ * BGP routes are not in a snapshot: the sentence saying a learned route could change where `subnet`'s traffic goes,
+ * when its VNet has a gateway or Route Server (or uses a peering's remote gateways) and no route table of the subnet
+ * disables BGP propagation; undefined otherwise (CONTRACT §4.1 stage 3).
+ */
+export function bgpLearnedNote(estate: Estate, subnet: Subnet): string | undefined {
   const table = subnet.routeTableKey ? estate.snapshot.routeTables.get(subnet.routeTableKey) : undefined;
-  if (table?.disableBgpRoutePropagation) return;
+  if (table?.disableBgpRoutePropagation) return undefined;
   const vnet = estate.snapshot.vnets.get(subnet.vnetKey);
-  if (!vnet) return;
+  if (!vnet) return undefined;
   const gateway = vnet.subnetKeys.some((k) => /^(gatewaysubnet|routeserversubnet)$/i.test(estate.snapshot.subnets.get(k)?.name ?? ""));
   const remote = vnet.peerings.some((p) => p.useRemoteGateways);
-  if (!gateway && !remote) return;
-  void routes;
-  const note = `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${subnet.name}'s route table does not disable BGP route propagation: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes.`;
-  if (!cx.notes.includes(note)) cx.notes.push(note);
+  if (!gateway && !remote) return undefined;
+  const propagation = subnet.routeTableKey ? `${subnet.name}'s route table does not disable BGP route propagation` : `${subnet.name} has no route table to disable BGP route propagation`;
+  return `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${propagation}: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes.`;
+}
+
+function bgpNote(cx: PathContext): void {
+  const note = bgpLearnedNote(cx.estate, cx.subnet);
+  if (note && !cx.notes.includes(note)) cx.notes.push(note);
 }
 
 /**

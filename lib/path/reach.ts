@@ -6,13 +6,13 @@
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview
 // https://learn.microsoft.com/azure/architecture/networking/architecture/hub-spoke
 // https://learn.microsoft.com/azure/firewall/snat-private-range
-import { type AddrSet, addrIsEmpty } from "../net/addr-set";
+import { type AddrSet, addrIsEmpty, describeAddrs } from "../net/addr-set";
 import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { reachableVnets, resolveNextHop } from "./next-hop";
 import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
 import type { RouteEvidence } from "../report/types";
-import { routeEvidence } from "./evaluate";
+import { bgpLearnedNote, routeEvidence } from "./evaluate";
 
 /**
  * Whose routes decided that there is no way, so each one-end check can tell its own fault from the other end's:
@@ -52,6 +52,8 @@ export interface RouteFault {
   why: string;
   /** The routes that decided, as report evidence (CONTRACT §4.1: the deciding element of the route stage). */
   evidence: RouteEvidence[];
+  /** A BGP-learned route, which no snapshot shows, could give the deciding subnet a way (CONTRACT §4.1 stage 3). */
+  note?: string;
 }
 
 /**
@@ -65,12 +67,20 @@ export interface RouteDoubt {
   why: string;
 }
 
+/** Part of a way's destination and the Azure Firewalls it passes, in order (none: delivered without one). */
+export interface Leg {
+  dst: AddrSet;
+  firewalls: AzureFirewall[];
+  /** Through something the audit cannot see into, or input it lacks: which firewalls it meets is unknown. */
+  unseen?: true;
+}
+
 /**
  * One way (from → to): reachable, through which Azure Firewall when one forwards it, with what the audit cannot
  * judge on it; or the fault.
  */
 export type Way =
-  | { reachable: true; firewall?: AzureFirewall; route?: EffectiveRoute; doubts?: RouteDoubt[]; unknown?: true; outside?: true }
+  | { reachable: true; firewall?: AzureFirewall; route?: EffectiveRoute; legs?: Leg[]; doubts?: RouteDoubt[]; unknown?: true; outside?: true }
   | { reachable: false; why: string; fault: RouteFault };
 
 /** Both ways between two subnets: reachable (perhaps with doubts), or every fault found (the way there's, then the way back's). */
@@ -147,6 +157,7 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
   let through: AzureFirewall | undefined;
   let carrier: EffectiveRoute | undefined;
   let outside = false;
+  const legs: Leg[] = [];
   const doubts: RouteDoubt[] = [];
   const doubt = (owner: RouteOwner, why: string) => {
     if (!doubts.some((d) => d.why === why)) doubts.push({ owner, way: "there", why });
@@ -165,6 +176,8 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
         const why = `at ${from.vnetName}/${from.name}, ${routeWords} sends it to Azure Firewall ${hop.firewall.name}${self ? " itself: a routing loop" : " (a second firewall on the way, not followed by this audit)"}`;
         if (self) return { reachable: false, why, fault: { owner: "firewall", way: "there", subnetKey: from.key, route: deciding(route, from), hop: "drop", why, evidence: [routeEvidence(route, hop)] } };
         doubt("firewall", why);
+        // Its rules are not judged, but that it is passed is known: both ways through both firewalls are symmetric.
+        legs.push({ dst, firewalls: [hop.firewall] });
         continue;
       }
       if (hop.kind === "firewall") {
@@ -177,17 +190,22 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
           return { reachable: false, why, fault: { ...onward.fault, owner: "firewall", why, evidence: [routeEvidence(route, hop), ...onward.fault.evidence] } };
         }
         for (const d of onward.doubts ?? []) doubt(d.owner, d.why);
-        if (through && through.key !== hop.firewall.key) doubt("sender", `at ${from.vnetName}/${from.name}, its routes split the traffic between Azure Firewalls ${through.name} and ${hop.firewall.name}`);
+        for (const leg of onward.legs ?? [{ dst, firewalls: [], ...(onward.unknown ? { unseen: true as const } : {}) }]) legs.push({ ...leg, firewalls: [hop.firewall, ...leg.firewalls] });
+        if (onward.outside) outside = true;
         through ??= hop.firewall;
         continue;
       }
-      if (hop.kind === "outside") {
-        // What the appliance does next (to the firewall, or on) is unseen: no claim about which way replies take.
+      if (hop.kind === "outside" || hop.kind === "missing") {
+        // What the appliance does next (to the firewall, or on) is unseen, and so is a next hop the input lacks: no
+        // claim about which way replies take, and the way itself cannot be judged.
         outside = true;
-        doubt(viaFirewall ? "firewall" : "sender", `at ${from.vnetName}/${from.name}, ${hop.what}, which this audit cannot see into`);
+        legs.push({ dst, firewalls: [], unseen: true });
+        doubt(viaFirewall ? "firewall" : "sender", hop.kind === "outside" ? `at ${from.vnetName}/${from.name}, ${hop.what}, which this audit cannot see into` : `at ${from.vnetName}/${from.name}, ${hop.what}`);
         continue;
       }
-      if (hop.kind === "deliver" && viaFirewall) {
+      if (hop.kind === "deliver") {
+        legs.push({ dst, firewalls: [] });
+        if (!viaFirewall) continue;
         const off = forwardingOff(estate, from.vnetKey, toVnetKey);
         if (off) doubt("firewall", off);
         continue;
@@ -202,11 +220,12 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
       const noHub = unpeered && !shareHub(estate, from, toVnetKey!);
       const why = noHub ? `the VNets are not peered (or the peering is not Connected with virtual network access); ${whose}` : whose;
       const owner = viaFirewall ? "firewall" : noHub ? "unpeered" : "sender";
-      return { reachable: false, why, fault: { owner, way: "there", subnetKey: from.key, route: deciding(route, from), hop: hop.kind, why, evidence: [routeEvidence(route, hop)] } };
+      const note = bgpLearnedNote(estate, from);
+      return { reachable: false, why, fault: { owner, way: "there", subnetKey: from.key, route: deciding(route, from), hop: hop.kind, why, evidence: [routeEvidence(route, hop)], ...(note ? { note } : {}) } };
     }
   }
   if (!through && !carrier && doubts.length === 0) return REACHABLE;
-  return { reachable: true, ...(through ? { firewall: through } : {}), ...(carrier ? { route: carrier } : {}), ...(doubts.length ? { doubts } : {}), ...(outside ? { outside: true as const } : {}) };
+  return { reachable: true, ...(through ? { firewall: through } : {}), ...(carrier ? { route: carrier } : {}), legs, ...(doubts.length ? { doubts } : {}), ...(outside ? { outside: true as const } : {}) };
 }
 
 /**
@@ -221,9 +240,10 @@ export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, ad
   const back = routeReach(estate, receiver, addresses(sender), sender.vnetKey, touched);
   if (there.reachable && back.reachable) {
     const asymmetric = asymmetry(estate, sender, receiver, there, back);
-    if (asymmetric) return { reachable: false, why: asymmetric.why, faults: [asymmetric] };
+    if (asymmetric?.kind === "fault") return { reachable: false, why: asymmetric.fault.why, faults: [asymmetric.fault] };
     // A doubt of the sender's own routes is the receiver's on the way back.
     const doubts = [...(there.doubts ?? []), ...(back.doubts ?? []).map((d): RouteDoubt => ({ ...d, way: "back", owner: d.owner === "sender" ? "receiver" : d.owner }))];
+    if (asymmetric?.kind === "part") doubts.push(asymmetric.doubt);
     return doubts.length ? { reachable: true, doubts } : { reachable: true };
   }
   const faults: RouteFault[] = [];
@@ -247,24 +267,42 @@ export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, ad
  * end uses; it belongs to both ends, since either end's routes can make the ways agree.
  * https://learn.microsoft.com/azure/firewall/integrate-lb#asymmetric-routing
  */
-function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way & { reachable: true }, back: Way & { reachable: true }): RouteFault | undefined {
-  if (there.unknown || back.unknown || there.outside || back.outside || (there.firewall?.key ?? "") === (back.firewall?.key ?? "")) return undefined;
-  const how = (w: Way & { reachable: true }) => (w.firewall ? `through Azure Firewall ${w.firewall.name}` : "directly, not through a firewall");
-  const routeOf = (w: Way & { reachable: true }) => (w.route ? ` (${w.route.source === "User" ? `route ${w.route.name} in ${w.route.routeTable?.name ?? "its route table"}` : `the system route for ${w.route.addressPrefix}`})` : "");
-  const why = `asymmetric routing: ${sender.vnetName}/${sender.name} sends ${how(there)}${routeOf(there)}, and replies from ${receiver.vnetName}/${receiver.name} come back ${how(back)}${routeOf(back)}; a firewall drops the half of a connection it did not see`;
+function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way & { reachable: true }, back: Way & { reachable: true }): { kind: "fault"; fault: RouteFault } | { kind: "part"; doubt: RouteDoubt } | undefined {
+  if (there.unknown || back.unknown || there.outside || back.outside) return undefined;
+  const thereLegs = there.legs ?? [];
+  const backLegs = back.legs ?? [];
+  if (thereLegs.length === 0 || backLegs.length === 0 || [...thereLegs, ...backLegs].some((l) => l.unseen)) return undefined;
+  // A connection from a sender address a to a receiver address b goes out by b's leg and comes back by a's: the same
+  // firewalls (in either order: each crosses both of a two-hub chain) or none, else a firewall sees half of it.
+  const set = (l: Leg) => [...new Set(l.firewalls.map((f) => f.key))].sort().join("|");
+  const mismatched: [Leg, Leg][] = [];
+  for (const t of thereLegs) for (const u of backLegs) if (set(t) !== set(u)) mismatched.push([t, u]);
+  if (mismatched.length === 0) return undefined;
+  const how = (l: Leg) => (l.firewalls.length ? `through Azure Firewall ${[...new Set(l.firewalls.map((f) => f.name))].join(" and ")}` : "directly, not through a firewall");
+  const routeWords = (w: Way & { reachable: true }) => (w.route ? ` (${w.route.source === "User" ? `route ${w.route.name} in ${w.route.routeTable?.name ?? "its route table"}` : `the system route for ${w.route.addressPrefix}`})` : "");
+  const [t, u] = mismatched[0];
+  const whole = mismatched.length === thereLegs.length * backLegs.length;
+  if (!whole) {
+    const why = `asymmetric routing for part of the traffic: ${sender.vnetName}/${sender.name} sends to ${describeAddrs(t.dst)} ${how(t)}, and replies from ${receiver.vnetName}/${receiver.name} to ${describeAddrs(u.dst)} come back ${how(u)}; a firewall drops the half of a connection it did not see`;
+    return { kind: "part", doubt: { owner: "asymmetric", way: "there", why } };
+  }
+  const why = `asymmetric routing: ${sender.vnetName}/${sender.name} sends ${how(t)}${routeWords(there)}, and replies from ${receiver.vnetName}/${receiver.name} come back ${how(u)}${routeWords(back)}; a firewall drops the half of a connection it did not see`;
   // The end that bypasses the firewall is the one whose routes a fix would point at it.
-  const direct = there.firewall && !back.firewall ? { subnet: receiver, way: back, dir: "back" as const } : { subnet: sender, way: there, dir: "there" as const };
+  const direct = t.firewalls.length && !u.firewalls.length ? { subnet: receiver, way: back, dir: "back" as const } : { subnet: sender, way: there, dir: "there" as const };
   const route = direct.way.route;
   return {
-    owner: "asymmetric",
-    way: direct.dir,
-    subnetKey: direct.subnet.key,
-    route: route ? deciding(route, direct.subnet) : { source: "Default", name: "", addressPrefix: "", nextHopType: "VNetPeering" },
-    hop: "drop",
-    why,
-    evidence: [
-      ...(there.route ? [routeEvidence(there.route, resolveNextHop(estate, sender, there.route))] : []),
-      ...(back.route ? [routeEvidence(back.route, resolveNextHop(estate, receiver, back.route))] : []),
-    ],
+    kind: "fault",
+    fault: {
+      owner: "asymmetric",
+      way: direct.dir,
+      subnetKey: direct.subnet.key,
+      route: route ? deciding(route, direct.subnet) : { source: "Default", name: "", addressPrefix: "", nextHopType: "VNetPeering" },
+      hop: "drop",
+      why,
+      evidence: [
+        ...(there.route ? [routeEvidence(there.route, resolveNextHop(estate, sender, there.route))] : []),
+        ...(back.route ? [routeEvidence(back.route, resolveNextHop(estate, receiver, back.route))] : []),
+      ],
+    },
   };
 }

@@ -250,8 +250,11 @@ export class EstateBuilder {
     });
     return this;
   }
-  /** Peers two VNets both ways; `forwardingOffAt` names the VNet whose peering resource has "allow forwarded traffic" off. */
-  peer(a: string, b: string, opts: { state?: string; allowVnetAccess?: boolean; forwardingOffAt?: string } = {}): this {
+  /**
+   * Peers two VNets both ways; `forwardingOffAt` names the VNet whose peering resource has "allow forwarded traffic"
+   * off, `remoteGatewaysAt` the VNet whose peering uses the other's gateways.
+   */
+  peer(a: string, b: string, opts: { state?: string; allowVnetAccess?: boolean; forwardingOffAt?: string; remoteGatewaysAt?: string } = {}): this {
     for (const [from, to] of [[a, b], [b, a]]) {
       this.vnets.get(from)!.peerings.push({
         name: `${from}-to-${to}`,
@@ -260,6 +263,7 @@ export class EstateBuilder {
           remoteAddressSpace: { addressPrefixes: this.vnets.get(to)!.prefixes },
           allowVirtualNetworkAccess: opts.allowVnetAccess ?? true,
           ...(opts.forwardingOffAt === from ? { allowForwardedTraffic: false } : {}),
+          ...(opts.remoteGatewaysAt === from ? { useRemoteGateways: true } : {}),
           peeringState: opts.state ?? "Connected",
         },
       });

@@ -252,3 +252,74 @@ describe("a stateful firewall on one way only, and ways the audit cannot vouch f
     expect(answer.parts.join(" ")).toMatch(/cannot be judged — .*allow forwarded traffic/);
   });
 });
+
+describe("chains of firewalls, partial asymmetry and next hops the input lacks", () => {
+  const FW1 = "10.100.0.4";
+  const FW2 = "10.110.0.4";
+  /** Two regions (Microsoft's multi-hub design): each spoke routes to its own hub's firewall, each firewall subnet the other region to the other firewall. */
+  const twoHubs = (opts: { secondFirewall?: boolean } = {}) => {
+    const b = estate()
+      .vnet("hub1", ["10.100.0.0/24"]).subnet("hub1/AzureFirewallSubnet", "10.100.0.0/26", { routeTable: "rt-fw1" })
+      .vnet("hub2", ["10.110.0.0/24"]).subnet("hub2/AzureFirewallSubnet", "10.110.0.0/26", { routeTable: "rt-fw2" })
+      .vnet("hpc", ["10.2.0.0/16"]).subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt-hpc", nsg: "n" })
+      .vnet("ccvnet", ["10.1.0.0/16"]).subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt-cc", nsg: "n" })
+      .nsg("n").peer("hub1", "hpc").peer("hub2", "ccvnet").peer("hub1", "hub2")
+      .routeTable("rt-hpc", [{ name: "all", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW1 }, { name: "cc", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: FW1 }])
+      .routeTable("rt-cc", [{ name: "all", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW2 }, { name: "hpc", prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: FW2 }])
+      .routeTable("rt-fw1", [{ name: "region2", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: FW2 }])
+      .routeTable("rt-fw2", [{ name: "region1", prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: FW1 }])
+      .firewall("fw1", "hub1", FW1, { policy: "fwp" }).policy("fwp", allowAll);
+    if (opts.secondFirewall !== false) b.firewall("fw2", "hub2", FW2, { policy: "fwp" });
+    return b;
+  };
+
+  it("both ways through the same two firewalls (in either order) are symmetric: not a fail; the second firewall's rules are not judged, so warn", () => {
+    const r = twoHubs().audit(roles);
+    for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
+      const f = finding(r, subnet, rule);
+      expect(f.status, rule).toBe("warn");
+      expect(f.detail).not.toContain("asymmetric");
+      expect(f.detail).toMatch(/Azure Firewall fw2 \(a second firewall on the way, not followed by this audit\)/);
+    }
+  });
+
+  it("a firewall on the way that the input lacks: cannot be judged (warn), never a claim of asymmetry", () => {
+    const r = twoHubs({ secondFirewall: false }).audit(roles);
+    for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
+      const f = finding(r, subnet, rule);
+      expect(f.status, rule).toBe("warn");
+      expect(f.detail).not.toContain("asymmetric");
+      expect(f.detail).toMatch(/an Azure Firewall at 10\.110\.0\.4 in hub2\/AzureFirewallSubnet is not in the input/);
+    }
+  });
+
+  it("half of the receiver's prefix through the firewall, the other half straight over a direct peering: warn, naming the half that is asymmetric", () => {
+    const r = estate()
+      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt-cc", nsg: "n" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt-hpc", nsg: "n" })
+      .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc").peer("ccvnet", "hpc")
+      .routeTable("rt-hpc", [{ name: "cc-low", prefix: "10.1.0.0/25", hop: "VirtualAppliance", ip: FW_IP }])
+      .routeTable("rt-cc", [{ name: "hpc", prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll)
+      .audit(roles);
+    for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
+      const f = finding(r, subnet, rule);
+      expect(f.status, rule).toBe("warn");
+      expect(f.detail).toMatch(/asymmetric routing for part of the traffic: hpc\/c1 sends to 10\.1\.0\.128\/25 directly, not through a firewall, and replies from ccvnet\/cc to 10\.2\.1\.0\/24 come back through Azure Firewall fw/);
+    }
+  });
+
+  it("a way with no route at a subnet whose VNet uses a remote gateway: the finding says a learned route could change it", () => {
+    const r = estate()
+      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/GatewaySubnet", "10.100.0.0/27")
+      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { nsg: "n" }).subnet("hpc/c1", "10.2.1.0/24", { nsg: "n" })
+      .nsg("n").peer("hub", "ccvnet", { remoteGatewaysAt: "ccvnet" }).peer("hub", "hpc")
+      .audit(roles);
+    const f = finding(r, "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toMatch(/replies have no way back: at ccvnet\/cc \(no route table\).* Note: ccvnet has a gateway or Route Server \(through a peering that uses remote gateways\) and cc has no route table to disable BGP route propagation: a learned route/);
+  });
+});

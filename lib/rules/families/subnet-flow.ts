@@ -172,6 +172,8 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     if (x.far && x.far.result.verdict !== "allowed") parts.push(`${pairOf(x.peer)}: ${iAmDestination ? "outbound" : "inbound"} at ${label(x.peer)} ${explainFlow(estate, x.far.result)}`);
   }
   if (bad.length > MAX_LISTED) parts.push(`…and ${bad.length - MAX_LISTED} more ${ROLE_NAMES[peerRole]} subnets.`);
+  const bgp = new Set(bad.flatMap((x) => x.faults.flatMap((f) => (f.note ? [f.note] : []))));
+  if (bgp.size) parts.push(`Note: ${[...bgp].join(" ")}`);
   const elsewhere = peerResults.filter((x) => x.elsewhere.length > 0);
   if (elsewhere.length) {
     // One sentence: the other end's own routes have no way, and whose check reports it (not counted here).
