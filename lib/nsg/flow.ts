@@ -187,3 +187,9 @@ export function describeAllowed(result: FlowResult, max = 3): string {
     (extra.length ? `, then ${extra.slice(0, max).join("; ")}${extra.length > max ? `; and ${extra.length - max} more` : ""}` : "")
   );
 }
+
+/** "; the rest is allowed by X" for a partly blocked flow, or "" when no part is allowed (the rest cannot be judged). */
+export function restAllowed(result: FlowResult): string {
+  const allowed = describeAllowed(result);
+  return allowed ? `; the rest is allowed by ${allowed}` : "";
+}

@@ -227,6 +227,14 @@ describe("a stateful firewall on one way only, and ways the audit cannot vouch f
     expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("pass");
   });
 
+  it("requests handed to an appliance outside the audit: warn, and the detail never says \"allowed by\" with nothing after it", () => {
+    const r = spokes({ cc: [viaFw("10.2.0.0/16")], hpc: [{ prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.70" }] }).audit(roles);
+    const egress = finding(r, "hpc/c1", "NODE-EGRESS-AMQP");
+    expect(egress.status).toBe("warn");
+    expect(egress.detail).toMatch(/the appliance at 10\.100\.0\.70/);
+    expect(egress.detail).not.toMatch(/allowed by \./);
+  });
+
   it("the firewall's own subnet routes the spokes back to the firewall: a loop, at both ends", () => {
     const r = spokes({ cc: [viaFw("10.2.0.0/16")], hpc: [viaFw("10.1.0.0/16")], fwRoutes: [viaFw("10.1.0.0/16"), viaFw("10.2.0.0/16")] }).audit(roles);
     for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
