@@ -147,11 +147,15 @@ function deciding(route: EffectiveRoute, from: Subnet): DecidingRoute {
  * missing route is never claimed. Every route table read is added to `touched` (fix re-verification).
  */
 export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey: string | undefined, touched?: Set<string>, viaFirewall = false): Way {
+  const doubtOwner: RouteOwner = viaFirewall ? "firewall" : "sender";
   if (from.routeTableKey) {
     touched?.add(from.routeTableKey);
-    if (!estate.snapshot.routeTables.has(from.routeTableKey)) return UNKNOWN;
+    if (!estate.snapshot.routeTables.has(from.routeTableKey)) {
+      const why = `at ${from.vnetName}/${from.name}, route table ${from.routeTableKey.split("/").pop()} is not in the input (add \`az network route-table list\`), so where its traffic goes cannot be judged`;
+      return { reachable: true, unknown: true, doubts: [{ owner: doubtOwner, way: "there", why }] };
+    }
   }
-  // Without the VNet its space and peerings are unknown, so the system routes are too.
+  // Without the VNet its space and peerings are unknown, so the system routes are too: no route is claimed missing.
   if (!estate.snapshot.vnets.get(from.vnetKey)?.addressPrefixes.length) return UNKNOWN;
   const routes = subnetRoutes(estate, from);
   let through: AzureFirewall | undefined;
@@ -174,7 +178,7 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
         // out; to another one, the chain is beyond what this audit follows.
         const self = estate.snapshot.subnets.get(from.key) && hop.firewall.subnetKeys.includes(from.key);
         const why = `at ${from.vnetName}/${from.name}, ${routeWords} sends it to Azure Firewall ${hop.firewall.name}${self ? " itself: a routing loop" : " (a second firewall on the way, not followed by this audit)"}`;
-        if (self) return { reachable: false, why, fault: { owner: "firewall", way: "there", subnetKey: from.key, route: deciding(route, from), hop: "drop", why, evidence: [routeEvidence(route, hop)] } };
+        if (self) return { reachable: false, why, fault: { owner: "firewall", way: "there", subnetKey: from.key, route: deciding(route, from), hop: "drop", why, evidence: [routeEvidence(route, { kind: "drop", why: `${routeWords} sends it back to Azure Firewall ${hop.firewall.name} itself (a routing loop)` })] } };
         doubt("firewall", why);
         // Its rules are not judged, but that it is passed is known: both ways through both firewalls are symmetric.
         legs.push({ dst, firewalls: [hop.firewall] });
@@ -190,6 +194,7 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
           return { reachable: false, why, fault: { ...onward.fault, owner: "firewall", why, evidence: [routeEvidence(route, hop), ...onward.fault.evidence] } };
         }
         for (const d of onward.doubts ?? []) doubt(d.owner, d.why);
+        if (onward.unknown && !onward.doubts?.length && own) doubt("firewall", `Azure Firewall ${hop.firewall.name}'s subnet ${own.vnetName}/${own.name}: its routes cannot be judged (its VNet is not in the input)`);
         for (const leg of onward.legs ?? [{ dst, firewalls: [], ...(onward.unknown ? { unseen: true as const } : {}) }]) legs.push({ ...leg, firewalls: [hop.firewall, ...leg.firewalls] });
         if (onward.outside) outside = true;
         through ??= hop.firewall;
@@ -268,20 +273,39 @@ export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, ad
  * https://learn.microsoft.com/azure/firewall/integrate-lb#asymmetric-routing
  */
 function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way & { reachable: true }, back: Way & { reachable: true }): { kind: "fault"; fault: RouteFault } | { kind: "part"; doubt: RouteDoubt } | undefined {
-  if (there.unknown || back.unknown || there.outside || back.outside) return undefined;
+  if (there.unknown || back.unknown) return undefined;
   const thereLegs = there.legs ?? [];
   const backLegs = back.legs ?? [];
-  if (thereLegs.length === 0 || backLegs.length === 0 || [...thereLegs, ...backLegs].some((l) => l.unseen)) return undefined;
-  // A connection from a sender address a to a receiver address b goes out by b's leg and comes back by a's: the same
-  // firewalls (in either order: each crosses both of a two-hub chain) or none, else a firewall sees half of it.
-  const set = (l: Leg) => [...new Set(l.firewalls.map((f) => f.key))].sort().join("|");
+  if (thereLegs.length === 0 || backLegs.length === 0) return undefined;
+  // A connection from a sender address a to a receiver address b goes out by b's leg and comes back by a's, in one
+  // address family: the same firewalls (in either order: each crosses both of a two-hub chain) or none, else a
+  // firewall sees half of it. A leg the audit could not follow to its end is known up to where it was lost: a
+  // firewall it met that the other (fully known) leg never meets is asymmetric whatever came after.
+  const family = (l: Leg) => (l.dst.v4.length ? 4 : 6);
+  const keys = (l: Leg) => new Set(l.firewalls.map((f) => f.key));
+  const differ = (t: Leg, u: Leg): boolean | undefined => {
+    const [a, b] = [keys(t), keys(u)];
+    const missingIn = (x: Set<string>, y: Set<string>, yKnown: boolean) => yKnown && [...x].some((k) => !y.has(k));
+    if (missingIn(a, b, !u.unseen) || missingIn(b, a, !t.unseen)) return true;
+    if (t.unseen || u.unseen) return undefined;
+    return [...a].some((k) => !b.has(k)) || [...b].some((k) => !a.has(k));
+  };
   const mismatched: [Leg, Leg][] = [];
-  for (const t of thereLegs) for (const u of backLegs) if (set(t) !== set(u)) mismatched.push([t, u]);
+  let comparable = 0;
+  for (const t of thereLegs)
+    for (const u of backLegs) {
+      if (family(t) !== family(u)) continue;
+      const d = differ(t, u);
+      if (d === undefined) continue;
+      comparable++;
+      if (d) mismatched.push([t, u]);
+    }
   if (mismatched.length === 0) return undefined;
   const how = (l: Leg) => (l.firewalls.length ? `through Azure Firewall ${[...new Set(l.firewalls.map((f) => f.name))].join(" and ")}` : "directly, not through a firewall");
   const routeWords = (w: Way & { reachable: true }) => (w.route ? ` (${w.route.source === "User" ? `route ${w.route.name} in ${w.route.routeTable?.name ?? "its route table"}` : `the system route for ${w.route.addressPrefix}`})` : "");
   const [t, u] = mismatched[0];
-  const whole = mismatched.length === thereLegs.length * backLegs.length;
+  const note = bgpLearnedNote(estate, sender) ?? bgpLearnedNote(estate, receiver);
+  const whole = mismatched.length === comparable && comparable === thereLegs.filter((t) => backLegs.some((u) => family(t) === family(u))).length * backLegs.filter((u) => thereLegs.some((t) => family(t) === family(u))).length;
   if (!whole) {
     const why = `asymmetric routing for part of the traffic: ${sender.vnetName}/${sender.name} sends to ${describeAddrs(t.dst)} ${how(t)}, and replies from ${receiver.vnetName}/${receiver.name} to ${describeAddrs(u.dst)} come back ${how(u)}; a firewall drops the half of a connection it did not see`;
     return { kind: "part", doubt: { owner: "asymmetric", way: "there", why } };
@@ -299,6 +323,7 @@ function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way 
       route: route ? deciding(route, direct.subnet) : { source: "Default", name: "", addressPrefix: "", nextHopType: "VNetPeering" },
       hop: "drop",
       why,
+      ...(note ? { note } : {}),
       evidence: [
         ...(there.route ? [routeEvidence(there.route, resolveNextHop(estate, sender, there.route))] : []),
         ...(back.route ? [routeEvidence(back.route, resolveNextHop(estate, receiver, back.route))] : []),

@@ -331,3 +331,59 @@ describe("chains of firewalls, partial asymmetry and next hops the input lacks",
     expect(f.detail).toMatch(/replies have no way back: at ccvnet\/cc \(no route table\).* Note: ccvnet has a gateway or Route Server \(through a peering that uses remote gateways\) and cc has no route table to disable BGP route propagation: a learned route/);
   });
 });
+
+describe("ways the audit can follow only part of", () => {
+  const FW = FW_IP;
+  const base = () =>
+    estate()
+      .vnet("hub", ["10.100.0.0/24", "fd00:100::/64"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26", { routeTable: "rt-fw" })
+      .vnet("ccvnet", ["10.1.0.0/16", "fd00:1::/48"]).vnet("hpc", ["10.2.0.0/16", "fd00:2::/48"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt-cc", nsg: "n" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt-hpc", nsg: "n" })
+      .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc").peer("ccvnet", "hpc")
+      .firewall("fw", "hub", FW, { policy: "fwp" }).policy("fwp", allowAll);
+  /** The builder's resources with some tables dropped and each role subnet given an IPv6 prefix too, audited. */
+  const audited = (b: ReturnType<typeof base>, opts: { dropTables?: string[]; dualStack?: boolean }) => {
+    const res = (b.resources() as { type: string; name: string; properties: { subnets?: { name: string; properties: Record<string, unknown> }[] } }[]).filter((x) => !(x.type === "Microsoft.Network/routeTables" && opts.dropTables?.includes(x.name)));
+    if (opts.dualStack)
+      for (const v of res) for (const s of v.properties.subnets ?? []) {
+        const v6 = { cc: "fd00:1::/64", c1: "fd00:2:0:1::/64" }[s.name];
+        if (v6) s.properties = { ...s.properties, addressPrefix: undefined, addressPrefixes: [s.properties.addressPrefix, v6] };
+      }
+    return audit(loadSnapshot([{ name: "e.json", value: { value: res } }]), { roles: { cyclecloud: roles.cyclecloud, cluster: roles.cluster, returnProxy: [] } });
+  };
+
+  it("requests through the firewall, replies over the direct peering, and the firewall's route table missing from the input: still asymmetric (the firewall saw the request), a fail", () => {
+    const b = base().routeTable("rt-hpc", [{ name: "cc", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: FW }]).routeTable("rt-cc", []).routeTable("rt-fw", []);
+    const r = audited(b, { dropTables: ["rt-fw"] });
+    for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
+      const f = finding(r, subnet, rule);
+      expect(f.status, rule).toBe("fail");
+      expect(f.detail).toMatch(/asymmetric routing: hpc\/c1 sends through Azure Firewall fw/);
+    }
+  });
+
+  it("the receiver's route table missing from the input: its replies cannot be judged (warn at its end), the sender's end passes", () => {
+    const b = base().routeTable("rt-hpc", [{ name: "cc", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: FW }]).routeTable("rt-cc", [{ name: "hpc", prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: FW }]).routeTable("rt-fw", []);
+    const r = audited(b, { dropTables: ["rt-cc"] });
+    const ingress = finding(r, "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(ingress.status).toBe("warn");
+    expect(ingress.detail).toMatch(/cannot be judged — replies: at ccvnet\/cc, route table rt-cc is not in the input/);
+    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("dual-stack: IPv4 through the firewall both ways and IPv6 directly both ways is symmetric in each family (no IPv4 request is answered over IPv6)", () => {
+    const v4ViaFw = (prefix: string) => [{ name: "v4", prefix, hop: "VirtualAppliance", ip: FW }];
+    const b = base().routeTable("rt-hpc", v4ViaFw("10.1.0.0/16")).routeTable("rt-cc", v4ViaFw("10.2.0.0/16")).routeTable("rt-fw", []);
+    const r = audited(b, { dualStack: true });
+    for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
+      const f = finding(r, subnet, rule);
+      expect(f.detail, rule).not.toContain("asymmetric");
+      expect(f.status, rule).toBe("pass");
+    }
+    // The same estate with IPv6 through the firewall on the way there only: asymmetric for IPv6, so part of the traffic.
+    const half = audited(base().routeTable("rt-hpc", [...v4ViaFw("10.1.0.0/16"), { name: "v6", prefix: "fd00:1::/48", hop: "VirtualAppliance", ip: FW }]).routeTable("rt-cc", v4ViaFw("10.2.0.0/16")).routeTable("rt-fw", []), { dualStack: true });
+    expect(finding(half, "ccvnet/cc", "CC-INGRESS-AMQP").detail).toMatch(/asymmetric routing for part of the traffic: hpc\/c1 sends to fd00:1::\/64 through Azure Firewall fw, and replies from ccvnet\/cc to fd00:2:0:1::\/64 come back directly/);
+    expect(finding(half, "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("warn");
+  });
+});

@@ -310,7 +310,7 @@ function withRouteFaults(evidence: Evidence[], bad: readonly PeerResult[]): Evid
 function sharedFaultText(estate: CheckEnv["estate"], f: RouteFault, sender: Subnet, receiver: Subnet, peering: () => string): string {
   if (f.owner === "firewall") {
     const table = f.route.routeTableKey ? estate.snapshot.routeTables.get(f.route.routeTableKey)?.name : undefined;
-    return `The Azure Firewall's own subnet has no way on (${f.why}): change ${table ? `route ${f.route.name} in ${table}` : "the routes of the firewall's subnet"} so the firewall delivers ${label(receiver)} and ${label(sender)} through the hub's peerings (a route on AzureFirewallSubnet must never point back at a firewall); NSG rules cannot open a flow without a route.`;
+    return `The Azure Firewall's own subnet has no way on (${f.why}): change ${table ? `route ${f.route.name} in ${table}` : "the routes of the firewall's subnet"} so the firewall delivers ${label(receiver)} and ${label(sender)} through the hub's peerings (a route on AzureFirewallSubnet must not send the traffic back to the firewall itself); NSG rules cannot open a flow without a route.`;
   }
   if (f.owner === "asymmetric") {
     const direct = estate.snapshot.subnets.get(f.subnetKey);
