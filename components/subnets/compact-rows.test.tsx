@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { sampleReport } from "@/lib/report/__fixtures__/sample-report";
 import type { Report } from "@/lib/report/types";
-import { decodeSubnetRows, encodeSubnetRows } from "./compact-rows";
+import { compactSubnetRows, decodeSubnetRows, encodeSubnetRows } from "./compact-rows";
+import type { SubnetRow } from "./rows";
 import { toSubnetRows } from "./rows";
 
 function manySubnets(n: number): Report {
@@ -31,6 +32,21 @@ describe("compact subnet rows", () => {
     const compact = encodeSubnetRows(toSubnetRows(report));
     expect(compact.rows.filter((r) => r[9] !== 0).map((r) => r[9])).toEqual([report.subnets[3].id]);
     expect(decodeSubnetRows(compact)).toEqual(toSubnetRows(report));
+  });
+
+  it("rows read on use (compactSubnetRows) have decodeSubnetRows' fields and values, each read the same way twice", () => {
+    const report = manySubnets(40);
+    report.subnets[3].id = report.subnets[3].id.toLowerCase();
+    report.subnets[5].deployment = "prod-weu";
+    report.subnets[6].addressPrefixes = [];
+    report.subnets[7].subscriptionId = undefined;
+    report.subnets[7].id = "/subscriptions/ffffffff-0000-0000-0000-000000000000/resourceGroups/rg-x/providers/Microsoft.Network/virtualNetworks/v/subnets/s";
+    const compact = JSON.parse(JSON.stringify(encodeSubnetRows(toSubnetRows(report))));
+    const fields = (r: SubnetRow) => ({ id: r.id, name: r.name, vnet: r.vnet, role: r.role, status: r.status, subscriptionId: r.subscriptionId, resourceGroup: r.resourceGroup, prefixes: r.prefixes, findings: r.findings, deployment: r.deployment });
+    const lazy = compactSubnetRows(compact);
+    expect(lazy.map(fields)).toEqual(decodeSubnetRows(compact).map(fields));
+    expect(lazy.map(fields)).toEqual(toSubnetRows(report).map(fields));
+    expect(lazy[0].findings).toBe(lazy[0].findings);
   });
 
   it("is a small fraction of the row objects' JSON for a large scan", () => {

@@ -36,12 +36,25 @@ const COLUMNS = [
 ];
 const GRID = "grid grid-cols-[104px_minmax(170px,2fr)_minmax(130px,1.2fr)_112px_minmax(150px,1fr)_minmax(200px,2fr)]";
 const ROW_HEIGHT = 44;
+// Rows mounted beyond the visible ones, each way: enough for a wheel step, few enough that a load or a search mounts
+// little more than a screenful.
+const OVERSCAN = 6;
+const TD = "min-w-0 px-3 py-1.5";
+// Cells whose text is the <td>'s own (no wrapper element): the cell itself truncates.
+const TD_CLASS: Record<string, string> = { vnet: `${TD} truncate`, subscription: `${TD} truncate font-mono text-[11px] text-slate-600` };
+// A failing rule's status dot, drawn as its chip's ::before (Tailwind's before: variant sets `content: ""`).
+const CHIP_DOT_CLASS: Record<"fail" | "warn", string> = {
+  fail: "before:h-1.5 before:w-1.5 before:rounded-full before:bg-red-600",
+  warn: "before:h-1.5 before:w-1.5 before:rounded-full before:bg-amber-500",
+};
 // One object for "no names", so the columns are not rebuilt on every render.
 const NO_NAMES: Record<string, string> = {};
 
-export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deployments = [], subscriptionNames = NO_NAMES }: {
+export function SubnetsTable({ scanId, rows, orderVersion = 0, initialQuery, vnets, rules, deployments = [], subscriptionNames = NO_NAMES }: {
   scanId: string;
   rows: SubnetRow[];
+  /** Changes when the order visibleRows keeps for `rows` was corrected (visible-rows.ts `verifyOrder`). */
+  orderVersion?: number;
   initialQuery: string;
   vnets: string[];
   rules: string[];
@@ -56,7 +69,9 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
   const [ready, setReady] = useState(false);
   useEffect(() => setReady(true), []);
   const deferred = useDeferredValue(filters);
-  const visible = useMemo(() => visibleRows(rows, deferred), [rows, deferred]);
+  // orderVersion: the same rows, sorted again (eslint cannot see that visibleRows reads the order it names).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const visible = useMemo(() => visibleRows(rows, deferred), [rows, deferred, orderVersion]);
   const query = filtersToQuery(filters);
 
   // The URL follows the filters (replace, not push: typing a search should not flood the history).
@@ -85,33 +100,28 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
   const cells = useMemo<Cells>(
     () => ({
       status: (r) => <StatusBadge status={r.status} />,
+      // Each cell is the <td>'s content, with as few elements as the look needs: the body mounts a screenful of rows on
+      // load and on every search, and each element is work for React and the browser.
       name: (r) => (
-        <div className="min-w-0">
+        <>
           <Link href={subnetHref(scanId, r.id)} className="block truncate font-medium text-slate-900 hover:text-indigo-700 hover:underline" prefetch={false}>
             {r.name}
           </Link>
           <div className="truncate font-mono text-[11px] text-slate-500">{r.prefixes.join(", ") || "no prefix"}</div>
-        </div>
+        </>
       ),
-      vnet: (r) => <span className="block truncate">{r.vnet}</span>,
+      vnet: (r) => r.vnet,
       role: (r) => (
-        <div className="min-w-0">
+        <>
           <span className={r.role ? "text-slate-800" : "text-slate-500"}>{ROLE_LABEL[r.role ?? "none"]}</span>
           {r.deployment ? (
             <div className="truncate text-[11px] text-slate-500" title={`Deployment ${r.deployment}`} data-testid="subnet-deployment">
               {r.deployment}
             </div>
           ) : null}
-        </div>
+        </>
       ),
-      subscription: (r) => {
-        const subscription = subscriptionOf(r);
-        return (
-          <span className="block truncate font-mono text-[11px] text-slate-600" title={`${subscription}${r.resourceGroup ? ` / ${r.resourceGroup}` : ""}`}>
-            {subscriptionNames[subscription.toLowerCase()] ?? subscription}
-          </span>
-        );
-      },
+      subscription: (r) => subscriptionNames[subscriptionOf(r).toLowerCase()] ?? subscriptionOf(r),
       failing: (r) => {
         const list = failingRules(r);
         const statusOf = (rule: string) => r.findings.find((f) => f.rule === rule)?.status ?? "warn";
@@ -119,8 +129,8 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
         return (
           <div className="flex min-w-0 flex-wrap gap-1 overflow-hidden">
             {list.slice(0, 3).map((rule) => (
-              <span key={rule} className="inline-flex items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700">
-                <span aria-hidden className={`h-1.5 w-1.5 rounded-full ${DOT_CLASS[statusOf(rule)]}`} />
+              // The status dot is the chip's ::before (CHIP_DOT_CLASS), not an element of its own.
+              <span key={rule} className={`inline-flex items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700 ${statusOf(rule) === "fail" ? CHIP_DOT_CLASS.fail : CHIP_DOT_CLASS.warn}`}>
                 <span className="sr-only">{STATUS_LABEL[statusOf(rule)]}: </span>
                 {rule}
               </span>
@@ -148,7 +158,11 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
     },
   });
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: OVERSCAN });
+
+  // The same elements on every render (a keystroke renders this component twice): React skips options it has seen.
+  const vnetOptions = useMemo(() => vnets.map((v) => <option key={v} value={v}>{v}</option>), [vnets]);
+  const ruleOptions = useMemo(() => rules.map((r) => <option key={r} value={r}>{r}</option>), [rules]);
 
   const filtered = hasFilters(filters);
   return (
@@ -202,11 +216,7 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
         </Select>
         <Select label="VNet" value={filters.vnet?.[0] ?? ""} onChange={(v) => update({ vnet: v ? [v] : undefined })}>
           <option value="">All VNets</option>
-          {vnets.map((v) => (
-            <option key={v} value={v}>
-              {v}
-            </option>
-          ))}
+          {vnetOptions}
         </Select>
         {deployments.length > 1 || filters.deployment?.length ? (
           <Select label="Deployment" value={filters.deployment?.[0] ?? ""} onChange={(v) => update({ deployment: v ? [v] : undefined })}>
@@ -223,11 +233,7 @@ export function SubnetsTable({ scanId, rows, initialQuery, vnets, rules, deploym
         ) : null}
         <Select label="Not passing" value={filters.rule?.[0] ?? ""} onChange={(v) => update({ rule: v ? [v] : undefined })}>
           <option value="">Any rule</option>
-          {rules.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
+          {ruleOptions}
         </Select>
         {filtered || filters.sort ? (
           <button
@@ -302,13 +308,18 @@ const BodyRow = memo(function BodyRow({ row, index, start, cells }: { row: Subne
       style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
     >
       {COLUMNS.map((c) => (
-        <td key={c.id} className="min-w-0 px-3 py-1.5">
+        <td key={c.id} className={TD_CLASS[c.id!] ?? TD} title={c.id === "subscription" ? subscriptionTitle(row) : undefined}>
           {cells[c.id!](row)}
         </td>
       ))}
     </tr>
   );
 });
+
+/** The subscription cell's tooltip: the subscription id, and the resource group when known. */
+function subscriptionTitle(row: SubnetRow): string {
+  return `${subscriptionOf(row)}${row.resourceGroup ? ` / ${row.resourceGroup}` : ""}`;
+}
 
 function Select({ label, value, onChange, children }: { label: string; value: string; onChange: (v: string) => void; children: React.ReactNode }) {
   return (

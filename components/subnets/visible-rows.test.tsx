@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ROLE_FILTERS, SORT_KEYS, SUBNET_STATUSES, applyFilters, type ReportFilters } from "@/lib/report/filter";
 import type { SubnetRow } from "./rows";
-import { visibleRows } from "./visible-rows";
+import { assumeSorted, verifyOrder, visibleRows } from "./visible-rows";
 
 // Few names, so sorts meet ties that only the later keys (and finally the id) break.
 const word = fc.constantFrom("hub", "spoke", "compute", "Compute", "cc", "proxy", "a", "b");
@@ -43,6 +43,24 @@ describe("visibleRows", () => {
       fc.property(rows, fc.array(filters, { minLength: 1, maxLength: 6 }), (given, sequence) => {
         for (const f of sequence) {
           expect(visibleRows(given, f).map((r) => r.id)).toEqual(applyFilters(given, f).map((r) => r.id));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("an order taken on trust (assumeSorted) is applyFilters' once verifyOrder has checked it, right or wrong", () => {
+    fc.assert(
+      fc.property(rows, fc.boolean(), fc.array(filters, { minLength: 1, maxLength: 4 }), (given, sortedFirst, sequence) => {
+        const list = sortedFirst ? applyFilters(given, {}) : [...given];
+        assumeSorted(list, "status");
+        // Before the check: the rows as given, in their own order.
+        expect(visibleRows(list, {})).toBe(list);
+        const wrong = applyFilters(list, {}).some((r, i) => r !== list[i]);
+        expect(verifyOrder(list)).toBe(wrong);
+        expect(verifyOrder(list)).toBe(false);
+        for (const f of [{}, ...sequence]) {
+          expect(visibleRows(list, f).map((r) => r.id)).toEqual(applyFilters(list, f).map((r) => r.id));
         }
       }),
       { numRuns: 300 },
