@@ -311,6 +311,18 @@ describe("route faults count at the end whose routes decided, and get a route th
     expect(finding(r, "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("pass");
   });
 
+  it("many cluster subnets with no way back and no plan possible: guidance for a few, then one line for the rest, not one per subnet", () => {
+    const b = hubSpoke(null, [VIA_FW]);
+    // Five more cluster subnets in the cluster VNet, routed through the firewall like c1.
+    for (let i = 2; i <= 6; i++) b.subnet(`hpc/c${i}`, `10.2.${i}.0/24`, { nsg: "n", routeTable: "rt-hpc" });
+    const r = b.audit({ cyclecloud: ["ccvnet/cc"], cluster: ["hpc/c1", "hpc/c2", "hpc/c3", "hpc/c4", "hpc/c5", "hpc/c6"] });
+    const ingress = finding(r, "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(ingress.status).toBe("fail");
+    const texts = ingress.fixes.map((x) => x.text);
+    expect(texts.filter((t) => /ccvnet\/cc has no route table: create one/.test(t))).toHaveLength(3);
+    expect(texts).toContainEqual(expect.stringMatching(/^…and the same for 3 more cluster subnets with no route/));
+  });
+
   it("Azure's limit of 400 routes per table: a table at the limit gets guidance to summarise first, never a 401st route", () => {
     // 400 routes to on-premises /24s, none of them a way to the cluster.
     const full: RouteSpec[] = Array.from({ length: 400 }, (_, i) => ({ name: `onprem-${i}`, prefix: `192.168.${i % 256}.${i < 256 ? 0 : 128}/25`, hop: "None" }));

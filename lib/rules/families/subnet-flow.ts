@@ -12,7 +12,7 @@ import { v4RangeToCidrs, v6RangeToCidrs } from "../../net/ip";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
-import { type RouteDoubt, type RouteFault, faultText, pathBetween } from "../../path/reach";
+import { type Reach, type RouteDoubt, type RouteFault, faultText, pathBetween } from "../../path/reach";
 import type { PathPiece } from "../../path/types";
 import { planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
@@ -124,7 +124,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     // A way there and back by route: a missing peering is no obstacle when routes send the traffic through the
     // hub's firewall (whose policy the sending side's flow judges).
     const [sender, receiver] = iAmDestination ? [peer, subnet] : [subnet, peer];
-    const reach = pathBetween(estate, sender, receiver, (s) => estate.roleAddresses(s), routeTables);
+    const reach = pairReach(estate, sender, receiver, routeTables);
     const all = reach.reachable ? [] : reach.faults;
     // Whose routes a one-end check answers for: the sender's when it checks the sending end, else the receiver's.
     const otherOwner = p.ends === "both" ? undefined : p.ends === "source" ? "receiver" : "sender";
@@ -205,7 +205,13 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     const texts = new Set<string>();
     // Route faults first: a route through the hub's firewall where the end's own route table lacks one.
     let changes: Change[] | undefined = [];
+    let unplanned = 0;
     for (const x of unrouted) {
+      // With no plan possible any more, a few peers' guidance says what to do; thousands would bury it.
+      if (!changes && texts.size >= MAX_LISTED) {
+        unplanned++;
+        continue;
+      }
       const [sender, receiver] = iAmDestination ? [x.peer, subnet] : [subnet, x.peer];
       for (const f of x.faults) {
         const at = f.owner === "sender" ? sender : f.owner === "receiver" ? receiver : undefined;
@@ -217,6 +223,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
         }
       }
     }
+    if (unplanned) texts.add(`…and the same for ${unplanned} more ${ROLE_NAMES[peerRole]} subnet${unplanned > 1 ? "s" : ""} with no route (listed in this finding's detail and evidence).`);
     const routeChanges = changes ?? [];
     if (changes) {
       const template = (sources: string[], destinations: string[], direction: "Inbound" | "Outbound") => ({
@@ -284,6 +291,21 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     guidance: [...guidance, ...adminRuleGuidance(results)],
     touched,
   });
+}
+
+/**
+ * pathBetween for two role subnets, kept per pair: the cluster's NODE-EGRESS-AMQP and -HTTPS and the CycleCloud
+ * subnet's CC-INGRESS-AMQP and -HTTPS all ask about the same pair, and a CycleCloud subnet asks for thousands.
+ * Pinned like a peer's flow (lib/nsg/estate.ts cachedFlow), and read again after a fix only when a route table it
+ * read, or either subnet, changed. The route tables it read are added to `routeTables`.
+ */
+function pairReach(estate: CheckEnv["estate"], sender: Subnet, receiver: Subnet, routeTables: Set<string>): Reach {
+  const { reach, touched } = estate.cachedFlow(`${sender.key}|subnet:reach|${receiver.key}`, () => {
+    const read = new Set<string>([sender.key, receiver.key]);
+    return { reach: pathBetween(estate, sender, receiver, (s) => estate.roleAddresses(s), read), touched: read };
+  });
+  for (const k of touched) if (k !== sender.key && k !== receiver.key) routeTables.add(k);
+  return reach;
 }
 
 /**
