@@ -6,6 +6,7 @@
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview
 // https://learn.microsoft.com/azure/architecture/networking/architecture/hub-spoke
 // https://learn.microsoft.com/azure/firewall/snat-private-range
+// https://learn.microsoft.com/azure/firewall/firewall-multi-hub-spoke (both ways through the same firewalls)
 import { type AddrSet, addrIsEmpty, describeAddrs } from "../net/addr-set";
 import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
@@ -57,9 +58,10 @@ export interface RouteFault {
 }
 
 /**
- * A way the audit cannot vouch for: handed to an appliance or gateway outside the audit, or forwarded by a firewall
- * into a VNet whose peering with the firewall's VNet has "allow forwarded traffic" off. Never a pass, never a fail:
- * `warn` (CONTRACT §4, "cannot be judged").
+ * A way the audit cannot vouch for: handed to an appliance or gateway outside the audit, to a next hop or through a
+ * route table the input lacks, to a second firewall whose rules are not followed, forwarded by a firewall into a VNet
+ * whose peering with the firewall's VNet has "allow forwarded traffic" off, or asymmetric for part of the addresses
+ * only. Never a pass, never a fail: `warn` (CONTRACT §4, "cannot be judged"; part blocked: `warn`, naming the part).
  */
 export interface RouteDoubt {
   owner: RouteOwner;
@@ -238,7 +240,9 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
  * ways so each end's fault is found even when the other end has one too. `addresses` gives what stands for a
  * subnet in flows (its prefixes, or the CycleCloud server's addresses). Each fault says whose routes decided
  * (RouteOwner): the way back's `sender` is the receiver. An `unpeered` fault whose other way goes through an
- * Azure Firewall is that end's own: the estate shows the firewall the traffic could go through.
+ * Azure Firewall is that end's own: the estate shows the firewall the traffic could go through. Two ways that are
+ * each open but meet different firewalls are an `asymmetric` fault (see asymmetry); what neither way can vouch for
+ * comes back as doubts, each owned by the end whose routes chose it.
  */
 export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, addresses: (s: Subnet) => AddrSet, touched?: Set<string>): Reach {
   const there = routeReach(estate, sender, addresses(receiver), receiver.vnetKey, touched);
@@ -268,8 +272,10 @@ export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, ad
 
 /**
  * Azure Firewall keeps state: a reply (or request) that reaches it without the rest of its connection is dropped, so
- * both ways between two subnets must go through the same firewall or through none. The fault names the route each
- * end uses; it belongs to both ends, since either end's routes can make the ways agree.
+ * both ways between two subnets must go through the same firewalls or through none. Compared per leg (the part of
+ * the addresses one route carries) within one address family: every pair of legs disagreeing is a fault naming the
+ * route each end uses (of both ends: either end's routes can make the ways agree); some pairs only, a doubt naming
+ * the part. Nothing is claimed about a way whose own routes are unknown.
  * https://learn.microsoft.com/azure/firewall/integrate-lb#asymmetric-routing
  */
 function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way & { reachable: true }, back: Way & { reachable: true }): { kind: "fault"; fault: RouteFault } | { kind: "part"; doubt: RouteDoubt } | undefined {
