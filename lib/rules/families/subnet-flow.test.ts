@@ -13,6 +13,16 @@ const layout = () =>
     .nsg("nsg-rp");
 const roles = { cyclecloud: ["hub/cc"], cluster: ["hub/c1", "hub/c2"] };
 
+
+/** CycleCloud and one cluster subnet in two VNets with no peering and no hub between them, audited. */
+const unpeeredPair = () =>
+  estate()
+    .vnet("hub", ["10.0.0.0/16"])
+    .vnet("spoke", ["10.1.0.0/16"])
+    .subnet("hub/cc", "10.0.0.0/24")
+    .subnet("spoke/c1", "10.1.1.0/24")
+    .audit({ cyclecloud: ["hub/cc"], cluster: ["spoke/c1"] });
+
 describe("cluster ↔ CycleCloud flows (CC-INGRESS-*, NODE-EGRESS-AMQP/HTTPS)", () => {
   it("pass through Azure's AllowVnetInBound/OutBound defaults", () => {
     const r = layout().audit(roles);
@@ -48,12 +58,7 @@ describe("cluster ↔ CycleCloud flows (CC-INGRESS-*, NODE-EGRESS-AMQP/HTTPS)", 
   });
 
   it("subnets in VNets that are not peered cannot reach each other", () => {
-    const r = estate()
-      .vnet("hub", ["10.0.0.0/16"])
-      .vnet("spoke", ["10.1.0.0/16"])
-      .subnet("hub/cc", "10.0.0.0/24")
-      .subnet("spoke/c1", "10.1.1.0/24")
-      .audit({ cyclecloud: ["hub/cc"], cluster: ["spoke/c1"] });
+    const r = unpeeredPair();
     const f = finding(r, "spoke/c1", "NODE-EGRESS-AMQP");
     expect(f.status).toBe("fail");
     expect(f.detail).toContain("not peered");
@@ -290,12 +295,7 @@ describe("route faults count at the end whose routes decided, and get a route th
   });
 
   it("a fault shared by both ends fails both: VNets not peered and no hub between them, with peering guidance", () => {
-    const r = estate()
-      .vnet("hub", ["10.0.0.0/16"])
-      .vnet("spoke", ["10.1.0.0/16"])
-      .subnet("hub/cc", "10.0.0.0/24")
-      .subnet("spoke/c1", "10.1.1.0/24")
-      .audit({ cyclecloud: ["hub/cc"], cluster: ["spoke/c1"] });
+    const r = unpeeredPair();
     const f = finding(r, "hub/cc", "CC-INGRESS-AMQP");
     expect(f.status).toBe("fail");
     expect(f.detail).toContain("not peered");
