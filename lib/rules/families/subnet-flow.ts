@@ -315,10 +315,14 @@ function pairReach(estate: CheckEnv["estate"], sender: Subnet, receiver: Subnet,
 function withRouteFaults(evidence: Evidence[], bad: readonly PeerResult[]): Evidence[] {
   const seen = new Set(evidence.map((e) => JSON.stringify(e)));
   const routes: Evidence[] = [];
-  for (const x of bad) for (const f of x.faults) for (const e of f.evidence) if (!seen.has(JSON.stringify(e))) {
-    seen.add(JSON.stringify(e));
-    routes.push(e);
-  }
+  for (const x of bad)
+    for (const f of x.faults)
+      for (const e of f.evidence) {
+        const key = JSON.stringify(e);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        routes.push(e);
+      }
   if (routes.length === 0) return evidence;
   const at = evidence.findIndex((e) => ["firewall", "outbound"].includes(evidenceStage(e)));
   return at < 0 ? [...evidence, ...routes] : [...evidence.slice(0, at), ...routes, ...evidence.slice(at)];
