@@ -80,19 +80,10 @@ function noFixReason(snapshot: Snapshot, c: Checked, plans: Verified["plans"][nu
   return unrenderable ?? c.outcome.noFixReason ?? refused ?? (plans.length ? undefined : "No change to an NSG, route, firewall or outbound path was found that makes this pass without making another finding worse.");
 }
 
-/**
- * The subnets at the other ends of a finding's flows (a subnet-to-subnet check names its peers among what it read):
- * its fixes change their traffic on purpose, so they are not listed as other subnets the fix reaches.
- */
-function flowEnds(snapshot: Snapshot, c: Checked): string[] {
-  return [...c.outcome.touched].filter((k) => k !== c.subnet.key && snapshot.subnets.has(k));
-}
-
 /** A finding's verified plans as fixes, naming the other subnets each reaches beyond the finding's own flows. */
 function renderPlans(snapshot: Snapshot, c: Checked, plans: Verified["plans"][number]) {
   if (plans.length === 0) return [];
-  const ends = flowEnds(snapshot, c);
-  return plans.flatMap((plan) => renderPlan(snapshot, plan, c.subnet.key, ends));
+  return plans.flatMap((plan) => renderPlan(snapshot, plan, c.subnet.key, c.outcome.flowEnds));
 }
 
 export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): Report {

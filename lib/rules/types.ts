@@ -52,6 +52,11 @@ export interface CheckOutcome {
   noFixReason?: string;
   /** Keys (NSGs, subnets) this outcome depends on. */
   touched: Set<string>;
+  /**
+   * Subnet keys at the other ends of the finding's flows (a check between role subnets: its peers). Its fixes change
+   * their traffic on purpose, so a fix's note does not list them as other subnets it reaches.
+   */
+  flowEnds?: string[];
 }
 
 export interface RuleCheck extends RuleMeta {

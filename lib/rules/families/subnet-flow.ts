@@ -155,7 +155,8 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const state = allAllowed ? "open" : allBlocked ? "blocked" : "partly blocked";
   const optional = p.optionalWithReturnProxy && estate.subnetsIn("returnProxy", deployment).length > 0;
   const status = optional ? "info" : clamp(meta, allAllowed ? "pass" : allBlocked ? "fail" : "warn");
-  if (!env.plan) return outcome({ status, detail: "", touched });
+  const flowEnds = peers.map((x) => x.key);
+  if (!env.plan) return outcome({ status, detail: "", touched, flowEnds });
   // Say which side was looked at, so an open inbound side does not read as a working flow (CONTRACT §4).
   const checkedSide = p.ends === "both" ? "at both ends" : `at the ${ROLE_NAMES[p.ends === "source" ? p.from : p.to]} end (${p.ends === "source" ? "outbound" : "inbound"})`;
   const otherEnd = p.ends === "both" ? "" : ` The ${ROLE_NAMES[p.ends === "source" ? p.to : p.from]} end is judged by its own check.`;
@@ -192,6 +193,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       detail: `Not required: the profile names a return proxy (${proxies.map(label).join(", ")}), through which nodes reach CycleCloud. ${what} is currently ${state}${count}. ${parts.join(" ")}`,
       evidence: evidenceFor(results, allAllowed ? "pass" : "warn"),
       touched,
+      flowEnds,
     });
   }
   const plans = [];
@@ -290,6 +292,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     plans,
     guidance: [...guidance, ...adminRuleGuidance(results)],
     touched,
+    flowEnds,
   });
 }
 
