@@ -9,7 +9,7 @@ import type { AzureFirewall, Route, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { reachableVnets } from "../path/next-hop";
 import { firewallAt } from "../path/firewall";
-import { type RouteFault, routeReach } from "../path/reach";
+import { type RouteFault, type Way, routeReach } from "../path/reach";
 import { routeTableOf } from "../path/routes";
 import { cidrsOf } from "./plan-path";
 import type { Change } from "./types";
@@ -47,12 +47,12 @@ const firewallVnets = (fw: AzureFirewall) => fw.subnetKeys.map((k) => k.split("/
  * routes already send `at`'s addresses through (the estate shows the spokes route through it), else one a user
  * route of `at`'s table already uses, else one in a hub VNet both VNets are peered with (Connected, virtual
  * network access). Only a firewall `at` can reach: in its VNet or a connected peering, or in a secured hub.
+ * `peerWay` is the peer's own way to `at` (routeReach).
  */
-export function hubFirewall(estate: Estate, at: Subnet, peer: Subnet): { firewall: AzureFirewall; ip: string } | undefined {
+export function hubFirewall(estate: Estate, at: Subnet, peer: Subnet, peerWay: Way): { firewall: AzureFirewall; ip: string } | undefined {
   const mine = reachableVnets(estate, at);
   const usable = (fw: AzureFirewall | undefined) => !!fw && fw.privateIpAddresses.length > 0 && (!!fw.virtualHubKey || firewallVnets(fw).some((v) => mine.has(v)));
   const pick = (fw: AzureFirewall, ip = fw.privateIpAddresses[0]) => ({ firewall: fw, ip });
-  const peerWay = routeReach(estate, peer, estate.subnetPrefixes(at), at.vnetKey);
   if (peerWay.reachable && usable(peerWay.firewall)) return pick(peerWay.firewall!);
   for (const r of routeTableOf(estate, at)?.routes ?? []) {
     const fw = r.nextHopType.toLowerCase() === "virtualappliance" && r.nextHopIpAddress ? firewallAt(estate, r.nextHopIpAddress) : undefined;
@@ -73,14 +73,15 @@ export function hubFirewall(estate: Estate, at: Subnet, peer: Subnet): { firewal
  * peered VNets: the user route that overrides the peering); undefined when the table is not in the input.
  */
 export function planRouteFix(estate: Estate, at: Subnet, peer: Subnet, fault: RouteFault, planned: readonly Change[]): RoutePlan | undefined {
-  const hub = hubFirewall(estate, at, peer);
+  // The peer's own way to `at`: which firewall it already goes through, or whether it goes straight over a peering.
+  const peerWay = routeReach(estate, peer, estate.subnetPrefixes(at), at.vnetKey);
+  const hub = hubFirewall(estate, at, peer, peerWay);
   const cidrs = cidrsOf(estate.subnetPrefixes(peer));
   const where = `${at.vnetName}/${at.name}`;
   const target = `${peer.vnetName}/${peer.name} (${cidrs.join(", ")})`;
   // Where the peer's own traffic to `at` goes straight over a peering, a firewall route at `at` alone would make the
   // two ways differ, and the firewall drops replies of connections it did not see: the override is what to fix.
-  const peerWay = routeReach(estate, peer, estate.subnetPrefixes(at), at.vnetKey);
-  const peerDirect = peerWay.reachable && !peerWay.firewall && !peerWay.unknown && !peerWay.outside;
+  const peerDirect = peerWay.reachable && !peerWay.firewall && !peerWay.unknown && !peerWay.legs?.some((l) => l.unseen);
   if ((!hub || peerDirect) && fault.route.source === "User" && reachableVnets(estate, at).has(peer.vnetKey)) {
     return {
       kind: "guidance",

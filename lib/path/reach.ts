@@ -82,7 +82,7 @@ export interface Leg {
  * judge on it; or the fault.
  */
 export type Way =
-  | { reachable: true; firewall?: AzureFirewall; route?: EffectiveRoute; legs?: Leg[]; doubts?: RouteDoubt[]; unknown?: true; outside?: true }
+  | { reachable: true; firewall?: AzureFirewall; route?: EffectiveRoute; legs?: Leg[]; doubts?: RouteDoubt[]; unknown?: true }
   | { reachable: false; why: string; fault: RouteFault };
 
 /** Both ways between two subnets: reachable (perhaps with doubts), or every fault found (the way there's, then the way back's). */
@@ -162,7 +162,6 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
   const routes = subnetRoutes(estate, from);
   let through: AzureFirewall | undefined;
   let carrier: EffectiveRoute | undefined;
-  let outside = false;
   const legs: Leg[] = [];
   const doubts: RouteDoubt[] = [];
   const doubt = (owner: RouteOwner, why: string) => {
@@ -198,14 +197,12 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
         for (const d of onward.doubts ?? []) doubt(d.owner, d.why);
         if (onward.unknown && !onward.doubts?.length && own) doubt("firewall", `Azure Firewall ${hop.firewall.name}'s subnet ${own.vnetName}/${own.name}: its routes cannot be judged (its VNet is not in the input)`);
         for (const leg of onward.legs ?? [{ dst, firewalls: [], ...(onward.unknown ? { unseen: true as const } : {}) }]) legs.push({ ...leg, firewalls: [hop.firewall, ...leg.firewalls] });
-        if (onward.outside) outside = true;
         through ??= hop.firewall;
         continue;
       }
       if (hop.kind === "outside" || hop.kind === "missing") {
         // What the appliance does next (to the firewall, or on) is unseen, and so is a next hop the input lacks: no
         // claim about which way replies take, and the way itself cannot be judged.
-        outside = true;
         legs.push({ dst, firewalls: [], unseen: true });
         doubt(viaFirewall ? "firewall" : "sender", hop.kind === "outside" ? `at ${from.vnetName}/${from.name}, ${hop.what}, which this audit cannot see into` : `at ${from.vnetName}/${from.name}, ${hop.what}`);
         continue;
@@ -232,7 +229,7 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
     }
   }
   if (!through && !carrier && doubts.length === 0) return REACHABLE;
-  return { reachable: true, ...(through ? { firewall: through } : {}), ...(carrier ? { route: carrier } : {}), legs, ...(doubts.length ? { doubts } : {}), ...(outside ? { outside: true as const } : {}) };
+  return { reachable: true, ...(through ? { firewall: through } : {}), ...(carrier ? { route: carrier } : {}), legs, ...(doubts.length ? { doubts } : {}) };
 }
 
 /**
