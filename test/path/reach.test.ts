@@ -12,16 +12,20 @@ const FW_IP = "10.100.0.4";
 const allowAll = [{ name: "rcg", priority: 200, collections: [{ name: "spokes", priority: 100, action: "Allow" as const, rules: [{ kind: "network" as const, name: "any", src: ["10.0.0.0/8"], dst: ["10.0.0.0/8"], ports: ["*"] }] }] }];
 const roles = { cyclecloud: ["ccvnet/cc"], cluster: ["hpc/c1"] };
 
+/** The hub with its Azure Firewall (a policy allowing 10.0.0.0/8 both ways) and the CycleCloud and cluster VNets, before their subnets. */
+const hubAndSpokes = () =>
+  estate()
+    .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+    .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+    .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll);
+
 describe("a way there and back between role subnets", () => {
   it("the receiving end has no route back (only the sender has the UDR): Azure drops the SYN-ACK", () => {
-    const r = estate()
-      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+    const r = hubAndSpokes()
       .subnet("ccvnet/cc", "10.1.0.0/24", { nsg: "n" }) // no route table: 10.2.0.0/16 hits the 10.0.0.0/8 None route
       .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
       .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc")
       .routeTable("rt", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll)
       .audit(roles);
     // Azure: the SYN reaches CycleCloud through the firewall, the SYN-ACK meets the 10.0.0.0/8 None route. Those
     // are the CycleCloud subnet's own routes: its check fails; the cluster's check says so without failing.
@@ -34,14 +38,11 @@ describe("a way there and back between role subnets", () => {
   });
 
   it("the firewall's VNet is not peered with the destination spoke: the firewall cannot deliver", () => {
-    const r = estate()
-      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+    const r = hubAndSpokes()
       .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "n" })
       .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
       .nsg("n").peer("hub", "hpc") // ccvnet is peered with nothing
       .routeTable("rt", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll)
       .audit(roles);
     expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).not.toBe("pass");
     expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").detail).toMatch(/Azure Firewall fw has no way on from hub/);
@@ -67,13 +68,10 @@ describe("a way there and back between role subnets", () => {
   });
 
   it("the sending subnet's route table is not in the input: its routes cannot be judged", () => {
-    const b = estate()
-      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+    const b = hubAndSpokes()
       .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "n" })
       .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
-      .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc")
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll); // route table "rt" NOT exported
+      .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc"); // route table "rt" NOT exported
     const r = b.audit(roles);
     const f = finding(r, "hpc/c1", "NODE-EGRESS-AMQP");
     // The path stage says "cannot be judged: route table rt ... is not in the input"; no missing route is claimed.
@@ -92,14 +90,11 @@ describe("a VNet in the input without an address space (a trimmed export)", () =
 
 describe("the flow query judges the way back as the audit does", () => {
   it("a flow the audit fails for want of a route back is blocked in the query too, saying why (the query judges the whole pair)", () => {
-    const b = estate()
-      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+    const b = hubAndSpokes()
       .subnet("ccvnet/cc", "10.1.0.0/24", { nsg: "n" })
       .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
       .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc")
-      .routeTable("rt", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll);
+      .routeTable("rt", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }]);
     expect(finding(b.audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("fail");
     const answer = queryFlow(b.snapshot(), { from: "hpc/c1", to: "10.1.0.4", protocol: "tcp", port: "5672" });
     expect(answer.verdict).toBe("blocked");
@@ -114,13 +109,10 @@ describe("whose routes decided (pathBetween's faults, not its text)", () => {
   const UNRELATED = { name: "onprem", prefix: "192.168.0.0/16", hop: "None" };
   /** cluster hpc/c1 → CycleCloud ccvnet/cc, each with its own route table; spokes peered with the firewall's hub unless `hub` is false. */
   const pair = (opts: { cc: object[]; c1: object[]; hub?: boolean; fwPeeredWithCc?: boolean }) => {
-    const b = estate()
-      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+    const b = hubAndSpokes()
       .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rtcc" })
       .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rtc1" })
-      .routeTable("rtcc", opts.cc as never).routeTable("rtc1", opts.c1 as never)
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll);
+      .routeTable("rtcc", opts.cc as never).routeTable("rtc1", opts.c1 as never);
     if (opts.hub !== false) {
       if (opts.fwPeeredWithCc !== false) b.peer("hub", "ccvnet");
       b.peer("hub", "hpc");
@@ -302,15 +294,12 @@ describe("chains of firewalls, partial asymmetry and next hops the input lacks",
   });
 
   it("half of the receiver's prefix through the firewall, the other half straight over a direct peering: warn, naming the half that is asymmetric", () => {
-    const r = estate()
-      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+    const r = hubAndSpokes()
       .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt-cc", nsg: "n" })
       .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt-hpc", nsg: "n" })
       .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc").peer("ccvnet", "hpc")
       .routeTable("rt-hpc", [{ name: "cc-low", prefix: "10.1.0.0/25", hop: "VirtualAppliance", ip: FW_IP }])
       .routeTable("rt-cc", [{ name: "hpc", prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: FW_IP }])
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll)
       .audit(roles);
     for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
       const f = finding(r, subnet, rule);
