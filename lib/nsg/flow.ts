@@ -8,7 +8,7 @@ import type { Direction, Subnet } from "../model/types";
 import { type Evidence, evidenceStage } from "../report/types";
 import type { EndpointGroup, Estate } from "./estate";
 import type { Notes } from "./evaluate";
-import { evaluateGroupPath } from "../path/evaluate";
+import { evaluateGroupPath, familyBoxes } from "../path/evaluate";
 import type { NameTarget } from "../path/fqdn";
 import type { PathPiece } from "../path/types";
 import { describeDeliveredBeyondNsg, describeNotDelivered } from "../path/describe";
@@ -72,6 +72,18 @@ function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowR
       if (p.access !== "Deny") allDenied = false;
     }
     outcomes.push({ group, pieces });
+  }
+  // Addresses no endpoint of the subnet holds send and receive nothing the input shows: a NIC missing from the
+  // input, or no machine there at all. Either way nothing vouches for the flow, so it is not "allowed".
+  const filtered = spec.localFilter?.addresses;
+  if (filtered && !spec.localFilter?.endpointKey && outcomes.every((o) => o.pieces.length === 0)) {
+    const why = `cannot be judged: no NIC or scale set of ${subnet.vnetName}/${subnet.name} in the input holds ${describeAddrs(filtered)} (add \`az network nic list\`, and \`az vmss nic list\` for scale sets)`;
+    const pieces: PathPiece[] = familyBoxes(filtered, spec).map((box) => ({ box, access: "Unaudited", decisions: [], steps: [], decidedAt: "nsg", why }));
+    if (pieces.length) {
+      anyOther = true;
+      allDenied = false;
+      outcomes.push({ group: { nics: [], addresses: filtered, members: [] }, pieces });
+    }
   }
   const verdict: Verdict = !anyOther ? "allowed" : !anyAllowed && allDenied ? "blocked" : "partly";
   return { subnet, spec, verdict, outcomes, notes, touched };

@@ -95,6 +95,52 @@ describe("the HTTPS proxy", () => {
     expect(arm.status).toBe("fail");
     expect(arm.detail).toContain("DenyArm");
   });
+
+  const proxied = { roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "10.0.5.4", port: 3128 } };
+
+  it("fails when the proxy's side does not accept CycleCloud's connections", () => {
+    const report = withProxy([{ name: "DenyFromCC", priority: 100, direction: "Inbound", access: "Deny", src: "10.0.0.0/24", ports: "3128" }, ...SEED_RULES]).auditProfile(proxied);
+    const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("fail");
+    expect(arm.detail).toContain("denied by DenyFromCC (100) in nsg-proxy");
+    expect(arm.evidence).toContainEqual(expect.objectContaining({ rule: "DenyFromCC", direction: "Inbound" }));
+  });
+
+  it("judges the proxy's legs at the NIC holding its address, not the whole subnet", () => {
+    // Only the proxy VM's own NSG blocks its way out; another NIC of the subnet could reach Azure.
+    const report = withProxy([...SEED_RULES])
+      .nsg("nsg-proxy-vm", [{ name: "Deny443Out", priority: 100, direction: "Outbound", access: "Deny", dst: "*", ports: "443" }])
+      .nic("proxy-vm", "hub/proxy", { ip: "10.0.5.4", nsg: "nsg-proxy-vm" })
+      .nic("other-vm", "hub/proxy", { ip: "10.0.5.5" })
+      .auditProfile(proxied);
+    const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("fail");
+    expect(arm.detail).toContain("Deny443Out");
+  });
+
+  it("warns when no NIC of the proxy's subnet in the input holds its address", () => {
+    const report = withProxy([...SEED_RULES]).nic("other-vm", "hub/proxy", { ip: "10.0.5.5" }).auditProfile(proxied);
+    const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("no NIC or scale set of hub/proxy in the input holds 10.0.5.4");
+  });
+
+  it("fails when the proxy's VNet has no way back to CycleCloud", () => {
+    const report = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" })
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/proxy", "10.0.5.0/24", { nsg: "nsg-proxy", routeTable: "rt-proxy" })
+      .routeTable("rt-proxy", [{ name: "drop-spoke", prefix: "10.1.0.0/16", hop: "None" }])
+      .peer("hub", "spoke")
+      .nsg("nsg-cc", [{ name: "AllowProxy", priority: 100, direction: "Outbound", access: "Allow", dst: "10.0.5.4", ports: "3128" }, { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }])
+      .nsg("nsg-proxy", [...SEED_RULES])
+      .auditProfile({ roles: { cyclecloud: ["spoke/cc"] }, proxy: { address: "10.0.5.4", port: 3128 } });
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("fail");
+    expect(arm.detail).toContain("drop-spoke");
+    expect(arm.evidence).toContainEqual(expect.objectContaining({ stage: "route", route: "drop-spoke" }));
+  });
 });
 
 describe("storage private endpoints (CONTRACT §4.2)", () => {

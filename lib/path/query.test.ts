@@ -103,6 +103,24 @@ describe("queryFlow mirrors the audit", () => {
     expect(queryFlow(snapshot, { from: "vnet-hpc/snet-nodes", to: "vnet-hpc/snet-cc", protocol: "tcp", port: "9443" }).from.addresses).toBe("10.1.1.0/24");
   });
 
+  it("an address no NIC of its subnet holds is not vouched for, as a source or as a destination", () => {
+    const snapshot = estate()
+      .vnet("vnet-hpc", ["10.1.0.0/16"])
+      .subnet("vnet-hpc/snet-nodes", "10.1.1.0/24")
+      .subnet("vnet-hpc/snet-cc", "10.1.2.0/24")
+      .nic("nic-node-01", "vnet-hpc/snet-nodes", { ip: "10.1.1.7" })
+      .nic("nic-cc", "vnet-hpc/snet-cc", { ip: "10.1.2.4" })
+      .snapshot();
+    const from = queryFlow(snapshot, { from: "10.1.1.9", to: "vnet-hpc/snet-cc", protocol: "tcp", port: "9443" });
+    expect(from.verdict).toBe("partial");
+    expect(from.parts[0]).toContain("no NIC or scale set of vnet-hpc/snet-nodes in the input holds 10.1.1.9");
+    const to = queryFlow(snapshot, { from: "10.1.1.7", to: "10.1.2.9", protocol: "tcp", port: "9443" });
+    expect(to.verdict).toBe("partial");
+    expect(to.parts[1]).toContain("holds 10.1.2.9");
+    // The NICs' own addresses are judged as before.
+    expect(queryFlow(snapshot, { from: "10.1.1.7", to: "10.1.2.4", protocol: "tcp", port: "9443" }).verdict).toBe("allowed");
+  });
+
   it("refuses what it cannot read with an error naming the flag", () => {
     const { snapshot } = loadDir(DEMO);
     expect(() => queryFlow(snapshot, { from: "vnet-hub/nope", to: "1.2.3.4", protocol: "tcp", port: "1" })).toThrow(/^--from: /);

@@ -14,6 +14,7 @@ import { planPathFix } from "../../fixes/plan-path";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
 import { storageEndpointsFor } from "../../path/private-endpoints";
 import { subnetHolding } from "../../path/locate";
+import { faultText, pathBetween } from "../../path/reach";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy } from "./shared";
 
@@ -41,23 +42,42 @@ export function allowEgressTemplate(req: EgressToTag): RuleTemplate {
 
 const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
 
-/** CC-EGRESS-* through the profile's HTTPS proxy: CycleCloud → proxy address and port, then the proxy's subnet → the service. */
+/**
+ * CC-EGRESS-* through the profile's HTTPS proxy. Each leg is judged at the proxy itself, not its whole subnet:
+ * CycleCloud → the proxy's address and port (CycleCloud's path out), the proxy receiving it (its admin rules and
+ * NSGs, at the NIC holding the address), a way there and back between the two subnets (lib/path/reach.ts), then
+ * the proxy → the service. Any leg blocked fails the finding; any the input cannot show is a warn.
+ */
 function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: EgressToTag, proxy: { address: string; port: number }): CheckOutcome {
   const { estate } = env;
   const r = cidrsToRanges([proxy.address]);
-  const toProxy = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports: range(proxy.port, proxy.port), remote: concrete(r.v4, r.v6), key: `proxy:${proxy.address}:${proxy.port}` });
+  const at = concrete(r.v4, r.v6);
+  const ports = range(proxy.port, proxy.port);
+  const toProxy = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports, remote: at, key: `proxy:${proxy.address}:${proxy.port}` });
   const holder = subnetHolding(estate.snapshot, proxy.address);
-  const onward = holder ? evaluateFlow(estate, holder, tagEgressSpec(estate, holder, params.tag, params.port)) : undefined;
-  const results: FlowResult[] = [toProxy, ...(onward ? [onward] : [])];
-  const first = requiredStatus(toProxy.verdict);
-  const second = onward ? requiredStatus(onward.verdict) : "warn";
-  const status = clamp(meta, first === "fail" || second === "fail" ? "fail" : first === "pass" && second === "pass" ? "pass" : "warn");
+  const received = holder ? evaluateFlow(estate, holder, { direction: "Inbound", protocols: TCP, ports, remote: estate.roleAddresses(subnet), key: `proxy-in:${proxy.address}:${proxy.port}|${subnet.key}`, localFilter: { addresses: at } }) : undefined;
+  const onwardSpec = holder ? tagEgressSpec(estate, holder, params.tag, params.port) : undefined;
+  const onward = holder && onwardSpec ? evaluateFlow(estate, holder, { ...onwardSpec, key: `${onwardSpec.key}|from:${proxy.address}`, localFilter: { addresses: at } }) : undefined;
+  const read = new Set<string>();
+  const reach = holder && holder.key !== subnet.key ? pathBetween(estate, subnet, holder, (s) => (s.key === subnet.key ? estate.roleAddresses(subnet) : at), read) : undefined;
+  const results: FlowResult[] = [toProxy, ...(received ? [received] : []), ...(onward ? [onward] : [])];
+  const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onward ? requiredStatus(onward.verdict) : "warn"];
+  if (reach) legs.push(!reach.reachable ? "fail" : reach.doubts?.length ? "warn" : "pass");
+  const status = clamp(meta, legs.includes("fail") ? "fail" : legs.every((l) => l === "pass") ? "pass" : "warn");
   const touched = touchedBy(results);
+  for (const k of read) touched.add(k);
   if (!env.plan) return outcome({ status, detail: "", touched });
+  const way = !reach ? "" : !reach.reachable ? ` Between ${label(subnet)} and ${label(holder!)}: no route — ${reach.why}.` : reach.doubts?.length ? ` Between ${label(subnet)} and ${label(holder!)}: cannot be judged — ${reach.doubts.map(faultText).join("; ")}.` : "";
   const detail =
     `Through the HTTPS proxy ${proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
-    (holder && onward ? `From the proxy's subnet ${label(holder)}, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}` : `No subnet of the input holds ${proxy.address}, so the proxy's own way to ${params.tag} cannot be judged.`);
-  return outcome({ status, detail, evidence: evidenceFor(results, status), guidance: adminRuleGuidance(results), touched });
+    (holder && received && onward
+      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}`
+      : `No subnet of the input holds ${proxy.address}, so the proxy's own side and its way to ${params.tag} cannot be judged.`);
+  const evidence = evidenceFor(results, status);
+  // The routes that left no way, each once (the way there may already be in the CycleCloud side's evidence).
+  const seen = new Set(evidence.map((e) => JSON.stringify(e)));
+  if (reach && !reach.reachable) for (const e of reach.faults.flatMap((f) => f.evidence)) if (!seen.has(JSON.stringify(e))) seen.add(JSON.stringify(e)) && evidence.push(e);
+  return outcome({ status, detail, evidence, guidance: adminRuleGuidance(results), touched });
 }
 
 export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: EgressToTag): CheckOutcome {
