@@ -358,7 +358,7 @@ export interface AdminRule {
   direction: Direction;
   access: "Allow" | "Deny" | "AlwaysAllow";
   protocol: Protocol;
-  /** `addressPrefix` of `sources[]`/`destinations[]`: CIDRs, `*` and service tags. */
+  /** `addressPrefix` of `sources[]`/`destinations[]`: CIDRs, `*`, service tags and network group ids (`addressPrefixType: NetworkGroup`). */
   sources: string[];
   destinations: string[];
   sourcePortRanges: string[];

@@ -3,7 +3,8 @@
 // lowest priority number first. They apply to VNets that are members of a network group a rule
 // collection names, except on Azure-managed subnets.
 // https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
-import { type AddrSet, EMPTY, addrUnion } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrUnion, concrete } from "../net/addr-set";
+import { cidrsToRanges } from "../net/ip";
 import { parsePortRanges } from "../net/ports";
 import { protoSetOf } from "../net/protocols";
 import type { AdminRule, AdminRuleCollection, Direction, NetworkManager, Subnet } from "../model/types";
@@ -11,12 +12,39 @@ import type { Box } from "../nsg/box";
 import type { Estate } from "../nsg/estate";
 import type { AdminRuleEvidence } from "../report/types";
 import { isAzureManagedSubnet } from "./managed-subnets";
+import { NETWORK_GROUP_ID } from "../snapshot/schemas-placement";
 
 export interface CompiledAdminRule {
   rule: AdminRule;
   collection: AdminRuleCollection;
   manager?: NetworkManager;
   box: Box;
+  /**
+   * Why the rule's addresses are not all known (a network group the input lacks or lists no member of): its box
+   * then takes any address on that side, and what it would match cannot be judged.
+   */
+  unknown?: string;
+}
+
+/**
+ * The addresses of a network group an admin rule names as a prefix (`addressPrefixType: NetworkGroup`): the address
+ * spaces of its member VNets. Undefined, with the reason, when the input does not show them all.
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins#source-and-destination-types
+ */
+function groupAddresses(estate: Estate, id: string): { set: AddrSet } | { unknown: string } {
+  const { snapshot } = estate;
+  const group = snapshot.networkGroups?.get(id.toLowerCase());
+  const name = id.split("/").pop();
+  if (!group) return { unknown: `network group ${name} is not in the input (add \`az network manager group list\` and its static members)` };
+  if (group.memberVnetKeys.length === 0) return { unknown: `network group ${name} lists no static member in the input (members added by Azure Policy cannot be seen)` };
+  let set = EMPTY;
+  for (const k of group.memberVnetKeys) {
+    const vnet = snapshot.vnets.get(k);
+    if (!vnet?.addressPrefixes.length) return { unknown: `VNet ${k.split("/").pop()}, a member of network group ${name}, is not in the input (add \`az network vnet list\`)` };
+    const r = cidrsToRanges(vnet.addressPrefixes);
+    set = addrUnion(set, concrete(r.v4, r.v6));
+  }
+  return { set };
 }
 
 /** The admin rules that apply to a subnet's VNet in one direction, in evaluation order. */
@@ -28,9 +56,21 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
     for (const g of snapshot.networkGroups?.values() ?? []) if (g.memberVnetKeys.includes(subnet.vnetKey)) groups.add(g.key);
     if (groups.size === 0) return [];
     const ctx = estate.context(subnet);
+    const unknown: string[] = [];
     const side = (prefixes: readonly string[]): AddrSet => {
       let set = EMPTY;
-      for (const p of prefixes) set = addrUnion(set, ctx.resolve(p).set);
+      for (const p of prefixes) {
+        if (!NETWORK_GROUP_ID.test(p)) {
+          set = addrUnion(set, ctx.resolve(p).set);
+          continue;
+        }
+        const g = groupAddresses(estate, p);
+        if ("set" in g) set = addrUnion(set, g.set);
+        else {
+          unknown.push(g.unknown);
+          set = addrUnion(set, ctx.resolve("*").set);
+        }
+      }
       return set;
     };
     const out: CompiledAdminRule[] = [];
@@ -38,17 +78,23 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
       if (rule.direction !== direction) continue;
       const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
       if (!collection || !collection.appliesToGroupKeys.some((k) => groups.has(k))) continue;
+      unknown.length = 0;
+      const src = rule.sources.length ? side(rule.sources) : side(["*"]);
+      const dst = rule.destinations.length ? side(rule.destinations) : side(["*"]);
+      // An Allow rule hands traffic to the NSGs, as no match would: whether it matches changes nothing.
+      if (unknown.length && rule.access === "Allow") continue;
       out.push({
         rule,
         collection,
         manager: snapshot.networkManagers?.get(collection.networkManagerKey),
         box: {
           proto: protoSetOf(rule.protocol),
-          src: rule.sources.length ? side(rule.sources) : side(["*"]),
+          src,
           srcPorts: parsePortRanges(rule.sourcePortRanges.length ? rule.sourcePortRanges : ["*"]),
-          dst: rule.destinations.length ? side(rule.destinations) : side(["*"]),
+          dst,
           dstPorts: parsePortRanges(rule.destinationPortRanges.length ? rule.destinationPortRanges : ["*"]),
         },
+        ...(unknown.length ? { unknown: unknown.join("; ") } : {}),
       });
     }
     return out.sort((a, b) => a.rule.priority - b.rule.priority);

@@ -79,7 +79,8 @@ function adminStage(cx: PathContext, pieces: PathPiece[], done: PathPiece[]): { 
         if (boxIsEmpty(hit)) continue;
         cx.touched.add(c.rule.key);
         const steps = [...piece.steps, adminEvidence(c)];
-        if (c.rule.access === "Deny") done.push({ ...piece, box: hit, access: "Deny", steps, decidedAt: "admin-rule" });
+        if (c.unknown) done.push({ ...piece, box: hit, access: "Unaudited", steps, decidedAt: "admin-rule", why: `cannot be judged: security admin rule ${c.rule.name} (${c.rule.access}) names addresses the input does not show: ${c.unknown}` });
+        else if (c.rule.access === "Deny") done.push({ ...piece, box: hit, access: "Deny", steps, decidedAt: "admin-rule" });
         else out.push({ piece: { ...piece, box: hit, steps }, skipNsg: c.rule.access === "AlwaysAllow" });
       }
       remaining = next;

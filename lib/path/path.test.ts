@@ -1,6 +1,6 @@
 // The path a packet takes (CONTRACT §4.1), one behaviour per test, through the real loader and audit.
 import { describe, expect, it } from "vitest";
-import { type CollectionSpec, SEED_RULES, estate, finding } from "../../test/helpers/estate-builder";
+import { type CollectionSpec, SEED_RULES, estate, finding, id } from "../../test/helpers/estate-builder";
 import { evidenceStage } from "../report/types";
 
 const cc = { cyclecloud: ["spoke/cc"] };
@@ -293,6 +293,31 @@ describe("admin rules", () => {
     expect(f.status).toBe("fail");
     expect(f.detail).toContain("deny-amqp");
     expect(finding(report, "spoke/cc", "CC-INGRESS-HTTPS").status).toBe("pass");
+  });
+
+  // Admin rules may name a network group as an address (addressPrefixType NetworkGroup): its member VNets' spaces.
+  const group = (name: string) => `${id("networkManagers", "avnm")}/networkGroups/ng-${name}`;
+
+  it("a network group as an address stands for its member VNets' address spaces", () => {
+    const b = spoke()
+      .subnet("spoke/hpc", "10.1.8.0/22")
+      .vnet("other", ["10.9.0.0/16"])
+      .adminRule("deny-from-group", ["spoke"], { priority: 10, direction: "Inbound", access: "Deny", src: [group("deny-from-group")], ports: ["5672"] });
+    const f = finding(b.audit({ cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc"] }), "spoke/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("deny-from-group");
+  });
+
+  it("a Deny naming a network group the input does not show cannot be judged: warn, never pass", () => {
+    const report = spoke()
+      .adminRule("deny-to-unknown", ["spoke"], { priority: 10, direction: "Outbound", access: "Deny", dst: [`${id("networkManagers", "avnm")}/networkGroups/ng-elsewhere`], ports: ["443"] })
+      .audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("network group ng-elsewhere is not in the input");
+    // An Allow naming it changes nothing whether it matches: the NSGs decide, as without it.
+    const allow = spoke().adminRule("allow-unknown", ["spoke"], { priority: 10, direction: "Outbound", access: "Allow", dst: [`${id("networkManagers", "avnm")}/networkGroups/ng-elsewhere`], ports: ["443"] }).audit(cc);
+    expect(finding(allow, "spoke/cc", "CC-EGRESS-ARM").status).toBe("pass");
   });
 });
 

@@ -60,8 +60,10 @@ const ADMIN_PROTOCOLS = new Map([
 ] as const);
 export const canonicalAdminProtocol = (s: string) => ADMIN_PROTOCOLS.get(s.toLowerCase() as "tcp");
 
+/** A network group's id, which an admin rule names as an address prefix with `addressPrefixType: NetworkGroup`. */
+export const NETWORK_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/networkManagers\/[^/]+\/networkGroups\/[^/]+$/i;
 const adminPrefix = z.object({
-  addressPrefix: leaf<string>("a CIDR, an IP address, * or a service tag", stringWhere(isAddressPrefix)),
+  addressPrefix: leaf<string>("a CIDR, an IP address, *, a service tag or a network group id", stringWhere((s) => isAddressPrefix(s) || NETWORK_GROUP_ID.test(s.trim()))),
   addressPrefixType: text,
 });
 const portRange = leaf<string>("a port 0-65535, a range N-M or *", stringWhere((s) => isPortRange(s.trim())));
