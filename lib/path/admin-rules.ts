@@ -111,7 +111,12 @@ export function dynamicMembershipNote(estate: Estate): string | undefined {
     const used = new Set<string>();
     for (const c of snapshot.adminRuleCollections?.values() ?? []) for (const g of c.appliesToGroupKeys) used.add(g);
     const empty = [...used].map((k) => snapshot.networkGroups?.get(k)).filter((g) => g && g.memberVnetKeys.length === 0).map((g) => g!.name);
-    return empty.length ? `Network group${empty.length > 1 ? "s" : ""} ${empty.join(", ")} list${empty.length > 1 ? "" : "s"} no static member in the input; members added by Azure Policy cannot be seen, so their security admin rules may apply here too.` : undefined;
+    // A group only named by a rule collection (an effective-admin-rules list names its groups, not their members).
+    const absent = [...used].filter((k) => !snapshot.networkGroups?.has(k)).map((k) => k.split("/").pop()!);
+    const parts: string[] = [];
+    if (empty.length) parts.push(`Network group${empty.length > 1 ? "s" : ""} ${empty.join(", ")} list${empty.length > 1 ? "" : "s"} no static member in the input; members added by Azure Policy cannot be seen`);
+    if (absent.length) parts.push(`Network group${absent.length > 1 ? "s" : ""} ${absent.join(", ")}, which security admin rule collections apply to, ${absent.length > 1 ? "are" : "is"} not in the input (add \`az network manager group list\` and \`az network manager group static-member list\`)`);
+    return parts.length ? `${parts.join(". ")}, so their security admin rules may apply here too.` : undefined;
   });
 }
 

@@ -308,6 +308,18 @@ describe("admin rules", () => {
     expect(f.detail).toContain("deny-from-group");
   });
 
+  it("says so when a rule collection applies to a network group the input does not show", () => {
+    const mgr = id("networkManagers", "avnm");
+    const coll = `${mgr}/securityAdminConfigurations/sac/ruleCollections/rc-elsewhere`;
+    const report = spoke()
+      .extra(
+        { id: coll, name: "rc-elsewhere", type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections", properties: { appliesToGroups: [{ networkGroupId: `${mgr}/networkGroups/ng-dynamic` }] } },
+        { id: `${coll}/rules/deny-443`, name: "deny-443", kind: "Custom", type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules", properties: { priority: 10, direction: "Outbound", access: "Deny", protocol: "Tcp", destinations: [{ addressPrefix: "Internet", addressPrefixType: "ServiceTag" }], destinationPortRanges: ["443"] } },
+      )
+      .audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").detail).toContain("Network group ng-dynamic, which security admin rule collections apply to, is not in the input");
+  });
+
   it("a Deny naming a network group the input does not show cannot be judged: warn, never pass", () => {
     const report = spoke()
       .adminRule("deny-to-unknown", ["spoke"], { priority: 10, direction: "Outbound", access: "Deny", dst: [`${id("networkManagers", "avnm")}/networkGroups/ng-elsewhere`], ports: ["443"] })
