@@ -5,7 +5,8 @@ import { type AddrSet, addrCovers, addrOverlaps, describeAddrs } from "../net/ad
 import { type PortSet, describePorts } from "../net/ports";
 import { type ProtoSet, describeProtocols } from "../net/protocols";
 import type { Direction, Subnet } from "../model/types";
-import { type Evidence, evidenceStage } from "../report/types";
+import { type AdminRuleEvidence, type Evidence, evidenceStage } from "../report/types";
+import { describeAdminRule } from "../path/admin-rules";
 import type { EndpointGroup, Estate } from "./estate";
 import type { Notes } from "./evaluate";
 import { evaluateGroupPath, familyBoxes } from "../path/evaluate";
@@ -187,9 +188,13 @@ export function describeAllowed(result: FlowResult, max = 3): string {
   for (const o of result.outcomes)
     for (const p of o.pieces)
       if (p.access === "Allow") {
-        if (p.decisions.length === 0) names.add("no NSG on its way");
+        // An AlwaysAllow admin rule let it past the NSGs, which then had no say: name the rule where the NSG would stand.
+        const always = p.decisions.length === 0 ? p.steps.find((s): s is AdminRuleEvidence => evidenceStage(s) === "admin-rule" && (s as AdminRuleEvidence).access === "AlwaysAllow") : undefined;
+        const skipped = always ? describeAdminRule(always) : undefined;
+        if (skipped) names.add(`${skipped}, which skips the NSGs`);
+        else if (p.decisions.length === 0) names.add("no NSG on its way");
         for (const d of p.decisions) names.add(`${d.rule.name} (${d.rule.priority}) in ${d.nsg.name}`);
-        for (const b of describeDeliveredBeyondNsg(p)) beyond.add(b);
+        for (const b of describeDeliveredBeyondNsg(p)) if (b !== skipped) beyond.add(b);
       }
   const list = [...names];
   const extra = [...beyond];
