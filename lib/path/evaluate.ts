@@ -5,6 +5,7 @@
 // side) through the destination's admin rules and NSGs.
 import { type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
 import { ALL_PORTS } from "../net/ports";
+import type { ProtoSet } from "../net/protocols";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges } from "../net/ip";
 import type { Subnet } from "../model/types";
 import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "../nsg/box";
@@ -17,7 +18,7 @@ import { evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, resolveNextHop } from "./next-hop";
-import { outboundEvidence, outboundPath } from "./outbound";
+import { type OutboundPath, outboundEvidence, outboundPaths } from "./outbound";
 import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
 import type { PathPiece } from "./types";
 
@@ -237,13 +238,15 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
 
   const { estate, subnet } = cx;
   if (subnet.natGatewayKey) cx.touched.add(subnet.natGatewayKey);
-  const byMethod = new Map<string, { path: ReturnType<typeof outboundPath>; addresses: AddrSet[] }>();
+  // An outbound method may translate only part of the protocols (a load balancer outbound rule): split by them.
+  const byMethod = new Map<string, { path: OutboundPath; protocols: ProtoSet; addresses: AddrSet[] }>();
   for (const member of group.members) {
-    const path = outboundPath(estate, subnet, member);
-    const k = `${path.method}|${path.resource ?? ""}|${path.detail}`;
-    const slot = byMethod.get(k) ?? { path, addresses: [] };
-    slot.addresses.push(member.addresses);
-    byMethod.set(k, slot);
+    for (const { protocols, path } of outboundPaths(estate, subnet, member, piece.box.proto)) {
+      const k = `${protocols}|${path.method}|${path.resource ?? ""}|${path.detail}`;
+      const slot = byMethod.get(k) ?? { path, protocols, addresses: [] };
+      slot.addresses.push(member.addresses);
+      byMethod.set(k, slot);
+    }
   }
   const local = cx.spec.direction === "Outbound" ? "src" : "dst";
   // The platform's own addresses answer every VM whatever its outbound path (CONTRACT §4.1 stage 4).
@@ -253,11 +256,14 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
     piece = { ...piece, box: { ...piece.box, dst: addrSubtract(piece.box.dst, PLATFORM) } };
     if (addrIsEmpty(piece.box.dst)) return;
   }
-  for (const { path, addresses } of byMethod.values()) {
+  for (const { path, protocols, addresses } of byMethod.values()) {
     const mine = addrIntersect(piece.box[local], addrUnionAll(addresses));
     if (addrIsEmpty(mine)) continue;
-    const p: PathPiece = { ...piece, box: { ...piece.box, [local]: mine }, steps: [...piece.steps, outboundEvidence(path)] };
-    if (path.works) done.push(p);
+    const p: PathPiece = { ...piece, box: { ...piece.box, proto: piece.box.proto & protocols, [local]: mine }, steps: [...piece.steps, outboundEvidence(path)] };
+    // An outbound method the input cannot show (a load balancer or NIC it lacks): neither pass nor fail. A NIC
+    // the input lacks already made its piece unaudited at the NSG stage, saying so.
+    if (path.missing) done.push({ ...p, access: "Unaudited", decidedAt: "outbound", why: p.access !== "Unaudited" || !p.why ? `cannot be judged: ${path.missing}` : group.missingNic ? p.why : `${p.why}; ${path.missing}` });
+    else if (path.works) done.push(p);
     else done.push({ ...p, access: "Deny", decidedAt: "outbound", why: path.detail });
   }
 }

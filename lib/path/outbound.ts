@@ -3,70 +3,177 @@
 // Standard public load balancer whose backend pool holds the NIC > default outbound access. There is no
 // default outbound access in a private subnet (`defaultOutboundAccess: false`), for a NIC in any Standard
 // load balancer's backend pool, or for a Flexible-orchestration scale set's instances.
+// An outbound rule translates only its own protocol (`Tcp`, `Udp` or `All`), so the path depends on the
+// protocol: the rest of the traffic class falls through to the next method in the precedence.
+// Where the input lacks what decides the method (a load balancer a backend pool names, a NIC the subnet
+// names), the method is unknown: neither pass nor fail.
 // https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
 // https://learn.microsoft.com/azure/load-balancer/outbound-rules
 import type { LoadBalancer, Subnet } from "../model/types";
+import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP, describeProtocols } from "../net/protocols";
 import type { Endpoint, Estate } from "../nsg/estate";
 import type { OutboundEvidence } from "../report/types";
 
 export interface OutboundPath {
-  /** `nat-gateway`, `public-ip`, `load-balancer`, `default-outbound-access` or `none`. */
-  method: "nat-gateway" | "public-ip" | "load-balancer" | "default-outbound-access" | "none";
+  /** `nat-gateway`, `public-ip`, `load-balancer`, `default-outbound-access`, `none`, or `unknown` (input missing). */
+  method: "nat-gateway" | "public-ip" | "load-balancer" | "default-outbound-access" | "none" | "unknown";
   resource?: string;
   /** In words, for details and the subnet page. */
   detail: string;
   /** True when a public address can be reached. */
   works: boolean;
+  /** Method `unknown`: what the input lacks, in words ("load balancer lb, whose backend pool holds NIC n, is not in the input (add …)"). */
+  missing?: string;
+}
+
+/** The part of a traffic class's protocols that takes one outbound path. */
+export interface OutboundShare {
+  protocols: ProtoSet;
+  path: OutboundPath;
 }
 
 const name = (key: string) => key.split("/").pop() ?? key;
 
-function poolLoadBalancer(estate: Estate, poolKey: string): LoadBalancer | undefined {
-  const lbKey = poolKey.split("/backendaddresspools/")[0];
-  return estate.snapshot.loadBalancers?.get(lbKey);
+function poolLoadBalancerKey(poolKey: string): string {
+  return poolKey.split("/backendaddresspools/")[0];
 }
 
-/** The outbound path of one endpoint of a subnet (CONTRACT §4.1 stage 4). */
-export function outboundPath(estate: Estate, subnet: Subnet, endpoint: Endpoint): OutboundPath {
+/**
+ * Basic load balancers were retired on 30 September 2025, so a load balancer whose SKU the input does not
+ * show is taken as Standard; `Gateway` load balancers chain to a Standard one and give no outbound path.
+ * https://learn.microsoft.com/azure/load-balancer/skus
+ */
+function isStandard(lb: LoadBalancer): boolean {
+  const sku = (lb.sku ?? "standard").toLowerCase();
+  return sku === "standard";
+}
+
+/**
+ * The protocols an outbound rule translates: `Tcp`, `Udp` or `All` (case-insensitive); a rule whose protocol the
+ * input does not show is taken as `All` (`assumed`).
+ * https://learn.microsoft.com/azure/load-balancer/outbound-rules
+ */
+function ruleProtocols(protocol: string | undefined): { protocols: ProtoSet; assumed: boolean } {
+  switch ((protocol ?? "").toLowerCase()) {
+    case "tcp":
+      return { protocols: TCP, assumed: false };
+    case "udp":
+      return { protocols: UDP, assumed: false };
+    case "all":
+      return { protocols: ALL_PROTOCOLS, assumed: false };
+    default:
+      return { protocols: ALL_PROTOCOLS, assumed: true };
+  }
+}
+
+/** "NIC nic-1", "the NICs of scale set vmss", or the subnet: who the outbound path is for, in words. */
+function holder(subnet: Subnet, endpoint: Endpoint): string {
+  if (endpoint.scaleSet) return `scale set ${endpoint.scaleSet.name}`;
+  if (endpoint.nic) return `NIC ${endpoint.nic.name}`;
+  return `${subnet.vnetName}/${subnet.name}`;
+}
+
+const unknown = (missing: string): OutboundPath => ({ method: "unknown", detail: `cannot be judged: ${missing}`, works: false, missing });
+
+/**
+ * The outbound paths of one endpoint of a subnet for the protocols `protocols` (a bit set of lib/net/protocols),
+ * split by what each method translates (CONTRACT §4.1 stage 4): the shares' protocols are disjoint and cover
+ * `protocols`. A NAT gateway or instance public IP takes every protocol; a Standard load balancer's outbound rule
+ * only its own (`Tcp`, `Udp`, `All`), the rest falling to default outbound access, which the Standard pool itself
+ * turns off. A backend pool of a load balancer the input lacks, or a NIC the subnet names but the input lacks,
+ * makes the method `unknown` (with `missing` saying what to add) for every protocol no known method takes.
+ * https://learn.microsoft.com/azure/load-balancer/outbound-rules
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ */
+export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint, protocols: ProtoSet): OutboundShare[] {
   const { snapshot } = estate;
   if (subnet.natGatewayKey) {
     const nat = snapshot.natGateways?.get(subnet.natGatewayKey);
     if (nat && nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0) {
-      return { method: "none", resource: nat.id, detail: `NAT gateway ${nat.name} has no public IP address or prefix, so nothing leaves through it`, works: false };
+      return [{ protocols, path: { method: "none", resource: nat.id, detail: `NAT gateway ${nat.name} has no public IP address or prefix, so nothing leaves through it`, works: false } }];
     }
-    return { method: "nat-gateway", resource: nat?.id ?? subnet.natGatewayKey, detail: `through NAT gateway ${nat?.name ?? name(subnet.natGatewayKey)}${nat ? "" : " (not in the input: taken to have a public IP)"}`, works: true };
+    return [{ protocols, path: { method: "nat-gateway", resource: nat?.id ?? subnet.natGatewayKey, detail: `through NAT gateway ${nat?.name ?? name(subnet.natGatewayKey)}${nat ? "" : " (not in the input: taken to have a public IP)"}`, works: true } }];
   }
   if (endpoint.hasPublicIp) {
     const pip = endpoint.publicIpKey ? snapshot.publicIps?.get(endpoint.publicIpKey) : undefined;
-    const what = endpoint.scaleSet ? `the public IP configuration of scale set ${endpoint.scaleSet.name}` : `public IP ${pip?.name ?? name(endpoint.publicIpKey ?? "")}`;
-    return { method: "public-ip", resource: pip?.id ?? endpoint.publicIpKey ?? endpoint.scaleSet?.id, detail: `through ${what}`, works: true };
+    const what = endpoint.scaleSet
+      ? `the public IP configuration of scale set ${endpoint.scaleSet.name}`
+      : `public IP ${pip?.name ?? name(endpoint.publicIpKey ?? "")}${pip || !endpoint.publicIpKey ? "" : " (not in the input: taken to be assigned)"}`;
+    return [{ protocols, path: { method: "public-ip", resource: pip?.id ?? endpoint.publicIpKey ?? endpoint.scaleSet?.id, detail: `through ${what}`, works: true } }];
   }
+  if (endpoint.missingNic) {
+    // The NIC could carry a public IP or sit in a load balancer's pool: whether anything leaves is unknown.
+    const missing = `NIC ${name(endpoint.missingNic)}, which ${subnet.vnetName}/${subnet.name} names, is not in the input, so its public IP and load balancer pools are unknown (add \`az network nic list\`)`;
+    return [{ protocols, path: unknown(missing) }];
+  }
+  const who = holder(subnet, endpoint);
+  const shares: OutboundShare[] = [];
+  let rest = protocols;
   let inStandardPool = false;
+  const missingLbs: string[] = [];
+  // Outbound rules of this endpoint's pools that translate none of what is left: named in the detail.
+  const narrowRules: string[] = [];
   for (const poolKey of endpoint.lbBackendPoolKeys) {
-    const lb = poolLoadBalancer(estate, poolKey);
-    if (!lb) continue;
-    if ((lb.sku ?? "").toLowerCase() === "standard") inStandardPool = true;
-    const rule = lb.outboundRules.find((r) => r.backendPoolKey === poolKey && r.frontendKeys.length > 0);
-    if (rule && (lb.sku ?? "").toLowerCase() === "standard") {
-      return { method: "load-balancer", resource: lb.id, detail: `through outbound rule ${rule.name} of load balancer ${lb.name}`, works: true };
+    const lbKey = poolLoadBalancerKey(poolKey);
+    const lb = snapshot.loadBalancers?.get(lbKey);
+    if (!lb) {
+      if (!missingLbs.includes(lbKey)) missingLbs.push(lbKey);
+      continue;
+    }
+    if (!isStandard(lb)) continue;
+    inStandardPool = true;
+    for (const rule of lb.outboundRules) {
+      if (rule.backendPoolKey !== poolKey || rule.frontendKeys.length === 0) continue;
+      const carried = ruleProtocols(rule.protocol);
+      const take = carried.protocols & rest;
+      if (!take) {
+        if (carried.protocols & protocols & ~rest) continue; // already taken by an earlier rule
+        narrowRules.push(`outbound rule ${rule.name} of load balancer ${lb.name} carries only ${describeProtocols(carried.protocols)}`);
+        continue;
+      }
+      const assumed = carried.assumed ? " (its protocol is not in the input: taken as All)" : "";
+      shares.push({ protocols: take, path: { method: "load-balancer", resource: lb.id, detail: `through outbound rule ${rule.name} of load balancer ${lb.name}${assumed}`, works: true } });
+      rest &= ~take;
+      if (!rest) return shares;
     }
   }
-  const where = endpoint.nic && !endpoint.scaleSet ? `NIC ${endpoint.nic.name}` : endpoint.scaleSet ? `scale set ${endpoint.scaleSet.name}` : `${subnet.vnetName}/${subnet.name}`;
-  if (subnet.defaultOutboundAccess === false) {
-    return { method: "none", detail: `${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) with no NAT gateway, and ${where} has no public IP or load balancer outbound rule: no public address is reachable`, works: false };
+  if (missingLbs.length) {
+    const lbs = missingLbs.map((k) => `load balancer ${name(k)}`).join(" and ");
+    const holds = endpoint.scaleSet ? `the NICs of scale set ${endpoint.scaleSet.name}` : who;
+    shares.push({ protocols: rest, path: unknown(`${lbs}, whose backend pool holds ${holds}, ${missingLbs.length > 1 ? "are" : "is"} not in the input (add \`az network lb list\`)`) });
+    return shares;
   }
-  if (inStandardPool) return { method: "none", detail: `${where} is in a Standard load balancer's backend pool without an outbound rule, which turns default outbound access off: no public address is reachable`, works: false };
-  if (endpoint.scaleSet?.orchestrationMode === "Flexible") return { method: "none", detail: `instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and there is no NAT gateway, public IP or outbound rule`, works: false };
-  const guess = !endpoint.nic && !endpoint.missingNic ? " (no NIC of this subnet is in the input: judged from the subnet alone)" : "";
-  return { method: "default-outbound-access", detail: `through Azure's default outbound access (being retired; a NAT gateway is the explicit way)${guess}`, works: true };
+  // Only part of the traffic class has an outbound rule: say which protocols fall through, and why.
+  const partial = shares.length > 0 || narrowRules.length > 0;
+  const forWhat = partial ? ` for ${describeProtocols(rest)}` : "";
+  const lead = narrowRules.length ? `${narrowRules.join(", ")}; ` : "";
+  const none = (detail: string): OutboundShare => ({ protocols: rest, path: { method: "none", detail: `${lead}${detail}`, works: false } });
+  if (subnet.defaultOutboundAccess === false) {
+    shares.push(none(`${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) with no NAT gateway, and ${who} has no public IP or load balancer outbound rule${forWhat}: no public address is reachable`));
+  } else if (inStandardPool) {
+    shares.push(none(`${who} is in a Standard load balancer's backend pool without an outbound rule${forWhat}, which turns default outbound access off: no public address is reachable`));
+  } else if (endpoint.scaleSet?.orchestrationMode === "Flexible") {
+    shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and there is no NAT gateway, public IP or outbound rule${forWhat}`));
+  } else {
+    const guess = !endpoint.nic ? " (no NIC of this subnet is in the input: judged from the subnet alone)" : "";
+    shares.push({ protocols: rest, path: { method: "default-outbound-access", detail: `through Azure's default outbound access (being retired; a NAT gateway is the explicit way)${guess}`, works: true } });
+  }
+  return shares;
 }
 
 export function outboundEvidence(path: OutboundPath): OutboundEvidence {
   return { stage: "outbound", method: path.method, ...(path.resource ? { resource: path.resource } : {}), detail: path.detail };
 }
 
-/** The subnet's outbound method as a whole, for the subnet page: the first endpoint's, or the subnet alone. */
+/**
+ * The subnet's outbound method as a whole, for the subnet page: the first endpoint's for TCP and UDP, or the
+ * subnet alone. When the method depends on the protocol (an outbound rule for one of them), the method is TCP's
+ * and the detail names each protocol's.
+ */
 export function subnetOutbound(estate: Estate, subnet: Subnet): OutboundPath {
   const eps = estate.endpoints(subnet);
-  return outboundPath(estate, subnet, eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] });
+  const shares = outboundPaths(estate, subnet, eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] }, TCP | UDP);
+  if (shares.length === 1) return shares[0].path;
+  const tcp = shares.find((s) => s.protocols & TCP) ?? shares[0];
+  return { ...tcp.path, detail: shares.map((s) => `${describeProtocols(s.protocols)}: ${s.path.detail}`).join("; ") };
 }

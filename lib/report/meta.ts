@@ -45,6 +45,7 @@ export const OUTBOUND_METHOD_LABEL: Record<string, string> = {
   "default-outbound-access": "Default outbound access",
   "firewall-public-ip": "Azure Firewall public IP",
   none: "No outbound path",
+  unknown: "Unknown (input missing)",
 };
 
 /** Words for a path stage (CONTRACT §4.1), as headings of an evidence trace. */

@@ -66,7 +66,7 @@ export interface FirewallEvidence {
 
 export interface OutboundEvidence {
   stage: "outbound";
-  /** `nat-gateway`, `public-ip`, `load-balancer`, `default-outbound-access`, `firewall-public-ip`, `none`. */
+  /** `nat-gateway`, `public-ip`, `load-balancer`, `default-outbound-access`, `firewall-public-ip`, `none`, `unknown` (input missing). */
   method: string;
   /** The resource giving the path (NAT gateway, public IP, load balancer), when there is one. */
   resource?: string;

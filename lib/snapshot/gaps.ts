@@ -11,6 +11,7 @@ const HINT = {
   nsg: "add `az network nsg list`",
   routeTable: "add `az network route-table list`",
   natGateway: "add `az network nat gateway list`",
+  loadBalancer: "add `az network lb list`",
   nic: "add `az network nic list` (and `az vmss nic list` for scale sets)",
   firewallPolicy: "add `az network firewall policy list`",
   ipGroup: "add `az network ip-group list`",
@@ -68,12 +69,19 @@ export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes): InputGaps {
       if (!snapshot.nics.has(nicKey)) out.add(subnet.id, "networkInterface", nicKey, nicHint(nicKey, snapshot));
     }
   }
+  // A backend pool's load balancer decides the outbound path (CONTRACT §4.1 stage 4): the pool's id names it.
+  const poolRef = (from: string, poolKey: string) => {
+    const lbKey = poolKey.split("/backendaddresspools/")[0];
+    if (!snapshot.loadBalancers?.has(lbKey)) out.add(from, "loadBalancer", lbKey, HINT.loadBalancer);
+  };
   for (const nic of snapshot.nics.values()) {
     if (nic.nsgKey && !nsgs.has(nic.nsgKey)) out.add(nic.id, "networkSecurityGroup", nic.nsgKey, HINT.nsg);
+    for (const ipc of nic.ipConfigurations) for (const poolKey of ipc.lbBackendPoolKeys ?? []) poolRef(nic.id, poolKey);
   }
   for (const scaleSet of snapshot.scaleSets?.values() ?? []) {
     for (const config of scaleSet.nicConfigurations) {
       if (config.nsgKey && !nsgs.has(config.nsgKey)) out.add(scaleSet.id, "networkSecurityGroup", config.nsgKey, HINT.nsg);
+      for (const ipc of config.ipConfigurations) for (const poolKey of ipc.lbBackendPoolKeys) poolRef(scaleSet.id, poolKey);
     }
   }
   for (const endpoint of snapshot.privateEndpoints.values()) {
