@@ -64,6 +64,13 @@ export interface Subnet {
   natGatewayKey?: string;
   /** `defaultOutboundAccess` as read; undefined when the input does not say (Azure's default: true). */
   defaultOutboundAccess?: boolean;
+  /**
+   * `privateEndpointNetworkPolicies` in Azure's spelling; undefined when the input does not say (Azure's default:
+   * `Disabled`). Whether the subnet's NSG (`Enabled`, `NetworkSecurityGroupEnabled`) and route table (`Enabled`,
+   * `RouteTableEnabled`) apply to its private endpoints.
+   * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+   */
+  privateEndpointNetworkPolicies?: "Enabled" | "Disabled" | "NetworkSecurityGroupEnabled" | "RouteTableEnabled";
   serviceEndpointPolicyKeys?: string[];
   /**
    * NIC keys named by the subnet's own `ipConfigurations[]` back-references (`.../networkInterfaces/<nic>/ipConfigurations/x`,

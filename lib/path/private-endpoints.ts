@@ -4,13 +4,17 @@
 // resolves (the privatelink zone linked to the VNet whose DNS the subnet uses, holding the account).
 // https://learn.microsoft.com/azure/private-link/private-endpoint-overview
 // https://learn.microsoft.com/azure/private-link/private-endpoint-dns
-import { addrOverlaps, concrete } from "../net/addr-set";
+// The endpoint's own subnet NSG counts only where that subnet's network policies let Azure apply it:
+// https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+import { type AddrSet, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
 import { range } from "../net/intervals";
-import { TCP } from "../net/protocols";
+import type { PortSet } from "../net/ports";
+import { type ProtoSet, TCP } from "../net/protocols";
 import type { PrivateEndpoint, Subnet } from "../model/types";
-import type { Estate } from "../nsg/estate";
-import { type FlowResult, describeDenied, evaluateFlow } from "../nsg/flow";
+import type { EndpointGroup, Estate } from "../nsg/estate";
+import { type FlowResult, type FlowSpec, type Verdict, describeDenied, evaluateFlow } from "../nsg/flow";
+import { evaluateGroupPath } from "./evaluate";
 import { reachableVnets } from "./next-hop";
 
 export interface StorageEndpointUse {
@@ -30,6 +34,129 @@ function endpointAddresses(estate: Estate, pe: PrivateEndpoint): string[] {
   const out = new Set(pe.ipAddresses ?? []);
   for (const k of pe.nicKeys ?? []) for (const ipc of estate.snapshot.nics.get(k)?.ipConfigurations ?? []) if (ipc.privateIpAddress) out.add(ipc.privateIpAddress);
   return [...out];
+}
+
+/** Whether Azure applies a subnet's NSG to one destination in it, and in words why (for a private endpoint). */
+export interface SubnetNsgScope {
+  applies: boolean;
+  /** For a private endpoint: "privateEndpointNetworkPolicies <value>" (`Disabled (Azure's default)` when absent). */
+  why?: string;
+}
+
+/**
+ * Whether Azure applies `subnet`'s NSG to traffic a destination in it receives. A VM's NIC (or anything not a
+ * private endpoint): always. A private endpoint: only when the subnet's `privateEndpointNetworkPolicies` is
+ * `Enabled` or `NetworkSecurityGroupEnabled`; `Disabled` (Azure's default, also when the input does not say) and
+ * `RouteTableEnabled` leave its NSG out. The one place the audit (storage private endpoints, CONTRACT §4.2 (b))
+ * and the flow query (`queryFlow`) decide this.
+ * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+ */
+export function destinationSubnetNsgScope(subnet: Subnet, privateEndpoint: boolean): SubnetNsgScope {
+  if (!privateEndpoint) return { applies: true };
+  const policies = subnet.privateEndpointNetworkPolicies;
+  const why = `privateEndpointNetworkPolicies ${policies ?? "Disabled (Azure's default)"}`;
+  return { applies: policies === "Enabled" || policies === "NetworkSecurityGroupEnabled", why };
+}
+
+/** A private endpoint in a subnet with the addresses the input shows for it (its own list, its NICs'). */
+export interface EndpointInSubnet {
+  name: string;
+  addresses: AddrSet;
+}
+
+/**
+ * The private endpoints placed in `subnet` whose addresses the input shows: endpoint resources (and references)
+ * with their NICs' addresses, and NICs that name a private endpoint the input does not otherwise hold.
+ */
+export function privateEndpointsIn(estate: Estate, subnet: Subnet): EndpointInSubnet[] {
+  const { snapshot } = estate;
+  const out: EndpointInSubnet[] = [];
+  const seenNics = new Set<string>();
+  for (const pe of snapshot.privateEndpoints.values()) {
+    if (pe.subnetKey !== subnet.key && !subnet.privateEndpointKeys.includes(pe.key)) continue;
+    for (const k of pe.nicKeys ?? []) seenNics.add(k);
+    const r = cidrsToRanges(endpointAddresses(estate, pe));
+    const addresses = concrete(r.v4, r.v6);
+    if (!addrIsEmpty(addresses)) out.push({ name: pe.name, addresses });
+  }
+  for (const k of subnet.nicKeys) {
+    const nic = snapshot.nics.get(k);
+    if (!nic?.privateEndpointKey || seenNics.has(k) || snapshot.privateEndpoints.has(nic.privateEndpointKey)) continue;
+    const ips = nic.ipConfigurations.filter((c) => c.subnetKey === subnet.key && c.privateIpAddress).map((c) => c.privateIpAddress!);
+    const r = cidrsToRanges(ips);
+    const addresses = concrete(r.v4, r.v6);
+    if (!addrIsEmpty(addresses)) out.push({ name: nic.privateEndpointKey.split("/").pop() ?? nic.name, addresses });
+  }
+  return out;
+}
+
+/**
+ * Inbound at some of a subnet's private endpoint addresses (`local`) from `remote`: the subnet's admin rules and
+ * its NSG, for exactly those addresses (a private endpoint's NIC carries no NSG of its own, and is no member of
+ * the subnet's traffic class, so `evaluateFlow` would not hold its address). Call it only where
+ * `destinationSubnetNsgScope` says the NSG applies.
+ */
+export function evaluateEndpointInbound(estate: Estate, subnet: Subnet, local: AddrSet, flow: { protocols: ProtoSet; ports: PortSet; remote: AddrSet }): FlowResult {
+  const at = estate.snapshot.subnets.get(subnet.key) ?? subnet;
+  const spec: FlowSpec = { direction: "Inbound", protocols: flow.protocols, ports: flow.ports, remote: flow.remote };
+  const group: EndpointGroup = { nics: [], addresses: local, members: [{ addresses: local, lbBackendPoolKeys: [] }] };
+  const notes: string[] = [];
+  const touched = new Set<string>([at.key]);
+  const pieces = evaluateGroupPath({ estate, subnet: at, spec, notes, touched }, group);
+  const allowed = pieces.filter((p) => p.access === "Allow").length;
+  const verdict: Verdict = allowed === pieces.length ? "allowed" : allowed === 0 && pieces.every((p) => p.access === "Deny") ? "blocked" : "partly";
+  return { subnet: at, spec, verdict, outcomes: [{ group, pieces }], notes, touched };
+}
+
+/**
+ * A destination's addresses in `subnet` split as Azure filters them on arrival: `others` (no private endpoint:
+ * admin rules and NSGs as for any NIC), `enforced` (private endpoints whose subnet NSG applies; evaluate them with
+ * `evaluateEndpointInbound`) and `exempt` (private endpoints whose subnet NSG Azure does not apply, with why).
+ */
+export function splitBySubnetNsg(estate: Estate, subnet: Subnet, destination: AddrSet): { others: AddrSet; enforced: EndpointInSubnet[]; exempt: (EndpointInSubnet & { why: string })[] } {
+  const scope = destinationSubnetNsgScope(subnet, true);
+  const exempt: (EndpointInSubnet & { why: string })[] = [];
+  const enforced: EndpointInSubnet[] = [];
+  for (const pe of privateEndpointsIn(estate, subnet)) {
+    const addresses = addrIntersect(pe.addresses, destination);
+    if (addrIsEmpty(addresses)) continue;
+    if (scope.applies) enforced.push({ name: pe.name, addresses });
+    else exempt.push({ name: pe.name, addresses, why: scope.why! });
+  }
+  const endpoints = [...enforced, ...exempt];
+  return { others: endpoints.length ? addrSubtract(destination, addrUnionAll(endpoints.map((e) => e.addresses))) : destination, enforced, exempt };
+}
+
+/**
+ * The destination's side of a flow into `subnet` (admin rules, NSGs), split as `splitBySubnetNsg` says: other
+ * addresses as `evaluateFlow` judges them (`destination` undefined: the whole subnet), private endpoints whose subnet
+ * NSG applies through `evaluateEndpointInbound`, and `exempt` for those Azure does not filter with it. `result` is
+ * undefined when every destination address is exempt.
+ */
+export function evaluateDestinationInbound(
+  estate: Estate,
+  subnet: Subnet,
+  destination: AddrSet | undefined,
+  flow: { protocols: ProtoSet; ports: PortSet; remote: AddrSet },
+): { result?: FlowResult; exempt: (EndpointInSubnet & { why: string })[] } {
+  const split = splitBySubnetNsg(estate, subnet, destination ?? estate.subnetPrefixes(subnet));
+  const endpoints = split.enforced.length + split.exempt.length > 0;
+  const parts: FlowResult[] = [];
+  // Without private endpoints among the destination, exactly the flow every other check evaluates.
+  if (!endpoints || !addrIsEmpty(split.others)) {
+    const only = endpoints ? split.others : destination;
+    parts.push(evaluateFlow(estate, subnet, { direction: "Inbound", ...flow, ...(only ? { localFilter: { addresses: only } } : {}) }));
+  }
+  for (const pe of split.enforced) parts.push(evaluateEndpointInbound(estate, subnet, pe.addresses, flow));
+  if (parts.length === 0) return { exempt: split.exempt };
+  // The exempt endpoints are reached unfiltered: with them, a destination blocked elsewhere is only partly blocked.
+  const verdicts = new Set([...parts.map((r) => r.verdict), ...(split.exempt.length ? (["allowed"] as const) : [])]);
+  const verdict: Verdict = verdicts.size === 1 ? parts[0].verdict : "partly";
+  if (parts.length === 1) return { result: { ...parts[0], verdict }, exempt: split.exempt };
+  return {
+    result: { ...parts[0], verdict, outcomes: parts.flatMap((r) => r.outcomes), notes: [...new Set(parts.flatMap((r) => r.notes))], touched: new Set(parts.flatMap((r) => [...r.touched])) },
+    exempt: split.exempt,
+  };
 }
 
 /** The VNet whose DNS a subnet uses: its own with Azure-provided DNS, else the VNet holding the listed DNS server. */
@@ -71,10 +198,21 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
     }
     const addresses = endpointAddresses(estate, pe);
     const target = addresses.length ? cidrsToRanges(addresses) : cidrsToRanges(peSubnet.addressPrefixes);
-    const flow = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports: range(443, 443), remote: concrete(target.v4, target.v6), key: `pe:${pe.key}` });
+    const remote = concrete(target.v4, target.v6);
+    const flow = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports: range(443, 443), remote, key: `pe:${pe.key}` });
     if (flow.verdict !== "allowed") {
       out.push({ endpoint: pe, account, state: "blocked", flow, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${flow.verdict === "blocked" ? "blocked" : "partly blocked"}: ${describeDenied(estate, flow)}` });
       continue;
+    }
+    // The endpoint's side: its subnet's NSG, where that subnet's network policies let Azure apply it.
+    const scope = destinationSubnetNsgScope(peSubnet, true);
+    if (scope.applies) {
+      const inbound = evaluateEndpointInbound(estate, peSubnet, remote, { protocols: TCP, ports: range(443, 443), remote: estate.roleAddresses(subnet) });
+      if (inbound.verdict !== "allowed") {
+        const how = inbound.verdict === "blocked" ? "blocked" : "partly blocked";
+        out.push({ endpoint: pe, account, state: "blocked", flow: inbound, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${how} at its subnet ${peSubnet.vnetName}/${peSubnet.name} (${scope.why}, so Azure applies that subnet's NSG to the endpoint): ${describeDenied(estate, inbound)}` });
+        continue;
+      }
     }
     const dns = dnsProblem(estate, subnet, account);
     if (dns) {

@@ -13,6 +13,7 @@ import type { Evidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "./fqdn";
 import { subnetHolding } from "./locate";
+import { evaluateDestinationInbound } from "./private-endpoints";
 import { type Reach, faultText, pathBetween } from "./reach";
 import { subnetsByRef } from "../snapshot/profile";
 
@@ -212,9 +213,14 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(
   const out = evaluateFlow(estate, source.subnet, spec);
   let inbound: FlowResult | undefined;
   let reach: Reach | undefined;
+  let exempt: { name: string; why: string }[] = [];
   if (dest.subnet) {
     const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
-    inbound = evaluateFlow(estate, dest.subnet, { direction: "Inbound", protocols, ports, remote: srcAddrs, ...(dest.addresses ? { localFilter: { addresses: dest.addresses } } : {}) });
+    // Whether the destination's subnet NSG applies (not to a private endpoint whose subnet's network policies leave
+    // it out) is decided where the audit decides it (lib/path/private-endpoints.ts).
+    const destSide = evaluateDestinationInbound(estate, dest.subnet, dest.addresses, { protocols, ports, remote: srcAddrs });
+    inbound = destSide.result;
+    exempt = destSide.exempt;
     // As the audit's subnet flows judge it: a way there and, for the replies, back (lib/path/reach.ts).
     const destAddrs = dest.addresses ?? estate.subnetPrefixes(dest.subnet);
     reach = pathBetween(estate, source.subnet, dest.subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs));
@@ -223,6 +229,7 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(
   const sourceLabel = `${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""}`;
   const parts = [`Outbound at ${sourceLabel} to ${dest.what}: ${explain(estate, out)}.`];
   if (inbound && dest.subnet) parts.push(`Inbound at ${label(dest.subnet)}: ${explain(estate, inbound)}.`);
+  for (const e of exempt) parts.push(`Inbound at private endpoint ${e.name}: not filtered by the NSG of ${label(dest.subnet!)} (${e.why}).`);
   if (reach && !reach.reachable && dest.subnet) parts.push(`Between ${label(source.subnet)} and ${label(dest.subnet)}: no route — ${reach.why}.`);
   const doubts = reach?.reachable ? (reach.doubts ?? []) : [];
   if (doubts.length && dest.subnet) parts.push(`Between ${label(source.subnet)} and ${label(dest.subnet)}: cannot be judged — ${doubts.map(faultText).join("; ")}.`);

@@ -1,7 +1,7 @@
 // Leaf checks for the fields the engine relies on. Each takes what Azure prints (any case,
 // empty strings for "not set") and returns the canonical value, or undefined when invalid.
 import ipaddr from "ipaddr.js";
-import type { Access, Direction, Protocol } from "@/lib/model/types";
+import type { Access, Direction, Protocol, Subnet } from "@/lib/model/types";
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
 // Service tags: `Storage`, `Storage.WestEurope`, `AzureFrontDoor.Frontend`, `VirtualNetwork`.
@@ -93,4 +93,15 @@ const NEXT_HOP_TYPES = new Map<string, string>(
  */
 export function canonicalNextHopType(text: string): string | undefined {
   return NEXT_HOP_TYPES.get(text.toLowerCase());
+}
+
+const PRIVATE_ENDPOINT_NETWORK_POLICIES = new Map<string, NonNullable<Subnet["privateEndpointNetworkPolicies"]>>(
+  (["Enabled", "Disabled", "NetworkSecurityGroupEnabled", "RouteTableEnabled"] as const).map((v) => [v.toLowerCase(), v]),
+);
+/**
+ * A subnet's `privateEndpointNetworkPolicies` in Azure's spelling, or undefined for anything else
+ * (https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy).
+ */
+export function canonicalPrivateEndpointNetworkPolicies(text: string): Subnet["privateEndpointNetworkPolicies"] {
+  return PRIVATE_ENDPOINT_NETWORK_POLICIES.get(text.toLowerCase());
 }

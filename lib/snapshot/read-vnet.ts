@@ -4,6 +4,7 @@ import { type ResourceBase, child, mergeSingularPlural, refKey, refKeys } from "
 import { delegationProps, peeringProps, serviceEndpointProps, subnetProps, vnetProps } from "./schemas";
 import { type ArmNode, type JsonPath, inputError, nodeName, parseWith, readNode } from "./validate";
 import { expectedMessage } from "./describe-value";
+import { canonicalPrivateEndpointNetworkPolicies } from "./field-values";
 
 export interface VnetRecord {
   vnet: Omit<VirtualNetwork, "subnetKeys">;
@@ -68,6 +69,9 @@ export function readSubnet(
   const natGatewayKey = refKey(p.natGateway);
   if (natGatewayKey) subnet.natGatewayKey = natGatewayKey;
   if (typeof p.defaultOutboundAccess === "boolean") subnet.defaultOutboundAccess = p.defaultOutboundAccess;
+  // Absent (older API versions, Resource Graph rows without it) means Azure's default, Disabled: left undefined.
+  const pePolicies = p.privateEndpointNetworkPolicies ? canonicalPrivateEndpointNetworkPolicies(p.privateEndpointNetworkPolicies) : undefined;
+  if (pePolicies) subnet.privateEndpointNetworkPolicies = pePolicies;
   if (p.serviceEndpointPolicies?.length) subnet.serviceEndpointPolicyKeys = refKeys(p.serviceEndpointPolicies);
   if (p.ipConfigurations?.length) {
     const nicKeys = new Set<string>();

@@ -94,6 +94,10 @@ export const subnetProps = z.object({
   privateEndpoints: refList,
   natGateway: ref,
   defaultOutboundAccess: z.boolean().nullish(),
+  privateEndpointNetworkPolicies: leaf<string | null>(
+    "one of Enabled, Disabled, NetworkSecurityGroupEnabled, RouteTableEnabled",
+    optionalWhere((s) => values.canonicalPrivateEndpointNetworkPolicies(s) !== undefined),
+  ).optional(),
   serviceEndpointPolicies: refList,
   ipConfigurations: refList,
 });

@@ -1,0 +1,115 @@
+// A private endpoint's own subnet NSG (CONTRACT §4.2 (b)): Azure applies it only when that subnet's
+// privateEndpointNetworkPolicies is Enabled or NetworkSecurityGroupEnabled; the audit and the flow query agree.
+// https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+import { describe, expect, it } from "vitest";
+import { audit } from "../audit";
+import { loadSnapshot } from "../snapshot";
+import type { Report } from "../report/types";
+import { estate, finding, id } from "../../test/helpers/estate-builder";
+import { flattenResource } from "../../test/snapshot/flatten";
+import { queryFlow } from "./query";
+
+const PE = id("privateEndpoints", "pe-sthpc-blob");
+const PE_NIC = id("networkInterfaces", "pe-sthpc-blob.nic");
+const PE_SUBNET = `${id("virtualNetworks", "spoke")}/subnets/pe`;
+const ACCOUNT = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sthpc";
+
+/** A cluster in a private subnet whose only way to Storage is a blob private endpoint at 10.1.6.4; the endpoint's subnet NSG denies inbound 443. */
+function resources(policies: string | undefined, opts: { vmInEndpointSubnet?: boolean } = {}): Record<string, unknown>[] {
+  const b = estate()
+    .vnet("spoke", ["10.1.0.0/16"])
+    .subnet("spoke/cc", "10.1.0.0/24")
+    .subnet("spoke/hpc", "10.1.8.0/22", { nsg: "nsg-nodes", defaultOutboundAccess: false })
+    .subnet("spoke/pe", "10.1.6.0/24", { nsg: "nsg-pe" })
+    .nsg("nsg-nodes", [])
+    .nsg("nsg-pe", [{ name: "DenyAllIn443", priority: 100, direction: "Inbound", access: "Deny", ports: "443" }])
+    .extra(
+      {
+        id: PE,
+        name: "pe-sthpc-blob",
+        type: "Microsoft.Network/privateEndpoints",
+        properties: {
+          subnet: { id: PE_SUBNET },
+          networkInterfaces: [{ id: PE_NIC }],
+          privateLinkServiceConnections: [{ name: "c", properties: { privateLinkServiceId: ACCOUNT, groupIds: ["blob"], privateLinkServiceConnectionState: { status: "Approved" } } }],
+        },
+      },
+      {
+        id: PE_NIC,
+        name: "pe-sthpc-blob.nic",
+        type: "Microsoft.Network/networkInterfaces",
+        properties: { privateEndpoint: { id: PE }, ipConfigurations: [{ name: "c", properties: { subnet: { id: PE_SUBNET }, privateIPAddress: "10.1.6.4" } }] },
+      },
+    );
+  if (opts.vmInEndpointSubnet) b.nic("vm-nic", "spoke/pe", { ip: "10.1.6.10" });
+  const all = b.resources() as Record<string, unknown>[];
+  const vnet = all.find((r) => r.name === "spoke") as { properties: { subnets: { name: string; properties: Record<string, unknown> }[] } };
+  if (policies !== undefined) vnet.properties.subnets.find((s) => s.name === "pe")!.properties.privateEndpointNetworkPolicies = policies;
+  return all;
+}
+
+const load = (value: unknown) => loadSnapshot([{ name: "estate.json", value }]);
+const run = (snapshot: ReturnType<typeof load>): Report => audit(snapshot, { roles: { cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc"], returnProxy: [] } }, { generatedAt: "2026-01-01T00:00:00.000Z" });
+const toEndpoint = (snapshot: ReturnType<typeof load>) => queryFlow(snapshot, { from: "spoke/hpc", to: "10.1.6.4", protocol: "tcp", port: "443" });
+
+describe("reading privateEndpointNetworkPolicies", () => {
+  it("reads it from ARM, az (flattened) and Resource Graph output, in any case; absent stays unset (Azure's default, Disabled)", () => {
+    const arm = resources("networksecuritygroupenabled");
+    const graph = arm.map((r) => ({ ...r, type: String(r.type).toLowerCase(), resourceGroup: "rg-test" }));
+    for (const [form, value] of [["arm", { value: arm }], ["az", flattenResource(arm)], ["graph", { count: graph.length, data: graph, skip_token: null }]] as const) {
+      expect(load(value).subnets.get(PE_SUBNET.toLowerCase())?.privateEndpointNetworkPolicies, form).toBe("NetworkSecurityGroupEnabled");
+    }
+    expect(load(resources(undefined)).subnets.get(PE_SUBNET.toLowerCase())?.privateEndpointNetworkPolicies).toBeUndefined();
+    expect(load(resources("")).subnets.get(PE_SUBNET.toLowerCase())?.privateEndpointNetworkPolicies).toBeUndefined();
+  });
+
+  it("refuses a value Azure does not have, naming the file and field", () => {
+    expect(() => load(resources("On"))).toThrow(/estate\.json: \[0\]\.properties\.subnets\[2\]\.properties\.privateEndpointNetworkPolicies: expected one of Enabled, Disabled, NetworkSecurityGroupEnabled, RouteTableEnabled, got "On"/);
+  });
+});
+
+describe("the endpoint's own subnet NSG", () => {
+  for (const policies of ["Enabled", "NetworkSecurityGroupEnabled"]) {
+    it(`${policies}: Azure applies it, so the denied endpoint does not count and the private cluster cannot reach Storage`, () => {
+      const snapshot = load(resources(policies));
+      const report = run(snapshot);
+      const se = finding(report, "spoke/hpc", "NODE-SE-STORAGE");
+      expect(se.status).toBe("warn");
+      expect(se.detail).toContain("DenyAllIn443");
+      expect(se.detail).toContain(`privateEndpointNetworkPolicies ${policies}`);
+      expect(se.evidence).toContainEqual(expect.objectContaining({ rule: "DenyAllIn443", nsg: id("networkSecurityGroups", "nsg-pe"), direction: "Inbound" }));
+      expect(finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE").status).toBe("fail");
+      expect(toEndpoint(snapshot).verdict).toBe("blocked");
+    });
+  }
+
+  for (const policies of ["Disabled", "RouteTableEnabled", undefined]) {
+    it(`${policies ?? "absent"}: Azure does not apply it, so the endpoint counts and the query lets the flow through`, () => {
+      const snapshot = load(resources(policies));
+      const report = run(snapshot);
+      expect(finding(report, "spoke/hpc", "NODE-SE-STORAGE").status).toBe("pass");
+      const egress = finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE");
+      expect(egress.status).toBe("warn");
+      expect(egress.detail).toContain("reachable only through private endpoint pe-sthpc-blob to sthpc");
+      const q = toEndpoint(snapshot);
+      expect(q.verdict).toBe("allowed");
+      expect(q.parts.join(" ")).toContain(`not filtered by the NSG of spoke/pe (privateEndpointNetworkPolicies ${policies ?? "Disabled (Azure's default)"})`);
+      expect(q.stages.filter((s) => s.side === "destination")).toEqual([]);
+    });
+  }
+
+  it("the query judges the endpoint's address even when other NICs share its subnet", () => {
+    const snapshot = load(resources("Enabled", { vmInEndpointSubnet: true }));
+    const q = toEndpoint(snapshot);
+    expect(q.verdict).toBe("blocked");
+    expect(q.stages).toContainEqual(expect.objectContaining({ rule: "DenyAllIn443", side: "destination" }));
+    expect(finding(run(snapshot), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("warn");
+  });
+
+  it("a whole-subnet destination with an exempt endpoint is partly blocked: the NSG still filters the rest of the subnet", () => {
+    const q = queryFlow(load(resources("Disabled", { vmInEndpointSubnet: true })), { from: "spoke/hpc", to: "spoke/pe", protocol: "tcp", port: "443" });
+    expect(q.verdict).toBe("partial");
+    expect(q.parts.join(" ")).toContain("DenyAllIn443");
+    expect(q.parts.join(" ")).toContain("private endpoint pe-sthpc-blob: not filtered");
+  });
+});
