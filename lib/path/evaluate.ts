@@ -221,6 +221,11 @@ function firewallStage(cx: PathContext, found: import("../model/types").AzureFir
       done.push({ ...p, access: "Deny", decidedAt: "firewall" });
       continue;
     }
+    // A rule whose match the input cannot show (an IP group not in it, an FQDN tag for a named destination).
+    if (f.access === "Unaudited") {
+      done.push({ ...p, access: "Unaudited", decidedAt: "firewall", why: f.why });
+      continue;
+    }
     const { pub, priv } = publicPart(p.box.dst);
     if (!addrIsEmpty(priv)) done.push({ ...p, box: { ...p.box, dst: priv } });
     if (addrIsEmpty(pub)) continue;

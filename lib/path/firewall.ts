@@ -2,6 +2,10 @@
 // counts (its base policy's rule collection groups first); otherwise the classic collections. Network
 // rules are processed before application rules; within a kind by group priority, then collection
 // priority; the first matching rule applies its collection's action; what nothing matches is denied.
+// What the policy refers to but the input lacks is never read as "matches nothing": a missing base policy or
+// rule collection group leaves the whole firewall unjudgeable (`missing`); a missing IP group, or an FQDN tag or
+// web category for a named destination, makes the traffic that reaches that rule `Unaudited`, unless the rules
+// after it decide that traffic as the rule would.
 // https://learn.microsoft.com/azure/firewall/rule-processing
 // https://learn.microsoft.com/azure/firewall/policy-rule-sets
 import { type AddrSet, EMPTY, EVERYTHING, addrOverlaps, addrUnion, concrete } from "../net/addr-set";
@@ -22,6 +26,7 @@ import type {
 import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "../nsg/box";
 import type { Estate } from "../nsg/estate";
 import type { FirewallEvidence } from "../report/types";
+import { idParts, lastSegment } from "../snapshot/arm-id";
 import { type NameTarget, isBroadPattern, patternCovers, patternOverlaps } from "./fqdn";
 
 export interface CompiledFirewallRule {
@@ -37,6 +42,12 @@ export interface CompiledFirewallRule {
   names: string[];
   fqdnTags: string[];
   webCategories: string[];
+  /**
+   * The rule names IP groups the input lacks (`missingIpGroups`, their names): it may match more than `box`, up to
+   * `box` (what it surely matches) widened to any source or destination the groups stand in. Traffic that reaches
+   * the rule inside that wider box cannot be judged.
+   */
+  unresolved?: { box: Box; missingIpGroups: string[] };
 }
 
 export interface FirewallTable {
@@ -45,15 +56,23 @@ export interface FirewallTable {
   rules: CompiledFirewallRule[];
   /** A policy's rules as compiled per rule collection group, in order (`rules` is their network rules, then their application rules). */
   parts?: readonly CompiledCollection[];
-  /** Why the audit cannot judge this firewall (its policy is not in the input), when it cannot. */
+  /**
+   * Why the audit cannot judge this firewall, when it cannot: its policy, a base policy of the chain or a rule
+   * collection group a policy of the chain lists is not in the input (each with the `az` command adding it).
+   */
   missing?: string;
   notes: string[];
 }
 
-/** One piece of traffic as the firewall decided it. */
+/**
+ * One piece of traffic as the firewall decided it. `Unaudited`: it reached, first, a rule whose match the input
+ * cannot show (an IP group not in the input, an FQDN tag or web category for a named destination); `why` says which.
+ */
 export interface FirewallPiece {
   box: Box;
-  access: "Allow" | "Deny";
+  access: "Allow" | "Deny" | "Unaudited";
+  /** For `Unaudited`: "cannot be judged: …", naming what is missing and how to add it. */
+  why?: string;
   evidence: FirewallEvidence;
   fqdn?: string;
   /** Traffic to any name that application rules allow only for these names (an allow-list of domains). */
@@ -100,6 +119,34 @@ function ipGroupAddresses(estate: Estate, keys: readonly string[]): string[] {
   const groups = estate.snapshot.ipGroups;
   const out: string[] = [];
   for (const k of keys) out.push(...(groups?.get(k)?.ipAddresses ?? []));
+  return out;
+}
+
+/** The names of the IP groups among `keys` that the input does not hold. */
+function missingIpGroups(estate: Estate, keys: readonly string[]): string[] {
+  return keys.filter((k) => !estate.snapshot.ipGroups?.has(k)).map(lastSegment);
+}
+
+/**
+ * What of a policy chain (base first) the input lacks: a base policy the topmost one names, and rule collection
+ * groups a policy lists, each with the listing that adds it. Either leaves the firewall's rule order unknown: a
+ * base policy's groups are processed first, and an unseen group could deny or allow anything
+ * (https://learn.microsoft.com/azure/firewall/policy-rule-sets).
+ */
+function missingInChain(estate: Estate, chain: readonly FirewallPolicy[]): string[] {
+  const out: string[] = [];
+  const top = chain[0];
+  if (top?.basePolicyKey && !estate.snapshot.firewallPolicies?.has(top.basePolicyKey)) {
+    out.push(`base policy ${lastSegment(top.basePolicyKey)} of firewall policy ${top.name} is not in the input, and its rule collection groups are processed first (add \`az network firewall policy list\` and its rule collection groups)`);
+  }
+  for (const p of chain) {
+    const absent = p.ruleCollectionGroupKeys.filter((k) => !estate.snapshot.ruleCollectionGroups?.has(k)).map(lastSegment);
+    if (absent.length === 0) continue;
+    const rg = idParts(p.id).resourceGroup;
+    out.push(
+      `rule collection group${absent.length > 1 ? "s" : ""} ${absent.join(", ")} of firewall policy ${p.name} ${absent.length > 1 ? "are" : "is"} not in the input (add \`az network firewall policy rule-collection-group list --policy-name ${p.name}${rg ? ` -g ${rg}` : ""}\`)`,
+    );
+  }
   return out;
 }
 
@@ -163,12 +210,15 @@ function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): Firewal
       notes.push(`Firewall policy ${firewall.policyKey.split("/").pop()} itself is not in the input: its rule collection groups are read with no base policy and DNS proxy off.`);
       orphanGroups.forEach((group, gi) => group.ruleCollections.forEach((collection) => entries.push({ group, collection, order: [0, gi, group.priority, collection.priority] })));
     } else {
+      const chain = policyChain(estate, policy);
       // A child policy inherits its base policy's DNS settings.
-      dnsProxy = policyChain(estate, policy).some((p) => p.dnsProxyEnabled);
+      dnsProxy = chain.some((p) => p.dnsProxyEnabled);
       const threat = policy.threatIntelMode ?? firewall.threatIntelMode;
       if (threat?.toLowerCase() === "deny") notes.push(`Threat intelligence is in Deny mode on ${policy.name}: traffic to known-malicious addresses may be dropped before any rule.`);
+      const absent = missingInChain(estate, chain);
+      if (absent.length) return { firewall, policy, rules: [], notes, missing: absent.join("; ") };
       // Base policy first, then group priority; each group's rules are compiled once per group object.
-      const groups = policyChain(estate, policy).flatMap((p) => groupsOf(estate, p.key, p.ruleCollectionGroupKeys).map((g) => ({ p, g })));
+      const groups = chain.flatMap((p) => groupsOf(estate, p.key, p.ruleCollectionGroupKeys).map((g) => ({ p, g })));
       const parts = groups.map(({ p, g }) => compileGroup(estate, subnet, p, g, dnsProxy));
       for (const part of parts) for (const n of part.notes) if (!notes.includes(n)) notes.push(n);
       // All network rules first, then all application rules (rule processing order).
@@ -218,15 +268,25 @@ function compileCollection(estate: Estate, subnet: Subnet, collection: FirewallR
   for (const rule of collection.rules) {
     if (rule.kind === "nat") continue;
     const src = addressSet(estate, subnet, [...rule.sourceAddresses, ...ipGroupAddresses(estate, rule.sourceIpGroupKeys)]);
+    // An IP group the input lacks could hold any address: the rule surely matches what it names besides, and
+    // may match anything else on that side (https://learn.microsoft.com/azure/firewall/ip-groups).
+    const srcMissing = missingIpGroups(estate, rule.sourceIpGroupKeys);
     const base = { action, collection, name: rule.name };
+    const unresolved = (box: Box, missing: string[], widenDst: boolean) =>
+      missing.length ? { unresolved: { box: { ...box, src: srcMissing.length ? EVERYTHING : box.src, dst: widenDst ? EVERYTHING : box.dst }, missingIpGroups: missing } } : {};
     if (rule.kind === "network") {
       const r = rule as FirewallNetworkRule;
       const byAddress = [...r.destinationAddresses, ...ipGroupAddresses(estate, r.destinationIpGroupKeys)];
+      const dstMissing = missingIpGroups(estate, r.destinationIpGroupKeys);
       const proto = protocolsOf(r.protocols);
       const dstPorts = parsePortRanges(r.destinationPorts.length ? r.destinationPorts : ["*"]);
-      if (byAddress.length) out.network.push({ ...base, kind: "network", box: { proto, src, srcPorts: ALL_PORTS, dst: addressSet(estate, subnet, byAddress), dstPorts }, names: [], fqdnTags: [], webCategories: [] });
+      if (byAddress.length || dstMissing.length) {
+        const box: Box = { proto, src, srcPorts: ALL_PORTS, dst: byAddress.length ? addressSet(estate, subnet, byAddress) : EMPTY, dstPorts };
+        out.network.push({ ...base, kind: "network", box, names: [], fqdnTags: [], webCategories: [], ...unresolved(box, [...srcMissing, ...dstMissing], dstMissing.length > 0) });
+      }
       if (r.destinationFqdns.length) {
-        if (dnsProxy) out.network.push({ ...base, kind: "network", box: { proto, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts }, names: r.destinationFqdns.map(normName), fqdnTags: [], webCategories: [] });
+        const box: Box = { proto, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts };
+        if (dnsProxy) out.network.push({ ...base, kind: "network", box, names: r.destinationFqdns.map(normName), fqdnTags: [], webCategories: [], ...unresolved(box, srcMissing, false) });
         else out.notes.push(`Network rule ${r.name} names FQDNs, which only work with the policy's DNS proxy on; it is off, so the rule matches nothing.`);
       }
     } else {
@@ -236,7 +296,8 @@ function compileCollection(estate: Estate, subnet: Subnet, collection: FirewallR
         const port = pr.port || DEFAULT_PORTS[pr.type.toLowerCase()] || 443;
         ports = union(ports, range(port, port));
       }
-      out.application.push({ ...base, kind: "application", box: { proto: TCP, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts: ports }, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])].map(normName), fqdnTags: r.fqdnTags, webCategories: r.webCategories });
+      const box: Box = { proto: TCP, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts: ports };
+      out.application.push({ ...base, kind: "application", box, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])].map(normName), fqdnTags: r.fqdnTags, webCategories: r.webCategories, ...unresolved(box, srcMissing, false) });
     }
   }
   if (!byFlavour) compiledCollections.set(collection, (byFlavour = new Map()));
@@ -324,13 +385,13 @@ function rulesFrom(table: FirewallTable, src: AddrSet): readonly CompiledFirewal
   if (!known) bySource.set(table, (known = new Map()));
   let rules = known.get(key);
   if (rules) return rules;
-  if (!table.parts) rules = table.rules.filter((r) => addrOverlaps(r.box.src, src));
+  if (!table.parts) rules = table.rules.filter((r) => mayComeFrom(r, src));
   else {
     const filtered = table.parts.map((part) => {
       let bySrc = partBySource.get(part);
       if (!bySrc) partBySource.set(part, (bySrc = new Map()));
       let mine = bySrc.get(key);
-      if (!mine) bySrc.set(key, (mine = { network: part.network.filter((r) => addrOverlaps(r.box.src, src)), application: part.application.filter((r) => addrOverlaps(r.box.src, src)) }));
+      if (!mine) bySrc.set(key, (mine = { network: part.network.filter((r) => mayComeFrom(r, src)), application: part.application.filter((r) => mayComeFrom(r, src)) }));
       return mine;
     });
     rules = [...filtered.flatMap((f) => f.network), ...filtered.flatMap((f) => f.application)];
@@ -339,52 +400,130 @@ function rulesFrom(table: FirewallTable, src: AddrSet): readonly CompiledFirewal
   return rules;
 }
 
+/** Whether a rule may match traffic from `src`: its known sources, or any source when an IP group of it is missing. */
+function mayComeFrom(rule: CompiledFirewallRule, src: AddrSet): boolean {
+  return addrOverlaps((rule.unresolved?.box ?? rule.box).src, src);
+}
+
+/** Where a rule sits, in words: `Deny network rule r (collection c, rule collection group g) of fw`. */
+function ruleWhere(table: FirewallTable, rule: CompiledFirewallRule): string {
+  const where = [`collection ${rule.collection.name}`, rule.group && `rule collection group ${rule.group.name}`].filter(Boolean).join(", ");
+  return `${rule.action} ${rule.kind} rule ${rule.name} (${where}) of ${table.firewall.name}`;
+}
+
+/** Why traffic that reached a rule naming IP groups the input lacks cannot be judged. */
+function ipGroupWhy(table: FirewallTable, rule: CompiledFirewallRule): string {
+  const groups = rule.unresolved!.missingIpGroups;
+  const g = groups.length > 1 ? `IP groups ${groups.join(", ")}, which ${ruleWhere(table, rule)} names, are` : `IP group ${groups[0]}, which ${ruleWhere(table, rule)} names, is`;
+  return `${g} not in the input, so whether the rule matches this traffic is unknown (add \`az network ip-group list\`)`;
+}
+
+/**
+ * Why a named destination that reached an application rule with FQDN tags or web categories cannot be judged: Microsoft
+ * keeps which names a tag or category holds, and no input (nor `az`) lists them, so the rule may or may not match it.
+ * https://learn.microsoft.com/azure/firewall/fqdn-tags, https://learn.microsoft.com/azure/firewall/web-categories
+ */
+function opaqueWhy(table: FirewallTable, rule: CompiledFirewallRule, name: string): string {
+  const sets = [...rule.fqdnTags.map((t) => `FQDN tag ${t}`), ...rule.webCategories.map((c) => `web category ${c}`)];
+  return `${ruleWhere(table, rule)} names ${sets.join(", ")}, whose domains Microsoft maintains and no input lists, so whether it covers ${name} is unknown (name ${name} in an application rule to make the verdict certain)`;
+}
+
 function decide(table: FirewallTable, rules: readonly CompiledFirewallRule[], box: Box, rawName: string | undefined): FirewallPiece[] {
   const name = rawName === undefined ? undefined : normName(rawName);
+  return boxIsEmpty(box) ? [] : decideFrom(table, rules, 0, [{ box, names: [] }], name);
+}
+
+/** First match over `rules` from index `start` for the pending traffic; what nothing matches is denied. */
+function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[], start: number, initial: Pending[], name: string | undefined): FirewallPiece[] {
   const out: FirewallPiece[] = [];
-  let pending: Pending[] = boxIsEmpty(box) ? [] : [{ box, names: [] }];
-  const claim = (rule: CompiledFirewallRule, extra: Partial<FirewallPiece> = {}) => {
+  let pending = initial;
+  let at = start;
+  /** First match: the pending traffic inside `within` ends as `piece` says; the rest goes on to the next rule. */
+  const take = (within: Box, piece: (hit: Box) => FirewallPiece) => {
     const next: Pending[] = [];
     for (const p of pending) {
-      if (!boxOverlaps(p.box, rule.box)) {
+      if (!boxOverlaps(p.box, within)) {
         next.push(p);
         continue;
       }
-      const hit = boxIntersect(p.box, rule.box);
-      if (!boxIsEmpty(hit)) out.push({ box: hit, access: rule.action, evidence: evidence(table, rule, name), ...(name ? { fqdn: name } : {}), ...extra });
-      for (const rest of boxSubtract(p.box, rule.box)) next.push({ box: rest, names: p.names });
+      const hit = boxIntersect(p.box, within);
+      if (!boxIsEmpty(hit)) out.push(piece(hit));
+      for (const rest of boxSubtract(p.box, within)) next.push({ box: rest, names: p.names });
     }
     pending = next;
   };
-  for (const rule of rules) {
+  const claim = (rule: CompiledFirewallRule, extra: Partial<FirewallPiece> = {}) =>
+    take(rule.box, (hit) => ({ box: hit, access: rule.action, evidence: evidence(table, rule, name), ...(name ? { fqdn: name } : {}), ...extra }));
+  // Traffic that reaches a rule it may or may not match (traffic the rule surely matches was claimed first) ends
+  // either with the rule's action or as the rules after it decide. Where those agree the verdict stands whatever
+  // the input lacks; elsewhere it cannot be judged, naming what is missing. Each piece still meets each rule once:
+  // the traffic handed to the later rules here leaves this loop's pending traffic.
+  const unknown = (rule: CompiledFirewallRule, why: string) => {
+    const within = rule.unresolved?.box ?? rule.box;
+    const reached: Pending[] = [];
+    const next: Pending[] = [];
+    for (const p of pending) {
+      if (!boxOverlaps(p.box, within)) {
+        next.push(p);
+        continue;
+      }
+      const hit = boxIntersect(p.box, within);
+      if (!boxIsEmpty(hit)) reached.push({ box: hit, names: [...p.names] });
+      for (const rest of boxSubtract(p.box, within)) next.push({ box: rest, names: p.names });
+    }
+    pending = next;
+    if (reached.length === 0) return;
+    const mine = `cannot be judged: ${why}`;
+    for (const f of decideFrom(table, rules, at + 1, reached, name)) {
+      if (f.access === rule.action) out.push(f);
+      else {
+        const deeper = f.access === "Unaudited" && f.why && f.why !== mine ? `; ${f.why.replace(/^cannot be judged: /, "")}` : "";
+        out.push({ box: f.box, access: "Unaudited", why: `${mine}${deeper}`, evidence: evidence(table, rule, name), ...(name ? { fqdn: name } : {}) });
+      }
+    }
+  };
+  const claimOrUnknown = (rule: CompiledFirewallRule, extra: Partial<FirewallPiece> = {}) => {
+    claim(rule, extra);
+    if (rule.unresolved) unknown(rule, ipGroupWhy(table, rule));
+  };
+  /** Pending traffic the rule may match (with its IP groups widened) is told the names the rule lets through. */
+  const offer = (rule: CompiledFirewallRule, names: readonly string[]) => {
+    const within = rule.unresolved?.box ?? rule.box;
+    for (const p of pending) if (boxOverlaps(p.box, within)) p.names.push(...names);
+  };
+  for (; at < rules.length; at++) {
+    const rule = rules[at];
     if (pending.length === 0) break;
     if (rule.names.length === 0 && rule.fqdnTags.length === 0 && rule.webCategories.length === 0) {
-      claim(rule);
+      claimOrUnknown(rule);
       continue;
     }
     if (name !== undefined) {
       // A named destination: the rule applies when one of its patterns covers the whole name.
-      if (rule.names.some((pattern) => patternCovers(pattern, name))) claim(rule);
-      else if (rule.action === "Allow" && rule.names.some((pattern) => patternOverlaps(pattern, name))) {
-        const part = rule.names.filter((pattern) => patternOverlaps(pattern, name));
-        for (const p of pending) if (boxOverlaps(p.box, rule.box)) p.names.push(...part);
+      if (rule.names.some((pattern) => patternCovers(pattern, name))) {
+        claimOrUnknown(rule);
+        continue;
       }
+      if (rule.action === "Allow" && rule.names.some((pattern) => patternOverlaps(pattern, name))) offer(rule, rule.names.filter((pattern) => patternOverlaps(pattern, name)));
+      // An FQDN tag or web category may hold the name: neither allowed nor denied, but unknown.
+      if (rule.fqdnTags.length || rule.webCategories.length) unknown(rule, [opaqueWhy(table, rule, name), ...(rule.unresolved ? [ipGroupWhy(table, rule)] : [])].join("; "));
       continue;
     }
     // Any name: a rule for `*` takes everything it matches; a broad wildcard or web categories let a large,
     // open-ended part of the Internet through; specific names form an allow-list.
     if (rule.names.some((pattern) => pattern.trim() === "*")) {
-      claim(rule);
+      claimOrUnknown(rule);
       continue;
     }
     if (rule.action !== "Allow") continue;
     const broad = rule.names.filter(isBroadPattern);
     if (broad.length || rule.webCategories.length) {
-      claim(rule, { broad: [...broad, ...rule.webCategories.map((c) => `web category ${c}`)].join(", ") });
+      claimOrUnknown(rule, { broad: [...broad, ...rule.webCategories.map((c) => `web category ${c}`)].join(", ") });
       continue;
     }
-    const listed = [...rule.names, ...rule.fqdnTags.map((t) => `FQDN tag ${t}`)];
-    for (const p of pending) if (boxOverlaps(p.box, rule.box)) p.names.push(...listed);
+    // FQDN tags count here as named domains: whatever a tag holds, it is a list of domains Microsoft curates for
+    // one service, the allow-list the lockdown asks for (CONTRACT §4.1 "Lockdown"), and is listed as such.
+    offer(rule, [...rule.names, ...rule.fqdnTags.map((t) => `FQDN tag ${t}`)]);
   }
   for (const p of pending) {
     const names = [...new Set(p.names)];
