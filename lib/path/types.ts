@@ -30,3 +30,12 @@ export interface PathPiece {
   /** The piece reached a default route widened `VirtualNetwork`: the route, in words. */
   widenedBy?: string;
 }
+
+/**
+ * Whether a piece is unaudited because the input lacks what decides it (a resource it names but does not hold,
+ * addresses or domains no input shows), as opposed to handed to an appliance or gateway outside the audit. Every
+ * stage words the first "cannot be judged: …" (lib/path/evaluate.ts and the stages it calls).
+ */
+export function cannotBeJudged(p: PathPiece): boolean {
+  return p.access === "Unaudited" && (p.why?.startsWith("cannot be judged") ?? false);
+}

@@ -44,8 +44,11 @@ export function githubStagingCheck(env: CheckEnv, subnet: Subnet): CheckOutcome 
   const touched = new Set(result.touched);
   const what = `Outbound HTTPS to github.com (${GITHUB_FQDNS.join(", ")})`;
   if (result.verdict === "allowed") return outcome({ status: "pass", detail: `${what} is ${explainFlow(estate, result)}`, evidence: evidenceFor([result], "pass"), touched });
-  if (sum.handedOff.length && sum.leaves.length + sum.broad.length === 0 && sum.stopped.length === 0) {
-    return outcome({ status: "info", detail: `${what} is handed to something the audit cannot see into: ${describeDenied(estate, result)}. Whether it reaches GitHub depends on that appliance's rules; if it does not, stage projects by hand.`, evidence: evidenceFor([result], "warn"), guidance, touched });
+  if (sum.handedOff.length + sum.unjudged.length && sum.leaves.length + sum.broad.length === 0 && sum.stopped.length === 0) {
+    const why = sum.unjudged.length
+      ? `is not known: ${describeDenied(estate, result)}. Add what it names to the input to know whether it reaches GitHub; if it does not, stage projects by hand.`
+      : `is handed to something the audit cannot see into: ${describeDenied(estate, result)}. Whether it reaches GitHub depends on that appliance's rules; if it does not, stage projects by hand.`;
+    return outcome({ status: "info", detail: `${what} ${why}`, evidence: evidenceFor([result], "warn"), guidance, touched });
   }
   const blocked = result.verdict === "blocked";
   return outcome({

@@ -8,7 +8,7 @@ import { type FlowResult, type FlowSpec, evaluateFlow } from "../../nsg/flow";
 import type { PortSet } from "../../net/ports";
 import type { ProtoSet } from "../../net/protocols";
 import { ANY_NAME, type NameTarget, SEED_NAMES } from "../../path/fqdn";
-import type { PathPiece } from "../../path/types";
+import { type PathPiece, cannotBeJudged } from "../../path/types";
 
 export interface InternetEgress {
   result: FlowResult;
@@ -30,8 +30,10 @@ export interface EgressSummary {
   broad: PathPiece[];
   /** Pieces stopped at some stage (with or without an allow-list of names). */
   stopped: PathPiece[];
-  /** Pieces handed to something outside the audit. */
+  /** Pieces handed to an appliance or gateway outside the audit. */
   handedOff: PathPiece[];
+  /** Pieces the input cannot judge: what decides them is missing from it (see cannotBeJudged). */
+  unjudged: PathPiece[];
   /** Names a firewall's application rules let through, beyond the seed page's. */
   extraNames: string[];
   /** Every name a firewall's application rules let through. */
@@ -39,11 +41,12 @@ export interface EgressSummary {
 }
 
 export function summarizeEgress(result: FlowResult): EgressSummary {
-  const s: EgressSummary = { leaves: [], broad: [], stopped: [], handedOff: [], extraNames: [], allowedNames: [] };
+  const s: EgressSummary = { leaves: [], broad: [], stopped: [], handedOff: [], unjudged: [], extraNames: [], allowedNames: [] };
   const names = new Set<string>();
   for (const o of result.outcomes)
     for (const p of o.pieces) {
-      if (p.access === "Unaudited") s.handedOff.push(p);
+      if (cannotBeJudged(p)) s.unjudged.push(p);
+      else if (p.access === "Unaudited") s.handedOff.push(p);
       else if (p.access === "Deny") s.stopped.push(p);
       else if (p.broad) s.broad.push(p);
       else s.leaves.push(p);

@@ -27,6 +27,18 @@ describe("CC-EGRESS-LOCKDOWN", () => {
     for (const rule of ["CC-EGRESS-LOCKDOWN", "CC-EGRESS-STORAGE", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-ARM"]) expect(finding(fixed, "hub/cc", rule).status, rule).toBe("pass");
   });
 
+  it("is not confirmed when what decides cannot be judged (an NSG the input lacks): warn, never pass", () => {
+    // The subnet names nsg-missing, which the input does not hold; BlockOutbound sits in nsg-cc, attached to nothing.
+    const report = estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-missing" }).nsg("nsg-cc", [...SEED_RULES]).audit(cc);
+    const f = finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("Not confirmed locked down");
+    expect(f.detail).toContain("NSG nsg-missing of hub/cc is not in the input");
+    expect(f.detail).not.toContain("cannot be judged: cannot be judged");
+    // The required egress through the same unknown NSG is "not known", not "blocked".
+    expect(finding(report, "hub/cc", "CC-EGRESS-ARM").detail).toMatch(/is not known: .*cannot be judged: NSG nsg-missing/);
+  });
+
   it("warns when some Internet traffic is still allowed (DNS to a public resolver), saying which", () => {
     const f = finding(withNsg([{ name: "AllowDns", priority: 200, direction: "Outbound", access: "Allow", protocol: "Udp", dst: "8.8.8.8", ports: "53" }, ...SEED_RULES]).audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
     expect(f.status).toBe("warn");

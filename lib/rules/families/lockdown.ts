@@ -14,6 +14,8 @@ import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
 import { type RouteEvidence, evidenceStage } from "../../report/types";
 import { internetEgress, noTagPrefixesNote, summarizeEgress } from "./internet-egress";
+import { cannotBeJudged } from "../../path/types";
+import { describeNotDelivered } from "../../path/describe";
 import { allowEgressTemplate, tagEgressSpec } from "./egress-to-tag";
 
 const blockOutbound = (): RuleTemplate => ({ name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] });
@@ -62,13 +64,17 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   const sum = summarizeEgress(result);
   const touched = result.touched;
   const leaving = sum.leaves.length + sum.broad.length;
-  const status = clamp(meta, leaving === 0 ? "pass" : sum.stopped.length + sum.handedOff.length + sum.broad.length === 0 ? "fail" : "warn");
+  // What the input cannot judge may leave: never "locked down" on it (an appliance outside the audit is another matter).
+  const status = clamp(meta, leaving === 0 ? (sum.unjudged.length ? "warn" : "pass") : sum.stopped.length + sum.handedOff.length + sum.unjudged.length + sum.broad.length === 0 ? "fail" : "warn");
   if (!env.plan) return outcome({ status, detail: "", touched });
   const what = "Outbound TCP/UDP to Internet addresses outside the service tags";
   const parts: string[] = [];
   if (status === "pass") {
     parts.push(`Locked down. ${what} does not leave: ${describeDenied(estate, result, 4)}.`);
     if (sum.handedOff.length) parts.push("Traffic handed to an appliance or gateway outside the audit is not evaluated here; its own policy decides what leaves.");
+  } else if (leaving === 0) {
+    parts.push(`Not confirmed locked down. ${what} leaves nowhere the audit can see, but part of it cannot be judged: ${describePieces(estate, result, cannotBeJudged, (p) => (p.why ?? "").replace(/^cannot be judged:\s*/, ""), 4)}.`);
+    if (sum.stopped.length) parts.push(`The rest is stopped: ${describePieces(estate, result, (p) => p.access === "Deny", describeNotDelivered, 3)}.`);
   } else {
     parts.push(`${what} ${status === "fail" ? "leaves" : "partly leaves"}: ${describePieces(estate, result, (p) => p.access === "Allow", (p) => (p.broad ? `let through for ${p.broad}` : "leaves"), 4)}.`);
     parts.push(`It is let through by ${describeAllowed(result)}.`);
@@ -111,7 +117,7 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   return outcome({
     status,
     detail: `${parts.join(" ")}${noTagPrefixesNote(estate)}`,
-    evidence: status === "pass" ? [...flowEvidence(result, "Deny"), ...flowEvidence(result, "Unaudited")] : flowEvidence(result, "Allow"),
+    evidence: leaving === 0 ? [...flowEvidence(result, "Deny"), ...flowEvidence(result, "Unaudited")] : flowEvidence(result, "Allow"),
     plans,
     touched,
   });

@@ -50,7 +50,10 @@ export function explainFlow(estate: Estate, result: FlowResult): string {
   const notes = result.notes.length || widened.length ? ` Note: ${[...result.notes, ...widened].join(" ")}` : "";
   if (result.verdict === "allowed") return `allowed by ${describeAllowed(result)}.${notes}`;
   if (result.verdict === "blocked") return `blocked: ${describeDenied(estate, result)}.${notes}`;
-  return `partly blocked: ${describeDenied(estate, result)}${restAllowed(result)}.${asgNote(estate, result)}${notes}`;
+  // Nothing denied, only pieces the audit could not follow: say so rather than "blocked".
+  const denied = result.outcomes.some((o) => o.pieces.some((p) => p.access === "Deny"));
+  const head = denied ? "partly blocked" : restAllowed(result) ? "allowed only in part" : "not known";
+  return `${head}: ${describeDenied(estate, result)}${restAllowed(result)}.${asgNote(estate, result)}${notes}`;
 }
 
 /**
