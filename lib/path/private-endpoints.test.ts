@@ -15,11 +15,11 @@ const PE_SUBNET = `${id("virtualNetworks", "spoke")}/subnets/pe`;
 const ACCOUNT = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sthpc";
 
 /** A cluster in a private subnet whose only way to Storage is a blob private endpoint at 10.1.6.4; the endpoint's subnet NSG denies inbound 443. */
-function resources(policies: string | undefined, opts: { vmInEndpointSubnet?: boolean } = {}): Record<string, unknown>[] {
+function resources(policies: string | undefined, opts: { vmInEndpointSubnet?: boolean; hpcRoutes?: { name: string; prefix: string; hop: string; ip?: string }[] } = {}): Record<string, unknown>[] {
   const b = estate()
     .vnet("spoke", ["10.1.0.0/16"])
     .subnet("spoke/cc", "10.1.0.0/24")
-    .subnet("spoke/hpc", "10.1.8.0/22", { nsg: "nsg-nodes", defaultOutboundAccess: false })
+    .subnet("spoke/hpc", "10.1.8.0/22", { nsg: "nsg-nodes", defaultOutboundAccess: false, ...(opts.hpcRoutes ? { routeTable: "rt-hpc" } : {}) })
     .subnet("spoke/pe", "10.1.6.0/24", { nsg: "nsg-pe" })
     .nsg("nsg-nodes", [])
     .nsg("nsg-pe", [{ name: "DenyAllIn443", priority: 100, direction: "Inbound", access: "Deny", ports: "443" }])
@@ -42,6 +42,7 @@ function resources(policies: string | undefined, opts: { vmInEndpointSubnet?: bo
       },
     );
   if (opts.vmInEndpointSubnet) b.nic("vm-nic", "spoke/pe", { ip: "10.1.6.10" });
+  if (opts.hpcRoutes) b.routeTable("rt-hpc", opts.hpcRoutes);
   const all = b.resources() as Record<string, unknown>[];
   const vnet = all.find((r) => r.name === "spoke") as { properties: { subnets: { name: string; properties: Record<string, unknown> }[] } };
   if (policies !== undefined) vnet.properties.subnets.find((s) => s.name === "pe")!.properties.privateEndpointNetworkPolicies = policies;
@@ -111,5 +112,24 @@ describe("the endpoint's own subnet NSG", () => {
     expect(q.verdict).toBe("partial");
     expect(q.parts.join(" ")).toContain("DenyAllIn443");
     expect(q.parts.join(" ")).toContain("private endpoint pe-sthpc-blob: not filtered");
+  });
+});
+
+describe("the endpoint's /32 route and a user route over it", () => {
+  // The appliance 10.9.9.9 is in no subnet: traffic a user route sends there is dropped.
+  const via = (prefix: string) => [{ name: "via-nva", prefix, hop: "VirtualAppliance", ip: "10.9.9.9" }];
+
+  it("RouteTableEnabled: a user route for the endpoint's VNet space takes its traffic, so the endpoint does not count", () => {
+    const report = run(load(resources("RouteTableEnabled", { hpcRoutes: via("10.1.0.0/16") })));
+    expect(finding(report, "spoke/hpc", "NODE-SE-STORAGE").status).not.toBe("pass");
+    expect(finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE").status).toBe("fail");
+  });
+
+  it("a user route narrower than the VNet's space, 0.0.0.0/0, or route policies off leave the /32 in place", () => {
+    // 10.0.0.0/8 does invalidate the /32, but the VNet's own /16 (VnetLocal) is more specific and delivers.
+    for (const [policies, prefix] of [["RouteTableEnabled", "10.1.6.0/24"], ["RouteTableEnabled", "0.0.0.0/0"], ["RouteTableEnabled", "10.0.0.0/8"], ["Disabled", "10.1.0.0/16"], [undefined, "10.1.0.0/16"]] as const) {
+      const report = run(load(resources(policies, { hpcRoutes: via(prefix) })));
+      expect(finding(report, "spoke/hpc", "NODE-SE-STORAGE").status, `${policies} ${prefix}`).toBe("pass");
+    }
   });
 });

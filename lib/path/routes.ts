@@ -2,7 +2,7 @@
 // on an equal prefix a route-table route beats a system route, an explicit CIDR beats a service tag, a
 // regional tag beats its top-level tag, which beats AzureCloud.
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
-import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrSubtract, addrUnion, concrete } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrCovers, addrIntersect, addrIsEmpty, addrSubtract, addrUnion, concrete } from "../net/addr-set";
 import { ALL_TAGS } from "../net/tag-set";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
@@ -145,7 +145,51 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
       ),
     );
   }
-  return routes.sort((a, b) => b.length - a.length || a.rank - b.rank);
+  return withoutOverriddenEndpoints(estate, routes).sort((a, b) => b.length - a.length || a.rank - b.rank);
+}
+
+/**
+ * The routes less each private endpoint /32 that a user route overrides: with route-table network policies on the
+ * endpoint's subnet (`privateEndpointNetworkPolicies` `Enabled` or `RouteTableEnabled`), a user route covering the
+ * endpoint whose prefix is no longer than the endpoint VNet's space, 0.0.0.0/0 excepted, invalidates the /32.
+ * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+ */
+function withoutOverriddenEndpoints(estate: Estate, routes: EffectiveRoute[]): EffectiveRoute[] {
+  const user = routes.filter((r) => r.source === "User" && r.length >= 1);
+  if (user.length === 0) return routes;
+  const limits = endpointRouteLimits(estate);
+  if (limits.size === 0) return routes;
+  return routes.filter((r) => {
+    if (r.source !== "Default" || r.nextHopType !== "InterfaceEndpoint") return true;
+    const longest = limits.get(r.addressPrefix);
+    return longest === undefined || !user.some((u) => u.family === r.family && u.length <= longest && addrCovers(u.dst, r.dst));
+  });
+}
+
+/** For each private endpoint /32 (or /128) a user route may override, the longest prefix that can: its VNet space's. */
+function endpointRouteLimits(estate: Estate): Map<string, number> {
+  return estate.memo("private-endpoint-route-limits", () => {
+    const { snapshot } = estate;
+    const out = new Map<string, number>();
+    for (const pe of snapshot.privateEndpoints.values()) {
+      const subnet = pe.subnetKey ? snapshot.subnets.get(pe.subnetKey) : undefined;
+      const policies = subnet?.privateEndpointNetworkPolicies;
+      if (policies !== "Enabled" && policies !== "RouteTableEnabled") continue;
+      const space = snapshot.vnets.get(subnet!.vnetKey)?.addressPrefixes ?? [];
+      const addresses = new Set(pe.ipAddresses ?? []);
+      for (const nicKey of pe.nicKeys ?? []) for (const ipc of snapshot.nics.get(nicKey)?.ipConfigurations ?? []) if (ipc.privateIpAddress) addresses.add(ipc.privateIpAddress);
+      for (const a of addresses) {
+        const host = parseCidr(a);
+        if (!host) continue;
+        const within = space.find((p) => {
+          const c = parseCidr(p);
+          return c !== null && c.family === host.family && (host.family === 4 ? iv.covers(c.v4, host.v4) : iv.covers(c.v6, host.v6));
+        });
+        if (within) out.set(host.family === 6 ? `${a}/128` : `${a}/32`, prefixLength(within)!);
+      }
+    }
+    return out;
+  });
 }
 
 /**
