@@ -2,7 +2,7 @@
 // privateEndpointNetworkPolicies is Enabled or NetworkSecurityGroupEnabled; the audit and the flow query agree.
 // https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
 import { describe, expect, it } from "vitest";
-import { audit } from "../audit";
+import { audit, planAudit } from "../audit";
 import { loadSnapshot } from "../snapshot";
 import type { Report } from "../report/types";
 import { estate, finding, id } from "../../test/helpers/estate-builder";
@@ -130,6 +130,18 @@ describe("the endpoint's /32 route and a user route over it", () => {
     for (const [policies, prefix] of [["RouteTableEnabled", "10.1.6.0/24"], ["RouteTableEnabled", "0.0.0.0/0"], ["RouteTableEnabled", "10.0.0.0/8"], ["Disabled", "10.1.0.0/16"], [undefined, "10.1.0.0/16"]] as const) {
       const report = run(load(resources(policies, { hpcRoutes: via(prefix) })));
       expect(finding(report, "spoke/hpc", "NODE-SE-STORAGE").status, `${policies} ${prefix}`).toBe("pass");
+    }
+  });
+});
+
+describe("what a finding through an endpoint read", () => {
+  it("includes the endpoint subnet's NSG, so a fix to it re-checks the finding", () => {
+    const snapshot = load(resources("NetworkSecurityGroupEnabled"));
+    const { checked } = planAudit(snapshot, { roles: { cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc"], returnProxy: [] } });
+    const nsgPe = id("networkSecurityGroups", "nsg-pe").toLowerCase();
+    for (const rule of ["NODE-SE-STORAGE", "NODE-EGRESS-STORAGE"]) {
+      const c = checked.find((x) => x.rule.id === rule && x.subnet.name === "hpc")!;
+      expect([...c.outcome.touched], rule).toContain(nsgPe);
     }
   });
 });

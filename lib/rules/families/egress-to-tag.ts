@@ -91,8 +91,13 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   // Storage that only a private endpoint serves is reachable, but only for that account (CONTRACT §4.1).
   let viaEndpoint = "";
   if (status === "fail" && params.tag.toLowerCase() === "storage") {
-    const usable = storageEndpointsFor(estate, subnet).filter((u) => u.state === "usable");
-    for (const u of usable) touched.add(u.endpoint.key);
+    const uses = storageEndpointsFor(estate, subnet);
+    // Every endpoint in reach, usable or not, and what its path read: a fix to any of it re-checks this finding.
+    for (const u of uses) {
+      touched.add(u.endpoint.key);
+      for (const k of u.flow?.touched ?? []) touched.add(k);
+    }
+    const usable = uses.filter((u) => u.state === "usable");
     if (usable.length) {
       status = clamp(meta, "warn");
       viaEndpoint = ` Storage is reachable only through ${usable.map((u) => `private endpoint ${u.endpoint.name} to ${u.account}`).join(", ")}.`;

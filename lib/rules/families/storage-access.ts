@@ -43,7 +43,11 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
 
   const notReady: string[] = endpoints.map((e) => `service endpoint ${e.service} is ${e.provisioningState}`);
   const uses = storageEndpointsFor(env.estate, subnet);
-  for (const u of uses) touched.add(u.endpoint.key);
+  // The endpoint, and what its path read (the source's NSGs and routes, the endpoint subnet's NSG): a fix to any re-checks this.
+  for (const u of uses) {
+    touched.add(u.endpoint.key);
+    for (const k of u.flow?.touched ?? []) touched.add(k);
+  }
   const usable = uses.find((u) => u.state === "usable");
   if (usable) return outcome({ status: "pass", detail: `${where} reaches Azure Storage privately through ${usable.detail}.`, touched });
   const near = uses.find((u) => u.state === "blocked") ?? uses.find((u) => u.state === "unusable");
