@@ -88,6 +88,8 @@ function renderPlans(snapshot: Snapshot, c: Checked, plans: Verified["plans"][nu
 
 export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): Report {
   const { env, roles, checked, verified: verifiedAll } = planAudit(snapshot, profile, opts);
+  // Every fix is verified: the flows kept for that are not needed to write the report.
+  env.estate.releaseFlows();
   const verified = verifiedAll.plans;
   const linkPrefix = opts.linkPrefix ?? "";
 

@@ -294,6 +294,15 @@ export class Estate {
     return hit;
   }
 
+  /**
+   * Lets go of the flow results this estate keeps for re-verification (a peer's side of every subnet flow, ~70 MB on
+   * a 10,000-subnet audit) once no fix will be verified against it; later flows are evaluated afresh.
+   */
+  releaseFlows(): void {
+    this.flows.clear();
+    this.pinned.clear();
+  }
+
   subnetLevel(subnet: Subnet, direction: Direction): Level | undefined {
     const k = `${direction}|${subnet.key}`;
     if (this.levels.has(k)) return this.levels.get(k);
