@@ -438,8 +438,12 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
   const out: FirewallPiece[] = [];
   let pending = initial;
   let at = start;
-  /** First match: the pending traffic inside `within` ends as `piece` says; the rest goes on to the next rule. */
-  const take = (within: Box, piece: (hit: Box) => FirewallPiece) => {
+  /**
+   * Takes the pending traffic inside `within` out of `pending` (the rest goes on to the next rule) and returns it,
+   * with its own lists of names when `ownNames` (traffic handed to later rules may be offered more than the rest).
+   */
+  const split = (within: Box, ownNames = false): Pending[] => {
+    const inside: Pending[] = [];
     const next: Pending[] = [];
     for (const p of pending) {
       if (!boxOverlaps(p.box, within)) {
@@ -447,10 +451,15 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
         continue;
       }
       const hit = boxIntersect(p.box, within);
-      if (!boxIsEmpty(hit)) out.push(piece(hit));
+      if (!boxIsEmpty(hit)) inside.push({ box: hit, names: ownNames ? [...p.names] : p.names });
       for (const rest of boxSubtract(p.box, within)) next.push({ box: rest, names: p.names });
     }
     pending = next;
+    return inside;
+  };
+  /** First match: the pending traffic inside `within` ends as `piece` says. */
+  const take = (within: Box, piece: (hit: Box) => FirewallPiece) => {
+    for (const p of split(within)) out.push(piece(p.box));
   };
   const claim = (rule: CompiledFirewallRule, extra: Partial<FirewallPiece> = {}) =>
     take(rule.box, (hit) => ({ box: hit, access: rule.action, evidence: evidence(table, rule, name), ...(name ? { fqdn: name } : {}), ...extra }));
@@ -459,19 +468,7 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
   // the input lacks; elsewhere it cannot be judged, naming what is missing. Each piece still meets each rule once:
   // the traffic handed to the later rules here leaves this loop's pending traffic.
   const unknown = (rule: CompiledFirewallRule, why: string) => {
-    const within = rule.unresolved?.box ?? rule.box;
-    const reached: Pending[] = [];
-    const next: Pending[] = [];
-    for (const p of pending) {
-      if (!boxOverlaps(p.box, within)) {
-        next.push(p);
-        continue;
-      }
-      const hit = boxIntersect(p.box, within);
-      if (!boxIsEmpty(hit)) reached.push({ box: hit, names: [...p.names] });
-      for (const rest of boxSubtract(p.box, within)) next.push({ box: rest, names: p.names });
-    }
-    pending = next;
+    const reached = split(rule.unresolved?.box ?? rule.box, true);
     if (reached.length === 0) return;
     const mine = `cannot be judged: ${why}`;
     for (const f of decideFrom(table, rules, at + 1, reached, name)) {
