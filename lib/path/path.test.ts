@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { type CollectionSpec, SEED_RULES, estate, finding, id } from "../../test/helpers/estate-builder";
 import { evidenceStage } from "../report/types";
+import { audit } from "../audit";
+import { loadSnapshot } from "../snapshot";
 
 const cc = { cyclecloud: ["spoke/cc"] };
 const FW_IP = "10.100.0.4";
@@ -335,6 +337,22 @@ describe("admin rules", () => {
 });
 
 describe("missing inputs", () => {
+  it("an appliance in a peered VNet the input lacks cannot be judged: warn, not a drop and not locked down", () => {
+    const b = estate()
+      .vnet("hub", ["10.0.0.0/24"])
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt" })
+      .peer("hub", "spoke")
+      .routeTable("rt", [{ name: "to-nva", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.0.0.4" }]);
+    // The hub's VNet (and so its subnets) is not exported; the spoke's peering still names its space.
+    const value = (b.resources() as { name: string; type: string }[]).filter((r) => !(r.type === "Microsoft.Network/virtualNetworks" && r.name === "hub"));
+    const report = audit(loadSnapshot([{ name: "estate.json", value }]), { roles: { cyclecloud: ["spoke/cc"], cluster: [], returnProxy: [] } });
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("in the address space of peered VNet hub, which is not in the input");
+    expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("warn");
+  });
+
   it("a subnet NSG that the input does not hold makes its flows `warn: cannot be judged`, never pass", () => {
     const report = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-absent" }).audit(cc);
     const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
