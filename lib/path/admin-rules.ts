@@ -81,8 +81,6 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
       unknown.length = 0;
       const src = rule.sources.length ? side(rule.sources) : side(["*"]);
       const dst = rule.destinations.length ? side(rule.destinations) : side(["*"]);
-      // An Allow rule hands traffic to the NSGs, as no match would: whether it matches changes nothing.
-      if (unknown.length && rule.access === "Allow") continue;
       out.push({
         rule,
         collection,
@@ -97,7 +95,10 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
         ...(unknown.length ? { unknown: unknown.join("; ") } : {}),
       });
     }
-    return out.sort((a, b) => a.rule.priority - b.rule.priority);
+    out.sort((a, b) => a.rule.priority - b.rule.priority);
+    // An Allow hands traffic to the NSGs, as no match would, unless a later Deny or AlwaysAllow would have taken it:
+    // an Allow of unknown addresses matters only then.
+    return out.filter((c, i) => !(c.unknown && c.rule.access === "Allow" && out.slice(i + 1).every((later) => later.rule.access === "Allow")));
   });
 }
 

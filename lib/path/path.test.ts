@@ -333,6 +333,13 @@ describe("admin rules", () => {
     // An Allow naming it changes nothing whether it matches: the NSGs decide, as without it.
     const allow = spoke().adminRule("allow-unknown", ["spoke"], { priority: 10, direction: "Outbound", access: "Allow", dst: [`${id("networkManagers", "avnm")}/networkGroups/ng-elsewhere`], ports: ["443"] }).audit(cc);
     expect(finding(allow, "spoke/cc", "CC-EGRESS-ARM").status).toBe("pass");
+    // Unless a later AlwaysAllow would skip the NSGs for what the Allow does not match: then it cannot be judged.
+    const before = spoke()
+      .nsg("nsg-cc", [{ name: "DenyAll443", priority: 100, direction: "Outbound", access: "Deny", dst: "*", ports: "443" }])
+      .adminRule("allow-unknown", ["spoke"], { priority: 10, direction: "Outbound", access: "Allow", dst: [`${id("networkManagers", "avnm")}/networkGroups/ng-elsewhere`], ports: ["443"] })
+      .adminRule("always-443", ["spoke"], { priority: 20, direction: "Outbound", access: "AlwaysAllow", ports: ["443"] })
+      .audit(cc);
+    expect(finding(before, "spoke/cc", "CC-EGRESS-ARM").status).toBe("warn");
   });
 });
 
