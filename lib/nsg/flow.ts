@@ -1,7 +1,7 @@
 // One side of a required flow: "may this subnet send X" (Outbound) or "may it receive X" (Inbound),
 // evaluated for every endpoint in the subnet along the path Azure forwards it (lib/path): admin rules and
 // NSGs on both sides; the route, the next hop's policy and the outbound path on the sending side.
-import { type AddrSet, addrCovers, addrOverlaps, describeAddrs } from "../net/addr-set";
+import { type AddrSet, addrCovers, addrIsEmpty, addrOverlaps, addrSubtract, addrUnionAll, describeAddrs } from "../net/addr-set";
 import { type PortSet, describePorts } from "../net/ports";
 import { type ProtoSet, describeProtocols } from "../net/protocols";
 import type { Direction, Subnet } from "../model/types";
@@ -77,13 +77,14 @@ function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowR
   // Addresses no endpoint of the subnet holds send and receive nothing the input shows: a NIC missing from the
   // input, or no machine there at all. Either way nothing vouches for the flow, so it is not "allowed".
   const filtered = spec.localFilter?.addresses;
-  if (filtered && !spec.localFilter?.endpointKey && outcomes.every((o) => o.pieces.length === 0)) {
-    const why = `cannot be judged: no NIC or scale set of ${subnet.vnetName}/${subnet.name} in the input holds ${describeAddrs(filtered)} (add \`az network nic list\`, and \`az vmss nic list\` for scale sets)`;
-    const pieces: PathPiece[] = familyBoxes(filtered, spec).map((box) => ({ box, access: "Unaudited", decisions: [], steps: [], decidedAt: "nsg", why }));
+  const unheld = filtered && !spec.localFilter?.endpointKey ? addrSubtract(filtered, addrUnionAll(estate.endpointGroups(subnet).map((g) => g.addresses))) : undefined;
+  if (unheld && !addrIsEmpty(unheld)) {
+    const why = `cannot be judged: no NIC or scale set of ${subnet.vnetName}/${subnet.name} in the input holds ${describeAddrs(unheld)} (add \`az network nic list\`, and \`az vmss nic list\` for scale sets)`;
+    const pieces: PathPiece[] = familyBoxes(unheld, spec).map((box) => ({ box, access: "Unaudited", decisions: [], steps: [], decidedAt: "nsg", why }));
     if (pieces.length) {
       anyOther = true;
       allDenied = false;
-      outcomes.push({ group: { nics: [], addresses: filtered, members: [] }, pieces });
+      outcomes.push({ group: { nics: [], addresses: unheld, members: [] }, pieces });
     }
   }
   const verdict: Verdict = !anyOther ? "allowed" : !anyAllowed && allDenied ? "blocked" : "partly";

@@ -117,6 +117,10 @@ describe("queryFlow mirrors the audit", () => {
     const to = queryFlow(snapshot, { from: "10.1.1.7", to: "10.1.2.9", protocol: "tcp", port: "9443" });
     expect(to.verdict).toBe("partial");
     expect(to.parts[1]).toContain("holds 10.1.2.9");
+    // Part of a range held, part not: the unheld part is not vouched for either.
+    const mixed = queryFlow(snapshot, { from: "10.1.1.7", to: "10.1.2.4/31", protocol: "tcp", port: "9443" });
+    expect(mixed.verdict).toBe("partial");
+    expect(mixed.parts[1]).toContain("holds 10.1.2.5");
     // The NICs' own addresses are judged as before.
     expect(queryFlow(snapshot, { from: "10.1.1.7", to: "10.1.2.4", protocol: "tcp", port: "9443" }).verdict).toBe("allowed");
   });
