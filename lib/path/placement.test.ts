@@ -1,6 +1,8 @@
 // Deployments, the CycleCloud server and the HTTPS proxy of the profile (CONTRACT §1.2, §4.1 Proxy).
 import { describe, expect, it } from "vitest";
 import { SEED_RULES, estate, finding } from "../../test/helpers/estate-builder";
+import { audit } from "../audit";
+import { loadSnapshot, parseProfile } from "../snapshot";
 
 /** Two CycleCloud installations, each in its own VNet with its own cluster; the VNets are not peered. */
 function twoDeployments() {
@@ -123,6 +125,27 @@ describe("the HTTPS proxy", () => {
     const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
     expect(arm.status).toBe("warn");
     expect(arm.detail).toContain("no NIC or scale set of hub/proxy in the input holds 10.0.5.4");
+  });
+
+  it("asks for a way between CycleCloud and the proxy only in the proxy address's family", () => {
+    const b = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" })
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/proxy", "10.0.5.0/24", { nsg: "nsg-proxy" })
+      .peer("hub", "spoke")
+      .nsg("nsg-cc", [{ name: "AllowProxy", priority: 100, direction: "Outbound", access: "Allow", dst: "10.0.5.4", ports: "3128" }, { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }])
+      .nsg("nsg-proxy", [...SEED_RULES]);
+    // CycleCloud's subnet is dual-stack; the hub's peering has not synced the spoke's IPv6 space, so IPv6 has no way back.
+    const value = b.resources() as { name: string; type: string; properties: { addressSpace: { addressPrefixes: string[] }; subnets: { name: string; properties: Record<string, unknown> }[] } }[];
+    const spoke = value.find((r) => r.type === "Microsoft.Network/virtualNetworks" && r.name === "spoke")!;
+    // A new array: the hub's peering holds the old one, as a peering not yet synced does.
+    spoke.properties.addressSpace.addressPrefixes = [...spoke.properties.addressSpace.addressPrefixes, "fd00:1::/48"];
+    const cc = spoke.properties.subnets.find((x) => x.name === "cc")!;
+    cc.properties.addressPrefixes = ["10.1.0.0/24", "fd00:1::/64"];
+    delete cc.properties.addressPrefix;
+    const report = audit(loadSnapshot([{ name: "estate.json", value }]), parseProfile("profile.json", { roles: { cyclecloud: ["spoke/cc"] }, proxy: { address: "10.0.5.4", port: 3128 } }));
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").status).toBe("pass");
   });
 
   it("fails when the proxy's VNet has no way back to CycleCloud", () => {

@@ -7,7 +7,7 @@ import { type FlowResult, type FlowSpec, evaluateFlow } from "../../nsg/flow";
 import type { Estate } from "../../nsg/estate";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
-import { concrete } from "../../net/addr-set";
+import { type AddrSet, concrete } from "../../net/addr-set";
 import { cidrsToRanges } from "../../net/ip";
 import { type RuleTemplate, planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
@@ -59,7 +59,10 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const onwardSpec = holder ? tagEgressSpec(estate, holder, params.tag, params.port) : undefined;
   const onward = holder && onwardSpec ? evaluateFlow(estate, holder, { ...onwardSpec, key: `${onwardSpec.key}|from:${proxy.address}`, localFilter: { addresses: at } }) : undefined;
   const read = new Set<string>();
-  const reach = holder && holder.key !== subnet.key ? pathBetween(estate, subnet, holder, (s) => (s.key === subnet.key ? estate.roleAddresses(subnet) : at), read) : undefined;
+  // Only the proxy address's family carries these connections: CycleCloud's other family needs no way to it.
+  const own = estate.roleAddresses(subnet);
+  const mine: AddrSet = { v4: at.v4.length ? own.v4 : [], v6: at.v6.length ? own.v6 : [], tags: own.tags };
+  const reach = holder && holder.key !== subnet.key ? pathBetween(estate, subnet, holder, (s) => (s.key === subnet.key ? mine : at), read) : undefined;
   const results: FlowResult[] = [toProxy, ...(received ? [received] : []), ...(onward ? [onward] : [])];
   const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onward ? requiredStatus(onward.verdict) : "warn"];
   if (reach) legs.push(!reach.reachable ? "fail" : reach.doubts?.length ? "warn" : "pass");
