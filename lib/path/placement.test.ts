@@ -148,6 +148,20 @@ describe("the HTTPS proxy", () => {
     expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").status).toBe("pass");
   });
 
+  it("an Azure Firewall as the proxy (explicit proxy) is not modelled: warn, never pass", () => {
+    const report = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" })
+      .subnet("hub/AzureFirewallSubnet", "10.0.9.0/26")
+      .firewall("fw", "hub", "10.0.9.4", { policy: "fwp" })
+      .policy("fwp", [])
+      .nsg("nsg-cc", [{ name: "AllowProxy", priority: 100, direction: "Outbound", access: "Allow", dst: "10.0.9.4", ports: "8080" }, { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }])
+      .auditProfile({ roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "10.0.9.4", port: 8080 } });
+    const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("Azure Firewall fw's explicit proxy, which this audit does not model");
+  });
+
   it("fails when the proxy's VNet has no way back to CycleCloud", () => {
     const report = estate()
       .vnet("spoke", ["10.1.0.0/16"])

@@ -15,6 +15,7 @@ import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
 import { storageEndpointsFor } from "../../path/private-endpoints";
 import { subnetHolding } from "../../path/locate";
 import { faultText, pathBetween } from "../../path/reach";
+import { firewallAt } from "../../path/firewall";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy } from "./shared";
 
@@ -54,7 +55,11 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const at = concrete(r.v4, r.v6);
   const ports = range(proxy.port, proxy.port);
   const toProxy = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports, remote: at, key: `proxy:${proxy.address}:${proxy.port}` });
-  const holder = subnetHolding(estate.snapshot, proxy.address);
+  // An Azure Firewall as the proxy (its explicit proxy): its application rules, not its subnet's NSG and outbound
+  // path, decide what it forwards, and the audit does not model that mode: never a pass.
+  // https://learn.microsoft.com/azure/firewall/explicit-proxy
+  const firewall = firewallAt(estate, proxy.address);
+  const holder = firewall ? undefined : subnetHolding(estate.snapshot, proxy.address);
   const received = holder ? evaluateFlow(estate, holder, { direction: "Inbound", protocols: TCP, ports, remote: estate.roleAddresses(subnet), key: `proxy-in:${proxy.address}:${proxy.port}|${subnet.key}`, localFilter: { addresses: at } }) : undefined;
   const onwardSpec = holder ? tagEgressSpec(estate, holder, params.tag, params.port) : undefined;
   const onward = holder && onwardSpec ? evaluateFlow(estate, holder, { ...onwardSpec, key: `${onwardSpec.key}|from:${proxy.address}`, localFilter: { addresses: at } }) : undefined;
@@ -75,7 +80,9 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
     `Through the HTTPS proxy ${proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
     (holder && received && onward
       ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}`
-      : `No subnet of the input holds ${proxy.address}, so the proxy's own side and its way to ${params.tag} cannot be judged.`);
+      : firewall
+        ? `The proxy is Azure Firewall ${firewall.name}'s explicit proxy, which this audit does not model: its policy's application rules decide what it forwards, so the way on to ${params.tag} cannot be judged.`
+        : `No subnet of the input holds ${proxy.address}, so the proxy's own side and its way to ${params.tag} cannot be judged.`);
   const evidence = evidenceFor(results, status);
   // The routes that left no way, each once (the way there may already be in the CycleCloud side's evidence).
   const seen = new Set(evidence.map((e) => JSON.stringify(e)));
