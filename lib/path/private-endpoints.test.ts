@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { audit, planAudit } from "../audit";
 import { loadSnapshot } from "../snapshot";
 import type { Report } from "../report/types";
-import { estate, finding, id } from "../../test/helpers/estate-builder";
+import { type EstateBuilder, estate, finding, id } from "../../test/helpers/estate-builder";
 import { flattenResource } from "../../test/snapshot/flatten";
 import { queryFlow } from "./query";
 
@@ -15,7 +15,7 @@ const PE_SUBNET = `${id("virtualNetworks", "spoke")}/subnets/pe`;
 const ACCOUNT = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sthpc";
 
 /** A cluster in a private subnet whose only way to Storage is a blob private endpoint at 10.1.6.4; the endpoint's subnet NSG denies inbound 443. */
-function resources(policies: string | undefined, opts: { vmInEndpointSubnet?: boolean; hpcRoutes?: { name: string; prefix: string; hop: string; ip?: string }[] } = {}): Record<string, unknown>[] {
+function resources(policies: string | undefined, opts: { vmInEndpointSubnet?: boolean; hpcRoutes?: { name: string; prefix: string; hop: string; ip?: string }[]; more?: (b: EstateBuilder) => void } = {}): Record<string, unknown>[] {
   const b = estate()
     .vnet("spoke", ["10.1.0.0/16"])
     .subnet("spoke/cc", "10.1.0.0/24")
@@ -43,6 +43,7 @@ function resources(policies: string | undefined, opts: { vmInEndpointSubnet?: bo
     );
   if (opts.vmInEndpointSubnet) b.nic("vm-nic", "spoke/pe", { ip: "10.1.6.10" });
   if (opts.hpcRoutes) b.routeTable("rt-hpc", opts.hpcRoutes);
+  opts.more?.(b);
   const all = b.resources() as Record<string, unknown>[];
   const vnet = all.find((r) => r.name === "spoke") as { properties: { subnets: { name: string; properties: Record<string, unknown> }[] } };
   if (policies !== undefined) vnet.properties.subnets.find((s) => s.name === "pe")!.properties.privateEndpointNetworkPolicies = policies;
@@ -123,6 +124,33 @@ describe("the endpoint's /32 route and a user route over it", () => {
     const report = run(load(resources("RouteTableEnabled", { hpcRoutes: via("10.1.0.0/16") })));
     expect(finding(report, "spoke/hpc", "NODE-SE-STORAGE").status).not.toBe("pass");
     expect(finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE").status).toBe("fail");
+  });
+
+  it("a route to an appliance outside the audit makes the endpoint's path unknown: warn, not fail", () => {
+    // 10.1.0.10 is in spoke/cc, where no NIC is given: an appliance the audit cannot see into.
+    const report = run(load(resources("RouteTableEnabled", { hpcRoutes: [{ name: "via-nva", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: "10.1.0.10" }] })));
+    const egress = finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE");
+    expect(egress.status).toBe("warn");
+    expect(egress.detail).toContain("Storage may be reachable only through a private endpoint whose path cannot be judged");
+    const se = finding(report, "spoke/hpc", "NODE-SE-STORAGE");
+    expect(se.status).toBe("warn");
+    expect(se.detail).toContain("is not known");
+  });
+
+  it("a firewall on the endpoint's way judges it by the account's blob name: an application rule for *.blob.core.windows.net lets it through", () => {
+    const withFirewall = (fqdns: string[]) =>
+      resources("RouteTableEnabled", {
+        hpcRoutes: [{ name: "via-firewall", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.4" }],
+        more: (b) =>
+          b
+            .vnet("hub", ["10.100.0.0/24"])
+            .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+            .peer("hub", "spoke")
+            .firewall("fw", "hub", "10.100.0.4", { policy: "fwp" })
+            .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules: [{ kind: "application", name: "blob", src: ["10.1.0.0/16"], fqdns }] }] }]),
+      });
+    expect(finding(run(load(withFirewall(["*.blob.core.windows.net"]))), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("pass");
+    expect(finding(run(load(withFirewall(["other.blob.core.windows.net"]))), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("warn");
   });
 
   it("a user route narrower than the VNet's space, 0.0.0.0/0, or route policies off leave the /32 in place", () => {

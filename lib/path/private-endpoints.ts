@@ -16,12 +16,17 @@ import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type FlowResult, type FlowSpec, type Verdict, describeDenied, evaluateFlow } from "../nsg/flow";
 import { evaluateGroupPath } from "./evaluate";
 import { reachableVnets } from "./next-hop";
+import type { NameTarget } from "./fqdn";
 
 export interface StorageEndpointUse {
   endpoint: PrivateEndpoint;
   account: string;
-  /** `usable`: every condition holds; `blocked`: in reach but the path to it is blocked; `unusable`: approval, group or DNS. */
-  state: "usable" | "blocked" | "unusable";
+  /**
+   * `usable`: every condition holds; `blocked`: in reach but the path to it is blocked; `unjudged`: nothing on the
+   * path denies it, but part of it cannot be judged (an appliance outside the audit, a missing input); `unusable`:
+   * approval, group or DNS.
+   */
+  state: "usable" | "blocked" | "unjudged" | "unusable";
   /** In words: why it counts or not. */
   detail: string;
   flow?: FlowResult;
@@ -199,9 +204,13 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
     const addresses = endpointAddresses(estate, pe);
     const target = addresses.length ? cidrsToRanges(addresses) : cidrsToRanges(peSubnet.addressPrefixes);
     const remote = concrete(target.v4, target.v6);
-    const flow = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports: range(443, 443), remote, key: `pe:${pe.key}` });
+    // By the account's blob name, so a firewall on the way judges it as it would the client's request.
+    const names: NameTarget = { kind: "names", names: [`${account.toLowerCase()}.blob.core.windows.net`] };
+    const flow = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports: range(443, 443), remote, key: `pe:${pe.key}`, names });
     if (flow.verdict !== "allowed") {
-      out.push({ endpoint: pe, account, state: "blocked", flow, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${flow.verdict === "blocked" ? "blocked" : "partly blocked"}: ${describeDenied(estate, flow)}` });
+      const denied = flow.outcomes.some((o) => o.pieces.some((p) => p.access === "Deny"));
+      const how = flow.verdict === "blocked" ? "blocked" : denied ? "partly blocked" : "not known";
+      out.push({ endpoint: pe, account, state: denied ? "blocked" : "unjudged", flow, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${how}: ${describeDenied(estate, flow)}` });
       continue;
     }
     // The endpoint's side: its subnet's NSG, where that subnet's network policies let Azure apply it.
