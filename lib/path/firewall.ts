@@ -425,7 +425,7 @@ function ipGroupWhy(table: FirewallTable, rule: CompiledFirewallRule): string {
  */
 function opaqueWhy(table: FirewallTable, rule: CompiledFirewallRule, name: string): string {
   const sets = [...rule.fqdnTags.map((t) => `FQDN tag ${t}`), ...rule.webCategories.map((c) => `web category ${c}`)];
-  return `${ruleWhere(table, rule)} names ${sets.join(", ")}, whose domains Microsoft maintains and no input lists, so whether it covers ${name} is unknown (name ${name} in an application rule to make the verdict certain)`;
+  return `${ruleWhere(table, rule)} names ${sets.join(", ")}, whose domains Microsoft maintains and no input lists, so whether it covers ${name} is unknown (name ${name} in an application rule processed before it to make the verdict certain)`;
 }
 
 function decide(table: FirewallTable, rules: readonly CompiledFirewallRule[], box: Box, rawName: string | undefined): FirewallPiece[] {
