@@ -114,8 +114,8 @@ export function azCommands(snapshot: Snapshot, c: Change): AzCommand[] {
 /** The policy's subscription, resource group and name arguments. */
 function policyArgs(snapshot: Snapshot, policyKey: string): Arg[] {
   const policy = snapshot.firewallPolicies?.get(policyKey);
-  const id = policy?.id ?? policyKey;
-  return [["--subscription", id.split("/")[2]], ["--resource-group", id.split("/")[4]], ["--policy-name", policy?.name ?? policyKey.split("/").pop()!]];
+  const id = (policy?.id ?? policyKey).split("/");
+  return [["--subscription", id[2]], ["--resource-group", id[4]], ["--policy-name", policy?.name ?? policyKey.split("/").pop()!]];
 }
 
 /**
@@ -179,8 +179,16 @@ function firewallCommands(snapshot: Snapshot, c: Extract<Change, { kind: "add-fi
 
 /** A flag with one value that starts with `-` is written `--flag=value`, so az's parser cannot take the value for a flag. */
 function words(args: Arg[], quote: (s: string) => string): string[] {
-  return args.map(([flag, ...values]) => (values.length === 1 && values[0].startsWith("-") ? `${flag}=${quote(values[0])}` : [flag, ...values.map(quote)].join(" ")));
+  return args.map((arg) => {
+    if (arg.length === 2 && arg[1].startsWith("-")) return `${arg[0]}=${quote(arg[1])}`;
+    let word = arg[0];
+    for (let i = 1; i < arg.length; i++) word += ` ${quote(arg[i])}`;
+    return word;
+  });
 }
+
+/** The word that ends a resource's identity (its name), after which a wrapped command breaks the line. */
+const IDENTITY_WORD = /^--(?:(?:name|rule-name|collection-name) |(?:name|rule-name)=)/;
 
 /** The command for bash (Cloud Shell, Linux, macOS): every value one single-quoted word. */
 export function toBash(cmd: AzCommand): string {
@@ -189,17 +197,20 @@ export function toBash(cmd: AzCommand): string {
   const head = `az ${cmd.command.join(" ")}`;
   if (!cmd.wrap) return [head, ...parts].join(" ");
   // The resource's identity on the first line, what it is set to on the next ones.
-  const split = parts.findIndex((p) => /^--(name|rule-name|collection-name) /.test(p) || /^--(name|rule-name)=/.test(p)) + 1;
+  const split = parts.findIndex((p) => IDENTITY_WORD.test(p)) + 1;
   const first = [head, ...parts.slice(0, split)].join(" ");
   const rest = parts.slice(split);
   return rest.length ? `${first} \\\n${rest.map((p, i) => `  ${p}${i < rest.length - 1 ? " \\" : ""}`).join("\n")}` : first;
 }
 
+/** What cmd.exe interprets (CMD_UNSAFE) and any other C0 control or DEL. */
+const PS_UNSAFE = new RegExp(`${CMD_UNSAFE.source}|[\\u0000-\\u001f\\u007f]`);
+
 /** Why a command cannot be written safely for PowerShell, or undefined. */
 export function psProblem(cmd: AzCommand): string | undefined {
-  for (const [, ...values] of cmd.args)
-    for (const v of values)
-      if (CMD_UNSAFE.test(v) || /[\u0000-\u001f\u007f]/.test(v))
+  for (const arg of cmd.args)
+    for (let i = 1; i < arg.length; i++)
+      if (PS_UNSAFE.test(arg[i]))
         return "a value holds a character that cmd.exe would interpret when PowerShell runs az (az.cmd on Windows): use the bash form in Azure Cloud Shell";
   return undefined;
 }

@@ -3,7 +3,7 @@
 // https://learn.microsoft.com/azure/azure-resource-manager/bicep/file
 import type { FirewallRule, FirewallRuleCollection, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { bicepString, identifier } from "./quote";
-import { subnetProperties } from "./subnet-properties";
+import { type SubnetProperties, subnetProperties } from "./subnet-properties";
 import { type GroupDeployment, groupDeployments } from "./firewall-groups";
 import type { Change } from "./types";
 
@@ -27,18 +27,46 @@ export class Expr {
   constructor(readonly code: string) {}
 }
 
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const key = (k: string) => (IDENTIFIER.test(k) ? k : bicepString(k));
+
+/**
+ * Appends the text of JSON-like data as a Bicep value to `out`, in pieces joined once by the caller (a resource
+ * block is one join, not a string per nesting level copied into its parent); one property per line.
+ */
+function writeValue(v: unknown, indent: string, out: string[]): void {
+  if (v instanceof Expr) out.push(v.code);
+  else if (v === null || v === undefined) out.push("null");
+  else if (typeof v === "string") out.push(bicepString(v));
+  else if (typeof v === "number" || typeof v === "boolean") out.push(String(v));
+  else if (Array.isArray(v) && v.length === 0) out.push("[]");
+  else if (Array.isArray(v)) {
+    const inner = `${indent}  `;
+    out.push("[");
+    for (const x of v) {
+      out.push("\n", inner);
+      writeValue(x, inner, out);
+    }
+    out.push("\n", indent, "]");
+  } else {
+    const inner = `${indent}  `;
+    const at = out.length;
+    out.push("{");
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (x === undefined) continue;
+      out.push("\n", inner, key(k), ": ");
+      writeValue(x, inner, out);
+    }
+    if (out.length === at + 1) out[at] = "{}";
+    else out.push("\n", indent, "}");
+  }
+}
+
 /** JSON-like data as a Bicep value, one property per line. */
 export function bicepValue(v: unknown, indent = ""): string {
-  if (v instanceof Expr) return v.code;
-  if (v === null || v === undefined) return "null";
-  if (typeof v === "string") return bicepString(v);
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  const inner = `${indent}  `;
-  if (Array.isArray(v)) return v.length === 0 ? "[]" : `[\n${v.map((x) => `${inner}${bicepValue(x, inner)}`).join("\n")}\n${indent}]`;
-  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-  if (entries.length === 0) return "{}";
-  const key = (k: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : bicepString(k));
-  return `{\n${entries.map(([k, x]) => `${inner}${key(k)}: ${bicepValue(x, inner)}`).join("\n")}\n${indent}}`;
+  const out: string[] = [];
+  writeValue(v, indent, out);
+  return out.join("");
 }
 
 /** A security rule's ARM `properties` (singular field for one value, plural for several; ASGs by id). https://learn.microsoft.com/azure/templates/microsoft.network/networksecuritygroups/securityrules */
@@ -92,9 +120,27 @@ export function ruleCollection(c: FirewallRuleCollection): Record<string, unknow
   return { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: c.name, priority: c.priority, action: { type: c.action }, rules: c.rules.map(policyRule) };
 }
 
+const armByDeployment = new WeakMap<GroupDeployment, Record<string, unknown>[]>();
+
+/**
+ * A group deployment's collections in ARM form, built once per deployment: the Bicep and Terraform forms of a plan
+ * share its groupDeployments. Read-only to callers.
+ */
+export function deploymentCollections(d: GroupDeployment): Record<string, unknown>[] {
+  let arm = armByDeployment.get(d);
+  if (!arm) armByDeployment.set(d, (arm = d.collections.map(ruleCollection)));
+  return arm;
+}
+
 interface Scope {
   subscriptionId: string;
   resourceGroup: string;
+}
+
+/** A symbol's prefix: the first three letters of the resource type's last segment (`sub_` for subnets). */
+function symbolPrefix(type: string): string {
+  const at = type.lastIndexOf("/") + 1;
+  return `${type.slice(at, at + 3)}_`;
 }
 
 /** One Bicep document: resources of one resource group, every symbol declared once. */
@@ -109,7 +155,7 @@ class BicepDoc {
     const k = `${type}|${key}`;
     let sym = this.existing.get(k);
     if (sym) return sym;
-    sym = identifier(name, this.symbols, type.split("/").pop()!.slice(0, 3) + "_");
+    sym = identifier(name, this.symbols, symbolPrefix(type));
     this.existing.set(k, sym);
     this.blocks.push(`resource ${sym} '${type}@${API}' existing = {\n${parent ? `  parent: ${parent}\n` : ""}  name: ${bicepString(name)}\n}`);
     return sym;
@@ -124,11 +170,17 @@ class BicepDoc {
    */
   resource(type: string, name: string, body: Record<string, unknown>, parent?: string, key?: string): string {
     const prior = key ? this.declared.get(key) : undefined;
-    const sym = prior?.sym ?? identifier(name, this.symbols, type.split("/").pop()!.slice(0, 3) + "_");
-    const props = Object.entries(body)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `  ${k}: ${bicepValue(v, "  ")}`);
-    const block = `resource ${sym} '${type}@${API}' = {\n${parent ? `  parent: ${parent}\n` : ""}  name: ${bicepString(name)}\n${props.join("\n")}\n}`;
+    const sym = prior?.sym ?? identifier(name, this.symbols, symbolPrefix(type));
+    const out = [`resource ${sym} '${type}@${API}' = {\n${parent ? `  parent: ${parent}\n` : ""}  name: ${bicepString(name)}`];
+    for (const [k, v] of Object.entries(body)) {
+      if (v === undefined) continue;
+      out.push(`\n  ${k}: `);
+      writeValue(v, "  ", out);
+    }
+    // No property at all still leaves the line they would take.
+    if (out.length === 1) out.push("\n");
+    out.push("\n}");
+    const block = out.join("");
     if (prior) this.blocks[prior.index] = block;
     else {
       this.blocks.push(block);
@@ -143,6 +195,18 @@ class BicepDoc {
   }
 }
 
+const propertiesBySubnet = new WeakMap<Subnet, SubnetProperties>();
+
+/**
+ * `subnetProperties` of a subnet, worked out once per subnet object (a snapshot's objects are never changed: applying
+ * a fix makes new ones). The refusal and the rendering of every whole-subnet fix both need it. Read-only to callers.
+ */
+function propertiesOf(s: Subnet): SubnetProperties {
+  let p = propertiesBySubnet.get(s);
+  if (!p) propertiesBySubnet.set(s, (p = subnetProperties(s)));
+  return p;
+}
+
 /** Why a change has no Bicep form, or undefined when it has one. */
 export function bicepRefusal(snapshot: Snapshot, c: Change): string | undefined {
   switch (c.kind) {
@@ -153,7 +217,7 @@ export function bicepRefusal(snapshot: Snapshot, c: Change): string | undefined 
     case "add-service-endpoint":
     case "attach-new-nsg":
     case "attach-nat-gateway": {
-      const p = subnetProperties(snapshot.subnets.get(c.subnetKey)!);
+      const p = propertiesOf(snapshot.subnets.get(c.subnetKey)!);
       return p.ok ? undefined : `a Bicep deployment of a subnet replaces all of its properties, and ${p.why}: use the az CLI or Terraform form, which change the subnet in place`;
     }
     case "add-firewall-rule-collection": {
@@ -169,7 +233,10 @@ export function bicepRefusal(snapshot: Snapshot, c: Change): string | undefined 
 }
 
 function scopeOf(snapshot: Snapshot, c: Change): Scope {
-  const fromId = (id: string) => ({ subscriptionId: id.split("/")[2] ?? "", resourceGroup: id.split("/")[4] ?? "" });
+  const fromId = (id: string) => {
+    const parts = id.split("/");
+    return { subscriptionId: parts[2] ?? "", resourceGroup: parts[4] ?? "" };
+  };
   switch (c.kind) {
     case "add-rule":
     case "update-rule":
@@ -185,7 +252,7 @@ function scopeOf(snapshot: Snapshot, c: Change): Scope {
 }
 
 function subnetResource(doc: BicepDoc, snapshot: Snapshot, s: Subnet, patch: Record<string, unknown>): void {
-  const p = subnetProperties(s);
+  const p = propertiesOf(s);
   if (!p.ok) throw new Error(p.why);
   const vnet = doc.ref("Microsoft.Network/virtualNetworks", s.vnetKey, s.vnetName);
   doc.resource("Microsoft.Network/virtualNetworks/subnets", s.name, { properties: { ...p.properties, ...patch } }, vnet, s.key);
@@ -201,7 +268,7 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
     }
     case "add-service-endpoint": {
       const s = snapshot.subnets.get(c.subnetKey)!;
-      const current = (subnetProperties(s) as { properties: Record<string, unknown> }).properties.serviceEndpoints;
+      const current = (propertiesOf(s) as { properties: Record<string, unknown> }).properties.serviceEndpoints;
       const list = Array.isArray(current) ? current : [];
       const has = list.some((e) => String((e as { service?: unknown }).service).toLowerCase() === c.service.toLowerCase());
       subnetResource(doc, snapshot, s, { serviceEndpoints: has ? list : [...list, { service: c.service }] });
@@ -239,7 +306,7 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
       const policy = snapshot.firewallPolicies?.get(deployment.policyKey);
       const parent = doc.ref("Microsoft.Network/firewallPolicies", deployment.policyKey, policy?.name ?? deployment.policyKey.split("/").pop()!);
       doc.resource("Microsoft.Network/firewallPolicies/ruleCollectionGroups", deployment.groupName, {
-        properties: { priority: deployment.group?.priority ?? 65000, ruleCollections: deployment.collections.map(ruleCollection) },
+        properties: { priority: deployment.group?.priority ?? 65000, ruleCollections: deploymentCollections(deployment) },
       }, parent);
       return;
     }
@@ -250,15 +317,15 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
 
 /**
  * The Bicep text of `changes`: one document per resource group, separated by a
- * `// ---- deployment N of M ----` line; undefined with the reason when a change has no safe Bicep form.
+ * `// ---- deployment N of M ----` line; undefined with the reason when a change has no safe Bicep form. `groups` is
+ * groupDeployments of the same changes, when the caller has it already.
  */
-export function renderBicep(snapshot: Snapshot, changes: readonly Change[]): { text: string } | { refused: string } {
+export function renderBicep(snapshot: Snapshot, changes: readonly Change[], groups = groupDeployments(snapshot, changes)): { text: string } | { refused: string } {
   for (const c of changes) {
     const why = bicepRefusal(snapshot, c);
     if (why) return { refused: why };
   }
   const docs = new Map<string, BicepDoc>();
-  const groups = groupDeployments(snapshot, changes);
   for (const c of changes) {
     // A later collection for a group already written is in that group's one deployment.
     if (c.kind === "add-firewall-rule-collection" && !groups.has(c)) continue;

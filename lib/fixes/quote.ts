@@ -5,16 +5,35 @@
 /** A code point that must not appear raw in generated code: C0/C1 controls, DEL, line/paragraph separators, bidi controls. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 const CONTROL_G = new RegExp(CONTROL.source, "g");
+const SURROGATE = /[\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why a value cannot be rendered in any language (a NUL cannot be an argument; a lone surrogate is not text), or undefined. */
 export function unrenderable(s: string): string | undefined {
   if (s.includes("\u0000")) return "holds a NUL character";
-  if (LONE_SURROGATE.test(s)) return "is not valid Unicode (a lone surrogate)";
+  // Most names hold no surrogate at all: a plain scan settles those before the look-around pattern runs.
+  if (SURROGATE.test(s) && LONE_SURROGATE.test(s)) return "is not valid Unicode (a lone surrogate)";
   return undefined;
 }
 
 export const hasControl = (s: string) => CONTROL.test(s);
+
+// The patterns of the common paths are module constants (a regular expression literal inside a function is a new
+// object per call), and a value with nothing to escape is quoted as is: these run for every value of every fix.
+const BASH_PLAIN = /^[A-Za-z0-9_.\-/:,+=@%]+$/;
+const SINGLE_QUOTE_G = /'/g;
+const BASH_ESCAPE_G = /[\\']/g;
+const PS_QUOTE = /['\u2018\u2019\u201a\u201b]/;
+const PS_QUOTES_G = new RegExp(PS_QUOTE.source, "g");
+/** A value Bicep writes as is between quotes: no `\`, `'`, `${`, `//`, `/*`, or control character. */
+const BICEP_SPECIAL = new RegExp(`[\\\\']|\\$\\{|\\/[/*]|${CONTROL.source}`);
+/** A value HCL writes as is between quotes: no `"`, `\`, `${`, `%{`, or control character. */
+const HCL_SPECIAL = new RegExp(`[\\\\"]|[$%]\\{|${CONTROL.source}`);
+
+const psQuote = (t: string) => `'${PS_QUOTE.test(t) ? t.replace(PS_QUOTES_G, (c) => c + c) : t}'`;
+const NOT_IDENTIFIER_G = /[^a-z0-9_]+/g;
+const EDGE_UNDERSCORES_G = /^_+|_+$/g;
+const IDENTIFIER_START = /^[a-z_]/;
 
 const hex = (c: string, width = 4) => c.codePointAt(0)!.toString(16).toUpperCase().padStart(width, "0");
 
@@ -24,9 +43,9 @@ const hex = (c: string, width = 4) => c.codePointAt(0)!.toString(16).toUpperCase
  * https://www.gnu.org/software/bash/manual/bash.html#Quoting
  */
 export function bashWord(s: string): string {
-  if (/^[A-Za-z0-9_.\-/:,+=@%]+$/.test(s)) return s;
-  if (!hasControl(s)) return `'${s.replace(/'/g, `'\\''`)}'`;
-  return `$'${s.replace(/[\\']/g, (c) => `\\${c}`).replace(CONTROL_G, (c) => (c.charCodeAt(0) < 0x80 ? `\\x${hex(c, 2)}` : `\\u${hex(c)}`))}'`;
+  if (BASH_PLAIN.test(s)) return s;
+  if (!hasControl(s)) return `'${s.replace(SINGLE_QUOTE_G, `'\\''`)}'`;
+  return `$'${s.replace(BASH_ESCAPE_G, (c) => `\\${c}`).replace(CONTROL_G, (c) => (c.charCodeAt(0) < 0x80 ? `\\x${hex(c, 2)}` : `\\u${hex(c)}`))}'`;
 }
 
 /**
@@ -36,16 +55,15 @@ export function bashWord(s: string): string {
  * https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_quoting_rules
  */
 export function psString(s: string): string {
-  const quote = (t: string) => `'${t.replace(/['\u2018\u2019\u201a\u201b]/g, (c) => c + c)}'`;
-  if (!hasControl(s)) return quote(s);
+  if (!hasControl(s)) return psQuote(s);
   const parts: string[] = [];
   let last = 0;
   for (const m of s.matchAll(CONTROL_G)) {
-    if (m.index! > last) parts.push(quote(s.slice(last, m.index)));
+    if (m.index! > last) parts.push(psQuote(s.slice(last, m.index)));
     parts.push(`[char]0x${hex(m[0])}`);
     last = m.index! + m[0].length;
   }
-  if (last < s.length) parts.push(quote(s.slice(last)));
+  if (last < s.length) parts.push(psQuote(s.slice(last)));
   return `(${parts.join(" + ")})`;
 }
 
@@ -61,6 +79,7 @@ export const CMD_UNSAFE = /["&|<>^%!`\r\n]/;
  * https://learn.microsoft.com/azure/azure-resource-manager/bicep/data-types#strings
  */
 export function bicepString(s: string): string {
+  if (!BICEP_SPECIAL.test(s)) return `'${s}'`;
   const body = s
     .replace(/\\/g, "\\\\")
     .replace(/'/g, "\\'")
@@ -78,6 +97,7 @@ export function bicepString(s: string): string {
  * https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences
  */
 export function hclString(s: string): string {
+  if (!HCL_SPECIAL.test(s)) return `"${s}"`;
   const body = s
     .replace(/\\/g, "\\\\")
     .replace(/"/g, '\\"')
@@ -99,8 +119,8 @@ export function shown(s: string): string {
  * a letter or `_`, at most 48 characters, unique within `taken` (a counter is appended on a clash).
  */
 export function identifier(name: string, taken: Set<string>, prefix = ""): string {
-  let base = `${prefix}${name}`.toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 48) || "r";
-  if (!/^[a-z_]/.test(base)) base = `_${base}`;
+  let base = `${prefix}${name}`.toLowerCase().replace(NOT_IDENTIFIER_G, "_").replace(EDGE_UNDERSCORES_G, "").slice(0, 48) || "r";
+  if (!IDENTIFIER_START.test(base)) base = `_${base}`;
   let id = base;
   for (let i = 2; taken.has(id); i++) id = `${base}_${i}`;
   taken.add(id);

@@ -2,31 +2,64 @@
 // Terraform and portal steps. Every name is the estate's own and is handled as data (lib/fixes/quote.ts).
 import type { Snapshot } from "../model/types";
 import type { Fix } from "../report/types";
-import { azCommands, psProblem, toBash, toPowerShell } from "./az";
+import { type AzCommand, azCommands, psProblem, toBash, toPowerShell } from "./az";
 import { renderBicep } from "./bicep";
 import { portalStep } from "./portal";
 import { shown, unrenderable } from "./quote";
 import { sharedWith } from "./shared-resources";
-import { groupDeployments } from "./firewall-groups";
+import { type GroupDeployment, groupDeployments } from "./firewall-groups";
 import { terraformBlocks, terraformRefusal } from "./terraform";
 import type { Change, FixPlan } from "./types";
 
-/** Every string a change and the resources it names hold, to refuse what no language can carry. */
-function strings(snapshot: Snapshot, c: Change): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown) => {
-    if (typeof v === "string") out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === "object" && !(v instanceof Map)) Object.values(v).forEach(walk);
-  };
-  walk(c);
-  if ("nsgKey" in c) walk(snapshot.nsgs.get(c.nsgKey)?.name);
-  if ("subnetKey" in c) {
-    const s = snapshot.subnets.get(c.subnetKey);
-    walk([s?.name, s?.vnetName, s?.resourceGroup, s?.subscriptionId, s?.id, s?.armProperties, s?.serviceEndpoints]);
-  }
-  if ("routeTableKey" in c) walk(snapshot.routeTables.get(c.routeTableKey)?.name);
-  return out;
+/** What the strings of a value allow: why the first one that no language can carry cannot, and whether one is not NFC. */
+interface TextVerdict {
+  unrenderable?: string;
+  notNfc: boolean;
+}
+
+/** ASCII without NUL: a string any language can carry, and in Unicode normal form C (as every ASCII text is). */
+const PLAIN_TEXT = /^[\u0001-\u007f]*$/;
+/** The verdict on strings that are all fine: one shared object, as nearly every verdict is this one. */
+const FINE: TextVerdict = Object.freeze({ notNfc: false });
+
+/** Adds every string in `v` (nested arrays and objects, Maps aside), in order, to the verdict. */
+function scan(v: unknown, into: TextVerdict): void {
+  if (typeof v === "string") {
+    if (PLAIN_TEXT.test(v)) return;
+    into.unrenderable ??= unrenderable(v);
+    into.notNfc ||= v.normalize("NFC") !== v;
+  } else if (Array.isArray(v)) for (const x of v) scan(x, into);
+  else if (v && typeof v === "object" && !(v instanceof Map)) for (const x of Object.values(v)) scan(x, into);
+}
+
+function verdictOf(v: unknown): TextVerdict {
+  const into: TextVerdict = { notNfc: false };
+  scan(v, into);
+  return into.unrenderable || into.notNfc ? into : FINE;
+}
+
+/**
+ * Verdicts worked out once per object: a change (its own strings) and each resource of the snapshot a change
+ * addresses (its names). Neither is changed once made (applying a fix makes new objects), and each is asked about
+ * by every form of a plan and by every plan for it: a subnet's verdict covers its whole armProperties.
+ */
+const verdicts = new WeakMap<object, TextVerdict>();
+
+function memoVerdict<T extends object>(of: T | undefined, strings: (x: T) => unknown): TextVerdict | undefined {
+  if (!of) return undefined;
+  let v = verdicts.get(of);
+  if (!v) verdicts.set(of, (v = verdictOf(strings(of))));
+  return v;
+}
+
+/** The verdict on every string a change and the resources it names hold: the change's own first, then each resource's. */
+function changeVerdict(snapshot: Snapshot, c: Change): TextVerdict {
+  const parts: (TextVerdict | undefined)[] = [memoVerdict(c, (x) => x)];
+  if ("nsgKey" in c) parts.push(memoVerdict(snapshot.nsgs.get(c.nsgKey), (n) => n.name));
+  if ("subnetKey" in c)
+    parts.push(memoVerdict(snapshot.subnets.get(c.subnetKey), (s) => [s.name, s.vnetName, s.resourceGroup, s.subscriptionId, s.id, s.armProperties, s.serviceEndpoints]));
+  if ("routeTableKey" in c) parts.push(memoVerdict(snapshot.routeTables.get(c.routeTableKey), (t) => t.name));
+  return { unrenderable: parts.find((p) => p?.unrenderable)?.unrenderable, notNfc: parts.some((p) => p?.notNfc) };
 }
 
 /**
@@ -35,18 +68,17 @@ function strings(snapshot: Snapshot, c: Change): string[] {
  * https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md#template-expressions
  */
 export function nfcProblem(snapshot: Snapshot, c: Change): string | undefined {
-  return strings(snapshot, c).some((s) => s.normalize("NFC") !== s)
+  return changeVerdict(snapshot, c).notNfc
     ? "a name is not in Unicode normal form C, and HCL normalises every string to it, so Terraform would address another name: use the az CLI form"
     : undefined;
 }
 
 /** Why a plan cannot be rendered at all (a name no language can carry), or undefined. */
 export function renderRefusal(snapshot: Snapshot, plan: FixPlan): string | undefined {
-  for (const c of plan.changes)
-    for (const s of strings(snapshot, c)) {
-      const why = unrenderable(s);
-      if (why) return `A name in the fix ${why}, so no command can carry it; the snapshot is not a faithful Azure export.`;
-    }
+  for (const c of plan.changes) {
+    const why = changeVerdict(snapshot, c).unrenderable;
+    if (why) return `A name in the fix ${why}, so no command can carry it; the snapshot is not a faithful Azure export.`;
+  }
   return undefined;
 }
 
@@ -81,14 +113,9 @@ export function sharedNote(snapshot: Snapshot, plan: FixPlan, own: ReadonlySet<s
   return parts.join(" ");
 }
 
-/** The az CLI commands of `changes` for bash, one command per line (long ones wrapped with `\`). */
-export function renderAzBash(snapshot: Snapshot, changes: readonly Change[]): string {
-  return changes.flatMap((c) => azCommands(snapshot, c).map(toBash)).join("\n");
-}
+const bashText = (cmds: readonly AzCommand[]) => cmds.map(toBash).join("\n");
 
-/** The az CLI commands for PowerShell; refused (with the reason) when a value holds a character cmd.exe interprets. */
-export function renderAzPowerShell(snapshot: Snapshot, changes: readonly Change[]): { text: string } | { refused: string } {
-  const cmds = changes.flatMap((c) => azCommands(snapshot, c));
+function powerShellText(cmds: readonly AzCommand[]): { text: string } | { refused: string } {
   for (const cmd of cmds) {
     const why = psProblem(cmd);
     if (why) return { refused: why };
@@ -96,13 +123,31 @@ export function renderAzPowerShell(snapshot: Snapshot, changes: readonly Change[
   return { text: cmds.map(toPowerShell).join("\n") };
 }
 
-/** The Terraform blocks of `changes`; `labels` keeps resource labels unique across one file. Refused with a reason when a change has no safe form. */
-export function renderTerraform(snapshot: Snapshot, changes: readonly Change[], labels = new Set<string>(), existing?: Snapshot): { text: string } | { refused: string } {
+/** The az CLI commands of `changes` for bash, one command per line (long ones wrapped with `\`). */
+export function renderAzBash(snapshot: Snapshot, changes: readonly Change[]): string {
+  return bashText(changes.flatMap((c) => azCommands(snapshot, c)));
+}
+
+/** The az CLI commands for PowerShell; refused (with the reason) when a value holds a character cmd.exe interprets. */
+export function renderAzPowerShell(snapshot: Snapshot, changes: readonly Change[]): { text: string } | { refused: string } {
+  return powerShellText(changes.flatMap((c) => azCommands(snapshot, c)));
+}
+
+/**
+ * The Terraform blocks of `changes`; `labels` keeps resource labels unique across one file. Refused with a reason when
+ * a change has no safe form. `groups` is groupDeployments of the same changes, when the caller has it already.
+ */
+export function renderTerraform(
+  snapshot: Snapshot,
+  changes: readonly Change[],
+  labels = new Set<string>(),
+  existing?: Snapshot,
+  groups: Map<Change, GroupDeployment> = groupDeployments(snapshot, changes),
+): { text: string } | { refused: string } {
   for (const c of changes) {
     const why = terraformRefusal(snapshot, c) ?? nfcProblem(snapshot, c);
     if (why) return { refused: why };
   }
-  const groups = groupDeployments(snapshot, changes);
   return { text: changes.flatMap((c) => terraformBlocks(snapshot, c, labels, groups, existing)).join("\n\n") };
 }
 
@@ -118,10 +163,13 @@ export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string
   if (renderRefusal(snapshot, plan)) return [];
   const note = sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds);
   const why = plan.changes.flatMap((c) => (c.kind === "update-rule" ? [c.why] : []));
-  const bash = renderAzBash(snapshot, plan.changes);
-  const ps = renderAzPowerShell(snapshot, plan.changes);
-  const bicep = renderBicep(snapshot, plan.changes);
-  const tf = renderTerraform(snapshot, plan.changes);
+  // The az commands and the firewall group deployments are worked out once for the plan, each used by two forms.
+  const cmds = plan.changes.flatMap((c) => azCommands(snapshot, c));
+  const bash = bashText(cmds);
+  const ps = powerShellText(cmds);
+  const groups = groupDeployments(snapshot, plan.changes);
+  const bicep = renderBicep(snapshot, plan.changes, groups);
+  const tf = renderTerraform(snapshot, plan.changes, new Set(), undefined, groups);
   const notes = [note, ...why].filter(Boolean).join(" ");
   return [
     { kind: "az-cli", text: notes ? `${bash}\n${comment("#", notes)}` : bash },

@@ -3,7 +3,7 @@
 // azapi_resource_action, so nothing is imported or replaced.
 // https://registry.terraform.io/providers/Azure/azapi/latest/docs/resources/update_resource
 import type { FirewallRule, SecurityRule, Snapshot, Subnet } from "../model/types";
-import { API, ruleCollection, bicepRefusal } from "./bicep";
+import { API, bicepRefusal, deploymentCollections } from "./bicep";
 import { type HclValue, Nested, Raw, block } from "./hcl";
 import { identifier } from "./quote";
 import { type GroupDeployment, groupKeyOf } from "./firewall-groups";
@@ -45,13 +45,8 @@ function changedArm(before: SecurityRule, after: SecurityRule): Record<string, H
   return out;
 }
 
-/** ARM JSON (from the snapshot) as an HCL value. */
-function fromJson(v: unknown): HclValue {
-  if (v === null || v === undefined) return new Raw("null");
-  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
-  if (Array.isArray(v)) return v.map(fromJson);
-  return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, fromJson(x)]));
-}
+/** ARM JSON (from the snapshot) as an HCL value: the HCL writer takes JSON-like data as it is. */
+const fromJson = (v: unknown) => v as HclValue;
 
 /** The subnet's service endpoints as read (locations kept), plus the new one. */
 function endpointList(s: Subnet, add: string): HclValue {
@@ -200,7 +195,7 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
         if (!deployment) return [];
         const policy = snapshot.firewallPolicies?.get(deployment.policyKey);
         const policyId = policy?.id ?? deployment.policyKey;
-        const body: HclValue = { properties: { priority: deployment.group?.priority ?? 65000, ruleCollections: fromJson(deployment.collections.map(ruleCollection)) } };
+        const body: HclValue = { properties: { priority: deployment.group?.priority ?? 65000, ruleCollections: fromJson(deploymentCollections(deployment)) } };
         const exists = (existing ?? snapshot).ruleCollectionGroups?.has(groupKeyOf(deployment.policyKey, deployment.groupName));
         // azapi_update_resource needs the group to exist; a group the fixes create is an azapi_resource.
         return [
