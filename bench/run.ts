@@ -57,6 +57,19 @@ function timeParse(estateFile: string): { wallMs: number; cpuMs: number } {
   return { wallMs: performance.now() - t, cpuMs: (d.user + d.system) / 1000 };
 }
 
+/**
+ * Wall and CPU time (ms) of writing `report` as the CLI does (JSON.stringify with two-space indent, then to a file):
+ * with the parse, the least any program that reads this input and writes this report must spend.
+ */
+function timeWrite(report: unknown, file: string): { wallMs: number; cpuMs: number; mb: number } {
+  const t = performance.now();
+  const c = process.cpuUsage();
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileSync(file, text);
+  const d = process.cpuUsage(c);
+  return { wallMs: performance.now() - t, cpuMs: (d.user + d.system) / 1000, mb: Buffer.byteLength(text) / 1e6 };
+}
+
 interface CliStats {
   phasesMs: Record<string, number>;
   cpuMs: number;
@@ -107,6 +120,10 @@ async function measure(c: Case) {
   console.log(`ratio CLI wall / JSON.parse: ${(cli.wallMs / parseMs).toFixed(2)}`);
   console.log(`ratio audit phase / JSON.parse: ${((cli.stats.phasesMs.audit ?? NaN) / parseMs).toFixed(2)}`);
   console.log(`ratio CLI CPU / JSON.parse CPU: ${(cli.stats.cpuMs / parseCpuMs).toFixed(2)} (${f(cli.stats.cpuMs)} / ${f(parseCpuMs)})`);
+  // The floor the report's own size sets: reading the input and writing this report, with no audit in between.
+  const written = timeWrite(report, path.join(out, `${c.name}-floor.json`));
+  const floorMs = parseMs + written.wallMs;
+  console.log(`floor (JSON.parse of the input + JSON.stringify and write of the ${written.mb.toFixed(0)} MB report): ${f(floorMs)}, ${(floorMs / parseMs).toFixed(2)} × JSON.parse; CLI wall / floor: ${(cli.wallMs / floorMs).toFixed(2)}`);
 }
 
 /**
