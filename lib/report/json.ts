@@ -11,7 +11,7 @@ const BATCH = 64;
 const utf8 = (text: string) => Buffer.from(text, "utf8");
 
 /**
- * The same bytes as `renderJson`, as UTF-8 pieces of up to BATCH subnets, so a 10,000-subnet report (~185 MB)
+ * The same bytes as `renderJson`, as UTF-8 pieces of up to BATCH subnets, so a 10,000-subnet report (~240 MB)
  * is written without first being held as one string and again as one buffer. Each piece is stringified
  * inside a stand-in object of the same depth, so JSON.stringify itself indents it as it would in the whole
  * report; the stand-in's ASCII head and tail are cut off the encoded bytes (a view, not a copy), because
