@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { audit, planAudit } from "../audit";
 import { loadSnapshot } from "../snapshot";
 import type { Report } from "../report/types";
-import { type EstateBuilder, estate, finding, id } from "../../test/helpers/estate-builder";
+import { type CollectionSpec, type EstateBuilder, estate, finding, id } from "../../test/helpers/estate-builder";
 import { flattenResource } from "../../test/snapshot/flatten";
 import { queryFlow } from "./query";
 
@@ -137,20 +137,31 @@ describe("the endpoint's /32 route and a user route over it", () => {
     expect(se.detail).toContain("is not known");
   });
 
+  /** The spoke's route for its own space sends the endpoint's traffic to a hub firewall with these rules. */
+  const withFirewall = (rules: CollectionSpec["rules"]) =>
+    resources("RouteTableEnabled", {
+      hpcRoutes: [{ name: "via-firewall", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.4" }],
+      more: (b) =>
+        b
+          .vnet("hub", ["10.100.0.0/24"])
+          .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+          .peer("hub", "spoke")
+          .firewall("fw", "hub", "10.100.0.4", { policy: "fwp" })
+          .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules }] }]),
+    });
+
   it("a firewall on the endpoint's way judges it by the account's blob name: an application rule for *.blob.core.windows.net lets it through", () => {
-    const withFirewall = (fqdns: string[]) =>
-      resources("RouteTableEnabled", {
-        hpcRoutes: [{ name: "via-firewall", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.4" }],
-        more: (b) =>
-          b
-            .vnet("hub", ["10.100.0.0/24"])
-            .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-            .peer("hub", "spoke")
-            .firewall("fw", "hub", "10.100.0.4", { policy: "fwp" })
-            .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules: [{ kind: "application", name: "blob", src: ["10.1.0.0/16"], fqdns }] }] }]),
-      });
-    expect(finding(run(load(withFirewall(["*.blob.core.windows.net"]))), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("pass");
-    expect(finding(run(load(withFirewall(["other.blob.core.windows.net"]))), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("warn");
+    const app = (fqdns: string[]) => withFirewall([{ kind: "application", name: "blob", src: ["10.1.0.0/16"], fqdns }]);
+    expect(finding(run(load(app(["*.blob.core.windows.net"]))), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("pass");
+    expect(finding(run(load(app(["other.blob.core.windows.net"]))), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("warn");
+  });
+
+  it("a network rule does not SNAT the endpoint's address: replies going around the firewall leave no way back", () => {
+    const report = run(load(withFirewall([{ kind: "network", name: "to-pe", src: ["10.1.0.0/16"], dst: ["10.1.6.4"], ports: ["443"] }])));
+    const se = finding(report, "spoke/hpc", "NODE-SE-STORAGE");
+    expect(se.status).toBe("warn");
+    expect(se.detail).toContain("through an Azure Firewall network rule (no SNAT to a private address), but there is no way there and back");
+    expect(finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE").status).toBe("fail");
   });
 
   it("a user route narrower than the VNet's space, 0.0.0.0/0, or route policies off leave the /32 in place", () => {

@@ -17,6 +17,8 @@ import { type FlowResult, type FlowSpec, type Verdict, describeDenied, evaluateF
 import { evaluateGroupPath } from "./evaluate";
 import { reachableVnets } from "./next-hop";
 import type { NameTarget } from "./fqdn";
+import { faultText, pathBetween } from "./reach";
+import { type FirewallEvidence, evidenceStage } from "../report/types";
 
 export interface StorageEndpointUse {
   endpoint: PrivateEndpoint;
@@ -220,6 +222,19 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
       if (inbound.verdict !== "allowed") {
         const how = inbound.verdict === "blocked" ? "blocked" : "partly blocked";
         out.push({ endpoint: pe, account, state: "blocked", flow: inbound, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${how} at its subnet ${peSubnet.vnetName}/${peSubnet.name} (${scope.why}, so Azure applies that subnet's NSG to the endpoint): ${describeDenied(estate, inbound)}` });
+        continue;
+      }
+    }
+    // Through an Azure Firewall by a network rule, a private destination is not SNATed, so the endpoint's replies
+    // follow its own subnet's routes: they must come back through the same firewall (reach.ts). An application rule
+    // proxies the connection, so its replies return to the firewall whatever the routes.
+    // https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall
+    const byNetworkRule = flow.outcomes.some((o) => o.pieces.some((p) => p.steps.some((e) => evidenceStage(e) === "firewall" && (e as FirewallEvidence).kind !== "application")));
+    if (byNetworkRule && peSubnet.key !== subnet.key) {
+      const way = pathBetween(estate, subnet, peSubnet, (x) => (x.key === subnet.key ? estate.roleAddresses(subnet) : remote), flow.touched);
+      if (!way.reachable || way.doubts?.length) {
+        const why = way.reachable ? way.doubts!.map(faultText).join("; ") : way.why;
+        out.push({ endpoint: pe, account, state: way.reachable ? "unjudged" : "blocked", flow, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach through an Azure Firewall network rule (no SNAT to a private address), but ${way.reachable ? "the way back cannot be judged" : "there is no way there and back"}: ${why}` });
         continue;
       }
     }
