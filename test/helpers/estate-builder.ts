@@ -227,7 +227,8 @@ export class EstateBuilder {
     this.nsgs.get(nsg)!.push(rule);
     return this;
   }
-  nic(name: string, subnetRef: string, opts: { ip?: string; nsg?: string; asgs?: string[] } = {}): this {
+  /** A NIC in `subnetRef`; `pools` are load balancer backend pool ids its IP configuration is in. */
+  nic(name: string, subnetRef: string, opts: { ip?: string; nsg?: string; asgs?: string[]; pools?: string[] } = {}): this {
     const [v, s] = subnetRef.split("/");
     for (const a of opts.asgs ?? []) this.asgs.add(a);
     this.nics.push({
@@ -243,6 +244,7 @@ export class EstateBuilder {
               subnet: { id: `${id("virtualNetworks", v)}/subnets/${s}` },
               ...(opts.ip ? { privateIPAddress: opts.ip } : {}),
               ...(opts.asgs ? { applicationSecurityGroups: opts.asgs.map((a) => ({ id: id("applicationSecurityGroups", a) })) } : {}),
+              ...(opts.pools ? { loadBalancerBackendAddressPools: opts.pools.map((p) => ({ id: p })) } : {}),
             },
           },
         ],

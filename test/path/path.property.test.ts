@@ -37,6 +37,8 @@ const FEATURES: [string, RegExp][] = [
   ["user route decided", /^(AlwaysAllow[^;]*; )?user route/],
   ["application rule decided", /by application rule/],
   ["base policy decided", /by \w+ rule baseg/],
+  ["load balancer outbound rule", /load balancer outbound rule$/],
+  ["load balancer not in the input", /load balancer not in the input$/],
 ];
 
 const workSubnetKey = (snapshot: ReturnType<ReturnType<typeof buildEstate>["snapshot"]>) => [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!.key;

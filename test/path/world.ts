@@ -85,8 +85,12 @@ export interface PathWorld {
   nat: boolean;
   defaultOutboundAccess?: boolean;
   subnetNsg?: RuleSpec[];
-  /** A NIC in the subnet at NIC_IP, with its own NSG or none. */
-  nic?: { nsg?: RuleSpec[] };
+  /**
+   * A NIC in the subnet at NIC_IP, with its own NSG or none, and optionally in the backend pool of a Standard load
+   * balancer: one the input lacks (`missing`), one without an outbound rule (`none`), or with an outbound rule for
+   * that protocol.
+   */
+  nic?: { nsg?: RuleSpec[]; pool?: "missing" | "none" | "Tcp" | "Udp" | "All" };
   admin: AdminSpec[];
 }
 
@@ -195,7 +199,13 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     nat: fc.boolean(),
     defaultOutboundAccess: fc.constantFrom<boolean | undefined>(undefined, undefined, false, true),
     subnetNsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }),
-    nic: fc.option(fc.record({ nsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }) }), { nil: undefined }),
+    nic: fc.option(
+      fc.record({
+        nsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }),
+        pool: fc.option(fc.constantFrom<"missing" | "none" | "Tcp" | "Udp" | "All">("missing", "missing", "none", "Tcp", "Udp", "All"), { nil: undefined, freq: 3 }),
+      }),
+      { nil: undefined },
+    ),
     admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 1 }, { arbitrary: adminArb, weight: 1 }),
     defaultToFirewall: fc.constantFrom(true, true, true, false),
   })
@@ -235,7 +245,23 @@ export function buildEstate(w: PathWorld): EstateBuilder {
   if (w.subnetNsg) b.nsg("nsg-work", w.subnetNsg);
   if (w.nic) {
     if (w.nic.nsg) b.nsg("nsg-nic", w.nic.nsg);
-    b.nic("nic-work", WORK_SUBNET, { ip: NIC_IP, ...(w.nic.nsg ? { nsg: "nsg-nic" } : {}) });
+    const lbId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/loadBalancers/lb";
+    const pool = `${lbId}/backendAddressPools/pool`;
+    b.nic("nic-work", WORK_SUBNET, { ip: NIC_IP, ...(w.nic.nsg ? { nsg: "nsg-nic" } : {}), ...(w.nic.pool ? { pools: [pool] } : {}) });
+    if (w.nic.pool && w.nic.pool !== "missing") {
+      const frontend = `${lbId}/frontendIPConfigurations/fe`;
+      b.extra({
+        id: lbId,
+        name: "lb",
+        type: "Microsoft.Network/loadBalancers",
+        sku: { name: "Standard" },
+        properties: {
+          frontendIPConfigurations: [{ id: frontend, name: "fe", properties: { publicIPAddress: { id: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/publicIPAddresses/lb-pip" } } }],
+          backendAddressPools: [{ id: pool, name: "pool" }],
+          outboundRules: w.nic.pool === "none" ? [] : [{ name: "out", properties: { protocol: w.nic.pool, backendAddressPool: { id: pool }, frontendIPConfigurations: [{ id: frontend }] } }],
+        },
+      });
+    }
   }
   if (w.routes) b.routeTable("rt", w.routes.map((r, i) => ({ name: `route${i}`, prefix: r.prefix, hop: r.hop, ...(r.ip ? { ip: r.ip } : {}) })));
   if (w.nat) b.natGateway("nat");

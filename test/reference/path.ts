@@ -324,13 +324,25 @@ function outboundStage(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface
   const ipcs = nic?.ipConfigurations.filter((c) => c.subnetKey === subnet.key) ?? [];
   if (ipcs.some((c) => c.publicIpKey)) return verdict("Allow", "outbound", "public IP");
   let standardPool = false;
+  let missingLb = false;
   for (const c of ipcs) {
     for (const pool of c.lbBackendPoolKeys ?? []) {
       const lb = snapshot.loadBalancers?.get(pool.split("/backendaddresspools/")[0]);
-      if (!lb || !same(lb.sku, "standard")) continue;
+      if (!lb) {
+        missingLb = true;
+        continue;
+      }
+      if (!same(lb.sku, "standard")) continue;
       standardPool = true;
-      if (lb.outboundRules.some((r) => r.backendPoolKey === pool && r.frontendKeys.length)) return verdict("Allow", "outbound", "load balancer outbound rule");
+      // An outbound rule translates only its protocol: Tcp, Udp, or All (any).
+      const carries = (protocol: string | undefined) => !protocol || same(protocol, "all") || same(protocol, p.protocol);
+      if (lb.outboundRules.some((r) => r.backendPoolKey === pool && r.frontendKeys.length && carries(r.protocol))) return verdict("Allow", "outbound", "load balancer outbound rule");
     }
+  }
+  // A pool whose load balancer the input lacks: no outbound rule can be seen, nor whether it is Standard.
+  if (missingLb) {
+    if (inAnyPrefix(p.dst, PLATFORM)) return verdict("Allow", "outbound", "the platform's own address, reachable without an outbound method");
+    return verdict("Unaudited", "outbound", "load balancer not in the input");
   }
   if (subnet.defaultOutboundAccess === false || standardPool) {
     if (inAnyPrefix(p.dst, PLATFORM)) return verdict("Allow", "outbound", "the platform's own address, reachable without an outbound method");
