@@ -268,7 +268,13 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
     // An outbound method the input cannot show (a load balancer or NIC it lacks): neither pass nor fail. A NIC
     // the input lacks already made its piece unaudited at the NSG stage, saying so.
     if (path.missing) done.push({ ...p, access: "Unaudited", decidedAt: "outbound", why: p.access !== "Unaudited" || !p.why ? `cannot be judged: ${path.missing}` : group.missingNic ? p.why : `${p.why}; ${path.missing}` });
-    else if (path.works) done.push(p);
+    // Default outbound access gives a public IPv4 address only: IPv6 has no way out by it.
+    // https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+    else if (path.works && path.method === "default-outbound-access" && p.box[local].v6.length) {
+      const v4 = { ...p.box[local], v6: [] };
+      if (!addrIsEmpty(v4)) done.push({ ...p, box: { ...p.box, [local]: v4 } });
+      done.push({ ...p, box: { ...p.box, [local]: { ...p.box[local], v4: [] } }, access: "Deny", decidedAt: "outbound", why: "default outbound access gives a public IPv4 address only, so IPv6 has none" });
+    } else if (path.works) done.push(p);
     else done.push({ ...p, access: "Deny", decidedAt: "outbound", why: path.detail });
   }
 }
