@@ -181,6 +181,17 @@ function dnsVnetKey(estate: Estate, subnet: Subnet): string | undefined {
 }
 
 /** Storage private endpoints in reach of a subnet, each judged against CONTRACT §4.2. */
+/**
+ * Adds to `touched` every endpoint in `uses`, usable or not, and the keys its path read (the source's NSGs and
+ * routes, the endpoint subnet's NSG): a fix to any of them re-checks the finding that asked.
+ */
+export function endpointReads(uses: readonly StorageEndpointUse[], touched: Set<string>): void {
+  for (const u of uses) {
+    touched.add(u.endpoint.key);
+    for (const k of u.flow?.touched ?? []) touched.add(k);
+  }
+}
+
 export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndpointUse[] {
   const { snapshot } = estate;
   const reach = reachableVnets(estate, subnet);

@@ -12,7 +12,7 @@ import { cidrsToRanges } from "../../net/ip";
 import { type RuleTemplate, planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
-import { storageEndpointsFor } from "../../path/private-endpoints";
+import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { subnetHolding } from "../../path/locate";
 import { faultText, pathBetween } from "../../path/reach";
 import { firewallAt } from "../../path/firewall";
@@ -86,7 +86,12 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const evidence = evidenceFor(results, status);
   // The routes that left no way, each once (the way there may already be in the CycleCloud side's evidence).
   const seen = new Set(evidence.map((e) => JSON.stringify(e)));
-  if (reach && !reach.reachable) for (const e of reach.faults.flatMap((f) => f.evidence)) if (!seen.has(JSON.stringify(e))) seen.add(JSON.stringify(e)) && evidence.push(e);
+  for (const e of reach && !reach.reachable ? reach.faults.flatMap((f) => f.evidence) : []) {
+    const k = JSON.stringify(e);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    evidence.push(e);
+  }
   return outcome({ status, detail, evidence, guidance: adminRuleGuidance(results), touched });
 }
 
@@ -102,11 +107,7 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   let viaEndpoint = "";
   if (status === "fail" && params.tag.toLowerCase() === "storage") {
     const uses = storageEndpointsFor(estate, subnet);
-    // Every endpoint in reach, usable or not, and what its path read: a fix to any of it re-checks this finding.
-    for (const u of uses) {
-      touched.add(u.endpoint.key);
-      for (const k of u.flow?.touched ?? []) touched.add(k);
-    }
+    endpointReads(uses, touched);
     const usable = uses.filter((u) => u.state === "usable");
     // An endpoint whose path nothing denies but the audit cannot follow to the end may serve it: not a fail.
     const unjudged = uses.filter((u) => u.state === "unjudged");

@@ -4,7 +4,7 @@
 import type { Subnet } from "../../model/types";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
-import { storageEndpointsFor } from "../../path/private-endpoints";
+import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { flowEvidence } from "../../nsg/flow";
 
 const STORAGE_SERVICES = new Set(["microsoft.storage", "microsoft.storage.global"]);
@@ -43,16 +43,12 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
 
   const notReady: string[] = endpoints.map((e) => `service endpoint ${e.service} is ${e.provisioningState}`);
   const uses = storageEndpointsFor(env.estate, subnet);
-  // The endpoint, and what its path read (the source's NSGs and routes, the endpoint subnet's NSG): a fix to any re-checks this.
-  for (const u of uses) {
-    touched.add(u.endpoint.key);
-    for (const k of u.flow?.touched ?? []) touched.add(k);
-  }
+  endpointReads(uses, touched);
   const usable = uses.find((u) => u.state === "usable");
   if (usable) return outcome({ status: "pass", detail: `${where} reaches Azure Storage privately through ${usable.detail}.`, touched });
   const near = uses.find((u) => u.state === "blocked") ?? uses.find((u) => u.state === "unjudged") ?? uses.find((u) => u.state === "unusable");
   if (near) {
-    return outcome({ status: clamp(meta, "warn"), detail: `${where} has no working private path to Azure Storage: ${near.detail}${notReady.length ? `; ${notReady.join("; ")} (not counted)` : ""}.`, evidence: near.flow ? flowEvidence(near.flow, "Deny") : [], touched });
+    return outcome({ status: clamp(meta, "warn"), detail: `${where} has no working private path to Azure Storage: ${near.detail}${notReady.length ? `; ${notReady.join("; ")} (not counted)` : ""}.`, evidence: near.flow ? flowEvidence(near.flow, near.state === "unjudged" ? "Unaudited" : "Deny") : [], touched });
   }
   const plans = [];
   if (env.plan) {
