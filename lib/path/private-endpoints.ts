@@ -180,7 +180,6 @@ function dnsVnetKey(estate: Estate, subnet: Subnet): string | undefined {
   return undefined;
 }
 
-/** Storage private endpoints in reach of a subnet, each judged against CONTRACT §4.2. */
 /**
  * Adds to `touched` every endpoint in `uses`, usable or not, and the keys its path read (the source's NSGs and
  * routes, the endpoint subnet's NSG): a fix to any of them re-checks the finding that asked.
@@ -192,6 +191,7 @@ export function endpointReads(uses: readonly StorageEndpointUse[], touched: Set<
   }
 }
 
+/** Storage private endpoints in reach of a subnet, each judged against CONTRACT §4.2. */
 export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndpointUse[] {
   const { snapshot } = estate;
   const reach = reachableVnets(estate, subnet);
