@@ -289,6 +289,12 @@ export interface FirewallPolicy {
   threatIntelMode?: string;
   ruleCollectionGroupKeys: string[];
   tier?: string;
+  /**
+   * `snat.privateRanges`: destinations the firewall does not SNAT by network rule (CIDRs, `IANAPrivateRanges`);
+   * undefined when the input does not say (Azure's default, `IANAPrivateRanges`).
+   * https://learn.microsoft.com/azure/firewall/snat-private-range
+   */
+  snatPrivateRanges?: string[];
 }
 
 export interface RuleCollectionGroup {

@@ -13,7 +13,7 @@ import { tagsIsEmpty } from "../net/tag-set";
 import { ALL_PORTS, parsePortRanges } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
 import { range, union } from "../net/intervals";
-import { parseCidr } from "../net/ip";
+import { cidrsToRanges, parseCidr } from "../net/ip";
 import type {
   AzureFirewall,
   FirewallApplicationRule,
@@ -527,6 +527,24 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
     out.push({ box: p.box, access: "Deny", evidence: evidence(table, undefined, name), ...(name ? { fqdn: name } : {}), ...(names.length ? { allowedNames: names } : {}) });
   }
   return out;
+}
+
+/** IANA's private ranges, which Azure Firewall does not SNAT by default: RFC 1918 and RFC 6598. */
+const IANA_PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
+
+/**
+ * Whether `firewall` SNATs traffic it lets through by a network rule to every address of `destination`: not to the
+ * ranges its policy's `snat.privateRanges` lists (the policy's, else its base policy's; Azure's default and a classic
+ * firewall's: IANA's private ranges). An application rule always proxies the connection, whatever this says.
+ * https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+export function firewallSnats(estate: Estate, firewall: AzureFirewall, destination: AddrSet): boolean {
+  const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;
+  const chain = policy ? policyChain(estate, policy) : [];
+  const ranges = [...chain].reverse().find((p) => p.snatPrivateRanges)?.snatPrivateRanges ?? ["IANAPrivateRanges"];
+  const cidrs = ranges.flatMap((r) => (r.toLowerCase() === "ianaprivateranges" ? IANA_PRIVATE : [r]));
+  const r = cidrsToRanges(cidrs);
+  return !addrOverlaps(destination, concrete(r.v4, r.v6));
 }
 
 /** The firewall whose private IP is `ip` (VNet firewalls' ip configurations, secured hubs' hub IP). */

@@ -138,7 +138,7 @@ describe("the endpoint's /32 route and a user route over it", () => {
   });
 
   /** The spoke's route for its own space sends the endpoint's traffic to a hub firewall with these rules. */
-  const withFirewall = (rules: CollectionSpec["rules"]) =>
+  const withFirewall = (rules: CollectionSpec["rules"], snatPrivateRanges?: string[]) =>
     resources("RouteTableEnabled", {
       hpcRoutes: [{ name: "via-firewall", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.4" }],
       more: (b) =>
@@ -147,7 +147,7 @@ describe("the endpoint's /32 route and a user route over it", () => {
           .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
           .peer("hub", "spoke")
           .firewall("fw", "hub", "10.100.0.4", { policy: "fwp" })
-          .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules }] }]),
+          .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules }] }], { snatPrivateRanges }),
     });
 
   it("a firewall on the endpoint's way judges it by the account's blob name: an application rule for *.blob.core.windows.net lets it through", () => {
@@ -156,12 +156,17 @@ describe("the endpoint's /32 route and a user route over it", () => {
     expect(finding(run(load(app(["other.blob.core.windows.net"]))), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("warn");
   });
 
-  it("a network rule does not SNAT the endpoint's address: replies going around the firewall leave no way back", () => {
-    const report = run(load(withFirewall([{ kind: "network", name: "to-pe", src: ["10.1.0.0/16"], dst: ["10.1.6.4"], ports: ["443"] }])));
+  it("a network rule does not SNAT the endpoint's address, and the endpoint's replies bypass route tables: the firewall drops it", () => {
+    const toPe = [{ kind: "network" as const, name: "to-pe", src: ["10.1.0.0/16"], dst: ["10.1.6.4"], ports: ["443"] }];
+    const report = run(load(withFirewall(toPe)));
     const se = finding(report, "spoke/hpc", "NODE-SE-STORAGE");
     expect(se.status).toBe("warn");
-    expect(se.detail).toContain("through an Azure Firewall network rule (no SNAT to a private address), but there is no way there and back");
+    expect(se.detail).toContain("reached through Azure Firewall fw by a network rule, which does not SNAT its private address");
     expect(finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE").status).toBe("fail");
+    // A policy that SNATs every destination (no private range left) keeps the connection on the firewall.
+    expect(finding(run(load(withFirewall(toPe, ["255.255.255.255/32"]))), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("pass");
+    // SNAT ranges that still hold the endpoint's address do not.
+    expect(finding(run(load(withFirewall(toPe, ["IANAPrivateRanges"]))), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("warn");
   });
 
   it("a user route narrower than the VNet's space, 0.0.0.0/0, or route policies off leave the /32 in place", () => {

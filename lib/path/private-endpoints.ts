@@ -11,13 +11,13 @@ import { cidrsToRanges } from "../net/ip";
 import { range } from "../net/intervals";
 import type { PortSet } from "../net/ports";
 import { type ProtoSet, TCP } from "../net/protocols";
-import type { PrivateEndpoint, Subnet } from "../model/types";
+import type { AzureFirewall, PrivateEndpoint, Subnet } from "../model/types";
 import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type FlowResult, type FlowSpec, type Verdict, describeDenied, evaluateFlow } from "../nsg/flow";
 import { evaluateGroupPath } from "./evaluate";
 import { reachableVnets } from "./next-hop";
 import type { NameTarget } from "./fqdn";
-import { faultText, pathBetween } from "./reach";
+import { firewallSnats } from "./firewall";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
 
 export interface StorageEndpointUse {
@@ -191,6 +191,22 @@ export function endpointReads(uses: readonly StorageEndpointUse[], touched: Set<
   }
 }
 
+/** The Azure Firewalls that let some of `flow` through by a network rule. */
+function firewallsByNetworkRule(estate: Estate, flow: FlowResult): AzureFirewall[] {
+  const out = new Map<string, AzureFirewall>();
+  for (const o of flow.outcomes)
+    for (const p of o.pieces) {
+      if (p.access !== "Allow") continue;
+      for (const e of p.steps) {
+        if (evidenceStage(e) !== "firewall") continue;
+        const f = e as FirewallEvidence;
+        const fw = f.kind !== "application" && f.firewallId ? estate.snapshot.firewalls?.get(f.firewallId.toLowerCase()) : undefined;
+        if (fw) out.set(fw.key, fw);
+      }
+    }
+  return [...out.values()];
+}
+
 /** Storage private endpoints in reach of a subnet, each judged against CONTRACT §4.2. */
 export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndpointUse[] {
   const { snapshot } = estate;
@@ -236,18 +252,15 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
         continue;
       }
     }
-    // Through an Azure Firewall by a network rule, a private destination is not SNATed, so the endpoint's replies
-    // follow its own subnet's routes: they must come back through the same firewall (reach.ts). An application rule
-    // proxies the connection, so its replies return to the firewall whatever the routes.
+    // A private endpoint's replies ignore route tables and go straight back to the client: through an Azure Firewall
+    // by a network rule, which does not SNAT a private destination (unless the policy's SNAT ranges say so), the
+    // firewall sees only the requests and drops the connection. An application rule proxies it, so it holds.
     // https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall
-    const byNetworkRule = flow.outcomes.some((o) => o.pieces.some((p) => p.steps.some((e) => evidenceStage(e) === "firewall" && (e as FirewallEvidence).kind !== "application")));
-    if (byNetworkRule && peSubnet.key !== subnet.key) {
-      const way = pathBetween(estate, subnet, peSubnet, (x) => (x.key === subnet.key ? estate.roleAddresses(subnet) : remote), flow.touched);
-      if (!way.reachable || way.doubts?.length) {
-        const why = way.reachable ? way.doubts!.map(faultText).join("; ") : way.why;
-        out.push({ endpoint: pe, account, state: way.reachable ? "unjudged" : "blocked", flow, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach through an Azure Firewall network rule (no SNAT to a private address), but ${way.reachable ? "the way back cannot be judged" : "there is no way there and back"}: ${why}` });
-        continue;
-      }
+    const unsnatted = firewallsByNetworkRule(estate, flow).filter((fw) => !firewallSnats(estate, fw, remote));
+    if (unsnatted.length) {
+      const names = unsnatted.map((fw) => fw.name).join(", ");
+      out.push({ endpoint: pe, account, state: "blocked", flow, detail: `private endpoint ${pe.name} ${where} to ${account} is reached through Azure Firewall ${names} by a network rule, which does not SNAT its private address, and an endpoint's replies bypass route tables: they come back around the firewall, which drops the connection (use an application rule for the blob name, or SNAT to private ranges)` });
+      continue;
     }
     const dns = dnsProblem(estate, subnet, account);
     if (dns) {

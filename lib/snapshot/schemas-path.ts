@@ -64,9 +64,13 @@ export const firewallProps = z.object({
   virtualHub: ref,
 });
 
+/** A range the firewall does not SNAT: a CIDR, or `IANAPrivateRanges` (RFC 1918 and RFC 6598). */
+const snatRange = leaf<string>("a CIDR or IANAPrivateRanges", stringWhere((s) => s.trim().toLowerCase() === "ianaprivateranges" || (isAddressPrefix(s) && /^[\d.:a-f]+(\/\d+)?$/i.test(s.trim()))));
+
 export const firewallPolicyProps = z.object({
   basePolicy: ref,
   dnsSettings: z.object({ enableProxy: z.boolean().nullish() }).nullish(),
+  snat: z.object({ privateRanges: z.array(snatRange).nullish() }).nullish(),
   threatIntelMode: text,
   ruleCollectionGroups: nodes,
   sku: skuShape,

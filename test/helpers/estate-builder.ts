@@ -110,7 +110,7 @@ export class EstateBuilder {
   }
 
   /** A firewall policy with one rule collection group per entry. */
-  policy(name: string, groups: { name: string; priority: number; collections: CollectionSpec[] }[], opts: { dnsProxy?: boolean; base?: string } = {}): this {
+  policy(name: string, groups: { name: string; priority: number; collections: CollectionSpec[] }[], opts: { dnsProxy?: boolean; base?: string; snatPrivateRanges?: string[] } = {}): this {
     const pid = id("firewallPolicies", name);
     this.extra({
       id: pid,
@@ -120,6 +120,7 @@ export class EstateBuilder {
         threatIntelMode: "Alert",
         ...(opts.dnsProxy ? { dnsSettings: { enableProxy: true } } : {}),
         ...(opts.base ? { basePolicy: { id: id("firewallPolicies", opts.base) } } : {}),
+        ...(opts.snatPrivateRanges ? { snat: { privateRanges: opts.snatPrivateRanges } } : {}),
         ruleCollectionGroups: groups.map((g) => ({ id: `${pid}/ruleCollectionGroups/${g.name}` })),
       },
     });

@@ -75,6 +75,13 @@ describe("firewall rule collections", () => {
     expect(loadOne("fwp.json", [anchorVnet, flattenResource(group({ priority: 65001 }))])).toBe("fwp.json: [1].ruleCollections[0].priority: expected 100-65000, got 65001");
   });
 
+  it("reads a policy's SNAT private ranges (CIDRs or IANAPrivateRanges) and names a bad one", () => {
+    const policy = (privateRanges: unknown[]) => ({ id: POLICY, name: "fwp", type: "Microsoft.Network/firewallPolicies", properties: { snat: { privateRanges } } });
+    const read = loadSnapshot([{ name: "fwp.json", value: [anchorVnet, policy(["IANAPrivateRanges", "203.0.113.0/24"])] }]);
+    expect(read.firewallPolicies?.get(POLICY.toLowerCase())?.snatPrivateRanges).toEqual(["IANAPrivateRanges", "203.0.113.0/24"]);
+    expect(loadOne("fwp.json", [anchorVnet, policy(["Internet"])])).toBe('fwp.json: [1].properties.snat.privateRanges[0]: expected a CIDR or IANAPrivateRanges, got "Internet"');
+  });
+
   it("requires a classic collection with rules to have a priority and Allow or Deny", () => {
     const at = "fw.json: [1].properties.networkRuleCollections[0].properties";
     expect(loadOne("fw.json", [anchorVnet, firewall({ priority: undefined })])).toBe(`${at}.priority: expected 100-65000, got nothing`);
