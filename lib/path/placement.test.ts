@@ -148,6 +148,23 @@ describe("the HTTPS proxy", () => {
     expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").status).toBe("pass");
   });
 
+  it("judges the proxy's way on from every address of its NIC, whichever family the profile names", () => {
+    const nicId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/networkInterfaces/proxy-vm";
+    const b = withProxy([...SEED_RULES]);
+    const value = b.resources() as { id?: string; name: string; type: string; properties: Record<string, unknown> & { addressSpace: { addressPrefixes: string[] }; subnets: { id: string; name: string; properties: Record<string, unknown> }[] } }[];
+    const hub = value.find((r) => r.type === "Microsoft.Network/virtualNetworks" && r.name === "hub")!;
+    hub.properties.addressSpace.addressPrefixes = ["10.0.0.0/16", "fd00:5::/48"];
+    const proxySubnet = hub.properties.subnets.find((x) => x.name === "proxy")!;
+    proxySubnet.properties.addressPrefixes = ["10.0.5.0/24", "fd00:5::/64"];
+    delete proxySubnet.properties.addressPrefix;
+    value.push({ id: nicId, name: "proxy-vm", type: "Microsoft.Network/networkInterfaces", properties: { ipConfigurations: [{ name: "v4", properties: { subnet: { id: proxySubnet.id }, privateIPAddress: "10.0.5.4" } }, { name: "v6", properties: { subnet: { id: proxySubnet.id }, privateIPAddress: "fd00:5::4", privateIPAddressVersion: "IPv6" } }] } } as never);
+    const report = audit(loadSnapshot([{ name: "estate.json", value }]), parseProfile("profile.json", { roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "fd00:5::4", port: 3128 } }));
+    const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
+    // Its IPv4 address leaves through default outbound access, so the service is reachable: not a fail.
+    expect(arm.status).not.toBe("fail");
+    expect(arm.detail).toContain("allowed by AllowAzureRM (103) in nsg-proxy");
+  });
+
   it("an Azure Firewall as the proxy (explicit proxy) is not modelled: warn, never pass", () => {
     const report = estate()
       .vnet("hub", ["10.0.0.0/16"])

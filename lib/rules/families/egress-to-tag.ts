@@ -7,7 +7,7 @@ import { type FlowResult, type FlowSpec, evaluateFlow } from "../../nsg/flow";
 import type { Estate } from "../../nsg/estate";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
-import { type AddrSet, concrete } from "../../net/addr-set";
+import { type AddrSet, addrIsEmpty, addrOverlaps, addrUnionAll, concrete } from "../../net/addr-set";
 import { cidrsToRanges } from "../../net/ip";
 import { type RuleTemplate, planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
@@ -62,7 +62,11 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const holder = firewall ? undefined : subnetHolding(estate.snapshot, proxy.address);
   const received = holder ? evaluateFlow(estate, holder, { direction: "Inbound", protocols: TCP, ports, remote: estate.roleAddresses(subnet), key: `proxy-in:${proxy.address}:${proxy.port}|${subnet.key}`, localFilter: { addresses: at } }) : undefined;
   const onwardSpec = holder ? tagEgressSpec(estate, holder, params.tag, params.port) : undefined;
-  const onward = holder && onwardSpec ? evaluateFlow(estate, holder, { ...onwardSpec, key: `${onwardSpec.key}|from:${proxy.address}`, localFilter: { addresses: at } }) : undefined;
+  // The proxy opens its own connection from its machine, in whichever family it has: judged from every address of
+  // the endpoint holding the proxy address (a NIC's, or the subnet's when it has no NIC in the input).
+  const host = holder ? addrUnionAll(estate.endpoints(holder).filter((e) => addrOverlaps(e.addresses, at)).map((e) => e.addresses)) : undefined;
+  const from = host && !addrIsEmpty(host) ? host : at;
+  const onward = holder && onwardSpec ? evaluateFlow(estate, holder, { ...onwardSpec, key: `${onwardSpec.key}|from:${proxy.address}`, localFilter: { addresses: from } }) : undefined;
   const read = new Set<string>();
   // Only the proxy address's family carries these connections: CycleCloud's other family needs no way to it.
   const own = estate.roleAddresses(subnet);
