@@ -126,6 +126,23 @@ describe("the endpoint's /32 route and a user route over it", () => {
     expect(finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE").status).toBe("fail");
   });
 
+  it("an endpoint open from one NIC and blocked from another is a warn naming the blocked one, not a fail", () => {
+    const report = run(
+      load(
+        resources("Disabled", {
+          more: (b) => b.nsg("nsg-b", [{ name: "DenyPe443", priority: 100, direction: "Outbound", access: "Deny", dst: "10.1.6.4", ports: "443" }]).nic("node-a", "spoke/hpc", { ip: "10.1.8.4" }).nic("node-b", "spoke/hpc", { ip: "10.1.8.5", nsg: "nsg-b" }),
+        }),
+      ),
+    );
+    const egress = finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE");
+    expect(egress.status).toBe("warn");
+    expect(egress.detail).toContain("not from all of the subnet");
+    expect(egress.detail).toContain("for NIC node-b: denied by DenyPe443");
+    const se = finding(report, "spoke/hpc", "NODE-SE-STORAGE");
+    expect(se.status).toBe("warn");
+    expect(se.detail).toContain("from only part of the subnet");
+  });
+
   it("a route to an appliance outside the audit makes the endpoint's path unknown: warn, not fail", () => {
     // 10.1.0.10 is in spoke/cc, where no NIC is given: an appliance the audit cannot see into.
     const report = run(load(resources("RouteTableEnabled", { hpcRoutes: [{ name: "via-nva", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: "10.1.0.10" }] })));

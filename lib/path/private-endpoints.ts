@@ -24,11 +24,11 @@ export interface StorageEndpointUse {
   endpoint: PrivateEndpoint;
   account: string;
   /**
-   * `usable`: every condition holds; `blocked`: in reach but the path to it is blocked; `unjudged`: nothing on the
-   * path denies it, but part of it cannot be judged (an appliance outside the audit, a missing input); `unusable`:
-   * approval, group or DNS.
+   * `usable`: every condition holds; `blocked`: in reach but the path to it is blocked; `partial`: open from some
+   * of the subnet's endpoints and blocked from others; `unjudged`: nothing on the path denies it, but part of it
+   * cannot be judged (an appliance outside the audit, a missing input); `unusable`: approval, group or DNS.
    */
-  state: "usable" | "blocked" | "unjudged" | "unusable";
+  state: "usable" | "blocked" | "partial" | "unjudged" | "unusable";
   /** In words: why it counts or not. */
   detail: string;
   flow?: FlowResult;
@@ -238,8 +238,10 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
     const flow = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports: range(443, 443), remote, key: `pe:${pe.key}`, names });
     if (flow.verdict !== "allowed") {
       const denied = flow.outcomes.some((o) => o.pieces.some((p) => p.access === "Deny"));
+      const some = flow.outcomes.some((o) => o.pieces.some((p) => p.access === "Allow"));
       const how = flow.verdict === "blocked" ? "blocked" : denied ? "partly blocked" : "not known";
-      out.push({ endpoint: pe, account, state: denied ? "blocked" : "unjudged", flow, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${how}: ${describeDenied(estate, flow)}` });
+      const state = !denied ? "unjudged" : some ? "partial" : "blocked";
+      out.push({ endpoint: pe, account, state, flow, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${how}: ${describeDenied(estate, flow)}` });
       continue;
     }
     // The endpoint's side: its subnet's NSG, where that subnet's network policies let Azure apply it.

@@ -115,9 +115,13 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     const usable = uses.filter((u) => u.state === "usable");
     // An endpoint whose path nothing denies but the audit cannot follow to the end may serve it: not a fail.
     const unjudged = uses.filter((u) => u.state === "unjudged");
+    const partial = uses.filter((u) => u.state === "partial");
     if (usable.length) {
       status = clamp(meta, "warn");
       viaEndpoint = ` Storage is reachable only through ${usable.map((u) => `private endpoint ${u.endpoint.name} to ${u.account}`).join(", ")}.`;
+    } else if (partial.length) {
+      status = clamp(meta, "warn");
+      viaEndpoint = ` Storage is reachable only through a private endpoint, and not from all of the subnet: ${partial.map((u) => u.detail).join("; ")}.`;
     } else if (unjudged.length) {
       status = clamp(meta, "warn");
       viaEndpoint = ` Storage may be reachable only through a private endpoint whose path cannot be judged: ${unjudged.map((u) => u.detail).join("; ")}.`;

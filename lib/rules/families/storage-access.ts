@@ -46,9 +46,9 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
   endpointReads(uses, touched);
   const usable = uses.find((u) => u.state === "usable");
   if (usable) return outcome({ status: "pass", detail: `${where} reaches Azure Storage privately through ${usable.detail}.`, touched });
-  const near = uses.find((u) => u.state === "blocked") ?? uses.find((u) => u.state === "unjudged") ?? uses.find((u) => u.state === "unusable");
+  const near = uses.find((u) => u.state === "partial") ?? uses.find((u) => u.state === "blocked") ?? uses.find((u) => u.state === "unjudged") ?? uses.find((u) => u.state === "unusable");
   if (near) {
-    return outcome({ status: clamp(meta, "warn"), detail: `${where} has no working private path to Azure Storage: ${near.detail}${notReady.length ? `; ${notReady.join("; ")} (not counted)` : ""}.`, evidence: near.flow ? flowEvidence(near.flow, near.state === "unjudged" ? "Unaudited" : "Deny") : [], touched });
+    return outcome({ status: clamp(meta, "warn"), detail: `${where} ${near.state === "partial" ? "has a private path to Azure Storage from only part of the subnet" : "has no working private path to Azure Storage"}: ${near.detail}${notReady.length ? `; ${notReady.join("; ")} (not counted)` : ""}.`, evidence: near.flow ? flowEvidence(near.flow, near.state === "unjudged" ? "Unaudited" : "Deny") : [], touched });
   }
   const plans = [];
   if (env.plan) {
