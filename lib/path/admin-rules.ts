@@ -95,10 +95,7 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
         ...(unknown.length ? { unknown: unknown.join("; ") } : {}),
       });
     }
-    out.sort((a, b) => a.rule.priority - b.rule.priority);
-    // An Allow hands traffic to the NSGs, as no match would, unless a later Deny or AlwaysAllow would have taken it:
-    // an Allow of unknown addresses matters only then.
-    return out.filter((c, i) => !(c.unknown && c.rule.access === "Allow" && out.slice(i + 1).every((later) => later.rule.access === "Allow")));
+    return out.sort((a, b) => a.rule.priority - b.rule.priority);
   });
 }
 

@@ -13,7 +13,7 @@ import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type Level, type Notes, evaluateChain, levelsFor } from "../nsg/evaluate";
 import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
-import { adminEvidence, adminRulesFor, dynamicMembershipNote } from "./admin-rules";
+import { type CompiledAdminRule, adminEvidence, adminRulesFor, dynamicMembershipNote } from "./admin-rules";
 import { evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
@@ -67,30 +67,38 @@ function adminStage(cx: PathContext, pieces: PathPiece[], done: PathPiece[]): { 
   const vnet = cx.estate.snapshot.vnets.get(cx.subnet.vnetKey);
   for (const piece of pieces) {
     let remaining = [piece.box];
-    for (const c of rules) {
-      if (remaining.length === 0) break;
-      const next: Box[] = [];
-      for (const box of remaining) {
-        if (!boxOverlaps(box, c.box)) {
-          next.push(box);
-          continue;
-        }
-        const hit = boxIntersect(box, c.box);
-        next.push(...boxSubtract(box, c.box));
-        if (boxIsEmpty(hit)) continue;
-        cx.touched.add(c.rule.key);
-        const steps = [...piece.steps, adminEvidence(c)];
-        if (c.unknown) done.push({ ...piece, box: hit, access: "Unaudited", steps, decidedAt: "admin-rule", why: `cannot be judged: security admin rule ${c.rule.name} (${c.rule.access}) names addresses the input does not show: ${c.unknown}` });
-        else if (c.rule.access === "Deny") done.push({ ...piece, box: hit, access: "Deny", steps, decidedAt: "admin-rule" });
-        else out.push({ piece: { ...piece, box: hit, steps }, skipNsg: c.rule.access === "AlwaysAllow" });
-      }
-      remaining = next;
-    }
+    rules.forEach((c, at) => {
+      if (remaining.length === 0) return;
+      // An Allow of unknown addresses decides only what a later Deny or AlwaysAllow would otherwise take; for the rest,
+      // matching it or not both hand the packet to the NSGs.
+      const within = c.unknown && c.rule.access === "Allow" ? rules.slice(at + 1).filter((l) => l.rule.access !== "Allow").map((l) => boxIntersect(c.box, l.box)).filter((b) => !boxIsEmpty(b)) : [c.box];
+      for (const box of within) remaining = adminMatch(cx, piece, c, box, remaining, done, out);
+    });
     for (const box of remaining) out.push({ piece: { ...piece, box }, skipNsg: false });
   }
   const note = `Security admin rules are evaluated as deployed; they take effect once their configuration is deployed to ${vnet?.location ?? "the VNet's region"} (deployment status cannot be read with GETs).`;
   if (!cx.notes.includes(note)) cx.notes.push(note);
   return out;
+}
+
+/** The part of `remaining` inside `box` (all or part of rule `c`) as `c` decides it; returns the rest. */
+function adminMatch(cx: PathContext, piece: PathPiece, c: CompiledAdminRule, box: Box, remaining: Box[], done: PathPiece[], out: { piece: PathPiece; skipNsg: boolean }[]): Box[] {
+  const next: Box[] = [];
+  for (const b of remaining) {
+    if (!boxOverlaps(b, box)) {
+      next.push(b);
+      continue;
+    }
+    const hit = boxIntersect(b, box);
+    next.push(...boxSubtract(b, box));
+    if (boxIsEmpty(hit)) continue;
+    cx.touched.add(c.rule.key);
+    const steps = [...piece.steps, adminEvidence(c)];
+    if (c.unknown) done.push({ ...piece, box: hit, access: "Unaudited", steps, decidedAt: "admin-rule", why: `cannot be judged: security admin rule ${c.rule.name} (${c.rule.access}) names addresses the input does not show: ${c.unknown}` });
+    else if (c.rule.access === "Deny") done.push({ ...piece, box: hit, access: "Deny", steps, decidedAt: "admin-rule" });
+    else out.push({ piece: { ...piece, box: hit, steps }, skipNsg: c.rule.access === "AlwaysAllow" });
+  }
+  return next;
 }
 
 /** A level the input names but does not hold: what it would decide is unknown. */

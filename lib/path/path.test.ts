@@ -352,6 +352,14 @@ describe("admin rules", () => {
       .adminRule("always-443", ["spoke"], { priority: 20, direction: "Outbound", access: "AlwaysAllow", ports: ["443"] })
       .audit(cc);
     expect(finding(before, "spoke/cc", "CC-EGRESS-ARM").status).toBe("warn");
+    // Only what that later rule could take: traffic it cannot match is judged as usual.
+    const later = spoke()
+      .subnet("spoke/hpc", "10.1.8.0/22")
+      .adminRule("allow-unknown", ["spoke"], { priority: 10, direction: "Outbound", access: "Allow", dst: [`${id("networkManagers", "avnm")}/networkGroups/ng-elsewhere`] })
+      .adminRule("deny-internet", ["spoke"], { priority: 20, direction: "Outbound", access: "Deny", dst: ["Internet"] })
+      .audit({ cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc"] });
+    expect(finding(later, "spoke/hpc", "NODE-EGRESS-HTTPS").status).toBe("pass");
+    expect(finding(later, "spoke/cc", "CC-EGRESS-ARM").status).toBe("warn");
   });
 });
 
