@@ -206,6 +206,15 @@ export function describeAllowed(result: FlowResult, max = 3): string {
   );
 }
 
+/**
+ * The words for a flow neither wholly allowed nor wholly blocked: "partly blocked" when a stage denies part of it,
+ * "allowed only in part" when the rest is only what the audit cannot follow, "not known" when none of it is judged.
+ */
+export function partlyWords(result: FlowResult): string {
+  if (result.outcomes.some((o) => o.pieces.some((p) => p.access === "Deny"))) return "partly blocked";
+  return result.outcomes.some((o) => o.pieces.some((p) => p.access === "Allow")) ? "allowed only in part" : "not known";
+}
+
 /** "; the rest is allowed by X" for a partly blocked flow, or "" when no part is allowed (the rest cannot be judged). */
 export function restAllowed(result: FlowResult): string {
   const allowed = describeAllowed(result);

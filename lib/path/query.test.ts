@@ -113,6 +113,8 @@ describe("queryFlow mirrors the audit", () => {
       .snapshot();
     const from = queryFlow(snapshot, { from: "10.1.1.9", to: "vnet-hpc/snet-cc", protocol: "tcp", port: "9443" });
     expect(from.verdict).toBe("partial");
+    // Nothing denies it: "not known", as the audit says, not "partly blocked".
+    expect(from.parts[0]).toMatch(/: not known: /);
     expect(from.parts[0]).toContain("no NIC or scale set of vnet-hpc/snet-nodes in the input holds 10.1.1.9");
     const to = queryFlow(snapshot, { from: "10.1.1.7", to: "10.1.2.9", protocol: "tcp", port: "9443" });
     expect(to.verdict).toBe("partial");

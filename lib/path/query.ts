@@ -8,7 +8,7 @@ import { ALL_PORTS, type PortSet, parsePortRange } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
 import type { Snapshot, Subnet } from "../model/types";
 import { Estate } from "../nsg/estate";
-import { type FlowResult, type FlowSpec, type Verdict, describeAllowed, describeDenied, evaluateFlow, flowEvidence, restAllowed } from "../nsg/flow";
+import { type FlowResult, type FlowSpec, type Verdict, describeAllowed, describeDenied, evaluateFlow, flowEvidence, partlyWords, restAllowed } from "../nsg/flow";
 import type { Evidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "./fqdn";
@@ -160,7 +160,7 @@ function combine(a: Verdict, b?: Verdict): QueryAnswer["verdict"] {
 }
 
 function explain(estate: Estate, r: FlowResult): string {
-  return r.verdict === "allowed" ? `allowed by ${describeAllowed(r)}` : r.verdict === "blocked" ? `blocked: ${describeDenied(estate, r)}` : `partly blocked: ${describeDenied(estate, r)}${restAllowed(r)}`;
+  return r.verdict === "allowed" ? `allowed by ${describeAllowed(r)}` : r.verdict === "blocked" ? `blocked: ${describeDenied(estate, r)}` : `${partlyWords(r)}: ${describeDenied(estate, r)}${restAllowed(r)}`;
 }
 
 function staged(r: FlowResult, side: "source" | "destination"): QueryAnswer["stages"] {

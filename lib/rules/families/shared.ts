@@ -1,6 +1,6 @@
 // Building blocks shared by the rule families: status from a verdict, outcome assembly.
 import type { FlowResult } from "../../nsg/flow";
-import { describeAllowed, describeDenied, flowEvidence, restAllowed } from "../../nsg/flow";
+import { describeAllowed, describeDenied, flowEvidence, partlyWords, restAllowed } from "../../nsg/flow";
 import type { Estate } from "../../nsg/estate";
 import { type AdminRuleEvidence, type Evidence, type FindingStatus, type Fix, type NsgEvidence, type PathStage, evidenceStage } from "../../report/types";
 import type { CheckOutcome, RuleMeta } from "../types";
@@ -50,10 +50,7 @@ export function explainFlow(estate: Estate, result: FlowResult): string {
   const notes = result.notes.length || widened.length ? ` Note: ${[...result.notes, ...widened].join(" ")}` : "";
   if (result.verdict === "allowed") return `allowed by ${describeAllowed(result)}.${notes}`;
   if (result.verdict === "blocked") return `blocked: ${describeDenied(estate, result)}.${notes}`;
-  // Nothing denied, only pieces the audit could not follow: say so rather than "blocked".
-  const denied = result.outcomes.some((o) => o.pieces.some((p) => p.access === "Deny"));
-  const head = denied ? "partly blocked" : restAllowed(result) ? "allowed only in part" : "not known";
-  return `${head}: ${describeDenied(estate, result)}${restAllowed(result)}.${asgNote(estate, result)}${notes}`;
+  return `${partlyWords(result)}: ${describeDenied(estate, result)}${restAllowed(result)}.${asgNote(estate, result)}${notes}`;
 }
 
 /**
