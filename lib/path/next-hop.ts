@@ -68,7 +68,7 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
         if (!estate.snapshot.vnets.has(subnet.vnetKey)) return { kind: "outside", what: `the appliance at ${ip} (${routeWords})` };
         // In a connected peering's space whose VNet the input lacks: its subnets, and so the appliance, are unseen.
         const unseen = unseenPeeringHolding(estate, subnet, ip);
-        if (unseen) return { kind: "missing", what: `${routeWords} sends it to ${ip}, in the address space of peered VNet ${unseen}, which is not in the input (add \`az network vnet list\` for it)` };
+        if (unseen) return { kind: "missing", what: `${routeWords} sends it to ${ip}, in the address space of peered VNet ${unseen}, whose subnets are not in the input (add \`az network vnet list\` for it)` };
         return { kind: "drop", why: `${routeWords} sends it to ${ip}, which no subnet of ${subnet.vnetName} or of a connected peering holds: the next hop cannot be reached` };
       }
       if (holder.name.toLowerCase() === "azurefirewallsubnet") {
@@ -102,12 +102,17 @@ export function describeNextHop(estate: Estate, subnet: Subnet, route: Effective
   }
 }
 
-/** The name of a connected peering's remote VNet that the input lacks and whose address space holds `ip`, if any. */
+/**
+ * The name of a connected peering's remote VNet whose address space holds `ip` but whose subnets the input does not
+ * show (the VNet is not in it, or lists no subnet), if any: where the appliance would be is then unseen.
+ */
 function unseenPeeringHolding(estate: Estate, subnet: Subnet, ip: string): string | undefined {
   const host = cidrsToRanges([ip]);
   for (const p of estate.snapshot.vnets.get(subnet.vnetKey)?.peerings ?? []) {
-    if (!p.remoteVnetKey || estate.snapshot.vnets.has(p.remoteVnetKey) || !peeringConnected(estate, subnet.vnetKey, p)) continue;
-    const space = cidrsToRanges(p.remoteAddressPrefixes);
+    if (!p.remoteVnetKey || !peeringConnected(estate, subnet.vnetKey, p)) continue;
+    const remote = estate.snapshot.vnets.get(p.remoteVnetKey);
+    if (remote?.subnetKeys.length) continue;
+    const space = cidrsToRanges(p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? []));
     if (iv.covers(space.v4, host.v4) && iv.covers(space.v6, host.v6) && (host.v4.length || host.v6.length)) return p.remoteVnetKey.split("/").pop();
   }
   return undefined;

@@ -376,8 +376,10 @@ describe("missing inputs", () => {
     const report = audit(loadSnapshot([{ name: "estate.json", value }]), { roles: { cyclecloud: ["spoke/cc"], cluster: [], returnProxy: [] } });
     const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
     expect(arm.status).toBe("warn");
-    expect(arm.detail).toContain("in the address space of peered VNet hub, which is not in the input");
+    expect(arm.detail).toContain("in the address space of peered VNet hub, whose subnets are not in the input");
     expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("warn");
+    // The same when the hub's VNet is there but lists no subnet.
+    expect(finding(b.audit({ cyclecloud: ["spoke/cc"] }), "spoke/cc", "CC-EGRESS-ARM").status).toBe("warn");
   });
 
   it("a subnet NSG that the input does not hold makes its flows `warn: cannot be judged`, never pass", () => {

@@ -8,7 +8,7 @@ import { type PathPacket, type RefPathVerdict, referencePacket } from "../refere
 import { type EngineVerdict, engineJudge } from "./judge";
 import { type PathWorld, WORK_SUBNET, buildEstate, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb } from "./world";
 
-const RUNS = 200;
+const RUNS = 300;
 
 const showPacket = (p: PathPacket) => `${p.protocol} ${p.srcIp}:${p.srcPort} -> ${p.dstIp}:${p.dstPort}${p.fqdn ? ` (${p.fqdn})` : ""}`;
 
