@@ -175,4 +175,12 @@ describe("FQDN tags and web categories for a named destination", () => {
     expect(f.status).toBe("warn");
     expect(f.detail).toContain("web category ComputersAndTechnology");
   });
+
+  it("a Deny of liability web categories before the seed names does not hold Microsoft's endpoints: the seed rule decides", () => {
+    const deny = (categories: string[]): Group => ({ name: "rcg-web", priority: 100, collections: [{ name: "web-deny", priority: 100, action: "Deny", rules: [app("liability", { webCategories: categories })] }] });
+    const seed: Group = { ...allowSeed, priority: 300 };
+    expect(finding(world(...policy("fwp", [deny(["Gambling", "Weapons"]), seed])), "spoke/cc", "CC-EGRESS-ARM").status).toBe("pass");
+    // A category that could hold them still makes it unknown.
+    expect(finding(world(...policy("fwp", [deny(["Gambling", "ComputersAndTechnology"]), seed])), "spoke/cc", "CC-EGRESS-ARM").status).toBe("warn");
+  });
 });

@@ -27,7 +27,7 @@ import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "..
 import type { Estate } from "../nsg/estate";
 import type { FirewallEvidence } from "../report/types";
 import { idParts, lastSegment } from "../snapshot/arm-id";
-import { type NameTarget, isBroadPattern, patternCovers, patternOverlaps } from "./fqdn";
+import { type NameTarget, SEED_NAMES, isBroadPattern, patternCovers, patternOverlaps } from "./fqdn";
 
 export interface CompiledFirewallRule {
   kind: "network" | "application";
@@ -503,7 +503,7 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
       }
       if (rule.action === "Allow" && rule.names.some((pattern) => patternOverlaps(pattern, name))) offer(rule, rule.names.filter((pattern) => patternOverlaps(pattern, name)));
       // An FQDN tag or web category may hold the name: neither allowed nor denied, but unknown.
-      if (rule.fqdnTags.length || rule.webCategories.length) unknown(rule, [opaqueWhy(table, rule, name), ...(rule.unresolved ? [ipGroupWhy(table, rule)] : [])].join("; "));
+      if (rule.fqdnTags.length || rule.webCategories.some((c) => mayHold(c, name))) unknown(rule, [opaqueWhy(table, rule, name), ...(rule.unresolved ? [ipGroupWhy(table, rule)] : [])].join("; "));
       continue;
     }
     // Any name: a rule for `*` takes everything it matches; a broad wildcard or web categories let a large,
@@ -527,6 +527,26 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
     out.push({ box: p.box, access: "Deny", evidence: evidence(table, undefined, name), ...(name ? { fqdn: name } : {}), ...(names.length ? { allowedNames: names } : {}) });
   }
   return out;
+}
+
+/**
+ * Azure Firewall's "liability" web categories: content no Azure or Microsoft service endpoint is classed as. A
+ * Deny of these (a common enterprise policy) placed before the rules for CycleCloud's names does not make those
+ * names unjudgeable; any other category might hold them.
+ * https://learn.microsoft.com/azure/firewall/web-categories
+ */
+const LIABILITY_CATEGORIES = new Set(
+  ["AlcoholAndTobacco", "ChildAbuseImages", "ChildInappropriate", "CriminalActivity", "Cults", "DatingAndPersonals", "Gambling", "Hacking", "HateAndIntolerance", "IllegalDrug", "IllegalSoftware", "LingerieAndSwimsuits", "Marijuana", "Nudity", "PornographyAndSexuallyExplicit", "SelfHarm", "SexEducation", "Tasteless", "Violence", "Weapons"].map((c) => categoryKey(c)),
+);
+
+function categoryKey(category: string): string {
+  return category.toLowerCase().replace(/&|\+|\band\b/g, "").replace(/[^a-z]/g, "");
+}
+
+/** Whether web category `category` may hold `name`: not a liability category for one of the CycleCloud page's Microsoft names. */
+function mayHold(category: string, name: string): boolean {
+  const microsoft = SEED_NAMES.has(name) || name.endsWith(".blob.core.windows.net");
+  return !(microsoft && LIABILITY_CATEGORIES.has(categoryKey(category)));
 }
 
 /** IANA's private ranges, which Azure Firewall does not SNAT by default: RFC 1918 and RFC 6598. */
