@@ -203,6 +203,8 @@ export interface PublicIpAddress {
   sku?: string;
   /** What it is attached to (`ipConfiguration.id`), lower-cased. */
   ipConfigurationKey?: string;
+  /** `publicIPAddressVersion`; undefined when the input does not say (Azure's default: IPv4). */
+  version?: "IPv4" | "IPv6";
 }
 
 export interface LoadBalancer {

@@ -276,12 +276,12 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
     // An outbound method the input cannot show (a load balancer or NIC it lacks): neither pass nor fail. A NIC
     // the input lacks already made its piece unaudited at the NSG stage, saying so.
     if (path.missing) done.push({ ...p, access: "Unaudited", decidedAt: "outbound", why: p.access !== "Unaudited" || !p.why ? `cannot be judged: ${path.missing}` : group.missingNic ? p.why : `${p.why}; ${path.missing}` });
-    // Default outbound access gives a public IPv4 address only: IPv6 has no way out by it.
+    // A method with public IPv4 addresses only (default outbound access always) gives IPv6 no way out.
     // https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
-    else if (path.works && path.method === "default-outbound-access" && p.box[local].v6.length) {
+    else if (path.works && path.ipv4Only && p.box[local].v6.length) {
       const v4 = { ...p.box[local], v6: [] };
       if (!addrIsEmpty(v4)) done.push({ ...p, box: { ...p.box, [local]: v4 } });
-      done.push({ ...p, box: { ...p.box, [local]: { ...p.box[local], v4: [] } }, access: "Deny", decidedAt: "outbound", why: "default outbound access gives a public IPv4 address only, so IPv6 has none" });
+      done.push({ ...p, box: { ...p.box, [local]: { ...p.box[local], v4: [] } }, access: "Deny", decidedAt: "outbound", why: `${path.ipv4Only} gives a public IPv4 address only, so IPv6 has none` });
     } else if (path.works) done.push(p);
     else done.push({ ...p, access: "Deny", decidedAt: "outbound", why: path.detail });
   }

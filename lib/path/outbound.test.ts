@@ -167,3 +167,30 @@ describe("a NIC the subnet names but the input lacks", () => {
     expect(f.detail).toContain("NIC nic-gone");
   });
 });
+
+describe("the address family of an outbound method", () => {
+  /** A dual-stack spoke/cc behind NAT gateway natgw, whose public IP has `version` (none: Azure's default, IPv4). */
+  function dualStackBehindNat(version?: "IPv4" | "IPv6") {
+    const value = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc", natGateway: "natgw" }).nsg("nsg-cc", []).natGateway("natgw").resources() as { type: string; properties: Record<string, unknown> & { addressSpace?: { addressPrefixes: string[] }; subnets?: { properties: Record<string, unknown> }[] } }[];
+    const vnet = value.find((r) => r.type === "Microsoft.Network/virtualNetworks")!;
+    vnet.properties.addressSpace!.addressPrefixes = ["10.1.0.0/16", "fd00:1::/48"];
+    vnet.properties.subnets![0].properties.addressPrefixes = ["10.1.0.0/24", "fd00:1::/64"];
+    delete vnet.properties.subnets![0].properties.addressPrefix;
+    value.push({ id: id("publicIPAddresses", "pip-natgw"), name: "pip-natgw", type: "Microsoft.Network/publicIPAddresses", properties: version ? { publicIPAddressVersion: version } : {} } as never);
+    return audit(loadSnapshot([{ name: "estate.json", value }]), { roles: { cyclecloud: ["spoke/cc"], cluster: [], returnProxy: [] } });
+  }
+
+  it("a NAT gateway whose public IPs are IPv4 gives IPv6 no way out: lockdown holds for IPv6, and only IPv4 leaves", () => {
+    for (const version of [undefined, "IPv4"] as const) {
+      const f = finding(dualStackBehindNat(version), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+      expect(f.status, String(version)).toBe("warn");
+      expect(f.detail).toContain("NAT gateway natgw gives a public IPv4 address only, so IPv6 has none");
+    }
+  });
+
+  it("an IPv6 public IP on the NAT gateway lets IPv6 out too", () => {
+    const f = finding(dualStackBehindNat("IPv6"), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("fail");
+    expect(f.detail).not.toContain("IPv6 has none");
+  });
+});

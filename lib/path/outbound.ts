@@ -24,6 +24,12 @@ export interface OutboundPath {
   works: boolean;
   /** Method `unknown`: what the input lacks, in words ("load balancer lb, whose backend pool holds NIC n, is not in the input (add …)"). */
   missing?: string;
+  /**
+   * Where it works, the words for a method that gives public IPv4 addresses only ("NAT gateway nat1"), so IPv6
+   * has no way out by it: default outbound access always, a NAT gateway, public IP or outbound rule whose public
+   * addresses the input shows are all IPv4 (Azure's default version).
+   */
+  ipv4Only?: string;
 }
 
 /** The part of a traffic class's protocols that takes one outbound path. */
@@ -92,14 +98,19 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
     if (nat && nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0) {
       return [{ protocols, path: { method: "none", resource: nat.id, detail: `NAT gateway ${nat.name} has no public IP address or prefix, so nothing leaves through it`, works: false } }];
     }
-    return [{ protocols, path: { method: "nat-gateway", resource: nat?.id ?? subnet.natGatewayKey, detail: `through NAT gateway ${nat?.name ?? name(subnet.natGatewayKey)}${nat ? "" : " (not in the input: taken to have a public IP)"}`, works: true } }];
+    const natName = nat?.name ?? name(subnet.natGatewayKey);
+    // A public IP prefix's version is not read: one could be IPv6.
+    const v6 = nat ? nat.publicIpPrefixKeys.length > 0 || nat.publicIpKeys.some((k) => snapshot.publicIps?.get(k)?.version === "IPv6") : true;
+    return [{ protocols, path: { method: "nat-gateway", resource: nat?.id ?? subnet.natGatewayKey, detail: `through NAT gateway ${natName}${nat ? "" : " (not in the input: taken to have a public IP)"}`, works: true, ...(v6 ? {} : { ipv4Only: `NAT gateway ${natName}` }) } }];
   }
   if (endpoint.hasPublicIp) {
     const pip = endpoint.publicIpKey ? snapshot.publicIps?.get(endpoint.publicIpKey) : undefined;
     const what = endpoint.scaleSet
       ? `the public IP configuration of scale set ${endpoint.scaleSet.name}`
       : `public IP ${pip?.name ?? name(endpoint.publicIpKey ?? "")}${pip || !endpoint.publicIpKey ? "" : " (not in the input: taken to be assigned)"}`;
-    return [{ protocols, path: { method: "public-ip", resource: pip?.id ?? endpoint.publicIpKey ?? endpoint.scaleSet?.id, detail: `through ${what}`, works: true } }];
+    // An IPv6 IP configuration carries an IPv6 public IP (Azure pairs the versions); a scale set's is not read: taken to have both.
+    const v6 = endpoint.scaleSet ? true : (endpoint.nic?.ipConfigurations ?? []).some((c) => c.publicIpKey && (c.privateIpAddress?.includes(":") || snapshot.publicIps?.get(c.publicIpKey)?.version === "IPv6"));
+    return [{ protocols, path: { method: "public-ip", resource: pip?.id ?? endpoint.publicIpKey ?? endpoint.scaleSet?.id, detail: `through ${what}`, works: true, ...(v6 ? {} : { ipv4Only: what }) } }];
   }
   if (endpoint.missingNic) {
     // The NIC could carry a public IP or sit in a load balancer's pool: whether anything leaves is unknown.
@@ -132,7 +143,9 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
         continue;
       }
       const assumed = carried.assumed ? " (its protocol is not in the input: taken as All)" : "";
-      shares.push({ protocols: take, path: { method: "load-balancer", resource: lb.id, detail: `through outbound rule ${rule.name} of load balancer ${lb.name}${assumed}`, works: true } });
+      const frontends = rule.frontendKeys.map((k) => lb.frontendIpConfigurations.find((f) => f.key === k));
+      const v6 = frontends.some((f) => !f || (f.publicIpKey ? snapshot.publicIps?.get(f.publicIpKey)?.version === "IPv6" : !!f.publicIpPrefixKey));
+      shares.push({ protocols: take, path: { method: "load-balancer", resource: lb.id, detail: `through outbound rule ${rule.name} of load balancer ${lb.name}${assumed}`, works: true, ...(v6 ? {} : { ipv4Only: `outbound rule ${rule.name} of load balancer ${lb.name}` }) } });
       rest &= ~take;
       if (!rest) return shares;
     }
@@ -156,7 +169,7 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
     shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and there is no NAT gateway, public IP or outbound rule${forWhat}`));
   } else {
     const guess = !endpoint.nic ? " (no NIC of this subnet is in the input: judged from the subnet alone)" : "";
-    shares.push({ protocols: rest, path: { method: "default-outbound-access", detail: `through Azure's default outbound access (being retired; a NAT gateway is the explicit way)${guess}`, works: true } });
+    shares.push({ protocols: rest, path: { method: "default-outbound-access", detail: `through Azure's default outbound access (being retired; a NAT gateway is the explicit way)${guess}`, works: true, ipv4Only: "default outbound access" } });
   }
   return shares;
 }

@@ -29,6 +29,8 @@ export function readPublicIp(node: ArmNode, base: ResourceBase, file: string, at
   if (sku) ip.sku = sku;
   const configKey = refKey(p.ipConfiguration);
   if (configKey) ip.ipConfigurationKey = configKey;
+  const version = (p.publicIPAddressVersion ?? p.publicIpAddressVersion)?.toLowerCase();
+  if (version === "ipv4" || version === "ipv6") ip.version = version === "ipv4" ? "IPv4" : "IPv6";
   return ip;
 }
 

@@ -19,7 +19,8 @@ export const skuShape = z.object({ name: text, tier: text, capacity: z.number().
 
 export const natGatewayProps = z.object({ publicIpAddresses: refList, publicIpPrefixes: refList });
 
-export const publicIpProps = z.object({ ipAddress: text, ipConfiguration: ref });
+/** `publicIPAddressVersion` as ARM spells it, `publicIpAddressVersion` as `az` does. */
+export const publicIpProps = z.object({ ipAddress: text, ipConfiguration: ref, publicIPAddressVersion: text, publicIpAddressVersion: text });
 
 export const loadBalancerProps = z.object({
   frontendIPConfigurations: nodes,
