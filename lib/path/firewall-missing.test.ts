@@ -38,18 +38,19 @@ function policy(name: string, groups: Group[], opts: { base?: string; listed?: s
 
 const ipGroup = (name: string, addresses: string[]) => ({ id: ipg(name), name, type: "Microsoft.Network/ipGroups", properties: { ipAddresses: addresses } });
 
-/** A hub firewall with policy `fwp`, a spoke whose CycleCloud subnet routes everything to it, and extra resources. */
-function world(...resources: unknown[]) {
-  return estate()
+/** A hub with an AzureFirewallSubnet and a spoke whose CycleCloud subnet routes everything to FW_IP. */
+const hubAndSpoke = () =>
+  estate()
     .vnet("hub", ["10.100.0.0/24"])
     .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
     .vnet("spoke", ["10.1.0.0/16"])
     .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt" })
     .peer("hub", "spoke")
-    .routeTable("rt", [{ name: "to-firewall", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
-    .firewall("fw", "hub", FW_IP, { policy: "fwp" })
-    .extra(...resources)
-    .audit(cc);
+    .routeTable("rt", [{ name: "to-firewall", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }]);
+
+/** The hub's firewall with policy `fwp`, and extra resources. */
+function world(...resources: unknown[]) {
+  return hubAndSpoke().firewall("fw", "hub", FW_IP, { policy: "fwp" }).extra(...resources).audit(cc);
 }
 
 const denyFromGroup: Group = { name: "rcg-deny", priority: 150, collections: [{ name: "deny", priority: 100, action: "Deny", rules: [net("deny-spokes-443", { destinationAddresses: ["*"], sourceIpGroups: [ipg("ipg-spokes")] })] }] };
@@ -91,13 +92,7 @@ describe("a rule naming an IP group the input lacks", () => {
 
 describe("a classic firewall (rule collections on the firewall itself)", () => {
   it("a Deny network rule whose source IP group is missing is `warn` too", () => {
-    const report = estate()
-      .vnet("hub", ["10.100.0.0/24"])
-      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("spoke", ["10.1.0.0/16"])
-      .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt" })
-      .peer("hub", "spoke")
-      .routeTable("rt", [{ name: "to-firewall", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
+    const report = hubAndSpoke()
       .extra({
         id: id("azureFirewalls", "fw"),
         name: "fw",

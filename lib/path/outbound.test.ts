@@ -171,13 +171,13 @@ describe("a NIC the subnet names but the input lacks", () => {
 describe("the address family of an outbound method", () => {
   /** A dual-stack spoke/cc behind NAT gateway natgw, whose public IP has `version` (none: Azure's default, IPv4). */
   function dualStackBehindNat(version?: "IPv4" | "IPv6") {
-    const value = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc", natGateway: "natgw" }).nsg("nsg-cc", []).natGateway("natgw").resources() as { type: string; properties: Record<string, unknown> & { addressSpace?: { addressPrefixes: string[] }; subnets?: { properties: Record<string, unknown> }[] } }[];
-    const vnet = value.find((r) => r.type === "Microsoft.Network/virtualNetworks")!;
-    vnet.properties.addressSpace!.addressPrefixes = ["10.1.0.0/16", "fd00:1::/48"];
-    vnet.properties.subnets![0].properties.addressPrefixes = ["10.1.0.0/24", "fd00:1::/64"];
-    delete vnet.properties.subnets![0].properties.addressPrefix;
-    value.push({ id: id("publicIPAddresses", "pip-natgw"), name: "pip-natgw", type: "Microsoft.Network/publicIPAddresses", properties: version ? { publicIPAddressVersion: version } : {} } as never);
-    return audit(loadSnapshot([{ name: "estate.json", value }]), { roles: { cyclecloud: ["spoke/cc"], cluster: [], returnProxy: [] } });
+    return estate()
+      .vnet("spoke", ["10.1.0.0/16", "fd00:1::/48"])
+      .subnet("spoke/cc", ["10.1.0.0/24", "fd00:1::/64"], { nsg: "nsg-cc", natGateway: "natgw" })
+      .nsg("nsg-cc", [])
+      .natGateway("natgw")
+      .extra({ id: id("publicIPAddresses", "pip-natgw"), name: "pip-natgw", type: "Microsoft.Network/publicIPAddresses", properties: version ? { publicIPAddressVersion: version } : {} })
+      .audit(cc);
   }
 
   it("a NAT gateway whose public IPs are IPv4 gives IPv6 no way out: lockdown holds for IPv6, and only IPv4 leaves", () => {

@@ -229,12 +229,8 @@ describe("Azure Firewall", () => {
 
 describe("outbound path", () => {
   it("default outbound access gives IPv4 only: a dual-stack subnet's IPv6 has no way out by it", () => {
-    const value = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", []).resources() as { type: string; properties: { addressSpace: { addressPrefixes: string[] }; subnets: { properties: Record<string, unknown> }[] } }[];
-    const vnet = value.find((r) => r.type === "Microsoft.Network/virtualNetworks")!;
-    vnet.properties.addressSpace.addressPrefixes = ["10.1.0.0/16", "fd00:1::/48"];
-    vnet.properties.subnets[0].properties.addressPrefixes = ["10.1.0.0/24", "fd00:1::/64"];
-    delete vnet.properties.subnets[0].properties.addressPrefix;
-    const f = finding(audit(loadSnapshot([{ name: "estate.json", value }]), { roles: { cyclecloud: ["spoke/cc"], cluster: [], returnProxy: [] } }), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    const report = estate().vnet("spoke", ["10.1.0.0/16", "fd00:1::/48"]).subnet("spoke/cc", ["10.1.0.0/24", "fd00:1::/64"], { nsg: "nsg-cc" }).nsg("nsg-cc", []).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
     // IPv4 leaves through default outbound access (Azure's AllowInternetOutBound); IPv6 does not.
     expect(f.status).toBe("warn");
     expect(f.detail).toContain("default outbound access gives a public IPv4 address only, so IPv6 has none");

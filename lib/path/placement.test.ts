@@ -1,6 +1,6 @@
 // Deployments, the CycleCloud server and the HTTPS proxy of the profile (CONTRACT §1.2, §4.1 Proxy).
 import { describe, expect, it } from "vitest";
-import { SEED_RULES, estate, finding } from "../../test/helpers/estate-builder";
+import { type RuleSpec, SEED_RULES, estate, finding } from "../../test/helpers/estate-builder";
 import { audit } from "../audit";
 import { loadSnapshot, parseProfile } from "../snapshot";
 
@@ -75,13 +75,28 @@ describe("the CycleCloud server", () => {
 });
 
 describe("the HTTPS proxy", () => {
+  /** CycleCloud's NSG: out to the proxy, and nothing else to the Internet. */
+  const toProxyOnly = (address = "10.0.5.4", port = "3128"): RuleSpec[] => [
+    { name: "AllowProxy", priority: 100, direction: "Outbound", access: "Allow", dst: address, ports: port },
+    { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" },
+  ];
   const withProxy = (proxyRules: typeof SEED_RULES) =>
     estate()
       .vnet("hub", ["10.0.0.0/16"])
       .subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" })
       .subnet("hub/proxy", "10.0.5.0/24", { nsg: "nsg-proxy" })
-      .nsg("nsg-cc", [{ name: "AllowProxy", priority: 100, direction: "Outbound", access: "Allow", dst: "10.0.5.4", ports: "3128" }, { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }])
+      .nsg("nsg-cc", toProxyOnly())
       .nsg("nsg-proxy", proxyRules);
+  /** CycleCloud in a spoke, the proxy in the hub it peers with (the proxy subnet with `routeTable` when given). */
+  const spokeToHubProxy = (routeTable?: string) =>
+    estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" })
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/proxy", "10.0.5.0/24", { nsg: "nsg-proxy", ...(routeTable ? { routeTable } : {}) })
+      .peer("hub", "spoke")
+      .nsg("nsg-cc", toProxyOnly())
+      .nsg("nsg-proxy", [...SEED_RULES]);
 
   it("checks CycleCloud → proxy, then the proxy's subnet → the service", () => {
     const report = withProxy([...SEED_RULES]).auditProfile({ roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "10.0.5.4", port: 3128 } });
@@ -128,14 +143,7 @@ describe("the HTTPS proxy", () => {
   });
 
   it("asks for a way between CycleCloud and the proxy only in the proxy address's family", () => {
-    const b = estate()
-      .vnet("spoke", ["10.1.0.0/16"])
-      .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" })
-      .vnet("hub", ["10.0.0.0/16"])
-      .subnet("hub/proxy", "10.0.5.0/24", { nsg: "nsg-proxy" })
-      .peer("hub", "spoke")
-      .nsg("nsg-cc", [{ name: "AllowProxy", priority: 100, direction: "Outbound", access: "Allow", dst: "10.0.5.4", ports: "3128" }, { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }])
-      .nsg("nsg-proxy", [...SEED_RULES]);
+    const b = spokeToHubProxy();
     // CycleCloud's subnet is dual-stack; the hub's peering has not synced the spoke's IPv6 space, so IPv6 has no way back.
     const value = b.resources() as { name: string; type: string; properties: { addressSpace: { addressPrefixes: string[] }; subnets: { name: string; properties: Record<string, unknown> }[] } }[];
     const spoke = value.find((r) => r.type === "Microsoft.Network/virtualNetworks" && r.name === "spoke")!;
@@ -172,7 +180,7 @@ describe("the HTTPS proxy", () => {
       .subnet("hub/AzureFirewallSubnet", "10.0.9.0/26")
       .firewall("fw", "hub", "10.0.9.4", { policy: "fwp" })
       .policy("fwp", [])
-      .nsg("nsg-cc", [{ name: "AllowProxy", priority: 100, direction: "Outbound", access: "Allow", dst: "10.0.9.4", ports: "8080" }, { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }])
+      .nsg("nsg-cc", toProxyOnly("10.0.9.4", "8080"))
       .auditProfile({ roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "10.0.9.4", port: 8080 } });
     const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
     expect(arm.status).toBe("warn");
@@ -180,15 +188,8 @@ describe("the HTTPS proxy", () => {
   });
 
   it("fails when the proxy's VNet has no way back to CycleCloud", () => {
-    const report = estate()
-      .vnet("spoke", ["10.1.0.0/16"])
-      .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" })
-      .vnet("hub", ["10.0.0.0/16"])
-      .subnet("hub/proxy", "10.0.5.0/24", { nsg: "nsg-proxy", routeTable: "rt-proxy" })
+    const report = spokeToHubProxy("rt-proxy")
       .routeTable("rt-proxy", [{ name: "drop-spoke", prefix: "10.1.0.0/16", hop: "None" }])
-      .peer("hub", "spoke")
-      .nsg("nsg-cc", [{ name: "AllowProxy", priority: 100, direction: "Outbound", access: "Allow", dst: "10.0.5.4", ports: "3128" }, { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }])
-      .nsg("nsg-proxy", [...SEED_RULES])
       .auditProfile({ roles: { cyclecloud: ["spoke/cc"] }, proxy: { address: "10.0.5.4", port: 3128 } });
     const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
     expect(arm.status).toBe("fail");

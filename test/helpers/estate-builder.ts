@@ -79,7 +79,7 @@ export interface CollectionSpec {
 }
 
 export class EstateBuilder {
-  private vnets = new Map<string, { prefixes: string[]; subnets: { name: string; prefix: string; opts: SubnetOpts }[]; peerings: unknown[] }>();
+  private vnets = new Map<string, { prefixes: string[]; subnets: { name: string; prefix: string | string[]; opts: SubnetOpts }[]; peerings: unknown[] }>();
   private nsgs = new Map<string, RuleSpec[]>();
   private nics: unknown[] = [];
   private routeTables: unknown[] = [];
@@ -215,7 +215,8 @@ export class EstateBuilder {
     this.vnets.set(name, { prefixes, subnets: [], peerings: [] });
     return this;
   }
-  subnet(ref: string, prefix: string, opts: SubnetOpts = {}): this {
+  /** A subnet of VNet `ref`'s first part; several prefixes (a dual-stack subnet) are written as `addressPrefixes`. */
+  subnet(ref: string, prefix: string | string[], opts: SubnetOpts = {}): this {
     const [v, s] = ref.split("/");
     this.vnets.get(v)!.subnets.push({ name: s, prefix, opts });
     return this;
@@ -318,7 +319,7 @@ export class EstateBuilder {
           id: `${id("virtualNetworks", name)}/subnets/${s.name}`,
           name: s.name,
           properties: {
-            addressPrefix: s.prefix,
+            ...(Array.isArray(s.prefix) ? { addressPrefixes: s.prefix } : { addressPrefix: s.prefix }),
             ...(s.opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", s.opts.nsg) } } : {}),
             ...(s.opts.routeTable ? { routeTable: { id: id("routeTables", s.opts.routeTable) } } : {}),
             ...(s.opts.natGateway ? { natGateway: { id: id("natGateways", s.opts.natGateway) } } : {}),
