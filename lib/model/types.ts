@@ -216,6 +216,8 @@ export interface LoadBalancer {
   frontendIpConfigurations: { key: string; name: string; publicIpKey?: string; publicIpPrefixKey?: string; subnetKey?: string }[];
   backendPoolKeys: string[];
   outboundRules: { name: string; backendPoolKey?: string; frontendKeys: string[]; protocol?: string }[];
+  /** Load-balancing rules that SNAT outbound traffic through their frontend (`disableOutboundSnat` false or unset). */
+  snatRules?: { name: string; backendPoolKeys: string[]; frontendKey?: string; protocol?: string }[];
 }
 
 /** One rule collection of an Azure Firewall (classic) or of a firewall policy's rule collection group. */

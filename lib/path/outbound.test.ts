@@ -194,3 +194,21 @@ describe("the address family of an outbound method", () => {
     expect(f.detail).not.toContain("IPv6 has none");
   });
 });
+
+describe("a load-balancing rule's outbound SNAT", () => {
+  /** lb-pub with no outbound rule and a Tcp load-balancing rule on its public frontend, SNAT on or off. */
+  const withLbRule = (disableOutboundSnat: boolean) => {
+    const lb = loadBalancer("lb-pub", []) as { properties: Record<string, unknown> };
+    lb.properties.loadBalancingRules = [
+      { name: "https", properties: { protocol: "Tcp", frontendPort: 443, backendPort: 443, disableOutboundSnat, frontendIPConfiguration: { id: `${id("loadBalancers", "lb-pub")}/frontendIPConfigurations/fe` }, backendAddressPool: { id: pool("lb-pub") } } },
+    ];
+    return spoke({ defaultOutboundAccess: false }).extra(lb, nicInPools("nic-cc", [pool("lb-pub")])).audit(cc);
+  };
+
+  it("SNATs through its public frontend unless disableOutboundSnat: TCP leaves, and only TCP", () => {
+    const f = finding(withLbRule(false), "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("pass");
+    expect(f.detail).toContain("through load-balancing rule https of load balancer lb-pub");
+    expect(finding(withLbRule(true), "spoke/cc", "CC-EGRESS-ARM").status).toBe("fail");
+  });
+});

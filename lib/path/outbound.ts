@@ -5,6 +5,7 @@
 // load balancer's backend pool, or for a Flexible-orchestration scale set's instances.
 // An outbound rule translates only its own protocol (`Tcp`, `Udp` or `All`), so the path depends on the
 // protocol: the rest of the traffic class falls through to the next method in the precedence.
+// A load-balancing rule with a public frontend SNATs outbound traffic as well, unless `disableOutboundSnat` is set.
 // Where the input lacks what decides the method (a load balancer a backend pool names, a NIC the subnet
 // names), the method is unknown: neither pass nor fail.
 // https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
@@ -146,6 +147,19 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
       const frontends = rule.frontendKeys.map((k) => lb.frontendIpConfigurations.find((f) => f.key === k));
       const v6 = frontends.some((f) => !f || (f.publicIpKey ? snapshot.publicIps?.get(f.publicIpKey)?.version === "IPv6" : !!f.publicIpPrefixKey));
       shares.push({ protocols: take, path: { method: "load-balancer", resource: lb.id, detail: `through outbound rule ${rule.name} of load balancer ${lb.name}${assumed}`, works: true, ...(v6 ? {} : { ipv4Only: `outbound rule ${rule.name} of load balancer ${lb.name}` }) } });
+      rest &= ~take;
+      if (!rest) return shares;
+    }
+    // A load-balancing rule with a public frontend SNATs outbound traffic too unless it disables that (Azure's default
+    // SNAT, which Microsoft advises against but which works). https://learn.microsoft.com/azure/load-balancer/outbound-rules
+    for (const rule of lb.snatRules ?? []) {
+      const fe = rule.backendPoolKeys.includes(poolKey) ? lb.frontendIpConfigurations.find((f) => f.key === rule.frontendKey) : undefined;
+      if (!fe || !(fe.publicIpKey || fe.publicIpPrefixKey)) continue;
+      const take = ruleProtocols(rule.protocol).protocols & rest;
+      if (!take) continue;
+      const v6 = fe.publicIpKey ? snapshot.publicIps?.get(fe.publicIpKey)?.version === "IPv6" : true;
+      const what = `load-balancing rule ${rule.name} of load balancer ${lb.name}`;
+      shares.push({ protocols: take, path: { method: "load-balancer", resource: lb.id, detail: `through ${what} (its public frontend; outbound SNAT is not disabled)`, works: true, ...(v6 ? {} : { ipv4Only: what }) } });
       rest &= ~take;
       if (!rest) return shares;
     }

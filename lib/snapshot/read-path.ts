@@ -4,7 +4,7 @@
 import type { LoadBalancer, NatGateway, PublicIpAddress } from "@/lib/model/types";
 import { keyOf } from "./arm-id";
 import { type ResourceBase, child, refKey, refKeys } from "./read-common";
-import { frontendProps, loadBalancerProps, natGatewayProps, outboundRuleProps, publicIpProps, skuShape } from "./schemas-path";
+import { frontendProps, loadBalancerProps, loadBalancingRuleProps, natGatewayProps, outboundRuleProps, publicIpProps, skuShape } from "./schemas-path";
 import { type ArmNode, type JsonPath, nodeName, parseWith, readNode } from "./validate";
 
 /** `sku.name` from the top level (load balancers, public IPs), validated where it sits. */
@@ -83,6 +83,16 @@ export function readLoadBalancer(node: ArmNode, base: ResourceBase, file: string
       return out;
     }),
   };
+  const snatRules = (p.loadBalancingRules ?? []).flatMap((value, i) => {
+    const rat = child(node.propsAt, "loadBalancingRules", i);
+    const rule = readNode(value, file, rat);
+    const r = parseWith(loadBalancingRuleProps, rule.props, file, rule.propsAt);
+    if (r.disableOutboundSnat === true) return [];
+    const frontendKey = refKey(r.frontendIPConfiguration ?? r.frontendIpConfiguration);
+    const pools = [...refKeys(r.backendAddressPools), ...(refKey(r.backendAddressPool) ? [refKey(r.backendAddressPool)!] : [])];
+    return [{ name: nodeName(rule, file, rat, ""), backendPoolKeys: [...new Set(pools)], ...(frontendKey ? { frontendKey } : {}), ...(r.protocol ? { protocol: r.protocol } : {}) }];
+  });
+  if (snatRules.length) lb.snatRules = snatRules;
   const sku = skuName(node, file, at);
   if (sku) lb.sku = sku;
   return lb;

@@ -27,6 +27,16 @@ export const loadBalancerProps = z.object({
   frontendIpConfigurations: nodes,
   backendAddressPools: nodes,
   outboundRules: nodes,
+  loadBalancingRules: nodes,
+});
+/** A load-balancing rule, for its outbound SNAT: its frontend, pools, protocol and `disableOutboundSnat`. */
+export const loadBalancingRuleProps = z.object({
+  frontendIPConfiguration: ref,
+  frontendIpConfiguration: ref,
+  backendAddressPool: ref,
+  backendAddressPools: refList,
+  protocol: text,
+  disableOutboundSnat: z.boolean().nullish(),
 });
 export const frontendProps = z.object({
   publicIPAddress: ref,
