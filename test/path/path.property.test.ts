@@ -39,6 +39,7 @@ const FEATURES: [string, RegExp][] = [
   ["base policy decided", /by \w+ rule baseg/],
   ["load balancer outbound rule", /load balancer outbound rule$/],
   ["load balancer not in the input", /load balancer not in the input$/],
+  ["load-balancing rule SNAT", /load-balancing rule SNAT$/],
 ];
 
 const workSubnetKey = (snapshot: ReturnType<ReturnType<typeof buildEstate>["snapshot"]>) => [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!.key;

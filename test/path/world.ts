@@ -87,10 +87,10 @@ export interface PathWorld {
   subnetNsg?: RuleSpec[];
   /**
    * A NIC in the subnet at NIC_IP, with its own NSG or none, and optionally in the backend pool of a Standard load
-   * balancer: one the input lacks (`missing`), one without an outbound rule (`none`), or with an outbound rule for
-   * that protocol.
+   * balancer: one the input lacks (`missing`), one without an outbound rule (`none`), with an outbound rule for
+   * that protocol, or with a TCP load-balancing rule whose outbound SNAT is on (`lb-rule`).
    */
-  nic?: { nsg?: RuleSpec[]; pool?: "missing" | "none" | "Tcp" | "Udp" | "All" };
+  nic?: { nsg?: RuleSpec[]; pool?: "missing" | "none" | "Tcp" | "Udp" | "All" | "lb-rule" };
   admin: AdminSpec[];
 }
 
@@ -202,7 +202,7 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     nic: fc.option(
       fc.record({
         nsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }),
-        pool: fc.option(fc.constantFrom<"missing" | "none" | "Tcp" | "Udp" | "All">("missing", "missing", "none", "Tcp", "Udp", "All"), { nil: undefined, freq: 3 }),
+        pool: fc.option(fc.constantFrom<"missing" | "none" | "Tcp" | "Udp" | "All" | "lb-rule">("missing", "missing", "none", "Tcp", "Udp", "All", "lb-rule", "lb-rule", "lb-rule"), { nil: undefined, freq: 3 }),
       }),
       { nil: undefined },
     ),
@@ -258,7 +258,9 @@ export function buildEstate(w: PathWorld): EstateBuilder {
         properties: {
           frontendIPConfigurations: [{ id: frontend, name: "fe", properties: { publicIPAddress: { id: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/publicIPAddresses/lb-pip" } } }],
           backendAddressPools: [{ id: pool, name: "pool" }],
-          outboundRules: w.nic.pool === "none" ? [] : [{ name: "out", properties: { protocol: w.nic.pool, backendAddressPool: { id: pool }, frontendIPConfigurations: [{ id: frontend }] } }],
+          outboundRules: w.nic.pool === "none" || w.nic.pool === "lb-rule" ? [] : [{ name: "out", properties: { protocol: w.nic.pool, backendAddressPool: { id: pool }, frontendIPConfigurations: [{ id: frontend }] } }],
+          // A load-balancing rule for TCP on the public frontend, its outbound SNAT left on.
+          loadBalancingRules: w.nic.pool === "lb-rule" ? [{ name: "https", properties: { protocol: "Tcp", frontendIPConfiguration: { id: frontend }, backendAddressPool: { id: pool }, disableOutboundSnat: false } }] : [],
         },
       });
     }

@@ -337,6 +337,9 @@ function outboundStage(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface
       // An outbound rule translates only its protocol: Tcp, Udp, or All (any).
       const carries = (protocol: string | undefined) => !protocol || same(protocol, "all") || same(protocol, p.protocol);
       if (lb.outboundRules.some((r) => r.backendPoolKey === pool && r.frontendKeys.length && carries(r.protocol))) return verdict("Allow", "outbound", "load balancer outbound rule");
+      // A load-balancing rule on a public frontend SNATs outbound traffic of its protocol, unless disabled.
+      const publicFrontend = (key: string | undefined) => lb.frontendIpConfigurations.some((f) => f.key === key && (f.publicIpKey || f.publicIpPrefixKey));
+      if ((lb.snatRules ?? []).some((r) => r.backendPoolKeys.includes(pool) && publicFrontend(r.frontendKey) && carries(r.protocol))) return verdict("Allow", "outbound", "load-balancing rule SNAT");
     }
   }
   // A pool whose load balancer the input lacks: no outbound rule can be seen, nor whether it is Standard.
