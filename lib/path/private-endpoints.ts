@@ -16,6 +16,7 @@ import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type FlowResult, type FlowSpec, type Verdict, describeDenied, evaluateFlow } from "../nsg/flow";
 import { evaluateGroupPath } from "./evaluate";
 import { reachableVnets } from "./next-hop";
+import { privateEndpointIps } from "./routes";
 import type { NameTarget } from "./fqdn";
 import { firewallSnats } from "./firewall";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
@@ -36,12 +37,6 @@ export interface StorageEndpointUse {
 
 const STORAGE_ACCOUNT = /\/providers\/microsoft\.storage\/storageaccounts\/([^/]+)/i;
 const BLOB_ZONE = "privatelink.blob.core.windows.net";
-
-function endpointAddresses(estate: Estate, pe: PrivateEndpoint): string[] {
-  const out = new Set(pe.ipAddresses ?? []);
-  for (const k of pe.nicKeys ?? []) for (const ipc of estate.snapshot.nics.get(k)?.ipConfigurations ?? []) if (ipc.privateIpAddress) out.add(ipc.privateIpAddress);
-  return [...out];
-}
 
 /** Whether Azure applies a subnet's NSG to one destination in it, and in words why (for a private endpoint). */
 export interface SubnetNsgScope {
@@ -82,7 +77,7 @@ export function privateEndpointsIn(estate: Estate, subnet: Subnet): EndpointInSu
   for (const pe of snapshot.privateEndpoints.values()) {
     if (pe.subnetKey !== subnet.key && !subnet.privateEndpointKeys.includes(pe.key)) continue;
     for (const k of pe.nicKeys ?? []) seenNics.add(k);
-    const r = cidrsToRanges(endpointAddresses(estate, pe));
+    const r = cidrsToRanges(privateEndpointIps(estate.snapshot, pe));
     const addresses = concrete(r.v4, r.v6);
     if (!addrIsEmpty(addresses)) out.push({ name: pe.name, addresses });
   }
@@ -230,7 +225,7 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
     } else {
       continue;
     }
-    const addresses = endpointAddresses(estate, pe);
+    const addresses = privateEndpointIps(estate.snapshot, pe);
     const target = addresses.length ? cidrsToRanges(addresses) : cidrsToRanges(peSubnet.addressPrefixes);
     const remote = concrete(target.v4, target.v6);
     // By the account's blob name, so a firewall on the way judges it as it would the client's request.

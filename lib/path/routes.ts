@@ -6,7 +6,7 @@ import { type AddrSet, EMPTY, addrCovers, addrIntersect, addrIsEmpty, addrSubtra
 import { ALL_TAGS } from "../net/tag-set";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
-import type { PrivateEndpoint, Route, RouteTable, Subnet } from "../model/types";
+import type { PrivateEndpoint, Route, RouteTable, Snapshot, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
 
@@ -176,16 +176,14 @@ function endpointRouteLimits(estate: Estate): Map<string, number> {
       const policies = subnet?.privateEndpointNetworkPolicies;
       if (policies !== "Enabled" && policies !== "RouteTableEnabled") continue;
       const space = snapshot.vnets.get(subnet!.vnetKey)?.addressPrefixes ?? [];
-      const addresses = new Set(pe.ipAddresses ?? []);
-      for (const nicKey of pe.nicKeys ?? []) for (const ipc of snapshot.nics.get(nicKey)?.ipConfigurations ?? []) if (ipc.privateIpAddress) addresses.add(ipc.privateIpAddress);
-      for (const a of addresses) {
+      for (const a of privateEndpointIps(snapshot, pe)) {
         const host = parseCidr(a);
         if (!host) continue;
         const within = space.find((p) => {
           const c = parseCidr(p);
           return c !== null && c.family === host.family && (host.family === 4 ? iv.covers(c.v4, host.v4) : iv.covers(c.v6, host.v6));
         });
-        if (within) out.set(host.family === 6 ? `${a}/128` : `${a}/32`, prefixLength(within)!);
+        if (within) out.set(hostRoute(a), prefixLength(within)!);
       }
     }
     return out;
@@ -261,6 +259,16 @@ export function peeringConnected(estate: Estate, vnetKey: string, peering: { all
   return !blocked.has(`${peering.remoteVnetKey}|${vnetKey}`);
 }
 
+/** A private endpoint's addresses as the input shows them: its own list and its NICs' private IPs. */
+export function privateEndpointIps(snapshot: Snapshot, pe: PrivateEndpoint): string[] {
+  const out = new Set(pe.ipAddresses ?? []);
+  for (const nicKey of pe.nicKeys ?? []) for (const ipc of snapshot.nics.get(nicKey)?.ipConfigurations ?? []) if (ipc.privateIpAddress) out.add(ipc.privateIpAddress);
+  return [...out];
+}
+
+/** An address's host route: `/32` for IPv4, `/128` for IPv6. */
+const hostRoute = (address: string) => (address.includes(":") ? `${address}/128` : `${address}/32`);
+
 /** Private endpoint addresses (as /32 or /128) in the VNet and its directly peered VNets, with the endpoint's name. */
 function privateEndpointAddresses(estate: Estate, vnetKey: string, peered: ReadonlySet<string>): [string, string][] {
   const out: [string, string][] = [];
@@ -277,9 +285,7 @@ function privateEndpointAddresses(estate: Estate, vnetKey: string, peered: Reado
     return m;
   });
   for (const pe of [vnetKey, ...peered].flatMap((v) => byVnet.get(v) ?? [])) {
-    const addresses = new Set(pe.ipAddresses ?? []);
-    for (const nicKey of pe.nicKeys ?? []) for (const ipc of snapshot.nics.get(nicKey)?.ipConfigurations ?? []) if (ipc.privateIpAddress) addresses.add(ipc.privateIpAddress);
-    for (const a of addresses) if (parseCidr(a)) out.push([a.includes(":") ? `${a}/128` : `${a}/32`, pe.name]);
+    for (const a of privateEndpointIps(snapshot, pe)) if (parseCidr(a)) out.push([hostRoute(a), pe.name]);
   }
   return out;
 }
