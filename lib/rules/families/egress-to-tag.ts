@@ -17,7 +17,7 @@ import { subnetHolding } from "../../path/locate";
 import { faultText, pathBetween } from "../../path/reach";
 import { firewallAt } from "../../path/firewall";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
-import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy } from "./shared";
+import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy, withRouteFaults } from "./shared";
 
 export interface EgressToTag {
   tag: string;
@@ -87,15 +87,7 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
       : firewall
         ? `The proxy is Azure Firewall ${firewall.name}'s explicit proxy, which this audit does not model: its policy's application rules decide what it forwards, so the way on to ${params.tag} cannot be judged.`
         : `No subnet of the input holds ${proxy.address}, so the proxy's own side and its way to ${params.tag} cannot be judged.`);
-  const evidence = evidenceFor(results, status);
-  // The routes that left no way, each once (the way there may already be in the CycleCloud side's evidence).
-  const seen = new Set(evidence.map((e) => JSON.stringify(e)));
-  for (const e of reach && !reach.reachable ? reach.faults.flatMap((f) => f.evidence) : []) {
-    const k = JSON.stringify(e);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    evidence.push(e);
-  }
+  const evidence = withRouteFaults(evidenceFor(results, status), reach && !reach.reachable ? reach.faults : []);
   return outcome({ status, detail, evidence, guidance: adminRuleGuidance(results), touched });
 }
 

@@ -4,6 +4,7 @@ import { describeAllowed, describeDenied, flowEvidence, partlyWords, restAllowed
 import type { Estate } from "../../nsg/estate";
 import { type AdminRuleEvidence, type Evidence, type FindingStatus, type Fix, type NsgEvidence, type PathStage, evidenceStage } from "../../report/types";
 import type { CheckOutcome, RuleMeta } from "../types";
+import type { RouteFault } from "../../path/reach";
 
 export function requiredStatus(verdict: FlowResult["verdict"]): FindingStatus {
   return verdict === "allowed" ? "pass" : verdict === "blocked" ? "fail" : "warn";
@@ -105,4 +106,23 @@ export function touchedBy(results: FlowResult[]): Set<string> {
 
 export function outcome(partial: Partial<CheckOutcome> & Pick<CheckOutcome, "status" | "detail">): CheckOutcome {
   return { evidence: [], plans: [], guidance: [], touched: new Set(), ...partial };
+}
+
+/**
+ * The finding's evidence with the routes that left no way (CONTRACT §4.1: every stage's deciding element), each
+ * once, in the route stage's place: after admin rules and NSGs, before firewalls and the outbound path.
+ */
+export function withRouteFaults(evidence: Evidence[], faults: readonly RouteFault[]): Evidence[] {
+  const seen = new Set(evidence.map((e) => JSON.stringify(e)));
+  const routes: Evidence[] = [];
+  for (const f of faults)
+    for (const e of f.evidence) {
+      const key = JSON.stringify(e);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      routes.push(e);
+    }
+  if (routes.length === 0) return evidence;
+  const at = evidence.findIndex((e) => ["firewall", "outbound"].includes(evidenceStage(e)));
+  return at < 0 ? [...evidence, ...routes] : [...evidence.slice(0, at), ...routes, ...evidence.slice(at)];
 }

@@ -20,8 +20,7 @@ import { type RoutePlan, planRouteFix } from "../../fixes/plan-route";
 import { estateWith } from "../../fixes/apply";
 import type { Change } from "../../fixes/types";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
-import { type Evidence, evidenceStage } from "../../report/types";
-import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, touchedBy } from "./shared";
+import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, touchedBy, withRouteFaults } from "./shared";
 
 export interface SubnetFlow {
   port: number;
@@ -288,7 +287,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     status,
     // The sentence naming the other end's check already says it is judged there.
     detail: `${what}, checked ${checkedSide}, is ${state}${count}. ${parts.join(" ")}${elsewhere.length ? "" : otherEnd}`,
-    evidence: withRouteFaults(evidenceFor(results, status), bad),
+    evidence: withRouteFaults(evidenceFor(results, status), bad.flatMap((x) => x.faults)),
     plans,
     guidance: [...guidance, ...adminRuleGuidance(results)],
     touched,
@@ -309,26 +308,6 @@ function pairReach(estate: CheckEnv["estate"], sender: Subnet, receiver: Subnet,
   });
   for (const k of touched) if (k !== sender.key && k !== receiver.key) routeTables.add(k);
   return reach;
-}
-
-/**
- * The finding's evidence with the routes that left no way (CONTRACT §4.1: every stage's deciding element), each
- * once, in the route stage's place: after admin rules and NSGs, before firewalls and the outbound path.
- */
-function withRouteFaults(evidence: Evidence[], bad: readonly PeerResult[]): Evidence[] {
-  const seen = new Set(evidence.map((e) => JSON.stringify(e)));
-  const routes: Evidence[] = [];
-  for (const x of bad)
-    for (const f of x.faults)
-      for (const e of f.evidence) {
-        const key = JSON.stringify(e);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        routes.push(e);
-      }
-  if (routes.length === 0) return evidence;
-  const at = evidence.findIndex((e) => ["firewall", "outbound"].includes(evidenceStage(e)));
-  return at < 0 ? [...evidence, ...routes] : [...evidence.slice(0, at), ...routes, ...evidence.slice(at)];
 }
 
 /**
