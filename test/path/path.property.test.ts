@@ -37,6 +37,10 @@ const FEATURES: [string, RegExp][] = [
   ["user route decided", /^(AlwaysAllow[^;]*; )?user route/],
   ["application rule decided", /by application rule/],
   ["base policy decided", /by \w+ rule baseg/],
+];
+
+/** The outbound methods a NIC in a load balancer's pool meets (checked on worlds where most packets get there). */
+const LB_FEATURES: [string, RegExp][] = [
   ["load balancer outbound rule", /load balancer outbound rule$/],
   ["load balancer not in the input", /load balancer not in the input$/],
   ["load-balancing rule SNAT", /load-balancing rule SNAT$/],
@@ -72,7 +76,7 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number): Map<strin
           seen.set(`known:${known}`, (seen.get(`known:${known}`) ?? 0) + 1);
           continue;
         }
-        for (const k of [`${want.access}@${want.stage}`, ...FEATURES.filter(([, re]) => re.test(want.why)).map(([name]) => name)]) seen.set(k, (seen.get(k) ?? 0) + 1);
+        for (const k of [`${want.access}@${want.stage}`, ...[...FEATURES, ...LB_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]) seen.set(k, (seen.get(k) ?? 0) + 1);
       }
     }),
     { numRuns: runs },
@@ -84,6 +88,11 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number): Map<strin
 const firewallWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.firewall && w.routes?.[0]?.prefix === "0.0.0.0/0" && w.routes[0].hop === "VirtualAppliance")
   .map((w) => ({ ...w, peering: "connected" as const, subnetNsg: undefined, nic: undefined, admin: [] }));
+
+/** Worlds whose NIC sits in a load balancer's pool, with nothing but the outbound path in the way. */
+const poolWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
+  .filter((w) => !!w.nic?.pool)
+  .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { pool: w.nic!.pool }, admin: [] }));
 
 describe("the whole path against the packet reference", () => {
   it("every packet gets the reference's access and deciding stage", () => {
@@ -100,6 +109,12 @@ describe("the whole path against the packet reference", () => {
     console.log("firewall coverage", Object.fromEntries(seen));
     expect(seen.get("application rule decided") ?? 0).toBeGreaterThan(30);
     expect(seen.get("base policy decided") ?? 0).toBeGreaterThan(30);
+  });
+
+  it("in a load balancer's pool, outbound rules, load-balancing rules and a missing load balancer decide as the reference does", () => {
+    const seen = checkOutbound(poolWorldArb, 100);
+    console.log("pool coverage", Object.fromEntries(seen));
+    for (const [name] of LB_FEATURES) expect(seen.get(name) ?? 0, name).toBeGreaterThan(10);
   });
 
   it("inbound, the destination's admin rules and NSGs (subnet, then NIC) decide every packet as the reference does", () => {
