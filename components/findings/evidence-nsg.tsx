@@ -38,7 +38,7 @@ function inEvaluationOrder(list: Group[]): Group[] {
   );
 }
 
-function addresses(prefixes: string[], asgKeys: string[]): string {
+function addresses(prefixes: readonly string[], asgKeys: readonly string[]): string {
   const parts = [...prefixes, ...asgKeys.map((k) => `ASG ${resourceName(k)}`)];
   return parts.length ? parts.join(", ") : "*";
 }

@@ -121,6 +121,11 @@ const lastDerived = new WeakMap<Estate, { changes: readonly Change[]; estate: Es
  * again for the list it just built reuses the estate and its flow results. Only the last: keeping one per
  * plan until verification held ~150 MB on a 10,000-subnet audit and saved no time (bench/, issue 12).
  */
+/** Forgets the estate last derived from `base` (and what it evaluated), once no more fixes are planned on `base`. */
+export function forgetDerived(base: Estate): void {
+  lastDerived.delete(base);
+}
+
 export function estateWith(base: Estate, changes: readonly Change[]): Estate {
   if (changes.length === 0) return base;
   const last = lastDerived.get(base);

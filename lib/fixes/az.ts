@@ -40,7 +40,7 @@ function ruleArgs(rule: SecurityRule): Arg[] {
   return args;
 }
 
-const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Only the fields an update changes: `az network nsg rule update` keeps the others. */
 function changedRuleArgs(before: SecurityRule, after: SecurityRule): Arg[] {

@@ -71,7 +71,7 @@ export function bicepValue(v: unknown, indent = ""): string {
 
 /** A security rule's ARM `properties` (singular field for one value, plural for several; ASGs by id). https://learn.microsoft.com/azure/templates/microsoft.network/networksecuritygroups/securityrules */
 export function securityRuleProperties(rule: SecurityRule): Record<string, unknown> {
-  const one = (single: string, plural: string, xs: string[]) => (xs.length === 1 ? { [single]: xs[0] } : { [plural]: xs });
+  const one = (single: string, plural: string, xs: readonly string[]) => (xs.length === 1 ? { [single]: xs[0] } : { [plural]: [...xs] });
   return {
     priority: rule.priority,
     direction: rule.direction,

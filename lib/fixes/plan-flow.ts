@@ -90,7 +90,7 @@ export function planFlowFix(
   return undefined;
 }
 
-const lower = (xs: string[]) => xs.map((x) => x.toLowerCase());
+const lower = (xs: readonly string[]) => xs.map((x) => x.toLowerCase());
 
 /**
  * The blocking rule denies nothing but (part of) what the requirement needs: its far side (destination of

@@ -5,7 +5,7 @@ import { endpointsAfter } from "./az";
 import { shown } from "./quote";
 import type { Change } from "./types";
 
-const list = (xs: string[]) => xs.map(shown).join(", ");
+const list = (xs: readonly string[]) => xs.map(shown).join(", ");
 
 function ruleText(r: SecurityRule): string {
   return `Priority ${r.priority}; Source ${list(r.sourceAddressPrefixes.length ? r.sourceAddressPrefixes : r.sourceAsgKeys)}; Source port ranges ${list(r.sourcePortRanges)}; Destination ${list(r.destinationAddressPrefixes.length ? r.destinationAddressPrefixes : r.destinationAsgKeys)}; Destination port ranges ${list(r.destinationPortRanges)}; Protocol ${r.protocol}; Action ${r.access}`;

@@ -10,16 +10,16 @@ import { type GroupDeployment, groupKeyOf } from "./firewall-groups";
 import type { Change } from "./types";
 
 function ruleFields(rule: SecurityRule): [string, HclValue][] {
-  const f = (single: string, plural: string, xs: string[]): [string, HclValue] => (xs.length === 1 ? [single, xs[0]] : [plural, xs]);
+  const f = (single: string, plural: string, xs: readonly string[]): [string, HclValue] => (xs.length === 1 ? [single, xs[0]] : [plural, [...xs]]);
   return [
     ["priority", rule.priority],
     ["direction", rule.direction],
     ["access", rule.access],
     ["protocol", rule.protocol === "*" ? "*" : rule.protocol],
-    rule.sourceAsgKeys.length ? ["source_application_security_group_ids", rule.sourceAsgKeys] : f("source_address_prefix", "source_address_prefixes", rule.sourceAddressPrefixes),
+    rule.sourceAsgKeys.length ? ["source_application_security_group_ids", [...rule.sourceAsgKeys]] : f("source_address_prefix", "source_address_prefixes", rule.sourceAddressPrefixes),
     f("source_port_range", "source_port_ranges", rule.sourcePortRanges),
     rule.destinationAsgKeys.length
-      ? ["destination_application_security_group_ids", rule.destinationAsgKeys]
+      ? ["destination_application_security_group_ids", [...rule.destinationAsgKeys]]
       : f("destination_address_prefix", "destination_address_prefixes", rule.destinationAddressPrefixes),
     f("destination_port_range", "destination_port_ranges", rule.destinationPortRanges),
   ];
@@ -28,14 +28,14 @@ function ruleFields(rule: SecurityRule): [string, HclValue][] {
 /** Changed fields of a rule in ARM form, for azapi_update_resource's body. */
 function changedArm(before: SecurityRule, after: SecurityRule): Record<string, HclValue> {
   const out: Record<string, HclValue> = {};
-  const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   if (before.priority !== after.priority) out.priority = after.priority;
   if (before.access !== after.access) out.access = after.access;
   if (before.protocol !== after.protocol) out.protocol = after.protocol;
   // The singular and plural fields are one list to Azure: set the plural, clear the singular.
-  const list = (single: string, plural: string, a: string[], b: string[]) => {
+  const list = (single: string, plural: string, a: readonly string[], b: readonly string[]) => {
     if (same(a, b)) return;
-    out[plural] = b;
+    out[plural] = [...b];
     out[single] = new Raw("null");
   };
   list("sourceAddressPrefix", "sourceAddressPrefixes", before.sourceAddressPrefixes, after.sourceAddressPrefixes);

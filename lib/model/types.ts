@@ -13,13 +13,13 @@ export interface SecurityRule {
   access: Access;
   protocol: Protocol;
   /** Singular and plural ARM fields merged: `sourceAddressPrefix` + `sourceAddressPrefixes`. Empty when only ASGs are used. */
-  sourceAddressPrefixes: string[];
-  destinationAddressPrefixes: string[];
-  sourcePortRanges: string[];
-  destinationPortRanges: string[];
+  sourceAddressPrefixes: readonly string[];
+  destinationAddressPrefixes: readonly string[];
+  sourcePortRanges: readonly string[];
+  destinationPortRanges: readonly string[];
   /** Lower-cased ids of application security groups. */
-  sourceAsgKeys: string[];
-  destinationAsgKeys: string[];
+  sourceAsgKeys: readonly string[];
+  destinationAsgKeys: readonly string[];
   /** True for Azure's built-in rules (65000+), whether listed in the input or added by the loader. */
   isDefault: boolean;
 }

@@ -295,12 +295,17 @@ export class Estate {
   }
 
   /**
-   * Lets go of the flow results this estate keeps for re-verification (a peer's side of every subnet flow, ~70 MB on
-   * a 10,000-subnet audit) once no fix will be verified against it; later flows are evaluated afresh.
+   * Lets go of what evaluating flows built once no fix will be verified against this estate: the flow results kept
+   * for re-verification (a peer's side of every subnet flow, ~70 MB on a 10,000-subnet audit) and the compiled NSG
+   * rules and levels (~65 MB there, shared with the estates derived from this one). Routes, next hops and other
+   * memos stay: the report's subnet facts read them. Anything asked later is built afresh, with the same answer.
    */
-  releaseFlows(): void {
+  releaseEvaluation(): void {
     this.flows.clear();
     this.pinned.clear();
+    this.compiled.clear();
+    this.levels.clear();
+    this.caches.ruleCache = new RuleCache();
   }
 
   subnetLevel(subnet: Subnet, direction: Direction): Level | undefined {

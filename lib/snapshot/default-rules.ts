@@ -12,6 +12,12 @@ const DEFAULTS: ReadonlyArray<[string, number, Direction, Access, string, string
   ["DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*"],
 ];
 
+const NONE: readonly string[] = Object.freeze([]);
+const ANY: readonly string[] = Object.freeze(["*"]);
+const ONE = new Map(["VirtualNetwork", "AzureLoadBalancer", "Internet"].map((tag) => [tag, Object.freeze([tag]) as readonly string[]]));
+
+// Every NSG of an estate gets these six: their lists are shared (readonly in the model), the rule objects are not
+// (a compiled rule names its NSG, and compiled rules are cached by rule object).
 function defaultRule([name, priority, direction, access, source, destination]: (typeof DEFAULTS)[number]): SecurityRule {
   return {
     name,
@@ -19,12 +25,12 @@ function defaultRule([name, priority, direction, access, source, destination]: (
     direction,
     access,
     protocol: "*",
-    sourceAddressPrefixes: [source],
-    destinationAddressPrefixes: [destination],
-    sourcePortRanges: ["*"],
-    destinationPortRanges: ["*"],
-    sourceAsgKeys: [],
-    destinationAsgKeys: [],
+    sourceAddressPrefixes: ONE.get(source) ?? ANY,
+    destinationAddressPrefixes: ONE.get(destination) ?? ANY,
+    sourcePortRanges: ANY,
+    destinationPortRanges: ANY,
+    sourceAsgKeys: NONE,
+    destinationAsgKeys: NONE,
     isDefault: true,
   };
 }

@@ -81,7 +81,7 @@ export function portTokenMatches(token: string, port: number): boolean {
   return lo <= port && port <= hi;
 }
 
-function sideMatches(world: RefWorld, prefixes: string[], asgKeys: string[], addr: RefAddr): boolean {
+function sideMatches(world: RefWorld, prefixes: readonly string[], asgKeys: readonly string[], addr: RefAddr): boolean {
   if (prefixes.some((p) => addressTokenMatches(world, p, addr))) return true;
   return asgKeys.some((k) => (world.asgMembers.get(k) ?? []).some((ip) => addressTokenMatches(world, ip, addr)));
 }
