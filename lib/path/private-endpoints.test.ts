@@ -8,6 +8,7 @@ import type { Report } from "../report/types";
 import { type CollectionSpec, type EstateBuilder, estate, finding, id } from "../../test/helpers/estate-builder";
 import { flattenResource } from "../../test/snapshot/flatten";
 import { queryFlow } from "./query";
+import { storageEndpointName } from "./private-endpoints";
 
 const PE = id("privateEndpoints", "pe-sthpc-blob");
 const PE_NIC = id("networkInterfaces", "pe-sthpc-blob.nic");
@@ -186,12 +187,96 @@ describe("the endpoint's /32 route and a user route over it", () => {
     expect(finding(run(load(withFirewall(toPe, ["IANAPrivateRanges"]))), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("warn");
   });
 
+  // The flow query to the endpoint's address judges it as the audit does (endpointPath): by the name it serves at
+  // application rules, by SNAT at network rules (its replies bypass route tables, so no way back by routes is asked).
+  const toPe = [{ kind: "network" as const, name: "to-pe", src: ["10.1.0.0/16"], dst: ["10.1.6.4"], ports: ["443"] }];
+
+  it("the query to the endpoint's address credits an application rule for the account's blob name, as the audit does", () => {
+    const snapshot = load(withFirewall([{ kind: "application", name: "blob", src: ["10.1.0.0/16"], fqdns: ["sthpc.blob.core.windows.net"] }]));
+    expect(finding(run(snapshot), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("pass");
+    const q = toEndpoint(snapshot);
+    expect(q.verdict).toBe("allowed");
+    expect(q.parts[0]).toContain("(private endpoint pe-sthpc-blob of storage account sthpc, judged as sthpc.blob.core.windows.net)");
+    expect(q.notes.join(" ")).toContain("10.1.6.4 is private endpoint pe-sthpc-blob of storage account sthpc (blob): judged by the name it serves, sthpc.blob.core.windows.net");
+    expect(q.stages).toContainEqual(expect.objectContaining({ stage: "firewall", rule: "blob", kind: "application", side: "source" }));
+    // Another account's name is no allow for this one, in the query as in the audit.
+    const other = load(withFirewall([{ kind: "application", name: "blob", src: ["10.1.0.0/16"], fqdns: ["other.blob.core.windows.net"] }]));
+    expect(finding(run(other), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("warn");
+    expect(toEndpoint(other).verdict).toBe("blocked");
+  });
+
+  it("the query to the endpoint's address through a network rule holds only where the policy SNATs it, as the audit says", () => {
+    const unsnatted = load(withFirewall(toPe));
+    expect(finding(run(unsnatted), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("warn");
+    const q = toEndpoint(unsnatted);
+    expect(q.verdict).toBe("blocked");
+    expect(q.parts.join(" ")).toContain("Through Azure Firewall fw: a network rule lets it through without SNAT to the endpoint's private address");
+    expect(q.stages).toContainEqual(expect.objectContaining({ stage: "firewall", rule: "to-pe", side: "source" }));
+    // SNAT of every destination keeps the connection on the firewall: both pass, though the replies' routes bypass it.
+    const snatted = load(withFirewall(toPe, ["255.255.255.255/32"]));
+    expect(finding(run(snatted), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("pass");
+    expect(toEndpoint(snatted).verdict).toBe("allowed");
+  });
+
+  it("a firewall whose own subnet routes the endpoint's address nowhere lets nothing through: the audit and the query say so", () => {
+    const snapshot = load(
+      resources("RouteTableEnabled", {
+        hpcRoutes: [{ name: "via-firewall", prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.4" }],
+        more: (b) =>
+          b
+            .vnet("hub", ["10.100.0.0/24"])
+            .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26", { routeTable: "rt-fw" })
+            .routeTable("rt-fw", [{ name: "drop-pe", prefix: "10.1.0.0/16", hop: "None" }])
+            .peer("hub", "spoke")
+            .firewall("fw", "hub", "10.100.0.4", { policy: "fwp" })
+            .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules: [{ kind: "application", name: "blob", src: ["10.1.0.0/16"], fqdns: ["*.blob.core.windows.net"] }] }] }]),
+      }),
+    );
+    const se = finding(run(snapshot), "spoke/hpc", "NODE-SE-STORAGE");
+    expect(se.status).toBe("warn");
+    expect(se.detail).toContain("has no way there: Azure Firewall fw has no way on from hub");
+    const q = toEndpoint(snapshot);
+    expect(q.verdict).toBe("blocked");
+    expect(q.parts.join(" ")).toContain("Between spoke/hpc and private endpoint pe-sthpc-blob: no route — Azure Firewall fw has no way on from hub");
+    expect(q.stages).toContainEqual(expect.objectContaining({ stage: "route", route: "drop-pe", side: "source" }));
+  });
+
+  it("the query judges a file endpoint by the account's file name, and part of a range by what holds it", () => {
+    const fileEndpoint = (fqdns: string[]) => {
+      const all = withFirewall([{ kind: "application", name: "files", src: ["10.1.0.0/16"], fqdns }]);
+      const pe = all.find((r) => r.id === PE) as { properties: { privateLinkServiceConnections: { properties: { groupIds: string[] } }[] } };
+      pe.properties.privateLinkServiceConnections[0].properties.groupIds = ["file"];
+      return load(all);
+    };
+    const allowed = toEndpoint(fileEndpoint(["sthpc.file.core.windows.net"]));
+    expect(allowed.verdict).toBe("allowed");
+    expect(allowed.notes.join(" ")).toContain("storage account sthpc (file): judged by the name it serves, sthpc.file.core.windows.net");
+    expect(toEndpoint(fileEndpoint(["sthpc.blob.core.windows.net"])).verdict).toBe("blocked");
+    // 10.1.6.4/31: the endpoint's address as the endpoint, 10.1.6.5 (no NIC holds it) as any address.
+    const range = queryFlow(fileEndpoint(["sthpc.file.core.windows.net"]), { from: "spoke/hpc", to: "10.1.6.4/31", protocol: "tcp", port: "443" });
+    expect(range.verdict).toBe("partial");
+    expect(range.parts.some((p) => p.startsWith("Outbound at spoke/hpc to 10.1.6.5: "))).toBe(true);
+    expect(range.parts.some((p) => p.startsWith("Outbound at spoke/hpc to 10.1.6.4 (private endpoint pe-sthpc-blob of storage account sthpc, judged as sthpc.file.core.windows.net): allowed"))).toBe(true);
+  });
+
   it("a user route narrower than the VNet's space, 0.0.0.0/0, or route policies off leave the /32 in place", () => {
     // 10.0.0.0/8 does invalidate the /32, but the VNet's own /16 (VnetLocal) is more specific and delivers.
     for (const [policies, prefix] of [["RouteTableEnabled", "10.1.6.0/24"], ["RouteTableEnabled", "0.0.0.0/0"], ["RouteTableEnabled", "10.0.0.0/8"], ["Disabled", "10.1.0.0/16"], [undefined, "10.1.0.0/16"]] as const) {
       const report = run(load(resources(policies, { hpcRoutes: via(prefix) })));
       expect(finding(report, "spoke/hpc", "NODE-SE-STORAGE").status, `${policies} ${prefix}`).toBe("pass");
     }
+  });
+});
+
+describe("the name a storage endpoint serves", () => {
+  const pe = (fqdns?: string[]) => ({ id: PE, key: PE.toLowerCase(), name: "pe", connections: [], ...(fqdns ? { fqdns } : {}) });
+  it("is the account's FQDN for its group id, -secondary for a secondary one; a web name only from the endpoint's DNS configs", () => {
+    expect(storageEndpointName(pe(), "StHpc", "blob")).toBe("sthpc.blob.core.windows.net");
+    expect(storageEndpointName(pe(), "sthpc", "DFS")).toBe("sthpc.dfs.core.windows.net");
+    expect(storageEndpointName(pe(), "sthpc", "queue_secondary")).toBe("sthpc-secondary.queue.core.windows.net");
+    expect(storageEndpointName(pe(), "sthpc", "web")).toBeUndefined();
+    expect(storageEndpointName(pe(["sthpc.z6.web.core.windows.net"]), "sthpc", "web")).toBe("sthpc.z6.web.core.windows.net");
+    expect(storageEndpointName(pe(), "sthpc", "vault")).toBeUndefined();
   });
 });
 

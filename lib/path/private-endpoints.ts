@@ -19,6 +19,7 @@ import { reachableVnets } from "./next-hop";
 import { privateEndpointIps } from "./routes";
 import type { NameTarget } from "./fqdn";
 import { firewallSnats } from "./firewall";
+import { type Way, routeReach } from "./reach";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
 
 export interface StorageEndpointUse {
@@ -37,6 +38,137 @@ export interface StorageEndpointUse {
 
 const STORAGE_ACCOUNT = /\/providers\/microsoft\.storage\/storageaccounts\/([^/]+)/i;
 const BLOB_ZONE = "privatelink.blob.core.windows.net";
+
+/** A storage private endpoint's target: the account, the sub-resource (group id) and the name that serves it. */
+export interface StorageEndpointTarget {
+  account: string;
+  /** Lower-cased: `blob`, `file`, `dfs`, `blob_secondary`, ...; `blob` when the input shows no group ids (as §4.2 (c) counts it). */
+  groupId: string;
+  /** The account's FQDN for that group id; undefined when the input cannot tell it (a `web` name's zone). */
+  name?: string;
+  /** The connection's state as the input gives it (`Approved`, `Pending`, ...). */
+  status?: string;
+}
+
+/**
+ * The FQDN a storage account serves a private-link sub-resource at: `<account>.<blob|file|queue|table|dfs>.core.windows.net`,
+ * `<account>-secondary.…` for a `_secondary` group id. A `web` name carries a zone (`<account>.z<nn>.web.core.windows.net`)
+ * only the endpoint's own `customDnsConfigs` show; undefined without it, and for a group id Storage does not have.
+ * https://learn.microsoft.com/azure/storage/common/storage-private-endpoints#dns-changes-for-private-endpoints
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns#storage
+ */
+export function storageEndpointName(pe: PrivateEndpoint, account: string, groupId: string): string | undefined {
+  const m = /^(blob|file|queue|table|dfs|web)(_secondary)?$/.exec(groupId.toLowerCase());
+  if (!m) return undefined;
+  const host = `${account.toLowerCase()}${m[2] ? "-secondary" : ""}`;
+  if (m[1] !== "web") return `${host}.${m[1]}.core.windows.net`;
+  return pe.fqdns?.map((f) => f.toLowerCase()).find((f) => f.startsWith(`${host}.`) && f.endsWith(".web.core.windows.net"));
+}
+
+/** The storage account a private endpoint connects to, or undefined for another target (or none the input shows). */
+export function storageEndpointTarget(pe: PrivateEndpoint): StorageEndpointTarget | undefined {
+  const conn = pe.connections.find((c) => STORAGE_ACCOUNT.test(c.targetId));
+  if (!conn) return undefined;
+  const account = STORAGE_ACCOUNT.exec(conn.targetId)![1];
+  const groupId = (conn.groupIds.find((g) => g.toLowerCase() === "blob") ?? conn.groupIds[0] ?? "blob").toLowerCase();
+  return { account, groupId, name: storageEndpointName(pe, account, groupId), ...(conn.status ? { status: conn.status } : {}) };
+}
+
+/** A storage private endpoint holding part of a destination: the part it holds and what it serves. */
+export interface StorageEndpointAt {
+  endpoint: PrivateEndpoint;
+  subnet: Subnet;
+  addresses: AddrSet;
+  target: StorageEndpointTarget;
+}
+
+/**
+ * The storage private endpoints in the input (resources with their NICs' or their own addresses) that hold part of
+ * `destination`, each with the part it holds. Endpoints to other targets, or whose addresses the input does not
+ * show, are left out: the flow query judges those addresses as any other.
+ */
+export function storageEndpointsAt(estate: Estate, destination: AddrSet): StorageEndpointAt[] {
+  const out: StorageEndpointAt[] = [];
+  for (const pe of estate.snapshot.privateEndpoints.values()) {
+    const target = storageEndpointTarget(pe);
+    const subnet = pe.subnetKey ? estate.snapshot.subnets.get(pe.subnetKey) : undefined;
+    if (!target || !subnet) continue;
+    const r = cidrsToRanges(privateEndpointIps(estate.snapshot, pe));
+    const addresses = addrIntersect(concrete(r.v4, r.v6), destination);
+    if (!addrIsEmpty(addresses)) out.push({ endpoint: pe, subnet, addresses, target });
+  }
+  return out;
+}
+
+/** A flow to a private endpoint judged as Azure carries it (see endpointPath). */
+export interface EndpointPath {
+  /** The source's side (admin rules, NSGs, route, firewall), by the name the endpoint serves. */
+  outbound: FlowResult;
+  /** The source's routes to the endpoint (through a firewall: and the firewall subnet's onward); replies bypass route tables. */
+  way: Way;
+  /** Whether Azure applies the endpoint subnet's NSG (privateEndpointNetworkPolicies). */
+  scope: SubnetNsgScope;
+  /** The endpoint subnet's NSG where `scope` applies it (with `lazy`: only once the way there is open). */
+  inbound?: FlowResult;
+  /** Firewalls that let part of it through by a network rule without SNAT to the endpoint's address: the connection breaks. */
+  unsnatted: AzureFirewall[];
+  /** Why the endpoint's replies have no way back (by its VNet's system routes and peerings), when they have none. */
+  noWayBack?: string;
+}
+
+/**
+ * Where a private endpoint's replies must go and whether its VNet has a way there. They bypass route tables, so
+ * they take the endpoint VNet's system routes: to its own VNet and its connected peerings. What the endpoint sees
+ * as the client is the source itself, or the Azure Firewall that let the request through (an application rule
+ * proxies it; a network rule that SNATs it). Nothing is claimed where the input lacks the VNets.
+ */
+function replyFault(estate: Estate, source: Subnet, endpointSubnet: Subnet, outbound: FlowResult): string | undefined {
+  if (!estate.snapshot.vnets.has(endpointSubnet.vnetKey)) return undefined;
+  const back = reachableVnets(estate, endpointSubnet);
+  const missing = new Map<string, string>();
+  for (const o of outbound.outcomes)
+    for (const p of o.pieces) {
+      if (p.access !== "Allow") continue;
+      const fwStep = p.steps.find((e) => evidenceStage(e) === "firewall") as FirewallEvidence | undefined;
+      const fw = fwStep?.firewallId ? estate.snapshot.firewalls?.get(fwStep.firewallId.toLowerCase()) : undefined;
+      const fwSubnet = fw?.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
+      const to = fwStep ? fwSubnet : source;
+      if (!to || back.has(to.vnetKey) || !estate.snapshot.vnets.has(to.vnetKey)) continue;
+      missing.set(to.vnetKey, fwStep ? `Azure Firewall ${fw!.name} in ${to.vnetName}` : `${to.vnetName}/${to.name}`);
+    }
+  if (!missing.size) return undefined;
+  return `a private endpoint's replies bypass route tables and go back by ${endpointSubnet.vnetName}'s own routes, which reach no address of ${[...missing.values()].join(", ")} (no Connected peering with virtual network access between the VNets)`;
+}
+
+/**
+ * A flow from `source` to a private endpoint's `addresses` in `endpointSubnet`, judged the way the audit judges its
+ * storage endpoints (CONTRACT §4.2) and the flow query judges an endpoint's address — the one place both do it:
+ * the source's admin rules, NSGs, route and firewall with `names` the endpoint serves (an application rule for the
+ * account's FQDN counts); the source's routes there (a firewall subnet's onward); the endpoint subnet's NSG only as
+ * its `privateEndpointNetworkPolicies` let Azure apply it; and, because an endpoint's replies bypass route tables,
+ * a firewall network rule holds only where the policy SNATs the endpoint's address (an application rule proxies).
+ * `lazy` skips the inbound NSG once the way there is not open (the audit stops there).
+ * https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall
+ * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
+ */
+export function endpointPath(
+  estate: Estate,
+  source: Subnet,
+  endpointSubnet: Subnet,
+  addresses: AddrSet,
+  names: NameTarget,
+  flow: { protocols: ProtoSet; ports: PortSet; sourceAddresses: AddrSet; key?: string; localFilter?: FlowSpec["localFilter"] },
+  lazy = false,
+): EndpointPath {
+  const outbound = evaluateFlow(estate, source, { direction: "Outbound", protocols: flow.protocols, ports: flow.ports, remote: addresses, names, ...(flow.key ? { key: flow.key } : {}), ...(flow.localFilter ? { localFilter: flow.localFilter } : {}) });
+  const way = routeReach(estate, estate.snapshot.subnets.get(source.key) ?? source, addresses, endpointSubnet.vnetKey, outbound.touched);
+  const scope = destinationSubnetNsgScope(endpointSubnet, true);
+  const open = outbound.verdict === "allowed" && way.reachable;
+  const inbound = scope.applies && (open || !lazy) ? evaluateEndpointInbound(estate, endpointSubnet, addresses, { protocols: flow.protocols, ports: flow.ports, remote: flow.sourceAddresses }) : undefined;
+  const unsnatted = firewallsByNetworkRule(estate, outbound).filter((fw) => !firewallSnats(estate, fw, addresses));
+  const noWayBack = replyFault(estate, source, endpointSubnet, outbound);
+  return { outbound, way, scope, ...(inbound ? { inbound } : {}), unsnatted, ...(noWayBack ? { noWayBack } : {}) };
+}
 
 /** Whether Azure applies a subnet's NSG to one destination in it, and in words why (for a private endpoint). */
 export interface SubnetNsgScope {
@@ -228,9 +360,11 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
     const addresses = privateEndpointIps(estate.snapshot, pe);
     const target = addresses.length ? cidrsToRanges(addresses) : cidrsToRanges(peSubnet.addressPrefixes);
     const remote = concrete(target.v4, target.v6);
-    // By the account's blob name, so a firewall on the way judges it as it would the client's request.
-    const names: NameTarget = { kind: "names", names: [`${account.toLowerCase()}.blob.core.windows.net`] };
-    const flow = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports: range(443, 443), remote, key: `pe:${pe.key}`, names });
+    // By the account's blob name, so a firewall on the way judges it as it would the client's request; the same
+    // judgement the flow query gives the endpoint's address (endpointPath).
+    const names: NameTarget = { kind: "names", names: [storageEndpointName(pe, account, "blob")!] };
+    const path = endpointPath(estate, subnet, peSubnet, remote, names, { protocols: TCP, ports: range(443, 443), sourceAddresses: estate.roleAddresses(subnet), key: `pe:${pe.key}` }, true);
+    const flow = path.outbound;
     if (flow.verdict !== "allowed") {
       const denied = flow.outcomes.some((o) => o.pieces.some((p) => p.access === "Deny"));
       const some = flow.outcomes.some((o) => o.pieces.some((p) => p.access === "Allow"));
@@ -239,23 +373,24 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
       out.push({ endpoint: pe, account, state, flow, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${how}: ${describeDenied(estate, flow)}` });
       continue;
     }
+    if (!path.way.reachable || path.noWayBack) {
+      const why = path.way.reachable ? `no way back: ${path.noWayBack}` : `no way there: ${path.way.why}`;
+      out.push({ endpoint: pe, account, state: "blocked", flow, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it has ${why}` });
+      continue;
+    }
     // The endpoint's side: its subnet's NSG, where that subnet's network policies let Azure apply it.
-    const scope = destinationSubnetNsgScope(peSubnet, true);
-    if (scope.applies) {
-      const inbound = evaluateEndpointInbound(estate, peSubnet, remote, { protocols: TCP, ports: range(443, 443), remote: estate.roleAddresses(subnet) });
-      if (inbound.verdict !== "allowed") {
-        const how = inbound.verdict === "blocked" ? "blocked" : "partly blocked";
-        out.push({ endpoint: pe, account, state: "blocked", flow: inbound, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${how} at its subnet ${peSubnet.vnetName}/${peSubnet.name} (${scope.why}, so Azure applies that subnet's NSG to the endpoint): ${describeDenied(estate, inbound)}` });
-        continue;
-      }
+    const { scope, inbound } = path;
+    if (inbound && inbound.verdict !== "allowed") {
+      const how = inbound.verdict === "blocked" ? "blocked" : "partly blocked";
+      out.push({ endpoint: pe, account, state: "blocked", flow: inbound, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${how} at its subnet ${peSubnet.vnetName}/${peSubnet.name} (${scope.why}, so Azure applies that subnet's NSG to the endpoint): ${describeDenied(estate, inbound)}` });
+      continue;
     }
     // A private endpoint's replies ignore route tables and go straight back to the client: through an Azure Firewall
     // by a network rule, which does not SNAT a private destination (unless the policy's SNAT ranges say so), the
     // firewall sees only the requests and drops the connection. An application rule proxies it, so it holds.
     // https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall
-    const unsnatted = firewallsByNetworkRule(estate, flow).filter((fw) => !firewallSnats(estate, fw, remote));
-    if (unsnatted.length) {
-      const names = unsnatted.map((fw) => fw.name).join(", ");
+    if (path.unsnatted.length) {
+      const names = path.unsnatted.map((fw) => fw.name).join(", ");
       out.push({ endpoint: pe, account, state: "blocked", flow, detail: `private endpoint ${pe.name} ${where} to ${account} is reached through Azure Firewall ${names} by a network rule, which does not SNAT its private address, and an endpoint's replies bypass route tables: they come back around the firewall, which drops the connection (use an application rule for the blob name, or SNAT to private ranges)` });
       continue;
     }

@@ -2,7 +2,7 @@
 // offline from the same engine the audit uses (like Network Watcher's IP flow verify and next hop,
 // but for the whole path and without touching Azure). CONTRACT §2 `npm run query`.
 import { InputError } from "../errors";
-import { type AddrSet, addrIsEmpty, concrete } from "../net/addr-set";
+import { type AddrSet, addrIsEmpty, addrSubtract, addrUnionAll, concrete, describeAddrs } from "../net/addr-set";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import { ALL_PORTS, type PortSet, parsePortRange } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
@@ -13,7 +13,7 @@ import type { Evidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "./fqdn";
 import { subnetHolding } from "./locate";
-import { evaluateDestinationInbound } from "./private-endpoints";
+import { type StorageEndpointAt, endpointPath, evaluateDestinationInbound, storageEndpointsAt } from "./private-endpoints";
 import { type Reach, faultText, pathBetween } from "./reach";
 import { subnetsByRef } from "../snapshot/profile";
 
@@ -197,45 +197,119 @@ function routeFaultStages(reach: Reach | undefined): QueryAnswer["stages"] {
   return out;
 }
 
+/** What one part of the destination came to: its verdict and its share of the answer. */
+interface Judged {
+  verdict: QueryAnswer["verdict"];
+  parts: string[];
+  stages: QueryAnswer["stages"];
+  notes: string[];
+}
+
+const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
+
 /**
- * Answers one flow query against a snapshot: the source's side through every stage (admin rules, NSGs,
- * route, firewall, outbound) and, when the destination is a subnet or an address in one, its inbound side
- * (admin rules, NSGs). Throws InputError naming the flag for a source, destination or port it cannot read.
+ * The destination's addresses other than storage private endpoints (or a name, a tag): the source's side through
+ * every stage and, for a subnet or an address in one, its inbound side and a way both there and back.
  */
-export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(snapshot, new Map())): QueryAnswer {
-  const source = resolveSource(snapshot, q.from);
-  const dest = resolveDestination(snapshot, q.to);
-  const protocols = protocolsOf(q.protocol);
-  const ports = portsOf(q);
-  const remote = dest.remote(estate, source.subnet);
-  if (addrIsEmpty(remote)) throw new InputError("--to", "", `${dest.what} holds no address the source's family can reach`);
-  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote, names: dest.names, localFilter: { ...(source.endpointKey ? { endpointKey: source.endpointKey } : {}), ...(source.addresses ? { addresses: source.addresses } : {}) } };
+function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, what: string, subnet: Subnet | undefined, addresses: AddrSet | undefined, remote: AddrSet, names: FlowSpec["names"], flow: { protocols: ProtoSet; ports: PortSet }): Judged {
+  const { protocols, ports } = flow;
+  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote, names, localFilter: { ...(source.endpointKey ? { endpointKey: source.endpointKey } : {}), ...(source.addresses ? { addresses: source.addresses } : {}) } };
   const out = evaluateFlow(estate, source.subnet, spec);
   let inbound: FlowResult | undefined;
   let reach: Reach | undefined;
   let exempt: { name: string; why: string }[] = [];
-  if (dest.subnet) {
+  if (subnet) {
     const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
     // Whether the destination's subnet NSG applies (not to a private endpoint whose subnet's network policies leave
     // it out) is decided where the audit decides it (lib/path/private-endpoints.ts).
-    const destSide = evaluateDestinationInbound(estate, dest.subnet, dest.addresses, { protocols, ports, remote: srcAddrs });
+    const destSide = evaluateDestinationInbound(estate, subnet, addresses, { protocols, ports, remote: srcAddrs });
     inbound = destSide.result;
     exempt = destSide.exempt;
     // As the audit's subnet flows judge it: a way there and, for the replies, back (lib/path/reach.ts).
-    const destAddrs = dest.addresses ?? estate.subnetPrefixes(dest.subnet);
-    reach = pathBetween(estate, source.subnet, dest.subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs));
+    const destAddrs = addresses ?? estate.subnetPrefixes(subnet);
+    reach = pathBetween(estate, source.subnet, subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs));
   }
-  const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
-  const sourceLabel = `${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""}`;
-  const parts = [`Outbound at ${sourceLabel} to ${dest.what}: ${explain(estate, out)}.`];
-  if (inbound && dest.subnet) parts.push(`Inbound at ${label(dest.subnet)}: ${explain(estate, inbound)}.`);
-  for (const e of exempt) parts.push(`Inbound at private endpoint ${e.name}: not filtered by the NSG of ${label(dest.subnet!)} (${e.why}).`);
-  if (reach && !reach.reachable && dest.subnet) parts.push(`Between ${label(source.subnet)} and ${label(dest.subnet)}: no route — ${reach.why}.`);
+  const parts = [`Outbound at ${sourceLabel} to ${what}: ${explain(estate, out)}.`];
+  if (inbound && subnet) parts.push(`Inbound at ${label(subnet)}: ${explain(estate, inbound)}.`);
+  for (const e of exempt) parts.push(`Inbound at private endpoint ${e.name}: not filtered by the NSG of ${label(subnet!)} (${e.why}).`);
+  if (reach && !reach.reachable && subnet) parts.push(`Between ${label(source.subnet)} and ${label(subnet)}: no route — ${reach.why}.`);
   const doubts = reach?.reachable ? (reach.doubts ?? []) : [];
-  if (doubts.length && dest.subnet) parts.push(`Between ${label(source.subnet)} and ${label(dest.subnet)}: cannot be judged — ${doubts.map(faultText).join("; ")}.`);
+  if (doubts.length && subnet) parts.push(`Between ${label(source.subnet)} and ${label(subnet)}: cannot be judged — ${doubts.map(faultText).join("; ")}.`);
   return {
     // A way the audit cannot vouch for (an appliance outside it, forwarding off on a peering) is never "allowed".
     verdict: reach && !reach.reachable ? "blocked" : doubts.length && combine(out.verdict, inbound?.verdict) === "allowed" ? "partial" : combine(out.verdict, inbound?.verdict),
+    parts,
+    stages: [...staged(out, "source"), ...(inbound ? staged(inbound, "destination") : []), ...routeFaultStages(reach)],
+    notes: [...out.notes, ...(inbound?.notes ?? []), ...widened(out), ...(inbound ? widened(inbound) : [])],
+  };
+}
+
+/**
+ * Part of the destination that a storage private endpoint holds, judged as the audit judges the endpoint
+ * (`endpointPath`, CONTRACT §4.2): by the name it serves at a firewall's application rules, by the SNAT condition
+ * at its network rules (the endpoint's replies bypass route tables, so no way back by routes is asked), and by its
+ * subnet's NSG only as privateEndpointNetworkPolicies let Azure apply it.
+ */
+function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: StorageEndpointAt, flow: { protocols: ProtoSet; ports: PortSet }): Judged {
+  const { endpoint: pe, subnet, addresses, target } = at;
+  const names: NameTarget = target.name ? { kind: "names", names: [target.name] } : ANY_NAME;
+  const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
+  const localFilter = { ...(source.endpointKey ? { endpointKey: source.endpointKey } : {}), ...(source.addresses ? { addresses: source.addresses } : {}) };
+  const path = endpointPath(estate, source.subnet, subnet, addresses, names, { ...flow, sourceAddresses: srcAddrs, localFilter });
+  const where = describeAddrs(addresses);
+  const judgedBy = target.name ? `judged as ${target.name}` : "judged by its address";
+  const parts = [`Outbound at ${sourceLabel} to ${where} (private endpoint ${pe.name} of storage account ${target.account}, ${judgedBy}): ${explain(estate, path.outbound)}.`];
+  if (path.inbound) parts.push(`Inbound at private endpoint ${pe.name} in ${label(subnet)} (${path.scope.why}, so Azure applies that subnet's NSG): ${explain(estate, path.inbound)}.`);
+  else parts.push(`Inbound at private endpoint ${pe.name}: not filtered by the NSG of ${label(subnet)} (${path.scope.why}).`);
+  const fault = path.way.reachable ? undefined : path.way;
+  if (fault) parts.push(`Between ${label(source.subnet)} and private endpoint ${pe.name}: no route — ${fault.why}.`);
+  if (path.noWayBack) parts.push(`Between private endpoint ${pe.name} and ${label(source.subnet)}: replies have no way back — ${path.noWayBack}.`);
+  const fws = path.unsnatted.map((fw) => fw.name).join(", ");
+  if (fws) parts.push(`Through Azure Firewall ${fws}: a network rule lets it through without SNAT to the endpoint's private address, and a private endpoint's replies bypass route tables: they come back around the firewall, which drops the connection (allow ${target.name ?? "the account's name"} by an application rule, or SNAT to private ranges).`);
+  const base = combine(path.outbound.verdict, path.inbound?.verdict);
+  const notes = [
+    `${where} is private endpoint ${pe.name} of storage account ${target.account} (${target.groupId}): ${target.name ? `judged by the name it serves, ${target.name}, at a firewall's application rules` : "the input does not show the name it serves, so a firewall's application rules are judged as for an address"}, and through a firewall's network rule only where the policy SNATs its address (its replies bypass route tables), as the audit judges it.`,
+  ];
+  if (target.status && target.status.toLowerCase() !== "approved") notes.push(`Private endpoint ${pe.name}'s connection to ${target.account} is ${target.status}, not Approved: Azure delivers nothing to it until it is approved.`);
+  return {
+    verdict: fault ? "blocked" : (fws || path.noWayBack) && base === "allowed" ? "blocked" : base,
+    parts,
+    stages: [
+      ...staged(path.outbound, "source"),
+      ...(path.inbound ? staged(path.inbound, "destination") : []),
+      ...(fault ? fault.fault.evidence.map((e) => ({ ...e, side: "source" as const })) : []),
+    ],
+    notes: [...notes, ...path.outbound.notes, ...(path.inbound?.notes ?? []), ...widened(path.outbound), ...(path.inbound ? widened(path.inbound) : [])],
+  };
+}
+
+/**
+ * Answers one flow query against a snapshot: the source's side through every stage (admin rules, NSGs, route,
+ * firewall, outbound) and, when the destination is a subnet or an address in one, its inbound side (admin rules,
+ * NSGs). An address a storage private endpoint holds is judged as the audit judges that endpoint (judgeEndpoint);
+ * a destination partly so is answered per part, `partial` when the parts differ. Throws InputError naming the flag
+ * for a source, destination or port it cannot read.
+ */
+export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(snapshot, new Map())): QueryAnswer {
+  const source = resolveSource(snapshot, q.from);
+  const dest = resolveDestination(snapshot, q.to);
+  const flow = { protocols: protocolsOf(q.protocol), ports: portsOf(q) };
+  const remote = dest.remote(estate, source.subnet);
+  if (addrIsEmpty(remote)) throw new InputError("--to", "", `${dest.what} holds no address the source's family can reach`);
+  const sourceLabel = `${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""}`;
+  // Addresses (an IP, a CIDR, a subnet) may be storage private endpoints; a name or a tag is judged as it is.
+  const endpoints = dest.addresses || dest.subnet ? storageEndpointsAt(estate, remote) : [];
+  const rest = endpoints.length ? addrSubtract(remote, addrUnionAll(endpoints.map((e) => e.addresses))) : remote;
+  const judged: Judged[] = [];
+  if (!addrIsEmpty(rest)) {
+    const restSubnet = endpoints.length ? subnetHolding(snapshot, rest) : dest.subnet;
+    const what = endpoints.length ? describeAddrs(rest) : dest.what;
+    judged.push(judgeAddresses(estate, source, sourceLabel, what, restSubnet, endpoints.length ? rest : dest.addresses, rest, dest.names, flow));
+  }
+  for (const at of endpoints) judged.push(judgeEndpoint(estate, source, sourceLabel, at, flow));
+  const verdicts = new Set(judged.map((j) => j.verdict));
+  return {
+    verdict: verdicts.size === 1 ? judged[0].verdict : "partial",
     from: {
       subnet: source.subnet.id,
       subnetName: label(source.subnet),
@@ -245,8 +319,8 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(
       addresses: source.addresses ? q.from : source.shown ?? source.subnet.addressPrefixes.join(", "),
     },
     to: { what: dest.what, ...(dest.subnet ? { subnet: dest.subnet.id, subnetName: label(dest.subnet) } : {}) },
-    parts,
-    stages: [...staged(out, "source"), ...(inbound ? staged(inbound, "destination") : []), ...routeFaultStages(reach)],
-    notes: [...new Set([...out.notes, ...(inbound?.notes ?? []), ...widened(out), ...(inbound ? widened(inbound) : [])])],
+    parts: judged.flatMap((j) => j.parts),
+    stages: judged.flatMap((j) => j.stages),
+    notes: [...new Set(judged.flatMap((j) => j.notes))],
   };
 }
