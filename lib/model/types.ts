@@ -133,6 +133,8 @@ export interface NicIpConfiguration {
   publicIpKey?: string;
   /** Load balancer backend pools (`.../loadBalancers/<lb>/backendAddressPools/<pool>`), lower-cased. */
   lbBackendPoolKeys?: string[];
+  /** `privateIPAddressVersion`, when given (Azure's default: IPv4). */
+  privateIpAddressVersion?: "IPv4" | "IPv6";
 }
 
 export interface NetworkInterface {
@@ -324,6 +326,10 @@ export interface ScaleSetIpConfiguration {
   asgKeys: string[];
   lbBackendPoolKeys: string[];
   hasPublicIp: boolean;
+  /** `privateIPAddressVersion`, when given (Azure's default: IPv4). */
+  privateIpAddressVersion?: "IPv4" | "IPv6";
+  /** The public IP configuration's `publicIPAddressVersion`, when given (Azure's default: IPv4). */
+  publicIpAddressVersion?: "IPv4" | "IPv6";
 }
 
 export interface ScaleSetNicConfiguration {

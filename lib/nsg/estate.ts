@@ -1,9 +1,10 @@
 // The evaluation-ready view of a snapshot: address contexts per VNet, compiled NSGs per
 // (NSG, direction, VNet), and each subnet's endpoints. Built once per audit; everything is cached
 // because thousands of subnets share a few NSGs.
-import { type AddrSet, EMPTY, addrUnionAll, concrete } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrIsEmpty, addrUnionAll, concrete } from "../net/addr-set";
+import * as iv from "../net/intervals";
 import { cidrsToRanges } from "../net/ip";
-import type { Direction, NetworkInterface, Nsg, ProxySetting, Role, RouteTable, ScaleSet, SecurityRule, Snapshot, Subnet } from "../model/types";
+import type { Direction, NetworkInterface, Nsg, ProxySetting, Role, RouteTable, ScaleSet, ScaleSetIpConfiguration, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { type CompiledRule, compileRule, isContextFree, orderedRules } from "./compile";
 import {
   type AddressContext,
@@ -28,10 +29,36 @@ export interface Endpoint {
   /** Set when the subnet's `ipConfigurations` name this NIC and the input does not hold it: its NSG is unknown. */
   missingNic?: string;
   addresses: AddrSet;
-  /** What decides the outbound path at this endpoint (CONTRACT §4.1 stage 4). */
+  /**
+   * What decides the outbound path at this endpoint (CONTRACT §4.1 stage 4), when `sources` is not set. With
+   * `sources` set these are the NIC's as a whole (every pool of any IP configuration, the first public IP), for words only.
+   */
   publicIpKey?: string;
   hasPublicIp?: boolean;
   lbBackendPoolKeys: string[];
+  /**
+   * Set when the endpoint's IP configurations differ in what decides their outbound path (a dual-stack NIC whose IPv4
+   * IP configuration alone is in a backend pool, or alone has a public IP): the addresses of `addresses` split by it.
+   * A packet's outbound method is that of the IP configuration holding its source address.
+   */
+  sources?: OutboundSource[];
+}
+
+/**
+ * Some of an endpoint's addresses with what decides their outbound path: one IP configuration's, or several IP
+ * configurations' that share it. A load balancer's backend pool holds IP configurations, and its outbound rule (or a
+ * load-balancing rule's SNAT) translates traffic from those IP configurations' addresses only; an instance-level
+ * public IP serves its own IP configuration's address, in its own address family.
+ * https://learn.microsoft.com/azure/load-balancer/outbound-rules
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ */
+export interface OutboundSource {
+  addresses: AddrSet;
+  publicIpKey?: string;
+  hasPublicIp?: boolean;
+  lbBackendPoolKeys: string[];
+  /** The IP configurations these addresses belong to, named in details when the endpoint is split. */
+  ipConfigNames?: string[];
 }
 
 interface CompiledNsg {
@@ -360,7 +387,7 @@ export class Estate {
         const ipcs = config.ipConfigurations.filter((ipc) => ipc.subnetKey === subnet.key);
         if (!ipcs.length) continue;
         const stand: NetworkInterface = { id: vmss.id, key: vmss.key, name: `${vmss.name} (scale set model, NIC ${config.name})`, resourceGroup: vmss.resourceGroup, subscriptionId: vmss.subscriptionId, ipConfigurations: [], scaleSetKey: vmss.key, ...(config.nsgKey ? { nsgKey: config.nsgKey } : {}) };
-        eps.push({ nic: stand, scaleSet: vmss, addresses: prefixes, hasPublicIp: ipcs.some((i) => i.hasPublicIp), lbBackendPoolKeys: ipcs.flatMap((i) => i.lbBackendPoolKeys) });
+        eps.push(scaleSetEndpoint(stand, vmss, ipcs, prefixes));
       }
     }
     for (const nicKey of subnet.ipConfigurationNicKeys ?? []) {
@@ -413,10 +440,92 @@ export class Estate {
   }
 }
 
-/** A NIC's endpoint in one subnet: its addresses there and what decides its outbound path. */
+/** A NIC's endpoint in one subnet: its addresses there and what decides the outbound path of each (`sources`). */
 export function nicEndpoint(snapshot: Snapshot, nic: NetworkInterface, subnetKey: string): Endpoint {
   const ipcs = nic.ipConfigurations.filter((ipc) => ipc.subnetKey === subnetKey);
-  const addresses = addrUnionAll(ipcs.map((ipc) => ipConfigAddresses(snapshot, ipc.privateIpAddress, ipc.subnetKey)));
+  // Almost every NIC: no public IP and the same pools on every IP configuration, so nothing to split (20,000 NICs).
+  const pools = (ipc: (typeof ipcs)[number]) => (ipc.lbBackendPoolKeys ?? []).join(",");
+  if (ipcs.every((ipc) => !ipc.publicIpKey && pools(ipc) === pools(ipcs[0]))) {
+    return { nic, addresses: addrUnionAll(ipcs.map((ipc) => ipcAddresses(snapshot, ipc))), lbBackendPoolKeys: ipcs.flatMap((ipc) => ipc.lbBackendPoolKeys ?? []) };
+  }
+  const own = ipcs.map((ipc) => {
+    const addresses = ipcAddresses(snapshot, ipc);
+    // Azure pairs an IP configuration's public IP with its own version; the public IP's `publicIPAddressVersion` says which.
+    const family = !ipc.publicIpKey ? undefined : familyOf(snapshot.publicIps?.get(ipc.publicIpKey)?.version ?? ipc.privateIpAddressVersion ?? (addresses.v4.length || !addresses.v6.length ? "IPv4" : "IPv6"));
+    return { names: [ipc.name], addresses, publicIpKey: ipc.publicIpKey, family, lbBackendPoolKeys: ipc.lbBackendPoolKeys ?? [] };
+  });
+  const addresses = addrUnionAll(own.map((o) => o.addresses));
   const publicIpKey = ipcs.find((ipc) => ipc.publicIpKey)?.publicIpKey;
-  return { nic, addresses, lbBackendPoolKeys: ipcs.flatMap((ipc) => ipc.lbBackendPoolKeys ?? []), ...(publicIpKey ? { publicIpKey, hasPublicIp: true } : {}) };
+  const endpoint: Endpoint = { nic, addresses, lbBackendPoolKeys: ipcs.flatMap((ipc) => ipc.lbBackendPoolKeys ?? []), ...(publicIpKey ? { publicIpKey, hasPublicIp: true } : {}) };
+  const sources = outboundSources(own);
+  // One source holding every address is the endpoint's own facts: no split, as for almost every NIC.
+  if (sources.length > 1 || (sources.length === 1 && !sameFacts(sources[0], endpoint))) endpoint.sources = sources;
+  return endpoint;
+}
+
+/** An IP configuration's addresses: its own, or without one the input shows, the subnet's prefixes of its version when given. */
+function ipcAddresses(snapshot: Snapshot, ipc: NetworkInterface["ipConfigurations"][number]): AddrSet {
+  const all = ipConfigAddresses(snapshot, ipc.privateIpAddress, ipc.subnetKey);
+  return ipc.privateIpAddress || !ipc.privateIpAddressVersion ? all : inFamily(all, familyOf(ipc.privateIpAddressVersion));
+}
+
+const familyOf = (version: string): 4 | 6 => (version === "IPv6" ? 6 : 4);
+const inFamily = (a: AddrSet, family: 4 | 6): AddrSet => (family === 4 ? concrete(a.v4) : concrete([], a.v6));
+const factsKey = (s: { publicIpKey?: string; hasPublicIp?: boolean; lbBackendPoolKeys: string[] }) => `${s.hasPublicIp ? (s.publicIpKey ?? "*") : ""}|${[...new Set(s.lbBackendPoolKeys)].sort().join(",")}`;
+
+function sameFacts(source: OutboundSource, endpoint: Endpoint): boolean {
+  return factsKey(source) === factsKey(endpoint) && iv.equals(source.addresses.v4, endpoint.addresses.v4) && iv.equals(source.addresses.v6, endpoint.addresses.v6);
+}
+
+/**
+ * IP configurations' addresses grouped by what decides their outbound path (public IP, backend pools). A public IP
+ * serves only the addresses of its own family (`family`); the rest of its IP configuration's addresses go without it.
+ */
+function outboundSources(own: { names: string[]; addresses: AddrSet; publicIpKey?: string; hasPublicIp?: boolean; family?: 4 | 6; lbBackendPoolKeys: string[] }[]): OutboundSource[] {
+  const byFacts = new Map<string, { addresses: AddrSet[]; source: OutboundSource }>();
+  const add = (addresses: AddrSet, names: string[], pools: string[], publicIpKey?: string, hasPublicIp?: boolean) => {
+    if (addrIsEmpty(addresses)) return;
+    const facts = { lbBackendPoolKeys: pools, ...(hasPublicIp ? { hasPublicIp, ...(publicIpKey ? { publicIpKey } : {}) } : {}) };
+    const k = factsKey(facts);
+    let slot = byFacts.get(k);
+    if (!slot) byFacts.set(k, (slot = { addresses: [], source: { addresses: EMPTY, ...facts, lbBackendPoolKeys: [...new Set(pools)], ipConfigNames: [] } }));
+    slot.addresses.push(addresses);
+    for (const name of names) if (!slot.source.ipConfigNames!.includes(name)) slot.source.ipConfigNames!.push(name);
+  };
+  for (const o of own) {
+    const hasPublicIp = o.hasPublicIp ?? !!o.publicIpKey;
+    if (!hasPublicIp || !o.family) {
+      add(o.addresses, o.names, o.lbBackendPoolKeys);
+      continue;
+    }
+    add(inFamily(o.addresses, o.family), o.names, o.lbBackendPoolKeys, o.publicIpKey, true);
+    add(inFamily(o.addresses, o.family === 4 ? 6 : 4), o.names, o.lbBackendPoolKeys);
+  }
+  return [...byFacts.values()].map(({ addresses, source }) => ({ ...source, addresses: addrUnionAll(addresses) }));
+}
+
+/**
+ * A scale set's network profile in one subnet. The instances' addresses are not in the model, so an IP configuration
+ * stands for the subnet's prefixes of its version (`privateIPAddressVersion`, Azure's default IPv4); where several IP
+ * configurations of one version differ, or a version has none, that version takes all of them together (every pool,
+ * any public IP), as before IP configurations were told apart.
+ * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-networking
+ */
+function scaleSetEndpoint(stand: NetworkInterface, vmss: ScaleSet, ipcs: ScaleSetIpConfiguration[], prefixes: AddrSet): Endpoint {
+  const endpoint: Endpoint = { nic: stand, scaleSet: vmss, addresses: prefixes, hasPublicIp: ipcs.some((i) => i.hasPublicIp), lbBackendPoolKeys: ipcs.flatMap((i) => i.lbBackendPoolKeys) };
+  const own: Parameters<typeof outboundSources>[0] = [];
+  for (const family of [4, 6] as const) {
+    const addresses = inFamily(prefixes, family);
+    if (addrIsEmpty(addresses)) continue;
+    const mine = ipcs.filter((i) => familyOf(i.privateIpAddressVersion ?? "IPv4") === family);
+    const facts = new Set(mine.map((i) => factsKey({ hasPublicIp: i.hasPublicIp, lbBackendPoolKeys: i.lbBackendPoolKeys })));
+    const take = facts.size === 1 ? mine : ipcs;
+    const withIp = take.find((i) => i.hasPublicIp);
+    // The public IP configuration's `publicIPAddressVersion`, else the IP configuration's own version (Azure pairs them).
+    const ipFamily = withIp ? familyOf(withIp.publicIpAddressVersion ?? withIp.privateIpAddressVersion ?? "IPv4") : undefined;
+    own.push({ names: take.map((i) => i.name), addresses, hasPublicIp: !!withIp, family: ipFamily, lbBackendPoolKeys: take.flatMap((i) => i.lbBackendPoolKeys) });
+  }
+  const sources = outboundSources(own);
+  if (sources.length > 1 || (sources.length === 1 && !sameFacts(sources[0], endpoint))) endpoint.sources = sources;
+  return endpoint;
 }

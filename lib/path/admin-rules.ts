@@ -24,6 +24,8 @@ export interface CompiledAdminRule {
    * then takes any address on that side, and what it would match cannot be judged.
    */
   unknown?: string;
+  /** With `unknown`: the part of `box` the rule matches whatever the unknown groups hold (its known addresses on both sides). */
+  sure?: Box;
 }
 
 /**
@@ -57,21 +59,23 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
     if (groups.size === 0) return [];
     const ctx = estate.context(subnet);
     const unknown: string[] = [];
-    const side = (prefixes: readonly string[]): AddrSet => {
-      let set = EMPTY;
+    /** A side's addresses: those it may hold (`set`, any address for an unknown group) and those it surely holds. */
+    const side = (prefixes: readonly string[]): { set: AddrSet; sure: AddrSet } => {
+      let sure = EMPTY;
+      let widened = false;
       for (const p of prefixes) {
         if (!NETWORK_GROUP_ID.test(p)) {
-          set = addrUnion(set, ctx.resolve(p).set);
+          sure = addrUnion(sure, ctx.resolve(p).set);
           continue;
         }
         const g = groupAddresses(estate, p);
-        if ("set" in g) set = addrUnion(set, g.set);
+        if ("set" in g) sure = addrUnion(sure, g.set);
         else {
           unknown.push(g.unknown);
-          set = addrUnion(set, ctx.resolve("*").set);
+          widened = true;
         }
       }
-      return set;
+      return { set: widened ? addrUnion(sure, ctx.resolve("*").set) : sure, sure };
     };
     const out: CompiledAdminRule[] = [];
     for (const rule of snapshot.adminRules!.values()) {
@@ -81,18 +85,19 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
       unknown.length = 0;
       const src = rule.sources.length ? side(rule.sources) : side(["*"]);
       const dst = rule.destinations.length ? side(rule.destinations) : side(["*"]);
+      const box: Box = {
+        proto: protoSetOf(rule.protocol),
+        src: src.set,
+        srcPorts: parsePortRanges(rule.sourcePortRanges.length ? rule.sourcePortRanges : ["*"]),
+        dst: dst.set,
+        dstPorts: parsePortRanges(rule.destinationPortRanges.length ? rule.destinationPortRanges : ["*"]),
+      };
       out.push({
         rule,
         collection,
         manager: snapshot.networkManagers?.get(collection.networkManagerKey),
-        box: {
-          proto: protoSetOf(rule.protocol),
-          src,
-          srcPorts: parsePortRanges(rule.sourcePortRanges.length ? rule.sourcePortRanges : ["*"]),
-          dst,
-          dstPorts: parsePortRanges(rule.destinationPortRanges.length ? rule.destinationPortRanges : ["*"]),
-        },
-        ...(unknown.length ? { unknown: unknown.join("; ") } : {}),
+        box,
+        ...(unknown.length ? { unknown: unknown.join("; "), sure: { ...box, src: src.sure, dst: dst.sure } } : {}),
       });
     }
     return out.sort((a, b) => a.rule.priority - b.rule.priority);

@@ -57,48 +57,142 @@ export interface PathContext {
   touched: Set<string>;
 }
 
-/** Stage 1: admin rules. Returns the pieces handed on, and whether each skips the NSGs (`AlwaysAllow`). */
-function adminStage(cx: PathContext, pieces: PathPiece[], done: PathPiece[]): { piece: PathPiece; skipNsg: boolean }[] {
+/** A piece the admin rules hand on, and whether it skips the NSGs (`AlwaysAllow`). */
+interface Handed {
+  piece: PathPiece;
+  skipNsg: boolean;
+}
+
+/**
+ * The NSG stage for one handed piece: its parts, each dropped (`Deny`, decided at "nsg") or live, on to the route
+ * (`Allow`, or `Unaudited` when an NSG or NIC the subnet names is not in the input).
+ */
+type NsgRun = (h: Handed) => PathPiece[];
+
+/**
+ * A piece as the admin rules and then the NSGs left it, with what the admin rules did to it (`Allow`: handed to the
+ * NSGs; `Unaudited`: an admin rule whose addresses the input cannot show decides it, one way or the other).
+ */
+interface AdminOutcome {
+  piece: PathPiece;
+  via: "Allow" | "Deny" | "AlwaysAllow" | "Unaudited";
+}
+
+/**
+ * How many admin rules of unknown addresses may overlap one piece before the traffic the next one could match is left
+ * unjudged as a whole (as it was before branching). Each such rule is evaluated both ways (it matches, or not) and the
+ * two ends compared; that costs one more NSG evaluation per rule, not a doubling, but the split pieces multiply, and
+ * estates rarely have more than a few such rules.
+ */
+const MAX_UNKNOWN_ADMIN_RULES = 4;
+
+/** A piece is live after the admin rules and NSGs when it goes on to the route; everything else ended there. */
+const isLive = (p: PathPiece) => p.access === "Allow" || (p.access === "Unaudited" && p.decidedAt === "nsg");
+
+/** How a piece ends after the admin rules and NSGs, for comparing the branches of an unknown admin rule. */
+const endOf = (p: PathPiece) => (p.access === "Unaudited" ? `Unaudited|${p.decidedAt}|${p.why}` : p.access);
+
+/**
+ * Stages 1 and 2: admin rules, lowest priority first (`Deny` drops, `AlwaysAllow` skips the NSGs, `Allow` hands the
+ * packet to the NSGs), then the NSG chain for what they hand on. Pushes what ends here to `done`; returns the live
+ * pieces, on their way to the route.
+ */
+function adminStage(cx: PathContext, pieces: PathPiece[], nsg: NsgRun, done: PathPiece[]): PathPiece[] {
   const rules = adminRulesFor(cx.estate, cx.subnet, cx.spec.direction);
   const dynamic = dynamicMembershipNote(cx.estate);
   if (dynamic && !cx.notes.includes(dynamic)) cx.notes.push(dynamic);
-  if (rules.length === 0) return pieces.map((piece) => ({ piece, skipNsg: false }));
-  const out: { piece: PathPiece; skipNsg: boolean }[] = [];
-  const vnet = cx.estate.snapshot.vnets.get(cx.subnet.vnetKey);
+  const live: PathPiece[] = [];
   for (const piece of pieces) {
-    let remaining = [piece.box];
-    rules.forEach((c, at) => {
-      if (remaining.length === 0) return;
-      // An Allow of unknown addresses decides only what a later Deny or AlwaysAllow would otherwise take; for the rest,
-      // matching it or not both hand the packet to the NSGs.
-      const within = c.unknown && c.rule.access === "Allow" ? rules.slice(at + 1).filter((l) => l.rule.access !== "Allow").map((l) => boxIntersect(c.box, l.box)).filter((b) => !boxIsEmpty(b)) : [c.box];
-      for (const box of within) remaining = adminMatch(cx, piece, c, box, remaining, done, out);
-    });
-    for (const box of remaining) out.push({ piece: { ...piece, box }, skipNsg: false });
+    const ended = rules.length ? adminFrom(cx, rules, 0, piece, [piece.box], nsg, 0).map((o) => o.piece) : nsg({ piece, skipNsg: false });
+    for (const p of ended) (isLive(p) ? live : done).push(p);
   }
+  if (rules.length === 0) return live;
+  const vnet = cx.estate.snapshot.vnets.get(cx.subnet.vnetKey);
   const note = `Security admin rules are evaluated as deployed; they take effect once their configuration is deployed to ${vnet?.location ?? "the VNet's region"} (deployment status cannot be read with GETs).`;
   if (!cx.notes.includes(note)) cx.notes.push(note);
+  return live;
+}
+
+/**
+ * First match over `rules` from index `at` for the `pending` parts of `piece`, then the NSGs for what is handed on.
+ * A rule whose addresses the input cannot show (`unknown`, its box widened to any address on that side) may or may not
+ * match the traffic in its box: both branches are followed, the rule's action and the rules after it (as the firewall
+ * stage does for a missing IP group, lib/path/firewall.ts). Where both end alike after the NSGs, that is the verdict,
+ * with the evidence of the branch where the rule does not match; elsewhere it cannot be judged. `depth`: how many
+ * unknown rules this traffic already branched on (see MAX_UNKNOWN_ADMIN_RULES).
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
+ */
+function adminFrom(cx: PathContext, rules: readonly CompiledAdminRule[], at: number, piece: PathPiece, pending: Box[], nsg: NsgRun, depth: number): AdminOutcome[] {
+  const out: AdminOutcome[] = [];
+  /** Takes the pending traffic inside `within` out of `pending` (the rest goes on to the next rule) and returns it. */
+  const split = (within: Box): Box[] => {
+    const inside: Box[] = [];
+    const next: Box[] = [];
+    for (const b of pending) {
+      if (!boxOverlaps(b, within)) {
+        next.push(b);
+        continue;
+      }
+      const hit = boxIntersect(b, within);
+      if (!boxIsEmpty(hit)) inside.push(hit);
+      next.push(...boxSubtract(b, within));
+    }
+    pending = next;
+    return inside;
+  };
+  for (; at < rules.length && pending.length; at++) {
+    const c = rules[at];
+    // What the rule surely matches (all of it when its addresses are known) is decided by it; what it may match
+    // leaves this walk for its two branches. Either way each packet meets each rule once.
+    const sure = split(c.sure ?? c.box);
+    const maybe = c.unknown ? split(c.box) : [];
+    if (sure.length + maybe.length === 0) continue;
+    cx.touched.add(c.rule.key);
+    const matched: PathPiece = { ...piece, steps: [...piece.steps, adminEvidence(c)] };
+    for (const box of sure) out.push(...applyAdmin(c, { ...matched, box }, nsg));
+    if (maybe.length === 0) continue;
+    if (depth >= MAX_UNKNOWN_ADMIN_RULES) for (const box of maybe) out.push(unjudged(c, { ...matched, box }));
+    else for (const f of adminFrom(cx, rules, at + 1, piece, maybe, nsg, depth + 1)) out.push(...bothBranches(cx, c, matched, f, nsg));
+  }
+  for (const box of pending) for (const p of nsg({ piece: { ...piece, box }, skipNsg: false })) out.push({ piece: p, via: "Allow" });
   return out;
 }
 
-/** The part of `remaining` inside `box` (all or part of rule `c`) as `c` decides it; returns the rest. */
-function adminMatch(cx: PathContext, piece: PathPiece, c: CompiledAdminRule, box: Box, remaining: Box[], done: PathPiece[], out: { piece: PathPiece; skipNsg: boolean }[]): Box[] {
-  const next: Box[] = [];
-  for (const b of remaining) {
-    if (!boxOverlaps(b, box)) {
-      next.push(b);
+/** What admin rule `c` does to `p` when it matches, the NSGs included. */
+function applyAdmin(c: CompiledAdminRule, p: PathPiece, nsg: NsgRun): AdminOutcome[] {
+  const access = c.rule.access;
+  if (access === "Deny") return [{ piece: { ...p, access: "Deny", decidedAt: "admin-rule" }, via: "Deny" }];
+  return nsg({ piece: p, skipNsg: access === "AlwaysAllow" }).map((q) => ({ piece: q, via: access }));
+}
+
+/**
+ * Unknown admin rule `c` against `f`, how the traffic ends when `c` does not match: where `c` matching ends it the
+ * same way, `f` stands (naming the elements that decided it, with a note that `c` does not change it); elsewhere the
+ * traffic cannot be judged.
+ */
+function bothBranches(cx: PathContext, c: CompiledAdminRule, matched: PathPiece, f: AdminOutcome, nsg: NsgRun): AdminOutcome[] {
+  if (f.via === "Unaudited") return [unjudged(c, { ...matched, box: f.piece.box }, f.piece.why)];
+  // An Allow hands the packet to the NSGs, as the rules after it did here: the rule changes nothing.
+  if (c.rule.access === "Allow" && f.via === "Allow") return [f];
+  const out: AdminOutcome[] = [];
+  for (const m of applyAdmin(c, { ...matched, box: f.piece.box }, nsg)) {
+    if (endOf(m.piece) !== endOf(f.piece)) {
+      const deeper = [m.piece, f.piece].find((p) => p.access === "Unaudited")?.why;
+      out.push(unjudged(c, { ...matched, box: m.piece.box }, deeper));
       continue;
     }
-    const hit = boxIntersect(b, box);
-    next.push(...boxSubtract(b, box));
-    if (boxIsEmpty(hit)) continue;
-    cx.touched.add(c.rule.key);
-    const steps = [...piece.steps, adminEvidence(c)];
-    if (c.unknown) done.push({ ...piece, box: hit, access: "Unaudited", steps, decidedAt: "admin-rule", why: `cannot be judged: security admin rule ${c.rule.name} (${c.rule.access}) names addresses the input does not show: ${c.unknown}` });
-    else if (c.rule.access === "Deny") done.push({ ...piece, box: hit, access: "Deny", steps, decidedAt: "admin-rule" });
-    else out.push({ piece: { ...piece, box: hit, steps }, skipNsg: c.rule.access === "AlwaysAllow" });
+    out.push({ piece: { ...f.piece, box: m.piece.box }, via: f.via });
+    const note = `Security admin rule ${c.rule.name} (${c.rule.access}) names addresses the input does not show (${c.unknown}); where the traffic it could match ends the same way whether it matches or not, it does not change the verdict.`;
+    if (!cx.notes.includes(note)) cx.notes.push(note);
   }
-  return next;
+  return out;
+}
+
+/** `p` left unjudged by unknown admin rule `c`; `deeper`: what else leaves it unjudged. */
+function unjudged(c: CompiledAdminRule, p: PathPiece, deeper?: string): AdminOutcome {
+  const mine = `cannot be judged: security admin rule ${c.rule.name} (${c.rule.access}) names addresses the input does not show: ${c.unknown}`;
+  const more = deeper && deeper !== mine ? `; ${deeper.replace(/^cannot be judged: /, "")}` : "";
+  return { piece: { ...p, access: "Unaudited", decidedAt: "admin-rule", why: `${mine}${more}` }, via: "Unaudited" };
 }
 
 /** A level the input names but does not hold: what it would decide is unknown. */
@@ -106,8 +200,8 @@ interface MissingLevel {
   what: string;
 }
 
-/** Stage 2: the NSG chain (NIC then subnet outbound; subnet then NIC inbound). */
-function nsgStage(cx: PathContext, group: EndpointGroup, handed: { piece: PathPiece; skipNsg: boolean }[], done: PathPiece[]): PathPiece[] {
+/** Stage 2: the NSG chain (NIC then subnet outbound; subnet then NIC inbound), read once, for each piece handed on. */
+function nsgStage(cx: PathContext, group: EndpointGroup): NsgRun {
   const { estate, subnet, spec } = cx;
   const subnetLevel = estate.subnetLevel(subnet, spec.direction);
   if (subnetLevel) cx.touched.add(subnetLevel.nsg.key);
@@ -121,20 +215,15 @@ function nsgStage(cx: PathContext, group: EndpointGroup, handed: { piece: PathPi
   if (group.nicNsgKey && !nicLevel) missing.push({ what: `NSG ${group.nicNsgKey.split("/").pop()} of ${group.nics[0]?.name ?? "a NIC"} is not in the input (add \`az network nsg list\`)` });
   if (group.missingNic) missing.push({ what: `NIC ${group.missingNic.split("/").pop()}, which ${subnet.vnetName}/${subnet.name} names, is not in the input (add \`az network nic list\`, and \`az vmss nic list\` for scale sets)` });
   const levels: Level[] = levelsFor(spec.direction, nicLevel, subnetLevel);
-  const live: PathPiece[] = [];
-  for (const { piece, skipNsg } of handed) {
-    if (skipNsg) {
-      live.push(piece);
-      continue;
-    }
-    for (const d of evaluateChain(levels, [piece.box], cx.notes)) {
+  return ({ piece, skipNsg }) => {
+    if (skipNsg) return [piece];
+    return evaluateChain(levels, [piece.box], cx.notes).map((d): PathPiece => {
       const p: PathPiece = { ...piece, box: d.box, decisions: [...piece.decisions, ...d.decisions] };
-      if (d.access === "Deny") done.push({ ...p, access: "Deny", decidedAt: "nsg" });
-      else if (missing.length) live.push({ ...p, access: "Unaudited", decidedAt: "nsg", why: `cannot be judged: ${missing.map((m) => m.what).join("; ")}` });
-      else live.push(p);
-    }
-  }
-  return live;
+      if (d.access === "Deny") return { ...p, access: "Deny", decidedAt: "nsg" };
+      if (missing.length) return { ...p, access: "Unaudited", decidedAt: "nsg", why: `cannot be judged: ${missing.map((m) => m.what).join("; ")}` };
+      return p;
+    });
+  };
 }
 
 /** A route as report evidence, with what its next hop turned out to be (a firewall's id, dropped, outside the audit). */
@@ -248,17 +337,20 @@ function firewallStage(cx: PathContext, found: import("../model/types").AzureFir
 
 /** Stage 4: the outbound path of each endpoint, for a piece routed to the Internet. */
 function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, done: PathPiece[]): void {
-
   const { estate, subnet } = cx;
   if (subnet.natGatewayKey) cx.touched.add(subnet.natGatewayKey);
   // An outbound method may translate only part of the protocols (a load balancer outbound rule): split by them.
   const byMethod = new Map<string, { path: OutboundPath; protocols: ProtoSet; addresses: AddrSet[] }>();
   for (const member of group.members) {
-    for (const { protocols, path } of outboundPaths(estate, subnet, member, piece.box.proto)) {
-      const k = `${protocols}|${path.method}|${path.resource ?? ""}|${path.detail}`;
-      const slot = byMethod.get(k) ?? { path, protocols, addresses: [] };
-      slot.addresses.push(member.addresses);
-      byMethod.set(k, slot);
+    // A packet's outbound method is its source IP configuration's: a NIC whose IP configurations differ (one alone in a
+    // backend pool, or with a public IP) is split into `sources`; NICs with the same facts and words share a slot.
+    for (const source of member.sources ?? [member]) {
+      for (const { protocols, path } of outboundPaths(estate, subnet, member, piece.box.proto, source)) {
+        const k = `${protocols}|${path.method}|${path.resource ?? ""}|${path.detail}`;
+        const slot = byMethod.get(k) ?? { path, protocols, addresses: [] };
+        slot.addresses.push(source.addresses);
+        byMethod.set(k, slot);
+      }
     }
   }
   const local = cx.spec.direction === "Outbound" ? "src" : "dst";
@@ -324,8 +416,7 @@ export function evaluateGroupPath(cx: PathContext, group: EndpointGroup): PathPi
   if (filter?.addresses) local = addrIntersect(local, filter.addresses);
   const start: PathPiece[] = familyBoxes(local, cx.spec).map((box) => ({ box, access: "Allow", decisions: [], steps: [] }));
   const done: PathPiece[] = [];
-  const handed = adminStage(cx, start, done);
-  const live = nsgStage(cx, group, handed, done);
+  const live = adminStage(cx, start, nsgStage(cx, group), done);
   if (cx.spec.direction === "Inbound" || cx.spec.stages === "local") done.push(...live);
   else forwardStage(cx, group, live, done);
   // A rule on VirtualNetwork that decided traffic to or from outside the VNet and its peerings did so only

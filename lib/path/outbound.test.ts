@@ -212,3 +212,169 @@ describe("a load-balancing rule's outbound SNAT", () => {
     expect(finding(withLbRule(true), "spoke/cc", "CC-EGRESS-ARM").status).toBe("fail");
   });
 });
+
+describe("a dual-stack NIC whose IP configurations differ: the packet's source IP configuration decides", () => {
+  const pip = (name: string, version: "IPv4" | "IPv6") => ({ id: id("publicIPAddresses", name), name, type: "Microsoft.Network/publicIPAddresses", properties: { publicIPAddressVersion: version } });
+  const poolOf = (lb: string, p: string) => `${id("loadBalancers", lb)}/backendAddressPools/${p}`;
+
+  /**
+   * Standard public load balancer lb-ds: frontends fe4 (IPv4 public IP) and fe6 (IPv6), pools pool4 and pool6. Outbound
+   * rule out4 SNATs pool4 (through both frontends when `bothFrontends`), out6 SNATs pool6 through fe6.
+   */
+  function dualStackLb(bothFrontends = false) {
+    const lb = id("loadBalancers", "lb-ds");
+    const fe = (n: string) => `${lb}/frontendIPConfigurations/${n}`;
+    return [
+      pip("pip-lb4", "IPv4"),
+      pip("pip-lb6", "IPv6"),
+      {
+        id: lb,
+        name: "lb-ds",
+        type: "Microsoft.Network/loadBalancers",
+        sku: { name: "Standard" },
+        properties: {
+          frontendIPConfigurations: [
+            { id: fe("fe4"), name: "fe4", properties: { publicIPAddress: { id: id("publicIPAddresses", "pip-lb4") } } },
+            { id: fe("fe6"), name: "fe6", properties: { publicIPAddress: { id: id("publicIPAddresses", "pip-lb6") } } },
+          ],
+          backendAddressPools: [{ id: poolOf("lb-ds", "pool4"), name: "pool4" }, { id: poolOf("lb-ds", "pool6"), name: "pool6" }],
+          outboundRules: [
+            { name: "out4", properties: { protocol: "All", backendAddressPool: { id: poolOf("lb-ds", "pool4") }, frontendIPConfigurations: (bothFrontends ? [fe("fe4"), fe("fe6")] : [fe("fe4")]).map((x) => ({ id: x })) } },
+            { name: "out6", properties: { protocol: "All", backendAddressPool: { id: poolOf("lb-ds", "pool6") }, frontendIPConfigurations: [{ id: fe("fe6") }] } },
+          ],
+        },
+      },
+    ];
+  }
+
+  /** NIC nic-ds in spoke/cc: ipconfig4 at 10.1.0.4 and ipconfig6 at fd00:1::4, each with its own pools and public IP. */
+  const dualStackNic = (v4: { pools?: string[]; publicIp?: string }, v6: { pools?: string[]; publicIp?: string }) => ({
+    id: id("networkInterfaces", "nic-ds"),
+    name: "nic-ds",
+    type: "Microsoft.Network/networkInterfaces",
+    properties: {
+      ipConfigurations: [
+        ["ipconfig4", "10.1.0.4", "IPv4", v4],
+        ["ipconfig6", "fd00:1::4", "IPv6", v6],
+      ].map(([n, ip, version, c]) => {
+        const cfg = c as { pools?: string[]; publicIp?: string };
+        return {
+          name: n,
+          properties: {
+            subnet: { id: SUBNET_ID },
+            privateIPAddress: ip,
+            privateIPAddressVersion: version,
+            ...(cfg.pools ? { loadBalancerBackendAddressPools: cfg.pools.map((p) => ({ id: p })) } : {}),
+            ...(cfg.publicIp ? { publicIPAddress: { id: id("publicIPAddresses", cfg.publicIp) } } : {}),
+          },
+        };
+      }),
+    },
+  });
+
+  /** A dual-stack private spoke/cc (no NSG: only the outbound path decides) holding `resources`. */
+  const privateDualStack = (...resources: unknown[]) =>
+    estate()
+      .vnet("spoke", ["10.1.0.0/16", "fd00:1::/48"])
+      .subnet("spoke/cc", ["10.1.0.0/24", "fd00:1::/64"], { defaultOutboundAccess: false })
+      .extra(...resources)
+      .audit(cc);
+
+  it("IPv4 IP configuration in a pool whose outbound rule has an IPv6 frontend too, IPv6 IP configuration in none: IPv6 has no way out (lockdown warn, naming it)", () => {
+    const report = privateDualStack(...dualStackLb(true), dualStackNic({ pools: [poolOf("lb-ds", "pool4")] }, {}));
+    const lockdown = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    expect(lockdown.status).toBe("warn");
+    expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "load-balancer", detail: "through outbound rule out4 of load balancer lb-ds" }));
+    expect(lockdown.detail).toContain("no outbound path: spoke/cc is a private subnet (defaultOutboundAccess: false) with no NAT gateway, and IP configuration ipconfig6 of NIC nic-ds has no public IP or load balancer outbound rule");
+    // CC-EGRESS-ARM: IPv4 reaches it through the pool, IPv6 does not.
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "none", detail: expect.stringContaining("IP configuration ipconfig6 of NIC nic-ds") }));
+  });
+
+  it("IPv6 IP configuration alone in a pool with an IPv6 outbound rule: IPv4 traffic is not translated by it (private subnet: ARM fails)", () => {
+    const report = privateDualStack(...dualStackLb(), dualStackNic({}, { pools: [poolOf("lb-ds", "pool6")] }));
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("IP configuration ipconfig4 of NIC nic-ds has no public IP or load balancer outbound rule");
+    // Each family leaves by its own pool: IPv4 in pool4, IPv6 in pool6.
+    const both = privateDualStack(...dualStackLb(), dualStackNic({ pools: [poolOf("lb-ds", "pool4")] }, { pools: [poolOf("lb-ds", "pool6")] }));
+    expect(finding(both, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("fail");
+    expect(finding(both, "spoke/cc", "CC-EGRESS-LOCKDOWN").evidence).toContainEqual(expect.objectContaining({ stage: "outbound", detail: "through outbound rule out6 of load balancer lb-ds" }));
+  });
+
+  it("an instance public IP serves its own IP configuration only: an IPv6 public IP on ipconfig6 gives IPv4 no way out", () => {
+    const report = privateDualStack(pip("pip-nic6", "IPv6"), dualStackNic({}, { publicIp: "pip-nic6" }));
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("IP configuration ipconfig4 of NIC nic-ds has no public IP");
+    const lockdown = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    expect(lockdown.status).toBe("warn");
+    expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip", detail: "through public IP pip-nic6" }));
+  });
+
+  it("an IPv4 public IP on ipconfig4 and ipconfig6 in a pool with an IPv6 outbound rule: each family leaves its own way", () => {
+    const report = privateDualStack(...dualStackLb(), pip("pip-nic4", "IPv4"), dualStackNic({ publicIp: "pip-nic4" }, { pools: [poolOf("lb-ds", "pool6")] }));
+    const lockdown = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    expect(lockdown.status).toBe("fail");
+    expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip", detail: "through public IP pip-nic4" }));
+    expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "load-balancer", detail: "through outbound rule out6 of load balancer lb-ds" }));
+  });
+
+  it("CONTRACT §4.1: a NIC in any Standard pool has no default outbound access, also for its IP configuration no pool holds", () => {
+    const publicDualStack = (...resources: unknown[]) =>
+      estate().vnet("spoke", ["10.1.0.0/16", "fd00:1::/48"]).subnet("spoke/cc", ["10.1.0.0/24", "fd00:1::/64"]).extra(...resources).audit(cc);
+    const report = publicDualStack(...dualStackLb(), dualStackNic({}, { pools: [poolOf("lb-ds", "pool6")] }));
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.evidence).toContainEqual(
+      expect.objectContaining({ stage: "outbound", method: "none", detail: expect.stringContaining("IP configuration ipconfig4 of NIC nic-ds has no public IP or load balancer outbound rule, and another IP configuration of NIC nic-ds is in a Standard load balancer's backend pool") }),
+    );
+    expect(arm.evidence).not.toContainEqual(expect.objectContaining({ method: "default-outbound-access" }));
+    // The other IP configuration's load balancer missing: whether default outbound access is off cannot be told.
+    const missing = publicDualStack(dualStackNic({}, { pools: [poolOf("lb-ds", "pool6")] }));
+    expect(finding(missing, "spoke/cc", "CC-EGRESS-LOCKDOWN").detail).toContain("whose backend pool holds another IP configuration of NIC nic-ds, is not in the input");
+  });
+
+  /** A Uniform scale set with a dual-stack NIC configuration: ipc4 and ipc6 (`privateIPAddressVersion` IPv6). */
+  const dualStackScaleSet = (v4: Record<string, unknown>, v6: Record<string, unknown>) => ({
+    id: `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Compute/virtualMachineScaleSets/nodes`,
+    name: "nodes",
+    type: "Microsoft.Compute/virtualMachineScaleSets",
+    properties: {
+      orchestrationMode: "Uniform",
+      virtualMachineProfile: {
+        networkProfile: {
+          networkInterfaceConfigurations: [
+            {
+              name: "nic",
+              properties: {
+                primary: true,
+                ipConfigurations: [
+                  { name: "ipc4", properties: { subnet: { id: SUBNET_ID }, ...v4 } },
+                  { name: "ipc6", properties: { subnet: { id: SUBNET_ID }, privateIPAddressVersion: "IPv6", ...v6 } },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    },
+  });
+
+  it("a scale set's IPv6 IP configuration alone in a pool: its IPv4 instances' traffic has no way out by it (private subnet: ARM fails)", () => {
+    const report = privateDualStack(...dualStackLb(), dualStackScaleSet({}, { loadBalancerBackendAddressPools: [{ id: poolOf("lb-ds", "pool6") }] }));
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("IP configuration ipc4 of scale set nodes has no public IP or load balancer outbound rule");
+  });
+
+  it("a scale set's public IP configuration serves its own IP configuration's version (publicIPAddressVersion): IPv6 only leaves IPv4 without a way out", () => {
+    const v6Ip = { publicIPAddressConfiguration: { name: "pub6", properties: { publicIPAddressVersion: "IPv6" } } };
+    const report = privateDualStack(dualStackScaleSet({}, v6Ip));
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").status).toBe("warn");
+    const lockdown = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    expect(lockdown.status).toBe("warn");
+    expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip", detail: "through the public IP configuration of IP configuration ipc6 of scale set nodes" }));
+  });
+});

@@ -1,8 +1,10 @@
-// Stage 4 of a flow's path: how a packet routed to the Internet leaves Azure. Precedence: a NAT gateway on
-// the subnet > a public IP on the NIC (or the scale set's public IP configuration) > an outbound rule of a
-// Standard public load balancer whose backend pool holds the NIC > default outbound access. There is no
-// default outbound access in a private subnet (`defaultOutboundAccess: false`), for a NIC in any Standard
-// load balancer's backend pool, or for a Flexible-orchestration scale set's instances.
+// Stage 4 of a flow's path: how a packet routed to the Internet leaves Azure. The method is decided per source
+// address, by the IP configuration holding it (a backend pool holds IP configurations, and an instance public IP
+// belongs to one IP configuration and serves its own address family). Precedence: a NAT gateway on the subnet >
+// a public IP on the IP configuration (or the scale set's public IP configuration) > an outbound rule of a Standard
+// public load balancer whose backend pool holds the IP configuration > default outbound access. There is no
+// default outbound access in a private subnet (`defaultOutboundAccess: false`), for a NIC any of whose IP configurations
+// is in a Standard load balancer's backend pool (CONTRACT §4.1), or for a Flexible-orchestration scale set's instances.
 // An outbound rule translates only its own protocol (`Tcp`, `Udp` or `All`), so the path depends on the
 // protocol: the rest of the traffic class falls through to the next method in the precedence.
 // A load-balancing rule with a public frontend SNATs outbound traffic as well, unless `disableOutboundSnat` is set.
@@ -12,7 +14,7 @@
 // https://learn.microsoft.com/azure/load-balancer/outbound-rules
 import type { LoadBalancer, Subnet } from "../model/types";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP, describeProtocols } from "../net/protocols";
-import type { Endpoint, Estate } from "../nsg/estate";
+import type { Endpoint, Estate, OutboundSource } from "../nsg/estate";
 import type { OutboundEvidence } from "../report/types";
 
 export interface OutboundPath {
@@ -73,11 +75,17 @@ function ruleProtocols(protocol: string | undefined): { protocols: ProtoSet; ass
   }
 }
 
-/** "NIC nic-1", "the NICs of scale set vmss", or the subnet: who the outbound path is for, in words. */
-function holder(subnet: Subnet, endpoint: Endpoint): string {
-  if (endpoint.scaleSet) return `scale set ${endpoint.scaleSet.name}`;
-  if (endpoint.nic) return `NIC ${endpoint.nic.name}`;
-  return `${subnet.vnetName}/${subnet.name}`;
+/** "NIC nic-1", "scale set vmss", or the subnet: whose IP configurations an endpoint's are. */
+function owner(subnet: Subnet, endpoint: Endpoint): string {
+  return endpoint.scaleSet ? `scale set ${endpoint.scaleSet.name}` : endpoint.nic ? `NIC ${endpoint.nic.name}` : `${subnet.vnetName}/${subnet.name}`;
+}
+
+/** "NIC nic-1", "IP configuration ipc6 of NIC nic-1", "scale set vmss", or the subnet: who the outbound path is for, in words. */
+function holder(subnet: Subnet, endpoint: Endpoint, source: OutboundSource): string {
+  const who = owner(subnet, endpoint);
+  // A split endpoint (its IP configurations differ in outbound facts): name the IP configurations this path is for.
+  const names = endpoint.sources ? (source.ipConfigNames ?? []) : [];
+  return names.length ? `IP configuration${names.length > 1 ? "s" : ""} ${names.join(", ")} of ${who}` : who;
 }
 
 const unknown = (missing: string): OutboundPath => ({ method: "unknown", detail: `cannot be judged: ${missing}`, works: false, missing });
@@ -85,14 +93,16 @@ const unknown = (missing: string): OutboundPath => ({ method: "unknown", detail:
 /**
  * The outbound paths of one endpoint of a subnet for the protocols `protocols` (a bit set of lib/net/protocols),
  * split by what each method translates (CONTRACT §4.1 stage 4): the shares' protocols are disjoint and cover
- * `protocols`. A NAT gateway or instance public IP takes every protocol; a Standard load balancer's outbound rule
+ * `protocols`. `source` is the part of the endpoint's addresses the paths are for (one of `endpoint.sources`, by
+ * default the endpoint as a whole): a backend pool or an instance public IP serves only the IP configurations that
+ * name it, so the packet's source IP configuration decides. A NAT gateway or instance public IP takes every protocol; a Standard load balancer's outbound rule
  * only its own (`Tcp`, `Udp`, `All`), the rest falling to default outbound access, which the Standard pool itself
  * turns off. A backend pool of a load balancer the input lacks, or a NIC the subnet names but the input lacks,
  * makes the method `unknown` (with `missing` saying what to add) for every protocol no known method takes.
  * https://learn.microsoft.com/azure/load-balancer/outbound-rules
  * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
  */
-export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint, protocols: ProtoSet): OutboundShare[] {
+export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint, protocols: ProtoSet, source: OutboundSource = endpoint): OutboundShare[] {
   const { snapshot } = estate;
   if (subnet.natGatewayKey) {
     const nat = snapshot.natGateways?.get(subnet.natGatewayKey);
@@ -104,28 +114,29 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
     const v6 = nat ? nat.publicIpPrefixKeys.length > 0 || nat.publicIpKeys.some((k) => snapshot.publicIps?.get(k)?.version === "IPv6") : true;
     return [{ protocols, path: { method: "nat-gateway", resource: nat?.id ?? subnet.natGatewayKey, detail: `through NAT gateway ${natName}${nat ? "" : " (not in the input: taken to have a public IP)"}`, works: true, ...(v6 ? {} : { ipv4Only: `NAT gateway ${natName}` }) } }];
   }
-  if (endpoint.hasPublicIp) {
-    const pip = endpoint.publicIpKey ? snapshot.publicIps?.get(endpoint.publicIpKey) : undefined;
+  if (source.hasPublicIp) {
+    const pip = source.publicIpKey ? snapshot.publicIps?.get(source.publicIpKey) : undefined;
     const what = endpoint.scaleSet
-      ? `the public IP configuration of scale set ${endpoint.scaleSet.name}`
-      : `public IP ${pip?.name ?? name(endpoint.publicIpKey ?? "")}${pip || !endpoint.publicIpKey ? "" : " (not in the input: taken to be assigned)"}`;
-    // An IPv6 IP configuration carries an IPv6 public IP (Azure pairs the versions); a scale set's is not read: taken to have both.
-    const v6 = endpoint.scaleSet ? true : (endpoint.nic?.ipConfigurations ?? []).some((c) => c.publicIpKey && (c.privateIpAddress?.includes(":") || snapshot.publicIps?.get(c.publicIpKey)?.version === "IPv6"));
-    return [{ protocols, path: { method: "public-ip", resource: pip?.id ?? endpoint.publicIpKey ?? endpoint.scaleSet?.id, detail: `through ${what}`, works: true, ...(v6 ? {} : { ipv4Only: what }) } }];
+      ? `the public IP configuration of ${holder(subnet, endpoint, source)}`
+      : `public IP ${pip?.name ?? name(source.publicIpKey ?? "")}${pip || !source.publicIpKey ? "" : " (not in the input: taken to be assigned)"}`;
+    // A split endpoint's source holds only the public IP's own address family (lib/nsg/estate.ts outboundSources): an
+    // IPv4 public IP gives the IPv6 IP configuration no way out. Unsplit, an IP configuration whose public IP and
+    // address families differ is the only way the family matters here, and Azure pairs them.
+    return [{ protocols, path: { method: "public-ip", resource: pip?.id ?? source.publicIpKey ?? endpoint.scaleSet?.id, detail: `through ${what}`, works: true } }];
   }
   if (endpoint.missingNic) {
     // The NIC could carry a public IP or sit in a load balancer's pool: whether anything leaves is unknown.
     const missing = `NIC ${name(endpoint.missingNic)}, which ${subnet.vnetName}/${subnet.name} names, is not in the input, so its public IP and load balancer pools are unknown (add \`az network nic list\`)`;
     return [{ protocols, path: unknown(missing) }];
   }
-  const who = holder(subnet, endpoint);
+  const who = holder(subnet, endpoint, source);
   const shares: OutboundShare[] = [];
   let rest = protocols;
   let inStandardPool = false;
   const missingLbs: string[] = [];
   // Outbound rules of this endpoint's pools that translate none of what is left: named in the detail.
   const narrowRules: string[] = [];
-  for (const poolKey of endpoint.lbBackendPoolKeys) {
+  for (const poolKey of source.lbBackendPoolKeys) {
     const lbKey = poolLoadBalancerKey(poolKey);
     const lb = snapshot.loadBalancers?.get(lbKey);
     if (!lb) {
@@ -166,9 +177,23 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
   }
   if (missingLbs.length) {
     const lbs = missingLbs.map((k) => `load balancer ${name(k)}`).join(" and ");
-    const holds = endpoint.scaleSet ? `the NICs of scale set ${endpoint.scaleSet.name}` : who;
+    const holds = endpoint.scaleSet && !endpoint.sources ? `the NICs of scale set ${endpoint.scaleSet.name}` : who;
     shares.push({ protocols: rest, path: unknown(`${lbs}, whose backend pool holds ${holds}, ${missingLbs.length > 1 ? "are" : "is"} not in the input (add \`az network lb list\`)`) });
     return shares;
+  }
+  // CONTRACT §4.1: a NIC in any Standard pool has no default outbound access, for each of its IP configurations, also
+  // those no pool holds (whose traffic no outbound rule translates).
+  let poolOfNic = false;
+  const missingOfNic: string[] = [];
+  if (source !== endpoint) {
+    for (const poolKey of endpoint.lbBackendPoolKeys) {
+      if (source.lbBackendPoolKeys.includes(poolKey)) continue;
+      const lbKey = poolLoadBalancerKey(poolKey);
+      const lb = snapshot.loadBalancers?.get(lbKey);
+      if (!lb) {
+        if (!missingOfNic.includes(lbKey)) missingOfNic.push(lbKey);
+      } else if (isStandard(lb) && !inStandardPool) poolOfNic = inStandardPool = true;
+    }
   }
   // Only part of the traffic class has an outbound rule: say which protocols fall through, and why.
   const partial = shares.length > 0 || narrowRules.length > 0;
@@ -177,10 +202,15 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
   const none = (detail: string): OutboundShare => ({ protocols: rest, path: { method: "none", detail: `${lead}${detail}`, works: false } });
   if (subnet.defaultOutboundAccess === false) {
     shares.push(none(`${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) with no NAT gateway, and ${who} has no public IP or load balancer outbound rule${forWhat}: no public address is reachable`));
+  } else if (poolOfNic) {
+    shares.push(none(`${who} has no public IP or load balancer outbound rule${forWhat}, and another IP configuration of ${owner(subnet, endpoint)} is in a Standard load balancer's backend pool, which turns default outbound access off for the whole NIC: no public address is reachable`));
   } else if (inStandardPool) {
     shares.push(none(`${who} is in a Standard load balancer's backend pool without an outbound rule${forWhat}, which turns default outbound access off: no public address is reachable`));
   } else if (endpoint.scaleSet?.orchestrationMode === "Flexible") {
     shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and there is no NAT gateway, public IP or outbound rule${forWhat}`));
+  } else if (missingOfNic.length) {
+    const lbs = missingOfNic.map((k) => `load balancer ${name(k)}`).join(" and ");
+    shares.push({ protocols: rest, path: unknown(`${lbs}, whose backend pool holds another IP configuration of ${owner(subnet, endpoint)}, ${missingOfNic.length > 1 ? "are" : "is"} not in the input, so whether default outbound access is off for ${who} is unknown (add \`az network lb list\`)`) });
   } else {
     const guess = !endpoint.nic ? " (no NIC of this subnet is in the input: judged from the subnet alone)" : "";
     shares.push({ protocols: rest, path: { method: "default-outbound-access", detail: `through Azure's default outbound access (being retired; a NAT gateway is the explicit way)${guess}`, works: true, ipv4Only: "default outbound access" } });
@@ -199,7 +229,10 @@ export function outboundEvidence(path: OutboundPath): OutboundEvidence {
  */
 export function subnetOutbound(estate: Estate, subnet: Subnet): OutboundPath {
   const eps = estate.endpoints(subnet);
-  const shares = outboundPaths(estate, subnet, eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] }, TCP | UDP);
+  const ep = eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] };
+  // A split endpoint: the IP configurations holding its IPv4 addresses speak for it (most traffic is IPv4).
+  const source = ep.sources?.find((s) => s.addresses.v4.length) ?? ep.sources?.[0] ?? ep;
+  const shares = outboundPaths(estate, subnet, ep, TCP | UDP, source);
   if (shares.length === 1) return shares[0].path;
   const tcp = shares.find((s) => s.protocols & TCP) ?? shares[0];
   return { ...tcp.path, detail: shares.map((s) => `${describeProtocols(s.protocols)}: ${s.path.detail}`).join("; ") };

@@ -357,6 +357,69 @@ describe("admin rules", () => {
     expect(finding(later, "spoke/hpc", "NODE-EGRESS-HTTPS").status).toBe("pass");
     expect(finding(later, "spoke/cc", "CC-EGRESS-ARM").status).toBe("warn");
   });
+
+  // An admin rule naming a group the input cannot show either matches a packet or not; where both branches end
+  // alike after the NSGs, that is the verdict (CONTRACT §4.1: the detail says what the input cannot show).
+  const elsewhere = `${id("networkManagers", "avnm")}/networkGroups/ng-elsewhere`;
+
+  it("an unknown Deny followed by a known Deny of the same traffic denies either way: fail, naming the known Deny", () => {
+    const report = spoke()
+      .adminRule("deny-to-unknown", ["spoke"], { priority: 10, direction: "Outbound", access: "Deny", dst: [elsewhere], ports: ["443"] })
+      .adminRule("deny-443", ["spoke"], { priority: 20, direction: "Outbound", access: "Deny", ports: ["443"] })
+      .audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    expect(f.evidence.some((e) => evidenceStage(e) === "admin-rule" && "rule" in e && e.rule === "deny-443")).toBe(true);
+    expect(f.detail).toContain("Security admin rule deny-to-unknown (Deny) names addresses the input does not show (network group ng-elsewhere is not in the input");
+    expect(f.detail).toContain("it does not change the verdict");
+  });
+
+  it("an unknown Allow followed by an admin Deny the NSGs would make anyway: denied either way, so the lockdown holds", () => {
+    const report = spoke()
+      .adminRule("allow-unknown", ["spoke"], { priority: 10, direction: "Outbound", access: "Allow", dst: [elsewhere] })
+      .adminRule("deny-internet", ["spoke"], { priority: 20, direction: "Outbound", access: "Deny", dst: ["Internet"] })
+      .audit(cc);
+    const lockdown = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    expect(lockdown.status).toBe("pass");
+    expect(lockdown.detail).toContain("allow-unknown");
+    // Where the branches disagree it stays unjudged: matching, the NSGs let ARM through; not matching, the admin Deny drops it.
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("cannot be judged: security admin rule allow-unknown (Allow) names addresses the input does not show");
+  });
+
+  it("an unknown AlwaysAllow where the NSGs allow anyway: allowed either way, pass", () => {
+    const report = spoke()
+      .adminRule("always-unknown", ["spoke"], { priority: 10, direction: "Outbound", access: "AlwaysAllow", dst: [elsewhere], ports: ["443"] })
+      .audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("pass");
+    // The evidence is the branch where it does not match: the NSG rule that allows ARM.
+    expect(f.evidence.some((e) => evidenceStage(e) === "nsg" && "rule" in e && e.rule === "AllowAzureRM")).toBe(true);
+    expect(f.detail).toContain("it does not change the verdict");
+  });
+
+  it("the known addresses of a rule that also names an unknown group are decided as usual", () => {
+    const report = spoke()
+      .adminRule("deny-arm-and-unknown", ["spoke"], { priority: 10, direction: "Outbound", access: "Deny", dst: ["AzureResourceManager", elsewhere], ports: ["443"] })
+      .audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("deny-arm-and-unknown");
+  });
+
+  it("beyond a few unknown rules overlapping one piece, what the next could match is left unjudged, even where all deny", () => {
+    let b = spoke();
+    for (let i = 0; i < 5; i++) b = b.adminRule(`deny-unknown-${i}`, ["spoke"], { priority: 10 + i, direction: "Outbound", access: "Deny", dst: [elsewhere], ports: ["443"] });
+    const report = b.adminRule("deny-443", ["spoke"], { priority: 20, direction: "Outbound", access: "Deny", ports: ["443"] }).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("deny-unknown-4");
+    // Four are followed both ways: with one fewer, the verdict is known.
+    let four = spoke();
+    for (let i = 0; i < 4; i++) four = four.adminRule(`deny-unknown-${i}`, ["spoke"], { priority: 10 + i, direction: "Outbound", access: "Deny", dst: [elsewhere], ports: ["443"] });
+    expect(finding(four.adminRule("deny-443", ["spoke"], { priority: 20, direction: "Outbound", access: "Deny", ports: ["443"] }).audit(cc), "spoke/cc", "CC-EGRESS-ARM").status).toBe("fail");
+  });
 });
 
 describe("missing inputs", () => {

@@ -59,7 +59,15 @@ function readIpConfiguration(value: unknown, file: string, at: JsonPath): NicIpC
   const publicIpKey = refKey(p.publicIPAddress ?? p.publicIpAddress);
   if (publicIpKey) config.publicIpKey = publicIpKey;
   if (p.loadBalancerBackendAddressPools?.length) config.lbBackendPoolKeys = refKeys(p.loadBalancerBackendAddressPools);
+  const version = ipVersion(p.privateIPAddressVersion ?? p.privateIpAddressVersion);
+  if (version) config.privateIpAddressVersion = version;
   return config;
+}
+
+/** `IPv4` or `IPv6` in any case; another value or none: undefined (Azure's default, IPv4, applies), as public IPs are read. */
+export function ipVersion(value: string | null | undefined): "IPv4" | "IPv6" | undefined {
+  const v = value?.toLowerCase();
+  return v === "ipv4" ? "IPv4" : v === "ipv6" ? "IPv6" : undefined;
 }
 
 export function readNic(node: ArmNode, base: ResourceBase, file: string): NetworkInterface {

@@ -30,6 +30,7 @@ import {
 import { skuShape } from "./schemas-path";
 import { type ArmNode, type JsonPath, inputError, nodeName, parseWith, readNode } from "./validate";
 import { expectedMessage } from "./describe-value";
+import { ipVersion } from "./read-others";
 
 /** The parent resource's key (`levels` `/<type>/<name>` pairs up), for child resources that name their parent only in their id. */
 export const parentKeyOf = (id: string, levels = 1): string => keyOf(parentId(id, levels) ?? "");
@@ -52,6 +53,10 @@ function readScaleSetNicConfig(value: unknown, file: string, at: JsonPath): Scal
       };
       const subnetKey = refKey(ip.subnet);
       if (subnetKey) out.subnetKey = subnetKey;
+      const version = ipVersion(ip.privateIPAddressVersion ?? ip.privateIpAddressVersion);
+      if (version) out.privateIpAddressVersion = version;
+      const publicVersion = ipVersion(publicIpConfigurationVersion(publicIp));
+      if (publicVersion) out.publicIpAddressVersion = publicVersion;
       return out;
     }),
   };
@@ -60,6 +65,15 @@ function readScaleSetNicConfig(value: unknown, file: string, at: JsonPath): Scal
   const forwarding = p.enableIPForwarding ?? p.enableIpForwarding;
   if (typeof forwarding === "boolean") config.enableIpForwarding = forwarding;
   return config;
+}
+
+/** `publicIPAddressConfiguration.properties.publicIPAddressVersion` (or `az`'s `publicIpAddressVersion`, flattened or not), when a string. */
+function publicIpConfigurationVersion(config: unknown): string | undefined {
+  if (!config || typeof config !== "object") return undefined;
+  const c = config as Record<string, unknown>;
+  const props = c.properties && typeof c.properties === "object" ? (c.properties as Record<string, unknown>) : c;
+  const v = props.publicIPAddressVersion ?? props.publicIpAddressVersion;
+  return typeof v === "string" ? v : undefined;
 }
 
 /**

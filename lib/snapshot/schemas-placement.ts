@@ -34,6 +34,8 @@ export const scaleSetIpConfigProps = z.object({
   loadBalancerBackendAddressPools: refList,
   publicIPAddressConfiguration: z.unknown().nullish(),
   publicIpAddressConfiguration: z.unknown().nullish(),
+  privateIPAddressVersion: z.string().nullish(),
+  privateIpAddressVersion: z.string().nullish(),
 });
 
 export const staticMemberProps = z.object({ resourceId: z.string() });

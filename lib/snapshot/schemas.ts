@@ -156,6 +156,8 @@ export const ipConfigurationProps = z.object({
   publicIPAddress: ref,
   publicIpAddress: ref,
   loadBalancerBackendAddressPools: refList,
+  privateIPAddressVersion: text,
+  privateIpAddressVersion: text,
 });
 
 export const privateEndpointProps = z.object({

@@ -1,6 +1,6 @@
 // The engine's side of the path properties: evaluate a subnet's whole traffic once with evaluateFlow,
 // then find the one piece that holds a sampled packet and read its access and deciding stage.
-import { ALL_V4 } from "@/lib/net/addr-set";
+import { ALL_V4, ALL_V6 } from "@/lib/net/addr-set";
 import { ALL_PORTS } from "@/lib/net/ports";
 import { ALL_PROTOCOLS } from "@/lib/net/protocols";
 import { ALL_TAGS } from "@/lib/net/tag-set";
@@ -44,14 +44,14 @@ function engineStage(p: PathPiece, direction: Direction): PathStage {
 }
 
 /**
- * Evaluates the work subnet's whole IPv4 traffic in one direction (once per firewall name target for
+ * Evaluates the work subnet's whole traffic (IPv4, and IPv6 of a dual-stack NIC) in one direction (once per firewall name target for
  * outbound: any name, and the FQDN pool) and returns a function that judges one packet. Throws unless
  * exactly one piece holds the packet.
  */
 export function engineJudge(snapshot: Snapshot, direction: Direction = "Outbound"): (packet: PathPacket) => EngineVerdict {
   const est = new Estate(snapshot, new Map());
   const subnet = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!;
-  const spec = (names: FlowSpec["names"]): FlowSpec => ({ direction, protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: [], tags: ALL_TAGS }, names });
+  const spec = (names: FlowSpec["names"]): FlowSpec => ({ direction, protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS }, names });
   const anyName = evaluateFlow(est, subnet, spec({ kind: "any" })).outcomes.flatMap((o) => o.pieces);
   const named = direction === "Outbound" ? evaluateFlow(est, subnet, spec({ kind: "names", names: FQDNS })).outcomes.flatMap((o) => o.pieces) : anyName;
   return (packet) => {

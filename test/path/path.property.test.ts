@@ -46,6 +46,19 @@ const LB_FEATURES: [string, RegExp][] = [
   ["load-balancing rule SNAT", /load-balancing rule SNAT$/],
 ];
 
+/**
+ * Packets inside the box of admin rules naming a network group the input cannot show: whether those rules match
+ * decides them (`disagree`: cannot be judged) or not (`agree`: every choice ends alike after the NSGs).
+ */
+function unknownAdminFeature(want: RefPathVerdict): string[] {
+  if (!want.adminBranches) return [];
+  if (want.access === "Unaudited" && want.stage === "admin-rule") return ["unknown admin rules disagree"];
+  // Agreeing branches that take different admin actions (a Deny against an Allow the NSGs deny): the case that needs both walked.
+  const actions = new Set(want.adminBranches.map((b) => (b === "none" ? "Allow" : b.split(":")[1])));
+  return ["unknown admin rules agree", ...(actions.size > 1 ? ["unknown admin rules agree by other actions"] : [])];
+}
+const UNKNOWN_ADMIN = ["unknown admin rules agree", "unknown admin rules agree by other actions", "unknown admin rules disagree"];
+
 const workSubnetKey = (snapshot: ReturnType<ReturnType<typeof buildEstate>["snapshot"]>) => [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!.key;
 
 /** The engine's verdict on a packet; an engine error is reported with the world and the reference's answer. */
@@ -59,8 +72,8 @@ function judgeOrExplain(judge: (p: PathPacket) => EngineVerdict, w: PathWorld, p
 
 const sameVerdict = (got: EngineVerdict, want: RefPathVerdict) => got.access === want.access && got.stage === want.stage && got.decidingRule === want.decidingRule;
 
-/** Runs the outbound property over `worlds` and returns how often each outcome and feature came up. */
-function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number): Map<string, number> {
+/** Runs the outbound property over `worlds` and returns how often each outcome and feature (and `extra`'s) came up. */
+function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w: PathWorld, packet: PathPacket, want: RefPathVerdict) => string[]): Map<string, number> {
   const seen = new Map<string, number>();
   fc.assert(
     fc.property(worlds, packetSeedsArb(30), (w, seeds) => {
@@ -76,7 +89,7 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number): Map<strin
           seen.set(`known:${known}`, (seen.get(`known:${known}`) ?? 0) + 1);
           continue;
         }
-        for (const k of [`${want.access}@${want.stage}`, ...[...FEATURES, ...LB_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]) seen.set(k, (seen.get(k) ?? 0) + 1);
+        for (const k of [`${want.access}@${want.stage}`, ...unknownAdminFeature(want), ...(extra?.(w, packet, want) ?? []), ...[...FEATURES, ...LB_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]) seen.set(k, (seen.get(k) ?? 0) + 1);
       }
     }),
     { numRuns: runs },
@@ -94,12 +107,33 @@ const poolWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.nic?.pool)
   .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { pool: w.nic!.pool }, admin: [] }));
 
+/** Worlds with a dual-stack NIC whose IP configurations differ in pools and public IPs, nothing but the outbound path in the way. */
+const dualStackWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
+  .filter((w) => !!w.nic?.v6)
+  .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { ...w.nic!, nsg: undefined }, admin: [] }));
+
+/**
+ * What a packet of a dual-stack NIC meets at the outbound stage, by its source's family: the way out of its own IP
+ * configuration (`own pool`, `own public IP`), or none although the other IP configuration has one (`other has a way`).
+ */
+function dualStackFeatures(w: PathWorld, packet: PathPacket, want: RefPathVerdict): string[] {
+  if (!w.nic?.v6 || want.stage !== "outbound") return [];
+  const family = packet.srcIp.includes(":") ? "IPv6" : "IPv4";
+  const other = family === "IPv6" ? { pool: w.nic.pool, publicIp: !!w.nic.publicIp } : { pool: w.nic.v6.pool, publicIp: w.nic.v6.publicIp };
+  const out = [`${family} ${want.access}@outbound`];
+  if (want.access === "Allow" && /(load balancer outbound rule|SNAT)$/.test(want.why)) out.push(`${family} leaves by its own pool`);
+  if (want.access === "Allow" && /public IP$/.test(want.why)) out.push(`${family} leaves by its own public IP`);
+  // Denied at the outbound stage: its own IP configuration has no way out for this packet.
+  if (want.access === "Deny" && (other.publicIp || (other.pool && other.pool !== "missing" && other.pool !== "none"))) out.push(`${family} has no way out though the other IP configuration has one`);
+  return out;
+}
+
 describe("the whole path against the packet reference", () => {
   it("every packet gets the reference's access and deciding stage", () => {
     const seen = checkOutbound(pathWorldArb, RUNS);
     console.log("path coverage", Object.fromEntries(seen));
     // Every outcome the contract names must come up, or the generators have drifted away from it.
-    for (const k of [...FEATURES.map(([name]) => name), "Deny@admin-rule", "Deny@nsg", "Allow@route", "Deny@route", "Unaudited@route", "Allow@firewall", "Deny@firewall", "Unaudited@firewall", "Allow@outbound", "Deny@outbound"]) {
+    for (const k of [...FEATURES.map(([name]) => name), ...UNKNOWN_ADMIN, "Deny@admin-rule", "Deny@nsg", "Allow@route", "Deny@route", "Unaudited@route", "Allow@firewall", "Deny@firewall", "Unaudited@firewall", "Allow@outbound", "Deny@outbound"]) {
       expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
     }
   });
@@ -117,6 +151,14 @@ describe("the whole path against the packet reference", () => {
     for (const [name] of LB_FEATURES) expect(seen.get(name) ?? 0, name).toBeGreaterThan(10);
   });
 
+  it("a dual-stack NIC: the IP configuration holding the packet's source decides its outbound method (pools, public IPs, each family), as the reference does", () => {
+    const seen = checkOutbound(dualStackWorldArb, 100, dualStackFeatures);
+    console.log("dual-stack coverage", Object.fromEntries(seen));
+    for (const family of ["IPv4", "IPv6"]) {
+      for (const k of [`${family} Allow@outbound`, `${family} Deny@outbound`, `${family} leaves by its own pool`, `${family} leaves by its own public IP`, `${family} has no way out though the other IP configuration has one`]) expect(seen.get(k) ?? 0, k).toBeGreaterThan(10);
+    }
+  });
+
   it("inbound, the destination's admin rules and NSGs (subnet, then NIC) decide every packet as the reference does", () => {
     const seen = new Map<string, number>();
     fc.assert(
@@ -132,13 +174,12 @@ describe("the whole path against the packet reference", () => {
             if (packet.srcIp === "168.63.129.16" && !w.routes) continue;
             throw new Error(describeMismatch(w, packet, want, got));
           }
-          const k = `${want.access}@${want.stage}`;
-          seen.set(k, (seen.get(k) ?? 0) + 1);
+          for (const k of [`${want.access}@${want.stage}`, ...unknownAdminFeature(want)]) seen.set(k, (seen.get(k) ?? 0) + 1);
         }
       }),
       { numRuns: RUNS },
     );
     console.log("inbound coverage", Object.fromEntries(seen));
-    for (const k of ["Deny@admin-rule", "Deny@nsg", "Allow@nsg", "Allow@admin-rule"]) expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
+    for (const k of ["Deny@admin-rule", "Deny@nsg", "Allow@nsg", "Allow@admin-rule", ...UNKNOWN_ADMIN]) expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
   });
 });

@@ -2,13 +2,19 @@
 // table, an Azure Firewall with a policy, a NAT gateway or a private subnet, admin rules, NSGs), built
 // as ARM JSON through the real loader, and packets aimed at the edges of every prefix in play.
 import fc from "fast-check";
-import { type CollectionSpec, EstateBuilder, type RuleSpec, estate } from "../helpers/estate-builder";
+import { type CollectionSpec, EstateBuilder, type RuleSpec, estate, id } from "../helpers/estate-builder";
 import { V4_TOP, mustParsePrefix } from "../reference/ip";
 import type { PacketProtocol } from "../reference/nsg";
 import type { PathPacket } from "../reference/path";
 
 export const WORK_SUBNET = "a/work";
 export const NIC_IP = "10.0.1.10";
+/** A dual-stack world's IPv6 space: VNet a's, the work subnet's, and the NIC's second IP configuration's address. */
+const VNET_A_V6 = "fd00:a::/48";
+const WORK_V6 = "fd00:a:1::/64";
+export const NIC_IP6 = "fd00:a:1::10";
+/** IPv6 destinations: public ones, the subnet's own space, the VNet's, a unique local address outside it (routed to the Internet). */
+const V6_DST = ["2603:1030:20::5", "2001:4860:4860::8888", "fd00:a:1::20", "fd00:a::1", "fd00:b::1"];
 const FW_IP_A = "10.0.255.4";
 const FW_IP_B = "10.100.0.4";
 /** Next-hop addresses: both firewall spots, a hub address in AzureFirewallSubnet but no firewall, an NVA NIC, a subnet with no NIC there, VNet space outside every subnet, nowhere at all. */
@@ -42,6 +48,16 @@ const FW_SRC = ["*", "*", "10.0.0.0/16", "10.0.1.0/25", "192.168.0.0/16", "10.0.
 const FW_PORTS = ["*", "*", "443", "80", "53", "1-1024", "8000-9000"];
 // Broad entries are repeated so that collections overlap and their order decides.
 const FW_DST = ["*", "*", "0.0.0.0/0", "8.8.8.0/24", "20.0.0.0/8", "20.40.0.0/16", "10.100.0.0/16", "10.0.0.0/8", "Storage", "AzureCloud", "128.0.0.0/1", "192.168.0.0/16", "20.40.1.0-20.40.1.127"];
+/**
+ * Network groups an admin rule may name as an address: one whose member is VNet a (known), one whose member is VNet b
+ * (unknown when the world has no b), one with no static member and one the input lacks (both unknown).
+ */
+const group = (name: string) => `${id("networkManagers", "avnm")}/networkGroups/${name}`;
+export const GROUP_OWN = group("ng-own");
+export const GROUP_HUB = group("ng-hub");
+export const GROUP_EMPTY = group("ng-empty");
+export const GROUP_ABSENT = group("ng-absent");
+const GROUPS = [GROUP_OWN, GROUP_HUB, GROUP_EMPTY, GROUP_ABSENT];
 export const FQDN_PATTERNS = ["*", "github.com", "*.github.com", "*.blob.core.windows.net", "management.azure.com", "acct.blob.core.windows.net"];
 export const FQDNS = ["github.com", "codeload.github.com", "acct.blob.core.windows.net", "x.y.blob.core.windows.net", "management.azure.com", "example.org"];
 
@@ -75,6 +91,9 @@ export interface FirewallSpec {
   baseGroups?: GroupSpec[];
 }
 
+/** A backend pool a NIC's IP configuration may be in (see PathWorld.nic). */
+export type PoolKind = "missing" | "none" | "Tcp" | "Udp" | "All" | "lb-rule";
+
 export interface PathWorld {
   vnetA: string[];
   vnetB?: string[];
@@ -90,7 +109,18 @@ export interface PathWorld {
    * balancer: one the input lacks (`missing`), one without an outbound rule (`none`), with an outbound rule for
    * that protocol, or with a TCP load-balancing rule whose outbound SNAT is on (`lb-rule`).
    */
-  nic?: { nsg?: RuleSpec[]; pool?: "missing" | "none" | "Tcp" | "Udp" | "All" | "lb-rule" };
+  nic?: {
+    nsg?: RuleSpec[];
+    pool?: PoolKind;
+    /** An instance public IP on the IPv4 IP configuration (its version given as IPv4, or not given). */
+    publicIp?: "IPv4" | "unversioned";
+    /**
+     * A dual-stack NIC (VNet a and the subnet get IPv6 space): a second IP configuration at NIC_IP6 whose pool and public IP
+     * differ from the first's: a pool of load balancer lb6 (IPv6 frontend; `missing`: lb6 not in the input), or the IPv4
+     * configuration's pool (`v4-pool`, whose frontend is IPv4), and an IPv6 public IP.
+     */
+    v6?: { pool?: PoolKind | "v4-pool"; publicIp?: boolean };
+  };
   admin: AdminSpec[];
 }
 
@@ -170,7 +200,8 @@ const adminArb: fc.Arbitrary<AdminSpec[]> = fc
       direction: fc.constantFrom<"Inbound" | "Outbound">("Outbound", "Outbound", "Outbound", "Inbound"),
       access: fc.constantFrom<"Allow" | "Deny" | "AlwaysAllow">("Allow", "Deny", "AlwaysAllow"),
       protocol: fc.constantFrom<"Tcp" | "Udp" | "Any">("Tcp", "Udp", "Any", "Any"),
-      dst: fc.array(fc.constantFrom("*", "Internet", "10.100.0.0/16", "8.8.8.0/24", "0.0.0.0/0", "Storage", "VirtualNetwork", "20.0.0.0/8"), { minLength: 1, maxLength: 2 }),
+      src: fc.option(fc.array(fc.constantFrom("*", "10.0.1.0/24", "10.0.1.128/25", ...GROUPS), { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 3 }),
+      dst: fc.array(fc.constantFrom("*", "Internet", "10.100.0.0/16", "8.8.8.0/24", "0.0.0.0/0", "Storage", "VirtualNetwork", "20.0.0.0/8", ...GROUPS), { minLength: 1, maxLength: 2 }),
       ports: fc.oneof(
         { arbitrary: fc.constant<string[]>(["0-65535"]), weight: 2 },
         { arbitrary: fc.array(fc.constantFrom("0-65535", "443", "80", "53", "1-1024"), { minLength: 1, maxLength: 2 }), weight: 1 },
@@ -179,6 +210,8 @@ const adminArb: fc.Arbitrary<AdminSpec[]> = fc
     { maxLength: 3 },
   )
   .map((rules) => uniqueBy(rules, (r) => r.priority));
+
+const poolKindArb: fc.Arbitrary<PoolKind> = fc.constantFrom<PoolKind>("missing", "missing", "none", "Tcp", "Udp", "All", "lb-rule", "lb-rule", "lb-rule");
 
 export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
   .record({
@@ -202,7 +235,12 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     nic: fc.option(
       fc.record({
         nsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }),
-        pool: fc.option(fc.constantFrom<"missing" | "none" | "Tcp" | "Udp" | "All" | "lb-rule">("missing", "missing", "none", "Tcp", "Udp", "All", "lb-rule", "lb-rule", "lb-rule"), { nil: undefined, freq: 3 }),
+        pool: fc.option(poolKindArb, { nil: undefined, freq: 3 }),
+        publicIp: fc.constantFrom<"IPv4" | "unversioned" | undefined>(undefined, undefined, undefined, undefined, "IPv4", "unversioned"),
+        v6: fc.option(
+          fc.record({ pool: fc.option(fc.oneof(poolKindArb, fc.constant("v4-pool" as const)), { nil: undefined, freq: 3 }), publicIp: fc.constantFrom(false, false, true) }),
+          { nil: undefined, freq: 2 },
+        ),
       }),
       { nil: undefined },
     ),
@@ -218,10 +256,37 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     return { ...w, firewall, routes } as PathWorld;
   });
 
+const publicIp = (name: string, version?: string) => ({ id: id("publicIPAddresses", name), name, type: "Microsoft.Network/publicIPAddresses", properties: version ? { publicIPAddressVersion: version } : {} });
+
+/**
+ * Standard load balancer `name` with one public frontend (public IP `<name>-pip`, not in the input for `lb`: its
+ * version is Azure's default, IPv4) and backend pool `poolName`: an outbound rule for that protocol, none (`none`), or
+ * a TCP load-balancing rule whose outbound SNAT is on (`lb-rule`).
+ */
+function loadBalancer(name: string, poolName: string, kind: Exclude<PoolKind, "missing">) {
+  const lbId = id("loadBalancers", name);
+  const pool = `${lbId}/backendAddressPools/${poolName}`;
+  const frontend = `${lbId}/frontendIPConfigurations/fe`;
+  return {
+    id: lbId,
+    name,
+    type: "Microsoft.Network/loadBalancers",
+    sku: { name: "Standard" },
+    properties: {
+      frontendIPConfigurations: [{ id: frontend, name: "fe", properties: { publicIPAddress: { id: id("publicIPAddresses", `${name}-pip`) } } }],
+      backendAddressPools: [{ id: pool, name: poolName }],
+      outboundRules: kind === "none" || kind === "lb-rule" ? [] : [{ name: "out", properties: { protocol: kind, backendAddressPool: { id: pool }, frontendIPConfigurations: [{ id: frontend }] } }],
+      // A load-balancing rule for TCP on the public frontend, its outbound SNAT left on.
+      loadBalancingRules: kind === "lb-rule" ? [{ name: "https", properties: { protocol: "Tcp", frontendIPConfiguration: { id: frontend }, backendAddressPool: { id: pool }, disableOutboundSnat: false } }] : [],
+    },
+  };
+}
+
 /** The world as ARM JSON, read by the real loader. */
 export function buildEstate(w: PathWorld): EstateBuilder {
-  const b = estate().vnet("a", w.vnetA);
-  b.subnet(WORK_SUBNET, "10.0.1.0/24", {
+  const dual = !!w.nic?.v6;
+  const b = estate().vnet("a", dual ? [...w.vnetA, VNET_A_V6] : w.vnetA);
+  b.subnet(WORK_SUBNET, dual ? ["10.0.1.0/24", WORK_V6] : "10.0.1.0/24", {
     ...(w.subnetNsg ? { nsg: "nsg-work" } : {}),
     ...(w.routes ? { routeTable: "rt" } : {}),
     ...(w.nat ? { natGateway: "nat" } : {}),
@@ -245,25 +310,36 @@ export function buildEstate(w: PathWorld): EstateBuilder {
   if (w.subnetNsg) b.nsg("nsg-work", w.subnetNsg);
   if (w.nic) {
     if (w.nic.nsg) b.nsg("nsg-nic", w.nic.nsg);
-    const lbId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/loadBalancers/lb";
-    const pool = `${lbId}/backendAddressPools/pool`;
-    b.nic("nic-work", WORK_SUBNET, { ip: NIC_IP, ...(w.nic.nsg ? { nsg: "nsg-nic" } : {}), ...(w.nic.pool ? { pools: [pool] } : {}) });
-    if (w.nic.pool && w.nic.pool !== "missing") {
-      const frontend = `${lbId}/frontendIPConfigurations/fe`;
+    const pool = `${id("loadBalancers", "lb")}/backendAddressPools/pool`;
+    const pool6 = `${id("loadBalancers", "lb6")}/backendAddressPools/pool6`;
+    const v6 = w.nic.v6;
+    if (!w.nic.publicIp && !v6) b.nic("nic-work", WORK_SUBNET, { ip: NIC_IP, ...(w.nic.nsg ? { nsg: "nsg-nic" } : {}), ...(w.nic.pool ? { pools: [pool] } : {}) });
+    else {
+      // IP configurations that differ in pools and public IPs (the builder's nic() makes one IP configuration).
+      const subnetId = `${id("virtualNetworks", "a")}/subnets/work`;
+      const ipConfig = (name: string, ip: string, version: string, pools: string[], publicIp?: string) => ({
+        name,
+        properties: { subnet: { id: subnetId }, privateIPAddress: ip, privateIPAddressVersion: version, ...(pools.length ? { loadBalancerBackendAddressPools: pools.map((x) => ({ id: x })) } : {}), ...(publicIp ? { publicIPAddress: { id: id("publicIPAddresses", publicIp) } } : {}) },
+      });
+      const v6Pools = !v6?.pool ? [] : v6.pool === "v4-pool" ? [pool] : [pool6];
       b.extra({
-        id: lbId,
-        name: "lb",
-        type: "Microsoft.Network/loadBalancers",
-        sku: { name: "Standard" },
+        id: id("networkInterfaces", "nic-work"),
+        name: "nic-work",
+        type: "Microsoft.Network/networkInterfaces",
         properties: {
-          frontendIPConfigurations: [{ id: frontend, name: "fe", properties: { publicIPAddress: { id: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/publicIPAddresses/lb-pip" } } }],
-          backendAddressPools: [{ id: pool, name: "pool" }],
-          outboundRules: w.nic.pool === "none" || w.nic.pool === "lb-rule" ? [] : [{ name: "out", properties: { protocol: w.nic.pool, backendAddressPool: { id: pool }, frontendIPConfigurations: [{ id: frontend }] } }],
-          // A load-balancing rule for TCP on the public frontend, its outbound SNAT left on.
-          loadBalancingRules: w.nic.pool === "lb-rule" ? [{ name: "https", properties: { protocol: "Tcp", frontendIPConfiguration: { id: frontend }, backendAddressPool: { id: pool }, disableOutboundSnat: false } }] : [],
+          ...(w.nic.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", "nsg-nic") } } : {}),
+          ipConfigurations: [
+            ipConfig("ipconfig1", NIC_IP, "IPv4", w.nic.pool ? [pool] : [], w.nic.publicIp ? "nic-pip4" : undefined),
+            ...(v6 ? [ipConfig("ipconfig6", NIC_IP6, "IPv6", v6Pools, v6.publicIp ? "nic-pip6" : undefined)] : []),
+          ],
         },
       });
+      if (w.nic.publicIp) b.extra(publicIp("nic-pip4", w.nic.publicIp === "IPv4" ? "IPv4" : undefined));
+      if (v6?.publicIp) b.extra(publicIp("nic-pip6", "IPv6"));
     }
+    const v4Pool = w.nic.pool ?? (v6?.pool === "v4-pool" ? "none" : undefined);
+    if (v4Pool && v4Pool !== "missing") b.extra(loadBalancer("lb", "pool", v4Pool));
+    if (v6?.pool && v6.pool !== "v4-pool" && v6.pool !== "missing") b.extra(loadBalancer("lb6", "pool6", v6.pool), publicIp("lb6-pip", "IPv6"));
   }
   if (w.routes) b.routeTable("rt", w.routes.map((r, i) => ({ name: `route${i}`, prefix: r.prefix, hop: r.hop, ...(r.ip ? { ip: r.ip } : {}) })));
   if (w.nat) b.natGateway("nat");
@@ -273,6 +349,12 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     if (fw.baseGroups) b.policy("fwp-base", toGroups("base", fw.baseGroups));
     b.policy("fwp", toGroups("child", fw.groups), fw.baseGroups ? { base: "fwp-base" } : {});
     b.firewall("fw", fw.where, fw.where === "a" ? FW_IP_A : FW_IP_B, { policy: "fwp", managementIp: fw.managementIp });
+  }
+  if (w.admin.length) {
+    // The groups admin rules may name as addresses (ng-absent stays out of the input).
+    const member = (g: string, vnet: string) => ({ id: `${g}/staticMembers/${vnet}`, name: vnet, type: "Microsoft.Network/networkManagers/networkGroups/staticMembers", properties: { resourceId: id("virtualNetworks", vnet) } });
+    const groupResource = (g: string) => ({ id: g, name: g.split("/").pop(), type: "Microsoft.Network/networkManagers/networkGroups", properties: { memberType: "VirtualNetwork" } });
+    b.extra(groupResource(GROUP_OWN), member(GROUP_OWN, "a"), groupResource(GROUP_HUB), member(GROUP_HUB, "b"), groupResource(GROUP_EMPTY));
   }
   w.admin.forEach((r, i) => b.adminRule(`admin${i}`, [r.vnet], { priority: r.priority, direction: r.direction, access: r.access, protocol: r.protocol, ...(r.src ? { src: r.src } : {}), dst: r.dst, ports: r.ports }));
   return b;
@@ -325,16 +407,22 @@ export const packetSeedsArb = (n: number): fc.Arbitrary<PacketSeed[]> =>
     { minLength: 1, maxLength: n, size: "max" },
   );
 
-/** Packets from the subnet: from its NIC when it has one, else from either half of its /24. */
+/**
+ * Packets from the subnet: from its NIC when it has one, else from either half of its /24. A dual-stack NIC sends half
+ * of them from its IPv6 IP configuration, to IPv6 destinations.
+ */
 export function packetsFor(w: PathWorld, seeds: PacketSeed[]): PathPacket[] {
-  return seeds.map((s) => ({
-    protocol: s.protocol,
-    srcIp: w.nic ? NIC_IP : s.srcLow ? NIC_IP : "10.0.1.200",
-    srcPort: s.srcPort,
-    dstIp: DST_CANDIDATES[s.dst % DST_CANDIDATES.length],
-    dstPort: s.dstPort,
-    ...(s.fqdn ? { fqdn: s.fqdn } : {}),
-  }));
+  return seeds.map((s) => {
+    if (w.nic?.v6 && !s.srcLow) return { protocol: s.protocol, srcIp: NIC_IP6, srcPort: s.srcPort, dstIp: V6_DST[s.dst % V6_DST.length], dstPort: s.dstPort };
+    return {
+      protocol: s.protocol,
+      srcIp: w.nic ? NIC_IP : s.srcLow ? NIC_IP : "10.0.1.200",
+      srcPort: s.srcPort,
+      dstIp: DST_CANDIDATES[s.dst % DST_CANDIDATES.length],
+      dstPort: s.dstPort,
+      ...(s.fqdn ? { fqdn: s.fqdn } : {}),
+    };
+  });
 }
 
 /** Packets to the subnet (the same seeds read the other way round): from any candidate source to its NIC or either half of its /24. */

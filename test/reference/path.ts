@@ -15,7 +15,7 @@ import type {
   Subnet,
   VirtualNetwork,
 } from "@/lib/model/types";
-import { type RefPrefix, V4_TOP, inPrefix, isPublic, mustParsePrefix, parsePrefix, parseV4 } from "./ip";
+import { type RefPrefix, V4_TOP, inPrefix, isPublic, mustParsePrefix, parsePrefix, parseV4, parseV6 } from "./ip";
 import { type Packet, type PacketProtocol, type RefAddr, type RefLevel, type RefWorld, addressTokenMatches, portTokenMatches, refChain } from "./nsg";
 
 export type RefStage = "admin-rule" | "nsg" | "route" | "firewall" | "outbound";
@@ -43,6 +43,11 @@ export interface RefPathVerdict {
   why: string;
   /** For a drop by an admin rule, its name; by an NSG, `nic:<rule>` or `subnet:<rule>`. */
   decidingRule?: string;
+  /**
+   * The admin decisions the packet may meet (`<rule>:<access>`, `none`), when admin rules of unknown addresses make it
+   * more than one; the first is the one where none of those matches.
+   */
+  adminBranches?: string[];
 }
 
 /** A region named by no generator: a bare tag name stands for some region of it that no rule singles out. */
@@ -52,7 +57,9 @@ const UNNAMED_REGION = "(unnamed region)";
 export function refAddr(text: string): RefAddr {
   const v4 = parseV4(text);
   if (v4 !== null) return { kind: "ip", family: 4, value: v4 };
-  if (text.includes(":") || /^\d/.test(text)) throw new Error(`path reference handles IPv4 and service tags only: ${JSON.stringify(text)}`);
+  const v6 = text.includes(":") ? parseV6(text) : null;
+  if (v6 !== null) return { kind: "ip", family: 6, value: v6 };
+  if (text.includes(":") || /^\d/.test(text)) throw new Error(`path reference handles IPv4, IPv6 addresses and service tags only: ${JSON.stringify(text)}`);
   const lower = text.toLowerCase();
   const dot = lower.indexOf(".");
   return dot < 0 ? { kind: "tag", base: lower, region: UNNAMED_REGION } : { kind: "tag", base: lower.slice(0, dot), region: lower.slice(dot + 1) };
@@ -120,9 +127,44 @@ function addressWorld(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork):
 
 const MANAGED = new Set(["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"]);
 
-function adminDecision(snapshot: Snapshot, subnet: Subnet, world: RefWorld, direction: Direction, p: Packet): { access: "Allow" | "Deny" | "AlwaysAllow"; name: string } | undefined {
-  if (MANAGED.has(subnet.name.toLowerCase())) return undefined;
-  let best: { priority: number; access: "Allow" | "Deny" | "AlwaysAllow"; name: string } | undefined;
+type AdminHit = { access: "Allow" | "Deny" | "AlwaysAllow"; name: string };
+
+/**
+ * A network group named as an address (`addressPrefixType: NetworkGroup`): its member VNets' prefixes, `"unknown"`
+ * when the input does not show them all (the group, any static member, a member VNet), undefined for any other token.
+ */
+function groupPrefixes(snapshot: Snapshot, token: string): string[] | "unknown" | undefined {
+  if (!/\/networkgroups\/[^/]+$/i.test(token.trim())) return undefined;
+  const group = snapshot.networkGroups?.get(token.trim().toLowerCase());
+  if (!group || group.memberVnetKeys.length === 0) return "unknown";
+  const prefixes: string[] = [];
+  for (const k of group.memberVnetKeys) {
+    const vnet = snapshot.vnets.get(k);
+    if (!vnet?.addressPrefixes.length) return "unknown";
+    prefixes.push(...vnet.addressPrefixes);
+  }
+  return prefixes;
+}
+
+/** Whether one side of an admin rule holds the address: surely, not at all, or only if a group the input cannot show does. */
+function adminSideMatches(snapshot: Snapshot, world: RefWorld, tokens: readonly string[], addr: RefAddr): boolean | "unknown" {
+  let unknown = false;
+  for (const t of tokens) {
+    const g = groupPrefixes(snapshot, t);
+    if (g === undefined ? addressTokenMatches(world, t, addr) : g !== "unknown" && inAnyPrefix(addr, g)) return true;
+    if (g === "unknown") unknown = true;
+  }
+  return unknown ? "unknown" : false;
+}
+
+/**
+ * Every admin decision the packet may meet: the first rule by priority that matches it, once for each choice of
+ * "matches / does not match" for the rules that match it only if a network group the input cannot show holds the
+ * packet. The first entry is the one where none of those matches; `undefined` is "no admin rule".
+ */
+function adminDecisions(snapshot: Snapshot, subnet: Subnet, world: RefWorld, direction: Direction, p: Packet): (AdminHit | undefined)[] {
+  if (MANAGED.has(subnet.name.toLowerCase())) return [undefined];
+  const candidates: { priority: number; hit: AdminHit; sure: boolean }[] = [];
   for (const rule of snapshot.adminRules?.values() ?? []) {
     if (rule.direction !== direction) continue;
     const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
@@ -134,15 +176,20 @@ function adminDecision(snapshot: Snapshot, subnet: Subnet, world: RefWorld, dire
     const dst = rule.destinations.length ? rule.destinations : ["*"];
     const sp = rule.sourcePortRanges.length ? rule.sourcePortRanges : ["*"];
     const dp = rule.destinationPortRanges.length ? rule.destinationPortRanges : ["*"];
-    const matches =
-      (rule.protocol === "*" || rule.protocol === p.protocol) &&
-      src.some((t) => addressTokenMatches(world, t, p.src)) &&
-      sp.some((t) => portTokenMatches(t, p.srcPort)) &&
-      dst.some((t) => addressTokenMatches(world, t, p.dst)) &&
-      dp.some((t) => portTokenMatches(t, p.dstPort));
-    if (matches && (!best || rule.priority < best.priority)) best = { priority: rule.priority, access: rule.access, name: rule.name };
+    if (!(rule.protocol === "*" || rule.protocol === p.protocol) || !sp.some((t) => portTokenMatches(t, p.srcPort)) || !dp.some((t) => portTokenMatches(t, p.dstPort))) continue;
+    const s = adminSideMatches(snapshot, world, src, p.src);
+    const d = adminSideMatches(snapshot, world, dst, p.dst);
+    if (s === false || d === false) continue;
+    candidates.push({ priority: rule.priority, hit: { access: rule.access, name: rule.name }, sure: s === true && d === true });
   }
-  return best;
+  candidates.sort((a, b) => a.priority - b.priority);
+  // Brute force over the choices: the rule at `i` decides if it surely matches, else both it and what follows may.
+  const walk = (i: number): (AdminHit | undefined)[] => {
+    if (i === candidates.length) return [undefined];
+    const c = candidates[i];
+    return c.sure ? [c.hit] : [...walk(i + 1), c.hit];
+  };
+  return walk(0);
 }
 
 // ---- stage 3: routes ---------------------------------------------------------------------------
@@ -185,6 +232,7 @@ function effectiveRoutes(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwor
   const space = vnet.addressPrefixes.map(mustParsePrefix);
   for (const r of PRIVATE_RANGES) if (!unionHolds(space, mustParsePrefix(r))) system(r, "None", 1, "Default");
   system("0.0.0.0/0", "Internet", 2, "Default");
+  system("::/0", "Internet", 2, "Default");
   const table = subnet.routeTableKey ? snapshot.routeTables.get(subnet.routeTableKey) : undefined;
   for (const r of table?.routes ?? []) {
     const prefix = parsePrefix(r.addressPrefix);
@@ -315,35 +363,66 @@ function firewallStage(snapshot: Snapshot, world: RefWorld, fw: AzureFirewall, p
 
 const PLATFORM = ["168.63.129.16/32", "169.254.169.254/32"];
 
+/**
+ * The outbound method of the packet's source address, decided by the IP configuration holding it: a backend pool holds
+ * IP configurations and an instance public IP belongs to one, serving its own address family (`publicIPAddressVersion`,
+ * else the IP configuration's). IPv6 leaves only by a NAT gateway, public IP or frontend with an IPv6 address (or one
+ * the input does not show); default outbound access is IPv4 only.
+ */
 function outboundStage(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface | undefined, p: Packet): RefPathVerdict {
+  const family = p.src.kind === "ip" ? p.src.family : 4;
+  const v6 = family === 6;
+  const publicV6 = (key: string | undefined) => !!key && snapshot.publicIps?.get(key)?.version === "IPv6";
   if (subnet.natGatewayKey) {
     const nat = snapshot.natGateways?.get(subnet.natGatewayKey);
     if (nat && nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0) return verdict("Deny", "outbound", "NAT gateway without a public IP");
+    if (v6 && nat && !nat.publicIpPrefixKeys.length && !nat.publicIpKeys.some(publicV6)) return verdict("Deny", "outbound", "NAT gateway with IPv4 addresses only");
     return verdict("Allow", "outbound", "NAT gateway");
   }
-  const ipcs = nic?.ipConfigurations.filter((c) => c.subnetKey === subnet.key) ?? [];
-  if (ipcs.some((c) => c.publicIpKey)) return verdict("Allow", "outbound", "public IP");
+  // The IP configuration holding the source address (the packet's own, not the NIC's others).
+  const ipc = nic?.ipConfigurations.find((c) => {
+    const at = c.subnetKey === subnet.key && c.privateIpAddress ? parsePrefix(c.privateIpAddress) : null;
+    return !!at && p.src.kind === "ip" && at.family === p.src.family && at.lo === p.src.value;
+  });
+  if (ipc?.publicIpKey) {
+    const version = snapshot.publicIps?.get(ipc.publicIpKey)?.version ?? ipc.privateIpAddressVersion ?? (ipc.privateIpAddress?.includes(":") ? "IPv6" : "IPv4");
+    if ((version === "IPv6") === v6) return verdict("Allow", "outbound", "public IP");
+  }
   let standardPool = false;
   let missingLb = false;
-  for (const c of ipcs) {
+  for (const pool of ipc?.lbBackendPoolKeys ?? []) {
+    const lb = snapshot.loadBalancers?.get(pool.split("/backendaddresspools/")[0]);
+    if (!lb) {
+      missingLb = true;
+      continue;
+    }
+    if (!same(lb.sku, "standard")) continue;
+    standardPool = true;
+    // An outbound rule translates only its protocol: Tcp, Udp, or All (any).
+    const carries = (protocol: string | undefined) => !protocol || same(protocol, "all") || same(protocol, p.protocol);
+    const frontendV6 = (key: string | undefined) => {
+      const f = lb.frontendIpConfigurations.find((x) => x.key === key);
+      return !f || (f.publicIpKey ? publicV6(f.publicIpKey) : !!f.publicIpPrefixKey);
+    };
+    const rule = lb.outboundRules.find((r) => r.backendPoolKey === pool && r.frontendKeys.length && carries(r.protocol));
+    if (rule) return !v6 || rule.frontendKeys.some(frontendV6) ? verdict("Allow", "outbound", "load balancer outbound rule") : verdict("Deny", "outbound", "load balancer outbound rule with IPv4 frontends only");
+    // A load-balancing rule on a public frontend SNATs outbound traffic of its protocol, unless disabled.
+    const publicFrontend = (key: string | undefined) => lb.frontendIpConfigurations.some((f) => f.key === key && (f.publicIpKey || f.publicIpPrefixKey));
+    const snat = (lb.snatRules ?? []).find((r) => r.backendPoolKeys.includes(pool) && publicFrontend(r.frontendKey) && carries(r.protocol));
+    if (snat) return !v6 || frontendV6(snat.frontendKey) ? verdict("Allow", "outbound", "load-balancing rule SNAT") : verdict("Deny", "outbound", "load-balancing rule SNAT with an IPv4 frontend only");
+  }
+  // A NIC in any Standard pool has no default outbound access, for each of its IP configurations (CONTRACT §4.1).
+  let otherMissing = false;
+  for (const c of nic?.ipConfigurations ?? []) {
+    if (c === ipc) continue;
     for (const pool of c.lbBackendPoolKeys ?? []) {
       const lb = snapshot.loadBalancers?.get(pool.split("/backendaddresspools/")[0]);
-      if (!lb) {
-        missingLb = true;
-        continue;
-      }
-      if (!same(lb.sku, "standard")) continue;
-      standardPool = true;
-      // An outbound rule translates only its protocol: Tcp, Udp, or All (any).
-      const carries = (protocol: string | undefined) => !protocol || same(protocol, "all") || same(protocol, p.protocol);
-      if (lb.outboundRules.some((r) => r.backendPoolKey === pool && r.frontendKeys.length && carries(r.protocol))) return verdict("Allow", "outbound", "load balancer outbound rule");
-      // A load-balancing rule on a public frontend SNATs outbound traffic of its protocol, unless disabled.
-      const publicFrontend = (key: string | undefined) => lb.frontendIpConfigurations.some((f) => f.key === key && (f.publicIpKey || f.publicIpPrefixKey));
-      if ((lb.snatRules ?? []).some((r) => r.backendPoolKeys.includes(pool) && publicFrontend(r.frontendKey) && carries(r.protocol))) return verdict("Allow", "outbound", "load-balancing rule SNAT");
+      if (!lb) otherMissing = true;
+      else if (same(lb.sku, "standard")) standardPool = true;
     }
   }
   // A pool whose load balancer the input lacks: no outbound rule can be seen, nor whether it is Standard.
-  if (missingLb) {
+  if (missingLb || (otherMissing && !standardPool && subnet.defaultOutboundAccess !== false)) {
     if (inAnyPrefix(p.dst, PLATFORM)) return verdict("Allow", "outbound", "the platform's own address, reachable without an outbound method");
     return verdict("Unaudited", "outbound", "load balancer not in the input");
   }
@@ -351,7 +430,7 @@ function outboundStage(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface
     if (inAnyPrefix(p.dst, PLATFORM)) return verdict("Allow", "outbound", "the platform's own address, reachable without an outbound method");
     return verdict("Deny", "outbound", subnet.defaultOutboundAccess === false ? "private subnet, no outbound method" : "Standard load balancer pool without outbound rule");
   }
-  return verdict("Allow", "outbound", "default outbound access");
+  return v6 ? verdict("Deny", "outbound", "default outbound access is IPv4 only") : verdict("Allow", "outbound", "default outbound access");
 }
 
 // ---- the walk ----------------------------------------------------------------------------------
@@ -370,7 +449,7 @@ function nsgLevel(snapshot: Snapshot, kind: "nic" | "subnet", key: string | unde
  * rules, the subnet's then the NIC's NSG, and nothing more (the sender's side is its own check), so a
  * delivered inbound packet was decided by the NSGs, or by an AlwaysAllow admin rule. The subnet's NIC
  * holding the local address supplies the NIC-level NSG and the outbound method; a subnet without NICs
- * stands for itself. Throws on input it does not model (IPv6, service-tag routes, a local address on
+ * stands for itself. Throws on input it does not model (service-tag routes, a local address on
  * no NIC of a subnet that has NICs).
  */
 export function referencePacket(snapshot: Snapshot, subnetKey: string, packet: PathPacket, direction: Direction = "Outbound"): RefPathVerdict {
@@ -386,19 +465,25 @@ export function referencePacket(snapshot: Snapshot, subnetKey: string, packet: P
   const world = addressWorld(snapshot, subnet, vnet);
 
   // 1. Admin rules: Deny drops, AlwaysAllow skips the NSGs, Allow hands on.
-  const admin = adminDecision(snapshot, subnet, world, direction, p);
-  if (admin?.access === "Deny") return { ...verdict("Deny", "admin-rule", `admin rule ${admin.name}`), decidingRule: admin.name };
-
   // 2. NSGs (refChain orders the levels by direction), unless an AlwaysAllow admin rule skips them.
   const chain = refChain(world, direction, nsgLevel(snapshot, "nic", nic?.nsgKey), nsgLevel(snapshot, "subnet", subnet.nsgKey), p);
+  // With admin rules whose network groups the input cannot show, every choice of which of them match is walked to
+  // the end of the NSGs; where they disagree (one drops, one lets through) the packet cannot be judged.
+  const branches = adminDecisions(snapshot, subnet, world, direction, p);
+  const ends = new Set(branches.map((a) => (a?.access === "Deny" || (a?.access !== "AlwaysAllow" && chain.access === "Deny") ? "Deny" : "on")));
+  const tag = (v: RefPathVerdict): RefPathVerdict => (branches.length > 1 ? { ...v, adminBranches: branches.map((a) => (a ? `${a.name}:${a.access}` : "none")) } : v);
+  if (ends.size > 1) return tag(verdict("Unaudited", "admin-rule", `admin rules of unknown addresses decide it: ${branches.map((a) => a?.name ?? "none").join(" / ")}`));
+  // They agree: the verdict is the one where none of them matches.
+  const admin = branches[0];
+  if (admin?.access === "Deny") return tag({ ...verdict("Deny", "admin-rule", `admin rule ${admin.name}`), decidingRule: admin.name });
   const walked = admin?.access === "AlwaysAllow" ? `AlwaysAllow ${admin.name}${chain.access === "Deny" ? " skipped an NSG deny" : ""}` : undefined;
   if (!walked && chain.access === "Deny") {
     const last = chain.decisions.at(-1)!;
-    return { ...verdict("Deny", "nsg", `NSG rule ${last.level}:${last.rule.name}`), decidingRule: `${last.level}:${last.rule.name}` };
+    return tag({ ...verdict("Deny", "nsg", `NSG rule ${last.level}:${last.rule.name}`), decidingRule: `${last.level}:${last.rule.name}` });
   }
-  if (direction === "Inbound") return walked ? verdict("Allow", "admin-rule", walked) : verdict("Allow", "nsg", chain.decisions.map((d) => d.rule.name).join(" > ") || "no NSG");
+  if (direction === "Inbound") return tag(walked ? verdict("Allow", "admin-rule", walked) : verdict("Allow", "nsg", chain.decisions.map((d) => d.rule.name).join(" > ") || "no NSG"));
   const rest = routeStage(snapshot, subnet, vnet, world, nic, p, packet);
-  return walked ? { ...rest, why: `${walked}; ${rest.why}` } : rest;
+  return tag(walked ? { ...rest, why: `${walked}; ${rest.why}` } : rest);
 }
 
 /** Stage 3 and what follows it: the route, its next hop, then the firewall or the outbound path. */
