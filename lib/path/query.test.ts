@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { audit } from "../audit";
 import { loadSnapshot, parseJsonFile, parseProfile } from "../snapshot";
 import type { Snapshot } from "../model/types";
-import { estate } from "../../test/helpers/estate-builder";
+import { SUB, estate, id } from "../../test/helpers/estate-builder";
 import { queryFlow } from "./query";
 
 const DEMO = path.resolve(__dirname, "../../fixtures/demo");
@@ -132,5 +132,41 @@ describe("queryFlow mirrors the audit", () => {
     expect(() => queryFlow(snapshot, { from: "vnet-hub/nope", to: "1.2.3.4", protocol: "tcp", port: "1" })).toThrow(/^--from: /);
     expect(() => queryFlow(snapshot, { from: "vnet-hub/snet-cyclecloud", to: "not a thing!", protocol: "tcp", port: "1" })).toThrow(/^--to: /);
     expect(() => queryFlow(snapshot, { from: "vnet-hub/snet-cyclecloud", to: "1.2.3.4", protocol: "tcp", port: "99999" })).toThrow(/^--port: /);
+  });
+});
+
+describe("a query to a private endpoint that carries no traffic", () => {
+  /** Private endpoint pe-x in spoke/pe for storage account sthpc's blob, its connection in `status` under `key`. */
+  const endpoint = (status: string, key: string, provisioningState = "Succeeded") => {
+    const pe = id("privateEndpoints", "pe-x");
+    const nic = id("networkInterfaces", "pe-x.nic");
+    const subnet = `${id("virtualNetworks", "spoke")}/subnets/pe`;
+    const account = `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sthpc`;
+    return [
+      { id: pe, name: "pe-x", type: "Microsoft.Network/privateEndpoints", properties: { provisioningState, subnet: { id: subnet }, networkInterfaces: [{ id: nic }], [key]: [{ name: "c", properties: { privateLinkServiceId: account, groupIds: ["blob"], privateLinkServiceConnectionState: { status } } }] } },
+      { id: nic, name: "pe-x.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: pe }, ipConfigurations: [{ name: "c", properties: { subnet: { id: subnet }, privateIPAddress: "10.1.6.4" } }] } },
+    ];
+  };
+  const world = (...resources: unknown[]) => estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/hpc", "10.1.8.0/22").subnet("spoke/pe", "10.1.6.0/24").extra(...resources).snapshot();
+  const toEndpoint = (s: Snapshot) => queryFlow(s, { from: "spoke/hpc", to: "10.1.6.4", protocol: "tcp", port: "443" });
+
+  it("is allowed when the connection is Approved and the endpoint provisioned", () => {
+    expect(toEndpoint(world(...endpoint("Approved", "privateLinkServiceConnections"))).verdict).toBe("allowed");
+  });
+
+  for (const [status, key, state] of [["Rejected", "privateLinkServiceConnections", "Succeeded"], ["Pending", "manualPrivateLinkServiceConnections", "Succeeded"], ["Approved", "privateLinkServiceConnections", "Failed"]]) {
+    it(`is blocked, as the audit counts it, with the connection ${status} and the endpoint ${state}`, () => {
+      const answer = toEndpoint(world(...endpoint(status, key, state)));
+      expect(answer.verdict).toBe("blocked");
+      expect(answer.parts.join(" ")).toContain(`Private endpoint pe-x carries no traffic: ${status === "Approved" ? `it is in state ${state}` : `its connection to sthpc is ${status}, not Approved`}.`);
+    });
+  }
+});
+
+describe("a query whose destination is of a family the source does not have", () => {
+  it("is bad input naming --to, not an empty 'allowed'", () => {
+    const snapshot = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/hpc", "10.1.8.0/22").snapshot();
+    expect(() => queryFlow(snapshot, { from: "spoke/hpc", to: "::/0", protocol: "any" })).toThrow("::/0 is IPv6 and the source (10.1.8.0/22) has no address of that family");
+    expect(queryFlow(snapshot, { from: "spoke/hpc", to: "20.1.2.3/32", protocol: "any" }).verdict).toBe("allowed");
   });
 });

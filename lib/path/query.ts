@@ -270,9 +270,13 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
   const notes = [
     `${where} is private endpoint ${pe.name} of storage account ${target.account} (${target.groupId}): ${target.name ? `judged by the name it serves, ${target.name}, at a firewall's application rules` : "the input does not show the name it serves, so a firewall's application rules are judged as for an address"}, and through a firewall's network rule only where the policy SNATs its address (its replies bypass route tables), as the audit judges it.`,
   ];
-  if (target.status && target.status.toLowerCase() !== "approved") notes.push(`Private endpoint ${pe.name}'s connection to ${target.account} is ${target.status}, not Approved: Azure delivers nothing to it until it is approved.`);
+  // As the audit counts it (storageEndpointsFor): only an Approved connection of a provisioned endpoint carries traffic.
+  const pending = target.status && target.status.toLowerCase() !== "approved" ? `its connection to ${target.account} is ${target.status}, not Approved` : undefined;
+  const unprovisioned = pe.provisioningState && pe.provisioningState.toLowerCase() !== "succeeded" ? `it is in state ${pe.provisioningState}` : undefined;
+  const unusable = pending ?? unprovisioned;
+  if (unusable) parts.push(`Private endpoint ${pe.name} carries no traffic: ${unusable}.`);
   return {
-    verdict: fault ? "blocked" : (fws || path.noWayBack) && base === "allowed" ? "blocked" : base,
+    verdict: fault || unusable ? "blocked" : (fws || path.noWayBack) && base === "allowed" ? "blocked" : base,
     parts,
     stages: [
       ...staged(path.outbound, "source"),
@@ -296,6 +300,13 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(
   const flow = { protocols: protocolsOf(q.protocol), ports: portsOf(q) };
   const remote = dest.remote(estate, source.subnet);
   if (addrIsEmpty(remote)) throw new InputError("--to", "", `${dest.what} holds no address the source's family can reach`);
+  // A packet keeps its address family: an IPv6 destination from a source with IPv4 addresses only has no flow to judge.
+  if (dest.addresses) {
+    const own = source.addresses ?? estate.subnetPrefixes(source.subnet);
+    if ((own.v4.length === 0 || dest.addresses.v4.length === 0) && (own.v6.length === 0 || dest.addresses.v6.length === 0)) {
+      throw new InputError("--to", "", `${dest.what} is ${dest.addresses.v4.length ? "IPv4" : "IPv6"} and the source (${describeAddrs(own)}) has no address of that family`);
+    }
+  }
   const sourceLabel = `${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""}`;
   // Addresses (an IP, a CIDR, a subnet) may be storage private endpoints; a name or a tag is judged as it is.
   const endpoints = dest.addresses || dest.subnet ? storageEndpointsAt(estate, remote) : [];
