@@ -39,7 +39,9 @@ export interface Endpoint {
   /**
    * Set when the endpoint's IP configurations differ in what decides their outbound path (a dual-stack NIC whose IPv4
    * IP configuration alone is in a backend pool, or alone has a public IP): the addresses of `addresses` split by it.
-   * A packet's outbound method is that of the IP configuration holding its source address.
+   * A packet's outbound method is that of the IP configuration holding its source address. A NIC's sources are
+   * disjoint; a scale set's may overlap (its IP configurations of one version all stand for the same prefixes, the
+   * instances' addresses being unknown), and then each source's outcome holds for those addresses in part.
    */
   sources?: OutboundSource[];
 }
@@ -506,10 +508,13 @@ function outboundSources(own: { names: string[]; addresses: AddrSet; publicIpKey
 
 /**
  * A scale set's network profile in one subnet. The instances' addresses are not in the model, so an IP configuration
- * stands for the subnet's prefixes of its version (`privateIPAddressVersion`, Azure's default IPv4); where several IP
- * configurations of one version differ, or a version has none, that version takes all of them together (every pool,
- * any public IP), as before IP configurations were told apart.
+ * stands for the subnet's prefixes of its version (`privateIPAddressVersion`, Azure's default IPv4); a version no IP
+ * configuration names is stood for by all of them. Several IP configurations of one version each stand for the same
+ * prefixes, since any address there may be any of theirs: where their outbound facts differ, the endpoint's `sources`
+ * overlap, each is judged, and the traffic from those prefixes goes out only in part (as a NIC's split by address
+ * does), never taking the best IP configuration's way out for all of them.
  * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-networking
+ * https://learn.microsoft.com/azure/load-balancer/outbound-rules
  */
 function scaleSetEndpoint(stand: NetworkInterface, vmss: ScaleSet, ipcs: ScaleSetIpConfiguration[], prefixes: AddrSet): Endpoint {
   const endpoint: Endpoint = { nic: stand, scaleSet: vmss, addresses: prefixes, hasPublicIp: ipcs.some((i) => i.hasPublicIp), lbBackendPoolKeys: ipcs.flatMap((i) => i.lbBackendPoolKeys) };
@@ -518,12 +523,13 @@ function scaleSetEndpoint(stand: NetworkInterface, vmss: ScaleSet, ipcs: ScaleSe
     const addresses = inFamily(prefixes, family);
     if (addrIsEmpty(addresses)) continue;
     const mine = ipcs.filter((i) => familyOf(i.privateIpAddressVersion ?? "IPv4") === family);
-    const facts = new Set(mine.map((i) => factsKey({ hasPublicIp: i.hasPublicIp, lbBackendPoolKeys: i.lbBackendPoolKeys })));
-    const take = facts.size === 1 ? mine : ipcs;
-    const withIp = take.find((i) => i.hasPublicIp);
-    // The public IP configuration's `publicIPAddressVersion`, else the IP configuration's own version (Azure pairs them).
-    const ipFamily = withIp ? familyOf(withIp.publicIpAddressVersion ?? withIp.privateIpAddressVersion ?? "IPv4") : undefined;
-    own.push({ names: take.map((i) => i.name), addresses, hasPublicIp: !!withIp, family: ipFamily, lbBackendPoolKeys: take.flatMap((i) => i.lbBackendPoolKeys) });
+    // Each IP configuration on its own, over the same addresses: outboundSources merges those whose facts agree, so
+    // only differing ones overlap (the outbound stage then gives the prefixes each one's outcome: "partly").
+    for (const i of mine.length ? mine : ipcs) {
+      // The public IP configuration's `publicIPAddressVersion`, else the IP configuration's own version (Azure pairs them).
+      const ipFamily = i.hasPublicIp ? familyOf(i.publicIpAddressVersion ?? i.privateIpAddressVersion ?? "IPv4") : undefined;
+      own.push({ names: [i.name], addresses, hasPublicIp: !!i.hasPublicIp, family: ipFamily, lbBackendPoolKeys: i.lbBackendPoolKeys });
+    }
   }
   const sources = outboundSources(own);
   if (sources.length > 1 || (sources.length === 1 && !sameFacts(sources[0], endpoint))) endpoint.sources = sources;

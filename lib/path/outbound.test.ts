@@ -378,3 +378,104 @@ describe("a dual-stack NIC whose IP configurations differ: the packet's source I
     expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip", detail: "through the public IP configuration of IP configuration ipc6 of scale set nodes" }));
   });
 });
+
+describe("a scale set's IP configurations of one version that differ: the instances' addresses carry both outcomes", () => {
+  /** Uniform scale set ss whose NIC configuration has IPv4 IP configurations p (primary) and s, in spoke/cc. */
+  const twoIpConfigs = (p: Record<string, unknown>, s: Record<string, unknown>, orchestrationMode = "Uniform") => ({
+    id: `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Compute/virtualMachineScaleSets/ss`,
+    name: "ss",
+    type: "Microsoft.Compute/virtualMachineScaleSets",
+    properties: {
+      orchestrationMode,
+      virtualMachineProfile: {
+        networkProfile: {
+          networkInterfaceConfigurations: [
+            {
+              name: "nic",
+              properties: {
+                primary: true,
+                ipConfigurations: [
+                  { name: "p", properties: { primary: true, subnet: { id: SUBNET_ID }, ...p } },
+                  { name: "s", properties: { subnet: { id: SUBNET_ID }, ...s } },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    },
+  });
+  const inPool = (lb: string) => ({ loadBalancerBackendAddressPools: [{ id: pool(lb) }] });
+  const publicIpConfig = { publicIPAddressConfiguration: { name: "pub", properties: {} } };
+  const open = (subnet: { defaultOutboundAccess?: boolean } = {}) => estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", subnet);
+
+  it("primary in no pool, secondary in a Standard pool with an outbound rule: warn (not pass), naming the IP configuration with no way out", () => {
+    const report = open().extra(twoIpConfigs({}, inPool("lbs")), loadBalancer("lbs", [{ name: "o", protocol: "All" }])).audit(cc);
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("IP configuration p of scale set ss has no public IP or load balancer outbound rule, and another IP configuration of scale set ss is in a Standard load balancer's backend pool");
+    expect(arm.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "load-balancer", detail: "through outbound rule o of load balancer lbs" }));
+    // Lockdown: part leaves (not fail, as if every instance address left; not pass).
+    expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("warn");
+  });
+
+  it("private subnet, public IP configuration on the secondary only: the primary has no way out (warn, not pass)", () => {
+    const report = open({ defaultOutboundAccess: false }).extra(twoIpConfigs({}, publicIpConfig)).audit(cc);
+    const arm = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("spoke/cc is a private subnet (defaultOutboundAccess: false) with no NAT gateway, and IP configuration p of scale set ss has no public IP");
+    expect(arm.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip", detail: "through the public IP configuration of IP configuration s of scale set ss" }));
+  });
+
+  it("IP configurations whose facts agree are not split, and a NAT gateway takes both: pass, no IP configuration named", () => {
+    const same = open().extra(twoIpConfigs(inPool("lbs"), inPool("lbs")), loadBalancer("lbs", [{ name: "o", protocol: "All" }])).audit(cc);
+    const arm = finding(same, "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("pass");
+    expect(arm.detail).not.toContain("IP configuration");
+    const nat = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { natGateway: "nat" })
+      .natGateway("nat")
+      .extra(twoIpConfigs({}, inPool("lbs")), loadBalancer("lbs", [{ name: "o", protocol: "All" }]))
+      .audit(cc);
+    expect(finding(nat, "spoke/cc", "CC-EGRESS-ARM").status).toBe("pass");
+  });
+});
+
+describe("the subnet page's outbound summary when a NIC's IP configurations differ", () => {
+  /** NIC n in spoke/cc: p at 10.1.0.4 (primary), s at 10.1.0.5, plus `more` IP configurations. */
+  const nic = (p: Record<string, unknown>, s: Record<string, unknown>, more: { name: string; properties: Record<string, unknown> }[] = []) => ({
+    id: id("networkInterfaces", "n"),
+    name: "n",
+    type: "Microsoft.Network/networkInterfaces",
+    properties: {
+      ipConfigurations: [
+        { name: "p", properties: { primary: true, subnet: { id: SUBNET_ID }, privateIPAddress: "10.1.0.4", ...p } },
+        { name: "s", properties: { subnet: { id: SUBNET_ID }, privateIPAddress: "10.1.0.5", ...s } },
+        ...more,
+      ],
+    },
+  });
+  const inPool = { loadBalancerBackendAddressPools: [{ id: pool("lbs") }] };
+
+  it("says what each IP configuration does, and its method is the one that leaves (not 'none' while part leaves)", () => {
+    const report = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24").extra(nic({}, inPool), loadBalancer("lbs", [{ name: "o", protocol: "All" }])).audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("warn");
+    const outbound = report.subnets.find((s) => s.name === "cc")!.outbound!;
+    expect(outbound.method).toBe("load-balancer");
+    expect(outbound.detail).toContain("IP configuration p of NIC n has no public IP or load balancer outbound rule");
+    expect(outbound.detail).toContain("IP configuration s: through outbound rule o of load balancer lbs");
+  });
+
+  it("the verb agrees with several IP configurations: 'IP configurations p, v6 of NIC n have no public IP'", () => {
+    const v6 = { name: "v6", properties: { subnet: { id: SUBNET_ID }, privateIPAddress: "fd00:1::4", privateIPAddressVersion: "IPv6" } };
+    const report = estate()
+      .vnet("spoke", ["10.1.0.0/16", "fd00:1::/48"])
+      .subnet("spoke/cc", ["10.1.0.0/24", "fd00:1::/64"])
+      .extra(nic({}, inPool, [v6]), loadBalancer("lbs", [{ name: "o", protocol: "All" }]))
+      .audit(cc);
+    const lockdown = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    expect(lockdown.detail).toContain("IP configurations p, v6 of NIC n have no public IP or load balancer outbound rule");
+    expect(lockdown.detail).not.toContain("of NIC n has no");
+  });
+});

@@ -80,12 +80,15 @@ function owner(subnet: Subnet, endpoint: Endpoint): string {
   return endpoint.scaleSet ? `scale set ${endpoint.scaleSet.name}` : endpoint.nic ? `NIC ${endpoint.nic.name}` : `${subnet.vnetName}/${subnet.name}`;
 }
 
-/** "NIC nic-1", "IP configuration ipc6 of NIC nic-1", "scale set vmss", or the subnet: who the outbound path is for, in words. */
-function holder(subnet: Subnet, endpoint: Endpoint, source: OutboundSource): string {
+/**
+ * "NIC nic-1", "IP configuration ipc6 of NIC nic-1", "IP configurations p, s of scale set vmss", or the subnet: who
+ * the outbound path is for, in words, and whether the words are plural (for the verb after them).
+ */
+function holder(subnet: Subnet, endpoint: Endpoint, source: OutboundSource): { who: string; plural: boolean } {
   const who = owner(subnet, endpoint);
   // A split endpoint (its IP configurations differ in outbound facts): name the IP configurations this path is for.
   const names = endpoint.sources ? (source.ipConfigNames ?? []) : [];
-  return names.length ? `IP configuration${names.length > 1 ? "s" : ""} ${names.join(", ")} of ${who}` : who;
+  return names.length ? { who: `IP configuration${names.length > 1 ? "s" : ""} ${names.join(", ")} of ${who}`, plural: names.length > 1 } : { who, plural: false };
 }
 
 const unknown = (missing: string): OutboundPath => ({ method: "unknown", detail: `cannot be judged: ${missing}`, works: false, missing });
@@ -117,7 +120,7 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
   if (source.hasPublicIp) {
     const pip = source.publicIpKey ? snapshot.publicIps?.get(source.publicIpKey) : undefined;
     const what = endpoint.scaleSet
-      ? `the public IP configuration of ${holder(subnet, endpoint, source)}`
+      ? `the public IP configuration of ${holder(subnet, endpoint, source).who}`
       : `public IP ${pip?.name ?? name(source.publicIpKey ?? "")}${pip || !source.publicIpKey ? "" : " (not in the input: taken to be assigned)"}`;
     // A split endpoint's source holds only the public IP's own address family (lib/nsg/estate.ts outboundSources): an
     // IPv4 public IP gives the IPv6 IP configuration no way out. Unsplit, an IP configuration whose public IP and
@@ -129,7 +132,8 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
     const missing = `NIC ${name(endpoint.missingNic)}, which ${subnet.vnetName}/${subnet.name} names, is not in the input, so its public IP and load balancer pools are unknown (add \`az network nic list\`)`;
     return [{ protocols, path: unknown(missing) }];
   }
-  const who = holder(subnet, endpoint, source);
+  const { who, plural } = holder(subnet, endpoint, source);
+  const has = plural ? "have" : "has";
   const shares: OutboundShare[] = [];
   let rest = protocols;
   let inStandardPool = false;
@@ -201,11 +205,11 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
   const lead = narrowRules.length ? `${narrowRules.join(", ")}; ` : "";
   const none = (detail: string): OutboundShare => ({ protocols: rest, path: { method: "none", detail: `${lead}${detail}`, works: false } });
   if (subnet.defaultOutboundAccess === false) {
-    shares.push(none(`${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) with no NAT gateway, and ${who} has no public IP or load balancer outbound rule${forWhat}: no public address is reachable`));
+    shares.push(none(`${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) with no NAT gateway, and ${who} ${has} no public IP or load balancer outbound rule${forWhat}: no public address is reachable`));
   } else if (poolOfNic) {
-    shares.push(none(`${who} has no public IP or load balancer outbound rule${forWhat}, and another IP configuration of ${owner(subnet, endpoint)} is in a Standard load balancer's backend pool, which turns default outbound access off for the whole NIC: no public address is reachable`));
+    shares.push(none(`${who} ${has} no public IP or load balancer outbound rule${forWhat}, and another IP configuration of ${owner(subnet, endpoint)} is in a Standard load balancer's backend pool, which turns default outbound access off for the whole NIC: no public address is reachable`));
   } else if (inStandardPool) {
-    shares.push(none(`${who} is in a Standard load balancer's backend pool without an outbound rule${forWhat}, which turns default outbound access off: no public address is reachable`));
+    shares.push(none(`${who} ${plural ? "are" : "is"} in a Standard load balancer's backend pool without an outbound rule${forWhat}, which turns default outbound access off: no public address is reachable`));
   } else if (endpoint.scaleSet?.orchestrationMode === "Flexible") {
     shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and there is no NAT gateway, public IP or outbound rule${forWhat}`));
   } else if (missingOfNic.length) {
@@ -225,13 +229,38 @@ export function outboundEvidence(path: OutboundPath): OutboundEvidence {
 /**
  * The subnet's outbound method as a whole, for the subnet page: the first endpoint's for TCP and UDP, or the
  * subnet alone. When the method depends on the protocol (an outbound rule for one of them), the method is TCP's
- * and the detail names each protocol's.
+ * and the detail names each protocol's. When the endpoint's IP configurations differ in their way out (its
+ * `sources`), the detail says what each does ("IP configuration p: …; IP configuration s: through outbound rule o
+ * of load balancer lbs") and the method is that of the first one that reaches public addresses, so the page does not
+ * read "none" while part of the traffic leaves.
+ * https://learn.microsoft.com/azure/load-balancer/outbound-rules
  */
 export function subnetOutbound(estate: Estate, subnet: Subnet): OutboundPath {
   const eps = estate.endpoints(subnet);
   const ep = eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] };
-  // A split endpoint: the IP configurations holding its IPv4 addresses speak for it (most traffic is IPv4).
-  const source = ep.sources?.find((s) => s.addresses.v4.length) ?? ep.sources?.[0] ?? ep;
+  const sources: OutboundSource[] = ep.sources ?? [ep];
+  const paths = sources.map((source) => ({ source, path: sourceOutbound(estate, subnet, ep, source) }));
+  const distinct = new Map<string, { path: OutboundPath; names: string[] }>();
+  for (const { source, path } of paths) {
+    const slot = distinct.get(path.detail) ?? { path, names: [] };
+    for (const n of source.ipConfigNames ?? []) if (!slot.names.includes(n)) slot.names.push(n);
+    distinct.set(path.detail, slot);
+  }
+  const all = [...distinct.values()];
+  if (all.length === 1) return all[0].path;
+  const lead = all.find((d) => d.path.works) ?? all[0];
+  const detail = all
+    .map(({ path, names }) => {
+      const label = `IP configuration${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
+      // A detail that already names its IP configurations ("IP configuration p of NIC n has no …") needs no label.
+      return !names.length || path.detail.includes(`${label} of `) ? path.detail : `${label}: ${path.detail}`;
+    })
+    .join("; ");
+  return { ...lead.path, detail };
+}
+
+/** One outbound source's path for TCP and UDP, in one: TCP's method, the detail naming each protocol's when they differ. */
+function sourceOutbound(estate: Estate, subnet: Subnet, ep: Endpoint, source: OutboundSource): OutboundPath {
   const shares = outboundPaths(estate, subnet, ep, TCP | UDP, source);
   if (shares.length === 1) return shares[0].path;
   const tcp = shares.find((s) => s.protocols & TCP) ?? shares[0];
