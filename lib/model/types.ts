@@ -292,6 +292,11 @@ export interface FirewallPolicy {
   name: string;
   basePolicyKey?: string;
   dnsProxyEnabled: boolean;
+  /**
+   * `dnsSettings.servers`: the custom DNS servers the firewall resolves names with; absent or empty: Azure-provided
+   * DNS of its own VNet. https://learn.microsoft.com/azure/firewall/dns-settings
+   */
+  dnsServers?: string[];
   threatIntelMode?: string;
   ruleCollectionGroupKeys: string[];
   tier?: string;

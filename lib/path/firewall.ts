@@ -567,6 +567,18 @@ export function firewallSnats(estate: Estate, firewall: AzureFirewall, destinati
   return !addrOverlaps(destination, concrete(r.v4, r.v6));
 }
 
+/**
+ * The custom DNS servers `firewall` resolves names with (`dnsSettings.servers` of its policy, else of its base policy,
+ * which a child inherits); empty: Azure-provided DNS, which answers with the private DNS zones linked to the
+ * firewall's own VNet. A classic firewall, and one whose policy is not in the input, are read as using Azure DNS.
+ * https://learn.microsoft.com/azure/firewall/dns-settings
+ */
+export function firewallDnsServers(estate: Estate, firewall: AzureFirewall): string[] {
+  const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;
+  const chain = policy ? policyChain(estate, policy) : [];
+  return [...chain].reverse().find((p) => p.dnsServers?.length)?.dnsServers ?? [];
+}
+
 /** The firewall whose private IP is `ip` (VNet firewalls' ip configurations, secured hubs' hub IP). */
 export function firewallAt(estate: Estate, ip: string): AzureFirewall | undefined {
   const index = estate.memo("fw-by-ip", () => {

@@ -291,3 +291,152 @@ describe("what a finding through an endpoint read", () => {
     }
   });
 });
+
+// Through an Azure Firewall the endpoint sees the firewall, not the client: an application rule always SNATs, a
+// network rule does where the policy SNATs the endpoint's address; and an application rule resolves the account's
+// name with the firewall's own DNS.
+// https://learn.microsoft.com/azure/firewall/snat-private-range
+// https://learn.microsoft.com/azure/private-link/tutorial-inspect-traffic-azure-firewall
+describe("a storage private endpoint reached through an Azure Firewall", () => {
+  const PEV_SUBNET = `${id("virtualNetworks", "pev")}/subnets/pe`;
+  const ZONE = `${id("x", "y").replace(/\/x\/y$/, "")}/privateDnsZones/privatelink.blob.core.windows.net`;
+  const STA = ACCOUNT.replace(/sthpc$/, "sta");
+  const allowFrom = (src: string) => [
+    { name: "AllowIn", priority: 100, direction: "Inbound" as const, access: "Allow" as const, src, ports: "443" },
+    { name: "DenyRest", priority: 200, direction: "Inbound" as const, access: "Deny" as const, ports: "443" },
+  ];
+  const blobApp = [{ kind: "application" as const, name: "blob", src: ["10.1.0.0/16"], fqdns: ["*.blob.core.windows.net"] }];
+
+  /**
+   * Cluster spoke 10.1.0.0/16 routes the endpoint VNet pev (10.2.0.0/16) to hub firewall fw (10.100.0.4, its
+   * AzureFirewallSubnet 10.100.0.0/26); blob endpoint pe-a of account sta at 10.2.6.4, its subnet NSG applied
+   * (privateEndpointNetworkPolicies Enabled) when `nsg` is given, else RouteTableEnabled: either way the spoke's route
+   * for pev's space replaces the endpoint's /32, so the traffic goes through the firewall.
+   */
+  function hub(opts: { rules?: CollectionSpec["rules"]; nsg?: ReturnType<typeof allowFrom>; snat?: string[]; zoneLinks?: string[]; dnsServers?: string[] }) {
+    const b = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24")
+      .subnet("spoke/hpc", "10.1.8.0/22", { defaultOutboundAccess: false, routeTable: "rt" })
+      .routeTable("rt", [{ name: "to-pev", prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.4" }])
+      .vnet("pev", ["10.2.0.0/16"])
+      .subnet("pev/pe", "10.2.6.0/24", opts.nsg ? { nsg: "nsg-pev" } : {})
+      .vnet("hub", ["10.100.0.0/24"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .peer("hub", "spoke")
+      .peer("hub", "pev")
+      .peer("spoke", "pev")
+      .firewall("fw", "hub", "10.100.0.4", { policy: "fwp" })
+      .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules: opts.rules ?? blobApp }] }], { snatPrivateRanges: opts.snat })
+      .extra(
+        {
+          id: id("privateEndpoints", "pe-a"),
+          name: "pe-a",
+          type: "Microsoft.Network/privateEndpoints",
+          properties: {
+            subnet: { id: PEV_SUBNET },
+            networkInterfaces: [{ id: id("networkInterfaces", "pe-a.nic") }],
+            privateLinkServiceConnections: [{ name: "c", properties: { privateLinkServiceId: STA, groupIds: ["blob"], privateLinkServiceConnectionState: { status: "Approved" } } }],
+          },
+        },
+        { id: id("networkInterfaces", "pe-a.nic"), name: "pe-a.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-a") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: PEV_SUBNET }, privateIPAddress: "10.2.6.4" } }] } },
+      );
+    if (opts.nsg) b.nsg("nsg-pev", opts.nsg);
+    if (opts.zoneLinks) {
+      b.extra(
+        ...opts.zoneLinks.map((v) => ({ id: `${ZONE}/virtualNetworkLinks/l-${v}`, name: `l-${v}`, type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks", properties: { virtualNetwork: { id: id("virtualNetworks", v) }, virtualNetworkLinkState: "Completed" } })),
+        { id: `${ZONE}/A/sta`, name: "sta", type: "Microsoft.Network/privateDnsZones/A", properties: { aRecords: [{ ipv4Address: "10.2.6.4" }] } },
+        { id: STA, name: "sta", type: "Microsoft.Storage/storageAccounts", properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" } } },
+      );
+    }
+    const all = b.resources() as { name: string; type: string; properties: Record<string, unknown> & { subnets?: { name: string; properties: Record<string, unknown> }[] } }[];
+    all.find((r) => r.name === "pev")!.properties.subnets!.find((s) => s.name === "pe")!.properties.privateEndpointNetworkPolicies = opts.nsg ? "Enabled" : "RouteTableEnabled";
+    if (opts.dnsServers) all.find((r) => r.name === "fwp")!.properties.dnsSettings = { enableProxy: true, servers: opts.dnsServers };
+    return load(all);
+  }
+  const toPeA = (snapshot: ReturnType<typeof load>) => queryFlow(snapshot, { from: "spoke/hpc", to: "10.2.6.4", protocol: "tcp", port: "443" });
+
+  it("an application rule SNATs: the endpoint subnet's NSG judges the firewall's subnet, so allowing only the client spoke blocks it", () => {
+    const snapshot = hub({ nsg: allowFrom("10.1.0.0/16") });
+    const report = run(snapshot);
+    const se = finding(report, "spoke/hpc", "NODE-SE-STORAGE");
+    expect(se.status).toBe("warn");
+    expect(se.detail).toContain("the request arrives by way of Azure Firewall fw, whose application rule blob proxies it (application rules always SNAT), so the endpoint sees as the client the firewall's instances in hub/AzureFirewallSubnet, 10.100.0.0/26");
+    expect(se.detail).toContain("TCP port 443 from 10.100.0.0/26: denied by DenyRest");
+    expect(finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE").status).toBe("fail");
+    const q = toPeA(snapshot);
+    expect(q.verdict).toBe("blocked");
+    expect(q.stages).toContainEqual(expect.objectContaining({ rule: "DenyRest", side: "destination" }));
+  });
+
+  it("an application rule SNATs: an endpoint subnet NSG allowing only AzureFirewallSubnet lets it through, and the detail names the firewall", () => {
+    const snapshot = hub({ nsg: allowFrom("10.100.0.0/26") });
+    const se = finding(run(snapshot), "spoke/hpc", "NODE-SE-STORAGE");
+    expect(se.status).toBe("pass");
+    expect(se.detail).toContain("reaches Azure Storage privately through private endpoint pe-a in peered VNet pev to sta, by way of Azure Firewall fw, whose application rule blob proxies it");
+    const q = toPeA(snapshot);
+    expect(q.verdict).toBe("allowed");
+    expect(q.parts.join(" ")).toContain("the request arrives by way of Azure Firewall fw");
+    expect(q.stages).toContainEqual(expect.objectContaining({ rule: "AllowIn", side: "destination" }));
+  });
+
+  it("a network rule whose policy SNATs the endpoint's address: the NSG judges the firewall too, in the audit and the query", () => {
+    const toPe = [{ kind: "network" as const, name: "to-pe", src: ["10.1.0.0/16"], dst: ["10.2.6.4"], ports: ["443"] }];
+    const snatAll = ["255.255.255.255/32"];
+    const fwOnly = hub({ rules: toPe, snat: snatAll, nsg: allowFrom("10.100.0.0/26") });
+    expect(finding(run(fwOnly), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("pass");
+    expect(toPeA(fwOnly).verdict).toBe("allowed");
+    const clientOnly = hub({ rules: toPe, snat: snatAll, nsg: allowFrom("10.1.0.0/16") });
+    const se = finding(run(clientOnly), "spoke/hpc", "NODE-SE-STORAGE");
+    expect(se.status).toBe("warn");
+    expect(se.detail).toContain("whose network rule to-pe lets it through and whose policy SNATs the endpoint's address");
+    expect(toPeA(clientOnly).verdict).toBe("blocked");
+  });
+
+  it("judges each part of the subnet's traffic by its own source: the firewall's for the SNATed part, the client's for the rest", () => {
+    // 10.1.8.0/23 goes by the application rule (SNATed); 10.1.10.0/23 by a network rule that does not SNAT the endpoint.
+    const rules: CollectionSpec["rules"] = [
+      { kind: "network", name: "to-pe", src: ["10.1.10.0/23"], dst: ["10.2.6.4"], ports: ["443"] },
+      { kind: "application", name: "blob", src: ["10.1.8.0/23"], fqdns: ["*.blob.core.windows.net"] },
+    ];
+    const snapshot = hub({ rules, nsg: allowFrom("10.100.0.0/26") });
+    const q = toPeA(snapshot);
+    const inbound = q.parts.find((p) => p.startsWith("Inbound at private endpoint pe-a"))!;
+    expect(inbound).toContain("the rest of the subnet's traffic goes there directly, from its own addresses");
+    // The firewall's part is allowed by AllowIn; the direct part (10.1.10.0/23) is denied by DenyRest.
+    expect(q.stages).toContainEqual(expect.objectContaining({ rule: "AllowIn", side: "destination" }));
+    expect(q.stages).toContainEqual(expect.objectContaining({ rule: "DenyRest", side: "destination" }));
+    expect(inbound).toContain("10.1.10.0/23");
+    expect(inbound).not.toContain("10.1.8.0/23");
+    expect(q.verdict).not.toBe("allowed");
+  });
+
+  it("an application rule resolves the name with the firewall's DNS: the privatelink zone linked only to the client spoke is not enough", () => {
+    const spokeOnly = hub({ zoneLinks: ["spoke"] });
+    const report = run(spokeOnly);
+    const se = finding(report, "spoke/hpc", "NODE-SE-STORAGE");
+    expect(se.status).toBe("warn");
+    expect(se.detail).toContain("Azure Firewall fw resolves sta.blob.core.windows.net itself (its application rule proxies the request) with Azure DNS of hub, and zone privatelink.blob.core.windows.net is not linked to hub");
+    expect(finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE").status).toBe("fail");
+    const q = toPeA(spokeOnly);
+    expect(q.verdict).toBe("blocked");
+    expect(q.parts.join(" ")).toContain("it gets the account's public address, not the private endpoint (link privatelink.blob.core.windows.net to hub)");
+    // Linked to both the spoke and the firewall's VNet, as Microsoft's tutorial links it: it counts.
+    const both = hub({ zoneLinks: ["spoke", "hub"] });
+    expect(finding(run(both), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("pass");
+    expect(toPeA(both).verdict).toBe("allowed");
+  });
+
+  it("a firewall policy with custom DNS servers: what they answer cannot be seen, so warn (never pass) and the query is partial", () => {
+    const snapshot = hub({ zoneLinks: ["spoke", "hub"], dnsServers: ["10.50.0.4"] });
+    expect(snapshot.firewallPolicies?.get(id("firewallPolicies", "fwp").toLowerCase())?.dnsServers).toEqual(["10.50.0.4"]);
+    const report = run(snapshot);
+    const se = finding(report, "spoke/hpc", "NODE-SE-STORAGE");
+    expect(se.status).toBe("warn");
+    expect(se.detail).toContain("with its policy's custom DNS servers 10.50.0.4, whose answers the audit cannot see");
+    expect(finding(report, "spoke/hpc", "NODE-EGRESS-STORAGE").status).toBe("warn");
+    const q = toPeA(snapshot);
+    expect(q.verdict).toBe("partial");
+    expect(q.parts.join(" ")).toContain("Through Azure Firewall fw: cannot be judged");
+  });
+});

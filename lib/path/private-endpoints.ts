@@ -1,7 +1,8 @@
 // Which storage private endpoints serve a subnet (CONTRACT §4.2): one in the subnet's VNet or a directly
 // peered VNet (Connected, virtual network access both ways), that admin rules and NSGs let the subnet
 // reach on TCP 443, whose connection is Approved with `blob` among its group ids, and whose name
-// resolves (the privatelink zone linked to the VNet whose DNS the subnet uses, holding the account).
+// resolves (the privatelink zone linked to the VNet whose DNS the subnet uses, holding the account; through a
+// firewall's application rule, also to the firewall's VNet, since the firewall resolves the name itself).
 // https://learn.microsoft.com/azure/private-link/private-endpoint-overview
 // https://learn.microsoft.com/azure/private-link/private-endpoint-dns
 // The endpoint's own subnet NSG counts only where that subnet's network policies let Azure apply it:
@@ -11,14 +12,14 @@ import { cidrsToRanges } from "../net/ip";
 import { range } from "../net/intervals";
 import type { PortSet } from "../net/ports";
 import { type ProtoSet, TCP } from "../net/protocols";
-import type { AzureFirewall, PrivateEndpoint, Subnet } from "../model/types";
+import type { AzureFirewall, PrivateDnsZone, PrivateEndpoint, Subnet } from "../model/types";
 import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type FlowResult, type FlowSpec, type Verdict, describeDenied, evaluateFlow } from "../nsg/flow";
 import { evaluateGroupPath } from "./evaluate";
 import { reachableVnets } from "./next-hop";
 import { privateEndpointIps } from "./routes";
 import type { NameTarget } from "./fqdn";
-import { firewallSnats } from "./firewall";
+import { firewallDnsServers, firewallSnats } from "./firewall";
 import { type Way, routeReach } from "./reach";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
 
@@ -114,6 +115,114 @@ export interface EndpointPath {
   unsnatted: AzureFirewall[];
   /** Why the endpoint's replies have no way back (by its VNet's system routes and peerings), when they have none. */
   noWayBack?: string;
+  /**
+   * Whom the endpoint sees as the client, per part of the source's traffic: the source itself, or an Azure Firewall
+   * that let the part through by an application rule (always SNATed) or by a network rule whose policy SNATs the
+   * endpoint's address. The endpoint subnet's NSG (`inbound`) judges each part by its own source.
+   */
+  sources: EndpointSource[];
+  /**
+   * Firewalls that let part of it through by an application rule, so resolve the account's name themselves, and whose
+   * DNS does not give them the endpoint (`unknown`: the audit cannot see what their DNS answers).
+   */
+  firewallDns: FirewallDnsFault[];
+}
+
+/** Whom a private endpoint sees as the client of part of a flow (see EndpointPath.sources). */
+export interface EndpointSource {
+  /** The source addresses the endpoint sees: the client's, or the firewall instances' (their AzureFirewallSubnet's prefixes). */
+  addresses: AddrSet;
+  /** The firewall that SNATs this part, and by which kind of rule (its name in `rule`). */
+  firewall?: AzureFirewall;
+  by?: "application" | "network";
+  rule?: string;
+  /** For a firewall: where its instances' addresses come from, in words ("hub/AzureFirewallSubnet, 10.100.0.0/26"). */
+  where?: string;
+}
+
+/** A firewall's name resolution that does not (or cannot be seen to) give it a private endpoint's address. */
+export interface FirewallDnsFault {
+  firewall: AzureFirewall;
+  /** true: cannot be judged (custom DNS servers, a secured virtual hub); false: it gets the public address. */
+  unknown: boolean;
+  why: string;
+}
+
+/**
+ * The addresses an Azure Firewall's connections come from when it SNATs: one of its instances' private IPs in
+ * AzureFirewallSubnet (taken as that subnet's prefixes, since the instances' own addresses are not in ARM), else,
+ * without that subnet in the input, its private IP. https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+function firewallSourceAddresses(estate: Estate, fw: AzureFirewall): { addresses: AddrSet; where: string } {
+  const subnets = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).filter((x): x is Subnet => x !== undefined);
+  const prefixes = subnets.flatMap((x) => x.addressPrefixes);
+  if (prefixes.length) {
+    const r = cidrsToRanges(prefixes);
+    return { addresses: concrete(r.v4, r.v6), where: `${subnets.map((x) => `${x.vnetName}/${x.name}`).join(", ")}, ${prefixes.join(", ")}` };
+  }
+  const r = cidrsToRanges(fw.privateIpAddresses);
+  return { addresses: concrete(r.v4, r.v6), where: `its private IP ${fw.privateIpAddresses.join(", ")} (its subnet is not in the input)` };
+}
+
+/**
+ * Whom the endpoint at `addresses` sees as the client of each part of `outbound` (EndpointPath.sources). Without any
+ * firewall SNAT, the whole flow keeps `client` (the caller's source addresses), exactly as before firewalls counted.
+ */
+function endpointSources(estate: Estate, outbound: FlowResult, addresses: AddrSet, client: AddrSet): EndpointSource[] {
+  const byFirewall = new Map<string, EndpointSource>();
+  const direct: AddrSet[] = [];
+  for (const o of outbound.outcomes)
+    for (const p of o.pieces) {
+      const f = p.access === "Allow" ? (p.steps.filter((e) => evidenceStage(e) === "firewall").pop() as FirewallEvidence | undefined) : undefined;
+      const fw = f?.firewallId ? estate.snapshot.firewalls?.get(f.firewallId.toLowerCase()) : undefined;
+      // An application rule always SNATs; a network rule only where the policy SNATs the endpoint's address.
+      const by = f?.kind === "application" ? "application" : "network";
+      if (!fw || (by === "network" && !firewallSnats(estate, fw, addresses))) {
+        direct.push(p.box.src);
+        continue;
+      }
+      const k = `${fw.key}|${by}`;
+      if (byFirewall.has(k)) continue;
+      const { addresses: fwAddresses, where } = firewallSourceAddresses(estate, fw);
+      if (addrIsEmpty(fwAddresses)) direct.push(p.box.src);
+      else byFirewall.set(k, { addresses: fwAddresses, firewall: fw, by, ...(f!.rule ? { rule: f!.rule } : {}), where });
+    }
+  if (!byFirewall.size) return [{ addresses: client }];
+  const out = [...byFirewall.values()];
+  if (direct.length) {
+    const own = addrUnionAll(direct);
+    const mine = addrIntersect(own, client);
+    out.unshift({ addresses: addrIsEmpty(mine) ? own : mine });
+  }
+  return out;
+}
+
+/** One FlowResult of several evaluations of the same destination (one per source): `partly` when they differ. */
+function mergeResults(parts: FlowResult[]): FlowResult {
+  if (parts.length === 1) return parts[0];
+  const verdicts = new Set(parts.map((r) => r.verdict));
+  return {
+    ...parts[0],
+    verdict: verdicts.size === 1 ? parts[0].verdict : "partly",
+    outcomes: parts.flatMap((r) => r.outcomes),
+    notes: [...new Set(parts.flatMap((r) => r.notes))],
+    touched: new Set(parts.flatMap((r) => [...r.touched])),
+  };
+}
+
+/**
+ * In words, the firewalls a flow to an endpoint goes through and whom the endpoint sees as the client where they
+ * SNAT ("by way of Azure Firewall fw, whose application rule blob proxies it …"); empty when none does.
+ */
+export function endpointSourceWords(path: EndpointPath): string {
+  const fws = path.sources.filter((x) => x.firewall);
+  if (!fws.length) return "";
+  const each = fws.map((x) => {
+    const rule = `${x.by} rule${x.rule ? ` ${x.rule}` : ""}`;
+    const how = x.by === "application" ? `whose ${rule} proxies it (application rules always SNAT)` : `whose ${rule} lets it through and whose policy SNATs the endpoint's address`;
+    return `Azure Firewall ${x.firewall!.name}, ${how}, so the endpoint sees as the client the firewall's instances in ${x.where}`;
+  });
+  return `by way of ${each.join("; and by way of ")}${path.sources.some((x) => !x.firewall) ? "; the rest of the subnet's traffic goes there directly, from its own addresses" : ""}`;
 }
 
 /**
@@ -147,8 +256,12 @@ function replyFault(estate: Estate, source: Subnet, endpointSubnet: Subnet, outb
  * account's FQDN counts); the source's routes there (a firewall subnet's onward); the endpoint subnet's NSG only as
  * its `privateEndpointNetworkPolicies` let Azure apply it; and, because an endpoint's replies bypass route tables,
  * a firewall network rule holds only where the policy SNATs the endpoint's address (an application rule proxies).
+ * Where a firewall SNATs a part of the flow, the endpoint's subnet NSG judges that part with the firewall's
+ * instances as the source (`sources`; `flow.sourceAddresses` for the rest); through an application rule the
+ * firewall resolves the name itself, so its own DNS must give it the endpoint (`firewallDns`).
  * `lazy` skips the inbound NSG once the way there is not open (the audit stops there).
  * https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall
+ * https://learn.microsoft.com/azure/firewall/snat-private-range
  * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
  */
 export function endpointPath(
@@ -164,10 +277,46 @@ export function endpointPath(
   const way = routeReach(estate, estate.snapshot.subnets.get(source.key) ?? source, addresses, endpointSubnet.vnetKey, outbound.touched);
   const scope = destinationSubnetNsgScope(endpointSubnet, true);
   const open = outbound.verdict === "allowed" && way.reachable;
-  const inbound = scope.applies && (open || !lazy) ? evaluateEndpointInbound(estate, endpointSubnet, addresses, { protocols: flow.protocols, ports: flow.ports, remote: flow.sourceAddresses }) : undefined;
+  // A firewall that SNATs a part (application rules always do) is that part's source at the endpoint's subnet NSG.
+  const sources = endpointSources(estate, outbound, addresses, flow.sourceAddresses);
+  const inbound = scope.applies && (open || !lazy) ? mergeResults(sources.map((src) => evaluateEndpointInbound(estate, endpointSubnet, addresses, { protocols: flow.protocols, ports: flow.ports, remote: src.addresses }))) : undefined;
   const unsnatted = firewallsByNetworkRule(estate, outbound).filter((fw) => !firewallSnats(estate, fw, addresses));
   const noWayBack = replyFault(estate, source, endpointSubnet, outbound);
-  return { outbound, way, scope, ...(inbound ? { inbound } : {}), unsnatted, ...(noWayBack ? { noWayBack } : {}) };
+  const firewallDns = sources.filter((x) => x.by === "application").flatMap((x) => firewallDnsFault(estate, x.firewall!, names) ?? []);
+  return { outbound, way, scope, ...(inbound ? { inbound } : {}), unsnatted, ...(noWayBack ? { noWayBack } : {}), sources, firewallDns };
+}
+
+/** The private DNS zone and relative record name a storage FQDN resolves through (`sta.blob.core.windows.net` → privatelink.blob…, `sta`). */
+function privateLinkRecord(name: string): { zone: string; record: string } | undefined {
+  const m = /^([a-z0-9-]+)\.(blob|file|queue|table|dfs)\.core\.windows\.net$/.exec(name.toLowerCase());
+  return m ? { zone: `privatelink.${m[2]}.core.windows.net`, record: m[1] } : undefined;
+}
+
+/**
+ * Through an application rule the firewall resolves the account's name itself and connects to what it gets: with
+ * its policy's custom DNS servers (what they answer is not in the input: `unknown`), or with Azure DNS of its own
+ * VNet, which gives the private endpoint only when the privatelink zone is linked to that VNet and holds the
+ * account (else the public address, which an account with public network access disabled refuses). As for a
+ * subnet, zones are judged only where the input gives them. A secured virtual hub cannot be linked to a zone, so
+ * its firewall with Azure DNS is `unknown` too.
+ * https://learn.microsoft.com/azure/private-link/tutorial-inspect-traffic-azure-firewall
+ * https://learn.microsoft.com/azure/firewall/dns-settings
+ */
+function firewallDnsFault(estate: Estate, fw: AzureFirewall, names: NameTarget): FirewallDnsFault | undefined {
+  const name = names.kind === "names" ? names.names[0] : undefined;
+  const what = name ?? "the account's name";
+  const servers = firewallDnsServers(estate, fw);
+  if (servers.length) return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with its policy's custom DNS servers ${servers.join(", ")}, whose answers the audit cannot see, so whether it reaches the private endpoint or the account's public address cannot be judged` };
+  const at = name ? privateLinkRecord(name) : undefined;
+  if (!at || !estate.snapshot.privateDnsZones?.size) return undefined;
+  const fwSubnet = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
+  if (!fwSubnet) {
+    if (!fw.virtualHubKey) return undefined;
+    return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} in a secured virtual hub resolves ${what} itself (its application rule proxies the request) with Azure DNS, and a private DNS zone cannot be linked to a virtual hub: whether it reaches the private endpoint cannot be judged (give its policy DNS servers that resolve ${at.zone})` };
+  }
+  const problem = zoneProblem(estate, at.zone, at.record, fwSubnet.vnetKey, `Azure Firewall ${fw.name}`);
+  if (!problem) return undefined;
+  return { firewall: fw, unknown: false, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with Azure DNS of ${fwSubnet.vnetName}, and ${problem}: it gets the account's public address, not the private endpoint (link ${at.zone} to ${fwSubnet.vnetName})` };
 }
 
 /** Whether Azure applies a subnet's NSG to one destination in it, and in words why (for a private endpoint). */
@@ -382,7 +531,8 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
     const { scope, inbound } = path;
     if (inbound && inbound.verdict !== "allowed") {
       const how = inbound.verdict === "blocked" ? "blocked" : "partly blocked";
-      out.push({ endpoint: pe, account, state: "blocked", flow: inbound, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${how} at its subnet ${peSubnet.vnetName}/${peSubnet.name} (${scope.why}, so Azure applies that subnet's NSG to the endpoint): ${describeDenied(estate, inbound)}` });
+      const via = endpointSourceWords(path);
+      out.push({ endpoint: pe, account, state: "blocked", flow: inbound, detail: `private endpoint ${pe.name} ${where} to ${account} is in reach, but TCP 443 to it is ${how} at its subnet ${peSubnet.vnetName}/${peSubnet.name} (${scope.why}, so Azure applies that subnet's NSG to the endpoint${via ? `; the request arrives ${via}` : ""}): ${describeDenied(estate, inbound)}` });
       continue;
     }
     // A private endpoint's replies ignore route tables and go straight back to the client: through an Azure Firewall
@@ -399,7 +549,16 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
       out.push({ endpoint: pe, account, state: "unusable", flow, detail: `private endpoint ${pe.name} ${where} to ${account} cannot be used by name: ${dns}` });
       continue;
     }
-    out.push({ endpoint: pe, account, state: "usable", flow, detail: `private endpoint ${pe.name} ${where} to ${account}` });
+    // Through an application rule the firewall resolves the name itself: its DNS must give it the endpoint too.
+    const fwDns = path.firewallDns.find((f) => !f.unknown) ?? path.firewallDns[0];
+    if (fwDns) {
+      // Parts of the subnet's traffic that go there directly, or through a firewall whose DNS is fine, still arrive.
+      const everywhere = path.sources.every((x) => x.by === "application" && path.firewallDns.some((d) => !d.unknown && d.firewall.key === x.firewall?.key));
+      out.push({ endpoint: pe, account, state: fwDns.unknown ? "unjudged" : everywhere ? "unusable" : "partial", flow, detail: `private endpoint ${pe.name} ${where} to ${account} ${fwDns.unknown ? "may not be reached" : "is not reached"} through Azure Firewall ${fwDns.firewall.name}: ${fwDns.why}` });
+      continue;
+    }
+    const via = endpointSourceWords(path);
+    out.push({ endpoint: pe, account, state: "usable", flow, detail: `private endpoint ${pe.name} ${where} to ${account}${via ? `, ${via}` : ""}` });
   }
   return out;
 }
@@ -408,12 +567,24 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
 function dnsProblem(estate: Estate, subnet: Subnet, account: string): string | undefined {
   const zones = estate.snapshot.privateDnsZones;
   if (!zones?.size) return undefined;
-  const zone = [...zones.values()].find((z) => z.name.toLowerCase() === BLOB_ZONE);
-  if (!zone) return `no ${BLOB_ZONE} private DNS zone is in the input`;
+  if (!findZone(estate, BLOB_ZONE)) return `no ${BLOB_ZONE} private DNS zone is in the input`;
   const vnetKey = dnsVnetKey(estate, subnet);
   if (!vnetKey) return `the VNet's custom DNS servers are in no VNet of the input, so whether they resolve ${BLOB_ZONE} cannot be seen`;
-  if (!zone.links.some((l) => l.vnetKey === vnetKey)) return `zone ${BLOB_ZONE} is not linked to ${estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop()}, whose DNS ${subnet.name} uses`;
-  if (zone.aRecords.length && !zone.aRecords.includes(account.toLowerCase())) return `zone ${BLOB_ZONE} holds no A record for ${account}`;
+  return zoneProblem(estate, BLOB_ZONE, account, vnetKey, subnet.name);
+}
+
+const findZone = (estate: Estate, name: string): PrivateDnsZone | undefined => [...(estate.snapshot.privateDnsZones?.values() ?? [])].find((z) => z.name.toLowerCase() === name);
+
+/**
+ * Why Azure DNS of `vnetKey` does not answer `record` in private zone `zoneName` (the zone absent, not linked to that
+ * VNet, or holding no such A record), in words naming `user`, who resolves there; undefined when it does. The one
+ * place the client's DNS (dnsProblem) and a firewall's (firewallDnsFault) are judged.
+ */
+function zoneProblem(estate: Estate, zoneName: string, record: string, vnetKey: string, user: string): string | undefined {
+  const zone = findZone(estate, zoneName);
+  if (!zone) return `no ${zoneName} private DNS zone is in the input`;
+  if (!zone.links.some((l) => l.vnetKey === vnetKey)) return `zone ${zoneName} is not linked to ${estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop()}, whose DNS ${user} uses`;
+  if (zone.aRecords.length && !zone.aRecords.includes(record.toLowerCase())) return `zone ${zoneName} holds no A record for ${record}`;
   return undefined;
 }
 

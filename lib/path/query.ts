@@ -13,7 +13,7 @@ import type { Evidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "./fqdn";
 import { subnetHolding } from "./locate";
-import { type StorageEndpointAt, endpointPath, evaluateDestinationInbound, storageEndpointsAt } from "./private-endpoints";
+import { type StorageEndpointAt, endpointPath, endpointSourceWords, evaluateDestinationInbound, storageEndpointsAt } from "./private-endpoints";
 import { type Reach, faultText, pathBetween } from "./reach";
 import { subnetsByRef } from "../snapshot/profile";
 
@@ -259,7 +259,9 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
   const where = describeAddrs(addresses);
   const judgedBy = target.name ? `judged as ${target.name}` : "judged by its address";
   const parts = [`Outbound at ${sourceLabel} to ${where} (private endpoint ${pe.name} of storage account ${target.account}, ${judgedBy}): ${explain(estate, path.outbound)}.`];
-  if (path.inbound) parts.push(`Inbound at private endpoint ${pe.name} in ${label(subnet)} (${path.scope.why}, so Azure applies that subnet's NSG): ${explain(estate, path.inbound)}.`);
+  // Where a firewall SNATs (application rules always do), the endpoint's subnet NSG sees the firewall as the source.
+  const via = endpointSourceWords(path);
+  if (path.inbound) parts.push(`Inbound at private endpoint ${pe.name} in ${label(subnet)} (${path.scope.why}, so Azure applies that subnet's NSG${via ? `; the request arrives ${via}` : ""}): ${explain(estate, path.inbound)}.`);
   else parts.push(`Inbound at private endpoint ${pe.name}: not filtered by the NSG of ${label(subnet)} (${path.scope.why}).`);
   const fault = path.way.reachable ? undefined : path.way;
   if (fault) parts.push(`Between ${label(source.subnet)} and private endpoint ${pe.name}: no route — ${fault.why}.`);
@@ -275,8 +277,14 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
   const unprovisioned = pe.provisioningState && pe.provisioningState.toLowerCase() !== "succeeded" ? `it is in state ${pe.provisioningState}` : undefined;
   const unusable = pending ?? unprovisioned;
   if (unusable) parts.push(`Private endpoint ${pe.name} carries no traffic: ${unusable}.`);
+  // Through an application rule the firewall resolves the name itself: where its DNS gives it the public address the
+  // request never reaches this address (blocked); where its DNS cannot be seen, neither can the answer (partial).
+  for (const d of path.firewallDns) parts.push(`Through Azure Firewall ${d.firewall.name}: ${d.unknown ? "cannot be judged — " : ""}${d.why}.`);
+  // Only the parts through such a firewall: parts that go there directly (or through another firewall) still arrive.
+  const wrongEverywhere = path.sources.every((x) => x.by === "application" && path.firewallDns.some((d) => !d.unknown && d.firewall.key === x.firewall?.key));
+  const dns = !path.firewallDns.length ? "allowed" : wrongEverywhere ? "blocked" : "partial";
   return {
-    verdict: fault || unusable ? "blocked" : (fws || path.noWayBack) && base === "allowed" ? "blocked" : base,
+    verdict: fault || unusable ? "blocked" : (fws || path.noWayBack) && base === "allowed" ? "blocked" : base === "allowed" ? dns : base,
     parts,
     stages: [
       ...staged(path.outbound, "source"),

@@ -193,6 +193,8 @@ export function readFirewallPolicy(node: ArmNode, base: ResourceBase, file: stri
   if (p.threatIntelMode) policy.threatIntelMode = p.threatIntelMode;
   const tier = p.sku?.tier ?? (isObject(node.raw.sku) && typeof node.raw.sku.tier === "string" ? node.raw.sku.tier : undefined);
   if (tier) policy.tier = tier;
+  const dnsServers = (p.dnsSettings?.servers ?? []).map((x) => x.trim()).filter((x) => x);
+  if (dnsServers.length) policy.dnsServers = dnsServers;
   if (p.snat?.privateRanges) policy.snatPrivateRanges = p.snat.privateRanges.map((r) => r.trim());
   return { policy, inlineGroups };
 }

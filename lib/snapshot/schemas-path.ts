@@ -80,7 +80,7 @@ const snatRange = leaf<string>("a CIDR or IANAPrivateRanges", stringWhere((s) =>
 
 export const firewallPolicyProps = z.object({
   basePolicy: ref,
-  dnsSettings: z.object({ enableProxy: z.boolean().nullish() }).nullish(),
+  dnsSettings: z.object({ enableProxy: z.boolean().nullish(), servers: strings }).nullish(),
   snat: z.object({ privateRanges: z.array(snatRange).nullish() }).nullish(),
   threatIntelMode: text,
   ruleCollectionGroups: nodes,
