@@ -479,3 +479,43 @@ describe("the subnet page's outbound summary when a NIC's IP configurations diff
     expect(lockdown.detail).not.toContain("of NIC n has no");
   });
 });
+
+describe("the subnet page's outbound summary covers every NIC of the subnet", () => {
+  /** NIC `name` in spoke/cc at `ip`, with public IP pip-<name> when `pip`. */
+  const nic = (name: string, ip: string, pip = false) => ({
+    id: id("networkInterfaces", name),
+    name,
+    type: "Microsoft.Network/networkInterfaces",
+    properties: { ipConfigurations: [{ name: "c", properties: { primary: true, subnet: { id: SUBNET_ID }, privateIPAddress: ip, ...(pip ? { publicIPAddress: { id: id("publicIPAddresses", `pip-${name}`) } } : {}) } }] },
+  });
+  const summary = (report: ReturnType<typeof audit>) => report.subnets.find((s) => s.name === "cc")!.outbound!;
+
+  it("a private subnet with NIC n1 that has no way out and NIC n2 with a public IP: the method is n2's, and both are named", () => {
+    const report = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { defaultOutboundAccess: false }).extra(nic("n1", "10.1.0.4"), nic("n2", "10.1.0.5", true)).audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("warn");
+    const out = summary(report);
+    expect(out.method).toBe("public-ip");
+    expect(out.resource?.toLowerCase()).toBe(id("publicIPAddresses", "pip-n2").toLowerCase());
+    expect(out.detail).toContain("NIC n1 has no public IP or load balancer outbound rule");
+    expect(out.detail).toContain("NIC n2: through public IP pip-n2");
+  });
+
+  it("groups alike NICs and counts them when many, so the words stay short", () => {
+    const none = Array.from({ length: 6 }, (_, i) => nic(`a${i}`, `10.1.0.${10 + i}`));
+    const pips = Array.from({ length: 5 }, (_, i) => nic(`b${i}`, `10.1.0.${20 + i}`, true));
+    const report = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { defaultOutboundAccess: false }).extra(...none, ...pips).audit(cc);
+    const out = summary(report);
+    expect(out.method).toBe("public-ip");
+    expect(out.detail).toContain("6 NICs (a0, a1, a2, …) have no public IP or load balancer outbound rule");
+    expect(out.detail).toContain("5 NICs (b0, b1, b2, …): through their own public IPs");
+    expect(out.detail).not.toMatch(/\ba5\b|\bb4\b|pip-b/);
+  });
+
+  it("a few alike NICs are named; NICs all in the same words keep those words", () => {
+    const few = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { defaultOutboundAccess: false }).extra(nic("n1", "10.1.0.4"), nic("n2", "10.1.0.5"), nic("n3", "10.1.0.6", true)).audit(cc);
+    expect(summary(few).detail).toContain("NICs n1, n2 have no public IP");
+    const alike = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24").extra(nic("n1", "10.1.0.4"), nic("n2", "10.1.0.5")).audit(cc);
+    expect(summary(alike).method).toBe("default-outbound-access");
+    expect(summary(alike).detail).toMatch(/^through Azure's default outbound access/);
+  });
+});

@@ -227,17 +227,79 @@ export function outboundEvidence(path: OutboundPath): OutboundEvidence {
 }
 
 /**
- * The subnet's outbound method as a whole, for the subnet page: the first endpoint's for TCP and UDP, or the
- * subnet alone. When the method depends on the protocol (an outbound rule for one of them), the method is TCP's
- * and the detail names each protocol's. When the endpoint's IP configurations differ in their way out (its
- * `sources`), the detail says what each does ("IP configuration p: …; IP configuration s: through outbound rule o
- * of load balancer lbs") and the method is that of the first one that reaches public addresses, so the page does not
- * read "none" while part of the traffic leaves.
- * https://learn.microsoft.com/azure/load-balancer/outbound-rules
+ * The subnet's outbound method as a whole, for the subnet page: every endpoint's (NIC's, scale set's) for TCP and
+ * UDP, or the subnet alone. Endpoints whose paths are alike are grouped, named while few and counted when many
+ * ("NICs n1, n3 have no public IP …; 18 NICs (n2, n4, n5, …): through their own public IPs"), so the detail stays
+ * short in a subnet of thousands of NICs; one reading per endpoint (a NAT gateway, which takes every endpoint's
+ * traffic alike, one in all). The method is that of the first group that reaches public addresses, so the page does
+ * not read "none" while part of the subnet's traffic leaves (CC-EGRESS-LOCKDOWN judges every endpoint).
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
  */
 export function subnetOutbound(estate: Estate, subnet: Subnet): OutboundPath {
   const eps = estate.endpoints(subnet);
-  const ep = eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] };
+  if (eps.length <= 1 || subnet.natGatewayKey) return endpointOutbound(estate, subnet, eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] });
+  const groups = new Map<string, OutboundGroup>();
+  for (const ep of eps) {
+    const path = endpointOutbound(estate, subnet, ep);
+    const who = ep.missingNic ? `NIC ${name(ep.missingNic)}` : owner(subnet, ep);
+    // Alike but for whose they are: the holder's name taken out (each NIC's own public IP counts as alike too).
+    const generic = path.method === "public-ip" && !ep.sources ? `${HOLDER}: through their own public IPs` : path.detail.includes(who) ? path.detail.split(who).join(HOLDER) : `${HOLDER}: ${path.detail}`;
+    const key = `${path.method}|${generic}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { path, generic, whos: [who], same: true });
+    else {
+      g.whos.push(who);
+      g.same &&= g.path.detail === path.detail;
+    }
+  }
+  const all = [...groups.values()];
+  // Every endpoint in the same words (default outbound access for all): those words.
+  if (all.length === 1 && all[0].same) return all[0].path;
+  const lead = all.find((g) => g.path.works) ?? all[0];
+  return { ...lead.path, detail: all.map(groupDetail).join("; ") };
+}
+
+/** Endpoints of a subnet with alike outbound paths: the first one's path, the words with the holder as HOLDER. */
+interface OutboundGroup {
+  path: OutboundPath;
+  generic: string;
+  /** "NIC n1", "scale set vmss": whose paths these are, in the subnet's order. */
+  whos: string[];
+  /** Whether every member's words are the first one's. */
+  same: boolean;
+}
+
+/** Stands for the holder's name in a group's words (a character no Azure name holds). */
+const HOLDER = "\u0000";
+
+/** "NIC n1", "NICs n1, n2, n3", "18 NICs (n1, n2, n3, …)": a group's holders, named while few, counted when many. */
+function groupLabel(whos: string[]): string {
+  if (whos.length === 1) return whos[0];
+  const nics = whos.every((w) => w.startsWith("NIC "));
+  const names = nics ? whos.map((w) => w.slice(4)) : whos;
+  if (whos.length <= 3) return nics ? `NICs ${names.join(", ")}` : names.join(", ");
+  return `${whos.length} ${nics ? "NICs" : "endpoints"} (${names.slice(0, 3).join(", ")}, …)`;
+}
+
+/** One group's words: its own for one endpoint (with its name), else the shared words with the group's label as the holder. */
+function groupDetail(g: OutboundGroup): string {
+  if (g.whos.length === 1) return g.path.detail.includes(g.whos[0]) ? g.path.detail : `${g.whos[0]}: ${g.path.detail}`;
+  const label = groupLabel(g.whos);
+  // The verb after the holder (not after "IP configuration p of <holder>") agrees with several.
+  return g.generic
+    .replace(new RegExp(`(?<!of )${HOLDER} (has|is) `, "g"), (_m, verb: string) => `${label} ${verb === "has" ? "have" : "are"} `)
+    // NICs the subnet names but the input lacks: "NICs a, b, which spoke/cc names, are not in the input, so their …".
+    .replace(" names, is not in the input, so its ", " names, are not in the input, so their ")
+    .replaceAll(HOLDER, label);
+}
+
+/**
+ * One endpoint's outbound path for TCP and UDP. When the endpoint's IP configurations differ in their way out (its
+ * `sources`), the detail says what each does ("IP configuration p: …; IP configuration s: through outbound rule o
+ * of load balancer lbs") and the method is that of the first one that reaches public addresses.
+ * https://learn.microsoft.com/azure/load-balancer/outbound-rules
+ */
+function endpointOutbound(estate: Estate, subnet: Subnet, ep: Endpoint): OutboundPath {
   const sources: OutboundSource[] = ep.sources ?? [ep];
   const paths = sources.map((source) => ({ source, path: sourceOutbound(estate, subnet, ep, source) }));
   const distinct = new Map<string, { path: OutboundPath; names: string[] }>();
