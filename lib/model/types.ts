@@ -284,6 +284,15 @@ export interface AzureFirewall {
   networkRuleCollections: FirewallRuleCollection[];
   applicationRuleCollections: FirewallRuleCollection[];
   virtualHubKey?: string;
+  /**
+   * A classic firewall's own settings (`additionalProperties`; with `policyKey` set only the policy's count):
+   * `Network.DNS.Servers` (custom DNS servers; absent: Azure-provided DNS), `Network.DNS.EnableProxy`, and
+   * `Network.SNAT.PrivateRanges` (undefined: Azure's default, IANAPrivateRanges).
+   * https://learn.microsoft.com/azure/firewall/dns-settings, https://learn.microsoft.com/azure/firewall/snat-private-range
+   */
+  dnsServers?: string[];
+  dnsProxyEnabled?: boolean;
+  snatPrivateRanges?: string[];
 }
 
 export interface FirewallPolicy {
@@ -416,6 +425,11 @@ export interface PrivateDnsZone {
   links: { name: string; vnetKey: string; state?: string }[];
   /** Relative names of the zone's A record sets (`mystorage`), lower-cased. */
   aRecords: string[];
+  /**
+   * `properties.aRecords[].ipv4Address` of each A record set whose addresses the input gives, by relative name
+   * (lower-cased); a set listed without them is absent here. https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+   */
+  aRecordAddresses?: Map<string, string[]>;
 }
 
 /** What the input held that the audit does not read, and references it could not resolve. */

@@ -227,6 +227,8 @@ function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): Firewal
       return { firewall, policy, rules: compiled, parts, notes };
     }
   } else {
+    // A classic firewall's DNS proxy is its own setting (additionalProperties Network.DNS.EnableProxy).
+    dnsProxy = firewall.dnsProxyEnabled === true;
     for (const collection of [...firewall.networkRuleCollections, ...firewall.applicationRuleCollections]) entries.push({ collection, order: [0, 0, 0, collection.priority] });
     if (firewall.threatIntelMode?.toLowerCase() === "deny") notes.push(`Threat intelligence is in Deny mode on ${firewall.name}: traffic to known-malicious addresses may be dropped before any rule.`);
   }
@@ -554,14 +556,16 @@ const IANA_PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0
 
 /**
  * Whether `firewall` SNATs traffic it lets through by a network rule to every address of `destination`: not to the
- * ranges its policy's `snat.privateRanges` lists (the policy's, else its base policy's; Azure's default and a classic
- * firewall's: IANA's private ranges). An application rule always proxies the connection, whatever this says.
- * https://learn.microsoft.com/azure/firewall/snat-private-range
+ * ranges its policy's `snat.privateRanges` lists (the policy's, else its base policy's), or, for a classic firewall
+ * (no policy), its `additionalProperties` "Network.SNAT.PrivateRanges" ("255.255.255.255/32": always SNAT;
+ * "0.0.0.0/0": never); Azure's default: IANA's private ranges. An application rule always proxies the connection,
+ * whatever this says. https://learn.microsoft.com/azure/firewall/snat-private-range
  */
 export function firewallSnats(estate: Estate, firewall: AzureFirewall, destination: AddrSet): boolean {
   const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;
   const chain = policy ? policyChain(estate, policy) : [];
-  const ranges = [...chain].reverse().find((p) => p.snatPrivateRanges)?.snatPrivateRanges ?? ["IANAPrivateRanges"];
+  const own = firewall.policyKey ? undefined : firewall.snatPrivateRanges;
+  const ranges = own ?? [...chain].reverse().find((p) => p.snatPrivateRanges)?.snatPrivateRanges ?? ["IANAPrivateRanges"];
   const cidrs = ranges.flatMap((r) => (r.toLowerCase() === "ianaprivateranges" ? IANA_PRIVATE : [r]));
   const r = cidrsToRanges(cidrs);
   return !addrOverlaps(destination, concrete(r.v4, r.v6));
@@ -569,11 +573,13 @@ export function firewallSnats(estate: Estate, firewall: AzureFirewall, destinati
 
 /**
  * The custom DNS servers `firewall` resolves names with (`dnsSettings.servers` of its policy, else of its base policy,
- * which a child inherits); empty: Azure-provided DNS, which answers with the private DNS zones linked to the
- * firewall's own VNet. A classic firewall, and one whose policy is not in the input, are read as using Azure DNS.
+ * which a child inherits; a classic firewall's, without a policy: `additionalProperties` "Network.DNS.Servers");
+ * empty: Azure-provided DNS, which answers with the private DNS zones linked to the firewall's own VNet. A firewall
+ * whose policy is not in the input is read as using Azure DNS.
  * https://learn.microsoft.com/azure/firewall/dns-settings
  */
 export function firewallDnsServers(estate: Estate, firewall: AzureFirewall): string[] {
+  if (!firewall.policyKey) return firewall.dnsServers ?? [];
   const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;
   const chain = policy ? policyChain(estate, policy) : [];
   return [...chain].reverse().find((p) => p.dnsServers?.length)?.dnsServers ?? [];

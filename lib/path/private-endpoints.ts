@@ -7,20 +7,21 @@
 // https://learn.microsoft.com/azure/private-link/private-endpoint-dns
 // The endpoint's own subnet NSG counts only where that subnet's network policies let Azure apply it:
 // https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
-import { type AddrSet, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
+import { type AddrSet, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnionAll, concrete, describeAddrs } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
 import { range } from "../net/intervals";
 import type { PortSet } from "../net/ports";
 import { type ProtoSet, TCP } from "../net/protocols";
-import type { AzureFirewall, PrivateDnsZone, PrivateEndpoint, Subnet } from "../model/types";
+import type { AzureFirewall, FirewallPolicy, PrivateDnsZone, PrivateEndpoint, Subnet } from "../model/types";
 import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type FlowResult, type FlowSpec, type Verdict, describeDenied, evaluateFlow } from "../nsg/flow";
 import { evaluateGroupPath } from "./evaluate";
 import { reachableVnets } from "./next-hop";
+import { parentVnetOf } from "../snapshot/arm-id";
 import { privateEndpointIps } from "./routes";
 import type { NameTarget } from "./fqdn";
-import { firewallDnsServers, firewallSnats } from "./firewall";
-import { type Way, routeReach } from "./reach";
+import { firewallAt, firewallDnsServers, firewallSnats } from "./firewall";
+import { type Way, faultText, routeReach } from "./reach";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
 
 export interface StorageEndpointUse {
@@ -107,6 +108,12 @@ export interface EndpointPath {
   outbound: FlowResult;
   /** The source's routes to the endpoint (through a firewall: and the firewall subnet's onward); replies bypass route tables. */
   way: Way;
+  /**
+   * What the audit cannot vouch for on an open `way`, in words: a second firewall the firewall subnet routes it to
+   * (its rules are not followed), an appliance outside the audit, a route table the input lacks, forwarding off on a
+   * peering. Never a pass: the audit warns and the flow query answers `partial` (CONTRACT §4.1 stage 3).
+   */
+  doubts: string[];
   /** Whether Azure applies the endpoint subnet's NSG (privateEndpointNetworkPolicies). */
   scope: SubnetNsgScope;
   /** The endpoint subnet's NSG where `scope` applies it (with `lazy`: only once the way there is open). */
@@ -219,7 +226,7 @@ export function endpointSourceWords(path: EndpointPath): string {
   if (!fws.length) return "";
   const each = fws.map((x) => {
     const rule = `${x.by} rule${x.rule ? ` ${x.rule}` : ""}`;
-    const how = x.by === "application" ? `whose ${rule} proxies it (application rules always SNAT)` : `whose ${rule} lets it through and whose policy SNATs the endpoint's address`;
+    const how = x.by === "application" ? `whose ${rule} proxies it (application rules always SNAT)` : `whose ${rule} lets it through and ${x.firewall!.policyKey ? "whose policy SNATs the endpoint's address" : "which SNATs the endpoint's address (its SNAT private ranges leave it out)"}`;
     return `Azure Firewall ${x.firewall!.name}, ${how}, so the endpoint sees as the client the firewall's instances in ${x.where}`;
   });
   return `by way of ${each.join("; and by way of ")}${path.sources.some((x) => !x.firewall) ? "; the rest of the subnet's traffic goes there directly, from its own addresses" : ""}`;
@@ -282,8 +289,9 @@ export function endpointPath(
   const inbound = scope.applies && (open || !lazy) ? mergeResults(sources.map((src) => evaluateEndpointInbound(estate, endpointSubnet, addresses, { protocols: flow.protocols, ports: flow.ports, remote: src.addresses }))) : undefined;
   const unsnatted = firewallsByNetworkRule(estate, outbound).filter((fw) => !firewallSnats(estate, fw, addresses));
   const noWayBack = replyFault(estate, source, endpointSubnet, outbound);
-  const firewallDns = sources.filter((x) => x.by === "application").flatMap((x) => firewallDnsFault(estate, x.firewall!, names) ?? []);
-  return { outbound, way, scope, ...(inbound ? { inbound } : {}), unsnatted, ...(noWayBack ? { noWayBack } : {}), sources, firewallDns };
+  const firewallDns = sources.filter((x) => x.by === "application").flatMap((x) => firewallDnsFault(estate, x.firewall!, names, addresses) ?? []);
+  const doubts = way.reachable ? (way.doubts ?? []).map(faultText) : [];
+  return { outbound, way, doubts, scope, ...(inbound ? { inbound } : {}), unsnatted, ...(noWayBack ? { noWayBack } : {}), sources, firewallDns };
 }
 
 /** The private DNS zone and relative record name a storage FQDN resolves through (`sta.blob.core.windows.net` → privatelink.blob…, `sta`). */
@@ -302,21 +310,25 @@ function privateLinkRecord(name: string): { zone: string; record: string } | und
  * https://learn.microsoft.com/azure/private-link/tutorial-inspect-traffic-azure-firewall
  * https://learn.microsoft.com/azure/firewall/dns-settings
  */
-function firewallDnsFault(estate: Estate, fw: AzureFirewall, names: NameTarget): FirewallDnsFault | undefined {
+function firewallDnsFault(estate: Estate, fw: AzureFirewall, names: NameTarget, addresses?: AddrSet): FirewallDnsFault | undefined {
   const name = names.kind === "names" ? names.names[0] : undefined;
   const what = name ?? "the account's name";
   const servers = firewallDnsServers(estate, fw);
-  if (servers.length) return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with its policy's custom DNS servers ${servers.join(", ")}, whose answers the audit cannot see, so whether it reaches the private endpoint or the account's public address cannot be judged` };
+  if (servers.length) return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with ${fw.policyKey ? "its policy's" : "its own"} custom DNS servers ${servers.join(", ")}, whose answers the audit cannot see, so whether it reaches the private endpoint or the account's public address cannot be judged` };
   const at = name ? privateLinkRecord(name) : undefined;
   if (!at || !estate.snapshot.privateDnsZones?.size) return undefined;
   const fwSubnet = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
-  if (!fwSubnet) {
-    if (!fw.virtualHubKey) return undefined;
+  // Without its AzureFirewallSubnet in the input, the subnet's id (ipConfigurations[].subnet.id) still names the VNet
+  // whose Azure DNS the firewall uses, and zone links name VNets by id.
+  const fwVnet = fwSubnet ? { key: fwSubnet.vnetKey, name: fwSubnet.vnetName } : fw.subnetKeys.map(parentVnetOf).find((x) => x !== undefined);
+  if (!fwSubnet && fwVnet) fwVnet.name = estate.snapshot.vnets.get(fwVnet.key)?.name ?? fwVnet.name;
+  if (!fwVnet) {
+    if (!fw.virtualHubKey) return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with Azure DNS of a VNet the input does not name (no AzureFirewallSubnet in its ipConfigurations): whether it reaches the private endpoint cannot be judged` };
     return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} in a secured virtual hub resolves ${what} itself (its application rule proxies the request) with Azure DNS, and a private DNS zone cannot be linked to a virtual hub: whether it reaches the private endpoint cannot be judged (give its policy DNS servers that resolve ${at.zone})` };
   }
-  const problem = zoneProblem(estate, at.zone, at.record, fwSubnet.vnetKey, `Azure Firewall ${fw.name}`);
+  const problem = zoneProblem(estate, at.zone, at.record, fwVnet.key, `Azure Firewall ${fw.name}`, addresses);
   if (!problem) return undefined;
-  return { firewall: fw, unknown: false, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with Azure DNS of ${fwSubnet.vnetName}, and ${problem}: it gets the account's public address, not the private endpoint (link ${at.zone} to ${fwSubnet.vnetName})` };
+  return { firewall: fw, unknown: false, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with Azure DNS of ${fwVnet.name}, and ${problem.why}: it gets ${problem.answer}, not the private endpoint (${problem.fix})` };
 }
 
 /** Whether Azure applies a subnet's NSG to one destination in it, and in words why (for a private endpoint). */
@@ -544,7 +556,7 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
       out.push({ endpoint: pe, account, state: "blocked", flow, detail: `private endpoint ${pe.name} ${where} to ${account} is reached through Azure Firewall ${names} by a network rule, which does not SNAT its private address, and an endpoint's replies bypass route tables: they come back around the firewall, which drops the connection (use an application rule for the blob name, or SNAT to private ranges)` });
       continue;
     }
-    const dns = dnsProblem(estate, subnet, account);
+    const dns = dnsProblem(estate, subnet, account, addresses.length ? remote : undefined);
     if (dns) {
       out.push({ endpoint: pe, account, state: "unusable", flow, detail: `private endpoint ${pe.name} ${where} to ${account} cannot be used by name: ${dns}` });
       continue;
@@ -558,33 +570,116 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
       continue;
     }
     const via = endpointSourceWords(path);
-    out.push({ endpoint: pe, account, state: "usable", flow, detail: `private endpoint ${pe.name} ${where} to ${account}${via ? `, ${via}` : ""}` });
+    // Onward from a firewall to a second one (or an appliance) the audit does not follow: never a silent pass.
+    if (path.doubts.length) {
+      out.push({ endpoint: pe, account, state: "unjudged", flow, detail: `private endpoint ${pe.name} ${where} to ${account}${via ? `, ${via},` : ""} may not be reached: the way there cannot be judged — ${path.doubts.join("; ")}` });
+      continue;
+    }
+    const unseen = recordsNotGiven(estate, account);
+    out.push({ endpoint: pe, account, state: "usable", flow, detail: `private endpoint ${pe.name} ${where} to ${account}${via ? `, ${via}` : ""}${unseen ? `; ${unseen}` : ""}` });
   }
   return out;
 }
 
-/** Where private DNS zones are given: the blob privatelink zone must be linked to the subnet's DNS VNet and hold the account. */
-function dnsProblem(estate: Estate, subnet: Subnet, account: string): string | undefined {
+/**
+ * Where private DNS zones are given: the blob privatelink zone must be linked to the VNet whose DNS the subnet uses
+ * and hold the account's A record, pointing at the endpoint (`at`: its addresses, when the input shows them). A VNet
+ * whose DNS server is an Azure Firewall's private IP resolves through the firewall's DNS proxy: with the proxy on,
+ * the firewall's own resolution decides (Azure DNS of its VNet, or its custom servers, which cannot be seen); with it
+ * off, the firewall answers no DNS query and the name does not resolve. In words; undefined when it resolves.
+ * https://learn.microsoft.com/azure/firewall/dns-settings
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+ */
+function dnsProblem(estate: Estate, subnet: Subnet, account: string, at?: AddrSet): string | undefined {
   const zones = estate.snapshot.privateDnsZones;
   if (!zones?.size) return undefined;
   if (!findZone(estate, BLOB_ZONE)) return `no ${BLOB_ZONE} private DNS zone is in the input`;
+  const proxy = dnsProxyProblem(estate, subnet, account, at);
+  if (proxy !== undefined) return proxy || undefined;
   const vnetKey = dnsVnetKey(estate, subnet);
   if (!vnetKey) return `the VNet's custom DNS servers are in no VNet of the input, so whether they resolve ${BLOB_ZONE} cannot be seen`;
-  return zoneProblem(estate, BLOB_ZONE, account, vnetKey, subnet.name);
+  const problem = zoneProblem(estate, BLOB_ZONE, account, vnetKey, subnet.name, at);
+  // A missing link keeps its words; a missing or stale record says what to do about it.
+  return problem && (problem.kind === "link" ? problem.why : `${problem.why}: ${subnet.name} gets ${problem.answer} (${problem.fix})`);
+}
+
+/** Whether an Azure Firewall answers DNS queries: its policy's `dnsSettings.enableProxy` (a base policy's counts), a classic firewall's `additionalProperties` Network.DNS.EnableProxy; undefined when its policy is not in the input. */
+function firewallDnsProxy(estate: Estate, fw: AzureFirewall): boolean | undefined {
+  if (!fw.policyKey) return fw.dnsProxyEnabled === true;
+  const seen = new Set<string>();
+  for (let key: string | undefined = fw.policyKey; key && !seen.has(key); ) {
+    seen.add(key);
+    const policy: FirewallPolicy | undefined = estate.snapshot.firewallPolicies?.get(key);
+    if (!policy) return seen.size === 1 ? undefined : false;
+    if (policy.dnsProxyEnabled) return true;
+    key = policy.basePolicyKey;
+  }
+  return false;
+}
+
+/**
+ * For a subnet whose VNet lists an Azure Firewall's private IP as its DNS server: why the account's name does not
+ * resolve to the endpoint through the firewall, "" when it does, undefined when the VNet's DNS is no firewall.
+ */
+function dnsProxyProblem(estate: Estate, subnet: Subnet, account: string, at?: AddrSet): string | undefined {
+  const servers = estate.snapshot.vnets.get(subnet.vnetKey)?.dnsServers ?? [];
+  const server = servers.find((ip) => firewallAt(estate, ip));
+  const fw = server ? firewallAt(estate, server) : undefined;
+  if (!server || !fw) return undefined;
+  const via = `the VNet's DNS server ${server} is Azure Firewall ${fw.name}`;
+  const proxy = firewallDnsProxy(estate, fw);
+  if (proxy === undefined) return `${via}, whose policy is not in the input, so whether its DNS proxy answers and what it resolves cannot be judged`;
+  if (!proxy) return `${via}, whose DNS proxy is off (${fw.policyKey ? "policy dnsSettings.enableProxy" : "additionalProperties Network.DNS.EnableProxy"}), so it answers no DNS query and ${account}'s name does not resolve (enable DNS proxy ${fw.policyKey ? `in ${fw.name}'s policy ${fw.policyKey.split("/").pop()}` : `on ${fw.name}`}, or point the VNet's DNS elsewhere)`;
+  const custom = firewallDnsServers(estate, fw);
+  if (custom.length) return `${via}, whose DNS proxy forwards to its custom DNS servers ${custom.join(", ")}, whose answers the audit cannot see, so whether ${account}'s name resolves to the private endpoint cannot be judged`;
+  const fwSubnet = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
+  const vnetKey = fwSubnet?.vnetKey ?? fw.subnetKeys.map(parentVnetOf).find((x) => x !== undefined)?.key;
+  if (!vnetKey && fw.virtualHubKey) return `${via} in a secured virtual hub, whose DNS proxy resolves with Azure DNS, and a private DNS zone cannot be linked to a virtual hub, so whether ${account}'s name resolves to the private endpoint cannot be judged`;
+  if (!vnetKey) return `${via}, whose DNS proxy resolves with Azure DNS of a VNet the input does not name, so whether ${account}'s name resolves to the private endpoint cannot be judged`;
+  const problem = zoneProblem(estate, BLOB_ZONE, account, vnetKey, `Azure Firewall ${fw.name}'s DNS proxy`, at);
+  if (!problem) return "";
+  const fix = problem.kind === "link" ? `link ${BLOB_ZONE} to ${estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop()}` : problem.fix;
+  return `${via}, whose DNS proxy resolves with Azure DNS of its own VNet, and ${problem.why}: ${subnet.name} gets ${problem.answer} (${fix})`;
+}
+
+/** Where the blob zone has VNet links but the input gives none of its A record sets: a note saying the records were not checked. */
+function recordsNotGiven(estate: Estate, account: string): string | undefined {
+  const zone = findZone(estate, BLOB_ZONE);
+  if (!zone?.links.length || zone.aRecords.length) return undefined;
+  return `the input gives no A record sets of ${BLOB_ZONE}, so whether it holds ${account}'s record, and which address that gives, was not checked (az network private-dns record-set a list gives them)`;
 }
 
 const findZone = (estate: Estate, name: string): PrivateDnsZone | undefined => [...(estate.snapshot.privateDnsZones?.values() ?? [])].find((z) => z.name.toLowerCase() === name);
 
-/**
- * Why Azure DNS of `vnetKey` does not answer `record` in private zone `zoneName` (the zone absent, not linked to that
- * VNet, or holding no such A record), in words naming `user`, who resolves there; undefined when it does. The one
- * place the client's DNS (dnsProblem) and a firewall's (firewallDnsFault) are judged.
- */
-function zoneProblem(estate: Estate, zoneName: string, record: string, vnetKey: string, user: string): string | undefined {
-  const zone = findZone(estate, zoneName);
-  if (!zone) return `no ${zoneName} private DNS zone is in the input`;
-  if (!zone.links.some((l) => l.vnetKey === vnetKey)) return `zone ${zoneName} is not linked to ${estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop()}, whose DNS ${user} uses`;
-  if (zone.aRecords.length && !zone.aRecords.includes(record.toLowerCase())) return `zone ${zoneName} holds no A record for ${record}`;
-  return undefined;
+/** Why Azure DNS does not give a private endpoint by name (zoneProblem): what is wrong, what the resolver gets instead and the fix. */
+interface ZoneFault {
+  kind: "zone" | "link" | "record" | "address";
+  why: string;
+  /** What the resolver gets instead: "the account's public address", or the stale record's addresses. */
+  answer: string;
+  fix: string;
 }
 
+/**
+ * Why Azure DNS of `vnetKey` does not answer `record` in private zone `zoneName` with the endpoint (the zone absent,
+ * not linked to that VNet, holding no such A record, or one pointing at addresses outside `at`, the endpoint's),
+ * in words naming `user`, who resolves there; undefined when it does. Records are judged as far as the input gives
+ * them: no A record sets at all, or a set without its addresses, is not held against it. The one place the
+ * client's DNS (dnsProblem) and a firewall's (firewallDnsFault) are judged.
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+ */
+function zoneProblem(estate: Estate, zoneName: string, record: string, vnetKey: string, user: string, at?: AddrSet): ZoneFault | undefined {
+  const zone = findZone(estate, zoneName);
+  const publicAddress = "the account's public address";
+  if (!zone) return { kind: "zone", why: `no ${zoneName} private DNS zone is in the input`, answer: publicAddress, fix: `create ${zoneName} and link it` };
+  const vnetName = estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop();
+  if (!zone.links.some((l) => l.vnetKey === vnetKey)) return { kind: "link", why: `zone ${zoneName} is not linked to ${vnetName}, whose DNS ${user} uses`, answer: publicAddress, fix: `link ${zoneName} to ${vnetName}` };
+  const name = record.toLowerCase();
+  if (zone.aRecords.length && !zone.aRecords.includes(name)) return { kind: "record", why: `zone ${zoneName} holds no A record for ${record}`, answer: publicAddress, fix: `add an A record ${record} for the private endpoint's address to ${zoneName}` };
+  const ips = zone.aRecordAddresses?.get(name);
+  if (!ips || !at) return undefined;
+  const r = cidrsToRanges(ips.filter((ip) => /^[0-9.]+$/.test(ip)));
+  if (addrOverlaps(concrete(r.v4, r.v6), at)) return undefined;
+  const answer = ips.length ? ips.join(", ") : "no address";
+  return { kind: "address", why: `zone ${zoneName}'s A record ${record} points at ${answer}, not at the private endpoint's address ${describeAddrs(at)}`, answer, fix: `set the A record ${record} in ${zoneName} to the private endpoint's address` };
+}

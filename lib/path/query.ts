@@ -266,6 +266,8 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
   const fault = path.way.reachable ? undefined : path.way;
   if (fault) parts.push(`Between ${label(source.subnet)} and private endpoint ${pe.name}: no route — ${fault.why}.`);
   if (path.noWayBack) parts.push(`Between private endpoint ${pe.name} and ${label(source.subnet)}: replies have no way back — ${path.noWayBack}.`);
+  // As for any other destination (judgeAddresses): a way the audit cannot vouch for is never "allowed".
+  if (path.doubts.length) parts.push(`Between ${label(source.subnet)} and private endpoint ${pe.name}: cannot be judged — ${path.doubts.join("; ")}.`);
   const fws = path.unsnatted.map((fw) => fw.name).join(", ");
   if (fws) parts.push(`Through Azure Firewall ${fws}: a network rule lets it through without SNAT to the endpoint's private address, and a private endpoint's replies bypass route tables: they come back around the firewall, which drops the connection (allow ${target.name ?? "the account's name"} by an application rule, or SNAT to private ranges).`);
   const base = combine(path.outbound.verdict, path.inbound?.verdict);
@@ -282,7 +284,7 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
   for (const d of path.firewallDns) parts.push(`Through Azure Firewall ${d.firewall.name}: ${d.unknown ? "cannot be judged — " : ""}${d.why}.`);
   // Only the parts through such a firewall: parts that go there directly (or through another firewall) still arrive.
   const wrongEverywhere = path.sources.every((x) => x.by === "application" && path.firewallDns.some((d) => !d.unknown && d.firewall.key === x.firewall?.key));
-  const dns = !path.firewallDns.length ? "allowed" : wrongEverywhere ? "blocked" : "partial";
+  const dns = !path.firewallDns.length && !path.doubts.length ? "allowed" : wrongEverywhere ? "blocked" : "partial";
   return {
     verdict: fault || unusable ? "blocked" : (fws || path.noWayBack) && base === "allowed" ? "blocked" : base === "allowed" ? dns : base,
     parts,

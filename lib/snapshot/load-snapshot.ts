@@ -39,6 +39,7 @@ import {
   collectionFromId,
   readAdminRule,
   readAdminRuleCollection,
+  readARecordSet,
   readDnsLink,
   readNetworkGroup,
   readNetworkManager,
@@ -101,7 +102,7 @@ class Collected {
   privateDnsZones = new Map<string, PrivateDnsZone>();
   subscriptionNames = new Map<string, string>();
   dnsLinks = new Map<string, { zoneId: string; link: PrivateDnsZone["links"][number] }>();
-  aRecords = new Map<string, { zoneId: string; name: string }>();
+  aRecords = new Map<string, { zoneId: string; name: string; addresses?: string[] }>();
   /** Private endpoint ids as written, from the references that name them (subnets, NICs). */
   endpointIds = new Map<string, string>();
   ignored = new IgnoredTypes();
@@ -212,8 +213,8 @@ const READERS: Record<string, Reader> = {
     const link = readDnsLink(node, base, file);
     if (link) into.dnsLinks.set(base.key, link);
   }),
-  [`${NETWORK}privatednszones/a`]: custom((_node, base, _file, _at, into) => {
-    into.aRecords.set(base.key, { zoneId: parentId(base.id) ?? "", name: base.name.toLowerCase() });
+  [`${NETWORK}privatednszones/a`]: custom((node, base, file, _at, into) => {
+    into.aRecords.set(base.key, readARecordSet(node, base, file));
   }),
 };
 
@@ -333,9 +334,11 @@ function attachChildren(into: Collected): void {
     return zone;
   };
   for (const { zoneId, link } of into.dnsLinks.values()) zoneOf(zoneId).links.push(link);
-  for (const { zoneId, name } of into.aRecords.values()) {
+  for (const { zoneId, name, addresses } of into.aRecords.values()) {
     const zone = zoneOf(zoneId);
     if (!zone.aRecords.includes(name)) zone.aRecords.push(name);
+    // Only sets the input gives addresses for: a name-only listing says nothing about where the name points.
+    if (addresses) (zone.aRecordAddresses ??= new Map()).set(name, addresses);
   }
 }
 

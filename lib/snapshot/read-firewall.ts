@@ -240,7 +240,27 @@ export function readFirewall(node: ArmNode, base: ResourceBase, file: string): A
   if (p.threatIntelMode) firewall.threatIntelMode = p.threatIntelMode;
   const hubKey = refKey(p.virtualHub);
   if (hubKey) firewall.virtualHubKey = hubKey;
+  readClassicSettings(firewall, p.additionalProperties);
   return firewall;
+}
+
+/** Comma-separated items, trimmed, empty ones dropped. */
+const commaItems = (text: string | null | undefined) => (text ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+
+/**
+ * A classic firewall's DNS and SNAT settings from `additionalProperties` (validated by firewallProps), the keys
+ * `az network firewall update --dns-servers / --enable-dns-proxy / --private-ranges` write. Read whether or not a
+ * policy is set; the engine uses them only without one (CONTRACT §4.1 stage 5).
+ * https://learn.microsoft.com/azure/firewall/dns-settings, https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+function readClassicSettings(firewall: AzureFirewall, extra: { [key: string]: string | boolean | null | undefined } | null | undefined): void {
+  if (!extra) return;
+  const servers = commaItems(extra["Network.DNS.Servers"] as string | null | undefined);
+  if (servers.length) firewall.dnsServers = servers;
+  const proxy = extra["Network.DNS.EnableProxy"];
+  if (proxy !== undefined && proxy !== null && proxy !== "") firewall.dnsProxyEnabled = String(proxy).trim().toLowerCase() === "true";
+  const ranges = commaItems(extra["Network.SNAT.PrivateRanges"] as string | null | undefined);
+  if (ranges.length) firewall.snatPrivateRanges = ranges;
 }
 
 /** An IP group: its addresses, CIDRs and ranges (https://learn.microsoft.com/azure/firewall/ip-groups). */

@@ -20,6 +20,7 @@ import {
   canonicalAdminAccess,
   canonicalAdminProtocol,
   canonicalOrchestrationMode,
+  aRecordSetProps,
   dnsLinkProps,
   scaleSetIpConfigProps,
   scaleSetNicConfigProps,
@@ -208,6 +209,18 @@ export function readStorageAccount(node: ArmNode, base: ResourceBase, file: stri
 /** A private DNS zone; its links and A record sets (child resources) are attached after loading. */
 export function readPrivateDnsZone(_node: ArmNode, base: ResourceBase): PrivateDnsZone {
   return { id: base.id, key: base.key, name: base.name, links: [], aRecords: [] };
+}
+
+/**
+ * A zone's A record set: the zone (from the set's id), its relative name (lower-cased) and the IPv4 addresses it
+ * answers with, undefined when the input gives none (a listing of names only). Bad `aRecords` is an input error
+ * naming the file and path. https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+ */
+export function readARecordSet(node: ArmNode, base: ResourceBase, file: string): { zoneId: string; name: string; addresses?: string[] } {
+  const p = parseWith(aRecordSetProps, node.props, file, node.propsAt);
+  const out: { zoneId: string; name: string; addresses?: string[] } = { zoneId: parentId(base.id) ?? "", name: base.name.toLowerCase() };
+  if (p.aRecords) out.addresses = p.aRecords.map((r) => r.ipv4Address?.trim() ?? "").filter((a) => a);
+  return out;
 }
 
 /** A zone's virtual network link: the zone (from the link's id) and the VNet it resolves for. */

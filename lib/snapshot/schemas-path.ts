@@ -6,7 +6,7 @@
 // (`privateIpAddress` / `privateIPAddress`), both keys are listed and the reader takes either.
 import { z } from "zod";
 import { isAddressPrefix, isPortRange } from "./field-values";
-import { leaf, stringWhere } from "./schemas";
+import { isUnset, leaf, optionalWhere, stringWhere } from "./schemas";
 
 const text = z.string().nullish();
 const ref = z.object({ id: z.string() }).nullish();
@@ -62,8 +62,31 @@ export const firewallIpConfigProps = z.object({
 
 const hubAddresses = z.object({ privateIPAddress: text, privateIpAddress: text }).nullish();
 
+/** A range the firewall does not SNAT: a CIDR, or `IANAPrivateRanges` (RFC 1918 and RFC 6598). */
+const isSnatRange = (s: string) => s.trim().toLowerCase() === "ianaprivateranges" || (isAddressPrefix(s.trim()) && /^[\d.:a-f]+(\/\d+)?$/i.test(s.trim()));
+/** An IP address (no prefix length, no tag): a DNS server. */
+const isIpAddress = (s: string) => /^[\d.:a-f]+$/i.test(s) && isAddressPrefix(s);
+/** A comma-separated list whose non-empty items each pass `ok`; "" and null are unset. */
+const commaList = (expected: string, ok: (item: string) => boolean) =>
+  leaf<string | null | undefined>(expected, optionalWhere((s) => s.split(",").every((x) => x.trim() === "" || ok(x.trim())))).optional();
+
+/**
+ * A classic firewall's (no `firewallPolicy`) settings, as `az network firewall update` and ARM templates write them:
+ * `Network.DNS.Servers` (comma-separated IPs), `Network.DNS.EnableProxy` ("true"/"false"),
+ * `Network.SNAT.PrivateRanges` (comma-separated CIDRs or IANAPrivateRanges). Other keys are not read.
+ * https://learn.microsoft.com/azure/firewall/dns-settings, https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+const classicAdditionalProperties = z
+  .object({
+    "Network.DNS.Servers": commaList("comma-separated IP addresses", isIpAddress),
+    "Network.DNS.EnableProxy": leaf<string | boolean | null | undefined>('"true" or "false"', (v) => isUnset(v) || typeof v === "boolean" || (typeof v === "string" && /^(true|false)$/i.test(v.trim()))).optional(),
+    "Network.SNAT.PrivateRanges": commaList("comma-separated CIDRs or IANAPrivateRanges", isSnatRange),
+  })
+  .nullish();
+
 export const firewallProps = z.object({
   sku: skuShape,
+  additionalProperties: classicAdditionalProperties,
   ipConfigurations: nodes,
   managementIpConfiguration: z.unknown().nullish(),
   hubIPAddresses: hubAddresses,
@@ -75,8 +98,7 @@ export const firewallProps = z.object({
   virtualHub: ref,
 });
 
-/** A range the firewall does not SNAT: a CIDR, or `IANAPrivateRanges` (RFC 1918 and RFC 6598). */
-const snatRange = leaf<string>("a CIDR or IANAPrivateRanges", stringWhere((s) => s.trim().toLowerCase() === "ianaprivateranges" || (isAddressPrefix(s) && /^[\d.:a-f]+(\/\d+)?$/i.test(s.trim()))));
+const snatRange = leaf<string>("a CIDR or IANAPrivateRanges", stringWhere((s) => isSnatRange(s)));
 
 export const firewallPolicyProps = z.object({
   basePolicy: ref,

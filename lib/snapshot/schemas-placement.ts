@@ -100,3 +100,5 @@ const networkRules = z
 export const storageAccountProps = z.object({ publicNetworkAccess: text, networkAcls: networkRules, networkRuleSet: networkRules });
 
 export const dnsLinkProps = z.object({ virtualNetwork: ref, virtualNetworkLinkState: text });
+/** A private DNS zone's A record set: `aRecords[].ipv4Address` (absent when the listing gives the name only). */
+export const aRecordSetProps = z.object({ aRecords: z.array(z.object({ ipv4Address: text })).nullish() });

@@ -368,7 +368,7 @@ describe("fields the engine needs that the examples do not show", () => {
       { id: `${zone}/virtualNetworkLinks/l1`, name: "l1", type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks", properties: { virtualNetwork: { id: VNET }, virtualNetworkLinkState: "Completed" } },
       { id: `${zone}/A/stData`, name: "stData", type: "Microsoft.Network/privateDnsZones/A", properties: { aRecords: [{ ipv4Address: "10.9.0.5" }] } },
     );
-    expect(first(snapshot.privateDnsZones)).toEqual({ id: zone, key: lower(zone), name: "privatelink.blob.core.windows.net", links: [{ name: "l1", vnetKey: lower(VNET), state: "Completed" }], aRecords: ["stdata"] });
+    expect(first(snapshot.privateDnsZones)).toEqual({ id: zone, key: lower(zone), name: "privatelink.blob.core.windows.net", links: [{ name: "l1", vnetKey: lower(VNET), state: "Completed" }], aRecords: ["stdata"], aRecordAddresses: new Map([["stdata", ["10.9.0.5"]]]) });
   });
 
   it("a Flexible scale set with a public IP configuration, ASGs and pools", () => {
