@@ -68,3 +68,22 @@ export function boxSubtract(a: Box, b: Box): Box[] {
   if (!addrIsEmpty(src)) out.push({ ...rest, src });
   return out;
 }
+
+/**
+ * One first-match step over `boxes`: the parts inside `within` (what a rule matching `within` takes) and the parts
+ * outside it (what goes on to the next rule). Boxes missing `within` come back as they are.
+ */
+export function boxSplit(boxes: readonly Box[], within: Box): { inside: Box[]; outside: Box[] } {
+  const inside: Box[] = [];
+  const outside: Box[] = [];
+  for (const b of boxes) {
+    if (!boxOverlaps(b, within)) {
+      outside.push(b);
+      continue;
+    }
+    const hit = boxIntersect(b, within);
+    if (!boxIsEmpty(hit)) inside.push(hit);
+    outside.push(...boxSubtract(b, within));
+  }
+  return { inside, outside };
+}

@@ -459,9 +459,7 @@ export function nicEndpoint(snapshot: Snapshot, nic: NetworkInterface, subnetKey
   const addresses = addrUnionAll(own.map((o) => o.addresses));
   const publicIpKey = ipcs.find((ipc) => ipc.publicIpKey)?.publicIpKey;
   const endpoint: Endpoint = { nic, addresses, lbBackendPoolKeys: ipcs.flatMap((ipc) => ipc.lbBackendPoolKeys ?? []), ...(publicIpKey ? { publicIpKey, hasPublicIp: true } : {}) };
-  const sources = outboundSources(own);
-  // One source holding every address is the endpoint's own facts: no split, as for almost every NIC.
-  if (sources.length > 1 || (sources.length === 1 && !sameFacts(sources[0], endpoint))) endpoint.sources = sources;
+  withSources(endpoint, own);
   return endpoint;
 }
 
@@ -474,6 +472,12 @@ function ipcAddresses(snapshot: Snapshot, ipc: NetworkInterface["ipConfiguration
 const familyOf = (version: string): 4 | 6 => (version === "IPv6" ? 6 : 4);
 const inFamily = (a: AddrSet, family: 4 | 6): AddrSet => (family === 4 ? concrete(a.v4) : concrete([], a.v6));
 const factsKey = (s: { publicIpKey?: string; hasPublicIp?: boolean; lbBackendPoolKeys: string[] }) => `${s.hasPublicIp ? (s.publicIpKey ?? "*") : ""}|${[...new Set(s.lbBackendPoolKeys)].sort().join(",")}`;
+
+/** Sets `endpoint.sources` from its IP configurations' facts (`own`), unless one source holding every address is the endpoint's own facts (almost every NIC). */
+function withSources(endpoint: Endpoint, own: Parameters<typeof outboundSources>[0]): void {
+  const sources = outboundSources(own);
+  if (sources.length > 1 || (sources.length === 1 && !sameFacts(sources[0], endpoint))) endpoint.sources = sources;
+}
 
 function sameFacts(source: OutboundSource, endpoint: Endpoint): boolean {
   return factsKey(source) === factsKey(endpoint) && iv.equals(source.addresses.v4, endpoint.addresses.v4) && iv.equals(source.addresses.v6, endpoint.addresses.v6);
@@ -531,7 +535,6 @@ function scaleSetEndpoint(stand: NetworkInterface, vmss: ScaleSet, ipcs: ScaleSe
       own.push({ names: [i.name], addresses, hasPublicIp: !!i.hasPublicIp, family: ipFamily, lbBackendPoolKeys: i.lbBackendPoolKeys });
     }
   }
-  const sources = outboundSources(own);
-  if (sources.length > 1 || (sources.length === 1 && !sameFacts(sources[0], endpoint))) endpoint.sources = sources;
+  withSources(endpoint, own);
   return endpoint;
 }

@@ -8,7 +8,7 @@ import { ALL_PORTS } from "../net/ports";
 import type { ProtoSet } from "../net/protocols";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges } from "../net/ip";
 import type { Subnet } from "../model/types";
-import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "../nsg/box";
+import { type Box, boxSplit } from "../nsg/box";
 import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type Level, type Notes, evaluateChain, levelsFor } from "../nsg/evaluate";
 import type { FlowSpec } from "../nsg/flow";
@@ -126,18 +126,8 @@ function adminFrom(cx: PathContext, rules: readonly CompiledAdminRule[], at: num
   const out: AdminOutcome[] = [];
   /** Takes the pending traffic inside `within` out of `pending` (the rest goes on to the next rule) and returns it. */
   const split = (within: Box): Box[] => {
-    const inside: Box[] = [];
-    const next: Box[] = [];
-    for (const b of pending) {
-      if (!boxOverlaps(b, within)) {
-        next.push(b);
-        continue;
-      }
-      const hit = boxIntersect(b, within);
-      if (!boxIsEmpty(hit)) inside.push(hit);
-      next.push(...boxSubtract(b, within));
-    }
-    pending = next;
+    const { inside, outside } = boxSplit(pending, within);
+    pending = outside;
     return inside;
   };
   for (; at < rules.length && pending.length; at++) {

@@ -23,7 +23,7 @@ import type {
   RuleCollectionGroup,
   Subnet,
 } from "../model/types";
-import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "../nsg/box";
+import { type Box, boxIsEmpty, boxOverlaps, boxSplit } from "../nsg/box";
 import type { Estate } from "../nsg/estate";
 import type { FirewallEvidence } from "../report/types";
 import { idParts, lastSegment } from "../snapshot/arm-id";
@@ -452,9 +452,9 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
         next.push(p);
         continue;
       }
-      const hit = boxIntersect(p.box, within);
-      if (!boxIsEmpty(hit)) inside.push({ box: hit, names: ownNames ? [...p.names] : p.names });
-      for (const rest of boxSubtract(p.box, within)) next.push({ box: rest, names: p.names });
+      const parts = boxSplit([p.box], within);
+      for (const box of parts.inside) inside.push({ box, names: ownNames ? [...p.names] : p.names });
+      for (const box of parts.outside) next.push({ box, names: p.names });
     }
     pending = next;
     return inside;
