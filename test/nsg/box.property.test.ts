@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { type AddrSet, addrSubtract, addrUnion, EMPTY } from "@/lib/net/addr-set";
 import * as iv from "@/lib/net/intervals";
 import { parsePortRanges } from "@/lib/net/ports";
-import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "@/lib/nsg/box";
+import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSplit, boxSubtract } from "@/lib/nsg/box";
 import { addrSetHas, boxHas, intervalsHave, protoBit } from "../reference/membership";
 import { PACKET_PROTOCOLS, type Packet, showPacket } from "../reference/nsg";
 import { CANDIDATE_ADDRS, CANDIDATE_PORTS, PORT_TOKENS, addressTokenArb, buildWorld, worldArb } from "./world";
@@ -83,7 +83,7 @@ function packetFrom(seed: Seed, from: Fields[]): Packet {
 }
 
 describe("box algebra on sampled packets", () => {
-  it("boxSubtract pieces are disjoint, inside a, outside b, and with a ∩ b cover a; intersect and overlaps agree", () => {
+  it("boxSubtract pieces are disjoint, inside a, outside b, and with a ∩ b cover a; intersect, overlaps and boxSplit agree", () => {
     const seen = { inA: 0, inBoth: 0, aMinusB: 0, partialOverlap: 0, multiPiece: 0 };
     fc.assert(
       fc.property(worldArb, boxExprArb, boxExprArb, seedArb, fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), (spec, ea, eb, seeds, share) => {
@@ -100,6 +100,8 @@ describe("box algebra on sampled packets", () => {
         });
         const pieces = boxSubtract(a, b);
         const both = boxIntersect(a, b);
+        // One first-match step (boxSplit) over a alone: b takes a ∩ b, the rest goes on as a \ b.
+        const split = boxSplit([a], b);
         if (pieces.length > 1) seen.multiPiece++;
         if (boxOverlaps(a, b) && pieces.length > 0) seen.partialOverlap++;
         expect(pieces.length).toBeLessThanOrEqual(5);
@@ -115,6 +117,7 @@ describe("box algebra on sampled packets", () => {
           const want = pInA && !pInB ? 1 : 0;
           if (holders !== want) throw new Error(`${showPacket(p)}: in a ${pInA}, in b ${pInB}, in ${holders} pieces of a \\ b`);
           expect(boxHas(both, p), `${showPacket(p)} in a ∩ b`).toBe(pInA && pInB);
+          expect([split.inside.filter((x) => boxHas(x, p)).length, split.outside.filter((x) => boxHas(x, p)).length], `${showPacket(p)} in boxSplit's parts`).toEqual([pInA && pInB ? 1 : 0, want]);
           if (pInA && pInB) witnessedOverlap = true;
           if (pInA) seen.inA++;
           if (pInA && pInB) seen.inBoth++;
