@@ -49,6 +49,20 @@ function engineStage(p: PathPiece, direction: Direction): PathStage {
  * exactly one piece holds the packet.
  */
 export function engineJudge(snapshot: Snapshot, direction: Direction = "Outbound"): (packet: PathPacket) => EngineVerdict {
+  const all = engineJudgeAll(snapshot, direction);
+  return (packet) => {
+    const verdicts = all(packet);
+    if (verdicts.length !== 1) throw new Error(`packet in ${verdicts.length} engine pieces, want exactly one`);
+    return verdicts[0];
+  };
+}
+
+/**
+ * As engineJudge, but every piece holding the packet, one verdict each: a scale set's endpoint stands for the whole
+ * subnet and its differing IP configurations' pieces overlap (lib/nsg/estate.ts scaleSetEndpoint), so a packet from
+ * such an address lies in one piece per outcome it may meet. Throws when no piece holds it.
+ */
+export function engineJudgeAll(snapshot: Snapshot, direction: Direction = "Outbound"): (packet: PathPacket) => EngineVerdict[] {
   const est = new Estate(snapshot, new Map());
   const subnet = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!;
   const spec = (names: FlowSpec["names"]): FlowSpec => ({ direction, protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS }, names });
@@ -59,8 +73,7 @@ export function engineJudge(snapshot: Snapshot, direction: Direction = "Outbound
     // Per-name results carry the name once they met a firewall; pieces decided before it carry none.
     const pieces = packet.fqdn ? named.filter((x) => x.fqdn === undefined || x.fqdn === packet.fqdn) : anyName;
     const holders = pieces.filter((x) => boxHas(x.box, p));
-    if (holders.length !== 1) throw new Error(`packet in ${holders.length} engine pieces, want exactly one`);
-    const piece = holders[0];
-    return { access: piece.access, stage: engineStage(piece, direction), decidingRule: decidingRule(piece), piece };
+    if (!holders.length) throw new Error("packet in no engine piece");
+    return holders.map((piece) => ({ access: piece.access, stage: engineStage(piece, direction), decidingRule: decidingRule(piece), piece }));
   };
 }

@@ -1,20 +1,22 @@
 // The whole path (CONTRACT §4.1) against the packet-by-packet reference: for generated estates, every
 // sampled packet must lie in exactly one piece of the engine's result, with the reference's access
-// (Allow / Deny / Unaudited) and deciding stage (admin rule, NSG, route, firewall, outbound).
+// (Allow / Deny / Unaudited) and deciding stage (admin rule, NSG, route, firewall, outbound). Where a scale
+// set may hold the packet's source, the pieces holding it carry exactly the reference's outcomes over its holders.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evidenceStage } from "@/lib/report/types";
-import { type PathPacket, type RefPathVerdict, referencePacket } from "../reference/path";
-import { type EngineVerdict, engineJudge } from "./judge";
-import { type PathWorld, WORK_SUBNET, buildEstate, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb } from "./world";
+import { type PathPacket, type RefPathVerdict, referencePackets } from "../reference/path";
+import { type EngineVerdict, engineJudgeAll } from "./judge";
+import { type PathWorld, type ScaleSetIpcSpec, WORK_SUBNET, buildEstate, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb } from "./world";
 
 const RUNS = 300;
 
 const showPacket = (p: PathPacket) => `${p.protocol} ${p.srcIp}:${p.srcPort} -> ${p.dstIp}:${p.dstPort}${p.fqdn ? ` (${p.fqdn})` : ""}`;
 
-function describeMismatch(w: PathWorld, packet: PathPacket, want: RefPathVerdict, got: EngineVerdict | string): string {
-  const engine = typeof got === "string" ? got : `${got.access} at ${got.stage}${got.decidingRule ? ` by ${got.decidingRule}` : ""} (${got.piece.why ?? JSON.stringify(got.piece.steps)})`;
-  return `packet ${showPacket(packet)}\n  reference: ${want.access} at ${want.stage} (${want.why})\n  engine:    ${engine}\n  world: ${JSON.stringify(w)}`;
+function describeMismatch(w: PathWorld, packet: PathPacket, wants: RefPathVerdict[], gots: EngineVerdict[] | string): string {
+  const engine = typeof gots === "string" ? gots : gots.map((got) => `${got.access} at ${got.stage}${got.decidingRule ? ` by ${got.decidingRule}` : ""} (${got.piece.why ?? JSON.stringify(got.piece.steps)})`).join("\n             ");
+  const reference = wants.map((want) => `${want.holder ? `${want.holder}: ` : ""}${want.access} at ${want.stage} (${want.why})`).join("\n             ");
+  return `packet ${showPacket(packet)}\n  reference: ${reference}\n  engine:    ${engine}\n  world: ${JSON.stringify(w)}`;
 }
 
 /**
@@ -61,16 +63,42 @@ const UNKNOWN_ADMIN = ["unknown admin rules agree", "unknown admin rules agree b
 
 const workSubnetKey = (snapshot: ReturnType<ReturnType<typeof buildEstate>["snapshot"]>) => [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!.key;
 
-/** The engine's verdict on a packet; an engine error is reported with the world and the reference's answer. */
-function judgeOrExplain(judge: (p: PathPacket) => EngineVerdict, w: PathWorld, packet: PathPacket, want: RefPathVerdict): EngineVerdict {
+/** The engine's verdicts on a packet; an engine error is reported with the world and the reference's answer. */
+function judgeOrExplain(judge: (p: PathPacket) => EngineVerdict[], w: PathWorld, packet: PathPacket, wants: RefPathVerdict[]): EngineVerdict[] {
   try {
     return judge(packet);
   } catch (e) {
-    throw new Error(describeMismatch(w, packet, want, (e as Error).message));
+    throw new Error(describeMismatch(w, packet, wants, (e as Error).message));
   }
 }
 
 const sameVerdict = (got: EngineVerdict, want: RefPathVerdict) => got.access === want.access && got.stage === want.stage && got.decidingRule === want.decidingRule;
+
+/**
+ * Compares the engine's pieces holding a packet with the reference's verdicts, one per holder of its source (the NIC,
+ * each IP configuration of that family of a scale set): exactly one piece each way without a scale set; with one, the
+ * same set of outcomes (so the engine splits a packet's traffic into Allow and Deny exactly where the holders'
+ * outcomes differ, and allows it whole only where all of them do). Returns the known divergences met (each unmatched
+ * outcome must pair with one on the other side); throws on any other difference.
+ */
+function compare(w: PathWorld, packet: PathPacket, wants: RefPathVerdict[], gots: EngineVerdict[], known?: typeof knownDivergence): string[] {
+  const fail = () => new Error(describeMismatch(w, packet, wants, gots));
+  if (!w.scaleSet && (wants.length !== 1 || gots.length !== 1)) throw fail();
+  const lostWants = wants.filter((x) => !gots.some((g) => sameVerdict(g, x)));
+  const extraGots = gots.filter((g) => !wants.some((x) => sameVerdict(g, x)));
+  const names = new Set<string>();
+  for (const x of lostWants) {
+    const k = gots.map((g) => known?.(w, packet, x, g)).find((n) => !!n);
+    if (!k) throw fail();
+    names.add(k);
+  }
+  for (const g of extraGots) {
+    const k = wants.map((x) => known?.(w, packet, x, g)).find((n) => !!n);
+    if (!k) throw fail();
+    names.add(k);
+  }
+  return [...names];
+}
 
 /** Runs the outbound property over `worlds` and returns how often each outcome and feature (and `extra`'s) came up. */
 function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w: PathWorld, packet: PathPacket, want: RefPathVerdict) => string[]): Map<string, number> {
@@ -79,17 +107,15 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w
     fc.property(worlds, packetSeedsArb(30), (w, seeds) => {
       const snapshot = buildEstate(w).snapshot();
       const subnetKey = workSubnetKey(snapshot);
-      const judge = engineJudge(snapshot);
+      const judge = engineJudgeAll(snapshot);
       for (const packet of packetsFor(w, seeds)) {
-        const want = referencePacket(snapshot, subnetKey, packet);
-        const got = judgeOrExplain(judge, w, packet, want);
-        if (!sameVerdict(got, want)) {
-          const known = knownDivergence(w, packet, want, got);
-          if (!known) throw new Error(describeMismatch(w, packet, want, got));
-          seen.set(`known:${known}`, (seen.get(`known:${known}`) ?? 0) + 1);
-          continue;
-        }
-        for (const k of [`${want.access}@${want.stage}`, ...unknownAdminFeature(want), ...(extra?.(w, packet, want) ?? []), ...[...FEATURES, ...LB_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]) seen.set(k, (seen.get(k) ?? 0) + 1);
+        const wants = referencePackets(snapshot, subnetKey, packet);
+        const gots = judgeOrExplain(judge, w, packet, wants);
+        const known = compare(w, packet, wants, gots, knownDivergence);
+        for (const k of known) seen.set(`known:${k}`, (seen.get(`known:${k}`) ?? 0) + 1);
+        if (known.length) continue;
+        const keys = wants.flatMap((want) => [`${want.access}@${want.stage}`, ...unknownAdminFeature(want), ...(extra?.(w, packet, want) ?? []), ...[...FEATURES, ...LB_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]);
+        for (const k of new Set([...keys, ...scaleSetPacketFeatures(w, wants)])) seen.set(k, (seen.get(k) ?? 0) + 1);
       }
     }),
     { numRuns: runs },
@@ -100,17 +126,17 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w
 /** Worlds whose default route goes to a firewall the subnet can reach, with no NSG or admin rule in the way: most packets meet the policy. */
 const firewallWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.firewall && w.routes?.[0]?.prefix === "0.0.0.0/0" && w.routes[0].hop === "VirtualAppliance")
-  .map((w) => ({ ...w, peering: "connected" as const, subnetNsg: undefined, nic: undefined, admin: [] }));
+  .map((w) => ({ ...w, peering: "connected" as const, subnetNsg: undefined, nic: undefined, scaleSet: undefined, admin: [] }));
 
 /** Worlds whose NIC sits in a load balancer's pool, with nothing but the outbound path in the way. */
 const poolWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.nic?.pool)
-  .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { pool: w.nic!.pool }, admin: [] }));
+  .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { pool: w.nic!.pool }, scaleSet: undefined, admin: [] }));
 
 /** Worlds with a dual-stack NIC whose IP configurations differ in pools and public IPs, nothing but the outbound path in the way. */
 const dualStackWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.nic?.v6)
-  .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { ...w.nic!, nsg: undefined }, admin: [] }));
+  .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { ...w.nic!, nsg: undefined }, scaleSet: undefined, admin: [] }));
 
 /**
  * What a packet of a dual-stack NIC meets at the outbound stage, by its source's family: the way out of its own IP
@@ -128,6 +154,64 @@ function dualStackFeatures(w: PathWorld, packet: PathPacket, want: RefPathVerdic
   return out;
 }
 
+/** The scale set's IP configuration a reference verdict was for (`vmss/ss4-1` → the spec of the world's second IPv4 one). */
+function scaleSetIpc(w: PathWorld, want: RefPathVerdict): ScaleSetIpcSpec | undefined {
+  const m = want.holder && /^vmss\/ss([46])-(\d)$/.exec(want.holder);
+  return m ? (m[1] === "4" ? w.scaleSet?.v4 : w.scaleSet?.v6)?.[Number(m[2])] : undefined;
+}
+
+/**
+ * What a packet from the subnet meets with a scale set there, over every holder of its source (the reference's
+ * verdicts): its IP configurations' outcomes differing (`parts differ`: the engine must split the traffic), agreeing
+ * although the IP configurations differ, beside a NIC whose outcome differs from the scale set's, and the outbound
+ * methods an IP configuration of it takes (Flexible: none by default; a public IP configuration, versioned or not; a pool).
+ */
+function scaleSetPacketFeatures(w: PathWorld, wants: RefPathVerdict[]): string[] {
+  if (!w.scaleSet) return [];
+  const ss = wants.filter((x) => x.holder?.startsWith("vmss/"));
+  const out: string[] = [];
+  const accesses = new Set(ss.map((x) => x.access));
+  const outbound = ss.filter((x) => x.stage === "outbound");
+  if (accesses.size > 1) out.push("scale set: parts differ");
+  if (accesses.size > 1 && accesses.has("Allow") && accesses.has("Deny")) out.push("scale set: part allowed, part denied");
+  const specs = ss.map((x) => JSON.stringify(scaleSetIpc(w, x) ?? {}));
+  if (ss.length > 1 && new Set(specs).size > 1 && accesses.size === 1 && outbound.length === ss.length) out.push("scale set: differing IP configurations agree");
+  const nic = wants.find((x) => x.holder?.startsWith("NIC "));
+  if (nic && ss.some((x) => x.access !== nic.access)) out.push("scale set: beside a NIC, outcomes differ");
+  for (const x of outbound) {
+    const spec = scaleSetIpc(w, x);
+    if (/Flexible scale set instance/.test(x.why)) out.push("scale set: Flexible, no default outbound access");
+    if (x.access === "Allow" && /default outbound access$/.test(x.why)) out.push("scale set: Uniform, default outbound access");
+    if (x.access === "Allow" && /public IP$/.test(x.why)) out.push(spec?.publicIp === "unversioned" ? "scale set: unversioned public IP configuration" : "scale set: versioned public IP configuration");
+    if (x.access === "Deny" && spec?.publicIp) out.push("scale set: public IP configuration of the other version");
+    if (x.access === "Allow" && /(load balancer outbound rule|SNAT)$/.test(x.why)) out.push("scale set: pool");
+    if (x.access === "Unaudited") out.push("scale set: load balancer not in the input");
+    if (x.holder?.includes("ss6")) out.push(`scale set: IPv6 ${x.access}`);
+  }
+  return out;
+}
+
+const SCALE_SET_FEATURES = [
+  "scale set: parts differ",
+  "scale set: part allowed, part denied",
+  "scale set: differing IP configurations agree",
+  "scale set: beside a NIC, outcomes differ",
+  "scale set: Flexible, no default outbound access",
+  "scale set: Uniform, default outbound access",
+  "scale set: unversioned public IP configuration",
+  "scale set: versioned public IP configuration",
+  "scale set: public IP configuration of the other version",
+  "scale set: pool",
+  "scale set: load balancer not in the input",
+  "scale set: IPv6 Allow",
+  "scale set: IPv6 Deny",
+];
+
+/** Worlds with a scale set in the subnet (beside a NIC or instead of it), with nothing but the outbound path in the way. */
+const scaleSetWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
+  .filter((w) => !!w.scaleSet)
+  .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: w.nic && { ...w.nic, nsg: undefined }, scaleSet: { ...w.scaleSet!, nsg: undefined }, admin: [] }));
+
 describe("the whole path against the packet reference", () => {
   it("every packet gets the reference's access and deciding stage", () => {
     const seen = checkOutbound(pathWorldArb, RUNS);
@@ -141,7 +225,9 @@ describe("the whole path against the packet reference", () => {
   it("behind a firewall, network and application rules, FQDN patterns, priorities and base policies decide as the reference does", () => {
     const seen = checkOutbound(firewallWorldArb, 150);
     console.log("firewall coverage", Object.fromEntries(seen));
-    expect(seen.get("application rule decided") ?? 0).toBeGreaterThan(30);
+    // Floors well under the usual counts (45-61 and 150-226 over eight runs): they catch a generator that stopped
+    // reaching these rules, not a run that drew fewer (30 against a floor of 30 was seen once).
+    expect(seen.get("application rule decided") ?? 0).toBeGreaterThan(15);
     expect(seen.get("base policy decided") ?? 0).toBeGreaterThan(30);
   });
 
@@ -159,22 +245,27 @@ describe("the whole path against the packet reference", () => {
     }
   });
 
+  it("a scale set in the subnet (Uniform or Flexible, beside a NIC or not): each IP configuration of the source's family is judged, and the engine's pieces give exactly the reference's outcomes over them", () => {
+    const seen = checkOutbound(scaleSetWorldArb, 100);
+    console.log("scale-set coverage", Object.fromEntries(seen));
+    for (const k of SCALE_SET_FEATURES) expect(seen.get(k) ?? 0, k).toBeGreaterThan(10);
+  });
+
   it("inbound, the destination's admin rules and NSGs (subnet, then NIC) decide every packet as the reference does", () => {
     const seen = new Map<string, number>();
     fc.assert(
       fc.property(pathWorldArb.map(mirrored), packetSeedsArb(30), (w, seeds) => {
         const snapshot = buildEstate(w).snapshot();
         const subnetKey = workSubnetKey(snapshot);
-        const judge = engineJudge(snapshot, "Inbound");
+        const judge = engineJudgeAll(snapshot, "Inbound");
         for (const packet of inboundPacketsFor(w, seeds)) {
-          const want = referencePacket(snapshot, subnetKey, packet, "Inbound");
-          const got = judgeOrExplain(judge, w, packet, want);
-          if (!sameVerdict(got, want)) {
-            // Regression 3 again: `VirtualNetwork` and 168.63.129.16 in a subnet without a route table.
-            if (packet.srcIp === "168.63.129.16" && !w.routes) continue;
-            throw new Error(describeMismatch(w, packet, want, got));
-          }
-          for (const k of [`${want.access}@${want.stage}`, ...unknownAdminFeature(want)]) seen.set(k, (seen.get(k) ?? 0) + 1);
+          const wants = referencePackets(snapshot, subnetKey, packet, "Inbound");
+          const gots = judgeOrExplain(judge, w, packet, wants);
+          // Regression 3 again: `VirtualNetwork` and 168.63.129.16 in a subnet without a route table.
+          const known = compare(w, packet, wants, gots, () => (packet.srcIp === "168.63.129.16" && !w.routes ? "platform-in-virtualnetwork" : undefined));
+          if (known.length) continue;
+          for (const k of new Set(wants.flatMap((want) => [`${want.access}@${want.stage}`, ...unknownAdminFeature(want)]))) seen.set(k, (seen.get(k) ?? 0) + 1);
+          if (w.scaleSet && wants.length > 1) seen.set("inbound scale set holder", (seen.get("inbound scale set holder") ?? 0) + 1);
         }
       }),
       { numRuns: RUNS },

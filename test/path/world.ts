@@ -1,5 +1,6 @@
 // Generators for the path properties: small estates (one or two VNets, an optional peering, a route
-// table, an Azure Firewall with a policy, a NAT gateway or a private subnet, admin rules, NSGs), built
+// table, an Azure Firewall with a policy, a NAT gateway or a private subnet, admin rules, NSGs, a NIC and/or a
+// scale set in the work subnet), built
 // as ARM JSON through the real loader, and packets aimed at the edges of every prefix in play.
 import fc from "fast-check";
 import { type CollectionSpec, EstateBuilder, type RuleSpec, estate, id } from "../helpers/estate-builder";
@@ -13,6 +14,8 @@ export const NIC_IP = "10.0.1.10";
 const VNET_A_V6 = "fd00:a::/48";
 const WORK_V6 = "fd00:a:1::/64";
 export const NIC_IP6 = "fd00:a:1::10";
+/** An IPv6 address of the work subnet on no NIC: only a scale set's instance may hold it. */
+const SCALE_SET_IP6 = "fd00:a:1::30";
 /** IPv6 destinations: public ones, the subnet's own space, the VNet's, a unique local address outside it (routed to the Internet). */
 const V6_DST = ["2603:1030:20::5", "2001:4860:4860::8888", "fd00:a:1::20", "fd00:a::1", "fd00:b::1"];
 const FW_IP_A = "10.0.255.4";
@@ -94,6 +97,31 @@ export interface FirewallSpec {
 /** A backend pool a NIC's IP configuration may be in (see PathWorld.nic). */
 export type PoolKind = "missing" | "none" | "Tcp" | "Udp" | "All" | "lb-rule";
 
+/**
+ * An IP configuration of a scale set's NIC profile in the work subnet: in the pool of the scale set's own load balancer
+ * lbss (`ss`, an IPv4 frontend), of the NIC's lb (`nic`) or lb6 (`nic6`), each absent from the input when the world
+ * does not build it; and a public IP configuration, its `publicIPAddressVersion` given or not.
+ */
+export interface ScaleSetIpcSpec {
+  pool?: "ss" | "nic" | "nic6";
+  publicIp?: "unversioned" | "IPv4" | "IPv6";
+}
+
+/**
+ * A scale set placing instances in the work subnet, instead of the NIC or beside it: its orchestration mode, its
+ * load balancer lbss's kind, and one or two IP configurations per family (IPv6 ones make the subnet dual-stack).
+ */
+export interface ScaleSetSpec {
+  mode: "Uniform" | "Flexible";
+  besideNic: boolean;
+  lb: PoolKind;
+  v4: ScaleSetIpcSpec[];
+  v6: ScaleSetIpcSpec[];
+  /** Whether its NIC profile has an NSG (nsg-ss: the rules generated for the NIC, whether the NIC stays or not). */
+  ownNsg?: boolean;
+  nsg?: RuleSpec[];
+}
+
 export interface PathWorld {
   vnetA: string[];
   vnetB?: string[];
@@ -121,6 +149,7 @@ export interface PathWorld {
      */
     v6?: { pool?: PoolKind | "v4-pool"; publicIp?: boolean };
   };
+  scaleSet?: ScaleSetSpec;
   admin: AdminSpec[];
 }
 
@@ -213,6 +242,23 @@ const adminArb: fc.Arbitrary<AdminSpec[]> = fc
 
 const poolKindArb: fc.Arbitrary<PoolKind> = fc.constantFrom<PoolKind>("missing", "missing", "none", "Tcp", "Udp", "All", "lb-rule", "lb-rule", "lb-rule");
 
+const scaleSetIpcArb: fc.Arbitrary<ScaleSetIpcSpec> = fc.record(
+  {
+    pool: fc.constantFrom<ScaleSetIpcSpec["pool"]>(undefined, undefined, undefined, "ss", "ss", "ss", "nic", "nic6"),
+    publicIp: fc.constantFrom<ScaleSetIpcSpec["publicIp"]>(undefined, undefined, undefined, "unversioned", "IPv4", "IPv6"),
+  },
+  { requiredKeys: [] },
+);
+
+export const scaleSetArb: fc.Arbitrary<ScaleSetSpec> = fc.record({
+  mode: fc.constantFrom<ScaleSetSpec["mode"]>("Uniform", "Flexible"),
+  besideNic: fc.boolean(),
+  lb: fc.constantFrom<PoolKind>("missing", "none", "Tcp", "Udp", "All", "lb-rule", "lb-rule"),
+  v4: fc.array(scaleSetIpcArb, { minLength: 1, maxLength: 2 }),
+  v6: fc.oneof({ arbitrary: fc.constant<ScaleSetIpcSpec[]>([]), weight: 2 }, { arbitrary: fc.array(scaleSetIpcArb, { minLength: 1, maxLength: 2 }), weight: 1 }),
+  ownNsg: fc.boolean(),
+});
+
 export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
   .record({
     vnetA: fc.constantFrom(...VNET_A),
@@ -244,9 +290,11 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
       }),
       { nil: undefined },
     ),
+    scaleSet: fc.option(scaleSetArb, { nil: undefined, freq: 5 }),
     admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 1 }, { arbitrary: adminArb, weight: 1 }),
     defaultToFirewall: fc.constantFrom(true, true, true, false),
   })
+  .map(withScaleSet)
   .map(({ defaultToFirewall, ...w }) => {
     // A firewall in the hub needs a hub; without one it sits in VNet a.
     const firewall = w.firewall && w.firewall.where === "b" && !w.vnetB ? { ...w.firewall, where: "a" as const } : w.firewall;
@@ -255,6 +303,21 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     const routes = toFirewall ? uniqueBy([toFirewall, ...(w.routes ?? [])], (r) => r.prefix) : w.routes;
     return { ...w, firewall, routes } as PathWorld;
   });
+
+/**
+ * A scale set stands instead of the NIC unless beside it; in a dual-stack subnet it has an IPv6 IP configuration (one no
+ * IP configuration of that family would stand for is Azure's impossible case: instances get no address of it).
+ */
+function withScaleSet<W extends { scaleSet?: ScaleSetSpec; nic?: PathWorld["nic"] }>(w: W): W {
+  if (!w.scaleSet) return w;
+  const nic = w.scaleSet.besideNic ? w.nic : undefined;
+  const v6 = nic?.v6 && !w.scaleSet.v6.length ? [{}] : w.scaleSet.v6;
+  const nsg = w.scaleSet.ownNsg ? w.nic?.nsg : undefined;
+  return { ...w, nic, scaleSet: { ...w.scaleSet, v6, ...(nsg ? { nsg } : {}) } };
+}
+
+/** Whether the work subnet (and VNet a) has IPv6 space: a dual-stack NIC or a scale set with IPv6 IP configurations. */
+export const dualStack = (w: PathWorld) => !!w.nic?.v6 || !!w.scaleSet?.v6.length;
 
 const publicIp = (name: string, version?: string) => ({ id: id("publicIPAddresses", name), name, type: "Microsoft.Network/publicIPAddresses", properties: version ? { publicIPAddressVersion: version } : {} });
 
@@ -284,7 +347,7 @@ function loadBalancer(name: string, poolName: string, kind: Exclude<PoolKind, "m
 
 /** The world as ARM JSON, read by the real loader. */
 export function buildEstate(w: PathWorld): EstateBuilder {
-  const dual = !!w.nic?.v6;
+  const dual = dualStack(w);
   const b = estate().vnet("a", dual ? [...w.vnetA, VNET_A_V6] : w.vnetA);
   b.subnet(WORK_SUBNET, dual ? ["10.0.1.0/24", WORK_V6] : "10.0.1.0/24", {
     ...(w.subnetNsg ? { nsg: "nsg-work" } : {}),
@@ -341,6 +404,7 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     if (v4Pool && v4Pool !== "missing") b.extra(loadBalancer("lb", "pool", v4Pool));
     if (v6?.pool && v6.pool !== "v4-pool" && v6.pool !== "missing") b.extra(loadBalancer("lb6", "pool6", v6.pool), publicIp("lb6-pip", "IPv6"));
   }
+  if (w.scaleSet) buildScaleSet(b, w.scaleSet);
   if (w.routes) b.routeTable("rt", w.routes.map((r, i) => ({ name: `route${i}`, prefix: r.prefix, hop: r.hop, ...(r.ip ? { ip: r.ip } : {}) })));
   if (w.nat) b.natGateway("nat");
   if (w.firewall) {
@@ -358,6 +422,38 @@ export function buildEstate(w: PathWorld): EstateBuilder {
   }
   w.admin.forEach((r, i) => b.adminRule(`admin${i}`, [r.vnet], { priority: r.priority, direction: r.direction, access: r.access, protocol: r.protocol, ...(r.src ? { src: r.src } : {}), dst: r.dst, ports: r.ports }));
   return b;
+}
+
+/** The scale set's ARM JSON (one NIC profile, its IP configurations in the work subnet) and its load balancer lbss. */
+function buildScaleSet(b: EstateBuilder, ss: ScaleSetSpec): void {
+  const subnetId = `${id("virtualNetworks", "a")}/subnets/work`;
+  const pools = { ss: `${id("loadBalancers", "lbss")}/backendAddressPools/poolss`, nic: `${id("loadBalancers", "lb")}/backendAddressPools/pool`, nic6: `${id("loadBalancers", "lb6")}/backendAddressPools/pool6` };
+  const ipConfig = (spec: ScaleSetIpcSpec, i: number, version: "IPv4" | "IPv6") => ({
+    name: `ss${version === "IPv4" ? 4 : 6}-${i}`,
+    properties: {
+      primary: version === "IPv4" && i === 0,
+      subnet: { id: subnetId },
+      privateIPAddressVersion: version,
+      ...(spec.pool ? { loadBalancerBackendAddressPools: [{ id: pools[spec.pool] }] } : {}),
+      ...(spec.publicIp ? { publicIPAddressConfiguration: { name: `pip${i}`, properties: spec.publicIp === "unversioned" ? {} : { publicIPAddressVersion: spec.publicIp } } } : {}),
+    },
+  });
+  if (ss.nsg) b.nsg("nsg-ss", ss.nsg);
+  b.extra({
+    id: `/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Compute/virtualMachineScaleSets/vmss`,
+    name: "vmss",
+    type: "Microsoft.Compute/virtualMachineScaleSets",
+    sku: { name: "Standard_D2s_v5", capacity: 2 },
+    properties: {
+      orchestrationMode: ss.mode,
+      virtualMachineProfile: {
+        networkProfile: {
+          networkInterfaceConfigurations: [{ name: "nic", properties: { primary: true, ...(ss.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", "nsg-ss") } } : {}), ipConfigurations: [...ss.v4.map((x, i) => ipConfig(x, i, "IPv4")), ...ss.v6.map((x, i) => ipConfig(x, i, "IPv6"))] } }],
+        },
+      },
+    },
+  });
+  if (ss.lb !== "missing" && [...ss.v4, ...ss.v6].some((x) => x.pool === "ss")) b.extra(loadBalancer("lbss", "poolss", ss.lb));
 }
 
 // ---- packets -----------------------------------------------------------------------------------
@@ -413,10 +509,12 @@ export const packetSeedsArb = (n: number): fc.Arbitrary<PacketSeed[]> =>
  */
 export function packetsFor(w: PathWorld, seeds: PacketSeed[]): PathPacket[] {
   return seeds.map((s) => {
-    if (w.nic?.v6 && !s.srcLow) return { protocol: s.protocol, srcIp: NIC_IP6, srcPort: s.srcPort, dstIp: V6_DST[s.dst % V6_DST.length], dstPort: s.dstPort };
+    // With a scale set, half of them come from an address only its instances may hold (the other half from the NIC's).
+    const other = !!w.scaleSet && s.dst % 2 === 1;
+    if (dualStack(w) && !s.srcLow) return { protocol: s.protocol, srcIp: w.nic?.v6 && !other ? NIC_IP6 : SCALE_SET_IP6, srcPort: s.srcPort, dstIp: V6_DST[s.dst % V6_DST.length], dstPort: s.dstPort };
     return {
       protocol: s.protocol,
-      srcIp: w.nic ? NIC_IP : s.srcLow ? NIC_IP : "10.0.1.200",
+      srcIp: w.scaleSet ? (other ? "10.0.1.200" : NIC_IP) : w.nic ? NIC_IP : s.srcLow ? NIC_IP : "10.0.1.200",
       srcPort: s.srcPort,
       dstIp: DST_CANDIDATES[s.dst % DST_CANDIDATES.length],
       dstPort: s.dstPort,
@@ -433,7 +531,7 @@ export function inboundPacketsFor(w: PathWorld, seeds: PacketSeed[]): PathPacket
       protocol: s.protocol,
       srcIp: DST_CANDIDATES[s.dst % DST_CANDIDATES.length],
       srcPort: s.srcPort,
-      dstIp: w.nic ? NIC_IP : s.srcLow ? NIC_IP : "10.0.1.200",
+      dstIp: w.nic && !w.scaleSet ? NIC_IP : s.srcLow ? NIC_IP : "10.0.1.200",
       dstPort: s.dstPort,
     }));
 }
@@ -447,6 +545,7 @@ export function mirrored(w: PathWorld): PathWorld {
     ...w,
     subnetNsg: nsg(w.subnetNsg),
     ...(w.nic ? { nic: { nsg: nsg(w.nic.nsg) } } : {}),
+    ...(w.scaleSet ? { scaleSet: { ...w.scaleSet, nsg: nsg(w.scaleSet.nsg) } } : {}),
     admin: w.admin.map((r) => ({ ...r, direction: flip(r.direction), src: r.dst, dst: r.src ?? ["*"] })),
   };
 }

@@ -48,6 +48,8 @@ export interface RefPathVerdict {
    * more than one; the first is the one where none of those matches.
    */
   adminBranches?: string[];
+  /** Who held the local address, when a scale set may: `NIC <name>`, or `<scale set>/<IP configuration>`. */
+  holder?: string;
 }
 
 /** A region named by no generator: a bare tag name stands for some region of it that no rule singles out. */
@@ -364,12 +366,36 @@ function firewallStage(snapshot: Snapshot, world: RefWorld, fw: AzureFirewall, p
 const PLATFORM = ["168.63.129.16/32", "169.254.169.254/32"];
 
 /**
+ * The outbound facts of the IP configuration holding the packet's source address: its public IP's version (none
+ * without one), its backend pools, the pools of its NIC's other IP configurations, and whether it belongs to an
+ * instance of a Flexible-orchestration scale set.
+ */
+export interface RefSource {
+  publicIpVersion?: "IPv4" | "IPv6";
+  pools: string[];
+  otherPools: string[];
+  flexible?: boolean;
+}
+
+/** A NIC's IP configuration holding the packet's source address (the packet's own, not the NIC's others). */
+function nicSource(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface | undefined, p: Packet): RefSource | undefined {
+  const ipc = nic?.ipConfigurations.find((c) => {
+    const at = c.subnetKey === subnet.key && c.privateIpAddress ? parsePrefix(c.privateIpAddress) : null;
+    return !!at && p.src.kind === "ip" && at.family === p.src.family && at.lo === p.src.value;
+  });
+  if (!nic || !ipc) return undefined;
+  const publicIpVersion = ipc.publicIpKey ? (snapshot.publicIps?.get(ipc.publicIpKey)?.version ?? ipc.privateIpAddressVersion ?? (ipc.privateIpAddress?.includes(":") ? "IPv6" : "IPv4")) : undefined;
+  const otherPools = nic.ipConfigurations.filter((c) => c !== ipc).flatMap((c) => c.lbBackendPoolKeys ?? []);
+  return { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys ?? [], otherPools };
+}
+
+/**
  * The outbound method of the packet's source address, decided by the IP configuration holding it: a backend pool holds
  * IP configurations and an instance public IP belongs to one, serving its own address family (`publicIPAddressVersion`,
  * else the IP configuration's). IPv6 leaves only by a NAT gateway, public IP or frontend with an IPv6 address (or one
- * the input does not show); default outbound access is IPv4 only.
+ * the input does not show); default outbound access is IPv4 only, and no Flexible scale set's instance has it.
  */
-function outboundStage(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface | undefined, p: Packet): RefPathVerdict {
+function outboundStage(snapshot: Snapshot, subnet: Subnet, src: RefSource | undefined, p: Packet): RefPathVerdict {
   const family = p.src.kind === "ip" ? p.src.family : 4;
   const v6 = family === 6;
   const publicV6 = (key: string | undefined) => !!key && snapshot.publicIps?.get(key)?.version === "IPv6";
@@ -379,18 +405,10 @@ function outboundStage(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface
     if (v6 && nat && !nat.publicIpPrefixKeys.length && !nat.publicIpKeys.some(publicV6)) return verdict("Deny", "outbound", "NAT gateway with IPv4 addresses only");
     return verdict("Allow", "outbound", "NAT gateway");
   }
-  // The IP configuration holding the source address (the packet's own, not the NIC's others).
-  const ipc = nic?.ipConfigurations.find((c) => {
-    const at = c.subnetKey === subnet.key && c.privateIpAddress ? parsePrefix(c.privateIpAddress) : null;
-    return !!at && p.src.kind === "ip" && at.family === p.src.family && at.lo === p.src.value;
-  });
-  if (ipc?.publicIpKey) {
-    const version = snapshot.publicIps?.get(ipc.publicIpKey)?.version ?? ipc.privateIpAddressVersion ?? (ipc.privateIpAddress?.includes(":") ? "IPv6" : "IPv4");
-    if ((version === "IPv6") === v6) return verdict("Allow", "outbound", "public IP");
-  }
+  if (src?.publicIpVersion && (src.publicIpVersion === "IPv6") === v6) return verdict("Allow", "outbound", "public IP");
   let standardPool = false;
   let missingLb = false;
-  for (const pool of ipc?.lbBackendPoolKeys ?? []) {
+  for (const pool of src?.pools ?? []) {
     const lb = snapshot.loadBalancers?.get(pool.split("/backendaddresspools/")[0]);
     if (!lb) {
       missingLb = true;
@@ -413,22 +431,24 @@ function outboundStage(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface
   }
   // A NIC in any Standard pool has no default outbound access, for each of its IP configurations (CONTRACT §4.1).
   let otherMissing = false;
-  for (const c of nic?.ipConfigurations ?? []) {
-    if (c === ipc) continue;
-    for (const pool of c.lbBackendPoolKeys ?? []) {
-      const lb = snapshot.loadBalancers?.get(pool.split("/backendaddresspools/")[0]);
-      if (!lb) otherMissing = true;
-      else if (same(lb.sku, "standard")) standardPool = true;
-    }
+  for (const pool of src?.otherPools ?? []) {
+    const lb = snapshot.loadBalancers?.get(pool.split("/backendaddresspools/")[0]);
+    if (!lb) otherMissing = true;
+    else if (same(lb.sku, "standard")) standardPool = true;
   }
-  // A pool whose load balancer the input lacks: no outbound rule can be seen, nor whether it is Standard.
-  if (missingLb || (otherMissing && !standardPool && subnet.defaultOutboundAccess !== false)) {
+  // A pool whose load balancer the input lacks: no outbound rule can be seen, nor whether it is Standard (which matters
+  // for default outbound access only where the subnet, or a Flexible scale set, does not turn it off anyway).
+  if (missingLb || (otherMissing && !standardPool && subnet.defaultOutboundAccess !== false && !src?.flexible)) {
     if (inAnyPrefix(p.dst, PLATFORM)) return verdict("Allow", "outbound", "the platform's own address, reachable without an outbound method");
     return verdict("Unaudited", "outbound", "load balancer not in the input");
   }
   if (subnet.defaultOutboundAccess === false || standardPool) {
     if (inAnyPrefix(p.dst, PLATFORM)) return verdict("Allow", "outbound", "the platform's own address, reachable without an outbound method");
     return verdict("Deny", "outbound", subnet.defaultOutboundAccess === false ? "private subnet, no outbound method" : "Standard load balancer pool without outbound rule");
+  }
+  if (src?.flexible) {
+    if (inAnyPrefix(p.dst, PLATFORM)) return verdict("Allow", "outbound", "the platform's own address, reachable without an outbound method");
+    return verdict("Deny", "outbound", "Flexible scale set instance, no default outbound access");
   }
   return v6 ? verdict("Deny", "outbound", "default outbound access is IPv4 only") : verdict("Allow", "outbound", "default outbound access");
 }
@@ -443,6 +463,43 @@ function nsgLevel(snapshot: Snapshot, kind: "nic" | "subnet", key: string | unde
 }
 
 /**
+ * Who may hold the subnet's local address of a packet: the NIC whose IP configuration has it, and each IP configuration
+ * of a scale set's NIC profile in the subnet of the address's family (the instances' addresses are not in the input,
+ * so any address of the subnet may be any instance's, under any of those IP configurations). A subnet with neither
+ * stands for itself. Each holder brings its NIC-level NSG and its outbound facts.
+ */
+interface RefHolder {
+  label?: string;
+  nsgKey?: string;
+  source?: RefSource;
+}
+
+function holders(snapshot: Snapshot, subnet: Subnet, local: string, p: Packet, direction: Direction): RefHolder[] {
+  const nics = subnet.nicKeys.map((k) => snapshot.nics.get(k)).filter((n): n is NetworkInterface => !!n);
+  const nic = nics.find((n) => n.ipConfigurations.some((c) => c.privateIpAddress === local));
+  const out: RefHolder[] = nic ? [{ label: `NIC ${nic.name}`, nsgKey: nic.nsgKey, source: direction === "Outbound" ? nicSource(snapshot, subnet, nic, p) : undefined }] : [];
+  const at = refAddr(local);
+  const family = at.kind === "ip" ? at.family : 4;
+  for (const vmss of snapshot.scaleSets?.values() ?? []) {
+    for (const config of vmss.nicConfigurations) {
+      const here = config.ipConfigurations.filter((i) => i.subnetKey === subnet.key);
+      for (const ipc of here) {
+        if ((ipc.privateIpAddressVersion === "IPv6" ? 6 : 4) !== family) continue;
+        // Azure pairs a public IP configuration with its IP configuration's version unless `publicIPAddressVersion` says otherwise.
+        const publicIpVersion = ipc.hasPublicIp ? (ipc.publicIpAddressVersion ?? ipc.privateIpAddressVersion ?? "IPv4") : undefined;
+        const otherPools = here.filter((i) => i !== ipc).flatMap((i) => i.lbBackendPoolKeys);
+        out.push({ label: `${vmss.name}/${ipc.name}`, nsgKey: config.nsgKey, source: { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys, otherPools, flexible: vmss.orchestrationMode === "Flexible" } });
+      }
+    }
+  }
+  if (!out.length && (nics.length || snapshot.scaleSets?.size)) {
+    const inSubnet = [...(snapshot.scaleSets?.values() ?? [])].some((v) => v.nicConfigurations.some((c) => c.ipConfigurations.some((i) => i.subnetKey === subnet.key)));
+    if (nics.length || inSubnet) throw new Error(`reference: ${local} is on no NIC or scale set of ${subnet.name}`);
+  }
+  return out.length ? out : [{}];
+}
+
+/**
  * Walks one packet of `subnetKey` through every stage of CONTRACT §4.1 and says what becomes of it and
  * which stage decided. Outbound (the default), the packet leaves from `srcIp`: admin rules, the NIC's
  * then the subnet's NSG, the route, the next hop and what follows. Inbound, it arrives at `dstIp`: admin
@@ -450,23 +507,38 @@ function nsgLevel(snapshot: Snapshot, kind: "nic" | "subnet", key: string | unde
  * delivered inbound packet was decided by the NSGs, or by an AlwaysAllow admin rule. The subnet's NIC
  * holding the local address supplies the NIC-level NSG and the outbound method; a subnet without NICs
  * stands for itself. Throws on input it does not model (service-tag routes, a local address on
- * no NIC of a subnet that has NICs).
+ * no NIC of a subnet that has NICs), and where a scale set may hold the address too (see referencePackets).
  */
 export function referencePacket(snapshot: Snapshot, subnetKey: string, packet: PathPacket, direction: Direction = "Outbound"): RefPathVerdict {
+  const all = referencePackets(snapshot, subnetKey, packet, direction);
+  if (all.length !== 1) throw new Error(`reference: ${all.length} holders of the packet's local address; use referencePackets`);
+  return all[0];
+}
+
+/**
+ * The packet's fate for each holder of its local address (see holders): one verdict for a NIC's address or a subnet
+ * without NICs, and one more per IP configuration of that family of every scale set placing instances in the subnet.
+ * Where they differ, part of the subnet's traffic from that address goes each way.
+ */
+export function referencePackets(snapshot: Snapshot, subnetKey: string, packet: PathPacket, direction: Direction = "Outbound"): RefPathVerdict[] {
   const subnet = snapshot.subnets.get(subnetKey);
   if (!subnet) throw new Error(`reference: no subnet ${subnetKey}`);
   const vnet = snapshot.vnets.get(subnet.vnetKey);
   if (!vnet) throw new Error(`reference: the VNet of ${subnetKey} is not in the input`);
   const p = toRefPacket(packet);
   const local = direction === "Outbound" ? packet.srcIp : packet.dstIp;
-  const nics = subnet.nicKeys.map((k) => snapshot.nics.get(k)).filter((n): n is NetworkInterface => !!n);
-  const nic = nics.find((n) => n.ipConfigurations.some((c) => c.privateIpAddress === local));
-  if (nics.length && !nic) throw new Error(`reference: ${local} is on no NIC of ${subnet.name}`);
   const world = addressWorld(snapshot, subnet, vnet);
+  const all = holders(snapshot, subnet, local, p, direction);
+  return all.map((h) => {
+    const v = walk(snapshot, subnet, vnet, world, h, p, packet, direction);
+    return h.label ? { ...v, holder: h.label } : v;
+  });
+}
 
+function walk(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: RefWorld, holder: RefHolder, p: Packet, packet: PathPacket, direction: Direction): RefPathVerdict {
   // 1. Admin rules: Deny drops, AlwaysAllow skips the NSGs, Allow hands on.
   // 2. NSGs (refChain orders the levels by direction), unless an AlwaysAllow admin rule skips them.
-  const chain = refChain(world, direction, nsgLevel(snapshot, "nic", nic?.nsgKey), nsgLevel(snapshot, "subnet", subnet.nsgKey), p);
+  const chain = refChain(world, direction, nsgLevel(snapshot, "nic", holder.nsgKey), nsgLevel(snapshot, "subnet", subnet.nsgKey), p);
   // With admin rules whose network groups the input cannot show, every choice of which of them match is walked to
   // the end of the NSGs; where they disagree (one drops, one lets through) the packet cannot be judged.
   const branches = adminDecisions(snapshot, subnet, world, direction, p);
@@ -482,12 +554,12 @@ export function referencePacket(snapshot: Snapshot, subnetKey: string, packet: P
     return tag({ ...verdict("Deny", "nsg", `NSG rule ${last.level}:${last.rule.name}`), decidingRule: `${last.level}:${last.rule.name}` });
   }
   if (direction === "Inbound") return tag(walked ? verdict("Allow", "admin-rule", walked) : verdict("Allow", "nsg", chain.decisions.map((d) => d.rule.name).join(" > ") || "no NSG"));
-  const rest = routeStage(snapshot, subnet, vnet, world, nic, p, packet);
+  const rest = routeStage(snapshot, subnet, vnet, world, holder.source, p, packet);
   return tag(walked ? { ...rest, why: `${walked}; ${rest.why}` } : rest);
 }
 
 /** Stage 3 and what follows it: the route, its next hop, then the firewall or the outbound path. */
-function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: RefWorld, nic: NetworkInterface | undefined, p: Packet, packet: PathPacket): RefPathVerdict {
+function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: RefWorld, source: RefSource | undefined, p: Packet, packet: PathPacket): RefPathVerdict {
   const route = pickRoute(effectiveRoutes(snapshot, subnet, vnet), p.dst);
   const via = `${route.user ? "user" : "system"} route ${route.text} -> ${route.hop}${route.ip ? ` ${route.ip}` : ""}`;
   switch (route.hop.toLowerCase()) {
@@ -501,7 +573,7 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
     case "internet": {
       // The contract describes the outbound path for public destinations; a private destination that a
       // user route sends to the Internet is not specified, and takes the same outbound path here.
-      const out = outboundStage(snapshot, subnet, nic, p);
+      const out = outboundStage(snapshot, subnet, source, p);
       return { ...out, why: `${via}; ${out.why}` };
     }
     case "virtualnetworkgateway": {
