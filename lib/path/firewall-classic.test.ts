@@ -12,6 +12,8 @@ import { estate, finding, id } from "../../test/helpers/estate-builder";
 import { flattenResource } from "../../test/snapshot/flatten";
 import { queryFlow } from "./query";
 
+// Hand-built ARM JSON, read and edited as written (subnets, properties) without a schema per fixture.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 const PEV_SUBNET = `${id("virtualNetworks", "pev")}/subnets/pe`;
 const ZONE = `${id("x", "y").replace(/\/x\/y$/, "")}/privateDnsZones/privatelink.blob.core.windows.net`;

@@ -49,7 +49,7 @@ describe("private endpoint through a chain of Azure Firewalls", () => {
   });
 
   it("warns, naming the second firewall, when the firewall's subnet routes the endpoint on to another firewall", () => {
-    const { se, answer } = build(true);
+    const { se } = build(true);
     expect(se.status).toBe("warn");
     expect(se.detail).toContain("fw2");
     expect(se.detail).toContain("second firewall");
