@@ -1,6 +1,6 @@
 // Lists that hang off a parent resource and have no subscription-wide list: a firewall policy's rule
 // collection groups, Azure Virtual Network Manager's groups, members, configurations, rule collections
-// and rules, a Uniform scale set's instance NICs, a private DNS zone's VNet links and A records.
+// and rules, a Uniform scale set's instance NICs, a private DNS zone's VNet links, A and CNAME records.
 // One call per parent (never per instance or member); each answer may be the parent of the next level.
 import type { TokenCredential } from "@azure/identity";
 import type { ReadError } from "../report/types";
@@ -110,6 +110,13 @@ export const CHILD_LISTS: readonly ChildList[] = [
     parentType: `${NETWORK}privatednszones`,
     type: "Microsoft.Network/privateDnsZones/A",
     list: (c, at, abortSignal) => c.privateDns.recordSets.listByType(at.resourceGroup, at.names[0], "A", { abortSignal }),
+  },
+  {
+    // A CNAME for the account's name is followed to an A record, or the name cannot be judged (lib/path/private-dns.ts).
+    operation: "recordSets.listByType(CNAME)",
+    parentType: `${NETWORK}privatednszones`,
+    type: "Microsoft.Network/privateDnsZones/CNAME",
+    list: (c, at, abortSignal) => c.privateDns.recordSets.listByType(at.resourceGroup, at.names[0], "CNAME", { abortSignal }),
   },
 ];
 

@@ -430,6 +430,12 @@ export interface PrivateDnsZone {
    * (lower-cased); a set listed without them is absent here. https://learn.microsoft.com/azure/private-link/private-endpoint-dns
    */
   aRecordAddresses?: Map<string, string[]>;
+  /**
+   * CNAME record sets (`Microsoft.Network/privateDnsZones/CNAME`): relative name (lower-cased) → `cnameRecord.cname`
+   * (lower-cased, no trailing dot; undefined when the input lists the set without it).
+   * https://learn.microsoft.com/rest/api/dns/privatednszones/record-sets/get
+   */
+  cnameRecords?: Map<string, string | undefined>;
 }
 
 /** What the input held that the audit does not read, and references it could not resolve. */

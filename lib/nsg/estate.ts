@@ -1,7 +1,7 @@
 // The evaluation-ready view of a snapshot: address contexts per VNet, compiled NSGs per
 // (NSG, direction, VNet), and each subnet's endpoints. Built once per audit; everything is cached
 // because thousands of subnets share a few NSGs.
-import { type AddrSet, EMPTY, addrIsEmpty, addrUnionAll, concrete } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
 import * as iv from "../net/intervals";
 import { cidrsToRanges } from "../net/ip";
 import type { Direction, NetworkInterface, Nsg, ProxySetting, Role, RouteTable, ScaleSet, ScaleSetIpConfiguration, SecurityRule, Snapshot, Subnet } from "../model/types";
@@ -384,12 +384,15 @@ export class Estate {
       // A private endpoint's NIC only receives: it is no source of the subnet's traffic.
       if (nic && !nic.privateEndpointKey) eps.push(nicEndpoint(this.snapshot, nic, subnet.key));
     }
-    for (const vmss of this.scaleSetsIn(subnet)) {
+    const scaleSets = this.scaleSetsIn(subnet);
+    // An instance never holds an address a NIC of the input holds: the scale sets stand for the rest of the subnet.
+    const free = scaleSets.length ? this.addressesNotHeld(subnet, prefixes) : prefixes;
+    for (const vmss of scaleSets) {
       for (const config of vmss.nicConfigurations) {
         const ipcs = config.ipConfigurations.filter((ipc) => ipc.subnetKey === subnet.key);
         if (!ipcs.length) continue;
         const stand: NetworkInterface = { id: vmss.id, key: vmss.key, name: `${vmss.name} (scale set model, NIC ${config.name})`, resourceGroup: vmss.resourceGroup, subscriptionId: vmss.subscriptionId, ipConfigurations: [], scaleSetKey: vmss.key, ...(config.nsgKey ? { nsgKey: config.nsgKey } : {}) };
-        eps.push(scaleSetEndpoint(stand, vmss, ipcs, prefixes));
+        eps.push(scaleSetEndpoint(stand, vmss, ipcs, free));
       }
     }
     for (const nicKey of subnet.ipConfigurationNicKeys ?? []) {
@@ -398,6 +401,31 @@ export class Estate {
     }
     if (eps.length === 0) eps.push({ addresses: prefixes, lbBackendPoolKeys: [] });
     return eps;
+  }
+
+  /**
+   * The subnet's `prefixes` less every address the input shows held there: its NICs' private IPs (private endpoints'
+   * NICs among them) and its private endpoints' own listed addresses. Azure gives each address of a subnet to one IP
+   * configuration, so a scale set's instances (whose addresses are not in ARM) hold only the rest. One subtraction
+   * per subnet. Should the input leave nothing (it cannot: Azure reserves five addresses of every subnet), the prefixes.
+   * https://learn.microsoft.com/azure/virtual-network/ip-services/private-ip-addresses
+   * https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq#are-there-any-restrictions-on-using-ip-addresses-within-these-subnets
+   */
+  private addressesNotHeld(subnet: Subnet, prefixes: AddrSet): AddrSet {
+    const held: string[] = [];
+    for (const nicKey of subnet.nicKeys)
+      for (const ipc of this.snapshot.nics.get(nicKey)?.ipConfigurations ?? []) if (ipc.subnetKey === subnet.key && ipc.privateIpAddress) held.push(ipc.privateIpAddress);
+    // Indexed once (fixes never change private endpoints): a scan per subnet would cost subnets × endpoints.
+    const bySubnet = this.memo("private-endpoint-addresses-by-subnet", () => {
+      const m = new Map<string, string[]>();
+      for (const pe of this.snapshot.privateEndpoints.values()) if (pe.subnetKey && pe.ipAddresses?.length) m.set(pe.subnetKey, [...(m.get(pe.subnetKey) ?? []), ...pe.ipAddresses]);
+      return m;
+    });
+    held.push(...(bySubnet.get(subnet.key) ?? []));
+    if (!held.length) return prefixes;
+    const r = cidrsToRanges(held);
+    const rest = addrSubtract(prefixes, concrete(r.v4, r.v6));
+    return addrIsEmpty(rest) ? prefixes : rest;
   }
 
   /**

@@ -135,7 +135,21 @@ export function flowEvidence(result: FlowResult, access?: "Allow" | "Deny" | "Un
 
 /** The group's NICs whose addresses the piece holds. */
 function nicsIn(group: EndpointGroup, local: AddrSet): string[] {
-  return group.members.filter((m) => m.nic && addrOverlaps(m.addresses, local)).map((m) => m.nic!.name);
+  return group.members.filter((m) => m.nic && addrOverlaps(m.addresses, local)).map((m) => (m.scaleSet ? `scale set ${m.scaleSet.name}` : `NIC ${m.nic!.name}`));
+}
+
+/**
+ * "NIC a", "NICs a, b, c and 4 more", "NICs a, b and scale set ss": the holders `describePieces` names ("NIC x",
+ * "scale set y"), NICs first, at most `max` of them named, so a scale set is never read as one of the NICs.
+ */
+function holdersWords(whos: string[], max = 3): string {
+  const nics = whos.filter((w) => w.startsWith("NIC ")).map((w) => w.slice(4));
+  const sets = whos.filter((w) => w.startsWith("scale set ")).map((w) => w.slice(10));
+  const others = whos.filter((w) => !w.startsWith("NIC ") && !w.startsWith("scale set "));
+  const part = (one: string, many: string, names: string[]) =>
+    names.length ? `${names.length > 1 ? many : one} ${names.slice(0, max).join(", ")}${names.length > max ? ` and ${names.length - max} more` : ""}` : "";
+  const parts = [part("NIC", "NICs", nics), part("scale set", "scale sets", sets), others.join(", ")].filter((x) => x);
+  return parts.join(parts.some((x) => x.includes(" and ")) ? ", and " : " and ");
 }
 
 /** Whether a piece holds all of the flow's remote end, in the address families the piece is about. */
@@ -168,7 +182,7 @@ export function describePieces(estate: Estate, result: FlowResult, pick: (p: Pat
   }
   const text = [...lines.values()].map(({ head, tail: t, nics }) => {
     const names = [...new Set(nics)];
-    const where = names.length ? ` for ${names.length > 1 ? "NICs" : "NIC"} ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""}` : "";
+    const where = names.length ? ` for ${holdersWords(names)}` : "";
     return `${head}${where}: ${t}`;
   });
   return text.slice(0, max).join("; ") + (text.length > max ? `; and ${text.length - max} more` : "");

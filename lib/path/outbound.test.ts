@@ -5,6 +5,7 @@ import { SEED_RULES, SUB, estate, finding, id } from "../../test/helpers/estate-
 import { audit } from "../audit";
 import { evidenceStage, type OutboundEvidence } from "../report/types";
 import { loadSnapshot } from "../snapshot";
+import { queryFlow } from "./query";
 
 const cc = { cyclecloud: ["spoke/cc"] };
 const SUBNET_ID = `${id("virtualNetworks", "spoke")}/subnets/cc`;
@@ -517,5 +518,43 @@ describe("the subnet page's outbound summary covers every NIC of the subnet", ()
     const alike = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24").extra(nic("n1", "10.1.0.4"), nic("n2", "10.1.0.5")).audit(cc);
     expect(summary(alike).method).toBe("default-outbound-access");
     expect(summary(alike).detail).toMatch(/^through Azure's default outbound access/);
+  });
+
+  // Azure gives each address of a subnet to one IP configuration: a scale set's instances (addresses not in ARM) hold
+  // none a NIC of the input holds, so the scale set stands for the rest of the subnet, and the NICs' paths stay theirs.
+  // https://learn.microsoft.com/azure/virtual-network/ip-services/private-ip-addresses
+  describe("NICs and a scale set in one private subnet", () => {
+    const SS = `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Compute/virtualMachineScaleSets/ss`;
+    const withScaleSet = (...nics: unknown[]) =>
+      estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { defaultOutboundAccess: false }).extra(...nics, scaleSetInPools("ss", [pool("lbs")]), loadBalancer("lbs", [{ name: "o", protocol: "All" }]));
+    const query = (b: ReturnType<typeof withScaleSet>, from: string) => queryFlow(b.snapshot(), { from, to: "8.8.8.8", protocol: "tcp", port: "443" }).verdict;
+
+    it("a NIC without a way out is blocked and the scale set in the outbound rule's pool is allowed (neither partial)", () => {
+      const b = withScaleSet(nic("n1", "10.1.0.4"), nic("n2", "10.1.0.5"));
+      expect(query(b, id("networkInterfaces", "n1"))).toBe("blocked");
+      expect(query(b, SS)).toBe("allowed");
+      // The scale set without a way out, beside a NIC with a public IP: the scale set is blocked, the NIC allowed.
+      const other = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { defaultOutboundAccess: false }).extra(nic("n1", "10.1.0.4", true), scaleSetInPools("ss", []));
+      expect(query(other, SS)).toBe("blocked");
+      expect(query(other, id("networkInterfaces", "n1"))).toBe("allowed");
+    });
+
+    it("CC-EGRESS-LOCKDOWN names the scale set as leaving and the NICs as stopped, each once, and never calls the scale set a NIC", () => {
+      const d = finding(withScaleSet(nic("n1", "10.1.0.4"), nic("n2", "10.1.0.5")).audit(cc), "spoke/cc", "CC-EGRESS-LOCKDOWN").detail;
+      const [leaves, rest] = d.split("The rest is stopped");
+      expect(leaves).toContain("for scale set ss: leaves");
+      expect(leaves).not.toMatch(/\bn1\b|\bn2\b/);
+      expect(rest).toContain("for NIC n1: no outbound path");
+      expect(rest).toContain("for NIC n2: no outbound path");
+      expect(rest).not.toMatch(/\bss\b/);
+      expect(d).not.toContain("scale set model");
+    });
+
+    it("the subnet page's summary says a scale set is among many NICs: '200 NICs (…) and scale set ss'", () => {
+      const many = Array.from({ length: 200 }, (_, i) => nic(`a${i}`, `10.1.0.${10 + i}`));
+      const report = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { defaultOutboundAccess: false }).extra(...many, scaleSetInPools("ss", [])).audit(cc);
+      expect(summary(report).detail).toContain("200 NICs (a0, a1, a2, …) and scale set ss have no public IP or load balancer outbound rule");
+      expect(summary(report).detail).not.toMatch(/endpoints/);
+    });
   });
 });

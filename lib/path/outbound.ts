@@ -272,13 +272,20 @@ interface OutboundGroup {
 /** Stands for the holder's name in a group's words (a character no Azure name holds). */
 const HOLDER = "\u0000";
 
-/** "NIC n1", "NICs n1, n2, n3", "18 NICs (n1, n2, n3, …)": a group's holders, named while few, counted when many. */
+/**
+ * "NIC n1", "NICs n1, n2, n3", "18 NICs (n1, n2, n3, …)", "200 NICs (a0, a1, a2, …) and scale set ss": a group's
+ * holders, NICs and scale sets each named while few and counted when many, so a scale set is never hidden among NICs.
+ */
 function groupLabel(whos: string[]): string {
   if (whos.length === 1) return whos[0];
-  const nics = whos.every((w) => w.startsWith("NIC "));
-  const names = nics ? whos.map((w) => w.slice(4)) : whos;
-  if (whos.length <= 3) return nics ? `NICs ${names.join(", ")}` : names.join(", ");
-  return `${whos.length} ${nics ? "NICs" : "endpoints"} (${names.slice(0, 3).join(", ")}, …)`;
+  const kind = (prefix: string, one: string, many: string) => {
+    const names = whos.filter((w) => w.startsWith(prefix)).map((w) => w.slice(prefix.length));
+    if (names.length === 0) return "";
+    if (names.length === 1) return `${one} ${names[0]}`;
+    return names.length <= 3 ? `${many} ${names.join(", ")}` : `${names.length} ${many} (${names.slice(0, 3).join(", ")}, …)`;
+  };
+  const others = whos.filter((w) => !w.startsWith("NIC ") && !w.startsWith("scale set "));
+  return [kind("NIC ", "NIC", "NICs"), kind("scale set ", "scale set", "scale sets"), others.join(", ")].filter((x) => x).join(" and ");
 }
 
 /** One group's words: its own for one endpoint (with its name), else the shared words with the group's label as the holder. */

@@ -313,7 +313,7 @@ describe("a storage private endpoint reached through an Azure Firewall", () => {
    * (privateEndpointNetworkPolicies Enabled) when `nsg` is given, else RouteTableEnabled: either way the spoke's route
    * for pev's space replaces the endpoint's /32, so the traffic goes through the firewall.
    */
-  function hub(opts: { rules?: CollectionSpec["rules"]; nsg?: ReturnType<typeof allowFrom>; snat?: string[]; zoneLinks?: string[]; dnsServers?: string[] }) {
+  function hub(opts: { rules?: CollectionSpec["rules"]; nsg?: ReturnType<typeof allowFrom>; snat?: string[]; zoneLinks?: string[]; dnsServers?: string[]; edit?: (all: { name: string; type: string; properties: Record<string, unknown> }[]) => void }) {
     const b = estate()
       .vnet("spoke", ["10.1.0.0/16"])
       .subnet("spoke/cc", "10.1.0.0/24")
@@ -352,6 +352,7 @@ describe("a storage private endpoint reached through an Azure Firewall", () => {
     const all = b.resources() as { name: string; type: string; properties: Record<string, unknown> & { subnets?: { name: string; properties: Record<string, unknown> }[] } }[];
     all.find((r) => r.name === "pev")!.properties.subnets!.find((s) => s.name === "pe")!.properties.privateEndpointNetworkPolicies = opts.nsg ? "Enabled" : "RouteTableEnabled";
     if (opts.dnsServers) all.find((r) => r.name === "fwp")!.properties.dnsSettings = { enableProxy: true, servers: opts.dnsServers };
+    opts.edit?.(all);
     return load(all);
   }
   const toPeA = (snapshot: ReturnType<typeof load>) => queryFlow(snapshot, { from: "spoke/hpc", to: "10.2.6.4", protocol: "tcp", port: "443" });
@@ -438,5 +439,30 @@ describe("a storage private endpoint reached through an Azure Firewall", () => {
     const q = toPeA(snapshot);
     expect(q.verdict).toBe("partial");
     expect(q.parts.join(" ")).toContain("Through Azure Firewall fw: cannot be judged");
+  });
+
+  it("an endpoint with two IPs whose A record points at the second: a query to the first agrees with the audit's pass", () => {
+    // Every IP configuration of the endpoint's NIC is the endpoint's address; the name may resolve to any of them.
+    // https://learn.microsoft.com/azure/private-link/private-endpoint-overview#private-endpoint-properties
+    const snapshot = hub({
+      zoneLinks: ["spoke", "hub"],
+      edit: (all) => {
+        (all.find((r) => r.name === "pe-a.nic")!.properties.ipConfigurations as unknown[]).push({ name: "d", properties: { subnet: { id: PEV_SUBNET }, privateIPAddress: "10.2.6.5" } });
+        all.find((r) => r.type === "Microsoft.Network/privateDnsZones/A")!.properties.aRecords = [{ ipv4Address: "10.2.6.5" }];
+      },
+    });
+    expect(finding(run(snapshot), "spoke/hpc", "NODE-SE-STORAGE").status).toBe("pass");
+    const q = toPeA(snapshot);
+    expect(q.parts.join(" ")).not.toContain("not at the private endpoint's address");
+    expect(q.verdict).toBe("allowed");
+    // A record pointing at neither of the endpoint's IPs: still blocked, and the words name both.
+    const stale = hub({
+      zoneLinks: ["spoke", "hub"],
+      edit: (all) => {
+        (all.find((r) => r.name === "pe-a.nic")!.properties.ipConfigurations as unknown[]).push({ name: "d", properties: { subnet: { id: PEV_SUBNET }, privateIPAddress: "10.2.6.5" } });
+        all.find((r) => r.type === "Microsoft.Network/privateDnsZones/A")!.properties.aRecords = [{ ipv4Address: "10.2.6.9" }];
+      },
+    });
+    expect(toPeA(stale).verdict).toBe("blocked");
   });
 });

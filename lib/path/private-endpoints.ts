@@ -7,12 +7,12 @@
 // https://learn.microsoft.com/azure/private-link/private-endpoint-dns
 // The endpoint's own subnet NSG counts only where that subnet's network policies let Azure apply it:
 // https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
-import { type AddrSet, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnionAll, concrete, describeAddrs } from "../net/addr-set";
+import { type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
 import { range } from "../net/intervals";
 import type { PortSet } from "../net/ports";
 import { type ProtoSet, TCP } from "../net/protocols";
-import type { AzureFirewall, FirewallPolicy, PrivateDnsZone, PrivateEndpoint, Subnet } from "../model/types";
+import type { AzureFirewall, PrivateEndpoint, Subnet } from "../model/types";
 import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type FlowResult, type FlowSpec, type Verdict, describeDenied, evaluateFlow } from "../nsg/flow";
 import { evaluateGroupPath } from "./evaluate";
@@ -20,7 +20,8 @@ import { reachableVnets } from "./next-hop";
 import { parentVnetOf } from "../snapshot/arm-id";
 import { privateEndpointIps } from "./routes";
 import type { NameTarget } from "./fqdn";
-import { firewallAt, firewallDnsServers, firewallSnats } from "./firewall";
+import { firewallDnsServers, firewallSnats } from "./firewall";
+import { dnsProblem, recordsNotGiven, zoneProblem } from "./private-dns";
 import { type Way, faultText, routeReach } from "./reach";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
 
@@ -39,7 +40,6 @@ export interface StorageEndpointUse {
 }
 
 const STORAGE_ACCOUNT = /\/providers\/microsoft\.storage\/storageaccounts\/([^/]+)/i;
-const BLOB_ZONE = "privatelink.blob.core.windows.net";
 
 /** A storage private endpoint's target: the account, the sub-resource (group id) and the name that serves it. */
 export interface StorageEndpointTarget {
@@ -80,7 +80,10 @@ export function storageEndpointTarget(pe: PrivateEndpoint): StorageEndpointTarge
 export interface StorageEndpointAt {
   endpoint: PrivateEndpoint;
   subnet: Subnet;
+  /** The part of the destination the endpoint holds. */
   addresses: AddrSet;
+  /** Every address of the endpoint (all its NICs' IP configurations): what its name may resolve to. */
+  endpointAddresses: AddrSet;
   target: StorageEndpointTarget;
 }
 
@@ -96,8 +99,9 @@ export function storageEndpointsAt(estate: Estate, destination: AddrSet): Storag
     const subnet = pe.subnetKey ? estate.snapshot.subnets.get(pe.subnetKey) : undefined;
     if (!target || !subnet) continue;
     const r = cidrsToRanges(privateEndpointIps(estate.snapshot, pe));
-    const addresses = addrIntersect(concrete(r.v4, r.v6), destination);
-    if (!addrIsEmpty(addresses)) out.push({ endpoint: pe, subnet, addresses, target });
+    const endpointAddresses = concrete(r.v4, r.v6);
+    const addresses = addrIntersect(endpointAddresses, destination);
+    if (!addrIsEmpty(addresses)) out.push({ endpoint: pe, subnet, addresses, endpointAddresses, target });
   }
   return out;
 }
@@ -266,7 +270,9 @@ function replyFault(estate: Estate, source: Subnet, endpointSubnet: Subnet, outb
  * Where a firewall SNATs a part of the flow, the endpoint's subnet NSG judges that part with the firewall's
  * instances as the source (`sources`; `flow.sourceAddresses` for the rest); through an application rule the
  * firewall resolves the name itself, so its own DNS must give it the endpoint (`firewallDns`).
- * `lazy` skips the inbound NSG once the way there is not open (the audit stops there).
+ * `lazy` skips the inbound NSG once the way there is not open (the audit stops there). `flow.endpointAddresses`: all
+ * of the endpoint's addresses when `addresses` is only part of them (a flow query to one of its IPs): its name
+ * resolves to any of them, so the name check holds it against them all, while the path is judged for `addresses`.
  * https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall
  * https://learn.microsoft.com/azure/firewall/snat-private-range
  * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
@@ -277,7 +283,7 @@ export function endpointPath(
   endpointSubnet: Subnet,
   addresses: AddrSet,
   names: NameTarget,
-  flow: { protocols: ProtoSet; ports: PortSet; sourceAddresses: AddrSet; key?: string; localFilter?: FlowSpec["localFilter"] },
+  flow: { protocols: ProtoSet; ports: PortSet; sourceAddresses: AddrSet; key?: string; localFilter?: FlowSpec["localFilter"]; endpointAddresses?: AddrSet },
   lazy = false,
 ): EndpointPath {
   const outbound = evaluateFlow(estate, source, { direction: "Outbound", protocols: flow.protocols, ports: flow.ports, remote: addresses, names, ...(flow.key ? { key: flow.key } : {}), ...(flow.localFilter ? { localFilter: flow.localFilter } : {}) });
@@ -289,7 +295,7 @@ export function endpointPath(
   const inbound = scope.applies && (open || !lazy) ? mergeResults(sources.map((src) => evaluateEndpointInbound(estate, endpointSubnet, addresses, { protocols: flow.protocols, ports: flow.ports, remote: src.addresses }))) : undefined;
   const unsnatted = firewallsByNetworkRule(estate, outbound).filter((fw) => !firewallSnats(estate, fw, addresses));
   const noWayBack = replyFault(estate, source, endpointSubnet, outbound);
-  const firewallDns = sources.filter((x) => x.by === "application").flatMap((x) => firewallDnsFault(estate, x.firewall!, names, addresses) ?? []);
+  const firewallDns = sources.filter((x) => x.by === "application").flatMap((x) => firewallDnsFault(estate, x.firewall!, names, flow.endpointAddresses ?? addresses) ?? []);
   const doubts = way.reachable ? (way.doubts ?? []).map(faultText) : [];
   return { outbound, way, doubts, scope, ...(inbound ? { inbound } : {}), unsnatted, ...(noWayBack ? { noWayBack } : {}), sources, firewallDns };
 }
@@ -328,7 +334,8 @@ function firewallDnsFault(estate: Estate, fw: AzureFirewall, names: NameTarget, 
   }
   const problem = zoneProblem(estate, at.zone, at.record, fwVnet.key, `Azure Firewall ${fw.name}`, addresses);
   if (!problem) return undefined;
-  return { firewall: fw, unknown: false, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with Azure DNS of ${fwVnet.name}, and ${problem.why}: it gets ${problem.answer}, not the private endpoint (${problem.fix})` };
+  const gets = problem.sure ? `: it gets ${problem.answer}, not the private endpoint` : "";
+  return { firewall: fw, unknown: !problem.sure, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with Azure DNS of ${fwVnet.name}, and ${problem.why}${gets} (${problem.fix})` };
 }
 
 /** Whether Azure applies a subnet's NSG to one destination in it, and in words why (for a private endpoint). */
@@ -454,20 +461,6 @@ export function evaluateDestinationInbound(
   };
 }
 
-/** The VNet whose DNS a subnet uses: its own with Azure-provided DNS, else the VNet holding the listed DNS server. */
-function dnsVnetKey(estate: Estate, subnet: Subnet): string | undefined {
-  const vnet = estate.snapshot.vnets.get(subnet.vnetKey);
-  const servers = vnet?.dnsServers ?? [];
-  if (servers.length === 0) return subnet.vnetKey;
-  const r = cidrsToRanges(servers);
-  const dns = concrete(r.v4, r.v6);
-  for (const v of estate.snapshot.vnets.values()) {
-    const p = cidrsToRanges(v.addressPrefixes);
-    if (addrOverlaps(concrete(p.v4, p.v6), dns)) return v.key;
-  }
-  return undefined;
-}
-
 /**
  * Adds to `touched` every endpoint in `uses`, usable or not, and the keys its path read (the source's NSGs and
  * routes, the endpoint subnet's NSG): a fix to any of them re-checks the finding that asked.
@@ -558,7 +551,8 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
     }
     const dns = dnsProblem(estate, subnet, account, addresses.length ? remote : undefined);
     if (dns) {
-      out.push({ endpoint: pe, account, state: "unusable", flow, detail: `private endpoint ${pe.name} ${where} to ${account} cannot be used by name: ${dns}` });
+      // Not sure (resolvers that differ, answers the audit cannot see): never a pass, nor a sure failure.
+      out.push({ endpoint: pe, account, state: dns.sure ? "unusable" : "unjudged", flow, detail: `private endpoint ${pe.name} ${where} to ${account} ${dns.sure ? "cannot be used by name" : "may not be usable by name"}: ${dns.why}` });
       continue;
     }
     // Through an application rule the firewall resolves the name itself: its DNS must give it the endpoint too.
@@ -579,107 +573,4 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
     out.push({ endpoint: pe, account, state: "usable", flow, detail: `private endpoint ${pe.name} ${where} to ${account}${via ? `, ${via}` : ""}${unseen ? `; ${unseen}` : ""}` });
   }
   return out;
-}
-
-/**
- * Where private DNS zones are given: the blob privatelink zone must be linked to the VNet whose DNS the subnet uses
- * and hold the account's A record, pointing at the endpoint (`at`: its addresses, when the input shows them). A VNet
- * whose DNS server is an Azure Firewall's private IP resolves through the firewall's DNS proxy: with the proxy on,
- * the firewall's own resolution decides (Azure DNS of its VNet, or its custom servers, which cannot be seen); with it
- * off, the firewall answers no DNS query and the name does not resolve. In words; undefined when it resolves.
- * https://learn.microsoft.com/azure/firewall/dns-settings
- * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
- */
-function dnsProblem(estate: Estate, subnet: Subnet, account: string, at?: AddrSet): string | undefined {
-  const zones = estate.snapshot.privateDnsZones;
-  if (!zones?.size) return undefined;
-  if (!findZone(estate, BLOB_ZONE)) return `no ${BLOB_ZONE} private DNS zone is in the input`;
-  const proxy = dnsProxyProblem(estate, subnet, account, at);
-  if (proxy !== undefined) return proxy || undefined;
-  const vnetKey = dnsVnetKey(estate, subnet);
-  if (!vnetKey) return `the VNet's custom DNS servers are in no VNet of the input, so whether they resolve ${BLOB_ZONE} cannot be seen`;
-  const problem = zoneProblem(estate, BLOB_ZONE, account, vnetKey, subnet.name, at);
-  // A missing link keeps its words; a missing or stale record says what to do about it.
-  return problem && (problem.kind === "link" ? problem.why : `${problem.why}: ${subnet.name} gets ${problem.answer} (${problem.fix})`);
-}
-
-/** Whether an Azure Firewall answers DNS queries: its policy's `dnsSettings.enableProxy` (a base policy's counts), a classic firewall's `additionalProperties` Network.DNS.EnableProxy; undefined when its policy is not in the input. */
-function firewallDnsProxy(estate: Estate, fw: AzureFirewall): boolean | undefined {
-  if (!fw.policyKey) return fw.dnsProxyEnabled === true;
-  const seen = new Set<string>();
-  for (let key: string | undefined = fw.policyKey; key && !seen.has(key); ) {
-    seen.add(key);
-    const policy: FirewallPolicy | undefined = estate.snapshot.firewallPolicies?.get(key);
-    if (!policy) return seen.size === 1 ? undefined : false;
-    if (policy.dnsProxyEnabled) return true;
-    key = policy.basePolicyKey;
-  }
-  return false;
-}
-
-/**
- * For a subnet whose VNet lists an Azure Firewall's private IP as its DNS server: why the account's name does not
- * resolve to the endpoint through the firewall, "" when it does, undefined when the VNet's DNS is no firewall.
- */
-function dnsProxyProblem(estate: Estate, subnet: Subnet, account: string, at?: AddrSet): string | undefined {
-  const servers = estate.snapshot.vnets.get(subnet.vnetKey)?.dnsServers ?? [];
-  const server = servers.find((ip) => firewallAt(estate, ip));
-  const fw = server ? firewallAt(estate, server) : undefined;
-  if (!server || !fw) return undefined;
-  const via = `the VNet's DNS server ${server} is Azure Firewall ${fw.name}`;
-  const proxy = firewallDnsProxy(estate, fw);
-  if (proxy === undefined) return `${via}, whose policy is not in the input, so whether its DNS proxy answers and what it resolves cannot be judged`;
-  if (!proxy) return `${via}, whose DNS proxy is off (${fw.policyKey ? "policy dnsSettings.enableProxy" : "additionalProperties Network.DNS.EnableProxy"}), so it answers no DNS query and ${account}'s name does not resolve (enable DNS proxy ${fw.policyKey ? `in ${fw.name}'s policy ${fw.policyKey.split("/").pop()}` : `on ${fw.name}`}, or point the VNet's DNS elsewhere)`;
-  const custom = firewallDnsServers(estate, fw);
-  if (custom.length) return `${via}, whose DNS proxy forwards to its custom DNS servers ${custom.join(", ")}, whose answers the audit cannot see, so whether ${account}'s name resolves to the private endpoint cannot be judged`;
-  const fwSubnet = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
-  const vnetKey = fwSubnet?.vnetKey ?? fw.subnetKeys.map(parentVnetOf).find((x) => x !== undefined)?.key;
-  if (!vnetKey && fw.virtualHubKey) return `${via} in a secured virtual hub, whose DNS proxy resolves with Azure DNS, and a private DNS zone cannot be linked to a virtual hub, so whether ${account}'s name resolves to the private endpoint cannot be judged`;
-  if (!vnetKey) return `${via}, whose DNS proxy resolves with Azure DNS of a VNet the input does not name, so whether ${account}'s name resolves to the private endpoint cannot be judged`;
-  const problem = zoneProblem(estate, BLOB_ZONE, account, vnetKey, `Azure Firewall ${fw.name}'s DNS proxy`, at);
-  if (!problem) return "";
-  const fix = problem.kind === "link" ? `link ${BLOB_ZONE} to ${estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop()}` : problem.fix;
-  return `${via}, whose DNS proxy resolves with Azure DNS of its own VNet, and ${problem.why}: ${subnet.name} gets ${problem.answer} (${fix})`;
-}
-
-/** Where the blob zone has VNet links but the input gives none of its A record sets: a note saying the records were not checked. */
-function recordsNotGiven(estate: Estate, account: string): string | undefined {
-  const zone = findZone(estate, BLOB_ZONE);
-  if (!zone?.links.length || zone.aRecords.length) return undefined;
-  return `the input gives no A record sets of ${BLOB_ZONE}, so whether it holds ${account}'s record, and which address that gives, was not checked (az network private-dns record-set a list gives them)`;
-}
-
-const findZone = (estate: Estate, name: string): PrivateDnsZone | undefined => [...(estate.snapshot.privateDnsZones?.values() ?? [])].find((z) => z.name.toLowerCase() === name);
-
-/** Why Azure DNS does not give a private endpoint by name (zoneProblem): what is wrong, what the resolver gets instead and the fix. */
-interface ZoneFault {
-  kind: "zone" | "link" | "record" | "address";
-  why: string;
-  /** What the resolver gets instead: "the account's public address", or the stale record's addresses. */
-  answer: string;
-  fix: string;
-}
-
-/**
- * Why Azure DNS of `vnetKey` does not answer `record` in private zone `zoneName` with the endpoint (the zone absent,
- * not linked to that VNet, holding no such A record, or one pointing at addresses outside `at`, the endpoint's),
- * in words naming `user`, who resolves there; undefined when it does. Records are judged as far as the input gives
- * them: no A record sets at all, or a set without its addresses, is not held against it. The one place the
- * client's DNS (dnsProblem) and a firewall's (firewallDnsFault) are judged.
- * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
- */
-function zoneProblem(estate: Estate, zoneName: string, record: string, vnetKey: string, user: string, at?: AddrSet): ZoneFault | undefined {
-  const zone = findZone(estate, zoneName);
-  const publicAddress = "the account's public address";
-  if (!zone) return { kind: "zone", why: `no ${zoneName} private DNS zone is in the input`, answer: publicAddress, fix: `create ${zoneName} and link it` };
-  const vnetName = estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop();
-  if (!zone.links.some((l) => l.vnetKey === vnetKey)) return { kind: "link", why: `zone ${zoneName} is not linked to ${vnetName}, whose DNS ${user} uses`, answer: publicAddress, fix: `link ${zoneName} to ${vnetName}` };
-  const name = record.toLowerCase();
-  if (zone.aRecords.length && !zone.aRecords.includes(name)) return { kind: "record", why: `zone ${zoneName} holds no A record for ${record}`, answer: publicAddress, fix: `add an A record ${record} for the private endpoint's address to ${zoneName}` };
-  const ips = zone.aRecordAddresses?.get(name);
-  if (!ips || !at) return undefined;
-  const r = cidrsToRanges(ips.filter((ip) => /^[0-9.]+$/.test(ip)));
-  if (addrOverlaps(concrete(r.v4, r.v6), at)) return undefined;
-  const answer = ips.length ? ips.join(", ") : "no address";
-  return { kind: "address", why: `zone ${zoneName}'s A record ${record} points at ${answer}, not at the private endpoint's address ${describeAddrs(at)}`, answer, fix: `set the A record ${record} in ${zoneName} to the private endpoint's address` };
 }

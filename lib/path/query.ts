@@ -251,11 +251,11 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
  * subnet's NSG only as privateEndpointNetworkPolicies let Azure apply it.
  */
 function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: StorageEndpointAt, flow: { protocols: ProtoSet; ports: PortSet }): Judged {
-  const { endpoint: pe, subnet, addresses, target } = at;
+  const { endpoint: pe, subnet, addresses, endpointAddresses, target } = at;
   const names: NameTarget = target.name ? { kind: "names", names: [target.name] } : ANY_NAME;
   const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
   const localFilter = { ...(source.endpointKey ? { endpointKey: source.endpointKey } : {}), ...(source.addresses ? { addresses: source.addresses } : {}) };
-  const path = endpointPath(estate, source.subnet, subnet, addresses, names, { ...flow, sourceAddresses: srcAddrs, localFilter });
+  const path = endpointPath(estate, source.subnet, subnet, addresses, names, { ...flow, sourceAddresses: srcAddrs, localFilter, endpointAddresses });
   const where = describeAddrs(addresses);
   const judgedBy = target.name ? `judged as ${target.name}` : "judged by its address";
   const parts = [`Outbound at ${sourceLabel} to ${where} (private endpoint ${pe.name} of storage account ${target.account}, ${judgedBy}): ${explain(estate, path.outbound)}.`];

@@ -32,6 +32,16 @@ function remember(text: string): void {
   knownGood.add(text);
 }
 
+/** One IPv4 address, no prefix length (`10.2.6.4`): what a private DNS zone's A record holds. */
+export function isIpv4Address(text: string): boolean {
+  return !text.includes("/") && isIpv4(text, false);
+}
+
+/** One IPv4 or IPv6 address, no prefix length: what a VNet's `dhcpOptions.dnsServers` lists. */
+export function isIpAddress(text: string): boolean {
+  return !text.includes("/") && (isIpv4(text, false) || isIpv6(text, false));
+}
+
 export function isCidr(text: string): boolean {
   return isIpv4(text, true) || isIpv6(text, true);
 }

@@ -40,6 +40,7 @@ import {
   readAdminRule,
   readAdminRuleCollection,
   readARecordSet,
+  readCnameRecordSet,
   readDnsLink,
   readNetworkGroup,
   readNetworkManager,
@@ -103,6 +104,7 @@ class Collected {
   subscriptionNames = new Map<string, string>();
   dnsLinks = new Map<string, { zoneId: string; link: PrivateDnsZone["links"][number] }>();
   aRecords = new Map<string, { zoneId: string; name: string; addresses?: string[] }>();
+  cnameRecords = new Map<string, { zoneId: string; name: string; target?: string }>();
   /** Private endpoint ids as written, from the references that name them (subnets, NICs). */
   endpointIds = new Map<string, string>();
   ignored = new IgnoredTypes();
@@ -216,6 +218,9 @@ const READERS: Record<string, Reader> = {
   [`${NETWORK}privatednszones/a`]: custom((node, base, file, _at, into) => {
     into.aRecords.set(base.key, readARecordSet(node, base, file));
   }),
+  [`${NETWORK}privatednszones/cname`]: custom((node, base, file, _at, into) => {
+    into.cnameRecords.set(base.key, readCnameRecordSet(node, base, file));
+  }),
 };
 
 /**
@@ -311,7 +316,7 @@ function placeSubnets(into: Collected, snapshot: Snapshot): void {
   }
 }
 
-/** Child resources given on their own (static members, DNS links and A records), attached to their parent, which is created from the id when absent. */
+/** Child resources given on their own (static members, DNS links, A and CNAME records), attached to their parent, which is created from the id when absent. */
 function attachChildren(into: Collected): void {
   for (const { groupId, vnetKey } of into.staticMembers.values()) {
     const key = keyOf(groupId);
@@ -340,6 +345,7 @@ function attachChildren(into: Collected): void {
     // Only sets the input gives addresses for: a name-only listing says nothing about where the name points.
     if (addresses) (zone.aRecordAddresses ??= new Map()).set(name, addresses);
   }
+  for (const { zoneId, name, target } of into.cnameRecords.values()) (zoneOf(zoneId).cnameRecords ??= new Map()).set(name, target);
 }
 
 /** The one line a load with nothing to audit gives (a wrong path, a listing of the wrong type): CI must not go green on it. */

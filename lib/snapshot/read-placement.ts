@@ -21,6 +21,7 @@ import {
   canonicalAdminProtocol,
   canonicalOrchestrationMode,
   aRecordSetProps,
+  cnameRecordSetProps,
   dnsLinkProps,
   scaleSetIpConfigProps,
   scaleSetNicConfigProps,
@@ -220,6 +221,19 @@ export function readARecordSet(node: ArmNode, base: ResourceBase, file: string):
   const p = parseWith(aRecordSetProps, node.props, file, node.propsAt);
   const out: { zoneId: string; name: string; addresses?: string[] } = { zoneId: parentId(base.id) ?? "", name: base.name.toLowerCase() };
   if (p.aRecords) out.addresses = p.aRecords.map((r) => r.ipv4Address?.trim() ?? "").filter((a) => a);
+  return out;
+}
+
+/**
+ * A zone's CNAME record set: the zone, its relative name and the name it points at (lower-cased, without a trailing
+ * dot), undefined when the input gives no target (a listing of names only). Azure DNS follows it for the client.
+ * https://learn.microsoft.com/rest/api/dns/privatednszones/record-sets/get
+ */
+export function readCnameRecordSet(node: ArmNode, base: ResourceBase, file: string): { zoneId: string; name: string; target?: string } {
+  const p = parseWith(cnameRecordSetProps, node.props, file, node.propsAt);
+  const out: { zoneId: string; name: string; target?: string } = { zoneId: parentId(base.id) ?? "", name: base.name.toLowerCase() };
+  const target = p.cnameRecord?.cname?.trim().toLowerCase().replace(/\.$/, "");
+  if (target) out.target = target;
   return out;
 }
 

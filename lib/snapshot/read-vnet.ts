@@ -131,7 +131,7 @@ export function readVnet(node: ArmNode, base: ResourceBase, file: string): VnetR
       peerings: (p.virtualNetworkPeerings ?? []).map((peering, i) =>
         readPeering(peering, file, child(node.propsAt, "virtualNetworkPeerings", i)),
       ),
-      ...(p.dhcpOptions?.dnsServers ? { dnsServers: p.dhcpOptions.dnsServers.filter(Boolean) } : {}),
+      ...(p.dhcpOptions?.dnsServers ? { dnsServers: p.dhcpOptions.dnsServers.map((ip) => ip?.trim() ?? "").filter((ip) => ip) } : {}),
     },
     subnets: (p.subnets ?? []).map((subnet, i) => readSubnet(subnet, file, child(node.propsAt, "subnets", i), parent)),
   };

@@ -2,8 +2,8 @@
 // Manager (groups, static members, security admin rule collections and rules), storage account
 // network rules and private DNS zone links. Each describes a node's *properties* in either form.
 import { z } from "zod";
-import { canonicalDirection, isAddressPrefix, isPortRange } from "./field-values";
-import { leaf, stringWhere } from "./schemas";
+import { canonicalDirection, isAddressPrefix, isIpv4Address, isPortRange } from "./field-values";
+import { leaf, optionalWhere, stringWhere } from "./schemas";
 
 const text = z.string().nullish();
 const ref = z.object({ id: z.string() }).nullish();
@@ -100,5 +100,13 @@ const networkRules = z
 export const storageAccountProps = z.object({ publicNetworkAccess: text, networkAcls: networkRules, networkRuleSet: networkRules });
 
 export const dnsLinkProps = z.object({ virtualNetwork: ref, virtualNetworkLinkState: text });
-/** A private DNS zone's A record set: `aRecords[].ipv4Address` (absent when the listing gives the name only). */
-export const aRecordSetProps = z.object({ aRecords: z.array(z.object({ ipv4Address: text })).nullish() });
+/**
+ * A private DNS zone's A record set: `aRecords[].ipv4Address` (absent when the listing gives the name only). Azure
+ * takes only an IPv4 address there (no prefix length), so anything else is an input error, not a stale record.
+ * https://learn.microsoft.com/rest/api/dns/privatednszones/record-sets/get
+ */
+export const aRecordSetProps = z.object({
+  aRecords: z.array(z.object({ ipv4Address: leaf<string | null>("an IPv4 address such as 10.2.6.4", optionalWhere((s) => isIpv4Address(s.trim()))).optional() })).nullish(),
+});
+/** A private DNS zone's CNAME record set: `cnameRecord.cname`, the name it points at (absent in a names-only listing). */
+export const cnameRecordSetProps = z.object({ cnameRecord: z.object({ cname: text }).nullish() });

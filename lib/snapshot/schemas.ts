@@ -111,13 +111,16 @@ export const serviceEndpointProps = z.object({
 
 export const delegationProps = z.object({ serviceName: text });
 
+const dnsServer = leaf<string | null>("an IP address such as 10.100.0.4", optionalWhere((s) => values.isIpAddress(s.trim())));
 const addressSpace = z.object({ addressPrefixes: z.array(requiredCidr).nullish() }).nullish();
 
 export const vnetProps = z.object({
   addressSpace,
   subnets: nodes,
   virtualNetworkPeerings: nodes,
-  dhcpOptions: z.object({ dnsServers: z.array(z.string()).nullish() }).nullish(),
+  // Azure takes only IP addresses here (a prefix such as 10.100.0.4/32 is refused), and the DNS checks compare them
+  // with firewalls' and VNets' addresses. https://learn.microsoft.com/azure/virtual-network/manage-virtual-network#change-dns-servers
+  dhcpOptions: z.object({ dnsServers: z.array(dnsServer).nullish() }).nullish(),
 });
 
 export const peeringProps = z.object({

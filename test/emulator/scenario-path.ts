@@ -361,6 +361,16 @@ function hubResources(hub: Names, subscriptions: number, regions: readonly strin
     etag: "00000000-0000-0000-0000-000000000000",
     properties: { ttl: 10, fqdn: `sthpc${k}.${zoneName}.`, isAutoRegistered: false, aRecords: [{ ipv4Address: `10.${k % 256}.0.5` }] },
   }));
+  // One alias, as record-sets/list-by-type shows a CNAME set: another name for the first account.
+  children[`${zoneId}/CNAME`] = [
+    {
+      id: `${zoneId}/CNAME/sthpc-alias`,
+      name: "sthpc-alias",
+      type: "Microsoft.Network/privateDnsZones/CNAME",
+      etag: "00000000-0000-0000-0000-000000000000",
+      properties: { ttl: 10, fqdn: `sthpc-alias.${zoneName}.`, isAutoRegistered: false, cnameRecord: { cname: `sthpc0.${zoneName}` } },
+    },
+  ];
   return { lists, children };
 }
 

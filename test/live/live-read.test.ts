@@ -183,7 +183,7 @@ describe("only reads reach ARM", () => {
     expect(armRequests().length).toBeGreaterThan(0);
     expect(armRequests().every((r) => r.method === "GET")).toBe(true);
     // The path reads are among them: compute, storage, private DNS, the manager's and a policy's children.
-    for (const part of ["/Microsoft.Compute/virtualMachineScaleSets?", "/Microsoft.Storage/storageAccounts?", "/privateDnsZones?", "/staticMembers?", "/rules?", "/ruleCollectionGroups?", "/vmss-hpc-0/networkInterfaces?", "/A?"]) {
+    for (const part of ["/Microsoft.Compute/virtualMachineScaleSets?", "/Microsoft.Storage/storageAccounts?", "/privateDnsZones?", "/staticMembers?", "/rules?", "/ruleCollectionGroups?", "/vmss-hpc-0/networkInterfaces?", "/A?", "/CNAME?"]) {
       expect(requestsTo(part).length, part).toBeGreaterThan(0);
     }
     emu.resetLog();
@@ -286,6 +286,7 @@ describe("where packets go and where rules and nodes live", () => {
       "Microsoft.Network/privateDnsZones",
       "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
       "Microsoft.Network/privateDnsZones/A",
+      "Microsoft.Network/privateDnsZones/CNAME",
     ]) {
       expect(types, type).toContain(type.toLowerCase());
     }
@@ -304,6 +305,7 @@ describe("where packets go and where rules and nodes live", () => {
     expect(requestsTo("/rules?")).toHaveLength(1);
     expect(requestsTo("/virtualNetworkLinks")).toHaveLength(1);
     expect(requestsTo("/privateDnsZones/privatelink.blob.core.windows.net/A?")).toHaveLength(1);
+    expect(requestsTo("/privateDnsZones/privatelink.blob.core.windows.net/CNAME?")).toHaveLength(1);
     // One NIC list per running Uniform scale set; none for one at capacity 0 or a Flexible one, and
     // never a call per instance.
     for (let i = 0; i < SUBSCRIPTIONS; i++) {

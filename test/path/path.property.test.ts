@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { evidenceStage } from "@/lib/report/types";
 import { type PathPacket, type RefPathVerdict, referencePackets } from "../reference/path";
 import { type EngineVerdict, engineJudgeAll } from "./judge";
-import { type PathWorld, type ScaleSetIpcSpec, WORK_SUBNET, buildEstate, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb } from "./world";
+import { type PathWorld, type ScaleSetIpcSpec, WORK_SUBNET, buildEstate, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb, scaleSetOnlySource } from "./world";
 
 const RUNS = 300;
 
@@ -114,8 +114,10 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w
         const known = compare(w, packet, wants, gots, knownDivergence);
         for (const k of known) seen.set(`known:${k}`, (seen.get(`known:${k}`) ?? 0) + 1);
         if (known.length) continue;
+        // From the NIC's address beside a scale set: what the scale set's instances would meet with the same packet.
+        const beside = w.scaleSet && wants.some((x) => x.holder?.startsWith("NIC ")) ? referencePackets(snapshot, subnetKey, { ...packet, srcIp: scaleSetOnlySource(packet.srcIp) }) : [];
         const keys = wants.flatMap((want) => [`${want.access}@${want.stage}`, ...unknownAdminFeature(want), ...(extra?.(w, packet, want) ?? []), ...[...FEATURES, ...LB_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]);
-        for (const k of new Set([...keys, ...scaleSetPacketFeatures(w, wants)])) seen.set(k, (seen.get(k) ?? 0) + 1);
+        for (const k of new Set([...keys, ...scaleSetPacketFeatures(w, wants, beside)])) seen.set(k, (seen.get(k) ?? 0) + 1);
       }
     }),
     { numRuns: runs },
@@ -163,10 +165,12 @@ function scaleSetIpc(w: PathWorld, want: RefPathVerdict): ScaleSetIpcSpec | unde
 /**
  * What a packet from the subnet meets with a scale set there, over every holder of its source (the reference's
  * verdicts): its IP configurations' outcomes differing (`parts differ`: the engine must split the traffic), agreeing
- * although the IP configurations differ, beside a NIC whose outcome differs from the scale set's, and the outbound
- * methods an IP configuration of it takes (Flexible: none by default; a public IP configuration, versioned or not; a pool).
+ * although the IP configurations differ, and the outbound methods an IP configuration of it takes (Flexible: none by
+ * default; a public IP configuration, versioned or not; a pool). From the NIC's address (which is the NIC's alone, so
+ * the engine must give only the NIC's outcome), `beside` holds the scale set's verdicts on the same packet from an
+ * address only its instances may hold: `beside a NIC, outcomes differ` where one of them differs from the NIC's.
  */
-function scaleSetPacketFeatures(w: PathWorld, wants: RefPathVerdict[]): string[] {
+function scaleSetPacketFeatures(w: PathWorld, wants: RefPathVerdict[], beside: RefPathVerdict[] = []): string[] {
   if (!w.scaleSet) return [];
   const ss = wants.filter((x) => x.holder?.startsWith("vmss/"));
   const out: string[] = [];
@@ -177,7 +181,7 @@ function scaleSetPacketFeatures(w: PathWorld, wants: RefPathVerdict[]): string[]
   const specs = ss.map((x) => JSON.stringify(scaleSetIpc(w, x) ?? {}));
   if (ss.length > 1 && new Set(specs).size > 1 && accesses.size === 1 && outbound.length === ss.length) out.push("scale set: differing IP configurations agree");
   const nic = wants.find((x) => x.holder?.startsWith("NIC "));
-  if (nic && ss.some((x) => x.access !== nic.access)) out.push("scale set: beside a NIC, outcomes differ");
+  if (nic && wants.length === 1 && beside.some((x) => x.holder?.startsWith("vmss/") && x.access !== nic.access)) out.push("scale set: beside a NIC, outcomes differ");
   for (const x of outbound) {
     const spec = scaleSetIpc(w, x);
     if (/Flexible scale set instance/.test(x.why)) out.push("scale set: Flexible, no default outbound access");

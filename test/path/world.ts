@@ -523,6 +523,11 @@ export function packetsFor(w: PathWorld, seeds: PacketSeed[]): PathPacket[] {
   });
 }
 
+/** A source address of the same family as `srcIp` that only a scale set's instances may hold (no NIC of a world holds it). */
+export function scaleSetOnlySource(srcIp: string): string {
+  return srcIp.includes(":") ? SCALE_SET_IP6 : "10.0.1.200";
+}
+
 /** Packets to the subnet (the same seeds read the other way round): from any candidate source to its NIC or either half of its /24. */
 export function inboundPacketsFor(w: PathWorld, seeds: PacketSeed[]): PathPacket[] {
   return seeds

@@ -463,10 +463,12 @@ function nsgLevel(snapshot: Snapshot, kind: "nic" | "subnet", key: string | unde
 }
 
 /**
- * Who may hold the subnet's local address of a packet: the NIC whose IP configuration has it, and each IP configuration
- * of a scale set's NIC profile in the subnet of the address's family (the instances' addresses are not in the input,
- * so any address of the subnet may be any instance's, under any of those IP configurations). A subnet with neither
- * stands for itself. Each holder brings its NIC-level NSG and its outbound facts.
+ * Who may hold the subnet's local address of a packet: the NIC whose IP configuration has it, alone (Azure gives each
+ * address of a subnet to one IP configuration); else each IP configuration of a scale set's NIC profile in the subnet
+ * of the address's family (the instances' addresses are not in the input, so any address of the subnet no NIC holds
+ * may be any instance's, under any of those IP configurations). A subnet with neither stands for itself. Each holder
+ * brings its NIC-level NSG and its outbound facts.
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/private-ip-addresses
  */
 interface RefHolder {
   label?: string;
@@ -477,7 +479,8 @@ interface RefHolder {
 function holders(snapshot: Snapshot, subnet: Subnet, local: string, p: Packet, direction: Direction): RefHolder[] {
   const nics = subnet.nicKeys.map((k) => snapshot.nics.get(k)).filter((n): n is NetworkInterface => !!n);
   const nic = nics.find((n) => n.ipConfigurations.some((c) => c.privateIpAddress === local));
-  const out: RefHolder[] = nic ? [{ label: `NIC ${nic.name}`, nsgKey: nic.nsgKey, source: direction === "Outbound" ? nicSource(snapshot, subnet, nic, p) : undefined }] : [];
+  if (nic) return [{ label: `NIC ${nic.name}`, nsgKey: nic.nsgKey, source: direction === "Outbound" ? nicSource(snapshot, subnet, nic, p) : undefined }];
+  const out: RefHolder[] = [];
   const at = refAddr(local);
   const family = at.kind === "ip" ? at.family : 4;
   for (const vmss of snapshot.scaleSets?.values() ?? []) {
@@ -507,7 +510,7 @@ function holders(snapshot: Snapshot, subnet: Subnet, local: string, p: Packet, d
  * delivered inbound packet was decided by the NSGs, or by an AlwaysAllow admin rule. The subnet's NIC
  * holding the local address supplies the NIC-level NSG and the outbound method; a subnet without NICs
  * stands for itself. Throws on input it does not model (service-tag routes, a local address on
- * no NIC of a subnet that has NICs), and where a scale set may hold the address too (see referencePackets).
+ * no NIC of a subnet that has NICs), and where several scale set IP configurations may hold the address (see referencePackets).
  */
 export function referencePacket(snapshot: Snapshot, subnetKey: string, packet: PathPacket, direction: Direction = "Outbound"): RefPathVerdict {
   const all = referencePackets(snapshot, subnetKey, packet, direction);
@@ -517,7 +520,7 @@ export function referencePacket(snapshot: Snapshot, subnetKey: string, packet: P
 
 /**
  * The packet's fate for each holder of its local address (see holders): one verdict for a NIC's address or a subnet
- * without NICs, and one more per IP configuration of that family of every scale set placing instances in the subnet.
+ * without NICs or scale sets, else one per IP configuration of that family of every scale set placing instances in the subnet.
  * Where they differ, part of the subnet's traffic from that address goes each way.
  */
 export function referencePackets(snapshot: Snapshot, subnetKey: string, packet: PathPacket, direction: Direction = "Outbound"): RefPathVerdict[] {

@@ -1,0 +1,215 @@
+// Name resolution of storage private endpoints (CONTRACT §4.2): whether the resolvers a client asks give the
+// account's name the endpoint's address. A VNet resolves with Azure DNS and the private DNS zones linked to it (at
+// most one zone of a name per VNet), or with the DNS servers its dhcpOptions list, any of which a client may ask.
+// https://learn.microsoft.com/azure/dns/private-dns-privatednszone
+// https://learn.microsoft.com/azure/virtual-network/virtual-networks-name-resolution-for-vms-and-role-instances
+// https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+import { type AddrSet, addrOverlaps, concrete, describeAddrs } from "../net/addr-set";
+import { cidrsToRanges } from "../net/ip";
+import type { AzureFirewall, FirewallPolicy, PrivateDnsZone, Subnet } from "../model/types";
+import type { Estate } from "../nsg/estate";
+import { parentVnetOf } from "../snapshot/arm-id";
+import { firewallAt, firewallDnsServers } from "./firewall";
+
+export const BLOB_ZONE = "privatelink.blob.core.windows.net";
+/** Azure DNS's virtual IP: listed as a VNet's DNS server, it is the client VNet's own Azure DNS. */
+const AZURE_DNS = "168.63.129.16";
+/** CNAME hops followed before a chain counts as one the audit cannot judge. */
+const MAX_CNAME_HOPS = 8;
+
+/** Why Azure DNS does not (or may not) give a private endpoint by name (zoneProblem). */
+export interface ZoneFault {
+  kind: "zone" | "link" | "record" | "address" | "partly" | "cname";
+  /**
+   * true: the resolver gets something else than the endpoint. false: what it gets cannot be judged (a CNAME the audit
+   * cannot follow) or is the endpoint only part of the time (an A record set with stray addresses).
+   */
+  sure: boolean;
+  why: string;
+  /** What the resolver gets instead: "the account's public address", or the stale record's addresses. */
+  answer: string;
+  fix: string;
+}
+
+/** A client subnet's name resolution that does not (or cannot be seen to) give the endpoint (dnsProblem). */
+export interface DnsProblem {
+  /** true: the name does not resolve to the endpoint; false: whether it does cannot be judged. */
+  sure: boolean;
+  why: string;
+}
+
+/** What one resolver answers for the account's name. */
+type Answer = { gives: "endpoint"; label: string } | { gives: "other" | "unknown"; label: string; why: string };
+
+/** The private DNS zones of the input named `name` (lower-case), in input order. */
+export const zonesNamed = (estate: Estate, name: string): PrivateDnsZone[] =>
+  [...(estate.snapshot.privateDnsZones?.values() ?? [])].filter((z) => z.name.toLowerCase() === name);
+
+/**
+ * The zone named `name` that Azure DNS of `vnetKey` answers from: the one linked to that VNet. Several zones may
+ * share a name (one per resource group or subscription), but at most one of them can be linked to a VNet, so the
+ * link decides, never the order of the input. https://learn.microsoft.com/azure/dns/private-dns-privatednszone
+ */
+export function zoneFor(estate: Estate, name: string, vnetKey: string): PrivateDnsZone | undefined {
+  return zonesNamed(estate, name).find((z) => z.links.some((l) => l.vnetKey === vnetKey));
+}
+
+/**
+ * Why Azure DNS of `vnetKey` does not answer `record` in private zone `zoneName` with the endpoint (no zone of that
+ * name, none linked to that VNet, no such record, or addresses outside `at`, the endpoint's), in words naming
+ * `user`, who resolves there; undefined when it does. A record set with the endpoint's address and others is
+ * answered whole, and clients pick any: not sure. A CNAME is followed to an A record in a zone the same VNet
+ * resolves from; one the input does not let the audit follow cannot be judged. Records are judged as far as the
+ * input gives them: no record sets at all, or a set without its addresses, is not held against it. The one place
+ * the client's DNS (dnsProblem) and a firewall's are judged.
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+ * https://learn.microsoft.com/azure/dns/dns-zones-records#record-sets
+ */
+export function zoneProblem(estate: Estate, zoneName: string, record: string, vnetKey: string, user: string, at?: AddrSet, hops = 0): ZoneFault | undefined {
+  const publicAddress = "the account's public address";
+  if (!zonesNamed(estate, zoneName).length) return { kind: "zone", sure: true, why: `no ${zoneName} private DNS zone is in the input`, answer: publicAddress, fix: `create ${zoneName} and link it` };
+  const zone = zoneFor(estate, zoneName, vnetKey);
+  const vnetName = estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop();
+  if (!zone) return { kind: "link", sure: true, why: `zone ${zoneName} is not linked to ${vnetName}, whose DNS ${user} uses`, answer: publicAddress, fix: `link ${zoneName} to ${vnetName}` };
+  const name = record.toLowerCase();
+  // A name holds a CNAME or other records, never both: Azure DNS answers the CNAME and follows it.
+  if (!zone.aRecords.includes(name) && zone.cnameRecords?.has(name)) return cnameProblem(estate, zone, record, zone.cnameRecords.get(name), vnetKey, user, at, hops);
+  if (zone.aRecords.length && !zone.aRecords.includes(name)) return { kind: "record", sure: true, why: `zone ${zoneName} holds no A record for ${record}`, answer: publicAddress, fix: `add an A record ${record} for the private endpoint's address to ${zoneName}` };
+  const ips = zone.aRecordAddresses?.get(name);
+  if (!ips || !at) return undefined;
+  const isEndpoint = (ip: string) => {
+    const r = cidrsToRanges([ip]);
+    return addrOverlaps(concrete(r.v4, r.v6), at);
+  };
+  const stray = ips.filter((ip) => !isEndpoint(ip));
+  if (ips.length && !stray.length) return undefined;
+  if (stray.length < ips.length) {
+    const mine = ips.filter(isEndpoint);
+    return {
+      kind: "partly",
+      sure: false,
+      why: `zone ${zoneName}'s A record ${record} holds ${stray.join(", ")} besides the private endpoint's address ${mine.join(", ")}; Azure DNS answers with every address of the set and clients use any of them, so only part of the requests reach the endpoint`,
+      answer: ips.join(", "),
+      fix: `remove ${stray.join(", ")} from the A record ${record} in ${zoneName}`,
+    };
+  }
+  const answer = ips.length ? ips.join(", ") : "no address";
+  return { kind: "address", sure: true, why: `zone ${zoneName}'s A record ${record} points at ${answer}, not at the private endpoint's address ${describeAddrs(at)}`, answer, fix: `set the A record ${record} in ${zoneName} to the private endpoint's address` };
+}
+
+/** A CNAME `record` in `zone` pointing at `target`: judged as the A record it leads to where the same VNet's zones hold it, else not sure. */
+function cnameProblem(estate: Estate, zone: PrivateDnsZone, record: string, target: string | undefined, vnetKey: string, user: string, at: AddrSet | undefined, hops: number): ZoneFault | undefined {
+  const what = `zone ${zone.name}'s CNAME record ${record}`;
+  const fix = `make ${record} in ${zone.name} an A record for the private endpoint's address`;
+  const unknown = (why: string): ZoneFault => ({ kind: "cname", sure: false, why: `${what} ${why}, so whether it gives the private endpoint cannot be judged`, answer: target ?? "the CNAME's target", fix });
+  if (!target) return unknown("is in the input without its target (cnameRecord.cname)");
+  if (hops >= MAX_CNAME_HOPS) return unknown(`leads to ${target} after ${hops} CNAME records`);
+  // The most specific zone of the input that holds the target's name; Azure DNS of this VNet sees it only when linked.
+  const names = [...new Set([...(estate.snapshot.privateDnsZones?.values() ?? [])].map((z) => z.name.toLowerCase()))];
+  const targetZone = names.filter((n) => target.endsWith(`.${n}`)).sort((a, b) => b.length - a.length)[0];
+  const linked = targetZone ? zoneFor(estate, targetZone, vnetKey) : undefined;
+  if (!targetZone || !linked) return unknown(`points at ${target}, which no private DNS zone of the input linked to the same VNet holds`);
+  const rel = target.slice(0, -(targetZone.length + 1));
+  if (!linked.aRecords.includes(rel) && !linked.cnameRecords?.has(rel)) return unknown(`points at ${target}, whose record the input does not give`);
+  const next = zoneProblem(estate, targetZone, rel, vnetKey, user, at, hops + 1);
+  if (!next) return undefined;
+  return { ...next, why: `${what} points at ${target}, and ${next.why}` };
+}
+
+/** Whether an Azure Firewall answers DNS queries: its policy's `dnsSettings.enableProxy` (a base policy's counts), a classic firewall's `additionalProperties` Network.DNS.EnableProxy; undefined when its policy is not in the input. */
+function firewallDnsProxy(estate: Estate, fw: AzureFirewall): boolean | undefined {
+  if (!fw.policyKey) return fw.dnsProxyEnabled === true;
+  const seen = new Set<string>();
+  for (let key: string | undefined = fw.policyKey; key && !seen.has(key); ) {
+    seen.add(key);
+    const policy: FirewallPolicy | undefined = estate.snapshot.firewallPolicies?.get(key);
+    if (!policy) return seen.size === 1 ? undefined : false;
+    if (policy.dnsProxyEnabled) return true;
+    key = policy.basePolicyKey;
+  }
+  return false;
+}
+
+/**
+ * What a client VNet's DNS server that is Azure Firewall `fw`'s private IP answers: with the proxy on, the
+ * firewall's own resolution decides (Azure DNS of its VNet, or its custom servers, which cannot be seen); with it
+ * off, the firewall answers no DNS query and the name does not resolve. https://learn.microsoft.com/azure/firewall/dns-settings
+ */
+function firewallServerAnswer(estate: Estate, subnet: Subnet, account: string, server: string, fw: AzureFirewall, at?: AddrSet): Answer {
+  const label = `${server} (Azure Firewall ${fw.name})`;
+  const via = `the VNet's DNS server ${server} is Azure Firewall ${fw.name}`;
+  const proxy = firewallDnsProxy(estate, fw);
+  if (proxy === undefined) return { gives: "unknown", label, why: `${via}, whose policy is not in the input, so whether its DNS proxy answers and what it resolves cannot be judged` };
+  if (!proxy) return { gives: "other", label, why: `${via}, whose DNS proxy is off (${fw.policyKey ? "policy dnsSettings.enableProxy" : "additionalProperties Network.DNS.EnableProxy"}), so it answers no DNS query and ${account}'s name does not resolve (enable DNS proxy ${fw.policyKey ? `in ${fw.name}'s policy ${fw.policyKey.split("/").pop()}` : `on ${fw.name}`}, or point the VNet's DNS elsewhere)` };
+  const custom = firewallDnsServers(estate, fw);
+  if (custom.length) return { gives: "unknown", label, why: `${via}, whose DNS proxy forwards to its custom DNS servers ${custom.join(", ")}, whose answers the audit cannot see, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
+  const fwSubnet = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
+  const vnetKey = fwSubnet?.vnetKey ?? fw.subnetKeys.map(parentVnetOf).find((x) => x !== undefined)?.key;
+  if (!vnetKey && fw.virtualHubKey) return { gives: "unknown", label, why: `${via} in a secured virtual hub, whose DNS proxy resolves with Azure DNS, and a private DNS zone cannot be linked to a virtual hub, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
+  if (!vnetKey) return { gives: "unknown", label, why: `${via}, whose DNS proxy resolves with Azure DNS of a VNet the input does not name, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
+  const problem = zoneProblem(estate, BLOB_ZONE, account, vnetKey, `Azure Firewall ${fw.name}'s DNS proxy`, at);
+  if (!problem) return { gives: "endpoint", label };
+  const fix = problem.kind === "link" ? `link ${BLOB_ZONE} to ${estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop()}` : problem.fix;
+  const gets = problem.sure ? `: ${subnet.name} gets ${problem.answer}` : "";
+  return { gives: problem.sure ? "other" : "unknown", label, why: `${via}, whose DNS proxy resolves with Azure DNS of its own VNet, and ${problem.why}${gets} (${fix})` };
+}
+
+/** What Azure DNS of `vnetKey` (with the zones linked to it) answers a client of `subnet`. */
+function vnetAnswer(estate: Estate, subnet: Subnet, account: string, vnetKey: string, label: string, at?: AddrSet): Answer {
+  const problem = zoneProblem(estate, BLOB_ZONE, account, vnetKey, subnet.name, at);
+  if (!problem) return { gives: "endpoint", label };
+  // A missing link keeps its words; a missing or stale record says what to do about it.
+  const why = problem.kind === "link" ? problem.why : problem.sure ? `${problem.why}: ${subnet.name} gets ${problem.answer} (${problem.fix})` : `${problem.why} (${problem.fix})`;
+  return { gives: problem.sure ? "other" : "unknown", label, why };
+}
+
+/**
+ * What one of a VNet's DNS servers answers: an Azure Firewall's private IP → its DNS proxy; Azure DNS's
+ * 168.63.129.16 → the client VNet's zone links; an address in a VNet of the input → that VNet's zone links (a DNS
+ * server forwards to Azure DNS of its own VNet); any other → cannot be judged.
+ */
+function serverAnswer(estate: Estate, subnet: Subnet, account: string, server: string, at?: AddrSet): Answer {
+  const fw = firewallAt(estate, server);
+  if (fw) return firewallServerAnswer(estate, subnet, account, server, fw, at);
+  if (server === AZURE_DNS) return vnetAnswer(estate, subnet, account, subnet.vnetKey, `${server} (Azure DNS)`, at);
+  const r = cidrsToRanges([server]);
+  const ip = concrete(r.v4, r.v6);
+  const vnet = [...estate.snapshot.vnets.values()].find((v) => {
+    const p = cidrsToRanges(v.addressPrefixes);
+    return addrOverlaps(concrete(p.v4, p.v6), ip);
+  });
+  if (vnet) return vnetAnswer(estate, subnet, account, vnet.key, `${server} (in ${vnet.name})`, at);
+  return { gives: "unknown", label: server, why: `the VNet's DNS server ${server} is in no VNet of the input, so whether it resolves ${BLOB_ZONE} cannot be seen` };
+}
+
+/**
+ * Where private DNS zones are given: why the account's blob name does not resolve to the endpoint (`at`: its
+ * addresses, when the input shows them) for clients in `subnet`; undefined when it does. With Azure-provided DNS
+ * the zone linked to the subnet's VNet decides; with listed DNS servers a client may ask any of them, so each is
+ * judged (serverAnswer) and: all give the endpoint → undefined; none does → `sure`; they differ, or one cannot be
+ * judged → not `sure`, naming which server gives what.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-name-resolution-for-vms-and-role-instances
+ * https://learn.microsoft.com/azure/firewall/dns-settings
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+ */
+export function dnsProblem(estate: Estate, subnet: Subnet, account: string, at?: AddrSet): DnsProblem | undefined {
+  if (!estate.snapshot.privateDnsZones?.size) return undefined;
+  if (!zonesNamed(estate, BLOB_ZONE).length) return { sure: true, why: `no ${BLOB_ZONE} private DNS zone is in the input` };
+  const servers = estate.snapshot.vnets.get(subnet.vnetKey)?.dnsServers ?? [];
+  const answers = servers.length ? servers.map((s) => serverAnswer(estate, subnet, account, s, at)) : [vnetAnswer(estate, subnet, account, subnet.vnetKey, "Azure DNS", at)];
+  if (answers.every((a) => a.gives === "endpoint")) return undefined;
+  if (answers.length === 1) {
+    const a = answers[0] as Exclude<Answer, { gives: "endpoint" }>;
+    return { sure: a.gives === "other", why: a.why };
+  }
+  const each = answers.map((a) => (a.gives === "endpoint" ? `${a.label} gives the private endpoint` : `${a.label}: ${a.why}`)).join("; ");
+  if (answers.every((a) => a.gives === "other")) return { sure: true, why: `none of the VNet's DNS servers ${servers.join(", ")} gives the private endpoint, and clients ask any of them — ${each}` };
+  return { sure: false, why: `the VNet's DNS servers ${servers.join(", ")} do not all give the private endpoint, and clients may ask any of them, so whether ${account}'s name resolves to it cannot be judged — ${each}` };
+}
+
+/** Where a blob zone of the input has VNet links but none of its record sets are given: a note saying the records were not checked. */
+export function recordsNotGiven(estate: Estate, account: string): string | undefined {
+  const unseen = zonesNamed(estate, BLOB_ZONE).some((z) => z.links.length && !z.aRecords.length && !z.cnameRecords?.size);
+  if (!unseen) return undefined;
+  return `the input gives no A record sets of ${BLOB_ZONE}, so whether it holds ${account}'s record, and which address that gives, was not checked (az network private-dns record-set a list gives them)`;
+}
