@@ -5,19 +5,17 @@
 // https://learn.microsoft.com/azure/firewall/dns-settings
 // https://learn.microsoft.com/azure/firewall/snat-private-range
 import { describe, expect, it } from "vitest";
+import { inputErrorMessage as messageOf } from "../../test/helpers/input-error";
 import { audit } from "../audit";
-import { InputError } from "../errors";
 import { loadSnapshot } from "../snapshot";
-import { estate, finding, id } from "../../test/helpers/estate-builder";
+import { finding, id } from "../../test/helpers/estate-builder";
+import { aRecord, endpointHub, privateOnlyAccount, zoneLinks } from "../../test/helpers/endpoint-hub";
 import { flattenResource } from "../../test/snapshot/flatten";
 import { queryFlow } from "./query";
 
 // Hand-built ARM JSON, read and edited as written (subnets, properties) without a schema per fixture.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
-const PEV_SUBNET = `${id("virtualNetworks", "pev")}/subnets/pe`;
-const ZONE = `${id("x", "y").replace(/\/x\/y$/, "")}/privateDnsZones/privatelink.blob.core.windows.net`;
-const STA = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sta";
 const FW = id("azureFirewalls", "fw").toLowerCase();
 
 const blobApp = [{ name: "storage", properties: { priority: 100, action: { type: "Allow" }, rules: [{ name: "blob", sourceAddresses: ["10.1.0.0/16"], protocols: [{ protocolType: "Https", port: 443 }], targetFqdns: ["*.blob.core.windows.net"] }] } }];
@@ -33,28 +31,10 @@ const allowFwSubnetOnly = [
  * to `zoneLinks`. The firewall is classic (its collections `app` / `net`, settings `extra`) unless `policy` is set.
  */
 function hub(opts: { app?: Json[]; net?: Json[]; extra?: Json; policy?: boolean; zoneLinks?: string[]; nsg?: boolean }): Json[] {
-  const b = estate()
-    .vnet("spoke", ["10.1.0.0/16"])
-    .subnet("spoke/cc", "10.1.0.0/24")
-    .subnet("spoke/hpc", "10.1.8.0/22", { defaultOutboundAccess: false, routeTable: "rt" })
-    .routeTable("rt", [{ name: "to-pev", prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.4" }])
-    .vnet("pev", ["10.2.0.0/16"])
-    .subnet("pev/pe", "10.2.6.0/24", opts.nsg ? { nsg: "nsg-pev" } : {})
-    .vnet("hub", ["10.100.0.0/24"])
-    .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-    .peer("hub", "spoke")
-    .peer("hub", "pev")
-    .peer("spoke", "pev")
-    .firewall("fw", "hub", "10.100.0.4", opts.policy ? { policy: "fwp" } : {});
+  const b = endpointHub({ ...(opts.nsg ? { pevNsg: "nsg-pev" } : {}), ...(opts.policy ? { policy: "fwp" } : {}) });
   if (opts.policy) b.policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules: [{ kind: "application", name: "blob", src: ["10.1.0.0/16"], fqdns: ["*.blob.core.windows.net"] }] }] }]);
   if (opts.nsg) b.nsg("nsg-pev", allowFwSubnetOnly);
-  b.extra(
-    { id: id("privateEndpoints", "pe-a"), name: "pe-a", type: "Microsoft.Network/privateEndpoints", properties: { subnet: { id: PEV_SUBNET }, networkInterfaces: [{ id: id("networkInterfaces", "pe-a.nic") }], privateLinkServiceConnections: [{ name: "c", properties: { privateLinkServiceId: STA, groupIds: ["blob"], privateLinkServiceConnectionState: { status: "Approved" } } }] } },
-    { id: id("networkInterfaces", "pe-a.nic"), name: "pe-a.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-a") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: PEV_SUBNET }, privateIPAddress: "10.2.6.4" } }] } },
-    { id: STA, name: "sta", type: "Microsoft.Storage/storageAccounts", properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" } } },
-    { id: `${ZONE}/A/sta`, name: "sta", type: "Microsoft.Network/privateDnsZones/A", properties: { aRecords: [{ ipv4Address: "10.2.6.4" }] } },
-    ...(opts.zoneLinks ?? ["spoke", "hub"]).map((v) => ({ id: `${ZONE}/virtualNetworkLinks/l-${v}`, name: `l-${v}`, type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks", properties: { virtualNetwork: { id: id("virtualNetworks", v) }, virtualNetworkLinkState: "Completed" } })),
-  );
+  b.extra(privateOnlyAccount, aRecord("sta", ["10.2.6.4"]), ...zoneLinks(opts.zoneLinks ?? ["spoke", "hub"]));
   const all = b.resources() as Json[];
   all.find((r) => r.name === "pev")!.properties.subnets.find((s: Json) => s.name === "pe").properties.privateEndpointNetworkPolicies = opts.nsg ? "Enabled" : "RouteTableEnabled";
   const fw = all.find((r) => r.name === "fw")!;
@@ -70,15 +50,6 @@ const load = (value: unknown) => loadSnapshot([{ name: "estate.json", value }]);
 const se = (value: unknown) => finding(audit(load(value), { roles: { cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc"], returnProxy: [] } }, { generatedAt: "2026-01-01T00:00:00.000Z" }), "spoke/hpc", "NODE-SE-STORAGE");
 const query = (value: unknown) => queryFlow(load(value), { from: "spoke/hpc", to: "10.2.6.4", protocol: "tcp", port: "443" });
 
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as Error).message;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("reading a classic firewall's additionalProperties", () => {
   const extra = { "Network.DNS.Servers": "10.50.0.4, 10.50.0.5", "Network.DNS.EnableProxy": "true", "Network.SNAT.PrivateRanges": "IANAPrivateRanges,203.0.113.0/24", "Network.FTP.AllowActiveFTP": "true" };

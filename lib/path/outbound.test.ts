@@ -1,7 +1,7 @@
 // The outbound path (CONTRACT §4.1 stage 4) where a load balancer decides it: an outbound rule translates only
 // its protocol, and a backend pool whose load balancer the input lacks leaves the method unknown (warn).
 import { describe, expect, it } from "vitest";
-import { SEED_RULES, SUB, estate, finding, id } from "../../test/helpers/estate-builder";
+import { SEED_RULES, SUB, estate, finding, id, scaleSetResource } from "../../test/helpers/estate-builder";
 import { audit } from "../audit";
 import { evidenceStage, type OutboundEvidence } from "../report/types";
 import { loadSnapshot } from "../snapshot";
@@ -338,30 +338,8 @@ describe("a dual-stack NIC whose IP configurations differ: the packet's source I
   });
 
   /** A Uniform scale set with a dual-stack NIC configuration: ipc4 and ipc6 (`privateIPAddressVersion` IPv6). */
-  const dualStackScaleSet = (v4: Record<string, unknown>, v6: Record<string, unknown>) => ({
-    id: `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Compute/virtualMachineScaleSets/nodes`,
-    name: "nodes",
-    type: "Microsoft.Compute/virtualMachineScaleSets",
-    properties: {
-      orchestrationMode: "Uniform",
-      virtualMachineProfile: {
-        networkProfile: {
-          networkInterfaceConfigurations: [
-            {
-              name: "nic",
-              properties: {
-                primary: true,
-                ipConfigurations: [
-                  { name: "ipc4", properties: { subnet: { id: SUBNET_ID }, ...v4 } },
-                  { name: "ipc6", properties: { subnet: { id: SUBNET_ID }, privateIPAddressVersion: "IPv6", ...v6 } },
-                ],
-              },
-            },
-          ],
-        },
-      },
-    },
-  });
+  const dualStackScaleSet = (v4: Record<string, unknown>, v6: Record<string, unknown>) =>
+    scaleSetResource("nodes", "spoke/cc", { ipConfigurations: [{ name: "ipc4", properties: v4 }, { name: "ipc6", properties: { privateIPAddressVersion: "IPv6", ...v6 } }] });
 
   it("a scale set's IPv6 IP configuration alone in a pool: its IPv4 instances' traffic has no way out by it (private subnet: ARM fails)", () => {
     const report = privateDualStack(...dualStackLb(), dualStackScaleSet({}, { loadBalancerBackendAddressPools: [{ id: poolOf("lb-ds", "pool6") }] }));
@@ -382,30 +360,8 @@ describe("a dual-stack NIC whose IP configurations differ: the packet's source I
 
 describe("a scale set's IP configurations of one version that differ: the instances' addresses carry both outcomes", () => {
   /** Uniform scale set ss whose NIC configuration has IPv4 IP configurations p (primary) and s, in spoke/cc. */
-  const twoIpConfigs = (p: Record<string, unknown>, s: Record<string, unknown>, orchestrationMode = "Uniform") => ({
-    id: `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Compute/virtualMachineScaleSets/ss`,
-    name: "ss",
-    type: "Microsoft.Compute/virtualMachineScaleSets",
-    properties: {
-      orchestrationMode,
-      virtualMachineProfile: {
-        networkProfile: {
-          networkInterfaceConfigurations: [
-            {
-              name: "nic",
-              properties: {
-                primary: true,
-                ipConfigurations: [
-                  { name: "p", properties: { primary: true, subnet: { id: SUBNET_ID }, ...p } },
-                  { name: "s", properties: { subnet: { id: SUBNET_ID }, ...s } },
-                ],
-              },
-            },
-          ],
-        },
-      },
-    },
-  });
+  const twoIpConfigs = (p: Record<string, unknown>, s: Record<string, unknown>, mode: "Uniform" | "Flexible" = "Uniform") =>
+    scaleSetResource("ss", "spoke/cc", { mode, ipConfigurations: [{ name: "p", properties: { primary: true, ...p } }, { name: "s", properties: s }] });
   const inPool = (lb: string) => ({ loadBalancerBackendAddressPools: [{ id: pool(lb) }] });
   const publicIpConfig = { publicIPAddressConfiguration: { name: "pub", properties: {} } };
   const open = (subnet: { defaultOutboundAccess?: boolean } = {}) => estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", subnet);

@@ -7,12 +7,10 @@ import { describe, expect, it } from "vitest";
 import { audit } from "../audit";
 import { InputError } from "../errors";
 import { loadSnapshot } from "../snapshot";
-import { estate, finding, id } from "../../test/helpers/estate-builder";
+import { finding, id } from "../../test/helpers/estate-builder";
+import { ZONE, aRecord, endpointHub, privateOnlyAccount, zoneLinks } from "../../test/helpers/endpoint-hub";
 import { queryFlow } from "./query";
 
-const ZONE = `${id("x", "y").replace(/\/x\/y$/, "")}/privateDnsZones/privatelink.blob.core.windows.net`;
-const STA = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sta";
-const PEV_SUBNET = `${id("virtualNetworks", "pev")}/subnets/pe`;
 const blobApp = [{ kind: "application" as const, name: "blob", src: ["10.1.0.0/16"], fqdns: ["*.blob.core.windows.net"] }];
 // A network rule to the endpoint, with a policy that always SNATs, so only DNS decides.
 const toPe = [{ kind: "network" as const, name: "to-pe", src: ["10.1.0.0/16"], dst: ["10.2.6.4"], ports: ["443"] }];
@@ -32,39 +30,11 @@ interface Opts {
 
 /** spoke/hpc routes 10.2/16 to hub firewall fw (10.100.0.4); blob private endpoint pe-a of sta at 10.2.6.4 in pev. */
 function hub(opts: Opts) {
-  const b = estate()
-    .vnet("spoke", ["10.1.0.0/16"])
-    .subnet("spoke/cc", "10.1.0.0/24")
-    .subnet("spoke/hpc", "10.1.8.0/22", { defaultOutboundAccess: false, routeTable: "rt" })
-    .routeTable("rt", [{ name: "to-pev", prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.4" }])
-    .vnet("pev", ["10.2.0.0/16"])
-    .subnet("pev/pe", "10.2.6.0/24")
-    .vnet("hub", ["10.100.0.0/24"])
-    .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-    .peer("hub", "spoke")
-    .peer("hub", "pev")
-    .peer("spoke", "pev")
-    .firewall("fw", "hub", "10.100.0.4", opts.classic ? {} : { policy: "fwp" })
-    .extra(
-      {
-        id: id("privateEndpoints", "pe-a"),
-        name: "pe-a",
-        type: "Microsoft.Network/privateEndpoints",
-        properties: {
-          subnet: { id: PEV_SUBNET },
-          networkInterfaces: [{ id: id("networkInterfaces", "pe-a.nic") }],
-          privateLinkServiceConnections: [{ name: "c", properties: { privateLinkServiceId: STA, groupIds: ["blob"], privateLinkServiceConnectionState: { status: "Approved" } } }],
-        },
-      },
-      { id: id("networkInterfaces", "pe-a.nic"), name: "pe-a.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-a") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: PEV_SUBNET }, privateIPAddress: "10.2.6.4" } }] } },
-      { id: STA, name: "sta", type: "Microsoft.Storage/storageAccounts", properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" } } },
-    );
+  const b = endpointHub(opts.classic ? {} : { policy: "fwp" }).extra(privateOnlyAccount);
   if (!opts.classic) b.policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules: opts.rules ?? blobApp }] }], { snatPrivateRanges: ALWAYS_SNAT });
-  b.extra(
-    ...(opts.zoneLinks ?? ["spoke", "hub"]).map((v) => ({ id: `${ZONE}/virtualNetworkLinks/l-${v}`, name: `l-${v}`, type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks", properties: { virtualNetwork: { id: id("virtualNetworks", v) }, virtualNetworkLinkState: "Completed" } })),
-  );
+  b.extra(...zoneLinks(opts.zoneLinks ?? ["spoke", "hub"]));
   const records = opts.records === undefined ? { sta: ["10.2.6.4"] } : opts.records;
-  for (const [name, ips] of Object.entries(records ?? {})) b.extra({ id: `${ZONE}/A/${name}`, name, type: "Microsoft.Network/privateDnsZones/A", properties: ips ? { ttl: 10, aRecords: ips.map((ipv4Address) => ({ ipv4Address })) } : {} });
+  for (const [name, ips] of Object.entries(records ?? {})) b.extra(aRecord(name, ips));
   const all = b.resources() as Resource[];
   all.find((r) => r.name === "pev")!.properties.subnets = (all.find((r) => r.name === "pev")!.properties.subnets as { name: string; properties: Record<string, unknown> }[]).map((s) => ({ ...s, properties: { ...s.properties, privateEndpointNetworkPolicies: "RouteTableEnabled" } }));
   if (opts.dns) all.find((r) => r.name === "fwp")!.properties.dnsSettings = opts.dns;

@@ -6,6 +6,7 @@ import { audit, planAudit } from "../audit";
 import { loadSnapshot } from "../snapshot";
 import type { Report } from "../report/types";
 import { type CollectionSpec, type EstateBuilder, estate, finding, id } from "../../test/helpers/estate-builder";
+import { PEV_SUBNET, aRecord, endpointHub, privateOnlyAccount, zoneLinks } from "../../test/helpers/endpoint-hub";
 import { flattenResource } from "../../test/snapshot/flatten";
 import { queryFlow } from "./query";
 import { storageEndpointName } from "./private-endpoints";
@@ -298,9 +299,6 @@ describe("what a finding through an endpoint read", () => {
 // https://learn.microsoft.com/azure/firewall/snat-private-range
 // https://learn.microsoft.com/azure/private-link/tutorial-inspect-traffic-azure-firewall
 describe("a storage private endpoint reached through an Azure Firewall", () => {
-  const PEV_SUBNET = `${id("virtualNetworks", "pev")}/subnets/pe`;
-  const ZONE = `${id("x", "y").replace(/\/x\/y$/, "")}/privateDnsZones/privatelink.blob.core.windows.net`;
-  const STA = ACCOUNT.replace(/sthpc$/, "sta");
   const allowFrom = (src: string) => [
     { name: "AllowIn", priority: 100, direction: "Inbound" as const, access: "Allow" as const, src, ports: "443" },
     { name: "DenyRest", priority: 200, direction: "Inbound" as const, access: "Deny" as const, ports: "443" },
@@ -314,41 +312,9 @@ describe("a storage private endpoint reached through an Azure Firewall", () => {
    * for pev's space replaces the endpoint's /32, so the traffic goes through the firewall.
    */
   function hub(opts: { rules?: CollectionSpec["rules"]; nsg?: ReturnType<typeof allowFrom>; snat?: string[]; zoneLinks?: string[]; dnsServers?: string[]; edit?: (all: { name: string; type: string; properties: Record<string, unknown> }[]) => void }) {
-    const b = estate()
-      .vnet("spoke", ["10.1.0.0/16"])
-      .subnet("spoke/cc", "10.1.0.0/24")
-      .subnet("spoke/hpc", "10.1.8.0/22", { defaultOutboundAccess: false, routeTable: "rt" })
-      .routeTable("rt", [{ name: "to-pev", prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.4" }])
-      .vnet("pev", ["10.2.0.0/16"])
-      .subnet("pev/pe", "10.2.6.0/24", opts.nsg ? { nsg: "nsg-pev" } : {})
-      .vnet("hub", ["10.100.0.0/24"])
-      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .peer("hub", "spoke")
-      .peer("hub", "pev")
-      .peer("spoke", "pev")
-      .firewall("fw", "hub", "10.100.0.4", { policy: "fwp" })
-      .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules: opts.rules ?? blobApp }] }], { snatPrivateRanges: opts.snat })
-      .extra(
-        {
-          id: id("privateEndpoints", "pe-a"),
-          name: "pe-a",
-          type: "Microsoft.Network/privateEndpoints",
-          properties: {
-            subnet: { id: PEV_SUBNET },
-            networkInterfaces: [{ id: id("networkInterfaces", "pe-a.nic") }],
-            privateLinkServiceConnections: [{ name: "c", properties: { privateLinkServiceId: STA, groupIds: ["blob"], privateLinkServiceConnectionState: { status: "Approved" } } }],
-          },
-        },
-        { id: id("networkInterfaces", "pe-a.nic"), name: "pe-a.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-a") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: PEV_SUBNET }, privateIPAddress: "10.2.6.4" } }] } },
-      );
+    const b = endpointHub({ ...(opts.nsg ? { pevNsg: "nsg-pev" } : {}), policy: "fwp" }).policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, rules: opts.rules ?? blobApp }] }], { snatPrivateRanges: opts.snat });
     if (opts.nsg) b.nsg("nsg-pev", opts.nsg);
-    if (opts.zoneLinks) {
-      b.extra(
-        ...opts.zoneLinks.map((v) => ({ id: `${ZONE}/virtualNetworkLinks/l-${v}`, name: `l-${v}`, type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks", properties: { virtualNetwork: { id: id("virtualNetworks", v) }, virtualNetworkLinkState: "Completed" } })),
-        { id: `${ZONE}/A/sta`, name: "sta", type: "Microsoft.Network/privateDnsZones/A", properties: { aRecords: [{ ipv4Address: "10.2.6.4" }] } },
-        { id: STA, name: "sta", type: "Microsoft.Storage/storageAccounts", properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" } } },
-      );
-    }
+    if (opts.zoneLinks) b.extra(...zoneLinks(opts.zoneLinks), aRecord("sta", ["10.2.6.4"]), privateOnlyAccount);
     const all = b.resources() as { name: string; type: string; properties: Record<string, unknown> & { subnets?: { name: string; properties: Record<string, unknown> }[] } }[];
     all.find((r) => r.name === "pev")!.properties.subnets!.find((s) => s.name === "pe")!.properties.privateEndpointNetworkPolicies = opts.nsg ? "Enabled" : "RouteTableEnabled";
     if (opts.dnsServers) all.find((r) => r.name === "fwp")!.properties.dnsSettings = { enableProxy: true, servers: opts.dnsServers };

@@ -184,31 +184,8 @@ export class EstateBuilder {
   }
 
   /** A scale set whose network profile places instances in `subnetRef` with a NIC-level NSG. */
-  scaleSet(name: string, subnetRef: string, opts: { nsg?: string; mode?: "Uniform" | "Flexible"; publicIp?: boolean } = {}): this {
-    const [v, s] = subnetRef.split("/");
-    return this.extra({
-      id: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachineScaleSets/${name}`,
-      name,
-      type: "Microsoft.Compute/virtualMachineScaleSets",
-      sku: { name: "Standard_HB176rs_v4", capacity: 0 },
-      properties: {
-        orchestrationMode: opts.mode ?? "Uniform",
-        virtualMachineProfile: {
-          networkProfile: {
-            networkInterfaceConfigurations: [
-              {
-                name: "nic",
-                properties: {
-                  primary: true,
-                  ...(opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", opts.nsg) } } : {}),
-                  ipConfigurations: [{ name: "ipc", properties: { subnet: { id: `${id("virtualNetworks", v)}/subnets/${s}` }, ...(opts.publicIp ? { publicIPAddressConfiguration: { name: "pip" } } : {}) } }],
-                },
-              },
-            ],
-          },
-        },
-      },
-    });
+  scaleSet(name: string, subnetRef: string, opts: ScaleSetOpts = {}): this {
+    return this.extra(scaleSetResource(name, subnetRef, opts));
   }
 
   vnet(name: string, prefixes: string[]): this {
@@ -354,6 +331,35 @@ export class EstateBuilder {
   auditProfile(profile: unknown): Report {
     return audit(this.snapshot(), parseProfile("profile.json", profile), { generatedAt: "2026-01-01T00:00:00.000Z" });
   }
+}
+
+export interface ScaleSetOpts {
+  nsg?: string;
+  mode?: "Uniform" | "Flexible";
+  publicIp?: boolean;
+  /** The NIC profile's IP configurations (each placed in the subnet), instead of one `ipc`; `publicIp` then does not apply. */
+  ipConfigurations?: { name: string; properties?: Record<string, unknown> }[];
+}
+
+/** A scale set's ARM JSON, its network profile placing instances in `subnetRef` ("vnet/subnet"). */
+export function scaleSetResource(name: string, subnetRef: string, opts: ScaleSetOpts = {}) {
+  const [v, s] = subnetRef.split("/");
+  const subnet = { id: `${id("virtualNetworks", v)}/subnets/${s}` };
+  const ipConfigurations = opts.ipConfigurations?.map((c) => ({ name: c.name, properties: { subnet, ...c.properties } })) ?? [{ name: "ipc", properties: { subnet, ...(opts.publicIp ? { publicIPAddressConfiguration: { name: "pip" } } : {}) } }];
+  return {
+    id: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachineScaleSets/${name}`,
+    name,
+    type: "Microsoft.Compute/virtualMachineScaleSets",
+    sku: { name: "Standard_HB176rs_v4", capacity: 0 },
+    properties: {
+      orchestrationMode: opts.mode ?? "Uniform",
+      virtualMachineProfile: {
+        networkProfile: {
+          networkInterfaceConfigurations: [{ name: "nic", properties: { primary: true, ...(opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", opts.nsg) } } : {}), ipConfigurations } }],
+        },
+      },
+    },
+  };
 }
 
 export const estate = () => new EstateBuilder();

@@ -1,22 +1,11 @@
 // Bad input in the path and placement types gives one line naming the file and the JSON path
 // (CLI exit 2, HTTP 400), like every other input; and a load with no subnet is itself bad input.
 import { describe, expect, it } from "vitest";
-import { InputError } from "@/lib/errors";
+import { inputErrorMessage as messageOf } from "../helpers/input-error";
 import { loadSnapshot } from "@/lib/snapshot";
 import { flattenResource } from "./flatten";
 import { NET, anchorVnet } from "./small-estate";
 
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    const message = (error as Error).message;
-    expect(message).not.toContain("\n");
-    return message;
-  }
-  throw new Error("expected an InputError");
-}
 const loadOne = (name: string, value: unknown) => messageOf(() => loadSnapshot([{ name, value }]));
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 

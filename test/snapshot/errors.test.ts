@@ -1,21 +1,12 @@
 // Every bad input gives one line naming the file, the JSON path in that file, and what was wrong.
 import { describe, expect, it } from "vitest";
-import { InputError } from "@/lib/errors";
+import { inputErrorMessage as messageOf } from "../helpers/input-error";
 import { loadSnapshot, parseJsonFile, parseProfile, resolveRoles } from "@/lib/snapshot";
 import { flattenResource } from "./flatten";
 import { anchorVnet, ccNsg, hubVnet, smallEstate } from "./small-estate";
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as Error).message;
-  }
-  throw new Error("expected an InputError");
-}
 
 const loadOne = (name: string, value: unknown) => messageOf(() => loadSnapshot([{ name, value }]));
 

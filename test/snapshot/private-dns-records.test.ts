@@ -4,7 +4,7 @@
 // https://learn.microsoft.com/rest/api/dns/privatednszones/record-sets/get
 // https://learn.microsoft.com/azure/virtual-network/manage-virtual-network#change-dns-servers
 import { describe, expect, it } from "vitest";
-import { InputError } from "@/lib/errors";
+import { inputErrorMessage } from "../helpers/input-error";
 import { loadSnapshot } from "@/lib/snapshot";
 import { NET, anchorVnet, hubVnet } from "./small-estate";
 
@@ -12,16 +12,7 @@ const ZONE = `${NET.replace("/resourceGroups/rg-net/", "/resourceGroups/rg-dns/"
 const aRecord = (ipv4Address: unknown) => ({ id: `${ZONE}/A/sta`, name: "sta", type: "Microsoft.Network/privateDnsZones/A", properties: { ttl: 10, aRecords: [{ ipv4Address }] } });
 const withDns = (dnsServers: unknown[]) => ({ ...hubVnet, properties: { ...hubVnet.properties, dhcpOptions: { dnsServers } } });
 
-function messageOf(value: unknown[]): string {
-  try {
-    loadSnapshot([{ name: "estate.json", value }]);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).not.toContain("\n");
-    return (error as Error).message;
-  }
-  throw new Error("expected an InputError");
-}
+const messageOf = (value: unknown[]) => inputErrorMessage(() => loadSnapshot([{ name: "estate.json", value }]));
 
 describe("private DNS record sets", () => {
   it("reads a CNAME record set's target (lower-cased, without the trailing dot), and one listed without it", () => {
