@@ -211,8 +211,7 @@ function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): Firewal
       orphanGroups.forEach((group, gi) => group.ruleCollections.forEach((collection) => entries.push({ group, collection, order: [0, gi, group.priority, collection.priority] })));
     } else {
       const chain = policyChain(estate, policy);
-      // A child policy inherits its base policy's DNS settings.
-      dnsProxy = chain.some((p) => p.dnsProxyEnabled);
+      dnsProxy = firewallDnsProxy(estate, firewall) === true;
       const threat = policy.threatIntelMode ?? firewall.threatIntelMode;
       if (threat?.toLowerCase() === "deny") notes.push(`Threat intelligence is in Deny mode on ${policy.name}: traffic to known-malicious addresses may be dropped before any rule.`);
       const absent = missingInChain(estate, chain);
@@ -227,8 +226,7 @@ function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): Firewal
       return { firewall, policy, rules: compiled, parts, notes };
     }
   } else {
-    // A classic firewall's DNS proxy is its own setting (additionalProperties Network.DNS.EnableProxy).
-    dnsProxy = firewall.dnsProxyEnabled === true;
+    dnsProxy = firewallDnsProxy(estate, firewall) === true;
     for (const collection of [...firewall.networkRuleCollections, ...firewall.applicationRuleCollections]) entries.push({ collection, order: [0, 0, 0, collection.priority] });
     if (firewall.threatIntelMode?.toLowerCase() === "deny") notes.push(`Threat intelligence is in Deny mode on ${firewall.name}: traffic to known-malicious addresses may be dropped before any rule.`);
   }
@@ -578,6 +576,17 @@ export function firewallSnats(estate: Estate, firewall: AzureFirewall, destinati
  * whose policy is not in the input is read as using Azure DNS.
  * https://learn.microsoft.com/azure/firewall/dns-settings
  */
+/**
+ * Whether Azure Firewall `firewall` runs its DNS proxy: a policy's `dnsSettings.enableProxy` (a base policy's counts,
+ * as a child inherits its DNS settings), a classic firewall's `additionalProperties` Network.DNS.EnableProxy.
+ * Undefined when the firewall's policy is not in the input. https://learn.microsoft.com/azure/firewall/dns-settings
+ */
+export function firewallDnsProxy(estate: Estate, firewall: AzureFirewall): boolean | undefined {
+  if (!firewall.policyKey) return firewall.dnsProxyEnabled === true;
+  const policy = estate.snapshot.firewallPolicies?.get(firewall.policyKey);
+  return policy ? policyChain(estate, policy).some((p) => p.dnsProxyEnabled === true) : undefined;
+}
+
 export function firewallDnsServers(estate: Estate, firewall: AzureFirewall): string[] {
   if (!firewall.policyKey) return firewall.dnsServers ?? [];
   const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;

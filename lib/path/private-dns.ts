@@ -6,10 +6,10 @@
 // https://learn.microsoft.com/azure/private-link/private-endpoint-dns
 import { type AddrSet, addrOverlaps, concrete, describeAddrs } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
-import type { AzureFirewall, FirewallPolicy, PrivateDnsZone, Subnet } from "../model/types";
+import type { AzureFirewall, PrivateDnsZone, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { parentVnetOf } from "../snapshot/arm-id";
-import { firewallAt, firewallDnsServers } from "./firewall";
+import { firewallAt, firewallDnsProxy, firewallDnsServers } from "./firewall";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
 /** Azure DNS's virtual IP: listed as a VNet's DNS server, it is the client VNet's own Azure DNS. */
@@ -114,20 +114,6 @@ function cnameProblem(estate: Estate, zone: PrivateDnsZone, record: string, targ
   const next = zoneProblem(estate, targetZone, rel, vnetKey, user, at, hops + 1);
   if (!next) return undefined;
   return { ...next, why: `${what} points at ${target}, and ${next.why}` };
-}
-
-/** Whether an Azure Firewall answers DNS queries: its policy's `dnsSettings.enableProxy` (a base policy's counts), a classic firewall's `additionalProperties` Network.DNS.EnableProxy; undefined when its policy is not in the input. */
-function firewallDnsProxy(estate: Estate, fw: AzureFirewall): boolean | undefined {
-  if (!fw.policyKey) return fw.dnsProxyEnabled === true;
-  const seen = new Set<string>();
-  for (let key: string | undefined = fw.policyKey; key && !seen.has(key); ) {
-    seen.add(key);
-    const policy: FirewallPolicy | undefined = estate.snapshot.firewallPolicies?.get(key);
-    if (!policy) return seen.size === 1 ? undefined : false;
-    if (policy.dnsProxyEnabled) return true;
-    key = policy.basePolicyKey;
-  }
-  return false;
 }
 
 /**
