@@ -117,6 +117,18 @@ function cnameProblem(estate: Estate, zone: PrivateDnsZone, record: string, targ
 }
 
 /**
+ * The VNet whose Azure DNS Azure Firewall `fw` resolves with (its zone links decide): the VNet of its
+ * AzureFirewallSubnet, else the one its ipConfigurations' subnet id names when that subnet is not in the input;
+ * undefined when neither is known (a secured virtual hub's firewall has no VNet).
+ */
+export function firewallDnsVnet(estate: Estate, fw: AzureFirewall): { key: string; name: string } | undefined {
+  const fwSubnet = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
+  if (fwSubnet) return { key: fwSubnet.vnetKey, name: fwSubnet.vnetName };
+  const named = fw.subnetKeys.map(parentVnetOf).find((x) => x !== undefined);
+  return named && { key: named.key, name: estate.snapshot.vnets.get(named.key)?.name ?? named.name };
+}
+
+/**
  * What a client VNet's DNS server that is Azure Firewall `fw`'s private IP answers: with the proxy on, the
  * firewall's own resolution decides (Azure DNS of its VNet, or its custom servers, which cannot be seen); with it
  * off, the firewall answers no DNS query and the name does not resolve. https://learn.microsoft.com/azure/firewall/dns-settings
@@ -129,8 +141,7 @@ function firewallServerAnswer(estate: Estate, subnet: Subnet, account: string, s
   if (!proxy) return { gives: "other", label, why: `${via}, whose DNS proxy is off (${fw.policyKey ? "policy dnsSettings.enableProxy" : "additionalProperties Network.DNS.EnableProxy"}), so it answers no DNS query and ${account}'s name does not resolve (enable DNS proxy ${fw.policyKey ? `in ${fw.name}'s policy ${fw.policyKey.split("/").pop()}` : `on ${fw.name}`}, or point the VNet's DNS elsewhere)` };
   const custom = firewallDnsServers(estate, fw);
   if (custom.length) return { gives: "unknown", label, why: `${via}, whose DNS proxy forwards to its custom DNS servers ${custom.join(", ")}, whose answers the audit cannot see, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
-  const fwSubnet = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
-  const vnetKey = fwSubnet?.vnetKey ?? fw.subnetKeys.map(parentVnetOf).find((x) => x !== undefined)?.key;
+  const vnetKey = firewallDnsVnet(estate, fw)?.key;
   if (!vnetKey && fw.virtualHubKey) return { gives: "unknown", label, why: `${via} in a secured virtual hub, whose DNS proxy resolves with Azure DNS, and a private DNS zone cannot be linked to a virtual hub, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
   if (!vnetKey) return { gives: "unknown", label, why: `${via}, whose DNS proxy resolves with Azure DNS of a VNet the input does not name, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
   const problem = zoneProblem(estate, BLOB_ZONE, account, vnetKey, `Azure Firewall ${fw.name}'s DNS proxy`, at);

@@ -17,11 +17,10 @@ import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type FlowResult, type FlowSpec, type Verdict, describeDenied, evaluateFlow } from "../nsg/flow";
 import { evaluateGroupPath } from "./evaluate";
 import { reachableVnets } from "./next-hop";
-import { parentVnetOf } from "../snapshot/arm-id";
 import { privateEndpointIps } from "./routes";
 import type { NameTarget } from "./fqdn";
 import { firewallDnsServers, firewallSnats } from "./firewall";
-import { dnsProblem, recordsNotGiven, zoneProblem } from "./private-dns";
+import { dnsProblem, firewallDnsVnet, recordsNotGiven, zoneProblem } from "./private-dns";
 import { type Way, faultText, routeReach } from "./reach";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
 
@@ -323,11 +322,7 @@ function firewallDnsFault(estate: Estate, fw: AzureFirewall, names: NameTarget, 
   if (servers.length) return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with ${fw.policyKey ? "its policy's" : "its own"} custom DNS servers ${servers.join(", ")}, whose answers the audit cannot see, so whether it reaches the private endpoint or the account's public address cannot be judged` };
   const at = name ? privateLinkRecord(name) : undefined;
   if (!at || !estate.snapshot.privateDnsZones?.size) return undefined;
-  const fwSubnet = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
-  // Without its AzureFirewallSubnet in the input, the subnet's id (ipConfigurations[].subnet.id) still names the VNet
-  // whose Azure DNS the firewall uses, and zone links name VNets by id.
-  const fwVnet = fwSubnet ? { key: fwSubnet.vnetKey, name: fwSubnet.vnetName } : fw.subnetKeys.map(parentVnetOf).find((x) => x !== undefined);
-  if (!fwSubnet && fwVnet) fwVnet.name = estate.snapshot.vnets.get(fwVnet.key)?.name ?? fwVnet.name;
+  const fwVnet = firewallDnsVnet(estate, fw);
   if (!fwVnet) {
     if (!fw.virtualHubKey) return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with Azure DNS of a VNet the input does not name (no AzureFirewallSubnet in its ipConfigurations): whether it reaches the private endpoint cannot be judged` };
     return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} in a secured virtual hub resolves ${what} itself (its application rule proxies the request) with Azure DNS, and a private DNS zone cannot be linked to a virtual hub: whether it reaches the private endpoint cannot be judged (give its policy DNS servers that resolve ${at.zone})` };
