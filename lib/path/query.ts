@@ -197,6 +197,9 @@ function routeFaultStages(reach: Reach | undefined): QueryAnswer["stages"] {
   return out;
 }
 
+/** The flow's sending side narrowed to the queried source: one NIC or scale set, or the addresses given. */
+const localFilterOf = (source: Source): FlowSpec["localFilter"] => ({ ...(source.endpointKey ? { endpointKey: source.endpointKey } : {}), ...(source.addresses ? { addresses: source.addresses } : {}) });
+
 /** What one part of the destination came to: its verdict and its share of the answer. */
 interface Judged {
   verdict: QueryAnswer["verdict"];
@@ -213,7 +216,7 @@ const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
  */
 function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, what: string, subnet: Subnet | undefined, addresses: AddrSet | undefined, remote: AddrSet, names: FlowSpec["names"], flow: { protocols: ProtoSet; ports: PortSet }): Judged {
   const { protocols, ports } = flow;
-  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote, names, localFilter: { ...(source.endpointKey ? { endpointKey: source.endpointKey } : {}), ...(source.addresses ? { addresses: source.addresses } : {}) } };
+  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote, names, localFilter: localFilterOf(source) };
   const out = evaluateFlow(estate, source.subnet, spec);
   let inbound: FlowResult | undefined;
   let reach: Reach | undefined;
@@ -254,8 +257,7 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
   const { endpoint: pe, subnet, addresses, endpointAddresses, target } = at;
   const names: NameTarget = target.name ? { kind: "names", names: [target.name] } : ANY_NAME;
   const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
-  const localFilter = { ...(source.endpointKey ? { endpointKey: source.endpointKey } : {}), ...(source.addresses ? { addresses: source.addresses } : {}) };
-  const path = endpointPath(estate, source.subnet, subnet, addresses, names, { ...flow, sourceAddresses: srcAddrs, localFilter, endpointAddresses });
+  const path = endpointPath(estate, source.subnet, subnet, addresses, names, { ...flow, sourceAddresses: srcAddrs, localFilter: localFilterOf(source), endpointAddresses });
   const where = describeAddrs(addresses);
   const judgedBy = target.name ? `judged as ${target.name}` : "judged by its address";
   const parts = [`Outbound at ${sourceLabel} to ${where} (private endpoint ${pe.name} of storage account ${target.account}, ${judgedBy}): ${explain(estate, path.outbound)}.`];
