@@ -2,10 +2,11 @@
 // policy) that every VNet peers with and routes 0.0.0.0/0 through:
 //   - the bench estate: 100 VNets, 10,000 subnets, 5,000 NSGs × 50 rules, 20,000 NICs, one deployment;
 //   - the deployments estate: 1,000 VNets of 10 subnets, each VNet its own CycleCloud deployment.
-//   - scaling: the deployments shape at 500, 1,000 and 2,000 subnets, CPU time per subnet (linear or not).
+//   - scaling: the deployments shape grown 1×, 2× and 4× in subnets, NSG rules, firewall rules and routes, by CPU
+//     time (linear or not).
 // Machines here are small and noisy, so the figure that matters is a ratio measured in the same run:
 // the CLI's wall and CPU time (and the audit phase alone) over a bare JSON.parse of the same file.
-// `npm run bench -- deployments`, `-- bench` or `-- scaling` runs one of them.
+// `npm run bench -- deployments`, `-- bench` or `-- scaling` runs one of them; `-- scaling routes` one dimension.
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -126,29 +127,60 @@ async function measure(c: Case) {
   console.log(`floor (JSON.parse of the input + JSON.stringify and write of the ${written.mb.toFixed(0)} MB report): ${f(floorMs)}, ${(floorMs / parseMs).toFixed(2)} × JSON.parse; CLI wall / floor: ${(cli.wallMs / floorMs).toFixed(2)}`);
 }
 
+/** One dimension of the estate grown 1×, 2× and 4× with everything else fixed: how CLI CPU time follows it. */
+interface Dimension {
+  name: string;
+  unit: string;
+  sizes: { label: string; units: number; size: EstateSize }[];
+}
+
+/** The deployments shape at `vnets` VNets of 10 subnets (a VNet per CycleCloud deployment, all behind one hub firewall). */
+function deploymentsShape(vnets: number, over: Partial<EstateSize> = {}, hub: NonNullable<EstateSize["hub"]> = { firewallRules: 500 }): EstateSize {
+  return { vnets, subnets: vnets * 10, nsgs: vnets * 5, rulesPerNsg: 50, nics: vnets * 20, hub, ...over };
+}
+
+const DIMENSIONS: Dimension[] = [
+  { name: "subnets", unit: "subnet", sizes: [50, 100, 200].map((v) => ({ label: `${v * 10} subnets`, units: v * 10, size: deploymentsShape(v) })) },
+  { name: "NSG rules", unit: "NSG rule", sizes: [50, 100, 200].map((r) => ({ label: `${r} rules per NSG (${500 * r} rules)`, units: 500 * r, size: deploymentsShape(100, { rulesPerNsg: r }) })) },
+  // The policy's 500 rules decide; the added ones are walked by every flow from the spokes and decide nothing, so the
+  // verdicts (and the fixes planned) stay the same while the rules grow.
+  { name: "firewall rules", unit: "firewall rule", sizes: [0, 500, 1500].map((x) => ({ label: `${500 + x} firewall rules`, units: 500 + x, size: deploymentsShape(100, {}, { firewallRules: 500, extraRules: x }) })) },
+  { name: "routes", unit: "route", sizes: [50, 100, 200].map((r) => ({ label: `${r + 3} routes per route table (${100 * (r + 3)} routes)`, units: 100 * (r + 3), size: deploymentsShape(100, {}, { firewallRules: 500, extraRoutes: r }) })) },
+];
+
 /**
- * Whether cost grows linearly: the deployments shape (a VNet per CycleCloud deployment, all behind one hub
- * firewall, every spoke in 10.x so the policy's rules name them) at 1×, 2× and 4× the size, by CLI CPU time per
- * subnet. A part of the engine that is quadratic in subnets shows as a per-subnet cost that doubles with size.
+ * Whether cost grows linearly in subnets, NSG rules, firewall rules and routes (issue 12): each grown 1×, 2× and 4×
+ * from the deployments shape, by CLI CPU time (the least of two runs, as the machine is shared). Two figures per
+ * dimension: the cost per unit at 4× over 1× (at most 1.0 when linear, as fixed costs spread out; a quadratic part
+ * drives it towards 4), and the CPU the second doubling added over what the first added (2.0 is linear, since the
+ * second step adds twice as many units; 4.0 is quadratic). `npm run bench -- scaling` runs these alone,
+ * `npm run bench -- scaling routes` one dimension.
  */
-async function scaling() {
-  const rows: { subnets: number; cpuMs: number }[] = [];
-  for (const vnets of [50, 100, 200]) {
-    const c: Case = { name: `scaling-${vnets}`, size: { vnets, subnets: vnets * 10, nsgs: vnets * 5, rulesPerNsg: 50, nics: vnets * 20, hub: { firewallRules: 500 } }, profile: CASES[1].profile };
-    const { estateFile, profileFile } = writeInputs(c);
-    const cli = await runCli(estateFile, profileFile, path.join(out, `${c.name}-report.json`));
-    rows.push({ subnets: c.size.subnets, cpuMs: cli.stats.cpuMs });
+async function scaling(only?: string) {
+  for (const d of DIMENSIONS.filter((x) => !only || x.name === only)) {
+    const rows: { label: string; units: number; cpuMs: number }[] = [];
+    for (const { label, units, size } of d.sizes) {
+      const c: Case = { name: `scaling-${d.name.replace(/ /g, "-")}-${units}`, size, profile: CASES[1].profile };
+      const { estateFile, profileFile } = writeInputs(c);
+      const reportFile = path.join(out, `scaling-report.json`);
+      let cpuMs = Infinity;
+      for (let run = 0; run < 2; run++) cpuMs = Math.min(cpuMs, (await runCli(estateFile, profileFile, reportFile)).stats.cpuMs);
+      rows.push({ label, units, cpuMs });
+    }
+    console.log(`\n[scaling: ${d.name}] deployments shape, CLI CPU time, least of two runs (load average ${loadavg()[0].toFixed(2)}):`);
+    for (const r of rows) console.log(`  ${r.label}: ${(r.cpuMs / 1000).toFixed(2)} s`);
+    const [a, b, c] = rows;
+    const perUnit = c.cpuMs / c.units / (a.cpuMs / a.units);
+    const steps = (c.cpuMs - b.cpuMs) / (b.cpuMs - a.cpuMs);
+    console.log(`  cost per ${d.unit} at 4× over 1×: ${perUnit.toFixed(2)} (at most 1.0 is linear, towards 4 quadratic)`);
+    console.log(`  CPU added by the second doubling over the first: ${steps.toFixed(2)} (2.0 is linear, 4.0 quadratic)`);
   }
-  console.log(`\n[scaling] deployments shape, CLI CPU time (load average ${loadavg()[0].toFixed(2)}):`);
-  for (const r of rows) console.log(`  ${r.subnets} subnets: ${(r.cpuMs / 1000).toFixed(2)} s, ${(r.cpuMs / r.subnets).toFixed(2)} ms per subnet`);
-  const last = rows[rows.length - 1];
-  console.log(`per-subnet cost at ${last.subnets} over ${rows[0].subnets} subnets: ${(last.cpuMs / last.subnets / (rows[0].cpuMs / rows[0].subnets)).toFixed(2)} (1.0 is linear; a quadratic part drives it towards ${last.subnets / rows[0].subnets})`);
 }
 
 async function main() {
   const only = process.argv[2];
   for (const c of CASES) if (!only || only === c.name) await measure(c);
-  if (!only || only === "scaling") await scaling();
+  if (!only || only === "scaling") await scaling(process.argv[3]);
 }
 
 main();

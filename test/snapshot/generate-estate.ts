@@ -11,7 +11,21 @@ export interface EstateSize {
    * A hub VNet with an Azure Firewall (a policy of `firewallRules` rules over rule collection groups),
    * every VNet peered with it and routed through it by a route table of its own (CONTRACT §4.1).
    */
-  hub?: { firewallRules: number };
+  hub?: {
+    firewallRules: number;
+    /**
+     * Routes each VNet's route table holds besides its three (default: none): /24s to the firewall, alternately in
+     * 172.16.0.0/12 (on-premises ranges, as hubs route them) and in public space, where they split Internet-bound
+     * traffic. For measuring how cost grows with routes.
+     */
+    extraRoutes?: number;
+    /**
+     * Network rules the policy holds besides `firewallRules` (default: none), in a rule collection group processed
+     * first: from every spoke (10.0.0.0/8) to 172.16.0.0/12 on ports no audited flow uses, so they are walked for every flow
+     * and decide none. For measuring how cost grows with firewall rules without changing a verdict.
+     */
+    extraRules?: number;
+  };
 }
 
 export const BENCH_SIZE: EstateSize = { vnets: 100, subnets: 10_000, nsgs: 5_000, rulesPerNsg: 50, nics: 20_000, hub: { firewallRules: 500 } };
@@ -69,6 +83,7 @@ function firewallResources(size: EstateSize): unknown[] {
   const out: unknown[] = [];
   const groupIds: string[] = [];
   let n = 0;
+  const extra = size.hub!.extraRules ?? 0;
   for (let g = 0; g < groups; g++) {
     const id = `${policyId}/ruleCollectionGroups/rcg-${g}`;
     groupIds.push(id);
@@ -85,7 +100,22 @@ function firewallResources(size: EstateSize): unknown[] {
       }
       collections.push({ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: `rc-${g}-${c}`, priority: 100 + c * 10, action: { type: c % 9 === 8 ? "Deny" : "Allow" }, rules });
     }
-    out.push({ name: `rcg-${g}`, id, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", properties: { priority: 100 + g * 100, ruleCollections: collections } });
+    out.push({ name: `rcg-${g}`, id, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", properties: { priority: 100 + g * 100 + (extra > 0 ? 100 : 0), ruleCollections: collections } });
+  }
+  if (extra > 0) {
+    const id = `${policyId}/ruleCollectionGroups/rcg-extra`;
+    groupIds.unshift(id);
+    const collections = Array.from({ length: Math.ceil(extra / perCollection) }, (_, c) => ({
+      ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+      name: `rc-extra-${c}`,
+      priority: 100 + c,
+      action: { type: "Allow" },
+      rules: Array.from({ length: Math.min(perCollection, extra - c * perCollection) }, (_, r) => {
+        const k = c * perCollection + r;
+        return { ruleType: "NetworkRule", name: `extra-${k}`, ipProtocols: ["TCP"], sourceAddresses: ["10.0.0.0/8"], destinationAddresses: [`172.${16 + ((k >> 8) % 16)}.${k & 255}.0/24`], destinationPorts: [String(20000 + (k % 1000))] };
+      }),
+    }));
+    out.push({ name: "rcg-extra", id, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", properties: { priority: 100, ruleCollections: collections } });
   }
   out.unshift(
     { name: "fw-hub", id: `${hubRg}/providers/Microsoft.Network/azureFirewalls/fw-hub`, type: "Microsoft.Network/azureFirewalls", location: "westeurope", properties: { sku: { name: "AZFW_VNet", tier: "Standard" }, firewallPolicy: { id: policyId }, ipConfigurations: [{ name: "ipc", properties: { privateIPAddress: FIREWALL_IP, subnet: { id: `${hubRg}/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/AzureFirewallSubnet` } } }] } },
@@ -165,6 +195,10 @@ export function generateEstate(size: EstateSize = BENCH_SIZE): unknown[] {
             { name: "default-via-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_IP } },
             { name: "onprem-drop", properties: { addressPrefix: "192.168.0.0/16", nextHopType: "None" } },
             { name: "monitor-direct", properties: { addressPrefix: "AzureMonitor", nextHopType: "Internet" } },
+            ...Array.from({ length: size.hub.extraRoutes ?? 0 }, (_, k) => ({
+              name: `extra-${k}`,
+              properties: { addressPrefix: k % 2 === 0 ? `172.${16 + ((k >> 9) % 16)}.${(k >> 1) & 255}.0/24` : `52.${(k >> 9) % 256}.${(k >> 1) & 255}.0/24`, nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_IP },
+            })),
           ],
         },
       });
