@@ -1,11 +1,10 @@
-// `npx tsx bench/pathological.ts`: the small inputs that stalled the server (issue 11, item 5), each loaded and audited
+// `npx tsx bench/pathological.ts [tags|rule|nics|deployments]`: the small inputs that stalled the server (issue 11, item 5), each loaded and audited
 // in this process. Not a test: the figures go to README ("Benchmarks"). Machines here are noisy; compare runs on one machine.
 import { audit } from "../lib/audit";
 import { loadSnapshot, parseProfile } from "../lib/snapshot";
-import { bigRuleSources, bigServiceTags, demoSources, manyNicsSources, type NamedJson } from "./support/pathological";
+import { bigRuleSources, bigServiceTags, demoSources, manyDeploymentsSources, manyNicsSources, type NamedJson } from "./support/pathological";
 
-function run(label: string, sources: NamedJson[], serviceTags?: NamedJson) {
-  const { profile } = demoSources();
+function run(label: string, sources: NamedJson[], serviceTags?: NamedJson, profile = demoSources().profile) {
   const bytes = JSON.stringify(sources.map((s) => s.value)).length + (serviceTags ? JSON.stringify(serviceTags.value).length : 0);
   const t0 = performance.now();
   const snapshot = loadSnapshot(sources, { serviceTags });
@@ -20,3 +19,7 @@ const only = process.argv[2];
 if (!only || only === "tags") run("service tags: 2 tags × 20,000 prefixes", demoSources().sources, bigServiceTags(20_000));
 if (!only || only === "rule") run("one rule with 160,000 prefixes", bigRuleSources(160_000));
 if (!only || only === "nics") run("80,000 NICs in one subnet", manyNicsSources(80_000));
+if (!only || only === "deployments") {
+  const { sources, profile } = manyDeploymentsSources(4_000);
+  run("4,000 deployments, servers named by VM id", sources, undefined, profile);
+}

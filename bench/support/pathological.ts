@@ -100,3 +100,43 @@ export function manyNicsSources(count = 80_000): NamedJson[] {
   });
   return [...sources, { name: "many-nics.json", value: nics }];
 }
+
+/**
+ * `count` CycleCloud deployments (issue 12's shape at its most deployments): a VNet each with a CycleCloud and a cluster
+ * subnet, the CycleCloud server a VM named by id in the profile. Placement used to scan every subnet per deployment and
+ * every NIC per server named by VM id (deployments × subnets, deployments × NICs).
+ */
+export function manyDeploymentsSources(count = 4_000): { sources: NamedJson[]; profile: NamedJson } {
+  const rg = `${SUB}/resourceGroups/rg-many`;
+  const vnets = [];
+  const nics = [];
+  const deployments = [];
+  for (let i = 0; i < count; i++) {
+    const space = `10.${i >> 8}.${i & 255}`;
+    const vnetId = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-d${i}`;
+    vnets.push({
+      name: `vnet-d${i}`,
+      id: vnetId,
+      type: "Microsoft.Network/virtualNetworks",
+      properties: {
+        addressSpace: { addressPrefixes: [`${space}.0/24`] },
+        subnets: [
+          { name: "cc", id: `${vnetId}/subnets/cc`, properties: { addressPrefix: `${space}.0/25` } },
+          { name: "hpc", id: `${vnetId}/subnets/hpc`, properties: { addressPrefix: `${space}.128/25` } },
+        ],
+      },
+    });
+    const nicId = `${rg}/providers/Microsoft.Network/networkInterfaces/cc-${i}-nic`;
+    nics.push({
+      name: `cc-${i}-nic`,
+      id: nicId,
+      type: "Microsoft.Network/networkInterfaces",
+      properties: {
+        virtualMachine: { id: `${SUB}/resourceGroups/rg-many/providers/Microsoft.Compute/virtualMachines/cc-${i}` },
+        ipConfigurations: [{ name: "ipconfig1", id: `${nicId}/ipConfigurations/ipconfig1`, properties: { privateIPAddress: `${space}.4`, subnet: { id: `${vnetId}/subnets/cc` } } }],
+      },
+    });
+    deployments.push({ name: `d${i}`, cyclecloud: [`vnet-d${i}/cc`], cluster: [`vnet-d${i}/hpc`], cyclecloudServer: [`${SUB}/resourceGroups/rg-many/providers/Microsoft.Compute/virtualMachines/cc-${i}`] });
+  }
+  return { sources: [{ name: "vnets.json", value: vnets }, { name: "nics.json", value: nics }], profile: { name: "profile.json", value: { deployments } } };
+}

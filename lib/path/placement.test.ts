@@ -1,6 +1,6 @@
 // Deployments, the CycleCloud server and the HTTPS proxy of the profile (CONTRACT §1.2, §4.1 Proxy).
 import { describe, expect, it } from "vitest";
-import { type RuleSpec, SEED_RULES, estate, finding } from "../../test/helpers/estate-builder";
+import { type RuleSpec, SEED_RULES, estate, finding, vmId } from "../../test/helpers/estate-builder";
 import { audit } from "../audit";
 import { loadSnapshot, parseProfile } from "../snapshot";
 
@@ -67,6 +67,31 @@ describe("the CycleCloud server", () => {
     expect(finding(report, "hub/admin", "CC-INGRESS-AMQP").status).toBe("pass");
     const node = finding(shared().nsg("nsg-nodes", [{ name: "DenyToAd", priority: 100, direction: "Outbound", access: "Deny", dst: "10.0.0.5", ports: "*" }]).auditProfile({ roles: { cyclecloud: ["hub/admin"], cluster: ["hub/compute"] }, cyclecloudServer: ["10.0.0.4"] }), "hub/compute", "NODE-EGRESS-AMQP");
     expect(node.status).toBe("pass");
+  });
+
+  it("a server named by its VM's id stands for that VM's NICs, in each deployment that names one", () => {
+    // Two deployments sharing the hub's layout, each naming its server by VM id: both resolve, each to its own VM.
+    const two = shared()
+      .vnet("dev", ["10.2.0.0/16"])
+      .subnet("dev/admin", "10.2.0.0/24")
+      .subnet("dev/compute", "10.2.8.0/22")
+      .nic("dev-cc-nic", "dev/admin", { ip: "10.2.0.4", vm: "dev-cc" })
+      .nic("dev-ad-nic", "dev/admin", { ip: "10.2.0.5", nsg: "nsg-closed-dev" })
+      .nsg("nsg-closed-dev", [{ name: "DenyClusterIn", priority: 100, direction: "Inbound", access: "Deny", src: "10.2.8.0/22", ports: "*" }])
+      .nic("ccportal-nic-2", "hub/admin", { ip: "10.0.0.6", vm: "ccportal" });
+    const named = (servers: [string, string]) =>
+      two.auditProfile({
+        deployments: [
+          { name: "prod", cyclecloud: ["hub/admin"], cluster: ["hub/compute"], cyclecloudServer: [servers[0]] },
+          { name: "dev", cyclecloud: ["dev/admin"], cluster: ["dev/compute"], cyclecloudServer: [servers[1]] },
+        ],
+      });
+    const byVm = named([vmId("ccportal"), vmId("dev-cc")]);
+    for (const s of ["hub/admin", "dev/admin"]) expect(finding(byVm, s, "CC-INGRESS-AMQP").status, s).toBe("pass");
+    // Without a server the closed VMs make both warn: the VM ids, not the whole subnets, were checked above.
+    const bySubnet = two.auditProfile({ deployments: [{ name: "prod", cyclecloud: ["hub/admin"], cluster: ["hub/compute"] }, { name: "dev", cyclecloud: ["dev/admin"], cluster: ["dev/compute"] }] });
+    for (const s of ["hub/admin", "dev/admin"]) expect(finding(bySubnet, s, "CC-INGRESS-AMQP").status, s).toBe("warn");
+    expect(() => named([vmId("ccportal"), vmId("no-such-vm")])).toThrow(/deployments\[1\]\.cyclecloudServer\[0\]: no NIC and no VM's NIC in the input matches/);
   });
 
   it("a server outside the deployment's CycleCloud subnets is an input error naming the path", () => {

@@ -2,7 +2,7 @@
 // CycleCloud server and its HTTPS proxy (CONTRACT §1.2). `roles` alone is one deployment.
 import { z } from "zod";
 import { InputError } from "@/lib/errors";
-import type { Deployment, Profile, ProxySetting, Role, Snapshot, Subnet } from "@/lib/model/types";
+import type { Deployment, NetworkInterface, Profile, ProxySetting, Role, Snapshot, Subnet } from "@/lib/model/types";
 import { type Endpoint, type Placement, SINGLE_DEPLOYMENT, nicEndpoint } from "@/lib/nsg/estate";
 import { concrete } from "@/lib/net/addr-set";
 import { parseCidr } from "@/lib/net/ip";
@@ -188,6 +188,18 @@ export function resolveRoles(snapshot: Snapshot, profile: Profile, profileName: 
   return resolveAll(snapshot, profile, profileName).roles;
 }
 
+/** The NICs of each VM, in input order: servers named by VM id, one index for all of them. */
+function nicsByVm(snapshot: Snapshot): Map<string, NetworkInterface[]> {
+  const out = new Map<string, NetworkInterface[]>();
+  for (const nic of snapshot.nics.values()) {
+    if (!nic.virtualMachineKey) continue;
+    const list = out.get(nic.virtualMachineKey);
+    if (list) list.push(nic);
+    else out.set(nic.virtualMachineKey, [nic]);
+  }
+  return out;
+}
+
 /**
  * The deployments, CycleCloud servers and proxies of a profile (CONTRACT §1.2), for the estate. A server
  * ref is a NIC id, a VM id (its NICs in the input) or an IP address, and must sit in a CycleCloud subnet of
@@ -203,16 +215,26 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
   const servers = new Map<string, Endpoint[]>();
   const proxies = new Map<string, ProxySetting>();
   const single = deployments[0]?.name === SINGLE_DEPLOYMENT && profile.deployments !== undefined;
+  // Each deployment's CycleCloud subnets, gathered in one pass (a pass per deployment was deployments × subnets).
+  const cyclecloudKeys = new Map<string, string[]>();
+  for (const [k, name] of finalDeployment) {
+    if (roles.get(k) !== "cyclecloud") continue;
+    const keys = cyclecloudKeys.get(name);
+    if (keys) keys.push(k);
+    else cyclecloudKeys.set(name, [k]);
+  }
+  let vmNics: Map<string, NetworkInterface[]> | undefined;
   deployments.forEach((d, di) => {
     if (d.proxy) proxies.set(d.name, d.proxy);
-    const ccKeys = [...finalDeployment].filter(([k, name]) => name === d.name && roles.get(k) === "cyclecloud").map(([k]) => k);
+    const ccKeys = cyclecloudKeys.get(d.name) ?? [];
     d.cyclecloudServer.forEach((rawRef, i) => {
       const at = single && di === 0 ? `cyclecloudServer[${i}]` : `deployments[${di - (single ? 1 : 0)}].cyclecloudServer[${i}]`;
       const ref = rawRef.trim();
       const found: { subnetKey: string; endpoint: Endpoint }[] = [];
       if (ref.startsWith("/")) {
         const key = keyOf(ref);
-        const nics = snapshot.nics.has(key) ? [snapshot.nics.get(key)!] : [...snapshot.nics.values()].filter((n) => n.virtualMachineKey === key);
+        vmNics ??= nicsByVm(snapshot);
+        const nics = snapshot.nics.has(key) ? [snapshot.nics.get(key)!] : (vmNics.get(key) ?? []);
         if (nics.length === 0) throw new InputError(profileName, at, `no NIC and no VM's NIC in the input matches ${JSON.stringify(rawRef)} (add \`az network nic list\`)`);
         for (const nic of nics) for (const ipc of nic.ipConfigurations) if (ipc.subnetKey) found.push({ subnetKey: ipc.subnetKey, endpoint: nicEndpoint(snapshot, nic, ipc.subnetKey) });
       } else {

@@ -8,6 +8,8 @@ export const SUB = "11111111-2222-3333-4444-555555555555";
 const RG = "rg-test";
 const base = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network`;
 export const id = (type: string, name: string) => `${base}/${type}/${name}`;
+/** A virtual machine's id (Microsoft.Compute), as a NIC's `virtualMachine` and a profile's server ref name it. */
+export const vmId = (name: string) => `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/${name}`;
 
 export interface RuleSpec {
   name: string;
@@ -207,7 +209,8 @@ export class EstateBuilder {
     return this;
   }
   /** A NIC in `subnetRef`; `pools` are load balancer backend pool ids its IP configuration is in. */
-  nic(name: string, subnetRef: string, opts: { ip?: string; nsg?: string; asgs?: string[]; pools?: string[] } = {}): this {
+  /** A NIC in `subnetRef`; `vm` names the virtual machine it is attached to. */
+  nic(name: string, subnetRef: string, opts: { ip?: string; nsg?: string; asgs?: string[]; pools?: string[]; vm?: string } = {}): this {
     const [v, s] = subnetRef.split("/");
     for (const a of opts.asgs ?? []) this.asgs.add(a);
     this.nics.push({
@@ -216,6 +219,7 @@ export class EstateBuilder {
       type: "Microsoft.Network/networkInterfaces",
       properties: {
         ...(opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", opts.nsg) } } : {}),
+        ...(opts.vm ? { virtualMachine: { id: vmId(opts.vm) } } : {}),
         ipConfigurations: [
           {
             name: "ipconfig1",
