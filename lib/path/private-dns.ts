@@ -41,9 +41,23 @@ export interface DnsProblem {
 /** What one resolver answers for the account's name. */
 type Answer = { gives: "endpoint"; label: string } | { gives: "other" | "unknown"; label: string; why: string };
 
-/** The private DNS zones of the input named `name` (lower-case), in input order. */
-export const zonesNamed = (estate: Estate, name: string): PrivateDnsZone[] =>
-  [...(estate.snapshot.privateDnsZones?.values() ?? [])].filter((z) => z.name.toLowerCase() === name);
+/**
+ * The private DNS zones of the input named `name` (lower-case), in input order. Indexed once per estate family (fixes
+ * never change zones): every subnet asks, and a scan per subnet was subnets × zones.
+ */
+export function zonesNamed(estate: Estate, name: string): PrivateDnsZone[] {
+  const byName = estate.memo("private-dns-zones-by-name", () => {
+    const out = new Map<string, PrivateDnsZone[]>();
+    for (const z of estate.snapshot.privateDnsZones?.values() ?? []) {
+      const k = z.name.toLowerCase();
+      const list = out.get(k);
+      if (list) list.push(z);
+      else out.set(k, [z]);
+    }
+    return out;
+  });
+  return byName.get(name) ?? [];
+}
 
 /**
  * The zone named `name` that Azure DNS of `vnetKey` answers from: the one linked to that VNet. Several zones may
@@ -169,11 +183,14 @@ function serverAnswer(estate: Estate, subnet: Subnet, account: string, server: s
   const fw = firewallAt(estate, server);
   if (fw) return firewallServerAnswer(estate, subnet, account, server, fw, at);
   if (server === AZURE_DNS) return vnetAnswer(estate, subnet, account, subnet.vnetKey, `${server} (Azure DNS)`, at);
-  const r = cidrsToRanges([server]);
-  const ip = concrete(r.v4, r.v6);
-  const vnet = [...estate.snapshot.vnets.values()].find((v) => {
-    const p = cidrsToRanges(v.addressPrefixes);
-    return addrOverlaps(concrete(p.v4, p.v6), ip);
+  // Per server address, once per estate family (fixes never change VNets): every subnet using this server asks.
+  const vnet = estate.memo(`dns-server-vnet|${server}`, () => {
+    const r = cidrsToRanges([server]);
+    const ip = concrete(r.v4, r.v6);
+    return [...estate.snapshot.vnets.values()].find((v) => {
+      const p = cidrsToRanges(v.addressPrefixes);
+      return addrOverlaps(concrete(p.v4, p.v6), ip);
+    });
   });
   if (vnet) return vnetAnswer(estate, subnet, account, vnet.key, `${server} (in ${vnet.name})`, at);
   return { gives: "unknown", label: server, why: `the VNet's DNS server ${server} is in no VNet of the input, so whether it resolves ${BLOB_ZONE} cannot be seen` };
