@@ -150,6 +150,7 @@ export class Estate {
   private compiled = new Map<string, CompiledNsg>();
   private levels = new Map<string, Level | undefined>();
   private memos = new Map<string, { value: unknown }>();
+  private locals = new Map<string, unknown>();
 
   constructor(
     readonly snapshot: Snapshot,
@@ -274,6 +275,17 @@ export class Estate {
     }
     const value = build();
     this.memos.set(key, { value });
+    return value;
+  }
+
+  /**
+   * A value of this estate alone, never inherited by estates derived from it: for front caches keyed by objects (a
+   * subnet), whose misses fall back on `memo` and its rules of inheritance.
+   */
+  local<T>(key: string, build: () => T): T {
+    if (this.locals.has(key)) return this.locals.get(key) as T;
+    const value = build();
+    this.locals.set(key, value);
     return value;
   }
 

@@ -98,22 +98,49 @@ export function handedOff(result: FlowResult): PathPiece[] {
 
 const STAGE_ORDER = ["admin-rule", "nsg", "route", "firewall", "outbound"] as const;
 
+/** One key per distinct evidence entry, by content: its stage and JSON. */
 function stepKey(e: Evidence): string {
   return `${evidenceStage(e)}|${JSON.stringify(e)}`;
 }
 
 /**
+ * `stepKey` remembered per object for one caller's lists: a route's or a firewall rule's entry is one object shared by
+ * every piece and flow that took it, and a finding's evidence keys it once per list (allowed, denied, handed off).
+ * Kept by the caller, not globally: the keys would otherwise stay in memory as long as the report's evidence does.
+ */
+export function stepKeyCache(): (e: Evidence) => string {
+  const keys = new Map<Evidence, string>();
+  return (e) => {
+    let k = keys.get(e);
+    if (k === undefined) keys.set(e, (k = stepKey(e)));
+    return k;
+  };
+}
+
+/**
  * What decided, as report evidence, in path order: admin rules, NSG rules (once per NSG, rule and
  * level), the routes taken, the firewall's deciding rules, the outbound methods. `access` picks the
- * pieces that were allowed, denied or handed off.
+ * pieces that were allowed, denied or handed off; `keyOf` keys an entry by content (`stepKeyCache` for several lists).
  */
-export function flowEvidence(result: FlowResult, access?: "Allow" | "Deny" | "Unaudited"): Evidence[] {
-  const byStage = new Map<string, Map<string, Evidence>>(STAGE_ORDER.map((s) => [s, new Map()]));
+export function flowEvidence(result: FlowResult, access?: "Allow" | "Deny" | "Unaudited", keyOf: (e: Evidence) => string = stepKey): Evidence[] {
+  const byStage = new Map<string, Map<string, Evidence>>();
+  const stage = (s: string) => {
+    let m = byStage.get(s);
+    if (!m) byStage.set(s, (m = new Map()));
+    return m;
+  };
+  // Pieces split after a stage share that stage's step objects: one seen is not serialised again.
+  const seen = new Set<Evidence>();
   for (const o of result.outcomes) {
     for (const p of o.pieces) {
       if (access && p.access !== access) continue;
-      for (const step of p.steps) byStage.get(evidenceStage(step))!.set(stepKey(step), step);
-      const nsgs = byStage.get("nsg")!;
+      for (const step of p.steps) {
+        if (seen.has(step)) continue;
+        seen.add(step);
+        stage(evidenceStage(step)).set(keyOf(step), step);
+      }
+      if (p.decisions.length === 0) continue;
+      const nsgs = stage("nsg");
       for (const d of p.decisions) {
         const k = `${d.nsg.key}|${d.rule.name}|${d.level}`;
         if (nsgs.has(k)) continue;
@@ -130,7 +157,9 @@ export function flowEvidence(result: FlowResult, access?: "Allow" | "Deny" | "Un
       }
     }
   }
-  return STAGE_ORDER.flatMap((s) => [...byStage.get(s)!.values()]);
+  const out: Evidence[] = [];
+  for (const s of STAGE_ORDER) for (const e of byStage.get(s)?.values() ?? []) out.push(e);
+  return out;
 }
 
 /** The group's NICs whose addresses the piece holds. */

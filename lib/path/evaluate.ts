@@ -7,17 +7,17 @@ import { type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, c
 import { ALL_PORTS } from "../net/ports";
 import type { ProtoSet } from "../net/protocols";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges } from "../net/ip";
-import type { Subnet } from "../model/types";
+import type { AzureFirewall, SecurityRule, Subnet } from "../model/types";
 import { type Box, boxSplit } from "../nsg/box";
 import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type Level, type Notes, evaluateChain, levelsFor } from "../nsg/evaluate";
 import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
 import { type CompiledAdminRule, adminEvidence, adminRulesFor, dynamicMembershipNote } from "./admin-rules";
-import { evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
+import { type FirewallTable, evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
-import { type NextHop, resolveNextHop } from "./next-hop";
+import { type NextHop, nextHop } from "./next-hop";
 import { type OutboundPath, outboundEvidence, outboundPaths } from "./outbound";
 import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
 import type { PathPiece } from "./types";
@@ -55,6 +55,18 @@ export interface PathContext {
   spec: FlowSpec;
   notes: Notes;
   touched: Set<string>;
+  /**
+   * The firewalls this flow's pieces reached so far, with their table and the sources already recorded as touched:
+   * every piece a route table splits off (one per route) meets the same firewall, and re-reading its table and
+   * re-writing its touched keys per piece cost more than deciding it.
+   */
+  firewalls?: Map<AzureFirewall, FirewallVisit>;
+}
+
+interface FirewallVisit {
+  table: FirewallTable;
+  keys: string[];
+  sources: Set<AddrSet | "*">;
 }
 
 /** A piece the admin rules hand on, and whether it skips the NSGs (`AlwaysAllow`). */
@@ -216,6 +228,21 @@ function nsgStage(cx: PathContext, group: EndpointGroup): NsgRun {
   };
 }
 
+const routeEvidenceOf = new WeakMap<EffectiveRoute, WeakMap<NextHop, RouteEvidence>>();
+
+/**
+ * `routeEvidence`, one object per route and next hop (both are remembered objects, see `nextHop`): the pieces and
+ * flows that take one route share its evidence, so a report's evidence lists find it already seen rather than
+ * serialising a copy per piece.
+ */
+function sharedRouteEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence {
+  let byHop = routeEvidenceOf.get(route);
+  if (!byHop) routeEvidenceOf.set(route, (byHop = new WeakMap()));
+  let e = byHop.get(hop);
+  if (!e) byHop.set(hop, (e = routeEvidence(route, hop)));
+  return e;
+}
+
 /** A route as report evidence, with what its next hop turned out to be (a firewall's id, dropped, outside the audit). */
 export function routeEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence {
   const nextHop =
@@ -242,12 +269,12 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
   for (const piece of pieces) {
     const family = piece.box.src.v4.length ? 4 : 6;
     for (const { dst, route } of lookup(routes, family, piece.box.dst)) {
-      const hop = estate.memo(`hop|${subnet.key}|${route.source}|${route.name}|${route.addressPrefix}|${route.nextHopType}|${route.nextHopIpAddress ?? ""}`, () => resolveNextHop(estate, subnet, route));
+      const hop = nextHop(estate, subnet, route);
       if (route.assumedTag) {
         const note = `Route ${route.name} names service tag ${route.assumedTag}; without its prefixes (--service-tags) it is assumed to cover exactly that tag, more specific than 0.0.0.0/0 and less than any explicit CIDR.`;
         if (!cx.notes.includes(note)) cx.notes.push(note);
       }
-      const p: PathPiece = { ...piece, box: { ...piece.box, dst }, steps: [...piece.steps, routeEvidence(route, hop)] };
+      const p: PathPiece = { ...piece, box: { ...piece.box, dst }, steps: [...piece.steps, sharedRouteEvidence(route, hop)] };
       const unaudited = (why: string): PathPiece => ({ ...p, access: "Unaudited", decidedAt: "route", why });
       if (tableMissing && p.access !== "Unaudited") {
         done.push(unaudited(`cannot be judged: ${tableMissing}`));
@@ -282,15 +309,23 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
 }
 
 /** Stage 5: an Azure Firewall at the next hop; what it allows leaves through its public IP or reaches the VNet. */
-function firewallStage(cx: PathContext, found: import("../model/types").AzureFirewall, piece: PathPiece, done: PathPiece[]): void {
-  // The next-hop memo may hold the firewall as an estate before a fix saw it; a classic firewall's fix changes it.
-  const firewall = cx.estate.snapshot.firewalls?.get(found.key) ?? found;
-  const table = firewallTable(cx.estate, firewall, cx.subnet);
-  const keys = firewallKeys(cx.estate, firewall);
-  // The read keys, and which source came this way: a fix allowing one subnet at the firewall then re-runs
-  // the findings that sent from that subnet, not everything behind the firewall (firewall-sources.ts).
-  for (const k of keys) cx.touched.add(k).add(firewallSourceKey(k, table.missing ? "*" : piece.box.src));
-  for (const n of table.notes) if (!cx.notes.includes(n)) cx.notes.push(n);
+function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiece, done: PathPiece[]): void {
+  cx.firewalls ??= new Map();
+  let visit = cx.firewalls.get(firewall);
+  if (!visit) {
+    visit = { table: firewallTable(cx.estate, firewall, cx.subnet), keys: firewallKeys(cx.estate, firewall), sources: new Set() };
+    cx.firewalls.set(firewall, visit);
+    for (const k of visit.keys) cx.touched.add(k);
+    for (const n of visit.table.notes) if (!cx.notes.includes(n)) cx.notes.push(n);
+  }
+  const { table } = visit;
+  // Which source came this way: a fix allowing one subnet at the firewall then re-runs the findings that sent from
+  // that subnet, not everything behind the firewall (firewall-sources.ts). Pieces split by routes share their source.
+  const src = table.missing ? "*" : piece.box.src;
+  if (!visit.sources.has(src)) {
+    visit.sources.add(src);
+    for (const k of visit.keys) cx.touched.add(firewallSourceKey(k, src));
+  }
   if (table.missing) {
     done.push({ ...piece, access: "Unaudited", decidedAt: "firewall", why: `cannot be judged: ${table.missing}` });
     return;
@@ -391,6 +426,18 @@ function bgpNote(cx: PathContext): void {
   if (note && !cx.notes.includes(note)) cx.notes.push(note);
 }
 
+const virtualNetworkRules = new WeakMap<SecurityRule, boolean>();
+
+/** Whether an NSG rule names the `VirtualNetwork` tag on either side; remembered per rule, as every piece asks. */
+function namesVirtualNetwork(rule: SecurityRule): boolean {
+  let names = virtualNetworkRules.get(rule);
+  if (names === undefined) {
+    names = [...rule.destinationAddressPrefixes, ...rule.sourceAddressPrefixes].some((x) => x.trim().toLowerCase() === "virtualnetwork");
+    virtualNetworkRules.set(rule, names);
+  }
+  return names;
+}
+
 /**
  * Every stage a subnet's traffic class passes for one flow, per endpoint group: the pieces it ends in,
  * each with what decided. Inbound flows stop after the NSGs (the source's side is its own check).
@@ -416,7 +463,7 @@ export function evaluateGroupPath(cx: PathContext, group: EndpointGroup): PathPi
     for (const p of done) {
       const remote = cx.spec.direction === "Outbound" ? p.box.dst : p.box.src;
       if (addrIsEmpty(addrSubtract(remote, ctx.ownVirtualNetwork))) continue;
-      if (p.decisions.some((d) => d.rule.destinationAddressPrefixes.concat(d.rule.sourceAddressPrefixes).some((x) => x.trim().toLowerCase() === "virtualnetwork"))) p.widenedBy = ctx.widenedBy;
+      if (p.decisions.some((d) => namesVirtualNetwork(d.rule))) p.widenedBy = ctx.widenedBy;
     }
   }
   return done;

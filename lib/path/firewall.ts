@@ -53,7 +53,7 @@ export interface CompiledFirewallRule {
 export interface FirewallTable {
   firewall: AzureFirewall;
   policy?: FirewallPolicy;
-  rules: CompiledFirewallRule[];
+  readonly rules: readonly CompiledFirewallRule[];
   /** A policy's rules as compiled per rule collection group, in order (`rules` is their network rules, then their application rules). */
   parts?: readonly CompiledCollection[];
   /**
@@ -220,10 +220,19 @@ function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): Firewal
       const groups = chain.flatMap((p) => groupsOf(estate, p.key, p.ruleCollectionGroupKeys).map((g) => ({ p, g })));
       const parts = groups.map(({ p, g }) => compileGroup(estate, subnet, p, g, dnsProxy));
       for (const part of parts) for (const n of part.notes) if (!notes.includes(n)) notes.push(n);
-      // All network rules first, then all application rules (rule processing order).
-      for (const part of parts) for (const r of part.network) compiled.push(r);
-      for (const part of parts) for (const r of part.application) compiled.push(r);
-      return { firewall, policy, rules: compiled, parts, notes };
+      // Built on first use: flows from a concrete source read `parts` (rulesFrom), and every fix to the policy builds
+      // a new table, so flattening 500 rules per planned fix would be work nobody reads.
+      let flat: CompiledFirewallRule[] | undefined;
+      return {
+        firewall,
+        policy,
+        get rules() {
+          // All network rules first, then all application rules (rule processing order).
+          return (flat ??= [...parts.flatMap((part) => part.network), ...parts.flatMap((part) => part.application)]);
+        },
+        parts,
+        notes,
+      };
     }
   } else {
     dnsProxy = firewallDnsProxy(estate, firewall) === true;
@@ -333,7 +342,24 @@ function compileGroup(estate: Estate, subnet: Subnet, policy: FirewallPolicy, gr
 /** Names compare case-insensitively and without a trailing dot. */
 const normName = (s: string) => s.trim().toLowerCase().replace(/\.$/, "");
 
+const evidenceOf = new WeakMap<FirewallTable, Map<CompiledFirewallRule | undefined, Map<string | undefined, FirewallEvidence>>>();
+
+/**
+ * The evidence of `rule` (undefined: no rule matched, so the firewall denied) for a named destination or any name: one
+ * object per table, rule and name, shared by every piece it decided (a long route table splits a flow into a piece per
+ * route), so evidence lists meet it already keyed.
+ */
 function evidence(table: FirewallTable, rule: CompiledFirewallRule | undefined, fqdn?: string): FirewallEvidence {
+  let byRule = evidenceOf.get(table);
+  if (!byRule) evidenceOf.set(table, (byRule = new Map()));
+  let byName = byRule.get(rule);
+  if (!byName) byRule.set(rule, (byName = new Map()));
+  let e = byName.get(fqdn);
+  if (!e) byName.set(fqdn, (e = newEvidence(table, rule, fqdn)));
+  return e;
+}
+
+function newEvidence(table: FirewallTable, rule: CompiledFirewallRule | undefined, fqdn?: string): FirewallEvidence {
   const policy = rule?.policy ?? table.policy;
   return {
     stage: "firewall",

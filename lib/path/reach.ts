@@ -10,7 +10,7 @@
 import { type AddrSet, addrIsEmpty, describeAddrs } from "../net/addr-set";
 import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
-import { reachableVnets, resolveNextHop } from "./next-hop";
+import { nextHop, reachableVnets } from "./next-hop";
 import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
 import type { RouteEvidence } from "../report/types";
 import { bgpLearnedNote, routeEvidence } from "./evaluate";
@@ -172,7 +172,7 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
     if (addrIsEmpty(part)) continue;
     for (const { route, dst } of lookup(routes, family, part)) {
       carrier ??= route;
-      const hop = resolveNextHop(estate, from, route);
+      const hop = nextHop(estate, from, route);
       const routeWords = route.source === "User" ? `route ${route.name} in ${route.routeTable?.name ?? "its route table"}` : `the system route for ${route.addressPrefix}`;
       if (hop.kind === "firewall" && viaFirewall) {
         // Sent from the firewall's own subnet to a firewall again: to itself it loops until the packet's TTL runs
@@ -328,8 +328,8 @@ function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way 
       why,
       ...(note ? { note } : {}),
       evidence: [
-        ...(there.route ? [routeEvidence(there.route, resolveNextHop(estate, sender, there.route))] : []),
-        ...(back.route ? [routeEvidence(back.route, resolveNextHop(estate, receiver, back.route))] : []),
+        ...(there.route ? [routeEvidence(there.route, nextHop(estate, sender, there.route))] : []),
+        ...(back.route ? [routeEvidence(back.route, nextHop(estate, receiver, back.route))] : []),
       ],
     },
   };

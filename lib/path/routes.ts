@@ -2,7 +2,7 @@
 // on an equal prefix a route-table route beats a system route, an explicit CIDR beats a service tag, a
 // regional tag beats its top-level tag, which beats AzureCloud.
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
-import { type AddrSet, EMPTY, addrCovers, addrIntersect, addrIsEmpty, addrSubtract, addrUnion, concrete } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrCovers, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnion, concrete } from "../net/addr-set";
 import { ALL_TAGS } from "../net/tag-set";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
@@ -196,8 +196,15 @@ function endpointRouteLimits(estate: Estate): Map<string, number> {
  * changes the route table (its key among the fix's changes) or the subnet's association gets its own.
  */
 export function subnetRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[] {
+  // Every flow asks, and the shared entry's key is two resource ids long: remember it per subnet object too (a fix that
+  // changes the subnet gives it a new object; a derived estate starts with none of these).
+  const bySubnet = estate.local("routes-by-subnet", () => new WeakMap<Subnet, EffectiveRoute[]>());
+  let routes = bySubnet.get(subnet);
+  if (routes) return routes;
   const endpoints = subnet.serviceEndpoints.map((se) => `${se.service}@${se.locations.join(",")}@${se.provisioningState ?? ""}`).join(";");
-  return estate.memo(`routes|${vnetRoutesKey(estate, subnet)}|${subnet.routeTableKey ?? ""}|${endpoints}`, () => effectiveRoutes(estate, subnet), [subnet.routeTableKey]);
+  routes = estate.memo(`routes|${vnetRoutesKey(estate, subnet)}|${subnet.routeTableKey ?? ""}|${endpoints}`, () => effectiveRoutes(estate, subnet), [subnet.routeTableKey]);
+  bySubnet.set(subnet, routes);
+  return routes;
 }
 
 /** The VNet, or the subnet itself when the input lacks the VNet's space (its own prefixes then stand for it). */
@@ -313,7 +320,8 @@ export function lookup(routes: readonly EffectiveRoute[], family: 4 | 6, dst: Ad
   let rest: AddrSet = family === 4 ? { v4: dst.v4, v6: [], tags: dst.tags } : { v4: [], v6: dst.v6, tags: dst.tags };
   for (const route of routes) {
     if (addrIsEmpty(rest)) break;
-    if (route.family !== family) continue;
+    // Most routes of a long table miss the traffic: telling so allocates nothing, intersecting does.
+    if (route.family !== family || !addrOverlaps(rest, route.dst)) continue;
     const hit = addrIntersect(rest, route.dst);
     if (addrIsEmpty(hit)) continue;
     out.push({ dst: hit, route });

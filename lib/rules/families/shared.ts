@@ -1,6 +1,6 @@
 // Building blocks shared by the rule families: status from a verdict, outcome assembly.
 import type { FlowResult } from "../../nsg/flow";
-import { describeAllowed, describeDenied, flowEvidence, partlyWords, restAllowed } from "../../nsg/flow";
+import { describeAllowed, describeDenied, flowEvidence, partlyWords, restAllowed, stepKeyCache } from "../../nsg/flow";
 import type { Estate } from "../../nsg/estate";
 import { type AdminRuleEvidence, type Evidence, type FindingStatus, type Fix, type NsgEvidence, type PathStage, evidenceStage } from "../../report/types";
 import type { CheckOutcome, RuleMeta } from "../types";
@@ -17,10 +17,9 @@ export function clamp(meta: RuleMeta, status: FindingStatus): FindingStatus {
 
 const STAGES: PathStage[] = ["admin-rule", "nsg", "route", "firewall", "outbound"];
 
-/** One key per distinct evidence entry: NSG entries by NSG, rule, level and direction; others by content. */
-function evidenceKey(e: Evidence): string {
-  const stage = evidenceStage(e);
-  if (stage !== "nsg") return `${stage}|${JSON.stringify(e)}`;
+/** One key per distinct evidence entry: NSG entries by NSG, rule, level and direction; others by content (`byContent`). */
+function evidenceKey(e: Evidence, byContent: (e: Evidence) => string): string {
+  if (evidenceStage(e) !== "nsg") return byContent(e);
   const n = e as NsgEvidence;
   return `nsg|${n.nsg}|${n.rule}|${n.level}|${n.direction}`;
 }
@@ -31,16 +30,21 @@ function evidenceKey(e: Evidence): string {
  */
 export function evidenceFor(results: FlowResult[], status: FindingStatus): Evidence[] {
   const out = new Map<string, Evidence>();
+  // Flows share step objects (a peer's cached result, a split piece's route): an entry seen once is not keyed again.
+  const seen = new Set<Evidence>();
+  const keyOf = stepKeyCache();
   const add = (e: Evidence) => {
-    const k = evidenceKey(e);
+    if (seen.has(e)) return;
+    seen.add(e);
+    const k = evidenceKey(e, keyOf);
     if (!out.has(k)) out.set(k, e);
   };
   for (const r of results) {
     if (status !== "pass") {
-      flowEvidence(r, "Deny").forEach(add);
-      flowEvidence(r, "Unaudited").forEach(add);
+      flowEvidence(r, "Deny", keyOf).forEach(add);
+      flowEvidence(r, "Unaudited", keyOf).forEach(add);
     }
-    flowEvidence(r, "Allow").forEach(add);
+    flowEvidence(r, "Allow", keyOf).forEach(add);
   }
   return [...out.values()].sort((a, b) => STAGES.indexOf(evidenceStage(a)) - STAGES.indexOf(evidenceStage(b)));
 }
