@@ -153,7 +153,7 @@ const DIMENSIONS: Dimension[] = [
  * from the deployments shape, by CLI CPU time (the least of two runs, as the machine is shared). Two figures per
  * dimension: the cost per unit at 4× over 1× (at most 1.0 when linear, as fixed costs spread out; a quadratic part
  * drives it towards 4), and the CPU the second doubling added over what the first added (2.0 is linear, since the
- * second step adds twice as many units; 4.0 is quadratic). `npm run bench -- scaling` runs these alone,
+ * second step adds twice as many units; 4.0 is quadratic), unless the first step is within a run's noise. `npm run bench -- scaling` runs these alone,
  * `npm run bench -- scaling routes` one dimension.
  */
 async function scaling(only?: string) {
@@ -171,9 +171,10 @@ async function scaling(only?: string) {
     for (const r of rows) console.log(`  ${r.label}: ${(r.cpuMs / 1000).toFixed(2)} s`);
     const [a, b, c] = rows;
     const perUnit = c.cpuMs / c.units / (a.cpuMs / a.units);
-    const steps = (c.cpuMs - b.cpuMs) / (b.cpuMs - a.cpuMs);
     console.log(`  cost per ${d.unit} at 4× over 1×: ${perUnit.toFixed(2)} (at most 1.0 is linear, towards 4 quadratic)`);
-    console.log(`  CPU added by the second doubling over the first: ${steps.toFixed(2)} (2.0 is linear, 4.0 quadratic)`);
+    // A first step within the machine's noise (a few % of a run) makes the quotient meaningless.
+    if (b.cpuMs - a.cpuMs < 0.1 * a.cpuMs) console.log(`  CPU added by the first doubling (${((b.cpuMs - a.cpuMs) / 1000).toFixed(2)} s) is within the noise of a run: no step ratio`);
+    else console.log(`  CPU added by the second doubling over the first: ${((c.cpuMs - b.cpuMs) / (b.cpuMs - a.cpuMs)).toFixed(2)} (2.0 is linear, 4.0 quadratic)`);
   }
 }
 

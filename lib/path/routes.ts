@@ -330,16 +330,42 @@ export function lookup(routes: readonly EffectiveRoute[], family: 4 | 6, dst: Ad
   return out;
 }
 
+/** Each route's row key, and the keys of the routes that carry some traffic (the rest is `Invalid`). */
+interface RouteStates {
+  keys: string[];
+  active: Set<string>;
+}
+
+const routeStatesOf = new WeakMap<readonly EffectiveRoute[], RouteStates>();
+
+/**
+ * Which of a route list's routes carry traffic: each takes what the routes before it (in lookup order) left. Worked out
+ * once per list, which the subnets of a VNet with one route table share: the running union makes it routes², and a hub's
+ * route table may hold 400 routes.
+ */
+function routeStates(routes: readonly EffectiveRoute[]): RouteStates {
+  let states = routeStatesOf.get(routes);
+  if (states) return states;
+  states = { keys: [], active: new Set() };
+  let taken: Record<4 | 6, AddrSet> = { 4: EMPTY, 6: EMPTY };
+  for (const r of routes) {
+    const key = `${r.source}|${r.routeTable?.key ?? ""}|${r.name}|${r.addressPrefix}|${r.nextHopType}|${r.nextHopIpAddress ?? ""}`;
+    states.keys.push(key);
+    if (!addrIsEmpty(addrSubtract(r.dst, taken[r.family]))) states.active.add(key);
+    taken = { ...taken, [r.family]: addrUnion(taken[r.family], r.dst) };
+  }
+  routeStatesOf.set(routes, states);
+  return states;
+}
+
 /** Rows for the report, like Network Watcher's effective routes: each route once, `Invalid` when others cover all it would carry. */
 export function effectiveRouteRows(estate: Estate, subnet: Subnet, describeHop: (route: EffectiveRoute) => string | undefined): EffectiveRouteRow[] {
   const routes = subnetRoutes(estate, subnet);
   const rows = new Map<string, EffectiveRouteRow>();
-  let taken: Record<4 | 6, AddrSet> = { 4: EMPTY, 6: EMPTY };
-  const active = new Set<string>();
-  for (const r of routes) {
-    const key = `${r.source}|${r.routeTable?.key ?? ""}|${r.name}|${r.addressPrefix}|${r.nextHopType}|${r.nextHopIpAddress ?? ""}`;
-    if (!addrIsEmpty(addrSubtract(r.dst, taken[r.family]))) active.add(key);
-    taken = { ...taken, [r.family]: addrUnion(taken[r.family], r.dst) };
+  const { keys, active } = routeStates(routes);
+  for (let i = 0; i < routes.length; i++) {
+    const r = routes[i];
+    const key = keys[i];
     if (rows.has(key)) continue;
     const hop = describeHop(r);
     rows.set(key, {
