@@ -1,7 +1,7 @@
 // An address set: concrete IPv4 and IPv6 ranges plus symbolic service-tag regions (see tag-set.ts).
 import * as iv from "./intervals";
 import { type Intervals } from "./intervals";
-import { V4_MAX, V6_MAX, formatV4, v4RangeToCidrs, v6RangeToCidrs } from "./ip";
+import { V4_MAX, V6_MAX, forEachV4Cidr, forEachV6Cidr, formatV4, formatV6 } from "./ip";
 import {
   ALL_TAGS,
   NO_TAGS,
@@ -68,14 +68,23 @@ export function symbolic(tags: TagSet): AddrSet {
 /** Compact human description: CIDRs (at most `max`, then "+N more") and tag names. */
 export function describeAddrs(a: AddrSet, tagDisplay?: (lower: string) => string, max = 4): string {
   if (iv.equals(a.v4, ALL_V4) && iv.equals(a.v6, ALL_V6) && !tagsIsEmpty(a.tags) && a.tags.rest && a.tags.bases.size === 0) return "any address";
-  const parts: string[] = [];
+  // Only the first `max` prefixes are written out; the rest are counted (Internet-bound traffic split by a long route
+  // table is hundreds of them, described once per piece).
+  const shown: string[] = [];
+  let count = 0;
   for (let i = 0; i < a.v4.length; i += 2) {
-    if (a.v4[i] === a.v4[i + 1]) parts.push(formatV4(a.v4[i]));
-    else parts.push(...v4RangeToCidrs(a.v4[i], a.v4[i + 1]));
+    if (a.v4[i] === a.v4[i + 1]) {
+      if (count++ < max) shown.push(formatV4(a.v4[i]));
+    } else
+      forEachV4Cidr(a.v4[i], a.v4[i + 1], (base, bits) => {
+        if (count++ < max) shown.push(`${formatV4(base)}/${bits}`);
+      });
   }
-  for (let i = 0; i < a.v6.length; i += 2) parts.push(...v6RangeToCidrs(a.v6[i], a.v6[i + 1]));
-  const shown = parts.slice(0, max);
-  if (parts.length > max) shown.push(`+${parts.length - max} more prefixes`);
+  for (let i = 0; i < a.v6.length; i += 2)
+    forEachV6Cidr(a.v6[i], a.v6[i + 1], (base, bits) => {
+      if (count++ < max) shown.push(`${formatV6(base)}/${bits}`);
+    });
+  if (count > max) shown.push(`+${count - max} more prefixes`);
   if (!tagsIsEmpty(a.tags)) shown.push(...describeTags(a.tags, tagDisplay));
   return shown.join(", ") || "no address";
 }

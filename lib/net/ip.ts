@@ -98,19 +98,20 @@ const NON_PUBLIC = cidrsToRanges([
 export const NON_PUBLIC_V4 = NON_PUBLIC.v4;
 export const NON_PUBLIC_V6 = NON_PUBLIC.v6;
 
+/** An IPv4 address (a 32-bit number) in dotted-decimal form. */
 export function formatV4(x: number): string {
   return [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join(".");
 }
 
-function formatV6(x: bigint): string {
+/** An IPv6 address (a 128-bit bigint) in ipaddr.js's text form (RFC 5952's compressed zeros). */
+export function formatV6(x: bigint): string {
   const parts: number[] = [];
   for (let i = 7; i >= 0; i--) parts.push(Number((x >> BigInt(i * 16)) & 0xffffn));
   return ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
 }
 
-/** Smallest list of CIDRs exactly covering [lo, hi] on the v4 line. */
-export function v4RangeToCidrs(lo: number, hi: number): string[] {
-  const out: string[] = [];
+/** Calls `each` with the base and prefix length of every CIDR block of the IPv4 range [lo, hi], in order (fewest blocks). */
+export function forEachV4Cidr(lo: number, hi: number, each: (base: number, bits: number) => void): void {
   let cur = lo;
   while (cur <= hi) {
     let bits = 32;
@@ -119,14 +120,13 @@ export function v4RangeToCidrs(lo: number, hi: number): string[] {
       if (cur % size !== 0 || cur + size - 1 > hi) break;
       bits--;
     }
-    out.push(`${formatV4(cur)}/${bits}`);
+    each(cur, bits);
     cur += 2 ** (32 - bits);
   }
-  return out;
 }
 
-export function v6RangeToCidrs(lo: bigint, hi: bigint): string[] {
-  const out: string[] = [];
+/** As forEachV4Cidr, for an IPv6 range. */
+export function forEachV6Cidr(lo: bigint, hi: bigint, each: (base: bigint, bits: number) => void): void {
   let cur = lo;
   while (cur <= hi) {
     let bits = 128;
@@ -135,8 +135,20 @@ export function v6RangeToCidrs(lo: bigint, hi: bigint): string[] {
       if (cur % size !== 0n || cur + size - 1n > hi) break;
       bits--;
     }
-    out.push(`${formatV6(cur)}/${bits}`);
+    each(cur, bits);
     cur += 1n << BigInt(128 - bits);
   }
+}
+
+/** Smallest list of CIDRs exactly covering [lo, hi] on the v4 line. */
+export function v4RangeToCidrs(lo: number, hi: number): string[] {
+  const out: string[] = [];
+  forEachV4Cidr(lo, hi, (base, bits) => out.push(`${formatV4(base)}/${bits}`));
+  return out;
+}
+
+export function v6RangeToCidrs(lo: bigint, hi: bigint): string[] {
+  const out: string[] = [];
+  forEachV6Cidr(lo, hi, (base, bits) => out.push(`${formatV6(base)}/${bits}`));
   return out;
 }
