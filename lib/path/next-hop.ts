@@ -39,11 +39,15 @@ export function reachableVnets(estate: Estate, subnet: Subnet): Set<string> {
  * two resource ids each time was a tenth of the path's cost on a 10,000-subnet estate.
  */
 export function nextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): NextHop {
-  const byRoute = estate.memo("next-hops", () => new WeakMap<EffectiveRoute, Map<string, NextHop>>());
+  const byRoute = estate.memo("next-hops", () => new WeakMap<EffectiveRoute, Map<string, Map<string, NextHop>>>());
   let byVnet = byRoute.get(route);
   if (!byVnet) byRoute.set(route, (byVnet = new Map()));
-  let hop = byVnet.get(subnet.vnetKey);
-  if (!hop) byVnet.set(subnet.vnetKey, (hop = resolveNextHop(estate, subnet, route)));
+  // By the VNet's name as the subnet spells it too: the hop's words name it, and two listings of one VNet's subnets may
+  // spell it differently (ids compare case-insensitively); each subnet's words keep its own spelling.
+  let byName = byVnet.get(subnet.vnetKey);
+  if (!byName) byVnet.set(subnet.vnetKey, (byName = new Map()));
+  let hop = byName.get(subnet.vnetName);
+  if (!hop) byName.set(subnet.vnetName, (hop = resolveNextHop(estate, subnet, route)));
   if (hop.kind !== "firewall") return hop;
   const firewall = estate.snapshot.firewalls?.get(hop.firewall.key) ?? hop.firewall;
   return firewall === hop.firewall ? hop : { kind: "firewall", firewall };

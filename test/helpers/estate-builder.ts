@@ -208,8 +208,7 @@ export class EstateBuilder {
     this.nsgs.get(nsg)!.push(rule);
     return this;
   }
-  /** A NIC in `subnetRef`; `pools` are load balancer backend pool ids its IP configuration is in. */
-  /** A NIC in `subnetRef`; `vm` names the virtual machine it is attached to. */
+  /** A NIC in `subnetRef`; `pools` are load balancer backend pool ids its IP configuration is in, `vm` the VM it is attached to. */
   nic(name: string, subnetRef: string, opts: { ip?: string; nsg?: string; asgs?: string[]; pools?: string[]; vm?: string } = {}): this {
     const [v, s] = subnetRef.split("/");
     for (const a of opts.asgs ?? []) this.asgs.add(a);
