@@ -8,6 +8,7 @@ import type { ArmClientSettings } from "./arm-pipeline";
 import { subscriptionClients, type SubscriptionClients } from "./clients";
 import { collectRaw, runOperation } from "./operation";
 import { mapPool } from "./pool";
+import { pushTo } from "../collections";
 import { keepListed } from "./resource-shape";
 
 /** Where a parent sits: its resource group and the names along its id (`[manager, group]`). */
@@ -191,9 +192,7 @@ export async function readChildListsBySubscription(
     if (typeof parent.type !== "string" || !PARENT_TYPES.has(lower(parent.type))) continue;
     const sub = /^\/subscriptions\/([^/]+)\//i.exec(String(parent.id))?.[1];
     if (!sub) continue;
-    const list = bySubscription.get(lower(sub));
-    if (list) list.push(parent);
-    else bySubscription.set(lower(sub), [parent]);
+    pushTo(bySubscription, lower(sub), parent);
   }
   const reads = await mapPool([...bySubscription], concurrency, ([, list]) => {
     const sub = /^\/subscriptions\/([^/]+)\//i.exec(String(list[0].id))![1];

@@ -9,6 +9,7 @@ import { shown } from "./quote";
 import type { Change, FixPlan } from "./types";
 import { type AddrSet, addrUnionAll } from "../net/addr-set";
 import { FirewallSourceIndex, plainSources } from "../path/firewall-sources";
+import { pushTo } from "../collections";
 
 export interface Checked {
   subnet: Subnet;
@@ -100,11 +101,7 @@ export interface Verified {
 export function verifyAll(env: CheckEnv, checked: Checked[]): Verified {
   const byKey = new Map<string, number[]>();
   checked.forEach((c, i) => {
-    for (const k of c.outcome.touched) {
-      const list = byKey.get(k);
-      if (list) list.push(i);
-      else byKey.set(k, [i]);
-    }
+    for (const k of c.outcome.touched) pushTo(byKey, k, i);
   });
   const fromFirewall = new FirewallSourceIndex();
   for (const [k, list] of byKey) if (fromFirewall.add(k, list)) byKey.delete(k);

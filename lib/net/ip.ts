@@ -147,6 +147,7 @@ export function v4RangeToCidrs(lo: number, hi: number): string[] {
   return out;
 }
 
+/** As v4RangeToCidrs, on the v6 line. */
 export function v6RangeToCidrs(lo: bigint, hi: bigint): string[] {
   const out: string[] = [];
   forEachV6Cidr(lo, hi, (base, bits) => out.push(`${formatV6(base)}/${bits}`));

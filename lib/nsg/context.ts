@@ -13,6 +13,7 @@ import {
   symbolic,
 } from "../net/addr-set";
 import * as iv from "../net/intervals";
+import { pushTo } from "../collections";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges, parseCidr } from "../net/ip";
 import { ALL_TAGS, tagAtom } from "../net/tag-set";
 import type { RouteTable, ServiceTagPrefixes, Snapshot, VirtualNetwork } from "../model/types";
@@ -89,12 +90,6 @@ export function buildSharedAddressData(snapshot: Snapshot): SharedAddressData {
   const asgMembers = new Map<string, AddrSet>();
   for (const [asg, sets] of asgSets) asgMembers.set(asg, addrUnionAll(sets));
   return { serviceTags: snapshot.serviceTags, tagPrefixes, synthesized: new Set(synthesized.keys()), allTagPrefixes, asgMembers, tagNames };
-}
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** A NIC's address in a subnet; when the export has no private IP, the whole subnet stands in for it. */

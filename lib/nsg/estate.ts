@@ -3,6 +3,7 @@
 // because thousands of subnets share a few NSGs.
 import { type AddrSet, EMPTY, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
 import * as iv from "../net/intervals";
+import { pushTo } from "../collections";
 import { cidrsToRanges } from "../net/ip";
 import type { Direction, NetworkInterface, Nsg, ProxySetting, Role, RouteTable, ScaleSet, ScaleSetIpConfiguration, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { type CompiledRule, compileRule, isContextFree, orderedRules } from "./compile";
@@ -450,12 +451,7 @@ export class Estate {
       index = new Map();
       for (const vmss of this.snapshot.scaleSets?.values() ?? []) {
         const keys = new Set(vmss.nicConfigurations.flatMap((c) => c.ipConfigurations.map((i) => i.subnetKey)));
-        for (const k of keys) {
-          if (!k) continue;
-          const list = index.get(k);
-          if (list) list.push(vmss);
-          else index.set(k, [vmss]);
-        }
+        for (const k of keys) if (k) pushTo(index, k, vmss);
       }
       this.caches.scaleSetsBySubnet = index;
     }

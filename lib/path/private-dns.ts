@@ -6,6 +6,7 @@
 // https://learn.microsoft.com/azure/private-link/private-endpoint-dns
 import { type AddrSet, addrOverlaps, concrete, describeAddrs } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
+import { pushTo } from "../collections";
 import type { AzureFirewall, PrivateDnsZone, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { parentVnetOf } from "../snapshot/arm-id";
@@ -48,12 +49,7 @@ type Answer = { gives: "endpoint"; label: string } | { gives: "other" | "unknown
 export function zonesNamed(estate: Estate, name: string): PrivateDnsZone[] {
   const byName = estate.memo("private-dns-zones-by-name", () => {
     const out = new Map<string, PrivateDnsZone[]>();
-    for (const z of estate.snapshot.privateDnsZones?.values() ?? []) {
-      const k = z.name.toLowerCase();
-      const list = out.get(k);
-      if (list) list.push(z);
-      else out.set(k, [z]);
-    }
+    for (const z of estate.snapshot.privateDnsZones?.values() ?? []) pushTo(out, z.name.toLowerCase(), z);
     return out;
   });
   return byName.get(name) ?? [];

@@ -1,6 +1,7 @@
 // The overview's picture of the flows the seed requires: CycleCloud ↔ cluster subnets ↔ return proxy ↔ Azure services
 // and the Internet. Each edge gathers the findings (contract rule ids) that judge that flow; its colour is the worst.
 import type { Finding, FindingStatus, Report, SubnetReport } from "./types";
+import { pushTo } from "../collections";
 
 export type FlowNodeKind = "cyclecloud" | "cluster" | "returnProxy" | "service" | "internet";
 export type EdgeStatus = FindingStatus | "unknown";
@@ -166,10 +167,7 @@ export function buildDeploymentFlowGraphs(report: Report, maxClusters = 5): Depl
   for (const d of report.deployments ?? []) buckets.set(d.name, []);
   for (const s of report.subnets) {
     if (!s.role) continue;
-    const key = s.deployment ?? null;
-    const list = buckets.get(key);
-    if (list) list.push(s);
-    else buckets.set(key, [s]);
+    pushTo(buckets, s.deployment ?? null, s);
   }
   const groups = [...buckets].filter(([, subnets]) => subnets.length);
   if (groups.length <= 1) return [{ deployment: groups[0]?.[0] ?? null, graph: buildFlowGraph(report, maxClusters) }];

@@ -2,6 +2,7 @@
 // CycleCloud server and its HTTPS proxy (CONTRACT §1.2). `roles` alone is one deployment.
 import { z } from "zod";
 import { InputError } from "@/lib/errors";
+import { pushTo } from "@/lib/collections";
 import type { Deployment, NetworkInterface, Profile, ProxySetting, Role, Snapshot, Subnet } from "@/lib/model/types";
 import { type Endpoint, type Placement, SINGLE_DEPLOYMENT, nicEndpoint } from "@/lib/nsg/estate";
 import { concrete } from "@/lib/net/addr-set";
@@ -192,10 +193,7 @@ export function resolveRoles(snapshot: Snapshot, profile: Profile, profileName: 
 function nicsByVm(snapshot: Snapshot): Map<string, NetworkInterface[]> {
   const out = new Map<string, NetworkInterface[]>();
   for (const nic of snapshot.nics.values()) {
-    if (!nic.virtualMachineKey) continue;
-    const list = out.get(nic.virtualMachineKey);
-    if (list) list.push(nic);
-    else out.set(nic.virtualMachineKey, [nic]);
+    if (nic.virtualMachineKey) pushTo(out, nic.virtualMachineKey, nic);
   }
   return out;
 }
@@ -217,12 +215,7 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
   const single = deployments[0]?.name === SINGLE_DEPLOYMENT && profile.deployments !== undefined;
   // Each deployment's CycleCloud subnets, gathered in one pass (a pass per deployment was deployments × subnets).
   const cyclecloudKeys = new Map<string, string[]>();
-  for (const [k, name] of finalDeployment) {
-    if (roles.get(k) !== "cyclecloud") continue;
-    const keys = cyclecloudKeys.get(name);
-    if (keys) keys.push(k);
-    else cyclecloudKeys.set(name, [k]);
-  }
+  for (const [k, name] of finalDeployment) if (roles.get(k) === "cyclecloud") pushTo(cyclecloudKeys, name, k);
   let vmNics: Map<string, NetworkInterface[]> | undefined;
   deployments.forEach((d, di) => {
     if (d.proxy) proxies.set(d.name, d.proxy);
