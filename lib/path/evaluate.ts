@@ -245,7 +245,7 @@ function sharedRouteEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence
 
 /** A route as report evidence, with what its next hop turned out to be (a firewall's id, dropped, outside the audit). */
 export function routeEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence {
-  const nextHop =
+  const where =
     hop.kind === "firewall" ? hop.firewall.id : hop.kind === "drop" ? `dropped: ${hop.why}` : hop.kind === "outside" ? `outside the audit: ${hop.what}` : hop.kind === "missing" ? `cannot be judged: ${hop.what}` : undefined;
   return {
     stage: "route",
@@ -254,7 +254,7 @@ export function routeEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidenc
     addressPrefix: route.addressPrefix,
     nextHopType: route.nextHopType,
     ...(route.nextHopIpAddress ? { nextHopIpAddress: route.nextHopIpAddress } : {}),
-    ...(nextHop ? { nextHop } : {}),
+    ...(where ? { nextHop: where } : {}),
     source: route.source,
   };
 }
