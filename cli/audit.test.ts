@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { generateEstate } from "../test/snapshot/generate-estate";
 
 const root = path.resolve(__dirname, "..");
 const seed = (f: string) => path.join(root, "test/fixtures/seed", f);
@@ -41,6 +42,26 @@ describe("audit CLI", () => {
     expect(code).toBe(0);
     expect(stdout).toBe("");
     expect(JSON.parse(readFileSync(out, "utf8")).version).toBe("2.1.0");
+  });
+
+  it("writes the same JSON to --out as to stdout, over several pieces and multi-byte text", async () => {
+    // 130 subnets are three pieces of the report writer (64 subnets each): a piece cut short, repeated or out of order
+    // would show here.
+    const resources = generateEstate({ vnets: 2, subnets: 130, nsgs: 4, rulesPerNsg: 4, nics: 8, hub: { firewallRules: 10 } }) as { type: string; name: string; properties: { subnets?: { id: string }[] } }[];
+    const ids = resources.flatMap((x) => (x.type === "Microsoft.Network/virtualNetworks" && x.name !== "vnet-hub" ? (x.properties.subnets ?? []).map((s) => s.id) : []));
+    const estate = write("many.json", JSON.stringify({ value: resources }));
+    const profile = write("many-profile.json", JSON.stringify({ roles: { cyclecloud: [ids[0]], returnProxy: [], cluster: ids.slice(1) } }));
+    const out = path.join(tmp, "many-report.json");
+    const args = ["--snapshot", estate, "--profile", profile];
+    const [toStdout, toFile] = [await run(args), await run([...args, "--out", out])];
+    expect(toFile.stdout).toBe("");
+    const written = readFileSync(out, "utf8");
+    expect(JSON.parse(written).subnets.length).toBeGreaterThan(128);
+    // The arrows of path evidence and details are multi-byte in UTF-8.
+    expect(written).toContain("→");
+    // generatedAt differs between the two runs; every other character is the same.
+    const withoutTime = (text: string) => text.replace(/"generatedAt": "[^"]*"/, "");
+    expect(withoutTime(written)).toBe(withoutTime(toStdout.stdout));
   });
 
   it("points each SARIF result at the line of the deciding rule in the snapshot file that holds it", async () => {

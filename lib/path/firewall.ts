@@ -596,13 +596,6 @@ export function firewallSnats(estate: Estate, firewall: AzureFirewall, destinati
 }
 
 /**
- * The custom DNS servers `firewall` resolves names with (`dnsSettings.servers` of its policy, else of its base policy,
- * which a child inherits; a classic firewall's, without a policy: `additionalProperties` "Network.DNS.Servers");
- * empty: Azure-provided DNS, which answers with the private DNS zones linked to the firewall's own VNet. A firewall
- * whose policy is not in the input is read as using Azure DNS.
- * https://learn.microsoft.com/azure/firewall/dns-settings
- */
-/**
  * Whether Azure Firewall `firewall` runs its DNS proxy: a policy's `dnsSettings.enableProxy` (a base policy's counts,
  * as a child inherits its DNS settings), a classic firewall's `additionalProperties` Network.DNS.EnableProxy.
  * Undefined when the firewall's policy is not in the input. https://learn.microsoft.com/azure/firewall/dns-settings
@@ -613,6 +606,13 @@ export function firewallDnsProxy(estate: Estate, firewall: AzureFirewall): boole
   return policy ? policyChain(estate, policy).some((p) => p.dnsProxyEnabled === true) : undefined;
 }
 
+/**
+ * The custom DNS servers `firewall` resolves names with (`dnsSettings.servers` of its policy, else of its base policy,
+ * which a child inherits; a classic firewall's, without a policy: `additionalProperties` "Network.DNS.Servers");
+ * empty: Azure-provided DNS, which answers with the private DNS zones linked to the firewall's own VNet. A firewall
+ * whose policy is not in the input is read as using Azure DNS.
+ * https://learn.microsoft.com/azure/firewall/dns-settings
+ */
 export function firewallDnsServers(estate: Estate, firewall: AzureFirewall): string[] {
   if (!firewall.policyKey) return firewall.dnsServers ?? [];
   const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;
