@@ -280,6 +280,11 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
         done.push(unaudited(`cannot be judged: ${tableMissing}`));
         continue;
       }
+      if (route.regionUnknown && p.access !== "Unaudited") {
+        const { tag, base } = route.regionUnknown;
+        done.push(unaudited(`cannot be judged: ${route.source === "User" ? "route" : "system route"} ${route.name} covers service tag ${tag}, which the supplied service tags lack (they hold ${base}, which contains it), so whether this traffic takes that route is unknown (supply the service tags file with its regional entries)`));
+        continue;
+      }
       switch (hop.kind) {
         case "deliver":
           done.push(p);

@@ -38,6 +38,49 @@ describe("routes", () => {
     expect(f.evidence.some((e) => evidenceStage(e) === "route" && "route" in e && e.route === "github-hole")).toBe(true);
   });
 
+  it("on an equal prefix an AzureCloud regional tag route beats AzureCloud, whichever comes first in the table", () => {
+    // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes
+    const tags = {
+      values: [
+        { name: "AzureCloud", id: "AzureCloud", properties: { region: "", addressPrefixes: ["20.0.0.0/8"] } },
+        { name: "AzureCloud.westeurope", id: "AzureCloud.westeurope", properties: { region: "westeurope", addressPrefixes: ["20.0.0.0/8"] } },
+        { name: "AzureResourceManager", id: "AzureResourceManager", properties: { region: "", addressPrefixes: ["20.37.0.0/16"] } },
+      ],
+    };
+    const drop = { name: "cloud-weu", prefix: "AzureCloud.westeurope", hop: "None" };
+    const leave = { name: "cloud", prefix: "AzureCloud", hop: "Internet" };
+    for (const routes of [[leave, drop], [drop, leave]]) {
+      const b = hubAndSpoke([SEED_APP], { routes, nsg: true });
+      b.serviceTags = tags;
+      const arm = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+      expect(arm.status).toBe("fail");
+      expect(arm.detail).toContain("cloud-weu");
+    }
+  });
+
+  it("a route naming a regional tag that the supplied service tags lack cannot be judged, where it would decide", () => {
+    // The file holds Storage but not Storage.WestEurope: which part of Storage the route takes is unknown, so neither a
+    // drop nor a way out may be claimed. The same for a service endpoint's regional route.
+    const tags = { values: [{ name: "Storage", id: "Storage", properties: { region: "", addressPrefixes: ["20.60.0.0/16"] } }] };
+    const b = hubAndSpoke([SEED_APP], { routes: [{ name: "leave", prefix: "0.0.0.0/0", hop: "Internet" }, { name: "drop-weu", prefix: "Storage.WestEurope", hop: "None" }], nsg: true });
+    b.serviceTags = tags;
+    const storage = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(storage.status).toBe("warn");
+    expect(storage.detail).toContain("Storage.WestEurope, which the supplied service tags lack");
+    const endpoint = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc", routeTable: "rt", serviceEndpoints: [{ service: "Microsoft.Storage" }] })
+      .nsg("nsg-cc", [...SEED_RULES])
+      .routeTable("rt", [{ name: "nowhere", prefix: "0.0.0.0/0", hop: "None" }]);
+    endpoint.serviceTags = tags;
+    const viaEndpoint = finding(endpoint.audit(cc), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(viaEndpoint.status).toBe("warn");
+    expect(viaEndpoint.detail).toContain("system route Service endpoint Microsoft.Storage covers service tag Storage.westeurope");
+    // With the regional entry the route decides.
+    endpoint.serviceTags = { values: [...tags.values, { name: "Storage.WestEurope", id: "Storage.WestEurope", properties: { region: "westeurope", addressPrefixes: ["20.60.0.0/16"] } }] };
+    expect(finding(endpoint.audit(cc), "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
+  });
+
   it("0.0.0.0/1 and 128.0.0.0/1 to the Internet override the default route to the firewall: everything leaves", () => {
     const report = hubAndSpoke([SEED_APP], { routes: [toFirewall, { name: "low", prefix: "0.0.0.0/1", hop: "Internet" }, { name: "high", prefix: "128.0.0.0/1", hop: "Internet" }] }).audit(cc);
     expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("fail");

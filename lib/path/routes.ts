@@ -40,10 +40,15 @@ export interface EffectiveRoute {
   rank: number;
   /** Set when the tag's prefixes were not supplied and the route is assumed to cover exactly the tag. */
   assumedTag?: string;
+  /**
+   * Set when the route names a regional tag (`Storage.WestEurope`) that the supplied service tags lack while they hold
+   * its base tag: the route covers some part of the base tag's prefixes (`dst`), which part unknown.
+   */
+  regionUnknown?: { tag: string; base: string };
 }
 
 const SYMBOLIC_LENGTH = 0.5;
-const RANK = { userCidr: 0, userRegionalTag: 1, userTag: 2, userAzureCloud: 3, systemNetwork: 4, systemServiceEndpoint: 5, systemNone: 6, systemInternet: 7 };
+const RANK = { userCidr: 0, userRegionalTag: 1, userTag: 2, userAzureCloudRegional: 3, userAzureCloud: 4, systemNetwork: 5, systemServiceEndpoint: 6, systemNone: 7, systemInternet: 8 };
 
 /** `/N` of a CIDR, or the full length for a bare address; undefined when not a CIDR. */
 export function prefixLength(text: string): number | undefined {
@@ -104,6 +109,14 @@ function prefixEntries(
       return { ...base, addressPrefix: prefix, family, dst: concrete(r.v4, r.v6), length: len, rank: tagRank };
     });
   }
+  const dot = lower.indexOf(".");
+  const baseTag = dot > 0 ? estate.snapshot.serviceTags?.get(lower.slice(0, dot)) : undefined;
+  if (baseTag?.addressPrefixes.length) {
+    // The supplied tags hold the base tag but not this region: the route covers an unknown part of the base's
+    // prefixes. Each piece there is a question the input cannot answer (forwardStage), never a guess either way.
+    const entries = prefixEntries(estate, subnet, baseTag.name, base, rank);
+    return entries.map((e) => ({ ...e, addressPrefix: prefix, rank: tagRank, regionUnknown: { tag: prefix.trim(), base: baseTag.name } }));
+  }
   const set = estate.context(subnet).resolve(prefix.trim()).set;
   // A tag we hold no prefixes for: it covers exactly the tag, in whichever family the subnet sends.
   const out: EffectiveRoute[] = [];
@@ -111,8 +124,13 @@ function prefixEntries(
   return out;
 }
 
+/**
+ * Azure's order for route-table tag routes of an equal prefix: a regional tag, then a top-level tag, then an AzureCloud
+ * regional tag, then AzureCloud. https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#service-tags-for-user-defined-routes
+ */
 function userTagRank(lowerTag: string): number {
-  if (lowerTag === "azurecloud" || lowerTag.startsWith("azurecloud.")) return RANK.userAzureCloud;
+  if (lowerTag === "azurecloud") return RANK.userAzureCloud;
+  if (lowerTag.startsWith("azurecloud.")) return RANK.userAzureCloudRegional;
   return lowerTag.includes(".") ? RANK.userRegionalTag : RANK.userTag;
 }
 
