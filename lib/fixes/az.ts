@@ -63,6 +63,15 @@ export function endpointsAfter(subnet: Subnet | undefined, add: string): string[
 
 const subnetArgs = (s: Subnet): Arg[] => [...sub(s), ["--vnet-name", s.vnetName], ["--name", s.name]];
 
+/**
+ * `--location` of the subnet's VNet, for a resource created to attach to the subnet (it must be in the subnet's region:
+ * https://learn.microsoft.com/azure/nat-gateway/nat-overview); none when the snapshot has no location.
+ */
+function locationArgs(snapshot: Snapshot, s: Subnet): Arg[] {
+  const location = snapshot.vnets.get(s.vnetKey)?.location;
+  return location ? [["--location", location]] : [];
+}
+
 /** The az commands of one change, in the order they must run. */
 export function azCommands(snapshot: Snapshot, c: Change): AzCommand[] {
   switch (c.kind) {
@@ -81,7 +90,8 @@ export function azCommands(snapshot: Snapshot, c: Change): AzCommand[] {
     case "attach-new-nsg": {
       const s = snapshot.subnets.get(c.subnetKey)!;
       return [
-        { command: ["network", "nsg", "create"], args: [...sub(s), ["--name", c.nsgName]] },
+        // In the subnet's region: without --location, az creates it in the resource group's, and Azure refuses to attach it.
+        { command: ["network", "nsg", "create"], args: [...sub(s), ["--name", c.nsgName], ...locationArgs(snapshot, s)] },
         ...c.rules.map((r) => ({ command: ["network", "nsg", "rule", "create"], args: [...sub(s), ["--nsg-name", c.nsgName], ["--name", r.name], ...ruleArgs(r)] as Arg[] })),
         { command: ["network", "vnet", "subnet", "update"], args: [...subnetArgs(s), ["--network-security-group", c.nsgName]] },
       ];
@@ -98,8 +108,7 @@ export function azCommands(snapshot: Snapshot, c: Change): AzCommand[] {
     }
     case "attach-nat-gateway": {
       const s = snapshot.subnets.get(c.subnetKey)!;
-      const location = snapshot.vnets.get(s.vnetKey)?.location;
-      const loc: Arg[] = location ? [["--location", location]] : [];
+      const loc = locationArgs(snapshot, s);
       return [
         { command: ["network", "public-ip", "create"], args: [...sub(s), ["--name", c.publicIpName], ...loc, ["--sku", "Standard"], ["--allocation-method", "Static"]] },
         { command: ["network", "nat", "gateway", "create"], args: [...sub(s), ["--name", c.natGatewayName], ...loc, ["--public-ip-addresses", c.publicIpName]] },

@@ -4,7 +4,7 @@
 import type { FirewallRule, FirewallRuleCollection, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { bicepString, identifier } from "./quote";
 import { type SubnetProperties, subnetProperties } from "./subnet-properties";
-import { type GroupDeployment, groupDeployments } from "./firewall-groups";
+import { type GroupDeployment, groupDeployments, perFindingNote } from "./firewall-groups";
 import type { Change } from "./types";
 
 /** Network API version of every resource written (a real one, listed in BICEP_TYPES). */
@@ -168,10 +168,10 @@ class BicepDoc {
    * changed by two fixes of a bundle) replaces the first: ARM refuses a resource declared twice, and
    * the later one already holds the earlier change.
    */
-  resource(type: string, name: string, body: Record<string, unknown>, parent?: string, key?: string): string {
+  resource(type: string, name: string, body: Record<string, unknown>, parent?: string, key?: string, note?: string): string {
     const prior = key ? this.declared.get(key) : undefined;
     const sym = prior?.sym ?? identifier(name, this.symbols, symbolPrefix(type));
-    const out = [`resource ${sym} '${type}@${API}' = {\n${parent ? `  parent: ${parent}\n` : ""}  name: ${bicepString(name)}`];
+    const out = [`${note ? `// ${note}\n` : ""}resource ${sym} '${type}@${API}' = {\n${parent ? `  parent: ${parent}\n` : ""}  name: ${bicepString(name)}`];
     for (const [k, v] of Object.entries(body)) {
       if (v === undefined) continue;
       out.push(`\n  ${k}: `);
@@ -251,6 +251,17 @@ function scopeOf(snapshot: Snapshot, c: Change): Scope {
   }
 }
 
+/**
+ * The region to create a resource in that is attached to subnet `s` (an NSG, a NAT gateway and its public IP): the
+ * subnet's VNet's, as read, else the existing VNet's own `location`; never the resource group's, which may be another
+ * region. A NAT gateway serves the subnets of one virtual network (https://learn.microsoft.com/azure/nat-gateway/nat-overview),
+ * and Azure refuses to attach an NSG or NAT gateway of another region to a subnet.
+ */
+function regionFor(doc: BicepDoc, snapshot: Snapshot, s: Subnet): string | Expr {
+  const location = snapshot.vnets.get(s.vnetKey)?.location;
+  return location ?? new Expr(`${doc.ref("Microsoft.Network/virtualNetworks", s.vnetKey, s.vnetName)}.location`);
+}
+
 function subnetResource(doc: BicepDoc, snapshot: Snapshot, s: Subnet, patch: Record<string, unknown>): void {
   const p = propertiesOf(s);
   if (!p.ok) throw new Error(p.why);
@@ -277,7 +288,7 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
     case "attach-new-nsg": {
       const s = snapshot.subnets.get(c.subnetKey)!;
       const nsg = doc.resource("Microsoft.Network/networkSecurityGroups", c.nsgName, {
-        location: new Expr("resourceGroup().location"),
+        location: regionFor(doc, snapshot, s),
         properties: { securityRules: c.rules.map((r) => ({ name: r.name, properties: securityRuleProperties(r) })) },
       });
       subnetResource(doc, snapshot, s, { networkSecurityGroup: { id: new Expr(`${nsg}.id`) } });
@@ -285,7 +296,7 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
     }
     case "attach-nat-gateway": {
       const s = snapshot.subnets.get(c.subnetKey)!;
-      const location = new Expr("resourceGroup().location");
+      const location = regionFor(doc, snapshot, s);
       const pip = doc.resource("Microsoft.Network/publicIPAddresses", c.publicIpName, { location, sku: { name: "Standard" }, properties: { publicIPAllocationMethod: "Static" } });
       const nat = doc.resource("Microsoft.Network/natGateways", c.natGatewayName, { location, sku: { name: "Standard" }, properties: { publicIpAddresses: [{ id: new Expr(`${pip}.id`) }] } });
       subnetResource(doc, snapshot, s, { natGateway: { id: new Expr(`${nat}.id`) } });
@@ -307,7 +318,7 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
       const parent = doc.ref("Microsoft.Network/firewallPolicies", deployment.policyKey, policy?.name ?? deployment.policyKey.split("/").pop()!);
       doc.resource("Microsoft.Network/firewallPolicies/ruleCollectionGroups", deployment.groupName, {
         properties: { priority: deployment.group?.priority ?? 65000, ruleCollections: deploymentCollections(deployment) },
-      }, parent);
+      }, parent, undefined, deployment.perFinding ? perFindingNote(deployment) : undefined);
       return;
     }
     default:

@@ -16,6 +16,20 @@ export interface GroupDeployment {
   group?: RuleCollectionGroup;
   /** Today's collections, then each new one, each name once (a snapshot with the fixes applied already holds them). */
   collections: FirewallRuleCollection[];
+  /** Rendered as one finding's fix (not a bundle): its declaration says what deploying it replaces (PER_FINDING_NOTE). */
+  perFinding?: true;
+}
+
+/**
+ * Said above one finding's declaration of a group (Bicep, Terraform). Deploying it sets the group's collections to
+ * today's plus this fix's; another finding's declaration deployed after it would drop this one's collection. Listing
+ * every fix's collections in each finding's declaration would make a report's size grow with the square of its
+ * failing subnets, so the forms that compose are named instead: the az CLI form adds one collection without replacing
+ * the others, and `--fix-all` declares each group once with every fix's collection.
+ */
+export function perFindingNote(d: GroupDeployment): string {
+  // No name in it: it is a comment line of Bicep and HCL, and a name may hold anything (quote.ts).
+  return `Declares the whole rule collection group (${d.collections.length} collections: those it holds today and this fix's). Deployed after it, another finding's declaration would drop this fix's collection: for several findings use their az CLI forms or --fix-all.`;
 }
 
 /**

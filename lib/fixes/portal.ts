@@ -1,6 +1,6 @@
 // Portal steps for a change: what to click and what to enter. Names are shown quoted with control
 // characters made visible (a person reads them; nothing executes them).
-import type { SecurityRule, Snapshot } from "../model/types";
+import type { SecurityRule, Snapshot, Subnet } from "../model/types";
 import { endpointsAfter } from "./az";
 import { shown } from "./quote";
 import type { Change } from "./types";
@@ -10,6 +10,12 @@ const list = (xs: readonly string[]) => xs.map(shown).join(", ");
 function ruleText(r: SecurityRule): string {
   return `Priority ${r.priority}; Source ${list(r.sourceAddressPrefixes.length ? r.sourceAddressPrefixes : r.sourceAsgKeys)}; Source port ranges ${list(r.sourcePortRanges)}; Destination ${list(r.destinationAddressPrefixes.length ? r.destinationAddressPrefixes : r.destinationAsgKeys)}; Destination port ranges ${list(r.destinationPortRanges)}; Protocol ${r.protocol}; Action ${r.access}`;
 }
+
+/** The Region to pick for a resource attached to the subnet: its VNet's (the Create blade offers the resource group's). */
+const region = (snapshot: Snapshot, s: Subnet) => {
+  const location = snapshot.vnets.get(s.vnetKey)?.location;
+  return `, region ${location ? shown(location) : `of ${shown(s.vnetName)}`} (the VNet's)`;
+};
 
 export function portalStep(snapshot: Snapshot, c: Change): string {
   switch (c.kind) {
@@ -28,7 +34,7 @@ export function portalStep(snapshot: Snapshot, c: Change): string {
     }
     case "attach-new-nsg": {
       const s = snapshot.subnets.get(c.subnetKey)!;
-      return `Network security groups → Create: ${shown(c.nsgName)} in resource group ${shown(s.resourceGroup)}; add the rules ${c.rules.map((r) => `${shown(r.name)} (${r.priority})`).join(", ")}; then Subnets → Associate → ${shown(`${s.vnetName}/${s.name}`)}.`;
+      return `Network security groups → Create: ${shown(c.nsgName)} in resource group ${shown(s.resourceGroup)}${region(snapshot, s)}; add the rules ${c.rules.map((r) => `${shown(r.name)} (${r.priority})`).join(", ")}; then Subnets → Associate → ${shown(`${s.vnetName}/${s.name}`)}.`;
     }
     case "add-route": {
       const t = snapshot.routeTables.get(c.routeTableKey)!;
@@ -43,7 +49,7 @@ export function portalStep(snapshot: Snapshot, c: Change): string {
     }
     case "attach-nat-gateway": {
       const s = snapshot.subnets.get(c.subnetKey)!;
-      return `NAT gateways → Create: ${shown(c.natGatewayName)} in resource group ${shown(s.resourceGroup)}, with a new Standard public IP ${shown(c.publicIpName)}; Subnet: ${shown(`${s.vnetName}/${s.name}`)} → Create.`;
+      return `NAT gateways → Create: ${shown(c.natGatewayName)} in resource group ${shown(s.resourceGroup)}${region(snapshot, s)}, with a new Standard public IP ${shown(c.publicIpName)}; Subnet: ${shown(`${s.vnetName}/${s.name}`)} → Create.`;
     }
     case "add-firewall-rule-collection": {
       const col = c.collection;

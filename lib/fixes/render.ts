@@ -168,6 +168,7 @@ export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string
   const bash = bashText(cmds);
   const ps = powerShellText(cmds);
   const groups = groupDeployments(snapshot, plan.changes);
+  for (const d of groups.values()) d.perFinding = true;
   const bicep = renderBicep(snapshot, plan.changes, groups);
   const tf = renderTerraform(snapshot, plan.changes, new Set(), undefined, groups);
   const notes = [note, ...why].filter(Boolean).join(" ");

@@ -6,7 +6,7 @@ import type { FirewallRule, SecurityRule, Snapshot, Subnet } from "../model/type
 import { API, bicepRefusal, deploymentCollections } from "./bicep";
 import { type HclValue, Nested, Raw, block } from "./hcl";
 import { identifier } from "./quote";
-import { type GroupDeployment, groupKeyOf } from "./firewall-groups";
+import { type GroupDeployment, groupKeyOf, perFindingNote } from "./firewall-groups";
 import type { Change } from "./types";
 
 function ruleFields(rule: SecurityRule): [string, HclValue][] {
@@ -198,8 +198,10 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
         const body: HclValue = { properties: { priority: deployment.group?.priority ?? 65000, ruleCollections: fromJson(deploymentCollections(deployment)) } };
         const exists = (existing ?? snapshot).ruleCollectionGroups?.has(groupKeyOf(deployment.policyKey, deployment.groupName));
         // azapi_update_resource needs the group to exist; a group the fixes create is an azapi_resource.
+        const note = deployment.perFinding ? `# ${perFindingNote(deployment)}\n` : "";
         return [
-          exists
+          note +
+          (exists
             ? block("resource", ["azapi_update_resource", identifier(deployment.groupName, labels, "rcg_")], [
                 ["type", `Microsoft.Network/firewallPolicies/ruleCollectionGroups@${API}`],
                 ["resource_id", `${policyId}/ruleCollectionGroups/${deployment.groupName}`],
@@ -210,7 +212,7 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
                 ["name", deployment.groupName],
                 ["parent_id", policyId],
                 ["body", body],
-              ]),
+              ])),
         ];
       }
       const fw = snapshot.firewalls?.get(c.firewallKey ?? "");
