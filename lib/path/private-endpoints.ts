@@ -20,6 +20,7 @@ import { reachableVnets } from "./next-hop";
 import { privateEndpointIps } from "./routes";
 import type { NameTarget } from "./fqdn";
 import { firewallDnsServers, firewallSnats } from "./firewall";
+import { type SeenSource, mergeFlowResults, seenSourceWords, sourcesAt } from "./snat";
 import { dnsProblem, firewallDnsVnet, recordsNotGiven, zoneProblem } from "./private-dns";
 import { type Way, faultText, routeReach } from "./reach";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
@@ -130,24 +131,12 @@ export interface EndpointPath {
    * that let the part through by an application rule (always SNATed) or by a network rule whose policy SNATs the
    * endpoint's address. The endpoint subnet's NSG (`inbound`) judges each part by its own source.
    */
-  sources: EndpointSource[];
+  sources: SeenSource[];
   /**
    * Firewalls that let part of it through by an application rule, so resolve the account's name themselves, and whose
    * DNS does not give them the endpoint (`unknown`: the audit cannot see what their DNS answers).
    */
   firewallDns: FirewallDnsFault[];
-}
-
-/** Whom a private endpoint sees as the client of part of a flow (see EndpointPath.sources). */
-export interface EndpointSource {
-  /** The source addresses the endpoint sees: the client's, or the firewall instances' (their AzureFirewallSubnet's prefixes). */
-  addresses: AddrSet;
-  /** The firewall that SNATs this part, and by which kind of rule (its name in `rule`). */
-  firewall?: AzureFirewall;
-  by?: "application" | "network";
-  rule?: string;
-  /** For a firewall: where its instances' addresses come from, in words ("hub/AzureFirewallSubnet, 10.100.0.0/26"). */
-  where?: string;
 }
 
 /** A firewall's name resolution that does not (or cannot be seen to) give it a private endpoint's address. */
@@ -159,80 +148,11 @@ export interface FirewallDnsFault {
 }
 
 /**
- * The addresses an Azure Firewall's connections come from when it SNATs: one of its instances' private IPs in
- * AzureFirewallSubnet (taken as that subnet's prefixes, since the instances' own addresses are not in ARM), else,
- * without that subnet in the input, its private IP. https://learn.microsoft.com/azure/firewall/snat-private-range
- */
-function firewallSourceAddresses(estate: Estate, fw: AzureFirewall): { addresses: AddrSet; where: string } {
-  const subnets = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).filter((x): x is Subnet => x !== undefined);
-  const prefixes = subnets.flatMap((x) => x.addressPrefixes);
-  if (prefixes.length) {
-    const r = cidrsToRanges(prefixes);
-    return { addresses: concrete(r.v4, r.v6), where: `${subnets.map((x) => `${x.vnetName}/${x.name}`).join(", ")}, ${prefixes.join(", ")}` };
-  }
-  const r = cidrsToRanges(fw.privateIpAddresses);
-  return { addresses: concrete(r.v4, r.v6), where: `its private IP ${fw.privateIpAddresses.join(", ")} (its subnet is not in the input)` };
-}
-
-/**
- * Whom the endpoint at `addresses` sees as the client of each part of `outbound` (EndpointPath.sources). Without any
- * firewall SNAT, the whole flow keeps `client` (the caller's source addresses), exactly as before firewalls counted.
- */
-function endpointSources(estate: Estate, outbound: FlowResult, addresses: AddrSet, client: AddrSet): EndpointSource[] {
-  const byFirewall = new Map<string, EndpointSource>();
-  const direct: AddrSet[] = [];
-  for (const o of outbound.outcomes)
-    for (const p of o.pieces) {
-      const f = p.access === "Allow" ? (p.steps.filter((e) => evidenceStage(e) === "firewall").pop() as FirewallEvidence | undefined) : undefined;
-      const fw = f?.firewallId ? estate.snapshot.firewalls?.get(f.firewallId.toLowerCase()) : undefined;
-      // An application rule always SNATs; a network rule only where the policy SNATs the endpoint's address.
-      const by = f?.kind === "application" ? "application" : "network";
-      if (!fw || (by === "network" && !firewallSnats(estate, fw, addresses))) {
-        direct.push(p.box.src);
-        continue;
-      }
-      const k = `${fw.key}|${by}`;
-      if (byFirewall.has(k)) continue;
-      const { addresses: fwAddresses, where } = firewallSourceAddresses(estate, fw);
-      if (addrIsEmpty(fwAddresses)) direct.push(p.box.src);
-      else byFirewall.set(k, { addresses: fwAddresses, firewall: fw, by, ...(f!.rule ? { rule: f!.rule } : {}), where });
-    }
-  if (!byFirewall.size) return [{ addresses: client }];
-  const out = [...byFirewall.values()];
-  if (direct.length) {
-    const own = addrUnionAll(direct);
-    const mine = addrIntersect(own, client);
-    out.unshift({ addresses: addrIsEmpty(mine) ? own : mine });
-  }
-  return out;
-}
-
-/** One FlowResult of several evaluations of the same destination (one per source): `partly` when they differ. */
-function mergeResults(parts: FlowResult[]): FlowResult {
-  if (parts.length === 1) return parts[0];
-  const verdicts = new Set(parts.map((r) => r.verdict));
-  return {
-    ...parts[0],
-    verdict: verdicts.size === 1 ? parts[0].verdict : "partly",
-    outcomes: parts.flatMap((r) => r.outcomes),
-    notes: [...new Set(parts.flatMap((r) => r.notes))],
-    touched: new Set(parts.flatMap((r) => [...r.touched])),
-  };
-}
-
-/**
  * In words, the firewalls a flow to an endpoint goes through and whom the endpoint sees as the client where they
  * SNAT ("by way of Azure Firewall fw, whose application rule blob proxies it …"); empty when none does.
  */
 export function endpointSourceWords(path: EndpointPath): string {
-  const fws = path.sources.filter((x) => x.firewall);
-  if (!fws.length) return "";
-  const each = fws.map((x) => {
-    const rule = `${x.by} rule${x.rule ? ` ${x.rule}` : ""}`;
-    const how = x.by === "application" ? `whose ${rule} proxies it (application rules always SNAT)` : `whose ${rule} lets it through and ${x.firewall!.policyKey ? "whose policy SNATs the endpoint's address" : "which SNATs the endpoint's address (its SNAT private ranges leave it out)"}`;
-    return `Azure Firewall ${x.firewall!.name}, ${how}, so the endpoint sees as the client the firewall's instances in ${x.where}`;
-  });
-  return `by way of ${each.join("; and by way of ")}${path.sources.some((x) => !x.firewall) ? "; the rest of the subnet's traffic goes there directly, from its own addresses" : ""}`;
+  return seenSourceWords(path.sources, "the endpoint", "the rest of the subnet's traffic");
 }
 
 /**
@@ -290,8 +210,8 @@ export function endpointPath(
   const scope = destinationSubnetNsgScope(endpointSubnet, true);
   const open = outbound.verdict === "allowed" && way.reachable;
   // A firewall that SNATs a part (application rules always do) is that part's source at the endpoint's subnet NSG.
-  const sources = endpointSources(estate, outbound, addresses, flow.sourceAddresses);
-  const inbound = scope.applies && (open || !lazy) ? mergeResults(sources.map((src) => evaluateEndpointInbound(estate, endpointSubnet, addresses, { protocols: flow.protocols, ports: flow.ports, remote: src.addresses }))) : undefined;
+  const sources = sourcesAt(estate, outbound, addresses, flow.sourceAddresses);
+  const inbound = scope.applies && (open || !lazy) ? mergeFlowResults(sources.map((src) => evaluateEndpointInbound(estate, endpointSubnet, addresses, { protocols: flow.protocols, ports: flow.ports, remote: src.addresses }))) : undefined;
   const unsnatted = firewallsByNetworkRule(estate, outbound).filter((fw) => !firewallSnats(estate, fw, addresses));
   const noWayBack = replyFault(estate, source, endpointSubnet, outbound);
   const firewallDns = sources.filter((x) => x.by === "application").flatMap((x) => firewallDnsFault(estate, x.firewall!, names, flow.endpointAddresses ?? addresses) ?? []);

@@ -7,13 +7,15 @@
 // https://learn.microsoft.com/azure/architecture/networking/architecture/hub-spoke
 // https://learn.microsoft.com/azure/firewall/snat-private-range
 // https://learn.microsoft.com/azure/firewall/firewall-multi-hub-spoke (both ways through the same firewalls)
-import { type AddrSet, addrIsEmpty, describeAddrs } from "../net/addr-set";
+import { type AddrSet, addrIsEmpty, addrUnionAll, describeAddrs } from "../net/addr-set";
 import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { nextHop, reachableVnets } from "./next-hop";
 import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
 import type { RouteEvidence } from "../report/types";
 import { bgpLearnedNote, routeEvidence } from "./evaluate";
+import { firewallSnats } from "./firewall";
+import { firewallSourceAddresses } from "./snat";
 
 /**
  * Whose routes decided that there is no way, so each one-end check can tell its own fault from the other end's:
@@ -67,6 +69,8 @@ export interface RouteDoubt {
   owner: RouteOwner;
   way: "there" | "back";
   why: string;
+  /** Not a doubt but a known part with no way (the rest has one): partly blocked, `warn` all the same. */
+  part?: true;
 }
 
 /** Part of a way's destination and the Azure Firewalls it passes, in order (none: delivered without one). */
@@ -85,8 +89,11 @@ export type Way =
   | { reachable: true; firewall?: AzureFirewall; route?: EffectiveRoute; legs?: Leg[]; doubts?: RouteDoubt[]; unknown?: true }
   | { reachable: false; why: string; fault: RouteFault };
 
-/** Both ways between two subnets: reachable (perhaps with doubts), or every fault found (the way there's, then the way back's). */
-export type Reach = { reachable: true; doubts?: RouteDoubt[] } | { reachable: false; why: string; faults: RouteFault[] };
+/**
+ * Both ways between two subnets: reachable (perhaps with doubts; `via`: the Azure Firewalls the way there meets), or
+ * every fault found (the way there's, then the way back's).
+ */
+export type Reach = { reachable: true; doubts?: RouteDoubt[]; via?: AzureFirewall[] } | { reachable: false; why: string; faults: RouteFault[] };
 
 const REACHABLE: Way = { reachable: true };
 /** Input the audit lacks (a route table, the VNet): counted as a way, never as the way it goes. */
@@ -96,6 +103,16 @@ const UNKNOWN: Way = { reachable: true, unknown: true };
 export function faultText(f: RouteFault | RouteDoubt): string {
   if (f.way !== "back" || f.owner === "asymmetric") return f.why;
   return "route" in f ? `replies have no way back: ${f.why}` : `replies: ${f.why}`;
+}
+
+/**
+ * A way's doubts as sentences after `lead` ("hpc/c1 → ccvnet/cc"): the parts with no way first ("no route for part of
+ * it"), then what cannot be judged. Empty without doubts.
+ */
+export function doubtSentences(lead: string, doubts: readonly RouteDoubt[]): string[] {
+  const partly = doubts.filter((d) => d.part);
+  const unsure = doubts.filter((d) => !d.part);
+  return [...(partly.length ? [`${lead}: no route for part of it — ${partly.map(faultText).join("; ")}.`] : []), ...(unsure.length ? [`${lead}: cannot be judged — ${unsure.map(faultText).join("; ")}.`] : [])];
 }
 
 /**
@@ -164,6 +181,8 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
   let carrier: EffectiveRoute | undefined;
   const legs: Leg[] = [];
   const doubts: RouteDoubt[] = [];
+  let dropped: (Way & { reachable: false }) | undefined;
+  const droppedTo: AddrSet[] = [];
   const doubt = (owner: RouteOwner, why: string) => {
     if (!doubts.some((d) => d.why === why)) doubts.push({ owner, way: "there", why });
   };
@@ -225,8 +244,16 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
       const why = noHub ? `the VNets are not peered (or the peering is not Connected with virtual network access); ${whose}` : whose;
       const owner = viaFirewall ? "firewall" : noHub ? "unpeered" : "sender";
       const note = bgpLearnedNote(estate, from);
-      return { reachable: false, why, fault: { owner, way: "there", subnetKey: from.key, route: deciding(route, from), hop: hop.kind, why, evidence: [routeEvidence(route, hop)], ...(note ? { note } : {}) } };
+      // The first route with no way stands for every part that has none; whether the rest has one decides below.
+      dropped ??= { reachable: false, why, fault: { owner, way: "there", subnetKey: from.key, route: deciding(route, from), hop: hop.kind, why, evidence: [routeEvidence(route, hop)], ...(note ? { note } : {}) } };
+      droppedTo.push(dst);
     }
+  }
+  if (dropped) {
+    if (legs.length === 0 && doubts.length === 0) return dropped;
+    // Part of the destination has no way and the rest has one: partly blocked (CONTRACT §4: `warn`, naming the part).
+    const part = describeAddrs(addrUnionAll(droppedTo));
+    doubts.push({ owner: dropped.fault.owner, way: "there", why: `${dropped.why}, for ${part}; the rest has a way`, part: true });
   }
   if (!through && !carrier && doubts.length === 0) return REACHABLE;
   return { reachable: true, ...(through ? { firewall: through } : {}), ...(carrier ? { route: carrier } : {}), legs, ...(doubts.length ? { doubts } : {}) };
@@ -243,14 +270,23 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
  */
 export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, addresses: (s: Subnet) => AddrSet, touched?: Set<string>): Reach {
   const there = routeReach(estate, sender, addresses(receiver), receiver.vnetKey, touched);
-  const back = routeReach(estate, receiver, addresses(sender), sender.vnetKey, touched);
+  // A firewall that SNATs what it forwards (by network rule: the receiver's addresses lie outside its SNAT private
+  // ranges) gets the replies itself and sends them on: for its legs the receiver needs a way to the firewall's
+  // instances, not to the sender, and no asymmetry can arise. (An application rule SNATs too, but which rule lets a
+  // flow through is its flow's to say: lib/path/snat.ts.) https://learn.microsoft.com/azure/firewall/snat-private-range
+  const snatting = there.reachable ? snattingFirewalls(estate, there.legs ?? []) : new Set<AzureFirewall>();
+  const direct: Way = there.reachable && snatting.size ? { ...there, legs: there.legs!.filter((l) => !(l.dst.v4.length && snatting.has(l.firewalls[0]))) } : there;
+  const toFirewalls = [...snatting].map((fw) => routeReach(estate, receiver, firewallSourceAddresses(estate, fw).addresses, estate.snapshot.subnets.get(fw.subnetKeys[0] ?? "")?.vnetKey, touched));
+  const backToSender = !direct.reachable || !snatting.size || direct.legs!.length ? routeReach(estate, receiver, addresses(sender), sender.vnetKey, touched) : REACHABLE;
+  const back = [backToSender, ...toFirewalls].find((w) => !w.reachable) ?? backToSender;
   if (there.reachable && back.reachable) {
-    const asymmetric = asymmetry(estate, sender, receiver, there, back);
+    const asymmetric = asymmetry(estate, sender, receiver, direct as Way & { reachable: true }, back);
     if (asymmetric?.kind === "fault") return { reachable: false, why: asymmetric.fault.why, faults: [asymmetric.fault] };
     // A doubt of the sender's own routes is the receiver's on the way back.
     const doubts = [...(there.doubts ?? []), ...(back.doubts ?? []).map((d): RouteDoubt => ({ ...d, way: "back", owner: d.owner === "sender" ? "receiver" : d.owner }))];
     if (asymmetric?.kind === "part") doubts.push(asymmetric.doubt);
-    return doubts.length ? { reachable: true, doubts } : { reachable: true };
+    const via = [...new Set((there.legs ?? []).flatMap((l) => l.firewalls))];
+    return { reachable: true, ...(doubts.length ? { doubts } : {}), ...(via.length ? { via } : {}) };
   }
   const faults: RouteFault[] = [];
   const own = (way: Way, other: Way, self: "sender" | "receiver"): RouteOwner | undefined => {
@@ -265,6 +301,16 @@ export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, ad
   // Unpeered both ways is one fact: said once.
   if (!back.reachable && !(backOwner === "unpeered" && thereOwner === "unpeered")) faults.push({ ...back.fault, owner: backOwner!, way: "back" });
   return { reachable: false, why: faults.map(faultText).join("; "), faults };
+}
+
+/**
+ * The firewalls that first forward an IPv4 leg of the way there and SNAT that leg's addresses by network rule. SNAT
+ * private ranges are IPv4 ranges, so an IPv6 leg is left as routed.
+ */
+function snattingFirewalls(estate: Estate, legs: readonly Leg[]): Set<AzureFirewall> {
+  const out = new Set<AzureFirewall>();
+  for (const l of legs) if (l.firewalls.length && l.dst.v4.length && firewallSnats(estate, l.firewalls[0], l.dst)) out.add(l.firewalls[0]);
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 // A way there and back between role subnets (lib/path/reach.ts): the receiving end's routes carry the replies, the
 // firewall's own subnet carries what it forwards, and input the audit lacks is never claimed as a missing route.
 import { describe, expect, it } from "vitest";
-import { estate, finding } from "../helpers/estate-builder";
+import { type RuleSpec, estate, finding } from "../helpers/estate-builder";
 import { loadSnapshot } from "../../lib/snapshot";
 import { audit } from "../../lib/audit";
 import { queryFlow } from "../../lib/path/query";
@@ -124,7 +124,7 @@ describe("whose routes decided (pathBetween's faults, not its text)", () => {
   };
 
   it("both ends route through the hub's firewall: a way there and back, no fault", () => {
-    expect(pair({ cc: [VIA_FW], c1: [VIA_FW] }).reach).toEqual({ reachable: true });
+    expect(pair({ cc: [VIA_FW], c1: [VIA_FW] }).reach).toEqual({ reachable: true, via: [expect.objectContaining({ name: "fw" })] });
   });
 
   it("the sender's own routes: owner sender, the way there, naming its system route", () => {
@@ -374,5 +374,84 @@ describe("ways the audit can follow only part of", () => {
     const half = audited(base().routeTable("rt-hpc", [...v4ViaFw("10.1.0.0/16"), { name: "v6", prefix: "fd00:1::/48", hop: "VirtualAppliance", ip: FW }]).routeTable("rt-cc", v4ViaFw("10.2.0.0/16")).routeTable("rt-fw", []), { dualStack: true });
     expect(finding(half, "ccvnet/cc", "CC-INGRESS-AMQP").detail).toMatch(/asymmetric routing for part of the traffic: hpc\/c1 sends to fd00:1::\/64 through Azure Firewall fw, and replies from ccvnet\/cc to fd00:2:0:1::\/64 come back directly/);
     expect(finding(half, "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("warn");
+  });
+});
+
+describe("a firewall that SNATs what it forwards between role subnets", () => {
+  // CycleCloud's NSG admits AMQP and HTTPS from the cluster's prefix only, then denies everything else.
+  const ccNsg: RuleSpec[] = [
+    { name: "from-cluster", priority: 100, direction: "Inbound", access: "Allow", src: "10.2.1.0/24", ports: ["5672", "9443"] },
+    { name: "deny-rest", priority: 4000, direction: "Inbound", access: "Deny", src: "*", ports: "*" },
+  ];
+  const VIA_FW = { name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP };
+  /** Both spokes route 10/8 through the hub's firewall; `snat`: the policy's SNAT private ranges; `direct`: the spokes are also peered with each other and CycleCloud replies by that peering. */
+  const spokes = (opts: { snat?: string[]; ccNsg?: RuleSpec[]; direct?: boolean }) => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll, opts.snat ? { snatPrivateRanges: opts.snat } : {})
+      .subnet("ccvnet/cc", "10.1.0.0/24", { nsg: "ncc", ...(opts.direct ? {} : { routeTable: "rt" }) })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
+      .nsg("ncc", opts.ccNsg ?? ccNsg).nsg("n")
+      .peer("hub", "ccvnet").peer("hub", "hpc");
+    if (!opts.direct) return b.routeTable("rt", [VIA_FW]);
+    // Peered directly too, the cluster still sends CycleCloud's /16 to the firewall (a user route beats the peering's
+    // system route on an equal prefix) while CycleCloud, with no route table, replies over the peering.
+    return b.peer("ccvnet", "hpc").routeTable("rt", [VIA_FW, { ...VIA_FW, name: "cc-via-fw", prefix: "10.1.0.0/16" }]);
+  };
+
+  it("by default (IANA private ranges) it does not SNAT spoke to spoke: CycleCloud's NSG sees the cluster", () => {
+    expect(finding(spokes({}).audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("always SNATing (255.255.255.255/32), it hands CycleCloud's NSG the firewall's instances, which that NSG denies", () => {
+    // https://learn.microsoft.com/azure/firewall/snat-private-range: the packets arrive from AzureFirewallSubnet.
+    const f = finding(spokes({ snat: ["255.255.255.255/32"] }).audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("so ccvnet/cc sees as the client the firewall's instances in hub/AzureFirewallSubnet, 10.100.0.0/26");
+    expect(f.detail).toMatch(/Inbound at ccvnet\/cc from the firewall's instances blocked: TCP port 5672 from 10\.100\.0\.0\/26: denied by deny-rest/);
+    // Nothing reaches it from the cluster's own addresses, so the sentence about them is not given.
+    expect(f.detail).not.toContain("Inbound at ccvnet/cc allowed by from-cluster");
+    // Admitting the firewall's subnet opens it.
+    const open = [{ ...ccNsg[0], name: "from-firewall", priority: 110, src: "10.100.0.0/26" }, ...ccNsg];
+    expect(finding(spokes({ snat: ["255.255.255.255/32"], ccNsg: open }).audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("offers the fix that admits the firewall's instances, and it verifies", () => {
+    const f = finding(spokes({ snat: ["255.255.255.255/32"] }).audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP");
+    const az = f.fixes.find((x) => x.kind === "az-cli");
+    expect(az?.text).toContain("10.100.0.0/26");
+  });
+
+  it("replies go back to the SNATing firewall, so the cluster routing through it and CycleCloud replying directly is no asymmetry", () => {
+    const allowBoth = [{ ...ccNsg[0], src: ["10.2.1.0/24", "10.100.0.0/26"] }, ccNsg[1]];
+    // Without SNAT, the same routes are asymmetric: the firewall never sees the SYN-ACK.
+    expect(finding(spokes({ direct: true, ccNsg: allowBoth }).audit(roles), "hpc/c1", "NODE-EGRESS-AMQP").detail).toContain("asymmetric routing");
+    const r = spokes({ direct: true, ccNsg: allowBoth, snat: ["255.255.255.255/32"] }).audit(roles);
+    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("pass");
+    expect(finding(r, "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("the flow query judges the receiver's NSG against the firewall's instances too", () => {
+    const answer = queryFlow(spokes({ snat: ["255.255.255.255/32"] }).snapshot(), { from: "hpc/c1", to: "ccvnet/cc", protocol: "tcp", port: "5672" });
+    expect(answer.verdict).toBe("blocked");
+    expect(answer.parts.join(" ")).toContain("firewall's instances");
+  });
+});
+
+describe("a route that takes part of the receiver's prefix nowhere", () => {
+  it("is partly blocked, in the audit (warn) and in the query (partial), naming the part", () => {
+    const b = hubAndSpokes()
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "n" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt-hpc", nsg: "n" })
+      .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc")
+      .routeTable("rt", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }])
+      .routeTable("rt-hpc", [{ name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP }, { name: "drop-half", prefix: "10.1.0.0/25", hop: "None" }]);
+    expect(finding(b.audit(roles), "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("warn");
+    const answer = queryFlow(b.snapshot(), { from: "hpc/c1", to: "ccvnet/cc", protocol: "tcp", port: "5672" });
+    expect(answer.verdict).toBe("partial");
+    expect(answer.parts.join(" ")).toContain("no route for part of it — at hpc/c1, route drop-half in rt-hpc drops it (next hop None), for 10.1.0.0/25");
+    // The half that has a way is allowed.
+    expect(queryFlow(b.snapshot(), { from: "hpc/c1", to: "10.1.0.200", protocol: "tcp", port: "5672" }).verdict).toBe("allowed");
   });
 });

@@ -359,12 +359,13 @@ describe("route faults count at the end whose routes decided, and get a route th
     expect(text).toMatch(/--destination-addresses 10\.1\.0\.0\/24/);
   });
 
-  it("a route that would not make the finding pass is not offered: guidance instead", () => {
-    // A more specific user route keeps dropping half of the CycleCloud subnet even with a /24 through the firewall.
+  it("a route that drops half of the peer while the rest goes through the firewall: partly blocked (warn), naming the half and the route", () => {
+    // CONTRACT §4: part of a prefix blocked is `warn`, naming the part; the route is what to change, not an NSG.
     const egress = finding(hubSpoke([VIA_FW], [VIA_FW, { name: "drop-half", prefix: "10.1.0.0/25", hop: "None" }]).audit(roles), "hpc/c1", "NODE-EGRESS-AMQP");
-    expect(egress.status).toBe("fail");
+    expect(egress.status).toBe("warn");
+    expect(egress.detail).toMatch(/hpc\/c1 → ccvnet\/cc: no route for part of it — at hpc\/c1, route drop-half in rt-hpc drops it \(next hop None\), for 10\.1\.0\.0\/25; the rest has a way\./);
     expect(az(egress)).toBe("");
-    expect(egress.fixes.map((x) => x.text).join(" ")).toMatch(/Routes through the hub's Azure Firewall \(10\.1\.0\.0\/24 → 10\.100\.0\.4 in rt-hpc\) would give this flow a way, but .* would still not pass/);
+    expect(egress.fixes.map((x) => x.text).join(" ")).toMatch(/route drop-half in rt-hpc drops it .*: change or delete that route/);
   });
 
   it("a return-proxy check judges both ends: the proxy's own missing way back fails it, with the route at the proxy", () => {

@@ -7,13 +7,15 @@
 // there when it sends, the way back when it receives) or the fault is shared (VNets with no hub between them,
 // the hub firewall's own subnet): a user reading a finding looks for the fault at that finding's subnet.
 import type { Role, Subnet } from "../../model/types";
-import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrUnion } from "../../net/addr-set";
+import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrUnion, addrUnionAll } from "../../net/addr-set";
 import { v4RangeToCidrs, v6RangeToCidrs } from "../../net/ip";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
-import { type Reach, type RouteDoubt, type RouteFault, faultText, pathBetween } from "../../path/reach";
+import { type Reach, type RouteDoubt, type RouteFault, doubtSentences, faultText, pathBetween } from "../../path/reach";
 import type { PathPiece } from "../../path/types";
+import { type SeenSource, maySnat, mergeFlowResults, seenSourceWords, sourcesAt } from "../../path/snat";
+import type { PortSet } from "../../net/ports";
 import { planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
 import { type RoutePlan, planRouteFix } from "../../fixes/plan-route";
@@ -51,8 +53,12 @@ interface PeerResult {
   doubts: RouteDoubt[];
   /** The verdict at this subnet's own end for traffic with this peer, if that end is checked. */
   own?: Verdict;
-  /** The peer's end, if checked. */
-  far?: { result: FlowResult; spec: FlowSpec };
+  /** The peer's end, if checked; `seen`: whom it sees as the source where a firewall SNATs. */
+  far?: { result: FlowResult; spec: FlowSpec; seen?: SeenSource[] };
+  /** This subnet's inbound side for the part a firewall SNATs, judged against the firewall's instances. */
+  snatted: FlowResult[];
+  /** Whom the receiver sees as the source, when a firewall on the way SNATs part of the flow (lib/path/snat.ts). */
+  seen?: SeenSource[];
   verdict: Verdict;
 }
 
@@ -131,19 +137,35 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     const elsewhere = all.filter((f) => f.owner === otherOwner);
     const doubts = reach.reachable ? (reach.doubts ?? []).filter((d) => d.owner !== otherOwner) : [];
     const routed = faults.length === 0;
-    const ownVerdict = own ? attribute(estate.roleAddresses(peer), own) : undefined;
-    let far: PeerResult["far"];
-    if (farChecked) {
-      const spec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}` };
-      far = { result: evaluateFlow(estate, peer, spec), spec };
+    const farSpec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}` };
+    // The sender's flow, for whom the receiver sees as the source: evaluated here only when a firewall on the way
+    // there could SNAT it and no end checked so far holds it (the counterpart check evaluates it anyway).
+    const senderFlow = (): FlowResult | undefined => {
+      if (!iAmDestination) return own?.result ?? (reach.reachable && reach.via ? evaluateFlow(estate, subnet, { ...farSpec, direction: "Outbound", remote: estate.rolePrefixes(peerRole, deployment), key: `peers:${deployment}:${peerRole}:out:${p.port}` }) : undefined);
+      return farChecked || (reach.reachable && reach.via) ? evaluateFlow(estate, peer, farSpec) : undefined;
+    };
+    const seen = snatSources(estate, reach, senderFlow, sender, receiver, ports);
+    let ownVerdict = own ? attribute(estate.roleAddresses(peer), own) : undefined;
+    let snatted: FlowResult[] = [];
+    if (own && iAmDestination && seen) {
+      // This subnet's inbound NSG meets the firewall's instances, not the peer, for the part a firewall SNATs.
+      snatted = seen.filter((x) => x.firewall).map((x) => evaluateFlow(estate, subnet, { ...own!.spec, remote: x.addresses, key: `subnet:snat:${x.firewall!.key}:in:${p.port}` }));
+      const direct = seen.find((x) => !x.firewall);
+      ownVerdict = combine([...(direct ? [attribute(addrIntersect(direct.addresses, estate.roleAddresses(peer)), own)] : []), ...snatted.map((r) => r.verdict)]);
     }
+    let far: PeerResult["far"];
+    if (farChecked && !iAmDestination && seen) {
+      // The peer's inbound NSG meets the firewall's instances for the part a firewall SNATs, the sender for the rest.
+      const parts = seen.map((x) => evaluateFlow(estate, peer, { ...farSpec, remote: x.addresses, key: x.firewall ? `subnet:snat:${x.firewall.key}:in:${p.port}` : farSpec.key }));
+      far = { result: mergeFlowResults(parts), spec: { ...farSpec, remote: addrUnionAll(seen.map((x) => x.addresses)), key: undefined }, seen };
+    } else if (farChecked) far = { result: evaluateFlow(estate, peer, farSpec), spec: farSpec };
     const verdicts = [ownVerdict, far?.result.verdict].filter((v): v is Verdict => v !== undefined);
     // A way the audit cannot vouch for makes the pair at best partly open: warn, never pass (CONTRACT §4).
     if (doubts.length) verdicts.push("partly");
-    return { peer, routed, faults, elsewhere, doubts, own: ownVerdict, far, verdict: routed ? combine(verdicts) : "blocked" };
+    return { peer, routed, faults, elsewhere, doubts, own: ownVerdict, far, snatted, ...(seen ? { seen } : {}), verdict: routed ? combine(verdicts) : "blocked" };
   });
 
-  const results = [...(own ? [own.result] : []), ...peerResults.flatMap((x) => (x.far ? [x.far.result] : []))];
+  const results = [...(own ? [own.result] : []), ...peerResults.flatMap((x) => [...x.snatted, ...(x.far ? [x.far.result] : [])])];
   const touched = touchedBy(results);
   for (const x of peerResults) touched.add(x.peer.key);
   // The route tables that decided whether there is a way at all: a route fix there re-verifies this finding.
@@ -162,16 +184,24 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const pairOf = (peer: Subnet) => (iAmDestination ? `${label(peer)} → ${label(subnet)}` : `${label(subnet)} → ${label(peer)}`);
 
   const parts: string[] = [];
-  if (own) parts.push(`${iAmDestination ? "Inbound" : "Outbound"} at ${label(subnet)} ${explainFlow(estate, own.result)}`);
+  // Where firewalls SNAT every peer's traffic, nothing arrives from the peers' own addresses: their sentences follow.
+  const ownMet = !iAmDestination || peerResults.some((x) => !x.seen || x.seen.some((y) => !y.firewall));
+  if (own && ownMet) parts.push(`${iAmDestination ? "Inbound" : "Outbound"} at ${label(subnet)} ${explainFlow(estate, own.result)}`);
   for (const x of bad.slice(0, MAX_LISTED)) {
     if (!x.routed) {
       parts.push(`${pairOf(x.peer)}: no route — ${x.faults.map(faultText).join("; ")}.`);
       continue;
     }
-    if (x.doubts.length) parts.push(`${pairOf(x.peer)}: cannot be judged — ${x.doubts.map(faultText).join("; ")}.`);
+    parts.push(...doubtSentences(pairOf(x.peer), x.doubts));
     if (x.far && x.far.result.verdict !== "allowed") parts.push(`${pairOf(x.peer)}: ${iAmDestination ? "outbound" : "inbound"} at ${label(x.peer)} ${explainFlow(estate, x.far.result)}`);
   }
   if (bad.length > MAX_LISTED) parts.push(`…and ${bad.length - MAX_LISTED} more ${ROLE_NAMES[peerRole]} subnets.`);
+  // Where a firewall SNATs, whom the receiving end's NSG met instead of the sender (lib/path/snat.ts).
+  for (const x of peerResults.filter((y) => y.seen).slice(0, MAX_LISTED)) {
+    const receiver = iAmDestination ? subnet : x.peer;
+    const judged = x.snatted.map((r) => ` Inbound at ${label(receiver)} from the firewall's instances ${explainFlow(estate, r)}`).join("");
+    parts.push(`${pairOf(x.peer)}: the traffic arrives ${seenSourceWords(x.seen!, label(receiver))}.${judged}`);
+  }
   const bgp = new Set(bad.flatMap((x) => x.faults.flatMap((f) => (f.note ? [f.note] : []))));
   if (bgp.size) parts.push(`Note: ${[...bgp].join(" ")}`);
   const elsewhere = peerResults.filter((x) => x.elsewhere.length > 0);
@@ -225,6 +255,9 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       }
     }
     if (unplanned) texts.add(`…and the same for ${unplanned} more ${ROLE_NAMES[peerRole]} subnet${unplanned > 1 ? "s" : ""} with no route (listed in this finding's detail and evidence).`);
+    // A route that takes part of the peer's addresses nowhere while the rest has a way: the route is the thing to change.
+    for (const x of bad.filter((y) => y.routed).slice(0, MAX_LISTED))
+      for (const d of x.doubts.filter((y) => y.part)) texts.add(`${d.why[0].toUpperCase()}${d.why.slice(1)}: change or delete that route so the part it takes is routed as the rest is; NSG rules cannot open a flow without a route.`);
     const routeChanges = changes ?? [];
     if (changes) {
       const template = (sources: string[], destinations: string[], direction: "Inbound" | "Outbound") => ({
@@ -250,16 +283,17 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       // A new route sends the flow through the firewall, whose policy the sending side's flow then meets: re-plan
       // each side on top of the routes even where it was allowed before.
       const rerouted = routeChanges.length > 0;
-      if (own && (rerouted || own.result.verdict !== "allowed")) {
-        // Only the peers that are not yet allowed; a different class, so not the cached one.
-        const remote = bad.reduce((set, x) => addrUnion(set, estate.subnetPrefixes(x.peer)), EMPTY);
+      if (own && (rerouted || own.result.verdict !== "allowed" || bad.some((x) => x.snatted.some((r) => r.verdict !== "allowed")))) {
+        // Only the peers that are not yet allowed (or, where a firewall SNATs, its instances); a different class, so
+        // not the cached one.
+        const remote = addrUnionAll(bad.flatMap((x) => (x.seen ?? [{ addresses: estate.subnetPrefixes(x.peer) }]).map((y) => y.addresses)));
         const peerCidrs = cidrsOf(remote);
         const spec = { ...own.spec, remote, key: undefined };
         changes = side(subnet, spec, iAmDestination ? template(peerCidrs, subnet.addressPrefixes, "Inbound") : template(subnet.addressPrefixes, peerCidrs, "Outbound"), peerCidrs, changes);
       }
       for (const x of bad) {
         if (!changes || !x.far || (!rerouted && x.far.result.verdict === "allowed")) continue;
-        const t = iAmDestination ? template(x.peer.addressPrefixes, subnet.addressPrefixes, "Outbound") : template(subnet.addressPrefixes, x.peer.addressPrefixes, "Inbound");
+        const t = iAmDestination ? template(x.peer.addressPrefixes, subnet.addressPrefixes, "Outbound") : template(x.far.seen ? cidrsOf(x.far.spec.remote) : subnet.addressPrefixes, x.peer.addressPrefixes, "Inbound");
         changes = side(x.peer, x.far.spec, t, cidrsOf(ownPrefixes), changes);
       }
       const beyondNsg = changes?.some((c) => c.kind === "add-firewall-rule-collection");
@@ -308,6 +342,22 @@ function pairReach(estate: CheckEnv["estate"], sender: Subnet, receiver: Subnet,
   });
   for (const k of touched) if (k !== sender.key && k !== receiver.key) routeTables.add(k);
   return reach;
+}
+
+/**
+ * Whom `receiver` sees as the source of `sender`'s traffic where an Azure Firewall on the way SNATs part of it (an
+ * application rule always; a network rule to addresses outside its SNAT private ranges): undefined when none does, so
+ * the receiver's NSG judges the sender's own addresses as before. `senderFlow` gives the sender's flow on demand.
+ * https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+function snatSources(estate: CheckEnv["estate"], reach: Reach, senderFlow: () => FlowResult | undefined, sender: Subnet, receiver: Subnet, ports: PortSet): SeenSource[] | undefined {
+  if (!reach.reachable || !reach.via) return undefined;
+  const to = estate.roleAddresses(receiver);
+  if (!reach.via.some((fw) => maySnat(estate, fw, sender, ports, to))) return undefined;
+  const flow = senderFlow();
+  if (!flow) return undefined;
+  const seen = sourcesAt(estate, flow, to, estate.roleAddresses(sender));
+  return seen.some((x) => x.firewall) ? seen : undefined;
 }
 
 /**

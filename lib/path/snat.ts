@@ -1,0 +1,128 @@
+// Whom the receiving end of a flow sees as its source. Azure Firewall SNATs what it lets through by an application
+// rule (it proxies the connection) and, by a network rule, traffic to addresses outside its policy's SNAT private
+// ranges (IANA's private ranges by default; `255.255.255.255/32`: always). Such traffic arrives from one of the
+// firewall's instances in AzureFirewallSubnet, so the receiver's NSG judges that address, not the sender's, and the
+// receiver's replies go back to the firewall.
+// https://learn.microsoft.com/azure/firewall/snat-private-range
+// https://learn.microsoft.com/azure/firewall/firewall-faq#does-azure-firewall-outbound-snat-between-private-networks
+import { type AddrSet, addrIntersect, addrIsEmpty, addrOverlaps, addrUnionAll, concrete } from "../net/addr-set";
+import { cidrsToRanges } from "../net/ip";
+import type { AzureFirewall, Subnet } from "../model/types";
+import type { Estate } from "../nsg/estate";
+import type { FlowResult } from "../nsg/flow";
+import { type FirewallEvidence, evidenceStage } from "../report/types";
+import { type FirewallTable, firewallSnats, firewallTable } from "./firewall";
+import { overlaps } from "../net/intervals";
+import type { PortSet } from "../net/ports";
+
+/** Whom the receiver sees as the source of part of a flow. */
+export interface SeenSource {
+  /** The source addresses the receiver sees: the sender's, or the firewall instances' (their AzureFirewallSubnet's prefixes). */
+  addresses: AddrSet;
+  /** The firewall that SNATs this part, and by which kind of rule (its name in `rule`). */
+  firewall?: AzureFirewall;
+  by?: "application" | "network";
+  rule?: string;
+  /** For a firewall: where its instances' addresses come from, in words ("hub/AzureFirewallSubnet, 10.100.0.0/26"). */
+  where?: string;
+}
+
+/**
+ * The addresses an Azure Firewall's connections come from when it SNATs: one of its instances' private IPs in
+ * AzureFirewallSubnet (taken as that subnet's prefixes, since the instances' own addresses are not in ARM), else,
+ * without that subnet in the input, its private IP. https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+export function firewallSourceAddresses(estate: Estate, fw: AzureFirewall): { addresses: AddrSet; where: string } {
+  const subnets = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).filter((x): x is Subnet => x !== undefined);
+  const prefixes = subnets.flatMap((x) => x.addressPrefixes);
+  if (prefixes.length) {
+    const r = cidrsToRanges(prefixes);
+    return { addresses: concrete(r.v4, r.v6), where: `${subnets.map((x) => `${x.vnetName}/${x.name}`).join(", ")}, ${prefixes.join(", ")}` };
+  }
+  const r = cidrsToRanges(fw.privateIpAddresses);
+  return { addresses: concrete(r.v4, r.v6), where: `its private IP ${fw.privateIpAddresses.join(", ")} (its subnet is not in the input)` };
+}
+
+/**
+ * Whom a receiver at `destination` sees as the source of each part of the sender's flow `outbound` that reaches it
+ * (pieces whose destination misses `destination` are another receiver's): the sender (`client`, its source
+ * addresses) where no firewall SNATs, and each firewall that does, by the kind of rule that let the part through.
+ * Without any SNAT the answer is `[{ addresses: client }]`, so callers judge exactly as without firewalls.
+ */
+export function sourcesAt(estate: Estate, outbound: FlowResult, destination: AddrSet, client: AddrSet): SeenSource[] {
+  const byFirewall = new Map<string, SeenSource>();
+  const direct: AddrSet[] = [];
+  for (const o of outbound.outcomes)
+    for (const p of o.pieces) {
+      if (!addrOverlaps(p.box.dst, destination)) continue;
+      const f = p.access === "Allow" ? (p.steps.filter((e) => evidenceStage(e) === "firewall").pop() as FirewallEvidence | undefined) : undefined;
+      const fw = f?.firewallId ? estate.snapshot.firewalls?.get(f.firewallId.toLowerCase()) : undefined;
+      // An application rule always SNATs; a network rule only where the policy SNATs the destination's address.
+      const by = f?.kind === "application" ? "application" : "network";
+      if (!fw || (by === "network" && !firewallSnats(estate, fw, destination))) {
+        direct.push(p.box.src);
+        continue;
+      }
+      const k = `${fw.key}|${by}`;
+      if (byFirewall.has(k)) continue;
+      const { addresses: fwAddresses, where } = firewallSourceAddresses(estate, fw);
+      if (addrIsEmpty(fwAddresses)) direct.push(p.box.src);
+      else byFirewall.set(k, { addresses: fwAddresses, firewall: fw, by, ...(f!.rule ? { rule: f!.rule } : {}), where });
+    }
+  if (!byFirewall.size) return [{ addresses: client }];
+  const out = [...byFirewall.values()];
+  if (direct.length) {
+    const own = addrUnionAll(direct);
+    const mine = addrIntersect(own, client);
+    out.unshift({ addresses: addrIsEmpty(mine) ? own : mine });
+  }
+  return out;
+}
+
+const proxiedPorts = new WeakMap<FirewallTable, Map<string, boolean>>();
+
+/**
+ * Whether Azure Firewall `fw` may SNAT `sender`'s traffic on `ports` to `destination` at all: by a network rule when
+ * `destination` lies outside its SNAT private ranges, by an application rule when one of its application rules
+ * carries one of the ports (Allow or not: which rule decides is the flow's to say). False lets a caller skip working
+ * out the sender's flow, which is the common case: private spokes behind a firewall with web rules on 80 and 443.
+ */
+export function maySnat(estate: Estate, fw: AzureFirewall, sender: Subnet, ports: PortSet, destination: AddrSet): boolean {
+  if (firewallSnats(estate, fw, destination)) return true;
+  const table = firewallTable(estate, fw, sender);
+  let known = proxiedPorts.get(table);
+  if (!known) proxiedPorts.set(table, (known = new Map()));
+  const key = ports.join(",");
+  let any = known.get(key);
+  if (any === undefined) known.set(key, (any = table.rules.some((r) => r.kind === "application" && overlaps(r.box.dstPorts, ports))));
+  return any;
+}
+
+/** One FlowResult of several evaluations of the same destination (one per source): `partly` when they differ. */
+export function mergeFlowResults(parts: FlowResult[]): FlowResult {
+  if (parts.length === 1) return parts[0];
+  const verdicts = new Set(parts.map((r) => r.verdict));
+  return {
+    ...parts[0],
+    verdict: verdicts.size === 1 ? parts[0].verdict : "partly",
+    outcomes: parts.flatMap((r) => r.outcomes),
+    notes: [...new Set(parts.flatMap((r) => r.notes))],
+    touched: new Set(parts.flatMap((r) => [...r.touched])),
+  };
+}
+
+/**
+ * In words, the firewalls that SNAT a flow on its way and whom the receiver sees as the source ("by way of Azure
+ * Firewall fw, whose application rule blob proxies it …"); empty when none does. `what` names the receiver, `rest`
+ * the part of the traffic that no firewall SNATs.
+ */
+export function seenSourceWords(sources: readonly SeenSource[], what: string, rest = "the rest of the traffic"): string {
+  const fws = sources.filter((x) => x.firewall);
+  if (!fws.length) return "";
+  const each = fws.map((x) => {
+    const rule = `${x.by} rule${x.rule ? ` ${x.rule}` : ""}`;
+    const how = x.by === "application" ? `whose ${rule} proxies it (application rules always SNAT)` : `whose ${rule} lets it through and ${x.firewall!.policyKey ? `whose policy SNATs ${what}'s address` : `which SNATs ${what}'s address (its SNAT private ranges leave it out)`}`;
+    return `Azure Firewall ${x.firewall!.name}, ${how}, so ${what} sees as the client the firewall's instances in ${x.where}`;
+  });
+  return `by way of ${each.join("; and by way of ")}${sources.some((x) => !x.firewall) ? `; ${rest} goes there directly, from its own addresses` : ""}`;
+}
