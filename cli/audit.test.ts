@@ -1,5 +1,5 @@
 // The CLI as a user runs it: a real process, real files, exit codes and stderr of CONTRACT §2.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -148,5 +148,20 @@ describe("a run that would audit nothing", () => {
     const { code, stderr } = await run(["--snapshot", seed("vnet.json"), "--profile", profile]);
     expect(code).toBe(2);
     expect(stderr).toContain("empty-roles.json: no subnet has a role");
+  });
+});
+
+describe("a reader that stops early (`npm run audit -- ... | head -c 10`)", () => {
+  it.each(["md", "json"])("ends the run quietly, with the verdict's exit code, when stdout closes (--format %s)", async (format) => {
+    const demo = ["vnets", "nsgs", "nics", "route-tables", "private-endpoints", "firewalls", "firewall-policies"].flatMap((f) => ["-s", path.join(root, "fixtures/demo", `${f}.json`)]);
+    const child = spawn(process.execPath, [path.join(root, "scripts/audit.mjs"), ...demo, "-p", path.join(root, "fixtures/demo/profile.json"), "--format", format], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // Closed before the report is written: every write meets EPIPE (with `head` that depends on timing).
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    // The demo has failing findings: exit 1, as with the whole report read.
+    expect(code).toBe(1);
   });
 });

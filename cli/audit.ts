@@ -78,11 +78,39 @@ async function writeChunks(out: string | undefined, chunks: Iterable<Uint8Array>
     for (const chunk of chunks) {
       // A write may take part of a buffer; the rest follows.
       if (file) for (let at = 0; at < chunk.length; ) at += (await file.write(chunk, at)).bytesWritten;
-      else if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once("drain", resolve));
+      else if (stdoutClosed) break;
+      else if (!process.stdout.write(chunk)) await drainOrClose();
     }
   } finally {
     await file?.close();
   }
+}
+
+/**
+ * Set once stdout's reader has gone (`npm run audit -- ... | head -c 10`): Node reports EPIPE as an `error` event on
+ * stdout, which would be an uncaught exception with a stack. The rest of the output is dropped and the run ends as
+ * usual, its exit code the verdict's (a pipeline's `set -o pipefail` then still sees whether the gate failed).
+ */
+let stdoutClosed = false;
+
+function watchStdout(): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (!stdoutClosed && e.code !== "EPIPE") process.stderr.write(`error: cannot write to stdout (${e.code ?? e.message})\n`);
+    stdoutClosed = true;
+  });
+}
+
+/** Waits until stdout takes more, or has closed (then no `drain` ever comes). */
+function drainOrClose(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.stdout.off("drain", done);
+      process.stdout.off("error", done);
+      resolve();
+    };
+    process.stdout.once("drain", done);
+    process.stdout.once("error", done);
+  });
 }
 
 /** Phase timings for `npm run bench` (LOCKDOWN_STATS=1): one JSON line on stderr at the end. */
@@ -159,6 +187,7 @@ let collectGarbage: (() => void) | undefined;
 
 /** Runs main() and turns its outcome into an exit code: bad input is one line on stderr, never a stack. */
 export function runAsProgram(run: typeof main, argv: string[]): void {
+  watchStdout();
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   // V8 exposes `gc` to contexts created after this flag is set, so a new context hands it over without a command-line
   // flag (the `npm run audit` launcher runs the bundle in this process).

@@ -3,6 +3,7 @@
 import type { Profile, Role, Snapshot, Subnet } from "./model/types";
 import { Estate } from "./nsg/estate";
 import { resolvePlacement, resolveRoles } from "./snapshot/profile";
+import { assertSubnetHasPrefix } from "./snapshot/subnet-prefix";
 import { RULES } from "./rules";
 import type { CheckEnv } from "./rules/types";
 import { statusRank } from "./rules/status-rank";
@@ -53,6 +54,7 @@ function effectiveRoles(snapshot: Snapshot, profile: Profile, opts: AuditOptions
     if (!snapshot.subnets.has(key)) continue;
     if (role) roles.set(key, role);
     else roles.delete(key);
+    if (role) assertSubnetHasPrefix(snapshot.subnets.get(key)!, `it is given role ${role}`);
   }
   return roles;
 }
@@ -166,6 +168,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
             ...d.roles,
             cyclecloudServer: d.cyclecloudServer,
             ...(d.proxy ? { proxy: d.proxy } : {}),
+            ...(d.storageAccount ? { storageAccount: d.storageAccount } : {}),
           })),
         }
       : {}),

@@ -20,7 +20,7 @@ interface ListAllOperation {
 /**
  * Every subscription-wide list the reader sends, in order. Docs of each: https://learn.microsoft.com/rest/api/
  * (network: virtual-network, network-security-groups, …; compute: virtual-machine-scale-sets/list-all;
- * storagerp: storage-accounts/list; dns/privatedns: private-zones/list).
+ * storagerp: storage-accounts/list; dns/privatedns: private-zones/list; virtualnetwork: service-endpoint-policies/list).
  */
 export const LIST_ALL_OPERATIONS: readonly ListAllOperation[] = [
   { operation: "virtualNetworks.listAll", type: "Microsoft.Network/virtualNetworks", list: (c, abortSignal) => c.network.virtualNetworks.listAll({ abortSignal }) },
@@ -38,6 +38,7 @@ export const LIST_ALL_OPERATIONS: readonly ListAllOperation[] = [
   { operation: "networkManagers.listBySubscription", type: "Microsoft.Network/networkManagers", list: (c, abortSignal) => c.network.networkManagers.listBySubscription({ abortSignal }) },
   { operation: "virtualMachineScaleSets.listAll", type: "Microsoft.Compute/virtualMachineScaleSets", list: (c, abortSignal) => c.compute.virtualMachineScaleSets.listAll({ abortSignal }) },
   { operation: "storageAccounts.list", type: "Microsoft.Storage/storageAccounts", list: (c, abortSignal) => c.storage.storageAccounts.list({ abortSignal }) },
+  { operation: "serviceEndpointPolicies.list", type: "Microsoft.Network/serviceEndpointPolicies", list: (c, abortSignal) => c.network.serviceEndpointPolicies.list({ abortSignal }) },
   { operation: "privateZones.list", type: "Microsoft.Network/privateDnsZones", list: (c, abortSignal) => c.privateDns.privateZones.list({ abortSignal }) },
 ];
 

@@ -71,6 +71,7 @@ export interface Subnet {
    * https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy
    */
   privateEndpointNetworkPolicies?: "Enabled" | "Disabled" | "NetworkSecurityGroupEnabled" | "RouteTableEnabled";
+  /** `serviceEndpointPolicies[].id`, lower-cased. */
   serviceEndpointPolicyKeys?: string[];
   /**
    * NIC keys named by the subnet's own `ipConfigurations[]` back-references (`.../networkInterfaces/<nic>/ipConfigurations/x`,
@@ -81,6 +82,11 @@ export interface Subnet {
   scaleSetKeys?: string[];
   /** The subnet's properties object exactly as read (ARM form), for whole-resource fixes that must repeat every writable property. */
   armProperties?: Record<string, unknown>;
+  /**
+   * Set when the input gives the subnet no address prefix at all (no `addressPrefix`, `addressPrefixes` or IPAM
+   * allocation): where it was read, so giving it a role or naming it in a query is refused naming the file and path.
+   */
+  missingPrefixAt?: { file: string; path: string };
 }
 
 export interface Peering {
@@ -417,6 +423,20 @@ export interface StorageAccount {
   virtualNetworkRules: { subnetKey: string; state?: string }[];
 }
 
+/**
+ * A service endpoint policy (`Microsoft.Network/serviceEndpointPolicies`): with one on a subnet, traffic over the
+ * subnet's Microsoft.Storage service endpoint reaches only the storage accounts its definitions list (by account,
+ * resource group or subscription id); several policies on a subnet allow the union.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
+ */
+export interface ServiceEndpointPolicy {
+  id: string;
+  key: string;
+  name: string;
+  /** `serviceEndpointPolicyDefinitions[]`: the service (`Microsoft.Storage`) and its `serviceResources` ids as written. */
+  definitions: { name: string; service: string; serviceResources: string[] }[];
+}
+
 export interface PrivateDnsZone {
   id: string;
   key: string;
@@ -470,6 +490,7 @@ export interface Snapshot {
   adminRules?: Map<string, AdminRule>;
   storageAccounts?: Map<string, StorageAccount>;
   privateDnsZones?: Map<string, PrivateDnsZone>;
+  serviceEndpointPolicies?: Map<string, ServiceEndpointPolicy>;
   gaps?: InputGaps;
   /** Subscription display names by lower-cased subscription id, when the input listed them. */
   subscriptionNames?: Map<string, string>;
@@ -493,6 +514,8 @@ export interface Deployment {
   /** NIC ids, VM ids or IP addresses of the CycleCloud VM. */
   cyclecloudServer: string[];
   proxy?: ProxySetting;
+  /** The storage account CycleCloud uses (its locker): an account id or name (CONTRACT §1.2). */
+  storageAccount?: string;
 }
 
 export interface Profile {

@@ -15,6 +15,8 @@ export interface CompiledRule {
   dstSpecificPublic: boolean;
   srcSymbolicTag: boolean;
   dstSymbolicTag: boolean;
+  /** A service tag's name as the input spells it (for notes naming the tags a flow is about). */
+  tagDisplay: (lower: string) => string;
 }
 
 function side(ctx: AddressContext, prefixes: readonly string[], asgKeys: readonly string[]) {
@@ -49,6 +51,7 @@ export function compileRule(nsg: Nsg, rule: SecurityRule, ctx: AddressContext): 
     dstSpecificPublic: dst.specificPublic,
     srcSymbolicTag: src.symbolicTag,
     dstSymbolicTag: dst.symbolicTag,
+    tagDisplay: ctx.tagDisplay,
   };
 }
 

@@ -45,6 +45,12 @@ export interface Endpoint {
    * instances' addresses being unknown), and then each source's outcome holds for those addresses in part.
    */
   sources?: OutboundSource[];
+  /**
+   * Set on the stand-in for a subnet whose only occupants in the input are private endpoints (which send nothing and
+   * receive at their own addresses): it stands for the subnet's traffic class, but no machine of the input holds its
+   * other addresses, so a flow narrowed to one of them (a proxy's address) is not vouched for (lib/nsg/flow.ts).
+   */
+  privateEndpointsOnly?: boolean;
 }
 
 /**
@@ -121,6 +127,8 @@ export interface Placement {
   servers: ReadonlyMap<string, Endpoint[]>;
   /** The HTTPS proxy of each deployment that names one. */
   proxies: ReadonlyMap<string, ProxySetting>;
+  /** The storage account (an id or name, as the profile gives it) of each deployment that names one. */
+  storageAccounts?: ReadonlyMap<string, string>;
 }
 
 export const SINGLE_DEPLOYMENT = "default";
@@ -412,8 +420,16 @@ export class Estate {
       if (nicKeys.has(nicKey) || this.snapshot.nics.has(nicKey)) continue;
       eps.push({ missingNic: nicKey, addresses: prefixes, lbBackendPoolKeys: [] });
     }
-    if (eps.length === 0) eps.push({ addresses: prefixes, lbBackendPoolKeys: [] });
+    if (eps.length === 0) eps.push({ addresses: prefixes, lbBackendPoolKeys: [], ...(this.holdsPrivateEndpoints(subnet) ? { privateEndpointsOnly: true } : {}) });
     return eps;
+  }
+
+  /** Whether the input places a private endpoint in the subnet: its NIC there, the subnet's back-reference, or the endpoint's `subnet`. */
+  private holdsPrivateEndpoints(subnet: Subnet): boolean {
+    if (subnet.privateEndpointKeys.length || subnet.nicKeys.some((k) => this.snapshot.nics.get(k)?.privateEndpointKey)) return true;
+    // Indexed once (fixes never change private endpoints): a scan per subnet would cost subnets × endpoints.
+    const subnets = this.memo("private-endpoint-subnets", () => new Set([...this.snapshot.privateEndpoints.values()].map((pe) => pe.subnetKey).filter(Boolean)));
+    return subnets.has(subnet.key);
   }
 
   /**

@@ -3,8 +3,9 @@
 // subnet's then the NIC's; a packet passes only if every NSG on its way allows it, and a level
 // with no NSG allows. https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
 import type { Access, Direction, Nsg, SecurityRule } from "../model/types";
-import { tagsIsEmpty } from "../net/tag-set";
-import { addrOverlaps } from "../net/addr-set";
+import { NO_TAGS, type TagSet, tagsIsEmpty, tagsUnion } from "../net/tag-set";
+import { addrOverlaps, symbolic } from "../net/addr-set";
+import { assumedApart, assumedApartNote } from "../net/assumed-apart";
 import * as iv from "../net/intervals";
 import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "./box";
 import type { CompiledRule } from "./compile";
@@ -33,19 +34,54 @@ export interface Level {
 /** Notes where a verdict rests on an assumption about prefixes we were not given. */
 export type Notes = string[];
 
+/** A rule the traffic in `box` passed over only because, without prefixes, tags are taken as disjoint from what it names. */
+interface Assumed {
+  rule: CompiledRule;
+  /** The part of the traffic at stake: `box` narrowed to the tags the rule may in fact overlap. */
+  box: Box;
+  side: "src" | "dst";
+  tags: TagSet;
+}
+
 /**
- * A rule naming specific public prefixes, met by traffic to a service tag we hold no prefixes for:
- * whether they overlap is unknown, and we assume not (CONTRACT §4). Say so rather than guess silently.
+ * Whether `rule`, met by `box`, names public CIDRs or another service tag that the box's service tags (held without
+ * prefixes) may share addresses with, while the engine keeps them apart (CONTRACT §4): the part of the box at stake,
+ * or undefined. Only where the rule matches the box's protocols and ports, and its other side.
  */
-function noteAssumptions(box: Box, rule: CompiledRule, notes: Notes): void {
-  const dstUnknown = rule.dstSpecificPublic && !tagsIsEmpty(box.dst.tags);
-  const srcUnknown = rule.srcSpecificPublic && !tagsIsEmpty(box.src.tags);
-  if (!dstUnknown && !srcUnknown) return;
+function assumption(box: Box, rule: CompiledRule): Assumed | undefined {
+  // A side naming neither public addresses nor a tag held without prefixes (`*`, `Internet`, private space), or met by
+  // traffic with no service tag, assumes nothing. Checked first: this runs for every rule and piece of every flow.
+  const dstMay = (rule.dstSpecificPublic || rule.dstSymbolicTag) && !tagsIsEmpty(box.dst.tags);
+  const srcMay = (rule.srcSpecificPublic || rule.srcSymbolicTag) && !tagsIsEmpty(box.src.tags);
+  if (!dstMay && !srcMay) return undefined;
   const rest = rule.box;
-  if ((box.proto & rest.proto) === 0 || !iv.overlaps(box.dstPorts, rest.dstPorts) || !iv.overlaps(box.srcPorts, rest.srcPorts)) return;
-  if (!dstUnknown && !addrOverlaps(box.dst, rest.dst)) return;
-  if (!srcUnknown && !addrOverlaps(box.src, rest.src)) return;
-  const note = `${rule.rule.name} (${rule.rule.priority}) in ${rule.nsg.name} names public prefixes; without service tag prefixes (--service-tags) they are assumed not to overlap the service tags in question.`;
+  if ((box.proto & rest.proto) === 0 || !iv.overlaps(box.dstPorts, rest.dstPorts) || !iv.overlaps(box.srcPorts, rest.srcPorts)) return undefined;
+  const dst = dstMay ? assumedApart(box.dst.tags, rest.dst, rule.dstSpecificPublic) : NO_TAGS;
+  const src = srcMay ? assumedApart(box.src.tags, rest.src, rule.srcSpecificPublic) : NO_TAGS;
+  const dstAt = !tagsIsEmpty(dst);
+  const srcAt = !tagsIsEmpty(src);
+  if (!dstAt && !srcAt) return undefined;
+  if (!dstAt && !addrOverlaps(box.dst, rest.dst)) return undefined;
+  if (!srcAt && !addrOverlaps(box.src, rest.src)) return undefined;
+  return dstAt ? { rule, box: { ...box, dst: symbolic(dst) }, side: "dst", tags: dst } : { rule, box: { ...box, src: symbolic(src) }, side: "src", tags: src };
+}
+
+/**
+ * Says so where a rule was passed over only because of the assumption and the traffic it may have matched was then
+ * decided otherwise (a Deny passed over for an Allow, or the reverse): the verdict depends on prefixes not supplied.
+ */
+function noteAssumptions(assumed: readonly Assumed[], decided: readonly { box: Box; rule: CompiledRule }[], notes: Notes): void {
+  const items: string[] = [];
+  let tags = NO_TAGS;
+  for (const a of assumed) {
+    if (!decided.some((d) => d.rule.rule.access !== a.rule.rule.access && boxOverlaps(d.box, a.box))) continue;
+    const names = (a.side === "dst" ? a.rule.rule.destinationAddressPrefixes : a.rule.rule.sourceAddressPrefixes).join(", ");
+    const item = `NSG rule ${a.rule.rule.name} (${a.rule.rule.priority}, ${a.rule.rule.access}) in ${a.rule.nsg.name} (${names})`;
+    if (!items.includes(item)) items.push(item);
+    tags = tagsUnion(tags, a.tags);
+  }
+  if (items.length === 0) return;
+  const note = assumedApartNote(items, tags, assumed[0].rule.tagDisplay);
   if (!notes.includes(note)) notes.push(note);
 }
 
@@ -55,6 +91,7 @@ function noteAssumptions(box: Box, rule: CompiledRule, notes: Notes): void {
  */
 export function firstMatch(rules: readonly CompiledRule[], boxes: readonly Box[], notes?: Notes): { box: Box; rule: CompiledRule }[] {
   const out: { box: Box; rule: CompiledRule }[] = [];
+  let assumed: Assumed[] | undefined;
   let remaining = boxes.filter((b) => !boxIsEmpty(b));
   for (const rule of rules) {
     if (remaining.length === 0) break;
@@ -62,7 +99,10 @@ export function firstMatch(rules: readonly CompiledRule[], boxes: readonly Box[]
     let next: Box[] | undefined;
     for (let i = 0; i < remaining.length; i++) {
       const box = remaining[i];
-      if (notes) noteAssumptions(box, rule, notes);
+      if (notes) {
+        const a = assumption(box, rule);
+        if (a) (assumed ??= []).push(a);
+      }
       if (!boxOverlaps(box, rule.box)) {
         next?.push(box);
         continue;
@@ -74,6 +114,7 @@ export function firstMatch(rules: readonly CompiledRule[], boxes: readonly Box[]
     }
     if (next) remaining = next;
   }
+  if (notes && assumed) noteAssumptions(assumed, out, notes);
   // compileNsg always includes Azure's DenyAll rules, so nothing is left undecided here.
   return out;
 }

@@ -65,7 +65,11 @@ function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowR
   let anyOther = false;
   let allDenied = true;
   const cx = { estate, subnet, spec, notes, touched };
-  for (const group of estate.endpointGroups(subnet)) {
+  const filtered = spec.localFilter?.addresses;
+  // Narrowed to some addresses, a subnet holding only private endpoints has no machine of the input at them: its
+  // stand-in vouches for none (Estate's `privateEndpointsOnly`), as a subnet whose NICs hold other addresses does not.
+  const groups = filtered ? estate.endpointGroups(subnet).filter((g) => !g.members.every((m) => m.privateEndpointsOnly)) : estate.endpointGroups(subnet);
+  for (const group of groups) {
     const pieces = evaluateGroupPath(cx, group);
     for (const p of pieces) {
       if (p.access === "Allow") anyAllowed = true;
@@ -76,8 +80,7 @@ function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowR
   }
   // Addresses no endpoint of the subnet holds send and receive nothing the input shows: a NIC missing from the
   // input, or no machine there at all. Either way nothing vouches for the flow, so it is not "allowed".
-  const filtered = spec.localFilter?.addresses;
-  const unheld = filtered && !spec.localFilter?.endpointKey ? addrSubtract(filtered, addrUnionAll(estate.endpointGroups(subnet).map((g) => g.addresses))) : undefined;
+  const unheld = filtered && !spec.localFilter?.endpointKey ? addrSubtract(filtered, addrUnionAll(groups.map((g) => g.addresses))) : undefined;
   if (unheld && !addrIsEmpty(unheld)) {
     const why = `cannot be judged: no NIC or scale set of ${subnet.vnetName}/${subnet.name} in the input holds ${describeAddrs(unheld)} (add \`az network nic list\`, and \`az vmss nic list\` for scale sets)`;
     const pieces: PathPiece[] = familyBoxes(unheld, spec).map((box) => ({ box, access: "Unaudited", decisions: [], steps: [], decidedAt: "nsg", why }));

@@ -13,6 +13,8 @@ import type { Estate } from "../nsg/estate";
 import type { AdminRuleEvidence } from "../report/types";
 import { isAzureManagedSubnet } from "./managed-subnets";
 import { NETWORK_GROUP_ID } from "../snapshot/schemas-placement";
+import { idParts, lastSegment, parentId } from "../snapshot/arm-id";
+import { collectionFromId } from "../snapshot/read-placement";
 
 export interface CompiledAdminRule {
   rule: AdminRule;
@@ -26,6 +28,56 @@ export interface CompiledAdminRule {
   unknown?: string;
   /** With `unknown`: the part of `box` the rule matches whatever the unknown groups hold (its known addresses on both sides). */
   sure?: Box;
+  /**
+   * Why the input cannot tell whether the rule applies to this VNet at all (its rule collection, or a network group
+   * the collection applies to, is not in the input): it may or may not, so `sure` is empty and `unknown` says so.
+   */
+  mayApply?: string;
+}
+
+/** What the input does not show about an unknown rule, worded for "security admin rule X (Deny) …". */
+export function unknownWhat(c: CompiledAdminRule): string {
+  const addresses = c.unknown !== c.mayApply;
+  if (!c.mayApply) return "names addresses the input does not show";
+  return addresses ? "may apply to this VNet and names addresses the input does not show" : "may apply to this VNet";
+}
+
+/**
+ * Whether a rule collection applies to a VNet: `yes` when a network group it names holds the VNet; `maybe` (with
+ * what to add) when the collection, or one of its groups, is not in the input, so its members are unknown and the
+ * rule may apply to any VNet in the network manager's scope (CONTRACT §4.1 stage 1; a rule is never dropped for
+ * a parent the input lacks). A group that is present without static members stays `no`: dynamic members cannot be
+ * read, which dynamicMembershipNote says.
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
+ */
+function appliesTo(estate: Estate, rule: AdminRule, groups: ReadonlySet<string>): { applies: "yes" | "no" } | { applies: "maybe"; why: string; collection: AdminRuleCollection } {
+  const { snapshot } = estate;
+  const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
+  if (!collection) {
+    const placeholder = collectionFromId(parentId(rule.id) ?? rule.collectionKey, lastSegment(parentId(rule.id) ?? rule.collectionKey), []);
+    const manager = snapshot.networkManagers?.get(placeholder.networkManagerKey)?.name ?? lastSegment(placeholder.networkManagerKey);
+    const group = idParts(rule.id).resourceGroup;
+    return {
+      applies: "maybe",
+      collection: placeholder,
+      why: `its rule collection ${placeholder.name} is not in the input, so which network groups it applies to is unknown and it may apply to any VNet of network manager ${manager}'s scope (${collectionListHint(manager, group, placeholder.configurationName)})`,
+    };
+  }
+  if (collection.appliesToGroupKeys.some((k) => groups.has(k))) return { applies: "yes" };
+  const absent = collection.appliesToGroupKeys.filter((k) => !snapshot.networkGroups?.has(k));
+  if (!absent.length) return { applies: "no" };
+  const manager = snapshot.networkManagers?.get(collection.networkManagerKey)?.name ?? lastSegment(collection.networkManagerKey);
+  const names = absent.map((k) => lastSegment(k)).join(", ");
+  return {
+    applies: "maybe",
+    collection,
+    why: `network group${absent.length > 1 ? "s" : ""} ${names}, which its rule collection ${collection.name} applies to, ${absent.length > 1 ? "are" : "is"} not in the input, so whether this VNet is a member is unknown (add \`az network manager group list --network-manager-name ${manager} -g ${idParts(collection.id).resourceGroup}\` and \`az network manager group static-member list\`)`,
+  };
+}
+
+/** The listing that supplies a security admin configuration's rule collections (and the groups they apply to). */
+export function collectionListHint(manager: string, resourceGroup: string, configuration: string): string {
+  return `add \`az network manager security-admin-config rule-collection list --network-manager-name ${manager} -g ${resourceGroup} --configuration-name ${configuration}\``;
 }
 
 /**
@@ -56,7 +108,6 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
   return estate.memo(`admin|${subnet.vnetKey}|${direction}`, () => {
     const groups = new Set<string>();
     for (const g of snapshot.networkGroups?.values() ?? []) if (g.memberVnetKeys.includes(subnet.vnetKey)) groups.add(g.key);
-    if (groups.size === 0) return [];
     const ctx = estate.context(subnet);
     const unknown: string[] = [];
     /** A side's addresses: those it may hold (`set`, any address for an unknown group) and those it surely holds. */
@@ -80,9 +131,11 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
     const out: CompiledAdminRule[] = [];
     for (const rule of snapshot.adminRules!.values()) {
       if (rule.direction !== direction) continue;
-      const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
-      if (!collection || !collection.appliesToGroupKeys.some((k) => groups.has(k))) continue;
+      const applies = appliesTo(estate, rule, groups);
+      if (applies.applies === "no") continue;
+      const collection = applies.applies === "maybe" ? applies.collection : snapshot.adminRuleCollections!.get(rule.collectionKey)!;
       unknown.length = 0;
+      if (applies.applies === "maybe") unknown.push(applies.why);
       const src = rule.sources.length ? side(rule.sources) : side(["*"]);
       const dst = rule.destinations.length ? side(rule.destinations) : side(["*"]);
       const box: Box = {
@@ -97,7 +150,9 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
         collection,
         manager: snapshot.networkManagers?.get(collection.networkManagerKey),
         box,
-        ...(unknown.length ? { unknown: unknown.join("; "), sure: { ...box, src: src.sure, dst: dst.sure } } : {}),
+        // A rule that may not apply here surely matches nothing: all it could match is followed both ways.
+        ...(unknown.length ? { unknown: unknown.join("; "), sure: applies.applies === "maybe" ? { ...box, src: EMPTY, dst: EMPTY } : { ...box, src: src.sure, dst: dst.sure } } : {}),
+        ...(applies.applies === "maybe" ? { mayApply: applies.why } : {}),
       });
     }
     return out.sort((a, b) => a.rule.priority - b.rule.priority);

@@ -13,13 +13,13 @@ import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type Level, type Notes, evaluateChain, levelsFor } from "../nsg/evaluate";
 import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
-import { type CompiledAdminRule, adminEvidence, adminRulesFor, dynamicMembershipNote } from "./admin-rules";
+import { type CompiledAdminRule, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
 import { type FirewallTable, evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, nextHop } from "./next-hop";
 import { type OutboundPath, outboundEvidence, outboundPaths } from "./outbound";
-import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
+import { type EffectiveRoute, lookup, routesAssumedApart, subnetRoutes } from "./routes";
 import type { PathPiece } from "./types";
 
 /** The boxes of a traffic class, one per address family the local end has addresses in. */
@@ -184,7 +184,7 @@ function bothBranches(cx: PathContext, c: CompiledAdminRule, matched: PathPiece,
       continue;
     }
     out.push({ piece: { ...f.piece, box: m.piece.box }, via: f.via });
-    const note = `Security admin rule ${c.rule.name} (${c.rule.access}) names addresses the input does not show (${c.unknown}); where the traffic it could match ends the same way whether it matches or not, it does not change the verdict.`;
+    const note = `Security admin rule ${c.rule.name} (${c.rule.access}) ${unknownWhat(c)} (${c.unknown}); where the traffic it could match ends the same way whether it matches or not, it does not change the verdict.`;
     if (!cx.notes.includes(note)) cx.notes.push(note);
   }
   return out;
@@ -192,7 +192,7 @@ function bothBranches(cx: PathContext, c: CompiledAdminRule, matched: PathPiece,
 
 /** `p` left unjudged by unknown admin rule `c`; `deeper`: what else leaves it unjudged. */
 function unjudged(c: CompiledAdminRule, p: PathPiece, deeper?: string): AdminOutcome {
-  const mine = `cannot be judged: security admin rule ${c.rule.name} (${c.rule.access}) names addresses the input does not show: ${c.unknown}`;
+  const mine = `cannot be judged: security admin rule ${c.rule.name} (${c.rule.access}) ${unknownWhat(c)}: ${c.unknown}`;
   const more = deeper && deeper !== mine ? `; ${deeper.replace(/^cannot be judged: /, "")}` : "";
   return { piece: { ...p, access: "Unaudited", decidedAt: "admin-rule", why: `${mine}${more}` }, via: "Unaudited" };
 }
@@ -268,6 +268,8 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
   const tableMissing = table && !estate.snapshot.routeTables.has(table) ? `route table ${table.split("/").pop()} of ${subnet.vnetName}/${subnet.name} is not in the input (add \`az network route-table list\`)` : undefined;
   for (const piece of pieces) {
     const family = piece.box.src.v4.length ? 4 : 6;
+    // A route passed over only because tags without prefixes are taken as disjoint from it (CONTRACT §4): say so.
+    for (const n of routesAssumedApart(routes, family, piece.box.dst, (t) => estate.context(subnet).tagDisplay(t))) if (!cx.notes.includes(n)) cx.notes.push(n);
     for (const { dst, route } of lookup(routes, family, piece.box.dst)) {
       const hop = nextHop(estate, subnet, route);
       if (route.assumedTag) {
@@ -335,7 +337,7 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
     done.push({ ...piece, access: "Unaudited", decidedAt: "firewall", why: `cannot be judged: ${table.missing}` });
     return;
   }
-  for (const f of evaluateFirewall(table, piece.box, cx.spec.names ?? ANY_NAME)) {
+  for (const f of evaluateFirewall(table, piece.box, cx.spec.names ?? ANY_NAME, { notes: cx.notes, tagDisplay: (t) => cx.estate.context(cx.subnet).tagDisplay(t) })) {
     const p: PathPiece = {
       ...piece,
       box: f.box,
@@ -375,10 +377,13 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
     // A packet's outbound method is its source IP configuration's: a NIC whose IP configurations differ (one alone in a
     // backend pool, or with a public IP) is split into `sources`; NICs with the same facts and words share a slot.
     for (const source of member.sources ?? [member]) {
-      for (const { protocols, path } of outboundPaths(estate, subnet, member, piece.box.proto, source)) {
-        const k = `${protocols}|${path.method}|${path.resource ?? ""}|${path.detail}`;
+      for (const { protocols, family, path } of outboundPaths(estate, subnet, member, piece.box.proto, source)) {
+        // A share of one address family (behind a NAT gateway that carries IPv4 only) holds for those addresses alone.
+        const addresses = family === 4 ? { ...source.addresses, v6: [] } : family === 6 ? { ...source.addresses, v4: [] } : source.addresses;
+        if (addrIsEmpty(addresses)) continue;
+        const k = `${protocols}|${family ?? ""}|${path.method}|${path.resource ?? ""}|${path.detail}`;
         const slot = byMethod.get(k) ?? { path, protocols, addresses: [] };
-        slot.addresses.push(source.addresses);
+        slot.addresses.push(addresses);
         byMethod.set(k, slot);
       }
     }
@@ -398,7 +403,8 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
     // An outbound method the input cannot show (a load balancer or NIC it lacks): neither pass nor fail. A NIC
     // the input lacks already made its piece unaudited at the NSG stage, saying so.
     if (path.missing) done.push({ ...p, access: "Unaudited", decidedAt: "outbound", why: p.access !== "Unaudited" || !p.why ? `cannot be judged: ${path.missing}` : group.missingNic ? p.why : `${p.why}; ${path.missing}` });
-    // A method with public IPv4 addresses only (default outbound access always) gives IPv6 no way out.
+    // A method with public IPv4 addresses only (default outbound access always) gives IPv6 no way out. A NAT gateway
+    // without IPv6 public IPs is not one: outboundPaths gives IPv6 the IPv6 means instead (`family`).
     // https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
     else if (path.works && path.ipv4Only && p.box[local].v6.length) {
       const v4 = { ...p.box[local], v6: [] };

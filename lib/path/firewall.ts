@@ -8,8 +8,9 @@
 // after it decide that traffic as the rule would.
 // https://learn.microsoft.com/azure/firewall/rule-processing
 // https://learn.microsoft.com/azure/firewall/policy-rule-sets
-import { type AddrSet, EMPTY, EVERYTHING, addrOverlaps, addrUnion, concrete } from "../net/addr-set";
-import { tagsIsEmpty } from "../net/tag-set";
+import { type AddrSet, EMPTY, EVERYTHING, addrOverlaps, addrUnion, concrete, describeAddrs, symbolic } from "../net/addr-set";
+import { NO_TAGS, type TagSet, tagsIsEmpty, tagsUnion } from "../net/tag-set";
+import { assumedApart, assumedApartNote } from "../net/assumed-apart";
 import { ALL_PORTS, parsePortRanges } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
 import { range, union } from "../net/intervals";
@@ -386,10 +387,82 @@ interface Pending {
  * seed FQDN is judged on its own), or for any name (Internet egress), where application rules naming
  * domains allow only those names.
  */
-export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTarget): FirewallPiece[] {
+export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTarget, sink?: AssumptionSink): FirewallPiece[] {
   const rules = rulesFrom(table, box.src);
-  if (target.kind === "names") return target.names.flatMap((name) => decide(table, rules, box, name));
-  return decide(table, rules, box, undefined);
+  // Only traffic to service tags held without prefixes can pass a rule by the disjointness assumption.
+  const apart: Apart[] | undefined = sink && !box.dst.tags.rest && !tagsIsEmpty(box.dst.tags) ? [] : undefined;
+  const out =
+    target.kind === "names"
+      ? target.names.flatMap((name) => {
+          const pieces = decide(table, rules, box, name, apart);
+          return [...pieces, ...partlyAllowed(table, rules, name, pieces)];
+        })
+      : decide(table, rules, box, undefined, apart);
+  if (apart?.length) noteApart(table, apart, out, sink!);
+  return out;
+}
+
+/** How many narrower names under a denied wildcard are judged on their own: enough to name the part that works. */
+const MAX_NARROWER_NAMES = 8;
+
+/**
+ * For a wildcard target (`*.blob.core.windows.net`, the seed's name for Storage) the firewall denied: the names under
+ * it that Allow rules name (one storage account's `ccstore.blob.core.windows.net`), each judged from the first rule
+ * on its own, and the traffic allowed for them. The wildcard then works only in part — "a required flow that works
+ * only in part (one of several FQDNs …) is `warn`, naming the part" (CONTRACT §4.1 "Destinations by FQDN") — so
+ * these Allow pieces stand beside the wildcard's Deny (each name is a piece of its own, as the seed's several names
+ * for Azure Monitor are). https://learn.microsoft.com/azure/firewall/rule-processing
+ */
+function partlyAllowed(table: FirewallTable, rules: readonly CompiledFirewallRule[], rawName: string, pieces: readonly FirewallPiece[]): FirewallPiece[] {
+  const wildcard = normName(rawName);
+  if (!wildcard.startsWith("*.")) return [];
+  const denied = pieces.filter((p) => p.access === "Deny");
+  if (denied.length === 0) return [];
+  const narrower = new Set<string>();
+  for (const r of rules) if (r.action === "Allow") for (const n of r.names) if (patternOverlaps(n, wildcard) && !patternCovers(n, wildcard)) narrower.add(n);
+  const out: FirewallPiece[] = [];
+  for (const n of [...narrower].slice(0, MAX_NARROWER_NAMES)) for (const d of denied) for (const f of decide(table, rules, d.box, n)) if (f.access === "Allow") out.push(f);
+  return out;
+}
+
+/** Where the firewall stage's notes go, and a tag's name as the input spells it. */
+export interface AssumptionSink {
+  notes: string[];
+  tagDisplay?: (lower: string) => string;
+}
+
+/** A network rule that pending traffic to service tags passed over only because tags without prefixes are taken as disjoint from what it names. */
+interface Apart {
+  rule: CompiledFirewallRule;
+  /** The traffic at stake: the pending box narrowed to the tags the rule may in fact overlap. */
+  box: Box;
+  tags: TagSet;
+}
+
+/** The part of `box` that network rule `rule` passes over by the disjointness assumption (CONTRACT §4), or undefined. */
+function apartFrom(rule: CompiledFirewallRule, box: Box): Apart | undefined {
+  if (rule.kind !== "network" || !boxOverlaps({ ...box, dst: EVERYTHING }, { ...rule.box, dst: EVERYTHING })) return undefined;
+  const tags = assumedApart(box.dst.tags, rule.box.dst);
+  return tagsIsEmpty(tags) ? undefined : { rule, box: { ...box, dst: symbolic(tags) }, tags };
+}
+
+/**
+ * Says so where a network rule was passed over by the assumption and the traffic it may have matched was then decided
+ * otherwise (a Deny on 20.0.0.0/8 passed over for an application Allow, an Allow on AzureCloud passed over for the
+ * final deny): the verdict depends on prefixes that were not supplied (CONTRACT §4).
+ */
+function noteApart(table: FirewallTable, apart: readonly Apart[], out: readonly FirewallPiece[], sink: AssumptionSink): void {
+  const items: string[] = [];
+  let tags = NO_TAGS;
+  for (const a of apart) {
+    if (!out.some((f) => f.access !== a.rule.action && boxOverlaps(f.box, a.box))) continue;
+    const item = `${ruleWhere(table, a.rule)} (${describeAddrs(a.rule.box.dst, sink.tagDisplay, 3)})`;
+    if (!items.includes(item)) items.push(item);
+    tags = tagsUnion(tags, a.tags);
+  }
+  if (items.length === 0) return;
+  const note = assumedApartNote(items, tags, sink.tagDisplay);
+  if (!sink.notes.includes(note)) sink.notes.push(note);
 }
 
 const bySource = new WeakMap<FirewallTable, Map<string, readonly CompiledFirewallRule[]>>();
@@ -454,13 +527,16 @@ function opaqueWhy(table: FirewallTable, rule: CompiledFirewallRule, name: strin
   return `${ruleWhere(table, rule)} names ${sets.join(", ")}, whose domains Microsoft maintains and no input lists, so whether it covers ${name} is unknown (name ${name} in an application rule processed before it to make the verdict certain)`;
 }
 
-function decide(table: FirewallTable, rules: readonly CompiledFirewallRule[], box: Box, rawName: string | undefined): FirewallPiece[] {
+function decide(table: FirewallTable, rules: readonly CompiledFirewallRule[], box: Box, rawName: string | undefined, apart?: Apart[]): FirewallPiece[] {
   const name = rawName === undefined ? undefined : normName(rawName);
-  return boxIsEmpty(box) ? [] : decideFrom(table, rules, 0, [{ box, names: [] }], name);
+  return boxIsEmpty(box) ? [] : decideFrom(table, rules, 0, [{ box, names: [] }], name, apart);
 }
 
-/** First match over `rules` from index `start` for the pending traffic; what nothing matches is denied. */
-function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[], start: number, initial: Pending[], name: string | undefined): FirewallPiece[] {
+/**
+ * First match over `rules` from index `start` for the pending traffic; what nothing matches is denied. `apart`
+ * collects the network rules pending traffic passed over by the disjointness assumption (see `noteApart`).
+ */
+function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[], start: number, initial: Pending[], name: string | undefined, apart?: Apart[]): FirewallPiece[] {
   const out: FirewallPiece[] = [];
   let pending = initial;
   let at = start;
@@ -497,7 +573,7 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
     const reached = split(rule.unresolved?.box ?? rule.box, true);
     if (reached.length === 0) return;
     const mine = `cannot be judged: ${why}`;
-    for (const f of decideFrom(table, rules, at + 1, reached, name)) {
+    for (const f of decideFrom(table, rules, at + 1, reached, name, apart)) {
       if (f.access === rule.action) out.push(f);
       else {
         const deeper = f.access === "Unaudited" && f.why && f.why !== mine ? `; ${f.why.replace(/^cannot be judged: /, "")}` : "";
@@ -518,6 +594,10 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
     const rule = rules[at];
     if (pending.length === 0) break;
     if (rule.names.length === 0 && rule.fqdnTags.length === 0 && rule.webCategories.length === 0) {
+      if (apart) for (const p of pending) {
+        const a = apartFrom(rule, p.box);
+        if (a) apart.push(a);
+      }
       claimOrUnknown(rule);
       continue;
     }

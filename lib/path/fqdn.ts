@@ -19,6 +19,30 @@ export const SEED_FQDNS: Readonly<Record<string, readonly string[]>> = {
   storage: ["*.blob.core.windows.net"],
 };
 
+/** The seed's service tags as Azure spells them, by their lower-case keys in SEED_FQDNS. */
+const SEED_TAG_NAMES: Readonly<Record<string, string>> = { azureresourcemanager: "AzureResourceManager", azureactivedirectory: "AzureActiveDirectory", azuremonitor: "AzureMonitor", storage: "Storage" };
+
+/**
+ * A storage account's service names: `<account>.<blob|file|queue|table|dfs>.core.windows.net` (and a static
+ * website's `<account>.z<nn>.web.core.windows.net`), or a `*.` wildcard of one; their public addresses are in
+ * service tag Storage. https://learn.microsoft.com/azure/storage/common/storage-account-overview#standard-endpoints
+ */
+const STORAGE_NAME = /^(\*|[a-z0-9-]+)(\.z[0-9]+\.web|\.(blob|file|queue|table|dfs))\.core\.windows\.net$/;
+
+/**
+ * The service tag whose addresses a destination name stands for, as the audit maps names to tags: the seed's
+ * FQDNs (management.azure.com → AzureResourceManager, login.microsoftonline.com → AzureActiveDirectory, the
+ * Application Insights names → AzureMonitor) and a storage account's service names (→ Storage). Undefined for
+ * any other name, which the flow query takes as the public Internet outside the tags. Case and a trailing dot
+ * do not matter.
+ */
+export function serviceTagOfName(name: string): string | undefined {
+  const n = norm(name);
+  const key = Object.entries(SEED_FQDNS).find(([, names]) => names.includes(n))?.[0];
+  if (key) return SEED_TAG_NAMES[key];
+  return STORAGE_NAME.test(n) ? "Storage" : undefined;
+}
+
 /** Names CycleCloud uses beyond the four service tags (seed page), and what it loses without them. */
 export const GITHUB_FQDNS = ["github.com", "codeload.github.com", "objects.githubusercontent.com"] as const;
 export const TELEMETRY_FQDNS = ["watson.telemetry.microsoft.com"] as const;

@@ -2,10 +2,13 @@
 // private IP hands the packet to its policy; a NIC without IP forwarding drops forwarded traffic; an
 // address in no subnet of the VNet or of a connected peering cannot be reached. `VirtualNetworkGateway`
 // is the VNet's gateway, or the hub's through a peering with `useRemoteGateways`.
+// `VirtualNetworkServiceEndpoint` for Storage on a subnet with a service endpoint policy reaches only the accounts the
+// policy lists (service-endpoint-policies.ts).
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#next-hop-types-across-azure-tools
 import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { firewallAt } from "./firewall";
+import { policedStorageHop } from "./service-endpoint-policies";
 import { subnetHolding } from "./locate";
 import { type EffectiveRoute, peeringConnected } from "./routes";
 import { cidrsToRanges } from "../net/ip";
@@ -39,6 +42,10 @@ export function reachableVnets(estate: Estate, subnet: Subnet): Set<string> {
  * two resource ids each time was a tenth of the path's cost on a 10,000-subnet estate.
  */
 export function nextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): NextHop {
+  // A service endpoint policy filters Storage service-endpoint traffic per subnet, which routes shared by the subnets
+  // of a VNet do not show: judged per subnet before the per-VNet memo.
+  const policed = policedStorageHop(estate, subnet, route);
+  if (policed) return policed;
   const byRoute = estate.memo("next-hops", () => new WeakMap<EffectiveRoute, Map<string, Map<string, NextHop>>>());
   let byVnet = byRoute.get(route);
   if (!byVnet) byRoute.set(route, (byVnet = new Map()));

@@ -2,6 +2,7 @@
 // its protocol, and a backend pool whose load balancer the input lacks leaves the method unknown (warn).
 import { describe, expect, it } from "vitest";
 import { SEED_RULES, SUB, estate, finding, id, scaleSetResource } from "../../test/helpers/estate-builder";
+import { referencePacket } from "../../test/reference/path";
 import { audit } from "../audit";
 import { evidenceStage, type OutboundEvidence } from "../report/types";
 import { loadSnapshot } from "../snapshot";
@@ -181,11 +182,17 @@ describe("the address family of an outbound method", () => {
       .audit(cc);
   }
 
-  it("a NAT gateway whose public IPs are IPv4 gives IPv6 no way out: lockdown holds for IPv6, and only IPv4 leaves", () => {
+  it("a NAT gateway whose public IPs are IPv4 does not carry IPv6, and default outbound access gives it none: lockdown holds for IPv6, and only IPv4 leaves", () => {
     for (const version of [undefined, "IPv4"] as const) {
-      const f = finding(dualStackBehindNat(version), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+      const report = dualStackBehindNat(version);
+      const f = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
       expect(f.status, String(version)).toBe("warn");
-      expect(f.detail).toContain("NAT gateway natgw gives a public IPv4 address only, so IPv6 has none");
+      expect(f.detail).toContain("NAT gateway natgw carries IPv4 only, and default outbound access gives a public IPv4 address only, so IPv6 has none");
+      // The subnet page says what each family does.
+      expect(report.subnets.find((s) => s.name === "cc")!.outbound).toMatchObject({
+        method: "nat-gateway",
+        detail: "IPv4: through NAT gateway natgw; IPv6: NAT gateway natgw carries IPv4 only, and default outbound access gives a public IPv4 address only, so IPv6 has none",
+      });
     }
   });
 
@@ -355,6 +362,84 @@ describe("a dual-stack NIC whose IP configurations differ: the packet's source I
     const lockdown = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
     expect(lockdown.status).toBe("warn");
     expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip", detail: "through the public IP configuration of IP configuration ipc6 of scale set nodes" }));
+  });
+
+  describe("a NAT gateway decides IPv4 only: IPv6 goes by the IPv6 means (instance IPv6 public IP, IPv6 outbound rule, or none)", () => {
+    // https://learn.microsoft.com/azure/nat-gateway/nat-overview ("can't be associated to an IPv6 public IP address or
+    // prefix"; dual-stack outbound pairs it with a load balancer's IPv6 outbound rule); StandardV2 carries IPv6 only
+    // with an IPv6 public IP (https://learn.microsoft.com/azure/nat-gateway/nat-sku).
+    /** Dual-stack spoke/cc behind NAT gateway natgw (its public IP pip-natgw IPv4 unless `natVersion`), with `resources`. */
+    const behindNat = (opts: { natVersion?: "IPv6"; natMissing?: boolean; toFirewall?: boolean }, ...resources: unknown[]) => {
+      const b = estate()
+        .vnet("spoke", ["10.1.0.0/16", "fd00:1::/48"])
+        .subnet("spoke/cc", ["10.1.0.0/24", "fd00:1::/64"], { natGateway: "natgw", ...(opts.toFirewall ? { routeTable: "rt" } : {}) })
+        .extra(pip("pip-natgw", opts.natVersion ?? "IPv4"), ...resources);
+      if (!opts.natMissing) b.natGateway("natgw");
+      // The reviewer's estate: 0.0.0.0/0 to a hub firewall whose policy allows nothing, and no ::/0 route.
+      if (opts.toFirewall)
+        b.vnet("hub", ["10.100.0.0/24"])
+          .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+          .peer("hub", "spoke")
+          .routeTable("rt", [{ name: "to-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.100.0.4" }])
+          .firewall("fw", "hub", "10.100.0.4", { policy: "fwp" })
+          .policy("fwp", []);
+      return b;
+    };
+    const v6PublicIp = () => [pip("pip-nic6", "IPv6"), dualStackNic({}, { publicIp: "pip-nic6" })];
+
+    it("the reviewer's estate: 0.0.0.0/0 to the firewall, NAT gateway with an IPv4 public IP, NIC with an IPv6 public IP: IPv6 leaves around the firewall (lockdown warn, not pass)", () => {
+      const report = behindNat({ toFirewall: true }, ...v6PublicIp()).audit(cc);
+      const lockdown = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+      expect(lockdown.status).toBe("warn");
+      expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip", detail: "through public IP pip-nic6 (IPv6: NAT gateway natgw carries IPv4 only)" }));
+      expect(lockdown.evidence).not.toContainEqual(expect.objectContaining({ stage: "outbound", method: "nat-gateway" }));
+      expect(lockdown.detail).not.toContain("IPv6 has none");
+      // The subnet page names both: the NAT gateway for the IPv4 IP configuration, the instance public IP for the IPv6 one.
+      const page = report.subnets.find((s) => s.name === "cc")!.outbound!;
+      expect(page.detail).toBe("IP configuration ipconfig4: through NAT gateway natgw; IP configuration ipconfig6: through public IP pip-nic6 (IPv6: NAT gateway natgw carries IPv4 only)");
+    });
+
+    it("the packet reference agrees: an IPv6 packet from the NIC leaves through its public IP, an IPv4 one is stopped at the firewall", () => {
+      const snapshot = behindNat({ toFirewall: true }, ...v6PublicIp()).snapshot();
+      const subnet = [...snapshot.subnets.values()].find((s) => s.name === "cc")!;
+      const packet = (srcIp: string, dstIp: string) => referencePacket(snapshot, subnet.key, { protocol: "Tcp", srcIp, srcPort: 50000, dstIp, dstPort: 443 });
+      expect(packet("fd00:1::4", "2001:4860:4860::8888")).toMatchObject({ access: "Allow", stage: "outbound" });
+      expect(packet("10.1.0.4", "8.8.8.8")).toMatchObject({ access: "Deny", stage: "firewall" });
+    });
+
+    it("without a route to a firewall each family leaves its own way: IPv4 through the NAT gateway, IPv6 through the instance public IP (lockdown fail)", () => {
+      const lockdown = finding(behindNat({}, ...v6PublicIp()).audit(cc), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+      expect(lockdown.status).toBe("fail");
+      expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "nat-gateway", detail: "through NAT gateway natgw" }));
+      expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip", detail: "through public IP pip-nic6 (IPv6: NAT gateway natgw carries IPv4 only)" }));
+    });
+
+    it("an IPv6 IP configuration in a pool with an IPv6 outbound rule leaves through that rule, not the NAT gateway", () => {
+      const report = behindNat({}, ...dualStackLb(), dualStackNic({}, { pools: [poolOf("lb-ds", "pool6")] })).audit(cc);
+      const lockdown = finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN");
+      expect(lockdown.status).toBe("fail");
+      expect(lockdown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "load-balancer", detail: "through outbound rule out6 of load balancer lb-ds (IPv6: NAT gateway natgw carries IPv4 only)" }));
+      // Default outbound access gives IPv6 nothing: with no IPv6 means, IPv6 has no way out, naming both reasons.
+      const none = finding(behindNat({}, dualStackNic({}, {})).audit(cc), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+      expect(none.status).toBe("warn");
+      expect(none.detail).toContain("NAT gateway natgw carries IPv4 only, and default outbound access gives a public IPv4 address only, so IPv6 has none");
+    });
+
+    it("a NAT gateway with an IPv6 public IP (StandardV2) takes IPv6 before the instance public IP", () => {
+      const lockdown = finding(behindNat({ natVersion: "IPv6" }, ...v6PublicIp()).audit(cc), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+      expect(lockdown.status).toBe("fail");
+      expect(lockdown.evidence).not.toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip" }));
+    });
+
+    it("a NAT gateway not in the input: IPv6 with its own way out leaves; IPv6 without one cannot be judged (warn), never 'through the NAT gateway'", () => {
+      const leaves = finding(behindNat({ natMissing: true }, ...v6PublicIp()).audit(cc), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+      expect(leaves.status).toBe("fail");
+      expect(leaves.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip" }));
+      const unknown = finding(behindNat({ natMissing: true, toFirewall: true }, dualStackNic({}, {})).audit(cc), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+      expect(unknown.status).toBe("warn");
+      expect(unknown.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "unknown" }));
+      expect(unknown.detail).toContain("NAT gateway natgw is not in the input, so whether it carries IPv6");
+    });
   });
 });
 

@@ -2,7 +2,10 @@
 // address, by the IP configuration holding it (a backend pool holds IP configurations, and an instance public IP
 // belongs to one IP configuration and serves its own address family). Precedence: a NAT gateway on the subnet >
 // a public IP on the IP configuration (or the scale set's public IP configuration) > an outbound rule of a Standard
-// public load balancer whose backend pool holds the IP configuration > default outbound access. There is no
+// public load balancer whose backend pool holds the IP configuration > default outbound access. The precedence holds
+// per address family: a NAT gateway decides IPv4, and IPv6 only when it has an IPv6 public IP (StandardV2); otherwise
+// IPv6 goes by the IPv6 means below it (nat-overview: a NAT gateway "can't be associated to an IPv6 public IP address
+// or prefix", and dual-stack outbound pairs it with a load balancer's IPv6 outbound rule). There is no
 // default outbound access in a private subnet (`defaultOutboundAccess: false`), for a NIC any of whose IP configurations
 // is in a Standard load balancer's backend pool (CONTRACT §4.1), or for a Flexible-orchestration scale set's instances.
 // An outbound rule translates only its own protocol (`Tcp`, `Udp` or `All`), so the path depends on the
@@ -12,7 +15,9 @@
 // names), the method is unknown: neither pass nor fail.
 // https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
 // https://learn.microsoft.com/azure/load-balancer/outbound-rules
-import type { LoadBalancer, Subnet } from "../model/types";
+// https://learn.microsoft.com/azure/nat-gateway/nat-overview
+// https://learn.microsoft.com/azure/nat-gateway/tutorial-dual-stack-outbound-nat-load-balancer
+import type { LoadBalancer, NatGateway, Snapshot, Subnet } from "../model/types";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP, describeProtocols } from "../net/protocols";
 import type { Endpoint, Estate, OutboundSource } from "../nsg/estate";
 import type { OutboundEvidence } from "../report/types";
@@ -28,16 +33,22 @@ export interface OutboundPath {
   /** Method `unknown`: what the input lacks, in words ("load balancer lb, whose backend pool holds NIC n, is not in the input (add …)"). */
   missing?: string;
   /**
-   * Where it works, the words for a method that gives public IPv4 addresses only ("NAT gateway nat1"), so IPv6
-   * has no way out by it: default outbound access always, a NAT gateway, public IP or outbound rule whose public
-   * addresses the input shows are all IPv4 (Azure's default version).
+   * Where it works, the words for a method that gives public IPv4 addresses only ("default outbound access"), so
+   * IPv6 has no way out by it: default outbound access always, an outbound rule or load-balancing rule whose public
+   * addresses the input shows are all IPv4 (Azure's default version). A NAT gateway never sets it: one without IPv6
+   * public IPs does not take IPv6 at all (see `OutboundShare.family`).
    */
   ipv4Only?: string;
 }
 
-/** The part of a traffic class's protocols that takes one outbound path. */
+/** The part of a traffic class's protocols (and, when `family` is set, of its source addresses) that takes one outbound path. */
 export interface OutboundShare {
   protocols: ProtoSet;
+  /**
+   * Set when the path holds for the source's addresses of this family only: behind a NAT gateway that carries IPv4
+   * only, the IPv4 addresses take the NAT gateway and the IPv6 ones the IPv6 means (instance public IP, outbound rule).
+   */
+  family?: 4 | 6;
   path: OutboundPath;
 }
 
@@ -96,27 +107,77 @@ const unknown = (missing: string): OutboundPath => ({ method: "unknown", detail:
 /**
  * The outbound paths of one endpoint of a subnet for the protocols `protocols` (a bit set of lib/net/protocols),
  * split by what each method translates (CONTRACT §4.1 stage 4): the shares' protocols are disjoint and cover
- * `protocols`. `source` is the part of the endpoint's addresses the paths are for (one of `endpoint.sources`, by
+ * `protocols`, per address family where a share sets `family` (each family's shares then cover `protocols`, and the
+ * share holds for the source's addresses of that family only). `source` is the part of the endpoint's addresses the paths are for (one of `endpoint.sources`, by
  * default the endpoint as a whole): a backend pool or an instance public IP serves only the IP configurations that
  * name it, so the packet's source IP configuration decides. A NAT gateway or instance public IP takes every protocol; a Standard load balancer's outbound rule
  * only its own (`Tcp`, `Udp`, `All`), the rest falling to default outbound access, which the Standard pool itself
  * turns off. A backend pool of a load balancer the input lacks, or a NIC the subnet names but the input lacks,
  * makes the method `unknown` (with `missing` saying what to add) for every protocol no known method takes.
+ * A NAT gateway without an IPv6 public IP decides the source's IPv4 addresses only (`family` 4); its IPv6 addresses
+ * take the IPv6 means (`family` 6): an instance IPv6 public IP, an outbound rule with an IPv6 frontend, else none
+ * (default outbound access gives no IPv6). Azure's NAT gateway "can't be associated to an IPv6 public IP address".
  * https://learn.microsoft.com/azure/load-balancer/outbound-rules
  * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ * https://learn.microsoft.com/azure/nat-gateway/nat-overview
  */
 export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint, protocols: ProtoSet, source: OutboundSource = endpoint): OutboundShare[] {
   const { snapshot } = estate;
-  if (subnet.natGatewayKey) {
-    const nat = snapshot.natGateways?.get(subnet.natGatewayKey);
-    if (nat && nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0) {
-      return [{ protocols, path: { method: "none", resource: nat.id, detail: `NAT gateway ${nat.name} has no public IP address or prefix, so nothing leaves through it`, works: false } }];
-    }
-    const natName = nat?.name ?? name(subnet.natGatewayKey);
-    // A public IP prefix's version is not read: one could be IPv6.
-    const v6 = nat ? nat.publicIpPrefixKeys.length > 0 || nat.publicIpKeys.some((k) => snapshot.publicIps?.get(k)?.version === "IPv6") : true;
-    return [{ protocols, path: { method: "nat-gateway", resource: nat?.id ?? subnet.natGatewayKey, detail: `through NAT gateway ${natName}${nat ? "" : " (not in the input: taken to have a public IP)"}`, works: true, ...(v6 ? {} : { ipv4Only: `NAT gateway ${natName}` }) } }];
+  if (!subnet.natGatewayKey) return withoutNatGateway(estate, subnet, endpoint, protocols, source);
+  const nat = snapshot.natGateways?.get(subnet.natGatewayKey);
+  const natName = nat?.name ?? name(subnet.natGatewayKey);
+  const natPath: OutboundPath =
+    nat && nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0
+      ? { method: "none", resource: nat.id, detail: `NAT gateway ${nat.name} has no public IP address or prefix, so nothing leaves through it`, works: false }
+      : { method: "nat-gateway", resource: nat?.id ?? subnet.natGatewayKey, detail: `through NAT gateway ${natName}${nat ? "" : " (not in the input: taken to have a public IP)"}`, works: true };
+  const v6 = natCarriesIpv6(snapshot, nat, natName);
+  // A NAT gateway that carries IPv6, or a source without IPv6 addresses: the NAT gateway decides everything.
+  if (v6.carries === "yes" || source.addresses.v6.length === 0) return [{ protocols, path: natPath }];
+  // IPv4 takes the NAT gateway; IPv6 the IPv6 means below it in the precedence, as if there were no NAT gateway.
+  const shares: OutboundShare[] = source.addresses.v4.length ? [{ protocols, family: 4, path: natPath }] : [];
+  for (const share of withoutNatGateway(estate, subnet, endpoint, protocols, source, natName)) {
+    shares.push({ protocols: share.protocols, family: 6, path: ipv6BesideNat(share.path, natName, v6.missing) });
   }
+  return shares;
+}
+
+/**
+ * Whether a subnet's NAT gateway takes IPv6: only one with an IPv6 public IP does (a StandardV2 NAT gateway; a Standard
+ * one "can't be associated to an IPv6 public IP address or prefix"). `maybe` where the input cannot show it: the NAT
+ * gateway is not in it, or it has public IP prefixes (whose version is not read), with `missing` saying so.
+ * https://learn.microsoft.com/azure/nat-gateway/nat-overview
+ * https://learn.microsoft.com/azure/nat-gateway/nat-sku
+ */
+function natCarriesIpv6(snapshot: Snapshot, nat: NatGateway | undefined, natName: string): { carries: "yes" | "no" | "maybe"; missing?: string } {
+  const also = "so whether it carries IPv6 (a StandardV2 NAT gateway with an IPv6 public IP does) is unknown";
+  if (!nat) return { carries: "maybe", missing: `NAT gateway ${natName} is not in the input, ${also} (add \`az network nat gateway list\`)` };
+  if (nat.publicIpKeys.some((k) => snapshot.publicIps?.get(k)?.version === "IPv6")) return { carries: "yes" };
+  if (nat.publicIpPrefixKeys.length) return { carries: "maybe", missing: `NAT gateway ${natName} has public IP prefixes, whose IP version the audit does not read, ${also}` };
+  return { carries: "no" };
+}
+
+/**
+ * An IPv6 source's path behind NAT gateway `natName`, which carries IPv4 only (or, with `missing` set, may carry IPv6:
+ * the input does not show). A method that gives IPv4 only (default outbound access) leaves IPv6 no way out, naming both.
+ * Where the NAT gateway may carry IPv6, a way out stands either way, and no way out becomes unknown.
+ */
+function ipv6BesideNat(path: OutboundPath, natName: string, missing: string | undefined): OutboundPath {
+  const nat = `NAT gateway ${natName}`;
+  if (missing) {
+    if (path.works && !path.ipv4Only) return { ...path, detail: `${path.detail} (IPv6; ${nat} would take it instead if it carries IPv6, which the input does not show)` };
+    return unknown(path.missing ? `${path.missing}; ${missing}` : `${missing}, and IPv6 has no other way out`);
+  }
+  if (path.works && path.ipv4Only) return { method: "none", detail: `${nat} carries IPv4 only, and ${path.ipv4Only} gives a public IPv4 address only, so IPv6 has none`, works: false };
+  if (path.method === "unknown" || path.detail.includes(nat)) return path;
+  return { ...path, detail: path.works ? `${path.detail} (IPv6: ${nat} carries IPv4 only)` : `${nat} carries IPv4 only, and ${path.detail}` };
+}
+
+/**
+ * The outbound paths below a NAT gateway in the precedence: the whole path where the subnet has none, and the IPv6
+ * one where its NAT gateway `natName` carries IPv4 only (then the words say so instead of "no NAT gateway").
+ */
+function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, protocols: ProtoSet, source: OutboundSource, natName?: string): OutboundShare[] {
+  const { snapshot } = estate;
   if (source.hasPublicIp) {
     const pip = source.publicIpKey ? snapshot.publicIps?.get(source.publicIpKey) : undefined;
     const what = endpoint.scaleSet
@@ -204,14 +265,17 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
   const forWhat = partial ? ` for ${describeProtocols(rest)}` : "";
   const lead = narrowRules.length ? `${narrowRules.join(", ")}; ` : "";
   const none = (detail: string): OutboundShare => ({ protocols: rest, path: { method: "none", detail: `${lead}${detail}`, works: false } });
+  // Behind a NAT gateway that carries IPv4 only, these words are IPv6's (lib/path/outbound.ts ipv6BesideNat).
+  const natWords = natName ? `whose NAT gateway ${natName} carries IPv4 only` : "with no NAT gateway";
   if (subnet.defaultOutboundAccess === false) {
-    shares.push(none(`${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) with no NAT gateway, and ${who} ${has} no public IP or load balancer outbound rule${forWhat}: no public address is reachable`));
+    shares.push(none(`${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) ${natWords}, and ${who} ${has} no ${natName ? "IPv6 " : ""}public IP or load balancer outbound rule${forWhat}: no public ${natName ? "IPv6 " : ""}address is reachable`));
   } else if (poolOfNic) {
     shares.push(none(`${who} ${has} no public IP or load balancer outbound rule${forWhat}, and another IP configuration of ${owner(subnet, endpoint)} is in a Standard load balancer's backend pool, which turns default outbound access off for the whole NIC: no public address is reachable`));
   } else if (inStandardPool) {
     shares.push(none(`${who} ${plural ? "are" : "is"} in a Standard load balancer's backend pool without an outbound rule${forWhat}, which turns default outbound access off: no public address is reachable`));
   } else if (endpoint.scaleSet?.orchestrationMode === "Flexible") {
-    shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and there is no NAT gateway, public IP or outbound rule${forWhat}`));
+    const means = natName ? `NAT gateway ${natName} carries IPv4 only, and there is no IPv6 public IP or outbound rule` : "there is no NAT gateway, public IP or outbound rule";
+    shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and ${means}${forWhat}`));
   } else if (missingOfNic.length) {
     const lbs = missingOfNic.map((k) => `load balancer ${name(k)}`).join(" and ");
     shares.push({ protocols: rest, path: unknown(`${lbs}, whose backend pool holds another IP configuration of ${owner(subnet, endpoint)}, ${missingOfNic.length > 1 ? "are" : "is"} not in the input, so whether default outbound access is off for ${who} is unknown (add \`az network lb list\`)`) });
@@ -237,7 +301,10 @@ export function outboundEvidence(path: OutboundPath): OutboundEvidence {
  */
 export function subnetOutbound(estate: Estate, subnet: Subnet): OutboundPath {
   const eps = estate.endpoints(subnet);
-  if (eps.length <= 1 || subnet.natGatewayKey) return endpointOutbound(estate, subnet, eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] });
+  // A NAT gateway takes every endpoint's traffic alike, unless it leaves a dual-stack subnet's IPv6 to each endpoint's own means.
+  const nat = subnet.natGatewayKey ? estate.snapshot.natGateways?.get(subnet.natGatewayKey) : undefined;
+  const natTakesAll = !!subnet.natGatewayKey && (estate.subnetPrefixes(subnet).v6.length === 0 || natCarriesIpv6(estate.snapshot, nat, "").carries === "yes");
+  if (eps.length <= 1 || natTakesAll) return endpointOutbound(estate, subnet, eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] });
   const groups = new Map<string, OutboundGroup>();
   for (const ep of eps) {
     const path = endpointOutbound(estate, subnet, ep);
@@ -328,10 +395,16 @@ function endpointOutbound(estate: Estate, subnet: Subnet, ep: Endpoint): Outboun
   return { ...lead.path, detail };
 }
 
-/** One outbound source's path for TCP and UDP, in one: TCP's method, the detail naming each protocol's when they differ. */
+/**
+ * One outbound source's path for TCP and UDP, in one: TCP's method (the first that reaches public addresses, where
+ * the address families differ), the detail naming each protocol's and family's when they differ ("IPv4: through NAT
+ * gateway n; IPv6: through public IP p").
+ */
 function sourceOutbound(estate: Estate, subnet: Subnet, ep: Endpoint, source: OutboundSource): OutboundPath {
   const shares = outboundPaths(estate, subnet, ep, TCP | UDP, source);
   if (shares.length === 1) return shares[0].path;
-  const tcp = shares.find((s) => s.protocols & TCP) ?? shares[0];
-  return { ...tcp.path, detail: shares.map((s) => `${describeProtocols(s.protocols)}: ${s.path.detail}`).join("; ") };
+  const tcp = shares.find((s) => s.protocols & TCP && s.path.works) ?? shares.find((s) => s.protocols & TCP) ?? shares[0];
+  const families = new Set(shares.map((s) => s.family)).size > 1;
+  const label = (s: OutboundShare) => [families && s.family ? `IPv${s.family}` : "", s.protocols !== (TCP | UDP) ? describeProtocols(s.protocols) : ""].filter((x) => x).join(" ");
+  return { ...tcp.path, detail: shares.map((s) => (label(s) ? `${label(s)}: ${s.path.detail}` : s.path.detail)).join("; ") };
 }

@@ -179,7 +179,8 @@ describe("Azure Firewall", () => {
 
   it("an account-specific storage name covers only part of *.blob.core.windows.net", () => {
     const report = hubAndSpoke([{ name: "app", priority: 100, rules: [{ kind: "application", name: "one-account", fqdns: ["sthpc.blob.core.windows.net"] }] }]).audit(cc);
-    expect(finding(report, "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("fail");
+    // Works only in part (one account of all): `warn`, naming the part (CONTRACT §4.1 "Destinations by FQDN").
+    expect(finding(report, "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("warn");
     const wild = hubAndSpoke([{ name: "app", priority: 100, rules: [{ kind: "application", name: "all-blob", fqdns: ["*.core.windows.net"] }] }]).audit(cc);
     expect(finding(wild, "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
   });
@@ -372,6 +373,40 @@ describe("admin rules", () => {
       )
       .audit(cc);
     expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").detail).toContain("Network group ng-dynamic, which security admin rule collections apply to, is not in the input");
+    // Its members are unknown, so the Deny may apply to the spoke: ARM cannot be judged, never a pass.
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").status).toBe("warn");
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").detail).toContain("cannot be judged: security admin rule deny-443 (Deny) may apply to this VNet: network group ng-dynamic");
+  });
+
+  // A rule given without its rule collection: which network groups it applies to is unknown, so it may apply to
+  // any VNet of the network manager's scope (CONTRACT §4.1 stage 1), never dropped.
+  const ruleWithoutCollection = (access: string, ports: string[]) => {
+    const coll = `${id("networkManagers", "avnm")}/securityAdminConfigurations/sac/ruleCollections/rc-absent`;
+    return spoke().extra({
+      id: `${coll}/rules/r-${access.toLowerCase()}`,
+      name: `r-${access.toLowerCase()}`,
+      kind: "Custom",
+      type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
+      properties: { priority: 10, direction: "Outbound", access, protocol: "Tcp", destinations: [{ addressPrefix: "Internet", addressPrefixType: "ServiceTag" }], destinationPortRanges: ports },
+    });
+  };
+
+  it("a Deny whose rule collection is not in the input cannot be judged: warn with a gap naming the listing to add", () => {
+    const report = ruleWithoutCollection("Deny", ["443"]).audit(cc);
+    const f = finding(report, "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("cannot be judged: security admin rule r-deny (Deny) may apply to this VNet: its rule collection rc-absent is not in the input");
+    expect(report.gaps?.unresolved).toContainEqual(
+      expect.objectContaining({ kind: "adminRuleCollection", hint: expect.stringContaining("az network manager security-admin-config rule-collection list --network-manager-name avnm") }),
+    );
+    // Traffic it cannot match (other ports) is judged as usual.
+    expect(finding(ruleWithoutCollection("Deny", ["80"]).audit(cc), "spoke/cc", "CC-EGRESS-ARM").status).toBe("pass");
+  });
+
+  it("an Allow whose rule collection is not in the input changes nothing: the NSGs decide either way", () => {
+    const report = ruleWithoutCollection("Allow", ["443"]).audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").status).toBe("pass");
+    expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
   });
 
   it("a Deny naming a network group the input does not show cannot be judged: warn, never pass", () => {
@@ -528,5 +563,116 @@ describe("route fixes", () => {
     const az = finding(report, "spoke/cc", "CC-EGRESS-ARM").fixes.find((x) => x.kind === "az-cli")!.text;
     expect(az).toContain("az network route-table route create");
     expect(az).toContain("AzureResourceManager");
+  });
+});
+
+describe("verdicts that rest on service tag prefixes not supplied (CONTRACT §4 address semantics)", () => {
+  // AzureCloud holds the public ranges of Azure's services, Storage's and Azure Resource Manager's among them;
+  // without prefixes distinct tags are treated as disjoint, and a verdict that depends on it says so.
+  // https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+  const overlapping = {
+    values: [
+      { name: "AzureCloud", id: "AzureCloud", properties: { region: "", addressPrefixes: ["20.0.0.0/8", "40.64.0.0/10"] } },
+      { name: "AzureResourceManager", id: "AzureResourceManager", properties: { region: "", addressPrefixes: ["20.37.0.0/16"] } },
+      { name: "AzureActiveDirectory", id: "AzureActiveDirectory", properties: { region: "", addressPrefixes: ["40.126.0.0/18"] } },
+      { name: "AzureMonitor", id: "AzureMonitor", properties: { region: "", addressPrefixes: ["20.40.0.0/16"] } },
+      { name: "Storage", id: "Storage", properties: { region: "", addressPrefixes: ["20.60.0.0/16"] } },
+    ],
+  };
+  // The seed's rules one hundred later, so that a rule at 100 comes before them.
+  const later = SEED_RULES.map((r) => (r.priority < 4000 ? { ...r, priority: r.priority + 100 } : r));
+  const spoke = (nsgRules = SEED_RULES, routes?: { name: string; prefix: string; hop: string }[]) =>
+    (routes ? estate().routeTable("rt", routes) : estate())
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc", ...(routes ? { routeTable: "rt" } : {}) })
+      .nsg("nsg-cc", nsgRules);
+
+  it("an NSG Deny on AzureCloud before the seed's allows: pass, saying the verdict depends on AzureCloud's prefixes; with them, fail", () => {
+    const b = spoke([{ name: "DenyAzureCloud", priority: 100, direction: "Outbound", access: "Deny", dst: "AzureCloud", ports: "443" }, ...later]);
+    const arm = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("pass");
+    expect(arm.detail).toMatch(/NSG rule DenyAzureCloud \(100, Deny\) in nsg-cc \(AzureCloud\) — without service tag prefixes \(--service-tags\), assumed not to overlap AzureResourceManager/);
+    b.serviceTags = overlapping;
+    const real = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(real.status).toBe("fail");
+    // Real prefixes decide: nothing is assumed.
+    expect(real.detail).not.toContain("assumed not to overlap");
+  });
+
+  it("says nothing for a rule on another of the seed's four tags, which really are disjoint, nor for a rule the traffic never reaches", () => {
+    const b = spoke([
+      { name: "DenyMonitor", priority: 100, direction: "Outbound", access: "Deny", dst: "AzureMonitor", ports: "443" },
+      ...later,
+      { name: "DenyCloudLate", priority: 3000, direction: "Outbound", access: "Deny", dst: "AzureCloud", ports: "443" },
+    ]);
+    const arm = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("pass");
+    expect(arm.detail).not.toContain("assumed not to overlap");
+  });
+
+  it("says nothing for a rule passed over whose action is the one that then decides (an Allow on AzureCloud before the seed's allows)", () => {
+    const b = spoke([{ name: "AllowCloud", priority: 100, direction: "Outbound", access: "Allow", dst: "AzureCloud", ports: "443" }, ...later]);
+    expect(finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM").detail).not.toContain("assumed not to overlap");
+  });
+
+  it("a route sending public CIDRs to None: pass, naming the routes passed over; with real prefixes, fail", () => {
+    const b = spoke(SEED_RULES, [
+      { name: "drop-20", prefix: "20.0.0.0/8", hop: "None" },
+      { name: "drop-40", prefix: "40.64.0.0/10", hop: "None" },
+    ]);
+    const storage = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(storage.status).toBe("pass");
+    expect(storage.detail).toMatch(/[Rr]oute drop-20 in rt \(20\.0\.0\.0\/8 → None\)/);
+    expect(storage.detail).toMatch(/[Rr]oute drop-40 in rt \(40\.64\.0\.0\/10 → None\)/);
+    expect(storage.detail).toMatch(/assumed not to overlap Storage/);
+    // Once per flow, however many pieces met the routes.
+    expect(storage.detail.split("assumed not to overlap").length).toBe(2);
+    b.serviceTags = overlapping;
+    const real = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(real.status).toBe("fail");
+    expect(real.detail).not.toContain("assumed not to overlap");
+  });
+
+  it("a tag route on AzureCloud to None is named for the other tags it may hold", () => {
+    const b = spoke(SEED_RULES, [{ name: "cloud-none", prefix: "AzureCloud", hop: "None" }]);
+    const arm = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("pass");
+    expect(arm.detail).toMatch(/[Rr]oute cloud-none in rt \(AzureCloud → None\) — without service tag prefixes \(--service-tags\), assumed not to overlap AzureResourceManager/);
+  });
+
+  it("a firewall Deny network rule on a public CIDR before the application allow: pass, saying so; with real prefixes, fail", () => {
+    const deny: CollectionSpec = { name: "net-deny", priority: 100, action: "Deny", rules: [{ kind: "network", name: "deny-20", protocols: ["Any"], src: ["*"], dst: ["20.0.0.0/8", "40.64.0.0/10"], ports: ["*"] }] };
+    const b = hubAndSpoke([deny, SEED_APP]);
+    const arm = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("pass");
+    expect(arm.detail).toMatch(/Deny network rule deny-20 \(collection net-deny, rule collection group rcg\) of fw \(20\.0\.0\.0\/8, 40\.64\.0\.0\/10\) — without service tag prefixes \(--service-tags\), assumed not to overlap AzureResourceManager/);
+    b.serviceTags = overlapping;
+    const real = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(real.status).toBe("fail");
+    expect(real.detail).not.toContain("assumed not to overlap");
+  });
+
+  it("a firewall Allow network rule on AzureCloud alone: fail for Storage, saying the verdict depends on AzureCloud's prefixes", () => {
+    const allow: CollectionSpec = { name: "n", priority: 100, action: "Allow", rules: [{ kind: "network", name: "ac", protocols: ["TCP"], src: ["10.1.0.0/16"], dst: ["AzureCloud"], ports: ["443"] }] };
+    const storage = finding(hubAndSpoke([allow]).audit(cc), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(storage.status).toBe("fail");
+    expect(storage.detail).toMatch(/Allow network rule ac .* of fw \(AzureCloud\) — without service tag prefixes \(--service-tags\), assumed not to overlap Storage/);
+  });
+});
+
+describe("a wildcard destination allowed only in part", () => {
+  it("an application rule for one storage account where Storage asks for *.blob.core.windows.net: warn, naming the account", () => {
+    const one: CollectionSpec = { name: "app-allow", priority: 200, rules: [{ kind: "application", name: "st", src: ["10.1.0.0/16"], fqdns: ["ccstore.blob.core.windows.net"] }] };
+    const storage = finding(hubAndSpoke([one]).audit(cc), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(storage.status).toBe("warn");
+    expect(storage.detail).toContain("partly blocked");
+    expect(storage.detail).toContain("application rule st");
+    expect(storage.detail).toContain("for ccstore.blob.core.windows.net");
+  });
+
+  it("the account's name denied first (a Deny rule before the Allow) leaves the wildcard wholly blocked", () => {
+    const deny: CollectionSpec = { name: "app-deny", priority: 100, action: "Deny", rules: [{ kind: "application", name: "no-st", src: ["10.1.0.0/16"], fqdns: ["ccstore.blob.core.windows.net"] }] };
+    const one: CollectionSpec = { name: "app-allow", priority: 200, rules: [{ kind: "application", name: "st", src: ["10.1.0.0/16"], fqdns: ["ccstore.blob.core.windows.net"] }] };
+    expect(finding(hubAndSpoke([deny, one]).audit(cc), "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("fail");
   });
 });

@@ -1,6 +1,6 @@
 // Deployments, the CycleCloud server and the HTTPS proxy of the profile (CONTRACT §1.2, §4.1 Proxy).
 import { describe, expect, it } from "vitest";
-import { type RuleSpec, SEED_RULES, estate, finding, vmId } from "../../test/helpers/estate-builder";
+import { type RuleSpec, SEED_RULES, SUB, estate, finding, id, vmId } from "../../test/helpers/estate-builder";
 import { audit } from "../audit";
 import { loadSnapshot, parseProfile } from "../snapshot";
 
@@ -166,6 +166,30 @@ describe("the HTTPS proxy", () => {
     expect(arm.status).toBe("warn");
     expect(arm.detail).toContain("no NIC or scale set of hub/proxy in the input holds 10.0.5.4");
   });
+
+  // A private endpoint sends nothing and holds only its own address: a subnet whose only occupants in the input are
+  // private endpoints (their NICs given or not) has no machine at the proxy's address, as a subnet of other NICs has not.
+  const peInProxySubnet = (withNic: boolean) => {
+    const pe = id("privateEndpoints", "pe-sta");
+    const nic = id("networkInterfaces", "pe-sta.nic");
+    const subnet = `${id("virtualNetworks", "hub")}/subnets/proxy`;
+    const account = `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sta`;
+    return [
+      { id: pe, name: "pe-sta", type: "Microsoft.Network/privateEndpoints", properties: { subnet: { id: subnet }, networkInterfaces: [{ id: nic }], customDnsConfigs: [{ fqdn: "sta.blob.core.windows.net", ipAddresses: ["10.0.5.9"] }], privateLinkServiceConnections: [{ name: "c", properties: { privateLinkServiceId: account, groupIds: ["blob"], privateLinkServiceConnectionState: { status: "Approved" } } }] } },
+      ...(withNic ? [{ id: nic, name: "pe-sta.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: pe }, ipConfigurations: [{ name: "c", properties: { subnet: { id: subnet }, privateIPAddress: "10.0.5.9" } }] } }] : []),
+    ];
+  };
+
+  for (const withNic of [false, true]) {
+    it(`warns when the proxy's subnet holds only a private endpoint (its NIC ${withNic ? "given" : "not in the input"})`, () => {
+      const report = withProxy([...SEED_RULES]).extra(...peInProxySubnet(withNic)).auditProfile(proxied);
+      const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");
+      expect(arm.status).toBe("warn");
+      expect(arm.detail).toContain("no NIC or scale set of hub/proxy in the input holds 10.0.5.4");
+      // The onward leg is judged from the proxy's address, not the whole subnet.
+      expect(arm.detail).not.toContain("holds 10.0.5.0/24");
+    });
+  }
 
   it("asks for a way between CycleCloud and the proxy only in the proxy address's family", () => {
     const b = spokeToHubProxy();

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { audit } from "../audit";
 import { loadSnapshot, parseJsonFile, parseProfile } from "../snapshot";
 import type { Snapshot } from "../model/types";
-import { SUB, estate, id } from "../../test/helpers/estate-builder";
+import { SEED_RULES, SUB, estate, id } from "../../test/helpers/estate-builder";
 import { queryFlow } from "./query";
 
 const DEMO = path.resolve(__dirname, "../../fixtures/demo");
@@ -161,6 +161,62 @@ describe("a query to a private endpoint that carries no traffic", () => {
       expect(answer.parts.join(" ")).toContain(`Private endpoint pe-x carries no traffic: ${status === "Approved" ? `it is in state ${state}` : `its connection to sthpc is ${status}, not Approved`}.`);
     });
   }
+});
+
+describe("a query to a storage account's name", () => {
+  // CONTRACT §4.1 "Destinations by FQDN": a name the audit maps to a service tag is that tag at the NSGs and routes.
+  const pe = id("privateEndpoints", "pe-sthpc");
+  const nic = id("networkInterfaces", "pe-sthpc.nic");
+  const peSubnet = `${id("virtualNetworks", "spoke")}/subnets/pe`;
+  const account = `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sthpc`;
+  const endpoint = [
+    { id: pe, name: "pe-sthpc", type: "Microsoft.Network/privateEndpoints", properties: { provisioningState: "Succeeded", subnet: { id: peSubnet }, networkInterfaces: [{ id: nic }], privateLinkServiceConnections: [{ name: "c", properties: { privateLinkServiceId: account, groupIds: ["blob"], privateLinkServiceConnectionState: { status: "Approved" } } }] } },
+    { id: nic, name: "pe-sthpc.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: pe }, ipConfigurations: [{ name: "c", properties: { subnet: { id: peSubnet }, privateIPAddress: "10.1.6.4" } }] } },
+  ];
+  const zone = `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
+  const dns = [
+    { id: `${zone}/virtualNetworkLinks/l-spoke`, name: "l-spoke", type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks", properties: { virtualNetwork: { id: id("virtualNetworks", "spoke") }, virtualNetworkLinkState: "Completed" } },
+    { id: `${zone}/A/sthpc`, name: "sthpc", type: "Microsoft.Network/privateDnsZones/A", properties: { ttl: 10, aRecords: [{ ipv4Address: "10.1.6.4" }] } },
+  ];
+  /** spoke/cc allows Storage on 443 and blocks the Internet (the seed's NSG); `denyPe`: it also denies the endpoint's subnet. */
+  const world = (opts: { denyPe?: boolean }, ...resources: unknown[]) =>
+    estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" })
+      .subnet("spoke/pe", "10.1.6.0/24")
+      .nsg("nsg-cc", [...SEED_RULES, ...(opts.denyPe ? [{ name: "DenyPe", priority: 150, direction: "Outbound" as const, access: "Deny" as const, dst: "10.1.6.0/24", ports: "443" }] : [])])
+      .extra(...resources)
+      .snapshot();
+  const ask = (s: Snapshot, to: string) => queryFlow(s, { from: "spoke/cc", to, protocol: "tcp", port: "443" });
+
+  it("is judged as service tag Storage at the NSG, as --to Storage is, for every storage service name", () => {
+    const s = world({});
+    for (const name of ["sthpc.blob.core.windows.net", "sthpc.file.core.windows.net", "STHPC.dfs.core.windows.net", "*.queue.core.windows.net"]) {
+      const q = ask(s, name);
+      expect(q.verdict, name).toBe("allowed");
+      expect(q.stages.find((x) => x.stage === "nsg"), name).toMatchObject({ rule: "AllowAzureStorage" });
+    }
+    expect(ask(s, "Storage").verdict).toBe("allowed");
+    // A name no tag holds stays the Internet outside the tags, which the seed's NSG blocks.
+    expect(ask(s, "sthpc.blob.core.windows.net.example.com").verdict).toBe("blocked");
+  });
+
+  it("without private DNS zones, a name a private endpoint serves is judged both ways: partial when they differ", () => {
+    const q = ask(world({ denyPe: true }, ...endpoint), "sthpc.blob.core.windows.net");
+    expect(q.verdict).toBe("partial");
+    expect(q.parts.some((p) => p.includes("private endpoint pe-sthpc") && p.includes("DenyPe"))).toBe(true);
+    expect(q.notes.join(" ")).toContain("the input gives no private DNS zones");
+    // Both ways allowed: allowed.
+    expect(ask(world({}, ...endpoint), "sthpc.blob.core.windows.net").verdict).toBe("allowed");
+  });
+
+  it("where the source's private DNS zone gives the endpoint, the name is the endpoint alone", () => {
+    const q = ask(world({ denyPe: true }, ...endpoint, ...dns), "sthpc.blob.core.windows.net");
+    expect(q.verdict).toBe("blocked");
+    expect(q.notes.join(" ")).toContain("resolves to private endpoint pe-sthpc");
+    // Another account's name is not that endpoint: its public address, through the tag.
+    expect(ask(world({ denyPe: true }, ...endpoint, ...dns), "other.blob.core.windows.net").verdict).toBe("allowed");
+  });
 });
 
 describe("a query whose destination is of a family the source does not have", () => {

@@ -2,7 +2,7 @@
 // offline from the same engine the audit uses (like Network Watcher's IP flow verify and next hop,
 // but for the whole path and without touching Azure). CONTRACT §2 `npm run query`.
 import { InputError } from "../errors";
-import { type AddrSet, addrIsEmpty, addrSubtract, addrUnionAll, concrete, describeAddrs } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrIsEmpty, addrSubtract, addrUnionAll, concrete, describeAddrs } from "../net/addr-set";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import { ALL_PORTS, type PortSet, parsePortRange } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
@@ -11,11 +11,16 @@ import { Estate } from "../nsg/estate";
 import { type FlowResult, type FlowSpec, type Verdict, describeAllowed, describeDenied, evaluateFlow, flowEvidence, partlyWords, restAllowed } from "../nsg/flow";
 import type { Evidence } from "../report/types";
 import { evidenceStage } from "../report/types";
-import { ANY_NAME, type NameTarget, SEED_FQDNS } from "./fqdn";
+import { ANY_NAME, type NameTarget, SEED_FQDNS, serviceTagOfName } from "./fqdn";
 import { subnetHolding } from "./locate";
 import { type StorageEndpointAt, endpointPath, endpointSourceWords, evaluateDestinationInbound, storageEndpointsAt } from "./private-endpoints";
-import { type Reach, faultText, pathBetween } from "./reach";
+import { type Reach, doubtSentences, pathBetween } from "./reach";
+import { type SeenSource, mergeFlowResults, seenSourceWords, sourcesAt } from "./snat";
 import { subnetsByRef } from "../snapshot/profile";
+import { storagePolicyNotes } from "./service-endpoint-policies";
+import { storageNameTargets } from "./storage-names";
+import { checkServiceTagName } from "./service-tag-names";
+import { assertSubnetHasPrefix } from "../snapshot/subnet-prefix";
 
 export interface FlowQuery {
   from: string;
@@ -42,9 +47,6 @@ export interface QueryAnswer {
   stages: (Evidence & { stage: string; side: "source" | "destination" })[];
   notes: string[];
 }
-
-/** The seed's service tags as Azure spells them. */
-const SEED_TAG_NAMES: Record<string, string> = { azureresourcemanager: "AzureResourceManager", azureactivedirectory: "AzureActiveDirectory", azuremonitor: "AzureMonitor", storage: "Storage" };
 
 const FQDN = /^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/i;
 const TAG = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)?$/;
@@ -104,6 +106,10 @@ interface Destination {
   names: NameTarget;
   subnet?: Subnet;
   addresses?: AddrSet;
+  /** Said beside the answer: a service tag name the product could not check. */
+  note?: string;
+  /** A storage account's name (lower-case, no wildcard): a private endpoint of the account may serve it (storageNameTargets). */
+  storageName?: string;
 }
 
 function resolveDestination(snapshot: Snapshot, to: string): Destination {
@@ -121,16 +127,23 @@ function resolveDestination(snapshot: Snapshot, to: string): Destination {
     return { what: `${subnet.vnetName}/${subnet.name}`, remote: () => concrete(p.v4, p.v6), names: ANY_NAME, subnet };
   }
   if (FQDN.test(ref)) {
-    // A seed FQDN stands for its service tag's addresses; any other name for the public Internet outside the tags.
-    const lower = Object.entries(SEED_FQDNS).find(([, names]) => names.some((n) => n.toLowerCase() === ref.toLowerCase()))?.[0];
-    const tag = lower ? SEED_TAG_NAMES[lower] : undefined;
+    // A name the audit maps to a service tag (a seed FQDN, a storage account's service name) stands for that tag's
+    // addresses at the NSGs and routes, and for itself at a firewall's application rules; any other name for the
+    // public Internet outside the tags.
+    const tag = serviceTagOfName(ref);
+    const lower = ref.toLowerCase().replace(/\.$/, "");
     return {
       what: ref,
       remote: (estate, source) => (tag ? estate.context(source).resolve(tag).set : estate.context(source).internetOutsideTags),
       names: { kind: "names", names: [ref] },
+      ...(tag ? { note: `${ref} is judged as service tag ${tag} at the NSGs and routes (its public addresses), and by its name at a firewall's application rules.` } : {}),
+      ...(tag === "Storage" && !lower.startsWith("*.") ? { storageName: lower } : {}),
     };
   }
-  if (TAG.test(ref)) return { what: `service tag ${ref}`, remote: (estate, source) => estate.context(source).resolve(ref).set, names: SEED_FQDNS[ref.toLowerCase()] ? { kind: "names", names: SEED_FQDNS[ref.toLowerCase()] } : ANY_NAME };
+  if (TAG.test(ref)) {
+    const note = checkServiceTagName(snapshot, ref);
+    return { what: `service tag ${ref}`, ...(note ? { note } : {}), remote: (estate, source) => estate.context(source).resolve(ref).set, names: SEED_FQDNS[ref.toLowerCase()] ? { kind: "names", names: SEED_FQDNS[ref.toLowerCase()] } : ANY_NAME };
+  }
   throw new InputError("--to", "", `expected a subnet ref, an IP, a CIDR, a service tag or an FQDN, got ${JSON.stringify(to)}`);
 }
 
@@ -221,23 +234,28 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
   let inbound: FlowResult | undefined;
   let reach: Reach | undefined;
   let exempt: { name: string; why: string }[] = [];
+  let seen: SeenSource[] = [];
   if (subnet) {
     const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
+    const destAddrs = addresses ?? estate.subnetPrefixes(subnet);
+    // Where a firewall on the way SNATs, the destination's NSG meets the firewall's instances (lib/path/snat.ts).
+    seen = sourcesAt(estate, out, destAddrs, srcAddrs);
     // Whether the destination's subnet NSG applies (not to a private endpoint whose subnet's network policies leave
     // it out) is decided where the audit decides it (lib/path/private-endpoints.ts).
-    const destSide = evaluateDestinationInbound(estate, subnet, addresses, { protocols, ports, remote: srcAddrs });
-    inbound = destSide.result;
-    exempt = destSide.exempt;
+    const sides = seen.map((x) => evaluateDestinationInbound(estate, subnet, addresses, { protocols, ports, remote: x.addresses }));
+    const judged = sides.flatMap((x) => (x.result ? [x.result] : []));
+    inbound = judged.length ? mergeFlowResults(judged) : undefined;
+    exempt = sides[0].exempt;
     // As the audit's subnet flows judge it: a way there and, for the replies, back (lib/path/reach.ts).
-    const destAddrs = addresses ?? estate.subnetPrefixes(subnet);
     reach = pathBetween(estate, source.subnet, subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs));
   }
   const parts = [`Outbound at ${sourceLabel} to ${what}: ${explain(estate, out)}.`];
-  if (inbound && subnet) parts.push(`Inbound at ${label(subnet)}: ${explain(estate, inbound)}.`);
+  const via = subnet ? seenSourceWords(seen, label(subnet)) : "";
+  if (inbound && subnet) parts.push(`Inbound at ${label(subnet)}${via ? ` (the traffic arrives ${via})` : ""}: ${explain(estate, inbound)}.`);
   for (const e of exempt) parts.push(`Inbound at private endpoint ${e.name}: not filtered by the NSG of ${label(subnet!)} (${e.why}).`);
   if (reach && !reach.reachable && subnet) parts.push(`Between ${label(source.subnet)} and ${label(subnet)}: no route — ${reach.why}.`);
   const doubts = reach?.reachable ? (reach.doubts ?? []) : [];
-  if (doubts.length && subnet) parts.push(`Between ${label(source.subnet)} and ${label(subnet)}: cannot be judged — ${doubts.map(faultText).join("; ")}.`);
+  if (subnet) parts.push(...doubtSentences(`Between ${label(source.subnet)} and ${label(subnet)}`, doubts));
   return {
     // A way the audit cannot vouch for (an appliance outside it, forwarding off on a peering) is never "allowed".
     verdict: reach && !reach.reachable ? "blocked" : doubts.length && combine(out.verdict, inbound?.verdict) === "allowed" ? "partial" : combine(out.verdict, inbound?.verdict),
@@ -309,6 +327,9 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
 export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(snapshot, new Map())): QueryAnswer {
   const source = resolveSource(snapshot, q.from);
   const dest = resolveDestination(snapshot, q.to);
+  // A subnet without a prefix holds no address: the answer would be "allowed" with no stage at all.
+  assertSubnetHasPrefix(source.subnet, "--from names it");
+  if (dest.subnet) assertSubnetHasPrefix(dest.subnet, "--to names it");
   const flow = { protocols: protocolsOf(q.protocol), ports: portsOf(q) };
   const remote = dest.remote(estate, source.subnet);
   if (addrIsEmpty(remote)) throw new InputError("--to", "", `${dest.what} holds no address the source's family can reach`);
@@ -320,13 +341,15 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(
     }
   }
   const sourceLabel = `${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""}`;
-  // Addresses (an IP, a CIDR, a subnet) may be storage private endpoints; a name or a tag is judged as it is.
-  const endpoints = dest.addresses || dest.subnet ? storageEndpointsAt(estate, remote) : [];
-  const rest = endpoints.length ? addrSubtract(remote, addrUnionAll(endpoints.map((e) => e.addresses))) : remote;
+  // Addresses (an IP, a CIDR, a subnet) may be storage private endpoints; so may a storage account's name, where
+  // the source's DNS gives an endpoint's address (storageNameTargets); a tag or another name is judged as it is.
+  const named = dest.storageName ? storageNameTargets(estate, source.subnet, dest.storageName) : undefined;
+  const endpoints = dest.addresses || dest.subnet ? storageEndpointsAt(estate, remote) : (named?.endpoints ?? []);
+  const rest = named ? (named.public ? remote : EMPTY) : endpoints.length ? addrSubtract(remote, addrUnionAll(endpoints.map((e) => e.addresses))) : remote;
   const judged: Judged[] = [];
   if (!addrIsEmpty(rest)) {
-    const restSubnet = endpoints.length ? subnetHolding(snapshot, rest) : dest.subnet;
-    const what = endpoints.length ? describeAddrs(rest) : dest.what;
+    const restSubnet = named ? undefined : endpoints.length ? subnetHolding(snapshot, rest) : dest.subnet;
+    const what = named && endpoints.length ? `${dest.what} at its public address` : endpoints.length ? describeAddrs(rest) : dest.what;
     judged.push(judgeAddresses(estate, source, sourceLabel, what, restSubnet, endpoints.length ? rest : dest.addresses, rest, dest.names, flow));
   }
   for (const at of endpoints) judged.push(judgeEndpoint(estate, source, sourceLabel, at, flow));
@@ -344,6 +367,6 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(
     to: { what: dest.what, ...(dest.subnet ? { subnet: dest.subnet.id, subnetName: label(dest.subnet) } : {}) },
     parts: judged.flatMap((j) => j.parts),
     stages: judged.flatMap((j) => j.stages),
-    notes: [...new Set(judged.flatMap((j) => j.notes))],
+    notes: [...new Set([...(dest.note ? [dest.note] : []), ...(named?.notes ?? []), ...judged.flatMap((j) => j.notes), ...storagePolicyNotes(estate, source.subnet, judged.flatMap((j) => j.stages))])],
   };
 }

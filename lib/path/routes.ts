@@ -3,7 +3,8 @@
 // regional tag beats its top-level tag, which beats AzureCloud.
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
 import { type AddrSet, EMPTY, addrCovers, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnion, concrete } from "../net/addr-set";
-import { ALL_TAGS } from "../net/tag-set";
+import { ALL_TAGS, NO_TAGS, type TagSet, describeTags, tagsIntersect, tagsIsEmpty, tagsSubtract, tagsUnion } from "../net/tag-set";
+import { assumedApart, assumedApartNote } from "../net/assumed-apart";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
 import type { PrivateEndpoint, Route, RouteTable, Snapshot, Subnet } from "../model/types";
@@ -346,6 +347,57 @@ export function lookup(routes: readonly EffectiveRoute[], family: 4 | 6, dst: Ad
     rest = addrSubtract(rest, route.dst);
   }
   return out;
+}
+
+/** Whether two routes send traffic the same way: the same next-hop type and address. */
+const sameHop = (a: EffectiveRoute, b: EffectiveRoute) => a.nextHopType === b.nextHopType && (a.nextHopIpAddress ?? "") === (b.nextHopIpAddress ?? "");
+
+/**
+ * The note (at most one) for route-table routes that `dst`'s service tags (held without prefixes) passed over only
+ * because, without prefixes, a tag is taken as disjoint from a public CIDR or another tag (CONTRACT §4), where the route that took
+ * those tags instead sends them elsewhere (`20.0.0.0/8 → None` passed over, `0.0.0.0/0 → Internet` taken): whether
+ * the more specific route carries some of that traffic depends on prefixes not supplied. System routes are Azure's
+ * own (the VNet's space, peerings, other services' endpoints) and are not second-guessed. Empty for traffic with
+ * no symbolic tag (or every tag: its concrete part is routed exactly).
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+ */
+export function routesAssumedApart(routes: readonly EffectiveRoute[], family: 4 | 6, dst: AddrSet, display?: (lower: string) => string): string[] {
+  if (dst.tags.rest || tagsIsEmpty(dst.tags)) return [];
+  // It reads only the tags, which every subnet sharing the route list asks about alike (Storage, the seed's tags).
+  let byTags = apartByRoutes.get(routes);
+  if (!byTags) apartByRoutes.set(routes, (byTags = new Map()));
+  const key = `${family}|${describeTags(dst.tags).join(",")}`;
+  let notes = byTags.get(key);
+  if (!notes) byTags.set(key, (notes = apartNotes(routes, family, dst.tags, display)));
+  return notes;
+}
+
+const apartByRoutes = new WeakMap<readonly EffectiveRoute[], Map<string, string[]>>();
+
+function apartNotes(routes: readonly EffectiveRoute[], family: 4 | 6, flowTags: TagSet, display?: (lower: string) => string): string[] {
+  const items: string[] = [];
+  let noted = NO_TAGS;
+  const passed: { route: EffectiveRoute; tags: TagSet }[] = [];
+  let rest = flowTags;
+  for (const route of routes) {
+    if (tagsIsEmpty(rest)) break;
+    if (route.family !== family) continue;
+    if (route.source === "User") {
+      const apart = assumedApart(rest, route.dst);
+      if (!tagsIsEmpty(apart)) passed.push({ route, tags: apart });
+    }
+    const taken = tagsIntersect(rest, route.dst.tags);
+    if (tagsIsEmpty(taken)) continue;
+    for (const p of passed) {
+      const tags = tagsIntersect(p.tags, taken);
+      if (tagsIsEmpty(tags) || sameHop(p.route, route)) continue;
+      const item = `route ${p.route.name}${p.route.routeTable ? ` in ${p.route.routeTable.name}` : ""} (${p.route.addressPrefix} → ${p.route.nextHopType}${p.route.nextHopIpAddress ? ` ${p.route.nextHopIpAddress}` : ""})`;
+      if (!items.includes(item)) items.push(item);
+      noted = tagsUnion(noted, tags);
+    }
+    rest = tagsSubtract(rest, route.dst.tags);
+  }
+  return items.length ? [assumedApartNote(items, noted, display)] : [];
 }
 
 /** Each route's row key, and the keys of the routes that carry some traffic (the rest is `Invalid`). */

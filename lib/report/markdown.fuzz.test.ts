@@ -64,6 +64,9 @@ function shown(name: string): string {
   return name.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, " ");
 }
 
+/** A gap's hint as lib/snapshot/gaps.ts writes one: a command in backticks, with a name from the estate inside it. */
+const gapHint = (name: string) => `add \`az vmss nic list --vmss-name ${name} -g rg\``;
+
 function hostileReport(n: string[]): Report {
   const report = pathSampleReport("/scans/s1");
   const [cc, cluster] = report.subnets;
@@ -91,7 +94,7 @@ function hostileReport(n: string[]): Report {
   cc.effectiveRoutes = [{ source: "User", state: "Active", addressPrefix: n[17], nextHopType: n[32], nextHopIpAddress: n[18], routeTable: `/rt/${n[15]}`, route: n[16], nextHop: n[19] }];
   cc.scaleSets = [{ id: "/vmss/x", name: n[33], nsg: `/nsg/${n[12]}`, orchestrationMode: n[34] }];
   report.deployments = [{ name: n[3], cyclecloud: [n[35]], cluster: [], returnProxy: [], cyclecloudServer: [n[36]], proxy: { address: n[37], port: 3128 } }];
-  report.gaps = { ignoredTypes: [{ type: n[38], count: 2 }], unresolved: [{ from: `/s/${n[0]}`, kind: n[39], ref: n[40], hint: n[41] }] };
+  report.gaps = { ignoredTypes: [{ type: n[38], count: 2 }], unresolved: [{ from: `/s/${n[0]}`, kind: n[39], ref: n[40], hint: gapHint(n[41]) }] };
   report.errors = [{ subscription: n[42], operation: "list", code: n[43], message: n[44] }];
   return report;
 }
@@ -144,8 +147,12 @@ describe("renderMarkdown with hostile names", () => {
         expect(subnetRow?.[1]).toBe(shown(names[0]).trim());
         expect(subnetRow?.[2]).toBe(shown(names[1]).trim());
         expect(subnetRow?.[4]).toBe(shown(names[3]).trim());
-        const gap = rows.find((r) => r.length === 4 && r[3] === shown(names[41]).trim());
-        expect(gap?.[2]).toBe(shown(names[40]).trim());
+        // The hint's command is a code span holding the name as written (a backtick in the name ends the span early:
+        // still no markup, but then the text differs).
+        if (!names[41].includes("`")) {
+          const gap = rows.find((r) => r.length === 4 && r[3] === `add az vmss nic list --vmss-name ${shown(names[41])} -g rg`);
+          expect(gap?.[2]).toBe(shown(names[40]).trim());
+        }
       }),
       { numRuns: 150 },
     );

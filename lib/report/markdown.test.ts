@@ -74,8 +74,9 @@ describe("renderMarkdown", () => {
       expect(md).toContain("| prod-weu | vnet-hub/cyclecloud | vnet-hub/compute | vnet-hub/proxy | — | — |");
       expect(md).toContain("| Status | Subnet | VNet | Role | Deployment | Not passing |");
       expect(md).toContain("## What the audit could not see");
-      // The hint is data too: its backticks show as backticks, they open no code span.
-      expect(html).toContain("<td>add `az network nsg list`</td>");
+      // The hint's commands are code spans, not backslash-escaped backticks that show literally.
+      expect(md).toContain("| add `az network nsg list` |");
+      expect(html).toContain("<td>add <code>az network nsg list</code></td>");
       expect(md).toContain("| Microsoft.Compute/virtualMachines | 3 |");
     });
 

@@ -159,6 +159,26 @@ function cell(text: string | undefined | null): string {
 }
 
 /**
+ * A table cell of product text that marks commands as code spans with backtick pairs (a gap's hint: ``add `az network
+ * nsg list` ``): each pair's content becomes a code span (its pipes escaped, which GFM tables need even inside one), the
+ * rest is mdCell. An unpaired backtick, or an empty pair, stays text. Names the hint quotes (a scale set's, a resource
+ * group's) sit inside the code spans, where nothing is markup.
+ */
+function cellWithCode(text: string): string {
+  if (!text) return "—";
+  const parts = text.split("`");
+  const ticks = parts.length - 1;
+  const paired = ticks - (ticks % 2);
+  let out = "";
+  for (let i = 0; i <= paired; i++) {
+    if (i % 2 === 0) out += mdCell(parts[i]);
+    else out += parts[i] ? mdCode(parts[i]).replace(/\|/g, "\\|") : mdCell("``");
+  }
+  if (ticks % 2) out += mdCell(`\`${parts.slice(paired + 1).join("`")}`);
+  return out;
+}
+
+/**
  * A fenced block showing `text` as written, but for bidirectional controls, which become spaces: code forms never hold
  * them raw (lib/fixes/quote.ts writes them as escapes), and in portal steps' prose they would reorder a name.
  */
@@ -242,7 +262,7 @@ function gapsSection(gaps: ReportGaps | undefined): string[] {
   const out = ["## What the audit could not see", ""];
   if (gaps.unresolved.length) {
     out.push("References to resources the input does not hold (flows through them are not judged):", "");
-    out.push(...table(["From", "Kind", "Reference", "What to add"], gaps.unresolved.map((u) => [cell(resourceName(u.from) || u.from), cell(u.kind), cell(u.ref), cell(u.hint)])));
+    out.push(...table(["From", "Kind", "Reference", "What to add"], gaps.unresolved.map((u) => [cell(resourceName(u.from) || u.from), cell(u.kind), cell(u.ref), cellWithCode(u.hint)])));
   }
   if (gaps.ignoredTypes.length) {
     out.push("Resource types in the input the audit ignored:", "");

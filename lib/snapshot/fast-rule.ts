@@ -9,7 +9,7 @@ const CUSTOM = leaves.isPriority(100, 4096);
 const DEFAULT = leaves.isPriority(65000, 65500);
 // Bound once: this runs 250,000 times per large load, and module bindings compiled to CommonJS
 // (tsx, the CLI) are property getters on every call.
-const { isAccess, isDirection, isOptionalAddressPrefix, isOptionalPortRange, isProtocol } = leaves;
+const { isAccess, isDirection, isOptionalAddressPrefix, isOptionalPortRange, isProtocol, isResourceId, missingRuleField } = leaves;
 
 function optionalList(value: unknown, ok: (item: unknown) => boolean): boolean {
   if (value === undefined || value === null) return true;
@@ -18,7 +18,7 @@ function optionalList(value: unknown, ok: (item: unknown) => boolean): boolean {
   return true;
 }
 
-const isRef = (item: unknown) => isObject(item) && typeof item.id === "string";
+const isRef = (item: unknown) => isObject(item) && isResourceId(item.id);
 
 export function isValidRuleProps(p: JsonObject, isDefault: boolean): boolean {
   return (
@@ -35,6 +35,7 @@ export function isValidRuleProps(p: JsonObject, isDefault: boolean): boolean {
     optionalList(p.sourcePortRanges, isOptionalPortRange) &&
     optionalList(p.destinationPortRanges, isOptionalPortRange) &&
     optionalList(p.sourceApplicationSecurityGroups, isRef) &&
-    optionalList(p.destinationApplicationSecurityGroups, isRef)
+    optionalList(p.destinationApplicationSecurityGroups, isRef) &&
+    missingRuleField(p) === undefined
   );
 }

@@ -2,7 +2,8 @@
 // references to resources no input holds, each with the listing that would supply it. A flow that
 // depends on such a reference can then say "cannot be judged" rather than pass.
 import type { InputGaps, Snapshot } from "@/lib/model/types";
-import { idParts, lastSegment, scaleSetKeyOf } from "./arm-id";
+import { idParts, keyOf, lastSegment, parentId, scaleSetKeyOf } from "./arm-id";
+import { NO_PREFIX_HINT } from "./subnet-prefix";
 
 /** At most this many unresolved references are listed; the rest are counted in `unresolvedOmitted`. */
 export const MAX_UNRESOLVED = 1000;
@@ -15,6 +16,7 @@ const HINT = {
   nic: "add `az network nic list` (and `az vmss nic list` for scale sets)",
   firewallPolicy: "add `az network firewall policy list`",
   ipGroup: "add `az network ip-group list`",
+  serviceEndpointPolicy: "add `az network service-endpoint policy list`",
 };
 
 /** Case-insensitive counts of ignored types, keyed by the spelling of the first occurrence. */
@@ -62,9 +64,14 @@ export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes): InputGaps {
   const out = new Unresolved();
   const nsgs = snapshot.nsgs;
   for (const subnet of snapshot.subnets.values()) {
+    // Not a reference, but as much a hole in what the input shows: the subnet is in no check (subnet-prefix.ts).
+    if (subnet.missingPrefixAt) out.add(subnet.id, "addressPrefix", `${subnet.missingPrefixAt.file}: ${subnet.missingPrefixAt.path}`, NO_PREFIX_HINT);
     if (subnet.nsgKey && !nsgs.has(subnet.nsgKey)) out.add(subnet.id, "networkSecurityGroup", subnet.nsgKey, HINT.nsg);
     if (subnet.routeTableKey && !snapshot.routeTables.has(subnet.routeTableKey)) out.add(subnet.id, "routeTable", subnet.routeTableKey, HINT.routeTable);
     if (subnet.natGatewayKey && !snapshot.natGateways?.has(subnet.natGatewayKey)) out.add(subnet.id, "natGateway", subnet.natGatewayKey, HINT.natGateway);
+    for (const key of subnet.serviceEndpointPolicyKeys ?? []) {
+      if (!snapshot.serviceEndpointPolicies?.has(key)) out.add(subnet.id, "serviceEndpointPolicy", key, HINT.serviceEndpointPolicy);
+    }
     for (const nicKey of subnet.ipConfigurationNicKeys ?? []) {
       if (!snapshot.nics.has(nicKey)) out.add(subnet.id, "networkInterface", nicKey, nicHint(nicKey, snapshot));
     }
@@ -128,6 +135,15 @@ export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes): InputGaps {
         out.add(collection.id, "networkGroup", key, `add \`az network manager group list --network-manager-name ${name} -g ${idParts(collection.id).resourceGroup}\` and its static members`);
       }
     }
+  }
+  // A rule whose collection is absent: which network groups it applies to is unknown (lib/path/admin-rules.ts).
+  for (const rule of snapshot.adminRules?.values() ?? []) {
+    if (snapshot.adminRuleCollections?.has(rule.collectionKey)) continue;
+    const collectionId = parentId(rule.id) ?? rule.collectionKey;
+    const managerId = parentId(collectionId, 2) ?? "";
+    const manager = snapshot.networkManagers?.get(keyOf(managerId))?.name ?? lastSegment(managerId);
+    const hint = `add \`az network manager security-admin-config rule-collection list --network-manager-name ${manager} -g ${idParts(rule.id).resourceGroup} --configuration-name ${lastSegment(parentId(collectionId) ?? "")}\``;
+    out.add(rule.id, "adminRuleCollection", rule.collectionKey, hint);
   }
   const gaps: InputGaps = { ignoredTypes: ignored.toMap(), unresolved: out.list };
   if (out.omitted) gaps.unresolvedOmitted = out.omitted;

@@ -21,6 +21,7 @@ import type {
   RouteTable,
   RuleCollectionGroup,
   ScaleSet,
+  ServiceEndpointPolicy,
   ServiceTagPrefixes,
   Snapshot,
   StorageAccount,
@@ -46,6 +47,7 @@ import {
   readNetworkManager,
   readPrivateDnsZone,
   readScaleSet,
+  readServiceEndpointPolicy,
   readStaticMember,
   readStorageAccount,
 } from "./read-placement";
@@ -101,6 +103,7 @@ class Collected {
   adminRules = new Map<string, AdminRule>();
   storageAccounts = new Map<string, StorageAccount>();
   privateDnsZones = new Map<string, PrivateDnsZone>();
+  serviceEndpointPolicies = new Map<string, ServiceEndpointPolicy>();
   subscriptionNames = new Map<string, string>();
   dnsLinks = new Map<string, { zoneId: string; link: PrivateDnsZone["links"][number] }>();
   aRecords = new Map<string, { zoneId: string; name: string; addresses?: string[] }>();
@@ -210,6 +213,7 @@ const READERS: Record<string, Reader> = {
     }
   }),
   ["microsoft.storage/storageaccounts"]: resource(readStorageAccount, (c) => c.storageAccounts),
+  [`${NETWORK}serviceendpointpolicies`]: resource(readServiceEndpointPolicy, (c) => c.serviceEndpointPolicies),
   [`${NETWORK}privatednszones`]: resource(readPrivateDnsZone, (c) => c.privateDnsZones),
   [`${NETWORK}privatednszones/virtualnetworklinks`]: custom((node, base, file, _at, into) => {
     const link = readDnsLink(node, base, file);
@@ -396,6 +400,7 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
     adminRules: into.adminRules,
     storageAccounts: into.storageAccounts,
     privateDnsZones: into.privateDnsZones,
+    serviceEndpointPolicies: into.serviceEndpointPolicies,
   };
   placeSubnets(into, snapshot);
   if (snapshot.subnets.size === 0) throw nothingToAudit(sources, snapshot);

@@ -116,6 +116,25 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - lineStart + 1 };
 }
 
+/**
+ * Whether text decoded as UTF-8 was written as UTF-16 (Windows PowerShell 5.1's `>` and `Out-File` default): its
+ * byte-order mark (FF FE or FE FF) decodes to two U+FFFD, and without one every other character of ASCII text is NUL.
+ * Checked only once JSON.parse has failed, so a valid file never pays for it.
+ */
+function looksLikeUtf16(text: string): boolean {
+  if (text.startsWith("\uFFFD\uFFFD")) return true;
+  // An undecoded UTF-16 BOM, when the caller decoded the bytes as latin1 or left them to a lenient decoder.
+  if (text.startsWith("\u00FF\u00FE") || text.startsWith("\u00FE\u00FF")) return true;
+  return text.length >= 2 && (text.charCodeAt(0) === 0 || text.charCodeAt(1) === 0);
+}
+
+const UTF16_HINT = "file is UTF-16; save it as UTF-8 (PowerShell: Out-File -Encoding utf8)";
+
+/**
+ * A JSON input file's text (decoded as UTF-8) parsed. A UTF-8 byte-order mark (PowerShell 7's `Out-File -Encoding
+ * utf8BOM`, Notepad) is skipped. Throws an InputError naming the file: empty, UTF-16, or the line and column of the
+ * first syntax error.
+ */
 export function parseJsonFile(name: string, text: string): unknown {
   // PowerShell's `az ... > file.json` writes a byte-order mark.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -123,6 +142,7 @@ export function parseJsonFile(name: string, text: string): unknown {
   try {
     return JSON.parse(body);
   } catch (error) {
+    if (looksLikeUtf16(body)) throw new InputError(name, "", UTF16_HINT);
     const found = locateJsonError(body) ?? { offset: 0, problem: (error as Error).message };
     const { line, column } = lineAndColumn(body, found.offset);
     throw new InputError(name, `line ${line}, column ${column}`, `invalid JSON: ${found.problem}`);

@@ -1,5 +1,5 @@
 // The profile says which subnet plays which part, in which CycleCloud deployment, and names the
-// CycleCloud server and its HTTPS proxy (CONTRACT §1.2). `roles` alone is one deployment.
+// CycleCloud server, its HTTPS proxy and its storage account (CONTRACT §1.2). `roles` alone is one deployment.
 import { z } from "zod";
 import { InputError } from "@/lib/errors";
 import { pushTo } from "@/lib/collections";
@@ -11,6 +11,7 @@ import { subnetHolding } from "@/lib/path/locate";
 import { expectedMessage } from "./describe-value";
 import { keyOf } from "./arm-id";
 import { inputError, isObject, parseWith } from "./validate";
+import { assertSubnetHasPrefix } from "./subnet-prefix";
 
 export const ROLES: readonly Role[] = ["cyclecloud", "cluster", "returnProxy"];
 
@@ -21,19 +22,27 @@ const proxySchema = z.strictObject({
   port: z.number().int().min(1).max(65535),
 });
 const serverSchema = z.array(z.string()).nullish();
+// CycleCloud's storage account (its locker): an account id, or the account's name (names are unique in Azure).
+const storageAccountSchema = z
+  .string()
+  .refine((s) => (s.trim().startsWith("/") ? /\/providers\/microsoft\.storage\/storageaccounts\/[^/]+$/i.test(s.trim()) : /^[a-z0-9]{3,24}$/.test(s.trim())), {
+    error: "expected a storage account id (/subscriptions/…/providers/Microsoft.Storage/storageAccounts/<name>) or name (3-24 lower-case letters and digits)",
+  })
+  .nullish();
 // Strict: a key the product does not know is an input error, never ignored (CONTRACT §1.2).
-const deploymentSchema = z.strictObject({ name: z.string().min(1), ...roleLists, cyclecloudServer: serverSchema, proxy: proxySchema.nullish() });
+const deploymentSchema = z.strictObject({ name: z.string().min(1), ...roleLists, cyclecloudServer: serverSchema, proxy: proxySchema.nullish(), storageAccount: storageAccountSchema });
 const profileSchema = z.strictObject({
   roles: z.strictObject(roleLists).nullish(),
   deployments: z.array(deploymentSchema).nullish(),
   cyclecloudServer: serverSchema,
   proxy: proxySchema.nullish(),
+  storageAccount: storageAccountSchema,
 });
 
 const list = (v: string[] | null | undefined) => v ?? [];
 
 /**
- * Reads a profile: `{roles, cyclecloudServer?, proxy?}` (one deployment named `default`) and/or
+ * Reads a profile: `{roles, cyclecloudServer?, proxy?, storageAccount?}` (one deployment named `default`) and/or
  * `{deployments: [...]}`. Throws an InputError naming the file and JSON path on an unknown key, a wrong
  * type, a duplicate deployment name, or a top-level server/proxy beside `deployments` without `roles`.
  */
@@ -42,15 +51,16 @@ export function parseProfile(name: string, value: unknown): Profile {
   const p = parseWith(profileSchema, value, name, []);
   const deployments: Deployment[] = [];
   const hasRoles = !!p.roles;
-  if (hasRoles || (!p.deployments && (p.cyclecloudServer || p.proxy))) {
+  if (hasRoles || (!p.deployments && (p.cyclecloudServer || p.proxy || p.storageAccount))) {
     deployments.push({
       name: SINGLE_DEPLOYMENT,
       roles: { cyclecloud: list(p.roles?.cyclecloud), cluster: list(p.roles?.cluster), returnProxy: list(p.roles?.returnProxy) },
       cyclecloudServer: list(p.cyclecloudServer),
       ...(p.proxy ? { proxy: p.proxy as ProxySetting } : {}),
+      ...(p.storageAccount ? { storageAccount: p.storageAccount.trim() } : {}),
     });
-  } else if (p.cyclecloudServer || p.proxy) {
-    throw inputError(name, [p.proxy ? "proxy" : "cyclecloudServer"], "stands beside `roles` only; with `deployments`, put it in the deployment");
+  } else if (p.cyclecloudServer || p.proxy || p.storageAccount) {
+    throw inputError(name, [p.proxy ? "proxy" : p.cyclecloudServer ? "cyclecloudServer" : "storageAccount"], "stands beside `roles` only; with `deployments`, put it in the deployment");
   }
   const seen = new Set(deployments.map((d) => d.name.toLowerCase()));
   (p.deployments ?? []).forEach((d, i) => {
@@ -61,6 +71,7 @@ export function parseProfile(name: string, value: unknown): Profile {
       roles: { cyclecloud: list(d.cyclecloud), cluster: list(d.cluster), returnProxy: list(d.returnProxy) },
       cyclecloudServer: list(d.cyclecloudServer),
       ...(d.proxy ? { proxy: d.proxy as ProxySetting } : {}),
+      ...(d.storageAccount ? { storageAccount: d.storageAccount.trim() } : {}),
     });
   });
   const roles = { cyclecloud: deployments.flatMap((d) => d.roles.cyclecloud), cluster: deployments.flatMap((d) => d.roles.cluster), returnProxy: deployments.flatMap((d) => d.roles.returnProxy) };
@@ -76,7 +87,7 @@ export function storedProfileAsInput(profile: Profile): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   const others: Record<string, unknown>[] = [];
   for (const d of profile.deployments) {
-    const extra = { cyclecloudServer: d.cyclecloudServer, ...(d.proxy ? { proxy: d.proxy } : {}) };
+    const extra = { cyclecloudServer: d.cyclecloudServer, ...(d.proxy ? { proxy: d.proxy } : {}), ...(d.storageAccount ? { storageAccount: d.storageAccount } : {}) };
     if (d.name === SINGLE_DEPLOYMENT) Object.assign(out, { roles: d.roles, ...extra });
     else others.push({ name: d.name, ...d.roles, ...extra });
   }
@@ -164,6 +175,7 @@ function resolveUncached(snapshot: Snapshot, profile: Profile, profileName: stri
         }
         const subnet = matches[0];
         if (!subnet) throw new InputError(profileName, at, `no subnet matches ${JSON.stringify(rawRef)}`);
+        assertSubnetHasPrefix(subnet, `${profileName} (${at}) gives it role ${role}`);
         const earlier = roles.get(subnet.key);
         if (earlier !== undefined && earlier !== role) {
           throw new InputError(profileName, at, `subnet ${describeSubnet(subnet)} is already in role ${earlier}; a subnet plays one role`);
@@ -212,6 +224,7 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
   for (const key of roles.keys()) finalDeployment.set(key, overrideDeployments?.get(key) ?? deploymentOf.get(key) ?? fallback);
   const servers = new Map<string, Endpoint[]>();
   const proxies = new Map<string, ProxySetting>();
+  const storageAccounts = new Map<string, string>();
   const single = deployments[0]?.name === SINGLE_DEPLOYMENT && profile.deployments !== undefined;
   // Each deployment's CycleCloud subnets, gathered in one pass (a pass per deployment was deployments × subnets).
   const cyclecloudKeys = new Map<string, string[]>();
@@ -219,6 +232,7 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
   let vmNics: Map<string, NetworkInterface[]> | undefined;
   deployments.forEach((d, di) => {
     if (d.proxy) proxies.set(d.name, d.proxy);
+    if (d.storageAccount) storageAccounts.set(d.name, d.storageAccount);
     const ccKeys = cyclecloudKeys.get(d.name) ?? [];
     d.cyclecloudServer.forEach((rawRef, i) => {
       const at = single && di === 0 ? `cyclecloudServer[${i}]` : `deployments[${di - (single ? 1 : 0)}].cyclecloudServer[${i}]`;
@@ -249,5 +263,5 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
       }
     });
   });
-  return { deploymentOf: finalDeployment, servers, proxies };
+  return { deploymentOf: finalDeployment, servers, proxies, storageAccounts };
 }

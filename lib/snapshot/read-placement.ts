@@ -1,6 +1,6 @@
 // Readers for where rules and nodes live (CONTRACT §4.2): VM scale sets (the NIC level of every
 // instance, running or not), Azure Virtual Network Manager security admin rules, storage account
-// network rules, private DNS zones and their links and A records.
+// network rules, private DNS zones and their links and A records, service endpoint policies.
 import type {
   AdminRule,
   AdminRuleCollection,
@@ -9,6 +9,7 @@ import type {
   PrivateDnsZone,
   ScaleSet,
   ScaleSetNicConfiguration,
+  ServiceEndpointPolicy,
   StorageAccount,
 } from "@/lib/model/types";
 import { keyOf, lastSegment, parentId } from "./arm-id";
@@ -26,6 +27,8 @@ import {
   scaleSetIpConfigProps,
   scaleSetNicConfigProps,
   scaleSetProps,
+  serviceEndpointPolicyDefinitionProps,
+  serviceEndpointPolicyProps,
   staticMemberProps,
   storageAccountProps,
 } from "./schemas-placement";
@@ -205,6 +208,22 @@ export function readStorageAccount(node: ArmNode, base: ResourceBase, file: stri
   const defaultAction = acls?.defaultAction?.toLowerCase();
   if (defaultAction) account.defaultAction = defaultAction === "allow" ? "Allow" : "Deny";
   return account;
+}
+
+/**
+ * A service endpoint policy with its definitions (`serviceEndpointPolicyDefinitions[]`, in either form): each
+ * definition's service and `serviceResources` ids.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
+ */
+export function readServiceEndpointPolicy(node: ArmNode, base: ResourceBase, file: string): ServiceEndpointPolicy {
+  const p = parseWith(serviceEndpointPolicyProps, node.props, file, node.propsAt);
+  const definitions = (p.serviceEndpointPolicyDefinitions ?? []).map((raw, i) => {
+    const at = child(node.propsAt, "serviceEndpointPolicyDefinitions", i);
+    const def = readNode(raw, file, at);
+    const d = parseWith(serviceEndpointPolicyDefinitionProps, def.props, file, def.propsAt);
+    return { name: nodeName(def, file, at, ""), service: d.service ?? "", serviceResources: (d.serviceResources ?? []).map((r) => r.trim()) };
+  });
+  return { id: base.id, key: base.key, name: base.name, definitions };
 }
 
 /** A private DNS zone; its links and A record sets (child resources) are attached after loading. */

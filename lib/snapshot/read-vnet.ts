@@ -1,7 +1,8 @@
 import type { Peering, ServiceEndpoint, Subnet, VirtualNetwork } from "@/lib/model/types";
 import { idParts, keyOf, lastSegment, nicKeyOfIpConfiguration, parentVnetOf } from "./arm-id";
 import { type ResourceBase, child, mergeSingularPlural, refKey, refKeys } from "./read-common";
-import { delegationProps, peeringProps, serviceEndpointProps, subnetProps, vnetProps } from "./schemas";
+import { type SubnetProps, delegationProps, peeringProps, serviceEndpointProps, subnetProps, vnetProps } from "./schemas";
+import { formatJsonPath } from "@/lib/errors";
 import { type ArmNode, type JsonPath, inputError, nodeName, parseWith, readNode } from "./validate";
 import { expectedMessage } from "./describe-value";
 import { canonicalPrivateEndpointNetworkPolicies } from "./field-values";
@@ -50,7 +51,7 @@ export function readSubnet(
     vnetName: vnet.name,
     subscriptionId: parts.subscriptionId,
     resourceGroup: parts.resourceGroup || resourceGroup,
-    addressPrefixes: mergeSingularPlural(p.addressPrefix, p.addressPrefixes),
+    addressPrefixes: addressPrefixesOf(p),
     serviceEndpoints: (p.serviceEndpoints ?? []).map((e, i) =>
       readServiceEndpoint(e, file, child(node.propsAt, "serviceEndpoints", i)),
     ),
@@ -81,8 +82,20 @@ export function readSubnet(
     }
     if (nicKeys.size) subnet.ipConfigurationNicKeys = [...nicKeys];
   }
+  if (subnet.addressPrefixes.length === 0) subnet.missingPrefixAt = { file, path: formatJsonPath([...node.propsAt, "addressPrefix"]) };
   subnet.armProperties = armPropertiesOf(node);
   return subnet;
+}
+
+/**
+ * `addressPrefix` + `addressPrefixes`; when both are absent, the prefixes allocated from IPAM pools
+ * (`ipamPoolPrefixAllocations[].allocatedAddressPrefixes`), which is all a pool-allocated subnet may print.
+ * https://learn.microsoft.com/javascript/api/@azure/arm-network/ipampoolprefixallocation
+ */
+function addressPrefixesOf(p: SubnetProps): string[] {
+  const own = mergeSingularPlural(p.addressPrefix, p.addressPrefixes);
+  if (own.length || !p.ipamPoolPrefixAllocations?.length) return own;
+  return mergeSingularPlural(undefined, p.ipamPoolPrefixAllocations.flatMap((a) => a.allocatedAddressPrefixes ?? []));
 }
 
 // What a flattened (az) subnet carries besides its properties.

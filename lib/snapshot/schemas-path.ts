@@ -6,11 +6,11 @@
 // (`privateIpAddress` / `privateIPAddress`), both keys are listed and the reader takes either.
 import { z } from "zod";
 import { isAddressPrefix, isPortRange } from "./field-values";
-import { isUnset, leaf, optionalWhere, stringWhere } from "./schemas";
+import { isUnset, leaf, optionalWhere, resourceRef, resourceRefList, stringWhere } from "./schemas";
 
 const text = z.string().nullish();
-const ref = z.object({ id: z.string() }).nullish();
-const refList = z.array(z.object({ id: z.string() })).nullish();
+const ref = resourceRef;
+const refList = resourceRefList;
 const nodes = z.array(z.unknown()).nullish();
 const strings = z.array(z.string()).nullish();
 

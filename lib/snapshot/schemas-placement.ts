@@ -3,11 +3,11 @@
 // network rules and private DNS zone links. Each describes a node's *properties* in either form.
 import { z } from "zod";
 import { canonicalDirection, isAddressPrefix, isIpv4Address, isPortRange } from "./field-values";
-import { leaf, optionalWhere, stringWhere } from "./schemas";
+import { leaf, optionalWhere, resourceRef, resourceRefList, stringWhere } from "./schemas";
 
 const text = z.string().nullish();
-const ref = z.object({ id: z.string() }).nullish();
-const refList = z.array(z.object({ id: z.string() })).nullish();
+const ref = resourceRef;
+const refList = resourceRefList;
 const nodes = z.array(z.unknown()).nullish();
 
 export const canonicalOrchestrationMode = (s: string): "Uniform" | "Flexible" | undefined =>
@@ -98,6 +98,16 @@ const networkRules = z
   .nullish();
 /** ARM names the network rules `networkAcls`; `az` and the SDKs print `networkRuleSet`. */
 export const storageAccountProps = z.object({ publicNetworkAccess: text, networkAcls: networkRules, networkRuleSet: networkRules });
+
+/**
+ * A service endpoint policy: its definitions (sub-resources, in either form), each naming a service and the resource
+ * ids it allows. https://learn.microsoft.com/rest/api/virtualnetwork/service-endpoint-policies/get
+ */
+export const serviceEndpointPolicyProps = z.object({ serviceEndpointPolicyDefinitions: nodes });
+export const serviceEndpointPolicyDefinitionProps = z.object({
+  service: text,
+  serviceResources: z.array(leaf<string>("a resource id such as /subscriptions/<id>/resourceGroups/<rg>", (v) => typeof v === "string" && v.trim().startsWith("/"))).nullish(),
+});
 
 export const dnsLinkProps = z.object({ virtualNetwork: ref, virtualNetworkLinkState: text });
 /**

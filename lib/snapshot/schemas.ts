@@ -47,8 +47,17 @@ const requiredCidr = leaf<string>(CIDR, stringWhere(isCidr));
 const routePrefix = leaf<string>("a CIDR or a service tag", stringWhere(isAddressPrefix));
 
 const text = z.string().nullish();
-const ref = z.object({ id: z.string() }).nullish();
-const refList = z.array(z.object({ id: z.string() })).nullish();
+/**
+ * A reference's `id`: a non-blank string. `{"id": ""}` names no resource, and reading it as one would drop the NSG,
+ * route table or ASG it stands for without a word (a subnet whose NSG is `""` would be judged as having none).
+ */
+export const isResourceId = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
+const resourceId = leaf<string>("a resource id such as /subscriptions/…/providers/Microsoft.Network/…", isResourceId);
+/** `{ "id": "<resource id>" }`, absent or null; shared by every schema module so an empty id is refused everywhere. */
+export const resourceRef = z.object({ id: resourceId }).nullish();
+export const resourceRefList = z.array(z.object({ id: resourceId })).nullish();
+const ref = resourceRef;
+const refList = resourceRefList;
 /** Sub-resources are validated one by one by the reader, which knows their form. */
 const nodes = z.array(z.unknown()).nullish();
 
@@ -60,6 +69,36 @@ export const resourceEnvelope = z.object({
   location: text,
   resourceGroup: text,
 });
+
+/**
+ * The field to name when a security rule lacks one side of its match, or undefined when it has all four: a source
+ * (`sourceAddressPrefix`, `sourceAddressPrefixes` or `sourceApplicationSecurityGroups`), a destination (likewise), and
+ * source and destination port ranges (singular or plural). ARM's schema marks only priority, protocol, access and
+ * direction as required, but ARM refuses to create a rule without the others and every listing (`az network nsg
+ * list`, the REST GET, Resource Graph) prints them; a rule missing one would match nothing here and fail open.
+ * https://learn.microsoft.com/rest/api/virtualnetwork/security-rules/create-or-update#securityrule
+ * Blank values (`""`, null) count as absent, as the readers drop them. Shared by zod and the fast path (fast-rule.ts).
+ */
+export function missingRuleField(p: Record<string, unknown>): string | undefined {
+  if (!someValue(p.sourceAddressPrefix, p.sourceAddressPrefixes, p.sourceApplicationSecurityGroups)) return "sourceAddressPrefix";
+  if (!someValue(p.destinationAddressPrefix, p.destinationAddressPrefixes, p.destinationApplicationSecurityGroups)) return "destinationAddressPrefix";
+  if (!someValue(p.sourcePortRange, p.sourcePortRanges)) return "sourcePortRange";
+  if (!someValue(p.destinationPortRange, p.destinationPortRanges)) return "destinationPortRange";
+  return undefined;
+}
+
+function someValue(single: unknown, plural: unknown, refs?: unknown): boolean {
+  if (single) return true;
+  if (Array.isArray(plural)) for (let i = 0; i < plural.length; i++) if (plural[i]) return true;
+  return Array.isArray(refs) && refs.length > 0;
+}
+
+const MISSING_RULE_FIELD: Record<string, string> = {
+  sourceAddressPrefix: "missing: a rule needs sourceAddressPrefix, sourceAddressPrefixes or sourceApplicationSecurityGroups (* for any)",
+  destinationAddressPrefix: "missing: a rule needs destinationAddressPrefix, destinationAddressPrefixes or destinationApplicationSecurityGroups (* for any)",
+  sourcePortRange: "missing: a rule needs sourcePortRange or sourcePortRanges (* for any)",
+  destinationPortRange: "missing: a rule needs destinationPortRange or destinationPortRanges (* for any)",
+};
 
 const ruleShape = (min: number, max: number) =>
   z.object({
@@ -77,6 +116,9 @@ const ruleShape = (min: number, max: number) =>
     destinationPortRanges: z.array(portRange).nullish(),
     sourceApplicationSecurityGroups: refList,
     destinationApplicationSecurityGroups: refList,
+  }).check((ctx) => {
+    const field = missingRuleField(ctx.value as Record<string, unknown>);
+    if (field) ctx.issues.push({ code: "custom", message: MISSING_RULE_FIELD[field], path: [field], input: ctx.value });
   });
 export const customRuleProps = ruleShape(100, 4096);
 export const defaultRuleProps = ruleShape(65000, 65500);
@@ -87,6 +129,9 @@ export const nsgProps = z.object({ securityRules: nodes, defaultSecurityRules: n
 export const subnetProps = z.object({
   addressPrefix: cidr,
   addressPrefixes: z.array(cidr).nullish(),
+  // A subnet allocated from an IPAM pool (Azure Virtual Network Manager) may print its prefixes only here.
+  // https://learn.microsoft.com/javascript/api/@azure/arm-network/ipampoolprefixallocation
+  ipamPoolPrefixAllocations: z.array(z.object({ allocatedAddressPrefixes: z.array(cidr).nullish() })).nullish(),
   networkSecurityGroup: ref,
   routeTable: ref,
   serviceEndpoints: nodes,

@@ -22,6 +22,7 @@ export const PATH_LIST_TYPES = [
   "virtualMachineScaleSets",
   "storageAccounts",
   "privateDnsZones",
+  "serviceEndpointPolicies",
 ] as const;
 export type PathListType = (typeof PATH_LIST_TYPES)[number];
 
@@ -36,6 +37,7 @@ export const PATH_LIST_PROVIDERS: Record<PathListType, string> = {
   virtualMachineScaleSets: "Microsoft.Compute",
   storageAccounts: "Microsoft.Storage",
   privateDnsZones: NET,
+  serviceEndpointPolicies: NET,
 };
 
 export interface PathContext {
@@ -156,6 +158,23 @@ function instanceNics(c: PathContext, vmss: ArmResource, count: number): ArmReso
     p.macAddress = `00-0D-3A-00-${c.n.octet.toString(16).padStart(2, "0").toUpperCase()}-${k.toString(16).padStart(2, "0").toUpperCase()}`;
     return nic;
   });
+}
+
+/**
+ * A service endpoint policy admitting the subscription's storage account, attached to no subnet: the live read lists
+ * it (and the audit's verdicts stay those of the estate without it).
+ */
+function serviceEndpointPolicy(c: PathContext): ArmResource {
+  const policy = template("ServiceEndpointPolicyGet.json");
+  policy.id = rid(c.n, NET, `serviceEndpointPolicies/sep-hpc-${c.index}`);
+  policy.name = `sep-hpc-${c.index}`;
+  policy.location = c.n.region;
+  const definitions = (policy.properties as { serviceEndpointPolicyDefinitions: { id: string; properties: { serviceResources: string[] } }[] }).serviceEndpointPolicyDefinitions;
+  for (const d of definitions) {
+    d.id = `${policy.id}/serviceEndpointPolicyDefinitions/${d.id.split("/").pop()}`;
+    d.properties.serviceResources = [c.storageId];
+  }
+  return policy;
 }
 
 function storageAccount(c: PathContext): ArmResource {
@@ -394,6 +413,7 @@ export function buildPathResources(c: PathContext): PathResources {
   lists.publicIPAddresses.push(publicIp(c.n, pipName, `20.50.${c.index % 256}.${10 + (Math.floor(c.index / 256) % 200)}`, { natGateway: natId }));
 
   lists.storageAccounts.push(storageAccount(c));
+  lists.serviceEndpointPolicies.push(serviceEndpointPolicy(c));
 
   // CycleCloud node arrays: one running (Uniform, 3 instances), one at rest, one Flexible.
   const running = scaleSet(c, `vmss-hpc-${c.index}`, "Uniform", 3);

@@ -7,17 +7,31 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { audit } from "../../lib/audit";
 import { loadSnapshot } from "../../lib/snapshot";
+import { parseProfile } from "../../lib/snapshot/profile";
 import type { Profile, Snapshot } from "../../lib/model/types";
 import type { Finding, Report } from "../../lib/report/types";
 import { subnetProperties } from "../../lib/fixes/subnet-properties";
 import { bicepResourceProperties, checkBicep, checkTerraform } from "./checkers";
 
 const FIXTURE = JSON.parse(readFileSync("test/fixes/fixtures/ccws-network.json", "utf8"));
-const profile: Profile = { roles: { cyclecloud: ["ccw-vnet/ccw-cyclecloud-subnet"], cluster: ["ccw-vnet/ccw-compute-subnet", "ccw-vnet/ccw-anf-subnet"], returnProxy: [] } };
+const SUB = "/subscriptions/00000000-1111-2222-3333-444444444444";
+// The subnets name service endpoint policy sep-keyvault, which the fixture lacks: a policy may narrow Storage over the
+// endpoint to some accounts, so it is given here (the subscription's accounts) with CycleCloud's account in its scope.
+const profile: Profile = parseProfile("profile.json", {
+  roles: { cyclecloud: ["ccw-vnet/ccw-cyclecloud-subnet"], cluster: ["ccw-vnet/ccw-compute-subnet", "ccw-vnet/ccw-anf-subnet"], returnProxy: [] },
+  storageAccount: `${SUB}/resourceGroups/rg-ccws/providers/Microsoft.Storage/storageAccounts/ccwslocker`,
+});
+const POLICY = {
+  id: `${SUB}/resourceGroups/rg-ccws/providers/Microsoft.Network/serviceEndpointPolicies/sep-keyvault`,
+  name: "sep-keyvault",
+  type: "Microsoft.Network/serviceEndpointPolicies",
+  properties: { serviceEndpointPolicyDefinitions: [{ name: "storage", properties: { service: "Microsoft.Storage", serviceResources: [SUB] } }] },
+};
 const subnetJson = (name: string) => FIXTURE.value[0].properties.subnets.find((s: { name: string }) => s.name === name);
 
 function load(mutate?: (fixture: typeof FIXTURE) => void): Snapshot {
   const copy = structuredClone(FIXTURE);
+  copy.value.push(POLICY);
   mutate?.(copy);
   const snapshot = loadSnapshot([{ name: "ccws.json", value: copy }]);
   // The loader keeps each subnet's properties as read; fill it here if this loader does not (yet).

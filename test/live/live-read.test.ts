@@ -287,6 +287,7 @@ describe("where packets go and where rules and nodes live", () => {
       "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
       "Microsoft.Network/privateDnsZones/A",
       "Microsoft.Network/privateDnsZones/CNAME",
+      "Microsoft.Network/serviceEndpointPolicies",
     ]) {
       expect(types, type).toContain(type.toLowerCase());
     }

@@ -392,8 +392,13 @@ function nicSource(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface | u
 /**
  * The outbound method of the packet's source address, decided by the IP configuration holding it: a backend pool holds
  * IP configurations and an instance public IP belongs to one, serving its own address family (`publicIPAddressVersion`,
- * else the IP configuration's). IPv6 leaves only by a NAT gateway, public IP or frontend with an IPv6 address (or one
- * the input does not show); default outbound access is IPv4 only, and no Flexible scale set's instance has it.
+ * else the IP configuration's). A NAT gateway takes an IPv6 packet only when it has an IPv6 public IP (StandardV2);
+ * otherwise the packet goes by the methods below it, as if the subnet had none (nat-overview: a NAT gateway "can't be
+ * associated to an IPv6 public IP address or prefix"); where the input cannot show whether it has one (the NAT gateway
+ * missing, or a public IP prefix, whose version is not read), a packet those methods drop is unaudited. IPv6 leaves only
+ * by a public IP or frontend with an IPv6 address (or one the input does not show); default outbound access is IPv4
+ * only, and no Flexible scale set's instance has it.
+ * https://learn.microsoft.com/azure/nat-gateway/nat-overview
  */
 function outboundStage(snapshot: Snapshot, subnet: Subnet, src: RefSource | undefined, p: Packet): RefPathVerdict {
   const family = p.src.kind === "ip" ? p.src.family : 4;
@@ -401,10 +406,19 @@ function outboundStage(snapshot: Snapshot, subnet: Subnet, src: RefSource | unde
   const publicV6 = (key: string | undefined) => !!key && snapshot.publicIps?.get(key)?.version === "IPv6";
   if (subnet.natGatewayKey) {
     const nat = snapshot.natGateways?.get(subnet.natGatewayKey);
-    if (nat && nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0) return verdict("Deny", "outbound", "NAT gateway without a public IP");
-    if (v6 && nat && !nat.publicIpPrefixKeys.length && !nat.publicIpKeys.some(publicV6)) return verdict("Deny", "outbound", "NAT gateway with IPv4 addresses only");
-    return verdict("Allow", "outbound", "NAT gateway");
+    const natV6 = !nat ? "maybe" : nat.publicIpKeys.some(publicV6) ? "yes" : nat.publicIpPrefixKeys.length ? "maybe" : "no";
+    if (!v6 || natV6 === "yes") {
+      if (nat && nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0) return verdict("Deny", "outbound", "NAT gateway without a public IP");
+      return verdict("Allow", "outbound", "NAT gateway");
+    }
+    const below = withoutNatGateway(snapshot, subnet, src, p, v6, publicV6);
+    return natV6 === "maybe" && below.access === "Deny" ? verdict("Unaudited", "outbound", "NAT gateway that may carry IPv6, which the input does not show") : below;
   }
+  return withoutNatGateway(snapshot, subnet, src, p, v6, publicV6);
+}
+
+/** The outbound methods below a NAT gateway: the instance public IP, a load balancer's rules, default outbound access. */
+function withoutNatGateway(snapshot: Snapshot, subnet: Subnet, src: RefSource | undefined, p: Packet, v6: boolean, publicV6: (key: string | undefined) => boolean): RefPathVerdict {
   if (src?.publicIpVersion && (src.publicIpVersion === "IPv6") === v6) return verdict("Allow", "outbound", "public IP");
   let standardPool = false;
   let missingLb = false;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { inputErrorMessage as messageOf } from "../helpers/input-error";
 import { loadSnapshot, parseJsonFile, parseProfile, resolveRoles } from "@/lib/snapshot";
 import { flattenResource } from "./flatten";
-import { anchorVnet, ccNsg, hubVnet, smallEstate } from "./small-estate";
+import { HUB, NET, anchorVnet, ccNic, ccNsg, hubVnet, smallEstate } from "./small-estate";
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
@@ -124,7 +124,7 @@ describe("snapshot validation", () => {
     expect(loadOne("nsg.json", [badRule])).toBe('nsg.json: [0].properties.securityRules[1]: expected an object, got "AllowAll"');
     const badRef = clone(hubVnet) as { properties: { subnets: { properties: Record<string, unknown> }[] } };
     badRef.properties.subnets[0].properties.networkSecurityGroup = { id: ["x"] };
-    expect(loadOne("vnets.json", [badRef])).toBe("vnets.json: [0].properties.subnets[0].properties.networkSecurityGroup.id: expected a string, got an array");
+    expect(loadOne("vnets.json", [badRef])).toBe("vnets.json: [0].properties.subnets[0].properties.networkSecurityGroup.id: expected a resource id such as /subscriptions/…/providers/Microsoft.Network/…, got an array");
     expect(loadOne("nsg.json", { value: { nsg: 1 } })).toBe("nsg.json: value: expected an array, got an object");
     expect(loadOne("nsg.json", "nsg")).toBe(
       'nsg.json: expected Azure resources (an array, {"value": [...]}, {"data": [...]} or {"resources": [...]}), got "nsg"',
@@ -180,5 +180,100 @@ describe("profile errors", () => {
     expect(messageOf(() => resolveRoles(both, profile, "profile.json"))).toBe(
       'profile.json: roles.cyclecloud[0]: "HUB/CycleCloud" matches 2 subnets (subscriptions 11111111-2222-3333-4444-555555555555, 99999999-2222-3333-4444-555555555555); use the full subnet id',
     );
+  });
+});
+
+describe("fields Azure always prints, missing (each would otherwise pass or match nothing silently)", () => {
+  /** The hub with its CycleCloud subnet's prefix replaced by `props`. */
+  function hubWithCcPrefix(props: Record<string, unknown>) {
+    const vnet = clone(hubVnet) as { properties: { subnets: { properties: Record<string, unknown> }[] } };
+    delete vnet.properties.subnets[0].properties.addressPrefix;
+    Object.assign(vnet.properties.subnets[0].properties, props);
+    return vnet;
+  }
+  const ccRole = parseProfile("profile.json", { roles: { cyclecloud: ["hub/cyclecloud"] } });
+
+  it("refuses a security rule without a source, a destination or a port range on either side, naming the path", () => {
+    const at = "nsg.json: [1].properties.securityRules[0].properties";
+    const without = (...fields: string[]) => {
+      const nsg = clone(ccNsg);
+      const p = nsg.properties.securityRules[0].properties as Record<string, unknown>;
+      for (const f of fields) delete p[f];
+      return nsg;
+    };
+    expect(loadOne("nsg.json", [anchorVnet, without("destinationAddressPrefix", "destinationAddressPrefixes")])).toBe(
+      `${at}.destinationAddressPrefix: missing: a rule needs destinationAddressPrefix, destinationAddressPrefixes or destinationApplicationSecurityGroups (* for any)`,
+    );
+    expect(loadOne("nsg.json", [anchorVnet, without("sourceAddressPrefix", "sourceAddressPrefixes")])).toBe(
+      `${at}.sourceAddressPrefix: missing: a rule needs sourceAddressPrefix, sourceAddressPrefixes or sourceApplicationSecurityGroups (* for any)`,
+    );
+    expect(loadOne("nsg.json", [anchorVnet, without("destinationPortRange", "destinationPortRanges")])).toBe(
+      `${at}.destinationPortRange: missing: a rule needs destinationPortRange or destinationPortRanges (* for any)`,
+    );
+    expect(loadOne("nsg.json", [anchorVnet, without("sourcePortRange", "sourcePortRanges")])).toBe(
+      `${at}.sourcePortRange: missing: a rule needs sourcePortRange or sourcePortRanges (* for any)`,
+    );
+    // The flattened form (`az network nsg list`) too, with the blank values az prints for unset fields.
+    const flat = flattenResource(clone(ccNsg)) as { securityRules: Record<string, unknown>[] };
+    Object.assign(flat.securityRules[0], { destinationPortRange: null, destinationPortRanges: [] });
+    expect(loadOne("nsg.json", [anchorVnet, flat])).toBe(
+      "nsg.json: [1].securityRules[0].destinationPortRange: missing: a rule needs destinationPortRange or destinationPortRanges (* for any)",
+    );
+  });
+
+  it("refuses a reference whose id is empty", () => {
+    const vnet = clone(hubVnet) as { properties: { subnets: { properties: Record<string, unknown> }[] } };
+    vnet.properties.subnets[0].properties.networkSecurityGroup = { id: "" };
+    expect(loadOne("vnets.json", [vnet])).toBe(
+      'vnets.json: [0].properties.subnets[0].properties.networkSecurityGroup.id: expected a resource id such as /subscriptions/…/providers/Microsoft.Network/…, got ""',
+    );
+    const nic = clone(ccNic) as { properties: Record<string, unknown> };
+    nic.properties.networkSecurityGroup = { id: " " };
+    expect(loadOne("nics.json", [hubVnet, nic])).toMatch(/^nics\.json: \[1\]\.properties\.networkSecurityGroup\.id: expected a resource id/);
+  });
+
+  it("reads an IPAM pool's allocated prefixes as the subnet's when it prints no addressPrefix", () => {
+    const vnet = hubWithCcPrefix({ ipamPoolPrefixAllocations: [{ numberOfIpAddresses: "256", pool: { id: `${NET}/networkManagers/m/ipamPools/p` }, allocatedAddressPrefixes: ["10.0.1.0/24"] }] });
+    const snapshot = loadSnapshot([{ name: "vnets.json", value: [vnet] }]);
+    const cc = snapshot.subnets.get(`${HUB}/subnets/cyclecloud`.toLowerCase())!;
+    expect(cc.addressPrefixes).toEqual(["10.0.1.0/24"]);
+    expect(cc.missingPrefixAt).toBeUndefined();
+    expect(resolveRoles(snapshot, ccRole, "profile.json").size).toBe(1);
+    const bad = hubWithCcPrefix({ ipamPoolPrefixAllocations: [{ allocatedAddressPrefixes: ["10.0.1.0"] }] });
+    expect(loadOne("vnets.json", [bad])).toBe(
+      'vnets.json: [0].properties.subnets[0].properties.ipamPoolPrefixAllocations[0].allocatedAddressPrefixes[0]: expected a CIDR such as 10.0.0.0/24, got "10.0.1.0"',
+    );
+  });
+
+  it("refuses a role for a subnet with no prefix at all, naming the snapshot file and path; one in no role is a gap", () => {
+    for (const props of [{}, { ipamPoolPrefixAllocations: [{ numberOfIpAddresses: "256", pool: { id: "/x" } }] }, { addressPrefixes: [] }]) {
+      const snapshot = loadSnapshot([{ name: "vnets.json", value: [hubWithCcPrefix(props)] }]);
+      expect(messageOf(() => resolveRoles(snapshot, ccRole, "profile.json"))).toBe(
+        "vnets.json: [0].properties.subnets[0].properties.addressPrefix: missing: subnet hub/cyclecloud has no addressPrefix, addressPrefixes or ipamPoolPrefixAllocations[].allocatedAddressPrefixes, and profile.json (roles.cyclecloud[0]) gives it role cyclecloud",
+      );
+      // In no role, the load goes on and says what it could not see.
+      expect(snapshot.gaps?.unresolved).toContainEqual(
+        expect.objectContaining({ from: `${HUB}/subnets/cyclecloud`, kind: "addressPrefix", ref: "vnets.json: [0].properties.subnets[0].properties.addressPrefix" }),
+      );
+      const other = parseProfile("profile.json", { roles: { cluster: ["hub/compute"] } });
+      expect(resolveRoles(snapshot, other, "profile.json").size).toBe(1);
+    }
+  });
+});
+
+describe("parseJsonFile and text encodings", () => {
+  const json = '[\n  {"id": "/x"}\n]\n';
+  const decoded = (bytes: Buffer) => bytes.toString("utf8");
+  const utf16be = (text: string) => Buffer.from(text, "utf16le").swap16();
+
+  it("names UTF-16 (PowerShell 5.1's `>`), with or without a byte-order mark, and says how to save it", () => {
+    const hint = "x.json: file is UTF-16; save it as UTF-8 (PowerShell: Out-File -Encoding utf8)";
+    expect(messageOf(() => parseJsonFile("x.json", decoded(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, "utf16le")]))))).toBe(hint);
+    expect(messageOf(() => parseJsonFile("x.json", decoded(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(json)]))))).toBe(hint);
+    expect(messageOf(() => parseJsonFile("x.json", decoded(Buffer.from(json, "utf16le"))))).toBe(hint);
+  });
+
+  it("accepts UTF-8 with a byte-order mark", () => {
+    expect(parseJsonFile("x.json", decoded(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)])))).toEqual([{ id: "/x" }]);
   });
 });

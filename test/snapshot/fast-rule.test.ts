@@ -10,6 +10,8 @@ const oneOf = (...values: unknown[]) => fc.constantFrom(...values);
 const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) =>
   fc.oneof({ arbitrary: good, weight: 24 }, { arbitrary: bad, weight: 1 });
 const unset = oneOf(undefined, null, "");
+/** A singular field that is mostly set: a rule needs an address and a port range on each side, so unset ones are rarer. */
+const mostlySet = <T>(value: fc.Arbitrary<T>) => fc.oneof({ arbitrary: value, weight: 5 }, { arbitrary: unset, weight: 1 });
 const prefix = mostly(oneOf("*", "", "10.0.0.0/24", "10.0.0.4", "Storage.WestEurope", "2001:db8::/48"), oneOf("10.0.0.0/33", "300.1.1.1", "a b", 7, "::g"));
 const port = mostly(oneOf("*", "", "443", "9443-9444", "0-65535"), oneOf("65536", "20-10", "x", 443, "1-2-3"));
 const list = <T>(item: fc.Arbitrary<T>) => mostly(fc.oneof(fc.array(item, { maxLength: 3 }), oneOf(undefined, null)), oneOf("10.0.0.0/8", 1, {}));
@@ -23,13 +25,13 @@ const ruleProps = (min: number, max: number) =>
     direction: mostly(oneOf("Inbound", "outbound", "OUTBOUND"), oneOf("In", "", 1, undefined)),
     access: mostly(oneOf("Allow", "deny"), oneOf("Block", null)),
     protocol: mostly(oneOf("Tcp", "udp", "ICMP", "Esp", "ah", "*"), oneOf("Any", "All", 6)),
-    sourceAddressPrefix: fc.oneof(prefix, unset),
+    sourceAddressPrefix: mostlySet(prefix),
     sourceAddressPrefixes: list(prefix),
-    destinationAddressPrefix: fc.oneof(prefix, unset),
+    destinationAddressPrefix: mostlySet(prefix),
     destinationAddressPrefixes: list(prefix),
-    sourcePortRange: fc.oneof(port, unset),
+    sourcePortRange: mostlySet(port),
     sourcePortRanges: list(port),
-    destinationPortRange: fc.oneof(port, unset),
+    destinationPortRange: mostlySet(port),
     destinationPortRanges: list(port),
     sourceApplicationSecurityGroups: list(ref),
     destinationApplicationSecurityGroups: list(ref),
@@ -62,9 +64,31 @@ describe("isValidRuleProps", () => {
   }
 
   it("accepts typical rules (the generator does reach the valid side)", () => {
-    const rule = { priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", destinationAddressPrefix: "Storage", destinationPortRange: "443" };
+    const rule = { priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "Storage", destinationPortRange: "443" };
     expect(isValidRuleProps(rule, false)).toBe(true);
     expect(isValidRuleProps({ ...rule, priority: 65001 }, true)).toBe(true);
     expect(isValidRuleProps({ ...rule, priority: 65001 }, false)).toBe(false);
+  });
+
+  it("refuses, on both paths, a rule without an address or a port range on either side; an ASG or a plural stands in", () => {
+    const rule = { priority: 100, direction: "Outbound", access: "Deny", protocol: "*", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "Internet", destinationPortRange: "*" };
+    for (const field of ["sourceAddressPrefix", "destinationAddressPrefix", "sourcePortRange", "destinationPortRange"]) {
+      for (const blank of [undefined, null, ""]) {
+        const props = { ...rule, [field]: blank, [`${field}es`.replace("Rangees", "Ranges")]: [] };
+        expect(isValidRuleProps(props, false), `${field}=${String(blank)}`).toBe(false);
+        expect(customRuleProps.safeParse(props).success, `${field}=${String(blank)}`).toBe(false);
+      }
+    }
+    const asg = [{ id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/applicationSecurityGroups/a" }];
+    for (const props of [
+      { ...rule, sourceAddressPrefix: null, sourceApplicationSecurityGroups: asg },
+      { ...rule, destinationAddressPrefix: "", destinationAddressPrefixes: ["10.0.0.0/8"] },
+      { ...rule, destinationPortRange: null, destinationPortRanges: ["443", "8443"] },
+    ]) {
+      expect(isValidRuleProps(props, false)).toBe(true);
+      expect(customRuleProps.safeParse(props).success).toBe(true);
+    }
+    // An ASG reference with an empty id names nothing.
+    expect(isValidRuleProps({ ...rule, sourceAddressPrefix: null, sourceApplicationSecurityGroups: [{ id: "" }] }, false)).toBe(false);
   });
 });

@@ -14,7 +14,7 @@ import { planPathFix } from "../../fixes/plan-path";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { subnetHolding } from "../../path/locate";
-import { faultText, pathBetween } from "../../path/reach";
+import { doubtSentences, pathBetween } from "../../path/reach";
 import { firewallAt } from "../../path/firewall";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy, withRouteFaults } from "./shared";
@@ -63,8 +63,9 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const received = holder ? evaluateFlow(estate, holder, { direction: "Inbound", protocols: TCP, ports, remote: estate.roleAddresses(subnet), key: `proxy-in:${proxy.address}:${proxy.port}|${subnet.key}`, localFilter: { addresses: at } }) : undefined;
   const onwardSpec = holder ? tagEgressSpec(estate, holder, params.tag, params.port) : undefined;
   // The proxy opens its own connection from its machine, in whichever family it has: judged from every address of
-  // the endpoint holding the proxy address (a NIC's, or the subnet's when it has no NIC in the input).
-  const host = holder ? addrUnionAll(estate.endpoints(holder).filter((e) => addrOverlaps(e.addresses, at)).map((e) => e.addresses)) : undefined;
+  // the endpoint holding the proxy address (a NIC's, or the subnet's when it has no NIC in the input; not the stand-in
+  // of a subnet holding only private endpoints, which holds no address of its own).
+  const host = holder ? addrUnionAll(estate.endpoints(holder).filter((e) => !e.privateEndpointsOnly && addrOverlaps(e.addresses, at)).map((e) => e.addresses)) : undefined;
   const from = host && !addrIsEmpty(host) ? host : at;
   const onward = holder && onwardSpec ? evaluateFlow(estate, holder, { ...onwardSpec, key: `${onwardSpec.key}|from:${proxy.address}`, localFilter: { addresses: from } }) : undefined;
   const read = new Set<string>();
@@ -79,7 +80,7 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const touched = touchedBy(results);
   for (const k of read) touched.add(k);
   if (!env.plan) return outcome({ status, detail: "", touched });
-  const way = !reach ? "" : !reach.reachable ? ` Between ${label(subnet)} and ${label(holder!)}: no route — ${reach.why}.` : reach.doubts?.length ? ` Between ${label(subnet)} and ${label(holder!)}: cannot be judged — ${reach.doubts.map(faultText).join("; ")}.` : "";
+  const way = !reach ? "" : !reach.reachable ? ` Between ${label(subnet)} and ${label(holder!)}: no route — ${reach.why}.` : reach.doubts?.length ? ` ${doubtSentences(`Between ${label(subnet)} and ${label(holder!)}`, reach.doubts).join(" ")}` : "";
   const detail =
     `Through the HTTPS proxy ${proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
     (holder && received && onward

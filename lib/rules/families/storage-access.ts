@@ -1,11 +1,15 @@
 // CC-SE-STORAGE / NODE-SE-STORAGE: private access to Azure Storage through a service endpoint on the
 // subnet (that the storage accounts given admit), or a storage private endpoint in the VNet or a directly
 // peered VNet that the subnet can reach and resolve (CONTRACT §4.2). Only endpoints that finished provisioning count.
+// A service endpoint policy on the subnet limits the endpoint to the accounts it lists: it counts only when CycleCloud's
+// account (profile `storageAccount`) is among them; otherwise `warn`, naming the policy.
+// https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
 import type { Subnet } from "../../model/types";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { flowEvidence } from "../../nsg/flow";
+import { judgeStoragePolicies } from "../../path/service-endpoint-policies";
 
 const STORAGE_SERVICES = new Set(["microsoft.storage", "microsoft.storage.global"]);
 const ready = (state?: string) => !state || state.toLowerCase() === "succeeded";
@@ -32,20 +36,28 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
   const where = `${subnet.vnetName}/${subnet.name}`;
   const endpoints = subnet.serviceEndpoints.filter((e) => STORAGE_SERVICES.has(e.service.toLowerCase()));
   const good = endpoints.find((e) => ready(e.provisioningState));
-  if (good) {
+  // A service endpoint policy lets the endpoint reach only the accounts it lists: it helps CycleCloud only when its
+  // account is among them, which only the profile can say.
+  const policy = good ? judgeStoragePolicies(env.estate, subnet) : { state: "none" as const };
+  if (policy.state !== "none") for (const k of subnet.serviceEndpointPolicyKeys ?? []) touched.add(k);
+  const policyWords = policy.state === "none" ? "" : `${policy.words}.`;
+  if (good && (policy.state === "none" || policy.state === "in")) {
     const { refusing, perimeter, total } = accountsRefusing(env, subnet);
     const head = `${where} has the ${good.service} service endpoint${good.locations.length ? ` (${good.locations.join(", ")})` : ""}.`;
     const list = (xs: string[]) => `${xs.slice(0, 3).join(", ")}${xs.length > 3 ? ` and ${xs.length - 3} more` : ""}`;
     if (total > 0 && refusing.length === total) return outcome({ status: clamp(meta, "warn"), detail: `${head} But it helps no storage account in the input: ${list(refusing)}. Use a private endpoint, or add a virtual network rule for this subnet.`, touched });
     if (perimeter.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Storage account${perimeter.length > 1 ? "s" : ""} ${list(perimeter)} ${perimeter.length > 1 ? "are" : "is"} secured by a network security perimeter, which this audit does not read.`, touched });
-    return outcome({ status: "pass", detail: `${head}${refusing.length ? ` It does not help ${list(refusing)}.` : ""}`, touched });
+    return outcome({ status: "pass", detail: `${head}${refusing.length ? ` It does not help ${list(refusing)}.` : ""}${policyWords ? ` The ${policyWords}` : ""}`, touched });
   }
+  // The endpoint exists but the policy denies CycleCloud's account, or whether it does cannot be judged.
+  const policed = good && policy.state !== "none" ? `${where} has the ${good.service} service endpoint, but ${policy.state === "out" ? "" : "whether it serves CycleCloud's storage account cannot be judged: "}${policyWords}` : "";
 
   const notReady: string[] = endpoints.map((e) => `service endpoint ${e.service} is ${e.provisioningState}`);
   const uses = storageEndpointsFor(env.estate, subnet);
   endpointReads(uses, touched);
   const usable = uses.find((u) => u.state === "usable");
-  if (usable) return outcome({ status: "pass", detail: `${where} reaches Azure Storage privately through ${usable.detail}.`, touched });
+  if (usable) return outcome({ status: "pass", detail: `${where} reaches Azure Storage privately through ${usable.detail}.${policed ? ` (${policed})` : ""}`, touched });
+  if (policed) return outcome({ status: clamp(meta, "warn"), detail: `${policed}${uses.length ? ` No storage private endpoint serves it either: ${uses[0].detail}.` : ""}`, touched });
   const near = uses.find((u) => u.state === "partial") ?? uses.find((u) => u.state === "blocked") ?? uses.find((u) => u.state === "unjudged") ?? uses.find((u) => u.state === "unusable");
   if (near) {
     return outcome({ status: clamp(meta, "warn"), detail: `${where} ${near.state === "partial" ? "has a private path to Azure Storage from only part of the subnet" : "has no working private path to Azure Storage"}: ${near.detail}${notReady.length ? `; ${notReady.join("; ")} (not counted)` : ""}.`, evidence: near.flow ? flowEvidence(near.flow, near.state === "unjudged" ? "Unaudited" : "Deny") : [], touched });

@@ -1,0 +1,62 @@
+// Without a service tag's real prefixes the tag is a symbolic region, and the engine treats distinct tags, and a tag
+// and a public CIDR, as disjoint (CONTRACT §4 "Address semantics"). That is true of the seed's four tags among
+// themselves, not in general: `AzureCloud` holds the public ranges of Azure's services, and any public CIDR may hold
+// some of a tag's prefixes. A verdict that rests on the assumption must say so (§4: "say so in the detail rather than
+// guess"); this module tells when it does. https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+import { type AddrSet, describeAddrs } from "./addr-set";
+import * as iv from "./intervals";
+import { NON_PUBLIC_V4, NON_PUBLIC_V6 } from "./ip";
+import { type TagSet, NO_TAGS, describeTags, tagsIntersect, tagsIsEmpty, tagAtom, tagsSubtract, tagsUnion } from "./tag-set";
+
+/** The seed's four tags, which the contract states really are disjoint from one another (CONTRACT §4). */
+const SEED_TAGS: ReadonlySet<string> = new Set(["storage", "azureactivedirectory", "azuremonitor", "azureresourcemanager"]);
+
+/** Whether `set` holds public addresses concretely (a public CIDR, or a tag whose real prefixes were supplied). */
+export function hasPublicAddresses(set: AddrSet): boolean {
+  return iv.subtract(set.v4, NON_PUBLIC_V4).length > 0 || iv.subtract(set.v6, NON_PUBLIC_V6).length > 0;
+}
+
+/** Whether tag bases `a` and `b` (lower case) may share addresses in Azure though the engine keeps them apart. */
+function mayShare(a: string, b: string): boolean {
+  return a !== b && !(SEED_TAGS.has(a) && SEED_TAGS.has(b));
+}
+
+/**
+ * The part of `flow` — service tags held symbolically, i.e. with no prefixes supplied — that a rule or route naming
+ * `named` was taken not to cover only because of that assumption: the tags of `flow` outside `named`'s own tags (a
+ * tag's regional variants are its own: that containment is known) that `named`'s public CIDRs, or a tag of `named`
+ * other than theirs, may overlap. Empty (NO_TAGS) when the verdict does not rest on it: `flow` holds no symbolic tag
+ * or every tag (Internet-wide traffic, whose concrete part is judged exactly), `named` covers the flow's tags, or
+ * `named` names only the seed's four tags against one another.
+ * `namedPublic`: whether `named` names specific public addresses (default: read from the set).
+ */
+export function assumedApart(flow: TagSet, named: AddrSet, namedPublic = hasPublicAddresses(named)): TagSet {
+  if (flow.rest || tagsIsEmpty(flow)) return NO_TAGS;
+  const outside = tagsSubtract(flow, named.tags);
+  if (tagsIsEmpty(outside)) return NO_TAGS;
+  if (namedPublic || named.tags.rest) return outside;
+  const namedBases = [...named.tags.bases].filter(([, r]) => r.neg || r.items.size > 0).map(([b]) => b);
+  let out = NO_TAGS;
+  for (const [base, regions] of outside.bases) {
+    if (!regions.neg && regions.items.size === 0) continue;
+    if (namedBases.some((n) => mayShare(n, base))) out = tagsUnion(out, tagsIntersect(outside, tagAtom(base)));
+  }
+  return out;
+}
+
+/**
+ * The sentence saying a verdict rests on the assumption: "<items> — without service tag prefixes (--service-tags),
+ * assumed not to overlap <tags> (…); this verdict depends on prefixes that were not supplied." `items`: the rules or
+ * routes, each in words with what it names ("route drop-20 in rt-cc (20.0.0.0/8 → None)"); `tags`: `assumedApart`'s
+ * result; `display`: a tag's name as the input spells it.
+ */
+export function assumedApartNote(items: readonly string[], tags: TagSet, display?: (lower: string) => string): string {
+  const list = describeTags(tags, display).join(", ");
+  const head = items.length > 2 ? `${items.slice(0, -1).join(", ")} and ${items.at(-1)}` : items.join(" and ");
+  return `${head.charAt(0).toUpperCase()}${head.slice(1)} — without service tag prefixes (--service-tags), assumed not to overlap ${list} (distinct service tags, and a tag and a public CIDR, are treated as disjoint); this verdict depends on prefixes that were not supplied.`;
+}
+
+/** `named` in words for a note: its CIDRs and tags, at most a few. */
+export function namedWords(named: AddrSet, display?: (lower: string) => string): string {
+  return describeAddrs(named, display, 3);
+}

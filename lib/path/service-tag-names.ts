@@ -1,0 +1,56 @@
+// Is `--to Storagee` a service tag? With a service tags file the answer is in the file; without one the product knows
+// only the tags the CycleCloud page names and Azure's three built-in ones, so any other name is taken on trust, with a
+// note. https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags
+import { InputError } from "../errors";
+import type { Snapshot } from "../model/types";
+
+/** Tags that are not in ServiceTags_Public_*.json but that NSG rules take (Azure's "default tags"). */
+const BUILT_IN = ["VirtualNetwork", "Internet", "AzureLoadBalancer"];
+/** The tags the CycleCloud locked-down page asks for (lib/path/query.ts resolves them). */
+const SEED = ["AzureResourceManager", "AzureActiveDirectory", "AzureMonitor", "Storage"];
+
+/** Levenshtein distance, case-insensitive callers lower-case first. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The candidate closest to `name` (case-insensitive), when it is close enough to be a likely typo (a third of its length). */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(lower.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = distance(lower, candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+/**
+ * Checks a `--to` service tag name. With service tag prefixes in the snapshot (`--service-tags`, a saved snapshot's
+ * `serviceTags`), a name that is neither in them nor one of Azure's built-in tags throws an InputError naming --to and
+ * the closest tag (CLI exit 2, HTTP 400). Without them, a name the product does not know (the seed's tags, the built-in
+ * ones) is accepted and a note returned: it is judged as a tag of its own, disjoint from every other.
+ */
+export function checkServiceTagName(snapshot: Snapshot, tag: string): string | undefined {
+  const lower = tag.toLowerCase();
+  if (BUILT_IN.some((t) => t.toLowerCase() === lower)) return undefined;
+  const tags = snapshot.serviceTags;
+  if (tags?.size) {
+    if (tags.has(lower)) return undefined;
+    const names = [...BUILT_IN, ...[...tags.values()].map((t) => t.name)];
+    const near = closestName(tag, names);
+    throw new InputError("--to", "", `${JSON.stringify(tag)} is not a service tag of the service tags given${near ? `; did you mean ${near}?` : ""}`);
+  }
+  // `Storage.WestEurope`: a seed tag's regional part.
+  const base = lower.split(".")[0];
+  if (SEED.some((t) => t.toLowerCase() === base)) return undefined;
+  const near = closestName(tag, [...SEED, ...BUILT_IN]);
+  return `${tag} is not a service tag this product knows without --service-tags; it is judged as a tag of its own, disjoint from every other${near ? ` (did you mean ${near}?)` : ""}. Give --service-tags ServiceTags_Public_*.json to check the name.`;
+}
