@@ -13,7 +13,7 @@ import { NO_TAGS, type TagSet, tagsIsEmpty, tagsUnion } from "../net/tag-set";
 import { assumedApart, assumedApartNote } from "../net/assumed-apart";
 import { ALL_PORTS, parsePortRanges } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
-import { range, union } from "../net/intervals";
+import { range, subtract as ivSubtract, union } from "../net/intervals";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import type {
   AzureFirewall,
@@ -666,13 +666,26 @@ const IANA_PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0
  * whatever this says. https://learn.microsoft.com/azure/firewall/snat-private-range
  */
 export function firewallSnats(estate: Estate, firewall: AzureFirewall, destination: AddrSet): boolean {
+  return !addrOverlaps(destination, snatPrivateRanges(estate, firewall));
+}
+
+/**
+ * Whether `firewall` SNATs traffic it lets through by a network rule to *some* IPv4 address of `destination` (its SNAT
+ * private ranges leave part of it out), where firewallSnats asks for every address. https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+export function firewallSnatsSome(estate: Estate, firewall: AzureFirewall, destination: AddrSet): boolean {
+  return destination.v4.length > 0 && ivSubtract(destination.v4, snatPrivateRanges(estate, firewall).v4).length > 0;
+}
+
+/** The ranges `firewall` does not SNAT (see firewallSnats). */
+function snatPrivateRanges(estate: Estate, firewall: AzureFirewall): AddrSet {
   const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;
   const chain = policy ? policyChain(estate, policy) : [];
   const own = firewall.policyKey ? undefined : firewall.snatPrivateRanges;
   const ranges = own ?? [...chain].reverse().find((p) => p.snatPrivateRanges)?.snatPrivateRanges ?? ["IANAPrivateRanges"];
   const cidrs = ranges.flatMap((r) => (r.toLowerCase() === "ianaprivateranges" ? IANA_PRIVATE : [r]));
   const r = cidrsToRanges(cidrs);
-  return !addrOverlaps(destination, concrete(r.v4, r.v6));
+  return concrete(r.v4, r.v6);
 }
 
 /**

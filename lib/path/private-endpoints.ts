@@ -20,7 +20,7 @@ import { reachableVnets } from "./next-hop";
 import { privateEndpointIps } from "./routes";
 import type { NameTarget } from "./fqdn";
 import { firewallDnsServers, firewallSnats } from "./firewall";
-import { type SeenSource, mergeFlowResults, seenSourceWords, sourcesAt } from "./snat";
+import { type SeenSource, mergeFlowResults, seenSourceWords, sourcesAt, vouched } from "./snat";
 import { dnsProblem, firewallDnsVnet, recordsNotGiven, zoneProblem } from "./private-dns";
 import { type Way, faultText, routeReach } from "./reach";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
@@ -211,7 +211,7 @@ export function endpointPath(
   const open = outbound.verdict === "allowed" && way.reachable;
   // A firewall that SNATs a part (application rules always do) is that part's source at the endpoint's subnet NSG.
   const sources = sourcesAt(estate, outbound, addresses, flow.sourceAddresses);
-  const inbound = scope.applies && (open || !lazy) ? mergeFlowResults(sources.map((src) => evaluateEndpointInbound(estate, endpointSubnet, addresses, { protocols: flow.protocols, ports: flow.ports, remote: src.addresses }))) : undefined;
+  const inbound = scope.applies && (open || !lazy) ? mergeFlowResults(sources.map((src) => vouched(src, evaluateEndpointInbound(estate, endpointSubnet, addresses, { protocols: flow.protocols, ports: flow.ports, remote: src.addresses })))) : undefined;
   const unsnatted = firewallsByNetworkRule(estate, outbound).filter((fw) => !firewallSnats(estate, fw, addresses));
   const noWayBack = replyFault(estate, source, endpointSubnet, outbound);
   const firewallDns = sources.filter((x) => x.by === "application").flatMap((x) => firewallDnsFault(estate, x.firewall!, names, flow.endpointAddresses ?? addresses) ?? []);

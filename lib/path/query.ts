@@ -15,10 +15,10 @@ import { ANY_NAME, type NameTarget, SEED_FQDNS, serviceTagOfName } from "./fqdn"
 import { subnetHolding } from "./locate";
 import { type StorageEndpointAt, endpointPath, endpointSourceWords, evaluateDestinationInbound, storageEndpointsAt } from "./private-endpoints";
 import { type Reach, doubtSentences, pathBetween } from "./reach";
-import { type SeenSource, mergeFlowResults, seenSourceWords, sourcesAt } from "./snat";
+import { type SeenSource, mergeFlowResults, seenSourceWords, sourcesAt, vouched } from "./snat";
 import { subnetsByRef } from "../snapshot/profile";
-import { storagePolicyNotes } from "./service-endpoint-policies";
-import { storageNameTargets } from "./storage-names";
+import { judgingQueriedAccount, storagePolicyNotes } from "./service-endpoint-policies";
+import { storageAccountOfName, storageNameTargets } from "./storage-names";
 import { checkServiceTagName } from "./service-tag-names";
 import { assertSubnetHasPrefix } from "../snapshot/subnet-prefix";
 
@@ -243,11 +243,13 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
     // Whether the destination's subnet NSG applies (not to a private endpoint whose subnet's network policies leave
     // it out) is decided where the audit decides it (lib/path/private-endpoints.ts).
     const sides = seen.map((x) => evaluateDestinationInbound(estate, subnet, addresses, { protocols, ports, remote: x.addresses }));
-    const judged = sides.flatMap((x) => (x.result ? [x.result] : []));
+    const judged = sides.flatMap((x, i) => (x.result ? [vouched(seen[i], x.result)] : []));
     inbound = judged.length ? mergeFlowResults(judged) : undefined;
     exempt = sides[0].exempt;
     // As the audit's subnet flows judge it: a way there and, for the replies, back (lib/path/reach.ts).
-    reach = pathBetween(estate, source.subnet, subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs));
+    // A firewall whose application rule lets the flow through SNATs it, so takes the replies itself (as the audit judges).
+    const proxies = new Set(seen.flatMap((x) => (x.by === "application" && x.firewall ? [x.firewall] : [])));
+    reach = pathBetween(estate, source.subnet, subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs), undefined, proxies);
   }
   const parts = [`Outbound at ${sourceLabel} to ${what}: ${explain(estate, out)}.`];
   const via = subnet ? seenSourceWords(seen, label(subnet)) : "";
@@ -324,9 +326,12 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
  * a destination partly so is answered per part, `partial` when the parts differ. Throws InputError naming the flag
  * for a source, destination or port it cannot read.
  */
-export function queryFlow(snapshot: Snapshot, q: FlowQuery, estate = new Estate(snapshot, new Map())): QueryAnswer {
+export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(snapshot, new Map())): QueryAnswer {
   const source = resolveSource(snapshot, q.from);
   const dest = resolveDestination(snapshot, q.to);
+  // A storage account's name says which account a service endpoint policy on the source's subnet must admit, judged as
+  // the audit judges the profile's account; on an estate of this query's own, so no memo mixes the two accounts.
+  const estate = dest.storageName && source.subnet.serviceEndpointPolicyKeys?.length ? judgingQueriedAccount(new Estate(given.snapshot, given.roles, given.placement), storageAccountOfName(dest.storageName)) : given;
   // A subnet without a prefix holds no address: the answer would be "allowed" with no stage at all.
   assertSubnetHasPrefix(source.subnet, "--from names it");
   if (dest.subnet) assertSubnetHasPrefix(dest.subnet, "--to names it");

@@ -93,7 +93,7 @@ export type Way =
  * Both ways between two subnets: reachable (perhaps with doubts; `via`: the Azure Firewalls the way there meets), or
  * every fault found (the way there's, then the way back's).
  */
-export type Reach = { reachable: true; doubts?: RouteDoubt[]; via?: AzureFirewall[] } | { reachable: false; why: string; faults: RouteFault[] };
+export type Reach = { reachable: true; doubts?: RouteDoubt[]; via?: AzureFirewall[] } | { reachable: false; why: string; faults: RouteFault[]; via?: AzureFirewall[] };
 
 const REACHABLE: Way = { reachable: true };
 /** Input the audit lacks (a route table, the VNet): counted as a way, never as the way it goes. */
@@ -266,27 +266,29 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
  * (RouteOwner): the way back's `sender` is the receiver. An `unpeered` fault whose other way goes through an
  * Azure Firewall is that end's own: the estate shows the firewall the traffic could go through. Two ways that are
  * each open but meet different firewalls are an `asymmetric` fault (see asymmetry); what neither way can vouch for
- * comes back as doubts, each owned by the end whose routes chose it.
+ * comes back as doubts, each owned by the end whose routes chose it. `proxies`: firewalls whose application rule lets
+ * this flow through, so SNAT it whatever their SNAT private ranges say. `via`: the firewalls the way there meets.
  */
-export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, addresses: (s: Subnet) => AddrSet, touched?: Set<string>): Reach {
+export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, addresses: (s: Subnet) => AddrSet, touched?: Set<string>, proxies?: ReadonlySet<AzureFirewall>): Reach {
   const there = routeReach(estate, sender, addresses(receiver), receiver.vnetKey, touched);
+  const via = there.reachable ? [...new Set((there.legs ?? []).flatMap((l) => l.firewalls))] : [];
+  const viaField = via.length ? { via } : {};
   // A firewall that SNATs what it forwards (by network rule: the receiver's addresses lie outside its SNAT private
   // ranges) gets the replies itself and sends them on: for its legs the receiver needs a way to the firewall's
   // instances, not to the sender, and no asymmetry can arise. (An application rule SNATs too, but which rule lets a
   // flow through is its flow's to say: lib/path/snat.ts.) https://learn.microsoft.com/azure/firewall/snat-private-range
-  const snatting = there.reachable ? snattingFirewalls(estate, there.legs ?? []) : new Set<AzureFirewall>();
+  const snatting = there.reachable ? snattingFirewalls(estate, there.legs ?? [], proxies) : new Set<AzureFirewall>();
   const direct: Way = there.reachable && snatting.size ? { ...there, legs: there.legs!.filter((l) => !(l.dst.v4.length && snatting.has(l.firewalls[0]))) } : there;
   const toFirewalls = [...snatting].map((fw) => routeReach(estate, receiver, firewallSourceAddresses(estate, fw).addresses, estate.snapshot.subnets.get(fw.subnetKeys[0] ?? "")?.vnetKey, touched));
   const backToSender = !direct.reachable || !snatting.size || direct.legs!.length ? routeReach(estate, receiver, addresses(sender), sender.vnetKey, touched) : REACHABLE;
   const back = [backToSender, ...toFirewalls].find((w) => !w.reachable) ?? backToSender;
   if (there.reachable && back.reachable) {
     const asymmetric = asymmetry(estate, sender, receiver, direct as Way & { reachable: true }, back);
-    if (asymmetric?.kind === "fault") return { reachable: false, why: asymmetric.fault.why, faults: [asymmetric.fault] };
+    if (asymmetric?.kind === "fault") return { reachable: false, why: asymmetric.fault.why, faults: [asymmetric.fault], ...viaField };
     // A doubt of the sender's own routes is the receiver's on the way back.
     const doubts = [...(there.doubts ?? []), ...(back.doubts ?? []).map((d): RouteDoubt => ({ ...d, way: "back", owner: d.owner === "sender" ? "receiver" : d.owner }))];
     if (asymmetric?.kind === "part") doubts.push(asymmetric.doubt);
-    const via = [...new Set((there.legs ?? []).flatMap((l) => l.firewalls))];
-    return { reachable: true, ...(doubts.length ? { doubts } : {}), ...(via.length ? { via } : {}) };
+    return { reachable: true, ...(doubts.length ? { doubts } : {}), ...viaField };
   }
   const faults: RouteFault[] = [];
   const own = (way: Way, other: Way, self: "sender" | "receiver"): RouteOwner | undefined => {
@@ -300,16 +302,18 @@ export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, ad
   const backOwner = own(back, there, "receiver");
   // Unpeered both ways is one fact: said once.
   if (!back.reachable && !(backOwner === "unpeered" && thereOwner === "unpeered")) faults.push({ ...back.fault, owner: backOwner!, way: "back" });
-  return { reachable: false, why: faults.map(faultText).join("; "), faults };
+  return { reachable: false, why: faults.map(faultText).join("; "), faults, ...viaField };
 }
 
 /**
- * The firewalls that first forward an IPv4 leg of the way there and SNAT that leg's addresses by network rule. SNAT
- * private ranges are IPv4 ranges, so an IPv6 leg is left as routed.
+ * The firewalls that first forward an IPv4 leg of the way there and SNAT all of that leg's addresses: by network rule
+ * (SNAT private ranges are IPv4 ranges, so an IPv6 leg is left as routed), or, for `proxies`, by the application rule
+ * that lets the flow through (its flow found that: lib/path/snat.ts). A firewall that SNATs part of a leg only is
+ * left as routed, so a way back that skips it is still asymmetric for the rest.
  */
-function snattingFirewalls(estate: Estate, legs: readonly Leg[]): Set<AzureFirewall> {
+function snattingFirewalls(estate: Estate, legs: readonly Leg[], proxies?: ReadonlySet<AzureFirewall>): Set<AzureFirewall> {
   const out = new Set<AzureFirewall>();
-  for (const l of legs) if (l.firewalls.length && l.dst.v4.length && firewallSnats(estate, l.firewalls[0], l.dst)) out.add(l.firewalls[0]);
+  for (const l of legs) if (l.firewalls.length && l.dst.v4.length && (proxies?.has(l.firewalls[0]) || firewallSnats(estate, l.firewalls[0], l.dst))) out.add(l.firewalls[0]);
   return out;
 }
 

@@ -141,6 +141,47 @@ describe("service endpoint policies: the flow query", () => {
     expect(q.notes.some((n) => n.includes("sep-cc") && n.includes("someotheraccount"))).toBe(true);
   });
 
+  // The query names the account in --to: its id in the input (an account resource, or a private endpoint's connection)
+  // places it in or out of a resource group or subscription scope, as the audit places the profile's account.
+  const RG_OTHER = `/subscriptions/${SUB}/resourceGroups/rg-other`;
+  const accountResource = { id: account("ccstore1"), name: "ccstore1", type: "Microsoft.Storage/storageAccounts", location: "westeurope", kind: "StorageV2", properties: { networkAcls: { defaultAction: "Allow" } } };
+  // A connection to the account from an endpoint the input shows no address for: it names the account's id, nothing more.
+  const endpointToAccount = { id: `${NET}/privateEndpoints/pe-st`, name: "pe-st", type: "Microsoft.Network/privateEndpoints", properties: { provisioningState: "Succeeded", privateLinkServiceConnections: [{ name: "c", properties: { privateLinkServiceId: account("ccstore1"), groupIds: ["blob"], privateLinkServiceConnectionState: { status: "Approved" } } }] } };
+  const withExtra = (opts: Parameters<typeof resources>[0], ...extra: unknown[]) => loadSnapshot([{ name: "snapshot.json", value: [...resources(opts), ...extra] }]);
+  const toAccount = (snapshot: ReturnType<typeof load>, to = "ccstore1.blob.core.windows.net") => queryFlow(snapshot, { from: "vnet-spoke/snet-cc", to, protocol: "tcp", port: "443" });
+
+  it("judges a storage account named in --to by its id in the input against a resource group scope, agreeing with the audit", () => {
+    for (const extra of [accountResource, endpointToAccount]) {
+      const out = toAccount(withExtra({ resources: [RG_OTHER] }, extra));
+      expect(out.verdict).toBe("blocked");
+      expect(out.parts[0]).toMatch(/service endpoint policy sep-cc .*reach only rg-other, not storage account ccstore1: traffic to it over the service endpoint is denied/);
+      expect(out.parts[0]).not.toContain("which storage account CycleCloud uses");
+      expect(audit(withExtra({ resources: [RG_OTHER] }, extra), profile("ccstore1")).subnets.find((s) => s.name === "snet-cc")!.findings.find((f) => f.rule === "CC-EGRESS-STORAGE")!.status).toBe("fail");
+      // The scope as written in capitals (ids compare case-insensitively), and a secondary endpoint's name.
+      for (const to of ["ccstore1.blob.core.windows.net", "ccstore1-secondary.blob.core.windows.net"]) {
+        const inScope = toAccount(withExtra({ resources: [RG.toUpperCase()] }, extra), to);
+        expect(inScope.verdict).toBe("allowed");
+        expect(inScope.notes.some((n) => /sep-cc on vnet-spoke\/snet-cc admits storage account ccstore1/.test(n))).toBe(true);
+      }
+    }
+  });
+
+  it("matches a named account against the account ids a policy lists even when the input lacks the account", () => {
+    expect(toAccount(load({ resources: [account("ccstore1")] })).verdict).toBe("allowed");
+    const out = toAccount(load({ resources: [account("someotheraccount")] }));
+    expect(out.verdict).toBe("blocked");
+    expect(out.parts[0]).toContain("not storage account ccstore1");
+  });
+
+  it("cannot place a named account the input lacks in a resource group scope, and says the account's id is what is missing", () => {
+    const out = toAccount(load({ resources: [RG] }));
+    expect(out.verdict).toBe("partial");
+    expect(out.parts[0]).toMatch(/cannot be judged: .*storage account ccstore1's resource id is not in the input.*az storage account list/);
+    expect(out.parts[0]).not.toContain("which storage account CycleCloud uses");
+    // The service tag names no account: as before.
+    expect(queryFlow(load({ resources: [RG] }), { from: "vnet-spoke/snet-cc", to: "Storage", protocol: "tcp", port: "443" }).parts[0]).toContain("which storage account CycleCloud uses is not known");
+  });
+
   it("answers allowed without a policy, with no policy note", () => {
     const q = queryFlow(load({ policy: "none" }), { from: "vnet-spoke/snet-cc", to: "Storage", protocol: "tcp", port: "443" });
     expect(q.verdict).toBe("allowed");

@@ -3,7 +3,8 @@
 // group, or of a subscription); several policies allow the union; without a policy every account is reachable.
 // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview
 // Which account CycleCloud uses is known only when the profile names it (`storageAccount`, CONTRACT §1.2); without it
-// the policy's effect on CycleCloud cannot be judged, and no check may pass on the service endpoint.
+// the policy's effect on CycleCloud cannot be judged, and no check may pass on the service endpoint. A flow query to a
+// storage account's name (`--to <account>.blob.core.windows.net`) judges that account the same way instead.
 import type { ServiceEndpointPolicy, Snapshot, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRoute } from "./routes";
@@ -54,9 +55,39 @@ function within(accountId: string, entry: string): boolean {
 const isAccountId = (entry: string) => /\/providers\/microsoft\.storage\/storageaccounts\/[^/]+\/?$/i.test(entry.trim());
 
 /**
+ * The ARM id of storage account `name` as the input shows it: a storage account resource of that name, else a private
+ * endpoint connection to it (its `privateLinkServiceId` is the account's id); undefined when the input holds neither.
+ * Account names are unique in Azure, so either names the one account.
+ * https://learn.microsoft.com/azure/storage/common/storage-account-overview#storage-account-name
+ */
+export function storageAccountIdOf(snapshot: Snapshot, name: string): string | undefined {
+  const n = name.trim().toLowerCase();
+  const resource = [...(snapshot.storageAccounts?.values() ?? [])].find((a) => a.name.toLowerCase() === n);
+  if (resource) return resource.id;
+  for (const pe of snapshot.privateEndpoints.values()) {
+    const conn = pe.connections.find((c) => isAccountId(c.targetId) && lastSegment(c.targetId).toLowerCase() === n);
+    if (conn) return conn.targetId.trim().replace(/\/+$/, "");
+  }
+  return undefined;
+}
+
+/** Estates made for a flow query that names a storage account (`--to <account>.blob.core.windows.net`): that name. */
+const queriedAccounts = new WeakMap<Estate, string>();
+
+/**
+ * Marks `estate` (one made for this query alone, so no memo of it holds another account's judgement) as judging the
+ * policies for storage account `name`, which the flow query's destination names, instead of the profile's account.
+ * Returns the estate.
+ */
+export function judgingQueriedAccount(estate: Estate, name: string): Estate {
+  queriedAccounts.set(estate, name);
+  return estate;
+}
+
+/**
  * Judges the subnet's service endpoint policies for the storage account the profile names for the subnet's deployment
- * (CONTRACT §1.2 `storageAccount`): an id is matched against the scopes; a name through the input's storage account of
- * that name, else against the account ids the policies list (account names are unique in Azure).
+ * (CONTRACT §1.2 `storageAccount`), or the one a flow query names (judgingQueriedAccount): an id is matched against the
+ * scopes; a name through its id in the input (storageAccountIdOf), else against the account ids the policies list.
  */
 export function judgeStoragePolicies(estate: Estate, subnet: Subnet): StoragePolicyJudgement {
   const scope = storagePolicyScope(estate.snapshot, subnet);
@@ -66,21 +97,25 @@ export function judgeStoragePolicies(estate: Estate, subnet: Subnet): StoragePol
   const list = scope.resources.length ? scope.resources.slice(0, 3).map(lastSegment).join(", ") + (scope.resources.length > 3 ? ` and ${scope.resources.length - 3} more` : "") : "no storage account";
   const lets = `${which} lets the Microsoft.Storage service endpoint reach only ${list}`;
   const absent = scope.missing.length ? `; ${scope.missing.join(", ")} ${scope.missing.length > 1 ? "are" : "is"} not in the input (add \`az network service-endpoint policy list\`)` : "";
-  const ref = estate.placement.storageAccounts?.get(estate.deploymentOf(subnet));
+  const queried = queriedAccounts.get(estate);
+  const ref = queried ?? estate.placement.storageAccounts?.get(estate.deploymentOf(subnet));
   if (!ref) {
     return { state: "unknown", policies: names, words: `${lets}${absent}, and which storage account CycleCloud uses is not known (name it as \`storageAccount\` in the profile, by id)` };
   }
-  let id = ref.startsWith("/") ? ref : undefined;
-  if (!id) id = [...(estate.snapshot.storageAccounts?.values() ?? [])].find((a) => a.name.toLowerCase() === ref.toLowerCase())?.id;
+  const id = ref.startsWith("/") ? ref : storageAccountIdOf(estate.snapshot, ref);
   const account = id ? lastSegment(id) : ref;
-  const inScope = id ? scope.resources.some((e) => within(id!, e)) : scope.resources.some((e) => isAccountId(e) && lastSegment(e).toLowerCase() === ref.toLowerCase());
-  if (inScope) return { state: "in", policies: names, words: `${which} admits CycleCloud's storage account ${account}` };
+  const whose = queried ? "storage account" : "CycleCloud's storage account";
+  const inScope = id ? scope.resources.some((e) => within(id, e)) : scope.resources.some((e) => isAccountId(e) && lastSegment(e).toLowerCase() === ref.toLowerCase());
+  if (inScope) return { state: "in", policies: names, words: `${which} admits ${whose} ${account}` };
   // A name alone cannot be placed in a resource group or subscription scope.
   if (!id && scope.resources.some((e) => !isAccountId(e))) {
-    return { state: "unknown", policies: names, words: `${lets}, and storage account ${account} is named without its id and is not in the input (give \`storageAccount\` as an id, or add \`az storage account list\`)` };
+    const why = queried
+      ? `storage account ${account}'s resource id is not in the input, so whether it lies in a resource group or subscription the policy names is not known (add \`az storage account list\`)`
+      : `storage account ${account} is named without its id and is not in the input (give \`storageAccount\` as an id, or add \`az storage account list\`)`;
+    return { state: "unknown", policies: names, words: `${lets}, and ${why}` };
   }
-  if (scope.missing.length) return { state: "unknown", policies: names, words: `${lets}, not CycleCloud's storage account ${account}${absent}` };
-  return { state: "out", policies: names, words: `${lets}, not CycleCloud's storage account ${account}: traffic to it over the service endpoint is denied` };
+  if (scope.missing.length) return { state: "unknown", policies: names, words: `${lets}, not ${whose} ${account}${absent}` };
+  return { state: "out", policies: names, words: `${lets}, not ${whose} ${account}: traffic to it over the service endpoint is denied` };
 }
 
 /** Whether a route is a Storage service-endpoint route (`Storage`, `Storage.<region>`), which the policies filter. */

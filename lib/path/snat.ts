@@ -11,7 +11,7 @@ import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import type { FlowResult } from "../nsg/flow";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
-import { type FirewallTable, firewallSnats, firewallTable } from "./firewall";
+import { type FirewallTable, firewallSnats, firewallSnatsSome, firewallTable } from "./firewall";
 import { overlaps } from "../net/intervals";
 import type { PortSet } from "../net/ports";
 
@@ -25,22 +25,39 @@ export interface SeenSource {
   rule?: string;
   /** For a firewall: where its instances' addresses come from, in words ("hub/AzureFirewallSubnet, 10.100.0.0/26"). */
   where?: string;
+  /** `addresses` is the firewall's frontend IP, standing in for instances the input does not show (see vouched). */
+  guessed?: true;
 }
 
 /**
  * The addresses an Azure Firewall's connections come from when it SNATs: one of its instances' private IPs in
- * AzureFirewallSubnet (taken as that subnet's prefixes, since the instances' own addresses are not in ARM), else,
- * without that subnet in the input, its private IP. https://learn.microsoft.com/azure/firewall/snat-private-range
+ * AzureFirewallSubnet (taken as that subnet's prefixes, since the instances' own addresses are not in ARM). Without
+ * that subnet in the input, its VNet's address space, which holds it (a verdict for all of it holds for the subnet);
+ * without the VNet either, its private IP, which is not where the instances send from (`guessed`: an open verdict
+ * against it vouches for nothing). https://learn.microsoft.com/azure/firewall/snat-private-range
  */
-export function firewallSourceAddresses(estate: Estate, fw: AzureFirewall): { addresses: AddrSet; where: string } {
+export function firewallSourceAddresses(estate: Estate, fw: AzureFirewall): { addresses: AddrSet; where: string; guessed?: true } {
   const subnets = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).filter((x): x is Subnet => x !== undefined);
   const prefixes = subnets.flatMap((x) => x.addressPrefixes);
   if (prefixes.length) {
     const r = cidrsToRanges(prefixes);
     return { addresses: concrete(r.v4, r.v6), where: `${subnets.map((x) => `${x.vnetName}/${x.name}`).join(", ")}, ${prefixes.join(", ")}` };
   }
+  const vnet = fw.subnetKeys.map((k) => estate.snapshot.vnets.get(k.replace(/\/subnets\/[^/]+$/, ""))).find((v) => v?.addressPrefixes.length);
+  if (vnet) {
+    const r = cidrsToRanges(vnet.addressPrefixes);
+    return { addresses: concrete(r.v4, r.v6), where: `${vnet.name}'s address space ${vnet.addressPrefixes.join(", ")} (its AzureFirewallSubnet is not in the input)` };
+  }
   const r = cidrsToRanges(fw.privateIpAddresses);
-  return { addresses: concrete(r.v4, r.v6), where: `its private IP ${fw.privateIpAddresses.join(", ")} (its subnet is not in the input)` };
+  return { addresses: concrete(r.v4, r.v6), where: `its private IP ${fw.privateIpAddresses.join(", ")} (its subnet and VNet are not in the input, so which addresses its instances send from is unknown)`, guessed: true };
+}
+
+/**
+ * `result`, a receiver's inbound side judged against `source`, as far as the input vouches for it: judged against a
+ * firewall's frontend IP only (`guessed`), an open verdict is at best `partly` (cannot be judged).
+ */
+export function vouched(source: SeenSource, result: FlowResult): FlowResult {
+  return source.guessed && result.verdict === "allowed" ? { ...result, verdict: "partly" } : result;
 }
 
 /**
@@ -57,17 +74,20 @@ export function sourcesAt(estate: Estate, outbound: FlowResult, destination: Add
       if (!addrOverlaps(p.box.dst, destination)) continue;
       const f = p.access === "Allow" ? (p.steps.filter((e) => evidenceStage(e) === "firewall").pop() as FirewallEvidence | undefined) : undefined;
       const fw = f?.firewallId ? estate.snapshot.firewalls?.get(f.firewallId.toLowerCase()) : undefined;
-      // An application rule always SNATs; a network rule only where the policy SNATs the destination's address.
+      // An application rule always SNATs; a network rule where the policy SNATs the destination's address. Where it
+      // SNATs part of the destination only, the receiver may meet either source: both are judged (partly, if they differ).
       const by = f?.kind === "application" ? "application" : "network";
-      if (!fw || (by === "network" && !firewallSnats(estate, fw, destination))) {
+      const whole = !fw || by === "application" || firewallSnats(estate, fw, destination);
+      if (!fw || (!whole && !firewallSnatsSome(estate, fw, destination))) {
         direct.push(p.box.src);
         continue;
       }
+      if (!whole) direct.push(p.box.src);
       const k = `${fw.key}|${by}`;
       if (byFirewall.has(k)) continue;
-      const { addresses: fwAddresses, where } = firewallSourceAddresses(estate, fw);
+      const { addresses: fwAddresses, where, guessed } = firewallSourceAddresses(estate, fw);
       if (addrIsEmpty(fwAddresses)) direct.push(p.box.src);
-      else byFirewall.set(k, { addresses: fwAddresses, firewall: fw, by, ...(f!.rule ? { rule: f!.rule } : {}), where });
+      else byFirewall.set(k, { addresses: fwAddresses, firewall: fw, by, ...(f!.rule ? { rule: f!.rule } : {}), where, ...(guessed ? { guessed } : {}) });
     }
   if (!byFirewall.size) return [{ addresses: client }];
   const out = [...byFirewall.values()];
@@ -88,7 +108,7 @@ const proxiedPorts = new WeakMap<FirewallTable, Map<string, boolean>>();
  * out the sender's flow, which is the common case: private spokes behind a firewall with web rules on 80 and 443.
  */
 export function maySnat(estate: Estate, fw: AzureFirewall, sender: Subnet, ports: PortSet, destination: AddrSet): boolean {
-  if (firewallSnats(estate, fw, destination)) return true;
+  if (firewallSnats(estate, fw, destination) || firewallSnatsSome(estate, fw, destination)) return true;
   const table = firewallTable(estate, fw, sender);
   let known = proxiedPorts.get(table);
   if (!known) proxiedPorts.set(table, (known = new Map()));

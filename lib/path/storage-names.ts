@@ -71,3 +71,12 @@ export function storageNameTargets(estate: Estate, source: Subnet, name: string)
   // The public address is out of the picture only where the name surely resolves to an endpoint.
   return { endpoints, public: !resolved || unsure, notes };
 }
+
+/**
+ * The storage account a storage name (lower-case, no wildcard, as serviceTagOfName maps to Storage) belongs to: its first
+ * label, without the `-secondary` of a read-access secondary endpoint (account names are lower-case letters and digits).
+ * https://learn.microsoft.com/azure/storage/common/storage-account-overview#standard-endpoints
+ */
+export function storageAccountOfName(name: string): string {
+  return name.split(".")[0].replace(/-secondary$/, "");
+}

@@ -432,6 +432,54 @@ describe("a firewall that SNATs what it forwards between role subnets", () => {
     expect(finding(r, "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("pass");
   });
 
+  it("its AzureFirewallSubnet not in the input, an NSG admitting only its frontend IP cannot be judged, not a pass", () => {
+    // The instances send from their own addresses in the subnet, which ARM does not show; the frontend is not one.
+    const front = [{ ...ccNsg[0], name: "from-frontend", src: `${FW_IP}/32` }, ccNsg[1]];
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"])
+      .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", allowAll, { snatPrivateRanges: ["255.255.255.255/32"] })
+      .subnet("ccvnet/cc", "10.1.0.0/24", { nsg: "ncc", routeTable: "rt" })
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
+      .nsg("ncc", front).nsg("n")
+      .peer("hub", "ccvnet").peer("hub", "hpc")
+      .routeTable("rt", [VIA_FW]);
+    const f = finding(b.audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("hub's address space 10.100.0.0/24 (its AzureFirewallSubnet is not in the input)");
+    expect(queryFlow(b.snapshot(), { from: "hpc/c1", to: "ccvnet/cc", protocol: "tcp", port: "5672" }).verdict).toBe("partial");
+  });
+
+  it("SNATing part of the receiver's prefix (private ranges cover the rest), the receiver may meet either source: warn", () => {
+    // https://learn.microsoft.com/azure/firewall/snat-private-range: SNAT is decided per destination address.
+    const f = finding(spokes({ snat: ["10.1.0.0/25"] }).audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("warn");
+    const onlyFirewall = [{ ...ccNsg[0], name: "from-firewall", src: "10.100.0.0/26" }, ccNsg[1]];
+    expect(finding(spokes({ snat: ["10.1.0.0/25"], ccNsg: onlyFirewall }).audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("warn");
+  });
+
+  it("an application rule SNATs whatever its ranges say: the receiver's replies go to the firewall's subnet", () => {
+    const https = [{ name: "rcg", priority: 200, collections: [{ name: "web", priority: 100, action: "Allow" as const, rules: [{ kind: "application" as const, name: "to-cc", src: ["10.2.0.0/16"], fqdns: ["*"], ports: [9443] }] }] }];
+    const build = (ccRoutes: { name: string; prefix: string; hop: string; ip?: string }[]) =>
+      estate()
+        .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+        .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
+        .firewall("fw", "hub", FW_IP, { policy: "fwp" }).policy("fwp", https)
+        .subnet("ccvnet/cc", "10.1.0.0/24", { nsg: "ncc", routeTable: "rtcc" })
+        .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
+        .nsg("ncc", [{ ...ccNsg[0], name: "from-firewall", src: "10.100.0.0/26" }, ccNsg[1]]).nsg("n")
+        .peer("hub", "ccvnet").peer("hub", "hpc")
+        .routeTable("rt", [VIA_FW]).routeTable("rtcc", ccRoutes as never);
+    // CycleCloud has no route to the cluster (10/8 → None) but the peering's way to the firewall: it works in Azure.
+    const noWayToCluster = build([]);
+    expect(finding(noWayToCluster.audit(roles), "ccvnet/cc", "CC-INGRESS-HTTPS").status).toBe("pass");
+    expect(queryFlow(noWayToCluster.snapshot(), { from: "hpc/c1", to: "ccvnet/cc", protocol: "tcp", port: "9443" }).verdict).toBe("allowed");
+    // Its route for the firewall's subnet goes nowhere: the replies are lost.
+    const noWayToFirewall = build([{ name: "fw-none", prefix: "10.100.0.0/26", hop: "None" }]);
+    expect(finding(noWayToFirewall.audit(roles), "ccvnet/cc", "CC-INGRESS-HTTPS").status).toBe("fail");
+    expect(queryFlow(noWayToFirewall.snapshot(), { from: "hpc/c1", to: "ccvnet/cc", protocol: "tcp", port: "9443" }).verdict).toBe("blocked");
+  });
+
   it("the flow query judges the receiver's NSG against the firewall's instances too", () => {
     const answer = queryFlow(spokes({ snat: ["255.255.255.255/32"] }).snapshot(), { from: "hpc/c1", to: "ccvnet/cc", protocol: "tcp", port: "5672" });
     expect(answer.verdict).toBe("blocked");

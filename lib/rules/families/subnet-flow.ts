@@ -6,7 +6,7 @@
 // Routes (lib/path/reach.ts) count against a one-end check only when its own end's routes decided (the way
 // there when it sends, the way back when it receives) or the fault is shared (VNets with no hub between them,
 // the hub firewall's own subnet): a user reading a finding looks for the fault at that finding's subnet.
-import type { Role, Subnet } from "../../model/types";
+import type { AzureFirewall, Role, Subnet } from "../../model/types";
 import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrUnion, addrUnionAll } from "../../net/addr-set";
 import { v4RangeToCidrs, v6RangeToCidrs } from "../../net/ip";
 import { TCP } from "../../net/protocols";
@@ -14,7 +14,7 @@ import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
 import { type Reach, type RouteDoubt, type RouteFault, doubtSentences, faultText, pathBetween } from "../../path/reach";
 import type { PathPiece } from "../../path/types";
-import { type SeenSource, maySnat, mergeFlowResults, seenSourceWords, sourcesAt } from "../../path/snat";
+import { type SeenSource, maySnat, mergeFlowResults, seenSourceWords, sourcesAt, vouched } from "../../path/snat";
 import type { PortSet } from "../../net/ports";
 import { planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
@@ -129,7 +129,20 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     // A way there and back by route: a missing peering is no obstacle when routes send the traffic through the
     // hub's firewall (whose policy the sending side's flow judges).
     const [sender, receiver] = iAmDestination ? [peer, subnet] : [subnet, peer];
-    const reach = pairReach(estate, sender, receiver, routeTables);
+    let reach = pairReach(estate, sender, receiver, routeTables);
+    const farSpec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}` };
+    // The sender's flow, for whom the receiver sees as the source: evaluated here only when a firewall on the way
+    // there could SNAT it and no end checked so far holds it (the counterpart check evaluates it anyway).
+    const via = reach.via;
+    const senderFlow = (): FlowResult | undefined => {
+      if (!iAmDestination) return own?.result ?? (via ? evaluateFlow(estate, subnet, { ...farSpec, direction: "Outbound", remote: estate.rolePrefixes(peerRole, deployment), key: `peers:${deployment}:${peerRole}:out:${p.port}` }) : undefined);
+      return farChecked || via ? evaluateFlow(estate, peer, farSpec) : undefined;
+    };
+    const seen = snatSources(estate, reach, senderFlow, sender, receiver, ports);
+    // An application rule SNATs what it lets through whatever the routes say, so its replies go to that firewall: the
+    // way back is judged again knowing it (pathBetween alone knows network-rule SNAT only).
+    const proxies = new Set(seen?.flatMap((x) => (x.by === "application" && x.firewall ? [x.firewall] : [])));
+    if (proxies.size) reach = proxiedReach(estate, sender, receiver, proxies, routeTables);
     const all = reach.reachable ? [] : reach.faults;
     // Whose routes a one-end check answers for: the sender's when it checks the sending end, else the receiver's.
     const otherOwner = p.ends === "both" ? undefined : p.ends === "source" ? "receiver" : "sender";
@@ -137,26 +150,21 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     const elsewhere = all.filter((f) => f.owner === otherOwner);
     const doubts = reach.reachable ? (reach.doubts ?? []).filter((d) => d.owner !== otherOwner) : [];
     const routed = faults.length === 0;
-    const farSpec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}` };
-    // The sender's flow, for whom the receiver sees as the source: evaluated here only when a firewall on the way
-    // there could SNAT it and no end checked so far holds it (the counterpart check evaluates it anyway).
-    const senderFlow = (): FlowResult | undefined => {
-      if (!iAmDestination) return own?.result ?? (reach.reachable && reach.via ? evaluateFlow(estate, subnet, { ...farSpec, direction: "Outbound", remote: estate.rolePrefixes(peerRole, deployment), key: `peers:${deployment}:${peerRole}:out:${p.port}` }) : undefined);
-      return farChecked || (reach.reachable && reach.via) ? evaluateFlow(estate, peer, farSpec) : undefined;
-    };
-    const seen = snatSources(estate, reach, senderFlow, sender, receiver, ports);
     let ownVerdict = own ? attribute(estate.roleAddresses(peer), own) : undefined;
     let snatted: FlowResult[] = [];
     if (own && iAmDestination && seen) {
       // This subnet's inbound NSG meets the firewall's instances, not the peer, for the part a firewall SNATs.
-      snatted = seen.filter((x) => x.firewall).map((x) => evaluateFlow(estate, subnet, { ...own!.spec, remote: x.addresses, key: `subnet:snat:${x.firewall!.key}:in:${p.port}` }));
+      snatted = seen.filter((x) => x.firewall).map((x) => vouched(x, evaluateFlow(estate, subnet, { ...own!.spec, remote: x.addresses, key: `subnet:snat:${x.firewall!.key}:in:${p.port}` })));
       const direct = seen.find((x) => !x.firewall);
-      ownVerdict = combine([...(direct ? [attribute(addrIntersect(direct.addresses, estate.roleAddresses(peer)), own)] : []), ...snatted.map((r) => r.verdict)]);
+      // Each source stands for part of the traffic (or may, where a firewall SNATs part of the addresses): `partly`
+      // where they differ, as mergeFlowResults judges the peer's end.
+      const each = [...(direct ? [attribute(addrIntersect(direct.addresses, estate.roleAddresses(peer)), own)] : []), ...snatted.map((r) => r.verdict)];
+      ownVerdict = each.every((v) => v === each[0]) ? each[0] : "partly";
     }
     let far: PeerResult["far"];
     if (farChecked && !iAmDestination && seen) {
       // The peer's inbound NSG meets the firewall's instances for the part a firewall SNATs, the sender for the rest.
-      const parts = seen.map((x) => evaluateFlow(estate, peer, { ...farSpec, remote: x.addresses, key: x.firewall ? `subnet:snat:${x.firewall.key}:in:${p.port}` : farSpec.key }));
+      const parts = seen.map((x) => vouched(x, evaluateFlow(estate, peer, { ...farSpec, remote: x.addresses, key: x.firewall ? `subnet:snat:${x.firewall.key}:in:${p.port}` : farSpec.key })));
       far = { result: mergeFlowResults(parts), spec: { ...farSpec, remote: addrUnionAll(seen.map((x) => x.addresses)), key: undefined }, seen };
     } else if (farChecked) far = { result: evaluateFlow(estate, peer, farSpec), spec: farSpec };
     const verdicts = [ownVerdict, far?.result.verdict].filter((v): v is Verdict => v !== undefined);
@@ -344,6 +352,14 @@ function pairReach(estate: CheckEnv["estate"], sender: Subnet, receiver: Subnet,
   return reach;
 }
 
+/** pathBetween knowing that `proxies` SNAT this flow (their application rules let it through): not kept, as it is rare. */
+function proxiedReach(estate: CheckEnv["estate"], sender: Subnet, receiver: Subnet, proxies: ReadonlySet<AzureFirewall>, routeTables: Set<string>): Reach {
+  const read = new Set<string>();
+  const reach = pathBetween(estate, sender, receiver, (s) => estate.roleAddresses(s), read, proxies);
+  for (const k of read) routeTables.add(k);
+  return reach;
+}
+
 /**
  * Whom `receiver` sees as the source of `sender`'s traffic where an Azure Firewall on the way SNATs part of it (an
  * application rule always; a network rule to addresses outside its SNAT private ranges): undefined when none does, so
@@ -351,7 +367,7 @@ function pairReach(estate: CheckEnv["estate"], sender: Subnet, receiver: Subnet,
  * https://learn.microsoft.com/azure/firewall/snat-private-range
  */
 function snatSources(estate: CheckEnv["estate"], reach: Reach, senderFlow: () => FlowResult | undefined, sender: Subnet, receiver: Subnet, ports: PortSet): SeenSource[] | undefined {
-  if (!reach.reachable || !reach.via) return undefined;
+  if (!reach.via) return undefined;
   const to = estate.roleAddresses(receiver);
   if (!reach.via.some((fw) => maySnat(estate, fw, sender, ports, to))) return undefined;
   const flow = senderFlow();
