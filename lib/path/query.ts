@@ -19,7 +19,7 @@ import { type SeenSource, mergeFlowResults, seenSourceWords, sourcesAt, vouched 
 import { subnetsByRef } from "../snapshot/profile";
 import { judgingQueriedAccount, storagePolicyNotes } from "./service-endpoint-policies";
 import { storageAccountOfName, storageNameTargets } from "./storage-names";
-import { checkServiceTagName } from "./service-tag-names";
+import { checkServiceTagName, isRegionalTagName } from "./service-tag-names";
 import { assertSubnetHasPrefix } from "../snapshot/subnet-prefix";
 
 export interface FlowQuery {
@@ -126,7 +126,7 @@ function resolveDestination(snapshot: Snapshot, to: string): Destination {
     const p = cidrsToRanges(subnet.addressPrefixes);
     return { what: `${subnet.vnetName}/${subnet.name}`, remote: () => concrete(p.v4, p.v6), names: ANY_NAME, subnet };
   }
-  if (FQDN.test(ref)) {
+  if (FQDN.test(ref) && !isRegionalTagName(snapshot, ref)) {
     // A name the audit maps to a service tag (a seed FQDN, a storage account's service name) stands for that tag's
     // addresses at the NSGs and routes, and for itself at a firewall's application rules; any other name for the
     // public Internet outside the tags.

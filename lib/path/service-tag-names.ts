@@ -54,3 +54,18 @@ export function checkServiceTagName(snapshot: Snapshot, tag: string): string | u
   const near = closestName(tag, [...SEED, ...BUILT_IN]);
   return `${tag} is not a service tag this product knows without --service-tags; it is judged as a tag of its own, disjoint from every other${near ? ` (did you mean ${near}?)` : ""}. Give --service-tags ServiceTags_Public_*.json to check the name.`;
 }
+
+/**
+ * Whether `name` (`Storage.WestEurope`) names a regional service tag rather than a host, which it also looks like: with
+ * service tags supplied, when they hold it; without, when its base is a tag the product knows (the seed's, AzureCloud)
+ * and its region looks like an Azure region's name (letters and digits, six or more: `eastus`, `westeurope`), not a
+ * top-level domain (`storage.com`). https://learn.microsoft.com/azure/virtual-network/service-tags-overview
+ */
+export function isRegionalTagName(snapshot: Snapshot, name: string): boolean {
+  const lower = name.trim().toLowerCase();
+  const parts = lower.split(".");
+  if (parts.length !== 2) return false;
+  const tags = snapshot.serviceTags;
+  if (tags?.size) return tags.has(lower);
+  return [...SEED, "AzureCloud"].some((t) => t.toLowerCase() === parts[0]) && /^[a-z][a-z0-9]{5,}$/.test(parts[1]);
+}

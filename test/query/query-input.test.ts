@@ -63,3 +63,21 @@ describe("a query to a service tag", () => {
     for (const tag of ["Storage", "AzureMonitor", "Internet"]) expect(queryFlow(snapshot, q(tag)).notes.join(" "), tag).not.toMatch(/not a service tag/);
   });
 });
+
+describe("a query to a regional service tag, which looks like a host name too", () => {
+  const q = (to: string) => ({ from: "vnet-hub/snet-cyclecloud", to, protocol: "tcp" as const, port: "443" });
+
+  it("with service tags given, a name they hold is that tag: its prefixes, not the Internet outside the tags", () => {
+    const answer = queryFlow(demo(undefined, TAGS), q("Storage.WestEurope"));
+    expect(answer.to.what).toBe("service tag Storage.WestEurope");
+    // Judged on its own prefixes (20.4.0.0/16 in this file), not as the Internet outside every tag.
+    expect(answer.parts.join(" ")).toContain("20.4.0.0/16");
+  });
+
+  it("without them, a known tag's region is a tag; a host under a top-level domain stays a name", () => {
+    expect(queryFlow(demo(), q("Storage.WestEurope")).to.what).toBe("service tag Storage.WestEurope");
+    expect(queryFlow(demo(), q("AzureCloud.eastus")).to.what).toBe("service tag AzureCloud.eastus");
+    expect(queryFlow(demo(), q("storage.com")).to.what).toBe("storage.com");
+    expect(queryFlow(demo(), q("example.westeurope")).to.what).toBe("example.westeurope");
+  });
+});
