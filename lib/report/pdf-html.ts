@@ -39,6 +39,16 @@ export function esc(value: unknown): string {
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "\ufffd");
 }
 
+/**
+ * A gap's "what to add" as HTML: the commands it quotes in backticks (`` add `az network nic list` ``) as code, the
+ * rest as text, every part escaped (a hint names resources from the snapshot). An unpaired backtick stays text.
+ */
+export function codeSpans(value: string): string {
+  const parts = value.split("`");
+  if (parts.length % 2 === 0) return esc(value);
+  return parts.map((p, i) => (i % 2 ? `<code>${esc(p)}</code>` : esc(p))).join("");
+}
+
 /** Text as HTML element content only (quotes stay as they are: fix code is full of them, and this is most of the bytes). */
 function escText(value: string): string {
   return value
@@ -378,7 +388,7 @@ function appendix(report: Report, meta: ReportMeta): string[] {
         : `<p class="m">No resource type was ignored.</p>`,
       gaps.unresolved.length
         ? `<table class="t"><thead><tr><th>Referred from</th><th>Kind</th><th>Reference not in the input</th><th>What to add</th></tr></thead><tbody>${gaps.unresolved
-            .map((u) => `<tr><td>${esc(resourceName(u.from))}</td><td>${esc(u.kind)}</td><td class="id">${esc(u.ref)}</td><td>${esc(u.hint)}</td></tr>`)
+            .map((u) => `<tr><td>${esc(resourceName(u.from))}</td><td>${esc(u.kind)}</td><td class="id">${esc(u.ref)}</td><td>${codeSpans(u.hint)}</td></tr>`)
             .join("")}</tbody></table>`
         : `<p class="m">Every reference resolved.</p>`,
     );
@@ -426,7 +436,7 @@ table.ev { font-size: 7.5pt; } table.ev td:first-child { width: 12pt; } table.ev
 td.deny { color: #b91c1c; } .k { color: #64748b; }
 .fix { background: #f1f5f9; padding: 3pt 5pt; margin: 3pt 0; } .fl { font-weight: bold; font-size: 7.5pt; color: #334155; }
 pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-pre.code { font-family: ${PDF_MONO_FONT_FAMILY}; font-size: 6.8pt; line-height: 1.25; } pre.text { font-family: ${PDF_FONT_FAMILY}; font-size: 8pt; }
+pre.code { font-family: ${PDF_MONO_FONT_FAMILY}; font-size: 6.8pt; line-height: 1.25; } td code { font-family: ${PDF_MONO_FONT_FAMILY}; font-size: 6.8pt; } pre.text { font-family: ${PDF_FONT_FAMILY}; font-size: 8pt; }
 .lk { font-size: 7pt; } .w { margin-bottom: 2pt; } .ph { color: #7c3aed; font-style: italic; }
 table.mem { font-size: 7pt; } table.mem th, table.mem td { padding: 0.5pt 4pt; } table.pass tr { break-inside: auto; } table.pass td:nth-child(-n+3) { white-space: nowrap; width: 1%; } table.pass td span { white-space: nowrap; } a { color: #1d4ed8; text-decoration: none; }
 ul { margin: 2pt 0; padding-left: 12pt; } ul.cols { columns: 3; font-size: 7.5pt; }

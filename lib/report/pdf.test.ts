@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderPdf } from "./pdf";
-import { esc, evidenceFields, pdfReportInput, renderPdfDocuments, renderPdfHtml } from "./pdf-html";
+import { codeSpans, esc, evidenceFields, pdfReportInput, renderPdfDocuments, renderPdfHtml } from "./pdf-html";
 import type { Evidence, Report } from "./types";
 import { sampleReport } from "./__fixtures__/sample-report";
 
@@ -217,6 +217,15 @@ describe("renderPdfHtml", () => {
     expect(html).not.toContain('href="javascript:');
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;\ufffd&quot;&#39;&amp;");
     expect(esc("a\u0000b\tc\nd")).toBe("a\ufffdb\tc\nd");
+  });
+
+  it("prints a gap's commands as code, not with their backticks, and still as text", () => {
+    const report = sampleReport();
+    report.gaps = { ignoredTypes: [], unresolved: [{ from: report.subnets[0].id, kind: "nic", ref: "/x/networkInterfaces/<b>nic</b>", hint: "add `az network nic list -g <rg>` (the `<b>` kind)" }] };
+    const html = renderPdfHtml(report);
+    expect(html).toContain("add <code>az network nic list -g &lt;rg&gt;</code> (the <code>&lt;b&gt;</code> kind)");
+    expect(html).not.toContain("`az network nic list");
+    expect(codeSpans("an odd ` backtick")).toBe("an odd ` backtick");
   });
 
   it("gives the same documents from the part of the report the worker is sent (pdfReportInput)", () => {
