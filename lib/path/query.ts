@@ -238,18 +238,19 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
   if (subnet) {
     const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
     const destAddrs = addresses ?? estate.subnetPrefixes(subnet);
+    // As the audit's subnet flows judge it: a way there and, for the replies, back (lib/path/reach.ts).
+    const routed = pathBetween(estate, source.subnet, subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs));
     // Where a firewall on the way SNATs, the destination's NSG meets the firewall's instances (lib/path/snat.ts).
-    seen = sourcesAt(estate, out, destAddrs, srcAddrs);
+    seen = sourcesAt(estate, out, destAddrs, srcAddrs, { via: routed.via ?? [] });
     // Whether the destination's subnet NSG applies (not to a private endpoint whose subnet's network policies leave
     // it out) is decided where the audit decides it (lib/path/private-endpoints.ts).
     const sides = seen.map((x) => evaluateDestinationInbound(estate, subnet, addresses, { protocols, ports, remote: x.addresses }));
     const judged = sides.flatMap((x, i) => (x.result ? [vouched(seen[i], x.result)] : []));
     inbound = judged.length ? mergeFlowResults(judged) : undefined;
     exempt = sides[0].exempt;
-    // As the audit's subnet flows judge it: a way there and, for the replies, back (lib/path/reach.ts).
     // A firewall whose application rule lets the flow through SNATs it, so takes the replies itself (as the audit judges).
     const proxies = new Set(seen.flatMap((x) => (x.by === "application" && x.firewall ? [x.firewall] : [])));
-    reach = pathBetween(estate, source.subnet, subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs), undefined, proxies);
+    reach = proxies.size ? pathBetween(estate, source.subnet, subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs), undefined, proxies) : routed;
   }
   const parts = [`Outbound at ${sourceLabel} to ${what}: ${explain(estate, out)}.`];
   const via = subnet ? seenSourceWords(seen, label(subnet)) : "";

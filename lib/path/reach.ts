@@ -57,6 +57,8 @@ export interface RouteFault {
   evidence: RouteEvidence[];
   /** A BGP-learned route, which no snapshot shows, could give the deciding subnet a way (CONTRACT §4.1 stage 3). */
   note?: string;
+  /** Set on the way back when the replies go to this Azure Firewall (it SNATs the flow), not to the sender. */
+  toFirewall?: string;
 }
 
 /**
@@ -279,7 +281,11 @@ export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, ad
   // flow through is its flow's to say: lib/path/snat.ts.) https://learn.microsoft.com/azure/firewall/snat-private-range
   const snatting = there.reachable ? snattingFirewalls(estate, there.legs ?? [], proxies) : new Set<AzureFirewall>();
   const direct: Way = there.reachable && snatting.size ? { ...there, legs: there.legs!.filter((l) => !(l.dst.v4.length && snatting.has(l.firewalls[0]))) } : there;
-  const toFirewalls = [...snatting].map((fw) => routeReach(estate, receiver, firewallSourceAddresses(estate, fw).addresses, estate.snapshot.subnets.get(fw.subnetKeys[0] ?? "")?.vnetKey, touched));
+  const toFirewalls = [...snatting].map((fw): Way => {
+    const way = routeReach(estate, receiver, firewallSourceAddresses(estate, fw).addresses, estate.snapshot.subnets.get(fw.subnetKeys[0] ?? "")?.vnetKey, touched);
+    // A route of the receiver that takes the replies to the SNATing firewall nowhere: the fix is that route, not one to the sender.
+    return way.reachable ? way : { ...way, why: `${way.why} (the replies to Azure Firewall ${fw.name}, which SNATs this flow)`, fault: { ...way.fault, why: `${way.fault.why} (the replies to Azure Firewall ${fw.name}, which SNATs this flow)`, toFirewall: fw.name } };
+  });
   const backToSender = !direct.reachable || !snatting.size || direct.legs!.length ? routeReach(estate, receiver, addresses(sender), sender.vnetKey, touched) : REACHABLE;
   const back = [backToSender, ...toFirewalls].find((w) => !w.reachable) ?? backToSender;
   if (there.reachable && back.reachable) {

@@ -27,6 +27,8 @@ export interface SeenSource {
   where?: string;
   /** `addresses` is the firewall's frontend IP, standing in for instances the input does not show (see vouched). */
   guessed?: true;
+  /** Nothing let the traffic through yet: the firewall on its route would SNAT it once something does. */
+  wouldBe?: true;
 }
 
 /**
@@ -64,14 +66,35 @@ export function vouched(source: SeenSource, result: FlowResult): FlowResult {
  * Whom a receiver at `destination` sees as the source of each part of the sender's flow `outbound` that reaches it
  * (pieces whose destination misses `destination` are another receiver's): the sender (`client`, its source
  * addresses) where no firewall SNATs, and each firewall that does, by the kind of rule that let the part through.
- * Without any SNAT the answer is `[{ addresses: client }]`, so callers judge exactly as without firewalls.
+ * Without any SNAT the answer is `[{ addresses: client }]`, so callers judge exactly as without firewalls. `way.via`:
+ * the firewalls the route there meets, which decide for traffic stopped before it got through (see below).
  */
-export function sourcesAt(estate: Estate, outbound: FlowResult, destination: AddrSet, client: AddrSet): SeenSource[] {
+export function sourcesAt(estate: Estate, outbound: FlowResult, destination: AddrSet, client: AddrSet, way?: { via: readonly AzureFirewall[] }): SeenSource[] {
   const byFirewall = new Map<string, SeenSource>();
   const direct: AddrSet[] = [];
+  const add = (fw: AzureFirewall, by: "application" | "network", rule?: string, wouldBe?: true) => {
+    const k = `${fw.key}|${by}`;
+    if (byFirewall.has(k)) return true;
+    const { addresses: fwAddresses, where, guessed } = firewallSourceAddresses(estate, fw);
+    if (addrIsEmpty(fwAddresses)) return false;
+    byFirewall.set(k, { addresses: fwAddresses, firewall: fw, by, ...(rule ? { rule } : {}), where, ...(guessed ? { guessed } : {}), ...(wouldBe ? { wouldBe } : {}) });
+    return true;
+  };
   for (const o of outbound.outcomes)
     for (const p of o.pieces) {
       if (!addrOverlaps(p.box.dst, destination)) continue;
+      if (p.access !== "Allow" && way?.via.length) {
+        // Stopped on its way (at the sender's NSG, at the firewall): the receiver's end is judged as the traffic would
+        // arrive once let through, from the first firewall of its route where that one SNATs it. Which rule would let
+        // it through is unknown, so a firewall that SNATs it only by some rules, or part of it, leaves both sources.
+        const fw = way.via[0];
+        const whole = firewallSnats(estate, fw, destination);
+        const some = !whole && firewallSnatsSome(estate, fw, destination);
+        const part = some || (!whole && mayProxy(estate, fw, outbound.subnet, outbound.spec.ports));
+        const snatted = (whole || part) && add(fw, whole || some ? "network" : "application", undefined, true);
+        if (!snatted || part) direct.push(p.box.src);
+        continue;
+      }
       const f = p.access === "Allow" ? (p.steps.filter((e) => evidenceStage(e) === "firewall").pop() as FirewallEvidence | undefined) : undefined;
       const fw = f?.firewallId ? estate.snapshot.firewalls?.get(f.firewallId.toLowerCase()) : undefined;
       // An application rule always SNATs; a network rule where the policy SNATs the destination's address. Where it
@@ -83,11 +106,7 @@ export function sourcesAt(estate: Estate, outbound: FlowResult, destination: Add
         continue;
       }
       if (!whole) direct.push(p.box.src);
-      const k = `${fw.key}|${by}`;
-      if (byFirewall.has(k)) continue;
-      const { addresses: fwAddresses, where, guessed } = firewallSourceAddresses(estate, fw);
-      if (addrIsEmpty(fwAddresses)) direct.push(p.box.src);
-      else byFirewall.set(k, { addresses: fwAddresses, firewall: fw, by, ...(f!.rule ? { rule: f!.rule } : {}), where, ...(guessed ? { guessed } : {}) });
+      if (!add(fw, by, f!.rule)) direct.push(p.box.src);
     }
   if (!byFirewall.size) return [{ addresses: client }];
   const out = [...byFirewall.values()];
@@ -108,7 +127,11 @@ const proxiedPorts = new WeakMap<FirewallTable, Map<string, boolean>>();
  * out the sender's flow, which is the common case: private spokes behind a firewall with web rules on 80 and 443.
  */
 export function maySnat(estate: Estate, fw: AzureFirewall, sender: Subnet, ports: PortSet, destination: AddrSet): boolean {
-  if (firewallSnats(estate, fw, destination) || firewallSnatsSome(estate, fw, destination)) return true;
+  return firewallSnats(estate, fw, destination) || firewallSnatsSome(estate, fw, destination) || mayProxy(estate, fw, sender, ports);
+}
+
+/** Whether one of `fw`'s application rules (Allow or not) carries one of `ports`: it may proxy, so SNAT, such traffic. */
+function mayProxy(estate: Estate, fw: AzureFirewall, sender: Subnet, ports: PortSet): boolean {
   const table = firewallTable(estate, fw, sender);
   let known = proxiedPorts.get(table);
   if (!known) proxiedPorts.set(table, (known = new Map()));
@@ -140,6 +163,7 @@ export function seenSourceWords(sources: readonly SeenSource[], what: string, re
   const fws = sources.filter((x) => x.firewall);
   if (!fws.length) return "";
   const each = fws.map((x) => {
+    if (x.wouldBe) return `Azure Firewall ${x.firewall!.name}, which would SNAT it once let through (${x.by === "network" ? `its SNAT private ranges leave out ${what}'s address` : "an application rule of it carries this port, and application rules always SNAT"}), so ${what} would see as the client the firewall's instances in ${x.where}`;
     const rule = `${x.by} rule${x.rule ? ` ${x.rule}` : ""}`;
     const how = x.by === "application" ? `whose ${rule} proxies it (application rules always SNAT)` : `whose ${rule} lets it through and ${x.firewall!.policyKey ? `whose policy SNATs ${what}'s address` : `which SNATs ${what}'s address (its SNAT private ranges leave it out)`}`;
     return `Azure Firewall ${x.firewall!.name}, ${how}, so ${what} sees as the client the firewall's instances in ${x.where}`;

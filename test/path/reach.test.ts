@@ -385,7 +385,7 @@ describe("a firewall that SNATs what it forwards between role subnets", () => {
   ];
   const VIA_FW = { name: "via-fw", prefix: "10.0.0.0/8", hop: "VirtualAppliance", ip: FW_IP };
   /** Both spokes route 10/8 through the hub's firewall; `snat`: the policy's SNAT private ranges; `direct`: the spokes are also peered with each other and CycleCloud replies by that peering. */
-  const spokes = (opts: { snat?: string[]; ccNsg?: RuleSpec[]; direct?: boolean }) => {
+  const spokes = (opts: { snat?: string[]; ccNsg?: RuleSpec[]; direct?: boolean; routes?: { name: string; prefix: string; hop: string; ip?: string }[] }) => {
     const b = estate()
       .vnet("hub", ["10.100.0.0/24"]).subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
       .vnet("ccvnet", ["10.1.0.0/16"]).vnet("hpc", ["10.2.0.0/16"])
@@ -394,7 +394,7 @@ describe("a firewall that SNATs what it forwards between role subnets", () => {
       .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt", nsg: "n" })
       .nsg("ncc", opts.ccNsg ?? ccNsg).nsg("n")
       .peer("hub", "ccvnet").peer("hub", "hpc");
-    if (!opts.direct) return b.routeTable("rt", [VIA_FW]);
+    if (!opts.direct) return b.routeTable("rt", opts.routes ?? [VIA_FW]);
     // Peered directly too, the cluster still sends CycleCloud's /16 to the firewall (a user route beats the peering's
     // system route on an equal prefix) while CycleCloud, with no route table, replies over the peering.
     return b.peer("ccvnet", "hpc").routeTable("rt", [VIA_FW, { ...VIA_FW, name: "cc-via-fw", prefix: "10.1.0.0/16" }]);
@@ -478,6 +478,26 @@ describe("a firewall that SNATs what it forwards between role subnets", () => {
     const noWayToFirewall = build([{ name: "fw-none", prefix: "10.100.0.0/26", hop: "None" }]);
     expect(finding(noWayToFirewall.audit(roles), "ccvnet/cc", "CC-INGRESS-HTTPS").status).toBe("fail");
     expect(queryFlow(noWayToFirewall.snapshot(), { from: "hpc/c1", to: "ccvnet/cc", protocol: "tcp", port: "9443" }).verdict).toBe("blocked");
+  });
+
+  it("stopped at the sender's own NSG, the receiver's end is still judged against the source it would meet", () => {
+    // CC-INGRESS judges CycleCloud's end for the traffic as it would arrive once the cluster's end lets it out.
+    const b = (cc: RuleSpec[]) => spokes({ snat: ["255.255.255.255/32"], ccNsg: cc }).nsg("n", [{ name: "deny-amqp", priority: 100, direction: "Outbound", access: "Deny", dst: "*", ports: "5672" }]);
+    expect(finding(b(ccNsg).audit(roles), "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("fail");
+    const onlyCluster = finding(b(ccNsg).audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(onlyCluster.status).toBe("fail");
+    expect(onlyCluster.detail).toContain("which would SNAT it once let through");
+    const onlyFirewall = [{ ...ccNsg[0], name: "from-firewall", src: "10.100.0.0/26" }, ccNsg[1]];
+    expect(finding(b(onlyFirewall).audit(roles), "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("a route of the receiver that drops the replies to the SNATing firewall gets guidance naming that route", () => {
+    // Both spokes' table also takes the firewall's subnet nowhere: only CycleCloud's replies go there.
+    const report = spokes({ snat: ["255.255.255.255/32"], ccNsg: [{ ...ccNsg[0], src: "10.100.0.0/26" }, ccNsg[1]], routes: [VIA_FW, { name: "fw-none", prefix: "10.100.0.0/26", hop: "None" }] }).audit(roles);
+    const f = finding(report, "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(f.fixes.map((x) => x.text).join(" ")).toContain("Route fw-none in rt takes ccvnet/cc's replies to Azure Firewall fw, which SNATs this flow, nowhere (next hop None): change or delete it");
+    expect(f.fixes.some((x) => x.kind === "az-cli")).toBe(false);
   });
 
   it("the flow query judges the receiver's NSG against the firewall's instances too", () => {

@@ -253,6 +253,14 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       }
       const [sender, receiver] = iAmDestination ? [x.peer, subnet] : [subnet, x.peer];
       for (const f of x.faults) {
+        if (f.toFirewall) {
+          // Replies to a SNATing firewall: no route to the peer helps; the route that drops them is what to change.
+          changes = undefined;
+          const table = f.route.routeTableKey ? estate.snapshot.routeTables.get(f.route.routeTableKey)?.name : undefined;
+          const route = table ? `route ${f.route.name} in ${table}` : `the system route for ${f.route.addressPrefix}`;
+          texts.add(`${route[0].toUpperCase()}${route.slice(1)} takes ${label(receiver)}'s replies to Azure Firewall ${f.toFirewall}, which SNATs this flow, nowhere (next hop ${f.route.nextHopType}): change or delete it so the firewall's subnet is reached over the hub's peering; NSG rules cannot open a flow without a route.`);
+          continue;
+        }
         const at = f.owner === "sender" ? sender : f.owner === "receiver" ? receiver : undefined;
         const r: RoutePlan | undefined = at ? planRouteFix(estate, at, at === sender ? receiver : sender, f, changes ?? []) : undefined;
         if (r?.kind === "changes" && changes) changes.push(...r.changes);
@@ -372,7 +380,7 @@ function snatSources(estate: CheckEnv["estate"], reach: Reach, senderFlow: () =>
   if (!reach.via.some((fw) => maySnat(estate, fw, sender, ports, to))) return undefined;
   const flow = senderFlow();
   if (!flow) return undefined;
-  const seen = sourcesAt(estate, flow, to, estate.roleAddresses(sender));
+  const seen = sourcesAt(estate, flow, to, estate.roleAddresses(sender), { via: reach.via });
   return seen.some((x) => x.firewall) ? seen : undefined;
 }
 
