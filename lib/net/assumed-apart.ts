@@ -3,7 +3,7 @@
 // themselves, not in general: `AzureCloud` holds the public ranges of Azure's services, and any public CIDR may hold
 // some of a tag's prefixes. A verdict that rests on the assumption must say so (§4: "say so in the detail rather than
 // guess"); this module tells when it does. https://learn.microsoft.com/azure/virtual-network/service-tags-overview
-import { type AddrSet, describeAddrs } from "./addr-set";
+import type { AddrSet } from "./addr-set";
 import * as iv from "./intervals";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6 } from "./ip";
 import { type TagSet, NO_TAGS, describeTags, tagsIntersect, tagsIsEmpty, tagAtom, tagsSubtract, tagsUnion } from "./tag-set";
@@ -12,7 +12,7 @@ import { type TagSet, NO_TAGS, describeTags, tagsIntersect, tagsIsEmpty, tagAtom
 const SEED_TAGS: ReadonlySet<string> = new Set(["storage", "azureactivedirectory", "azuremonitor", "azureresourcemanager"]);
 
 /** Whether `set` holds public addresses concretely (a public CIDR, or a tag whose real prefixes were supplied). */
-export function hasPublicAddresses(set: AddrSet): boolean {
+function hasPublicAddresses(set: AddrSet): boolean {
   return iv.subtract(set.v4, NON_PUBLIC_V4).length > 0 || iv.subtract(set.v6, NON_PUBLIC_V6).length > 0;
 }
 
@@ -32,16 +32,34 @@ function mayShare(a: string, b: string): boolean {
  */
 export function assumedApart(flow: TagSet, named: AddrSet, namedPublic = hasPublicAddresses(named)): TagSet {
   if (flow.rest || tagsIsEmpty(flow)) return NO_TAGS;
+  // The common case on the hot path (an NSG rule on a seed tag met by a flow to another seed tag): nothing to say,
+  // found without building a set.
+  if (!namedPublic && !named.tags.rest && onlySeedTags(flow) && onlySeedTags(named.tags)) return NO_TAGS;
   const outside = tagsSubtract(flow, named.tags);
   if (tagsIsEmpty(outside)) return NO_TAGS;
   if (namedPublic || named.tags.rest) return outside;
-  const namedBases = [...named.tags.bases].filter(([, r]) => r.neg || r.items.size > 0).map(([b]) => b);
+  const namedBases = basesOf(named.tags);
   let out = NO_TAGS;
   for (const [base, regions] of outside.bases) {
     if (!regions.neg && regions.items.size === 0) continue;
     if (namedBases.some((n) => mayShare(n, base))) out = tagsUnion(out, tagsIntersect(outside, tagAtom(base)));
   }
   return out;
+}
+
+const bases = new WeakMap<TagSet, string[]>();
+
+/** The tag bases `tags` holds some region of, remembered per set (a compiled rule's set is met by every flow). */
+function basesOf(tags: TagSet): string[] {
+  let out = bases.get(tags);
+  if (!out) bases.set(tags, (out = [...tags.bases].filter(([, r]) => r.neg || r.items.size > 0).map(([b]) => b)));
+  return out;
+}
+
+/** Whether every tag `tags` holds is one of the seed's four, which are truly disjoint from one another. */
+function onlySeedTags(tags: TagSet): boolean {
+  for (const b of tags.bases.keys()) if (!SEED_TAGS.has(b)) return false;
+  return true;
 }
 
 /**
@@ -54,9 +72,4 @@ export function assumedApartNote(items: readonly string[], tags: TagSet, display
   const list = describeTags(tags, display).join(", ");
   const head = items.length > 2 ? `${items.slice(0, -1).join(", ")} and ${items.at(-1)}` : items.join(" and ");
   return `${head.charAt(0).toUpperCase()}${head.slice(1)} — without service tag prefixes (--service-tags), assumed not to overlap ${list} (distinct service tags, and a tag and a public CIDR, are treated as disjoint); this verdict depends on prefixes that were not supplied.`;
-}
-
-/** `named` in words for a note: its CIDRs and tags, at most a few. */
-export function namedWords(named: AddrSet, display?: (lower: string) => string): string {
-  return describeAddrs(named, display, 3);
 }

@@ -87,7 +87,9 @@ function noteAssumptions(assumed: readonly Assumed[], decided: readonly { box: B
 
 /**
  * First-match evaluation of one NSG over a set of packets: each piece of the input comes back with
- * the rule that decided it. The default DenyAll rules guarantee every packet is decided.
+ * the rule that decided it. The default DenyAll rules guarantee every packet is decided. With `notes`, a sentence is
+ * added (once) where a rule was passed over only because, without service tag prefixes, tags are taken as disjoint
+ * from what it names, and that traffic was then decided the other way (CONTRACT §4 "say so rather than guess").
  */
 export function firstMatch(rules: readonly CompiledRule[], boxes: readonly Box[], notes?: Notes): { box: Box; rule: CompiledRule }[] {
   const out: { box: Box; rule: CompiledRule }[] = [];

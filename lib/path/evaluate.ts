@@ -14,7 +14,7 @@ import { type Level, type Notes, evaluateChain, levelsFor } from "../nsg/evaluat
 import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
 import { type CompiledAdminRule, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
-import { type FirewallTable, evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
+import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, nextHop } from "./next-hop";
@@ -67,6 +67,8 @@ interface FirewallVisit {
   table: FirewallTable;
   keys: string[];
   sources: Set<AddrSet | "*">;
+  /** Where the firewall stage says what rests on missing tag prefixes: the flow's notes, made once per flow. */
+  sink?: AssumptionSink;
 }
 
 /** A piece the admin rules hand on, and whether it skips the NSGs (`AlwaysAllow`). */
@@ -265,11 +267,12 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
   const routes = subnetRoutes(estate, subnet);
   const table = subnet.routeTableKey;
   if (table) cx.touched.add(table);
+  const display = estate.context(subnet).tagDisplay;
   const tableMissing = table && !estate.snapshot.routeTables.has(table) ? `route table ${table.split("/").pop()} of ${subnet.vnetName}/${subnet.name} is not in the input (add \`az network route-table list\`)` : undefined;
   for (const piece of pieces) {
     const family = piece.box.src.v4.length ? 4 : 6;
     // A route passed over only because tags without prefixes are taken as disjoint from it (CONTRACT §4): say so.
-    for (const n of routesAssumedApart(routes, family, piece.box.dst, (t) => estate.context(subnet).tagDisplay(t))) if (!cx.notes.includes(n)) cx.notes.push(n);
+    for (const n of routesAssumedApart(routes, family, piece.box.dst, display)) if (!cx.notes.includes(n)) cx.notes.push(n);
     for (const { dst, route } of lookup(routes, family, piece.box.dst)) {
       const hop = nextHop(estate, subnet, route);
       if (route.assumedTag) {
@@ -337,7 +340,8 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
     done.push({ ...piece, access: "Unaudited", decidedAt: "firewall", why: `cannot be judged: ${table.missing}` });
     return;
   }
-  for (const f of evaluateFirewall(table, piece.box, cx.spec.names ?? ANY_NAME, { notes: cx.notes, tagDisplay: (t) => cx.estate.context(cx.subnet).tagDisplay(t) })) {
+  visit.sink ??= { notes: cx.notes, tagDisplay: cx.estate.context(cx.subnet).tagDisplay };
+  for (const f of evaluateFirewall(table, piece.box, cx.spec.names ?? ANY_NAME, visit.sink)) {
     const p: PathPiece = {
       ...piece,
       box: f.box,

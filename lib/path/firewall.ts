@@ -385,7 +385,9 @@ interface Pending {
 /**
  * Decides a piece of traffic at the firewall, per name when the flow is about named destinations (each
  * seed FQDN is judged on its own), or for any name (Internet egress), where application rules naming
- * domains allow only those names.
+ * domains allow only those names. Under a denied wildcard name (`*.blob.core.windows.net`), each narrower name an
+ * Allow rule gives comes back as an Allow piece of its own beside the Deny (same box, its own `fqdn`): partly allowed.
+ * `sink` collects the notes for network rules passed over only because tags are taken as disjoint (CONTRACT §4).
  */
 export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTarget, sink?: AssumptionSink): FirewallPiece[] {
   const rules = rulesFrom(table, box.src);
@@ -441,9 +443,11 @@ interface Apart {
 
 /** The part of `box` that network rule `rule` passes over by the disjointness assumption (CONTRACT §4), or undefined. */
 function apartFrom(rule: CompiledFirewallRule, box: Box): Apart | undefined {
-  if (rule.kind !== "network" || !boxOverlaps({ ...box, dst: EVERYTHING }, { ...rule.box, dst: EVERYTHING })) return undefined;
+  // Tags first: this runs per pending piece and network rule, and almost always ends here.
+  if (rule.kind !== "network" || tagsIsEmpty(box.dst.tags)) return undefined;
   const tags = assumedApart(box.dst.tags, rule.box.dst);
-  return tagsIsEmpty(tags) ? undefined : { rule, box: { ...box, dst: symbolic(tags) }, tags };
+  if (tagsIsEmpty(tags) || !boxOverlaps({ ...box, dst: EVERYTHING }, { ...rule.box, dst: EVERYTHING })) return undefined;
+  return { rule, box: { ...box, dst: symbolic(tags) }, tags };
 }
 
 /**
@@ -677,8 +681,12 @@ export function firewallSnatsSome(estate: Estate, firewall: AzureFirewall, desti
   return destination.v4.length > 0 && ivSubtract(destination.v4, snatPrivateRanges(estate, firewall).v4).length > 0;
 }
 
-/** The ranges `firewall` does not SNAT (see firewallSnats). */
+/** The ranges `firewall` does not SNAT (see firewallSnats), once per estate and firewall (a fix to its policy rebuilds them). */
 function snatPrivateRanges(estate: Estate, firewall: AzureFirewall): AddrSet {
+  return estate.memo(`snat-ranges|${firewall.key}`, () => buildSnatPrivateRanges(estate, firewall), firewallKeys(estate, firewall));
+}
+
+function buildSnatPrivateRanges(estate: Estate, firewall: AzureFirewall): AddrSet {
   const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;
   const chain = policy ? policyChain(estate, policy) : [];
   const own = firewall.policyKey ? undefined : firewall.snatPrivateRanges;

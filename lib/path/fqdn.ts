@@ -19,8 +19,11 @@ export const SEED_FQDNS: Readonly<Record<string, readonly string[]>> = {
   storage: ["*.blob.core.windows.net"],
 };
 
+/** The seed's four service tags as Azure spells them (one list for every module that names them). */
+export const SEED_TAGS = ["AzureResourceManager", "AzureActiveDirectory", "AzureMonitor", "Storage"] as const;
+
 /** The seed's service tags as Azure spells them, by their lower-case keys in SEED_FQDNS. */
-const SEED_TAG_NAMES: Readonly<Record<string, string>> = { azureresourcemanager: "AzureResourceManager", azureactivedirectory: "AzureActiveDirectory", azuremonitor: "AzureMonitor", storage: "Storage" };
+const SEED_TAG_NAMES: Readonly<Record<string, string>> = Object.fromEntries(SEED_TAGS.map((t) => [t.toLowerCase(), t]));
 
 /**
  * A storage account's service names: `<account>.<blob|file|queue|table|dfs>.core.windows.net` (and a static

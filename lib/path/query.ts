@@ -324,8 +324,12 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
  * Answers one flow query against a snapshot: the source's side through every stage (admin rules, NSGs, route,
  * firewall, outbound) and, when the destination is a subnet or an address in one, its inbound side (admin rules,
  * NSGs). An address a storage private endpoint holds is judged as the audit judges that endpoint (judgeEndpoint);
- * a destination partly so is answered per part, `partial` when the parts differ. Throws InputError naming the flag
- * for a source, destination or port it cannot read.
+ * a destination partly so is answered per part, `partial` when the parts differ. A storage account's name is judged
+ * where the source's DNS sends it (lib/path/storage-names.ts), and against a service endpoint policy of the source's
+ * subnet on a fresh estate of its own (`given` is then not used: its cached flows answer for the profile's account).
+ * Where a firewall on the way SNATs, the destination's NSG meets the firewall's instances (lib/path/snat.ts). Throws
+ * InputError naming the flag for a source, destination or port it cannot read, a subnet end with no address prefix,
+ * and, with service tags supplied, a tag name they do not hold.
  */
 export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(snapshot, new Map())): QueryAnswer {
   const source = resolveSource(snapshot, q.from);

@@ -3,7 +3,7 @@
 // regional tag beats its top-level tag, which beats AzureCloud.
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
 import { type AddrSet, EMPTY, addrCovers, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnion, concrete } from "../net/addr-set";
-import { ALL_TAGS, NO_TAGS, type TagSet, describeTags, tagsIntersect, tagsIsEmpty, tagsSubtract, tagsUnion } from "../net/tag-set";
+import { ALL_TAGS, NO_TAGS, type TagSet, tagsIntersect, tagsIsEmpty, tagsSubtract, tagsUnion } from "../net/tag-set";
 import { assumedApart, assumedApartNote } from "../net/assumed-apart";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
@@ -363,16 +363,16 @@ const sameHop = (a: EffectiveRoute, b: EffectiveRoute) => a.nextHopType === b.ne
  */
 export function routesAssumedApart(routes: readonly EffectiveRoute[], family: 4 | 6, dst: AddrSet, display?: (lower: string) => string): string[] {
   if (dst.tags.rest || tagsIsEmpty(dst.tags)) return [];
-  // It reads only the tags, which every subnet sharing the route list asks about alike (Storage, the seed's tags).
+  // It reads only the tags, which every subnet sharing the route list asks about alike (Storage, the seed's tags), and
+  // a flow's pieces share their tag set object: kept per route list and set, no key built per piece.
   let byTags = apartByRoutes.get(routes);
-  if (!byTags) apartByRoutes.set(routes, (byTags = new Map()));
-  const key = `${family}|${describeTags(dst.tags).join(",")}`;
-  let notes = byTags.get(key);
-  if (!notes) byTags.set(key, (notes = apartNotes(routes, family, dst.tags, display)));
-  return notes;
+  if (!byTags) apartByRoutes.set(routes, (byTags = new WeakMap()));
+  let perFamily = byTags.get(dst.tags);
+  if (!perFamily) byTags.set(dst.tags, (perFamily = {}));
+  return (perFamily[family] ??= apartNotes(routes, family, dst.tags, display));
 }
 
-const apartByRoutes = new WeakMap<readonly EffectiveRoute[], Map<string, string[]>>();
+const apartByRoutes = new WeakMap<readonly EffectiveRoute[], WeakMap<TagSet, { 4?: string[]; 6?: string[] }>>();
 
 function apartNotes(routes: readonly EffectiveRoute[], family: 4 | 6, flowTags: TagSet, display?: (lower: string) => string): string[] {
   const items: string[] = [];

@@ -6,6 +6,7 @@
 // the policy's effect on CycleCloud cannot be judged, and no check may pass on the service endpoint. A flow query to a
 // storage account's name (`--to <account>.blob.core.windows.net`) judges that account the same way instead.
 import type { ServiceEndpointPolicy, Snapshot, Subnet } from "../model/types";
+import { lastSegment } from "../snapshot/arm-id";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRoute } from "./routes";
 import type { NextHop } from "./next-hop";
@@ -28,10 +29,9 @@ export interface StoragePolicyScope {
  */
 export type StoragePolicyJudgement = { state: "none" } | { state: "in" | "out" | "unknown"; words: string; policies: string[] };
 
-const lastSegment = (id: string) => id.replace(/\/+$/, "").split("/").pop() ?? id;
 
 /** The subnet's policies and their Storage scope; undefined when the subnet has no service endpoint policy. */
-export function storagePolicyScope(snapshot: Snapshot, subnet: Subnet): StoragePolicyScope | undefined {
+function storagePolicyScope(snapshot: Snapshot, subnet: Subnet): StoragePolicyScope | undefined {
   const keys = subnet.serviceEndpointPolicyKeys ?? [];
   if (!keys.length) return undefined;
   const policies: ServiceEndpointPolicy[] = [];
@@ -60,7 +60,7 @@ const isAccountId = (entry: string) => /\/providers\/microsoft\.storage\/storage
  * Account names are unique in Azure, so either names the one account.
  * https://learn.microsoft.com/azure/storage/common/storage-account-overview#storage-account-name
  */
-export function storageAccountIdOf(snapshot: Snapshot, name: string): string | undefined {
+function storageAccountIdOf(snapshot: Snapshot, name: string): string | undefined {
   const n = name.trim().toLowerCase();
   const resource = [...(snapshot.storageAccounts?.values() ?? [])].find((a) => a.name.toLowerCase() === n);
   if (resource) return resource.id;
@@ -119,7 +119,7 @@ export function judgeStoragePolicies(estate: Estate, subnet: Subnet): StoragePol
 }
 
 /** Whether a route is a Storage service-endpoint route (`Storage`, `Storage.<region>`), which the policies filter. */
-export function isStorageEndpointRoute(route: EffectiveRoute): boolean {
+function isStorageEndpointRoute(route: EffectiveRoute): boolean {
   return route.nextHopType === "VirtualNetworkServiceEndpoint" && /^storage(\.|$)/i.test(route.addressPrefix.trim());
 }
 

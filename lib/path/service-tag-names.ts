@@ -3,11 +3,12 @@
 // note. https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags
 import { InputError } from "../errors";
 import type { Snapshot } from "../model/types";
+import { SEED_TAGS } from "./fqdn";
 
 /** Tags that are not in ServiceTags_Public_*.json but that NSG rules take (Azure's "default tags"). */
 const BUILT_IN = ["VirtualNetwork", "Internet", "AzureLoadBalancer"];
 /** The tags the CycleCloud locked-down page asks for (lib/path/query.ts resolves them). */
-const SEED = ["AzureResourceManager", "AzureActiveDirectory", "AzureMonitor", "Storage"];
+const SEED: readonly string[] = SEED_TAGS;
 
 /** Levenshtein distance, case-insensitive callers lower-case first. */
 function distance(a: string, b: string): number {
@@ -21,7 +22,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The candidate closest to `name` (case-insensitive), when it is close enough to be a likely typo (a third of its length). */
-export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+function closestName(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(lower.length / 3)) + 1;

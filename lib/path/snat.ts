@@ -7,6 +7,7 @@
 // https://learn.microsoft.com/azure/firewall/firewall-faq#does-azure-firewall-outbound-snat-between-private-networks
 import { type AddrSet, addrIntersect, addrIsEmpty, addrOverlaps, addrUnionAll, concrete } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
+import { parentVnetOf } from "../snapshot/arm-id";
 import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import type { FlowResult } from "../nsg/flow";
@@ -39,13 +40,18 @@ export interface SeenSource {
  * against it vouches for nothing). https://learn.microsoft.com/azure/firewall/snat-private-range
  */
 export function firewallSourceAddresses(estate: Estate, fw: AzureFirewall): { addresses: AddrSet; where: string; guessed?: true } {
+  // Subnets' prefixes and VNets never change by a fix: once per estate family and firewall.
+  return estate.memo(`firewall-sources|${fw.key}`, () => buildFirewallSourceAddresses(estate, fw));
+}
+
+function buildFirewallSourceAddresses(estate: Estate, fw: AzureFirewall): { addresses: AddrSet; where: string; guessed?: true } {
   const subnets = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).filter((x): x is Subnet => x !== undefined);
   const prefixes = subnets.flatMap((x) => x.addressPrefixes);
   if (prefixes.length) {
     const r = cidrsToRanges(prefixes);
     return { addresses: concrete(r.v4, r.v6), where: `${subnets.map((x) => `${x.vnetName}/${x.name}`).join(", ")}, ${prefixes.join(", ")}` };
   }
-  const vnet = fw.subnetKeys.map((k) => estate.snapshot.vnets.get(k.replace(/\/subnets\/[^/]+$/, ""))).find((v) => v?.addressPrefixes.length);
+  const vnet = fw.subnetKeys.map((k) => estate.snapshot.vnets.get(parentVnetOf(k)?.key ?? "")).find((v) => v?.addressPrefixes.length);
   if (vnet) {
     const r = cidrsToRanges(vnet.addressPrefixes);
     return { addresses: concrete(r.v4, r.v6), where: `${vnet.name}'s address space ${vnet.addressPrefixes.join(", ")} (its AzureFirewallSubnet is not in the input)` };

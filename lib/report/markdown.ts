@@ -5,7 +5,7 @@
 import type { EffectiveRouteRow, Finding, FixKind, Report, ReportGaps, SubnetReport } from "./types";
 import { evidenceStage } from "./types";
 import { failingRules } from "./filter";
-import { STAGE_LABEL, absoluteLink, describeEvidence, fixPresentation, nextHopText, outboundLabel, reportScope, resourceName } from "./meta";
+import { STAGE_LABEL, absoluteLink, codeParts, describeEvidence, fixPresentation, nextHopText, outboundLabel, reportScope, resourceName } from "./meta";
 import type { ReportMeta } from "./meta";
 
 export const FIX_LABELS: Record<FixKind, string> = { "az-cli": "az CLI", bicep: "Bicep", terraform: "Terraform", portal: "Portal steps", shell: "Shell", powershell: "PowerShell" };
@@ -166,16 +166,9 @@ function cell(text: string | undefined | null): string {
  */
 function cellWithCode(text: string): string {
   if (!text) return "—";
-  const parts = text.split("`");
-  const ticks = parts.length - 1;
-  const paired = ticks - (ticks % 2);
-  let out = "";
-  for (let i = 0; i <= paired; i++) {
-    if (i % 2 === 0) out += mdCell(parts[i]);
-    else out += parts[i] ? mdCode(parts[i]).replace(/\|/g, "\\|") : mdCell("``");
-  }
-  if (ticks % 2) out += mdCell(`\`${parts.slice(paired + 1).join("`")}`);
-  return out;
+  return codeParts(text)
+    .map((p) => (p.code ? mdCode(p.text).replace(/\|/g, "\\|") : mdCell(p.text)))
+    .join("");
 }
 
 /**

@@ -155,3 +155,21 @@ export function fixPresentation(kind: string, rule?: string): FixPresentation {
   }
   return Object.hasOwn(FIX_PRESENTATION, kind) ? FIX_PRESENTATION[kind] : { label: kind, note: kind, monospace: true, fenceLang: "text" };
 }
+
+/**
+ * A gap hint's text split into its code spans and the rest (`` add `az network nic list` ``): each pair of backticks'
+ * content is code; an empty pair, and an unpaired backtick with what follows it, stay text. The Markdown and PDF
+ * reports render the same parts, each in its own escaping.
+ */
+export function codeParts(text: string): { code: boolean; text: string }[] {
+  const parts = text.split("`");
+  const ticks = parts.length - 1;
+  const paired = ticks - (ticks % 2);
+  const out: { code: boolean; text: string }[] = [];
+  for (let i = 0; i <= paired; i++) {
+    if (i % 2 === 0) out.push({ code: false, text: parts[i] });
+    else out.push(parts[i] ? { code: true, text: parts[i] } : { code: false, text: "``" });
+  }
+  if (ticks % 2) out.push({ code: false, text: `\`${parts.slice(paired + 1).join("`")}` });
+  return out.filter((p) => p.code || p.text);
+}

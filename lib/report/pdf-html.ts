@@ -18,7 +18,7 @@ import type {
   SubnetReport,
   SubnetStatus,
 } from "./types";
-import { STAGE_LABEL, absoluteLink, fixPresentation, nextHopText, outboundLabel, reportScope, resourceName } from "./meta";
+import { STAGE_LABEL, absoluteLink, codeParts, fixPresentation, nextHopText, outboundLabel, reportScope, resourceName } from "./meta";
 import type { ReportMeta } from "./meta";
 import { groupOpenFindings, printedFix } from "./pdf-groups";
 import type { FindingGroup, Template } from "./pdf-groups";
@@ -39,14 +39,11 @@ export function esc(value: unknown): string {
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "\ufffd");
 }
 
-/**
- * A gap's "what to add" as HTML: the commands it quotes in backticks (`` add `az network nic list` ``) as code, the
- * rest as text, every part escaped (a hint names resources from the snapshot). An unpaired backtick stays text.
- */
+/** A gap's "what to add" as HTML: its code spans (codeParts) as code, the rest as text, every part escaped. */
 export function codeSpans(value: string): string {
-  const parts = value.split("`");
-  if (parts.length % 2 === 0) return esc(value);
-  return parts.map((p, i) => (i % 2 ? `<code>${esc(p)}</code>` : esc(p))).join("");
+  return codeParts(value)
+    .map((p) => (p.code ? `<code>${esc(p.text)}</code>` : esc(p.text)))
+    .join("");
 }
 
 /** Text as HTML element content only (quotes stay as they are: fix code is full of them, and this is most of the bytes). */

@@ -225,7 +225,9 @@ describe("renderPdfHtml", () => {
     const html = renderPdfHtml(report);
     expect(html).toContain("add <code>az network nic list -g &lt;rg&gt;</code> (the <code>&lt;b&gt;</code> kind)");
     expect(html).not.toContain("`az network nic list");
+    // As the Markdown report splits them: an unpaired backtick stays text, pairs before it are code.
     expect(codeSpans("an odd ` backtick")).toBe("an odd ` backtick");
+    expect(codeSpans("`a` then ` b")).toBe("<code>a</code> then ` b");
   });
 
   it("gives the same documents from the part of the report the worker is sent (pdfReportInput)", () => {
