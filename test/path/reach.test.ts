@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { type RuleSpec, estate, finding } from "../helpers/estate-builder";
 import { loadSnapshot } from "../../lib/snapshot";
-import { audit } from "../../lib/audit";
+import { audit, planAudit } from "../../lib/audit";
 import { queryFlow } from "../../lib/path/query";
 import { pathBetween } from "../../lib/path/reach";
 import { Estate } from "../../lib/nsg/estate";
@@ -498,6 +498,14 @@ describe("a firewall that SNATs what it forwards between role subnets", () => {
     expect(f.status).toBe("fail");
     expect(f.fixes.map((x) => x.text).join(" ")).toContain("Route fw-none in rt takes ccvnet/cc's replies to Azure Firewall fw, which SNATs this flow, nowhere (next hop None): change or delete it");
     expect(f.fixes.some((x) => x.kind === "az-cli")).toBe(false);
+  });
+
+  it("a receiver's check that read whom the firewall hands it is re-verified by a fix to the firewall's policy", () => {
+    // Which rule lets the flow through (a network rule, an application rule) decides the source the receiver meets, so
+    // the receiver's finding reads the policy, though its own flow never crosses the firewall.
+    const { checked } = planAudit(spokes({ snat: ["255.255.255.255/32"] }).snapshot(), { roles: { ...roles, returnProxy: [] } });
+    const ingress = checked.find((c) => c.rule.id === "CC-INGRESS-AMQP")!;
+    expect([...ingress.outcome.touched].some((k) => k.endsWith("/firewallpolicies/fwp"))).toBe(true);
   });
 
   it("the flow query judges the receiver's NSG against the firewall's instances too", () => {

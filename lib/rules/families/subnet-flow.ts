@@ -59,6 +59,8 @@ interface PeerResult {
   snatted: FlowResult[];
   /** Whom the receiver sees as the source, when a firewall on the way SNATs part of the flow (lib/path/snat.ts). */
   seen?: SeenSource[];
+  /** The sender's flow `seen` was read from. */
+  snatFrom?: FlowResult;
   verdict: Verdict;
 }
 
@@ -138,7 +140,8 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       if (!iAmDestination) return own?.result ?? (via ? evaluateFlow(estate, subnet, { ...farSpec, direction: "Outbound", remote: estate.rolePrefixes(peerRole, deployment), key: `peers:${deployment}:${peerRole}:out:${p.port}` }) : undefined);
       return farChecked || via ? evaluateFlow(estate, peer, farSpec) : undefined;
     };
-    const seen = snatSources(estate, reach, senderFlow, sender, receiver, ports);
+    let snatFrom: FlowResult | undefined;
+    const seen = snatSources(estate, reach, () => (snatFrom = senderFlow()), sender, receiver, ports);
     // An application rule SNATs what it lets through whatever the routes say, so its replies go to that firewall: the
     // way back is judged again knowing it (pathBetween alone knows network-rule SNAT only).
     const proxies = new Set(seen?.flatMap((x) => (x.by === "application" && x.firewall ? [x.firewall] : [])));
@@ -170,12 +173,14 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     const verdicts = [ownVerdict, far?.result.verdict].filter((v): v is Verdict => v !== undefined);
     // A way the audit cannot vouch for makes the pair at best partly open: warn, never pass (CONTRACT §4).
     if (doubts.length) verdicts.push("partly");
-    return { peer, routed, faults, elsewhere, doubts, own: ownVerdict, far, snatted, ...(seen ? { seen } : {}), verdict: routed ? combine(verdicts) : "blocked" };
+    return { peer, routed, faults, elsewhere, doubts, own: ownVerdict, far, snatted, ...(seen ? { seen, snatFrom } : {}), verdict: routed ? combine(verdicts) : "blocked" };
   });
 
   const results = [...(own ? [own.result] : []), ...peerResults.flatMap((x) => [...x.snatted, ...(x.far ? [x.far.result] : [])])];
   const touched = touchedBy(results);
   for (const x of peerResults) touched.add(x.peer.key);
+  // Whom the receiver meets follows the sender's flow (which firewall rule let it through): a fix there re-verifies this.
+  for (const x of peerResults) for (const k of x.snatFrom?.touched ?? []) touched.add(k);
   // The route tables that decided whether there is a way at all: a route fix there re-verifies this finding.
   for (const k of routeTables) touched.add(k);
   const bad = peerResults.filter((x) => x.verdict !== "allowed");
