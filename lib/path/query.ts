@@ -14,8 +14,8 @@ import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS, serviceTagOfName } from "./fqdn";
 import { subnetHolding } from "./locate";
 import { type StorageEndpointAt, endpointPath, endpointSourceWords, evaluateDestinationInbound, storageEndpointsAt } from "./private-endpoints";
-import { type Reach, doubtSentences, pathBetween } from "./reach";
-import { type SeenSource, mergeFlowResults, seenSourceWords, sourcesAt, vouched } from "./snat";
+import { type Reach, doubtSentences, pathBetween, snatWay } from "./reach";
+import { type SeenSource, mergeFlowResults, seenSourceWords, vouched } from "./snat";
 import { subnetsByRef } from "../snapshot/profile";
 import { judgingQueriedAccount, storagePolicyNotes } from "./service-endpoint-policies";
 import { storageAccountOfName, storageNameTargets } from "./storage-names";
@@ -238,19 +238,18 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
   if (subnet) {
     const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
     const destAddrs = addresses ?? estate.subnetPrefixes(subnet);
-    // As the audit's subnet flows judge it: a way there and, for the replies, back (lib/path/reach.ts).
-    const routed = pathBetween(estate, source.subnet, subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs));
-    // Where a firewall on the way SNATs, the destination's NSG meets the firewall's instances (lib/path/snat.ts).
-    seen = sourcesAt(estate, out, destAddrs, srcAddrs, { via: routed.via ?? [] });
+    // As the audit's subnet flows judge it: a way there and, for the replies, back, and where a firewall on the way
+    // SNATs, the destination's NSG meeting the firewall's instances (lib/path/reach.ts snatWay).
+    const ends = (s: Subnet) => (s.key === source.subnet.key ? srcAddrs : destAddrs);
+    const way = snatWay(estate, source.subnet, subnet, ends, pathBetween(estate, source.subnet, subnet, ends), () => out, ports);
+    seen = way.seen ?? [{ addresses: srcAddrs }];
+    reach = way.reach;
     // Whether the destination's subnet NSG applies (not to a private endpoint whose subnet's network policies leave
     // it out) is decided where the audit decides it (lib/path/private-endpoints.ts).
     const sides = seen.map((x) => evaluateDestinationInbound(estate, subnet, addresses, { protocols, ports, remote: x.addresses }));
     const judged = sides.flatMap((x, i) => (x.result ? [vouched(seen[i], x.result)] : []));
     inbound = judged.length ? mergeFlowResults(judged) : undefined;
     exempt = sides[0].exempt;
-    // A firewall whose application rule lets the flow through SNATs it, so takes the replies itself (as the audit judges).
-    const proxies = new Set(seen.flatMap((x) => (x.by === "application" && x.firewall ? [x.firewall] : [])));
-    reach = proxies.size ? pathBetween(estate, source.subnet, subnet, (s) => (s.key === source.subnet.key ? srcAddrs : destAddrs), undefined, proxies) : routed;
   }
   const parts = [`Outbound at ${sourceLabel} to ${what}: ${explain(estate, out)}.`];
   const via = subnet ? seenSourceWords(seen, label(subnet)) : "";

@@ -15,7 +15,9 @@ import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
 import type { RouteEvidence } from "../report/types";
 import { bgpLearnedNote, routeEvidence } from "./evaluate";
 import { firewallSnats } from "./firewall";
-import { firewallSourceAddresses } from "./snat";
+import { type SeenSource, firewallSourceAddresses, maySnat, sourcesAt } from "./snat";
+import type { FlowResult } from "../nsg/flow";
+import type { PortSet } from "../net/ports";
 
 /**
  * Whose routes decided that there is no way, so each one-end check can tell its own fault from the other end's:
@@ -321,6 +323,34 @@ function snattingFirewalls(estate: Estate, legs: readonly Leg[], proxies?: Reado
   const out = new Set<AzureFirewall>();
   for (const l of legs) if (l.firewalls.length && l.dst.v4.length && (proxies?.has(l.firewalls[0]) || firewallSnats(estate, l.firewalls[0], l.dst))) out.add(l.firewalls[0]);
   return out;
+}
+
+/** A way between two ends knowing SNAT: the way, and whom the receiver meets where a firewall on it SNATs. */
+export interface SnatWay {
+  reach: Reach;
+  /** Whom the receiver sees as the source, when a firewall on the way SNATs part of the flow; undefined: the sender. */
+  seen?: SeenSource[];
+  /** The sender's flow `seen` was read from (which rule let it through): what the receiver's verdict also read. */
+  from?: FlowResult;
+}
+
+/**
+ * `first` (pathBetween's way from `sender` to `receiver`) with Azure Firewall SNAT taken into account, one sequence for
+ * the audit's subnet flows and the flow query alike: when a firewall on the way may SNAT the flow on `ports`
+ * (maySnat), whom the receiver meets comes from the sender's flow (`senderFlow`, asked only then); where an application
+ * rule lets it through, the firewall also takes the replies, so the way is judged again knowing it (pathBetween's
+ * `proxies`; route tables read go to `touched`). https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+export function snatWay(estate: Estate, sender: Subnet, receiver: Subnet, addresses: (s: Subnet) => AddrSet, first: Reach, senderFlow: () => FlowResult | undefined, ports: PortSet, touched?: Set<string>): SnatWay {
+  if (!first.via) return { reach: first };
+  const to = addresses(receiver);
+  if (!first.via.some((fw) => maySnat(estate, fw, sender, ports, to))) return { reach: first };
+  const from = senderFlow();
+  if (!from) return { reach: first };
+  const seen = sourcesAt(estate, from, to, addresses(sender), { via: first.via });
+  if (!seen.some((x) => x.firewall)) return { reach: first };
+  const proxies = new Set(seen.flatMap((x) => (x.by === "application" && x.firewall ? [x.firewall] : [])));
+  return { reach: proxies.size ? pathBetween(estate, sender, receiver, addresses, touched, proxies) : first, seen, from };
 }
 
 /**

@@ -6,16 +6,15 @@
 // Routes (lib/path/reach.ts) count against a one-end check only when its own end's routes decided (the way
 // there when it sends, the way back when it receives) or the fault is shared (VNets with no hub between them,
 // the hub firewall's own subnet): a user reading a finding looks for the fault at that finding's subnet.
-import type { AzureFirewall, Role, Subnet } from "../../model/types";
+import type { Role, Subnet } from "../../model/types";
 import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrUnion, addrUnionAll } from "../../net/addr-set";
 import { v4RangeToCidrs, v6RangeToCidrs } from "../../net/ip";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
-import { type Reach, type RouteDoubt, type RouteFault, doubtSentences, faultText, pathBetween } from "../../path/reach";
+import { type Reach, type RouteDoubt, type RouteFault, doubtSentences, faultText, pathBetween, snatWay } from "../../path/reach";
 import type { PathPiece } from "../../path/types";
-import { type SeenSource, maySnat, mergeFlowResults, seenSourceWords, sourcesAt, vouched } from "../../path/snat";
-import type { PortSet } from "../../net/ports";
+import { type SeenSource, mergeFlowResults, seenSourceWords, vouched } from "../../path/snat";
 import { planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
 import { type RoutePlan, planRouteFix } from "../../fixes/plan-route";
@@ -131,21 +130,13 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     // A way there and back by route: a missing peering is no obstacle when routes send the traffic through the
     // hub's firewall (whose policy the sending side's flow judges).
     const [sender, receiver] = iAmDestination ? [peer, subnet] : [subnet, peer];
-    let reach = pairReach(estate, sender, receiver, routeTables);
+    const first = pairReach(estate, sender, receiver, routeTables);
     const farSpec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}` };
-    // The sender's flow, for whom the receiver sees as the source: evaluated here only when a firewall on the way
-    // there could SNAT it and no end checked so far holds it (the counterpart check evaluates it anyway).
-    const via = reach.via;
-    const senderFlow = (): FlowResult | undefined => {
-      if (!iAmDestination) return own?.result ?? (via ? evaluateFlow(estate, subnet, { ...farSpec, direction: "Outbound", remote: estate.rolePrefixes(peerRole, deployment), key: `peers:${deployment}:${peerRole}:out:${p.port}` }) : undefined);
-      return farChecked || via ? evaluateFlow(estate, peer, farSpec) : undefined;
-    };
-    let snatFrom: FlowResult | undefined;
-    const seen = snatSources(estate, reach, () => (snatFrom = senderFlow()), sender, receiver, ports);
-    // An application rule SNATs what it lets through whatever the routes say, so its replies go to that firewall: the
-    // way back is judged again knowing it (pathBetween alone knows network-rule SNAT only).
-    const proxies = new Set(seen?.flatMap((x) => (x.by === "application" && x.firewall ? [x.firewall] : [])));
-    if (proxies.size) reach = proxiedReach(estate, sender, receiver, proxies, routeTables);
+    // The sender's flow, for whom the receiver sees as the source: asked only when a firewall on the way may SNAT it,
+    // and held already where an end checked here is the sender's (the counterpart check evaluates it anyway).
+    const senderFlow = (): FlowResult | undefined =>
+      iAmDestination ? evaluateFlow(estate, peer, farSpec) : (own?.result ?? evaluateFlow(estate, subnet, { ...farSpec, direction: "Outbound", remote: estate.rolePrefixes(peerRole, deployment), key: `peers:${deployment}:${peerRole}:out:${p.port}` }));
+    const { reach, seen, from: snatFrom } = snatWay(estate, sender, receiver, (s) => estate.roleAddresses(s), first, senderFlow, ports, routeTables);
     const all = reach.reachable ? [] : reach.faults;
     // Whose routes a one-end check answers for: the sender's when it checks the sending end, else the receiver's.
     const otherOwner = p.ends === "both" ? undefined : p.ends === "source" ? "receiver" : "sender";
@@ -363,30 +354,6 @@ function pairReach(estate: CheckEnv["estate"], sender: Subnet, receiver: Subnet,
   });
   for (const k of touched) if (k !== sender.key && k !== receiver.key) routeTables.add(k);
   return reach;
-}
-
-/** pathBetween knowing that `proxies` SNAT this flow (their application rules let it through): not kept, as it is rare. */
-function proxiedReach(estate: CheckEnv["estate"], sender: Subnet, receiver: Subnet, proxies: ReadonlySet<AzureFirewall>, routeTables: Set<string>): Reach {
-  const read = new Set<string>();
-  const reach = pathBetween(estate, sender, receiver, (s) => estate.roleAddresses(s), read, proxies);
-  for (const k of read) routeTables.add(k);
-  return reach;
-}
-
-/**
- * Whom `receiver` sees as the source of `sender`'s traffic where an Azure Firewall on the way SNATs part of it (an
- * application rule always; a network rule to addresses outside its SNAT private ranges): undefined when none does, so
- * the receiver's NSG judges the sender's own addresses as before. `senderFlow` gives the sender's flow on demand.
- * https://learn.microsoft.com/azure/firewall/snat-private-range
- */
-function snatSources(estate: CheckEnv["estate"], reach: Reach, senderFlow: () => FlowResult | undefined, sender: Subnet, receiver: Subnet, ports: PortSet): SeenSource[] | undefined {
-  if (!reach.via) return undefined;
-  const to = estate.roleAddresses(receiver);
-  if (!reach.via.some((fw) => maySnat(estate, fw, sender, ports, to))) return undefined;
-  const flow = senderFlow();
-  if (!flow) return undefined;
-  const seen = sourcesAt(estate, flow, to, estate.roleAddresses(sender), { via: reach.via });
-  return seen.some((x) => x.firewall) ? seen : undefined;
 }
 
 /**
