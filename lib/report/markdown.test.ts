@@ -71,7 +71,11 @@ describe("renderMarkdown", () => {
 
     it("lists deployments, a deployment column, and what the audit could not see with the hint to fix it", () => {
       expect(md).toContain("## Deployments");
-      expect(md).toContain("| prod-weu | vnet-hub/cyclecloud | vnet-hub/compute | vnet-hub/proxy | — | — |");
+      expect(md).toContain("| prod-weu | vnet-hub/cyclecloud | vnet-hub/compute | vnet-hub/proxy | — | — | — |");
+      // The storage account the profile names (service endpoint policies are judged against it) has its column.
+      const withAccount = pathSampleReport();
+      withAccount.deployments = withAccount.deployments!.map((d) => ({ ...d, storageAccount: "cclocker" }));
+      expect(renderMarkdown(withAccount)).toContain("| prod-weu | vnet-hub/cyclecloud | vnet-hub/compute | vnet-hub/proxy | — | — | cclocker |");
       expect(md).toContain("| Status | Subnet | VNet | Role | Deployment | Not passing |");
       expect(md).toContain("## What the audit could not see");
       // The hint's commands are code spans, not backslash-escaped backticks that show literally.

@@ -272,8 +272,8 @@ function deploymentsSection(report: Report): string[] {
     "## Deployments",
     "",
     ...table(
-      ["Deployment", "CycleCloud", "Cluster", "Return proxy", "CycleCloud server", "Proxy"],
-      list.map((d) => [cell(d.name), refs(d.cyclecloud), refs(d.cluster), refs(d.returnProxy), refs(d.cyclecloudServer), cell(d.proxy ? `${d.proxy.address}:${d.proxy.port}` : undefined)]),
+      ["Deployment", "CycleCloud", "Cluster", "Return proxy", "CycleCloud server", "Proxy", "Storage account"],
+      list.map((d) => [cell(d.name), refs(d.cyclecloud), refs(d.cluster), refs(d.returnProxy), refs(d.cyclecloudServer), cell(d.proxy ? `${d.proxy.address}:${d.proxy.port}` : undefined), cell(d.storageAccount)]),
     ),
   ];
 }
