@@ -73,3 +73,20 @@ export function assumedApartNote(items: readonly string[], tags: TagSet, display
   const head = items.length > 2 ? `${items.slice(0, -1).join(", ")} and ${items.at(-1)}` : items.join(" and ");
   return `${head.charAt(0).toUpperCase()}${head.slice(1)} — without service tag prefixes (--service-tags), assumed not to overlap ${list} (distinct service tags, and a tag and a public CIDR, are treated as disjoint); this verdict depends on prefixes that were not supplied.`;
 }
+
+/**
+ * The note (undefined: none) for the elements `passed` over by the assumption whose traffic was then decided the other
+ * way (`decidedOtherwise`): each element in words once (`words`, "NSG rule r (150, Deny) in nsg (AzureCloud)"), the
+ * tags at stake united. One mechanism for the NSG and firewall stages, so both say it alike.
+ */
+export function passedOverNote<T>(passed: readonly T[], decidedOtherwise: (p: T) => boolean, words: (p: T) => string, tagsOf: (p: T) => TagSet, display?: (lower: string) => string): string | undefined {
+  const items: string[] = [];
+  let tags = NO_TAGS;
+  for (const p of passed) {
+    if (!decidedOtherwise(p)) continue;
+    const item = words(p);
+    if (!items.includes(item)) items.push(item);
+    tags = tagsUnion(tags, tagsOf(p));
+  }
+  return items.length ? assumedApartNote(items, tags, display) : undefined;
+}

@@ -3,9 +3,9 @@
 // subnet's then the NIC's; a packet passes only if every NSG on its way allows it, and a level
 // with no NSG allows. https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
 import type { Access, Direction, Nsg, SecurityRule } from "../model/types";
-import { NO_TAGS, type TagSet, tagsIsEmpty, tagsUnion } from "../net/tag-set";
+import { NO_TAGS, type TagSet, tagsIsEmpty } from "../net/tag-set";
 import { addrOverlaps, symbolic } from "../net/addr-set";
-import { assumedApart, assumedApartNote } from "../net/assumed-apart";
+import { assumedApart, passedOverNote } from "../net/assumed-apart";
 import * as iv from "../net/intervals";
 import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "./box";
 import type { CompiledRule } from "./compile";
@@ -71,18 +71,14 @@ function assumption(box: Box, rule: CompiledRule): Assumed | undefined {
  * decided otherwise (a Deny passed over for an Allow, or the reverse): the verdict depends on prefixes not supplied.
  */
 function noteAssumptions(assumed: readonly Assumed[], decided: readonly { box: Box; rule: CompiledRule }[], notes: Notes): void {
-  const items: string[] = [];
-  let tags = NO_TAGS;
-  for (const a of assumed) {
-    if (!decided.some((d) => d.rule.rule.access !== a.rule.rule.access && boxOverlaps(d.box, a.box))) continue;
-    const names = (a.side === "dst" ? a.rule.rule.destinationAddressPrefixes : a.rule.rule.sourceAddressPrefixes).join(", ");
-    const item = `NSG rule ${a.rule.rule.name} (${a.rule.rule.priority}, ${a.rule.rule.access}) in ${a.rule.nsg.name} (${names})`;
-    if (!items.includes(item)) items.push(item);
-    tags = tagsUnion(tags, a.tags);
-  }
-  if (items.length === 0) return;
-  const note = assumedApartNote(items, tags, assumed[0].rule.tagDisplay);
-  if (!notes.includes(note)) notes.push(note);
+  const note = passedOverNote(
+    assumed,
+    (a) => decided.some((d) => d.rule.rule.access !== a.rule.rule.access && boxOverlaps(d.box, a.box)),
+    (a) => `NSG rule ${a.rule.rule.name} (${a.rule.rule.priority}, ${a.rule.rule.access}) in ${a.rule.nsg.name} (${(a.side === "dst" ? a.rule.rule.destinationAddressPrefixes : a.rule.rule.sourceAddressPrefixes).join(", ")})`,
+    (a) => a.tags,
+    assumed[0]?.rule.tagDisplay,
+  );
+  if (note && !notes.includes(note)) notes.push(note);
 }
 
 /**

@@ -9,8 +9,8 @@
 // https://learn.microsoft.com/azure/firewall/rule-processing
 // https://learn.microsoft.com/azure/firewall/policy-rule-sets
 import { type AddrSet, EMPTY, EVERYTHING, addrOverlaps, addrUnion, concrete, describeAddrs, symbolic } from "../net/addr-set";
-import { NO_TAGS, type TagSet, tagsIsEmpty, tagsUnion } from "../net/tag-set";
-import { assumedApart, assumedApartNote } from "../net/assumed-apart";
+import { type TagSet, tagsIsEmpty } from "../net/tag-set";
+import { assumedApart, passedOverNote } from "../net/assumed-apart";
 import { ALL_PORTS, parsePortRanges } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
 import { range, subtract as ivSubtract, union } from "../net/intervals";
@@ -456,17 +456,14 @@ function apartFrom(rule: CompiledFirewallRule, box: Box): Apart | undefined {
  * final deny): the verdict depends on prefixes that were not supplied (CONTRACT §4).
  */
 function noteApart(table: FirewallTable, apart: readonly Apart[], out: readonly FirewallPiece[], sink: AssumptionSink): void {
-  const items: string[] = [];
-  let tags = NO_TAGS;
-  for (const a of apart) {
-    if (!out.some((f) => f.access !== a.rule.action && boxOverlaps(f.box, a.box))) continue;
-    const item = `${ruleWhere(table, a.rule)} (${describeAddrs(a.rule.box.dst, sink.tagDisplay, 3)})`;
-    if (!items.includes(item)) items.push(item);
-    tags = tagsUnion(tags, a.tags);
-  }
-  if (items.length === 0) return;
-  const note = assumedApartNote(items, tags, sink.tagDisplay);
-  if (!sink.notes.includes(note)) sink.notes.push(note);
+  const note = passedOverNote(
+    apart,
+    (a) => out.some((f) => f.access !== a.rule.action && boxOverlaps(f.box, a.box)),
+    (a) => `${ruleWhere(table, a.rule)} (${describeAddrs(a.rule.box.dst, sink.tagDisplay, 3)})`,
+    (a) => a.tags,
+    sink.tagDisplay,
+  );
+  if (note && !sink.notes.includes(note)) sink.notes.push(note);
 }
 
 const bySource = new WeakMap<FirewallTable, Map<string, readonly CompiledFirewallRule[]>>();
