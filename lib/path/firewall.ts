@@ -385,8 +385,9 @@ interface Pending {
 /**
  * Decides a piece of traffic at the firewall, per name when the flow is about named destinations (each
  * seed FQDN is judged on its own), or for any name (Internet egress), where application rules naming
- * domains allow only those names. Under a denied wildcard name (`*.blob.core.windows.net`), each narrower name an
- * Allow rule gives comes back as an Allow piece of its own beside the Deny (same box, its own `fqdn`): partly allowed.
+ * domains allow only those names. Under a wildcard name (`*.blob.core.windows.net`), each narrower name the firewall
+ * decides otherwise (an Allow rule's under a denied wildcard, a Deny rule's under an allowed one) comes back as a piece of
+ * its own beside the wildcard's (same box, its own `fqdn`): the wildcard works only in part.
  * `sink` collects the notes for network rules passed over only because tags are taken as disjoint (CONTRACT §4).
  */
 export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTarget, sink?: AssumptionSink): FirewallPiece[] {
@@ -397,33 +398,39 @@ export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTar
     target.kind === "names"
       ? target.names.flatMap((name) => {
           const pieces = decide(table, rules, box, name, apart);
-          return [...pieces, ...partlyAllowed(table, rules, name, pieces)];
+          return [...pieces, ...narrowerNames(table, rules, name, pieces)];
         })
       : decide(table, rules, box, undefined, apart);
   if (apart?.length) noteApart(table, apart, out, sink!);
   return out;
 }
 
-/** How many narrower names under a denied wildcard are judged on their own: enough to name the part that works. */
+/** How many narrower names under a wildcard are judged on their own: enough to name the part that differs. */
 const MAX_NARROWER_NAMES = 8;
 
 /**
- * For a wildcard target (`*.blob.core.windows.net`, the seed's name for Storage) the firewall denied: the names under
- * it that Allow rules name (one storage account's `ccstore.blob.core.windows.net`), each judged from the first rule
- * on its own, and the traffic allowed for them. The wildcard then works only in part — "a required flow that works
- * only in part (one of several FQDNs …) is `warn`, naming the part" (CONTRACT §4.1 "Destinations by FQDN") — so
- * these Allow pieces stand beside the wildcard's Deny (each name is a piece of its own, as the seed's several names
- * for Azure Monitor are). https://learn.microsoft.com/azure/firewall/rule-processing
+ * For a wildcard target (`*.blob.core.windows.net`, the seed's name for Storage): the names under it that rules
+ * name (one storage account's `ccstore.blob.core.windows.net`), each judged from the first rule on its own, where the
+ * firewall decides it otherwise than the wildcard. Under a denied wildcard, the narrower names Allow rules name and
+ * the traffic allowed for them; under an allowed one, the narrower names Deny rules name and the traffic denied for
+ * them (a Deny for one account before an Allow for `*.blob.core.windows.net`: Azure Firewall stops at the first
+ * match, so that account is unreachable). The wildcard then works only in part — "a required flow that works only in
+ * part (one of several FQDNs …) is `warn`, naming the part" (CONTRACT §4.1 "Destinations by FQDN") — so these pieces
+ * stand beside the wildcard's own (each name is a piece of its own, as the seed's several names for Azure Monitor
+ * are). https://learn.microsoft.com/azure/firewall/rule-processing
  */
-function partlyAllowed(table: FirewallTable, rules: readonly CompiledFirewallRule[], rawName: string, pieces: readonly FirewallPiece[]): FirewallPiece[] {
+function narrowerNames(table: FirewallTable, rules: readonly CompiledFirewallRule[], rawName: string, pieces: readonly FirewallPiece[]): FirewallPiece[] {
   const wildcard = normName(rawName);
   if (!wildcard.startsWith("*.")) return [];
-  const denied = pieces.filter((p) => p.access === "Deny");
-  if (denied.length === 0) return [];
-  const narrower = new Set<string>();
-  for (const r of rules) if (r.action === "Allow") for (const n of r.names) if (patternOverlaps(n, wildcard) && !patternCovers(n, wildcard)) narrower.add(n);
   const out: FirewallPiece[] = [];
-  for (const n of [...narrower].slice(0, MAX_NARROWER_NAMES)) for (const d of denied) for (const f of decide(table, rules, d.box, n)) if (f.access === "Allow") out.push(f);
+  for (const access of ["Deny", "Allow"] as const) {
+    const other = access === "Deny" ? "Allow" : "Deny";
+    const decided = pieces.filter((p) => p.access === access);
+    if (decided.length === 0) continue;
+    const narrower = new Set<string>();
+    for (const r of rules) if (r.action === other) for (const n of r.names) if (patternOverlaps(n, wildcard) && !patternCovers(n, wildcard)) narrower.add(n);
+    for (const n of [...narrower].slice(0, MAX_NARROWER_NAMES)) for (const d of decided) for (const f of decide(table, rules, d.box, n)) if (f.access === other) out.push(f);
+  }
   return out;
 }
 

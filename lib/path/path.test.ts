@@ -675,4 +675,25 @@ describe("a wildcard destination allowed only in part", () => {
     const one: CollectionSpec = { name: "app-allow", priority: 200, rules: [{ kind: "application", name: "st", src: ["10.1.0.0/16"], fqdns: ["ccstore.blob.core.windows.net"] }] };
     expect(finding(hubAndSpoke([deny, one]).audit(cc), "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("fail");
   });
+
+  it("one account denied before the Allow for *.blob.core.windows.net: warn, naming the account (it stops at the Deny)", () => {
+    const deny: CollectionSpec = { name: "app-deny", priority: 100, action: "Deny", rules: [{ kind: "application", name: "no-st", src: ["10.1.0.0/16"], fqdns: ["ccstore.blob.core.windows.net"] }] };
+    const storage = finding(hubAndSpoke([deny, SEED_APP]).audit(cc), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(storage.status).toBe("warn");
+    expect(storage.detail).toContain("partly blocked");
+    expect(storage.detail).toMatch(/to ccstore\.blob\.core\.windows\.net \(Storage\): denied at Azure Firewall fw \(policy fwp\): application rule no-st/);
+    // The Allow coming first wins: nothing is denied.
+    expect(finding(hubAndSpoke([{ ...deny, priority: 400 }, SEED_APP]).audit(cc), "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
+  });
+
+  it("the profile's storage account denied before the Allow for *.blob.core.windows.net: fail, naming it; another account denied: warn", () => {
+    const deny: CollectionSpec = { name: "app-deny", priority: 100, action: "Deny", rules: [{ kind: "application", name: "no-st", src: ["10.1.0.0/16"], fqdns: ["ccstore.blob.core.windows.net"] }] };
+    const b = hubAndSpoke([deny, SEED_APP]);
+    const mine = finding(b.auditProfile({ roles: cc, storageAccount: "ccstore" }), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(mine.status).toBe("fail");
+    expect(mine.detail).toContain("the profile's storage account ccstore");
+    const byId = finding(b.auditProfile({ roles: cc, storageAccount: `${id("storageAccounts", "CCStore").replace("Microsoft.Network", "Microsoft.Storage")}` }), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(byId.status).toBe("fail");
+    expect(finding(b.auditProfile({ roles: cc, storageAccount: "otherstore" }), "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("warn");
+  });
 });

@@ -131,6 +131,33 @@ describe("the HTTPS proxy", () => {
     expect(finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
   });
 
+  it("fails when the firewall behind the proxy denies the profile's storage account before allowing *.blob.core.windows.net", () => {
+    const b = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" })
+      .subnet("hub/proxy", "10.0.5.0/24", { nsg: "nsg-proxy", routeTable: "rt-proxy" })
+      .subnet("hub/AzureFirewallSubnet", "10.0.9.0/26")
+      .nsg("nsg-cc", toProxyOnly())
+      .nsg("nsg-proxy", [...SEED_RULES])
+      .routeTable("rt-proxy", [{ name: "to-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.0.9.4" }])
+      .firewall("fw", "hub", "10.0.9.4", { policy: "fwp" })
+      .policy("fwp", [
+        {
+          name: "rcg",
+          priority: 200,
+          collections: [
+            { name: "deny-one", priority: 100, action: "Deny", rules: [{ kind: "application", name: "no-locker", src: ["*"], fqdns: ["cclocker.blob.core.windows.net"] }] },
+            { name: "blob", priority: 200, rules: [{ kind: "application", name: "blobs", src: ["*"], fqdns: ["*.blob.core.windows.net"] }] },
+          ],
+        },
+      ]);
+    const storage = (account: string) => finding(b.auditProfile({ roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "10.0.5.4", port: 3128 }, storageAccount: account }), "hub/cc", "CC-EGRESS-STORAGE");
+    const mine = storage("cclocker");
+    expect(mine.status).toBe("fail");
+    expect(mine.detail).toMatch(/For the profile's storage account cclocker \(cclocker\.blob\.core\.windows\.net\), it is blocked: .*application rule no-locker/);
+    expect(storage("other").status).toBe("warn");
+  });
+
   it("fails when the proxy's own subnet cannot reach the service", () => {
     const report = withProxy([{ name: "DenyArm", priority: 100, direction: "Outbound", access: "Deny", dst: "AzureResourceManager", ports: "443" }]).auditProfile({ roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "10.0.5.4", port: 3128 } });
     const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");

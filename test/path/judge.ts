@@ -77,3 +77,19 @@ export function engineJudgeAll(snapshot: Snapshot, direction: Direction = "Outbo
     return holders.map((piece) => ({ access: piece.access, stage: engineStage(piece, direction), decidingRule: decidingRule(piece), piece }));
   };
 }
+
+/**
+ * What the engine says of a packet sent to a wildcard name (`*.blob.core.windows.net`, the seed's name for Storage): the
+ * accesses of every piece holding it — the wildcard's own, and those of the narrower names a firewall decides otherwise
+ * (lib/path/firewall.ts narrowerNames). Both Allow and Deny: the wildcard works only in part.
+ */
+export function engineWildcardJudge(snapshot: Snapshot, wildcard: string): (packet: PathPacket) => Set<PathPiece["access"]> {
+  const est = new Estate(snapshot, new Map());
+  const subnet = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!;
+  const spec: FlowSpec = { direction: "Outbound", protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS }, names: { kind: "names", names: [wildcard] } };
+  const pieces = evaluateFlow(est, subnet, spec).outcomes.flatMap((o) => o.pieces);
+  return (packet) => {
+    const p = toRefPacket(packet);
+    return new Set(pieces.filter((x) => boxHas(x.box, p)).map((x) => x.access));
+  };
+}

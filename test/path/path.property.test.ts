@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evidenceStage } from "@/lib/report/types";
 import { type PathPacket, type RefPathVerdict, referencePackets } from "../reference/path";
-import { type EngineVerdict, engineJudgeAll } from "./judge";
+import { type EngineVerdict, engineJudgeAll, engineWildcardJudge } from "./judge";
 import { type PathWorld, type ScaleSetIpcSpec, WORK_SUBNET, buildEstate, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb, scaleSetOnlySource } from "./world";
 
 const RUNS = 300;
@@ -216,6 +216,25 @@ const scaleSetWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.scaleSet)
   .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: w.nic && { ...w.nic, nsg: undefined }, scaleSet: { ...w.scaleSet!, nsg: undefined }, admin: [] }));
 
+/**
+ * Firewall worlds whose policy also holds a group naming one account and the wildcard in two application collections,
+ * each Allow or Deny, in either order, anywhere among the other groups: where `*.blob.core.windows.net` may work in part.
+ */
+const blobWorldArb: fc.Arbitrary<PathWorld> = fc
+  .tuple(
+    firewallWorldArb,
+    fc.integer({ min: 100, max: 65000 }),
+    fc.constantFrom<"Allow" | "Deny">("Allow", "Deny"),
+    fc.constantFrom<"Allow" | "Deny">("Allow", "Deny"),
+    fc.boolean(),
+  )
+  .filter(([w, priority]) => !w.firewall!.groups.some((g) => g.priority === priority))
+  .map(([w, priority, accountAction, wildcardAction, accountFirst]) => {
+    const app = (name: string, fqdn: string, action: "Allow" | "Deny", at: number) => ({ name, priority: at, action, rules: [{ kind: "application" as const, name: `${name}r`, src: ["*"], fqdns: [fqdn], ports: [443] }] });
+    const collections = [app("blobacct", "acct.blob.core.windows.net", accountAction, accountFirst ? 100 : 200), app("blobwild", "*.blob.core.windows.net", wildcardAction, accountFirst ? 200 : 100)];
+    return { ...w, firewall: { ...w.firewall!, groups: [...w.firewall!.groups, { priority, collections }] } };
+  });
+
 describe("the whole path against the packet reference", () => {
   it("every packet gets the reference's access and deciding stage", () => {
     const seen = checkOutbound(pathWorldArb, RUNS);
@@ -253,6 +272,41 @@ describe("the whole path against the packet reference", () => {
     const seen = checkOutbound(scaleSetWorldArb, 100);
     console.log("scale-set coverage", Object.fromEntries(seen));
     for (const k of SCALE_SET_FEATURES) expect(seen.get(k) ?? 0, k).toBeGreaterThan(10);
+  });
+
+  it("to a wildcard name (*.blob.core.windows.net), the engine allows and denies exactly where the reference does over names under it", () => {
+    // The world's firewall rules name `*.blob.core.windows.net` and one account under it; a fresh account stands for
+    // every name no rule names. The engine judges the wildcard once, with a piece of its own for each narrower name
+    // the firewall decides otherwise: the set of accesses holding a packet must be the reference's over the names.
+    const under = ["acct.blob.core.windows.net", "x.y.blob.core.windows.net", "fresh.blob.core.windows.net"];
+    const seen = new Map<string, number>();
+    const count = (k: string) => seen.set(k, (seen.get(k) ?? 0) + 1);
+    fc.assert(
+      fc.property(blobWorldArb, packetSeedsArb(30), (w, seeds) => {
+        const snapshot = buildEstate(w).snapshot();
+        const subnetKey = workSubnetKey(snapshot);
+        const judge = engineWildcardJudge(snapshot, "*.blob.core.windows.net");
+        for (const seed of packetsFor(w, seeds)) {
+          // HTTPS, the only traffic the names decide here (the other protocols and ports are the main property's).
+          const packet = { ...seed, protocol: "Tcp" as const, dstPort: 443, fqdn: undefined };
+          const wants = under.map((fqdn) => referencePackets(snapshot, subnetKey, { ...packet, fqdn }));
+          if (wants.some((x) => x.length !== 1)) throw new Error(`one holder expected: ${showPacket(packet)}`);
+          const want = new Set(wants.map((x) => x[0].access));
+          const got = judge(packet);
+          if (want.has("Unaudited") || got.has("Unaudited")) {
+            count("unaudited");
+            continue;
+          }
+          const same = want.size === got.size && [...want].every((a) => got.has(a));
+          if (!same) throw new Error(`packet ${showPacket(packet)} to *.blob.core.windows.net\n  reference: ${under.map((n, i) => `${n} ${wants[i][0].access} (${wants[i][0].why})`).join("; ")}\n  engine: ${[...got].join(", ")}\n  world: ${JSON.stringify(w)}`);
+          if (want.size > 1) count(wants[0][0].access === "Allow" ? "one account allowed, the rest denied" : "one account denied, the rest allowed");
+          else count(`all ${[...want][0]}`);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    console.log("wildcard coverage", Object.fromEntries(seen));
+    for (const k of ["one account allowed, the rest denied", "one account denied, the rest allowed", "all Allow", "all Deny"]) expect(seen.get(k) ?? 0, k).toBeGreaterThan(5);
   });
 
   it("inbound, the destination's admin rules and NSGs (subnet, then NIC) decide every packet as the reference does", () => {

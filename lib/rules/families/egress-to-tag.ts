@@ -15,6 +15,7 @@ import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { subnetHolding } from "../../path/locate";
 import { doubtSentences, pathBetween } from "../../path/reach";
+import { lastSegment } from "../../snapshot/arm-id";
 import { firewallAt } from "../../path/firewall";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy, withRouteFaults } from "./shared";
@@ -73,18 +74,22 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const own = estate.roleAddresses(subnet);
   const mine: AddrSet = { v4: at.v4.length ? own.v4 : [], v6: at.v6.length ? own.v6 : [], tags: own.tags };
   const reach = holder && holder.key !== subnet.key ? pathBetween(estate, subnet, holder, (s) => (s.key === subnet.key ? mine : at), read) : undefined;
-  const results: FlowResult[] = [toProxy, ...(received ? [received] : []), ...(onward ? [onward] : [])];
-  const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onward ? requiredStatus(onward.verdict) : "warn"];
+  // The profile's own storage account, from the proxy on (see ownAccountFlow).
+  const ownAccount = holder && onward && onwardSpec && onward.verdict !== "blocked" ? ownAccountFlow(estate, subnet, holder, onward.spec, params) : undefined;
+  const ownBlocked = ownAccount?.result.verdict === "blocked";
+  const results: FlowResult[] = [toProxy, ...(received ? [received] : []), ...(onward ? [onward] : []), ...(ownAccount && ownBlocked ? [ownAccount.result] : [])];
+  const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onward ? requiredStatus(onward.verdict) : "warn", ...(ownBlocked ? ["fail" as const] : [])];
   if (reach) legs.push(!reach.reachable ? "fail" : reach.doubts?.length ? "warn" : "pass");
   const status = clamp(meta, legs.includes("fail") ? "fail" : legs.every((l) => l === "pass") ? "pass" : "warn");
   const touched = touchedBy(results);
   for (const k of read) touched.add(k);
+  if (ownAccount) for (const k of ownAccount.result.touched) touched.add(k);
   if (!env.plan) return outcome({ status, detail: "", touched });
   const way = !reach ? "" : !reach.reachable ? ` Between ${label(subnet)} and ${label(holder!)}: no route — ${reach.why}.` : reach.doubts?.length ? ` ${doubtSentences(`Between ${label(subnet)} and ${label(holder!)}`, reach.doubts).join(" ")}` : "";
   const detail =
     `Through the HTTPS proxy ${proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
     (holder && received && onward
-      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}`
+      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownBlocked ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), it is ${explainFlow(estate, ownAccount!.result)}` : ""}`
       : firewall
         ? `The proxy is Azure Firewall ${firewall.name}'s explicit proxy, which this audit does not model: its policy's application rules decide what it forwards, so the way on to ${params.tag} cannot be judged.`
         : `No subnet of the input holds ${proxy.address}, so the proxy's own side and its way to ${params.tag} cannot be judged.`);
@@ -100,6 +105,13 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   const result = evaluateFlow(estate, subnet, spec);
   let status = clamp(meta, requiredStatus(result.verdict));
   const touched = touchedBy([result]);
+  // The seed's name for Storage is a wildcard; the one account CycleCloud uses, when the profile names it, may be
+  // decided otherwise (a firewall's Deny for it before the Allow for the wildcard): that account blocked is a fail.
+  const own = status !== "fail" ? ownAccountFlow(estate, subnet, subnet, spec, params) : undefined;
+  if (own) {
+    for (const k of own.result.touched) touched.add(k);
+    if (own.result.verdict === "blocked") status = clamp(meta, "fail");
+  }
   // Storage that only a private endpoint serves is reachable, but only for that account (CONTRACT §4.1).
   let viaEndpoint = "";
   if (status === "fail" && params.tag.toLowerCase() === "storage") {
@@ -121,7 +133,8 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     }
   }
   if (!env.plan) return outcome({ status, detail: "", touched });
-  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${viaEndpoint}`;
+  const ownWords = own?.result.verdict === "blocked" ? ` For the profile's storage account ${own.account} (${own.name}), it is ${explainFlow(estate, own.result)}` : "";
+  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${viaEndpoint}`;
   const plans = [];
   if (status !== "pass") {
     const template = allowEgressTemplate(params);
@@ -130,7 +143,23 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     if (changes) changes = planPathFix(env, subnet, spec, changes, { service: params.tag, port: params.port }, result);
     if (changes?.length) plans.push({ summary: `Let outbound TCP ${params.port} to ${params.tag} through every stage that blocks it.`, changes });
   }
-  return outcome({ status, detail, evidence: evidenceFor([result], status), plans, guidance: adminRuleGuidance([result]), touched });
+  const results = own?.result.verdict === "blocked" ? [result, own.result] : [result];
+  return outcome({ status, detail, evidence: evidenceFor(results, status), plans, guidance: adminRuleGuidance(results), touched });
+}
+
+/**
+ * The Storage flow from `from` to the one account the profile names for `checked`'s deployment (`storageAccount`, by
+ * name or id; README "Inputs"): `spec` with the account's blob name (`<account>.blob.core.windows.net`) in place of
+ * the seed's wildcard, which only a firewall's application rules tell apart. Undefined for other tags, or when the
+ * profile names no account. https://learn.microsoft.com/azure/storage/common/storage-account-overview#standard-endpoints
+ */
+function ownAccountFlow(estate: Estate, checked: Subnet, from: Subnet, spec: FlowSpec, params: EgressToTag): { account: string; name: string; result: FlowResult } | undefined {
+  if (params.tag.toLowerCase() !== "storage") return undefined;
+  const ref = estate.placement.storageAccounts?.get(estate.deploymentOf(checked));
+  if (!ref) return undefined;
+  const account = (ref.startsWith("/") ? lastSegment(ref) : ref).toLowerCase();
+  const name = `${account}.blob.core.windows.net`;
+  return { account, name, result: evaluateFlow(estate, from, { ...spec, names: { kind: "names", names: [name] }, key: `${spec.key}:account:${account}` }) };
 }
 
 export function egressToTagRule(meta: RuleMeta, params: EgressToTag): RuleCheck {
