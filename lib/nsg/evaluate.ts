@@ -54,16 +54,27 @@ function assumption(box: Box, rule: CompiledRule): Assumed | undefined {
   const dstMay = (rule.dstSpecificPublic || rule.dstSymbolicTag) && !tagsIsEmpty(box.dst.tags);
   const srcMay = (rule.srcSpecificPublic || rule.srcSymbolicTag) && !tagsIsEmpty(box.src.tags);
   if (!dstMay && !srcMay) return undefined;
-  const rest = rule.box;
-  if ((box.proto & rest.proto) === 0 || !iv.overlaps(box.dstPorts, rest.dstPorts) || !iv.overlaps(box.srcPorts, rest.srcPorts)) return undefined;
-  const dst = dstMay ? assumedApart(box.dst.tags, rest.dst, rule.dstSpecificPublic) : NO_TAGS;
-  const src = srcMay ? assumedApart(box.src.tags, rest.src, rule.srcSpecificPublic) : NO_TAGS;
+  const part = passedOverPart(box, rule.box, dstMay && rule.dstSpecificPublic, srcMay && rule.srcSpecificPublic, dstMay, srcMay);
+  return part && { rule, ...part };
+}
+
+/**
+ * The part of `box` that a rule matching `rule` (an NSG or admin rule's box) passes over only because service tags held
+ * without prefixes are taken as disjoint from what it names (CONTRACT §4), with the side and the tags at stake; or
+ * undefined. Only where the rule matches the box's protocols and ports, and its other side. `dstPublic`/`srcPublic`:
+ * whether that side names specific public addresses; `dstMay`/`srcMay`: whether that side can assume anything at all
+ * (callers on the hot path know it before any set is built).
+ */
+export function passedOverPart(box: Box, rule: Box, dstPublic?: boolean, srcPublic?: boolean, dstMay = !tagsIsEmpty(box.dst.tags), srcMay = !tagsIsEmpty(box.src.tags)): { box: Box; side: "src" | "dst"; tags: TagSet } | undefined {
+  if ((box.proto & rule.proto) === 0 || !iv.overlaps(box.dstPorts, rule.dstPorts) || !iv.overlaps(box.srcPorts, rule.srcPorts)) return undefined;
+  const dst = dstMay ? assumedApart(box.dst.tags, rule.dst, dstPublic) : NO_TAGS;
+  const src = srcMay ? assumedApart(box.src.tags, rule.src, srcPublic) : NO_TAGS;
   const dstAt = !tagsIsEmpty(dst);
   const srcAt = !tagsIsEmpty(src);
   if (!dstAt && !srcAt) return undefined;
-  if (!dstAt && !addrOverlaps(box.dst, rest.dst)) return undefined;
-  if (!srcAt && !addrOverlaps(box.src, rest.src)) return undefined;
-  return dstAt ? { rule, box: { ...box, dst: symbolic(dst) }, side: "dst", tags: dst } : { rule, box: { ...box, src: symbolic(src) }, side: "src", tags: src };
+  if (!dstAt && !addrOverlaps(box.dst, rule.dst)) return undefined;
+  if (!srcAt && !addrOverlaps(box.src, rule.src)) return undefined;
+  return dstAt ? { box: { ...box, dst: symbolic(dst) }, side: "dst", tags: dst } : { box: { ...box, src: symbolic(src) }, side: "src", tags: src };
 }
 
 /**

@@ -8,9 +8,11 @@ import { ALL_PORTS } from "../net/ports";
 import type { ProtoSet } from "../net/protocols";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges } from "../net/ip";
 import type { AzureFirewall, SecurityRule, Subnet } from "../model/types";
-import { type Box, boxSplit } from "../nsg/box";
+import { type Box, boxOverlaps, boxSplit } from "../nsg/box";
 import type { EndpointGroup, Estate } from "../nsg/estate";
-import { type Level, type Notes, evaluateChain, levelsFor } from "../nsg/evaluate";
+import { type Level, type Notes, evaluateChain, levelsFor, passedOverPart } from "../nsg/evaluate";
+import { passedOverNote } from "../net/assumed-apart";
+import type { TagSet } from "../net/tag-set";
 import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
 import { type CompiledAdminRule, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
@@ -116,11 +118,15 @@ function adminStage(cx: PathContext, pieces: PathPiece[], nsg: NsgRun, done: Pat
   const dynamic = dynamicMembershipNote(cx.estate);
   if (dynamic && !cx.notes.includes(dynamic)) cx.notes.push(dynamic);
   const live: PathPiece[] = [];
+  const apart: AdminApart[] = [];
+  const ends: PathPiece[] = [];
   for (const piece of pieces) {
-    const ended = rules.length ? adminFrom(cx, rules, 0, piece, [piece.box], nsg, 0).map((o) => o.piece) : nsg({ piece, skipNsg: false });
+    const ended = rules.length ? adminFrom(cx, rules, 0, piece, [piece.box], nsg, 0, apart).map((o) => o.piece) : nsg({ piece, skipNsg: false });
     for (const p of ended) (isLive(p) ? live : done).push(p);
+    if (apart.length) ends.push(...ended);
   }
   if (rules.length === 0) return live;
+  if (apart.length) noteAdminApart(cx, apart, ends);
   const vnet = cx.estate.snapshot.vnets.get(cx.subnet.vnetKey);
   const note = `Security admin rules are evaluated as deployed; they take effect once their configuration is deployed to ${vnet?.location ?? "the VNet's region"} (deployment status cannot be read with GETs).`;
   if (!cx.notes.includes(note)) cx.notes.push(note);
@@ -136,7 +142,7 @@ function adminStage(cx: PathContext, pieces: PathPiece[], nsg: NsgRun, done: Pat
  * unknown rules this traffic already branched on (see MAX_UNKNOWN_ADMIN_RULES).
  * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
  */
-function adminFrom(cx: PathContext, rules: readonly CompiledAdminRule[], at: number, piece: PathPiece, pending: Box[], nsg: NsgRun, depth: number): AdminOutcome[] {
+function adminFrom(cx: PathContext, rules: readonly CompiledAdminRule[], at: number, piece: PathPiece, pending: Box[], nsg: NsgRun, depth: number, apart?: AdminApart[]): AdminOutcome[] {
   const out: AdminOutcome[] = [];
   /** Takes the pending traffic inside `within` out of `pending` (the rest goes on to the next rule) and returns it. */
   const split = (within: Box): Box[] => {
@@ -146,6 +152,11 @@ function adminFrom(cx: PathContext, rules: readonly CompiledAdminRule[], at: num
   };
   for (; at < rules.length && pending.length; at++) {
     const c = rules[at];
+    if (apart)
+      for (const box of pending) {
+        const part = passedOverPart(box, c.box);
+        if (part) apart.push({ c, ...part });
+      }
     // What the rule surely matches (all of it when its addresses are known) is decided by it; what it may match
     // leaves this walk for its two branches. Either way each packet meets each rule once.
     const sure = split(c.sure ?? c.box);
@@ -156,11 +167,43 @@ function adminFrom(cx: PathContext, rules: readonly CompiledAdminRule[], at: num
     for (const box of sure) out.push(...applyAdmin(c, { ...matched, box }, nsg));
     if (maybe.length === 0) continue;
     if (depth >= MAX_UNKNOWN_ADMIN_RULES) for (const box of maybe) out.push(unjudged(c, { ...matched, box }));
-    else for (const f of adminFrom(cx, rules, at + 1, piece, maybe, nsg, depth + 1)) out.push(...bothBranches(cx, c, matched, f, nsg));
+    else for (const f of adminFrom(cx, rules, at + 1, piece, maybe, nsg, depth + 1, apart)) out.push(...bothBranches(cx, c, matched, f, nsg));
   }
   for (const box of pending) for (const p of nsg({ piece: { ...piece, box }, skipNsg: false })) out.push({ piece: p, via: "Allow" });
   return out;
 }
+
+/** An admin rule the traffic in `box` passed over only because, without prefixes, tags are taken as disjoint from what it names. */
+interface AdminApart {
+  c: CompiledAdminRule;
+  box: Box;
+  side: "src" | "dst";
+  tags: TagSet;
+}
+
+/**
+ * Says so where an admin rule was passed over only because service tags held without prefixes are taken as disjoint
+ * from what it names (CONTRACT §4 "say so rather than guess"), and that traffic then ended otherwise than the rule
+ * would have ended it: a Deny passed over for traffic that went on, an AlwaysAllow for traffic denied, an Allow for
+ * traffic a later admin rule denied. The
+ * same note as the NSG and firewall stages give (lib/net/assumed-apart.ts).
+ */
+function noteAdminApart(cx: PathContext, apart: readonly AdminApart[], ends: readonly PathPiece[]): void {
+  // An Allow hands traffic to the NSGs as passing it over does: only a later admin rule's Deny ends it otherwise.
+  const otherwise = (a: AdminApart, p: PathPiece) =>
+    a.c.rule.access === "Deny" ? isLive(p) : a.c.rule.access === "AlwaysAllow" ? p.access === "Deny" : p.access === "Deny" && p.decidedAt === "admin-rule";
+  const note = passedOverNote(
+    apart,
+    (a) => ends.some((p) => otherwise(a, p) && boxOverlaps(p.box, a.box)),
+    (a) => `security admin rule ${a.c.rule.name} (${a.c.rule.priority}, ${a.c.rule.access}) in ${a.c.collection.name} (${(a.side === "dst" ? a.c.rule.destinations : a.c.rule.sources).map(lastSegmentOfGroup).join(", ")})`,
+    (a) => a.tags,
+    cx.estate.context(cx.subnet).tagDisplay,
+  );
+  if (note && !cx.notes.includes(note)) cx.notes.push(note);
+}
+
+/** An admin rule's address as a reader knows it: a network group by its name, anything else as written. */
+const lastSegmentOfGroup = (prefix: string) => (prefix.startsWith("/") ? prefix.slice(prefix.lastIndexOf("/") + 1) : prefix);
 
 /** What admin rule `c` does to `p` when it matches, the NSGs included. */
 function applyAdmin(c: CompiledAdminRule, p: PathPiece, nsg: NsgRun): AdminOutcome[] {

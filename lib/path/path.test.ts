@@ -599,6 +599,27 @@ describe("verdicts that rest on service tag prefixes not supplied (CONTRACT §4 
     expect(real.detail).not.toContain("assumed not to overlap");
   });
 
+  it("a security admin Deny on AzureCloud: pass, saying the verdict depends on AzureCloud's prefixes; with them, fail", () => {
+    const b = spoke().adminRule("deny-cloud", ["spoke"], { priority: 10, direction: "Outbound", access: "Deny", dst: ["AzureCloud"], ports: ["443"] });
+    const arm = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("pass");
+    expect(arm.detail).toMatch(/[Ss]ecurity admin rule deny-cloud \(10, Deny\) in rc-deny-cloud \(AzureCloud\) — without service tag prefixes \(--service-tags\), assumed not to overlap AzureResourceManager/);
+    b.serviceTags = overlapping;
+    const real = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(real.status).toBe("fail");
+    expect(real.detail).not.toContain("assumed not to overlap");
+  });
+
+  it("a security admin AlwaysAllow on AzureCloud passed over for traffic the NSG denies: fail, saying it rests on prefixes not supplied; an admin rule on the seed's own tag says nothing", () => {
+    const denyArm = { name: "DenyArm", priority: 100, direction: "Outbound" as const, access: "Deny" as const, dst: "AzureResourceManager", ports: "443" };
+    const always = spoke([denyArm, ...later]).adminRule("always-cloud", ["spoke"], { priority: 10, direction: "Outbound", access: "AlwaysAllow", dst: ["AzureCloud"], ports: ["443"] });
+    const arm = finding(always.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("fail");
+    expect(arm.detail).toMatch(/[Ss]ecurity admin rule always-cloud \(10, AlwaysAllow\) in rc-always-cloud \(AzureCloud\) — without service tag prefixes/);
+    const own = spoke().adminRule("deny-monitor", ["spoke"], { priority: 10, direction: "Outbound", access: "Deny", dst: ["AzureMonitor"], ports: ["443"] });
+    expect(finding(own.audit(cc), "spoke/cc", "CC-EGRESS-ARM").detail).not.toContain("assumed not to overlap");
+  });
+
   it("says nothing for a rule on another of the seed's four tags, which really are disjoint, nor for a rule the traffic never reaches", () => {
     const b = spoke([
       { name: "DenyMonitor", priority: 100, direction: "Outbound", access: "Deny", dst: "AzureMonitor", ports: "443" },
