@@ -8,6 +8,7 @@ import { RULES } from "./rules";
 import type { CheckEnv } from "./rules/types";
 import { statusRank } from "./rules/status-rank";
 import { PriorityAllocator } from "./fixes/priority";
+import { ResourceNames } from "./fixes/resource-names";
 import { type Checked, type Verified, verifyAll } from "./fixes/verify";
 import { forgetDerived } from "./fixes/apply";
 import { renderPlan, renderRefusal } from "./fixes/render";
@@ -70,7 +71,7 @@ export interface PlannedAudit {
 export function planAudit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): PlannedAudit {
   const roles = effectiveRoles(snapshot, profile, opts);
   const placement = resolvePlacement(snapshot, profile, opts.profileName ?? "profile", roles, opts.deploymentOverrides);
-  const env: CheckEnv = { estate: new Estate(snapshot, roles, placement), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map() };
+  const env: CheckEnv = { estate: new Estate(snapshot, roles, placement), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map(), resourceNames: new ResourceNames() };
   const checked = runChecks(env, snapshot.subnets.values());
   return { env, roles, checked, verified: verifyAll(env, checked) };
 }

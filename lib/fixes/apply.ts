@@ -39,6 +39,12 @@ export function applyChanges(snapshot: Snapshot, changes: readonly Change[]): { 
       const name = c.before.name.toLowerCase();
       nsgs.set(c.nsgKey, { ...nsg, securityRules: nsg.securityRules.map((r) => (r.name.toLowerCase() === name ? c.after : r)) });
       changedKeys.add(c.nsgKey);
+    } else if (c.kind === "delete-rule") {
+      const nsg = nsgs.get(c.nsgKey);
+      if (!nsg) continue;
+      const name = c.rule.name.toLowerCase();
+      nsgs.set(c.nsgKey, { ...nsg, securityRules: nsg.securityRules.filter((r) => r.name.toLowerCase() !== name) });
+      changedKeys.add(c.nsgKey);
     } else if (c.kind === "add-service-endpoint") {
       const s = subnets.get(c.subnetKey);
       if (!s) continue;

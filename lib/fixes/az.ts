@@ -83,6 +83,10 @@ export function azCommands(snapshot: Snapshot, c: Change): AzCommand[] {
       const nsg = snapshot.nsgs.get(c.nsgKey)!;
       return [{ command: ["network", "nsg", "rule", "update"], args: [...sub(nsg), ["--nsg-name", nsg.name], ["--name", c.before.name], ...changedRuleArgs(c.before, c.after)], wrap: true }];
     }
+    case "delete-rule": {
+      const nsg = snapshot.nsgs.get(c.nsgKey)!;
+      return [{ command: ["network", "nsg", "rule", "delete"], args: [...sub(nsg), ["--nsg-name", nsg.name], ["--name", c.rule.name]] }];
+    }
     case "add-service-endpoint": {
       const s = snapshot.subnets.get(c.subnetKey)!;
       return [{ command: ["network", "vnet", "subnet", "update"], args: [...subnetArgs(s), ["--service-endpoints", ...endpointsAfter(s, c.service)]] }];

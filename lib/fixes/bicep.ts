@@ -4,7 +4,7 @@
 import type { FirewallRule, FirewallRuleCollection, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { bicepString, identifier } from "./quote";
 import { type SubnetProperties, subnetProperties } from "./subnet-properties";
-import { type GroupDeployment, groupDeployments, perFindingNote } from "./firewall-groups";
+import { type GroupDeployment, groupDeployments, perFindingNote, rawTextRefusal, unkeptChangeRefusal, unkeptRefusal } from "./firewall-groups";
 import type { Change } from "./types";
 
 /** Network API version of every resource written (a real one, listed in BICEP_TYPES). */
@@ -124,11 +124,15 @@ const armByDeployment = new WeakMap<GroupDeployment, Record<string, unknown>[]>(
 
 /**
  * A group deployment's collections in ARM form, built once per deployment: the Bicep and Terraform forms of a plan
- * share its groupDeployments. Read-only to callers.
+ * share its groupDeployments. Today's collections are their JSON as read (`raw`), verbatim: every field of every rule,
+ * those the audit does not read too (`terminateTLS`, `httpHeadersToInsert`, `targetUrls`, `description`, IP groups by
+ * their ids as written), since a deployment of the group replaces its whole `ruleCollections` list; only the fixes'
+ * new collections are built from the model. The same objects as the snapshot's, so nothing is copied per finding.
+ * Read-only to callers. https://learn.microsoft.com/azure/templates/microsoft.network/firewallpolicies/rulecollectiongroups
  */
 export function deploymentCollections(d: GroupDeployment): Record<string, unknown>[] {
   let arm = armByDeployment.get(d);
-  if (!arm) armByDeployment.set(d, (arm = d.collections.map(ruleCollection)));
+  if (!arm) armByDeployment.set(d, (arm = d.collections.map((col) => col.raw ?? ruleCollection(col))));
   return arm;
 }
 
@@ -214,6 +218,8 @@ export function bicepRefusal(snapshot: Snapshot, c: Change): string | undefined 
       return "a Bicep deployment of a security rule replaces all of its properties, and the rule's description is not read by the audit: use the az CLI or Terraform form, which change only the fields named";
     case "delete-route":
       return "a Bicep deployment (incremental mode) cannot delete a route: use the az CLI or Terraform form";
+    case "delete-rule":
+      return "a Bicep deployment (incremental mode) cannot delete a security rule: use the az CLI or Terraform form";
     case "add-service-endpoint":
     case "attach-new-nsg":
     case "attach-nat-gateway": {
@@ -225,7 +231,8 @@ export function bicepRefusal(snapshot: Snapshot, c: Change): string | undefined 
       const group = snapshot.ruleCollectionGroups?.get(`${c.policyKey}/rulecollectiongroups/${c.groupName.toLowerCase()}`);
       if (group?.ruleCollections.some((col) => col.kind === "nat" || col.rules.some((r) => r.kind === "nat")))
         return "the rule collection group holds DNAT rules the audit does not read in full, and a deployment of the group replaces them: use the az CLI form";
-      return undefined;
+      // Today's collections are repeated as read (deploymentCollections); one not kept so is not offered, never rebuilt lossily.
+      return unkeptChangeRefusal(snapshot, c) ?? rawTextRefusal(snapshot, c, false);
     }
     default:
       return undefined;
@@ -240,6 +247,7 @@ function scopeOf(snapshot: Snapshot, c: Change): Scope {
   switch (c.kind) {
     case "add-rule":
     case "update-rule":
+    case "delete-rule":
       return snapshot.nsgs.get(c.nsgKey)!;
     case "add-route":
     case "delete-route":
@@ -314,6 +322,12 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
       // A rule collection group is deployed whole, once: its collections today, then every new one (firewall-groups.ts).
       const deployment = groups?.get(c);
       if (!deployment) return;
+      // Only reached with the fixes applied (bicepRefusal decides before them): say why in place of a lossy declaration.
+      const unkept = unkeptRefusal(deployment);
+      if (unkept) {
+        doc.blocks.push(`// Not offered as Bicep: ${unkept}.`);
+        return;
+      }
       const policy = snapshot.firewallPolicies?.get(deployment.policyKey);
       const parent = doc.ref("Microsoft.Network/firewallPolicies", deployment.policyKey, policy?.name ?? deployment.policyKey.split("/").pop()!);
       doc.resource("Microsoft.Network/firewallPolicies/ruleCollectionGroups", deployment.groupName, {

@@ -54,6 +54,9 @@ function rank(c: Change): number {
       return 0;
     case "delete-route":
       return 3;
+    case "delete-rule":
+      // A deny whose every port another fix opened: it goes with the other changes that only let more through.
+      return 0;
     case "attach-new-nsg":
       return 5;
   }
@@ -66,15 +69,26 @@ const portFields = (set: readonly number[]) => {
   return out;
 };
 
-/** Two edits of one rule become one: each one's changed fields, ports narrowed by both. */
-function mergeUpdates(a: Extract<Change, { kind: "update-rule" }>, b: Extract<Change, { kind: "update-rule" }>): Extract<Change, { kind: "update-rule" }> {
+type RuleUpdate = Extract<Change, { kind: "update-rule" }>;
+
+/**
+ * Two edits of one rule become one: each one's changed fields, ports narrowed by both. Narrowings that together
+ * leave the rule no port delete it: Azure refuses a rule without a destination port, and a deny of nothing is no
+ * rule at all. https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules
+ */
+function mergeUpdates(a: RuleUpdate | Extract<Change, { kind: "delete-rule" }>, b: RuleUpdate): RuleUpdate | Extract<Change, { kind: "delete-rule" }> {
+  if (a.kind === "delete-rule") return a;
   const after: SecurityRule = { ...a.after };
   if (b.after.priority !== b.before.priority) after.priority = b.after.priority;
   if (b.after.access !== b.before.access) after.access = b.after.access;
   if (b.after.protocol !== b.before.protocol) after.protocol = b.after.protocol;
-  const dropped = (x: typeof a) => subtract(parsePortRanges(x.before.destinationPortRanges), parsePortRanges(x.after.destinationPortRanges));
+  const dropped = (x: typeof b) => subtract(parsePortRanges(x.before.destinationPortRanges), parsePortRanges(x.after.destinationPortRanges));
   const both = union(dropped(a), dropped(b));
-  if (!isEmpty(both)) after.destinationPortRanges = portFields(subtract(parsePortRanges(a.before.destinationPortRanges), both));
+  if (!isEmpty(both)) {
+    const left = subtract(parsePortRanges(a.before.destinationPortRanges), both);
+    if (isEmpty(left)) return { kind: "delete-rule", nsgKey: a.nsgKey, rule: a.before, why: `${a.why} ${b.why} Together they leave it no port, so it is deleted.` };
+    after.destinationPortRanges = portFields(left);
+  }
   return { ...a, after, why: `${a.why} ${b.why}` };
 }
 
@@ -91,7 +105,7 @@ export function bundleChanges(plans: readonly (readonly Change[])[]): Change[] {
         if (at === undefined) {
           updates.set(k, out.length);
           out.push(c);
-        } else out[at] = mergeUpdates(out[at] as typeof c, c);
+        } else out[at] = mergeUpdates(out[at] as Parameters<typeof mergeUpdates>[0], c);
         continue;
       }
       // The same endpoint, route or gateway asked for by two findings is one change.
@@ -172,6 +186,10 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     if (why) notIn.ps1.push(why);
   }
   const ps1 = [
+    // A failed az call stops the script only from PowerShell 7.3 on ($PSNativeCommandUseErrorActionPreference); an
+    // older one would carry on past it, so it refuses to start instead.
+    // https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_preference_variables#psnativecommanduseerroractionpreference
+    "#Requires -Version 7.3",
     "# Every verified fix of the audit, in safe order: allows and new resources first, denies last.",
     "$ErrorActionPreference = 'Stop'",
     "$PSNativeCommandUseErrorActionPreference = $true",

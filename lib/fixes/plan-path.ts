@@ -12,6 +12,9 @@ import { type FirewallEvidence, type RouteEvidence, evidenceStage } from "../rep
 import type { CheckEnv } from "../rules/types";
 import { estateWith } from "./apply";
 import { groupKeyOf } from "./firewall-groups";
+import { noteNoFix } from "./no-fix";
+import { shown } from "./quote";
+import { fitName, natGatewayNames, newCollectionName, newRouteName, plainName } from "./resource-names";
 import type { Change } from "./types";
 
 /** What the flow is about, to name the rules: a service tag and port (`Storage`, 443) or a label. */
@@ -37,7 +40,8 @@ function portStrings(p: PortSet): string[] {
   return out;
 }
 
-const safeName = (s: string) => s.replace(/[^A-Za-z0-9-]/g, "-").replace(/-+/g, "-").slice(0, 60);
+/** A rule name inside a new collection (unique there: the collection holds one rule), within Azure's 80 characters. */
+const ruleNameOf = (s: string) => fitName(plainName(s), "", 80);
 
 /**
  * A free collection priority after every collection the group (or classic firewall) holds, not taken by another fix
@@ -79,17 +83,26 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
           const table = subnet.routeTableKey;
           // A user route that drops or strands the traffic: a more specific service-tag route to the Internet.
           if (!route || route.source !== "User" || !table || subject.destinationCidrs) return undefined;
-          const name = safeName(`Allow-${subject.service}-Internet`);
+          // Named against the table as the input holds it: never a route of it, unless one has exactly this prefix.
+          const inputTable = env.estate.snapshot.routeTables.get(table);
+          if (!inputTable) return undefined;
+          const name = newRouteName(env, inputTable, subject.service, plainName(`Allow-${subject.service}-Internet`));
           if (!next.some((c) => c.kind === "add-route" && c.route.name === name)) next.push({ kind: "add-route", routeTableKey: table, route: { name, addressPrefix: subject.service, nextHopType: "Internet" } });
         } else if (p.decidedAt === "firewall") {
           const fw = [...p.steps].reverse().find((s) => evidenceStage(s) === "firewall") as FirewallEvidence | undefined;
-          if (!fw || fw.rule) return undefined; // an explicit deny: a new allow after it would not win
+          if (!fw) return undefined;
+          if (fw.rule) {
+            // An explicit Deny is the policy owners' decision, and a new Allow after it would not win: say what to change.
+            const where = `${fw.kind ?? ""} rule ${shown(String(fw.rule))} (collection ${shown(String(fw.ruleCollection))}${fw.ruleCollectionGroup ? `, rule collection group ${shown(fw.ruleCollectionGroup)}` : ""}) of Azure Firewall ${shown(fw.firewall)}${fw.policy ? ` (policy ${shown(fw.policy)})` : ""}`;
+            noteNoFix(env.allocator, `The Deny ${where.trim()} stops this traffic, and a new Allow after it would not win: allow the traffic in a rule collection processed before it, or narrow the Deny, as the policy's owners decide.`);
+            return undefined;
+          }
           const slot = fwNames.get(fw.firewall) ?? { evidence: fw, names: new Set<string>(), dst: [] };
           if (p.fqdn) slot.names.add(p.fqdn);
           slot.dst.push(p.box.dst);
           fwNames.set(fw.firewall, slot);
         } else if (p.decidedAt === "outbound") {
-          if (!next.some((c) => c.kind === "attach-nat-gateway")) next.push({ kind: "attach-nat-gateway", subnetKey: subnet.key, natGatewayName: safeName(`natgw-${subnet.name}`), publicIpName: safeName(`pip-natgw-${subnet.name}`) });
+          if (!next.some((c) => c.kind === "attach-nat-gateway")) next.push({ kind: "attach-nat-gateway", subnetKey: subnet.key, ...natGatewayNames(env, subnet) });
         }
       }
     }
@@ -98,7 +111,7 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
       if (!fw || !firewallAt(estate, fw.privateIpAddresses[0] ?? "")) return undefined;
       const policyKey = fw.policyKey;
       const byName = slot.names.size > 0;
-      const ruleName = safeName(`Allow-${subject.service}`);
+      const ruleName = ruleNameOf(`Allow-${subject.service}`);
       const rule: FirewallApplicationRule | FirewallNetworkRule = byName
         ? { kind: "application", name: ruleName, protocols: [{ type: "Https", port: subject.port }], sourceAddresses: subnet.addressPrefixes, sourceIpGroupKeys: [], targetFqdns: [...slot.names], fqdnTags: [], webCategories: [], targetUrls: [] }
         : {
@@ -114,9 +127,15 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
           };
       const priority = collectionPriority(env, policyKey, fw.key, FIX_GROUP);
       if (priority === undefined) return undefined;
+      const scope = policyKey ? groupKeyOf(policyKey, FIX_GROUP) : fw.key;
+      // The collections the input holds there (this plan's own earlier ones are the same subjects, named already).
+      const inputFw = env.estate.snapshot.firewalls?.get(fw.key) ?? fw;
+      const held = policyKey ? (env.estate.snapshot.ruleCollectionGroups?.get(scope)?.ruleCollections ?? []) : [...inputFw.networkRuleCollections, ...inputFw.applicationRuleCollections];
+      const kind = byName ? "app" : "net";
       const collection: FirewallRuleCollection = {
-        // Subnet names repeat across VNets; a collection name must not (the bundle keeps one per name).
-        name: safeName(`${byName ? "app" : "net"}-${subject.service}-${subnet.vnetName}-${subnet.name}`),
+        // Subnet names repeat across VNets, and long names are cut: the name is checked against the group's
+        // collections and other fixes' (the bundle keeps one collection per name).
+        name: newCollectionName(env, scope, `${kind}|${subject.service.toLowerCase()}|${subnet.key}`, `${kind}-${subject.service}-${subnet.vnetName}-${subnet.name}`, held.map((c) => c.name)),
         priority,
         action: "Allow",
         kind: byName ? "application" : "network",

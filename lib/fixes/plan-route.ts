@@ -12,6 +12,7 @@ import { firewallAt } from "../path/firewall";
 import { type RouteFault, type Way, routeReach } from "../path/reach";
 import { routeTableOf } from "../path/routes";
 import { cidrsOf } from "./plan-path";
+import type { ResourceNames } from "./resource-names";
 import type { Change } from "./types";
 
 /** What planning found: the changes, or guidance in one sentence when no route change can be planned. */
@@ -66,13 +67,13 @@ export function hubFirewall(estate: Estate, at: Subnet, peer: Subnet, peerWay: W
 /**
  * The changes that give `at` (the subnet whose own routes decided `fault`) a way to `peer` through the hub's
  * Azure Firewall: one route per CIDR of the peer's prefixes (merged) → `VirtualAppliance` at the firewall's
- * private IP, named for the peer (`to-<vnet>-<subnet>-via-firewall`, `-2`… when several; never a name the table
- * or `planned` already holds). A route of the table with exactly that prefix keeps its name and is edited in
+ * private IP, named for the peer (`to-<vnet>-<subnet>-via-firewall`, `-2`… when several; never a name the table,
+ * `planned` or another fix of the audit (`names`) already holds). A route of the table with exactly that prefix keeps its name and is edited in
  * place (Azure refuses two routes with one prefix: "RouteConflict"). Guidance when `at` has no route table, when
  * the route that decided is not a `None` or `Internet` route, or when no hub firewall is found (for directly
  * peered VNets: the user route that overrides the peering); undefined when the table is not in the input.
  */
-export function planRouteFix(estate: Estate, at: Subnet, peer: Subnet, fault: RouteFault, planned: readonly Change[]): RoutePlan | undefined {
+export function planRouteFix(estate: Estate, at: Subnet, peer: Subnet, fault: RouteFault, planned: readonly Change[], names: ResourceNames): RoutePlan | undefined {
   // The peer's own way to `at`: which firewall it already goes through, or whether it goes straight over a peering.
   const peerWay = routeReach(estate, peer, estate.subnetPrefixes(at), at.vnetKey);
   const hub = hubFirewall(estate, at, peer, peerWay);
@@ -115,8 +116,8 @@ export function planRouteFix(estate: Estate, at: Subnet, peer: Subnet, fault: Ro
     if (planned.some((c) => c.kind === "add-route" && c.routeTableKey === table.key && c.route.addressPrefix === cidr)) continue;
     // Azure allows one route per prefix in a table: a route with exactly this prefix is pointed at the firewall.
     const same = table.routes.find((r) => r.addressPrefix.trim().toLowerCase() === cidr.toLowerCase());
-    let name = same?.name ?? "";
-    if (!same) for (let n = 1; !name || taken.has(name.toLowerCase()); n++) name = routeName(peer.vnetName, peer.name, `${n > 1 ? `-${n}` : ""}-via-firewall`);
+    // Peers of one name in two resource groups would get one name: claimed per table and prefix across the audit.
+    const name = same?.name ?? names.claim("routes", table.key, cidr.toLowerCase(), routeName(peer.vnetName, peer.name, "-via-firewall"), taken);
     taken.add(name.toLowerCase());
     const route: Route = { name, addressPrefix: cidr, nextHopType: "VirtualAppliance", nextHopIpAddress: hub.ip };
     changes.push({ kind: "add-route", routeTableKey: table.key, route });

@@ -47,6 +47,10 @@ export function portalStep(snapshot: Snapshot, c: Change): string {
       const t = snapshot.routeTables.get(c.routeTableKey)!;
       return `Route tables → ${shown(t.name)} → Routes → ${shown(c.routeName)} → Delete.`;
     }
+    case "delete-rule": {
+      const nsg = snapshot.nsgs.get(c.nsgKey)!;
+      return `Network security groups → ${shown(nsg.name)} (resource group ${shown(nsg.resourceGroup)}) → ${c.rule.direction} security rules → ${shown(c.rule.name)} → Delete.`;
+    }
     case "attach-nat-gateway": {
       const s = snapshot.subnets.get(c.subnetKey)!;
       return `NAT gateways → Create: ${shown(c.natGatewayName)} in resource group ${shown(s.resourceGroup)}${region(snapshot, s)}, with a new Standard public IP ${shown(c.publicIpName)}; Subnet: ${shown(`${s.vnetName}/${s.name}`)} → Create.`;

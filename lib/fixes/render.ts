@@ -86,7 +86,7 @@ export function renderRefusal(snapshot: Snapshot, plan: FixPlan): string | undef
 function scopedToOwn(snapshot: Snapshot, changes: readonly Change[], own: ReadonlySet<string>): boolean {
   const prefixes = new Set([...own].flatMap((k) => snapshot.subnets.get(k)?.addressPrefixes ?? []));
   return changes.every((c) => {
-    if (c.kind !== "add-rule") return c.kind !== "update-rule" && c.kind !== "add-route" && c.kind !== "delete-route";
+    if (c.kind !== "add-rule") return c.kind !== "update-rule" && c.kind !== "delete-rule" && c.kind !== "add-route" && c.kind !== "delete-route";
     const side = c.rule.direction === "Outbound" ? c.rule.sourceAddressPrefixes : c.rule.destinationAddressPrefixes;
     return side.length > 0 && side.every((p) => prefixes.has(p));
   });
@@ -148,7 +148,30 @@ export function renderTerraform(
     const why = terraformRefusal(snapshot, c) ?? nfcProblem(snapshot, c);
     if (why) return { refused: why };
   }
-  return { text: changes.flatMap((c) => terraformBlocks(snapshot, c, labels, groups, existing)).join("\n\n") };
+  // Which moved rule's update each new rule at its old priority waits for (see terraformBlocks); moves come first.
+  const vacated = new Map<string, string>();
+  const blocks = changes.flatMap((c) => terraformBlocks(snapshot, c, labels, groups, existing, vacated));
+  const head = azurermSubscriptionNote(snapshot, changes);
+  return { text: [...(head ? [head] : []), ...blocks].join("\n\n") };
+}
+
+/**
+ * Which subscription the `azurerm_*` resources of `changes` belong in, as a comment: unlike azapi's, which carry full
+ * resource ids, they go wherever the azurerm provider is set to, and a policy or hub in another subscription is common.
+ * Empty when no change makes one. https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs#subscription_id
+ */
+function azurermSubscriptionNote(snapshot: Snapshot, changes: readonly Change[]): string {
+  const subs = new Set<string>();
+  for (const c of changes) {
+    if (c.kind === "add-rule") subs.add(snapshot.nsgs.get(c.nsgKey)?.subscriptionId ?? "");
+    else if (c.kind === "attach-new-nsg" || c.kind === "attach-nat-gateway") subs.add(snapshot.subnets.get(c.subnetKey)?.subscriptionId ?? "");
+  }
+  subs.delete("");
+  if (subs.size === 0) return "";
+  const list = [...subs].map(shown);
+  return list.length === 1
+    ? `# The azurerm_* resources below belong in subscription ${list[0]}: run with the azurerm provider set to it (subscription_id, or ARM_SUBSCRIPTION_ID).`
+    : `# The azurerm_* resources below belong in ${list.length} subscriptions (${list.join(", ")}): give each its own aliased azurerm provider (subscription_id) before applying.`;
 }
 
 const comment = (prefix: string, text: string) => text.split("\n").map((l) => `${prefix} ${l}`).join("\n");

@@ -43,7 +43,7 @@ export function sharedWith(snapshot: Snapshot, changes: readonly Change[], own: 
   const firewalls = new Set<string>();
   const { byNsg, byRouteTable } = index(snapshot);
   for (const c of changes) {
-    if (c.kind === "add-rule" || c.kind === "update-rule") for (const k of byNsg.get(c.nsgKey) ?? []) keys.add(k);
+    if (c.kind === "add-rule" || c.kind === "update-rule" || c.kind === "delete-rule") for (const k of byNsg.get(c.nsgKey) ?? []) keys.add(k);
     if (c.kind === "add-route" || c.kind === "delete-route") for (const k of byRouteTable.get(c.routeTableKey) ?? []) keys.add(k);
     if (c.kind === "add-firewall-rule-collection" && c.policyKey)
       for (const fw of snapshot.firewalls?.values() ?? []) if (fw.policyKey === c.policyKey) firewalls.add(fw.name);

@@ -48,6 +48,9 @@ function clean(value: unknown, depth = 0): unknown {
       // A delegation's own `id` and `type` are computed; ids of referenced resources (`{ id }`) are kept.
       if (depth > 0 && READ_ONLY_NESTED.has(k)) continue;
       if (depth > 0 && k === "id" && Object.keys(value).length > 1 && "properties" in value) continue;
+      // az CLI adds `resourceGroup` beside a reference's `id` (`networkSecurityGroup: { id, resourceGroup }`); ARM's
+      // SubResource has only `id`, and Bicep flags anything else (BCP037).
+      if (depth > 0 && k === "resourceGroup" && typeof (value as { id?: unknown }).id === "string") continue;
       out[k] = clean(v, depth + 1);
     }
     return out;

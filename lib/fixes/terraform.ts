@@ -6,7 +6,7 @@ import type { FirewallRule, SecurityRule, Snapshot, Subnet } from "../model/type
 import { API, bicepRefusal, deploymentCollections } from "./bicep";
 import { type HclValue, Nested, Raw, block } from "./hcl";
 import { identifier } from "./quote";
-import { type GroupDeployment, groupKeyOf, perFindingNote } from "./firewall-groups";
+import { type GroupDeployment, groupKeyOf, perFindingNote, rawTextRefusal, unkeptRefusal } from "./firewall-groups";
 import type { Change } from "./types";
 
 function ruleFields(rule: SecurityRule): [string, HclValue][] {
@@ -24,6 +24,9 @@ function ruleFields(rule: SecurityRule): [string, HclValue][] {
     f("destination_port_range", "destination_port_ranges", rule.destinationPortRanges),
   ];
 }
+
+/** A rule's place in its NSG as Azure keeps it unique: priority and direction. */
+const slotKey = (nsgKey: string, r: SecurityRule) => `${nsgKey}|${r.direction}|${r.priority}`;
 
 /** Changed fields of a rule in ARM form, for azapi_update_resource's body. */
 function changedArm(before: SecurityRule, after: SecurityRule): Record<string, HclValue> {
@@ -82,19 +85,33 @@ function fwRule(r: FirewallRule): [string, HclValue][] {
  * Terraform blocks of one change; `labels` keeps resource labels unique across a whole file. `groups` (from
  * groupDeployments over all the changes) gives a firewall group's one deployment; `existing` is the estate before
  * any change, when `snapshot` already has the changes applied (the fix-all bundle), to tell a new group from one
- * that exists.
+ * that exists. `vacated` (shared across one file's changes, in order) maps an NSG slot a moved rule leaves to the
+ * label of that move, so a new rule taking the slot `depends_on` it.
  * https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_rule
  */
-export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<string>, groups?: Map<Change, GroupDeployment>, existing?: Snapshot): string[] {
+export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<string>, groups?: Map<Change, GroupDeployment>, existing?: Snapshot, vacated = new Map<string, string>()): string[] {
   switch (c.kind) {
     case "add-rule": {
       const nsg = snapshot.nsgs.get(c.nsgKey)!;
-      return [block("resource", ["azurerm_network_security_rule", identifier(c.rule.name, labels)], [["name", c.rule.name], ["resource_group_name", nsg.resourceGroup], ["network_security_group_name", nsg.name], ...ruleFields(c.rule)])];
+      // Terraform applies independent resources in parallel; Azure refuses two rules at one priority and direction, so a
+      // rule taking the priority a moved rule leaves waits for the move (https://developer.hashicorp.com/terraform/language/meta-arguments/depends_on).
+      const after = vacated.get(slotKey(c.nsgKey, c.rule));
+      return [
+        block("resource", ["azurerm_network_security_rule", identifier(c.rule.name, labels)], [
+          ["name", c.rule.name],
+          ["resource_group_name", nsg.resourceGroup],
+          ["network_security_group_name", nsg.name],
+          ...ruleFields(c.rule),
+          ...(after ? [["depends_on", [new Raw(`azapi_update_resource.${after}`)]] as [string, HclValue]] : []),
+        ]),
+      ];
     }
     case "update-rule": {
       const nsg = snapshot.nsgs.get(c.nsgKey)!;
+      const label = identifier(c.before.name, labels);
+      if (c.after.priority !== c.before.priority || c.after.direction !== c.before.direction) vacated.set(slotKey(c.nsgKey, c.before), label);
       return [
-        block("resource", ["azapi_update_resource", identifier(c.before.name, labels)], [
+        block("resource", ["azapi_update_resource", label], [
           ["type", `Microsoft.Network/networkSecurityGroups/securityRules@${API}`],
           ["resource_id", `${nsg.id}/securityRules/${c.before.name}`],
           ["body", { properties: changedArm(c.before, c.after) }],
@@ -158,6 +175,16 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
         ]),
       ];
     }
+    case "delete-rule": {
+      const nsg = snapshot.nsgs.get(c.nsgKey)!;
+      return [
+        block("resource", ["azapi_resource_action", identifier(c.rule.name, labels, "delete_")], [
+          ["type", `Microsoft.Network/networkSecurityGroups/securityRules@${API}`],
+          ["resource_id", `${nsg.id}/securityRules/${c.rule.name}`],
+          ["method", "DELETE"],
+        ]),
+      ];
+    }
     case "delete-route": {
       const t = snapshot.routeTables.get(c.routeTableKey)!;
       return [
@@ -193,6 +220,9 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
         // The collections list is replaced as a whole, once per group: today's collections, then every new one.
         const deployment = groups?.get(c);
         if (!deployment) return [];
+        // Only reached with the fixes applied (terraformRefusal decides before them): say why in place of a lossy declaration.
+        const unkept = unkeptRefusal(deployment);
+        if (unkept) return [`# Not offered as Terraform: ${unkept}.`];
         const policy = snapshot.firewallPolicies?.get(deployment.policyKey);
         const policyId = policy?.id ?? deployment.policyKey;
         const body: HclValue = { properties: { priority: deployment.group?.priority ?? 65000, ruleCollections: fromJson(deploymentCollections(deployment)) } };
@@ -234,7 +264,8 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
 
 /** Why a change has no Terraform form here, or undefined. */
 export function terraformRefusal(snapshot: Snapshot, c: Change): string | undefined {
-  if (c.kind === "add-firewall-rule-collection" && c.policyKey) return bicepRefusal(snapshot, c);
+  // Today's collections go into the body as read (deploymentCollections), so their strings must survive HCL's NFC too.
+  if (c.kind === "add-firewall-rule-collection" && c.policyKey) return bicepRefusal(snapshot, c) ?? rawTextRefusal(snapshot, c, true);
   if (c.kind === "add-firewall-rule-collection" && c.collection.kind === "nat") return "DNAT collections are not written by this tool";
   return undefined;
 }

@@ -11,6 +11,12 @@ export type Change =
    * an allow stacked on it.
    */
   | { kind: "update-rule"; nsgKey: string; before: SecurityRule; after: SecurityRule; why: string }
+  /**
+   * Delete a custom rule (`az network nsg rule delete`). Only the fix-all bundle makes one: where two findings'
+   * fixes each narrow the same deny's ports and together leave it none, the rule goes (Azure refuses a rule
+   * without ports). `why` says whose fixes emptied it.
+   */
+  | { kind: "delete-rule"; nsgKey: string; rule: SecurityRule; why: string }
   | { kind: "add-service-endpoint"; subnetKey: string; service: string }
   | { kind: "attach-new-nsg"; subnetKey: string; nsgName: string; rules: SecurityRule[] }
   /**

@@ -236,6 +236,13 @@ export interface FirewallRuleCollection {
   action: "Allow" | "Deny" | "Dnat";
   kind: "network" | "application" | "nat";
   rules: FirewallRule[];
+  /**
+   * A policy collection as read (ARM form: `ruleCollectionType`, `name`, `priority`, `action`, `rules[]` with every
+   * field, read by the audit or not: `terminateTLS`, `httpHeadersToInsert`, `description`, NAT rules ...). A fix that
+   * redeploys the whole rule collection group repeats it verbatim. Collections a fix adds, and those of classic
+   * firewalls, have none. https://learn.microsoft.com/azure/templates/microsoft.network/firewallpolicies/rulecollectiongroups
+   */
+  raw?: Record<string, unknown>;
 }
 
 export type FirewallRule = FirewallNetworkRule | FirewallApplicationRule | FirewallNatRule;

@@ -427,11 +427,25 @@ function narrowerNames(table: FirewallTable, rules: readonly CompiledFirewallRul
     const other = access === "Deny" ? "Allow" : "Deny";
     const decided = pieces.filter((p) => p.access === access);
     if (decided.length === 0) continue;
-    const narrower = new Set<string>();
-    for (const r of rules) if (r.action === other) for (const n of r.names) if (patternOverlaps(n, wildcard) && !patternCovers(n, wildcard)) narrower.add(n);
-    for (const n of [...narrower].slice(0, MAX_NARROWER_NAMES)) for (const d of decided) for (const f of decide(table, rules, d.box, n)) if (f.access === other) out.push(f);
+    for (const n of namesUnder(rules, wildcard, other)) for (const d of decided) for (const f of decide(table, rules, d.box, n)) if (f.access === other) out.push(f);
   }
   return out;
+}
+
+const narrowerByRules = new WeakMap<readonly CompiledFirewallRule[], Map<string, readonly string[]>>();
+
+/** The names under `wildcard` that rules of `action` name (at most MAX_NARROWER_NAMES), once per rule list: every flow to Storage asks. */
+function namesUnder(rules: readonly CompiledFirewallRule[], wildcard: string, action: "Allow" | "Deny"): readonly string[] {
+  let memo = narrowerByRules.get(rules);
+  if (!memo) narrowerByRules.set(rules, (memo = new Map()));
+  const key = `${action}|${wildcard}`;
+  let names = memo.get(key);
+  if (!names) {
+    const narrower = new Set<string>();
+    for (const r of rules) if (r.action === action) for (const n of r.names) if (patternOverlaps(n, wildcard) && !patternCovers(n, wildcard)) narrower.add(n);
+    memo.set(key, (names = [...narrower].slice(0, MAX_NARROWER_NAMES)));
+  }
+  return names;
 }
 
 /** Where the firewall stage's notes go, and a tag's name as the input spells it. */

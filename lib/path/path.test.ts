@@ -713,6 +713,9 @@ describe("a wildcard destination allowed only in part", () => {
     const mine = finding(b.auditProfile({ roles: cc, storageAccount: "ccstore" }), "spoke/cc", "CC-EGRESS-STORAGE");
     expect(mine.status).toBe("fail");
     expect(mine.detail).toContain("the profile's storage account ccstore");
+    // The Deny is the policy owners' decision: no fix, and the reason names the rule.
+    expect(mine.fixes).toEqual([]);
+    expect(mine.noFixReason).toMatch(/^The Deny application rule "no-st" \(collection "app-deny", rule collection group "rcg"\) of Azure Firewall "fw" \(policy "fwp"\) stops this traffic/);
     const byId = finding(b.auditProfile({ roles: cc, storageAccount: `${id("storageAccounts", "CCStore").replace("Microsoft.Network", "Microsoft.Storage")}` }), "spoke/cc", "CC-EGRESS-STORAGE");
     expect(byId.status).toBe("fail");
     expect(finding(b.auditProfile({ roles: cc, storageAccount: "otherstore" }), "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("warn");

@@ -2,6 +2,7 @@
 import type { Role, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import type { PriorityAllocator } from "../fixes/priority";
+import type { ResourceNames } from "../fixes/resource-names";
 import type { FixPlan } from "../fixes/types";
 import type { Evidence, Fix, FindingStatus } from "../report/types";
 
@@ -38,6 +39,8 @@ export interface CheckEnv {
   allocator: PriorityAllocator;
   /** Rule names already proposed per NSG in this audit, so pasted fixes don't collide. */
   ruleNames: Map<string, Set<string>>;
+  /** Names of the NSGs, NAT gateways, public IPs, routes and rule collections fixes create (lib/fixes/resource-names.ts). */
+  resourceNames: ResourceNames;
 }
 
 export interface CheckOutcome {

@@ -97,15 +97,36 @@ function priorityOr(priority: number | null | undefined): number {
   return typeof priority === "number" ? priority : UNSET_COLLECTION_PRIORITY;
 }
 
+/** A node's fields without a `properties` wrapper: policy collections and rules carry none in ARM, so an input that wraps them is unwrapped. */
+function unwrapped(node: ArmNode): Record<string, unknown> {
+  if (node.props === node.raw) return node.raw;
+  const out: Record<string, unknown> = { ...node.raw, ...node.props };
+  delete out.properties;
+  return out;
+}
+
 /**
- * A policy rule collection. A filter collection holds rules of one type in Azure; should an export
- * mix network and application rules, they are returned as two collections of the same name and
- * priority, which is how Azure orders them anyway (network rules before application rules).
+ * A policy collection as read, in ARM form (the input object itself, no copy, unless it wraps fields in
+ * `properties`): every field of every rule, those the audit reads and those it does not (`terminateTLS`,
+ * `httpHeadersToInsert`, `description`, NAT rules ...), for a fix that redeploys the whole group.
+ * https://learn.microsoft.com/azure/templates/microsoft.network/firewallpolicies/rulecollectiongroups
+ */
+function rawCollection(node: ArmNode, rules: unknown[] | null | undefined): Record<string, unknown> {
+  const out = unwrapped(node);
+  const wrapped = (rules ?? []).some((r) => isObject(r) && isObject(r.properties));
+  return wrapped ? { ...out, rules: (rules ?? []).map((r) => (isObject(r) ? unwrapped(readNode(r, "", [])) : r)) } : out;
+}
+
+/**
+ * A policy rule collection, with `raw` (rawCollection). A filter collection holds rules of one type in Azure; should
+ * an export mix network and application rules, they are returned as two collections of the same name and priority
+ * (sharing one `raw`), which is how Azure orders them anyway (network rules before application rules).
  */
 function readPolicyCollection(value: unknown, file: string, at: JsonPath): FirewallRuleCollection[] {
   const node = readNode(value, file, at);
   const name = nodeName(node, file, at, "");
   const p = parseWith(policyRuleCollectionProps, node.props, file, node.propsAt);
+  const raw = rawCollection(node, p.rules);
   const type = p.ruleCollectionType?.toLowerCase();
   const action = p.action?.type ? canonicalFirewallAction(p.action.type) : undefined;
   const isNat = type === "firewallpolicynatrulecollection" || (!type && action === "Dnat");
@@ -114,11 +135,11 @@ function readPolicyCollection(value: unknown, file: string, at: JsonPath): Firew
   }
   const rules = (p.rules ?? []).map((rule, i) => readRule(rule, file, child(node.propsAt, "rules", i), isNat ? "nat" : undefined));
   const priority = priorityOr(p.priority);
-  if (isNat) return [{ name, priority, action: "Dnat", kind: "nat", rules }];
+  if (isNat) return [{ name, priority, action: "Dnat", kind: "nat", rules, raw }];
   if (rules.length && action !== "Allow" && action !== "Deny") {
     throw inputError(file, [...node.propsAt, "action", "type"], expectedMessage("Allow or Deny", p.action?.type));
   }
-  const collection = (kind: RuleKind, of: FirewallRule[]): FirewallRuleCollection => ({ name, priority, action: action ?? "Deny", kind, rules: of });
+  const collection = (kind: RuleKind, of: FirewallRule[]): FirewallRuleCollection => ({ name, priority, action: action ?? "Deny", kind, rules: of, raw });
   const network = rules.filter((r) => r.kind === "network");
   const application = rules.filter((r) => r.kind === "application");
   const natAt = rules.findIndex((r) => r.kind === "nat");

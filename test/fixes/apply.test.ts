@@ -2,6 +2,7 @@
 // path engine reads it (NSG rules, subnet, route table, firewall policy groups, classic collections, NAT).
 import { describe, expect, it } from "vitest";
 import { applyChanges } from "../../lib/fixes/apply";
+import { azCommands } from "../../lib/fixes/az";
 import { bundleChanges } from "../../lib/fixes/fix-all";
 import type { Change } from "../../lib/fixes/types";
 import { plainNames, rule, world } from "./world";
@@ -63,5 +64,19 @@ describe("applyChanges", () => {
     const out = bundleChanges([[a, se], [b, se]]);
     expect(out).toHaveLength(2);
     expect((out[0] as typeof a).after.destinationPortRanges).toEqual(["9443"]);
+  });
+
+  it("two narrowings that together leave a deny no port delete it (Azure refuses a rule without ports), and the bundle renders the delete", () => {
+    const base = rule("DenyToCycleCloud", { destinationPortRanges: ["5672", "9443"] });
+    const nsgKey = subnet.nsgKey!;
+    const a: Change = { kind: "update-rule", nsgKey, before: base, after: { ...base, destinationPortRanges: ["9443"] }, why: "AMQP needs 5672." };
+    const b: Change = { kind: "update-rule", nsgKey, before: base, after: { ...base, destinationPortRanges: ["5672"] }, why: "HTTPS needs 9443." };
+    const out = bundleChanges([[a], [b]]);
+    expect(out).toEqual([{ kind: "delete-rule", nsgKey, rule: base, why: "AMQP needs 5672. HTTPS needs 9443. Together they leave it no port, so it is deleted." }]);
+    const after = applyChanges(snapshot, out).snapshot;
+    expect(after.nsgs.get(nsgKey)!.securityRules.some((r) => r.name === "DenyToCycleCloud")).toBe(false);
+    const az = azCommands(snapshot, out[0]);
+    expect(az.map((c) => c.command.join(" "))).toEqual(["network nsg rule delete"]);
+    expect(az[0].args).toContainEqual(["--name", "DenyToCycleCloud"]);
   });
 });

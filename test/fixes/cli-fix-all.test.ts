@@ -29,6 +29,8 @@ describe("audit --fix-all", () => {
     expect(sh.ok).toBe(true);
     expect(sh.commands.length).toBeGreaterThan(0);
     expect(read("ps1")).toContain("$ErrorActionPreference = 'Stop'");
+    // Before 7.3 a failed az call would not stop it: it refuses to run there.
+    expect(read("ps1").split("\n")[0]).toBe("#Requires -Version 7.3");
     expect((await checkBicep(read("bicep"))).problems).toEqual([]);
     expect((await checkTerraform(read("tf"))).problems).toEqual([]);
   }, 120_000);

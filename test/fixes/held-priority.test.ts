@@ -3,7 +3,7 @@
 // user's own deny aimed at the required traffic is edited rather than shadowed; a shared NSG gets a rule
 // scoped to the subnet and the fix names the others; and a finding with no fix says why.
 import { describe, expect, it } from "vitest";
-import { type RuleSpec, estate, finding } from "../helpers/estate-builder";
+import { type RuleSpec, SUB, estate, finding } from "../helpers/estate-builder";
 import { applyAz } from "./apply-az";
 
 const cc = { cyclecloud: ["hub/cc"] };
@@ -35,6 +35,18 @@ describe("when no free priority wins over the blocking rule", () => {
     }
     const after = merged.audit(cc);
     for (const rule of [...EGRESS, "CC-EGRESS-LOCKDOWN"]) expect(finding(after, "hub/cc", rule).status, rule).toBe("pass");
+  });
+
+  it("in Terraform, the new allow waits for the move of the deny whose priority it takes (Azure refuses two rules at one priority)", () => {
+    const f = finding(withNsg(denyAt100()).audit(cc), "hub/cc", "CC-EGRESS-STORAGE");
+    const tf = f.fixes.find((x) => x.kind === "terraform")!.text;
+    const moved = /resource "azapi_update_resource" "(\w+)" \{[^}]*securityRules\/DenyInternetOut"/.exec(tf);
+    expect(moved).not.toBeNull();
+    const allow = /resource "azurerm_network_security_rule" "\w+" \{[\s\S]*?\n\}/.exec(tf)![0];
+    expect(allow).toMatch(/priority\s+= 100\n/);
+    expect(allow).toContain(`depends_on                  = [azapi_update_resource.${moved![1]}]`);
+    // azurerm resources go wherever the provider points: the text names the subscription they belong in.
+    expect(tf.split("\n")[0]).toBe(`# The azurerm_* resources below belong in subscription "${SUB}": run with the azurerm provider set to it (subscription_id, or ARM_SUBSCRIPTION_ID).`);
   });
 
   it("two flows and one free slot below a deny: the first takes the slot, the second moves the deny", () => {

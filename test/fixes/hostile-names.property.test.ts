@@ -65,6 +65,7 @@ const BICEP_COUNT: Record<Change["kind"], number | undefined> = {
   "attach-new-nsg": 3,
   "add-route": 2,
   "delete-route": undefined,
+  "delete-rule": undefined,
   "attach-nat-gateway": 4,
   "add-firewall-rule-collection": 2,
 };

@@ -89,6 +89,18 @@ describe("service endpoint fix on the CycleCloud Workspace for Slurm subnets", (
     expect(fix(f, "terraform")).toContain("azapi_update_resource");
   });
 
+  it("az CLI's `resourceGroup` beside a reference's id (`az network vnet subnet list`) is not repeated: ARM's SubResource holds only `id`", async () => {
+    const r = audit(
+      load((fx) => {
+        const nsg = fx.value[0].properties.subnets.find((x: { name: string }) => x.name === "ccw-compute-subnet").properties.networkSecurityGroup;
+        nsg.resourceGroup = "rg-ccws";
+      }),
+      profile,
+    );
+    const props = (await bicepResourceProperties(fix(find(r, "ccw-compute-subnet", "NODE-SE-STORAGE"), "bicep"))).get("ccw-compute-subnet") as { networkSecurityGroup: unknown };
+    expect(props.networkSecurityGroup).toEqual({ id: subnetJson("ccw-compute-subnet").properties.networkSecurityGroup.id });
+  });
+
   it("without the subnet's properties as read, Bicep is not offered either", () => {
     const s = load();
     const compute = [...s.subnets.values()].find((x) => x.name === "ccw-compute-subnet")!;

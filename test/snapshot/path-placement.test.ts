@@ -84,15 +84,23 @@ describe.each([false, true])("example payloads (flattened: %s)", (flat) => {
         action: "Deny",
         kind: "network",
         rules: [{ kind: "network", name: "network-rule1", protocols: ["TCP"], sourceAddresses: ["10.1.25.0/24"], sourceIpGroupKeys: [], destinationAddresses: ["*"], destinationIpGroupKeys: [], destinationFqdns: [], destinationPorts: ["*"] }],
+        // The collection as read, for fixes that redeploy the whole group (lib/fixes/firewall-groups.ts).
+        raw: expect.objectContaining({ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "Example-Filter-Rule-Collection", priority: 200 }),
       },
     ]);
     const nat = first(loadSpecs(["FirewallPolicyNatRuleCollectionGroupGet.json"], flat).ruleCollectionGroups);
-    expect(nat.ruleCollections).toEqual([{ name: "NatRC", priority: 100, action: "Dnat", kind: "nat", rules: [{ kind: "nat", name: "NatRule1" }] }]);
+    expect(nat.ruleCollections).toEqual([
+      { name: "NatRC", priority: 100, action: "Dnat", kind: "nat", rules: [{ kind: "nat", name: "NatRule1" }], raw: expect.objectContaining({ rules: [expect.objectContaining({ translatedFqdn: "internalhttpserver", translatedPort: "8080" })] }) },
+    ]);
     const web = first(loadSpecs(["FirewallPolicyRuleCollectionGroupWithWebCategoriesGet.json"], flat).ruleCollectionGroups);
     expect(web.ruleCollections[0]).toMatchObject({ kind: "application", rules: [{ webCategories: ["Hacking"], protocols: [{ type: "Https", port: 443 }] }] });
     // Microsoft's example has a filter collection with rules and no priority: accepted, sorted last.
     const headers = first(loadSpecs(["FirewallPolicyRuleCollectionGroupWithHttpHeadersToInsert.json"], flat).ruleCollectionGroups);
     expect(headers.ruleCollections[0]).toMatchObject({ priority: UNSET_COLLECTION_PRIORITY, action: "Allow", kind: "application", rules: [{ fqdnTags: ["WindowsVirtualDesktop"], protocols: [{ type: "Http", port: 80 }] }] });
+    // Fields the audit does not read are kept as read, and the missing priority stays missing there.
+    const raw = headers.ruleCollections[0].raw as { priority?: number; rules: Record<string, unknown>[] };
+    expect(raw.priority).toBeUndefined();
+    expect(raw.rules[0]).toMatchObject({ description: "Insert trusted tenants header", httpHeadersToInsert: [{ headerName: "Restrict-Access-To-Tenants", headerValue: "contoso.com,fabrikam.onmicrosoft.com" }] });
   });
 
   it("IP groups: a rule's reference matches by id, else by name in the same subscription; the rest is a gap", () => {

@@ -401,7 +401,7 @@ describe("route faults count at the end whose routes decided, and get a route th
     expect(ingress.status).toBe("fail");
     const fix = routesFromAzCli(az(ingress));
     expect(fix.created.map((c) => [c.name, c.prefix])).toEqual([
-      ["to-hpc-c1-2-via-firewall", "10.2.1.0/24"],
+      ["to-hpc-c1-via-firewall-2", "10.2.1.0/24"],
       ["to-hpc-c2-via-firewall", "10.2.2.0/24"],
     ]);
 

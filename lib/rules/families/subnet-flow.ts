@@ -258,7 +258,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
           continue;
         }
         const at = f.owner === "sender" ? sender : f.owner === "receiver" ? receiver : undefined;
-        const r: RoutePlan | undefined = at ? planRouteFix(estate, at, at === sender ? receiver : sender, f, changes ?? []) : undefined;
+        const r: RoutePlan | undefined = at ? planRouteFix(estate, at, at === sender ? receiver : sender, f, changes ?? [], env.resourceNames) : undefined;
         if (r?.kind === "changes" && changes) changes.push(...r.changes);
         else {
           changes = undefined;
