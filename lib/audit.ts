@@ -2,7 +2,7 @@
 // the web app and the tests.
 import type { Profile, Role, Snapshot, Subnet } from "./model/types";
 import { Estate } from "./nsg/estate";
-import { resolvePlacement, resolveRoles } from "./snapshot/profile";
+import { placementNotes, resolvePlacement, resolveRoles } from "./snapshot/profile";
 import { assertSubnetHasPrefix } from "./snapshot/subnet-prefix";
 import { RULES } from "./rules";
 import type { CheckEnv } from "./rules/types";
@@ -170,6 +170,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
             cyclecloudServer: d.cyclecloudServer,
             ...(d.proxy ? { proxy: d.proxy } : {}),
             ...(d.storageAccount ? { storageAccount: d.storageAccount } : {}),
+            ...(placementNotes(env.estate.placement).get(d.name) ? { serverNotes: placementNotes(env.estate.placement).get(d.name) } : {}),
           })),
         }
       : {}),

@@ -199,8 +199,14 @@ export interface NatGateway {
   id: string;
   key: string;
   name: string;
+  /** `publicIpAddresses`: IPv4 public IPs in ARM ("public ip addresses V4"). */
   publicIpKeys: string[];
+  /** `publicIpPrefixes`: IPv4 prefixes in ARM. */
   publicIpPrefixKeys: string[];
+  /** `publicIpAddressesV6` (StandardV2 only); absent when the input holds none. */
+  publicIpV6Keys?: string[];
+  /** `publicIpPrefixesV6` (StandardV2 only); absent when the input holds none. */
+  publicIpPrefixV6Keys?: string[];
 }
 
 export interface PublicIpAddress {

@@ -19,7 +19,8 @@ export interface CompiledRule {
   tagDisplay: (lower: string) => string;
 }
 
-function side(ctx: AddressContext, prefixes: readonly string[], asgKeys: readonly string[]) {
+/** `local`: the side that is the traffic's local end (source of an outbound rule, destination of an inbound one). */
+function side(ctx: AddressContext, prefixes: readonly string[], asgKeys: readonly string[], local: boolean) {
   // United once (O(n log n)): a rule may list 160,000 prefixes.
   const sets: AddrSet[] = [];
   let specificPublic = false;
@@ -30,13 +31,14 @@ function side(ctx: AddressContext, prefixes: readonly string[], asgKeys: readonl
     specificPublic ||= r.specificPublic;
     symbolicTag ||= r.symbolicTag;
   }
-  for (const a of asgKeys) sets.push(ctx.asgMembers(a));
+  // An ASG at the local end is the traffic class's own membership (a scale set's, see AsgView); at the far end, any member's.
+  for (const a of asgKeys) sets.push(local ? ctx.localAsgMembers(a) : ctx.asgMembers(a));
   return { set: addrUnionAll(sets), specificPublic, symbolicTag };
 }
 
 export function compileRule(nsg: Nsg, rule: SecurityRule, ctx: AddressContext): CompiledRule {
-  const src = side(ctx, rule.sourceAddressPrefixes, rule.sourceAsgKeys);
-  const dst = side(ctx, rule.destinationAddressPrefixes, rule.destinationAsgKeys);
+  const src = side(ctx, rule.sourceAddressPrefixes, rule.sourceAsgKeys, rule.direction === "Outbound");
+  const dst = side(ctx, rule.destinationAddressPrefixes, rule.destinationAsgKeys, rule.direction === "Inbound");
   return {
     nsg,
     rule,
@@ -75,8 +77,14 @@ export function compileNsg(nsg: Nsg, direction: Direction, ctx: AddressContext):
 
 const CONTEXT_WORDS = new Set(["virtualnetwork", "internet"]);
 
-/** Whether a rule means the same in every VNet: it names neither `VirtualNetwork` nor `Internet`. */
+/** Whether a rule names an ASG, whose local-end members depend on the traffic class (AsgView). */
+export function namesAsg(rule: SecurityRule): boolean {
+  return rule.sourceAsgKeys.length > 0 || rule.destinationAsgKeys.length > 0;
+}
+
+/** Whether a rule means the same in every VNet and for every traffic class: it names neither `VirtualNetwork`, `Internet` nor an ASG. */
 export function isContextFree(rule: SecurityRule): boolean {
+  if (namesAsg(rule)) return false;
   for (const p of rule.sourceAddressPrefixes) if (CONTEXT_WORDS.has(p.trim().toLowerCase())) return false;
   for (const p of rule.destinationAddressPrefixes) if (CONTEXT_WORDS.has(p.trim().toLowerCase())) return false;
   return true;

@@ -7,6 +7,7 @@ import {
   ALL_V6,
   EMPTY,
   EVERYTHING,
+  addrSubtract,
   addrUnion,
   addrUnionAll,
   concrete,
@@ -41,7 +42,16 @@ export interface AddressContext {
   /** Public space outside every service tag we know prefixes for; with no prefixes, all public concrete space. */
   internetOutsideTags: AddrSet;
   resolve(token: string): ResolvedAddress;
+  /** The addresses of an ASG's members, as the far end of traffic sees them (any address a member may hold). */
   asgMembers(asgKey: string): AddrSet;
+  /**
+   * An ASG's members as the local end of the traffic an NSG judges (the source of outbound rules, the destination of
+   * inbound ones). Without an `AsgView` the same as `asgMembers`; with one, the view's addresses are members exactly of
+   * the view's ASGs (see AsgView).
+   */
+  localAsgMembers(asgKey: string): AddrSet;
+  /** The key of the context this one is a view of (`withAsgView`); unset on a context without a view. */
+  baseKey?: string;
   tagDisplay(lower: string): string;
 }
 
@@ -55,7 +65,36 @@ export interface SharedAddressData {
   tagNames: Map<string, string>;
 }
 
-export function buildSharedAddressData(snapshot: Snapshot): SharedAddressData {
+/**
+ * Who holds the local end of the traffic an NSG judges, where addresses alone cannot tell ASG membership: a scale set's
+ * instances take addresses the input does not show, so an IP configuration stands for the free addresses of its
+ * subnet (lib/nsg/estate.ts scaleSetEndpoint), which instances of IP configurations with other ASGs (another scale
+ * set, another IP configuration of the same one) may hold too. Azure applies an IP configuration's ASGs to the
+ * instance NIC itself, so for the traffic of the IP configurations that share `asgKeys`, the addresses `local` are
+ * members of exactly those ASGs.
+ * https://learn.microsoft.com/azure/virtual-network/application-security-groups
+ */
+export interface AsgView {
+  /** Unique per subnet and traffic class (the subnet's key is part of it). */
+  key: string;
+  local: AddrSet;
+  asgKeys: ReadonlySet<string>;
+}
+
+/**
+ * Scale-set IP configurations' ASG memberships (`virtualMachineProfile.networkProfile…ipConfigurations[].properties
+ * .applicationSecurityGroups`): each pair is an ASG and the addresses instances of that IP configuration may hold.
+ */
+export type ScaleSetAsgMembers = Iterable<[asgKey: string, addresses: AddrSet]>;
+
+/**
+ * The address data every context of an estate shares: service-tag prefixes and ASG members. An ASG's members are its
+ * NICs' IP configurations (each at its private IP, or the subnet without one) and its scale sets' IP configurations
+ * (`scaleSetMembers`: the addresses their instances may hold), since Azure applies a scale-set IP configuration's
+ * ASGs to every instance NIC, running or not.
+ * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-networking
+ */
+export function buildSharedAddressData(snapshot: Snapshot, scaleSetMembers: ScaleSetAsgMembers = []): SharedAddressData {
   const tagPrefixes = new Map<string, AddrSet>();
   const tagNames = new Map<string, string>();
   // Sets are gathered and united once (addrUnionAll, O(n log n)): folding one union per tag or per NIC
@@ -87,6 +126,7 @@ export function buildSharedAddressData(snapshot: Snapshot): SharedAddressData {
       for (const asg of ipc.asgKeys) pushTo(asgSets, asg, addrs);
     }
   }
+  for (const [asg, addrs] of scaleSetMembers) pushTo(asgSets, asg, addrs);
   const asgMembers = new Map<string, AddrSet>();
   for (const [asg, sets] of asgSets) asgMembers.set(asg, addrUnionAll(sets));
   return { serviceTags: snapshot.serviceTags, tagPrefixes, synthesized: new Set(synthesized.keys()), allTagPrefixes, asgMembers, tagNames };
@@ -188,7 +228,31 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
       return r;
     },
     asgMembers: (asgKey) => shared.asgMembers.get(asgKey) ?? EMPTY,
+    localAsgMembers: (asgKey) => shared.asgMembers.get(asgKey) ?? EMPTY,
     tagDisplay: (lower) => shared.tagNames.get(lower) ?? lower,
+  };
+}
+
+/**
+ * `ctx` for the traffic of one traffic class (`view`): at the local end an ASG holds the view's addresses exactly when
+ * the view names it; elsewhere, and at the far end, membership is `ctx`'s. Its key is `ctx`'s plus the view's, so
+ * rules naming ASGs compile once per view, and the others are shared with `ctx` (`baseKey`).
+ */
+export function withAsgView(ctx: AddressContext, view: AsgView): AddressContext {
+  const members = new Map<string, AddrSet>();
+  return {
+    ...ctx,
+    key: `${ctx.key}|asg:${view.key}`,
+    baseKey: ctx.baseKey ?? ctx.key,
+    localAsgMembers(asgKey) {
+      let set = members.get(asgKey);
+      if (!set) {
+        const all = ctx.localAsgMembers(asgKey);
+        set = view.asgKeys.has(asgKey) ? addrUnion(all, view.local) : addrSubtract(all, view.local);
+        members.set(asgKey, set);
+      }
+      return set;
+    },
   };
 }
 

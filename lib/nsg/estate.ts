@@ -6,15 +6,17 @@ import * as iv from "../net/intervals";
 import { pushTo } from "../collections";
 import { cidrsToRanges } from "../net/ip";
 import type { Direction, NetworkInterface, Nsg, ProxySetting, Role, RouteTable, ScaleSet, ScaleSetIpConfiguration, SecurityRule, Snapshot, Subnet } from "../model/types";
-import { type CompiledRule, compileRule, isContextFree, orderedRules } from "./compile";
+import { type CompiledRule, compileRule, isContextFree, namesAsg, orderedRules } from "./compile";
 import {
   type AddressContext,
+  type AsgView,
   type SharedAddressData,
   buildAddressContext,
   buildSharedAddressData,
   ipConfigAddresses,
   routeWidening,
   virtualNetworkPrefixes,
+  withAsgView,
 } from "./context";
 import type { Level } from "./evaluate";
 
@@ -51,6 +53,13 @@ export interface Endpoint {
    * other addresses, so a flow narrowed to one of them (a proxy's address) is not vouched for (lib/nsg/flow.ts).
    */
   privateEndpointsOnly?: boolean;
+  /** A scale set's endpoint: the ASGs of its IP configurations (`applicationSecurityGroups`), when they all have the same. */
+  asgKeys?: string[];
+  /**
+   * A scale set's endpoint whose IP configurations differ in ASGs: one part per set of ASGs, each with those IP
+   * configurations alone (their addresses and outbound facts). The NSGs judge each part's traffic as its ASGs' (AsgView).
+   */
+  asgParts?: Endpoint[];
 }
 
 /**
@@ -86,14 +95,16 @@ class RuleCache {
   compile(nsg: Nsg, rule: SecurityRule, ctx: AddressContext): CompiledRule {
     const free = this.free.get(rule);
     if (free) return free;
-    const known = this.perVnet.get(rule)?.get(ctx.key);
+    // A traffic class's view (AsgView) changes only what rules naming ASGs match: the others share its base context's.
+    const key = namesAsg(rule) ? ctx.key : (ctx.baseKey ?? ctx.key);
+    const known = this.perVnet.get(rule)?.get(key);
     if (known) return known;
     const compiled = compileRule(nsg, rule, ctx);
     if (isContextFree(rule)) this.free.set(rule, compiled);
     else {
       let byVnet = this.perVnet.get(rule);
       if (!byVnet) this.perVnet.set(rule, (byVnet = new Map()));
-      byVnet.set(ctx.key, compiled);
+      byVnet.set(key, compiled);
     }
     return compiled;
   }
@@ -110,6 +121,8 @@ export interface EndpointGroup {
   members: Endpoint[];
   /** A NIC the subnet names but the input lacks: the group's NIC level cannot be judged. */
   missingNic?: string;
+  /** Scale-set IP configurations sharing ASGs in a subnet where scale sets carry ASGs: their ASG membership for the NSGs. */
+  asgView?: AsgView;
 }
 
 /**
@@ -129,6 +142,10 @@ export interface Placement {
   proxies: ReadonlyMap<string, ProxySetting>;
   /** The storage account (an id or name, as the profile gives it) of each deployment that names one. */
   storageAccounts?: ReadonlyMap<string, string>;
+  /** A CycleCloud subnet several deployments name: every one of them, `deploymentOf`'s first (lib/snapshot/profile.ts). */
+  sharedDeployments?: ReadonlyMap<string, string[]>;
+  /** In a shared CycleCloud subnet, each deployment's own server endpoints, by `<deployment>|<subnet key>`. */
+  deploymentServers?: ReadonlyMap<string, Endpoint[]>;
 }
 
 export const SINGLE_DEPLOYMENT = "default";
@@ -179,9 +196,15 @@ export class Estate {
       let keys = roleKeys.get(d);
       if (!keys) roleKeys.set(d, (keys = { cyclecloud: [], cluster: [], returnProxy: [] }));
       keys[role].push(key);
+      // A CycleCloud subnet shared by deployments (each with its own server) plays its role in each of them.
+      for (const other of place.sharedDeployments?.get(key)?.slice(1) ?? []) {
+        let more = roleKeys.get(other);
+        if (!more) roleKeys.set(other, (more = { cyclecloud: [], cluster: [], returnProxy: [] }));
+        more[role].push(key);
+      }
     }
     this.caches = {
-      address: buildSharedAddressData(snapshot),
+      address: buildSharedAddressData(snapshot, this.scaleSetAsgMembers(snapshot)),
       placement: place,
       roleKeys,
       contexts: new Map(),
@@ -208,6 +231,11 @@ export class Estate {
     return this.caches.placement.deploymentOf.get(subnet.key) ?? SINGLE_DEPLOYMENT;
   }
 
+  /** Every deployment a role subnet belongs to: one, or several for a CycleCloud subnet they share. */
+  deploymentsOf(subnet: Subnet): string[] {
+    return this.caches.placement.sharedDeployments?.get(subnet.key) ?? [this.deploymentOf(subnet)];
+  }
+
   /**
    * Every address of a deployment's subnets playing a role, or of the CycleCloud servers when the
    * profile names them (fixes never change prefixes, so derived estates share it).
@@ -216,15 +244,23 @@ export class Estate {
     const k = `${deployment}|${role}`;
     let set = this.caches.rolePrefixes.get(k);
     if (!set) {
-      set = addrUnionAll(this.subnetsIn(role, deployment).map((s) => this.roleAddresses(s)));
+      set = addrUnionAll(this.subnetsIn(role, deployment).map((s) => this.roleAddresses(s, deployment)));
       this.caches.rolePrefixes.set(k, set);
     }
     return set;
   }
 
-  /** What a role subnet stands for in flows: the CycleCloud server's addresses when named, else its prefixes. */
-  roleAddresses(subnet: Subnet): AddrSet {
-    const server = this.caches.placement.servers.get(subnet.key);
+  /**
+   * What a role subnet stands for in flows: the CycleCloud server's addresses when named, else its prefixes. In a
+   * CycleCloud subnet deployments share, `deployment`'s own server (its prefixes when it names none there).
+   */
+  roleAddresses(subnet: Subnet, deployment?: string): AddrSet {
+    const place = this.caches.placement;
+    if (deployment !== undefined && place.sharedDeployments?.has(subnet.key)) {
+      const own = place.deploymentServers?.get(`${deployment}|${subnet.key}`);
+      return own ? addrUnionAll(own.map((e) => e.addresses)) : this.subnetPrefixes(subnet);
+    }
+    const server = place.servers.get(subnet.key);
     return server ? addrUnionAll(server.map((e) => e.addresses)) : this.subnetPrefixes(subnet);
   }
 
@@ -253,7 +289,16 @@ export class Estate {
    * table's routes widen `VirtualNetwork` (CONTRACT §4.1 stage 2). Keyed by the table object, so a fix
    * that changes a route table gets a fresh context.
    */
-  context(subnet: Subnet): AddressContext {
+  context(subnet: Subnet, view?: AsgView): AddressContext {
+    if (view) {
+      // Remembered on the base context, which derived estates share while the subnet's route table stays.
+      const base = this.context(subnet);
+      let views = asgViews.get(base);
+      if (!views) asgViews.set(base, (views = new Map()));
+      let ctx = views.get(view.key);
+      if (!ctx) views.set(view.key, (ctx = withAsgView(base, view)));
+      return ctx;
+    }
     const table = subnet.routeTableKey ? this.snapshot.routeTables.get(subnet.routeTableKey) : undefined;
     let byVnet = table ? this.caches.tableContexts.get(table) : this.caches.contexts;
     if (!byVnet) this.caches.tableContexts.set(table!, (byVnet = new Map()));
@@ -302,15 +347,16 @@ export class Estate {
     return key ? this.snapshot.nsgs.get(key) : undefined;
   }
 
-  compiledNsg(nsg: Nsg, direction: Direction, subnet: Subnet): CompiledRule[] {
+  /** `view`: the traffic class whose traffic the rules judge, where ASG membership depends on it (EndpointGroup.asgView). */
+  compiledNsg(nsg: Nsg, direction: Direction, subnet: Subnet, view?: AsgView): CompiledRule[] {
     // Nested maps keyed by the ids' own strings: this runs for every evaluation, and building a
     // composite key string each time would cost more than the lookup.
     let perNsg = this.compiled.get(nsg.key);
     if (!perNsg) this.compiled.set(nsg.key, (perNsg = { Inbound: new Map(), Outbound: new Map() }));
-    const ctx = this.context(subnet);
+    const ctx = this.context(subnet, view);
     let rules = perNsg[direction].get(ctx.key);
     if (rules) return rules;
-    if (this.parent && !this.parent.changedKeys.has(nsg.key) && this.parent.estate.context(subnet) === ctx) return this.parent.estate.compiledNsg(nsg, direction, subnet);
+    if (this.parent && !this.parent.changedKeys.has(nsg.key) && this.parent.estate.context(subnet, view) === ctx) return this.parent.estate.compiledNsg(nsg, direction, subnet, view);
     rules = orderedRules(nsg, direction).map((rule) => this.caches.ruleCache.compile(nsg, rule, ctx));
     perNsg[direction].set(ctx.key, rules);
     return rules;
@@ -358,18 +404,19 @@ export class Estate {
     this.caches.ruleCache = new RuleCache();
   }
 
-  subnetLevel(subnet: Subnet, direction: Direction): Level | undefined {
-    const k = `${direction}|${subnet.key}`;
+  /** The subnet's NSG, compiled for `view`'s traffic when given (EndpointGroup.asgView). */
+  subnetLevel(subnet: Subnet, direction: Direction, view?: AsgView): Level | undefined {
+    const k = `${direction}|${subnet.key}${view ? `|asg:${view.key}` : ""}`;
     if (this.levels.has(k)) return this.levels.get(k);
     const nsg = this.nsg(subnet.nsgKey);
-    const level: Level | undefined = nsg ? { kind: "subnet", nsg, rules: this.compiledNsg(nsg, direction, subnet) } : undefined;
+    const level: Level | undefined = nsg ? { kind: "subnet", nsg, rules: this.compiledNsg(nsg, direction, subnet, view) } : undefined;
     this.levels.set(k, level);
     return level;
   }
 
-  nicLevel(nicNsgKey: string | undefined, subnet: Subnet, direction: Direction): Level | undefined {
+  nicLevel(nicNsgKey: string | undefined, subnet: Subnet, direction: Direction, view?: AsgView): Level | undefined {
     const nsg = this.nsg(nicNsgKey);
-    return nsg ? { kind: "nic", nsg, rules: this.compiledNsg(nsg, direction, subnet) } : undefined;
+    return nsg ? { kind: "nic", nsg, rules: this.compiledNsg(nsg, direction, subnet, view) } : undefined;
   }
 
   subnetPrefixes(subnet: Subnet): AddrSet {
@@ -413,7 +460,18 @@ export class Estate {
         const ipcs = config.ipConfigurations.filter((ipc) => ipc.subnetKey === subnet.key);
         if (!ipcs.length) continue;
         const stand: NetworkInterface = { id: vmss.id, key: vmss.key, name: `${vmss.name} (scale set model, NIC ${config.name})`, resourceGroup: vmss.resourceGroup, subscriptionId: vmss.subscriptionId, ipConfigurations: [], scaleSetKey: vmss.key, ...(config.nsgKey ? { nsgKey: config.nsgKey } : {}) };
-        eps.push(scaleSetEndpoint(stand, vmss, ipcs, free));
+        const ep = scaleSetEndpoint(stand, vmss, ipcs, free);
+        // An IP configuration of a version the subnet has no prefix of gets no address: it stands for nothing here.
+        if (addrIsEmpty(ep.addresses)) continue;
+        const byAsgs = new Map<string, ScaleSetIpConfiguration[]>();
+        for (const ipc of ipcs) pushTo(byAsgs, asgSetKey(ipc.asgKeys), ipc);
+        if (byAsgs.size === 1) {
+          if (ipcs[0].asgKeys.length) ep.asgKeys = [...new Set(ipcs[0].asgKeys)];
+        } else {
+          // Each part keeps the NIC's pools and public IPs as a whole: a pool of any IP configuration turns default outbound access off for all of them.
+          ep.asgParts = [...byAsgs.values()].map((part) => ({ ...scaleSetEndpoint(stand, vmss, part, free, ipcs), asgKeys: [...new Set(part[0].asgKeys)] })).filter((part) => !addrIsEmpty(part.addresses));
+        }
+        eps.push(ep);
       }
     }
     for (const nicKey of subnet.ipConfigurationNicKeys ?? []) {
@@ -458,6 +516,31 @@ export class Estate {
   }
 
   /**
+   * Each scale-set IP configuration's ASGs with the addresses its instances may hold: the free addresses of its subnet
+   * (`addressesNotHeld`) of its version. Computed once, before the shared address data it goes into.
+   */
+  private scaleSetAsgMembers(snapshot: Snapshot): [string, AddrSet][] {
+    const out: [string, AddrSet][] = [];
+    const free = new Map<string, AddrSet>();
+    for (const vmss of snapshot.scaleSets?.values() ?? []) {
+      for (const config of vmss.nicConfigurations) {
+        for (const ipc of config.ipConfigurations) {
+          const subnet = ipc.subnetKey ? snapshot.subnets.get(ipc.subnetKey) : undefined;
+          if (!ipc.asgKeys.length || !subnet) continue;
+          let rest = free.get(subnet.key);
+          if (!rest) {
+            const r = cidrsToRanges(subnet.addressPrefixes);
+            free.set(subnet.key, (rest = this.addressesNotHeld(subnet, concrete(r.v4, r.v6))));
+          }
+          const addresses = inFamily(rest, familyOf(ipc.privateIpAddressVersion ?? "IPv4"));
+          for (const asg of ipc.asgKeys) out.push([asg, addresses]);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * The scale sets whose network profile places instances in the subnet, in input order. Indexed once per
    * audit (fixes never change scale sets): a scan per subnet would cost subnets × scale sets.
    */
@@ -474,19 +557,33 @@ export class Estate {
     return index.get(subnet.key) ?? [];
   }
 
+  /**
+   * The subnet's endpoints grouped by what the NSGs see of them: the NIC-level NSG, and where scale sets in the subnet
+   * carry ASGs, a scale set's ASGs too (its IP configurations' addresses overlap other holders', so only the traffic
+   * class tells whether an ASG holds them: `asgView`). A scale set's endpoint whose IP configurations differ in ASGs
+   * is grouped by parts (`asgParts`).
+   */
   endpointGroups(subnet: Subnet): EndpointGroup[] {
     let groups = this.caches.groups.get(subnet.key);
     if (!groups) {
       const byNsg = new Map<string, EndpointGroup>();
-      for (const ep of this.endpoints(subnet)) {
-        const k = ep.missingNic ? `missing|${ep.missingNic}` : (ep.nic?.nsgKey ?? "");
+      const eps = this.endpoints(subnet).flatMap((ep) => ep.asgParts ?? [ep]);
+      const views = eps.some((ep) => ep.scaleSet && ep.asgKeys?.length);
+      for (const ep of eps) {
+        const asgs = views && ep.scaleSet ? `|asg:${asgSetKey(ep.asgKeys ?? [])}` : "";
+        const k = ep.missingNic ? `missing|${ep.missingNic}` : `${ep.nic?.nsgKey ?? ""}${asgs}`;
         let g = byNsg.get(k);
         if (!g) byNsg.set(k, (g = { nics: [], nicNsgKey: ep.nic?.nsgKey, addresses: EMPTY, members: [], ...(ep.missingNic ? { missingNic: ep.missingNic } : {}) }));
+        // A scale set's parts differ in ASGs, so each goes to a group of its own: no NIC is listed twice.
         if (ep.nic) g.nics.push(ep.nic);
         g.members.push(ep);
       }
       // United once per group (O(n log n)): one union per NIC made 80,000 NICs in a subnet take 39 s.
-      for (const g of byNsg.values()) g.addresses = addrUnionAll(g.members.map((m) => m.addresses));
+      for (const [k, g] of byNsg) {
+        g.addresses = addrUnionAll(g.members.map((m) => m.addresses));
+        const asgs = k.indexOf("|asg:");
+        if (asgs >= 0) g.asgView = { key: `${subnet.key}|${k}`, local: g.addresses, asgKeys: new Set(g.members[0].asgKeys ?? []) };
+      }
       groups = [...byNsg.values()];
       this.caches.groups.set(subnet.key, groups);
     }
@@ -522,6 +619,9 @@ function ipcAddresses(snapshot: Snapshot, ipc: NetworkInterface["ipConfiguration
 }
 
 const familyOf = (version: string): 4 | 6 => (version === "IPv6" ? 6 : 4);
+const asgSetKey = (keys: readonly string[]) => [...new Set(keys)].sort().join(",");
+/** Views by view key, per base address context (Estate.context). */
+const asgViews = new WeakMap<AddressContext, Map<string, AddressContext>>();
 const inFamily = (a: AddrSet, family: 4 | 6): AddrSet => (family === 4 ? concrete(a.v4) : concrete([], a.v6));
 const factsKey = (s: { publicIpKey?: string; hasPublicIp?: boolean; lbBackendPoolKeys: string[] }) => `${s.hasPublicIp ? (s.publicIpKey ?? "*") : ""}|${[...new Set(s.lbBackendPoolKeys)].sort().join(",")}`;
 
@@ -564,16 +664,21 @@ function outboundSources(own: { names: string[]; addresses: AddrSet; publicIpKey
 
 /**
  * A scale set's network profile in one subnet. The instances' addresses are not in the model, so an IP configuration
- * stands for the subnet's prefixes of its version (`privateIPAddressVersion`, Azure's default IPv4); a version no IP
- * configuration names is stood for by all of them. Several IP configurations of one version each stand for the same
+ * stands for the subnet's prefixes of its version (`privateIPAddressVersion`, Azure's default IPv4). A version no IP
+ * configuration names is no address of the instances (an instance gets an IPv6 address only through an IPv6 IP
+ * configuration, so an IPv4-only scale set in a dual-stack subnet holds none of its IPv6 prefix). Several IP configurations of one version each stand for the same
  * prefixes, since any address there may be any of theirs: where their outbound facts differ, the endpoint's `sources`
  * overlap, each is judged, and the traffic from those prefixes goes out only in part (as a NIC's split by address
  * does), never taking the best IP configuration's way out for all of them.
  * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-networking
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/ipv6-overview
  * https://learn.microsoft.com/azure/load-balancer/outbound-rules
  */
-function scaleSetEndpoint(stand: NetworkInterface, vmss: ScaleSet, ipcs: ScaleSetIpConfiguration[], prefixes: AddrSet): Endpoint {
-  const endpoint: Endpoint = { nic: stand, scaleSet: vmss, addresses: prefixes, hasPublicIp: ipcs.some((i) => i.hasPublicIp), lbBackendPoolKeys: ipcs.flatMap((i) => i.lbBackendPoolKeys) };
+function scaleSetEndpoint(stand: NetworkInterface, vmss: ScaleSet, ipcs: ScaleSetIpConfiguration[], prefixes: AddrSet, nicIpcs: ScaleSetIpConfiguration[] = ipcs): Endpoint {
+  const families = new Set(ipcs.map((i) => familyOf(i.privateIpAddressVersion ?? "IPv4")));
+  const held = addrUnionAll([...families].map((f) => inFamily(prefixes, f)));
+  // The NIC's facts as a whole (`nicIpcs`: all its IP configurations in the subnet); `sources` are `ipcs`' own.
+  const endpoint: Endpoint = { nic: stand, scaleSet: vmss, addresses: held, hasPublicIp: nicIpcs.some((i) => i.hasPublicIp), lbBackendPoolKeys: nicIpcs.flatMap((i) => i.lbBackendPoolKeys) };
   const own: Parameters<typeof outboundSources>[0] = [];
   for (const family of [4, 6] as const) {
     const addresses = inFamily(prefixes, family);
@@ -581,7 +686,7 @@ function scaleSetEndpoint(stand: NetworkInterface, vmss: ScaleSet, ipcs: ScaleSe
     const mine = ipcs.filter((i) => familyOf(i.privateIpAddressVersion ?? "IPv4") === family);
     // Each IP configuration on its own, over the same addresses: outboundSources merges those whose facts agree, so
     // only differing ones overlap (the outbound stage then gives the prefixes each one's outcome: "partly").
-    for (const i of mine.length ? mine : ipcs) {
+    for (const i of mine) {
       // The public IP configuration's `publicIPAddressVersion`, else the IP configuration's own version (Azure pairs them).
       const ipFamily = i.hasPublicIp ? familyOf(i.publicIpAddressVersion ?? i.privateIpAddressVersion ?? "IPv4") : undefined;
       own.push({ names: [i.name], addresses, hasPublicIp: !!i.hasPublicIp, family: ipFamily, lbBackendPoolKeys: i.lbBackendPoolKeys });

@@ -250,9 +250,10 @@ interface MissingLevel {
 /** Stage 2: the NSG chain (NIC then subnet outbound; subnet then NIC inbound), read once, for each piece handed on. */
 function nsgStage(cx: PathContext, group: EndpointGroup): NsgRun {
   const { estate, subnet, spec } = cx;
-  const subnetLevel = estate.subnetLevel(subnet, spec.direction);
+  // A scale set's traffic class carries its ASG membership (EndpointGroup.asgView): rules naming ASGs compile for it.
+  const subnetLevel = estate.subnetLevel(subnet, spec.direction, group.asgView);
   if (subnetLevel) cx.touched.add(subnetLevel.nsg.key);
-  const nicLevel = estate.nicLevel(group.nicNsgKey, subnet, spec.direction);
+  const nicLevel = estate.nicLevel(group.nicNsgKey, subnet, spec.direction, group.asgView);
   if (nicLevel) cx.touched.add(nicLevel.nsg.key);
   // The subnet's route table widens VirtualNetwork for these NSGs (CONTRACT §4.1 stage 2): a route fix changes
   // what they match, so a cached result of this flow must not outlive it.

@@ -3,9 +3,11 @@
 // belongs to one IP configuration and serves its own address family). Precedence: a NAT gateway on the subnet >
 // a public IP on the IP configuration (or the scale set's public IP configuration) > an outbound rule of a Standard
 // public load balancer whose backend pool holds the IP configuration > default outbound access. The precedence holds
-// per address family: a NAT gateway decides IPv4, and IPv6 only when it has an IPv6 public IP (StandardV2); otherwise
-// IPv6 goes by the IPv6 means below it (nat-overview: a NAT gateway "can't be associated to an IPv6 public IP address
-// or prefix", and dual-stack outbound pairs it with a load balancer's IPv6 outbound rule). There is no
+// per address family: a NAT gateway decides IPv4, and IPv6 only when it has an IPv6 public IP or prefix (StandardV2:
+// `publicIpAddressesV6`, `publicIpPrefixesV6`); otherwise IPv6 goes by the IPv6 means below it (nat-overview: a
+// Standard NAT gateway "can't be associated to an IPv6 public IP address or prefix", and dual-stack outbound pairs it
+// with a load balancer's IPv6 outbound rule). Behind a StandardV2 one with IPv6 addresses only, IPv4 is unknown where
+// a means below would let it out (Azure does not document it). There is no
 // default outbound access in a private subnet (`defaultOutboundAccess: false`), for a NIC any of whose IP configurations
 // is in a Standard load balancer's backend pool (CONTRACT §4.1), or for a Flexible-orchestration scale set's instances.
 // An outbound rule translates only its own protocol (`Tcp`, `Udp` or `All`), so the path depends on the
@@ -18,6 +20,7 @@
 // https://learn.microsoft.com/azure/nat-gateway/nat-overview
 // https://learn.microsoft.com/azure/nat-gateway/tutorial-dual-stack-outbound-nat-load-balancer
 import type { LoadBalancer, NatGateway, Snapshot, Subnet } from "../model/types";
+import { addrCovers, describeAddrs } from "../net/addr-set";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP, describeProtocols } from "../net/protocols";
 import type { Endpoint, Estate, OutboundSource } from "../nsg/estate";
 import type { OutboundEvidence } from "../report/types";
@@ -126,34 +129,73 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
   if (!subnet.natGatewayKey) return withoutNatGateway(estate, subnet, endpoint, protocols, source);
   const nat = snapshot.natGateways?.get(subnet.natGatewayKey);
   const natName = nat?.name ?? name(subnet.natGatewayKey);
+  const counts = nat ? natAddressCounts(snapshot, nat) : undefined;
   const natPath: OutboundPath =
-    nat && nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0
-      ? { method: "none", resource: nat.id, detail: `NAT gateway ${nat.name} has no public IP address or prefix, so nothing leaves through it`, works: false }
+    counts && counts.v4 + counts.v6 === 0
+      ? { method: "none", resource: nat!.id, detail: `NAT gateway ${natName} has no public IP address or prefix, so nothing leaves through it`, works: false }
       : { method: "nat-gateway", resource: nat?.id ?? subnet.natGatewayKey, detail: `through NAT gateway ${natName}${nat ? "" : " (not in the input: taken to have a public IP)"}`, works: true };
+  const hasV4 = source.addresses.v4.length > 0;
+  const hasV6 = source.addresses.v6.length > 0;
   const v6 = natCarriesIpv6(snapshot, nat, natName);
-  // A NAT gateway that carries IPv6, or a source without IPv6 addresses: the NAT gateway decides everything.
-  if (v6.carries === "yes" || source.addresses.v6.length === 0) return [{ protocols, path: natPath }];
-  // IPv4 takes the NAT gateway; IPv6 the IPv6 means below it in the precedence, as if there were no NAT gateway.
-  const shares: OutboundShare[] = source.addresses.v4.length ? [{ protocols, family: 4, path: natPath }] : [];
-  for (const share of withoutNatGateway(estate, subnet, endpoint, protocols, source, natName)) {
-    shares.push({ protocols: share.protocols, family: 6, path: ipv6BesideNat(share.path, natName, v6.missing) });
+  // A family the NAT gateway has public addresses for leaves through it (a missing NAT gateway is taken to have IPv4
+  // ones; IPv4 meets one with none at all and goes nowhere, IPv6 then takes the IPv6 means as beside a Standard one).
+  const takesV4 = !counts || counts.v4 > 0 || counts.v6 === 0;
+  const takesV6 = v6.carries === "yes";
+  // The NAT gateway decides every family the source has: one share.
+  if ((!hasV4 || takesV4) && (!hasV6 || takesV6)) return [{ protocols, path: natPath }];
+  const shares: OutboundShare[] = [];
+  if (hasV4) {
+    if (takesV4) shares.push({ protocols, family: 4, path: natPath });
+    // A StandardV2 NAT gateway with IPv6 public addresses only: what its IPv4 traffic does, Azure does not document.
+    else for (const share of withoutNatGateway(estate, subnet, endpoint, protocols, source, natName, 4)) shares.push({ protocols: share.protocols, family: 4, path: ipv4BesideV6OnlyNat(share.path, natName) });
+  }
+  if (hasV6) {
+    if (takesV6) shares.push({ protocols, family: 6, path: natPath });
+    // IPv6 takes the IPv6 means below the NAT gateway in the precedence, as if there were no NAT gateway.
+    else for (const share of withoutNatGateway(estate, subnet, endpoint, protocols, source, natName, 6)) shares.push({ protocols: share.protocols, family: 6, path: ipv6BesideNat(share.path, natName, v6.missing) });
   }
   return shares;
 }
 
 /**
- * Whether a subnet's NAT gateway takes IPv6: only one with an IPv6 public IP does (a StandardV2 NAT gateway; a Standard
- * one "can't be associated to an IPv6 public IP address or prefix"). `maybe` where the input cannot show it: the NAT
- * gateway is not in it, or it has public IP prefixes (whose version is not read), with `missing` saying so.
+ * A NAT gateway's public IPs and prefixes per address family: IPv4 from `publicIpAddresses` and `publicIpPrefixes`,
+ * IPv6 from `publicIpAddressesV6` and `publicIpPrefixesV6` (a StandardV2 gateway). A public IP the IPv4 list names but
+ * whose own `publicIPAddressVersion` is IPv6 (a shape ARM does not produce) counts for both families, so neither is
+ * judged locked down on the strength of a contradiction.
+ * https://learn.microsoft.com/javascript/api/@azure/arm-network/natgatewaypropertiesformat
+ */
+export function natAddressCounts(snapshot: Snapshot, nat: NatGateway): { v4: number; v6: number } {
+  const listedV6 = nat.publicIpKeys.filter((k) => snapshot.publicIps?.get(k)?.version === "IPv6").length;
+  return {
+    v4: nat.publicIpKeys.length + nat.publicIpPrefixKeys.length,
+    v6: listedV6 + (nat.publicIpV6Keys?.length ?? 0) + (nat.publicIpPrefixV6Keys?.length ?? 0),
+  };
+}
+
+/**
+ * Whether a subnet's NAT gateway takes IPv6: only one with an IPv6 public IP or prefix does (a StandardV2 NAT gateway,
+ * `publicIpAddressesV6` / `publicIpPrefixesV6`; a Standard one "can't be associated to an IPv6 public IP address or
+ * prefix"). `maybe` where the input cannot show it (the NAT gateway is not in it), with `missing` saying so.
  * https://learn.microsoft.com/azure/nat-gateway/nat-overview
  * https://learn.microsoft.com/azure/nat-gateway/nat-sku
  */
 function natCarriesIpv6(snapshot: Snapshot, nat: NatGateway | undefined, natName: string): { carries: "yes" | "no" | "maybe"; missing?: string } {
   const also = "so whether it carries IPv6 (a StandardV2 NAT gateway with an IPv6 public IP does) is unknown";
   if (!nat) return { carries: "maybe", missing: `NAT gateway ${natName} is not in the input, ${also} (add \`az network nat gateway list\`)` };
-  if (nat.publicIpKeys.some((k) => snapshot.publicIps?.get(k)?.version === "IPv6")) return { carries: "yes" };
-  if (nat.publicIpPrefixKeys.length) return { carries: "maybe", missing: `NAT gateway ${natName} has public IP prefixes, whose IP version the audit does not read, ${also}` };
-  return { carries: "no" };
+  return { carries: natAddressCounts(snapshot, nat).v6 > 0 ? "yes" : "no" };
+}
+
+/**
+ * An IPv4 source's path behind NAT gateway `natName`, whose public addresses are all IPv6 (a StandardV2 gateway).
+ * Microsoft does not document whether IPv4 then takes the means below the NAT gateway: where one of them would let
+ * it out, the path is unknown (neither pass nor fail); where none would, nothing leaves either way.
+ * https://learn.microsoft.com/azure/nat-gateway/nat-sku
+ */
+function ipv4BesideV6OnlyNat(path: OutboundPath, natName: string): OutboundPath {
+  const nat = `NAT gateway ${natName} has IPv6 public addresses only`;
+  if (path.method === "unknown") return unknown(`${nat}, and ${path.missing ?? path.detail}`);
+  if (!path.works) return { ...path, detail: `${nat}, and ${path.detail}` };
+  return unknown(`${nat}; whether IPv4 then leaves ${path.detail} instead is not documented by Azure`);
 }
 
 /**
@@ -173,10 +215,11 @@ function ipv6BesideNat(path: OutboundPath, natName: string, missing: string | un
 }
 
 /**
- * The outbound paths below a NAT gateway in the precedence: the whole path where the subnet has none, and the IPv6
- * one where its NAT gateway `natName` carries IPv4 only (then the words say so instead of "no NAT gateway").
+ * The outbound paths below a NAT gateway in the precedence: the whole path where the subnet has none, and the path of
+ * address family `family` where its NAT gateway `natName` has no public address of that family (IPv6 beside an IPv4
+ * NAT gateway, IPv4 beside a StandardV2 one with IPv6 addresses only; then the words say so instead of "no NAT gateway").
  */
-function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, protocols: ProtoSet, source: OutboundSource, natName?: string): OutboundShare[] {
+function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, protocols: ProtoSet, source: OutboundSource, natName?: string, family: 4 | 6 = 6): OutboundShare[] {
   const { snapshot } = estate;
   if (source.hasPublicIp) {
     const pip = source.publicIpKey ? snapshot.publicIps?.get(source.publicIpKey) : undefined;
@@ -265,25 +308,42 @@ function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, p
   const forWhat = partial ? ` for ${describeProtocols(rest)}` : "";
   const lead = narrowRules.length ? `${narrowRules.join(", ")}; ` : "";
   const none = (detail: string): OutboundShare => ({ protocols: rest, path: { method: "none", detail: `${lead}${detail}`, works: false } });
-  // Behind a NAT gateway that carries IPv4 only, these words are IPv6's (lib/path/outbound.ts ipv6BesideNat).
-  const natWords = natName ? `whose NAT gateway ${natName} carries IPv4 only` : "with no NAT gateway";
+  // Behind a NAT gateway that carries only the other family, these words are this family's (ipv6BesideNat, ipv4BesideV6OnlyNat).
+  const fam = natName ? `IPv${family} ` : "";
+  const natWords = natName ? `whose NAT gateway ${natName} carries IPv${family === 6 ? 4 : 6} only` : "with no NAT gateway";
+  const unseen = unseenNic(estate, subnet, endpoint);
   if (subnet.defaultOutboundAccess === false) {
-    shares.push(none(`${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) ${natWords}, and ${who} ${has} no ${natName ? "IPv6 " : ""}public IP or load balancer outbound rule${forWhat}: no public ${natName ? "IPv6 " : ""}address is reachable`));
+    const lacks = unseen ? `${unseen} (judged from the subnet alone: no instance public IP or load balancer)` : `${who} ${has} no ${fam}public IP or load balancer outbound rule`;
+    shares.push(none(`${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) ${natWords}, and ${lacks}${forWhat}: no public ${fam}address is reachable`));
   } else if (poolOfNic) {
     shares.push(none(`${who} ${has} no public IP or load balancer outbound rule${forWhat}, and another IP configuration of ${owner(subnet, endpoint)} is in a Standard load balancer's backend pool, which turns default outbound access off for the whole NIC: no public address is reachable`));
   } else if (inStandardPool) {
     shares.push(none(`${who} ${plural ? "are" : "is"} in a Standard load balancer's backend pool without an outbound rule${forWhat}, which turns default outbound access off: no public address is reachable`));
   } else if (endpoint.scaleSet?.orchestrationMode === "Flexible") {
-    const means = natName ? `NAT gateway ${natName} carries IPv4 only, and there is no IPv6 public IP or outbound rule` : "there is no NAT gateway, public IP or outbound rule";
+    const means = natName ? `NAT gateway ${natName} carries IPv${family === 6 ? 4 : 6} only, and there is no ${fam}public IP or outbound rule` : "there is no NAT gateway, public IP or outbound rule";
     shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and ${means}${forWhat}`));
   } else if (missingOfNic.length) {
     const lbs = missingOfNic.map((k) => `load balancer ${name(k)}`).join(" and ");
     shares.push({ protocols: rest, path: unknown(`${lbs}, whose backend pool holds another IP configuration of ${owner(subnet, endpoint)}, ${missingOfNic.length > 1 ? "are" : "is"} not in the input, so whether default outbound access is off for ${who} is unknown (add \`az network lb list\`)`) });
   } else {
-    const guess = !endpoint.nic ? " (no NIC of this subnet is in the input: judged from the subnet alone)" : "";
+    const guess = unseen ? ` (${unseen}: judged from the subnet alone)` : "";
     shares.push({ protocols: rest, path: { method: "default-outbound-access", detail: `through Azure's default outbound access (being retired; a NAT gateway is the explicit way)${guess}`, works: true, ipv4Only: "default outbound access" } });
   }
   return shares;
+}
+
+/**
+ * Words for an endpoint no NIC of the input stands for (CONTRACT §4.1 stage 4: "judged from the subnet alone … and the
+ * detail says so"): the subnet itself ("no NIC of spoke/cc is in the input"), or a CycleCloud server the profile names
+ * by an IP address whose NIC the input lacks ("the NIC holding 10.1.0.4 is not in the input"). Undefined for a NIC,
+ * a scale set, or a NIC the subnet names (whose own words say it is missing).
+ */
+function unseenNic(estate: Estate, subnet: Subnet, endpoint: Endpoint): string | undefined {
+  if (endpoint.nic || endpoint.scaleSet || endpoint.missingNic) return undefined;
+  const where = `${subnet.vnetName}/${subnet.name}`;
+  if (endpoint.privateEndpointsOnly) return `no NIC of ${where} but private endpoints' is in the input`;
+  if (addrCovers(endpoint.addresses, estate.subnetPrefixes(subnet))) return `no NIC of ${where} is in the input`;
+  return `the NIC holding ${describeAddrs(endpoint.addresses)} is not in the input`;
 }
 
 export function outboundEvidence(path: OutboundPath): OutboundEvidence {
@@ -301,9 +361,13 @@ export function outboundEvidence(path: OutboundPath): OutboundEvidence {
  */
 export function subnetOutbound(estate: Estate, subnet: Subnet): OutboundPath {
   const eps = estate.endpoints(subnet);
-  // A NAT gateway takes every endpoint's traffic alike, unless it leaves a dual-stack subnet's IPv6 to each endpoint's own means.
+  // A NAT gateway takes every endpoint's traffic alike, unless it leaves a family the subnet has (IPv6 beside an IPv4
+  // one, IPv4 beside an IPv6-only StandardV2 one) to each endpoint's own means.
   const nat = subnet.natGatewayKey ? estate.snapshot.natGateways?.get(subnet.natGatewayKey) : undefined;
-  const natTakesAll = !!subnet.natGatewayKey && (estate.subnetPrefixes(subnet).v6.length === 0 || natCarriesIpv6(estate.snapshot, nat, "").carries === "yes");
+  const prefixes = estate.subnetPrefixes(subnet);
+  const counts = nat ? natAddressCounts(estate.snapshot, nat) : undefined;
+  const v4Taken = prefixes.v4.length === 0 || !counts || counts.v4 > 0 || counts.v6 === 0;
+  const natTakesAll = !!subnet.natGatewayKey && v4Taken && (prefixes.v6.length === 0 || natCarriesIpv6(estate.snapshot, nat, "").carries === "yes");
   if (eps.length <= 1 || natTakesAll) return endpointOutbound(estate, subnet, eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] });
   const groups = new Map<string, OutboundGroup>();
   for (const ep of eps) {

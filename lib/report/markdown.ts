@@ -273,7 +273,8 @@ function deploymentsSection(report: Report): string[] {
     "",
     ...table(
       ["Deployment", "CycleCloud", "Cluster", "Return proxy", "CycleCloud server", "Proxy", "Storage account"],
-      list.map((d) => [cell(d.name), refs(d.cyclecloud), refs(d.cluster), refs(d.returnProxy), refs(d.cyclecloudServer), cell(d.proxy ? `${d.proxy.address}:${d.proxy.port}` : undefined), cell(d.storageAccount)]),
+      // A server judged by part of what the profile names (a VM's NIC in its CycleCloud subnet) says so beside it.
+      list.map((d) => [cell(d.name), refs(d.cyclecloud), refs(d.cluster), refs(d.returnProxy), cell([d.cyclecloudServer.join(", "), ...(d.serverNotes ?? [])].filter((x) => x).join("; ")), cell(d.proxy ? `${d.proxy.address}:${d.proxy.port}` : undefined), cell(d.storageAccount)]),
     ),
   ];
 }

@@ -209,5 +209,15 @@ export interface Report {
   /** Extension: display names of the subscriptions the subnets are in, when the input named them (live read). */
   subscriptions?: { id: string; name: string }[];
   /** Extension: the deployments of the profile. */
-  deployments?: { name: string; cyclecloud: string[]; cluster: string[]; returnProxy: string[]; cyclecloudServer: string[]; proxy?: { address: string; port: number }; storageAccount?: string }[];
+  deployments?: {
+    name: string;
+    cyclecloud: string[];
+    cluster: string[];
+    returnProxy: string[];
+    cyclecloudServer: string[];
+    proxy?: { address: string; port: number };
+    storageAccount?: string;
+    /** How the CycleCloud server was read, where the audit judged it by part of what the profile names (a VM's NICs in its CycleCloud subnet). */
+    serverNotes?: string[];
+  }[];
 }

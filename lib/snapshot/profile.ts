@@ -143,6 +143,8 @@ function deploymentsOf(profile: Profile): Deployment[] {
 interface Resolved {
   roles: Map<string, Role>;
   deploymentOf: Map<string, string>;
+  /** CycleCloud subnets several deployments name: all of them, in profile order (the first is `deploymentOf`'s). */
+  shared: Map<string, string[]>;
 }
 
 /**
@@ -158,12 +160,13 @@ function resolveAll(snapshot: Snapshot, profile: Profile, profileName: string): 
   if (!bySnapshot) resolved.set(profile, (bySnapshot = new WeakMap()));
   bySnapshot.set(snapshot, { profileName, value });
   // Copies: callers apply dashboard overrides to the maps they get.
-  return { roles: new Map(value.roles), deploymentOf: new Map(value.deploymentOf) };
+  return { roles: new Map(value.roles), deploymentOf: new Map(value.deploymentOf), shared: value.shared };
 }
 
 function resolveUncached(snapshot: Snapshot, profile: Profile, profileName: string): Resolved {
   const roles = new Map<string, Role>();
   const deploymentOf = new Map<string, string>();
+  const shared = new Map<string, string[]>();
   deploymentsOf(profile).forEach((d, di) => {
     for (const role of ROLES) {
       d.roles[role].forEach((rawRef, i) => {
@@ -182,20 +185,26 @@ function resolveUncached(snapshot: Snapshot, profile: Profile, profileName: stri
         }
         const otherDeployment = deploymentOf.get(subnet.key);
         if (otherDeployment !== undefined && otherDeployment !== d.name) {
-          throw new InputError(profileName, at, `subnet ${describeSubnet(subnet)} is already in deployment ${otherDeployment}; a subnet belongs to one deployment`);
+          // Deployments may share a CycleCloud subnet, each with its own CycleCloud VM (\`cyclecloudServer\` names
+          // it); any other subnet belongs to one deployment, whose flows alone it is checked for.
+          if (role !== "cyclecloud") throw new InputError(profileName, at, `subnet ${describeSubnet(subnet)} is already in deployment ${otherDeployment}; only a CycleCloud subnet may be shared by deployments`);
+          const all = shared.get(subnet.key) ?? [otherDeployment];
+          if (!all.includes(d.name)) all.push(d.name);
+          shared.set(subnet.key, all);
+          return;
         }
         roles.set(subnet.key, role);
         deploymentOf.set(subnet.key, d.name);
       });
     }
   });
-  return { roles, deploymentOf };
+  return { roles, deploymentOf, shared };
 }
 
 /**
  * Resolves every ref of the profile to a subnet key. A ref that matches nothing, matches two
- * subnets, or puts one subnet in two roles or two deployments is an input error: guessing would
- * audit the wrong subnet.
+ * subnets, or puts one subnet in two roles or (but for a CycleCloud subnet, which deployments may
+ * share) two deployments is an input error: guessing would audit the wrong subnet.
  */
 export function resolveRoles(snapshot: Snapshot, profile: Profile, profileName: string): Map<string, Role> {
   return resolveAll(snapshot, profile, profileName).roles;
@@ -210,14 +219,55 @@ function nicsByVm(snapshot: Snapshot): Map<string, NetworkInterface[]> {
   return out;
 }
 
+/** What the audit says about how each deployment's CycleCloud server was read, by deployment name (see `placementNotes`). */
+const notesOf = new WeakMap<Placement, ReadonlyMap<string, string[]>>();
+
+/**
+ * Notes on how `placement`'s CycleCloud servers were read, by deployment name: a VM whose other NICs sit outside the
+ * deployment's CycleCloud subnets is judged by the NIC(s) in them, and the note names the others.
+ */
+export function placementNotes(placement: Placement): ReadonlyMap<string, string[]> {
+  return notesOf.get(placement) ?? new Map();
+}
+
+/**
+ * Whether `ip` (IPv4) is one of the five addresses Azure reserves in `subnet`'s prefix holding it: the network
+ * address, .1 (default gateway), .2 and .3 (Azure DNS) and the last (broadcast). No VM can hold one. Returns the
+ * prefix when reserved. https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq#are-there-any-restrictions-on-using-ip-addresses-within-these-subnets
+ */
+function reservedIn(subnet: Subnet, ip: number): string | undefined {
+  for (const prefix of subnet.addressPrefixes) {
+    const r = parseCidr(prefix);
+    if (!r || r.family !== 4) continue;
+    const [lo, hi] = r.v4;
+    if (ip >= lo && ip <= hi && (ip - lo < 4 || ip === hi)) return prefix;
+  }
+  return undefined;
+}
+
+/**
+ * The server's endpoint when the profile names it by an IP address no NIC of the input holds. Where the subnet's
+ * `ipConfigurations` name NICs the input lacks, the server's NIC may be one of them, with its own NSG, public IP and
+ * load balancer pools: one endpoint per such NIC, each marked missing, so the verdicts that rest on it are
+ * "cannot be judged" and name it (CONTRACT §4.1). Otherwise the address alone, judged from the subnet.
+ */
+function serverAtAddress(snapshot: Snapshot, subnet: Subnet, addresses: Endpoint["addresses"]): Endpoint[] {
+  const present = new Set(subnet.nicKeys);
+  const missing = [...new Set(subnet.ipConfigurationNicKeys ?? [])].filter((k) => !present.has(k) && !snapshot.nics.has(k));
+  if (!missing.length) return [{ addresses, lbBackendPoolKeys: [] }];
+  return missing.map((k) => ({ missingNic: k, addresses, lbBackendPoolKeys: [] }));
+}
+
 /**
  * The deployments, CycleCloud servers and proxies of a profile (CONTRACT §1.2), for the estate. A server
  * ref is a NIC id, a VM id (its NICs in the input) or an IP address, and must sit in a CycleCloud subnet of
- * its deployment. `roles` (after dashboard overrides) decides which subnets have a role; a subnet given a
- * role by an override joins `overrideDeployments`' deployment, or the first one.
+ * its deployment: a VM with NICs in other subnets too is judged by those in its CycleCloud subnets (a note says
+ * so); an IP address Azure reserves in its subnet is an input error. A CycleCloud subnet deployments share carries
+ * `sharedDeployments` and each one's own server (`deploymentServers`). `roles` (after dashboard overrides) decides
+ * which subnets have a role; a subnet given a role by an override joins `overrideDeployments`' deployment, or the first one.
  */
 export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileName: string, roles: ReadonlyMap<string, Role>, overrideDeployments?: ReadonlyMap<string, string>): Placement {
-  const { deploymentOf } = resolveAll(snapshot, profile, profileName);
+  const { deploymentOf, shared: sharedAll } = resolveAll(snapshot, profile, profileName);
   const deployments = deploymentsOf(profile);
   const fallback = deployments[0]?.name ?? SINGLE_DEPLOYMENT;
   const finalDeployment = new Map<string, string>();
@@ -225,10 +275,19 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
   const servers = new Map<string, Endpoint[]>();
   const proxies = new Map<string, ProxySetting>();
   const storageAccounts = new Map<string, string>();
+  const notes = new Map<string, string[]>();
   const single = deployments[0]?.name === SINGLE_DEPLOYMENT && profile.deployments !== undefined;
   // Each deployment's CycleCloud subnets, gathered in one pass (a pass per deployment was deployments × subnets).
   const cyclecloudKeys = new Map<string, string[]>();
   for (const [k, name] of finalDeployment) if (roles.get(k) === "cyclecloud") pushTo(cyclecloudKeys, name, k);
+  // A CycleCloud subnet deployments share (still CycleCloud, in its profile deployment after overrides) is in each one's.
+  const shared = new Map<string, string[]>();
+  for (const [k, names] of sharedAll) {
+    if (roles.get(k) !== "cyclecloud" || finalDeployment.get(k) !== names[0]) continue;
+    shared.set(k, names);
+    for (const name of names.slice(1)) pushTo(cyclecloudKeys, name, k);
+  }
+  const deploymentServers = new Map<string, Endpoint[]>();
   let vmNics: Map<string, NetworkInterface[]> | undefined;
   deployments.forEach((d, di) => {
     if (d.proxy) proxies.set(d.name, d.proxy);
@@ -237,31 +296,50 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
     d.cyclecloudServer.forEach((rawRef, i) => {
       const at = single && di === 0 ? `cyclecloudServer[${i}]` : `deployments[${di - (single ? 1 : 0)}].cyclecloudServer[${i}]`;
       const ref = rawRef.trim();
-      const found: { subnetKey: string; endpoint: Endpoint }[] = [];
+      let found: { subnetKey: string; endpoint: Endpoint; nicName?: string }[] = [];
       if (ref.startsWith("/")) {
         const key = keyOf(ref);
         vmNics ??= nicsByVm(snapshot);
         const nics = snapshot.nics.has(key) ? [snapshot.nics.get(key)!] : (vmNics.get(key) ?? []);
         if (nics.length === 0) throw new InputError(profileName, at, `no NIC and no VM's NIC in the input matches ${JSON.stringify(rawRef)} (add \`az network nic list\`)`);
-        for (const nic of nics) for (const ipc of nic.ipConfigurations) if (ipc.subnetKey) found.push({ subnetKey: ipc.subnetKey, endpoint: nicEndpoint(snapshot, nic, ipc.subnetKey) });
+        for (const nic of nics) {
+          const subnetKeys = new Set(nic.ipConfigurations.flatMap((ipc) => (ipc.subnetKey ? [ipc.subnetKey] : [])));
+          for (const subnetKey of subnetKeys) found.push({ subnetKey, endpoint: nicEndpoint(snapshot, nic, subnetKey), nicName: nic.name });
+        }
       } else {
         const r = parseCidr(ref);
         if (!r || ref.includes("/")) throw new InputError(profileName, at, `expected a NIC id, a VM id or an IP address, got ${JSON.stringify(rawRef)}`);
         const s = subnetHolding(snapshot, ref, ccKeys);
         if (!s) throw new InputError(profileName, at, `${ref} is in no CycleCloud subnet of deployment ${d.name}`);
+        const reserved = r.family === 4 ? reservedIn(s, r.v4[0]) : undefined;
+        if (reserved) throw new InputError(profileName, at, `${ref} is one of the five addresses Azure reserves in ${describeSubnet(s)} (${reserved}: the first four and the last), so no VM holds it; give the CycleCloud VM's own address`);
         const nic = s.nicKeys.map((k) => snapshot.nics.get(k)).find((n) => n?.ipConfigurations.some((c) => c.privateIpAddress?.trim() === ref));
-        found.push({ subnetKey: s.key, endpoint: nic ? nicEndpoint(snapshot, nic, s.key) : { addresses: concrete(r.v4, r.v6), lbBackendPoolKeys: [] } });
+        if (nic) found.push({ subnetKey: s.key, endpoint: nicEndpoint(snapshot, nic, s.key) });
+        else for (const endpoint of serverAtAddress(snapshot, s, concrete(r.v4, r.v6))) found.push({ subnetKey: s.key, endpoint });
       }
+      // A CycleCloud VM may have NICs in other subnets too (a second NIC toward a proxy or storage): it is judged by
+      // the NIC(s) in its deployment's CycleCloud subnets, and the note names the others.
+      const inCc = found.filter((f) => ccKeys.includes(f.subnetKey));
+      if (!inCc.length) {
+        const s = snapshot.subnets.get(found[0].subnetKey);
+        throw new InputError(profileName, at, `the server is in ${s ? describeSubnet(s) : found[0].subnetKey}, which is not a CycleCloud subnet of deployment ${d.name}`);
+      }
+      const outside = found.filter((f) => !ccKeys.includes(f.subnetKey));
+      if (outside.length) {
+        const where = outside.map((f) => `${f.nicName ? `NIC ${f.nicName} in ` : ""}${describeSubnet(snapshot.subnets.get(f.subnetKey) ?? ({ vnetName: "?", name: f.subnetKey } as Subnet))}`);
+        pushTo(notes, d.name, `CycleCloud server ${rawRef.split("/").pop()} (${at}) is judged by its NIC(s) in its CycleCloud subnet; ${where.join(", ")} ${outside.length > 1 ? "are" : "is"} outside the deployment's CycleCloud subnets and not judged as the server`);
+      }
+      found = inCc;
       for (const f of found) {
-        if (!ccKeys.includes(f.subnetKey)) {
-          const s = snapshot.subnets.get(f.subnetKey);
-          throw new InputError(profileName, at, `the server is in ${s ? describeSubnet(s) : f.subnetKey}, which is not a CycleCloud subnet of deployment ${d.name}`);
-        }
-        const eps = servers.get(f.subnetKey) ?? [];
-        eps.push(f.endpoint);
-        servers.set(f.subnetKey, eps);
+        pushTo(servers, f.subnetKey, f.endpoint);
+        if (shared.has(f.subnetKey)) pushTo(deploymentServers, `${d.name}|${f.subnetKey}`, f.endpoint);
       }
     });
   });
-  return { deploymentOf: finalDeployment, servers, proxies, storageAccounts };
+  // A shared subnet where some deployment names no server stands as a whole (that deployment's CycleCloud is any VM in
+  // it); each deployment that names one is still judged at its own server's addresses (Estate.roleAddresses).
+  for (const [k, names] of shared) if (names.some((name) => !deploymentServers.has(`${name}|${k}`))) servers.delete(k);
+  const placement: Placement = { deploymentOf: finalDeployment, servers, proxies, storageAccounts, ...(shared.size ? { sharedDeployments: shared, deploymentServers } : {}) };
+  if (notes.size) notesOf.set(placement, notes);
+  return placement;
 }

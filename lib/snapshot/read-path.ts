@@ -14,10 +14,20 @@ function skuName(node: ArmNode, file: string, at: JsonPath): string | undefined 
   return parseWith(skuShape, sku, file, [...at, "sku"])?.name ?? undefined;
 }
 
-/** A NAT gateway and the public IPs and prefixes it translates to (https://learn.microsoft.com/azure/nat-gateway/nat-overview). */
+/**
+ * A NAT gateway and the public IPs and prefixes it translates to, per address family: IPv4 from `publicIpAddresses`
+ * and `publicIpPrefixes`, IPv6 (a StandardV2 gateway) from `publicIpAddressesV6` and `publicIpPrefixesV6`.
+ * https://learn.microsoft.com/azure/nat-gateway/nat-overview
+ * https://learn.microsoft.com/javascript/api/@azure/arm-network/natgatewaypropertiesformat
+ */
 export function readNatGateway(node: ArmNode, base: ResourceBase, file: string): NatGateway {
   const p = parseWith(natGatewayProps, node.props, file, node.propsAt);
-  return { id: base.id, key: base.key, name: base.name, publicIpKeys: refKeys(p.publicIpAddresses), publicIpPrefixKeys: refKeys(p.publicIpPrefixes) };
+  const nat: NatGateway = { id: base.id, key: base.key, name: base.name, publicIpKeys: refKeys(p.publicIpAddresses), publicIpPrefixKeys: refKeys(p.publicIpPrefixes) };
+  const v6 = refKeys(p.publicIpAddressesV6);
+  const v6Prefixes = refKeys(p.publicIpPrefixesV6);
+  if (v6.length) nat.publicIpV6Keys = v6;
+  if (v6Prefixes.length) nat.publicIpPrefixV6Keys = v6Prefixes;
+  return nat;
 }
 
 /** A public IP address: its address when allocated, SKU, and the ip configuration it is attached to. */

@@ -17,7 +17,12 @@ const strings = z.array(z.string()).nullish();
 /** `sku` sits at the top level of load balancers and public IPs, under properties for firewalls and policies. */
 export const skuShape = z.object({ name: text, tier: text, capacity: z.number().nullish() }).nullish();
 
-export const natGatewayProps = z.object({ publicIpAddresses: refList, publicIpPrefixes: refList });
+/**
+ * A NAT gateway's public IPs and prefixes, per address family: `publicIpAddresses` / `publicIpPrefixes` hold IPv4,
+ * `publicIpAddressesV6` / `publicIpPrefixesV6` IPv6 (StandardV2). ARM, `az` and the JavaScript SDK spell them alike.
+ * https://learn.microsoft.com/javascript/api/@azure/arm-network/natgatewaypropertiesformat
+ */
+export const natGatewayProps = z.object({ publicIpAddresses: refList, publicIpPrefixes: refList, publicIpAddressesV6: refList, publicIpPrefixesV6: refList });
 
 /** `publicIPAddressVersion` as ARM spells it, `publicIpAddressVersion` as `az` does. */
 export const publicIpProps = z.object({ ipAddress: text, ipConfiguration: ref, publicIPAddressVersion: text, publicIpAddressVersion: text });

@@ -340,7 +340,9 @@ export interface ScaleSetOpts {
   nsg?: string;
   mode?: "Uniform" | "Flexible";
   publicIp?: boolean;
-  /** The NIC profile's IP configurations (each placed in the subnet), instead of one `ipc`; `publicIp` then does not apply. */
+  /** ASGs (by name) of the one `ipc`: its `applicationSecurityGroups`, which Azure applies to every instance NIC. */
+  asgs?: string[];
+  /** The NIC profile's IP configurations (each placed in the subnet), instead of one `ipc`; `publicIp` and `asgs` then do not apply. */
   ipConfigurations?: { name: string; properties?: Record<string, unknown> }[];
 }
 
@@ -348,7 +350,8 @@ export interface ScaleSetOpts {
 export function scaleSetResource(name: string, subnetRef: string, opts: ScaleSetOpts = {}) {
   const [v, s] = subnetRef.split("/");
   const subnet = { id: `${id("virtualNetworks", v)}/subnets/${s}` };
-  const ipConfigurations = opts.ipConfigurations?.map((c) => ({ name: c.name, properties: { subnet, ...c.properties } })) ?? [{ name: "ipc", properties: { subnet, ...(opts.publicIp ? { publicIPAddressConfiguration: { name: "pip" } } : {}) } }];
+  const asgs = opts.asgs ? { applicationSecurityGroups: opts.asgs.map((a) => ({ id: id("applicationSecurityGroups", a) })) } : {};
+  const ipConfigurations = opts.ipConfigurations?.map((c) => ({ name: c.name, properties: { subnet, ...c.properties } })) ?? [{ name: "ipc", properties: { subnet, ...(opts.publicIp ? { publicIPAddressConfiguration: { name: "pip" } } : {}), ...asgs } }];
   return {
     id: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachineScaleSets/${name}`,
     name,

@@ -45,6 +45,9 @@ const ROUTE_PREFIXES = [
   "20.40.1.0/24",
 ];
 const NSG_SRC = ["*", "*", "VirtualNetwork", "10.0.1.0/24", NIC_IP, "10.0.0.0/16", "10.0.1.128/25"];
+/** ASGs an NSG rule may name instead of prefixes: asg-nodes (the NIC's and scale set IP configurations' that say so) and asg-other (no member). */
+export const ASG_NODES = "asg-nodes";
+const ASGS: string[][] = [[ASG_NODES], [ASG_NODES], ["asg-other"], [ASG_NODES, "asg-other"]];
 const NSG_DST = ["*", "Internet", "VirtualNetwork", "Storage", "AzureCloud", "8.8.8.0/24", "20.0.0.0/8", "10.100.0.0/16", "168.63.129.16", "0.0.0.0/0", "192.168.0.0/16", "128.0.0.0/1"];
 const PORTS = ["*", "443", "80", "53", "22", "1-1024", "8000-9000"];
 const FW_SRC = ["*", "*", "10.0.0.0/16", "10.0.1.0/25", "192.168.0.0/16", "10.0.0.0-10.0.1.15"];
@@ -105,6 +108,8 @@ export type PoolKind = "missing" | "none" | "Tcp" | "Udp" | "All" | "lb-rule";
 export interface ScaleSetIpcSpec {
   pool?: "ss" | "nic" | "nic6";
   publicIp?: "unversioned" | "IPv4" | "IPv6";
+  /** In ASG asg-nodes (`applicationSecurityGroups`), which NSG rules may name (ASGS). */
+  asg?: boolean;
 }
 
 /**
@@ -142,6 +147,8 @@ export interface PathWorld {
     pool?: PoolKind;
     /** An instance public IP on the IPv4 IP configuration (its version given as IPv4, or not given). */
     publicIp?: "IPv4" | "unversioned";
+    /** Its IPv4 IP configuration is in ASG asg-nodes. */
+    asg?: boolean;
     /**
      * A dual-stack NIC (VNet a and the subnet get IPv6 space): a second IP configuration at NIC_IP6 whose pool and public IP
      * differ from the first's: a pool of load balancer lb6 (IPv6 frontend; `missing`: lb6 not in the input), or the IPv4
@@ -171,6 +178,9 @@ const nsgRulesArb: fc.Arbitrary<RuleSpec[]> = fc
       src: fc.array(fc.constantFrom(...NSG_SRC), { minLength: 1, maxLength: 2 }),
       dst: fc.array(fc.constantFrom(...NSG_DST), { minLength: 1, maxLength: 2 }),
       ports: fc.array(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }),
+      // An ASG instead of the prefixes, now and then on either side (RuleSpec: ASGs replace the side's prefixes).
+      srcAsgs: fc.option(fc.constantFrom(...ASGS), { nil: undefined, freq: 4 }),
+      dstAsgs: fc.option(fc.constantFrom(...ASGS), { nil: undefined, freq: 6 }),
     }),
     { maxLength: 6 },
   ))
@@ -246,6 +256,7 @@ const scaleSetIpcArb: fc.Arbitrary<ScaleSetIpcSpec> = fc.record(
   {
     pool: fc.constantFrom<ScaleSetIpcSpec["pool"]>(undefined, undefined, undefined, "ss", "ss", "ss", "nic", "nic6"),
     publicIp: fc.constantFrom<ScaleSetIpcSpec["publicIp"]>(undefined, undefined, undefined, "unversioned", "IPv4", "IPv6"),
+    asg: fc.constant(true),
   },
   { requiredKeys: [] },
 );
@@ -283,6 +294,7 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
         nsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }),
         pool: fc.option(poolKindArb, { nil: undefined, freq: 3 }),
         publicIp: fc.constantFrom<"IPv4" | "unversioned" | undefined>(undefined, undefined, undefined, undefined, "IPv4", "unversioned"),
+        asg: fc.boolean(),
         v6: fc.option(
           fc.record({ pool: fc.option(fc.oneof(poolKindArb, fc.constant("v4-pool" as const)), { nil: undefined, freq: 3 }), publicIp: fc.constantFrom(false, false, true) }),
           { nil: undefined, freq: 2 },
@@ -376,13 +388,20 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     const pool = `${id("loadBalancers", "lb")}/backendAddressPools/pool`;
     const pool6 = `${id("loadBalancers", "lb6")}/backendAddressPools/pool6`;
     const v6 = w.nic.v6;
-    if (!w.nic.publicIp && !v6) b.nic("nic-work", WORK_SUBNET, { ip: NIC_IP, ...(w.nic.nsg ? { nsg: "nsg-nic" } : {}), ...(w.nic.pool ? { pools: [pool] } : {}) });
+    if (!w.nic.publicIp && !v6) b.nic("nic-work", WORK_SUBNET, { ip: NIC_IP, ...(w.nic.nsg ? { nsg: "nsg-nic" } : {}), ...(w.nic.pool ? { pools: [pool] } : {}), ...(w.nic.asg ? { asgs: [ASG_NODES] } : {}) });
     else {
       // IP configurations that differ in pools and public IPs (the builder's nic() makes one IP configuration).
       const subnetId = `${id("virtualNetworks", "a")}/subnets/work`;
-      const ipConfig = (name: string, ip: string, version: string, pools: string[], publicIp?: string) => ({
+      const ipConfig = (name: string, ip: string, version: string, pools: string[], publicIp?: string, asg?: boolean) => ({
         name,
-        properties: { subnet: { id: subnetId }, privateIPAddress: ip, privateIPAddressVersion: version, ...(pools.length ? { loadBalancerBackendAddressPools: pools.map((x) => ({ id: x })) } : {}), ...(publicIp ? { publicIPAddress: { id: id("publicIPAddresses", publicIp) } } : {}) },
+        properties: {
+          subnet: { id: subnetId },
+          privateIPAddress: ip,
+          privateIPAddressVersion: version,
+          ...(pools.length ? { loadBalancerBackendAddressPools: pools.map((x) => ({ id: x })) } : {}),
+          ...(publicIp ? { publicIPAddress: { id: id("publicIPAddresses", publicIp) } } : {}),
+          ...(asg ? { applicationSecurityGroups: [{ id: id("applicationSecurityGroups", ASG_NODES) }] } : {}),
+        },
       });
       const v6Pools = !v6?.pool ? [] : v6.pool === "v4-pool" ? [pool] : [pool6];
       b.extra({
@@ -392,7 +411,7 @@ export function buildEstate(w: PathWorld): EstateBuilder {
         properties: {
           ...(w.nic.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", "nsg-nic") } } : {}),
           ipConfigurations: [
-            ipConfig("ipconfig1", NIC_IP, "IPv4", w.nic.pool ? [pool] : [], w.nic.publicIp ? "nic-pip4" : undefined),
+            ipConfig("ipconfig1", NIC_IP, "IPv4", w.nic.pool ? [pool] : [], w.nic.publicIp ? "nic-pip4" : undefined, w.nic.asg),
             ...(v6 ? [ipConfig("ipconfig6", NIC_IP6, "IPv6", v6Pools, v6.publicIp ? "nic-pip6" : undefined)] : []),
           ],
         },
@@ -436,6 +455,7 @@ function buildScaleSet(b: EstateBuilder, ss: ScaleSetSpec): void {
       privateIPAddressVersion: version,
       ...(spec.pool ? { loadBalancerBackendAddressPools: [{ id: pools[spec.pool] }] } : {}),
       ...(spec.publicIp ? { publicIPAddressConfiguration: { name: `pip${i}`, properties: spec.publicIp === "unversioned" ? {} : { publicIPAddressVersion: spec.publicIp } } } : {}),
+      ...(spec.asg ? { applicationSecurityGroups: [{ id: id("applicationSecurityGroups", ASG_NODES) }] } : {}),
     },
   });
   if (ss.nsg) b.nsg("nsg-ss", ss.nsg);
@@ -545,11 +565,11 @@ const flip = (d: "Inbound" | "Outbound"): "Inbound" | "Outbound" => (d === "Inbo
 
 /** The world with every admin and NSG rule turned around (direction flipped, source and destination swapped), so inbound packets meet rules written for them. */
 export function mirrored(w: PathWorld): PathWorld {
-  const nsg = (rules: RuleSpec[] | undefined) => rules?.map((r) => ({ ...r, direction: flip(r.direction), src: r.dst, dst: r.src }));
+  const nsg = (rules: RuleSpec[] | undefined) => rules?.map(({ srcAsgs, dstAsgs, ...r }) => ({ ...r, direction: flip(r.direction), src: r.dst, dst: r.src, ...(dstAsgs ? { srcAsgs: dstAsgs } : {}), ...(srcAsgs ? { dstAsgs: srcAsgs } : {}) }));
   return {
     ...w,
     subnetNsg: nsg(w.subnetNsg),
-    ...(w.nic ? { nic: { nsg: nsg(w.nic.nsg) } } : {}),
+    ...(w.nic ? { nic: { nsg: nsg(w.nic.nsg), ...(w.nic.asg ? { asg: true } : {}) } } : {}),
     ...(w.scaleSet ? { scaleSet: { ...w.scaleSet, nsg: nsg(w.scaleSet.nsg) } } : {}),
     admin: w.admin.map((r) => ({ ...r, direction: flip(r.direction), src: r.dst, dst: r.src ?? ["*"] })),
   };

@@ -34,6 +34,18 @@ export interface RefWorld {
   serviceTags: Map<string, string[]>;
   /** ASG key → private IPs of its member NICs. */
   asgMembers: Map<string, string[]>;
+  /**
+   * ASG key → the addresses its member scale sets' instances may hold: for each member IP configuration, its subnet's
+   * prefixes of its version (`prefixes`) but the private IPs the subnet's NICs hold (`except`). Absent: none.
+   */
+  asgRanges?: Map<string, { prefixes: string[]; except: string[] }[]>;
+  /**
+   * Who holds the packet's local end (`side`: the source outbound, the destination inbound): the ASGs of the IP
+   * configuration holding it (Azure applies ASGs to a NIC's IP configuration, and a scale set's to every instance NIC).
+   * At that end an ASG matches exactly when it is one of them, whatever other holders the address may have. Absent:
+   * the local end is judged by address like the far end (a subnet with no NIC or scale set stands for itself).
+   */
+  localEnd?: { side: "src" | "dst"; asgKeys: readonly string[] };
 }
 
 const inAny = (addr: RefAddr, prefixes: readonly RefPrefix[]) =>
@@ -81,17 +93,24 @@ export function portTokenMatches(token: string, port: number): boolean {
   return lo <= port && port <= hi;
 }
 
-function sideMatches(world: RefWorld, prefixes: readonly string[], asgKeys: readonly string[], addr: RefAddr): boolean {
+/** Whether an address may be a member of ASG `k` as the far end sees it: a member NIC's IP, or an address a member scale set's instance may hold. */
+function asgHas(world: RefWorld, k: string, addr: RefAddr): boolean {
+  if ((world.asgMembers.get(k) ?? []).some((ip) => addressTokenMatches(world, ip, addr))) return true;
+  return (world.asgRanges?.get(k) ?? []).some((r) => r.prefixes.some((p) => addressTokenMatches(world, p, addr)) && !r.except.some((ip) => addressTokenMatches(world, ip, addr)));
+}
+
+function sideMatches(world: RefWorld, prefixes: readonly string[], asgKeys: readonly string[], addr: RefAddr, side: "src" | "dst"): boolean {
   if (prefixes.some((p) => addressTokenMatches(world, p, addr))) return true;
-  return asgKeys.some((k) => (world.asgMembers.get(k) ?? []).some((ip) => addressTokenMatches(world, ip, addr)));
+  const local = world.localEnd?.side === side ? world.localEnd : undefined;
+  return asgKeys.some((k) => (local ? local.asgKeys.includes(k) : asgHas(world, k, addr)));
 }
 
 export function ruleMatches(world: RefWorld, rule: SecurityRule, p: Packet): boolean {
   return (
     (rule.protocol === "*" || rule.protocol === p.protocol) &&
-    sideMatches(world, rule.sourceAddressPrefixes, rule.sourceAsgKeys, p.src) &&
+    sideMatches(world, rule.sourceAddressPrefixes, rule.sourceAsgKeys, p.src, "src") &&
     rule.sourcePortRanges.some((t) => portTokenMatches(t, p.srcPort)) &&
-    sideMatches(world, rule.destinationAddressPrefixes, rule.destinationAsgKeys, p.dst) &&
+    sideMatches(world, rule.destinationAddressPrefixes, rule.destinationAsgKeys, p.dst, "dst") &&
     rule.destinationPortRanges.some((t) => portTokenMatches(t, p.dstPort))
   );
 }

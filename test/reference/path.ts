@@ -122,7 +122,24 @@ function addressWorld(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork):
   for (const nic of snapshot.nics.values()) {
     for (const ipc of nic.ipConfigurations) for (const a of ipc.asgKeys) if (ipc.privateIpAddress) asgMembers.set(a, [...(asgMembers.get(a) ?? []), ipc.privateIpAddress]);
   }
-  return { vnetPrefixes, widening: { prefixes, everyV4 }, serviceTags, asgMembers };
+  // A scale set's IP configuration puts every instance NIC in its ASGs; an instance holds an address of its subnet of the
+  // IP configuration's version that no NIC of the input holds (the instances' own addresses are not in the input).
+  const asgRanges = new Map<string, { prefixes: string[]; except: string[] }[]>();
+  for (const vmss of snapshot.scaleSets?.values() ?? []) {
+    for (const config of vmss.nicConfigurations) {
+      for (const ipc of config.ipConfigurations) {
+        const where = ipc.subnetKey ? snapshot.subnets.get(ipc.subnetKey) : undefined;
+        if (!where || !ipc.asgKeys.length) continue;
+        const v6 = ipc.privateIpAddressVersion === "IPv6";
+        const range = {
+          prefixes: where.addressPrefixes.filter((x) => x.includes(":") === v6),
+          except: [...snapshot.nics.values()].flatMap((n) => n.ipConfigurations.filter((c) => c.subnetKey === where.key && c.privateIpAddress).map((c) => c.privateIpAddress!)),
+        };
+        for (const a of ipc.asgKeys) asgRanges.set(a, [...(asgRanges.get(a) ?? []), range]);
+      }
+    }
+  }
+  return { vnetPrefixes, widening: { prefixes, everyV4 }, serviceTags, asgMembers, asgRanges };
 }
 
 // ---- stage 1: admin rules ----------------------------------------------------------------------
@@ -488,12 +505,17 @@ interface RefHolder {
   label?: string;
   nsgKey?: string;
   source?: RefSource;
+  /** The ASGs of the IP configuration holding the local address (see RefWorld.localEnd); unset for a subnet standing for itself. */
+  asgKeys?: readonly string[];
 }
 
 function holders(snapshot: Snapshot, subnet: Subnet, local: string, p: Packet, direction: Direction): RefHolder[] {
   const nics = subnet.nicKeys.map((k) => snapshot.nics.get(k)).filter((n): n is NetworkInterface => !!n);
   const nic = nics.find((n) => n.ipConfigurations.some((c) => c.privateIpAddress === local));
-  if (nic) return [{ label: `NIC ${nic.name}`, nsgKey: nic.nsgKey, source: direction === "Outbound" ? nicSource(snapshot, subnet, nic, p) : undefined }];
+  if (nic) {
+    const asgKeys = nic.ipConfigurations.find((c) => c.privateIpAddress === local)!.asgKeys;
+    return [{ label: `NIC ${nic.name}`, nsgKey: nic.nsgKey, source: direction === "Outbound" ? nicSource(snapshot, subnet, nic, p) : undefined, asgKeys }];
+  }
   const out: RefHolder[] = [];
   const at = refAddr(local);
   const family = at.kind === "ip" ? at.family : 4;
@@ -505,7 +527,7 @@ function holders(snapshot: Snapshot, subnet: Subnet, local: string, p: Packet, d
         // Azure pairs a public IP configuration with its IP configuration's version unless `publicIPAddressVersion` says otherwise.
         const publicIpVersion = ipc.hasPublicIp ? (ipc.publicIpAddressVersion ?? ipc.privateIpAddressVersion ?? "IPv4") : undefined;
         const otherPools = here.filter((i) => i !== ipc).flatMap((i) => i.lbBackendPoolKeys);
-        out.push({ label: `${vmss.name}/${ipc.name}`, nsgKey: config.nsgKey, source: { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys, otherPools, flexible: vmss.orchestrationMode === "Flexible" } });
+        out.push({ label: `${vmss.name}/${ipc.name}`, nsgKey: config.nsgKey, asgKeys: ipc.asgKeys, source: { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys, otherPools, flexible: vmss.orchestrationMode === "Flexible" } });
       }
     }
   }
@@ -555,7 +577,9 @@ export function referencePackets(snapshot: Snapshot, subnetKey: string, packet: 
 function walk(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: RefWorld, holder: RefHolder, p: Packet, packet: PathPacket, direction: Direction): RefPathVerdict {
   // 1. Admin rules: Deny drops, AlwaysAllow skips the NSGs, Allow hands on.
   // 2. NSGs (refChain orders the levels by direction), unless an AlwaysAllow admin rule skips them.
-  const chain = refChain(world, direction, nsgLevel(snapshot, "nic", holder.nsgKey), nsgLevel(snapshot, "subnet", subnet.nsgKey), p);
+  // The NSGs judge the local end as its holder's: an ASG there matches exactly when the holder's IP configuration is in it.
+  const local: RefWorld = holder.asgKeys ? { ...world, localEnd: { side: direction === "Outbound" ? "src" : "dst", asgKeys: holder.asgKeys } } : world;
+  const chain = refChain(local, direction, nsgLevel(snapshot, "nic", holder.nsgKey), nsgLevel(snapshot, "subnet", subnet.nsgKey), p);
   // With admin rules whose network groups the input cannot show, every choice of which of them match is walked to
   // the end of the NSGs; where they disagree (one drops, one lets through) the packet cannot be judged.
   const branches = adminDecisions(snapshot, subnet, world, direction, p);

@@ -1,0 +1,128 @@
+// A scale set's network profile through the real loader and audit: the application security groups of its IP
+// configurations (which Azure applies to every instance NIC, running or not) at either end of a flow, and the address
+// families its IP configurations give instances in a dual-stack subnet.
+// https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-networking
+// https://learn.microsoft.com/azure/virtual-network/application-security-groups
+import { describe, expect, it } from "vitest";
+import { protoSetOf } from "@/lib/net/protocols";
+import { concrete } from "@/lib/net/addr-set";
+import { cidrsToRanges } from "@/lib/net/ip";
+import { Estate } from "@/lib/nsg/estate";
+import { evaluateFlow } from "@/lib/nsg/flow";
+import { SEED_RULES, estate, finding, nsgEvidence } from "../helpers/estate-builder";
+
+const TCP = protoSetOf("Tcp");
+const roles = { cyclecloud: ["spoke/cc"], cluster: ["spoke/compute"] };
+const at = (cidr: string) => {
+  const r = cidrsToRanges([cidr]);
+  return concrete(r.v4, r.v6);
+};
+
+/** CycleCloud in spoke/cc (the seed's NSG plus `ccRules`), the nodes in spoke/compute (its NSG when `computeRules`). */
+function spoke(ccRules: Parameters<ReturnType<typeof estate>["nsg"]>[1] = [], computeRules?: Parameters<ReturnType<typeof estate>["nsg"]>[1]) {
+  const b = estate()
+    .vnet("spoke", ["10.1.0.0/16"])
+    .subnet("spoke/cc", "10.1.0.0/24", { nsg: "nsg-cc" })
+    .subnet("spoke/compute", "10.1.8.0/22", computeRules ? { nsg: "nsg-compute" } : {})
+    .nsg("nsg-cc", [...SEED_RULES, ...ccRules]);
+  if (computeRules) b.nsg("nsg-compute", computeRules);
+  return b;
+}
+
+const denyNodesIn = [
+  { name: "DenyNodesAmqp", priority: 200, direction: "Inbound" as const, access: "Deny" as const, srcAsgs: ["asg-nodes"], ports: "5672" },
+  { name: "DenyNodesHttps", priority: 201, direction: "Inbound" as const, access: "Deny" as const, srcAsgs: ["asg-nodes"], ports: "9443" },
+];
+const denyNodesOut = [{ name: "DenyNodesOut", priority: 100, direction: "Outbound" as const, access: "Deny" as const, protocol: "*", srcAsgs: ["asg-nodes"] }];
+
+describe("a scale set's ASGs at the far end (another subnet's NSG names them)", () => {
+  it("an inbound deny from the scale set's ASG blocks the nodes' AMQP and HTTPS to CycleCloud", () => {
+    const report = spoke(denyNodesIn).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).audit(roles);
+    for (const [rule, deny] of [["CC-INGRESS-AMQP", "DenyNodesAmqp"], ["CC-INGRESS-HTTPS", "DenyNodesHttps"]]) {
+      const f = finding(report, "spoke/cc", rule);
+      expect(f.status, rule).toBe("fail");
+      expect(nsgEvidence(f).map((e) => e.rule)).toContain(deny);
+    }
+  });
+
+  it("an allow from the scale set's ASG above a deny of the VNet lets the nodes reach CycleCloud", () => {
+    const rules = [
+      { name: "AllowNodes", priority: 200, direction: "Inbound" as const, access: "Allow" as const, srcAsgs: ["asg-nodes"], ports: ["5672", "9443"] },
+      { name: "DenyVnetIn", priority: 4000, direction: "Inbound" as const, access: "Deny" as const, protocol: "*", src: "VirtualNetwork", dst: "VirtualNetwork" },
+    ];
+    const report = spoke(rules).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).audit(roles);
+    for (const rule of ["CC-INGRESS-AMQP", "CC-INGRESS-HTTPS"]) {
+      const f = finding(report, "spoke/cc", rule);
+      expect(f.status, rule).toBe("pass");
+      expect(nsgEvidence(f).map((e) => e.rule)).toContain("AllowNodes");
+    }
+  });
+
+  it("the ASG holds the addresses instances may take, not a NIC's of the same subnet outside it", () => {
+    const b = spoke(denyNodesIn).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).nic("login", "spoke/compute", { ip: "10.1.8.4" });
+    const est = new Estate(b.snapshot(), new Map());
+    const cc = [...est.snapshot.subnets.values()].find((s) => s.name === "cc")!;
+    const inbound = (from: string) => evaluateFlow(est, cc, { direction: "Inbound", protocols: TCP, ports: [5672, 5672], remote: at(from) }).verdict;
+    expect(inbound("10.1.8.4/32")).toBe("allowed");
+    expect(inbound("10.1.8.5/32")).toBe("blocked");
+  });
+});
+
+describe("a scale set's ASGs at the local end (its own subnet's NSG names them)", () => {
+  it("an outbound deny from the scale set's ASG blocks the nodes' egress to CycleCloud and Storage", () => {
+    const report = spoke([], denyNodesOut).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).audit(roles);
+    for (const rule of ["NODE-EGRESS-AMQP", "NODE-EGRESS-HTTPS", "NODE-EGRESS-STORAGE"]) {
+      const f = finding(report, "spoke/compute", rule);
+      expect(f.status, rule).toBe("fail");
+      expect(nsgEvidence(f).map((e) => e.rule)).toContain("DenyNodesOut");
+    }
+  });
+
+  it("a second scale set in the subnet outside the ASG is not held by the rule, though its instances take addresses from the same prefix", () => {
+    const b = spoke([], denyNodesOut).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).scaleSet("gpu", "spoke/compute");
+    const f = finding(b.audit(roles), "spoke/compute", "NODE-EGRESS-AMQP");
+    expect(f.status).not.toBe("pass");
+    expect(f.status).not.toBe("fail");
+    expect(f.detail).toContain("scale set hpc: denied by DenyNodesOut");
+    expect(f.detail).not.toMatch(/gpu[^;]*DenyNodesOut/);
+    // Each scale set alone: hpc blocked, gpu allowed.
+    const est = new Estate(b.snapshot(), new Map());
+    const compute = [...est.snapshot.subnets.values()].find((s) => s.name === "compute")!;
+    const from = (vmss: string) => evaluateFlow(est, compute, { direction: "Outbound", protocols: TCP, ports: [5672, 5672], remote: at("10.1.0.4/32"), localFilter: { endpointKey: [...est.snapshot.scaleSets!.values()].find((s) => s.name === vmss)!.key } }).verdict;
+    expect(from("hpc")).toBe("blocked");
+    expect(from("gpu")).toBe("allowed");
+  });
+
+  it("IP configurations of one scale set that differ in ASGs: the traffic of the one outside it still leaves", () => {
+    const subnet = { id: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/applicationSecurityGroups/asg-nodes" };
+    const report = spoke([], denyNodesOut)
+      .scaleSet("hpc", "spoke/compute", { ipConfigurations: [{ name: "ipc-a", properties: { primary: true, applicationSecurityGroups: [subnet] } }, { name: "ipc-b" }] })
+      .audit(roles);
+    const f = finding(report, "spoke/compute", "NODE-EGRESS-AMQP");
+    expect(f.status).not.toBe("fail");
+    expect(f.status).not.toBe("pass");
+    expect(f.detail).toContain("DenyNodesOut");
+  });
+});
+
+describe("the address families of a scale set's instances in a dual-stack subnet", () => {
+  const dualStack = (ipConfigurations?: { name: string; properties?: Record<string, unknown> }[]) =>
+    estate()
+      .vnet("spoke", ["10.1.0.0/16", "fd00:1::/48"])
+      .subnet("spoke/cc", "10.1.0.0/24")
+      .subnet("spoke/compute", ["10.1.8.0/22", "fd00:1:8::/64"])
+      .scaleSet("hpc", "spoke/compute", ipConfigurations ? { ipConfigurations } : {})
+      .audit(roles);
+
+  it("an IPv4-only scale set is not charged with the subnet's IPv6 prefix", () => {
+    const f = finding(dualStack(), "spoke/compute", "NODE-EGRESS-STORAGE");
+    expect(f.status).toBe("pass");
+    expect(f.detail).not.toContain("IPv6");
+  });
+
+  it("an IPv6 IP configuration gives the instances IPv6 addresses, which default outbound access does not carry", () => {
+    const f = finding(dualStack([{ name: "ipc4", properties: { primary: true } }, { name: "ipc6", properties: { privateIPAddressVersion: "IPv6" } }]), "spoke/compute", "NODE-EGRESS-STORAGE");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("IPv6 has none");
+  });
+});
