@@ -273,7 +273,16 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
  * comes back as doubts, each owned by the end whose routes chose it. `proxies`: firewalls whose application rule lets
  * this flow through, so SNAT it whatever their SNAT private ranges say. `via`: the firewalls the way there meets.
  */
-export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, addresses: (s: Subnet) => AddrSet, touched?: Set<string>, proxies?: ReadonlySet<AzureFirewall>): Reach {
+export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, given: (s: Subnet) => AddrSet, touched?: Set<string>, proxies?: ReadonlySet<AzureFirewall>): Reach {
+  // A connection joins two addresses of one family: a family one end has no address in carries none of this flow
+  // (an IPv4-only CycleCloud subnet and a dual-stack cluster talk IPv4 only), so no way is asked for it.
+  const from = given(sender);
+  const to = given(receiver);
+  const v4 = from.v4.length > 0 && to.v4.length > 0;
+  const v6 = from.v6.length > 0 && to.v6.length > 0;
+  // No family in common: nothing narrows (what the ends cannot carry is judged as before, not waved through).
+  const common = (x: AddrSet): AddrSet => ((v4 && v6) || (!v4 && !v6) ? x : { v4: v4 ? x.v4 : [], v6: v6 ? x.v6 : [], tags: x.tags });
+  const addresses = (s: Subnet) => common(s === sender ? from : s === receiver ? to : given(s));
   const there = routeReach(estate, sender, addresses(receiver), receiver.vnetKey, touched);
   const via = there.reachable ? [...new Set((there.legs ?? []).flatMap((l) => l.firewalls))] : [];
   const viaField = via.length ? { via } : {};

@@ -332,11 +332,11 @@ describe("ways the audit can follow only part of", () => {
       .nsg("n").peer("hub", "ccvnet").peer("hub", "hpc").peer("ccvnet", "hpc")
       .firewall("fw", "hub", FW, { policy: "fwp" }).policy("fwp", allowAll);
   /** The builder's resources with some tables dropped and each role subnet given an IPv6 prefix too, audited. */
-  const audited = (b: ReturnType<typeof base>, opts: { dropTables?: string[]; dualStack?: boolean }) => {
+  const audited = (b: ReturnType<typeof base>, opts: { dropTables?: string[]; dualStack?: boolean | "cluster" }) => {
     const res = (b.resources() as { type: string; name: string; properties: { subnets?: { name: string; properties: Record<string, unknown> }[] } }[]).filter((x) => !(x.type === "Microsoft.Network/routeTables" && opts.dropTables?.includes(x.name)));
     if (opts.dualStack)
       for (const v of res) for (const s of v.properties.subnets ?? []) {
-        const v6 = { cc: "fd00:1::/64", c1: "fd00:2:0:1::/64" }[s.name];
+        const v6 = (opts.dualStack === "cluster" ? { c1: "fd00:2:0:1::/64" } : { cc: "fd00:1::/64", c1: "fd00:2:0:1::/64" })[s.name as "cc" | "c1"];
         if (v6) s.properties = { ...s.properties, addressPrefix: undefined, addressPrefixes: [s.properties.addressPrefix, v6] };
       }
     return audit(loadSnapshot([{ name: "e.json", value: { value: res } }]), { roles: { cyclecloud: roles.cyclecloud, cluster: roles.cluster, returnProxy: [] } });
@@ -374,6 +374,17 @@ describe("ways the audit can follow only part of", () => {
     const half = audited(base().routeTable("rt-hpc", [...v4ViaFw("10.1.0.0/16"), { name: "v6", prefix: "fd00:1::/48", hop: "VirtualAppliance", ip: FW }]).routeTable("rt-cc", v4ViaFw("10.2.0.0/16")).routeTable("rt-fw", []), { dualStack: true });
     expect(finding(half, "ccvnet/cc", "CC-INGRESS-AMQP").detail).toMatch(/asymmetric routing for part of the traffic: hpc\/c1 sends to fd00:1::\/64 through Azure Firewall fw, and replies from ccvnet\/cc to fd00:2:0:1::\/64 come back directly/);
     expect(finding(half, "ccvnet/cc", "CC-INGRESS-AMQP").status).toBe("warn");
+  });
+
+  it("an IPv4-only CycleCloud subnet and a dual-stack cluster talk IPv4 only: no way is asked for the cluster's IPv6 prefix", () => {
+    // CycleCloud's subnet has no IPv6 address, so its replies never go to the cluster's IPv6 prefix (whatever routes say).
+    const b = base().routeTable("rt-hpc", []).routeTable("rt-cc", [{ name: "v6-none", prefix: "fd00:2::/48", hop: "None" }]).routeTable("rt-fw", []);
+    const r = audited(b, { dualStack: "cluster" });
+    for (const [subnet, rule] of [["ccvnet/cc", "CC-INGRESS-AMQP"], ["hpc/c1", "NODE-EGRESS-AMQP"]] as const) {
+      const f = finding(r, subnet, rule);
+      expect(f.detail, rule).not.toContain("fd00:2");
+      expect(f.status, rule).toBe("pass");
+    }
   });
 });
 
