@@ -37,7 +37,7 @@ export async function readJson(path: string): Promise<unknown> {
  * The snapshot files, parsed, and for `--format sarif` their text too (in input order), so results can point at the
  * line where each deciding resource is written (lib/report/source-positions.ts). Other formats let the text go.
  */
-async function readSources(opts: CliOptions): Promise<{ sources: Source[]; errors: Report["errors"]; texts?: { name: string; text: string }[] }> {
+async function readSources(opts: CliOptions): Promise<{ sources: Source[]; errors: Report["errors"]; notes?: string[]; texts?: { name: string; text: string }[] }> {
   if (!opts.live) {
     const keep = opts.format === "sarif";
     const read = await Promise.all(opts.snapshots.map(async (name) => {
@@ -46,14 +46,14 @@ async function readSources(opts: CliOptions): Promise<{ sources: Source[]; error
     }));
     return { sources: read.map((r) => r.source), errors: undefined, texts: keep ? read.map((r) => ({ name: r.source.name, text: r.text! })) : undefined };
   }
-  const { readLiveEstate } = await import("../lib/azure");
+  const [{ readLiveEstate }, { RESOURCE_GRAPH_PERMISSION_NOTE }] = await Promise.all([import("../lib/azure"), import("../lib/azure/resource-graph")]);
   const progress = process.stderr.isTTY
     ? ({ done, total }: { done: number; total: number }) => process.stderr.write(`\rReading Azure: ${done}/${total} subscriptions`)
     : undefined;
   const live = await readLiveEstate({ resourceGraph: opts.resourceGraph, onProgress: progress });
   if (progress) process.stderr.write("\n");
   if (opts.save) await writeFile(opts.save, JSON.stringify(live.snapshot, null, 2));
-  return { sources: [{ name: "azure", value: live.snapshot }], errors: live.errors };
+  return { sources: [{ name: "azure", value: live.snapshot }], errors: live.errors, ...(opts.resourceGraph ? { notes: [RESOURCE_GRAPH_PERMISSION_NOTE] } : {}) };
 }
 
 /** Writes the fix-all bundle's four files into `dir` (created when missing). */
@@ -137,7 +137,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const [{ sources, errors, texts }, profile, serviceTags, gates] = await Promise.all([
+  const [{ sources, errors, notes, texts }, profile, serviceTags, gates] = await Promise.all([
     readSources(opts),
     opts.profile ? readJson(opts.profile).then((v) => parseProfile(opts.profile!, v)) : Promise.resolve<Profile>({ roles: { cyclecloud: [], cluster: [], returnProxy: [] } }),
     opts.serviceTags ? readJson(opts.serviceTags).then((value) => ({ name: opts.serviceTags!, value })) : Promise.resolve(undefined),
@@ -153,8 +153,11 @@ export async function main(argv: string[]): Promise<number> {
   const roleCount = profile.roles.cyclecloud.length + profile.roles.cluster.length + profile.roles.returnProxy.length;
   if (roleCount === 0) throw new InputError(opts.profile ?? "--profile", "", opts.profile ? "no subnet has a role: name the CycleCloud and cluster subnets under roles or deployments" : "missing: give --profile FILE naming the CycleCloud and cluster subnets (nothing would be audited without it)");
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
-  const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names }), gates, undefined, stderr);
+  // A partial read (CONTRACT §2 exit 3): passes become warnings and profile entries matching nothing read are listed.
+  const readErrors = errors?.length ? errors : undefined;
+  const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names, readErrors }), gates, undefined, stderr);
   if (errors) report.errors = errors;
+  if (notes) report.notes = notes;
   stats.mark("audit");
   // The planning state is garbage now and only the report and the estate are live (~0.36 GB on the bench estate):
   // one full collection here sets the heap's next limit from that, so writing the report does not grow it further.
@@ -167,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.out) await writeFile(opts.out, rendered.body);
     else process.stdout.write(rendered.body);
   }
-  if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile }));
+  if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile, readErrors }));
   stats.mark("render+write");
   stats.print();
   if (errors?.length) return 3;

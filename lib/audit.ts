@@ -2,7 +2,9 @@
 // the web app and the tests.
 import type { Profile, Role, Snapshot, Subnet } from "./model/types";
 import { Estate } from "./nsg/estate";
-import { placementNotes, resolvePlacement, resolveRoles } from "./snapshot/profile";
+import { placementNotes, resolvePlacement, resolveRoles, unmatchedProfileRefs } from "./snapshot/profile";
+import { unmatchedProfileGap } from "./snapshot/gaps";
+import { applyPartialRead, partialReadNote } from "./partial-read";
 import { assertSubnetHasPrefix } from "./snapshot/subnet-prefix";
 import { RULES } from "./rules";
 import type { CheckEnv } from "./rules/types";
@@ -13,7 +15,7 @@ import { type Checked, type Verified, verifyAll } from "./fixes/verify";
 import { forgetDerived } from "./fixes/apply";
 import { renderPlan, renderRefusal } from "./fixes/render";
 import { takeNoFixReason } from "./fixes/no-fix";
-import type { Finding, Report, SubnetReport, SubnetStatus } from "./report/types";
+import type { Finding, ReadError, Report, ReportGaps, SubnetReport, SubnetStatus } from "./report/types";
 import { findingId } from "./finding-id";
 import { effectiveRouteRows } from "./path/routes";
 import { describeNextHop } from "./path/next-hop";
@@ -29,6 +31,13 @@ export interface AuditOptions {
   /** Deployment overrides by subnet key, for subnets given a role in the dashboard. */
   deploymentOverrides?: ReadonlyMap<string, string>;
   sources?: string[];
+  /**
+   * The calls a live read could not make (CONTRACT §2 exit 3, §3 `errors`): the snapshot is part of the estate. Then no
+   * finding passes (each `pass` is `warn`, naming the failed calls; `warn`/`fail` say the verdict may change, see
+   * lib/partial-read.ts), and a profile entry matching nothing read is left out and listed in `gaps.unresolved`
+   * instead of being an input error. Pass them wherever they exist; absent or empty: a complete read.
+   */
+  readErrors?: ReadError[];
 }
 
 /** Runs every rule that applies to each role's subnet. */
@@ -50,7 +59,7 @@ function runChecks(env: CheckEnv, subnets: Iterable<Subnet>): Checked[] {
 }
 
 function effectiveRoles(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): Map<string, Role> {
-  const roles = resolveRoles(snapshot, profile, opts.profileName ?? "profile");
+  const roles = resolveRoles(snapshot, profile, opts.profileName ?? "profile", { partialRead: !!opts.readErrors?.length });
   for (const [key, role] of opts.roleOverrides ?? []) {
     if (!snapshot.subnets.has(key)) continue;
     if (role) roles.set(key, role);
@@ -70,7 +79,7 @@ export interface PlannedAudit {
 
 export function planAudit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): PlannedAudit {
   const roles = effectiveRoles(snapshot, profile, opts);
-  const placement = resolvePlacement(snapshot, profile, opts.profileName ?? "profile", roles, opts.deploymentOverrides);
+  const placement = resolvePlacement(snapshot, profile, opts.profileName ?? "profile", roles, opts.deploymentOverrides, { partialRead: !!opts.readErrors?.length });
   const env: CheckEnv = { estate: new Estate(snapshot, roles, placement), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map(), resourceNames: new ResourceNames() };
   const checked = runChecks(env, snapshot.subnets.values());
   return { env, roles, checked, verified: verifyAll(env, checked) };
@@ -98,6 +107,8 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
   forgetDerived(env.estate);
   const verified = verifiedAll.plans;
   const linkPrefix = opts.linkPrefix ?? "";
+  // Built once: applying it is one string join per finding (the same single pass that writes the findings).
+  const partial = partialReadNote(opts.readErrors);
 
   const bySubnet = new Map<string, Finding[]>();
   checked.forEach((c, i) => {
@@ -116,6 +127,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
     };
     const reason = noFixReason(snapshot, c, verified[i], verifiedAll.reasons.get(i), finding.fixes.length > 0);
     if (reason) finding.noFixReason = reason;
+    if (partial) applyPartialRead(finding, partial);
     // Written out: this finding's plans are let go now rather than after every finding's text exists (~30 MB on the bench).
     verified[i] = [];
     c.outcome.plans = [];
@@ -160,7 +172,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
     subnets,
     ...(snapshot.capturedAt ? { capturedAt: snapshot.capturedAt } : {}),
     ...(opts.sources ? { sources: opts.sources } : {}),
-    ...reportGaps(snapshot),
+    ...reportGaps(snapshot, unmatchedProfileRefs(env.estate.placement).map((u) => unmatchedProfileGap(opts.profileName ?? "profile", u))),
     ...subscriptionNames(snapshot, subnets),
     ...(profile.deployments?.length
       ? {
@@ -210,9 +222,18 @@ function subscriptionNames(snapshot: Snapshot, subnets: SubnetReport[]): Pick<Re
   return out.length ? { subscriptions: out } : {};
 }
 
-/** The input's ignored types and unresolved references (CONTRACT §1.1), when there are any. */
-function reportGaps(snapshot: Snapshot): Pick<Report, "gaps"> {
+/**
+ * The input's ignored types and unresolved references (CONTRACT §1.1), when there are any. `profileGaps` (profile
+ * entries a partial read left out) come first: they are few, and they explain why a role is missing.
+ */
+function reportGaps(snapshot: Snapshot, profileGaps: ReportGaps["unresolved"]): Pick<Report, "gaps"> {
   const g = snapshot.gaps;
-  if (!g || (g.ignoredTypes.size === 0 && g.unresolved.length === 0)) return {};
-  return { gaps: { ignoredTypes: [...g.ignoredTypes].map(([type, count]) => ({ type, count })), unresolved: g.unresolved, ...(g.unresolvedOmitted ? { unresolvedOmitted: g.unresolvedOmitted } : {}) } };
+  if ((!g || (g.ignoredTypes.size === 0 && g.unresolved.length === 0)) && profileGaps.length === 0) return {};
+  return {
+    gaps: {
+      ignoredTypes: [...(g?.ignoredTypes ?? [])].map(([type, count]) => ({ type, count })),
+      unresolved: profileGaps.length ? [...profileGaps, ...(g?.unresolved ?? [])] : (g?.unresolved ?? []),
+      ...(g?.unresolvedOmitted ? { unresolvedOmitted: g.unresolvedOmitted } : {}),
+    },
+  };
 }

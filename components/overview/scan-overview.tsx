@@ -62,6 +62,13 @@ export function ScanOverview({ scan, report, previous, diff, latest }: {
           </ul>
         </div>
       ) : null}
+      {report.notes?.length ? (
+        <div role="note" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-950">
+          {report.notes.map((n, i) => (
+            <p key={i}>{n}</p>
+          ))}
+        </div>
+      ) : null}
 
       <GapsBanner gaps={report.gaps} />
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderMarkdown } from "./markdown";
+import { renderPdfDocuments } from "./pdf-html";
 import MarkdownIt from "markdown-it";
 import { pathSampleReport, sampleReport } from "./__fixtures__/sample-report";
 
@@ -12,6 +13,12 @@ describe("renderMarkdown", () => {
     expect(md).toContain("Filtered view: status fail");
     expect(md).toContain(`| ${report.summary.subnets} | ${report.summary.fail} | ${report.summary.warn} | ${report.summary.pass} | ${report.summary.unscoped} |`);
     expect(md).toMatch(/Scope: 1 subscription · 2 VNets/);
+  });
+
+  it("says what the reader says of the read (a Resource Graph read cannot tell a missing permission from absent resources)", () => {
+    const md = renderMarkdown({ ...report, notes: ["Read with Azure Resource Graph, which returns only what the caller may read."] });
+    expect(md).toContain("## About this read\n\n- Read with Azure Resource Graph, which returns only what the caller may read.\n");
+    expect(renderPdfDocuments({ ...report, notes: ["Read with <Resource Graph>"] }).join("")).toContain("<p>Read with &lt;Resource Graph&gt;</p>");
   });
 
   it("has one subnet table row per subnet and escapes pipes inside cells", () => {

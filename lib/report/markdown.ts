@@ -299,6 +299,7 @@ export function renderMarkdown(report: Report, meta: ReportMeta = {}): string {
     for (const e of report.errors) out.push(`- ${mdLine(`${e.subscription}: ${e.operation}: ${e.code}: ${e.message}`)}`);
     out.push("");
   }
+  if (report.notes?.length) out.push("## About this read", "", ...report.notes.map((n) => `- ${mdLine(n)}`), "");
   out.push(...deploymentsSection(report), ...gapsSection(report.gaps));
 
   const withDeployment = report.subnets.some((x) => x.deployment);

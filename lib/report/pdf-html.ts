@@ -352,6 +352,7 @@ function summarySection(report: Report, meta: ReportMeta): string {
         .join("")}</ul></div>`,
     );
   }
+  if (report.notes?.length) out.push(`<div class="alert">${report.notes.map((n) => `<p>${esc(n)}</p>`).join("")}</div>`);
   if (report.deployments?.length) {
     out.push(
       `<h3>Deployments in scope</h3><table class="t"><thead><tr><th>Deployment</th><th>CycleCloud</th><th>Cluster</th><th>Return proxy</th></tr></thead><tbody>${report.deployments

@@ -199,6 +199,8 @@ export interface Report {
   summary: { subnets: number; pass: number; warn: number; fail: number; unscoped: number; exempt?: number };
   subnets: SubnetReport[];
   errors?: ReadError[];
+  /** Extension: what the reader says about how far the report can be trusted (a Resource Graph read, lib/azure/resource-graph.ts). */
+  notes?: string[];
   /** Extension: when the estate was read, and from where. */
   capturedAt?: string;
   sources?: string[];

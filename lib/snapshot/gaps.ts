@@ -19,6 +19,20 @@ const HINT = {
   serviceEndpointPolicy: "add `az network service-endpoint policy list`",
 };
 
+/**
+ * A profile entry a partial live read left out (lib/snapshot/profile.ts `unmatchedProfileRefs`) as an unresolved
+ * reference: from the profile entry (`profile.json: roles.cluster[1]`), of its kind, to the ref as written, with a hint
+ * that the read, not the profile, may be at fault (CONTRACT §2: exit 3, what was read is still audited).
+ */
+export function unmatchedProfileGap(profileName: string, u: { at: string; kind: string; ref: string; reason: string }): InputGaps["unresolved"][number] {
+  return {
+    from: `${profileName}: ${u.at}`,
+    kind: u.kind,
+    ref: u.ref,
+    hint: `${u.reason}; the live read was partial (see \`errors\`), so it may be in what could not be read: left out of this audit until a complete read`,
+  };
+}
+
 /** Case-insensitive counts of ignored types, keyed by the spelling of the first occurrence. */
 export class IgnoredTypes {
   private readonly byLower = new Map<string, { type: string; count: number }>();

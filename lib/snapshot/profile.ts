@@ -140,33 +140,60 @@ function deploymentsOf(profile: Profile): Deployment[] {
   return profile.deployments ?? [{ name: SINGLE_DEPLOYMENT, roles: profile.roles, cyclecloudServer: [] }];
 }
 
+/** How a profile is resolved against a snapshot. */
+export interface ResolveOptions {
+  /**
+   * The snapshot is what a live read reached of the estate (CONTRACT §2 exit 3: "what was read is still audited"): a
+   * ref that matches nothing read may name what the failed calls would have returned, so it is left out of the audit
+   * and listed (`unmatchedProfileRefs`) instead of being an input error. Ambiguous refs and refs that contradict
+   * each other stay input errors: no further read can make them right.
+   */
+  partialRead?: boolean;
+}
+
+/** A profile entry a partial read's audit left out: where it sits in the profile, what it names, and why. */
+export interface UnmatchedRef {
+  /** JSON path in the profile: `roles.cluster[1]`, `deployments[0].cyclecloudServer[0]`. */
+  at: string;
+  kind: "subnet" | "cyclecloudServer";
+  ref: string;
+  /** What was not found, in the words the input error would have used. */
+  reason: string;
+  deployment: string;
+  /** The role a subnet ref would have given. */
+  role?: Role;
+}
+
 interface Resolved {
   roles: Map<string, Role>;
   deploymentOf: Map<string, string>;
   /** CycleCloud subnets several deployments name: all of them, in profile order (the first is `deploymentOf`'s). */
   shared: Map<string, string[]>;
+  /** Refs that matched nothing read (only with `partialRead`). */
+  unmatched: UnmatchedRef[];
 }
 
 /**
  * Resolutions per profile and snapshot object: an audit asks for roles, then for placement, of the same pair. Weak
  * both ways, so a profile shared by many scans (the store's empty profile) keeps no snapshot alive.
  */
-const resolved = new WeakMap<Profile, WeakMap<Snapshot, { profileName: string; value: Resolved }>>();
+const resolved = new WeakMap<Profile, WeakMap<Snapshot, { profileName: string; partial: boolean; value: Resolved }>>();
 
-function resolveAll(snapshot: Snapshot, profile: Profile, profileName: string): Resolved {
+function resolveAll(snapshot: Snapshot, profile: Profile, profileName: string, partialRead = false): Resolved {
   let bySnapshot = resolved.get(profile);
   const known = bySnapshot?.get(snapshot);
-  const value = known && known.profileName === profileName ? known.value : resolveUncached(snapshot, profile, profileName);
+  const value = known && known.profileName === profileName && known.partial === partialRead ? known.value : resolveUncached(snapshot, profile, profileName, partialRead);
   if (!bySnapshot) resolved.set(profile, (bySnapshot = new WeakMap()));
-  bySnapshot.set(snapshot, { profileName, value });
+  bySnapshot.set(snapshot, { profileName, partial: partialRead, value });
   // Copies: callers apply dashboard overrides to the maps they get.
-  return { roles: new Map(value.roles), deploymentOf: new Map(value.deploymentOf), shared: value.shared };
+  return { roles: new Map(value.roles), deploymentOf: new Map(value.deploymentOf), shared: value.shared, unmatched: value.unmatched };
 }
 
-function resolveUncached(snapshot: Snapshot, profile: Profile, profileName: string): Resolved {
+function resolveUncached(snapshot: Snapshot, profile: Profile, profileName: string, partialRead: boolean): Resolved {
   const roles = new Map<string, Role>();
   const deploymentOf = new Map<string, string>();
   const shared = new Map<string, string[]>();
+  const unmatched: UnmatchedRef[] = [];
   deploymentsOf(profile).forEach((d, di) => {
     for (const role of ROLES) {
       d.roles[role].forEach((rawRef, i) => {
@@ -177,7 +204,12 @@ function resolveUncached(snapshot: Snapshot, profile: Profile, profileName: stri
           throw new InputError(profileName, at, `"${rawRef}" matches ${matches.length} subnets (subscriptions ${subscriptions}); use the full subnet id`);
         }
         const subnet = matches[0];
-        if (!subnet) throw new InputError(profileName, at, `no subnet matches ${JSON.stringify(rawRef)}`);
+        if (!subnet) {
+          const reason = `no subnet matches ${JSON.stringify(rawRef)}`;
+          if (!partialRead) throw new InputError(profileName, at, reason);
+          unmatched.push({ at, kind: "subnet", ref: rawRef, reason, deployment: d.name, role });
+          return;
+        }
         assertSubnetHasPrefix(subnet, `${profileName} (${at}) gives it role ${role}`);
         const earlier = roles.get(subnet.key);
         if (earlier !== undefined && earlier !== role) {
@@ -198,16 +230,17 @@ function resolveUncached(snapshot: Snapshot, profile: Profile, profileName: stri
       });
     }
   });
-  return { roles, deploymentOf, shared };
+  return { roles, deploymentOf, shared, unmatched };
 }
 
 /**
  * Resolves every ref of the profile to a subnet key. A ref that matches nothing, matches two
  * subnets, or puts one subnet in two roles or (but for a CycleCloud subnet, which deployments may
- * share) two deployments is an input error: guessing would audit the wrong subnet.
+ * share) two deployments is an input error: guessing would audit the wrong subnet. With `opts.partialRead` a ref
+ * that matches nothing is left out instead (see ResolveOptions).
  */
-export function resolveRoles(snapshot: Snapshot, profile: Profile, profileName: string): Map<string, Role> {
-  return resolveAll(snapshot, profile, profileName).roles;
+export function resolveRoles(snapshot: Snapshot, profile: Profile, profileName: string, opts: ResolveOptions = {}): Map<string, Role> {
+  return resolveAll(snapshot, profile, profileName, opts.partialRead).roles;
 }
 
 /** The NICs of each VM, in input order: servers named by VM id, one index for all of them. */
@@ -228,6 +261,17 @@ const notesOf = new WeakMap<Placement, ReadonlyMap<string, string[]>>();
  */
 export function placementNotes(placement: Placement): ReadonlyMap<string, string[]> {
   return notesOf.get(placement) ?? new Map();
+}
+
+/** The profile entries `placement`'s resolution left out (role subnets, then servers); only under `partialRead`. */
+const unmatchedOf = new WeakMap<Placement, readonly UnmatchedRef[]>();
+
+/**
+ * The profile entries that matched nothing a partial read returned, so the audit left them out (ResolveOptions):
+ * role subnets and `cyclecloudServer` refs, in profile order. Empty without `partialRead`.
+ */
+export function unmatchedProfileRefs(placement: Placement): readonly UnmatchedRef[] {
+  return unmatchedOf.get(placement) ?? [];
 }
 
 /**
@@ -265,9 +309,13 @@ function serverAtAddress(snapshot: Snapshot, subnet: Subnet, addresses: Endpoint
  * so); an IP address Azure reserves in its subnet is an input error. A CycleCloud subnet deployments share carries
  * `sharedDeployments` and each one's own server (`deploymentServers`). `roles` (after dashboard overrides) decides
  * which subnets have a role; a subnet given a role by an override joins `overrideDeployments`' deployment, or the first one.
+ * With `opts.partialRead` a server ref that matches nothing read, or whose CycleCloud subnet was not read, is left
+ * out and listed (`unmatchedProfileRefs`) instead of being an input error.
  */
-export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileName: string, roles: ReadonlyMap<string, Role>, overrideDeployments?: ReadonlyMap<string, string>): Placement {
-  const { deploymentOf, shared: sharedAll } = resolveAll(snapshot, profile, profileName);
+export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileName: string, roles: ReadonlyMap<string, Role>, overrideDeployments?: ReadonlyMap<string, string>, opts: ResolveOptions = {}): Placement {
+  const partialRead = opts.partialRead ?? false;
+  const { deploymentOf, shared: sharedAll, unmatched: unmatchedRoles } = resolveAll(snapshot, profile, profileName, partialRead);
+  const unmatched = [...unmatchedRoles];
   const deployments = deploymentsOf(profile);
   const fallback = deployments[0]?.name ?? SINGLE_DEPLOYMENT;
   const finalDeployment = new Map<string, string>();
@@ -301,7 +349,11 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
         const key = keyOf(ref);
         vmNics ??= nicsByVm(snapshot);
         const nics = snapshot.nics.has(key) ? [snapshot.nics.get(key)!] : (vmNics.get(key) ?? []);
-        if (nics.length === 0) throw new InputError(profileName, at, `no NIC and no VM's NIC in the input matches ${JSON.stringify(rawRef)} (add \`az network nic list\`)`);
+        if (nics.length === 0) {
+          if (!partialRead) throw new InputError(profileName, at, `no NIC and no VM's NIC in the input matches ${JSON.stringify(rawRef)} (add \`az network nic list\`)`);
+          unmatched.push({ at, kind: "cyclecloudServer", ref: rawRef, reason: `no NIC and no VM's NIC read matches ${JSON.stringify(rawRef)}`, deployment: d.name });
+          return;
+        }
         for (const nic of nics) {
           const subnetKeys = new Set(nic.ipConfigurations.flatMap((ipc) => (ipc.subnetKey ? [ipc.subnetKey] : [])));
           for (const subnetKey of subnetKeys) found.push({ subnetKey, endpoint: nicEndpoint(snapshot, nic, subnetKey), nicName: nic.name });
@@ -310,7 +362,13 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
         const r = parseCidr(ref);
         if (!r || ref.includes("/")) throw new InputError(profileName, at, `expected a NIC id, a VM id or an IP address, got ${JSON.stringify(rawRef)}`);
         const s = subnetHolding(snapshot, ref, ccKeys);
-        if (!s) throw new InputError(profileName, at, `${ref} is in no CycleCloud subnet of deployment ${d.name}`);
+        if (!s) {
+          const reason = `${ref} is in no CycleCloud subnet of deployment ${d.name}`;
+          if (!partialRead) throw new InputError(profileName, at, reason);
+          // Its CycleCloud subnet, or the prefix holding it, may be in what was not read.
+          unmatched.push({ at, kind: "cyclecloudServer", ref: rawRef, reason: `${reason} that was read`, deployment: d.name });
+          return;
+        }
         const reserved = r.family === 4 ? reservedIn(s, r.v4[0]) : undefined;
         if (reserved) throw new InputError(profileName, at, `${ref} is one of the five addresses Azure reserves in ${describeSubnet(s)} (${reserved}: the first four and the last), so no VM holds it; give the CycleCloud VM's own address`);
         const nic = s.nicKeys.map((k) => snapshot.nics.get(k)).find((n) => n?.ipConfigurations.some((c) => c.privateIpAddress?.trim() === ref));
@@ -321,8 +379,13 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
       // the NIC(s) in its deployment's CycleCloud subnets, and the note names the others.
       const inCc = found.filter((f) => ccKeys.includes(f.subnetKey));
       if (!inCc.length) {
-        const s = snapshot.subnets.get(found[0].subnetKey);
-        throw new InputError(profileName, at, `the server is in ${s ? describeSubnet(s) : found[0].subnetKey}, which is not a CycleCloud subnet of deployment ${d.name}`);
+        const s = found[0] && snapshot.subnets.get(found[0].subnetKey);
+        // Read partially: the deployment's CycleCloud subnet, or the NIC's own subnet, may be what was not read.
+        if (partialRead && (!s || unmatchedRoles.some((u) => u.deployment === d.name && u.role === "cyclecloud"))) {
+          unmatched.push({ at, kind: "cyclecloudServer", ref: rawRef, reason: `the server is in ${s ? describeSubnet(s) : (found[0]?.subnetKey ?? "no subnet read")}, which is not a CycleCloud subnet of deployment ${d.name} that was read`, deployment: d.name });
+          return;
+        }
+        throw new InputError(profileName, at, `the server is in ${s ? describeSubnet(s) : (found[0]?.subnetKey ?? "no subnet")}, which is not a CycleCloud subnet of deployment ${d.name}`);
       }
       const outside = found.filter((f) => !ccKeys.includes(f.subnetKey));
       if (outside.length) {
@@ -341,5 +404,6 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
   for (const [k, names] of shared) if (names.some((name) => !deploymentServers.has(`${name}|${k}`))) servers.delete(k);
   const placement: Placement = { deploymentOf: finalDeployment, servers, proxies, storageAccounts, ...(shared.size ? { sharedDeployments: shared, deploymentServers } : {}) };
   if (notes.size) notesOf.set(placement, notes);
+  if (unmatched.length) unmatchedOf.set(placement, unmatched);
   return placement;
 }

@@ -1,6 +1,7 @@
 // Roles set in the dashboard override the uploaded profile, subnet by subnet, for this scan and the ones after it.
 import type { Profile, Role, Snapshot } from "@/lib/model/types";
 import { ROLES, resolveRoles } from "@/lib/snapshot";
+import type { ResolveOptions } from "@/lib/snapshot/profile";
 
 export type RoleChoice = Role | "none";
 export const ROLE_CHOICES: readonly RoleChoice[] = [...ROLES, "none"];
@@ -20,15 +21,17 @@ export function isRoleChoice(value: unknown): value is RoleChoice {
 /**
  * The overrides that change something for this snapshot and profile, as the engine's `roleOverrides` map.
  * Overrides for subnets absent from this snapshot are skipped (that estate has moved on); so are those that
- * agree with the profile already. Throws InputError when the profile itself is wrong, as the audit would.
+ * agree with the profile already. Throws InputError when the profile itself is wrong, as the audit would
+ * (`resolveOptions.partialRead`: a snapshot from a partial live read, whose unmatched refs are left out, not errors).
  */
 export function applicableOverrides(
   snapshot: Snapshot,
   profile: Profile,
   overrides: RoleOverride[],
   profileName = "profile",
+  resolveOptions: ResolveOptions = {},
 ): { map: Map<string, Role | null>; applied: RoleOverride[]; deployments: Map<string, string> } {
-  const fromProfile = resolveRoles(snapshot, profile, profileName);
+  const fromProfile = resolveRoles(snapshot, profile, profileName, resolveOptions);
   const map = new Map<string, Role | null>();
   const applied: RoleOverride[] = [];
   const deployments = new Map<string, string>();

@@ -30,8 +30,13 @@ export interface CreateScanInput {
   profile?: Source;
   label?: string;
   origin?: ScanOrigin;
-  /** A live read that reached only part of the estate (CONTRACT §3 `errors`). */
+  /**
+   * A live read that reached only part of the estate (CONTRACT §3 `errors`): the audit then passes nothing and leaves
+   * out profile entries that match nothing read (AuditOptions.readErrors).
+   */
   errors?: ReadError[];
+  /** Report-level notes from the reader (`Report.notes`: a Resource Graph read's caveat). */
+  notes?: string[];
   generatedAt?: string;
   parentScanId?: string;
   /** Apply roles set in the dashboard (default true). */
@@ -202,7 +207,7 @@ export class Store {
     const profile = input.profile ? parseProfile(input.profile.name, input.profile.value) : EMPTY_PROFILE;
     const overrides = input.applyRoleOverrides === false ? [] : await this.listRoleOverrides();
     const profileName = input.profile?.name ?? "profile";
-    const effective = applicableOverrides(snapshot, profile, overrides, profileName);
+    const effective = applicableOverrides(snapshot, profile, overrides, profileName, { partialRead: !!input.errors?.length });
     const names = input.sources.map((s) => s.name);
     const estate = parseEstateName(input.estate);
     // Read before writing: a bad RETAIN_* is refused without storing the scan.
@@ -220,6 +225,7 @@ export class Store {
       label: input.label?.trim() || defaultLabel(input.origin ?? "api", names),
       origin: input.origin ?? "api",
       errors: input.errors,
+      notes: input.notes,
       generatedAt: input.generatedAt,
       parentScanId: input.parentScanId ?? null,
       estate,
@@ -244,6 +250,7 @@ export class Store {
     label: string;
     origin: ScanOrigin;
     errors?: ReadError[];
+    notes?: string[];
     generatedAt?: string;
     parentScanId: string | null;
     estate: string;
@@ -258,8 +265,10 @@ export class Store {
       roleOverrides: args.overrides,
       deploymentOverrides: args.deploymentOverrides,
       sources: args.sourceNames,
+      readErrors: args.errors?.length ? args.errors : undefined,
     });
     if (args.errors?.length) report.errors = args.errors;
+    if (args.notes?.length) report.notes = args.notes;
     const createdAt = new Date().toISOString();
     const sha = createHash("sha256").update(args.sourcesJson).update("\0").update(args.serviceTagsJson ?? "").digest("hex");
 
@@ -659,7 +668,11 @@ export class Store {
     overrides: RoleOverride[],
     commit: (tx: Queryable) => Promise<void>,
   ): Promise<ScanRecord> {
-    const effective = applicableOverrides(snapshot, inputs.profile, overrides);
+    // A partial read stays partial when its roles change: its errors (and notes) carry over, or the re-audit would pass
+    // what the first audit could not. Only a partial scan's report is read back (a large one is costly to parse).
+    const stored = latest.status === "partial" ? await this.getRawReport(latest.id) : undefined;
+    const errors = stored?.errors?.length ? stored.errors : undefined;
+    const effective = applicableOverrides(snapshot, inputs.profile, overrides, "profile", { partialRead: !!errors });
     const sourcesJson = JSON.stringify(inputs.sources);
     return this.write({
       snapshot,
@@ -673,6 +686,8 @@ export class Store {
       applied: effective.applied,
       label,
       origin: "role-edit",
+      errors,
+      notes: stored?.notes,
       parentScanId: latest.id,
       estate: latest.estate,
       alsoInTransaction: commit,

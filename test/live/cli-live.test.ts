@@ -72,7 +72,7 @@ describe("audit --live", () => {
   it("exits 3 when a subscription cannot be read, naming it and ARM's code, and audits the rest", async () => {
     const forbidden = emu.estate.subscriptions[1].subscriptionId;
     emu.faults.forbiddenSubscriptions.add(forbidden);
-    // Roles only in the readable hub: a profile naming the unread subscription's subnets is an input error.
+    // Roles only in the readable hub (one naming the unread subscription's subnets is listed: partial-read-live.test.ts).
     const hubProfile = path.join(dir, "hub-profile.json");
     writeFileSync(hubProfile, JSON.stringify({ roles: { cyclecloud: ["vnet-hpc-0/cyclecloud"], cluster: ["vnet-hpc-0/compute-1"], returnProxy: [] } }));
     const run = await runCli(["--live", "--profile", hubProfile, "--format", "json"]);

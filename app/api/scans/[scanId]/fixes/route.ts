@@ -24,8 +24,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ scan
     const snapshot = scan && (await store.getSnapshot(scanId));
     if (!scan || !report || !inputs || !snapshot) return errorResponse(404, `no scan ${scanId}`);
     const view = filterReport(report, parseReportFilters(url.searchParams));
-    const { map } = applicableOverrides(snapshot, inputs.profile, inputs.roleOverrides);
-    const bundle = fixAll(snapshot, inputs.profile, view, { roleOverrides: map });
+    // A partial live read's scan is re-planned as it was audited (AuditOptions.readErrors), unmatched roles left out.
+    const readErrors = report.errors?.length ? report.errors : undefined;
+    const { map } = applicableOverrides(snapshot, inputs.profile, inputs.roleOverrides, "profile", { partialRead: !!readErrors });
+    const bundle = fixAll(snapshot, inputs.profile, view, { roleOverrides: map, readErrors });
     return new Response(bundle[format as Format], {
       headers: {
         "content-type": `${FORMATS[format as Format]}; charset=utf-8`,

@@ -1,0 +1,58 @@
+// A live read that reached only part of the estate (CONTRACT §2 exit 3, §3 `errors`): what was read is audited, but a
+// call that failed may have held what decides a verdict (an admin rule that denies or always allows, a scale set's NIC
+// NSG, a private endpoint). No finding may then read as a confident pass.
+import type { Finding, ReadError } from "./report/types";
+
+/** How many failed calls the sentence names; the rest are counted. */
+const NAMED_CALLS = 3;
+
+/**
+ * The failed calls in one clause: `networkManagers.listAll in subscription <id>: AuthorizationFailed; …; and 4 more`
+ * (identical operation, subscription and code counted once). Undefined when there are none.
+ */
+export function failedCalls(errors: readonly ReadError[] | undefined): string | undefined {
+  if (!errors?.length) return undefined;
+  const seen = new Set<string>();
+  const calls: string[] = [];
+  for (const e of errors) {
+    const text = `${e.operation} in subscription ${e.subscription}: ${e.code}`;
+    if (seen.has(text)) continue;
+    seen.add(text);
+    calls.push(text);
+  }
+  const more = calls.length - NAMED_CALLS;
+  return more > 0 ? `${calls.slice(0, NAMED_CALLS).join("; ")}; and ${more} more failed call${more === 1 ? "" : "s"}` : calls.join("; ");
+}
+
+/** The sentences a partial read adds to findings, built once per audit. */
+export interface PartialReadNote {
+  /** For a finding that passed on what was read: it becomes `warn`. */
+  passed: string;
+  /** For a `warn` or `fail`: the verdict stands on what was read, but may be different with the rest. */
+  judged: string;
+}
+
+/** The sentences for `errors`, or undefined for a complete read (then findings are left as they are). */
+export function partialReadNote(errors: readonly ReadError[] | undefined): PartialReadNote | undefined {
+  const calls = failedCalls(errors);
+  if (!calls) return undefined;
+  return {
+    passed: `Passes on what was read, but part of the live read failed (${calls}): what those calls would have returned may decide this verdict.`,
+    judged: `Part of the live read failed (${calls}): what those calls would have returned may decide this verdict.`,
+  };
+}
+
+/**
+ * A finding as a partial read leaves it: `pass` becomes `warn` and says why; `warn` and `fail` keep their verdict (a
+ * fail from what was read stands) and say it may change, since an unread `AlwaysAllow` admin rule or private endpoint
+ * could open what was judged closed. `info` is left alone: it never decides a gate. Mutates and returns `finding`.
+ */
+export function applyPartialRead(finding: Finding, note: PartialReadNote): Finding {
+  if (finding.status === "pass") {
+    finding.status = "warn";
+    finding.detail = `${finding.detail} ${note.passed}`;
+  } else if (finding.status === "warn" || finding.status === "fail") {
+    finding.detail = `${finding.detail} ${note.judged}`;
+  }
+  return finding;
+}

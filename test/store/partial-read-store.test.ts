@@ -1,0 +1,53 @@
+// Dashboard and scheduled live scans of a partial read (CONTRACT §2 exit 3): the store audits what was read with the
+// read's errors (AuditOptions.readErrors), so a reused profile naming an unread subnet does not lose the scan, nothing
+// passes, and a role edit of that scan stays partial.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { InputError } from "@/lib/errors";
+import type { Report } from "@/lib/report/types";
+import { Store } from "@/lib/store/store";
+import { SPARE, nsgSource, vnetSource } from "@/lib/store/__fixtures__/estate";
+
+const errors = [{ subscription: "00000000-0000-0000-0000-00000000000b", operation: "virtualNetworks.listAll", code: "InternalServerError", message: "internal server error" }];
+// The last cluster subnet is in the subscription whose VNet list failed.
+const profile = { name: "profile of scan #1", value: { roles: { cyclecloud: ["vnet-hpc/cyclecloud"], cluster: ["vnet-hpc/compute", "vnet-spoke/compute-2"], returnProxy: [] } } };
+const statuses = (r: Report) => r.subnets.flatMap((s) => s.findings.map((f) => f.status));
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "partial-store-"));
+  store = await Store.open(path.join(dir, "lockdown.db"));
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a partial live read stored as a scan", () => {
+  it("is audited without the unread profile entry, which is listed, and passes nothing", async () => {
+    const scan = await store.createScan({ sources: [vnetSource(), nsgSource({ storageAllowed: true })], profile, origin: "live", errors });
+    expect(scan.status).toBe("partial");
+    const report = (await store.getReport(scan.id))!;
+    expect(report.errors).toEqual(errors);
+    expect(report.gaps?.unresolved).toContainEqual({ from: "profile of scan #1: roles.cluster[1]", kind: "subnet", ref: "vnet-spoke/compute-2", hint: expect.stringContaining("the live read was partial") });
+    expect(statuses(report)).not.toContain("pass");
+    expect(statuses(report)).toContain("warn");
+    expect(report.summary.pass).toBe(0);
+  });
+
+  it("stays partial when a role is set in the dashboard", async () => {
+    await store.createScan({ sources: [vnetSource(), nsgSource({ storageAllowed: true })], profile, origin: "live", errors });
+    const edited = await store.setRole(SPARE, "cluster");
+    expect(edited.status).toBe("partial");
+    const report = (await store.getReport(edited.id))!;
+    expect(report.errors).toEqual(errors);
+    expect(statuses(report)).not.toContain("pass");
+  });
+
+  it("without read errors, the same profile is still an input error", async () => {
+    await expect(store.createScan({ sources: [vnetSource(), nsgSource({ storageAllowed: true })], profile, origin: "upload" })).rejects.toThrow(InputError);
+  });
+});
