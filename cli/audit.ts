@@ -52,7 +52,8 @@ async function readSources(opts: CliOptions): Promise<{ sources: Source[]; error
     : undefined;
   const live = await readLiveEstate({ resourceGraph: opts.resourceGraph, onProgress: progress });
   if (progress) process.stderr.write("\n");
-  if (opts.save) await writeFile(opts.save, JSON.stringify(live.snapshot, null, 2));
+  // A partial read's errors go with what it saved: an audit of the file later is judged as this one is.
+  if (opts.save) await writeFile(opts.save, JSON.stringify(live.errors.length ? { ...live.snapshot, readErrors: live.errors } : live.snapshot, null, 2));
   return { sources: [{ name: "azure", value: live.snapshot }], errors: live.errors, ...(opts.resourceGraph ? { notes: [RESOURCE_GRAPH_PERMISSION_NOTE] } : {}) };
 }
 
@@ -173,7 +174,8 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile, readErrors }));
   stats.mark("render+write");
   stats.print();
-  if (errors?.length) return 3;
+  // A live read that reached part of the estate, now or when the audited snapshot was saved (CONTRACT §2).
+  if (report.errors?.length) return 3;
   return gateExitCode(report, opts, gates, stderr);
 }
 

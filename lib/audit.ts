@@ -40,6 +40,12 @@ export interface AuditOptions {
   readErrors?: ReadError[];
 }
 
+/** The read errors an audit is judged with: the caller's, else those saved with the snapshot (a partial read's `--save`). */
+function readErrorsOf(snapshot: Snapshot, opts: AuditOptions): ReadError[] | undefined {
+  const errors = opts.readErrors?.length ? opts.readErrors : snapshot.readErrors;
+  return errors?.length ? errors : undefined;
+}
+
 /** Runs every rule that applies to each role's subnet. */
 function runChecks(env: CheckEnv, subnets: Iterable<Subnet>): Checked[] {
   const out: Checked[] = [];
@@ -59,7 +65,7 @@ function runChecks(env: CheckEnv, subnets: Iterable<Subnet>): Checked[] {
 }
 
 function effectiveRoles(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): Map<string, Role> {
-  const roles = resolveRoles(snapshot, profile, opts.profileName ?? "profile", { partialRead: !!opts.readErrors?.length });
+  const roles = resolveRoles(snapshot, profile, opts.profileName ?? "profile", { partialRead: !!readErrorsOf(snapshot, opts) });
   for (const [key, role] of opts.roleOverrides ?? []) {
     if (!snapshot.subnets.has(key)) continue;
     if (role) roles.set(key, role);
@@ -79,7 +85,7 @@ export interface PlannedAudit {
 
 export function planAudit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): PlannedAudit {
   const roles = effectiveRoles(snapshot, profile, opts);
-  const placement = resolvePlacement(snapshot, profile, opts.profileName ?? "profile", roles, opts.deploymentOverrides, { partialRead: !!opts.readErrors?.length });
+  const placement = resolvePlacement(snapshot, profile, opts.profileName ?? "profile", roles, opts.deploymentOverrides, { partialRead: !!readErrorsOf(snapshot, opts) });
   const env: CheckEnv = { estate: new Estate(snapshot, roles, placement), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map(), resourceNames: new ResourceNames() };
   const checked = runChecks(env, snapshot.subnets.values());
   return { env, roles, checked, verified: verifyAll(env, checked) };
@@ -108,7 +114,8 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
   const verified = verifiedAll.plans;
   const linkPrefix = opts.linkPrefix ?? "";
   // Built once: applying it is one string join per finding (the same single pass that writes the findings).
-  const partial = partialReadNote(opts.readErrors);
+  const readErrors = readErrorsOf(snapshot, opts);
+  const partial = partialReadNote(readErrors);
 
   const bySubnet = new Map<string, Finding[]>();
   checked.forEach((c, i) => {
@@ -170,6 +177,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
     summary,
     subnets,
+    ...(readErrors ? { errors: readErrors } : {}),
     ...(snapshot.capturedAt ? { capturedAt: snapshot.capturedAt } : {}),
     ...(opts.sources ? { sources: opts.sources } : {}),
     ...reportGaps(snapshot, unmatchedProfileRefs(env.estate.placement).map((u) => unmatchedProfileGap(opts.profileName ?? "profile", u))),

@@ -510,6 +510,11 @@ export interface Snapshot {
   /** Real prefixes, when supplied; keyed by lower-cased tag name (`storage`, `storage.westeurope`). */
   serviceTags?: Map<string, ServiceTagPrefixes>;
   capturedAt?: string;
+  /**
+   * The calls the live read behind a saved snapshot could not make (`readErrors` beside `resources`): the snapshot is
+   * part of the estate, and an audit of it is judged as the live one was (lib/partial-read.ts).
+   */
+  readErrors?: { subscription: string; operation: string; code: string; message: string }[];
 }
 
 export type Role = "cyclecloud" | "cluster" | "returnProxy";

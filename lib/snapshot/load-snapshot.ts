@@ -113,6 +113,7 @@ class Collected {
   ignored = new IgnoredTypes();
   serviceTags?: Map<string, ServiceTagPrefixes>;
   capturedAt?: string;
+  readErrors: NonNullable<Snapshot["readErrors"]> = [];
 }
 
 const NETWORK = "microsoft.network/";
@@ -267,7 +268,7 @@ function readerOfType(type: string): Reader | undefined {
 }
 
 function readSource(source: Source, into: Collected): void {
-  const { items, listAt, serviceTags, capturedAt } = unwrapSource(source.name, source.value);
+  const { items, listAt, serviceTags, capturedAt, readErrors } = unwrapSource(source.name, source.value);
   for (let i = 0; i < items.length; i++) {
     const raw = items[i];
     // Entries that are not resources at all are not ours to judge.
@@ -277,6 +278,7 @@ function readSource(source: Source, into: Collected): void {
   }
   if (serviceTags !== undefined) into.serviceTags = readServiceTags(source.name, serviceTags, ["serviceTags"], into.serviceTags);
   if (capturedAt !== undefined) into.capturedAt = capturedAt;
+  if (readErrors) into.readErrors.push(...readErrors);
 }
 
 /**
@@ -409,6 +411,7 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
   snapshot.gaps = findGaps(snapshot, into.ignored);
   if (into.serviceTags) snapshot.serviceTags = into.serviceTags;
   if (into.capturedAt !== undefined) snapshot.capturedAt = into.capturedAt;
+  if (into.readErrors.length) snapshot.readErrors = into.readErrors;
   if (into.subscriptionNames.size) snapshot.subscriptionNames = into.subscriptionNames;
   return snapshot;
 }

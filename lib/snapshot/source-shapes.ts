@@ -2,7 +2,11 @@
 // in the file (so errors can name `value[2]...`, `data[0]...` or `[3]...`).
 import { InputError } from "@/lib/errors";
 import { describeValue, expectedMessage } from "./describe-value";
-import { type JsonPath, inputError, isObject } from "./validate";
+import { z } from "zod";
+import { type JsonPath, inputError, isObject, parseWith } from "./validate";
+
+/** A failed call of the live read behind a saved snapshot, as the report's `errors` hold it (CONTRACT §3). */
+const readErrorsSchema = z.array(z.strictObject({ subscription: z.string(), operation: z.string(), code: z.string(), message: z.string() }));
 
 export interface UnwrappedSource {
   items: unknown[];
@@ -11,6 +15,8 @@ export interface UnwrappedSource {
   /** `serviceTags` and `capturedAt` of the product's own saved snapshot. */
   serviceTags?: unknown;
   capturedAt?: string;
+  /** The calls a partial live read could not make, saved with its snapshot (`readErrors`). */
+  readErrors?: z.output<typeof readErrorsSchema>;
 }
 
 const LIST_FIELDS = ["value", "data", "resources"] as const;
@@ -34,6 +40,7 @@ export function unwrapSource(file: string, value: unknown): UnwrappedSource {
         if (typeof capturedAt !== "string") throw inputError(file, ["capturedAt"], expectedMessage("string", capturedAt));
         out.capturedAt = capturedAt;
       }
+      if (value.readErrors !== undefined && value.readErrors !== null) out.readErrors = parseWith(readErrorsSchema, value.readErrors, file, ["readErrors"]);
     }
     return out;
   }

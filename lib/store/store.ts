@@ -207,7 +207,7 @@ export class Store {
     const profile = input.profile ? parseProfile(input.profile.name, input.profile.value) : EMPTY_PROFILE;
     const overrides = input.applyRoleOverrides === false ? [] : await this.listRoleOverrides();
     const profileName = input.profile?.name ?? "profile";
-    const effective = applicableOverrides(snapshot, profile, overrides, profileName, { partialRead: !!input.errors?.length });
+    const effective = applicableOverrides(snapshot, profile, overrides, profileName, { partialRead: !!(input.errors?.length || snapshot.readErrors?.length) });
     const names = input.sources.map((s) => s.name);
     const estate = parseEstateName(input.estate);
     // Read before writing: a bad RETAIN_* is refused without storing the scan.
@@ -302,7 +302,7 @@ export class Store {
             args.origin,
             report.capturedAt ?? args.snapshot.capturedAt ?? null,
             report.generatedAt,
-            args.errors?.length ? "partial" : "complete",
+            report.errors?.length ? "partial" : "complete",
             JSON.stringify(report.summary),
             args.parentScanId,
             args.estate,
@@ -672,7 +672,7 @@ export class Store {
     // what the first audit could not. Only a partial scan's report is read back (a large one is costly to parse).
     const stored = latest.status === "partial" ? await this.getRawReport(latest.id) : undefined;
     const errors = stored?.errors?.length ? stored.errors : undefined;
-    const effective = applicableOverrides(snapshot, inputs.profile, overrides, "profile", { partialRead: !!errors });
+    const effective = applicableOverrides(snapshot, inputs.profile, overrides, "profile", { partialRead: !!(errors || snapshot.readErrors?.length) });
     const sourcesJson = JSON.stringify(inputs.sources);
     return this.write({
       snapshot,

@@ -95,6 +95,20 @@ describe("audit --live, part of the estate unread", () => {
     expect(report.summary.pass).toBe(0);
   });
 
+  it("a partial read's --save keeps its errors: audited offline later, it is judged as the live read was (warn, exit 3)", async () => {
+    const hubSub = emu.estate.subscriptions[0].subscriptionId;
+    emu.faults.forbidden.add(`${hubSub}/networkmanagers`);
+    const saved = path.join(dir, "partial-estate.json");
+    const live = await runCli(["--live", "--profile", profile, "--format", "json", "--save", saved]);
+    expect(live.code).toBe(3);
+    const offline = await runCli(["--snapshot", saved, "--profile", profile, "--format", "json"]);
+    expect(offline.code).toBe(3);
+    const [a, b] = [live, offline].map((r) => JSON.parse(r.stdout) as Report);
+    expect(b.errors).toEqual(a.errors);
+    for (const rule of EGRESS) expect(finding(b, "vnet-hpc-0/cyclecloud", rule).status, rule).toBe("warn");
+    expect(b.summary).toEqual(a.summary);
+  });
+
   it("with a VNet list failing, audits what was read and lists the profile entry naming an unread subnet, exit 3", async () => {
     const spoke = emu.estate.subscriptions[1].subscriptionId;
     emu.faults.failing.add(`${spoke}/virtualnetworks`);

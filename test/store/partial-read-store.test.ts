@@ -47,6 +47,18 @@ describe("a partial live read stored as a scan", () => {
     expect(statuses(report)).not.toContain("pass");
   });
 
+  it("an uploaded snapshot a partial live read saved (readErrors beside resources) is stored and judged as partial", async () => {
+    const saved = { name: "partial-estate.json", value: { resources: [...vnetSource().value.value, ...nsgSource({ storageAllowed: true }).value], readErrors: errors } };
+    const scan = await store.createScan({ sources: [saved], profile, origin: "upload" });
+    expect(scan.status).toBe("partial");
+    const report = (await store.getReport(scan.id))!;
+    expect(report.errors).toEqual(errors);
+    expect(statuses(report)).not.toContain("pass");
+    // A malformed list is bad input naming the field, and stores nothing.
+    const bad = { name: "bad.json", value: { ...saved.value, readErrors: [{ ...errors[0], code: 500 }] } };
+    await expect(store.createScan({ sources: [bad], profile, origin: "upload" })).rejects.toThrow(/bad\.json: readErrors\[0\]\.code: expected a string, got 500/);
+  });
+
   it("without read errors, the same profile is still an input error", async () => {
     await expect(store.createScan({ sources: [vnetSource(), nsgSource({ storageAllowed: true })], profile, origin: "upload" })).rejects.toThrow(InputError);
   });
