@@ -107,6 +107,15 @@ describe("audit CLI", () => {
     expect(stderr).toMatch(/p\.json: roles\.cluster\[0\]: .*vnet-hpc\/nope/);
   });
 
+  it("exits 2 naming both paths when two deployments name one CycleCloud subnet", async () => {
+    const twice = { deployments: [{ name: "prod", cyclecloud: ["vnet-hpc/cyclecloud"], cluster: ["vnet-hpc/compute"] }, { name: "dev", cyclecloud: ["vnet-hpc/cyclecloud"] }] };
+    const { code, stdout, stderr } = await run(["--snapshot", seed("vnet.json"), "--profile", write("twice.json", JSON.stringify(twice))]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/twice\.json: deployments\[1\]\.cyclecloud\[0\]: subnet vnet-hpc\/cyclecloud is already in deployment prod \(deployments\[0\]\.cyclecloud\[0\]\); a subnet belongs to one deployment/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("rejects unknown flags and formats as usage errors", async () => {
     expect((await run([...base, "--format", "xml"])).code).toBe(2);
     const r = await run([...base, "--frobnicate"]);

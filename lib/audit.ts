@@ -83,10 +83,15 @@ export interface PlannedAudit {
   verified: Verified;
 }
 
-export function planAudit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): PlannedAudit {
+/**
+ * Runs every check and plans and verifies its fixes, keeping the planning state (the fix-all bundle plans on it).
+ * `names`: the names new resources were given so far, shared by the fix-all bundle's planning rounds so that a
+ * subject planned again keeps its name (lib/fixes/resource-names.ts); a fresh set by default.
+ */
+export function planAudit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}, names = new ResourceNames()): PlannedAudit {
   const roles = effectiveRoles(snapshot, profile, opts);
   const placement = resolvePlacement(snapshot, profile, opts.profileName ?? "profile", roles, opts.deploymentOverrides, { partialRead: !!readErrorsOf(snapshot, opts) });
-  const env: CheckEnv = { estate: new Estate(snapshot, roles, placement), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map(), resourceNames: new ResourceNames() };
+  const env: CheckEnv = { estate: new Estate(snapshot, roles, placement), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map(), resourceNames: names };
   const checked = runChecks(env, snapshot.subnets.values());
   return { env, roles, checked, verified: verifyAll(env, checked) };
 }

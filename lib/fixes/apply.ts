@@ -4,6 +4,7 @@ import type { Estate } from "../nsg/estate";
 import { withDefaultRules } from "../snapshot/default-rules";
 import type { Change } from "./types";
 import { OverlayMap } from "./overlay-map";
+import { groupKeyOf } from "./firewall-groups";
 
 const resourceId = (s: Subnet, type: string, name: string) => `/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}/providers/Microsoft.Network/${type}/${name}`;
 
@@ -83,7 +84,7 @@ export function applyChanges(snapshot: Snapshot, changes: readonly Change[]): { 
     } else if (c.kind === "add-firewall-rule-collection") {
       if (c.policyKey) {
         const policy = policies.get(c.policyKey);
-        const key = `${c.policyKey}/rulecollectiongroups/${c.groupName.toLowerCase()}`;
+        const key = groupKeyOf(c.policyKey, c.groupName);
         const group = groups.get(key);
         const next: RuleCollectionGroup = group
           ? { ...group, ruleCollections: [...group.ruleCollections, c.collection] }

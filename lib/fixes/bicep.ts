@@ -4,7 +4,7 @@
 import type { FirewallRule, FirewallRuleCollection, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { bicepString, identifier } from "./quote";
 import { type SubnetProperties, subnetProperties } from "./subnet-properties";
-import { type GroupDeployment, groupDeployments, perFindingNote, rawTextRefusal, unkeptChangeRefusal, unkeptRefusal } from "./firewall-groups";
+import { type GroupDeployment, groupDeployments, groupKeyOf, perFindingNote, rawTextRefusal, unkeptChangeRefusal, unkeptRefusal } from "./firewall-groups";
 import type { Change } from "./types";
 
 /** Network API version of every resource written (a real one, listed in BICEP_TYPES). */
@@ -228,7 +228,7 @@ export function bicepRefusal(snapshot: Snapshot, c: Change): string | undefined 
     }
     case "add-firewall-rule-collection": {
       if (!c.policyKey) return "a classic firewall's rule collections can only be redeployed with the whole firewall: use the az CLI form";
-      const group = snapshot.ruleCollectionGroups?.get(`${c.policyKey}/rulecollectiongroups/${c.groupName.toLowerCase()}`);
+      const group = snapshot.ruleCollectionGroups?.get(groupKeyOf(c.policyKey, c.groupName));
       if (group?.ruleCollections.some((col) => col.kind === "nat" || col.rules.some((r) => r.kind === "nat")))
         return "the rule collection group holds DNAT rules the audit does not read in full, and a deployment of the group replaces them: use the az CLI form";
       // Today's collections are repeated as read (deploymentCollections); one not kept so is not offered, never rebuilt lossily.

@@ -3,6 +3,7 @@
 // priorities and rule names that never collide (lib/fixes/priority.ts), so together they hold too; the
 // fix-all tests apply the bundle to the snapshot and re-audit it.
 import { type AuditOptions, planAudit } from "../audit";
+import { ResourceNames } from "./resource-names";
 import { findingId } from "../finding-id";
 import type { Profile, SecurityRule, Snapshot } from "../model/types";
 import { isEmpty, subtract, union } from "../net/intervals";
@@ -77,7 +78,8 @@ type RuleUpdate = Extract<Change, { kind: "update-rule" }>;
  * rule at all. https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules
  */
 function mergeUpdates(a: RuleUpdate | Extract<Change, { kind: "delete-rule" }>, b: RuleUpdate): RuleUpdate | Extract<Change, { kind: "delete-rule" }> {
-  if (a.kind === "delete-rule") return a;
+  // Deleted already: a later edit of the rule has nothing left to change (a move's freed priority is freed anyway).
+  if (a.kind === "delete-rule") return { ...a, why: `${a.why} ${b.why}` };
   const after: SecurityRule = { ...a.after };
   if (b.after.priority !== b.before.priority) after.priority = b.after.priority;
   if (b.after.access !== b.before.access) after.access = b.after.access;
@@ -86,7 +88,11 @@ function mergeUpdates(a: RuleUpdate | Extract<Change, { kind: "delete-rule" }>, 
   const both = union(dropped(a), dropped(b));
   if (!isEmpty(both)) {
     const left = subtract(parsePortRanges(a.before.destinationPortRanges), both);
-    if (isEmpty(left)) return { kind: "delete-rule", nsgKey: a.nsgKey, rule: a.before, why: `${a.why} ${b.why} Together they leave it no port, so it is deleted.` };
+    if (isEmpty(left)) {
+      // Each narrowing already opened its ports in every protocol the rule named; deleting it opens nothing more.
+      const protocols = a.before.protocol === "*" ? " (it named every protocol, so UDP and ICMP on those ports open too, as each narrowing already did)" : "";
+      return { kind: "delete-rule", nsgKey: a.nsgKey, rule: a.before, why: `${a.why} ${b.why} Together they leave it no port, so it is deleted${protocols}.` };
+    }
     after.destinationPortRanges = portFields(left);
   }
   return { ...a, after, why: `${a.why} ${b.why}` };
@@ -140,9 +146,12 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
   // lockdown) on top of them, so it sees them open and keeps them open; then the bundle is re-audited
   // and what it still leaves unfixed is planned again on top of it, a few rounds at most.
   let last: ReturnType<typeof planAudit> | undefined;
+  // One set of names for every round: a subject planned again (its fix undone by another) keeps its name, so the
+  // bundle merges it rather than creating a second NAT gateway or collection beside the first.
+  const names = new ResourceNames();
   for (let round = 0; round < 4; round++) {
     const base = round === 0 ? snapshot : applyChanges(snapshot, changes).snapshot;
-    const planned = planAudit(base, profile, opts);
+    const planned = planAudit(base, profile, opts, names);
     last = planned;
     let added = 0;
     planned.checked.forEach((c, i) => {

@@ -6,6 +6,7 @@ import { type AzCommand, azCommands, psProblem, toBash, toPowerShell } from "./a
 import { renderBicep } from "./bicep";
 import { portalStep } from "./portal";
 import { shown, unrenderable } from "./quote";
+import { idParts } from "../snapshot/arm-id";
 import { sharedWith } from "./shared-resources";
 import { type GroupDeployment, groupDeployments } from "./firewall-groups";
 import { terraformBlocks, terraformRefusal } from "./terraform";
@@ -165,6 +166,9 @@ function azurermSubscriptionNote(snapshot: Snapshot, changes: readonly Change[])
   for (const c of changes) {
     if (c.kind === "add-rule") subs.add(snapshot.nsgs.get(c.nsgKey)?.subscriptionId ?? "");
     else if (c.kind === "attach-new-nsg" || c.kind === "attach-nat-gateway") subs.add(snapshot.subnets.get(c.subnetKey)?.subscriptionId ?? "");
+    else if (c.kind === "add-route") subs.add(snapshot.routeTables.get(c.routeTableKey)?.subscriptionId ?? "");
+    // A classic firewall's collections are azurerm_firewall_*_rule_collection resources (a policy's go through azapi).
+    else if (c.kind === "add-firewall-rule-collection" && !c.policyKey && c.firewallKey) subs.add(idParts(snapshot.firewalls?.get(c.firewallKey)?.id ?? "").subscriptionId);
   }
   subs.delete("");
   if (subs.size === 0) return "";

@@ -13,12 +13,12 @@ import type { CheckEnv } from "../rules/types";
 export type NamedKind = "networkSecurityGroups" | "natGateways" | "publicIPAddresses" | "routes" | "ruleCollections";
 
 /**
- * Azure's name length limits, in characters. Microsoft.Network networkSecurityGroups, natGateways,
- * publicIPAddresses and routeTables/routes: 1–80, letters, digits, `_`, `.`, `-`, starting with a letter or digit
- * and ending with one or `_` (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork).
+ * Azure's name length limit, in characters, for every kind named here. Microsoft.Network networkSecurityGroups,
+ * natGateways, publicIPAddresses and routeTables/routes: 1–80, letters, digits, `_`, `.`, `-`, starting with a letter or
+ * digit and ending with one or `_` (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork).
  * Rule collections are not listed there; 80, the limit of the other Microsoft.Network names, is kept for them.
  */
-export const NAME_LIMITS: Record<NamedKind, number> = { networkSecurityGroups: 80, natGateways: 80, publicIPAddresses: 80, routes: 80, ruleCollections: 80 };
+export const NAME_LIMIT = 80;
 
 /** `s` with every character but letters, digits and `-` made a `-` (runs of them one): safe in every name kind and every fix form. */
 export const plainName = (s: string) => s.replace(/[^A-Za-z0-9-]/g, "-").replace(/-+/g, "-");
@@ -28,8 +28,9 @@ export const plainName = (s: string) => s.replace(/[^A-Za-z0-9-]/g, "-").replace
  * name is), and a cut stem loses trailing `-`/`.` (Azure names end with a letter, digit or `_`).
  */
 export function fitName(stem: string, suffix: string, max: number): string {
-  if (stem.length + suffix.length <= max) return `${stem}${suffix}`;
-  return `${stem.slice(0, Math.max(1, max - suffix.length)).replace(/[-.]+$/, "")}${suffix}`;
+  // Trailing `-`/`.` go whether or not the stem was cut: `plainName("compute_")` ends in `-`, and Azure refuses it.
+  const cut = stem.length + suffix.length <= max ? stem : stem.slice(0, Math.max(1, max - suffix.length));
+  return `${cut.replace(/[-.]+$/, "") || "x"}${suffix}`;
 }
 
 /** `/subscriptions/<id>/resourcegroups/<name>` of an ARM id, lower-cased; undefined for an id without one. */
@@ -86,7 +87,7 @@ export class ResourceNames {
    * table and prefix for a route) among the `kind` names of `scope` (a resource group, route table or rule
    * collection group key): the name this subject was already given; else `wanted` when neither `held` (the
    * input's names there, lower-cased) nor another subject of this audit has it; else `wanted-2`, `wanted-3`, ….
-   * Every name is cut to NAME_LIMITS[kind] (fitName). The name is reserved for the subject.
+   * Every name is cut to NAME_LIMIT (fitName). The name is reserved for the subject.
    */
   claim(kind: NamedKind, scope: string, subject: string, wanted: string, held: ReadonlySet<string>): string {
     const subjectKey = `${kind}|${scope}|${subject}`;
@@ -96,8 +97,8 @@ export class ResourceNames {
     let given = this.given.get(scopeKey);
     if (!given) this.given.set(scopeKey, (given = new Map()));
     const free = (n: string) => !held.has(n.toLowerCase()) && (given!.get(n.toLowerCase()) ?? subject) === subject;
-    let name = fitName(wanted, "", NAME_LIMITS[kind]);
-    for (let i = 2; !free(name); i++) name = fitName(wanted, `-${i}`, NAME_LIMITS[kind]);
+    let name = fitName(wanted, "", NAME_LIMIT);
+    for (let i = 2; !free(name); i++) name = fitName(wanted, `-${i}`, NAME_LIMIT);
     given.set(name.toLowerCase(), subject);
     this.bySubject.set(subjectKey, name);
     return name;

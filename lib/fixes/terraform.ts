@@ -85,8 +85,8 @@ function fwRule(r: FirewallRule): [string, HclValue][] {
  * Terraform blocks of one change; `labels` keeps resource labels unique across a whole file. `groups` (from
  * groupDeployments over all the changes) gives a firewall group's one deployment; `existing` is the estate before
  * any change, when `snapshot` already has the changes applied (the fix-all bundle), to tell a new group from one
- * that exists. `vacated` (shared across one file's changes, in order) maps an NSG slot a moved rule leaves to the
- * label of that move, so a new rule taking the slot `depends_on` it.
+ * that exists. `vacated` (shared across one file's changes, in order) maps an NSG slot a moved or deleted rule leaves to
+ * the address of that change's resource, so a new rule taking the slot `depends_on` it.
  * https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_rule
  */
 export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<string>, groups?: Map<Change, GroupDeployment>, existing?: Snapshot, vacated = new Map<string, string>()): string[] {
@@ -102,14 +102,14 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
           ["resource_group_name", nsg.resourceGroup],
           ["network_security_group_name", nsg.name],
           ...ruleFields(c.rule),
-          ...(after ? [["depends_on", [new Raw(`azapi_update_resource.${after}`)]] as [string, HclValue]] : []),
+          ...(after ? [["depends_on", [new Raw(after)]] as [string, HclValue]] : []),
         ]),
       ];
     }
     case "update-rule": {
       const nsg = snapshot.nsgs.get(c.nsgKey)!;
       const label = identifier(c.before.name, labels);
-      if (c.after.priority !== c.before.priority || c.after.direction !== c.before.direction) vacated.set(slotKey(c.nsgKey, c.before), label);
+      if (c.after.priority !== c.before.priority || c.after.direction !== c.before.direction) vacated.set(slotKey(c.nsgKey, c.before), `azapi_update_resource.${label}`);
       return [
         block("resource", ["azapi_update_resource", label], [
           ["type", `Microsoft.Network/networkSecurityGroups/securityRules@${API}`],
@@ -177,8 +177,10 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
     }
     case "delete-rule": {
       const nsg = snapshot.nsgs.get(c.nsgKey)!;
+      const label = identifier(c.rule.name, labels, "delete_");
+      vacated.set(slotKey(c.nsgKey, c.rule), `azapi_resource_action.${label}`);
       return [
-        block("resource", ["azapi_resource_action", identifier(c.rule.name, labels, "delete_")], [
+        block("resource", ["azapi_resource_action", label], [
           ["type", `Microsoft.Network/networkSecurityGroups/securityRules@${API}`],
           ["resource_id", `${nsg.id}/securityRules/${c.rule.name}`],
           ["method", "DELETE"],

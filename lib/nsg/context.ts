@@ -42,8 +42,16 @@ export interface AddressContext {
   /** Public space outside every service tag we know prefixes for; with no prefixes, all public concrete space. */
   internetOutsideTags: AddrSet;
   resolve(token: string): ResolvedAddress;
-  /** The addresses of an ASG's members, as the far end of traffic sees them (any address a member may hold). */
+  /**
+   * The addresses that surely belong to an ASG's members, as the far end of traffic sees them: its NICs' and the free
+   * addresses of every subnet and family whose scale-set IP configurations all carry it.
+   */
   asgMembers(asgKey: string): AddrSet;
+  /**
+   * The free addresses an ASG's members share with non-members (see ScaleSetPool): pools where some scale-set IP
+   * configurations carry the ASG and others do not. At the far end a rule naming it may or may not match them.
+   */
+  asgPartial(asgKey: string): readonly ScaleSetPool[];
   /**
    * An ASG's members as the local end of the traffic an NSG judges (the source of outbound rules, the destination of
    * inbound ones). Without an `AsgView` the same as `asgMembers`; with one, the view's addresses are members exactly of
@@ -62,6 +70,8 @@ export interface SharedAddressData {
   synthesized: Set<string>;
   allTagPrefixes: AddrSet;
   asgMembers: Map<string, AddrSet>;
+  /** By ASG key: the pools some but not all of whose IP configurations carry it (AddressContext.asgPartial). */
+  asgPartial: Map<string, ScaleSetPool[]>;
   tagNames: Map<string, string>;
 }
 
@@ -82,19 +92,29 @@ export interface AsgView {
 }
 
 /**
- * Scale-set IP configurations' ASG memberships (`virtualMachineProfile.networkProfile…ipConfigurations[].properties
- * .applicationSecurityGroups`): each pair is an ASG and the addresses instances of that IP configuration may hold.
+ * The scale-set IP configurations (`virtualMachineProfile.networkProfile…ipConfigurations[]`) whose instances take
+ * addresses from one subnet's free addresses of one family: the instances' own addresses are not in ARM, so any of
+ * those addresses may be any of theirs. Where they differ in ASGs (`applicationSecurityGroups`, which Azure applies to
+ * every instance NIC), no address tells a member from a non-member.
+ * https://learn.microsoft.com/azure/virtual-network/application-security-groups
  */
-export type ScaleSetAsgMembers = Iterable<[asgKey: string, addresses: AddrSet]>;
+export interface ScaleSetPool {
+  /** `<vnet>/<subnet>`, for words. */
+  subnet: string;
+  family: 4 | 6;
+  addresses: AddrSet;
+  ipConfigurations: { scaleSet: string; name: string; asgKeys: readonly string[] }[];
+}
 
 /**
  * The address data every context of an estate shares: service-tag prefixes and ASG members. An ASG's members are its
  * NICs' IP configurations (each at its private IP, or the subnet without one) and its scale sets' IP configurations
- * (`scaleSetMembers`: the addresses their instances may hold), since Azure applies a scale-set IP configuration's
- * ASGs to every instance NIC, running or not.
+ * (`scaleSetPools`: the addresses their instances may hold), since Azure applies a scale-set IP configuration's
+ * ASGs to every instance NIC, running or not. A pool is a sure member of an ASG only when every IP configuration
+ * taking addresses from it carries the ASG; when only some do, it is in `asgPartial`.
  * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-networking
  */
-export function buildSharedAddressData(snapshot: Snapshot, scaleSetMembers: ScaleSetAsgMembers = []): SharedAddressData {
+export function buildSharedAddressData(snapshot: Snapshot, scaleSetPools: Iterable<ScaleSetPool> = []): SharedAddressData {
   const tagPrefixes = new Map<string, AddrSet>();
   const tagNames = new Map<string, string>();
   // Sets are gathered and united once (addrUnionAll, O(n log n)): folding one union per tag or per NIC
@@ -126,10 +146,16 @@ export function buildSharedAddressData(snapshot: Snapshot, scaleSetMembers: Scal
       for (const asg of ipc.asgKeys) pushTo(asgSets, asg, addrs);
     }
   }
-  for (const [asg, addrs] of scaleSetMembers) pushTo(asgSets, asg, addrs);
+  const asgPartial = new Map<string, ScaleSetPool[]>();
+  for (const pool of scaleSetPools) {
+    for (const asg of new Set(pool.ipConfigurations.flatMap((i) => i.asgKeys))) {
+      if (pool.ipConfigurations.every((i) => i.asgKeys.includes(asg))) pushTo(asgSets, asg, pool.addresses);
+      else pushTo(asgPartial, asg, pool);
+    }
+  }
   const asgMembers = new Map<string, AddrSet>();
   for (const [asg, sets] of asgSets) asgMembers.set(asg, addrUnionAll(sets));
-  return { serviceTags: snapshot.serviceTags, tagPrefixes, synthesized: new Set(synthesized.keys()), allTagPrefixes, asgMembers, tagNames };
+  return { serviceTags: snapshot.serviceTags, tagPrefixes, synthesized: new Set(synthesized.keys()), allTagPrefixes, asgMembers, asgPartial, tagNames };
 }
 
 /** A NIC's address in a subnet; when the export has no private IP, the whole subnet stands in for it. */
@@ -164,6 +190,8 @@ export interface RouteWidening {
   /** The default route that makes `VirtualNetwork` hold every address, in words. */
   defaultRoute?: string;
 }
+
+const NO_POOLS: readonly ScaleSetPool[] = [];
 
 export function buildAddressContext(shared: SharedAddressData, vnetKey: string, vnetPrefixes: string[], widening?: RouteWidening, key = vnetKey): AddressContext {
   const vr = cidrsToRanges(vnetPrefixes);
@@ -228,6 +256,7 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
       return r;
     },
     asgMembers: (asgKey) => shared.asgMembers.get(asgKey) ?? EMPTY,
+    asgPartial: (asgKey) => shared.asgPartial.get(asgKey) ?? NO_POOLS,
     localAsgMembers: (asgKey) => shared.asgMembers.get(asgKey) ?? EMPTY,
     tagDisplay: (lower) => shared.tagNames.get(lower) ?? lower,
   };

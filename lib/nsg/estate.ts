@@ -10,6 +10,7 @@ import { type CompiledRule, compileRule, isContextFree, namesAsg, orderedRules }
 import {
   type AddressContext,
   type AsgView,
+  type ScaleSetPool,
   type SharedAddressData,
   buildAddressContext,
   buildSharedAddressData,
@@ -142,10 +143,6 @@ export interface Placement {
   proxies: ReadonlyMap<string, ProxySetting>;
   /** The storage account (an id or name, as the profile gives it) of each deployment that names one. */
   storageAccounts?: ReadonlyMap<string, string>;
-  /** A CycleCloud subnet several deployments name: every one of them, `deploymentOf`'s first (lib/snapshot/profile.ts). */
-  sharedDeployments?: ReadonlyMap<string, string[]>;
-  /** In a shared CycleCloud subnet, each deployment's own server endpoints, by `<deployment>|<subnet key>`. */
-  deploymentServers?: ReadonlyMap<string, Endpoint[]>;
 }
 
 export const SINGLE_DEPLOYMENT = "default";
@@ -196,15 +193,9 @@ export class Estate {
       let keys = roleKeys.get(d);
       if (!keys) roleKeys.set(d, (keys = { cyclecloud: [], cluster: [], returnProxy: [] }));
       keys[role].push(key);
-      // A CycleCloud subnet shared by deployments (each with its own server) plays its role in each of them.
-      for (const other of place.sharedDeployments?.get(key)?.slice(1) ?? []) {
-        let more = roleKeys.get(other);
-        if (!more) roleKeys.set(other, (more = { cyclecloud: [], cluster: [], returnProxy: [] }));
-        more[role].push(key);
-      }
     }
     this.caches = {
-      address: buildSharedAddressData(snapshot, this.scaleSetAsgMembers(snapshot)),
+      address: buildSharedAddressData(snapshot, this.scaleSetPools(snapshot)),
       placement: place,
       roleKeys,
       contexts: new Map(),
@@ -231,11 +222,6 @@ export class Estate {
     return this.caches.placement.deploymentOf.get(subnet.key) ?? SINGLE_DEPLOYMENT;
   }
 
-  /** Every deployment a role subnet belongs to: one, or several for a CycleCloud subnet they share. */
-  deploymentsOf(subnet: Subnet): string[] {
-    return this.caches.placement.sharedDeployments?.get(subnet.key) ?? [this.deploymentOf(subnet)];
-  }
-
   /**
    * Every address of a deployment's subnets playing a role, or of the CycleCloud servers when the
    * profile names them (fixes never change prefixes, so derived estates share it).
@@ -244,23 +230,15 @@ export class Estate {
     const k = `${deployment}|${role}`;
     let set = this.caches.rolePrefixes.get(k);
     if (!set) {
-      set = addrUnionAll(this.subnetsIn(role, deployment).map((s) => this.roleAddresses(s, deployment)));
+      set = addrUnionAll(this.subnetsIn(role, deployment).map((s) => this.roleAddresses(s)));
       this.caches.rolePrefixes.set(k, set);
     }
     return set;
   }
 
-  /**
-   * What a role subnet stands for in flows: the CycleCloud server's addresses when named, else its prefixes. In a
-   * CycleCloud subnet deployments share, `deployment`'s own server (its prefixes when it names none there).
-   */
-  roleAddresses(subnet: Subnet, deployment?: string): AddrSet {
-    const place = this.caches.placement;
-    if (deployment !== undefined && place.sharedDeployments?.has(subnet.key)) {
-      const own = place.deploymentServers?.get(`${deployment}|${subnet.key}`);
-      return own ? addrUnionAll(own.map((e) => e.addresses)) : this.subnetPrefixes(subnet);
-    }
-    const server = place.servers.get(subnet.key);
+  /** What a role subnet stands for in flows: the CycleCloud server's addresses when named, else its prefixes. */
+  roleAddresses(subnet: Subnet): AddrSet {
+    const server = this.caches.placement.servers.get(subnet.key);
     return server ? addrUnionAll(server.map((e) => e.addresses)) : this.subnetPrefixes(subnet);
   }
 
@@ -516,26 +494,36 @@ export class Estate {
   }
 
   /**
-   * Each scale-set IP configuration's ASGs with the addresses its instances may hold: the free addresses of its subnet
-   * (`addressesNotHeld`) of its version. Computed once, before the shared address data it goes into.
+   * The scale-set IP configurations taking addresses from each subnet's free addresses (`addressesNotHeld`) of each
+   * family, where any of them carries an ASG (ScaleSetPool): every IP configuration of that family in the subnet, with
+   * or without ASGs, since instances of any of them may hold any of those addresses. Computed once, before the shared
+   * address data it goes into.
    */
-  private scaleSetAsgMembers(snapshot: Snapshot): [string, AddrSet][] {
-    const out: [string, AddrSet][] = [];
-    const free = new Map<string, AddrSet>();
+  private scaleSetPools(snapshot: Snapshot): ScaleSetPool[] {
+    const bySubnet = new Map<string, { subnet: Subnet; family: 4 | 6; ipConfigurations: ScaleSetPool["ipConfigurations"] }>();
     for (const vmss of snapshot.scaleSets?.values() ?? []) {
       for (const config of vmss.nicConfigurations) {
         for (const ipc of config.ipConfigurations) {
           const subnet = ipc.subnetKey ? snapshot.subnets.get(ipc.subnetKey) : undefined;
-          if (!ipc.asgKeys.length || !subnet) continue;
-          let rest = free.get(subnet.key);
-          if (!rest) {
-            const r = cidrsToRanges(subnet.addressPrefixes);
-            free.set(subnet.key, (rest = this.addressesNotHeld(subnet, concrete(r.v4, r.v6))));
-          }
-          const addresses = inFamily(rest, familyOf(ipc.privateIpAddressVersion ?? "IPv4"));
-          for (const asg of ipc.asgKeys) out.push([asg, addresses]);
+          if (!subnet) continue;
+          const family = familyOf(ipc.privateIpAddressVersion ?? "IPv4");
+          const k = `${subnet.key}|${family}`;
+          let pool = bySubnet.get(k);
+          if (!pool) bySubnet.set(k, (pool = { subnet, family, ipConfigurations: [] }));
+          pool.ipConfigurations.push({ scaleSet: vmss.name, name: ipc.name, asgKeys: ipc.asgKeys });
         }
       }
+    }
+    const out: ScaleSetPool[] = [];
+    const free = new Map<string, AddrSet>();
+    for (const { subnet, family, ipConfigurations } of bySubnet.values()) {
+      if (!ipConfigurations.some((i) => i.asgKeys.length)) continue;
+      let rest = free.get(subnet.key);
+      if (!rest) {
+        const r = cidrsToRanges(subnet.addressPrefixes);
+        free.set(subnet.key, (rest = this.addressesNotHeld(subnet, concrete(r.v4, r.v6))));
+      }
+      out.push({ subnet: `${subnet.vnetName}/${subnet.name}`, family, addresses: inFamily(rest, family), ipConfigurations });
     }
     return out;
   }

@@ -7,7 +7,7 @@ import { NO_TAGS, type TagSet, tagsIsEmpty } from "../net/tag-set";
 import { addrOverlaps, symbolic } from "../net/addr-set";
 import { assumedApart, passedOverNote } from "../net/assumed-apart";
 import * as iv from "../net/intervals";
-import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSubtract } from "./box";
+import { type Box, boxIntersect, boxIsEmpty, boxOverlaps, boxSplit, boxSubtract } from "./box";
 import type { CompiledRule } from "./compile";
 
 export interface Decision {
@@ -19,9 +19,26 @@ export interface Decision {
 
 export interface DecidedPiece {
   box: Box;
-  access: Access;
-  /** The deciding rule at each NSG level the piece met, in traversal order. */
+  /**
+   * `Unaudited`: at some level whether a rule naming an ASG at the far end matches cannot be told (CompiledRule.maybe),
+   * and the NSGs end the traffic differently either way (`why` says so); it goes on through the later levels, where a
+   * Deny still ends it (both ways denied).
+   */
+  access: Access | "Unaudited";
+  /** The deciding rule at each NSG level the piece met, in traversal order (for an unknown match, the rule naming the ASG). */
   decisions: Decision[];
+  why?: string;
+}
+
+/**
+ * A piece first-match decided, with the rule that decided it. With `why`, the piece lies where a rule naming an ASG at
+ * the far end may or may not match (CompiledRule.maybe) and the NSG decides it differently either way: `rule` is that
+ * rule, and the verdict of this NSG is unknown.
+ */
+export interface Match {
+  box: Box;
+  rule: CompiledRule;
+  why?: string;
 }
 
 export interface Level {
@@ -97,20 +114,34 @@ function noteAssumptions(assumed: readonly Assumed[], decided: readonly { box: B
  * the rule that decided it. The default DenyAll rules guarantee every packet is decided. With `notes`, a sentence is
  * added (once) where a rule was passed over only because, without service tag prefixes, tags are taken as disjoint
  * from what it names, and that traffic was then decided the other way (CONTRACT §4 "say so rather than guess").
+ * Traffic a rule may or may not match (CompiledRule.maybe: an ASG at the far end whose members share free addresses
+ * with non-members) is decided both ways, by the rule and by the rules after it, as the firewall stage does for an IP
+ * group it lacks (lib/path/firewall.ts): where both give the same access the later rules' decision stands, elsewhere
+ * the piece comes back with `why` (Match).
+ * https://learn.microsoft.com/azure/virtual-network/application-security-groups
  */
-export function firstMatch(rules: readonly CompiledRule[], boxes: readonly Box[], notes?: Notes): { box: Box; rule: CompiledRule }[] {
-  const out: { box: Box; rule: CompiledRule }[] = [];
-  let assumed: Assumed[] | undefined;
-  let remaining = boxes.filter((b) => !boxIsEmpty(b));
-  for (const rule of rules) {
+export function firstMatch(rules: readonly CompiledRule[], boxes: readonly Box[], notes?: Notes): Match[] {
+  const out: Match[] = [];
+  const assumed: Assumed[] | undefined = notes ? [] : undefined;
+  matchFrom(rules, 0, boxes.filter((b) => !boxIsEmpty(b)), out, assumed);
+  if (notes && assumed?.length) noteAssumptions(assumed, out, notes);
+  // compileNsg always includes Azure's DenyAll rules, so nothing is left undecided here.
+  return out;
+}
+
+/** First match from rule `start` on; pushes each decided piece to `out`. */
+function matchFrom(rules: readonly CompiledRule[], start: number, boxes: Box[], out: Match[], assumed: Assumed[] | undefined): void {
+  let remaining = boxes;
+  for (let r = start; r < rules.length; r++) {
+    const rule = rules[r];
     if (remaining.length === 0) break;
     // Most rules miss the traffic class entirely; only allocate when one hits.
     let next: Box[] | undefined;
     for (let i = 0; i < remaining.length; i++) {
       const box = remaining[i];
-      if (notes) {
+      if (assumed) {
         const a = assumption(box, rule);
-        if (a) (assumed ??= []).push(a);
+        if (a) assumed.push(a);
       }
       if (!boxOverlaps(box, rule.box)) {
         next?.push(box);
@@ -122,10 +153,34 @@ export function firstMatch(rules: readonly CompiledRule[], boxes: readonly Box[]
       for (const rest of boxSubtract(box, rule.box)) next.push(rest);
     }
     if (next) remaining = next;
+    if (rule.maybe) remaining = maybeMatch(rules, r, remaining, out, assumed);
   }
-  if (notes && assumed) noteAssumptions(assumed, out, notes);
-  // compileNsg always includes Azure's DenyAll rules, so nothing is left undecided here.
-  return out;
+}
+
+/**
+ * The traffic of `remaining` that rule `at` may or may not match (its `maybe` parts), decided both ways: with the
+ * rule's access, and by the rules after it. Returns what is left for the next rule. Each packet meets each rule once.
+ */
+function maybeMatch(rules: readonly CompiledRule[], at: number, remaining: Box[], out: Match[], assumed: Assumed[] | undefined): Box[] {
+  const rule = rules[at];
+  for (const part of rule.maybe!) {
+    const { inside, outside } = boxSplit(remaining, part.box);
+    remaining = outside;
+    if (inside.length === 0) continue;
+    const later: Match[] = [];
+    matchFrom(rules, at + 1, inside, later, assumed);
+    for (const m of later) {
+      if (m.why === undefined && m.rule.rule.access === rule.rule.access) out.push(m);
+      else out.push({ box: m.box, rule, why: joinWhy(part.why, m.why) });
+    }
+  }
+  return remaining;
+}
+
+/** Two reasons a piece cannot be judged, as one ("cannot be judged: a; b"). */
+function joinWhy(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a || !b || a === b) return a ?? b;
+  return `${a}; ${b.replace(/^cannot be judged: /, "")}`;
 }
 
 /** Passes the packets through the NSG levels in order; what one level denies never reaches the next. */
@@ -135,9 +190,11 @@ export function evaluateChain(levels: readonly Level[], boxes: readonly Box[], n
   for (const level of levels) {
     const next: DecidedPiece[] = [];
     for (const piece of current) {
-      for (const { box, rule } of firstMatch(level.rules, [piece.box], notes)) {
+      for (const { box, rule, why } of firstMatch(level.rules, [piece.box], notes)) {
         const decisions = [...piece.decisions, { level: level.kind, nsg: level.nsg, rule: rule.rule, nicKey: level.nicKey }];
-        if (rule.rule.access === "Allow") next.push({ box, access: "Allow", decisions });
+        // Unknown here goes on like an Allow: a later level's Deny ends it whichever way this one went.
+        if (why) next.push({ box, access: "Unaudited", decisions, why: joinWhy(piece.why, why) });
+        else if (rule.rule.access === "Allow") next.push({ box, access: piece.access, decisions, ...(piece.why ? { why: piece.why } : {}) });
         else denied.push({ box, access: "Deny", decisions });
       }
     }

@@ -12,6 +12,7 @@ import { type Box, boxOverlaps, boxSplit } from "../nsg/box";
 import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type Level, type Notes, evaluateChain, levelsFor, passedOverPart } from "../nsg/evaluate";
 import { passedOverNote } from "../net/assumed-apart";
+import { lastSegment } from "../snapshot/arm-id";
 import type { TagSet } from "../net/tag-set";
 import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
@@ -195,15 +196,12 @@ function noteAdminApart(cx: PathContext, apart: readonly AdminApart[], ends: rea
   const note = passedOverNote(
     apart,
     (a) => ends.some((p) => otherwise(a, p) && boxOverlaps(p.box, a.box)),
-    (a) => `security admin rule ${a.c.rule.name} (${a.c.rule.priority}, ${a.c.rule.access}) in ${a.c.collection.name} (${(a.side === "dst" ? a.c.rule.destinations : a.c.rule.sources).map(lastSegmentOfGroup).join(", ")})`,
+    (a) => `security admin rule ${a.c.rule.name} (${a.c.rule.priority}, ${a.c.rule.access}) in ${a.c.collection.name} (${(a.side === "dst" ? a.c.rule.destinations : a.c.rule.sources).map((x) => (x.startsWith("/") ? lastSegment(x) : x)).join(", ")})`,
     (a) => a.tags,
     cx.estate.context(cx.subnet).tagDisplay,
   );
   if (note && !cx.notes.includes(note)) cx.notes.push(note);
 }
-
-/** An admin rule's address as a reader knows it: a network group by its name, anything else as written. */
-const lastSegmentOfGroup = (prefix: string) => (prefix.startsWith("/") ? prefix.slice(prefix.lastIndexOf("/") + 1) : prefix);
 
 /** What admin rule `c` does to `p` when it matches, the NSGs included. */
 function applyAdmin(c: CompiledAdminRule, p: PathPiece, nsg: NsgRun): AdminOutcome[] {
@@ -268,7 +266,10 @@ function nsgStage(cx: PathContext, group: EndpointGroup): NsgRun {
     return evaluateChain(levels, [piece.box], cx.notes).map((d): PathPiece => {
       const p: PathPiece = { ...piece, box: d.box, decisions: [...piece.decisions, ...d.decisions] };
       if (d.access === "Deny") return { ...p, access: "Deny", decidedAt: "nsg" };
-      if (missing.length) return { ...p, access: "Unaudited", decidedAt: "nsg", why: `cannot be judged: ${missing.map((m) => m.what).join("; ")}` };
+      // Unknown at the NSGs (a rule naming an ASG whose members and non-members share addresses, or an NSG or NIC the
+      // input lacks): it goes on to the route, as live traffic, where a later Deny still ends it.
+      const whys = [...(d.why ? [d.why.replace(/^cannot be judged: /, "")] : []), ...missing.map((m) => m.what)];
+      if (whys.length) return { ...p, access: "Unaudited", decidedAt: "nsg", why: `cannot be judged: ${whys.join("; ")}` };
       return p;
     });
   };

@@ -139,7 +139,7 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
   const v6 = natCarriesIpv6(snapshot, nat, natName);
   // A family the NAT gateway has public addresses for leaves through it (a missing NAT gateway is taken to have IPv4
   // ones; IPv4 meets one with none at all and goes nowhere, IPv6 then takes the IPv6 means as beside a Standard one).
-  const takesV4 = !counts || counts.v4 > 0 || counts.v6 === 0;
+  const takesV4 = natTakesIpv4(counts);
   const takesV6 = v6.carries === "yes";
   // The NAT gateway decides every family the source has: one share.
   if ((!hasV4 || takesV4) && (!hasV6 || takesV6)) return [{ protocols, path: natPath }];
@@ -155,6 +155,15 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
     else for (const share of withoutNatGateway(estate, subnet, endpoint, protocols, source, natName, 6)) shares.push({ protocols: share.protocols, family: 6, path: ipv6BesideNat(share.path, natName, v6.missing) });
   }
   return shares;
+}
+
+/**
+ * Whether IPv4 leaves through a NAT gateway with these public address counts (`undefined`: the gateway is not in the
+ * input, taken to have IPv4 ones): it has IPv4 addresses, or none at all (IPv4 then meets it and goes nowhere). Only a
+ * StandardV2 gateway with IPv6 addresses alone leaves IPv4 to other means. https://learn.microsoft.com/azure/nat-gateway/nat-overview
+ */
+function natTakesIpv4(counts: { v4: number; v6: number } | undefined): boolean {
+  return !counts || counts.v4 > 0 || counts.v6 === 0;
 }
 
 /**
@@ -366,7 +375,7 @@ export function subnetOutbound(estate: Estate, subnet: Subnet): OutboundPath {
   const nat = subnet.natGatewayKey ? estate.snapshot.natGateways?.get(subnet.natGatewayKey) : undefined;
   const prefixes = estate.subnetPrefixes(subnet);
   const counts = nat ? natAddressCounts(estate.snapshot, nat) : undefined;
-  const v4Taken = prefixes.v4.length === 0 || !counts || counts.v4 > 0 || counts.v6 === 0;
+  const v4Taken = prefixes.v4.length === 0 || natTakesIpv4(counts);
   const natTakesAll = !!subnet.natGatewayKey && v4Taken && (prefixes.v6.length === 0 || natCarriesIpv6(estate.snapshot, nat, "").carries === "yes");
   if (eps.length <= 1 || natTakesAll) return endpointOutbound(estate, subnet, eps[0] ?? { addresses: estate.subnetPrefixes(subnet), lbBackendPoolKeys: [] });
   const groups = new Map<string, OutboundGroup>();

@@ -707,7 +707,7 @@ describe("a wildcard destination allowed only in part", () => {
     expect(finding(hubAndSpoke([{ ...deny, priority: 400 }, SEED_APP]).audit(cc), "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
   });
 
-  it("the profile's storage account denied before the Allow for *.blob.core.windows.net: fail, naming it; another account denied: warn", () => {
+  it("the profile's storage account decides once named: denied before the Allow for *.blob.core.windows.net, fail; another account denied (an exfiltration block), pass", () => {
     const deny: CollectionSpec = { name: "app-deny", priority: 100, action: "Deny", rules: [{ kind: "application", name: "no-st", src: ["10.1.0.0/16"], fqdns: ["ccstore.blob.core.windows.net"] }] };
     const b = hubAndSpoke([deny, SEED_APP]);
     const mine = finding(b.auditProfile({ roles: cc, storageAccount: "ccstore" }), "spoke/cc", "CC-EGRESS-STORAGE");
@@ -718,6 +718,24 @@ describe("a wildcard destination allowed only in part", () => {
     expect(mine.noFixReason).toMatch(/^The Deny application rule "no-st" \(collection "app-deny", rule collection group "rcg"\) of Azure Firewall "fw" \(policy "fwp"\) stops this traffic/);
     const byId = finding(b.auditProfile({ roles: cc, storageAccount: `${id("storageAccounts", "CCStore").replace("Microsoft.Network", "Microsoft.Storage")}` }), "spoke/cc", "CC-EGRESS-STORAGE");
     expect(byId.status).toBe("fail");
-    expect(finding(b.auditProfile({ roles: cc, storageAccount: "otherstore" }), "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("warn");
+    const other = finding(b.auditProfile({ roles: cc, storageAccount: "otherstore" }), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(other.status).toBe("pass");
+    // The wildcard's own verdict still names the Deny for the other account.
+    expect(other.detail).toMatch(/partly blocked: TCP port 443 to ccstore\.blob\.core\.windows\.net/);
+  });
+
+  it("only the profile's account allowed under a denied *.blob.core.windows.net: pass for that account, fail for another; a private endpoint to another account does not serve it", () => {
+    const one: CollectionSpec = { name: "app-allow", priority: 200, rules: [{ kind: "application", name: "st", src: ["10.1.0.0/16"], fqdns: ["ccstore.blob.core.windows.net"] }] };
+    const b = hubAndSpoke([one]);
+    expect(finding(b.auditProfile({ roles: cc, storageAccount: "ccstore" }), "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
+    const other = finding(b.auditProfile({ roles: cc, storageAccount: "sthpc" }), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(other.status).toBe("fail");
+    expect(other.detail).toContain("For the profile's storage account sthpc (sthpc.blob.core.windows.net), which decides this check, it is blocked");
+    // A private endpoint serves only its own account.
+    const pe = (account: string) => hubAndSpoke([one]).subnet("spoke/pe", "10.1.1.0/24").storagePrivateEndpoint(`pe-${account}`, "spoke/pe", { account });
+    expect(finding(pe("other").auditProfile({ roles: cc, storageAccount: "sthpc" }), "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("fail");
+    const served = finding(pe("sthpc").auditProfile({ roles: cc, storageAccount: "sthpc" }), "spoke/cc", "CC-EGRESS-STORAGE");
+    expect(served.status).toBe("warn");
+    expect(served.detail).toContain("The profile's storage account sthpc is reachable only through private endpoint pe-sthpc to sthpc");
   });
 });

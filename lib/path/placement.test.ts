@@ -42,7 +42,24 @@ describe("deployments", () => {
           { name: "dev", cyclecloud: ["dev/cc"], cluster: ["prod/hpc"] },
         ],
       }),
-    ).toThrow(/deployments\[1\]\.cluster\[0\]: subnet prod\/hpc is already in deployment prod/);
+    ).toThrow(/deployments\[1\]\.cluster\[0\]: subnet prod\/hpc is already in deployment prod \(deployments\[0\]\.cluster\[0\]\); a subnet belongs to one deployment/);
+  });
+
+  it("refuses a CycleCloud subnet in two deployments, naming both paths, why, and what to do instead", () => {
+    let message = "";
+    try {
+      twoDeployments().auditProfile({
+        deployments: [
+          { name: "prod", cyclecloud: ["prod/cc"], cluster: ["prod/hpc"] },
+          { name: "dev", cyclecloud: ["dev/cc", "prod/cc"], cluster: ["dev/hpc"] },
+        ],
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^profile: deployments\[1\]\.cyclecloud\[1\]: subnet prod\/cc is already in deployment prod \(deployments\[0\]\.cyclecloud\[0\]\)/);
+    expect(message).toContain("each deployment's own CycleCloud server, proxy and storage account would make the subnet's one finding per rule ambiguous");
+    expect(message).toContain("give each deployment its own CycleCloud subnet, or name the CycleCloud VMs as one deployment's `cyclecloudServer`");
   });
 });
 
@@ -131,7 +148,7 @@ describe("the HTTPS proxy", () => {
     expect(finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
   });
 
-  it("fails when the firewall behind the proxy denies the profile's storage account before allowing *.blob.core.windows.net", () => {
+  it("fails when the firewall behind the proxy denies the profile's storage account before allowing *.blob.core.windows.net (another account named: pass)", () => {
     const b = estate()
       .vnet("hub", ["10.0.0.0/16"])
       .subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" })
@@ -154,8 +171,9 @@ describe("the HTTPS proxy", () => {
     const storage = (account: string) => finding(b.auditProfile({ roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "10.0.5.4", port: 3128 }, storageAccount: account }), "hub/cc", "CC-EGRESS-STORAGE");
     const mine = storage("cclocker");
     expect(mine.status).toBe("fail");
-    expect(mine.detail).toMatch(/For the profile's storage account cclocker \(cclocker\.blob\.core\.windows\.net\), it is blocked: .*application rule no-locker/);
-    expect(storage("other").status).toBe("warn");
+    expect(mine.detail).toMatch(/For the profile's storage account cclocker \(cclocker\.blob\.core\.windows\.net\), which decides this check, it is blocked: .*application rule no-locker/);
+    // Another account named: the Deny for cclocker is not CycleCloud's concern.
+    expect(storage("other").status).toBe("pass");
   });
 
   it("fails when the proxy's own subnet cannot reach the service", () => {

@@ -1,7 +1,7 @@
 // The CycleCloud server and the deployments of a profile, read through the real loader, profile parser and audit
 // (CONTRACT §1.2 profile, §4.1 "Where a verdict rests on something the input cannot show, the detail says so").
 import { describe, expect, it } from "vitest";
-import { type RuleSpec, estate, finding, id, vmId } from "../../test/helpers/estate-builder";
+import { estate, finding, id, vmId } from "../../test/helpers/estate-builder";
 import { audit } from "../audit";
 import type { Report } from "../report/types";
 import { loadSnapshot, parseProfile } from "../snapshot";
@@ -124,52 +124,48 @@ describe("a CycleCloud server address Azure reserves in its subnet", () => {
   });
 });
 
-describe("deployments sharing one CycleCloud subnet, each with its own CycleCloud VM", () => {
-  // prod's CycleCloud at 10.1.0.4, dev's at 10.1.0.5, both in spoke/cc; each cluster may reach only its own.
-  const shared = (devServerNsg: RuleSpec[] = []) =>
+describe("two deployments naming one CycleCloud subnet, each with its own CycleCloud VM", () => {
+  // prod's CycleCloud at 10.1.0.4, dev's at 10.1.0.5, both in spoke/cc: the subnet's one finding per rule could not
+  // say whose server, proxy or storage account it judged, so the profile is refused.
+  const one = () =>
     estate()
       .vnet("spoke", ["10.1.0.0/16"])
       .subnet("spoke/cc", "10.1.0.0/24")
-      .subnet("spoke/hpc-prod", "10.1.8.0/22", { nsg: "nsg-prod" })
-      .subnet("spoke/hpc-dev", "10.1.12.0/22", { nsg: "nsg-dev" })
-      .nsg("nsg-prod", [{ name: "DenyDevCc", priority: 100, direction: "Outbound", access: "Deny", dst: "10.1.0.5", ports: "*" }])
-      .nsg("nsg-dev", [{ name: "DenyProdCc", priority: 100, direction: "Outbound", access: "Deny", dst: "10.1.0.4", ports: "*" }])
-      .nsg("nsg-dev-cc", devServerNsg)
+      .subnet("spoke/hpc-prod", "10.1.8.0/22")
+      .subnet("spoke/hpc-dev", "10.1.12.0/22")
+      .nsg("nsg-dev-cc", [{ name: "DenyAmqp", priority: 100, direction: "Inbound", access: "Deny", src: "10.1.12.0/22", ports: "5672" }])
       .nic("nic-prod", "spoke/cc", { ip: "10.1.0.4" })
       .nic("nic-dev", "spoke/cc", { ip: "10.1.0.5", nsg: "nsg-dev-cc" });
-  const profile = {
-    deployments: [
-      { name: "prod", cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc-prod"], cyclecloudServer: ["10.1.0.4"] },
-      { name: "dev", cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc-dev"], cyclecloudServer: ["10.1.0.5"] },
-    ],
-  };
 
-  it("is accepted, and each cluster is checked against its own deployment's server only", () => {
-    const report = auditWithBackRefs(shared(), profile);
-    for (const s of ["spoke/hpc-prod", "spoke/hpc-dev"]) for (const rule of ["NODE-EGRESS-AMQP", "NODE-EGRESS-HTTPS"]) expect(finding(report, s, rule).status, `${s} ${rule}`).toBe("pass");
-    const ingress = finding(report, "spoke/cc", "CC-INGRESS-AMQP");
-    expect(ingress.status).toBe("pass");
-    expect(ingress.detail).toContain("Deployment prod: ");
-    expect(ingress.detail).toContain("Deployment dev: ");
+  it("is an input error naming both paths, why, and what to do instead", () => {
+    const profile = {
+      deployments: [
+        { name: "prod", cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc-prod"], cyclecloudServer: ["10.1.0.4"] },
+        { name: "dev", cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc-dev"], cyclecloudServer: ["10.1.0.5"], proxy: { address: "10.1.0.9", port: 3128 } },
+      ],
+    };
+    expect(() => auditWithBackRefs(one(), profile)).toThrow(
+      /^profile\.json: deployments\[1\]\.cyclecloud\[0\]: subnet spoke\/cc is already in deployment prod \(deployments\[0\]\.cyclecloud\[0\]\); a subnet belongs to one deployment, since each deployment's own CycleCloud server, proxy and storage account would make the subnet's one finding per rule ambiguous: give each deployment its own CycleCloud subnet, or name the CycleCloud VMs as one deployment's `cyclecloudServer`$/,
+    );
   });
 
-  it("the shared subnet's one finding names the deployment whose server blocks its cluster", () => {
-    const report = auditWithBackRefs(shared([{ name: "DenyDevNodes", priority: 100, direction: "Inbound", access: "Deny", src: "10.1.12.0/22", ports: "5672" }]), profile);
-    const f = finding(report, "spoke/cc", "CC-INGRESS-AMQP");
-    expect(f.status).toBe("fail");
-    expect(f.detail).toMatch(/Deployment prod: TCP 5672 \(AMQP\) [^]*is open\.[^]*Deployment dev: TCP 5672 \(AMQP\) [^]*is blocked\./);
-    expect(finding(report, "spoke/cc", "CC-INGRESS-HTTPS").status).toBe("pass");
+  it("named as one deployment's two servers (what the error suggests), is audited at both: dev's NIC NSG counts", () => {
+    const both = { deployments: [{ name: "hpc", cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc-prod", "spoke/hpc-dev"], cyclecloudServer: ["10.1.0.4", "10.1.0.5"] }] };
+    // Part of the servers denies part of the nodes: partly blocked, `warn`.
+    expect(finding(auditWithBackRefs(one(), both), "spoke/cc", "CC-INGRESS-AMQP").status).toBe("warn");
+    const prodOnly = { deployments: [{ ...both.deployments[0], cyclecloudServer: ["10.1.0.4"] }] };
+    expect(finding(auditWithBackRefs(one(), prodOnly), "spoke/cc", "CC-INGRESS-AMQP").status).toBe("pass");
   });
 
-  it("a cluster subnet is still refused in two deployments, naming the path", () => {
+  it("a cluster subnet in two deployments is refused the same way, naming both paths", () => {
     expect(() =>
-      auditWithBackRefs(shared(), {
+      auditWithBackRefs(one(), {
         deployments: [
           { name: "prod", cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc-prod"] },
-          { name: "dev", cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc-prod"] },
+          { name: "dev", cluster: ["spoke/hpc-prod"] },
         ],
       }),
-    ).toThrow(/^profile\.json: deployments\[1\]\.cluster\[0\]: subnet spoke\/hpc-prod is already in deployment prod; only a CycleCloud subnet may be shared/);
+    ).toThrow(/^profile\.json: deployments\[1\]\.cluster\[0\]: subnet spoke\/hpc-prod is already in deployment prod \(deployments\[0\]\.cluster\[0\]\); a subnet belongs to one deployment/);
   });
 });
 

@@ -167,8 +167,6 @@ export interface UnmatchedRef {
 interface Resolved {
   roles: Map<string, Role>;
   deploymentOf: Map<string, string>;
-  /** CycleCloud subnets several deployments name: all of them, in profile order (the first is `deploymentOf`'s). */
-  shared: Map<string, string[]>;
   /** Refs that matched nothing read (only with `partialRead`). */
   unmatched: UnmatchedRef[];
 }
@@ -186,13 +184,14 @@ function resolveAll(snapshot: Snapshot, profile: Profile, profileName: string, p
   if (!bySnapshot) resolved.set(profile, (bySnapshot = new WeakMap()));
   bySnapshot.set(snapshot, { profileName, partial: partialRead, value });
   // Copies: callers apply dashboard overrides to the maps they get.
-  return { roles: new Map(value.roles), deploymentOf: new Map(value.deploymentOf), shared: value.shared, unmatched: value.unmatched };
+  return { roles: new Map(value.roles), deploymentOf: new Map(value.deploymentOf), unmatched: value.unmatched };
 }
 
 function resolveUncached(snapshot: Snapshot, profile: Profile, profileName: string, partialRead: boolean): Resolved {
   const roles = new Map<string, Role>();
   const deploymentOf = new Map<string, string>();
-  const shared = new Map<string, string[]>();
+  // Where each subnet was first named, so a second deployment naming it is refused naming both paths.
+  const firstAt = new Map<string, string>();
   const unmatched: UnmatchedRef[] = [];
   deploymentsOf(profile).forEach((d, di) => {
     for (const role of ROLES) {
@@ -217,27 +216,30 @@ function resolveUncached(snapshot: Snapshot, profile: Profile, profileName: stri
         }
         const otherDeployment = deploymentOf.get(subnet.key);
         if (otherDeployment !== undefined && otherDeployment !== d.name) {
-          // Deployments may share a CycleCloud subnet, each with its own CycleCloud VM (\`cyclecloudServer\` names
-          // it); any other subnet belongs to one deployment, whose flows alone it is checked for.
-          if (role !== "cyclecloud") throw new InputError(profileName, at, `subnet ${describeSubnet(subnet)} is already in deployment ${otherDeployment}; only a CycleCloud subnet may be shared by deployments`);
-          const all = shared.get(subnet.key) ?? [otherDeployment];
-          if (!all.includes(d.name)) all.push(d.name);
-          shared.set(subnet.key, all);
-          return;
+          // A subnet's checks are one finding per rule, judged against one deployment's CycleCloud server, proxy and
+          // storage account: in two deployments, whose would be ambiguous.
+          const instead = role === "cyclecloud" ? "give each deployment its own CycleCloud subnet, or name the CycleCloud VMs as one deployment's `cyclecloudServer`" : `name it in one deployment's \`${role}\` list`;
+          throw new InputError(
+            profileName,
+            at,
+            `subnet ${describeSubnet(subnet)} is already in deployment ${otherDeployment} (${firstAt.get(subnet.key)}); a subnet belongs to one deployment, since each deployment's own CycleCloud server, proxy and storage account would make the subnet's one finding per rule ambiguous: ${instead}`,
+          );
         }
+        if (!firstAt.has(subnet.key)) firstAt.set(subnet.key, at);
         roles.set(subnet.key, role);
         deploymentOf.set(subnet.key, d.name);
       });
     }
   });
-  return { roles, deploymentOf, shared, unmatched };
+  return { roles, deploymentOf, unmatched };
 }
 
 /**
  * Resolves every ref of the profile to a subnet key. A ref that matches nothing, matches two
- * subnets, or puts one subnet in two roles or (but for a CycleCloud subnet, which deployments may
- * share) two deployments is an input error: guessing would audit the wrong subnet. With `opts.partialRead` a ref
- * that matches nothing is left out instead (see ResolveOptions).
+ * subnets, or puts one subnet in two roles or two deployments is an input error: guessing would audit
+ * the wrong subnet, and a subnet in two deployments would be judged against two CycleCloud servers, proxies and
+ * storage accounts in one finding per rule. With `opts.partialRead` a ref that matches nothing is left out instead
+ * (see ResolveOptions).
  */
 export function resolveRoles(snapshot: Snapshot, profile: Profile, profileName: string, opts: ResolveOptions = {}): Map<string, Role> {
   return resolveAll(snapshot, profile, profileName, opts.partialRead).roles;
@@ -306,15 +308,14 @@ function serverAtAddress(snapshot: Snapshot, subnet: Subnet, addresses: Endpoint
  * The deployments, CycleCloud servers and proxies of a profile (CONTRACT §1.2), for the estate. A server
  * ref is a NIC id, a VM id (its NICs in the input) or an IP address, and must sit in a CycleCloud subnet of
  * its deployment: a VM with NICs in other subnets too is judged by those in its CycleCloud subnets (a note says
- * so); an IP address Azure reserves in its subnet is an input error. A CycleCloud subnet deployments share carries
- * `sharedDeployments` and each one's own server (`deploymentServers`). `roles` (after dashboard overrides) decides
+ * so); an IP address Azure reserves in its subnet is an input error. `roles` (after dashboard overrides) decides
  * which subnets have a role; a subnet given a role by an override joins `overrideDeployments`' deployment, or the first one.
  * With `opts.partialRead` a server ref that matches nothing read, or whose CycleCloud subnet was not read, is left
  * out and listed (`unmatchedProfileRefs`) instead of being an input error.
  */
 export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileName: string, roles: ReadonlyMap<string, Role>, overrideDeployments?: ReadonlyMap<string, string>, opts: ResolveOptions = {}): Placement {
   const partialRead = opts.partialRead ?? false;
-  const { deploymentOf, shared: sharedAll, unmatched: unmatchedRoles } = resolveAll(snapshot, profile, profileName, partialRead);
+  const { deploymentOf, unmatched: unmatchedRoles } = resolveAll(snapshot, profile, profileName, partialRead);
   const unmatched = [...unmatchedRoles];
   const deployments = deploymentsOf(profile);
   const fallback = deployments[0]?.name ?? SINGLE_DEPLOYMENT;
@@ -328,14 +329,6 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
   // Each deployment's CycleCloud subnets, gathered in one pass (a pass per deployment was deployments × subnets).
   const cyclecloudKeys = new Map<string, string[]>();
   for (const [k, name] of finalDeployment) if (roles.get(k) === "cyclecloud") pushTo(cyclecloudKeys, name, k);
-  // A CycleCloud subnet deployments share (still CycleCloud, in its profile deployment after overrides) is in each one's.
-  const shared = new Map<string, string[]>();
-  for (const [k, names] of sharedAll) {
-    if (roles.get(k) !== "cyclecloud" || finalDeployment.get(k) !== names[0]) continue;
-    shared.set(k, names);
-    for (const name of names.slice(1)) pushTo(cyclecloudKeys, name, k);
-  }
-  const deploymentServers = new Map<string, Endpoint[]>();
   let vmNics: Map<string, NetworkInterface[]> | undefined;
   deployments.forEach((d, di) => {
     if (d.proxy) proxies.set(d.name, d.proxy);
@@ -344,7 +337,7 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
     d.cyclecloudServer.forEach((rawRef, i) => {
       const at = single && di === 0 ? `cyclecloudServer[${i}]` : `deployments[${di - (single ? 1 : 0)}].cyclecloudServer[${i}]`;
       const ref = rawRef.trim();
-      let found: { subnetKey: string; endpoint: Endpoint; nicName?: string }[] = [];
+      const found: { subnetKey: string; endpoint: Endpoint; nicName?: string }[] = [];
       if (ref.startsWith("/")) {
         const key = keyOf(ref);
         vmNics ??= nicsByVm(snapshot);
@@ -392,17 +385,10 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
         const where = outside.map((f) => `${f.nicName ? `NIC ${f.nicName} in ` : ""}${describeSubnet(snapshot.subnets.get(f.subnetKey) ?? ({ vnetName: "?", name: f.subnetKey } as Subnet))}`);
         pushTo(notes, d.name, `CycleCloud server ${rawRef.split("/").pop()} (${at}) is judged by its NIC(s) in its CycleCloud subnet; ${where.join(", ")} ${outside.length > 1 ? "are" : "is"} outside the deployment's CycleCloud subnets and not judged as the server`);
       }
-      found = inCc;
-      for (const f of found) {
-        pushTo(servers, f.subnetKey, f.endpoint);
-        if (shared.has(f.subnetKey)) pushTo(deploymentServers, `${d.name}|${f.subnetKey}`, f.endpoint);
-      }
+      for (const f of inCc) pushTo(servers, f.subnetKey, f.endpoint);
     });
   });
-  // A shared subnet where some deployment names no server stands as a whole (that deployment's CycleCloud is any VM in
-  // it); each deployment that names one is still judged at its own server's addresses (Estate.roleAddresses).
-  for (const [k, names] of shared) if (names.some((name) => !deploymentServers.has(`${name}|${k}`))) servers.delete(k);
-  const placement: Placement = { deploymentOf: finalDeployment, servers, proxies, storageAccounts, ...(shared.size ? { sharedDeployments: shared, deploymentServers } : {}) };
+  const placement: Placement = { deploymentOf: finalDeployment, servers, proxies, storageAccounts };
   if (notes.size) notesOf.set(placement, notes);
   if (unmatched.length) unmatchedOf.set(placement, unmatched);
   return placement;

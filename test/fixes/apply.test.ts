@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { applyChanges } from "../../lib/fixes/apply";
 import { azCommands } from "../../lib/fixes/az";
+import { renderTerraform } from "../../lib/fixes/render";
 import { bundleChanges } from "../../lib/fixes/fix-all";
 import type { Change } from "../../lib/fixes/types";
 import { plainNames, rule, world } from "./world";
@@ -78,5 +79,12 @@ describe("applyChanges", () => {
     const az = azCommands(snapshot, out[0]);
     expect(az.map((c) => c.command.join(" "))).toEqual(["network nsg rule delete"]);
     expect(az[0].args).toContainEqual(["--name", "DenyToCycleCloud"]);
+    // A rule of every protocol: the reason says what else opens. A new rule at the freed priority waits for the delete.
+    const any = { ...base, protocol: "*" as const };
+    const [gone] = bundleChanges([[{ ...a, before: any, after: { ...any, destinationPortRanges: ["9443"] } }], [{ ...b, before: any, after: { ...any, destinationPortRanges: ["5672"] } }]]);
+    expect(gone.kind === "delete-rule" && gone.why).toContain("it named every protocol, so UDP and ICMP on those ports open too");
+    const allow: Change = { kind: "add-rule", nsgKey, rule: rule("AllowAmqp", { access: "Allow", priority: base.priority, destinationPortRanges: ["5672"] }) };
+    const tf = renderTerraform(snapshot, [gone, allow]);
+    expect("text" in tf && tf.text).toMatch(/resource "azurerm_network_security_rule" "allowamqp" \{[^}]*depends_on\s+= \[azapi_resource_action\.delete_denytocyclecloud\]/);
   });
 });

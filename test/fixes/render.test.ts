@@ -1,7 +1,8 @@
 // The fix forms for the cases issue 10 names: a lockdown fix declares its NSG once in Bicep; the new change
 // kinds the path engine plans (routes, firewall collections, NAT gateway) have az CLI, Bicep and Terraform forms.
 import { describe, expect, it } from "vitest";
-import { renderPlan } from "../../lib/fixes/render";
+import { renderPlan, renderTerraform } from "../../lib/fixes/render";
+import { loadSnapshot } from "../../lib/snapshot";
 import { estate, finding } from "../helpers/estate-builder";
 import { bashAzCommands, checkBicep, checkTerraform } from "./checkers";
 import { plainNames, world } from "./world";
@@ -60,5 +61,17 @@ describe("the change kinds the path engine plans", () => {
     expect(bashAzCommands(text(del, "az-cli")).commands[0].slice(0, 4)).toEqual(["network", "route-table", "route", "delete"]);
     expect(text(del, "bicep")).toMatch(/^\/\/ Not offered as Bicep/);
     expect(text(del, "terraform")).toContain('method      = "DELETE"');
+  });
+});
+
+describe("the subscription of azurerm resources", () => {
+  it("a route added to a route table in another subscription is named in the Terraform note", () => {
+    const res = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt" }).routeTable("rt", []).resources() as { id: string; type: string }[];
+    const other = "99999999-0000-0000-0000-000000000000";
+    for (const r of res) if (r.type === "Microsoft.Network/routeTables") r.id = r.id.replace(/subscriptions\/[^/]+/, `subscriptions/${other}`);
+    const snapshot = loadSnapshot([{ name: "estate.json", value: res }]);
+    const table = [...snapshot.routeTables.values()][0];
+    const out = renderTerraform(snapshot, [{ kind: "add-route", routeTableKey: table.key, route: { name: "Allow-Storage-Internet", addressPrefix: "Storage", nextHopType: "Internet" } }]);
+    expect("text" in out && out.text.split("\n")[0]).toBe(`# The azurerm_* resources below belong in subscription "${other}": run with the azurerm provider set to it (subscription_id, or ARM_SUBSCRIPTION_ID).`);
   });
 });

@@ -263,7 +263,7 @@ export class EstateBuilder {
     });
     return this;
   }
-  storagePrivateEndpoint(name: string, subnetRef: string, opts: { state?: string; status?: string } = {}): this {
+  storagePrivateEndpoint(name: string, subnetRef: string, opts: { state?: string; status?: string; account?: string } = {}): this {
     const [v, s] = subnetRef.split("/");
     this.privateEndpoints.push({
       id: id("privateEndpoints", name),
@@ -276,7 +276,7 @@ export class EstateBuilder {
           {
             name: `${name}-conn`,
             properties: {
-              privateLinkServiceId: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/sthpc`,
+              privateLinkServiceId: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/${opts.account ?? "sthpc"}`,
               groupIds: ["blob"],
               privateLinkServiceConnectionState: { status: opts.status ?? "Approved" },
             },

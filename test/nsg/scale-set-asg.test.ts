@@ -68,6 +68,77 @@ describe("a scale set's ASGs at the far end (another subnet's NSG names them)", 
   });
 });
 
+describe("a far-end ASG whose members share a subnet's free addresses with non-members", () => {
+  const allowNodes = [
+    { name: "AllowNodes", priority: 200, direction: "Inbound" as const, access: "Allow" as const, srcAsgs: ["asg-nodes"], ports: ["5672", "9443"] },
+    { name: "DenyVnetIn", priority: 4000, direction: "Inbound" as const, access: "Deny" as const, protocol: "*", src: "VirtualNetwork", dst: "VirtualNetwork" },
+  ];
+
+  it("an allow from the ASG above a deny of the VNet cannot be judged when a second scale set outside the ASG shares the subnet (never a pass)", () => {
+    const report = spoke(allowNodes).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).scaleSet("gpu", "spoke/compute").audit(roles);
+    for (const rule of ["CC-INGRESS-AMQP", "CC-INGRESS-HTTPS"]) {
+      const f = finding(report, "spoke/cc", rule);
+      expect(f.status, rule).toBe("warn");
+      expect(f.detail).toContain("cannot be judged: NSG rule AllowNodes (200, Allow) in nsg-cc names asg-nodes: scale sets hpc (in asg-nodes) and gpu (not) share the free IPv4 addresses of spoke/compute");
+    }
+  });
+
+  it("a deny from the ASG cannot be judged either (never a fail): gpu's traffic is allowed in Azure", () => {
+    const report = spoke(denyNodesIn).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).scaleSet("gpu", "spoke/compute").audit(roles);
+    const f = finding(report, "spoke/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("DenyNodesAmqp");
+    expect(f.detail).toContain("cannot be judged");
+  });
+
+  it("two IP configurations of one scale set that differ in the ASG are named as such", () => {
+    const asg = { id: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/applicationSecurityGroups/asg-nodes" };
+    const report = spoke(allowNodes)
+      .scaleSet("hpc", "spoke/compute", { ipConfigurations: [{ name: "ipc-a", properties: { primary: true, applicationSecurityGroups: [asg] } }, { name: "ipc-b" }] })
+      .audit(roles);
+    const f = finding(report, "spoke/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("IP configurations hpc/ipc-a (in asg-nodes) and hpc/ipc-b (not)");
+  });
+
+  it("where both ways end alike the verdict stands: an allow from the ASG with nothing denying the rest", () => {
+    const allowOnly = [allowNodes[0]];
+    const report = spoke(allowOnly).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).scaleSet("gpu", "spoke/compute").audit(roles);
+    expect(finding(report, "spoke/cc", "CC-INGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("a later NSG level that denies either way decides: the CycleCloud NIC's own NSG denies AMQP", () => {
+    const b = spoke(allowNodes)
+      .nsg("nsg-ccnic", [{ name: "DenyAmqpNic", priority: 100, direction: "Inbound", access: "Deny", ports: "5672" }])
+      .nic("cc-vm", "spoke/cc", { ip: "10.1.0.4", nsg: "nsg-ccnic" })
+      .scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] })
+      .scaleSet("gpu", "spoke/compute");
+    const est = new Estate(b.snapshot(), new Map());
+    const cc = [...est.snapshot.subnets.values()].find((s) => s.name === "cc")!;
+    const amqp = evaluateFlow(est, cc, { direction: "Inbound", protocols: TCP, ports: [5672, 5672], remote: at("10.1.8.0/22") });
+    expect(amqp.verdict).toBe("blocked");
+    const https = evaluateFlow(est, cc, { direction: "Inbound", protocols: TCP, ports: [9443, 9443], remote: at("10.1.8.0/22") });
+    expect(https.outcomes.flatMap((o) => o.pieces).map((p) => p.access)).toEqual(["Unaudited"]);
+  });
+
+  it("control: when every scale set of the subnet is in the ASG the far end stays exact (allow passes, deny fails)", () => {
+    const both = (rules: typeof allowNodes | typeof denyNodesIn) => spoke(rules).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).scaleSet("gpu", "spoke/compute", { asgs: ["asg-nodes"] }).audit(roles);
+    expect(finding(both(allowNodes), "spoke/cc", "CC-INGRESS-AMQP").status).toBe("pass");
+    const f = finding(both(denyNodesIn), "spoke/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(f.detail).not.toContain("cannot be judged");
+  });
+
+  it("control: a NIC outside the ASG beside a member scale set is told apart by its own address", () => {
+    const b = spoke(allowNodes).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).nic("login", "spoke/compute", { ip: "10.1.8.4" });
+    const est = new Estate(b.snapshot(), new Map());
+    const cc = [...est.snapshot.subnets.values()].find((s) => s.name === "cc")!;
+    const inbound = (from: string) => evaluateFlow(est, cc, { direction: "Inbound", protocols: TCP, ports: [5672, 5672], remote: at(from) }).verdict;
+    expect(inbound("10.1.8.4/32")).toBe("blocked");
+    expect(inbound("10.1.8.5/32")).toBe("allowed");
+  });
+});
+
 describe("a scale set's ASGs at the local end (its own subnet's NSG names them)", () => {
   it("an outbound deny from the scale set's ASG blocks the nodes' egress to CycleCloud and Storage", () => {
     const report = spoke([], denyNodesOut).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).audit(roles);

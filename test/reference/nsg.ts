@@ -35,10 +35,12 @@ export interface RefWorld {
   /** ASG key → private IPs of its member NICs. */
   asgMembers: Map<string, string[]>;
   /**
-   * ASG key → the addresses its member scale sets' instances may hold: for each member IP configuration, its subnet's
-   * prefixes of its version (`prefixes`) but the private IPs the subnet's NICs hold (`except`). Absent: none.
+   * The addresses scale sets' instances may hold, one pool per subnet and IP version: the subnet's prefixes of that
+   * version (`prefixes`) but the private IPs the subnet's NICs hold (`except`), with the ASGs of each scale-set IP
+   * configuration of that version placing instances there (`asgSets`, one entry per IP configuration). An address of a
+   * pool is any of those IP configurations' instance's. Absent: none.
    */
-  asgRanges?: Map<string, { prefixes: string[]; except: string[] }[]>;
+  scaleSetPools?: { prefixes: string[]; except: string[]; asgSets: (readonly string[])[] }[];
   /**
    * Who holds the packet's local end (`side`: the source outbound, the destination inbound): the ASGs of the IP
    * configuration holding it (Azure applies ASGs to a NIC's IP configuration, and a scale set's to every instance NIC).
@@ -93,36 +95,95 @@ export function portTokenMatches(token: string, port: number): boolean {
   return lo <= port && port <= hi;
 }
 
-/** Whether an address may be a member of ASG `k` as the far end sees it: a member NIC's IP, or an address a member scale set's instance may hold. */
-function asgHas(world: RefWorld, k: string, addr: RefAddr): boolean {
-  if ((world.asgMembers.get(k) ?? []).some((ip) => addressTokenMatches(world, ip, addr))) return true;
-  return (world.asgRanges?.get(k) ?? []).some((r) => r.prefixes.some((p) => addressTokenMatches(world, p, addr)) && !r.except.some((ip) => addressTokenMatches(world, ip, addr)));
+/** Whether some IP configuration of an ASG's NICs holds the address. */
+function nicAsgHas(world: RefWorld, k: string, addr: RefAddr): boolean {
+  return (world.asgMembers.get(k) ?? []).some((ip) => addressTokenMatches(world, ip, addr));
 }
 
-function sideMatches(world: RefWorld, prefixes: readonly string[], asgKeys: readonly string[], addr: RefAddr, side: "src" | "dst"): boolean {
+/**
+ * Whether the far end's address belongs to a member of one of `asgKeys`: a member NIC's IP; or an address of a scale-set
+ * pool (RefWorld.scaleSetPools) whose IP configurations all carry one of them. Where some do and some do not, no
+ * address tells which holds it: "maybe".
+ */
+function farAsgMatches(world: RefWorld, asgKeys: readonly string[], addr: RefAddr): boolean | "maybe" {
+  if (asgKeys.some((k) => nicAsgHas(world, k, addr))) return true;
+  let maybe = false;
+  for (const pool of world.scaleSetPools ?? []) {
+    if (!pool.prefixes.some((p) => addressTokenMatches(world, p, addr)) || pool.except.some((ip) => addressTokenMatches(world, ip, addr))) continue;
+    const inside = pool.asgSets.filter((set) => set.some((k) => asgKeys.includes(k))).length;
+    if (inside && inside === pool.asgSets.length) return true;
+    if (inside) maybe = true;
+  }
+  return maybe ? "maybe" : false;
+}
+
+function sideMatches(world: RefWorld, prefixes: readonly string[], asgKeys: readonly string[], addr: RefAddr, side: "src" | "dst"): boolean | "maybe" {
   if (prefixes.some((p) => addressTokenMatches(world, p, addr))) return true;
+  if (!asgKeys.length) return false;
   const local = world.localEnd?.side === side ? world.localEnd : undefined;
-  return asgKeys.some((k) => (local ? local.asgKeys.includes(k) : asgHas(world, k, addr)));
+  return local ? asgKeys.some((k) => local.asgKeys.includes(k)) : farAsgMatches(world, asgKeys, addr);
 }
 
-export function ruleMatches(world: RefWorld, rule: SecurityRule, p: Packet): boolean {
-  return (
-    (rule.protocol === "*" || rule.protocol === p.protocol) &&
-    sideMatches(world, rule.sourceAddressPrefixes, rule.sourceAsgKeys, p.src, "src") &&
-    rule.sourcePortRanges.some((t) => portTokenMatches(t, p.srcPort)) &&
-    sideMatches(world, rule.destinationAddressPrefixes, rule.destinationAsgKeys, p.dst, "dst") &&
-    rule.destinationPortRanges.some((t) => portTokenMatches(t, p.dstPort))
-  );
+/** Whether the rule matches the packet; "maybe" where it names an ASG at the far end that the address cannot tell. */
+export function ruleMatches(world: RefWorld, rule: SecurityRule, p: Packet): boolean | "maybe" {
+  if (!(rule.protocol === "*" || rule.protocol === p.protocol)) return false;
+  if (!rule.sourcePortRanges.some((t) => portTokenMatches(t, p.srcPort)) || !rule.destinationPortRanges.some((t) => portTokenMatches(t, p.dstPort))) return false;
+  const src = sideMatches(world, rule.sourceAddressPrefixes, rule.sourceAsgKeys, p.src, "src");
+  if (src === false) return false;
+  const dst = sideMatches(world, rule.destinationAddressPrefixes, rule.destinationAsgKeys, p.dst, "dst");
+  if (dst === false) return false;
+  return src === true && dst === true ? true : "maybe";
 }
 
-/** The rule that decides the packet: lowest priority number among the direction's matching rules. */
+/** The rule that decides the packet: lowest priority number among the direction's rules that surely match it. */
 export function refFirstMatch(world: RefWorld, rules: readonly SecurityRule[], direction: Direction, p: Packet): SecurityRule | undefined {
   let best: SecurityRule | undefined;
   for (const r of rules) {
-    if (r.direction !== direction || !ruleMatches(world, r, p)) continue;
+    if (r.direction !== direction || ruleMatches(world, r, p) !== true) continue;
     if (!best || r.priority < best.priority) best = r;
   }
   return best;
+}
+
+/** What one NSG decides for a packet: the access and deciding rule, or `Unaudited` (with `why`) where it cannot be told. */
+export interface RefLevelOutcome {
+  access: Access | "Unaudited";
+  rule: SecurityRule;
+  why?: string;
+  /** Whether a rule matched only maybe, so that more than one branch was walked. */
+  branched?: boolean;
+}
+
+/**
+ * One NSG's decision, with every choice of "matches / does not match" for the rules that match the packet only maybe
+ * (a far-end ASG its address cannot tell): brute force over the branches, the first being the one where none of them
+ * matches. Where every branch gives the same access, that branch's rule decides; elsewhere it cannot be judged, by
+ * the first such rule met.
+ */
+export function refLevelOutcome(world: RefWorld, rules: readonly SecurityRule[], direction: Direction, p: Packet): RefLevelOutcome {
+  const ordered = rules.filter((r) => r.direction === direction).sort((a, b) => a.priority - b.priority);
+  const ends: SecurityRule[] = [];
+  let unsure: SecurityRule | undefined;
+  const walk = (from: number): void => {
+    for (let i = from; i < ordered.length; i++) {
+      const m = ruleMatches(world, ordered[i], p);
+      if (m === true) {
+        ends.push(ordered[i]);
+        return;
+      }
+      if (m === "maybe") {
+        unsure ??= ordered[i];
+        walk(i + 1);
+        ends.push(ordered[i]);
+        return;
+      }
+    }
+  };
+  walk(0);
+  if (!ends.length) throw new Error("reference: no rule matched although DenyAll is present");
+  const branched = ends.length > 1 ? { branched: true } : {};
+  if (ends.every((r) => r.access === ends[0].access)) return { access: ends[0].access, rule: ends[0], ...branched };
+  return { access: "Unaudited", rule: unsure!, ...branched, why: `NSG rule ${unsure!.name} may or may not match: its ASG's members share the address with non-members` };
 }
 
 function refRule(name: string, priority: number, direction: Direction, access: Access, src: string, dst: string): SecurityRule {
@@ -161,23 +222,33 @@ export interface RefLevel {
 }
 
 export interface RefVerdict {
-  access: Access;
+  /** `Unaudited`: some level cannot be judged (RefLevelOutcome) and no level after it denies. */
+  access: Access | "Unaudited";
   /** The deciding rule at each level the packet met, in traversal order; stops at the first deny. */
   decisions: { level: "nic" | "subnet"; rule: SecurityRule }[];
+  why?: string;
+  /** Whether some level walked more than one branch (RefLevelOutcome.branched). */
+  branched?: boolean;
 }
 
-/** Outbound: NIC then subnet; inbound: subnet then NIC. Every present level must allow. */
+/**
+ * Outbound: NIC then subnet; inbound: subnet then NIC. Every present level must allow. A level that cannot be judged
+ * lets the packet on to the next, whose Deny still drops it (dropped whichever way the first went).
+ */
 export function refChain(world: RefWorld, direction: Direction, nic: RefLevel | undefined, subnet: RefLevel | undefined, p: Packet): RefVerdict {
   const order = direction === "Outbound" ? [nic, subnet] : [subnet, nic];
   const decisions: RefVerdict["decisions"] = [];
+  const whys: string[] = [];
+  let branched = false;
   for (const level of order) {
     if (!level) continue;
-    const rule = refFirstMatch(world, level.rules, direction, p);
-    if (!rule) throw new Error("reference: no rule matched although DenyAll is present");
-    decisions.push({ level: level.kind, rule });
-    if (rule.access === "Deny") return { access: "Deny", decisions };
+    const outcome = refLevelOutcome(world, level.rules, direction, p);
+    branched ||= !!outcome.branched;
+    decisions.push({ level: level.kind, rule: outcome.rule });
+    if (outcome.access === "Deny") return { access: "Deny", decisions, ...(branched ? { branched } : {}) };
+    if (outcome.why) whys.push(outcome.why);
   }
-  return { access: "Allow", decisions };
+  return { ...(whys.length ? { access: "Unaudited" as const, why: whys.join("; ") } : { access: "Allow" as const }), decisions, ...(branched ? { branched } : {}) };
 }
 
 export function showAddr(a: RefAddr): string {

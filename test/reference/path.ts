@@ -50,6 +50,8 @@ export interface RefPathVerdict {
   adminBranches?: string[];
   /** Who held the local address, when a scale set may: `NIC <name>`, or `<scale set>/<IP configuration>`. */
   holder?: string;
+  /** Set when an NSG rule matched the packet only maybe (a far-end ASG its address cannot tell), so both ways were walked. */
+  nsgBranched?: boolean;
 }
 
 /** A region named by no generator: a bare tag name stands for some region of it that no rule singles out. */
@@ -123,23 +125,30 @@ function addressWorld(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork):
     for (const ipc of nic.ipConfigurations) for (const a of ipc.asgKeys) if (ipc.privateIpAddress) asgMembers.set(a, [...(asgMembers.get(a) ?? []), ipc.privateIpAddress]);
   }
   // A scale set's IP configuration puts every instance NIC in its ASGs; an instance holds an address of its subnet of the
-  // IP configuration's version that no NIC of the input holds (the instances' own addresses are not in the input).
-  const asgRanges = new Map<string, { prefixes: string[]; except: string[] }[]>();
+  // IP configuration's version that no NIC of the input holds (the instances' own addresses are not in the input), and
+  // any such address may be any IP configuration's of that version in that subnet: one pool per subnet and version.
+  const pools = new Map<string, { prefixes: string[]; except: string[]; asgSets: (readonly string[])[] }>();
   for (const vmss of snapshot.scaleSets?.values() ?? []) {
     for (const config of vmss.nicConfigurations) {
       for (const ipc of config.ipConfigurations) {
         const where = ipc.subnetKey ? snapshot.subnets.get(ipc.subnetKey) : undefined;
-        if (!where || !ipc.asgKeys.length) continue;
+        if (!where) continue;
         const v6 = ipc.privateIpAddressVersion === "IPv6";
-        const range = {
-          prefixes: where.addressPrefixes.filter((x) => x.includes(":") === v6),
-          except: [...snapshot.nics.values()].flatMap((n) => n.ipConfigurations.filter((c) => c.subnetKey === where.key && c.privateIpAddress).map((c) => c.privateIpAddress!)),
-        };
-        for (const a of ipc.asgKeys) asgRanges.set(a, [...(asgRanges.get(a) ?? []), range]);
+        const k = `${where.key}|${v6}`;
+        let pool = pools.get(k);
+        if (!pool) {
+          pool = {
+            prefixes: where.addressPrefixes.filter((x) => x.includes(":") === v6),
+            except: [...snapshot.nics.values()].flatMap((n) => n.ipConfigurations.filter((c) => c.subnetKey === where.key && c.privateIpAddress).map((c) => c.privateIpAddress!)),
+            asgSets: [],
+          };
+          pools.set(k, pool);
+        }
+        pool.asgSets.push(ipc.asgKeys);
       }
     }
   }
-  return { vnetPrefixes, widening: { prefixes, everyV4 }, serviceTags, asgMembers, asgRanges };
+  return { vnetPrefixes, widening: { prefixes, everyV4 }, serviceTags, asgMembers, scaleSetPools: [...pools.values()] };
 }
 
 // ---- stage 1: admin rules ----------------------------------------------------------------------
@@ -583,8 +592,13 @@ function walk(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: R
   // With admin rules whose network groups the input cannot show, every choice of which of them match is walked to
   // the end of the NSGs; where they disagree (one drops, one lets through) the packet cannot be judged.
   const branches = adminDecisions(snapshot, subnet, world, direction, p);
-  const ends = new Set(branches.map((a) => (a?.access === "Deny" || (a?.access !== "AlwaysAllow" && chain.access === "Deny") ? "Deny" : "on")));
-  const tag = (v: RefPathVerdict): RefPathVerdict => (branches.length > 1 ? { ...v, adminBranches: branches.map((a) => (a ? `${a.name}:${a.access}` : "none")) } : v);
+  // A branch the NSGs cannot judge (a far-end ASG its address cannot tell) ends as neither.
+  const ends = new Set(branches.map((a) => (a?.access === "Deny" || (a?.access !== "AlwaysAllow" && chain.access === "Deny") ? "Deny" : a?.access !== "AlwaysAllow" && chain.access === "Unaudited" ? "Unaudited" : "on")));
+  const tag = (v: RefPathVerdict): RefPathVerdict => ({
+    ...v,
+    ...(branches.length > 1 ? { adminBranches: branches.map((a) => (a ? `${a.name}:${a.access}` : "none")) } : {}),
+    ...(chain.branched ? { nsgBranched: true } : {}),
+  });
   if (ends.size > 1) return tag(verdict("Unaudited", "admin-rule", `admin rules of unknown addresses decide it: ${branches.map((a) => a?.name ?? "none").join(" / ")}`));
   // They agree: the verdict is the one where none of them matches.
   const admin = branches[0];
@@ -593,6 +607,16 @@ function walk(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: R
   if (!walked && chain.access === "Deny") {
     const last = chain.decisions.at(-1)!;
     return tag({ ...verdict("Deny", "nsg", `NSG rule ${last.level}:${last.rule.name}`), decidingRule: `${last.level}:${last.rule.name}` });
+  }
+  if (!walked && chain.access === "Unaudited") {
+    // Unknown at the NSGs, it goes on: a later stage that drops it decides (dropped either way); one that cannot
+    // follow it names itself (firewall, outbound method, a firewall the input lacks); else the NSGs' reason stands.
+    const unsure = verdict("Unaudited", "nsg", `cannot be judged: ${chain.why}`);
+    if (direction === "Inbound") return tag(unsure);
+    const rest = routeStage(snapshot, subnet, vnet, world, holder.source, p, packet);
+    if (rest.access === "Deny") return tag(rest);
+    if (rest.access === "Unaudited" && (rest.stage === "firewall" || rest.stage === "outbound" || rest.why.endsWith("a firewall the input lacks"))) return tag(rest);
+    return tag({ ...unsure, why: `${unsure.why}; ${rest.why}` });
   }
   if (direction === "Inbound") return tag(walked ? verdict("Allow", "admin-rule", walked) : verdict("Allow", "nsg", chain.decisions.map((d) => d.rule.name).join(" > ") || "no NSG"));
   const rest = routeStage(snapshot, subnet, vnet, world, holder.source, p, packet);

@@ -74,11 +74,12 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const own = estate.roleAddresses(subnet);
   const mine: AddrSet = { v4: at.v4.length ? own.v4 : [], v6: at.v6.length ? own.v6 : [], tags: own.tags };
   const reach = holder && holder.key !== subnet.key ? pathBetween(estate, subnet, holder, (s) => (s.key === subnet.key ? mine : at), read) : undefined;
-  // The profile's own storage account, from the proxy on (see ownAccountFlow).
-  const ownAccount = holder && onward && onwardSpec && onward.verdict !== "blocked" ? ownAccountFlow(estate, subnet, holder, onward.spec, params) : undefined;
-  const ownBlocked = ownAccount?.result.verdict === "blocked";
-  const results: FlowResult[] = [toProxy, ...(received ? [received] : []), ...(onward ? [onward] : []), ...(ownAccount && ownBlocked ? [ownAccount.result] : [])];
-  const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onward ? requiredStatus(onward.verdict) : "warn", ...(ownBlocked ? ["fail" as const] : [])];
+  // From the proxy on, the profile's own storage account decides, as without a proxy (see ownAccountFlow).
+  const ownAccount = holder && onward ? ownAccountFlow(estate, subnet, holder, onward.spec, params) : undefined;
+  const ownDiffers = !!ownAccount && ownAccount.result.verdict !== onward!.verdict;
+  const onwardDecides = ownAccount?.result ?? onward;
+  const results: FlowResult[] = [toProxy, ...(received ? [received] : []), ...(onward ? [onward] : []), ...(ownAccount && ownDiffers ? [ownAccount.result] : [])];
+  const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onwardDecides ? requiredStatus(onwardDecides.verdict) : "warn"];
   if (reach) legs.push(!reach.reachable ? "fail" : reach.doubts?.length ? "warn" : "pass");
   const status = clamp(meta, legs.includes("fail") ? "fail" : legs.every((l) => l === "pass") ? "pass" : "warn");
   const touched = touchedBy(results);
@@ -89,7 +90,7 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const detail =
     `Through the HTTPS proxy ${proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
     (holder && received && onward
-      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownBlocked ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), it is ${explainFlow(estate, ownAccount!.result)}` : ""}`
+      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}`
       : firewall
         ? `The proxy is Azure Firewall ${firewall.name}'s explicit proxy, which this audit does not model: its policy's application rules decide what it forwards, so the way on to ${params.tag} cannot be judged.`
         : `No subnet of the input holds ${proxy.address}, so the proxy's own side and its way to ${params.tag} cannot be judged.`);
@@ -103,47 +104,49 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   if (proxy) return proxiedCheck(env, subnet, meta, params, proxy);
   const spec = tagEgressSpec(estate, subnet, params.tag, params.port);
   const result = evaluateFlow(estate, subnet, spec);
-  let status = clamp(meta, requiredStatus(result.verdict));
   const touched = touchedBy([result]);
-  // The seed's name for Storage is a wildcard; the one account CycleCloud uses, when the profile names it, may be
-  // decided otherwise (a firewall's Deny for it before the Allow for the wildcard): that account blocked is a fail.
-  const own = status !== "fail" ? ownAccountFlow(estate, subnet, subnet, spec, params) : undefined;
-  if (own) {
-    for (const k of own.result.touched) touched.add(k);
-    if (own.result.verdict === "blocked") status = clamp(meta, "fail");
-  }
-  // Storage that only a private endpoint serves is reachable, but only for that account (CONTRACT §4.1).
+  // The seed's name for Storage is a wildcard; when the profile names CycleCloud's account, that account's own name
+  // decides (a firewall's Deny for it before the Allow for the wildcard fails it; a Deny for other accounts, or an
+  // Allow for this one alone, does not). https://learn.microsoft.com/azure/cyclecloud/how-to/running-in-locked-down-network
+  const own = ownAccountFlow(estate, subnet, subnet, spec, params);
+  if (own) for (const k of own.result.touched) touched.add(k);
+  const deciding = own?.result ?? result;
+  let status = clamp(meta, requiredStatus(deciding.verdict));
+  // Storage that only a private endpoint serves is reachable, but only for that account (CONTRACT §4.1); for the
+  // profile's account, only an endpoint to that account serves it.
   let viaEndpoint = "";
   if (status === "fail" && params.tag.toLowerCase() === "storage") {
-    const uses = storageEndpointsFor(estate, subnet);
+    const uses = storageEndpointsFor(estate, subnet).filter((u) => !own || u.account.toLowerCase() === own.account);
     endpointReads(uses, touched);
     const usable = uses.filter((u) => u.state === "usable");
     // An endpoint whose path nothing denies but the audit cannot follow to the end may serve it: not a fail.
     const unjudged = uses.filter((u) => u.state === "unjudged");
     const partial = uses.filter((u) => u.state === "partial");
+    const what = own ? `The profile's storage account ${own.account}` : "Storage";
     if (usable.length) {
       status = clamp(meta, "warn");
-      viaEndpoint = ` Storage is reachable only through ${usable.map((u) => `private endpoint ${u.endpoint.name} to ${u.account}`).join(", ")}.`;
+      viaEndpoint = ` ${what} is reachable only through ${usable.map((u) => `private endpoint ${u.endpoint.name} to ${u.account}`).join(", ")}.`;
     } else if (partial.length) {
       status = clamp(meta, "warn");
-      viaEndpoint = ` Storage is reachable only through a private endpoint, and not from all of the subnet: ${partial.map((u) => u.detail).join("; ")}.`;
+      viaEndpoint = ` ${what} is reachable only through a private endpoint, and not from all of the subnet: ${partial.map((u) => u.detail).join("; ")}.`;
     } else if (unjudged.length) {
       status = clamp(meta, "warn");
-      viaEndpoint = ` Storage may be reachable only through a private endpoint whose path cannot be judged: ${unjudged.map((u) => u.detail).join("; ")}.`;
+      viaEndpoint = ` ${what} may be reachable only through a private endpoint whose path cannot be judged: ${unjudged.map((u) => u.detail).join("; ")}.`;
     }
   }
   if (!env.plan) return outcome({ status, detail: "", touched });
-  const ownWords = own?.result.verdict === "blocked" ? ` For the profile's storage account ${own.account} (${own.name}), it is ${explainFlow(estate, own.result)}` : "";
+  // The account's own verdict is said where it differs from the wildcard's (and decided the status).
+  const ownWords = own && own.result.verdict !== result.verdict ? ` For the profile's storage account ${own.account} (${own.name}), which decides this check, it is ${explainFlow(estate, own.result)}` : "";
   const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${viaEndpoint}`;
   const plans = [];
   if (status !== "pass") {
     const template = allowEgressTemplate(params);
     const local = evaluateFlow(estate, subnet, { ...spec, stages: "local", key: `${spec.key}:local` });
     let changes = local.verdict === "allowed" ? [] : planFlowFix(env, subnet, { ...spec, stages: "local", key: undefined }, template);
-    if (changes) changes = planPathFix(env, subnet, spec, changes, { service: params.tag, port: params.port }, result);
+    if (changes) changes = planPathFix(env, subnet, deciding.spec, changes, { service: params.tag, port: params.port }, deciding);
     if (changes?.length) plans.push({ summary: `Let outbound TCP ${params.port} to ${params.tag} through every stage that blocks it.`, changes });
   }
-  const results = own?.result.verdict === "blocked" ? [result, own.result] : [result];
+  const results = own && own.result.verdict !== result.verdict ? [result, own.result] : [result];
   return outcome({ status, detail, evidence: evidenceFor(results, status), plans, guidance: adminRuleGuidance(results), touched });
 }
 

@@ -99,7 +99,8 @@ function asgNote(estate: Estate, result: FlowResult): string {
     for (const p of o.pieces)
       for (const d of p.decisions)
         for (const k of [...d.rule.sourceAsgKeys, ...d.rule.destinationAsgKeys]) names.add(estate.snapshot.asgs.get(k)?.name ?? k.slice(k.lastIndexOf("/") + 1));
-  return names.size ? ` Application security group${names.size > 1 ? "s" : ""} ${[...names].join(", ")} match only ${names.size > 1 ? "their" : "its"} member NICs' addresses.` : "";
+  // Members are NICs' IP configurations and scale sets' (whose instances take the free addresses of their subnet).
+  return names.size ? ` Application security group${names.size > 1 ? "s" : ""} ${[...names].join(", ")} match only ${names.size > 1 ? "their" : "its"} members' addresses (member NICs, and the addresses member scale sets' instances may take).` : "";
 }
 
 export function touchedBy(results: FlowResult[]): Set<string> {

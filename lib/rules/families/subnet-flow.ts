@@ -100,39 +100,12 @@ function combine(verdicts: Verdict[]): Verdict {
   return verdicts.includes("blocked") ? "blocked" : verdicts.every((v) => v === "allowed") ? "allowed" : "partly";
 }
 
-/** How a status ranks when deployments sharing a CycleCloud subnet are merged into its one finding: `info` lowest. */
-const MERGE_RANK: Record<CheckOutcome["status"], number> = { info: 0, exempt: 0, pass: 1, warn: 2, fail: 3 };
-
-/**
- * A flow check between role subnets. A CycleCloud subnet several deployments share (each with its own CycleCloud VM,
- * `cyclecloudServer`) is checked per deployment, at that deployment's server and against its own peers, and the
- * parts make its one finding (CONTRACT §4: one finding per rule id): the worst status, each part's words labelled.
- */
 export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p: SubnetFlow): CheckOutcome {
-  const deployments = env.estate.deploymentsOf(subnet);
-  if (deployments.length === 1) return flowCheckIn(env, subnet, meta, p, deployments[0]);
-  const parts = deployments.map((d) => ({ d, o: flowCheckIn(env, subnet, meta, p, d) }));
-  const status = parts.reduce((a, b) => (MERGE_RANK[b.o.status] > MERGE_RANK[a.o.status] ? b : a)).o.status;
-  const guidance = new Map(parts.flatMap((x) => x.o.guidance.map((g) => [JSON.stringify(g), g] as const)));
-  const noFixReason = parts.find((x) => x.o.noFixReason)?.o.noFixReason;
-  return {
-    status,
-    detail: parts.map((x) => (x.o.detail ? `Deployment ${x.d}: ${x.o.detail}` : "")).filter((x) => x).join(" "),
-    evidence: parts.flatMap((x) => x.o.evidence),
-    plans: parts.flatMap((x) => x.o.plans),
-    guidance: [...guidance.values()],
-    touched: new Set(parts.flatMap((x) => [...x.o.touched])),
-    flowEnds: [...new Set(parts.flatMap((x) => x.o.flowEnds ?? []))],
-    ...(noFixReason ? { noFixReason } : {}),
-  };
-}
-
-/** The flow check within one deployment: its peers, and its own server where `subnet` is a shared CycleCloud subnet. */
-function flowCheckIn(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p: SubnetFlow, deployment: string): CheckOutcome {
   const { estate } = env;
   const iAmDestination = estate.roles.get(subnet.key) === p.to;
   const peerRole = iAmDestination ? p.from : p.to;
   // Flows between roles are checked only within the subnet's deployment (CONTRACT §1.2).
+  const deployment = estate.deploymentOf(subnet);
   const peers = estate.subnetsIn(peerRole, deployment);
   const what = `TCP ${p.port} (${p.service}) from ${ROLE_NAMES[p.from]} to ${ROLE_NAMES[p.to]}`;
   if (peers.length === 0) {
@@ -151,15 +124,12 @@ function flowCheckIn(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p: SubnetFlo
   const ownChecked = p.ends === "both" || p.ends === (iAmDestination ? "destination" : "source");
   const farChecked = p.ends === "both" || !ownChecked;
   // The CycleCloud server's addresses when the profile names it, else the subnet's prefixes.
-  const ownPrefixes = estate.roleAddresses(subnet, deployment);
-  // In a CycleCloud subnet deployments share, this deployment's flows start or end at its own server only.
-  const shared = (s: Subnet) => estate.deploymentsOf(s).length > 1;
-  const ownLocal = shared(subnet) ? { localFilter: { addresses: ownPrefixes } } : {};
+  const ownPrefixes = estate.roleAddresses(subnet);
 
   let own: ({ result: FlowResult; spec: FlowSpec } & OwnEnd) | undefined;
   if (ownChecked) {
     const remote = estate.rolePrefixes(peerRole, deployment);
-    const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote, key: `peers:${deployment}:${peerRole}:${iAmDestination ? "in" : "out"}:${p.port}`, ...ownLocal };
+    const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote, key: `peers:${deployment}:${peerRole}:${iAmDestination ? "in" : "out"}:${p.port}` };
     const result = evaluateFlow(estate, subnet, spec);
     const whole = result.verdict === "allowed";
     own = { result, spec, allowed: remoteSides(result, "Allow"), denied: whole ? EMPTY : remoteSides(result, "Deny"), unaudited: whole ? EMPTY : remoteSides(result, "Unaudited") };
@@ -170,14 +140,12 @@ function flowCheckIn(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p: SubnetFlo
     // hub's firewall (whose policy the sending side's flow judges).
     const [sender, receiver] = iAmDestination ? [peer, subnet] : [subnet, peer];
     const first = pairReach(estate, sender, receiver, routeTables);
-    const farKey = `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}${shared(subnet) || shared(peer) ? `:${deployment}` : ""}`;
-    const farLocal = shared(peer) ? { localFilter: { addresses: estate.roleAddresses(peer, deployment) } } : {};
-    const farSpec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: farKey, ...farLocal };
+    const farSpec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}` };
     // The sender's flow, for whom the receiver sees as the source: asked only when a firewall on the way may SNAT it,
     // and held already where an end checked here is the sender's (the counterpart check evaluates it anyway).
     const senderFlow = (): FlowResult | undefined =>
-      iAmDestination ? evaluateFlow(estate, peer, farSpec) : (own?.result ?? evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP, ports, remote: estate.rolePrefixes(peerRole, deployment), key: `peers:${deployment}:${peerRole}:out:${p.port}`, ...ownLocal }));
-    const { reach, seen, from: snatFrom } = snatWay(estate, sender, receiver, (s) => estate.roleAddresses(s, deployment), first, senderFlow, ports, routeTables);
+      iAmDestination ? evaluateFlow(estate, peer, farSpec) : (own?.result ?? evaluateFlow(estate, subnet, { ...farSpec, direction: "Outbound", remote: estate.rolePrefixes(peerRole, deployment), key: `peers:${deployment}:${peerRole}:out:${p.port}` }));
+    const { reach, seen, from: snatFrom } = snatWay(estate, sender, receiver, (s) => estate.roleAddresses(s), first, senderFlow, ports, routeTables);
     const all = reach.reachable ? [] : reach.faults;
     // Whose routes a one-end check answers for: the sender's when it checks the sending end, else the receiver's.
     const otherOwner = p.ends === "both" ? undefined : p.ends === "source" ? "receiver" : "sender";
@@ -185,21 +153,21 @@ function flowCheckIn(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p: SubnetFlo
     const elsewhere = all.filter((f) => f.owner === otherOwner);
     const doubts = reach.reachable ? (reach.doubts ?? []).filter((d) => d.owner !== otherOwner) : [];
     const routed = faults.length === 0;
-    let ownVerdict = own ? attribute(estate.roleAddresses(peer, deployment), own) : undefined;
+    let ownVerdict = own ? attribute(estate.roleAddresses(peer), own) : undefined;
     let snatted: FlowResult[] = [];
     if (own && iAmDestination && seen) {
       // This subnet's inbound NSG meets the firewall's instances, not the peer, for the part a firewall SNATs.
-      snatted = seen.filter((x) => x.firewall).map((x) => vouched(x, evaluateFlow(estate, subnet, { ...own!.spec, remote: x.addresses, key: `subnet:snat:${x.firewall!.key}:in:${p.port}${shared(subnet) ? `:${deployment}` : ""}` })));
+      snatted = seen.filter((x) => x.firewall).map((x) => vouched(x, evaluateFlow(estate, subnet, { ...own!.spec, remote: x.addresses, key: `subnet:snat:${x.firewall!.key}:in:${p.port}` })));
       const direct = seen.find((x) => !x.firewall);
       // Each source stands for part of the traffic (or may, where a firewall SNATs part of the addresses): `partly`
       // where they differ, as mergeFlowResults judges the peer's end.
-      const each = [...(direct ? [attribute(addrIntersect(direct.addresses, estate.roleAddresses(peer, deployment)), own)] : []), ...snatted.map((r) => r.verdict)];
+      const each = [...(direct ? [attribute(addrIntersect(direct.addresses, estate.roleAddresses(peer)), own)] : []), ...snatted.map((r) => r.verdict)];
       ownVerdict = each.every((v) => v === each[0]) ? each[0] : "partly";
     }
     let far: PeerResult["far"];
     if (farChecked && !iAmDestination && seen) {
       // The peer's inbound NSG meets the firewall's instances for the part a firewall SNATs, the sender for the rest.
-      const parts = seen.map((x) => vouched(x, evaluateFlow(estate, peer, { ...farSpec, remote: x.addresses, key: x.firewall ? `subnet:snat:${x.firewall.key}:in:${p.port}${shared(peer) ? `:${deployment}` : ""}` : farSpec.key })));
+      const parts = seen.map((x) => vouched(x, evaluateFlow(estate, peer, { ...farSpec, remote: x.addresses, key: x.firewall ? `subnet:snat:${x.firewall.key}:in:${p.port}` : farSpec.key })));
       far = { result: mergeFlowResults(parts), spec: { ...farSpec, remote: addrUnionAll(seen.map((x) => x.addresses)), key: undefined }, seen };
     } else if (farChecked) far = { result: evaluateFlow(estate, peer, farSpec), spec: farSpec };
     const verdicts = [ownVerdict, far?.result.verdict].filter((v): v is Verdict => v !== undefined);
@@ -357,7 +325,7 @@ function flowCheckIn(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p: SubnetFlo
       // change applied); one that does not is not offered, and the route is given as guidance instead.
       const verified = () => {
         const after = estateWith(estate, changes!);
-        return flowCheckIn({ ...env, estate: after, plan: false }, after.snapshot.subnets.get(subnet.key) ?? subnet, meta, p, deployment).status === "pass";
+        return subnetFlowCheck({ ...env, estate: after, plan: false }, after.snapshot.subnets.get(subnet.key) ?? subnet, meta, p).status === "pass";
       };
       if (changes?.length && (!rerouted || verified())) {
         const summary = rerouted
