@@ -71,7 +71,7 @@ function assumption(box: Box, rule: CompiledRule): Assumed | undefined {
   const dstMay = (rule.dstSpecificPublic || rule.dstSymbolicTag) && !tagsIsEmpty(box.dst.tags);
   const srcMay = (rule.srcSpecificPublic || rule.srcSymbolicTag) && !tagsIsEmpty(box.src.tags);
   if (!dstMay && !srcMay) return undefined;
-  const part = passedOverPart(box, rule.box, dstMay && rule.dstSpecificPublic, srcMay && rule.srcSpecificPublic, dstMay, srcMay);
+  const part = passedOverPart(box, rule.box, { dstPublic: dstMay && rule.dstSpecificPublic, srcPublic: srcMay && rule.srcSpecificPublic, dstMay, srcMay });
   return part && { rule, ...part };
 }
 
@@ -82,7 +82,11 @@ function assumption(box: Box, rule: CompiledRule): Assumed | undefined {
  * whether that side names specific public addresses; `dstMay`/`srcMay`: whether that side can assume anything at all
  * (callers on the hot path know it before any set is built).
  */
-export function passedOverPart(box: Box, rule: Box, dstPublic?: boolean, srcPublic?: boolean, dstMay = !tagsIsEmpty(box.dst.tags), srcMay = !tagsIsEmpty(box.src.tags)): { box: Box; side: "src" | "dst"; tags: TagSet } | undefined {
+export function passedOverPart(
+  box: Box,
+  rule: Box,
+  { dstPublic, srcPublic, dstMay = !tagsIsEmpty(box.dst.tags), srcMay = !tagsIsEmpty(box.src.tags) }: { dstPublic?: boolean; srcPublic?: boolean; dstMay?: boolean; srcMay?: boolean } = {},
+): { box: Box; side: "src" | "dst"; tags: TagSet } | undefined {
   if ((box.proto & rule.proto) === 0 || !iv.overlaps(box.dstPorts, rule.dstPorts) || !iv.overlaps(box.srcPorts, rule.srcPorts)) return undefined;
   const dst = dstMay ? assumedApart(box.dst.tags, rule.dst, dstPublic) : NO_TAGS;
   const src = srcMay ? assumedApart(box.src.tags, rule.src, srcPublic) : NO_TAGS;
