@@ -80,6 +80,9 @@ describe("a far-end ASG whose members share a subnet's free addresses with non-m
       const f = finding(report, "spoke/cc", rule);
       expect(f.status, rule).toBe("warn");
       expect(f.detail).toContain("cannot be judged: NSG rule AllowNodes (200, Allow) in nsg-cc names asg-nodes: scale sets hpc (in asg-nodes) and gpu (not) share the free IPv4 addresses of spoke/compute");
+      // Nothing denies it: the finding does not call it blocked.
+      expect(f.detail).toContain("is not known to be open (part of it cannot be judged)");
+      expect(f.detail).not.toContain("partly blocked");
     }
   });
 

@@ -186,7 +186,10 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const bad = peerResults.filter((x) => x.verdict !== "allowed");
   const allAllowed = bad.length === 0;
   const allBlocked = peerResults.every((x) => x.verdict === "blocked");
-  const state = allAllowed ? "open" : allBlocked ? "blocked" : "partly blocked";
+  // "Partly blocked" only where something denies or has no way; traffic only left unjudged is not known to be open.
+  const denies = (r?: FlowResult) => !!r?.outcomes.some((o) => o.pieces.some((p) => p.access === "Deny"));
+  const anyDenied = bad.some((x) => !x.routed) || denies(own?.result) || bad.some((x) => denies(x.far?.result) || x.snatted.some(denies));
+  const state = allAllowed ? "open" : allBlocked ? "blocked" : anyDenied ? "partly blocked" : "not known to be open (part of it cannot be judged)";
   const optional = p.optionalWithReturnProxy && estate.subnetsIn("returnProxy", deployment).length > 0;
   const status = optional ? "info" : clamp(meta, allAllowed ? "pass" : allBlocked ? "fail" : "warn");
   const flowEnds = peers.map((x) => x.key);
