@@ -32,9 +32,17 @@ export interface PartialReadNote {
   judged: string;
 }
 
+/**
+ * List calls whose missing results the engine already judges finding by finding, so their failure alone holds back no
+ * pass: without the VM list, a NIC whose VM is not in the input beside a Flexible scale set is "cannot be judged"
+ * (lib/path/flexible-instance.ts), and elsewhere a VM decides nothing. (A custom role made from an older permission
+ * list lacks `Microsoft.Compute/virtualMachines/read`; the read is still partial, exit 3, and says so.)
+ */
+const JUDGED_WHEN_MISSING: ReadonlySet<string> = new Set(["virtualmachines.listall"]);
+
 /** The sentences for `errors`, or undefined for a complete read (then findings are left as they are). */
 export function partialReadNote(errors: readonly ReadError[] | undefined): PartialReadNote | undefined {
-  const calls = failedCalls(errors);
+  const calls = failedCalls(errors?.filter((e) => !JUDGED_WHEN_MISSING.has(e.operation.toLowerCase())));
   if (!calls) return undefined;
   return {
     passed: `Passes on what was read, but part of the live read failed (${calls}): what those calls would have returned may decide this verdict.`,

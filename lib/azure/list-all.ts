@@ -19,7 +19,7 @@ interface ListAllOperation {
 
 /**
  * Every subscription-wide list the reader sends, in order. Docs of each: https://learn.microsoft.com/rest/api/
- * (network: virtual-network, network-security-groups, …; compute: virtual-machine-scale-sets/list-all;
+ * (network: virtual-network, network-security-groups, …; compute: virtual-machine-scale-sets/list-all, virtual-machines/list-all;
  * storagerp: storage-accounts/list; dns/privatedns: private-zones/list; virtualnetwork: service-endpoint-policies/list).
  */
 export const LIST_ALL_OPERATIONS: readonly ListAllOperation[] = [
@@ -37,6 +37,8 @@ export const LIST_ALL_OPERATIONS: readonly ListAllOperation[] = [
   { operation: "ipGroups.list", type: "Microsoft.Network/ipGroups", list: (c, abortSignal) => c.network.ipGroups.list({ abortSignal }) },
   { operation: "networkManagers.listBySubscription", type: "Microsoft.Network/networkManagers", list: (c, abortSignal) => c.network.networkManagers.listBySubscription({ abortSignal }) },
   { operation: "virtualMachineScaleSets.listAll", type: "Microsoft.Compute/virtualMachineScaleSets", list: (c, abortSignal) => c.compute.virtualMachineScaleSets.listAll({ abortSignal }) },
+  // A VM names the scale set it is an instance of: the only link from a Flexible scale set to its instances' NICs.
+  { operation: "virtualMachines.listAll", type: "Microsoft.Compute/virtualMachines", list: (c, abortSignal) => c.compute.virtualMachines.listAll({ abortSignal }) },
   { operation: "storageAccounts.list", type: "Microsoft.Storage/storageAccounts", list: (c, abortSignal) => c.storage.storageAccounts.list({ abortSignal }) },
   { operation: "serviceEndpointPolicies.list", type: "Microsoft.Network/serviceEndpointPolicies", list: (c, abortSignal) => c.network.serviceEndpointPolicies.list({ abortSignal }) },
   { operation: "privateZones.list", type: "Microsoft.Network/privateDnsZones", list: (c, abortSignal) => c.privateDns.privateZones.list({ abortSignal }) },

@@ -384,6 +384,22 @@ export interface ScaleSet {
   nicConfigurations: ScaleSetNicConfiguration[];
 }
 
+/**
+ * A virtual machine (`Microsoft.Compute/virtualMachines`), read for one thing only: whether it is an instance of a
+ * scale set (a Flexible scale set's instances are ordinary VMs whose NICs are ordinary NICs). Its NICs are known from
+ * `networkProfile.networkInterfaces[]` and from each NIC's `virtualMachine.id`.
+ * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-orchestration-modes
+ */
+export interface VirtualMachine {
+  id: string;
+  key: string;
+  name: string;
+  /** `virtualMachineScaleSet.id`, lower-cased, when the VM is a scale set instance. */
+  scaleSetKey?: string;
+  /** `networkProfile.networkInterfaces[].id`, lower-cased. */
+  nicKeys: string[];
+}
+
 export interface NetworkGroup {
   id: string;
   key: string;
@@ -497,6 +513,8 @@ export interface Snapshot {
   ruleCollectionGroups?: Map<string, RuleCollectionGroup>;
   ipGroups?: Map<string, IpGroup>;
   scaleSets?: Map<string, ScaleSet>;
+  /** Virtual machines, when the input lists them (`az vm list`): what ties a Flexible scale set's instance NICs to it. */
+  virtualMachines?: Map<string, VirtualMachine>;
   networkManagers?: Map<string, NetworkManager>;
   networkGroups?: Map<string, NetworkGroup>;
   adminRuleCollections?: Map<string, AdminRuleCollection>;

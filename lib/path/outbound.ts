@@ -9,7 +9,8 @@
 // with a load balancer's IPv6 outbound rule). Behind a StandardV2 one with IPv6 addresses only, IPv4 is unknown where
 // a means below would let it out (Azure does not document it). There is no
 // default outbound access in a private subnet (`defaultOutboundAccess: false`), for a NIC any of whose IP configurations
-// is in a Standard load balancer's backend pool (CONTRACT §4.1), or for a Flexible-orchestration scale set's instances.
+// is in a Standard load balancer's backend pool (CONTRACT §4.1), or for a Flexible-orchestration scale set's instances
+// (its model, and an instance NIC whose VM names the scale set: lib/path/flexible-instance.ts).
 // An outbound rule translates only its own protocol (`Tcp`, `Udp` or `All`), so the path depends on the
 // protocol: the rest of the traffic class falls through to the next method in the precedence.
 // A load-balancing rule with a public frontend SNATs outbound traffic as well, unless `disableOutboundSnat` is set.
@@ -23,6 +24,7 @@ import type { LoadBalancer, NatGateway, Snapshot, Subnet } from "../model/types"
 import { addrCovers, describeAddrs } from "../net/addr-set";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP, describeProtocols } from "../net/protocols";
 import type { Endpoint, Estate, OutboundSource } from "../nsg/estate";
+import { flexibleInstance } from "./flexible-instance";
 import type { OutboundEvidence } from "../report/types";
 
 export interface OutboundPath {
@@ -321,6 +323,8 @@ function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, p
   const fam = natName ? `IPv${family} ` : "";
   const natWords = natName ? `whose NAT gateway ${natName} carries IPv${family === 6 ? 4 : 6} only` : "with no NAT gateway";
   const unseen = unseenNic(estate, subnet, endpoint);
+  // A NIC of a Flexible scale set's instance (known only from its VM) gets no default outbound access either.
+  const instance = endpoint.nic && !endpoint.scaleSet ? flexibleInstance(estate, subnet, endpoint.nic) : undefined;
   if (subnet.defaultOutboundAccess === false) {
     const lacks = unseen ? `${unseen} (judged from the subnet alone: no instance public IP or load balancer)` : `${who} ${has} no ${fam}public IP or load balancer outbound rule`;
     shares.push(none(`${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) ${natWords}, and ${lacks}${forWhat}: no public ${fam}address is reachable`));
@@ -329,16 +333,26 @@ function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, p
   } else if (inStandardPool) {
     shares.push(none(`${who} ${plural ? "are" : "is"} in a Standard load balancer's backend pool without an outbound rule${forWhat}, which turns default outbound access off: no public address is reachable`));
   } else if (endpoint.scaleSet?.orchestrationMode === "Flexible") {
-    const means = natName ? `NAT gateway ${natName} carries IPv${family === 6 ? 4 : 6} only, and there is no ${fam}public IP or outbound rule` : "there is no NAT gateway, public IP or outbound rule";
-    shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and ${means}${forWhat}`));
+    shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and ${flexibleMeans(natName, family, fam)}${forWhat}`));
+  } else if (instance?.kind === "flexible") {
+    // A Flexible instance's own NIC, which nothing but its VM ties to the scale set: as the scale set's model.
+    shares.push(none(`${who} ${plural ? "belong" : "belongs"} to VM ${instance.vm}, an instance of Flexible scale set ${instance.scaleSet}, whose instances get no default outbound access, and ${flexibleMeans(natName, family, fam)}${forWhat}`));
   } else if (missingOfNic.length) {
     const lbs = missingOfNic.map((k) => `load balancer ${name(k)}`).join(" and ");
     shares.push({ protocols: rest, path: unknown(`${lbs}, whose backend pool holds another IP configuration of ${owner(subnet, endpoint)}, ${missingOfNic.length > 1 ? "are" : "is"} not in the input, so whether default outbound access is off for ${who} is unknown (add \`az network lb list\`)`) });
+  } else if (instance?.kind === "unknown") {
+    // Default outbound access if the VM is in no Flexible scale set, none if it is: neither pass nor fail.
+    shares.push({ protocols: rest, path: unknown(`${lead}${instance.missing}`) });
   } else {
     const guess = unseen ? ` (${unseen}: judged from the subnet alone)` : "";
     shares.push({ protocols: rest, path: { method: "default-outbound-access", detail: `through Azure's default outbound access (being retired; a NAT gateway is the explicit way)${guess}`, works: true, ipv4Only: "default outbound access" } });
   }
   return shares;
+}
+
+/** What a Flexible scale set's instance lacks besides default outbound access, in words (beside a NAT gateway that carries the other family only, when `natName`). */
+function flexibleMeans(natName: string | undefined, family: 4 | 6, fam: string): string {
+  return natName ? `NAT gateway ${natName} carries IPv${family === 6 ? 4 : 6} only, and there is no ${fam}public IP or outbound rule` : "there is no NAT gateway, public IP or outbound rule";
 }
 
 /**

@@ -123,8 +123,8 @@ describe("SARIF points at the stage that decided", () => {
     const text = JSON.stringify(
       [
         { id: nsg, name: "nsg-cc", type: "Microsoft.Network/networkSecurityGroups", properties: { securityRules: [{ id: rule, name: "A", properties: {} }] } },
-        // A VM (ignored type) that happens to embed the same rule, then a typeless standalone rule (its id names an ignored type).
-        { id: id("virtualMachines", "vm").replace("Microsoft.Network", "Microsoft.Compute"), type: "Microsoft.Compute/virtualMachines", properties: { copy: { id: rule, name: "A", properties: {} } } },
+        // A disk (ignored type) that happens to embed the same rule, then a typeless standalone rule (its id names an ignored type).
+        { id: id("disks", "disk").replace("Microsoft.Network", "Microsoft.Compute"), type: "Microsoft.Compute/disks", properties: { copy: { id: rule, name: "A", properties: {} } } },
         { id: rule, name: "A", properties: { access: "Allow" } },
       ],
       null,

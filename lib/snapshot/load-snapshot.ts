@@ -26,6 +26,7 @@ import type {
   Snapshot,
   StorageAccount,
   Subnet,
+  VirtualMachine,
   VirtualNetwork,
 } from "@/lib/model/types";
 import { keyOf, lastSegment, parentId, typeFromId } from "./arm-id";
@@ -33,6 +34,7 @@ import { deriveMembership, resolveIpGroupRefs } from "./derive";
 import { IgnoredTypes, findGaps } from "./gaps";
 import { type ResourceBase, baseOf } from "./read-common";
 import { readFirewall, readFirewallPolicy, readIpGroup, readRuleCollectionGroup } from "./read-firewall";
+import { readVirtualMachine } from "./read-compute";
 import { readNsg } from "./read-nsg";
 import { readAsg, readNic, readPrivateEndpoint, readRouteTable } from "./read-others";
 import { readLoadBalancer, readNatGateway, readPublicIp } from "./read-path";
@@ -93,6 +95,7 @@ class Collected {
   inlineGroups = new Map<string, RuleCollectionGroup>();
   ipGroups = new Map<string, IpGroup>();
   scaleSets = new Map<string, ScaleSet>();
+  virtualMachines = new Map<string, VirtualMachine>();
   networkManagers = new Map<string, NetworkManager>();
   networkGroups = new Map<string, NetworkGroup>();
   /** Static members by their own key: group id and member VNet key. */
@@ -195,6 +198,8 @@ const READERS: Record<string, Reader> = {
   [`${NETWORK}firewallpolicies/rulecollectiongroups`]: resource(readRuleCollectionGroup, (c) => c.ruleCollectionGroups),
   [`${NETWORK}ipgroups`]: resource(readIpGroup, (c) => c.ipGroups),
   ["microsoft.compute/virtualmachinescalesets"]: resource(readScaleSet, (c) => c.scaleSets),
+  // Only what ties a Flexible scale set's instance NICs to it (lib/path/flexible-instance.ts).
+  ["microsoft.compute/virtualmachines"]: resource(readVirtualMachine, (c) => c.virtualMachines),
   [AVNM.slice(0, -1)]: resource(readNetworkManager, (c) => c.networkManagers),
   [`${AVNM}networkgroups`]: resource(readNetworkGroup, (c) => c.networkGroups),
   [`${AVNM}networkgroups/staticmembers`]: custom((node, base, file, _at, into) => {
@@ -396,6 +401,7 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
     ruleCollectionGroups: into.ruleCollectionGroups,
     ipGroups: into.ipGroups,
     scaleSets: into.scaleSets,
+    virtualMachines: into.virtualMachines,
     networkManagers: into.networkManagers,
     networkGroups: into.networkGroups,
     adminRuleCollections: into.adminRuleCollections,

@@ -38,6 +38,16 @@ export const scaleSetIpConfigProps = z.object({
   privateIpAddressVersion: z.string().nullish(),
 });
 
+/**
+ * A virtual machine, for what ties it to a scale set: `virtualMachineScaleSet.id` (set on a Flexible scale set's
+ * instances) and `networkProfile.networkInterfaces[].id`. Everything else of the VM is left unread.
+ * https://learn.microsoft.com/rest/api/compute/virtual-machines/get
+ */
+export const virtualMachineProps = z.object({
+  virtualMachineScaleSet: ref,
+  networkProfile: z.object({ networkInterfaces: refList }).nullish(),
+});
+
 export const staticMemberProps = z.object({ resourceId: z.string() });
 
 export const adminRuleCollectionProps = z.object({

@@ -1,8 +1,8 @@
 // The resources of the generated estate that decide where a packet goes and where rules and nodes
 // live (CONTRACT §1.1, §4.1, §4.2), each cloned from a real ARM example body (arm-templates/) and
 // re-labelled. Per subscription: a NAT gateway and its public IP on the CycleCloud subnet, a storage
-// account that admits that subnet, and three CycleCloud-style scale sets (Uniform with instances,
-// Uniform at capacity 0, Flexible). In the hub (subscription 0): an Azure Firewall with a policy, its
+// account that admits that subnet, three CycleCloud-style scale sets (Uniform with instances,
+// Uniform at capacity 0, Flexible with one instance: a VM naming it and an ordinary NIC), and the VMs. In the hub (subscription 0): an Azure Firewall with a policy, its
 // rule collection groups and an IP group, a load balancer with an outbound rule, an Azure Virtual
 // Network Manager whose security admin rules apply to every VNet, and the blob private DNS zone linked
 // to every VNet with an A record per storage account.
@@ -20,6 +20,7 @@ export const PATH_LIST_TYPES = [
   "ipGroups",
   "networkManagers",
   "virtualMachineScaleSets",
+  "virtualMachines",
   "storageAccounts",
   "privateDnsZones",
   "serviceEndpointPolicies",
@@ -35,6 +36,7 @@ export const PATH_LIST_PROVIDERS: Record<PathListType, string> = {
   ipGroups: NET,
   networkManagers: NET,
   virtualMachineScaleSets: "Microsoft.Compute",
+  virtualMachines: "Microsoft.Compute",
   storageAccounts: "Microsoft.Storage",
   privateDnsZones: NET,
   serviceEndpointPolicies: NET,
@@ -56,6 +58,8 @@ export interface PathResources {
   lists: Record<PathListType, ArmResource[]>;
   /** Child collections, by their list path (`<parent id>/<child type>`), empty ones included. */
   children: Record<string, ArmResource[]>;
+  /** NICs of Flexible scale set instances: ordinary NICs, which `networkInterfaces.listAll` returns with the others. */
+  nics: ArmResource[];
 }
 
 export const natGatewayIdOf = (n: Names, index: number) => rid(n, NET, `natGateways/nat-hpc-${index}`);
@@ -129,6 +133,60 @@ function scaleSet(c: PathContext, name: string, mode: "Uniform" | "Flexible", ca
       },
     },
   };
+}
+
+/**
+ * A VM as `virtualMachines.listAll` answers it: its NICs (`networkProfile.networkInterfaces`) and, for a Flexible scale
+ * set's instance, `virtualMachineScaleSet`. No saved example holds a VM GET: built by hand with the fields of
+ * https://learn.microsoft.com/rest/api/compute/virtual-machines/get (2024-11-01).
+ */
+export function virtualMachine(n: Names, name: string, nicIds: string[], scaleSetId?: string): ArmResource {
+  return {
+    id: rid(n, "Microsoft.Compute", `virtualMachines/${name}`),
+    name,
+    type: "Microsoft.Compute/virtualMachines",
+    location: n.region,
+    properties: {
+      provisioningState: "Succeeded",
+      vmId: `00000000-0000-4000-8000-${name.length.toString().padStart(4, "0")}${n.octet.toString().padStart(8, "0")}`,
+      hardwareProfile: { vmSize: "Standard_HB120rs_v3" },
+      ...(scaleSetId ? { virtualMachineScaleSet: { id: scaleSetId } } : {}),
+      storageProfile: { imageReference: { publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest" }, osDisk: { osType: "Linux", createOption: "FromImage", caching: "ReadWrite", managedDisk: { storageAccountType: "Premium_LRS" } }, dataDisks: [] },
+      osProfile: { computerName: name.replace(/_/g, "-"), adminUsername: "cyclecloud", linuxConfiguration: { disablePasswordAuthentication: true } },
+      networkProfile: { networkInterfaces: nicIds.map((id, i) => ({ id, properties: { primary: i === 0 } })) },
+    },
+  };
+}
+
+/** One instance of a Flexible scale set: its VM (naming the scale set) and its NIC, an ordinary one in the cluster subnet. */
+function flexibleInstance(c: PathContext, vmss: ArmResource): { vm: ArmResource; nic: ArmResource } {
+  const vmName = `${vmss.name}_0a1b2c3d`;
+  const nicName = `${vmName}-${vmss.name}-nic`;
+  const nicId = rid(c.n, NET, `networkInterfaces/${nicName}`);
+  const vm = virtualMachine(c.n, vmName, [nicId], vmss.id);
+  const nic: ArmResource = {
+    id: nicId,
+    name: nicName,
+    type: "Microsoft.Network/networkInterfaces",
+    location: c.n.region,
+    properties: {
+      provisioningState: "Succeeded",
+      ipConfigurations: [
+        {
+          name: "ipconfig1",
+          id: `${nicId}/ipConfigurations/ipconfig1`,
+          type: "Microsoft.Network/networkInterfaces/ipConfigurations",
+          properties: { provisioningState: "Succeeded", privateIPAddress: `10.${c.n.octet}.${c.clusterSubnet}.20`, privateIPAllocationMethod: "Dynamic", privateIPAddressVersion: "IPv4", subnet: { id: c.subnetId(c.clusterSubnet) }, primary: true },
+        },
+      ],
+      networkSecurityGroup: { id: c.computeNsgId },
+      enableIPForwarding: false,
+      virtualMachine: { id: vm.id },
+      vnetEncryptionSupported: false,
+      nicType: "Standard",
+    },
+  };
+  return { vm, nic };
 }
 
 /** The NICs `listVirtualMachineScaleSetNetworkInterfaces` returns for a Uniform scale set's instances. */
@@ -390,7 +448,7 @@ function hubResources(hub: Names, subscriptions: number, regions: readonly strin
       properties: { ttl: 10, fqdn: `sthpc-alias.${zoneName}.`, isAutoRegistered: false, cnameRecord: { cname: `sthpc0.${zoneName}` } },
     },
   ];
-  return { lists, children };
+  return { lists, children, nics: [] };
 }
 
 function emptyLists(): Record<PathListType, ArmResource[]> {
@@ -399,7 +457,7 @@ function emptyLists(): Record<PathListType, ArmResource[]> {
 
 /** The path resources of one subscription (and, for subscription 0, the hub's). */
 export function buildPathResources(c: PathContext): PathResources {
-  const hub = c.index === 0 ? hubResources(c.n, c.subscriptions, c.regions) : { lists: emptyLists(), children: {} };
+  const hub = c.index === 0 ? hubResources(c.n, c.subscriptions, c.regions) : { lists: emptyLists(), children: {}, nics: [] };
   const { lists, children } = hub;
 
   const natId = natGatewayIdOf(c.n, c.index);
@@ -415,11 +473,14 @@ export function buildPathResources(c: PathContext): PathResources {
   lists.storageAccounts.push(storageAccount(c));
   lists.serviceEndpointPolicies.push(serviceEndpointPolicy(c));
 
-  // CycleCloud node arrays: one running (Uniform, 3 instances), one at rest, one Flexible.
+  // CycleCloud node arrays: one running (Uniform, 3 instances), one at rest, one Flexible with one instance (a VM
+  // naming the scale set, and its ordinary NIC).
   const running = scaleSet(c, `vmss-hpc-${c.index}`, "Uniform", 3);
   const atRest = scaleSet(c, `vmss-htc-${c.index}`, "Uniform", 0);
-  const flexible = scaleSet(c, `vmss-flex-${c.index}`, "Flexible", 0);
+  const flexible = scaleSet(c, `vmss-flex-${c.index}`, "Flexible", 1);
   lists.virtualMachineScaleSets.push(running, atRest, flexible);
   children[`${running.id}/networkInterfaces`] = instanceNics(c, running, 3);
-  return { lists, children };
+  const instance = flexibleInstance(c, flexible);
+  lists.virtualMachines.push(instance.vm);
+  return { lists, children, nics: [instance.nic] };
 }

@@ -2,7 +2,7 @@
 // payload (arm-templates/) and re-labelled, in the ARM REST form the list endpoints answer.
 // Deterministic: the same (N, M) gives the same payloads, so tests can compare reads.
 import { namesOf, rid, subscriptionIdOf, template, type ArmResource, type Names } from "./scenario-common";
-import { buildPathResources, HUB_FIREWALL_IP, HUB_FIREWALL_SUBNET_PREFIX, hubFirewallId, natGatewayIdOf, PATH_LIST_PROVIDERS, PATH_LIST_TYPES } from "./scenario-path";
+import { buildPathResources, HUB_FIREWALL_IP, HUB_FIREWALL_SUBNET_PREFIX, hubFirewallId, natGatewayIdOf, PATH_LIST_PROVIDERS, PATH_LIST_TYPES, virtualMachine } from "./scenario-path";
 
 export { subscriptionIdOf, type ArmResource } from "./scenario-common";
 
@@ -314,6 +314,12 @@ function buildSubscription(index: number, opts: Required<ScenarioOptions>, hub: 
     computeNsgId: m > 1 ? computeNsgId : ccNsgId,
     storageId,
   });
+  // The VM of each NIC that names one (in no scale set), before the Flexible scale set's instance.
+  const vms = nics.flatMap((nic) => {
+    const vmRef = nic.properties.virtualMachine as { id: string } | undefined;
+    return vmRef ? [virtualMachine(n, vmRef.id.split("/").pop()!, [nic.id])] : [];
+  });
+  path.lists.virtualMachines.unshift(...vms);
 
   return {
     subscriptionId: sub,
@@ -323,7 +329,7 @@ function buildSubscription(index: number, opts: Required<ScenarioOptions>, hub: 
       virtualNetworks: [vnet],
       networkSecurityGroups: nsgs,
       routeTables,
-      networkInterfaces: nics,
+      networkInterfaces: [...nics, ...path.nics],
       applicationSecurityGroups: [asg],
       privateEndpoints: [pe],
       ...path.lists,

@@ -282,6 +282,7 @@ describe("where packets go and where rules and nodes live", () => {
       "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",
       "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules",
       "Microsoft.Compute/virtualMachineScaleSets",
+      "Microsoft.Compute/virtualMachines",
       "Microsoft.Storage/storageAccounts",
       "Microsoft.Network/privateDnsZones",
       "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
@@ -294,6 +295,21 @@ describe("where packets go and where rules and nodes live", () => {
     const instanceNics = result.snapshot.resources.filter((r) => /\/virtualMachineScaleSets\/[^/]+\/virtualMachines\/\d+\/networkInterfaces\//i.test((r as { id: string }).id));
     expect(instanceNics).toHaveLength(SUBSCRIPTIONS * 3);
     expect(emu.unexpected).toEqual([]);
+  });
+
+  it("reads the VMs (list-all and Resource Graph): a Flexible scale set's instance NIC is tied to it by its VM", async () => {
+    for (const resourceGraph of [false, true]) {
+      const result = await runLiveRead(emu, { retry: FAST_RETRY, resourceGraph });
+      expect(result.errors, String(resourceGraph)).toEqual([]);
+      if (!resourceGraph) expect(requestsTo("/providers/Microsoft.Compute/virtualMachines?")).toHaveLength(SUBSCRIPTIONS);
+      const snapshot = loadSnapshot([{ name: "live.json", value: result.snapshot }]);
+      // One VM per NIC that names one (SUBNETS per subscription), and one Flexible instance per subscription.
+      expect(snapshot.virtualMachines?.size, String(resourceGraph)).toBe(SUBSCRIPTIONS * (SUBNETS + 1));
+      const instance = [...snapshot.virtualMachines!.values()].find((vm) => vm.name === "vmss-flex-1_0a1b2c3d")!;
+      expect(snapshot.scaleSets?.get(instance.scaleSetKey!)?.orchestrationMode).toBe("Flexible");
+      expect(snapshot.nics.get(instance.nicKeys[0])?.virtualMachineKey).toBe(instance.key);
+      expect([...snapshot.virtualMachines!.values()].filter((vm) => vm.scaleSetKey)).toHaveLength(SUBSCRIPTIONS);
+    }
   });
 
   it("lists children once per parent: per firewall policy, per manager level, per running Uniform scale set, per DNS zone", async () => {

@@ -412,7 +412,11 @@ function nicSource(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface | u
   if (!nic || !ipc) return undefined;
   const publicIpVersion = ipc.publicIpKey ? (snapshot.publicIps?.get(ipc.publicIpKey)?.version ?? ipc.privateIpAddressVersion ?? (ipc.privateIpAddress?.includes(":") ? "IPv6" : "IPv4")) : undefined;
   const otherPools = nic.ipConfigurations.filter((c) => c !== ipc).flatMap((c) => c.lbBackendPoolKeys ?? []);
-  return { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys ?? [], otherPools };
+  // A Flexible scale set's instance NIC: its VM (by the NIC's `virtualMachine`, or the VM's network profile) names the scale set.
+  const vms = [...(snapshot.virtualMachines?.values() ?? [])];
+  const vm = vms.find((v) => v.nicKeys.includes(nic.key)) ?? (nic.virtualMachineKey ? snapshot.virtualMachines?.get(nic.virtualMachineKey) : undefined);
+  const flexible = !!vm?.scaleSetKey && snapshot.scaleSets?.get(vm.scaleSetKey)?.orchestrationMode === "Flexible";
+  return { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys ?? [], otherPools, ...(flexible ? { flexible } : {}) };
 }
 
 /**

@@ -120,7 +120,7 @@ describe("input shapes", () => {
   });
 
   it("skips entries that are not objects, have no type, or are of other types", () => {
-    const snapshot = loadWithAnchor([null, 3, "x", [], { id: "/x" }, { type: "Microsoft.Compute/virtualMachines", id: "/vm" }, ccNsg]);
+    const snapshot = loadWithAnchor([null, 3, "x", [], { id: "/x" }, { type: "Microsoft.Compute/disks", id: "/disk" }, ccNsg]);
     expect([...snapshot.nsgs.keys()]).toEqual([ccNsg.id.toLowerCase()]);
   });
 });

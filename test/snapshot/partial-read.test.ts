@@ -72,6 +72,16 @@ describe("audit with readErrors (a partial live read)", () => {
     expect(findings(complete).some((f) => f.detail.includes("live read failed"))).toBe(false);
   });
 
+  it("a failed VM list alone holds back no pass (a NIC whose VM is missing is judged finding by finding), yet is listed", () => {
+    const r = audit(snapshot(), profile, { generatedAt: "t", readErrors: [forbidden("virtualMachines.listAll")] });
+    expect(r.subnets.map((s) => s.findings.map((f) => [f.status, f.detail]))).toEqual(complete.subnets.map((s) => s.findings.map((f) => [f.status, f.detail])));
+    expect(r.errors).toEqual([forbidden("virtualMachines.listAll")]);
+    // With another call failed beside it, only that one is named.
+    const both = audit(snapshot(), profile, { generatedAt: "t", readErrors: [forbidden("virtualMachines.listAll"), forbidden("networkManagers.listAll")] });
+    expect(both.summary.pass).toBe(0);
+    expect(both.subnets.flatMap((s) => s.findings).find((f) => f.status === "warn" && f.detail.includes("networkManagers.listAll"))?.detail).not.toContain("virtualMachines");
+  });
+
   it("names a few failed calls and counts the rest", () => {
     const errors = ["a.listAll", "b.listAll", "c.listAll", "d.listAll", "e.listAll"].map((op) => forbidden(op));
     const text = failedCalls([...errors, errors[0]])!;

@@ -304,9 +304,9 @@ describe("fields the engine needs that the examples do not show", () => {
   });
 
   it("gaps: each missing reference once, with the listing to add, and the types ignored counted by first spelling", () => {
-    const vm = { id: "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1", type: "Microsoft.Compute/virtualMachines" };
-    const snapshot = loadAll(vnetWith(subnetProps), vm, { ...vm, id: `${vm.id}2`, type: "microsoft.compute/virtualmachines" }, { id: "/x/disk", type: "Microsoft.Compute/disks" });
-    expect(snapshot.gaps!.ignoredTypes).toEqual(new Map([["Microsoft.Compute/virtualMachines", 2], ["Microsoft.Compute/disks", 1]]));
+    const vm = { id: "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/availabilitySets/as1", type: "Microsoft.Compute/availabilitySets" };
+    const snapshot = loadAll(vnetWith(subnetProps), vm, { ...vm, id: `${vm.id}2`, type: "microsoft.compute/availabilitysets" }, { id: "/x/disk", type: "Microsoft.Compute/disks" });
+    expect(snapshot.gaps!.ignoredTypes).toEqual(new Map([["Microsoft.Compute/availabilitySets", 2], ["Microsoft.Compute/disks", 1]]));
     expect(snapshot.gaps!.unresolved).toEqual([
       { from: SUBNET, kind: "networkSecurityGroup", ref: lower(nsgRef.id), hint: "add `az network nsg list`" },
       { from: SUBNET, kind: "natGateway", ref: lower(`${NET}/natGateways/ng`), hint: "add `az network nat gateway list`" },
