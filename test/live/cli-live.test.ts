@@ -1,29 +1,20 @@
 // `npm run audit -- --live` end to end: the CLI in a child process reads the emulator
 // through the real SDKs, and its exit code and report follow CONTRACT §2/§3.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Report } from "@/lib/report/types";
 import { defaultFaults, startEmulator, type Emulator } from "../emulator/arm-emulator";
+import { runAuditCli } from "../emulator/run-audit-cli";
 import { generateEstate } from "../emulator/scenario";
 
-const ROOT = path.resolve(__dirname, "../..");
-const TSX_CLI = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
 
 let emu: Emulator;
 let dir: string;
 let profile: string;
 
-function runCli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [TSX_CLI, "cli/audit.ts", ...args], { cwd: ROOT, env: emu.childEnv(extraEnv) as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
+const runCli = (args: string[], extraEnv: Record<string, string> = {}) => runAuditCli(emu, args, extraEnv);
 
 const subnetIds = (report: Report) => report.subnets.map((s) => s.id.toLowerCase()).sort();
 // Two subscriptions of three subnets, and the hub's AzureFirewallSubnet.

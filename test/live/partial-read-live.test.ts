@@ -1,31 +1,22 @@
 // A live read that reached only part of the estate (CONTRACT §2 exit 3): the CLI in a child process reads the emulator
 // with injected faults. What a failed list would have returned may decide a verdict, so nothing passes on what was
 // read alone, and a profile entry naming what was not read is listed instead of failing the whole run.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Report } from "@/lib/report/types";
 import { defaultFaults, startEmulator, type Emulator } from "../emulator/arm-emulator";
+import { runAuditCli } from "../emulator/run-audit-cli";
 import { generateEstate, type Estate } from "../emulator/scenario";
 
-const ROOT = path.resolve(__dirname, "../..");
-const TSX_CLI = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
 const EGRESS = ["CC-EGRESS-STORAGE", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-ARM"];
 
 let emu: Emulator;
 let dir: string;
 let profile: string;
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [TSX_CLI, "cli/audit.ts", ...args], { cwd: ROOT, env: emu.childEnv() as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
+const runCli = (args: string[], extraEnv: Record<string, string> = {}) => runAuditCli(emu, args, extraEnv);
 
 /**
  * The emulated estate plus one security admin rule in the hub's network manager that denies outbound TCP 443
