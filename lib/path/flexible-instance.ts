@@ -8,14 +8,13 @@
 // https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-orchestration-modes
 import type { NetworkInterface, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
+import { lastSegment as name } from "../snapshot/arm-id";
 
 /**
  * `flexible`: the NIC's VM is an instance of Flexible scale set `scaleSet` (no default outbound access). `unknown`:
  * the input cannot show whether it is (`missing` says what to add); the NIC may then be either.
  */
 export type FlexibleInstance = { kind: "flexible"; scaleSet: string; vm: string } | { kind: "unknown"; missing: string };
-
-const name = (key: string) => key.split("/").pop() ?? key;
 
 /** The VM of each NIC a VM's network profile names (NIC key → VM key), built once per estate. */
 function vmsByNic(estate: Estate): Map<string, string> {
