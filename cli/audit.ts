@@ -155,8 +155,7 @@ export async function main(argv: string[]): Promise<number> {
   if (roleCount === 0) throw new InputError(opts.profile ?? "--profile", "", opts.profile ? "no subnet has a role: name the CycleCloud and cluster subnets under roles or deployments" : "missing: give --profile FILE naming the CycleCloud and cluster subnets (nothing would be audited without it)");
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
   // A partial read (CONTRACT §2 exit 3): passes become warnings and profile entries matching nothing read are listed.
-  const readErrors = errors?.length ? errors : undefined;
-  const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names, readErrors }), gates, undefined, stderr);
+  const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names, readErrors: errors }), gates, undefined, stderr);
   if (errors) report.errors = errors;
   if (notes) report.notes = notes;
   stats.mark("audit");
@@ -171,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.out) await writeFile(opts.out, rendered.body);
     else process.stdout.write(rendered.body);
   }
-  if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile, readErrors }));
+  if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile, readErrors: errors }));
   stats.mark("render+write");
   stats.print();
   // A live read that reached part of the estate, now or when the audited snapshot was saved (CONTRACT §2).

@@ -40,8 +40,11 @@ export interface AuditOptions {
   readErrors?: ReadError[];
 }
 
-/** The read errors an audit is judged with: the caller's, else those saved with the snapshot (a partial read's `--save`). */
-function readErrorsOf(snapshot: Snapshot, opts: AuditOptions): ReadError[] | undefined {
+/**
+ * The read errors an audit is judged with: the caller's, else those saved with the snapshot (a partial read's `--save`);
+ * undefined for a complete read (an empty list counts as none).
+ */
+export function readErrorsOf(snapshot: Snapshot, opts: Pick<AuditOptions, "readErrors">): ReadError[] | undefined {
   const errors = opts.readErrors?.length ? opts.readErrors : snapshot.readErrors;
   return errors?.length ? errors : undefined;
 }
@@ -178,6 +181,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
       ...pathFacts(env.estate, s, role !== null),
     });
   }
+  const serverNotes = placementNotes(env.estate.placement);
   return {
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
     summary,
@@ -195,7 +199,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
             cyclecloudServer: d.cyclecloudServer,
             ...(d.proxy ? { proxy: d.proxy } : {}),
             ...(d.storageAccount ? { storageAccount: d.storageAccount } : {}),
-            ...(placementNotes(env.estate.placement).get(d.name) ? { serverNotes: placementNotes(env.estate.placement).get(d.name) } : {}),
+            ...(serverNotes.get(d.name) ? { serverNotes: serverNotes.get(d.name) } : {}),
           })),
         }
       : {}),

@@ -89,13 +89,18 @@ export function unkeptRefusal(d: GroupDeployment): string | undefined {
   return d.unkept.length ? unkeptText(d.unkept.length) : undefined;
 }
 
+/** The collections `snapshot` holds today in the rule collection group a change adds to (none for a new group). */
+function groupCollections(snapshot: Snapshot, c: FirewallChange): readonly FirewallRuleCollection[] {
+  return snapshot.ruleCollectionGroups?.get(groupKeyOf(c.policyKey ?? "", c.groupName))?.ruleCollections ?? [];
+}
+
 /**
  * unkeptRefusal for one change, from the group as `snapshot` holds it before the change. In a snapshot with the fixes
  * applied (the group holds `c.collection`) a collection without `raw` may be another fix's, which only the whole
  * render knows: undefined here, and groupDeployments' `unkept` decides there.
  */
 export function unkeptChangeRefusal(snapshot: Snapshot, c: FirewallChange): string | undefined {
-  const cols = snapshot.ruleCollectionGroups?.get(groupKeyOf(c.policyKey ?? "", c.groupName))?.ruleCollections ?? [];
+  const cols = groupCollections(snapshot, c);
   if (cols.includes(c.collection)) return undefined;
   const n = cols.filter((col) => !col.raw).length;
   return n ? unkeptText(n) : undefined;
@@ -138,7 +143,7 @@ function rawText(raw: object): RawText {
  * https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md#template-expressions
  */
 export function rawTextRefusal(snapshot: Snapshot, c: FirewallChange, hcl: boolean): string | undefined {
-  const cols = snapshot.ruleCollectionGroups?.get(groupKeyOf(c.policyKey ?? "", c.groupName))?.ruleCollections ?? [];
+  const cols = groupCollections(snapshot, c);
   for (const col of cols) {
     if (!col.raw) continue;
     const t = rawText(col.raw);

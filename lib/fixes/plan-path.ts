@@ -14,7 +14,7 @@ import { estateWith } from "./apply";
 import { groupKeyOf } from "./firewall-groups";
 import { noteNoFix } from "./no-fix";
 import { shown } from "./quote";
-import { fitName, natGatewayNames, newCollectionName, newRouteName, plainName } from "./resource-names";
+import { NAME_LIMIT, fitName, natGatewayNames, newCollectionName, newRouteName, plainName } from "./resource-names";
 import type { Change } from "./types";
 
 /** What the flow is about, to name the rules: a service tag and port (`Storage`, 443) or a label. */
@@ -41,7 +41,7 @@ function portStrings(p: PortSet): string[] {
 }
 
 /** A rule name inside a new collection (unique there: the collection holds one rule), within Azure's 80 characters. */
-const ruleNameOf = (s: string) => fitName(plainName(s), "", 80);
+const ruleNameOf = (s: string) => fitName(plainName(s), "", NAME_LIMIT);
 
 /**
  * A free collection priority after every collection the group (or classic firewall) holds, not taken by another fix

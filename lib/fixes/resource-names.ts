@@ -8,6 +8,7 @@
 // https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
 import type { RouteTable, Snapshot, Subnet } from "../model/types";
 import type { CheckEnv } from "../rules/types";
+import { idParts } from "../snapshot/arm-id";
 
 /** What is being named; each kind has its own names (an NSG and a NAT gateway may share one). */
 export type NamedKind = "networkSecurityGroups" | "natGateways" | "publicIPAddresses" | "routes" | "ruleCollections";
@@ -33,20 +34,19 @@ export function fitName(stem: string, suffix: string, max: number): string {
   return `${cut.replace(/[-.]+$/, "") || "x"}${suffix}`;
 }
 
-/** `/subscriptions/<id>/resourcegroups/<name>` of an ARM id, lower-cased; undefined for an id without one. */
-export function resourceGroupScopeOf(id: string): string | undefined {
-  const m = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\//i.exec(id);
-  return m ? `/subscriptions/${m[1]}/resourcegroups/${m[2]}`.toLowerCase() : undefined;
+/** A resource group as a scope of names: `/subscriptions/<id>/resourcegroups/<name>`, lower-cased; undefined without one. */
+function groupScope({ subscriptionId, resourceGroup }: { subscriptionId: string; resourceGroup: string }): string | undefined {
+  return subscriptionId && resourceGroup ? `/subscriptions/${subscriptionId}/resourcegroups/${resourceGroup}`.toLowerCase() : undefined;
 }
 
 /** The resource group a fix creates a subnet's new NSG, NAT gateway or public IP in (the subnet's own; see apply.ts). */
-export const subnetResourceGroupScope = (s: Subnet) => `/subscriptions/${s.subscriptionId}/resourcegroups/${s.resourceGroup}`.toLowerCase();
+const subnetResourceGroupScope = (s: Subnet) => groupScope(s) ?? "";
 
 /** Per resource group scope, the lower-cased names the snapshot holds of one resource type. */
 function namesByGroup(items: Iterable<{ id: string; name: string }>): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const r of items) {
-    const scope = resourceGroupScopeOf(r.id);
+    const scope = groupScope(idParts(r.id));
     if (!scope) continue;
     let set = out.get(scope);
     if (!set) out.set(scope, (set = new Set()));

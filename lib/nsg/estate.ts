@@ -54,7 +54,7 @@ export interface Endpoint {
    * other addresses, so a flow narrowed to one of them (a proxy's address) is not vouched for (lib/nsg/flow.ts).
    */
   privateEndpointsOnly?: boolean;
-  /** A scale set's endpoint: the ASGs of its IP configurations (`applicationSecurityGroups`), when they all have the same. */
+  /** A scale set's endpoint: the ASGs of its IP configurations (`applicationSecurityGroups`); on each of `asgParts`, that part's. */
   asgKeys?: string[];
   /**
    * A scale set's endpoint whose IP configurations differ in ASGs: one part per set of ASGs, each with those IP
@@ -555,22 +555,24 @@ export class Estate {
     let groups = this.caches.groups.get(subnet.key);
     if (!groups) {
       const byNsg = new Map<string, EndpointGroup>();
+      /** The groups whose traffic the NSGs judge as their ASGs' (AsgView), by group key. */
+      const viewed = new Set<string>();
       const eps = this.endpoints(subnet).flatMap((ep) => ep.asgParts ?? [ep]);
       const views = eps.some((ep) => ep.scaleSet && ep.asgKeys?.length);
       for (const ep of eps) {
-        const asgs = views && ep.scaleSet ? `|asg:${asgSetKey(ep.asgKeys ?? [])}` : "";
-        const k = ep.missingNic ? `missing|${ep.missingNic}` : `${ep.nic?.nsgKey ?? ""}${asgs}`;
+        const view = views && !!ep.scaleSet;
+        const k = ep.missingNic ? `missing|${ep.missingNic}` : `${ep.nic?.nsgKey ?? ""}${view ? `|asg:${asgSetKey(ep.asgKeys ?? [])}` : ""}`;
         let g = byNsg.get(k);
         if (!g) byNsg.set(k, (g = { nics: [], nicNsgKey: ep.nic?.nsgKey, addresses: EMPTY, members: [], ...(ep.missingNic ? { missingNic: ep.missingNic } : {}) }));
-        // A scale set's parts differ in ASGs, so each goes to a group of its own: no NIC is listed twice.
+        if (view && !ep.missingNic) viewed.add(k);
+        // Each part of a scale set that differs in ASGs goes to a group of its own, with the scale set's stand-in NIC.
         if (ep.nic) g.nics.push(ep.nic);
         g.members.push(ep);
       }
       // United once per group (O(n log n)): one union per NIC made 80,000 NICs in a subnet take 39 s.
       for (const [k, g] of byNsg) {
         g.addresses = addrUnionAll(g.members.map((m) => m.addresses));
-        const asgs = k.indexOf("|asg:");
-        if (asgs >= 0) g.asgView = { key: `${subnet.key}|${k}`, local: g.addresses, asgKeys: new Set(g.members[0].asgKeys ?? []) };
+        if (viewed.has(k)) g.asgView = { key: `${subnet.key}|${k}`, local: g.addresses, asgKeys: new Set(g.members[0].asgKeys ?? []) };
       }
       groups = [...byNsg.values()];
       this.caches.groups.set(subnet.key, groups);

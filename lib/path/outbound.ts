@@ -175,7 +175,7 @@ function natTakesIpv4(counts: { v4: number; v6: number } | undefined): boolean {
  * judged locked down on the strength of a contradiction.
  * https://learn.microsoft.com/javascript/api/@azure/arm-network/natgatewaypropertiesformat
  */
-export function natAddressCounts(snapshot: Snapshot, nat: NatGateway): { v4: number; v6: number } {
+function natAddressCounts(snapshot: Snapshot, nat: NatGateway): { v4: number; v6: number } {
   const listedV6 = nat.publicIpKeys.filter((k) => snapshot.publicIps?.get(k)?.version === "IPv6").length;
   return {
     v4: nat.publicIpKeys.length + nat.publicIpPrefixKeys.length,
@@ -323,8 +323,6 @@ function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, p
   const fam = natName ? `IPv${family} ` : "";
   const natWords = natName ? `whose NAT gateway ${natName} carries IPv${family === 6 ? 4 : 6} only` : "with no NAT gateway";
   const unseen = unseenNic(estate, subnet, endpoint);
-  // A NIC of a Flexible scale set's instance (known only from its VM) gets no default outbound access either.
-  const instance = endpoint.nic && !endpoint.scaleSet ? flexibleInstance(estate, subnet, endpoint.nic) : undefined;
   if (subnet.defaultOutboundAccess === false) {
     const lacks = unseen ? `${unseen} (judged from the subnet alone: no instance public IP or load balancer)` : `${who} ${has} no ${fam}public IP or load balancer outbound rule`;
     shares.push(none(`${subnet.vnetName}/${subnet.name} is a private subnet (defaultOutboundAccess: false) ${natWords}, and ${lacks}${forWhat}: no public ${fam}address is reachable`));
@@ -334,18 +332,23 @@ function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, p
     shares.push(none(`${who} ${plural ? "are" : "is"} in a Standard load balancer's backend pool without an outbound rule${forWhat}, which turns default outbound access off: no public address is reachable`));
   } else if (endpoint.scaleSet?.orchestrationMode === "Flexible") {
     shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and ${flexibleMeans(natName, family, fam)}${forWhat}`));
-  } else if (instance?.kind === "flexible") {
-    // A Flexible instance's own NIC, which nothing but its VM ties to the scale set: as the scale set's model.
-    shares.push(none(`${who} ${plural ? "belong" : "belongs"} to VM ${instance.vm}, an instance of Flexible scale set ${instance.scaleSet}, whose instances get no default outbound access, and ${flexibleMeans(natName, family, fam)}${forWhat}`));
-  } else if (missingOfNic.length) {
-    const lbs = missingOfNic.map((k) => `load balancer ${name(k)}`).join(" and ");
-    shares.push({ protocols: rest, path: unknown(`${lbs}, whose backend pool holds another IP configuration of ${owner(subnet, endpoint)}, ${missingOfNic.length > 1 ? "are" : "is"} not in the input, so whether default outbound access is off for ${who} is unknown (add \`az network lb list\`)`) });
-  } else if (instance?.kind === "unknown") {
-    // Default outbound access if the VM is in no Flexible scale set, none if it is: neither pass nor fail.
-    shares.push({ protocols: rest, path: unknown(`${lead}${instance.missing}`) });
   } else {
-    const guess = unseen ? ` (${unseen}: judged from the subnet alone)` : "";
-    shares.push({ protocols: rest, path: { method: "default-outbound-access", detail: `through Azure's default outbound access (being retired; a NAT gateway is the explicit way)${guess}`, works: true, ipv4Only: "default outbound access" } });
+    // A NIC of a Flexible scale set's instance (known only from its VM) gets no default outbound access either; asked
+    // only here, once the branches before it missed (this runs per NIC and family on every outbound evaluation).
+    const instance = endpoint.nic && !endpoint.scaleSet ? flexibleInstance(estate, subnet, endpoint.nic) : undefined;
+    if (instance?.kind === "flexible") {
+      // A Flexible instance's own NIC, which nothing but its VM ties to the scale set: as the scale set's model.
+      shares.push(none(`${who} ${plural ? "belong" : "belongs"} to VM ${instance.vm}, an instance of Flexible scale set ${instance.scaleSet}, whose instances get no default outbound access, and ${flexibleMeans(natName, family, fam)}${forWhat}`));
+    } else if (missingOfNic.length) {
+      const lbs = missingOfNic.map((k) => `load balancer ${name(k)}`).join(" and ");
+      shares.push({ protocols: rest, path: unknown(`${lbs}, whose backend pool holds another IP configuration of ${owner(subnet, endpoint)}, ${missingOfNic.length > 1 ? "are" : "is"} not in the input, so whether default outbound access is off for ${who} is unknown (add \`az network lb list\`)`) });
+    } else if (instance?.kind === "unknown") {
+      // Default outbound access if the VM is in no Flexible scale set, none if it is: neither pass nor fail.
+      shares.push({ protocols: rest, path: unknown(`${lead}${instance.missing}`) });
+    } else {
+      const guess = unseen ? ` (${unseen}: judged from the subnet alone)` : "";
+      shares.push({ protocols: rest, path: { method: "default-outbound-access", detail: `through Azure's default outbound access (being retired; a NAT gateway is the explicit way)${guess}`, works: true, ipv4Only: "default outbound access" } });
+    }
   }
   return shares;
 }

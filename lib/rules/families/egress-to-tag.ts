@@ -111,6 +111,8 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   const own = ownAccountFlow(estate, subnet, subnet, spec, params);
   if (own) for (const k of own.result.touched) touched.add(k);
   const deciding = own?.result ?? result;
+  // The account's own verdict is said, and its evidence shown, where it differs from the wildcard's.
+  const ownDiffers = !!own && own.result.verdict !== result.verdict;
   let status = clamp(meta, requiredStatus(deciding.verdict));
   // Storage that only a private endpoint serves is reachable, but only for that account (CONTRACT §4.1); for the
   // profile's account, only an endpoint to that account serves it.
@@ -135,8 +137,7 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     }
   }
   if (!env.plan) return outcome({ status, detail: "", touched });
-  // The account's own verdict is said where it differs from the wildcard's (and decided the status).
-  const ownWords = own && own.result.verdict !== result.verdict ? ` For the profile's storage account ${own.account} (${own.name}), which decides this check, it is ${explainFlow(estate, own.result)}` : "";
+  const ownWords = ownDiffers ? ` For the profile's storage account ${own.account} (${own.name}), which decides this check, it is ${explainFlow(estate, own.result)}` : "";
   const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${viaEndpoint}`;
   const plans = [];
   if (status !== "pass") {
@@ -146,7 +147,7 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     if (changes) changes = planPathFix(env, subnet, deciding.spec, changes, { service: params.tag, port: params.port }, deciding);
     if (changes?.length) plans.push({ summary: `Let outbound TCP ${params.port} to ${params.tag} through every stage that blocks it.`, changes });
   }
-  const results = own && own.result.verdict !== result.verdict ? [result, own.result] : [result];
+  const results = ownDiffers ? [result, own!.result] : [result];
   return outcome({ status, detail, evidence: evidenceFor(results, status), plans, guidance: adminRuleGuidance(results), touched });
 }
 

@@ -8,7 +8,7 @@ import { estateWith } from "../../fixes/apply";
 import { type RuleTemplate, makeRule, planFlowFix } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
 import { noteNoFix } from "../../fixes/no-fix";
-import { fitName, newNsgName } from "../../fixes/resource-names";
+import { NAME_LIMIT, fitName, newNsgName } from "../../fixes/resource-names";
 import { shown } from "../../fixes/quote";
 import { REQUIRED_EGRESS } from "../required-egress";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
@@ -34,7 +34,7 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   const nsg = estate.nsg(subnet.nsgKey);
   if (!nsg) {
     // A new NSG: never the name of one the resource group holds (creating it would replace that NSG and its rules).
-    const name = newNsgName(env, subnet, `nsg-${fitName(subnet.name, "-lockdown", 80 - "nsg-".length)}`);
+    const name = newNsgName(env, subnet, `nsg-${fitName(subnet.name, "-lockdown", NAME_LIMIT - "nsg-".length)}`);
     return [{ kind: "attach-new-nsg", subnetKey: subnet.key, nsgName: name, rules: seedRules(env, subnet) }];
   }
   const winsOver = allowPriorities.get(nsg.key) ?? 65001;
