@@ -379,6 +379,8 @@ export interface ScaleSet {
   resourceGroup: string;
   subscriptionId: string;
   orchestrationMode: "Uniform" | "Flexible";
+  /** Set when the input did not state `orchestrationMode` (an older export): Uniform is Azure's default then. */
+  orchestrationModeDefaulted?: true;
   capacity?: number;
   /** `virtualMachineProfile.networkProfile.networkInterfaceConfigurations[]`: the NIC level of every instance, running or not. */
   nicConfigurations: ScaleSetNicConfiguration[];

@@ -61,10 +61,26 @@ describe("an instance NIC of a Flexible scale set (known from its VM)", () => {
     expect(v.why).toContain("Flexible scale set instance");
   });
 
-  it("a VM naming a scale set the input lacks: warn, cannot be judged (never pass, never default outbound access)", () => {
-    const f = storage(s1().nic("n1", "spoke/compute", { ip: "10.1.8.4", vm: "v1" }).extra(vm("v1", { scaleSet: "hpc-gone" })));
+  it("a VM naming a scale set is a Flexible instance whether the scale set is in the input or states no mode (Uniform instances are no VM resources): fail", () => {
+    const gone = storage(s1().nic("n1", "spoke/compute", { ip: "10.1.8.4", vm: "v1" }).extra(vm("v1", { scaleSet: "hpc-gone" })));
+    expect(gone.status).toBe("fail");
+    expect(gone.detail).toContain("belongs to VM v1, an instance of Flexible scale set hpc-gone, whose instances get no default outbound access");
+    expect(gone.detail).not.toContain(DEFAULT_OUTBOUND);
+    // A scale set exported without orchestrationMode (an older API version): its VMs still tell it is Flexible.
+    const modeless = s1().extra({ id: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Compute/virtualMachineScaleSets/hpc-old", name: "hpc-old", type: "Microsoft.Compute/virtualMachineScaleSets", properties: {} }).nic("n1", "spoke/compute", { ip: "10.1.8.4", vm: "v1" }).extra(vm("v1", { scaleSet: "hpc-old" }));
+    expect(storage(modeless).status).toBe("fail");
+  });
+
+  it("the CycleCloud server named by its VM's id, whose NIC names no VM but the VM's network profile names the NIC: judged at that NIC (no input error)", () => {
+    const b = s1().nic("cc-nic", "spoke/cc", { ip: "10.1.0.4" }).extra(vm("cc-vm", { nics: ["cc-nic"] }));
+    const report = b.auditProfile({ roles, cyclecloudServer: [vmId("cc-vm")] });
+    expect(finding(report, "spoke/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
+  });
+
+  it("a NIC whose VM is not in the input, beside a Flexible scale set with no network profile (VMs added one by one): warn, cannot be judged", () => {
+    const f = storage(s1().extra({ id: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Compute/virtualMachineScaleSets/hpc-bare", name: "hpc-bare", type: "Microsoft.Compute/virtualMachineScaleSets", properties: { orchestrationMode: "Flexible", platformFaultDomainCount: 1 } }).nic("n1", "spoke/compute", { ip: "10.1.8.4", vm: "v1" }));
     expect(f.status).toBe("warn");
-    expect(f.detail).toContain("cannot be judged: NIC n1 belongs to VM v1, an instance of scale set hpc-gone, which is not in the input, so whether it is Flexible (whose instances get no default outbound access) is unknown (add `az vmss list`)");
+    expect(f.detail).toContain("Flexible scale set hpc-bare");
     expect(f.detail).not.toContain(DEFAULT_OUTBOUND);
   });
 

@@ -16,38 +16,33 @@ import { lastSegment as name } from "../snapshot/arm-id";
  */
 export type FlexibleInstance = { kind: "flexible"; scaleSet: string; vm: string } | { kind: "unknown"; missing: string };
 
-/** The VM of each NIC a VM's network profile names (NIC key → VM key), built once per estate. */
-function vmsByNic(estate: Estate): Map<string, string> {
-  return estate.memo("vms-by-nic", () => {
-    const out = new Map<string, string>();
-    for (const vm of estate.snapshot.virtualMachines?.values() ?? []) for (const nicKey of vm.nicKeys) out.set(nicKey, vm.key);
-    return out;
-  });
-}
-
 /**
- * Whether NIC `nic` in `subnet` is a Flexible scale set instance's: `flexible` when its VM names a scale set the input
- * holds with `orchestrationMode: Flexible`; `unknown` when its VM names a scale set the input lacks, or when its VM is
- * not in the input while a Flexible scale set of the input places instances in the subnet; otherwise undefined (a VM
- * in no scale set, a Uniform one's instance, a NIC without a VM). A Uniform scale set's instance NIC (listed under the
- * scale set) is undefined too: its instances keep default outbound access.
+ * Whether NIC `nic` in `subnet` is a Flexible scale set instance's: `flexible` when its VM names a scale set (a VM
+ * resource in a scale set is a Flexible instance; only a mode the input states as Uniform says otherwise); `unknown`
+ * when its VM is not in the input while a Flexible scale set of the input places instances in the subnet, or shows no
+ * network profile (instances may be anywhere); otherwise undefined (a VM in no scale set, a NIC without a VM). A
+ * Uniform scale set's instance NIC (listed under the scale set) is undefined too: its instances keep default outbound
+ * access. https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-orchestration-modes
  */
 export function flexibleInstance(estate: Estate, subnet: Subnet, nic: NetworkInterface): FlexibleInstance | undefined {
   if (nic.scaleSetKey) return undefined;
   const { snapshot } = estate;
-  const vmKey = vmsByNic(estate).get(nic.key) ?? nic.virtualMachineKey;
+  // The NIC's VM: its own `virtualMachine`, or the VM whose network profile names it (lib/snapshot/derive.ts).
+  const vmKey = nic.virtualMachineKey;
   if (!vmKey) return undefined;
   const vm = snapshot.virtualMachines?.get(vmKey);
   if (vm) {
     if (!vm.scaleSetKey) return undefined;
+    // A VM resource that names a scale set was placed in it by Flexible orchestration: a Uniform scale set's instances
+    // are its own `virtualMachineScaleSets/virtualMachines`, never VMs of their own. So the scale set's missing mode
+    // (an older export) or its absence from the input changes nothing; only a mode the input states as Uniform does.
     const scaleSet = snapshot.scaleSets?.get(vm.scaleSetKey);
-    if (scaleSet) return scaleSet.orchestrationMode === "Flexible" ? { kind: "flexible", scaleSet: scaleSet.name, vm: vm.name } : undefined;
-    return {
-      kind: "unknown",
-      missing: `NIC ${nic.name} belongs to VM ${vm.name}, an instance of scale set ${name(vm.scaleSetKey)}, which is not in the input, so whether it is Flexible (whose instances get no default outbound access) is unknown (add \`az vmss list\`)`,
-    };
+    const statedUniform = scaleSet?.orchestrationMode === "Uniform" && !scaleSet.orchestrationModeDefaulted;
+    return statedUniform ? undefined : { kind: "flexible", scaleSet: scaleSet?.name ?? name(vm.scaleSetKey), vm: vm.name };
   }
-  const flexible = estate.scaleSetsIn(subnet).filter((ss) => ss.orchestrationMode === "Flexible");
+  // The VM is not in the input: an instance of a Flexible scale set placing instances here, or of one whose network
+  // profile the input does not show (a scale set VMs are added to one by one has none), is possible.
+  const flexible = [...(snapshot.scaleSets?.values() ?? [])].filter((ss) => ss.orchestrationMode === "Flexible" && (!ss.nicConfigurations.length || estate.scaleSetsIn(subnet).includes(ss)));
   if (!flexible.length) return undefined;
   const names = flexible.map((ss) => ss.name).join(", ");
   return {

@@ -29,6 +29,14 @@ export function deriveMembership(snapshot: Snapshot, idSpelling: ReadonlyMap<str
   };
   for (const subnet of snapshot.subnets.values()) for (const key of subnet.privateEndpointKeys) minimal(key, subnet.key);
 
+  // A VM's network profile names its NICs; a NIC exported without its own `virtualMachine` gets it from there (a
+  // Flexible scale set's instance is known only through its VM, and a CycleCloud server may be named by its VM).
+  for (const vm of snapshot.virtualMachines?.values() ?? [])
+    for (const key of vm.nicKeys) {
+      const nic = snapshot.nics.get(key);
+      if (nic && !nic.virtualMachineKey) nic.virtualMachineKey = vm.key;
+    }
+
   // A Set per subnet, not `includes` on the growing list: 80,000 NICs in one subnet would be O(n²).
   const nicKeys = new Map<Subnet, Set<string>>();
   for (const nic of snapshot.nics.values()) {

@@ -96,6 +96,7 @@ export function readScaleSet(node: ArmNode, base: ResourceBase, file: string, at
     resourceGroup: base.resourceGroup,
     subscriptionId: base.subscriptionId,
     orchestrationMode: p.orchestrationMode ? canonicalOrchestrationMode(p.orchestrationMode)! : "Uniform",
+    ...(p.orchestrationMode ? {} : { orchestrationModeDefaulted: true as const }),
     nicConfigurations: (p.virtualMachineProfile?.networkProfile?.networkInterfaceConfigurations ?? []).map((value, i) =>
       readScaleSetNicConfig(value, file, child(profileAt, "networkInterfaceConfigurations", i)),
     ),

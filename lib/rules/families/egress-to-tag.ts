@@ -152,6 +152,15 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
 }
 
 /**
+ * The name (lower case) of the storage account the profile names for `subnet`'s deployment (`storageAccount`, by name or
+ * id), or undefined when it names none.
+ */
+export function profileStorageAccount(estate: Estate, subnet: Subnet): string | undefined {
+  const ref = estate.placement.storageAccounts?.get(estate.deploymentOf(subnet));
+  return ref ? (ref.startsWith("/") ? lastSegment(ref) : ref).toLowerCase() : undefined;
+}
+
+/**
  * The Storage flow from `from` to the one account the profile names for `checked`'s deployment (`storageAccount`, by
  * name or id; README "Inputs"): `spec` with the account's blob name (`<account>.blob.core.windows.net`) in place of
  * the seed's wildcard, which only a firewall's application rules tell apart. Undefined for other tags, or when the
@@ -159,9 +168,8 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
  */
 function ownAccountFlow(estate: Estate, checked: Subnet, from: Subnet, spec: FlowSpec, params: EgressToTag): { account: string; name: string; result: FlowResult } | undefined {
   if (params.tag.toLowerCase() !== "storage") return undefined;
-  const ref = estate.placement.storageAccounts?.get(estate.deploymentOf(checked));
-  if (!ref) return undefined;
-  const account = (ref.startsWith("/") ? lastSegment(ref) : ref).toLowerCase();
+  const account = profileStorageAccount(estate, checked);
+  if (!account) return undefined;
   const name = `${account}.blob.core.windows.net`;
   return { account, name, result: evaluateFlow(estate, from, { ...spec, names: { kind: "names", names: [name] }, key: `${spec.key}:account:${account}` }) };
 }

@@ -19,6 +19,12 @@ describe("CC-SE-STORAGE / NODE-SE-STORAGE", () => {
     expect(finding(r, "hub/cc", "CC-SE-STORAGE")).toMatchObject({ status: "pass", detail: expect.stringContaining("pe-blob") });
   });
 
+  it("with the profile's storageAccount, only a private endpoint to that account counts", () => {
+    const b = vnet().subnet("hub/cc", "10.0.0.0/24").subnet("hub/pe", "10.0.5.0/24").storagePrivateEndpoint("pe-other", "hub/pe", { account: "otherstore" });
+    expect(finding(b.auditProfile({ roles: { cyclecloud: ["hub/cc"] }, storageAccount: "ccstore" }), "hub/cc", "CC-SE-STORAGE").status).toBe("warn");
+    expect(finding(b.auditProfile({ roles: { cyclecloud: ["hub/cc"] }, storageAccount: "otherstore" }), "hub/cc", "CC-SE-STORAGE").status).toBe("pass");
+  });
+
   it("does not count an endpoint still provisioning, and says which state", () => {
     const r = vnet()
       .subnet("hub/cc", "10.0.0.0/24", { serviceEndpoints: [{ service: "Microsoft.Storage", state: "Updating" }] })

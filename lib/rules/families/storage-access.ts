@@ -8,6 +8,7 @@ import type { Subnet } from "../../model/types";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
+import { profileStorageAccount } from "./egress-to-tag";
 import { flowEvidence } from "../../nsg/flow";
 import { judgeStoragePolicies } from "../../path/service-endpoint-policies";
 
@@ -53,7 +54,9 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
   const policed = good && policy.state !== "none" ? `${where} has the ${good.service} service endpoint, but ${policy.state === "out" ? "" : "whether it serves CycleCloud's storage account cannot be judged: "}${policyWords}` : "";
 
   const notReady: string[] = endpoints.map((e) => `service endpoint ${e.service} is ${e.provisioningState}`);
-  const uses = storageEndpointsFor(env.estate, subnet);
+  // A private endpoint serves its own account only: with the profile's account named, only an endpoint to it counts.
+  const account = profileStorageAccount(env.estate, subnet);
+  const uses = storageEndpointsFor(env.estate, subnet).filter((u) => !account || u.account.toLowerCase() === account);
   endpointReads(uses, touched);
   const usable = uses.find((u) => u.state === "usable");
   if (usable) return outcome({ status: "pass", detail: `${where} reaches Azure Storage privately through ${usable.detail}.${policed ? ` (${policed})` : ""}`, touched });
