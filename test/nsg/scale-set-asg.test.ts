@@ -9,7 +9,7 @@ import { concrete } from "@/lib/net/addr-set";
 import { cidrsToRanges } from "@/lib/net/ip";
 import { Estate } from "@/lib/nsg/estate";
 import { evaluateFlow } from "@/lib/nsg/flow";
-import { SEED_RULES, estate, finding, nsgEvidence } from "../helpers/estate-builder";
+import { type EstateBuilder, type RuleSpec, SEED_RULES, estate, finding, nsgEvidence } from "../helpers/estate-builder";
 
 const TCP = protoSetOf("Tcp");
 const roles = { cyclecloud: ["spoke/cc"], cluster: ["spoke/compute"] };
@@ -35,6 +35,19 @@ const denyNodesIn = [
 ];
 const denyNodesOut = [{ name: "DenyNodesOut", priority: 100, direction: "Outbound" as const, access: "Deny" as const, protocol: "*", srcAsgs: ["asg-nodes"] }];
 
+/** CycleCloud's NSG admitting AMQP and HTTPS from the nodes' ASG, then denying the VNet. */
+const allowNodes: RuleSpec[] = [
+  { name: "AllowNodes", priority: 200, direction: "Inbound", access: "Allow", srcAsgs: ["asg-nodes"], ports: ["5672", "9443"] },
+  { name: "DenyVnetIn", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*", src: "VirtualNetwork", dst: "VirtualNetwork" },
+];
+
+/** The verdict of inbound AMQP at the CycleCloud subnet from one address block of `b`'s estate. */
+function inboundToCc(b: EstateBuilder): (from: string) => string {
+  const est = new Estate(b.snapshot(), new Map());
+  const cc = [...est.snapshot.subnets.values()].find((s) => s.name === "cc")!;
+  return (from) => evaluateFlow(est, cc, { direction: "Inbound", protocols: TCP, ports: [5672, 5672], remote: at(from) }).verdict;
+}
+
 describe("a scale set's ASGs at the far end (another subnet's NSG names them)", () => {
   it("an inbound deny from the scale set's ASG blocks the nodes' AMQP and HTTPS to CycleCloud", () => {
     const report = spoke(denyNodesIn).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).audit(roles);
@@ -46,11 +59,7 @@ describe("a scale set's ASGs at the far end (another subnet's NSG names them)", 
   });
 
   it("an allow from the scale set's ASG above a deny of the VNet lets the nodes reach CycleCloud", () => {
-    const rules = [
-      { name: "AllowNodes", priority: 200, direction: "Inbound" as const, access: "Allow" as const, srcAsgs: ["asg-nodes"], ports: ["5672", "9443"] },
-      { name: "DenyVnetIn", priority: 4000, direction: "Inbound" as const, access: "Deny" as const, protocol: "*", src: "VirtualNetwork", dst: "VirtualNetwork" },
-    ];
-    const report = spoke(rules).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).audit(roles);
+    const report = spoke(allowNodes).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).audit(roles);
     for (const rule of ["CC-INGRESS-AMQP", "CC-INGRESS-HTTPS"]) {
       const f = finding(report, "spoke/cc", rule);
       expect(f.status, rule).toBe("pass");
@@ -60,19 +69,13 @@ describe("a scale set's ASGs at the far end (another subnet's NSG names them)", 
 
   it("the ASG holds the addresses instances may take, not a NIC's of the same subnet outside it", () => {
     const b = spoke(denyNodesIn).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).nic("login", "spoke/compute", { ip: "10.1.8.4" });
-    const est = new Estate(b.snapshot(), new Map());
-    const cc = [...est.snapshot.subnets.values()].find((s) => s.name === "cc")!;
-    const inbound = (from: string) => evaluateFlow(est, cc, { direction: "Inbound", protocols: TCP, ports: [5672, 5672], remote: at(from) }).verdict;
+    const inbound = inboundToCc(b);
     expect(inbound("10.1.8.4/32")).toBe("allowed");
     expect(inbound("10.1.8.5/32")).toBe("blocked");
   });
 });
 
 describe("a far-end ASG whose members share a subnet's free addresses with non-members", () => {
-  const allowNodes = [
-    { name: "AllowNodes", priority: 200, direction: "Inbound" as const, access: "Allow" as const, srcAsgs: ["asg-nodes"], ports: ["5672", "9443"] },
-    { name: "DenyVnetIn", priority: 4000, direction: "Inbound" as const, access: "Deny" as const, protocol: "*", src: "VirtualNetwork", dst: "VirtualNetwork" },
-  ];
 
   it("an allow from the ASG above a deny of the VNet cannot be judged when a second scale set outside the ASG shares the subnet (never a pass)", () => {
     const report = spoke(allowNodes).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).scaleSet("gpu", "spoke/compute").audit(roles);
@@ -134,9 +137,7 @@ describe("a far-end ASG whose members share a subnet's free addresses with non-m
 
   it("control: a NIC outside the ASG beside a member scale set is told apart by its own address", () => {
     const b = spoke(allowNodes).scaleSet("hpc", "spoke/compute", { asgs: ["asg-nodes"] }).nic("login", "spoke/compute", { ip: "10.1.8.4" });
-    const est = new Estate(b.snapshot(), new Map());
-    const cc = [...est.snapshot.subnets.values()].find((s) => s.name === "cc")!;
-    const inbound = (from: string) => evaluateFlow(est, cc, { direction: "Inbound", protocols: TCP, ports: [5672, 5672], remote: at(from) }).verdict;
+    const inbound = inboundToCc(b);
     expect(inbound("10.1.8.4/32")).toBe("blocked");
     expect(inbound("10.1.8.5/32")).toBe("allowed");
   });
