@@ -174,6 +174,11 @@ describe("the HTTPS proxy", () => {
     expect(mine.detail).toMatch(/For the profile's storage account cclocker \(cclocker\.blob\.core\.windows\.net\), which decides this check, it is blocked: .*application rule no-locker/);
     // Another account named: the Deny for cclocker is not CycleCloud's concern.
     expect(storage("other").status).toBe("pass");
+    // A private endpoint to cclocker the proxy can use serves it: reachable only through it, warn.
+    b.subnet("hub/pe", "10.0.6.0/24").storagePrivateEndpoint("pe-locker", "hub/pe", { account: "cclocker" });
+    const served = storage("cclocker");
+    expect(served.status).toBe("warn");
+    expect(served.detail).toContain("From the proxy's subnet: The profile's storage account cclocker is reachable only through private endpoint pe-locker to cclocker.");
   });
 
   it("fails when the proxy's own subnet cannot reach the service", () => {

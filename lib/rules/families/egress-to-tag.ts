@@ -79,10 +79,14 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const ownDiffers = !!ownAccount && ownAccount.result.verdict !== onward!.verdict;
   const onwardDecides = ownAccount?.result ?? onward;
   const results: FlowResult[] = [toProxy, ...(received ? [received] : []), ...(onward ? [onward] : []), ...(ownAccount && ownDiffers ? [ownAccount.result] : [])];
-  const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onwardDecides ? requiredStatus(onwardDecides.verdict) : "warn"];
+  const touched = touchedBy(results);
+  let onwardLeg = onwardDecides ? requiredStatus(onwardDecides.verdict) : "warn";
+  // The proxy reaches Storage through a private endpoint from its own subnet, where its public path is blocked.
+  const onwardEndpoint = onwardLeg === "fail" && holder && params.tag.toLowerCase() === "storage" ? servedByPrivateEndpoint(estate, holder, ownAccount?.account ?? profileStorageAccount(estate, subnet), touched) : undefined;
+  if (onwardEndpoint) onwardLeg = "warn";
+  const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onwardLeg];
   if (reach) legs.push(!reach.reachable ? "fail" : reach.doubts?.length ? "warn" : "pass");
   const status = clamp(meta, legs.includes("fail") ? "fail" : legs.every((l) => l === "pass") ? "pass" : "warn");
-  const touched = touchedBy(results);
   for (const k of read) touched.add(k);
   if (ownAccount) for (const k of ownAccount.result.touched) touched.add(k);
   if (!env.plan) return outcome({ status, detail: "", touched });
@@ -90,7 +94,7 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const detail =
     `Through the HTTPS proxy ${proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
     (holder && received && onward
-      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}`
+      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}${onwardEndpoint ? ` From the proxy's subnet:${onwardEndpoint}` : ""}`
       : firewall
         ? `The proxy is Azure Firewall ${firewall.name}'s explicit proxy, which this audit does not model: its policy's application rules decide what it forwards, so the way on to ${params.tag} cannot be judged.`
         : `No subnet of the input holds ${proxy.address}, so the proxy's own side and its way to ${params.tag} cannot be judged.`);
@@ -118,22 +122,10 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   // profile's account, only an endpoint to that account serves it.
   let viaEndpoint = "";
   if (status === "fail" && params.tag.toLowerCase() === "storage") {
-    const uses = storageEndpointsFor(estate, subnet).filter((u) => !own || u.account.toLowerCase() === own.account);
-    endpointReads(uses, touched);
-    const usable = uses.filter((u) => u.state === "usable");
-    // An endpoint whose path nothing denies but the audit cannot follow to the end may serve it: not a fail.
-    const unjudged = uses.filter((u) => u.state === "unjudged");
-    const partial = uses.filter((u) => u.state === "partial");
-    const what = own ? `The profile's storage account ${own.account}` : "Storage";
-    if (usable.length) {
+    const served = servedByPrivateEndpoint(estate, subnet, own?.account, touched);
+    if (served) {
       status = clamp(meta, "warn");
-      viaEndpoint = ` ${what} is reachable only through ${usable.map((u) => `private endpoint ${u.endpoint.name} to ${u.account}`).join(", ")}.`;
-    } else if (partial.length) {
-      status = clamp(meta, "warn");
-      viaEndpoint = ` ${what} is reachable only through a private endpoint, and not from all of the subnet: ${partial.map((u) => u.detail).join("; ")}.`;
-    } else if (unjudged.length) {
-      status = clamp(meta, "warn");
-      viaEndpoint = ` ${what} may be reachable only through a private endpoint whose path cannot be judged: ${unjudged.map((u) => u.detail).join("; ")}.`;
+      viaEndpoint = served;
     }
   }
   if (!env.plan) return outcome({ status, detail: "", touched });
@@ -149,6 +141,27 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   }
   const results = ownDiffers ? [result, own!.result] : [result];
   return outcome({ status, detail, evidence: evidenceFor(results, status), plans, guidance: adminRuleGuidance(results), touched });
+}
+
+/**
+ * Where Storage blocked on its public path (`*-EGRESS-STORAGE` would fail) is still served by a storage private endpoint
+ * from `subnet` — usable, usable from part of the subnet, or on a path the audit cannot follow to the end — the
+ * sentence saying so (the finding is then `warn`: "reachable only through private endpoint …", CONTRACT §4.1); else
+ * undefined. With `account` (the profile's, lower case), only an endpoint to that account serves it. Adds what it read
+ * to `touched`.
+ */
+function servedByPrivateEndpoint(estate: Estate, subnet: Subnet, account: string | undefined, touched: Set<string>): string | undefined {
+  const uses = storageEndpointsFor(estate, subnet).filter((u) => !account || u.account.toLowerCase() === account);
+  endpointReads(uses, touched);
+  const usable = uses.filter((u) => u.state === "usable");
+  // An endpoint whose path nothing denies but the audit cannot follow to the end may serve it: not a fail.
+  const unjudged = uses.filter((u) => u.state === "unjudged");
+  const partial = uses.filter((u) => u.state === "partial");
+  const what = account ? `The profile's storage account ${account}` : "Storage";
+  if (usable.length) return ` ${what} is reachable only through ${usable.map((u) => `private endpoint ${u.endpoint.name} to ${u.account}`).join(", ")}.`;
+  if (partial.length) return ` ${what} is reachable only through a private endpoint, and not from all of the subnet: ${partial.map((u) => u.detail).join("; ")}.`;
+  if (unjudged.length) return ` ${what} may be reachable only through a private endpoint whose path cannot be judged: ${unjudged.map((u) => u.detail).join("; ")}.`;
+  return undefined;
 }
 
 /**
