@@ -4,7 +4,7 @@ import type { Profile, Role, Snapshot, Subnet } from "./model/types";
 import { Estate } from "./nsg/estate";
 import { placementNotes, resolvePlacement, resolveRoles, unmatchedProfileRefs } from "./snapshot/profile";
 import { unmatchedProfileGap } from "./snapshot/gaps";
-import { applyPartialRead, partialReadNote } from "./partial-read";
+import { applyPartialRead, mayHideProfileEntries, partialReadNote } from "./partial-read";
 import { assertSubnetHasPrefix } from "./snapshot/subnet-prefix";
 import { RULES } from "./rules";
 import type { CheckEnv } from "./rules/types";
@@ -68,7 +68,7 @@ function runChecks(env: CheckEnv, subnets: Iterable<Subnet>): Checked[] {
 }
 
 function effectiveRoles(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): Map<string, Role> {
-  const roles = resolveRoles(snapshot, profile, opts.profileName ?? "profile", { partialRead: !!readErrorsOf(snapshot, opts) });
+  const roles = resolveRoles(snapshot, profile, opts.profileName ?? "profile", { partialRead: mayHideProfileEntries(readErrorsOf(snapshot, opts)) });
   for (const [key, role] of opts.roleOverrides ?? []) {
     if (!snapshot.subnets.has(key)) continue;
     if (role) roles.set(key, role);
@@ -93,7 +93,7 @@ export interface PlannedAudit {
  */
 export function planAudit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}, names = new ResourceNames()): PlannedAudit {
   const roles = effectiveRoles(snapshot, profile, opts);
-  const placement = resolvePlacement(snapshot, profile, opts.profileName ?? "profile", roles, opts.deploymentOverrides, { partialRead: !!readErrorsOf(snapshot, opts) });
+  const placement = resolvePlacement(snapshot, profile, opts.profileName ?? "profile", roles, opts.deploymentOverrides, { partialRead: mayHideProfileEntries(readErrorsOf(snapshot, opts)) });
   const env: CheckEnv = { estate: new Estate(snapshot, roles, placement), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map(), resourceNames: names };
   const checked = runChecks(env, snapshot.subnets.values());
   return { env, roles, checked, verified: verifyAll(env, checked) };

@@ -40,6 +40,15 @@ export interface PartialReadNote {
  */
 const JUDGED_WHEN_MISSING: ReadonlySet<string> = new Set(["virtualmachines.listall"]);
 
+/**
+ * Whether `errors` may hide what the profile names (a role subnet, a CycleCloud server's NIC): any failed call but those
+ * whose absence is judged finding by finding (JUDGED_WHEN_MISSING). Only then is a profile entry that matches nothing
+ * read listed instead of being an input error.
+ */
+export function mayHideProfileEntries(errors: readonly ReadError[] | undefined): boolean {
+  return !!errors?.some((e) => !JUDGED_WHEN_MISSING.has(e.operation.toLowerCase()));
+}
+
 /** The sentences for `errors`, or undefined for a complete read (then findings are left as they are). */
 export function partialReadNote(errors: readonly ReadError[] | undefined): PartialReadNote | undefined {
   const calls = failedCalls(errors?.filter((e) => !JUDGED_WHEN_MISSING.has(e.operation.toLowerCase())));

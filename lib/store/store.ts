@@ -4,6 +4,7 @@ import type Database from "better-sqlite3";
 import { createHash } from "node:crypto";
 import { findingId } from "@/lib/finding-id";
 import { audit, readErrorsOf } from "@/lib/audit";
+import { mayHideProfileEntries } from "@/lib/partial-read";
 import { InputError } from "@/lib/errors";
 import type { Profile, Role, Snapshot } from "@/lib/model/types";
 import type { Finding, ReadError, Report, SubnetReport } from "@/lib/report/types";
@@ -207,7 +208,7 @@ export class Store {
     const profile = input.profile ? parseProfile(input.profile.name, input.profile.value) : EMPTY_PROFILE;
     const overrides = input.applyRoleOverrides === false ? [] : await this.listRoleOverrides();
     const profileName = input.profile?.name ?? "profile";
-    const effective = applicableOverrides(snapshot, profile, overrides, profileName, { partialRead: !!readErrorsOf(snapshot, { readErrors: input.errors }) });
+    const effective = applicableOverrides(snapshot, profile, overrides, profileName, { partialRead: mayHideProfileEntries(readErrorsOf(snapshot, { readErrors: input.errors })) });
     const names = input.sources.map((s) => s.name);
     const estate = parseEstateName(input.estate);
     // Read before writing: a bad RETAIN_* is refused without storing the scan.
@@ -671,7 +672,7 @@ export class Store {
     // what the first audit could not. Only a partial scan's report is read back (a large one is costly to parse).
     const stored = latest.status === "partial" ? await this.getRawReport(latest.id) : undefined;
     const errors = stored?.errors?.length ? stored.errors : undefined;
-    const effective = applicableOverrides(snapshot, inputs.profile, overrides, "profile", { partialRead: !!readErrorsOf(snapshot, { readErrors: errors }) });
+    const effective = applicableOverrides(snapshot, inputs.profile, overrides, "profile", { partialRead: mayHideProfileEntries(readErrorsOf(snapshot, { readErrors: errors })) });
     const sourcesJson = JSON.stringify(inputs.sources);
     return this.write({
       snapshot,

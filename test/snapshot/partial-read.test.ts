@@ -107,6 +107,10 @@ describe("a profile entry that matches nothing read", () => {
     expect(report.gaps?.unresolved[0]).toEqual({ from: "profile.json: roles.cluster[1]", kind: "subnet", ref: "spoke/compute-2", hint: expect.stringContaining("the live read was partial") });
   });
 
+  it("stays an input error when only the VM list failed (it cannot hide a subnet; a typo is still a typo)", () => {
+    expect(() => audit(snapshot(), unread, { profileName: "profile.json", readErrors: [forbidden("virtualMachines.listAll")] })).toThrow('profile.json: roles.cluster[1]: no subnet matches "spoke/compute-2"');
+  });
+
   it("as a CycleCloud server after a partial read is left out and listed too", () => {
     const server = parseProfile("p.json", { roles: { cyclecloud: ["hub/cc"], cluster: ["hub/compute"] }, cyclecloudServer: [`${NET}/networkInterfaces/nic-cc`] });
     expect(() => audit(snapshot(), server, { profileName: "p.json" })).toThrow(/cyclecloudServer\[0\]: no NIC/);
