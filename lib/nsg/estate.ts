@@ -5,6 +5,7 @@ import { type AddrSet, EMPTY, addrIsEmpty, addrSubtract, addrUnionAll, concrete 
 import * as iv from "../net/intervals";
 import { pushTo } from "../collections";
 import { cidrsToRanges } from "../net/ip";
+import { missingNicKeys } from "../snapshot/gaps";
 import type { Direction, NetworkInterface, Nsg, ProxySetting, Role, RouteTable, ScaleSet, ScaleSetIpConfiguration, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { type CompiledRule, compileRule, isContextFree, namesAsg, orderedRules } from "./compile";
 import {
@@ -424,7 +425,6 @@ export class Estate {
   private subnetEndpoints(subnet: Subnet): Endpoint[] {
     const eps: Endpoint[] = [];
     const prefixes = this.subnetPrefixes(subnet);
-    const nicKeys = new Set(subnet.nicKeys);
     for (const nicKey of subnet.nicKeys) {
       const nic = this.snapshot.nics.get(nicKey);
       // A private endpoint's NIC only receives: it is no source of the subnet's traffic.
@@ -432,7 +432,7 @@ export class Estate {
     }
     const scaleSets = this.scaleSetsIn(subnet);
     // An instance never holds an address a NIC of the input holds: the scale sets stand for the rest of the subnet.
-    const free = scaleSets.length ? this.addressesNotHeld(subnet, prefixes) : prefixes;
+    const free = scaleSets.length ? this.freeAddresses(subnet) : prefixes;
     for (const vmss of scaleSets) {
       for (const config of vmss.nicConfigurations) {
         const ipcs = config.ipConfigurations.filter((ipc) => ipc.subnetKey === subnet.key);
@@ -452,10 +452,7 @@ export class Estate {
         eps.push(ep);
       }
     }
-    for (const nicKey of subnet.ipConfigurationNicKeys ?? []) {
-      if (nicKeys.has(nicKey) || this.snapshot.nics.has(nicKey)) continue;
-      eps.push({ missingNic: nicKey, addresses: prefixes, lbBackendPoolKeys: [] });
-    }
+    for (const nicKey of missingNicKeys(this.snapshot, subnet)) eps.push({ missingNic: nicKey, addresses: prefixes, lbBackendPoolKeys: [] });
     if (eps.length === 0) eps.push({ addresses: prefixes, lbBackendPoolKeys: [], ...(this.holdsPrivateEndpoints(subnet) ? { privateEndpointsOnly: true } : {}) });
     return eps;
   }
@@ -476,6 +473,14 @@ export class Estate {
    * https://learn.microsoft.com/azure/virtual-network/ip-services/private-ip-addresses
    * https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq#are-there-any-restrictions-on-using-ip-addresses-within-these-subnets
    */
+  private freeAddresses(subnet: Subnet): AddrSet {
+    // Once per subnet (fixes never change NICs or private endpoints): the endpoints and the scale-set ASG pools both ask.
+    return this.memo(`free-addresses|${subnet.key}`, () => {
+      const r = cidrsToRanges(subnet.addressPrefixes);
+      return this.addressesNotHeld(subnet, concrete(r.v4, r.v6));
+    });
+  }
+
   private addressesNotHeld(subnet: Subnet, prefixes: AddrSet): AddrSet {
     const held: string[] = [];
     for (const nicKey of subnet.nicKeys)
@@ -515,15 +520,9 @@ export class Estate {
       }
     }
     const out: ScaleSetPool[] = [];
-    const free = new Map<string, AddrSet>();
     for (const { subnet, family, ipConfigurations } of bySubnet.values()) {
       if (!ipConfigurations.some((i) => i.asgKeys.length)) continue;
-      let rest = free.get(subnet.key);
-      if (!rest) {
-        const r = cidrsToRanges(subnet.addressPrefixes);
-        free.set(subnet.key, (rest = this.addressesNotHeld(subnet, concrete(r.v4, r.v6))));
-      }
-      out.push({ subnet: `${subnet.vnetName}/${subnet.name}`, family, addresses: inFamily(rest, family), ipConfigurations });
+      out.push({ subnet: `${subnet.vnetName}/${subnet.name}`, family, addresses: inFamily(this.freeAddresses(subnet), family), ipConfigurations });
     }
     return out;
   }

@@ -1,7 +1,7 @@
 // What the input did not let the audit see (CONTRACT §1.1): resource types it ignored, and
 // references to resources no input holds, each with the listing that would supply it. A flow that
 // depends on such a reference can then say "cannot be judged" rather than pass.
-import type { InputGaps, Snapshot } from "@/lib/model/types";
+import type { InputGaps, Snapshot, Subnet } from "@/lib/model/types";
 import { idParts, keyOf, lastSegment, parentId, scaleSetKeyOf } from "./arm-id";
 import { NO_PREFIX_HINT } from "./subnet-prefix";
 
@@ -24,6 +24,15 @@ const HINT = {
  * reference: from the profile entry (`profile.json: roles.cluster[1]`), of its kind, to the ref as written, with a hint
  * that the read, not the profile, may be at fault (CONTRACT §2: exit 3, what was read is still audited).
  */
+/**
+ * The NICs a subnet's `ipConfigurations` name that the input does not hold (each once, in the subnet's order): what
+ * holds those addresses (its NSG, public IP, pools) cannot be read. The gaps list them; the estate and the profile's
+ * CycleCloud server stand for each with a missing-NIC endpoint, so verdicts resting on one say so.
+ */
+export function missingNicKeys(snapshot: Snapshot, subnet: Subnet): string[] {
+  return (subnet.ipConfigurationNicKeys ?? []).filter((k) => !snapshot.nics.has(k));
+}
+
 export function unmatchedProfileGap(profileName: string, u: { at: string; kind: string; ref: string; reason: string }): InputGaps["unresolved"][number] {
   return {
     from: `${profileName}: ${u.at}`,
@@ -86,9 +95,7 @@ export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes): InputGaps {
     for (const key of subnet.serviceEndpointPolicyKeys ?? []) {
       if (!snapshot.serviceEndpointPolicies?.has(key)) out.add(subnet.id, "serviceEndpointPolicy", key, HINT.serviceEndpointPolicy);
     }
-    for (const nicKey of subnet.ipConfigurationNicKeys ?? []) {
-      if (!snapshot.nics.has(nicKey)) out.add(subnet.id, "networkInterface", nicKey, nicHint(nicKey, snapshot));
-    }
+    for (const nicKey of missingNicKeys(snapshot, subnet)) out.add(subnet.id, "networkInterface", nicKey, nicHint(nicKey, snapshot));
   }
   // A backend pool's load balancer decides the outbound path (CONTRACT §4.1 stage 4): the pool's id names it.
   const poolRef = (from: string, poolKey: string) => {

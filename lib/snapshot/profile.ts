@@ -12,6 +12,7 @@ import { expectedMessage } from "./describe-value";
 import { keyOf } from "./arm-id";
 import { inputError, isObject, parseWith } from "./validate";
 import { assertSubnetHasPrefix } from "./subnet-prefix";
+import { missingNicKeys } from "./gaps";
 
 export const ROLES: readonly Role[] = ["cyclecloud", "cluster", "returnProxy"];
 
@@ -298,8 +299,7 @@ function reservedIn(subnet: Subnet, ip: number): string | undefined {
  * "cannot be judged" and name it (CONTRACT §4.1). Otherwise the address alone, judged from the subnet.
  */
 function serverAtAddress(snapshot: Snapshot, subnet: Subnet, addresses: Endpoint["addresses"]): Endpoint[] {
-  const present = new Set(subnet.nicKeys);
-  const missing = [...new Set(subnet.ipConfigurationNicKeys ?? [])].filter((k) => !present.has(k) && !snapshot.nics.has(k));
+  const missing = missingNicKeys(snapshot, subnet);
   if (!missing.length) return [{ addresses, lbBackendPoolKeys: [] }];
   return missing.map((k) => ({ missingNic: k, addresses, lbBackendPoolKeys: [] }));
 }
