@@ -14,6 +14,7 @@ import { ResourceNames } from "./fixes/resource-names";
 import { type Checked, type Verified, verifyAll } from "./fixes/verify";
 import { forgetDerived } from "./fixes/apply";
 import { renderPlan, renderRefusal } from "./fixes/render";
+import { serverScopeNote } from "./fixes/own-side";
 import { takeNoFixReason } from "./fixes/no-fix";
 import type { Finding, ReadError, Report, ReportGaps, SubnetReport, SubnetStatus } from "./report/types";
 import { findingId } from "./finding-id";
@@ -108,9 +109,9 @@ function noFixReason(snapshot: Snapshot, c: Checked, plans: Verified["plans"][nu
 }
 
 /** A finding's verified plans as fixes, naming the other subnets each reaches beyond the finding's own flows. */
-function renderPlans(snapshot: Snapshot, c: Checked, plans: Verified["plans"][number]) {
+function renderPlans(estate: Estate, c: Checked, plans: Verified["plans"][number]) {
   if (plans.length === 0) return [];
-  return plans.flatMap((plan) => renderPlan(snapshot, plan, c.subnet.key, c.outcome.flowEnds));
+  return plans.flatMap((plan) => renderPlan(estate.snapshot, plan, c.subnet.key, c.outcome.flowEnds, serverScopeNote(estate, plan)));
 }
 
 export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}): Report {
@@ -134,7 +135,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
       title: c.rule.title,
       detail: c.outcome.detail,
       evidence: c.outcome.evidence,
-      fixes: [...renderPlans(snapshot, c, verified[i]), ...c.outcome.guidance],
+      fixes: [...renderPlans(env.estate, c, verified[i]), ...c.outcome.guidance],
       link: `${linkPrefix}/findings/${id}`,
       id,
       requirement: c.rule.requirement,
@@ -219,7 +220,7 @@ function pathFacts(estate: Estate, s: Subnet, audited: boolean): Partial<SubnetR
   if (scaleSets.length) {
     facts.scaleSets = scaleSets.map((v) => {
       const nsgKey = v.nicConfigurations.find((c) => c.nsgKey)?.nsgKey;
-      return { id: v.id, name: v.name, nsg: nsgKey ? (snapshot.nsgs.get(nsgKey)?.id ?? nsgKey) : null, orchestrationMode: v.orchestrationMode };
+      return { id: v.id, name: v.name, nsg: nsgKey ? (snapshot.nsgs.get(nsgKey)?.id ?? nsgKey) : null, orchestrationMode: v.orchestrationModeDefaulted ? null : v.orchestrationMode };
     });
   }
   if (audited) {

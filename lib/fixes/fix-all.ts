@@ -31,6 +31,11 @@ export interface FixBundle {
   tf: string;
   /** Fixable findings the bundle as a whole still leaves failing or warning (their fixes conflict), and why. */
   unfixed: { id: string; rule: string; subnet: string; why: string }[];
+  /**
+   * Failing and warning findings the bundle has no change for (no fix was found, or their fix is a procedure such as
+   * staging files by hand), with their status after the bundle and why; listed at the top of the scripts too.
+   */
+  unfixable: { id: string; rule: string; subnet: string; status: "fail" | "warn"; why: string }[];
   /** Per form, how many changes it leaves to the az CLI script, and why. */
   notIn: { ps1: string[]; bicep: string[]; tf: string[] };
 }
@@ -173,10 +178,24 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
   // What the bundle still leaves failing or warning, and why (a crowded NSG with no slot for both fixes).
   const final = last && planAudit(applyChanges(snapshot, changes).snapshot, profile, opts);
   const unfixed: FixBundle["unfixed"] = [];
+  const unfixable: FixBundle["unfixable"] = [];
   final?.checked.forEach((c, i) => {
     const id = findingId(c.subnet.key, c.rule.id);
-    if (!fixable.has(id) || c.outcome.status === "pass") return;
-    unfixed.push({ id, rule: c.rule.id, subnet: c.subnet.id, why: c.outcome.noFixReason ?? final.verified.reasons.get(i) ?? "Its fix and another fix of the bundle cannot both be applied." });
+    if ((wanted && !wanted.has(id)) || (c.outcome.status !== "fail" && c.outcome.status !== "warn")) return;
+    if (fixable.has(id)) {
+      unfixed.push({ id, rule: c.rule.id, subnet: c.subnet.id, why: c.outcome.noFixReason ?? final.verified.reasons.get(i) ?? "Its fix and another fix of the bundle cannot both be applied." });
+      return;
+    }
+    // Said as the report says it (README "Fixes": a failing or warning finding with no fix says why).
+    const why =
+      c.outcome.noFixReason ??
+      final.verified.reasons.get(i) ??
+      (final.verified.plans[i].length
+        ? "A fix for it appears only once this bundle is applied: audit again afterwards."
+        : c.outcome.guidance.length
+          ? "its fix is a procedure, not a change to the estate (see the finding's fixes)."
+          : "No change to an NSG, route, firewall or outbound path was found that makes this pass without making another finding worse.");
+    unfixable.push({ id, rule: c.rule.id, subnet: c.subnet.id, status: c.outcome.status, why });
   });
   // Rendered against the end state: a subnet changed by two fixes is written once with both changes.
   const end = applyChanges(snapshot, changes).snapshot;
@@ -186,7 +205,10 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     if (c.kind === "add-firewall-rule-collection" && c.policyKey && !snapshot.ruleCollectionGroups?.has(groupKeyOf(c.policyKey, c.groupName)))
       newGroups.set(groupKeyOf(c.policyKey, c.groupName), groupCreateCommand(snapshot, c.policyKey, c.groupName));
   const commands = [...newGroups.values(), ...changes.flatMap((c) => azCommands(end, c))];
-  const unfixedNote = unfixed.map((u) => `# Not fixed by this bundle: ${u.rule} on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`);
+  const unfixedNote = [
+    ...unfixed.map((u) => `# Not fixed by this bundle: ${u.rule} on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`),
+    ...unfixable.map((u) => `# Not fixed by this bundle: ${u.rule} (${u.status}) on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`),
+  ];
   const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, denies last.", ...unfixedNote, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
   const psSafe = commands.filter((c) => !psProblem(c));
   const notIn: FixBundle["notIn"] = { ps1: [], bicep: [], tf: [] };
@@ -200,10 +222,10 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     // https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_preference_variables#psnativecommanduseerroractionpreference
     "#Requires -Version 7.3",
     "# Every verified fix of the audit, in safe order: allows and new resources first, denies last.",
+    ...unfixedNote,
+    ...(notIn.ps1.length ? [`# ${notIn.ps1.length} command(s) are left out: ${notIn.ps1[0]}.`] : []),
     "$ErrorActionPreference = 'Stop'",
     "$PSNativeCommandUseErrorActionPreference = $true",
-    ...(notIn.ps1.length ? [`# ${notIn.ps1.length} command(s) are left out: ${notIn.ps1[0]}.`] : []),
-    ...unfixedNote,
     "",
     ...psSafe.map(toPowerShell),
     "",
@@ -230,5 +252,6 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     tf: `${left(notIn.tf.length, "#")}${"text" in t ? t.text : `# ${t.refused}`}\n`,
     notIn,
     unfixed,
+    unfixable,
   };
 }

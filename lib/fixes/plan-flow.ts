@@ -9,6 +9,7 @@ import { noteNoFix } from "./no-fix";
 import { freeRuleName } from "./priority";
 import { shown } from "./quote";
 import { subnetsUsingNsg } from "./shared-resources";
+import { serverCidrs } from "./own-side";
 import { parsePortRanges } from "../net/ports";
 import { subtract, isEmpty } from "../net/intervals";
 import type { Change } from "./types";
@@ -25,16 +26,23 @@ export interface RuleTemplate {
 
 /**
  * A new rule from a template at `priority`, with a name not yet used in the NSG or by another fix. With
- * `subnet` given and the NSG deciding for other subnets too, the rule's own side (source of an outbound
- * rule, destination of an inbound one) is scoped from `*` to the subnet's prefixes, so the fix does not
- * change the other subnets' traffic (CONTRACT §4, fix rules: shared resources).
+ * `subnet` given, the rule's own side (source of an outbound rule, destination of an inbound one) is scoped:
+ * where the profile names the CycleCloud server in the subnet, from `*` or the subnet's prefixes to the server's
+ * own addresses (what the audit judges; the subnet's other machines keep their traffic); else, with the NSG
+ * deciding for other subnets too, from `*` to the subnet's prefixes, so the fix does not change the other
+ * subnets' traffic (CONTRACT §4, fix rules: shared resources).
  */
 export function makeRule(env: CheckEnv, nsgKey: string, template: RuleTemplate, priority: number, subnet?: Subnet): SecurityRule {
   let taken = env.ruleNames.get(nsgKey);
   if (!taken) env.ruleNames.set(nsgKey, (taken = new Set()));
   let { sources, destinations } = template;
-  if (subnet && subnet.addressPrefixes.length && subnetsUsingNsg(env.estate.snapshot, nsgKey).some((k) => k !== subnet.key)) {
-    const any = (xs: string[]) => xs.length === 1 && xs[0] === "*";
+  const any = (xs: string[]) => xs.length === 1 && xs[0] === "*";
+  const server = subnet && serverCidrs(env.estate, subnet);
+  if (subnet && server) {
+    const whole = (xs: string[]) => any(xs) || (xs.length === subnet.addressPrefixes.length && xs.every((x) => subnet.addressPrefixes.includes(x)));
+    if (template.direction === "Outbound" && whole(sources)) sources = [...server];
+    if (template.direction === "Inbound" && whole(destinations)) destinations = [...server];
+  } else if (subnet && subnet.addressPrefixes.length && subnetsUsingNsg(env.estate.snapshot, nsgKey).some((k) => k !== subnet.key)) {
     if (template.direction === "Outbound" && any(sources)) sources = [...subnet.addressPrefixes];
     if (template.direction === "Inbound" && any(destinations)) destinations = [...subnet.addressPrefixes];
   }
@@ -95,12 +103,19 @@ const lower = (xs: readonly string[]) => xs.map((x) => x.toLowerCase());
 /**
  * The blocking rule denies nothing but (part of) what the requirement needs: its far side (destination of
  * an outbound rule, source of an inbound one) is among the template's, or a regional variant of one of them.
+ * With `server` (the CycleCloud server's addresses, lib/fixes/own-side.ts) its own side must name nothing else
+ * either: opening a deny of the whole subnet would open it for the subnet's other machines too.
  */
-function targeted(rule: SecurityRule, template: RuleTemplate): boolean {
+function targeted(rule: SecurityRule, template: RuleTemplate, server?: readonly string[]): boolean {
   if (rule.isDefault || rule.access !== "Deny" || rule.sourceAsgKeys.length || rule.destinationAsgKeys.length) return false;
   const far = lower(template.direction === "Outbound" ? rule.destinationAddressPrefixes : rule.sourceAddressPrefixes);
   const wanted = lower(template.direction === "Outbound" ? template.destinations : template.sources);
   if (wanted.includes("*") || far.length === 0) return false;
+  if (server) {
+    const own = lower(template.direction === "Outbound" ? rule.sourceAddressPrefixes : rule.destinationAddressPrefixes);
+    const mine = new Set(lower(server).flatMap((c) => [c, c.replace(/\/(32|128)$/, "")]));
+    if (own.length === 0 || !own.every((x) => mine.has(x))) return false;
+  }
   return far.every((x) => wanted.includes(x) || wanted.some((w) => x.startsWith(`${w}.`)));
 }
 
@@ -122,7 +137,7 @@ function portFields(set: readonly number[]): string[] {
  */
 function unblock(env: CheckEnv, nsg: Nsg, blocker: SecurityRule, template: RuleTemplate, subnet: Subnet): Change[] | undefined {
   const where = `${shown(blocker.name)} (${blocker.priority}) in NSG ${shown(nsg.name)}`;
-  if (targeted(blocker, template) && (blocker.protocol === template.protocol || blocker.protocol === "*")) {
+  if (targeted(blocker, template, serverCidrs(env.estate, subnet)) && (blocker.protocol === template.protocol || blocker.protocol === "*")) {
     const remaining = subtract(parsePortRanges(blocker.destinationPortRanges), parsePortRanges(template.ports));
     if (!isEmpty(remaining)) {
       const after = { ...blocker, destinationPortRanges: portFields(remaining) };

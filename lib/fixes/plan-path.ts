@@ -16,6 +16,7 @@ import { noteNoFix } from "./no-fix";
 import { shown } from "./quote";
 import { NAME_LIMIT, fitName, natGatewayNames, newCollectionName, newRouteName, plainName } from "./resource-names";
 import type { Change } from "./types";
+import { ownAddresses } from "./own-side";
 
 /** What the flow is about, to name the rules: a service tag and port (`Storage`, 443) or a label. */
 export interface PathFixSubject {
@@ -113,12 +114,12 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
       const byName = slot.names.size > 0;
       const ruleName = ruleNameOf(`Allow-${subject.service}`);
       const rule: FirewallApplicationRule | FirewallNetworkRule = byName
-        ? { kind: "application", name: ruleName, protocols: [{ type: "Https", port: subject.port }], sourceAddresses: subnet.addressPrefixes, sourceIpGroupKeys: [], targetFqdns: [...slot.names], fqdnTags: [], webCategories: [], targetUrls: [] }
+        ? { kind: "application", name: ruleName, protocols: [{ type: "Https", port: subject.port }], sourceAddresses: ownAddresses(env.estate, subnet), sourceIpGroupKeys: [], targetFqdns: [...slot.names], fqdnTags: [], webCategories: [], targetUrls: [] }
         : {
             kind: "network",
             name: ruleName,
             protocols: ["TCP"],
-            sourceAddresses: subnet.addressPrefixes,
+            sourceAddresses: ownAddresses(env.estate, subnet),
             sourceIpGroupKeys: [],
             destinationAddresses: subject.destinationCidrs ?? [subject.service],
             destinationIpGroupKeys: [],

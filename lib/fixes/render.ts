@@ -11,6 +11,8 @@ import { sharedWith } from "./shared-resources";
 import { type GroupDeployment, groupDeployments } from "./firewall-groups";
 import { terraformBlocks, terraformRefusal } from "./terraform";
 import type { Change, FixPlan } from "./types";
+import { addrIsEmpty, addrSubtract, concrete } from "../net/addr-set";
+import { cidrsToRanges, parseCidr } from "../net/ip";
 
 /** What the strings of a value allow: why the first one that no language can carry cannot, and whether one is not NFC. */
 interface TextVerdict {
@@ -83,13 +85,23 @@ export function renderRefusal(snapshot: Snapshot, plan: FixPlan): string | undef
   return undefined;
 }
 
-/** Every change to a shared NSG is a new rule whose own side is exactly the prefixes of the subnets it is for. */
+/**
+ * Every change to a shared NSG is a new rule whose own side lies within the prefixes of the subnets it is for: exactly
+ * them, or addresses in them (the CycleCloud server's own, lib/fixes/own-side.ts).
+ */
 function scopedToOwn(snapshot: Snapshot, changes: readonly Change[], own: ReadonlySet<string>): boolean {
-  const prefixes = new Set([...own].flatMap((k) => snapshot.subnets.get(k)?.addressPrefixes ?? []));
+  const prefixes = [...own].flatMap((k) => snapshot.subnets.get(k)?.addressPrefixes ?? []);
+  const exact = new Set(prefixes);
+  const ranges = cidrsToRanges(prefixes.filter((p) => parseCidr(p)));
+  const inside = (p: string) => {
+    if (exact.has(p) || !parseCidr(p)) return exact.has(p);
+    const r = cidrsToRanges([p]);
+    return addrIsEmpty(addrSubtract(concrete(r.v4, r.v6), concrete(ranges.v4, ranges.v6)));
+  };
   return changes.every((c) => {
     if (c.kind !== "add-rule") return c.kind !== "update-rule" && c.kind !== "delete-rule" && c.kind !== "add-route" && c.kind !== "delete-route";
     const side = c.rule.direction === "Outbound" ? c.rule.sourceAddressPrefixes : c.rule.destinationAddressPrefixes;
-    return side.length > 0 && side.every((p) => prefixes.has(p));
+    return side.length > 0 && side.every(inside);
   });
 }
 
@@ -106,7 +118,7 @@ export function sharedNote(snapshot: Snapshot, plan: FixPlan, own: ReadonlySet<s
     const n = `${subnets.length} other subnet${subnets.length > 1 ? "s" : ""}`;
     parts.push(
       scopedToOwn(snapshot, plan.changes, own)
-        ? `The changed resource is shared with ${n} (${listed}); the new rules name this subnet's prefixes, so their traffic is unchanged.`
+        ? `The changed resource is shared with ${n} (${listed}); the new rules name only this subnet's addresses, so their traffic is unchanged.`
         : `This also changes traffic of ${n} sharing the resource: ${listed}.`,
     );
   }
@@ -184,11 +196,12 @@ const comment = (prefix: string, text: string) => text.split("\n").map((l) => `$
  * The plan as fixes: az CLI (bash), PowerShell, Bicep, Terraform, portal. A form that cannot be written
  * safely is a comment saying why (and which form to use); `forSubnet` is the subnet the plan is for,
  * so that other subnets sharing a changed NSG or route table are named, and `flowEnds` (subnet keys) the
- * other ends of the finding's flows, which are not "other" subnets of the fix.
+ * other ends of the finding's flows, which are not "other" subnets of the fix. `scopeNote` is said in every form
+ * beside that note (lib/fixes/own-side.ts serverScopeNote: the rules name the CycleCloud server, not its subnet).
  */
-export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string, flowEnds: Iterable<string> = []): Fix[] {
+export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string, flowEnds: Iterable<string> = [], scopeNote = ""): Fix[] {
   if (renderRefusal(snapshot, plan)) return [];
-  const note = sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds);
+  const note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote].filter(Boolean).join(" ");
   const why = plan.changes.flatMap((c) => (c.kind === "update-rule" ? [c.why] : []));
   // The az commands and the firewall group deployments are worked out once for the plan, each used by two forms.
   const cmds = plan.changes.flatMap((c) => azCommands(snapshot, c));

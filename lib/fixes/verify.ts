@@ -10,6 +10,7 @@ import type { Change, FixPlan } from "./types";
 import { type AddrSet, addrUnionAll } from "../net/addr-set";
 import { FirewallSourceIndex, plainSources } from "../path/firewall-sources";
 import { pushTo } from "../collections";
+import { takeNoFixReason } from "./no-fix";
 
 export interface Checked {
   subnet: Subnet;
@@ -106,38 +107,84 @@ export function verifyAll(env: CheckEnv, checked: Checked[]): Verified {
   const fromFirewall = new FirewallSourceIndex();
   for (const [k, list] of byKey) if (fromFirewall.add(k, list)) byKey.delete(k);
   const reasons = new Map<number, string>();
+  /**
+   * Applies `plan` and re-runs every finding it could change. `ok` when finding `i` passes and no other gets worse;
+   * else why not, and `lockdowns`: when the only findings it makes worse are ones of the same subnet that require
+   * traffic denied (the lockdown: the plan opens Internet egress it forbids there), those findings, whose own fix
+   * may go with the plan. A plan that reaches another subnet's lockdown is too broad, and stays refused.
+   */
+  const judge = (i: number, plan: FixPlan): { ok: true } | { ok: false; refusal: string; lockdowns: number[] } => {
+    const estate = estateWith(env.estate, plan.changes);
+    const { snapshot } = estate;
+    const changed = estate.changedKeys;
+    const { addsAllow, addsDeny } = effects(plan.changes);
+    const couldWorsen = (x: Checked) => x.rule.requires === undefined || (x.rule.requires === "allow" ? addsDeny : addsAllow);
+    const affected = new Set<number>([i]);
+    const allowed = allowedSources(plan.changes);
+    for (const k of changed) {
+      const sources = allowed.get(k);
+      for (const j of sources ? fromFirewall.findingsFrom(k, sources) : (byKey.get(k) ?? [])) if (couldWorsen(checked[j])) affected.add(j);
+    }
+    const verifyEnv: CheckEnv = { ...env, estate, plan: false };
+    let refusal = "";
+    const lockdowns: number[] = [];
+    for (const j of affected) {
+      const before = checked[j];
+      if (j !== i && before.rule.advisory) continue;
+      const subnet = snapshot.subnets.get(before.subnet.key)!;
+      const after = before.rule.check(verifyEnv, subnet).status;
+      if (j === i && after !== "pass") return { ok: false, refusal: `The change found (${plan.summary.replace(/\.$/, "")}) would leave this finding ${after}, so it is not offered.`, lockdowns: [] };
+      if (j !== i && statusRank(after) > statusRank(before.outcome.status)) {
+        refusal ||= `The change found would make ${before.rule.id} on ${shown(`${before.subnet.vnetName}/${before.subnet.name}`)} ${after}, so it is not offered.`;
+        if (before.rule.requires !== "deny" || before.subnet.key !== checked[i].subnet.key) return { ok: false, refusal, lockdowns: [] };
+        lockdowns.push(j);
+      }
+    }
+    return refusal ? { ok: false, refusal, lockdowns } : { ok: true };
+  };
+  // The lockdown's own fix planned on top of a plan it objects to, by finding and plan: the findings whose fixes
+  // make the same change (one NAT gateway for three service tags) get the same deny, so --fix-all writes it once.
+  const lockdownFixes = new Map<string, FixPlan | undefined>();
+  /**
+   * `plan` together with the fix each objecting lockdown finding plans on the estate with `plan` applied (the deny
+   * its planner makes, keeping the required egress open), as one plan; undefined when a lockdown plans none.
+   */
+  const withLockdowns = (plan: FixPlan, lockdowns: number[]): FixPlan | undefined => {
+    let changes = plan.changes;
+    const said: string[] = [];
+    for (const j of lockdowns) {
+      const x = checked[j];
+      const key = `${j}|${JSON.stringify(changes)}`;
+      if (!lockdownFixes.has(key)) {
+        const estate = estateWith(env.estate, changes);
+        const outcome = x.rule.check({ ...env, estate, plan: true }, estate.snapshot.subnets.get(x.subnet.key)!);
+        // A reason its planner noted belongs to no finding of the report.
+        takeNoFixReason(env.allocator);
+        // Its last plan is the deny (a route-hole plan, when there is one, comes first and is no lockdown of its own).
+        lockdownFixes.set(key, outcome.plans.at(-1));
+      }
+      const own = lockdownFixes.get(key);
+      if (!own) return undefined;
+      changes = [...changes, ...own.changes];
+      said.push(`alone it would let Internet traffic out that ${x.rule.id} forbids on ${shown(`${x.subnet.vnetName}/${x.subnet.name}`)}, so it comes with that check's own fix: ${own.summary}`);
+    }
+    return { summary: `${plan.summary} ${said.map((t) => `${t[0].toUpperCase()}${t.slice(1)}`).join(" ")}`, changes };
+  };
   const plans = checked.map((c, i) => {
     if (c.outcome.plans.length === 0) return [];
     let refusal = "";
-    const kept = c.outcome.plans.filter((plan) => {
-      const estate = estateWith(env.estate, plan.changes);
-      const { snapshot } = estate;
-      const changed = estate.changedKeys;
-      const { addsAllow, addsDeny } = effects(plan.changes);
-      const couldWorsen = (x: Checked) => x.rule.requires === undefined || (x.rule.requires === "allow" ? addsDeny : addsAllow);
-      const affected = new Set<number>([i]);
-      const allowed = allowedSources(plan.changes);
-      for (const k of changed) {
-        const sources = allowed.get(k);
-        for (const j of sources ? fromFirewall.findingsFrom(k, sources) : (byKey.get(k) ?? [])) if (couldWorsen(checked[j])) affected.add(j);
+    const kept: FixPlan[] = [];
+    for (const plan of c.outcome.plans) {
+      const verdict = judge(i, plan);
+      if (verdict.ok) {
+        kept.push(plan);
+        continue;
       }
-      const verifyEnv: CheckEnv = { ...env, estate, plan: false };
-      for (const j of affected) {
-        const before = checked[j];
-        if (j !== i && before.rule.advisory) continue;
-        const subnet = snapshot.subnets.get(before.subnet.key)!;
-        const after = before.rule.check(verifyEnv, subnet).status;
-        if (j === i && after !== "pass") {
-          refusal = `The change found (${plan.summary.replace(/\.$/, "")}) would leave this finding ${after}, so it is not offered.`;
-          return false;
-        }
-        if (j !== i && statusRank(after) > statusRank(before.outcome.status)) {
-          refusal = `The change found would make ${before.rule.id} on ${shown(`${before.subnet.vnetName}/${before.subnet.name}`)} ${after}, so it is not offered.`;
-          return false;
-        }
-      }
-      return true;
-    });
+      refusal = verdict.refusal;
+      // The only objection is the lockdown's: the plan and the lockdown's own deny, verified as one.
+      const combined = verdict.lockdowns.length ? withLockdowns(plan, verdict.lockdowns) : undefined;
+      if (combined && judge(i, combined).ok) kept.push(combined);
+    }
     if (kept.length === 0 && refusal) reasons.set(i, refusal);
     return kept;
   });

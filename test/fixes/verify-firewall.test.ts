@@ -53,7 +53,7 @@ describe("fix verification behind a shared firewall", () => {
     expect(fast.map((ps) => ps.map((p) => p.summary))).toEqual(slow.map((ps) => ps.map((p) => p.summary)));
   });
 
-  it("refuses an Allow collection whose sources reach other subnets' locked-down egress", () => {
+  it("sees an Allow collection whose sources reach locked-down egress: kept only with the lockdown's own deny", () => {
     const { env, checked } = hubWorld();
     const i = checked.findIndex((c) => c.outcome.plans.some(firewallChange));
     const plan = checked[i].outcome.plans.find(firewallChange)!;
@@ -68,9 +68,13 @@ describe("fix verification behind a shared firewall", () => {
     const oracle = exhaustive(env, trial, (c) => c.outcome.plans)[i];
     const result = verifyAll(env, trial);
     expect(oracle).toEqual([]);
-    expect(result.plans[i]).toEqual([]);
-    // Refused for what it does to another subnet's locked-down egress, not for this finding itself.
-    expect(result.reasons.get(i)).toMatch(/would make CC-EGRESS-LOCKDOWN on /);
+    // Seen for what it does to the subnet's locked-down egress: not kept alone, only together with the lockdown's own
+    // deny, verified as one plan (lib/fixes/verify.ts, review r1 #3).
+    expect(result.plans[i]).toHaveLength(1);
+    const [kept] = result.plans[i];
+    expect(kept.changes[0]).toEqual(broad.changes[0]);
+    expect(kept.changes.some((c) => c.kind === "add-rule" && c.rule.access === "Deny" && c.rule.destinationAddressPrefixes.includes("Internet"))).toBe(true);
+    expect(kept.summary).toMatch(/that CC-EGRESS-LOCKDOWN forbids on /);
   });
 });
 

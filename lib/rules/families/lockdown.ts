@@ -25,7 +25,8 @@ const blockOutbound = (): RuleTemplate => ({ name: "BlockOutbound", direction: "
 function seedRules(env: CheckEnv, subnet: Subnet): SecurityRule[] {
   const role = env.estate.roles.get(subnet.key)!;
   const key = `new:${subnet.key}`;
-  return [...REQUIRED_EGRESS[role].map((req) => makeRule(env, key, allowEgressTemplate(req), req.priority)), makeRule(env, key, blockOutbound(), 4000)];
+  // With the profile's CycleCloud server in the subnet, the rules name its addresses (lib/fixes/own-side.ts).
+  return [...REQUIRED_EGRESS[role].map((req) => makeRule(env, key, allowEgressTemplate(req), req.priority, subnet)), makeRule(env, key, blockOutbound(), 4000, subnet)];
 }
 
 /** Deny the Internet in the subnet's NSG below every rule that lets it out, then keep the role's required egress open. */
