@@ -21,7 +21,7 @@ import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, nextHop } from "./next-hop";
-import { type OutboundPath, outboundEvidence, outboundPaths } from "./outbound";
+import { type OutboundPath, forHolders, holderName, outboundEvidence, outboundPaths, withoutHolder } from "./outbound";
 import { type EffectiveRoute, lookup, routesAssumedApart, subnetRoutes } from "./routes";
 import type { PathPiece } from "./types";
 
@@ -421,21 +421,32 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
   const { estate, subnet } = cx;
   if (subnet.natGatewayKey) cx.touched.add(subnet.natGatewayKey);
   // An outbound method may translate only part of the protocols (a load balancer outbound rule): split by them.
-  const byMethod = new Map<string, { path: OutboundPath; protocols: ProtoSet; addresses: AddrSet[] }>();
+  const byMethod = new Map<string, { path: OutboundPath; protocols: ProtoSet; addresses: AddrSet[]; whos: string[]; generic?: { detail: string; missing?: string } }>();
   for (const member of group.members) {
     // A packet's outbound method is its source IP configuration's: a NIC whose IP configurations differ (one alone in a
     // backend pool, or with a public IP) is split into `sources`; NICs with the same facts and words share a slot.
+    // Members whose words differ only by their own name (three Flexible scale sets of one subnet) share one too, its
+    // words naming them all: one sentence in the finding, not one per member each after a list of them all.
+    const who = holderName(subnet, member);
     for (const source of member.sources ?? [member]) {
       for (const { protocols, family, path } of outboundPaths(estate, subnet, member, piece.box.proto, source)) {
         // A share of one address family (behind a NAT gateway that carries IPv4 only) holds for those addresses alone.
         const addresses = family === 4 ? { ...source.addresses, v6: [] } : family === 6 ? { ...source.addresses, v4: [] } : source.addresses;
         if (addrIsEmpty(addresses)) continue;
-        const k = `${protocols}|${family ?? ""}|${path.method}|${path.resource ?? ""}|${path.detail}`;
-        const slot = byMethod.get(k) ?? { path, protocols, addresses: [] };
+        const detail = withoutHolder(path.detail, who);
+        const generic = detail === path.detail ? undefined : { detail, ...(path.missing ? { missing: withoutHolder(path.missing, who) } : {}) };
+        const k = `${protocols}|${family ?? ""}|${path.method}|${path.resource ?? ""}|${generic ? `${generic.missing ?? ""}|${detail}` : path.detail}`;
+        const slot = byMethod.get(k) ?? { path, protocols, addresses: [], whos: [], ...(generic ? { generic } : {}) };
         slot.addresses.push(addresses);
+        if (!slot.whos.includes(who)) slot.whos.push(who);
         byMethod.set(k, slot);
       }
     }
+  }
+  for (const slot of byMethod.values()) {
+    if (!slot.generic || slot.whos.length < 2) continue;
+    const { detail, missing } = slot.generic;
+    slot.path = { ...slot.path, detail: forHolders(detail, slot.whos), ...(missing ? { missing: forHolders(missing, slot.whos) } : {}) };
   }
   const local = cx.spec.direction === "Outbound" ? "src" : "dst";
   // The platform's own addresses answer every VM whatever its outbound path (CONTRACT §4.1 stage 4).
@@ -517,7 +528,7 @@ export function evaluateGroupPath(cx: PathContext, group: EndpointGroup): PathPi
   if (cx.spec.direction === "Inbound" || cx.spec.stages === "local") done.push(...live);
   else forwardStage(cx, group, live, done);
   // A rule on VirtualNetwork that decided traffic to or from outside the VNet and its peerings did so only
-  // because a default route widened the tag: say so (CONTRACT §4.1 stage 2).
+  // because a route widened the tag (a default route, a service-tag route): say so (CONTRACT §4.1 stage 2).
   const ctx = cx.estate.context(cx.subnet);
   if (ctx.widenedBy) {
     for (const p of done) {

@@ -19,8 +19,8 @@ export type FlexibleInstance = { kind: "flexible"; scaleSet: string; vm: string 
 /**
  * Whether NIC `nic` in `subnet` is a Flexible scale set instance's: `flexible` when its VM names a scale set (a VM
  * resource in a scale set is a Flexible instance; only a mode the input states as Uniform says otherwise); `unknown`
- * when its VM is not in the input while a Flexible scale set of the input places instances in the subnet, or shows no
- * network profile (instances may be anywhere); otherwise undefined (a VM in no scale set, a NIC without a VM). A
+ * when its VM is not in the input while a Flexible scale set of the input (or one whose `orchestrationMode` the input
+ * does not state) places instances in the subnet, or shows no network profile (instances may be anywhere); otherwise undefined (a VM in no scale set, a NIC without a VM). A
  * Uniform scale set's instance NIC (listed under the scale set) is undefined too: its instances keep default outbound
  * access. https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-orchestration-modes
  */
@@ -41,12 +41,19 @@ export function flexibleInstance(estate: Estate, subnet: Subnet, nic: NetworkInt
     return statedUniform ? undefined : { kind: "flexible", scaleSet: scaleSet?.name ?? name(vm.scaleSetKey), vm: vm.name };
   }
   // The VM is not in the input: an instance of a Flexible scale set placing instances here, or of one whose network
-  // profile the input does not show (a scale set VMs are added to one by one has none), is possible.
-  const flexible = [...(snapshot.scaleSets?.values() ?? [])].filter((ss) => ss.orchestrationMode === "Flexible" && (!ss.nicConfigurations.length || estate.scaleSetsIn(subnet).includes(ss)));
+  // profile the input does not show (a scale set VMs are added to one by one has none), is possible. So is one of a
+  // scale set whose mode the input does not state: as Flexible its instances are such VMs, as Uniform they are not.
+  const flexible = [...(snapshot.scaleSets?.values() ?? [])].filter((ss) => ss.orchestrationMode === "Flexible" || ss.orchestrationModeDefaulted).filter((ss) => !ss.nicConfigurations.length || estate.scaleSetsIn(subnet).includes(ss));
   if (!flexible.length) return undefined;
-  const names = flexible.map((ss) => ss.name).join(", ");
+  const stated = flexible.filter((ss) => !ss.orchestrationModeDefaulted).map((ss) => ss.name);
+  const unstated = flexible.filter((ss) => ss.orchestrationModeDefaulted).map((ss) => ss.name);
+  const which = [
+    stated.length ? `Flexible scale set${stated.length > 1 ? "s" : ""} ${stated.join(", ")}` : "",
+    unstated.length ? `scale set${unstated.length > 1 ? "s" : ""} ${unstated.join(", ")}, which ${unstated.length > 1 ? "do" : "does"} not say ${unstated.length > 1 ? "their" : "its"} orchestrationMode (Uniform or Flexible),` : "",
+  ].filter((x) => x).join(" and ");
+  const add = unstated.length ? "add `az vm list`, or the scale set's orchestrationMode (`az vmss list` gives it)" : "add `az vm list`";
   return {
     kind: "unknown",
-    missing: `VM ${name(vmKey)} of NIC ${nic.name} is not in the input, and Flexible scale set${flexible.length > 1 ? "s" : ""} ${names} place${flexible.length > 1 ? "" : "s"} instances in ${subnet.vnetName}/${subnet.name}, so whether it belongs to one of their instances (which get no default outbound access) is unknown (add \`az vm list\`)`,
+    missing: `VM ${name(vmKey)} of NIC ${nic.name} is not in the input, and ${which} place${flexible.length > 1 ? "" : "s"} instances in ${subnet.vnetName}/${subnet.name}, so whether it belongs to a Flexible scale set's instance (which gets no default outbound access) is unknown (${add})`,
   };
 }

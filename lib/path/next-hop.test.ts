@@ -41,3 +41,38 @@ describe("next hops", () => {
     expect(alone).toBe("no subnet of vnet-a or");
   });
 });
+
+describe("a next hop in AzureFirewallSubnet at an address no firewall of the input has", () => {
+  const typo = (ip: string) =>
+    estate()
+      .vnet("hub", ["10.100.0.0/16"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .firewall("fw-hub", "hub", "10.100.0.4")
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/compute", "10.1.8.0/22", { routeTable: "rt-spoke" })
+      .peer("spoke", "hub")
+      .routeTable("rt-spoke", [{ name: "default-to-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip }]);
+
+  it("with the subnet's firewall in the input at another address: warn, naming that firewall, its address and the route to check", () => {
+    const f = finding(typo("10.100.0.5").audit({ cluster: ["spoke/compute"] }), "spoke/compute", "NODE-EGRESS-STORAGE");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("no Azure Firewall of the input has 10.100.0.5");
+    expect(f.detail).toContain("firewall fw-hub in hub/AzureFirewallSubnet is at 10.100.0.4");
+    expect(f.detail).toContain("check the next hop of route default-to-fw in rt-spoke");
+    // It does not claim the firewall is missing from the input.
+    expect(f.detail).not.toContain("is not in the input");
+  });
+
+  it("with no firewall of the input in that subnet: warn, the firewall is not in the input (add it), as before", () => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/16"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/compute", "10.1.8.0/22", { routeTable: "rt-spoke" })
+      .peer("spoke", "hub")
+      .routeTable("rt-spoke", [{ name: "default-to-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.100.0.5" }]);
+    const f = finding(b.audit({ cluster: ["spoke/compute"] }), "spoke/compute", "NODE-EGRESS-STORAGE");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("an Azure Firewall at 10.100.0.5 in hub/AzureFirewallSubnet is not in the input (add `az network firewall list`)");
+  });
+});

@@ -106,6 +106,13 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
         return { kind: "drop", why: `${routeWords} sends it to ${ip}, which no subnet of ${subnet.vnetName} or of a connected peering holds: the next hop cannot be reached` };
       }
       if (holder.name.toLowerCase() === "azurefirewallsubnet") {
+        // An AzureFirewallSubnet holds one firewall: where the input has it at another address, the route most likely
+        // names the wrong one (a typo, or an instance's address), so say that rather than ask for a firewall listing.
+        const there = [...(estate.snapshot.firewalls?.values() ?? [])].find((f) => f.subnetKeys.includes(holder.key) && f.privateIpAddresses.length);
+        if (there) {
+          const at = there.privateIpAddresses.map((a) => a.trim()).join(", ");
+          return { kind: "missing", what: `no Azure Firewall of the input has ${ip}: firewall ${there.name} in ${holder.vnetName}/AzureFirewallSubnet is at ${at}; check the next hop of ${routeWords}` };
+        }
         return { kind: "missing", what: `an Azure Firewall at ${ip} in ${holder.vnetName}/AzureFirewallSubnet is not in the input (add \`az network firewall list\`)` };
       }
       for (const nicKey of holder.nicKeys) {

@@ -585,8 +585,9 @@ describe("the subnet page's outbound summary covers every NIC of the subnet", ()
       const [leaves, rest] = d.split("The rest is stopped");
       expect(leaves).toContain("for scale set ss: leaves");
       expect(leaves).not.toMatch(/\bn1\b|\bn2\b/);
-      expect(rest).toContain("for NIC n1: no outbound path");
-      expect(rest).toContain("for NIC n2: no outbound path");
+      // Alike but for their names, the NICs are said once together (lib/path/evaluate.ts outboundStage).
+      expect(rest).toContain("for NICs n1, n2: no outbound path");
+      expect(rest).toContain("NICs n1, n2 have no public IP or load balancer outbound rule");
       expect(rest).not.toMatch(/\bss\b/);
       expect(d).not.toContain("scale set model");
     });

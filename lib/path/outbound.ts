@@ -330,8 +330,11 @@ function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, p
     shares.push(none(`${who} ${has} no public IP or load balancer outbound rule${forWhat}, and another IP configuration of ${owner(subnet, endpoint)} is in a Standard load balancer's backend pool, which turns default outbound access off for the whole NIC: no public address is reachable`));
   } else if (inStandardPool) {
     shares.push(none(`${who} ${plural ? "are" : "is"} in a Standard load balancer's backend pool without an outbound rule${forWhat}, which turns default outbound access off: no public address is reachable`));
-  } else if (endpoint.scaleSet?.orchestrationMode === "Flexible") {
+  } else if (endpoint.scaleSet?.orchestrationMode === "Flexible" && !endpoint.scaleSet.orchestrationModeDefaulted) {
     shares.push(none(`instances of Flexible scale set ${endpoint.scaleSet.name} get no default outbound access, and ${flexibleMeans(natName, family, fam)}${forWhat}`));
+  } else if (endpoint.scaleSet?.orchestrationModeDefaulted) {
+    // Reached only where nothing above decided: the mode alone says whether default outbound access is there.
+    shares.push(...unstatedMode(endpoint.scaleSet.name, source, rest, natName, family, fam, forWhat, lead, missingOfNic.length ? `${missingOfNic.map((k) => `load balancer ${name(k)}`).join(" and ")}, whose backend pool holds another IP configuration of ${owner(subnet, endpoint)}, ${missingOfNic.length > 1 ? "are" : "is"} not in the input (add \`az network lb list\`)` : undefined));
   } else {
     // A NIC of a Flexible scale set's instance (known only from its VM) gets no default outbound access either; asked
     // only here, once the branches before it missed (this runs per NIC and family on every outbound evaluation).
@@ -351,6 +354,38 @@ function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, p
     }
   }
   return shares;
+}
+
+/**
+ * The way out of scale set `scaleSet`'s instances where its input does not state `orchestrationMode` and nothing
+ * before default outbound access decided (no NAT gateway of this family, public IP configuration, Standard pool or
+ * private subnet): as Uniform they get default outbound access (a public IPv4 address only), as Flexible none
+ * ("Any instances created via Flexible scale sets won't have the default outbound access IP associated to it"). ARM
+ * always returns the mode today, so an input without it is an older export or a hand-written one. IPv4 ends
+ * differently by the mode: `unknown` (neither pass nor fail), naming what to add; IPv6 has no way out either way
+ * (beside a NAT gateway `natName` carrying IPv4 only, `family` 6, the same). `lbMissing`: a load balancer of another
+ * IP configuration the input lacks (which, as Uniform, would decide default outbound access too).
+ * https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access
+ * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-orchestration-modes
+ */
+function unstatedMode(scaleSet: string, source: OutboundSource, rest: ProtoSet, natName: string | undefined, family: 4 | 6, fam: string, forWhat: string, lead: string, lbMissing: string | undefined): OutboundShare[] {
+  const unstated = `scale set ${scaleSet} does not say its orchestrationMode (Uniform or Flexible)`;
+  const add = "add `orchestrationMode`, or export with `az vmss list`, which always gives it";
+  const noV6: OutboundPath = { method: "none", detail: `${lead}${unstated}, and either way IPv6 has no way out: Uniform instances get default outbound access, which gives a public IPv4 address only, Flexible ones none, and ${flexibleMeans(natName, family, fam)}${forWhat}`, works: false };
+  // IPv6 beside a NAT gateway that carries IPv4 only: no way out as either mode.
+  if (natName && family === 6) return [{ protocols: rest, path: noV6 }];
+  // Words that read alike for several scale sets (lib/path/evaluate.ts says it once for all, forHolders).
+  const asUniform = lbMissing ? `Uniform instances may or may not get default outbound access (${lbMissing})` : `Uniform instances would leave through Azure's default outbound access`;
+  const v4 = unknown(`${lead}${unstated}: ${asUniform}, Flexible ones get none, and ${flexibleMeans(natName, family, fam)}${forWhat} (${add})`);
+  const hasV4 = source.addresses.v4.length > 0;
+  const hasV6 = source.addresses.v6.length > 0 && !natName;
+  // With a load balancer missing, the Uniform way is unknown for every family, as for a scale set stated Uniform.
+  if (!hasV6 || lbMissing) return [{ protocols: rest, path: v4 }];
+  if (!hasV4) return [{ protocols: rest, path: noV6 }];
+  return [
+    { protocols: rest, family: 4, path: v4 },
+    { protocols: rest, family: 6, path: noV6 },
+  ];
 }
 
 /** What a Flexible scale set's instance lacks besides default outbound access, in words (beside a NAT gateway that carries the other family only, when `natName`). */
@@ -398,9 +433,10 @@ export function subnetOutbound(estate: Estate, subnet: Subnet): OutboundPath {
   const groups = new Map<string, OutboundGroup>();
   for (const ep of eps) {
     const path = endpointOutbound(estate, subnet, ep);
-    const who = ep.missingNic ? `NIC ${name(ep.missingNic)}` : owner(subnet, ep);
+    const who = holderName(subnet, ep);
     // Alike but for whose they are: the holder's name taken out (each NIC's own public IP counts as alike too).
-    const generic = path.method === "public-ip" && !ep.sources ? `${HOLDER}: through their own public IPs` : path.detail.includes(who) ? path.detail.split(who).join(HOLDER) : `${HOLDER}: ${path.detail}`;
+    const named = withoutHolder(path.detail, who);
+    const generic = path.method === "public-ip" && !ep.sources ? `${HOLDER}: through their own public IPs` : named !== path.detail ? named : `${HOLDER}: ${path.detail}`;
     const key = `${path.method}|${generic}`;
     const g = groups.get(key);
     if (!g) groups.set(key, { path, generic, whos: [who], same: true });
@@ -448,10 +484,37 @@ function groupLabel(whos: string[]): string {
 /** One group's words: its own for one endpoint (with its name), else the shared words with the group's label as the holder. */
 function groupDetail(g: OutboundGroup): string {
   if (g.whos.length === 1) return g.path.detail.includes(g.whos[0]) ? g.path.detail : `${g.whos[0]}: ${g.path.detail}`;
-  const label = groupLabel(g.whos);
+  return forHolders(g.generic, g.whos);
+}
+
+/**
+ * Whose outbound path an endpoint's is, as its words name it: "NIC n1", "scale set vmss", or the subnet ("spoke/cc").
+ */
+export function holderName(subnet: Subnet, endpoint: Endpoint): string {
+  return endpoint.missingNic ? `NIC ${name(endpoint.missingNic)}` : owner(subnet, endpoint);
+}
+
+/**
+ * `detail` with holder `who` ("scale set hpc") taken out wherever it stands as a whole name (not "scale set hpc2"),
+ * for comparing the words of several holders; `detail` itself when it does not name `who`.
+ */
+export function withoutHolder(detail: string, who: string): string {
+  // Most words name no holder (a NAT gateway, default outbound access): no pattern to build, as this runs per NIC.
+  if (!detail.includes(who)) return detail;
+  const escaped = who.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return detail.replace(new RegExp(`${escaped}(?![\\w-]|\\.[\\w-])`, "g"), HOLDER);
+}
+
+/**
+ * Words `withoutHolder` made generic, for several holders at once: "instances of Flexible scale sets hpc, htc, gpu
+ * get no default outbound access", "NICs a, b have no public IP …", the verbs after the holder agreeing with several.
+ */
+export function forHolders(generic: string, whos: string[]): string {
+  const label = groupLabel(whos);
+  if (whos.length === 1) return generic.replaceAll(HOLDER, label);
   // The verb after the holder (not after "IP configuration p of <holder>") agrees with several.
-  return g.generic
-    .replace(new RegExp(`(?<!of )${HOLDER} (has|is) `, "g"), (_m, verb: string) => `${label} ${verb === "has" ? "have" : "are"} `)
+  return generic
+    .replace(new RegExp(`(?<!of )${HOLDER} (has|is|does not say its) `, "g"), (_m, verb: string) => `${label} ${verb === "has" ? "have" : verb === "is" ? "are" : "do not say their"} `)
     // NICs the subnet names but the input lacks: "NICs a, b, which spoke/cc names, are not in the input, so their …".
     .replace(" names, is not in the input, so its ", " names, are not in the input, so their ")
     .replaceAll(HOLDER, label);

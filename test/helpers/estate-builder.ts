@@ -338,7 +338,8 @@ export class EstateBuilder {
 
 export interface ScaleSetOpts {
   nsg?: string;
-  mode?: "Uniform" | "Flexible";
+  /** `unstated`: no `orchestrationMode` at all (an export that leaves it out). */
+  mode?: "Uniform" | "Flexible" | "unstated";
   publicIp?: boolean;
   /** ASGs (by name) of the one `ipc`: its `applicationSecurityGroups`, which Azure applies to every instance NIC. */
   asgs?: string[];
@@ -358,7 +359,7 @@ export function scaleSetResource(name: string, subnetRef: string, opts: ScaleSet
     type: "Microsoft.Compute/virtualMachineScaleSets",
     sku: { name: "Standard_HB176rs_v4", capacity: 0 },
     properties: {
-      orchestrationMode: opts.mode ?? "Uniform",
+      ...(opts.mode === "unstated" ? {} : { orchestrationMode: opts.mode ?? "Uniform" }),
       virtualMachineProfile: {
         networkProfile: {
           networkInterfaceConfigurations: [{ name: "nic", properties: { primary: true, ...(opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", opts.nsg) } } : {}), ipConfigurations } }],

@@ -189,7 +189,10 @@ function scaleSetPacketFeatures(w: PathWorld, wants: RefPathVerdict[], beside: R
     if (x.access === "Allow" && /public IP$/.test(x.why)) out.push(spec?.publicIp === "unversioned" ? "scale set: unversioned public IP configuration" : "scale set: versioned public IP configuration");
     if (x.access === "Deny" && spec?.publicIp) out.push("scale set: public IP configuration of the other version");
     if (x.access === "Allow" && /(load balancer outbound rule|SNAT)$/.test(x.why)) out.push("scale set: pool");
-    if (x.access === "Unaudited") out.push("scale set: load balancer not in the input");
+    const unstated = /orchestrationMode is not stated/.test(x.why);
+    if (x.access === "Unaudited" && !unstated) out.push("scale set: load balancer not in the input");
+    if (unstated) out.push("scale set: mode not stated, Uniform and Flexible differ");
+    else if (w.scaleSet.mode === "unstated") out.push("scale set: mode not stated, both modes alike");
     if (x.holder?.includes("ss6")) out.push(`scale set: IPv6 ${x.access}`);
   }
   return out;
@@ -272,6 +275,11 @@ describe("the whole path against the packet reference", () => {
     const seen = checkOutbound(scaleSetWorldArb, 100);
     console.log("scale-set coverage", Object.fromEntries(seen));
     for (const k of SCALE_SET_FEATURES) expect(seen.get(k) ?? 0, k).toBeGreaterThan(10);
+  });
+
+  it("a scale set whose input does not state orchestrationMode: both modes are walked, unaudited exactly where they differ (default outbound access), as the reference does", () => {
+    const seen = checkOutbound(scaleSetWorldArb.map((w) => ({ ...w, scaleSet: { ...w.scaleSet!, mode: "unstated" as const } })), 60);
+    for (const k of ["scale set: mode not stated, Uniform and Flexible differ", "scale set: mode not stated, both modes alike", "Allow@outbound", "Deny@outbound"]) expect(seen.get(k) ?? 0, k).toBeGreaterThan(10);
   });
 
   it("to a wildcard name (*.blob.core.windows.net), the engine allows and denies exactly where the reference does over names under it", () => {

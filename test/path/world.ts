@@ -117,7 +117,8 @@ export interface ScaleSetIpcSpec {
  * load balancer lbss's kind, and one or two IP configurations per family (IPv6 ones make the subnet dual-stack).
  */
 export interface ScaleSetSpec {
-  mode: "Uniform" | "Flexible";
+  /** `unstated`: the input leaves `orchestrationMode` out, so the engine and the reference judge both modes. */
+  mode: "Uniform" | "Flexible" | "unstated";
   besideNic: boolean;
   lb: PoolKind;
   v4: ScaleSetIpcSpec[];
@@ -465,7 +466,7 @@ function buildScaleSet(b: EstateBuilder, ss: ScaleSetSpec): void {
     type: "Microsoft.Compute/virtualMachineScaleSets",
     sku: { name: "Standard_D2s_v5", capacity: 2 },
     properties: {
-      orchestrationMode: ss.mode,
+      ...(ss.mode === "unstated" ? {} : { orchestrationMode: ss.mode }),
       virtualMachineProfile: {
         networkProfile: {
           networkInterfaceConfigurations: [{ name: "nic", properties: { primary: true, ...(ss.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", "nsg-ss") } } : {}), ipConfigurations: [...ss.v4.map((x, i) => ipConfig(x, i, "IPv4")), ...ss.v6.map((x, i) => ipConfig(x, i, "IPv6"))] } }],
