@@ -61,6 +61,15 @@ export function addrCovers(a: AddrSet, b: AddrSet): boolean {
 export function concrete(v4: Intervals<number>, v6: Intervals<bigint> = []): AddrSet {
   return { v4, v6, tags: NO_TAGS };
 }
+/**
+ * An address list as written, whose CIDRs or ranges add up to a whole family (`0.0.0.0/1` with `128.0.0.0/1`, the
+ * range `0.0.0.0-255.255.255.255`): it holds every service tag, as `0.0.0.0/0` does (CONTRACT §4 address semantics:
+ * "CIDR containment and overlap are exact"); a service tag's addresses, whose prefixes were not given, are among them.
+ */
+export function withWholeFamilyTags(set: AddrSet): AddrSet {
+  const full = (set.v4.length === 2 && set.v4[0] === 0 && set.v4[1] === V4_MAX) || (set.v6.length === 2 && set.v6[0] === 0n && set.v6[1] === V6_MAX);
+  return full && set.tags !== ALL_TAGS ? { ...set, tags: ALL_TAGS } : set;
+}
 export function symbolic(tags: TagSet): AddrSet {
   return { v4: [], v6: [], tags };
 }

@@ -1,5 +1,5 @@
 // An NSG rule compiled to the box it matches, in the address context of where the NSG is applied.
-import { type AddrSet, addrSubtract, addrUnionAll } from "../net/addr-set";
+import { type AddrSet, addrSubtract, addrUnionAll, withWholeFamilyTags } from "../net/addr-set";
 import { parsePortRanges } from "../net/ports";
 import { protoSetOf } from "../net/protocols";
 import type { Direction, Nsg, SecurityRule } from "../model/types";
@@ -53,7 +53,7 @@ function side(ctx: AddressContext, prefixes: readonly string[], asgKeys: readonl
       }
     }
   }
-  return { set: addrUnionAll(sets), specificPublic, symbolicTag, ...(partial ? { partial } : {}) };
+  return { set: withWholeFamilyTags(addrUnionAll(sets)), specificPublic, symbolicTag, ...(partial ? { partial } : {}) };
 }
 
 /**

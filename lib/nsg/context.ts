@@ -34,7 +34,10 @@ export interface AddressContext {
   /** Unique per (VNet, route table): what `VirtualNetwork` means depends on both (CONTRACT §4.1 stage 2). */
   key: string;
   virtualNetwork: AddrSet;
-  /** Set when a default route to an appliance or gateway widened `VirtualNetwork` to 0.0.0.0/0: the route, in words. */
+  /**
+   * Set when a route widened `VirtualNetwork` beyond the VNet (a default route to an appliance or gateway: to
+   * 0.0.0.0/0; a service-tag route: by the tag), Azure documenting it with a hedge: the route and why, in words.
+   */
   widenedBy?: string;
   /** `VirtualNetwork` before any widening: the VNet's space and its connected peerings. */
   ownVirtualNetwork: AddrSet;
@@ -187,6 +190,10 @@ export function virtualNetworkPrefixes(snapshot: Snapshot, vnet: VirtualNetwork)
  */
 export interface RouteWidening {
   cidrs: string[];
+  /** Route prefixes that are service tags (`Storage`, `Storage.WestEurope`), as written. */
+  tags?: string[];
+  /** Those routes, in words. */
+  tagRoutes?: string;
   /** The default route that makes `VirtualNetwork` hold every address, in words. */
   defaultRoute?: string;
 }
@@ -200,6 +207,8 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
   if (widening) {
     const wr = cidrsToRanges(["168.63.129.16/32", ...widening.cidrs]);
     virtualNetwork = addrUnion(own, concrete(wr.v4, wr.v6));
+    // A route whose prefix is a service tag adds that tag's addresses, as its prefixes or, without them, the tag itself.
+    for (const tag of widening.tags ?? []) virtualNetwork = addrUnion(virtualNetwork, resolveServiceTag(shared, tag).set);
     // Every address, service tags included, once a default route leaves the VNet through an appliance.
     if (widening.defaultRoute) virtualNetwork = { ...virtualNetwork, v4: ALL_V4, tags: ALL_TAGS };
   }
@@ -229,14 +238,7 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
     }
     if (lower === "virtualnetwork") return { set: virtualNetwork, specificPublic: false, symbolicTag: false };
     if (lower === "internet") return { set: internet, specificPublic: false, symbolicTag: false };
-    if (!shared.tagNames.has(lower)) shared.tagNames.set(lower, t);
-    const real = shared.tagPrefixes.get(lower);
-    if (real) return { set: real, specificPublic: true, symbolicTag: false };
-    // A regional variant missing from the prefix file: its base tag's prefixes hold it.
-    const baseName = lower.includes(".") ? lower.slice(0, lower.indexOf(".")) : undefined;
-    const base = baseName && !shared.synthesized.has(baseName) ? shared.tagPrefixes.get(baseName) : undefined;
-    if (base) return { set: base, specificPublic: true, symbolicTag: false };
-    return { set: symbolic(tagAtom(lower)), specificPublic: false, symbolicTag: true };
+    return resolveServiceTag(shared, t);
   };
 
   return {
@@ -244,7 +246,11 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
     key,
     virtualNetwork,
     ownVirtualNetwork: own,
-    ...(widening?.defaultRoute ? { widenedBy: widening.defaultRoute } : {}),
+    ...(widening?.defaultRoute
+      ? { widenedBy: `${widening.defaultRoute}, which Azure documents as possibly adding 0.0.0.0/0 to the VirtualNetwork tag` }
+      : widening?.tagRoutes
+        ? { widenedBy: `${widening.tagRoutes}, and Azure documents the prefixes of a subnet's routes as part of its VirtualNetwork tag` }
+        : {}),
     internet,
     internetOutsideTags,
     resolve(token) {
@@ -288,15 +294,39 @@ export function withAsgView(ctx: AddressContext, view: AsgView): AddressContext 
 /** What a subnet's route table adds to `VirtualNetwork` (see RouteWidening). Tag-prefixed routes are left out. */
 export function routeWidening(table: RouteTable): RouteWidening {
   const cidrs: string[] = [];
+  const tags: string[] = [];
+  const tagWords: string[] = [];
   let defaultRoute: string | undefined;
   for (const route of table.routes) {
     const prefix = route.addressPrefix.trim();
-    if (!parseCidr(prefix)) continue;
+    if (!parseCidr(prefix)) {
+      if (/^[A-Za-z]/.test(prefix) && !["virtualnetwork", "internet"].includes(prefix.toLowerCase())) {
+        tags.push(prefix);
+        tagWords.push(`route ${route.name} in ${table.name} names service tag ${prefix}`);
+      }
+      continue;
+    }
     cidrs.push(prefix);
     const hop = route.nextHopType.toLowerCase();
     if (prefix === "0.0.0.0/0" && (hop === "virtualappliance" || hop === "virtualnetworkgateway")) {
       defaultRoute = `route ${route.name} in ${table.name} sends 0.0.0.0/0 to ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ""}`;
     }
   }
-  return { cidrs: cidrs.filter((c) => c !== "0.0.0.0/0"), ...(defaultRoute ? { defaultRoute } : {}) };
+  return { cidrs: cidrs.filter((c) => c !== "0.0.0.0/0"), ...(tags.length ? { tags, tagRoutes: tagWords.join("; ") } : {}), ...(defaultRoute ? { defaultRoute } : {}) };
+}
+
+/**
+ * A service tag's addresses (`t` as written, not `VirtualNetwork` or `Internet`): its supplied prefixes; for a regional
+ * variant the prefix file lacks, its base tag's; without prefixes, the tag as a symbolic region of its own.
+ */
+function resolveServiceTag(shared: SharedAddressData, t: string): ResolvedAddress {
+  const lower = t.toLowerCase();
+  if (!shared.tagNames.has(lower)) shared.tagNames.set(lower, t);
+  const real = shared.tagPrefixes.get(lower);
+  if (real) return { set: real, specificPublic: true, symbolicTag: false };
+  // A regional variant missing from the prefix file: its base tag's prefixes hold it.
+  const baseName = lower.includes(".") ? lower.slice(0, lower.indexOf(".")) : undefined;
+  const base = baseName && !shared.synthesized.has(baseName) ? shared.tagPrefixes.get(baseName) : undefined;
+  if (base) return { set: base, specificPublic: true, symbolicTag: false };
+  return { set: symbolic(tagAtom(lower)), specificPublic: false, symbolicTag: true };
 }

@@ -8,7 +8,7 @@
 // after it decide that traffic as the rule would.
 // https://learn.microsoft.com/azure/firewall/rule-processing
 // https://learn.microsoft.com/azure/firewall/policy-rule-sets
-import { type AddrSet, EMPTY, EVERYTHING, addrOverlaps, addrUnion, concrete, describeAddrs, symbolic } from "../net/addr-set";
+import { type AddrSet, EMPTY, EVERYTHING, addrOverlaps, addrUnion, concrete, describeAddrs, symbolic, withWholeFamilyTags } from "../net/addr-set";
 import { type TagSet, tagsIsEmpty } from "../net/tag-set";
 import { assumedApart, passedOverNote } from "../net/assumed-apart";
 import { ALL_PORTS, parsePortRanges } from "../net/ports";
@@ -113,7 +113,7 @@ function addressSet(estate: Estate, subnet: Subnet, items: readonly string[]): A
     }
     set = addrUnion(set, ctx.resolve(item).set);
   }
-  return set;
+  return withWholeFamilyTags(set);
 }
 
 function ipGroupAddresses(estate: Estate, keys: readonly string[]): string[] {
@@ -641,6 +641,15 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
       continue;
     }
     if (rule.action !== "Allow") continue;
+    // A network rule to names lets its protocols and ports through to whatever addresses the names resolve to (the
+    // DNS proxy's answers), not HTTP(S) filtered by name as an application rule's allow-list is (CONTRACT §4.1
+    // "Lockdown": "allowed only by firewall application rules naming FQDNs"). Which addresses those are the input
+    // cannot show: traffic to an address the rules after it would not let through cannot be judged.
+    // https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules
+    if (rule.kind === "network") {
+      unknown(rule, `network rule ${rule.name} in rule collection ${rule.collection.name} lets ${rule.names.slice(0, 3).join(", ")}${rule.names.length > 3 ? ", …" : ""} through on its protocols and ports, to the addresses the firewall's DNS resolves ${rule.names.length > 1 ? "them" : "it"} to, which the input cannot show`);
+      continue;
+    }
     const broad = rule.names.filter(isBroadPattern);
     if (broad.length || rule.webCategories.length) {
       claimOrUnknown(rule, { broad: [...broad, ...rule.webCategories.map((c) => `web category ${c}`)].join(", ") });

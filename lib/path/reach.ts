@@ -81,6 +81,8 @@ export interface RouteDoubt {
 export interface Leg {
   dst: AddrSet;
   firewalls: AzureFirewall[];
+  /** The route at the way's own start that carries this part (its evidence in words). */
+  route?: EffectiveRoute;
   /** Through something the audit cannot see into, or input it lacks: which firewalls it meets is unknown. */
   unseen?: true;
 }
@@ -95,9 +97,10 @@ export type Way =
 
 /**
  * Both ways between two subnets: reachable (perhaps with doubts; `via`: the Azure Firewalls the way there meets), or
- * every fault found (the way there's, then the way back's).
+ * every fault found (the way there's, then the way back's). Unreachable, `doubts` are those of a way that is open
+ * while the other has the fault: a one-end check answers for its own end's way, which may be open yet unjudged.
  */
-export type Reach = { reachable: true; doubts?: RouteDoubt[]; via?: AzureFirewall[] } | { reachable: false; why: string; faults: RouteFault[]; via?: AzureFirewall[] };
+export type Reach = { reachable: true; doubts?: RouteDoubt[]; via?: AzureFirewall[] } | { reachable: false; why: string; faults: RouteFault[]; doubts?: RouteDoubt[]; via?: AzureFirewall[] };
 
 const REACHABLE: Way = { reachable: true };
 /** Input the audit lacks (a route table, the VNet): counted as a way, never as the way it goes. */
@@ -205,7 +208,7 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
         if (self) return { reachable: false, why, fault: { owner: "firewall", way: "there", subnetKey: from.key, route: deciding(route, from), hop: "drop", why, evidence: [routeEvidence(route, { kind: "drop", why: `${routeWords} sends it back to Azure Firewall ${hop.firewall.name} itself (a routing loop)` })] } };
         doubt("firewall", why);
         // Its rules are not judged, but that it is passed is known: both ways through both firewalls are symmetric.
-        legs.push({ dst, firewalls: [hop.firewall] });
+        legs.push({ dst, firewalls: [hop.firewall], route });
         continue;
       }
       if (hop.kind === "firewall") {
@@ -219,19 +222,19 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
         }
         for (const d of onward.doubts ?? []) doubt(d.owner, d.why);
         if (onward.unknown && !onward.doubts?.length && own) doubt("firewall", `Azure Firewall ${hop.firewall.name}'s subnet ${own.vnetName}/${own.name}: its routes cannot be judged (its VNet is not in the input)`);
-        for (const leg of onward.legs ?? [{ dst, firewalls: [], ...(onward.unknown ? { unseen: true as const } : {}) }]) legs.push({ ...leg, firewalls: [hop.firewall, ...leg.firewalls] });
+        for (const leg of onward.legs ?? [{ dst, firewalls: [], ...(onward.unknown ? { unseen: true as const } : {}) }]) legs.push({ ...leg, firewalls: [hop.firewall, ...leg.firewalls], route });
         through ??= hop.firewall;
         continue;
       }
       if (hop.kind === "outside" || hop.kind === "missing") {
         // What the appliance does next (to the firewall, or on) is unseen, and so is a next hop the input lacks: no
         // claim about which way replies take, and the way itself cannot be judged.
-        legs.push({ dst, firewalls: [], unseen: true });
+        legs.push({ dst, firewalls: [], unseen: true, route });
         doubt(viaFirewall ? "firewall" : "sender", hop.kind === "outside" ? `at ${from.vnetName}/${from.name}, ${hop.what}, which this audit cannot see into` : `at ${from.vnetName}/${from.name}, ${hop.what}`);
         continue;
       }
       if (hop.kind === "deliver") {
-        legs.push({ dst, firewalls: [] });
+        legs.push({ dst, firewalls: [], route });
         if (!viaFirewall) continue;
         const off = forwardingOff(estate, from.vnetKey, toVnetKey);
         if (off) doubt("firewall", off);
@@ -319,7 +322,9 @@ export function pathBetween(estate: Estate, sender: Subnet, receiver: Subnet, gi
   const backOwner = own(back, there, "receiver");
   // Unpeered both ways is one fact: said once.
   if (!back.reachable && !(backOwner === "unpeered" && thereOwner === "unpeered")) faults.push({ ...back.fault, owner: backOwner!, way: "back" });
-  return { reachable: false, why: faults.map(faultText).join("; "), faults, ...viaField };
+  // The open way's doubts still count against its own end (its replies handed to an appliance outside the audit).
+  const openDoubts = there.reachable ? (there.doubts ?? []) : back.reachable ? (back.doubts ?? []).map((d): RouteDoubt => ({ ...d, way: "back", owner: d.owner === "sender" ? "receiver" : d.owner })) : [];
+  return { reachable: false, why: faults.map(faultText).join("; "), faults, ...(openDoubts.length ? { doubts: openDoubts } : {}), ...viaField };
 }
 
 /**
@@ -400,7 +405,11 @@ function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way 
     }
   if (mismatched.length === 0) return undefined;
   const how = (l: Leg) => (l.firewalls.length ? `through Azure Firewall ${[...new Set(l.firewalls.map((f) => f.name))].join(" and ")}` : "directly, not through a firewall");
-  const routeWords = (w: Way & { reachable: true }) => (w.route ? ` (${w.route.source === "User" ? `route ${w.route.name} in ${w.route.routeTable?.name ?? "its route table"}` : `the system route for ${w.route.addressPrefix}`})` : "");
+  // The route that carried the mismatched part, not the way's first route (which may be one that dropped another part).
+  const routeWords = (l: Leg, w: Way & { reachable: true }) => {
+    const r = l.route ?? w.route;
+    return r ? ` (${r.source === "User" ? `route ${r.name} in ${r.routeTable?.name ?? "its route table"}` : `the system route for ${r.addressPrefix}`})` : "";
+  };
   const [t, u] = mismatched[0];
   const note = bgpLearnedNote(estate, sender) ?? bgpLearnedNote(estate, receiver);
   const whole = mismatched.length === comparable && comparable === thereLegs.filter((t) => backLegs.some((u) => family(t) === family(u))).length * backLegs.filter((u) => thereLegs.some((t) => family(t) === family(u))).length;
@@ -408,10 +417,12 @@ function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way 
     const why = `asymmetric routing for part of the traffic: ${sender.vnetName}/${sender.name} sends to ${describeAddrs(t.dst)} ${how(t)}, and replies from ${receiver.vnetName}/${receiver.name} to ${describeAddrs(u.dst)} come back ${how(u)}; a firewall drops the half of a connection it did not see`;
     return { kind: "part", doubt: { owner: "asymmetric", way: "there", why } };
   }
-  const why = `asymmetric routing: ${sender.vnetName}/${sender.name} sends ${how(t)}${routeWords(there)}, and replies from ${receiver.vnetName}/${receiver.name} come back ${how(u)}${routeWords(back)}; a firewall drops the half of a connection it did not see`;
+  const why = `asymmetric routing: ${sender.vnetName}/${sender.name} sends ${how(t)}${routeWords(t, there)}, and replies from ${receiver.vnetName}/${receiver.name} come back ${how(u)}${routeWords(u, back)}; a firewall drops the half of a connection it did not see`;
   // The end that bypasses the firewall is the one whose routes a fix would point at it.
-  const direct = t.firewalls.length && !u.firewalls.length ? { subnet: receiver, way: back, dir: "back" as const } : { subnet: sender, way: there, dir: "there" as const };
-  const route = direct.way.route;
+  const direct = t.firewalls.length && !u.firewalls.length ? { subnet: receiver, way: back, leg: u, dir: "back" as const } : { subnet: sender, way: there, leg: t, dir: "there" as const };
+  const route = direct.leg.route ?? direct.way.route;
+  const thereRoute = t.route ?? there.route;
+  const backRoute = u.route ?? back.route;
   return {
     kind: "fault",
     fault: {
@@ -423,8 +434,8 @@ function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way 
       why,
       ...(note ? { note } : {}),
       evidence: [
-        ...(there.route ? [routeEvidence(there.route, nextHop(estate, sender, there.route))] : []),
-        ...(back.route ? [routeEvidence(back.route, nextHop(estate, receiver, back.route))] : []),
+        ...(thereRoute ? [routeEvidence(thereRoute, nextHop(estate, sender, thereRoute))] : []),
+        ...(backRoute ? [routeEvidence(backRoute, nextHop(estate, receiver, backRoute))] : []),
       ],
     },
   };

@@ -5,7 +5,7 @@
 import { type AddrSet, EMPTY, addrCovers, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnion, concrete } from "../net/addr-set";
 import { ALL_TAGS, NO_TAGS, type TagSet, tagsIntersect, tagsIsEmpty, tagsSubtract, tagsUnion } from "../net/tag-set";
 import { assumedApart, assumedApartNote } from "../net/assumed-apart";
-import { cidrsToRanges, parseCidr } from "../net/ip";
+import { NON_PUBLIC_V4, NON_PUBLIC_V6, V4_MAX, V6_MAX, cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
 import type { PrivateEndpoint, Route, RouteTable, Snapshot, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
@@ -337,8 +337,18 @@ export interface RoutedPiece {
 export function lookup(routes: readonly EffectiveRoute[], family: 4 | 6, dst: AddrSet): RoutedPiece[] {
   const out: RoutedPiece[] = [];
   let rest: AddrSet = family === 4 ? { v4: dst.v4, v6: [], tags: dst.tags } : { v4: [], v6: dst.v6, tags: dst.tags };
-  for (const route of routes) {
+  const whole = tagsIsEmpty(rest.tags) ? undefined : wholeFamilyCover(routes, family);
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i];
     if (addrIsEmpty(rest)) break;
+    // Concrete routes before this one already cover the whole family (0.0.0.0/1 and 128.0.0.0/1): a tag's addresses,
+    // whose prefixes were not given, are among them, so a tag-holding route after them takes none. They all send
+    // the traffic one way: that way carries the tags.
+    if (whole && i > whole.at && route.family === family && !tagsIsEmpty(rest.tags) && !tagsIsEmpty(tagsIntersect(rest.tags, route.dst.tags))) {
+      out.push({ dst: { v4: [], v6: [], tags: rest.tags }, route: whole.carrier });
+      rest = { ...rest, tags: NO_TAGS };
+      if (addrIsEmpty(rest)) break;
+    }
     // Most routes of a long table miss the traffic: telling so allocates nothing, intersecting does.
     if (route.family !== family || !addrOverlaps(rest, route.dst)) continue;
     const hit = addrIntersect(rest, route.dst);
@@ -348,6 +358,45 @@ export function lookup(routes: readonly EffectiveRoute[], family: 4 | 6, dst: Ad
   }
   return out;
 }
+
+/**
+ * Where a route list's concrete routes of `family` together cover the whole family before any route holding service
+ * tags (the `0.0.0.0/1` and `128.0.0.0/1` pair that overrides a default route): the index at which they do, and the
+ * first of them reaching public space, when every such one sends traffic the same way (else undefined: which of them
+ * takes a tag's addresses depends on prefixes not supplied, and `routesAssumedApart` notes it). Kept per list.
+ */
+function wholeFamilyCover(routes: readonly EffectiveRoute[], family: 4 | 6): { at: number; carrier: EffectiveRoute } | undefined {
+  let byFamily = wholeCovers.get(routes);
+  if (!byFamily) wholeCovers.set(routes, (byFamily = {}));
+  if (family in byFamily) return byFamily[family];
+  let found: { at: number; carrier: EffectiveRoute } | undefined;
+  let v4: iv.Intervals<number> = [];
+  let v6: iv.Intervals<bigint> = [];
+  const carriers: EffectiveRoute[] = [];
+  for (let i = 0; i < routes.length; i++) {
+    const r = routes[i];
+    if (r.family !== family) continue;
+    if (!tagsIsEmpty(r.dst.tags)) break;
+    if ((family === 4 ? r.dst.v4 : r.dst.v6).length === 0) continue;
+    const publicPart = family === 4 ? !iv.covers(NON_PUBLIC_V4, r.dst.v4) : !iv.covers(NON_PUBLIC_V6, r.dst.v6);
+    if (publicPart) carriers.push(r);
+    let full: boolean;
+    if (family === 4) {
+      v4 = iv.union(v4, r.dst.v4);
+      full = v4.length === 2 && v4[0] === 0 && v4[1] === V4_MAX;
+    } else {
+      v6 = iv.union(v6, r.dst.v6);
+      full = v6.length === 2 && v6[0] === 0n && v6[1] === V6_MAX;
+    }
+    if (!full) continue;
+    if (carriers.length && carriers.every((c) => sameHop(c, carriers[0]))) found = { at: i, carrier: carriers[0] };
+    break;
+  }
+  byFamily[family] = found;
+  return found;
+}
+
+const wholeCovers = new WeakMap<readonly EffectiveRoute[], { 4?: { at: number; carrier: EffectiveRoute }; 6?: { at: number; carrier: EffectiveRoute } }>();
 
 /** Whether two routes send traffic the same way: the same next-hop type and address. */
 const sameHop = (a: EffectiveRoute, b: EffectiveRoute) => a.nextHopType === b.nextHopType && (a.nextHopIpAddress ?? "") === (b.nextHopIpAddress ?? "");
@@ -369,7 +418,8 @@ export function routesAssumedApart(routes: readonly EffectiveRoute[], family: 4 
   if (!byTags) apartByRoutes.set(routes, (byTags = new WeakMap()));
   let perFamily = byTags.get(dst.tags);
   if (!perFamily) byTags.set(dst.tags, (perFamily = {}));
-  return (perFamily[family] ??= apartNotes(routes, family, dst.tags, display));
+  // Where concrete routes cover the whole family and send it one way, the tags go that way: nothing is assumed.
+  return (perFamily[family] ??= wholeFamilyCover(routes, family) ? [] : apartNotes(routes, family, dst.tags, display));
 }
 
 const apartByRoutes = new WeakMap<readonly EffectiveRoute[], WeakMap<TagSet, { 4?: string[]; 6?: string[] }>>();

@@ -27,7 +27,7 @@ export interface PathPiece {
   allowedNames?: string[];
   /** Allowed for a broad, open-ended part of the Internet (a top-level-domain wildcard, web categories). */
   broad?: string;
-  /** The piece reached a default route widened `VirtualNetwork`: the route, in words. */
+  /** A rule on `VirtualNetwork` decided the piece only because a route widened the tag: the route and why, in words. */
   widenedBy?: string;
 }
 

@@ -219,6 +219,25 @@ describe("a stateful firewall on one way only, and ways the audit cannot vouch f
     expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("pass");
   });
 
+  it("asymmetric routing names the route that carried the asymmetric part, not another route of the same way", () => {
+    // The replies to hpc/c1's lower half meet cc-1 (None); the upper half takes cc-0 to the firewall, the asymmetry.
+    const r = spokes({ cc: [viaFw("10.2.1.0/24"), { prefix: "10.2.1.0/25", hop: "None" }], direct: true }).audit(roles);
+    const f = finding(r, "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toMatch(/replies from ccvnet\/cc come back through Azure Firewall fw \(route cc-0 in rt-cc\)/);
+    expect(f.evidence).toContainEqual(expect.objectContaining({ stage: "route", route: "cc-0", nextHopType: "VirtualAppliance" }));
+  });
+
+  it("replies handed to an appliance outside the audit still count against the CycleCloud end when the cluster's own route drops the requests", () => {
+    // The cluster end's None route is NODE-EGRESS's fault; CycleCloud's replies to an appliance are CC-INGRESS's own,
+    // and hiding them behind the other end's fault made CC-INGRESS pass (it turned warn only once that was fixed).
+    const r = spokes({ cc: [{ prefix: "10.2.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.70" }], hpc: [{ prefix: "10.1.0.0/16", hop: "None" }] }).audit(roles);
+    const ingress = finding(r, "ccvnet/cc", "CC-INGRESS-AMQP");
+    expect(ingress.status).toBe("warn");
+    expect(ingress.detail).toMatch(/cannot be judged — replies: at ccvnet\/cc, the appliance at 10\.100\.0\.70/);
+    expect(finding(r, "hpc/c1", "NODE-EGRESS-AMQP").status).toBe("fail");
+  });
+
   it("requests handed to an appliance outside the audit: warn, and the detail never says \"allowed by\" with nothing after it", () => {
     const r = spokes({ cc: [viaFw("10.2.0.0/16")], hpc: [{ prefix: "10.1.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.70" }] }).audit(roles);
     const egress = finding(r, "hpc/c1", "NODE-EGRESS-AMQP");

@@ -117,8 +117,31 @@ function farAsgMatches(world: RefWorld, asgKeys: readonly string[], addr: RefAdd
   return maybe ? "maybe" : false;
 }
 
+/** The address ranges a token stands for by CIDR (a CIDR, or `VirtualNetwork`'s prefixes); none for a service tag. */
+function cidrRangesOf(world: RefWorld, token: string): RefPrefix[] {
+  const t = token.trim();
+  const cidr = parsePrefix(t);
+  if (cidr) return [cidr];
+  if (t.toLowerCase() !== "virtualnetwork") return [];
+  if (world.widening?.everyV4) return [{ family: 4, lo: 0n, hi: V4_TOP }];
+  return [...world.vnetPrefixes, ...(world.widening?.prefixes ?? [])].map(mustParsePrefix);
+}
+
+/** Whether ranges of one family, together, hold every address of it (walked in order of their starts). */
+function coverWholeFamily(ranges: readonly RefPrefix[], family: 4 | 6): boolean {
+  const top = family === 4 ? V4_TOP : V6_TOP;
+  let reach = -1n;
+  for (const r of ranges.filter((x) => x.family === family).sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0))) {
+    if (r.lo > reach + 1n) return false;
+    if (r.hi > reach) reach = r.hi;
+  }
+  return reach >= top;
+}
+
 function sideMatches(world: RefWorld, prefixes: readonly string[], asgKeys: readonly string[], addr: RefAddr, side: "src" | "dst"): boolean | "maybe" {
   if (prefixes.some((p) => addressTokenMatches(world, p, addr))) return true;
+  // A list whose CIDRs add up to a whole family holds a tag point, as 0.0.0.0/0 does: its address is one of them.
+  if (addr.kind === "tag" && coverWholeFamily(prefixes.flatMap((p) => cidrRangesOf(world, p)), 4)) return true;
   if (!asgKeys.length) return false;
   const local = world.localEnd?.side === side ? world.localEnd : undefined;
   return local ? asgKeys.some((k) => local.asgKeys.includes(k)) : farAsgMatches(world, asgKeys, addr);

@@ -112,7 +112,7 @@ function addressWorld(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork):
   let everyV4 = false;
   for (const r of table?.routes ?? []) {
     const p = parsePrefix(r.addressPrefix);
-    if (!p) continue; // a service-tag route widens nothing
+    if (!p) continue; // no service-tag route here: effectiveRoutes refuses one
     const isDefault = p.family === 4 && p.lo === 0n && p.hi === V4_TOP;
     if (isDefault) {
       if (same(r.nextHopType, "VirtualAppliance") || same(r.nextHopType, "VirtualNetworkGateway")) everyV4 = true;
@@ -280,11 +280,21 @@ function prefixBits(p: RefPrefix): number {
   return (p.family === 4 ? 32 : 128) - hostBits;
 }
 
-/** Longest prefix first; on an equal prefix a route-table route beats a system route. A tag point lies only in a /0. */
+/**
+ * Longest prefix first; on an equal prefix a route-table route beats a system route. A tag point (a public address
+ * whose prefix was not given) lies in a /0, and in the routes that together hold every IPv4 address without it (a
+ * 0.0.0.0/1 and 128.0.0.0/1 pair) when all of those reaching public space send it one way: it lies in one of them.
+ */
 function pickRoute(routes: readonly RefRoute[], dst: RefAddr): RefRoute {
+  const WHOLE: RefPrefix = { family: 4, lo: 0n, hi: V4_TOP };
+  const isWhole = (p: RefPrefix) => p.family === 4 && p.lo === 0n && p.hi === V4_TOP;
+  const narrower = routes.filter((r) => r.prefix.family === 4 && !isWhole(r.prefix));
+  const publicOnes = narrower.filter((r) => !PRIVATE_RANGES.some((x) => unionHolds([mustParsePrefix(x)], r.prefix)));
+  const oneWay = publicOnes.length > 0 && publicOnes.every((r) => same(r.hop, publicOnes[0].hop) && (r.ip ?? "") === (publicOnes[0].ip ?? ""));
+  const tagIn = dst.kind === "tag" && oneWay && unionHolds(narrower.map((r) => r.prefix), WHOLE) ? new Set(publicOnes) : undefined;
   let best: RefRoute | undefined;
   for (const r of routes) {
-    const holds = dst.kind === "tag" ? r.prefix.family === 4 && r.prefix.lo === 0n && r.prefix.hi === V4_TOP : inPrefix(dst.family, dst.value, r.prefix);
+    const holds = dst.kind === "tag" ? (tagIn ? tagIn.has(r) : isWhole(r.prefix)) : inPrefix(dst.family, dst.value, r.prefix);
     if (!holds) continue;
     if (!best) {
       best = r;
@@ -400,7 +410,8 @@ export interface RefSource {
   publicIpVersion?: "IPv4" | "IPv6";
   pools: string[];
   otherPools: string[];
-  flexible?: boolean;
+  /** `maybe`: a scale set whose input does not state `orchestrationMode`; the packet is walked both ways. */
+  flexible?: boolean | "maybe";
 }
 
 /** A NIC's IP configuration holding the packet's source address (the packet's own, not the NIC's others). */
@@ -415,7 +426,10 @@ function nicSource(snapshot: Snapshot, subnet: Subnet, nic: NetworkInterface | u
   // A Flexible scale set's instance NIC: its VM (by the NIC's `virtualMachine`, or the VM's network profile) names the scale set.
   const vms = [...(snapshot.virtualMachines?.values() ?? [])];
   const vm = vms.find((v) => v.nicKeys.includes(nic.key)) ?? (nic.virtualMachineKey ? snapshot.virtualMachines?.get(nic.virtualMachineKey) : undefined);
-  const flexible = !!vm?.scaleSetKey && snapshot.scaleSets?.get(vm.scaleSetKey)?.orchestrationMode === "Flexible";
+  // A VM resource naming a scale set is a Flexible instance (a Uniform one's instances are no VMs of their own), unless
+  // the input states the scale set's mode as Uniform.
+  const ss = vm?.scaleSetKey ? snapshot.scaleSets?.get(vm.scaleSetKey) : undefined;
+  const flexible = !!vm?.scaleSetKey && !(ss?.orchestrationMode === "Uniform" && !ss.orchestrationModeDefaulted);
   return { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys ?? [], otherPools, ...(flexible ? { flexible } : {}) };
 }
 
@@ -447,8 +461,16 @@ function outboundStage(snapshot: Snapshot, subnet: Subnet, src: RefSource | unde
   return withoutNatGateway(snapshot, subnet, src, p, v6, publicV6);
 }
 
-/** The outbound methods below a NAT gateway: the instance public IP, a load balancer's rules, default outbound access. */
+/**
+ * The outbound methods below a NAT gateway: the instance public IP, a load balancer's rules, default outbound access.
+ * A scale set whose mode the input does not state is walked as Uniform and as Flexible: the same access either way is
+ * the verdict, else the packet is unaudited.
+ */
 function withoutNatGateway(snapshot: Snapshot, subnet: Subnet, src: RefSource | undefined, p: Packet, v6: boolean, publicV6: (key: string | undefined) => boolean): RefPathVerdict {
+  if (src?.flexible === "maybe") {
+    const [uniform, flexible] = [false, true].map((f) => withoutNatGateway(snapshot, subnet, { ...src, flexible: f }, p, v6, publicV6));
+    return uniform.access === flexible.access ? flexible : verdict("Unaudited", "outbound", "scale set whose orchestrationMode is not stated: Uniform and Flexible differ");
+  }
   if (src?.publicIpVersion && (src.publicIpVersion === "IPv6") === v6) return verdict("Allow", "outbound", "public IP");
   let standardPool = false;
   let missingLb = false;
@@ -540,7 +562,7 @@ function holders(snapshot: Snapshot, subnet: Subnet, local: string, p: Packet, d
         // Azure pairs a public IP configuration with its IP configuration's version unless `publicIPAddressVersion` says otherwise.
         const publicIpVersion = ipc.hasPublicIp ? (ipc.publicIpAddressVersion ?? ipc.privateIpAddressVersion ?? "IPv4") : undefined;
         const otherPools = here.filter((i) => i !== ipc).flatMap((i) => i.lbBackendPoolKeys);
-        out.push({ label: `${vmss.name}/${ipc.name}`, nsgKey: config.nsgKey, asgKeys: ipc.asgKeys, source: { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys, otherPools, flexible: vmss.orchestrationMode === "Flexible" } });
+        out.push({ label: `${vmss.name}/${ipc.name}`, nsgKey: config.nsgKey, asgKeys: ipc.asgKeys, source: { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys, otherPools, flexible: vmss.orchestrationModeDefaulted ? "maybe" : vmss.orchestrationMode === "Flexible" } });
       }
     }
   }

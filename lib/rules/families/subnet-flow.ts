@@ -19,6 +19,7 @@ import { planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
 import { type RoutePlan, planRouteFix } from "../../fixes/plan-route";
 import { estateWith } from "../../fixes/apply";
+import { ownAddresses } from "../../fixes/own-side";
 import type { Change } from "../../fixes/types";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, touchedBy, withRouteFaults } from "./shared";
@@ -151,7 +152,8 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     const otherOwner = p.ends === "both" ? undefined : p.ends === "source" ? "receiver" : "sender";
     const faults = all.filter((f) => f.owner !== otherOwner);
     const elsewhere = all.filter((f) => f.owner === otherOwner);
-    const doubts = reach.reachable ? (reach.doubts ?? []).filter((d) => d.owner !== otherOwner) : [];
+    // Doubts count where this check answers for them, also when the other end's fault leaves no way at all.
+    const doubts = (reach.doubts ?? []).filter((d) => d.owner !== otherOwner);
     const routed = faults.length === 0;
     let ownVerdict = own ? attribute(estate.roleAddresses(peer), own) : undefined;
     let snatted: FlowResult[] = [];
@@ -284,6 +286,8 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       for (const d of x.doubts.filter((y) => y.part)) texts.add(`${d.why[0].toUpperCase()}${d.why.slice(1)}: change or delete that route so the part it takes is routed as the rest is; NSG rules cannot open a flow without a route.`);
     const routeChanges = changes ?? [];
     if (changes) {
+      // Each side is named by what the audit judges there: the CycleCloud server's own addresses when the profile
+      // names it (lib/fixes/own-side.ts), else the subnet's prefixes.
       const template = (sources: string[], destinations: string[], direction: "Inbound" | "Outbound") => ({
         name: p.fixRuleName,
         direction,
@@ -310,14 +314,16 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       if (own && (rerouted || own.result.verdict !== "allowed" || bad.some((x) => x.snatted.some((r) => r.verdict !== "allowed")))) {
         // Only the peers that are not yet allowed (or, where a firewall SNATs, its instances); a different class, so
         // not the cached one.
-        const remote = addrUnionAll(bad.flatMap((x) => (x.seen ?? [{ addresses: estate.subnetPrefixes(x.peer) }]).map((y) => y.addresses)));
+        const remote = addrUnionAll(bad.flatMap((x) => (x.seen ?? [{ addresses: estate.roleAddresses(x.peer) }]).map((y) => y.addresses)));
         const peerCidrs = cidrsOf(remote);
         const spec = { ...own.spec, remote, key: undefined };
-        changes = side(subnet, spec, iAmDestination ? template(peerCidrs, subnet.addressPrefixes, "Inbound") : template(subnet.addressPrefixes, peerCidrs, "Outbound"), peerCidrs, changes);
+        changes = side(subnet, spec, iAmDestination ? template(peerCidrs, ownAddresses(estate, subnet), "Inbound") : template(ownAddresses(estate, subnet), peerCidrs, "Outbound"), peerCidrs, changes);
       }
       for (const x of bad) {
         if (!changes || !x.far || (!rerouted && x.far.result.verdict === "allowed")) continue;
-        const t = iAmDestination ? template(x.peer.addressPrefixes, subnet.addressPrefixes, "Outbound") : template(x.far.seen ? cidrsOf(x.far.spec.remote) : subnet.addressPrefixes, x.peer.addressPrefixes, "Inbound");
+        const t = iAmDestination
+          ? template(ownAddresses(estate, x.peer), ownAddresses(estate, subnet), "Outbound")
+          : template(x.far.seen ? cidrsOf(x.far.spec.remote) : ownAddresses(estate, subnet), ownAddresses(estate, x.peer), "Inbound");
         changes = side(x.peer, x.far.spec, t, cidrsOf(ownPrefixes), changes);
       }
       const beyondNsg = changes?.some((c) => c.kind === "add-firewall-rule-collection");
