@@ -51,10 +51,33 @@ export function bodyIdleTimeoutMs(env) {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
 }
 
+/** How long a refused request's remaining body is read and dropped before its connection is closed (a lingering close). */
+export const LINGER_MS = 2000;
+
 function refuse(res, status, error) {
   // Connection: close, so Node closes the socket once the answer is out instead of reading the rest of the body.
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "x-content-type-options": "nosniff", connection: "close" });
   res.end(JSON.stringify({ error }));
+}
+
+/**
+ * Refuses a request whose body is still arriving, closing its connection the way RFC 9112 §9.6 asks: closing a socket
+ * with unread data makes the kernel reset it, and a reset can destroy the answer before the client has read it (the
+ * client sees EPIPE or ECONNRESET, not the 413). So the answer is sent, the write side closed, and what the client
+ * still sends is read and dropped for up to LINGER_MS before the socket is destroyed.
+ * https://www.rfc-editor.org/rfc/rfc9112#section-9.6
+ */
+function refuseLingering(req, res, status, error) {
+  const socket = req.socket;
+  // Node ends a Connection: close response with socket.destroySoon(): here, end (FIN) now and destroy later.
+  socket.destroySoon = function lingeringClose() {
+    this.end();
+    const timer = setTimeout(() => this.destroy(), LINGER_MS);
+    timer.unref();
+    this.once("close", () => clearTimeout(timer));
+  };
+  req.resume();
+  refuse(res, status, error);
 }
 
 /**
@@ -69,7 +92,7 @@ export function guardRequests(listener, { idleMs, maxBytes = MAX_BODY_BYTES }) {
   return function guardedListener(req, res) {
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > maxBytes) {
-      refuse(res, 413, `request body is larger than ${Math.round(maxBytes / 1048576)} MB`);
+      refuseLingering(req, res, 413, `request body is larger than ${Math.round(maxBytes / 1048576)} MB`);
       return;
     }
     const hasBody = (declared !== undefined && declared !== "0") || req.headers["transfer-encoding"] !== undefined;

@@ -6,7 +6,7 @@ import { queryHref } from "../links";
 import { BUTTON_SECONDARY } from "../ui/button";
 import { findingFlowQuery } from "./finding-query";
 
-export function AskLink({ scanId, rule, subnet, report }: { scanId: string; rule: string; subnet: SubnetReport; report?: Pick<Report, "subnets"> }) {
+export function AskLink({ scanId, rule, subnet, report }: { scanId: string; rule: string; subnet: SubnetReport; report?: Pick<Report, "subnets" | "deployments"> }) {
   const query = findingFlowQuery(rule, subnet, report ?? { subnets: [subnet] });
   return (
     <Link href={queryHref(scanId, flowQuerySearch(query))} className={BUTTON_SECONDARY} data-testid="ask-flow">

@@ -31,10 +31,16 @@ const BETWEEN: Record<string, { peer: "cyclecloud" | "cluster"; subnetIs: "from"
   "RP-NODE-HTTPS": { peer: "cluster", subnetIs: "to", port: "37140" },
 };
 
-/** The flow query a finding of `rule` on `subnet` is about, as far as it is obvious (the finding's subnet is always one end). */
-export function findingFlowQuery(rule: string, subnet: SubnetReport, report: Pick<Report, "subnets">): Prefill {
+/**
+ * The flow query a finding of `rule` on `subnet` is about, as far as it is obvious (the finding's subnet is always one
+ * end). Behind the deployment's HTTPS proxy, CycleCloud's service egress is its flow to the proxy (the first leg the
+ * finding judges; the proxy's own way on starts at the proxy's subnet), while the lockdown stays its direct egress.
+ */
+export function findingFlowQuery(rule: string, subnet: SubnetReport, report: Pick<Report, "subnets" | "deployments">): Prefill {
   const ref = subnetRefOf(subnet, report.subnets);
   const egress = EGRESS[rule];
+  const proxy = subnet.role === "cyclecloud" && rule.startsWith("CC-EGRESS-") && rule !== "CC-EGRESS-LOCKDOWN" ? report.deployments?.find((d) => d.name === (subnet.deployment ?? DEFAULT_DEPLOYMENT))?.proxy : undefined;
+  if (egress && proxy) return { from: ref, to: proxy.address, protocol: "tcp", port: String(proxy.port) };
   if (egress) return { from: ref, ...egress };
   const between = BETWEEN[rule];
   if (!between) return { from: ref };

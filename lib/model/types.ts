@@ -379,7 +379,10 @@ export interface ScaleSet {
   resourceGroup: string;
   subscriptionId: string;
   orchestrationMode: "Uniform" | "Flexible";
-  /** Set when the input did not state `orchestrationMode` (an older export): Uniform is Azure's default then. */
+  /**
+   * Set when the input did not state `orchestrationMode` (ARM always returns it today; an older or hand-written export):
+   * `orchestrationMode` then reads Uniform, but where the mode decides (default outbound access) both are judged.
+   */
   orchestrationModeDefaulted?: true;
   capacity?: number;
   /** `virtualMachineProfile.networkProfile.networkInterfaceConfigurations[]`: the NIC level of every instance, running or not. */
@@ -452,6 +455,10 @@ export interface StorageAccount {
   publicNetworkAccess?: string;
   defaultAction?: "Allow" | "Deny";
   virtualNetworkRules: { subnetKey: string; state?: string }[];
+  /** `networkAcls.ipRules[].value`: public addresses or ranges the account admits when `defaultAction` is `Deny`. */
+  ipRules: string[];
+  /** The account's region (`location`, lower case, no spaces): a subnet's Storage service endpoint carries its traffic only for its `locations`. */
+  location?: string;
 }
 
 /**
@@ -535,6 +542,11 @@ export interface Snapshot {
    * part of the estate, and an audit of it is judged as the live one was (lib/partial-read.ts).
    */
   readErrors?: { subscription: string; operation: string; code: string; message: string }[];
+  /**
+   * How the live read behind a saved snapshot was made (`readMethod` beside `resources`): `resourceGraph` gives its
+   * reports Resource Graph's permission note (lib/live/read-notes.ts), however often the snapshot is audited again.
+   */
+  readMethod?: "listAll" | "resourceGraph";
 }
 
 export type Role = "cyclecloud" | "cluster" | "returnProxy";

@@ -257,13 +257,18 @@ describe("the HTTPS proxy", () => {
 
   it("judges the proxy's way on from every address of its NIC, whichever family the profile names", () => {
     const nicId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/networkInterfaces/proxy-vm";
-    const b = withProxy([...SEED_RULES]);
+    const b = withProxy([...SEED_RULES]).addRule("nsg-cc", { name: "AllowProxyV6", priority: 101, direction: "Outbound", access: "Allow", dst: "fd00:5::4", ports: "3128" });
     const value = b.resources() as { id?: string; name: string; type: string; properties: Record<string, unknown> & { addressSpace: { addressPrefixes: string[] }; subnets: { id: string; name: string; properties: Record<string, unknown> }[] } }[];
     const hub = value.find((r) => r.type === "Microsoft.Network/virtualNetworks" && r.name === "hub")!;
     hub.properties.addressSpace.addressPrefixes = ["10.0.0.0/16", "fd00:5::/48"];
     const proxySubnet = hub.properties.subnets.find((x) => x.name === "proxy")!;
     proxySubnet.properties.addressPrefixes = ["10.0.5.0/24", "fd00:5::/64"];
     delete proxySubnet.properties.addressPrefix;
+    // CycleCloud must have the family of the address the profile names (an IPv6 proxy for an IPv4-only CycleCloud
+    // subnet is bad input: server-placement.test.ts).
+    const ccSubnet = hub.properties.subnets.find((x) => x.name === "cc")!;
+    ccSubnet.properties.addressPrefixes = [ccSubnet.properties.addressPrefix as string, "fd00:5:0:1::/64"];
+    delete ccSubnet.properties.addressPrefix;
     value.push({ id: nicId, name: "proxy-vm", type: "Microsoft.Network/networkInterfaces", properties: { ipConfigurations: [{ name: "v4", properties: { subnet: { id: proxySubnet.id }, privateIPAddress: "10.0.5.4" } }, { name: "v6", properties: { subnet: { id: proxySubnet.id }, privateIPAddress: "fd00:5::4", privateIPAddressVersion: "IPv6" } }] } } as never);
     const report = audit(loadSnapshot([{ name: "estate.json", value }]), parseProfile("profile.json", { roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "fd00:5::4", port: 3128 } }));
     const arm = finding(report, "hub/cc", "CC-EGRESS-ARM");

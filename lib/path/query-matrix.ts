@@ -122,7 +122,7 @@ export function queryMatrix(snapshot: Snapshot, report: Report, options: MatrixO
         ports.map((port): MatrixCell => {
           const query: FlowQuery = { from: cluster.ref, to: cc.ref, protocol, ...(port !== "*" ? { port } : {}) };
           try {
-            const answer = queryFlow(snapshot, query, estate);
+            const answer = queryFlow(snapshot, query, estate, { readErrors: report.errors });
             return { to: cc.ref, port, verdict: answer.verdict, summary: answer.parts.join(" "), query };
           } catch (e) {
             if (!(e instanceof InputError)) throw e;

@@ -226,3 +226,26 @@ describe("a query whose destination is of a family the source does not have", ()
     expect(queryFlow(snapshot, { from: "spoke/hpc", to: "20.1.2.3/32", protocol: "any" }).verdict).toBe("allowed");
   });
 });
+
+describe("a query on a partial live read", () => {
+  const resources = () => estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/hpc", "10.1.8.0/22").subnet("spoke/cc", "10.1.1.0/24").resources();
+  const failed = [{ subscription: SUB, operation: "networkManagers.listAll", code: "AuthorizationFailed", message: "no" }];
+  const ask = (snapshot: Snapshot, opts?: Parameters<typeof queryFlow>[3]) => queryFlow(snapshot, { from: "spoke/hpc", to: "spoke/cc", protocol: "tcp", port: "5672" }, undefined, opts);
+
+  it("is never allowed, as no finding passes then: the saved read errors or the scan's make it partial, naming the failed call", () => {
+    const complete = loadSnapshot([{ name: "estate.json", value: { value: resources() } }]);
+    expect(ask(complete).verdict).toBe("allowed");
+    // A saved partial read (`--save` keeps `readErrors` beside `resources`).
+    const saved = loadSnapshot([{ name: "estate.json", value: { resources: resources(), readErrors: failed } }]);
+    const q = ask(saved);
+    expect(q.verdict).toBe("partial");
+    expect(q.notes.join(" ")).toContain("Allowed on what was read, but part of the live read failed (networkManagers.listAll in subscription");
+    // A stored scan passes its report's errors.
+    expect(ask(complete, { readErrors: failed }).verdict).toBe("partial");
+    // A blocked answer stays blocked, and says it may change.
+    const denied = loadSnapshot([{ name: "estate.json", value: { resources: estate().vnet("spoke", ["10.1.0.0/16"]).nsg("deny", [{ name: "DenyAmqp", priority: 100, direction: "Outbound", access: "Deny", ports: "5672" }]).subnet("spoke/hpc", "10.1.8.0/22", { nsg: "deny" }).subnet("spoke/cc", "10.1.1.0/24").resources(), readErrors: failed } }]);
+    const b = ask(denied);
+    expect(b.verdict).toBe("blocked");
+    expect(b.notes.join(" ")).toContain("Part of the live read failed");
+  });
+});

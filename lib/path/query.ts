@@ -19,6 +19,9 @@ import { type SeenSource, mergeFlowResults, seenSourceWords, vouched } from "./s
 import { subnetsByRef } from "../snapshot/profile";
 import { judgingQueriedAccount, storagePolicyNotes } from "./service-endpoint-policies";
 import { storageAccountOfName, storageNameTargets } from "./storage-names";
+import { accountAdmits, storageAccountOf } from "./storage-account-access";
+import { partialReadNote } from "../partial-read";
+import type { ReadError } from "../report/types";
 import { checkServiceTagName, isRegionalTagName } from "./service-tag-names";
 import { assertSubnetHasPrefix } from "../snapshot/subnet-prefix";
 
@@ -161,7 +164,7 @@ function portsOf(q: FlowQuery): PortSet {
 /** A decision on `VirtualNetwork` that holds only because a default route widened the tag (CONTRACT §4.1 stage 2). */
 function widened(r: FlowResult): string[] {
   const out = new Set<string>();
-  for (const o of r.outcomes) for (const p of o.pieces) if (p.widenedBy) out.add(`A rule on VirtualNetwork decided here because ${p.widenedBy}, which Azure documents as possibly adding 0.0.0.0/0 to the VirtualNetwork tag.`);
+  for (const o of r.outcomes) for (const p of o.pieces) if (p.widenedBy) out.add(`A rule on VirtualNetwork decided here because ${p.widenedBy}.`);
   return [...out];
 }
 
@@ -219,6 +222,8 @@ interface Judged {
   parts: string[];
   stages: QueryAnswer["stages"];
   notes: string[];
+  /** The source's outbound flow, where one flow was judged (judgeAddresses). */
+  out?: FlowResult;
 }
 
 const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
@@ -264,6 +269,7 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
     parts,
     stages: [...staged(out, "source"), ...(inbound ? staged(inbound, "destination") : []), ...routeFaultStages(reach)],
     notes: [...out.notes, ...(inbound?.notes ?? []), ...widened(out), ...(inbound ? widened(inbound) : [])],
+    out,
   };
 }
 
@@ -328,9 +334,11 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
  * subnet on a fresh estate of its own (`given` is then not used: its cached flows answer for the profile's account).
  * Where a firewall on the way SNATs, the destination's NSG meets the firewall's instances (lib/path/snat.ts). Throws
  * InputError naming the flag for a source, destination or port it cannot read, a subnet end with no address prefix,
- * and, with service tags supplied, a tag name they do not hold.
+ * and, with service tags supplied, a tag name they do not hold. After a partial live read (`opts.readErrors`, else
+ * those saved with the snapshot) no answer is `allowed`: what the failed calls would have returned may decide it, as
+ * no audit finding passes then (lib/partial-read.ts).
  */
-export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(snapshot, new Map())): QueryAnswer {
+export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(snapshot, new Map()), opts: { readErrors?: readonly ReadError[] } = {}): QueryAnswer {
   const source = resolveSource(snapshot, q.from);
   const dest = resolveDestination(snapshot, q.to);
   // A storage account's name says which account a service endpoint policy on the source's subnet must admit, judged as
@@ -359,12 +367,24 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
   if (!addrIsEmpty(rest)) {
     const restSubnet = named ? undefined : endpoints.length ? subnetHolding(snapshot, rest) : dest.subnet;
     const what = named && endpoints.length ? `${dest.what} at its public address` : endpoints.length ? describeAddrs(rest) : dest.what;
-    judged.push(judgeAddresses(estate, source, sourceLabel, what, restSubnet, endpoints.length ? rest : dest.addresses, rest, dest.names, flow));
+    // The account's public address, where the input holds the account: its region's part of Storage, and its own
+    // network rules after the path, as the audit judges the profile's account (lib/path/storage-account-access.ts).
+    const account = named && dest.storageName ? storageAccountOf(snapshot, storageAccountOfName(dest.storageName)) : undefined;
+    const publicAt = account?.location ? estate.context(source.subnet).resolve(`Storage.${account.location}`).set : rest;
+    const j = judgeAddresses(estate, source, sourceLabel, what, restSubnet, endpoints.length ? publicAt : dest.addresses, publicAt, dest.names, flow);
+    const admission = account && j.out && j.verdict !== "blocked" ? accountAdmits(account, source.subnet, j.out) : undefined;
+    if (admission && admission.state !== "yes") {
+      j.verdict = admission.state === "no" ? "blocked" : "partial";
+      j.parts.push(`At storage account ${account!.name}: ${admission.state === "no" ? "refused" : admission.state === "part" ? "admitted only in part" : "cannot be judged"} — ${admission.why}.`);
+    }
+    judged.push(j);
   }
   for (const at of endpoints) judged.push(judgeEndpoint(estate, source, sourceLabel, at, flow));
   const verdicts = new Set(judged.map((j) => j.verdict));
+  const verdict = verdicts.size === 1 ? judged[0].verdict : "partial";
+  const partialRead = partialReadNote(opts.readErrors?.length ? [...opts.readErrors] : snapshot.readErrors);
   return {
-    verdict: verdicts.size === 1 ? judged[0].verdict : "partial",
+    verdict: partialRead && verdict === "allowed" ? "partial" : verdict,
     from: {
       subnet: source.subnet.id,
       subnetName: label(source.subnet),
@@ -376,6 +396,14 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
     to: { what: dest.what, ...(dest.subnet ? { subnet: dest.subnet.id, subnetName: label(dest.subnet) } : {}) },
     parts: judged.flatMap((j) => j.parts),
     stages: judged.flatMap((j) => j.stages),
-    notes: [...new Set([...(dest.note ? [dest.note] : []), ...(named?.notes ?? []), ...judged.flatMap((j) => j.notes), ...storagePolicyNotes(estate, source.subnet, judged.flatMap((j) => j.stages))])],
+    notes: [
+      ...new Set([
+        ...(dest.note ? [dest.note] : []),
+        ...(named?.notes ?? []),
+        ...judged.flatMap((j) => j.notes),
+        ...storagePolicyNotes(estate, source.subnet, judged.flatMap((j) => j.stages)),
+        ...(partialRead ? [verdict === "allowed" ? partialRead.passed.replace("Passes on", "Allowed on") : partialRead.judged] : []),
+      ]),
+    ],
   };
 }

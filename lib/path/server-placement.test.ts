@@ -124,6 +124,18 @@ describe("a CycleCloud server address Azure reserves in its subnet", () => {
   });
 });
 
+describe("a proxy address no machine holds or CycleCloud cannot send to", () => {
+  const one = () => estate().vnet("spoke", ["10.1.0.0/16", "fd00:1::/48"]).subnet("spoke/cc", "10.1.0.0/24").subnet("spoke/hpc", "10.1.8.0/22").subnet("spoke/proxy", ["10.1.12.0/24", "fd00:1:0:9::/64"]);
+  const profile = (address: string) => ({ roles: { cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc"] }, proxy: { address, port: 3128 } });
+
+  it("is an input error naming the field: an address Azure reserves, or a family the CycleCloud subnet has not", () => {
+    expect(() => auditWithBackRefs(one(), profile("10.1.12.0"))).toThrow(/^profile\.json: proxy\.address: 10\.1\.12\.0 is one of the five addresses Azure reserves in spoke\/proxy \(10\.1\.12\.0\/24/);
+    expect(() => auditWithBackRefs(one(), profile("fd00:1:0:9::4"))).toThrow(/^profile\.json: proxy\.address: fd00:1:0:9::4 is IPv6 and no CycleCloud subnet of deployment default has an IPv6 prefix/);
+    expect(() => auditWithBackRefs(one(), { deployments: [{ name: "a", cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc"], proxy: { address: "10.1.12.255", port: 3128 } }] })).toThrow(/^profile\.json: deployments\[0\]\.proxy\.address: /);
+    expect(() => auditWithBackRefs(one(), profile("10.1.12.4"))).not.toThrow();
+  });
+});
+
 describe("two deployments naming one CycleCloud subnet, each with its own CycleCloud VM", () => {
   // prod's CycleCloud at 10.1.0.4, dev's at 10.1.0.5, both in spoke/cc: the subnet's one finding per rule could not
   // say whose server, proxy or storage account it judged, so the profile is refused.

@@ -154,8 +154,11 @@ export interface SubnetReport {
   nics?: { id: string; name: string; nsg: string | null }[];
   /** The deployment (CONTRACT §1.2) the subnet's role belongs to; `default` for a `roles`-only profile. */
   deployment?: string | null;
-  /** Scale sets whose instances live here (their network profile is part of the traffic class). */
-  scaleSets?: { id: string; name: string; nsg: string | null; orchestrationMode: string }[];
+  /**
+   * Scale sets whose instances live here (their network profile is part of the traffic class); `orchestrationMode`
+   * is `Uniform`, `Flexible`, or null when the input leaves it out (then both are judged where they differ).
+   */
+  scaleSets?: { id: string; name: string; nsg: string | null; orchestrationMode: string | null }[];
   /** The subnet's effective routes as Network Watcher lists them, longest prefix first. */
   effectiveRoutes?: EffectiveRouteRow[];
   /** How the subnet reaches public addresses (CONTRACT §4.1 stage 4). */

@@ -82,7 +82,8 @@ function publicIpConfigurationVersion(config: unknown): string | undefined {
 }
 
 /**
- * A scale set, Uniform (the default when `orchestrationMode` is absent) or Flexible. Its network
+ * A scale set, Uniform or Flexible (absent: read as Uniform with `orchestrationModeDefaulted`, and judged both ways
+ * where the mode decides, lib/path/outbound.ts). Its network
  * profile is what every instance's NICs get
  * (https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-networking).
  */
@@ -186,8 +187,8 @@ export function readAdminRule(node: ArmNode, base: ResourceBase, file: string, a
 }
 
 /**
- * A storage account's network rules: `publicNetworkAccess`, `defaultAction` and the subnets of its
- * virtual network rules (https://learn.microsoft.com/azure/storage/common/storage-network-security).
+ * A storage account's network rules: `publicNetworkAccess`, `defaultAction`, the subnets of its virtual network
+ * rules, its IP rules and its region (https://learn.microsoft.com/azure/storage/common/storage-network-security).
  */
 export function readStorageAccount(node: ArmNode, base: ResourceBase, file: string): StorageAccount {
   const p = parseWith(storageAccountProps, node.props, file, node.propsAt);
@@ -204,7 +205,9 @@ export function readStorageAccount(node: ArmNode, base: ResourceBase, file: stri
         return out;
       })
       .filter((rule) => rule.subnetKey),
+    ipRules: (acls?.ipRules ?? []).map((rule) => rule.value || rule.iPAddressOrRange || rule.ipAddressOrRange).filter((v): v is string => !!v),
   };
+  if (base.location) account.location = base.location.toLowerCase().replace(/\s+/g, "");
   if (p.publicNetworkAccess) account.publicNetworkAccess = p.publicNetworkAccess;
   const defaultAction = acls?.defaultAction?.toLowerCase();
   if (defaultAction) account.defaultAction = defaultAction === "allow" ? "Allow" : "Deny";

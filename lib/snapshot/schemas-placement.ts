@@ -104,6 +104,8 @@ const networkRules = z
     virtualNetworkRules: z
       .array(z.object({ id: text, virtualNetworkResourceId: text, state: text }))
       .nullish(),
+    // ARM writes `value`; the storage SDKs and `az` print `iPAddressOrRange` / `ipAddressOrRange`.
+    ipRules: z.array(z.object({ value: text, iPAddressOrRange: text, ipAddressOrRange: text })).nullish(),
   })
   .nullish();
 /** ARM names the network rules `networkAcls`; `az` and the SDKs print `networkRuleSet`. */

@@ -74,13 +74,31 @@ function postReadingEarly(url: string, body: Buffer): Promise<{ status: number; 
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (d: string) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, body: text });
+        req.destroy();
+      });
       res.on("error", reject);
     });
     req.on("error", (e) => {
       if (!answered) reject(e);
     });
-    req.end(body);
+    // In pieces, yielding between them, and no more once the answer is in: a server that refuses a declared size
+    // answers and closes at once, and a body written in one go meets the closed socket (EPIPE) before the client has
+    // read the answer waiting for it, on a loaded machine.
+    const PIECE = 256 * 1024;
+    let offset = 0;
+    const pump = (): void => {
+      if (answered) return;
+      if (offset >= body.length) {
+        req.end();
+        return;
+      }
+      const more = req.write(body.subarray(offset, (offset += PIECE)));
+      if (more) setImmediate(pump);
+      else req.once("drain", pump);
+    };
+    pump();
   });
 }
 

@@ -2,7 +2,7 @@
 // server itself refuses a declared body over 50 MB at once (413) and a body that stops sending (408), and passes
 // every other body through untouched.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain ESM script without type declarations
 import { guardRequests } from "../../scripts/serve.mjs";
@@ -25,6 +25,13 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+async function waitFor(done: () => boolean, ms = 2000): Promise<void> {
+  for (const end = Date.now() + ms; !done(); ) {
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 function send(headers: Record<string, string>, chunks: string[], end: boolean): Promise<{ status: number; body: string; connection?: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, method: "POST", path: "/api/scans", headers }, (res) => {
@@ -45,6 +52,28 @@ describe("guardRequests", () => {
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error).toMatch(/larger than/);
     expect(answer.connection).toBe("close");
+  });
+
+  it("after a 413, reads and drops what the client still sends instead of resetting the connection, so the answer is read", async () => {
+    // A client that writes its body without watching for an early answer: the server's answer is out, and the socket
+    // stays open for reading (RFC 9112 §9.6), so a write after the answer neither fails nor resets the connection.
+    // Half-open, as a client still sending is: the server's FIN after its answer does not end our sending.
+    const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+    await new Promise<void>((r) => socket.once("connect", () => r()));
+    const errors: Error[] = [];
+    socket.on("error", (e) => errors.push(e));
+    let received = "";
+    socket.on("data", (d: Buffer) => (received += d.toString("latin1")));
+    socket.write(`POST /api/scans HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${10 * 1024 * 1024}\r\n\r\n`);
+    socket.write("x".repeat(64 * 1024));
+    await waitFor(() => received.includes("larger than"));
+    for (let i = 0; i < 10; i++) {
+      socket.write("x".repeat(64 * 1024));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(received).toMatch(/^HTTP\/1\.1 413 /);
+    expect(errors).toEqual([]);
+    socket.destroy();
   });
 
   it("answers 408 when a body stops sending", async () => {

@@ -52,6 +52,13 @@ describe("findingFlowQuery", () => {
   it("prefills only the source for a rule about a subnet property", () => {
     expect(findingFlowQuery("NET-NSG-ATTACHED", report.subnets[1], report)).toEqual({ from: "spoke/compute" });
   });
+  it("behind the deployment's HTTPS proxy, asks CycleCloud's flow to the proxy; the lockdown stays direct", () => {
+    const proxied = { ...report, deployments: [{ name: "dev", cyclecloud: [], cluster: [], returnProxy: [], cyclecloudServer: [], proxy: { address: "10.9.0.4", port: 3128 } }] };
+    expect(findingFlowQuery("CC-EGRESS-ARM", report.subnets[2], proxied)).toEqual({ from: "dev/cc-dev", to: "10.9.0.4", protocol: "tcp", port: "3128" });
+    expect(findingFlowQuery("CC-EGRESS-LOCKDOWN", report.subnets[2], proxied)).toEqual({ from: "dev/cc-dev", to: "Internet", protocol: "any" });
+    // Another deployment's CycleCloud has no proxy.
+    expect(findingFlowQuery("CC-EGRESS-ARM", report.subnets[0], proxied)).toEqual({ from: "hub/cc", to: "management.azure.com", protocol: "tcp", port: "443" });
+  });
 });
 
 describe("the matrix's deployments and ports", () => {

@@ -11,12 +11,15 @@ import { type AddrSet, addrIsEmpty, addrOverlaps, addrUnionAll, concrete } from 
 import { cidrsToRanges } from "../../net/ip";
 import { type RuleTemplate, planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
+import { estateWith } from "../../fixes/apply";
+import type { Change } from "../../fixes/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { subnetHolding } from "../../path/locate";
 import { doubtSentences, pathBetween } from "../../path/reach";
 import { lastSegment } from "../../snapshot/arm-id";
 import { firewallAt } from "../../path/firewall";
+import { type AccountAdmission, accountAdmits, storageAccountOf } from "../../path/storage-account-access";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy, withRouteFaults } from "./shared";
 
@@ -81,6 +84,8 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const results: FlowResult[] = [toProxy, ...(received ? [received] : []), ...(onward ? [onward] : []), ...(ownAccount && ownDiffers ? [ownAccount.result] : [])];
   const touched = touchedBy(results);
   let onwardLeg = onwardDecides ? requiredStatus(onwardDecides.verdict) : "warn";
+  const admission = ownAccount?.admission;
+  if (admission && admission.state !== "yes" && onwardLeg !== "fail") onwardLeg = admission.state === "no" ? "fail" : "warn";
   // The proxy reaches Storage through a private endpoint from its own subnet, where its public path is blocked.
   const onwardEndpoint = onwardLeg === "fail" && holder && params.tag.toLowerCase() === "storage" ? servedByPrivateEndpoint(estate, holder, ownAccount?.account ?? profileStorageAccount(estate, subnet), touched) : undefined;
   if (onwardEndpoint) onwardLeg = "warn";
@@ -92,14 +97,64 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   if (!env.plan) return outcome({ status, detail: "", touched });
   const way = !reach ? "" : !reach.reachable ? ` Between ${label(subnet)} and ${label(holder!)}: no route — ${reach.why}.` : reach.doubts?.length ? ` ${doubtSentences(`Between ${label(subnet)} and ${label(holder!)}`, reach.doubts).join(" ")}` : "";
   const detail =
-    `Through the HTTPS proxy ${proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
+    `Through the HTTPS proxy ${proxy.address.includes(":") ? `[${proxy.address}]` : proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
     (holder && received && onward
-      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}${onwardEndpoint ? ` From the proxy's subnet:${onwardEndpoint}` : ""}`
+      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}${admissionWords(ownAccount)}${onwardEndpoint ? ` From the proxy's subnet:${onwardEndpoint}` : ""}`
       : firewall
         ? `The proxy is Azure Firewall ${firewall.name}'s explicit proxy, which this audit does not model: its policy's application rules decide what it forwards, so the way on to ${params.tag} cannot be judged.`
         : `No subnet of the input holds ${proxy.address}, so the proxy's own side and its way to ${params.tag} cannot be judged.`);
   const evidence = withRouteFaults(evidenceFor(results, status), reach && !reach.reachable ? reach.faults : []);
-  return outcome({ status, detail, evidence, guidance: adminRuleGuidance(results), touched });
+  const plans = [];
+  // NSG legs only where the account itself does not refuse (no network change makes it admit the proxy).
+  if (status !== "pass" && holder && received && onward && onwardDecides && (!admission || admission.state === "yes")) {
+    const changes = planProxyLegs(env, subnet, holder, proxy, { toProxy, received, onward: onwardDecides, onwardLeg }, params);
+    if (changes?.length) plans.push({ summary: `Let TCP ${proxy.port} from ${label(subnet)} reach the proxy ${proxy.address}, and TCP ${params.port} from the proxy reach ${params.tag}, through every stage that blocks them.`, changes });
+  }
+  const noFixReason = admission && admission.state !== "yes" && !onwardEndpoint ? accountNoFix(ownAccount!) : undefined;
+  return outcome({ status, detail, evidence, plans, guidance: adminRuleGuidance(results), touched, ...(noFixReason ? { noFixReason } : {}) });
+}
+
+/** The changes opening the legs to the proxy, per planning pass (its allocator) and CycleCloud subnet and proxy. */
+const proxyLegPlans = new WeakMap<object, Map<string, Change[] | undefined>>();
+
+/**
+ * The changes that open every blocked leg of a proxied check, each where it is decided: CycleCloud's outbound rule to
+ * the proxy's address and port, the proxy's inbound rule from CycleCloud's prefixes to its own address, and the proxy's
+ * own way to the service (its NSGs, then its path, as without a proxy). Undefined when a leg cannot be opened.
+ */
+function planProxyLegs(
+  env: CheckEnv,
+  subnet: Subnet,
+  holder: Subnet,
+  proxy: { address: string; port: number },
+  legs: { toProxy: FlowResult; received: FlowResult; onward: FlowResult; onwardLeg: string },
+  params: EgressToTag,
+): Change[] | undefined {
+  // The legs to the proxy are the same flow for every CC-EGRESS-* check of the subnet: planned once, so the findings
+  // offer one identical rule (pasting several is idempotent, and --fix-all writes it once) instead of a copy each.
+  let byKey = proxyLegPlans.get(env.allocator);
+  if (!byKey) proxyLegPlans.set(env.allocator, (byKey = new Map()));
+  const key = `${subnet.key}|${holder.key}|${proxy.address}|${proxy.port}`;
+  if (!byKey.has(key)) {
+    const port = [String(proxy.port)];
+    const at = [proxy.address];
+    let legChanges: Change[] | undefined = [];
+    if (legs.toProxy.verdict !== "allowed") {
+      legChanges = planFlowFix(env, subnet, { ...legs.toProxy.spec, stages: "local", key: undefined }, { name: "AllowHttpsProxyOutbound", direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: at, ports: port }, legChanges);
+    }
+    if (legChanges && legs.received.verdict !== "allowed") {
+      legChanges = planFlowFix(env, holder, { ...legs.received.spec, key: undefined }, { name: "AllowCycleCloudToProxy", direction: "Inbound", access: "Allow", protocol: "Tcp", sources: [...subnet.addressPrefixes], destinations: at, ports: port }, legChanges);
+    }
+    byKey.set(key, legChanges);
+  }
+  let changes = byKey.get(key);
+  if (changes && legs.onwardLeg !== "pass") {
+    const spec = legs.onward.spec;
+    const local = evaluateFlow(estateWith(env.estate, changes), holder, { ...spec, stages: "local", key: undefined });
+    if (local.verdict !== "allowed") changes = planFlowFix(env, holder, { ...spec, stages: "local", key: undefined }, allowEgressTemplate(params), changes);
+    if (changes) changes = planPathFix(env, holder, spec, changes, { service: params.tag, port: params.port }, changes.length ? undefined : legs.onward);
+  }
+  return changes;
 }
 
 export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: EgressToTag): CheckOutcome {
@@ -118,6 +173,9 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   // The account's own verdict is said, and its evidence shown, where it differs from the wildcard's.
   const ownDiffers = !!own && own.result.verdict !== result.verdict;
   let status = clamp(meta, requiredStatus(deciding.verdict));
+  // What the path delivers to the profile's account must still get past the account's own network rules.
+  const admission = own?.admission;
+  if (admission && admission.state !== "yes" && status !== "fail") status = clamp(meta, admission.state === "no" ? "fail" : "warn");
   // Storage that only a private endpoint serves is reachable, but only for that account (CONTRACT §4.1); for the
   // profile's account, only an endpoint to that account serves it.
   let viaEndpoint = "";
@@ -130,9 +188,10 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   }
   if (!env.plan) return outcome({ status, detail: "", touched });
   const ownWords = ownDiffers ? ` For the profile's storage account ${own.account} (${own.name}), which decides this check, it is ${explainFlow(estate, own.result)}` : "";
-  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${viaEndpoint}`;
+  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${admissionWords(own)}${viaEndpoint}`;
   const plans = [];
-  if (status !== "pass") {
+  // A network change cannot make an account that refuses the subnet admit it: that is the account owners' setting.
+  if (status !== "pass" && (!admission || admission.state === "yes")) {
     const template = allowEgressTemplate(params);
     const local = evaluateFlow(estate, subnet, { ...spec, stages: "local", key: `${spec.key}:local` });
     let changes = local.verdict === "allowed" ? [] : planFlowFix(env, subnet, { ...spec, stages: "local", key: undefined }, template);
@@ -140,7 +199,23 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     if (changes?.length) plans.push({ summary: `Let outbound TCP ${params.port} to ${params.tag} through every stage that blocks it.`, changes });
   }
   const results = ownDiffers ? [result, own!.result] : [result];
-  return outcome({ status, detail, evidence: evidenceFor(results, status), plans, guidance: adminRuleGuidance(results), touched });
+  const noFixReason = admission && admission.state !== "yes" && !viaEndpoint ? accountNoFix(own!) : undefined;
+  return outcome({ status, detail, evidence: evidenceFor(results, status), plans, guidance: adminRuleGuidance(results), touched, ...(noFixReason ? { noFixReason } : {}) });
+}
+
+/** The sentence on the profile's account's own network rules, where they do not admit all the path delivers. */
+function admissionWords(own: OwnAccountFlow | undefined): string {
+  const a = own?.admission;
+  if (!a || a.state === "yes") return "";
+  const who = `storage account ${own!.account}`;
+  if (a.state === "no") return ` But ${who} refuses it: ${a.why}.`;
+  if (a.state === "part") return ` But ${who} admits only part of it: ${a.why}.`;
+  return ` Whether ${who} admits it cannot be judged: ${a.why}.`;
+}
+
+/** Why a network fix is not offered when the profile's account itself refuses the subnet. */
+function accountNoFix(own: OwnAccountFlow): string {
+  return `Storage account ${own.account}'s own network settings decide this, not the network path: give the subnet a private endpoint to the account, or have its owners admit the subnet (a virtual network rule with the Microsoft.Storage service endpoint, or public network access) — https://learn.microsoft.com/azure/storage/common/storage-network-security`;
 }
 
 /**
@@ -179,12 +254,28 @@ export function profileStorageAccount(estate: Estate, subnet: Subnet): string | 
  * the seed's wildcard, which only a firewall's application rules tell apart. Undefined for other tags, or when the
  * profile names no account. https://learn.microsoft.com/azure/storage/common/storage-account-overview#standard-endpoints
  */
-function ownAccountFlow(estate: Estate, checked: Subnet, from: Subnet, spec: FlowSpec, params: EgressToTag): { account: string; name: string; result: FlowResult } | undefined {
+function ownAccountFlow(estate: Estate, checked: Subnet, from: Subnet, spec: FlowSpec, params: EgressToTag): OwnAccountFlow | undefined {
   if (params.tag.toLowerCase() !== "storage") return undefined;
   const account = profileStorageAccount(estate, checked);
   if (!account) return undefined;
   const name = `${account}.blob.core.windows.net`;
-  return { account, name, result: evaluateFlow(estate, from, { ...spec, names: { kind: "names", names: [name] }, key: `${spec.key}:account:${account}` }) };
+  // An account the input holds lives in its region: its addresses are that region's part of Storage, which a service
+  // endpoint carries only when its `locations` name the region.
+  const resource = storageAccountOf(estate.snapshot, estate.placement.storageAccounts!.get(estate.deploymentOf(checked))!);
+  const regional = resource?.location ? `Storage.${resource.location}` : undefined;
+  const remote = regional ? estate.context(from).resolve(regional).set : spec.remote;
+  const result = evaluateFlow(estate, from, { ...spec, remote, names: { kind: "names", names: [name] }, key: `${spec.key}:account:${account}${regional ? `:${regional}` : ""}` });
+  return { account, name, result, ...(resource ? { admission: accountAdmits(resource, from, result) } : {}) };
+}
+
+interface OwnAccountFlow {
+  /** The account's name, lower case. */
+  account: string;
+  /** Its blob name, which a firewall's application rules judge. */
+  name: string;
+  result: FlowResult;
+  /** Whether the account's own network rules admit what `result` delivers; absent when the input lacks the account. */
+  admission?: AccountAdmission;
 }
 
 export function egressToTagRule(meta: RuleMeta, params: EgressToTag): RuleCheck {

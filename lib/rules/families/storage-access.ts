@@ -9,6 +9,7 @@ import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { profileStorageAccount } from "./egress-to-tag";
+import { storageAccountOf } from "../../path/storage-account-access";
 import { flowEvidence } from "../../nsg/flow";
 import { judgeStoragePolicies } from "../../path/service-endpoint-policies";
 
@@ -17,19 +18,34 @@ const ready = (state?: string) => !state || state.toLowerCase() === "succeeded";
 
 /**
  * What the storage accounts in the input say of a service endpoint on this subnet (CONTRACT §4.2): it helps
- * only an account whose network rules admit the subnet and whose public network access is not Disabled.
+ * only an account whose network rules admit the subnet, whose public network access is not Disabled, and whose
+ * region the endpoint's `locations` hold (elsewhere the account's traffic does not take the endpoint). With the
+ * profile's `storageAccount` in the input, that account alone is judged. `disabledOnly`: every refusal is an account
+ * that takes no public traffic at all, which a virtual network rule would not change.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
  */
-function accountsRefusing(env: CheckEnv, subnet: Subnet): { refusing: string[]; perimeter: string[]; total: number } {
-  const accounts = [...(env.estate.snapshot.storageAccounts?.values() ?? [])];
+function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["serviceEndpoints"][number]): { refusing: string[]; perimeter: string[]; total: number; disabledOnly: boolean } {
+  const named = profileStorageAccount(env.estate, subnet);
+  const own = named ? storageAccountOf(env.estate.snapshot, named) : undefined;
+  const accounts = own ? [own] : [...(env.estate.snapshot.storageAccounts?.values() ?? [])];
+  const regions = new Set(endpoint.locations.map((l) => l.toLowerCase().replace(/\s+/g, "")));
+  const anyRegion = endpoint.service.toLowerCase() === "microsoft.storage.global" || regions.size === 0 || regions.has("*");
   const refusing: string[] = [];
   const perimeter: string[] = [];
+  let disabledOnly = true;
   for (const a of accounts) {
     const access = a.publicNetworkAccess?.toLowerCase();
     if (access === "disabled") refusing.push(`${a.name} (public network access disabled)`);
     else if (access === "securedbyperimeter") perimeter.push(a.name);
-    else if (a.defaultAction === "Deny" && !a.virtualNetworkRules.some((r) => r.subnetKey === subnet.key && (!r.state || r.state.toLowerCase() === "succeeded"))) refusing.push(`${a.name} (its network rules do not admit this subnet)`);
+    else if (!anyRegion && a.location && !regions.has(a.location)) {
+      refusing.push(`${a.name} (in ${a.location}, outside the service endpoint's locations)`);
+      disabledOnly = false;
+    } else if (a.defaultAction === "Deny" && !a.virtualNetworkRules.some((r) => r.subnetKey === subnet.key && (!r.state || r.state.toLowerCase() === "succeeded"))) {
+      refusing.push(`${a.name} (its network rules do not admit this subnet)`);
+      disabledOnly = false;
+    }
   }
-  return { refusing, perimeter, total: accounts.length };
+  return { refusing, perimeter, total: accounts.length, disabledOnly };
 }
 
 export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): CheckOutcome {
@@ -43,10 +59,10 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
   if (policy.state !== "none") for (const k of subnet.serviceEndpointPolicyKeys ?? []) touched.add(k);
   const policyWords = policy.state === "none" ? "" : `${policy.words}.`;
   if (good && (policy.state === "none" || policy.state === "in")) {
-    const { refusing, perimeter, total } = accountsRefusing(env, subnet);
+    const { refusing, perimeter, total, disabledOnly } = accountsRefusing(env, subnet, good);
     const head = `${where} has the ${good.service} service endpoint${good.locations.length ? ` (${good.locations.join(", ")})` : ""}.`;
     const list = (xs: string[]) => `${xs.slice(0, 3).join(", ")}${xs.length > 3 ? ` and ${xs.length - 3} more` : ""}`;
-    if (total > 0 && refusing.length === total) return outcome({ status: clamp(meta, "warn"), detail: `${head} But it helps no storage account in the input: ${list(refusing)}. Use a private endpoint, or add a virtual network rule for this subnet.`, touched });
+    if (total > 0 && refusing.length === total) return outcome({ status: clamp(meta, "warn"), detail: `${head} But it helps no storage account ${total === 1 && profileStorageAccount(env.estate, subnet) ? "CycleCloud uses" : "in the input"}: ${list(refusing)}. ${disabledOnly ? "Use a private endpoint." : "Use a private endpoint, or admit this subnet (a virtual network rule, the account's region in the endpoint's locations)."}`, touched });
     if (perimeter.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Storage account${perimeter.length > 1 ? "s" : ""} ${list(perimeter)} ${perimeter.length > 1 ? "are" : "is"} secured by a network security perimeter, which this audit does not read.`, touched });
     return outcome({ status: "pass", detail: `${head}${refusing.length ? ` It does not help ${list(refusing)}.` : ""}${policyWords ? ` The ${policyWords}` : ""}`, touched });
   }

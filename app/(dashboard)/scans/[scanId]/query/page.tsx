@@ -38,7 +38,7 @@ export default async function QueryPage({ params, searchParams }: { params: Prom
   if (values.from || values.to) {
     try {
       const query = parseFlowQuery(values);
-      if (snapshot) answer = queryFlow(snapshot, query, estateOf(snapshot));
+      if (snapshot) answer = queryFlow(snapshot, query, estateOf(snapshot), { readErrors: report.errors });
       else error = "The scan's inputs are not stored: nothing to ask.";
     } catch (e) {
       const mapped = asParamError(e);

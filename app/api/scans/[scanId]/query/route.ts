@@ -17,7 +17,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ scan
     const store = await getStore();
     const snapshot = (await store.getScan(scanId)) && (await store.getSnapshot(scanId));
     if (!snapshot) return errorResponse(404, `no scan ${scanId}`);
-    const answer = queryFlow(snapshot, query, estateOf(snapshot));
+    // A partial live read's scan answers as it was audited: nothing it could not read is taken as allowing.
+    const report = await store.getReport(scanId);
+    const answer = queryFlow(snapshot, query, estateOf(snapshot), { readErrors: report?.errors });
     return NextResponse.json(answer, { headers: { "cache-control": "private, no-store" } });
   } catch (e) {
     return handleError(asParamError(e), "GET /api/scans/<id>/query");
