@@ -15,6 +15,7 @@ import { renderJsonChunks } from "../lib/report/json";
 import { sarifLocationTargets } from "../lib/report/sarif";
 import { locateResources } from "../lib/report/source-positions";
 import { readsEntry } from "../lib/snapshot/load-snapshot";
+import { readMethodOf, readNotes } from "../lib/live/read-notes";
 import { type CliOptions, USAGE, parseCliArgs } from "./args";
 import { applyGates, gateExitCode, readGates } from "./gates";
 
@@ -37,7 +38,7 @@ export async function readJson(path: string): Promise<unknown> {
  * The snapshot files, parsed, and for `--format sarif` their text too (in input order), so results can point at the
  * line where each deciding resource is written (lib/report/source-positions.ts). Other formats let the text go.
  */
-async function readSources(opts: CliOptions): Promise<{ sources: Source[]; errors: Report["errors"]; notes?: string[]; texts?: { name: string; text: string }[] }> {
+async function readSources(opts: CliOptions): Promise<{ sources: Source[]; errors: Report["errors"]; texts?: { name: string; text: string }[] }> {
   if (!opts.live) {
     const keep = opts.format === "sarif";
     const read = await Promise.all(opts.snapshots.map(async (name) => {
@@ -46,15 +47,17 @@ async function readSources(opts: CliOptions): Promise<{ sources: Source[]; error
     }));
     return { sources: read.map((r) => r.source), errors: undefined, texts: keep ? read.map((r) => ({ name: r.source.name, text: r.text! })) : undefined };
   }
-  const [{ readLiveEstate }, { RESOURCE_GRAPH_PERMISSION_NOTE }] = await Promise.all([import("../lib/azure"), import("../lib/azure/resource-graph")]);
+  const { readLiveEstate } = await import("../lib/azure");
   const progress = process.stderr.isTTY
     ? ({ done, total }: { done: number; total: number }) => process.stderr.write(`\rReading Azure: ${done}/${total} subscriptions`)
     : undefined;
   const live = await readLiveEstate({ resourceGraph: opts.resourceGraph, onProgress: progress });
   if (progress) process.stderr.write("\n");
-  // A partial read's errors go with what it saved: an audit of the file later is judged as this one is.
-  if (opts.save) await writeFile(opts.save, JSON.stringify(live.errors.length ? { ...live.snapshot, readErrors: live.errors } : live.snapshot, null, 2));
-  return { sources: [{ name: "azure", value: live.snapshot }], errors: live.errors, ...(opts.resourceGraph ? { notes: [RESOURCE_GRAPH_PERMISSION_NOTE] } : {}) };
+  // How it was read and a partial read's errors go with what it saved: an audit of the file later is judged, and
+  // carries the same notes (Resource Graph's caveat, lib/live/read-notes.ts), as this one.
+  const snapshot = { ...live.snapshot, readMethod: readMethodOf(opts.resourceGraph) };
+  if (opts.save) await writeFile(opts.save, JSON.stringify(live.errors.length ? { ...snapshot, readErrors: live.errors } : snapshot, null, 2));
+  return { sources: [{ name: "azure", value: snapshot }], errors: live.errors };
 }
 
 /** Writes the fix-all bundle's four files into `dir` (created when missing). */
@@ -138,7 +141,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const [{ sources, errors, notes, texts }, profile, serviceTags, gates] = await Promise.all([
+  const [{ sources, errors, texts }, profile, serviceTags, gates] = await Promise.all([
     readSources(opts),
     opts.profile ? readJson(opts.profile).then((v) => parseProfile(opts.profile!, v)) : Promise.resolve<Profile>({ roles: { cyclecloud: [], cluster: [], returnProxy: [] } }),
     opts.serviceTags ? readJson(opts.serviceTags).then((value) => ({ name: opts.serviceTags!, value })) : Promise.resolve(undefined),
@@ -157,6 +160,8 @@ export async function main(argv: string[]): Promise<number> {
   // A partial read (CONTRACT §2 exit 3): passes become warnings and profile entries matching nothing read are listed.
   const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names, readErrors: errors }), gates, undefined, stderr);
   if (errors) report.errors = errors;
+  // Derived from the snapshot (its `readMethod`), so a saved Resource Graph read audited later keeps the caveat.
+  const notes = readNotes(snapshot);
   if (notes) report.notes = notes;
   stats.mark("audit");
   // The planning state is garbage now and only the report and the estate are live (~0.36 GB on the bench estate):

@@ -190,6 +190,33 @@ test.describe("input errors: 400 with the file and JSON path, never a 500", () =
     for (const answer of [number, nested, proto, profile]) expect(json(answer).error).not.toMatch(/\n|internal error|at .*\.ts:/);
   });
 
+  test("exemptions, unknown keys and filter values: 400 naming the field on the built server (the store opened by another route)", async () => {
+    // The process's one store is opened by the first route that asks (here GET /api/scans); the exemptions route is
+    // another bundle with its own copy of InputError, which once turned these into 500s.
+    expect((await raw({ path: "/api/scans" })).status).toBe(200);
+    const vnets = JSON.parse(readFileSync(path.join(root, "fixtures/demo/vnets.json"), "utf8")) as unknown[];
+    const created = await postJson({ snapshot: vnets, estate: "robust-ex" });
+    expect(created.status, created.body).toBe(201);
+    const send = (method: string, url: string, body: unknown) => raw({ method, path: url, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const exemption = { finding: "0123456789abcdef", reason: "r", owner: "o", expires: "2999-01-01" };
+    const answers = [
+      [await send("PUT", "/api/estates/robust-ex/exemptions", [{ rule: "CC-BOGUS", subnet: "vnet-hub/snet-cyclecloud", reason: "r", owner: "o", expires: "2999-01-01" }]), "request body", "[0].rule"],
+      [await send("POST", "/api/estates/robust-ex/exemptions", { ...exemption, finding: "zz" }), "request body", "finding"],
+      [await send("POST", "/api/estates/robust-ex/exemptions", { ...exemption, reason: "   " }), "request body", "reason"],
+      [await send("POST", "/api/estates/robust-ex/exemptions", { ...exemption, expires: "2026-13-45" }), "request body", "expires"],
+      [await postJson({ profile: {} }), "request body", "snapshot"],
+      [await postJson({ snapshot: vnets, profle: {} }), "request body", "profle"],
+      [await postJson({ snapshot: { resources: vnets, capturedAt: "last tuesday" } }), "snapshot", "capturedAt"],
+      [await raw({ path: `/api/scans/${json(created).id}/report?format=json&status=bogus` }), "query", "status"],
+      [await raw({ path: `/api/scans/${json(created).id}/fixes?role=admin` }), "query", "role"],
+    ] as const;
+    for (const [answer, file, field] of answers) {
+      expect(answer.status, answer.body).toBe(400);
+      expect(json(answer)).toMatchObject({ file, path: field });
+      expect(json(answer).error).not.toMatch(/\n|internal error|at .*\.ts:/);
+    }
+  });
+
   test("the form's default 'roles of the latest scan' on another estate applies what matches and names the rest", async () => {
     // The latest scan: two estates side by side, one subnet of each in a role.
     const demoVnets = JSON.parse(readFileSync(path.join(root, "fixtures/demo/vnets.json"), "utf8")) as unknown[];

@@ -27,15 +27,8 @@ export function resourceGraphQuery(types: readonly string[]): string {
   return `Resources | where type in~ (${list}) | project id, name, type, location, resourceGroup, subscriptionId, sku, kind, properties | order by id asc`;
 }
 
-/**
- * What a report read with Resource Graph says about itself (a report-level note). Resource Graph answers only with the
- * rows the caller may read: a type the role does not grant is missing from the result without an error, exactly as if
- * the estate held none (https://learn.microsoft.com/azure/governance/resource-graph/overview, "Permissions in Azure Resource Graph").
- * Unlike a 403 on a list call, that cannot be told apart from absent resources, so it is not in `errors` and does not
- * turn passes into warnings; only a subscription it cannot see at all is (`SubscriptionNotVisible`).
- */
-export const RESOURCE_GRAPH_PERMISSION_NOTE =
-  "Read with Resource Graph, which returns only the resources the credential may read and reports no error for a type it may not read: a role without one type's read permission (Microsoft.Network/networkManagers/read, say) looks the same as an estate without such resources, and a verdict may then pass without them. The list-all read (the default) reports each list it may not read in `errors`.";
+// The note's text lives with the code that derives it from a saved snapshot (its `readMethod`).
+export { RESOURCE_GRAPH_PERMISSION_NOTE } from "../live/read-notes";
 
 // Resource Graph answers null for a projected column a resource does not have, where ARM leaves the
 // field out; the snapshot keeps ARM's form.

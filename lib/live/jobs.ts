@@ -5,7 +5,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { hostname } from "node:os";
 import { readLiveEstate } from "../azure";
-import { RESOURCE_GRAPH_PERMISSION_NOTE } from "../azure/resource-graph";
+import { readMethodOf } from "./read-notes";
 import type { LiveJob, Store } from "../store";
 import { logEvent } from "../ops/log";
 import { HEARTBEAT_MS, type ClaimedJob } from "../store/live-jobs";
@@ -122,11 +122,12 @@ async function run(entry: Running, { store, credential, env }: StartLiveScan): P
     const latest = await store.latestScan(job.estate);
     const inputs = latest ? await store.getInputs(latest.id) : undefined;
     const scan = await store.createScan({
-      sources: [{ name: "azure", value: read.snapshot }],
+      // Stored with how it was read, so this scan and every re-audit of it (a role edit) carry Resource Graph's
+      // caveat in `notes` (lib/live/read-notes.ts, derived by the store from the snapshot).
+      sources: [{ name: "azure", value: { ...read.snapshot, readMethod: readMethodOf(job.resourceGraph) } }],
       profile: latest && inputs ? { name: `profile of scan #${latest.seq}`, value: storedProfileAsInput(inputs.profile) } : undefined,
       // With errors the audit passes nothing and leaves out roles naming what was not read (AuditOptions.readErrors).
       errors: read.errors.length ? read.errors : undefined,
-      ...(job.resourceGraph ? { notes: [RESOURCE_GRAPH_PERMISSION_NOTE] } : {}),
       label: `Live read of ${read.stats.subscriptions} subscription${read.stats.subscriptions === 1 ? "" : "s"}`,
       origin: "live",
       estate: job.estate,

@@ -174,6 +174,33 @@ export const MIGRATIONS: { name: string; up: (d: Dialect) => string }[] = [
       INSERT INTO store_revision (id, n) VALUES (1, 0);
     `,
   },
+  {
+    name: "dashboard roles per estate",
+    up: () => `
+      -- A role set in the dashboard belongs to the estate whose scan it was set on, and applies to that estate's later
+      -- scans only (the same subnet id in another estate is another subnet's business). A row from before is kept for
+      -- the estate of the newest role edit that applied it, else 'default'.
+      CREATE TABLE roles_v2 (
+        estate TEXT NOT NULL,
+        subnet_key TEXT NOT NULL,
+        subnet_id TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('cyclecloud', 'cluster', 'returnProxy', 'none')),
+        deployment TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (estate, subnet_key)
+      );
+      INSERT INTO roles_v2 (estate, subnet_key, subnet_id, role, deployment, updated_at)
+        SELECT COALESCE(
+            (SELECT s.estate FROM scans s JOIN scan_inputs i ON i.scan_id = s.id
+              WHERE s.origin = 'role-edit' AND i.role_overrides LIKE '%"subnetKey":"' || r.subnet_key || '"%'
+              ORDER BY s.seq DESC LIMIT 1),
+            'default'),
+          r.subnet_key, r.subnet_id, r.role, r.deployment, r.updated_at
+        FROM roles r;
+      DROP TABLE roles;
+      ALTER TABLE roles_v2 RENAME TO roles;
+    `,
+  },
 ];
 
 /** How many steps this database has run (0 for a new one). */

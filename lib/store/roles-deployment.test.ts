@@ -26,7 +26,7 @@ forEachEngine("roles with a deployment", (engine) => {
     const report = (await store.getReport(scan.id))!;
     expect(report.subnets.find((s) => s.id === SPARE)).toMatchObject({ role: "cluster", deployment: "dev" });
     expect(report.subnets.find((s) => s.id === COMPUTE)?.deployment).toBe("default");
-    expect(await store.listRoleOverrides()).toEqual([{ subnetKey: SPARE.toLowerCase(), subnetId: SPARE, role: "cluster", deployment: "dev" }]);
+    expect(await store.listRoleOverrides("default")).toEqual([{ subnetKey: SPARE.toLowerCase(), subnetId: SPARE, role: "cluster", deployment: "dev" }]);
     const later = await store.createScan({ sources: sources(), profile: PROFILE });
     expect((await store.getReport(later.id))!.subnets.find((s) => s.id === SPARE)?.deployment).toBe("dev");
   });
@@ -46,10 +46,10 @@ forEachEngine("roles with a deployment", (engine) => {
     expect(moved.roleOverrides).toHaveLength(1);
   });
 
-  it("refuses a deployment name with control characters or over 100 characters", async () => {
+  it("refuses a deployment name with control characters or over 200 characters", async () => {
     await store.createScan({ sources: sources(), profile: PROFILE });
     await expect(store.setRole(SPARE, "cluster", "a\nb")).rejects.toThrow(/deployment name/);
-    await expect(store.setRole(SPARE, "cluster", "x".repeat(101))).rejects.toThrow(/deployment name/);
+    await expect(store.setRole(SPARE, "cluster", "x".repeat(201))).rejects.toThrow(/deployment name/);
   });
 
   describe("old data", () => {
@@ -66,7 +66,7 @@ forEachEngine("roles with a deployment", (engine) => {
       await raw.close();
 
       store = await Store.open(old);
-      expect(await store.listRoleOverrides()).toEqual([{ subnetKey: SPARE.toLowerCase(), subnetId: SPARE, role: "cluster" }]);
+      expect(await store.listRoleOverrides("default")).toEqual([{ subnetKey: SPARE.toLowerCase(), subnetId: SPARE, role: "cluster" }]);
       const scan = await store.createScan({ sources: sources(), profile: PROFILE });
       expect((await store.getReport(scan.id))!.subnets.find((s) => s.id === SPARE)).toMatchObject({ role: "cluster", deployment: "default" });
     });

@@ -1,4 +1,5 @@
-// Roles set in the dashboard override the uploaded profile, subnet by subnet, for this scan and the ones after it.
+// Roles set in the dashboard override the profile, subnet by subnet, for this scan and the estate's scans after it
+// (until an upload brings a profile of its own: Store.createScan `profileReplacesRoles`).
 import type { Profile, Role, Snapshot } from "@/lib/model/types";
 import { ROLES, resolveRoles } from "@/lib/snapshot";
 import type { ResolveOptions } from "@/lib/snapshot/profile";
@@ -47,5 +48,6 @@ export function applicableOverrides(
   return { map, applied, deployments };
 }
 
-/** A deployment name as the dashboard accepts it: trimmed, 1–100 characters, no control characters. */
-export const DEPLOYMENT_NAME = /^[^\u0000-\u001f\u007f]{1,100}$/;
+// A deployment name as the dashboard accepts it (trimmed): the profile parser's own rule, so a name a role edit
+// creates can be written into a profile file, and the reverse.
+export { DEPLOYMENT_NAME, DEPLOYMENT_NAME_RULE } from "@/lib/snapshot/parse-profile";

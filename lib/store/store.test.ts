@@ -172,7 +172,7 @@ forEachEngine("store", (engine) => {
       expect(upload.roleOverrides).toHaveLength(1);
       const reset = (await store.clearRole(COMPUTE))!;
       expect((await subnetOf(store, reset.id, COMPUTE)).role).toBe("cluster");
-      expect(await store.listRoleOverrides()).toEqual([]);
+      expect(await store.listRoleOverrides("default")).toEqual([]);
       const ignoring = await store.createScan({ sources: broken(), profile: PROFILE, applyRoleOverrides: false });
       expect(ignoring.roleOverrides).toEqual([]);
     });

@@ -15,12 +15,13 @@ import { insertMany, type Engine, type Queryable, type SqlDatabase } from "./sql
 import { SqliteDatabase } from "./sqlite";
 import { findingTimeline, type FindingTimeline, type HistoryEntry } from "./history";
 import { newScanId } from "./ids";
-import { DEPLOYMENT_NAME, applicableOverrides, isRoleChoice, type RoleChoice, type RoleOverride } from "./roles";
+import { DEPLOYMENT_NAME, DEPLOYMENT_NAME_RULE, applicableOverrides, isRoleChoice, type RoleChoice, type RoleOverride } from "./roles";
 import { LiveJobs } from "./live-jobs";
 import { ScheduleRuns } from "./schedule-runs";
 import { DEFAULT_ESTATE, parseEstateName, retentionFromEnv, type RetentionPolicy } from "./estates";
 import { exemptionsFileName, validateExemptionList, type StoredExemptions } from "./exemption-list";
 import { applyExemptions, parseExemptions, utcToday } from "@/lib/gates/exemptions";
+import { readNotes } from "@/lib/live/read-notes";
 
 export type ScanOrigin = "upload" | "api" | "demo" | "role-edit" | "live" | "cli" | "schedule";
 
@@ -42,6 +43,13 @@ export interface CreateScanInput {
   parentScanId?: string;
   /** Apply roles set in the dashboard (default true). */
   applyRoleOverrides?: boolean;
+  /**
+   * `profile` was given with this upload (a file or the JSON body's `profile`), not carried over from a scan: it wins
+   * over the estate's dashboard roles, which are not applied and are forgotten in the scan's transaction, so later role
+   * edits start from this profile. A profile carried over (the form's "roles of the latest scan", a live read) leaves
+   * them in place.
+   */
+  profileReplacesRoles?: boolean;
   /** The estate the scan belongs to (`default` when absent); validated (estates.ts). */
   estate?: string;
 }
@@ -206,11 +214,13 @@ export class Store {
     if (!input.sources.length) throw new InputError("snapshot", "", "no snapshot file given");
     const snapshot = loadSnapshot(input.sources, { serviceTags: input.serviceTags });
     const profile = input.profile ? parseProfile(input.profile.name, input.profile.value) : EMPTY_PROFILE;
-    const overrides = input.applyRoleOverrides === false ? [] : await this.listRoleOverrides();
+    const estate = parseEstateName(input.estate);
+    const replacesRoles = input.profileReplacesRoles === true && input.profile !== undefined;
+    // Dashboard roles are the estate's own: a role set on a scan of another estate never applies here.
+    const overrides = input.applyRoleOverrides === false || replacesRoles ? [] : await this.listRoleOverrides(estate);
     const profileName = input.profile?.name ?? "profile";
     const effective = applicableOverrides(snapshot, profile, overrides, profileName, { partialRead: mayHideProfileEntries(readErrorsOf(snapshot, { readErrors: input.errors })) });
     const names = input.sources.map((s) => s.name);
-    const estate = parseEstateName(input.estate);
     // Read before writing: a bad RETAIN_* is refused without storing the scan.
     const retention = retentionFromEnv();
     const scan = await this.write({
@@ -230,6 +240,7 @@ export class Store {
       generatedAt: input.generatedAt,
       parentScanId: input.parentScanId ?? null,
       estate,
+      ...(replacesRoles ? { alsoInTransaction: (tx: Queryable) => tx.run("DELETE FROM roles WHERE estate = ?", [estate]).then(() => undefined) } : {}),
     });
     // Retention runs after the new scan committed (a failed cleanup never loses the scan); the new scan is the
     // estate's latest, so it is always kept.
@@ -268,7 +279,11 @@ export class Store {
       sources: args.sourceNames,
       readErrors: args.errors,
     });
-    if (args.notes?.length) report.notes = args.notes;
+    // Notes given with the input, and those the snapshot's own read calls for (its `readMethod`): the latter hold for
+    // every re-audit of the same stored snapshot, whatever its status.
+    const notes = [...new Set([...(args.notes ?? []), ...(readNotes(args.snapshot) ?? [])])];
+    if (notes.length) report.notes = notes;
+    if (args.deploymentOverrides?.size) addEditedDeployments(report, args.deploymentOverrides);
     const createdAt = new Date().toISOString();
     const sha = createHash("sha256").update(args.sourcesJson).update("\0").update(args.serviceTagsJson ?? "").digest("hex");
 
@@ -597,14 +612,17 @@ export class Store {
     const cached = this.snapshots.get(ref.snapshot_id);
     if (cached) return cached;
     const inputs = (await this.getInputs(scanId))!;
-    const snapshot = loadSnapshot(inputs.sources, { serviceTags: inputs.serviceTags });
+    // Stored: an input audited before a newer shape check (a profile given as a snapshot) still opens.
+    const snapshot = loadSnapshot(inputs.sources, { serviceTags: inputs.serviceTags, stored: true });
     this.snapshots.set(ref.snapshot_id, snapshot);
     return snapshot;
   }
 
-  async listRoleOverrides(): Promise<RoleOverride[]> {
+  /** The roles set in the dashboard for scans of `estate`, oldest first. */
+  async listRoleOverrides(estate: string): Promise<RoleOverride[]> {
     const rows = await this.sql.all<{ subnet_key: string; subnet_id: string; role: RoleChoice; deployment: string | null }>(
-      "SELECT subnet_key, subnet_id, role, deployment FROM roles ORDER BY updated_at",
+      "SELECT subnet_key, subnet_id, role, deployment FROM roles WHERE estate = ? ORDER BY updated_at, subnet_key",
+      [estate],
     );
     return rows.map((r) => ({ subnetKey: r.subnet_key, subnetId: r.subnet_id, role: r.role, ...(r.deployment ? { deployment: r.deployment } : {}) }));
   }
@@ -617,7 +635,7 @@ export class Store {
     if (!isRoleChoice(role)) throw new InputError("request", "role", `expected one of cyclecloud, cluster, returnProxy, none, got ${JSON.stringify(role)}`);
     // No deployment given: a deployment set earlier in the dashboard stays (COALESCE below), else the profile's applies.
     const placedIn = role === "none" ? null : (deployment?.trim() ?? null) || null;
-    if (placedIn !== null && !DEPLOYMENT_NAME.test(placedIn)) throw new InputError("request", "deployment", "expected a deployment name of 1-100 characters without control characters");
+    if (placedIn !== null && !DEPLOYMENT_NAME.test(placedIn)) throw new InputError("request", "deployment", `${DEPLOYMENT_NAME_RULE}, got ${JSON.stringify(placedIn.slice(0, 120))}`);
     // The estate's latest scan when one is named, else the newest of any estate (whose estate the new scan joins).
     const latest = await this.latestScan(estate === undefined ? undefined : parseEstateName(estate));
     if (!latest) throw new InputError("request", estate === undefined ? "subnetId" : "estate", "there is no scan yet to re-audit");
@@ -627,7 +645,7 @@ export class Store {
     if (!subnet) throw new InputError("request", "subnetId", `subnet ${subnetId} is not in the latest scan`);
     // The re-audit sees the new role in memory; its row is written in the new scan's transaction, so a re-audit stopped
     // part-way (over SCAN_TIME_LIMIT_S, app/api/_lib/scan-jobs.ts) leaves the role as it was.
-    const others = await this.listRoleOverrides();
+    const others = await this.listRoleOverrides(latest.estate);
     const before = others.find((o) => o.subnetKey === subnet.key);
     const deploymentKept = placedIn ?? before?.deployment;
     const overrides = [...others.filter((o) => o !== before), { subnetKey: subnet.key, subnetId: subnet.id, role, ...(deploymentKept ? { deployment: deploymentKept } : {}) }];
@@ -635,9 +653,9 @@ export class Store {
     return this.reaudit(latest, inputs, snapshot, `Role of ${subnet.vnetName}/${subnet.name} set to ${roleText}`, overrides, (tx) =>
       tx
         .run(
-          `INSERT INTO roles (subnet_key, subnet_id, role, deployment, updated_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (subnet_key) DO UPDATE SET subnet_id = excluded.subnet_id, role = excluded.role, deployment = COALESCE(excluded.deployment, roles.deployment), updated_at = excluded.updated_at`,
-          [subnet.key, subnet.id, role, placedIn, new Date().toISOString()],
+          `INSERT INTO roles (estate, subnet_key, subnet_id, role, deployment, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (estate, subnet_key) DO UPDATE SET subnet_id = excluded.subnet_id, role = excluded.role, deployment = COALESCE(excluded.deployment, roles.deployment), updated_at = excluded.updated_at`,
+          [latest.estate, subnet.key, subnet.id, role, placedIn, new Date().toISOString()],
         )
         .then(() => undefined),
     );
@@ -646,10 +664,12 @@ export class Store {
   /** Forgets the dashboard's role for a subnet (the uploaded profile decides again) and re-audits the latest scan. */
   async clearRole(subnetId: string, estate?: string): Promise<ScanRecord | undefined> {
     const key = subnetId.toLowerCase();
-    const latest = await this.latestScan(estate === undefined ? undefined : parseEstateName(estate));
-    const overrides = await this.listRoleOverrides();
+    const named = estate === undefined ? undefined : parseEstateName(estate);
+    const latest = await this.latestScan(named);
+    const of = latest?.estate ?? named ?? DEFAULT_ESTATE;
+    const overrides = await this.listRoleOverrides(of);
     if (!overrides.some((o) => o.subnetKey === key)) return undefined;
-    const forget = (db: Queryable) => db.run("DELETE FROM roles WHERE subnet_key = ?", [key]).then(() => undefined);
+    const forget = (db: Queryable) => db.run("DELETE FROM roles WHERE estate = ? AND subnet_key = ?", [of, key]).then(() => undefined);
     if (!latest) return forget(this.sql);
     const snapshot = (await this.getSnapshot(latest.id))!;
     const subnet = snapshot.subnets.get(key);
@@ -669,8 +689,11 @@ export class Store {
     commit: (tx: Queryable) => Promise<void>,
   ): Promise<ScanRecord> {
     // A partial read stays partial when its roles change: its errors (and notes) carry over, or the re-audit would pass
-    // what the first audit could not. Only a partial scan's report is read back (a large one is costly to parse).
-    const stored = latest.status === "partial" ? await this.getRawReport(latest.id) : undefined;
+    // what the first audit could not. A live read's notes derive from its stored snapshot (`readMethod`); one stored
+    // before that field existed has them only in its report. Only those reports are read back (a large one is costly
+    // to parse).
+    const legacyLive = !snapshot.readMethod && (latest.origin === "live" || latest.origin === "role-edit");
+    const stored = latest.status === "partial" || legacyLive ? await this.getRawReport(latest.id) : undefined;
     const errors = stored?.errors?.length ? stored.errors : undefined;
     const effective = applicableOverrides(snapshot, inputs.profile, overrides, "profile", { partialRead: mayHideProfileEntries(readErrorsOf(snapshot, { readErrors: errors })) });
     const sourcesJson = JSON.stringify(inputs.sources);
@@ -693,6 +716,26 @@ export class Store {
       alsoInTransaction: commit,
     });
   }
+}
+
+/**
+ * Lists in `report.deployments` the deployments dashboard role edits created (a name no profile deployment has), with
+ * the subnets the audit placed in them, so the exports' deployment tables show every deployment the findings name.
+ * Subnets are written as `vnet/subnet` refs, as a profile would name them.
+ */
+function addEditedDeployments(report: Report, placed: ReadonlyMap<string, string>): void {
+  const listed = report.deployments ?? [];
+  const known = new Set(listed.map((d) => d.name));
+  const added = new Map<string, NonNullable<Report["deployments"]>[number]>();
+  for (const name of new Set(placed.values())) {
+    if (!known.has(name)) added.set(name, { name, cyclecloud: [], cluster: [], returnProxy: [], cyclecloudServer: [] });
+  }
+  if (!added.size) return;
+  for (const subnet of report.subnets) {
+    const entry = subnet.deployment ? added.get(subnet.deployment) : undefined;
+    if (entry && subnet.role) entry[subnet.role].push(`${subnet.vnet}/${subnet.name}`);
+  }
+  report.deployments = [...listed, ...added.values()];
 }
 
 function defaultLabel(origin: ScanOrigin, names: string[]): string {

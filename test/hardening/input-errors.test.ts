@@ -70,10 +70,40 @@ describe("POST /api/scans bodies (what the scan worker runs)", () => {
   });
 
   it("refuses bodies that are not the documented shape with BadRequest", async () => {
-    for (const body of ["[]", '"x"', '{"profile": {}}', '{"snapshot": [], "label": 5}']) {
+    for (const body of ["[]", '"x"']) {
       expect(await failure(create(body))).toBeInstanceOf(BadRequest);
     }
     expect(await failure(create(""))).toBeInstanceOf(BadRequest);
+  });
+
+  it("refuses an object body with a missing, mistyped or unknown field as an InputError naming it (file and path)", async () => {
+    for (const [body, field] of [
+      ['{"profile": {}}', "snapshot"],
+      ['{"snapshot": [], "label": 5}', "label"],
+      ['{"snapshot": [], "profle": {}}', "profle"],
+    ]) {
+      const e = await failure(create(body));
+      expect(e, body).toBeInstanceOf(InputError);
+      expect(e, body).toMatchObject({ file: "request body", path: field });
+    }
+  });
+
+  it("marks a profile sent with the upload as replacing the estate's dashboard roles, and the carried-over one not", async () => {
+    const s = await store;
+    const snapshot = JSON.stringify(demo("vnets.json"));
+    const profile = JSON.stringify({ roles: { cluster: ["vnet-hpc-spoke/snet-compute"] } });
+    expect((await scanInputFromBody("application/json", Buffer.from(`{"snapshot": ${snapshot}, "profile": ${profile}}`), async () => s)).profileReplacesRoles).toBe(true);
+    expect((await scanInputFromBody("application/json", Buffer.from(`{"snapshot": ${snapshot}}`), async () => s)).profileReplacesRoles).toBe(false);
+    const formOf = async (withProfile: boolean) => {
+      const form = new FormData();
+      form.append("snapshot", new File([snapshot], "vnets.json"));
+      if (withProfile) form.append("profile", new File([profile], "profile.json"));
+      form.append("rolesFrom", "latest");
+      const res = new Response(form);
+      return scanInputFromBody(res.headers.get("content-type")!, new Uint8Array(await res.arrayBuffer()), async () => s);
+    };
+    expect((await formOf(true)).profileReplacesRoles).toBe(true);
+    expect((await formOf(false)).profileReplacesRoles).toBe(false);
   });
 
   it("keeps the latest scan's refs that match this estate and lists the others", () => {

@@ -1,7 +1,7 @@
 // A live read that reached only part of the estate (CONTRACT §2 exit 3): the CLI in a child process reads the emulator
 // with injected faults. What a failed list would have returned may decide a verdict, so nothing passes on what was
 // read alone, and a profile entry naming what was not read is listed instead of failing the whole run.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -114,9 +114,14 @@ describe("audit --live, part of the estate unread", () => {
   });
 
   it("read with Resource Graph, says the report cannot tell a missing read permission from absent resources", async () => {
-    const run = await runCli(["--live", "--resource-graph", "--profile", profile, "--format", "json"]);
+    const saved = path.join(dir, "resource-graph-estate.json");
+    const run = await runCli(["--live", "--resource-graph", "--profile", profile, "--format", "json", "--save", saved]);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.notes).toEqual([expect.stringContaining("reports no error for a type it may not read")]);
+    // The saved snapshot says how it was read, so auditing it later carries the same caveat (it once came back clean).
+    expect(JSON.parse(readFileSync(saved, "utf8"))).toMatchObject({ readMethod: "resourceGraph" });
+    const offline = await runCli(["--snapshot", saved, "--profile", profile, "--format", "json"]);
+    expect((JSON.parse(offline.stdout) as Report).notes).toEqual(report.notes);
     const listAll = await runCli(["--live", "--profile", profile, "--format", "json"]);
     expect((JSON.parse(listAll.stdout) as Report).notes).toBeUndefined();
   });

@@ -36,12 +36,14 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   webhookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
 
-  // A dashboard role (stored for every estate) makes the emulated compute-2 subnet the CycleCloud subnet, which
-  // fails; it is set through a scan of another estate, so the scheduled estate starts empty.
+  // A dashboard role of the scheduled estate makes the emulated compute-2 subnet the CycleCloud subnet, which fails.
+  // Roles belong to their estate and outlive its scans: the scans it was set through are deleted, so the scheduled
+  // estate starts without scans but with the role.
   const store = await Store.open(file);
-  const seed = await store.createScan({ sources: offlineSources(emu.estate), estate: "seed" });
+  const seed = await store.createScan({ sources: offlineSources(emu.estate), estate: "lab" });
   const compute2 = (await store.getReport(seed.id))!.subnets.find((s) => s.name === "compute-2")!;
-  await store.setRole(compute2.id, "cyclecloud", null, "seed");
+  const edited = await store.setRole(compute2.id, "cyclecloud", null, "lab");
+  await store.deleteScans([seed.id, edited.id]);
   await store.close();
 }, 60_000);
 

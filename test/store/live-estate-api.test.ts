@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LiveReadResult } from "@/lib/azure";
 import { fixtureRead, until } from "./live-read";
+import { SPARE } from "@/lib/store/__fixtures__/estate";
 
 const reads: { resolve: (r: LiveReadResult) => void }[] = [];
 vi.mock("@/lib/azure", () => ({
@@ -114,5 +115,17 @@ describe("POST /api/scans/live estate", () => {
     const done = await finished(job.id);
     expect(done).toMatchObject({ state: "done", estate: "resumed" });
     expect((await store.listScans(10, "resumed")).map((s) => s.id)).toEqual([done.scanId]);
+  });
+
+  it("a Resource Graph read's caveat (notes) stays on the scans a role edit re-audits from it", async () => {
+    const job = (await (await start("?estate=graph&resourceGraph=1")).json()) as Job;
+    (await until(async () => reads[0], "the read started")).resolve(fixtureRead());
+    const done = await finished(job.id);
+    const notes = (await store.getReport(done.scanId!))!.notes;
+    expect(notes).toEqual([expect.stringContaining("Read with Resource Graph")]);
+    // A complete read (no errors): the re-audit once dropped the notes, as only a partial scan's report was read back.
+    const edited = await store.setRole(SPARE, "cluster", null, "graph");
+    expect(edited.parentScanId).toBe(done.scanId);
+    expect((await store.getReport(edited.id))!.notes).toEqual(notes);
   });
 });

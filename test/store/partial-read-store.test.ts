@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "@/lib/errors";
 import type { Report } from "@/lib/report/types";
+import { loadSnapshot } from "@/lib/snapshot";
 import { Store } from "@/lib/store/store";
 import { SPARE, nsgSource, vnetSource } from "@/lib/store/__fixtures__/estate";
 
@@ -61,5 +62,43 @@ describe("a partial live read stored as a scan", () => {
 
   it("without read errors, the same profile is still an input error", async () => {
     await expect(store.createScan({ sources: [vnetSource(), nsgSource({ storageAllowed: true })], profile, origin: "upload" })).rejects.toThrow(InputError);
+  });
+});
+
+describe("a saved snapshot's readMethod and capturedAt", () => {
+  const resources = () => [...vnetSource().value.value, ...nsgSource({ storageAllowed: true }).value];
+  const complete = { name: "profile.json", value: { roles: { cyclecloud: ["vnet-hpc/cyclecloud"], cluster: ["vnet-hpc/compute"], returnProxy: [] } } };
+
+  it("a Resource Graph read saved with --save keeps its caveat (notes) when uploaded, and through a role edit", async () => {
+    const saved = { name: "graph-estate.json", value: { resources: resources(), capturedAt: "2026-03-01T09:00:00Z", readMethod: "resourceGraph" } };
+    const scan = await store.createScan({ sources: [saved], profile: complete, origin: "upload" });
+    expect(scan.status).toBe("complete");
+    const notes = (await store.getReport(scan.id))!.notes;
+    expect(notes).toEqual([expect.stringContaining("Read with Resource Graph")]);
+    expect((await store.getReport((await store.setRole(SPARE, "cluster")).id))!.notes).toEqual(notes);
+    const listAll = await store.createScan({ sources: [{ ...saved, value: { ...saved.value, readMethod: "listAll" } }], profile: complete, origin: "upload" });
+    expect((await store.getReport(listAll.id))!.notes).toBeUndefined();
+  });
+
+  it("a dashboard Resource Graph scan stored before readMethod existed keeps its notes through role edits", async () => {
+    const note = "Read with Resource Graph, which returns only the resources the credential may read";
+    const scan = await store.createScan({ sources: [{ name: "azure", value: { resources: resources() } }], profile: complete, origin: "live", notes: [note] });
+    const first = await store.setRole(SPARE, "cluster");
+    expect((await store.getReport(first.id))!.notes).toEqual([note]);
+    const second = await store.setRole(SPARE, "returnProxy");
+    expect(second.parentScanId).toBe(first.id);
+    expect((await store.getReport(second.id))!.notes).toEqual([note]);
+    expect(scan.status).toBe("complete");
+  });
+
+  it("refuses an unknown readMethod and a capturedAt that is not an ISO 8601 date-time, naming the field", async () => {
+    const upload = (extra: Record<string, unknown>) => store.createScan({ sources: [{ name: "s.json", value: { resources: resources(), ...extra } }], profile: complete, origin: "upload" });
+    await expect(upload({ readMethod: "guess" })).rejects.toMatchObject({ file: "s.json", path: "readMethod" });
+    for (const capturedAt of ["last tuesday", "2026-03-01", "2026-13-45T00:00:00Z", "2026-03-01T09:00:00"]) {
+      await expect(upload({ capturedAt }), capturedAt).rejects.toMatchObject({ file: "s.json", path: "capturedAt", message: expect.stringMatching(/expected an ISO 8601 date and time/) });
+    }
+    expect((await upload({ capturedAt: "2026-03-01T09:00:00.000+01:00" })).capturedAt).toBe("2026-03-01T09:00:00.000+01:00");
+    // A scan stored before the check still opens (its pages and role edits read the stored input).
+    expect(loadSnapshot([{ name: "s.json", value: { resources: resources(), capturedAt: "last tuesday" } }], { stored: true }).capturedAt).toBe("last tuesday");
   });
 });

@@ -158,7 +158,8 @@ describe("the image's standalone server on SQLite", () => {
       expect(pdf.status).toBe(200);
       expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
       // Enough audited subnets for the PDF to be made in its worker thread (lib/report/pdf-off-thread.ts).
-      const big = await upload(server.base, "pdf off the main thread", generated({ vnets: 2, subnets: OFF_THREAD_MIN_SUBNETS + 4, nsgs: 4, rulesPerNsg: 4, nics: 8 }));
+      const { snapshot, profile } = generated({ vnets: 2, subnets: OFF_THREAD_MIN_SUBNETS + 4, nsgs: 4, rulesPerNsg: 4, nics: 8 });
+      const big = await upload(server.base, "pdf off the main thread", { snapshot, profile });
       const bigPdf = await fetch(`${server.base}/api/scans/${big}/report?format=pdf`);
       expect(bigPdf.status, await bigPdf.clone().text()).toBe(200);
       expect(Buffer.from(await bigPdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");

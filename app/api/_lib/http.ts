@@ -1,9 +1,9 @@
 // Shared pieces of the API routes: bounded body reading and the one error shape `{ error }` (CONTRACT §5).
 import { NextResponse } from "next/server";
-import { InputError } from "@/lib/errors";
-import { BadRequest } from "./bad-request";
+import { isInputError } from "@/lib/errors";
+import { BadRequest, isBadRequest } from "./bad-request";
 
-export { BadRequest } from "./bad-request";
+export { BadRequest, isBadRequest } from "./bad-request";
 
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
@@ -65,10 +65,14 @@ export function errorResponse(status: number, error: string, extra: Record<strin
   return NextResponse.json({ error, ...extra }, { status, headers: { "cache-control": "no-store" } });
 }
 
-/** Bad input → 400 with one line naming the file and field; anything else → 500 without internals (logged here). */
+/**
+ * Bad input → 400 with one line naming the file and field; anything else → 500 without internals (logged here).
+ * Recognises input errors by their brand (isInputError), not class identity: the process's one store
+ * (lib/store/index.ts) may have been loaded by another route bundle, whose copy of InputError is another class.
+ */
 export function handleError(e: unknown, where: string): NextResponse {
-  if (e instanceof InputError) return errorResponse(400, e.message, { file: e.file, ...(e.path ? { path: e.path } : {}) });
-  if (e instanceof BadRequest) return errorResponse(e.status, e.message, e.file ? { file: e.file } : {});
+  if (isInputError(e)) return errorResponse(400, e.message, { file: e.file, ...(e.path ? { path: e.path } : {}) });
+  if (isBadRequest(e)) return errorResponse(e.status, e.message, e.file ? { file: e.file } : {});
   console.error(`${where}:`, e);
   return errorResponse(500, "internal error; the server log has the details");
 }

@@ -10,7 +10,8 @@ import { BadRequest } from "./bad-request";
 import { storedProfileAsInput } from "@/lib/snapshot/profile";
 import { assertJsonDepth } from "./json-depth";
 
-const jsonBody = z.object({
+// Strict: a misspelt key ("profle") is refused, naming it, rather than ignored (the scan would silently have no profile).
+const jsonBody = z.strictObject({
   snapshot: z.unknown().refine((v) => v !== undefined && v !== null, "is required"),
   profile: z.unknown().optional(),
   serviceTags: z.unknown().optional(),
@@ -30,13 +31,19 @@ function fromJson(bytes: Uint8Array): CreateScanInput {
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new BadRequest('request body: expected an object { "snapshot": ..., "profile"?: ... }');
   const parsed = jsonBody.safeParse(value);
   if (!parsed.success) {
+    // An InputError, so the 400 names the file and field (`{"error", "file": "request body", "path": "snapshot"}`).
     const issue = parsed.error.issues[0];
-    throw new BadRequest(`request body: ${formatJsonPath(issue.path) || "(root)"}: ${issue.message}`);
+    if (issue.code === "unrecognized_keys") {
+      throw new InputError("request body", formatJsonPath([...issue.path, issue.keys[0]]), `unknown key; expected snapshot, profile, serviceTags, label, estate`);
+    }
+    throw new InputError("request body", formatJsonPath(issue.path), issue.message);
   }
   const body = parsed.data;
+  const explicitProfile = body.profile !== undefined && body.profile !== null;
   return {
     sources: [{ name: "snapshot", value: body.snapshot }],
-    profile: body.profile !== undefined && body.profile !== null ? { name: "profile", value: body.profile } : undefined,
+    profile: explicitProfile ? { name: "profile", value: body.profile } : undefined,
+    profileReplacesRoles: explicitProfile,
     serviceTags: body.serviceTags !== undefined && body.serviceTags !== null ? { name: "serviceTags", value: body.serviceTags } : undefined,
     label: body.label,
     origin: "api",
@@ -124,7 +131,8 @@ async function fromForm(contentType: string, bytes: Uint8Array, store: () => Pro
       }
     }
   }
-  return { sources, profile, serviceTags: serviceTags[0], label, origin: "upload", estate };
+  // A profile file sent with the upload wins over the estate's dashboard roles; "roles of the latest scan" carries them on.
+  return { sources, profile, serviceTags: serviceTags[0], label, origin: "upload", estate, profileReplacesRoles: profiles.length > 0 };
 }
 
 /** The body of POST /api/scans as the store's input; BadRequest / InputError (→ 400) on anything malformed. */

@@ -1,10 +1,11 @@
 // GET /api/scans/<id>/fixes?format=sh|ps1|bicep|tf - every verified fix of the scan together, as one download
 // (az CLI script for bash or PowerShell in safe order, Bicep, Terraform). The report's filters apply.
 import { fixAll } from "@/lib/fixes/fix-all";
-import { filterReport, parseReportFilters } from "@/lib/report/filter";
+import { filterReport } from "@/lib/report/filter";
 import { getStore } from "@/lib/store";
 import { applicableOverrides } from "@/lib/store/roles";
 import { errorResponse, handleError } from "../../../_lib/http";
+import { strictReportFilters } from "../../../_lib/report-query";
 
 export const dynamic = "force-dynamic";
 
@@ -17,13 +18,14 @@ export async function GET(request: Request, { params }: { params: Promise<{ scan
     const url = new URL(request.url);
     const format = url.searchParams.get("format") ?? "sh";
     if (!Object.hasOwn(FORMATS, format)) return errorResponse(400, `format: expected one of ${Object.keys(FORMATS).join(", ")}, got ${JSON.stringify(format)}`);
+    const filters = strictReportFilters(url.searchParams);
     const store = await getStore();
     const scan = await store.getScan(scanId);
     const report = scan && (await store.getReport(scanId));
     const inputs = scan && (await store.getInputs(scanId));
     const snapshot = scan && (await store.getSnapshot(scanId));
     if (!scan || !report || !inputs || !snapshot) return errorResponse(404, `no scan ${scanId}`);
-    const view = filterReport(report, parseReportFilters(url.searchParams));
+    const view = filterReport(report, filters);
     // A partial live read's scan is re-planned as it was audited (AuditOptions.readErrors), unmatched roles left out.
     const readErrors = report.errors?.length ? report.errors : undefined;
     const { map } = applicableOverrides(snapshot, inputs.profile, inputs.roleOverrides, "profile", { partialRead: !!readErrors });

@@ -1,10 +1,11 @@
 // GET /api/scans/<id>/report?format=json|csv|sarif|md|pdf[&filters] - the scan's report, rendered, as a download (CONTRACT §5)
 // The subnets table's filters (q, status, role, vnet, rule, sort, dir) apply, so a filtered view exports what it shows.
 import { authSettings } from "@/lib/auth/settings";
-import { describeFilters, filterReport, parseReportFilters } from "@/lib/report/filter";
+import { describeFilters, filterReport } from "@/lib/report/filter";
 import { isReportFormat, renderReport, REPORT_FORMATS } from "@/lib/report/render";
 import { getStore } from "@/lib/store";
 import { errorResponse, handleError } from "../../../_lib/http";
+import { strictReportFilters } from "../../../_lib/report-query";
 
 export const dynamic = "force-dynamic";
 
@@ -14,11 +15,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ scan
     const url = new URL(request.url);
     const format = url.searchParams.get("format") ?? "json";
     if (!isReportFormat(format)) return errorResponse(400, `format: expected one of ${REPORT_FORMATS.join(", ")}, got ${JSON.stringify(format)}`);
+    const filters = strictReportFilters(url.searchParams);
     const store = await getStore();
     const scan = await store.getScan(scanId);
     const report = scan && (await store.getReport(scanId));
     if (!scan || !report) return errorResponse(404, `no scan ${scanId}`);
-    const filters = parseReportFilters(url.searchParams);
     const view = filterReport(report, filters);
     const rendered = await renderReport(view, format, {
       scanId: scan.id,

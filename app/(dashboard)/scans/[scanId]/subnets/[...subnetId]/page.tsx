@@ -36,7 +36,7 @@ export default async function SubnetPage({ params }: { params: Params }) {
   // The latest scan of this scan's estate: roles are edited there, and re-audit that estate.
   const latest = await store.latestScan(scan.estate);
   const isLatest = latest?.id === scan.id;
-  const override = (await store.listRoleOverrides()).find((o) => o.subnetKey === id);
+  const override = (await store.listRoleOverrides(scan.estate)).find((o) => o.subnetKey === id);
   const findings = [...subnet.findings].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
   const latestHasSubnet = !isLatest && latest && (await store.getReport(latest.id))?.subnets.some((s) => s.id.toLowerCase() === id);
 

@@ -1,0 +1,25 @@
+// What a report says about how the live read behind it was made (Report.notes), derived from the snapshot itself
+// (`readMethod`, saved beside `resources` by `--save` and stored with a dashboard read), so the caveat survives every
+// path a snapshot takes: a saved file audited or uploaded later, and a dashboard role edit's re-audit. Free of the
+// Azure SDK, so the store and the CLI's file audits can use it.
+import type { Snapshot } from "../model/types";
+
+/**
+ * What a report read with Resource Graph says about itself (a report-level note). Resource Graph answers only with the
+ * rows the caller may read: a type the role does not grant is missing from the result without an error, exactly as if
+ * the estate held none (https://learn.microsoft.com/azure/governance/resource-graph/overview, "Permissions in Azure Resource Graph").
+ * Unlike a 403 on a list call, that cannot be told apart from absent resources, so it is not in `errors` and does not
+ * turn passes into warnings; only a subscription it cannot see at all is (`SubscriptionNotVisible`).
+ */
+export const RESOURCE_GRAPH_PERMISSION_NOTE =
+  "Read with Resource Graph, which returns only the resources the credential may read and reports no error for a type it may not read: a role without one type's read permission (Microsoft.Network/networkManagers/read, say) looks the same as an estate without such resources, and a verdict may then pass without them. The list-all read (the default) reports each list it may not read in `errors`.";
+
+/** The saved snapshot's `readMethod` for a live read made with (`resourceGraph`) or without Resource Graph. */
+export function readMethodOf(resourceGraph: boolean | undefined): NonNullable<Snapshot["readMethod"]> {
+  return resourceGraph ? "resourceGraph" : "listAll";
+}
+
+/** The report notes a snapshot's read calls for: Resource Graph's permission caveat, or none (undefined). */
+export function readNotes(snapshot: Pick<Snapshot, "readMethod">): string[] | undefined {
+  return snapshot.readMethod === "resourceGraph" ? [RESOURCE_GRAPH_PERMISSION_NOTE] : undefined;
+}
