@@ -2,7 +2,12 @@
 export const scanHref = (scanId: string) => `/scans/${encodeURIComponent(scanId)}`;
 export const subnetsHref = (scanId: string, query = "") => `${scanHref(scanId)}/subnets${query ? `?${query}` : ""}`;
 export const findingHref = (scanId: string, findingId: string) => `${scanHref(scanId)}/findings/${encodeURIComponent(findingId)}`;
-export const latestFindingHref = (findingId: string) => `/findings/${encodeURIComponent(findingId)}`;
+/**
+ * The always-latest view of a (subnet, rule) in one estate: without `estate` the page shows whichever estate scanned
+ * that subnet last, which two estates sharing a subnet id (a copy, a re-import) would make the wrong one.
+ */
+export const latestFindingHref = (findingId: string, estate?: string) =>
+  `/findings/${encodeURIComponent(findingId)}${estate ? `?estate=${encodeURIComponent(estate)}` : ""}`;
 /** "New scan", starting in the estate being viewed: named (the scans page's filter) or that of the scan open. */
 export const newScanHref = (viewing: { estate?: string; scanId?: string } = {}) =>
   viewing.estate ? `/scans/new?estate=${encodeURIComponent(viewing.estate)}` : viewing.scanId ? `/scans/new?scan=${encodeURIComponent(viewing.scanId)}` : "/scans/new";

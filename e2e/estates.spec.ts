@@ -72,3 +72,33 @@ test("'Accept this risk' on a finding page exempts it in that estate's reports",
   expect(bad.status()).toBe(400);
   expect(await bad.json()).toMatchObject({ path: "[0].expires" });
 });
+
+// Issue r2-2: the always-latest links of a finding keep its scan's estate. Without `?estate=` they opened whichever
+// estate scanned that subnet last: here the same subnets are scanned in estate A, then in estate B.
+test("a finding's always-latest links stay in the estate of the scan it is on", async ({ page, request, context }) => {
+  const ids: Record<string, string> = {};
+  for (const estate of ["e2e-links-a", "e2e-links-b"]) {
+    const upload = new FormData();
+    for (const f of ["vnets.json", "nsgs.json", "network.json"]) upload.append("snapshot", new Blob([readFileSync(fixture(f))], { type: "application/json" }), f);
+    upload.append("profile", new Blob([readFileSync(fixture("profile.json"))], { type: "application/json" }), "profile.json");
+    upload.append("estate", estate);
+    const created = await request.post("/api/scans", { multipart: upload });
+    expect(created.status()).toBe(201);
+    ids[estate] = ((await created.json()) as { id: string }).id;
+  }
+  const seqOf = async (id: string) => ((await (await request.get(`/api/scans/${id}`)).json()) as { seq: number }).seq;
+  const report = (await (await request.get(`/api/scans/${ids["e2e-links-a"]}/report?format=json`)).json()) as { subnets: { findings: { id: string }[] }[] };
+  const findingId = report.subnets.flatMap((s) => s.findings)[0].id;
+
+  await page.goto(`/scans/${ids["e2e-links-a"]}/findings/${findingId}`);
+  const latest = page.getByTestId("always-latest-link");
+  await expect(latest).toHaveAttribute("href", `/findings/${findingId}?estate=e2e-links-a`);
+  await latest.click();
+  await expect(page).toHaveURL(new RegExp(`/findings/${findingId}\\?estate=e2e-links-a$`));
+  // The latest of estate A, not B's newer scan of the same subnet.
+  await expect(page.getByRole("link", { name: `Scan #${await seqOf(ids["e2e-links-a"])}`, exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: `Scan #${await seqOf(ids["e2e-links-b"])}`, exact: true })).toHaveCount(0);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.getByRole("button", { name: "Copy always-latest link" }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(new RegExp(`/findings/${findingId}\\?estate=e2e-links-a$`));
+});

@@ -31,7 +31,7 @@ test("every export from the overview carries the scan's content", async ({ page,
   const [header, ...rows] = parseCsv(await downloadText(csv));
   expect(header).toEqual([
     "subnet_id", "subnet_name", "vnet", "role", "subnet_status", "rule", "status", "title", "detail", "deciding_rules",
-    "fix_az_cli", "link", "portal_url", "verdict", "exemption_reason", "exemption_owner", "exemption_expires", "change",
+    "fix_az_cli", "link", "portal_url", "verdict", "exemption_reason", "exemption_owner", "exemption_expires", "change", "no_fix_reason",
   ]);
   const expectedRows = parsed.subnets.reduce((n: number, s: { findings: unknown[] }) => n + Math.max(1, s.findings.length), 0);
   expect(rows).toHaveLength(expectedRows);

@@ -1,4 +1,5 @@
 // A new scan from uploaded files: good files make a scan; a bad file is named, next to it, with what is wrong.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { listScans } from "./support/app";
@@ -67,5 +68,59 @@ test("the server's verdict on a bad file appears next to that file", async ({ pa
   await expect(page.locator('[data-testid="upload-file"][data-file-name="profile-unknown-subnet.json"] [data-testid="file-error"]')).toContainText(
     'roles.cyclecloud[0]: no subnet matches "vnet-hub/nope"',
   );
+  expect((await listScans(request)).length).toBe(before);
+});
+
+// Issue r2-1: a `{ deployments }` profile (the demo's own) was listed as "unrecognised shape", sent as a snapshot,
+// dropped by the server without a word, and the scan ran on the latest scan's roles: verdicts other than the API's.
+const demo = (f: string) => path.join(__dirname, "..", "fixtures", "demo", f);
+const DEMO_SNAPSHOTS = ["vnets.json", "nsgs.json", "nics.json", "route-tables.json", "private-endpoints.json", "firewalls.json", "firewall-policies.json"];
+type JsonReport = { deployments?: { name: string }[]; subnets: { id: string; role: string | null; deployment?: string | null; findings: { rule: string; status: string }[] }[] };
+const verdicts = (r: JsonReport) => r.subnets.map((s) => [s.id.toLowerCase(), s.role, s.deployment ?? null, s.findings.map((f) => `${f.rule}:${f.status}`).sort().join(" ")]).sort();
+
+test("a deployments profile is taken as the profile, and the scan's verdicts are the API's for that profile", async ({ page, request }) => {
+  await page.goto("/scans/new");
+  await page.waitForLoadState("networkidle");
+  await page.getByTestId("file-input").setInputFiles([...DEMO_SNAPSHOTS.map(demo), demo("profile-return-proxy.json")]);
+  await expect(page.getByTestId("upload-file")).toHaveCount(DEMO_SNAPSHOTS.length + 1);
+  const profileRow = page.locator('[data-testid="upload-file"][data-file-name="profile-return-proxy.json"]');
+  await expect(page.getByRole("combobox", { name: "Use profile-return-proxy.json as" })).toHaveValue("profile");
+  await expect(profileRow).toContainText("2 deployments · prod: 1 CycleCloud, 2 cluster, 1 return proxy subnets · dev: 1 CycleCloud, 1 cluster subnets; CycleCloud server");
+  await page.getByRole("button", { name: "Run audit" }).click();
+  await expect(page).toHaveURL(/\/scans\/(?!new$)[a-z0-9]+$/);
+  const viaForm = (await (await request.get(`/api/scans/${page.url().split("/").at(-1)}/report?format=json`)).json()) as JsonReport;
+
+  const upload = new FormData();
+  for (const f of DEMO_SNAPSHOTS) upload.append("snapshot", new Blob([readFileSync(demo(f))], { type: "application/json" }), f);
+  upload.append("profile", new Blob([readFileSync(demo("profile-return-proxy.json"))], { type: "application/json" }), "profile-return-proxy.json");
+  const created = await request.post("/api/scans", { multipart: upload });
+  expect(created.status()).toBe(201);
+  const viaApi = (await (await request.get(`/api/scans/${((await created.json()) as { id: string }).id}/report?format=json`)).json()) as JsonReport;
+  expect(viaForm.deployments?.map((d) => d.name)).toEqual(["prod", "dev"]);
+  expect(viaForm.subnets.some((s) => s.role === "returnProxy")).toBe(true);
+  expect(verdicts(viaForm)).toEqual(verdicts(viaApi));
+});
+
+test("a profile used as a snapshot is refused naming the file, in the form and by the server", async ({ page, request }) => {
+  const before = (await listScans(request)).length;
+  await page.goto("/scans/new");
+  await page.waitForLoadState("networkidle");
+  await page.getByTestId("file-input").setInputFiles([...DEMO_SNAPSHOTS.map(demo), demo("profile.json")]);
+  await page.getByRole("combobox", { name: "Use profile.json as" }).selectOption("snapshot");
+  const row = page.locator('[data-testid="upload-file"][data-file-name="profile.json"]');
+  await expect(row.getByTestId("file-error")).toContainText("profile.json: this is a CycleCloud profile (deployments), not Azure resources");
+  await page.getByRole("button", { name: "Run audit" }).click();
+  await expect(page.getByTestId("form-error")).toContainText("Fix or remove");
+  // Back to Profile: the line goes, as the server would take it.
+  await page.getByRole("combobox", { name: "Use profile.json as" }).selectOption("profile");
+  await expect(row.getByTestId("file-error")).toHaveCount(0);
+
+  const upload = new FormData();
+  for (const f of DEMO_SNAPSHOTS) upload.append("snapshot", new Blob([readFileSync(demo(f))], { type: "application/json" }), f);
+  upload.append("snapshot", new Blob([readFileSync(demo("profile.json"))], { type: "application/json" }), "profile.json");
+  upload.append("rolesFrom", "latest");
+  const res = await request.post("/api/scans", { multipart: upload });
+  expect(res.status()).toBe(400);
+  expect(await res.json()).toMatchObject({ file: "profile.json", error: expect.stringMatching(/^profile\.json: this is a CycleCloud profile/) });
   expect((await listScans(request)).length).toBe(before);
 });

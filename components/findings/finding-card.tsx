@@ -67,6 +67,15 @@ export function FindingCard({ finding, snapshot, headingLevel = "h3", showShare 
           <FixTabs fixes={finding.fixes} rule={finding.rule} />
         </section>
       ) : null}
+      {/* Where the fix would be, why there is none (the report's noFixReason), as the PDF and exports say it. */}
+      {finding.noFixReason && !finding.fixes.length ? (
+        <section aria-label="Fix">
+          <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Fix</h4>
+          <p className="text-sm text-slate-700" data-testid="no-fix-reason">
+            No fix offered: {finding.noFixReason}
+          </p>
+        </section>
+      ) : null}
     </div>
   );
   const frame = "min-w-0 scroll-mt-20 rounded-lg border border-slate-200 bg-white shadow-xs";

@@ -50,7 +50,8 @@ export function TimelineSentence({ timeline }: { timeline: FindingTimeline }) {
   return <p data-testid="timeline-sentence">{latest.status === "pass" ? "Has passed in every scan that audited it." : "Informational in every scan that audited it."}</p>;
 }
 
-export function LatestPanel({ timeline, history, findingId, currentScanId }: { timeline: FindingTimeline; history: HistoryEntry[]; findingId: string; currentScanId?: string }) {
+/** `estate`: the estate of the scan shown, which the always-latest link keeps (see latestFindingHref). */
+export function LatestPanel({ timeline, history, findingId, estate, currentScanId }: { timeline: FindingTimeline; history: HistoryEntry[]; findingId: string; estate: string; currentScanId?: string }) {
   const latest = timeline.latest;
   if (!latest) return null;
   const shown = history.slice(-40);
@@ -60,7 +61,7 @@ export function LatestPanel({ timeline, history, findingId, currentScanId }: { t
         <h2 id="latest-heading" className="text-sm font-semibold text-slate-900">
           Latest
         </h2>
-        <Link href={latestFindingHref(findingId)} className="text-xs font-medium text-indigo-700 hover:underline">
+        <Link href={latestFindingHref(findingId, estate)} className="text-xs font-medium text-indigo-700 hover:underline" data-testid="always-latest-link">
           Always-latest link
         </Link>
       </div>

@@ -6,8 +6,8 @@ import { useId, useRef, useState, type DragEvent } from "react";
 import { BUTTON_PRIMARY, BUTTON_SECONDARY } from "../ui/button";
 import { FIELD_INPUT, Field } from "../ui/field";
 import { EstateField } from "./estate-field";
+import { type UploadKind as Kind, checkAs, classifyUpload } from "./classify-upload";
 
-type Kind = "snapshot" | "profile" | "serviceTags";
 const KIND_LABEL: Record<Kind, string> = { snapshot: "Snapshot", profile: "Profile", serviceTags: "Service tags" };
 const MAX_BYTES = 50 * 1024 * 1024;
 
@@ -17,27 +17,29 @@ interface Entry {
   kind: Kind;
   summary?: string;
   error?: string;
+  notice?: string;
+  /** The parsed JSON, kept to check the file again when "Use as" changes; absent when it could not be read. */
+  value?: unknown;
 }
 
-function describe(value: unknown): { kind: Kind; summary: string } {
-  if (Array.isArray(value)) return { kind: "snapshot", summary: `${value.length} resources` };
-  if (value && typeof value === "object") {
-    const v = value as Record<string, unknown>;
-    if ("roles" in v) return { kind: "profile", summary: "roles for CycleCloud, cluster and return proxy subnets" };
-    if (Array.isArray(v.values) && !("resources" in v)) return { kind: "serviceTags", summary: `${v.values.length} service tags` };
-    for (const field of ["value", "data", "resources"]) if (Array.isArray(v[field])) return { kind: "snapshot", summary: `${(v[field] as unknown[]).length} resources` };
-  }
-  return { kind: "snapshot", summary: "unrecognised shape; the server will say why" };
-}
-
-async function inspect(file: File): Promise<Pick<Entry, "kind" | "summary" | "error">> {
+async function inspect(file: File): Promise<Pick<Entry, "kind" | "summary" | "error" | "notice" | "value">> {
   if (file.size > MAX_BYTES) return { kind: "snapshot", error: `larger than 50 MB (${(file.size / 1048576).toFixed(1)} MB)` };
   if (file.size === 0) return { kind: "snapshot", error: "the file is empty" };
+  let value: unknown;
   try {
-    return describe(JSON.parse(await file.text()));
+    value = JSON.parse(await file.text());
   } catch (e) {
     return { kind: "snapshot", error: `not valid JSON: ${(e as Error).message}` };
   }
+  // The server's own checks (lib/snapshot), so a profile is never taken as a snapshot here and dropped there.
+  return { ...classifyUpload(file.name, value), value };
+}
+
+/** The entry taken as `kind`: checked again as that kind when its JSON was read, else it keeps its read error. */
+function takenAs(entry: Entry, kind: Kind): Entry {
+  if (!("value" in entry)) return { ...entry, kind };
+  const { summary, error, notice } = checkAs(kind, entry.file.name, entry.value);
+  return { ...entry, kind, summary, error, notice };
 }
 
 /** `defaultEstate`: the estate being viewed when "New scan" was opened; `estates`: names offered as suggestions. */
@@ -161,6 +163,11 @@ export function UploadForm({ latestScan, defaultEstate = "default", estates }: {
                     {entry.error}
                   </p>
                 ) : null}
+                {entry.notice && !entry.error ? (
+                  <p role="status" className="mt-1 break-words text-xs font-medium text-amber-800" data-testid="file-notice">
+                    {entry.notice}
+                  </p>
+                ) : null}
                 {entry.kind === "profile" && profiles.length > 1 && profiles[1] === entry ? (
                   <p role="alert" className="mt-1 text-xs font-medium text-red-700">
                     Only one profile per scan.
@@ -171,7 +178,7 @@ export function UploadForm({ latestScan, defaultEstate = "default", estates }: {
                 <span>Use as</span>
                 <select
                   value={entry.kind}
-                  onChange={(e) => setEntries((list) => list.map((x) => (x.key === entry.key ? { ...x, kind: e.target.value as Kind, error: x.error?.startsWith("not valid JSON") || x.error?.startsWith("larger") || x.error?.startsWith("the file") ? x.error : undefined } : x)))}
+                  onChange={(e) => setEntries((list) => list.map((x) => (x.key === entry.key ? takenAs(x, e.target.value as Kind) : x)))}
                   className="rounded-md border border-slate-300 bg-white py-1 pl-2 pr-7 text-xs"
                   aria-label={`Use ${entry.file.name} as`}
                 >

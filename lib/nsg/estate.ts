@@ -21,6 +21,7 @@ import {
   withAsgView,
 } from "./context";
 import type { Level } from "./evaluate";
+import { SINGLE_DEPLOYMENT } from "../snapshot/parse-profile";
 
 /**
  * One place traffic starts or ends in a subnet: a NIC, a scale set's network profile (the NIC level of
@@ -146,7 +147,8 @@ export interface Placement {
   storageAccounts?: ReadonlyMap<string, string>;
 }
 
-export const SINGLE_DEPLOYMENT = "default";
+// Defined beside the profile parser, which the browser runs too (lib/snapshot/parse-profile.ts).
+export { SINGLE_DEPLOYMENT };
 
 interface SharedCaches {
   address: SharedAddressData;

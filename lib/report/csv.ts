@@ -25,6 +25,8 @@ export const CSV_COLUMNS = [
   "exemption_owner",
   "exemption_expires",
   "change",
+  // Why a fail/warn finding has no fix (the report's noFixReason); empty when it has one. Last, so columns before it keep their place.
+  "no_fix_reason",
 ] as const;
 
 // Spreadsheets run a cell that starts with one of these as a formula; a leading ' makes it text (OWASP CSV injection).
@@ -54,11 +56,11 @@ export function renderCsv(report: Report, meta: ReportMeta = {}): string {
   for (const subnet of report.subnets) {
     const base = [subnet.id, subnet.name, subnet.vnet, subnet.role ?? "", subnet.status];
     const portal = portalUrl(subnet.id) ?? "";
-    if (subnet.findings.length === 0) lines.push(row([...base, "", "", "", "", "", "", "", portal, "", "", "", "", ""]));
+    if (subnet.findings.length === 0) lines.push(row([...base, "", "", "", "", "", "", "", portal, "", "", "", "", "", ""]));
     for (const f of subnet.findings) {
       const fix = f.fixes.filter((x) => x.kind === "az-cli").map((x) => x.text).join("\n");
       lines.push(
-        row([...base, f.rule, f.status, f.title, f.detail, f.evidence.map(describeEvidence).join("; "), fix, absoluteLink(f.link, meta.baseUrl), portal, ...gateCells(f)]),
+        row([...base, f.rule, f.status, f.title, f.detail, f.evidence.map(describeEvidence).join("; "), fix, absoluteLink(f.link, meta.baseUrl), portal, ...gateCells(f), f.fixes.length ? "" : (f.noFixReason ?? "")]),
       );
     }
   }

@@ -3,6 +3,7 @@
 // and its fixes. Every name from the estate is data: escaped so it can never become HTML, a link, an image, emphasis,
 // a heading or a table column (CommonMark 0.31, https://spec.commonmark.org/0.31.2/#backslash-escapes; GFM tables).
 import type { EffectiveRouteRow, Finding, FixKind, Report, ReportGaps, SubnetReport } from "./types";
+import { DEPLOYMENT_COLUMNS, deploymentNamed } from "./deployment-columns";
 import { evidenceStage } from "./types";
 import { failingRules } from "./filter";
 import { STAGE_LABEL, absoluteLink, codeParts, describeEvidence, fixPresentation, nextHopText, outboundLabel, reportScope, resourceName } from "./meta";
@@ -215,6 +216,8 @@ function findingSection(f: Finding, meta: ReportMeta): string[] {
     // Inside an HTML block Markdown escapes do not apply: the label is escaped as HTML.
     out.push(`<details><summary>Fix: ${htmlText(how.label)}</summary>`, "", fenced(fix.text, how.fenceLang), "", "</details>", "");
   }
+  // Where the fixes would be, why there are none (as the dashboard and the PDF say it).
+  if (f.noFixReason && !f.fixes.length) out.push(`No fix offered: ${mdText(f.noFixReason)}`, "");
   out.push(mdLink("Open this finding", absoluteLink(f.link, meta.baseUrl)), "");
   return out;
 }
@@ -240,7 +243,7 @@ function subnetPath(subnet: SubnetReport): string[] {
   }
   if (subnet.scaleSets?.length) {
     out.push("Scale sets in this subnet:", "");
-    for (const s of subnet.scaleSets) out.push(`- ${mdLine(s.name)} (${mdText(s.orchestrationMode)}; NSG ${s.nsg ? mdText(resourceName(s.nsg)) : "none"})`);
+    for (const s of subnet.scaleSets) out.push(`- ${mdLine(s.name)} (${s.orchestrationMode ? mdText(s.orchestrationMode) : "orchestrationMode not stated"}; NSG ${s.nsg ? mdText(resourceName(s.nsg)) : "none"})`);
     out.push("");
   }
   if (subnet.effectiveRoutes?.length) {
@@ -272,9 +275,13 @@ function deploymentsSection(report: Report): string[] {
     "## Deployments",
     "",
     ...table(
-      ["Deployment", "CycleCloud", "Cluster", "Return proxy", "CycleCloud server", "Proxy", "Storage account"],
-      // A server judged by part of what the profile names (a VM's NIC in its CycleCloud subnet) says so beside it.
-      list.map((d) => [cell(d.name), refs(d.cyclecloud), refs(d.cluster), refs(d.returnProxy), cell([d.cyclecloudServer.join(", "), ...(d.serverNotes ?? [])].filter((x) => x).join("; ")), cell(d.proxy ? `${d.proxy.address}:${d.proxy.port}` : undefined), cell(d.storageAccount)]),
+      [...DEPLOYMENT_COLUMNS],
+      // A server judged by part of what the profile names (a VM's NIC in its CycleCloud subnet) says so beside it;
+      // the same cells as the PDF's (lib/report/deployment-columns.ts).
+      list.map((d) => {
+        const named = deploymentNamed(d);
+        return [cell(d.name), refs(d.cyclecloud), refs(d.cluster), refs(d.returnProxy), cell(named.server), cell(named.proxy), cell(named.storageAccount)];
+      }),
     ),
   ];
 }

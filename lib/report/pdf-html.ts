@@ -22,6 +22,7 @@ import { STAGE_LABEL, absoluteLink, codeParts, fixPresentation, nextHopText, out
 import type { ReportMeta } from "./meta";
 import { groupOpenFindings, printedFix } from "./pdf-groups";
 import type { FindingGroup, Template } from "./pdf-groups";
+import { DEPLOYMENT_COLUMNS, deploymentNamed } from "./deployment-columns";
 
 /** The fonts the PDF embeds (Debian `fonts-dejavu-core`): arrows, Greek, Cyrillic and most Latin scripts. */
 export const PDF_FONT_FAMILY = `"DejaVu Sans", "Noto Sans", sans-serif`;
@@ -355,8 +356,13 @@ function summarySection(report: Report, meta: ReportMeta): string {
   if (report.notes?.length) out.push(`<div class="alert">${report.notes.map((n) => `<p>${esc(n)}</p>`).join("")}</div>`);
   if (report.deployments?.length) {
     out.push(
-      `<h3>Deployments in scope</h3><table class="t"><thead><tr><th>Deployment</th><th>CycleCloud</th><th>Cluster</th><th>Return proxy</th></tr></thead><tbody>${report.deployments
-        .map((d) => `<tr><td>${esc(d.name)}</td><td>${esc(d.cyclecloud.join(", ") || "–")}</td><td>${d.cluster.length}</td><td>${esc(d.returnProxy.join(", ") || "–")}</td></tr>`)
+      // The Markdown export's columns (lib/report/deployment-columns.ts); the cluster column counts subnets, which run to hundreds.
+      `<h3>Deployments in scope</h3><table class="t"><thead><tr>${DEPLOYMENT_COLUMNS.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${report.deployments
+        .map((d) => {
+          const named = deploymentNamed(d);
+          const cells = [d.name, d.cyclecloud.join(", "), String(d.cluster.length), d.returnProxy.join(", "), named.server, named.proxy, named.storageAccount];
+          return `<tr>${cells.map((c) => `<td>${esc(c || "–")}</td>`).join("")}</tr>`;
+        })
         .join("")}</tbody></table>`,
     );
   }

@@ -68,6 +68,11 @@ export interface Source {
 export interface LoadOptions {
   /** A ServiceTags_Public_*.json file (`--service-tags`); its entries win over a saved snapshot's. */
   serviceTags?: Source;
+  /**
+   * The sources are the store's own copy of an earlier scan's input, already audited: checks of a file's kind added
+   * since (a profile given as a snapshot, `unwrapSource`) do not refuse it, so the scan's pages still open.
+   */
+  stored?: boolean;
 }
 
 interface Ordered<T> {
@@ -117,6 +122,7 @@ class Collected {
   serviceTags?: Map<string, ServiceTagPrefixes>;
   capturedAt?: string;
   readErrors: NonNullable<Snapshot["readErrors"]> = [];
+  readMethod?: Snapshot["readMethod"];
 }
 
 const NETWORK = "microsoft.network/";
@@ -272,8 +278,8 @@ function readerOfType(type: string): Reader | undefined {
   return Object.hasOwn(READERS, type) ? READERS[type] : undefined;
 }
 
-function readSource(source: Source, into: Collected): void {
-  const { items, listAt, serviceTags, capturedAt, readErrors } = unwrapSource(source.name, source.value);
+function readSource(source: Source, into: Collected, stored: boolean): void {
+  const { items, listAt, serviceTags, capturedAt, readErrors, readMethod } = unwrapSource(source.name, source.value, { stored });
   for (let i = 0; i < items.length; i++) {
     const raw = items[i];
     // Entries that are not resources at all are not ours to judge.
@@ -284,6 +290,8 @@ function readSource(source: Source, into: Collected): void {
   if (serviceTags !== undefined) into.serviceTags = readServiceTags(source.name, serviceTags, ["serviceTags"], into.serviceTags);
   if (capturedAt !== undefined) into.capturedAt = capturedAt;
   if (readErrors) into.readErrors.push(...readErrors);
+  // One Resource Graph source among several is enough for its caveat to hold for the whole estate.
+  if (readMethod && into.readMethod !== "resourceGraph") into.readMethod = readMethod;
 }
 
 /**
@@ -380,7 +388,7 @@ function nothingToAudit(sources: Source[], snapshot: Snapshot): InputError {
  */
 export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapshot {
   const into = new Collected();
-  for (const source of sources) readSource(source, into);
+  for (const source of sources) readSource(source, into, opts.stored === true);
   if (opts.serviceTags) {
     into.serviceTags = readServiceTags(opts.serviceTags.name, opts.serviceTags.value, [], into.serviceTags);
   }
@@ -418,6 +426,7 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
   if (into.serviceTags) snapshot.serviceTags = into.serviceTags;
   if (into.capturedAt !== undefined) snapshot.capturedAt = into.capturedAt;
   if (into.readErrors.length) snapshot.readErrors = into.readErrors;
+  if (into.readMethod) snapshot.readMethod = into.readMethod;
   if (into.subscriptionNames.size) snapshot.subscriptionNames = into.subscriptionNames;
   return snapshot;
 }

@@ -1,6 +1,5 @@
 // The profile says which subnet plays which part, in which CycleCloud deployment, and names the
 // CycleCloud server, its HTTPS proxy and its storage account (CONTRACT §1.2). `roles` alone is one deployment.
-import { z } from "zod";
 import { InputError } from "@/lib/errors";
 import { pushTo } from "@/lib/collections";
 import type { Deployment, NetworkInterface, Profile, ProxySetting, Role, Snapshot, Subnet } from "@/lib/model/types";
@@ -8,76 +7,14 @@ import { type Endpoint, type Placement, SINGLE_DEPLOYMENT, nicEndpoint } from "@
 import { concrete } from "@/lib/net/addr-set";
 import { parseCidr } from "@/lib/net/ip";
 import { subnetHolding } from "@/lib/path/locate";
-import { expectedMessage } from "./describe-value";
+import { parseProfile } from "./parse-profile";
 import { keyOf } from "./arm-id";
-import { inputError, isObject, parseWith } from "./validate";
 import { assertSubnetHasPrefix } from "./subnet-prefix";
 import { missingNicKeys } from "./gaps";
 
 export const ROLES: readonly Role[] = ["cyclecloud", "cluster", "returnProxy"];
 
-const refs = z.array(z.string()).nullish();
-const roleLists = { cyclecloud: refs, cluster: refs, returnProxy: refs };
-const proxySchema = z.strictObject({
-  address: z.string().refine((s) => parseCidr(s) !== null && !s.includes("/"), { error: "expected an IP address" }),
-  port: z.number().int().min(1).max(65535),
-});
-const serverSchema = z.array(z.string()).nullish();
-// CycleCloud's storage account (its locker): an account id, or the account's name (names are unique in Azure).
-const storageAccountSchema = z
-  .string()
-  .refine((s) => (s.trim().startsWith("/") ? /\/providers\/microsoft\.storage\/storageaccounts\/[^/]+$/i.test(s.trim()) : /^[a-z0-9]{3,24}$/.test(s.trim())), {
-    error: "expected a storage account id (/subscriptions/…/providers/Microsoft.Storage/storageAccounts/<name>) or name (3-24 lower-case letters and digits)",
-  })
-  .nullish();
-// Strict: a key the product does not know is an input error, never ignored (CONTRACT §1.2).
-const deploymentSchema = z.strictObject({ name: z.string().min(1), ...roleLists, cyclecloudServer: serverSchema, proxy: proxySchema.nullish(), storageAccount: storageAccountSchema });
-const profileSchema = z.strictObject({
-  roles: z.strictObject(roleLists).nullish(),
-  deployments: z.array(deploymentSchema).nullish(),
-  cyclecloudServer: serverSchema,
-  proxy: proxySchema.nullish(),
-  storageAccount: storageAccountSchema,
-});
-
-const list = (v: string[] | null | undefined) => v ?? [];
-
-/**
- * Reads a profile: `{roles, cyclecloudServer?, proxy?, storageAccount?}` (one deployment named `default`) and/or
- * `{deployments: [...]}`. Throws an InputError naming the file and JSON path on an unknown key, a wrong
- * type, a duplicate deployment name, or a top-level server/proxy beside `deployments` without `roles`.
- */
-export function parseProfile(name: string, value: unknown): Profile {
-  if (!isObject(value)) throw inputError(name, [], expectedMessage("object", value));
-  const p = parseWith(profileSchema, value, name, []);
-  const deployments: Deployment[] = [];
-  const hasRoles = !!p.roles;
-  if (hasRoles || (!p.deployments && (p.cyclecloudServer || p.proxy || p.storageAccount))) {
-    deployments.push({
-      name: SINGLE_DEPLOYMENT,
-      roles: { cyclecloud: list(p.roles?.cyclecloud), cluster: list(p.roles?.cluster), returnProxy: list(p.roles?.returnProxy) },
-      cyclecloudServer: list(p.cyclecloudServer),
-      ...(p.proxy ? { proxy: p.proxy as ProxySetting } : {}),
-      ...(p.storageAccount ? { storageAccount: p.storageAccount.trim() } : {}),
-    });
-  } else if (p.cyclecloudServer || p.proxy || p.storageAccount) {
-    throw inputError(name, [p.proxy ? "proxy" : p.cyclecloudServer ? "cyclecloudServer" : "storageAccount"], "stands beside `roles` only; with `deployments`, put it in the deployment");
-  }
-  const seen = new Set(deployments.map((d) => d.name.toLowerCase()));
-  (p.deployments ?? []).forEach((d, i) => {
-    if (seen.has(d.name.toLowerCase())) throw inputError(name, ["deployments", i, "name"], `deployment name ${JSON.stringify(d.name)} is used twice`);
-    seen.add(d.name.toLowerCase());
-    deployments.push({
-      name: d.name,
-      roles: { cyclecloud: list(d.cyclecloud), cluster: list(d.cluster), returnProxy: list(d.returnProxy) },
-      cyclecloudServer: list(d.cyclecloudServer),
-      ...(d.proxy ? { proxy: d.proxy as ProxySetting } : {}),
-      ...(d.storageAccount ? { storageAccount: d.storageAccount.trim() } : {}),
-    });
-  });
-  const roles = { cyclecloud: deployments.flatMap((d) => d.roles.cyclecloud), cluster: deployments.flatMap((d) => d.roles.cluster), returnProxy: deployments.flatMap((d) => d.roles.returnProxy) };
-  return deployments.length ? { roles, deployments } : { roles };
-}
+export { parseProfile };
 
 /**
  * A stored (parsed) profile in the form a profile file has (CONTRACT §1.2): the `default` deployment as top-level
@@ -293,6 +230,24 @@ function reservedIn(subnet: Subnet, ip: number): string | undefined {
 }
 
 /**
+ * Refuses a proxy address no machine can hold or CycleCloud cannot send to: one Azure reserves in the subnet holding
+ * it, or one of a family that none of the deployment's CycleCloud subnets has (a packet keeps its family, so every leg
+ * of the proxied checks would be empty). Throws InputError naming `at` in the profile.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq#are-there-any-restrictions-on-using-ip-addresses-within-these-subnets
+ */
+function checkProxyAddress(snapshot: Snapshot, address: string, ccKeys: readonly string[], deployment: string, profileName: string, at: string): void {
+  const r = parseCidr(address);
+  if (!r) return;
+  const holder = subnetHolding(snapshot, address);
+  const reserved = holder && r.family === 4 ? reservedIn(holder, r.v4[0]) : undefined;
+  if (reserved) throw new InputError(profileName, at, `${address} is one of the five addresses Azure reserves in ${describeSubnet(holder!)} (${reserved}: the first four and the last), so no proxy holds it; give the proxy VM's own address`);
+  const families = new Set(ccKeys.flatMap((k) => snapshot.subnets.get(k)?.addressPrefixes.map((p) => parseCidr(p)?.family) ?? []));
+  if (ccKeys.length && !families.has(r.family)) {
+    throw new InputError(profileName, at, `${address} is IPv${r.family} and no CycleCloud subnet of deployment ${deployment} has an IPv${r.family} prefix, so CycleCloud cannot reach it; give the proxy's IPv${r.family === 4 ? 6 : 4} address`);
+  }
+}
+
+/**
  * The server's endpoint when the profile names it by an IP address no NIC of the input holds. Where the subnet's
  * `ipConfigurations` name NICs the input lacks, the server's NIC may be one of them, with its own NSG, public IP and
  * load balancer pools: one endpoint per such NIC, each marked missing, so the verdicts that rest on it are
@@ -331,9 +286,12 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
   for (const [k, name] of finalDeployment) if (roles.get(k) === "cyclecloud") pushTo(cyclecloudKeys, name, k);
   let vmNics: Map<string, NetworkInterface[]> | undefined;
   deployments.forEach((d, di) => {
-    if (d.proxy) proxies.set(d.name, d.proxy);
-    if (d.storageAccount) storageAccounts.set(d.name, d.storageAccount);
     const ccKeys = cyclecloudKeys.get(d.name) ?? [];
+    if (d.proxy) {
+      checkProxyAddress(snapshot, d.proxy.address, ccKeys, d.name, profileName, single && di === 0 ? "proxy.address" : `deployments[${di - (single ? 1 : 0)}].proxy.address`);
+      proxies.set(d.name, d.proxy);
+    }
+    if (d.storageAccount) storageAccounts.set(d.name, d.storageAccount);
     d.cyclecloudServer.forEach((rawRef, i) => {
       const at = single && di === 0 ? `cyclecloudServer[${i}]` : `deployments[${di - (single ? 1 : 0)}].cyclecloudServer[${i}]`;
       const ref = rawRef.trim();

@@ -3,7 +3,8 @@
 import { InputError } from "@/lib/errors";
 import { describeValue, expectedMessage } from "./describe-value";
 import { z } from "zod";
-import { type JsonPath, inputError, isObject, parseWith } from "./validate";
+import { type JsonObject, type JsonPath, inputError, isObject, parseWith } from "./validate";
+import { PROFILE_KEYS, looksLikeProfile } from "./parse-profile";
 
 /** A failed call of the live read behind a saved snapshot, as the report's `errors` hold it (CONTRACT §3). */
 const readErrorsSchema = z.array(z.strictObject({ subscription: z.string(), operation: z.string(), code: z.string(), message: z.string() }));
@@ -17,11 +18,24 @@ export interface UnwrappedSource {
   capturedAt?: string;
   /** The calls a partial live read could not make, saved with its snapshot (`readErrors`). */
   readErrors?: z.output<typeof readErrorsSchema>;
+  /** How the live read behind a saved snapshot was made (`readMethod`): what its report's notes derive from. */
+  readMethod?: (typeof READ_METHODS)[number];
 }
+
+/** The saved snapshot's `readMethod` values: the list-all read (the default) or one Resource Graph query. */
+export const READ_METHODS = ["listAll", "resourceGraph"] as const;
+
+// ISO 8601 date and time with a UTC offset, as a live read writes it (`2026-03-01T09:00:00.000Z`).
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 const LIST_FIELDS = ["value", "data", "resources"] as const;
 
-export function unwrapSource(file: string, value: unknown): UnwrappedSource {
+/**
+ * One source's resources and where they sit, whatever its shape (CONTRACT §1.1). `stored`: the store's copy of an
+ * input audited before; a profile or service tags file in it (taken as a snapshot before that was refused) reads
+ * as nothing, as it did then.
+ */
+export function unwrapSource(file: string, value: unknown, { stored = false }: { stored?: boolean } = {}): UnwrappedSource {
   if (Array.isArray(value)) return { items: value, listAt: [] };
   if (!isObject(value)) {
     throw new InputError(file, "", `expected Azure resources (an array, {"value": [...]}, {"data": [...]} or {"resources": [...]}), got ${describeValue(value)}`);
@@ -38,14 +52,35 @@ export function unwrapSource(file: string, value: unknown): UnwrappedSource {
       const capturedAt = value.capturedAt;
       if (capturedAt !== undefined && capturedAt !== null) {
         if (typeof capturedAt !== "string") throw inputError(file, ["capturedAt"], expectedMessage("string", capturedAt));
+        // Shown as "captured at" and compared between scans: a free-form text would be neither. A stored input
+        // accepted before this check still opens.
+        if (!stored && (!ISO_DATE_TIME.test(capturedAt.trim()) || Number.isNaN(Date.parse(capturedAt.trim())))) {
+          throw inputError(file, ["capturedAt"], `expected an ISO 8601 date and time such as "2026-03-01T09:00:00Z", got ${JSON.stringify(capturedAt.slice(0, 80))}`);
+        }
         out.capturedAt = capturedAt;
       }
       if (value.readErrors !== undefined && value.readErrors !== null) out.readErrors = parseWith(readErrorsSchema, value.readErrors, file, ["readErrors"]);
+      if (value.readMethod !== undefined && value.readMethod !== null) out.readMethod = parseWith(z.enum(READ_METHODS), value.readMethod, file, ["readMethod"]);
     }
     return out;
   }
-  // An untyped object (a sub-resource example, some other payload): nothing to read, not an error.
+  // A file given as Azure resources that is none (a profile or service tags given as a snapshot, by a CLI -s or the
+  // upload form's "Use as"): read nothing from it silently and the audit runs without it, so say so naming the file.
+  const notResources = stored ? undefined : notResourcesMessage(value);
+  if (notResources) throw new InputError(file, "", notResources);
+  // Any other untyped object (a sub-resource example, some other payload): nothing to read, not an error.
   return { items: [value] };
+}
+
+/**
+ * Why a file's top-level object, which has no `type` and no resource list, is given in the wrong place: a profile
+ * or a service tags file (the product's other inputs, README "Inputs"), with where it belongs; undefined for any
+ * other object (Azure's own examples hold payloads that are no resource, read as nothing, as before).
+ */
+export function notResourcesMessage(value: JsonObject): string | undefined {
+  if (looksLikeProfile(value)) return `this is a CycleCloud profile (${PROFILE_KEYS.filter((k) => k in value).join(", ")}), not Azure resources: give it as the profile (--profile; in the dashboard, "Use as: Profile")`;
+  if (Array.isArray(value.values) && typeof value.id !== "string") return 'this is a service tags file ({"values": [...]}), not Azure resources: give it as the service tags (--service-tags; in the dashboard, "Use as: Service tags")';
+  return undefined;
 }
 
 /** The raw resources of one source, whatever its shape, for saving as `{ resources, serviceTags, capturedAt }`. */

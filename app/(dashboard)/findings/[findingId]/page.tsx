@@ -39,7 +39,7 @@ export default async function LatestFindingPage({ params, searchParams }: { para
         actions={
           <>
             <AskLink scanId={scan.id} rule={finding.rule} subnet={subnet} report={await store.getReport(scan.id)} />
-            <CopyButton text={latestFindingHref(findingId)} absolute label="Copy always-latest link" copiedLabel="Link copied" className={BUTTON_SECONDARY} />
+            <CopyButton text={latestFindingHref(findingId, scan.estate)} absolute label="Copy always-latest link" copiedLabel="Link copied" className={BUTTON_SECONDARY} />
           </>
         }
       />
@@ -48,7 +48,7 @@ export default async function LatestFindingPage({ params, searchParams }: { para
           <FindingCard finding={finding} snapshot={await store.getSnapshot(scan.id)} headingLevel="h2" showTitle={false} />
         </div>
         <div>
-          <LatestPanel timeline={history.timeline} history={history.history} findingId={findingId} currentScanId={scan.id} />
+          <LatestPanel timeline={history.timeline} history={history.history} findingId={findingId} estate={scan.estate} currentScanId={scan.id} />
         </div>
       </div>
     </>

@@ -69,7 +69,7 @@ export default async function FindingPage({ params }: { params: Params }) {
             </div>
           ) : null}
         </div>
-        <div>{history ? <LatestPanel timeline={history.timeline} history={history.history} findingId={findingId} currentScanId={scan.id} /> : null}</div>
+        <div>{history ? <LatestPanel timeline={history.timeline} history={history.history} findingId={findingId} estate={scan.estate} currentScanId={scan.id} /> : null}</div>
       </div>
     </>
   );

@@ -1,0 +1,92 @@
+// The upload form's idea of a file must be the server's: every profile shape the server parses is offered as a
+// profile (the demo's `{ deployments }` profile was taken as a snapshot, dropped by the server, and the scan ran on
+// the latest scan's roles), and a profile given as a snapshot is refused naming the file, not skipped.
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { InputError } from "@/lib/errors";
+import { loadSnapshot, parseProfile } from "@/lib/snapshot";
+import { checkAs, classifyUpload, detectKind } from "./classify-upload";
+
+const root = path.resolve(__dirname, "../..");
+const read = (rel: string) => JSON.parse(fs.readFileSync(path.join(root, rel), "utf8")) as unknown;
+const profileFiles = ["fixtures/demo/profile.json", "fixtures/demo/profile-return-proxy.json", "test/fixtures/seed/profile.json", "e2e/fixtures/estate/profile.json", "e2e/fixtures/bad/profile-unknown-subnet.json"];
+const demoSnapshots = fs.readdirSync(path.join(root, "fixtures/demo")).filter((f) => f.endsWith(".json") && !f.startsWith("profile"));
+
+// Every shape README "Inputs" gives a profile, each with what it names beside the roles.
+const shapes: Record<string, unknown> = {
+  roles: { roles: { cyclecloud: ["v/cc"], cluster: ["v/nodes"] } },
+  "roles + server, proxy, storage account": { roles: { cyclecloud: ["v/cc"] }, cyclecloudServer: ["10.0.0.4"], proxy: { address: "10.0.5.4", port: 3128 }, storageAccount: "stlocker01" },
+  deployments: { deployments: [{ name: "prod", cyclecloud: ["v/cc"], cluster: ["v/nodes"], cyclecloudServer: ["10.0.0.4"], proxy: { address: "10.0.5.4", port: 3128 }, storageAccount: "stlocker01" }, { name: "dev", cyclecloud: ["w/cc"] }] },
+  "roles + deployments": { roles: { cyclecloud: ["v/cc"] }, deployments: [{ name: "dev", cyclecloud: ["w/cc"] }] },
+  "server only": { cyclecloudServer: ["10.0.0.4"] },
+};
+
+function serverAsSnapshot(name: string, value: unknown): string | undefined {
+  try {
+    loadSnapshot([{ name, value }]);
+    return undefined;
+  } catch (e) {
+    if (e instanceof InputError) return e.message;
+    throw e;
+  }
+}
+
+describe("classifyUpload agrees with the server", () => {
+  it.each([...profileFiles.map((f) => [f, read(f)] as const), ...Object.entries(shapes)])("%s is a profile, parsed as the server parses it", (name, value) => {
+    const got = classifyUpload(name, value);
+    expect(got.kind).toBe("profile");
+    expect(() => parseProfile(name, value)).not.toThrow();
+    expect(got.error).toBeUndefined();
+    // Given as Azure resources instead, the server refuses it naming the file (it used to read nothing, silently).
+    expect(serverAsSnapshot(name, value)).toMatch(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: this is a CycleCloud profile`));
+    expect(checkAs("snapshot", name, value).error).toBe(serverAsSnapshot(name, value));
+  });
+
+  it("summarises the demo's deployments with what each names", () => {
+    const { summary } = classifyUpload("profile.json", read("fixtures/demo/profile.json"));
+    expect(summary).toBe("profile, 2 deployments · prod: 1 CycleCloud, 2 cluster subnets · dev: 1 CycleCloud, 1 cluster subnets; CycleCloud server");
+    expect(classifyUpload("p.json", shapes["roles + server, proxy, storage account"]).summary).toBe("profile · roles: 1 CycleCloud, 0 cluster subnets; CycleCloud server, proxy, storage account");
+  });
+
+  it("gives a bad profile the server's own error line", () => {
+    const typo = { deployments: [{ name: "prod", cyclecloud: ["v/cc"] }], storageAcount: "x" };
+    expect(classifyUpload("p.json", typo)).toMatchObject({ kind: "profile", error: "p.json: storageAcount: not a known setting" });
+    const beside = { deployments: [{ name: "prod" }], proxy: { address: "10.0.0.4", port: 3128 } };
+    expect(classifyUpload("p.json", beside).error).toBe("p.json: proxy: stands beside `roles` only; with `deployments`, put it in the deployment");
+  });
+
+  it.each(demoSnapshots)("demo %s is Azure resources the server reads", (file) => {
+    const value = read(`fixtures/demo/${file}`);
+    const got = classifyUpload(file, value);
+    expect(got.kind).toBe("snapshot");
+    expect(got.error).toBeUndefined();
+    expect(got.summary).toMatch(/^\d+ resources?$/);
+  });
+
+  it("takes the demo's files together as the server does", () => {
+    const sources = demoSnapshots.map((f) => ({ name: f, value: read(`fixtures/demo/${f}`) }));
+    expect(sources.every((s) => classifyUpload(s.name, s.value).kind === "snapshot")).toBe(true);
+    expect(loadSnapshot(sources).subnets.size).toBeGreaterThan(0);
+  });
+
+  it("still opens a stored scan whose input took a profile as a snapshot before this was refused", () => {
+    const sources = [...demoSnapshots.map((f) => ({ name: f, value: read(`fixtures/demo/${f}`) })), { name: "profile.json", value: read("fixtures/demo/profile.json") }];
+    expect(() => loadSnapshot(sources)).toThrow(/^profile\.json: this is a CycleCloud profile \(deployments\)/);
+    expect(loadSnapshot(sources, { stored: true }).subnets.size).toBe(loadSnapshot(sources.slice(0, -1)).subnets.size);
+  });
+
+  it("knows service tags, and the server refuses them as a snapshot", () => {
+    const tags = { changeNumber: 1, cloud: "Public", values: [{ name: "Storage", id: "Storage", properties: { addressPrefixes: ["20.0.0.0/8"] } }] };
+    expect(detectKind(tags)).toBe("serviceTags");
+    expect(classifyUpload("tags.json", tags).summary).toBe("1 service tag");
+    expect(checkAs("snapshot", "tags.json", tags).error).toMatch(/^tags\.json: this is a service tags file/);
+    expect(serverAsSnapshot("tags.json", tags)).toMatch(/^tags\.json: this is a service tags file/);
+  });
+
+  it("says beside a file that holds no resource what the server will make of it", () => {
+    const got = classifyUpload("odd.json", { deployment: [{ name: "prod" }] });
+    expect(got.kind).toBe("snapshot");
+    expect(got.notice).toMatch(/No Azure resource here.*keys deployment/);
+  });
+});
