@@ -220,7 +220,7 @@ function pathFacts(estate: Estate, s: Subnet, audited: boolean): Partial<SubnetR
   if (scaleSets.length) {
     facts.scaleSets = scaleSets.map((v) => {
       const nsgKey = v.nicConfigurations.find((c) => c.nsgKey)?.nsgKey;
-      return { id: v.id, name: v.name, nsg: nsgKey ? (snapshot.nsgs.get(nsgKey)?.id ?? nsgKey) : null, orchestrationMode: v.orchestrationModeDefaulted ? null : v.orchestrationMode };
+      return { id: v.id, name: v.name, nsg: nsgKey ? (snapshot.nsgs.get(nsgKey)?.id ?? nsgKey) : null, orchestrationMode: v.orchestrationModeDefaulted ? "unknown" : v.orchestrationMode };
     });
   }
   if (audited) {

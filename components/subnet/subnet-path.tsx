@@ -45,7 +45,7 @@ export function SubnetPath({ subnet }: { subnet: SubnetReport }) {
               <ul className="space-y-0.5" data-testid="scale-sets">
                 {scaleSets.map((s) => (
                   <li key={s.id} title={s.id}>
-                    {s.name} <span className="text-xs text-slate-500">· {s.orchestrationMode ?? "orchestrationMode not stated"}</span> <span className="text-slate-500">→</span>{" "}
+                    {s.name} <span className="text-xs text-slate-500">· {s.orchestrationMode === "unknown" ? "orchestrationMode not stated" : s.orchestrationMode}</span> <span className="text-slate-500">→</span>{" "}
                     {s.nsg ? resourceName(s.nsg) : <span className="text-slate-500">no NSG</span>}
                   </li>
                 ))}

@@ -86,6 +86,17 @@ describe("routes", () => {
     expect(finding(report, "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("fail");
   });
 
+  it("0.0.0.0/1 and 128.0.0.0/1 to None carry the service tags too (their addresses are among them), but a route for the tag itself keeps its own", () => {
+    const halves = [toFirewall, { name: "low", prefix: "0.0.0.0/1", hop: "None" }, { name: "high", prefix: "128.0.0.0/1", hop: "None" }];
+    const dropped = finding(hubAndSpoke([SEED_APP], { routes: halves }).audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+    expect(dropped.status).toBe("fail");
+    expect(dropped.detail).toContain("route low in rt drops it");
+    // A route for Storage is one route per prefix of the tag, longer than a /1: Storage takes it, the rest is dropped.
+    const report = hubAndSpoke([SEED_APP], { routes: [...halves, { name: "storage-direct", prefix: "Storage", hop: "Internet" }] }).audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-STORAGE")).toMatchObject({ status: "pass", detail: expect.stringContaining("route storage-direct in rt → Internet") });
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM").status).toBe("fail");
+  });
+
   it("a default route to a VPN/ExpressRoute gateway is outside the audit: required egress warns, lockdown passes", () => {
     const report = estate()
       .vnet("spoke", ["10.1.0.0/16"])

@@ -372,7 +372,7 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
     const account = named && dest.storageName ? storageAccountOf(snapshot, storageAccountOfName(dest.storageName)) : undefined;
     const publicAt = account?.location ? estate.context(source.subnet).resolve(`Storage.${account.location}`).set : rest;
     const j = judgeAddresses(estate, source, sourceLabel, what, restSubnet, endpoints.length ? publicAt : dest.addresses, publicAt, dest.names, flow);
-    const admission = account && j.out && j.verdict !== "blocked" ? accountAdmits(account, source.subnet, j.out) : undefined;
+    const admission = account && j.out && j.verdict !== "blocked" ? accountAdmits(snapshot, account, source.subnet, j.out) : undefined;
     if (admission && admission.state !== "yes") {
       j.verdict = admission.state === "no" ? "blocked" : "partial";
       j.parts.push(`At storage account ${account!.name}: ${admission.state === "no" ? "refused" : admission.state === "part" ? "admitted only in part" : "cannot be judged"} — ${admission.why}.`);

@@ -341,10 +341,11 @@ export function lookup(routes: readonly EffectiveRoute[], family: 4 | 6, dst: Ad
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i];
     if (addrIsEmpty(rest)) break;
-    // Concrete routes before this one already cover the whole family (0.0.0.0/1 and 128.0.0.0/1): a tag's addresses,
-    // whose prefixes were not given, are among them, so a tag-holding route after them takes none. They all send
-    // the traffic one way: that way carries the tags.
-    if (whole && i > whole.at && route.family === family && !tagsIsEmpty(rest.tags) && !tagsIsEmpty(tagsIntersect(rest.tags, route.dst.tags))) {
+    // Concrete routes before the default already cover the whole family (0.0.0.0/1 and 128.0.0.0/1): a tag's addresses,
+    // whose prefixes were not given, are among them, so the default takes none. They all send the traffic one way:
+    // that way carries the tags. A route for the tag itself (a tag route, a service endpoint's) is one route per
+    // prefix of the tag, longer than such a cover's: it keeps its traffic, and came first.
+    if (whole && i > whole.at && route.length === 0 && route.family === family && !tagsIsEmpty(rest.tags) && !tagsIsEmpty(tagsIntersect(rest.tags, route.dst.tags))) {
       out.push({ dst: { v4: [], v6: [], tags: rest.tags }, route: whole.carrier });
       rest = { ...rest, tags: NO_TAGS };
       if (addrIsEmpty(rest)) break;
@@ -360,8 +361,8 @@ export function lookup(routes: readonly EffectiveRoute[], family: 4 | 6, dst: Ad
 }
 
 /**
- * Where a route list's concrete routes of `family` together cover the whole family before any route holding service
- * tags (the `0.0.0.0/1` and `128.0.0.0/1` pair that overrides a default route): the index at which they do, and the
+ * Where a route list's concrete routes of `family` together cover the whole family (the `0.0.0.0/1` and `128.0.0.0/1`
+ * pair that overrides a default route; tag routes between them and the default are passed over): the index at which they do, and the
  * first of them reaching public space, when every such one sends traffic the same way (else undefined: which of them
  * takes a tag's addresses depends on prefixes not supplied, and `routesAssumedApart` notes it). Kept per list.
  */
@@ -376,7 +377,8 @@ function wholeFamilyCover(routes: readonly EffectiveRoute[], family: 4 | 6): { a
   for (let i = 0; i < routes.length; i++) {
     const r = routes[i];
     if (r.family !== family) continue;
-    if (!tagsIsEmpty(r.dst.tags)) break;
+    if (r.length === 0) break;
+    if (!tagsIsEmpty(r.dst.tags)) continue;
     if ((family === 4 ? r.dst.v4 : r.dst.v6).length === 0) continue;
     const publicPart = family === 4 ? !iv.covers(NON_PUBLIC_V4, r.dst.v4) : !iv.covers(NON_PUBLIC_V6, r.dst.v6);
     if (publicPart) carriers.push(r);
@@ -418,8 +420,18 @@ export function routesAssumedApart(routes: readonly EffectiveRoute[], family: 4 
   if (!byTags) apartByRoutes.set(routes, (byTags = new WeakMap()));
   let perFamily = byTags.get(dst.tags);
   if (!perFamily) byTags.set(dst.tags, (perFamily = {}));
-  // Where concrete routes cover the whole family and send it one way, the tags go that way: nothing is assumed.
-  return (perFamily[family] ??= wholeFamilyCover(routes, family) ? [] : apartNotes(routes, family, dst.tags, display));
+  return (perFamily[family] ??= apartNotes(routes, family, assumedTags(routes, family, dst.tags), display));
+}
+
+/**
+ * The flow's tags whose way rests on the assumption: where concrete routes cover the whole family and send it one way,
+ * that way carries every tag no tag route takes first (nothing assumed), so only the tags of tag routes are left.
+ */
+function assumedTags(routes: readonly EffectiveRoute[], family: 4 | 6, tags: TagSet): TagSet {
+  if (!wholeFamilyCover(routes, family)) return tags;
+  let claimed = NO_TAGS;
+  for (const r of routes) if (r.family === family && r.length > 0 && !tagsIsEmpty(r.dst.tags)) claimed = tagsUnion(claimed, r.dst.tags);
+  return tagsIntersect(tags, claimed);
 }
 
 const apartByRoutes = new WeakMap<readonly EffectiveRoute[], WeakMap<TagSet, { 4?: string[]; 6?: string[] }>>();

@@ -4,7 +4,8 @@
 // https://learn.microsoft.com/azure/storage/common/storage-network-security
 import type { Snapshot, StorageAccount, Subnet } from "../model/types";
 import type { FlowResult } from "../nsg/flow";
-import type { Evidence } from "../report/types";
+import type { Evidence, RouteEvidence } from "../report/types";
+import { keyOf } from "../snapshot/arm-id";
 
 /**
  * `yes`: every delivered piece is admitted; `no`: none is (`why` says what refuses it); `part`: some pieces are and
@@ -25,53 +26,87 @@ export function storageAccountOf(snapshot: Snapshot, ref: string): StorageAccoun
   return undefined;
 }
 
-/** How a delivered piece meets the account: from the subnet over a service endpoint, or from a public address. */
-type Arrival = "service-endpoint" | "public" | "appliance";
-
-function arrivalOf(steps: readonly Evidence[]): Arrival {
-  // The last route a piece took decides how it leaves the estate (a hub's own route after a peering, say).
-  let hop: string | undefined;
-  for (const s of steps) if (s.stage === "route") hop = s.nextHopType;
-  if (hop === "VirtualNetworkServiceEndpoint") return "service-endpoint";
-  if (hop === "VirtualAppliance") return "appliance";
-  return "public";
-}
+/**
+ * How a delivered piece meets the account: over a subnet's Storage service endpoint (the source's own, or that of the
+ * Azure Firewall's subnet that forwards it), or from a public address (the source's outbound path, or the appliance's)
+ * in a region (its VNet's `location`, when the input shows it).
+ */
+type Arrival = { via: "service-endpoint"; from: Subnet } | { via: "public"; from: string; region?: string };
 
 const succeeded = (state?: string) => !state || state.toLowerCase() === "succeeded";
+const region = (location?: string) => location?.toLowerCase().replace(/\s+/g, "");
+
+/** Whether `subnet` has a ready Storage service endpoint that carries traffic to an account in `accountRegion`. */
+function storageEndpointFor(subnet: Subnet, accountRegion: string | undefined): boolean {
+  return subnet.serviceEndpoints.some((e) => {
+    const service = e.service.toLowerCase();
+    if (service !== "microsoft.storage" && service !== "microsoft.storage.global") return false;
+    if (!succeeded(e.provisioningState)) return false;
+    const locations = e.locations.map(region);
+    return service === "microsoft.storage.global" || locations.length === 0 || locations.includes("*") || !accountRegion || locations.includes(accountRegion);
+  });
+}
+
+function arrivalOf(snapshot: Snapshot, subnet: Subnet, account: StorageAccount, steps: readonly Evidence[]): Arrival {
+  // The last route a piece took decides how it leaves the estate (a hub's own route after a peering, say).
+  let last: RouteEvidence | undefined;
+  for (const s of steps) if (s.stage === "route") last = s;
+  const own = region(snapshot.vnets.get(subnet.vnetKey)?.location);
+  if (last?.nextHopType === "VirtualNetworkServiceEndpoint") return { via: "service-endpoint", from: subnet };
+  if (last?.nextHopType === "VirtualAppliance") {
+    // An Azure Firewall forwards from its own subnet: over that subnet's Storage service endpoint when it has one (the
+    // pattern Azure Firewall's FAQ gives for PaaS), else from the firewall's public address.
+    const firewall = last.nextHop?.startsWith("/") ? snapshot.firewalls?.get(keyOf(last.nextHop)) : undefined;
+    const fwSubnet = firewall?.subnetKeys.map((k) => snapshot.subnets.get(k)).find((x) => x !== undefined);
+    if (firewall && fwSubnet && storageEndpointFor(fwSubnet, account.location)) return { via: "service-endpoint", from: fwSubnet };
+    const at = fwSubnet ? region(snapshot.vnets.get(fwSubnet.vnetKey)?.location) : undefined;
+    return { via: "public", from: firewall ? `Azure Firewall ${firewall.name}'s public address` : "the public address of the appliance the route hands it to", ...(at ? { region: at } : {}) };
+  }
+  return { via: "public", from: `${subnet.vnetName}/${subnet.name}'s outbound public address`, ...(own ? { region: own } : {}) };
+}
 
 /**
  * Whether `account`'s network rules admit the pieces of `flow` (from `subnet` to the account's public endpoint) that
  * the path delivered. Public network access `Disabled` refuses all; `SecuredByPerimeter` cannot be judged (the perimeter
- * is not read); `defaultAction` `Allow` admits all. With `Deny`, a piece over the subnet's Storage service endpoint is
- * admitted by a virtual network rule for the subnet (state absent or `Succeeded`); one from a public address (the
- * subnet's outbound path, or an appliance such as an Azure Firewall that SNATs it) only by an IP rule, whose match the
- * input cannot show unless there is none. Units: none; errors: none.
- * https://learn.microsoft.com/azure/storage/common/storage-network-security
+ * is not read); `defaultAction` `Allow` admits all. With `Deny`, a piece over a Storage service endpoint (the subnet's,
+ * or that of the Azure Firewall's subnet forwarding it) is admitted by a virtual network rule for that subnet (state
+ * absent or `Succeeded`); one from a public address only by an IP rule, which has no effect on requests from the
+ * account's own region, and whose match the input cannot show otherwise unless there is none. Units: none; errors:
+ * none. https://learn.microsoft.com/azure/storage/common/storage-network-security
  */
-export function accountAdmits(account: StorageAccount, subnet: Subnet, flow: FlowResult): AccountAdmission {
+export function accountAdmits(snapshot: Snapshot, account: StorageAccount, subnet: Subnet, flow: FlowResult): AccountAdmission {
   const access = account.publicNetworkAccess?.toLowerCase();
   if (access === "disabled") return { state: "no", why: `its public network access is disabled (only a private endpoint reaches it)` };
   if (access === "securedbyperimeter") return { state: "unknown", why: `it is secured by a network security perimeter, which this audit does not read` };
   if (account.defaultAction !== "Deny") return { state: "yes" };
   const where = `${subnet.vnetName}/${subnet.name}`;
-  const arrivals = new Set<Arrival>();
-  for (const o of flow.outcomes) for (const p of o.pieces) if (p.access === "Allow") arrivals.add(arrivalOf(p.steps));
+  // One verdict per way of arriving (pieces arriving alike are judged once).
+  const arrivals = new Map<string, Arrival>();
+  for (const o of flow.outcomes)
+    for (const p of o.pieces) {
+      if (p.access !== "Allow") continue;
+      const a = arrivalOf(snapshot, subnet, account, p.steps);
+      arrivals.set(a.via === "service-endpoint" ? `se:${a.from.key}` : `public:${a.from}`, a);
+    }
   const verdicts: AccountAdmission[] = [];
-  if (arrivals.has("service-endpoint")) {
-    const rule = account.virtualNetworkRules.find((r) => r.subnetKey === subnet.key);
-    verdicts.push(
-      rule && succeeded(rule.state)
-        ? { state: "yes" }
-        : { state: "no", why: rule ? `its virtual network rule for ${where} is ${rule.state}` : `its network rules (default action Deny) have no virtual network rule for ${where}, which reaches it over its service endpoint` },
-    );
-  }
-  for (const from of ["public", "appliance"] as const) {
-    if (!arrivals.has(from)) continue;
-    const sender = from === "public" ? `${where}'s outbound public address` : `the public address of the appliance the route hands it to`;
+  for (const a of arrivals.values()) {
+    if (a.via === "service-endpoint") {
+      const at = `${a.from.vnetName}/${a.from.name}`;
+      const rule = account.virtualNetworkRules.find((r) => r.subnetKey === a.from.key);
+      verdicts.push(
+        rule && succeeded(rule.state)
+          ? { state: "yes" }
+          : { state: "no", why: rule ? `its virtual network rule for ${at} is ${rule.state}` : `its network rules (default action Deny) have no virtual network rule for ${at}, which reaches it over its service endpoint` },
+      );
+      continue;
+    }
+    const sameRegion = !!a.region && !!account.location && a.region === account.location;
     verdicts.push(
       account.ipRules.length === 0
-        ? { state: "no", why: `its network rules (default action Deny) admit no public address, and traffic from ${where} reaches it from ${sender}` }
-        : { state: "unknown", why: `its network rules (default action Deny) admit only the addresses of its IP rules (${account.ipRules.slice(0, 3).join(", ")}${account.ipRules.length > 3 ? ", …" : ""}); whether ${sender} is among them cannot be judged` },
+        ? { state: "no", why: `its network rules (default action Deny) admit no public address, and traffic from ${where} reaches it from ${a.from}` }
+        : sameRegion
+          ? { state: "no", why: `its IP rules have no effect on requests from its own region (${account.location}), and traffic from ${where} reaches it from ${a.from} there, which only a virtual network rule with a service endpoint admits` }
+          : { state: "unknown", why: `its network rules (default action Deny) admit only the addresses of its IP rules (${account.ipRules.slice(0, 3).join(", ")}${account.ipRules.length > 3 ? ", …" : ""}); whether ${a.from} is among them cannot be judged` },
     );
   }
   if (verdicts.every((v) => v.state === "yes")) return { state: "yes" };

@@ -243,7 +243,7 @@ function subnetPath(subnet: SubnetReport): string[] {
   }
   if (subnet.scaleSets?.length) {
     out.push("Scale sets in this subnet:", "");
-    for (const s of subnet.scaleSets) out.push(`- ${mdLine(s.name)} (${s.orchestrationMode ? mdText(s.orchestrationMode) : "orchestrationMode not stated"}; NSG ${s.nsg ? mdText(resourceName(s.nsg)) : "none"})`);
+    for (const s of subnet.scaleSets) out.push(`- ${mdLine(s.name)} (${s.orchestrationMode === "unknown" ? "orchestrationMode not stated" : mdText(s.orchestrationMode)}; NSG ${s.nsg ? mdText(resourceName(s.nsg)) : "none"})`);
     out.push("");
   }
   if (subnet.effectiveRoutes?.length) {

@@ -156,9 +156,9 @@ export interface SubnetReport {
   deployment?: string | null;
   /**
    * Scale sets whose instances live here (their network profile is part of the traffic class); `orchestrationMode`
-   * is `Uniform`, `Flexible`, or null when the input leaves it out (then both are judged where they differ).
+   * is `Uniform`, `Flexible`, or `unknown` when the input leaves it out (then both are judged where they differ).
    */
-  scaleSets?: { id: string; name: string; nsg: string | null; orchestrationMode: string | null }[];
+  scaleSets?: { id: string; name: string; nsg: string | null; orchestrationMode: string }[];
   /** The subnet's effective routes as Network Watcher lists them, longest prefix first. */
   effectiveRoutes?: EffectiveRouteRow[];
   /** How the subnet reaches public addresses (CONTRACT §4.1 stage 4). */

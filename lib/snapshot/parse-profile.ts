@@ -11,13 +11,13 @@ import { inputError, isObject, parseWith } from "./validate";
 export const SINGLE_DEPLOYMENT = "default";
 
 /**
- * A deployment's name, in a profile and in a dashboard role edit alike: 1-200 characters, no control character, no
- * leading or trailing space, no `/` (it appears in labels, exports and, encoded, in URLs). Profiles written before
- * this rule named deployments freely (`prod (weu)`, `Zürich`), so it refuses only what cannot be shown or linked.
+ * A deployment's name, in a profile and in a dashboard role edit alike: 1-200 characters, not all spaces, no control
+ * character (it appears in labels and exports, and encoded in URLs). Profiles written before this rule named
+ * deployments freely (`prod (weu)`, `Zürich`, `prod/weu`), so it refuses only what cannot be shown on one line.
  */
-export const DEPLOYMENT_NAME = /^(?![\s])[^\u0000-\u001f\u007f-\u009f/]{1,200}(?<![\s])$/u;
+export const DEPLOYMENT_NAME = /^(?!\s*$)[^\u0000-\u001f\u007f-\u009f]{1,200}$/u;
 /** What DEPLOYMENT_NAME asks for, in an error message. */
-export const DEPLOYMENT_NAME_RULE = "expected a deployment name of 1-200 characters, without control characters, `/` or leading or trailing spaces";
+export const DEPLOYMENT_NAME_RULE = "expected a deployment name of 1-200 characters, not all spaces, without control characters";
 
 /** The top-level keys a profile may have; any other is an input error. */
 export const PROFILE_KEYS = ["roles", "deployments", "cyclecloudServer", "proxy", "storageAccount"] as const;

@@ -25,8 +25,9 @@ export interface UnwrappedSource {
 /** The saved snapshot's `readMethod` values: the list-all read (the default) or one Resource Graph query. */
 export const READ_METHODS = ["listAll", "resourceGraph"] as const;
 
-// ISO 8601 date and time with a UTC offset, as a live read writes it (`2026-03-01T09:00:00.000Z`).
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+// A date or date-time, as a live read writes it (`2026-03-01T09:00:00.000Z`) or a person does (`2026-03-01`,
+// `2026-03-01 09:00:00`): one that starts with the year, month and day, and that a Date can read.
+const DATE_FIRST = /^\d{4}-\d{2}-\d{2}/;
 
 const LIST_FIELDS = ["value", "data", "resources"] as const;
 
@@ -54,8 +55,8 @@ export function unwrapSource(file: string, value: unknown, { stored = false }: {
         if (typeof capturedAt !== "string") throw inputError(file, ["capturedAt"], expectedMessage("string", capturedAt));
         // Shown as "captured at" and compared between scans: a free-form text would be neither. A stored input
         // accepted before this check still opens.
-        if (!stored && (!ISO_DATE_TIME.test(capturedAt.trim()) || Number.isNaN(Date.parse(capturedAt.trim())))) {
-          throw inputError(file, ["capturedAt"], `expected an ISO 8601 date and time such as "2026-03-01T09:00:00Z", got ${JSON.stringify(capturedAt.slice(0, 80))}`);
+        if (!stored && (!DATE_FIRST.test(capturedAt.trim()) || Number.isNaN(Date.parse(capturedAt.trim())))) {
+          throw inputError(file, ["capturedAt"], `expected a date or date and time such as "2026-03-01T09:00:00Z" or "2026-03-01", got ${JSON.stringify(capturedAt.slice(0, 80))}`);
         }
         out.capturedAt = capturedAt;
       }

@@ -265,7 +265,7 @@ function ownAccountFlow(estate: Estate, checked: Subnet, from: Subnet, spec: Flo
   const regional = resource?.location ? `Storage.${resource.location}` : undefined;
   const remote = regional ? estate.context(from).resolve(regional).set : spec.remote;
   const result = evaluateFlow(estate, from, { ...spec, remote, names: { kind: "names", names: [name] }, key: `${spec.key}:account:${account}${regional ? `:${regional}` : ""}` });
-  return { account, name, result, ...(resource ? { admission: accountAdmits(resource, from, result) } : {}) };
+  return { account, name, result, ...(resource ? { admission: accountAdmits(estate.snapshot, resource, from, result) } : {}) };
 }
 
 interface OwnAccountFlow {

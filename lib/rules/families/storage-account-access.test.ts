@@ -92,4 +92,35 @@ describe("the profile's storage account's own network rules", () => {
     expect(ask(withAccount({ networkAcls: vnetRule }), "hpc/compute").verdict).toBe("blocked");
     expect(ask(withAccount({ networkAcls: { ...vnetRule, ipRules: [{ value: "20.1.2.0/24" }] } }, "eastus"), "hpc/cc").verdict).toBe("partial");
   });
+
+  it("IP rules have no effect on requests from the account's own region: a same-region subnet without a virtual network rule is refused", () => {
+    // The VNet and the account are both in westeurope; the subnets have no service endpoint here.
+    const sameRegion = estate()
+      .vnet("hpc", ["10.1.0.0/16"])
+      .subnet("hpc/cc", "10.1.0.0/24")
+      .subnet("hpc/compute", "10.1.1.0/24")
+      .extra(account("cclocker", { networkAcls: { defaultAction: "Deny", ipRules: [{ value: "20.1.2.3" }] } }))
+      .auditProfile({ roles, storageAccount: "cclocker" });
+    expect(finding(sameRegion, "hpc/cc", "CC-EGRESS-STORAGE")).toMatchObject({ status: "fail", detail: expect.stringContaining("its IP rules have no effect on requests from its own region (westeurope)") });
+  });
+
+  it("behind an Azure Firewall whose subnet has the Storage service endpoint, the account's virtual network rule for that subnet decides", () => {
+    const hub = (rules: { id: string }[]) =>
+      estate()
+        .vnet("hub", ["10.0.0.0/16"])
+        .subnet("hub/AzureFirewallSubnet", "10.0.1.0/26", { serviceEndpoints: [{ service: "Microsoft.Storage" }] })
+        .vnet("hpc", ["10.1.0.0/16"])
+        .subnet("hpc/cc", "10.1.0.0/24", { routeTable: "rt" })
+        .subnet("hpc/compute", "10.1.1.0/24", { routeTable: "rt" })
+        .peer("hub", "hpc")
+        .routeTable("rt", [{ name: "default", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.0.1.4" }])
+        .firewall("fw", "hub", "10.0.1.4", { policy: "pol" })
+        .policy("pol", [{ name: "g", priority: 100, collections: [{ name: "c", priority: 100, action: "Allow", rules: [{ kind: "network", name: "storage", dst: ["Storage"], ports: ["443"] }] }] }])
+        .extra(account("cclocker", { networkAcls: { defaultAction: "Deny", virtualNetworkRules: rules } }))
+        .auditProfile({ roles, storageAccount: "cclocker" });
+    expect(finding(hub([{ id: subnetId("hub", "AzureFirewallSubnet") }]), "hpc/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
+    const refused = finding(hub([]), "hpc/cc", "CC-EGRESS-STORAGE");
+    expect(refused.status).toBe("fail");
+    expect(refused.detail).toContain("no virtual network rule for hub/AzureFirewallSubnet, which reaches it over its service endpoint");
+  });
 });
