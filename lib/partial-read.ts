@@ -30,6 +30,8 @@ export interface PartialReadNote {
   passed: string;
   /** For a `warn` or `fail`: the verdict stands on what was read, but may be different with the rest. */
   judged: string;
+  /** For a flow query that was allowed on what was read: it becomes `partial`. */
+  allowed: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export function partialReadNote(errors: readonly ReadError[] | undefined): Parti
   return {
     passed: `Passes on what was read, but part of the live read failed (${calls}): what those calls would have returned may decide this verdict.`,
     judged: `Part of the live read failed (${calls}): what those calls would have returned may decide this verdict.`,
+    allowed: `Allowed on what was read, but part of the live read failed (${calls}): what those calls would have returned may decide this answer.`,
   };
 }
 

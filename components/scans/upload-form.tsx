@@ -20,6 +20,8 @@ interface Entry {
   notice?: string;
   /** The parsed JSON, kept to check the file again when "Use as" changes; absent when it could not be read. */
   value?: unknown;
+  /** "Use as" was chosen by hand: the file's own check, when it arrives later, keeps that choice. */
+  chosen?: true;
 }
 
 async function inspect(file: File): Promise<Pick<Entry, "kind" | "summary" | "error" | "notice" | "value">> {
@@ -40,6 +42,11 @@ function takenAs(entry: Entry, kind: Kind): Entry {
   if (!("value" in entry)) return { ...entry, kind };
   const { summary, error, notice } = checkAs(kind, entry.file.name, entry.value);
   return { ...entry, kind, summary, error, notice };
+}
+
+/** An entry when its file's check arrives: as the check classified it, unless "Use as" was chosen meanwhile. */
+function checked(entry: Entry, result: Awaited<ReturnType<typeof inspect>>): Entry {
+  return entry.chosen ? takenAs({ ...entry, ...result, kind: entry.kind }, entry.kind) : { ...entry, ...result, summary: result.summary };
 }
 
 /** `defaultEstate`: the estate being viewed when "New scan" was opened; `estates`: names offered as suggestions. */
@@ -63,7 +70,7 @@ export function UploadForm({ latestScan, defaultEstate = "default", estates }: {
     setEntries((list) => [...list, ...added]);
     for (const entry of added) {
       const result = await inspect(entry.file);
-      setEntries((list) => list.map((e) => (e.key === entry.key ? { ...e, ...result, summary: result.summary } : e)));
+      setEntries((list) => list.map((e) => (e.key === entry.key ? checked(e, result) : e)));
     }
   }
 
@@ -178,7 +185,7 @@ export function UploadForm({ latestScan, defaultEstate = "default", estates }: {
                 <span>Use as</span>
                 <select
                   value={entry.kind}
-                  onChange={(e) => setEntries((list) => list.map((x) => (x.key === entry.key ? takenAs(x, e.target.value as Kind) : x)))}
+                  onChange={(e) => setEntries((list) => list.map((x) => (x.key === entry.key ? { ...takenAs(x, e.target.value as Kind), chosen: true } : x)))}
                   className="rounded-md border border-slate-300 bg-white py-1 pl-2 pr-7 text-xs"
                   aria-label={`Use ${entry.file.name} as`}
                 >

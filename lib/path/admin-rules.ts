@@ -3,7 +3,7 @@
 // lowest priority number first. They apply to VNets that are members of a network group a rule
 // collection names, except on Azure-managed subnets.
 // https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
-import { type AddrSet, EMPTY, addrUnion, concrete } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrUnion, concrete, withWholeFamilyTags } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
 import { parsePortRanges } from "../net/ports";
 import { protoSetOf } from "../net/protocols";
@@ -126,7 +126,9 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
           widened = true;
         }
       }
-      return { set: widened ? addrUnion(sure, ctx.resolve("*").set) : sure, sure };
+      // A list adding up to a whole family holds every service tag, as in an NSG rule (lib/nsg/compile.ts).
+      const whole = withWholeFamilyTags(sure);
+      return { set: widened ? addrUnion(whole, ctx.resolve("*").set) : whole, sure: whole };
     };
     const out: CompiledAdminRule[] = [];
     for (const rule of snapshot.adminRules!.values()) {

@@ -341,6 +341,13 @@ describe("admin rules", () => {
     expect(f.detail).not.toContain("no NSG on its way");
   });
 
+  it("a Deny whose destinations add up to all of IPv4 (0.0.0.0/1, 128.0.0.0/1) holds every service tag, as 0.0.0.0/0 does", () => {
+    const report = spoke()
+      .adminRule("deny-halves", ["spoke"], { priority: 5, direction: "Outbound", access: "Deny", dst: ["0.0.0.0/1", "128.0.0.0/1"], ports: ["443"] })
+      .audit(cc);
+    expect(finding(report, "spoke/cc", "CC-EGRESS-ARM")).toMatchObject({ status: "fail", detail: expect.stringContaining("deny-halves") });
+  });
+
   it("Allow hands the packet to the NSGs, which still decide", () => {
     const report = spoke()
       .nsg("nsg-cc", [{ name: "DenyAll443", priority: 100, direction: "Outbound", access: "Deny", dst: "*", ports: "443" }])

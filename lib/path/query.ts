@@ -402,7 +402,7 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
         ...(named?.notes ?? []),
         ...judged.flatMap((j) => j.notes),
         ...storagePolicyNotes(estate, source.subnet, judged.flatMap((j) => j.stages)),
-        ...(partialRead ? [verdict === "allowed" ? partialRead.passed.replace("Passes on", "Allowed on") : partialRead.judged] : []),
+        ...(partialRead ? [verdict === "allowed" ? partialRead.allowed : partialRead.judged] : []),
       ]),
     ],
   };

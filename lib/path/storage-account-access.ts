@@ -19,12 +19,18 @@ export type AccountAdmission = { state: "yes" } | { state: "no" | "part" | "unkn
  * or undefined when the input has no such account: then nothing can be said of its network rules.
  */
 export function storageAccountOf(snapshot: Snapshot, ref: string): StorageAccount | undefined {
-  const accounts = snapshot.storageAccounts;
-  if (!accounts?.size) return undefined;
-  const wanted = ref.trim().replace(/\/+$/, "").toLowerCase();
-  for (const a of accounts.values()) if (a.key === wanted || a.id.toLowerCase() === wanted || a.name.toLowerCase() === wanted) return a;
-  return undefined;
+  if (!snapshot.storageAccounts?.size) return undefined;
+  let index = accountIndexes.get(snapshot);
+  if (!index) {
+    // By key, id and name (lower case), built once per snapshot: every subnet's Storage checks ask.
+    index = new Map();
+    for (const a of snapshot.storageAccounts.values()) for (const k of [a.key, a.id.toLowerCase(), a.name.toLowerCase()]) if (!index.has(k)) index.set(k, a);
+    accountIndexes.set(snapshot, index);
+  }
+  return index.get(ref.trim().replace(/\/+$/, "").toLowerCase());
 }
+
+const accountIndexes = new WeakMap<Snapshot, Map<string, StorageAccount>>();
 
 /**
  * How a delivered piece meets the account: over a subnet's Storage service endpoint (the source's own, or that of the
@@ -33,25 +39,34 @@ export function storageAccountOf(snapshot: Snapshot, ref: string): StorageAccoun
  */
 type Arrival = { via: "service-endpoint"; from: Subnet } | { via: "public"; from: string; region?: string };
 
-const succeeded = (state?: string) => !state || state.toLowerCase() === "succeeded";
-const region = (location?: string) => location?.toLowerCase().replace(/\s+/g, "");
+/** Whether a provisioning or rule state counts as done: absent (an export that leaves it out) or `Succeeded`. */
+export const succeeded = (state?: string) => !state || state.toLowerCase() === "succeeded";
+/** An Azure region as ARM spells `location` (`westeurope`), from any spelling (`West Europe`). */
+export const regionOf = (location?: string) => location?.toLowerCase().replace(/\s+/g, "");
 
-/** Whether `subnet` has a ready Storage service endpoint that carries traffic to an account in `accountRegion`. */
+/**
+ * Whether a Storage service endpoint (`Microsoft.Storage` with its `locations`, or `Microsoft.Storage.Global`) carries
+ * traffic to an account in `accountRegion` (unknown: assumed so). Its provisioning state is the caller's to judge.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+ */
+export function storageEndpointCovers(endpoint: Subnet["serviceEndpoints"][number], accountRegion: string | undefined): boolean {
+  const service = endpoint.service.toLowerCase();
+  if (service === "microsoft.storage.global") return true;
+  if (service !== "microsoft.storage") return false;
+  const locations = endpoint.locations.map(regionOf);
+  return locations.length === 0 || locations.includes("*") || !accountRegion || locations.includes(accountRegion);
+}
+
+/** Whether `subnet` has a provisioned Storage service endpoint that carries traffic to an account in `accountRegion`. */
 function storageEndpointFor(subnet: Subnet, accountRegion: string | undefined): boolean {
-  return subnet.serviceEndpoints.some((e) => {
-    const service = e.service.toLowerCase();
-    if (service !== "microsoft.storage" && service !== "microsoft.storage.global") return false;
-    if (!succeeded(e.provisioningState)) return false;
-    const locations = e.locations.map(region);
-    return service === "microsoft.storage.global" || locations.length === 0 || locations.includes("*") || !accountRegion || locations.includes(accountRegion);
-  });
+  return subnet.serviceEndpoints.some((e) => succeeded(e.provisioningState) && storageEndpointCovers(e, accountRegion));
 }
 
 function arrivalOf(snapshot: Snapshot, subnet: Subnet, account: StorageAccount, steps: readonly Evidence[]): Arrival {
   // The last route a piece took decides how it leaves the estate (a hub's own route after a peering, say).
   let last: RouteEvidence | undefined;
   for (const s of steps) if (s.stage === "route") last = s;
-  const own = region(snapshot.vnets.get(subnet.vnetKey)?.location);
+  const own = regionOf(snapshot.vnets.get(subnet.vnetKey)?.location);
   if (last?.nextHopType === "VirtualNetworkServiceEndpoint") return { via: "service-endpoint", from: subnet };
   if (last?.nextHopType === "VirtualAppliance") {
     // An Azure Firewall forwards from its own subnet: over that subnet's Storage service endpoint when it has one (the
@@ -59,7 +74,7 @@ function arrivalOf(snapshot: Snapshot, subnet: Subnet, account: StorageAccount, 
     const firewall = last.nextHop?.startsWith("/") ? snapshot.firewalls?.get(keyOf(last.nextHop)) : undefined;
     const fwSubnet = firewall?.subnetKeys.map((k) => snapshot.subnets.get(k)).find((x) => x !== undefined);
     if (firewall && fwSubnet && storageEndpointFor(fwSubnet, account.location)) return { via: "service-endpoint", from: fwSubnet };
-    const at = fwSubnet ? region(snapshot.vnets.get(fwSubnet.vnetKey)?.location) : undefined;
+    const at = fwSubnet ? regionOf(snapshot.vnets.get(fwSubnet.vnetKey)?.location) : undefined;
     return { via: "public", from: firewall ? `Azure Firewall ${firewall.name}'s public address` : "the public address of the appliance the route hands it to", ...(at ? { region: at } : {}) };
   }
   return { via: "public", from: `${subnet.vnetName}/${subnet.name}'s outbound public address`, ...(own ? { region: own } : {}) };

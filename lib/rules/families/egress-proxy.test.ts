@@ -36,4 +36,10 @@ describe("CC-EGRESS-* through the HTTPS proxy", () => {
     expect(bundle.findings.filter((f) => SERVICES.includes(f.rule)).map((f) => f.rule).sort()).toEqual([...SERVICES].sort());
     expect(bundle.unfixed).toEqual([]);
   });
+
+  it("with the profile's CycleCloud server, the proxy's inbound rule admits the server alone, as the audit judges it", () => {
+    const report = world().nic("nic-cc", "hub/cc", { ip: "10.0.1.4" }).auditProfile({ ...profile, cyclecloudServer: ["10.0.1.4"] });
+    const az = finding(report, "hub/cc", "CC-EGRESS-ARM").fixes.find((x) => x.kind === "az-cli")!.text;
+    expect(az).toMatch(/--name AllowCycleCloudToProxy[\s\S]*--source-address-prefixes 10\.0\.1\.4\/32/);
+  });
 });

@@ -12,6 +12,7 @@ import { cidrsToRanges } from "../../net/ip";
 import { type RuleTemplate, planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
 import { estateWith } from "../../fixes/apply";
+import { ownAddresses } from "../../fixes/own-side";
 import type { Change } from "../../fixes/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
@@ -143,7 +144,7 @@ function planProxyLegs(
       legChanges = planFlowFix(env, subnet, { ...legs.toProxy.spec, stages: "local", key: undefined }, { name: "AllowHttpsProxyOutbound", direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: at, ports: port }, legChanges);
     }
     if (legChanges && legs.received.verdict !== "allowed") {
-      legChanges = planFlowFix(env, holder, { ...legs.received.spec, key: undefined }, { name: "AllowCycleCloudToProxy", direction: "Inbound", access: "Allow", protocol: "Tcp", sources: [...subnet.addressPrefixes], destinations: at, ports: port }, legChanges);
+      legChanges = planFlowFix(env, holder, { ...legs.received.spec, key: undefined }, { name: "AllowCycleCloudToProxy", direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ownAddresses(env.estate, subnet), destinations: at, ports: port }, legChanges);
     }
     byKey.set(key, legChanges);
   }

@@ -9,12 +9,11 @@ import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { profileStorageAccount } from "./egress-to-tag";
-import { storageAccountOf } from "../../path/storage-account-access";
+import { storageAccountOf, storageEndpointCovers, succeeded } from "../../path/storage-account-access";
 import { flowEvidence } from "../../nsg/flow";
 import { judgeStoragePolicies } from "../../path/service-endpoint-policies";
 
 const STORAGE_SERVICES = new Set(["microsoft.storage", "microsoft.storage.global"]);
-const ready = (state?: string) => !state || state.toLowerCase() === "succeeded";
 
 /**
  * What the storage accounts in the input say of a service endpoint on this subnet (CONTRACT §4.2): it helps
@@ -28,8 +27,6 @@ function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["servi
   const named = profileStorageAccount(env.estate, subnet);
   const own = named ? storageAccountOf(env.estate.snapshot, named) : undefined;
   const accounts = own ? [own] : [...(env.estate.snapshot.storageAccounts?.values() ?? [])];
-  const regions = new Set(endpoint.locations.map((l) => l.toLowerCase().replace(/\s+/g, "")));
-  const anyRegion = endpoint.service.toLowerCase() === "microsoft.storage.global" || regions.size === 0 || regions.has("*");
   const refusing: string[] = [];
   const perimeter: string[] = [];
   let disabledOnly = true;
@@ -37,10 +34,10 @@ function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["servi
     const access = a.publicNetworkAccess?.toLowerCase();
     if (access === "disabled") refusing.push(`${a.name} (public network access disabled)`);
     else if (access === "securedbyperimeter") perimeter.push(a.name);
-    else if (!anyRegion && a.location && !regions.has(a.location)) {
+    else if (!storageEndpointCovers(endpoint, a.location)) {
       refusing.push(`${a.name} (in ${a.location}, outside the service endpoint's locations)`);
       disabledOnly = false;
-    } else if (a.defaultAction === "Deny" && !a.virtualNetworkRules.some((r) => r.subnetKey === subnet.key && (!r.state || r.state.toLowerCase() === "succeeded"))) {
+    } else if (a.defaultAction === "Deny" && !a.virtualNetworkRules.some((r) => r.subnetKey === subnet.key && succeeded(r.state))) {
       refusing.push(`${a.name} (its network rules do not admit this subnet)`);
       disabledOnly = false;
     }
@@ -52,7 +49,7 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
   const touched = new Set([subnet.key]);
   const where = `${subnet.vnetName}/${subnet.name}`;
   const endpoints = subnet.serviceEndpoints.filter((e) => STORAGE_SERVICES.has(e.service.toLowerCase()));
-  const good = endpoints.find((e) => ready(e.provisioningState));
+  const good = endpoints.find((e) => succeeded(e.provisioningState));
   // A service endpoint policy lets the endpoint reach only the accounts it lists: it helps CycleCloud only when its
   // account is among them, which only the profile can say.
   const policy = good ? judgeStoragePolicies(env.estate, subnet) : { state: "none" as const };
