@@ -209,6 +209,18 @@ export class Store {
     return { database: this.sql.engine, schema: await schemaVersion(this.sql) };
   }
 
+  /**
+   * Whether `scan`'s inputs may be a live read stored before snapshots kept `readMethod` (its notes then live only in
+   * its report): a live or scheduled read, or role edits of one. A chain of role edits is walked up to the scan it
+   * started from (metadata only), so an edited upload's report is never parsed for notes it cannot have; a chain
+   * whose start was deleted (retention) may be one.
+   */
+  private async mayBeLegacyLiveRead(scan: ScanRecord): Promise<boolean> {
+    let at: ScanRecord | undefined = scan;
+    for (let hops = 0; at?.origin === "role-edit" && hops < 10_000; hops++) at = at.parentScanId ? await this.getScan(at.parentScanId) : undefined;
+    return !at || at.origin === "live" || at.origin === "schedule";
+  }
+
   /** Loads and audits the sources, then writes scan, inputs, report and finding index in one transaction. */
   async createScan(input: CreateScanInput): Promise<ScanRecord> {
     if (!input.sources.length) throw new InputError("snapshot", "", "no snapshot file given");
@@ -692,7 +704,7 @@ export class Store {
     // what the first audit could not. A live read's notes derive from its stored snapshot (`readMethod`); one stored
     // before that field existed has them only in its report. Only those reports are read back (a large one is costly
     // to parse).
-    const legacyLive = !snapshot.readMethod && (latest.origin === "live" || latest.origin === "role-edit");
+    const legacyLive = !snapshot.readMethod && (await this.mayBeLegacyLiveRead(latest));
     const stored = latest.status === "partial" || legacyLive ? await this.getRawReport(latest.id) : undefined;
     const errors = stored?.errors?.length ? stored.errors : undefined;
     const effective = applicableOverrides(snapshot, inputs.profile, overrides, "profile", { partialRead: mayHideProfileEntries(readErrorsOf(snapshot, { readErrors: errors })) });

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { InputError } from "@/lib/errors";
 import type { Report } from "@/lib/report/types";
 import { loadSnapshot } from "@/lib/snapshot";
@@ -89,6 +89,15 @@ describe("a saved snapshot's readMethod and capturedAt", () => {
     expect(second.parentScanId).toBe(first.id);
     expect((await store.getReport(second.id))!.notes).toEqual([note]);
     expect(scan.status).toBe("complete");
+  });
+
+  it("a role edit of an uploaded scan does not read its stored report back (only a live read's chain may need its notes)", async () => {
+    await store.createScan({ sources: [{ name: "s.json", value: { resources: resources() } }], profile: complete, origin: "upload" });
+    const read = vi.spyOn(store, "getRawReport");
+    await store.setRole(SPARE, "cluster");
+    await store.setRole(SPARE, "returnProxy");
+    expect(read).not.toHaveBeenCalled();
+    read.mockRestore();
   });
 
   it("refuses an unknown readMethod and a capturedAt that is no date, naming the field", async () => {
