@@ -34,7 +34,7 @@ export function GapsBanner({ gaps }: { gaps?: ReportGaps }) {
     .filter(Boolean)
     .join(" · ");
   return (
-    <details role="note" aria-label="What the audit could not see" className="group mb-4 rounded-md border border-amber-300 bg-amber-50 text-sm text-amber-950" data-testid="gaps-banner" open={unresolved.length > 0 && unresolved.length <= 5}>
+    <details aria-label="What the audit could not see" className="group mb-4 rounded-md border border-amber-300 bg-amber-50 text-sm text-amber-950" data-testid="gaps-banner" open={unresolved.length > 0 && unresolved.length <= 5}>
       <summary className="flex cursor-pointer list-none items-start gap-2 px-4 py-2 focus-visible:outline-2 focus-visible:outline-amber-600 [&::-webkit-details-marker]:hidden">
         <span aria-hidden className="mt-0.5 text-xs transition-transform group-open:rotate-90">
           ▶
