@@ -52,7 +52,7 @@ export function bodyIdleTimeoutMs(env) {
 }
 
 /** How long a refused request's remaining body is read and dropped before its connection is closed (a lingering close). */
-export const LINGER_MS = 2000;
+const LINGER_MS = 2000;
 
 function refuse(res, status, error) {
   // Connection: close, so Node closes the socket once the answer is out instead of reading the rest of the body.

@@ -35,7 +35,7 @@ export function detectKind(value: unknown): UploadKind {
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /** "prod: 1 CycleCloud, 2 cluster subnets; CycleCloud server, proxy, storage account" per deployment. */
-export function profileSummary(profile: Profile): string {
+function profileSummary(profile: Profile): string {
   const deployments = profile.deployments ?? [{ name: SINGLE_DEPLOYMENT, roles: profile.roles, cyclecloudServer: [] }];
   const parts = deployments.map((d) => {
     const roles = [`${d.roles.cyclecloud.length} CycleCloud`, `${d.roles.cluster.length} cluster`, ...(d.roles.returnProxy.length ? [`${d.roles.returnProxy.length} return proxy`] : [])];

@@ -27,9 +27,6 @@ export function resourceGraphQuery(types: readonly string[]): string {
   return `Resources | where type in~ (${list}) | project id, name, type, location, resourceGroup, subscriptionId, sku, kind, properties | order by id asc`;
 }
 
-// The note's text lives with the code that derives it from a saved snapshot (its `readMethod`).
-export { RESOURCE_GRAPH_PERMISSION_NOTE } from "../live/read-notes";
-
 // Resource Graph answers null for a projected column a resource does not have, where ARM leaves the
 // field out; the snapshot keeps ARM's form.
 const NULLABLE_COLUMNS = ["sku", "kind", "location"] as const;

@@ -4,18 +4,10 @@
 // on purpose (the scheduler, the jumpbox): a rule naming the whole subnet would open 9443 to them, or cut
 // their Internet egress. So a fix names the server's own addresses there, as the check does.
 import type { Subnet } from "../model/types";
-import { type AddrSet, addrUnionAll } from "../net/addr-set";
-import { v4RangeToCidrs, v6RangeToCidrs } from "../net/ip";
+import { type AddrSet, addrUnionAll, cidrsOf } from "../net/addr-set";
 import type { Estate } from "../nsg/estate";
 import type { Change, FixPlan } from "./types";
 import { shown } from "./quote";
-
-function cidrsOf(set: AddrSet): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < set.v4.length; i += 2) out.push(...v4RangeToCidrs(set.v4[i], set.v4[i + 1]));
-  for (let i = 0; i < set.v6.length; i += 2) out.push(...v6RangeToCidrs(set.v6[i], set.v6[i + 1]));
-  return out;
-}
 
 /**
  * The CycleCloud server's addresses in `subnet` as CIDRs (each a /32 or /128), when the profile names a server

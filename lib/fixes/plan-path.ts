@@ -3,8 +3,7 @@
 // addresses the firewall denies, a NAT gateway for a subnet with no outbound path. Admin rules belong to
 // the central network team and get guidance, not a fix; an appliance outside the audit gets none.
 import type { FirewallApplicationRule, FirewallNetworkRule, FirewallRuleCollection, Subnet } from "../model/types";
-import { type AddrSet } from "../net/addr-set";
-import { v4RangeToCidrs, v6RangeToCidrs } from "../net/ip";
+import { type AddrSet, cidrsOf } from "../net/addr-set";
 import type { PortSet } from "../net/ports";
 import { type FlowResult, type FlowSpec, evaluateFlow } from "../nsg/flow";
 import { firewallAt } from "../path/firewall";
@@ -24,13 +23,6 @@ export interface PathFixSubject {
   port: number;
   /** The destination as CIDRs, when it is not a service tag (cluster → CycleCloud through a firewall). */
   destinationCidrs?: string[];
-}
-
-function cidrsOf(set: AddrSet): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < set.v4.length; i += 2) out.push(...v4RangeToCidrs(set.v4[i], set.v4[i + 1]));
-  for (let i = 0; i < set.v6.length; i += 2) out.push(...v6RangeToCidrs(set.v6[i], set.v6[i + 1]));
-  return out;
 }
 
 /** Azure Firewall's port list form: `443`, `8000-8100`, `*`. */

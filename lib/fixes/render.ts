@@ -11,7 +11,7 @@ import { sharedWith } from "./shared-resources";
 import { type GroupDeployment, groupDeployments } from "./firewall-groups";
 import { terraformBlocks, terraformRefusal } from "./terraform";
 import type { Change, FixPlan } from "./types";
-import { addrIsEmpty, addrSubtract, concrete } from "../net/addr-set";
+import { addrCovers, concrete } from "../net/addr-set";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 
 /** What the strings of a value allow: why the first one that no language can carry cannot, and whether one is not NFC. */
@@ -91,12 +91,13 @@ export function renderRefusal(snapshot: Snapshot, plan: FixPlan): string | undef
  */
 function scopedToOwn(snapshot: Snapshot, changes: readonly Change[], own: ReadonlySet<string>): boolean {
   const prefixes = [...own].flatMap((k) => snapshot.subnets.get(k)?.addressPrefixes ?? []);
-  const exact = new Set(prefixes);
   const ranges = cidrsToRanges(prefixes.filter((p) => parseCidr(p)));
+  const ownSet = concrete(ranges.v4, ranges.v6);
+  // A CIDR inside the subnets' prefixes (the CycleCloud server's /32); anything else (a tag, `*`) only as written.
   const inside = (p: string) => {
-    if (exact.has(p) || !parseCidr(p)) return exact.has(p);
+    if (!parseCidr(p)) return prefixes.includes(p);
     const r = cidrsToRanges([p]);
-    return addrIsEmpty(addrSubtract(concrete(r.v4, r.v6), concrete(ranges.v4, ranges.v6)));
+    return addrCovers(ownSet, concrete(r.v4, r.v6));
   };
   return changes.every((c) => {
     if (c.kind !== "add-rule") return c.kind !== "update-rule" && c.kind !== "delete-rule" && c.kind !== "add-route" && c.kind !== "delete-route";

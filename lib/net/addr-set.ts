@@ -1,7 +1,7 @@
 // An address set: concrete IPv4 and IPv6 ranges plus symbolic service-tag regions (see tag-set.ts).
 import * as iv from "./intervals";
 import { type Intervals } from "./intervals";
-import { V4_MAX, V6_MAX, forEachV4Cidr, forEachV6Cidr, formatV4, formatV6 } from "./ip";
+import { V4_MAX, V6_MAX, forEachV4Cidr, forEachV6Cidr, formatV4, formatV6, v4RangeToCidrs, v6RangeToCidrs } from "./ip";
 import {
   ALL_TAGS,
   NO_TAGS,
@@ -69,6 +69,13 @@ export function concrete(v4: Intervals<number>, v6: Intervals<bigint> = []): Add
 export function withWholeFamilyTags(set: AddrSet): AddrSet {
   const full = (set.v4.length === 2 && set.v4[0] === 0 && set.v4[1] === V4_MAX) || (set.v6.length === 2 && set.v6[0] === 0n && set.v6[1] === V6_MAX);
   return full && set.tags !== ALL_TAGS ? { ...set, tags: ALL_TAGS } : set;
+}
+/** The concrete part of a set as merged CIDRs (thousands of adjacent /24s become a few prefixes); tags are left out. */
+export function cidrsOf(set: AddrSet): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < set.v4.length; i += 2) out.push(...v4RangeToCidrs(set.v4[i], set.v4[i + 1]));
+  for (let i = 0; i < set.v6.length; i += 2) out.push(...v6RangeToCidrs(set.v6[i], set.v6[i + 1]));
+  return out;
 }
 export function symbolic(tags: TagSet): AddrSet {
   return { v4: [], v6: [], tags };

@@ -3,7 +3,7 @@
 // storageAccount), which decides how its CC-EGRESS-* and storage findings were judged.
 import type { Report } from "./types";
 
-export type ReportDeployment = NonNullable<Report["deployments"]>[number];
+type ReportDeployment = NonNullable<Report["deployments"]>[number];
 
 /** Column headings, in order: the deployment, its subnets per role, then what it names beside them. */
 export const DEPLOYMENT_COLUMNS = ["Deployment", "CycleCloud", "Cluster", "Return proxy", "CycleCloud server", "Proxy", "Storage account"] as const;

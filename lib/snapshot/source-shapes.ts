@@ -23,7 +23,7 @@ export interface UnwrappedSource {
 }
 
 /** The saved snapshot's `readMethod` values: the list-all read (the default) or one Resource Graph query. */
-export const READ_METHODS = ["listAll", "resourceGraph"] as const;
+const READ_METHODS = ["listAll", "resourceGraph"] as const;
 
 // A date or date-time, as a live read writes it (`2026-03-01T09:00:00.000Z`) or a person does (`2026-03-01`,
 // `2026-03-01 09:00:00`): one that starts with the year, month and day, and that a Date can read.
@@ -78,7 +78,7 @@ export function unwrapSource(file: string, value: unknown, { stored = false }: {
  * or a service tags file (the product's other inputs, README "Inputs"), with where it belongs; undefined for any
  * other object (Azure's own examples hold payloads that are no resource, read as nothing, as before).
  */
-export function notResourcesMessage(value: JsonObject): string | undefined {
+function notResourcesMessage(value: JsonObject): string | undefined {
   if (looksLikeProfile(value)) return `this is a CycleCloud profile (${PROFILE_KEYS.filter((k) => k in value).join(", ")}), not Azure resources: give it as the profile (--profile; in the dashboard, "Use as: Profile")`;
   if (Array.isArray(value.values) && typeof value.id !== "string") return 'this is a service tags file ({"values": [...]}), not Azure resources: give it as the service tags (--service-tags; in the dashboard, "Use as: Service tags")';
   return undefined;

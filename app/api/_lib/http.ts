@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { isInputError } from "@/lib/errors";
 import { BadRequest, isBadRequest } from "./bad-request";
 
-export { BadRequest, isBadRequest } from "./bad-request";
+export { BadRequest } from "./bad-request";
 
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
 

@@ -7,8 +7,7 @@
 // there when it sends, the way back when it receives) or the fault is shared (VNets with no hub between them,
 // the hub firewall's own subnet): a user reading a finding looks for the fault at that finding's subnet.
 import type { Role, Subnet } from "../../model/types";
-import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrUnion, addrUnionAll } from "../../net/addr-set";
-import { v4RangeToCidrs, v6RangeToCidrs } from "../../net/ip";
+import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrUnion, addrUnionAll, cidrsOf } from "../../net/addr-set";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
@@ -62,14 +61,6 @@ interface PeerResult {
   /** The sender's flow `seen` was read from. */
   snatFrom?: FlowResult;
   verdict: Verdict;
-}
-
-/** CIDRs of an address set, merged (thousands of adjacent /24s become a few prefixes). */
-function cidrsOf(set: AddrSet): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < set.v4.length; i += 2) out.push(...v4RangeToCidrs(set.v4[i], set.v4[i + 1]));
-  for (let i = 0; i < set.v6.length; i += 2) out.push(...v6RangeToCidrs(set.v6[i], set.v6[i + 1]));
-  return out;
 }
 
 /** The remote ends of the pieces with this access: delivered, dropped, or handed off / not judged. */
