@@ -4,7 +4,7 @@
 // on purpose (the scheduler, the jumpbox): a rule naming the whole subnet would open 9443 to them, or cut
 // their Internet egress. So a fix names the server's own addresses there, as the check does.
 import type { Subnet } from "../model/types";
-import { type AddrSet, addrUnionAll, cidrsOf } from "../net/addr-set";
+import { addrUnionAll, cidrsOf } from "../net/addr-set";
 import type { Estate } from "../nsg/estate";
 import type { Change, FixPlan } from "./types";
 import { shown } from "./quote";
