@@ -5,7 +5,7 @@
 // what POST /api/scans does with the file (README "Inputs", "Dashboard").
 import { InputError } from "@/lib/errors";
 import type { Profile } from "@/lib/model/types";
-import { SINGLE_DEPLOYMENT, looksLikeProfile, parseProfile } from "@/lib/snapshot/parse-profile";
+import { SINGLE_DEPLOYMENT, looksLikeProfile, looksLikeServiceTags, parseProfile } from "@/lib/snapshot/parse-profile";
 import { unwrapSource } from "@/lib/snapshot/source-shapes";
 
 export type UploadKind = "snapshot" | "profile" | "serviceTags";
@@ -28,7 +28,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  */
 export function detectKind(value: unknown): UploadKind {
   if (looksLikeProfile(value)) return "profile";
-  if (isObject(value) && typeof value.type !== "string" && Array.isArray(value.values) && !("resources" in value)) return "serviceTags";
+  if (looksLikeServiceTags(value)) return "serviceTags";
   return "snapshot";
 }
 

@@ -16,8 +16,11 @@ import { shown } from "./quote";
 export function serverCidrs(estate: Estate, subnet: Subnet): string[] | undefined {
   const server = estate.placement.servers.get(subnet.key);
   if (!server?.length) return undefined;
-  const cidrs = cidrsOf(addrUnionAll(server.map((e) => e.addresses)));
-  return cidrs.length ? cidrs : undefined;
+  // Asked by every rule a fix makes and every plan's note: worked out once per subnet and estate.
+  return estate.memo(`server-cidrs|${subnet.key}`, () => {
+    const cidrs = cidrsOf(addrUnionAll(server.map((e) => e.addresses)));
+    return cidrs.length ? cidrs : undefined;
+  });
 }
 
 /**

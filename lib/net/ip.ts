@@ -99,6 +99,11 @@ export const NON_PUBLIC_V4 = NON_PUBLIC.v4;
 export const NON_PUBLIC_V6 = NON_PUBLIC.v6;
 
 /** An IPv4 address (a 32-bit number) in dotted-decimal form. */
+/** `address:port` as a URL writes it: an IPv6 address in brackets, so its port reads apart from it (`[fd00::4]:3128`). */
+export function hostPort(address: string, port: number): string {
+  return `${address.includes(":") ? `[${address}]` : address}:${port}`;
+}
+
 export function formatV4(x: number): string {
   return [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join(".");
 }

@@ -1,6 +1,7 @@
 // The "Deployments" table of the Markdown and PDF exports: the same columns and the same text in both, so a reader
 // of either sees what each deployment names beside its subnets (README "Inputs": cyclecloudServer, proxy,
 // storageAccount), which decides how its CC-EGRESS-* and storage findings were judged.
+import { hostPort } from "../net/ip";
 import type { Report } from "./types";
 
 type ReportDeployment = NonNullable<Report["deployments"]>[number];
@@ -16,8 +17,7 @@ export const DEPLOYMENT_COLUMNS = ["Deployment", "CycleCloud", "Cluster", "Retur
 export function deploymentNamed(d: ReportDeployment): { server: string; proxy: string; storageAccount: string } {
   return {
     server: [d.cyclecloudServer.join(", "), ...(d.serverNotes ?? [])].filter((x) => x).join("; "),
-    // An IPv6 address in brackets, as in a URL, so its port reads apart from it.
-    proxy: d.proxy ? `${d.proxy.address.includes(":") ? `[${d.proxy.address}]` : d.proxy.address}:${d.proxy.port}` : "",
+    proxy: d.proxy ? hostPort(d.proxy.address, d.proxy.port) : "",
     storageAccount: d.storageAccount ?? "",
   };
 }

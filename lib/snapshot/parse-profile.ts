@@ -58,6 +58,15 @@ export function looksLikeProfile(value: unknown): boolean {
   return PROFILE_KEYS.some((k) => k in value);
 }
 
+/**
+ * Whether a parsed JSON file is a service tags file (`ServiceTags_Public_*.json`, `{ "values": [...] }`) rather than
+ * Azure resources: an object without `type` or `id` whose `values` is a list. Read as service tags by the upload form,
+ * refused as a snapshot (`unwrapSource`), by this one test.
+ */
+export function looksLikeServiceTags(value: unknown): boolean {
+  return isObject(value) && typeof value.type !== "string" && typeof value.id !== "string" && Array.isArray(value.values) && !("resources" in value);
+}
+
 const list = (v: string[] | null | undefined) => v ?? [];
 
 /**

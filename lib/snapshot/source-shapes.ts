@@ -4,7 +4,7 @@ import { InputError } from "@/lib/errors";
 import { describeValue, expectedMessage } from "./describe-value";
 import { z } from "zod";
 import { type JsonObject, type JsonPath, inputError, isObject, parseWith } from "./validate";
-import { PROFILE_KEYS, looksLikeProfile } from "./parse-profile";
+import { PROFILE_KEYS, looksLikeProfile, looksLikeServiceTags } from "./parse-profile";
 
 /** A failed call of the live read behind a saved snapshot, as the report's `errors` hold it (CONTRACT §3). */
 const readErrorsSchema = z.array(z.strictObject({ subscription: z.string(), operation: z.string(), code: z.string(), message: z.string() }));
@@ -80,7 +80,7 @@ export function unwrapSource(file: string, value: unknown, { stored = false }: {
  */
 function notResourcesMessage(value: JsonObject): string | undefined {
   if (looksLikeProfile(value)) return `this is a CycleCloud profile (${PROFILE_KEYS.filter((k) => k in value).join(", ")}), not Azure resources: give it as the profile (--profile; in the dashboard, "Use as: Profile")`;
-  if (Array.isArray(value.values) && typeof value.id !== "string") return 'this is a service tags file ({"values": [...]}), not Azure resources: give it as the service tags (--service-tags; in the dashboard, "Use as: Service tags")';
+  if (looksLikeServiceTags(value)) return 'this is a service tags file ({"values": [...]}), not Azure resources: give it as the service tags (--service-tags; in the dashboard, "Use as: Service tags")';
   return undefined;
 }
 

@@ -8,7 +8,7 @@ import type { Estate } from "../../nsg/estate";
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type AddrSet, addrIsEmpty, addrOverlaps, addrUnionAll, concrete } from "../../net/addr-set";
-import { cidrsToRanges } from "../../net/ip";
+import { cidrsToRanges, hostPort } from "../../net/ip";
 import { type RuleTemplate, planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
 import { estateWith } from "../../fixes/apply";
@@ -98,7 +98,7 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   if (!env.plan) return outcome({ status, detail: "", touched });
   const way = !reach ? "" : !reach.reachable ? ` Between ${label(subnet)} and ${label(holder!)}: no route — ${reach.why}.` : reach.doubts?.length ? ` ${doubtSentences(`Between ${label(subnet)} and ${label(holder!)}`, reach.doubts).join(" ")}` : "";
   const detail =
-    `Through the HTTPS proxy ${proxy.address.includes(":") ? `[${proxy.address}]` : proxy.address}:${proxy.port}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
+    `Through the HTTPS proxy ${hostPort(proxy.address, proxy.port)}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
     (holder && received && onward
       ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}${admissionWords(ownAccount)}${onwardEndpoint ? ` From the proxy's subnet:${onwardEndpoint}` : ""}`
       : firewall
