@@ -53,8 +53,11 @@ function levelLabel(g: Group): string {
   return "NSG";
 }
 
-/** The NSG tables of one run of NSG evidence entries, in the order Azure evaluates the levels. */
-export function NsgEvidenceTables({ evidence, snapshot }: { evidence: NsgEvidence[]; snapshot?: Snapshot }) {
+/**
+ * The NSG tables of one run of NSG evidence entries, in the order Azure evaluates the levels. `context` is added to
+ * each table's scroll region name, which must be unique on the page (one NSG shows in several findings).
+ */
+export function NsgEvidenceTables({ evidence, snapshot, context }: { evidence: NsgEvidence[]; snapshot?: Snapshot; context?: string }) {
   const all = inEvaluationOrder(groups(evidence));
   return (
     <div className="space-y-3">
@@ -74,7 +77,7 @@ export function NsgEvidenceTables({ evidence, snapshot }: { evidence: NsgEvidenc
                 {gi + 1} of {all.length}
               </span>
             </div>
-            <div className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" tabIndex={0} role="region" aria-label={`Rules of ${resourceName(g.nsgId)}`}>
+            <div className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" tabIndex={0} role="region" aria-label={`Rules of ${resourceName(g.nsgId)}${g.level === "nic" && g.nic ? ` on ${resourceName(g.nic)}` : ""}${context ? ` (${context})` : ""}`}>
               <table className="w-full text-left text-xs">
                 <caption className="sr-only">
                   {g.direction} rules of {resourceName(g.nsgId)} in evaluation order; the deciding rule is marked

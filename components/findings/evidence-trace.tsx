@@ -33,7 +33,7 @@ const STAGE_NOTE: Record<PathStage, string> = {
   outbound: "How traffic routed to the Internet leaves: NAT gateway, then instance public IP, then load balancer outbound rule, then default outbound access.",
 };
 
-function SegmentBody({ segment, snapshot }: { segment: EvidenceSegment; snapshot?: Snapshot }) {
+function SegmentBody({ segment, snapshot, context }: { segment: EvidenceSegment; snapshot?: Snapshot; context?: string }) {
   switch (segment.stage) {
     case "admin-rule":
       return <AdminRuleEvidenceTable evidence={segment.entries as AdminRuleEvidence[]} />;
@@ -44,12 +44,18 @@ function SegmentBody({ segment, snapshot }: { segment: EvidenceSegment; snapshot
     case "outbound":
       return <OutboundEvidenceTable evidence={segment.entries as OutboundEvidence[]} />;
     default:
-      return <NsgEvidenceTables evidence={segment.entries as NsgEvidence[]} snapshot={snapshot} />;
+      return <NsgEvidenceTables evidence={segment.entries as NsgEvidence[]} snapshot={snapshot} context={context} />;
   }
 }
 
-/** A finding's evidence, one block per path stage in path order, each in Network Watcher's vocabulary. */
-export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; snapshot?: Snapshot }) {
+/**
+ * A finding's evidence, one block per path stage in path order, each in Network Watcher's vocabulary. `headingLevel`
+ * is the level of the stage headings, one below the heading the trace sits under (axe's heading-order: levels only
+ * step down by one). `context` (the finding's rule, the query's side) makes the NSG tables' scroll regions' names
+ * unique on a page that shows several traces (axe's landmark-unique).
+ */
+export function EvidenceTrace({ evidence, snapshot, headingLevel = 5, context }: { evidence: Evidence[]; snapshot?: Snapshot; headingLevel?: 3 | 4 | 5 | 6; context?: string }) {
+  const StageHeading = `h${headingLevel}` as const;
   if (!evidence.length) {
     return <p className="text-xs text-slate-500">No rule or route decided this finding (no NSG at either level and nothing else on the path, or the check is not about a flow).</p>;
   }
@@ -59,14 +65,14 @@ export function EvidenceTrace({ evidence, snapshot }: { evidence: Evidence[]; sn
       {segments.map((segment, i) => (
         <li key={i} data-testid="evidence-stage" data-stage={segment.stage}>
           {segments.length > 1 || segment.stage !== "nsg" ? (
-            <h5 className="mb-1 flex items-baseline gap-2 text-xs font-semibold text-slate-700">
+            <StageHeading className="mb-1 flex items-baseline gap-2 text-xs font-semibold text-slate-700">
               <span className="inline-flex h-4 min-w-4 items-center justify-center rounded-full bg-slate-200 px-1 text-[10px] tabular-nums text-slate-700">{i + 1}</span>
               {STAGE_LABEL[segment.stage]}
-            </h5>
+            </StageHeading>
           ) : null}
           {STAGE_NOTE[segment.stage] ? <p className="mb-1.5 text-xs text-slate-500">{STAGE_NOTE[segment.stage]}</p> : null}
           {segment.stage === "nsg" ? (
-            <SegmentBody segment={segment} snapshot={snapshot} />
+            <SegmentBody segment={segment} snapshot={snapshot} context={context} />
           ) : (
             <div className="overflow-hidden rounded-md ring-1 ring-slate-200">
               <SegmentBody segment={segment} snapshot={snapshot} />

@@ -22,6 +22,9 @@ export function FindingCard({ finding, snapshot, headingLevel = "h3", showShare 
   collapsed?: boolean;
 }) {
   const Heading = headingLevel;
+  // Section headings sit one level below the card's title, or at its level when the page's own heading is the title.
+  const level = Number(headingLevel[1]) + (showTitle ? 1 : 0);
+  const SectionHeading = `h${level}` as "h2" | "h3" | "h4";
   // An exempt finding still needs its evidence and fix: the risk is accepted, not gone.
   const open = finding.status === "fail" || finding.status === "warn" || finding.status === "exempt";
   const title: ReactNode = (
@@ -56,21 +59,22 @@ export function FindingCard({ finding, snapshot, headingLevel = "h3", showShare 
         </blockquote>
       ) : null}
       {finding.evidence.length || open ? (
-        <section aria-label="Evidence">
-          <h4 className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500">Evidence</h4>
-          <EvidenceTrace evidence={finding.evidence} snapshot={snapshot} />
+        // Not a labelled landmark: a subnet page shows one per finding, and landmarks' names must be unique.
+        <section>
+          <SectionHeading className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500">Evidence</SectionHeading>
+          <EvidenceTrace evidence={finding.evidence} snapshot={snapshot} headingLevel={(level + 1) as 3 | 4 | 5} context={finding.rule} />
         </section>
       ) : null}
       {finding.fixes.length ? (
-        <section aria-label={open ? "Fixes" : "Guidance"}>
-          <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{open ? "Fix" : "Guidance"}</h4>
+        <section>
+          <SectionHeading className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{open ? "Fix" : "Guidance"}</SectionHeading>
           <FixTabs fixes={finding.fixes} rule={finding.rule} />
         </section>
       ) : null}
       {/* Where the fix would be, why there is none (the report's noFixReason), as the PDF and exports say it. */}
       {finding.noFixReason && !finding.fixes.length ? (
-        <section aria-label="Fix">
-          <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Fix</h4>
+        <section>
+          <SectionHeading className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Fix</SectionHeading>
           <p className="text-sm text-slate-700" data-testid="no-fix-reason">
             No fix offered: {finding.noFixReason}
           </p>

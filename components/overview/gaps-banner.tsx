@@ -47,7 +47,7 @@ export function GapsBanner({ gaps }: { gaps?: ReportGaps }) {
       <div className="space-y-3 border-t border-amber-200 px-4 py-3">
         {unresolved.length ? (
           <div>
-            <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-amber-900">Not in the input</h3>
+            <h2 className="mb-1 text-xs font-semibold uppercase tracking-wide text-amber-900">Not in the input</h2>
             <ul className="space-y-1" data-testid="gaps-unresolved">
               <ExpandableItems
                 max={MAX_SHOWN}
@@ -77,7 +77,7 @@ export function GapsBanner({ gaps }: { gaps?: ReportGaps }) {
         ) : null}
         {ignoredTypes.length ? (
           <div>
-            <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-amber-900">Ignored resource types</h3>
+            <h2 className="mb-1 text-xs font-semibold uppercase tracking-wide text-amber-900">Ignored resource types</h2>
             <ul className="flex flex-wrap gap-x-4 gap-y-1" data-testid="gaps-ignored">
               {ignoredTypes.map((t) => (
                 <li key={t.type}>

@@ -32,7 +32,7 @@ export function QueryAnswerView({ answer, snapshot }: { answer: QueryAnswer; sna
             <h3 id={`side-${side}`} className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">
               {SIDE_TITLE[side]}
             </h3>
-            <EvidenceTrace evidence={stages} snapshot={snapshot} />
+            <EvidenceTrace evidence={stages} snapshot={snapshot} headingLevel={4} context={SIDE_TITLE[side]} />
           </section>
         ))}
       </div>
