@@ -17,8 +17,15 @@ const base: Finding = { rule: "NODE-EGRESS-STORAGE", status: "fail", title: "Clu
 describe("FindingCard", () => {
   it.each([false, true])("shows noFixReason where the fix would be (collapsed: %s)", (collapsed) => {
     const doc = dom(renderToStaticMarkup(<FindingCard finding={{ ...base, noFixReason: reason }} collapsed={collapsed} />));
-    const section = doc.querySelector('section[aria-label="Fix"]');
+    const section = [...doc.querySelectorAll("section")].find((el) => el.firstElementChild?.textContent === "Fix");
     expect(section?.querySelector('[data-testid="no-fix-reason"]')?.textContent).toBe(`No fix offered: ${reason}`);
+  });
+
+  it("steps heading levels down one at a time under the card's title, or under the page's heading without one", () => {
+    const levels = (html: string) => [...dom(html).querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => `${h.tagName.toLowerCase()} ${h.textContent?.replace(/^\d+/, "")}`);
+    const withPath: Finding = { ...base, evidence: [{ stage: "route", routeTable: null, route: "Default", addressPrefix: "0.0.0.0/0", nextHopType: "Internet", source: "Default" }, { stage: "outbound", method: "none", subnet: "snet" } as never] };
+    expect(levels(renderToStaticMarkup(<FindingCard finding={withPath} />))).toEqual(["h3 Cluster nodes can reach Azure Storage (TCP 443)", "h4 Evidence", "h5 Route", "h5 Outbound connectivity"]);
+    expect(levels(renderToStaticMarkup(<FindingCard finding={withPath} headingLevel="h2" showTitle={false} />))).toEqual(["h2 Evidence", "h3 Route", "h3 Outbound connectivity"]);
   });
 
   it("says nothing of a reason when there are fixes, or no reason", () => {
