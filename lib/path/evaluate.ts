@@ -13,7 +13,7 @@ import type { EndpointGroup, Estate } from "../nsg/estate";
 import { type Level, type Notes, evaluateChain, levelsFor, passedOverPart } from "../nsg/evaluate";
 import { passedOverNote } from "../net/assumed-apart";
 import { lastSegment } from "../snapshot/arm-id";
-import type { TagSet } from "../net/tag-set";
+import { NO_TAGS, type TagSet } from "../net/tag-set";
 import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
 import { type CompiledAdminRule, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
@@ -411,7 +411,39 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
     if (firewall.hasManagementIpConfiguration) {
       done.push({ ...out, access: out.access === "Deny" ? "Deny" : "Unaudited", decidedAt: "firewall", why: `allowed by ${firewall.name}, whose own egress runs in forced-tunnelling mode (management IP configuration): outside the audit` });
     } else {
-      done.push({ ...out, steps: [...out.steps, { stage: "outbound", method: "firewall-public-ip", resource: firewall.id, detail: `through ${firewall.name}'s public IP` }] });
+      firewallEgress(cx, firewall, out, done);
+    }
+  }
+}
+
+/**
+ * What a firewall without a management IP configuration lets out leaves through its public IP, as its own subnet's
+ * routes send it: Azure Firewall "must have direct Internet connectivity", so a route table on `AzureFirewallSubnet`
+ * that sends public destinations anywhere but `Internet` (0.0.0.0/0 to a VPN gateway or an appliance) is forced
+ * tunnelling without the mode that supports it. That part is handed on outside the audit (`None`: dropped), naming the
+ * route; the rest leaves as before. https://learn.microsoft.com/azure/firewall/forced-tunneling
+ */
+function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece, done: PathPiece[]): void {
+  const leaves = (p: PathPiece) => done.push({ ...p, steps: [...p.steps, { stage: "outbound", method: "firewall-public-ip", resource: firewall.id, detail: `through ${firewall.name}'s public IP` }] });
+  const { estate } = cx;
+  const own = firewall.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((s) => s !== undefined);
+  if (!own?.routeTableKey) return void leaves(out);
+  cx.touched.add(own.routeTableKey);
+  const routes = subnetRoutes(estate, own);
+  for (const family of [4, 6] as const) {
+    const part = family === 4 ? { ...out.box.dst, v6: [] } : { v4: [], v6: out.box.dst.v6, tags: NO_TAGS };
+    if (addrIsEmpty(part)) continue;
+    for (const { dst, route } of lookup(routes, family, part)) {
+      const p: PathPiece = { ...out, box: { ...out.box, dst } };
+      if (route.nextHopType === "Internet") {
+        leaves(p);
+        continue;
+      }
+      const hop = nextHop(estate, own, route);
+      const where = `route ${route.name}${route.routeTable ? ` in ${route.routeTable.name}` : ""} on ${own.vnetName}/${own.name} sends it to ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ""}`;
+      const q: PathPiece = { ...p, steps: [...p.steps, routeEvidence(route, hop)] };
+      if (route.nextHopType === "None") done.push({ ...q, access: "Deny", decidedAt: "firewall", why: `allowed by ${firewall.name}, but ${where}, which drops it` });
+      else done.push({ ...q, access: q.access === "Deny" ? "Deny" : "Unaudited", decidedAt: "firewall", why: `allowed by ${firewall.name}, but ${where}: forced tunnelling, which Azure Firewall supports only with a management IP configuration, and the next hop is outside the audit` });
     }
   }
 }

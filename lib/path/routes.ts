@@ -153,6 +153,15 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
     for (const tag of serviceEndpointTags(se.service, se.locations)) system(tag, `Service endpoint ${se.service}`, "VirtualNetworkServiceEndpoint", RANK.systemServiceEndpoint);
   }
   const table = routeTableOf(estate, subnet);
+  // A route-table route for 0.0.0.0/0 removes the system None routes of the private ranges: traffic to a private
+  // address outside the VNet and its peerings then takes the user default route (a hub firewall carries spoke-to-spoke
+  // traffic with nothing else). "Azure removed the routes for the 10.0.0.0/8, 192.168.0.0/16, and 100.64.0.0/10 address
+  // prefixes from the Subnet1 route table when the user-defined route for the 0.0.0.0/0 address prefix was added"
+  // (https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#routing-example; the example's
+  // tables omit 172.16.0.0/12 altogether, so it is taken to go the same way).
+  if (table?.routes.some((r) => isIpv4Default(r.addressPrefix))) {
+    for (let i = routes.length - 1; i >= 0; i--) if (routes[i].source === "Default" && routes[i].nextHopType === "None") routes.splice(i, 1);
+  }
   for (const route of table?.routes ?? []) {
     routes.push(
       ...prefixEntries(
@@ -165,6 +174,12 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
     );
   }
   return withoutOverriddenEndpoints(estate, routes).sort((a, b) => b.length - a.length || a.rank - b.rank);
+}
+
+/** Whether a route's prefix is the IPv4 default route, `0.0.0.0/0`, however it is written. */
+function isIpv4Default(prefix: string): boolean {
+  const c = parseCidr(prefix);
+  return c !== null && c.family === 4 && prefixLength(prefix) === 0;
 }
 
 /**

@@ -81,7 +81,7 @@ export interface CollectionSpec {
 }
 
 export class EstateBuilder {
-  private vnets = new Map<string, { prefixes: string[]; subnets: { name: string; prefix: string | string[]; opts: SubnetOpts }[]; peerings: unknown[] }>();
+  private vnets = new Map<string, { prefixes: string[]; subnets: { name: string; prefix: string | string[]; opts: SubnetOpts }[]; peerings: unknown[]; dnsServers?: string[] }>();
   private nsgs = new Map<string, RuleSpec[]>();
   private nics: unknown[] = [];
   private routeTables: unknown[] = [];
@@ -190,8 +190,9 @@ export class EstateBuilder {
     return this.extra(scaleSetResource(name, subnetRef, opts));
   }
 
-  vnet(name: string, prefixes: string[]): this {
-    this.vnets.set(name, { prefixes, subnets: [], peerings: [] });
+  /** A VNet; `dnsServers`: its custom DNS servers (`dhcpOptions.dnsServers`), else Azure-provided DNS. */
+  vnet(name: string, prefixes: string[], opts: { dnsServers?: string[] } = {}): this {
+    this.vnets.set(name, { prefixes, subnets: [], peerings: [], ...(opts.dnsServers ? { dnsServers: opts.dnsServers } : {}) });
     return this;
   }
   /** A subnet of VNet `ref`'s first part; several prefixes (a dual-stack subnet) are written as `addressPrefixes`. */
@@ -295,6 +296,7 @@ export class EstateBuilder {
       location: "westeurope",
       properties: {
         addressSpace: { addressPrefixes: v.prefixes },
+        ...(v.dnsServers ? { dhcpOptions: { dnsServers: v.dnsServers } } : {}),
         subnets: v.subnets.map((s) => ({
           id: `${id("virtualNetworks", name)}/subnets/${s.name}`,
           name: s.name,

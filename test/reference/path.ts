@@ -258,10 +258,15 @@ function effectiveRoutes(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwor
   for (const p of vnet.addressPrefixes) system(p, "VnetLocal", 0, "Virtual network");
   for (const s of peeredSpaces(snapshot, vnet)) for (const p of s.prefixes) system(p, "VNetPeering", 0, "Peering");
   const space = vnet.addressPrefixes.map(mustParsePrefix);
-  for (const r of PRIVATE_RANGES) if (!unionHolds(space, mustParsePrefix(r))) system(r, "None", 1, "Default");
+  const table = subnet.routeTableKey ? snapshot.routeTables.get(subnet.routeTableKey) : undefined;
+  // A user route for 0.0.0.0/0 removes the private ranges' None routes (virtual-networks-udr-overview, routing example).
+  const userDefault = (table?.routes ?? []).some((r) => {
+    const p = parsePrefix(r.addressPrefix);
+    return p !== null && p.family === 4 && p.lo === 0n && p.hi === V4_TOP;
+  });
+  if (!userDefault) for (const r of PRIVATE_RANGES) if (!unionHolds(space, mustParsePrefix(r))) system(r, "None", 1, "Default");
   system("0.0.0.0/0", "Internet", 2, "Default");
   system("::/0", "Internet", 2, "Default");
-  const table = subnet.routeTableKey ? snapshot.routeTables.get(subnet.routeTableKey) : undefined;
   for (const r of table?.routes ?? []) {
     const prefix = parsePrefix(r.addressPrefix);
     if (!prefix) throw new Error(`path reference handles CIDR routes only: ${r.addressPrefix}`);

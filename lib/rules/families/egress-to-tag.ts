@@ -21,6 +21,7 @@ import { doubtSentences, pathBetween } from "../../path/reach";
 import { lastSegment } from "../../snapshot/arm-id";
 import { firewallAt } from "../../path/firewall";
 import { type AccountAdmission, accountAdmits, storageAccountOf } from "../../path/storage-account-access";
+import { type ResolverProblem, resolverProblem } from "../../path/name-resolution";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy, withRouteFaults } from "./shared";
 
@@ -88,8 +89,15 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const admission = ownAccount?.admission;
   if (admission && admission.state !== "yes" && onwardLeg !== "fail") onwardLeg = admission.state === "no" ? "fail" : "warn";
   // The proxy reaches Storage through a private endpoint from its own subnet, where its public path is blocked.
-  const onwardEndpoint = onwardLeg === "fail" && holder && params.tag.toLowerCase() === "storage" ? servedByPrivateEndpoint(estate, holder, ownAccount?.account ?? profileStorageAccount(estate, subnet), touched) : undefined;
+  const onwardEndpoints = onwardLeg === "fail" && holder && params.tag.toLowerCase() === "storage" ? servedByPrivateEndpoint(estate, holder, ownAccount?.account ?? profileStorageAccount(estate, subnet), touched) : undefined;
+  const onwardEndpoint = onwardEndpoints?.served;
   if (onwardEndpoint) onwardLeg = "warn";
+  // The proxy resolves the service's name with its own VNet's DNS servers.
+  const resolver = holder ? resolverProblem(estate, holder) : undefined;
+  if (resolver) {
+    for (const k of resolver.touched) touched.add(k);
+    if (onwardLeg !== "fail") onwardLeg = resolver.sure ? "fail" : "warn";
+  }
   const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onwardLeg];
   if (reach) legs.push(!reach.reachable ? "fail" : reach.doubts?.length ? "warn" : "pass");
   const status = clamp(meta, legs.includes("fail") ? "fail" : legs.every((l) => l === "pass") ? "pass" : "warn");
@@ -100,7 +108,7 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const detail =
     `Through the HTTPS proxy ${hostPort(proxy.address, proxy.port)}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
     (holder && received && onward
-      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}${admissionWords(ownAccount)}${onwardEndpoint ? ` From the proxy's subnet:${onwardEndpoint}` : ""}`
+      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}${admissionWords(ownAccount)}${onwardEndpoint ? ` From the proxy's subnet:${onwardEndpoint}` : ""}${onwardEndpoints?.notServing ? ` From the proxy's subnet:${onwardEndpoints.notServing}` : ""}${resolverWords(resolver)}`
       : firewall
         ? `The proxy is Azure Firewall ${firewall.name}'s explicit proxy, which this audit does not model: its policy's application rules decide what it forwards, so the way on to ${params.tag} cannot be judged.`
         : `No subnet of the input holds ${proxy.address}, so the proxy's own side and its way to ${params.tag} cannot be judged.`);
@@ -111,7 +119,7 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
     const changes = planProxyLegs(env, subnet, holder, proxy, { toProxy, received, onward: onwardDecides, onwardLeg }, params);
     if (changes?.length) plans.push({ summary: `Let TCP ${proxy.port} from ${label(subnet)} reach the proxy ${proxy.address}, and TCP ${params.port} from the proxy reach ${params.tag}, through every stage that blocks them.`, changes });
   }
-  const noFixReason = admission && admission.state !== "yes" && !onwardEndpoint ? accountNoFix(ownAccount!) : undefined;
+  const noFixReason = admission && admission.state !== "yes" && !onwardEndpoint ? accountNoFix(ownAccount!, !!onwardEndpoints?.notServing) : resolver && !plans.length ? resolverNoFix(resolver) : undefined;
   return outcome({ status, detail, evidence, plans, guidance: adminRuleGuidance(results), touched, ...(noFixReason ? { noFixReason } : {}) });
 }
 
@@ -180,16 +188,20 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   // Storage that only a private endpoint serves is reachable, but only for that account (CONTRACT §4.1); for the
   // profile's account, only an endpoint to that account serves it.
   let viaEndpoint = "";
-  if (status === "fail" && params.tag.toLowerCase() === "storage") {
-    const served = servedByPrivateEndpoint(estate, subnet, own?.account, touched);
-    if (served) {
-      status = clamp(meta, "warn");
-      viaEndpoint = served;
-    }
+  const endpoints = status === "fail" && params.tag.toLowerCase() === "storage" ? servedByPrivateEndpoint(estate, subnet, own?.account, touched) : undefined;
+  if (endpoints?.served) {
+    status = clamp(meta, "warn");
+    viaEndpoint = endpoints.served;
+  }
+  // The service is reached by name: a path that lets it through helps nothing where no DNS server answers.
+  const resolver = resolverProblem(estate, subnet);
+  if (resolver) {
+    for (const k of resolver.touched) touched.add(k);
+    if (status !== "fail") status = clamp(meta, resolver.sure ? "fail" : "warn");
   }
   if (!env.plan) return outcome({ status, detail: "", touched });
   const ownWords = ownDiffers ? ` For the profile's storage account ${own.account} (${own.name}), which decides this check, it is ${explainFlow(estate, own.result)}` : "";
-  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${admissionWords(own)}${viaEndpoint}`;
+  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${admissionWords(own)}${viaEndpoint}${endpoints?.notServing ?? ""}${resolverWords(resolver)}`;
   const plans = [];
   // A network change cannot make an account that refuses the subnet admit it: that is the account owners' setting.
   if (status !== "pass" && (!admission || admission.state === "yes")) {
@@ -199,9 +211,20 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     if (changes) changes = planPathFix(env, subnet, deciding.spec, changes, { service: params.tag, port: params.port }, deciding);
     if (changes?.length) plans.push({ summary: `Let outbound TCP ${params.port} to ${params.tag} through every stage that blocks it.`, changes });
   }
-  const results = ownDiffers ? [result, own!.result] : [result];
-  const noFixReason = admission && admission.state !== "yes" && !viaEndpoint ? accountNoFix(own!) : undefined;
+  const results = [result, ...(ownDiffers ? [own!.result] : []), ...(endpoints?.blockedFlows ?? [])];
+  const noFixReason = admission && admission.state !== "yes" && !viaEndpoint ? accountNoFix(own!, !!endpoints?.notServing) : resolver && !plans.length ? resolverNoFix(resolver) : undefined;
   return outcome({ status, detail, evidence: evidenceFor(results, status), plans, guidance: adminRuleGuidance(results), touched, ...(noFixReason ? { noFixReason } : {}) });
+}
+
+/** The sentence on name resolution, where the subnet's DNS servers do not (or may not) answer (resolverProblem). */
+function resolverWords(problem: ResolverProblem | undefined): string {
+  if (!problem) return "";
+  return problem.sure ? ` But its name does not resolve: ${problem.why}.` : ` Whether its name resolves: ${problem.why}.`;
+}
+
+/** Where name resolution is what fails: the change that mends it is not a network rule. */
+function resolverNoFix(problem: ResolverProblem): string {
+  return `Name resolution decides this, not a network rule: ${problem.remedy} — https://learn.microsoft.com/azure/firewall/dns-settings`;
 }
 
 /** The sentence on the profile's account's own network rules, where they do not admit all the path delivers. */
@@ -214,19 +237,34 @@ function admissionWords(own: OwnAccountFlow | undefined): string {
   return ` Whether ${who} admits it cannot be judged: ${a.why}.`;
 }
 
-/** Why a network fix is not offered when the profile's account itself refuses the subnet. */
-function accountNoFix(own: OwnAccountFlow): string {
-  return `Storage account ${own.account}'s own network settings decide this, not the network path: give the subnet a private endpoint to the account, or have its owners admit the subnet (a virtual network rule with the Microsoft.Storage service endpoint, or public network access) — https://learn.microsoft.com/azure/storage/common/storage-network-security`;
+/**
+ * Why a network fix is not offered when the profile's account itself refuses the subnet. `endpointExists`: a private
+ * endpoint to it is there but does not serve the subnet (the detail says why), so mending that is the way.
+ */
+function accountNoFix(own: OwnAccountFlow, endpointExists: boolean): string {
+  const endpoint = endpointExists ? "mend what keeps its private endpoint from serving the subnet (the detail names it)" : "give the subnet a private endpoint to the account";
+  return `Storage account ${own.account}'s own network settings decide this, not the network path: ${endpoint}, or have its owners admit the subnet (a virtual network rule with the Microsoft.Storage service endpoint, or public network access) — https://learn.microsoft.com/azure/storage/common/storage-network-security`;
+}
+
+/** Storage private endpoints for a subnet whose public path to Storage is blocked: whether one serves it, and why others do not. */
+interface EndpointService {
+  /** The sentence saying Storage is still served (the finding is then `warn`); undefined when none serves it. */
+  served?: string;
+  /** Where endpoints exist but none serves: the sentence naming each and why (its DNS, the NSG at its subnet, ...). */
+  notServing?: string;
+  /** The flows that blocked those endpoints, shown as evidence (an NSG at the endpoint's subnet). */
+  blockedFlows: FlowResult[];
 }
 
 /**
  * Where Storage blocked on its public path (`*-EGRESS-STORAGE` would fail) is still served by a storage private endpoint
  * from `subnet` — usable, usable from part of the subnet, or on a path the audit cannot follow to the end — the
- * sentence saying so (the finding is then `warn`: "reachable only through private endpoint …", CONTRACT §4.1); else
- * undefined. With `account` (the profile's, lower case), only an endpoint to that account serves it. Adds what it read
- * to `touched`.
+ * sentence saying so (the finding is then `warn`: "reachable only through private endpoint …", CONTRACT §4.1). Where
+ * endpoints exist and none serves, the sentence naming why each does not (an unlinked DNS zone, the NSG at the
+ * endpoint's subnet), and the flows that blocked them for the evidence. With `account` (the profile's, lower case), only
+ * an endpoint to that account serves it. Adds what it read to `touched`.
  */
-function servedByPrivateEndpoint(estate: Estate, subnet: Subnet, account: string | undefined, touched: Set<string>): string | undefined {
+function servedByPrivateEndpoint(estate: Estate, subnet: Subnet, account: string | undefined, touched: Set<string>): EndpointService {
   const uses = storageEndpointsFor(estate, subnet).filter((u) => !account || u.account.toLowerCase() === account);
   endpointReads(uses, touched);
   const usable = uses.filter((u) => u.state === "usable");
@@ -234,10 +272,12 @@ function servedByPrivateEndpoint(estate: Estate, subnet: Subnet, account: string
   const unjudged = uses.filter((u) => u.state === "unjudged");
   const partial = uses.filter((u) => u.state === "partial");
   const what = account ? `The profile's storage account ${account}` : "Storage";
-  if (usable.length) return ` ${what} is reachable only through ${usable.map((u) => `private endpoint ${u.endpoint.name} to ${u.account}`).join(", ")}.`;
-  if (partial.length) return ` ${what} is reachable only through a private endpoint, and not from all of the subnet: ${partial.map((u) => u.detail).join("; ")}.`;
-  if (unjudged.length) return ` ${what} may be reachable only through a private endpoint whose path cannot be judged: ${unjudged.map((u) => u.detail).join("; ")}.`;
-  return undefined;
+  if (usable.length) return { served: ` ${what} is reachable only through ${usable.map((u) => `private endpoint ${u.endpoint.name} to ${u.account}`).join(", ")}.`, blockedFlows: [] };
+  if (partial.length) return { served: ` ${what} is reachable only through a private endpoint, and not from all of the subnet: ${partial.map((u) => u.detail).join("; ")}.`, blockedFlows: [] };
+  if (unjudged.length) return { served: ` ${what} may be reachable only through a private endpoint whose path cannot be judged: ${unjudged.map((u) => u.detail).join("; ")}.`, blockedFlows: [] };
+  if (!uses.length) return { blockedFlows: [] };
+  const blockedFlows = uses.flatMap((u) => (u.state === "blocked" && u.flow ? [u.flow] : []));
+  return { notServing: ` No private endpoint serves it either: ${uses.map((u) => u.detail).join("; ")}.`, blockedFlows };
 }
 
 /**

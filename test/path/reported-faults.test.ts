@@ -1,0 +1,128 @@
+// Three kinds of fault from public failure reports (test/cases/reports holds the estates), each held here over its
+// variants: a user default route that removes the private ranges' None routes, a firewall whose own subnet
+// forced-tunnels its egress, and a VNet whose DNS servers answer nothing.
+import { describe, expect, it } from "vitest";
+import { Estate } from "../../lib/nsg/estate";
+import { effectiveRoutes } from "../../lib/path/routes";
+import { estate, finding, SEED_RULES } from "../helpers/estate-builder";
+
+describe("a route-table route for 0.0.0.0/0 removes the private ranges' None routes (udr-overview, routing example)", () => {
+  const hubSpoke = (spokeRoutes: { name: string; prefix: string; hop: string; ip?: string }[]) =>
+    estate()
+      .vnet("hub", ["10.100.0.0/16"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .firewall("fw-hub", "hub", "10.100.0.4", { policy: "fwp" })
+      .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "hpc", priority: 100, rules: [{ kind: "network", name: "spokes", src: ["10.0.0.0/8"], dst: ["10.0.0.0/8"], ports: ["5672", "9443"] }] }] }])
+      .vnet("cc", ["10.1.0.0/16"])
+      .subnet("cc/snet-cc", "10.1.1.0/24", { routeTable: "rt-cc" })
+      .vnet("compute", ["10.2.0.0/16"])
+      .subnet("compute/snet-compute", "10.2.1.0/24", { routeTable: "rt-compute" })
+      .peer("cc", "hub")
+      .peer("compute", "hub")
+      .routeTable("rt-cc", spokeRoutes)
+      .routeTable("rt-compute", spokeRoutes);
+
+  const routesOf = (b: ReturnType<typeof hubSpoke>, ref: string) => {
+    const snapshot = b.snapshot();
+    const subnet = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === ref)!;
+    return effectiveRoutes(new Estate(snapshot, new Map()), subnet);
+  };
+  const none = (routes: ReturnType<typeof routesOf>) => routes.filter((r) => r.source === "Default" && r.nextHopType === "None").map((r) => r.addressPrefix);
+
+  it("whatever the default route's next hop, none of the four None routes is left", () => {
+    for (const hop of [{ hop: "VirtualAppliance", ip: "10.100.0.4" }, { hop: "Internet" }, { hop: "None" }, { hop: "VirtualNetworkGateway" }]) {
+      expect(none(routesOf(hubSpoke([{ name: "default", prefix: "0.0.0.0/0", ...hop }]), "compute/snet-compute")), hop.hop).toEqual([]);
+    }
+  });
+
+  it("a route table without a default route keeps them, and so does a subnet with no route table", () => {
+    const four = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"];
+    expect(none(routesOf(hubSpoke([{ name: "to-hub", prefix: "10.100.0.0/16", hop: "VirtualAppliance", ip: "10.100.0.4" }]), "compute/snet-compute")).sort()).toEqual(four);
+    const b = estate().vnet("v", ["10.1.0.0/16"]).subnet("v/s", "10.1.1.0/24");
+    expect(none(routesOf(b as ReturnType<typeof hubSpoke>, "v/s")).sort()).toEqual(four);
+  });
+
+  it("spoke to spoke through the hub firewall with only a default route: the nodes reach CycleCloud; the firewall decides", () => {
+    const open = hubSpoke([{ name: "default", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.100.0.4" }]).audit({ cyclecloud: ["cc/snet-cc"], cluster: ["compute/snet-compute"] });
+    expect(finding(open, "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("pass");
+    expect(finding(open, "cc/snet-cc", "CC-INGRESS-HTTPS").status).toBe("pass");
+    // The same estate with the default route to None: the packets are dropped by the user route, not a system one.
+    const dropped = hubSpoke([{ name: "default", prefix: "0.0.0.0/0", hop: "None" }]).audit({ cyclecloud: ["cc/snet-cc"], cluster: ["compute/snet-compute"] });
+    const f = finding(dropped, "compute/snet-compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(JSON.stringify(f.evidence)).toContain('"route":"default"');
+  });
+});
+
+describe("a firewall whose own subnet routes public traffic elsewhere (forced tunnelling without a management IP configuration)", () => {
+  const withFwRoute = (fwRoute?: { hop: string; ip?: string }) => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/16"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26", fwRoute ? { routeTable: "rt-fw" } : {})
+      .firewall("fw-hub", "hub", "10.100.0.4", { policy: "fwp" })
+      .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "azure", priority: 100, rules: [{ kind: "application", name: "arm", src: ["10.1.0.0/16"], fqdns: ["management.azure.com"] }] }] }])
+      .vnet("cc", ["10.1.0.0/16"])
+      .subnet("cc/snet-cc", "10.1.1.0/24", { routeTable: "rt-cc" })
+      .peer("cc", "hub")
+      .routeTable("rt-cc", [{ name: "default-to-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.100.0.4" }]);
+    if (fwRoute) b.routeTable("rt-fw", [{ name: "default-onprem", prefix: "0.0.0.0/0", ...fwRoute }]);
+    return finding(b.audit({ cyclecloud: ["cc/snet-cc"] }), "cc/snet-cc", "CC-EGRESS-ARM");
+  };
+
+  it("to a VPN gateway or an appliance: not judged (warn), naming the firewall subnet's route", () => {
+    for (const hop of [{ hop: "VirtualNetworkGateway" }, { hop: "VirtualAppliance", ip: "10.100.1.4" }]) {
+      const f = withFwRoute(hop);
+      expect(f.status, hop.hop).toBe("warn");
+      expect(f.detail).toContain("route default-onprem in rt-fw on hub/AzureFirewallSubnet");
+      expect(JSON.stringify(f.evidence)).toContain("rt-fw");
+    }
+  });
+
+  it("to None: dropped (fail); to the Internet, or with no route table: it leaves through the firewall's public IP", () => {
+    expect(withFwRoute({ hop: "None" }).status).toBe("fail");
+    expect(withFwRoute({ hop: "Internet" }).status).toBe("pass");
+    expect(withFwRoute().status).toBe("pass");
+  });
+});
+
+describe("a VNet whose DNS servers answer nothing: the services the seed names by FQDN are not reached", () => {
+  const withDns = (servers: string[] | undefined, dnsProxy: boolean, policyGiven = true) => {
+    const b = estate()
+      .vnet("cc", ["10.1.0.0/16"], servers ? { dnsServers: servers } : {})
+      .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" })
+      .nsg("nsg-cc", SEED_RULES)
+      .vnet("hub", ["10.100.0.0/16"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .firewall("fw-hub", "hub", "10.100.0.4", { policy: "fwp" })
+      .peer("cc", "hub");
+    if (policyGiven) b.policy("fwp", [], { dnsProxy });
+    return b.audit({ cyclecloud: ["cc/snet-cc"] });
+  };
+
+  it("its only DNS server is a firewall with DNS proxy off: every egress check by name fails, saying why and what to change", () => {
+    const report = withDns(["10.100.0.4"], false);
+    for (const rule of ["CC-EGRESS-ARM", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-STORAGE"]) {
+      const f = finding(report, "cc/snet-cc", rule);
+      expect(f.status, rule).toBe("fail");
+      expect(f.detail, rule).toContain("whose DNS proxy is off in fw-hub's policy fwp");
+    }
+    expect(finding(report, "cc/snet-cc", "CC-EGRESS-ARM").noFixReason).toContain("--enable-dns-proxy true");
+    // The lockdown is about addresses, not names.
+    expect(finding(report, "cc/snet-cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
+  });
+
+  it("with the proxy on, Azure DNS, or a DNS server that is no firewall: as before", () => {
+    for (const [servers, proxy] of [[["10.100.0.4"], true], [undefined, false], [["10.1.1.10"], false]] as const) {
+      expect(finding(withDns(servers ? [...servers] : undefined, proxy), "cc/snet-cc", "CC-EGRESS-ARM").status, JSON.stringify(servers)).toBe("pass");
+    }
+  });
+
+  it("a silent firewall beside a DNS server that answers, or a firewall whose policy is not in the input: warn, naming it", () => {
+    const mixed = finding(withDns(["10.100.0.4", "10.1.1.10"], false), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(mixed.status).toBe("warn");
+    expect(mixed.detail).toContain("not every DNS server of cc answers");
+    const unknown = finding(withDns(["10.100.0.4"], false, false), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(unknown.status).toBe("warn");
+    expect(unknown.detail).toContain("whose policy is not in the input");
+  });
+});
