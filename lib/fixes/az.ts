@@ -205,7 +205,9 @@ const IDENTITY_WORD = /^--(?:(?:name|rule-name|collection-name) |(?:name|rule-na
 
 /** The command for bash (Cloud Shell, Linux, macOS): every value one single-quoted word. */
 export function toBash(cmd: AzCommand): string {
-  if (cmd.unlessListed) return `[ -n "$(${toBash(cmd.unlessListed)})" ] || ${toBash({ ...cmd, unlessListed: undefined })}`;
+  // Created only when the list answered and was empty: a list that fails (throttled, signed out) prints nothing too,
+  // and creating a rule collection group that exists replaces it, dropping its collections.
+  if (cmd.unlessListed) return `listed="$(${toBash(cmd.unlessListed)})" && { [ -n "$listed" ] || ${toBash({ ...cmd, unlessListed: undefined })}; }`;
   const parts = words(cmd.args, bashWord);
   const head = `az ${cmd.command.join(" ")}`;
   if (!cmd.wrap) return [head, ...parts].join(" ");
@@ -230,6 +232,6 @@ export function psProblem(cmd: AzCommand): string | undefined {
 
 /** The command for PowerShell: values single-quoted (no bash-only quoting), one line per command. */
 export function toPowerShell(cmd: AzCommand): string {
-  if (cmd.unlessListed) return `if (-not (${toPowerShell(cmd.unlessListed)})) { ${toPowerShell({ ...cmd, unlessListed: undefined })} }`;
+  if (cmd.unlessListed) return `$listed = ${toPowerShell(cmd.unlessListed)}; if ($LASTEXITCODE -eq 0 -and -not $listed) { ${toPowerShell({ ...cmd, unlessListed: undefined })} }`;
   return ["az", ...cmd.command, ...words(cmd.args, psString)].join(" ");
 }

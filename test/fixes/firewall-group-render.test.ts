@@ -1,6 +1,7 @@
 // Fix collections go into one rule collection group that the fixes create. A group is deployed whole, so the
 // bundle must create it once (guarded: a second create replaces it), give each collection its own priority and
 // name, and write the group once in Bicep and Terraform, listing each collection once.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { fixAll } from "../../lib/fixes/fix-all";
 import { audit } from "../../lib/audit";
@@ -22,9 +23,16 @@ describe("firewall fixes into a new rule collection group", () => {
     const lines = fix.text.split("\n");
     const create = lines.findIndex((l) => l.includes("rule-collection-group create"));
     expect(create).toBeGreaterThanOrEqual(0);
-    expect(lines[create]).toMatch(/^\[ -n "\$\(az network firewall policy rule-collection-group list .*--query '\[\?name==.*CycleCloud-Required.*\]\.name' --output tsv\)" \] \|\| az network firewall policy rule-collection-group create /);
+    expect(lines[create]).toMatch(/^listed="\$\(az network firewall policy rule-collection-group list .*--query '\[\?name==.*CycleCloud-Required.*\]\.name' --output tsv\)" && \{ \[ -n "\$listed" \] \|\| az network firewall policy rule-collection-group create .*; \}$/);
     expect(create).toBeLessThan(lines.findIndex((l) => l.includes("add-filter-collection")));
     expect(bashAzCommands(fix.text).ok).toBe(true);
+    // Run by bash with az answering: created only when the list succeeded and printed nothing. A list that fails
+    // (throttled, signed out) prints nothing too, and a create over an existing group would replace it.
+    const line = lines[create];
+    const creates = (list: string) => spawnSync("bash", ["-c", `set -e\naz() { if [ "$5" = list ]; then ${list}; else echo CREATE "$5"; fi; }\n${line}\necho done`], { encoding: "utf8" }).stdout;
+    expect(creates("return 0")).toBe("CREATE create\ndone\n");
+    expect(creates("echo CycleCloud-Required")).toBe("done\n");
+    expect(creates("return 1")).toBe("done\n");
   });
 
   it("the bundle creates the group once, and its collections have distinct priorities and names", () => {
@@ -36,7 +44,7 @@ describe("firewall fixes into a new rule collection group", () => {
     expect(new Set(collections.map((c) => c.name.toLowerCase())).size).toBe(collections.length);
     expect(bundle.sh.match(/rule-collection-group create/g)).toHaveLength(1);
     expect(bundle.sh.indexOf("rule-collection-group create")).toBeLessThan(bundle.sh.indexOf("add-filter-collection"));
-    expect(bundle.ps1).toMatch(/^if \(-not \(az network firewall policy rule-collection-group list .*\)\) \{ az network firewall policy rule-collection-group create .* \}$/m);
+    expect(bundle.ps1).toMatch(/^\$listed = az network firewall policy rule-collection-group list .*; if \(\$LASTEXITCODE -eq 0 -and -not \$listed\) \{ az network firewall policy rule-collection-group create .* \}$/m);
     // Bicep: the group is one resource listing each collection once.
     expect(bundle.bicep.match(/'Microsoft\.Network\/firewallPolicies\/ruleCollectionGroups@/g)).toHaveLength(1);
     for (const c of collections) expect(bundle.bicep.split(`name: '${c.name}'`).length - 1, c.name).toBe(1);
