@@ -1,4 +1,5 @@
 // Applies planned changes to a copy of the snapshot (the original is never touched).
+import { endpointsWith } from "./service-endpoints";
 import type { Nsg, RuleCollectionGroup, Snapshot, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { withDefaultRules } from "../snapshot/default-rules";
@@ -50,10 +51,12 @@ export function applyChanges(snapshot: Snapshot, changes: readonly Change[]): { 
       const s = subnets.get(c.subnetKey);
       if (!s) continue;
       const armEndpoints = Array.isArray(s.armProperties?.serviceEndpoints) ? (s.armProperties!.serviceEndpoints as unknown[]) : [];
+      const serviceOf = (e: unknown) => String((e as { service?: unknown }).service);
       subnets.set(c.subnetKey, {
         ...s,
-        serviceEndpoints: [...s.serviceEndpoints, { service: c.service, locations: ["*"], provisioningState: "Succeeded" }],
-        armProperties: withArm(s, { serviceEndpoints: [...armEndpoints, { service: c.service }] }),
+        // Adding one kind of Storage endpoint replaces the other (they cannot coexist), as the fix's list does.
+        serviceEndpoints: endpointsWith(s.serviceEndpoints, c.service, (e) => e.service, (service) => ({ service, locations: ["*"], provisioningState: "Succeeded" })),
+        armProperties: withArm(s, { serviceEndpoints: endpointsWith(armEndpoints, c.service, serviceOf, (service) => ({ service })) }),
       });
       changedKeys.add(c.subnetKey);
     } else if (c.kind === "attach-new-nsg") {

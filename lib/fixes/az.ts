@@ -5,6 +5,7 @@ import type { SecurityRule, Snapshot, Subnet } from "../model/types";
 import { CMD_UNSAFE, bashWord, psString } from "./quote";
 import { groupKeyOf } from "./firewall-groups";
 import type { Change } from "./types";
+import { endpointsWith } from "./service-endpoints";
 
 /** A flag and its value(s); `values` are data. */
 type Arg = [flag: string, ...values: string[]];
@@ -57,8 +58,7 @@ function changedRuleArgs(before: SecurityRule, after: SecurityRule): Arg[] {
 
 /** The full service endpoint list after adding one: `--service-endpoints` replaces the whole list. */
 export function endpointsAfter(subnet: Subnet | undefined, add: string): string[] {
-  const existing = (subnet?.serviceEndpoints ?? []).map((e) => e.service);
-  return existing.some((e) => e.toLowerCase() === add.toLowerCase()) ? existing : [...existing, add];
+  return endpointsWith((subnet?.serviceEndpoints ?? []).map((e) => e.service), add, (s) => s, (s) => s);
 }
 
 const subnetArgs = (s: Subnet): Arg[] => [...sub(s), ["--vnet-name", s.vnetName], ["--name", s.name]];

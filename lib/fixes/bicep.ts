@@ -1,6 +1,7 @@
 // The Bicep form of a plan: one document per resource group the plan changes (a Bicep file deploys
 // into one scope), each declaring every resource once, names as escaped string literals.
 // https://learn.microsoft.com/azure/azure-resource-manager/bicep/file
+import { endpointsWith } from "./service-endpoints";
 import type { FirewallRule, FirewallRuleCollection, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { bicepString, identifier } from "./quote";
 import { type SubnetProperties, subnetProperties } from "./subnet-properties";
@@ -289,8 +290,7 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
       const s = snapshot.subnets.get(c.subnetKey)!;
       const current = (propertiesOf(s) as { properties: Record<string, unknown> }).properties.serviceEndpoints;
       const list = Array.isArray(current) ? current : [];
-      const has = list.some((e) => String((e as { service?: unknown }).service).toLowerCase() === c.service.toLowerCase());
-      subnetResource(doc, snapshot, s, { serviceEndpoints: has ? list : [...list, { service: c.service }] });
+      subnetResource(doc, snapshot, s, { serviceEndpoints: endpointsWith(list, c.service, (e) => String((e as { service?: unknown }).service), (service) => ({ service })) });
       return;
     }
     case "attach-new-nsg": {

@@ -95,7 +95,15 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
           slot.dst.push(p.box.dst);
           fwNames.set(fw.firewall, slot);
         } else if (p.decidedAt === "outbound") {
-          if (!next.some((c) => c.kind === "attach-nat-gateway")) next.push({ kind: "attach-nat-gateway", subnetKey: subnet.key, ...natGatewayNames(env, subnet) });
+          // Storage needs no outbound path: a Microsoft.Storage.Global service endpoint carries it over the backbone to
+          // every region, and the subnet stays private. A NAT gateway would give it the whole Internet besides (every
+          // address and port its NSGs allow), which a cluster subnet has no lockdown check to catch.
+          // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+          const storage = subject.service.toLowerCase() === "storage" && !subject.destinationCidrs;
+          const hasGlobal = subnet.serviceEndpoints.some((se) => se.service.toLowerCase() === "microsoft.storage.global");
+          if (storage && !hasGlobal) {
+            if (!next.some((c) => c.kind === "add-service-endpoint")) next.push({ kind: "add-service-endpoint", subnetKey: subnet.key, service: "Microsoft.Storage.Global" });
+          } else if (!next.some((c) => c.kind === "attach-nat-gateway")) next.push({ kind: "attach-nat-gateway", subnetKey: subnet.key, ...natGatewayNames(env, subnet) });
         }
       }
     }

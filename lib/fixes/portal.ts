@@ -1,5 +1,6 @@
 // Portal steps for a change: what to click and what to enter. Names are shown quoted with control
 // characters made visible (a person reads them; nothing executes them).
+import { endpointsReplaced } from "./service-endpoints";
 import type { SecurityRule, Snapshot, Subnet } from "../model/types";
 import { endpointsAfter } from "./az";
 import { shown } from "./quote";
@@ -29,8 +30,11 @@ export function portalStep(snapshot: Snapshot, c: Change): string {
     }
     case "add-service-endpoint": {
       const s = snapshot.subnets.get(c.subnetKey)!;
-      const keep = s.serviceEndpoints.map((e) => e.service);
-      return `Virtual networks → ${shown(s.vnetName)} → Subnets → ${shown(s.name)} → Service endpoints: add ${shown(c.service)} (keep ${keep.length ? list(keep) : "no other endpoints"}; the list becomes ${list(endpointsAfter(s, c.service))}) → Save.`;
+      const current = s.serviceEndpoints.map((e) => e.service);
+      const replaced = endpointsReplaced(current, c.service);
+      const keep = current.filter((e) => !replaced.includes(e));
+      const swap = replaced.length ? `, in place of ${list(replaced)}, which cannot stay beside it` : "";
+      return `Virtual networks → ${shown(s.vnetName)} → Subnets → ${shown(s.name)} → Service endpoints: add ${shown(c.service)}${swap} (keep ${keep.length ? list(keep) : "no other endpoints"}; the list becomes ${list(endpointsAfter(s, c.service))}) → Save.`;
     }
     case "attach-new-nsg": {
       const s = snapshot.subnets.get(c.subnetKey)!;

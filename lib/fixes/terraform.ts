@@ -2,6 +2,7 @@
 // manage use azapi_update_resource (read, merge the body, write: every other property is kept) or
 // azapi_resource_action, so nothing is imported or replaced.
 // https://registry.terraform.io/providers/Azure/azapi/latest/docs/resources/update_resource
+import { endpointsWith } from "./service-endpoints";
 import type { FirewallRule, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { API, bicepRefusal, deploymentCollections } from "./bicep";
 import { type HclValue, Nested, Raw, block } from "./hcl";
@@ -57,8 +58,7 @@ function endpointList(s: Subnet, add: string): HclValue {
   const current: Record<string, unknown>[] = Array.isArray(arm)
     ? arm.map((e) => Object.fromEntries(Object.entries(e as Record<string, unknown>).filter(([k]) => k !== "provisioningState")))
     : s.serviceEndpoints.map((e) => ({ service: e.service, ...(e.locations.length ? { locations: e.locations } : {}) }));
-  const has = current.some((e) => String(e.service).toLowerCase() === add.toLowerCase());
-  return fromJson(has ? current : [...current, { service: add }]);
+  return fromJson(endpointsWith(current, add, (e) => String(e.service), (service) => ({ service })));
 }
 
 function fwRule(r: FirewallRule): [string, HclValue][] {

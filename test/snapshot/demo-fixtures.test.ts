@@ -135,6 +135,10 @@ describe("the demo's firewall-decided finding", () => {
     expect(dev.effectiveRoutes!.find((r) => r.source === "User")).toMatchObject({ nextHop: "Azure Firewall fw-hub", route: "default-via-firewall" });
     const compute = report.subnets.find((s) => s.name === "snet-compute-dev")!;
     expect(compute.outbound).toMatchObject({ method: "none" });
-    expect(compute.findings.find((f) => f.rule === "NODE-EGRESS-STORAGE")!.fixes.find((f) => f.kind === "az-cli")?.text).toContain("nat gateway create");
+    // Storage without an outbound path: a service endpoint, which keeps the private subnet off the Internet (a NAT
+    // gateway would open every address and port its NSG allows).
+    const storageFix = compute.findings.find((f) => f.rule === "NODE-EGRESS-STORAGE")!.fixes.find((f) => f.kind === "az-cli")?.text;
+    expect(storageFix).toContain("--service-endpoints Microsoft.Storage.Global");
+    expect(storageFix).not.toContain("nat gateway");
   });
 });

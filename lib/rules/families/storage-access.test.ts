@@ -41,8 +41,20 @@ describe("CC-SE-STORAGE / NODE-SE-STORAGE", () => {
     const r = vnet().subnet("hub/c", "10.0.1.0/24", { serviceEndpoints: [{ service: "Microsoft.KeyVault" }] }).audit({ cluster: ["hub/c"] });
     const f = finding(r, "hub/c", "NODE-SE-STORAGE");
     expect(f.status).toBe("warn");
-    expect(f.fixes.find((x) => x.kind === "az-cli")!.text).toMatch(/--service-endpoints Microsoft\.KeyVault Microsoft\.Storage$/);
+    expect(f.fixes.find((x) => x.kind === "az-cli")!.text).toMatch(/--service-endpoints Microsoft\.KeyVault Microsoft\.Storage\.Global$/);
     // Terraform changes the list in place (azapi_update_resource), repeating the existing endpoint with its locations.
-    expect(f.fixes.find((x) => x.kind === "terraform")!.text).toMatch(/service\s+= "Microsoft\.KeyVault"[\s\S]*locations\s+= \["westeurope"\][\s\S]*service = "Microsoft\.Storage"/);
+    expect(f.fixes.find((x) => x.kind === "terraform")!.text).toMatch(/service\s+= "Microsoft\.KeyVault"[\s\S]*locations\s+= \["westeurope"\][\s\S]*service = "Microsoft\.Storage\.Global"/);
+  });
+
+  it("an endpoint fix never asks Azure for both kinds of Storage endpoint, which cannot coexist on a subnet", () => {
+    // Microsoft.Storage (same region) on a private subnet, Storage in other regions blocked: the global kind replaces it.
+    const r = vnet().subnet("hub/c", "10.0.1.0/24", { defaultOutboundAccess: false, serviceEndpoints: [{ service: "Microsoft.KeyVault" }, { service: "Microsoft.Storage" }] }).audit({ cluster: ["hub/c"] });
+    const f = finding(r, "hub/c", "NODE-EGRESS-STORAGE");
+    expect(f.status).toBe("warn");
+    const fix = (kind: string) => f.fixes.find((x) => x.kind === kind)!.text;
+    expect(fix("az-cli")).toMatch(/--service-endpoints Microsoft\.KeyVault Microsoft\.Storage\.Global$/);
+    expect(fix("terraform")).not.toMatch(/"Microsoft\.Storage"/);
+    expect(fix("bicep")).not.toMatch(/'Microsoft\.Storage'/);
+    expect(fix("portal")).toContain(`in place of "Microsoft.Storage", which cannot stay beside it`);
   });
 });

@@ -81,8 +81,9 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
   const plans = [];
   if (env.plan) {
     plans.push({
-      summary: `Add the Microsoft.Storage service endpoint to ${where}, keeping its existing endpoints.`,
-      changes: [{ kind: "add-service-endpoint" as const, subnetKey: subnet.key, service: "Microsoft.Storage" }],
+      // The cross-region kind Microsoft recommends for new deployments: it serves storage accounts of every region.
+      summary: `Add the Microsoft.Storage.Global service endpoint to ${where}, keeping its existing endpoints.`,
+      changes: [{ kind: "add-service-endpoint" as const, subnetKey: subnet.key, service: "Microsoft.Storage.Global" }],
     });
   }
   return outcome({

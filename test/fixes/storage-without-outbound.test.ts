@@ -1,0 +1,40 @@
+// A subnet with no outbound path (a private subnet, no NAT gateway) that must reach Storage gets a
+// Microsoft.Storage.Global service endpoint, not a NAT gateway: the gateway would let the subnet reach every public
+// address and port its NSGs allow, and a cluster subnet has no lockdown check to catch that.
+import { describe, expect, it } from "vitest";
+import { audit } from "../../lib/audit";
+import { applyChanges } from "../../lib/fixes/apply";
+import { fixAll } from "../../lib/fixes/fix-all";
+import { queryFlow } from "../../lib/path/query";
+import { estate, finding } from "../helpers/estate-builder";
+
+const roles = { cyclecloud: ["spoke/cc"], cluster: ["spoke/compute"], returnProxy: [] };
+
+function privateCluster(endpoints: { service: string }[] = []) {
+  return estate()
+    .vnet("spoke", ["10.1.0.0/16"])
+    .subnet("spoke/cc", "10.1.0.0/24")
+    .subnet("spoke/compute", "10.1.8.0/22", { defaultOutboundAccess: false, serviceEndpoints: endpoints })
+    .snapshot();
+}
+
+describe("Storage from a subnet with no outbound path", () => {
+  it("is fixed by a Microsoft.Storage.Global service endpoint that keeps the subnet's other endpoints, and nothing else", () => {
+    const report = audit(privateCluster([{ service: "Microsoft.KeyVault" }]), { roles });
+    const f = finding(report, "spoke/compute", "NODE-EGRESS-STORAGE");
+    expect(f.status).not.toBe("pass");
+    const az = f.fixes.find((x) => x.kind === "az-cli")!.text;
+    expect(az).toMatch(/--service-endpoints Microsoft.KeyVault Microsoft.Storage.Global$/m);
+    expect(az).not.toMatch(/nat gateway|public-ip/);
+  });
+
+  it("applied, Storage passes and the subnet still reaches no other public address", () => {
+    const snapshot = privateCluster();
+    const bundle = fixAll(snapshot, { roles });
+    const mine = bundle.changes.filter((c) => "subnetKey" in c && c.subnetKey.endsWith("/subnets/compute"));
+    expect(mine.map((c) => c.kind)).toEqual(["add-service-endpoint"]);
+    const after = applyChanges(snapshot, bundle.changes).snapshot;
+    expect(finding(audit(after, { roles }), "spoke/compute", "NODE-EGRESS-STORAGE").status).toBe("pass");
+    for (const snap of [snapshot, after]) expect(queryFlow(snap, { from: "spoke/compute", to: "198.51.100.10", protocol: "tcp", port: "22" }).verdict).toBe("blocked");
+  });
+});
