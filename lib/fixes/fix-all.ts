@@ -2,6 +2,7 @@
 // and one Terraform file, applied together. Plans are verified one by one (lib/fixes/verify.ts) with
 // priorities and rule names that never collide (lib/fixes/priority.ts), so together they hold too; the
 // fix-all tests apply the bundle to the snapshot and re-audit it.
+import { rank } from "./safe-order";
 import { type AuditOptions, planAudit } from "../audit";
 import { ResourceNames } from "./resource-names";
 import { findingId } from "../finding-id";
@@ -38,34 +39,6 @@ export interface FixBundle {
   unfixable: { id: string; rule: string; subnet: string; status: "fail" | "warn"; why: string }[];
   /** Per form, how many changes it leaves to the az CLI script, and why. */
   notIn: { ps1: string[]; bicep: string[]; tf: string[] };
-}
-
-/**
- * Safe order: edits of existing rules (moves free the slot a new allow takes), then what creates or
- * allows, denies last, so no moment of the script cuts off traffic the end state allows (a new NSG's own
- * rules are created before it is attached).
- */
-function rank(c: Change): number {
-  switch (c.kind) {
-    case "add-service-endpoint":
-    case "attach-nat-gateway":
-    case "add-firewall-rule-collection":
-    case "add-route":
-      return 0;
-    case "add-rule":
-      return c.rule.access === "Allow" ? 1 : 4;
-    case "update-rule":
-      // Before the allows: a rule moved out of the way frees the priority a new allow takes (Azure refuses
-      // two rules at one priority and direction); a narrowed or re-accessed deny only lets more through.
-      return 0;
-    case "delete-route":
-      return 3;
-    case "delete-rule":
-      // A deny whose every port another fix opened: it goes with the other changes that only let more through.
-      return 0;
-    case "attach-new-nsg":
-      return 5;
-  }
 }
 
 const ruleKey = (nsgKey: string, r: SecurityRule) => `${nsgKey}|${r.name.toLowerCase()}`;
@@ -209,7 +182,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     ...unfixed.map((u) => `# Not fixed by this bundle: ${u.rule} on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`),
     ...unfixable.map((u) => `# Not fixed by this bundle: ${u.rule} (${u.status}) on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`),
   ];
-  const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, denies last.", ...unfixedNote, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
+  const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, then denies, a NAT gateway last.", ...unfixedNote, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
   const psSafe = commands.filter((c) => !psProblem(c));
   const notIn: FixBundle["notIn"] = { ps1: [], bicep: [], tf: [] };
   for (const c of commands) {
@@ -221,7 +194,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     // older one would carry on past it, so it refuses to start instead.
     // https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_preference_variables#psnativecommanduseerroractionpreference
     "#Requires -Version 7.3",
-    "# Every verified fix of the audit, in safe order: allows and new resources first, denies last.",
+    "# Every verified fix of the audit, in safe order: allows and new resources first, then denies, a NAT gateway last.",
     ...unfixedNote,
     ...(notIn.ps1.length ? [`# ${notIn.ps1.length} command(s) are left out: ${notIn.ps1[0]}.`] : []),
     "$ErrorActionPreference = 'Stop'",

@@ -11,6 +11,7 @@ import { type AddrSet, addrUnionAll } from "../net/addr-set";
 import { FirewallSourceIndex, plainSources } from "../path/firewall-sources";
 import { pushTo } from "../collections";
 import { takeNoFixReason } from "./no-fix";
+import { rank } from "./safe-order";
 
 export interface Checked {
   subnet: Subnet;
@@ -168,7 +169,9 @@ export function verifyAll(env: CheckEnv, checked: Checked[]): Verified {
       changes = [...changes, ...own.changes];
       said.push(`alone it would let Internet traffic out that ${x.rule.id} forbids on ${shown(`${x.subnet.vnetName}/${x.subnet.name}`)}, so it comes with that check's own fix: ${own.summary}`);
     }
-    return { summary: `${plan.summary} ${said.map((t) => `${t[0].toUpperCase()}${t.slice(1)}`).join(" ")}`, changes };
+    // In safe order (fix-all's): the lockdown's deny before the NAT gateway that would let port 80 out without it.
+    const ordered = changes.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map((x) => x.c);
+    return { summary: `${plan.summary} ${said.map((t) => `${t[0].toUpperCase()}${t.slice(1)}`).join(" ")}`, changes: ordered };
   };
   const plans = checked.map((c, i) => {
     if (c.outcome.plans.length === 0) return [];

@@ -48,12 +48,20 @@ describe("a fix the lockdown objects to comes with the lockdown's own deny", () 
       expect(deny, rule).toBeDefined();
       expect(Number(deny![deny!.indexOf("--priority") + 1]), rule).toBeLessThan(506);
       expect(deny![deny!.indexOf("--source-address-prefixes") + 1]).toBe("10.0.0.0/24");
+      // The deny stands before the gateway gives the subnet a way out: a paste stopped between them leaves no port 80 open.
+      const commands = bashAzCommands(text).commands;
+      expect(commands.indexOf(deny!), rule).toBeLessThan(commands.findIndex((c) => c.includes("--nat-gateway")));
       expect(f.fixes.find((x) => x.kind === "portal")!.text, rule).toMatch(/CC-EGRESS-LOCKDOWN/);
     }
     // The bundle holds one gateway and one deny, and fixes all three with the lockdown passing.
     const bundle = fixAll(snapshot, profile, report);
     expect(bundle.changes.filter((c) => c.kind === "attach-nat-gateway")).toHaveLength(1);
     expect(bundle.changes.filter((c) => c.kind === "add-rule" && c.rule.access === "Deny")).toHaveLength(1);
+    const kinds = bundle.changes.map((c) => (c.kind === "add-rule" ? `add-rule ${c.rule.access}` : c.kind));
+    expect(kinds.indexOf("add-rule Deny")).toBeLessThan(kinds.indexOf("attach-nat-gateway"));
+    expect(bundle.sh.indexOf("--access Deny")).toBeLessThan(bundle.sh.indexOf("--nat-gateway"));
+    // Every state on the way, change by change, keeps the lockdown.
+    for (let n = 1; n <= bundle.changes.length; n++) expect(finding(audit(applyChanges(snapshot, bundle.changes.slice(0, n)).snapshot, profile), "ccw-vnet/cc", "CC-EGRESS-LOCKDOWN").status, `after ${kinds.slice(0, n).join(", ")}`).toBe("pass");
     const after = audit(applyChanges(snapshot, bundle.changes).snapshot, profile);
     for (const rule of [...EGRESS, "CC-EGRESS-LOCKDOWN"]) expect(finding(after, "ccw-vnet/cc", rule).status, rule).toBe("pass");
   });
