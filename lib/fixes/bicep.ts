@@ -148,6 +148,20 @@ function symbolPrefix(type: string): string {
   return `${type.slice(at, at + 3)}_`;
 }
 
+/** A resource declaration's text (`note` a comment line above it). */
+function declaration(sym: string, type: string, name: string, body: Record<string, unknown>, parent?: string, note?: string): string {
+  const out = [`${note ? `// ${note}\n` : ""}resource ${sym} '${type}@${API}' = {\n${parent ? `  parent: ${parent}\n` : ""}  name: ${bicepString(name)}`];
+  for (const [k, v] of Object.entries(body)) {
+    if (v === undefined) continue;
+    out.push(`\n  ${k}: `);
+    writeValue(v, "  ", out);
+  }
+  // No property at all still leaves the line they would take.
+  if (out.length === 1) out.push("\n");
+  out.push("\n}");
+  return out.join("");
+}
+
 /** One Bicep document: resources of one resource group, every symbol declared once. */
 class BicepDoc {
   private symbols = new Set<string>(["resourceGroup", "subscription"]);
@@ -176,16 +190,7 @@ class BicepDoc {
   resource(type: string, name: string, body: Record<string, unknown>, parent?: string, key?: string, note?: string): string {
     const prior = key ? this.declared.get(key) : undefined;
     const sym = prior?.sym ?? identifier(name, this.symbols, symbolPrefix(type));
-    const out = [`${note ? `// ${note}\n` : ""}resource ${sym} '${type}@${API}' = {\n${parent ? `  parent: ${parent}\n` : ""}  name: ${bicepString(name)}`];
-    for (const [k, v] of Object.entries(body)) {
-      if (v === undefined) continue;
-      out.push(`\n  ${k}: `);
-      writeValue(v, "  ", out);
-    }
-    // No property at all still leaves the line they would take.
-    if (out.length === 1) out.push("\n");
-    out.push("\n}");
-    const block = out.join("");
+    const block = declaration(sym, type, name, body, parent, note);
     if (prior) this.blocks[prior.index] = block;
     else {
       this.blocks.push(block);
@@ -194,7 +199,47 @@ class BicepDoc {
     return sym;
   }
 
+  /** Symbols of the deny rules declared here as their own resources (a subnet given a NAT gateway waits for them). */
+  readonly denies: string[] = [];
+  private subnets = new Map<string, { sym: string; s: Subnet; vnet: string; patch: Record<string, unknown>; nat: boolean; index: number }>();
+
+  /**
+   * Declares subnet `s` (child of VNet symbol `vnet`) with its properties as read plus `patch`; a second call for the
+   * same subnet adds its patch to the first's (one declaration holds every change to the subnet). `nat`: the patch
+   * gives the subnet a NAT gateway. Written out by `text()`, where the waits are known.
+   */
+  subnet(s: Subnet, vnet: string, patch: Record<string, unknown>, nat = false): void {
+    const prior = this.subnets.get(s.key);
+    if (prior) {
+      Object.assign(prior.patch, patch);
+      prior.nat ||= nat;
+      return;
+    }
+    this.blocks.push("");
+    this.subnets.set(s.key, { sym: identifier(s.name, this.symbols, symbolPrefix("Microsoft.Network/virtualNetworks/subnets")), s, vnet, patch: { ...patch }, nat, index: this.blocks.length - 1 });
+  }
+
+  /** The patch declared so far for subnet `key`, if any. */
+  pending(key: string): Record<string, unknown> | undefined {
+    return this.subnets.get(key)?.patch;
+  }
+
   text(): string {
+    // Subnets of one VNet one after another, each waiting for the previous: ARM answers AnotherOperationInProgress to a
+    // subnet PUT while another subnet of the VNet is being written (https://github.com/Azure/bicep/issues/2579). A subnet
+    // given a NAT gateway also waits for the deny rules, so no moment of the deployment lets out what the lockdown denies.
+    const lastOfVnet = new Map<string, string>();
+    for (const d of this.subnets.values()) {
+      const p = propertiesOf(d.s);
+      if (!p.ok) throw new Error(p.why);
+      const previous = lastOfVnet.get(d.vnet);
+      const waits = [...(previous ? [previous] : []), ...(d.nat ? this.denies : [])];
+      lastOfVnet.set(d.vnet, d.sym);
+      this.blocks[d.index] = declaration(d.sym, "Microsoft.Network/virtualNetworks/subnets", d.s.name, {
+        properties: { ...p.properties, ...d.patch },
+        ...(waits.length ? { dependsOn: waits.map((w) => new Expr(w)) } : {}),
+      }, d.vnet);
+    }
     const head = `// Deploy into the resource group named in deployTo: az deployment group create --subscription <subscription> --resource-group <resourceGroup> --template-file fix.bicep\nmetadata deployTo = ${bicepValue({ subscription: this.scope.subscriptionId, resourceGroup: this.scope.resourceGroup })}`;
     return [head, ...this.blocks].join("\n\n");
   }
@@ -271,11 +316,11 @@ function regionFor(doc: BicepDoc, snapshot: Snapshot, s: Subnet): string | Expr 
   return location ?? new Expr(`${doc.ref("Microsoft.Network/virtualNetworks", s.vnetKey, s.vnetName)}.location`);
 }
 
-function subnetResource(doc: BicepDoc, snapshot: Snapshot, s: Subnet, patch: Record<string, unknown>): void {
+function subnetResource(doc: BicepDoc, snapshot: Snapshot, s: Subnet, patch: Record<string, unknown>, nat = false): void {
   const p = propertiesOf(s);
   if (!p.ok) throw new Error(p.why);
   const vnet = doc.ref("Microsoft.Network/virtualNetworks", s.vnetKey, s.vnetName);
-  doc.resource("Microsoft.Network/virtualNetworks/subnets", s.name, { properties: { ...p.properties, ...patch } }, vnet, s.key);
+  doc.subnet(s, vnet, patch, nat);
 }
 
 function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Change, GroupDeployment>): void {
@@ -283,12 +328,14 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
     case "add-rule": {
       const nsg = snapshot.nsgs.get(c.nsgKey)!;
       const parent = doc.ref("Microsoft.Network/networkSecurityGroups", nsg.key, nsg.name);
-      doc.resource("Microsoft.Network/networkSecurityGroups/securityRules", c.rule.name, { properties: securityRuleProperties(c.rule) }, parent);
+      const sym = doc.resource("Microsoft.Network/networkSecurityGroups/securityRules", c.rule.name, { properties: securityRuleProperties(c.rule) }, parent);
+      if (c.rule.access === "Deny") doc.denies.push(sym);
       return;
     }
     case "add-service-endpoint": {
       const s = snapshot.subnets.get(c.subnetKey)!;
-      const current = (propertiesOf(s) as { properties: Record<string, unknown> }).properties.serviceEndpoints;
+      // A second endpoint change to the subnet adds to the first's list, not to the list as read.
+      const current = doc.pending(s.key)?.serviceEndpoints ?? (propertiesOf(s) as { properties: Record<string, unknown> }).properties.serviceEndpoints;
       const list = Array.isArray(current) ? current : [];
       subnetResource(doc, snapshot, s, { serviceEndpoints: endpointsWith(list, c.service, (e) => String((e as { service?: unknown }).service), (service) => ({ service })) });
       return;
@@ -307,7 +354,7 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
       const location = regionFor(doc, snapshot, s);
       const pip = doc.resource("Microsoft.Network/publicIPAddresses", c.publicIpName, { location, sku: { name: "Standard" }, properties: { publicIPAllocationMethod: "Static" } });
       const nat = doc.resource("Microsoft.Network/natGateways", c.natGatewayName, { location, sku: { name: "Standard" }, properties: { publicIpAddresses: [{ id: new Expr(`${pip}.id`) }] } });
-      subnetResource(doc, snapshot, s, { natGateway: { id: new Expr(`${nat}.id`) } });
+      subnetResource(doc, snapshot, s, { natGateway: { id: new Expr(`${nat}.id`) } }, true);
       return;
     }
     case "add-route": {
@@ -341,8 +388,9 @@ function addChange(doc: BicepDoc, snapshot: Snapshot, c: Change, groups?: Map<Ch
 }
 
 /**
- * The Bicep text of `changes`: one document per resource group, separated by a
- * `// ---- deployment N of M ----` line; undefined with the reason when a change has no safe Bicep form. `groups` is
+ * The Bicep text of `changes`: one document per resource group, separated by a `// ---- deployment N of M ----` line,
+ * to be deployed in that order (a subnet given a NAT gateway comes in a document after every other when a deny it waits
+ * for is in another resource group's); undefined with the reason when a change has no safe Bicep form. `groups` is
  * groupDeployments of the same changes, when the caller has it already.
  */
 export function renderBicep(snapshot: Snapshot, changes: readonly Change[], groups = groupDeployments(snapshot, changes)): { text: string } | { refused: string } {
@@ -351,16 +399,26 @@ export function renderBicep(snapshot: Snapshot, changes: readonly Change[], grou
     if (why) return { refused: why };
   }
   const docs = new Map<string, BicepDoc>();
+  const docKey = (scope: Scope) => `${scope.subscriptionId}|${scope.resourceGroup}`.toLowerCase();
+  // A subnet given a NAT gateway waits for the deny rules (see BicepDoc.text). A dependsOn reaches only its own document:
+  // when a deny is deployed by another resource group's document, every change to the subnet goes into a document of its
+  // own after all the others ("deploy in order"), so the gateway is attached once every deny stands.
+  const denyDocs = new Set(changes.filter((c) => c.kind === "add-rule" && c.rule.access === "Deny").map((c) => docKey(scopeOf(snapshot, c))));
+  const late = new Set(
+    changes.flatMap((c) => (c.kind === "attach-nat-gateway" && [...denyDocs].some((k) => k !== docKey(scopeOf(snapshot, c))) ? [c.subnetKey] : [])),
+  );
+  const lateDocs = new Map<string, BicepDoc>();
   for (const c of changes) {
     // A later collection for a group already written is in that group's one deployment.
     if (c.kind === "add-firewall-rule-collection" && !groups.has(c)) continue;
     const scope = scopeOf(snapshot, c);
-    const k = `${scope.subscriptionId}|${scope.resourceGroup}`.toLowerCase();
-    let doc = docs.get(k);
-    if (!doc) docs.set(k, (doc = new BicepDoc({ subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup })));
+    const into = "subnetKey" in c && late.has(c.subnetKey) ? lateDocs : docs;
+    const k = docKey(scope);
+    let doc = into.get(k);
+    if (!doc) into.set(k, (doc = new BicepDoc({ subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup })));
     addChange(doc, snapshot, c, groups);
   }
-  const all = [...docs.values()];
+  const all = [...docs.values(), ...lateDocs.values()];
   return { text: all.map((d, i) => (all.length > 1 ? `// ---- deployment ${i + 1} of ${all.length} ----\n` : "") + d.text()).join("\n\n") };
 }
 

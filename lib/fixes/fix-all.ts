@@ -108,6 +108,45 @@ export function bundleChanges(plans: readonly (readonly Change[])[]): Change[] {
   return out.map((c, i) => [c, i] as const).sort((x, y) => rank(x[0]) - rank(y[0]) || x[1] - y[1]).map(([c]) => c);
 }
 
+/** The NSG a change edits in place (a new NSG aside). */
+const nsgOf = (c: Change) => (c.kind === "add-rule" || c.kind === "update-rule" || c.kind === "delete-rule" ? c.nsgKey : undefined);
+const denies = (c: Change) => (c.kind === "add-rule" && c.rule.access === "Deny") || (c.kind === "attach-new-nsg" && c.rules.some((r) => r.access === "Deny"));
+
+/**
+ * The changes one declarative form of the bundle (Bicep, Terraform) carries, in order; the reason each other one is left
+ * to the az CLI script is appended to `notIn`. Beside a change the form cannot write (`refusal`), it leaves out:
+ * - every change to an NSG one of whose changes it leaves out: one NSG's changes are planned together (a new rule takes
+ *   the priority a moved or deleted rule leaves, and Azure refuses two rules at one priority and direction; a deny is
+ *   placed under the allows beside it), so the form applies all of them or none;
+ * - once it leaves out a deny, every NAT gateway: a gateway waits for the lockdown's deny (lib/fixes/safe-order.ts), and
+ *   without it would give the subnet a way to every public address its NSGs allow.
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules
+ */
+function formChanges(end: Snapshot, changes: readonly Change[], refusal: (c: Change) => string | undefined, notIn: string[]): Change[] {
+  const out = new Map<Change, string>();
+  for (const c of changes) {
+    const why = refusal(c);
+    if (why) out.set(c, why);
+  }
+  const nsgsOut = new Map<string, string>();
+  for (const [c, why] of out) {
+    const k = nsgOf(c);
+    if (k && !nsgsOut.has(k)) nsgsOut.set(k, why);
+  }
+  for (const c of changes) {
+    const k = nsgOf(c);
+    if (out.has(c) || !k || !nsgsOut.has(k)) continue;
+    const name = end.nsgs.get(k)?.name ?? k;
+    out.set(c, `a change to NSG ${shown(name)}, whose changes are applied together or not at all (a new rule may take the priority a moved rule leaves), and another of them has no safe form here: ${nsgsOut.get(k)}`);
+  }
+  if ([...out.keys()].some(denies))
+    for (const c of changes)
+      if (c.kind === "attach-nat-gateway" && !out.has(c))
+        out.set(c, "a NAT gateway, which waits for the lockdown's deny: that deny is left out here, and without it the gateway would give the subnet a way to every public address its NSGs allow");
+  for (const c of changes) if (out.has(c)) notIn.push(out.get(c)!);
+  return changes.filter((c) => !out.has(c));
+}
+
 /**
  * Every fix of the report's failing and warning findings, together (see the module comment). `report`
  * limits the bundle to the findings it lists (a filtered view); without it, every finding counts.
@@ -203,26 +242,23 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     ...psSafe.map(toPowerShell),
     "",
   ].join("\n");
-  const forBicep = changes.filter((c) => {
-    const why = bicepRefusal(end, c);
-    if (why) notIn.bicep.push(why);
-    return !why;
-  });
-  const forTf = changes.filter((c) => {
-    const why = terraformRefusal(end, c) ?? nfcProblem(end, c);
-    if (why) notIn.tf.push(why);
-    return !why;
-  });
-  const left = (n: number, prefix: string) => (n ? `${prefix} ${n} change(s) have no safe form here and are only in the az CLI script (see each finding's fix for why).\n` : "");
-  const b = forBicep.length ? renderBicep(end, forBicep) : { text: "" };
-  const t = forTf.length ? renderTerraform(end, forTf, new Set(), snapshot) : { text: "" };
+  const forBicep = formChanges(end, changes, (c) => bicepRefusal(end, c), notIn.bicep);
+  const forTf = formChanges(end, changes, (c) => terraformRefusal(end, c) ?? nfcProblem(end, c), notIn.tf);
+  const left = (why: readonly string[], prefix: string) =>
+    why.length
+      ? `${prefix} ${why.length} change(s) have no safe form here and are only in the az CLI script, for these reasons:\n${[...new Set(why)].map((w) => `${prefix} - ${w}.\n`).join("")}`
+      : "";
+  // Each form is written against the estate it leaves (the snapshot with its own changes), so a subnet it declares whole
+  // names no resource a change left out of it would create; what exists before the bundle is told from `snapshot`.
+  const b = forBicep.length ? renderBicep(applyChanges(snapshot, forBicep).snapshot, forBicep) : { text: "" };
+  const t = forTf.length ? renderTerraform(applyChanges(snapshot, forTf).snapshot, forTf, new Set(), snapshot) : { text: "" };
   return {
     changes,
     findings,
     sh,
     ps1,
-    bicep: `${left(notIn.bicep.length, "//")}${"text" in b ? b.text : `// ${b.refused}`}\n`,
-    tf: `${left(notIn.tf.length, "#")}${"text" in t ? t.text : `# ${t.refused}`}\n`,
+    bicep: `${left(notIn.bicep, "//")}${"text" in b ? b.text : `// ${b.refused}`}\n`,
+    tf: `${left(notIn.tf, "#")}${"text" in t ? t.text : `# ${t.refused}`}\n`,
     notIn,
     unfixed,
     unfixable,

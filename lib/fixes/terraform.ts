@@ -61,6 +61,12 @@ function endpointList(s: Subnet, add: string): HclValue {
   return fromJson(endpointsWith(current, add, (e) => String(e.service), (service) => ({ service })));
 }
 
+/**
+ * A classic firewall rule as an `azurerm_firewall_*_rule_collection` `rule` block. An application rule carries one
+ * `protocol` block per protocol (`Https` 443 ...), as the az form's `--protocols Https=443`: a target-FQDN rule without
+ * one matches no connection (New-AzFirewallApplicationRule makes `-Protocol` mandatory with `-TargetFqdn`).
+ * https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/firewall_application_rule_collection
+ */
 function fwRule(r: FirewallRule): [string, HclValue][] {
   if (r.kind === "application")
     return [
@@ -68,6 +74,7 @@ function fwRule(r: FirewallRule): [string, HclValue][] {
       ["source_addresses", r.sourceAddresses],
       ...(r.targetFqdns.length ? ([["target_fqdns", r.targetFqdns]] as [string, HclValue][]) : []),
       ...(r.fqdnTags.length ? ([["fqdn_tags", r.fqdnTags]] as [string, HclValue][]) : []),
+      ...r.protocols.map((p): [string, HclValue] => ["protocol", new Nested([["port", p.port], ["type", p.type]])]),
     ];
   if (r.kind === "network")
     return [
@@ -81,28 +88,55 @@ function fwRule(r: FirewallRule): [string, HclValue][] {
   return [["name", r.name]];
 }
 
+/** `vacated` keys of the deny rules a file creates (a NAT gateway's association waits for them). */
+const DENY = "deny|";
+/** `vacated` key of the last resource of a file that writes a subnet of the VNet. */
+const vnetWrite = (vnetKey: string) => `vnet|${vnetKey}`;
+/** `depends_on` of the given addresses; none for none. */
+const dependsOn = (addresses: readonly string[]): [string, HclValue][] => (addresses.length ? [["depends_on", addresses.map((a) => new Raw(a))]] : []);
+
+/**
+ * What a resource that writes subnet `s` waits for: the file's previous write to a subnet of the same VNet (ARM answers
+ * AnotherOperationInProgress to a second subnet PUT of one VNet while the first runs, and azapi and azurerm do not share
+ * a lock: https://github.com/Azure/bicep/issues/2579), plus `extra`; and `address` becomes that VNet's last write.
+ */
+function subnetWrite(waits: Map<string, string>, s: Subnet, address: string, extra: readonly string[] = []): [string, HclValue][] {
+  const previous = waits.get(vnetWrite(s.vnetKey));
+  waits.set(vnetWrite(s.vnetKey), address);
+  return dependsOn([...(previous ? [previous] : []), ...extra]);
+}
+
+/** The deny rules the file creates so far (in safe order, before any NAT gateway: lib/fixes/safe-order.ts). */
+const denies = (waits: Map<string, string>) => [...waits].filter(([k]) => k.startsWith(DENY)).map(([, v]) => v);
+
 /**
  * Terraform blocks of one change; `labels` keeps resource labels unique across a whole file. `groups` (from
  * groupDeployments over all the changes) gives a firewall group's one deployment; `existing` is the estate before
- * any change, when `snapshot` already has the changes applied (the fix-all bundle), to tell a new group from one
- * that exists. `vacated` (shared across one file's changes, in order) maps an NSG slot a moved or deleted rule leaves to
- * the address of that change's resource, so a new rule taking the slot `depends_on` it.
+ * any change, when `snapshot` already has the changes applied (the fix-all bundle), to tell what the changes create
+ * (a route, a group) from what exists and must be updated in place. `vacated` (shared across one file's changes, in
+ * order) holds the addresses later blocks wait for (`depends_on`): the move or deletion that leaves an NSG slot (a new
+ * rule taking the slot waits for it), the deny rules (a NAT gateway's association waits for them, so no moment of the
+ * apply gives the subnet a way out before the lockdown's deny stands), and each VNet's last subnet write (the next
+ * waits for it).
  * https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_rule
  */
 export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<string>, groups?: Map<Change, GroupDeployment>, existing?: Snapshot, vacated = new Map<string, string>()): string[] {
+  const before = existing ?? snapshot;
   switch (c.kind) {
     case "add-rule": {
       const nsg = snapshot.nsgs.get(c.nsgKey)!;
       // Terraform applies independent resources in parallel; Azure refuses two rules at one priority and direction, so a
       // rule taking the priority a moved rule leaves waits for the move (https://developer.hashicorp.com/terraform/language/meta-arguments/depends_on).
       const after = vacated.get(slotKey(c.nsgKey, c.rule));
+      const label = identifier(c.rule.name, labels);
+      if (c.rule.access === "Deny") vacated.set(`${DENY}${label}`, `azurerm_network_security_rule.${label}`);
       return [
-        block("resource", ["azurerm_network_security_rule", identifier(c.rule.name, labels)], [
+        block("resource", ["azurerm_network_security_rule", label], [
           ["name", c.rule.name],
           ["resource_group_name", nsg.resourceGroup],
           ["network_security_group_name", nsg.name],
           ...ruleFields(c.rule),
-          ...(after ? [["depends_on", [new Raw(after)]] as [string, HclValue]] : []),
+          ...dependsOn(after ? [after] : []),
         ]),
       ];
     }
@@ -120,25 +154,30 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
     }
     case "add-service-endpoint": {
       const s = snapshot.subnets.get(c.subnetKey)!;
+      const label = identifier(s.name, labels, "se_");
       return [
-        block("resource", ["azapi_update_resource", identifier(s.name, labels, "se_")], [
+        block("resource", ["azapi_update_resource", label], [
           ["type", `Microsoft.Network/virtualNetworks/subnets@${API}`],
           ["resource_id", s.id],
           ["body", { properties: { serviceEndpoints: endpointList(s, c.service) } }],
+          ...subnetWrite(vacated, s, `azapi_update_resource.${label}`),
         ]),
       ];
     }
     case "attach-new-nsg": {
       const s = snapshot.subnets.get(c.subnetKey)!;
       const sym = identifier(c.nsgName, labels);
+      const rules = c.rules.map((r) => ({ r, label: identifier(r.name, labels) }));
+      for (const { r, label } of rules) if (r.access === "Deny") vacated.set(`${DENY}${label}`, `azurerm_network_security_rule.${label}`);
+      const assoc = identifier(s.name, labels, "assoc_");
       return [
         block("resource", ["azurerm_network_security_group", sym], [
           ["name", c.nsgName],
           ["location", snapshot.vnets.get(s.vnetKey)?.location ?? new Raw("var.location")],
           ["resource_group_name", s.resourceGroup],
         ]),
-        ...c.rules.map((r) =>
-          block("resource", ["azurerm_network_security_rule", identifier(r.name, labels)], [
+        ...rules.map(({ r, label }) =>
+          block("resource", ["azurerm_network_security_rule", label], [
             ["name", r.name],
             ["resource_group_name", s.resourceGroup],
             ["network_security_group_name", new Raw(`azurerm_network_security_group.${sym}.name`)],
@@ -146,16 +185,18 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
           ]),
         ),
         // The association changes only the subnet's NSG reference; every other property is kept.
-        block("resource", ["azurerm_subnet_network_security_group_association", identifier(s.name, labels, "assoc_")], [
+        block("resource", ["azurerm_subnet_network_security_group_association", assoc], [
           ["subnet_id", s.id],
           ["network_security_group_id", new Raw(`azurerm_network_security_group.${sym}.id`)],
+          ...subnetWrite(vacated, s, `azurerm_subnet_network_security_group_association.${assoc}`),
         ]),
       ];
     }
     case "add-route": {
       const t = snapshot.routeTables.get(c.routeTableKey)!;
-      // A route the table already holds by that name is edited in place, not created (which would need an import).
-      if (t.routes.some((r) => r.name.toLowerCase() === c.route.name.toLowerCase())) {
+      // A route the table holds by that name before any change is edited in place, not created (which would need an
+      // import); one the changes create is created (azapi_update_resource reads its target first and fails on none).
+      if (before.routeTables.get(c.routeTableKey)?.routes.some((r) => r.name.toLowerCase() === c.route.name.toLowerCase())) {
         return [
           block("resource", ["azapi_update_resource", identifier(c.route.name, labels)], [
             ["type", `Microsoft.Network/routeTables/routes@${API}`],
@@ -209,11 +250,7 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
           ["nat_gateway_id", new Raw(`azurerm_nat_gateway.${nat}.id`)],
           ["public_ip_address_id", new Raw(`azurerm_public_ip.${pip}.id`)],
         ]),
-        // The association changes only the subnet's NAT gateway reference; every other property is kept.
-        block("resource", ["azurerm_subnet_nat_gateway_association", identifier(s.name, labels, "nat_")], [
-          ["subnet_id", s.id],
-          ["nat_gateway_id", new Raw(`azurerm_nat_gateway.${nat}.id`)],
-        ]),
+        natAssociation(s, nat, labels, vacated, before.subnets.get(c.subnetKey)?.natGatewayKey !== undefined),
       ];
     }
     case "add-firewall-rule-collection": {
@@ -262,6 +299,30 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
       ];
     }
   }
+}
+
+/**
+ * The subnet's NAT gateway reference set to gateway `nat`, changing nothing else of the subnet, after the file's deny
+ * rules and its previous write to a subnet of the VNet. A subnet with no NAT gateway (before any change) gets an
+ * azurerm_subnet_nat_gateway_association; one that has one gets azapi_update_resource on its `natGateway`, since the
+ * association's create refuses a subnet that has a gateway already ("already exists - to be managed via Terraform this
+ * resource needs to be imported"). https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/subnet_nat_gateway_association
+ */
+function natAssociation(s: Subnet, nat: string, labels: Set<string>, waits: Map<string, string>, hasGateway: boolean): string {
+  const label = identifier(s.name, labels, "nat_");
+  const gateway = new Raw(`azurerm_nat_gateway.${nat}.id`);
+  if (hasGateway)
+    return block("resource", ["azapi_update_resource", label], [
+      ["type", `Microsoft.Network/virtualNetworks/subnets@${API}`],
+      ["resource_id", s.id],
+      ["body", { properties: { natGateway: { id: gateway } } }],
+      ...subnetWrite(waits, s, `azapi_update_resource.${label}`, denies(waits)),
+    ]);
+  return block("resource", ["azurerm_subnet_nat_gateway_association", label], [
+    ["subnet_id", s.id],
+    ["nat_gateway_id", gateway],
+    ...subnetWrite(waits, s, `azurerm_subnet_nat_gateway_association.${label}`, denies(waits)),
+  ]);
 }
 
 /** Why a change has no Terraform form here, or undefined. */

@@ -8,7 +8,7 @@ import { cidrsToRanges } from "../net/ip";
 import { parsePortRanges } from "../net/ports";
 import { protoSetOf } from "../net/protocols";
 import type { AdminRule, AdminRuleCollection, Direction, NetworkManager, Subnet } from "../model/types";
-import type { Box } from "../nsg/box";
+import { type Box, boxOverlaps, boxSubtract } from "../nsg/box";
 import type { Estate } from "../nsg/estate";
 import type { AdminRuleEvidence } from "../report/types";
 import { isAzureManagedSubnet } from "./managed-subnets";
@@ -33,10 +33,20 @@ export interface CompiledAdminRule {
    * the collection applies to, is not in the input): it may or may not, so `sure` is empty and `unknown` says so.
    */
   mayApply?: string;
+  /**
+   * Why the rule may or may not come first: another rule of another action that may match the same traffic has its
+   * priority (priorities are unique within a rule collection only), and which of them Azure applies first is not
+   * documented. Set on each such rule but the last of the tie, with `unknown` saying so and `sureParts` leaving out
+   * what a rival may match: there every order is followed.
+   */
+  tie?: string;
+  /** With `tie`: what the rule matches whatever the order (its sure part less its rivals' boxes), in place of `sure`. */
+  sureParts?: Box[];
 }
 
 /** What the input does not show about an unknown rule, worded for "security admin rule X (Deny) …". */
 export function unknownWhat(c: CompiledAdminRule): string {
+  if (c.tie && c.unknown === c.tie) return "shares its priority with a rule of another action";
   const addresses = c.unknown !== c.mayApply;
   if (!c.mayApply) return "names addresses the input does not show";
   return addresses ? "may apply to this VNet and names addresses the input does not show" : "may apply to this VNet";
@@ -157,7 +167,30 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
         ...(applies.applies === "maybe" ? { mayApply: applies.why } : {}),
       });
     }
-    return out.sort((a, b) => a.rule.priority - b.rule.priority);
+    // On a tie, by id: the input's order decides nothing (see withTies), not even the words.
+    out.sort((a, b) => a.rule.priority - b.rule.priority || (a.rule.id.toLowerCase() < b.rule.id.toLowerCase() ? -1 : a.rule.id.toLowerCase() > b.rule.id.toLowerCase() ? 1 : 0));
+    return withTies(out);
+  });
+}
+
+/**
+ * The rules with each tie marked (see CompiledAdminRule.tie): a rule with a later one of the same priority and another
+ * action whose traffic may overlap its own may or may not match first, so the verdict does not rest on the input's
+ * order (files are merged in any order, CONTRACT §1.1). Ties of one action decide alike and are left alone.
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
+ */
+function withTies(rules: CompiledAdminRule[]): CompiledAdminRule[] {
+  return rules.map((c, i) => {
+    const rivals: CompiledAdminRule[] = [];
+    for (let j = i + 1; j < rules.length && rules[j].rule.priority === c.rule.priority; j++) {
+      const d = rules[j];
+      if (d.rule.access !== c.rule.access && boxOverlaps(d.box, c.box)) rivals.push(d);
+    }
+    if (!rivals.length) return c;
+    const tie = `priority ${c.rule.priority} is also that of ${rivals.map((d) => `${d.rule.name} (${d.rule.access}) in rule collection ${d.collection.name}`).join(", ")}, and which of them Azure applies first is not documented`;
+    let sureParts = [c.sure ?? c.box];
+    for (const d of rivals) sureParts = sureParts.flatMap((b) => boxSubtract(b, d.box));
+    return { ...c, tie, unknown: c.unknown ? `${c.unknown}; ${tie}` : tie, sureParts };
   });
 }
 

@@ -160,7 +160,7 @@ function adminFrom(cx: PathContext, rules: readonly CompiledAdminRule[], at: num
       }
     // What the rule surely matches (all of it when its addresses are known) is decided by it; what it may match
     // leaves this walk for its two branches. Either way each packet meets each rule once.
-    const sure = split(c.sure ?? c.box);
+    const sure = c.sureParts ? c.sureParts.flatMap((b) => split(b)) : split(c.sure ?? c.box);
     const maybe = c.unknown ? split(c.box) : [];
     if (sure.length + maybe.length === 0) continue;
     cx.touched.add(c.rule.key);

@@ -41,8 +41,8 @@ describe("an instance NIC of a Flexible scale set (known from its VM)", () => {
     expect(f.status).toBe("fail");
     expect(f.detail).toContain("NIC hpc-flex_abc123-node-nic belongs to VM hpc-flex_abc123, an instance of Flexible scale set hpc-flex, whose instances get no default outbound access");
     expect(f.detail).not.toContain(DEFAULT_OUTBOUND);
-    // The fix is an explicit outbound method, as for the scale set's model.
-    expect(f.fixes.map((x) => x.text).join("\n")).toContain("nat gateway");
+    // Storage needs no outbound method: the fix is a cross-region service endpoint, as for the scale set's model.
+    expect(f.fixes.map((x) => x.text).join("\n")).toContain("--service-endpoints Microsoft.Storage.Global");
   });
 
   it("known from the VM's network profile alone (the NIC names no VM), in `az vm list`'s flattened form too: fail", () => {

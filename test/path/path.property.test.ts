@@ -61,6 +61,12 @@ function unknownAdminFeature(want: RefPathVerdict): string[] {
 }
 const UNKNOWN_ADMIN = ["unknown admin rules agree", "unknown admin rules agree by other actions", "unknown admin rules disagree"];
 
+/** Packets of a world where two admin rules of one direction share a priority and differ in action, walked both ways. */
+function adminTieFeature(w: PathWorld, want: RefPathVerdict): string[] {
+  const tie = w.admin.some((a, i) => w.admin.some((b, j) => j > i && a.priority === b.priority && a.direction === b.direction && a.access !== b.access));
+  return tie && want.adminBranches ? ["admin priority tie"] : [];
+}
+
 const workSubnetKey = (snapshot: ReturnType<ReturnType<typeof buildEstate>["snapshot"]>) => [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!.key;
 
 /** The engine's verdicts on a packet; an engine error is reported with the world and the reference's answer. */
@@ -116,7 +122,7 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w
         if (known.length) continue;
         // From the NIC's address beside a scale set: what the scale set's instances would meet with the same packet.
         const beside = w.scaleSet && wants.some((x) => x.holder?.startsWith("NIC ")) ? referencePackets(snapshot, subnetKey, { ...packet, srcIp: scaleSetOnlySource(packet.srcIp) }) : [];
-        const keys = wants.flatMap((want) => [`${want.access}@${want.stage}`, ...unknownAdminFeature(want), ...(extra?.(w, packet, want) ?? []), ...[...FEATURES, ...LB_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]);
+        const keys = wants.flatMap((want) => [`${want.access}@${want.stage}`, ...unknownAdminFeature(want), ...adminTieFeature(w, want), ...(extra?.(w, packet, want) ?? []), ...[...FEATURES, ...LB_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]);
         for (const k of new Set([...keys, ...scaleSetPacketFeatures(w, wants, beside)])) seen.set(k, (seen.get(k) ?? 0) + 1);
       }
     }),
@@ -126,6 +132,16 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w
 }
 
 /** Worlds whose default route goes to a firewall the subnet can reach, with no NSG or admin rule in the way: most packets meet the policy. */
+/**
+ * Worlds whose first admin rule has a twin of another action at its priority (each rule is its own rule collection,
+ * where Azure lets priorities repeat): which of the two Azure applies first is not documented.
+ */
+const adminTieWorldArb: fc.Arbitrary<PathWorld> = fc.tuple(pathWorldArb, fc.constantFrom<"Allow" | "Deny" | "AlwaysAllow">("Allow", "Deny", "AlwaysAllow")).map(([w, other]) => {
+  const first = w.admin[0];
+  if (!first) return w;
+  return { ...w, admin: [...w.admin, { ...first, access: other === first.access ? (first.access === "Deny" ? "AlwaysAllow" : "Deny") : other, dst: [...first.dst].reverse() }] };
+});
+
 const firewallWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.firewall && w.routes?.[0]?.prefix === "0.0.0.0/0" && w.routes[0].hop === "VirtualAppliance")
   .map((w) => ({ ...w, peering: "connected" as const, subnetNsg: undefined, nic: undefined, scaleSet: undefined, admin: [] }));
@@ -239,6 +255,12 @@ const blobWorldArb: fc.Arbitrary<PathWorld> = fc
   });
 
 describe("the whole path against the packet reference", () => {
+  it("admin rules sharing a priority (in different rule collections) are walked in every order, never decided by the input's", () => {
+    const seen = checkOutbound(adminTieWorldArb, 150);
+    console.log("admin tie coverage", Object.fromEntries(seen));
+    for (const k of ["admin priority tie", "Unaudited@admin-rule", "Deny@admin-rule"]) expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
+  });
+
   it("every packet gets the reference's access and deciding stage", () => {
     const seen = checkOutbound(pathWorldArb, RUNS);
     console.log("path coverage", Object.fromEntries(seen));

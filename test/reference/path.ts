@@ -192,7 +192,7 @@ function adminSideMatches(snapshot: Snapshot, world: RefWorld, tokens: readonly 
  */
 function adminDecisions(snapshot: Snapshot, subnet: Subnet, world: RefWorld, direction: Direction, p: Packet): (AdminHit | undefined)[] {
   if (MANAGED.has(subnet.name.toLowerCase())) return [undefined];
-  const candidates: { priority: number; hit: AdminHit; sure: boolean }[] = [];
+  const candidates: { priority: number; id: string; hit: AdminHit; sure: boolean }[] = [];
   for (const rule of snapshot.adminRules?.values() ?? []) {
     if (rule.direction !== direction) continue;
     const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
@@ -208,14 +208,19 @@ function adminDecisions(snapshot: Snapshot, subnet: Subnet, world: RefWorld, dir
     const s = adminSideMatches(snapshot, world, src, p.src);
     const d = adminSideMatches(snapshot, world, dst, p.dst);
     if (s === false || d === false) continue;
-    candidates.push({ priority: rule.priority, hit: { access: rule.access, name: rule.name }, sure: s === true && d === true });
+    candidates.push({ priority: rule.priority, id: rule.id.toLowerCase(), hit: { access: rule.access, name: rule.name }, sure: s === true && d === true });
   }
-  candidates.sort((a, b) => a.priority - b.priority);
-  // Brute force over the choices: the rule at `i` decides if it surely matches, else both it and what follows may.
+  // On a tie, by id, as the engine lists them (whichever of two alike rules decides, the verdict is the same).
+  candidates.sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Brute force over the choices: the rule at `i` decides if it surely matches and no later rule of its priority with
+  // another action matches too; else it may (a rule of unknown addresses, or one of a tie: priorities are unique only
+  // within a rule collection, and which tied rule Azure applies first is not documented), and so may what follows.
+  // The first entry is the one where none of those matches: a tie is then decided by its last rule by id.
   const walk = (i: number): (AdminHit | undefined)[] => {
     if (i === candidates.length) return [undefined];
     const c = candidates[i];
-    return c.sure ? [c.hit] : [...walk(i + 1), c.hit];
+    const rival = candidates.slice(i + 1).some((d) => d.priority === c.priority && d.hit.access !== c.hit.access);
+    return c.sure && !rival ? [c.hit] : [...walk(i + 1), c.hit];
   };
   return walk(0);
 }
