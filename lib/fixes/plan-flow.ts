@@ -11,7 +11,8 @@ import { shown } from "./quote";
 import { subnetsUsingNsg } from "./shared-resources";
 import { serverCidrs } from "./own-side";
 import { parsePortRanges } from "../net/ports";
-import { subtract, isEmpty } from "../net/intervals";
+import * as iv from "../net/intervals";
+import { cidrsToRanges, parseCidr } from "../net/ip";
 import type { Change } from "./types";
 
 export interface RuleTemplate {
@@ -119,6 +120,21 @@ function targeted(rule: SecurityRule, template: RuleTemplate, server?: readonly 
   return far.every((x) => wanted.includes(x) || wanted.some((w) => x.startsWith(`${w}.`)));
 }
 
+/**
+ * Whether editing `rule` changes the traffic of `subnet` alone: its NSG decides for no other subnet, or the rule's own
+ * side (the source of an outbound rule, the destination of an inbound one) lies within the subnet's prefixes. Else a
+ * narrowed or re-accessed deny would open the traffic of the other subnets sharing the NSG too, where an allow scoped
+ * to this subnet (makeRule) opens only this one's (CONTRACT §4, fix rules: shared resources).
+ */
+function editConfined(env: CheckEnv, nsg: Nsg, rule: SecurityRule, template: RuleTemplate, subnet: Subnet): boolean {
+  if (!subnetsUsingNsg(env.estate.snapshot, nsg.key).some((k) => k !== subnet.key)) return true;
+  const own = template.direction === "Outbound" ? rule.sourceAddressPrefixes : rule.destinationAddressPrefixes;
+  if (own.length === 0 || own.some((p) => !parseCidr(p))) return false;
+  const mine = cidrsToRanges(subnet.addressPrefixes);
+  const theirs = cidrsToRanges(own);
+  return iv.covers(mine.v4, theirs.v4) && iv.covers(mine.v6, theirs.v6);
+}
+
 /** Port ranges as NSG fields (`443`, `1024-65535`). */
 function portFields(set: readonly number[]): string[] {
   const out: string[] = [];
@@ -137,9 +153,9 @@ function portFields(set: readonly number[]): string[] {
  */
 function unblock(env: CheckEnv, nsg: Nsg, blocker: SecurityRule, template: RuleTemplate, subnet: Subnet): Change[] | undefined {
   const where = `${shown(blocker.name)} (${blocker.priority}) in NSG ${shown(nsg.name)}`;
-  if (targeted(blocker, template, serverCidrs(env.estate, subnet)) && (blocker.protocol === template.protocol || blocker.protocol === "*")) {
-    const remaining = subtract(parsePortRanges(blocker.destinationPortRanges), parsePortRanges(template.ports));
-    if (!isEmpty(remaining)) {
+  if (targeted(blocker, template, serverCidrs(env.estate, subnet)) && (blocker.protocol === template.protocol || blocker.protocol === "*") && editConfined(env, nsg, blocker, template, subnet)) {
+    const remaining = iv.subtract(parsePortRanges(blocker.destinationPortRanges), parsePortRanges(template.ports));
+    if (!iv.isEmpty(remaining)) {
       const after = { ...blocker, destinationPortRanges: portFields(remaining) };
       return [{ kind: "update-rule", nsgKey: nsg.key, before: blocker, after, why: `The rule ${where} is a custom deny aimed at this traffic: narrowing its ports to leave out ${template.ports.join(", ")} is a smaller change than stacking an allow on it.` }];
     }
