@@ -70,7 +70,13 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
     for (const o of result.outcomes) {
       for (const p of o.pieces) {
         if (p.access === "Allow") continue;
-        if (p.access === "Unaudited" || p.decidedAt === "admin-rule" || p.decidedAt === "nsg" || !p.decidedAt) return undefined;
+        if (p.access === "Unaudited") {
+          // A next hop outside the audit (an appliance, a gateway, forced tunnelling) or an input that is missing: no
+          // change here could be verified to let the traffic through, so the reason is that, not "none was found".
+          noteNoFix(env.allocator, `What decides this traffic is outside what the audit can judge (${(p.why ?? "").replace(/^cannot be judged: /, "")}), so no change could be verified to fix it: check that part, or add what the input lacks, and audit again.`);
+          return undefined;
+        }
+        if (p.decidedAt === "admin-rule" || p.decidedAt === "nsg" || !p.decidedAt) return undefined;
         if (p.decidedAt === "route") {
           const route = [...p.steps].reverse().find((s) => evidenceStage(s) === "route") as RouteEvidence | undefined;
           const table = subnet.routeTableKey;
