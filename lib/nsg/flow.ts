@@ -231,7 +231,9 @@ export function describeDenied(estate: Estate, result: FlowResult, max = 3): str
 /** What allowed the traffic, for pass details: NSG rules, then the route, firewall rule and outbound method beyond them. */
 export function describeAllowed(result: FlowResult, max = 3): string {
   const names = new Set<string>();
-  const beyond = new Set<string>();
+  // Per destination part, what carried it beyond the NSGs: pieces that go different ways (a service endpoint for one
+  // region, a NAT gateway for the rest) are said apart, each naming its part, never merged into one way.
+  const beyond = new Map<string, { dst: AddrSet[]; words: string }>();
   for (const o of result.outcomes)
     for (const p of o.pieces)
       if (p.access === "Allow") {
@@ -241,10 +243,15 @@ export function describeAllowed(result: FlowResult, max = 3): string {
         if (skipped) names.add(`${skipped}, which skips the NSGs`);
         else if (p.decisions.length === 0) names.add("no NSG on its way");
         for (const d of p.decisions) names.add(`${d.rule.name} (${d.rule.priority}) in ${d.nsg.name}`);
-        for (const b of describeDeliveredBeyondNsg(p)) if (b !== skipped) beyond.add(b);
+        const words = describeDeliveredBeyondNsg(p).filter((b) => b !== skipped).join(", ");
+        if (!words) continue;
+        const way = beyond.get(words) ?? { dst: [], words };
+        way.dst.push(p.box.dst);
+        beyond.set(words, way);
       }
   const list = [...names];
-  const extra = [...beyond];
+  const ways = [...beyond.values()];
+  const extra = ways.length > 1 ? ways.map((w) => `to ${describeAddrs(addrUnionAll(w.dst))}: ${w.words}`) : ways.map((w) => w.words);
   return (
     list.slice(0, max).join(", ") +
     (list.length > max ? ` and ${list.length - max} more` : "") +

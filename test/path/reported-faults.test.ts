@@ -128,3 +128,15 @@ describe("a VNet whose DNS servers answer nothing: the services the seed names b
     expect(unknown.detail).toContain("whose policy is not in the input");
   });
 });
+
+describe("an allowed flow whose parts go different ways", () => {
+  it("says each way with its part: a service endpoint for the account's region, a NAT gateway for the rest (not one way for all)", async () => {
+    const { loadSnapshot, parseProfile } = await import("../../lib/snapshot");
+    const { audit } = await import("../../lib/audit");
+    const fs = await import("node:fs");
+    const dir = `${__dirname}/../cases/reports/storage-ip-rule-same-region`;
+    const report = audit(loadSnapshot([{ name: "snapshot.json", value: JSON.parse(fs.readFileSync(`${dir}/snapshot.json`, "utf8")) }]), parseProfile("profile.json", JSON.parse(fs.readFileSync(`${dir}/profile.json`, "utf8"))));
+    const f = report.subnets.find((s) => s.name === "snet-cyclecloud")!.findings.find((x) => x.rule === "CC-EGRESS-STORAGE")!;
+    expect(f.detail).toMatch(/to storage\.westeurope: system route Service endpoint Microsoft\.Storage \(Storage\.westeurope\) → VirtualNetworkServiceEndpoint; to storage except storage\.westeurope: through NAT gateway ng-hpc/);
+  });
+});
