@@ -440,6 +440,11 @@ function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece
         continue;
       }
       const hop = nextHop(estate, own, route);
+      // A service endpoint on AzureFirewallSubnet (or any route Azure delivers by itself) carries it there directly.
+      if (hop.kind === "deliver") {
+        done.push({ ...p, steps: [...p.steps, routeEvidence(route, hop)] });
+        continue;
+      }
       const where = `route ${route.name}${route.routeTable ? ` in ${route.routeTable.name}` : ""} on ${own.vnetName}/${own.name} sends it to ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ""}`;
       const q: PathPiece = { ...p, steps: [...p.steps, routeEvidence(route, hop)] };
       if (route.nextHopType === "None") done.push({ ...q, access: "Deny", decidedAt: "firewall", why: `allowed by ${firewall.name}, but ${where}, which drops it` });

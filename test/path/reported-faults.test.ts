@@ -55,18 +55,18 @@ describe("a route-table route for 0.0.0.0/0 removes the private ranges' None rou
 });
 
 describe("a firewall whose own subnet routes public traffic elsewhere (forced tunnelling without a management IP configuration)", () => {
-  const withFwRoute = (fwRoute?: { hop: string; ip?: string }) => {
+  const withFwRoute = (fwRoute?: { hop: string; ip?: string }, rule = "CC-EGRESS-ARM", endpoints: { service: string }[] = []) => {
     const b = estate()
       .vnet("hub", ["10.100.0.0/16"])
-      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26", fwRoute ? { routeTable: "rt-fw" } : {})
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26", { ...(fwRoute ? { routeTable: "rt-fw" } : {}), serviceEndpoints: endpoints })
       .firewall("fw-hub", "hub", "10.100.0.4", { policy: "fwp" })
-      .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "azure", priority: 100, rules: [{ kind: "application", name: "arm", src: ["10.1.0.0/16"], fqdns: ["management.azure.com"] }] }] }])
+      .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "azure", priority: 100, rules: [{ kind: "application", name: "arm", src: ["10.1.0.0/16"], fqdns: ["management.azure.com", "*.blob.core.windows.net"] }] }] }])
       .vnet("cc", ["10.1.0.0/16"])
       .subnet("cc/snet-cc", "10.1.1.0/24", { routeTable: "rt-cc" })
       .peer("cc", "hub")
       .routeTable("rt-cc", [{ name: "default-to-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.100.0.4" }]);
     if (fwRoute) b.routeTable("rt-fw", [{ name: "default-onprem", prefix: "0.0.0.0/0", ...fwRoute }]);
-    return finding(b.audit({ cyclecloud: ["cc/snet-cc"] }), "cc/snet-cc", "CC-EGRESS-ARM");
+    return finding(b.audit({ cyclecloud: ["cc/snet-cc"] }), "cc/snet-cc", rule);
   };
 
   it("to a VPN gateway or an appliance: not judged (warn), naming the firewall subnet's route", () => {
@@ -84,6 +84,13 @@ describe("a firewall whose own subnet routes public traffic elsewhere (forced tu
     expect(withFwRoute({ hop: "None" }).status).toBe("fail");
     expect(withFwRoute({ hop: "Internet" }).status).toBe("pass");
     expect(withFwRoute().status).toBe("pass");
+  });
+
+  it("a service endpoint on AzureFirewallSubnet delivers what it covers, beside the firewall subnet's own route table", () => {
+    const f = withFwRoute({ hop: "Internet" }, "CC-EGRESS-STORAGE", [{ service: "Microsoft.Storage" }]);
+    expect(f.status).toBe("pass");
+    expect(f.detail).not.toContain("forced tunnelling");
+    expect(JSON.stringify(f.evidence)).toContain('"nextHopType":"VirtualNetworkServiceEndpoint"');
   });
 });
 
