@@ -107,7 +107,11 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
           // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
           const storage = subject.service.toLowerCase() === "storage" && !subject.destinationCidrs;
           const hasGlobal = subnet.serviceEndpoints.some((se) => se.service.toLowerCase() === "microsoft.storage.global");
-          if (storage && !hasGlobal) {
+          // A service endpoint policy needs the endpoints of the services it lists on the subnet ("You can only apply
+          // service endpoint policy on a subnet if service endpoints are configured for the Azure services listed in the
+          // policy"): swapping its Microsoft.Storage for the cross-region kind could break it, so not here.
+          // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview#limitations
+          if (storage && !hasGlobal && !subnet.serviceEndpointPolicyKeys?.length) {
             if (!next.some((c) => c.kind === "add-service-endpoint")) next.push({ kind: "add-service-endpoint", subnetKey: subnet.key, service: "Microsoft.Storage.Global" });
           } else if (!next.some((c) => c.kind === "attach-nat-gateway")) next.push({ kind: "attach-nat-gateway", subnetKey: subnet.key, ...natGatewayNames(env, subnet) });
         }

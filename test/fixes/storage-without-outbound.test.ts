@@ -38,3 +38,21 @@ describe("Storage from a subnet with no outbound path", () => {
     for (const snap of [snapshot, after]) expect(queryFlow(snap, { from: "spoke/compute", to: "198.51.100.10", protocol: "tcp", port: "22" }).verdict).toBe("blocked");
   });
 });
+
+describe("with a service endpoint policy on the subnet", () => {
+  it("no endpoint fix swaps its Microsoft.Storage for the cross-region kind (the policy needs the endpoints it lists)", async () => {
+    const { loadSnapshot } = await import("../../lib/snapshot");
+    const { id } = await import("../helpers/estate-builder");
+    const resources = estate().vnet("spoke", ["10.1.0.0/16"]).subnet("spoke/compute", "10.1.8.0/22", { defaultOutboundAccess: false, serviceEndpoints: [{ service: "Microsoft.Storage" }] }).resources() as { type: string; properties: { subnets?: { properties: Record<string, unknown> }[] } }[];
+    // The policy admits the profile's locker, so the account's region is served; other regions have no way out.
+    const locker = `/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/locker`;
+    const policy = { id: id("serviceEndpointPolicies", "sep-hpc"), name: "sep-hpc", type: "Microsoft.Network/serviceEndpointPolicies", location: "westeurope", properties: { serviceEndpointPolicyDefinitions: [{ name: "storage", properties: { service: "Microsoft.Storage", serviceResources: [locker] } }] } };
+    resources.find((r) => r.type === "Microsoft.Network/virtualNetworks")!.properties.subnets![0].properties.serviceEndpointPolicies = [{ id: policy.id }];
+    const { parseProfile } = await import("../../lib/snapshot");
+    const report = audit(loadSnapshot([{ name: "estate.json", value: { value: [...resources, policy] } }]), parseProfile("profile.json", { roles: { cluster: ["spoke/compute"] }, storageAccount: locker }));
+    const f = finding(report, "spoke/compute", "NODE-EGRESS-STORAGE");
+    expect(f.status).not.toBe("pass");
+    expect(f.detail).toContain("no outbound path");
+    expect(f.fixes.map((x) => x.text).join("\n")).not.toContain("Microsoft.Storage.Global");
+  });
+});

@@ -79,11 +79,14 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
     return outcome({ status: clamp(meta, "warn"), detail: `${where} ${near.state === "partial" ? "has a private path to Azure Storage from only part of the subnet" : "has no working private path to Azure Storage"}: ${near.detail}${notReady.length ? `; ${notReady.join("; ")} (not counted)` : ""}.`, evidence: near.flow ? flowEvidence(near.flow, near.state === "unjudged" ? "Unaudited" : "Deny") : [], touched });
   }
   const plans = [];
+  const endpointKind = subnet.serviceEndpointPolicyKeys?.length ? "Microsoft.Storage" : "Microsoft.Storage.Global";
   if (env.plan) {
     plans.push({
-      // The cross-region kind Microsoft recommends for new deployments: it serves storage accounts of every region.
-      summary: `Add the Microsoft.Storage.Global service endpoint to ${where}, keeping its existing endpoints.`,
-      changes: [{ kind: "add-service-endpoint" as const, subnetKey: subnet.key, service: "Microsoft.Storage.Global" }],
+      // The cross-region kind Microsoft recommends for new deployments: it serves storage accounts of every region. A
+      // subnet with a service endpoint policy gets the local kind its policy's Microsoft.Storage definitions name.
+      // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview#limitations
+      summary: `Add the ${endpointKind} service endpoint to ${where}, keeping its existing endpoints.`,
+      changes: [{ kind: "add-service-endpoint" as const, subnetKey: subnet.key, service: endpointKind }],
     });
   }
   return outcome({
