@@ -158,6 +158,11 @@ export interface NetworkInterface {
   scaleSetKey?: string;
   /** `virtualMachine.id`, lower-cased, when given. */
   virtualMachineKey?: string;
+  /**
+   * `dnsSettings.dnsServers`: the NIC's own DNS servers, which replace its VNet's; absent or empty: the VNet's.
+   * https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
+   */
+  dnsServers?: string[];
 }
 
 export interface ApplicationSecurityGroup {

@@ -1,63 +1,126 @@
 // Whether a subnet's machines can resolve public names at all. CycleCloud and its nodes reach Azure by name
 // (management.azure.com, login.microsoftonline.com, *.blob.core.windows.net), so a flow the path allows is of no use
-// when no DNS server the VNet hands out answers. The one case the input shows for sure: a VNet whose DNS server is an
-// Azure Firewall's private IP while the firewall's DNS proxy is off — the firewall then listens on no DNS port.
-// Other custom DNS servers (a VM, a DNS Private Resolver inbound endpoint) are taken to answer: what they forward to
-// cannot be seen. https://learn.microsoft.com/azure/firewall/dns-settings
+// when no DNS server they are given answers. A machine asks the DNS servers of its NIC (`dnsSettings.dnsServers`), or
+// else its VNet's (`dhcpOptions.dnsServers`), or else Azure DNS (168.63.129.16, which every VM reaches whatever its
+// NSGs say). A listed server answers no one when it is an Azure Firewall whose DNS proxy is off (the firewall then
+// listens on no DNS port), or when the subnet's own path to it on UDP 53 is blocked (a custom server is ordinary
+// traffic to the NSGs and routes). What a custom server that is reached answers (where it forwards) cannot be seen:
+// it is taken to answer.
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-name-resolution-for-vms-and-role-instances
-import type { AzureFirewall, Subnet } from "../model/types";
+// https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
+// https://learn.microsoft.com/azure/firewall/dns-settings#dns-proxy
+import type { Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
+import { lastSegment } from "../snapshot/arm-id";
 import { firewallAt, firewallDnsProxy } from "./firewall";
 
-/** Why clients of a subnet cannot (or may not) resolve public names with their VNet's DNS servers. */
+/** Why clients of a subnet cannot (or may not) resolve public names with the DNS servers they are given. */
 export interface ResolverProblem {
-  /** true: no DNS server the VNet lists answers; false: some do not, or whether they do cannot be judged. */
+  /** true: no DNS server any machine of the subnet is given answers; false: some do not, or it cannot be judged. */
   sure: boolean;
   why: string;
-  /** What to change, in words (the firewall policy's DNS proxy, or the VNet's DNS servers). */
+  /** What to change, in words (the firewall policy's DNS proxy, the path to the server, the DNS servers listed). */
   remedy: string;
   /** Resources read, for fix verification (README "Fixes"). */
   touched: string[];
 }
 
-/** What one DNS server of the VNet does with a query: answers, answers nothing (proxy off), or cannot be judged. */
-type ServerState = { server: string; state: "answers" } | { server: string; state: "silent" | "unknown"; fw: AzureFirewall; why: string };
+/** How the subnet's traffic on UDP 53 to a DNS server fares along its path (the caller evaluates the flow). */
+export interface DnsServerReach {
+  verdict: "allowed" | "blocked" | "partly";
+  /** What decided, in words, when not allowed. */
+  why?: string;
+  touched: Iterable<string>;
+}
 
-function serverState(estate: Estate, server: string): ServerState {
-  const fw = firewallAt(estate, server);
-  if (!fw) return { server, state: "answers" };
-  const proxy = firewallDnsProxy(estate, fw);
-  const where = fw.policyKey ? `${fw.name}'s policy ${fw.policyKey.split("/").pop()}` : fw.name;
-  if (proxy === undefined) return { server, state: "unknown", fw, why: `${server} is Azure Firewall ${fw.name}, whose policy is not in the input, so whether its DNS proxy answers cannot be judged` };
-  if (proxy) return { server, state: "answers" };
-  return { server, state: "silent", fw, why: `${server} is Azure Firewall ${fw.name}, whose DNS proxy is off in ${where} (${fw.policyKey ? "dnsSettings.enableProxy" : "additionalProperties Network.DNS.EnableProxy"}), so it answers no DNS query` };
+/** Azure DNS's virtual IP: every VM reaches it, whatever its NSGs and routes. */
+const AZURE_DNS = "168.63.129.16";
+
+type ServerState = { state: "answers" } | { state: "silent" | "unknown"; why: string; remedy: string };
+
+/**
+ * Whether machines in `subnet` can resolve public names with the DNS servers they are given: each NIC's own list, else
+ * the VNet's; none at all: Azure-provided DNS, which always answers. Each list holds when one of its servers answers (a
+ * client tries the next after a timeout); a server answers unless it is an Azure Firewall whose DNS proxy is off, or
+ * `reach` (the subnet's flow on UDP 53 to it) is blocked; a firewall whose policy is not in the input, or a flow blocked
+ * in part, cannot be judged. Undefined when every list has a server that answers and none that is silent. `sure` when no
+ * list has one that answers or may; not sure when some servers are silent or unjudged beside ones that answer, or only
+ * some machines are cut off, naming them. Scale sets' own DNS settings are not read: their instances are taken to use the
+ * VNet's list. Never throws.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-name-resolution-for-vms-and-role-instances
+ */
+export function resolverProblem(estate: Estate, subnet: Subnet, reach: (server: string) => DnsServerReach): ResolverProblem | undefined {
+  const lists = new Map(dnsServerLists(estate, subnet).map((l) => [l.servers.join(","), l]));
+  if ([...lists.values()].every((l) => l.servers.length === 0)) return undefined;
+
+  const touched = new Set<string>();
+  const states = new Map<string, ServerState>();
+  const stateOf = (server: string): ServerState => {
+    let s = states.get(server);
+    if (!s) states.set(server, (s = serverState(estate, server, reach, touched)));
+    return s;
+  };
+  const bad: { list: { servers: string[]; holders: string[] }; sure: boolean; whys: string[]; remedies: string[] }[] = [];
+  for (const list of lists.values()) {
+    if (!list.servers.length) continue;
+    const each = list.servers.map((server) => ({ server, s: stateOf(server) }));
+    const troubled = each.filter((x): x is { server: string; s: Exclude<ServerState, { state: "answers" }> } => x.s.state !== "answers");
+    if (!troubled.length) continue;
+    bad.push({ list, sure: troubled.length === each.length && troubled.every((x) => x.s.state === "silent"), whys: troubled.map((x) => `${x.server} ${x.s.why}`), remedies: troubled.map((x) => x.s.remedy) });
+  }
+  if (!bad.length) return undefined;
+  const remedy = [...new Set(bad.flatMap((b) => b.remedies))].join("; or ");
+  const allCut = bad.length === [...lists.values()].filter((l) => l.servers.length).length && bad.every((b) => b.sure) && ![...lists.values()].some((l) => !l.servers.length);
+  const whom = (b: (typeof bad)[number]) => (lists.size > 1 ? ` (${b.list.holders.join(", ")})` : "");
+  const said = (b: (typeof bad)[number]) => {
+    const servers = b.list.servers;
+    if (b.sure) return servers.length === 1 ? `the DNS server${whom(b)} answers nothing: ${b.whys[0]}` : `none of the DNS servers ${servers.join(", ")}${whom(b)} answers: ${b.whys.join("; ")}`;
+    return `not all of the DNS servers ${servers.join(", ")}${whom(b)} answer (clients that ask one that does not wait for a timeout, or cannot be judged): ${b.whys.join("; ")}`;
+  };
+  const words = bad.map(said).join(". ");
+  return { sure: allCut, why: words, remedy, touched: [...touched] };
 }
 
 /**
- * Whether machines in `subnet` can resolve public names with the DNS servers their VNet lists (`dhcpOptions.dnsServers`;
- * none: Azure-provided DNS, which always answers). Undefined when every listed server answers (or may: a server that is
- * not an Azure Firewall is taken to). `sure` when none answers — every server is a firewall whose DNS proxy is off —
- * else not sure, naming the servers that do not answer or cannot be judged. A client tries the next server after a
- * timeout, so a VNet with one silent server among working ones resolves, slowly: not sure.
- * Units: none; `subnet` must belong to `estate`. Never throws.
- * https://learn.microsoft.com/azure/firewall/dns-settings#dns-proxy
+ * The distinct DNS server lists the machines of `subnet` are given, each with who is given it ("NIC x", "scale set y",
+ * or the subnet itself when it holds no NIC of the input): a NIC's own `dnsSettings.dnsServers`, else the VNet's; an empty
+ * list is Azure-provided DNS. Scale sets' own DNS settings are not read: their instances are taken to use the VNet's.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
  */
-export function resolverProblem(estate: Estate, subnet: Subnet): ResolverProblem | undefined {
-  const servers = estate.snapshot.vnets.get(subnet.vnetKey)?.dnsServers ?? [];
-  if (!servers.length) return undefined;
-  // Per VNet, once per estate (fixes never change VNets or firewall policies' DNS settings).
-  return estate.memo(`resolver-problem|${subnet.vnetKey}`, () => {
-    const states = servers.map((s) => serverState(estate, s));
-    const bad = states.filter((s): s is Exclude<ServerState, { state: "answers" }> => s.state !== "answers");
-    if (!bad.length) return undefined;
-    const firewalls = [...new Set(bad.map((b) => b.fw))];
-    const touched = firewalls.flatMap((fw) => [fw.key, ...(fw.policyKey ? [fw.policyKey] : [])]);
-    const remedy = `turn on DNS proxy in ${firewalls.map((fw) => (fw.policyKey ? `${fw.name}'s firewall policy ${fw.policyKey.split("/").pop()}` : fw.name)).join(" and ")} (az network firewall policy update --enable-dns-proxy true), or list DNS servers that answer in ${subnet.vnetName}'s DNS settings`;
-    const vnet = subnet.vnetName;
-    if (bad.length === states.length && bad.every((b) => b.state === "silent")) {
-      return { sure: true, why: `no DNS server of ${vnet} answers: ${bad.map((b) => b.why).join("; ")}`, remedy, touched };
-    }
-    const some = bad.length === states.length ? `whether any DNS server of ${vnet} answers cannot be judged` : `not every DNS server of ${vnet} answers (clients that ask it first wait for a timeout)`;
-    return { sure: false, why: `${some}: ${bad.map((b) => b.why).join("; ")}`, remedy, touched };
-  });
+export function dnsServerLists(estate: Estate, subnet: Subnet): { servers: string[]; holders: string[] }[] {
+  const vnetServers = estate.snapshot.vnets.get(subnet.vnetKey)?.dnsServers ?? [];
+  const lists = new Map<string, { servers: string[]; holders: string[] }>();
+  const add = (servers: readonly string[], holder: string) => {
+    const k = servers.join(",");
+    const list = lists.get(k) ?? { servers: [...servers], holders: [] };
+    list.holders.push(holder);
+    lists.set(k, list);
+  };
+  for (const e of estate.endpoints(subnet)) {
+    if (e.privateEndpointsOnly) continue;
+    const own = e.nic && !e.scaleSet ? e.nic.dnsServers : undefined;
+    add(own?.length ? own : vnetServers, e.scaleSet ? `scale set ${e.scaleSet.name}` : e.nic ? `NIC ${e.nic.name}` : `${subnet.vnetName}/${subnet.name}`);
+  }
+  if (!lists.size) add(vnetServers, `${subnet.vnetName}/${subnet.name}`);
+  return [...lists.values()];
+}
+
+/** Whether one DNS server answers the subnet's machines (see resolverProblem). */
+function serverState(estate: Estate, server: string, reach: (server: string) => DnsServerReach, touched: Set<string>): ServerState {
+  if (server === AZURE_DNS) return { state: "answers" };
+  const fw = firewallAt(estate, server);
+  if (fw) {
+    touched.add(fw.key);
+    if (fw.policyKey) touched.add(fw.policyKey);
+    const proxy = firewallDnsProxy(estate, fw);
+    const where = fw.policyKey ? `${fw.name}'s firewall policy ${lastSegment(fw.policyKey)}` : fw.name;
+    if (proxy === undefined) return { state: "unknown", why: `is Azure Firewall ${fw.name}, whose policy is not in the input, so whether its DNS proxy answers cannot be judged`, remedy: `add the firewall policy to the input (az network firewall policy list)` };
+    if (!proxy) return { state: "silent", why: `is Azure Firewall ${fw.name}, whose DNS proxy is off in ${where} (${fw.policyKey ? "dnsSettings.enableProxy" : "additionalProperties Network.DNS.EnableProxy"}), so it answers no DNS query`, remedy: `turn on DNS proxy in ${where}${fw.policyKey ? " (az network firewall policy update --enable-dns-proxy true)" : ""}, or list DNS servers that answer` };
+  }
+  const r = reach(server);
+  for (const k of r.touched) touched.add(k);
+  if (r.verdict === "allowed") return { state: "answers" };
+  const remedy = `let UDP 53 from the subnet reach ${server}, or list DNS servers it reaches`;
+  if (r.verdict === "blocked") return { state: "silent", why: `is not reached on UDP 53: ${r.why ?? "the path drops it"}`, remedy };
+  return { state: "unknown", why: `is reached on UDP 53 only in part, or cannot be judged: ${r.why ?? "see the path"}`, remedy };
 }

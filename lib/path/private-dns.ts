@@ -11,6 +11,7 @@ import type { AzureFirewall, PrivateDnsZone, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { parentVnetOf } from "../snapshot/arm-id";
 import { firewallAt, firewallDnsProxy, firewallDnsServers } from "./firewall";
+import { dnsServerLists } from "./name-resolution";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
 /** Azure DNS's virtual IP: listed as a VNet's DNS server, it is the client VNet's own Azure DNS. */
@@ -205,8 +206,10 @@ function serverAnswer(estate: Estate, subnet: Subnet, account: string, server: s
 export function dnsProblem(estate: Estate, subnet: Subnet, account: string, at?: AddrSet): DnsProblem | undefined {
   if (!estate.snapshot.privateDnsZones?.size) return undefined;
   if (!zonesNamed(estate, BLOB_ZONE).length) return { sure: true, why: `no ${BLOB_ZONE} private DNS zone is in the input` };
-  const servers = estate.snapshot.vnets.get(subnet.vnetKey)?.dnsServers ?? [];
-  const answers = servers.length ? servers.map((s) => serverAnswer(estate, subnet, account, s, at)) : [vnetAnswer(estate, subnet, account, subnet.vnetKey, "Azure DNS", at)];
+  // Every resolver some machine of the subnet asks: its NIC's DNS servers, else the VNet's, else Azure DNS.
+  const lists = dnsServerLists(estate, subnet);
+  const servers = [...new Set(lists.flatMap((l) => l.servers))];
+  const answers = [...servers.map((s) => serverAnswer(estate, subnet, account, s, at)), ...(lists.some((l) => !l.servers.length) ? [vnetAnswer(estate, subnet, account, subnet.vnetKey, "Azure DNS", at)] : [])];
   if (answers.every((a) => a.gives === "endpoint")) return undefined;
   if (answers.length === 1) {
     const a = answers[0] as Exclude<Answer, { gives: "endpoint" }>;

@@ -195,6 +195,7 @@ export const nicProps = z.object({
   enableIpForwarding: z.boolean().nullish(),
   privateEndpoint: ref,
   virtualMachine: ref,
+  dnsSettings: z.object({ dnsServers: z.array(z.string()).nullish() }).nullish(),
 });
 export const ipConfigurationProps = z.object({
   subnet: ref,

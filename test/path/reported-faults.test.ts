@@ -95,16 +95,17 @@ describe("a firewall whose own subnet routes public traffic elsewhere (forced tu
 });
 
 describe("a VNet whose DNS servers answer nothing: the services the seed names by FQDN are not reached", () => {
-  const withDns = (servers: string[] | undefined, dnsProxy: boolean, policyGiven = true) => {
+  const withDns = (servers: string[] | undefined, dnsProxy: boolean, policyGiven = true, nicServers?: string[], rules = SEED_RULES) => {
     const b = estate()
       .vnet("cc", ["10.1.0.0/16"], servers ? { dnsServers: servers } : {})
       .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" })
-      .nsg("nsg-cc", SEED_RULES)
+      .nsg("nsg-cc", rules)
       .vnet("hub", ["10.100.0.0/16"])
       .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
       .firewall("fw-hub", "hub", "10.100.0.4", { policy: "fwp" })
       .peer("cc", "hub");
     if (policyGiven) b.policy("fwp", [], { dnsProxy });
+    if (nicServers) b.nic("nic-cc", "cc/snet-cc", { ip: "10.1.1.4", dnsServers: nicServers });
     return b.audit({ cyclecloud: ["cc/snet-cc"] });
   };
 
@@ -113,7 +114,7 @@ describe("a VNet whose DNS servers answer nothing: the services the seed names b
     for (const rule of ["CC-EGRESS-ARM", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-STORAGE"]) {
       const f = finding(report, "cc/snet-cc", rule);
       expect(f.status, rule).toBe("fail");
-      expect(f.detail, rule).toContain("whose DNS proxy is off in fw-hub's policy fwp");
+      expect(f.detail, rule).toContain("the DNS server answers nothing: 10.100.0.4 is Azure Firewall fw-hub, whose DNS proxy is off in fw-hub's firewall policy fwp");
     }
     expect(finding(report, "cc/snet-cc", "CC-EGRESS-ARM").noFixReason).toContain("--enable-dns-proxy true");
     // The lockdown is about addresses, not names.
@@ -129,10 +130,26 @@ describe("a VNet whose DNS servers answer nothing: the services the seed names b
   it("a silent firewall beside a DNS server that answers, or a firewall whose policy is not in the input: warn, naming it", () => {
     const mixed = finding(withDns(["10.100.0.4", "10.1.1.10"], false), "cc/snet-cc", "CC-EGRESS-ARM");
     expect(mixed.status).toBe("warn");
-    expect(mixed.detail).toContain("not every DNS server of cc answers");
+    expect(mixed.detail).toContain("not all of the DNS servers 10.100.0.4, 10.1.1.10 answer");
     const unknown = finding(withDns(["10.100.0.4"], false, false), "cc/snet-cc", "CC-EGRESS-ARM");
     expect(unknown.status).toBe("warn");
     expect(unknown.detail).toContain("whose policy is not in the input");
+  });
+
+  it("a NIC's own DNS servers replace the VNet's, either way", () => {
+    // The VNet is fine (Azure DNS), the NIC names the silent firewall: fail.
+    expect(finding(withDns(undefined, false, true, ["10.100.0.4"]), "cc/snet-cc", "CC-EGRESS-ARM").status).toBe("fail");
+    // The VNet names the silent firewall, the NIC uses Azure DNS: pass.
+    expect(finding(withDns(["10.100.0.4"], false, true, ["168.63.129.16"]), "cc/snet-cc", "CC-EGRESS-ARM").status).toBe("pass");
+  });
+
+  it("a custom DNS server the subnet's NSG keeps it from reaching on UDP 53 answers nothing: fail, naming the rule", () => {
+    const deny = [...SEED_RULES, { name: "DenyAllOut", priority: 4096, direction: "Outbound" as const, access: "Deny" as const, protocol: "*", dst: "*", ports: "*" }];
+    const f = finding(withDns(["10.100.0.4"], true, true, undefined, deny), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("is not reached on UDP 53: UDP port 53 to 10.100.0.4: denied by DenyAllOut (4096) in nsg-cc");
+    // The same with the proxy on and the path open: as before.
+    expect(finding(withDns(["10.100.0.4"], true), "cc/snet-cc", "CC-EGRESS-ARM").status).toBe("pass");
   });
 });
 

@@ -3,9 +3,9 @@
 // is the next hop, the firewall lets the seed's FQDNs for it through (CONTRACT §4.1, destinations by FQDN).
 // With an HTTPS proxy in the profile, CycleCloud's egress is checked to the proxy, then from the proxy on.
 import type { Subnet } from "../../model/types";
-import { type FlowResult, type FlowSpec, evaluateFlow } from "../../nsg/flow";
+import { type FlowResult, type FlowSpec, describeDenied, evaluateFlow } from "../../nsg/flow";
 import type { Estate } from "../../nsg/estate";
-import { TCP } from "../../net/protocols";
+import { TCP, UDP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type AddrSet, addrIsEmpty, addrOverlaps, addrUnionAll, concrete } from "../../net/addr-set";
 import { cidrsToRanges, hostPort } from "../../net/ip";
@@ -21,7 +21,7 @@ import { doubtSentences, pathBetween } from "../../path/reach";
 import { lastSegment } from "../../snapshot/arm-id";
 import { firewallAt } from "../../path/firewall";
 import { type AccountAdmission, accountAdmits, storageAccountOf } from "../../path/storage-account-access";
-import { type ResolverProblem, resolverProblem } from "../../path/name-resolution";
+import { type DnsServerReach, type ResolverProblem, resolverProblem } from "../../path/name-resolution";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy, withRouteFaults } from "./shared";
 
@@ -92,12 +92,9 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const onwardEndpoints = onwardLeg === "fail" && holder && params.tag.toLowerCase() === "storage" ? servedByPrivateEndpoint(estate, holder, ownAccount?.account ?? profileStorageAccount(estate, subnet), touched) : undefined;
   const onwardEndpoint = onwardEndpoints?.served;
   if (onwardEndpoint) onwardLeg = "warn";
-  // The proxy resolves the service's name with its own VNet's DNS servers.
-  const resolver = holder ? resolverProblem(estate, holder) : undefined;
-  if (resolver) {
-    for (const k of resolver.touched) touched.add(k);
-    if (onwardLeg !== "fail") onwardLeg = resolver.sure ? "fail" : "warn";
-  }
+  // The proxy resolves the service's name with its own DNS servers.
+  const resolver = holder ? nameResolution(estate, holder, touched) : undefined;
+  if (resolver && onwardLeg !== "fail") onwardLeg = resolver.sure ? "fail" : "warn";
   const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onwardLeg];
   if (reach) legs.push(!reach.reachable ? "fail" : reach.doubts?.length ? "warn" : "pass");
   const status = clamp(meta, legs.includes("fail") ? "fail" : legs.every((l) => l === "pass") ? "pass" : "warn");
@@ -194,11 +191,8 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     viaEndpoint = endpoints.served;
   }
   // The service is reached by name: a path that lets it through helps nothing where no DNS server answers.
-  const resolver = resolverProblem(estate, subnet);
-  if (resolver) {
-    for (const k of resolver.touched) touched.add(k);
-    if (status !== "fail") status = clamp(meta, resolver.sure ? "fail" : "warn");
-  }
+  const resolver = nameResolution(estate, subnet, touched);
+  if (resolver && status !== "fail") status = clamp(meta, resolver.sure ? "fail" : "warn");
   if (!env.plan) return outcome({ status, detail: "", touched });
   const ownWords = ownDiffers ? ` For the profile's storage account ${own.account} (${own.name}), which decides this check, it is ${explainFlow(estate, own.result)}` : "";
   const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${admissionWords(own)}${viaEndpoint}${endpoints?.notServing ?? ""}${resolverWords(resolver)}`;
@@ -214,6 +208,26 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   const results = [result, ...(ownDiffers ? [own!.result] : []), ...(endpoints?.blockedFlows ?? [])];
   const noFixReason = admission && admission.state !== "yes" && !viaEndpoint ? accountNoFix(own!, !!endpoints?.notServing) : resolver && !plans.length ? resolverNoFix(resolver) : undefined;
   return outcome({ status, detail, evidence: evidenceFor(results, status), plans, guidance: adminRuleGuidance(results), touched, ...(noFixReason ? { noFixReason } : {}) });
+}
+
+/**
+ * Whether `subnet`'s machines can resolve the service's name (lib/path/name-resolution.ts), the subnet's path to each
+ * custom DNS server judged as a flow on UDP 53; adds what it read to `touched`. Worked out once per subnet and estate:
+ * every egress check of the subnet asks.
+ */
+function nameResolution(estate: Estate, subnet: Subnet, touched: Set<string>): ResolverProblem | undefined {
+  const cache = estate.local("name-resolution", () => new Map<string, ResolverProblem | undefined>());
+  if (!cache.has(subnet.key)) {
+    const reach = (server: string): DnsServerReach => {
+      const r = cidrsToRanges([server]);
+      const result = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: UDP, ports: range(53, 53), remote: concrete(r.v4, r.v6), key: `dns:${server}` });
+      return { verdict: result.verdict, ...(result.verdict === "allowed" ? {} : { why: describeDenied(estate, result) }), touched: result.touched };
+    };
+    cache.set(subnet.key, resolverProblem(estate, subnet, reach));
+  }
+  const problem = cache.get(subnet.key);
+  for (const k of problem?.touched ?? []) touched.add(k);
+  return problem;
 }
 
 /** The sentence on name resolution, where the subnet's DNS servers do not (or may not) answer (resolverProblem). */
