@@ -222,12 +222,11 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     ...unfixable.map((u) => `# Not fixed by this bundle: ${u.rule} (${u.status}) on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`),
   ];
   const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, then denies, a NAT gateway last.", ...unfixedNote, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
-  const psSafe = commands.filter((c) => !psProblem(c));
   const notIn: FixBundle["notIn"] = { ps1: [], bicep: [], tf: [] };
-  for (const c of commands) {
-    const why = psProblem(c);
-    if (why) notIn.ps1.push(why);
-  }
+  // PowerShell leaves out whole changes, as Bicep and Terraform do (formChanges): never a NAT gateway without the deny
+  // that goes with it, nor half of an NSG's changes.
+  const psChanges = formChanges(end, changes, (c) => azCommands(end, c).map(psProblem).find(Boolean), notIn.ps1);
+  const psSafe = [...[...newGroups.values()].filter((c) => !psProblem(c)), ...psChanges.flatMap((c) => azCommands(end, c))];
   const ps1 = [
     // A failed az call stops the script only from PowerShell 7.3 on ($PSNativeCommandUseErrorActionPreference); an
     // older one would carry on past it, so it refuses to start instead.

@@ -7,6 +7,8 @@ import type { Change } from "./types";
  * rules are created before it is attached); a NAT gateway last of all, once the denies that keep the lockdown
  * stand: it gives the subnet a way to every public address its NSGs allow, and no traffic of the end state needs it
  * before the rest (a script stopped half-way then leaves the subnet without the way out, not without the deny).
+ * A NAT gateway serves every machine of the subnets it is attached to, for any destination its NSGs let out:
+ * https://learn.microsoft.com/azure/nat-gateway/nat-overview
  */
 export function rank(c: Change): number {
   switch (c.kind) {

@@ -13,14 +13,14 @@ import { bashAzCommands } from "./checkers";
 
 const EGRESS = ["CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-ARM"];
 const profile: Profile = { roles: { cyclecloud: ["ccw-vnet/cc"], cluster: ["ccw-vnet/compute"], returnProxy: [] } };
-const build = (port80: boolean) => {
+const build = (port80: boolean, nsgName = "nsg-common") => {
   const rules: RuleSpec[] = [...SEED_RULES];
   if (port80) rules.push({ name: "AllowHttp_bastion_Out", priority: 506, direction: "Outbound", access: "Allow", dst: "Internet", ports: "80" });
   return estate()
     .vnet("ccw-vnet", ["10.0.0.0/16"])
-    .subnet("ccw-vnet/cc", "10.0.0.0/24", { nsg: "nsg-common", defaultOutboundAccess: false })
-    .subnet("ccw-vnet/compute", "10.0.1.0/24", { nsg: "nsg-common" })
-    .nsg("nsg-common", rules)
+    .subnet("ccw-vnet/cc", "10.0.0.0/24", { nsg: nsgName, defaultOutboundAccess: false })
+    .subnet("ccw-vnet/compute", "10.0.1.0/24", { nsg: nsgName })
+    .nsg(nsgName, rules)
     .nic("cc-nic", "ccw-vnet/cc", { ip: "10.0.0.4" });
 };
 const run = (port80: boolean) => {
@@ -93,5 +93,16 @@ describe("a fix the lockdown objects to comes with the lockdown's own deny", () 
       expect(head).toMatch(/# Not fixed by this bundle: CC-GITHUB-STAGING \(warn\) on .*: its fix is a procedure/);
     }
     expect(bundle.unfixable.map((u) => u.rule)).toContain("NODE-EGRESS-AMQP");
+  });
+
+  it("fix-all.ps1 leaves out the NAT gateway when it leaves out the deny planned with it (a name PowerShell cannot pass safely)", () => {
+    // `!` is valid in an NSG name for this test's purpose and one cmd.exe interprets: the deny's command has no safe
+    // PowerShell form, so the gateway, which would let port 80 out without it, must stay out too.
+    const snapshot = build(true, "nsg-common!x").snapshot();
+    const bundle = fixAll(snapshot, profile);
+    expect(bundle.sh).toContain("--nat-gateway");
+    expect(bundle.ps1).not.toMatch(/--access 'Deny'/);
+    expect(bundle.ps1).not.toContain("--nat-gateway");
+    expect(bundle.notIn.ps1.some((w) => w.includes("a NAT gateway, which waits for the lockdown's deny"))).toBe(true);
   });
 });
