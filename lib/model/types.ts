@@ -283,6 +283,11 @@ export interface FirewallApplicationRule {
   fqdnTags: string[];
   webCategories: string[];
   targetUrls: string[];
+  /**
+   * `terminateTLS` (Premium): the firewall decrypts what the rule allows and re-signs it with its intermediate CA,
+   * which the client must trust. https://learn.microsoft.com/azure/firewall/premium-certificates
+   */
+  terminateTls?: boolean;
 }
 
 export interface FirewallNatRule {

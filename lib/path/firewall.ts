@@ -43,6 +43,8 @@ export interface CompiledFirewallRule {
   names: string[];
   fqdnTags: string[];
   webCategories: string[];
+  /** An application rule that inspects TLS (`terminateTLS`): the client must trust the firewall's CA. */
+  terminateTls?: boolean;
   /**
    * The rule names IP groups the input lacks (`missingIpGroups`, their names): it may match more than `box`, up to
    * `box` (what it surely matches) widened to any source or destination the groups stand in. Traffic that reaches
@@ -307,7 +309,7 @@ function compileCollection(estate: Estate, subnet: Subnet, collection: FirewallR
         ports = union(ports, range(port, port));
       }
       const box: Box = { proto: TCP, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts: ports };
-      out.application.push({ ...base, kind: "application", box, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])].map(normName), fqdnTags: r.fqdnTags, webCategories: r.webCategories, ...unresolved(box, srcMissing, false) });
+      out.application.push({ ...base, kind: "application", ...(r.terminateTls ? { terminateTls: true } : {}), box, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])].map(normName), fqdnTags: r.fqdnTags, webCategories: r.webCategories, ...unresolved(box, srcMissing, false) });
     }
   }
   if (!byFlavour) compiledCollections.set(collection, (byFlavour = new Map()));
@@ -402,7 +404,29 @@ export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTar
         })
       : decide(table, rules, box, undefined, apart);
   if (apart?.length) noteApart(table, apart, out, sink!);
-  return out;
+  return target.kind === "names" ? withTlsInspection(rules, out) : out;
+}
+
+const tlsLists = new WeakMap<readonly CompiledFirewallRule[], boolean>();
+
+/**
+ * Where an application rule that inspects TLS (Premium `terminateTLS`) lets a named service's traffic through: the
+ * firewall re-signs the server's certificate with its intermediate CA, so the client (CycleCloud's Java, the nodes'
+ * agents) reaches the service only if it trusts that CA, which no snapshot shows: "cannot be judged", not allowed.
+ * Traffic by address (the lockdown's) is let out all the same, inspected or not, and keeps its verdict.
+ * https://learn.microsoft.com/azure/firewall/premium-certificates
+ */
+function withTlsInspection(rules: readonly CompiledFirewallRule[], out: FirewallPiece[]): FirewallPiece[] {
+  // Asked for every piece of every named flow behind a firewall: whether a rule list inspects at all, once per list.
+  let inspects = tlsLists.get(rules);
+  if (inspects === undefined) tlsLists.set(rules, (inspects = rules.some((r) => r.terminateTls)));
+  if (!inspects) return out;
+  return out.map((p) => {
+    if (p.access !== "Allow" || p.evidence.kind !== "application") return p;
+    const rule = rules.find((r) => r.terminateTls && r.kind === "application" && r.name === p.evidence.rule && r.collection.name === p.evidence.ruleCollection);
+    if (!rule) return p;
+    return { ...p, access: "Unaudited" as const, why: `cannot be judged: application rule ${rule.name} (collection ${rule.collection.name}) lets it through with TLS inspection: Azure Firewall re-signs the server's certificate with its intermediate CA, so ${p.fqdn ?? "the service"} is reached only if the clients trust that CA, which the input cannot show` };
+  });
 }
 
 /** How many narrower names under a wildcard are judged on their own: enough to name the part that differs. */

@@ -74,6 +74,7 @@ function readApplicationRule(name: string, props: unknown, file: string, at: Jso
     fqdnTags: list(p.fqdnTags),
     webCategories: list(p.webCategories),
     targetUrls: list(p.targetUrls),
+    ...(p.terminateTLS ? { terminateTls: true } : {}),
   };
 }
 

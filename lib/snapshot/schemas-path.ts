@@ -191,6 +191,7 @@ export const applicationRuleProps = z.object({
   fqdnTags: strings,
   webCategories: strings,
   targetUrls: strings,
+  terminateTLS: z.boolean().nullish(),
 });
 
 export const ipGroupProps = z.object({
