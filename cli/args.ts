@@ -36,7 +36,8 @@ CI gates (any of the above):
 
 Exit codes: 0 nothing failed, 1 at least one finding failed (with --fail-on warn: failed or warned;
 with --baseline: only findings new or worse than in the baseline count; exempt findings never count), 2 bad input or usage,
-3 a live read reached only part of the estate (see the report's "errors").`;
+3 a live read reached only part of the estate (see the report's "errors"; with none of it, the failed calls on stderr)
+or a Resource Graph export misses pages.`;
 
 export function parseCliArgs(argv: string[]): CliOptions {
   let values;

@@ -6,7 +6,8 @@ import { runInNewContext } from "node:vm";
 import { type FixBundle, fixAll } from "../lib/fixes/fix-all";
 import { InputError } from "../lib/errors";
 import { audit } from "../lib/audit";
-import { loadSnapshot, parseJsonFile, parseProfile } from "../lib/snapshot";
+import { isNothingReadError, loadSnapshot, parseJsonFile, parseProfile } from "../lib/snapshot";
+import { readErrorLines } from "../lib/partial-read";
 import type { Source } from "../lib/snapshot";
 import type { Profile } from "../lib/model/types";
 import type { Report } from "../lib/report/types";
@@ -55,8 +56,11 @@ async function readSources(opts: CliOptions): Promise<{ sources: Source[]; error
   if (progress) process.stderr.write("\n");
   // How it was read and a partial read's errors go with what it saved: an audit of the file later is judged, and
   // carries the same notes (Resource Graph's caveat, lib/live/read-notes.ts), as this one.
-  const snapshot = { ...live.snapshot, readMethod: readMethodOf(opts.resourceGraph) };
-  if (opts.save) await writeFile(opts.save, JSON.stringify(live.errors.length ? { ...snapshot, readErrors: live.errors } : snapshot, null, 2));
+  // The errors go in too: a read that found no subnet is then told apart by its failed calls (exit 3), as its saved
+  // file is when audited later, not by the export hint a file without VNets gets.
+  const read = { ...live.snapshot, readMethod: readMethodOf(opts.resourceGraph) };
+  const snapshot = live.errors.length ? { ...read, readErrors: live.errors } : read;
+  if (opts.save) await writeFile(opts.save, JSON.stringify(snapshot, null, 2));
   return { sources: [{ name: "azure", value: snapshot }], errors: live.errors };
 }
 
@@ -149,7 +153,15 @@ export async function main(argv: string[]): Promise<number> {
   ]);
   stats.mark("read+parse");
   const names = sources.map((s) => s.name);
-  const snapshot = loadSnapshot(sources, { serviceTags });
+  let snapshot;
+  try {
+    snapshot = loadSnapshot(sources, { serviceTags });
+  } catch (e) {
+    // Nothing to audit because the read failed (sign-in, Resource Graph, every VNet list): its calls are the cause.
+    if (!isNothingReadError(e)) throw e;
+    process.stderr.write(`error: ${e.file}: nothing to audit: the read found no virtual network or subnet; its failed calls:\n${readErrorLines(e.errors).map((l) => `  ${l}\n`).join("")}`);
+    return 3;
+  }
   // The parsed JSON is no longer needed; letting it go keeps garbage collection cheap during the audit.
   sources.length = 0;
   stats.mark("load");

@@ -2,6 +2,7 @@
 // call that failed may have held what decides a verdict (an admin rule that denies or always allows, a scale set's NIC
 // NSG, a private endpoint). No finding may then read as a confident pass.
 import type { Finding, ReadError } from "./report/types";
+import { MISSING_PAGES_CODE } from "./snapshot/graph-pages";
 
 /** How many failed calls the sentence names; the rest are counted. */
 const NAMED_CALLS = 3;
@@ -15,13 +16,46 @@ export function failedCalls(errors: readonly ReadError[] | undefined): string | 
   const seen = new Set<string>();
   const calls: string[] = [];
   for (const e of errors) {
-    const text = `${e.operation} in subscription ${e.subscription}: ${e.code}`;
+    const text = `${e.operation}${whereOf(e.subscription)}: ${e.code}`;
     if (seen.has(text)) continue;
     seen.add(text);
     calls.push(text);
   }
   const more = calls.length - NAMED_CALLS;
   return more > 0 ? `${calls.slice(0, NAMED_CALLS).join("; ")}; and ${more} more failed call${more === 1 ? "" : "s"}` : calls.join("; ");
+}
+
+/**
+ * Where a failed call was made, as a clause: ` in subscription <id>`; none for `*` (before any subscription: the
+ * sign-in, or a file's export such as a Resource Graph export missing pages); ` in 2 subscriptions` for one call over
+ * several (a Resource Graph query).
+ */
+function whereOf(subscription: string): string {
+  if (subscription === "*") return "";
+  return /^\d+ subscriptions?$/.test(subscription) ? ` in ${subscription}` : ` in subscription ${subscription}`;
+}
+
+/** Longest message a `readErrorLine` keeps (ARM's 403 text names the client, action and scope in ~300 characters). */
+const LINE_MESSAGE = 320;
+
+/**
+ * One failed call as one line for a terminal: `<operation> in subscription <id>: <code>: <message>`; a call made before
+ * any subscription (the sign-in, subscription `*`) names none, and a message that starts with the code does not repeat it.
+ */
+export function readErrorLine(e: ReadError): string {
+  const where = whereOf(e.subscription);
+  const text = e.message.replace(/\s+/g, " ").trim();
+  const message = text.startsWith(e.code) ? text.slice(e.code.length).replace(/^[:\s]+/, "") : text;
+  const short = message.length > LINE_MESSAGE ? `${message.slice(0, LINE_MESSAGE - 3)}...` : message;
+  return `${e.operation}${where}: ${e.code}${short ? `: ${short}` : ""}`;
+}
+
+/**
+ * The lines to print for a read's errors: each distinct call once (`readErrorLine`), at most `max`, then how many more.
+ */
+export function readErrorLines(errors: readonly ReadError[], max = 20): string[] {
+  const lines = [...new Set(errors.map(readErrorLine))];
+  return lines.length > max ? [...lines.slice(0, max), `... and ${lines.length - max} more failed calls`] : lines;
 }
 
 /** The sentences a partial read adds to findings, built once per audit. */
@@ -53,8 +87,17 @@ export function mayHideProfileEntries(errors: readonly ReadError[] | undefined):
 
 /** The sentences for `errors`, or undefined for a complete read (then findings are left as they are). */
 export function partialReadNote(errors: readonly ReadError[] | undefined): PartialReadNote | undefined {
-  const calls = failedCalls(errors?.filter((e) => !JUDGED_WHEN_MISSING.has(e.operation.toLowerCase())));
+  const counted = errors?.filter((e) => !JUDGED_WHEN_MISSING.has(e.operation.toLowerCase()));
+  const calls = failedCalls(counted);
   if (!calls) return undefined;
+  // A Resource Graph export missing pages (lib/snapshot/graph-pages.ts) is no live call: say what is missing instead.
+  if (counted!.every((e) => e.code === MISSING_PAGES_CODE)) {
+    return {
+      passed: `Passes on what was read, but the input is missing pages of its Resource Graph export (${calls}): the rows on those pages may decide this verdict.`,
+      judged: `The input is missing pages of its Resource Graph export (${calls}): the rows on those pages may decide this verdict.`,
+      allowed: `Allowed on what was read, but the input is missing pages of its Resource Graph export (${calls}): the rows on those pages may decide this answer.`,
+    };
+  }
   return {
     passed: `Passes on what was read, but part of the live read failed (${calls}): what those calls would have returned may decide this verdict.`,
     judged: `Part of the live read failed (${calls}): what those calls would have returned may decide this verdict.`,

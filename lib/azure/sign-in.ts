@@ -30,12 +30,15 @@ export async function signIn(credential: TokenCredential, scope: string, timeout
       (typeof e.errorResponse?.error === "string" && e.errorResponse.error) ||
       (typeof e.name === "string" && e.name) ||
       "AuthenticationError";
-    const message = text
+    const line = text
       .split("\n")
       .map((l) => l.trim())
       .filter(Boolean)
-      .join(" ")
-      .slice(0, 600);
+      .join(" ");
+    // MSAL wraps Entra's sentence in placeholders (`invalid_client: Error(s): Not Available - Timestamp: ... -
+    // Description: AADSTS7000215: Invalid client secret provided. - Correlation ID: ...`): the description is the message.
+    const description = /Description: (.*?)(?: - (?:Correlation ID|Trace ID|Timestamp):|$)/.exec(line)?.[1]?.trim();
+    const message = (description || line).slice(0, 600);
     return { subscription: "*", operation: SIGN_IN_OPERATION, code, message };
   } finally {
     clearTimeout(timer);

@@ -1,7 +1,8 @@
 // What a report says about how the live read behind it was made (Report.notes), derived from the snapshot itself
 // (`readMethod`, saved beside `resources` by `--save` and stored with a dashboard read), so the caveat survives every
 // path a snapshot takes: a saved file audited or uploaded later, and a dashboard role edit's re-audit. Free of the
-// Azure SDK, so the store and the CLI's file audits can use it.
+// Azure SDK, so the store and the CLI's file audits can use it. A Resource Graph export given as a file carries the
+// same blind spot and gets the same caveat (`resourceGraphExport`).
 import type { Snapshot } from "../model/types";
 
 /**
@@ -19,7 +20,20 @@ export function readMethodOf(resourceGraph: boolean | undefined): NonNullable<Sn
   return resourceGraph ? "resourceGraph" : "listAll";
 }
 
-/** The report notes a snapshot's read calls for: Resource Graph's permission caveat, or none (undefined). */
-export function readNotes(snapshot: Pick<Snapshot, "readMethod">): string[] | undefined {
-  return snapshot.readMethod === "resourceGraph" ? [RESOURCE_GRAPH_PERMISSION_NOTE] : undefined;
+/**
+ * The same caveat for a Resource Graph export given as a file (`{"data": [...]}` from `az graph query`): the query ran
+ * with the exporting identity's permissions, with the same blind spot.
+ */
+export const RESOURCE_GRAPH_EXPORT_NOTE =
+  "Read from a Resource Graph export (az graph query), which holds only the resources the identity that ran the query may read and reports no error for a type it may not read: a role without one type's read permission (Microsoft.Network/networkManagers/read, say) looks the same as an estate without such resources, and a verdict may then pass without them. The `az network ... list` exports, or the live list-all read, fail visibly instead.";
+
+/**
+ * The report notes a snapshot's read calls for: Resource Graph's permission caveat for a live Resource Graph read
+ * (`readMethod`) and for a Resource Graph export among the files (`resourceGraphExport`), or none (undefined).
+ */
+export function readNotes(snapshot: Pick<Snapshot, "readMethod" | "resourceGraphExport">): string[] | undefined {
+  const notes: string[] = [];
+  if (snapshot.readMethod === "resourceGraph") notes.push(RESOURCE_GRAPH_PERMISSION_NOTE);
+  if (snapshot.resourceGraphExport) notes.push(RESOURCE_GRAPH_EXPORT_NOTE);
+  return notes.length ? notes : undefined;
 }

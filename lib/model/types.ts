@@ -557,6 +557,11 @@ export interface Snapshot {
    * reports Resource Graph's permission note (lib/live/read-notes.ts), however often the snapshot is audited again.
    */
   readMethod?: "listAll" | "resourceGraph";
+  /**
+   * Some source was a Resource Graph export (`{"data": [...]}`, `az graph query`): it has Resource Graph's blind spot
+   * (rows the exporting identity may not read are absent without an error), so its reports carry the same note.
+   */
+  resourceGraphExport?: boolean;
 }
 
 export type Role = "cyclecloud" | "cluster" | "returnProxy";

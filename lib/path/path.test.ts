@@ -165,7 +165,7 @@ describe("routes", () => {
 
 describe("VirtualNetwork with a default route to an appliance", () => {
   it("a deny on VirtualNetwork also blocks public destinations, and the detail says why", () => {
-    const b = hubAndSpoke([SEED_APP], { nsg: true }).nsg("nsg-cc", [{ name: "DenyVnetOut", priority: 100, direction: "Outbound", access: "Deny", protocol: "*", dst: "VirtualNetwork" }, ...SEED_RULES]);
+    const b = hubAndSpoke([SEED_APP], { nsg: true }).nsg("nsg-cc", [{ name: "DenyVnetOut", priority: 100, direction: "Outbound", access: "Deny", protocol: "*", dst: "VirtualNetwork" }, ...SEED_RULES.map((r) => (r.priority < 4000 ? { ...r, priority: r.priority + 10 } : r))]);
     const arm = finding(b.audit(cc), "spoke/cc", "CC-EGRESS-ARM");
     expect(arm.status).toBe("fail");
     expect(arm.detail).toContain("DenyVnetOut");

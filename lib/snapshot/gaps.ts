@@ -4,6 +4,7 @@
 import type { InputGaps, Snapshot, Subnet } from "@/lib/model/types";
 import { idParts, keyOf, lastSegment, parentId, scaleSetKeyOf } from "./arm-id";
 import { NO_PREFIX_HINT } from "./subnet-prefix";
+import { isObject } from "./validate";
 
 /** At most this many unresolved references are listed; the rest are counted in `unresolvedOmitted`. */
 export const MAX_UNRESOLVED = 1000;
@@ -63,13 +64,57 @@ class Unresolved {
   private readonly seen = new Set<string>();
   omitted = 0;
 
+  /** `live`: the subscriptions a live read reached; then a hint names the read to fix, not an export to add. */
+  constructor(private readonly live?: ReadonlySet<string>) {}
+
   add(from: string, kind: string, ref: string, hint: string): void {
     const id = `${from}\n${kind}\n${ref}`;
     if (this.seen.has(id)) return;
     this.seen.add(id);
-    if (this.list.length < MAX_UNRESOLVED) this.list.push({ from, kind, ref, hint });
+    // A subnet without an address prefix is what Azure answered, not something the read missed.
+    const fit = this.live && kind !== "addressPrefix" ? liveHint(ref, this.live) : hint;
+    if (this.list.length < MAX_UNRESOLVED) this.list.push({ from, kind, ref, hint: fit });
     else this.omitted++;
   }
+}
+
+/**
+ * What to do about a reference a live read did not return: the `az ... list` export hints mean nothing to someone who
+ * ran `--live` or the dashboard's read. A subscription the read never reached is added to AZURE_SUBSCRIPTION_IDS;
+ * in one it reached, the credential lacks Reader on that resource's type (or the resource is gone).
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/general#reader
+ */
+function liveHint(ref: string, reached: ReadonlySet<string>): string {
+  const subscription = idParts(ref).subscriptionId.toLowerCase();
+  if (subscription && !reached.has(subscription)) {
+    return `the live read did not reach subscription ${subscription}: add it to AZURE_SUBSCRIPTION_IDS (or leave that unset to read every subscription the credential lists) and give the credential Reader there`;
+  }
+  return `the live read of subscription ${subscription || "(unknown)"} did not return it: give the credential Reader on it (a failed list is in \`errors\`), or check that it still exists`;
+}
+
+const reachedBySnapshot = new WeakMap<Snapshot, Set<string>>();
+
+/**
+ * The hint for a reference `snapshot` does not hold, fitting how it was read: `exportHint` (``add `az ... list` ``) for
+ * files, the read to fix for a live read (its `readMethod`). For texts outside the gaps (a finding's "cannot be judged").
+ */
+export function missingRefHint(snapshot: Snapshot, ref: string, exportHint: string): string {
+  if (!snapshot.readMethod) return exportHint;
+  let reached = reachedBySnapshot.get(snapshot);
+  if (!reached) reachedBySnapshot.set(snapshot, (reached = subscriptionsReached(snapshot)));
+  return liveHint(ref, reached);
+}
+
+/** The subscriptions (lower-cased ids) a snapshot holds VNets, NSGs, NICs or firewall policies of: those a live read reached. */
+function subscriptionsReached(snapshot: Snapshot): Set<string> {
+  const out = new Set<string>();
+  for (const map of [snapshot.vnets, snapshot.nsgs, snapshot.nics, snapshot.routeTables, snapshot.firewallPolicies ?? new Map()]) {
+    for (const key of map.keys()) {
+      const sub = idParts(key).subscriptionId;
+      if (sub) out.add(sub.toLowerCase());
+    }
+  }
+  return out;
 }
 
 /** `az vmss nic list` for one scale set, with its real names, when the NIC id sits under a scale set. */
@@ -82,9 +127,12 @@ function nicHint(nicKey: string, snapshot: Snapshot): string {
   return `add \`az vmss nic list --vmss-name ${name} -g ${group}\``;
 }
 
-/** Every reference of the snapshot checked against what it holds; deduplicated and bounded. */
-export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes): InputGaps {
-  const out = new Unresolved();
+/**
+ * Every reference of the snapshot checked against what it holds; deduplicated and bounded. `live`: the snapshot is a
+ * live read (its `readMethod`), so each hint says which read to fix rather than which `az ... list` to add.
+ */
+export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes, { live = false }: { live?: boolean } = {}): InputGaps {
+  const out = new Unresolved(live ? subscriptionsReached(snapshot) : undefined);
   const nsgs = snapshot.nsgs;
   for (const subnet of snapshot.subnets.values()) {
     // Not a reference, but as much a hole in what the input shows: the subnet is in no check (subnet-prefix.ts).
@@ -169,4 +217,45 @@ export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes): InputGaps {
   const gaps: InputGaps = { ignoredTypes: ignored.toMap(), unresolved: out.list };
   if (out.omitted) gaps.unresolvedOmitted = out.omitted;
   return gaps;
+}
+
+/**
+ * Gives each unresolved reference the spelling its input wrote (`/resourceGroups/rg-Hub/.../fwp-Base`) instead of the
+ * lower-cased key it was looked up by: the user searches the portal and their templates for it. Only the top-level
+ * entries that refer to one (its `from`, or the VNet holding that subnet) are walked, so a large estate pays for a few
+ * resources, not all. A reference written nowhere as one string (derived from a longer id, such as a NIC from its IP
+ * configuration's id) keeps its key. `lists`: each source's top-level entries. Mutates `gaps`.
+ */
+export function spellRefsAsWritten(gaps: InputGaps, lists: readonly (readonly unknown[])[]): void {
+  const wanted = new Map<string, string | undefined>();
+  const holders = new Set<string>();
+  for (const u of gaps.unresolved) {
+    if (!u.ref.startsWith("/")) continue;
+    wanted.set(u.ref, undefined);
+    // The referring resource and each id it sits under (a subnet is written inside its VNet).
+    const from = keyOf(u.from);
+    for (let end = from.length; end > 0; end = from.lastIndexOf("/", end - 1)) holders.add(end === from.length ? from : from.slice(0, end));
+  }
+  if (!wanted.size) return;
+  const stack: unknown[] = [];
+  for (const items of lists) {
+    for (const item of items) {
+      const id = isObject(item) ? item.id : undefined;
+      if (typeof id === "string" && holders.has(keyOf(id))) stack.push(item);
+    }
+  }
+  while (stack.length) {
+    const value = stack.pop();
+    if (typeof value === "string") {
+      if (value.length > 1 && value.charCodeAt(0) === 47 /* "/" */ && value !== value.toLowerCase()) {
+        const key = keyOf(value);
+        if (wanted.has(key) && wanted.get(key) === undefined) wanted.set(key, value);
+      }
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (isObject(value)) {
+      for (const item of Object.values(value)) stack.push(item);
+    }
+  }
+  for (const u of gaps.unresolved) u.ref = wanted.get(u.ref) ?? u.ref;
 }

@@ -2,6 +2,7 @@
 // A later duplicate id (compared case-insensitively) replaces an earlier one.
 import { SUBSCRIPTION_TYPE, readSubscriptionName } from "./subscriptions";
 import { InputError } from "@/lib/errors";
+import type { ReadError } from "@/lib/report/types";
 import type {
   AdminRule,
   AdminRuleCollection,
@@ -31,7 +32,7 @@ import type {
 } from "@/lib/model/types";
 import { keyOf, lastSegment, parentId, typeFromId } from "./arm-id";
 import { deriveMembership, resolveIpGroupRefs } from "./derive";
-import { IgnoredTypes, findGaps } from "./gaps";
+import { IgnoredTypes, findGaps, spellRefsAsWritten } from "./gaps";
 import { type ResourceBase, baseOf } from "./read-common";
 import { readFirewall, readFirewallPolicy, readIpGroup, readRuleCollectionGroup } from "./read-firewall";
 import { readVirtualMachine } from "./read-compute";
@@ -57,6 +58,8 @@ import { type VnetRecord, readSubnet, readVnet } from "./read-vnet";
 import { resourceEnvelope } from "./schemas";
 import { effectiveAdminRuleExtras } from "./schemas-placement";
 import { readServiceTags } from "./service-tags";
+import { GraphPages } from "./graph-pages";
+import { NothingReadError } from "./read-failed";
 import { unwrapSource } from "./source-shapes";
 import { type ArmNode, type JsonPath, isObject, parseWith, readNode } from "./validate";
 
@@ -73,6 +76,11 @@ export interface LoadOptions {
    * since (a profile given as a snapshot, `unwrapSource`) do not refuse it, so the scan's pages still open.
    */
   stored?: boolean;
+  /**
+   * The failed calls of the live read behind the sources, when the caller keeps them beside its sources (a dashboard
+   * scan's `errors`): with no subnet read, the load throws NothingReadError naming them rather than the export hint.
+   */
+  readErrors?: readonly ReadError[];
 }
 
 interface Ordered<T> {
@@ -123,6 +131,11 @@ class Collected {
   capturedAt?: string;
   readErrors: NonNullable<Snapshot["readErrors"]> = [];
   readMethod?: Snapshot["readMethod"];
+  /** Resource Graph exports (`{data}`) read, and their paging (graph-pages.ts). */
+  resourceGraphExport = false;
+  graphPages = new GraphPages();
+  /** Each source's top-level entries, for the gaps' spelling of what they refer to (gaps.ts spellRefsAsWritten). */
+  itemLists: unknown[][] = [];
 }
 
 const NETWORK = "microsoft.network/";
@@ -279,7 +292,10 @@ function readerOfType(type: string): Reader | undefined {
 }
 
 function readSource(source: Source, into: Collected, stored: boolean): void {
-  const { items, listAt, serviceTags, capturedAt, readErrors, readMethod } = unwrapSource(source.name, source.value, { stored });
+  const { items, listAt, serviceTags, capturedAt, readErrors, readMethod, graphPage } = unwrapSource(source.name, source.value, { stored });
+  if (listAt?.[0] === "data") into.resourceGraphExport = true;
+  if (graphPage) into.graphPages.add(source.name, graphPage, items);
+  into.itemLists.push(items);
   for (let i = 0; i < items.length; i++) {
     const raw = items[i];
     // Entries that are not resources at all are not ours to judge.
@@ -367,13 +383,24 @@ function attachChildren(into: Collected): void {
   for (const { zoneId, name, target } of into.cnameRecords.values()) (zoneOf(zoneId).cnameRecords ??= new Map()).set(name, target);
 }
 
-/** The one line a load with nothing to audit gives (a wrong path, a listing of the wrong type): CI must not go green on it. */
-function nothingToAudit(sources: Source[], snapshot: Snapshot): InputError {
+/**
+ * Why a load has nothing to audit, as the one error it throws. A read that reported failed calls (a live read, or a
+ * saved one with `readErrors`) is a NothingReadError naming those calls: the cause is the read, and an export hint
+ * would send the user the wrong way. A complete live read (`readMethod` set) that found no VNet points at the
+ * subscriptions read and the credential's role; a file (a wrong path, a listing of the wrong type) at the export to
+ * add. CI must not go green on any of them.
+ */
+function nothingToAudit(sources: Source[], snapshot: Snapshot, into: Collected, given: readonly ReadError[] = []): InputError {
   const names = sources.map((s) => s.name);
+  const failed = into.readErrors.length ? into.readErrors : given;
+  if (failed.length) return new NothingReadError(names[0] ?? "snapshot", failed);
   const files = names.length === 1 ? "this file" : `these files (${names.join(", ")})`;
+  const live = into.readMethod !== undefined;
   const detail = snapshot.vnets.size
     ? `no subnets in ${files}: the virtual networks listed have none`
-    : `no virtual networks or subnets in ${files}; add \`az network vnet list -o json\``;
+    : live
+      ? `the live read found no virtual networks or subnets: check that AZURE_SUBSCRIPTION_IDS names the subscriptions that hold them and that the credential has Reader there${into.readMethod === "resourceGraph" ? " (Resource Graph leaves out, without an error, what the credential may not read)" : ""}`
+      : `no virtual networks or subnets in ${files}; add \`az network vnet list -o json\``;
   return new InputError(names[0] ?? "snapshot", "", detail);
 }
 
@@ -384,7 +411,8 @@ function nothingToAudit(sources: Source[], snapshot: Snapshot): InputError {
  * the types ignored and the references no input holds. Every map of the model is set, empty when
  * the input has none.
  * @throws InputError naming the file and JSON path of the first bad value, or the first file when
- *   the sources hold no subnet at all.
+ *   the sources hold no subnet at all; NothingReadError (an InputError) when they hold none and the read behind them
+ *   reported failed calls (`readErrors`), carrying those calls.
  */
 export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapshot {
   const into = new Collected();
@@ -392,6 +420,9 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
   if (opts.serviceTags) {
     into.serviceTags = readServiceTags(opts.serviceTags.name, opts.serviceTags.value, [], into.serviceTags);
   }
+  // A Resource Graph export missing pages is judged as a partial read: before the subnet count, so one whose VNets
+  // are all on the missing pages names them rather than asking for `az network vnet list`.
+  into.readErrors.push(...into.graphPages.errors());
   attachChildren(into);
   const snapshot: Snapshot = {
     vnets: new Map(),
@@ -419,14 +450,16 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
     serviceEndpointPolicies: into.serviceEndpointPolicies,
   };
   placeSubnets(into, snapshot);
-  if (snapshot.subnets.size === 0) throw nothingToAudit(sources, snapshot);
+  if (snapshot.subnets.size === 0) throw nothingToAudit(sources, snapshot, into, opts.readErrors);
   deriveMembership(snapshot, into.endpointIds);
   resolveIpGroupRefs(snapshot);
-  snapshot.gaps = findGaps(snapshot, into.ignored);
+  snapshot.gaps = findGaps(snapshot, into.ignored, { live: into.readMethod !== undefined });
+  spellRefsAsWritten(snapshot.gaps, into.itemLists);
   if (into.serviceTags) snapshot.serviceTags = into.serviceTags;
   if (into.capturedAt !== undefined) snapshot.capturedAt = into.capturedAt;
   if (into.readErrors.length) snapshot.readErrors = into.readErrors;
   if (into.readMethod) snapshot.readMethod = into.readMethod;
+  if (into.resourceGraphExport) snapshot.resourceGraphExport = true;
   if (into.subscriptionNames.size) snapshot.subscriptionNames = into.subscriptionNames;
   return snapshot;
 }

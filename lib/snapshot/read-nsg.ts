@@ -4,7 +4,7 @@ import { isValidRuleProps } from "./fast-rule";
 import * as values from "./field-values";
 import * as common from "./read-common";
 import { type RuleProps, customRuleProps, defaultRuleProps, nsgProps } from "./schemas";
-import { type ArmNode, type JsonPath, isObject, nodeName, parseWith, readNode } from "./validate";
+import { type ArmNode, type JsonPath, inputError, isObject, nodeName, parseWith, readNode } from "./validate";
 
 // Bound once: buildRule runs for every rule, and module bindings compiled to CommonJS (tsx, the
 // CLI) are property getters on every call.
@@ -49,15 +49,37 @@ function readRule(value: unknown, file: string, at: JsonPath, isDefault: boolean
   return buildRule(name, parseWith(isDefault ? defaultRuleProps : customRuleProps, node.props, file, node.propsAt), isDefault);
 }
 
+/**
+ * ARM refuses two rules of one NSG with the same priority and direction (SecurityRuleConflict), so Azure never
+ * evaluates such a pair; read from a file, which one decides would depend on the order they are listed in.
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules ("Priority ... unique")
+ * @throws InputError at the second rule's `priority`, naming both rules.
+ */
+function checkUniquePriorities(rules: readonly SecurityRule[], raw: readonly unknown[], file: string, at: JsonPath): void {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    const slot = `${rule.direction} ${rule.priority}`;
+    const first = seen.get(slot);
+    if (first === undefined) {
+      seen.set(slot, i);
+      continue;
+    }
+    throw inputError(file, [...at, i, ...(isObject((raw[i] as { properties?: unknown }).properties) ? ["properties"] : []), "priority"], `rules "${rules[first].name}" (securityRules[${first}]) and "${rule.name}" both have ${rule.direction} priority ${rule.priority}; Azure refuses two rules of one direction with one priority in an NSG`);
+  }
+}
+
 export function readNsg(node: ArmNode, base: common.ResourceBase, file: string): Nsg {
   const p = parseWith(nsgProps, node.props, file, node.propsAt);
   const rules = (list: unknown[] | null | undefined, field: string, isDefault: boolean) =>
     (list ?? []).map(
       (rule, i) => readRuleFast(rule, isDefault) ?? readRule(rule, file, [...node.propsAt, field, i], isDefault),
     );
+  const securityRules = rules(p.securityRules, "securityRules", false);
+  checkUniquePriorities(securityRules, p.securityRules ?? [], file, [...node.propsAt, "securityRules"]);
   return {
     ...base,
-    securityRules: rules(p.securityRules, "securityRules", false),
+    securityRules,
     defaultSecurityRules: withDefaultRules(rules(p.defaultSecurityRules, "defaultSecurityRules", true)),
   };
 }

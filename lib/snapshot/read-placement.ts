@@ -34,7 +34,7 @@ import {
 } from "./schemas-placement";
 import { skuShape } from "./schemas-path";
 import { type ArmNode, type JsonPath, inputError, nodeName, parseWith, readNode } from "./validate";
-import { expectedMessage } from "./describe-value";
+import { describeValue, expectedMessage } from "./describe-value";
 import { ipVersion } from "./read-others";
 
 /** The parent resource's key (`levels` `/<type>/<name>` pairs up), for child resources that name their parent only in their id. */
@@ -56,8 +56,12 @@ function readScaleSetNicConfig(value: unknown, file: string, at: JsonPath): Scal
         lbBackendPoolKeys: refKeys(ip.loadBalancerBackendAddressPools),
         hasPublicIp: publicIp !== undefined && publicIp !== null,
       };
+      // ARM creates no scale set whose IP configuration names no subnet: each instance's NIC joins that subnet. Read
+      // without one, the configuration (and the NIC NSG whose deny decides a flow) would silently belong nowhere.
+      // https://learn.microsoft.com/rest/api/compute/virtual-machine-scale-sets/get#virtualmachinescalesetipconfiguration
       const subnetKey = refKey(ip.subnet);
-      if (subnetKey) out.subnetKey = subnetKey;
+      if (!subnetKey) throw inputError(file, [...ipNode.propsAt, "subnet"], `expected the subnet its instances' NICs join ({"id": "<subnet id>"}), got ${describeValue(ip.subnet)}`);
+      out.subnetKey = subnetKey;
       const version = ipVersion(ip.privateIPAddressVersion ?? ip.privateIpAddressVersion);
       if (version) out.privateIpAddressVersion = version;
       const publicVersion = ipVersion(publicIpConfigurationVersion(publicIp));

@@ -74,9 +74,15 @@ export const canonicalAdminProtocol = (s: string) => ADMIN_PROTOCOLS.get(s.toLow
 
 /** A network group's id, which an admin rule names as an address prefix with `addressPrefixType: NetworkGroup`. */
 export const NETWORK_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/networkManagers\/[^/]+\/networkGroups\/[^/]+$/i;
+/**
+ * `addressPrefixType` of an admin rule's address: ARM's AddressPrefixType enum (IPPrefix, ServiceTag, NetworkGroup),
+ * read case-insensitively; ARM refuses any other value, so one in a file is a typo or an edited export.
+ * https://learn.microsoft.com/rest/api/networkmanager/admin-rules/create-or-update#addressprefixtype
+ */
+const ADDRESS_PREFIX_TYPES = ["ipprefix", "servicetag", "networkgroup"];
 const adminPrefix = z.object({
   addressPrefix: leaf<string>("a CIDR, an IP address, *, a service tag or a network group id", stringWhere((s) => isAddressPrefix(s) || NETWORK_GROUP_ID.test(s.trim()))),
-  addressPrefixType: text,
+  addressPrefixType: leaf<string | null>("IPPrefix, ServiceTag or NetworkGroup", optionalWhere((s) => ADDRESS_PREFIX_TYPES.includes(s.trim().toLowerCase()))).optional(),
 });
 const portRange = leaf<string>("a port 0-65535, a range N-M or *", stringWhere((s) => isPortRange(s.trim())));
 

@@ -20,6 +20,48 @@ export interface UnwrappedSource {
   readErrors?: z.output<typeof readErrorsSchema>;
   /** How the live read behind a saved snapshot was made (`readMethod`): what its report's notes derive from. */
   readMethod?: (typeof READ_METHODS)[number];
+  /** A Resource Graph export's paging (`{data}` only): whether the file says more rows follow. */
+  graphPage?: GraphPage;
+}
+
+/**
+ * What a Resource Graph answer says about its paging: `az graph query` prints `total_records` (rows the query
+ * matched) and `skip_token` (set while more pages follow; `--first` is 100 by default); the REST API writes
+ * `totalRecords`, `$skipToken` and `resultTruncated`. https://learn.microsoft.com/azure/governance/resource-graph/concepts/work-with-data#paging-results
+ */
+export interface GraphPage {
+  /** Rows the query matched in all, when the file says. */
+  totalRecords?: number;
+  /** Where the file says more rows follow (`skip_token`), or undefined. */
+  moreAt?: "skip_token" | "$skipToken" | "resultTruncated";
+}
+
+const totalRecordsSchema = z.number().int().nonnegative();
+
+/** The paging fields of a `{data}` file, validated; undefined when it has none (a hand-made `{data}` list). */
+function readGraphPage(file: string, value: JsonObject): GraphPage | undefined {
+  const page: GraphPage = {};
+  for (const field of ["total_records", "totalRecords"] as const) {
+    if (value[field] !== undefined && value[field] !== null) page.totalRecords = parseWith(totalRecordsSchema, value[field], file, [field]);
+  }
+  for (const field of ["skip_token", "$skipToken"] as const) {
+    const token = value[field];
+    if (token === undefined || token === null || token === "") continue;
+    if (typeof token !== "string") throw inputError(file, [field], expectedMessage("string", token));
+    page.moreAt ??= field;
+  }
+  // The REST API's `resultTruncated` is the string "true"/"false" (an enum), a boolean in some clients.
+  const truncated = value.resultTruncated;
+  if (truncated === true || (typeof truncated === "string" && truncated.toLowerCase() === "true")) page.moreAt ??= "resultTruncated";
+  return page.totalRecords === undefined && page.moreAt === undefined ? undefined : page;
+}
+
+function pagingOrNone(file: string, value: JsonObject): GraphPage | undefined {
+  try {
+    return readGraphPage(file, value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The saved snapshot's `readMethod` values: the list-all read (the default) or one Resource Graph query. */
@@ -48,6 +90,11 @@ export function unwrapSource(file: string, value: unknown, { stored = false }: {
     const list = value[field];
     if (!Array.isArray(list)) throw inputError(file, [field], expectedMessage("array", list));
     const out: UnwrappedSource = { items: list, listAt: [field] };
+    if (field === "data") {
+      // A stored input accepted before these fields were checked still opens (its paging then reads as none).
+      const page = stored ? pagingOrNone(file, value) : readGraphPage(file, value);
+      if (page) out.graphPage = page;
+    }
     if (field === "resources") {
       if (value.serviceTags !== undefined && value.serviceTags !== null) out.serviceTags = value.serviceTags;
       const capturedAt = value.capturedAt;

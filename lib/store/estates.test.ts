@@ -172,3 +172,20 @@ forEachEngine("estates", (engine) => {
     expect(rows).toEqual([{ id: "old", estate: "default" }]);
   });
 });
+
+forEachEngine("a live read that reached no subnet", (engine) => {
+  it("is refused naming its failed calls, not with the export hint, and nothing is saved", async () => {
+    const store = await Store.open(await engine.fresh());
+    try {
+      const errors = [{ subscription: "00000000-0000-0000-0000-000000000001", operation: "virtualNetworks.listAll", code: "AuthorizationFailed", message: "no access" }];
+      const nsgOnly = { name: "azure", value: { value: [] } };
+      const e = await store.createScan({ sources: [nsgOnly], profile: PROFILE, errors }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as Error).message).toContain("virtualNetworks.listAll");
+      expect((e as Error).message).not.toContain("az network vnet list");
+      expect(await store.listScans(10)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});

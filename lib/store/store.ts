@@ -224,7 +224,8 @@ export class Store {
   /** Loads and audits the sources, then writes scan, inputs, report and finding index in one transaction. */
   async createScan(input: CreateScanInput): Promise<ScanRecord> {
     if (!input.sources.length) throw new InputError("snapshot", "", "no snapshot file given");
-    const snapshot = loadSnapshot(input.sources, { serviceTags: input.serviceTags });
+    // A live read's failed calls: with no subnet read, they (not an export hint) are the reason nothing can be audited.
+    const snapshot = loadSnapshot(input.sources, { serviceTags: input.serviceTags, ...(input.errors?.length ? { readErrors: input.errors } : {}) });
     const profile = input.profile ? parseProfile(input.profile.name, input.profile.value) : EMPTY_PROFILE;
     const estate = parseEstateName(input.estate);
     const replacesRoles = input.profileReplacesRoles === true && input.profile !== undefined;

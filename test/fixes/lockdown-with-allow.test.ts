@@ -76,10 +76,11 @@ describe("a fix the lockdown objects to comes with the lockdown's own deny", () 
   });
 
   it("--fix-all names, at the top of every script, each failing or warning finding it leaves unfixed and why", () => {
-    // A deny at 100 on the cluster's AMQP to CycleCloud that nothing can move past (an allow right behind it).
+    // A deny of the cluster's AMQP to anywhere that nothing can move past: 100-103 hold the seed's allows (no free
+    // priority below it) and an allow sits right behind it.
     const b = build(true)
-      .addRule("nsg-common", { name: "DenyAmqp", priority: 100, direction: "Outbound", access: "Deny", src: "10.0.1.0/24", dst: "10.0.0.0/24", ports: "5672" })
-      .addRule("nsg-common", { name: "AllowAdmin", priority: 101, direction: "Outbound", access: "Allow", src: "10.0.1.0/24", dst: "10.0.0.0/24", ports: "5000-6000" });
+      .addRule("nsg-common", { name: "DenyAmqp", priority: 104, direction: "Outbound", access: "Deny", src: "10.0.1.0/24", dst: "*", ports: "5672" })
+      .addRule("nsg-common", { name: "AllowAdmin", priority: 105, direction: "Outbound", access: "Allow", src: "10.0.1.0/24", dst: "10.0.0.0/24", ports: "5000-6000" });
     const snapshot = b.snapshot();
     const report = audit(snapshot, profile);
     const stuck = finding(report, "ccw-vnet/compute", "NODE-EGRESS-AMQP");

@@ -95,6 +95,44 @@ describe("audit --live", () => {
     expect(arm.some((r) => /\/providers\/Microsoft\.Network\/(virtualNetworks|networkSecurityGroups)\?/.test(r.path))).toBe(false);
   });
 
+  describe("a read that reaches nothing exits 3 with its failed calls, never the export hint", () => {
+    /** The CLI's stderr for a read with no VNets: a heading naming the source, then one line per failed call. */
+    const expectNothingRead = (run: { code: number | null; stdout: string; stderr: string }, lines: RegExp[]) => {
+      expect(run.code).toBe(3);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).not.toContain("az network vnet list");
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      const [heading, ...calls] = run.stderr.trim().split("\n");
+      expect(heading).toBe("error: azure: nothing to audit: the read found no virtual network or subnet; its failed calls:");
+      expect(calls).toHaveLength(lines.length);
+      lines.forEach((line, i) => expect(calls[i]).toMatch(line));
+    };
+
+    it("a wrong client secret: the sign-in's Entra code and sentence, once", async () => {
+      const run = await runCli(["--live", "--profile", profile, "--format", "json"], { AZURE_CLIENT_SECRET: "wrong" });
+      expectNothingRead(run, [/^ {2}credential\.getToken: AADSTS7000215: Invalid client secret provided\.$/]);
+    });
+
+    it("a Resource Graph query answering 500: the query and its code", async () => {
+      emu.faults.failing.add("*/resourcegraph");
+      const run = await runCli(["--live", "--resource-graph", "--profile", profile, "--format", "json"]);
+      expectNothingRead(run, [/^ {2}resourceGraph\.resources in 2 subscriptions: InternalServerError: HTTP 500/]);
+    });
+
+    it("virtualNetworks list refused in every subscription: each subscription's 403, and the saved read is judged the same later", async () => {
+      const subs = emu.estate.subscriptions.map((s) => s.subscriptionId);
+      for (const sub of subs) emu.faults.forbidden.add(`${sub}/virtualnetworks`);
+      const saved = path.join(dir, "nothing-read.json");
+      const run = await runCli(["--live", "--profile", profile, "--format", "json", "--save", saved]);
+      const lines = subs.map((sub) => new RegExp(`^ {2}virtualNetworks\\.listAll in subscription ${sub}: AuthorizationFailed: HTTP 403: .*Microsoft\\.Network/virtualNetworks/read`));
+      expectNothingRead(run, lines);
+      const offline = await runCli(["--snapshot", saved, "--profile", profile, "--format", "json"]);
+      expect(offline.code).toBe(3);
+      expect(offline.stderr).toContain(`error: ${saved}: nothing to audit`);
+      expect(offline.stderr).toContain(`virtualNetworks.listAll in subscription ${subs[0]}: AuthorizationFailed`);
+    });
+  });
+
   it("rejects a malformed AZURE_SUBSCRIPTION_IDS with exit 2 and one line naming it, before any call", async () => {
     const run = await runCli(["--live", "--format", "json"], { AZURE_SUBSCRIPTION_IDS: "prod-subscription" });
     expect(run.code).toBe(2);

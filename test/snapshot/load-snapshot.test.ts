@@ -95,7 +95,8 @@ describe("input shapes", () => {
   it("reads an array, {value}, {data} with lower-case types, {resources} and single resources alike", () => {
     expect(load({ value: smallEstate, nextLink: "https://management.azure.com/next" })).toEqual(expected);
     const graph = smallEstate.map((r) => ({ ...r, type: r.type.toLowerCase(), resourceGroup: "rg-net", subscriptionId: SUB }));
-    expect(load({ count: graph.length, data: graph, skip_token: null })).toEqual(expected);
+    // The same estate, marked as a Resource Graph export (its reports carry Resource Graph's permission note).
+    expect(load({ count: graph.length, data: graph, skip_token: null })).toEqual({ ...expected, resourceGraphExport: true });
     expect(load({ resources: smallEstate })).toEqual(expected);
     expect(load(...smallEstate)).toEqual(expected);
   });

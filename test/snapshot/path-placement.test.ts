@@ -19,6 +19,8 @@ const loadSpecs = (files: string[], flat = false): Snapshot =>
   loadSnapshot([...files.map((f) => ({ name: f, value: flat ? flattenResource(readSpec(f)) : readSpec(f) })), { name: "vnets.json", value: [anchorVnet] }]);
 const first = <T>(map: Map<string, T> | undefined): T => [...map!.values()][0];
 const lower = (s: string) => s.toLowerCase();
+/** The gaps with each ref lower-cased, to compare with model keys (refs keep the input's spelling). */
+const gapsByKey = (snapshot: Snapshot) => snapshot.gaps!.unresolved.map((u) => ({ ...u, ref: lower(u.ref) }));
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
 describe.each([false, true])("example payloads (flattened: %s)", (flat) => {
@@ -55,7 +57,7 @@ describe.each([false, true])("example payloads (flattened: %s)", (flat) => {
     expect(firewall).toMatchObject({ skuName: "AZFW_Hub", privateIpAddresses: ["10.0.0.0"], hasManagementIpConfiguration: false });
     expect(firewall.policyKey).toMatch(/firewallpolicies\/policy1$/);
     expect(firewall.virtualHubKey).toMatch(/virtualhubs\/hub1$/);
-    expect(snapshot.gaps!.unresolved).toContainEqual({ from: firewall.id, kind: "firewallPolicy", ref: firewall.policyKey, hint: "add `az network firewall policy list`" });
+    expect(gapsByKey(snapshot)).toContainEqual({ from: firewall.id, kind: "firewallPolicy", ref: firewall.policyKey, hint: "add `az network firewall policy list`" });
   });
 
   it("firewall policy: DNS proxy, tier, threat intelligence, groups; a group not given names the listing that supplies it", () => {
@@ -63,7 +65,7 @@ describe.each([false, true])("example payloads (flattened: %s)", (flat) => {
     const policy = first(snapshot.firewallPolicies);
     expect(policy).toMatchObject({ name: "firewallPolicy", dnsProxyEnabled: true, tier: "Premium", threatIntelMode: "Alert" });
     expect(policy.ruleCollectionGroupKeys).toEqual([`${policy.key}/rulecollectiongroups/rulecollectiongroup1`]);
-    expect(snapshot.gaps!.unresolved).toContainEqual({
+    expect(gapsByKey(snapshot)).toContainEqual({
       from: policy.id,
       kind: "ruleCollectionGroup",
       ref: policy.ruleCollectionGroupKeys[0],
@@ -111,9 +113,10 @@ describe.each([false, true])("example payloads (flattened: %s)", (flat) => {
     expect(ipGroup.ipAddresses).toEqual(["13.64.39.16/32", "40.74.146.80/31", "40.74.147.32/28"]);
     const rule = first(snapshot.ruleCollectionGroups).ruleCollections[0].rules[0];
     expect(rule.kind === "network" && rule.sourceIpGroupKeys).toEqual([ipGroup.key]);
-    const missing = lower("/subscriptions/subid/providers/Microsoft.Network/resourceGroup/rg1/ipGroups/ipGroups2");
-    expect(rule.kind === "network" && rule.destinationIpGroupKeys).toEqual([missing]);
-    expect(snapshot.gaps!.unresolved.filter((u) => u.kind === "ipGroup").map((u) => u.ref)).toEqual([missing]);
+    const written = "/subscriptions/subid/providers/Microsoft.Network/resourceGroup/rg1/ipGroups/ipGroups2";
+    expect(rule.kind === "network" && rule.destinationIpGroupKeys).toEqual([lower(written)]);
+    // The gap names it as the input wrote it, not by its lower-cased key.
+    expect(snapshot.gaps!.unresolved.filter((u) => u.kind === "ipGroup").map((u) => u.ref)).toEqual([written]);
   });
 
   it("outbound path: NAT gateway, public IP, load balancer frontends, pools and outbound rules", () => {
@@ -160,7 +163,7 @@ describe.each([false, true])("example payloads (flattened: %s)", (flat) => {
     ]);
     expect(rules[0]).toMatchObject({ priority: 1, direction: "Inbound", access: "Deny", protocol: "Tcp", sources: ["*"], destinations: ["*"], sourcePortRanges: ["0-65535"], destinationPortRanges: ["22"] });
     // The collection names a group the input does not hold.
-    expect(snapshot.gaps!.unresolved).toContainEqual(expect.objectContaining({ kind: "networkGroup", ref: `${manager.key}/networkgroups/testgroup` }));
+    expect(gapsByKey(snapshot)).toContainEqual(expect.objectContaining({ kind: "networkGroup", ref: `${manager.key}/networkgroups/testgroup` }));
   });
 
   it("effective admin rules list: each entry a rule, its collection's groups from the entry", () => {
@@ -308,8 +311,10 @@ describe("fields the engine needs that the examples do not show", () => {
     const snapshot = loadAll(vnetWith(subnetProps), vm, { ...vm, id: `${vm.id}2`, type: "microsoft.compute/availabilitysets" }, { id: "/x/disk", type: "Microsoft.Compute/disks" });
     expect(snapshot.gaps!.ignoredTypes).toEqual(new Map([["Microsoft.Compute/availabilitySets", 2], ["Microsoft.Compute/disks", 1]]));
     expect(snapshot.gaps!.unresolved).toEqual([
-      { from: SUBNET, kind: "networkSecurityGroup", ref: lower(nsgRef.id), hint: "add `az network nsg list`" },
-      { from: SUBNET, kind: "natGateway", ref: lower(`${NET}/natGateways/ng`), hint: "add `az network nat gateway list`" },
+      // A reference the input writes whole is spelled as written, not as its lower-cased key; the NICs, known only
+      // from their IP configurations' longer ids, keep the key.
+      { from: SUBNET, kind: "networkSecurityGroup", ref: nsgRef.id, hint: "add `az network nsg list`" },
+      { from: SUBNET, kind: "natGateway", ref: `${NET}/natGateways/ng`, hint: "add `az network nat gateway list`" },
       { from: SUBNET, kind: "networkInterface", ref: lower(`${NET}/networkInterfaces/vm1-nic`), hint: "add `az network nic list` (and `az vmss nic list` for scale sets)" },
       { from: SUBNET, kind: "networkInterface", ref: lower(vmssNic), hint: "add `az vmss nic list --vmss-name nodes -g rg-hpc`" },
     ]);
