@@ -51,11 +51,30 @@ function hasUniformInstances(vmss: Record<string, unknown>): boolean {
   return !(typeof capacity === "number" && capacity === 0);
 }
 
+/**
+ * A VNet that can hold a virtual network gateway (it has a `GatewaySubnet`): the gateway's forced-tunnelling default
+ * site decides where its Internet-bound traffic goes, and gateways have no subscription-wide list.
+ * https://learn.microsoft.com/azure/vpn-gateway/site-to-site-tunneling
+ */
+function hasGatewaySubnet(vnet: Record<string, unknown>): boolean {
+  const subnets = field(vnet, "subnets");
+  return Array.isArray(subnets) && subnets.some((s) => typeof s === "object" && s !== null && String((s as { name?: unknown }).name).toLowerCase() === "gatewaysubnet");
+}
+
 const NETWORK = "microsoft.network/";
 const MANAGER = `${NETWORK}networkmanagers`;
 
 /** Every child list, by parent type. Docs: https://learn.microsoft.com/rest/api/ (virtualnetwork, firewall, network-manager, privatedns). */
 export const CHILD_LISTS: readonly ChildList[] = [
+  {
+    // Listed per resource group (a gateway sits in its VNet's): one call per resource group, however many VNets ask.
+    operation: "virtualNetworkGateways.list",
+    parentType: `${NETWORK}virtualnetworks`,
+    type: "Microsoft.Network/virtualNetworkGateways",
+    inResourceGraph: true,
+    applies: hasGatewaySubnet,
+    list: (c, at, abortSignal) => c.network.virtualNetworkGateways.list(at.resourceGroup, { abortSignal }),
+  },
   {
     operation: "firewallPolicyRuleCollectionGroups.list",
     parentType: `${NETWORK}firewallpolicies`,
@@ -150,6 +169,7 @@ export async function readChildLists(
   const resources: Record<string, unknown>[] = [];
   const errors: ReadError[] = [];
   const queue = parents.filter((p) => typeof p.type === "string" && PARENT_TYPES.has(lower(p.type)));
+  const done = new Set<string>();
   // Breadth first, one call at a time (the clients share one CallScope): manager → groups → members.
   for (let i = 0; i < queue.length; i++) {
     const parent = queue[i];
@@ -160,7 +180,9 @@ export async function readChildLists(
       if (child.parentType !== type) continue;
       if (opts.resourceGraph && child.inResourceGraph) continue;
       if (child.applies && !child.applies(parent)) continue;
-      const operation = `${child.operation}(${[at.resourceGroup, ...at.names].join("/")})`;
+      const operation = child.operation === "virtualNetworkGateways.list" ? `${child.operation}(${at.resourceGroup})` : `${child.operation}(${[at.resourceGroup, ...at.names].join("/")})`;
+      if (done.has(operation)) continue;
+      done.add(operation);
       const result = await runOperation(clients.scope, clients.subscriptionId, operation, timeoutMs, (signal) =>
         collectRaw(clients.scope, child.list(clients, at, signal)),
       );

@@ -13,11 +13,12 @@ const PAGE_ROWS = 1000;
 const SUBSCRIPTIONS_PER_QUERY = 1000;
 
 /**
- * The child types Resource Graph's `Resources` table holds (tracked resources). The others (rule
+ * The types a list-all read gets through child lists (child-lists.ts) that Resource Graph's `Resources` table holds
+ * (tracked resources: private DNS zone links, virtual network gateways). The others (rule
  * collection groups, network manager groups, members, configurations and rules, scale set instance NICs,
  * DNS record sets) are proxy resources it does not index: they are read with list calls (child-lists.ts).
  */
-export const RESOURCE_GRAPH_CHILD_TYPES = ["Microsoft.Network/privateDnsZones/virtualNetworkLinks"] as const;
+export const RESOURCE_GRAPH_CHILD_TYPES = ["Microsoft.Network/privateDnsZones/virtualNetworkLinks", "Microsoft.Network/virtualNetworkGateways"] as const;
 
 export function resourceGraphQuery(types: readonly string[]): string {
   const list = types.map((t) => `'${t.toLowerCase()}'`).join(", ");

@@ -200,6 +200,24 @@ export interface ServiceTagPrefixes {
   addressPrefixes: string[];
 }
 
+/**
+ * A virtual network gateway (`Microsoft.Network/virtualNetworkGateways`): what decides where a VNet's Internet-bound
+ * traffic goes is its forced-tunnelling default site (`gatewayDefaultSite`, a local network gateway): with one, the
+ * VNet's subnets send 0.0.0.0/0 to the gateway unless their route table says otherwise.
+ * https://learn.microsoft.com/azure/vpn-gateway/site-to-site-tunneling
+ */
+export interface VirtualNetworkGateway {
+  id: string;
+  key: string;
+  name: string;
+  /** `Vpn` or `ExpressRoute`, as given. */
+  gatewayType?: string;
+  /** The VNet of its `GatewaySubnet` (from `ipConfigurations[].subnet`), lower-cased. */
+  vnetKey?: string;
+  /** `gatewayDefaultSite.id`, lower-cased. */
+  defaultSiteKey?: string;
+}
+
 export interface NatGateway {
   id: string;
   key: string;
@@ -525,6 +543,7 @@ export interface Snapshot {
   asgs: Map<string, ApplicationSecurityGroup>;
   privateEndpoints: Map<string, PrivateEndpoint>;
   natGateways?: Map<string, NatGateway>;
+  virtualNetworkGateways?: Map<string, VirtualNetworkGateway>;
   publicIps?: Map<string, PublicIpAddress>;
   loadBalancers?: Map<string, LoadBalancer>;
   firewalls?: Map<string, AzureFirewall>;

@@ -65,7 +65,12 @@ export function nextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): 
  * dropped, an Azure Firewall, or outside the audit. Callers on a hot path use `nextHop`, which remembers it.
  */
 export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): NextHop {
-  const routeWords = route.source === "User" ? `route ${route.name} in ${route.routeTable?.name ?? "its route table"}` : `the system route for ${route.addressPrefix}`;
+  const routeWords =
+    route.source === "User"
+      ? `route ${route.name} in ${route.routeTable?.name ?? "its route table"}`
+      : route.name.startsWith("Default site ")
+        ? `the system route for ${route.addressPrefix}: forced tunnelling to ${route.name.slice("Default ".length)}`
+        : `the system route for ${route.addressPrefix}`;
   switch (route.nextHopType) {
     case "VnetLocal":
     case "VNetPeering":

@@ -7,7 +7,8 @@ import { ALL_TAGS, NO_TAGS, type TagSet, tagsIntersect, tagsIsEmpty, tagsSubtrac
 import { assumedApart, assumedApartNote } from "../net/assumed-apart";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, V4_MAX, V6_MAX, cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
-import type { PrivateEndpoint, Route, RouteTable, Snapshot, Subnet } from "../model/types";
+import type { PrivateEndpoint, Route, RouteTable, Snapshot, Subnet, VirtualNetworkGateway } from "../model/types";
+import { lastSegment } from "../snapshot/arm-id";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
 
@@ -275,10 +276,25 @@ function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRou
       if (iv.covers(vnetRanges.v4, cidrsToRanges([p]).v4)) continue;
       system(p, "Default", "None", RANK.systemNone);
     }
-    system("0.0.0.0/0", "Default", "Internet", RANK.systemInternet);
+    // A VPN gateway with a forced-tunnelling default site sends the VNet's Internet-bound traffic to on-premises: its
+    // subnets' default route goes to the gateway, unless a route table of theirs says otherwise (user beats system).
+    // https://learn.microsoft.com/azure/vpn-gateway/site-to-site-tunneling
+    const tunnel = defaultSiteGateway(estate, subnet.vnetKey);
+    if (tunnel) system("0.0.0.0/0", `Default site ${lastSegment(tunnel.defaultSiteKey!)} of ${tunnel.name}`, "VirtualNetworkGateway", RANK.systemInternet);
+    else system("0.0.0.0/0", "Default", "Internet", RANK.systemInternet);
     system("::/0", "Default", "Internet", RANK.systemInternet);
     return routes;
   });
+}
+
+/** The virtual network gateway of `vnetKey` that has a forced-tunnelling default site, if the input holds one. */
+function defaultSiteGateway(estate: Estate, vnetKey: string): VirtualNetworkGateway | undefined {
+  const byVnet = estate.memo("default-site-gateways", () => {
+    const out = new Map<string, VirtualNetworkGateway>();
+    for (const gw of estate.snapshot.virtualNetworkGateways?.values() ?? []) if (gw.vnetKey && gw.defaultSiteKey) out.set(gw.vnetKey, gw);
+    return out;
+  });
+  return byVnet.get(vnetKey);
 }
 
 export function routeTableOf(estate: Estate, subnet: Subnet): RouteTable | undefined {

@@ -12,6 +12,7 @@ import type {
   IpGroup,
   LoadBalancer,
   NatGateway,
+  VirtualNetworkGateway,
   NetworkGroup,
   NetworkInterface,
   NetworkManager,
@@ -38,7 +39,7 @@ import { readFirewall, readFirewallPolicy, readIpGroup, readRuleCollectionGroup 
 import { readVirtualMachine } from "./read-compute";
 import { readNsg } from "./read-nsg";
 import { readAsg, readNic, readPrivateEndpoint, readRouteTable } from "./read-others";
-import { readLoadBalancer, readNatGateway, readPublicIp } from "./read-path";
+import { readLoadBalancer, readNatGateway, readPublicIp, readVirtualNetworkGateway } from "./read-path";
 import {
   collectionFromId,
   readAdminRule,
@@ -99,6 +100,7 @@ class Collected {
   asgs = new Map<string, ApplicationSecurityGroup>();
   privateEndpoints = new Map<string, PrivateEndpoint>();
   natGateways = new Map<string, NatGateway>();
+  virtualNetworkGateways = new Map<string, VirtualNetworkGateway>();
   publicIps = new Map<string, PublicIpAddress>();
   loadBalancers = new Map<string, LoadBalancer>();
   firewalls = new Map<string, AzureFirewall>();
@@ -206,6 +208,7 @@ const READERS: Record<string, Reader> = {
   [`${NETWORK}applicationsecuritygroups`]: resource(readAsg, (c) => c.asgs),
   [`${NETWORK}privateendpoints`]: resource(readPrivateEndpoint, (c) => c.privateEndpoints),
   [`${NETWORK}natgateways`]: resource(readNatGateway, (c) => c.natGateways),
+  [`${NETWORK}virtualnetworkgateways`]: resource(readVirtualNetworkGateway, (c) => c.virtualNetworkGateways),
   [`${NETWORK}publicipaddresses`]: resource(readPublicIp, (c) => c.publicIps),
   [`${NETWORK}loadbalancers`]: resource(readLoadBalancer, (c) => c.loadBalancers),
   [`${NETWORK}azurefirewalls`]: resource(readFirewall, (c) => c.firewalls),
@@ -433,6 +436,7 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
     asgs: into.asgs,
     privateEndpoints: into.privateEndpoints,
     natGateways: into.natGateways,
+    virtualNetworkGateways: into.virtualNetworkGateways,
     publicIps: into.publicIps,
     loadBalancers: into.loadBalancers,
     firewalls: into.firewalls,

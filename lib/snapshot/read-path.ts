@@ -1,10 +1,10 @@
 // Readers for what gives a subnet its way out (CONTRACT §4.1 "Outbound path"): NAT gateways,
 // public IP addresses and load balancers with their outbound rules
 // (https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).
-import type { LoadBalancer, NatGateway, PublicIpAddress } from "@/lib/model/types";
-import { keyOf } from "./arm-id";
+import type { LoadBalancer, NatGateway, PublicIpAddress, VirtualNetworkGateway } from "@/lib/model/types";
+import { keyOf, parentVnetOf } from "./arm-id";
 import { type ResourceBase, child, refKey, refKeys } from "./read-common";
-import { frontendProps, loadBalancerProps, loadBalancingRuleProps, natGatewayProps, outboundRuleProps, publicIpProps, skuShape } from "./schemas-path";
+import { frontendProps, gatewayIpConfigurationProps, loadBalancerProps, loadBalancingRuleProps, natGatewayProps, outboundRuleProps, publicIpProps, skuShape, virtualNetworkGatewayProps } from "./schemas-path";
 import { type ArmNode, type JsonPath, nodeName, parseWith, readNode } from "./validate";
 
 /** `sku.name` from the top level (load balancers, public IPs), validated where it sits. */
@@ -28,6 +28,28 @@ export function readNatGateway(node: ArmNode, base: ResourceBase, file: string):
   if (v6.length) nat.publicIpV6Keys = v6;
   if (v6Prefixes.length) nat.publicIpPrefixV6Keys = v6Prefixes;
   return nat;
+}
+
+/**
+ * A virtual network gateway: its type, its VNet (the parent of its IP configurations' `GatewaySubnet`) and its
+ * forced-tunnelling default site. https://learn.microsoft.com/azure/vpn-gateway/site-to-site-tunneling
+ */
+export function readVirtualNetworkGateway(node: ArmNode, base: ResourceBase, file: string): VirtualNetworkGateway {
+  const p = parseWith(virtualNetworkGatewayProps, node.props, file, node.propsAt);
+  const gw: VirtualNetworkGateway = { id: base.id, key: base.key, name: base.name };
+  if (p.gatewayType) gw.gatewayType = p.gatewayType;
+  const site = refKey(p.gatewayDefaultSite);
+  if (site) gw.defaultSiteKey = site;
+  for (const [i, config] of (p.ipConfigurations ?? []).entries()) {
+    const c = readNode(config, file, child(node.propsAt, "ipConfigurations", i));
+    const subnet = refKey(parseWith(gatewayIpConfigurationProps, c.props, file, c.propsAt).subnet);
+    const vnet = subnet ? parentVnetOf(subnet) : undefined;
+    if (vnet) {
+      gw.vnetKey = vnet.key;
+      break;
+    }
+  }
+  return gw;
 }
 
 /** A public IP address: its address when allocated, SKU, and the ip configuration it is attached to. */

@@ -24,6 +24,10 @@ export const skuShape = z.object({ name: text, tier: text, capacity: z.number().
  */
 export const natGatewayProps = z.object({ publicIpAddresses: refList, publicIpPrefixes: refList, publicIpAddressesV6: refList, publicIpPrefixesV6: refList });
 
+/** A virtual network gateway's type, forced-tunnelling default site and IP configurations (whose subnet names its VNet). */
+export const virtualNetworkGatewayProps = z.object({ gatewayType: text, gatewayDefaultSite: ref, ipConfigurations: nodes });
+export const gatewayIpConfigurationProps = z.object({ subnet: ref });
+
 /** `publicIPAddressVersion` as ARM spells it, `publicIpAddressVersion` as `az` does. */
 export const publicIpProps = z.object({ ipAddress: text, ipConfiguration: ref, publicIPAddressVersion: text, publicIpAddressVersion: text });
 

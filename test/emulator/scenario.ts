@@ -30,7 +30,7 @@ export const LIST_PROVIDERS: Record<ListType, string> = {
 };
 
 /** Child types Resource Graph indexes in its Resources table (the other children are only listed). */
-export const RESOURCE_GRAPH_CHILD_TYPES = ["microsoft.network/privatednszones/virtualnetworklinks"];
+export const RESOURCE_GRAPH_CHILD_TYPES = ["microsoft.network/privatednszones/virtualnetworklinks", "microsoft.network/virtualnetworkgateways"];
 
 export interface EmulatedSubscription {
   subscriptionId: string;
