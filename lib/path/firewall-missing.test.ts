@@ -131,6 +131,18 @@ describe("a policy chain the input holds only in part", () => {
     expect(f.detail).toContain("az network firewall policy list");
   });
 
+  it("after a live read the hint names the read to fix, not an export", async () => {
+    const { audit } = await import("../audit");
+    const { loadSnapshot } = await import("../snapshot");
+    const resources = hubAndSpoke().firewall("fw", "hub", FW_IP, { policy: "fwp" }).extra(...policy("fwp", [allowSeed], { base: "fwp-parent" })).resources();
+    const snapshot = loadSnapshot([{ name: "azure", value: { resources, readMethod: "listAll" } }]);
+    const f = audit(snapshot, { roles: { cyclecloud: ["spoke/cc"], cluster: [], returnProxy: [] } }).subnets.find((s) => s.name === "cc")!.findings.find((x) => x.rule === "CC-EGRESS-ARM")!;
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("base policy fwp-parent");
+    expect(f.detail).not.toContain("az network firewall policy list");
+    expect(f.detail).toContain("the live read of subscription");
+  });
+
   it("a missing group of the base policy counts too", () => {
     const parent = policy("fwp-parent", [], { listed: ["rcg-parent"] });
     const f = finding(world(...parent, ...policy("fwp", [allowSeed], { base: "fwp-parent" })), "spoke/cc", "CC-EGRESS-ARM");

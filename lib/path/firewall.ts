@@ -28,6 +28,7 @@ import { type Box, boxIsEmpty, boxOverlaps, boxSplit } from "../nsg/box";
 import type { Estate } from "../nsg/estate";
 import type { FirewallEvidence } from "../report/types";
 import { idParts, lastSegment } from "../snapshot/arm-id";
+import { missingRefHint } from "../snapshot/gaps";
 import { type NameTarget, SEED_NAMES, isBroadPattern, patternCovers, patternOverlaps } from "./fqdn";
 
 export interface CompiledFirewallRule {
@@ -140,7 +141,7 @@ function missingInChain(estate: Estate, chain: readonly FirewallPolicy[]): strin
   const out: string[] = [];
   const top = chain[0];
   if (top?.basePolicyKey && !estate.snapshot.firewallPolicies?.has(top.basePolicyKey)) {
-    out.push(`base policy ${lastSegment(top.basePolicyKey)} of firewall policy ${top.name} is not in the input, and its rule collection groups are processed first (add \`az network firewall policy list\` and its rule collection groups)`);
+    out.push(`base policy ${lastSegment(top.basePolicyKey)} of firewall policy ${top.name} is not in the input, and its rule collection groups are processed first (${missingRefHint(estate.snapshot, top.basePolicyKey, "add `az network firewall policy list` and its rule collection groups")})`);
   }
   for (const p of chain) {
     const absent = p.ruleCollectionGroupKeys.filter((k) => !estate.snapshot.ruleCollectionGroups?.has(k)).map(lastSegment);
@@ -207,7 +208,7 @@ function build(estate: Estate, firewall: AzureFirewall, subnet: Subnet): Firewal
     policy = estate.snapshot.firewallPolicies?.get(firewall.policyKey);
     const orphanGroups = groupsOf(estate, firewall.policyKey, []);
     if (!policy && orphanGroups.length === 0) {
-      return { firewall, rules: [], notes, missing: `firewall policy ${firewall.policyKey.split("/").pop()} of ${firewall.name} is not in the input (add \`az network firewall policy list\` and its rule collection groups)` };
+      return { firewall, rules: [], notes, missing: `firewall policy ${lastSegment(firewall.policyKey)} of ${firewall.name} is not in the input (${missingRefHint(estate.snapshot, firewall.policyKey, "add `az network firewall policy list` and its rule collection groups")})` };
     }
     if (!policy) {
       notes.push(`Firewall policy ${firewall.policyKey.split("/").pop()} itself is not in the input: its rule collection groups are read with no base policy and DNS proxy off.`);
