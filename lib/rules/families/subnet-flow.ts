@@ -310,13 +310,22 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
         const spec = { ...own.spec, remote, key: undefined };
         changes = side(subnet, spec, iAmDestination ? template(peerCidrs, ownAddresses(estate, subnet), "Inbound") : template(ownAddresses(estate, subnet), peerCidrs, "Outbound"), peerCidrs, changes);
       }
+      // Each peer's side is planned on what this end planned, not on the other peers' changes: a peer's rules are its
+      // own (other subnets, priorities from the report's allocator, rule names kept apart per NSG), and chaining them
+      // derived an estate holding every earlier peer's changes for each peer — quadratic in the peers, thousands of
+      // them behind one firewall (README "Benchmarks", ninth round). The whole plan is verified as one.
+      const base = changes;
+      const peers: Change[] = [];
       for (const x of bad) {
-        if (!changes || !x.far || (!rerouted && x.far.result.verdict === "allowed")) continue;
+        if (!changes || !base || !x.far || (!rerouted && x.far.result.verdict === "allowed")) continue;
         const t = iAmDestination
           ? template(ownAddresses(estate, x.peer), ownAddresses(estate, subnet), "Outbound")
           : template(x.far.seen ? cidrsOf(x.far.spec.remote) : ownAddresses(estate, subnet), ownAddresses(estate, x.peer), "Inbound");
-        changes = side(x.peer, x.far.spec, t, cidrsOf(ownPrefixes), changes);
+        const planned = side(x.peer, x.far.spec, t, cidrsOf(ownPrefixes), base);
+        if (!planned) changes = undefined;
+        else peers.push(...planned.slice(base.length));
       }
+      if (changes && base && peers.length) changes = [...base, ...peers];
       const beyondNsg = changes?.some((c) => c.kind === "add-firewall-rule-collection");
       const routesWords = routeChanges
         .flatMap((c) => (c.kind === "add-route" ? [`${c.route.addressPrefix} → ${c.route.nextHopIpAddress} in ${estate.snapshot.routeTables.get(c.routeTableKey)?.name ?? c.routeTableKey}`] : []))
