@@ -27,6 +27,8 @@ interface ChildList {
   inResourceGraph?: boolean;
   /** Whether this parent needs the call at all. */
   applies?: (parent: Record<string, unknown>) => boolean;
+  /** Listed per resource group, not per parent: parents of one resource group share one call. */
+  perResourceGroup?: boolean;
   list: (c: SubscriptionClients, at: ParentPath, signal: AbortSignal) => AsyncIterable<unknown>;
 }
 
@@ -73,6 +75,7 @@ export const CHILD_LISTS: readonly ChildList[] = [
     type: "Microsoft.Network/virtualNetworkGateways",
     inResourceGraph: true,
     applies: hasGatewaySubnet,
+    perResourceGroup: true,
     list: (c, at, abortSignal) => c.network.virtualNetworkGateways.list(at.resourceGroup, { abortSignal }),
   },
   {
@@ -180,7 +183,7 @@ export async function readChildLists(
       if (child.parentType !== type) continue;
       if (opts.resourceGraph && child.inResourceGraph) continue;
       if (child.applies && !child.applies(parent)) continue;
-      const operation = child.operation === "virtualNetworkGateways.list" ? `${child.operation}(${at.resourceGroup})` : `${child.operation}(${[at.resourceGroup, ...at.names].join("/")})`;
+      const operation = `${child.operation}(${(child.perResourceGroup ? [at.resourceGroup] : [at.resourceGroup, ...at.names]).join("/")})`;
       if (done.has(operation)) continue;
       done.add(operation);
       const result = await runOperation(clients.scope, clients.subscriptionId, operation, timeoutMs, (signal) =>

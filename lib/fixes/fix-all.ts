@@ -225,8 +225,16 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
   const notIn: FixBundle["notIn"] = { ps1: [], bicep: [], tf: [] };
   // PowerShell leaves out whole changes, as Bicep and Terraform do (formChanges): never a NAT gateway without the deny
   // that goes with it, nor half of an NSG's changes.
-  const psChanges = formChanges(end, changes, (c) => azCommands(end, c).map(psProblem).find(Boolean), notIn.ps1);
-  const psSafe = [...[...newGroups.values()].filter((c) => !psProblem(c)), ...psChanges.flatMap((c) => azCommands(end, c))];
+  // A new rule collection group PowerShell cannot create safely takes the collections that go into it along.
+  const psGroupProblem = new Map([...newGroups].flatMap(([key, cmd]) => {
+    const why = psProblem(cmd);
+    return why ? [[key, why] as const] : [];
+  }));
+  const psRefusal = (c: Change) =>
+    azCommands(end, c).map(psProblem).find(Boolean) ??
+    (c.kind === "add-firewall-rule-collection" && c.policyKey && psGroupProblem.has(groupKeyOf(c.policyKey, c.groupName)) ? `its new rule collection group ${shown(c.groupName)} cannot be created here: ${psGroupProblem.get(groupKeyOf(c.policyKey, c.groupName))}` : undefined);
+  const psChanges = formChanges(end, changes, psRefusal, notIn.ps1);
+  const psSafe = [...[...newGroups].filter(([key]) => !psGroupProblem.has(key)).map(([, cmd]) => cmd), ...psChanges.flatMap((c) => azCommands(end, c))];
   const ps1 = [
     // A failed az call stops the script only from PowerShell 7.3 on ($PSNativeCommandUseErrorActionPreference); an
     // older one would carry on past it, so it refuses to start instead.
@@ -234,7 +242,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     "#Requires -Version 7.3",
     "# Every verified fix of the audit, in safe order: allows and new resources first, then denies, a NAT gateway last.",
     ...unfixedNote,
-    ...(notIn.ps1.length ? [`# ${notIn.ps1.length} command(s) are left out: ${notIn.ps1[0]}.`] : []),
+    ...(notIn.ps1.length ? [`# ${notIn.ps1.length} change(s) are left out: ${notIn.ps1[0]}.`] : []),
     "$ErrorActionPreference = 'Stop'",
     "$PSNativeCommandUseErrorActionPreference = $true",
     "",

@@ -14,6 +14,7 @@ import { groupKeyOf } from "./firewall-groups";
 import { noteNoFix } from "./no-fix";
 import { shown } from "./quote";
 import { NAME_LIMIT, fitName, natGatewayNames, newCollectionName, newRouteName, plainName } from "./resource-names";
+import { storageEndpointKind } from "./service-endpoints";
 import type { Change } from "./types";
 import { ownAddresses } from "./own-side";
 
@@ -107,11 +108,9 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
           // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
           const storage = subject.service.toLowerCase() === "storage" && !subject.destinationCidrs;
           const hasGlobal = subnet.serviceEndpoints.some((se) => se.service.toLowerCase() === "microsoft.storage.global");
-          // A service endpoint policy needs the endpoints of the services it lists on the subnet ("You can only apply
-          // service endpoint policy on a subnet if service endpoints are configured for the Azure services listed in the
-          // policy"): swapping its Microsoft.Storage for the cross-region kind could break it, so not here.
-          // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview#limitations
-          if (storage && !hasGlobal && !subnet.serviceEndpointPolicyKeys?.length) {
+          // Only the cross-region kind serves every region; with a policy on the subnet (which needs its local endpoint)
+          // swapping is not offered here (storageEndpointKind).
+          if (storage && !hasGlobal && storageEndpointKind(subnet) === "Microsoft.Storage.Global") {
             if (!next.some((c) => c.kind === "add-service-endpoint")) next.push({ kind: "add-service-endpoint", subnetKey: subnet.key, service: "Microsoft.Storage.Global" });
           } else if (!next.some((c) => c.kind === "attach-nat-gateway")) next.push({ kind: "attach-nat-gateway", subnetKey: subnet.key, ...natGatewayNames(env, subnet) });
         }

@@ -4,7 +4,19 @@
 // never asks Azure for a list it refuses.
 // https://learn.microsoft.com/azure/storage/common/storage-network-security#service-endpoints
 
+import type { Subnet } from "../model/types";
+
 const STORAGE_KINDS = ["microsoft.storage", "microsoft.storage.global"];
+
+/**
+ * The Storage endpoint a fix adds to `subnet`: the cross-region `Microsoft.Storage.Global` Microsoft recommends for new
+ * deployments, which serves accounts of every region; on a subnet with a service endpoint policy the local
+ * `Microsoft.Storage`, since a policy needs the endpoints of the services it lists on the subnet.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview#limitations
+ */
+export function storageEndpointKind(subnet: Subnet): "Microsoft.Storage" | "Microsoft.Storage.Global" {
+  return subnet.serviceEndpointPolicyKeys?.length ? "Microsoft.Storage" : "Microsoft.Storage.Global";
+}
 
 /**
  * `current` (a subnet's service endpoints, in any shape whose `service` names the endpoint) with `add` appended,

@@ -11,9 +11,9 @@
 import { type AddrSet, EMPTY, EVERYTHING, addrOverlaps, addrUnion, concrete, describeAddrs, symbolic, withWholeFamilyTags } from "../net/addr-set";
 import { type TagSet, tagsIsEmpty } from "../net/tag-set";
 import { assumedApart, passedOverNote } from "../net/assumed-apart";
-import { ALL_PORTS, parsePortRanges } from "../net/ports";
+import { ALL_PORTS, type PortSet, parsePortRanges } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
-import { range, subtract as ivSubtract, union } from "../net/intervals";
+import { overlaps, range, subtract as ivSubtract, union } from "../net/intervals";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import type {
   AzureFirewall,
@@ -44,8 +44,8 @@ export interface CompiledFirewallRule {
   names: string[];
   fqdnTags: string[];
   webCategories: string[];
-  /** An application rule that inspects TLS (`terminateTLS`): the client must trust the firewall's CA. */
-  terminateTls?: boolean;
+  /** An application rule that inspects TLS (`terminateTLS`): its HTTPS ports, whose clients must trust the firewall's CA. */
+  tlsPorts?: PortSet;
   /**
    * The rule names IP groups the input lacks (`missingIpGroups`, their names): it may match more than `box`, up to
    * `box` (what it surely matches) widened to any source or destination the groups stand in. Traffic that reaches
@@ -310,7 +310,9 @@ function compileCollection(estate: Estate, subnet: Subnet, collection: FirewallR
         ports = union(ports, range(port, port));
       }
       const box: Box = { proto: TCP, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts: ports };
-      out.application.push({ ...base, kind: "application", ...(r.terminateTls ? { terminateTls: true } : {}), box, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])].map(normName), fqdnTags: r.fqdnTags, webCategories: r.webCategories, ...unresolved(box, srcMissing, false) });
+      // TLS inspection decrypts HTTPS only: an Http port of the same rule is not inspected.
+      const tlsPorts = r.terminateTls ? r.protocols.filter((pr) => pr.type.toLowerCase() === "https").reduce<readonly number[]>((acc, pr) => union(acc, range(pr.port || 443, pr.port || 443)), []) : [];
+      out.application.push({ ...base, kind: "application", ...(tlsPorts.length ? { tlsPorts } : {}), box, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])].map(normName), fqdnTags: r.fqdnTags, webCategories: r.webCategories, ...unresolved(box, srcMissing, false) });
     }
   }
   if (!byFlavour) compiledCollections.set(collection, (byFlavour = new Map()));
@@ -363,7 +365,16 @@ function evidence(table: FirewallTable, rule: CompiledFirewallRule | undefined, 
   return e;
 }
 
+/** The rule each evidence object stands for (undefined: no rule matched), for what the evidence does not say. */
+const ruleOfEvidence = new WeakMap<FirewallEvidence, CompiledFirewallRule>();
+
 function newEvidence(table: FirewallTable, rule: CompiledFirewallRule | undefined, fqdn?: string): FirewallEvidence {
+  const e = evidenceFields(table, rule, fqdn);
+  if (rule) ruleOfEvidence.set(e, rule);
+  return e;
+}
+
+function evidenceFields(table: FirewallTable, rule: CompiledFirewallRule | undefined, fqdn?: string): FirewallEvidence {
   const policy = rule?.policy ?? table.policy;
   return {
     stage: "firewall",
@@ -405,10 +416,8 @@ export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTar
         })
       : decide(table, rules, box, undefined, apart);
   if (apart?.length) noteApart(table, apart, out, sink!);
-  return target.kind === "names" ? withTlsInspection(rules, out) : out;
+  return target.kind === "names" ? withTlsInspection(out) : out;
 }
-
-const tlsLists = new WeakMap<readonly CompiledFirewallRule[], boolean>();
 
 /**
  * Where an application rule that inspects TLS (Premium `terminateTLS`) lets a named service's traffic through: the
@@ -417,15 +426,12 @@ const tlsLists = new WeakMap<readonly CompiledFirewallRule[], boolean>();
  * Traffic by address (the lockdown's) is let out all the same, inspected or not, and keeps its verdict.
  * https://learn.microsoft.com/azure/firewall/premium-certificates
  */
-function withTlsInspection(rules: readonly CompiledFirewallRule[], out: FirewallPiece[]): FirewallPiece[] {
-  // Asked for every piece of every named flow behind a firewall: whether a rule list inspects at all, once per list.
-  let inspects = tlsLists.get(rules);
-  if (inspects === undefined) tlsLists.set(rules, (inspects = rules.some((r) => r.terminateTls)));
-  if (!inspects) return out;
+function withTlsInspection(out: FirewallPiece[]): FirewallPiece[] {
   return out.map((p) => {
     if (p.access !== "Allow" || p.evidence.kind !== "application") return p;
-    const rule = rules.find((r) => r.terminateTls && r.kind === "application" && r.name === p.evidence.rule && r.collection.name === p.evidence.ruleCollection);
-    if (!rule) return p;
+    // The rule that decided (the evidence's own), on the piece's HTTPS ports only.
+    const rule = ruleOfEvidence.get(p.evidence);
+    if (!rule?.tlsPorts || !overlaps(rule.tlsPorts, p.box.dstPorts)) return p;
     return { ...p, access: "Unaudited" as const, why: `cannot be judged: application rule ${rule.name} (collection ${rule.collection.name}) lets it through with TLS inspection: Azure Firewall re-signs the server's certificate with its intermediate CA, so ${p.fqdn ?? "the service"} is reached only if the clients trust that CA, which the input cannot show` };
   });
 }

@@ -34,7 +34,7 @@ export interface DnsServerReach {
 }
 
 /** Azure DNS's virtual IP: every VM reaches it, whatever its NSGs and routes. */
-const AZURE_DNS = "168.63.129.16";
+export const AZURE_DNS = "168.63.129.16";
 
 type ServerState = { state: "answers" } | { state: "silent" | "unknown"; why: string; remedy: string };
 
@@ -71,7 +71,11 @@ export function resolverProblem(estate: Estate, subnet: Subnet, reach: (server: 
   if (!bad.length) return undefined;
   const remedy = [...new Set(bad.flatMap((b) => b.remedies))].join("; or ");
   const allCut = bad.length === [...lists.values()].filter((l) => l.servers.length).length && bad.every((b) => b.sure) && ![...lists.values()].some((l) => !l.servers.length);
-  const whom = (b: (typeof bad)[number]) => (lists.size > 1 ? ` (${b.list.holders.join(", ")})` : "");
+  const whom = (b: (typeof bad)[number]) => {
+    if (lists.size < 2) return "";
+    const h = b.list.holders;
+    return ` (${h.slice(0, 3).join(", ")}${h.length > 3 ? ` and ${h.length - 3} more` : ""})`;
+  };
   const said = (b: (typeof bad)[number]) => {
     const servers = b.list.servers;
     if (b.sure) return servers.length === 1 ? `the DNS server${whom(b)} answers nothing: ${b.whys[0]}` : `none of the DNS servers ${servers.join(", ")}${whom(b)} answers: ${b.whys.join("; ")}`;
@@ -88,6 +92,11 @@ export function resolverProblem(estate: Estate, subnet: Subnet, reach: (server: 
  * https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
  */
 export function dnsServerLists(estate: Estate, subnet: Subnet): { servers: string[]; holders: string[] }[] {
+  // Per subnet, once per estate family: fixes never change NICs or VNets, and every egress check and endpoint asks.
+  return estate.memo(`dns-server-lists|${subnet.key}`, () => serverLists(estate, subnet));
+}
+
+function serverLists(estate: Estate, subnet: Subnet): { servers: string[]; holders: string[] }[] {
   const vnetServers = estate.snapshot.vnets.get(subnet.vnetKey)?.dnsServers ?? [];
   const lists = new Map<string, { servers: string[]; holders: string[] }>();
   const add = (servers: readonly string[], holder: string) => {

@@ -68,8 +68,8 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
   const routeWords =
     route.source === "User"
       ? `route ${route.name} in ${route.routeTable?.name ?? "its route table"}`
-      : route.name.startsWith("Default site ")
-        ? `the system route for ${route.addressPrefix}: forced tunnelling to ${route.name.slice("Default ".length)}`
+      : route.defaultSite
+        ? `the system route for ${route.addressPrefix}: forced tunnelling to site ${route.defaultSite.site} of ${route.defaultSite.gateway}`
         : `the system route for ${route.addressPrefix}`;
   switch (route.nextHopType) {
     case "VnetLocal":

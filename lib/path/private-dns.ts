@@ -11,11 +11,9 @@ import type { AzureFirewall, PrivateDnsZone, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { parentVnetOf } from "../snapshot/arm-id";
 import { firewallAt, firewallDnsProxy, firewallDnsServers } from "./firewall";
-import { dnsServerLists } from "./name-resolution";
+import { AZURE_DNS, dnsServerLists } from "./name-resolution";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
-/** Azure DNS's virtual IP: listed as a VNet's DNS server, it is the client VNet's own Azure DNS. */
-const AZURE_DNS = "168.63.129.16";
 /** CNAME hops followed before a chain counts as one the audit cannot judge. */
 const MAX_CNAME_HOPS = 8;
 

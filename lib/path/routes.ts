@@ -47,6 +47,8 @@ export interface EffectiveRoute {
    * its base tag: the route covers some part of the base tag's prefixes (`dst`), which part unknown.
    */
   regionUnknown?: { tag: string; base: string };
+  /** The system default route a VPN gateway's forced-tunnelling default site turns to it: the gateway and the site. */
+  defaultSite?: { gateway: string; site: string };
 }
 
 const SYMBOLIC_LENGTH = 0.5;
@@ -280,8 +282,10 @@ function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRou
     // subnets' default route goes to the gateway, unless a route table of theirs says otherwise (user beats system).
     // https://learn.microsoft.com/azure/vpn-gateway/site-to-site-tunneling
     const tunnel = defaultSiteGateway(estate, subnet.vnetKey);
-    if (tunnel) system("0.0.0.0/0", `Default site ${lastSegment(tunnel.defaultSiteKey!)} of ${tunnel.name}`, "VirtualNetworkGateway", RANK.systemInternet);
-    else system("0.0.0.0/0", "Default", "Internet", RANK.systemInternet);
+    if (tunnel) {
+      const defaultSite = { gateway: tunnel.name, site: lastSegment(tunnel.defaultSiteKey!) };
+      routes.push(...prefixEntries(estate, subnet, "0.0.0.0/0", { source: "Default", name: `Default site ${defaultSite.site} of ${defaultSite.gateway}`, nextHopType: "VirtualNetworkGateway", defaultSite }, { cidr: RANK.systemInternet, tag: () => RANK.systemInternet }));
+    } else system("0.0.0.0/0", "Default", "Internet", RANK.systemInternet);
     system("::/0", "Default", "Internet", RANK.systemInternet);
     return routes;
   });

@@ -108,6 +108,8 @@ export function missingRefHint(snapshot: Snapshot, ref: string, exportHint: stri
 /** The subscriptions (lower-cased ids) a snapshot holds VNets, NSGs, NICs or firewall policies of: those a live read reached. */
 function subscriptionsReached(snapshot: Snapshot): Set<string> {
   const out = new Set<string>();
+  // The subscriptions the read listed (it saves their names), and those holding what every read lists.
+  for (const id of snapshot.subscriptionNames?.keys() ?? []) out.add((idParts(id).subscriptionId || id.split("/").pop() || id).toLowerCase());
   for (const map of [snapshot.vnets, snapshot.nsgs, snapshot.nics, snapshot.routeTables, snapshot.firewallPolicies ?? new Map()]) {
     for (const key of map.keys()) {
       const sub = idParts(key).subscriptionId;

@@ -143,6 +143,20 @@ describe("a VNet whose DNS servers answer nothing: the services the seed names b
     expect(finding(withDns(["10.100.0.4"], false, true, ["168.63.129.16"]), "cc/snet-cc", "CC-EGRESS-ARM").status).toBe("pass");
   });
 
+  it("a DNS server whose own subnet's NSG refuses port 53 inbound answers nothing: fail, naming the rule there", () => {
+    const b = estate()
+      .vnet("cc", ["10.1.0.0/16"], { dnsServers: ["10.1.9.4"] })
+      .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" })
+      .nsg("nsg-cc", SEED_RULES)
+      .subnet("cc/snet-dns", "10.1.9.0/24", { nsg: "nsg-dns" })
+      .nsg("nsg-dns", [{ name: "DenyDnsIn", priority: 100, direction: "Inbound", access: "Deny", protocol: "*", src: "*", ports: "53" }])
+      .nic("dns-vm", "cc/snet-dns", { ip: "10.1.9.4" });
+    const f = finding(b.audit({ cyclecloud: ["cc/snet-cc"] }), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("inbound at cc/snet-dns");
+    expect(f.detail).toContain("DenyDnsIn (100) in nsg-dns");
+  });
+
   it("a custom DNS server the subnet's NSG keeps it from reaching on UDP 53 answers nothing: fail, naming the rule", () => {
     const deny = [...SEED_RULES, { name: "DenyAllOut", priority: 4096, direction: "Outbound" as const, access: "Deny" as const, protocol: "*", dst: "*", ports: "*" }];
     const f = finding(withDns(["10.100.0.4"], true, true, undefined, deny), "cc/snet-cc", "CC-EGRESS-ARM");
@@ -162,5 +176,38 @@ describe("an allowed flow whose parts go different ways", () => {
     const report = audit(loadSnapshot([{ name: "snapshot.json", value: JSON.parse(fs.readFileSync(`${dir}/snapshot.json`, "utf8")) }]), parseProfile("profile.json", JSON.parse(fs.readFileSync(`${dir}/profile.json`, "utf8"))));
     const f = report.subnets.find((s) => s.name === "snet-cyclecloud")!.findings.find((x) => x.rule === "CC-EGRESS-STORAGE")!;
     expect(f.detail).toMatch(/to storage\.westeurope: system route Service endpoint Microsoft\.Storage \(Storage\.westeurope\) → VirtualNetworkServiceEndpoint; to storage except storage\.westeurope: through NAT gateway ng-hpc/);
+  });
+});
+
+describe("TLS inspection is judged on the rule that decided", () => {
+  const load = async (edit: (resources: Record<string, unknown>[]) => void) => {
+    const { loadSnapshot, parseProfile } = await import("../../lib/snapshot");
+    const { audit } = await import("../../lib/audit");
+    const fs = await import("node:fs");
+    const dir = `${__dirname}/../cases/reports/fw-tls-inspection-arm-entra`;
+    const raw = JSON.parse(fs.readFileSync(`${dir}/snapshot.json`, "utf8")) as Record<string, unknown>[] | { value: Record<string, unknown>[] };
+    edit(Array.isArray(raw) ? raw : raw.value);
+    const report = audit(loadSnapshot([{ name: "snapshot.json", value: raw }]), parseProfile("profile.json", JSON.parse(fs.readFileSync(`${dir}/profile.json`, "utf8"))));
+    return report.subnets.find((s) => s.name === "snet-cyclecloud")!.findings.find((f) => f.rule === "CC-EGRESS-ARM")!;
+  };
+  const group = (r: Record<string, unknown>[]) => r.find((x) => String(x.type).endsWith("/ruleCollectionGroups"))! as { id: string; name: string; properties: { priority: number; ruleCollections: { rules: Record<string, unknown>[] }[] } };
+
+  it("a same-named rule without inspection that decides first (an earlier group) passes", async () => {
+    const f = await load((resources) => {
+      const g = group(resources);
+      const copy = JSON.parse(JSON.stringify(g)) as typeof g;
+      copy.id = g.id.replace(/rcg-hpc$/, "rcg-base");
+      copy.name = "rcg-base";
+      copy.properties.priority = 100;
+      for (const c of copy.properties.ruleCollections) for (const r of c.rules) delete r.terminateTLS;
+      resources.push(copy);
+      const policy = resources.find((x) => String(x.type).endsWith("/firewallPolicies")) as { properties: { ruleCollectionGroups: { id: string }[] } };
+      policy.properties.ruleCollectionGroups.push({ id: copy.id });
+    });
+    expect(f.status).toBe("pass");
+  });
+
+  it("the inspecting rule itself: warn (control)", async () => {
+    expect((await load(() => undefined)).status).toBe("warn");
   });
 });

@@ -218,10 +218,21 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
 function nameResolution(estate: Estate, subnet: Subnet, touched: Set<string>): ResolverProblem | undefined {
   const cache = estate.local("name-resolution", () => new Map<string, ResolverProblem | undefined>());
   if (!cache.has(subnet.key)) {
+    // Out of this subnet, then into the server's own subnet when the input holds it (its NSG may refuse port 53).
     const reach = (server: string): DnsServerReach => {
       const r = cidrsToRanges([server]);
-      const result = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: UDP, ports: range(53, 53), remote: concrete(r.v4, r.v6), key: `dns:${server}` });
-      return { verdict: result.verdict, ...(result.verdict === "allowed" ? {} : { why: describeDenied(estate, result) }), touched: result.touched };
+      const at = concrete(r.v4, r.v6);
+      const out = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: UDP, ports: range(53, 53), remote: at, key: `dns:${server}` });
+      const holder = subnetHolding(estate.snapshot, server);
+      const mine = cidrsToRanges(subnet.addressPrefixes);
+      const into = holder ? evaluateFlow(estate, holder, { direction: "Inbound", protocols: UDP, ports: range(53, 53), remote: concrete(mine.v4, mine.v6), key: `dns-in:${server}|${subnet.key}`, localFilter: { addresses: at } }) : undefined;
+      const results = into ? [out, into] : [out];
+      const touched = results.flatMap((x) => [...x.touched]);
+      const blocked = results.find((x) => x.verdict === "blocked");
+      if (blocked) return { verdict: "blocked", why: `${blocked === into ? `inbound at ${label(holder!)}: ` : ""}${describeDenied(estate, blocked)}`, touched };
+      const partly = results.find((x) => x.verdict !== "allowed");
+      if (partly) return { verdict: "partly", why: `${partly === into ? `inbound at ${label(holder!)}: ` : ""}${describeDenied(estate, partly)}`, touched };
+      return { verdict: "allowed", touched };
     };
     cache.set(subnet.key, resolverProblem(estate, subnet, reach));
   }

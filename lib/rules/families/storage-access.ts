@@ -12,6 +12,7 @@ import { profileStorageAccount } from "./egress-to-tag";
 import { storageAccountOf, storageEndpointCovers, succeeded } from "../../path/storage-account-access";
 import { flowEvidence } from "../../nsg/flow";
 import { judgeStoragePolicies } from "../../path/service-endpoint-policies";
+import { storageEndpointKind } from "../../fixes/service-endpoints";
 
 const STORAGE_SERVICES = new Set(["microsoft.storage", "microsoft.storage.global"]);
 
@@ -79,12 +80,9 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
     return outcome({ status: clamp(meta, "warn"), detail: `${where} ${near.state === "partial" ? "has a private path to Azure Storage from only part of the subnet" : "has no working private path to Azure Storage"}: ${near.detail}${notReady.length ? `; ${notReady.join("; ")} (not counted)` : ""}.`, evidence: near.flow ? flowEvidence(near.flow, near.state === "unjudged" ? "Unaudited" : "Deny") : [], touched });
   }
   const plans = [];
-  const endpointKind = subnet.serviceEndpointPolicyKeys?.length ? "Microsoft.Storage" : "Microsoft.Storage.Global";
+  const endpointKind = storageEndpointKind(subnet);
   if (env.plan) {
     plans.push({
-      // The cross-region kind Microsoft recommends for new deployments: it serves storage accounts of every region. A
-      // subnet with a service endpoint policy gets the local kind its policy's Microsoft.Storage definitions name.
-      // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview#limitations
       summary: `Add the ${endpointKind} service endpoint to ${where}, keeping its existing endpoints.`,
       changes: [{ kind: "add-service-endpoint" as const, subnetKey: subnet.key, service: endpointKind }],
     });

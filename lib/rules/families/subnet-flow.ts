@@ -317,13 +317,13 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
       const base = changes;
       const peers: Change[] = [];
       for (const x of bad) {
-        if (!changes || !base || !x.far || (!rerouted && x.far.result.verdict === "allowed")) continue;
+        if (!changes || !x.far || (!rerouted && x.far.result.verdict === "allowed")) continue;
         const t = iAmDestination
           ? template(ownAddresses(estate, x.peer), ownAddresses(estate, subnet), "Outbound")
           : template(x.far.seen ? cidrsOf(x.far.spec.remote) : ownAddresses(estate, subnet), ownAddresses(estate, x.peer), "Inbound");
         const planned = side(x.peer, x.far.spec, t, cidrsOf(ownPrefixes), base);
         if (!planned) changes = undefined;
-        else peers.push(...planned.slice(base.length));
+        else peers.push(...planned.slice(base!.length));
       }
       if (changes && base && peers.length) changes = [...base, ...peers];
       const beyondNsg = changes?.some((c) => c.kind === "add-firewall-rule-collection");
