@@ -216,7 +216,9 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
   for (const c of changes)
     if (c.kind === "add-firewall-rule-collection" && c.policyKey && !snapshot.ruleCollectionGroups?.has(groupKeyOf(c.policyKey, c.groupName)))
       newGroups.set(groupKeyOf(c.policyKey, c.groupName), groupCreateCommand(snapshot, c.policyKey, c.groupName));
-  const commands = [...newGroups.values(), ...changes.flatMap((c) => azCommands(end, c))];
+  // Each change's commands once: the bash script, the PowerShell checks and the PowerShell script all read them.
+  const commandsOf = new Map(changes.map((c) => [c, azCommands(end, c)] as const));
+  const commands = [...newGroups.values(), ...changes.flatMap((c) => commandsOf.get(c)!)];
   const unfixedNote = [
     ...unfixed.map((u) => `# Not fixed by this bundle: ${u.rule} on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`),
     ...unfixable.map((u) => `# Not fixed by this bundle: ${u.rule} (${u.status}) on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`),
@@ -231,10 +233,10 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     return why ? [[key, why] as const] : [];
   }));
   const psRefusal = (c: Change) =>
-    azCommands(end, c).map(psProblem).find(Boolean) ??
+    commandsOf.get(c)!.map(psProblem).find(Boolean) ??
     (c.kind === "add-firewall-rule-collection" && c.policyKey && psGroupProblem.has(groupKeyOf(c.policyKey, c.groupName)) ? `its new rule collection group ${shown(c.groupName)} cannot be created here: ${psGroupProblem.get(groupKeyOf(c.policyKey, c.groupName))}` : undefined);
   const psChanges = formChanges(end, changes, psRefusal, notIn.ps1);
-  const psSafe = [...[...newGroups].filter(([key]) => !psGroupProblem.has(key)).map(([, cmd]) => cmd), ...psChanges.flatMap((c) => azCommands(end, c))];
+  const psSafe = [...[...newGroups].filter(([key]) => !psGroupProblem.has(key)).map(([, cmd]) => cmd), ...psChanges.flatMap((c) => commandsOf.get(c)!)];
   const ps1 = [
     // A failed az call stops the script only from PowerShell 7.3 on ($PSNativeCommandUseErrorActionPreference); an
     // older one would carry on past it, so it refuses to start instead.

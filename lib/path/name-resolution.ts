@@ -50,8 +50,9 @@ type ServerState = { state: "answers" } | { state: "silent" | "unknown"; why: st
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-name-resolution-for-vms-and-role-instances
  */
 export function resolverProblem(estate: Estate, subnet: Subnet, reach: (server: string) => DnsServerReach): ResolverProblem | undefined {
-  const lists = new Map(dnsServerLists(estate, subnet).map((l) => [l.servers.join(","), l]));
-  if ([...lists.values()].every((l) => l.servers.length === 0)) return undefined;
+  // Distinct already (dnsServerLists); an empty list is Azure DNS, which answers.
+  const lists = dnsServerLists(estate, subnet);
+  if (lists.every((l) => l.servers.length === 0)) return undefined;
 
   const touched = new Set<string>();
   const states = new Map<string, ServerState>();
@@ -61,7 +62,7 @@ export function resolverProblem(estate: Estate, subnet: Subnet, reach: (server: 
     return s;
   };
   const bad: { list: { servers: string[]; holders: string[] }; sure: boolean; whys: string[]; remedies: string[] }[] = [];
-  for (const list of lists.values()) {
+  for (const list of lists) {
     if (!list.servers.length) continue;
     const each = list.servers.map((server) => ({ server, s: stateOf(server) }));
     const troubled = each.filter((x): x is { server: string; s: Exclude<ServerState, { state: "answers" }> } => x.s.state !== "answers");
@@ -70,9 +71,10 @@ export function resolverProblem(estate: Estate, subnet: Subnet, reach: (server: 
   }
   if (!bad.length) return undefined;
   const remedy = [...new Set(bad.flatMap((b) => b.remedies))].join("; or ");
-  const allCut = bad.length === [...lists.values()].filter((l) => l.servers.length).length && bad.every((b) => b.sure) && ![...lists.values()].some((l) => !l.servers.length);
+  // Cut off: every machine's list has servers, and none of them answers.
+  const allCut = bad.length === lists.length && bad.every((b) => b.sure);
   const whom = (b: (typeof bad)[number]) => {
-    if (lists.size < 2) return "";
+    if (lists.length < 2) return "";
     const h = b.list.holders;
     return ` (${h.slice(0, 3).join(", ")}${h.length > 3 ? ` and ${h.length - 3} more` : ""})`;
   };

@@ -28,6 +28,17 @@ function bicepBlocks(bicep: string): { sym: string; type: string; body: string }
 }
 const dependsOnOf = (body: string) => /\n {2}dependsOn: \[\n([\s\S]*?)\n {2}\]/.exec(body)?.[1].trim().split(/\s+/) ?? [];
 
+/** The lockdown-with-allow estate (a private CycleCloud subnet sharing its NSG with the cluster), with `rules` in that NSG. */
+const lockdownEstate = (rules: RuleSpec[]) =>
+  estate()
+    .vnet("ccw-vnet", ["10.0.0.0/16"])
+    .subnet("ccw-vnet/cc", "10.0.0.0/24", { nsg: "nsg-common", defaultOutboundAccess: false })
+    .subnet("ccw-vnet/compute", "10.0.1.0/24", { nsg: "nsg-common" })
+    .nsg("nsg-common", rules)
+    .nic("cc-nic", "ccw-vnet/cc", { ip: "10.0.0.4" })
+    .snapshot();
+const LOCKDOWN_PROFILE: Profile = { roles: { cyclecloud: ["ccw-vnet/cc"], cluster: ["ccw-vnet/compute"], returnProxy: [] } };
+
 describe("fix-all.tf: a route the bundle creates is created, not updated", () => {
   it("a table whose 0.0.0.0/0 goes to None: each new service-tag route is an azurerm_route, as in each finding's own form", async () => {
     const b = estate()
@@ -98,14 +109,8 @@ describe("fix-all.bicep: no rule at a priority only the az script frees", () => 
       { name: "AllowHttp_bastion_Out", priority: 506, direction: "Outbound", access: "Allow", dst: "Internet", ports: "80" },
       { name: "DenyStorageOut", priority: 100, direction: "Outbound", access: "Deny", dst: "Storage", ports: "443" },
     ];
-    const snapshot = estate()
-      .vnet("ccw-vnet", ["10.0.0.0/16"])
-      .subnet("ccw-vnet/cc", "10.0.0.0/24", { nsg: "nsg-common", defaultOutboundAccess: false })
-      .subnet("ccw-vnet/compute", "10.0.1.0/24", { nsg: "nsg-common" })
-      .nsg("nsg-common", rules)
-      .nic("cc-nic", "ccw-vnet/cc", { ip: "10.0.0.4" })
-      .snapshot();
-    const p: Profile = { roles: { cyclecloud: ["ccw-vnet/cc"], cluster: ["ccw-vnet/compute"], returnProxy: [] } };
+    const snapshot = lockdownEstate(rules);
+    const p = LOCKDOWN_PROFILE;
     const bundle = fixAll(snapshot, p, audit(snapshot, p));
     const kinds = bundle.changes.map((c) => (c.kind === "add-rule" ? `add-rule ${c.rule.access}` : c.kind));
     expect(kinds).toContain("attach-nat-gateway");
@@ -257,14 +262,8 @@ describe("a NAT gateway's subnet change waits for the lockdown's deny", () => {
 
   it("in --fix-all (the lockdown-with-allow estate), Bicep and Terraform make the gateway wait for the deny", async () => {
     const rules: RuleSpec[] = [...SEED_RULES, { name: "AllowHttp_bastion_Out", priority: 506, direction: "Outbound", access: "Allow", dst: "Internet", ports: "80" }];
-    const s = estate()
-      .vnet("ccw-vnet", ["10.0.0.0/16"])
-      .subnet("ccw-vnet/cc", "10.0.0.0/24", { nsg: "nsg-common", defaultOutboundAccess: false })
-      .subnet("ccw-vnet/compute", "10.0.1.0/24", { nsg: "nsg-common" })
-      .nsg("nsg-common", rules)
-      .nic("cc-nic", "ccw-vnet/cc", { ip: "10.0.0.4" })
-      .snapshot();
-    const p: Profile = { roles: { cyclecloud: ["ccw-vnet/cc"], cluster: ["ccw-vnet/compute"], returnProxy: [] } };
+    const s = lockdownEstate(rules);
+    const p = LOCKDOWN_PROFILE;
     const bundle = fixAll(s, p, audit(s, p));
     const deny = bundle.changes.find((c): c is Extract<Change, { kind: "add-rule" }> => c.kind === "add-rule" && c.rule.access === "Deny")!;
     expect(deny).toBeDefined();
