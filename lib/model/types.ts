@@ -397,6 +397,8 @@ export interface ScaleSetNicConfiguration {
   name: string;
   nsgKey?: string;
   enableIpForwarding?: boolean;
+  /** `dnsSettings.dnsServers`: the instances' own DNS servers, which replace the VNet's; absent: the VNet's. */
+  dnsServers?: string[];
   ipConfigurations: ScaleSetIpConfiguration[];
 }
 

@@ -439,7 +439,7 @@ export class Estate {
       for (const config of vmss.nicConfigurations) {
         const ipcs = config.ipConfigurations.filter((ipc) => ipc.subnetKey === subnet.key);
         if (!ipcs.length) continue;
-        const stand: NetworkInterface = { id: vmss.id, key: vmss.key, name: `${vmss.name} (scale set model, NIC ${config.name})`, resourceGroup: vmss.resourceGroup, subscriptionId: vmss.subscriptionId, ipConfigurations: [], scaleSetKey: vmss.key, ...(config.nsgKey ? { nsgKey: config.nsgKey } : {}) };
+        const stand: NetworkInterface = { id: vmss.id, key: vmss.key, name: `${vmss.name} (scale set model, NIC ${config.name})`, resourceGroup: vmss.resourceGroup, subscriptionId: vmss.subscriptionId, ipConfigurations: [], scaleSetKey: vmss.key, ...(config.nsgKey ? { nsgKey: config.nsgKey } : {}), ...(config.dnsServers ? { dnsServers: config.dnsServers } : {}) };
         const ep = scaleSetEndpoint(stand, vmss, ipcs, free);
         // An IP configuration of a version the subnet has no prefix of gets no address: it stands for nothing here.
         if (addrIsEmpty(ep.addresses)) continue;

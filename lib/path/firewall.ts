@@ -814,13 +814,27 @@ function buildSnatPrivateRanges(estate: Estate, firewall: AzureFirewall): AddrSe
 
 /**
  * Whether Azure Firewall `firewall` runs its DNS proxy: a policy's `dnsSettings.enableProxy` (a base policy's counts,
- * as a child inherits its DNS settings), a classic firewall's `additionalProperties` Network.DNS.EnableProxy.
- * Undefined when the firewall's policy is not in the input. https://learn.microsoft.com/azure/firewall/dns-settings
+ * as a child inherits its DNS settings), a classic firewall's `additionalProperties` Network.DNS.EnableProxy. A policy
+ * that is absent while its rule collection groups are given is read as DNS proxy off (CONTRACT §4.1, stage 5; the
+ * words come from firewallDnsProxySetting). Undefined when neither the policy nor any of its groups is in the input.
+ * https://learn.microsoft.com/azure/firewall/dns-settings
  */
 export function firewallDnsProxy(estate: Estate, firewall: AzureFirewall): boolean | undefined {
   if (!firewall.policyKey) return firewall.dnsProxyEnabled === true;
   const policy = estate.snapshot.firewallPolicies?.get(firewall.policyKey);
-  return policy ? policyChain(estate, policy).some((p) => p.dnsProxyEnabled === true) : undefined;
+  if (policy) return policyChain(estate, policy).some((p) => p.dnsProxyEnabled === true);
+  return groupsOf(estate, firewall.policyKey, []).length ? false : undefined;
+}
+
+/**
+ * Where firewallDnsProxy read `firewall`'s DNS proxy setting, in words for a detail: the policy field, the classic
+ * firewall's additional property, or that the policy is absent and read as proxy off. Never throws.
+ */
+export function firewallDnsProxySetting(estate: Estate, firewall: AzureFirewall): string {
+  if (!firewall.policyKey) return "additionalProperties Network.DNS.EnableProxy";
+  const name = lastSegment(firewall.policyKey);
+  if (estate.snapshot.firewallPolicies?.has(firewall.policyKey)) return `${firewall.name}'s firewall policy ${name}, dnsSettings.enableProxy`;
+  return `firewall policy ${name} is not in the input, only its rule collection groups, so it is read with DNS proxy off`;
 }
 
 /**

@@ -12,7 +12,7 @@
 import type { Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { lastSegment } from "../snapshot/arm-id";
-import { firewallAt, firewallDnsProxy } from "./firewall";
+import { firewallAt, firewallDnsProxy, firewallDnsProxySetting } from "./firewall";
 
 /** Why clients of a subnet cannot (or may not) resolve public names with the DNS servers they are given. */
 export interface ResolverProblem {
@@ -42,11 +42,10 @@ type ServerState = { state: "answers" } | { state: "silent" | "unknown"; why: st
  * Whether machines in `subnet` can resolve public names with the DNS servers they are given: each NIC's own list, else
  * the VNet's; none at all: Azure-provided DNS, which always answers. Each list holds when one of its servers answers (a
  * client tries the next after a timeout); a server answers unless it is an Azure Firewall whose DNS proxy is off, or
- * `reach` (the subnet's flow on UDP 53 to it) is blocked; a firewall whose policy is not in the input, or a flow blocked
+ * `reach` (the subnet's flow on UDP 53 to it) is blocked; a firewall none of whose policy is in the input, or a flow blocked
  * in part, cannot be judged. Undefined when every list has a server that answers and none that is silent. `sure` when no
  * list has one that answers or may; not sure when some servers are silent or unjudged beside ones that answer, or only
- * some machines are cut off, naming them. Scale sets' own DNS settings are not read: their instances are taken to use the
- * VNet's list. Never throws.
+ * some machines are cut off, naming them. Never throws.
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-name-resolution-for-vms-and-role-instances
  */
 export function resolverProblem(estate: Estate, subnet: Subnet, reach: (server: string) => DnsServerReach): ResolverProblem | undefined {
@@ -89,8 +88,8 @@ export function resolverProblem(estate: Estate, subnet: Subnet, reach: (server: 
 
 /**
  * The distinct DNS server lists the machines of `subnet` are given, each with who is given it ("NIC x", "scale set y",
- * or the subnet itself when it holds no NIC of the input): a NIC's own `dnsSettings.dnsServers`, else the VNet's; an empty
- * list is Azure-provided DNS. Scale sets' own DNS settings are not read: their instances are taken to use the VNet's.
+ * or the subnet itself when it holds no NIC of the input): a NIC's own `dnsSettings.dnsServers` (a scale set's: its NIC
+ * configuration's), else the VNet's; an empty list is Azure-provided DNS.
  * https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
  */
 export function dnsServerLists(estate: Estate, subnet: Subnet): { servers: string[]; holders: string[] }[] {
@@ -109,7 +108,8 @@ function serverLists(estate: Estate, subnet: Subnet): { servers: string[]; holde
   };
   for (const e of estate.endpoints(subnet)) {
     if (e.privateEndpointsOnly) continue;
-    const own = e.nic && !e.scaleSet ? e.nic.dnsServers : undefined;
+    // A scale set's stand-in NIC carries its NIC configuration's own servers (CONTRACT §4.2: the model is the NIC).
+    const own = e.nic?.dnsServers;
     add(own?.length ? own : vnetServers, e.scaleSet ? `scale set ${e.scaleSet.name}` : e.nic ? `NIC ${e.nic.name}` : `${subnet.vnetName}/${subnet.name}`);
   }
   if (!lists.size) add(vnetServers, `${subnet.vnetName}/${subnet.name}`);
@@ -126,7 +126,7 @@ function serverState(estate: Estate, server: string, reach: (server: string) => 
     const proxy = firewallDnsProxy(estate, fw);
     const where = fw.policyKey ? `${fw.name}'s firewall policy ${lastSegment(fw.policyKey)}` : fw.name;
     if (proxy === undefined) return { state: "unknown", why: `is Azure Firewall ${fw.name}, whose policy is not in the input, so whether its DNS proxy answers cannot be judged`, remedy: `add the firewall policy to the input (az network firewall policy list)` };
-    if (!proxy) return { state: "silent", why: `is Azure Firewall ${fw.name}, whose DNS proxy is off in ${where} (${fw.policyKey ? "dnsSettings.enableProxy" : "additionalProperties Network.DNS.EnableProxy"}), so it answers no DNS query`, remedy: `turn on DNS proxy in ${where}${fw.policyKey ? " (az network firewall policy update --enable-dns-proxy true)" : ""}, or list DNS servers that answer` };
+    if (!proxy) return { state: "silent", why: `is Azure Firewall ${fw.name}, whose DNS proxy is off (${firewallDnsProxySetting(estate, fw)}), so it answers no DNS query`, remedy: `turn on DNS proxy in ${where}${fw.policyKey ? " (az network firewall policy update --enable-dns-proxy true)" : ""}, or list DNS servers that answer` };
   }
   const r = reach(server);
   for (const k of r.touched) touched.add(k);

@@ -10,7 +10,7 @@ import { pushTo } from "../collections";
 import type { AzureFirewall, PrivateDnsZone, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { parentVnetOf } from "../snapshot/arm-id";
-import { firewallAt, firewallDnsProxy, firewallDnsServers } from "./firewall";
+import { firewallAt, firewallDnsProxy, firewallDnsProxySetting, firewallDnsServers } from "./firewall";
 import { AZURE_DNS, dnsServerLists } from "./name-resolution";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
@@ -147,7 +147,7 @@ function firewallServerAnswer(estate: Estate, subnet: Subnet, account: string, s
   const via = `the VNet's DNS server ${server} is Azure Firewall ${fw.name}`;
   const proxy = firewallDnsProxy(estate, fw);
   if (proxy === undefined) return { gives: "unknown", label, why: `${via}, whose policy is not in the input, so whether its DNS proxy answers and what it resolves cannot be judged` };
-  if (!proxy) return { gives: "other", label, why: `${via}, whose DNS proxy is off (${fw.policyKey ? "policy dnsSettings.enableProxy" : "additionalProperties Network.DNS.EnableProxy"}), so it answers no DNS query and ${account}'s name does not resolve (enable DNS proxy ${fw.policyKey ? `in ${fw.name}'s policy ${fw.policyKey.split("/").pop()}` : `on ${fw.name}`}, or point the VNet's DNS elsewhere)` };
+  if (!proxy) return { gives: "other", label, why: `${via}, whose DNS proxy is off (${firewallDnsProxySetting(estate, fw)}), so it answers no DNS query and ${account}'s name does not resolve (enable DNS proxy ${fw.policyKey ? `in ${fw.name}'s policy ${fw.policyKey.split("/").pop()}` : `on ${fw.name}`}, or point the VNet's DNS elsewhere)` };
   const custom = firewallDnsServers(estate, fw);
   if (custom.length) return { gives: "unknown", label, why: `${via}, whose DNS proxy forwards to its custom DNS servers ${custom.join(", ")}, whose answers the audit cannot see, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
   const vnetKey = firewallDnsVnet(estate, fw)?.key;

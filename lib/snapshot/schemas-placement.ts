@@ -26,6 +26,8 @@ export const scaleSetNicConfigProps = z.object({
   networkSecurityGroup: ref,
   enableIPForwarding: z.boolean().nullish(),
   enableIpForwarding: z.boolean().nullish(),
+  // The instances' DNS servers, which replace the VNet's as a NIC's own do.
+  dnsSettings: z.object({ dnsServers: z.array(z.string()).nullish() }).nullish(),
   ipConfigurations: nodes,
 });
 export const scaleSetIpConfigProps = z.object({

@@ -96,6 +96,12 @@ export class EstateBuilder {
     return this;
   }
 
+  /** Leaves out every resource of `type` added so far through extra (firewall, policy, …): an input missing a part. */
+  omit(type: string): this {
+    this.others = this.others.filter((r) => (r as { type?: string }).type !== type);
+    return this;
+  }
+
   /** An Azure Firewall in `<vnet>/AzureFirewallSubnet` at `ip`, with a policy (or, without one, no rules). */
   firewall(name: string, vnet: string, ip: string, opts: { policy?: string; managementIp?: boolean } = {}): this {
     return this.extra({
@@ -348,6 +354,8 @@ export interface ScaleSetOpts {
   asgs?: string[];
   /** The NIC profile's IP configurations (each placed in the subnet), instead of one `ipc`; `publicIp` and `asgs` then do not apply. */
   ipConfigurations?: { name: string; properties?: Record<string, unknown> }[];
+  /** The NIC profile's own DNS servers (`dnsSettings.dnsServers`). */
+  dnsServers?: string[];
 }
 
 /** A scale set's ARM JSON, its network profile placing instances in `subnetRef` ("vnet/subnet"). */
@@ -365,7 +373,7 @@ export function scaleSetResource(name: string, subnetRef: string, opts: ScaleSet
       ...(opts.mode === "unstated" ? {} : { orchestrationMode: opts.mode ?? "Uniform" }),
       virtualMachineProfile: {
         networkProfile: {
-          networkInterfaceConfigurations: [{ name: "nic", properties: { primary: true, ...(opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", opts.nsg) } } : {}), ipConfigurations } }],
+          networkInterfaceConfigurations: [{ name: "nic", properties: { primary: true, ...(opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", opts.nsg) } } : {}), ...(opts.dnsServers ? { dnsSettings: { dnsServers: opts.dnsServers } } : {}), ipConfigurations } }],
         },
       },
     },

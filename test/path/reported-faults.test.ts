@@ -95,7 +95,7 @@ describe("a firewall whose own subnet routes public traffic elsewhere (forced tu
 });
 
 describe("a VNet whose DNS servers answer nothing: the services the seed names by FQDN are not reached", () => {
-  const withDns = (servers: string[] | undefined, dnsProxy: boolean, policyGiven = true, nicServers?: string[], rules = SEED_RULES) => {
+  const withDns = (servers: string[] | undefined, dnsProxy: boolean, policyGiven: boolean | "groups only" = true, nicServers?: string[], rules = SEED_RULES, scaleSetServers?: string[]) => {
     const b = estate()
       .vnet("cc", ["10.1.0.0/16"], servers ? { dnsServers: servers } : {})
       .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" })
@@ -104,8 +104,10 @@ describe("a VNet whose DNS servers answer nothing: the services the seed names b
       .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
       .firewall("fw-hub", "hub", "10.100.0.4", { policy: "fwp" })
       .peer("cc", "hub");
-    if (policyGiven) b.policy("fwp", [], { dnsProxy });
+    if (policyGiven === "groups only") b.policy("fwp", [{ name: "rcg", priority: 100, collections: [] }], { dnsProxy: true }).omit("Microsoft.Network/firewallPolicies");
+    else if (policyGiven) b.policy("fwp", [], { dnsProxy });
     if (nicServers) b.nic("nic-cc", "cc/snet-cc", { ip: "10.1.1.4", dnsServers: nicServers });
+    if (scaleSetServers) b.scaleSet("hpc", "cc/snet-cc", { dnsServers: scaleSetServers });
     return b.audit({ cyclecloud: ["cc/snet-cc"] });
   };
 
@@ -114,7 +116,7 @@ describe("a VNet whose DNS servers answer nothing: the services the seed names b
     for (const rule of ["CC-EGRESS-ARM", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-STORAGE"]) {
       const f = finding(report, "cc/snet-cc", rule);
       expect(f.status, rule).toBe("fail");
-      expect(f.detail, rule).toContain("the DNS server answers nothing: 10.100.0.4 is Azure Firewall fw-hub, whose DNS proxy is off in fw-hub's firewall policy fwp");
+      expect(f.detail, rule).toContain("the DNS server answers nothing: 10.100.0.4 is Azure Firewall fw-hub, whose DNS proxy is off (fw-hub's firewall policy fwp, dnsSettings.enableProxy)");
     }
     expect(finding(report, "cc/snet-cc", "CC-EGRESS-ARM").noFixReason).toContain("--enable-dns-proxy true");
     // The lockdown is about addresses, not names.
@@ -136,11 +138,41 @@ describe("a VNet whose DNS servers answer nothing: the services the seed names b
     expect(unknown.detail).toContain("whose policy is not in the input");
   });
 
+  it("a firewall whose policy is absent but whose rule collection groups are given is read with DNS proxy off (CONTRACT §4.1): fail, saying so", () => {
+    const f = finding(withDns(["10.100.0.4"], false, "groups only"), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("firewall policy fwp is not in the input, only its rule collection groups, so it is read with DNS proxy off");
+  });
+
   it("a NIC's own DNS servers replace the VNet's, either way", () => {
     // The VNet is fine (Azure DNS), the NIC names the silent firewall: fail.
     expect(finding(withDns(undefined, false, true, ["10.100.0.4"]), "cc/snet-cc", "CC-EGRESS-ARM").status).toBe("fail");
     // The VNet names the silent firewall, the NIC uses Azure DNS: pass.
     expect(finding(withDns(["10.100.0.4"], false, true, ["168.63.129.16"]), "cc/snet-cc", "CC-EGRESS-ARM").status).toBe("pass");
+  });
+
+  it("a scale set's NIC configuration's own DNS servers replace the VNet's, either way (nodes yet to start included)", () => {
+    const withScaleSet = (vnetServers: string[] | undefined, scaleSetServers: string[] | undefined) =>
+      finding(withDns(vnetServers, false, true, undefined, SEED_RULES, scaleSetServers), "cc/snet-cc", "CC-EGRESS-ARM");
+    const cut = withScaleSet(undefined, ["10.100.0.4"]);
+    expect(cut.status).toBe("fail");
+    expect(cut.detail).toContain("10.100.0.4 is Azure Firewall fw-hub, whose DNS proxy is off");
+    expect(withScaleSet(["10.100.0.4"], ["168.63.129.16"]).status).toBe("pass");
+    // A NIC on the VNet's (Azure) DNS beside the scale set cut off: only the scale set's nodes are cut off, named.
+    const b = estate()
+      .vnet("cc", ["10.1.0.0/16"])
+      .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" })
+      .nsg("nsg-cc", SEED_RULES)
+      .vnet("hub", ["10.100.0.0/16"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .firewall("fw-hub", "hub", "10.100.0.4", { policy: "fwp" })
+      .policy("fwp", [])
+      .peer("cc", "hub")
+      .nic("nic-cc", "cc/snet-cc", { ip: "10.1.1.4" })
+      .scaleSet("hpc", "cc/snet-cc", { dnsServers: ["10.100.0.4"] });
+    const part = finding(b.audit({ cyclecloud: ["cc/snet-cc"] }), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(part.status).toBe("warn");
+    expect(part.detail).toContain("(scale set hpc)");
   });
 
   it("a DNS server whose own subnet's NSG refuses port 53 inbound answers nothing: fail, naming the rule there", () => {
