@@ -20,7 +20,7 @@ export function EffectiveRoutesTable({ routes, subnetName }: { routes: Effective
             <td className={`${TD} ${r.nextHopType === "None" && state === "Active" ? "text-red-700" : ""}`}>{r.nextHopType}</td>
             <td className={TD}>{r.nextHopIpAddress ?? "—"}</td>
             <td className={TD} title={r.routeTable}>
-              {r.routeTable ? `${resourceName(r.routeTable)} / ${r.route ?? "—"}` : "—"}
+              {r.routeTable ? `${resourceName(r.routeTable)} / ${r.route ?? "—"}` : (r.route ?? "—")}
             </td>
             <td className={`${TD} font-sans`} title={r.nextHop}>
               {r.nextHop ? nextHopText(r.nextHop) : "—"}

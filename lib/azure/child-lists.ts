@@ -1,6 +1,7 @@
 // Lists that hang off a parent resource and have no subscription-wide list: a firewall policy's rule
 // collection groups, Azure Virtual Network Manager's groups, members, configurations, rule collections
-// and rules, a Uniform scale set's instance NICs, a private DNS zone's VNet links, A and CNAME records.
+// and rules, a Uniform scale set's instance NICs, a private DNS zone's VNet links, A and CNAME records, a
+// virtual hub's VNet connections, route tables and routing intent.
 // One call per parent (never per instance or member); each answer may be the parent of the next level.
 import type { TokenCredential } from "@azure/identity";
 import type { ReadError } from "../report/types";
@@ -65,8 +66,9 @@ function hasGatewaySubnet(vnet: Record<string, unknown>): boolean {
 
 const NETWORK = "microsoft.network/";
 const MANAGER = `${NETWORK}networkmanagers`;
+const HUB = `${NETWORK}virtualhubs`;
 
-/** Every child list, by parent type. Docs: https://learn.microsoft.com/rest/api/ (virtualnetwork, firewall, network-manager, privatedns). */
+/** Every child list, by parent type. Docs: https://learn.microsoft.com/rest/api/ (virtualnetwork, firewall, network-manager, privatedns, virtualwan). */
 export const CHILD_LISTS: readonly ChildList[] = [
   {
     // Listed per resource group (a gateway sits in its VNet's): one call per resource group, however many VNets ask.
@@ -140,6 +142,28 @@ export const CHILD_LISTS: readonly ChildList[] = [
     parentType: `${NETWORK}privatednszones`,
     type: "Microsoft.Network/privateDnsZones/CNAME",
     list: (c, at, abortSignal) => c.privateDns.recordSets.listByType(at.resourceGroup, at.names[0], "CNAME", { abortSignal }),
+  },
+  // A virtual hub's VNet connections (which VNet, which route table it learns from, whether it learns 0.0.0.0/0), route
+  // tables and routing intent (Internet and private traffic to the hub's firewall). None is in Resource Graph's
+  // Resources table (only virtualhubs, virtualhubs/bgpconnections and virtualhubs/ipconfigurations are):
+  // https://learn.microsoft.com/azure/governance/resource-graph/reference/supported-tables-resources
+  {
+    operation: "hubVirtualNetworkConnections.list",
+    parentType: HUB,
+    type: "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
+    list: (c, at, abortSignal) => c.network.hubVirtualNetworkConnections.list(at.resourceGroup, at.names[0], { abortSignal }),
+  },
+  {
+    operation: "hubRouteTables.list",
+    parentType: HUB,
+    type: "Microsoft.Network/virtualHubs/hubRouteTables",
+    list: (c, at, abortSignal) => c.network.hubRouteTables.list(at.resourceGroup, at.names[0], { abortSignal }),
+  },
+  {
+    operation: "routingIntentOperations.list",
+    parentType: HUB,
+    type: "Microsoft.Network/virtualHubs/routingIntent",
+    list: (c, at, abortSignal) => c.network.routingIntentOperations.list(at.resourceGroup, at.names[0], { abortSignal }),
   },
 ];
 

@@ -1,5 +1,5 @@
 // The list-all read: per subscription, one paged list per resource type, then the lists that hang off
-// a parent (child-lists.ts): one per firewall policy, network manager level, scale set and DNS zone.
+// a parent (child-lists.ts): one per firewall policy, network manager level, scale set, DNS zone and virtual hub.
 // Subnets and peerings arrive inside their VNet, so there is never a call per resource group or per
 // instance. Resources are kept as ARM sent them (the REST form, fields under `properties`).
 import type { TokenCredential } from "@azure/identity";
@@ -19,7 +19,7 @@ interface ListAllOperation {
 
 /**
  * Every subscription-wide list the reader sends, in order. Docs of each: https://learn.microsoft.com/rest/api/
- * (network: virtual-network, network-security-groups, …; compute: virtual-machine-scale-sets/list-all, virtual-machines/list-all;
+ * (network: virtual-network, network-security-groups, …; virtualwan: virtual-hubs/list; compute: virtual-machine-scale-sets/list-all, virtual-machines/list-all;
  * storagerp: storage-accounts/list; dns/privatedns: private-zones/list; virtualnetwork: service-endpoint-policies/list).
  */
 export const LIST_ALL_OPERATIONS: readonly ListAllOperation[] = [
@@ -35,6 +35,9 @@ export const LIST_ALL_OPERATIONS: readonly ListAllOperation[] = [
   { operation: "azureFirewalls.listAll", type: "Microsoft.Network/azureFirewalls", list: (c, abortSignal) => c.network.azureFirewalls.listAll({ abortSignal }) },
   { operation: "firewallPolicies.listAll", type: "Microsoft.Network/firewallPolicies", list: (c, abortSignal) => c.network.firewallPolicies.listAll({ abortSignal }) },
   { operation: "ipGroups.list", type: "Microsoft.Network/ipGroups", list: (c, abortSignal) => c.network.ipGroups.list({ abortSignal }) },
+  // Virtual WAN hubs: a connected VNet's routes come from its hub, whose routing intent may send Internet and private
+  // traffic to the hub's firewall. The hub's connections, route tables and routing intent are listed per hub (child-lists.ts).
+  { operation: "virtualHubs.list", type: "Microsoft.Network/virtualHubs", list: (c, abortSignal) => c.network.virtualHubs.list({ abortSignal }) },
   { operation: "networkManagers.listBySubscription", type: "Microsoft.Network/networkManagers", list: (c, abortSignal) => c.network.networkManagers.listBySubscription({ abortSignal }) },
   { operation: "virtualMachineScaleSets.listAll", type: "Microsoft.Compute/virtualMachineScaleSets", list: (c, abortSignal) => c.compute.virtualMachineScaleSets.listAll({ abortSignal }) },
   // A VM names the scale set it is an instance of: the only link from a Flexible scale set to its instances' NICs.

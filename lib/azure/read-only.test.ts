@@ -4,7 +4,11 @@ import { toReadError } from "./read-error";
 import { mergeServiceTags, regionsInUse } from "./service-tags";
 import { resourceGraphQuery } from "./resource-graph";
 import { mapPool } from "./pool";
-import { CHILD_LISTS, parentPath } from "./child-lists";
+import { CHILD_LISTS, parentPath, readChildLists } from "./child-lists";
+import { CallScope } from "./arm-pipeline";
+import type { SubscriptionClients } from "./clients";
+import { AUDITED_TYPES, LIST_ALL_OPERATIONS } from "./list-all";
+import { RESOURCE_GRAPH_CHILD_TYPES } from "./resource-graph";
 
 describe("the read-only guard", () => {
   const arm = "https://management.azure.com";
@@ -22,6 +26,9 @@ describe("the read-only guard", () => {
       "Microsoft.Network/networkManagers/m/securityAdminConfigurations/c/ruleCollections/r/rules",
       "Microsoft.Compute/virtualMachineScaleSets/v/networkInterfaces",
       "Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net/A",
+      "Microsoft.Network/virtualHubs/hub-weu/hubVirtualNetworkConnections",
+      "Microsoft.Network/virtualHubs/hub-weu/hubRouteTables",
+      "Microsoft.Network/virtualHubs/hub-weu/routingIntent",
     ]) {
       expect(isAllowedRequest("GET", `${rg}/${path}?api-version=1`)).toBe(true);
       expect(isAllowedRequest("POST", `${rg}/${path}?api-version=1`)).toBe(false);
@@ -133,5 +140,60 @@ describe("child lists", () => {
   it("has one list per parent type and child, none per instance", () => {
     const pairs = CHILD_LISTS.map((l) => `${l.parentType} → ${l.type}`);
     expect(new Set(pairs).size).toBe(pairs.length);
+  });
+});
+
+describe("Virtual WAN hubs", () => {
+  const hubId = (rg: string, name: string) => `/subscriptions/s/resourceGroups/${rg}/providers/Microsoft.Network/virtualHubs/${name}`;
+  /** Clients whose hub lists record their arguments and answer one item each, as the pipeline captures a page. */
+  function fakeClients() {
+    const scope = new CallScope();
+    const calls: string[] = [];
+    const list = (what: string, child: string) => (rg: string, hub: string) => {
+      calls.push(`${what}(${rg}/${hub})`);
+      return (async function* () {
+        scope.captured?.push({ id: `${hubId(rg, hub)}/${child}/x`, name: "x" });
+        yield {};
+      })();
+    };
+    const network = {
+      hubVirtualNetworkConnections: { list: list("hubVirtualNetworkConnections", "hubVirtualNetworkConnections") },
+      hubRouteTables: { list: list("hubRouteTables", "hubRouteTables") },
+      routingIntentOperations: { list: list("routingIntentOperations", "routingIntent") },
+    };
+    return { clients: { subscriptionId: "s", scope, network } as unknown as SubscriptionClients, calls };
+  }
+
+  it("lists hubs per subscription, in Resource Graph's query too", () => {
+    expect(LIST_ALL_OPERATIONS.filter((op) => op.operation === "virtualHubs.list").map((op) => op.type)).toEqual(["Microsoft.Network/virtualHubs"]);
+    expect(AUDITED_TYPES).toContain("Microsoft.Network/virtualHubs");
+  });
+
+  it("lists each hub's VNet connections, route tables and routing intent once per hub, also after a Resource Graph read", async () => {
+    // Resource Graph's Resources table holds virtualhubs but none of these three children.
+    const children = ["hubvirtualnetworkconnections", "hubroutetables", "routingintent"].map((c) => `microsoft.network/virtualhubs/${c}`);
+    expect(RESOURCE_GRAPH_CHILD_TYPES.map((t) => t.toLowerCase()).filter((t) => children.includes(t))).toEqual([]);
+    for (const resourceGraph of [false, true]) {
+      const { clients, calls } = fakeClients();
+      const hubs = [
+        { id: hubId("rg-hub", "hub-weu"), type: "Microsoft.Network/virtualHubs" },
+        // The same hub again (as two reads may return it) and a second hub in another resource group, as Resource Graph spells it.
+        { id: hubId("rg-hub", "hub-weu"), type: "microsoft.network/virtualhubs" },
+        { id: hubId("rg-neu", "hub-neu"), type: "microsoft.network/virtualhubs" },
+      ];
+      const read = await readChildLists(clients, hubs, 5_000, { resourceGraph });
+      expect(read.errors).toEqual([]);
+      expect(calls).toEqual([
+        "hubVirtualNetworkConnections(rg-hub/hub-weu)",
+        "hubRouteTables(rg-hub/hub-weu)",
+        "routingIntentOperations(rg-hub/hub-weu)",
+        "hubVirtualNetworkConnections(rg-neu/hub-neu)",
+        "hubRouteTables(rg-neu/hub-neu)",
+        "routingIntentOperations(rg-neu/hub-neu)",
+      ]);
+      // An item without `type` gets the listed one.
+      const types = ["Microsoft.Network/virtualHubs/hubVirtualNetworkConnections", "Microsoft.Network/virtualHubs/hubRouteTables", "Microsoft.Network/virtualHubs/routingIntent"];
+      expect(read.resources.map((r) => r.type)).toEqual([...types, ...types]);
+    }
   });
 });

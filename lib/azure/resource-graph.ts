@@ -16,7 +16,9 @@ const SUBSCRIPTIONS_PER_QUERY = 1000;
  * The types a list-all read gets through child lists (child-lists.ts) that Resource Graph's `Resources` table holds
  * (tracked resources: private DNS zone links, virtual network gateways). The others (rule
  * collection groups, network manager groups, members, configurations and rules, scale set instance NICs,
- * DNS record sets) are proxy resources it does not index: they are read with list calls (child-lists.ts).
+ * DNS record sets, a virtual hub's VNet connections, route tables and routing intent) are resources its Resources
+ * table does not index: they are read with list calls (child-lists.ts).
+ * https://learn.microsoft.com/azure/governance/resource-graph/reference/supported-tables-resources
  */
 export const RESOURCE_GRAPH_CHILD_TYPES = ["Microsoft.Network/privateDnsZones/virtualNetworkLinks", "Microsoft.Network/virtualNetworkGateways"] as const;
 

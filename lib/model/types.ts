@@ -218,6 +218,79 @@ export interface VirtualNetworkGateway {
   defaultSiteKey?: string;
 }
 
+/**
+ * A Virtual WAN hub (`Microsoft.Network/virtualHubs`): the VNets connected to it learn routes from it, and its routing
+ * intent or route tables may send their Internet and private traffic to a security solution in the hub (an Azure
+ * Firewall). https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+ */
+export interface VirtualHub {
+  id: string;
+  key: string;
+  name: string;
+  /** `addressPrefix`: the hub's own space (its router and firewall live there). */
+  addressPrefix?: string;
+  /** `azureFirewall.id`, lower-cased: a secured hub's firewall. */
+  firewallKey?: string;
+}
+
+/**
+ * A VNet's connection to a virtual hub (`virtualHubs/hubVirtualNetworkConnections`). The connection learns the routes of
+ * its associated route table; it propagates its VNet's space to the route tables it names (ids or labels); it learns
+ * 0.0.0.0/0 from the hub only with `enableInternetSecurity`. Without `routingConfiguration` Azure associates and
+ * propagates to the hub's `defaultRouteTable` (label `default`).
+ * https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+ */
+export interface HubVirtualNetworkConnection {
+  id: string;
+  key: string;
+  name: string;
+  hubKey: string;
+  /** `remoteVirtualNetwork.id`, lower-cased. */
+  remoteVnetKey?: string;
+  /** `enableInternetSecurity` ("propagate default route"); Azure's default is true. */
+  enableInternetSecurity: boolean;
+  /** `routingConfiguration.associatedRouteTable.id`, lower-cased; absent: the hub's defaultRouteTable. */
+  associatedRouteTableKey?: string;
+  /** `routingConfiguration.propagatedRouteTables`: ids (lower-cased) and labels; both absent: defaultRouteTable. */
+  propagatedRouteTableKeys?: string[];
+  propagatedLabels?: string[];
+  provisioningState?: string;
+}
+
+/** One route of a virtual hub route table: CIDR destinations and a resource as next hop. */
+export interface HubRoute {
+  name: string;
+  /** `destinationType`: `CIDR` (the only kind that names addresses), `ResourceId` or `Service`. */
+  destinationType?: string;
+  destinations: string[];
+  /** `nextHopType`: `ResourceId` (Azure's only kind today). */
+  nextHopType?: string;
+  /** `nextHop`: a resource id (a firewall, a VNet connection), lower-cased. */
+  nextHopKey?: string;
+}
+
+/** A virtual hub route table (`virtualHubs/hubRouteTables`). https://learn.microsoft.com/azure/virtual-wan/how-to-virtual-hub-routing */
+export interface HubRouteTable {
+  id: string;
+  key: string;
+  name: string;
+  hubKey: string;
+  labels: string[];
+  routes: HubRoute[];
+}
+
+/**
+ * A virtual hub's routing intent (`virtualHubs/routingIntent`): routing policies sending `Internet` and/or
+ * `PrivateTraffic` to a next hop in the hub. https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+ */
+export interface RoutingIntent {
+  id: string;
+  key: string;
+  name: string;
+  hubKey: string;
+  policies: { name: string; destinations: string[]; nextHopKey?: string }[];
+}
+
 export interface NatGateway {
   id: string;
   key: string;
@@ -546,6 +619,10 @@ export interface Snapshot {
   privateEndpoints: Map<string, PrivateEndpoint>;
   natGateways?: Map<string, NatGateway>;
   virtualNetworkGateways?: Map<string, VirtualNetworkGateway>;
+  virtualHubs?: Map<string, VirtualHub>;
+  hubConnections?: Map<string, HubVirtualNetworkConnection>;
+  hubRouteTables?: Map<string, HubRouteTable>;
+  routingIntents?: Map<string, RoutingIntent>;
   publicIps?: Map<string, PublicIpAddress>;
   loadBalancers?: Map<string, LoadBalancer>;
   firewalls?: Map<string, AzureFirewall>;

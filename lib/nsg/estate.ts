@@ -11,6 +11,7 @@ import { type CompiledRule, compileRule, isContextFree, namesAsg, orderedRules }
 import {
   type AddressContext,
   type AsgView,
+  type RouteWidening,
   type ScaleSetPool,
   type SharedAddressData,
   buildAddressContext,
@@ -21,6 +22,7 @@ import {
   withAsgView,
 } from "./context";
 import type { Level } from "./evaluate";
+import { type HubLearnedRoute, hubLearnedRoutes } from "../path/virtual-hub";
 import { SINGLE_DEPLOYMENT } from "../snapshot/parse-profile";
 
 /**
@@ -288,7 +290,8 @@ export class Estate {
       const vnet = this.snapshot.vnets.get(subnet.vnetKey);
       const prefixes = vnet ? virtualNetworkPrefixes(this.snapshot, vnet) : subnet.addressPrefixes;
       // Without a route table `VirtualNetwork` still holds the platform's 168.63.129.16.
-      ctx = buildAddressContext(this.caches.address, subnet.vnetKey, prefixes, table ? routeWidening(table) : { cidrs: [] }, table ? `${subnet.vnetKey}|${table.key}|${++this.caches.contextSeq}` : subnet.vnetKey);
+      const widening = withLearnedRoutes(table ? routeWidening(table) : { cidrs: [] }, table?.disableBgpRoutePropagation ? [] : hubLearnedRoutes(this, subnet.vnetKey));
+      ctx = buildAddressContext(this.caches.address, subnet.vnetKey, prefixes, widening, table ? `${subnet.vnetKey}|${table.key}|${++this.caches.contextSeq}` : subnet.vnetKey);
       byVnet.set(subnet.vnetKey, ctx);
     }
     return ctx;
@@ -685,4 +688,21 @@ function scaleSetEndpoint(stand: NetworkInterface, vmss: ScaleSet, ipcs: ScaleSe
   }
   withSources(endpoint, own);
   return endpoint;
+}
+
+/**
+ * `VirtualNetwork` also holds what a VNet learns from its virtual hub (the other connected VNets, the hub, a routing
+ * intent's private ranges): "virtual networks connected to a virtual network gateway … This tag might also contain
+ * default routes", so a learned 0.0.0.0/0 widens it as a route table's default route to a gateway does.
+ * https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags
+ */
+function withLearnedRoutes(widening: RouteWidening, learned: readonly HubLearnedRoute[]): RouteWidening {
+  if (!learned.length) return widening;
+  const cidrs = [...widening.cidrs];
+  let defaultRoute = widening.defaultRoute;
+  for (const r of learned) {
+    if (r.prefix.trim() === "0.0.0.0/0") defaultRoute ??= `the route for 0.0.0.0/0 learned from ${r.name}`;
+    else cidrs.push(r.prefix);
+  }
+  return { ...widening, cidrs, ...(defaultRoute ? { defaultRoute } : {}) };
 }

@@ -8,7 +8,12 @@ import type { PathPiece } from "./types";
 const last = (id: string) => id.split("/").pop() ?? id;
 
 export function describeRoute(e: RouteEvidence): string {
-  const via = e.source === "User" ? `route ${e.route} in ${last(e.routeTable ?? "")}` : `system route ${e.route === "Default" ? e.addressPrefix : `${e.route} (${e.addressPrefix})`}`;
+  const via =
+    e.source === "User"
+      ? `route ${e.route} in ${last(e.routeTable ?? "")}`
+      : e.source === "VirtualNetworkGateway"
+        ? `route for ${e.addressPrefix} learned from ${e.route}`
+        : `system route ${e.route === "Default" ? e.addressPrefix : `${e.route} (${e.addressPrefix})`}`;
   return `${via} → ${e.nextHopType}${e.nextHopIpAddress ? ` ${e.nextHopIpAddress}` : ""}`;
 }
 
@@ -56,7 +61,7 @@ export function describeDeliveredBeyondNsg(p: PathPiece): string[] {
     if (stage === "firewall") out.push(describeFirewall(s as FirewallEvidence));
     else if (stage === "route") {
       const r = s as RouteEvidence;
-      if (r.source === "User" || r.nextHopType === "VirtualNetworkServiceEndpoint" || r.nextHopType === "InterfaceEndpoint") out.push(describeRoute(r));
+      if (r.source !== "Default" || r.nextHopType === "VirtualNetworkServiceEndpoint" || r.nextHopType === "InterfaceEndpoint") out.push(describeRoute(r));
     } else if (stage === "outbound") out.push(describeOutbound(s as OutboundEvidence));
     else if (stage === "admin-rule" && (s as AdminRuleEvidence).access === "AlwaysAllow") out.push(describeAdminRule(s as AdminRuleEvidence));
   }

@@ -24,6 +24,7 @@ import { type NextHop, nextHop } from "./next-hop";
 import { type OutboundPath, forHolders, holderName, outboundEvidence, outboundPaths, withoutHolder } from "./outbound";
 import { type EffectiveRoute, lookup, routesAssumedApart, subnetRoutes } from "./routes";
 import type { PathPiece } from "./types";
+import { connectedHubs, hubForcedTunnel } from "./virtual-hub";
 
 /** The boxes of a traffic class, one per address family the local end has addresses in. */
 export function familyBoxes(local: AddrSet, spec: FlowSpec): Box[] {
@@ -426,6 +427,13 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
 function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece, done: PathPiece[]): void {
   const leaves = (p: PathPiece) => done.push({ ...p, steps: [...p.steps, { stage: "outbound", method: "firewall-public-ip", resource: firewall.id, detail: `through ${firewall.name}'s public IP` }] });
   const { estate } = cx;
+  if (firewall.virtualHubKey && hubForcedTunnel(estate, firewall.virtualHubKey)) {
+    // Forced tunnel mode: what the firewall lets out follows the hub's learnt default route, if any, which no input shows.
+    const hub = estate.snapshot.virtualHubs?.get(firewall.virtualHubKey)?.name ?? lastSegment(firewall.virtualHubKey);
+    cx.touched.add(firewall.virtualHubKey);
+    done.push({ ...out, access: out.access === "Deny" ? "Deny" : "Unaudited", decidedAt: "firewall", why: `allowed by ${firewall.name}, but virtual hub ${hub} routes Internet traffic in forced tunnel mode (a private traffic policy with 0.0.0.0/0 as an additional prefix): after inspection it follows a default route learnt from on-premises, an NVA or a static route, if any, which is outside the audit` });
+    return;
+  }
   const own = firewall.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((s) => s !== undefined);
   if (!own?.routeTableKey) return void leaves(out);
   cx.touched.add(own.routeTableKey);
@@ -524,8 +532,13 @@ export function bgpLearnedNote(estate: Estate, subnet: Subnet): string | undefin
   if (!vnet) return undefined;
   const gateway = vnet.subnetKeys.some((k) => /^(gatewaysubnet|routeserversubnet)$/i.test(estate.snapshot.subnets.get(k)?.name ?? ""));
   const remote = vnet.peerings.some((p) => p.useRemoteGateways);
-  if (!gateway && !remote) return undefined;
+  const hubs = connectedHubs(estate, subnet.vnetKey);
+  // A Virtual WAN hub's managed VNet (`HV_<hub>_<guid>`) on the far side of a peering, with no hub connection read.
+  const unreadHub = hubs.length ? undefined : vnet.peerings.find((p) => /^hv_/i.test(lastSegment(p.remoteVnetKey ?? "")));
+  if (!gateway && !remote && !hubs.length && !unreadHub) return undefined;
   const propagation = subnet.routeTableKey ? `${subnet.name}'s route table does not disable BGP route propagation` : `${subnet.name} has no route table to disable BGP route propagation`;
+  if (hubs.length) return `${vnet.name} is connected to virtual hub ${hubs.join(" and ")} and ${propagation}: the routes it learns from the hub's routing intent, route tables and connections are read; routes the hub learns from on-premises or an NVA (BGP), which no snapshot shows, could still change where traffic outside the VNet, its peerings and service endpoints goes.`;
+  if (unreadHub) return `${vnet.name} peers with ${lastSegment(unreadHub.remoteVnetKey!)}, which looks like a Virtual WAN hub's VNet, and ${propagation}: the hub's routes (its routing intent may send Internet traffic to a firewall) are not in the input and could change where traffic outside the VNet, its peerings and service endpoints goes (add \`az network vhub list\`, \`az network vhub connection list\`, \`az network vhub route-table list\` and \`az network vhub routing-intent list\`).`;
   return `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${propagation}: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes.`;
 }
 

@@ -10,7 +10,8 @@ import type { Estate } from "../nsg/estate";
 import { firewallAt } from "./firewall";
 import { policedStorageHop } from "./service-endpoint-policies";
 import { subnetHolding } from "./locate";
-import { type EffectiveRoute, peeringConnected } from "./routes";
+import { type EffectiveRoute, peeringConnected, routeWords as wordsOf } from "./routes";
+import type { HubTarget } from "./virtual-hub";
 import { cidrsToRanges } from "../net/ip";
 import * as iv from "../net/intervals";
 
@@ -65,12 +66,8 @@ export function nextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): 
  * dropped, an Azure Firewall, or outside the audit. Callers on a hot path use `nextHop`, which remembers it.
  */
 export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): NextHop {
-  const routeWords =
-    route.source === "User"
-      ? `route ${route.name} in ${route.routeTable?.name ?? "its route table"}`
-      : route.defaultSite
-        ? `the system route for ${route.addressPrefix}: forced tunnelling to site ${route.defaultSite.site} of ${route.defaultSite.gateway}`
-        : `the system route for ${route.addressPrefix}`;
+  const routeWords = wordsOf(route);
+  if (route.hub) return hubNextHop(estate, route.hub, routeWords);
   switch (route.nextHopType) {
     case "VnetLocal":
     case "VNetPeering":
@@ -131,9 +128,32 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
   }
 }
 
+/**
+ * Where a route learned from a virtual hub goes: its Azure Firewall (stage 5), the hub's router (delivered to a
+ * connected VNet or into the hub), or a next hop outside the audit. A firewall the input lacks, or a hub whose routing
+ * is unread, cannot be judged. https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+ */
+function hubNextHop(estate: Estate, hub: { name: string; target: HubTarget }, routeWords: string): NextHop {
+  const t = hub.target;
+  switch (t.kind) {
+    case "router":
+      return { kind: "deliver" };
+    case "firewall": {
+      const fw = estate.snapshot.firewalls?.get(t.firewallKey);
+      if (fw) return { kind: "firewall", firewall: fw };
+      return { kind: "missing", what: `${routeWords} sends it to Azure Firewall ${t.firewallKey.split("/").pop()} in virtual hub ${hub.name}, which is not in the input (add \`az network firewall list\`)` };
+    }
+    case "other":
+      return { kind: "outside", what: `${t.nextHop}, the next hop of virtual hub ${hub.name} (${routeWords})` };
+    case "unknown":
+      return { kind: "missing", what: t.why };
+  }
+}
+
 /** Words for the subnet page's effective-routes table. */
 export function describeNextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): string | undefined {
   const hop = nextHop(estate, subnet, route);
+  if (hop.kind === "deliver" && route.hub) return `virtual hub ${route.hub.name}'s router${route.hub.target.kind === "router" && route.hub.target.vnetName ? `, to ${route.hub.target.vnetName}` : ""}`;
   switch (hop.kind) {
     case "firewall":
       return `Azure Firewall ${hop.firewall.name}`;

@@ -11,7 +11,7 @@ import { type AddrSet, addrIsEmpty, addrUnionAll, describeAddrs } from "../net/a
 import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { nextHop, reachableVnets } from "./next-hop";
-import { type EffectiveRoute, lookup, subnetRoutes } from "./routes";
+import { type EffectiveRoute, lookup, routeWords as wordsOfRoute, subnetRoutes } from "./routes";
 import type { RouteEvidence } from "../report/types";
 import { bgpLearnedNote, routeEvidence } from "./evaluate";
 import { firewallSnats } from "./firewall";
@@ -33,8 +33,8 @@ export type RouteOwner = "sender" | "receiver" | "firewall" | "unpeered" | "asym
 
 /** The route that took the packet nowhere, as the subnet's effective routes hold it. */
 export interface DecidingRoute {
-  /** `User`: a route of the subnet's route table; `Default`: a system route. */
-  source: "User" | "Default";
+  /** `User`: a route of the subnet's route table; `Default`: a system route; `VirtualNetworkGateway`: learned from a virtual hub. */
+  source: EffectiveRoute["source"];
   name: string;
   /** As written: a CIDR or a service tag. */
   addressPrefix: string;
@@ -199,7 +199,7 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
     for (const { route, dst } of lookup(routes, family, part)) {
       carrier ??= route;
       const hop = nextHop(estate, from, route);
-      const routeWords = route.source === "User" ? `route ${route.name} in ${route.routeTable?.name ?? "its route table"}` : `the system route for ${route.addressPrefix}`;
+      const routeWords = wordsOfRoute(route);
       if (hop.kind === "firewall" && viaFirewall) {
         // Sent from the firewall's own subnet to a firewall again: to itself it loops until the packet's TTL runs
         // out; to another one, the chain is beyond what this audit follows.
@@ -408,7 +408,7 @@ function asymmetry(estate: Estate, sender: Subnet, receiver: Subnet, there: Way 
   // The route that carried the mismatched part, not the way's first route (which may be one that dropped another part).
   const routeWords = (l: Leg, w: Way & { reachable: true }) => {
     const r = l.route ?? w.route;
-    return r ? ` (${r.source === "User" ? `route ${r.name} in ${r.routeTable?.name ?? "its route table"}` : `the system route for ${r.addressPrefix}`})` : "";
+    return r ? ` (${wordsOfRoute(r)})` : "";
   };
   const [t, u] = mismatched[0];
   const note = bgpLearnedNote(estate, sender) ?? bgpLearnedNote(estate, receiver);

@@ -11,6 +11,7 @@ import type { PrivateEndpoint, Route, RouteTable, Snapshot, Subnet, VirtualNetwo
 import { lastSegment } from "../snapshot/arm-id";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
+import { type HubTarget, hubLearnedRoutes } from "./virtual-hub";
 
 /** Next-hop types as Azure spells them, system ones included. */
 export type NextHopType =
@@ -25,7 +26,8 @@ export type NextHopType =
 
 /** One effective route, compiled to the addresses it covers. */
 export interface EffectiveRoute {
-  source: "User" | "Default";
+  /** `VirtualNetworkGateway`: learned from a virtual hub the VNet is connected to (Azure's name for a BGP route's source). */
+  source: "User" | "Default" | "VirtualNetworkGateway";
   /** As written: a CIDR or a service tag. */
   addressPrefix: string;
   /** The route's name (user routes) or a system label. */
@@ -49,10 +51,22 @@ export interface EffectiveRoute {
   regionUnknown?: { tag: string; base: string };
   /** The system default route a VPN gateway's forced-tunnelling default site turns to it: the gateway and the site. */
   defaultSite?: { gateway: string; site: string };
+  /** A route learned from a virtual hub: the hub's name and where the hub sends it (lib/path/virtual-hub.ts). */
+  hub?: { name: string; target: HubTarget };
+}
+
+/** A route in words for a detail: `route X in T`, a hub's learned route, or `the system route for P`. */
+export function routeWords(route: EffectiveRoute): string {
+  if (route.source === "User") return `route ${route.name} in ${route.routeTable?.name ?? "its route table"}`;
+  if (route.hub) return `the route for ${route.addressPrefix} learned from ${route.name}`;
+  if (route.defaultSite) return `the system route for ${route.addressPrefix}: forced tunnelling to site ${route.defaultSite.site} of ${route.defaultSite.gateway}`;
+  return `the system route for ${route.addressPrefix}`;
 }
 
 const SYMBOLIC_LENGTH = 0.5;
-const RANK = { userCidr: 0, userRegionalTag: 1, userTag: 2, userAzureCloudRegional: 3, userAzureCloud: 4, systemNetwork: 5, systemServiceEndpoint: 6, systemNone: 7, systemInternet: 8 };
+// On an equal prefix a route table's route beats a learned (BGP) one, which beats a system route.
+// https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+const RANK = { userCidr: 0, userRegionalTag: 1, userTag: 2, userAzureCloudRegional: 3, userAzureCloud: 4, learned: 4.5, systemNetwork: 5, systemServiceEndpoint: 6, systemNone: 7, systemInternet: 8 };
 
 /** `/N` of a CIDR, or the full length for a bare address; undefined when not a CIDR. */
 export function prefixLength(text: string): number | undefined {
@@ -156,6 +170,7 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
     for (const tag of serviceEndpointTags(se.service, se.locations)) system(tag, `Service endpoint ${se.service}`, "VirtualNetworkServiceEndpoint", RANK.systemServiceEndpoint);
   }
   const table = routeTableOf(estate, subnet);
+  if (!table?.disableBgpRoutePropagation) routes.push(...learnedFromHubs(estate, subnet, routes));
   // A route-table route for 0.0.0.0/0 removes the system None routes of the private ranges: traffic to a private
   // address outside the VNet and its peerings then takes the user default route (a hub firewall carries spoke-to-spoke
   // traffic with nothing else). "Azure removed the routes for the 10.0.0.0/8, 192.168.0.0/16, and 100.64.0.0/10 address
@@ -177,6 +192,28 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
     );
   }
   return withoutOverriddenEndpoints(estate, routes).sort((a, b) => b.length - a.length || a.rank - b.rank);
+}
+
+/**
+ * The routes `subnet`'s VNet learns from the virtual hubs it is connected to (lib/path/virtual-hub.ts), less what the
+ * system routes of its own space, its peerings, private endpoints and service endpoints hold: those stay preferred
+ * "even if BGP routes are more specific". https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+ */
+function learnedFromHubs(estate: Estate, subnet: Subnet, system: readonly EffectiveRoute[]): EffectiveRoute[] {
+  const learned = hubLearnedRoutes(estate, subnet.vnetKey);
+  if (!learned.length) return [];
+  const kept: Record<4 | 6, AddrSet> = { 4: EMPTY, 6: EMPTY };
+  for (const r of system) if (r.nextHopType !== "None" && r.nextHopType !== "Internet") kept[r.family] = addrUnion(kept[r.family], r.dst);
+  const out: EffectiveRoute[] = [];
+  for (const l of learned) {
+    const fwIp = l.target.kind === "firewall" ? estate.snapshot.firewalls?.get(l.target.firewallKey)?.privateIpAddresses[0]?.trim() : undefined;
+    const base = { source: "VirtualNetworkGateway" as const, name: l.name, nextHopType: "VirtualNetworkGateway" as const, ...(fwIp ? { nextHopIpAddress: fwIp } : {}), hub: { name: l.hub, target: l.target } };
+    for (const e of prefixEntries(estate, subnet, l.prefix, base, { cidr: RANK.learned, tag: () => RANK.learned })) {
+      const dst = addrSubtract(e.dst, kept[e.family]);
+      if (!addrIsEmpty(dst)) out.push({ ...e, dst });
+    }
+  }
+  return out;
 }
 
 /** Whether a route's prefix is the IPv4 default route, `0.0.0.0/0`, however it is written. */
@@ -540,7 +577,7 @@ export function effectiveRouteRows(estate: Estate, subnet: Subnet, describeHop: 
       addressPrefix: r.addressPrefix,
       nextHopType: r.nextHopType,
       ...(r.nextHopIpAddress ? { nextHopIpAddress: r.nextHopIpAddress } : {}),
-      ...(r.routeTable ? { routeTable: r.routeTable.id, route: r.name } : {}),
+      ...(r.routeTable ? { routeTable: r.routeTable.id, route: r.name } : r.hub ? { route: r.name } : {}),
       ...(hop ? { nextHop: hop } : {}),
     });
   }

@@ -43,7 +43,7 @@ export interface RouteEvidence {
   nextHopIpAddress?: string;
   /** What the next hop turned out to be: an Azure Firewall's id, "dropped", "outside the audit". */
   nextHop?: string;
-  source: "User" | "Default";
+  source: "User" | "Default" | "VirtualNetworkGateway";
 }
 
 export interface FirewallEvidence {
@@ -167,12 +167,12 @@ export interface SubnetReport {
 
 /** One row of a subnet's effective route table. */
 export interface EffectiveRouteRow {
-  source: "User" | "Default";
+  source: "User" | "Default" | "VirtualNetworkGateway";
   /** CIDR, or a service tag for a tag route (`Storage`). */
   addressPrefix: string;
   nextHopType: string;
   nextHopIpAddress?: string;
-  /** Route table id and route name for a user route. */
+  /** Route table id and route name for a user route; the route's words (hub, policy or hub route) for a learned one. */
   routeTable?: string;
   route?: string;
   /** What the next hop is, when the audit can tell: an Azure Firewall's name, "no such address: dropped", … */

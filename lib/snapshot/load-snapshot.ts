@@ -13,6 +13,10 @@ import type {
   LoadBalancer,
   NatGateway,
   VirtualNetworkGateway,
+  VirtualHub,
+  HubVirtualNetworkConnection,
+  HubRouteTable,
+  RoutingIntent,
   NetworkGroup,
   NetworkInterface,
   NetworkManager,
@@ -40,6 +44,7 @@ import { readVirtualMachine } from "./read-compute";
 import { readNsg } from "./read-nsg";
 import { readAsg, readNic, readPrivateEndpoint, readRouteTable } from "./read-others";
 import { readLoadBalancer, readNatGateway, readPublicIp, readVirtualNetworkGateway } from "./read-path";
+import { readHubConnection, readHubRouteTable, readRoutingIntent, readVirtualHub } from "./read-hub";
 import {
   collectionFromId,
   readAdminRule,
@@ -101,6 +106,10 @@ class Collected {
   privateEndpoints = new Map<string, PrivateEndpoint>();
   natGateways = new Map<string, NatGateway>();
   virtualNetworkGateways = new Map<string, VirtualNetworkGateway>();
+  virtualHubs = new Map<string, VirtualHub>();
+  hubConnections = new Map<string, HubVirtualNetworkConnection>();
+  hubRouteTables = new Map<string, HubRouteTable>();
+  routingIntents = new Map<string, RoutingIntent>();
   publicIps = new Map<string, PublicIpAddress>();
   loadBalancers = new Map<string, LoadBalancer>();
   firewalls = new Map<string, AzureFirewall>();
@@ -209,6 +218,10 @@ const READERS: Record<string, Reader> = {
   [`${NETWORK}privateendpoints`]: resource(readPrivateEndpoint, (c) => c.privateEndpoints),
   [`${NETWORK}natgateways`]: resource(readNatGateway, (c) => c.natGateways),
   [`${NETWORK}virtualnetworkgateways`]: resource(readVirtualNetworkGateway, (c) => c.virtualNetworkGateways),
+  [`${NETWORK}virtualhubs`]: resource(readVirtualHub, (c) => c.virtualHubs),
+  [`${NETWORK}virtualhubs/hubvirtualnetworkconnections`]: resource(readHubConnection, (c) => c.hubConnections),
+  [`${NETWORK}virtualhubs/hubroutetables`]: resource(readHubRouteTable, (c) => c.hubRouteTables),
+  [`${NETWORK}virtualhubs/routingintent`]: resource(readRoutingIntent, (c) => c.routingIntents),
   [`${NETWORK}publicipaddresses`]: resource(readPublicIp, (c) => c.publicIps),
   [`${NETWORK}loadbalancers`]: resource(readLoadBalancer, (c) => c.loadBalancers),
   [`${NETWORK}azurefirewalls`]: resource(readFirewall, (c) => c.firewalls),
@@ -437,6 +450,10 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
     privateEndpoints: into.privateEndpoints,
     natGateways: into.natGateways,
     virtualNetworkGateways: into.virtualNetworkGateways,
+    virtualHubs: into.virtualHubs,
+    hubConnections: into.hubConnections,
+    hubRouteTables: into.hubRouteTables,
+    routingIntents: into.routingIntents,
     publicIps: into.publicIps,
     loadBalancers: into.loadBalancers,
     firewalls: into.firewalls,

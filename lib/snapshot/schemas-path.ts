@@ -201,3 +201,21 @@ export const applicationRuleProps = z.object({
 export const ipGroupProps = z.object({
   ipAddresses: z.array(leaf<string>("an IP address, a CIDR or a range a-b", stringWhere(isFirewallAddress))).nullish(),
 });
+
+/**
+ * Virtual WAN: a hub's space and firewall; a VNet connection's VNet, default-route propagation and route tables; a hub
+ * route table's labels and routes; a routing intent's policies. Hub route destinations are checked by the reader,
+ * which knows their `destinationType`. https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+ */
+export const virtualHubProps = z.object({ addressPrefix: text, azureFirewall: ref });
+export const hubConnectionProps = z.object({
+  remoteVirtualNetwork: ref,
+  enableInternetSecurity: z.boolean().nullish(),
+  provisioningState: text,
+  routingConfiguration: z.object({ associatedRouteTable: ref, propagatedRouteTables: z.object({ labels: strings, ids: refList }).nullish() }).nullish(),
+});
+export const hubRouteTableProps = z.object({
+  labels: strings,
+  routes: z.array(z.object({ name: text, destinationType: text, destinations: strings, nextHopType: text, nextHop: text })).nullish(),
+});
+export const routingIntentProps = z.object({ routingPolicies: z.array(z.object({ name: text, destinations: strings, nextHop: text })).nullish() });

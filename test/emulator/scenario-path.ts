@@ -24,6 +24,8 @@ export const PATH_LIST_TYPES = [
   "storageAccounts",
   "privateDnsZones",
   "serviceEndpointPolicies",
+  // Empty in a generated estate (a hub-and-spoke of peered VNets); a test adds a Virtual WAN hub and its child lists.
+  "virtualHubs",
 ] as const;
 export type PathListType = (typeof PATH_LIST_TYPES)[number];
 
@@ -40,6 +42,7 @@ export const PATH_LIST_PROVIDERS: Record<PathListType, string> = {
   storageAccounts: "Microsoft.Storage",
   privateDnsZones: NET,
   serviceEndpointPolicies: NET,
+  virtualHubs: NET,
 };
 
 export interface PathContext {

@@ -66,7 +66,7 @@ export function loadPublicServiceTags(): ServiceTagsPublic {
 const DEFAULT_REGIONS = ["westeurope", "eastus", "northeurope"];
 
 // As ARM answers a rule: every plural list present (empty when unused), a singular field only when set.
-function nsgRule(nsgId: string, name: string, p: Record<string, unknown>): Record<string, unknown> {
+export function nsgRule(nsgId: string, name: string, p: Record<string, unknown>): Record<string, unknown> {
   return {
     name,
     id: `${nsgId}/securityRules/${name}`,
@@ -84,7 +84,7 @@ function nsgRule(nsgId: string, name: string, p: Record<string, unknown>): Recor
   };
 }
 
-function buildNsg(n: Names, name: string, rules: Record<string, unknown>[], subnetIds: string[], nicIds: string[]): ArmResource {
+export function buildNsg(n: Names, name: string, rules: Record<string, unknown>[], subnetIds: string[], nicIds: string[]): ArmResource {
   const nsg = template("NetworkSecurityGroupGet.json");
   const id = rid(n, "Microsoft.Network", `networkSecurityGroups/${name}`);
   nsg.id = id;

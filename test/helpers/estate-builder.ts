@@ -262,12 +262,12 @@ export class EstateBuilder {
     }
     return this;
   }
-  routeTable(name: string, routes: { name: string; prefix: string; hop: string; ip?: string }[]): this {
+  routeTable(name: string, routes: { name: string; prefix: string; hop: string; ip?: string }[], opts: { disableBgpRoutePropagation?: boolean } = {}): this {
     this.routeTables.push({
       id: id("routeTables", name),
       name,
       type: "Microsoft.Network/routeTables",
-      properties: { routes: routes.map((r) => ({ name: r.name, properties: { addressPrefix: r.prefix, nextHopType: r.hop, ...(r.ip ? { nextHopIpAddress: r.ip } : {}) } })) },
+      properties: { ...(opts.disableBgpRoutePropagation ? { disableBgpRoutePropagation: true } : {}), routes: routes.map((r) => ({ name: r.name, properties: { addressPrefix: r.prefix, nextHopType: r.hop, ...(r.ip ? { nextHopIpAddress: r.ip } : {}) } })) },
     });
     return this;
   }

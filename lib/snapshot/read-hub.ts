@@ -1,0 +1,81 @@
+// Readers for Virtual WAN (CONTRACT §4.1 stage 3, extended): virtual hubs, their VNet connections, route tables and
+// routing intent, which together give a connected VNet the routes it learns from its hub.
+// https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+import type { HubRouteTable, HubVirtualNetworkConnection, RoutingIntent, VirtualHub } from "@/lib/model/types";
+import { isCidr } from "./field-values";
+import { keyOf, parentId } from "./arm-id";
+import { type ResourceBase, child, refKey, refKeys } from "./read-common";
+import { hubConnectionProps, hubRouteTableProps, routingIntentProps, virtualHubProps } from "./schemas-path";
+import { type ArmNode, type JsonPath, inputError, parseWith } from "./validate";
+
+const trimmed = (list: readonly string[] | null | undefined) => (list ?? []).map((s) => s.trim()).filter(Boolean);
+
+/** The hub a child resource (`…/virtualHubs/<hub>/<kind>/<name>`) belongs to, lower-cased. */
+function hubKeyOf(base: ResourceBase): string {
+  return keyOf(parentId(base.id, 1) ?? base.id);
+}
+
+/** A virtual hub: its address prefix and its Azure Firewall. https://learn.microsoft.com/rest/api/virtualwan/virtual-hubs/get */
+export function readVirtualHub(node: ArmNode, base: ResourceBase, file: string): VirtualHub {
+  const p = parseWith(virtualHubProps, node.props, file, node.propsAt);
+  const hub: VirtualHub = { id: base.id, key: base.key, name: base.name };
+  if (p.addressPrefix?.trim()) hub.addressPrefix = p.addressPrefix.trim();
+  const fw = refKey(p.azureFirewall);
+  if (fw) hub.firewallKey = fw;
+  return hub;
+}
+
+/**
+ * A hub's connection to a VNet. `enableInternetSecurity` absent reads as true, Azure's default for a new connection.
+ * https://learn.microsoft.com/rest/api/virtualwan/hub-virtual-network-connections/get
+ */
+export function readHubConnection(node: ArmNode, base: ResourceBase, file: string): HubVirtualNetworkConnection {
+  const p = parseWith(hubConnectionProps, node.props, file, node.propsAt);
+  const conn: HubVirtualNetworkConnection = { id: base.id, key: base.key, name: base.name, hubKey: hubKeyOf(base), enableInternetSecurity: p.enableInternetSecurity !== false };
+  const vnet = refKey(p.remoteVirtualNetwork);
+  if (vnet) conn.remoteVnetKey = vnet;
+  if (p.provisioningState) conn.provisioningState = p.provisioningState;
+  const routing = p.routingConfiguration;
+  const associated = refKey(routing?.associatedRouteTable);
+  if (associated) conn.associatedRouteTableKey = associated;
+  if (routing?.propagatedRouteTables) {
+    conn.propagatedRouteTableKeys = refKeys(routing.propagatedRouteTables.ids);
+    conn.propagatedLabels = trimmed(routing.propagatedRouteTables.labels);
+  }
+  return conn;
+}
+
+/**
+ * A hub route table. A CIDR route's destinations must be CIDRs: a route Azure would refuse is an input error naming
+ * the field, never a route silently dropped. https://learn.microsoft.com/rest/api/virtualwan/hub-route-tables/get
+ */
+export function readHubRouteTable(node: ArmNode, base: ResourceBase, file: string): HubRouteTable {
+  const p = parseWith(hubRouteTableProps, node.props, file, node.propsAt);
+  const routes = (p.routes ?? []).map((r, i) => {
+    const at: JsonPath = child(node.propsAt, "routes", i);
+    const destinations = trimmed(r.destinations);
+    if ((r.destinationType ?? "CIDR").toLowerCase() === "cidr") {
+      const bad = destinations.findIndex((d) => !isCidr(d));
+      if (bad >= 0) throw inputError(file, [...at, "destinations", bad], `expected a CIDR such as 10.0.0.0/8 (destinationType CIDR), got ${JSON.stringify(destinations[bad])}`);
+    }
+    return {
+      name: r.name?.trim() || `route ${i}`,
+      ...(r.destinationType ? { destinationType: r.destinationType } : {}),
+      destinations,
+      ...(r.nextHopType ? { nextHopType: r.nextHopType } : {}),
+      ...(r.nextHop?.trim() ? { nextHopKey: keyOf(r.nextHop.trim()) } : {}),
+    };
+  });
+  return { id: base.id, key: base.key, name: base.name, hubKey: hubKeyOf(base), labels: trimmed(p.labels), routes };
+}
+
+/** A hub's routing intent: its policies' destinations (`Internet`, `PrivateTraffic`) and next hops. https://learn.microsoft.com/rest/api/virtualwan/routing-intent/get */
+export function readRoutingIntent(node: ArmNode, base: ResourceBase, file: string): RoutingIntent {
+  const p = parseWith(routingIntentProps, node.props, file, node.propsAt);
+  const policies = (p.routingPolicies ?? []).map((r, i) => ({
+    name: r.name?.trim() || `policy ${i}`,
+    destinations: trimmed(r.destinations),
+    ...(r.nextHop?.trim() ? { nextHopKey: keyOf(r.nextHop.trim()) } : {}),
+  }));
+  return { id: base.id, key: base.key, name: base.name, hubKey: hubKeyOf(base), policies };
+}

@@ -1,0 +1,186 @@
+// Virtual WAN: a VNet connected to a virtual hub learns its routes from the hub. Routing intent (or a secured hub's
+// route table) sends Internet and private traffic to the hub's Azure Firewall, whose policy then decides; before the
+// hub was read, the audit followed the system default route to the Internet and passed what the firewall refuses.
+// https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+import { describe, expect, it } from "vitest";
+import { loadSnapshot } from "../../lib/snapshot/load-snapshot";
+import { InputError } from "../../lib/errors";
+import { estate, finding, id, SEED_RULES } from "../helpers/estate-builder";
+
+const HUB = id("virtualHubs", "hub-weu");
+const FW = id("azureFirewalls", "fw-hub");
+const FW_IP = "10.200.0.132";
+
+type Opts = {
+  /** Routing intent policies: which destinations go to the firewall. */
+  intent?: ("Internet" | "PrivateTraffic")[];
+  /** Routes of the hub's defaultRouteTable (as Firewall Manager writes a secured hub's, without routing intent). */
+  tableRoutes?: { name: string; destinations: string[]; nextHop: string }[];
+  enableInternetSecurity?: boolean;
+  /** The firewall policy's application rules allow the seed's FQDNs. */
+  allowSeed?: boolean;
+  /** The spoke subnets' route table: a user route, or BGP propagation off. */
+  spokeRoutes?: { name: string; prefix: string; hop: string; ip?: string }[];
+  disableBgp?: boolean;
+  withoutFirewall?: boolean;
+  /** Network rules on the firewall between the spokes. */
+  spokeToSpoke?: boolean;
+};
+
+function vwan(opts: Opts = {}) {
+  const b = estate()
+    .vnet("cc", ["10.1.0.0/16"])
+    .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc", ...(opts.spokeRoutes || opts.disableBgp ? { routeTable: "rt-spoke" } : {}) })
+    .nsg("nsg-cc", SEED_RULES)
+    .vnet("compute", ["10.2.0.0/16"])
+    .subnet("compute/snet-compute", "10.2.1.0/24", { nsg: "nsg-compute" })
+    .nsg("nsg-compute", SEED_RULES)
+    .policy("fwp", [
+      {
+        name: "rcg",
+        priority: 100,
+        collections: [
+          ...(opts.allowSeed ? [{ name: "azure", priority: 100, rules: [{ kind: "application" as const, name: "cyclecloud", src: ["10.0.0.0/8"], fqdns: ["management.azure.com", "login.microsoftonline.com", "*.blob.core.windows.net"] }] }] : [{ name: "other", priority: 100, rules: [{ kind: "application" as const, name: "example", src: ["10.0.0.0/8"], fqdns: ["www.example.com"] }] }]),
+          ...(opts.spokeToSpoke ? [{ name: "spokes", priority: 200, rules: [{ kind: "network" as const, name: "hpc", src: ["10.0.0.0/8"], dst: ["10.0.0.0/8"], ports: ["*"], protocols: ["Any"] }] }] : []),
+        ],
+      },
+    ])
+    .extra({ id: HUB, name: "hub-weu", type: "Microsoft.Network/virtualHubs", location: "westeurope", properties: { addressPrefix: "10.200.0.0/23", azureFirewall: { id: FW } } });
+  if (!opts.withoutFirewall) {
+    b.extra({
+      id: FW,
+      name: "fw-hub",
+      type: "Microsoft.Network/azureFirewalls",
+      properties: { sku: { name: "AZFW_Hub", tier: "Standard" }, virtualHub: { id: HUB }, firewallPolicy: { id: id("firewallPolicies", "fwp") }, hubIPAddresses: { privateIPAddress: FW_IP, publicIPs: { addresses: [{ address: "20.1.2.3" }], count: 1 } } },
+    });
+  }
+  for (const vnet of ["cc", "compute"]) {
+    b.extra({
+      id: `${HUB}/hubVirtualNetworkConnections/conn-${vnet}`,
+      name: `conn-${vnet}`,
+      type: "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
+      properties: { remoteVirtualNetwork: { id: id("virtualNetworks", vnet) }, enableInternetSecurity: opts.enableInternetSecurity ?? true, provisioningState: "Succeeded" },
+    });
+  }
+  if (opts.intent) {
+    b.extra({
+      id: `${HUB}/routingIntent/ri`,
+      name: "ri",
+      type: "Microsoft.Network/virtualHubs/routingIntent",
+      properties: { routingPolicies: opts.intent.map((d) => ({ name: d === "Internet" ? "PublicTraffic" : "PrivateTraffic", destinations: [d], nextHop: FW })) },
+    });
+  }
+  if (opts.tableRoutes) {
+    b.extra({
+      id: `${HUB}/hubRouteTables/defaultRouteTable`,
+      name: "defaultRouteTable",
+      type: "Microsoft.Network/virtualHubs/hubRouteTables",
+      properties: { labels: ["default"], routes: opts.tableRoutes.map((r) => ({ name: r.name, destinationType: "CIDR", destinations: r.destinations, nextHopType: "ResourceId", nextHop: r.nextHop })) },
+    });
+  }
+  if (opts.spokeRoutes || opts.disableBgp) b.routeTable("rt-spoke", opts.spokeRoutes ?? [], { disableBgpRoutePropagation: opts.disableBgp });
+  return b;
+}
+
+const audit = (opts: Opts) => vwan(opts).audit({ cyclecloud: ["cc/snet-cc"], cluster: ["compute/snet-compute"] });
+
+describe("a VNet connected to a virtual hub whose routing intent sends Internet traffic to the hub's firewall", () => {
+  it("the firewall refuses ARM: fail, naming the hub's route and the firewall (was a pass through the system default route)", () => {
+    const f = finding(audit({ intent: ["Internet"] }), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    const ev = JSON.stringify(f.evidence);
+    expect(ev).toContain('"source":"VirtualNetworkGateway"');
+    expect(ev).toContain("virtual hub hub-weu: routing intent ri, policy PublicTraffic");
+    expect(ev).toContain('"firewall":"fw-hub"');
+  });
+
+  it("the firewall's application rules allow the seed's FQDNs: pass, and the lockdown holds (an allow-list of domains)", () => {
+    const report = audit({ intent: ["Internet"], allowSeed: true });
+    for (const rule of ["CC-EGRESS-ARM", "CC-EGRESS-AAD", "CC-EGRESS-STORAGE"]) expect(finding(report, "cc/snet-cc", rule).status, rule).toBe("pass");
+    expect(finding(report, "cc/snet-cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
+  });
+
+  it("the connection does not propagate the default route (enableInternetSecurity false): the system default route to the Internet holds", () => {
+    const report = audit({ intent: ["Internet"], enableInternetSecurity: false });
+    expect(finding(report, "cc/snet-cc", "CC-EGRESS-ARM").status).toBe("pass");
+    expect(JSON.stringify(finding(report, "cc/snet-cc", "CC-EGRESS-ARM").evidence)).not.toContain("fw-hub");
+  });
+
+  it("a route table that disables BGP route propagation keeps the hub's routes out; a user default route beats the learned one", () => {
+    expect(finding(audit({ intent: ["Internet"], disableBgp: true }), "cc/snet-cc", "CC-EGRESS-ARM").status).toBe("pass");
+    const user = finding(audit({ intent: ["Internet"], spokeRoutes: [{ name: "direct", prefix: "0.0.0.0/0", hop: "Internet" }] }), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(user.status).toBe("pass");
+    expect(JSON.stringify(user.evidence)).toContain('"route":"direct"');
+  });
+
+  it("a secured hub without routing intent: the default route table's 0.0.0.0/0 to the firewall decides the same way", () => {
+    const f = finding(audit({ tableRoutes: [{ name: "all_traffic", destinations: ["0.0.0.0/0"], nextHop: FW }] }), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    expect(JSON.stringify(f.evidence)).toContain("route all_traffic in hub route table defaultRouteTable");
+  });
+
+  it("a hub with a firewall whose routing is not in the input, or a firewall the input lacks: warn, saying what to add", () => {
+    const unread = finding(audit({}), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(unread.status).toBe("warn");
+    expect(unread.detail).toContain("az network vhub route-table list");
+    const noFw = finding(audit({ intent: ["Internet"], withoutFirewall: true }), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(noFw.status).toBe("warn");
+    expect(noFw.detail).toContain("Azure Firewall fw-hub in virtual hub hub-weu, which is not in the input");
+  });
+
+  it("forced tunnel mode (private policy, 0.0.0.0/0 as an additional prefix): the firewall's egress is outside the audit (warn)", () => {
+    const report = audit({ intent: ["PrivateTraffic"], allowSeed: true, tableRoutes: [{ name: "_policy_PrivateTraffic", destinations: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"], nextHop: FW }, { name: "private_traffic", destinations: ["0.0.0.0/0"], nextHop: FW }] });
+    const f = finding(report, "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("forced tunnel mode");
+  });
+});
+
+describe("spoke to spoke through a virtual hub", () => {
+  it("without a private traffic policy the hub's router delivers between connected VNets (was dropped at the 10/8 None route)", () => {
+    const report = audit({ intent: ["Internet"], allowSeed: true });
+    expect(finding(report, "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("pass");
+    expect(finding(report, "cc/snet-cc", "CC-INGRESS-HTTPS").status).toBe("pass");
+  });
+
+  it("a private traffic policy sends it through the firewall: its network rules decide", () => {
+    const refused = finding(audit({ intent: ["Internet", "PrivateTraffic"], allowSeed: true }), "compute/snet-compute", "NODE-EGRESS-AMQP");
+    expect(refused.status).toBe("fail");
+    expect(JSON.stringify(refused.evidence)).toContain("policy PrivateTraffic");
+    expect(finding(audit({ intent: ["Internet", "PrivateTraffic"], allowSeed: true, spokeToSpoke: true }), "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("pass");
+  });
+});
+
+describe("reading Virtual WAN resources", () => {
+  it("az's flattened form (properties at the top level, as `az network vhub … list` prints them) reads the same", () => {
+    const b = vwan({ intent: ["Internet"] });
+    const flat = b.resources().map((r) => {
+      const x = r as { type?: string; properties?: Record<string, unknown> };
+      return x.type?.startsWith("Microsoft.Network/virtualHubs") ? { ...x, ...x.properties, properties: undefined } : r;
+    });
+    const snapshot = loadSnapshot([{ name: "estate.json", value: flat }]);
+    const conn = [...snapshot.hubConnections!.values()][0];
+    expect(conn.remoteVnetKey).toMatch(/virtualnetworks\/(cc|compute)$/);
+    expect([...snapshot.routingIntents!.values()][0].policies[0]).toMatchObject({ name: "PublicTraffic", destinations: ["Internet"] });
+    expect(snapshot.virtualHubs!.get(HUB.toLowerCase())?.addressPrefix).toBe("10.200.0.0/23");
+  });
+
+  it("a hub route table's CIDR destination that is no CIDR is refused, naming the file and field", () => {
+    const b = vwan({ tableRoutes: [{ name: "bad", destinations: ["10.0.0.0/33"], nextHop: FW }] });
+    let error: unknown;
+    try {
+      loadSnapshot([{ name: "estate.json", value: { value: b.resources() } }]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect(String((error as Error).message)).toMatch(/estate\.json.*routes.*destinations/);
+  });
+
+  it("a peering to a hub's managed VNet (HV_…) with no hub read: the note says the hub's routes are not in the input", () => {
+    const b = estate().vnet("cc", ["10.1.0.0/16"]).subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", SEED_RULES).vnet("HV_hub-weu_0f1e", ["10.200.0.0/23"]).peer("cc", "HV_hub-weu_0f1e");
+    const report = b.audit({ cyclecloud: ["cc/snet-cc"] });
+    const f = finding(report, "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(JSON.stringify(f)).toContain("looks like a Virtual WAN hub's VNet");
+  });
+});
