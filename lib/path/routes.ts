@@ -194,6 +194,9 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
   return withoutOverriddenEndpoints(estate, routes).sort((a, b) => b.length - a.length || a.rank - b.rank);
 }
 
+/** The system routes a learned route never overrides, however specific (a VPN gateway's default-site route is not one). */
+const KEPT_FROM_BGP: ReadonlySet<NextHopType> = new Set(["VnetLocal", "VNetPeering", "VirtualNetworkServiceEndpoint", "InterfaceEndpoint"]);
+
 /**
  * The routes `subnet`'s VNet learns from the virtual hubs it is connected to (lib/path/virtual-hub.ts), less what the
  * system routes of its own space, its peerings, private endpoints and service endpoints hold: those stay preferred
@@ -203,7 +206,7 @@ function learnedFromHubs(estate: Estate, subnet: Subnet, system: readonly Effect
   const learned = hubLearnedRoutes(estate, subnet.vnetKey);
   if (!learned.length) return [];
   const kept: Record<4 | 6, AddrSet> = { 4: EMPTY, 6: EMPTY };
-  for (const r of system) if (r.nextHopType !== "None" && r.nextHopType !== "Internet") kept[r.family] = addrUnion(kept[r.family], r.dst);
+  for (const r of system) if (KEPT_FROM_BGP.has(r.nextHopType)) kept[r.family] = addrUnion(kept[r.family], r.dst);
   const out: EffectiveRoute[] = [];
   for (const l of learned) {
     const fwIp = l.target.kind === "firewall" ? estate.snapshot.firewalls?.get(l.target.firewallKey)?.privateIpAddresses[0]?.trim() : undefined;
