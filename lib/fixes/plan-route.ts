@@ -11,6 +11,7 @@ import { reachableVnets } from "../path/next-hop";
 import { firewallAt } from "../path/firewall";
 import { type RouteFault, type Way, routeReach } from "../path/reach";
 import { routeTableOf } from "../path/routes";
+import { vnetReachesHub } from "../path/virtual-hub";
 import { cidrsOf } from "./plan-path";
 import type { ResourceNames } from "./resource-names";
 import type { Change } from "./types";
@@ -52,7 +53,8 @@ const firewallVnets = (fw: AzureFirewall) => fw.subnetKeys.map((k) => k.split("/
  */
 export function hubFirewall(estate: Estate, at: Subnet, peer: Subnet, peerWay: Way): { firewall: AzureFirewall; ip: string } | undefined {
   const mine = reachableVnets(estate, at);
-  const usable = (fw: AzureFirewall | undefined) => !!fw && fw.privateIpAddresses.length > 0 && (!!fw.virtualHubKey || firewallVnets(fw).some((v) => mine.has(v)));
+  const usable = (fw: AzureFirewall | undefined) =>
+    !!fw && fw.privateIpAddresses.length > 0 && (fw.virtualHubKey ? vnetReachesHub(estate, at.vnetKey, fw.virtualHubKey) !== false : firewallVnets(fw).some((v) => mine.has(v)));
   const pick = (fw: AzureFirewall, ip = fw.privateIpAddresses[0]) => ({ firewall: fw, ip });
   if (peerWay.reachable && usable(peerWay.firewall)) return pick(peerWay.firewall!);
   for (const r of routeTableOf(estate, at)?.routes ?? []) {

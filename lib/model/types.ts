@@ -231,6 +231,8 @@ export interface VirtualHub {
   addressPrefix?: string;
   /** `azureFirewall.id`, lower-cased: a secured hub's firewall. */
   firewallKey?: string;
+  /** `virtualWan.id`, lower-cased: hubs of one virtual WAN share route table labels. */
+  virtualWanKey?: string;
 }
 
 /**
@@ -247,13 +249,20 @@ export interface HubVirtualNetworkConnection {
   hubKey: string;
   /** `remoteVirtualNetwork.id`, lower-cased. */
   remoteVnetKey?: string;
-  /** `enableInternetSecurity` ("propagate default route"); Azure's default is true. */
+  /** `enableInternetSecurity` ("propagate default route"); absent: read as true, the portal's default and the reading that sends the default route to the hub. */
   enableInternetSecurity: boolean;
   /** `routingConfiguration.associatedRouteTable.id`, lower-cased; absent: the hub's defaultRouteTable. */
   associatedRouteTableKey?: string;
   /** `routingConfiguration.propagatedRouteTables`: ids (lower-cased) and labels; both absent: defaultRouteTable. */
   propagatedRouteTableKeys?: string[];
   propagatedLabels?: string[];
+  /**
+   * `routingConfiguration.vnetRoutes.staticRoutes`: prefixes the hub sends to an address in this VNet (an NVA), which
+   * the connections that learn from the route tables this one propagates to learn too, unless
+   * `staticRoutesConfig.propagateStaticRoutes` is false.
+   */
+  staticRoutes?: { name: string; addressPrefixes: string[]; nextHopIpAddress?: string }[];
+  propagateStaticRoutes?: boolean;
   provisioningState?: string;
 }
 
@@ -263,9 +272,7 @@ export interface HubRoute {
   /** `destinationType`: `CIDR` (the only kind that names addresses), `ResourceId` or `Service`. */
   destinationType?: string;
   destinations: string[];
-  /** `nextHopType`: `ResourceId` (Azure's only kind today). */
-  nextHopType?: string;
-  /** `nextHop`: a resource id (a firewall, a VNet connection), lower-cased. */
+  /** `nextHop` (its `nextHopType` is `ResourceId`): a resource id (a firewall, a VNet connection), lower-cased. */
   nextHopKey?: string;
 }
 

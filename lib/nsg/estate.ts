@@ -290,7 +290,8 @@ export class Estate {
       const vnet = this.snapshot.vnets.get(subnet.vnetKey);
       const prefixes = vnet ? virtualNetworkPrefixes(this.snapshot, vnet) : subnet.addressPrefixes;
       // Without a route table `VirtualNetwork` still holds the platform's 168.63.129.16.
-      const widening = withLearnedRoutes(table ? routeWidening(table) : { cidrs: [] }, table?.disableBgpRoutePropagation ? [] : hubLearnedRoutes(this, subnet.vnetKey));
+      const fromHubs = hubLearnedRoutes(this, subnet.vnetKey);
+      const widening = withLearnedRoutes(table ? routeWidening(table) : { cidrs: [] }, table?.disableBgpRoutePropagation ? fromHubs.filter((r) => !r.learned) : fromHubs);
       ctx = buildAddressContext(this.caches.address, subnet.vnetKey, prefixes, widening, table ? `${subnet.vnetKey}|${table.key}|${++this.caches.contextSeq}` : subnet.vnetKey);
       byVnet.set(subnet.vnetKey, ctx);
     }
@@ -691,9 +692,9 @@ function scaleSetEndpoint(stand: NetworkInterface, vmss: ScaleSet, ipcs: ScaleSe
 }
 
 /**
- * `VirtualNetwork` also holds what a VNet learns from its virtual hub (the other connected VNets, the hub, a routing
- * intent's private ranges): "virtual networks connected to a virtual network gateway … This tag might also contain
- * default routes", so a learned 0.0.0.0/0 widens it as a route table's default route to a gateway does.
+ * `VirtualNetwork` also holds what a VNet learns from its virtual hub (the other connected VNets, a routing intent's
+ * private ranges) and the hub's space it peers with: "virtual networks connected to a virtual network gateway … This tag
+ * might also contain default routes", so a learned 0.0.0.0/0 widens it as a route table's default route to a gateway does.
  * https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags
  */
 function withLearnedRoutes(widening: RouteWidening, learned: readonly HubLearnedRoute[]): RouteWidening {

@@ -533,12 +533,9 @@ export function bgpLearnedNote(estate: Estate, subnet: Subnet): string | undefin
   const gateway = vnet.subnetKeys.some((k) => /^(gatewaysubnet|routeserversubnet)$/i.test(estate.snapshot.subnets.get(k)?.name ?? ""));
   const remote = vnet.peerings.some((p) => p.useRemoteGateways);
   const hubs = connectedHubs(estate, subnet.vnetKey);
-  // A Virtual WAN hub's managed VNet (`HV_<hub>_<guid>`) on the far side of a peering, with no hub connection read.
-  const unreadHub = hubs.length ? undefined : vnet.peerings.find((p) => /^hv_/i.test(lastSegment(p.remoteVnetKey ?? "")));
-  if (!gateway && !remote && !hubs.length && !unreadHub) return undefined;
+  if (!gateway && !remote && !hubs.length) return undefined;
   const propagation = subnet.routeTableKey ? `${subnet.name}'s route table does not disable BGP route propagation` : `${subnet.name} has no route table to disable BGP route propagation`;
-  if (hubs.length) return `${vnet.name} is connected to virtual hub ${hubs.join(" and ")} and ${propagation}: the routes it learns from the hub's routing intent, route tables and connections are read; routes the hub learns from on-premises or an NVA (BGP), which no snapshot shows, could still change where traffic outside the VNet, its peerings and service endpoints goes.`;
-  if (unreadHub) return `${vnet.name} peers with ${lastSegment(unreadHub.remoteVnetKey!)}, which looks like a Virtual WAN hub's VNet, and ${propagation}: the hub's routes (its routing intent may send Internet traffic to a firewall) are not in the input and could change where traffic outside the VNet, its peerings and service endpoints goes (add \`az network vhub list\`, \`az network vhub connection list\`, \`az network vhub route-table list\` and \`az network vhub routing-intent list\`).`;
+  if (hubs.length) return `${vnet.name} is connected to virtual hub ${hubs.join(" and ")} and ${propagation}: what it learns from the hub is judged from the hub's routing intent, route tables and connections in the input; routes the hub learns from on-premises or an NVA (BGP), which no snapshot shows, could still change where traffic outside the VNet, its peerings and service endpoints goes.`;
   return `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${propagation}: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes.`;
 }
 

@@ -126,7 +126,9 @@ function serverState(estate: Estate, server: string, reach: (server: string) => 
     const proxy = firewallDnsProxy(estate, fw);
     const where = fw.policyKey ? `${fw.name}'s firewall policy ${lastSegment(fw.policyKey)}` : fw.name;
     if (proxy === undefined) return { state: "unknown", why: `is Azure Firewall ${fw.name}, whose policy is not in the input, so whether its DNS proxy answers cannot be judged`, remedy: `add the firewall policy to the input (az network firewall policy list)` };
-    if (!proxy) return { state: "silent", why: `is Azure Firewall ${fw.name}, whose DNS proxy is off (${firewallDnsProxySetting(estate, fw)}), so it answers no DNS query`, remedy: `turn on DNS proxy in ${where}${fw.policyKey ? " (az network firewall policy update --enable-dns-proxy true)" : ""}, or list DNS servers that answer` };
+    // A policy read as off only because it is absent: the remedy starts with adding it.
+    const absent = fw.policyKey && !estate.snapshot.firewallPolicies?.has(fw.policyKey) ? `add firewall policy ${lastSegment(fw.policyKey)} to the input (az network firewall policy list) and audit again; if its DNS proxy is off, ` : "";
+    if (!proxy) return { state: "silent", why: `is Azure Firewall ${fw.name}, whose DNS proxy is off (${firewallDnsProxySetting(estate, fw)}), so it answers no DNS query`, remedy: `${absent}turn on DNS proxy in ${where}${fw.policyKey ? " (az network firewall policy update --enable-dns-proxy true)" : ""}, or list DNS servers that answer` };
   }
   const r = reach(server);
   for (const k of r.touched) touched.add(k);

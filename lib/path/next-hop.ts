@@ -11,7 +11,7 @@ import { firewallAt } from "./firewall";
 import { policedStorageHop } from "./service-endpoint-policies";
 import { subnetHolding } from "./locate";
 import { type EffectiveRoute, peeringConnected, routeWords as wordsOf } from "./routes";
-import type { HubTarget } from "./virtual-hub";
+import { type HubTarget, vnetReachesHub } from "./virtual-hub";
 import { cidrsToRanges } from "../net/ip";
 import * as iv from "../net/intervals";
 
@@ -93,9 +93,14 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
       const fw = firewallAt(estate, ip);
       const vnets = reachableVnets(estate, subnet);
       if (fw) {
-        // A VNet firewall must sit in the VNet or a connected peering; a secured hub's is reached through the hub.
+        // A VNet firewall must sit in the VNet or a connected peering; a secured hub's is reached through the hub, by a
+        // VNet connected to it (where the hub's connections are read and none names this VNet, nothing leads there).
+        if (fw.virtualHubKey) {
+          if (vnetReachesHub(estate, subnet.vnetKey, fw.virtualHubKey) !== false) return { kind: "firewall", firewall: fw };
+          return { kind: "drop", why: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip} in virtual hub ${fw.virtualHubKey.split("/").pop()}, to which ${subnet.vnetName} is not connected (no connection of the hub names it): the next hop cannot be reached` };
+        }
         const fwVnets = fw.subnetKeys.map((k) => k.split("/subnets/")[0]);
-        if (fwVnets.length === 0 || fw.virtualHubKey || fwVnets.some((v) => vnets.has(v)) || !estate.snapshot.vnets.has(subnet.vnetKey)) return { kind: "firewall", firewall: fw };
+        if (fwVnets.length === 0 || fwVnets.some((v) => vnets.has(v)) || !estate.snapshot.vnets.has(subnet.vnetKey)) return { kind: "firewall", firewall: fw };
         return { kind: "drop", why: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip}, whose VNet is neither ${subnet.vnetName} nor a connected peering of it: the next hop cannot be reached` };
       }
       const holder = subnetHolding(estate.snapshot, ip, [...vnets].flatMap((v) => estate.snapshot.vnets.get(v)?.subnetKeys ?? []));

@@ -12,6 +12,7 @@ import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { nextHop, reachableVnets } from "./next-hop";
 import { type EffectiveRoute, lookup, routeWords as wordsOfRoute, subnetRoutes } from "./routes";
+import { connectedHubs, farHubFirewall } from "./virtual-hub";
 import type { RouteEvidence } from "../report/types";
 import { bgpLearnedNote, routeEvidence } from "./evaluate";
 import { firewallSnats } from "./firewall";
@@ -215,7 +216,15 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
         // The firewall forwards from its own subnet: that subnet's routes must take the packet on. Only the part this
         // route carries (one address family, the prefix it covers) goes that way.
         const own = hop.firewall.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((s) => s !== undefined);
-        const onward = own ? routeReach(estate, own, dst, toVnetKey, touched, true) : REACHABLE;
+        let onward = own ? routeReach(estate, own, dst, toVnetKey, touched, true) : REACHABLE;
+        // A hub's firewall hands traffic for a VNet of another secured hub to that hub, whose private traffic policy
+        // takes it through its own firewall too: both ways then cross both firewalls.
+        const far = !own && hop.firewall.virtualHubKey && toVnetKey ? farHubFirewall(estate, hop.firewall.virtualHubKey, toVnetKey) : undefined;
+        const second = far && estate.snapshot.firewalls?.get(far.firewallKey);
+        if (far && second && second.key !== hop.firewall.key) {
+          doubt("firewall", `Azure Firewall ${hop.firewall.name} sends it on to virtual hub ${far.hub}, whose private traffic policy takes it through Azure Firewall ${second.name} (a second firewall on the way, not followed by this audit)`);
+          onward = { reachable: true, legs: [{ dst, firewalls: [second], route }] };
+        }
         if (!onward.reachable) {
           const why = `Azure Firewall ${hop.firewall.name} has no way on from ${own!.vnetName}: ${onward.why}`;
           return { reachable: false, why, fault: { ...onward.fault, owner: "firewall", why, evidence: [routeEvidence(route, hop), ...onward.fault.evidence] } };
@@ -248,7 +257,10 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
       // Unpeered VNets with a hub both are peered with: this end's routes could send it through the hub, so the
       // fault is theirs (and the missing peering is no news to a hub-and-spoke design).
       const noHub = unpeered && !shareHub(estate, from, toVnetKey!);
-      const why = noHub ? `the VNets are not peered (or the peering is not Connected with virtual network access); ${whose}` : whose;
+      // Two VNets connected to virtual hubs reach each other only where the hub routing says so.
+      const hubs = noHub ? connectedHubs(estate, from.vnetKey) : [];
+      const isolated = hubs.length && connectedHubs(estate, toVnetKey!).length ? `, and ${from.vnetName} learns no route to it from virtual hub ${hubs.join(" and ")} (the far VNet's connection does not propagate to the route table ${from.vnetName}'s connection is associated with)` : "";
+      const why = noHub ? `the VNets are not peered (or the peering is not Connected with virtual network access)${isolated}; ${whose}` : whose;
       const owner = viaFirewall ? "firewall" : noHub ? "unpeered" : "sender";
       const note = bgpLearnedNote(estate, from);
       // The first route with no way stands for every part that has none; whether the rest has one decides below.

@@ -2,7 +2,7 @@
 // on an equal prefix a route-table route beats a system route, an explicit CIDR beats a service tag, a
 // regional tag beats its top-level tag, which beats AzureCloud.
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
-import { type AddrSet, EMPTY, addrCovers, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnion, concrete } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrCovers, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnion, addrUnionAll, concrete } from "../net/addr-set";
 import { ALL_TAGS, NO_TAGS, type TagSet, tagsIntersect, tagsIsEmpty, tagsSubtract, tagsUnion } from "../net/tag-set";
 import { assumedApart, assumedApartNote } from "../net/assumed-apart";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, V4_MAX, V6_MAX, cidrsToRanges, parseCidr } from "../net/ip";
@@ -11,7 +11,7 @@ import type { PrivateEndpoint, Route, RouteTable, Snapshot, Subnet, VirtualNetwo
 import { lastSegment } from "../snapshot/arm-id";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
-import { type HubTarget, hubLearnedRoutes } from "./virtual-hub";
+import { type HubLearnedRoute, type HubTarget, hubLearnedRoutes, isIpv4Default } from "./virtual-hub";
 
 /** Next-hop types as Azure spells them, system ones included. */
 export type NextHopType =
@@ -170,7 +170,7 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
     for (const tag of serviceEndpointTags(se.service, se.locations)) system(tag, `Service endpoint ${se.service}`, "VirtualNetworkServiceEndpoint", RANK.systemServiceEndpoint);
   }
   const table = routeTableOf(estate, subnet);
-  if (!table?.disableBgpRoutePropagation) routes.push(...learnedFromHubs(estate, subnet, routes));
+  routes.push(...learnedFromHubs(estate, subnet, routes, table?.disableBgpRoutePropagation === true));
   // A route-table route for 0.0.0.0/0 removes the system None routes of the private ranges: traffic to a private
   // address outside the VNet and its peerings then takes the user default route (a hub firewall carries spoke-to-spoke
   // traffic with nothing else). "Azure removed the routes for the 10.0.0.0/8, 192.168.0.0/16, and 100.64.0.0/10 address
@@ -200,30 +200,47 @@ const KEPT_FROM_BGP: ReadonlySet<NextHopType> = new Set(["VnetLocal", "VNetPeeri
 /**
  * The routes `subnet`'s VNet learns from the virtual hubs it is connected to (lib/path/virtual-hub.ts), less what the
  * system routes of its own space, its peerings, private endpoints and service endpoints hold: those stay preferred
- * "even if BGP routes are more specific". https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+ * "even if BGP routes are more specific". With `bgpOff` (the subnet's route table disables BGP route propagation) only
+ * the hub's own space, reached through the peering with the hub, is left.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
  */
-function learnedFromHubs(estate: Estate, subnet: Subnet, system: readonly EffectiveRoute[]): EffectiveRoute[] {
-  const learned = hubLearnedRoutes(estate, subnet.vnetKey);
+function learnedFromHubs(estate: Estate, subnet: Subnet, system: readonly EffectiveRoute[], bgpOff: boolean): EffectiveRoute[] {
+  const learned = hubRouteEntries(estate, subnet);
   if (!learned.length) return [];
-  const kept: Record<4 | 6, AddrSet> = { 4: EMPTY, 6: EMPTY };
-  for (const r of system) if (KEPT_FROM_BGP.has(r.nextHopType)) kept[r.family] = addrUnion(kept[r.family], r.dst);
+  const kept: Record<4 | 6, AddrSet[]> = { 4: [], 6: [] };
+  for (const r of [...system, ...learned]) if (KEPT_FROM_BGP.has(r.nextHopType) && r.source === "Default") kept[r.family].push(r.dst);
+  const keptSet = { 4: addrUnionAll(kept[4]), 6: addrUnionAll(kept[6]) };
   const out: EffectiveRoute[] = [];
-  for (const l of learned) {
-    const fwIp = l.target.kind === "firewall" ? estate.snapshot.firewalls?.get(l.target.firewallKey)?.privateIpAddresses[0]?.trim() : undefined;
-    const base = { source: "VirtualNetworkGateway" as const, name: l.name, nextHopType: "VirtualNetworkGateway" as const, ...(fwIp ? { nextHopIpAddress: fwIp } : {}), hub: { name: l.hub, target: l.target } };
-    for (const e of prefixEntries(estate, subnet, l.prefix, base, { cidr: RANK.learned, tag: () => RANK.learned })) {
-      const dst = addrSubtract(e.dst, kept[e.family]);
-      if (!addrIsEmpty(dst)) out.push({ ...e, dst });
-    }
+  for (const e of learned) {
+    if (bgpOff && e.source === "VirtualNetworkGateway") continue;
+    const dst = e.source === "VirtualNetworkGateway" ? addrSubtract(e.dst, keptSet[e.family]) : e.dst;
+    if (!addrIsEmpty(dst)) out.push(dst === e.dst ? e : { ...e, dst });
   }
   return out;
 }
 
-/** Whether a route's prefix is the IPv4 default route, `0.0.0.0/0`, however it is written. */
-function isIpv4Default(prefix: string): boolean {
-  const c = parseCidr(prefix);
-  return c !== null && c.family === 4 && prefixLength(prefix) === 0;
+/** The hub's routes of `subnet`'s VNet as effective routes, parsed once per VNet (they are CIDRs, the same for every subnet). */
+function hubRouteEntries(estate: Estate, subnet: Subnet): readonly EffectiveRoute[] {
+  // A hub's spokes share most of what they learn (each other's spaces): one parse per learned route, not per VNet.
+  const parsed = estate.memo("hub-route-parsed", () => new WeakMap<HubLearnedRoute, EffectiveRoute[]>());
+  return estate.memo(`hub-route-entries|${subnet.vnetKey}`, () =>
+    hubLearnedRoutes(estate, subnet.vnetKey).flatMap((l) => {
+      const known = parsed.get(l);
+      if (known) return known;
+      const fwIp = l.target.kind === "firewall" ? estate.snapshot.firewalls?.get(l.target.firewallKey)?.privateIpAddresses[0]?.trim() : undefined;
+      const hub = { name: l.hub, target: l.target };
+      // The hub's own space comes through the VNet's peering with the hub: a system route BGP settings leave alone.
+      const base = l.learned
+        ? { source: "VirtualNetworkGateway" as const, name: l.name, nextHopType: "VirtualNetworkGateway" as const, ...(fwIp ? { nextHopIpAddress: fwIp } : {}), hub }
+        : { source: "Default" as const, name: l.name, nextHopType: "VNetPeering" as const, hub };
+      const rank = l.learned ? RANK.learned : RANK.systemNetwork;
+      const entries = prefixEntries(estate, subnet, l.prefix, base, { cidr: rank, tag: () => rank });
+      parsed.set(l, entries);
+      return entries;
+    }),
+  );
 }
+
 
 /**
  * The routes less each private endpoint /32 that a user route overrides: with route-table network policies on the

@@ -19,14 +19,18 @@ function hubKeyOf(base: ResourceBase): string {
 export function readVirtualHub(node: ArmNode, base: ResourceBase, file: string): VirtualHub {
   const p = parseWith(virtualHubProps, node.props, file, node.propsAt);
   const hub: VirtualHub = { id: base.id, key: base.key, name: base.name };
-  if (p.addressPrefix?.trim()) hub.addressPrefix = p.addressPrefix.trim();
+  const prefix = p.addressPrefix?.trim();
+  if (prefix && !isCidr(prefix)) throw inputError(file, [...node.propsAt, "addressPrefix"], `expected a CIDR such as 10.200.0.0/23, got ${JSON.stringify(prefix)}`);
+  if (prefix) hub.addressPrefix = prefix;
   const fw = refKey(p.azureFirewall);
   if (fw) hub.firewallKey = fw;
+  const wan = refKey(p.virtualWan);
+  if (wan) hub.virtualWanKey = wan;
   return hub;
 }
 
 /**
- * A hub's connection to a VNet. `enableInternetSecurity` absent reads as true, Azure's default for a new connection.
+ * A hub's connection to a VNet, with its routing configuration and static routes. `enableInternetSecurity` absent reads as true (the portal's default).
  * https://learn.microsoft.com/rest/api/virtualwan/hub-virtual-network-connections/get
  */
 export function readHubConnection(node: ArmNode, base: ResourceBase, file: string): HubVirtualNetworkConnection {
@@ -42,6 +46,18 @@ export function readHubConnection(node: ArmNode, base: ResourceBase, file: strin
     conn.propagatedRouteTableKeys = refKeys(routing.propagatedRouteTables.ids);
     conn.propagatedLabels = trimmed(routing.propagatedRouteTables.labels);
   }
+  const statics = routing?.vnetRoutes?.staticRoutes ?? [];
+  if (statics.length) {
+    conn.staticRoutes = statics.map((r, i) => {
+      const at = [...node.propsAt, "routingConfiguration", "vnetRoutes", "staticRoutes", i];
+      const addressPrefixes = trimmed(r.addressPrefixes);
+      const bad = addressPrefixes.findIndex((d) => !isCidr(d));
+      if (bad >= 0) throw inputError(file, [...at, "addressPrefixes", bad], `expected a CIDR such as 10.0.0.0/8, got ${JSON.stringify(addressPrefixes[bad])}`);
+      return { name: r.name?.trim() || `static route ${i}`, addressPrefixes, ...(r.nextHopIpAddress?.trim() ? { nextHopIpAddress: r.nextHopIpAddress.trim() } : {}) };
+    });
+  }
+  const propagate = routing?.vnetRoutes?.staticRoutesConfig?.propagateStaticRoutes;
+  if (typeof propagate === "boolean") conn.propagateStaticRoutes = propagate;
   return conn;
 }
 
@@ -62,7 +78,6 @@ export function readHubRouteTable(node: ArmNode, base: ResourceBase, file: strin
       name: r.name?.trim() || `route ${i}`,
       ...(r.destinationType ? { destinationType: r.destinationType } : {}),
       destinations,
-      ...(r.nextHopType ? { nextHopType: r.nextHopType } : {}),
       ...(r.nextHop?.trim() ? { nextHopKey: keyOf(r.nextHop.trim()) } : {}),
     };
   });

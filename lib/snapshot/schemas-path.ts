@@ -207,15 +207,26 @@ export const ipGroupProps = z.object({
  * route table's labels and routes; a routing intent's policies. Hub route destinations are checked by the reader,
  * which knows their `destinationType`. https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
  */
-export const virtualHubProps = z.object({ addressPrefix: text, azureFirewall: ref });
+export const virtualHubProps = z.object({ addressPrefix: text, azureFirewall: ref, virtualWan: ref });
 export const hubConnectionProps = z.object({
   remoteVirtualNetwork: ref,
   enableInternetSecurity: z.boolean().nullish(),
   provisioningState: text,
-  routingConfiguration: z.object({ associatedRouteTable: ref, propagatedRouteTables: z.object({ labels: strings, ids: refList }).nullish() }).nullish(),
+  routingConfiguration: z
+    .object({
+      associatedRouteTable: ref,
+      propagatedRouteTables: z.object({ labels: strings, ids: refList }).nullish(),
+      vnetRoutes: z
+        .object({
+          staticRoutes: z.array(z.object({ name: text, addressPrefixes: strings, nextHopIpAddress: text })).nullish(),
+          staticRoutesConfig: z.object({ propagateStaticRoutes: z.boolean().nullish() }).nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
 });
 export const hubRouteTableProps = z.object({
   labels: strings,
-  routes: z.array(z.object({ name: text, destinationType: text, destinations: strings, nextHopType: text, nextHop: text })).nullish(),
+  routes: z.array(z.object({ name: text, destinationType: text, destinations: strings, nextHop: text })).nullish(),
 });
 export const routingIntentProps = z.object({ routingPolicies: z.array(z.object({ name: text, destinations: strings, nextHop: text })).nullish() });

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { evidenceStage } from "@/lib/report/types";
 import { type PathPacket, type RefPathVerdict, referencePackets } from "../reference/path";
 import { type EngineVerdict, engineJudgeAll, engineWildcardJudge } from "./judge";
-import { type PathWorld, type ScaleSetIpcSpec, WORK_SUBNET, buildEstate, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb, scaleSetOnlySource } from "./world";
+import { HUB_PREFIX, type PathWorld, VNET_RULE, type ScaleSetIpcSpec, WORK_SUBNET, buildEstate, hubWorldArb, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb, scaleSetOnlySource } from "./world";
+import { inPrefix, mustParsePrefix, parseV4 } from "../reference/ip";
 
 const RUNS = 300;
 
@@ -263,7 +264,64 @@ const blobWorldArb: fc.Arbitrary<PathWorld> = fc
     return { ...w, firewall: { ...w.firewall!, groups: [...w.firewall!.groups, { priority, collections }] } };
   });
 
+/**
+ * What a packet of a hub world met, read from the reference's account: the learned default route to the hub's
+ * firewall, the hub's router delivering, a private traffic policy's range through the firewall, the hub's prefix not
+ * learned where the route table disables BGP propagation (the private range's None route takes it), a user route (or
+ * the VNet's own or a peering's) taking an address a learned route also holds, forced tunnel mode, and what cannot be
+ * judged (a firewall or the hub's routing the input lacks).
+ */
+function hubFeatures(w: PathWorld, packet: PathPacket, want: RefPathVerdict): string[] {
+  if (!w.hub) return [];
+  const out: string[] = [];
+  const reachedFirewall = want.stage === "firewall";
+  if (/learned route 0\.0\.0\.0\/0 -> Hub/.test(want.why) && reachedFirewall) out.push("learned default to firewall");
+  if (/the hub's router delivers/.test(want.why)) out.push("hub router delivered");
+  if (/learned route (10\.0\.0\.0\/8|172\.16\.0\.0\/12|192\.168\.0\.0\/16) -> Hub \(hub hub policy PrivateTraffic\)/.test(want.why) && reachedFirewall) out.push("private policy through firewall");
+  const dst = parseV4(packet.dstIp);
+  // With propagation off the hub's space still comes through the peering; what only the hub gives falls to the system routes.
+  if (w.hub.disableBgp && dst !== null && !inPrefix(4, dst, mustParsePrefix(HUB_PREFIX)) && /system route (10\.0\.0\.0\/8 -> None|0\.0\.0\.0\/0 -> Internet)/.test(want.why)) out.push("BGP propagation disabled");
+  // Only a learned 0.0.0.0/0 ties with a user one: a narrower learned route holding the packet would have won.
+  if (/^(AlwaysAllow[^;]*; )?user route 0\.0\.0\.0\/0 [^;]* over a learned route/.test(want.why)) out.push("user route beating a learned one");
+  // The world's subnet rule denying `VirtualNetwork` dropped a packet to an address outside VNet a and its peering.
+  if (want.decidingRule === `subnet:${VNET_RULE}` && dst !== null && !inVnetOrPeering(w, dst)) out.push("VirtualNetwork holds a learned prefix");
+  if (/system route [^;]* -> (VnetLocal|VNetPeering) over a learned route/.test(want.why)) out.push("VNet or peering keeps a learned route's addresses");
+  if (/its hub is in forced tunnel mode/.test(want.why)) out.push("forced tunnel Unaudited");
+  if (/a firewall the input lacks$/.test(want.why) && /learned route/.test(want.why)) out.push("hub firewall not in the input");
+  if (/is what the input lacks$/.test(want.why)) out.push("hub routing not in the input");
+  if (/a next hop outside the audit$/.test(want.why)) out.push("hub route to an NVA");
+  if (/-> Hub \(hub hub route [^)]* of custom\)/.test(want.why)) out.push("associated route table custom decided");
+  return out;
+}
+
+/** Whether a destination lies in VNet a's space or b's through a connected peering (where `VirtualNetwork` holds it anyway). */
+function inVnetOrPeering(w: PathWorld, dst: bigint): boolean {
+  const spaces = [...w.vnetA, ...(w.vnetB && w.peering === "connected" ? w.vnetB : [])];
+  return dst === parseV4("168.63.129.16") || spaces.some((p) => inPrefix(4, dst, mustParsePrefix(p)));
+}
+
+const HUB_FEATURES = [
+  "learned default to firewall",
+  "hub router delivered",
+  "private policy through firewall",
+  "BGP propagation disabled",
+  "user route beating a learned one",
+  "VNet or peering keeps a learned route's addresses",
+  "forced tunnel Unaudited",
+  "VirtualNetwork holds a learned prefix",
+  "hub firewall not in the input",
+  "hub routing not in the input",
+  "hub route to an NVA",
+  "associated route table custom decided",
+];
+
 describe("the whole path against the packet reference", () => {
+  it("a VNet connected to a Virtual WAN hub: learned routes (routing intent, hub route tables, other connections), the hub's firewall and forced tunnel mode decide as the reference does", () => {
+    const seen = checkOutbound(hubWorldArb, 400, hubFeatures);
+    console.log("hub coverage", Object.fromEntries(seen));
+    for (const k of HUB_FEATURES) expect(seen.get(k) ?? 0, k).toBeGreaterThan(5);
+  });
+
   it("an AlwaysAllow admin rule skips the NSGs: their denies do not decide, as the reference has it", () => {
     const seen = checkOutbound(alwaysAllowWorldArb, 100);
     console.log("AlwaysAllow coverage", seen.get("AlwaysAllow skipped an NSG deny"));

@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { loadSnapshot } from "../../lib/snapshot/load-snapshot";
 import { InputError } from "../../lib/errors";
 import { estate, finding, id, SEED_RULES } from "../helpers/estate-builder";
+import { Estate } from "../../lib/nsg/estate";
+import { effectiveRoutes } from "../../lib/path/routes";
 
 const HUB = id("virtualHubs", "hub-weu");
 const FW = id("azureFirewalls", "fw-hub");
@@ -177,10 +179,135 @@ describe("reading Virtual WAN resources", () => {
     expect(String((error as Error).message)).toMatch(/estate\.json.*routes.*destinations/);
   });
 
-  it("a peering to a hub's managed VNet (HV_…) with no hub read: the note says the hub's routes are not in the input", () => {
+  it("a peering to a hub's managed VNet (HV_…) with no hub connection read: the hub's routes cannot be judged (warn, was a pass)", () => {
     const b = estate().vnet("cc", ["10.1.0.0/16"]).subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", SEED_RULES).vnet("HV_hub-weu_0f1e", ["10.200.0.0/23"]).peer("cc", "HV_hub-weu_0f1e");
-    const report = b.audit({ cyclecloud: ["cc/snet-cc"] });
-    const f = finding(report, "cc/snet-cc", "CC-EGRESS-ARM");
-    expect(JSON.stringify(f)).toContain("looks like a Virtual WAN hub's VNet");
+    const f = finding(b.audit({ cyclecloud: ["cc/snet-cc"] }), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("peers with a Virtual WAN hub's VNet (peering cc-to-HV_hub-weu_0f1e)");
+    expect(f.detail).toContain("az network vhub connection list");
+  });
+});
+
+/** Hubs, connections and tables as ARM lists them, for estates the vwan() builder does not cover. */
+const hubAt = (name: string, prefix: string, fw?: { name: string; ip: string; policy: string }) => {
+  const hubId = id("virtualHubs", name);
+  const out: unknown[] = [{ id: hubId, name, type: "Microsoft.Network/virtualHubs", properties: { addressPrefix: prefix, virtualWan: { id: id("virtualWans", "wan") }, ...(fw ? { azureFirewall: { id: id("azureFirewalls", fw.name) } } : {}) } }];
+  if (fw) out.push({ id: id("azureFirewalls", fw.name), name: fw.name, type: "Microsoft.Network/azureFirewalls", properties: { sku: { name: "AZFW_Hub" }, virtualHub: { id: hubId }, firewallPolicy: { id: id("firewallPolicies", fw.policy) }, hubIPAddresses: { privateIPAddress: fw.ip } } });
+  return { hubId, resources: out };
+};
+const connectionOf = (hubId: string, vnet: string, props: Record<string, unknown> = {}) => ({
+  id: `${hubId}/hubVirtualNetworkConnections/conn-${vnet}`,
+  name: `conn-${vnet}`,
+  type: "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
+  properties: { remoteVirtualNetwork: { id: id("virtualNetworks", vnet) }, enableInternetSecurity: true, provisioningState: "Succeeded", ...props },
+});
+const intentOf = (hubId: string, policies: [string, string][]) => ({
+  id: `${hubId}/routingIntent/ri`,
+  name: "ri",
+  type: "Microsoft.Network/virtualHubs/routingIntent",
+  properties: { routingPolicies: policies.map(([d, nextHop]) => ({ name: d === "Internet" ? "PublicTraffic" : "PrivateTraffic", destinations: [d], nextHop })) },
+});
+const defaultTableOf = (hubId: string, routes: { name: string; destinations: string[]; nextHop: string }[] = []) => ({
+  id: `${hubId}/hubRouteTables/defaultRouteTable`,
+  name: "defaultRouteTable",
+  type: "Microsoft.Network/virtualHubs/hubRouteTables",
+  properties: { labels: ["default"], routes: routes.map((r) => ({ ...r, destinationType: "CIDR", nextHopType: "ResourceId" })) },
+});
+const spokes = (extra: string[] = []) => {
+  const b = estate()
+    .vnet("cc", ["10.1.0.0/16"])
+    .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" })
+    .nsg("nsg-cc", SEED_RULES)
+    .vnet("compute", ["10.2.0.0/16"])
+    .subnet("compute/snet-compute", "10.2.1.0/24", { nsg: "nsg-compute" })
+    .nsg("nsg-compute", SEED_RULES);
+  for (const v of extra) b.vnet(v, [v === "nva" ? "10.9.0.0/16" : "10.3.0.0/16"]).subnet(`${v}/snet`, v === "nva" ? "10.9.0.0/24" : "10.3.0.0/24");
+  return b;
+};
+const roles = { cyclecloud: ["cc/snet-cc"], cluster: ["compute/snet-compute"] };
+const ALLOW_ALL = [{ name: "all", priority: 100, collections: [{ name: "all", priority: 100, rules: [{ kind: "network" as const, name: "any", src: ["*"], dst: ["*"], ports: ["*"], protocols: ["Any"] }] }] }];
+
+describe("what a hub's routing gives that the first reading missed (review of the Virtual WAN change)", () => {
+  it("a VNet connection's static route 0.0.0.0/0 to an NVA reaches the other spokes: handed to the NVA (warn), not the Internet", () => {
+    const { hubId, resources } = hubAt("hub", "10.200.0.0/23");
+    const b = spokes(["nva"]).extra(...resources, defaultTableOf(hubId), connectionOf(hubId, "cc"), connectionOf(hubId, "compute"), connectionOf(hubId, "nva", { routingConfiguration: { vnetRoutes: { staticRoutes: [{ name: "internet-via-nva", addressPrefixes: ["0.0.0.0/0"], nextHopIpAddress: "10.9.0.4" }], staticRoutesConfig: { propagateStaticRoutes: true } } } }));
+    const f = finding(b.audit(roles), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("10.9.0.4 in nva");
+    // Not propagated: the Internet again.
+    const quiet = spokes(["nva"]).extra(...resources, defaultTableOf(hubId), connectionOf(hubId, "cc"), connectionOf(hubId, "nva", { routingConfiguration: { vnetRoutes: { staticRoutes: [{ name: "internet-via-nva", addressPrefixes: ["0.0.0.0/0"], nextHopIpAddress: "10.9.0.4" }], staticRoutesConfig: { propagateStaticRoutes: false } } } }));
+    expect(finding(quiet.audit({ cyclecloud: ["cc/snet-cc"] }), "cc/snet-cc", "CC-EGRESS-ARM").status).toBe("pass");
+  });
+
+  it("only the connections are in the input (hub, route tables, routing intent are not), or a connection is not provisioned: warn, never pass", () => {
+    const hubId = id("virtualHubs", "hub");
+    const unread = finding(spokes().extra(connectionOf(hubId, "cc"), connectionOf(hubId, "compute")).audit(roles), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(unread.status).toBe("warn");
+    expect(unread.detail).toContain("is not in the input (nor the hub)");
+    const { resources } = hubAt("hub", "10.200.0.0/23", { name: "fw", ip: "10.200.0.132", policy: "deny-all" });
+    const failed = spokes()
+      .policy("deny-all", [])
+      .extra(...resources, intentOf(hubId, [["Internet", id("azureFirewalls", "fw")]]), connectionOf(hubId, "cc", { provisioningState: "Failed" }), connectionOf(hubId, "compute"));
+    const f = finding(failed.audit(roles), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("connection conn-cc of virtual hub hub to this VNet is Failed");
+  });
+
+  it("a route to a hub firewall's address from a VNet no connection of that hub names is dropped (the hub's connections are read)", () => {
+    const { hubId, resources } = hubAt("hub", "10.200.0.0/23", { name: "fw", ip: "10.200.0.132", policy: "open" });
+    const b = spokes()
+      .policy("open", ALLOW_ALL)
+      .extra(...resources, defaultTableOf(hubId), connectionOf(hubId, "compute"))
+      .routeTable("rt-cc", [{ name: "to-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.200.0.132" }]);
+    (b as unknown as { vnets: Map<string, { subnets: { opts: { routeTable?: string } }[] }> }).vnets.get("cc")!.subnets[0].opts.routeTable = "rt-cc";
+    const f = finding(b.audit(roles), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("to which cc is not connected");
+  });
+
+  it("spokes of two hubs of one virtual WAN reach each other through both routers (label default); through two secured hubs' private policies, the second firewall is named, not judged (warn)", () => {
+    const one = hubAt("hub1", "10.200.0.0/23");
+    const two = hubAt("hub2", "10.210.0.0/23");
+    const plain = spokes().extra(...one.resources, ...two.resources, defaultTableOf(one.hubId), defaultTableOf(two.hubId), connectionOf(one.hubId, "cc"), connectionOf(two.hubId, "compute"));
+    expect(finding(plain.audit(roles), "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("pass");
+    const s1 = hubAt("hub1", "10.200.0.0/23", { name: "fw1", ip: "10.200.0.132", policy: "open" });
+    const s2 = hubAt("hub2", "10.210.0.0/23", { name: "fw2", ip: "10.210.0.132", policy: "open" });
+    const secured = spokes()
+      .policy("open", ALLOW_ALL)
+      .extra(...s1.resources, ...s2.resources, connectionOf(s1.hubId, "cc"), connectionOf(s2.hubId, "compute"))
+      .extra(intentOf(s1.hubId, [["Internet", id("azureFirewalls", "fw1")], ["PrivateTraffic", id("azureFirewalls", "fw1")]]), intentOf(s2.hubId, [["Internet", id("azureFirewalls", "fw2")], ["PrivateTraffic", id("azureFirewalls", "fw2")]]));
+    const f = finding(secured.audit(roles), "compute/snet-compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("a second firewall on the way");
+    expect(f.detail).not.toContain("asymmetric");
+  });
+
+  it("a hub whose route tables are not in the input: spoke-to-spoke cannot be judged (warn), not dropped at the 10/8 None route", () => {
+    const { hubId, resources } = hubAt("hub", "10.200.0.0/23");
+    const f = finding(spokes().extra(...resources, connectionOf(hubId, "cc"), connectionOf(hubId, "compute")).audit(roles), "compute/snet-compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("route table defaultRouteTable of virtual hub hub");
+  });
+
+  it("the hub's own space comes through the peering with the hub, whatever BGP propagation says", () => {
+    const { hubId, resources } = hubAt("hub", "10.200.0.0/23");
+    const b = spokes().extra(...resources, defaultTableOf(hubId), connectionOf(hubId, "cc")).routeTable("rt-cc", [], { disableBgpRoutePropagation: true });
+    (b as unknown as { vnets: Map<string, { subnets: { opts: { routeTable?: string } }[] }> }).vnets.get("cc")!.subnets[0].opts.routeTable = "rt-cc";
+    const snapshot = b.snapshot();
+    const subnet = [...snapshot.subnets.values()].find((x) => x.name === "snet-cc")!;
+    const routes = effectiveRoutes(new Estate(snapshot, new Map()), subnet);
+    expect(routes.filter((r) => r.addressPrefix === "10.200.0.0/23").map((r) => r.nextHopType)).toEqual(["VNetPeering"]);
+    expect(routes.some((r) => r.source === "VirtualNetworkGateway")).toBe(false);
+  });
+
+  it("an Internet policy alone keeps the default route table's other static routes: a route to the firewall for the cluster's prefix makes the ways asymmetric (fail)", () => {
+    const { hubId, resources } = hubAt("hub", "10.200.0.0/23", { name: "fw", ip: "10.200.0.132", policy: "open" });
+    const fw = id("azureFirewalls", "fw");
+    const b = spokes()
+      .policy("open", ALLOW_ALL)
+      .extra(...resources, intentOf(hubId, [["Internet", fw]]), defaultTableOf(hubId, [{ name: "_policy_PublicTraffic", destinations: ["0.0.0.0/0"], nextHop: fw }, { name: "compute-via-fw", destinations: ["10.2.1.0/24"], nextHop: fw }]), connectionOf(hubId, "cc"), connectionOf(hubId, "compute"));
+    const f = finding(b.audit(roles), "cc/snet-cc", "CC-INGRESS-HTTPS");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("asymmetric");
   });
 });

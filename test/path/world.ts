@@ -19,6 +19,9 @@ const SCALE_SET_IP6 = "fd00:a:1::30";
 /** IPv6 destinations: public ones, the subnet's own space, the VNet's, a unique local address outside it (routed to the Internet). */
 const V6_DST = ["2603:1030:20::5", "2001:4860:4860::8888", "fd00:a:1::20", "fd00:a::1", "fd00:b::1"];
 const FW_IP_A = "10.0.255.4";
+/** Virtual hub `hub`'s address prefix and its firewall fw-hub's private IP (hubIPAddresses.privateIPAddress). */
+export const HUB_PREFIX = "10.200.0.0/23";
+export const FW_IP_HUB = "10.200.0.132";
 const FW_IP_B = "10.100.0.4";
 /** Next-hop addresses: both firewall spots, a hub address in AzureFirewallSubnet but no firewall, an NVA NIC, a subnet with no NIC there, VNet space outside every subnet, nowhere at all. */
 const HOP_IPS = [FW_IP_A, FW_IP_B, FW_IP_B, "10.100.0.9", "10.100.1.5", "10.0.2.9", "10.0.9.9", "192.0.2.1"];
@@ -90,7 +93,8 @@ export interface GroupSpec {
 }
 
 export interface FirewallSpec {
-  where: "a" | "b";
+  /** `hub`: fw-hub, an AZFW_Hub firewall in virtual hub `hub` at FW_IP_HUB (hub worlds only). */
+  where: "a" | "b" | "hub";
   managementIp: boolean;
   groups: GroupSpec[];
   /** Rule collection groups of a base policy, when there is one. */
@@ -128,6 +132,34 @@ export interface ScaleSetSpec {
   nsg?: RuleSpec[];
 }
 
+/** A route of a virtual hub route table: CIDR destinations to the hub's firewall fw-hub or to connection conn-b (an NVA behind it). */
+export interface HubRouteSpec {
+  name: string;
+  destinations: string[];
+  to: "firewall" | "conn-b";
+}
+
+/**
+ * Virtual hub `hub` (HUB_PREFIX), VNet a connected to it (connection conn-a), the work subnet learning its routes. The
+ * routing intent's policies and every hub route to `firewall` name fw-hub, in the input only when the world's firewall
+ * is placed in the hub.
+ */
+export interface HubSpec {
+  intent: "none" | "Internet" | "PrivateTraffic" | "both";
+  /** defaultRouteTable's routes (with a private traffic policy: its additional prefixes); `absent`: the table is not in the input. */
+  table: HubRouteSpec[] | "absent";
+  /** Connection conn-a associated with route table `custom` (labels `custom`) holding these routes, instead of defaultRouteTable. */
+  custom?: HubRouteSpec[];
+  /** conn-a's `enableInternetSecurity`; undefined: left out (Azure's default, true). */
+  enableInternetSecurity?: boolean;
+  /** The work subnet's route table disables BGP route propagation (the world gets a route table for it). */
+  disableBgp: boolean;
+  /** VNet b connected too (conn-b): propagating by default (defaultRouteTable), to no table (`none`), or to labels default and custom (`all`). */
+  b?: "default" | "none" | "all";
+  /** The hub's `azureFirewall` names fw-hub (whether the input has it or not). */
+  secured: boolean;
+}
+
 export interface PathWorld {
   vnetA: string[];
   vnetB?: string[];
@@ -159,6 +191,7 @@ export interface PathWorld {
   };
   scaleSet?: ScaleSetSpec;
   admin: AdminSpec[];
+  hub?: HubSpec;
 }
 
 const uniqueBy = <T>(xs: T[], key: (x: T) => string | number): T[] => {
@@ -318,6 +351,84 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     return { ...w, firewall, routes } as PathWorld;
   });
 
+const PRIVATE_TRAFFIC = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+/** The name of the `VirtualNetwork` rule hub worlds put first in the subnet's NSG now and then. */
+export const VNET_RULE = "vnet-first";
+/**
+ * Hub routes a route table may hold: the ones Firewall Manager and routing intent write (`_policy_*`, all_traffic,
+ * private_traffic), narrower ones inside b's space and the work subnet (which the peering and VNet a's own routes keep),
+ * and ones to an NVA behind conn-b.
+ */
+const HUB_ROUTES: HubRouteSpec[] = [
+  { name: "_policy_PrivateTraffic", destinations: PRIVATE_TRAFFIC, to: "firewall" },
+  { name: "_policy_PublicTraffic", destinations: ["0.0.0.0/0"], to: "firewall" },
+  { name: "all_traffic", destinations: ["0.0.0.0/0"], to: "firewall" },
+  { name: "private_traffic", destinations: PRIVATE_TRAFFIC, to: "firewall" },
+  { name: "b_shared", destinations: ["10.100.1.0/24"], to: "firewall" },
+  { name: "own_subnet", destinations: ["10.0.1.0/24"], to: "firewall" },
+  { name: "to_b_nva", destinations: ["172.20.0.0/16"], to: "conn-b" },
+  { name: "nva_default", destinations: ["0.0.0.0/0"], to: "conn-b" },
+];
+
+/** Some of HUB_ROUTES, no destination going two ways (which of two hub routes for one prefix wins is not modelled). */
+const hubRoutesArb: fc.Arbitrary<HubRouteSpec[]> = fc.shuffledSubarray(HUB_ROUTES).map((rs) => {
+  const taken = new Map<string, string>();
+  return rs.filter((r) => {
+    if (r.destinations.some((d) => (taken.get(d) ?? r.to) !== r.to)) return false;
+    for (const d of r.destinations) taken.set(d, r.to);
+    return true;
+  });
+});
+
+export const hubSpecArb: fc.Arbitrary<HubSpec> = fc.record(
+  {
+    intent: fc.constantFrom<HubSpec["intent"]>("none", "none", "none", "Internet", "Internet", "PrivateTraffic", "PrivateTraffic", "both", "both"),
+    table: fc.oneof({ arbitrary: fc.constant<"absent">("absent"), weight: 2 }, { arbitrary: hubRoutesArb, weight: 4 }),
+    custom: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: hubRoutesArb, weight: 2 }),
+    enableInternetSecurity: fc.constantFrom<boolean | undefined>(undefined, true, true, false),
+    disableBgp: fc.constantFrom(false, false, true),
+    b: fc.constantFrom<HubSpec["b"]>(undefined, "default", "default", "none", "all"),
+    secured: fc.constantFrom(true, true, false),
+  },
+  { requiredKeys: ["intent", "table", "enableInternetSecurity", "disableBgp", "secured"] },
+);
+
+/**
+ * Worlds with VNet a connected to virtual hub `hub` (and b sometimes too, beside a peering or instead of it): the
+ * firewall mostly in the hub (fw-hub), else in a or missing; a user default route now and then (to the Internet, to
+ * fw-hub's address, or the base world's); NSGs and admin rules in half of them.
+ */
+export const hubWorldArb: fc.Arbitrary<PathWorld> = fc
+  .record({
+    base: pathWorldArb,
+    hub: hubSpecArb,
+    firewall: fc.constantFrom("hub", "hub", "hub", "a", "none"),
+    groups: groupsArb("p"),
+    baseGroups: fc.option(groupsArb("base"), { nil: undefined, freq: 3 }),
+    userDefault: fc.constantFrom("none", "none", "none", "base", "internet", "hub-firewall"),
+    quiet: fc.boolean(),
+    forcedTunnel: fc.constantFrom(false, false, false, false, true),
+    // A subnet rule on `VirtualNetwork` first, now and then: which learned prefixes it holds decides.
+    vnetRule: fc.constantFrom<"Allow" | "Deny" | undefined>(undefined, undefined, undefined, "Allow", "Deny"),
+  })
+  .map(({ base, hub: spec, firewall: where, groups, baseGroups, userDefault, quiet, forcedTunnel, vnetRule }) => {
+    // Forced tunnel mode, now and then: a private traffic policy alone, 0.0.0.0/0 an additional prefix to fw-hub.
+    const allTraffic = HUB_ROUTES.find((r) => r.name === "all_traffic")!;
+    const hub: HubSpec = forcedTunnel
+      ? { ...spec, intent: "PrivateTraffic", table: [allTraffic, ...(spec.table === "absent" ? [] : spec.table.filter((r) => !r.destinations.includes("0.0.0.0/0")))], enableInternetSecurity: spec.enableInternetSecurity ?? true }
+      : spec;
+    const firewall = forcedTunnel ? "hub" : where;
+    const fw: FirewallSpec | undefined = firewall === "none" ? undefined : { where: firewall as "hub" | "a", managementIp: false, groups, ...(baseGroups ? { baseGroups } : {}) };
+    const kept = userDefault === "base" ? base.routes : base.routes?.filter((r) => r.prefix !== "0.0.0.0/0");
+    const added: RouteSpec[] = userDefault === "internet" ? [{ prefix: "0.0.0.0/0", hop: "Internet" }] : userDefault === "hub-firewall" ? [{ prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP_HUB }] : [];
+    const routes = added.length || kept || hub.disableBgp ? [...added, ...(kept ?? [])] : undefined;
+    const w: PathWorld = { ...base, hub, firewall: fw, routes, vnetB: hub.b ? (base.vnetB ?? VNET_B[0]) : base.vnetB };
+    const q = quiet ? { ...w, subnetNsg: undefined, nic: w.nic && { ...w.nic, nsg: undefined }, scaleSet: w.scaleSet && { ...w.scaleSet, nsg: undefined }, admin: [] } : w;
+    if (!vnetRule) return q;
+    const rule: RuleSpec = { name: VNET_RULE, priority: 100, direction: "Outbound", access: vnetRule, protocol: "*", src: "*", dst: "VirtualNetwork", ports: "*" };
+    return { ...q, subnetNsg: [rule, ...(q.subnetNsg ?? []).filter((r) => !(r.priority === 100 && r.direction === "Outbound"))] };
+  });
+
 /**
  * A scale set stands instead of the NIC unless beside it; in a dual-stack subnet it has an IPv6 IP configuration (one no
  * IP configuration of that family would stand for is Azure's impossible case: instances get no address of it).
@@ -426,15 +537,23 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     if (v6?.pool && v6.pool !== "v4-pool" && v6.pool !== "missing") b.extra(loadBalancer("lb6", "pool6", v6.pool), publicIp("lb6-pip", "IPv6"));
   }
   if (w.scaleSet) buildScaleSet(b, w.scaleSet);
-  if (w.routes) b.routeTable("rt", w.routes.map((r, i) => ({ name: `route${i}`, prefix: r.prefix, hop: r.hop, ...(r.ip ? { ip: r.ip } : {}) })));
+  if (w.routes) b.routeTable("rt", w.routes.map((r, i) => ({ name: `route${i}`, prefix: r.prefix, hop: r.hop, ...(r.ip ? { ip: r.ip } : {}) })), { disableBgpRoutePropagation: !!w.hub?.disableBgp });
   if (w.nat) b.natGateway("nat");
   if (w.firewall) {
     const fw = w.firewall;
     const toGroups = (prefix: string, gs: GroupSpec[]) => gs.map((g, i) => ({ name: `${prefix}rcg${i}`, priority: g.priority, collections: g.collections }));
     if (fw.baseGroups) b.policy("fwp-base", toGroups("base", fw.baseGroups));
     b.policy("fwp", toGroups("child", fw.groups), fw.baseGroups ? { base: "fwp-base" } : {});
-    b.firewall("fw", fw.where, fw.where === "a" ? FW_IP_A : FW_IP_B, { policy: "fwp", managementIp: fw.managementIp });
+    if (fw.where === "hub") {
+      b.extra({
+        id: FW_HUB,
+        name: "fw-hub",
+        type: "Microsoft.Network/azureFirewalls",
+        properties: { sku: { name: "AZFW_Hub", tier: "Standard" }, virtualHub: { id: HUB }, firewallPolicy: { id: id("firewallPolicies", "fwp") }, hubIPAddresses: { privateIPAddress: FW_IP_HUB, publicIPs: { addresses: [{ address: "20.1.2.3" }], count: 1 } } },
+      });
+    } else b.firewall("fw", fw.where, fw.where === "a" ? FW_IP_A : FW_IP_B, { policy: "fwp", managementIp: fw.managementIp });
   }
+  if (w.hub) buildHub(b, w.hub);
   if (w.admin.length) {
     // The groups admin rules may name as addresses (ng-absent stays out of the input).
     const member = (g: string, vnet: string) => ({ id: `${g}/staticMembers/${vnet}`, name: vnet, type: "Microsoft.Network/networkManagers/networkGroups/staticMembers", properties: { resourceId: id("virtualNetworks", vnet) } });
@@ -443,6 +562,42 @@ export function buildEstate(w: PathWorld): EstateBuilder {
   }
   w.admin.forEach((r, i) => b.adminRule(`admin${i}`, [r.vnet], { priority: r.priority, direction: r.direction, access: r.access, protocol: r.protocol, ...(r.src ? { src: r.src } : {}), dst: r.dst, ports: r.ports }));
   return b;
+}
+
+const HUB = id("virtualHubs", "hub");
+const FW_HUB = id("azureFirewalls", "fw-hub");
+
+/** Virtual hub `hub` as ARM JSON: the hub, its connections to a (and b), route tables and routing intent. */
+function buildHub(b: EstateBuilder, hub: HubSpec): void {
+  const table = (name: string) => `${HUB}/hubRouteTables/${name}`;
+  b.extra({ id: HUB, name: "hub", type: "Microsoft.Network/virtualHubs", location: "westeurope", properties: { addressPrefix: HUB_PREFIX, ...(hub.secured ? { azureFirewall: { id: FW_HUB } } : {}) } });
+  const connection = (vnet: string, props: Record<string, unknown>) => ({
+    id: `${HUB}/hubVirtualNetworkConnections/conn-${vnet}`,
+    name: `conn-${vnet}`,
+    type: "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections",
+    properties: { remoteVirtualNetwork: { id: id("virtualNetworks", vnet) }, provisioningState: "Succeeded", ...props },
+  });
+  b.extra(
+    connection("a", {
+      ...(hub.enableInternetSecurity !== undefined ? { enableInternetSecurity: hub.enableInternetSecurity } : {}),
+      ...(hub.custom ? { routingConfiguration: { associatedRouteTable: { id: table("custom") }, propagatedRouteTables: { ids: [{ id: table("defaultRouteTable") }], labels: ["default"] } } } : {}),
+    }),
+  );
+  if (hub.b) {
+    const propagation = hub.b === "none" ? { ids: [{ id: table("noneRouteTable") }], labels: ["none"] } : hub.b === "all" ? { ids: [], labels: ["default", "custom"] } : undefined;
+    b.extra(connection("b", propagation ? { routingConfiguration: { associatedRouteTable: { id: table("defaultRouteTable") }, propagatedRouteTables: propagation } } : {}));
+  }
+  const routes = (rs: HubRouteSpec[]) => rs.map((r) => ({ name: r.name, destinationType: "CIDR", destinations: r.destinations, nextHopType: "ResourceId", nextHop: r.to === "firewall" ? FW_HUB : `${HUB}/hubVirtualNetworkConnections/conn-b` }));
+  const routeTable = (name: string, labels: string[], rs: HubRouteSpec[]) => ({ id: table(name), name, type: "Microsoft.Network/virtualHubs/hubRouteTables", properties: { labels, routes: routes(rs) } });
+  if (hub.table !== "absent") b.extra(routeTable("defaultRouteTable", ["default"], hub.table));
+  if (hub.custom) b.extra(routeTable("custom", ["custom"], hub.custom));
+  if (hub.intent !== "none") {
+    const policies = [
+      ...(hub.intent !== "PrivateTraffic" ? [{ name: "PublicTraffic", destinations: ["Internet"], nextHop: FW_HUB }] : []),
+      ...(hub.intent !== "Internet" ? [{ name: "PrivateTraffic", destinations: ["PrivateTraffic"], nextHop: FW_HUB }] : []),
+    ];
+    b.extra({ id: `${HUB}/routingIntent/ri`, name: "ri", type: "Microsoft.Network/virtualHubs/routingIntent", properties: { routingPolicies: policies } });
+  }
 }
 
 /** The scale set's ARM JSON (one NIC profile, its IP configurations in the work subnet) and its load balancer lbss. */
@@ -503,6 +658,16 @@ export const DST_CANDIDATES: string[] = (() => {
   return [...out, "Storage.WestEurope", "Storage", "AzureCloud.EastUS", "Sql.WestEurope", ...Array<string>(4).fill("168.63.129.16"), ...Array<string>(3).fill("169.254.169.254")];
 })();
 
+/** Destinations for hub worlds: the edges of the hub's prefix and of the ranges its routes name, fw-hub, b's space, the private ranges outside every VNet, public addresses. */
+const HUB_DST: string[] = (() => {
+  const out = new Set<string>([FW_IP_HUB, "10.200.1.17", "10.100.0.5", "10.100.1.5", "10.100.200.1", "10.50.0.1", "172.16.5.5", "172.31.255.254", "192.168.1.1", "8.8.8.8", "140.82.112.3", "20.40.1.5", "Storage.WestEurope", "AzureCloud.EastUS"]);
+  for (const text of [HUB_PREFIX, "10.100.1.0/24", "172.20.0.0/16"]) {
+    const p = mustParsePrefix(text);
+    for (const v of [p.lo - 1n, p.lo, (p.lo + p.hi) / 2n, p.hi, p.hi + 1n]) out.add(dotted(v));
+  }
+  return [...out];
+})();
+
 export interface PacketSeed {
   protocol: PacketProtocol;
   dst: number;
@@ -534,11 +699,13 @@ export function packetsFor(w: PathWorld, seeds: PacketSeed[]): PathPacket[] {
     // With a scale set, half of them come from an address only its instances may hold (the other half from the NIC's).
     const other = !!w.scaleSet && s.dst % 2 === 1;
     if (dualStack(w) && !s.srcLow) return { protocol: s.protocol, srcIp: w.nic?.v6 && !other ? NIC_IP6 : SCALE_SET_IP6, srcPort: s.srcPort, dstIp: V6_DST[s.dst % V6_DST.length], dstPort: s.dstPort };
+    // In a hub world a third of them go to the hub's own space, b's, and the ranges its routes name.
+    const dstIp = w.hub && s.dst % 3 === 0 ? HUB_DST[Math.floor(s.dst / 3) % HUB_DST.length] : DST_CANDIDATES[s.dst % DST_CANDIDATES.length];
     return {
       protocol: s.protocol,
       srcIp: w.scaleSet ? (other ? "10.0.1.200" : NIC_IP) : w.nic ? NIC_IP : s.srcLow ? NIC_IP : "10.0.1.200",
       srcPort: s.srcPort,
-      dstIp: DST_CANDIDATES[s.dst % DST_CANDIDATES.length],
+      dstIp,
       dstPort: s.dstPort,
       ...(s.fqdn ? { fqdn: s.fqdn } : {}),
     };

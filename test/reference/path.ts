@@ -1,14 +1,16 @@
 // A brute-force walk of one packet along the whole path a flow takes (CONTRACT §4.1): admin rules, the
-// NSG chain, the route (longest prefix over the subnet's effective routes), the next hop, an Azure
-// Firewall's policy, the outbound path. Written from the contract with plain loops over rules and
-// routes; it reads only the loaded model (lib/model/types) and the NSG reference, never lib/path or
-// lib/nsg, so it can serve as the oracle for the set engine (test/path/*.property.test.ts).
+// NSG chain, the route (longest prefix over the subnet's effective routes, routes learned from a Virtual
+// WAN hub among them), the next hop, an Azure Firewall's policy, the outbound path. Written from the
+// contract and the Azure documents it names, with plain loops over rules and routes; it reads only the
+// loaded model (lib/model/types) and the NSG reference, never lib/path or lib/nsg, so it can serve as the
+// oracle for the set engine (test/path/*.property.test.ts).
 import type {
   AzureFirewall,
   Direction,
   FirewallApplicationRule,
   FirewallNetworkRule,
   FirewallRuleCollection,
+  HubRouteTable,
   NetworkInterface,
   SecurityRule,
   Snapshot,
@@ -117,6 +119,14 @@ function addressWorld(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork):
     if (isDefault) {
       if (same(r.nextHopType, "VirtualAppliance") || same(r.nextHopType, "VirtualNetworkGateway")) everyV4 = true;
     } else prefixes.push(r.addressPrefix);
+  }
+  // What the VNet learns from a virtual hub widens it the same way (a learned 0.0.0.0/0 to everything), unless the
+  // subnet's route table keeps learned routes out.
+  // The hub's own space comes through the VNet's peering with the hub, whatever BGP says.
+  for (const r of hubLearned(snapshot, vnet)) {
+    if (r.learned && table?.disableBgpRoutePropagation) continue;
+    if (isV4Default(r.text)) everyV4 = true;
+    else prefixes.push(r.text);
   }
   const serviceTags = new Map<string, string[]>();
   for (const [k, v] of snapshot.serviceTags ?? []) serviceTags.set(k, v.addressPrefixes);
@@ -231,6 +241,10 @@ interface RefRoute {
   prefix: RefPrefix;
   text: string;
   user: boolean;
+  /** Set for a route learned from a virtual hub: where the hub sends it. */
+  hub?: HubHop;
+  /** Set on the route pickRoute chose when a learned route held the address too and lost (for coverage counts). */
+  overLearned?: boolean;
   /** Among system routes on an equal prefix: the VNet and peerings (0) before None (1) before Internet (2). */
   systemOrder: number;
   hop: string;
@@ -277,7 +291,144 @@ function effectiveRoutes(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwor
     if (!prefix) throw new Error(`path reference handles CIDR routes only: ${r.addressPrefix}`);
     routes.push({ prefix, text: r.addressPrefix, user: true, systemOrder: 0, hop: r.nextHopType, ip: r.nextHopIpAddress, name: r.name });
   }
+  for (const r of hubLearned(snapshot, vnet)) {
+    // The hub's space is a peering route (a system route learned routes never override); the rest is learned.
+    if (!r.learned) routes.push({ prefix: mustParsePrefix(r.text), text: r.text, user: false, systemOrder: 0, hop: "VNetPeering", name: r.name });
+    else if (!table?.disableBgpRoutePropagation) routes.push({ prefix: mustParsePrefix(r.text), text: r.text, user: false, systemOrder: 0, hop: "Hub", hub: r.hop, name: r.name });
+  }
   return routes;
+}
+
+// ---- stage 3, continued: what a VNet learns from a Virtual WAN hub --------------------------------
+
+/**
+ * Where a hub sends a learned route: its router (delivered, to a connected VNet or into the hub), an Azure Firewall
+ * (by id, found or not in the input), another resource (an NVA behind a connection: outside the audit), or somewhere
+ * unread (a route table the input lacks, a connection not provisioned: cannot be judged).
+ */
+type HubHop = { kind: "router" } | { kind: "firewall"; id: string } | { kind: "other"; id: string } | { kind: "unread"; hub: string };
+
+interface HubLearnedRoute {
+  text: string;
+  hop: HubHop;
+  name: string;
+  /** False for the hub's own prefix, which comes through the VNet's peering with the hub. */
+  learned: boolean;
+}
+
+const isV4Default = (text: string) => {
+  const p = parsePrefix(text);
+  return !!p && p.family === 4 && p.lo === 0n && p.hi === V4_TOP;
+};
+
+/** A next-hop resource id of a hub route or routing policy: an Azure Firewall by its resource type, else something else. */
+const hopOf = (id: string | undefined): HubHop => (id && /\/providers\/microsoft\.network\/azurefirewalls\//i.test(id) ? { kind: "firewall", id: id.toLowerCase() } : { kind: "other", id: id ?? "(none)" });
+
+/** A hub route's CIDR destinations (`destinationType` CIDR, the default); a ResourceId or Service route names no addresses. */
+const cidrDestinations = (r: { destinationType?: string; destinations: string[] }) => (!r.destinationType || same(r.destinationType, "CIDR") ? r.destinations : []);
+
+const provisioned = (c: { provisioningState?: string }) => !c.provisioningState || same(c.provisioningState, "Succeeded");
+
+/**
+ * The routes `vnet` learns from each virtual hub a connection joins it to, written from the Virtual WAN documents:
+ * always the hub's own prefix (through the peering with the hub); with routing intent, an Internet policy's 0.0.0.0/0
+ * (when the connection propagates the default route, `enableInternetSecurity`), a private traffic policy's RFC 1918
+ * ranges and the default route table's additional prefixes to the same next hop (names `_policy_*` are the policies'
+ * own); with an Internet policy alone, the default route table's other routes (not its default routes) and the spaces
+ * of the connections propagating to it; without routing intent, the routes of the associated route table and the
+ * spaces (and static routes) of the connections propagating to it, by id within the hub or by label across the hubs of
+ * the WAN. A route table the input lacks: what would come from it cannot be judged, and a default route too when the
+ * hub has a firewall or is itself unread; so is everything of a connection not provisioned.
+ * https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing, https://learn.microsoft.com/azure/virtual-wan/how-to-routing-policies
+ */
+function hubLearned(snapshot: Snapshot, vnet: VirtualNetwork): HubLearnedRoute[] {
+  const out: HubLearnedRoute[] = [];
+  const connections = [...(snapshot.hubConnections?.values() ?? [])];
+  for (const c of connections) {
+    if (c.remoteVnetKey !== vnet.key) continue;
+    const hub = snapshot.virtualHubs?.get(c.hubKey);
+    const hubName = hub?.name ?? c.hubKey.split("/").pop()!;
+    const add = (text: string, hop: HubHop, why: string, learned = true) => out.push({ text, hop, name: `hub ${hubName} ${why}`, learned });
+    // Only a connection that propagates the default route learns 0.0.0.0/0.
+    const addDst = (text: string, hop: HubHop, why: string) => (!isV4Default(text) || c.enableInternetSecurity) && add(text, hop, why);
+    if (hub?.addressPrefix) add(hub.addressPrefix, { kind: "router" }, "address prefix", false);
+    if (!provisioned(c)) {
+      for (const p of ["0.0.0.0/0", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]) addDst(p, { kind: "unread", hub: hubName }, `connection ${c.name} not provisioned`);
+      continue;
+    }
+    const tables = [...(snapshot.hubRouteTables?.values() ?? [])];
+    const defaultKey = `${c.hubKey}/hubroutetables/defaultroutetable`;
+    const defaultTable = tables.find((t) => t.key === defaultKey);
+    const wan = hub?.virtualWanKey;
+    /** The other connections' spaces and static routes that reach route table `key` (see above). */
+    const spaces = (key: string, table: HubRouteTable | undefined, unread: boolean, internetPolicy: boolean) => {
+      const labels = new Set([...(table?.labels ?? []), ...(!table && key === defaultKey ? ["default"] : [])].map((l) => l.toLowerCase()));
+      for (const o of connections) {
+        if (o === c || !o.remoteVnetKey || o.remoteVnetKey === vnet.key) continue;
+        const sameHub = o.hubKey === c.hubKey;
+        const otherWan = snapshot.virtualHubs?.get(o.hubKey)?.virtualWanKey;
+        if (!sameHub && wan && otherWan && wan !== otherWan) continue;
+        const stated = o.propagatedRouteTableKeys !== undefined || o.propagatedLabels !== undefined;
+        const oLabels = (stated ? (o.propagatedLabels ?? []) : ["default"]).map((l) => l.toLowerCase());
+        const byId = sameHub && (stated ? (o.propagatedRouteTableKeys ?? []).includes(key) : key === defaultKey);
+        if (!byId && !oLabels.some((l) => labels.has(l)) && !(unread && oLabels.some((l) => l !== "none"))) continue;
+        const farPrivate = sameHub ? undefined : [...(snapshot.routingIntents?.values() ?? [])].find((i) => i.hubKey === o.hubKey)?.policies.find((x) => x.destinations.some((y) => same(y, "PrivateTraffic")));
+        const hop: HubHop = !provisioned(o) || unread ? { kind: "unread", hub: hubName } : farPrivate ? { kind: "other", id: farPrivate.nextHopKey ?? "(none)" } : { kind: "router" };
+        for (const p of snapshot.vnets.get(o.remoteVnetKey)?.addressPrefixes ?? []) add(p, hop, `connection ${o.name}`);
+        if (o.propagateStaticRoutes === false) continue;
+        for (const r of o.staticRoutes ?? []) {
+          for (const p of r.addressPrefixes) {
+            if (isV4Default(p) && (!c.enableInternetSecurity || internetPolicy)) continue;
+            add(p, unread ? { kind: "unread", hub: hubName } : { kind: "other", id: `${r.nextHopIpAddress ?? "?"}` }, `static route ${r.name} of ${o.name}`);
+          }
+        }
+      }
+    };
+    const intent = [...(snapshot.routingIntents?.values() ?? [])].find((i) => i.hubKey === c.hubKey && i.policies.length > 0);
+    if (intent) {
+      const policy = (d: string) => intent.policies.find((x) => x.destinations.some((y) => same(y, d)));
+      const internet = policy("Internet");
+      const priv = policy("PrivateTraffic");
+      if (internet) addDst("0.0.0.0/0", hopOf(internet.nextHopKey), `policy ${internet.name}`);
+      if (!priv) {
+        for (const r of defaultTable?.routes ?? []) {
+          if (r.name.toLowerCase().startsWith("_policy_") || cidrDestinations(r).some(isV4Default)) continue;
+          for (const d of cidrDestinations(r)) add(d, hopOf(r.nextHopKey), `route ${r.name} of defaultRouteTable`);
+        }
+        spaces(defaultKey, defaultTable, false, !!internet);
+        continue;
+      }
+      for (const p of ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]) add(p, hopOf(priv.nextHopKey), `policy ${priv.name}`);
+      for (const r of defaultTable?.routes ?? []) {
+        if (r.name.toLowerCase().startsWith("_policy_") || !r.nextHopKey || r.nextHopKey !== priv.nextHopKey?.toLowerCase()) continue;
+        for (const d of cidrDestinations(r)) addDst(d, hopOf(priv.nextHopKey), `additional prefix ${r.name}`);
+      }
+      continue;
+    }
+    const tableKey = c.associatedRouteTableKey ?? defaultKey;
+    const table = tables.find((t) => t.key === tableKey);
+    if (table) {
+      for (const r of table.routes) for (const d of cidrDestinations(r)) addDst(d, hopOf(r.nextHopKey), `route ${r.name} of ${table.name}`);
+    } else {
+      const hasFirewall = !!hub?.firewallKey || [...(snapshot.firewalls?.values() ?? [])].some((f) => f.virtualHubKey === c.hubKey);
+      if (!hub || hasFirewall) addDst("0.0.0.0/0", { kind: "unread", hub: hubName }, "route table not in the input");
+    }
+    spaces(tableKey, table, !table, false);
+  }
+  return out;
+}
+
+/**
+ * Forced tunnel mode of a hub (about-internet-routing): a private traffic policy, no Internet policy, and 0.0.0.0/0
+ * among the additional prefixes (a route of the defaultRouteTable, not a policy's own, to the same next hop). What the
+ * hub's firewall lets out to the Internet then follows a learned default route outside the audit.
+ */
+function hubForcedTunnel(snapshot: Snapshot, hubKey: string): boolean {
+  const intent = [...(snapshot.routingIntents?.values() ?? [])].find((i) => i.hubKey === hubKey && i.policies.length > 0);
+  const priv = intent?.policies.find((x) => x.destinations.some((y) => same(y, "PrivateTraffic")));
+  if (!intent || !priv || intent.policies.some((x) => x.destinations.some((y) => same(y, "Internet")))) return false;
+  const table = [...(snapshot.hubRouteTables?.values() ?? [])].find((t) => t.hubKey === hubKey && same(t.name, "defaultRouteTable"));
+  return !!table?.routes.some((r) => !r.name.toLowerCase().startsWith("_policy_") && !!r.nextHopKey && r.nextHopKey === priv.nextHopKey?.toLowerCase() && cidrDestinations(r).some(isV4Default));
 }
 
 function prefixBits(p: RefPrefix): number {
@@ -291,7 +442,9 @@ function prefixBits(p: RefPrefix): number {
 }
 
 /**
- * Longest prefix first; on an equal prefix a route-table route beats a system route. A tag point (a public address
+ * Longest prefix first; on an equal prefix a route-table route beats a learned (hub) route, which beats a system route;
+ * a learned route never takes an address of the VNet's own space, its connected peerings or service endpoints, even
+ * when more specific (virtual-networks-udr-overview, "How Azure selects a route"). A tag point (a public address
  * whose prefix was not given) lies in a /0, and in the routes that together hold every IPv4 address without it (a
  * 0.0.0.0/1 and 128.0.0.0/1 pair) when all of those reaching public space send it one way: it lies in one of them.
  */
@@ -302,19 +455,25 @@ function pickRoute(routes: readonly RefRoute[], dst: RefAddr): RefRoute {
   const publicOnes = narrower.filter((r) => !PRIVATE_RANGES.some((x) => unionHolds([mustParsePrefix(x)], r.prefix)));
   const oneWay = publicOnes.length > 0 && publicOnes.every((r) => same(r.hop, publicOnes[0].hop) && (r.ip ?? "") === (publicOnes[0].ip ?? ""));
   const tagIn = dst.kind === "tag" && oneWay && unionHolds(narrower.map((r) => r.prefix), WHOLE) ? new Set(publicOnes) : undefined;
+  const KEPT = ["vnetlocal", "vnetpeering", "virtualnetworkserviceendpoint", "interfaceendpoint"];
+  const shielded = dst.kind === "ip" && routes.some((r) => !r.user && !r.hub && KEPT.includes(r.hop.toLowerCase()) && inPrefix(dst.family, dst.value, r.prefix));
+  const rank = (r: RefRoute) => (r.user ? 0 : r.hub ? 1 : 2 + r.systemOrder);
   let best: RefRoute | undefined;
+  let learnedHeld = false;
   for (const r of routes) {
     const holds = dst.kind === "tag" ? (tagIn ? tagIn.has(r) : isWhole(r.prefix)) : inPrefix(dst.family, dst.value, r.prefix);
     if (!holds) continue;
+    if (r.hub) learnedHeld = true;
+    if (r.hub && shielded) continue;
     if (!best) {
       best = r;
       continue;
     }
     const [a, b] = [prefixBits(r.prefix), prefixBits(best.prefix)];
-    if (a > b || (a === b && r.user && !best.user) || (a === b && !r.user && !best.user && r.systemOrder < best.systemOrder)) best = r;
+    if (a > b || (a === b && rank(r) < rank(best))) best = r;
   }
   if (!best) throw new Error("reference: no route holds the packet although 0.0.0.0/0 is always there");
-  return best;
+  return learnedHeld && !best.hub ? { ...best, overLearned: true } : best;
 }
 
 // ---- stage 5: Azure Firewall -------------------------------------------------------------------
@@ -404,6 +563,7 @@ function firewallStage(snapshot: Snapshot, world: RefWorld, fw: AzureFirewall, p
   if (decided.action !== "Allow") return verdict("Deny", "firewall", `denied by ${decided.rule}`);
   const publicDst = p.dst.kind === "tag" || isPublic(p.dst.family, p.dst.value);
   if (publicDst && fw.hasManagementIpConfiguration) return verdict("Unaudited", "firewall", `allowed by ${decided.rule}; forced tunnelling`);
+  if (publicDst && fw.virtualHubKey && hubForcedTunnel(snapshot, fw.virtualHubKey)) return verdict("Unaudited", "firewall", `allowed by ${decided.rule}; its hub is in forced tunnel mode`);
   return verdict("Allow", "firewall", `allowed by ${decided.rule}`);
 }
 
@@ -651,7 +811,7 @@ function walk(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: R
     if (direction === "Inbound") return tag(unsure);
     const rest = routeStage(snapshot, subnet, vnet, world, holder.source, p, packet);
     if (rest.access === "Deny") return tag(rest);
-    if (rest.access === "Unaudited" && (rest.stage === "firewall" || rest.stage === "outbound" || rest.why.endsWith("a firewall the input lacks"))) return tag(rest);
+    if (rest.access === "Unaudited" && (rest.stage === "firewall" || rest.stage === "outbound" || /the input lacks$/.test(rest.why))) return tag(rest);
     return tag({ ...unsure, why: `${unsure.why}; ${rest.why}` });
   }
   if (direction === "Inbound") return tag(walked ? verdict("Allow", "admin-rule", walked) : verdict("Allow", "nsg", chain.decisions.map((d) => d.rule.name).join(" > ") || "no NSG"));
@@ -662,7 +822,18 @@ function walk(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: R
 /** Stage 3 and what follows it: the route, its next hop, then the firewall or the outbound path. */
 function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: RefWorld, source: RefSource | undefined, p: Packet, packet: PathPacket): RefPathVerdict {
   const route = pickRoute(effectiveRoutes(snapshot, subnet, vnet), p.dst);
-  const via = `${route.user ? "user" : "system"} route ${route.text} -> ${route.hop}${route.ip ? ` ${route.ip}` : ""}`;
+  const via = `${route.user ? "user" : route.hub ? "learned" : "system"} route ${route.text} -> ${route.hop}${route.ip ? ` ${route.ip}` : ""}${route.overLearned ? " over a learned route" : ""}`;
+  if (route.hub) {
+    const at = `${via} (${route.name})`;
+    const h = route.hub;
+    if (h.kind === "router") return verdict("Allow", "route", `${at}: the hub's router delivers`);
+    if (h.kind === "other") return verdict("Unaudited", "route", `${at}: ${h.id.split("/").pop()}, a next hop outside the audit`);
+    if (h.kind === "unread") return verdict("Unaudited", "route", `${at}: the routing of hub ${h.hub} (a route table, or a connection not provisioned) is what the input lacks`);
+    const fw = snapshot.firewalls?.get(h.id);
+    if (!fw) return verdict("Unaudited", "route", `${at}: ${h.id.split("/").pop()}, a firewall the input lacks`);
+    const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
+    return { ...out, why: `${at}; ${out.why}` };
+  }
   switch (route.hop.toLowerCase()) {
     case "vnetlocal":
     case "vnetpeering":
@@ -695,8 +866,15 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
           if (s && !holder && inAnyPrefix(at, s.addressPrefixes)) holder = s;
         }
       }
-      if (!holder) return verdict("Deny", "route", `${via}: unreachable next hop`);
       const fw = [...(snapshot.firewalls?.values() ?? [])].find((f) => f.privateIpAddresses.some((a) => a.trim() === ip));
+      // A secured hub's firewall is reached through the hub the VNet is connected to (its connection is a peering with
+      // the hub's own VNet), in the hub's address prefix.
+      const hubFirewall = fw?.virtualHubKey && [...(snapshot.hubConnections?.values() ?? [])].some((c) => c.remoteVnetKey === vnet.key && c.hubKey === fw.virtualHubKey && inAnyPrefix(at, [snapshot.virtualHubs?.get(c.hubKey)?.addressPrefix ?? ""].filter(Boolean)));
+      if (fw && hubFirewall) {
+        const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
+        return { ...out, why: `${via}; ${out.why}` };
+      }
+      if (!holder) return verdict("Deny", "route", `${via}: unreachable next hop`);
       if (fw) {
         const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
         return { ...out, why: `${via}; ${out.why}` };
