@@ -105,6 +105,13 @@ export const CHILD_LISTS: readonly ChildList[] = [
     list: (c, at, abortSignal) => c.network.securityAdminConfigurations.list(at.resourceGroup, at.names[0], { abortSignal }),
   },
   {
+    // Mesh and direct connectivity join VNets without peerings (connected groups).
+    operation: "connectivityConfigurations.list",
+    parentType: MANAGER,
+    type: "Microsoft.Network/networkManagers/connectivityConfigurations",
+    list: (c, at, abortSignal) => c.network.connectivityConfigurations.list(at.resourceGroup, at.names[0], { abortSignal }),
+  },
+  {
     operation: "adminRuleCollections.list",
     parentType: `${MANAGER}/securityadminconfigurations`,
     type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",

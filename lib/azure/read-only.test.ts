@@ -24,6 +24,7 @@ describe("the read-only guard", () => {
       "Microsoft.Network/firewallPolicies/p/ruleCollectionGroups",
       "Microsoft.Network/networkManagers/m/networkGroups/g/staticMembers",
       "Microsoft.Network/networkManagers/m/securityAdminConfigurations/c/ruleCollections/r/rules",
+      "Microsoft.Network/networkManagers/m/connectivityConfigurations",
       "Microsoft.Compute/virtualMachineScaleSets/v/networkInterfaces",
       "Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net/A",
       "Microsoft.Network/virtualHubs/hub-weu/hubVirtualNetworkConnections",

@@ -524,6 +524,26 @@ export interface NetworkGroup {
   memberVnetKeys: string[];
 }
 
+/**
+ * An Azure Virtual Network Manager connectivity configuration (`networkManagers/connectivityConfigurations`). A mesh
+ * joins every VNet of its network groups into a connected group; a hub-and-spoke one peers each spoke with the hubs
+ * (peerings the VNets list) and, with `groupConnectivity` `DirectlyConnected`, joins the spokes of a group into a
+ * connected group. A connected group carries traffic as a peering would, regionally unless global.
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-connectivity-configuration
+ */
+export interface ConnectivityConfiguration {
+  id: string;
+  key: string;
+  name: string;
+  networkManagerKey: string;
+  topology: "Mesh" | "HubAndSpoke";
+  /** `isGlobal` ("True"/"False" or a boolean): the mesh spans regions. */
+  isGlobal: boolean;
+  /** `hubs[].resourceId` of VNets, lower-cased. */
+  hubVnetKeys: string[];
+  appliesToGroups: { groupKey: string; directlyConnected: boolean; isGlobal: boolean }[];
+}
+
 export interface AdminRuleCollection {
   id: string;
   key: string;
@@ -642,6 +662,7 @@ export interface Snapshot {
   networkManagers?: Map<string, NetworkManager>;
   networkGroups?: Map<string, NetworkGroup>;
   adminRuleCollections?: Map<string, AdminRuleCollection>;
+  connectivityConfigurations?: Map<string, ConnectivityConfiguration>;
   adminRules?: Map<string, AdminRule>;
   storageAccounts?: Map<string, StorageAccount>;
   privateDnsZones?: Map<string, PrivateDnsZone>;

@@ -9,6 +9,7 @@ import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { firewallAt } from "./firewall";
 import { policedStorageHop } from "./service-endpoint-policies";
+import { connectedGroupVnets } from "./connected-groups";
 import { subnetHolding } from "./locate";
 import { type EffectiveRoute, peeringConnected, routeWords as wordsOf } from "./routes";
 import { type HubTarget, vnetReachesHub } from "./virtual-hub";
@@ -30,6 +31,7 @@ export function reachableVnets(estate: Estate, subnet: Subnet): Set<string> {
   return estate.memo(`reach|${subnet.vnetKey}`, () => {
     const out = new Set([subnet.vnetKey]);
     for (const p of estate.snapshot.vnets.get(subnet.vnetKey)?.peerings ?? []) if (p.remoteVnetKey && peeringConnected(estate, subnet.vnetKey, p)) out.add(p.remoteVnetKey);
+    for (const c of connectedGroupVnets(estate.snapshot, subnet.vnetKey)) out.add(c.vnetKey);
     return out;
   });
 }
@@ -71,6 +73,7 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
   switch (route.nextHopType) {
     case "VnetLocal":
     case "VNetPeering":
+    case "ConnectedGroup":
     case "VirtualNetworkServiceEndpoint":
     case "InterfaceEndpoint":
       return { kind: "deliver" };

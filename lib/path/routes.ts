@@ -12,11 +12,13 @@ import { lastSegment } from "../snapshot/arm-id";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
 import { type HubLearnedRoute, type HubTarget, hubLearnedRoutes, isIpv4Default } from "./virtual-hub";
+import { connectedGroupVnets, connectedGroupWords } from "./connected-groups";
 
 /** Next-hop types as Azure spells them, system ones included. */
 export type NextHopType =
   | "VnetLocal"
   | "VNetPeering"
+  | "ConnectedGroup"
   | "VirtualNetworkServiceEndpoint"
   | "InterfaceEndpoint"
   | "Internet"
@@ -80,6 +82,7 @@ export function prefixLength(text: string): number | undefined {
 const CANONICAL_HOPS: Record<string, NextHopType> = {
   vnetlocal: "VnetLocal",
   vnetpeering: "VNetPeering",
+  connectedgroup: "ConnectedGroup",
   virtualnetworkserviceendpoint: "VirtualNetworkServiceEndpoint",
   interfaceendpoint: "InterfaceEndpoint",
   internet: "Internet",
@@ -195,7 +198,7 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
 }
 
 /** The system routes a learned route never overrides, however specific (a VPN gateway's default-site route is not one). */
-const KEPT_FROM_BGP: ReadonlySet<NextHopType> = new Set(["VnetLocal", "VNetPeering", "VirtualNetworkServiceEndpoint", "InterfaceEndpoint"]);
+const KEPT_FROM_BGP: ReadonlySet<NextHopType> = new Set(["VnetLocal", "VNetPeering", "ConnectedGroup", "VirtualNetworkServiceEndpoint", "InterfaceEndpoint"]);
 
 /**
  * The routes `subnet`'s VNet learns from the virtual hubs it is connected to (lib/path/virtual-hub.ts), less what the
@@ -326,6 +329,12 @@ function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRou
       const remote = peering.remoteVnetKey ? snapshot.vnets.get(peering.remoteVnetKey) : undefined;
       const space = peering.remoteAddressPrefixes.length ? peering.remoteAddressPrefixes : (remote?.addressPrefixes ?? []);
       for (const p of space) system(p, `Peering ${peering.name}`, "VNetPeering", RANK.systemNetwork);
+    }
+    // VNets an Azure Virtual Network Manager connected group joins, as a peering would.
+    for (const { vnetKey, configuration } of connectedGroupVnets(snapshot, subnet.vnetKey)) {
+      if (peeredVnets.has(vnetKey)) continue;
+      peeredVnets.add(vnetKey);
+      for (const p of snapshot.vnets.get(vnetKey)?.addressPrefixes ?? []) system(p, connectedGroupWords(configuration), "ConnectedGroup", RANK.systemNetwork);
     }
     for (const [address, name] of privateEndpointAddresses(estate, subnet.vnetKey, peeredVnets)) system(address, `Private endpoint ${name}`, "InterfaceEndpoint", RANK.systemNetwork);
     const vnetRanges = cidrsToRanges(vnetSpace);

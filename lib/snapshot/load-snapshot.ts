@@ -14,6 +14,7 @@ import type {
   NatGateway,
   VirtualNetworkGateway,
   VirtualHub,
+  ConnectivityConfiguration,
   HubVirtualNetworkConnection,
   HubRouteTable,
   RoutingIntent,
@@ -49,6 +50,7 @@ import {
   collectionFromId,
   readAdminRule,
   readAdminRuleCollection,
+  readConnectivityConfiguration,
   readARecordSet,
   readCnameRecordSet,
   readDnsLink,
@@ -125,6 +127,7 @@ class Collected {
   /** Static members by their own key: group id and member VNet key. */
   staticMembers = new Map<string, { groupId: string; vnetKey: string }>();
   adminRuleCollections = new Map<string, AdminRuleCollection>();
+  connectivityConfigurations = new Map<string, ConnectivityConfiguration>();
   /** Collections known only from an effective-admin-rules list entry; a listed collection wins. */
   impliedCollections = new Map<string, AdminRuleCollection>();
   adminRules = new Map<string, AdminRule>();
@@ -237,6 +240,7 @@ const READERS: Record<string, Reader> = {
   ["microsoft.compute/virtualmachines"]: resource(readVirtualMachine, (c) => c.virtualMachines),
   [AVNM.slice(0, -1)]: resource(readNetworkManager, (c) => c.networkManagers),
   [`${AVNM}networkgroups`]: resource(readNetworkGroup, (c) => c.networkGroups),
+  [`${AVNM}connectivityconfigurations`]: resource(readConnectivityConfiguration, (c) => c.connectivityConfigurations),
   [`${AVNM}networkgroups/staticmembers`]: custom((node, base, file, _at, into) => {
     into.staticMembers.set(base.key, readStaticMember(node, base, file));
   }),
@@ -465,6 +469,7 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
     networkManagers: into.networkManagers,
     networkGroups: into.networkGroups,
     adminRuleCollections: into.adminRuleCollections,
+    connectivityConfigurations: into.connectivityConfigurations,
     adminRules: into.adminRules,
     storageAccounts: into.storageAccounts,
     privateDnsZones: into.privateDnsZones,

@@ -4,6 +4,7 @@
 import type {
   AdminRule,
   AdminRuleCollection,
+  ConnectivityConfiguration,
   NetworkGroup,
   NetworkManager,
   PrivateDnsZone,
@@ -23,7 +24,9 @@ import {
   canonicalOrchestrationMode,
   aRecordSetProps,
   cnameRecordSetProps,
+  connectivityConfigurationProps,
   dnsLinkProps,
+  isTrue,
   scaleSetIpConfigProps,
   scaleSetNicConfigProps,
   scaleSetProps,
@@ -274,4 +277,22 @@ export function readDnsLink(node: ArmNode, base: ResourceBase, file: string): { 
   const link: PrivateDnsZone["links"][number] = { name: base.name, vnetKey };
   if (p.virtualNetworkLinkState) link.state = p.virtualNetworkLinkState;
   return { zoneId: parentId(base.id) ?? "", link };
+}
+
+/**
+ * A connectivity configuration: topology, whether it spans regions, hub VNets, and per group whether its spokes are
+ * directly connected. https://learn.microsoft.com/azure/virtual-network-manager/concept-connectivity-configuration
+ */
+export function readConnectivityConfiguration(node: ArmNode, base: ResourceBase, file: string): ConnectivityConfiguration {
+  const p = parseWith(connectivityConfigurationProps, node.props, file, node.propsAt);
+  return {
+    id: base.id,
+    key: base.key,
+    name: base.name,
+    networkManagerKey: parentKeyOf(base.id),
+    topology: p.connectivityTopology.toLowerCase() === "mesh" ? "Mesh" : "HubAndSpoke",
+    isGlobal: isTrue(p.isGlobal),
+    hubVnetKeys: (p.hubs ?? []).flatMap((h) => (h.resourceId && /\/virtualnetworks\//i.test(h.resourceId) ? [keyOf(h.resourceId)] : [])),
+    appliesToGroups: (p.appliesToGroups ?? []).map((g) => ({ groupKey: keyOf(g.networkGroupId), directlyConnected: (g.groupConnectivity ?? "").toLowerCase() === "directlyconnected", isGlobal: isTrue(g.isGlobal) })),
+  };
 }

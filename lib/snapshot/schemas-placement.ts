@@ -52,6 +52,21 @@ export const virtualMachineProps = z.object({
 
 export const staticMemberProps = z.object({ resourceId: z.string() });
 
+/** ARM prints these flags as the strings "True"/"False" (effective-connectivity lists) or as booleans. */
+const flag = leaf<boolean | string | null | undefined>("true or false", (v) => v === undefined || v === null || typeof v === "boolean" || (typeof v === "string" && /^(true|false)$/i.test(v))).optional();
+export const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");
+
+/**
+ * A connectivity configuration: its topology, hubs and the groups it applies to.
+ * https://learn.microsoft.com/rest/api/networkmanager/connectivity-configurations/get
+ */
+export const connectivityConfigurationProps = z.object({
+  connectivityTopology: leaf<string>("Mesh or HubAndSpoke", (v) => typeof v === "string" && /^(mesh|hubandspoke)$/i.test(v)),
+  isGlobal: flag,
+  hubs: z.array(z.object({ resourceId: z.string().nullish(), resourceType: z.string().nullish() })).nullish(),
+  appliesToGroups: z.array(z.object({ networkGroupId: z.string(), groupConnectivity: z.string().nullish(), isGlobal: flag, useHubGateway: flag })).nullish(),
+});
+
 export const adminRuleCollectionProps = z.object({
   appliesToGroups: z.array(z.object({ networkGroupId: z.string() })).nullish(),
 });

@@ -400,6 +400,8 @@ function hubResources(hub: Names, subscriptions: number, regions: readonly strin
   configuration.id = configurationId;
   configuration.name = "sac-hpc";
   children[`${nmId}/securityAdminConfigurations`] = [configuration];
+  // No connectivity configuration: the VNets are joined by their peerings alone (test/live/connected-groups-live.test.ts adds one).
+  children[`${nmId}/connectivityConfigurations`] = [];
   const collection = template("NetworkManagerAdminRuleCollectionGet.json");
   const collectionId = `${configurationId}/ruleCollections/rc-hpc-baseline`;
   collection.id = collectionId;

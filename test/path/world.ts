@@ -164,6 +164,11 @@ export interface PathWorld {
   vnetA: string[];
   vnetB?: string[];
   peering: "none" | "connected" | "disconnected" | "no-access";
+  /**
+   * An Azure Virtual Network Manager connectivity configuration over VNets a and b (network group ng-cg): a mesh, a
+   * hub-and-spoke one with direct connectivity between its spokes, or one without it (which joins nothing by itself).
+   */
+  connectedGroup?: "mesh" | "direct" | "hub-spoke";
   routes?: RouteSpec[];
   firewall?: FirewallSpec;
   nvaForwarding: boolean;
@@ -310,6 +315,7 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     vnetA: fc.constantFrom(...VNET_A),
     vnetB: fc.option(fc.constantFrom(...VNET_B), { nil: undefined, freq: 4 }),
     peering: fc.constantFrom<PathWorld["peering"]>("connected", "connected", "connected", "none", "disconnected", "no-access"),
+    connectedGroup: fc.constantFrom<PathWorld["connectedGroup"]>(undefined, undefined, undefined, undefined, undefined, undefined, "mesh", "direct", "hub-spoke"),
     routes: fc.option(fc.array(routeArb, { maxLength: 5 }).map((rs) => uniqueBy(rs, (r) => r.prefix)), { nil: undefined, freq: 6 }),
     firewall: fc.option(
       fc.record({
@@ -494,6 +500,26 @@ export function buildEstate(w: PathWorld): EstateBuilder {
       },
     });
     if (w.peering !== "none") b.peer("a", "b", w.peering === "disconnected" ? { state: "Disconnected" } : w.peering === "no-access" ? { allowVnetAccess: false } : {});
+    if (w.connectedGroup) {
+      const manager = id("networkManagers", "avnm-cg");
+      const group = `${manager}/networkGroups/ng-cg`;
+      b.extra(
+        { id: manager, name: "avnm-cg", type: "Microsoft.Network/networkManagers", properties: {} },
+        { id: group, name: "ng-cg", type: "Microsoft.Network/networkManagers/networkGroups", properties: { memberType: "VirtualNetwork" } },
+        ...["a", "b"].map((v) => ({ id: `${group}/staticMembers/${v}`, name: v, type: "Microsoft.Network/networkManagers/networkGroups/staticMembers", properties: { resourceId: id("virtualNetworks", v) } })),
+        {
+          id: `${manager}/connectivityConfigurations/cg`,
+          name: "cg",
+          type: "Microsoft.Network/networkManagers/connectivityConfigurations",
+          properties: {
+            connectivityTopology: w.connectedGroup === "mesh" ? "Mesh" : "HubAndSpoke",
+            isGlobal: "False",
+            hubs: w.connectedGroup === "mesh" ? [] : [{ resourceId: id("virtualNetworks", "hub-elsewhere"), resourceType: "Microsoft.Network/virtualNetworks" }],
+            appliesToGroups: [{ networkGroupId: group, groupConnectivity: w.connectedGroup === "direct" ? "DirectlyConnected" : "None", isGlobal: "False", useHubGateway: "False" }],
+          },
+        },
+      );
+    }
   }
   if (w.subnetNsg) b.nsg("nsg-work", w.subnetNsg);
   if (w.nic) {

@@ -96,12 +96,40 @@ function peeringCarries(snapshot: Snapshot, vnet: VirtualNetwork, peering: Virtu
   return !(back && !back.allowVirtualNetworkAccess);
 }
 
-function peeredSpaces(snapshot: Snapshot, vnet: VirtualNetwork): { remote?: VirtualNetwork; prefixes: string[] }[] {
-  const out: { remote?: VirtualNetwork; prefixes: string[] }[] = [];
+function peeredSpaces(snapshot: Snapshot, vnet: VirtualNetwork): { remote?: VirtualNetwork; prefixes: string[]; connectedGroup?: true }[] {
+  const out: { remote?: VirtualNetwork; prefixes: string[]; connectedGroup?: true }[] = [];
   for (const p of vnet.peerings) {
     if (!peeringCarries(snapshot, vnet, p)) continue;
     const remote = p.remoteVnetKey ? snapshot.vnets.get(p.remoteVnetKey) : undefined;
     out.push({ remote, prefixes: p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? []) });
+  }
+  // A connected group joins VNets "just like if you were to connect virtual networks together manually".
+  for (const remote of connectedGroupOf(snapshot, vnet)) if (!out.some((o) => o.remote === remote)) out.push({ remote, prefixes: remote.addressPrefixes, connectedGroup: true });
+  return out;
+}
+
+/**
+ * The VNets an Azure Virtual Network Manager connectivity configuration joins `vnet` with, without a peering: a mesh,
+ * every static member of its groups; a hub-and-spoke one with direct connectivity, the other spokes of the group (not
+ * its hubs); only VNets of the same region unless global (a VNet with no region given is taken to share it).
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-connectivity-configuration
+ */
+function connectedGroupOf(snapshot: Snapshot, vnet: VirtualNetwork): VirtualNetwork[] {
+  const out: VirtualNetwork[] = [];
+  const region = (v: VirtualNetwork) => v.location?.toLowerCase().replace(/ /g, "");
+  for (const c of snapshot.connectivityConfigurations?.values() ?? []) {
+    const members = (g: { groupKey: string }) => snapshot.networkGroups?.get(g.groupKey)?.memberVnetKeys ?? [];
+    const sets: { keys: string[]; global: boolean }[] =
+      c.topology === "Mesh" ? [{ keys: c.appliesToGroups.flatMap(members), global: c.isGlobal }] : c.appliesToGroups.filter((g) => g.directlyConnected).map((g) => ({ keys: members(g).filter((k) => !c.hubVnetKeys.includes(k)), global: c.isGlobal || g.isGlobal }));
+    for (const set of sets) {
+      if (!set.keys.includes(vnet.key)) continue;
+      for (const k of set.keys) {
+        const other = snapshot.vnets.get(k);
+        if (!other || other.key === vnet.key || out.includes(other)) continue;
+        if (!set.global && region(vnet) && region(other) && region(vnet) !== region(other)) continue;
+        out.push(other);
+      }
+    }
   }
   return out;
 }
@@ -275,7 +303,7 @@ function effectiveRoutes(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwor
   const routes: RefRoute[] = [];
   const system = (text: string, hop: string, systemOrder: number, name: string) => routes.push({ prefix: mustParsePrefix(text), text, user: false, systemOrder, hop, name });
   for (const p of vnet.addressPrefixes) system(p, "VnetLocal", 0, "Virtual network");
-  for (const s of peeredSpaces(snapshot, vnet)) for (const p of s.prefixes) system(p, "VNetPeering", 0, "Peering");
+  for (const s of peeredSpaces(snapshot, vnet)) for (const p of s.prefixes) system(p, s.connectedGroup ? "ConnectedGroup" : "VNetPeering", 0, s.connectedGroup ? "Connected group" : "Peering");
   const space = vnet.addressPrefixes.map(mustParsePrefix);
   const table = subnet.routeTableKey ? snapshot.routeTables.get(subnet.routeTableKey) : undefined;
   // A user route for 0.0.0.0/0 removes the private ranges' None routes (virtual-networks-udr-overview, routing example).
@@ -455,7 +483,7 @@ function pickRoute(routes: readonly RefRoute[], dst: RefAddr): RefRoute {
   const publicOnes = narrower.filter((r) => !PRIVATE_RANGES.some((x) => unionHolds([mustParsePrefix(x)], r.prefix)));
   const oneWay = publicOnes.length > 0 && publicOnes.every((r) => same(r.hop, publicOnes[0].hop) && (r.ip ?? "") === (publicOnes[0].ip ?? ""));
   const tagIn = dst.kind === "tag" && oneWay && unionHolds(narrower.map((r) => r.prefix), WHOLE) ? new Set(publicOnes) : undefined;
-  const KEPT = ["vnetlocal", "vnetpeering", "virtualnetworkserviceendpoint", "interfaceendpoint"];
+  const KEPT = ["vnetlocal", "vnetpeering", "connectedgroup", "virtualnetworkserviceendpoint", "interfaceendpoint"];
   const shielded = dst.kind === "ip" && routes.some((r) => !r.user && !r.hub && KEPT.includes(r.hop.toLowerCase()) && inPrefix(dst.family, dst.value, r.prefix));
   const rank = (r: RefRoute) => (r.user ? 0 : r.hub ? 1 : 2 + r.systemOrder);
   let best: RefRoute | undefined;
@@ -837,6 +865,7 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
   switch (route.hop.toLowerCase()) {
     case "vnetlocal":
     case "vnetpeering":
+    case "connectedgroup":
     case "virtualnetworkserviceendpoint":
     case "interfaceendpoint":
       return verdict("Allow", "route", via);

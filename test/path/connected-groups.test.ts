@@ -1,0 +1,93 @@
+// Azure Virtual Network Manager connectivity configurations: a mesh (or a hub-and-spoke configuration's direct
+// connectivity) joins VNets in a connected group, which carries traffic as a peering would. Before they were read, the
+// audit dropped CycleCloud ↔ cluster traffic between such VNets at the 10/8 None route: a false fail.
+// https://learn.microsoft.com/azure/virtual-network-manager/concept-connectivity-configuration
+import { describe, expect, it } from "vitest";
+import { Estate } from "../../lib/nsg/estate";
+import { effectiveRoutes } from "../../lib/path/routes";
+import { loadSnapshot } from "../../lib/snapshot/load-snapshot";
+import { InputError } from "../../lib/errors";
+import { estate, finding, id, SEED_RULES } from "../helpers/estate-builder";
+import { audit as auditSnapshot } from "../../lib/audit";
+import { addrCovers } from "../../lib/net/addr-set";
+
+const MANAGER = id("networkManagers", "avnm");
+
+type Config = { topology: "Mesh" | "HubAndSpoke"; isGlobal?: boolean | string; direct?: boolean; hubs?: string[] };
+
+/** cc and compute in one network group (static members), with a connectivity configuration applied to it. */
+function joined(config: Config | undefined, regions: [string, string] = ["westeurope", "westeurope"]) {
+  const group = `${MANAGER}/networkGroups/ng-hpc`;
+  const b = estate()
+    .vnet("cc", ["10.1.0.0/16"])
+    .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" })
+    .nsg("nsg-cc", SEED_RULES)
+    .vnet("compute", ["10.2.0.0/16"])
+    .subnet("compute/snet-compute", "10.2.1.0/24", { nsg: "nsg-compute" })
+    .nsg("nsg-compute", SEED_RULES)
+    .extra(
+      { id: MANAGER, name: "avnm", type: "Microsoft.Network/networkManagers", properties: {} },
+      { id: group, name: "ng-hpc", type: "Microsoft.Network/networkManagers/networkGroups", properties: { memberType: "VirtualNetwork" } },
+      ...["cc", "compute"].map((v) => ({ id: `${group}/staticMembers/${v}`, name: v, type: "Microsoft.Network/networkManagers/networkGroups/staticMembers", properties: { resourceId: id("virtualNetworks", v) } })),
+    );
+  if (config) {
+    b.extra({
+      id: `${MANAGER}/connectivityConfigurations/cc-hpc`,
+      name: "cc-hpc",
+      type: "Microsoft.Network/networkManagers/connectivityConfigurations",
+      properties: {
+        connectivityTopology: config.topology,
+        isGlobal: config.isGlobal ?? "False",
+        hubs: (config.hubs ?? []).map((h) => ({ resourceId: id("virtualNetworks", h), resourceType: "Microsoft.Network/virtualNetworks" })),
+        appliesToGroups: [{ networkGroupId: group, groupConnectivity: config.direct ? "DirectlyConnected" : "None", isGlobal: "False", useHubGateway: "False" }],
+      },
+    });
+  }
+  const resources = b.resources() as { type: string; name: string; location?: string }[];
+  for (const r of resources) if (r.type === "Microsoft.Network/virtualNetworks") r.location = r.name === "cc" ? regions[0] : regions[1];
+  return resources;
+}
+
+const audit = (resources: unknown[]) => {
+  const snapshot = loadSnapshot([{ name: "estate.json", value: { value: resources } }]);
+  const roles = { cyclecloud: ["cc/snet-cc"], cluster: ["compute/snet-compute"], returnProxy: [] };
+  return { snapshot, report: auditSnapshot(snapshot, { roles }, { generatedAt: "2026-01-01T00:00:00.000Z" }) };
+};
+
+describe("Virtual Network Manager connected groups carry traffic as a peering would", () => {
+  it("a mesh joins the VNets of its network group: cluster → CycleCloud passes (was dropped at the 10/8 None route)", () => {
+    const { report } = audit(joined({ topology: "Mesh" }));
+    const f = finding(report, "compute/snet-compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("pass");
+    expect(finding(report, "cc/snet-cc", "CC-INGRESS-AMQP").status).toBe("pass");
+    // Without the configuration, as before.
+    expect(finding(audit(joined(undefined)).report, "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("fail");
+  });
+
+  it("the route is a ConnectedGroup system route naming the configuration, and VirtualNetwork holds the other VNet", () => {
+    const { snapshot } = audit(joined({ topology: "Mesh" }));
+    const subnet = [...snapshot.subnets.values()].find((s) => s.name === "snet-compute")!;
+    const e = new Estate(snapshot, new Map());
+    const route = effectiveRoutes(e, subnet).find((r) => r.addressPrefix === "10.1.0.0/16")!;
+    expect(route.nextHopType).toBe("ConnectedGroup");
+    expect(route.name).toContain("connectivity configuration cc-hpc (network manager avnm; takes effect once deployed");
+    const ctx = e.context(subnet);
+    expect(addrCovers(ctx.resolve("VirtualNetwork").set, ctx.resolve("10.1.0.0/16").set)).toBe(true);
+  });
+
+  it("a regional mesh does not join VNets of two regions; a global one does", () => {
+    expect(finding(audit(joined({ topology: "Mesh" }, ["westeurope", "northeurope"])).report, "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("fail");
+    expect(finding(audit(joined({ topology: "Mesh", isGlobal: true }, ["westeurope", "northeurope"])).report, "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("hub-and-spoke joins the spokes only with direct connectivity (its hub peerings are the VNets' own)", () => {
+    expect(finding(audit(joined({ topology: "HubAndSpoke", hubs: ["hub"] })).report, "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("fail");
+    expect(finding(audit(joined({ topology: "HubAndSpoke", hubs: ["hub"], direct: true })).report, "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("a topology ARM does not know is refused, naming the file and field", () => {
+    const resources = joined({ topology: "Ring" as "Mesh" });
+    expect(() => loadSnapshot([{ name: "estate.json", value: { value: resources } }])).toThrow(InputError);
+    expect(() => loadSnapshot([{ name: "estate.json", value: { value: resources } }])).toThrow(/estate\.json.*connectivityTopology/);
+  });
+});
