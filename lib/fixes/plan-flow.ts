@@ -91,7 +91,7 @@ export function planFlowFix(
     for (const [nsgKey, winsOver] of blockers) {
       const nsg = estate.snapshot.nsgs.get(nsgKey)!;
       const blocker = [...nsg.securityRules, ...nsg.defaultSecurityRules].find((r) => r.priority === winsOver && r.direction === template.direction);
-      const next = blocker ? unblock(env, nsg, blocker, template, subnet) : undefined;
+      const next = blocker ? unblock(env, nsg, blocker, template, subnet, planned) : undefined;
       if (!next) return undefined;
       planned = [...planned, ...next];
     }
@@ -151,7 +151,7 @@ function portFields(set: readonly number[]): string[] {
  *    when only denies sit between, and the allow takes its place.
  * Undefined, with the reason noted, when none applies.
  */
-function unblock(env: CheckEnv, nsg: Nsg, blocker: SecurityRule, template: RuleTemplate, subnet: Subnet): Change[] | undefined {
+function unblock(env: CheckEnv, nsg: Nsg, blocker: SecurityRule, template: RuleTemplate, subnet: Subnet, planned: readonly Change[] = []): Change[] | undefined {
   const where = `${shown(blocker.name)} (${blocker.priority}) in NSG ${shown(nsg.name)}`;
   if (targeted(blocker, template, serverCidrs(env.estate, subnet)) && (blocker.protocol === template.protocol || blocker.protocol === "*") && editConfined(env, nsg, blocker, template, subnet)) {
     const remaining = iv.subtract(parsePortRanges(blocker.destinationPortRanges), parsePortRanges(template.ports));
@@ -170,10 +170,21 @@ function unblock(env: CheckEnv, nsg: Nsg, blocker: SecurityRule, template: RuleT
     noteNoFix(env.allocator, `NSG ${shown(nsg.name)} has no free priority below Azure's default rule ${shown(blocker.name)}: it is full.`);
     return undefined;
   }
-  const between = (to: number) => nsg.securityRules.filter((r) => r.direction === blocker.direction && r.priority > blocker.priority && r.priority < to);
+  // The allows this plan already adds for the flow (an earlier round's): moving a deny above them opens nothing more
+  // than the flow, and one of them below where the deny lands already lets the flow past it.
+  const ownAllows = new Set(planned.flatMap((c) => (c.kind === "add-rule" && c.nsgKey === nsg.key ? [c.rule.name.toLowerCase()] : [])));
+  const between = (to: number) => nsg.securityRules.filter((r) => r.direction === blocker.direction && r.priority > blocker.priority && r.priority < to && !ownAllows.has(r.name.toLowerCase()));
   // A rule another fix of this report already moves: this fix moves it one free slot further and takes the slot it left.
   const from = env.allocator.movedTo(nsg, blocker.name) ?? blocker.priority;
   const to = env.allocator.pickAbove(nsg, from);
+  if (to !== undefined && !between(to).some((r) => r.access === "Allow")) {
+    const own = nsg.securityRules.find((r) => ownAllows.has(r.name.toLowerCase()) && r.direction === blocker.direction && r.priority > blocker.priority && r.priority < to);
+    if (own) {
+      // Two denies in a row at the lowest priorities: the second moves above this flow's allow, which stays.
+      env.allocator.recordMove(nsg, blocker.name, to);
+      return [{ kind: "update-rule", nsgKey: nsg.key, before: blocker, after: { ...blocker, priority: to }, why: `No priority is free below ${where}: the rule moves to ${to}, above the allow this fix adds at ${own.priority} (only denies and that allow sit between).` }];
+    }
+  }
   if (to === undefined || between(to).some((r) => r.access === "Allow")) {
     noteNoFix(
       env.allocator,
