@@ -1,7 +1,6 @@
 // What an NSG's address words mean depends on where it is applied: `VirtualNetwork` is the VNet's own
 // space plus its connected peerings, `Internet` is public space outside it. One context per VNet.
 // https://learn.microsoft.com/azure/virtual-network/service-tags-overview
-import { connectedGroupVnets } from "../path/connected-groups";
 import {
   type AddrSet,
   ALL_V4,
@@ -180,8 +179,6 @@ export function virtualNetworkPrefixes(snapshot: Snapshot, vnet: VirtualNetwork)
     const remote = p.remoteVnetKey ? snapshot.vnets.get(p.remoteVnetKey) : undefined;
     prefixes.push(...(p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? [])));
   }
-  // A connected group joins VNets as a peering would: their spaces are in each other's VirtualNetwork.
-  for (const c of connectedGroupVnets(snapshot, vnet.key)) prefixes.push(...(snapshot.vnets.get(c.vnetKey)?.addressPrefixes ?? []));
   return prefixes;
 }
 

@@ -23,6 +23,7 @@ import {
 } from "./context";
 import type { Level } from "./evaluate";
 import { type HubLearnedRoute, hubLearnedRoutes } from "../path/virtual-hub";
+import { connectedGroupPrefixes } from "../path/connected-groups";
 import { SINGLE_DEPLOYMENT } from "../snapshot/parse-profile";
 
 /**
@@ -288,7 +289,8 @@ export class Estate {
     let ctx = byVnet.get(subnet.vnetKey);
     if (!ctx) {
       const vnet = this.snapshot.vnets.get(subnet.vnetKey);
-      const prefixes = vnet ? virtualNetworkPrefixes(this.snapshot, vnet) : subnet.addressPrefixes;
+      // A connected group joins VNets as a peering would: their spaces are in each other's VirtualNetwork.
+      const prefixes = vnet ? [...virtualNetworkPrefixes(this.snapshot, vnet), ...connectedGroupPrefixes(this, vnet.key)] : subnet.addressPrefixes;
       // Without a route table `VirtualNetwork` still holds the platform's 168.63.129.16.
       const fromHubs = hubLearnedRoutes(this, subnet.vnetKey);
       const widening = withLearnedRoutes(table ? routeWidening(table) : { cidrs: [] }, table?.disableBgpRoutePropagation ? fromHubs.filter((r) => !r.learned) : fromHubs);

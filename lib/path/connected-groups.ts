@@ -3,59 +3,115 @@
 // together manually", with effective routes of next hop type `ConnectedGroup`. A mesh joins every VNet of its network
 // groups; a hub-and-spoke configuration joins the spokes of a group with direct connectivity (its hub peerings are
 // ordinary peerings the VNets list). Only VNets of one region are joined unless the configuration (or, for direct
-// connectivity, the group) is global. Group members are the static members the input lists (members added by Azure
-// Policy cannot be seen); whether the configuration is deployed to the region cannot be read with GETs, so it is
-// judged as deployed and the route's name says "takes effect once deployed".
+// connectivity, the group) is global. Traffic to address space that two members share is dropped ("routing is
+// non-deterministic"). Group members are the static members the input lists.
+// A configuration takes effect only once deployed to the region, which GETs cannot show, and assuming it deployed
+// would pass traffic Azure may drop: traffic that only a connected group carries is "cannot be judged", never a pass.
 // https://learn.microsoft.com/azure/virtual-network-manager/concept-connectivity-configuration
-import type { ConnectivityConfiguration, Snapshot } from "../model/types";
+// https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments
+import type { ConnectivityConfiguration } from "../model/types";
+import type { Estate } from "../nsg/estate";
+import { cidrsToRanges } from "../net/ip";
+import * as iv from "../net/intervals";
 import { lastSegment } from "../snapshot/arm-id";
 
-/** A VNet joined to another by a connected group, and the configuration that joins them. */
-export interface ConnectedVnet {
-  vnetKey: string;
+/** A VNet joined to others by a connected group: the configuration, and the members' prefixes. */
+export interface ConnectedGroup {
   configuration: ConnectivityConfiguration;
+  /** The other members' address prefixes (each member's own space, as the VNet lists it). */
+  prefixes: string[];
+  /** Of those, the ones that overlap another member's space (or this VNet's): traffic there is dropped. */
+  overlapping: string[];
+  /** The other members (VNet keys). */
+  vnetKeys: string[];
 }
 
-const byConfigurations = new WeakMap<ReadonlyMap<string, ConnectivityConfiguration>, Map<string, ConnectedVnet[]>>();
+interface Membership {
+  configuration: ConnectivityConfiguration;
+  members: string[];
+  /** `<member>|<prefix>` of the prefixes another member's space overlaps, worked out on first use. */
+  overlaps?: Set<string>;
+}
 
 /**
- * The VNets `vnetKey` shares a connected group with (itself excluded), each once with the first configuration that
- * joins them. Worked out once per set of configurations (estates derived by fixes share it: fixes never change them).
+ * The connected groups VNet `vnetKey` is in (none when no configuration of the input joins it), each with the other
+ * members' prefixes. A group is built once per estate family (fixes never change configurations or VNets), and each
+ * member's view is worked out when asked, so a mesh of N VNets costs N × N prefixes only where they are used.
  * Never throws. https://learn.microsoft.com/azure/virtual-network-manager/concept-connectivity-configuration
  */
-export function connectedGroupVnets(snapshot: Snapshot, vnetKey: string): readonly ConnectedVnet[] {
-  const configurations = snapshot.connectivityConfigurations;
-  if (!configurations?.size) return [];
-  let index = byConfigurations.get(configurations);
-  if (!index) byConfigurations.set(configurations, (index = buildIndex(snapshot, configurations)));
-  return index.get(vnetKey) ?? [];
+export function connectedGroupsOf(estate: Estate, vnetKey: string): readonly ConnectedGroup[] {
+  const index = membershipIndex(estate);
+  const mine = index.get(vnetKey);
+  if (!mine?.length) return [];
+  return estate.memo(`connected-groups|${vnetKey}`, () => mine.map((m) => view(estate, vnetKey, m)));
 }
 
-function buildIndex(snapshot: Snapshot, configurations: ReadonlyMap<string, ConnectivityConfiguration>): Map<string, ConnectedVnet[]> {
-  const out = new Map<string, ConnectedVnet[]>();
-  const region = (k: string) => snapshot.vnets.get(k)?.location?.toLowerCase().replace(/\s+/g, "");
-  const join = (members: readonly string[], configuration: ConnectivityConfiguration, global: boolean) => {
-    for (const a of members) {
-      for (const b of members) {
-        if (a === b) continue;
-        // A VNet whose region the input does not give is taken to share it.
-        const [ra, rb] = [region(a), region(b)];
-        if (!global && ra && rb && ra !== rb) continue;
-        const list = out.get(a) ?? [];
-        if (!list.some((x) => x.vnetKey === b)) list.push({ vnetKey: b, configuration });
-        out.set(a, list);
+/** Which groups each VNet is in, per estate family. */
+function membershipIndex(estate: Estate): Map<string, Membership[]> {
+  return estate.memo("connected-group-members", () => {
+    const { snapshot } = estate;
+    const out = new Map<string, Membership[]>();
+    const region = (k: string) => snapshot.vnets.get(k)?.location?.toLowerCase().replace(/\s+/g, "");
+    const add = (keys: readonly string[], configuration: ConnectivityConfiguration, global: boolean) => {
+      const unique = [...new Set(keys)];
+      // Regional: one group per region (a VNet whose region the input does not give joins every region's).
+      const byRegion = new Map<string, string[]>();
+      for (const k of unique) {
+        const r = global ? "*" : (region(k) ?? "?");
+        byRegion.set(r, [...(byRegion.get(r) ?? []), k]);
       }
+      const unknown = byRegion.get("?") ?? [];
+      for (const [r, keysOfRegion] of byRegion) {
+        const members = r === "?" ? unique : [...keysOfRegion, ...unknown];
+        if (members.length < 2) continue;
+        for (const k of r === "?" ? unknown : keysOfRegion) out.set(k, [...(out.get(k) ?? []), { configuration, members }]);
+      }
+    };
+    const members = (groupKey: string) => snapshot.networkGroups?.get(groupKey)?.memberVnetKeys ?? [];
+    for (const c of snapshot.connectivityConfigurations?.values() ?? []) {
+      if (c.topology === "Mesh") add(c.appliesToGroups.flatMap((g) => members(g.groupKey)), c, c.isGlobal);
+      else for (const g of c.appliesToGroups) if (g.directlyConnected) add(members(g.groupKey).filter((m) => !c.hubVnetKeys.includes(m)), c, c.isGlobal || g.isGlobal);
     }
-  };
-  const members = (groupKey: string) => snapshot.networkGroups?.get(groupKey)?.memberVnetKeys ?? [];
-  for (const c of configurations.values()) {
-    if (c.topology === "Mesh") join([...new Set(c.appliesToGroups.flatMap((g) => members(g.groupKey)))], c, c.isGlobal);
-    else for (const g of c.appliesToGroups) if (g.directlyConnected) join(members(g.groupKey).filter((m) => !c.hubVnetKeys.includes(m)), c, c.isGlobal || g.isGlobal);
+    return out;
+  });
+}
+
+/** VNet `vnetKey`'s view of one group: the others' prefixes, and which of them overlap another member's space. */
+function view(estate: Estate, vnetKey: string, m: Membership): ConnectedGroup {
+  const spaceOf = (k: string) => estate.snapshot.vnets.get(k)?.addressPrefixes ?? [];
+  m.overlaps ??= overlapsIn(m.members, spaceOf);
+  const prefixes: string[] = [];
+  const overlapping: string[] = [];
+  for (const other of m.members) {
+    if (other === vnetKey) continue;
+    for (const p of spaceOf(other)) {
+      prefixes.push(p);
+      if (m.overlaps.has(`${other}|${p}`)) overlapping.push(p);
+    }
+  }
+  return { configuration: m.configuration, prefixes, overlapping, vnetKeys: m.members.filter((k) => k !== vnetKey) };
+}
+
+/** The members' prefixes (`<member>|<prefix>`) that overlap a prefix of another member: once per group. */
+function overlapsIn(members: readonly string[], spaceOf: (k: string) => readonly string[]): Set<string> {
+  const all = members.flatMap((k) => spaceOf(k).map((p) => ({ k, p, r: cidrsToRanges([p]) })));
+  const out = new Set<string>();
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const [a, b] = [all[i], all[j]];
+      if (a.k === b.k) continue;
+      if (!iv.isEmpty(iv.intersect(a.r.v4, b.r.v4)) || !iv.isEmpty(iv.intersect(a.r.v6, b.r.v6))) out.add(`${a.k}|${a.p}`).add(`${b.k}|${b.p}`);
+    }
   }
   return out;
 }
 
-/** Words for a connected group's route: the configuration, its manager, and that it holds once deployed. */
+/** The prefixes of every VNet a connected group joins `vnetKey` with, for its `VirtualNetwork` tag. */
+export function connectedGroupPrefixes(estate: Estate, vnetKey: string): string[] {
+  return connectedGroupsOf(estate, vnetKey).flatMap((g) => g.prefixes);
+}
+
+/** Words for a connected group's route: the configuration and its manager. */
 export function connectedGroupWords(configuration: ConnectivityConfiguration): string {
-  return `Connected group of connectivity configuration ${configuration.name} (network manager ${lastSegment(configuration.networkManagerKey)}; takes effect once deployed to the region)`;
+  return `Connected group of connectivity configuration ${configuration.name} (network manager ${lastSegment(configuration.networkManagerKey)})`;
 }

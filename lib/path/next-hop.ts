@@ -9,10 +9,10 @@ import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { firewallAt } from "./firewall";
 import { policedStorageHop } from "./service-endpoint-policies";
-import { connectedGroupVnets } from "./connected-groups";
+import { connectedGroupsOf } from "./connected-groups";
 import { subnetHolding } from "./locate";
 import { type EffectiveRoute, peeringConnected, routeWords as wordsOf } from "./routes";
-import { type HubTarget, vnetReachesHub } from "./virtual-hub";
+import { type HubTarget, peersWithHubVnet, vnetReachesHub } from "./virtual-hub";
 import { cidrsToRanges } from "../net/ip";
 import * as iv from "../net/intervals";
 
@@ -31,7 +31,6 @@ export function reachableVnets(estate: Estate, subnet: Subnet): Set<string> {
   return estate.memo(`reach|${subnet.vnetKey}`, () => {
     const out = new Set([subnet.vnetKey]);
     for (const p of estate.snapshot.vnets.get(subnet.vnetKey)?.peerings ?? []) if (p.remoteVnetKey && peeringConnected(estate, subnet.vnetKey, p)) out.add(p.remoteVnetKey);
-    for (const c of connectedGroupVnets(estate.snapshot, subnet.vnetKey)) out.add(c.vnetKey);
     return out;
   });
 }
@@ -71,9 +70,13 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
   const routeWords = wordsOf(route);
   if (route.hub) return hubNextHop(estate, route.hub, routeWords);
   switch (route.nextHopType) {
+    case "ConnectedGroup": {
+      const cg = route.connectedGroup;
+      if (cg?.overlap) return { kind: "drop", why: `${routeWords} (connected group of connectivity configuration ${cg.configuration}) is address space another member of the group shares, and Azure drops traffic to overlapping spaces in a connected group` };
+      return { kind: "missing", what: `${routeWords}: a connected group of connectivity configuration ${cg?.configuration ?? "?"} joins the VNets once deployed to their region, which GETs cannot show, so whether it carries this traffic cannot be judged (https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments)` };
+    }
     case "VnetLocal":
     case "VNetPeering":
-    case "ConnectedGroup":
     case "VirtualNetworkServiceEndpoint":
     case "InterfaceEndpoint":
       return { kind: "deliver" };
@@ -99,11 +102,16 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
         // A VNet firewall must sit in the VNet or a connected peering; a secured hub's is reached through the hub, by a
         // VNet connected to it (where the hub's connections are read and none names this VNet, nothing leads there).
         if (fw.virtualHubKey) {
-          if (vnetReachesHub(estate, subnet.vnetKey, fw.virtualHubKey) !== false) return { kind: "firewall", firewall: fw };
+          const reaches = vnetReachesHub(estate, subnet.vnetKey, fw.virtualHubKey);
+          if (reaches || (reaches === undefined && (peersWithHubVnet(estate, subnet.vnetKey) || !estate.snapshot.vnets.has(subnet.vnetKey)))) return { kind: "firewall", firewall: fw };
+          if (reaches === undefined)
+            return { kind: "missing", what: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip} in virtual hub ${fw.virtualHubKey.split("/").pop()}, and neither a connection of that hub to ${subnet.vnetName} nor a peering of ${subnet.vnetName} with a hub's VNet is in the input, so whether the next hop is reached cannot be judged (add \`az network vhub connection list\`)` };
           return { kind: "drop", why: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip} in virtual hub ${fw.virtualHubKey.split("/").pop()}, to which ${subnet.vnetName} is not connected (no connection of the hub names it): the next hop cannot be reached` };
         }
         const fwVnets = fw.subnetKeys.map((k) => k.split("/subnets/")[0]);
         if (fwVnets.length === 0 || fwVnets.some((v) => vnets.has(v)) || !estate.snapshot.vnets.has(subnet.vnetKey)) return { kind: "firewall", firewall: fw };
+        if (connectedGroupsOf(estate, subnet.vnetKey).some((g) => fwVnets.some((v) => g.vnetKeys.includes(v))))
+          return { kind: "missing", what: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip}, in a VNet a connected group joins with ${subnet.vnetName} once deployed, which GETs cannot show: whether the next hop is reached cannot be judged` };
         return { kind: "drop", why: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip}, whose VNet is neither ${subnet.vnetName} nor a connected peering of it: the next hop cannot be reached` };
       }
       const holder = subnetHolding(estate.snapshot, ip, [...vnets].flatMap((v) => estate.snapshot.vnets.get(v)?.subnetKeys ?? []));
@@ -113,6 +121,8 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
         // In a connected peering's space whose VNet the input lacks: its subnets, and so the appliance, are unseen.
         const unseen = unseenPeeringHolding(estate, subnet, ip);
         if (unseen) return { kind: "missing", what: `${routeWords} sends it to ${ip}, in the address space of peered VNet ${unseen}, whose subnets are not in the input (add \`az network vnet list\` for it)` };
+        if (connectedGroupsOf(estate, subnet.vnetKey).some((g) => g.prefixes.some((p) => iv.covers(cidrsToRanges([p]).v4, cidrsToRanges([ip]).v4) && cidrsToRanges([ip]).v4.length)))
+          return { kind: "missing", what: `${routeWords} sends it to ${ip}, in a VNet a connected group joins with ${subnet.vnetName} once deployed, which GETs cannot show: whether the next hop is reached cannot be judged` };
         return { kind: "drop", why: `${routeWords} sends it to ${ip}, which no subnet of ${subnet.vnetName} or of a connected peering holds: the next hop cannot be reached` };
       }
       if (holder.name.toLowerCase() === "azurefirewallsubnet") {

@@ -12,7 +12,7 @@ import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { nextHop, reachableVnets } from "./next-hop";
 import { type EffectiveRoute, lookup, routeWords as wordsOfRoute, subnetRoutes } from "./routes";
-import { connectedHubs, farHubFirewall } from "./virtual-hub";
+import { connectedHubs, farHubFirewall, hubReachesVnet } from "./virtual-hub";
 import type { RouteEvidence } from "../report/types";
 import { bgpLearnedNote, routeEvidence } from "./evaluate";
 import { firewallSnats } from "./firewall";
@@ -219,6 +219,12 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
         let onward = own ? routeReach(estate, own, dst, toVnetKey, touched, true) : REACHABLE;
         // A hub's firewall hands traffic for a VNet of another secured hub to that hub, whose private traffic policy
         // takes it through its own firewall too: both ways then cross both firewalls.
+        // A hub has a route to a VNet only through a connection: where the hub's connections are read and none names
+        // the far VNet, the firewall has nowhere to send it.
+        if (!own && hop.firewall.virtualHubKey && toVnetKey && hubReachesVnet(estate, hop.firewall.virtualHubKey, toVnetKey) === false) {
+          const why = `Azure Firewall ${hop.firewall.name} in virtual hub ${hop.firewall.virtualHubKey.split("/").pop()} has no way on: no connection of the virtual WAN names ${estate.snapshot.vnets.get(toVnetKey)?.name ?? toVnetKey.split("/").pop()}`;
+          return { reachable: false, why, fault: { owner: "firewall", way: "there", subnetKey: from.key, route: deciding(route, from), hop: "drop", why, evidence: [routeEvidence(route, hop)] } };
+        }
         const far = !own && hop.firewall.virtualHubKey && toVnetKey ? farHubFirewall(estate, hop.firewall.virtualHubKey, toVnetKey) : undefined;
         const second = far && estate.snapshot.firewalls?.get(far.firewallKey);
         if (far && second && second.key !== hop.firewall.key) {
@@ -259,7 +265,14 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
       const noHub = unpeered && !shareHub(estate, from, toVnetKey!);
       // Two VNets connected to virtual hubs reach each other only where the hub routing says so.
       const hubs = noHub ? connectedHubs(estate, from.vnetKey) : [];
-      const isolated = hubs.length && connectedHubs(estate, toVnetKey!).length ? `, and ${from.vnetName} learns no route to it from virtual hub ${hubs.join(" and ")} (the far VNet's connection does not propagate to the route table ${from.vnetName}'s connection is associated with)` : "";
+      const bgpOff = from.routeTableKey && estate.snapshot.routeTables.get(from.routeTableKey)?.disableBgpRoutePropagation;
+      const isolated = !hubs.length
+        ? ""
+        : bgpOff
+          ? `, and ${from.vnetName}/${from.name}'s route table disables BGP route propagation, so it learns no route from virtual hub ${hubs.join(" and ")}`
+          : connectedHubs(estate, toVnetKey!).length
+            ? `, and ${from.vnetName} learns no route to it from virtual hub ${hubs.join(" and ")} (no connection that propagates to the route table ${from.vnetName}'s connection is associated with names it)`
+            : "";
       const why = noHub ? `the VNets are not peered (or the peering is not Connected with virtual network access)${isolated}; ${whose}` : whose;
       const owner = viaFirewall ? "firewall" : noHub ? "unpeered" : "sender";
       const note = bgpLearnedNote(estate, from);

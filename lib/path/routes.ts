@@ -12,7 +12,7 @@ import { lastSegment } from "../snapshot/arm-id";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
 import { type HubLearnedRoute, type HubTarget, hubLearnedRoutes, isIpv4Default } from "./virtual-hub";
-import { connectedGroupVnets, connectedGroupWords } from "./connected-groups";
+import { connectedGroupWords, connectedGroupsOf } from "./connected-groups";
 
 /** Next-hop types as Azure spells them, system ones included. */
 export type NextHopType =
@@ -55,6 +55,8 @@ export interface EffectiveRoute {
   defaultSite?: { gateway: string; site: string };
   /** A route learned from a virtual hub: the hub's name and where the hub sends it (lib/path/virtual-hub.ts). */
   hub?: { name: string; target: HubTarget };
+  /** A connected group's route: its configuration, and whether another member shares the space (lib/path/connected-groups.ts). */
+  connectedGroup?: { configuration: string; overlap: boolean };
 }
 
 /** A route in words for a detail: `route X in T`, a hub's learned route, or `the system route for P`. */
@@ -330,11 +332,14 @@ function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRou
       const space = peering.remoteAddressPrefixes.length ? peering.remoteAddressPrefixes : (remote?.addressPrefixes ?? []);
       for (const p of space) system(p, `Peering ${peering.name}`, "VNetPeering", RANK.systemNetwork);
     }
-    // VNets an Azure Virtual Network Manager connected group joins, as a peering would.
-    for (const { vnetKey, configuration } of connectedGroupVnets(snapshot, subnet.vnetKey)) {
-      if (peeredVnets.has(vnetKey)) continue;
-      peeredVnets.add(vnetKey);
-      for (const p of snapshot.vnets.get(vnetKey)?.addressPrefixes ?? []) system(p, connectedGroupWords(configuration), "ConnectedGroup", RANK.systemNetwork);
+    // VNets an Azure Virtual Network Manager connected group joins, as a peering would (lib/path/connected-groups.ts):
+    // a peering's own route, when there is one, is as specific or more, and its private endpoints count as before.
+    for (const g of connectedGroupsOf(estate, subnet.vnetKey)) {
+      const words = connectedGroupWords(g.configuration);
+      for (const p of g.prefixes) {
+        const connectedGroup = { configuration: g.configuration.name, overlap: g.overlapping.includes(p) };
+        routes.push(...prefixEntries(estate, subnet, p, { source: "Default", name: words, nextHopType: "ConnectedGroup", connectedGroup }, { cidr: RANK.systemNetwork, tag: () => RANK.systemNetwork }));
+      }
     }
     for (const [address, name] of privateEndpointAddresses(estate, subnet.vnetKey, peeredVnets)) system(address, `Private endpoint ${name}`, "InterfaceEndpoint", RANK.systemNetwork);
     const vnetRanges = cidrsToRanges(vnetSpace);

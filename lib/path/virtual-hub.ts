@@ -116,6 +116,22 @@ export function vnetReachesHub(estate: Estate, vnetKey: string, hubKey: string):
   return index.byHub.has(hubKey) ? false : undefined;
 }
 
+/** Whether a VNet peers with a Virtual WAN hub's managed VNet (`HV_…`), as every VNet connected to a hub does. */
+export function peersWithHubVnet(estate: Estate, vnetKey: string): boolean {
+  return !!estate.snapshot.vnets.get(vnetKey)?.peerings.some((p) => p.remoteVnetKey && HUB_VNET.test(lastSegment(p.remoteVnetKey)));
+}
+
+/**
+ * Whether a hub's firewall can hand traffic on to VNet `vnetKey`: true when a connection of the input joins the VNet
+ * to a hub (this one, or another of the virtual WAN); false when the hub's connections are read and no connection
+ * names the VNet (the hub has no route to it); undefined when the input cannot say.
+ */
+export function hubReachesVnet(estate: Estate, hubKey: string, vnetKey: string): boolean | undefined {
+  const index = wanIndex(estate);
+  if ((index.byVnet.get(vnetKey) ?? []).some(settled)) return true;
+  return index.byHub.has(hubKey) && !peersWithHubVnet(estate, vnetKey) ? false : undefined;
+}
+
 /** A hub's name: from the hub when the input holds it, else from its id. */
 function hubName(snapshot: Snapshot, hubKey: string): string {
   return snapshot.virtualHubs?.get(hubKey)?.name ?? lastSegment(hubKey);
@@ -266,7 +282,9 @@ function propagatedToTable(estate: Estate, c: HubVirtualNetworkConnection, table
 function unreadHubRoutes(estate: Estate, vnetKey: string): HubLearnedRoute[] {
   const peering = estate.snapshot.vnets.get(vnetKey)?.peerings.find((p) => p.remoteVnetKey && HUB_VNET.test(lastSegment(p.remoteVnetKey)));
   if (!peering) return [];
-  const hub = peering.name;
+  // `HV_<hub>_<guid>`: the hub's name sits between the prefix and the last underscore (ids are read lower-cased).
+  const hvName = lastSegment(peering.remoteVnetKey!);
+  const hub = hvName.slice(3, hvName.lastIndexOf("_") > 3 ? hvName.lastIndexOf("_") : undefined) || hvName;
   const target: HubTarget = { kind: "unknown", why: `the VNet peers with a Virtual WAN hub's VNet (peering ${peering.name}), and no connection of that hub to it is in the input, so where the hub sends this traffic (its routing intent may send it to a firewall) cannot be judged (add \`az network vhub list\`, then per hub \`az network vhub connection list\`, \`az network vhub route-table list\` and \`az network vhub routing-intent list\`)` };
   return ["0.0.0.0/0", ...PRIVATE_TRAFFIC].map((prefix) => ({ prefix, name: `a Virtual WAN hub (peering ${peering.name}): not in the input`, hub, target, learned: true }));
 }

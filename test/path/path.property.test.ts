@@ -40,7 +40,7 @@ const FEATURES: [string, RegExp][] = [
   ["user route decided", /^(AlwaysAllow[^;]*; )?user route/],
   ["application rule decided", /by application rule/],
   ["base policy decided", /by \w+ rule baseg/],
-  ["connected group delivered", /system route [^;]* -> ConnectedGroup/],
+  ["connected group not judged", /system route [^;]* -> ConnectedGroup: whether/],
 ];
 
 /** The outbound methods a NIC in a load balancer's pool meets (checked on worlds where most packets get there). */

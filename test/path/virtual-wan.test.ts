@@ -311,3 +311,20 @@ describe("what a hub's routing gives that the first reading missed (review of th
     expect(f.detail).toContain("asymmetric");
   });
 });
+
+describe("the hub firewall's reach (second review)", () => {
+  it("after the hub firewall, a VNet no connection of the WAN names cannot be reached: fail, not a pass", () => {
+    const b = vwan({ intent: ["Internet", "PrivateTraffic"], allowSeed: true, spokeToSpoke: true }).omit("Microsoft.Network/virtualHubs/hubVirtualNetworkConnections");
+    b.extra({ id: `${HUB}/hubVirtualNetworkConnections/conn-compute`, name: "conn-compute", type: "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections", properties: { remoteVirtualNetwork: { id: id("virtualNetworks", "compute") }, enableInternetSecurity: true, provisioningState: "Succeeded" } });
+    const f = finding(b.audit({ cyclecloud: ["cc/snet-cc"], cluster: ["compute/snet-compute"] }), "compute/snet-compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("has no way on: no connection of the virtual WAN names cc");
+  });
+
+  it("a route table's route to the hub firewall from a VNet with neither a hub connection nor a peering with a hub's VNet in the input: cannot be judged (warn)", () => {
+    const b = vwan({ intent: ["Internet"], allowSeed: true, spokeRoutes: [{ name: "to-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }] }).omit("Microsoft.Network/virtualHubs/hubVirtualNetworkConnections");
+    const f = finding(b.audit({ cyclecloud: ["cc/snet-cc"] }), "cc/snet-cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("nor a peering of cc with a hub's VNet is in the input");
+  });
+});

@@ -863,9 +863,11 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
     return { ...out, why: `${at}; ${out.why}` };
   }
   switch (route.hop.toLowerCase()) {
+    case "connectedgroup":
+      // Joined once the configuration is deployed to the region, which no GET shows.
+      return verdict("Unaudited", "route", `${via}: whether the connected group's configuration is deployed is what the input lacks`);
     case "vnetlocal":
     case "vnetpeering":
-    case "connectedgroup":
     case "virtualnetworkserviceendpoint":
     case "interfaceendpoint":
       return verdict("Allow", "route", via);
@@ -887,7 +889,8 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
       if (!ip) return verdict("Deny", "route", `${via}: no address`);
       const at = refAddr(ip);
       // The next hop must sit in a subnet of the VNet or of a connected peering, or it cannot be reached.
-      const vnets = [vnet, ...peeredSpaces(snapshot, vnet).flatMap((s) => (s.remote ? [s.remote] : []))];
+      const spaces = peeredSpaces(snapshot, vnet);
+      const vnets = [vnet, ...spaces.flatMap((s) => (s.remote && !s.connectedGroup ? [s.remote] : []))];
       let holder: Subnet | undefined;
       for (const v of vnets) {
         for (const k of v.subnetKeys) {
@@ -903,6 +906,7 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
         const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
         return { ...out, why: `${via}; ${out.why}` };
       }
+      if (!holder && spaces.some((s) => s.connectedGroup && inAnyPrefix(at, s.prefixes))) return verdict("Unaudited", "route", `${via}: a next hop in a connected group's VNet, whose deployment is what the input lacks`);
       if (!holder) return verdict("Deny", "route", `${via}: unreachable next hop`);
       if (fw) {
         const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
