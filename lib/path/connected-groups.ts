@@ -115,3 +115,23 @@ export function connectedGroupPrefixes(estate: Estate, vnetKey: string): string[
 export function connectedGroupWords(configuration: ConnectivityConfiguration): string {
   return `Connected group of connectivity configuration ${configuration.name} (network manager ${lastSegment(configuration.networkManagerKey)})`;
 }
+
+/**
+ * The sentence saying a connected group may join more VNets than the input shows: a connectivity configuration applies
+ * to a network group that is not in the input, or lists no static member (members Azure Policy adds cannot be read).
+ * Undefined when every group is known. Memoised per estate family.
+ */
+export function connectedGroupMembershipNote(estate: Estate): string | undefined {
+  return estate.memo("connected-group-membership-note", () => {
+    const { snapshot } = estate;
+    const unknown = new Set<string>();
+    for (const c of snapshot.connectivityConfigurations?.values() ?? []) {
+      for (const g of c.appliesToGroups) {
+        const group = snapshot.networkGroups?.get(g.groupKey);
+        if ((c.topology === "Mesh" || g.directlyConnected) && !group?.memberVnetKeys.length) unknown.add(`${c.name} (network group ${group?.name ?? lastSegment(g.groupKey)})`);
+      }
+    }
+    if (!unknown.size) return undefined;
+    return `Connectivity configuration${unknown.size > 1 ? "s" : ""} ${[...unknown].join(", ")} ${unknown.size > 1 ? "apply" : "applies"} to a network group whose members the input does not show (not listed, or added by Azure Policy): a connected group may join these VNets (add \`az network manager group static-member list\`).`;
+  });
+}

@@ -13,6 +13,7 @@ import type { Estate } from "../nsg/estate";
 import { nextHop, reachableVnets } from "./next-hop";
 import { type EffectiveRoute, lookup, routeWords as wordsOfRoute, subnetRoutes } from "./routes";
 import { connectedHubs, farHubFirewall, hubReachesVnet } from "./virtual-hub";
+import { connectedGroupMembershipNote } from "./connected-groups";
 import type { RouteEvidence } from "../report/types";
 import { bgpLearnedNote, routeEvidence } from "./evaluate";
 import { firewallSnats } from "./firewall";
@@ -275,7 +276,8 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
             : "";
       const why = noHub ? `the VNets are not peered (or the peering is not Connected with virtual network access)${isolated}; ${whose}` : whose;
       const owner = viaFirewall ? "firewall" : noHub ? "unpeered" : "sender";
-      const note = bgpLearnedNote(estate, from);
+      // Unpeered VNets may still share a connected group whose members the input cannot show.
+      const note = [bgpLearnedNote(estate, from), noHub ? connectedGroupMembershipNote(estate) : undefined].filter(Boolean).join(" ") || undefined;
       // The first route with no way stands for every part that has none; whether the rest has one decides below.
       dropped ??= { reachable: false, why, fault: { owner, way: "there", subnetKey: from.key, route: deciding(route, from), hop: hop.kind, why, evidence: [routeEvidence(route, hop)], ...(note ? { note } : {}) } };
       droppedTo.push(dst);

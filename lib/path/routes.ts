@@ -334,11 +334,24 @@ function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRou
     }
     // VNets an Azure Virtual Network Manager connected group joins, as a peering would (lib/path/connected-groups.ts):
     // a peering's own route, when there is one, is as specific or more, and its private endpoints count as before.
+    // One route per prefix length (and overlap), as a tag route is: a mesh of N VNets gives each a few routes, not N.
     for (const g of connectedGroupsOf(estate, subnet.vnetKey)) {
-      const words = connectedGroupWords(g.configuration);
+      const name = connectedGroupWords(g.configuration);
+      const slots = new Map<string, { family: 4 | 6; length: number; overlap: boolean; cidrs: string[] }>();
       for (const p of g.prefixes) {
-        const connectedGroup = { configuration: g.configuration.name, overlap: g.overlapping.includes(p) };
-        routes.push(...prefixEntries(estate, subnet, p, { source: "Default", name: words, nextHopType: "ConnectedGroup", connectedGroup }, { cidr: RANK.systemNetwork, tag: () => RANK.systemNetwork }));
+        const length = prefixLength(p);
+        const c = parseCidr(p);
+        if (length === undefined || !c) continue;
+        const overlap = g.overlapping.includes(p);
+        const k = `${c.family}|${length}|${overlap}`;
+        const slot = slots.get(k) ?? { family: c.family, length, overlap, cidrs: [] };
+        slot.cidrs.push(p);
+        slots.set(k, slot);
+      }
+      for (const { family, length, overlap, cidrs } of slots.values()) {
+        const r = cidrsToRanges(cidrs);
+        const addressPrefix = cidrs.length === 1 ? cidrs[0] : `${cidrs[0]} and ${cidrs.length - 1} more`;
+        routes.push({ source: "Default", name, nextHopType: "ConnectedGroup", connectedGroup: { configuration: g.configuration.name, overlap }, addressPrefix, family, dst: concrete(r.v4, r.v6), length, rank: RANK.systemNetwork });
       }
     }
     for (const [address, name] of privateEndpointAddresses(estate, subnet.vnetKey, peeredVnets)) system(address, `Private endpoint ${name}`, "InterfaceEndpoint", RANK.systemNetwork);

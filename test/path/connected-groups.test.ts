@@ -111,4 +111,11 @@ describe("Virtual Network Manager connected groups carry traffic as a peering wo
     expect(() => loadSnapshot([{ name: "estate.json", value: { value: resources } }])).toThrow(InputError);
     expect(() => loadSnapshot([{ name: "estate.json", value: { value: resources } }])).toThrow(/estate\.json.*connectivityTopology/);
   });
+
+  it("a configuration whose network group shows no member: the drop at the 10/8 None route says a connected group may join the VNets", () => {
+    const resources = (joined({ topology: "Mesh" }) as { type: string }[]).filter((r) => !r.type.endsWith("/staticMembers"));
+    const f = finding(audit(resources).report, "compute/snet-compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("Connectivity configuration cc-hpc (network group ng-hpc) applies to a network group whose members the input does not show");
+  });
 });
