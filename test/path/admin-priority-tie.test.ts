@@ -35,4 +35,20 @@ describe("two admin rules of other actions at one priority", () => {
     expect(arm(tie("Allow")).status).toBe("pass");
     expect(arm(tie("AlwaysAllow")).status).toBe("pass");
   });
+
+  it("a Deny and an Allow at one priority where the NSG denies as well: denied either way (fail), whatever the input's order", () => {
+    const b = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" })
+      .nsg("nsg-cc", [{ name: "DenyAll443", priority: 100, direction: "Outbound", access: "Deny", protocol: "Tcp", dst: "*", ports: "443" }])
+      .adminRule("deny-443", ["hub"], { priority: 10, direction: "Outbound", access: "Deny", dst: ["*"], ports: ["443"] })
+      .adminRule("allow-443", ["hub"], { priority: 10, direction: "Outbound", access: "Allow", dst: ["*"], ports: ["443"] });
+    const resources = b.resources();
+    for (const order of [resources, [...resources].reverse()]) {
+      const f = arm(order);
+      expect(f.status).toBe("fail");
+      expect(f.detail).toContain("denied by security admin rule deny-443");
+      expect(f.detail).toContain("it does not change the verdict");
+    }
+  });
 });

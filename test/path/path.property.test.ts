@@ -332,9 +332,9 @@ describe("the whole path against the packet reference", () => {
   it("admin rules sharing a priority (in different rule collections) are walked in every order, never decided by the input's", () => {
     const seen = checkOutbound(adminTieWorldArb, 150);
     console.log("admin tie coverage", Object.fromEntries(seen));
+    // A tie that ends in the admin rule's Deny both ways is rare here (0 to 11 packets over 150 worlds were seen), so it
+    // has no floor: test/path/admin-priority-tie.test.ts holds that case by hand.
     for (const k of ["admin priority tie", "Unaudited@admin-rule"]) expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
-    // A tie's Deny decides the packets of few worlds (2 to 11 over 150 runs were seen): present, not a count.
-    expect(seen.get("Deny@admin-rule") ?? 0, "Deny@admin-rule").toBeGreaterThan(0);
   });
 
   it("every packet gets the reference's access and deciding stage", () => {
