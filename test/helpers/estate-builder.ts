@@ -61,7 +61,7 @@ export const SEED_RULES: RuleSpec[] = [
   { name: "BlockOutbound", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" },
 ];
 
-interface SubnetOpts {
+export interface SubnetOpts {
   nsg?: string;
   routeTable?: string;
   serviceEndpoints?: { service: string; state?: string }[];
@@ -381,6 +381,19 @@ export function scaleSetResource(name: string, subnetRef: string, opts: ScaleSet
 }
 
 export const estate = () => new EstateBuilder();
+
+/**
+ * Two spoke VNets with the seed's NSG rules: cc (10.1.0.0/16, subnet snet-cc 10.1.1.0/24) and compute (10.2.0.0/16,
+ * subnet snet-compute 10.2.1.0/24), neither peered; `ccSubnet` adds to snet-cc's options (a route table).
+ */
+export const spokePair = (ccSubnet: SubnetOpts = {}) =>
+  estate()
+    .vnet("cc", ["10.1.0.0/16"])
+    .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc", ...ccSubnet })
+    .nsg("nsg-cc", SEED_RULES)
+    .vnet("compute", ["10.2.0.0/16"])
+    .subnet("compute/snet-compute", "10.2.1.0/24", { nsg: "nsg-compute" })
+    .nsg("nsg-compute", SEED_RULES);
 
 /** The NSG-stage entries of a finding's evidence (the other stages carry routes, firewalls, outbound). */
 export function nsgEvidence(f: Finding): NsgEvidence[] {

@@ -9,7 +9,7 @@ import { Estate } from "../../lib/nsg/estate";
 import { effectiveRoutes } from "../../lib/path/routes";
 import { loadSnapshot } from "../../lib/snapshot/load-snapshot";
 import { InputError } from "../../lib/errors";
-import { estate, finding, id, SEED_RULES } from "../helpers/estate-builder";
+import { finding, id, spokePair } from "../helpers/estate-builder";
 import { audit as auditSnapshot } from "../../lib/audit";
 import { addrCovers } from "../../lib/net/addr-set";
 
@@ -20,14 +20,7 @@ type Config = { topology: "Mesh" | "HubAndSpoke"; isGlobal?: boolean | string; d
 /** cc and compute in one network group (static members), with a connectivity configuration applied to it. */
 function joined(config: Config | undefined, regions: [string, string] = ["westeurope", "westeurope"]) {
   const group = `${MANAGER}/networkGroups/ng-hpc`;
-  const b = estate()
-    .vnet("cc", ["10.1.0.0/16"])
-    .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" })
-    .nsg("nsg-cc", SEED_RULES)
-    .vnet("compute", ["10.2.0.0/16"])
-    .subnet("compute/snet-compute", "10.2.1.0/24", { nsg: "nsg-compute" })
-    .nsg("nsg-compute", SEED_RULES)
-    .extra(
+  const b = spokePair().extra(
       { id: MANAGER, name: "avnm", type: "Microsoft.Network/networkManagers", properties: {} },
       { id: group, name: "ng-hpc", type: "Microsoft.Network/networkManagers/networkGroups", properties: { memberType: "VirtualNetwork" } },
       ...["cc", "compute"].map((v) => ({ id: `${group}/staticMembers/${v}`, name: v, type: "Microsoft.Network/networkManagers/networkGroups/staticMembers", properties: { resourceId: id("virtualNetworks", v) } })),

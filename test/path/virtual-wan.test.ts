@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { loadSnapshot } from "../../lib/snapshot/load-snapshot";
 import { InputError } from "../../lib/errors";
-import { estate, finding, id, SEED_RULES } from "../helpers/estate-builder";
+import { estate, finding, id, SEED_RULES, spokePair } from "../helpers/estate-builder";
 import { Estate } from "../../lib/nsg/estate";
 import { effectiveRoutes } from "../../lib/path/routes";
 
@@ -30,13 +30,7 @@ type Opts = {
 };
 
 function vwan(opts: Opts = {}) {
-  const b = estate()
-    .vnet("cc", ["10.1.0.0/16"])
-    .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc", ...(opts.spokeRoutes || opts.disableBgp ? { routeTable: "rt-spoke" } : {}) })
-    .nsg("nsg-cc", SEED_RULES)
-    .vnet("compute", ["10.2.0.0/16"])
-    .subnet("compute/snet-compute", "10.2.1.0/24", { nsg: "nsg-compute" })
-    .nsg("nsg-compute", SEED_RULES)
+  const b = spokePair(opts.spokeRoutes || opts.disableBgp ? { routeTable: "rt-spoke" } : {})
     .policy("fwp", [
       {
         name: "rcg",
@@ -214,13 +208,7 @@ const defaultTableOf = (hubId: string, routes: { name: string; destinations: str
   properties: { labels: ["default"], routes: routes.map((r) => ({ ...r, destinationType: "CIDR", nextHopType: "ResourceId" })) },
 });
 const spokes = (extra: string[] = []) => {
-  const b = estate()
-    .vnet("cc", ["10.1.0.0/16"])
-    .subnet("cc/snet-cc", "10.1.1.0/24", { nsg: "nsg-cc" })
-    .nsg("nsg-cc", SEED_RULES)
-    .vnet("compute", ["10.2.0.0/16"])
-    .subnet("compute/snet-compute", "10.2.1.0/24", { nsg: "nsg-compute" })
-    .nsg("nsg-compute", SEED_RULES);
+  const b = spokePair();
   for (const v of extra) b.vnet(v, [v === "nva" ? "10.9.0.0/16" : "10.3.0.0/16"]).subnet(`${v}/snet`, v === "nva" ? "10.9.0.0/24" : "10.3.0.0/24");
   return b;
 };
