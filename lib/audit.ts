@@ -226,7 +226,11 @@ function pathFacts(estate: Estate, s: Subnet, audited: boolean): Partial<SubnetR
   if (audited) {
     facts.effectiveRoutes = effectiveRouteRows(estate, s, (r) => describeNextHop(estate, s, r));
     const out = subnetOutbound(estate, s);
-    facts.outbound = { method: out.method, ...(out.resource ? { resource: out.resource } : {}), detail: out.detail };
+    // The method serves only what is routed to the Internet: say so where the default route goes elsewhere (a firewall).
+    const byDefault = facts.effectiveRoutes.find((r) => r.addressPrefix === "0.0.0.0/0" && (r.state ?? "Active") === "Active");
+    const elsewhere = byDefault && byDefault.nextHopType !== "Internet" ? ` It carries only traffic routed to the Internet: 0.0.0.0/0 goes to ${byDefault.nextHop ?? `${byDefault.nextHopType}${byDefault.nextHopIpAddress ? ` ${byDefault.nextHopIpAddress}` : ""}`}.` : "";
+    const detail = elsewhere ? `${out.detail}${/[.!?]$/.test(out.detail) ? "" : "."}${elsewhere}` : out.detail;
+    facts.outbound = { method: out.method, ...(out.resource ? { resource: out.resource } : {}), detail };
   }
   return facts;
 }

@@ -535,7 +535,7 @@ export function bgpLearnedNote(estate: Estate, subnet: Subnet): string | undefin
   const hubs = connectedHubs(estate, subnet.vnetKey);
   if (!gateway && !remote && !hubs.length) return undefined;
   const propagation = subnet.routeTableKey ? `${subnet.name}'s route table does not disable BGP route propagation` : `${subnet.name} has no route table to disable BGP route propagation`;
-  if (hubs.length) return `${vnet.name} is connected to virtual hub ${hubs.join(" and ")} and ${propagation}: what it learns from the hub is judged from the hub's routing intent, route tables and connections in the input; routes the hub learns from on-premises or an NVA (BGP), which no snapshot shows, could still change where traffic outside the VNet, its peerings and service endpoints goes.`;
+  if (hubs.length) return `${vnet.name} is connected to virtual hub ${hubs.join(" and ")}: routes the hub learns from on-premises or an NVA (BGP), which no snapshot shows, could change where traffic outside the VNet and its peerings goes.`;
   return `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${propagation}: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes.`;
 }
 

@@ -396,7 +396,8 @@ describe("a dual-stack NIC whose IP configurations differ: the packet's source I
       expect(lockdown.detail).not.toContain("IPv6 has none");
       // The subnet page names both: the NAT gateway for the IPv4 IP configuration, the instance public IP for the IPv6 one.
       const page = report.subnets.find((s) => s.name === "cc")!.outbound!;
-      expect(page.detail).toBe("IP configuration ipconfig4: through NAT gateway natgw; IP configuration ipconfig6: through public IP pip-nic6 (IPv6: NAT gateway natgw carries IPv4 only)");
+      // IPv4's default route goes to the firewall: the page says the NAT gateway carries only what is routed to the Internet.
+      expect(page.detail).toBe("IP configuration ipconfig4: through NAT gateway natgw; IP configuration ipconfig6: through public IP pip-nic6 (IPv6: NAT gateway natgw carries IPv4 only). It carries only traffic routed to the Internet: 0.0.0.0/0 goes to Azure Firewall fw.");
     });
 
     it("the packet reference agrees: an IPv6 packet from the NIC leaves through its public IP, an IPv4 one is stopped at the firewall", () => {

@@ -161,7 +161,8 @@ function connectionRoutes(estate: Estate, c: HubVirtualNetworkConnection): HubLe
     if (isIpv4Default(prefix) && learned && !c.enableInternetSecurity) return;
     out.push({ prefix, name: `virtual hub ${name}: ${words}`, hub: name, target, learned });
   };
-  if (hub?.addressPrefix) add(hub.addressPrefix, "the hub's address space", { kind: "router" }, false);
+  // The hub's space, unless the VNet's peering with the hub's VNet (which Azure creates with the connection) is given.
+  if (hub?.addressPrefix && !peersWithHubVnet(estate, c.remoteVnetKey!)) add(hub.addressPrefix, "the hub's address space", { kind: "router" }, false);
   if (!settled(c)) {
     const target: HubTarget = { kind: "unknown", why: `connection ${c.name} of virtual hub ${name} to this VNet is ${c.provisioningState}, so the routes it gives cannot be judged` };
     for (const p of ["0.0.0.0/0", ...PRIVATE_TRAFFIC]) add(p, `connection ${c.name} (${c.provisioningState})`, target);

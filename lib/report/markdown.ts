@@ -229,7 +229,7 @@ function routeRows(rows: EffectiveRouteRow[]): string[][] {
     cell(r.addressPrefix),
     cell(r.nextHopType),
     cell(r.nextHopIpAddress),
-    r.routeTable ? `${mdCell(resourceName(r.routeTable))} / ${cell(r.route)}` : "—",
+    r.routeTable ? `${mdCell(resourceName(r.routeTable))} / ${cell(r.route)}` : cell(r.route),
     cell(r.nextHop ? nextHopText(r.nextHop) : undefined),
   ]);
 }

@@ -75,7 +75,7 @@ function describeAdminRule(e: AdminRuleEvidence): string {
 
 /** "Route rt-spoke/to-firewall (User): 0.0.0.0/0 → VirtualAppliance 10.0.1.4 (azfw-hub)" — the effective route used. */
 function describeRoute(e: RouteEvidence): string {
-  const where = e.routeTable ? `Route ${resourceName(e.routeTable)}/${e.route}` : `System route ${e.route}`;
+  const where = e.routeTable ? `Route ${resourceName(e.routeTable)}/${e.route}` : e.source === "VirtualNetworkGateway" ? `Route learned from ${e.route}` : `System route ${e.route}`;
   const hop = `${e.nextHopType}${e.nextHopIpAddress ? ` ${e.nextHopIpAddress}` : ""}`;
   return `${where} (${e.source}): ${e.addressPrefix} → next hop ${hop}${e.nextHop ? ` (${nextHopText(e.nextHop)})` : ""}`;
 }

@@ -87,10 +87,12 @@ export function readHubRouteTable(node: ArmNode, base: ResourceBase, file: strin
 /** A hub's routing intent: its policies' destinations (`Internet`, `PrivateTraffic`) and next hops. https://learn.microsoft.com/rest/api/virtualwan/routing-intent/get */
 export function readRoutingIntent(node: ArmNode, base: ResourceBase, file: string): RoutingIntent {
   const p = parseWith(routingIntentProps, node.props, file, node.propsAt);
-  const policies = (p.routingPolicies ?? []).map((r, i) => ({
-    name: r.name?.trim() || `policy ${i}`,
-    destinations: trimmed(r.destinations),
-    ...(r.nextHop?.trim() ? { nextHopKey: keyOf(r.nextHop.trim()) } : {}),
-  }));
+  const policies = (p.routingPolicies ?? []).map((r, i) => {
+    const destinations = trimmed(r.destinations);
+    // Azure knows two: a typo read as neither would silently drop the policy and pass what the firewall refuses.
+    const bad = destinations.findIndex((d) => !/^(internet|privatetraffic)$/i.test(d));
+    if (bad >= 0) throw inputError(file, [...child(node.propsAt, "routingPolicies", i), "destinations", bad], `expected Internet or PrivateTraffic, got ${JSON.stringify(destinations[bad])}`);
+    return { name: r.name?.trim() || `policy ${i}`, destinations, ...(r.nextHop?.trim() ? { nextHopKey: keyOf(r.nextHop.trim()) } : {}) };
+  });
   return { id: base.id, key: base.key, name: base.name, hubKey: hubKeyOf(base), policies };
 }

@@ -64,7 +64,7 @@ export const connectivityConfigurationProps = z.object({
   connectivityTopology: leaf<string>("Mesh or HubAndSpoke", (v) => typeof v === "string" && /^(mesh|hubandspoke)$/i.test(v)),
   isGlobal: flag,
   hubs: z.array(z.object({ resourceId: z.string().nullish(), resourceType: z.string().nullish() })).nullish(),
-  appliesToGroups: z.array(z.object({ networkGroupId: z.string(), groupConnectivity: z.string().nullish(), isGlobal: flag, useHubGateway: flag })).nullish(),
+  appliesToGroups: z.array(z.object({ networkGroupId: leaf<string>("a network group id such as /subscriptions/…/networkGroups/…", (v) => typeof v === "string" && v.trim() !== ""), groupConnectivity: z.string().nullish(), isGlobal: flag })).nullish(),
 });
 
 export const adminRuleCollectionProps = z.object({

@@ -111,4 +111,11 @@ describe("Virtual Network Manager connected groups carry traffic as a peering wo
     expect(f.status).toBe("fail");
     expect(f.detail).toContain("Connectivity configuration cc-hpc (network group ng-hpc) applies to a network group whose members the input does not show");
   });
+
+  it("an empty network group id in a configuration is refused, naming the field", () => {
+    const resources = (joined({ topology: "Mesh" }) as unknown as { type: string; properties: { appliesToGroups?: { networkGroupId: string }[] } }[]).map((r) =>
+      r.type.endsWith("/connectivityConfigurations") ? { ...r, properties: { ...r.properties, appliesToGroups: [{ ...r.properties.appliesToGroups![0], networkGroupId: "" }] } } : r,
+    );
+    expect(() => loadSnapshot([{ name: "estate.json", value: { value: resources } }])).toThrow(/appliesToGroups\[0\]\.networkGroupId/);
+  });
 });

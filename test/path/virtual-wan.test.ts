@@ -316,3 +316,20 @@ describe("the hub firewall's reach (second review)", () => {
     expect(f.detail).toContain("nor a peering of cc with a hub's VNet is in the input");
   });
 });
+
+describe("a new user's first run (third review)", () => {
+  it("a routing policy destination Azure does not know is refused, naming the field (was read as no policy: a pass around the firewall)", () => {
+    const resources = (vwan({ intent: ["Internet"] }).resources() as { type: string; properties: { routingPolicies?: { destinations: string[] }[] } }[]).map((r) =>
+      r.type === "Microsoft.Network/virtualHubs/routingIntent" ? { ...r, properties: { routingPolicies: [{ ...r.properties.routingPolicies![0], destinations: ["Internets"] }] } } : r,
+    );
+    expect(() => loadSnapshot([{ name: "estate.json", value: { value: resources } }])).toThrow(/estate\.json.*routingPolicies\[0\]\.destinations\[0\]: expected Internet or PrivateTraffic, got "Internets"/);
+  });
+
+  it("the subnet's outbound method says it carries only what is routed to the Internet when 0.0.0.0/0 goes to the hub firewall", () => {
+    const report = audit({ intent: ["Internet"], allowSeed: true });
+    const subnet = report.subnets.find((x) => x.name === "snet-cc")!;
+    expect(subnet.outbound?.detail).toContain("It carries only traffic routed to the Internet: 0.0.0.0/0 goes to Azure Firewall fw-hub");
+    const row = subnet.effectiveRoutes!.find((r) => r.addressPrefix === "0.0.0.0/0" && r.source === "VirtualNetworkGateway")!;
+    expect(row.route).toBe("virtual hub hub-weu: routing intent ri, policy PublicTraffic");
+  });
+});
