@@ -160,12 +160,12 @@ const firewallWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
 /** Worlds whose NIC sits in a load balancer's pool, with nothing but the outbound path in the way. */
 const poolWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.nic?.pool)
-  .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { pool: w.nic!.pool }, scaleSet: undefined, admin: [] }));
+  .map((w) => ({ ...w, routes: undefined, connectedGroup: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { pool: w.nic!.pool }, scaleSet: undefined, admin: [] }));
 
 /** Worlds with a dual-stack NIC whose IP configurations differ in pools and public IPs, nothing but the outbound path in the way. */
 const dualStackWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.nic?.v6)
-  .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { ...w.nic!, nsg: undefined }, scaleSet: undefined, admin: [] }));
+  .map((w) => ({ ...w, routes: undefined, connectedGroup: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: { ...w.nic!, nsg: undefined }, scaleSet: undefined, admin: [] }));
 
 /**
  * What a packet of a dual-stack NIC meets at the outbound stage, by its source's family: the way out of its own IP
@@ -244,7 +244,7 @@ const SCALE_SET_FEATURES = [
 /** Worlds with a scale set in the subnet (beside a NIC or instead of it), with nothing but the outbound path in the way. */
 const scaleSetWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.scaleSet)
-  .map((w) => ({ ...w, routes: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: w.nic && { ...w.nic, nsg: undefined }, scaleSet: { ...w.scaleSet!, nsg: undefined }, admin: [] }));
+  .map((w) => ({ ...w, routes: undefined, connectedGroup: undefined, firewall: undefined, nat: false, subnetNsg: undefined, nic: w.nic && { ...w.nic, nsg: undefined }, scaleSet: { ...w.scaleSet!, nsg: undefined }, admin: [] }));
 
 /**
  * Firewall worlds whose policy also holds a group naming one account and the wildcard in two application collections,
