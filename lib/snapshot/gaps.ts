@@ -216,6 +216,7 @@ export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes, { live = fal
     const hint = `add \`az network manager security-admin-config rule-collection list --network-manager-name ${manager} -g ${idParts(rule.id).resourceGroup} --configuration-name ${lastSegment(parentId(collectionId) ?? "")}\``;
     out.add(rule.id, "adminRuleCollection", rule.collectionKey, hint);
   }
+  virtualWanGaps(snapshot, out);
   const gaps: InputGaps = { ignoredTypes: ignored.toMap(), unresolved: out.list };
   if (out.omitted) gaps.unresolvedOmitted = out.omitted;
   return gaps;
@@ -260,4 +261,41 @@ export function spellRefsAsWritten(gaps: InputGaps, lists: readonly (readonly un
     }
   }
   for (const u of gaps.unresolved) u.ref = wanted.get(u.ref) ?? u.ref;
+}
+
+/**
+ * What a connected VNet's hub routes need and the input lacks (lib/path/virtual-hub.ts judges those routes "cannot be
+ * judged"): a connection's hub; the route table it learns from, or the hub's routing intent; a routing policy's
+ * firewall; for a VNet peered with a hub's managed VNet (`HV_…`), its connection. And a connectivity configuration's
+ * network group (lib/path/connected-groups.ts). https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing
+ */
+function virtualWanGaps(snapshot: Snapshot, out: Unresolved): void {
+  const hubCmd = (hubKey: string, what: string) => {
+    const hub = snapshot.virtualHubs?.get(hubKey);
+    return `add \`az network vhub ${what} --vhub${what === "routing-intent list" ? "" : "-name"} ${hub?.name ?? lastSegment(hubKey)} -g ${idParts(hub?.id ?? hubKey).resourceGroup}\``;
+  };
+  const intents = new Set([...(snapshot.routingIntents?.values() ?? [])].map((i) => i.hubKey));
+  const connected = new Set<string>();
+  for (const c of snapshot.hubConnections?.values() ?? []) {
+    if (c.remoteVnetKey) connected.add(c.remoteVnetKey);
+    if (!snapshot.virtualHubs?.has(c.hubKey)) out.add(c.id, "virtualHub", c.hubKey, "add `az network vhub list`");
+    const table = c.associatedRouteTableKey ?? `${c.hubKey}/hubroutetables/defaultroutetable`;
+    if (!intents.has(c.hubKey) && !snapshot.hubRouteTables?.has(table)) out.add(c.id, "hubRouteTable", table, `${hubCmd(c.hubKey, "route-table list")} and ${hubCmd(c.hubKey, "routing-intent list")}`);
+  }
+  for (const intent of snapshot.routingIntents?.values() ?? []) {
+    for (const p of intent.policies) {
+      if (p.nextHopKey?.includes("/providers/microsoft.network/azurefirewalls/") && !snapshot.firewalls?.has(p.nextHopKey)) out.add(intent.id, "azureFirewall", p.nextHopKey, "add `az network firewall list`");
+    }
+  }
+  for (const vnet of snapshot.vnets.values()) {
+    if (connected.has(vnet.key)) continue;
+    const peering = vnet.peerings.find((p) => p.remoteVnetKey && /^hv_/i.test(lastSegment(p.remoteVnetKey)));
+    if (peering) out.add(vnet.id, "hubVirtualNetworkConnection", peering.remoteVnetKey!, "add `az network vhub list`, then per hub `az network vhub connection list`, `az network vhub route-table list` and `az network vhub routing-intent list`");
+  }
+  for (const c of snapshot.connectivityConfigurations?.values() ?? []) {
+    const manager = snapshot.networkManagers?.get(c.networkManagerKey)?.name ?? lastSegment(c.networkManagerKey);
+    for (const g of c.appliesToGroups) {
+      if (!snapshot.networkGroups?.has(g.groupKey)) out.add(c.id, "networkGroup", g.groupKey, `add \`az network manager group list --network-manager-name ${manager} -g ${idParts(c.id).resourceGroup}\` and its static members`);
+    }
+  }
 }

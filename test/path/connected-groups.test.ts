@@ -118,4 +118,9 @@ describe("Virtual Network Manager connected groups carry traffic as a peering wo
     );
     expect(() => loadSnapshot([{ name: "estate.json", value: { value: resources } }])).toThrow(/appliesToGroups\[0\]\.networkGroupId/);
   });
+
+  it("a configuration's network group missing from the input is listed in the report's gaps, with the listing to add", () => {
+    const resources = (joined({ topology: "Mesh" }) as { type: string }[]).filter((r) => !r.type.endsWith("/networkGroups") && !r.type.endsWith("/staticMembers"));
+    expect(audit(resources).report.gaps?.unresolved ?? []).toContainEqual(expect.objectContaining({ kind: "networkGroup", hint: expect.stringContaining("az network manager group list --network-manager-name avnm") }));
+  });
 });

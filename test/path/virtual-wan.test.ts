@@ -333,3 +333,17 @@ describe("a new user's first run (third review)", () => {
     expect(row.route).toBe("virtual hub hub-weu: routing intent ri, policy PublicTraffic");
   });
 });
+
+describe("what the input lacks for a hub's routes is listed in the report's gaps, with the listing to add", () => {
+  it("a hub whose route tables and routing intent are missing; a connection whose hub is missing; a VNet peered with an HV_ VNet", () => {
+    const unread = audit({}).gaps?.unresolved ?? [];
+    expect(unread).toContainEqual(expect.objectContaining({ kind: "hubRouteTable", hint: "add `az network vhub route-table list --vhub-name hub-weu -g rg-test` and add `az network vhub routing-intent list --vhub hub-weu -g rg-test`" }));
+    const noHub = vwan({ intent: ["Internet"] }).omit("Microsoft.Network/virtualHubs").audit({ cyclecloud: ["cc/snet-cc"] }).gaps?.unresolved ?? [];
+    expect(noHub).toContainEqual(expect.objectContaining({ kind: "virtualHub", hint: "add `az network vhub list`" }));
+    const hv = estate().vnet("cc", ["10.1.0.0/16"]).subnet("cc/snet-cc", "10.1.1.0/24").vnet("HV_hub-weu_0f1e", ["10.200.0.0/23"]).peer("cc", "HV_hub-weu_0f1e");
+    expect(hv.audit({ cyclecloud: ["cc/snet-cc"] }).gaps?.unresolved ?? []).toContainEqual(expect.objectContaining({ kind: "hubVirtualNetworkConnection" }));
+    // A complete input lists none of these.
+    const complete = audit({ intent: ["Internet"], allowSeed: true }).gaps?.unresolved ?? [];
+    expect(complete.filter((u) => ["virtualHub", "hubRouteTable", "hubVirtualNetworkConnection", "azureFirewall"].includes(u.kind))).toEqual([]);
+  });
+});
