@@ -663,6 +663,12 @@ export interface Snapshot {
   networkGroups?: Map<string, NetworkGroup>;
   adminRuleCollections?: Map<string, AdminRuleCollection>;
   connectivityConfigurations?: Map<string, ConnectivityConfiguration>;
+  /**
+   * A network manager's deployment status list (`az network manager list-deploy-status`, entries with no id): which
+   * configurations (ids or names, lower-cased) are deployed to which region (lower case, no spaces), and how far.
+   * https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status
+   */
+  deploymentStatuses?: { configurations: string[]; status: string; type?: string; region: string }[];
   adminRules?: Map<string, AdminRule>;
   storageAccounts?: Map<string, StorageAccount>;
   privateDnsZones?: Map<string, PrivateDnsZone>;

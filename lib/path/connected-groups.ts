@@ -6,7 +6,8 @@
 // connectivity, the group) is global. Traffic to address space that two members share is dropped ("routing is
 // non-deterministic"). Group members are the static members the input lists.
 // A configuration takes effect only once deployed to the region, which GETs cannot show, and assuming it deployed
-// would pass traffic Azure may drop: traffic that only a connected group carries is "cannot be judged", never a pass.
+// would pass traffic Azure may drop: traffic that only a connected group carries is "cannot be judged", never a pass,
+// unless the input holds the network manager's deployment status list (a POST, from an export) saying it is deployed.
 // https://learn.microsoft.com/azure/virtual-network-manager/concept-connectivity-configuration
 // https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments
 import type { ConnectivityConfiguration } from "../model/types";
@@ -24,6 +25,12 @@ export interface ConnectedGroup {
   overlapping: string[];
   /** The other members (VNet keys). */
   vnetKeys: string[];
+  /**
+   * Whether the configuration is deployed to this VNet's region, as the input's deployment status list says:
+   * `deployed`, or `unknown` (no entry for the region, or a deployment not finished). A region whose list leaves the
+   * configuration out has no connected group: the VNet is not in this list of groups at all.
+   */
+  deployment: "deployed" | "unknown";
 }
 
 interface Membership {
@@ -43,7 +50,30 @@ export function connectedGroupsOf(estate: Estate, vnetKey: string): readonly Con
   const index = membershipIndex(estate);
   const mine = index.get(vnetKey);
   if (!mine?.length) return [];
-  return estate.memo(`connected-groups|${vnetKey}`, () => mine.map((m) => view(estate, vnetKey, m)));
+  return estate.memo(`connected-groups|${vnetKey}`, () =>
+    mine.flatMap((m) => {
+      const deployment = deploymentIn(estate, m.configuration, estate.snapshot.vnets.get(vnetKey)?.location);
+      return deployment === "absent" ? [] : [view(estate, vnetKey, m, deployment)];
+    }),
+  );
+}
+
+/**
+ * What the input's deployment status list (`az network manager list-deploy-status`) says of `configuration` in
+ * `region`: `deployed`; `absent` when the region's connectivity deployment is listed without it (a commit deploys
+ * the whole set of a region's configurations); `unknown` otherwise (no entry, a region not given, or a deployment
+ * `Deploying`/`Failed`). Configurations are named by id or, as in Microsoft's sample, by name.
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments
+ */
+function deploymentIn(estate: Estate, configuration: ConnectivityConfiguration, location: string | undefined): "deployed" | "absent" | "unknown" {
+  const region = location?.toLowerCase().replace(/\s+/g, "");
+  if (!region) return "unknown";
+  const entries = (estate.snapshot.deploymentStatuses ?? []).filter((e) => e.region === region && (!e.type || e.type.toLowerCase() === "connectivity"));
+  if (!entries.length) return "unknown";
+  const names = [configuration.key, configuration.name.toLowerCase()];
+  const mine = entries.filter((e) => e.configurations.some((c) => names.includes(c)));
+  if (!mine.length) return entries.some((e) => e.status.toLowerCase() === "deployed") ? "absent" : "unknown";
+  return mine.some((e) => e.status.toLowerCase() === "deployed") ? "deployed" : "unknown";
 }
 
 /** Which groups each VNet is in, per estate family. */
@@ -77,7 +107,7 @@ function membershipIndex(estate: Estate): Map<string, Membership[]> {
 }
 
 /** VNet `vnetKey`'s view of one group: the others' prefixes, and which of them overlap another member's space. */
-function view(estate: Estate, vnetKey: string, m: Membership): ConnectedGroup {
+function view(estate: Estate, vnetKey: string, m: Membership, deployment: ConnectedGroup["deployment"]): ConnectedGroup {
   const spaceOf = (k: string) => estate.snapshot.vnets.get(k)?.addressPrefixes ?? [];
   m.overlaps ??= overlapsIn(m.members, spaceOf);
   const prefixes: string[] = [];
@@ -89,7 +119,7 @@ function view(estate: Estate, vnetKey: string, m: Membership): ConnectedGroup {
       if (m.overlaps.has(`${other}|${p}`)) overlapping.push(p);
     }
   }
-  return { configuration: m.configuration, prefixes, overlapping, vnetKeys: m.members.filter((k) => k !== vnetKey) };
+  return { configuration: m.configuration, prefixes, overlapping, vnetKeys: m.members.filter((k) => k !== vnetKey), deployment };
 }
 
 /** The members' prefixes (`<member>|<prefix>`) that overlap a prefix of another member: once per group. */

@@ -56,7 +56,7 @@ export interface EffectiveRoute {
   /** A route learned from a virtual hub: the hub's name and where the hub sends it (lib/path/virtual-hub.ts). */
   hub?: { name: string; target: HubTarget };
   /** A connected group's route: its configuration, and whether another member shares the space (lib/path/connected-groups.ts). */
-  connectedGroup?: { configuration: string; overlap: boolean };
+  connectedGroup?: { configuration: string; overlap: boolean; deployed: boolean };
 }
 
 /** A route in words for a detail: `route X in T`, a hub's learned route, or `the system route for P`. */
@@ -351,7 +351,7 @@ function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRou
       for (const { family, length, overlap, cidrs } of slots.values()) {
         const r = cidrsToRanges(cidrs);
         const addressPrefix = cidrs.length === 1 ? cidrs[0] : `${cidrs[0]} and ${cidrs.length - 1} more`;
-        routes.push({ source: "Default", name, nextHopType: "ConnectedGroup", connectedGroup: { configuration: g.configuration.name, overlap }, addressPrefix, family, dst: concrete(r.v4, r.v6), length, rank: RANK.systemNetwork });
+        routes.push({ source: "Default", name, nextHopType: "ConnectedGroup", connectedGroup: { configuration: g.configuration.name, overlap, deployed: g.deployment === "deployed" }, addressPrefix, family, dst: concrete(r.v4, r.v6), length, rank: RANK.systemNetwork });
       }
     }
     for (const [address, name] of privateEndpointAddresses(estate, subnet.vnetKey, peeredVnets)) system(address, `Private endpoint ${name}`, "InterfaceEndpoint", RANK.systemNetwork);

@@ -64,7 +64,7 @@ import {
 } from "./read-placement";
 import { type VnetRecord, readSubnet, readVnet } from "./read-vnet";
 import { resourceEnvelope } from "./schemas";
-import { effectiveAdminRuleExtras } from "./schemas-placement";
+import { deploymentStatusEntry, effectiveAdminRuleExtras } from "./schemas-placement";
 import { readServiceTags } from "./service-tags";
 import { GraphPages } from "./graph-pages";
 import { NothingReadError } from "./read-failed";
@@ -128,6 +128,7 @@ class Collected {
   staticMembers = new Map<string, { groupId: string; vnetKey: string }>();
   adminRuleCollections = new Map<string, AdminRuleCollection>();
   connectivityConfigurations = new Map<string, ConnectivityConfiguration>();
+  deploymentStatuses: NonNullable<Snapshot["deploymentStatuses"]> = [];
   /** Collections known only from an effective-admin-rules list entry; a listed collection wins. */
   impliedCollections = new Map<string, AdminRuleCollection>();
   adminRules = new Map<string, AdminRule>();
@@ -322,6 +323,11 @@ function readSource(source: Source, into: Collected, stored: boolean): void {
     if (!isObject(raw)) continue;
     const read = readerFor(raw, into);
     if (read) read(raw, source.name, listAt ? [...listAt, i] : [], into);
+    // A deployment status entry has no id: known by its fields (lib/path/connected-groups.ts reads it).
+    else if (raw.id === undefined && raw.type === undefined && "deploymentStatus" in raw && "configurationIds" in raw) {
+      const e = parseWith(deploymentStatusEntry, raw, source.name, listAt ? [...listAt, i] : []);
+      into.deploymentStatuses.push({ configurations: e.configurationIds.map((c) => c.trim().toLowerCase()), status: e.deploymentStatus, ...(e.deploymentType ? { type: e.deploymentType } : {}), region: e.region.toLowerCase().replace(/\s+/g, "") });
+    }
   }
   if (serviceTags !== undefined) into.serviceTags = readServiceTags(source.name, serviceTags, ["serviceTags"], into.serviceTags);
   if (capturedAt !== undefined) into.capturedAt = capturedAt;
@@ -470,6 +476,7 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
     networkGroups: into.networkGroups,
     adminRuleCollections: into.adminRuleCollections,
     connectivityConfigurations: into.connectivityConfigurations,
+    deploymentStatuses: into.deploymentStatuses,
     adminRules: into.adminRules,
     storageAccounts: into.storageAccounts,
     privateDnsZones: into.privateDnsZones,

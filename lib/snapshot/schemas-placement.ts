@@ -52,6 +52,14 @@ export const virtualMachineProps = z.object({
 
 export const staticMemberProps = z.object({ resourceId: z.string() });
 
+/** A deployment status list entry (no id): the configurations deployed to a region and the state of that deployment. */
+export const deploymentStatusEntry = z.object({
+  configurationIds: z.array(z.string()),
+  deploymentStatus: z.string(),
+  deploymentType: z.string().nullish(),
+  region: z.string(),
+});
+
 /** ARM prints these flags as the strings "True"/"False" (effective-connectivity lists) or as booleans. */
 const flag = leaf<boolean | string | null | undefined>("true or false", (v) => v === undefined || v === null || typeof v === "boolean" || (typeof v === "string" && /^(true|false)$/i.test(v))).optional();
 export const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.toLowerCase() === "true");

@@ -123,4 +123,20 @@ describe("Virtual Network Manager connected groups carry traffic as a peering wo
     const resources = (joined({ topology: "Mesh" }) as { type: string }[]).filter((r) => !r.type.endsWith("/networkGroups") && !r.type.endsWith("/staticMembers"));
     expect(audit(resources).report.gaps?.unresolved ?? []).toContainEqual(expect.objectContaining({ kind: "networkGroup", hint: expect.stringContaining("az network manager group list --network-manager-name avnm") }));
   });
+
+  it("with the network manager's deployment status list (an export of az network manager list-deploy-status): deployed passes, left out fails, still deploying warns", () => {
+    const status = (configurationIds: string[], deploymentStatus = "Deployed") => ({ skipToken: "", value: [{ commitTime: "2026-11-01T00:00:00Z", configurationIds, deploymentStatus, deploymentType: "Connectivity", errorMessage: "", region: "westeurope" }] });
+    const run = (extra: unknown) => {
+      const snapshot = loadSnapshot([{ name: "estate.json", value: { value: joined({ topology: "Mesh" }) } }, { name: "deploy-status.json", value: extra }]);
+      const roles = { cyclecloud: ["cc/snet-cc"], cluster: ["compute/snet-compute"], returnProxy: [] };
+      return finding(auditSnapshot(snapshot, { roles }, { generatedAt: "2026-01-01T00:00:00.000Z" }), "compute/snet-compute", "NODE-EGRESS-AMQP");
+    };
+    const configId = `${MANAGER}/connectivityConfigurations/cc-hpc`;
+    expect(run(status([configId])).status).toBe("pass");
+    // Microsoft's sample names configurations, not ids.
+    expect(run(status(["cc-hpc"])).status).toBe("pass");
+    expect(run(status(["another-config"])).status).toBe("fail");
+    expect(run(status([configId], "Deploying")).status).toBe("warn");
+    expect(() => loadSnapshot([{ name: "deploy-status.json", value: { value: [{ configurationIds: "cc-hpc", deploymentStatus: "Deployed", region: "westeurope" }] } }])).toThrow(/deploy-status\.json.*configurationIds/);
+  });
 });
