@@ -123,7 +123,7 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
         // In a connected peering's space whose VNet the input lacks: its subnets, and so the appliance, are unseen.
         const unseen = unseenPeeringHolding(estate, subnet, ip);
         if (unseen) return { kind: "missing", what: `${routeWords} sends it to ${ip}, in the address space of peered VNet ${unseen}, whose subnets are not in the input (add \`az network vnet list\` for it)` };
-        if (connectedGroupsOf(estate, subnet.vnetKey).some((g) => g.prefixes.some((p) => iv.covers(cidrsToRanges([p]).v4, cidrsToRanges([ip]).v4) && cidrsToRanges([ip]).v4.length)))
+        if (connectedGroupsOf(estate, subnet.vnetKey).some((g) => inPrefixes(ip, g.prefixes)))
           return { kind: "missing", what: `${routeWords} sends it to ${ip}, in a VNet a connected group joins with ${subnet.vnetName} once deployed, which GETs cannot show: whether the next hop is reached cannot be judged` };
         return { kind: "drop", why: `${routeWords} sends it to ${ip}, which no subnet of ${subnet.vnetName} or of a connected peering holds: the next hop cannot be reached` };
       }
@@ -193,13 +193,18 @@ export function describeNextHop(estate: Estate, subnet: Subnet, route: Effective
  * show (the VNet is not in it, or lists no subnet), if any: where the appliance would be is then unseen.
  */
 function unseenPeeringHolding(estate: Estate, subnet: Subnet, ip: string): string | undefined {
-  const host = cidrsToRanges([ip]);
   for (const p of estate.snapshot.vnets.get(subnet.vnetKey)?.peerings ?? []) {
     if (!p.remoteVnetKey || !peeringConnected(estate, subnet.vnetKey, p)) continue;
     const remote = estate.snapshot.vnets.get(p.remoteVnetKey);
     if (remote?.subnetKeys.length) continue;
-    const space = cidrsToRanges(p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? []));
-    if (iv.covers(space.v4, host.v4) && iv.covers(space.v6, host.v6) && (host.v4.length || host.v6.length)) return p.remoteVnetKey.split("/").pop();
+    if (inPrefixes(ip, p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? []))) return p.remoteVnetKey.split("/").pop();
   }
   return undefined;
+}
+
+/** Whether address `ip` lies in one of `prefixes` (either family). */
+function inPrefixes(ip: string, prefixes: readonly string[]): boolean {
+  const host = cidrsToRanges([ip]);
+  const space = cidrsToRanges(prefixes);
+  return (host.v4.length > 0 || host.v6.length > 0) && iv.covers(space.v4, host.v4) && iv.covers(space.v6, host.v6);
 }

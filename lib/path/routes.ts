@@ -97,6 +97,28 @@ function canonicalHop(text: string): NextHopType {
   return CANONICAL_HOPS[text.toLowerCase()] ?? "None";
 }
 
+/**
+ * One route per address family and prefix length of `cidrs` (a tag's real prefixes, a connected group's members), each
+ * covering all of that length: longest-prefix match treats them as the separate routes they stand for, in a few
+ * entries rather than one per prefix. Anything not a CIDR is skipped.
+ */
+function routesByLength(cidrs: readonly string[], make: (family: 4 | 6, length: number, dst: AddrSet, cidrs: string[]) => EffectiveRoute): EffectiveRoute[] {
+  const byLength = new Map<string, { family: 4 | 6; length: number; cidrs: string[] }>();
+  for (const cidr of cidrs) {
+    const length = prefixLength(cidr);
+    if (length === undefined) continue;
+    const family = cidr.includes(":") ? 6 : 4;
+    const k = `${family}/${length}`;
+    const slot = byLength.get(k) ?? { family, length, cidrs: [] };
+    slot.cidrs.push(cidr);
+    byLength.set(k, slot);
+  }
+  return [...byLength.values()].map(({ family, length, cidrs: own }) => {
+    const r = cidrsToRanges(own);
+    return make(family, length, concrete(r.v4, r.v6), own);
+  });
+}
+
 /** Entries of one route prefix: a CIDR is one entry; a tag is one entry per prefix length of its real prefixes, or one symbolic entry. */
 function prefixEntries(
   estate: Estate,
@@ -117,20 +139,7 @@ function prefixEntries(
   const tagRank = rank.tag(lower);
   const known = estate.snapshot.serviceTags?.get(lower);
   if (known?.addressPrefixes.length) {
-    const byLength = new Map<string, { family: 4 | 6; length: number; cidrs: string[] }>();
-    for (const cidr of known.addressPrefixes) {
-      const len = prefixLength(cidr);
-      if (len === undefined) continue;
-      const family = cidr.includes(":") ? 6 : 4;
-      const k = `${family}/${len}`;
-      const slot = byLength.get(k) ?? { family, length: len, cidrs: [] };
-      slot.cidrs.push(cidr);
-      byLength.set(k, slot);
-    }
-    return [...byLength.values()].map(({ family, length: len, cidrs }) => {
-      const r = cidrsToRanges(cidrs);
-      return { ...base, addressPrefix: prefix, family, dst: concrete(r.v4, r.v6), length: len, rank: tagRank };
-    });
+    return routesByLength(known.addressPrefixes, (family, length, dst) => ({ ...base, addressPrefix: prefix, family, dst, length, rank: tagRank }));
   }
   const dot = lower.indexOf(".");
   const baseTag = dot > 0 ? estate.snapshot.serviceTags?.get(lower.slice(0, dot)) : undefined;
@@ -337,21 +346,12 @@ function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRou
     // One route per prefix length (and overlap), as a tag route is: a mesh of N VNets gives each a few routes, not N.
     for (const g of connectedGroupsOf(estate, subnet.vnetKey)) {
       const name = connectedGroupWords(g.configuration);
-      const slots = new Map<string, { family: 4 | 6; length: number; overlap: boolean; cidrs: string[] }>();
-      for (const p of g.prefixes) {
-        const length = prefixLength(p);
-        const c = parseCidr(p);
-        if (length === undefined || !c) continue;
-        const overlap = g.overlapping.includes(p);
-        const k = `${c.family}|${length}|${overlap}`;
-        const slot = slots.get(k) ?? { family: c.family, length, overlap, cidrs: [] };
-        slot.cidrs.push(p);
-        slots.set(k, slot);
-      }
-      for (const { family, length, overlap, cidrs } of slots.values()) {
-        const r = cidrsToRanges(cidrs);
-        const addressPrefix = cidrs.length === 1 ? cidrs[0] : `${cidrs[0]} and ${cidrs.length - 1} more`;
-        routes.push({ source: "Default", name, nextHopType: "ConnectedGroup", connectedGroup: { configuration: g.configuration.name, overlap, deployed: g.deployment === "deployed" }, addressPrefix, family, dst: concrete(r.v4, r.v6), length, rank: RANK.systemNetwork });
+      for (const overlap of [false, true]) {
+        const cidrs = g.prefixes.filter((p) => g.overlapping.includes(p) === overlap);
+        const connectedGroup = { configuration: g.configuration.name, overlap, deployed: g.deployment === "deployed" };
+        routes.push(
+          ...routesByLength(cidrs, (family, length, dst, own) => ({ source: "Default", name, nextHopType: "ConnectedGroup", connectedGroup, addressPrefix: own.length === 1 ? own[0] : `${own[0]} and ${own.length - 1} more`, family, dst, length, rank: RANK.systemNetwork })),
+        );
       }
     }
     for (const [address, name] of privateEndpointAddresses(estate, subnet.vnetKey, peeredVnets)) system(address, `Private endpoint ${name}`, "InterfaceEndpoint", RANK.systemNetwork);
