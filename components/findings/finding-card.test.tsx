@@ -18,7 +18,7 @@ describe("FindingCard", () => {
   it.each([false, true])("shows noFixReason where the fix would be (collapsed: %s)", (collapsed) => {
     const doc = dom(renderToStaticMarkup(<FindingCard finding={{ ...base, noFixReason: reason }} collapsed={collapsed} />));
     const section = [...doc.querySelectorAll("section")].find((el) => el.firstElementChild?.textContent === "Fix");
-    expect(section?.querySelector('[data-testid="no-fix-reason"]')?.textContent).toBe(`No fix offered: ${reason}`);
+    expect(section?.querySelector('[data-testid="no-fix-reason"]')?.textContent).toBe(`No fix offered. ${reason}`);
   });
 
   it("steps heading levels down one at a time under the card's title, or under the page's heading without one", () => {

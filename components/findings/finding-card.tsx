@@ -76,7 +76,7 @@ export function FindingCard({ finding, snapshot, headingLevel = "h3", showShare 
         <section>
           <SectionHeading className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Fix</SectionHeading>
           <p className="text-sm text-slate-700" data-testid="no-fix-reason">
-            No fix offered: {finding.noFixReason}
+            No fix offered. {finding.noFixReason}
           </p>
         </section>
       ) : null}

@@ -3,6 +3,7 @@
 // NSGs on both sides; the route, the next hop's policy and the outbound path on the sending side.
 import { type AddrSet, addrCovers, addrIsEmpty, addrOverlaps, addrSubtract, addrUnionAll, describeAddrs } from "../net/addr-set";
 import { type PortSet, describePorts } from "../net/ports";
+import { union as unionIntervals } from "../net/intervals";
 import { type ProtoSet, describeProtocols } from "../net/protocols";
 import type { Direction, Subnet } from "../model/types";
 import { type AdminRuleEvidence, type Evidence, evidenceStage } from "../report/types";
@@ -190,29 +191,105 @@ function coversWhole(piece: AddrSet, whole: AddrSet): boolean {
   return addrCovers(piece, inFamilies);
 }
 
+/** A line of `describePieces` before it is written: the traffic it is about, what happened to it, and whose it is. */
+interface PieceLine {
+  proto: ProtoSet;
+  ports: PortSet;
+  srcPorts: PortSet;
+  remote: AddrSet;
+  fqdn?: string;
+  tail: string;
+  nics: string[];
+  /** The traffic in words, while the line is one piece's (a merged line's is written anew). */
+  head?: string;
+}
+
+/**
+ * Lines that say the same thing (`tail`) for the same holders, merged where they differ in one respect only: the
+ * remote addresses, the ports, or the protocols. Pieces split by a rule that did not decide them (an NSG rule for
+ * half of a prefix, then one route for all of it) reach the same outcome, whose reason is then said once for the
+ * union rather than once per piece. Only exact unions are formed: traffic no piece holds is never named.
+ */
+function mergeLines(lines: PieceLine[]): PieceLine[] {
+  const holders = (l: PieceLine) => [...new Set(l.nics)].sort().join("\n");
+  const portsKey = (x: PortSet) => x.join(",");
+  const sameRemote = (a: AddrSet, b: AddrSet) => addrCovers(a, b) && addrCovers(b, a);
+  type Respect = { key: (l: PieceLine) => string; same: (a: PieceLine, b: PieceLine) => boolean; merge: (a: PieceLine, b: PieceLine) => PieceLine };
+  const respects: Respect[] = [
+    {
+      key: (l) => `${l.proto}|${portsKey(l.ports)}|${portsKey(l.srcPorts)}`,
+      same: () => true,
+      merge: (a, b) => ({ ...a, remote: addrUnionAll([a.remote, b.remote]), head: undefined }),
+    },
+    {
+      key: (l) => `${l.proto}|${portsKey(l.srcPorts)}`,
+      same: (a, b) => sameRemote(a.remote, b.remote),
+      merge: (a, b) => ({ ...a, ports: unionIntervals(a.ports, b.ports), head: undefined }),
+    },
+    {
+      key: (l) => `${portsKey(l.ports)}|${portsKey(l.srcPorts)}`,
+      same: (a, b) => sameRemote(a.remote, b.remote),
+      merge: (a, b) => ({ ...a, proto: a.proto | b.proto, head: undefined }),
+    },
+  ];
+  let out = lines;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const r of respects) {
+      const next: PieceLine[] = [];
+      const groups = new Map<string, PieceLine[]>();
+      for (const l of out) {
+        const k = `${r.key(l)}|${l.fqdn ?? ""}|${holders(l)}|${l.tail}`;
+        const group = groups.get(k) ?? [];
+        const i = group.findIndex((g) => r.same(g, l));
+        if (i < 0) {
+          const copy = { ...l };
+          group.push(copy);
+          groups.set(k, group);
+          next.push(copy);
+          continue;
+        }
+        Object.assign(group[i], r.merge(group[i], l));
+        changed = true;
+      }
+      out = next;
+    }
+  }
+  return out;
+}
+
 /**
  * One line per distinct (traffic, outcome) among the pieces `pick` selects, naming the NICs or scale sets
- * when the subnet has several: "TCP port 443 to Storage (…) for NICs a, b: <tail>".
+ * when the subnet has several: "TCP port 443 to Storage (…) for NICs a, b: <tail>". Pieces with the same outcome
+ * are said together where their traffic makes one line (mergeLines), so a reason is not repeated per piece.
  */
 export function describePieces(estate: Estate, result: FlowResult, pick: (p: PathPiece) => boolean, tail: (p: PathPiece) => string, max = 3): string {
   const ctx = estate.context(result.subnet);
-  const lines = new Map<string, { head: string; tail: string; nics: string[] }>();
+  const byKey = new Map<string, PieceLine>();
   const multi = result.outcomes.reduce((n, o) => n + o.group.nics.length, 0) > 1 || result.outcomes.some((o) => o.group.members.some((m) => m.scaleSet));
+  // The remote end is named by the flow's label where a piece covers all of it, which spares describing a large set.
+  const headOf = (l: Omit<PieceLine, "tail" | "nics" | "head">) => {
+    const ports = l.srcPorts.length === 2 && l.srcPorts[0] === 0 && l.srcPorts[1] === 65535 ? "" : ` (source ${describePorts(l.srcPorts)})`;
+    const whom = result.spec.remoteLabel && coversWhole(l.remote, result.spec.remote) ? result.spec.remoteLabel : describeAddrs(l.remote, ctx.tagDisplay);
+    return `${describeProtocols(l.proto)} ${describePorts(l.ports)}${ports} ${result.spec.direction === "Outbound" ? "to" : "from"} ${l.fqdn ? `${l.fqdn} (${whom})` : whom}`;
+  };
   for (const o of result.outcomes) {
     for (const p of o.pieces) {
       if (!pick(p)) continue;
       const remote = result.spec.direction === "Outbound" ? p.box.dst : p.box.src;
       const local = result.spec.direction === "Outbound" ? p.box.src : p.box.dst;
-      const ports = p.box.srcPorts.length === 2 && p.box.srcPorts[0] === 0 && p.box.srcPorts[1] === 65535 ? "" : ` (source ${describePorts(p.box.srcPorts)})`;
-      const whom = result.spec.remoteLabel && coversWhole(remote, result.spec.remote) ? result.spec.remoteLabel : describeAddrs(remote, ctx.tagDisplay);
-      const head = `${describeProtocols(p.box.proto)} ${describePorts(p.box.dstPorts)}${ports} ${result.spec.direction === "Outbound" ? "to" : "from"} ${p.fqdn ? `${p.fqdn} (${whom})` : whom}`;
+      const traffic = { proto: p.box.proto, ports: p.box.dstPorts, srcPorts: p.box.srcPorts, remote, ...(p.fqdn ? { fqdn: p.fqdn } : {}) };
+      const head = headOf(traffic);
       const t = tail(p);
-      const line = lines.get(head + t) ?? { head, tail: t, nics: [] };
+      // The same traffic and outcome in several endpoint groups: one line naming each group's NICs.
+      const line = byKey.get(head + t) ?? { ...traffic, tail: t, nics: [], head };
       if (multi) line.nics.push(...nicsIn(o.group, local));
-      lines.set(head + t, line);
+      byKey.set(head + t, line);
     }
   }
-  const text = [...lines.values()].map(({ head, tail: t, nics }) => {
+  const text = mergeLines([...byKey.values()]).map((line) => {
+    const { tail: t, nics } = line;
+    const head = line.head ?? headOf(line);
     const names = [...new Set(nics)];
     const where = names.length ? ` for ${holdersWords(names)}` : "";
     return `${head}${where}: ${t}`;

@@ -14,7 +14,7 @@ import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS, serviceTagOfName } from "./fqdn";
 import { subnetHolding } from "./locate";
 import { type StorageEndpointAt, endpointPath, endpointSourceWords, evaluateDestinationInbound, storageEndpointsAt } from "./private-endpoints";
-import { type Reach, doubtSentences, pathBetween, snatWay } from "./reach";
+import { type Reach, doubtSentences, pathBetween, snatWay, unsaidDoubts } from "./reach";
 import { type SeenSource, mergeFlowResults, seenSourceWords, vouched } from "./snat";
 import { subnetsByRef } from "../snapshot/profile";
 import { judgingQueriedAccount, storagePolicyNotes } from "./service-endpoint-policies";
@@ -262,7 +262,8 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
   for (const e of exempt) parts.push(`Inbound at private endpoint ${e.name}: not filtered by the NSG of ${label(subnet!)} (${e.why}).`);
   if (reach && !reach.reachable && subnet) parts.push(`Between ${label(source.subnet)} and ${label(subnet)}: no route — ${reach.why}.`);
   const doubts = reach?.reachable ? (reach.doubts ?? []) : [];
-  if (subnet) parts.push(...doubtSentences(`Between ${label(source.subnet)} and ${label(subnet)}`, doubts));
+  // What the source's own flow already says of its routes is not said again for the way.
+  if (subnet) parts.push(...doubtSentences(`Between ${label(source.subnet)} and ${label(subnet)}`, unsaidDoubts(doubts, source.subnet.key, parts[0])));
   return {
     // A way the audit cannot vouch for (an appliance outside it, forwarding off on a peering) is never "allowed".
     verdict: reach && !reach.reachable ? "blocked" : doubts.length && combine(out.verdict, inbound?.verdict) === "allowed" ? "partial" : combine(out.verdict, inbound?.verdict),

@@ -77,6 +77,12 @@ export interface RouteDoubt {
   why: string;
   /** Not a doubt but a known part with no way (the rest has one): partly blocked, `warn` all the same. */
   part?: true;
+  /**
+   * For a next hop the audit cannot follow: the subnet whose route it is, and the hop's own words (`why` without
+   * where). A flow judged at that subnet gives the same words for its pieces on that route ("cannot be judged: …"),
+   * so a detail that holds that flow's explanation need not say this doubt again (`unsaidDoubts`).
+   */
+  hop?: { subnetKey: string; words: string };
 }
 
 /** Part of a way's destination and the Azure Firewalls it passes, in order (none: delivered without one). */
@@ -112,6 +118,16 @@ const UNKNOWN: Way = { reachable: true, unknown: true };
 export function faultText(f: RouteFault | RouteDoubt): string {
   if (f.way !== "back" || f.owner === "asymmetric") return f.why;
   return "route" in f ? `replies have no way back: ${f.why}` : `replies: ${f.why}`;
+}
+
+/**
+ * The doubts a detail has not said yet: `said` is the explanation of a flow judged at subnet `subnetKey`, whose
+ * pieces on a route name its next hop in the same words (lib/path/evaluate.ts forwardStage), so a doubt about that
+ * subnet's route which `said` already gives is left out. A reason is said once per detail, not once by the flow and
+ * again by the way.
+ */
+export function unsaidDoubts(doubts: readonly RouteDoubt[], subnetKey: string, said: string): RouteDoubt[] {
+  return doubts.filter((d) => !d.hop || d.hop.subnetKey !== subnetKey || !said.includes(d.hop.words));
 }
 
 /**
@@ -192,8 +208,8 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
   const doubts: RouteDoubt[] = [];
   let dropped: (Way & { reachable: false }) | undefined;
   const droppedTo: AddrSet[] = [];
-  const doubt = (owner: RouteOwner, why: string) => {
-    if (!doubts.some((d) => d.why === why)) doubts.push({ owner, way: "there", why });
+  const doubt = (owner: RouteOwner, why: string, hop?: RouteDoubt["hop"]) => {
+    if (!doubts.some((d) => d.why === why)) doubts.push({ owner, way: "there", why, ...(hop ? { hop } : {}) });
   };
   for (const family of [4, 6] as const) {
     const part: AddrSet = family === 4 ? { v4: to.v4, v6: [], tags: to.tags } : { v4: [], v6: to.v6, tags: to.tags };
@@ -236,7 +252,7 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
           const why = `Azure Firewall ${hop.firewall.name} has no way on from ${own!.vnetName}: ${onward.why}`;
           return { reachable: false, why, fault: { ...onward.fault, owner: "firewall", why, evidence: [routeEvidence(route, hop), ...onward.fault.evidence] } };
         }
-        for (const d of onward.doubts ?? []) doubt(d.owner, d.why);
+        for (const d of onward.doubts ?? []) doubt(d.owner, d.why, d.hop);
         if (onward.unknown && !onward.doubts?.length && own) doubt("firewall", `Azure Firewall ${hop.firewall.name}'s subnet ${own.vnetName}/${own.name}: its routes cannot be judged (its VNet is not in the input)`);
         for (const leg of onward.legs ?? [{ dst, firewalls: [], ...(onward.unknown ? { unseen: true as const } : {}) }]) legs.push({ ...leg, firewalls: [hop.firewall, ...leg.firewalls], route });
         through ??= hop.firewall;
@@ -246,7 +262,7 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
         // What the appliance does next (to the firewall, or on) is unseen, and so is a next hop the input lacks: no
         // claim about which way replies take, and the way itself cannot be judged.
         legs.push({ dst, firewalls: [], unseen: true, route });
-        doubt(viaFirewall ? "firewall" : "sender", hop.kind === "outside" ? `at ${from.vnetName}/${from.name}, ${hop.what}, which this audit cannot see into` : `at ${from.vnetName}/${from.name}, ${hop.what}`);
+        doubt(viaFirewall ? "firewall" : "sender", hop.kind === "outside" ? `at ${from.vnetName}/${from.name}, ${hop.what}, which this audit cannot see into` : `at ${from.vnetName}/${from.name}, ${hop.what}`, { subnetKey: from.key, words: hop.what });
         continue;
       }
       if (hop.kind === "deliver") {

@@ -216,8 +216,9 @@ function findingSection(f: Finding, meta: ReportMeta): string[] {
     // Inside an HTML block Markdown escapes do not apply: the label is escaped as HTML.
     out.push(`<details><summary>Fix: ${htmlText(how.label)}</summary>`, "", fenced(fix.text, how.fenceLang), "", "</details>", "");
   }
-  // Where the fixes would be, why there are none (as the dashboard and the PDF say it).
-  if (f.noFixReason && !f.fixes.length) out.push(`No fix offered: ${mdText(f.noFixReason)}`, "");
+  // Where the fixes would be, why there are none (as the dashboard and the PDF say it). The reason is a sentence of
+  // its own (capitalised, as the CSV column and fix-all list show it), so it follows a full stop, not a colon.
+  if (f.noFixReason && !f.fixes.length) out.push(`No fix offered. ${mdText(f.noFixReason)}`, "");
   out.push(mdLink("Open this finding", absoluteLink(f.link, meta.baseUrl)), "");
   return out;
 }

@@ -24,12 +24,20 @@ describe("noFixReason in the exports", () => {
   it("Markdown prints it where the fixes would be", () => {
     const { report } = withNoFix();
     const md = renderMarkdown(report);
-    expect(md).toContain(`No fix offered: ${REASON}`);
+    // The reason is a sentence of its own: after a full stop, never a colon before its capital letter.
+    expect(md).toContain(`No fix offered. ${REASON}`);
+    expect(md).not.toContain("No fix offered:");
     // Not for a finding that has fixes, even with a reason (a fix is then the answer).
     const both = sampleReport();
     const f = both.subnets.flatMap((s) => s.findings).find((x) => x.fixes.length)!;
     f.noFixReason = "unused";
-    expect(renderMarkdown(both)).not.toContain("No fix offered: unused");
+    expect(renderMarkdown(both)).not.toContain("No fix offered. unused");
+  });
+
+  it("the PDF prints it as the Markdown does: a sentence after \"No fix offered.\"", () => {
+    const html = renderPdfHtml(withNoFix().report);
+    expect(html).toContain(`No fix offered. ${REASON}`);
+    expect(html).not.toContain("No fix offered:");
   });
 
   it("CSV has it as a last column, the columns before it unmoved", () => {

@@ -195,7 +195,8 @@ function groupBlock(g: FindingGroup, meta: ReportMeta): string {
   if (labels.length) {
     out.push(`<p class="m">Also as ${esc(labels.join(", "))}: on the finding's page and in the JSON and Markdown exports.</p>`);
   }
-  if (g.noFixReason) out.push(`<p class="m">No fix offered: ${templateHtml(g.noFixReason, fixed, varying)}</p>`);
+  // The reason is a sentence of its own (capitalised): after a full stop, as the Markdown and the dashboard say it.
+  if (g.noFixReason) out.push(`<p class="m">No fix offered. ${templateHtml(g.noFixReason, fixed, varying)}</p>`);
   if (n === 1) {
     const href = findingHref(g.members[0].finding, meta);
     if (href) out.push(`<p class="lk"><a href="${esc(href)}">${esc(href)}</a></p>`);

@@ -9,7 +9,7 @@ import { Estate } from "../../lib/nsg/estate";
 import { effectiveRoutes } from "../../lib/path/routes";
 import { loadSnapshot } from "../../lib/snapshot/load-snapshot";
 import { InputError } from "../../lib/errors";
-import { finding, id, spokePair } from "../helpers/estate-builder";
+import { type EstateBuilder, finding, id, spokePair } from "../helpers/estate-builder";
 import { audit as auditSnapshot } from "../../lib/audit";
 import { addrCovers } from "../../lib/net/addr-set";
 
@@ -17,14 +17,19 @@ const MANAGER = id("networkManagers", "avnm");
 
 type Config = { topology: "Mesh" | "HubAndSpoke"; isGlobal?: boolean | string; direct?: boolean; hubs?: string[] };
 
-/** cc and compute in one network group (static members), with a connectivity configuration applied to it. */
-function joined(config: Config | undefined, regions: [string, string] = ["westeurope", "westeurope"]) {
+/**
+ * cc and compute in one network group (static members), with a connectivity configuration applied to it; `more` adds
+ * to the estate (more subnets, NSG rules).
+ */
+function joined(config: Config | undefined, regions: [string, string] = ["westeurope", "westeurope"], more: (b: EstateBuilder) => void = () => {}) {
   const group = `${MANAGER}/networkGroups/ng-hpc`;
-  const b = spokePair().extra(
-      { id: MANAGER, name: "avnm", type: "Microsoft.Network/networkManagers", properties: {} },
-      { id: group, name: "ng-hpc", type: "Microsoft.Network/networkManagers/networkGroups", properties: { memberType: "VirtualNetwork" } },
-      ...["cc", "compute"].map((v) => ({ id: `${group}/staticMembers/${v}`, name: v, type: "Microsoft.Network/networkManagers/networkGroups/staticMembers", properties: { resourceId: id("virtualNetworks", v) } })),
-    );
+  const b = spokePair();
+  more(b);
+  b.extra(
+    { id: MANAGER, name: "avnm", type: "Microsoft.Network/networkManagers", properties: {} },
+    { id: group, name: "ng-hpc", type: "Microsoft.Network/networkManagers/networkGroups", properties: { memberType: "VirtualNetwork" } },
+    ...["cc", "compute"].map((v) => ({ id: `${group}/staticMembers/${v}`, name: v, type: "Microsoft.Network/networkManagers/networkGroups/staticMembers", properties: { resourceId: id("virtualNetworks", v) } })),
+  );
   if (config) {
     b.extra({
       id: `${MANAGER}/connectivityConfigurations/cc-hpc`,
@@ -43,9 +48,9 @@ function joined(config: Config | undefined, regions: [string, string] = ["westeu
   return resources;
 }
 
-const audit = (resources: unknown[]) => {
+const audit = (resources: unknown[], cyclecloud = ["cc/snet-cc"], cluster = ["compute/snet-compute"]) => {
   const snapshot = loadSnapshot([{ name: "estate.json", value: { value: resources } }]);
-  const roles = { cyclecloud: ["cc/snet-cc"], cluster: ["compute/snet-compute"], returnProxy: [] };
+  const roles = { cyclecloud, cluster, returnProxy: [] };
   return { snapshot, report: auditSnapshot(snapshot, { roles }, { generatedAt: "2026-01-01T00:00:00.000Z" }) };
 };
 
@@ -60,6 +65,33 @@ describe("Virtual Network Manager connected groups carry traffic as a peering wo
     expect(finding(report, "cc/snet-cc", "CC-INGRESS-AMQP").status).toBe("warn");
     // Without the configuration, as before.
     expect(finding(audit(joined(undefined)).report, "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("fail");
+  });
+
+  it("a finding's detail says the connected group cannot be judged once: not again for the way, nor per CycleCloud or cluster subnet, nor per piece an NSG rule split", () => {
+    const SENTENCE = /a connected group of connectivity configuration cc-hpc joins the VNets once deployed to their region/g;
+    const times = (f: { detail: string }) => f.detail.match(SENTENCE)?.length ?? 0;
+    // The cluster's outbound flow and its way to CycleCloud meet the same route: its flow says it.
+    const one = audit(joined({ topology: "Mesh" })).report;
+    for (const rule of ["NODE-EGRESS-AMQP", "NODE-EGRESS-HTTPS"]) expect(times(finding(one, "compute/snet-compute", rule)), rule).toBe(1);
+    expect(finding(one, "compute/snet-compute", "NODE-EGRESS-AMQP").detail).toContain("Outbound at compute/snet-compute not known: TCP port 5672 to 10.1.1.0/24: cannot be judged: the system route for 10.1.0.0/16: a connected group");
+    expect(times(finding(one, "cc/snet-cc", "CC-INGRESS-AMQP"))).toBe(1);
+    // Two CycleCloud subnets behind the one route: once, for both prefixes.
+    const twoCc = audit(joined({ topology: "Mesh" }, undefined, (b) => b.subnet("cc/snet-cc2", "10.1.2.0/24", { nsg: "nsg-cc" })), ["cc/snet-cc", "cc/snet-cc2"]).report;
+    const egress = finding(twoCc, "compute/snet-compute", "NODE-EGRESS-AMQP");
+    expect(egress.status).toBe("warn");
+    expect(times(egress)).toBe(1);
+    expect(egress.detail).toContain("TCP port 5672 to 10.1.1.0/24, 10.1.2.0/24: cannot be judged");
+    // Two cluster subnets whose replies take CycleCloud's one route: one sentence naming both pairs.
+    const twoClusters = audit(joined({ topology: "Mesh" }, undefined, (b) => b.subnet("compute/snet-c2", "10.2.2.0/24", { nsg: "nsg-compute" })), ["cc/snet-cc"], ["compute/snet-compute", "compute/snet-c2"]).report;
+    const ingress = finding(twoClusters, "cc/snet-cc", "CC-INGRESS-AMQP");
+    expect(ingress.status).toBe("warn");
+    expect(times(ingress)).toBe(1);
+    expect(ingress.detail).toContain("compute/snet-compute, compute/snet-c2 → cc/snet-cc: cannot be judged — replies: at cc/snet-cc, the system route for 10.2.0.0/16");
+    // An NSG rule that allows half of CycleCloud's prefix splits the traffic before the route: once, for all of it.
+    const split = audit(joined({ topology: "Mesh" }, undefined, (b) => b.addRule("nsg-compute", { name: "AllowHalf", priority: 110, direction: "Outbound", access: "Allow", protocol: "Tcp", dst: "10.1.1.0/25", ports: "5672" }))).report;
+    const halves = finding(split, "compute/snet-compute", "NODE-EGRESS-AMQP");
+    expect(times(halves)).toBe(1);
+    expect(halves.detail).toContain("TCP port 5672 to 10.1.1.0/24: cannot be judged");
   });
 
   it("the route is a ConnectedGroup system route naming the configuration, and VirtualNetwork holds the other VNet", () => {

@@ -372,7 +372,9 @@ describe("the whole path against the packet reference", () => {
   it("a scale set in the subnet (Uniform or Flexible, beside a NIC or not): each IP configuration of the source's family is judged, and the engine's pieces give exactly the reference's outcomes over them", () => {
     const seen = checkOutbound(scaleSetWorldArb, 100);
     console.log("scale-set coverage", Object.fromEntries(seen));
-    for (const k of SCALE_SET_FEATURES) expect(seen.get(k) ?? 0, k).toBeGreaterThan(10);
+    // Default outbound access comes up in few worlds but for many packets of each: 8 to 77 over six runs, so its floor
+    // only catches a generator that stopped reaching it.
+    for (const k of SCALE_SET_FEATURES) expect(seen.get(k) ?? 0, k).toBeGreaterThan(k === "scale set: Uniform, default outbound access" ? 2 : 10);
   });
 
   it("a scale set whose input does not state orchestrationMode: both modes are walked, unaudited exactly where they differ (default outbound access), as the reference does", () => {

@@ -17,7 +17,7 @@ import type { Change } from "../../fixes/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { subnetHolding } from "../../path/locate";
-import { doubtSentences, pathBetween } from "../../path/reach";
+import { doubtSentences, pathBetween, unsaidDoubts } from "../../path/reach";
 import { lastSegment } from "../../snapshot/arm-id";
 import { firewallAt } from "../../path/firewall";
 import { type AccountAdmission, accountAdmits, storageAccountOf } from "../../path/storage-account-access";
@@ -101,9 +101,12 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   for (const k of read) touched.add(k);
   if (ownAccount) for (const k of ownAccount.result.touched) touched.add(k);
   if (!env.plan) return outcome({ status, detail: "", touched });
-  const way = !reach ? "" : !reach.reachable ? ` Between ${label(subnet)} and ${label(holder!)}: no route — ${reach.why}.` : reach.doubts?.length ? ` ${doubtSentences(`Between ${label(subnet)} and ${label(holder!)}`, reach.doubts).join(" ")}` : "";
+  const toProxyWords = explainFlow(estate, toProxy);
+  // What the flow to the proxy already says of this subnet's routes is not said again for the way there.
+  const doubts = reach?.reachable ? unsaidDoubts(reach.doubts ?? [], subnet.key, toProxyWords) : [];
+  const way = !reach ? "" : !reach.reachable ? ` Between ${label(subnet)} and ${label(holder!)}: no route — ${reach.why}.` : doubts.length ? ` ${doubtSentences(`Between ${label(subnet)} and ${label(holder!)}`, doubts).join(" ")}` : "";
   const detail =
-    `Through the HTTPS proxy ${hostPort(proxy.address, proxy.port)}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${explainFlow(estate, toProxy)} ` +
+    `Through the HTTPS proxy ${hostPort(proxy.address, proxy.port)}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${toProxyWords} ` +
     (holder && received && onward
       ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}${admissionWords(ownAccount)}${onwardEndpoint ? ` From the proxy's subnet:${onwardEndpoint}` : ""}${onwardEndpoints?.notServing ? ` From the proxy's subnet:${onwardEndpoints.notServing}` : ""}${resolverWords(resolver)}`
       : firewall

@@ -39,6 +39,18 @@ describe("CC-EGRESS-LOCKDOWN", () => {
     expect(finding(report, "hub/cc", "CC-EGRESS-ARM").detail).toMatch(/is not known: .*cannot be judged: NSG nsg-missing/);
   });
 
+  it("says a reason once for all the traffic it stops, not once per piece a rule that did not decide split off", () => {
+    // The NIC's NSG allows HTTPS by a rule of its own and the rest by its defaults; the subnet's BlockOutbound stops all.
+    const report = withNsg([...SEED_RULES])
+      .nsg("nsg-nic", [{ name: "AllowHttpsOut", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", dst: "Internet", ports: "443" }])
+      .nic("nic-cc", "hub/cc", { ip: "10.0.0.4", nsg: "nsg-nic" })
+      .audit(cc);
+    const f = finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("pass");
+    expect(f.detail.match(/denied by BlockOutbound \(4000\) in nsg-cc/g)).toHaveLength(1);
+    expect(f.detail).toContain("TCP/UDP any port to Internet addresses outside the service tags: denied by BlockOutbound (4000) in nsg-cc.");
+  });
+
   it("warns when some Internet traffic is still allowed (DNS to a public resolver), saying which", () => {
     const f = finding(withNsg([{ name: "AllowDns", priority: 200, direction: "Outbound", access: "Allow", protocol: "Udp", dst: "8.8.8.8", ports: "53" }, ...SEED_RULES]).audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
     expect(f.status).toBe("warn");

@@ -11,7 +11,7 @@ import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrUnion, addrUnionAl
 import { TCP } from "../../net/protocols";
 import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
-import { type Reach, type RouteDoubt, type RouteFault, doubtSentences, faultText, pathBetween, snatWay } from "../../path/reach";
+import { type Reach, type RouteDoubt, type RouteFault, doubtSentences, faultText, pathBetween, snatWay, unsaidDoubts } from "../../path/reach";
 import type { PathPiece } from "../../path/types";
 import { type SeenSource, mergeFlowResults, seenSourceWords, vouched } from "../../path/snat";
 import { planFlowFix } from "../../fixes/plan-flow";
@@ -191,17 +191,26 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   const checkedSide = p.ends === "both" ? "at both ends" : `at the ${ROLE_NAMES[p.ends === "source" ? p.from : p.to]} end (${p.ends === "source" ? "outbound" : "inbound"})`;
   const otherEnd = p.ends === "both" ? "" : ` The ${ROLE_NAMES[p.ends === "source" ? p.to : p.from]} end is judged by its own check.`;
   const pairOf = (peer: Subnet) => (iAmDestination ? `${label(peer)} → ${label(subnet)}` : `${label(subnet)} → ${label(peer)}`);
+  const pairsOf = (peers: Subnet[]) => (iAmDestination ? `${peers.map(label).join(", ")} → ${label(subnet)}` : `${label(subnet)} → ${peers.map(label).join(", ")}`);
 
   const parts: string[] = [];
   // Where firewalls SNAT every peer's traffic, nothing arrives from the peers' own addresses: their sentences follow.
   const ownMet = !iAmDestination || peerResults.some((x) => !x.seen || x.seen.some((y) => !y.firewall));
-  if (own && ownMet) parts.push(`${iAmDestination ? "Inbound" : "Outbound"} at ${label(subnet)} ${explainFlow(estate, own.result)}`);
-  for (const x of bad.slice(0, MAX_LISTED)) {
+  const ownWords = own && ownMet ? `${iAmDestination ? "Inbound" : "Outbound"} at ${label(subnet)} ${explainFlow(estate, own.result)}` : "";
+  if (ownWords) parts.push(ownWords);
+  const listed = bad.slice(0, MAX_LISTED);
+  // Each reason once: what this end's own flow already says of its routes is not said again for the way, and a doubt
+  // several peers' ways share is one sentence naming them.
+  const doubtWords = doubtsOnce(
+    listed.filter((x) => x.routed).map((x) => ({ peer: x.peer, doubts: unsaidDoubts(x.doubts, subnet.key, ownWords) })),
+    pairsOf,
+  );
+  for (const x of listed) {
     if (!x.routed) {
       parts.push(`${pairOf(x.peer)}: no route — ${x.faults.map(faultText).join("; ")}.`);
       continue;
     }
-    parts.push(...doubtSentences(pairOf(x.peer), x.doubts));
+    parts.push(...(doubtWords.get(x.peer) ?? []));
     if (x.far && x.far.result.verdict !== "allowed") parts.push(`${pairOf(x.peer)}: ${iAmDestination ? "outbound" : "inbound"} at ${label(x.peer)} ${explainFlow(estate, x.far.result)}`);
   }
   if (bad.length > MAX_LISTED) parts.push(`…and ${bad.length - MAX_LISTED} more ${ROLE_NAMES[peerRole]} subnets.`);
@@ -357,6 +366,32 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     touched,
     flowEnds,
   });
+}
+
+/**
+ * The doubt sentences of several peers' ways with each doubt said once: the doubts that concern the same peers make
+ * one sentence naming each pair ("hpc/a, hpc/b → cc/snet-cc: cannot be judged — …"), given at the first of those
+ * peers (the map's key), so the far ends' own sentences keep their places.
+ */
+function doubtsOnce(ways: { peer: Subnet; doubts: RouteDoubt[] }[], pairsOf: (peers: Subnet[]) => string): Map<Subnet, string[]> {
+  const byDoubt = new Map<string, { doubt: RouteDoubt; peers: Subnet[] }>();
+  for (const w of ways)
+    for (const d of w.doubts) {
+      const k = `${d.part ? "part" : "doubt"}|${faultText(d)}`;
+      const e = byDoubt.get(k) ?? { doubt: d, peers: [] };
+      if (!e.peers.includes(w.peer)) e.peers.push(w.peer);
+      byDoubt.set(k, e);
+    }
+  const byPeers = new Map<string, { peers: Subnet[]; doubts: RouteDoubt[] }>();
+  for (const e of byDoubt.values()) {
+    const k = e.peers.map((p) => p.key).join("\n");
+    const group = byPeers.get(k) ?? { peers: e.peers, doubts: [] };
+    group.doubts.push(e.doubt);
+    byPeers.set(k, group);
+  }
+  const out = new Map<Subnet, string[]>();
+  for (const g of byPeers.values()) out.set(g.peers[0], [...(out.get(g.peers[0]) ?? []), ...doubtSentences(pairsOf(g.peers), g.doubts)]);
+  return out;
 }
 
 /**
