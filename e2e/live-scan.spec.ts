@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { type Emulator, startEmulator } from "../test/emulator/arm-emulator";
+import { type Emulator, isDeploymentStatusList, startEmulator } from "../test/emulator/arm-emulator";
 import { generateEstate } from "../test/emulator/scenario";
 
 const root = path.resolve(__dirname, "..");
@@ -72,7 +72,8 @@ test("a live read shows its progress, stores a scan and opens it; only GETs reac
   expect(list.some((s) => s.origin === "live")).toBe(true);
   const arm = emu.requests.filter((r) => r.server === "arm");
   expect(arm.length).toBeGreaterThan(0);
-  expect(arm.every((r) => r.method === "GET")).toBe(true);
+  // Reads only: GETs, and each network manager's deployment status list (a POST that only reads).
+  expect(arm.every((r) => r.method === "GET" || isDeploymentStatusList(r))).toBe(true);
 });
 
 test("a live read into a named estate lands in that estate's history; New scan from there starts in it", async ({ page }) => {

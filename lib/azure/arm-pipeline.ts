@@ -42,14 +42,18 @@ export interface CallCounter {
   calls: number;
 }
 
-// The one non-GET the product may send: a Resource Graph query (read-only by design of the API).
+// The two non-GETs the product may send, both read-only by design of their APIs: a Resource Graph query, and a network
+// manager's deployment status list (what settles whether its configurations are in effect in a region; Azure offers
+// no GET for it). https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status
 const RESOURCE_GRAPH_QUERY = /^\/providers\/microsoft\.resourcegraph\/resources$/i;
+const DEPLOYMENT_STATUS_LIST = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.network\/networkmanagers\/[^/]+\/listdeploymentstatus$/i;
 
 export function isAllowedRequest(method: string, url: string): boolean {
   if (method.toUpperCase() === "GET") return true;
   if (method.toUpperCase() !== "POST") return false;
   try {
-    return RESOURCE_GRAPH_QUERY.test(new URL(url).pathname.replace(/\/+$/, ""));
+    const path = new URL(url).pathname.replace(/\/+$/, "");
+    return RESOURCE_GRAPH_QUERY.test(path) || DEPLOYMENT_STATUS_LIST.test(path);
   } catch {
     return false;
   }

@@ -30,6 +30,11 @@ interface ChildList {
   applies?: (parent: Record<string, unknown>) => boolean;
   /** Listed per resource group, not per parent: parents of one resource group share one call. */
   perResourceGroup?: boolean;
+  /**
+   * Its items are not resources (no id, no type) and are kept as listed; the loader knows them by their fields.
+   * Its failure is not a read error: what it settles is left as without it (see the list's comment).
+   */
+  entries?: boolean;
   list: (c: SubscriptionClients, at: ParentPath, signal: AbortSignal) => AsyncIterable<unknown>;
 }
 
@@ -112,6 +117,18 @@ export const CHILD_LISTS: readonly ChildList[] = [
     list: (c, at, abortSignal) => c.network.connectivityConfigurations.list(at.resourceGroup, at.names[0], { abortSignal }),
   },
   {
+    // Which configurations are deployed to which region (lib/path/deployment-status.ts): a read-only POST, the one
+    // besides Resource Graph's that the read-only guard lets through. Its action,
+    // Microsoft.Network/networkManagers/listDeploymentStatus/action, is not in Reader, so a refusal (or any failure)
+    // is no read error: admin rules are then evaluated as deployed and connected groups cannot be judged, as for an
+    // export without the list, and the report's gaps name the list.
+    operation: "networkManagerDeploymentStatus.list",
+    parentType: MANAGER,
+    type: "",
+    entries: true,
+    list: (c, at, abortSignal) => deploymentStatusPages(c, at, abortSignal),
+  },
+  {
     operation: "adminRuleCollections.list",
     parentType: `${MANAGER}/securityadminconfigurations`,
     type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections",
@@ -174,6 +191,20 @@ export const CHILD_LISTS: readonly ChildList[] = [
   },
 ];
 
+/** How many pages of one deployment status list are read at most: its skip token is the service's own, never trusted to end. */
+const MAX_DEPLOYMENT_STATUS_PAGES = 50;
+
+/** Every page of a network manager's deployment status list (all regions and types), following its body's skip token. */
+async function* deploymentStatusPages(c: SubscriptionClients, at: ParentPath, abortSignal: AbortSignal): AsyncIterable<unknown> {
+  let skipToken: string | undefined;
+  for (let page = 0; page < MAX_DEPLOYMENT_STATUS_PAGES; page++) {
+    const result = await c.network.networkManagerDeploymentStatusOperations.list(at.resourceGroup, at.names[0], skipToken ? { skipToken } : {}, { abortSignal });
+    yield* result.value ?? [];
+    if (!result.skipToken || result.skipToken === skipToken) return;
+    skipToken = result.skipToken;
+  }
+}
+
 /** The parent types that have child lists (lower-case). */
 export const PARENT_TYPES = new Set(CHILD_LISTS.map((l) => l.parentType));
 
@@ -221,7 +252,11 @@ export async function readChildLists(
         collectRaw(clients.scope, child.list(clients, at, signal)),
       );
       if (!result.ok) {
-        errors.push(result.error);
+        if (!child.entries) errors.push(result.error);
+        continue;
+      }
+      if (child.entries) {
+        resources.push(...result.value.filter((item): item is Record<string, unknown> => typeof item === "object" && item !== null && !Array.isArray(item)));
         continue;
       }
       const kept = keepListed(result.value, child.type, clients.subscriptionId, operation, errors);

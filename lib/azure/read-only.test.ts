@@ -13,7 +13,7 @@ import { RESOURCE_GRAPH_CHILD_TYPES } from "./resource-graph";
 describe("the read-only guard", () => {
   const arm = "https://management.azure.com";
 
-  it("lets GET through and the Resource Graph query POST, nothing else", () => {
+  it("lets GET through, and two POSTs that only read (the Resource Graph query, a network manager's deployment status list), nothing else", () => {
     expect(isAllowedRequest("GET", `${arm}/subscriptions/x/providers/Microsoft.Network/virtualNetworks?api-version=1`)).toBe(true);
     expect(isAllowedRequest("POST", `${arm}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`)).toBe(true);
     expect(isAllowedRequest("POST", `${arm}/subscriptions/x/providers/Microsoft.Network/networkInterfaces/n/effectiveNetworkSecurityGroups?api-version=1`)).toBe(false);
@@ -35,6 +35,13 @@ describe("the read-only guard", () => {
       expect(isAllowedRequest("POST", `${rg}/${path}?api-version=1`)).toBe(false);
     }
     expect(isAllowedRequest("POST", `${rg}/Microsoft.Network/virtualNetworks/v/listNetworkManagerEffectiveSecurityAdminRules?api-version=1`)).toBe(false);
+    expect(isAllowedRequest("POST", `${rg}/Microsoft.Network/networkManagers/nm-hpc/listDeploymentStatus?api-version=2024-05-01`)).toBe(true);
+    expect(isAllowedRequest("POST", `${rg}/Microsoft.Network/networkManagers/nm-hpc/listdeploymentstatus/?api-version=1`)).toBe(true);
+    // Its neighbours write: a commit deploys configurations, and nothing past the list's own path is a read.
+    for (const path of ["networkManagers/nm-hpc/commit", "networkManagers/nm-hpc/listDeploymentStatus/x", "networkManagers/nm-hpc/securityAdminConfigurations/c/listDeploymentStatus", "networkSecurityGroups/listDeploymentStatus"]) {
+      expect(isAllowedRequest("POST", `${rg}/Microsoft.Network/${path}?api-version=1`)).toBe(false);
+    }
+    expect(isAllowedRequest("PUT", `${rg}/Microsoft.Network/networkManagers/nm-hpc/listDeploymentStatus?api-version=1`)).toBe(false);
     for (const method of ["PUT", "PATCH", "DELETE"]) {
       expect(isAllowedRequest(method, `${arm}/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n?api-version=1`)).toBe(false);
     }

@@ -12,6 +12,7 @@ import { type Box, boxOverlaps, boxSubtract } from "../nsg/box";
 import type { Estate } from "../nsg/estate";
 import type { AdminRuleEvidence } from "../report/types";
 import { isAzureManagedSubnet } from "./managed-subnets";
+import { type DeploymentState, deploymentIn } from "./deployment-status";
 import { NETWORK_GROUP_ID } from "../snapshot/schemas-placement";
 import { idParts, lastSegment, parentId } from "../snapshot/arm-id";
 import { collectionFromId } from "../snapshot/read-placement";
@@ -113,9 +114,66 @@ function groupAddresses(estate: Estate, id: string): { set: AddrSet } | { unknow
 
 /** The admin rules that apply to a subnet's VNet in one direction, in evaluation order. */
 export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Direction): CompiledAdminRule[] {
+  return compiledFor(estate, subnet, direction).rules;
+}
+
+/** A security admin configuration some rule of which applies to the VNet, and whether it is deployed to its region. */
+interface ConfigurationDeployment {
+  name: string;
+  region: string;
+  deployment: DeploymentState;
+}
+
+/**
+ * What the admin rules of a subnet's VNet rest on besides their own fields: for each security admin configuration
+ * with a rule that applies (or may apply) there, whether the input shows it deployed to the VNet's region. A rule is
+ * evaluated as deployed unless the deployment status list shows the region's security admin deployment without its
+ * configuration (then it is left out of `adminRulesFor`). Notes, one sentence each: what is left out, and what is
+ * evaluated as deployed without proof ("takes effect once deployed to <region>", CONTRACT §4.1 stage 1).
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments
+ */
+export function adminDeploymentNotes(estate: Estate, subnet: Subnet, direction: Direction): string[] {
+  const configurations = compiledFor(estate, subnet, direction).configurations;
+  if (!configurations.length) return [];
+  return estate.memo(`admin-deployment-notes|${subnet.vnetKey}|${direction}`, () => {
+    const notes: string[] = [];
+    const region = configurations[0].region;
+    const absent = configurations.filter((c) => c.deployment.state === "absent");
+    for (const c of absent) {
+      const there = c.deployment.state === "absent" ? c.deployment.deployedThere : [];
+      notes.push(`Security admin configuration ${c.name} is not deployed to ${region}: the network manager's deployment status list deploys ${there.join(", ")} there, so its rules are left out.`);
+    }
+    const unknown = configurations.filter((c) => c.deployment.state === "unknown");
+    const plain = unknown.filter((c) => c.deployment.state === "unknown" && !c.deployment.status);
+    if (plain.length) {
+      const names = plain.map((c) => c.name).join(", ");
+      const many = plain.length > 1;
+      notes.push(`Security admin configuration${many ? "s" : ""} ${names} ${many ? "are" : "is"} evaluated as deployed: ${many ? "each" : "it"} takes effect once deployed to ${region} (deployment status cannot be read with GETs; the network manager's deployment status list, \`az network manager list-deploy-status\`, settles it).`);
+    }
+    for (const c of unknown) {
+      if (c.deployment.state !== "unknown" || !c.deployment.status) continue;
+      notes.push(`Security admin configuration ${c.name} is evaluated as deployed: it takes effect once deployed to ${region}, and its deployment there is ${c.deployment.status} in the network manager's deployment status list.`);
+    }
+    return notes;
+  });
+}
+
+/** The rules (deployed or not known otherwise) and their configurations' deployment, per VNet and direction. */
+function compiledFor(estate: Estate, subnet: Subnet, direction: Direction): { rules: CompiledAdminRule[]; configurations: ConfigurationDeployment[] } {
   const { snapshot } = estate;
-  if (!snapshot.adminRules?.size || isAzureManagedSubnet(subnet)) return [];
+  if (!snapshot.adminRules?.size || isAzureManagedSubnet(subnet)) return NONE;
   return estate.memo(`admin|${subnet.vnetKey}|${direction}`, () => {
+    const location = snapshot.vnets.get(subnet.vnetKey)?.location;
+    const configurations = new Map<string, ConfigurationDeployment>();
+    const deploymentOf = (collection: AdminRuleCollection): DeploymentState => {
+      let c = configurations.get(collection.configurationKey);
+      if (!c) {
+        const deployment = deploymentIn(estate, { key: collection.configurationKey, name: collection.configurationName }, "securityAdmin", location);
+        c = { name: collection.configurationName, region: location ?? "the VNet's region", deployment };
+        configurations.set(collection.configurationKey, c);
+      }
+      return c.deployment;
+    };
     const groups = new Set<string>();
     for (const g of snapshot.networkGroups?.values() ?? []) if (g.memberVnetKeys.includes(subnet.vnetKey)) groups.add(g.key);
     const ctx = estate.context(subnet);
@@ -146,6 +204,7 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
       const applies = appliesTo(estate, rule, groups);
       if (applies.applies === "no") continue;
       const collection = applies.applies === "maybe" ? applies.collection : snapshot.adminRuleCollections!.get(rule.collectionKey)!;
+      if (deploymentOf(collection).state === "absent") continue;
       unknown.length = 0;
       if (applies.applies === "maybe") unknown.push(applies.why);
       const src = rule.sources.length ? side(rule.sources) : side(["*"]);
@@ -169,9 +228,11 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
     }
     // On a tie, by id: the input's order decides nothing (see withTies), not even the words.
     out.sort((a, b) => a.rule.priority - b.rule.priority || (a.rule.id.toLowerCase() < b.rule.id.toLowerCase() ? -1 : a.rule.id.toLowerCase() > b.rule.id.toLowerCase() ? 1 : 0));
-    return withTies(out);
+    return { rules: withTies(out), configurations: [...configurations.values()] };
   });
 }
+
+const NONE = { rules: [], configurations: [] };
 
 /**
  * The rules with each tie marked (see CompiledAdminRule.tie): a rule with a later one of the same priority and another

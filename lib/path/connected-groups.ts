@@ -15,6 +15,7 @@ import type { Estate } from "../nsg/estate";
 import { cidrsToRanges } from "../net/ip";
 import * as iv from "../net/intervals";
 import { lastSegment } from "../snapshot/arm-id";
+import { deploymentIn, regionKey } from "./deployment-status";
 
 /** A VNet joined to others by a connected group: the configuration, and the members' prefixes. */
 export interface ConnectedGroup {
@@ -31,6 +32,8 @@ export interface ConnectedGroup {
    * configuration out has no connected group: the VNet is not in this list of groups at all.
    */
   deployment: "deployed" | "unknown";
+  /** With `unknown`: the state the list gives the configuration's deployment there (`Deploying`, `Failed`), when it has one. */
+  deploymentStatus?: string;
 }
 
 interface Membership {
@@ -52,28 +55,11 @@ export function connectedGroupsOf(estate: Estate, vnetKey: string): readonly Con
   if (!mine?.length) return [];
   return estate.memo(`connected-groups|${vnetKey}`, () =>
     mine.flatMap((m) => {
-      const deployment = deploymentIn(estate, m.configuration, estate.snapshot.vnets.get(vnetKey)?.location);
-      return deployment === "absent" ? [] : [view(estate, vnetKey, m, deployment)];
+      const deployment = deploymentIn(estate, m.configuration, "connectivity", estate.snapshot.vnets.get(vnetKey)?.location);
+      if (deployment.state === "absent") return [];
+      return [{ ...view(estate, vnetKey, m, deployment.state), ...(deployment.state === "unknown" && deployment.status ? { deploymentStatus: deployment.status } : {}) }];
     }),
   );
-}
-
-/**
- * What the input's deployment status list (`az network manager list-deploy-status`) says of `configuration` in
- * `region`: `deployed`; `absent` when the region's connectivity deployment is listed without it (a commit deploys
- * the whole set of a region's configurations); `unknown` otherwise (no entry, a region not given, or a deployment
- * `Deploying`/`Failed`). Configurations are named by id or, as in Microsoft's sample, by name.
- * https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments
- */
-function deploymentIn(estate: Estate, configuration: ConnectivityConfiguration, location: string | undefined): "deployed" | "absent" | "unknown" {
-  const region = location?.toLowerCase().replace(/\s+/g, "");
-  if (!region) return "unknown";
-  const entries = (estate.snapshot.deploymentStatuses ?? []).filter((e) => e.region === region && (!e.type || e.type.toLowerCase() === "connectivity"));
-  if (!entries.length) return "unknown";
-  const names = [configuration.key, configuration.name.toLowerCase()];
-  const mine = entries.filter((e) => e.configurations.some((c) => names.includes(c)));
-  if (!mine.length) return entries.some((e) => e.status.toLowerCase() === "deployed") ? "absent" : "unknown";
-  return mine.some((e) => e.status.toLowerCase() === "deployed") ? "deployed" : "unknown";
 }
 
 /** Which groups each VNet is in, per estate family. */
@@ -81,7 +67,7 @@ function membershipIndex(estate: Estate): Map<string, Membership[]> {
   return estate.memo("connected-group-members", () => {
     const { snapshot } = estate;
     const out = new Map<string, Membership[]>();
-    const region = (k: string) => snapshot.vnets.get(k)?.location?.toLowerCase().replace(/\s+/g, "");
+    const region = (k: string) => regionKey(snapshot.vnets.get(k)?.location);
     const add = (keys: readonly string[], configuration: ConnectivityConfiguration, global: boolean) => {
       const unique = [...new Set(keys)];
       // Regional: one group per region (a VNet whose region the input does not give joins every region's).

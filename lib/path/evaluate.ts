@@ -16,7 +16,7 @@ import { lastSegment } from "../snapshot/arm-id";
 import { NO_TAGS, type TagSet } from "../net/tag-set";
 import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
-import { type CompiledAdminRule, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
+import { type CompiledAdminRule, adminDeploymentNotes, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
 import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
@@ -127,11 +127,8 @@ function adminStage(cx: PathContext, pieces: PathPiece[], nsg: NsgRun, done: Pat
     for (const p of ended) (isLive(p) ? live : done).push(p);
     if (apart.length) ends.push(...ended);
   }
-  if (rules.length === 0) return live;
+  for (const note of adminDeploymentNotes(cx.estate, cx.subnet, cx.spec.direction)) if (!cx.notes.includes(note)) cx.notes.push(note);
   if (apart.length) noteAdminApart(cx, apart, ends);
-  const vnet = cx.estate.snapshot.vnets.get(cx.subnet.vnetKey);
-  const note = `Security admin rules are evaluated as deployed; they take effect once their configuration is deployed to ${vnet?.location ?? "the VNet's region"} (deployment status cannot be read with GETs).`;
-  if (!cx.notes.includes(note)) cx.notes.push(note);
   return live;
 }
 

@@ -75,7 +75,8 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
       if (cg?.overlap) return { kind: "drop", why: `${routeWords} (connected group of connectivity configuration ${cg.configuration}) is address space another member of the group shares, and Azure drops traffic to overlapping spaces in a connected group` };
       // The deployment status list the input holds says the configuration is deployed to this VNet's region.
       if (cg?.deployed) return { kind: "deliver" };
-      return { kind: "missing", what: `${routeWords}: a connected group of connectivity configuration ${cg?.configuration ?? "?"} joins the VNets once deployed to their region, which GETs cannot show, so whether it carries this traffic cannot be judged (https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments)` };
+      const shown = cg?.status ? `and the network manager's deployment status list has its deployment there as ${cg.status}` : "which GETs cannot show";
+      return { kind: "missing", what: `${routeWords}: a connected group of connectivity configuration ${cg?.configuration ?? "?"} joins the VNets once deployed to their region, ${shown}, so whether it carries this traffic cannot be judged (https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments)` };
     }
     case "VnetLocal":
     case "VNetPeering":

@@ -56,7 +56,7 @@ export interface EffectiveRoute {
   /** A route learned from a virtual hub: the hub's name and where the hub sends it (lib/path/virtual-hub.ts). */
   hub?: { name: string; target: HubTarget };
   /** A connected group's route: its configuration, and whether another member shares the space (lib/path/connected-groups.ts). */
-  connectedGroup?: { configuration: string; overlap: boolean; deployed: boolean };
+  connectedGroup?: { configuration: string; overlap: boolean; deployed: boolean; status?: string };
 }
 
 /** A route in words for a detail: `route X in T`, a hub's learned route, or `the system route for P`. */
@@ -348,7 +348,7 @@ function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRou
       const name = connectedGroupWords(g.configuration);
       for (const overlap of [false, true]) {
         const cidrs = g.prefixes.filter((p) => g.overlapping.includes(p) === overlap);
-        const connectedGroup = { configuration: g.configuration.name, overlap, deployed: g.deployment === "deployed" };
+        const connectedGroup = { configuration: g.configuration.name, overlap, deployed: g.deployment === "deployed", ...(g.deploymentStatus ? { status: g.deploymentStatus } : {}) };
         routes.push(
           ...routesByLength(cidrs, (family, length, dst, own) => ({ source: "Default", name, nextHopType: "ConnectedGroup", connectedGroup, addressPrefix: own.length === 1 ? own[0] : `${own[0]} and ${own.length - 1} more`, family, dst, length, rank: RANK.systemNetwork })),
         );

@@ -67,12 +67,13 @@ class Unresolved {
   /** `live`: the subscriptions a live read reached; then a hint names the read to fix, not an export to add. */
   constructor(private readonly live?: ReadonlySet<string>) {}
 
-  add(from: string, kind: string, ref: string, hint: string): void {
+  /** `liveText`: the hint for a live read, when the generic one (grant Reader, reach the subscription) does not fit. */
+  add(from: string, kind: string, ref: string, hint: string, liveText?: string): void {
     const id = `${from}\n${kind}\n${ref}`;
     if (this.seen.has(id)) return;
     this.seen.add(id);
     // A subnet without an address prefix is what Azure answered, not something the read missed.
-    const fit = this.live && kind !== "addressPrefix" ? liveHint(ref, this.live) : hint;
+    const fit = this.live && kind !== "addressPrefix" ? (liveText ?? liveHint(ref, this.live)) : hint;
     if (this.list.length < MAX_UNRESOLVED) this.list.push({ from, kind, ref, hint: fit });
     else this.omitted++;
   }
@@ -217,6 +218,7 @@ export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes, { live = fal
     out.add(rule.id, "adminRuleCollection", rule.collectionKey, hint);
   }
   virtualWanGaps(snapshot, out);
+  deploymentStatusGaps(snapshot, out);
   const gaps: InputGaps = { ignoredTypes: ignored.toMap(), unresolved: out.list };
   if (out.omitted) gaps.unresolvedOmitted = out.omitted;
   return gaps;
@@ -261,6 +263,34 @@ export function spellRefsAsWritten(gaps: InputGaps, lists: readonly (readonly un
     }
   }
   for (const u of gaps.unresolved) u.ref = wanted.get(u.ref) ?? u.ref;
+}
+
+/**
+ * A network manager with connectivity or security admin configurations none of which the input's deployment status
+ * lists name: its admin rules are then evaluated as deployed and its connected groups cannot be judged
+ * (lib/path/deployment-status.ts). A live read asks for the list with a POST whose action Reader lacks, and leaves it
+ * out when refused; the hint says which permission settles it.
+ * https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status
+ */
+function deploymentStatusGaps(snapshot: Snapshot, out: Unresolved): void {
+  const named = new Set(snapshot.deploymentStatuses?.flatMap((e) => e.configurations) ?? []);
+  const byManager = new Map<string, { key: string; name: string }[]>();
+  const add = (managerKey: string, key: string, name: string) => byManager.set(managerKey, [...(byManager.get(managerKey) ?? []), { key, name }]);
+  for (const c of snapshot.connectivityConfigurations?.values() ?? []) add(c.networkManagerKey, c.key, c.name);
+  for (const c of snapshot.adminRuleCollections?.values() ?? []) add(c.networkManagerKey, c.configurationKey, c.configurationName);
+  for (const [managerKey, configurations] of byManager) {
+    if (configurations.some((c) => named.has(c.key) || named.has(c.name.toLowerCase()))) continue;
+    const manager = snapshot.networkManagers?.get(managerKey);
+    const id = manager?.id ?? managerKey;
+    const until = "until then its security admin rules are evaluated as deployed and its connected groups cannot be judged";
+    out.add(
+      id,
+      "deploymentStatus",
+      `${id}/listDeploymentStatus`,
+      `add \`az network manager list-deploy-status --network-manager-name ${manager?.name ?? lastSegment(managerKey)} -g ${idParts(id).resourceGroup} --regions <the VNets' regions>\` (the virtual-network-manager extension); ${until}`,
+      `the live read asks for it (POST listDeploymentStatus) and was refused or failed: it needs Microsoft.Network/networkManagers/listDeploymentStatus/action, which Reader lacks (Network Contributor has it, or a custom role with that one action); ${until}`,
+    );
+  }
 }
 
 /**

@@ -19,6 +19,12 @@ export interface RecordedRequest {
   at: number;
 }
 
+/**
+ * A network manager's deployment status list: the one POST besides Resource Graph's query the reader sends (it only
+ * reads, https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status).
+ */
+export const isDeploymentStatusList = (r: Pick<RecordedRequest, "method" | "path">) => r.method === "POST" && /\/providers\/Microsoft\.Network\/networkManagers\/[^/]+\/listDeploymentStatus\?/i.test(r.path);
+
 export interface Faults {
   /** Items per page of every list; more items → absolute nextLink pages. */
   pageSize: number;
@@ -299,6 +305,8 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
     if (req.method === "POST" && lower === "/providers/microsoft.resourcegraph/resources") {
       return { status: await resourceGraph(req, res), known: true };
     }
+    const status = /^\/subscriptions\/([^/]+)\/resourcegroups\/[^/]+\/providers\/microsoft\.network\/networkmanagers\/[^/]+\/listdeploymentstatus$/.exec(lower);
+    if (req.method === "POST" && status) return { status: await deploymentStatus(req, res, status[1], lower.replace(/\/listdeploymentstatus$/, "")), known: true };
     if (req.method !== "GET") {
       return { status: armError(res, 405, "MethodNotAllowed", `emulator: ${req.method} is not served`), known: false };
     }
@@ -351,6 +359,27 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
       return { status: 200, known: true };
     }
     return { status: armError(res, 404, "InvalidResourceType", `emulator: no route for GET ${path}`), known: false };
+  };
+
+  /**
+   * A network manager's deployment status list: the body's `regions` and `deploymentTypes` filter (all when absent), and
+   * its `skipToken` pages, as the service does (https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status).
+   * Fault key `sub/networkmanagers/listdeploymentstatus`; its 403 names the action Reader lacks.
+   */
+  const deploymentStatus = async (req: IncomingMessage, res: ServerResponse, sub: string, managerKey: string): Promise<number> => {
+    const fault = await injectFault(res, sub, "networkmanagers/listdeploymentstatus", "Microsoft.Network/networkManagers/listDeploymentStatus/action");
+    if (fault) return fault;
+    const entry = subs.get(sub);
+    const manager = entry?.lists.networkManagers.find((m) => m.id.toLowerCase() === managerKey);
+    if (!entry || !manager) return armError(res, 404, "ResourceNotFound", `The Resource '${managerKey}' was not found.`);
+    const body = JSON.parse((await readBody(req)) || "{}") as { regions?: string[]; deploymentTypes?: string[]; skipToken?: string };
+    const listed = Object.entries(entry.deploymentStatus ?? {}).find(([id]) => id.toLowerCase() === managerKey)?.[1] ?? [];
+    const wanted = (values: string[] | undefined, v: unknown) => !values?.length || values.some((x) => x.toLowerCase() === String(v).toLowerCase());
+    const items = listed.filter((e) => wanted(body.regions, (e as { region?: unknown }).region) && wanted(body.deploymentTypes, (e as { deploymentType?: unknown }).deploymentType));
+    const offset = Number(body.skipToken ?? "0") || 0;
+    const next = offset + state.pageSize;
+    send(res, 200, { value: items.slice(offset, next), ...(next < items.length ? { skipToken: String(next) } : {}) });
+    return 200;
   };
 
   const arm = https.createServer({ cert: cert.cert, key: cert.key }, async (req, res) => {

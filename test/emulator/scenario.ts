@@ -39,6 +39,11 @@ export interface EmulatedSubscription {
   lists: Record<ListType, ArmResource[]>;
   /** Lists under a parent, by their path (`<parent id>/<child type>`), empty ones included. */
   children: Record<string, ArmResource[]>;
+  /**
+   * A network manager's deployment status entries (`POST <manager id>/listDeploymentStatus`), by the manager's id; a
+   * manager not named here answers an empty list.
+   */
+  deploymentStatus?: Record<string, unknown[]>;
 }
 
 export interface ServiceTagsPublic {

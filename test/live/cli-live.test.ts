@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Report } from "@/lib/report/types";
-import { defaultFaults, startEmulator, type Emulator } from "../emulator/arm-emulator";
+import { defaultFaults, isDeploymentStatusList, startEmulator, type Emulator } from "../emulator/arm-emulator";
 import { runAuditCli } from "../emulator/run-audit-cli";
 import { generateEstate } from "../emulator/scenario";
 
@@ -45,7 +45,8 @@ describe("audit --live", () => {
     const report = JSON.parse(live.stdout) as Report;
     expect(report.errors ?? []).toEqual([]);
     expect(report.summary.subnets).toBe(SUBNETS);
-    expect(emu.requests.filter((r) => r.server === "arm").every((r) => r.method === "GET")).toBe(true);
+    // Reads only: GETs, and each network manager's deployment status list (a POST that only reads).
+    expect(emu.requests.filter((r) => r.server === "arm").every((r) => r.method === "GET" || isDeploymentStatusList(r))).toBe(true);
     // The path types are read (scale sets, firewall policy groups, admin rules, DNS records) by GET.
     for (const part of ["/virtualMachineScaleSets?", "/ruleCollectionGroups?", "/rules?", "/A?"]) {
       expect(emu.requests.some((r) => r.path.includes(part)), part).toBe(true);
@@ -85,12 +86,12 @@ describe("audit --live", () => {
     expect(report.summary.subnets).toBe(SUBNETS);
   });
 
-  it("reads with Resource Graph when asked, sending only its query POST besides GETs", async () => {
+  it("reads with Resource Graph when asked, sending only its query POST besides GETs and the deployment status list", async () => {
     const run = await runCli(["--live", "--resource-graph", "--profile", profile, "--format", "json"]);
     expect([0, 1]).toContain(run.code);
     expect((JSON.parse(run.stdout) as Report).summary.subnets).toBe(SUBNETS);
     const arm = emu.requests.filter((r) => r.server === "arm");
-    expect(arm.filter((r) => r.method !== "GET").every((r) => r.method === "POST" && r.path.startsWith("/providers/Microsoft.ResourceGraph/resources?"))).toBe(true);
+    expect(arm.filter((r) => r.method !== "GET").every((r) => r.method === "POST" && (r.path.startsWith("/providers/Microsoft.ResourceGraph/resources?") || isDeploymentStatusList(r)))).toBe(true);
     expect(arm.some((r) => r.method === "POST")).toBe(true);
     expect(arm.some((r) => /\/providers\/Microsoft\.Network\/(virtualNetworks|networkSecurityGroups)\?/.test(r.path))).toBe(false);
   });

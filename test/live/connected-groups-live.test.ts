@@ -14,6 +14,8 @@ import { generateEstate } from "../emulator/scenario";
 let emu: Emulator;
 let dir: string;
 let profile: string;
+let managerKey: string;
+let region: string;
 
 beforeAll(async () => {
   const estate = generateEstate({ subscriptions: 1, subnetsPerSubscription: 2 });
@@ -42,6 +44,8 @@ beforeAll(async () => {
       properties: { connectivityTopology: "Mesh", isGlobal: "False", hubs: [], deleteExistingPeering: "False", appliesToGroups: [{ networkGroupId: groupId, groupConnectivity: "None", isGlobal: "False", useHubGateway: "False" }], provisioningState: "Succeeded" },
     },
   ];
+  managerKey = managerId;
+  region = hpc.location!;
   emu = await startEmulator(estate);
   dir = mkdtempSync(path.join(tmpdir(), "mesh-live-"));
   profile = path.join(dir, "profile.json");
@@ -66,5 +70,59 @@ describe("a Virtual Network Manager mesh, read live", () => {
     expect(JSON.stringify(f.evidence)).toContain('"nextHopType":"ConnectedGroup"');
     const graph = JSON.parse((await runAuditCli(emu, ["--live", "--resource-graph", "--profile", profile, "--format", "json"])).stdout) as Report;
     expect(amqp(graph).status).toBe("warn");
+  });
+});
+
+describe("the network manager's deployment status list, read live (a POST that only reads)", () => {
+  const entries = (mesh: "Deployed" | "Deploying", admin: string[]) => [
+    { commitTime: "2026-11-01T00:00:00Z", configurationIds: [`${managerKey}/connectivityConfigurations/mesh-hpc`], deploymentStatus: mesh, deploymentType: "Connectivity", errorMessage: "", region },
+    { commitTime: "2026-11-01T00:00:00Z", configurationIds: admin.map((c) => `${managerKey}/securityAdminConfigurations/${c}`), deploymentStatus: "Deployed", deploymentType: "SecurityAdmin", errorMessage: "", region },
+  ];
+  const set = (list: unknown[] | undefined) => {
+    emu.estate.subscriptions[0].deploymentStatus = list ? { [managerKey]: list } : undefined;
+  };
+  afterAll(() => {
+    set(undefined);
+    emu.faults.forbidden.clear();
+  });
+
+  it("Deployed settles the mesh: the cluster's way to CycleCloud is judged (no 'cannot be judged'), in both reads; one POST per manager, through the read-only guard", async () => {
+    set(entries("Deployed", ["sac-hpc"]));
+    emu.resetLog();
+    const listAll = await runAuditCli(emu, ["--live", "--profile", profile, "--format", "json"]);
+    const report = JSON.parse(listAll.stdout) as Report;
+    expect(report.errors ?? []).toEqual([]);
+    const posts = emu.requests.filter((r) => r.method === "POST" && r.path.toLowerCase().includes("/listdeploymentstatus?"));
+    expect(posts).toHaveLength(1);
+    expect(posts[0].status).toBe(200);
+    expect(emu.unexpected).toEqual([]);
+    const f = amqp(report);
+    expect(f.detail).not.toContain("once deployed");
+    expect(f.status).not.toBe("warn");
+    expect(JSON.stringify(f.evidence)).toContain('"nextHopType":"ConnectedGroup"');
+    // The admin configuration is listed Deployed too: no "takes effect once deployed" anywhere.
+    expect(listAll.stdout).not.toContain("takes effect once deployed");
+    const graph = JSON.parse((await runAuditCli(emu, ["--live", "--resource-graph", "--profile", profile, "--format", "json"])).stdout) as Report;
+    expect(amqp(graph).status).toBe(f.status);
+  });
+
+  it("a region whose security admin deployment leaves sac-hpc out: its rules are left out, saying so", async () => {
+    set(entries("Deploying", ["sac-other"]));
+    const report = JSON.parse((await runAuditCli(emu, ["--live", "--profile", profile, "--format", "json"])).stdout) as Report;
+    expect(JSON.stringify(report)).toContain(`Security admin configuration sac-hpc is not deployed to ${region}`);
+    expect(amqp(report).status).toBe("warn");
+    expect(amqp(report).detail).toContain("has its deployment there as Deploying");
+  });
+
+  it("refused (403: Reader lacks listDeploymentStatus/action): no read error, the audit does as without the list, and the gaps name it", async () => {
+    set(entries("Deployed", ["sac-hpc"]));
+    emu.faults.forbidden.add(`${emu.estate.subscriptions[0].subscriptionId.toLowerCase()}/networkmanagers/listdeploymentstatus`);
+    const run = await runAuditCli(emu, ["--live", "--profile", profile, "--format", "json"]);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(emu.requests.some((r) => r.method === "POST" && r.status === 403)).toBe(true);
+    expect(report.errors ?? []).toEqual([]);
+    expect(amqp(report).status).toBe("warn");
+    expect(amqp(report).detail).toContain("once deployed");
+    expect(JSON.stringify(report.gaps ?? {})).toContain("listDeploymentStatus");
   });
 });

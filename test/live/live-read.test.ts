@@ -5,7 +5,7 @@ import { audit } from "@/lib/audit";
 import { loadSnapshot, parseProfile } from "@/lib/snapshot";
 import type { Snapshot } from "@/lib/model/types";
 import type { Report } from "@/lib/report/types";
-import { defaultFaults, startEmulator, type Emulator, type RecordedRequest } from "../emulator/arm-emulator";
+import { defaultFaults, isDeploymentStatusList, startEmulator, type Emulator, type RecordedRequest } from "../emulator/arm-emulator";
 import { estateResources, generateEstate, LIST_TYPES, offlineSources } from "../emulator/scenario";
 import { runLiveRead, type DriverResult } from "../emulator/run-live-read";
 
@@ -22,6 +22,9 @@ const ids = (resources: unknown[]) => new Set(estateOnly(resources).map((r) => S
 const estateIds = (subs: number[]) => new Set(estateResources(emu.estate, subs).map((r) => r.id.toLowerCase()));
 /** Child lists the emulator serves: each is one call (or one per page) of the read. */
 const childLists = () => emu.estate.subscriptions.reduce((n, s) => n + Object.keys(s.children).length, 0);
+/** Network managers: each gets one deployment status list (a POST that only reads). */
+const managers = () => emu.estate.subscriptions.reduce((n, s) => n + s.lists.networkManagers.length, 0);
+
 const armRequests = () => emu.requests.filter((r) => r.server === "arm");
 const requestsTo = (pathPart: string) => armRequests().filter((r) => r.path.toLowerCase().includes(pathPart.toLowerCase()));
 
@@ -78,7 +81,7 @@ describe("list-all read through the emulator", () => {
     expect(emu.unexpected).toEqual([]);
     // One list per type and subscription, one per parent's child list, one service-tags call per
     // region: never per resource or instance.
-    expect(armRequests()).toHaveLength(1 + SUBSCRIPTIONS * LIST_TYPES.length + childLists() + 3);
+    expect(armRequests()).toHaveLength(1 + SUBSCRIPTIONS * LIST_TYPES.length + childLists() + managers() + 3);
     expect(result.stats.calls).toBe(armRequests().length);
   });
 
@@ -175,13 +178,14 @@ describe("list-all read through the emulator", () => {
 
 describe("only reads reach ARM", () => {
   const nonReads = (log: RecordedRequest[]) =>
-    log.filter((r) => r.server === "arm" && !(r.method === "GET" || (r.method === "POST" && /^\/providers\/Microsoft\.ResourceGraph\/resources\?/i.test(r.path))));
+    log.filter((r) => r.server === "arm" && !(r.method === "GET" || isDeploymentStatusList(r) || (r.method === "POST" && /^\/providers\/Microsoft\.ResourceGraph\/resources\?/i.test(r.path))));
 
-  it("sends only GET for list-all and only the Resource Graph query POST otherwise", async () => {
+  it("sends only GET for list-all, besides each network manager's deployment status list, and the Resource Graph query POST otherwise", async () => {
     emu.faults.pageSize = 3;
     await runLiveRead(emu, { retry: FAST_RETRY });
     expect(armRequests().length).toBeGreaterThan(0);
-    expect(armRequests().every((r) => r.method === "GET")).toBe(true);
+    expect(armRequests().every((r) => r.method === "GET" || isDeploymentStatusList(r))).toBe(true);
+    expect(armRequests().filter(isDeploymentStatusList)).toHaveLength(managers());
     // The path reads are among them: compute, storage, private DNS, the manager's and a policy's children.
     for (const part of ["/Microsoft.Compute/virtualMachineScaleSets?", "/Microsoft.Storage/storageAccounts?", "/privateDnsZones?", "/staticMembers?", "/rules?", "/ruleCollectionGroups?", "/vmss-hpc-0/networkInterfaces?", "/A?", "/CNAME?"]) {
       expect(requestsTo(part).length, part).toBeGreaterThan(0);
@@ -391,7 +395,7 @@ describe("where packets go and where rules and nodes live", () => {
     }
     const lb = (result.snapshot.resources as { type: string; sku?: { name?: string } }[]).find((r) => r.type === "microsoft.network/loadbalancers");
     expect(lb?.sku?.name).toBe("Standard");
-    expect(armRequests().every((r) => r.method === "GET" || r.path.startsWith("/providers/Microsoft.ResourceGraph/resources?"))).toBe(true);
+    expect(armRequests().every((r) => r.method === "GET" || isDeploymentStatusList(r) || r.path.startsWith("/providers/Microsoft.ResourceGraph/resources?"))).toBe(true);
   });
 });
 
@@ -400,7 +404,7 @@ describe("Resource Graph read", () => {
     const result = await runLiveRead(emu, { retry: FAST_RETRY, resourceGraph: true });
     expect(result.errors).toEqual([]);
     expect(ids(result.snapshot.resources)).toEqual(estateIds([0, 1, 2]));
-    const queries = armRequests().filter((r) => r.method === "POST");
+    const queries = armRequests().filter((r) => r.method === "POST" && !isDeploymentStatusList(r));
     // One visibility query + one page (fewer than 1,000 rows).
     expect(queries).toHaveLength(2);
     expect(requestsTo("/providers/Microsoft.Network/virtualNetworks")).toHaveLength(0);

@@ -169,6 +169,12 @@ export interface PathWorld {
    * hub-and-spoke one with direct connectivity between its spokes, or one without it (which joins nothing by itself).
    */
   connectedGroup?: "mesh" | "direct" | "hub-spoke";
+  /**
+   * The network manager's deployment status list for the admin rules' configuration (sac) in the VNets' region:
+   * `deployed` lists it, `other` lists only another configuration (so sac's rules are not in effect), `deploying` lists
+   * it in a deployment not finished (evaluated as deployed).
+   */
+  adminDeployment?: "deployed" | "other" | "deploying";
   routes?: RouteSpec[];
   firewall?: FirewallSpec;
   nvaForwarding: boolean;
@@ -345,6 +351,7 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     ),
     scaleSet: fc.option(scaleSetArb, { nil: undefined, freq: 5 }),
     admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 1 }, { arbitrary: adminArb, weight: 1 }),
+    adminDeployment: fc.constantFrom<PathWorld["adminDeployment"]>(undefined, undefined, undefined, "deployed", "other", "deploying"),
     defaultToFirewall: fc.constantFrom(true, true, true, false),
   })
   .map(withScaleSet)
@@ -587,6 +594,11 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     b.extra(groupResource(GROUP_OWN), member(GROUP_OWN, "a"), groupResource(GROUP_HUB), member(GROUP_HUB, "b"), groupResource(GROUP_EMPTY));
   }
   w.admin.forEach((r, i) => b.adminRule(`admin${i}`, [r.vnet], { priority: r.priority, direction: r.direction, access: r.access, protocol: r.protocol, ...(r.src ? { src: r.src } : {}), dst: r.dst, ports: r.ports }));
+  if (w.admin.length && w.adminDeployment) {
+    // An entry of `az network manager list-deploy-status` (no id); the builder's admin rules are all in configuration sac.
+    const sac = `${id("networkManagers", "avnm")}/securityAdminConfigurations/${w.adminDeployment === "other" ? "sac-other" : "sac"}`;
+    b.extra({ commitTime: "2026-11-01T00:00:00Z", configurationIds: [sac], deploymentStatus: w.adminDeployment === "deploying" ? "Deploying" : "Deployed", deploymentType: "SecurityAdmin", errorMessage: "", region: "westeurope" });
+  }
   return b;
 }
 

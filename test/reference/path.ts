@@ -224,6 +224,25 @@ function adminSideMatches(snapshot: Snapshot, world: RefWorld, tokens: readonly 
 }
 
 /**
+ * Whether a security admin configuration may be in effect in the subnet's region: false only when the network
+ * manager's deployment status list shows a finished (`Deployed`) security admin deployment to that region that does
+ * not name it, since "a commit deploys the whole set" of a region's configurations; otherwise it is evaluated as
+ * deployed (CONTRACT §4.1 stage 1). https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments
+ */
+function deployedHere(snapshot: Snapshot, subnet: Subnet, configurationId: string): boolean {
+  const region = (snapshot.vnets.get(subnet.vnetKey)?.location ?? "").replace(/ /g, "").toLowerCase();
+  const name = configurationId.split("/").pop()!;
+  let regionDeployed = false;
+  for (const e of snapshot.deploymentStatuses ?? []) {
+    if (e.region !== region || e.status.toLowerCase() !== "deployed") continue;
+    if (e.type !== undefined && !["securityadmin", "adminpolicy"].includes(e.type.toLowerCase())) continue;
+    regionDeployed = true;
+    for (const c of e.configurations) if (c === configurationId || c === name) return true;
+  }
+  return !regionDeployed;
+}
+
+/**
  * Every admin decision the packet may meet: the first rule by priority that matches it, once for each choice of
  * "matches / does not match" for the rules that match it only if a network group the input cannot show holds the
  * packet. The first entry is the one where none of those matches; `undefined` is "no admin rule".
@@ -235,6 +254,7 @@ function adminDecisions(snapshot: Snapshot, subnet: Subnet, world: RefWorld, dir
     if (rule.direction !== direction) continue;
     const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
     if (!collection) continue;
+    if (!deployedHere(snapshot, subnet, collection.configurationKey)) continue;
     let applies = false;
     for (const g of collection.appliesToGroupKeys) if (snapshot.networkGroups?.get(g)?.memberVnetKeys.includes(subnet.vnetKey)) applies = true;
     if (!applies) continue;
