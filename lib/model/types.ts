@@ -544,6 +544,20 @@ export interface ConnectivityConfiguration {
   appliesToGroups: { groupKey: string; directlyConnected: boolean; isGlobal: boolean }[];
 }
 
+/**
+ * A NIC's effective route table as Azure computed it, given with the NIC's id (the az output names none): the routes
+ * a gateway or Route Server learned over BGP are seen nowhere else.
+ * https://learn.microsoft.com/rest/api/virtualnetwork/network-interfaces/get-effective-route-table
+ */
+export interface NicEffectiveRouteTable {
+  nicId: string;
+  nicKey: string;
+  /** The file it came from, for words. */
+  file: string;
+  /** `source` (Default, User, VirtualNetworkGateway), `state` (Active, Invalid), CIDRs, next hop type and addresses. */
+  routes: { source: string; state: string; prefixes: string[]; nextHopType: string; nextHopIps: string[] }[];
+}
+
 export interface AdminRuleCollection {
   id: string;
   key: string;
@@ -669,6 +683,8 @@ export interface Snapshot {
    * https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status
    */
   deploymentStatuses?: { configurations: string[]; status: string; type?: string; region: string }[];
+  /** NICs' effective route tables as Azure computed them, by NIC key (`az network nic show-effective-route-table`). */
+  effectiveRouteTables?: Map<string, NicEffectiveRouteTable>;
   adminRules?: Map<string, AdminRule>;
   storageAccounts?: Map<string, StorageAccount>;
   privateDnsZones?: Map<string, PrivateDnsZone>;

@@ -23,6 +23,7 @@ import {
 } from "./context";
 import type { Level } from "./evaluate";
 import { type HubLearnedRoute, hubLearnedRoutes } from "../path/virtual-hub";
+import { bgpLearnedPrefixes } from "../path/routes";
 import { connectedGroupPrefixes } from "../path/connected-groups";
 import { SINGLE_DEPLOYMENT } from "../snapshot/parse-profile";
 
@@ -293,7 +294,10 @@ export class Estate {
       const prefixes = vnet ? [...virtualNetworkPrefixes(this.snapshot, vnet), ...connectedGroupPrefixes(this, vnet.key)] : subnet.addressPrefixes;
       // Without a route table `VirtualNetwork` still holds the platform's 168.63.129.16.
       const fromHubs = hubLearnedRoutes(this, subnet.vnetKey);
-      const widening = withLearnedRoutes(table ? routeWidening(table) : { cidrs: [] }, table?.disableBgpRoutePropagation ? fromHubs.filter((r) => !r.learned) : fromHubs);
+      // "All connected on-premises address spaces" are in VirtualNetwork too: the routes learned over BGP, as a NIC's
+      // effective route table shows them (https://learn.microsoft.com/azure/virtual-network/service-tags-overview).
+      const overBgp = table?.disableBgpRoutePropagation ? [] : bgpLearnedPrefixes(this, subnet.vnetKey);
+      const widening = withLearnedRoutes(table ? routeWidening(table) : { cidrs: [] }, [...(table?.disableBgpRoutePropagation ? fromHubs.filter((r) => !r.learned) : fromHubs), ...overBgp]);
       ctx = buildAddressContext(this.caches.address, subnet.vnetKey, prefixes, widening, table ? `${subnet.vnetKey}|${table.key}|${++this.caches.contextSeq}` : subnet.vnetKey);
       byVnet.set(subnet.vnetKey, ctx);
     }
@@ -699,7 +703,7 @@ function scaleSetEndpoint(stand: NetworkInterface, vmss: ScaleSet, ipcs: ScaleSe
  * might also contain default routes", so a learned 0.0.0.0/0 widens it as a route table's default route to a gateway does.
  * https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags
  */
-function withLearnedRoutes(widening: RouteWidening, learned: readonly HubLearnedRoute[]): RouteWidening {
+function withLearnedRoutes(widening: RouteWidening, learned: readonly Pick<HubLearnedRoute, "prefix" | "name">[]): RouteWidening {
   if (!learned.length) return widening;
   const cidrs = [...widening.cidrs];
   let defaultRoute = widening.defaultRoute;

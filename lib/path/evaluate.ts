@@ -22,7 +22,7 @@ import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, nextHop } from "./next-hop";
 import { type OutboundPath, forHolders, holderName, outboundEvidence, outboundPaths, withoutHolder } from "./outbound";
-import { type EffectiveRoute, lookup, routesAssumedApart, subnetRoutes } from "./routes";
+import { type EffectiveRoute, bgpRouteTables, lookup, routesAssumedApart, subnetRoutes } from "./routes";
 import type { PathPiece } from "./types";
 import { connectedHubs, hubForcedTunnel } from "./virtual-hub";
 
@@ -531,9 +531,16 @@ export function bgpLearnedNote(estate: Estate, subnet: Subnet): string | undefin
   const remote = vnet.peerings.some((p) => p.useRemoteGateways);
   const hubs = connectedHubs(estate, subnet.vnetKey);
   if (!gateway && !remote && !hubs.length) return undefined;
+  const tables = bgpRouteTables(estate, subnet.vnetKey);
+  if (tables.length) {
+    const nics = tables.map((t) => estate.snapshot.nics.get(t.nicKey)?.name ?? t.nicId.split("/").pop()).join(", ");
+    return `${vnet.name}'s routes learned over BGP are those Azure's effective route table${tables.length > 1 ? "s" : ""} of NIC ${nics} list${tables.length > 1 ? "" : "s"} (${[...new Set(tables.map((t) => t.file))].join(", ")}); a route learned since ${tables.length > 1 ? "they were" : "it was"} taken is not seen.`;
+  }
   const propagation = subnet.routeTableKey ? `${subnet.name}'s route table does not disable BGP route propagation` : `${subnet.name} has no route table to disable BGP route propagation`;
-  if (hubs.length) return `${vnet.name} is connected to virtual hub ${hubs.join(" and ")}: routes the hub learns from on-premises or an NVA (BGP), which no snapshot shows, could change where traffic outside the VNet and its peerings goes.`;
-  return `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${propagation}: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes.`;
+  // Azure's effective route table of a NIC in the VNet would show them (README "Routes learned over BGP").
+  const show = "Azure's effective route table of a NIC there (az network nic show-effective-route-table, with the NIC's id added) shows them";
+  if (hubs.length) return `${vnet.name} is connected to virtual hub ${hubs.join(" and ")}: routes the hub learns from on-premises or an NVA (BGP), which no snapshot shows, could change where traffic outside the VNet and its peerings goes; ${show}.`;
+  return `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${propagation}: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes; ${show}.`;
 }
 
 function bgpNote(cx: PathContext): void {

@@ -69,6 +69,8 @@ export function nextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): 
 export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): NextHop {
   const routeWords = wordsOf(route);
   if (route.hub) return hubNextHop(estate, route.hub, routeWords);
+  // Azure's own table shows the route: on-premises, an ExpressRoute circuit or an NVA behind Route Server is beyond it.
+  if (route.bgp) return { kind: "outside", what: `the virtual network gateway or Route Server (${routeWords})` };
   switch (route.nextHopType) {
     case "ConnectedGroup": {
       const cg = route.connectedGroup;

@@ -7,7 +7,7 @@ import { ALL_TAGS, NO_TAGS, type TagSet, tagsIntersect, tagsIsEmpty, tagsSubtrac
 import { assumedApart, assumedApartNote } from "../net/assumed-apart";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, V4_MAX, V6_MAX, cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
-import type { PrivateEndpoint, Route, RouteTable, Snapshot, Subnet, VirtualNetworkGateway } from "../model/types";
+import type { NicEffectiveRouteTable, PrivateEndpoint, Route, RouteTable, Snapshot, Subnet, VirtualNetworkGateway } from "../model/types";
 import { lastSegment } from "../snapshot/arm-id";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
@@ -55,6 +55,8 @@ export interface EffectiveRoute {
   defaultSite?: { gateway: string; site: string };
   /** A route learned from a virtual hub: the hub's name and where the hub sends it (lib/path/virtual-hub.ts). */
   hub?: { name: string; target: HubTarget };
+  /** A route the VNet's gateway or Route Server learned over BGP, as the effective route table of NIC `nic` lists it. */
+  bgp?: { nic: string };
   /** A connected group's route: its configuration, and whether another member shares the space (lib/path/connected-groups.ts). */
   connectedGroup?: { configuration: string; overlap: boolean; deployed: boolean; status?: string };
 }
@@ -63,6 +65,7 @@ export interface EffectiveRoute {
 export function routeWords(route: EffectiveRoute): string {
   if (route.source === "User") return `route ${route.name} in ${route.routeTable?.name ?? "its route table"}`;
   if (route.hub) return `the route for ${route.addressPrefix} learned from ${route.name}`;
+  if (route.bgp) return `the route for ${route.addressPrefix} learned over BGP (effective routes of NIC ${route.bgp.nic})`;
   if (route.defaultSite) return `the system route for ${route.addressPrefix}: forced tunnelling to site ${route.defaultSite.site} of ${route.defaultSite.gateway}`;
   return `the system route for ${route.addressPrefix}`;
 }
@@ -185,6 +188,7 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
   }
   const table = routeTableOf(estate, subnet);
   routes.push(...learnedFromHubs(estate, subnet, routes, table?.disableBgpRoutePropagation === true));
+  if (table?.disableBgpRoutePropagation !== true) routes.push(...learnedOverBgp(estate, subnet, routes));
   // A route-table route for 0.0.0.0/0 removes the system None routes of the private ranges: traffic to a private
   // address outside the VNet and its peerings then takes the user default route (a hub firewall carries spoke-to-spoke
   // traffic with nothing else). "Azure removed the routes for the 10.0.0.0/8, 192.168.0.0/16, and 100.64.0.0/10 address
@@ -221,14 +225,90 @@ const KEPT_FROM_BGP: ReadonlySet<NextHopType> = new Set(["VnetLocal", "VNetPeeri
 function learnedFromHubs(estate: Estate, subnet: Subnet, system: readonly EffectiveRoute[], bgpOff: boolean): EffectiveRoute[] {
   const learned = hubRouteEntries(estate, subnet);
   if (!learned.length) return [];
+  return lessKeptSpace([...system, ...learned], bgpOff ? learned.filter((e) => e.source !== "VirtualNetworkGateway") : learned);
+}
+
+/**
+ * `learned` less, for the routes learned over BGP, what the system routes among `all` of the VNet's own space, its
+ * peerings, connected groups, private endpoints and service endpoints hold: those stay preferred "even if BGP routes
+ * are more specific". https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+ */
+function lessKeptSpace(all: readonly EffectiveRoute[], learned: readonly EffectiveRoute[]): EffectiveRoute[] {
   const kept: Record<4 | 6, AddrSet[]> = { 4: [], 6: [] };
-  for (const r of [...system, ...learned]) if (KEPT_FROM_BGP.has(r.nextHopType) && r.source === "Default") kept[r.family].push(r.dst);
+  for (const r of all) if (KEPT_FROM_BGP.has(r.nextHopType) && r.source === "Default") kept[r.family].push(r.dst);
   const keptSet = { 4: addrUnionAll(kept[4]), 6: addrUnionAll(kept[6]) };
   const out: EffectiveRoute[] = [];
   for (const e of learned) {
-    if (bgpOff && e.source === "VirtualNetworkGateway") continue;
     const dst = e.source === "VirtualNetworkGateway" ? addrSubtract(e.dst, keptSet[e.family]) : e.dst;
     if (!addrIsEmpty(dst)) out.push(dst === e.dst ? e : { ...e, dst });
+  }
+  return out;
+}
+
+/**
+ * The routes `subnet`'s VNet learned over BGP (from on-premises through a VPN or ExpressRoute gateway, or from an NVA
+ * through Route Server), as Azure's effective route table of a NIC in one of its subnets lists them (source
+ * `VirtualNetworkGateway`, state Active): no GET shows them. A route a virtual hub's model already gives (same prefix)
+ * is left to it. The caller leaves them out where the subnet's route table disables BGP route propagation.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#border-gateway-protocol
+ */
+function learnedOverBgp(estate: Estate, subnet: Subnet, routes: readonly EffectiveRoute[]): EffectiveRoute[] {
+  const learned = bgpRouteEntries(estate, subnet);
+  if (!learned.length) return [];
+  const fromHubs = new Set(routes.filter((r) => r.hub && r.source === "VirtualNetworkGateway").map((r) => r.addressPrefix));
+  return lessKeptSpace(routes, fromHubs.size ? learned.filter((e) => !fromHubs.has(e.addressPrefix)) : learned);
+}
+
+/** The VNet's BGP-learned routes from its NICs' effective route tables, parsed once per VNet. */
+function bgpRouteEntries(estate: Estate, subnet: Subnet): readonly EffectiveRoute[] {
+  if (!estate.snapshot.effectiveRouteTables?.size) return [];
+  return estate.memo(`bgp-route-entries|${subnet.vnetKey}`, () =>
+    bgpRoutesOf(estate, subnet.vnetKey).flatMap((r) => {
+      const base = { source: "VirtualNetworkGateway" as const, name: `BGP, effective routes of NIC ${r.nic}`, nextHopType: "VirtualNetworkGateway" as const, ...(r.ip ? { nextHopIpAddress: r.ip } : {}), bgp: { nic: r.nic } };
+      return prefixEntries(estate, subnet, r.prefix, base, { cidr: RANK.learned, tag: () => RANK.learned });
+    }),
+  );
+}
+
+/** The prefixes VNet `vnetKey` learned over BGP, each once, with the words "learned from <name>" takes (for `VirtualNetwork`). */
+export function bgpLearnedPrefixes(estate: Estate, vnetKey: string): { prefix: string; name: string }[] {
+  const out = new Map<string, { prefix: string; name: string }>();
+  for (const r of bgpRoutesOf(estate, vnetKey)) if (!out.has(r.prefix)) out.set(r.prefix, { prefix: r.prefix, name: `BGP (effective routes of NIC ${r.nic})` });
+  return [...out.values()];
+}
+
+/** The active `VirtualNetworkGateway` routes of the VNet's tables: each prefix and next hop once, with the NIC that showed it. */
+function bgpRoutesOf(estate: Estate, vnetKey: string): { prefix: string; ip?: string; nic: string }[] {
+  if (!estate.snapshot.effectiveRouteTables?.size) return [];
+  return estate.memo(`bgp-routes|${vnetKey}`, () => {
+    const out = new Map<string, { prefix: string; ip?: string; nic: string }>();
+    for (const t of bgpRouteTables(estate, vnetKey)) {
+      const nic = estate.snapshot.nics.get(t.nicKey)?.name ?? t.nicId.split("/").pop()!;
+      for (const r of t.routes) {
+        if (r.source.toLowerCase() !== "virtualnetworkgateway" || r.state.toLowerCase() !== "active") continue;
+        for (const prefix of r.prefixes) {
+          const key = `${prefix}|${r.nextHopIps.join(",")}`;
+          if (!out.has(key)) out.set(key, { prefix, ...(r.nextHopIps[0] ? { ip: r.nextHopIps[0] } : {}), nic });
+        }
+      }
+    }
+    return [...out.values()];
+  });
+}
+
+/**
+ * The effective route tables that show what VNet `vnetKey` learns over BGP: those of NICs the input holds in one of its
+ * subnets whose route table does not disable BGP route propagation (a table taken where it is disabled shows none).
+ */
+export function bgpRouteTables(estate: Estate, vnetKey: string): NicEffectiveRouteTable[] {
+  const { snapshot } = estate;
+  const out: NicEffectiveRouteTable[] = [];
+  for (const t of snapshot.effectiveRouteTables?.values() ?? []) {
+    const nic = snapshot.nics.get(t.nicKey);
+    const subnet = nic?.ipConfigurations.map((c) => (c.subnetKey ? snapshot.subnets.get(c.subnetKey) : undefined)).find(Boolean);
+    if (!subnet || subnet.vnetKey !== vnetKey) continue;
+    if (subnet.routeTableKey && snapshot.routeTables.get(subnet.routeTableKey)?.disableBgpRoutePropagation) continue;
+    out.push(t);
   }
   return out;
 }

@@ -219,6 +219,8 @@ export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes, { live = fal
   }
   virtualWanGaps(snapshot, out);
   deploymentStatusGaps(snapshot, out);
+  // An effective route table places its BGP routes by its NIC's subnet (lib/path/routes.ts bgpRouteTables).
+  for (const t of snapshot.effectiveRouteTables?.values() ?? []) if (!snapshot.nics.has(t.nicKey)) out.add(`${t.file}: networkInterfaceId`, "networkInterface", t.nicId, HINT.nic);
   const gaps: InputGaps = { ignoredTypes: ignored.toMap(), unresolved: out.list };
   if (out.omitted) gaps.unresolvedOmitted = out.omitted;
   return gaps;

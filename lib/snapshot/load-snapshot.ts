@@ -4,6 +4,7 @@ import { SUBSCRIPTION_TYPE, readSubscriptionName } from "./subscriptions";
 import { InputError } from "@/lib/errors";
 import type { ReadError } from "@/lib/report/types";
 import type {
+  NicEffectiveRouteTable,
   AdminRule,
   AdminRuleCollection,
   ApplicationSecurityGroup,
@@ -65,6 +66,7 @@ import {
 import { type VnetRecord, readSubnet, readVnet } from "./read-vnet";
 import { resourceEnvelope } from "./schemas";
 import { deploymentStatusEntry, effectiveAdminRuleExtras } from "./schemas-placement";
+import { isEffectiveRouteTable, readEffectiveRouteTable } from "./read-effective-routes";
 import { readServiceTags } from "./service-tags";
 import { GraphPages } from "./graph-pages";
 import { NothingReadError } from "./read-failed";
@@ -129,6 +131,7 @@ class Collected {
   adminRuleCollections = new Map<string, AdminRuleCollection>();
   connectivityConfigurations = new Map<string, ConnectivityConfiguration>();
   deploymentStatuses: NonNullable<Snapshot["deploymentStatuses"]> = [];
+  effectiveRouteTables = new Map<string, NicEffectiveRouteTable>();
   /** Collections known only from an effective-admin-rules list entry; a listed collection wins. */
   impliedCollections = new Map<string, AdminRuleCollection>();
   adminRules = new Map<string, AdminRule>();
@@ -323,8 +326,11 @@ function readSource(source: Source, into: Collected, stored: boolean): void {
     if (!isObject(raw)) continue;
     const read = readerFor(raw, into);
     if (read) read(raw, source.name, listAt ? [...listAt, i] : [], into);
-    // A deployment status entry has no id: known by its fields (lib/path/connected-groups.ts reads it).
-    else if (raw.id === undefined && raw.type === undefined && "deploymentStatus" in raw && "configurationIds" in raw) {
+    // Neither a NIC's effective route table nor a deployment status entry has an id: known by their fields.
+    else if (isEffectiveRouteTable(raw)) {
+      const t = readEffectiveRouteTable(raw, source.name, listAt ? [...listAt, i] : []);
+      into.effectiveRouteTables.set(t.nicKey, t);
+    } else if (raw.id === undefined && raw.type === undefined && "deploymentStatus" in raw && "configurationIds" in raw) {
       const e = parseWith(deploymentStatusEntry, raw, source.name, listAt ? [...listAt, i] : []);
       into.deploymentStatuses.push({ configurations: e.configurationIds.map((c) => c.trim().toLowerCase()), status: e.deploymentStatus, ...(e.deploymentType ? { type: e.deploymentType } : {}), region: e.region.toLowerCase().replace(/\s+/g, "") });
     }
@@ -477,6 +483,7 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
     adminRuleCollections: into.adminRuleCollections,
     connectivityConfigurations: into.connectivityConfigurations,
     deploymentStatuses: into.deploymentStatuses,
+    ...(into.effectiveRouteTables.size ? { effectiveRouteTables: into.effectiveRouteTables } : {}),
     adminRules: into.adminRules,
     storageAccounts: into.storageAccounts,
     privateDnsZones: into.privateDnsZones,

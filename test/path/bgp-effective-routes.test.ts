@@ -1,0 +1,88 @@
+// Routes a VPN or ExpressRoute gateway (or Route Server) learns over BGP are in no GET: an on-premises 0.0.0.0/0
+// advertised over ExpressRoute sends a subnet's Internet-bound traffic on-premises (forced tunnelling by BGP), where the
+// audit cannot follow it. Before Azure's effective route table could be given, the audit followed the system default
+// route to the Internet and passed CycleCloud's way to Azure Resource Manager, with only a note that a learned route
+// could change it. A NIC's effective route table (`az network nic show-effective-route-table`, with the NIC's id
+// added) shows them; a learned route then decides as Azure's table says.
+// https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#border-gateway-protocol
+import { describe, expect, it } from "vitest";
+import { audit } from "../../lib/audit";
+import { loadSnapshot } from "../../lib/snapshot";
+import { InputError } from "../../lib/errors";
+import { estate, finding, id } from "../helpers/estate-builder";
+
+const NIC = id("networkInterfaces", "nic-cc");
+
+/** A VNet with a gateway, CycleCloud's subnet (one NIC) and, optionally, a second role subnet whose route table disables BGP. */
+function withGateway() {
+  return estate()
+    .vnet("hub", ["10.0.0.0/16"])
+    .subnet("hub/cc", "10.0.0.0/24")
+    .subnet("hub/compute", "10.0.2.0/24", { routeTable: "rt-nobgp" })
+    .subnet("hub/GatewaySubnet", "10.0.255.0/27")
+    .routeTable("rt-nobgp", [], { disableBgpRoutePropagation: true })
+    .nic("nic-cc", "hub/cc", { ip: "10.0.0.4" });
+}
+
+/** Azure's effective route table of nic-cc as az prints it, with the NIC's id added; `learned`: its BGP routes. */
+const table = (learned: { prefix: string; ip?: string }[], nicId = NIC) => ({
+  networkInterfaceId: nicId,
+  nextLink: null,
+  value: [
+    { source: "Default", state: "Active", addressPrefix: ["10.0.0.0/16"], nextHopType: "VnetLocal", nextHopIpAddress: [] },
+    ...learned.map((l) => ({ source: "VirtualNetworkGateway", state: "Active", addressPrefix: [l.prefix], nextHopType: "VirtualNetworkGateway", nextHopIpAddress: [l.ip ?? "10.0.255.4"] })),
+    { source: "Default", state: learned.some((l) => l.prefix === "0.0.0.0/0") ? "Invalid" : "Active", addressPrefix: ["0.0.0.0/0"], nextHopType: "Internet", nextHopIpAddress: [] },
+  ],
+});
+
+const run = (resources: unknown[], tables: unknown[] = []) =>
+  audit(loadSnapshot([{ name: "estate.json", value: { value: resources } }, ...tables.map((t, i) => ({ name: `routes-${i}.json`, value: t }))]), {
+    roles: { cyclecloud: ["hub/cc"], cluster: ["hub/compute"], returnProxy: [] },
+  });
+
+describe("routes learned over BGP, from a NIC's effective route table", () => {
+  it("without the table: the system default route decides (pass), with a note that a learned route could change it", () => {
+    const f = finding(run(withGateway().resources()), "hub/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("pass");
+    expect(f.detail).toContain("a learned route, which no snapshot shows");
+  });
+
+  it("an on-premises 0.0.0.0/0 learned over BGP takes CycleCloud's way to ARM to the gateway: not a pass, naming the route and the NIC's table", () => {
+    const report = run(withGateway().resources(), [table([{ prefix: "0.0.0.0/0" }])]);
+    const f = finding(report, "hub/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("the route for 0.0.0.0/0 learned over BGP (effective routes of NIC nic-cc)");
+    expect(f.detail).toContain("routes-0.json");
+    expect(f.detail).not.toContain("which no snapshot shows");
+    // The subnet's effective routes show it, as Azure's do.
+    const rows = report.subnets.find((s) => s.name === "cc")!.effectiveRoutes ?? [];
+    expect(rows.some((r) => r.source === "VirtualNetworkGateway" && r.addressPrefix === "0.0.0.0/0" && r.nextHopType === "VirtualNetworkGateway")).toBe(true);
+  });
+
+  it("a subnet whose route table disables BGP route propagation keeps the system default (its own check passes)", () => {
+    const report = run(withGateway().resources(), [table([{ prefix: "0.0.0.0/0" }])]);
+    expect(finding(report, "hub/compute", "NODE-EGRESS-STORAGE").status).toBe("pass");
+  });
+
+  it("an on-premises range learned over BGP leaves Internet-bound traffic alone, and never overrides the VNet's own space", () => {
+    const report = run(withGateway().resources(), [table([{ prefix: "192.168.0.0/16" }, { prefix: "10.0.0.0/8" }])]);
+    expect(finding(report, "hub/cc", "CC-EGRESS-ARM").status).toBe("pass");
+    const rows = report.subnets.find((s) => s.name === "cc")!.effectiveRoutes ?? [];
+    expect(rows.some((r) => r.source === "VirtualNetworkGateway" && r.addressPrefix === "192.168.0.0/16")).toBe(true);
+    // cc ↔ compute in the same VNet stay VnetLocal: the learned 10/8 does not take them.
+    expect(finding(report, "hub/cc", "CC-INGRESS-AMQP").status).toBe("pass");
+  });
+
+  it("a table whose NIC the input lacks, or that was taken in a subnet with propagation off, shows nothing of the VNet's BGP routes", () => {
+    expect(finding(run(withGateway().resources(), [table([{ prefix: "0.0.0.0/0" }], id("networkInterfaces", "nic-elsewhere"))]), "hub/cc", "CC-EGRESS-ARM").status).toBe("pass");
+    const b = withGateway().nic("nic-compute", "hub/compute", { ip: "10.0.2.4" });
+    expect(finding(run(b.resources(), [table([{ prefix: "0.0.0.0/0" }], id("networkInterfaces", "nic-compute"))]), "hub/cc", "CC-EGRESS-ARM").status).toBe("pass");
+  });
+
+  it("bad input: a prefix that is no CIDR, or no NIC id, is one error naming the file and field", () => {
+    const bad = table([{ prefix: "on-prem" }]);
+    expect(() => run(withGateway().resources(), [bad])).toThrowError(InputError);
+    expect(() => run(withGateway().resources(), [bad])).toThrowError(/routes-0\.json.*value\[1\]\.addressPrefix\[0\].*expected a CIDR/);
+    expect(() => run(withGateway().resources(), [{ ...table([]), networkInterfaceId: "nic-cc" }])).toThrowError(/routes-0\.json.*networkInterfaceId.*network interface id/);
+  });
+});
