@@ -59,10 +59,13 @@ export function isAllowedRequest(method: string, url: string): boolean {
   }
 }
 
-/** Refuses, before it leaves the process, any request that could change Azure. */
-export function readOnlyPolicy(): PipelinePolicy {
+/**
+ * Refuses, before it leaves the process, any request that could change Azure. `name`: the pipeline's name for it (it
+ * sits twice in each pipeline, per call and per attempt, so a redirect the SDK follows is checked too).
+ */
+export function readOnlyPolicy(name = "lockdownAuditorReadOnly"): PipelinePolicy {
   return {
-    name: "lockdownAuditorReadOnly",
+    name,
     async sendRequest(request, next) {
       if (!isAllowedRequest(request.method, request.url)) {
         throw new Error(`refused ${request.method} ${new URL(request.url).pathname}: the auditor only reads Azure`);
@@ -139,6 +142,8 @@ export interface ArmClientSettings {
 function readerPolicies(settings: ArmClientSettings, scope: CallScope): AdditionalPolicy[] {
   return [
     { policy: readOnlyPolicy(), position: "perCall" },
+    // Again after the SDK's redirect policy: a 3xx it follows (a POST kept a POST on 307) is a new request to check.
+    { policy: readOnlyPolicy("lockdownAuditorReadOnlyPerAttempt"), position: "perRetry" },
     { policy: scopePolicy(scope), position: "perCall" },
     // perRetry: every attempt that goes on the wire is one ARM call.
     { policy: countingPolicy(settings.counter), position: "perRetry" },

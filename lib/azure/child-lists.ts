@@ -36,6 +36,8 @@ interface ChildList {
    */
   entries?: boolean;
   list: (c: SubscriptionClients, at: ParentPath, signal: AbortSignal) => AsyncIterable<unknown>;
+  /** With `entries`: each item as kept, given its parent's id (items that cannot be read are dropped). */
+  entry?: (item: Record<string, unknown>, parentId: string) => Record<string, unknown> | undefined;
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -127,6 +129,7 @@ export const CHILD_LISTS: readonly ChildList[] = [
     type: "",
     entries: true,
     list: (c, at, abortSignal) => deploymentStatusPages(c, at, abortSignal),
+    entry: deploymentStatusEntry,
   },
   {
     operation: "adminRuleCollections.list",
@@ -194,7 +197,11 @@ export const CHILD_LISTS: readonly ChildList[] = [
 /** How many pages of one deployment status list are read at most: its skip token is the service's own, never trusted to end. */
 const MAX_DEPLOYMENT_STATUS_PAGES = 50;
 
-/** Every page of a network manager's deployment status list (all regions and types), following its body's skip token. */
+/**
+ * Every page of a network manager's deployment status list (all regions and types), following its body's skip token.
+ * A list longer than MAX_DEPLOYMENT_STATUS_PAGES fails as a whole: part of it could leave a configuration out that a
+ * later page deploys.
+ */
 async function* deploymentStatusPages(c: SubscriptionClients, at: ParentPath, abortSignal: AbortSignal): AsyncIterable<unknown> {
   let skipToken: string | undefined;
   for (let page = 0; page < MAX_DEPLOYMENT_STATUS_PAGES; page++) {
@@ -203,6 +210,19 @@ async function* deploymentStatusPages(c: SubscriptionClients, at: ParentPath, ab
     if (!result.skipToken || result.skipToken === skipToken) return;
     skipToken = result.skipToken;
   }
+  throw new Error(`the deployment status list of ${at.names[0]} has more than ${MAX_DEPLOYMENT_STATUS_PAGES} pages`);
+}
+
+/**
+ * One deployment status entry as the snapshot keeps it: tagged with the network manager whose list it is (Azure's
+ * entries name none, and only a manager's own list settles what it left out), `configurationIds` null read as none.
+ * The service marks every field optional: an entry without a region or a status says nothing and is dropped, where an
+ * export with one would be bad input.
+ */
+function deploymentStatusEntry(item: Record<string, unknown>, parentId: string): Record<string, unknown> | undefined {
+  if (typeof item.region !== "string" || typeof item.deploymentStatus !== "string") return undefined;
+  const ids = Array.isArray(item.configurationIds) ? item.configurationIds.filter((c): c is string => typeof c === "string") : [];
+  return { ...item, configurationIds: ids, networkManagerId: parentId };
 }
 
 /** The parent types that have child lists (lower-case). */
@@ -256,7 +276,11 @@ export async function readChildLists(
         continue;
       }
       if (child.entries) {
-        resources.push(...result.value.filter((item): item is Record<string, unknown> => typeof item === "object" && item !== null && !Array.isArray(item)));
+        for (const item of result.value) {
+          if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
+          const kept = child.entry ? child.entry(item as Record<string, unknown>, String(parent.id)) : (item as Record<string, unknown>);
+          if (kept) resources.push(kept);
+        }
         continue;
       }
       const kept = keepListed(result.value, child.type, clients.subscriptionId, operation, errors);

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { isAllowedRequest, parseArmFailure, readOnlyPolicy } from "./arm-pipeline";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { createHttpHeaders, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
+import { coreClientOptions, isAllowedRequest, parseArmFailure, readOnlyPolicy } from "./arm-pipeline";
 import { toReadError } from "./read-error";
 import { mergeServiceTags, regionsInUse } from "./service-tags";
 import { resourceGraphQuery } from "./resource-graph";
@@ -45,6 +47,24 @@ describe("the read-only guard", () => {
     for (const method of ["PUT", "PATCH", "DELETE"]) {
       expect(isAllowedRequest(method, `${arm}/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n?api-version=1`)).toBe(false);
     }
+  });
+
+  it("refuses a write a redirect would send: a 307 from the deployment status list to the manager's commit stays unsent", async () => {
+    const sent: string[] = [];
+    const httpClient: HttpClient = {
+      async sendRequest(request: PipelineRequest) {
+        const path = new URL(request.url).pathname;
+        sent.push(`${request.method} ${path}`);
+        // POST stays POST on a 307: the SDK's redirect policy follows it to the new path.
+        if (path.endsWith("/listDeploymentStatus")) return { request, status: 307, headers: createHttpHeaders({ location: `${path.replace(/listDeploymentStatus$/, "commit")}?api-version=2024-05-01` }) };
+        return { request, status: 200, headers: createHttpHeaders({ "content-type": "application/json" }), bodyAsText: "{}" };
+      },
+    };
+    const credential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const settings = { endpoint: arm, scope: `${arm}/.default`, counter: { calls: 0 }, httpClient };
+    const client = new NetworkManagementClient(credential, "sub", coreClientOptions(settings, new CallScope()));
+    await expect(client.networkManagerDeploymentStatusOperations.list("rg", "nm", {})).rejects.toThrow(/refused POST .*\/networkManagers\/nm\/commit/);
+    expect(sent).toEqual(["POST /subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/networkManagers/nm/listDeploymentStatus"]);
   });
 
   it("refuses a write before it leaves the process", async () => {

@@ -682,7 +682,7 @@ export interface Snapshot {
    * configurations (ids or names, lower-cased) are deployed to which region (lower case, no spaces), and how far.
    * https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status
    */
-  deploymentStatuses?: { configurations: string[]; status: string; type?: string; region: string }[];
+  deploymentStatuses?: { configurations: string[]; status: string; type?: string; region: string; manager?: string }[];
   /** NICs' effective route tables as Azure computed them, by NIC key (`az network nic show-effective-route-table`). */
   effectiveRouteTables?: Map<string, NicEffectiveRouteTable>;
   adminRules?: Map<string, AdminRule>;

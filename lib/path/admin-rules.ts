@@ -141,7 +141,8 @@ export function adminDeploymentNotes(estate: Estate, subnet: Subnet, direction: 
     const absent = configurations.filter((c) => c.deployment.state === "absent");
     for (const c of absent) {
       const there = c.deployment.state === "absent" ? c.deployment.deployedThere : [];
-      notes.push(`Security admin configuration ${c.name} is not deployed to ${region}: the network manager's deployment status list deploys ${there.join(", ")} there, so its rules are left out.`);
+      const deploys = there.length ? `deploys ${there.join(", ")} there` : "has no security admin configuration deployed there";
+      notes.push(`Security admin configuration ${c.name} is not deployed to ${region}: its network manager's deployment status list ${deploys}, so its rules are left out.`);
     }
     const unknown = configurations.filter((c) => c.deployment.state === "unknown");
     const plain = unknown.filter((c) => c.deployment.state === "unknown" && !c.deployment.status);
@@ -152,7 +153,7 @@ export function adminDeploymentNotes(estate: Estate, subnet: Subnet, direction: 
     }
     for (const c of unknown) {
       if (c.deployment.state !== "unknown" || !c.deployment.status) continue;
-      notes.push(`Security admin configuration ${c.name} is evaluated as deployed: it takes effect once deployed to ${region}, and its deployment there is ${c.deployment.status} in the network manager's deployment status list.`);
+      notes.push(`Security admin configuration ${c.name} takes effect once deployed to ${region}, and its deployment there is ${c.deployment.status} in the network manager's deployment status list: its rules may or may not be in force.`);
     }
     return notes;
   });
@@ -168,7 +169,7 @@ function compiledFor(estate: Estate, subnet: Subnet, direction: Direction): { ru
     const deploymentOf = (collection: AdminRuleCollection): DeploymentState => {
       let c = configurations.get(collection.configurationKey);
       if (!c) {
-        const deployment = deploymentIn(estate, { key: collection.configurationKey, name: collection.configurationName }, "securityAdmin", location);
+        const deployment = deploymentIn(estate, { key: collection.configurationKey, name: collection.configurationName, managerKey: collection.networkManagerKey }, "securityAdmin", location);
         c = { name: collection.configurationName, region: location ?? "the VNet's region", deployment };
         configurations.set(collection.configurationKey, c);
       }
@@ -204,9 +205,15 @@ function compiledFor(estate: Estate, subnet: Subnet, direction: Direction): { ru
       const applies = appliesTo(estate, rule, groups);
       if (applies.applies === "no") continue;
       const collection = applies.applies === "maybe" ? applies.collection : snapshot.adminRuleCollections!.get(rule.collectionKey)!;
-      if (deploymentOf(collection).state === "absent") continue;
+      const deployment = deploymentOf(collection);
+      if (deployment.state === "absent") continue;
+      // Listed in a deployment that has not (or not yet) taken effect: the rule may or may not be in force, so what it
+      // could match is followed both ways, as for a rule whose collection is unknown. Evaluating it as deployed would
+      // pass what an AlwaysAllow lets through where Azure may not apply it.
+      const pending = deployment.state === "unknown" && deployment.status ? `its configuration ${collection.configurationName}'s deployment to ${location ?? "the VNet's region"} is ${deployment.status} in the network manager's deployment status list, so whether it is in force is unknown` : undefined;
+      const mayWhy = [applies.applies === "maybe" ? applies.why : undefined, pending].filter(Boolean).join("; ");
       unknown.length = 0;
-      if (applies.applies === "maybe") unknown.push(applies.why);
+      if (mayWhy) unknown.push(mayWhy);
       const src = rule.sources.length ? side(rule.sources) : side(["*"]);
       const dst = rule.destinations.length ? side(rule.destinations) : side(["*"]);
       const box: Box = {
@@ -222,8 +229,8 @@ function compiledFor(estate: Estate, subnet: Subnet, direction: Direction): { ru
         manager: snapshot.networkManagers?.get(collection.networkManagerKey),
         box,
         // A rule that may not apply here surely matches nothing: all it could match is followed both ways.
-        ...(unknown.length ? { unknown: unknown.join("; "), sure: applies.applies === "maybe" ? { ...box, src: EMPTY, dst: EMPTY } : { ...box, src: src.sure, dst: dst.sure } } : {}),
-        ...(applies.applies === "maybe" ? { mayApply: applies.why } : {}),
+        ...(unknown.length ? { unknown: unknown.join("; "), sure: mayWhy ? { ...box, src: EMPTY, dst: EMPTY } : { ...box, src: src.sure, dst: dst.sure } } : {}),
+        ...(mayWhy ? { mayApply: mayWhy } : {}),
       });
     }
     // On a tie, by id: the input's order decides nothing (see withTies), not even the words.

@@ -55,7 +55,8 @@ export function connectedGroupsOf(estate: Estate, vnetKey: string): readonly Con
   if (!mine?.length) return [];
   return estate.memo(`connected-groups|${vnetKey}`, () =>
     mine.flatMap((m) => {
-      const deployment = deploymentIn(estate, m.configuration, "connectivity", estate.snapshot.vnets.get(vnetKey)?.location);
+      const { key, name, networkManagerKey: managerKey } = m.configuration;
+      const deployment = deploymentIn(estate, { key, name, managerKey }, "connectivity", estate.snapshot.vnets.get(vnetKey)?.location);
       if (deployment.state === "absent") return [];
       return [{ ...view(estate, vnetKey, m, deployment.state), ...(deployment.state === "unknown" && deployment.status ? { deploymentStatus: deployment.status } : {}) }];
     }),

@@ -4,6 +4,7 @@
 import type { InputGaps, Snapshot, Subnet } from "@/lib/model/types";
 import { idParts, keyOf, lastSegment, parentId, scaleSetKeyOf } from "./arm-id";
 import { NO_PREFIX_HINT } from "./subnet-prefix";
+import { hasDeploymentList } from "../path/deployment-status";
 import { isObject } from "./validate";
 
 /** At most this many unresolved references are listed; the rest are counted in `unresolvedOmitted`. */
@@ -275,13 +276,13 @@ export function spellRefsAsWritten(gaps: InputGaps, lists: readonly (readonly un
  * https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status
  */
 function deploymentStatusGaps(snapshot: Snapshot, out: Unresolved): void {
-  const named = new Set(snapshot.deploymentStatuses?.flatMap((e) => e.configurations) ?? []);
-  const byManager = new Map<string, { key: string; name: string }[]>();
-  const add = (managerKey: string, key: string, name: string) => byManager.set(managerKey, [...(byManager.get(managerKey) ?? []), { key, name }]);
-  for (const c of snapshot.connectivityConfigurations?.values() ?? []) add(c.networkManagerKey, c.key, c.name);
-  for (const c of snapshot.adminRuleCollections?.values() ?? []) add(c.networkManagerKey, c.configurationKey, c.configurationName);
-  for (const [managerKey, configurations] of byManager) {
-    if (configurations.some((c) => named.has(c.key) || named.has(c.name.toLowerCase()))) continue;
+  const managers = new Set<string>();
+  for (const c of snapshot.connectivityConfigurations?.values() ?? []) managers.add(c.networkManagerKey);
+  for (const c of snapshot.adminRuleCollections?.values() ?? []) managers.add(c.networkManagerKey);
+  // The loader's snapshot has no estate yet: nothing to remember across calls.
+  const once = { snapshot, memo: <T>(_key: string, build: () => T) => build() };
+  for (const managerKey of managers) {
+    if (hasDeploymentList(once, managerKey)) continue;
     const manager = snapshot.networkManagers?.get(managerKey);
     const id = manager?.id ?? managerKey;
     const until = "until then its security admin rules are evaluated as deployed and its connected groups cannot be judged";

@@ -332,7 +332,13 @@ function readSource(source: Source, into: Collected, stored: boolean): void {
       into.effectiveRouteTables.set(t.nicKey, t);
     } else if (raw.id === undefined && raw.type === undefined && "deploymentStatus" in raw && "configurationIds" in raw) {
       const e = parseWith(deploymentStatusEntry, raw, source.name, listAt ? [...listAt, i] : []);
-      into.deploymentStatuses.push({ configurations: e.configurationIds.map((c) => c.trim().toLowerCase()), status: e.deploymentStatus, ...(e.deploymentType ? { type: e.deploymentType } : {}), region: e.region.toLowerCase().replace(/\s+/g, "") });
+      into.deploymentStatuses.push({
+        configurations: e.configurationIds.map((c) => c.trim().toLowerCase()),
+        status: e.deploymentStatus,
+        ...(e.deploymentType ? { type: e.deploymentType } : {}),
+        region: e.region.toLowerCase().replace(/\s+/g, ""),
+        ...(e.networkManagerId ? { manager: keyOf(e.networkManagerId.trim()) } : {}),
+      });
     }
   }
   if (serviceTags !== undefined) into.serviceTags = readServiceTags(source.name, serviceTags, ["serviceTags"], into.serviceTags);

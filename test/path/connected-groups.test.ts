@@ -167,7 +167,9 @@ describe("Virtual Network Manager connected groups carry traffic as a peering wo
     expect(run(status([configId])).status).toBe("pass");
     // Microsoft's sample names configurations, not ids.
     expect(run(status(["cc-hpc"])).status).toBe("pass");
-    expect(run(status(["another-config"])).status).toBe("fail");
+    // Bare names are no manager's for certain: they never show what was left out. Ids of the same manager do.
+    expect(run(status(["another-config"])).status).toBe("warn");
+    expect(run(status([`${MANAGER}/connectivityConfigurations/another-config`])).status).toBe("fail");
     expect(run(status([configId], "Deploying")).status).toBe("warn");
     expect(() => loadSnapshot([{ name: "deploy-status.json", value: { value: [{ configurationIds: "cc-hpc", deploymentStatus: "Deployed", region: "westeurope" }] } }])).toThrow(/deploy-status\.json.*configurationIds/);
   });

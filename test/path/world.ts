@@ -172,9 +172,10 @@ export interface PathWorld {
   /**
    * The network manager's deployment status list for the admin rules' configuration (sac) in the VNets' region:
    * `deployed` lists it, `other` lists only another configuration (so sac's rules are not in effect), `deploying` lists
-   * it in a deployment not finished (evaluated as deployed).
+   * it in a deployment not finished (its rules may or may not be in force), `other-manager` lists another network
+   * manager's configuration only (which says nothing of sac's).
    */
-  adminDeployment?: "deployed" | "other" | "deploying";
+  adminDeployment?: "deployed" | "other" | "deploying" | "other-manager";
   routes?: RouteSpec[];
   firewall?: FirewallSpec;
   nvaForwarding: boolean;
@@ -351,7 +352,7 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     ),
     scaleSet: fc.option(scaleSetArb, { nil: undefined, freq: 5 }),
     admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 1 }, { arbitrary: adminArb, weight: 1 }),
-    adminDeployment: fc.constantFrom<PathWorld["adminDeployment"]>(undefined, undefined, undefined, "deployed", "other", "deploying"),
+    adminDeployment: fc.constantFrom<PathWorld["adminDeployment"]>(undefined, undefined, undefined, "deployed", "other", "deploying", "other-manager"),
     defaultToFirewall: fc.constantFrom(true, true, true, false),
   })
   .map(withScaleSet)
@@ -596,7 +597,7 @@ export function buildEstate(w: PathWorld): EstateBuilder {
   w.admin.forEach((r, i) => b.adminRule(`admin${i}`, [r.vnet], { priority: r.priority, direction: r.direction, access: r.access, protocol: r.protocol, ...(r.src ? { src: r.src } : {}), dst: r.dst, ports: r.ports }));
   if (w.admin.length && w.adminDeployment) {
     // An entry of `az network manager list-deploy-status` (no id); the builder's admin rules are all in configuration sac.
-    const sac = `${id("networkManagers", "avnm")}/securityAdminConfigurations/${w.adminDeployment === "other" ? "sac-other" : "sac"}`;
+    const sac = w.adminDeployment === "other-manager" ? `${id("networkManagers", "avnm-b")}/securityAdminConfigurations/sac-b` : `${id("networkManagers", "avnm")}/securityAdminConfigurations/${w.adminDeployment === "other" ? "sac-other" : "sac"}`;
     b.extra({ commitTime: "2026-11-01T00:00:00Z", configurationIds: [sac], deploymentStatus: w.adminDeployment === "deploying" ? "Deploying" : "Deployed", deploymentType: "SecurityAdmin", errorMessage: "", region: "westeurope" });
   }
   return b;

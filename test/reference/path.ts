@@ -224,22 +224,22 @@ function adminSideMatches(snapshot: Snapshot, world: RefWorld, tokens: readonly 
 }
 
 /**
- * Whether a security admin configuration may be in effect in the subnet's region: false only when the network
- * manager's deployment status list shows a finished (`Deployed`) security admin deployment to that region that does
- * not name it, since "a commit deploys the whole set" of a region's configurations; otherwise it is evaluated as
- * deployed (CONTRACT §4.1 stage 1). https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments
+ * Whether a security admin configuration is in effect in the subnet's region, by its own network manager's deployment
+ * status list (entries whose ids are that manager's configurations): `yes` when listed Deployed there, `maybe` when
+ * listed in a deployment not Deployed, `no` when the manager's finished (`Deployed`) security admin deployment to the
+ * region names others only ("only one security admin configuration can be deployed from a single network manager to a
+ * region at a time"), else `yes` (evaluated as deployed, CONTRACT §4.1 stage 1). Another manager's list says nothing.
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments
  */
-function deployedHere(snapshot: Snapshot, subnet: Subnet, configurationId: string): boolean {
+function deployedHere(snapshot: Snapshot, subnet: Subnet, configurationId: string, managerKey: string): "yes" | "no" | "maybe" {
   const region = (snapshot.vnets.get(subnet.vnetKey)?.location ?? "").replace(/ /g, "").toLowerCase();
-  const name = configurationId.split("/").pop()!;
-  let regionDeployed = false;
-  for (const e of snapshot.deploymentStatuses ?? []) {
-    if (e.region !== region || e.status.toLowerCase() !== "deployed") continue;
-    if (e.type !== undefined && !["securityadmin", "adminpolicy"].includes(e.type.toLowerCase())) continue;
-    regionDeployed = true;
-    for (const c of e.configurations) if (c === configurationId || c === name) return true;
-  }
-  return !regionDeployed;
+  const ours = (snapshot.deploymentStatuses ?? []).filter(
+    (e) => e.region === region && e.type !== undefined && ["securityadmin", "adminpolicy"].includes(e.type.toLowerCase()) && (e.manager === managerKey || (e.configurations.length > 0 && e.configurations.every((c) => c.startsWith(`${managerKey}/`)))),
+  );
+  const naming = ours.filter((e) => e.configurations.includes(configurationId));
+  if (naming.some((e) => e.status.toLowerCase() === "deployed")) return "yes";
+  if (naming.length) return "maybe";
+  return ours.some((e) => e.status.toLowerCase() === "deployed") ? "no" : "yes";
 }
 
 /**
@@ -254,7 +254,8 @@ function adminDecisions(snapshot: Snapshot, subnet: Subnet, world: RefWorld, dir
     if (rule.direction !== direction) continue;
     const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
     if (!collection) continue;
-    if (!deployedHere(snapshot, subnet, collection.configurationKey)) continue;
+    const deployed = deployedHere(snapshot, subnet, collection.configurationKey, collection.networkManagerKey);
+    if (deployed === "no") continue;
     let applies = false;
     for (const g of collection.appliesToGroupKeys) if (snapshot.networkGroups?.get(g)?.memberVnetKeys.includes(subnet.vnetKey)) applies = true;
     if (!applies) continue;
@@ -266,7 +267,7 @@ function adminDecisions(snapshot: Snapshot, subnet: Subnet, world: RefWorld, dir
     const s = adminSideMatches(snapshot, world, src, p.src);
     const d = adminSideMatches(snapshot, world, dst, p.dst);
     if (s === false || d === false) continue;
-    candidates.push({ priority: rule.priority, id: rule.id.toLowerCase(), hit: { access: rule.access, name: rule.name }, sure: s === true && d === true });
+    candidates.push({ priority: rule.priority, id: rule.id.toLowerCase(), hit: { access: rule.access, name: rule.name }, sure: s === true && d === true && deployed === "yes" });
   }
   // On a tie, by id, as the engine lists them (whichever of two alike rules decides, the verdict is the same).
   candidates.sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
