@@ -41,6 +41,8 @@ const FEATURES: [string, RegExp][] = [
   ["application rule decided", /by application rule/],
   ["base policy decided", /by \w+ rule baseg/],
   ["connected group not judged", /system route [^;]* -> ConnectedGroup: whether/],
+  ["learned over BGP", /learned route [^;]* \(over BGP\)/],
+  ["system route over a BGP one", /^(AlwaysAllow[^;]*; )?system route [^;]* over a learned route/],
 ];
 
 /** The outbound methods a NIC in a load balancer's pool meets (checked on worlds where most packets get there). */

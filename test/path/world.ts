@@ -176,6 +176,11 @@ export interface PathWorld {
    * manager's configuration only (which says nothing of sac's).
    */
   adminDeployment?: "deployed" | "other" | "deploying" | "other-manager";
+  /**
+   * Routes VNet a learned over BGP, as the effective route table of the world's NIC (nic-work) lists them (source
+   * VirtualNetworkGateway; `invalid`: listed Invalid, which counts for nothing).
+   */
+  bgp?: { prefixes: string[]; invalid: boolean };
   routes?: RouteSpec[];
   firewall?: FirewallSpec;
   nvaForwarding: boolean;
@@ -353,6 +358,10 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     scaleSet: fc.option(scaleSetArb, { nil: undefined, freq: 5 }),
     admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 1 }, { arbitrary: adminArb, weight: 1 }),
     adminDeployment: fc.constantFrom<PathWorld["adminDeployment"]>(undefined, undefined, undefined, "deployed", "other", "deploying", "other-manager"),
+    bgp: fc.option(
+      fc.record({ prefixes: fc.uniqueArray(fc.constantFrom("0.0.0.0/0", "8.8.0.0/16", "10.0.0.0/8", "10.0.1.0/25", "192.168.0.0/16", "20.0.0.0/8"), { minLength: 1, maxLength: 3 }), invalid: fc.constantFrom(false, false, false, true) }),
+      { nil: undefined, freq: 5 },
+    ),
     defaultToFirewall: fc.constantFrom(true, true, true, false),
   })
   .map(withScaleSet)
@@ -595,6 +604,13 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     b.extra(groupResource(GROUP_OWN), member(GROUP_OWN, "a"), groupResource(GROUP_HUB), member(GROUP_HUB, "b"), groupResource(GROUP_EMPTY));
   }
   w.admin.forEach((r, i) => b.adminRule(`admin${i}`, [r.vnet], { priority: r.priority, direction: r.direction, access: r.access, protocol: r.protocol, ...(r.src ? { src: r.src } : {}), dst: r.dst, ports: r.ports }));
+  if (w.bgp && w.nic) {
+    // `az network nic show-effective-route-table` for nic-work, with the NIC's id added (az prints none).
+    b.extra({
+      networkInterfaceId: id("networkInterfaces", "nic-work"),
+      value: [{ source: "VirtualNetworkGateway", state: w.bgp.invalid ? "Invalid" : "Active", addressPrefix: w.bgp.prefixes, nextHopType: "VirtualNetworkGateway", nextHopIpAddress: ["10.0.255.4"] }],
+    });
+  }
   if (w.admin.length && w.adminDeployment) {
     // An entry of `az network manager list-deploy-status` (no id); the builder's admin rules are all in configuration sac.
     const sac = w.adminDeployment === "other-manager" ? `${id("networkManagers", "avnm-b")}/securityAdminConfigurations/sac-b` : `${id("networkManagers", "avnm")}/securityAdminConfigurations/${w.adminDeployment === "other" ? "sac-other" : "sac"}`;

@@ -156,6 +156,13 @@ function addressWorld(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork):
     if (isV4Default(r.text)) everyV4 = true;
     else prefixes.push(r.text);
   }
+  // "All connected on-premises address spaces" (service-tags-overview): what the VNet learns over BGP.
+  if (!table?.disableBgpRoutePropagation) {
+    for (const text of bgpLearned(snapshot, vnet)) {
+      if (isV4Default(text)) everyV4 = true;
+      else prefixes.push(text);
+    }
+  }
   const serviceTags = new Map<string, string[]>();
   for (const [k, v] of snapshot.serviceTags ?? []) serviceTags.set(k, v.addressPrefixes);
   const asgMembers = new Map<string, string[]>();
@@ -292,6 +299,8 @@ interface RefRoute {
   user: boolean;
   /** Set for a route learned from a virtual hub: where the hub sends it. */
   hub?: HubHop;
+  /** Set for a route the VNet's gateway learned over BGP, as a NIC's effective route table lists it. */
+  bgp?: true;
   /** Set on the route pickRoute chose when a learned route held the address too and lost (for coverage counts). */
   overLearned?: boolean;
   /** Among system routes on an equal prefix: the VNet and peerings (0) before None (1) before Internet (2). */
@@ -345,7 +354,29 @@ function effectiveRoutes(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwor
     if (!r.learned) routes.push({ prefix: mustParsePrefix(r.text), text: r.text, user: false, systemOrder: 0, hop: "VNetPeering", name: r.name });
     else if (!table?.disableBgpRoutePropagation) routes.push({ prefix: mustParsePrefix(r.text), text: r.text, user: false, systemOrder: 0, hop: "Hub", hub: r.hop, name: r.name });
   }
+  if (!table?.disableBgpRoutePropagation) {
+    const fromHub = new Set(routes.filter((r) => r.hub).map((r) => r.text));
+    for (const text of bgpLearned(snapshot, vnet)) if (!fromHub.has(text)) routes.push({ prefix: mustParsePrefix(text), text, user: false, systemOrder: 0, hop: "VirtualNetworkGateway", bgp: true, name: "BGP" });
+  }
   return routes;
+}
+
+/**
+ * What a VNet learned over BGP: the active `VirtualNetworkGateway` routes of the effective route tables of NICs in its
+ * subnets whose route table does not disable BGP route propagation (a table taken there shows none).
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#border-gateway-protocol
+ */
+function bgpLearned(snapshot: Snapshot, vnet: VirtualNetwork): string[] {
+  const out: string[] = [];
+  for (const t of snapshot.effectiveRouteTables?.values() ?? []) {
+    const nic = snapshot.nics.get(t.nicKey);
+    const subnetKey = nic?.ipConfigurations.find((c) => c.subnetKey)?.subnetKey;
+    const subnet = subnetKey ? snapshot.subnets.get(subnetKey) : undefined;
+    if (!subnet || subnet.vnetKey !== vnet.key) continue;
+    if (subnet.routeTableKey && snapshot.routeTables.get(subnet.routeTableKey)?.disableBgpRoutePropagation) continue;
+    for (const r of t.routes) if (same(r.source, "VirtualNetworkGateway") && same(r.state, "Active")) for (const p of r.prefixes) if (!out.includes(p)) out.push(p);
+  }
+  return out;
 }
 
 // ---- stage 3, continued: what a VNet learns from a Virtual WAN hub --------------------------------
@@ -505,15 +536,16 @@ function pickRoute(routes: readonly RefRoute[], dst: RefAddr): RefRoute {
   const oneWay = publicOnes.length > 0 && publicOnes.every((r) => same(r.hop, publicOnes[0].hop) && (r.ip ?? "") === (publicOnes[0].ip ?? ""));
   const tagIn = dst.kind === "tag" && oneWay && unionHolds(narrower.map((r) => r.prefix), WHOLE) ? new Set(publicOnes) : undefined;
   const KEPT = ["vnetlocal", "vnetpeering", "connectedgroup", "virtualnetworkserviceendpoint", "interfaceendpoint"];
-  const shielded = dst.kind === "ip" && routes.some((r) => !r.user && !r.hub && KEPT.includes(r.hop.toLowerCase()) && inPrefix(dst.family, dst.value, r.prefix));
-  const rank = (r: RefRoute) => (r.user ? 0 : r.hub ? 1 : 2 + r.systemOrder);
+  const shielded = dst.kind === "ip" && routes.some((r) => !r.user && !r.hub && !r.bgp && KEPT.includes(r.hop.toLowerCase()) && inPrefix(dst.family, dst.value, r.prefix));
+  const learned = (r: RefRoute) => !!r.hub || !!r.bgp;
+  const rank = (r: RefRoute) => (r.user ? 0 : learned(r) ? 1 : 2 + r.systemOrder);
   let best: RefRoute | undefined;
   let learnedHeld = false;
   for (const r of routes) {
     const holds = dst.kind === "tag" ? (tagIn ? tagIn.has(r) : isWhole(r.prefix)) : inPrefix(dst.family, dst.value, r.prefix);
     if (!holds) continue;
-    if (r.hub) learnedHeld = true;
-    if (r.hub && shielded) continue;
+    if (learned(r)) learnedHeld = true;
+    if (learned(r) && shielded) continue;
     if (!best) {
       best = r;
       continue;
@@ -522,7 +554,7 @@ function pickRoute(routes: readonly RefRoute[], dst: RefAddr): RefRoute {
     if (a > b || (a === b && rank(r) < rank(best))) best = r;
   }
   if (!best) throw new Error("reference: no route holds the packet although 0.0.0.0/0 is always there");
-  return learnedHeld && !best.hub ? { ...best, overLearned: true } : best;
+  return learnedHeld && !learned(best) ? { ...best, overLearned: true } : best;
 }
 
 // ---- stage 5: Azure Firewall -------------------------------------------------------------------
@@ -871,7 +903,9 @@ function walk(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: R
 /** Stage 3 and what follows it: the route, its next hop, then the firewall or the outbound path. */
 function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: RefWorld, source: RefSource | undefined, p: Packet, packet: PathPacket): RefPathVerdict {
   const route = pickRoute(effectiveRoutes(snapshot, subnet, vnet), p.dst);
-  const via = `${route.user ? "user" : route.hub ? "learned" : "system"} route ${route.text} -> ${route.hop}${route.ip ? ` ${route.ip}` : ""}${route.overLearned ? " over a learned route" : ""}`;
+  const via = `${route.user ? "user" : route.hub || route.bgp ? "learned" : "system"} route ${route.text} -> ${route.hop}${route.ip ? ` ${route.ip}` : ""}${route.overLearned ? " over a learned route" : ""}`;
+  // On-premises, an ExpressRoute circuit or an NVA behind Route Server: beyond the gateway, outside the audit.
+  if (route.bgp) return verdict("Unaudited", "route", `${via} (over BGP): a gateway outside the audit`);
   if (route.hub) {
     const at = `${via} (${route.name})`;
     const h = route.hub;
