@@ -90,3 +90,25 @@ describe("classifyUpload agrees with the server", () => {
     expect(got.notice).toMatch(/No Azure resource here.*keys deployment/);
   });
 });
+
+describe("a NIC's effective route table (README \"Routes learned over BGP\")", () => {
+  const nic = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic-cc";
+  const rows = [
+    { source: "Default", state: "Active", addressPrefix: ["10.0.0.0/16"], nextHopType: "VnetLocal", nextHopIpAddress: [] },
+    { source: "VirtualNetworkGateway", state: "Active", addressPrefix: ["0.0.0.0/0"], nextHopType: "VirtualNetworkGateway", nextHopIpAddress: ["10.0.255.4"] },
+  ];
+
+  it("is summed up as the table it is, not as 'no Azure resource here'", () => {
+    const got = classifyUpload("routes.json", { networkInterfaceId: nic, nextLink: null, value: rows });
+    expect(got).toMatchObject({ kind: "snapshot", summary: "effective route table of NIC nic-cc, 2 routes (1 learned over BGP)" });
+    expect(got.notice).toBeUndefined();
+  });
+
+  it("az's output without the NIC's id, or a bad row, gets the server's own error before upload", () => {
+    const plain = { nextLink: null, value: rows };
+    const got = checkAs("snapshot", "routes.json", plain);
+    expect(got.error).toMatch(/^routes\.json: value\[0\]: a NIC's effective route table without the NIC's id/);
+    expect(() => loadSnapshot([{ name: "routes.json", value: plain }])).toThrow(/routes\.json: value\[0\]: a NIC's effective route table without the NIC's id/);
+    expect(checkAs("snapshot", "routes.json", { networkInterfaceId: nic, value: [{ ...rows[0], addressPrefix: ["on-prem"] }] }).error).toMatch(/routes\.json: value\[0\]\.addressPrefix\[0\]: expected a CIDR/);
+  });
+});

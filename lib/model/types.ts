@@ -556,6 +556,10 @@ export interface NicEffectiveRouteTable {
   file: string;
   /** `source` (Default, User, VirtualNetworkGateway), `state` (Active, Invalid), CIDRs, next hop type and addresses. */
   routes: { source: string; state: string; prefixes: string[]; nextHopType: string; nextHopIps: string[] }[];
+  /** A row says the NIC's subnet disables BGP route propagation: the table shows none of the VNet's learned routes. */
+  propagationOff?: boolean;
+  /** Every file it came from (two files for one NIC are united). */
+  files?: string[];
 }
 
 export interface AdminRuleCollection {
@@ -685,6 +689,8 @@ export interface Snapshot {
   deploymentStatuses?: { configurations: string[]; status: string; type?: string; region: string; manager?: string }[];
   /** NICs' effective route tables as Azure computed them, by NIC key (`az network nic show-effective-route-table`). */
   effectiveRouteTables?: Map<string, NicEffectiveRouteTable>;
+  /** Subnet key → why a NIC's effective route table disputes the input's routes of that subnet (lib/snapshot/route-disputes.ts). */
+  routeDisputes?: Map<string, string>;
   adminRules?: Map<string, AdminRule>;
   storageAccounts?: Map<string, StorageAccount>;
   privateDnsZones?: Map<string, PrivateDnsZone>;

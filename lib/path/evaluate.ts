@@ -311,7 +311,7 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
   const table = subnet.routeTableKey;
   if (table) cx.touched.add(table);
   const display = estate.context(subnet).tagDisplay;
-  const tableMissing = table && !estate.snapshot.routeTables.has(table) ? `route table ${table.split("/").pop()} of ${subnet.vnetName}/${subnet.name} is not in the input (add \`az network route-table list\`)` : undefined;
+  const routesUnknown = table && !estate.snapshot.routeTables.has(table) ? `route table ${table.split("/").pop()} of ${subnet.vnetName}/${subnet.name} is not in the input (add \`az network route-table list\`)` : estate.snapshot.routeDisputes?.get(subnet.key);
   for (const piece of pieces) {
     const family = piece.box.src.v4.length ? 4 : 6;
     // A route passed over only because tags without prefixes are taken as disjoint from it (CONTRACT §4): say so.
@@ -324,8 +324,8 @@ function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[]
       }
       const p: PathPiece = { ...piece, box: { ...piece.box, dst }, steps: [...piece.steps, sharedRouteEvidence(route, hop)] };
       const unaudited = (why: string): PathPiece => ({ ...p, access: "Unaudited", decidedAt: "route", why });
-      if (tableMissing && p.access !== "Unaudited") {
-        done.push(unaudited(`cannot be judged: ${tableMissing}`));
+      if (routesUnknown && p.access !== "Unaudited") {
+        done.push(unaudited(`cannot be judged: ${routesUnknown}`));
         continue;
       }
       if (route.regionUnknown && p.access !== "Unaudited") {
@@ -534,7 +534,7 @@ export function bgpLearnedNote(estate: Estate, subnet: Subnet): string | undefin
   const tables = bgpRouteTables(estate, subnet.vnetKey);
   if (tables.length) {
     const nics = tables.map((t) => estate.snapshot.nics.get(t.nicKey)?.name ?? t.nicId.split("/").pop()).join(", ");
-    return `${vnet.name}'s routes learned over BGP are those Azure's effective route table${tables.length > 1 ? "s" : ""} of NIC ${nics} list${tables.length > 1 ? "" : "s"} (${[...new Set(tables.map((t) => t.file))].join(", ")}); a route learned since ${tables.length > 1 ? "they were" : "it was"} taken is not seen.`;
+    return `${vnet.name}'s routes learned over BGP are those Azure's effective route table${tables.length > 1 ? "s" : ""} of NIC ${nics} list${tables.length > 1 ? "" : "s"} (${[...new Set(tables.flatMap((t) => t.files ?? [t.file]))].join(", ")}); a route learned since ${tables.length > 1 ? "they were" : "it was"} taken is not seen.`;
   }
   const propagation = subnet.routeTableKey ? `${subnet.name}'s route table does not disable BGP route propagation` : `${subnet.name} has no route table to disable BGP route propagation`;
   // Azure's effective route table of a NIC in the VNet would show them (README "Routes learned over BGP").

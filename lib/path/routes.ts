@@ -285,7 +285,9 @@ function bgpRoutesOf(estate: Estate, vnetKey: string): { prefix: string; ip?: st
     for (const t of bgpRouteTables(estate, vnetKey)) {
       const nic = estate.snapshot.nics.get(t.nicKey)?.name ?? t.nicId.split("/").pop()!;
       for (const r of t.routes) {
-        if (r.source.toLowerCase() !== "virtualnetworkgateway" || r.state.toLowerCase() !== "active") continue;
+        // Active or Invalid alike: a row is Invalid where the NIC's own subnet has a user route for its prefix, while the
+        // VNet's other subnets install it. Each subnet's own routes rank it here.
+        if (r.source.toLowerCase() !== "virtualnetworkgateway") continue;
         for (const prefix of r.prefixes) {
           const key = `${prefix}|${r.nextHopIps.join(",")}`;
           if (!out.has(key)) out.set(key, { prefix, ...(r.nextHopIps[0] ? { ip: r.nextHopIps[0] } : {}), nic });
@@ -297,20 +299,37 @@ function bgpRoutesOf(estate: Estate, vnetKey: string): { prefix: string; ip?: st
 }
 
 /**
- * The effective route tables that show what VNet `vnetKey` learns over BGP: those of NICs the input holds in one of its
- * subnets whose route table does not disable BGP route propagation (a table taken where it is disabled shows none).
+ * The effective route tables that show what VNet `vnetKey` learns over BGP: those of NICs the input holds in a subnet
+ * of its BGP domain (the VNet holding the gateway and the VNets whose connected peering with it uses its gateway:
+ * "the spoke learns the hub gateway's routes") whose route table does not disable BGP route propagation, by the input's
+ * route table or the table's own rows (a table taken where it is disabled shows none).
+ * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit
  */
 export function bgpRouteTables(estate: Estate, vnetKey: string): NicEffectiveRouteTable[] {
   const { snapshot } = estate;
+  const domain = bgpDomainOf(estate, vnetKey);
   const out: NicEffectiveRouteTable[] = [];
   for (const t of snapshot.effectiveRouteTables?.values() ?? []) {
-    const nic = snapshot.nics.get(t.nicKey);
-    const subnet = nic?.ipConfigurations.map((c) => (c.subnetKey ? snapshot.subnets.get(c.subnetKey) : undefined)).find(Boolean);
-    if (!subnet || subnet.vnetKey !== vnetKey) continue;
+    if (t.propagationOff) continue;
+    const subnet = nicSubnet(snapshot, t.nicKey);
+    if (!subnet || bgpDomainOf(estate, subnet.vnetKey) !== domain) continue;
     if (subnet.routeTableKey && snapshot.routeTables.get(subnet.routeTableKey)?.disableBgpRoutePropagation) continue;
     out.push(t);
   }
   return out;
+}
+
+/** The subnet of a NIC the input holds (its first IP configuration's), if any. */
+export function nicSubnet(snapshot: Snapshot, nicKey: string): Subnet | undefined {
+  const nic = snapshot.nics.get(nicKey);
+  return nic?.ipConfigurations.map((c) => (c.subnetKey ? snapshot.subnets.get(c.subnetKey) : undefined)).find(Boolean);
+}
+
+/** The VNet whose gateway a VNet's learned routes come from: the remote VNet of a connected peering that uses remote gateways, else itself. */
+function bgpDomainOf(estate: Estate, vnetKey: string): string {
+  const vnet = estate.snapshot.vnets.get(vnetKey);
+  const remote = vnet?.peerings.find((p) => p.useRemoteGateways && p.remoteVnetKey && peeringConnected(estate, vnetKey, p));
+  return remote?.remoteVnetKey ?? vnetKey;
 }
 
 /** The hub's routes of `subnet`'s VNet as effective routes, parsed once per VNet (they are CIDRs, the same for every subnet). */
@@ -643,7 +662,7 @@ function apartNotes(routes: readonly EffectiveRoute[], family: 4 | 6, flowTags: 
   for (const route of routes) {
     if (tagsIsEmpty(rest)) break;
     if (route.family !== family) continue;
-    if (route.source === "User") {
+    if (route.source === "User" || route.bgp) {
       const apart = assumedApart(rest, route.dst);
       if (!tagsIsEmpty(apart)) passed.push({ route, tags: apart });
     }
@@ -652,7 +671,7 @@ function apartNotes(routes: readonly EffectiveRoute[], family: 4 | 6, flowTags: 
     for (const p of passed) {
       const tags = tagsIntersect(p.tags, taken);
       if (tagsIsEmpty(tags) || sameHop(p.route, route)) continue;
-      const item = `route ${p.route.name}${p.route.routeTable ? ` in ${p.route.routeTable.name}` : ""} (${p.route.addressPrefix} → ${p.route.nextHopType}${p.route.nextHopIpAddress ? ` ${p.route.nextHopIpAddress}` : ""})`;
+      const item = `${p.route.bgp ? `the route learned over BGP (effective routes of NIC ${p.route.bgp.nic})` : `route ${p.route.name}${p.route.routeTable ? ` in ${p.route.routeTable.name}` : ""}`} (${p.route.addressPrefix} → ${p.route.nextHopType}${p.route.nextHopIpAddress ? ` ${p.route.nextHopIpAddress}` : ""})`;
       if (!items.includes(item)) items.push(item);
       noted = tagsUnion(noted, tags);
     }

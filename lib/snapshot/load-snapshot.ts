@@ -66,12 +66,13 @@ import {
 import { type VnetRecord, readSubnet, readVnet } from "./read-vnet";
 import { resourceEnvelope } from "./schemas";
 import { deploymentStatusEntry, effectiveAdminRuleExtras } from "./schemas-placement";
-import { isEffectiveRouteTable, readEffectiveRouteTable } from "./read-effective-routes";
+import { routeDisputes } from "./route-disputes";
+import { ROW_WITHOUT_NIC, isEffectiveRouteRow, isEffectiveRouteTable, readEffectiveRouteTable, unitedTables } from "./read-effective-routes";
 import { readServiceTags } from "./service-tags";
 import { GraphPages } from "./graph-pages";
 import { NothingReadError } from "./read-failed";
 import { unwrapSource } from "./source-shapes";
-import { type ArmNode, type JsonPath, isObject, parseWith, readNode } from "./validate";
+import { type ArmNode, type JsonPath, inputError, isObject, parseWith, readNode } from "./validate";
 
 export interface Source {
   name: string;
@@ -329,8 +330,10 @@ function readSource(source: Source, into: Collected, stored: boolean): void {
     // Neither a NIC's effective route table nor a deployment status entry has an id: known by their fields.
     else if (isEffectiveRouteTable(raw)) {
       const t = readEffectiveRouteTable(raw, source.name, listAt ? [...listAt, i] : []);
-      into.effectiveRouteTables.set(t.nicKey, t);
-    } else if (raw.id === undefined && raw.type === undefined && "deploymentStatus" in raw && "configurationIds" in raw) {
+      const known = into.effectiveRouteTables.get(t.nicKey);
+      into.effectiveRouteTables.set(t.nicKey, known ? unitedTables(known, t) : t);
+    } else if (isEffectiveRouteRow(raw)) throw inputError(source.name, listAt ? [...listAt, i] : [], ROW_WITHOUT_NIC);
+    else if (raw.id === undefined && raw.type === undefined && "deploymentStatus" in raw && "configurationIds" in raw) {
       const e = parseWith(deploymentStatusEntry, raw, source.name, listAt ? [...listAt, i] : []);
       into.deploymentStatuses.push({
         configurations: e.configurationIds.map((c) => c.trim().toLowerCase()),
@@ -499,6 +502,8 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
   if (snapshot.subnets.size === 0) throw nothingToAudit(sources, snapshot, into, opts.readErrors);
   deriveMembership(snapshot, into.endpointIds);
   resolveIpGroupRefs(snapshot);
+  const disputes = routeDisputes(snapshot);
+  if (disputes) snapshot.routeDisputes = disputes;
   snapshot.gaps = findGaps(snapshot, into.ignored, { live: into.readMethod !== undefined });
   spellRefsAsWritten(snapshot.gaps, into.itemLists);
   if (into.serviceTags) snapshot.serviceTags = into.serviceTags;

@@ -12,6 +12,7 @@ import { type JsonPath, inputError, parseWith } from "./validate";
 const NIC_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.(Network\/networkInterfaces\/[^/]+|Compute\/virtualMachineScaleSets\/[^/]+\/virtualMachines\/[^/]+\/networkInterfaces\/[^/]+)$/i;
 
 const entry = z.object({
+  disableBgpRoutePropagation: z.boolean().nullish(),
   source: z.string().nullish(),
   state: z.string().nullish(),
   addressPrefix: z.array(z.string()),
@@ -22,13 +23,26 @@ const entry = z.object({
 
 const table = z.object({
   networkInterfaceId: z.string().regex(NIC_ID, "expected a network interface id such as /subscriptions/…/providers/Microsoft.Network/networkInterfaces/nic-cc"),
-  value: z.array(entry),
+  // A real table always lists at least the VNet's own space (VnetLocal): an empty one is no table.
+  value: z.array(entry).min(1, "expected the NIC's effective routes (a real table lists at least its VNet's own space)"),
 });
 
-/** Whether an untyped, id-less entry is a NIC's effective route table as this product takes it. */
+/** Whether an untyped, id-less entry is a NIC's effective route table as this product takes it (the loader then checks it). */
 export function isEffectiveRouteTable(raw: Record<string, unknown>): boolean {
-  return raw.id === undefined && raw.type === undefined && "networkInterfaceId" in raw && "value" in raw;
+  return raw.id === undefined && raw.type === undefined && "networkInterfaceId" in raw;
 }
+
+/**
+ * Whether an id-less entry is a row of an effective route table given without its NIC (az's output as it prints it):
+ * read as nothing, it would leave the BGP routes unseen while the user believes them given.
+ */
+export function isEffectiveRouteRow(raw: Record<string, unknown>): boolean {
+  return raw.id === undefined && raw.type === undefined && "nextHopType" in raw && Array.isArray(raw.addressPrefix) && "source" in raw;
+}
+
+/** The one-line error for such rows, naming the fix. */
+export const ROW_WITHOUT_NIC =
+  "a NIC's effective route table without the NIC's id: add it beside az's list, e.g. `az network nic show-effective-route-table --ids $NIC | jq --arg id $NIC '. + {networkInterfaceId: $id}'`";
 
 /**
  * Reads one table: every entry's prefixes must be CIDRs. Throws InputError naming the file and field (the NIC id, an
@@ -36,6 +50,8 @@ export function isEffectiveRouteTable(raw: Record<string, unknown>): boolean {
  */
 export function readEffectiveRouteTable(raw: unknown, file: string, at: JsonPath): NicEffectiveRouteTable {
   const t = parseWith(table, raw, file, at);
+  const next = (raw as { nextLink?: unknown }).nextLink;
+  if (next !== undefined && next !== null) throw inputError(file, [...at, "nextLink"], "expected null: a table with a next page is partial (let az follow the pages)");
   const routes = t.value.map((e, i) => {
     const prefixes = e.addressPrefix.map((p) => p.trim());
     const bad = prefixes.findIndex((p) => !isCidr(p));
@@ -48,5 +64,15 @@ export function readEffectiveRouteTable(raw: unknown, file: string, at: JsonPath
       nextHopIps: (e.nextHopIpAddress ?? []).map((a) => a.trim()).filter(Boolean),
     };
   });
-  return { nicId: t.networkInterfaceId.trim(), nicKey: keyOf(t.networkInterfaceId.trim()), file, routes };
+  const propagationOff = t.value.some((e) => e.disableBgpRoutePropagation === true);
+  return { nicId: t.networkInterfaceId.trim(), nicKey: keyOf(t.networkInterfaceId.trim()), file, files: [file], routes, ...(propagationOff ? { propagationOff } : {}) };
+}
+
+/**
+ * Two tables of one NIC (two files, or one given twice) united: every row of both, so no file order decides, and
+ * propagation taken as off if either says so.
+ */
+export function unitedTables(a: NicEffectiveRouteTable, b: NicEffectiveRouteTable): NicEffectiveRouteTable {
+  const files = [...new Set([...(a.files ?? [a.file]), ...(b.files ?? [b.file])])];
+  return { ...a, files, routes: [...a.routes, ...b.routes], ...(a.propagationOff || b.propagationOff ? { propagationOff: true } : {}) };
 }

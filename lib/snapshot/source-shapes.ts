@@ -86,7 +86,7 @@ export function unwrapSource(file: string, value: unknown, { stored = false }: {
   // A typed object is one resource (`az ... show`), even if it happens to carry a list field.
   if (typeof value.type === "string") return { items: [value] };
   // A NIC's effective route table with the NIC's id beside Azure's `value` list: one entry, kept whole.
-  if (typeof value.networkInterfaceId === "string" && "value" in value) return { items: [value] };
+  if ("networkInterfaceId" in value) return { items: [value] };
   for (const field of LIST_FIELDS) {
     if (!(field in value)) continue;
     const list = value[field];

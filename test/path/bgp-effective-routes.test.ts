@@ -85,4 +85,80 @@ describe("routes learned over BGP, from a NIC's effective route table", () => {
     expect(() => run(withGateway().resources(), [bad])).toThrowError(/routes-0\.json.*value\[1\]\.addressPrefix\[0\].*expected a CIDR/);
     expect(() => run(withGateway().resources(), [{ ...table([]), networkInterfaceId: "nic-cc" }])).toThrowError(/routes-0\.json.*networkInterfaceId.*network interface id/);
   });
+
+  it("a learned route listed Invalid in the table of a subnet with its own user route still goes to every other subnet of the VNet", () => {
+    // compute's route table sends 0.0.0.0/0 to an appliance, so Azure lists the BGP 0.0.0.0/0 Invalid in compute's NIC.
+    const b = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/cc", "10.0.0.0/24")
+      .subnet("hub/compute", "10.0.2.0/24", { routeTable: "rt-nva" })
+      .subnet("hub/GatewaySubnet", "10.0.255.0/27")
+      .routeTable("rt-nva", [{ name: "default-nva", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.0.3.4" }])
+      .nic("nic-compute", "hub/compute", { ip: "10.0.2.4" });
+    const t = {
+      networkInterfaceId: id("networkInterfaces", "nic-compute"),
+      value: [
+        { source: "Default", state: "Active", addressPrefix: ["10.0.0.0/16"], nextHopType: "VnetLocal", nextHopIpAddress: [] },
+        { source: "VirtualNetworkGateway", state: "Invalid", addressPrefix: ["0.0.0.0/0"], nextHopType: "VirtualNetworkGateway", nextHopIpAddress: ["10.0.255.4"] },
+        { source: "User", state: "Active", addressPrefix: ["0.0.0.0/0"], nextHopType: "VirtualAppliance", nextHopIpAddress: ["10.0.3.4"] },
+        { source: "Default", state: "Invalid", addressPrefix: ["0.0.0.0/0"], nextHopType: "Internet", nextHopIpAddress: [] },
+      ],
+    };
+    const report = run(b.resources(), [t]);
+    expect(finding(report, "hub/cc", "CC-EGRESS-ARM").status).toBe("warn");
+    expect(finding(report, "hub/cc", "CC-EGRESS-ARM").detail).toContain("learned over BGP");
+  });
+
+  it("a table taken in the hub holding the gateway shows what a spoke using that gateway learns, and the reverse", () => {
+    const b = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("hub/GatewaySubnet", "10.0.255.0/27")
+      .subnet("hub/jump", "10.0.1.0/24")
+      .subnet("spoke/cc", "10.1.0.0/24")
+      .subnet("spoke/compute", "10.1.2.0/24")
+      .peer("hub", "spoke", { remoteGatewaysAt: "spoke" })
+      .nic("nic-jump", "hub/jump", { ip: "10.0.1.4" })
+      .nic("nic-cc", "spoke/cc", { ip: "10.1.0.4" });
+    const roles = { roles: { cyclecloud: ["spoke/cc"], cluster: ["spoke/compute"], returnProxy: [] } };
+    const arm = (tables: unknown[]) => finding(audit(loadSnapshot([{ name: "estate.json", value: { value: b.resources() } }, ...tables.map((v, i) => ({ name: `routes-${i}.json`, value: v }))]), roles), "spoke/cc", "CC-EGRESS-ARM");
+    expect(arm([]).status).toBe("pass");
+    expect(arm([table([{ prefix: "0.0.0.0/0" }], id("networkInterfaces", "nic-jump"))]).status).toBe("warn");
+    expect(arm([table([{ prefix: "0.0.0.0/0" }], NIC)]).status).toBe("warn");
+  });
+
+  it("Azure's table listing a user route the input's route table lacks: the subnet's routes cannot be judged (warn), naming the route and the table", () => {
+    const t = table([]);
+    t.value.splice(1, 0, { source: "User", state: "Active", addressPrefix: ["0.0.0.0/0"], nextHopType: "VirtualAppliance", nextHopIpAddress: ["10.0.3.9"] });
+    t.value[t.value.length - 1] = { ...t.value[t.value.length - 1], state: "Invalid" };
+    const f = finding(run(withGateway().resources(), [t]), "hub/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("lists user route 0.0.0.0/0 → VirtualAppliance 10.0.3.9, which the input's route table does not give");
+    expect(f.detail).toContain("stale");
+  });
+
+  it("specific public prefixes learned over BGP, without service tags: the detail says the verdict assumes they miss the tag", () => {
+    const f = finding(run(withGateway().resources(), [table([{ prefix: "20.0.0.0/8" }])]), "hub/cc", "CC-EGRESS-ARM");
+    expect(f.detail).toContain("The route learned over BGP (effective routes of NIC nic-cc) (20.0.0.0/8");
+    expect(f.detail).toContain("depends on prefixes that were not supplied");
+  });
+
+  it("two tables of one NIC are united, whatever their order; a table whose rows say propagation is off shows nothing", () => {
+    const a = table([{ prefix: "0.0.0.0/0" }]);
+    const b = table([{ prefix: "192.168.0.0/16" }]);
+    expect(finding(run(withGateway().resources(), [a, b]), "hub/cc", "CC-EGRESS-ARM").status).toBe("warn");
+    expect(finding(run(withGateway().resources(), [b, a]), "hub/cc", "CC-EGRESS-ARM").status).toBe("warn");
+    const off = { ...a, value: a.value.map((r) => ({ ...r, disableBgpRoutePropagation: true })) };
+    expect(finding(run(withGateway().resources(), [off]), "hub/cc", "CC-EGRESS-ARM").status).toBe("pass");
+  });
+
+  it("az's output without the NIC's id, a table without rows, or an id that is no string: one error naming the file, never read as nothing", () => {
+    const { networkInterfaceId: _, ...plain } = table([{ prefix: "0.0.0.0/0" }]);
+    void _;
+    expect(() => run(withGateway().resources(), [plain])).toThrowError(/routes-0\.json.*value\[0\].*without the NIC's id/);
+    expect(() => run(withGateway().resources(), [{ networkInterfaceId: NIC }])).toThrowError(/routes-0\.json.*value/);
+    expect(() => run(withGateway().resources(), [{ networkInterfaceId: NIC, value: [] }])).toThrowError(/routes-0\.json.*value.*at least its VNet's own space/);
+    expect(() => run(withGateway().resources(), [{ networkInterfaceId: 5, value: table([]).value }])).toThrowError(/routes-0\.json.*networkInterfaceId/);
+    expect(() => run(withGateway().resources(), [{ ...table([]), nextLink: "https://management.azure.com/next" }])).toThrowError(/routes-0\.json.*nextLink.*partial/);
+  });
 });

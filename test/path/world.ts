@@ -178,7 +178,8 @@ export interface PathWorld {
   adminDeployment?: "deployed" | "other" | "deploying" | "other-manager";
   /**
    * Routes VNet a learned over BGP, as the effective route table of the world's NIC (nic-work) lists them (source
-   * VirtualNetworkGateway; `invalid`: listed Invalid, which counts for nothing).
+   * VirtualNetworkGateway; `invalid`: listed Invalid, as where the NIC's own subnet overrides them, which still counts:
+   * each subnet's routes rank them). The table lists the subnet's user routes too, as Azure's does.
    */
   bgp?: { prefixes: string[]; invalid: boolean };
   routes?: RouteSpec[];
@@ -608,7 +609,10 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     // `az network nic show-effective-route-table` for nic-work, with the NIC's id added (az prints none).
     b.extra({
       networkInterfaceId: id("networkInterfaces", "nic-work"),
-      value: [{ source: "VirtualNetworkGateway", state: w.bgp.invalid ? "Invalid" : "Active", addressPrefix: w.bgp.prefixes, nextHopType: "VirtualNetworkGateway", nextHopIpAddress: ["10.0.255.4"] }],
+      value: [
+        { source: "VirtualNetworkGateway", state: w.bgp.invalid ? "Invalid" : "Active", addressPrefix: w.bgp.prefixes, nextHopType: "VirtualNetworkGateway", nextHopIpAddress: ["10.0.255.4"] },
+        ...(w.routes ?? []).filter((r) => /^[\d.:]+\/\d+$/.test(r.prefix)).map((r) => ({ source: "User", state: "Active", addressPrefix: [r.prefix], nextHopType: r.hop, nextHopIpAddress: r.ip ? [r.ip] : [] })),
+      ],
     });
   }
   if (w.admin.length && w.adminDeployment) {

@@ -362,19 +362,23 @@ function effectiveRoutes(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwor
 }
 
 /**
- * What a VNet learned over BGP: the active `VirtualNetworkGateway` routes of the effective route tables of NICs in its
- * subnets whose route table does not disable BGP route propagation (a table taken there shows none).
+ * What a VNet learned over BGP: the `VirtualNetworkGateway` routes (Active or Invalid: Invalid only where the NIC's own
+ * subnet overrides them) of the effective route tables of NICs in subnets of the VNet, or of the VNet whose gateway it
+ * uses through a connected peering (gateway transit: the same learned routes), whose route table does not disable BGP
+ * route propagation (a table taken there shows none).
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#border-gateway-protocol
  */
 function bgpLearned(snapshot: Snapshot, vnet: VirtualNetwork): string[] {
+  const gatewayOf = (v: VirtualNetwork | undefined) => v?.peerings.find((p) => p.useRemoteGateways && p.remoteVnetKey && peeringCarries(snapshot, v, p))?.remoteVnetKey ?? v?.key;
   const out: string[] = [];
   for (const t of snapshot.effectiveRouteTables?.values() ?? []) {
+    if (t.propagationOff) continue;
     const nic = snapshot.nics.get(t.nicKey);
     const subnetKey = nic?.ipConfigurations.find((c) => c.subnetKey)?.subnetKey;
     const subnet = subnetKey ? snapshot.subnets.get(subnetKey) : undefined;
-    if (!subnet || subnet.vnetKey !== vnet.key) continue;
+    if (!subnet || gatewayOf(snapshot.vnets.get(subnet.vnetKey)) !== gatewayOf(vnet)) continue;
     if (subnet.routeTableKey && snapshot.routeTables.get(subnet.routeTableKey)?.disableBgpRoutePropagation) continue;
-    for (const r of t.routes) if (same(r.source, "VirtualNetworkGateway") && same(r.state, "Active")) for (const p of r.prefixes) if (!out.includes(p)) out.push(p);
+    for (const r of t.routes) if (same(r.source, "VirtualNetworkGateway")) for (const p of r.prefixes) if (!out.includes(p)) out.push(p);
   }
   return out;
 }

@@ -16,8 +16,14 @@ const sameEstate = (a: ReturnType<typeof load>, b: ReturnType<typeof load>) => e
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
 describe("Azure's own example payloads", () => {
+  // A NIC's effective route table as az prints it names no NIC: read as nothing, it would leave the BGP routes the user
+  // believes given unseen, so it is refused naming the fix (README "Routes learned over BGP"). Every other payload loads.
+  const ROUTES_WITHOUT_NIC = "NetworkInterfaceEffectiveRouteTableList.json";
+  const specs = () => readdirSync(SPECS).filter((f) => f !== ROUTES_WITHOUT_NIC);
+
   it("load without error, and payloads that are not resources are ignored", () => {
-    for (const file of readdirSync(SPECS)) expect(() => loadWithAnchor(readSpec(file)), file).not.toThrow();
+    for (const file of specs()) expect(() => loadWithAnchor(readSpec(file)), file).not.toThrow();
+    expect(() => loadWithAnchor(readSpec(ROUTES_WITHOUT_NIC))).toThrow(/value\[0\]: a NIC's effective route table without the NIC's id/);
     expect(loadWithAnchor(readSpec("AzureFirewallGet.json")).nsgs.size).toBe(0);
     expect(loadWithAnchor(readSpec("ServiceTagsList.json")).subnets.size).toBe(1);
     expect(loadWithAnchor(readSpec("NetworkInterfaceEffectiveNSGList.json")).nsgs.size).toBe(0);
@@ -67,7 +73,7 @@ describe("Azure's own example payloads", () => {
   });
 
   it("give the same snapshot in the ARM REST form and the flattened az form", () => {
-    for (const file of readdirSync(SPECS)) {
+    for (const file of specs()) {
       const arm = readSpec(file);
       expect(withoutArmProperties(loadWithAnchor(flattenResource(arm))), file).toEqual(withoutArmProperties(loadWithAnchor(arm)));
     }

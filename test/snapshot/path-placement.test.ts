@@ -195,7 +195,8 @@ describe.each([false, true])("example payloads (flattened: %s)", (flat) => {
 
 describe("every example payload", () => {
   it("loads with the model's maps all set, the same in both forms", () => {
-    for (const file of readdirSync(SPECS)) {
+    // az's effective route table without the NIC's id is refused (test/snapshot/load-snapshot.test.ts).
+    for (const file of readdirSync(SPECS).filter((f) => f !== "NetworkInterfaceEffectiveRouteTableList.json")) {
       const arm = loadSpecs([file]);
       for (const field of ["natGateways", "publicIps", "loadBalancers", "firewalls", "firewallPolicies", "ruleCollectionGroups", "ipGroups", "scaleSets", "networkManagers", "networkGroups", "adminRuleCollections", "adminRules", "storageAccounts", "privateDnsZones"] as const) {
         expect(arm[field], `${file} ${field}`).toBeInstanceOf(Map);

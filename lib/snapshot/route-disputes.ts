@@ -1,0 +1,51 @@
+// Where Azure's effective route table of a NIC disagrees with the routes the input gives its subnet: a user route Azure
+// lists that the input's route table lacks (or the reverse), or the system default route to the Internet shown
+// Invalid (something overrides it) where the input shows nothing that would. Either the export or the table is stale,
+// and a verdict read from the input's routes may not be Azure's, so the subnet's flows are "cannot be judged" at the
+// route stage (lib/path/evaluate.ts). Worked out once, on the input as given: a fix's new route is no dispute.
+// https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem
+import type { NicEffectiveRouteTable, Snapshot } from "@/lib/model/types";
+import { isCidr } from "./field-values";
+
+/** Subnet key → why its routes are disputed, in one clause naming the NIC and the file. */
+export function routeDisputes(snapshot: Snapshot): Map<string, string> | undefined {
+  if (!snapshot.effectiveRouteTables?.size) return undefined;
+  const out = new Map<string, string>();
+  for (const t of snapshot.effectiveRouteTables.values()) {
+    const nic = snapshot.nics.get(t.nicKey);
+    const subnetKey = nic?.ipConfigurations.find((c) => c.subnetKey && snapshot.subnets.has(c.subnetKey))?.subnetKey;
+    if (!nic || !subnetKey || out.has(subnetKey)) continue;
+    const why = disputeOf(snapshot, t, subnetKey);
+    if (why) out.set(subnetKey, `Azure's effective route table of NIC ${nic.name} (${(t.files ?? [t.file]).join(", ")}) ${why}, so the input's routes of this subnet or that table are stale`);
+  }
+  return out.size ? out : undefined;
+}
+
+const keyOfRoute = (prefix: string, type: string, ip: string | undefined) => `${prefix.trim()}|${type.trim().toLowerCase()}|${(ip ?? "").trim()}`;
+const words = (prefix: string, type: string, ip: string | undefined) => `${prefix} → ${type}${ip ? ` ${ip}` : ""}`;
+
+function disputeOf(snapshot: Snapshot, t: NicEffectiveRouteTable, subnetKey: string): string | undefined {
+  const subnet = snapshot.subnets.get(subnetKey)!;
+  // A route table the input lacks is said elsewhere (the route stage's "not in the input").
+  if (subnet.routeTableKey && !snapshot.routeTables.has(subnet.routeTableKey)) return undefined;
+  const table = subnet.routeTableKey ? snapshot.routeTables.get(subnet.routeTableKey) : undefined;
+  // Only CIDR routes compare row for row: Azure lists a service-tag route as one row of the tag's prefixes.
+  const given = new Map<string, string>();
+  for (const r of table?.routes ?? []) if (isCidr(r.addressPrefix.trim())) given.set(keyOfRoute(r.addressPrefix, r.nextHopType, r.nextHopIpAddress), words(r.addressPrefix, r.nextHopType, r.nextHopIpAddress));
+  const listed = new Map<string, string>();
+  for (const r of t.routes) {
+    if (r.source.toLowerCase() !== "user" || r.prefixes.length !== 1) continue;
+    listed.set(keyOfRoute(r.prefixes[0], r.nextHopType, r.nextHopIps[0]), words(r.prefixes[0], r.nextHopType, r.nextHopIps[0]));
+  }
+  const taggedRows = t.routes.some((r) => r.source.toLowerCase() === "user" && r.prefixes.length > 1);
+  const extra = [...listed].filter(([k]) => !given.has(k)).map(([, w]) => w);
+  if (extra.length) return `lists user route${extra.length > 1 ? "s" : ""} ${extra.join(", ")}, which the input's route table${table ? ` ${table.name}` : ""} does not give`;
+  const missing = [...given].filter(([k]) => !listed.has(k)).map(([, w]) => w);
+  if (missing.length && !taggedRows) return `does not list route${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of the input's route table ${table!.name}`;
+  const internet = t.routes.find((r) => r.source.toLowerCase() === "default" && r.nextHopType.toLowerCase() === "internet" && r.prefixes.includes("0.0.0.0/0"));
+  const overridden = (table?.routes ?? []).some((r) => r.addressPrefix.trim() === "0.0.0.0/0") || t.routes.some((r) => r.source.toLowerCase() !== "default" && r.prefixes.includes("0.0.0.0/0"));
+  // A virtual hub's learned default is the hub model's to say (lib/path/virtual-hub.ts): not compared here.
+  const hubbed = [...(snapshot.hubConnections?.values() ?? [])].some((c) => c.remoteVnetKey === subnet.vnetKey);
+  if (internet && internet.state.toLowerCase() === "invalid" && !overridden && !hubbed) return "shows the system default route to the Internet Invalid (a route the input does not show overrides it)";
+  return undefined;
+}
