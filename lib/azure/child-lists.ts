@@ -18,27 +18,35 @@ export interface ParentPath {
   names: string[];
 }
 
-interface ChildList {
+interface ChildListBase {
   operation: string;
   /** Type of the parent (lower-case, as ARM and Resource Graph both spell it once lower-cased). */
   parentType: string;
-  /** Type of what the list returns, given to items that lack one. */
-  type: string;
   /** In Resource Graph's `Resources` table too, so a Resource Graph read does not list it again. */
   inResourceGraph?: boolean;
   /** Whether this parent needs the call at all. */
   applies?: (parent: Record<string, unknown>) => boolean;
   /** Listed per resource group, not per parent: parents of one resource group share one call. */
   perResourceGroup?: boolean;
-  /**
-   * Its items are not resources (no id, no type) and are kept as listed; the loader knows them by their fields.
-   * Its failure is not a read error: what it settles is left as without it (see the list's comment).
-   */
-  entries?: boolean;
   list: (c: SubscriptionClients, at: ParentPath, signal: AbortSignal) => AsyncIterable<unknown>;
-  /** With `entries`: each item as kept, given its parent's id (items that cannot be read are dropped). */
-  entry?: (item: Record<string, unknown>, parentId: string) => Record<string, unknown> | undefined;
 }
+
+/** A list of resources: each keeps ARM's form, and a failed list is a read error. */
+interface ResourceList extends ChildListBase {
+  /** Type of what the list returns, given to items that lack one. */
+  type: string;
+}
+
+/**
+ * A list of entries that are no resources (no id, no type), which the loader knows by their fields. Its failure is no
+ * read error: what it settles is left as without it (see the list's comment).
+ */
+interface EntryList extends ChildListBase {
+  /** Each item as kept, given its parent's id; undefined drops it. */
+  entry: (item: Record<string, unknown>, parentId: string) => Record<string, unknown> | undefined;
+}
+
+type ChildList = ResourceList | EntryList;
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -126,10 +134,8 @@ export const CHILD_LISTS: readonly ChildList[] = [
     // export without the list, and the report's gaps name the list.
     operation: "networkManagerDeploymentStatus.list",
     parentType: MANAGER,
-    type: "",
-    entries: true,
     list: (c, at, abortSignal) => deploymentStatusPages(c, at, abortSignal),
-    entry: deploymentStatusEntry,
+    entry: keptDeploymentStatus,
   },
   {
     operation: "adminRuleCollections.list",
@@ -219,7 +225,7 @@ async function* deploymentStatusPages(c: SubscriptionClients, at: ParentPath, ab
  * The service marks every field optional: an entry without a region or a status says nothing and is dropped, where an
  * export with one would be bad input.
  */
-function deploymentStatusEntry(item: Record<string, unknown>, parentId: string): Record<string, unknown> | undefined {
+function keptDeploymentStatus(item: Record<string, unknown>, parentId: string): Record<string, unknown> | undefined {
   if (typeof item.region !== "string" || typeof item.deploymentStatus !== "string") return undefined;
   const ids = Array.isArray(item.configurationIds) ? item.configurationIds.filter((c): c is string => typeof c === "string") : [];
   return { ...item, configurationIds: ids, networkManagerId: parentId };
@@ -272,13 +278,13 @@ export async function readChildLists(
         collectRaw(clients.scope, child.list(clients, at, signal)),
       );
       if (!result.ok) {
-        if (!child.entries) errors.push(result.error);
+        if ("type" in child) errors.push(result.error);
         continue;
       }
-      if (child.entries) {
+      if ("entry" in child) {
         for (const item of result.value) {
           if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
-          const kept = child.entry ? child.entry(item as Record<string, unknown>, String(parent.id)) : (item as Record<string, unknown>);
+          const kept = child.entry(item as Record<string, unknown>, String(parent.id));
           if (kept) resources.push(kept);
         }
         continue;

@@ -166,7 +166,7 @@ describe("child lists", () => {
   });
 
   it("has one list per parent type and child, none per instance", () => {
-    const pairs = CHILD_LISTS.map((l) => `${l.parentType} → ${l.type}`);
+    const pairs = CHILD_LISTS.map((l) => `${l.parentType} → ${"type" in l ? l.type : l.operation}`);
     expect(new Set(pairs).size).toBe(pairs.length);
   });
 });

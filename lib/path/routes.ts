@@ -320,7 +320,7 @@ export function bgpRouteTables(estate: Estate, vnetKey: string): NicEffectiveRou
 }
 
 /** The subnet of a NIC the input holds (its first IP configuration's), if any. */
-export function nicSubnet(snapshot: Snapshot, nicKey: string): Subnet | undefined {
+function nicSubnet(snapshot: Snapshot, nicKey: string): Subnet | undefined {
   const nic = snapshot.nics.get(nicKey);
   return nic?.ipConfigurations.map((c) => (c.subnetKey ? snapshot.subnets.get(c.subnetKey) : undefined)).find(Boolean);
 }
