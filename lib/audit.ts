@@ -50,6 +50,16 @@ export function readErrorsOf(snapshot: Snapshot, opts: Pick<AuditOptions, "readE
   return errors?.length ? errors : undefined;
 }
 
+/** Where the default route sends traffic, as a clause: "0.0.0.0/0 goes to Azure Firewall fw-hub", "… is dropped: …". */
+function defaultRouteWords(row: { nextHop?: string; nextHopType: string; nextHopIpAddress?: string }): string {
+  const hop = row.nextHop ?? `${row.nextHopType}${row.nextHopIpAddress ? ` ${row.nextHopIpAddress}` : ""}`;
+  const [lead, rest] = [hop.slice(0, hop.indexOf(": ") + 2), hop.slice(hop.indexOf(": ") + 2)];
+  if (lead === "outside the audit: ") return `0.0.0.0/0 goes to ${rest}, outside the audit`;
+  if (lead === "dropped: ") return `0.0.0.0/0 is dropped: ${rest}`;
+  if (lead === "cannot be judged: ") return `where 0.0.0.0/0 goes cannot be judged: ${rest}`;
+  return `0.0.0.0/0 goes to ${hop}`;
+}
+
 /** Runs every rule that applies to each role's subnet. */
 function runChecks(env: CheckEnv, subnets: Iterable<Subnet>): Checked[] {
   const out: Checked[] = [];
@@ -228,7 +238,7 @@ function pathFacts(estate: Estate, s: Subnet, audited: boolean): Partial<SubnetR
     const out = subnetOutbound(estate, s);
     // The method serves only what is routed to the Internet: say so where the default route goes elsewhere (a firewall).
     const byDefault = facts.effectiveRoutes.find((r) => r.addressPrefix === "0.0.0.0/0" && (r.state ?? "Active") === "Active");
-    const elsewhere = byDefault && byDefault.nextHopType !== "Internet" ? ` It carries only traffic routed to the Internet: 0.0.0.0/0 goes to ${byDefault.nextHop ?? `${byDefault.nextHopType}${byDefault.nextHopIpAddress ? ` ${byDefault.nextHopIpAddress}` : ""}`}.` : "";
+    const elsewhere = byDefault && byDefault.nextHopType !== "Internet" ? ` It carries only traffic routed to the Internet: ${defaultRouteWords(byDefault)}.` : "";
     const detail = elsewhere ? `${out.detail}${/[.!?]$/.test(out.detail) ? "" : "."}${elsewhere}` : out.detail;
     facts.outbound = { method: out.method, ...(out.resource ? { resource: out.resource } : {}), detail };
   }

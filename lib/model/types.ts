@@ -555,9 +555,11 @@ export interface NicEffectiveRouteTable {
   /** The file it came from, for words. */
   file: string;
   /** `source` (Default, User, VirtualNetworkGateway), `state` (Active, Invalid), CIDRs, next hop type and addresses. */
-  routes: { source: string; state: string; prefixes: string[]; nextHopType: string; nextHopIps: string[] }[];
+  routes: { source: string; state: string; prefixes: string[]; nextHopType: string; nextHopIps: string[]; name?: string }[];
   /** A row says the NIC's subnet disables BGP route propagation: the table shows none of the VNet's learned routes. */
   propagationOff?: boolean;
+  /** The rows say whether propagation is disabled (`disableBgpRoutePropagation`, which az prints on every row). */
+  propagationStated?: boolean;
   /** Every file it came from (two files for one NIC are united). */
   files?: string[];
 }
@@ -686,7 +688,7 @@ export interface Snapshot {
    * configurations (ids or names, lower-cased) are deployed to which region (lower case, no spaces), and how far.
    * https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status
    */
-  deploymentStatuses?: { configurations: string[]; status: string; type?: string; region: string; manager?: string }[];
+  deploymentStatuses?: { configurations: string[]; status: string; type?: string; region: string; manager?: string; commitTime?: string }[];
   /** NICs' effective route tables as Azure computed them, by NIC key (`az network nic show-effective-route-table`). */
   effectiveRouteTables?: Map<string, NicEffectiveRouteTable>;
   /** Subnet key → why a NIC's effective route table disputes the input's routes of that subnet (lib/snapshot/route-disputes.ts). */

@@ -48,7 +48,7 @@ interface Attributed {
 export function deploymentIn(estate: Estate, configuration: { key: string; name: string; managerKey: string }, kind: DeploymentKind, location: string | undefined): DeploymentState {
   const region = regionKey(location);
   if (!region) return { state: "unknown" };
-  const here = attributed(estate).filter((a) => a.entry.region === region && a.kind === kind);
+  const here = latestCommits(attributed(estate).filter((a) => a.entry.region === region && a.kind === kind));
   const name = configuration.name.toLowerCase();
   const ours = here.filter((a) => a.manager === configuration.managerKey);
   const loose = here.filter((a) => a.manager === undefined && uniqueNames(estate, kind).has(name));
@@ -59,6 +59,22 @@ export function deploymentIn(estate: Estate, configuration: { key: string; name:
   const finished = ours.filter(deployed);
   if (finished.length) return { state: "absent", deployedThere: [...new Set(finished.flatMap((a) => a.entry.configurations.map(shortName)))] };
   return { state: "unknown" };
+}
+
+/**
+ * The entries of the latest commit of each manager (bare-name entries as one group): two exports of one list taken at
+ * different times must not unite an old deployment with a newer one that replaced it. Entries without a commit time
+ * are kept.
+ */
+function latestCommits(entries: Attributed[]): Attributed[] {
+  const latest = new Map<string, number>();
+  for (const a of entries) {
+    if (!a.entry.commitTime) continue;
+    const at = Date.parse(a.entry.commitTime);
+    const k = a.manager ?? "";
+    if (!(latest.get(k)! >= at)) latest.set(k, at);
+  }
+  return entries.filter((a) => !a.entry.commitTime || Date.parse(a.entry.commitTime) === latest.get(a.manager ?? ""));
 }
 
 /** Whether the input holds any entry of network manager `managerKey`'s deployment status list (an empty list says nothing). */

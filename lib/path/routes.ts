@@ -65,7 +65,7 @@ export interface EffectiveRoute {
 export function routeWords(route: EffectiveRoute): string {
   if (route.source === "User") return `route ${route.name} in ${route.routeTable?.name ?? "its route table"}`;
   if (route.hub) return `the route for ${route.addressPrefix} learned from ${route.name}`;
-  if (route.bgp) return `the route for ${route.addressPrefix} learned over BGP (effective routes of NIC ${route.bgp.nic})`;
+  if (route.bgp) return `the route for ${route.addressPrefix} learned over BGP, as NIC ${route.bgp.nic}'s effective routes show`;
   if (route.defaultSite) return `the system route for ${route.addressPrefix}: forced tunnelling to site ${route.defaultSite.site} of ${route.defaultSite.gateway}`;
   return `the system route for ${route.addressPrefix}`;
 }
@@ -314,6 +314,9 @@ export function bgpRouteTables(estate: Estate, vnetKey: string): NicEffectiveRou
     const subnet = nicSubnet(snapshot, t.nicKey);
     if (!subnet || bgpDomainOf(estate, subnet.vnetKey) !== domain) continue;
     if (subnet.routeTableKey && snapshot.routeTables.get(subnet.routeTableKey)?.disableBgpRoutePropagation) continue;
+    // Whether a table shows the learned routes at all rests on propagation: unknown when neither its rows nor the
+    // subnet's route table (absent from the input) say.
+    if (subnet.routeTableKey && !snapshot.routeTables.has(subnet.routeTableKey) && !t.propagationStated) continue;
     out.push(t);
   }
   return out;
@@ -671,7 +674,8 @@ function apartNotes(routes: readonly EffectiveRoute[], family: 4 | 6, flowTags: 
     for (const p of passed) {
       const tags = tagsIntersect(p.tags, taken);
       if (tagsIsEmpty(tags) || sameHop(p.route, route)) continue;
-      const item = `${p.route.bgp ? `the route learned over BGP (effective routes of NIC ${p.route.bgp.nic})` : `route ${p.route.name}${p.route.routeTable ? ` in ${p.route.routeTable.name}` : ""}`} (${p.route.addressPrefix} → ${p.route.nextHopType}${p.route.nextHopIpAddress ? ` ${p.route.nextHopIpAddress}` : ""})`;
+      const hop = `${p.route.addressPrefix} → ${p.route.nextHopType}${p.route.nextHopIpAddress ? ` ${p.route.nextHopIpAddress}` : ""}`;
+      const item = p.route.bgp ? `the route ${hop} learned over BGP (NIC ${p.route.bgp.nic}'s effective routes)` : `route ${p.route.name}${p.route.routeTable ? ` in ${p.route.routeTable.name}` : ""} (${hop})`;
       if (!items.includes(item)) items.push(item);
       noted = tagsUnion(noted, tags);
     }

@@ -341,6 +341,7 @@ function readSource(source: Source, into: Collected, stored: boolean): void {
         ...(e.deploymentType ? { type: e.deploymentType } : {}),
         region: e.region.toLowerCase().replace(/\s+/g, ""),
         ...(e.networkManagerId ? { manager: keyOf(e.networkManagerId.trim()) } : {}),
+        ...(e.commitTime?.trim() && !Number.isNaN(Date.parse(e.commitTime.trim())) ? { commitTime: e.commitTime.trim() } : {}),
       });
     }
   }

@@ -42,7 +42,7 @@ export function isEffectiveRouteRow(raw: Record<string, unknown>): boolean {
 
 /** The one-line error for such rows, naming the fix. */
 export const ROW_WITHOUT_NIC =
-  "a NIC's effective route table without the NIC's id: add it beside az's list, e.g. `az network nic show-effective-route-table --ids $NIC | jq --arg id $NIC '. + {networkInterfaceId: $id}'`";
+  "a NIC's effective route table without the NIC's id: add it beside az's list, e.g. `az network nic show-effective-route-table --ids \"$NIC\" -o json | jq --arg id \"$NIC\" '. + {networkInterfaceId: $id}'`";
 
 /**
  * Reads one table: every entry's prefixes must be CIDRs. Throws InputError naming the file and field (the NIC id, an
@@ -62,10 +62,20 @@ export function readEffectiveRouteTable(raw: unknown, file: string, at: JsonPath
       prefixes,
       nextHopType: e.nextHopType.trim(),
       nextHopIps: (e.nextHopIpAddress ?? []).map((a) => a.trim()).filter(Boolean),
+      ...(e.name?.trim() ? { name: e.name.trim() } : {}),
     };
   });
   const propagationOff = t.value.some((e) => e.disableBgpRoutePropagation === true);
-  return { nicId: t.networkInterfaceId.trim(), nicKey: keyOf(t.networkInterfaceId.trim()), file, files: [file], routes, ...(propagationOff ? { propagationOff } : {}) };
+  const propagationStated = t.value.some((e) => typeof e.disableBgpRoutePropagation === "boolean");
+  return {
+    nicId: t.networkInterfaceId.trim(),
+    nicKey: keyOf(t.networkInterfaceId.trim()),
+    file,
+    files: [file],
+    routes,
+    ...(propagationOff ? { propagationOff } : {}),
+    ...(propagationStated ? { propagationStated } : {}),
+  };
 }
 
 /**
@@ -74,5 +84,11 @@ export function readEffectiveRouteTable(raw: unknown, file: string, at: JsonPath
  */
 export function unitedTables(a: NicEffectiveRouteTable, b: NicEffectiveRouteTable): NicEffectiveRouteTable {
   const files = [...new Set([...(a.files ?? [a.file]), ...(b.files ?? [b.file])])];
-  return { ...a, files, routes: [...a.routes, ...b.routes], ...(a.propagationOff || b.propagationOff ? { propagationOff: true } : {}) };
+  return {
+    ...a,
+    files,
+    routes: [...a.routes, ...b.routes],
+    ...(a.propagationOff || b.propagationOff ? { propagationOff: true } : {}),
+    ...(a.propagationStated || b.propagationStated ? { propagationStated: true } : {}),
+  };
 }

@@ -21,6 +21,47 @@ export function routeDisputes(snapshot: Snapshot): Map<string, string> | undefin
   return out.size ? out : undefined;
 }
 
+type Row = NicEffectiveRouteTable["routes"][number];
+
+/**
+ * Rows matched to the route table's routes by name (az prints each user row's route name): a row whose route the
+ * input lacks, a route no row lists, or one whose next hop differs. A service-tag route is one row of the tag's
+ * prefixes, so its prefixes are not compared; a CIDR route's are.
+ */
+function byName(table: { name: string; routes: readonly { name: string; addressPrefix: string; nextHopType: string; nextHopIpAddress?: string }[] } | undefined, rows: Row[]): string | undefined {
+  const routes = new Map((table?.routes ?? []).map((r) => [r.name.toLowerCase(), r]));
+  const listed = new Set(rows.map((r) => r.name!.toLowerCase()));
+  const extra = rows.filter((r) => !routes.has(r.name!.toLowerCase())).map((r) => `${r.name} (${words(r.prefixes.length === 1 ? r.prefixes[0] : `${r.prefixes.length} prefixes`, r.nextHopType, r.nextHopIps[0])})`);
+  if (extra.length) return `lists user route${extra.length > 1 ? "s" : ""} ${extra.join(", ")}, which the input's route table${table ? ` ${table.name}` : ""} does not give`;
+  const missing = [...routes.values()].filter((r) => !listed.has(r.name.toLowerCase())).map((r) => `${r.name} (${words(r.addressPrefix, r.nextHopType, r.nextHopIpAddress)})`);
+  if (missing.length) return `does not list route${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of the input's route table ${table!.name}`;
+  const changed = rows.filter((row) => {
+    const r = routes.get(row.name!.toLowerCase())!;
+    const sameHop = row.nextHopType.toLowerCase() === r.nextHopType.trim().toLowerCase() && (row.nextHopIps[0] ?? "") === (r.nextHopIpAddress?.trim() ?? "");
+    return !sameHop || (isCidr(r.addressPrefix.trim()) && (row.prefixes.length !== 1 || row.prefixes[0] !== r.addressPrefix.trim()));
+  });
+  if (changed.length) return `lists route${changed.length > 1 ? "s" : ""} ${changed.map((row) => `${row.name} as ${words(row.prefixes.join(", "), row.nextHopType, row.nextHopIps[0])}`).join("; ")}, unlike the input's route table ${table!.name}`;
+  return undefined;
+}
+
+/**
+ * Rows without names matched by prefix and next hop: CIDR routes only, since a service-tag route is one row of the tag's
+ * prefixes (one prefix for a small regional tag). A row no CIDR route gives is a dispute only where the input's table
+ * has no tag route it could be.
+ */
+function byPrefix(table: { name: string; routes: readonly { addressPrefix: string; nextHopType: string; nextHopIpAddress?: string }[] } | undefined, rows: Row[]): string | undefined {
+  const given = new Map<string, string>();
+  for (const r of table?.routes ?? []) if (isCidr(r.addressPrefix.trim())) given.set(keyOfRoute(r.addressPrefix, r.nextHopType, r.nextHopIpAddress), words(r.addressPrefix, r.nextHopType, r.nextHopIpAddress));
+  const tagRoutes = (table?.routes ?? []).some((r) => !isCidr(r.addressPrefix.trim()));
+  const listed = new Map<string, string>();
+  for (const r of rows) for (const p of r.prefixes) listed.set(keyOfRoute(p, r.nextHopType, r.nextHopIps[0]), words(p, r.nextHopType, r.nextHopIps[0]));
+  const extra = tagRoutes ? [] : [...listed].filter(([k]) => !given.has(k)).map(([, w]) => w);
+  if (extra.length) return `lists user route${extra.length > 1 ? "s" : ""} ${extra.join(", ")}, which the input's route table${table ? ` ${table.name}` : ""} does not give`;
+  const missing = [...given].filter(([k]) => !listed.has(k)).map(([, w]) => w);
+  if (missing.length) return `does not list route${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of the input's route table ${table!.name}`;
+  return undefined;
+}
+
 const keyOfRoute = (prefix: string, type: string, ip: string | undefined) => `${prefix.trim()}|${type.trim().toLowerCase()}|${(ip ?? "").trim()}`;
 const words = (prefix: string, type: string, ip: string | undefined) => `${prefix} → ${type}${ip ? ` ${ip}` : ""}`;
 
@@ -29,19 +70,9 @@ function disputeOf(snapshot: Snapshot, t: NicEffectiveRouteTable, subnetKey: str
   // A route table the input lacks is said elsewhere (the route stage's "not in the input").
   if (subnet.routeTableKey && !snapshot.routeTables.has(subnet.routeTableKey)) return undefined;
   const table = subnet.routeTableKey ? snapshot.routeTables.get(subnet.routeTableKey) : undefined;
-  // Only CIDR routes compare row for row: Azure lists a service-tag route as one row of the tag's prefixes.
-  const given = new Map<string, string>();
-  for (const r of table?.routes ?? []) if (isCidr(r.addressPrefix.trim())) given.set(keyOfRoute(r.addressPrefix, r.nextHopType, r.nextHopIpAddress), words(r.addressPrefix, r.nextHopType, r.nextHopIpAddress));
-  const listed = new Map<string, string>();
-  for (const r of t.routes) {
-    if (r.source.toLowerCase() !== "user" || r.prefixes.length !== 1) continue;
-    listed.set(keyOfRoute(r.prefixes[0], r.nextHopType, r.nextHopIps[0]), words(r.prefixes[0], r.nextHopType, r.nextHopIps[0]));
-  }
-  const taggedRows = t.routes.some((r) => r.source.toLowerCase() === "user" && r.prefixes.length > 1);
-  const extra = [...listed].filter(([k]) => !given.has(k)).map(([, w]) => w);
-  if (extra.length) return `lists user route${extra.length > 1 ? "s" : ""} ${extra.join(", ")}, which the input's route table${table ? ` ${table.name}` : ""} does not give`;
-  const missing = [...given].filter(([k]) => !listed.has(k)).map(([, w]) => w);
-  if (missing.length && !taggedRows) return `does not list route${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of the input's route table ${table!.name}`;
+  const userRows = t.routes.filter((r) => r.source.toLowerCase() === "user");
+  const differ = userRows.every((r) => r.name) ? byName(table, userRows) : byPrefix(table, userRows);
+  if (differ) return differ;
   const internet = t.routes.find((r) => r.source.toLowerCase() === "default" && r.nextHopType.toLowerCase() === "internet" && r.prefixes.includes("0.0.0.0/0"));
   const overridden = (table?.routes ?? []).some((r) => r.addressPrefix.trim() === "0.0.0.0/0") || t.routes.some((r) => r.source.toLowerCase() !== "default" && r.prefixes.includes("0.0.0.0/0"));
   // A virtual hub's learned default is the hub model's to say (lib/path/virtual-hub.ts): not compared here.

@@ -58,6 +58,7 @@ export const deploymentStatusEntry = z.object({
   deploymentStatus: z.string(),
   deploymentType: z.string().nullish(),
   region: z.string(),
+  commitTime: z.string().nullish(),
   /** The network manager whose list holds the entry: the live read adds it (Azure's entries name none). */
   networkManagerId: z.string().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/networkManagers\/[^/]+$/i, "expected a network manager id such as /subscriptions/…/providers/Microsoft.Network/networkManagers/avnm").nullish(),
 });

@@ -51,12 +51,13 @@ describe("routes learned over BGP, from a NIC's effective route table", () => {
     const report = run(withGateway().resources(), [table([{ prefix: "0.0.0.0/0" }])]);
     const f = finding(report, "hub/cc", "CC-EGRESS-ARM");
     expect(f.status).toBe("warn");
-    expect(f.detail).toContain("the route for 0.0.0.0/0 learned over BGP (effective routes of NIC nic-cc)");
+    expect(f.detail).toContain("the route for 0.0.0.0/0 learned over BGP, as NIC nic-cc's effective routes show");
     expect(f.detail).toContain("routes-0.json");
     expect(f.detail).not.toContain("which no snapshot shows");
     // The subnet's effective routes show it, as Azure's do.
     const rows = report.subnets.find((s) => s.name === "cc")!.effectiveRoutes ?? [];
     expect(rows.some((r) => r.source === "VirtualNetworkGateway" && r.addressPrefix === "0.0.0.0/0" && r.nextHopType === "VirtualNetworkGateway")).toBe(true);
+    expect(report.subnets.find((s) => s.name === "cc")!.outbound?.detail).toContain("It carries only traffic routed to the Internet: 0.0.0.0/0 goes to the virtual network gateway or Route Server (the route for 0.0.0.0/0 learned over BGP, as NIC nic-cc's effective routes show), outside the audit.");
   });
 
   it("a subnet whose route table disables BGP route propagation keeps the system default (its own check passes)", () => {
@@ -139,7 +140,7 @@ describe("routes learned over BGP, from a NIC's effective route table", () => {
 
   it("specific public prefixes learned over BGP, without service tags: the detail says the verdict assumes they miss the tag", () => {
     const f = finding(run(withGateway().resources(), [table([{ prefix: "20.0.0.0/8" }])]), "hub/cc", "CC-EGRESS-ARM");
-    expect(f.detail).toContain("The route learned over BGP (effective routes of NIC nic-cc) (20.0.0.0/8");
+    expect(f.detail).toContain("The route 20.0.0.0/8 → VirtualNetworkGateway 10.0.255.4 learned over BGP (NIC nic-cc's effective routes)");
     expect(f.detail).toContain("depends on prefixes that were not supplied");
   });
 
@@ -160,5 +161,39 @@ describe("routes learned over BGP, from a NIC's effective route table", () => {
     expect(() => run(withGateway().resources(), [{ networkInterfaceId: NIC, value: [] }])).toThrowError(/routes-0\.json.*value.*at least its VNet's own space/);
     expect(() => run(withGateway().resources(), [{ networkInterfaceId: 5, value: table([]).value }])).toThrowError(/routes-0\.json.*networkInterfaceId/);
     expect(() => run(withGateway().resources(), [{ ...table([]), nextLink: "https://management.azure.com/next" }])).toThrowError(/routes-0\.json.*nextLink.*partial/);
+  });
+
+  it("user rows are matched to the route table's routes by name: a service-tag route is one row, a route missing either side or re-pointed is a dispute", () => {
+    const b = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/cc", "10.0.0.0/24", { routeTable: "rt-cc" })
+      .subnet("hub/compute", "10.0.2.0/24")
+      .routeTable("rt-cc", [
+        { name: "to-arm", prefix: "AzureResourceManager", hop: "Internet" },
+        { name: "default-internet", prefix: "0.0.0.0/0", hop: "Internet" },
+      ])
+      .nic("nic-cc", "hub/cc", { ip: "10.0.0.4" });
+    const row = (name: string, prefixes: string[], hop: string, ip?: string) => ({ name, source: "User", state: "Active", addressPrefix: prefixes, nextHopType: hop, nextHopIpAddress: ip ? [ip] : [] });
+    const vnet = { source: "Default", state: "Active", addressPrefix: ["10.0.0.0/16"], nextHopType: "VnetLocal", nextHopIpAddress: [] };
+    const storage = (rows: unknown[]) => finding(run(b.resources(), [{ networkInterfaceId: NIC, value: [vnet, ...rows] }]), "hub/cc", "CC-EGRESS-STORAGE");
+    // As the input has it: a tag route is one row of its prefixes (one prefix for a small regional tag alike).
+    expect(storage([row("to-arm", ["20.38.4.0/23"], "Internet"), row("default-internet", ["0.0.0.0/0"], "Internet")]).status).toBe("pass");
+    // A CIDR route the table does not list, beside a tag row.
+    const missing = storage([row("to-arm", ["20.38.4.0/23", "40.79.0.0/16"], "Internet")]);
+    expect(missing.status).toBe("warn");
+    expect(missing.detail).toContain("does not list route default-internet (0.0.0.0/0 → Internet) of the input's route table rt-cc");
+    // A tag route the input lacks.
+    expect(storage([row("to-arm", ["20.38.4.0/23"], "Internet"), row("default-internet", ["0.0.0.0/0"], "Internet"), row("arm-via-nva", ["20.0.0.0/8", "40.0.0.0/8"], "VirtualAppliance", "10.0.3.4")]).detail).toContain("lists user route arm-via-nva (2 prefixes → VirtualAppliance 10.0.3.4), which the input's route table rt-cc does not give");
+    // A route re-pointed since the input was taken.
+    expect(storage([row("to-arm", ["20.38.4.0/23"], "Internet"), row("default-internet", ["0.0.0.0/0"], "VirtualAppliance", "10.0.3.4")]).detail).toContain("lists route default-internet as 0.0.0.0/0 → VirtualAppliance 10.0.3.4, unlike the input's route table rt-cc");
+  });
+
+  it("a table without the propagation field, taken in a subnet whose route table the input lacks, shows nothing of the VNet's BGP routes", () => {
+    const b = withGateway().subnet("hub/jump", "10.0.1.0/24", { routeTable: "rt-absent" }).nic("nic-jump", "hub/jump", { ip: "10.0.1.4" });
+    const t = table([{ prefix: "0.0.0.0/0" }], id("networkInterfaces", "nic-jump"));
+    const resources = (b.resources() as { type: string; name: string }[]).filter((r) => !(r.type === "Microsoft.Network/routeTables" && r.name === "rt-absent"));
+    expect(finding(run(resources, [t]), "hub/cc", "CC-EGRESS-ARM").detail).toContain("a learned route, which no snapshot shows");
+    const stated = { ...t, value: t.value.map((r) => ({ ...r, disableBgpRoutePropagation: false })) };
+    expect(finding(run(resources, [stated]), "hub/cc", "CC-EGRESS-ARM").status).toBe("warn");
   });
 });

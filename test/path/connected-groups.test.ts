@@ -170,6 +170,14 @@ describe("Virtual Network Manager connected groups carry traffic as a peering wo
     // Bare names are no manager's for certain: they never show what was left out. Ids of the same manager do.
     expect(run(status(["another-config"])).status).toBe("warn");
     expect(run(status([`${MANAGER}/connectivityConfigurations/another-config`])).status).toBe("fail");
+    // Two exports of the manager's list: the latest commit to the region decides, whatever the file order.
+    const at = (configurationIds: string[], commitTime: string) => ({ value: [{ ...status(configurationIds).value[0], commitTime }] });
+    const older = at([configId], "2026-10-01T00:00:00Z");
+    const newer = at([`${MANAGER}/connectivityConfigurations/another-config`], "2026-11-30T00:00:00Z");
+    for (const pair of [[older, newer], [newer, older]]) {
+      const snapshot = loadSnapshot([{ name: "estate.json", value: { value: joined({ topology: "Mesh" }) } }, ...pair.map((v, i) => ({ name: `ds-${i}.json`, value: v }))]);
+      expect(finding(auditSnapshot(snapshot, { roles: { cyclecloud: ["cc/snet-cc"], cluster: ["compute/snet-compute"], returnProxy: [] } }, { generatedAt: "2026-01-01T00:00:00.000Z" }), "compute/snet-compute", "NODE-EGRESS-AMQP").status).toBe("fail");
+    }
     expect(run(status([configId], "Deploying")).status).toBe("warn");
     expect(() => loadSnapshot([{ name: "deploy-status.json", value: { value: [{ configurationIds: "cc-hpc", deploymentStatus: "Deployed", region: "westeurope" }] } }])).toThrow(/deploy-status\.json.*configurationIds/);
   });
