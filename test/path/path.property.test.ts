@@ -116,6 +116,8 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w
   fc.assert(
     fc.property(worlds, packetSeedsArb(30), (w, seeds) => {
       const snapshot = buildEstate(w).snapshot();
+      // The reference has no stale-input check: a world's effective route table must agree with its route table.
+      expect(snapshot.routeDisputes).toBeUndefined();
       const subnetKey = workSubnetKey(snapshot);
       const judge = engineJudgeAll(snapshot);
       for (const packet of packetsFor(w, seeds)) {

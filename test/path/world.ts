@@ -611,7 +611,9 @@ export function buildEstate(w: PathWorld): EstateBuilder {
       networkInterfaceId: id("networkInterfaces", "nic-work"),
       value: [
         { source: "VirtualNetworkGateway", state: w.bgp.invalid ? "Invalid" : "Active", addressPrefix: w.bgp.prefixes, nextHopType: "VirtualNetworkGateway", nextHopIpAddress: ["10.0.255.4"] },
-        ...(w.routes ?? []).filter((r) => /^[\d.:]+\/\d+$/.test(r.prefix)).map((r) => ({ source: "User", state: "Active", addressPrefix: [r.prefix], nextHopType: r.hop, nextHopIpAddress: r.ip ? [r.ip] : [] })),
+        // The subnet's user routes by name, as Azure lists them (a service-tag route as one row of the tag's prefixes,
+        // which are not compared), so the table never disputes the input (lib/snapshot/route-disputes.ts).
+        ...(w.routes ?? []).map((r, i) => ({ name: `route${i}`, source: "User", state: "Active", addressPrefix: [/^[\d.:]+\/\d+$/.test(r.prefix) ? r.prefix : "192.0.2.0/24"], nextHopType: r.hop, nextHopIpAddress: r.ip ? [r.ip] : [] })),
       ],
     });
   }
