@@ -547,8 +547,9 @@ export function bgpLearnedNote(estate: Estate, subnet: Subnet): string | undefin
   return `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${propagation}: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes; ${show}.`;
 }
 
+/** The subnet's BGP note, worked out once per subnet (every flow of it asks; it names the subnet and its route table). */
 function bgpNote(cx: PathContext): void {
-  const note = bgpLearnedNote(cx.estate, cx.subnet);
+  const note = cx.estate.memo(`bgp-note|${cx.subnet.key}`, () => bgpLearnedNote(cx.estate, cx.subnet), [cx.subnet.routeTableKey]);
   if (note && !cx.notes.includes(note)) cx.notes.push(note);
 }
 

@@ -9,6 +9,7 @@ import { NON_PUBLIC_V4, NON_PUBLIC_V6, V4_MAX, V6_MAX, cidrsToRanges, parseCidr 
 import * as iv from "../net/intervals";
 import type { NicEffectiveRouteTable, PrivateEndpoint, Route, RouteTable, Snapshot, Subnet, VirtualNetworkGateway } from "../model/types";
 import { lastSegment } from "../snapshot/arm-id";
+import { subnetOfNic } from "../snapshot/read-effective-routes";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
 import { type HubLearnedRoute, type HubTarget, hubLearnedRoutes, isIpv4Default } from "./virtual-hub";
@@ -311,7 +312,7 @@ export function bgpRouteTables(estate: Estate, vnetKey: string): NicEffectiveRou
   const out: NicEffectiveRouteTable[] = [];
   for (const t of snapshot.effectiveRouteTables?.values() ?? []) {
     if (t.propagationOff) continue;
-    const subnet = nicSubnet(snapshot, t.nicKey);
+    const subnet = subnetOfNic(snapshot, t.nicKey);
     if (!subnet || bgpDomainOf(estate, subnet.vnetKey) !== domain) continue;
     if (subnet.routeTableKey && snapshot.routeTables.get(subnet.routeTableKey)?.disableBgpRoutePropagation) continue;
     // Whether a table shows the learned routes at all rests on propagation: unknown when neither its rows nor the
@@ -320,12 +321,6 @@ export function bgpRouteTables(estate: Estate, vnetKey: string): NicEffectiveRou
     out.push(t);
   }
   return out;
-}
-
-/** The subnet of a NIC the input holds (its first IP configuration's), if any. */
-function nicSubnet(snapshot: Snapshot, nicKey: string): Subnet | undefined {
-  const nic = snapshot.nics.get(nicKey);
-  return nic?.ipConfigurations.map((c) => (c.subnetKey ? snapshot.subnets.get(c.subnetKey) : undefined)).find(Boolean);
 }
 
 /** The VNet whose gateway a VNet's learned routes come from: the remote VNet of a connected peering that uses remote gateways, else itself. */

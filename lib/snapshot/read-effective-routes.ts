@@ -4,7 +4,7 @@
 // no NIC, so the file carries the NIC's id beside Azure's list: `{"networkInterfaceId": "<NIC id>", "value": [...]}`.
 // https://learn.microsoft.com/rest/api/virtualnetwork/network-interfaces/get-effective-route-table
 import { z } from "zod";
-import type { NicEffectiveRouteTable } from "@/lib/model/types";
+import type { NicEffectiveRouteTable, Snapshot, Subnet } from "@/lib/model/types";
 import { isCidr } from "./field-values";
 import { keyOf } from "./arm-id";
 import { type JsonPath, inputError, parseWith } from "./validate";
@@ -26,6 +26,15 @@ const table = z.object({
   // A real table always lists at least the VNet's own space (VnetLocal): an empty one is no table.
   value: z.array(entry).min(1, "expected the NIC's effective routes (a real table lists at least its VNet's own space)"),
 });
+
+/**
+ * The subnet a table's NIC sits in (its first IP configuration whose subnet the input holds), if the input holds the
+ * NIC: where the table's routes are a subnet's own, and which VNet its learned routes belong to.
+ */
+export function subnetOfNic(snapshot: Snapshot, nicKey: string): Subnet | undefined {
+  const nic = snapshot.nics.get(nicKey);
+  return nic?.ipConfigurations.map((c) => (c.subnetKey ? snapshot.subnets.get(c.subnetKey) : undefined)).find(Boolean);
+}
 
 /** Whether an untyped, id-less entry is a NIC's effective route table as this product takes it (the loader then checks it). */
 export function isEffectiveRouteTable(raw: Record<string, unknown>): boolean {

@@ -6,17 +6,17 @@
 // https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem
 import type { NicEffectiveRouteTable, Snapshot } from "@/lib/model/types";
 import { isCidr } from "./field-values";
+import { subnetOfNic } from "./read-effective-routes";
 
 /** Subnet key → why its routes are disputed, in one clause naming the NIC and the file. */
 export function routeDisputes(snapshot: Snapshot): Map<string, string> | undefined {
   if (!snapshot.effectiveRouteTables?.size) return undefined;
   const out = new Map<string, string>();
   for (const t of snapshot.effectiveRouteTables.values()) {
-    const nic = snapshot.nics.get(t.nicKey);
-    const subnetKey = nic?.ipConfigurations.find((c) => c.subnetKey && snapshot.subnets.has(c.subnetKey))?.subnetKey;
-    if (!nic || !subnetKey || out.has(subnetKey)) continue;
+    const subnetKey = subnetOfNic(snapshot, t.nicKey)?.key;
+    if (!subnetKey || out.has(subnetKey)) continue;
     const why = disputeOf(snapshot, t, subnetKey);
-    if (why) out.set(subnetKey, `Azure's effective route table of NIC ${nic.name} (${(t.files ?? [t.file]).join(", ")}) ${why}, so the input's routes of this subnet or that table are stale`);
+    if (why) out.set(subnetKey, `Azure's effective route table of NIC ${snapshot.nics.get(t.nicKey)!.name} (${(t.files ?? [t.file]).join(", ")}) ${why}, so the input's routes of this subnet or that table are stale`);
   }
   return out.size ? out : undefined;
 }
