@@ -21,6 +21,16 @@ describe("GapsBanner", () => {
     expect(banner.querySelector('[data-testid="gaps-ignored"]')?.textContent).toContain("Microsoft.Compute/virtualMachines × 3");
   });
 
+  it("a list Azure computes (a NIC's effective route table) is said to be lacking, not referred to, and the headline does not claim its flows are held back", () => {
+    const gap = { from: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-hub", kind: "effectiveRouteTable", ref: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-hub/effectiveRoutes", hint: "add the effective route table of a running VM's NIC in vnet-hub" };
+    const only = render(<GapsBanner gaps={{ ignoredTypes: [], unresolved: [gap] }} />);
+    expect(only.querySelector('[data-testid="gaps-unresolved"] li')?.textContent).toBe("vnet-hub lacks a NIC's effective route table — add the effective route table of a running VM's NIC in vnet-hub");
+    expect(only.querySelector("summary")?.textContent).not.toContain("never passed");
+    expect(only.querySelector("summary")?.textContent).toContain("its line says how the audit went on without it");
+    const both = render(<GapsBanner gaps={{ ignoredTypes: [], unresolved: [gap, ...pathSampleReport().gaps!.unresolved] }} />);
+    expect(both.querySelector("summary")?.textContent).toContain("Flows through a missing resource are not judged (warn), never passed. Where a list Azure computes is missing");
+  });
+
   it("is absent when the report saw everything", () => {
     expect(renderToStaticMarkup(<GapsBanner gaps={{ ignoredTypes: [], unresolved: [] }} />)).toBe("");
     expect(renderToStaticMarkup(<GapsBanner gaps={undefined} />)).toBe("");

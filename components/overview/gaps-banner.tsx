@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import type { ReportGaps } from "@/lib/report/types";
 import { resourceName } from "@/lib/report/meta";
+import { gapsConsequence, missingList } from "@/lib/report/gap-kinds";
 import { ExpandableItems } from "../ui/expandable-items";
 
 /** A hint with `backticked` commands, drawn as code (the text stays text: React escapes it). */
@@ -41,7 +42,7 @@ export function GapsBanner({ gaps }: { gaps?: ReportGaps }) {
         </span>
         <span>
           <strong className="font-semibold">The audit could not see everything.</strong> {headline}.{" "}
-          {unresolved.length ? "Flows through a missing resource are not judged (warn), never passed." : null}
+          {gapsConsequence(unresolved) || null}
         </span>
       </summary>
       <div className="space-y-3 border-t border-amber-200 px-4 py-3">
@@ -59,10 +60,16 @@ export function GapsBanner({ gaps }: { gaps?: ReportGaps }) {
                   <span title={u.from} className="font-medium">
                     {resourceName(u.from) || u.from}
                   </span>{" "}
-                  refers to {u.kind}{" "}
-                  <span title={u.ref} className="font-mono text-xs">
-                    {resourceName(u.ref) || u.ref}
-                  </span>
+                  {missingList(u.kind) ? (
+                    <>lacks {missingList(u.kind)}</>
+                  ) : (
+                    <>
+                      refers to {u.kind}{" "}
+                      <span title={u.ref} className="font-mono text-xs">
+                        {resourceName(u.ref) || u.ref}
+                      </span>
+                    </>
+                  )}
                   {u.hint ? (
                     <>
                       {" "}

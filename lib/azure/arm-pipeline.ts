@@ -42,18 +42,21 @@ export interface CallCounter {
   calls: number;
 }
 
-// The two non-GETs the product may send, both read-only by design of their APIs: a Resource Graph query, and a network
-// manager's deployment status list (what settles whether its configurations are in effect in a region; Azure offers
-// no GET for it). https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status
+// The three non-GETs the product may send, each read-only by design of its API and allowed by exact path: a Resource
+// Graph query; a network manager's deployment status list (what settles whether its configurations are in effect in a
+// region; Azure offers no GET for it); a NIC's effective route table (the only view of routes learned over BGP; its
+// answer is then polled with GETs). https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status,
+// https://learn.microsoft.com/rest/api/virtualnetwork/network-interfaces/get-effective-route-table
 const RESOURCE_GRAPH_QUERY = /^\/providers\/microsoft\.resourcegraph\/resources$/i;
 const DEPLOYMENT_STATUS_LIST = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.network\/networkmanagers\/[^/]+\/listdeploymentstatus$/i;
+const EFFECTIVE_ROUTE_TABLE = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.network\/networkinterfaces\/[^/]+\/effectiveroutetable$/i;
 
 export function isAllowedRequest(method: string, url: string): boolean {
   if (method.toUpperCase() === "GET") return true;
   if (method.toUpperCase() !== "POST") return false;
   try {
     const path = new URL(url).pathname.replace(/\/+$/, "");
-    return RESOURCE_GRAPH_QUERY.test(path) || DEPLOYMENT_STATUS_LIST.test(path);
+    return RESOURCE_GRAPH_QUERY.test(path) || DEPLOYMENT_STATUS_LIST.test(path) || EFFECTIVE_ROUTE_TABLE.test(path);
   } catch {
     return false;
   }

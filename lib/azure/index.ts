@@ -2,7 +2,7 @@
 // returns it as the product's own saved-snapshot shape (CONTRACT §1.1, §1.3), every resource in
 // ARM's REST form exactly as ARM answered it.
 // Server-only: it needs credentials. It exposes no function that could write to Azure, and every
-// client it builds refuses any request but GET (and the Resource Graph query POST).
+// client it builds refuses any request but GET and three POSTs that only read (arm-pipeline.ts).
 import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import type { ReadError } from "../report/types";
@@ -10,6 +10,7 @@ import type { ArmClientSettings, RetrySettings } from "./arm-pipeline";
 import { readAzureEnv, type EnvLike } from "./azure-env";
 import { createCredential } from "./credential";
 import { readChildListsBySubscription } from "./child-lists";
+import { readEffectiveRouteTables } from "./effective-routes";
 import { AUDITED_TYPES, LISTS_IN_FLIGHT, readSubscription } from "./list-all";
 import { mapPool } from "./pool";
 import { readResourceGraph, RESOURCE_GRAPH_CHILD_TYPES } from "./resource-graph";
@@ -52,8 +53,9 @@ export interface LiveReadResult {
 
 /**
  * Reads every subscription in scope (AZURE_SUBSCRIPTION_IDS, or all the credential lists) with GET
- * list calls only (README "Live Azure" names each call), or with one Resource Graph query plus the
- * child lists Resource Graph does not index. Never throws for Azure's answers: a call that failed is
+ * list calls (README "Live Azure" names each call), or with one Resource Graph query plus the
+ * child lists Resource Graph does not index; then one NIC's effective route table per VNet with a gateway
+ * or Route Server (effective-routes.ts). Never throws for Azure's answers: a call that failed is
  * one `errors` entry (subscription, operation, ARM's code) and everything else is still returned.
  */
 export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveReadResult> {
@@ -115,6 +117,9 @@ export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveRe
       errors.push(...read.errors);
     }
   }
+
+  // After every VNet, route table and NIC is read: they say which NICs' tables show the routes learned over BGP.
+  resources.push(...(await readEffectiveRouteTables(credential, settings, resources, concurrency, timeoutMs)));
 
   const tags = await readServiceTags(credential, settings, regionsInUse(resources), concurrency, timeoutMs);
   errors.push(...tags.errors);

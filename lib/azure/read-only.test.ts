@@ -15,12 +15,12 @@ import { RESOURCE_GRAPH_CHILD_TYPES } from "./resource-graph";
 describe("the read-only guard", () => {
   const arm = "https://management.azure.com";
 
-  it("lets GET through, and two POSTs that only read (the Resource Graph query, a network manager's deployment status list), nothing else", () => {
+  it("lets GET through, and three POSTs that only read (the Resource Graph query, a network manager's deployment status list, a NIC's effective route table), nothing else", () => {
     expect(isAllowedRequest("GET", `${arm}/subscriptions/x/providers/Microsoft.Network/virtualNetworks?api-version=1`)).toBe(true);
     expect(isAllowedRequest("POST", `${arm}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`)).toBe(true);
     expect(isAllowedRequest("POST", `${arm}/subscriptions/x/providers/Microsoft.Network/networkInterfaces/n/effectiveNetworkSecurityGroups?api-version=1`)).toBe(false);
-    // Every list the path read sends is a GET; the read-only POSTs Azure offers besides Resource Graph
-    // (effective admin rules, effective routes) are not allow-listed.
+    // Every list the path read sends is a GET; the read-only POSTs Azure offers besides those three
+    // (effective admin rules, effective NSGs) are not allow-listed.
     const rg = `${arm}/subscriptions/x/resourceGroups/rg/providers`;
     for (const path of [
       "Microsoft.Network/firewallPolicies/p/ruleCollectionGroups",
@@ -44,6 +44,13 @@ describe("the read-only guard", () => {
       expect(isAllowedRequest("POST", `${rg}/Microsoft.Network/${path}?api-version=1`)).toBe(false);
     }
     expect(isAllowedRequest("PUT", `${rg}/Microsoft.Network/networkManagers/nm-hpc/listDeploymentStatus?api-version=1`)).toBe(false);
+    expect(isAllowedRequest("POST", `${rg}/Microsoft.Network/networkInterfaces/nic-cc/effectiveRouteTable?api-version=2024-05-01`)).toBe(true);
+    // Only a NIC's own path: not a VNet's, not past it, not the scale-set instance form, never another verb.
+    for (const path of ["virtualNetworks/v/effectiveRouteTable", "networkInterfaces/nic-cc/effectiveRouteTable/x", "networkInterfaces/effectiveRouteTable", "networkInterfaces/nic-cc/ipConfigurations/effectiveRouteTable"]) {
+      expect(isAllowedRequest("POST", `${rg}/Microsoft.Network/${path}?api-version=1`)).toBe(false);
+    }
+    expect(isAllowedRequest("POST", `${rg}/Microsoft.Compute/virtualMachineScaleSets/s/virtualMachines/0/networkInterfaces/n/effectiveRouteTable?api-version=1`)).toBe(false);
+    expect(isAllowedRequest("PUT", `${rg}/Microsoft.Network/networkInterfaces/nic-cc/effectiveRouteTable?api-version=1`)).toBe(false);
     for (const method of ["PUT", "PATCH", "DELETE"]) {
       expect(isAllowedRequest(method, `${arm}/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n?api-version=1`)).toBe(false);
     }

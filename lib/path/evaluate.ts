@@ -542,7 +542,7 @@ export function bgpLearnedNote(estate: Estate, subnet: Subnet): string | undefin
   const unused = [...(estate.snapshot.effectiveRouteTables?.values() ?? [])].map((t) => t.nicId.split("/").pop()!);
   const show = unused.length
     ? `the effective route table${unused.length > 1 ? "s" : ""} given for NIC ${unused.join(", ")} show${unused.length > 1 ? "" : "s"} nothing of them (a NIC the input lacks, another VNet, or propagation off or unknown where taken; see the gaps)`
-    : "Azure's effective route table of a NIC there (az network nic show-effective-route-table, with the NIC's id added) shows them";
+    : "Azure's effective route table of a NIC there shows them (the gaps say how to add one)";
   if (hubs.length) return `${vnet.name} is connected to virtual hub ${hubs.join(" and ")}: routes the hub learns from on-premises or an NVA (BGP), which no snapshot shows, could change where traffic outside the VNet and its peerings goes; ${show}.`;
   return `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${propagation}: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes; ${show}.`;
 }

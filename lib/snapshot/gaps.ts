@@ -6,6 +6,7 @@ import { idParts, keyOf, lastSegment, parentId, scaleSetKeyOf } from "./arm-id";
 import { NO_PREFIX_HINT } from "./subnet-prefix";
 import { hasDeploymentList } from "../path/deployment-status";
 import { isObject } from "./validate";
+import { NICS_PER_DOMAIN, subnetOfNic } from "./read-effective-routes";
 
 /** At most this many unresolved references are listed; the rest are counted in `unresolvedOmitted`. */
 export const MAX_UNRESOLVED = 1000;
@@ -222,6 +223,7 @@ export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes, { live = fal
   deploymentStatusGaps(snapshot, out);
   // An effective route table places its BGP routes by its NIC's subnet (lib/path/routes.ts bgpRouteTables).
   for (const t of snapshot.effectiveRouteTables?.values() ?? []) if (!snapshot.nics.has(t.nicKey)) out.add(`${t.file}: networkInterfaceId`, "networkInterface", t.nicId, HINT.nic);
+  learnedRouteGaps(snapshot, out);
   const gaps: InputGaps = { ignoredTypes: ignored.toMap(), unresolved: out.list };
   if (out.omitted) gaps.unresolvedOmitted = out.omitted;
   return gaps;
@@ -292,6 +294,35 @@ function deploymentStatusGaps(snapshot: Snapshot, out: Unresolved): void {
       `${id}/listDeploymentStatus`,
       `add \`az network manager list-deploy-status --network-manager-name ${manager?.name ?? lastSegment(managerKey)} -g ${idParts(id).resourceGroup} --regions <the VNets' regions>\` (the virtual-network-manager extension); ${until}`,
       `the live read asks for it (POST listDeploymentStatus) and was refused or failed: it needs Microsoft.Network/networkManagers/listDeploymentStatus/action, which Reader lacks (Network Contributor has it, or a custom role with that one action); ${until}`,
+    );
+  }
+}
+
+/**
+ * A VNet that may hold a virtual network gateway or Route Server (a `GatewaySubnet` or `RouteServerSubnet`) whose BGP
+ * domain (it and the VNets whose peering to it uses its gateway) no effective route table of the input covers: routes
+ * it learned over BGP (from on-premises, ExpressRoute, an NVA) show nowhere else, and the path notes them as unseen
+ * (lib/path/evaluate.ts bgpLearnedNote). https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#border-gateway-protocol
+ */
+function learnedRouteGaps(snapshot: Snapshot, out: Unresolved): void {
+  const covered = new Set<string>();
+  for (const t of snapshot.effectiveRouteTables?.values() ?? []) {
+    const subnet = subnetOfNic(snapshot, t.nicKey);
+    const vnet = subnet ? snapshot.vnets.get(subnet.vnetKey) : undefined;
+    if (!vnet) continue;
+    covered.add(vnet.key);
+    for (const p of vnet.peerings) if (p.useRemoteGateways && p.remoteVnetKey) covered.add(p.remoteVnetKey);
+  }
+  const until = "until then routes it learns over BGP (from on-premises, ExpressRoute or an NVA; a 0.0.0.0/0 among them sends Internet-bound traffic there) are not seen";
+  for (const vnet of snapshot.vnets.values()) {
+    if (covered.has(vnet.key)) continue;
+    if (!vnet.subnetKeys.some((k) => /^(gatewaysubnet|routeserversubnet)$/i.test(snapshot.subnets.get(k)?.name ?? ""))) continue;
+    out.add(
+      vnet.id,
+      "effectiveRouteTable",
+      `${vnet.id}/effectiveRoutes`,
+      `add the effective route table of a running VM's NIC in ${vnet.name} or a VNet using its gateway: \`az network nic show-effective-route-table --ids "$NIC" -o json | jq --arg id "$NIC" '. + {networkInterfaceId: $id}'\` (README "Routes learned over BGP"); ${until}`,
+      `the live read asks for one (POST effectiveRouteTable, up to ${NICS_PER_DOMAIN} VMs' NICs in ${vnet.name} and the VNets using its gateway) and was refused, failed or found no VM's NIC there: it needs Microsoft.Network/networkInterfaces/effectiveRouteTable/action, which Reader lacks (Network Contributor has it, or a custom role with that one action), and a running VM; ${until}`,
     );
   }
 }

@@ -27,6 +27,9 @@ const table = z.object({
   value: z.array(entry).min(1, "expected the NIC's effective routes (a real table lists at least its VNet's own space)"),
 });
 
+/** NICs the live read asks per BGP domain at most (lib/azure/effective-routes.ts): a stopped VM's NIC has no table, so the next one is tried. */
+export const NICS_PER_DOMAIN = 3;
+
 /**
  * The subnet a table's NIC sits in (its first IP configuration whose subnet the input holds), if the input holds the
  * NIC: where the table's routes are a subnet's own, and which VNet its learned routes belong to.

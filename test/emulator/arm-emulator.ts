@@ -25,6 +25,9 @@ export interface RecordedRequest {
  */
 export const isDeploymentStatusList = (r: Pick<RecordedRequest, "method" | "path">) => r.method === "POST" && /\/providers\/Microsoft\.Network\/networkManagers\/[^/]+\/listDeploymentStatus\?/i.test(r.path);
 
+/** A NIC's effective route table asked for (a POST that only reads, answered as a long-running operation). */
+export const isEffectiveRouteTable = (r: Pick<RecordedRequest, "method" | "path">) => r.method === "POST" && /\/providers\/Microsoft\.Network\/networkInterfaces\/[^/]+\/effectiveRouteTable\?/i.test(r.path);
+
 export interface Faults {
   /** Items per page of every list; more items → absolute nextLink pages. */
   pageSize: number;
@@ -116,6 +119,12 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
+/** A long-running operation still running: no body, where to poll, and to poll at once. */
+function accepted(res: ServerResponse, location: string): void {
+  res.writeHead(202, { location, "retry-after": "0", "content-length": 0, "x-ms-request-id": randomBytes(8).toString("hex") });
+  res.end();
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -135,6 +144,8 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
   const tokens = new Map<string, string>(); // token → scope
   const state: Faults = { ...defaultFaults(), ...faults };
   const graphCache = new Map<string, Record<string, unknown>[]>();
+  /** Long-running operations begun (a NIC's effective route table): how often polled, and the answer. */
+  const operations = new Map<string, { polls: number; body: unknown }>();
   const subs = new Map(estate.subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]));
   const children = indexChildren(estate);
   let loginUrl = "";
@@ -307,6 +318,10 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
     }
     const status = /^\/subscriptions\/([^/]+)\/resourcegroups\/[^/]+\/providers\/microsoft\.network\/networkmanagers\/[^/]+\/listdeploymentstatus$/.exec(lower);
     if (req.method === "POST" && status) return { status: await deploymentStatus(req, res, status[1], lower.replace(/\/listdeploymentstatus$/, "")), known: true };
+    const routes = /^\/subscriptions\/([^/]+)\/resourcegroups\/[^/]+\/providers\/microsoft\.network\/networkinterfaces\/[^/]+\/effectiveroutetable$/.exec(lower);
+    if (req.method === "POST" && routes) return { status: await effectiveRouteTable(res, url, routes[1], lower.replace(/\/effectiveroutetable$/, "")), known: true };
+    const operation = /^\/subscriptions\/[^/]+\/providers\/microsoft\.network\/locations\/[^/]+\/operationresults\/([^/]+)$/.exec(lower);
+    if (req.method === "GET" && operation && operations.has(operation[1])) return { status: operationResult(res, operation[1]), known: true };
     if (req.method !== "GET") {
       return { status: armError(res, 405, "MethodNotAllowed", `emulator: ${req.method} is not served`), known: false };
     }
@@ -379,6 +394,38 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
     const offset = Number(body.skipToken ?? "0") || 0;
     const next = offset + state.pageSize;
     send(res, 200, { value: items.slice(offset, next), ...(next < items.length ? { skipToken: String(next) } : {}) });
+    return 200;
+  };
+
+  /**
+   * A NIC's effective route table, as Azure answers it: 202 with a Location to poll (`Retry-After: 0` here, so the SDK
+   * polls at once), one poll still running, then the table. Fault key `sub/networkinterfaces/effectiveroutetable`; its
+   * 403 names the action Reader lacks.
+   * https://learn.microsoft.com/rest/api/virtualnetwork/network-interfaces/get-effective-route-table
+   */
+  const effectiveRouteTable = async (res: ServerResponse, url: URL, sub: string, nicKey: string): Promise<number> => {
+    const fault = await injectFault(res, sub, "networkinterfaces/effectiveroutetable", "Microsoft.Network/networkInterfaces/effectiveRouteTable/action");
+    if (fault) return fault;
+    const entry = subs.get(sub);
+    const nic = entry?.lists.networkInterfaces.find((n) => n.id.toLowerCase() === nicKey);
+    if (!entry || !nic) return armError(res, 404, "NotFound", `Resource ${nicKey} not found.`);
+    const answer = Object.entries(entry.effectiveRoutes ?? {}).find(([id]) => id.toLowerCase() === nicKey)?.[1];
+    if (answer === undefined) return armError(res, 400, "VirtualMachineNotRunning", `emulator: the VM of network interface ${nicKey} is not running`);
+    if (!Array.isArray(answer)) return armError(res, answer.status, answer.code, answer.message);
+    const id = randomBytes(8).toString("hex");
+    operations.set(id, { polls: 0, body: { value: structuredClone(answer), nextLink: null } });
+    const location = `${armUrl}/subscriptions/${entry.subscriptionId}/providers/Microsoft.Network/locations/${nic.location ?? "westeurope"}/operationResults/${id}?api-version=${url.searchParams.get("api-version")}`;
+    accepted(res, location);
+    return 202;
+  };
+
+  const operationResult = (res: ServerResponse, id: string): number => {
+    const op = operations.get(id)!;
+    if (op.polls++ === 0) {
+      accepted(res, `${armUrl}${res.req.url}`);
+      return 202;
+    }
+    send(res, 200, op.body);
     return 200;
   };
 

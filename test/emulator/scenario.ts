@@ -44,6 +44,12 @@ export interface EmulatedSubscription {
    * manager not named here answers an empty list.
    */
   deploymentStatus?: Record<string, unknown[]>;
+  /**
+   * A NIC's effective route table (`POST <NIC id>/effectiveRouteTable`, answered as a long-running operation), by the
+   * NIC's id: its rows, or the error Azure answers instead. A NIC of the estate not named here answers 400, as Azure
+   * does for a NIC whose VM is not running.
+   */
+  effectiveRoutes?: Record<string, unknown[] | { status: number; code: string; message: string }>;
 }
 
 export interface ServiceTagsPublic {

@@ -131,6 +131,29 @@ describe("routes learned over BGP, from a NIC's effective route table", () => {
     expect(arm([table([{ prefix: "0.0.0.0/0" }], NIC)]).status).toBe("warn");
   });
 
+  it("the gaps ask for a table where a gateway's BGP domain has none, naming the VNet and az's command; a table of the hub or of a spoke using its gateway covers the domain", () => {
+    const b = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .vnet("spoke", ["10.1.0.0/16"])
+      .vnet("apart", ["10.2.0.0/16"])
+      .subnet("hub/GatewaySubnet", "10.0.255.0/27")
+      .subnet("hub/jump", "10.0.1.0/24")
+      .subnet("spoke/cc", "10.1.0.0/24")
+      .subnet("apart/GatewaySubnet", "10.2.255.0/27")
+      .subnet("apart/work", "10.2.1.0/24")
+      .peer("hub", "spoke", { remoteGatewaysAt: "spoke" })
+      .nic("nic-jump", "hub/jump", { ip: "10.0.1.4" })
+      .nic("nic-cc", "spoke/cc", { ip: "10.1.0.4" });
+    const gaps = (tables: unknown[]) =>
+      (loadSnapshot([{ name: "estate.json", value: { value: b.resources() } }, ...tables.map((v, i) => ({ name: `routes-${i}.json`, value: v }))]).gaps?.unresolved ?? []).filter((u) => u.kind === "effectiveRouteTable");
+    const none = gaps([]);
+    expect(none.map((g) => g.from)).toEqual([id("virtualNetworks", "hub"), id("virtualNetworks", "apart")]);
+    expect(none[0].hint).toContain("a running VM's NIC in hub or a VNet using its gateway");
+    expect(none[0].hint).toContain("az network nic show-effective-route-table --ids");
+    expect(gaps([table([{ prefix: "0.0.0.0/0" }], NIC)]).map((g) => g.from)).toEqual([id("virtualNetworks", "apart")]);
+    expect(gaps([table([{ prefix: "0.0.0.0/0" }], id("networkInterfaces", "nic-jump"))]).map((g) => g.from)).toEqual([id("virtualNetworks", "apart")]);
+  });
+
   it("Azure's table listing a user route the input's route table lacks: the subnet's routes cannot be judged (warn), naming the route and the table", () => {
     const t = table([]);
     t.value.splice(1, 0, { source: "User", state: "Active", addressPrefix: ["0.0.0.0/0"], nextHopType: "VirtualAppliance", nextHopIpAddress: ["10.0.3.9"] });
