@@ -26,6 +26,8 @@ describe("GapsBanner", () => {
     const only = render(<GapsBanner gaps={{ ignoredTypes: [], unresolved: [gap] }} />);
     expect(only.querySelector('[data-testid="gaps-unresolved"] li')?.textContent).toBe("vnet-hub lacks a NIC's effective route table — add the effective route table of a running VM's NIC in vnet-hub");
     expect(only.querySelector("summary")?.textContent).not.toContain("never passed");
+    expect(only.querySelector("summary")?.textContent).toContain("1 list Azure computes not in the input");
+    expect(only.querySelector("summary")?.textContent).not.toContain("reference");
     expect(only.querySelector("summary")?.textContent).toContain("its line says how the audit went on without it");
     const both = render(<GapsBanner gaps={{ ignoredTypes: [], unresolved: [gap, ...pathSampleReport().gaps!.unresolved] }} />);
     expect(both.querySelector("summary")?.textContent).toContain("Flows through a missing resource are not judged (warn), never passed. Where a list Azure computes is missing");

@@ -28,8 +28,11 @@ export function GapsBanner({ gaps }: { gaps?: ReportGaps }) {
   if (!gaps || (!gaps.unresolved.length && !gaps.ignoredTypes.length)) return null;
   const { unresolved, ignoredTypes } = gaps;
   const ignoredCount = ignoredTypes.reduce((n, t) => n + t.count, 0);
+  const lists = unresolved.filter((u) => missingList(u.kind)).length;
+  const refs = unresolved.length - lists;
   const headline = [
-    unresolved.length ? `${unresolved.length} reference${unresolved.length === 1 ? "" : "s"} to resources the input does not hold` : undefined,
+    refs ? `${refs} reference${refs === 1 ? "" : "s"} to resources the input does not hold` : undefined,
+    lists ? `${lists} list${lists === 1 ? "" : "s"} Azure computes not in the input` : undefined,
     ignoredTypes.length ? `${ignoredCount} resource${ignoredCount === 1 ? "" : "s"} of ${ignoredTypes.length} type${ignoredTypes.length === 1 ? "" : "s"} ignored` : undefined,
   ]
     .filter(Boolean)

@@ -54,7 +54,7 @@ export function LiveScanPanel({ defaultEstate = "default", estates }: { defaultE
         From Azure
       </h2>
       <p className="mt-1 text-sm text-slate-600">
-        Read the network of every subscription the server&apos;s Azure identity can see (read-only: GET requests only), audit it with the roles of the estate&apos;s
+        Read the network of every subscription the server&apos;s Azure identity can see (read-only: GET requests, and POSTs that only read: the Resource Graph query, deployment status, effective routes), audit it with the roles of the estate&apos;s
         latest scan, and store it as a new scan of that estate.
       </p>
       <div className="mt-3">

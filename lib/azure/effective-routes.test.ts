@@ -5,13 +5,13 @@ const rg = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network";
 const vnetId = (name: string) => `${rg}/virtualNetworks/${name}`;
 const subnetId = (vnet: string, name: string) => `${vnetId(vnet)}/subnets/${name}`;
 
-function vnet(name: string, subnets: { name: string; routeTable?: string }[], remoteGatewaysTo?: string) {
+function vnet(name: string, subnets: { name: string; routeTable?: string }[], remoteGatewaysTo?: string, peeringState = "Connected") {
   return {
     id: vnetId(name),
     type: "Microsoft.Network/virtualNetworks",
     properties: {
       subnets: subnets.map((s) => ({ id: subnetId(name, s.name), name: s.name, properties: { ...(s.routeTable ? { routeTable: { id: `${rg}/routeTables/${s.routeTable}` } } : {}) } })),
-      virtualNetworkPeerings: remoteGatewaysTo ? [{ name: "to-hub", properties: { useRemoteGateways: true, peeringState: "Connected", remoteVirtualNetwork: { id: vnetId(remoteGatewaysTo) } } }] : [],
+      virtualNetworkPeerings: remoteGatewaysTo ? [{ name: "to-hub", properties: { useRemoteGateways: true, allowVirtualNetworkAccess: true, peeringState, remoteVirtualNetwork: { id: vnetId(remoteGatewaysTo) } } }] : [],
     },
   };
 }
@@ -54,6 +54,26 @@ describe("which NICs' effective route tables show a BGP domain's learned routes"
       ...["a", "b", "c", "d"].map((n) => ({ ...nic(`nic-${n}`, "vnet-rs", "nva"), type: "microsoft.network/networkinterfaces" })),
     ];
     expect(bgpDomainNics(rows)).toEqual([{ vnetId: vnetId("vnet-rs"), nicIds: ["a", "b", "c"].map((n) => `${rg}/networkInterfaces/nic-${n}`) }]);
+  });
+
+  it("as the path reads domains: a spoke whose hub is not in the read still asks (named by its peering's remote id); a disconnected peering leaves the spoke its own domain; a hub-connected VNet is its own; a NIC whose route table is unread comes last", () => {
+    const resources = [
+      vnet("vnet-spoke", [{ name: "cc", routeTable: "rt-unread" }, { name: "loud" }], "vnet-elsewhere"),
+      vnet("vnet-cut", [{ name: "cc" }], "vnet-elsewhere", "Disconnected"),
+      vnet("vnet-wan", [{ name: "cc" }]),
+      vnet("vnet-plain", [{ name: "cc" }]),
+      { id: "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualHubs/hub-weu/hubVirtualNetworkConnections/to-wan", type: "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections", properties: { remoteVirtualNetwork: { id: vnetId("vnet-wan") } } },
+      nic("nic-a-unread", "vnet-spoke", "cc"),
+      nic("nic-b-loud", "vnet-spoke", "loud"),
+      nic("nic-cut", "vnet-cut", "cc"),
+      nic("nic-wan", "vnet-wan", "cc"),
+      nic("nic-plain", "vnet-plain", "cc"),
+    ];
+    expect(bgpDomainNics(resources)).toEqual([
+      { vnetId: vnetId("vnet-elsewhere"), nicIds: [`${rg}/networkInterfaces/nic-b-loud`, `${rg}/networkInterfaces/nic-a-unread`] },
+      { vnetId: vnetId("vnet-cut"), nicIds: [`${rg}/networkInterfaces/nic-cut`] },
+      { vnetId: vnetId("vnet-wan"), nicIds: [`${rg}/networkInterfaces/nic-wan`] },
+    ]);
   });
 
   it("asks nothing where no VNet can hold a gateway, or the domain has no VM's NIC", () => {

@@ -27,9 +27,9 @@ const refId = (v: unknown): string | undefined => {
 const typeIs = (r: Raw, type: string) => typeof r.type === "string" && r.type.toLowerCase() === type;
 const list = (v: unknown): Raw[] => (Array.isArray(v) ? v.filter((x): x is Raw => !!x && typeof x === "object") : []);
 
-/** A BGP domain: the VNet whose gateway or Route Server learns the routes, and the NICs to ask, best first. */
+/** A BGP domain: the VNet whose gateway, Route Server or hub connection learns the routes, and the NICs to ask, best first. */
 export interface BgpDomainNics {
-  /** The id of the VNet holding the gateway subnet (as the read spelled it). */
+  /** The id of the VNet holding the gateway (the remote VNet a spoke's peering names, read or not), or of a hub-connected VNet. */
   vnetId: string;
   /** NIC ids (as the read spelled them), at most NICS_PER_DOMAIN. */
   nicIds: string[];
@@ -37,65 +37,71 @@ export interface BgpDomainNics {
 
 /**
  * Which NICs' effective route tables would show each BGP domain's learned routes, from resources in ARM form (a
- * list-all read or Resource Graph rows). A domain is a VNet with a `GatewaySubnet` or `RouteServerSubnet` and the VNets
- * with a peering to it that uses remote gateways ("the spoke learns the hub gateway's routes"). A NIC qualifies when it
- * is a VM's (Azure computes no table for an unattached one), sits in one of those VNets, and its subnet's route table,
- * if the read holds it, does not disable BGP route propagation (a table taken there shows no learned route). Scale set
- * instance NICs are left out: the API takes a NIC of a resource group. Pure; order: the gateway's own VNet first, then by id.
- * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit
+ * list-all read or Resource Graph rows), as the path reads them (lib/path/routes.ts `bgpLearning`, `bgpRouteTables`):
+ * a VNet's routes come from the remote VNet of its connected peering that uses remote gateways ("the spoke learns the
+ * hub gateway's routes"), read or not, else from its own gateway or Route Server (a `GatewaySubnet` or
+ * `RouteServerSubnet`) or virtual hub connection. A NIC qualifies when it is a VM's (Azure computes no table for an
+ * unattached one) and its subnet's route table, if read, does not disable BGP route propagation (a table taken there
+ * shows no learned route); those whose route table the read lacks come last, since only a table stating propagation
+ * counts then. Scale set instance NICs are left out: the API takes a NIC of a resource group. Pure; order within a
+ * domain: the gateway's own VNet first, then by id. https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit
  */
 export function bgpDomainNics(resources: readonly Raw[]): BgpDomainNics[] {
   const vnets = resources.filter((r) => typeIs(r, "microsoft.network/virtualnetworks") && typeof r.id === "string");
-  const propagationOff = new Set(resources.filter((r) => typeIs(r, "microsoft.network/routetables") && props(r).disableBgpRoutePropagation === true).map((r) => keyOf(String(r.id))));
-  const subnetVnet = new Map<string, string>();
-  const quiet = new Set<string>();
-  const roots: Raw[] = [];
+  const tables = new Map(resources.filter((r) => typeIs(r, "microsoft.network/routetables") && typeof r.id === "string").map((r) => [keyOf(String(r.id)), props(r).disableBgpRoutePropagation === true]));
+  const hubConnected = new Set(resources.filter((r) => typeIs(r, "microsoft.network/virtualhubs/hubvirtualnetworkconnections")).map((c) => refId(props(c).remoteVirtualNetwork)).filter((k): k is string => !!k));
+  const subnets = new Map<string, { vnet: string; routeTable?: string }>();
+  /** Domain key → the id to name it by. */
+  const domains = new Map<string, string>();
+  const domainOf = new Map<string, string>();
   for (const vnet of vnets) {
+    const key = keyOf(String(vnet.id));
     let gateway = false;
     for (const s of list(props(vnet).subnets)) {
       if (typeof s.id !== "string") continue;
-      subnetVnet.set(keyOf(s.id), keyOf(String(vnet.id)));
-      const table = refId(props(s).routeTable);
-      if (table && propagationOff.has(table)) quiet.add(keyOf(s.id));
+      subnets.set(keyOf(s.id), { vnet: key, routeTable: refId(props(s).routeTable) });
       if (GATEWAY_SUBNET.test(String(s.name ?? ""))) gateway = true;
     }
-    if (gateway) roots.push(vnet);
+    const peerings = list(props(vnet).virtualNetworkPeerings).map(props);
+    const remote = peerings.find((p) => p.useRemoteGateways === true && p.allowVirtualNetworkAccess !== false && String(p.peeringState ?? "Connected").toLowerCase() === "connected" && refId(p.remoteVirtualNetwork));
+    if (remote) {
+      const remoteId = String((remote.remoteVirtualNetwork as { id: string }).id);
+      domainOf.set(key, keyOf(remoteId));
+      if (!domains.has(keyOf(remoteId))) domains.set(keyOf(remoteId), remoteId);
+    } else if (gateway || hubConnected.has(key) || peerings.some((p) => p.useRemoteGateways === true)) {
+      domainOf.set(key, key);
+      domains.set(key, String(vnet.id));
+    }
   }
-  if (!roots.length) return [];
-  // Members of each domain: the root, then the VNets whose peering to it uses its gateway.
-  const domainOf = new Map<string, string>();
-  for (const root of roots) domainOf.set(keyOf(String(root.id)), keyOf(String(root.id)));
-  for (const vnet of vnets) {
-    const key = keyOf(String(vnet.id));
-    if (domainOf.has(key)) continue;
-    const remote = list(props(vnet).virtualNetworkPeerings).map((p) => (props(p).useRemoteGateways === true ? refId(props(p).remoteVirtualNetwork) : undefined)).find((k) => k && domainOf.get(k) === k);
-    if (remote) domainOf.set(key, remote);
-  }
-  const nics = new Map<string, { id: string; own: boolean }[]>();
+  const nics = new Map<string, { id: string; rank: number }[]>();
   for (const nic of resources) {
     if (!typeIs(nic, "microsoft.network/networkinterfaces") || typeof nic.id !== "string" || /\/virtualMachineScaleSets\//i.test(nic.id)) continue;
     if (!refId(props(nic).virtualMachine)) continue;
-    const subnet = list(props(nic).ipConfigurations).map((c) => refId(props(c).subnet)).find((k) => k && subnetVnet.has(k));
-    if (!subnet || quiet.has(subnet)) continue;
-    const vnet = subnetVnet.get(subnet)!;
-    const domain = domainOf.get(vnet);
+    const subnetKey = list(props(nic).ipConfigurations).map((c) => refId(props(c).subnet)).find((k) => k && subnets.has(k));
+    if (!subnetKey) continue;
+    const subnet = subnets.get(subnetKey)!;
+    const domain = domainOf.get(subnet.vnet);
     if (!domain) continue;
+    const off = subnet.routeTable ? tables.get(subnet.routeTable) : false;
+    if (off === true) continue;
+    // 0: in the gateway's own VNet; 1: a spoke; +2: its route table unread, so its table must state propagation.
+    const rank = (subnet.vnet === domain ? 0 : 1) + (off === undefined ? 2 : 0);
     const at = nics.get(domain) ?? [];
-    at.push({ id: nic.id, own: vnet === domain });
+    at.push({ id: nic.id, rank });
     nics.set(domain, at);
   }
-  return roots.flatMap((root) => {
-    const found = nics.get(keyOf(String(root.id))) ?? [];
-    found.sort((a, b) => Number(b.own) - Number(a.own) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return found.length ? [{ vnetId: String(root.id), nicIds: found.slice(0, NICS_PER_DOMAIN).map((n) => n.id) }] : [];
+  return [...domains].flatMap(([key, vnetId]) => {
+    const found = nics.get(key) ?? [];
+    found.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return found.length ? [{ vnetId, nicIds: found.slice(0, NICS_PER_DOMAIN).map((n) => n.id) }] : [];
   });
 }
 
 /**
- * Asks, per BGP domain (bgpDomainNics), for its NICs' effective route tables one after the other until one answers,
- * domains `concurrency` at a time, through the SDK's long-running operation (it polls the answer's Location with GETs).
+ * Asks, per BGP domain (bgpDomainNics), for its NICs' effective route tables one after the other until one answers
+ * with a table the path uses, domains `concurrency` at a time, through the SDK's long-running operation (it polls the answer's Location with GETs).
  * Returns each table as the snapshot keeps it, `{ networkInterfaceId, value }` (the form README "Routes learned over
- * BGP" asks of an export), and never throws for Azure's answers: a subscription that refuses the action once is not
+ * BGP" asks of an export), and never throws for Azure's answers: a resource group that refuses the action once is not
  * asked again, and an answer the loader would refuse (no rows, a prefix that is no CIDR, a next page) is dropped.
  */
 export async function readEffectiveRouteTables(
@@ -105,32 +111,51 @@ export async function readEffectiveRouteTables(
   concurrency: number,
   timeoutMs: number,
 ): Promise<Raw[]> {
+  const routeTablesRead = new Set(resources.filter((r) => typeIs(r, "microsoft.network/routetables") && typeof r.id === "string").map((r) => keyOf(String(r.id))));
+  const subnetTable = new Map<string, string | undefined>();
+  for (const vnet of resources) {
+    if (!typeIs(vnet, "microsoft.network/virtualnetworks")) continue;
+    for (const s of list(props(vnet).subnets)) if (typeof s.id === "string") subnetTable.set(keyOf(s.id), refId(props(s).routeTable));
+  }
+  const nicTable = new Map<string, string | undefined>();
+  for (const nic of resources) {
+    if (!typeIs(nic, "microsoft.network/networkinterfaces") || typeof nic.id !== "string") continue;
+    const subnet = list(props(nic).ipConfigurations).map((c) => refId(props(c).subnet)).find((k) => k && subnetTable.has(k));
+    if (subnet) nicTable.set(keyOf(nic.id), subnetTable.get(subnet));
+  }
+  // A refusal is per scope the role was (not) granted at: the resource group is the narrowest a custom role is
+  // commonly assigned to, so another resource group is still asked.
   const refused = new Set<string>();
   // By domain, in bgpDomainNics' order, whichever answers first: the saved read does not depend on timing.
   const tables: (Raw | undefined)[] = [];
   await mapPool(bgpDomainNics(resources), concurrency, async (domain, index) => {
     for (const nicId of domain.nicIds) {
       const subscription = /^\/subscriptions\/([^/]+)\//i.exec(nicId)?.[1] ?? "";
-      // A domain's spokes may sit in other subscriptions: only this NIC's is known to refuse.
-      if (refused.has(subscription.toLowerCase())) continue;
       const at = parentPath(nicId);
-      if (!at) continue;
+      if (!at || refused.has(keyOf(`${subscription}/${at.resourceGroup}`))) continue;
       const clients = subscriptionClients(credential, settings, subscription);
-      const result = await runOperation(clients.scope, subscription, `networkInterfaces.getEffectiveRouteTable(${at.resourceGroup}/${at.names[0]})`, timeoutMs, (abortSignal) =>
-        clients.network.networkInterfaces.beginGetEffectiveRouteTableAndWait(at.resourceGroup, at.names[0], { abortSignal }),
-      );
+      const result = await runOperation(clients.scope, subscription, `networkInterfaces.getEffectiveRouteTable(${at.resourceGroup}/${at.names[0]})`, timeoutMs, async (abortSignal) => {
+        const poller = await clients.network.networkInterfaces.beginGetEffectiveRouteTable(at.resourceGroup, at.names[0], { abortSignal });
+        // The SDK's *AndWait form polls without a signal: a deadline would wait out the service's Retry-After.
+        return poller.pollUntilDone({ abortSignal });
+      });
       if (!result.ok) {
-        // A stopped VM's NIC: try the next. A refusal: the action is missing for the whole subscription.
-        if (result.error.code === "AuthorizationFailed") refused.add(subscription.toLowerCase());
+        // A stopped VM's NIC answers a 4xx: the next one is tried.
+        if (result.error.code === "AuthorizationFailed") refused.add(keyOf(`${subscription}/${at.resourceGroup}`));
         continue;
       }
       const table: Raw = { networkInterfaceId: nicId, value: (result.value.value ?? []).map(armRow) };
       if (result.value.nextLink) table.nextLink = result.value.nextLink;
+      let read;
       try {
-        readEffectiveRouteTable(table, "live read", []);
+        read = readEffectiveRouteTable(table, "live read", []);
       } catch {
         continue;
       }
+      // A table the path would not use (lib/path/routes.ts bgpRouteTables): propagation off where it was taken, or
+      // unknown with the subnet's route table unread. The next NIC may show the routes.
+      const routeTable = nicTable.get(keyOf(nicId));
+      if (read.propagationOff || (routeTable && !routeTablesRead.has(routeTable) && !read.propagationStated)) continue;
       tables[index] = table;
       return;
     }

@@ -74,6 +74,23 @@ describe("the read-only guard", () => {
     expect(sent).toEqual(["POST /subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/networkManagers/nm/listDeploymentStatus"]);
   });
 
+  it("refuses a write a redirect would send from a NIC's effective route table: a 307 to a VM's restart stays unsent", async () => {
+    const sent: string[] = [];
+    const httpClient: HttpClient = {
+      async sendRequest(request: PipelineRequest) {
+        const path = new URL(request.url).pathname;
+        sent.push(`${request.method} ${path}`);
+        if (path.endsWith("/effectiveRouteTable")) return { request, status: 307, headers: createHttpHeaders({ location: `/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm/restart?api-version=2024-07-01` }) };
+        return { request, status: 200, headers: createHttpHeaders({ "content-type": "application/json" }), bodyAsText: "{}" };
+      },
+    };
+    const credential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const settings = { endpoint: arm, scope: `${arm}/.default`, counter: { calls: 0 }, httpClient };
+    const client = new NetworkManagementClient(credential, "sub", coreClientOptions(settings, new CallScope()));
+    await expect(client.networkInterfaces.beginGetEffectiveRouteTableAndWait("rg", "nic-cc")).rejects.toThrow(/refused POST .*\/virtualMachines\/vm\/restart/);
+    expect(sent).toEqual(["POST /subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic-cc/effectiveRouteTable"]);
+  });
+
   it("refuses a write before it leaves the process", async () => {
     const next = vi.fn();
     const policy = readOnlyPolicy();

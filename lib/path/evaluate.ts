@@ -22,9 +22,9 @@ import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, nextHop } from "./next-hop";
 import { type OutboundPath, forHolders, holderName, outboundEvidence, outboundPaths, withoutHolder } from "./outbound";
-import { type EffectiveRoute, bgpRouteTables, lookup, routesAssumedApart, subnetRoutes } from "./routes";
+import { type EffectiveRoute, bgpLearning, bgpRouteTables, lookup, routesAssumedApart, subnetRoutes } from "./routes";
 import type { PathPiece } from "./types";
-import { connectedHubs, hubForcedTunnel } from "./virtual-hub";
+import { hubForcedTunnel } from "./virtual-hub";
 
 /** The boxes of a traffic class, one per address family the local end has addresses in. */
 export function familyBoxes(local: AddrSet, spec: FlowSpec): Box[] {
@@ -523,14 +523,9 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
  * disables BGP propagation; undefined otherwise (CONTRACT §4.1 stage 3).
  */
 export function bgpLearnedNote(estate: Estate, subnet: Subnet): string | undefined {
-  const table = subnet.routeTableKey ? estate.snapshot.routeTables.get(subnet.routeTableKey) : undefined;
-  if (table?.disableBgpRoutePropagation) return undefined;
-  const vnet = estate.snapshot.vnets.get(subnet.vnetKey);
-  if (!vnet) return undefined;
-  const gateway = vnet.subnetKeys.some((k) => /^(gatewaysubnet|routeserversubnet)$/i.test(estate.snapshot.subnets.get(k)?.name ?? ""));
-  const remote = vnet.peerings.some((p) => p.useRemoteGateways);
-  const hubs = connectedHubs(estate, subnet.vnetKey);
-  if (!gateway && !remote && !hubs.length) return undefined;
+  const learning = bgpLearning(estate, subnet);
+  if (!learning) return undefined;
+  const { vnet, remote, hubs } = learning;
   const tables = bgpRouteTables(estate, subnet.vnetKey);
   if (tables.length) {
     const nics = tables.map((t) => estate.snapshot.nics.get(t.nicKey)?.name ?? t.nicId.split("/").pop()).join(", ");

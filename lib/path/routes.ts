@@ -7,12 +7,12 @@ import { ALL_TAGS, NO_TAGS, type TagSet, tagsIntersect, tagsIsEmpty, tagsSubtrac
 import { assumedApart, assumedApartNote } from "../net/assumed-apart";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, V4_MAX, V6_MAX, cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
-import type { NicEffectiveRouteTable, PrivateEndpoint, Route, RouteTable, Snapshot, Subnet, VirtualNetworkGateway } from "../model/types";
+import type { NicEffectiveRouteTable, PrivateEndpoint, Route, RouteTable, Snapshot, Subnet, VirtualNetwork, VirtualNetworkGateway } from "../model/types";
 import { lastSegment } from "../snapshot/arm-id";
 import { subnetOfNic } from "../snapshot/read-effective-routes";
 import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
-import { type HubLearnedRoute, type HubTarget, hubLearnedRoutes, isIpv4Default } from "./virtual-hub";
+import { type HubLearnedRoute, type HubTarget, connectedHubs, hubLearnedRoutes, isIpv4Default } from "./virtual-hub";
 import { connectedGroupWords, connectedGroupsOf } from "./connected-groups";
 
 /** Next-hop types as Azure spells them, system ones included. */
@@ -299,6 +299,34 @@ function bgpRoutesOf(estate: Estate, vnetKey: string): { prefix: string; ip?: st
   });
 }
 
+/** Why a subnet may install routes learned over BGP (bgpLearning). */
+export interface BgpLearning {
+  vnet: VirtualNetwork;
+  /** Its VNet holds a `GatewaySubnet` or `RouteServerSubnet`. */
+  gateway: boolean;
+  /** Its VNet has a peering that uses the remote VNet's gateway. */
+  remote: boolean;
+  /** The virtual hubs its VNet is connected to, by name. */
+  hubs: string[];
+}
+
+/**
+ * Whether `subnet` may install routes learned over BGP, and why: no route table of it disables BGP route propagation,
+ * and its VNet holds a gateway or Route Server, uses a peering's remote gateway, or is connected to a virtual hub;
+ * undefined otherwise. What the path's BGP note (lib/path/evaluate.ts) and the gaps (lib/snapshot/gaps.ts) rest on.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#border-gateway-protocol
+ */
+export function bgpLearning(estate: Pick<Estate, "snapshot" | "memo">, subnet: Subnet): BgpLearning | undefined {
+  const { snapshot } = estate;
+  if (subnet.routeTableKey && snapshot.routeTables.get(subnet.routeTableKey)?.disableBgpRoutePropagation) return undefined;
+  const vnet = snapshot.vnets.get(subnet.vnetKey);
+  if (!vnet) return undefined;
+  const gateway = vnet.subnetKeys.some((k) => /^(gatewaysubnet|routeserversubnet)$/i.test(snapshot.subnets.get(k)?.name ?? ""));
+  const remote = vnet.peerings.some((p) => p.useRemoteGateways);
+  const hubs = connectedHubs(estate, subnet.vnetKey);
+  return gateway || remote || hubs.length ? { vnet, gateway, remote, hubs } : undefined;
+}
+
 /**
  * The effective route tables that show what VNet `vnetKey` learns over BGP: those of NICs the input holds in a subnet
  * of its BGP domain (the VNet holding the gateway and the VNets whose connected peering with it uses its gateway:
@@ -306,7 +334,7 @@ function bgpRoutesOf(estate: Estate, vnetKey: string): { prefix: string; ip?: st
  * route table or the table's own rows (a table taken where it is disabled shows none).
  * https://learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit
  */
-export function bgpRouteTables(estate: Estate, vnetKey: string): NicEffectiveRouteTable[] {
+export function bgpRouteTables(estate: Pick<Estate, "snapshot" | "memo">, vnetKey: string): NicEffectiveRouteTable[] {
   const { snapshot } = estate;
   const domain = bgpDomainOf(estate, vnetKey);
   const out: NicEffectiveRouteTable[] = [];
@@ -324,7 +352,7 @@ export function bgpRouteTables(estate: Estate, vnetKey: string): NicEffectiveRou
 }
 
 /** The VNet whose gateway a VNet's learned routes come from: the remote VNet of a connected peering that uses remote gateways, else itself. */
-function bgpDomainOf(estate: Estate, vnetKey: string): string {
+function bgpDomainOf(estate: Pick<Estate, "snapshot" | "memo">, vnetKey: string): string {
   const vnet = estate.snapshot.vnets.get(vnetKey);
   const remote = vnet?.peerings.find((p) => p.useRemoteGateways && p.remoteVnetKey && peeringConnected(estate, vnetKey, p));
   return remote?.remoteVnetKey ?? vnetKey;
@@ -487,7 +515,7 @@ export function routeTableOf(estate: Estate, subnet: Subnet): RouteTable | undef
 }
 
 /** A peering carries traffic when it is Connected (or its state is not printed) and allows virtual network access. */
-export function peeringConnected(estate: Estate, vnetKey: string, peering: { allowVirtualNetworkAccess: boolean; peeringState?: string; remoteVnetKey?: string }): boolean {
+export function peeringConnected(estate: Pick<Estate, "snapshot" | "memo">, vnetKey: string, peering: { allowVirtualNetworkAccess: boolean; peeringState?: string; remoteVnetKey?: string }): boolean {
   if (!peering.allowVirtualNetworkAccess) return false;
   if (peering.peeringState && peering.peeringState.toLowerCase() !== "connected") return false;
   // When the remote VNet is in the input, its side must allow virtual network access too.

@@ -65,7 +65,7 @@ interface WanIndex {
 }
 
 /** Connections by VNet and by hub, and each hub's routing intent: once per estate family (fixes never change hubs). */
-function wanIndex(estate: Estate): WanIndex {
+function wanIndex(estate: Pick<Estate, "snapshot" | "memo">): WanIndex {
   return estate.memo("virtual-wan-index", () => {
     const { snapshot } = estate;
     const byVnet = new Map<string, HubVirtualNetworkConnection[]>();
@@ -101,7 +101,7 @@ export function hubLearnedRoutes(estate: Estate, vnetKey: string): readonly HubL
 }
 
 /** The names of the virtual hubs whose connections name VNet `vnetKey`. */
-export function connectedHubs(estate: Estate, vnetKey: string): string[] {
+export function connectedHubs(estate: Pick<Estate, "snapshot" | "memo">, vnetKey: string): string[] {
   return [...new Set((wanIndex(estate).byVnet.get(vnetKey) ?? []).map((c) => hubName(estate.snapshot, c.hubKey)))];
 }
 

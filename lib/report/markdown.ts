@@ -6,7 +6,7 @@ import type { EffectiveRouteRow, Finding, FixKind, Report, ReportGaps, SubnetRep
 import { DEPLOYMENT_COLUMNS, deploymentNamed } from "./deployment-columns";
 import { evidenceStage } from "./types";
 import { failingRules } from "./filter";
-import { gapsConsequence } from "./gap-kinds";
+import { gapsConsequence, missingList } from "./gap-kinds";
 import { STAGE_LABEL, absoluteLink, codeParts, describeEvidence, fixPresentation, nextHopText, outboundLabel, reportScope, resourceName } from "./meta";
 import type { ReportMeta } from "./meta";
 
@@ -259,8 +259,8 @@ function gapsSection(gaps: ReportGaps | undefined): string[] {
   if (!gaps || (!gaps.ignoredTypes.length && !gaps.unresolved.length)) return [];
   const out = ["## What the audit could not see", ""];
   if (gaps.unresolved.length) {
-    out.push(`References to resources the input does not hold. ${gapsConsequence(gaps.unresolved)}`, "");
-    out.push(...table(["From", "Kind", "Reference", "What to add"], gaps.unresolved.map((u) => [cell(resourceName(u.from) || u.from), cell(u.kind), cell(u.ref), cellWithCode(u.hint)])));
+    out.push(`What the input refers to or needs and does not hold. ${gapsConsequence(gaps.unresolved)}`, "");
+    out.push(...table(["From", "Kind", "Reference", "What to add"], gaps.unresolved.map((u) => [cell(resourceName(u.from) || u.from), cell(u.kind), cell(missingList(u.kind) ?? u.ref), cellWithCode(u.hint)])));
   }
   if (gaps.ignoredTypes.length) {
     out.push("Resource types in the input the audit ignored:", "");

@@ -23,7 +23,7 @@ import type { ReportMeta } from "./meta";
 import { groupOpenFindings, printedFix } from "./pdf-groups";
 import type { FindingGroup, Template } from "./pdf-groups";
 import { DEPLOYMENT_COLUMNS, deploymentNamed } from "./deployment-columns";
-import { gapsConsequence } from "./gap-kinds";
+import { gapsConsequence, missingList } from "./gap-kinds";
 
 /** The fonts the PDF embeds (Debian `fonts-dejavu-core`): arrows, Greek, Cyrillic and most Latin scripts. */
 export const PDF_FONT_FAMILY = `"DejaVu Sans", "Noto Sans", sans-serif`;
@@ -393,8 +393,8 @@ function appendix(report: Report, meta: ReportMeta): string[] {
         ? `<table class="t"><thead><tr><th>Ignored resource type</th><th>Count</th></tr></thead><tbody>${gaps.ignoredTypes.map((t) => `<tr><td>${esc(t.type)}</td><td class="n">${t.count}</td></tr>`).join("")}</tbody></table>`
         : `<p class="m">No resource type was ignored.</p>`,
       gaps.unresolved.length
-        ? `<p>${esc(gapsConsequence(gaps.unresolved))}</p><table class="t"><thead><tr><th>Referred from</th><th>Kind</th><th>Reference not in the input</th><th>What to add</th></tr></thead><tbody>${gaps.unresolved
-            .map((u) => `<tr><td>${esc(resourceName(u.from))}</td><td>${esc(u.kind)}</td><td class="id">${esc(u.ref)}</td><td>${codeSpans(u.hint)}</td></tr>`)
+        ? `<p>${esc(gapsConsequence(gaps.unresolved))}</p><table class="t"><thead><tr><th>Referred from</th><th>Kind</th><th>Not in the input</th><th>What to add</th></tr></thead><tbody>${gaps.unresolved
+            .map((u) => `<tr><td>${esc(resourceName(u.from))}</td><td>${esc(u.kind)}</td><td class="id">${esc(missingList(u.kind) ?? u.ref)}</td><td>${codeSpans(u.hint)}</td></tr>`)
             .join("")}</tbody></table>`
         : `<p class="m">Every reference resolved.</p>`,
     );

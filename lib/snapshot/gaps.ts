@@ -6,7 +6,9 @@ import { idParts, keyOf, lastSegment, parentId, scaleSetKeyOf } from "./arm-id";
 import { NO_PREFIX_HINT } from "./subnet-prefix";
 import { hasDeploymentList } from "../path/deployment-status";
 import { isObject } from "./validate";
-import { NICS_PER_DOMAIN, subnetOfNic } from "./read-effective-routes";
+import { NICS_PER_DOMAIN } from "./read-effective-routes";
+import { bgpLearning, bgpRouteTables } from "../path/routes";
+import { isAzureManagedSubnet } from "../path/managed-subnets";
 
 /** At most this many unresolved references are listed; the rest are counted in `unresolvedOmitted`. */
 export const MAX_UNRESOLVED = 1000;
@@ -299,30 +301,30 @@ function deploymentStatusGaps(snapshot: Snapshot, out: Unresolved): void {
 }
 
 /**
- * A VNet that may hold a virtual network gateway or Route Server (a `GatewaySubnet` or `RouteServerSubnet`) whose BGP
- * domain (it and the VNets whose peering to it uses its gateway) no effective route table of the input covers: routes
- * it learned over BGP (from on-premises, ExpressRoute, an NVA) show nowhere else, and the path notes them as unseen
- * (lib/path/evaluate.ts bgpLearnedNote). https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#border-gateway-protocol
+ * A VNet whose subnets may install routes learned over BGP (a gateway or Route Server in it, a peering using a remote
+ * gateway, a virtual hub connection; an ordinary subnet whose route table does not disable propagation) while no
+ * effective route table of the input shows its BGP domain's routes: they show nowhere else, and the path notes them as
+ * unseen. The same predicates as that note (lib/path/routes.ts `bgpLearning`, `bgpRouteTables`), so a gap is raised
+ * exactly where a table would change what the audit sees.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#border-gateway-protocol
  */
 function learnedRouteGaps(snapshot: Snapshot, out: Unresolved): void {
-  const covered = new Set<string>();
-  for (const t of snapshot.effectiveRouteTables?.values() ?? []) {
-    const subnet = subnetOfNic(snapshot, t.nicKey);
-    const vnet = subnet ? snapshot.vnets.get(subnet.vnetKey) : undefined;
-    if (!vnet) continue;
-    covered.add(vnet.key);
-    for (const p of vnet.peerings) if (p.useRemoteGateways && p.remoteVnetKey) covered.add(p.remoteVnetKey);
-  }
+  // The loader's snapshot has no estate yet: its lookups are remembered for this walk only.
+  const memo = new Map<string, unknown>();
+  const view = { snapshot, memo: <T>(key: string, build: () => T): T => (memo.has(key) ? (memo.get(key) as T) : (memo.set(key, build()), memo.get(key) as T)) };
   const until = "until then routes it learns over BGP (from on-premises, ExpressRoute or an NVA; a 0.0.0.0/0 among them sends Internet-bound traffic there) are not seen";
   for (const vnet of snapshot.vnets.values()) {
-    if (covered.has(vnet.key)) continue;
-    if (!vnet.subnetKeys.some((k) => /^(gatewaysubnet|routeserversubnet)$/i.test(snapshot.subnets.get(k)?.name ?? ""))) continue;
+    const learns = vnet.subnetKeys.some((k) => {
+      const subnet = snapshot.subnets.get(k);
+      return !!subnet && !isAzureManagedSubnet(subnet) && bgpLearning(view, subnet) !== undefined;
+    });
+    if (!learns || bgpRouteTables(view, vnet.key).length) continue;
     out.add(
       vnet.id,
       "effectiveRouteTable",
       `${vnet.id}/effectiveRoutes`,
-      `add the effective route table of a running VM's NIC in ${vnet.name} or a VNet using its gateway: \`az network nic show-effective-route-table --ids "$NIC" -o json | jq --arg id "$NIC" '. + {networkInterfaceId: $id}'\` (README "Routes learned over BGP"); ${until}`,
-      `the live read asks for one (POST effectiveRouteTable, up to ${NICS_PER_DOMAIN} VMs' NICs in ${vnet.name} and the VNets using its gateway) and was refused, failed or found no VM's NIC there: it needs Microsoft.Network/networkInterfaces/effectiveRouteTable/action, which Reader lacks (Network Contributor has it, or a custom role with that one action), and a running VM; ${until}`,
+      `add the effective route table of a running VM's NIC in ${vnet.name}, in a subnet whose route table does not disable BGP route propagation: \`az network nic show-effective-route-table --ids "$NIC" -o json | jq --arg id "$NIC" '. + {networkInterfaceId: $id}'\` (README "Routes learned over BGP"); ${until}`,
+      `the live read asks for one (POST effectiveRouteTable, up to ${NICS_PER_DOMAIN} VMs' NICs per gateway or hub connection) and was refused, failed, or found no running VM's NIC whose table shows them: it needs Microsoft.Network/networkInterfaces/effectiveRouteTable/action, which Reader lacks (Network Contributor has it, or a custom role with that one action), and a running VM in a subnet whose route table does not disable propagation; ${until}`,
     );
   }
 }

@@ -119,9 +119,9 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-/** A long-running operation still running: no body, where to poll, and to poll at once. */
-function accepted(res: ServerResponse, location: string): void {
-  res.writeHead(202, { location, "retry-after": "0", "content-length": 0, "x-ms-request-id": randomBytes(8).toString("hex") });
+/** A long-running operation still running: no body, where its result will be (and its status, when given), and to poll at once. */
+function accepted(res: ServerResponse, location: string, asyncOperation?: string): void {
+  res.writeHead(202, { location, ...(asyncOperation ? { "azure-asyncoperation": asyncOperation } : {}), "retry-after": "0", "content-length": 0, "x-ms-request-id": randomBytes(8).toString("hex") });
   res.end();
 }
 
@@ -320,8 +320,8 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
     if (req.method === "POST" && status) return { status: await deploymentStatus(req, res, status[1], lower.replace(/\/listdeploymentstatus$/, "")), known: true };
     const routes = /^\/subscriptions\/([^/]+)\/resourcegroups\/[^/]+\/providers\/microsoft\.network\/networkinterfaces\/[^/]+\/effectiveroutetable$/.exec(lower);
     if (req.method === "POST" && routes) return { status: await effectiveRouteTable(res, url, routes[1], lower.replace(/\/effectiveroutetable$/, "")), known: true };
-    const operation = /^\/subscriptions\/[^/]+\/providers\/microsoft\.network\/locations\/[^/]+\/operationresults\/([^/]+)$/.exec(lower);
-    if (req.method === "GET" && operation && operations.has(operation[1])) return { status: operationResult(res, operation[1]), known: true };
+    const operation = /^\/subscriptions\/[^/]+\/providers\/microsoft\.network\/locations\/[^/]+\/(operations|operationresults)\/([^/]+)$/.exec(lower);
+    if (req.method === "GET" && operation && operations.has(operation[2])) return { status: operationPoll(res, operation[1], operation[2]), known: true };
     if (req.method !== "GET") {
       return { status: armError(res, 405, "MethodNotAllowed", `emulator: ${req.method} is not served`), known: false };
     }
@@ -398,10 +398,12 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
   };
 
   /**
-   * A NIC's effective route table, as Azure answers it: 202 with a Location to poll (`Retry-After: 0` here, so the SDK
-   * polls at once), one poll still running, then the table. Fault key `sub/networkinterfaces/effectiveroutetable`; its
-   * 403 names the action Reader lacks.
-   * https://learn.microsoft.com/rest/api/virtualnetwork/network-interfaces/get-effective-route-table
+   * A NIC's effective route table, as Azure answers a long-running POST: 202 with an `Azure-AsyncOperation` status to poll
+   * and a `Location` holding the result (`Retry-After: 0` here, so the SDK polls at once); the status is InProgress
+   * once, then Succeeded, and the Location then answers the table. Fault key `sub/networkinterfaces/effectiveroutetable`;
+   * its 403 names the action Reader lacks.
+   * https://learn.microsoft.com/rest/api/virtualnetwork/network-interfaces/get-effective-route-table,
+   * https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations
    */
   const effectiveRouteTable = async (res: ServerResponse, url: URL, sub: string, nicKey: string): Promise<number> => {
     const fault = await injectFault(res, sub, "networkinterfaces/effectiveroutetable", "Microsoft.Network/networkInterfaces/effectiveRouteTable/action");
@@ -414,14 +416,18 @@ export async function startEmulator(estate: Estate, faults: Partial<Faults> = {}
     if (!Array.isArray(answer)) return armError(res, answer.status, answer.code, answer.message);
     const id = randomBytes(8).toString("hex");
     operations.set(id, { polls: 0, body: { value: structuredClone(answer), nextLink: null } });
-    const location = `${armUrl}/subscriptions/${entry.subscriptionId}/providers/Microsoft.Network/locations/${nic.location ?? "westeurope"}/operationResults/${id}?api-version=${url.searchParams.get("api-version")}`;
-    accepted(res, location);
+    const at = (kind: string) => `${armUrl}/subscriptions/${entry.subscriptionId}/providers/Microsoft.Network/locations/${nic.location ?? "westeurope"}/${kind}/${id}?api-version=${url.searchParams.get("api-version")}`;
+    accepted(res, at("operationResults"), at("operations"));
     return 202;
   };
 
-  const operationResult = (res: ServerResponse, id: string): number => {
+  const operationPoll = (res: ServerResponse, kind: string, id: string): number => {
     const op = operations.get(id)!;
-    if (op.polls++ === 0) {
+    if (kind === "operations") {
+      send(res, 200, { status: op.polls++ === 0 ? "InProgress" : "Succeeded" }, { "retry-after": "0" });
+      return 200;
+    }
+    if (op.polls < 2) {
       accepted(res, `${armUrl}${res.req.url}`);
       return 202;
     }

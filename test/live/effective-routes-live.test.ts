@@ -75,8 +75,12 @@ describe("routes learned over BGP, read live", () => {
       ["nic-compute-1-0", 400],
       ["nic-cyclecloud-0", 202],
     ]);
-    // The SDK polled the Location until the answer was there (the emulator answers 202 once, then 200).
-    expect(emu.requests.filter((r) => r.method === "GET" && /\/operationResults\//i.test(r.path)).map((r) => r.status)).toEqual([202, 200]);
+    // The SDK polled the operation's status until it succeeded, then read its result from the Location: GETs only.
+    expect(emu.requests.filter((r) => /\/locations\/[^/]+\/operation/i.test(r.path)).map((r) => `${r.method} ${r.path.split("/")[7]} ${r.status}`)).toEqual([
+      "GET operations 200",
+      "GET operations 200",
+      "GET operationResults 200",
+    ]);
     const f = arm(report);
     expect(f.status).toBe("warn");
     expect(f.detail).toMatch(/BGP/);
@@ -87,7 +91,24 @@ describe("routes learned over BGP, read live", () => {
     expect(arm(graph).detail).toBe(f.detail);
   });
 
-  it("refused (Reader lacks the action): no read error, asked once per subscription, the verdict as without the table, and the gaps name the permission", async () => {
+  it("a table the path would not use (its rows say propagation is off) is passed over for the next NIC's", async () => {
+    const routes = emu.estate.subscriptions[0].effectiveRoutes!;
+    const compute = emu.estate.subscriptions[0].lists.networkInterfaces.find((n) => n.name === "nic-compute-1-0")!.id;
+    routes[compute] = (routes[ccNic] as Record<string, unknown>[]).map((r) => ({ ...r, disableBgpRoutePropagation: true }));
+    try {
+      const report = JSON.parse((await runAuditCli(emu, ["--live", "--profile", profile, "--format", "json"])).stdout) as Report;
+      expect(asked().map((r) => [r.path.split("/networkInterfaces/")[1].split("/")[0], r.status])).toEqual([
+        ["nic-compute-1-0", 202],
+        ["nic-cyclecloud-0", 202],
+      ]);
+      expect(arm(report).status).toBe("warn");
+      expect(arm(report).detail).toContain("effective route table of NIC nic-cyclecloud-0");
+    } finally {
+      delete routes[compute];
+    }
+  });
+
+  it("refused (Reader lacks the action): no read error, asked once per resource group, the verdict as without the table, and the gaps name the permission", async () => {
     emu.faults.forbidden.add(`${sub}/networkinterfaces/effectiveroutetable`);
     const run = await runAuditCli(emu, ["--live", "--profile", profile, "--format", "json"]);
     expect(run.code).not.toBe(3);

@@ -131,7 +131,7 @@ describe("routes learned over BGP, from a NIC's effective route table", () => {
     expect(arm([table([{ prefix: "0.0.0.0/0" }], NIC)]).status).toBe("warn");
   });
 
-  it("the gaps ask for a table where a gateway's BGP domain has none, naming the VNet and az's command; a table of the hub or of a spoke using its gateway covers the domain", () => {
+  it("the gaps ask for a table for each VNet of a gateway's BGP domain that has none, naming the VNet and az's command; a table of the hub or of a spoke using its gateway covers the domain", () => {
     const b = estate()
       .vnet("hub", ["10.0.0.0/16"])
       .vnet("spoke", ["10.1.0.0/16"])
@@ -147,11 +147,43 @@ describe("routes learned over BGP, from a NIC's effective route table", () => {
     const gaps = (tables: unknown[]) =>
       (loadSnapshot([{ name: "estate.json", value: { value: b.resources() } }, ...tables.map((v, i) => ({ name: `routes-${i}.json`, value: v }))]).gaps?.unresolved ?? []).filter((u) => u.kind === "effectiveRouteTable");
     const none = gaps([]);
-    expect(none.map((g) => g.from)).toEqual([id("virtualNetworks", "hub"), id("virtualNetworks", "apart")]);
-    expect(none[0].hint).toContain("a running VM's NIC in hub or a VNet using its gateway");
+    expect(none.map((g) => g.from)).toEqual([id("virtualNetworks", "hub"), id("virtualNetworks", "spoke"), id("virtualNetworks", "apart")]);
+    expect(none[0].hint).toContain("a running VM's NIC in hub, in a subnet whose route table does not disable BGP route propagation");
     expect(none[0].hint).toContain("az network nic show-effective-route-table --ids");
     expect(gaps([table([{ prefix: "0.0.0.0/0" }], NIC)]).map((g) => g.from)).toEqual([id("virtualNetworks", "apart")]);
     expect(gaps([table([{ prefix: "0.0.0.0/0" }], id("networkInterfaces", "nic-jump"))]).map((g) => g.from)).toEqual([id("virtualNetworks", "apart")]);
+  });
+
+  it("the gaps follow the BGP note exactly: a spoke whose gateway VNet is outside the input still asks; subnets that all disable propagation, or only Azure's own subnets, ask nothing; a table behind a disconnected peering covers only its own VNet", () => {
+    const b = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("hub/GatewaySubnet", "10.0.255.0/27")
+      .subnet("hub/AzureFirewallSubnet", "10.0.254.0/26")
+      .subnet("spoke/cc", "10.1.0.0/24")
+      .peer("hub", "spoke", { remoteGatewaysAt: "spoke" })
+      .nic("nic-cc", "spoke/cc", { ip: "10.1.0.4" });
+    const gapsOf = (resources: unknown[], tables: unknown[] = []) =>
+      (loadSnapshot([{ name: "estate.json", value: { value: resources } }, ...tables.map((v, i) => ({ name: `routes-${i}.json`, value: v }))]).gaps?.unresolved ?? []).filter((u) => u.kind === "effectiveRouteTable").map((g) => g.from);
+    // The hub holds only Azure's own subnets: nothing there installs a learned route, so only the spoke asks.
+    expect(gapsOf(b.resources())).toEqual([id("virtualNetworks", "spoke")]);
+    // The hub (and its gateway) in a subscription the input does not cover: the spoke still asks, and its table covers it.
+    const withoutHub = b.resources().filter((r) => (r as { id: string }).id !== id("virtualNetworks", "hub"));
+    expect(gapsOf(withoutHub)).toEqual([id("virtualNetworks", "spoke")]);
+    expect(gapsOf(withoutHub, [table([{ prefix: "0.0.0.0/0" }], NIC)])).toEqual([]);
+    // Every ordinary subnet disables propagation: no table could show anything, so none is asked for.
+    const quiet = estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/GatewaySubnet", "10.0.255.0/27").subnet("hub/cc", "10.0.0.0/24", { routeTable: "rt-nobgp" }).routeTable("rt-nobgp", [], { disableBgpRoutePropagation: true });
+    expect(gapsOf(quiet.resources())).toEqual([]);
+    // A disconnected peering: the spoke does not use the hub's gateway, and its table says nothing of the hub's VNet.
+    const apart = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("hub/GatewaySubnet", "10.0.255.0/27")
+      .subnet("hub/jump", "10.0.1.0/24")
+      .subnet("spoke/cc", "10.1.0.0/24")
+      .peer("hub", "spoke", { remoteGatewaysAt: "spoke", state: "Disconnected" })
+      .nic("nic-cc", "spoke/cc", { ip: "10.1.0.4" });
+    expect(gapsOf(apart.resources(), [table([{ prefix: "0.0.0.0/0" }], NIC)])).toEqual([id("virtualNetworks", "hub")]);
   });
 
   it("Azure's table listing a user route the input's route table lacks: the subnet's routes cannot be judged (warn), naming the route and the table", () => {
