@@ -107,8 +107,10 @@ describe("a NIC's effective route table (README \"Routes learned over BGP\")", (
   it("az's output without the NIC's id, or a bad row, gets the server's own error before upload", () => {
     const plain = { nextLink: null, value: rows };
     const got = checkAs("snapshot", "routes.json", plain);
-    expect(got.error).toMatch(/^routes\.json: value\[0\]: a NIC's effective route table without the NIC's id/);
-    expect(() => loadSnapshot([{ name: "routes.json", value: plain }])).toThrow(/routes\.json: value\[0\]: a NIC's effective route table without the NIC's id/);
+    expect(got.error).toMatch(/^routes\.json: networkInterfaceId: missing: a NIC's effective route table without the NIC's id/);
+    expect(() => loadSnapshot([{ name: "routes.json", value: plain }])).toThrow(/routes\.json: networkInterfaceId: missing: a NIC's effective route table without the NIC's id/);
+    // Rows inside another list (a saved snapshot's resources) are named where they sit.
+    expect(checkAs("snapshot", "saved.json", { resources: rows }).error).toMatch(/^saved\.json: resources\[0\]: a NIC's effective route table without the NIC's id/);
     expect(checkAs("snapshot", "routes.json", { networkInterfaceId: nic, value: [{ ...rows[0], addressPrefix: ["on-prem"] }] }).error).toMatch(/routes\.json: value\[0\]\.addressPrefix\[0\]: expected a CIDR/);
   });
 });

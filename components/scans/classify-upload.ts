@@ -7,7 +7,7 @@ import { InputError } from "@/lib/errors";
 import type { Profile } from "@/lib/model/types";
 import { SINGLE_DEPLOYMENT, looksLikeProfile, looksLikeServiceTags, parseProfile } from "@/lib/snapshot/parse-profile";
 import { unwrapSource } from "@/lib/snapshot/source-shapes";
-import { ROW_WITHOUT_NIC, isEffectiveRouteRow, isEffectiveRouteTable, readEffectiveRouteTable } from "@/lib/snapshot/read-effective-routes";
+import { isEffectiveRouteRow, isEffectiveRouteTable, readEffectiveRouteTable, rowsWithoutNic } from "@/lib/snapshot/read-effective-routes";
 
 export type UploadKind = "snapshot" | "profile" | "serviceTags";
 
@@ -74,7 +74,7 @@ export function checkAs(kind: UploadKind, name: string, value: unknown): UploadC
       const learned = t.routes.filter((r) => r.source.toLowerCase() === "virtualnetworkgateway").length;
       return { summary: `effective route table of NIC ${t.nicId.split("/").pop()}, ${plural(t.routes.length, "route")} (${learned} learned over BGP)` };
     }
-    if (listAt && items.length && items.every((i) => isObject(i) && isEffectiveRouteRow(i))) return { error: `${name}: ${listAt.join(".")}[0]: ${ROW_WITHOUT_NIC}` };
+    if (listAt && items.length && items.every((i) => isObject(i) && isEffectiveRouteRow(i))) return { error: rowsWithoutNic(name, listAt, 0).message };
     if (listAt || (isObject(value) && typeof value.type === "string")) return { summary: plural(items.length, "resource") };
     // An untyped object the loader reads only when its id names a type it knows (README "Inputs").
     if (isObject(value) && typeof value.id === "string") return { summary: "1 resource without a type (read by its id)" };

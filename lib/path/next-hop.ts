@@ -11,7 +11,8 @@ import { firewallAt } from "./firewall";
 import { policedStorageHop } from "./service-endpoint-policies";
 import { connectedGroupsOf } from "./connected-groups";
 import { subnetHolding } from "./locate";
-import { type EffectiveRoute, peeringConnected, routeWords as wordsOf } from "./routes";
+import { type EffectiveRoute, bgpDomainOf, peeringConnected, routeWords as wordsOf } from "./routes";
+import { lastSegment } from "../snapshot/arm-id";
 import { type HubTarget, peersWithHubVnet, vnetReachesHub } from "./virtual-hub";
 import { cidrsToRanges } from "../net/ip";
 import * as iv from "../net/intervals";
@@ -70,7 +71,12 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
   const routeWords = wordsOf(route);
   if (route.hub) return hubNextHop(estate, route.hub, routeWords);
   // Azure's own table shows the route: on-premises, an ExpressRoute circuit or an NVA behind Route Server is beyond it.
-  if (route.bgp) return { kind: "outside", what: `the virtual network gateway or Route Server (${routeWords})` };
+  if (route.bgp) {
+    // Named by where it sits, which a spoke's own VNet does not show when it uses a peer's gateway.
+    const domain = bgpDomainOf(estate, subnet.vnetKey);
+    const where = estate.snapshot.vnets.get(domain)?.name ?? lastSegment(domain);
+    return { kind: "outside", what: `the virtual network gateway or Route Server in ${where}, toward on-premises or an NVA (${routeWords})` };
+  }
   switch (route.nextHopType) {
     case "ConnectedGroup": {
       const cg = route.connectedGroup;

@@ -352,7 +352,7 @@ export function bgpRouteTables(estate: Pick<Estate, "snapshot" | "memo">, vnetKe
 }
 
 /** The VNet whose gateway a VNet's learned routes come from: the remote VNet of a connected peering that uses remote gateways, else itself. */
-function bgpDomainOf(estate: Pick<Estate, "snapshot" | "memo">, vnetKey: string): string {
+export function bgpDomainOf(estate: Pick<Estate, "snapshot" | "memo">, vnetKey: string): string {
   const vnet = estate.snapshot.vnets.get(vnetKey);
   const remote = vnet?.peerings.find((p) => p.useRemoteGateways && p.remoteVnetKey && peeringConnected(estate, vnetKey, p));
   return remote?.remoteVnetKey ?? vnetKey;

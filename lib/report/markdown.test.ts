@@ -37,6 +37,20 @@ describe("renderMarkdown", () => {
     expect(md).toContain("[Open this finding](/scans/s1/findings/f-cc-storage)");
   });
 
+  it("prints a passing finding's note once, with every passing rule it concerns: a pass that rests on it says so", () => {
+    const noted = sampleReport();
+    const subnet = noted.subnets.find((x) => x.role && x.findings.some((f) => f.status === "pass"))!;
+    const pass = subnet.findings.find((f) => f.status === "pass")!;
+    const note = "hub has a gateway or Route Server and cc has no route table to disable BGP route propagation: a learned route, which no snapshot shows, could change where traffic goes.";
+    const a = { ...pass, detail: `${pass.detail} Note: ${note}` };
+    const b = { ...pass, rule: "CC-EGRESS-ARM", id: "f-arm", detail: `Allowed. Note: ${note}` };
+    subnet.findings = [...subnet.findings.filter((f) => f !== pass), a, b];
+    const out = renderMarkdown(noted);
+    expect(out).toContain(`Note on passing ${a.rule}, ${b.rule}: ${note}`);
+    expect(out.split(note).length - 1).toBe(1);
+    expect(md).not.toContain("Note on passing");
+  });
+
   it("keeps a fence longer than any backtick run in a fix", () => {
     const tricky = sampleReport();
     tricky.subnets[0].findings[0].fixes = [{ kind: "portal", text: "use ``` here" }];

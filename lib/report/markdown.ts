@@ -335,8 +335,24 @@ export function renderMarkdown(report: Report, meta: ReportMeta = {}): string {
     out.push(mdCode(subnet.id), "");
     out.push(...subnetPath(subnet));
     for (const f of subnet.findings.filter((x) => x.status !== "pass")) out.push(...findingSection(f, meta));
-    const passing = subnet.findings.filter((x) => x.status === "pass").map((x) => x.rule);
-    if (passing.length) out.push(`Passing: ${mdText(passing.join(", "))}`, "");
+    const passing = subnet.findings.filter((x) => x.status === "pass");
+    if (passing.length) out.push(`Passing: ${mdText(passing.map((x) => x.rule).join(", "))}`, "");
+    out.push(...passingNotes(passing));
   }
   return out.join("\n").replace(/\n{3,}/g, "\n\n");
+}
+
+/**
+ * What a passing finding's detail adds after "Note:" (a learned route could change the verdict, an assumption about tag
+ * prefixes): the pass rests on it, so it is printed once per note with the rules it concerns, not left to the JSON.
+ */
+function passingNotes(passing: readonly Finding[]): string[] {
+  const rules = new Map<string, string[]>();
+  for (const f of passing) {
+    const at = f.detail.indexOf(" Note: ");
+    if (at < 0) continue;
+    const note = f.detail.slice(at + " Note: ".length).trim();
+    rules.set(note, [...(rules.get(note) ?? []), f.rule]);
+  }
+  return [...rules].flatMap(([note, on]) => [`Note on passing ${mdText(on.join(", "))}: ${mdText(note)}`, ""]);
 }

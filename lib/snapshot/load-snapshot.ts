@@ -67,12 +67,12 @@ import { type VnetRecord, readSubnet, readVnet } from "./read-vnet";
 import { resourceEnvelope } from "./schemas";
 import { deploymentStatusEntry, effectiveAdminRuleExtras } from "./schemas-placement";
 import { routeDisputes } from "./route-disputes";
-import { ROW_WITHOUT_NIC, isEffectiveRouteRow, isEffectiveRouteTable, readEffectiveRouteTable, unitedTables } from "./read-effective-routes";
+import { isEffectiveRouteRow, isEffectiveRouteTable, readEffectiveRouteTable, rowsWithoutNic, unitedTables } from "./read-effective-routes";
 import { readServiceTags } from "./service-tags";
 import { GraphPages } from "./graph-pages";
 import { NothingReadError } from "./read-failed";
 import { unwrapSource } from "./source-shapes";
-import { type ArmNode, type JsonPath, inputError, isObject, parseWith, readNode } from "./validate";
+import { type ArmNode, type JsonPath, isObject, parseWith, readNode } from "./validate";
 
 export interface Source {
   name: string;
@@ -332,7 +332,7 @@ function readSource(source: Source, into: Collected, stored: boolean): void {
       const t = readEffectiveRouteTable(raw, source.name, listAt ? [...listAt, i] : []);
       const known = into.effectiveRouteTables.get(t.nicKey);
       into.effectiveRouteTables.set(t.nicKey, known ? unitedTables(known, t) : t);
-    } else if (isEffectiveRouteRow(raw)) throw inputError(source.name, listAt ? [...listAt, i] : [], ROW_WITHOUT_NIC);
+    } else if (isEffectiveRouteRow(raw)) throw rowsWithoutNic(source.name, listAt, i);
     else if (raw.id === undefined && raw.type === undefined && "deploymentStatus" in raw && "configurationIds" in raw) {
       const e = parseWith(deploymentStatusEntry, raw, source.name, listAt ? [...listAt, i] : []);
       into.deploymentStatuses.push({

@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { NicEffectiveRouteTable, Snapshot, Subnet } from "@/lib/model/types";
 import { isCidr } from "./field-values";
 import { keyOf } from "./arm-id";
+import type { InputError } from "@/lib/errors";
 import { type JsonPath, inputError, parseWith } from "./validate";
 
 const NIC_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.(Network\/networkInterfaces\/[^/]+|Compute\/virtualMachineScaleSets\/[^/]+\/virtualMachines\/[^/]+\/networkInterfaces\/[^/]+)$/i;
@@ -50,6 +51,15 @@ export function isEffectiveRouteTable(raw: Record<string, unknown>): boolean {
  */
 export function isEffectiveRouteRow(raw: Record<string, unknown>): boolean {
   return raw.id === undefined && raw.type === undefined && "nextHopType" in raw && Array.isArray(raw.addressPrefix) && "source" in raw;
+}
+
+/**
+ * The error for such rows at `listAt[index]` of `file`: at az's own output (`{"value": [rows], "nextLink": null}`) it
+ * names the missing `networkInterfaceId` beside the list, elsewhere the row.
+ */
+export function rowsWithoutNic(file: string, listAt: JsonPath | undefined, index: number): InputError {
+  if (listAt?.length === 1 && listAt[0] === "value") return inputError(file, ["networkInterfaceId"], `missing: ${ROW_WITHOUT_NIC}`);
+  return inputError(file, listAt ? [...listAt, index] : [], ROW_WITHOUT_NIC);
 }
 
 /** The one-line error for such rows, naming the fix. */

@@ -1,6 +1,7 @@
 // Where Azure's effective route table of a NIC disagrees with the routes the input gives its subnet: a user route Azure
-// lists that the input's route table lacks (or the reverse), or the system default route to the Internet shown
-// Invalid (something overrides it) where the input shows nothing that would. Either the export or the table is stale,
+// lists that the input's route table lacks (or the reverse), BGP route propagation stated otherwise than the input's
+// route table (or its absence) has it, or the system default route to the Internet shown Invalid (something overrides
+// it) where the input shows nothing that would. Either the export or the table is stale,
 // and a verdict read from the input's routes may not be Azure's, so the subnet's flows are "cannot be judged" at the
 // route stage (lib/path/evaluate.ts). Worked out once, on the input as given: a fix's new route is no dispute.
 // https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem
@@ -70,6 +71,11 @@ function disputeOf(snapshot: Snapshot, t: NicEffectiveRouteTable, subnetKey: str
   // A route table the input lacks is said elsewhere (the route stage's "not in the input").
   if (subnet.routeTableKey && !snapshot.routeTables.has(subnet.routeTableKey)) return undefined;
   const table = subnet.routeTableKey ? snapshot.routeTables.get(subnet.routeTableKey) : undefined;
+  // Azure prints the subnet's route table's setting on every row: a table taken where propagation was otherwise.
+  const off = table?.disableBgpRoutePropagation === true;
+  if (t.propagationStated && (t.propagationOff === true) !== off) {
+    return `says BGP route propagation is ${t.propagationOff ? "disabled" : "enabled"}, where ${table ? `the input's route table ${table.name} has it ${off ? "disabled" : "enabled"}` : "the input gives the subnet no route table (propagation enabled)"}`;
+  }
   const userRows = t.routes.filter((r) => r.source.toLowerCase() === "user");
   const differ = userRows.every((r) => r.name) ? byName(table, userRows) : byPrefix(table, userRows);
   if (differ) return differ;

@@ -84,6 +84,7 @@ describe("routes learned over BGP, read live", () => {
     const f = arm(report);
     expect(f.status).toBe("warn");
     expect(f.detail).toMatch(/BGP/);
+    expect(f.detail).toContain("handed to the virtual network gateway or Route Server in vnet-hpc-0, toward on-premises or an NVA");
     expect(f.detail).toContain("outside the audit");
     expect(gapKinds(report)).toEqual([]);
     const graph = JSON.parse((await runAuditCli(emu, ["--live", "--resource-graph", "--profile", profile, "--format", "json"])).stdout) as Report;

@@ -57,7 +57,7 @@ describe("routes learned over BGP, from a NIC's effective route table", () => {
     // The subnet's effective routes show it, as Azure's do.
     const rows = report.subnets.find((s) => s.name === "cc")!.effectiveRoutes ?? [];
     expect(rows.some((r) => r.source === "VirtualNetworkGateway" && r.addressPrefix === "0.0.0.0/0" && r.nextHopType === "VirtualNetworkGateway")).toBe(true);
-    expect(report.subnets.find((s) => s.name === "cc")!.outbound?.detail).toContain("It carries only traffic routed to the Internet: 0.0.0.0/0 goes to the virtual network gateway or Route Server (the route for 0.0.0.0/0 learned over BGP, as NIC nic-cc's effective routes show), outside the audit.");
+    expect(report.subnets.find((s) => s.name === "cc")!.outbound?.detail).toContain("It carries only traffic routed to the Internet: 0.0.0.0/0 goes to the virtual network gateway or Route Server in hub, toward on-premises or an NVA (the route for 0.0.0.0/0 learned over BGP, as NIC nic-cc's effective routes show), outside the audit.");
   });
 
   it("a subnet whose route table disables BGP route propagation keeps the system default (its own check passes)", () => {
@@ -202,19 +202,32 @@ describe("routes learned over BGP, from a NIC's effective route table", () => {
     expect(f.detail).toContain("depends on prefixes that were not supplied");
   });
 
-  it("two tables of one NIC are united, whatever their order; a table whose rows say propagation is off shows nothing", () => {
+  it("two tables of one NIC are united, whatever their order; a table whose rows say propagation is off shows nothing, and is a dispute where the input has it on", () => {
     const a = table([{ prefix: "0.0.0.0/0" }]);
     const b = table([{ prefix: "192.168.0.0/16" }]);
     expect(finding(run(withGateway().resources(), [a, b]), "hub/cc", "CC-EGRESS-ARM").status).toBe("warn");
     expect(finding(run(withGateway().resources(), [b, a]), "hub/cc", "CC-EGRESS-ARM").status).toBe("warn");
-    const off = { ...a, value: a.value.map((r) => ({ ...r, disableBgpRoutePropagation: true })) };
-    expect(finding(run(withGateway().resources(), [off]), "hub/cc", "CC-EGRESS-ARM").status).toBe("pass");
+    const propagationOff = (t: ReturnType<typeof table>) => ({ ...t, value: t.value.map((r) => ({ ...r, disableBgpRoutePropagation: true })) });
+    // Taken in compute, whose route table disables propagation: it shows nothing of the VNet's learned routes.
+    const b2 = withGateway().nic("nic-compute", "hub/compute", { ip: "10.0.2.4" });
+    const quiet = run(b2.resources(), [propagationOff(table([], id("networkInterfaces", "nic-compute")))]);
+    expect(finding(quiet, "hub/cc", "CC-EGRESS-ARM").status).toBe("pass");
+    expect(finding(quiet, "hub/compute", "NODE-EGRESS-STORAGE").status).toBe("pass");
+    // Taken in cc, which the input gives no route table (so propagation is on): one of the two is stale.
+    const stale = finding(run(withGateway().resources(), [propagationOff(a)]), "hub/cc", "CC-EGRESS-ARM");
+    expect(stale.status).toBe("warn");
+    expect(stale.detail).toContain("says BGP route propagation is disabled, where the input gives the subnet no route table (propagation enabled)");
+    // Rows stating it enabled, as Azure prints them where there is no route table: no dispute, the learned route decides.
+    const stated = finding(run(withGateway().resources(), [{ ...a, value: a.value.map((r) => ({ ...r, disableBgpRoutePropagation: false })) }]), "hub/cc", "CC-EGRESS-ARM");
+    expect(stated.status).toBe("warn");
+    expect(stated.detail).not.toContain("stale");
+    expect(stated.detail).toContain("learned over BGP");
   });
 
   it("az's output without the NIC's id, a table without rows, or an id that is no string: one error naming the file, never read as nothing", () => {
     const { networkInterfaceId: _, ...plain } = table([{ prefix: "0.0.0.0/0" }]);
     void _;
-    expect(() => run(withGateway().resources(), [plain])).toThrowError(/routes-0\.json.*value\[0\].*without the NIC's id/);
+    expect(() => run(withGateway().resources(), [plain])).toThrowError(/routes-0\.json: networkInterfaceId: missing: a NIC's effective route table without the NIC's id/);
     expect(() => run(withGateway().resources(), [{ networkInterfaceId: NIC }])).toThrowError(/routes-0\.json.*value/);
     expect(() => run(withGateway().resources(), [{ networkInterfaceId: NIC, value: [] }])).toThrowError(/routes-0\.json.*value.*at least its VNet's own space/);
     expect(() => run(withGateway().resources(), [{ networkInterfaceId: 5, value: table([]).value }])).toThrowError(/routes-0\.json.*networkInterfaceId/);

@@ -23,7 +23,7 @@ describe("Azure's own example payloads", () => {
 
   it("load without error, and payloads that are not resources are ignored", () => {
     for (const file of specs()) expect(() => loadWithAnchor(readSpec(file)), file).not.toThrow();
-    expect(() => loadWithAnchor(readSpec(ROUTES_WITHOUT_NIC))).toThrow(/value\[0\]: a NIC's effective route table without the NIC's id/);
+    expect(() => loadWithAnchor(readSpec(ROUTES_WITHOUT_NIC))).toThrow(/networkInterfaceId: missing: a NIC's effective route table without the NIC's id/);
     expect(loadWithAnchor(readSpec("AzureFirewallGet.json")).nsgs.size).toBe(0);
     expect(loadWithAnchor(readSpec("ServiceTagsList.json")).subnets.size).toBe(1);
     expect(loadWithAnchor(readSpec("NetworkInterfaceEffectiveNSGList.json")).nsgs.size).toBe(0);

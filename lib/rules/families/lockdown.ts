@@ -73,7 +73,8 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   const what = "Outbound TCP/UDP to Internet addresses outside the service tags";
   const parts: string[] = [];
   if (status === "pass") {
-    parts.push(`Locked down. ${what} does not leave: ${describeDenied(estate, result, 4)}.`);
+    // Handed to a gateway or appliance, it does leave the VNet, to wherever that sends it: only Azure's way out is shut.
+    parts.push(`Locked down. ${what} does not leave${sum.handedOff.length ? " through Azure" : ""}: ${describeDenied(estate, result, 4)}.`);
     if (sum.handedOff.length) parts.push("Traffic handed to an appliance or gateway outside the audit is not evaluated here; its own policy decides what leaves.");
   } else if (leaving === 0) {
     parts.push(`Not confirmed locked down. ${what} leaves nowhere the audit can see, but part of it cannot be judged: ${describePieces(estate, result, cannotBeJudged, (p) => (p.why ?? "").replace(/^cannot be judged:\s*/, ""), 4)}.`);
