@@ -1,6 +1,7 @@
-// The live read of routes learned over BGP: for each VNet that holds a virtual network gateway or Route Server (and
-// the VNets peered with it that use its gateway), one NIC's effective route table, the only view Azure gives of what a
-// gateway learned from on-premises, ExpressRoute or an NVA (lib/snapshot/read-effective-routes.ts reads it).
+// The live read of routes learned over BGP: per BGP domain (a VNet holding a virtual network gateway or Route Server
+// and the VNets whose peering uses it, or a VNet connected to a virtual hub), one NIC's effective route table, the only
+// view Azure gives of what was learned from on-premises, ExpressRoute or an NVA (lib/snapshot/read-effective-routes.ts
+// reads it).
 // `POST .../networkInterfaces/{nic}/effectiveRouteTable` only reads, but it is an action Reader lacks
 // (Microsoft.Network/networkInterfaces/effectiveRouteTable/action) and Azure answers it only for a NIC attached to a
 // running VM, so a refusal or failure is no read error: the report's gaps name the table instead (lib/snapshot/gaps.ts).
@@ -99,7 +100,8 @@ export function bgpDomainNics(resources: readonly Raw[]): BgpDomainNics[] {
 
 /**
  * Asks, per BGP domain (bgpDomainNics), for its NICs' effective route tables one after the other until one answers
- * with a table the path uses, domains `concurrency` at a time, through the SDK's long-running operation (it polls the answer's Location with GETs).
+ * with a table the path uses, domains `concurrency` at a time, through the SDK's long-running operation (it polls the
+ * operation's status and then its Location with GETs, under `timeoutMs` per NIC).
  * Returns each table as the snapshot keeps it, `{ networkInterfaceId, value }` (the form README "Routes learned over
  * BGP" asks of an export), and never throws for Azure's answers: a resource group that refuses the action once is not
  * asked again, and an answer the loader would refuse (no rows, a prefix that is no CIDR, a next page) is dropped.

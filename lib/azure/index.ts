@@ -54,8 +54,8 @@ export interface LiveReadResult {
 /**
  * Reads every subscription in scope (AZURE_SUBSCRIPTION_IDS, or all the credential lists) with GET
  * list calls (README "Live Azure" names each call), or with one Resource Graph query plus the
- * child lists Resource Graph does not index; then one NIC's effective route table per VNet with a gateway
- * or Route Server (effective-routes.ts). Never throws for Azure's answers: a call that failed is
+ * child lists Resource Graph does not index; then one NIC's effective route table per BGP domain (a gateway's or
+ * Route Server's VNet and the VNets using it, or a hub-connected VNet; effective-routes.ts). Never throws for Azure's answers: a call that failed is
  * one `errors` entry (subscription, operation, ARM's code) and everything else is still returned.
  */
 export async function readLiveEstate(opts: LiveReadOptions = {}): Promise<LiveReadResult> {
