@@ -195,8 +195,9 @@ export function effectiveRoutes(estate: Estate, subnet: Subnet): EffectiveRoute[
   // traffic with nothing else). "Azure removed the routes for the 10.0.0.0/8, 192.168.0.0/16, and 100.64.0.0/10 address
   // prefixes from the Subnet1 route table when the user-defined route for the 0.0.0.0/0 address prefix was added"
   // (https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#routing-example; the example's
-  // tables omit 172.16.0.0/12 altogether, so it is taken to go the same way).
-  if (table?.routes.some((r) => isIpv4Default(r.addressPrefix))) {
+  // tables omit 172.16.0.0/12 altogether, so it is taken to go the same way). Under a learned 0.0.0.0/0, only where
+  // Azure's effective route table shows them gone.
+  if (table?.routes.some((r) => isIpv4Default(r.addressPrefix)) || (table?.disableBgpRoutePropagation !== true && learnedDefaultDropsNone(estate, subnet.vnetKey))) {
     for (let i = routes.length - 1; i >= 0; i--) if (routes[i].source === "Default" && routes[i].nextHopType === "None") routes.splice(i, 1);
   }
   for (const route of table?.routes ?? []) {
@@ -349,6 +350,25 @@ export function bgpRouteTables(estate: Pick<Estate, "snapshot" | "memo">, vnetKe
     out.push(t);
   }
   return out;
+}
+
+/**
+ * Whether Azure's own tables show the private ranges' system `None` routes gone under a 0.0.0.0/0 learned over BGP: a
+ * table of VNet `vnetKey`'s BGP domain that lists system rows and a learned 0.0.0.0/0, was taken in a subnet with no user
+ * route for 0.0.0.0/0 (that alone removes them), and lists no Active `None` row. Azure documents the removal for a user
+ * 0.0.0.0/0 only (the routing example cited in effectiveRoutes); for a learned one its table is the evidence either way,
+ * and a table listing them Active keeps them. Once per VNet.
+ */
+function learnedDefaultDropsNone(estate: Pick<Estate, "snapshot" | "memo">, vnetKey: string): boolean {
+  return estate.memo(`bgp-default-drops-none|${vnetKey}`, () =>
+    bgpRouteTables(estate, vnetKey).some((t) => {
+      const is = (r: NicEffectiveRouteTable["routes"][number], source: string) => r.source.toLowerCase() === source;
+      if (!t.routes.some((r) => is(r, "default"))) return false;
+      if (!t.routes.some((r) => is(r, "virtualnetworkgateway") && r.prefixes.some(isIpv4Default))) return false;
+      if (t.routes.some((r) => is(r, "user") && r.prefixes.some(isIpv4Default))) return false;
+      return !t.routes.some((r) => is(r, "default") && r.nextHopType.toLowerCase() === "none" && r.state.toLowerCase() === "active");
+    }),
+  );
 }
 
 /** The VNet whose gateway a VNet's learned routes come from: the remote VNet of a connected peering that uses remote gateways, else itself. */

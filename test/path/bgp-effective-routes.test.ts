@@ -83,6 +83,23 @@ describe("routes learned over BGP, from a NIC's effective route table", () => {
     expect(finding(run(b.resources(), [table([{ prefix: "0.0.0.0/0" }], id("networkInterfaces", "nic-compute"))]), "hub/cc", "CC-EGRESS-ARM").status).toBe("pass");
   });
 
+  it("under a learned 0.0.0.0/0 the private ranges' None routes go only where Azure's table shows them gone: a table listing them Active keeps them", () => {
+    const none = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map((p) => ({ source: "Default", state: "Active", addressPrefix: [p], nextHopType: "None", nextHopIpAddress: [] }));
+    const noneRows = (report: ReturnType<typeof run>, subnet: string) => (report.subnets.find((s) => s.name === subnet)!.effectiveRoutes ?? []).filter((r) => r.source === "Default" && r.nextHopType === "None").map((r) => r.addressPrefix);
+    const gone = run(withGateway().resources(), [table([{ prefix: "0.0.0.0/0" }])]);
+    expect(noneRows(gone, "cc")).toEqual([]);
+    // compute's route table disables propagation: it learns no 0.0.0.0/0 and keeps them.
+    expect(noneRows(gone, "compute")).toContain("192.168.0.0/16");
+    const listed = table([{ prefix: "0.0.0.0/0" }]);
+    const kept = run(withGateway().resources(), [{ ...listed, value: [...listed.value, ...none] }]);
+    expect(noneRows(kept, "cc")).toContain("192.168.0.0/16");
+    // Without a learned 0.0.0.0/0 a table missing them says nothing about them.
+    expect(noneRows(run(withGateway().resources(), [table([{ prefix: "192.168.50.0/24" }])]), "cc")).toContain("172.16.0.0/12");
+    // Nor does a table without system rows at all (not Azure's whole table).
+    const bare = { ...listed, value: listed.value.filter((r) => r.source !== "Default") };
+    expect(noneRows(run(withGateway().resources(), [bare]), "cc")).toContain("172.16.0.0/12");
+  });
+
   it("bad input: a prefix that is no CIDR, or no NIC id, is one error naming the file and field", () => {
     const bad = table([{ prefix: "on-prem" }]);
     expect(() => run(withGateway().resources(), [bad])).toThrowError(InputError);

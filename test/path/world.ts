@@ -179,9 +179,11 @@ export interface PathWorld {
   /**
    * Routes VNet a learned over BGP, as the effective route table of the world's NIC (nic-work) lists them (source
    * VirtualNetworkGateway; `invalid`: listed Invalid, as where the NIC's own subnet overrides them, which still counts:
-   * each subnet's routes rank them). The table lists the subnet's user routes too, as Azure's does.
+   * each subnet's routes rank them). The table lists the subnet's user routes too, as Azure's does. `system`: system rows
+   * it lists besides (none: a table cut down to its learned and user rows): the VNet's space, with the private ranges'
+   * None routes Active ("none-kept") or without them ("none-gone", as under a learned 0.0.0.0/0 where Azure drops them).
    */
-  bgp?: { prefixes: string[]; invalid: boolean };
+  bgp?: { prefixes: string[]; invalid: boolean; system?: "none-kept" | "none-gone" };
   routes?: RouteSpec[];
   firewall?: FirewallSpec;
   nvaForwarding: boolean;
@@ -360,7 +362,11 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 1 }, { arbitrary: adminArb, weight: 1 }),
     adminDeployment: fc.constantFrom<PathWorld["adminDeployment"]>(undefined, undefined, undefined, "deployed", "other", "deploying", "other-manager"),
     bgp: fc.option(
-      fc.record({ prefixes: fc.uniqueArray(fc.constantFrom("0.0.0.0/0", "8.8.0.0/16", "10.0.0.0/8", "10.0.1.0/25", "192.168.0.0/16", "20.0.0.0/8"), { minLength: 1, maxLength: 3 }), invalid: fc.constantFrom(false, false, false, true) }),
+      fc.record({
+        prefixes: fc.uniqueArray(fc.constantFrom("0.0.0.0/0", "8.8.0.0/16", "10.0.0.0/8", "10.0.1.0/25", "192.168.0.0/16", "20.0.0.0/8"), { minLength: 1, maxLength: 3 }),
+        invalid: fc.constantFrom(false, false, false, true),
+        system: fc.constantFrom<"none-kept" | "none-gone" | undefined>(undefined, "none-kept", "none-gone", "none-gone"),
+      }),
       { nil: undefined, freq: 5 },
     ),
     defaultToFirewall: fc.constantFrom(true, true, true, false),
@@ -611,6 +617,9 @@ export function buildEstate(w: PathWorld): EstateBuilder {
       networkInterfaceId: id("networkInterfaces", "nic-work"),
       value: [
         { source: "VirtualNetworkGateway", state: w.bgp.invalid ? "Invalid" : "Active", addressPrefix: w.bgp.prefixes, nextHopType: "VirtualNetworkGateway", nextHopIpAddress: ["10.0.255.4"] },
+        // No system 0.0.0.0/0 → Internet row: its state would have to match the input's routes (route-disputes.ts).
+        ...(w.bgp.system ? [{ source: "Default", state: "Active", addressPrefix: w.vnetA, nextHopType: "VnetLocal", nextHopIpAddress: [] }] : []),
+        ...(w.bgp.system === "none-kept" ? ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map((p) => ({ source: "Default", state: "Active", addressPrefix: [p], nextHopType: "None", nextHopIpAddress: [] })) : []),
         // The subnet's user routes by name, as Azure lists them (a service-tag route as one row of the tag's prefixes,
         // which are not compared), so the table never disputes the input (lib/snapshot/route-disputes.ts).
         ...(w.routes ?? []).map((r, i) => ({ name: `route${i}`, source: "User", state: "Active", addressPrefix: [/^[\d.:]+\/\d+$/.test(r.prefix) ? r.prefix : "192.0.2.0/24"], nextHopType: r.hop, nextHopIpAddress: r.ip ? [r.ip] : [] })),

@@ -341,7 +341,9 @@ function effectiveRoutes(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwor
     const p = parsePrefix(r.addressPrefix);
     return p !== null && p.family === 4 && p.lo === 0n && p.hi === V4_TOP;
   });
-  if (!userDefault) for (const r of PRIVATE_RANGES) if (!unionHolds(space, mustParsePrefix(r))) system(r, "None", 1, "Default");
+  // Under a learned 0.0.0.0/0, only where a counted table of Azure's shows them gone (bgpDropsNone).
+  const learnedDefault = !table?.disableBgpRoutePropagation && bgpDropsNone(snapshot, vnet);
+  if (!userDefault && !learnedDefault) for (const r of PRIVATE_RANGES) if (!unionHolds(space, mustParsePrefix(r))) system(r, "None", 1, "Default");
   system("0.0.0.0/0", "Internet", 2, "Default");
   system("::/0", "Internet", 2, "Default");
   for (const r of table?.routes ?? []) {
@@ -369,18 +371,36 @@ function effectiveRoutes(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwor
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#border-gateway-protocol
  */
 function bgpLearned(snapshot: Snapshot, vnet: VirtualNetwork): string[] {
-  const gatewayOf = (v: VirtualNetwork | undefined) => v?.peerings.find((p) => p.useRemoteGateways && p.remoteVnetKey && peeringCarries(snapshot, v, p))?.remoteVnetKey ?? v?.key;
   const out: string[] = [];
-  for (const t of snapshot.effectiveRouteTables?.values() ?? []) {
-    if (t.propagationOff) continue;
+  for (const t of bgpTables(snapshot, vnet)) for (const r of t.routes) if (same(r.source, "VirtualNetworkGateway")) for (const p of r.prefixes) if (!out.includes(p)) out.push(p);
+  return out;
+}
+
+/** The effective route tables whose learned routes are VNet `vnet`'s (see bgpLearned). */
+function bgpTables(snapshot: Snapshot, vnet: VirtualNetwork) {
+  const gatewayOf = (v: VirtualNetwork | undefined) => v?.peerings.find((p) => p.useRemoteGateways && p.remoteVnetKey && peeringCarries(snapshot, v, p))?.remoteVnetKey ?? v?.key;
+  return [...(snapshot.effectiveRouteTables?.values() ?? [])].filter((t) => {
+    if (t.propagationOff) return false;
     const nic = snapshot.nics.get(t.nicKey);
     const subnetKey = nic?.ipConfigurations.find((c) => c.subnetKey)?.subnetKey;
     const subnet = subnetKey ? snapshot.subnets.get(subnetKey) : undefined;
-    if (!subnet || gatewayOf(snapshot.vnets.get(subnet.vnetKey)) !== gatewayOf(vnet)) continue;
-    if (subnet.routeTableKey && snapshot.routeTables.get(subnet.routeTableKey)?.disableBgpRoutePropagation) continue;
-    for (const r of t.routes) if (same(r.source, "VirtualNetworkGateway")) for (const p of r.prefixes) if (!out.includes(p)) out.push(p);
-  }
-  return out;
+    if (!subnet || gatewayOf(snapshot.vnets.get(subnet.vnetKey)) !== gatewayOf(vnet)) return false;
+    return !(subnet.routeTableKey && snapshot.routeTables.get(subnet.routeTableKey)?.disableBgpRoutePropagation);
+  });
+}
+
+/**
+ * Whether a table of the VNet's shows the private ranges' None routes gone under a learned 0.0.0.0/0: it lists system
+ * rows and a learned 0.0.0.0/0, no user 0.0.0.0/0 (which alone removes them), and no Active None row.
+ */
+function bgpDropsNone(snapshot: Snapshot, vnet: VirtualNetwork): boolean {
+  return bgpTables(snapshot, vnet).some(
+    (t) =>
+      t.routes.some((r) => same(r.source, "Default")) &&
+      t.routes.some((r) => same(r.source, "VirtualNetworkGateway") && r.prefixes.some(isV4Default)) &&
+      !t.routes.some((r) => same(r.source, "User") && r.prefixes.some(isV4Default)) &&
+      !t.routes.some((r) => same(r.source, "Default") && same(r.nextHopType, "None") && same(r.state, "Active")),
+  );
 }
 
 // ---- stage 3, continued: what a VNet learns from a Virtual WAN hub --------------------------------
