@@ -45,7 +45,7 @@ describe("which NICs' effective route tables show a BGP domain's learned routes"
       nic("nic-0", "vnet-hub", "shared", true, "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/vmss/virtualMachines/0/networkInterfaces/nic-0"),
       nic("nic-alone", "vnet-alone", "cc"),
     ];
-    expect(bgpDomainNics(resources)).toEqual([{ vnetId: vnetId("vnet-hub"), nicIds: [`${rg}/networkInterfaces/nic-hub-shared`, `${rg}/networkInterfaces/nic-spoke-cc`, `${rg}/networkInterfaces/nic-spoke-loud`] }]);
+    expect(bgpDomainNics(resources)).toEqual([{ vnetId: vnetId("vnet-hub"), nicIds: [`${rg}/networkInterfaces/nic-hub-shared`, `${rg}/networkInterfaces/nic-spoke-cc`, `${rg}/networkInterfaces/nic-spoke-loud`], statedOnly: [] }]);
   });
 
   it("reads Resource Graph rows (lower-case types) and a Route Server's VNet alike, and asks at most three NICs per domain", () => {
@@ -53,7 +53,7 @@ describe("which NICs' effective route tables show a BGP domain's learned routes"
       { ...vnet("vnet-rs", [{ name: "RouteServerSubnet" }, { name: "nva" }]), type: "microsoft.network/virtualnetworks" },
       ...["a", "b", "c", "d"].map((n) => ({ ...nic(`nic-${n}`, "vnet-rs", "nva"), type: "microsoft.network/networkinterfaces" })),
     ];
-    expect(bgpDomainNics(rows)).toEqual([{ vnetId: vnetId("vnet-rs"), nicIds: ["a", "b", "c"].map((n) => `${rg}/networkInterfaces/nic-${n}`) }]);
+    expect(bgpDomainNics(rows)).toEqual([{ vnetId: vnetId("vnet-rs"), nicIds: ["a", "b", "c"].map((n) => `${rg}/networkInterfaces/nic-${n}`), statedOnly: [] }]);
   });
 
   it("as the path reads domains: a spoke whose hub is not in the read still asks (named by its peering's remote id); a disconnected peering leaves the spoke its own domain; a hub-connected VNet is its own; a NIC whose route table is unread comes last", () => {
@@ -70,9 +70,9 @@ describe("which NICs' effective route tables show a BGP domain's learned routes"
       nic("nic-plain", "vnet-plain", "cc"),
     ];
     expect(bgpDomainNics(resources)).toEqual([
-      { vnetId: vnetId("vnet-elsewhere"), nicIds: [`${rg}/networkInterfaces/nic-b-loud`, `${rg}/networkInterfaces/nic-a-unread`] },
-      { vnetId: vnetId("vnet-cut"), nicIds: [`${rg}/networkInterfaces/nic-cut`] },
-      { vnetId: vnetId("vnet-wan"), nicIds: [`${rg}/networkInterfaces/nic-wan`] },
+      { vnetId: vnetId("vnet-elsewhere"), nicIds: [`${rg}/networkInterfaces/nic-b-loud`, `${rg}/networkInterfaces/nic-a-unread`], statedOnly: [`${rg}/networkInterfaces/nic-a-unread`] },
+      { vnetId: vnetId("vnet-cut"), nicIds: [`${rg}/networkInterfaces/nic-cut`], statedOnly: [] },
+      { vnetId: vnetId("vnet-wan"), nicIds: [`${rg}/networkInterfaces/nic-wan`], statedOnly: [] },
     ]);
   });
 

@@ -34,6 +34,8 @@ export interface BgpDomainNics {
   vnetId: string;
   /** NIC ids (as the read spelled them), at most NICS_PER_DOMAIN. */
   nicIds: string[];
+  /** Those of `nicIds` whose subnet's route table the read lacks: only a table stating propagation counts for them. */
+  statedOnly: string[];
 }
 
 /**
@@ -74,7 +76,7 @@ export function bgpDomainNics(resources: readonly Raw[]): BgpDomainNics[] {
       domains.set(key, String(vnet.id));
     }
   }
-  const nics = new Map<string, { id: string; rank: number }[]>();
+  const nics = new Map<string, { id: string; rank: number; unread: boolean }[]>();
   for (const nic of resources) {
     if (!typeIs(nic, "microsoft.network/networkinterfaces") || typeof nic.id !== "string" || /\/virtualMachineScaleSets\//i.test(nic.id)) continue;
     if (!refId(props(nic).virtualMachine)) continue;
@@ -88,13 +90,14 @@ export function bgpDomainNics(resources: readonly Raw[]): BgpDomainNics[] {
     // 0: in the gateway's own VNet; 1: a spoke; +2: its route table unread, so its table must state propagation.
     const rank = (subnet.vnet === domain ? 0 : 1) + (off === undefined ? 2 : 0);
     const at = nics.get(domain) ?? [];
-    at.push({ id: nic.id, rank });
+    at.push({ id: nic.id, rank, unread: off === undefined });
     nics.set(domain, at);
   }
   return [...domains].flatMap(([key, vnetId]) => {
     const found = nics.get(key) ?? [];
     found.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return found.length ? [{ vnetId, nicIds: found.slice(0, NICS_PER_DOMAIN).map((n) => n.id) }] : [];
+    const asked = found.slice(0, NICS_PER_DOMAIN);
+    return asked.length ? [{ vnetId, nicIds: asked.map((n) => n.id), statedOnly: asked.filter((n) => n.unread).map((n) => n.id) }] : [];
   });
 }
 
@@ -113,18 +116,6 @@ export async function readEffectiveRouteTables(
   concurrency: number,
   timeoutMs: number,
 ): Promise<Raw[]> {
-  const routeTablesRead = new Set(resources.filter((r) => typeIs(r, "microsoft.network/routetables") && typeof r.id === "string").map((r) => keyOf(String(r.id))));
-  const subnetTable = new Map<string, string | undefined>();
-  for (const vnet of resources) {
-    if (!typeIs(vnet, "microsoft.network/virtualnetworks")) continue;
-    for (const s of list(props(vnet).subnets)) if (typeof s.id === "string") subnetTable.set(keyOf(s.id), refId(props(s).routeTable));
-  }
-  const nicTable = new Map<string, string | undefined>();
-  for (const nic of resources) {
-    if (!typeIs(nic, "microsoft.network/networkinterfaces") || typeof nic.id !== "string") continue;
-    const subnet = list(props(nic).ipConfigurations).map((c) => refId(props(c).subnet)).find((k) => k && subnetTable.has(k));
-    if (subnet) nicTable.set(keyOf(nic.id), subnetTable.get(subnet));
-  }
   // A refusal is per scope the role was (not) granted at: the resource group is the narrowest a custom role is
   // commonly assigned to, so another resource group is still asked.
   const refused = new Set<string>();
@@ -156,8 +147,7 @@ export async function readEffectiveRouteTables(
       }
       // A table the path would not use (lib/path/routes.ts bgpRouteTables): propagation off where it was taken, or
       // unknown with the subnet's route table unread. The next NIC may show the routes.
-      const routeTable = nicTable.get(keyOf(nicId));
-      if (read.propagationOff || (routeTable && !routeTablesRead.has(routeTable) && !read.propagationStated)) continue;
+      if (read.propagationOff || (domain.statedOnly.includes(nicId) && !read.propagationStated)) continue;
       tables[index] = table;
       return;
     }

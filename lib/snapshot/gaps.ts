@@ -2,6 +2,7 @@
 // references to resources no input holds, each with the listing that would supply it. A flow that
 // depends on such a reference can then say "cannot be judged" rather than pass.
 import type { InputGaps, Snapshot, Subnet } from "@/lib/model/types";
+import type { Estate } from "../nsg/estate";
 import { idParts, keyOf, lastSegment, parentId, scaleSetKeyOf } from "./arm-id";
 import { NO_PREFIX_HINT } from "./subnet-prefix";
 import { hasDeploymentList } from "../path/deployment-status";
@@ -9,6 +10,9 @@ import { isObject } from "./validate";
 import { NICS_PER_DOMAIN } from "./read-effective-routes";
 import { bgpLearning, bgpRouteTables } from "../path/routes";
 import { isAzureManagedSubnet } from "../path/managed-subnets";
+
+/** The snapshot as the path's lookups take an estate (`snapshot`, `memo`), before there is one. */
+type LoadedView = Pick<Estate, "snapshot" | "memo">;
 
 /** At most this many unresolved references are listed; the rest are counted in `unresolvedOmitted`. */
 export const MAX_UNRESOLVED = 1000;
@@ -222,10 +226,13 @@ export function findGaps(snapshot: Snapshot, ignored: IgnoredTypes, { live = fal
     out.add(rule.id, "adminRuleCollection", rule.collectionKey, hint);
   }
   virtualWanGaps(snapshot, out);
-  deploymentStatusGaps(snapshot, out);
+  // The loader's snapshot has no estate yet: what the path's lookups remember is kept for this walk only.
+  const memo = new Map<string, unknown>();
+  const view: LoadedView = { snapshot, memo: <T>(key: string, build: () => T): T => (memo.has(key) ? (memo.get(key) as T) : (memo.set(key, build()), memo.get(key) as T)) };
+  deploymentStatusGaps(view, out);
   // An effective route table places its BGP routes by its NIC's subnet (lib/path/routes.ts bgpRouteTables).
   for (const t of snapshot.effectiveRouteTables?.values() ?? []) if (!snapshot.nics.has(t.nicKey)) out.add(`${t.file}: networkInterfaceId`, "networkInterface", t.nicId, HINT.nic);
-  learnedRouteGaps(snapshot, out);
+  learnedRouteGaps(view, out);
   const gaps: InputGaps = { ignoredTypes: ignored.toMap(), unresolved: out.list };
   if (out.omitted) gaps.unresolvedOmitted = out.omitted;
   return gaps;
@@ -279,14 +286,13 @@ export function spellRefsAsWritten(gaps: InputGaps, lists: readonly (readonly un
  * out when refused; the hint says which permission settles it.
  * https://learn.microsoft.com/rest/api/networkmanager/network-managers/list-deployment-status
  */
-function deploymentStatusGaps(snapshot: Snapshot, out: Unresolved): void {
+function deploymentStatusGaps(view: LoadedView, out: Unresolved): void {
+  const { snapshot } = view;
   const managers = new Set<string>();
   for (const c of snapshot.connectivityConfigurations?.values() ?? []) managers.add(c.networkManagerKey);
   for (const c of snapshot.adminRuleCollections?.values() ?? []) managers.add(c.networkManagerKey);
-  // The loader's snapshot has no estate yet: nothing to remember across calls.
-  const once = { snapshot, memo: <T>(_key: string, build: () => T) => build() };
   for (const managerKey of managers) {
-    if (hasDeploymentList(once, managerKey)) continue;
+    if (hasDeploymentList(view, managerKey)) continue;
     const manager = snapshot.networkManagers?.get(managerKey);
     const id = manager?.id ?? managerKey;
     const until = "until then its security admin rules are evaluated as deployed and its connected groups cannot be judged";
@@ -308,10 +314,8 @@ function deploymentStatusGaps(snapshot: Snapshot, out: Unresolved): void {
  * exactly where a table would change what the audit sees.
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#border-gateway-protocol
  */
-function learnedRouteGaps(snapshot: Snapshot, out: Unresolved): void {
-  // The loader's snapshot has no estate yet: its lookups are remembered for this walk only.
-  const memo = new Map<string, unknown>();
-  const view = { snapshot, memo: <T>(key: string, build: () => T): T => (memo.has(key) ? (memo.get(key) as T) : (memo.set(key, build()), memo.get(key) as T)) };
+function learnedRouteGaps(view: LoadedView, out: Unresolved): void {
+  const { snapshot } = view;
   const until = "until then routes it learns over BGP (from on-premises, ExpressRoute or an NVA; a 0.0.0.0/0 among them sends Internet-bound traffic there) are not seen";
   for (const vnet of snapshot.vnets.values()) {
     const learns = vnet.subnetKeys.some((k) => {
