@@ -76,7 +76,7 @@ export function LiveScanPanel({ defaultEstate = "default", estates }: { defaultE
             <div className="h-full bg-indigo-600 transition-[width]" style={{ width: `${job.state === "reading" ? percent : 100}%` }} />
           </div>
           <p className="mt-1 text-xs text-slate-600">
-            {job.state === "reading" && (job.total ? `${job.done} of ${job.total} subscriptions read` : "Signing in and listing subscriptions…")}
+            {job.state === "reading" && readingText(job.done, job.total)}
             {job.state === "auditing" && "Auditing…"}
             {job.state === "done" && "Done — opening the scan…"}
             {running && <span className="text-slate-500"> Storing into estate {job.estate}.</span>}
@@ -105,4 +105,14 @@ export function LiveScanPanel({ defaultEstate = "default", estates }: { defaultE
       </pre>
     </section>
   );
+}
+
+/**
+ * What the read is doing: listing subscriptions, reading them, then (every subscription read, the bar full) the calls
+ * that follow the lists: effective route tables (long-running operations) and service tags (lib/azure/index.ts).
+ */
+export function readingText(done: number, total: number): string {
+  if (!total) return "Signing in and listing subscriptions…";
+  const read = `${done} of ${total} subscription${total === 1 ? "" : "s"} read`;
+  return done < total ? read : `${read}; asking for effective route tables and service tags…`;
 }
