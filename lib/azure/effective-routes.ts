@@ -13,10 +13,8 @@ import { runOperation } from "./operation";
 import { mapPool } from "./pool";
 import { parentPath } from "./child-lists";
 import { keyOf } from "../snapshot/arm-id";
+import { isGatewayOrRouteServerSubnet } from "../path/managed-subnets";
 import { NICS_PER_DOMAIN, readEffectiveRouteTable } from "../snapshot/read-effective-routes";
-
-/** The subnets whose name says a gateway or Route Server may sit there (Azure requires these names). */
-const GATEWAY_SUBNET = /^(gatewaysubnet|routeserversubnet)$/i;
 
 type Raw = Record<string, unknown>;
 
@@ -40,7 +38,8 @@ export interface BgpDomainNics {
 
 /**
  * Which NICs' effective route tables would show each BGP domain's learned routes, from resources in ARM form (a
- * list-all read or Resource Graph rows), as the path reads them (lib/path/routes.ts `bgpLearning`, `bgpRouteTables`):
+ * list-all read or Resource Graph rows), as the path reads them (lib/path/routes.ts `bgpLearning`, `bgpRouteTables`;
+ * on ARM's form because the read is loaded only once it is complete, this call included):
  * a VNet's routes come from the remote VNet of its connected peering that uses remote gateways ("the spoke learns the
  * hub gateway's routes"), read or not, else from its own gateway or Route Server (a `GatewaySubnet` or
  * `RouteServerSubnet`) or virtual hub connection. A NIC qualifies when it is a VM's (Azure computes no table for an
@@ -63,7 +62,7 @@ export function bgpDomainNics(resources: readonly Raw[]): BgpDomainNics[] {
     for (const s of list(props(vnet).subnets)) {
       if (typeof s.id !== "string") continue;
       subnets.set(keyOf(s.id), { vnet: key, routeTable: refId(props(s).routeTable) });
-      if (GATEWAY_SUBNET.test(String(s.name ?? ""))) gateway = true;
+      if (isGatewayOrRouteServerSubnet(String(s.name ?? ""))) gateway = true;
     }
     const peerings = list(props(vnet).virtualNetworkPeerings).map(props);
     const remote = peerings.find((p) => p.useRemoteGateways === true && p.allowVirtualNetworkAccess !== false && String(p.peeringState ?? "Connected").toLowerCase() === "connected" && refId(p.remoteVirtualNetwork));

@@ -56,37 +56,33 @@ describe("the read-only guard", () => {
     }
   });
 
-  it("refuses a write a redirect would send: a 307 from the deployment status list to the manager's commit stays unsent", async () => {
+  /**
+   * A real SDK client whose HTTP answers a 307 to `to` for requests ending in `from` (POST stays POST on a 307: the SDK's
+   * redirect policy follows it to the new path), and the requests that reached the wire.
+   */
+  function redirectingClient(from: string, to: (path: string) => string) {
     const sent: string[] = [];
     const httpClient: HttpClient = {
       async sendRequest(request: PipelineRequest) {
         const path = new URL(request.url).pathname;
         sent.push(`${request.method} ${path}`);
-        // POST stays POST on a 307: the SDK's redirect policy follows it to the new path.
-        if (path.endsWith("/listDeploymentStatus")) return { request, status: 307, headers: createHttpHeaders({ location: `${path.replace(/listDeploymentStatus$/, "commit")}?api-version=2024-05-01` }) };
+        if (path.endsWith(from)) return { request, status: 307, headers: createHttpHeaders({ location: to(path) }) };
         return { request, status: 200, headers: createHttpHeaders({ "content-type": "application/json" }), bodyAsText: "{}" };
       },
     };
     const credential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
     const settings = { endpoint: arm, scope: `${arm}/.default`, counter: { calls: 0 }, httpClient };
-    const client = new NetworkManagementClient(credential, "sub", coreClientOptions(settings, new CallScope()));
+    return { client: new NetworkManagementClient(credential, "sub", coreClientOptions(settings, new CallScope())), sent };
+  }
+
+  it("refuses a write a redirect would send: a 307 from the deployment status list to the manager's commit stays unsent", async () => {
+    const { client, sent } = redirectingClient("/listDeploymentStatus", (path) => `${path.replace(/listDeploymentStatus$/, "commit")}?api-version=2024-05-01`);
     await expect(client.networkManagerDeploymentStatusOperations.list("rg", "nm", {})).rejects.toThrow(/refused POST .*\/networkManagers\/nm\/commit/);
     expect(sent).toEqual(["POST /subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/networkManagers/nm/listDeploymentStatus"]);
   });
 
   it("refuses a write a redirect would send from a NIC's effective route table: a 307 to a VM's restart stays unsent", async () => {
-    const sent: string[] = [];
-    const httpClient: HttpClient = {
-      async sendRequest(request: PipelineRequest) {
-        const path = new URL(request.url).pathname;
-        sent.push(`${request.method} ${path}`);
-        if (path.endsWith("/effectiveRouteTable")) return { request, status: 307, headers: createHttpHeaders({ location: `/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm/restart?api-version=2024-07-01` }) };
-        return { request, status: 200, headers: createHttpHeaders({ "content-type": "application/json" }), bodyAsText: "{}" };
-      },
-    };
-    const credential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
-    const settings = { endpoint: arm, scope: `${arm}/.default`, counter: { calls: 0 }, httpClient };
-    const client = new NetworkManagementClient(credential, "sub", coreClientOptions(settings, new CallScope()));
+    const { client, sent } = redirectingClient("/effectiveRouteTable", () => "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm/restart?api-version=2024-07-01");
     await expect(client.networkInterfaces.beginGetEffectiveRouteTableAndWait("rg", "nic-cc")).rejects.toThrow(/refused POST .*\/virtualMachines\/vm\/restart/);
     expect(sent).toEqual(["POST /subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic-cc/effectiveRouteTable"]);
   });

@@ -14,6 +14,7 @@ import type { Estate } from "../nsg/estate";
 import type { EffectiveRouteRow } from "../report/types";
 import { type HubLearnedRoute, type HubTarget, connectedHubs, hubLearnedRoutes, isIpv4Default } from "./virtual-hub";
 import { connectedGroupWords, connectedGroupsOf } from "./connected-groups";
+import { isGatewayOrRouteServerSubnet } from "./managed-subnets";
 
 /** Next-hop types as Azure spells them, system ones included. */
 export type NextHopType =
@@ -322,7 +323,7 @@ export function bgpLearning(estate: Pick<Estate, "snapshot" | "memo">, subnet: S
   if (subnet.routeTableKey && snapshot.routeTables.get(subnet.routeTableKey)?.disableBgpRoutePropagation) return undefined;
   const vnet = snapshot.vnets.get(subnet.vnetKey);
   if (!vnet) return undefined;
-  const gateway = vnet.subnetKeys.some((k) => /^(gatewaysubnet|routeserversubnet)$/i.test(snapshot.subnets.get(k)?.name ?? ""));
+  const gateway = vnet.subnetKeys.some((k) => isGatewayOrRouteServerSubnet(snapshot.subnets.get(k)?.name ?? ""));
   const remote = vnet.peerings.some((p) => p.useRemoteGateways);
   const hubs = connectedHubs(estate, subnet.vnetKey);
   return gateway || remote || hubs.length ? { vnet, gateway, remote, hubs } : undefined;

@@ -382,3 +382,25 @@ export function offlineSources(estate: Estate, subscriptionIds?: string[]): { na
   }
   return out;
 }
+
+/**
+ * Gives VNet `vnetName` of subscription `sub` a `GatewaySubnet` (10.0.250.0/27) and virtual network gateway `name` in it,
+ * listed under the VNet's resource group as `virtualNetworkGateways.list` answers (`properties`: the gateway's own,
+ * such as `gatewayType` or `gatewayDefaultSite`). Returns the VNet.
+ */
+export function addGateway(sub: EmulatedSubscription, vnetName: string, name: string, properties: Record<string, unknown>): ArmResource {
+  const vnet = sub.lists.virtualNetworks.find((v) => v.name === vnetName)!;
+  const rg = vnet.id.split("/")[4];
+  (vnet.properties.subnets as Record<string, unknown>[]).push({ id: `${vnet.id}/subnets/GatewaySubnet`, name: "GatewaySubnet", properties: { provisioningState: "Succeeded", addressPrefix: "10.0.250.0/27" } });
+  const prefix = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network`;
+  sub.children[`${prefix}/virtualNetworkGateways`] = [
+    {
+      id: `${prefix}/virtualNetworkGateways/${name}`,
+      name,
+      type: "Microsoft.Network/virtualNetworkGateways",
+      location: vnet.location,
+      properties: { ...properties, ipConfigurations: [{ name: "gwipconfig", properties: { subnet: { id: `${vnet.id}/subnets/GatewaySubnet` } } }] },
+    },
+  ];
+  return vnet;
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Report } from "@/lib/report/types";
 import { isEffectiveRouteTable, startEmulator, type Emulator } from "../emulator/arm-emulator";
 import { runAuditCli } from "../emulator/run-audit-cli";
-import { generateEstate } from "../emulator/scenario";
+import { addGateway, generateEstate } from "../emulator/scenario";
 
 let emu: Emulator;
 let dir: string;
@@ -21,21 +21,8 @@ beforeAll(async () => {
   const estate = generateEstate({ subscriptions: 1, subnetsPerSubscription: 2 });
   const s = estate.subscriptions[0];
   sub = s.subscriptionId.toLowerCase();
-  const vnet = s.lists.virtualNetworks.find((v) => v.name === "vnet-hpc-0")!;
-  const rg = vnet.id.split("/")[4];
-  const props = vnet.properties as { subnets: { id: string; name: string; properties: Record<string, unknown> }[] };
-  props.subnets.push({ id: `${vnet.id}/subnets/GatewaySubnet`, name: "GatewaySubnet", properties: { provisioningState: "Succeeded", addressPrefix: "10.0.250.0/27" } });
-  const prefix = `/subscriptions/${s.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network`;
   // An ExpressRoute gateway has no default site: nothing but BGP says where Internet-bound traffic goes.
-  s.children[`${prefix}/virtualNetworkGateways`] = [
-    {
-      id: `${prefix}/virtualNetworkGateways/ergw-hpc`,
-      name: "ergw-hpc",
-      type: "Microsoft.Network/virtualNetworkGateways",
-      location: vnet.location,
-      properties: { gatewayType: "ExpressRoute", ipConfigurations: [{ name: "gwipconfig", properties: { subnet: { id: `${vnet.id}/subnets/GatewaySubnet` } } }] },
-    },
-  ];
+  const vnet = addGateway(s, "vnet-hpc-0", "ergw-hpc", { gatewayType: "ExpressRoute" });
   ccNic = s.lists.networkInterfaces.find((n) => n.name === "nic-cyclecloud-0")!.id;
   const space = (vnet.properties.addressSpace as { addressPrefixes: string[] }).addressPrefixes[0];
   // As Azure answers it (fields of https://learn.microsoft.com/rest/api/virtualnetwork/network-interfaces/get-effective-route-table):

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "@/lib/report/types";
 import { startEmulator, type Emulator } from "../emulator/arm-emulator";
 import { runAuditCli } from "../emulator/run-audit-cli";
-import { generateEstate } from "../emulator/scenario";
+import { addGateway, generateEstate } from "../emulator/scenario";
 
 let emu: Emulator;
 let dir: string;
@@ -17,25 +17,8 @@ let profile: string;
 beforeAll(async () => {
   const estate = generateEstate({ subscriptions: 1, subnetsPerSubscription: 2 });
   const sub = estate.subscriptions[0];
-  const vnet = sub.lists.virtualNetworks.find((v) => v.name === "vnet-hpc-0")!;
-  const rg = vnet.id.split("/")[4];
-  const props = vnet.properties as { subnets: { id: string; name: string; properties: Record<string, unknown> }[] };
-  props.subnets.push({ id: `${vnet.id}/subnets/GatewaySubnet`, name: "GatewaySubnet", properties: { provisioningState: "Succeeded", addressPrefix: "10.0.250.0/27" } });
-  const prefix = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network`;
-  sub.children[`${prefix}/virtualNetworkGateways`] = [
-    {
-      id: `${prefix}/virtualNetworkGateways/vgw-hpc`,
-      name: "vgw-hpc",
-      type: "Microsoft.Network/virtualNetworkGateways",
-      location: vnet.location,
-      properties: {
-        gatewayType: "Vpn",
-        vpnType: "RouteBased",
-        gatewayDefaultSite: { id: `${prefix}/localNetworkGateways/lng-onprem` },
-        ipConfigurations: [{ name: "gwipconfig", properties: { subnet: { id: `${vnet.id}/subnets/GatewaySubnet` } } }],
-      },
-    },
-  ];
+  const network = sub.lists.virtualNetworks.find((v) => v.name === "vnet-hpc-0")!.id.split("/virtualNetworks/")[0];
+  addGateway(sub, "vnet-hpc-0", "vgw-hpc", { gatewayType: "Vpn", vpnType: "RouteBased", gatewayDefaultSite: { id: `${network}/localNetworkGateways/lng-onprem` } });
   emu = await startEmulator(estate);
   dir = mkdtempSync(path.join(tmpdir(), "gateway-live-"));
   profile = path.join(dir, "profile.json");
