@@ -39,33 +39,62 @@ with --baseline: only findings new or worse than in the baseline count; exempt f
 3 a live read reached only part of the estate (see the report's "errors"; with none of it, the failed calls on stderr)
 or a Resource Graph export misses pages.`;
 
+/**
+ * Throws an InputError "<flag>: given twice" (exit 2) for a flag that takes one value given more than once
+ * (`-p A -p B`): node's parseArgs keeps the last, so a CI line that sets `--fail-on` or `--profile` twice would run
+ * with whichever came last without a word. Flags with `multiple: true` (`--snapshot`) may repeat; so may boolean
+ * switches, which cannot disagree. Reads parseArgs' tokens (`tokens: true`), so `--out=F`, `--out F` and `-o F` are
+ * one flag. `file` heads the message as in the caller's other usage errors ("arguments"), or nothing.
+ */
+export function refuseRepeatedFlags(
+  tokens: ReadonlyArray<{ kind: string; name?: string; rawName?: string }>,
+  options: Readonly<Record<string, { type: string; multiple?: boolean }>>,
+  file = "",
+): void {
+  const seen = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || !token.name) continue;
+    const option = options[token.name];
+    if (!option || option.multiple || option.type !== "string") continue;
+    const first = seen.get(token.name);
+    const raw = token.rawName ?? `--${token.name}`;
+    if (first !== undefined) throw new InputError(file, `--${token.name}`, first === raw ? "given twice" : `given twice (as ${first} and ${raw})`);
+    seen.set(token.name, raw);
+  }
+}
+
+const OPTIONS = {
+  snapshot: { type: "string", multiple: true, short: "s" },
+  profile: { type: "string", short: "p" },
+  "service-tags": { type: "string" },
+  format: { type: "string", short: "f" },
+  out: { type: "string", short: "o" },
+  live: { type: "boolean" },
+  "resource-graph": { type: "boolean" },
+  save: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  "fail-on": { type: "string" },
+  baseline: { type: "string" },
+  exemptions: { type: "string" },
+  "base-url": { type: "string" },
+  "fix-all": { type: "string" },
+} as const;
+
 export function parseCliArgs(argv: string[]): CliOptions {
   let values;
+  let tokens;
   try {
-    ({ values } = parseArgs({
+    ({ values, tokens } = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: {
-        snapshot: { type: "string", multiple: true, short: "s" },
-        profile: { type: "string", short: "p" },
-        "service-tags": { type: "string" },
-        format: { type: "string", short: "f" },
-        out: { type: "string", short: "o" },
-        live: { type: "boolean" },
-        "resource-graph": { type: "boolean" },
-        save: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        "fail-on": { type: "string" },
-        baseline: { type: "string" },
-        exemptions: { type: "string" },
-        "base-url": { type: "string" },
-        "fix-all": { type: "string" },
-      },
+      tokens: true,
+      options: OPTIONS,
     }));
   } catch (e) {
     throw new InputError("arguments", "", (e as Error).message.replace(/\. To specify.*$/s, ""));
   }
+  refuseRepeatedFlags(tokens, OPTIONS, "arguments");
   const format = values.format ?? "json";
   if (!isReportFormat(format)) throw new InputError("arguments", "--format", `expected json, csv, sarif, md or pdf, got "${format}"`);
   const failOn = values["fail-on"] ?? "fail";

@@ -1,6 +1,6 @@
 // The CLI as a user runs it: a real process, real files, exit codes and stderr of CONTRACT §2.
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -123,6 +123,36 @@ describe("audit CLI", () => {
     expect(r.stderr).toContain("frobnicate");
   });
 
+  it("refuses a single-valued flag given twice, naming it; --snapshot repeats", async () => {
+    const other = write("other-profile.json", JSON.stringify({ roles: { cyclecloud: ["vnet-hpc/cyclecloud"] } }));
+    for (const [args, line] of [
+      [["-p", other], "error: arguments: --profile: given twice (as --profile and -p)"],
+      [["--profile", other], "error: arguments: --profile: given twice"],
+      [["--fail-on", "warn", "--fail-on", "fail"], "error: arguments: --fail-on: given twice"],
+      [["--service-tags", "a.json", "--service-tags=b.json"], "error: arguments: --service-tags: given twice"],
+      [["-f", "md", "--format", "json"], "error: arguments: --format: given twice (as -f and --format)"],
+      [["-o", "a.json", "-o", "b.json"], "error: arguments: --out: given twice"],
+    ] as const) {
+      const r = await run([...base, ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim()).toBe(line);
+    }
+  });
+
+  it("reads az list outputs concatenated in one file as the files apart; other documents in one file are refused", async () => {
+    // As `az network vnet list > both.json; az network nsg list >> both.json` writes them.
+    const list = (f: string) => JSON.stringify((JSON.parse(readFileSync(seed(f), "utf8")) as { value: unknown[] }).value, null, 2);
+    const both = write("both.json", `${list("vnet.json")}\n${list("nsgs.json")}\n`);
+    const [apart, joined] = [JSON.parse((await run(base)).stdout), JSON.parse((await run(["--snapshot", both, "--profile", seed("profile.json")])).stdout)];
+    expect(joined.summary).toEqual(apart.summary);
+    expect(joined.subnets).toEqual(apart.subnets);
+    const pages = write("pages.json", '{"value": []}\n{"value": []}\n');
+    const r = await run(["--snapshot", pages, "--profile", seed("profile.json")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`error: ${pages}: line 2, column 1: invalid JSON: unexpected '{' after the JSON value; two JSON documents in one file: give each output as its own snapshot file (-s FILE)`);
+  });
+
   it("merges several files in any order into the same report", async () => {
     const a = JSON.parse((await run(base)).stdout);
     const b = JSON.parse((await run(["--snapshot", seed("nsgs.json"), "--snapshot", seed("vnet.json"), "--profile", seed("profile.json")])).stdout);
@@ -157,6 +187,27 @@ describe("a run that would audit nothing", () => {
     const { code, stderr } = await run(["--snapshot", seed("vnet.json"), "--profile", profile]);
     expect(code).toBe(2);
     expect(stderr).toContain("empty-roles.json: no subnet has a role");
+  });
+});
+
+describe("a report that cannot be written", () => {
+  // A lost report is the environment's fault, not a verdict (1) nor a bug (70): exit 2, one line naming the output.
+  const full = "/dev/full";
+  it.each(["json", "md"])("exits 2 naming --out when the disk is full (--format %s)", async (format) => {
+    const r = await run([...base, "--format", format, "--out", full]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`error: ${full}: cannot write (ENOSPC)`);
+  });
+
+  it.each(["json", "md"])("exits 2, not the gate's 1, when stdout fails with ENOSPC (--format %s)", async (format) => {
+    const out = openSync(full, "w");
+    const child = spawn(process.execPath, [path.join(root, "scripts/audit.mjs"), ...base, "--format", format], { cwd: root, stdio: ["ignore", out, "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    closeSync(out);
+    expect(stderr.trim()).toBe("error: stdout: cannot write (ENOSPC)");
+    expect(code).toBe(2);
   });
 });
 

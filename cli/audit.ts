@@ -6,7 +6,7 @@ import { runInNewContext } from "node:vm";
 import { type FixBundle, fixAll } from "../lib/fixes/fix-all";
 import { InputError } from "../lib/errors";
 import { audit } from "../lib/audit";
-import { isNothingReadError, loadSnapshot, parseJsonFile, parseProfile } from "../lib/snapshot";
+import { isNothingReadError, loadSnapshot, parseJsonFile, parseProfile, parseSnapshotJson } from "../lib/snapshot";
 import { readErrorLines } from "../lib/partial-read";
 import type { Source } from "../lib/snapshot";
 import type { Profile } from "../lib/model/types";
@@ -30,9 +30,29 @@ async function readText(path: string): Promise<string> {
   }
 }
 
+/**
+ * The one line for an output the CLI could not write (a missing directory, a directory, a full disk): the report was
+ * not delivered, which is the user's environment, not the gate's verdict nor a bug (exit 2, not 1 or 70).
+ */
+function cannotWrite(path: string, e: unknown): InputError {
+  return new InputError(path, "", `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+}
+
+/** Writes a whole output file; any failure is an InputError naming it (exit 2). */
+async function writeOutput(path: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  await writeFile(path, data, mode === undefined ? undefined : { mode }).catch((e: unknown) => {
+    throw cannotWrite(path, e);
+  });
+}
+
 /** A JSON input file, parsed; a missing or unreadable file or bad JSON is an InputError naming it (exit 2). */
 export async function readJson(path: string): Promise<unknown> {
   return parseJsonFile(path, await readText(path));
+}
+
+/** A snapshot file, parsed as readJson does, also when it holds `az ... list` outputs concatenated (CONTRACT §1.1). */
+export async function readSnapshotJson(path: string): Promise<unknown> {
+  return parseSnapshotJson(path, await readText(path));
 }
 
 /**
@@ -44,7 +64,7 @@ async function readSources(opts: CliOptions): Promise<{ sources: Source[]; error
     const keep = opts.format === "sarif";
     const read = await Promise.all(opts.snapshots.map(async (name) => {
       const text = await readText(name);
-      return { source: { name, value: parseJsonFile(name, text) }, text: keep ? text : undefined };
+      return { source: { name, value: parseSnapshotJson(name, text) }, text: keep ? text : undefined };
     }));
     return { sources: read.map((r) => r.source), errors: undefined, texts: keep ? read.map((r) => ({ name: r.source.name, text: r.text! })) : undefined };
   }
@@ -60,7 +80,7 @@ async function readSources(opts: CliOptions): Promise<{ sources: Source[]; error
   // file is when audited later, not by the export hint a file without VNets gets.
   const read = { ...live.snapshot, readMethod: readMethodOf(opts.resourceGraph) };
   const snapshot = live.errors.length ? { ...read, readErrors: live.errors } : read;
-  if (opts.save) await writeFile(opts.save, JSON.stringify(snapshot, null, 2));
+  if (opts.save) await writeOutput(opts.save, JSON.stringify(snapshot, null, 2));
   return { sources: [{ name: "azure", value: snapshot }], errors: live.errors };
 }
 
@@ -71,7 +91,7 @@ async function writeFixAll(dir: string, bundle: FixBundle): Promise<void> {
   } catch (e) {
     throw new InputError(dir, "", `cannot create the --fix-all directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  for (const [ext, text] of [["sh", bundle.sh], ["ps1", bundle.ps1], ["bicep", bundle.bicep], ["tf", bundle.tf]] as const) await writeFile(join(dir, `fix-all.${ext}`), text, { mode: ext === "sh" ? 0o755 : 0o644 });
+  for (const [ext, text] of [["sh", bundle.sh], ["ps1", bundle.ps1], ["bicep", bundle.bicep], ["tf", bundle.tf]] as const) await writeOutput(join(dir, `fix-all.${ext}`), text, ext === "sh" ? 0o755 : 0o644);
 }
 
 /**
@@ -79,8 +99,8 @@ async function writeFixAll(dir: string, bundle: FixBundle): Promise<void> {
  * never exists as one string or one buffer. An unwritable --out is an InputError naming it.
  */
 async function writeChunks(out: string | undefined, chunks: Iterable<Uint8Array>): Promise<void> {
-  const file = out ? await open(out, "w").catch((e: NodeJS.ErrnoException) => {
-    throw new InputError(out, "", `cannot write (${e.code ?? e.message})`);
+  const file = out ? await open(out, "w").catch((e: unknown) => {
+    throw cannotWrite(out, e);
   }) : undefined;
   try {
     for (const chunk of chunks) {
@@ -89,8 +109,11 @@ async function writeChunks(out: string | undefined, chunks: Iterable<Uint8Array>
       else if (stdoutClosed) break;
       else if (!process.stdout.write(chunk)) await drainOrClose();
     }
+  } catch (e) {
+    // A full disk (ENOSPC on /dev/full) or a failing device shows at the first write, not at open.
+    throw out ? cannotWrite(out, e) : e;
   } finally {
-    await file?.close();
+    await file?.close().catch(() => undefined);
   }
 }
 
@@ -100,10 +123,19 @@ async function writeChunks(out: string | undefined, chunks: Iterable<Uint8Array>
  * usual, its exit code the verdict's (a pipeline's `set -o pipefail` then still sees whether the gate failed).
  */
 let stdoutClosed = false;
+/**
+ * Set when stdout failed for another reason (ENOSPC, EIO): the report is lost, so the run exits 2 with one line, as an
+ * unwritable --out does; the gate's 0 or 1 would read as a verdict nobody received.
+ */
+let stdoutFailed = false;
 
 function watchStdout(): void {
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (!stdoutClosed && e.code !== "EPIPE") process.stderr.write(`error: cannot write to stdout (${e.code ?? e.message})\n`);
+    if (!stdoutClosed && e.code !== "EPIPE") {
+      process.stderr.write(`error: stdout: cannot write (${e.code ?? e.message})\n`);
+      stdoutFailed = true;
+      process.exitCode = 2;
+    }
     stdoutClosed = true;
   });
 }
@@ -184,8 +216,8 @@ export async function main(argv: string[]): Promise<number> {
     // One pass over each snapshot's text finds the lines of the resources the results point at.
     const sourcePositions = texts && opts.format === "sarif" ? locateResources(texts, sarifLocationTargets(report), { reads: readsEntry }) : undefined;
     const rendered = await renderReport(report, opts.format, { baseUrl: opts.baseUrl, sourcePositions });
-    if (opts.out) await writeFile(opts.out, rendered.body);
-    else process.stdout.write(rendered.body);
+    if (opts.out) await writeOutput(opts.out, rendered.body);
+    else if (!stdoutClosed) process.stdout.write(rendered.body);
   }
   if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile, readErrors: errors }));
   stats.mark("render+write");
@@ -220,7 +252,8 @@ export function runAsProgram(run: typeof main, argv: string[]): void {
   }
   run(argv).then(
     (code) => {
-      process.exitCode = code;
+      // A stdout failure may also come after this (the last write's error is reported later): watchStdout sets 2 then.
+      process.exitCode = stdoutFailed ? 2 : code;
     },
     (e: unknown) => {
       if (e instanceof InputError) {

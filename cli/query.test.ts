@@ -44,4 +44,11 @@ describe("query CLI", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr.trim()).toBe('error: --protocol: expected tcp, udp, icmp or any, got "sctp"');
   });
+
+  it("exits 2 when a flag that takes one value is given twice (the last one won without a word)", async () => {
+    const r = await run([...demo, "--from", "vnet-hub/snet-cyclecloud", "--to", "10.20.1.4", "--to", "Storage", "--port", "443"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim()).toBe("error: --to: given twice");
+  });
 });

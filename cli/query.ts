@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import { InputError } from "../lib/errors";
 import { type FlowQuery, queryFlow } from "../lib/path/query";
 import { loadSnapshot } from "../lib/snapshot";
-import { readJson, runAsProgram } from "./audit";
+import { readJson, readSnapshotJson, runAsProgram } from "./audit";
+import { refuseRepeatedFlags } from "./args";
 
 export { runAsProgram };
 
@@ -18,26 +19,25 @@ Exit codes: 0 allowed, 1 blocked or partial, 2 bad input or usage.`;
 
 const PROTOCOLS = new Set(["tcp", "udp", "icmp", "any"]);
 
+const OPTIONS = {
+  snapshot: { type: "string", multiple: true, short: "s" },
+  "service-tags": { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  protocol: { type: "string" },
+  port: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 export async function main(argv: string[]): Promise<number> {
   let values;
+  let tokens;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        snapshot: { type: "string", multiple: true, short: "s" },
-        "service-tags": { type: "string" },
-        from: { type: "string" },
-        to: { type: "string" },
-        protocol: { type: "string" },
-        port: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
+    ({ values, tokens } = parseArgs({ args: argv, strict: true, allowPositionals: false, tokens: true, options: OPTIONS }));
   } catch (e) {
     throw new InputError("usage", "", `${(e as Error).message}; see --help`);
   }
+  refuseRepeatedFlags(tokens, OPTIONS);
   if (values.help) {
     process.stdout.write(`${QUERY_USAGE}\n`);
     return 0;
@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   const protocol = (values.protocol ?? "tcp").toLowerCase();
   if (!PROTOCOLS.has(protocol)) throw new InputError("--protocol", "", `expected tcp, udp, icmp or any, got ${JSON.stringify(values.protocol)}`);
   if (protocol !== "icmp" && protocol !== "any" && values.port === undefined) throw new InputError("--port", "", "missing: give a port N or a range N-M");
-  const sources = await Promise.all(values.snapshot.map(async (name) => ({ name, value: await readJson(name) })));
+  const sources = await Promise.all(values.snapshot.map(async (name) => ({ name, value: await readSnapshotJson(name) })));
   const tags = values["service-tags"] ? { name: values["service-tags"], value: await readJson(values["service-tags"]) } : undefined;
   const snapshot = loadSnapshot(sources, tags ? { serviceTags: tags } : {});
   const query: FlowQuery = { from: values.from, to: values.to, protocol: protocol as FlowQuery["protocol"], ...(values.port !== undefined ? { port: values.port } : {}) };

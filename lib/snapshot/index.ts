@@ -1,5 +1,5 @@
 // Public surface of the snapshot loader: raw JSON in, normalised Snapshot / Profile out.
-export { parseJsonFile } from "./parse-json";
+export { parseJsonFile, parseSnapshotJson } from "./parse-json";
 export { loadSnapshot, type LoadOptions, type Source } from "./load-snapshot";
 export { NothingReadError, isNothingReadError } from "./read-failed";
 export { collectResources } from "./source-shapes";

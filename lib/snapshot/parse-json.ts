@@ -142,9 +142,59 @@ export function parseJsonFile(name: string, text: string): unknown {
   try {
     return JSON.parse(body);
   } catch (error) {
-    if (looksLikeUtf16(body)) throw new InputError(name, "", UTF16_HINT);
-    const found = locateJsonError(body) ?? { offset: 0, problem: (error as Error).message };
-    const { line, column } = lineAndColumn(body, found.offset);
-    throw new InputError(name, `line ${line}, column ${column}`, `invalid JSON: ${found.problem}`);
+    throw syntaxError(name, body, error);
   }
+}
+
+/**
+ * The one-line InputError for text JSON.parse refused: UTF-16, or the line, column and problem of the first error
+ * (from `base` on). `snapshot`: a second document after the first says to give each output its own file.
+ */
+function syntaxError(name: string, body: string, error: unknown, base = 0, snapshot = false): InputError {
+  if (base === 0 && looksLikeUtf16(body)) return new InputError(name, "", UTF16_HINT);
+  const found = locateJsonError(body.slice(base)) ?? { offset: 0, problem: (error as Error).message };
+  const { line, column } = lineAndColumn(body, base + found.offset);
+  return new InputError(name, `line ${line}, column ${column}`, `invalid JSON: ${found.problem}${snapshot && secondDocument(found) ? `; ${ONE_OUTPUT_PER_FILE}` : ""}`);
+}
+
+const secondDocument = (found: JsonProblem) => /^unexpected '[[{]' after the JSON value$/.test(found.problem);
+const ONE_OUTPUT_PER_FILE = "two JSON documents in one file: give each output as its own snapshot file (-s FILE)";
+
+/**
+ * A snapshot file's text parsed (CONTRACT §1.1), as parseJsonFile, plus `az ... list` outputs concatenated into one
+ * file (`az network vnet list > all.json; az network nsg list >> all.json`): JSON arrays one after another, read as
+ * one array of their resources. Other documents one after another (two `{"value": [...]}` pages, an array and an
+ * object) stay an InputError at the second, which says to give each output its own file: merging them could join
+ * shapes the loader reads differently (a Resource Graph page's `totalRecords` with another query's rows).
+ */
+export function parseSnapshotJson(name: string, text: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!/\S/.test(body)) throw new InputError(name, "", "file is empty");
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const first = locateJsonError(body);
+    if (!first || !secondDocument(first) || body.trimStart()[0] !== "[" || body[first.offset] !== "[") throw syntaxError(name, body, error, 0, true);
+    return concatenatedArrays(name, body);
+  }
+}
+
+/** The items of arrays written one after another (`[...] [...]`), in order; an InputError at the first part that is not one. */
+function concatenatedArrays(name: string, body: string): unknown[] {
+  const items: unknown[] = [];
+  for (let at = 0; at < body.length; ) {
+    while (at < body.length && " \t\n\r".includes(body[at])) at++;
+    if (at >= body.length) break;
+    if (body[at] !== "[") {
+      const { line, column } = lineAndColumn(body, at);
+      throw new InputError(name, `line ${line}, column ${column}`, `invalid JSON: expected another array after the arrays before it (concatenated az ... list outputs); ${ONE_OUTPUT_PER_FILE}`);
+    }
+    const problem = locateJsonError(body.slice(at));
+    const end = problem && secondDocument(problem) ? at + problem.offset : problem ? -1 : body.length;
+    if (end < 0) throw syntaxError(name, body, new Error("invalid JSON"), at, true);
+    const part = JSON.parse(body.slice(at, end)) as unknown[];
+    for (const item of part) items.push(item);
+    at = end;
+  }
+  return items;
 }

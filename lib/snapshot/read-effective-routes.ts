@@ -9,6 +9,7 @@ import { isCidr } from "./field-values";
 import { keyOf } from "./arm-id";
 import type { InputError } from "@/lib/errors";
 import { type JsonPath, inputError, parseWith } from "./validate";
+import { ipAddress } from "./schemas";
 
 const NIC_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.(Network\/networkInterfaces\/[^/]+|Compute\/virtualMachineScaleSets\/[^/]+\/virtualMachines\/[^/]+\/networkInterfaces\/[^/]+)$/i;
 
@@ -18,7 +19,7 @@ const entry = z.object({
   state: z.string().nullish(),
   addressPrefix: z.array(z.string()),
   nextHopType: z.string(),
-  nextHopIpAddress: z.array(z.string()).nullish(),
+  nextHopIpAddress: z.array(ipAddress).nullish(),
   name: z.string().nullish(),
 });
 
@@ -83,7 +84,7 @@ export function readEffectiveRouteTable(raw: unknown, file: string, at: JsonPath
       state: e.state?.trim() || "Active",
       prefixes,
       nextHopType: e.nextHopType.trim(),
-      nextHopIps: (e.nextHopIpAddress ?? []).map((a) => a.trim()).filter(Boolean),
+      nextHopIps: (e.nextHopIpAddress ?? []).map((a) => a?.trim() ?? "").filter(Boolean),
       ...(e.name?.trim() ? { name: e.name.trim() } : {}),
     };
   });

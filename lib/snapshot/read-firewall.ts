@@ -26,7 +26,7 @@ import {
   policyRuleCollectionProps,
   ruleCollectionGroupProps,
 } from "./schemas-path";
-import { type ArmNode, type JsonPath, inputError, isObject, nodeName, parseWith, readNode } from "./validate";
+import { type ArmNode, type JsonPath, inputError, isObject, nodeName, parseWith, readNode, requireListed } from "./validate";
 
 /**
  * The priority given to a rule collection (or group) that has none, so it sorts after every real
@@ -167,6 +167,7 @@ function readClassicCollection(value: unknown, file: string, at: JsonPath, kind:
 /** A rule collection group, top-level (`firewallPolicies/ruleCollectionGroups`) or embedded in its policy. */
 export function readRuleCollectionGroup(node: ArmNode, base: Pick<ResourceBase, "id" | "key" | "name">, file: string): RuleCollectionGroup {
   const p = parseWith(ruleCollectionGroupProps, node.props, file, node.propsAt);
+  requireListed(node, "ruleCollections", file, "az network firewall policy rule-collection-group list");
   const ruleCollections: FirewallRuleCollection[] = [];
   (p.ruleCollections ?? []).forEach((value, i) => ruleCollections.push(...readPolicyCollection(value, file, child(node.propsAt, "ruleCollections", i))));
   return {
@@ -215,7 +216,7 @@ export function readFirewallPolicy(node: ArmNode, base: ResourceBase, file: stri
   if (p.threatIntelMode) policy.threatIntelMode = p.threatIntelMode;
   const tier = p.sku?.tier ?? (isObject(node.raw.sku) && typeof node.raw.sku.tier === "string" ? node.raw.sku.tier : undefined);
   if (tier) policy.tier = tier;
-  const dnsServers = (p.dnsSettings?.servers ?? []).map((x) => x.trim()).filter((x) => x);
+  const dnsServers = (p.dnsSettings?.servers ?? []).map((x) => x?.trim() ?? "").filter((x) => x);
   if (dnsServers.length) policy.dnsServers = dnsServers;
   if (p.snat?.privateRanges) policy.snatPrivateRanges = p.snat.privateRanges.map((r) => r.trim());
   return { policy, inlineGroups };

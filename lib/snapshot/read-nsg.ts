@@ -4,7 +4,7 @@ import { isValidRuleProps } from "./fast-rule";
 import * as values from "./field-values";
 import * as common from "./read-common";
 import { type RuleProps, customRuleProps, defaultRuleProps, nsgProps } from "./schemas";
-import { type ArmNode, type JsonPath, inputError, isObject, nodeName, parseWith, readNode } from "./validate";
+import { type ArmNode, type JsonPath, inputError, isObject, nodeName, parseWith, readNode, requireListed } from "./validate";
 
 // Bound once: buildRule runs for every rule, and module bindings compiled to CommonJS (tsx, the
 // CLI) are property getters on every call.
@@ -71,6 +71,7 @@ function checkUniquePriorities(rules: readonly SecurityRule[], raw: readonly unk
 
 export function readNsg(node: ArmNode, base: common.ResourceBase, file: string): Nsg {
   const p = parseWith(nsgProps, node.props, file, node.propsAt);
+  requireListed(node, "securityRules", file, "az network nsg list");
   const rules = (list: unknown[] | null | undefined, field: string, isDefault: boolean) =>
     (list ?? []).map(
       (rule, i) => readRuleFast(rule, isDefault) ?? readRule(rule, file, [...node.propsAt, field, i], isDefault),

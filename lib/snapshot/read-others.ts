@@ -21,7 +21,7 @@ import {
   routeProps,
   routeTableProps,
 } from "./schemas";
-import { type ArmNode, type JsonPath, nodeName, parseWith, readNode } from "./validate";
+import { type ArmNode, type JsonPath, nodeName, parseWith, readNode, requireListed } from "./validate";
 
 function readRoute(value: unknown, file: string, at: JsonPath): Route {
   const node = readNode(value, file, at);
@@ -37,6 +37,7 @@ function readRoute(value: unknown, file: string, at: JsonPath): Route {
 
 export function readRouteTable(node: ArmNode, base: ResourceBase, file: string): RouteTable {
   const p = parseWith(routeTableProps, node.props, file, node.propsAt);
+  requireListed(node, "routes", file, "az network route-table list");
   return {
     id: base.id,
     key: base.key,
@@ -90,7 +91,7 @@ export function readNic(node: ArmNode, base: ResourceBase, file: string): Networ
   if (privateEndpointKey) nic.privateEndpointKey = privateEndpointKey;
   const virtualMachineKey = refKey(p.virtualMachine);
   if (virtualMachineKey) nic.virtualMachineKey = virtualMachineKey;
-  const dnsServers = (p.dnsSettings?.dnsServers ?? []).map((s) => s.trim()).filter(Boolean);
+  const dnsServers = (p.dnsSettings?.dnsServers ?? []).map((s) => s?.trim() ?? "").filter(Boolean);
   if (dnsServers.length) nic.dnsServers = dnsServers;
   // `az vmss nic list` prints a Uniform scale set's instance NICs under the compute resource:
   // `.../virtualMachineScaleSets/<vmss>/virtualMachines/<n>/networkInterfaces/<nic>`.

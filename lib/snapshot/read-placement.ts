@@ -76,7 +76,7 @@ function readScaleSetNicConfig(value: unknown, file: string, at: JsonPath): Scal
   if (nsgKey) config.nsgKey = nsgKey;
   const forwarding = p.enableIPForwarding ?? p.enableIpForwarding;
   if (typeof forwarding === "boolean") config.enableIpForwarding = forwarding;
-  const dnsServers = (p.dnsSettings?.dnsServers ?? []).map((s) => s.trim()).filter(Boolean);
+  const dnsServers = (p.dnsSettings?.dnsServers ?? []).map((s) => s?.trim() ?? "").filter(Boolean);
   if (dnsServers.length) config.dnsServers = dnsServers;
   return config;
 }

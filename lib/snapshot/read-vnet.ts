@@ -3,7 +3,7 @@ import { idParts, keyOf, lastSegment, nicKeyOfIpConfiguration, parentVnetOf } fr
 import { type ResourceBase, child, mergeSingularPlural, refKey, refKeys } from "./read-common";
 import { type SubnetProps, delegationProps, peeringProps, serviceEndpointProps, subnetProps, vnetProps } from "./schemas";
 import { formatJsonPath } from "@/lib/errors";
-import { type ArmNode, type JsonPath, inputError, nodeName, parseWith, readNode } from "./validate";
+import { type ArmNode, type JsonPath, inputError, nodeName, parseWith, readNode, requireListed } from "./validate";
 import { expectedMessage } from "./describe-value";
 import { canonicalPrivateEndpointNetworkPolicies } from "./field-values";
 
@@ -136,6 +136,7 @@ function readPeering(value: unknown, file: string, at: JsonPath): Peering {
 
 export function readVnet(node: ArmNode, base: ResourceBase, file: string): VnetRecord {
   const p = parseWith(vnetProps, node.props, file, node.propsAt);
+  requireListed(node, "subnets", file, "az network vnet list");
   const parent = { key: base.key, name: base.name };
   return {
     vnet: {

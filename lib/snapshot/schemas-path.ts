@@ -6,7 +6,7 @@
 // (`privateIpAddress` / `privateIPAddress`), both keys are listed and the reader takes either.
 import { z } from "zod";
 import { isAddressPrefix, isPortRange } from "./field-values";
-import { isUnset, leaf, optionalWhere, resourceRef, resourceRefList, stringWhere } from "./schemas";
+import { ipAddress, isUnset, leaf, optionalWhere, resourceRef, resourceRefList, stringWhere } from "./schemas";
 
 const text = z.string().nullish();
 const ref = resourceRef;
@@ -29,7 +29,7 @@ export const virtualNetworkGatewayProps = z.object({ gatewayType: text, gatewayD
 export const gatewayIpConfigurationProps = z.object({ subnet: ref });
 
 /** `publicIPAddressVersion` as ARM spells it, `publicIpAddressVersion` as `az` does. */
-export const publicIpProps = z.object({ ipAddress: text, ipConfiguration: ref, publicIPAddressVersion: text, publicIpAddressVersion: text });
+export const publicIpProps = z.object({ ipAddress, ipConfiguration: ref, publicIPAddressVersion: text, publicIpAddressVersion: text });
 
 export const loadBalancerProps = z.object({
   frontendIPConfigurations: nodes,
@@ -48,6 +48,8 @@ export const loadBalancingRuleProps = z.object({
   disableOutboundSnat: z.boolean().nullish(),
 });
 export const frontendProps = z.object({
+  privateIPAddress: ipAddress,
+  privateIpAddress: ipAddress,
   publicIPAddress: ref,
   publicIpAddress: ref,
   publicIPPrefix: ref,
@@ -62,14 +64,14 @@ export const outboundRuleProps = z.object({
 });
 
 export const firewallIpConfigProps = z.object({
-  privateIPAddress: text,
-  privateIpAddress: text,
+  privateIPAddress: ipAddress,
+  privateIpAddress: ipAddress,
   subnet: ref,
   publicIPAddress: ref,
   publicIpAddress: ref,
 });
 
-const hubAddresses = z.object({ privateIPAddress: text, privateIpAddress: text }).nullish();
+const hubAddresses = z.object({ privateIPAddress: ipAddress, privateIpAddress: ipAddress }).nullish();
 
 /** A range the firewall does not SNAT: a CIDR, or `IANAPrivateRanges` (RFC 1918 and RFC 6598). */
 const isSnatRange = (s: string) => s.trim().toLowerCase() === "ianaprivateranges" || (isAddressPrefix(s.trim()) && /^[\d.:a-f]+(\/\d+)?$/i.test(s.trim()));
@@ -111,7 +113,7 @@ const snatRange = leaf<string>("a CIDR or IANAPrivateRanges", stringWhere((s) =>
 
 export const firewallPolicyProps = z.object({
   basePolicy: ref,
-  dnsSettings: z.object({ enableProxy: z.boolean().nullish(), servers: strings }).nullish(),
+  dnsSettings: z.object({ enableProxy: z.boolean().nullish(), servers: z.array(ipAddress).nullish() }).nullish(),
   snat: z.object({ privateRanges: z.array(snatRange).nullish() }).nullish(),
   threatIntelMode: text,
   ruleCollectionGroups: nodes,
@@ -218,7 +220,7 @@ export const hubConnectionProps = z.object({
       propagatedRouteTables: z.object({ labels: strings, ids: refList }).nullish(),
       vnetRoutes: z
         .object({
-          staticRoutes: z.array(z.object({ name: text, addressPrefixes: strings, nextHopIpAddress: text })).nullish(),
+          staticRoutes: z.array(z.object({ name: text, addressPrefixes: strings, nextHopIpAddress: ipAddress })).nullish(),
           staticRoutesConfig: z.object({ propagateStaticRoutes: z.boolean().nullish() }).nullish(),
         })
         .nullish(),

@@ -3,7 +3,7 @@
 // network rules and private DNS zone links. Each describes a node's *properties* in either form.
 import { z } from "zod";
 import { canonicalDirection, isAddressPrefix, isIpv4Address, isPortRange } from "./field-values";
-import { leaf, optionalWhere, resourceRef, resourceRefList, stringWhere } from "./schemas";
+import { ipAddress, leaf, optionalWhere, resourceRef, resourceRefList, stringWhere } from "./schemas";
 
 const text = z.string().nullish();
 const ref = resourceRef;
@@ -27,7 +27,7 @@ export const scaleSetNicConfigProps = z.object({
   enableIPForwarding: z.boolean().nullish(),
   enableIpForwarding: z.boolean().nullish(),
   // The instances' DNS servers, which replace the VNet's as a NIC's own do.
-  dnsSettings: z.object({ dnsServers: z.array(z.string()).nullish() }).nullish(),
+  dnsSettings: z.object({ dnsServers: z.array(ipAddress).nullish() }).nullish(),
   ipConfigurations: nodes,
 });
 export const scaleSetIpConfigProps = z.object({

@@ -48,6 +48,23 @@ const routePrefix = leaf<string>("a CIDR or a service tag", stringWhere(isAddres
 
 const text = z.string().nullish();
 /**
+ * One IP address, v4 or v6, no prefix length (`10.0.0.4`), or unset (null, "" or absent): every address field the
+ * readers take (NIC, private endpoint and firewall private IPs, public IPs, a route's next hop, DNS servers). ARM
+ * refuses anything else there, so `10.0.0.999` or `nope` is an edited or damaged export; read as text it would become a
+ * next hop or a target no packet reaches, and a verdict built on it.
+ */
+export const isOptionalIpAddress = optionalWhere((s) => values.isIpAddress(s.trim()));
+export const ipAddress = leaf<string | null>("an IP address such as 10.0.0.4", isOptionalIpAddress).optional();
+/**
+ * A NIC IP configuration's `privateIPAddress`: an address, or the prefix Azure assigned an IP configuration that asks
+ * for one (`privateIPAddressPrefixLength`; ARM then prints `172.20.2.16/28`, as in Microsoft's NetworkInterfaceGet
+ * example).
+ */
+const nicPrivateAddress = leaf<string | null>(
+  "an IP address such as 10.0.0.4 (or a prefix such as 10.0.0.16/28 with privateIPAddressPrefixLength)",
+  optionalWhere((s) => values.isIpAddress(s.trim()) || values.isCidr(s.trim())),
+).optional();
+/**
  * A reference's `id`: a non-blank string. `{"id": ""}` names no resource, and reading it as one would drop the NSG,
  * route table or ASG it stands for without a word (a subnet whose NSG is `""` would be judged as having none).
  */
@@ -156,7 +173,7 @@ export const serviceEndpointProps = z.object({
 
 export const delegationProps = z.object({ serviceName: text });
 
-const dnsServer = leaf<string | null>("an IP address such as 10.100.0.4", optionalWhere((s) => values.isIpAddress(s.trim())));
+const dnsServer = ipAddress;
 const addressSpace = z.object({ addressPrefixes: z.array(requiredCidr).nullish() }).nullish();
 
 export const vnetProps = z.object({
@@ -184,7 +201,7 @@ const nextHopType = leaf<string>(
   "one of VirtualNetworkGateway, VnetLocal, Internet, VirtualAppliance, None",
   stringWhere((s) => values.canonicalNextHopType(s) !== undefined),
 );
-export const routeProps = z.object({ addressPrefix: routePrefix, nextHopType, nextHopIpAddress: text });
+export const routeProps = z.object({ addressPrefix: routePrefix, nextHopType, nextHopIpAddress: ipAddress });
 
 // `az` prints `enableIpForwarding`, `privateIpAddress`, `publicIpAddress` (its Python SDK's names);
 // ARM and the JavaScript SDK spell them `...IP...`. Both are read.
@@ -195,12 +212,12 @@ export const nicProps = z.object({
   enableIpForwarding: z.boolean().nullish(),
   privateEndpoint: ref,
   virtualMachine: ref,
-  dnsSettings: z.object({ dnsServers: z.array(z.string()).nullish() }).nullish(),
+  dnsSettings: z.object({ dnsServers: z.array(ipAddress).nullish() }).nullish(),
 });
 export const ipConfigurationProps = z.object({
   subnet: ref,
-  privateIPAddress: text,
-  privateIpAddress: text,
+  privateIPAddress: nicPrivateAddress,
+  privateIpAddress: nicPrivateAddress,
   applicationSecurityGroups: refList,
   publicIPAddress: ref,
   publicIpAddress: ref,
@@ -216,11 +233,11 @@ export const privateEndpointProps = z.object({
   manualPrivateLinkServiceConnections: nodes,
   networkInterfaces: refList,
   customDnsConfigs: z
-    .array(z.object({ fqdn: text, ipAddresses: z.array(z.string()).nullish() }))
+    .array(z.object({ fqdn: text, ipAddresses: z.array(ipAddress).nullish() }))
     .nullish(),
   ipConfigurations: nodes,
 });
-export const privateEndpointIpConfigurationProps = z.object({ privateIPAddress: text, privateIpAddress: text });
+export const privateEndpointIpConfigurationProps = z.object({ privateIPAddress: ipAddress, privateIpAddress: ipAddress });
 export const privateLinkConnectionProps = z.object({
   privateLinkServiceId: text,
   groupIds: z.array(z.string()).nullish(),

@@ -53,3 +53,19 @@ export function nodeName(node: ArmNode, file: string, at: JsonPath, fallback?: s
   if ((name === undefined || name === null) && fallback !== undefined) return fallback;
   throw inputError(file, [...at, "name"], expectedMessage("string", name));
 }
+
+/**
+ * A list field every listing of the resource prints (`az ... list`, the REST GET, Resource Graph), `[]` when empty:
+ * an NSG's `securityRules`, a route table's `routes`, a VNet's `subnets`, a rule collection group's `ruleCollections`.
+ * Absent or null, the file was truncated or edited, and reading it as empty would judge a resource without the rules
+ * or routes it has (an NSG with only its default rules lets a flow through that its own rules deny). Call after the
+ * node's schema has checked the field's type. `listing` names the command that prints it, for the message.
+ * @throws InputError at the field, or at `properties` when that is null (where the field would be).
+ */
+export function requireListed(node: ArmNode, field: string, file: string, listing: string): void {
+  const value = node.props[field];
+  if (value !== undefined && value !== null) return;
+  const why = `${listing} always prints ${field} (an array, [] when there are none); a file without it was truncated or edited`;
+  if (node.raw.properties === null) throw inputError(file, [...node.propsAt, "properties"], `expected an object holding ${field}, got null: ${why}`);
+  throw inputError(file, [...node.propsAt, field], value === null ? `expected an array, got null: ${why}` : `missing: ${why}`);
+}

@@ -14,6 +14,7 @@ import { storedProfileAsInput } from "@/lib/snapshot/profile";
 import { InputError } from "@/lib/errors";
 import { parseProfile } from "@/lib/snapshot";
 import { Store } from "@/lib/store";
+import { SUB, estate, finding } from "../helpers/estate-builder";
 
 const root = process.cwd();
 const demo = (f: string) => JSON.parse(readFileSync(path.join(root, "fixtures/demo", f), "utf8")) as unknown[];
@@ -183,5 +184,27 @@ describe("the CLI on the same shapes", () => {
       path.join(tmp, "r.json"),
     ]);
     expect([0, 1], stderr).toContain(code);
+  });
+});
+
+describe("an input the audit cannot judge never becomes a pass", () => {
+  // ARM always returns a storage account's networkAcls.defaultAction; read as Allow when a cut or edited export lacked
+  // it, an account that refuses CycleCloud's subnet made CC-EGRESS-STORAGE pass.
+  const locker = (properties: Record<string, unknown>) =>
+    estate()
+      .vnet("hpc", ["10.1.0.0/16"])
+      .subnet("hpc/cc", "10.1.0.0/24", { serviceEndpoints: [{ service: "Microsoft.Storage" }] })
+      .extra({ id: `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/cclocker`, name: "cclocker", type: "Microsoft.Storage/storageAccounts", location: "westeurope", properties })
+      .auditProfile({ roles: { cyclecloud: ["hpc/cc"] }, storageAccount: "cclocker" });
+
+  it("a storage account without networkAcls.defaultAction makes the Storage egress check warn, naming the field", () => {
+    expect(finding(locker({ publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Deny" } }), "hpc/cc", "CC-EGRESS-STORAGE").status).toBe("fail");
+    for (const networkAcls of [null, { virtualNetworkRules: [], ipRules: [] }, { defaultAction: null }]) {
+      const f = finding(locker({ publicNetworkAccess: "Enabled", networkAcls }), "hpc/cc", "CC-EGRESS-STORAGE");
+      expect(f.status, JSON.stringify(networkAcls)).toBe("warn");
+      expect(f.detail).toContain("Whether storage account cclocker admits it cannot be judged: the input does not hold its networkAcls.defaultAction");
+    }
+    // What the account's other settings decide still decides: public network access Disabled refuses all.
+    expect(finding(locker({ publicNetworkAccess: "Disabled", networkAcls: null }), "hpc/cc", "CC-EGRESS-STORAGE").status).toBe("fail");
   });
 });

@@ -54,6 +54,54 @@ describe("route tables", () => {
   });
 });
 
+describe("IP address fields", () => {
+  // Every address the readers take must be one address: read as text, "10.10.0.999" became a next hop or a target
+  // no packet reaches, and a verdict built on it (a route to it blackholed, a firewall with it never reached).
+  const IP = "expected an IP address such as 10.0.0.4, got";
+  const rt = (hop: unknown) => [anchorVnet, { id: `${NET}/routeTables/rt`, type: "Microsoft.Network/routeTables", properties: { routes: [{ name: "x", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: hop } }] } }];
+  const fw = (props: Record<string, unknown>) => [anchorVnet, { id: `${NET}/azureFirewalls/fw`, name: "fw", type: "Microsoft.Network/azureFirewalls", properties: props }];
+  const ipConfig = (address: unknown) => ({ ipConfigurations: [{ name: "c", properties: { privateIPAddress: address, subnet: { id: `${NET}/virtualNetworks/anchor/subnets/AzureFirewallSubnet` } } }] });
+
+  it("refuses a route's next hop, a firewall's private or hub address that is not an IP address, naming file and field", () => {
+    expect(loadOne("rt.json", rt("10.10.0.999"))).toBe(`rt.json: [1].properties.routes[0].properties.nextHopIpAddress: ${IP} "10.10.0.999"`);
+    expect(loadOne("rt.json", rt("10.0.0.4/32"))).toBe(`rt.json: [1].properties.routes[0].properties.nextHopIpAddress: ${IP} "10.0.0.4/32"`);
+    expect(loadOne("fw.json", fw(ipConfig("nope")))).toBe(`fw.json: [1].properties.ipConfigurations[0].properties.privateIPAddress: ${IP} "nope"`);
+    expect(loadOne("fw.json", fw({ hubIPAddresses: { privateIPAddress: "10.0.0.256" } }))).toBe(`fw.json: [1].properties.hubIPAddresses.privateIPAddress: ${IP} "10.0.0.256"`);
+    // The flattened form `az` prints, with its own spelling.
+    const flat = flattenResource(clone(fw(ipConfig("10.0.0.4"))[1])) as { ipConfigurations: Record<string, unknown>[] };
+    flat.ipConfigurations[0].privateIpAddress = "10.0.0.x";
+    delete flat.ipConfigurations[0].privateIPAddress;
+    expect(loadOne("fw.json", [anchorVnet, flat])).toBe(`fw.json: [1].ipConfigurations[0].privateIpAddress: ${IP} "10.0.0.x"`);
+    // Unset (null, "", absent) stays unset, and IPv6 is an address.
+    for (const hop of [null, "", undefined, " 10.0.0.4 ", "fd00::4"]) expect(() => loadSnapshot([{ name: "rt.json", value: rt(hop) }]), String(hop)).not.toThrow();
+  });
+
+  it("checks public IPs, load balancer frontends, policy DNS servers and Virtual WAN static routes the same way", () => {
+    const pip = { id: `${NET}/publicIPAddresses/pip`, type: "Microsoft.Network/publicIPAddresses", properties: { ipAddress: "20.1.2.300" } };
+    expect(loadOne("pip.json", [anchorVnet, pip])).toBe(`pip.json: [1].properties.ipAddress: ${IP} "20.1.2.300"`);
+    const lb = { id: `${NET}/loadBalancers/lb`, type: "Microsoft.Network/loadBalancers", properties: { frontendIPConfigurations: [{ name: "fe", properties: { privateIPAddress: "10.0.0.1000" } }] } };
+    expect(loadOne("lb.json", [anchorVnet, lb])).toBe(`lb.json: [1].properties.frontendIPConfigurations[0].properties.privateIPAddress: ${IP} "10.0.0.1000"`);
+    const policy = { id: POLICY, type: "Microsoft.Network/firewallPolicies", properties: { dnsSettings: { enableProxy: true, servers: ["10.0.0.4", "dns.contoso"] } } };
+    expect(loadOne("fwp.json", [anchorVnet, policy])).toBe(`fwp.json: [1].properties.dnsSettings.servers[1]: ${IP} "dns.contoso"`);
+    const connection = { id: `${NET}/virtualHubs/h/hubVirtualNetworkConnections/c`, type: "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections", properties: { remoteVirtualNetwork: { id: `${NET}/virtualNetworks/anchor` }, routingConfiguration: { vnetRoutes: { staticRoutes: [{ name: "s", addressPrefixes: ["10.9.0.0/16"], nextHopIpAddress: "10.1.0.4.5" }] } } } };
+    expect(loadOne("hub.json", [anchorVnet, connection])).toBe(`hub.json: [1].properties.routingConfiguration.vnetRoutes.staticRoutes[0].nextHopIpAddress: ${IP} "10.1.0.4.5"`);
+  });
+});
+
+describe("list fields every listing prints", () => {
+  it("refuses a route table without routes and a rule collection group without ruleCollections, null or absent", () => {
+    const why = (listing: string, field: string) => `${listing} always prints ${field} (an array, [] when there are none); a file without it was truncated or edited`;
+    const rt = (props: Record<string, unknown> | null) => [anchorVnet, { id: `${NET}/routeTables/rt`, type: "Microsoft.Network/routeTables", properties: props }];
+    expect(loadOne("rt.json", rt({ routes: null }))).toBe(`rt.json: [1].properties.routes: expected an array, got null: ${why("az network route-table list", "routes")}`);
+    expect(loadOne("rt.json", rt({ disableBgpRoutePropagation: false }))).toBe(`rt.json: [1].properties.routes: missing: ${why("az network route-table list", "routes")}`);
+    expect(loadOne("rt.json", rt(null))).toBe(`rt.json: [1].properties: expected an object holding routes, got null: ${why("az network route-table list", "routes")}`);
+    expect(() => loadSnapshot([{ name: "rt.json", value: rt({ routes: [] }) }])).not.toThrow();
+    const g = group({});
+    delete (g.properties as Record<string, unknown>).ruleCollections;
+    expect(loadOne("fwp.json", [anchorVnet, g])).toBe(`fwp.json: [1].properties.ruleCollections: missing: ${why("az network firewall policy rule-collection-group list", "ruleCollections")}`);
+  });
+});
+
 describe("firewall rule collections", () => {
   it("rejects a priority outside 100-65000 or not an integer, in groups and collections", () => {
     const at = "fwp.json: [1].properties.ruleCollections[0]";

@@ -1,9 +1,9 @@
 // Every bad input gives one line naming the file, the JSON path in that file, and what was wrong.
 import { describe, expect, it } from "vitest";
 import { inputErrorMessage as messageOf } from "../helpers/input-error";
-import { loadSnapshot, parseJsonFile, parseProfile, resolveRoles } from "@/lib/snapshot";
+import { loadSnapshot, parseJsonFile, parseProfile, parseSnapshotJson, resolveRoles } from "@/lib/snapshot";
 import { flattenResource } from "./flatten";
-import { HUB, NET, anchorVnet, ccNic, ccNsg, hubVnet, smallEstate } from "./small-estate";
+import { HUB, NET, anchorVnet, ccNic, ccNsg, hubVnet, privateEndpoint, smallEstate, spokeVnet } from "./small-estate";
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
@@ -34,6 +34,20 @@ describe("parseJsonFile", () => {
     expect(messageOf(() => parseJsonFile("a.json", '{"a": "x\ny"}'))).toBe(
       "a.json: line 1, column 9: invalid JSON: line break or control character inside a string",
     );
+  });
+
+  it("reads az list outputs concatenated in one snapshot file (CONTRACT §1.1), and says to split other documents", () => {
+    // `az network vnet list > all.json; az network nsg list >> all.json`.
+    expect(parseSnapshotJson("all.json", '[{"id": "/a"}]\n[]\n[{"id": "/b"}, {"id": "/c"}]\n')).toEqual([{ id: "/a" }, { id: "/b" }, { id: "/c" }]);
+    expect(parseSnapshotJson("all.json", '\uFEFF [{"id": "/a"}][{"id": "/b"}]')).toEqual([{ id: "/a" }, { id: "/b" }]);
+    const split = "two JSON documents in one file: give each output as its own snapshot file (-s FILE)";
+    expect(messageOf(() => parseSnapshotJson("all.json", '{"value": []}\n{"value": []}'))).toBe(`all.json: line 2, column 1: invalid JSON: unexpected '{' after the JSON value; ${split}`);
+    expect(messageOf(() => parseSnapshotJson("all.json", '[]\n{"value": []}'))).toBe(`all.json: line 2, column 1: invalid JSON: unexpected '{' after the JSON value; ${split}`);
+    expect(messageOf(() => parseSnapshotJson("all.json", '[]\n[]\n{"value": []}'))).toBe(`all.json: line 3, column 1: invalid JSON: expected another array after the arrays before it (concatenated az ... list outputs); ${split}`);
+    expect(messageOf(() => parseSnapshotJson("all.json", '[]\n[{"a": tru}]'))).toBe("all.json: line 2, column 8: invalid JSON: expected a value, found 't'");
+    expect(messageOf(() => parseSnapshotJson("all.json", "[]\n[] x"))).toBe("all.json: line 2, column 4: invalid JSON: unexpected 'x' after the JSON value");
+    // Other JSON inputs (a profile, a baseline) are one document.
+    expect(messageOf(() => parseJsonFile("a.json", "[1]\n[2]"))).toBe("a.json: line 2, column 1: invalid JSON: unexpected '[' after the JSON value");
   });
 
   it("reads a file that starts with a byte-order mark", () => {
@@ -219,6 +233,47 @@ describe("fields Azure always prints, missing (each would otherwise pass or matc
     expect(loadOne("nsg.json", [anchorVnet, flat])).toBe(
       "nsg.json: [1].securityRules[0].destinationPortRange: missing: a rule needs destinationPortRange or destinationPortRanges (* for any)",
     );
+  });
+
+  it("refuses an NSG whose securityRules or properties are null or absent, and a VNet without subnets", () => {
+    // Read as empty, such an NSG holds only the default rules, and a flow its own rules deny passed.
+    const why = (listing: string, field: string) => `${listing} always prints ${field} (an array, [] when there are none); a file without it was truncated or edited`;
+    const nsg = (props: Record<string, unknown> | null) => ({ ...clone(ccNsg), properties: props });
+    expect(loadOne("nsg.json", [anchorVnet, nsg({ securityRules: null })])).toBe(`nsg.json: [1].properties.securityRules: expected an array, got null: ${why("az network nsg list", "securityRules")}`);
+    expect(loadOne("nsg.json", [anchorVnet, nsg({ defaultSecurityRules: [] })])).toBe(`nsg.json: [1].properties.securityRules: missing: ${why("az network nsg list", "securityRules")}`);
+    expect(loadOne("nsg.json", [anchorVnet, nsg(null)])).toBe(`nsg.json: [1].properties: expected an object holding securityRules, got null: ${why("az network nsg list", "securityRules")}`);
+    const flat = flattenResource(clone(ccNsg)) as Record<string, unknown>;
+    delete flat.securityRules;
+    expect(loadOne("nsg.json", [anchorVnet, flat])).toBe(`nsg.json: [1].securityRules: missing: ${why("az network nsg list", "securityRules")}`);
+    // `[]` is an NSG without rules of its own; `defaultSecurityRules` may be absent (CONTRACT §1.1).
+    expect(() => loadSnapshot([{ name: "nsg.json", value: [anchorVnet, nsg({ securityRules: [] })] }])).not.toThrow();
+    const vnet = clone(hubVnet) as { properties: Record<string, unknown> };
+    vnet.properties.subnets = null;
+    expect(loadOne("vnets.json", [anchorVnet, vnet])).toBe(`vnets.json: [1].properties.subnets: expected an array, got null: ${why("az network vnet list", "subnets")}`);
+  });
+
+  it("refuses a NIC's, a private endpoint's or a DNS server's address that is not an IP address, naming the field", () => {
+    const IP = "expected an IP address such as 10.0.0.4, got";
+    const nic = clone(ccNic) as { properties: { ipConfigurations: { properties: Record<string, unknown> }[]; dnsSettings?: unknown } };
+    nic.properties.ipConfigurations[1].properties.privateIPAddress = "10.30.1.999";
+    // Dropped before, the NIC's address was missing from every flow to or from it.
+    expect(loadOne("nics.json", [hubVnet, nic])).toBe(
+      'nics.json: [1].properties.ipConfigurations[1].properties.privateIPAddress: expected an IP address such as 10.0.0.4 (or a prefix such as 10.0.0.16/28 with privateIPAddressPrefixLength), got "10.30.1.999"',
+    );
+    // An IP configuration given a prefix prints it there (Microsoft's NetworkInterfaceGet example): still read.
+    nic.properties.ipConfigurations[1].properties.privateIPAddress = "10.0.1.16/28";
+    expect(() => loadSnapshot([{ name: "nics.json", value: [hubVnet, nic] }])).not.toThrow();
+    nic.properties.dnsSettings = { dnsServers: ["168.63.129.16", "10.0.0.4/32"] };
+    expect(loadOne("nics.json", [hubVnet, nic])).toBe(`nics.json: [1].properties.dnsSettings.dnsServers[1]: ${IP} "10.0.0.4/32"`);
+    const pe = clone(privateEndpoint) as { properties: Record<string, unknown> };
+    pe.properties.customDnsConfigs = [{ fqdn: "stdata.blob.core.windows.net", ipAddresses: ["10.1.2.400"] }];
+    expect(loadOne("pe.json", [hubVnet, spokeVnet, pe])).toBe(`pe.json: [2].properties.customDnsConfigs[0].ipAddresses[0]: ${IP} "10.1.2.400"`);
+    pe.properties.customDnsConfigs = [];
+    pe.properties.ipConfigurations = [{ name: "c", properties: { privateIPAddress: "blob" } }];
+    expect(loadOne("pe.json", [hubVnet, spokeVnet, pe])).toBe(`pe.json: [2].properties.ipConfigurations[0].properties.privateIPAddress: ${IP} "blob"`);
+    const vnet = clone(hubVnet) as { properties: Record<string, unknown> };
+    vnet.properties.dhcpOptions = { dnsServers: ["10.0.0.4", "10.0.0"] };
+    expect(loadOne("vnets.json", [vnet])).toBe(`vnets.json: [0].properties.dhcpOptions.dnsServers[1]: ${IP} "10.0.0"`);
   });
 
   it("refuses a reference whose id is empty", () => {

@@ -415,7 +415,7 @@ describe("fields the engine needs that the examples do not show", () => {
     const snapshot = loadAll(vnetWith({}), policy);
     expect(first(snapshot.firewallPolicies)).toMatchObject({ basePolicyKey: lower(`${NET}/firewallPolicies/base`), dnsProxyEnabled: false, ruleCollectionGroupKeys: [lower(inline.id)] });
     expect(first(snapshot.ruleCollectionGroups)).toMatchObject({ priority: 300, policyKey: lower(policyId) });
-    const listed = { ...clone(inline), type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", properties: { priority: 400 } };
+    const listed = { ...clone(inline), type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", properties: { priority: 400, ruleCollections: [] } };
     expect(first(loadAll(vnetWith({}), listed, policy).ruleCollectionGroups).priority).toBe(400);
   });
 });
