@@ -17,6 +17,7 @@ import { NAME_LIMIT, fitName, natGatewayNames, newCollectionName, newRouteName, 
 import { storageEndpointKind } from "./service-endpoints";
 import type { Change } from "./types";
 import { ownAddresses } from "./own-side";
+import { lastSegment } from "../snapshot/arm-id";
 
 /** What the flow is about, to name the rules: a service tag and port (`Storage`, 443) or a label. */
 export interface PathFixSubject {
@@ -81,6 +82,12 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
         if (p.decidedAt === "route") {
           const route = [...p.steps].reverse().find((s) => evidenceStage(s) === "route") as RouteEvidence | undefined;
           const table = subnet.routeTableKey;
+          // A route of another table decided: the firewall's own subnet's, forwarding the traffic or its replies. No
+          // route of this subnet changes that; the table's owners do.
+          if (route?.routeTable && route.routeTable.toLowerCase() !== table) {
+            noteNoFix(env.allocator, `Route ${shown(route.route)} in route table ${shown(lastSegment(route.routeTable))}, which is not ${shown(`${subnet.vnetName}/${subnet.name}`)}'s own, decides this (${(p.why ?? "").replace(/^allowed by [^,]+, but /, "")}): change that route, as its owners decide, and audit again.`);
+            return undefined;
+          }
           // A user route that drops or strands the traffic: a more specific service-tag route to the Internet.
           if (!route || route.source !== "User" || !table || subject.destinationCidrs) return undefined;
           // Named against the table as the input holds it: never a route of it, unless one has exactly this prefix.

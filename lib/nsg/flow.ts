@@ -33,6 +33,12 @@ export interface FlowSpec {
   stages?: "full" | "local";
   /** Narrows the local end to one endpoint (a NIC's or scale set's key) and/or to some addresses (a query from one IP). */
   localFilter?: { endpointKey?: string; addresses?: AddrSet };
+  /**
+   * The flow needs its replies (a TCP session, a DNS answer): a piece an Azure Firewall lets out to a public address
+   * counts as delivered only where the replies have a way back from the firewall (lib/path/evaluate.ts withReplies).
+   * Unset for what must not leave at all (CC-EGRESS-LOCKDOWN): a packet leaves whether or not a reply returns.
+   */
+  replies?: true;
 }
 
 export interface EndpointOutcome {
@@ -49,6 +55,8 @@ export interface FlowResult {
   notes: string[];
   /** Keys of the subnet and every NSG, route table and firewall this evaluation read, so a fix re-verifies just the findings it can change. */
   touched: Set<string>;
+  /** Why the flow is `blocked` with no piece at all: the two ends share no address family. */
+  nothing?: string;
 }
 
 export function evaluateFlow(estate: Estate, given: Subnet, spec: FlowSpec): FlowResult {
@@ -90,6 +98,13 @@ function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowR
       allDenied = false;
       outcomes.push({ group: { nics: [], addresses: unheld, members: [] }, pieces });
     }
+  }
+  // Machines there and a far end, but no piece: no address family they share (an IPv6-only subnet and an IPv4-only
+  // server). Nothing can flow, which is no pass.
+  if (!anyAllowed && !anyOther && groups.length > 0 && !addrIsEmpty(spec.remote)) {
+    const families = (a: AddrSet) => [a.v4.length ? "IPv4" : "", a.v6.length ? "IPv6" : ""].filter(Boolean).join(" and ") || "no address";
+    const mine = addrUnionAll(groups.map((g) => g.addresses));
+    return { subnet, spec, verdict: "blocked", outcomes, notes, touched, nothing: `${subnet.vnetName}/${subnet.name} has ${families(mine)} addresses and the other end ${families(spec.remote)} ones: no address family in common, so nothing of it can flow` };
   }
   const verdict: Verdict = !anyOther ? "allowed" : !anyAllowed && allDenied ? "blocked" : "partly";
   return { subnet, spec, verdict, outcomes, notes, touched };

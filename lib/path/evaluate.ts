@@ -18,13 +18,17 @@ import type { FlowSpec } from "../nsg/flow";
 import type { RouteEvidence } from "../report/types";
 import { type CompiledAdminRule, adminDeploymentNotes, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
 import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
+import { networkFqdnDoubt } from "./name-resolution";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
 import { type NextHop, nextHop } from "./next-hop";
 import { type OutboundPath, forHolders, holderName, outboundEvidence, outboundPaths, withoutHolder } from "./outbound";
-import { type EffectiveRoute, bgpLearning, bgpRouteTables, lookup, routesAssumedApart, subnetRoutes } from "./routes";
+import { type EffectiveRoute, lookup, routesAssumedApart, subnetRoutes } from "./routes";
 import type { PathPiece } from "./types";
 import { hubForcedTunnel } from "./virtual-hub";
+import { bgpLearnedNote } from "./bgp-note";
+import { routeEvidence } from "./route-evidence";
+import { type Way, routeReach } from "./reach";
 
 /** The boxes of a traffic class, one per address family the local end has addresses in. */
 export function familyBoxes(local: AddrSet, spec: FlowSpec): Box[] {
@@ -288,22 +292,6 @@ function sharedRouteEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence
   return e;
 }
 
-/** A route as report evidence, with what its next hop turned out to be (a firewall's id, dropped, outside the audit). */
-export function routeEvidence(route: EffectiveRoute, hop: NextHop): RouteEvidence {
-  const where =
-    hop.kind === "firewall" ? hop.firewall.id : hop.kind === "drop" ? `dropped: ${hop.why}` : hop.kind === "outside" ? `outside the audit: ${hop.what}` : hop.kind === "missing" ? `cannot be judged: ${hop.what}` : undefined;
-  return {
-    stage: "route",
-    routeTable: route.routeTable?.id ?? null,
-    route: route.name,
-    addressPrefix: route.addressPrefix,
-    nextHopType: route.nextHopType,
-    ...(route.nextHopIpAddress ? { nextHopIpAddress: route.nextHopIpAddress } : {}),
-    ...(where ? { nextHop: where } : {}),
-    source: route.source,
-  };
-}
-
 /** The route stage and what follows it: next hop, firewall, outbound path. */
 function forwardStage(cx: PathContext, group: EndpointGroup, pieces: PathPiece[], done: PathPiece[]): void {
   const { estate, subnet } = cx;
@@ -384,7 +372,10 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
     return;
   }
   visit.sink ??= { notes: cx.notes, tagDisplay: cx.estate.context(cx.subnet).tagDisplay };
-  for (const f of evaluateFirewall(table, piece.box, cx.spec.names ?? ANY_NAME, visit.sink)) {
+  // A private endpoint's name resolves to its one address from its private DNS zone, for the firewall and the
+  // machines alike: only a public name's answers may differ between them.
+  const dnsDoubt = addrIsEmpty(publicPart(piece.box.dst).pub) ? undefined : networkFqdnDoubt(cx.estate, firewall, cx.subnet);
+  for (const f of evaluateFirewall(table, piece.box, cx.spec.names ?? ANY_NAME, visit.sink, dnsDoubt)) {
     const p: PathPiece = {
       ...piece,
       box: f.box,
@@ -419,11 +410,18 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
  * routes send it: Azure Firewall "must have direct Internet connectivity", so a route table on `AzureFirewallSubnet`
  * that sends public destinations anywhere but `Internet` (0.0.0.0/0 to a VPN gateway or an appliance) is forced
  * tunnelling without the mode that supports it. That part is handed on outside the audit (`None`: dropped), naming the
- * route; the rest leaves as before. https://learn.microsoft.com/azure/firewall/forced-tunneling
+ * route; the rest leaves as before. The subnet's routes learned over BGP count with or without a route table. For a
+ * connection (`spec.replies`), what leaves counts only with a way back for its replies (withReplies).
+ * https://learn.microsoft.com/azure/firewall/forced-tunneling
  */
 function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece, done: PathPiece[]): void {
-  const leaves = (p: PathPiece) => done.push({ ...p, steps: [...p.steps, { stage: "outbound", method: "firewall-public-ip", resource: firewall.id, detail: `through ${firewall.name}'s public IP` }] });
   const { estate } = cx;
+  const own = firewall.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((s) => s !== undefined);
+  const leaves = (p: PathPiece) => {
+    for (const q of cx.spec.replies && own ? withReplies(cx, firewall, own, p) : [p]) {
+      done.push(q.access === "Allow" ? { ...q, steps: [...q.steps, { stage: "outbound", method: "firewall-public-ip", resource: firewall.id, detail: `through ${firewall.name}'s public IP` }] } : q);
+    }
+  };
   if (firewall.virtualHubKey && hubForcedTunnel(estate, firewall.virtualHubKey)) {
     // Forced tunnel mode: what the firewall lets out follows the hub's learnt default route, if any, which no input shows.
     const hub = estate.snapshot.virtualHubs?.get(firewall.virtualHubKey)?.name ?? lastSegment(firewall.virtualHubKey);
@@ -431,9 +429,10 @@ function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece
     done.push({ ...out, access: out.access === "Deny" ? "Deny" : "Unaudited", decidedAt: "firewall", why: `allowed by ${firewall.name}, but virtual hub ${hub} routes Internet traffic in forced tunnel mode (a private traffic policy with 0.0.0.0/0 as an additional prefix): after inspection it follows a default route learnt from on-premises, an NVA or a static route, if any, which is outside the audit` });
     return;
   }
-  const own = firewall.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((s) => s !== undefined);
-  if (!own?.routeTableKey) return void leaves(out);
-  cx.touched.add(own.routeTableKey);
+  // A firewall whose subnet the input lacks leaves as before; without a route table its subnet still learns routes
+  // over BGP (a default route from on-premises is forced tunnelling too).
+  if (!own) return void leaves(out);
+  if (own.routeTableKey) cx.touched.add(own.routeTableKey);
   const routes = subnetRoutes(estate, own);
   for (const family of [4, 6] as const) {
     const part = family === 4 ? { ...out.box.dst, v6: [] } : { v4: [], v6: out.box.dst.v6, tags: NO_TAGS };
@@ -452,10 +451,53 @@ function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece
       }
       const where = `route ${route.name}${route.routeTable ? ` in ${route.routeTable.name}` : ""} on ${own.vnetName}/${own.name} sends it to ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ""}`;
       const q: PathPiece = { ...p, steps: [...p.steps, routeEvidence(route, hop)] };
-      if (route.nextHopType === "None") done.push({ ...q, access: "Deny", decidedAt: "firewall", why: `allowed by ${firewall.name}, but ${where}, which drops it` });
+      // The route decided, not the firewall's rules: its words name it (describeNotDelivered).
+      if (route.nextHopType === "None") done.push({ ...q, access: "Deny", decidedAt: "route", why: `allowed by ${firewall.name}, but ${where}, which drops it` });
       else done.push({ ...q, access: q.access === "Deny" ? "Deny" : "Unaudited", decidedAt: "firewall", why: `allowed by ${firewall.name}, but ${where}: forced tunnelling, which Azure Firewall supports only with a management IP configuration, and the next hop is outside the audit` });
     }
   }
+}
+
+/**
+ * A connection the firewall lets out to a public address, split by address family, with its replies' way back: the
+ * firewall SNATs it to its public IP, so every reply comes back to the firewall, which forwards it by its own subnet's
+ * routes toward the source and into the source's VNet over the peering (routeReach from the firewall's subnet, as for
+ * private flows). No way back: `Deny` (the connection never completes); a way the audit cannot vouch for (an appliance,
+ * "allow forwarded traffic" off on the peering, part of the addresses dropped): `Unaudited`, naming it. Azure Firewall
+ * does not support asymmetric routing: https://learn.microsoft.com/azure/firewall/firewall-faq
+ */
+function withReplies(cx: PathContext, firewall: AzureFirewall, own: Subnet, p: PathPiece): PathPiece[] {
+  const pieces: PathPiece[] = [];
+  for (const family of [4, 6] as const) {
+    const box = family === 4 ? { ...p.box, src: { ...p.box.src, v6: [] }, dst: { ...p.box.dst, v6: [] } } : { ...p.box, src: { ...p.box.src, v4: [] }, dst: { ...p.box.dst, v4: [] } };
+    if (addrIsEmpty(box.src) || addrIsEmpty(box.dst)) continue;
+    const q: PathPiece = { ...p, box };
+    const { way, read } = replyWay(cx.estate, own, cx.subnet, box.src);
+    for (const k of read) cx.touched.add(k);
+    if (!way.reachable) {
+      pieces.push({ ...q, access: "Deny", decidedAt: "route", why: `allowed by ${firewall.name}, but replies have no way back: ${way.why}`, steps: [...q.steps, ...way.fault.evidence] });
+    } else if (way.doubts?.length) {
+      const words = `allowed by ${firewall.name}, but replies: ${way.doubts.map((d) => d.why).join("; ")}`;
+      pieces.push({ ...q, access: q.access === "Deny" ? "Deny" : "Unaudited", decidedAt: "firewall", why: way.unknown ? `cannot be judged: ${words}` : words });
+    } else pieces.push(q);
+  }
+  return pieces;
+}
+
+/**
+ * The replies' way from a firewall's subnet back to `src` in `subnet`, once per firewall subnet, source and addresses
+ * (every flow of the subnet through the firewall asks), with the route tables it read. A fix that changes the firewall
+ * subnet's route table is seen by the estate it derives.
+ */
+function replyWay(estate: Estate, own: Subnet, subnet: Subnet, src: AddrSet): { way: Way; read: Set<string> } {
+  return estate.memo(
+    `fw-replies|${own.key}|${subnet.key}|${src.v4.join(",")}|${src.v6.join(",")}`,
+    () => {
+      const read = new Set<string>();
+      return { way: routeReach(estate, own, src, subnet.vnetKey, read, true), read };
+    },
+    [own.routeTableKey],
+  );
 }
 
 /** Stage 4: the outbound path of each endpoint, for a piece routed to the Internet. */
@@ -515,31 +557,6 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
     } else if (path.works) done.push(p);
     else done.push({ ...p, access: "Deny", decidedAt: "outbound", why: path.detail });
   }
-}
-
-/**
- * BGP routes are not in a snapshot: the sentence saying a learned route could change where `subnet`'s traffic goes,
- * when its VNet has a gateway or Route Server (or uses a peering's remote gateways) and no route table of the subnet
- * disables BGP propagation; undefined otherwise (CONTRACT §4.1 stage 3).
- */
-export function bgpLearnedNote(estate: Estate, subnet: Subnet): string | undefined {
-  const learning = bgpLearning(estate, subnet);
-  if (!learning) return undefined;
-  const { vnet, remote, hubs } = learning;
-  const tables = bgpRouteTables(estate, subnet.vnetKey);
-  if (tables.length) {
-    const nics = tables.map((t) => estate.snapshot.nics.get(t.nicKey)?.name ?? t.nicId.split("/").pop()).join(", ");
-    return `${vnet.name}'s routes learned over BGP are those Azure's effective route table${tables.length > 1 ? "s" : ""} of NIC ${nics} list${tables.length > 1 ? "" : "s"} (${[...new Set(tables.flatMap((t) => t.files ?? [t.file]))].join(", ")}); a route learned since ${tables.length > 1 ? "they were" : "it was"} taken is not seen.`;
-  }
-  const propagation = subnet.routeTableKey ? `${subnet.name}'s route table does not disable BGP route propagation` : `${subnet.name} has no route table to disable BGP route propagation`;
-  // Azure's effective route table of a NIC in the VNet would show them (README "Routes learned over BGP").
-  // A table was given but shows nothing here (its NIC is absent, or propagation where it was taken is off or unknown).
-  const unused = [...(estate.snapshot.effectiveRouteTables?.values() ?? [])].map((t) => t.nicId.split("/").pop()!);
-  const show = unused.length
-    ? `the effective route table${unused.length > 1 ? "s" : ""} given for NIC ${unused.join(", ")} show${unused.length > 1 ? "" : "s"} nothing of them (a NIC the input lacks, another VNet, or propagation off or unknown where taken; see the gaps)`
-    : "Azure's effective route table of a NIC there shows them (the gaps say how to add one)";
-  if (hubs.length) return `${vnet.name} is connected to virtual hub ${hubs.join(" and ")}: routes the hub learns from on-premises or an NVA (BGP), which no snapshot shows, could change where traffic outside the VNet and its peerings goes; ${show}.`;
-  return `${vnet.name} has a gateway or Route Server${remote ? " (through a peering that uses remote gateways)" : ""} and ${propagation}: a learned route, which no snapshot shows, could change where traffic outside the VNet, its peerings and service endpoints goes; ${show}.`;
 }
 
 /** The subnet's BGP note, worked out once per subnet (every flow of it asks; it names the subnet and its route table). */

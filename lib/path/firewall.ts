@@ -404,14 +404,14 @@ interface Pending {
  * its own beside the wildcard's (same box, its own `fqdn`): the wildcard works only in part.
  * `sink` collects the notes for network rules passed over only because tags are taken as disjoint (CONTRACT §4).
  */
-export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTarget, sink?: AssumptionSink): FirewallPiece[] {
+export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTarget, sink?: AssumptionSink, clientDns?: string): FirewallPiece[] {
   const rules = rulesFrom(table, box.src);
   // Only traffic to service tags held without prefixes can pass a rule by the disjointness assumption.
   const apart: Apart[] | undefined = sink && !box.dst.tags.rest && !tagsIsEmpty(box.dst.tags) ? [] : undefined;
   const out =
     target.kind === "names"
       ? target.names.flatMap((name) => {
-          const pieces = decide(table, rules, box, name, apart);
+          const pieces = decide(table, rules, box, name, apart, clientDns);
           return [...pieces, ...narrowerNames(table, rules, name, pieces)];
         })
       : decide(table, rules, box, undefined, apart);
@@ -638,16 +638,16 @@ function opaqueWhy(table: FirewallTable, rule: CompiledFirewallRule, name: strin
   return `${ruleWhere(table, rule)} names ${sets.join(", ")}, whose domains Microsoft maintains and no input lists, so whether it covers ${name} is unknown (name ${name} in an application rule processed before it to make the verdict certain)`;
 }
 
-function decide(table: FirewallTable, rules: readonly CompiledFirewallRule[], box: Box, rawName: string | undefined, apart?: Apart[]): FirewallPiece[] {
+function decide(table: FirewallTable, rules: readonly CompiledFirewallRule[], box: Box, rawName: string | undefined, apart?: Apart[], clientDns?: string): FirewallPiece[] {
   const name = rawName === undefined ? undefined : normName(rawName);
-  return boxIsEmpty(box) ? [] : decideFrom(table, rules, 0, [{ box, names: [] }], name, apart);
+  return boxIsEmpty(box) ? [] : decideFrom(table, rules, 0, [{ box, names: [] }], name, apart, clientDns);
 }
 
 /**
  * First match over `rules` from index `start` for the pending traffic; what nothing matches is denied. `apart`
  * collects the network rules pending traffic passed over by the disjointness assumption (see `noteApart`).
  */
-function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[], start: number, initial: Pending[], name: string | undefined, apart?: Apart[]): FirewallPiece[] {
+function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[], start: number, initial: Pending[], name: string | undefined, apart?: Apart[], clientDns?: string): FirewallPiece[] {
   const out: FirewallPiece[] = [];
   let pending = initial;
   let at = start;
@@ -684,7 +684,7 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
     const reached = split(rule.unresolved?.box ?? rule.box, true);
     if (reached.length === 0) return;
     const mine = `cannot be judged: ${why}`;
-    for (const f of decideFrom(table, rules, at + 1, reached, name, apart)) {
+    for (const f of decideFrom(table, rules, at + 1, reached, name, apart, clientDns)) {
       if (f.access === rule.action) out.push(f);
       else {
         const deeper = f.access === "Unaudited" && f.why && f.why !== mine ? `; ${f.why.replace(/^cannot be judged: /, "")}` : "";
@@ -715,7 +715,9 @@ function decideFrom(table: FirewallTable, rules: readonly CompiledFirewallRule[]
     if (name !== undefined) {
       // A named destination: the rule applies when one of its patterns covers the whole name.
       if (rule.names.some((pattern) => patternCovers(pattern, name))) {
-        claimOrUnknown(rule);
+        // A network rule matches the name only at the addresses the firewall's DNS proxy resolved it to.
+        if (rule.kind === "network" && clientDns) unknown(rule, `network rule ${rule.name} in rule collection ${rule.collection.name} matches ${name} only at the addresses the firewall's DNS proxy resolves it to, and ${clientDns}`);
+        else claimOrUnknown(rule);
         continue;
       }
       if (rule.action === "Allow" && rule.names.some((pattern) => patternOverlaps(pattern, name))) offer(rule, rule.names.filter((pattern) => patternOverlaps(pattern, name)));

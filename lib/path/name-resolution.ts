@@ -9,7 +9,7 @@
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-name-resolution-for-vms-and-role-instances
 // https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
 // https://learn.microsoft.com/azure/firewall/dns-settings#dns-proxy
-import type { Subnet } from "../model/types";
+import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { lastSegment } from "../snapshot/arm-id";
 import { firewallAt, firewallDnsProxy, firewallDnsProxySetting } from "./firewall";
@@ -136,4 +136,24 @@ function serverState(estate: Estate, server: string, reach: (server: string) => 
   const remedy = `let UDP 53 from the subnet reach ${server}, or list DNS servers it reaches`;
   if (r.verdict === "blocked") return { state: "silent", why: `is not reached on UDP 53: ${r.why ?? "the path drops it"}`, remedy };
   return { state: "unknown", why: `is reached on UDP 53 only in part, or cannot be judged: ${r.why ?? "see the path"}`, remedy };
+}
+
+/**
+ * Why a network rule naming FQDNs may miss what `subnet`'s machines send, in words; undefined when it cannot. With its
+ * DNS proxy on, Azure Firewall matches such a rule only at the addresses it resolved the name to itself; machines that
+ * ask another DNS server first (Azure-provided DNS, a custom server) may be given other addresses for the same name
+ * (the seed's names answer differently by region and over time), and their traffic then misses the rule. Microsoft
+ * asks that clients use the firewall as their DNS server. Per firewall and subnet (every flow of the subnet asks).
+ * https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules
+ */
+export function networkFqdnDoubt(estate: Estate, firewall: AzureFirewall, subnet: Subnet): string | undefined {
+  return estate.memo(`fw-dns-clients|${firewall.key}|${subnet.key}`, () => {
+    if (firewallDnsProxy(estate, firewall) !== true) return undefined;
+    const own = new Set(firewall.privateIpAddresses.map((a) => a.trim()));
+    const elsewhere = dnsServerLists(estate, subnet).filter((l) => !own.has(l.servers[0]?.trim() ?? ""));
+    if (elsewhere.length === 0) return undefined;
+    const who = elsewhere.flatMap((l) => l.holders);
+    const servers = [...new Set(elsewhere.map((l) => (l.servers.length ? l.servers.join(", ") : "Azure-provided DNS")))];
+    return `${who.slice(0, 3).join(", ")}${who.length > 3 ? ` and ${who.length - 3} more` : ""} ask${who.length === 1 ? "s" : ""} ${servers.join(" or ")} first, not ${firewall.name} (${[...own].join(", ")}), so ${who.length === 1 ? "it" : "they"} may be given other addresses`;
+  });
 }

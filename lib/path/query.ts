@@ -234,7 +234,8 @@ const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
  */
 function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, what: string, subnet: Subnet | undefined, addresses: AddrSet | undefined, remote: AddrSet, names: FlowSpec["names"], flow: { protocols: ProtoSet; ports: PortSet }): Judged {
   const { protocols, ports } = flow;
-  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote, names, localFilter: localFilterOf(source) };
+  // A query asks whether a connection works: its replies count (lib/path/evaluate.ts withReplies).
+  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote, names, localFilter: localFilterOf(source), replies: true };
   const out = evaluateFlow(estate, source.subnet, spec);
   let inbound: FlowResult | undefined;
   let reach: Reach | undefined;

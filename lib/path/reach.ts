@@ -15,7 +15,8 @@ import { type EffectiveRoute, lookup, routeWords as wordsOfRoute, subnetRoutes }
 import { connectedHubs, farHubFirewall, hubReachesVnet } from "./virtual-hub";
 import { connectedGroupMembershipNote } from "./connected-groups";
 import type { RouteEvidence } from "../report/types";
-import { bgpLearnedNote, routeEvidence } from "./evaluate";
+import { bgpLearnedNote } from "./bgp-note";
+import { routeEvidence } from "./route-evidence";
 import { firewallSnats } from "./firewall";
 import { type SeenSource, firewallSourceAddresses, maySnat, sourcesAt } from "./snat";
 import type { FlowResult } from "../nsg/flow";

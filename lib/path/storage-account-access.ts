@@ -65,9 +65,19 @@ function storageEndpointFor(subnet: Subnet, accountRegion: string | undefined): 
 function arrivalOf(snapshot: Snapshot, subnet: Subnet, account: StorageAccount, steps: readonly Evidence[]): Arrival {
   // The last route a piece took decides how it leaves the estate (a hub's own route after a peering, say).
   let last: RouteEvidence | undefined;
-  for (const s of steps) if (s.stage === "route") last = s;
+  // The firewall a piece met before its last route: that route is then the firewall's own subnet's.
+  let firewallFirst: string | undefined;
+  let firewallSeen: string | undefined;
+  for (const s of steps) {
+    if (s.stage === "firewall" && "firewallId" in s && s.firewallId) firewallSeen = s.firewallId;
+    else if (s.stage === "route") [last, firewallFirst] = [s, firewallSeen];
+  }
   const own = regionOf(snapshot.vnets.get(subnet.vnetKey)?.location);
-  if (last?.nextHopType === "VirtualNetworkServiceEndpoint") return { via: "service-endpoint", from: subnet };
+  if (last?.nextHopType === "VirtualNetworkServiceEndpoint") {
+    const firewall = firewallFirst ? snapshot.firewalls?.get(keyOf(firewallFirst)) : undefined;
+    const fwSubnet = firewall?.subnetKeys.map((k) => snapshot.subnets.get(k)).find((x) => x !== undefined);
+    return { via: "service-endpoint", from: fwSubnet ?? subnet };
+  }
   if (last?.nextHopType === "VirtualAppliance") {
     // An Azure Firewall forwards from its own subnet: over that subnet's Storage service endpoint when it has one (the
     // pattern Azure Firewall's FAQ gives for PaaS), else from the firewall's public address.
@@ -83,7 +93,7 @@ function arrivalOf(snapshot: Snapshot, subnet: Subnet, account: StorageAccount, 
 /**
  * Whether `account`'s network rules admit the pieces of `flow` (from `subnet` to the account's public endpoint) that
  * the path delivered. Public network access `Disabled` refuses all; `SecuredByPerimeter` cannot be judged (the perimeter
- * is not read); `defaultAction` `Allow` admits all. With `Deny`, a piece over a Storage service endpoint (the subnet's,
+ * is not read); `defaultAction` `Allow` admits all, and one the input lacks cannot be judged (`unknown`). With `Deny`, a piece over a Storage service endpoint (the subnet's,
  * or that of the Azure Firewall's subnet forwarding it) is admitted by a virtual network rule for that subnet (state
  * absent or `Succeeded`); one from a public address only by an IP rule, which has no effect on requests from the
  * account's own region, and whose match the input cannot show otherwise unless there is none. Units: none; errors:
@@ -93,7 +103,10 @@ export function accountAdmits(snapshot: Snapshot, account: StorageAccount, subne
   const access = account.publicNetworkAccess?.toLowerCase();
   if (access === "disabled") return { state: "no", why: `its public network access is disabled (only a private endpoint reaches it)` };
   if (access === "securedbyperimeter") return { state: "unknown", why: `it is secured by a network security perimeter, which this audit does not read` };
-  if (account.defaultAction !== "Deny") return { state: "yes" };
+  // ARM always returns `networkAcls.defaultAction` (`az`: `networkRuleSet`); without it (null `networkAcls`, a cut or
+  // edited export) the account's answer is unknown, not open: reading it as Allow turned a refusal into a pass.
+  if (account.defaultAction === undefined) return { state: "unknown", why: `the input does not hold its networkAcls.defaultAction (ARM always returns it; add the account as az storage account list prints it)` };
+  if (account.defaultAction === "Allow") return { state: "yes" };
   const where = `${subnet.vnetName}/${subnet.name}`;
   // One verdict per way of arriving (pieces arriving alike are judged once).
   const arrivals = new Map<string, Arrival>();

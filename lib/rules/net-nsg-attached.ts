@@ -2,6 +2,7 @@
 // subnet or on every NIC. The seed's whole approach rests on "a strict Azure Network Security Group
 // for the CycleCloud VM's subnet". Azure-managed subnets cannot (or need not) carry one.
 import { isAzureManagedSubnet } from "../path/managed-subnets";
+import { attachSeedNsg } from "./families/lockdown";
 import { outcome } from "./families/shared";
 import { type RuleCheck, SEED_URL } from "./types";
 
@@ -14,7 +15,8 @@ export const netNsgAttached: RuleCheck = {
   requirement: "One way to limit outbound internet access from the CycleCloud VM … is to configure a strict Azure Network Security Group for the CycleCloud VM's subnet.",
   references: [SEED_URL, "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview"],
   contract: false,
-  check({ estate }, subnet) {
+  check(env, subnet) {
+    const { estate } = env;
     const where = `${subnet.vnetName}/${subnet.name}`;
     const touched = new Set([subnet.key]);
     if (isAzureManagedSubnet(subnet)) return outcome({ status: "pass", detail: `${where} is an Azure-managed subnet; it is not expected to carry an NSG.`, touched });
@@ -25,6 +27,11 @@ export const netNsgAttached: RuleCheck = {
     return outcome({
       status: "warn",
       detail: `${where} has no NSG${bare.length ? `, and ${bare.length} NIC(s) in it have none either (${bare.slice(0, 3).map((e) => e.nic!.name).join(", ")})` : ""}: all traffic Azure's routing allows reaches it.`,
+      // The seed page's strict NSG, as CC-EGRESS-LOCKDOWN plans it for a subnet without one: verified like every fix, so
+      // it is not offered where its BlockOutbound would stop a flow another finding needs.
+      plans: env.plan
+        ? [{ summary: `Attach a new NSG to ${where} with the CycleCloud page's rules: its role's required outbound allows, then BlockOutbound (deny Internet) at 4000. Azure's default rules then deny inbound traffic from outside the virtual network: add an allow for any such access you use (SSH or HTTPS to a VM from an admin network, a public load balancer's clients).`, changes: [attachSeedNsg(env, subnet)] }]
+        : [],
       touched,
     });
   },

@@ -5,7 +5,12 @@ import { describeValue, expectedMessage } from "./describe-value";
 import { serviceTagEntryProps } from "./schemas";
 import { type JsonPath, inputError, isObject, nodeName, parseWith, readNode } from "./validate";
 
-/** Entries keyed by lower-cased tag name (`storage`, `storage.westeurope`); later entries replace earlier ones. */
+/**
+ * Entries keyed by lower-cased tag name (`storage`, `storage.westeurope`); later entries replace earlier ones. An entry
+ * with no prefixes (`addressPrefixes` empty or absent, as some entries of the published files are) says nothing of the
+ * tag's addresses: it is left out, so the tag is judged as any tag the file lacks, never as a tag that holds no address
+ * (which would make a flow to it carry nothing, and pass).
+ */
 export function readServiceTags(
   file: string,
   value: unknown,
@@ -24,6 +29,7 @@ export function readServiceTags(
     const name = nodeName(node, file, entryAt);
     const p = parseWith(serviceTagEntryProps, node.props, file, node.propsAt);
     const tag: ServiceTagPrefixes = { name, addressPrefixes: (p.addressPrefixes ?? []).filter((x): x is string => !!x) };
+    if (tag.addressPrefixes.length === 0) return;
     if (p.region) tag.region = p.region;
     into.set(name.toLowerCase(), tag);
   });

@@ -32,7 +32,8 @@ describe("Storage from a subnet with no outbound path", () => {
     const snapshot = privateCluster();
     const bundle = fixAll(snapshot, { roles });
     const mine = bundle.changes.filter((c) => "subnetKey" in c && c.subnetKey.endsWith("/subnets/compute"));
-    expect(mine.map((c) => c.kind)).toEqual(["add-service-endpoint"]);
+    // Besides the endpoint, only the seed page's NSG the subnet lacks (NET-NSG-ATTACHED): no NAT gateway, no public IP.
+    expect(mine.map((c) => c.kind).sort()).toEqual(["add-service-endpoint", "attach-new-nsg"]);
     const after = applyChanges(snapshot, bundle.changes).snapshot;
     expect(finding(audit(after, { roles }), "spoke/compute", "NODE-EGRESS-STORAGE").status).toBe("pass");
     for (const snap of [snapshot, after]) expect(queryFlow(snap, { from: "spoke/compute", to: "198.51.100.10", protocol: "tcp", port: "22" }).verdict).toBe("blocked");

@@ -58,14 +58,14 @@ export function engineJudge(snapshot: Snapshot, direction: Direction = "Outbound
 }
 
 /**
- * As engineJudge, but every piece holding the packet, one verdict each: a scale set's endpoint stands for the whole
+ * As engineJudge (with `replies`: the flows as connections whose replies count), but every piece holding the packet, one verdict each: a scale set's endpoint stands for the whole
  * subnet and its differing IP configurations' pieces overlap (lib/nsg/estate.ts scaleSetEndpoint), so a packet from
  * such an address lies in one piece per outcome it may meet. Throws when no piece holds it.
  */
-export function engineJudgeAll(snapshot: Snapshot, direction: Direction = "Outbound"): (packet: PathPacket) => EngineVerdict[] {
+export function engineJudgeAll(snapshot: Snapshot, direction: Direction = "Outbound", replies = false): (packet: PathPacket) => EngineVerdict[] {
   const est = new Estate(snapshot, new Map());
   const subnet = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!;
-  const spec = (names: FlowSpec["names"]): FlowSpec => ({ direction, protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS }, names });
+  const spec = (names: FlowSpec["names"]): FlowSpec => ({ direction, protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS }, names, ...(replies ? { replies: true as const } : {}) });
   const anyName = evaluateFlow(est, subnet, spec({ kind: "any" })).outcomes.flatMap((o) => o.pieces);
   const named = direction === "Outbound" ? evaluateFlow(est, subnet, spec({ kind: "names", names: FQDNS })).outcomes.flatMap((o) => o.pieces) : anyName;
   return (packet) => {

@@ -45,6 +45,13 @@ const FEATURES: [string, RegExp][] = [
   ["system route over a BGP one", /^(AlwaysAllow[^;]*; )?system route [^;]* over a learned route/],
 ];
 
+/** Where the replies of a connection a firewall let out go (checked on worlds whose default route is the firewall). */
+const REPLY_FEATURES: [string, RegExp][] = [
+  ["replies dropped at the firewall's subnet", /; reply: user route [^;]* -> None$/],
+  ["replies through a peering refusing forwarded traffic", /; reply: [^;]*: a peering refuses forwarded traffic$/],
+  ["replies handed to an appliance", /; reply: user route [^;]* -> VirtualAppliance [^;]*: an appliance outside the audit$/],
+];
+
 /** The outbound methods a NIC in a load balancer's pool meets (checked on worlds where most packets get there). */
 const LB_FEATURES: [string, RegExp][] = [
   ["load balancer outbound rule", /load balancer outbound rule$/],
@@ -119,8 +126,9 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w
       // The reference has no stale-input check: a world's effective route table must agree with its route table.
       expect(snapshot.routeDisputes).toBeUndefined();
       const subnetKey = workSubnetKey(snapshot);
-      const judge = engineJudgeAll(snapshot);
-      for (const packet of packetsFor(w, seeds)) {
+      const judge = engineJudgeAll(snapshot, "Outbound", !!w.replies);
+      for (const sent of packetsFor(w, seeds)) {
+        const packet: PathPacket = w.replies ? { ...sent, replies: true } : sent;
         const wants = referencePackets(snapshot, subnetKey, packet);
         const gots = judgeOrExplain(judge, w, packet, wants);
         const known = compare(w, packet, wants, gots, knownDivergence);
@@ -128,7 +136,7 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w
         if (known.length) continue;
         // From the NIC's address beside a scale set: what the scale set's instances would meet with the same packet.
         const beside = w.scaleSet && wants.some((x) => x.holder?.startsWith("NIC ")) ? referencePackets(snapshot, subnetKey, { ...packet, srcIp: scaleSetOnlySource(packet.srcIp) }) : [];
-        const keys = wants.flatMap((want) => [`${want.access}@${want.stage}`, ...unknownAdminFeature(want), ...adminTieFeature(w, want), ...(extra?.(w, packet, want) ?? []), ...[...FEATURES, ...LB_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]);
+        const keys = wants.flatMap((want) => [`${want.access}@${want.stage}`, ...unknownAdminFeature(want), ...adminTieFeature(w, want), ...(extra?.(w, packet, want) ?? []), ...[...FEATURES, ...LB_FEATURES, ...REPLY_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]);
         for (const k of new Set([...keys, ...scaleSetPacketFeatures(w, wants, beside)])) seen.set(k, (seen.get(k) ?? 0) + 1);
       }
     }),
@@ -160,6 +168,17 @@ const alwaysAllowWorldArb: fc.Arbitrary<PathWorld> = fc.tuple(pathWorldArb, fc.c
 const firewallWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
   .filter((w) => !!w.firewall && w.routes?.[0]?.prefix === "0.0.0.0/0" && w.routes[0].hop === "VirtualAppliance")
   .map((w) => ({ ...w, peering: "connected" as const, subnetNsg: undefined, nic: undefined, scaleSet: undefined, admin: [] }));
+
+/**
+ * Worlds behind a firewall in VNet b whose flows are connections, with the firewall's subnet routing the work subnet's
+ * replies to None or to the NVA, or the peering refusing forwarded traffic on one side.
+ */
+const replyWorldArb: fc.Arbitrary<PathWorld> = fc
+  .tuple(
+    firewallWorldArb.filter((w) => w.firewall?.where === "b"),
+    fc.constantFrom<Pick<PathWorld, "fwReturn" | "forwardingOffAt">>({ fwReturn: "none" }, { fwReturn: "nva" }, { forwardingOffAt: "a" }, { forwardingOffAt: "b" }, {}),
+  )
+  .map(([w, back]) => ({ ...w, replies: true, fwReturn: undefined, forwardingOffAt: undefined, ...back }));
 
 /** Worlds whose NIC sits in a load balancer's pool, with nothing but the outbound path in the way. */
 const poolWorldArb: fc.Arbitrary<PathWorld> = pathWorldArb
@@ -357,6 +376,12 @@ describe("the whole path against the packet reference", () => {
     // reaching these rules, not a run that drew fewer (30 against a floor of 30 was seen once).
     expect(seen.get("application rule decided") ?? 0).toBeGreaterThan(15);
     expect(seen.get("base policy decided") ?? 0).toBeGreaterThan(30);
+  });
+
+  it("a connection a firewall lets out counts only where its replies have a way back from the firewall's subnet, as the reference has it", () => {
+    const seen = checkOutbound(replyWorldArb, 300);
+    console.log("reply coverage", Object.fromEntries(seen));
+    for (const [name] of REPLY_FEATURES) expect(seen.get(name) ?? 0, name).toBeGreaterThan(5);
   });
 
   it("in a load balancer's pool, outbound rules, load-balancing rules and a missing load balancer decide as the reference does", () => {

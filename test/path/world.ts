@@ -186,6 +186,15 @@ export interface PathWorld {
   bgp?: { prefixes: string[]; invalid: boolean; system?: "none-kept" | "none-gone" };
   routes?: RouteSpec[];
   firewall?: FirewallSpec;
+  /**
+   * A route table on the firewall's own subnet (AzureFirewallSubnet of a or b) sending the work subnet's prefix, where
+   * the firewall forwards the replies of what it let out, to `None` or to the NVA at 10.100.1.5.
+   */
+  fwReturn?: "none" | "nva";
+  /** The VNet whose peering resource of a–b has "allow forwarded traffic" off (the firewall's replies into a cross it). */
+  forwardingOffAt?: "a" | "b";
+  /** The flows are connections whose replies must come back (FlowSpec `replies`; the reference's packet `replies`). */
+  replies?: boolean;
   nvaForwarding: boolean;
   nat: boolean;
   defaultOutboundAccess?: boolean;
@@ -341,6 +350,9 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
       }),
       { nil: undefined, freq: 6 },
     ),
+    fwReturn: fc.constantFrom<PathWorld["fwReturn"]>(undefined, undefined, "none", "nva"),
+    forwardingOffAt: fc.constantFrom<PathWorld["forwardingOffAt"]>(undefined, undefined, undefined, "a", "b"),
+    replies: fc.boolean(),
     nvaForwarding: fc.boolean(),
     nat: fc.boolean(),
     defaultOutboundAccess: fc.constantFrom<boolean | undefined>(undefined, undefined, false, true),
@@ -511,9 +523,13 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     ...(w.defaultOutboundAccess !== undefined ? { defaultOutboundAccess: w.defaultOutboundAccess } : {}),
   });
   b.subnet("a/other", "10.0.2.0/24");
-  if (w.firewall?.where === "a") b.subnet("a/AzureFirewallSubnet", "10.0.255.0/26");
+  const fwReturn = (vnet: "a" | "b") => (w.fwReturn && w.firewall?.where === vnet ? { routeTable: "rt-fw" } : {});
+  if (w.firewall?.where === "a") b.subnet("a/AzureFirewallSubnet", "10.0.255.0/26", fwReturn("a"));
+  if (w.fwReturn && (w.firewall?.where === "a" || w.firewall?.where === "b")) {
+    b.routeTable("rt-fw", [{ name: "to-work", prefix: "10.0.1.0/24", hop: w.fwReturn === "none" ? "None" : "VirtualAppliance", ...(w.fwReturn === "nva" ? { ip: "10.100.1.5" } : {}) }]);
+  }
   if (w.vnetB) {
-    b.vnet("b", w.vnetB).subnet("b/AzureFirewallSubnet", "10.100.0.0/26").subnet("b/shared", "10.100.1.0/24");
+    b.vnet("b", w.vnetB).subnet("b/AzureFirewallSubnet", "10.100.0.0/26", fwReturn("b")).subnet("b/shared", "10.100.1.0/24");
     b.extra({
       id: `/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/networkInterfaces/nva`,
       name: "nva",
@@ -523,7 +539,7 @@ export function buildEstate(w: PathWorld): EstateBuilder {
         ipConfigurations: [{ name: "ipc", properties: { privateIPAddress: "10.100.1.5", subnet: { id: `/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/b/subnets/shared` } } }],
       },
     });
-    if (w.peering !== "none") b.peer("a", "b", w.peering === "disconnected" ? { state: "Disconnected" } : w.peering === "no-access" ? { allowVnetAccess: false } : {});
+    if (w.peering !== "none") b.peer("a", "b", { ...(w.peering === "disconnected" ? { state: "Disconnected" } : w.peering === "no-access" ? { allowVnetAccess: false } : {}), ...(w.forwardingOffAt ? { forwardingOffAt: w.forwardingOffAt } : {}) });
     if (w.connectedGroup) {
       const manager = id("networkManagers", "avnm-cg");
       const group = `${manager}/networkGroups/ng-cg`;

@@ -35,6 +35,8 @@ export interface PathPacket {
   dstPort: number;
   /** The name the packet is addressed to, as a firewall's application rules see it. */
   fqdn?: string;
+  /** The packet opens a connection whose replies must come back (a TCP session): a firewall's way back then counts. */
+  replies?: true;
 }
 
 export interface RefPathVerdict {
@@ -924,6 +926,63 @@ function walk(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: R
   return tag(walked ? { ...rest, why: `${walked}; ${rest.why}` } : rest);
 }
 
+/**
+ * Where a firewall in a VNet sends what it lets out to a public address: by its own subnet's routes, which must take it to
+ * the Internet (its egress needs direct Internet connectivity). `None`: Deny at the route; anything else (a gateway, over
+ * BGP, an appliance): forced tunnelling without the mode for it, not judged, at the firewall. Out to the Internet:
+ * undefined; delivered in the VNets' own space (a public range used privately): Allow at the route. https://learn.microsoft.com/azure/firewall/forced-tunneling
+ */
+function firewallOnward(snapshot: Snapshot, fw: AzureFirewall, p: Packet): RefPathVerdict | undefined {
+  const own = fw.subnetKeys.map((k) => snapshot.subnets.get(k)).find((s) => s !== undefined);
+  const vnet = own && snapshot.vnets.get(own.vnetKey);
+  if (!own || !vnet) return undefined;
+  const route = pickRoute(effectiveRoutes(snapshot, own, vnet), p.dst);
+  const via = `onward: ${route.user ? "user" : route.bgp ? "learned" : "system"} route ${route.text} -> ${route.hop}`;
+  if (!route.bgp && same(route.hop, "Internet")) return undefined;
+  if (!route.bgp && same(route.hop, "None")) return verdict("Deny", "route", via);
+  // A public range the VNets use as their own space: delivered there, not sent out.
+  if (!route.bgp && ["vnetlocal", "vnetpeering", "virtualnetworkserviceendpoint", "interfaceendpoint"].includes(route.hop.toLowerCase())) return verdict("Allow", "route", via);
+  return verdict("Unaudited", "firewall", `${via}: forced tunnelling`);
+}
+
+/**
+ * The reply to a connection a firewall in a VNet let out through its public IP: the firewall forwards it to the packet's
+ * source by its own subnet's routes. A route that drops it: Deny at the route. An appliance or gateway it goes to, or a
+ * peering into the source's VNet whose "allow forwarded traffic" is off on either side: not judged, at the firewall.
+ * Delivered: undefined (the firewall's Allow stands). https://learn.microsoft.com/azure/firewall/firewall-faq
+ */
+function replyFromFirewall(snapshot: Snapshot, fw: AzureFirewall, srcVnet: VirtualNetwork, p: Packet): RefPathVerdict | undefined {
+  const own = fw.subnetKeys.map((k) => snapshot.subnets.get(k)).find((s) => s !== undefined);
+  const vnet = own && snapshot.vnets.get(own.vnetKey);
+  if (!own || !vnet) return undefined;
+  const route = pickRoute(effectiveRoutes(snapshot, own, vnet), p.src);
+  const via = `reply: ${route.user ? "user" : route.bgp ? "learned" : "system"} route ${route.text} -> ${route.hop}${route.ip ? ` ${route.ip}` : ""}`;
+  if (route.bgp) return verdict("Unaudited", "firewall", `${via} (over BGP): a gateway outside the audit`);
+  switch (route.hop.toLowerCase()) {
+    case "vnetlocal":
+      return undefined;
+    case "vnetpeering": {
+      const off = (from: VirtualNetwork, to: VirtualNetwork) => from.peerings.some((x) => x.remoteVnetKey === to.key && x.allowForwardedTraffic === false);
+      return off(vnet, srcVnet) || off(srcVnet, vnet) ? verdict("Unaudited", "firewall", `${via}: a peering refuses forwarded traffic`) : undefined;
+    }
+    case "none":
+      return verdict("Deny", "route", via);
+    case "virtualappliance": {
+      const ip = route.ip?.trim() ?? "";
+      const holder = [vnet, ...peeredSpaces(snapshot, vnet).flatMap((x) => (x.remote && !x.connectedGroup ? [x.remote] : []))]
+        .flatMap((v) => v.subnetKeys.map((k) => snapshot.subnets.get(k)!).filter(Boolean))
+        .find((s) => inAnyPrefix(refAddr(ip), s.addressPrefixes));
+      if (!holder && peeredSpaces(snapshot, vnet).some((x) => x.connectedGroup && inAnyPrefix(refAddr(ip), x.prefixes))) return verdict("Unaudited", "firewall", `${via}: a next hop in a connected group's VNet`);
+      if (!holder) return verdict("Deny", "route", `${via}: unreachable next hop`);
+      const nic = holder.nicKeys.map((k) => snapshot.nics.get(k)).find((n) => n?.ipConfigurations.some((c) => c.privateIpAddress?.trim() === ip));
+      if (nic?.enableIpForwarding === false) return verdict("Deny", "route", `${via}: IP forwarding off on ${nic.name}`);
+      return verdict("Unaudited", "firewall", `${via}: an appliance outside the audit`);
+    }
+    default:
+      throw new Error(`reference: reply by a route the worlds do not make: ${via}`);
+  }
+}
+
 /** Stage 3 and what follows it: the route, its next hop, then the firewall or the outbound path. */
 function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: RefWorld, source: RefSource | undefined, p: Packet, packet: PathPacket): RefPathVerdict {
   const route = pickRoute(effectiveRoutes(snapshot, subnet, vnet), p.dst);
@@ -989,7 +1048,11 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
       if (!holder) return verdict("Deny", "route", `${via}: unreachable next hop`);
       if (fw) {
         const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
-        return { ...out, why: `${via}; ${out.why}` };
+        const publicDst = p.dst.kind === "tag" || isPublic(p.dst.family, p.dst.value);
+        const onward = out.access === "Allow" && publicDst ? firewallOnward(snapshot, fw, p) : undefined;
+        if (onward) return { ...onward, why: `${via}; ${out.why}; ${onward.why}` };
+        const back = packet.replies && out.access === "Allow" && publicDst ? replyFromFirewall(snapshot, fw, vnet, p) : undefined;
+        return { ...(back ?? out), why: `${via}; ${out.why}${back ? `; ${back.why}` : ""}` };
       }
       if (same(holder.name, "AzureFirewallSubnet")) return verdict("Unaudited", "route", `${via}: a firewall the input lacks`);
       for (const k of holder.nicKeys) {

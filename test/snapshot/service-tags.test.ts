@@ -26,6 +26,17 @@ describe("parseServiceTags", () => {
     expect(tags.size).toBe(5);
   });
 
+  it("leaves out an entry with no prefixes, so it neither holds no address nor wipes an earlier entry", () => {
+    const tags = parseServiceTags("tags.json", { values: [
+      { name: "Storage", properties: { addressPrefixes: ["1.0.0.0/8"] } },
+      { name: "Storage", properties: { addressPrefixes: [] } },
+      { name: "AzureActiveDirectory", properties: { addressPrefixes: [] } },
+      { name: "AzureMonitor", properties: {} },
+    ] });
+    expect([...tags.keys()]).toEqual(["storage"]);
+    expect(tags.get("storage")!.addressPrefixes).toEqual(["1.0.0.0/8"]);
+  });
+
   it("lets --service-tags win over a saved snapshot's tags", () => {
     const saved = { resources: [anchorVnet], serviceTags: { values: [
       { name: "Storage", properties: { addressPrefixes: ["1.0.0.0/8"] } },

@@ -46,4 +46,37 @@ describe("NET-NSG-ATTACHED (outside the contract's table: never fails)", () => {
     expect(finding(r, "v/c", "NET-NSG-ATTACHED").status).toBe("pass");
     expect(finding(r, "v/AzureBastionSubnet", "NET-NSG-ATTACHED").status).toBe("pass");
   });
+
+  it("offers the seed page's NSG as its fix, the very change CC-EGRESS-LOCKDOWN offers for the same subnet", () => {
+    const r = estate().vnet("v", ["10.0.0.0/16"]).subnet("v/cc", "10.0.0.0/24").audit({ cyclecloud: ["v/cc"] });
+    const attached = finding(r, "v/cc", "NET-NSG-ATTACHED");
+    const az = attached.fixes.find((f) => f.kind === "az-cli")!.text;
+    expect(az).toContain("az network nsg create");
+    expect(az).toMatch(/--name BlockOutbound --priority 4000 --direction Outbound --access Deny/);
+    expect(az).toContain("--network-security-group nsg-cc-lockdown");
+    expect(attached.fixes.find((f) => f.kind === "portal")!.text).toContain("deny inbound traffic from outside the virtual network");
+    // One NSG, one set of rule names: applying either finding's fix satisfies the other.
+    const lockdown = finding(r, "v/cc", "CC-EGRESS-LOCKDOWN").fixes.find((f) => f.kind === "az-cli")!.text;
+    expect(lockdown.split("\n").filter((l) => l.startsWith("az "))).toEqual(az.split("\n").filter((l) => l.startsWith("az ")));
+  });
+
+  it("is the only fix where a firewall already locks the subnet down", () => {
+    const r = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/AzureFirewallSubnet", "10.0.1.0/26")
+      .vnet("hpc", ["10.1.0.0/16"])
+      .subnet("hpc/cc", "10.1.0.0/24", { routeTable: "rt" })
+      .peer("hub", "hpc")
+      .routeTable("rt", [{ name: "default", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: "10.0.1.4" }])
+      .firewall("fw", "hub", "10.0.1.4", { policy: "pol" })
+      .policy("pol", [{ name: "g", priority: 100, collections: [{ name: "c", priority: 100, action: "Allow", rules: [{ kind: "network", name: "azure", dst: ["AzureCloud"], ports: ["443"] }] }] }])
+      .audit({ cyclecloud: ["hpc/cc"] });
+    const lockdown = finding(r, "hpc/cc", "CC-EGRESS-LOCKDOWN");
+    expect(lockdown.status).toBe("pass");
+    expect(lockdown.fixes).toEqual([]);
+    const attached = finding(r, "hpc/cc", "NET-NSG-ATTACHED");
+    expect(attached.status).toBe("warn");
+    expect(attached.fixes.find((f) => f.kind === "az-cli")!.text).toContain("--network-security-group nsg-cc-lockdown");
+    expect(attached.noFixReason).toBeUndefined();
+  });
 });

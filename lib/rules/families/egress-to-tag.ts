@@ -39,7 +39,7 @@ export function namesFor(tag: string): NameTarget {
 }
 
 export function tagEgressSpec(estate: Estate, subnet: Subnet, tag: string, port: number): FlowSpec {
-  return { direction: "Outbound", protocols: TCP, ports: range(port, port), remote: estate.context(subnet).resolve(tag).set, key: `egress:${tag.toLowerCase()}:tcp:${port}`, names: namesFor(tag) };
+  return { direction: "Outbound", protocols: TCP, ports: range(port, port), remote: estate.context(subnet).resolve(tag).set, key: `egress:${tag.toLowerCase()}:tcp:${port}`, names: namesFor(tag), replies: true };
 }
 
 /** The seed's allow rule for a tag: `AllowAzureStorage 443 TCP Any Storage Allow`. */
@@ -225,7 +225,7 @@ function nameResolution(estate: Estate, subnet: Subnet, touched: Set<string>): R
     const reach = (server: string): DnsServerReach => {
       const r = cidrsToRanges([server]);
       const at = concrete(r.v4, r.v6);
-      const out = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: UDP, ports: range(53, 53), remote: at, key: `dns:${server}` });
+      const out = evaluateFlow(estate, subnet, { direction: "Outbound", protocols: UDP, ports: range(53, 53), remote: at, key: `dns:${server}`, replies: true });
       const holder = subnetHolding(estate.snapshot, server);
       const mine = cidrsToRanges(subnet.addressPrefixes);
       const into = holder ? evaluateFlow(estate, holder, { direction: "Inbound", protocols: UDP, ports: range(53, 53), remote: concrete(mine.v4, mine.v6), key: `dns-in:${server}|${subnet.key}`, localFilter: { addresses: at } }) : undefined;

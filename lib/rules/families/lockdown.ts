@@ -29,15 +29,31 @@ function seedRules(env: CheckEnv, subnet: Subnet): SecurityRule[] {
   return [...REQUIRED_EGRESS[role].map((req) => makeRule(env, key, allowEgressTemplate(req), req.priority, subnet)), makeRule(env, key, blockOutbound(), 4000, subnet)];
 }
 
+/**
+ * A new NSG for a role's subnet that has none, holding the seed page's rules (seedRules), attached to the subnet.
+ * Its name is never one the resource group holds (creating it would replace that NSG and its rules), and a subnet
+ * planned again keeps the name it was given (lib/fixes/resource-names.ts). Every finding offering it for one subnet
+ * in one audit gets the same change, rule names included, so applying any one of them satisfies the others. Seed page:
+ * https://learn.microsoft.com/azure/cyclecloud/how-to/running-in-locked-down-network
+ */
+export function attachSeedNsg(env: CheckEnv, subnet: Subnet): Change {
+  let planned = seedNsgs.get(env);
+  if (!planned) seedNsgs.set(env, (planned = new Map()));
+  let change = planned.get(subnet.key);
+  if (!change) {
+    const name = newNsgName(env, subnet, `nsg-${fitName(subnet.name, "-lockdown", NAME_LIMIT - "nsg-".length)}`);
+    planned.set(subnet.key, (change = { kind: "attach-new-nsg", subnetKey: subnet.key, nsgName: name, rules: seedRules(env, subnet) }));
+  }
+  return change;
+}
+
+const seedNsgs = new WeakMap<CheckEnv, Map<string, Change>>();
+
 /** Deny the Internet in the subnet's NSG below every rule that lets it out, then keep the role's required egress open. */
 function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string, number>): Change[] | undefined {
   const { estate } = env;
   const nsg = estate.nsg(subnet.nsgKey);
-  if (!nsg) {
-    // A new NSG: never the name of one the resource group holds (creating it would replace that NSG and its rules).
-    const name = newNsgName(env, subnet, `nsg-${fitName(subnet.name, "-lockdown", NAME_LIMIT - "nsg-".length)}`);
-    return [{ kind: "attach-new-nsg", subnetKey: subnet.key, nsgName: name, rules: seedRules(env, subnet) }];
-  }
+  if (!nsg) return [attachSeedNsg(env, subnet)];
   const winsOver = allowPriorities.get(nsg.key) ?? 65001;
   const priority = env.allocator.pick(nsg, winsOver);
   if (priority === undefined) {

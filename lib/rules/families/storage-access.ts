@@ -24,12 +24,14 @@ const STORAGE_SERVICES = new Set(["microsoft.storage", "microsoft.storage.global
  * that takes no public traffic at all, which a virtual network rule would not change.
  * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
  */
-function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["serviceEndpoints"][number]): { refusing: string[]; perimeter: string[]; total: number; disabledOnly: boolean } {
+function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["serviceEndpoints"][number]): { refusing: string[]; perimeter: string[]; unread: string[]; total: number; disabledOnly: boolean } {
   const named = profileStorageAccount(env.estate, subnet);
   const own = named ? storageAccountOf(env.estate.snapshot, named) : undefined;
   const accounts = own ? [own] : [...(env.estate.snapshot.storageAccounts?.values() ?? [])];
   const refusing: string[] = [];
   const perimeter: string[] = [];
+  // ARM always returns networkAcls.defaultAction: an account without it (a cut or hand-made file) cannot be judged.
+  const unread: string[] = [];
   let disabledOnly = true;
   for (const a of accounts) {
     const access = a.publicNetworkAccess?.toLowerCase();
@@ -38,12 +40,13 @@ function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["servi
     else if (!storageEndpointCovers(endpoint, a.location)) {
       refusing.push(`${a.name} (in ${a.location}, outside the service endpoint's locations)`);
       disabledOnly = false;
-    } else if (a.defaultAction === "Deny" && !a.virtualNetworkRules.some((r) => r.subnetKey === subnet.key && succeeded(r.state))) {
+    } else if (a.defaultAction === undefined) unread.push(a.name);
+    else if (a.defaultAction === "Deny" && !a.virtualNetworkRules.some((r) => r.subnetKey === subnet.key && succeeded(r.state))) {
       refusing.push(`${a.name} (its network rules do not admit this subnet)`);
       disabledOnly = false;
     }
   }
-  return { refusing, perimeter, total: accounts.length, disabledOnly };
+  return { refusing, perimeter, unread, total: accounts.length, disabledOnly };
 }
 
 export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): CheckOutcome {
@@ -57,11 +60,12 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
   if (policy.state !== "none") for (const k of subnet.serviceEndpointPolicyKeys ?? []) touched.add(k);
   const policyWords = policy.state === "none" ? "" : `${policy.words}.`;
   if (good && (policy.state === "none" || policy.state === "in")) {
-    const { refusing, perimeter, total, disabledOnly } = accountsRefusing(env, subnet, good);
+    const { refusing, perimeter, unread, total, disabledOnly } = accountsRefusing(env, subnet, good);
     const head = `${where} has the ${good.service} service endpoint${good.locations.length ? ` (${good.locations.join(", ")})` : ""}.`;
     const list = (xs: string[]) => `${xs.slice(0, 3).join(", ")}${xs.length > 3 ? ` and ${xs.length - 3} more` : ""}`;
     if (total > 0 && refusing.length === total) return outcome({ status: clamp(meta, "warn"), detail: `${head} But it helps no storage account ${total === 1 && profileStorageAccount(env.estate, subnet) ? "CycleCloud uses" : "in the input"}: ${list(refusing)}. ${disabledOnly ? "Use a private endpoint." : "Use a private endpoint, or admit this subnet (a virtual network rule, the account's region in the endpoint's locations)."}`, touched });
     if (perimeter.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Storage account${perimeter.length > 1 ? "s" : ""} ${list(perimeter)} ${perimeter.length > 1 ? "are" : "is"} secured by a network security perimeter, which this audit does not read.`, touched });
+    if (unread.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Whether storage account${unread.length > 1 ? "s" : ""} ${list(unread)} admit${unread.length > 1 ? "" : "s"} it cannot be judged: the input does not hold ${unread.length > 1 ? "their" : "its"} networkAcls.defaultAction (ARM always returns it; add the account as az storage account list prints it).`, touched });
     return outcome({ status: "pass", detail: `${head}${refusing.length ? ` It does not help ${list(refusing)}.` : ""}${policyWords ? ` The ${policyWords}` : ""}`, touched });
   }
   // The endpoint exists but the policy denies CycleCloud's account, or whether it does cannot be judged.

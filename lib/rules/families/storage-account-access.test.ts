@@ -124,3 +124,12 @@ describe("the profile's storage account's own network rules", () => {
     expect(refused.detail).toContain("no virtual network rule for hub/AzureFirewallSubnet, which reaches it over its service endpoint");
   });
 });
+
+describe("an account the input holds without networkAcls.defaultAction (ARM always returns it)", () => {
+  it("its service endpoint check cannot be judged: warn, naming the field, where Allow passes", () => {
+    const f = finding(withAccount({ networkAcls: null }).auditProfile({ roles, storageAccount: "cclocker" }), "hpc/cc", "CC-SE-STORAGE");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("networkAcls.defaultAction");
+    expect(finding(withAccount({ networkAcls: { defaultAction: "Allow" } }).auditProfile({ roles, storageAccount: "cclocker" }), "hpc/cc", "CC-SE-STORAGE").status).toBe("pass");
+  });
+});

@@ -84,6 +84,8 @@ interface OwnEnd {
  */
 function attribute(prefixes: AddrSet, own: OwnEnd): Verdict {
   const meets = (set: AddrSet) => !addrIsEmpty(addrIntersect(prefixes, set));
+  // No piece holds the peer's addresses: no address family the two ends share, so nothing of it can flow.
+  if (!meets(own.allowed) && !meets(own.denied) && !meets(own.unaudited)) return "blocked";
   if (!meets(own.denied) && !meets(own.unaudited)) return "allowed";
   return !meets(own.allowed) && !meets(own.unaudited) ? "blocked" : "partly";
 }
