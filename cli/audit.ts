@@ -1,6 +1,6 @@
 // `npm run audit` — the engine on the command line (CONTRACT §2).
-import { mkdir, open, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, open, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { type FixBundle, fixAll } from "../lib/fixes/fix-all";
@@ -84,10 +84,27 @@ async function readSources(opts: CliOptions): Promise<{ sources: Source[]; error
   return { sources: [{ name: "azure", value: snapshot }], errors: live.errors };
 }
 
+/**
+ * Creates `dir` and its missing parents one level at a time. Node's `mkdir(…, { recursive: true })` never returns under
+ * a path it may not create in some file systems (`/proc/nope` spins at full CPU on Linux), so the parents are created
+ * here with plain mkdir calls, each of which fails at once. An existing directory is fine.
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" && (await stat(dir)).isDirectory()) return;
+    if (code !== "ENOENT" || dirname(dir) === dir) throw e;
+    await makeDirectory(dirname(dir));
+    await mkdir(dir);
+  }
+}
+
 /** Writes the fix-all bundle's four files into `dir` (created when missing). */
 async function writeFixAll(dir: string, bundle: FixBundle): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
   } catch (e) {
     throw new InputError(dir, "", `cannot create the --fix-all directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }

@@ -108,6 +108,10 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
           if (p.fqdn) slot.names.add(p.fqdn);
           slot.dst.push(p.box.dst);
           fwNames.set(fw.firewall, slot);
+        } else if (p.decidedAt === "outbound" && p.steps.some((s) => evidenceStage(s) === "firewall")) {
+          // The firewall's own way out (its SNAT private ranges): its policy's owners change that, not this subnet.
+          noteNoFix(env.allocator, `Azure Firewall ${p.why ?? "stops this traffic on its way out"}: take the address out of the policy's SNAT private ranges (snat.privateRanges), or let it through by an application rule, which is always SNATed, as the policy's owners decide — https://learn.microsoft.com/azure/firewall/snat-private-range`);
+          return undefined;
         } else if (p.decidedAt === "outbound") {
           // Storage needs no outbound path: a Microsoft.Storage.Global service endpoint carries it over the backbone to
           // every region, and the subnet stays private. A NAT gateway would give it the whole Internet besides (every

@@ -191,6 +191,16 @@ function azurermSubscriptionNote(snapshot: Snapshot, changes: readonly Change[])
     : `# The azurerm_* resources below belong in ${list.length} subscriptions (${list.join(", ")}): give each its own aliased azurerm provider (subscription_id) before applying.`;
 }
 
+/**
+ * Said in every form of a plan that attaches a new NSG: its default rules (AllowVnetInBound, AllowAzureLoadBalancerInBound,
+ * DenyAllInBound) cut inbound traffic from outside the virtual network that reached the subnet before, which the audit
+ * does not model. https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#default-security-rules
+ */
+function newNsgNote(plan: FixPlan): string {
+  if (!plan.changes.some((c) => c.kind === "attach-new-nsg")) return "";
+  return "Before applying: the new NSG's default rules deny inbound traffic from outside the virtual network (SSH or HTTPS to a VM from an admin network, a public load balancer's clients), which reached the subnet until now; add an allow for any such access you use.";
+}
+
 const comment = (prefix: string, text: string) => text.split("\n").map((l) => `${prefix} ${l}`).join("\n");
 
 /**
@@ -202,7 +212,7 @@ const comment = (prefix: string, text: string) => text.split("\n").map((l) => `$
  */
 export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string, flowEnds: Iterable<string> = [], scopeNote = ""): Fix[] {
   if (renderRefusal(snapshot, plan)) return [];
-  const note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote].filter(Boolean).join(" ");
+  const note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote, newNsgNote(plan)].filter(Boolean).join(" ");
   const why = plan.changes.flatMap((c) => (c.kind === "update-rule" ? [c.why] : []));
   // The az commands and the firewall group deployments are worked out once for the plan, each used by two forms.
   const cmds = plan.changes.flatMap((c) => azCommands(snapshot, c));

@@ -317,6 +317,8 @@ export function describePieces(estate: Estate, result: FlowResult, pick: (p: Pat
  * admin rule, route, firewall or outbound stage that dropped it, or why the audit cannot follow it.
  */
 export function describeDenied(estate: Estate, result: FlowResult, max = 3): string {
+  // No piece at all to name: the reason is the flow's own (no address family in common).
+  if (result.nothing) return result.nothing;
   return describePieces(estate, result, (p) => p.access !== "Allow", describeNotDelivered, max);
 }
 

@@ -3,7 +3,7 @@
 // first-match table over packet boxes that hands on, allows or denies pieces, naming what decided.
 // An outbound flow (the source's side) goes through every stage; an inbound flow (the destination's
 // side) through the destination's admin rules and NSGs.
-import { type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
+import { ALL_V4, type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
 import { ALL_PORTS } from "../net/ports";
 import type { ProtoSet } from "../net/protocols";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges } from "../net/ip";
@@ -15,9 +15,9 @@ import { passedOverNote } from "../net/assumed-apart";
 import { lastSegment } from "../snapshot/arm-id";
 import { NO_TAGS, type TagSet } from "../net/tag-set";
 import type { FlowSpec } from "../nsg/flow";
-import type { RouteEvidence } from "../report/types";
+import { type FirewallEvidence, type RouteEvidence, evidenceStage } from "../report/types";
 import { type CompiledAdminRule, adminDeploymentNotes, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
-import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallTable } from "./firewall";
+import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallTable, snatPrivateRanges, snatRangesWords } from "./firewall";
 import { networkFqdnDoubt } from "./name-resolution";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
@@ -417,7 +417,10 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
 function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece, done: PathPiece[]): void {
   const { estate } = cx;
   const own = firewall.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((s) => s !== undefined);
-  const leaves = (p: PathPiece) => {
+  const leaves = (left: PathPiece) => {
+    // Only what goes to the Internet itself needs the firewall's SNAT: a forced tunnel takes private sources on.
+    const p = withoutSnat(cx, firewall, left, done);
+    if (!p) return;
     for (const q of cx.spec.replies && own ? withReplies(cx, firewall, own, p) : [p]) {
       done.push(q.access === "Allow" ? { ...q, steps: [...q.steps, { stage: "outbound", method: "firewall-public-ip", resource: firewall.id, detail: `through ${firewall.name}'s public IP` }] } : q);
     }
@@ -444,9 +447,11 @@ function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece
         continue;
       }
       const hop = nextHop(estate, own, route);
-      // A service endpoint on AzureFirewallSubnet (or any route Azure delivers by itself) carries it there directly.
+      // A service endpoint on AzureFirewallSubnet (or any route Azure delivers by itself) carries it there directly;
+      // the service still answers the firewall, which forwards the replies by its own subnet's routes.
       if (hop.kind === "deliver") {
-        done.push({ ...p, steps: [...p.steps, routeEvidence(route, hop)] });
+        const q: PathPiece = { ...p, steps: [...p.steps, routeEvidence(route, hop)] };
+        for (const r of cx.spec.replies && route.nextHopType === "VirtualNetworkServiceEndpoint" ? withReplies(cx, firewall, own, q) : [q]) done.push(r);
         continue;
       }
       const where = `route ${route.name}${route.routeTable ? ` in ${route.routeTable.name}` : ""} on ${own.vnetName}/${own.name} sends it to ${route.nextHopType}${route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : ""}`;
@@ -456,6 +461,27 @@ function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece
       else done.push({ ...q, access: q.access === "Deny" ? "Deny" : "Unaudited", decidedAt: "firewall", why: `allowed by ${firewall.name}, but ${where}: forced tunnelling, which Azure Firewall supports only with a management IP configuration, and the next hop is outside the audit` });
     }
   }
+}
+
+/**
+ * What a network rule lets out to public addresses the firewall's SNAT private ranges hold (`snat.privateRanges`
+ * 0.0.0.0/0, or a public range listed there): the firewall does not SNAT it, so it would leave with its private source
+ * address, which Azure does not route to the Internet ("Azure Firewall can't route traffic directly to the internet").
+ * That part is pushed to `done` as dropped, with no outbound path; returns the rest, if any. An application rule's
+ * traffic is always SNATed. https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+function withoutSnat(cx: PathContext, firewall: AzureFirewall, p: PathPiece, done: PathPiece[]): PathPiece | undefined {
+  const rule = [...p.steps].reverse().find((s): s is FirewallEvidence => evidenceStage(s) === "firewall");
+  if (rule?.kind !== "network") return p;
+  const kept = snatPrivateRanges(cx.estate, firewall);
+  // Ranges covering all of IPv4 hold every service tag too, whose prefixes the input may not give.
+  const whole = kept.v4.length === 2 && kept.v4[0] === 0 && kept.v4[1] === ALL_V4[1];
+  const inside = whole ? { ...p.box.dst, v6: [] } : addrIntersect(p.box.dst, { v4: kept.v4, v6: [], tags: NO_TAGS });
+  if (addrIsEmpty(inside)) return p;
+  const ranges = snatRangesWords(cx.estate, firewall);
+  done.push({ ...p, box: { ...p.box, dst: inside }, access: "Deny", decidedAt: "outbound", why: `${firewall.name} lets it through by network rule ${rule.rule}, but does not SNAT it (its SNAT private ranges, ${ranges}, hold the address), so it would leave with its private source address, which Azure does not route to the Internet` });
+  const rest = addrSubtract(p.box.dst, inside);
+  return addrIsEmpty(rest) ? undefined : { ...p, box: { ...p.box, dst: rest } };
 }
 
 /**
@@ -475,9 +501,9 @@ function withReplies(cx: PathContext, firewall: AzureFirewall, own: Subnet, p: P
     const { way, read } = replyWay(cx.estate, own, cx.subnet, box.src);
     for (const k of read) cx.touched.add(k);
     if (!way.reachable) {
-      pieces.push({ ...q, access: "Deny", decidedAt: "route", why: `allowed by ${firewall.name}, but replies have no way back: ${way.why}`, steps: [...q.steps, ...way.fault.evidence] });
+      pieces.push({ ...q, access: "Deny", decidedAt: "route", why: `allowed by ${firewall.name}, but its replies have no way back: ${way.why}`, steps: [...q.steps, ...way.fault.evidence] });
     } else if (way.doubts?.length) {
-      const words = `allowed by ${firewall.name}, but replies: ${way.doubts.map((d) => d.why).join("; ")}`;
+      const words = `allowed by ${firewall.name}, but the way back for its replies is in doubt: ${way.doubts.map((d) => d.why).join("; ")}`;
       pieces.push({ ...q, access: q.access === "Deny" ? "Deny" : "Unaudited", decidedAt: "firewall", why: way.unknown ? `cannot be judged: ${words}` : words });
     } else pieces.push(q);
   }

@@ -800,16 +800,25 @@ export function firewallSnatsSome(estate: Estate, firewall: AzureFirewall, desti
 }
 
 /** The ranges `firewall` does not SNAT (see firewallSnats), once per estate and firewall (a fix to its policy rebuilds them). */
-function snatPrivateRanges(estate: Estate, firewall: AzureFirewall): AddrSet {
+export function snatPrivateRanges(estate: Estate, firewall: AzureFirewall): AddrSet {
   return estate.memo(`snat-ranges|${firewall.key}`, () => buildSnatPrivateRanges(estate, firewall), firewallKeys(estate, firewall));
 }
 
-function buildSnatPrivateRanges(estate: Estate, firewall: AzureFirewall): AddrSet {
+/** `firewall`'s SNAT private ranges as its policy (or classic settings) gives them, `IANAPrivateRanges` by default. */
+function snatRangesGiven(estate: Estate, firewall: AzureFirewall): string[] {
   const policy = firewall.policyKey ? estate.snapshot.firewallPolicies?.get(firewall.policyKey) : undefined;
   const chain = policy ? policyChain(estate, policy) : [];
   const own = firewall.policyKey ? undefined : firewall.snatPrivateRanges;
-  const ranges = own ?? [...chain].reverse().find((p) => p.snatPrivateRanges)?.snatPrivateRanges ?? ["IANAPrivateRanges"];
-  const cidrs = ranges.flatMap((r) => (r.toLowerCase() === "ianaprivateranges" ? IANA_PRIVATE : [r]));
+  return own ?? [...chain].reverse().find((p) => p.snatPrivateRanges)?.snatPrivateRanges ?? ["IANAPrivateRanges"];
+}
+
+/** The SNAT private ranges of `firewall` in words, as given ("IANAPrivateRanges, 20.0.0.0/8"). */
+export function snatRangesWords(estate: Estate, firewall: AzureFirewall): string {
+  return snatRangesGiven(estate, firewall).join(", ");
+}
+
+function buildSnatPrivateRanges(estate: Estate, firewall: AzureFirewall): AddrSet {
+  const cidrs = snatRangesGiven(estate, firewall).flatMap((r) => (r.toLowerCase() === "ianaprivateranges" ? IANA_PRIVATE : [r]));
   const r = cidrsToRanges(cidrs);
   return concrete(r.v4, r.v6);
 }

@@ -90,6 +90,11 @@ export function unwrapSource(file: string, value: unknown, { stored = false }: {
   for (const field of LIST_FIELDS) {
     if (!(field in value)) continue;
     const list = value[field];
+    // Resource Graph's table form (`{"data": {"columns": [...], "rows": [...]}}`, the REST API's resultFormat "table"):
+    // rows of values by column position, which say nothing of the resources' shape here.
+    if (field === "data" && isObject(list) && Array.isArray(list.columns) && Array.isArray(list.rows)) {
+      throw inputError(file, [field], 'a Resource Graph result in table form (columns and rows): export it as objects (az graph query -q "..." --first 1000, or resultFormat "objectArray" in the REST call)');
+    }
     if (!Array.isArray(list)) throw inputError(file, [field], expectedMessage("array", list));
     const out: UnwrappedSource = { items: list, listAt: [field] };
     if (field === "data") {

@@ -34,4 +34,15 @@ describe("audit --fix-all", () => {
     expect((await checkBicep(read("bicep"))).problems).toEqual([]);
     expect((await checkTerraform(read("tf"))).problems).toEqual([]);
   }, 120_000);
+
+  it("creates missing parent directories, and refuses one it cannot create with one line (exit 2), never hanging", async () => {
+    const args = [...["vnets", "nsgs"].flatMap((n) => ["--snapshot", demo(`${n}.json`)]), "--profile", demo("profile.json"), "--out", path.join(mkdtempSync(path.join(tmpdir(), "fixall-")), "r.json")];
+    const nested = path.join(mkdtempSync(path.join(tmpdir(), "fixall-")), "a", "b");
+    expect((await run([...args, "--fix-all", nested])).stderr).toBe("");
+    expect(readFileSync(path.join(nested, "fix-all.sh"), "utf8")).toContain("az ");
+    // Node's recursive mkdir spins forever under /proc; the CLI must answer.
+    const refused = await run([...args, "--fix-all", "/proc/lockdown-auditor-nope/x"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: \/proc\/lockdown-auditor-nope\/x: cannot create the --fix-all directory \(\w+\)\n$/);
+  }, 120_000);
 });

@@ -45,6 +45,9 @@ const FEATURES: [string, RegExp][] = [
   ["system route over a BGP one", /^(AlwaysAllow[^;]*; )?system route [^;]* over a learned route/],
 ];
 
+/** A network rule's Allow to a public address the firewall's SNAT private ranges hold (checked on firewall worlds). */
+const SNAT_FEATURES: [string, RegExp][] = [["network rule not SNATed", /; not SNATed: a private source to the Internet$/]];
+
 /** Where the replies of a connection a firewall let out go (checked on worlds whose default route is the firewall). */
 const REPLY_FEATURES: [string, RegExp][] = [
   ["replies dropped at the firewall's subnet", /; reply: user route [^;]* -> None$/],
@@ -136,7 +139,7 @@ function checkOutbound(worlds: fc.Arbitrary<PathWorld>, runs: number, extra?: (w
         if (known.length) continue;
         // From the NIC's address beside a scale set: what the scale set's instances would meet with the same packet.
         const beside = w.scaleSet && wants.some((x) => x.holder?.startsWith("NIC ")) ? referencePackets(snapshot, subnetKey, { ...packet, srcIp: scaleSetOnlySource(packet.srcIp) }) : [];
-        const keys = wants.flatMap((want) => [`${want.access}@${want.stage}`, ...unknownAdminFeature(want), ...adminTieFeature(w, want), ...(extra?.(w, packet, want) ?? []), ...[...FEATURES, ...LB_FEATURES, ...REPLY_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]);
+        const keys = wants.flatMap((want) => [`${want.access}@${want.stage}`, ...unknownAdminFeature(want), ...adminTieFeature(w, want), ...(extra?.(w, packet, want) ?? []), ...[...FEATURES, ...LB_FEATURES, ...REPLY_FEATURES, ...SNAT_FEATURES].filter(([, re]) => re.test(want.why)).map(([name]) => name)]);
         for (const k of new Set([...keys, ...scaleSetPacketFeatures(w, wants, beside)])) seen.set(k, (seen.get(k) ?? 0) + 1);
       }
     }),
@@ -376,6 +379,7 @@ describe("the whole path against the packet reference", () => {
     // reaching these rules, not a run that drew fewer (30 against a floor of 30 was seen once).
     expect(seen.get("application rule decided") ?? 0).toBeGreaterThan(15);
     expect(seen.get("base policy decided") ?? 0).toBeGreaterThan(30);
+    for (const [name] of SNAT_FEATURES) expect(seen.get(name) ?? 0, name).toBeGreaterThan(5);
   });
 
   it("a connection a firewall lets out counts only where its replies have a way back from the firewall's subnet, as the reference has it", () => {

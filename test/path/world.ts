@@ -193,6 +193,8 @@ export interface PathWorld {
   fwReturn?: "none" | "nva";
   /** The VNet whose peering resource of a–b has "allow forwarded traffic" off (the firewall's replies into a cross it). */
   forwardingOffAt?: "a" | "b";
+  /** The firewall policy's `snat.privateRanges`: never SNAT (0.0.0.0/0), or IANA's ranges and a public range besides. */
+  snatRanges?: string[];
   /** The flows are connections whose replies must come back (FlowSpec `replies`; the reference's packet `replies`). */
   replies?: boolean;
   nvaForwarding: boolean;
@@ -351,6 +353,7 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
       { nil: undefined, freq: 6 },
     ),
     fwReturn: fc.constantFrom<PathWorld["fwReturn"]>(undefined, undefined, "none", "nva"),
+    snatRanges: fc.constantFrom<string[] | undefined>(undefined, undefined, undefined, ["0.0.0.0/0"], ["IANAPrivateRanges", "8.8.0.0/16"]),
     forwardingOffAt: fc.constantFrom<PathWorld["forwardingOffAt"]>(undefined, undefined, undefined, "a", "b"),
     replies: fc.boolean(),
     nvaForwarding: fc.boolean(),
@@ -609,7 +612,7 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     const fw = w.firewall;
     const toGroups = (prefix: string, gs: GroupSpec[]) => gs.map((g, i) => ({ name: `${prefix}rcg${i}`, priority: g.priority, collections: g.collections }));
     if (fw.baseGroups) b.policy("fwp-base", toGroups("base", fw.baseGroups));
-    b.policy("fwp", toGroups("child", fw.groups), fw.baseGroups ? { base: "fwp-base" } : {});
+    b.policy("fwp", toGroups("child", fw.groups), { ...(fw.baseGroups ? { base: "fwp-base" } : {}), ...(w.snatRanges ? { snatPrivateRanges: w.snatRanges } : {}) });
     if (fw.where === "hub") {
       b.extra({
         id: FW_HUB,

@@ -946,6 +946,27 @@ function firewallOnward(snapshot: Snapshot, fw: AzureFirewall, p: Packet): RefPa
 }
 
 /**
+ * Whether the firewall leaves `dst` un-SNATed when a network rule lets it through: its SNAT private ranges (the
+ * policy's own, else the nearest base policy's that has them; a classic firewall's own; IANA's private ranges by
+ * default) hold the address; ranges covering all of IPv4 hold a service tag too. Then the packet would leave with its
+ * private source, which Azure does not route to the Internet. https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+/** A network rule's Allow to a public address the firewall leaves un-SNATed: Deny at the outbound stage; else undefined. */
+function snatDrop(snapshot: Snapshot, fw: AzureFirewall, p: Packet, out: RefPathVerdict): RefPathVerdict | undefined {
+  const publicDst = p.dst.kind === "tag" || isPublic(p.dst.family, p.dst.value);
+  if (out.access !== "Allow" || !publicDst || !/^allowed by network rule/.test(out.why) || !notSnatted(snapshot, fw, p.dst)) return undefined;
+  return verdict("Deny", "outbound", `${out.why}; not SNATed: a private source to the Internet`);
+}
+
+function notSnatted(snapshot: Snapshot, fw: AzureFirewall, dst: RefAddr): boolean {
+  let ranges: string[] | undefined = fw.policyKey ? undefined : fw.snatPrivateRanges;
+  for (let k = fw.policyKey; !ranges && k; k = snapshot.firewallPolicies?.get(k)?.basePolicyKey) ranges = snapshot.firewallPolicies?.get(k)?.snatPrivateRanges;
+  const cidrs = (ranges ?? ["IANAPrivateRanges"]).flatMap((r) => (same(r, "IANAPrivateRanges") ? ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"] : [r]));
+  if (dst.kind === "tag") return cidrs.includes("0.0.0.0/0");
+  return dst.family === 4 && cidrs.some((c) => inPrefix(4, dst.value, mustParsePrefix(c)));
+}
+
+/**
  * The reply to a connection a firewall in a VNet let out through its public IP: the firewall forwards it to the packet's
  * source by its own subnet's routes. A route that drops it: Deny at the route. An appliance or gateway it goes to, or a
  * peering into the source's VNet whose "allow forwarded traffic" is off on either side: not judged, at the firewall.
@@ -998,7 +1019,8 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
     const fw = snapshot.firewalls?.get(h.id);
     if (!fw) return verdict("Unaudited", "route", `${at}: ${h.id.split("/").pop()}, a firewall the input lacks`);
     const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
-    return { ...out, why: `${at}; ${out.why}` };
+    const decided = snatDrop(snapshot, fw, p, out) ?? out;
+    return { ...decided, why: `${at}; ${decided.why}` };
   }
   switch (route.hop.toLowerCase()) {
     case "connectedgroup":
@@ -1042,7 +1064,8 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
       const hubFirewall = fw?.virtualHubKey && [...(snapshot.hubConnections?.values() ?? [])].some((c) => c.remoteVnetKey === vnet.key && c.hubKey === fw.virtualHubKey && inAnyPrefix(at, [snapshot.virtualHubs?.get(c.hubKey)?.addressPrefix ?? ""].filter(Boolean)));
       if (fw && hubFirewall) {
         const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
-        return { ...out, why: `${via}; ${out.why}` };
+        const decided = snatDrop(snapshot, fw, p, out) ?? out;
+        return { ...decided, why: `${via}; ${decided.why}` };
       }
       if (!holder && spaces.some((s) => s.connectedGroup && inAnyPrefix(at, s.prefixes))) return verdict("Unaudited", "route", `${via}: a next hop in a connected group's VNet, whose deployment is what the input lacks`);
       if (!holder) return verdict("Deny", "route", `${via}: unreachable next hop`);
@@ -1051,6 +1074,8 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
         const publicDst = p.dst.kind === "tag" || isPublic(p.dst.family, p.dst.value);
         const onward = out.access === "Allow" && publicDst ? firewallOnward(snapshot, fw, p) : undefined;
         if (onward) return { ...onward, why: `${via}; ${out.why}; ${onward.why}` };
+        const unSnatted = snatDrop(snapshot, fw, p, out);
+        if (unSnatted) return { ...unSnatted, why: `${via}; ${unSnatted.why}` };
         const back = packet.replies && out.access === "Allow" && publicDst ? replyFromFirewall(snapshot, fw, vnet, p) : undefined;
         return { ...(back ?? out), why: `${via}; ${out.why}${back ? `; ${back.why}` : ""}` };
       }

@@ -140,6 +140,8 @@ describe("snapshot validation", () => {
     badRef.properties.subnets[0].properties.networkSecurityGroup = { id: ["x"] };
     expect(loadOne("vnets.json", [badRef])).toBe("vnets.json: [0].properties.subnets[0].properties.networkSecurityGroup.id: expected a resource id such as /subscriptions/…/providers/Microsoft.Network/…, got an array");
     expect(loadOne("nsg.json", { value: { nsg: 1 } })).toBe("nsg.json: value: expected an array, got an object");
+    // Resource Graph's table form says how to export objects instead.
+    expect(loadOne("graph.json", { data: { columns: [{ name: "id", type: "string" }], rows: [["/subscriptions/x"]] } })).toMatch(/^graph\.json: data: a Resource Graph result in table form \(columns and rows\): export it as objects/);
     expect(loadOne("nsg.json", "nsg")).toBe(
       'nsg.json: expected Azure resources (an array, {"value": [...]}, {"data": [...]} or {"resources": [...]}), got "nsg"',
     );

@@ -54,7 +54,8 @@ describe("NET-NSG-ATTACHED (outside the contract's table: never fails)", () => {
     expect(az).toContain("az network nsg create");
     expect(az).toMatch(/--name BlockOutbound --priority 4000 --direction Outbound --access Deny/);
     expect(az).toContain("--network-security-group nsg-cc-lockdown");
-    expect(attached.fixes.find((f) => f.kind === "portal")!.text).toContain("deny inbound traffic from outside the virtual network");
+    // Every form, not the portal steps alone, says what the new NSG's default rules cut.
+    for (const f of attached.fixes) expect(f.text, f.kind).toContain("deny inbound traffic from outside the virtual network");
     // One NSG, one set of rule names: applying either finding's fix satisfies the other.
     const lockdown = finding(r, "v/cc", "CC-EGRESS-LOCKDOWN").fixes.find((f) => f.kind === "az-cli")!.text;
     expect(lockdown.split("\n").filter((l) => l.startsWith("az "))).toEqual(az.split("\n").filter((l) => l.startsWith("az ")));

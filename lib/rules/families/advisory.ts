@@ -10,7 +10,7 @@ import type { CheckEnv, CheckOutcome } from "../types";
 import { evidenceFor, explainFlow, outcome } from "./shared";
 import { internetEgress, summarizeEgress } from "./internet-egress";
 import { describeDenied } from "../../nsg/flow";
-import { GITHUB_FQDNS } from "../../path/fqdn";
+import { ANY_NAME, GITHUB_FQDNS } from "../../path/fqdn";
 
 export const STAGING_PROCEDURE = `Stage the cluster projects on the CycleCloud server instead of downloading them from GitHub:
 1. Find the project and version the cluster needs (normally the highest in the database), e.g.:
@@ -38,7 +38,7 @@ export const PACKAGE_WAYS = `Without Internet access, software for the cluster n
  */
 export function githubStagingCheck(env: CheckEnv, subnet: Subnet): CheckOutcome {
   const { estate } = env;
-  const { result } = internetEgress(estate, subnet, TCP, range(443, 443), { kind: "names", names: GITHUB_FQDNS });
+  const { result } = internetEgress(estate, subnet, TCP, range(443, 443), { kind: "names", names: GITHUB_FQDNS }, true);
   const sum = summarizeEgress(result);
   const guidance: Fix[] = [{ kind: "shell", text: STAGING_PROCEDURE }];
   const touched = new Set(result.touched);
@@ -66,7 +66,7 @@ export function githubStagingCheck(env: CheckEnv, subnet: Subnet): CheckOutcome 
  */
 export function nodePackagesCheck(env: CheckEnv, subnet: Subnet): CheckOutcome {
   const { estate } = env;
-  const { result } = internetEgress(estate, subnet, TCP, union(range(80, 80), range(443, 443)));
+  const { result } = internetEgress(estate, subnet, TCP, union(range(80, 80), range(443, 443)), ANY_NAME, true);
   const sum = summarizeEgress(result);
   const guidance: Fix[] = [{ kind: "portal", text: PACKAGE_WAYS }];
   const touched = new Set(result.touched);
@@ -89,7 +89,7 @@ export function nodePackagesCheck(env: CheckEnv, subnet: Subnet): CheckOutcome {
  */
 export function namedEgressCheck(env: CheckEnv, subnet: Subnet, names: readonly string[], loses: string): CheckOutcome {
   const { estate } = env;
-  const { result } = internetEgress(estate, subnet, TCP, range(443, 443), { kind: "names", names });
+  const { result } = internetEgress(estate, subnet, TCP, range(443, 443), { kind: "names", names }, true);
   const touched = new Set(result.touched);
   const what = `Outbound HTTPS to ${names.join(", ")}`;
   if (result.verdict === "allowed") return outcome({ status: "pass", detail: `${what} is ${explainFlow(estate, result)}`, evidence: evidenceFor([result], "pass"), touched });

@@ -19,5 +19,8 @@ describe("a flow that carries nothing", () => {
     const f = finding(r, "v/c", "NODE-EGRESS-AMQP");
     expect(f.status).toBe("fail");
     expect(f.detail).toContain("no address family in common");
+    // No rule, route or peering is offered for it: only an address of the other family would carry it.
+    expect(f.fixes).toEqual([]);
+    expect(f.noFixReason).toMatch(/^The two ends share no address family .*: give one of them an address of the other's family/);
   });
 });

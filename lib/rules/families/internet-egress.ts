@@ -15,10 +15,14 @@ export interface InternetEgress {
   spec: FlowSpec;
 }
 
-/** Traffic to public addresses outside the service tags, for any name (or the given names) at a firewall. */
-export function internetEgress(estate: Estate, subnet: Subnet, protocols: ProtoSet, ports: PortSet, names: NameTarget = ANY_NAME): InternetEgress {
+/**
+ * Traffic to public addresses outside the service tags, for any name (or the given names) at a firewall. `replies`:
+ * judged as connections whose replies must come back (downloads, CC-GITHUB-STAGING and NODE-PACKAGES); the lockdown
+ * asks what leaves at all, and a packet leaves whether or not a reply returns (FlowSpec `replies`).
+ */
+export function internetEgress(estate: Estate, subnet: Subnet, protocols: ProtoSet, ports: PortSet, names: NameTarget = ANY_NAME, replies = false): InternetEgress {
   const nameKey = names.kind === "any" ? "*" : names.names.join(",");
-  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote: estate.context(subnet).internetOutsideTags, remoteLabel: "Internet addresses outside the service tags", key: `internet:${protocols}:${ports.join(",")}:${nameKey}`, names };
+  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote: estate.context(subnet).internetOutsideTags, remoteLabel: "Internet addresses outside the service tags", key: `internet:${protocols}:${ports.join(",")}:${nameKey}${replies ? ":replies" : ""}`, names, ...(replies ? { replies: true as const } : {}) };
   return { result: evaluateFlow(estate, subnet, spec), spec };
 }
 

@@ -54,7 +54,6 @@ export function explainFlow(estate: Estate, result: FlowResult): string {
   const widened = widenedNote(result);
   const notes = result.notes.length || widened.length ? ` Note: ${[...result.notes, ...widened].join(" ")}` : "";
   if (result.verdict === "allowed") return `allowed by ${describeAllowed(result)}.${notes}`;
-  if (result.nothing) return `blocked: ${result.nothing}.${notes}`;
   if (result.verdict === "blocked") return `blocked: ${describeDenied(estate, result)}.${notes}`;
   return `${partlyWords(result)}: ${describeDenied(estate, result)}${restAllowed(result)}.${asgNote(estate, result)}${notes}`;
 }

@@ -358,15 +358,19 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     }
     for (const text of texts) guidance.push({ kind: "portal" as const, text });
   }
+  // Ends with no address family in common: no rule, route or peering changes that (the routes and peerings the
+  // guidance would name are for the family one end lacks), only an address of the other's family does.
+  const noFamily = results.find((r) => r.nothing)?.nothing;
   return outcome({
     status,
     // The sentence naming the other end's check already says it is judged there.
     detail: `${what}, checked ${checkedSide}, is ${state}${count}. ${parts.join(" ")}${elsewhere.length ? "" : otherEnd}`,
     evidence: withRouteFaults(evidenceFor(results, status), bad.flatMap((x) => x.faults)),
-    plans,
-    guidance: [...guidance, ...adminRuleGuidance(results)],
+    plans: noFamily ? [] : plans,
+    guidance: noFamily ? adminRuleGuidance(results) : [...guidance, ...adminRuleGuidance(results)],
     touched,
     flowEnds,
+    ...(noFamily ? { noFixReason: `The two ends share no address family (${noFamily.replace(/: no address family in common.*$/, "")}): give one of them an address of the other's family (a dual-stack subnet), as no NSG rule, route or peering carries IPv4 to IPv6.` } : {}),
   });
 }
 
