@@ -17,7 +17,7 @@ import { NO_TAGS, type TagSet } from "../net/tag-set";
 import type { FlowSpec } from "../nsg/flow";
 import { type FirewallEvidence, type RouteEvidence, evidenceStage } from "../report/types";
 import { type CompiledAdminRule, adminDeploymentNotes, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
-import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallTable, snatPrivateRanges, snatRangesWords } from "./firewall";
+import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallSubnet, firewallTable, snatPrivateRanges, snatRangesWords } from "./firewall";
 import { networkFqdnDoubt } from "./name-resolution";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
@@ -416,7 +416,7 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
  */
 function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece, done: PathPiece[]): void {
   const { estate } = cx;
-  const own = firewall.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((s) => s !== undefined);
+  const own = firewallSubnet(estate.snapshot, firewall);
   const leaves = (left: PathPiece) => {
     // Only what goes to the Internet itself needs the firewall's SNAT: a forced tunnel takes private sources on.
     const p = withoutSnat(cx, firewall, left, done);

@@ -22,6 +22,7 @@ import type {
   FirewallPolicy,
   FirewallRuleCollection,
   RuleCollectionGroup,
+  Snapshot,
   Subnet,
 } from "../model/types";
 import { type Box, boxIsEmpty, boxOverlaps, boxSplit } from "../nsg/box";
@@ -775,6 +776,14 @@ function categoryKey(category: string): string {
 function mayHold(category: string, name: string): boolean {
   const microsoft = SEED_NAMES.has(name) || name.endsWith(".blob.core.windows.net");
   return !(microsoft && LIABILITY_CATEGORIES.has(categoryKey(category)));
+}
+
+/**
+ * The subnet an Azure Firewall in a VNet sends from (its AzureFirewallSubnet), whose routes take on what it forwards
+ * and its replies; undefined for a virtual hub's firewall, or where the input lacks the subnet.
+ */
+export function firewallSubnet(snapshot: Snapshot, firewall: AzureFirewall): Subnet | undefined {
+  return firewall.subnetKeys.map((k) => snapshot.subnets.get(k)).find((s) => s !== undefined);
 }
 
 /** IANA's private ranges, which Azure Firewall does not SNAT by default: RFC 1918 and RFC 6598. */

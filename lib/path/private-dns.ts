@@ -10,7 +10,7 @@ import { pushTo } from "../collections";
 import type { AzureFirewall, PrivateDnsZone, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { parentVnetOf } from "../snapshot/arm-id";
-import { firewallAt, firewallDnsProxy, firewallDnsProxySetting, firewallDnsServers } from "./firewall";
+import { firewallAt, firewallDnsProxy, firewallDnsProxySetting, firewallDnsServers, firewallSubnet } from "./firewall";
 import { AZURE_DNS, dnsServerLists } from "./name-resolution";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
@@ -131,7 +131,7 @@ function cnameProblem(estate: Estate, zone: PrivateDnsZone, record: string, targ
  * undefined when neither is known (a secured virtual hub's firewall has no VNet).
  */
 export function firewallDnsVnet(estate: Estate, fw: AzureFirewall): { key: string; name: string } | undefined {
-  const fwSubnet = fw.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
+  const fwSubnet = firewallSubnet(estate.snapshot, fw);
   if (fwSubnet) return { key: fwSubnet.vnetKey, name: fwSubnet.vnetName };
   const named = fw.subnetKeys.map(parentVnetOf).find((x) => x !== undefined);
   return named && { key: named.key, name: estate.snapshot.vnets.get(named.key)?.name ?? named.name };

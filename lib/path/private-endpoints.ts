@@ -19,7 +19,7 @@ import { evaluateGroupPath } from "./evaluate";
 import { reachableVnets } from "./next-hop";
 import { privateEndpointIps } from "./routes";
 import type { NameTarget } from "./fqdn";
-import { firewallDnsServers, firewallSnats } from "./firewall";
+import { firewallDnsServers, firewallSnats, firewallSubnet } from "./firewall";
 import { type SeenSource, mergeFlowResults, seenSourceWords, sourcesAt, vouched } from "./snat";
 import { dnsProblem, firewallDnsVnet, recordsNotGiven, zoneProblem } from "./private-dns";
 import { type Way, faultText, routeReach } from "./reach";
@@ -170,7 +170,7 @@ function replyFault(estate: Estate, source: Subnet, endpointSubnet: Subnet, outb
       if (p.access !== "Allow") continue;
       const fwStep = p.steps.find((e) => evidenceStage(e) === "firewall") as FirewallEvidence | undefined;
       const fw = fwStep?.firewallId ? estate.snapshot.firewalls?.get(fwStep.firewallId.toLowerCase()) : undefined;
-      const fwSubnet = fw?.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((x) => x !== undefined);
+      const fwSubnet = fw && firewallSubnet(estate.snapshot, fw);
       const to = fwStep ? fwSubnet : source;
       if (!to || back.has(to.vnetKey) || !estate.snapshot.vnets.has(to.vnetKey)) continue;
       missing.set(to.vnetKey, fwStep ? `Azure Firewall ${fw!.name} in ${to.vnetName}` : `${to.vnetName}/${to.name}`);

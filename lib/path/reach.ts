@@ -17,7 +17,7 @@ import { connectedGroupMembershipNote } from "./connected-groups";
 import type { RouteEvidence } from "../report/types";
 import { bgpLearnedNote } from "./bgp-note";
 import { routeEvidence } from "./route-evidence";
-import { firewallSnats } from "./firewall";
+import { firewallSnats, firewallSubnet } from "./firewall";
 import { type SeenSource, firewallSourceAddresses, maySnat, sourcesAt } from "./snat";
 import type { FlowResult } from "../nsg/flow";
 import type { PortSet } from "../net/ports";
@@ -233,7 +233,7 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
       if (hop.kind === "firewall") {
         // The firewall forwards from its own subnet: that subnet's routes must take the packet on. Only the part this
         // route carries (one address family, the prefix it covers) goes that way.
-        const own = hop.firewall.subnetKeys.map((k) => estate.snapshot.subnets.get(k)).find((s) => s !== undefined);
+        const own = firewallSubnet(estate.snapshot, hop.firewall);
         let onward = own ? routeReach(estate, own, dst, toVnetKey, touched, true) : REACHABLE;
         // A hub's firewall hands traffic for a VNet of another secured hub to that hub, whose private traffic policy
         // takes it through its own firewall too: both ways then cross both firewalls.

@@ -6,6 +6,7 @@ import type { Snapshot, StorageAccount, Subnet } from "../model/types";
 import type { FlowResult } from "../nsg/flow";
 import type { Evidence, RouteEvidence } from "../report/types";
 import { keyOf } from "../snapshot/arm-id";
+import { firewallSubnet } from "./firewall";
 
 /**
  * `yes`: every delivered piece is admitted; `no`: none is (`why` says what refuses it); `part`: some pieces are and
@@ -57,6 +58,9 @@ export function storageEndpointCovers(endpoint: Subnet["serviceEndpoints"][numbe
   return locations.length === 0 || locations.includes("*") || !accountRegion || locations.includes(accountRegion);
 }
 
+/** What an account without `networkAcls.defaultAction` lacks, in words (a cut or hand-made file: ARM always returns it). */
+export const UNREAD_DEFAULT_ACTION = "networkAcls.defaultAction (ARM always returns it; add the account as az storage account list prints it)";
+
 /** Whether `subnet` has a provisioned Storage service endpoint that carries traffic to an account in `accountRegion`. */
 function storageEndpointFor(subnet: Subnet, accountRegion: string | undefined): boolean {
   return subnet.serviceEndpoints.some((e) => succeeded(e.provisioningState) && storageEndpointCovers(e, accountRegion));
@@ -75,14 +79,14 @@ function arrivalOf(snapshot: Snapshot, subnet: Subnet, account: StorageAccount, 
   const own = regionOf(snapshot.vnets.get(subnet.vnetKey)?.location);
   if (last?.nextHopType === "VirtualNetworkServiceEndpoint") {
     const firewall = firewallFirst ? snapshot.firewalls?.get(keyOf(firewallFirst)) : undefined;
-    const fwSubnet = firewall?.subnetKeys.map((k) => snapshot.subnets.get(k)).find((x) => x !== undefined);
+    const fwSubnet = firewall && firewallSubnet(snapshot, firewall);
     return { via: "service-endpoint", from: fwSubnet ?? subnet };
   }
   if (last?.nextHopType === "VirtualAppliance") {
     // An Azure Firewall forwards from its own subnet: over that subnet's Storage service endpoint when it has one (the
     // pattern Azure Firewall's FAQ gives for PaaS), else from the firewall's public address.
     const firewall = last.nextHop?.startsWith("/") ? snapshot.firewalls?.get(keyOf(last.nextHop)) : undefined;
-    const fwSubnet = firewall?.subnetKeys.map((k) => snapshot.subnets.get(k)).find((x) => x !== undefined);
+    const fwSubnet = firewall && firewallSubnet(snapshot, firewall);
     if (firewall && fwSubnet && storageEndpointFor(fwSubnet, account.location)) return { via: "service-endpoint", from: fwSubnet };
     const at = fwSubnet ? regionOf(snapshot.vnets.get(fwSubnet.vnetKey)?.location) : undefined;
     return { via: "public", from: firewall ? `Azure Firewall ${firewall.name}'s public address` : "the public address of the appliance the route hands it to", ...(at ? { region: at } : {}) };
@@ -105,7 +109,7 @@ export function accountAdmits(snapshot: Snapshot, account: StorageAccount, subne
   if (access === "securedbyperimeter") return { state: "unknown", why: `it is secured by a network security perimeter, which this audit does not read` };
   // ARM always returns `networkAcls.defaultAction` (`az`: `networkRuleSet`); without it (null `networkAcls`, a cut or
   // edited export) the account's answer is unknown, not open: reading it as Allow turned a refusal into a pass.
-  if (account.defaultAction === undefined) return { state: "unknown", why: `the input does not hold its networkAcls.defaultAction (ARM always returns it; add the account as az storage account list prints it)` };
+  if (account.defaultAction === undefined) return { state: "unknown", why: `the input does not hold its ${UNREAD_DEFAULT_ACTION}` };
   if (account.defaultAction === "Allow") return { state: "yes" };
   const where = `${subnet.vnetName}/${subnet.name}`;
   // One verdict per way of arriving (pieces arriving alike are judged once).

@@ -130,15 +130,21 @@ function looksLikeUtf16(text: string): boolean {
 
 const UTF16_HINT = "file is UTF-16; save it as UTF-8 (PowerShell: Out-File -Encoding utf8)";
 
+/** A file's text without a UTF-8 byte-order mark; an InputError naming the file when nothing but space is left. */
+function jsonBody(name: string, text: string): string {
+  // PowerShell's `az ... > file.json` writes a byte-order mark.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!/\S/.test(body)) throw new InputError(name, "", "file is empty");
+  return body;
+}
+
 /**
  * A JSON input file's text (decoded as UTF-8) parsed. A UTF-8 byte-order mark (PowerShell 7's `Out-File -Encoding
  * utf8BOM`, Notepad) is skipped. Throws an InputError naming the file: empty, UTF-16, or the line and column of the
  * first syntax error.
  */
 export function parseJsonFile(name: string, text: string): unknown {
-  // PowerShell's `az ... > file.json` writes a byte-order mark.
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (!/\S/.test(body)) throw new InputError(name, "", "file is empty");
+  const body = jsonBody(name, text);
   try {
     return JSON.parse(body);
   } catch (error) {
@@ -168,8 +174,7 @@ const ONE_OUTPUT_PER_FILE = "two JSON documents in one file: give each output as
  * shapes the loader reads differently (a Resource Graph page's `totalRecords` with another query's rows).
  */
 export function parseSnapshotJson(name: string, text: string): unknown {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (!/\S/.test(body)) throw new InputError(name, "", "file is empty");
+  const body = jsonBody(name, text);
   try {
     return JSON.parse(body);
   } catch (error) {

@@ -926,6 +926,9 @@ function walk(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: R
   return tag(walked ? { ...rest, why: `${walked}; ${rest.why}` } : rest);
 }
 
+/** The AzureFirewallSubnet a firewall in a VNet forwards from, when the input holds it. */
+const ownSubnet = (snapshot: Snapshot, fw: AzureFirewall) => fw.subnetKeys.map((k) => snapshot.subnets.get(k)).find((s) => s !== undefined);
+
 /**
  * Where a firewall in a VNet sends what it lets out to a public address: by its own subnet's routes, which must take it to
  * the Internet (its egress needs direct Internet connectivity). `None`: Deny at the route; anything else (a gateway, over
@@ -933,7 +936,7 @@ function walk(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, world: R
  * undefined; delivered in the VNets' own space (a public range used privately): Allow at the route. https://learn.microsoft.com/azure/firewall/forced-tunneling
  */
 function firewallOnward(snapshot: Snapshot, fw: AzureFirewall, p: Packet): RefPathVerdict | undefined {
-  const own = fw.subnetKeys.map((k) => snapshot.subnets.get(k)).find((s) => s !== undefined);
+  const own = ownSubnet(snapshot, fw);
   const vnet = own && snapshot.vnets.get(own.vnetKey);
   if (!own || !vnet) return undefined;
   const route = pickRoute(effectiveRoutes(snapshot, own, vnet), p.dst);
@@ -973,7 +976,7 @@ function notSnatted(snapshot: Snapshot, fw: AzureFirewall, dst: RefAddr): boolea
  * Delivered: undefined (the firewall's Allow stands). https://learn.microsoft.com/azure/firewall/firewall-faq
  */
 function replyFromFirewall(snapshot: Snapshot, fw: AzureFirewall, srcVnet: VirtualNetwork, p: Packet): RefPathVerdict | undefined {
-  const own = fw.subnetKeys.map((k) => snapshot.subnets.get(k)).find((s) => s !== undefined);
+  const own = ownSubnet(snapshot, fw);
   const vnet = own && snapshot.vnets.get(own.vnetKey);
   if (!own || !vnet) return undefined;
   const route = pickRoute(effectiveRoutes(snapshot, own, vnet), p.src);

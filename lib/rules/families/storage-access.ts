@@ -9,7 +9,7 @@ import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { profileStorageAccount } from "./egress-to-tag";
-import { storageAccountOf, storageEndpointCovers, succeeded } from "../../path/storage-account-access";
+import { UNREAD_DEFAULT_ACTION, storageAccountOf, storageEndpointCovers, succeeded } from "../../path/storage-account-access";
 import { flowEvidence } from "../../nsg/flow";
 import { judgeStoragePolicies } from "../../path/service-endpoint-policies";
 import { storageEndpointKind } from "../../fixes/service-endpoints";
@@ -65,7 +65,7 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
     const list = (xs: string[]) => `${xs.slice(0, 3).join(", ")}${xs.length > 3 ? ` and ${xs.length - 3} more` : ""}`;
     if (total > 0 && refusing.length === total) return outcome({ status: clamp(meta, "warn"), detail: `${head} But it helps no storage account ${total === 1 && profileStorageAccount(env.estate, subnet) ? "CycleCloud uses" : "in the input"}: ${list(refusing)}. ${disabledOnly ? "Use a private endpoint." : "Use a private endpoint, or admit this subnet (a virtual network rule, the account's region in the endpoint's locations)."}`, touched });
     if (perimeter.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Storage account${perimeter.length > 1 ? "s" : ""} ${list(perimeter)} ${perimeter.length > 1 ? "are" : "is"} secured by a network security perimeter, which this audit does not read.`, touched });
-    if (unread.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Whether storage account${unread.length > 1 ? "s" : ""} ${list(unread)} admit${unread.length > 1 ? "" : "s"} it cannot be judged: the input does not hold ${unread.length > 1 ? "their" : "its"} networkAcls.defaultAction (ARM always returns it; add the account as az storage account list prints it).`, touched });
+    if (unread.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Whether storage account${unread.length > 1 ? "s" : ""} ${list(unread)} admit${unread.length > 1 ? "" : "s"} it cannot be judged: the input does not hold ${unread.length > 1 ? "their" : "its"} ${UNREAD_DEFAULT_ACTION}.`, touched });
     return outcome({ status: "pass", detail: `${head}${refusing.length ? ` It does not help ${list(refusing)}.` : ""}${policyWords ? ` The ${policyWords}` : ""}`, touched });
   }
   // The endpoint exists but the policy denies CycleCloud's account, or whether it does cannot be judged.
