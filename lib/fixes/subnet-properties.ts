@@ -71,6 +71,19 @@ export function subnetProperties(subnet: Subnet): SubnetProperties {
   const unknown = Object.keys(arm).filter((k) => !READ_ONLY.has(k) && !WRITABLE.has(k));
   if (unknown.length) return { ok: false, why: `the subnet has ${unknown.length === 1 ? "a property" : `${unknown.length} properties`} this tool does not know how to repeat faithfully` };
   const properties: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(arm)) if (WRITABLE.has(k) && v !== undefined) properties[k] = clean(v, 1);
+  for (const [k, v] of Object.entries(arm)) if (WRITABLE.has(k) && v !== undefined) properties[k] = clean(k === "delegations" ? armDelegations(v) : v, 1);
   return { ok: true, properties };
+}
+
+/**
+ * A subnet's delegations in ARM's form. `az` prints each flattened (`{ name, serviceName, actions, id }`); a
+ * deployment needs `{ name, properties: { serviceName } }`, and would otherwise fail or drop the delegation.
+ */
+function armDelegations(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((d) => {
+    if (!d || typeof d !== "object" || "properties" in d || !("serviceName" in d)) return d;
+    const { name, serviceName } = d as { name?: unknown; serviceName?: unknown };
+    return { ...(name !== undefined ? { name } : {}), properties: { serviceName } };
+  });
 }

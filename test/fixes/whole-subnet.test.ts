@@ -76,6 +76,25 @@ describe("service endpoint fix on the CycleCloud Workspace for Slurm subnets", (
     expect(props.delegations).toEqual([{ name: "ccw-anf-subnet", properties: { serviceName: "Microsoft.Netapp/volumes" } }]);
   });
 
+  it("a delegation as az prints it (flattened: serviceName, actions, id beside its name) goes into Bicep in ARM's form", async () => {
+    const r = audit(
+      load((fx) => {
+        const props = fx.value[0].properties.subnets.find((x: { name: string }) => x.name === "ccw-anf-subnet").properties;
+        props.delegations = props.delegations.map((d: { name: string; id?: string; properties: { serviceName: string } }) => ({
+          name: d.name,
+          id: d.id ?? `${SUB}/resourceGroups/rg-ccws/providers/Microsoft.Network/virtualNetworks/ccw-vnet/subnets/ccw-anf-subnet/delegations/${d.name}`,
+          serviceName: d.properties.serviceName,
+          actions: ["Microsoft.Network/networkinterfaces/*", "Microsoft.Network/virtualNetworks/subnets/join/action"],
+          provisioningState: "Succeeded",
+          type: "Microsoft.Network/virtualNetworks/subnets/delegations",
+        }));
+      }),
+      profile,
+    );
+    const props = (await bicepResourceProperties(fix(find(r, "ccw-anf-subnet", "NODE-SE-STORAGE"), "bicep"))).get("ccw-anf-subnet") as { delegations: unknown[] };
+    expect(props.delegations).toEqual([{ name: "ccw-anf-subnet", properties: { serviceName: "Microsoft.Netapp/volumes" } }]);
+  });
+
   it("a subnet property this tool does not know: no Bicep (it could be lost), the in-place forms still offered, and why", async () => {
     const r = audit(
       load((fx) => {
