@@ -361,6 +361,10 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   // Ends with no address family in common: no rule, route or peering changes that (the routes and peerings the
   // guidance would name are for the family one end lacks), only an address of the other's family does.
   const noFamily = results.find((r) => r.nothing)?.nothing;
+  // Open at both ends and by route, with only a way the audit cannot vouch for (an appliance, forwarding off): no
+  // change could be verified to settle that, so the reason says so rather than "none was found".
+  const onlyDoubts = status === "warn" && bad.length > 0 && bad.every((x) => x.routed && x.doubts.length > 0 && (x.own ?? "allowed") === "allowed" && (x.far?.result.verdict ?? "allowed") === "allowed" && x.snatted.every((r) => r.verdict === "allowed"));
+  const doubtful = onlyDoubts && plans.length === 0 ? [...new Set(bad.flatMap((x) => x.doubts.map((d) => d.why)))] : [];
   return outcome({
     status,
     // The sentence naming the other end's check already says it is judged there.
@@ -371,6 +375,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     touched,
     flowEnds,
     ...(noFamily ? { noFixReason: `The two ends share no address family (${noFamily.replace(/: no address family in common.*$/, "")}): give one of them an address of the other's family (a dual-stack subnet), as no NSG rule, route or peering carries IPv4 to IPv6.` } : {}),
+    ...(!noFamily && doubtful.length ? { noFixReason: `What decides this is outside what the audit can judge (${doubtful.slice(0, 2).join("; ")}${doubtful.length > 2 ? `; and ${doubtful.length - 2} more` : ""}), so no change could be verified to fix it: check that part, or add what the input lacks, and audit again.` } : {}),
   });
 }
 
