@@ -15,3 +15,11 @@ export function takeNoFixReason(allocator: PriorityAllocator): string | undefine
   reasons.delete(allocator);
   return r;
 }
+
+/**
+ * The reason for a finding whose deciding part the audit cannot follow (an appliance, a doubtful way back, input it
+ * lacks), where no change could be verified: `what` says that part, `subject` what it decides.
+ */
+export function unjudgedNoFix(what: string, subject = "this traffic"): string {
+  return `What decides ${subject} is outside what the audit can judge (${what}), so no change could be verified to fix it: check that part, or add what the input lacks, and audit again.`;
+}

@@ -11,7 +11,7 @@ import { type FirewallEvidence, type RouteEvidence, evidenceStage } from "../rep
 import type { CheckEnv } from "../rules/types";
 import { estateWith } from "./apply";
 import { groupKeyOf } from "./firewall-groups";
-import { noteNoFix } from "./no-fix";
+import { noteNoFix, unjudgedNoFix } from "./no-fix";
 import { shown } from "./quote";
 import { NAME_LIMIT, fitName, natGatewayNames, newCollectionName, newRouteName, plainName } from "./resource-names";
 import { storageEndpointKind } from "./service-endpoints";
@@ -75,7 +75,7 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
         if (p.access === "Unaudited") {
           // A next hop outside the audit (an appliance, a gateway, forced tunnelling) or an input that is missing: no
           // change here could be verified to let the traffic through, so the reason is that, not "none was found".
-          noteNoFix(env.allocator, `What decides this traffic is outside what the audit can judge (${(p.why ?? "").replace(/^cannot be judged: /, "")}), so no change could be verified to fix it: check that part, or add what the input lacks, and audit again.`);
+          noteNoFix(env.allocator, unjudgedNoFix((p.why ?? "").replace(/^cannot be judged: /, "")));
           return undefined;
         }
         if (p.decidedAt === "admin-rule" || p.decidedAt === "nsg" || !p.decidedAt) return undefined;

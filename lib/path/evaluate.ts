@@ -3,7 +3,7 @@
 // first-match table over packet boxes that hands on, allows or denies pieces, naming what decided.
 // An outbound flow (the source's side) goes through every stage; an inbound flow (the destination's
 // side) through the destination's admin rules and NSGs.
-import { ALL_V4, type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
+import { type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
 import { ALL_PORTS } from "../net/ports";
 import type { ProtoSet } from "../net/protocols";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges } from "../net/ip";
@@ -17,7 +17,7 @@ import { NO_TAGS, type TagSet } from "../net/tag-set";
 import type { FlowSpec } from "../nsg/flow";
 import { type FirewallEvidence, type RouteEvidence, evidenceStage } from "../report/types";
 import { type CompiledAdminRule, adminDeploymentNotes, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
-import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallSubnet, firewallTable, snatPrivateRanges, snatRangesWords } from "./firewall";
+import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallSubnet, firewallTable, snatRangesWords, unsnattedPart } from "./firewall";
 import { networkFqdnDoubt } from "./name-resolution";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
@@ -473,10 +473,7 @@ function firewallEgress(cx: PathContext, firewall: AzureFirewall, out: PathPiece
 function withoutSnat(cx: PathContext, firewall: AzureFirewall, p: PathPiece, done: PathPiece[]): PathPiece | undefined {
   const rule = [...p.steps].reverse().find((s): s is FirewallEvidence => evidenceStage(s) === "firewall");
   if (rule?.kind !== "network") return p;
-  const kept = snatPrivateRanges(cx.estate, firewall);
-  // Ranges covering all of IPv4 hold every service tag too, whose prefixes the input may not give.
-  const whole = kept.v4.length === 2 && kept.v4[0] === 0 && kept.v4[1] === ALL_V4[1];
-  const inside = whole ? { ...p.box.dst, v6: [] } : addrIntersect(p.box.dst, { v4: kept.v4, v6: [], tags: NO_TAGS });
+  const inside = unsnattedPart(cx.estate, firewall, p.box.dst);
   if (addrIsEmpty(inside)) return p;
   const ranges = snatRangesWords(cx.estate, firewall);
   done.push({ ...p, box: { ...p.box, dst: inside }, access: "Deny", decidedAt: "outbound", why: `${firewall.name} lets it through by network rule ${rule.rule}, but does not SNAT it (its SNAT private ranges, ${ranges}, hold the address), so it would leave with its private source address, which Azure does not route to the Internet` });

@@ -8,8 +8,8 @@
 // after it decide that traffic as the rule would.
 // https://learn.microsoft.com/azure/firewall/rule-processing
 // https://learn.microsoft.com/azure/firewall/policy-rule-sets
-import { type AddrSet, EMPTY, EVERYTHING, addrOverlaps, addrUnion, concrete, describeAddrs, symbolic, withWholeFamilyTags } from "../net/addr-set";
-import { type TagSet, tagsIsEmpty } from "../net/tag-set";
+import { ALL_V4, type AddrSet, EMPTY, EVERYTHING, addrIntersect, addrOverlaps, addrUnion, concrete, describeAddrs, symbolic, withWholeFamilyTags } from "../net/addr-set";
+import { NO_TAGS, type TagSet, tagsIsEmpty } from "../net/tag-set";
 import { assumedApart, passedOverNote } from "../net/assumed-apart";
 import { ALL_PORTS, type PortSet, parsePortRanges } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
@@ -808,8 +808,19 @@ export function firewallSnatsSome(estate: Estate, firewall: AzureFirewall, desti
   return destination.v4.length > 0 && ivSubtract(destination.v4, snatPrivateRanges(estate, firewall).v4).length > 0;
 }
 
+/**
+ * The part of `destination` that `firewall` leaves un-SNATed when a network rule lets it through (see firewallSnats):
+ * IPv4 only; ranges covering all of IPv4 (`0.0.0.0/0`, "never SNAT") hold service tags too, whose prefixes the input
+ * may not give. https://learn.microsoft.com/azure/firewall/snat-private-range
+ */
+export function unsnattedPart(estate: Estate, firewall: AzureFirewall, destination: AddrSet): AddrSet {
+  const kept = snatPrivateRanges(estate, firewall);
+  const whole = kept.v4.length === 2 && kept.v4[0] === 0 && kept.v4[1] === ALL_V4[1];
+  return whole ? { ...destination, v6: [] } : addrIntersect(destination, { v4: kept.v4, v6: [], tags: NO_TAGS });
+}
+
 /** The ranges `firewall` does not SNAT (see firewallSnats), once per estate and firewall (a fix to its policy rebuilds them). */
-export function snatPrivateRanges(estate: Estate, firewall: AzureFirewall): AddrSet {
+function snatPrivateRanges(estate: Estate, firewall: AzureFirewall): AddrSet {
   return estate.memo(`snat-ranges|${firewall.key}`, () => buildSnatPrivateRanges(estate, firewall), firewallKeys(estate, firewall));
 }
 

@@ -651,6 +651,9 @@ function orderedCollections(snapshot: Snapshot, fw: AzureFirewall): FirewallRule
   return entries.map((e) => e.c);
 }
 
+/** Whether a packet's destination is public: a service tag, or an address outside the private ranges. */
+const toPublic = (dst: RefAddr) => dst.kind === "tag" || isPublic(dst.family, dst.value);
+
 function firewallStage(snapshot: Snapshot, world: RefWorld, fw: AzureFirewall, p: Packet, fqdn: string | undefined): RefPathVerdict {
   const collections = orderedCollections(snapshot, fw);
   if (typeof collections === "string") return verdict("Unaudited", "firewall", collections);
@@ -668,7 +671,7 @@ function firewallStage(snapshot: Snapshot, world: RefWorld, fw: AzureFirewall, p
   }
   if (!decided) return verdict("Deny", "firewall", `no rule of ${fw.name} matches`);
   if (decided.action !== "Allow") return verdict("Deny", "firewall", `denied by ${decided.rule}`);
-  const publicDst = p.dst.kind === "tag" || isPublic(p.dst.family, p.dst.value);
+  const publicDst = toPublic(p.dst);
   if (publicDst && fw.hasManagementIpConfiguration) return verdict("Unaudited", "firewall", `allowed by ${decided.rule}; forced tunnelling`);
   if (publicDst && fw.virtualHubKey && hubForcedTunnel(snapshot, fw.virtualHubKey)) return verdict("Unaudited", "firewall", `allowed by ${decided.rule}; its hub is in forced tunnel mode`);
   return verdict("Allow", "firewall", `allowed by ${decided.rule}`);
@@ -956,7 +959,7 @@ function firewallOnward(snapshot: Snapshot, fw: AzureFirewall, p: Packet): RefPa
  */
 /** A network rule's Allow to a public address the firewall leaves un-SNATed: Deny at the outbound stage; else undefined. */
 function snatDrop(snapshot: Snapshot, fw: AzureFirewall, p: Packet, out: RefPathVerdict): RefPathVerdict | undefined {
-  const publicDst = p.dst.kind === "tag" || isPublic(p.dst.family, p.dst.value);
+  const publicDst = toPublic(p.dst);
   if (out.access !== "Allow" || !publicDst || !/^allowed by network rule/.test(out.why) || !notSnatted(snapshot, fw, p.dst)) return undefined;
   return verdict("Deny", "outbound", `${out.why}; not SNATed: a private source to the Internet`);
 }
@@ -1074,7 +1077,7 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
       if (!holder) return verdict("Deny", "route", `${via}: unreachable next hop`);
       if (fw) {
         const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
-        const publicDst = p.dst.kind === "tag" || isPublic(p.dst.family, p.dst.value);
+        const publicDst = toPublic(p.dst);
         const onward = out.access === "Allow" && publicDst ? firewallOnward(snapshot, fw, p) : undefined;
         if (onward) return { ...onward, why: `${via}; ${out.why}; ${onward.why}` };
         const unSnatted = snatDrop(snapshot, fw, p, out);

@@ -20,6 +20,7 @@ import { type RoutePlan, planRouteFix } from "../../fixes/plan-route";
 import { estateWith } from "../../fixes/apply";
 import { ownAddresses } from "../../fixes/own-side";
 import type { Change } from "../../fixes/types";
+import { unjudgedNoFix } from "../../fixes/no-fix";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, touchedBy, withRouteFaults } from "./shared";
 
@@ -375,7 +376,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     touched,
     flowEnds,
     ...(noFamily ? { noFixReason: `The two ends share no address family (${noFamily.replace(/: no address family in common.*$/, "")}): give one of them an address of the other's family (a dual-stack subnet), as no NSG rule, route or peering carries IPv4 to IPv6.` } : {}),
-    ...(!noFamily && doubtful.length ? { noFixReason: `What decides this is outside what the audit can judge (${doubtful.slice(0, 2).join("; ")}${doubtful.length > 2 ? `; and ${doubtful.length - 2} more` : ""}), so no change could be verified to fix it: check that part, or add what the input lacks, and audit again.` } : {}),
+    ...(!noFamily && doubtful.length ? { noFixReason: unjudgedNoFix(`${doubtful.slice(0, 2).join("; ")}${doubtful.length > 2 ? `; and ${doubtful.length - 2} more` : ""}`, "this") } : {}),
   });
 }
 
