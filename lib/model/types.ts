@@ -596,6 +596,25 @@ export interface NetworkManager {
   id: string;
   key: string;
   name: string;
+  /**
+   * `networkManagerScopes`: the subscriptions (ids, lower case, no `/subscriptions/` prefix) and management groups
+   * (names, lower case) whose VNets its configurations can apply to; undefined when the input does not show them.
+   * https://learn.microsoft.com/azure/virtual-network-manager/concept-network-manager-scope
+   */
+  scopes?: { subscriptions: string[]; managementGroups: string[] };
+}
+
+/**
+ * A security admin configuration (`networkManagers/securityAdminConfigurations`): what decides whether its rules apply
+ * to a VNet holding a service with a network intent policy (SQL Managed Instance, Azure Databricks).
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins#nonapplication-of-security-admin-rules-at-virtual-network-level
+ */
+export interface SecurityAdminConfiguration {
+  id: string;
+  key: string;
+  name: string;
+  /** `applyOnNetworkIntentPolicyBasedServices`, each `None`, `All` or `AllowRulesOnly` as Azure spells them; absent is `None`. */
+  applyOnNetworkIntentPolicyBasedServices: string[];
 }
 
 export interface StorageAccount {
@@ -682,6 +701,7 @@ export interface Snapshot {
   networkManagers?: Map<string, NetworkManager>;
   networkGroups?: Map<string, NetworkGroup>;
   adminRuleCollections?: Map<string, AdminRuleCollection>;
+  securityAdminConfigurations?: Map<string, SecurityAdminConfiguration>;
   connectivityConfigurations?: Map<string, ConnectivityConfiguration>;
   /**
    * A network manager's deployment status list (`az network manager list-deploy-status`, entries with no id): which

@@ -13,6 +13,7 @@ import type { Estate } from "../nsg/estate";
 import type { AdminRuleEvidence } from "../report/types";
 import { isAzureManagedSubnet } from "./managed-subnets";
 import { type DeploymentState, deploymentIn } from "./deployment-status";
+import { type ConfigurationReach, configurationReach } from "./admin-reach";
 import { NETWORK_GROUP_ID } from "../snapshot/schemas-placement";
 import { idParts, lastSegment, parentId } from "../snapshot/arm-id";
 import { collectionFromId } from "../snapshot/read-placement";
@@ -43,11 +44,13 @@ export interface CompiledAdminRule {
   tie?: string;
   /** With `tie`: what the rule matches whatever the order (its sure part less its rivals' boxes), in place of `sure`. */
   sureParts?: Box[];
+  /** With `tie`: the tie in a few words, for "security admin rule X (Deny) …". */
+  tieWhat?: string;
 }
 
 /** What the input does not show about an unknown rule, worded for "security admin rule X (Deny) …". */
 export function unknownWhat(c: CompiledAdminRule): string {
-  if (c.tie && c.unknown === c.tie) return "shares its priority with a rule of another action";
+  if (c.tie && c.unknown === c.tie) return c.tieWhat ?? "shares its priority with a rule of another action";
   const addresses = c.unknown !== c.mayApply;
   if (!c.mayApply) return "names addresses the input does not show";
   return addresses ? "may apply to this VNet and names addresses the input does not show" : "may apply to this VNet";
@@ -119,24 +122,32 @@ export function adminRulesFor(estate: Estate, subnet: Subnet, direction: Directi
 
 /** A security admin configuration some rule of which applies to the VNet, and whether it is deployed to its region. */
 interface ConfigurationDeployment {
+  key: string;
   name: string;
+  managerKey: string;
   region: string;
   deployment: DeploymentState;
+  /** Whether it reaches the VNet at all (its manager's scope, a service with a network intent policy there). */
+  reach: ConfigurationReach;
 }
 
 /**
  * What the admin rules of a subnet's VNet rest on besides their own fields: for each security admin configuration
  * with a rule that applies (or may apply) there, whether the input shows it deployed to the VNet's region. A rule is
  * evaluated as deployed unless the deployment status list shows the region's security admin deployment without its
- * configuration (then it is left out of `adminRulesFor`). Notes, one sentence each: what is left out, and what is
- * evaluated as deployed without proof ("takes effect once deployed to <region>", CONTRACT §4.1 stage 1).
+ * configuration (then it is left out of `adminRulesFor`). Notes, one sentence each: what is left out (not deployed, out
+ * of its network manager's scope, kept off by a network intent policy: lib/path/admin-reach.ts), configurations of one
+ * manager competing for the region, and what is evaluated as deployed without proof ("takes effect once deployed to
+ * <region>", CONTRACT §4.1 stage 1).
  * https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments
  */
 export function adminDeploymentNotes(estate: Estate, subnet: Subnet, direction: Direction): string[] {
-  const configurations = compiledFor(estate, subnet, direction).configurations;
-  if (!configurations.length) return [];
+  const compiled = compiledFor(estate, subnet, direction);
+  const configurations = compiled.configurations;
+  if (!configurations.length && !compiled.notes.length) return [];
   return estate.memo(`admin-deployment-notes|${subnet.vnetKey}|${direction}`, () => {
-    const notes: string[] = [];
+    const notes: string[] = [...compiled.notes];
+    if (!configurations.length) return notes;
     const region = configurations[0].region;
     const absent = configurations.filter((c) => c.deployment.state === "absent");
     for (const c of absent) {
@@ -145,7 +156,9 @@ export function adminDeploymentNotes(estate: Estate, subnet: Subnet, direction: 
       notes.push(`Security admin configuration ${c.name} is not deployed to ${region}: its network manager's deployment status list ${deploys}, so its rules are left out.`);
     }
     const unknown = configurations.filter((c) => c.deployment.state === "unknown");
-    const plain = unknown.filter((c) => c.deployment.state === "unknown" && !c.deployment.status);
+    const competing = compiled.competing;
+    const plain = unknown.filter((c) => c.deployment.state === "unknown" && !c.deployment.status && !competing.has(c.key));
+    for (const why of new Set(configurations.flatMap((c) => (competing.has(c.key) ? [competing.get(c.key)!] : [])))) notes.push(`Security admin rules: ${why}; each is followed both ways, in force or not.`);
     if (plain.length) {
       const names = plain.map((c) => c.name).join(", ");
       const many = plain.length > 1;
@@ -160,23 +173,42 @@ export function adminDeploymentNotes(estate: Estate, subnet: Subnet, direction: 
 }
 
 /** The rules (deployed or not known otherwise) and their configurations' deployment, per VNet and direction. */
-function compiledFor(estate: Estate, subnet: Subnet, direction: Direction): { rules: CompiledAdminRule[]; configurations: ConfigurationDeployment[] } {
+function compiledFor(estate: Estate, subnet: Subnet, direction: Direction): { rules: CompiledAdminRule[]; configurations: ConfigurationDeployment[]; competing: ReadonlyMap<string, string>; notes: string[] } {
   const { snapshot } = estate;
   if (!snapshot.adminRules?.size || isAzureManagedSubnet(subnet)) return NONE;
   return estate.memo(`admin|${subnet.vnetKey}|${direction}`, () => {
     const location = snapshot.vnets.get(subnet.vnetKey)?.location;
+    const region = location ?? "the VNet's region";
     const configurations = new Map<string, ConfigurationDeployment>();
-    const deploymentOf = (collection: AdminRuleCollection): DeploymentState => {
+    const configurationOf = (collection: AdminRuleCollection) => {
       let c = configurations.get(collection.configurationKey);
       if (!c) {
         const deployment = deploymentIn(estate, { key: collection.configurationKey, name: collection.configurationName, managerKey: collection.networkManagerKey }, "securityAdmin", location);
-        c = { name: collection.configurationName, region: location ?? "the VNet's region", deployment };
+        const reach = configurationReach(estate, subnet.vnetKey, subnet.subscriptionId, collection);
+        c = { key: collection.configurationKey, name: collection.configurationName, managerKey: collection.networkManagerKey, region, deployment, reach };
         configurations.set(collection.configurationKey, c);
       }
-      return c.deployment;
+      return c;
     };
     const groups = new Set<string>();
     for (const g of snapshot.networkGroups?.values() ?? []) if (g.memberVnetKeys.includes(subnet.vnetKey)) groups.add(g.key);
+    // First the rules whose groups (may) hold the VNet, then what their configurations say: which configurations of one
+    // network manager compete for the region is known only once all of them are seen.
+    // Rules of both directions count there: a configuration with inbound rules only still takes the region's one slot.
+    const candidates: { rule: AdminRule; collection: AdminRuleCollection; groupsWhy?: string }[] = [];
+    const here = new Set<string>();
+    for (const rule of snapshot.adminRules!.values()) {
+      const applies = appliesTo(estate, rule, groups);
+      if (applies.applies === "no") continue;
+      const collection = applies.applies === "maybe" ? applies.collection : snapshot.adminRuleCollections!.get(rule.collectionKey)!;
+      const c = configurationOf(collection);
+      if (rule.direction !== direction) continue;
+      here.add(c.key);
+      if (c.deployment.state === "absent" || c.reach.applies === "no") continue;
+      if ((c.reach.applies === "allow-only" || (c.reach.applies === "maybe" && c.reach.allowOnly)) && rule.access === "Deny") continue;
+      candidates.push({ rule, collection, ...(applies.applies === "maybe" ? { groupsWhy: applies.why } : {}) });
+    }
+    const rivals = competingConfigurations([...configurations.values()].filter((c) => c.reach.applies !== "no"), region);
     const ctx = estate.context(subnet);
     const unknown: string[] = [];
     /** A side's addresses: those it may hold (`set`, any address for an unknown group) and those it surely holds. */
@@ -200,18 +232,14 @@ function compiledFor(estate: Estate, subnet: Subnet, direction: Direction): { ru
       return { set: widened ? addrUnion(whole, ctx.resolve("*").set) : whole, sure: whole };
     };
     const out: CompiledAdminRule[] = [];
-    for (const rule of snapshot.adminRules!.values()) {
-      if (rule.direction !== direction) continue;
-      const applies = appliesTo(estate, rule, groups);
-      if (applies.applies === "no") continue;
-      const collection = applies.applies === "maybe" ? applies.collection : snapshot.adminRuleCollections!.get(rule.collectionKey)!;
-      const deployment = deploymentOf(collection);
-      if (deployment.state === "absent") continue;
+    for (const { rule, collection, groupsWhy } of candidates) {
+      const c = configurations.get(collection.configurationKey)!;
+      const deployment = c.deployment;
       // Listed in a deployment that has not (or not yet) taken effect: the rule may or may not be in force, so what it
       // could match is followed both ways, as for a rule whose collection is unknown. Evaluating it as deployed would
       // pass what an AlwaysAllow lets through where Azure may not apply it.
-      const pending = deployment.state === "unknown" && deployment.status ? `its configuration ${collection.configurationName}'s deployment to ${location ?? "the VNet's region"} is ${deployment.status} in the network manager's deployment status list, so whether it is in force is unknown` : undefined;
-      const mayWhy = [applies.applies === "maybe" ? applies.why : undefined, pending].filter(Boolean).join("; ");
+      const pending = deployment.state === "unknown" && deployment.status ? `its configuration ${collection.configurationName}'s deployment to ${region} is ${deployment.status} in the network manager's deployment status list, so whether it is in force is unknown` : undefined;
+      const mayWhy = [groupsWhy, c.reach.applies === "maybe" ? c.reach.why : undefined, pending, rivals.get(collection.configurationKey)].filter(Boolean).join("; ");
       unknown.length = 0;
       if (mayWhy) unknown.push(mayWhy);
       const src = rule.sources.length ? side(rule.sources) : side(["*"]);
@@ -235,30 +263,70 @@ function compiledFor(estate: Estate, subnet: Subnet, direction: Direction): { ru
     }
     // On a tie, by id: the input's order decides nothing (see withTies), not even the words.
     out.sort((a, b) => a.rule.priority - b.rule.priority || (a.rule.id.toLowerCase() < b.rule.id.toLowerCase() ? -1 : a.rule.id.toLowerCase() > b.rule.id.toLowerCase() ? 1 : 0));
-    return { rules: withTies(out), configurations: [...configurations.values()] };
+    const seen = [...configurations.values()].filter((c) => here.has(c.key));
+    const notes = seen.flatMap((c) => (c.reach.applies === "no" || c.reach.applies === "allow-only" ? [c.reach.note] : c.reach.applies === "maybe" && c.reach.allowOnly ? [c.reach.allowOnly] : []));
+    return { rules: withTies(out), configurations: seen.filter((c) => c.reach.applies !== "no"), competing: rivals, notes: [...new Set(notes)] };
   });
 }
 
-const NONE = { rules: [], configurations: [] };
+/**
+ * Configurations of one network manager that may each be the one deployed to the region: "only one security admin
+ * configuration can be deployed from a single network manager to a region at a time", so where the input shows two or
+ * more of a manager's configurations with rules for this VNet and no deployment status settles which is deployed,
+ * evaluating them all as deployed would be a state Azure cannot be in. Each is then followed both ways (in force, or
+ * not): the reason, by configuration key.
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments
+ */
+function competingConfigurations(configurations: readonly ConfigurationDeployment[], region: string): Map<string, string> {
+  const byManager = new Map<string, ConfigurationDeployment[]>();
+  for (const c of configurations) {
+    if (c.deployment.state !== "unknown" || c.deployment.status) continue;
+    byManager.set(c.managerKey, [...(byManager.get(c.managerKey) ?? []), c]);
+  }
+  const out = new Map<string, string>();
+  for (const [managerKey, list] of byManager) {
+    if (list.length < 2) continue;
+    const names = list.map((c) => c.name).join(", ");
+    for (const c of list) out.set(c.key, `network manager ${lastSegment(managerKey)} can deploy only one security admin configuration to a region at a time, and which of ${names} is deployed to ${region} is not in the input (its deployment status list, \`az network manager list-deploy-status\`, settles it)`);
+  }
+  return out;
+}
+
+const NONE = { rules: [], configurations: [], competing: new Map<string, string>(), notes: [] };
 
 /**
- * The rules with each tie marked (see CompiledAdminRule.tie): a rule with a later one of the same priority and another
- * action whose traffic may overlap its own may or may not match first, so the verdict does not rest on the input's
- * order (files are merged in any order, CONTRACT §1.1). Ties of one action decide alike and are left alone.
+ * The rules with each tie marked (see CompiledAdminRule.tie): a rule with a later one of another action whose traffic
+ * may overlap its own may or may not match first when (a) they share a priority (priorities are unique within a rule
+ * collection only; files are merged in any order, CONTRACT §1.1), or (b) they belong to different network managers:
+ * "when you have a configuration conflict between network managers containing the same resource, the configuration
+ * from the network manager with the higher scope is applied", whatever the priorities, and how the two managers' rules
+ * interleave is not documented. Rules of one action decide alike and are left alone.
  * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-network-manager-scope#hierarchy
  */
 function withTies(rules: CompiledAdminRule[]): CompiledAdminRule[] {
+  const managers = new Set(rules.map((c) => c.collection.networkManagerKey));
   return rules.map((c, i) => {
-    const rivals: CompiledAdminRule[] = [];
-    for (let j = i + 1; j < rules.length && rules[j].rule.priority === c.rule.priority; j++) {
+    const tied: CompiledAdminRule[] = [];
+    const across: CompiledAdminRule[] = [];
+    for (let j = i + 1; j < rules.length; j++) {
       const d = rules[j];
-      if (d.rule.access !== c.rule.access && boxOverlaps(d.box, c.box)) rivals.push(d);
+      // Sorted by priority: with one manager, only the rules of this priority can be tied with it.
+      if (managers.size === 1 && d.rule.priority !== c.rule.priority) break;
+      if (d.rule.access === c.rule.access || !boxOverlaps(d.box, c.box)) continue;
+      if (d.rule.priority === c.rule.priority) tied.push(d);
+      else if (d.collection.networkManagerKey !== c.collection.networkManagerKey) across.push(d);
     }
-    if (!rivals.length) return c;
-    const tie = `priority ${c.rule.priority} is also that of ${rivals.map((d) => `${d.rule.name} (${d.rule.access}) in rule collection ${d.collection.name}`).join(", ")}, and which of them Azure applies first is not documented`;
+    if (!tied.length && !across.length) return c;
+    const reasons = [
+      tied.length ? `priority ${c.rule.priority} is also that of ${tied.map((d) => `${d.rule.name} (${d.rule.access}) in rule collection ${d.collection.name}`).join(", ")}, and which of them Azure applies first is not documented` : "",
+      across.length ? `${across.map((d) => `${d.rule.name} (${d.rule.access}) of network manager ${d.manager?.name ?? lastSegment(d.collection.networkManagerKey)}`).join(", ")} may match the same traffic, and where two network managers' rules conflict the one of higher scope wins, which the input does not rank` : "",
+    ].filter(Boolean);
+    const tie = reasons.join("; ");
+    const tieWhat = [tied.length ? "shares its priority with a rule of another action" : "", across.length ? "may conflict with a rule of another network manager" : ""].filter(Boolean).join(" and ");
     let sureParts = [c.sure ?? c.box];
-    for (const d of rivals) sureParts = sureParts.flatMap((b) => boxSubtract(b, d.box));
-    return { ...c, tie, unknown: c.unknown ? `${c.unknown}; ${tie}` : tie, sureParts };
+    for (const d of [...tied, ...across]) sureParts = sureParts.flatMap((b) => boxSubtract(b, d.box));
+    return { ...c, tie, tieWhat, unknown: c.unknown ? `${c.unknown}; ${tie}` : tie, sureParts };
   });
 }
 

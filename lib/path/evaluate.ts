@@ -69,6 +69,12 @@ export interface PathContext {
    * re-writing its touched keys per piece cost more than deciding it.
    */
   firewalls?: Map<AzureFirewall, FirewallVisit>;
+  /**
+   * Set where the packet arrives at a private endpoint: "security admin rules don't apply to Azure Private Endpoints
+   * that fall under the scope of a virtual network managed by Azure Virtual Network Manager", so the admin stage is
+   * skipped. https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
+   */
+  atPrivateEndpoint?: boolean;
 }
 
 interface FirewallVisit {
@@ -120,7 +126,7 @@ const endOf = (p: PathPiece) => (p.access === "Unaudited" ? `Unaudited|${p.decid
  * pieces, on their way to the route.
  */
 function adminStage(cx: PathContext, pieces: PathPiece[], nsg: NsgRun, done: PathPiece[]): PathPiece[] {
-  const rules = adminRulesFor(cx.estate, cx.subnet, cx.spec.direction);
+  const rules = cx.atPrivateEndpoint ? [] : adminRulesFor(cx.estate, cx.subnet, cx.spec.direction);
   const dynamic = dynamicMembershipNote(cx.estate);
   if (dynamic && !cx.notes.includes(dynamic)) cx.notes.push(dynamic);
   const live: PathPiece[] = [];
@@ -131,7 +137,7 @@ function adminStage(cx: PathContext, pieces: PathPiece[], nsg: NsgRun, done: Pat
     for (const p of ended) (isLive(p) ? live : done).push(p);
     if (apart.length) ends.push(...ended);
   }
-  for (const note of adminDeploymentNotes(cx.estate, cx.subnet, cx.spec.direction)) if (!cx.notes.includes(note)) cx.notes.push(note);
+  if (!cx.atPrivateEndpoint) for (const note of adminDeploymentNotes(cx.estate, cx.subnet, cx.spec.direction)) if (!cx.notes.includes(note)) cx.notes.push(note);
   if (apart.length) noteAdminApart(cx, apart, ends);
   return live;
 }

@@ -308,8 +308,8 @@ export function privateEndpointsIn(estate: Estate, subnet: Subnet): EndpointInSu
 }
 
 /**
- * Inbound at some of a subnet's private endpoint addresses (`local`) from `remote`: the subnet's admin rules and
- * its NSG, for exactly those addresses (a private endpoint's NIC carries no NSG of its own, and is no member of
+ * Inbound at some of a subnet's private endpoint addresses (`local`) from `remote`: the subnet's NSG (security admin
+ * rules do not apply to private endpoints), for exactly those addresses (a private endpoint's NIC carries no NSG of its own, and is no member of
  * the subnet's traffic class, so `evaluateFlow` would not hold its address). Call it only where
  * `destinationSubnetNsgScope` says the NSG applies.
  */
@@ -319,7 +319,7 @@ export function evaluateEndpointInbound(estate: Estate, subnet: Subnet, local: A
   const group: EndpointGroup = { nics: [], addresses: local, members: [{ addresses: local, lbBackendPoolKeys: [] }] };
   const notes: string[] = [];
   const touched = new Set<string>([at.key]);
-  const pieces = evaluateGroupPath({ estate, subnet: at, spec, notes, touched }, group);
+  const pieces = evaluateGroupPath({ estate, subnet: at, spec, notes, touched, atPrivateEndpoint: true }, group);
   const allowed = pieces.filter((p) => p.access === "Allow").length;
   const verdict: Verdict = allowed === pieces.length ? "allowed" : allowed === 0 && pieces.every((p) => p.access === "Deny") ? "blocked" : "partly";
   return { subnet: at, spec, verdict, outcomes: [{ group, pieces }], notes, touched };

@@ -7,6 +7,7 @@ import type {
   NicEffectiveRouteTable,
   AdminRule,
   AdminRuleCollection,
+  SecurityAdminConfiguration,
   ApplicationSecurityGroup,
   AzureFirewall,
   FirewallPolicy,
@@ -57,6 +58,7 @@ import {
   readDnsLink,
   readNetworkGroup,
   readNetworkManager,
+  readSecurityAdminConfiguration,
   readPrivateDnsZone,
   readScaleSet,
   readServiceEndpointPolicy,
@@ -130,6 +132,7 @@ class Collected {
   /** Static members by their own key: group id and member VNet key. */
   staticMembers = new Map<string, { groupId: string; vnetKey: string }>();
   adminRuleCollections = new Map<string, AdminRuleCollection>();
+  securityAdminConfigurations = new Map<string, SecurityAdminConfiguration>();
   connectivityConfigurations = new Map<string, ConnectivityConfiguration>();
   deploymentStatuses: NonNullable<Snapshot["deploymentStatuses"]> = [];
   effectiveRouteTables = new Map<string, NicEffectiveRouteTable>();
@@ -249,8 +252,8 @@ const READERS: Record<string, Reader> = {
   [`${AVNM}networkgroups/staticmembers`]: custom((node, base, file, _at, into) => {
     into.staticMembers.set(base.key, readStaticMember(node, base, file));
   }),
-  // The configuration itself holds nothing the audit needs: its collections name it in their ids.
-  [`${AVNM}securityadminconfigurations`]: custom(() => undefined),
+  // Its collections name it in their ids; itself, it says whether its rules reach VNets with SQL MI or Databricks.
+  [`${AVNM}securityadminconfigurations`]: resource(readSecurityAdminConfiguration, (c) => c.securityAdminConfigurations),
   [`${AVNM}securityadminconfigurations/rulecollections`]: resource(readAdminRuleCollection, (c) => c.adminRuleCollections),
   [`${AVNM}securityadminconfigurations/rulecollections/rules`]: custom((node, base, file, at, into) => {
     const rule = readAdminRule(node, base, file, at);
@@ -491,6 +494,7 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
     networkManagers: into.networkManagers,
     networkGroups: into.networkGroups,
     adminRuleCollections: into.adminRuleCollections,
+    securityAdminConfigurations: into.securityAdminConfigurations,
     connectivityConfigurations: into.connectivityConfigurations,
     deploymentStatuses: into.deploymentStatuses,
     ...(into.effectiveRouteTables.size ? { effectiveRouteTables: into.effectiveRouteTables } : {}),

@@ -8,6 +8,7 @@ import type {
   NetworkGroup,
   NetworkManager,
   PrivateDnsZone,
+  SecurityAdminConfiguration,
   ScaleSet,
   ScaleSetNicConfiguration,
   ServiceEndpointPolicy,
@@ -27,6 +28,8 @@ import {
   connectivityConfigurationProps,
   dnsLinkProps,
   isTrue,
+  networkManagerProps,
+  securityAdminConfigurationProps,
   scaleSetIpConfigProps,
   scaleSetNicConfigProps,
   scaleSetProps,
@@ -119,9 +122,27 @@ export function readScaleSet(node: ArmNode, base: ResourceBase, file: string, at
   return scaleSet;
 }
 
-/** A Virtual Network Manager (only its identity is needed: its groups and configurations name it in their ids). */
-export function readNetworkManager(_node: ArmNode, base: ResourceBase): NetworkManager {
-  return { id: base.id, key: base.key, name: base.name };
+/**
+ * A Virtual Network Manager: its identity (its groups and configurations name it in their ids) and, where the input
+ * shows it, its scope (`networkManagerScopes`): subscriptions as bare lower-case ids, management groups as lower-case
+ * names. https://learn.microsoft.com/azure/virtual-network-manager/concept-network-manager-scope
+ */
+export function readNetworkManager(node: ArmNode, base: ResourceBase, file: string): NetworkManager {
+  const scopes = parseWith(networkManagerProps, node.props, file, node.propsAt).networkManagerScopes;
+  const manager: NetworkManager = { id: base.id, key: base.key, name: base.name };
+  if (scopes) {
+    manager.scopes = {
+      subscriptions: (scopes.subscriptions ?? []).map((s) => s.trim().replace(/^\/?subscriptions\//i, "").replace(/\/+$/, "").toLowerCase()),
+      managementGroups: (scopes.managementGroups ?? []).map((g) => lastSegment(g.trim().replace(/\/+$/, "")).toLowerCase()),
+    };
+  }
+  return manager;
+}
+
+/** A security admin configuration: which services with a network intent policy its rules apply to (absent: `None`). */
+export function readSecurityAdminConfiguration(node: ArmNode, base: ResourceBase, file: string): SecurityAdminConfiguration {
+  const p = parseWith(securityAdminConfigurationProps, node.props, file, node.propsAt);
+  return { id: base.id, key: base.key, name: base.name, applyOnNetworkIntentPolicyBasedServices: (p.applyOnNetworkIntentPolicyBasedServices ?? []).map((v) => v.trim()) };
 }
 
 /** A network group; its static members are attached after loading. */

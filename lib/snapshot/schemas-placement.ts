@@ -78,6 +78,18 @@ export const connectivityConfigurationProps = z.object({
   appliesToGroups: z.array(z.object({ networkGroupId: leaf<string>("a network group id such as /subscriptions/…/networkGroups/…", (v) => typeof v === "string" && v.trim() !== ""), groupConnectivity: z.string().nullish(), isGlobal: flag })).nullish(),
 });
 
+/** A network manager's scope: subscription ids and management group ids. */
+export const networkManagerProps = z.object({
+  networkManagerScopes: z
+    .object({ subscriptions: z.array(z.string()).nullish(), managementGroups: z.array(z.string()).nullish() })
+    .nullish(),
+});
+
+/** A security admin configuration: the services with a network intent policy its rules apply to. */
+export const securityAdminConfigurationProps = z.object({
+  applyOnNetworkIntentPolicyBasedServices: z.array(z.string()).nullish(),
+});
+
 export const adminRuleCollectionProps = z.object({
   appliesToGroups: z.array(z.object({ networkGroupId: z.string() })).nullish(),
 });

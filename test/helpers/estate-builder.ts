@@ -67,6 +67,8 @@ export interface SubnetOpts {
   serviceEndpoints?: { service: string; state?: string }[];
   natGateway?: string;
   defaultOutboundAccess?: boolean;
+  /** Services the subnet is delegated to (`serviceName`), e.g. Microsoft.Sql/managedInstances. */
+  delegations?: string[];
 }
 
 /** A firewall policy rule collection in test shorthand. */
@@ -162,15 +164,23 @@ export class EstateBuilder {
   }
 
   /** A security admin rule applied to the given VNets (one manager, group, configuration and collection per call). */
-  adminRule(name: string, vnets: string[], rule: { priority: number; direction: "Inbound" | "Outbound"; access: "Allow" | "Deny" | "AlwaysAllow"; protocol?: string; dst?: string[]; src?: string[]; ports?: string[] }): this {
-    const mgr = id("networkManagers", "avnm");
+  /**
+   * A security admin rule in its own rule collection and network group (holding `vnets`), in configuration `sac` of
+   * network manager `avnm` unless `rule.manager` / `rule.configuration` name others. The manager and configuration are
+   * written with no properties: a test adds its own after this call to give them scopes or
+   * applyOnNetworkIntentPolicyBasedServices (the last resource of an id wins).
+   */
+  adminRule(name: string, vnets: string[], rule: { priority: number; direction: "Inbound" | "Outbound"; access: "Allow" | "Deny" | "AlwaysAllow"; protocol?: string; dst?: string[]; src?: string[]; ports?: string[]; manager?: string; configuration?: string }): this {
+    const managerName = rule.manager ?? "avnm";
+    const configuration = rule.configuration ?? "sac";
+    const mgr = id("networkManagers", managerName);
     const group = `${mgr}/networkGroups/ng-${name}`;
-    const coll = `${mgr}/securityAdminConfigurations/sac/ruleCollections/rc-${name}`;
+    const coll = `${mgr}/securityAdminConfigurations/${configuration}/ruleCollections/rc-${name}`;
     return this.extra(
-      { id: mgr, name: "avnm", type: "Microsoft.Network/networkManagers", properties: {} },
+      { id: mgr, name: managerName, type: "Microsoft.Network/networkManagers", properties: {} },
       { id: group, name: `ng-${name}`, type: "Microsoft.Network/networkManagers/networkGroups", properties: { memberType: "VirtualNetwork" } },
       ...vnets.map((v) => ({ id: `${group}/staticMembers/${v}`, name: v, type: "Microsoft.Network/networkManagers/networkGroups/staticMembers", properties: { resourceId: id("virtualNetworks", v) } })),
-      { id: `${mgr}/securityAdminConfigurations/sac`, name: "sac", type: "Microsoft.Network/networkManagers/securityAdminConfigurations", properties: {} },
+      { id: `${mgr}/securityAdminConfigurations/${configuration}`, name: configuration, type: "Microsoft.Network/networkManagers/securityAdminConfigurations", properties: {} },
       { id: coll, name: `rc-${name}`, type: "Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections", properties: { appliesToGroups: [{ networkGroupId: group }] } },
       {
         id: `${coll}/rules/${name}`,
@@ -313,6 +323,7 @@ export class EstateBuilder {
             ...(s.opts.routeTable ? { routeTable: { id: id("routeTables", s.opts.routeTable) } } : {}),
             ...(s.opts.natGateway ? { natGateway: { id: id("natGateways", s.opts.natGateway) } } : {}),
             ...(s.opts.defaultOutboundAccess !== undefined ? { defaultOutboundAccess: s.opts.defaultOutboundAccess } : {}),
+            ...(s.opts.delegations ? { delegations: s.opts.delegations.map((serviceName, i) => ({ name: `delegation${i}`, properties: { serviceName } })) } : {}),
             serviceEndpoints: (s.opts.serviceEndpoints ?? []).map((e) => ({ service: e.service, locations: ["westeurope"], provisioningState: e.state ?? "Succeeded" })),
           },
         })),

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { evidenceStage } from "@/lib/report/types";
 import { type PathPacket, type RefPathVerdict, referencePackets } from "../reference/path";
 import { type EngineVerdict, engineJudgeAll, engineWildcardJudge } from "./judge";
-import { HUB_PREFIX, type PathWorld, VNET_RULE, type ScaleSetIpcSpec, WORK_SUBNET, buildEstate, hubWorldArb, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb, scaleSetOnlySource } from "./world";
+import { type AdminSpec, HUB_PREFIX, type PathWorld, VNET_RULE, type ScaleSetIpcSpec, WORK_SUBNET, buildEstate, hubWorldArb, inboundPacketsFor, mirrored, packetSeedsArb, packetsFor, pathWorldArb, scaleSetOnlySource } from "./world";
 import { inPrefix, mustParsePrefix, parseV4 } from "../reference/ip";
 
 const RUNS = 300;
@@ -361,6 +361,34 @@ describe("the whole path against the packet reference", () => {
     // A tie that ends in the admin rule's Deny both ways is rare here (0 to 11 packets over 150 worlds were seen), so it
     // has no floor: test/path/admin-priority-tie.test.ts holds that case by hand.
     for (const k of ["admin priority tie", "Unaudited@admin-rule"]) expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
+  });
+
+  it("admin rules reach a VNet as their network manager's scope, a network intent policy and one configuration per manager and region allow", () => {
+    // Every world with admin rules, most with a scope, a SQL Managed Instance subnet, or rules of a second configuration
+    // or network manager: each may keep a rule off the VNet, or leave it in force or not.
+    // `conflict`: the first rule moves to network manager avnm2 and gets a twin of another action at the next priority
+    // in avnm, so two managers' rules meet on the same traffic; `compete`: the same with the first rule in avnm's other
+    // configuration sac2, so the two configurations compete for the region.
+    const worlds = fc
+      .tuple(pathWorldArb, fc.constantFrom<PathWorld["adminScope"]>(undefined, "in", "out", "mg"), fc.constantFrom<PathWorld["intentPolicy"]>(undefined, "None", "AllowRulesOnly", "All", "unset"), fc.constantFrom<AdminSpec["owner"] | "keep" | "conflict" | "compete">("keep", "sac2", "avnm2", "conflict", "compete"))
+      .filter(([w]) => w.admin.length > 0)
+      .map(([w, adminScope, intentPolicy, owner]): PathWorld => {
+        if (owner === "keep") return { ...w, adminScope, intentPolicy };
+        const [head, ...rest] = w.admin;
+        // On the work subnet's VNet, so the pair meets its packets.
+        const first = owner === "conflict" || owner === "compete" ? { ...head, vnet: "a" as const } : head;
+        if (owner !== "conflict" && owner !== "compete") return { ...w, adminScope, intentPolicy, admin: [{ ...first, owner }, ...rest] };
+        const twin = { ...first, owner: undefined, priority: Math.min(4096, first.priority + 1), access: first.access === "Deny" ? ("AlwaysAllow" as const) : ("Deny" as const) };
+        // Competing configurations matter only while no deployment status list settles which one is deployed.
+        return { ...w, adminScope, intentPolicy, ...(owner === "compete" ? { adminDeployment: undefined } : {}), admin: [{ ...first, owner: owner === "conflict" ? "avnm2" : "sac2" }, twin, ...rest] };
+      });
+    const seen = checkOutbound(worlds, 300, (w, _packet, want) => {
+      const admin = want.stage === "admin-rule" || !!want.adminBranches;
+      return admin ? [`scope ${w.adminScope ?? "none"}`, `intent ${w.intentPolicy ?? "none"}`, ...new Set(w.admin.map((r) => `owner ${r.owner ?? "sac"}`)), ...(want.adminBranches ? [`admin branched (scope ${w.adminScope ?? "none"})`] : [])] : [`admin passed over (scope ${w.adminScope ?? "none"}, intent ${w.intentPolicy ?? "none"})`];
+    });
+    console.log("admin reach coverage", Object.fromEntries(seen));
+    // Floors well under the counts seen over several runs: they catch a generator that stopped reaching these cases.
+    for (const k of ["scope in", "scope mg", "intent All", "owner sac2", "owner avnm2", "admin branched (scope mg)", "admin branched (scope none)", "admin passed over (scope out, intent none)", "admin passed over (scope none, intent None)", "admin passed over (scope in, intent AllowRulesOnly)"]) expect(seen.get(k) ?? 0, k).toBeGreaterThan(2);
   });
 
   it("every packet gets the reference's access and deciding stage", () => {

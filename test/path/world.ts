@@ -3,7 +3,7 @@
 // scale set in the work subnet), built
 // as ARM JSON through the real loader, and packets aimed at the edges of every prefix in play.
 import fc from "fast-check";
-import { type CollectionSpec, EstateBuilder, type RuleSpec, estate, id } from "../helpers/estate-builder";
+import { type CollectionSpec, EstateBuilder, type RuleSpec, SUB, estate, id } from "../helpers/estate-builder";
 import { V4_TOP, mustParsePrefix } from "../reference/ip";
 import type { PacketProtocol } from "../reference/nsg";
 import type { PathPacket } from "../reference/path";
@@ -85,6 +85,8 @@ export interface AdminSpec {
   src?: string[];
   dst: string[];
   ports: string[];
+  /** Whose rule it is: network manager avnm's configuration sac (undefined), its configuration sac2, or network manager avnm2's sac. */
+  owner?: "sac2" | "avnm2";
 }
 
 export interface GroupSpec {
@@ -176,6 +178,16 @@ export interface PathWorld {
    * manager's configuration only (which says nothing of sac's).
    */
   adminDeployment?: "deployed" | "other" | "deploying" | "other-manager";
+  /**
+   * Network manager avnm's `networkManagerScopes`: the VNets' subscription (`in`), another one (`out`), or a management
+   * group only (`mg`: whether the subscription is under it is not in the input). Undefined: no scope in the input.
+   */
+  adminScope?: "in" | "out" | "mg";
+  /**
+   * Subnet a/other delegated to SQL Managed Instance (a network intent policy in VNet a), and configuration sac's
+   * applyOnNetworkIntentPolicyBasedServices: a value, or `unset` (absent: None).
+   */
+  intentPolicy?: "None" | "AllowRulesOnly" | "All" | "unset";
   /**
    * Routes VNet a learned over BGP, as the effective route table of the world's NIC (nic-work) lists them (source
    * VirtualNetworkGateway; `invalid`: listed Invalid, as where the NIC's own subnet overrides them, which still counts:
@@ -311,6 +323,7 @@ const adminArb: fc.Arbitrary<AdminSpec[]> = fc
         { arbitrary: fc.constant<string[]>(["0-65535"]), weight: 2 },
         { arbitrary: fc.array(fc.constantFrom("0-65535", "443", "80", "53", "1-1024"), { minLength: 1, maxLength: 2 }), weight: 1 },
       ),
+      owner: fc.constantFrom<AdminSpec["owner"]>(undefined, undefined, undefined, undefined, "sac2", "avnm2"),
     }),
     { maxLength: 3 },
   )
@@ -376,6 +389,8 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     scaleSet: fc.option(scaleSetArb, { nil: undefined, freq: 5 }),
     admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 1 }, { arbitrary: adminArb, weight: 1 }),
     adminDeployment: fc.constantFrom<PathWorld["adminDeployment"]>(undefined, undefined, undefined, "deployed", "other", "deploying", "other-manager"),
+    adminScope: fc.constantFrom<PathWorld["adminScope"]>(undefined, undefined, undefined, "in", "out", "mg"),
+    intentPolicy: fc.constantFrom<PathWorld["intentPolicy"]>(undefined, undefined, undefined, undefined, "None", "AllowRulesOnly", "All", "unset"),
     bgp: fc.option(
       fc.record({
         prefixes: fc.uniqueArray(fc.constantFrom("0.0.0.0/0", "8.8.0.0/16", "10.0.0.0/8", "10.0.1.0/25", "192.168.0.0/16", "20.0.0.0/8"), { minLength: 1, maxLength: 3 }),
@@ -525,7 +540,7 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     ...(w.nat ? { natGateway: "nat" } : {}),
     ...(w.defaultOutboundAccess !== undefined ? { defaultOutboundAccess: w.defaultOutboundAccess } : {}),
   });
-  b.subnet("a/other", "10.0.2.0/24");
+  b.subnet("a/other", "10.0.2.0/24", w.intentPolicy ? { delegations: ["Microsoft.Sql/managedInstances"] } : {});
   const fwReturn = (vnet: "a" | "b") => (w.fwReturn && w.firewall?.where === vnet ? { routeTable: "rt-fw" } : {});
   if (w.firewall?.where === "a") b.subnet("a/AzureFirewallSubnet", "10.0.255.0/26", fwReturn("a"));
   if (w.fwReturn && (w.firewall?.where === "a" || w.firewall?.where === "b")) {
@@ -629,7 +644,27 @@ export function buildEstate(w: PathWorld): EstateBuilder {
     const groupResource = (g: string) => ({ id: g, name: g.split("/").pop(), type: "Microsoft.Network/networkManagers/networkGroups", properties: { memberType: "VirtualNetwork" } });
     b.extra(groupResource(GROUP_OWN), member(GROUP_OWN, "a"), groupResource(GROUP_HUB), member(GROUP_HUB, "b"), groupResource(GROUP_EMPTY));
   }
-  w.admin.forEach((r, i) => b.adminRule(`admin${i}`, [r.vnet], { priority: r.priority, direction: r.direction, access: r.access, protocol: r.protocol, ...(r.src ? { src: r.src } : {}), dst: r.dst, ports: r.ports }));
+  w.admin.forEach((r, i) =>
+    b.adminRule(`admin${i}`, [r.vnet], {
+      priority: r.priority,
+      direction: r.direction,
+      access: r.access,
+      protocol: r.protocol,
+      ...(r.src ? { src: r.src } : {}),
+      dst: r.dst,
+      ports: r.ports,
+      ...(r.owner === "avnm2" ? { manager: "avnm2" } : r.owner === "sac2" ? { configuration: "sac2" } : {}),
+    }),
+  );
+  if (w.admin.length && w.adminScope) {
+    // Written after the rules' own (property-less) manager resource, so this one is read.
+    const subscriptions = w.adminScope === "in" ? [`/subscriptions/${SUB}`] : w.adminScope === "out" ? ["/subscriptions/99999999-0000-0000-0000-000000000000"] : [];
+    const managementGroups = w.adminScope === "mg" ? ["/providers/Microsoft.Management/managementGroups/mg-hpc"] : [];
+    b.extra({ id: id("networkManagers", "avnm"), name: "avnm", type: "Microsoft.Network/networkManagers", properties: { networkManagerScopes: { subscriptions, managementGroups } } });
+  }
+  if (w.admin.length && w.intentPolicy && w.intentPolicy !== "unset") {
+    b.extra({ id: `${id("networkManagers", "avnm")}/securityAdminConfigurations/sac`, name: "sac", type: "Microsoft.Network/networkManagers/securityAdminConfigurations", properties: { applyOnNetworkIntentPolicyBasedServices: [w.intentPolicy] } });
+  }
   if (w.bgp && w.nic) {
     // `az network nic show-effective-route-table` for nic-work, with the NIC's id added (az prints none).
     b.extra({

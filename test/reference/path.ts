@@ -251,6 +251,41 @@ function deployedHere(snapshot: Snapshot, subnet: Subnet, configurationId: strin
   return ours.some((e) => e.status.toLowerCase() === "deployed") ? "no" : "yes";
 }
 
+/** Whether the configuration's own network manager's deployment status list shows it deployed to the subnet's region. */
+function deploymentListed(snapshot: Snapshot, subnet: Subnet, configurationId: string): boolean {
+  const region = (snapshot.vnets.get(subnet.vnetKey)?.location ?? "").replace(/ /g, "").toLowerCase();
+  return (snapshot.deploymentStatuses ?? []).some((e) => e.region === region && e.status.toLowerCase() === "deployed" && e.configurations.includes(configurationId));
+}
+
+/**
+ * Whether a configuration reaches the subnet's VNet beyond its network groups. Scope: a manager whose
+ * `networkManagerScopes` the input shows reaches the VNet if it names its subscription; if it names management groups
+ * only besides, maybe; else not. Network intent policy: a VNet with a subnet delegated to SQL Managed Instance or
+ * Azure Databricks gets the configuration's rules as `applyOnNetworkIntentPolicyBasedServices` says (All: all,
+ * AllowRulesOnly: no Deny, else none; the configuration missing from the input: maybe).
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-network-manager-scope
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
+ */
+function reachesVnet(snapshot: Snapshot, subnet: Subnet, configurationKey: string, managerKey: string, access: string): "yes" | "no" | "maybe" {
+  let answer: "yes" | "maybe" = "yes";
+  const scopes = snapshot.networkManagers?.get(managerKey)?.scopes;
+  if (scopes && !scopes.subscriptions.includes(subnet.subscriptionId.toLowerCase())) {
+    if (scopes.managementGroups.length === 0) return "no";
+    answer = "maybe";
+  }
+  const vnet = snapshot.vnets.get(subnet.vnetKey);
+  const intent = (vnet?.subnetKeys ?? []).some((k) => (snapshot.subnets.get(k)?.delegations ?? []).some((d) => ["microsoft.sql/managedinstances", "microsoft.databricks/workspaces"].includes(d.toLowerCase())));
+  if (intent) {
+    const configuration = snapshot.securityAdminConfigurations?.get(configurationKey);
+    if (!configuration) return "maybe";
+    const values = configuration.applyOnNetworkIntentPolicyBasedServices.map((v) => v.toLowerCase());
+    if (!values.includes("all")) {
+      if (!values.includes("allowrulesonly") || access === "Deny") return "no";
+    }
+  }
+  return answer;
+}
+
 /**
  * Every admin decision the packet may meet: the first rule by priority that matches it, once for each choice of
  * "matches / does not match" for the rules that match it only if a network group the input cannot show holds the
@@ -258,7 +293,17 @@ function deployedHere(snapshot: Snapshot, subnet: Subnet, configurationId: strin
  */
 function adminDecisions(snapshot: Snapshot, subnet: Subnet, world: RefWorld, direction: Direction, p: Packet): (AdminHit | undefined)[] {
   if (MANAGED.has(subnet.name.toLowerCase())) return [undefined];
-  const candidates: { priority: number; id: string; hit: AdminHit; sure: boolean }[] = [];
+  const candidates: { priority: number; id: string; hit: AdminHit; sure: boolean; manager: string }[] = [];
+  // A network manager deploys one security admin configuration to a region at a time: two of its configurations
+  // with rules here and no deployment status to choose are each in force or not.
+  const rivalConfigurations = new Map<string, Set<string>>();
+  for (const rule of snapshot.adminRules?.values() ?? []) {
+    const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
+    if (!collection || !collection.appliesToGroupKeys.some((g) => snapshot.networkGroups?.get(g)?.memberVnetKeys.includes(subnet.vnetKey))) continue;
+    if (deployedHere(snapshot, subnet, collection.configurationKey, collection.networkManagerKey) !== "yes" || deploymentListed(snapshot, subnet, collection.configurationKey)) continue;
+    if (reachesVnet(snapshot, subnet, collection.configurationKey, collection.networkManagerKey, "Allow") === "no") continue;
+    rivalConfigurations.set(collection.networkManagerKey, (rivalConfigurations.get(collection.networkManagerKey) ?? new Set()).add(collection.configurationKey));
+  }
   for (const rule of snapshot.adminRules?.values() ?? []) {
     if (rule.direction !== direction) continue;
     const collection = snapshot.adminRuleCollections?.get(rule.collectionKey);
@@ -268,6 +313,9 @@ function adminDecisions(snapshot: Snapshot, subnet: Subnet, world: RefWorld, dir
     let applies = false;
     for (const g of collection.appliesToGroupKeys) if (snapshot.networkGroups?.get(g)?.memberVnetKeys.includes(subnet.vnetKey)) applies = true;
     if (!applies) continue;
+    const reach = reachesVnet(snapshot, subnet, collection.configurationKey, collection.networkManagerKey, rule.access);
+    if (reach === "no") continue;
+    const competing = (rivalConfigurations.get(collection.networkManagerKey)?.size ?? 0) > 1 && rivalConfigurations.get(collection.networkManagerKey)!.has(collection.configurationKey);
     const src = rule.sources.length ? rule.sources : ["*"];
     const dst = rule.destinations.length ? rule.destinations : ["*"];
     const sp = rule.sourcePortRanges.length ? rule.sourcePortRanges : ["*"];
@@ -276,7 +324,7 @@ function adminDecisions(snapshot: Snapshot, subnet: Subnet, world: RefWorld, dir
     const s = adminSideMatches(snapshot, world, src, p.src);
     const d = adminSideMatches(snapshot, world, dst, p.dst);
     if (s === false || d === false) continue;
-    candidates.push({ priority: rule.priority, id: rule.id.toLowerCase(), hit: { access: rule.access, name: rule.name }, sure: s === true && d === true && deployed === "yes" });
+    candidates.push({ priority: rule.priority, id: rule.id.toLowerCase(), hit: { access: rule.access, name: rule.name }, sure: s === true && d === true && deployed === "yes" && reach === "yes" && !competing, manager: collection.networkManagerKey });
   }
   // On a tie, by id, as the engine lists them (whichever of two alike rules decides, the verdict is the same).
   candidates.sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -287,7 +335,8 @@ function adminDecisions(snapshot: Snapshot, subnet: Subnet, world: RefWorld, dir
   const walk = (i: number): (AdminHit | undefined)[] => {
     if (i === candidates.length) return [undefined];
     const c = candidates[i];
-    const rival = candidates.slice(i + 1).some((d) => d.priority === c.priority && d.hit.access !== c.hit.access);
+    // Two network managers' rules that conflict: the one of higher scope wins, whatever the priorities.
+    const rival = candidates.slice(i + 1).some((d) => (d.priority === c.priority || d.manager !== c.manager) && d.hit.access !== c.hit.access);
     return c.sure && !rival ? [c.hit] : [...walk(i + 1), c.hit];
   };
   return walk(0);
