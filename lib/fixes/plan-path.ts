@@ -62,6 +62,11 @@ export const FIX_GROUP = "CycleCloud-Required";
  */
 export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, changes: Change[], subject: PathFixSubject, current?: FlowResult): Change[] | undefined {
   let planned = [...changes];
+  const storage = subject.service.toLowerCase() === "storage" && !subject.destinationCidrs;
+  /** The Storage service endpoint this plan added, once tried: it is not added again, and dropped if it did not suffice. */
+  let endpointTried: Change | undefined;
+  let endpointRound = -1;
+  let endpointDropped = false;
   for (let round = 0; round < 4; round++) {
     const estate = estateWith(env.estate, planned);
     // With nothing planned yet, the check's own result is the estate as it is: no need to evaluate again.
@@ -90,6 +95,35 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
           }
           // A user route that drops or strands the traffic: a more specific service-tag route to the Internet.
           if (!route || route.source !== "User" || !table || subject.destinationCidrs) return undefined;
+          if (storage) {
+            // Storage: a Microsoft.Storage.Global service endpoint first. Its system routes, one per Storage prefix, are
+            // more specific than a default route that drops or strands the traffic, and carry it over the backbone with
+            // no outbound path; a Storage route to the Internet would instead override the endpoint (a route table's
+            // route beats the endpoint's on an equal prefix, CONTRACT §4.1 stage 3) and leave through default outbound
+            // access, which is being retired.
+            // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
+            // Only an endpoint that finished provisioning has routes (lib/path/routes.ts effectiveRoutes).
+            const held = subnet.serviceEndpoints.find((se) => /^microsoft\.storage(\.global)?$/i.test(se.service) && (!se.provisioningState || se.provisioningState.toLowerCase() === "succeeded"));
+            // A Storage route to the Internet would override the endpoint the subnet has, for every Storage prefix the
+            // endpoint serves: never offered beside it.
+            if (held) {
+              noteNoFix(env.allocator, `Route ${shown(route.route)} in route table ${shown(lastSegment(route.routeTable ?? table))} stops Storage traffic of ${shown(`${subnet.vnetName}/${subnet.name}`)}, and a Storage route to the Internet would override its ${held.service} service endpoint (a route table's route beats the endpoint's): change the route or the endpoint so that the endpoint carries Storage, as their owners decide.`);
+              return undefined;
+            }
+            if (storageEndpointKind(subnet) === "Microsoft.Storage.Global") {
+              if (!endpointTried) {
+                // The outbound stage's endpoint, when it planned one (this round or before), is the one tried.
+                const earlier = planned.find((c) => c.kind === "add-service-endpoint");
+                endpointTried = earlier ?? next.find((c) => c.kind === "add-service-endpoint");
+                if (!endpointTried) next.push((endpointTried = { kind: "add-service-endpoint", subnetKey: subnet.key, service: "Microsoft.Storage.Global" }));
+                endpointRound = earlier ? round - 1 : round;
+              }
+              if (endpointRound === round) continue;
+              // Tried in an earlier round, and a more specific route still beats it: the route alone, without it.
+              planned = planned.filter((c) => c !== endpointTried);
+              endpointDropped = true;
+            }
+          }
           // Named against the table as the input holds it: never a route of it, unless one has exactly this prefix.
           const inputTable = env.estate.snapshot.routeTables.get(table);
           if (!inputTable) return undefined;
@@ -117,11 +151,11 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
           // every region, and the subnet stays private. A NAT gateway would give it the whole Internet besides (every
           // address and port its NSGs allow), which a cluster subnet has no lockdown check to catch.
           // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
-          const storage = subject.service.toLowerCase() === "storage" && !subject.destinationCidrs;
           const hasGlobal = subnet.serviceEndpoints.some((se) => se.service.toLowerCase() === "microsoft.storage.global");
           // Only the cross-region kind serves every region; with a policy on the subnet (which needs its local endpoint)
           // swapping is not offered here (storageEndpointKind).
-          if (storage && !hasGlobal && storageEndpointKind(subnet) === "Microsoft.Storage.Global") {
+          // Not once a Storage route to the Internet replaced it (the route stage above): that route would override it.
+          if (storage && !hasGlobal && !endpointDropped && storageEndpointKind(subnet) === "Microsoft.Storage.Global") {
             if (!next.some((c) => c.kind === "add-service-endpoint")) next.push({ kind: "add-service-endpoint", subnetKey: subnet.key, service: "Microsoft.Storage.Global" });
           } else if (!next.some((c) => c.kind === "attach-nat-gateway")) next.push({ kind: "attach-nat-gateway", subnetKey: subnet.key, ...natGatewayNames(env, subnet) });
         }

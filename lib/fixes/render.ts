@@ -115,7 +115,14 @@ export function sharedNote(snapshot: Snapshot, plan: FixPlan, own: ReadonlySet<s
   const { subnets, firewalls } = sharedWith(snapshot, plan.changes, new Set([...own, ...flowEnds]));
   const parts: string[] = [];
   if (subnets.length) {
-    const listed = `${subnets.slice(0, 8).map((s) => shown(`${s.vnetName}/${s.name}`)).join(", ")}${subnets.length > 8 ? ` and ${subnets.length - 8} more` : ""}`;
+    // A subnet reached through a NIC's or a scale set's NSG, not its own, is named with them: it is their traffic.
+    const named = ({ subnet: s, holders }: (typeof subnets)[number]) => {
+      const where = shown(`${s.vnetName}/${s.name}`);
+      if (!holders.length) return where;
+      const who = holders.slice(0, 3).map((h) => `${h.kind} ${shown(h.name)}`);
+      return `${who.join(" and ")}${holders.length > 3 ? ` and ${holders.length - 3} more` : ""} in ${where}`;
+    };
+    const listed = `${subnets.slice(0, 8).map(named).join(", ")}${subnets.length > 8 ? ` and ${subnets.length - 8} more` : ""}`;
     const n = `${subnets.length} other subnet${subnets.length > 1 ? "s" : ""}`;
     parts.push(
       scopedToOwn(snapshot, plan.changes, own)

@@ -122,7 +122,8 @@ describe("names of new resources", () => {
   });
 
   it("a service-tag route never overwrites a route of that name in the table, and one table's route has one name in every finding", async () => {
-    // Allow-Storage-Internet already sends 10.50.0.0/16 to an appliance; a route create with that name would replace it.
+    // Allow-AzureActiveDirectory-Internet already sends 10.50.0.0/16 to an appliance; a route create with that name would
+    // replace it. (AzureActiveDirectory: Storage's fix there is its service endpoint, test/fixes/storage-route-vs-endpoint.test.ts.)
     const b = estate()
       .vnet("hub", ["10.0.0.0/16"])
       .subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc", routeTable: "rt-cc" })
@@ -130,24 +131,24 @@ describe("names of new resources", () => {
       .nsg("nsg-cc", [...SEED_RULES])
       .routeTable("rt-cc", [
         { name: "drop-default", prefix: "0.0.0.0/0", hop: "None" },
-        { name: "ALLOW-STORAGE-INTERNET", prefix: "10.50.0.0/16", hop: "VirtualAppliance", ip: "10.0.0.4" },
+        { name: "ALLOW-AZUREACTIVEDIRECTORY-INTERNET", prefix: "10.50.0.0/16", hop: "VirtualAppliance", ip: "10.0.0.4" },
       ]);
     const snapshot = b.snapshot();
     const profile = parseProfile("profile.json", { deployments: [{ name: "a", cyclecloud: ["hub/cc"] }, { name: "b", cyclecloud: ["hub/cc2"] }] });
     const report = audit(snapshot, profile);
     for (const s of ["hub/cc", "hub/cc2"]) {
-      const routes = azOf(finding(report, s, "CC-EGRESS-STORAGE")).filter((c) => isCmd(c, "network", "route-table", "route", "create"));
-      expect(routes.map((c) => [arg(c, "--name"), arg(c, "--address-prefix"), arg(c, "--next-hop-type")])).toEqual([["Allow-Storage-Internet-2", "Storage", "Internet"]]);
+      const routes = azOf(finding(report, s, "CC-EGRESS-AAD")).filter((c) => isCmd(c, "network", "route-table", "route", "create"));
+      expect(routes.map((c) => [arg(c, "--name"), arg(c, "--address-prefix"), arg(c, "--next-hop-type")])).toEqual([["Allow-AzureActiveDirectory-Internet-2", "AzureActiveDirectory", "Internet"]]);
     }
     const created = await bundleCreates(snapshot, profile, report);
     expectNoDuplicates(created);
-    expect(created.az.route.filter((n) => n.toLowerCase() === "allow-storage-internet")).toEqual([]);
-    expect(created.az.route.filter((n) => n === "Allow-Storage-Internet-2")).toHaveLength(1);
-    // Applied, the user's route still sends 10.50.0.0/16 to the appliance, and Storage leaves.
+    expect(created.az.route.filter((n) => n.toLowerCase() === "allow-azureactivedirectory-internet")).toEqual([]);
+    expect(created.az.route.filter((n) => n === "Allow-AzureActiveDirectory-Internet-2")).toHaveLength(1);
+    // Applied, the user's route still sends 10.50.0.0/16 to the appliance, and AzureActiveDirectory traffic leaves.
     const after = applyChanges(snapshot, created.bundle.changes).snapshot;
     const table = after.routeTables.get(id("routeTables", "rt-cc").toLowerCase())!;
-    expect(table.routes.find((r) => r.name === "ALLOW-STORAGE-INTERNET")).toMatchObject({ addressPrefix: "10.50.0.0/16", nextHopType: "VirtualAppliance" });
-    expect(finding(audit(after, profile), "hub/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
+    expect(table.routes.find((r) => r.name === "ALLOW-AZUREACTIVEDIRECTORY-INTERNET")).toMatchObject({ addressPrefix: "10.50.0.0/16", nextHopType: "VirtualAppliance" });
+    expect(finding(audit(after, profile), "hub/cc", "CC-EGRESS-AAD").status).toBe("pass");
   });
 
   it("a route the table holds for exactly the tag is edited under its own name (Azure allows one route per prefix)", () => {

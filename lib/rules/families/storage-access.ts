@@ -13,6 +13,7 @@ import { UNREAD_DEFAULT_ACTION, storageAccountOf, storageEndpointCovers, succeed
 import { flowEvidence } from "../../nsg/flow";
 import { judgeStoragePolicies } from "../../path/service-endpoint-policies";
 import { storageEndpointKind } from "../../fixes/service-endpoints";
+import { type EffectiveRoute, lookup, routeWords, serviceEndpointTags, subnetRoutes } from "../../path/routes";
 
 const STORAGE_SERVICES = new Set(["microsoft.storage", "microsoft.storage.global"]);
 
@@ -49,17 +50,40 @@ function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["servi
   return { refusing, perimeter, unread, total: accounts.length, disabledOnly };
 }
 
+/**
+ * The route-table routes of `subnet` that take (part of) the traffic its Storage service endpoint would carry: a route
+ * table's route for the service's prefixes, or a more specific one, beats the endpoint's system route, so that traffic
+ * leaves by the route's next hop, not over the endpoint (CONTRACT §4.1 stage 3: "a route-table route for `Storage`
+ * overrides a Storage service endpoint"). Learned routes cannot override an endpoint's; a route whose reach the
+ * supplied tags cannot tell (`regionUnknown`) is not counted. Only the families the subnet has prefixes in. Never throws.
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route
+ */
+function endpointOverrides(env: CheckEnv, subnet: Subnet, endpoint: Subnet["serviceEndpoints"][number]): EffectiveRoute[] {
+  const routes = subnetRoutes(env.estate, subnet);
+  const families = ([4, 6] as const).filter((f) => subnet.addressPrefixes.some((p) => p.includes(":") === (f === 6)));
+  const out = new Set<EffectiveRoute>();
+  for (const tag of serviceEndpointTags(endpoint.service, endpoint.locations)) {
+    const set = env.estate.context(subnet).resolve(tag).set;
+    for (const family of families)
+      for (const { route } of lookup(routes, family, set)) if (route.source === "User" && route.nextHopType !== "VirtualNetworkServiceEndpoint" && !route.regionUnknown) out.add(route);
+  }
+  return [...out];
+}
+
 export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): CheckOutcome {
   const touched = new Set([subnet.key]);
   const where = `${subnet.vnetName}/${subnet.name}`;
   const endpoints = subnet.serviceEndpoints.filter((e) => STORAGE_SERVICES.has(e.service.toLowerCase()));
   const good = endpoints.find((e) => succeeded(e.provisioningState));
+  // A route of the subnet's table can take the endpoint's traffic elsewhere: then the endpoint gives no private path.
+  if (good && subnet.routeTableKey) touched.add(subnet.routeTableKey);
+  const overrides = good ? endpointOverrides(env, subnet, good) : [];
   // A service endpoint policy lets the endpoint reach only the accounts it lists: it helps CycleCloud only when its
   // account is among them, which only the profile can say.
   const policy = good ? judgeStoragePolicies(env.estate, subnet) : { state: "none" as const };
   if (policy.state !== "none") for (const k of subnet.serviceEndpointPolicyKeys ?? []) touched.add(k);
   const policyWords = policy.state === "none" ? "" : `${policy.words}.`;
-  if (good && (policy.state === "none" || policy.state === "in")) {
+  if (good && !overrides.length && (policy.state === "none" || policy.state === "in")) {
     const { refusing, perimeter, unread, total, disabledOnly } = accountsRefusing(env, subnet, good);
     const head = `${where} has the ${good.service} service endpoint${good.locations.length ? ` (${good.locations.join(", ")})` : ""}.`;
     const list = (xs: string[]) => `${xs.slice(0, 3).join(", ")}${xs.length > 3 ? ` and ${xs.length - 3} more` : ""}`;
@@ -69,7 +93,7 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
     return outcome({ status: "pass", detail: `${head}${refusing.length ? ` It does not help ${list(refusing)}.` : ""}${policyWords ? ` The ${policyWords}` : ""}`, touched });
   }
   // The endpoint exists but the policy denies CycleCloud's account, or whether it does cannot be judged.
-  const policed = good && policy.state !== "none" ? `${where} has the ${good.service} service endpoint, but ${policy.state === "out" ? "" : "whether it serves CycleCloud's storage account cannot be judged: "}${policyWords}` : "";
+  const policed = good && !overrides.length && policy.state !== "none" ? `${where} has the ${good.service} service endpoint, but ${policy.state === "out" ? "" : "whether it serves CycleCloud's storage account cannot be judged: "}${policyWords}` : "";
 
   const notReady: string[] = endpoints.map((e) => `service endpoint ${e.service} is ${e.provisioningState}`);
   // A private endpoint serves its own account only: with the profile's account named, only an endpoint to it counts.
@@ -79,6 +103,14 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
   const usable = uses.find((u) => u.state === "usable");
   if (usable) return outcome({ status: "pass", detail: `${where} reaches Azure Storage privately through ${usable.detail}.${policed ? ` (${policed})` : ""}`, touched });
   if (policed) return outcome({ status: clamp(meta, "warn"), detail: `${policed}${uses.length ? ` No storage private endpoint serves it either: ${uses[0].detail}.` : ""}`, touched });
+  if (good && overrides.length) {
+    const by = overrides.slice(0, 3).map((r) => `${routeWords(r)} (${r.addressPrefix}, next hop ${r.nextHopType})`);
+    return outcome({
+      status: clamp(meta, "warn"),
+      detail: `${where} has the ${good.service} service endpoint, but ${by.join(", ")}${overrides.length > 3 ? ` and ${overrides.length - 3} more` : ""} ${overrides.length > 1 ? "take" : "takes"} Storage traffic the endpoint would carry: a route table's route beats the endpoint's system route, so that traffic does not take the endpoint.${uses.length ? ` No storage private endpoint serves it either: ${uses[0].detail}.` : ""}`,
+      touched,
+    });
+  }
   const near = uses.find((u) => u.state === "partial") ?? uses.find((u) => u.state === "blocked") ?? uses.find((u) => u.state === "unjudged") ?? uses.find((u) => u.state === "unusable");
   if (near) {
     return outcome({ status: clamp(meta, "warn"), detail: `${where} ${near.state === "partial" ? "has a private path to Azure Storage from only part of the subnet" : "has no working private path to Azure Storage"}: ${near.detail}${notReady.length ? `; ${notReady.join("; ")} (not counted)` : ""}.`, evidence: near.flow ? flowEvidence(near.flow, near.state === "unjudged" ? "Unaudited" : "Deny") : [], touched });
