@@ -67,8 +67,10 @@ function mergeUpdates(a: RuleUpdate | Extract<Change, { kind: "delete-rule" }>, 
   if (!isEmpty(both)) {
     const left = subtract(parsePortRanges(a.before.destinationPortRanges), both);
     if (isEmpty(left)) {
-      // Each narrowing already opened its ports in every protocol the rule named; deleting it opens nothing more.
-      const protocols = a.before.protocol === "*" ? " (it named every protocol, so UDP and ICMP on those ports open too, as each narrowing already did)" : "";
+      // The planner narrows only a deny in the requirement's own protocol (lib/fixes/plan-flow.ts unblock: a `*` deny
+      // gets an allow in that protocol above it instead), so deleting it opens no other protocol. Should a `*` deny
+      // ever be emptied, the bundle says what that opens rather than open it silently.
+      const protocols = a.before.protocol === "*" ? " (it named every protocol, so UDP and ICMP on those ports open too, which the requirements do not need)" : "";
       return { kind: "delete-rule", nsgKey: a.nsgKey, rule: a.before, why: `${a.why} ${b.why} Together they leave it no port, so it is deleted${protocols}.` };
     }
     after.destinationPortRanges = portFields(left);

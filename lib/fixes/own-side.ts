@@ -32,7 +32,8 @@ export function ownAddresses(estate: Estate, subnet: Subnet): string[] {
   return serverCidrs(estate, subnet) ?? [...subnet.addressPrefixes];
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.some((y) => y.toLowerCase() === x.toLowerCase()));
+/** Whether `a` names some of `b` and nothing else (case aside). */
+const within = (a: readonly string[], b: readonly string[]) => a.length > 0 && a.every((x) => b.some((y) => y.toLowerCase() === x.toLowerCase()));
 
 /**
  * The sentence saying a plan's rules name a CycleCloud server's own addresses rather than its whole subnet (so the
@@ -50,7 +51,8 @@ export function serverScopeNote(estate: Estate, plan: FixPlan): string {
   for (const key of estate.placement.servers.keys()) {
     const subnet = estate.snapshot.subnets.get(key);
     const cidrs = subnet && serverCidrs(estate, subnet);
-    if (!cidrs || !named.some((side) => sameList(side, cidrs))) continue;
+    // A dual-stack server's rules come one per address family (lib/fixes/address-family.ts): a side naming one family's counts.
+    if (!cidrs || !named.some((side) => within(side, cidrs))) continue;
     const many = cidrs.length > 1;
     // What a change makes for the subnet as a whole, whatever the rules name: the other machines get it too.
     const whole = new Set<string>();

@@ -14,6 +14,8 @@ import { parsePortRanges } from "../net/ports";
 import * as iv from "../net/intervals";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import type { Change } from "./types";
+import { type FamilySides, splitByFamily } from "./address-family";
+import { NAME_LIMIT, fitName } from "./resource-names";
 
 export interface RuleTemplate {
   name: string;
@@ -26,16 +28,15 @@ export interface RuleTemplate {
 }
 
 /**
- * A new rule from a template at `priority`, with a name not yet used in the NSG or by another fix. With
- * `subnet` given, the rule's own side (source of an outbound rule, destination of an inbound one) is scoped:
- * where the profile names the CycleCloud server in the subnet, from `*` or the subnet's prefixes to the server's
- * own addresses (what the audit judges; the subnet's other machines keep their traffic); else, with the NSG
- * deciding for other subnets too, from `*` to the subnet's prefixes, so the fix does not change the other
- * subnets' traffic (CONTRACT §4, fix rules: shared resources).
+ * The address sides of the rules a template makes in an NSG, one pair per address family its addresses name (Azure
+ * refuses a rule mixing IPv4 and IPv6: lib/fixes/address-family.ts), usually one. With `subnet` given, the rule's own
+ * side (source of an outbound rule, destination of an inbound one) is scoped: where the profile names the CycleCloud
+ * server in the subnet, from `*` or the subnet's prefixes to the server's own addresses (what the audit judges; the
+ * subnet's other machines keep their traffic); else, with the NSG deciding for other subnets too, from `*` to the
+ * subnet's prefixes, so the fix does not change the other subnets' traffic (CONTRACT §4, fix rules: shared resources).
+ * Empty when the template's sides have no address family in common (such a rule would match nothing).
  */
-export function makeRule(env: CheckEnv, nsgKey: string, template: RuleTemplate, priority: number, subnet?: Subnet): SecurityRule {
-  let taken = env.ruleNames.get(nsgKey);
-  if (!taken) env.ruleNames.set(nsgKey, (taken = new Set()));
+export function ruleSides(env: CheckEnv, nsgKey: string, template: RuleTemplate, subnet?: Subnet): FamilySides[] {
   let { sources, destinations } = template;
   const any = (xs: string[]) => xs.length === 1 && xs[0] === "*";
   const server = subnet && serverCidrs(env.estate, subnet);
@@ -47,20 +48,41 @@ export function makeRule(env: CheckEnv, nsgKey: string, template: RuleTemplate, 
     if (template.direction === "Outbound" && any(sources)) sources = [...subnet.addressPrefixes];
     if (template.direction === "Inbound" && any(destinations)) destinations = [...subnet.addressPrefixes];
   }
-  return {
-    name: freeRuleName(env.estate.snapshot.nsgs.get(nsgKey), template.name, taken),
-    priority,
+  return splitByFamily(sources, destinations);
+}
+
+/**
+ * The new rules of a template (one per address family, see ruleSides), the i-th at `priorities[i]`, each with a name not
+ * yet used in the NSG or by another fix: the template's name for the first, `-v6` added for an IPv6 twin of an IPv4 rule
+ * (`-2`, `-3`, … on a clash). `sides` is ruleSides of the same arguments, when the caller has it already (to know how
+ * many priorities to pick).
+ */
+export function makeRules(
+  env: CheckEnv,
+  nsgKey: string,
+  template: RuleTemplate,
+  priorities: readonly number[],
+  subnet?: Subnet,
+  sides: readonly FamilySides[] = ruleSides(env, nsgKey, template, subnet),
+): SecurityRule[] {
+  if (priorities.length !== sides.length) throw new Error(`makeRules: ${sides.length} rule(s) need as many priorities, given ${priorities.length}`);
+  let taken = env.ruleNames.get(nsgKey);
+  if (!taken) env.ruleNames.set(nsgKey, (taken = new Set()));
+  const nsg = env.estate.snapshot.nsgs.get(nsgKey);
+  return sides.map((side, i) => ({
+    name: freeRuleName(nsg, i > 0 && side.family === 6 ? fitName(template.name, "-v6", NAME_LIMIT - 3) : template.name, taken),
+    priority: priorities[i],
     direction: template.direction,
     access: template.access,
     protocol: template.protocol,
-    sourceAddressPrefixes: sources,
-    destinationAddressPrefixes: destinations,
+    sourceAddressPrefixes: side.sources,
+    destinationAddressPrefixes: side.destinations,
     sourcePortRanges: ["*"],
     destinationPortRanges: template.ports,
     sourceAsgKeys: [],
     destinationAsgKeys: [],
     isDefault: false,
-  };
+  }));
 }
 
 /** Changes that make `spec` fully allowed at `subnet`, starting from `changes` already planned; undefined when impossible. */
@@ -124,7 +146,7 @@ function targeted(rule: SecurityRule, template: RuleTemplate, server?: readonly 
  * Whether editing `rule` changes the traffic of `subnet` alone: its NSG decides for no other subnet, or the rule's own
  * side (the source of an outbound rule, the destination of an inbound one) lies within the subnet's prefixes. Else a
  * narrowed or re-accessed deny would open the traffic of the other subnets sharing the NSG too, where an allow scoped
- * to this subnet (makeRule) opens only this one's (CONTRACT §4, fix rules: shared resources).
+ * to this subnet (makeRules) opens only this one's (CONTRACT §4, fix rules: shared resources).
  */
 function editConfined(env: CheckEnv, nsg: Nsg, rule: SecurityRule, template: RuleTemplate, subnet: Subnet): boolean {
   if (!subnetsUsingNsg(env.estate.snapshot, nsg.key).some((k) => k !== subnet.key)) return true;
@@ -144,30 +166,40 @@ function portFields(set: readonly number[]): string[] {
 
 /**
  * The changes that get the template's traffic past `blocker` in `nsg`, smallest first:
- * 1. the user's own deny aimed at the required traffic is edited (its ports narrowed, or made an allow)
- *    rather than an allow stacked on it;
- * 2. an allow at a free priority below the blocker;
+ * 1. the user's own deny aimed at the required traffic, in the requirement's protocol alone, is edited (its ports
+ *    narrowed, or made an allow) rather than an allow stacked on it; a deny of more protocols (`*`) is not, as narrowing
+ *    its ports would open them in every protocol (UDP and ICMP beside the TCP the requirement needs);
+ * 2. allows (one per address family, see ruleSides) at free priorities below the blocker;
  * 3. with no free priority below it, the blocker (a custom rule) moves to the nearest free priority above,
- *    when only denies sit between, and the allow takes its place.
+ *    when only denies sit between, and the allows take its place (and the free slots it passes).
  * Undefined, with the reason noted, when none applies.
  */
 function unblock(env: CheckEnv, nsg: Nsg, blocker: SecurityRule, template: RuleTemplate, subnet: Subnet, planned: readonly Change[] = []): Change[] | undefined {
   const where = `${shown(blocker.name)} (${blocker.priority}) in NSG ${shown(nsg.name)}`;
-  if (targeted(blocker, template, serverCidrs(env.estate, subnet)) && (blocker.protocol === template.protocol || blocker.protocol === "*") && editConfined(env, nsg, blocker, template, subnet)) {
+  if (targeted(blocker, template, serverCidrs(env.estate, subnet)) && blocker.protocol === template.protocol && editConfined(env, nsg, blocker, template, subnet)) {
     const remaining = iv.subtract(parsePortRanges(blocker.destinationPortRanges), parsePortRanges(template.ports));
     if (!iv.isEmpty(remaining)) {
       const after = { ...blocker, destinationPortRanges: portFields(remaining) };
       return [{ kind: "update-rule", nsgKey: nsg.key, before: blocker, after, why: `The rule ${where} is a custom deny aimed at this traffic: narrowing its ports to leave out ${template.ports.join(", ")} is a smaller change than stacking an allow on it.` }];
     }
-    if (blocker.protocol === template.protocol) {
-      const after = { ...blocker, access: "Allow" as const };
-      return [{ kind: "update-rule", nsgKey: nsg.key, before: blocker, after, why: `The rule ${where} denies exactly the traffic the requirement needs: it is turned into an allow rather than shadowed by a new one.` }];
-    }
+    const after = { ...blocker, access: "Allow" as const };
+    return [{ kind: "update-rule", nsgKey: nsg.key, before: blocker, after, why: `The rule ${where} denies exactly the traffic the requirement needs: it is turned into an allow rather than shadowed by a new one.` }];
   }
-  const priority = env.allocator.pick(nsg, blocker.priority);
-  if (priority !== undefined) return [{ kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, template, priority, subnet) }];
+  const sides = ruleSides(env, nsg.key, template, subnet);
+  if (sides.length === 0) {
+    noteNoFix(env.allocator, `The rule needed in NSG ${shown(nsg.name)} would name IPv4 addresses on one side and only IPv6 on the other, and match nothing.`);
+    return undefined;
+  }
+  const below: number[] = [];
+  while (below.length < sides.length) {
+    const p = env.allocator.pick(nsg, blocker.priority);
+    if (p === undefined) break;
+    below.push(p);
+  }
+  const adds = (priorities: number[]): Change[] => makeRules(env, nsg.key, template, priorities, subnet, sides).map((rule) => ({ kind: "add-rule", nsgKey: nsg.key, rule }));
+  if (below.length === sides.length) return adds(below);
   if (blocker.isDefault) {
-    noteNoFix(env.allocator, `NSG ${shown(nsg.name)} has no free priority below Azure's default rule ${shown(blocker.name)}: it is full.`);
+    noteNoFix(env.allocator, `NSG ${shown(nsg.name)} has ${below.length ? `too few free priorities for a rule per address family` : "no free priority"} below Azure's default rule ${shown(blocker.name)}: it is full.`);
     return undefined;
   }
   // The allows this plan already adds for the flow (an earlier round's): moving a deny above them opens nothing more
@@ -176,14 +208,21 @@ function unblock(env: CheckEnv, nsg: Nsg, blocker: SecurityRule, template: RuleT
   const between = (to: number) => nsg.securityRules.filter((r) => r.direction === blocker.direction && r.priority > blocker.priority && r.priority < to && !ownAllows.has(r.name.toLowerCase()));
   // A rule another fix of this report already moves: this fix moves it one free slot further and takes the slot it left.
   const from = env.allocator.movedTo(nsg, blocker.name) ?? blocker.priority;
-  const to = env.allocator.pickAbove(nsg, from);
+  let to = env.allocator.pickAbove(nsg, from);
   if (to !== undefined && !between(to).some((r) => r.access === "Allow")) {
-    const own = nsg.securityRules.find((r) => ownAllows.has(r.name.toLowerCase()) && r.direction === blocker.direction && r.priority > blocker.priority && r.priority < to);
+    const own = nsg.securityRules.find((r) => ownAllows.has(r.name.toLowerCase()) && r.direction === blocker.direction && r.priority > blocker.priority && r.priority < to!);
     if (own) {
       // Two denies in a row at the lowest priorities: the second moves above this flow's allow, which stays.
       env.allocator.recordMove(nsg, blocker.name, to);
       return [{ kind: "update-rule", nsgKey: nsg.key, before: blocker, after: { ...blocker, priority: to }, why: `No priority is free below ${where}: the rule moves to ${to}, above the allow this fix adds at ${own.priority} (only denies and that allow sit between).` }];
     }
+  }
+  // One allow per address family still to place: the first takes the slot the blocker leaves, each further one the
+  // slot it was to move to, and the blocker moves on to the next free one (only denies may sit between, as for one).
+  const slots = [from];
+  while (to !== undefined && !between(to).some((r) => r.access === "Allow") && below.length + slots.length < sides.length) {
+    slots.push(to);
+    to = env.allocator.pickAbove(nsg, to);
   }
   if (to === undefined || between(to).some((r) => r.access === "Allow")) {
     noteNoFix(
@@ -197,7 +236,7 @@ function unblock(env: CheckEnv, nsg: Nsg, blocker: SecurityRule, template: RuleT
   env.allocator.recordMove(nsg, blocker.name, to);
   const moved = { ...blocker, priority: to };
   return [
-    { kind: "update-rule", nsgKey: nsg.key, before: blocker, after: moved, why: `No priority is free below ${where}: the rule moves to ${to} (only denies sit between) and the new allow takes ${from}.` },
-    { kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, template, from, subnet) },
+    { kind: "update-rule", nsgKey: nsg.key, before: blocker, after: moved, why: `No priority is free below ${where}: the rule moves to ${to} (only denies sit between) and the new allow${slots.length > 1 ? "s take" : " takes"} ${slots.join(", ")}.` },
+    ...adds([...below, ...slots]),
   ];
 }

@@ -1,6 +1,6 @@
-// A fix is shown only if, applied to a copy of the snapshot, it turns its finding to pass and makes
-// no other finding worse (advice that a lockdown is meant to trigger aside). Only findings that read a
-// changed NSG, subnet, route table or firewall are re-run.
+// A fix is shown only if Azure would accept its rules (none mixing IPv4 and IPv6) and, applied to a copy of the
+// snapshot, it turns its finding to pass and makes no other finding worse (advice that a lockdown is meant to trigger
+// aside). Only findings that read a changed NSG, subnet, route table or firewall are re-run.
 import type { CheckEnv, CheckOutcome, RuleCheck } from "../rules/types";
 import type { SecurityRule, Subnet } from "../model/types";
 import { statusRank } from "../rules/status-rank";
@@ -12,6 +12,7 @@ import { FirewallSourceIndex, plainSources } from "../path/firewall-sources";
 import { pushTo } from "../collections";
 import { takeNoFixReason } from "./no-fix";
 import { rank } from "./safe-order";
+import { planFamilyProblem } from "./address-family";
 
 export interface Checked {
   subnet: Subnet;
@@ -115,6 +116,9 @@ export function verifyAll(env: CheckEnv, checked: Checked[]): Verified {
    * may go with the plan. A plan that reaches another subnet's lockdown is too broad, and stays refused.
    */
   const judge = (i: number, plan: FixPlan): { ok: true } | { ok: false; refusal: string; lockdowns: number[] } => {
+    // A rule Azure would refuse is no fix, whatever the audit of the changed copy says (lib/fixes/address-family.ts).
+    const mixed = planFamilyProblem(plan.changes);
+    if (mixed) return { ok: false, refusal: `The change found cannot be applied: ${mixed}, so it is not offered.`, lockdowns: [] };
     const estate = estateWith(env.estate, plan.changes);
     const { snapshot } = estate;
     const changed = estate.changedKeys;

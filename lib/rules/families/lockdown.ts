@@ -5,7 +5,7 @@ import { ALL_PORTS } from "../../net/ports";
 import { TCP, UDP } from "../../net/protocols";
 import { describeAllowed, describeDenied, describePieces, evaluateFlow, flowEvidence } from "../../nsg/flow";
 import { estateWith } from "../../fixes/apply";
-import { type RuleTemplate, makeRule, planFlowFix } from "../../fixes/plan-flow";
+import { type RuleTemplate, makeRules, planFlowFix, ruleSides } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
 import { noteNoFix } from "../../fixes/no-fix";
 import { NAME_LIMIT, fitName, newNsgName } from "../../fixes/resource-names";
@@ -25,8 +25,20 @@ const blockOutbound = (): RuleTemplate => ({ name: "BlockOutbound", direction: "
 function seedRules(env: CheckEnv, subnet: Subnet): SecurityRule[] {
   const role = env.estate.roles.get(subnet.key)!;
   const key = `new:${subnet.key}`;
-  // With the profile's CycleCloud server in the subnet, the rules name its addresses (lib/fixes/own-side.ts).
-  return [...REQUIRED_EGRESS[role].map((req) => makeRule(env, key, allowEgressTemplate(req), req.priority, subnet)), makeRule(env, key, blockOutbound(), 4000, subnet)];
+  // With the profile's CycleCloud server in the subnet, the rules name its addresses (lib/fixes/own-side.ts); a
+  // dual-stack server needs a rule per address family, the IPv6 twin at the next priority the seed leaves free.
+  const wanted = [...REQUIRED_EGRESS[role].map((req) => ({ t: allowEgressTemplate(req), at: req.priority })), { t: blockOutbound(), at: 4000 }];
+  const used = new Set(wanted.map((w) => w.at));
+  const next = (after: number) => {
+    let p = after + 1;
+    while (used.has(p)) p++;
+    used.add(p);
+    return p;
+  };
+  return wanted.flatMap(({ t, at }) => {
+    const sides = ruleSides(env, key, t, subnet);
+    return makeRules(env, key, t, sides.map((_, i) => (i === 0 ? at : next(at))), subnet, sides);
+  });
 }
 
 /**
@@ -55,12 +67,14 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   const nsg = estate.nsg(subnet.nsgKey);
   if (!nsg) return [attachSeedNsg(env, subnet)];
   const winsOver = allowPriorities.get(nsg.key) ?? 65001;
-  const priority = env.allocator.pick(nsg, winsOver);
-  if (priority === undefined) {
+  // One deny per address family the subnet's own side names (a dual-stack CycleCloud server: lib/fixes/address-family.ts).
+  const sides = ruleSides(env, nsg.key, blockOutbound(), subnet);
+  const priorities = sides.map(() => env.allocator.pick(nsg, winsOver));
+  if (priorities.some((p) => p === undefined)) {
     noteNoFix(env.allocator, `NSG ${shown(nsg.name)} has no free priority below ${winsOver}, where a deny would have to go to win over the rule that lets the Internet out.`);
     return undefined;
   }
-  let changes: Change[] | undefined = [{ kind: "add-rule", nsgKey: nsg.key, rule: makeRule(env, nsg.key, blockOutbound(), priority, subnet) }];
+  let changes: Change[] | undefined = makeRules(env, nsg.key, blockOutbound(), priorities as number[], subnet, sides).map((rule) => ({ kind: "add-rule", nsgKey: nsg.key, rule }));
   const after = estateWith(estate, changes);
   for (const req of REQUIRED_EGRESS[estate.roles.get(subnet.key)!]) {
     const spec = tagEgressSpec(estate, subnet, req.tag, req.port);
