@@ -14,7 +14,7 @@ import { applyChanges } from "./apply";
 import { type AzCommand, azCommands, groupCreateCommand, psProblem, toBash, toPowerShell } from "./az";
 import { groupKeyOf } from "./firewall-groups";
 import { bicepRefusal, renderBicep } from "./bicep";
-import { nfcProblem, renderRefusal, renderTerraform } from "./render";
+import { nfcProblem, renderRefusal, renderTerraform, storageEndpointNote } from "./render";
 import { terraformRefusal } from "./terraform";
 import { shown } from "./quote";
 import type { Change } from "./types";
@@ -225,7 +225,10 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     ...unfixed.map((u) => `# Not fixed by this bundle: ${u.rule} on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`),
     ...unfixable.map((u) => `# Not fixed by this bundle: ${u.rule} (${u.status}) on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`),
   ];
-  const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, then denies, a NAT gateway last.", ...unfixedNote, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
+  // What a change does beyond its finding (a route around an appliance), once each, above the commands.
+  const endpointNote = storageEndpointNote(changes);
+  const changeNotes = [...new Set(changes.flatMap((c) => (c.kind === "add-route" && c.why ? [`# Note: ${c.why.replace(/[\r\n]+/g, " ")}`] : []))), ...(endpointNote ? [`# Note: ${endpointNote}`] : [])];
+  const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, then denies, a NAT gateway last.", ...unfixedNote, ...changeNotes, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
   const notIn: FixBundle["notIn"] = { ps1: [], bicep: [], tf: [] };
   // PowerShell leaves out whole changes, as Bicep and Terraform do (formChanges): never a NAT gateway without the deny
   // that goes with it, nor half of an NSG's changes.

@@ -128,7 +128,10 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
           const inputTable = env.estate.snapshot.routeTables.get(table);
           if (!inputTable) return undefined;
           const name = newRouteName(env, inputTable, subject.service, plainName(`Allow-${subject.service}-Internet`));
-          if (!next.some((c) => c.kind === "add-route" && c.route.name === name)) next.push({ kind: "add-route", routeTableKey: table, route: { name, addressPrefix: subject.service, nextHopType: "Internet" } });
+          // Stranded at an appliance that does not pass the traffic on: the route works, but it takes the service's
+          // traffic around the appliance, which its owners may mean to inspect it. Said in every form, with the other way.
+          const around = route.nextHopType.toLowerCase() === "virtualappliance" ? `This route takes ${subject.service} traffic around an appliance: ${route.nextHop?.replace(/^dropped: /, "") ?? `route ${shown(route.route)} sends it to ${route.nextHopIpAddress ?? "a virtual appliance"}, which does not pass it on`}. If that appliance is meant to inspect this traffic, mend the appliance instead (for IP forwarding: \`az network nic update --ip-forwarding true\` on its NIC, and forwarding in its operating system) and leave the route table as it is.` : undefined;
+          if (!next.some((c) => c.kind === "add-route" && c.route.name === name)) next.push({ kind: "add-route", routeTableKey: table, route: { name, addressPrefix: subject.service, nextHopType: "Internet" }, ...(around ? { why: around } : {}) });
         } else if (p.decidedAt === "firewall") {
           const fw = [...p.steps].reverse().find((s) => evidenceStage(s) === "firewall") as FirewallEvidence | undefined;
           if (!fw) return undefined;

@@ -15,12 +15,11 @@ import { vnetReachesHub } from "../path/virtual-hub";
 import { cidrsOf } from "./plan-path";
 import type { ResourceNames } from "./resource-names";
 import type { Change } from "./types";
+import { MAX_ROUTES } from "./route-limit";
 
 /** What planning found: the changes, or guidance in one sentence when no route change can be planned. */
 export type RoutePlan = { kind: "changes"; changes: Change[] } | { kind: "guidance"; text: string };
 
-/** Routes per route table (Azure networking limits). https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#networking-limits */
-const MAX_ROUTES = 400;
 
 /** Azure's route name limit (1–80: letters, digits, `_`, `.`, `-`; starts with a letter or digit, ends with one or `_`). */
 const MAX_ROUTE_NAME = 80;

@@ -36,6 +36,8 @@ const EDGE_UNDERSCORES_G = /^_+|_+$/g;
 const IDENTIFIER_START = /^[a-z_]/;
 
 const hex = (c: string, width = 4) => c.codePointAt(0)!.toString(16).toUpperCase().padStart(width, "0");
+const UTF8 = new TextEncoder();
+const utf8Bytes = (c: string) => [...UTF8.encode(c)].map((b) => `\\x${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
 
 /**
  * A bash word that expands to exactly `s`: plain when it holds only characters bash never interprets,
@@ -45,7 +47,9 @@ const hex = (c: string, width = 4) => c.codePointAt(0)!.toString(16).toUpperCase
 export function bashWord(s: string): string {
   if (BASH_PLAIN.test(s)) return s;
   if (!hasControl(s)) return `'${s.replace(SINGLE_QUOTE_G, `'\\''`)}'`;
-  return `$'${s.replace(BASH_ESCAPE_G, (c) => `\\${c}`).replace(CONTROL_G, (c) => (c.charCodeAt(0) < 0x80 ? `\\x${hex(c, 2)}` : `\\u${hex(c)}`))}'`;
+  // A character past ASCII as its UTF-8 bytes: bash reads `\uXXXX` only in a UTF-8 locale (under LC_ALL=C, common in
+  // containers and CI, it stays six literal characters), while `\xHH` bytes are the same in every locale.
+  return `$'${s.replace(BASH_ESCAPE_G, (c) => `\\${c}`).replace(CONTROL_G, (c) => (c.charCodeAt(0) < 0x80 ? `\\x${hex(c, 2)}` : utf8Bytes(c)))}'`;
 }
 
 /**

@@ -204,8 +204,25 @@ function azurermSubscriptionNote(snapshot: Snapshot, changes: readonly Change[])
  * does not model. https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#default-security-rules
  */
 function newNsgNote(plan: FixPlan): string {
-  if (!plan.changes.some((c) => c.kind === "attach-new-nsg")) return "";
-  return "Before applying: the new NSG's default rules deny inbound traffic from outside the virtual network (SSH or HTTPS to a VM from an admin network, a public load balancer's clients), which reached the subnet until now; add an allow for any such access you use.";
+  const added = plan.changes.flatMap((c) => (c.kind === "attach-new-nsg" ? [c] : []));
+  if (!added.length) return "";
+  // The seed page's NSG ends with a deny of the Internet: the subnet loses every public site its allows do not name.
+  const blocks = added.flatMap((c) => c.rules).find((r) => r.access === "Deny" && r.direction === "Outbound" && r.destinationAddressPrefixes.some((d) => /^(internet|\*|0\.0\.0\.0\/0)$/i.test(d)));
+  const outbound = blocks ? ` Its rule ${shown(blocks.name)} also denies outbound traffic to the Internet beyond what its allow rules name, as the locked-down configuration intends: package mirrors, GitHub and any other public site the machines use until now stop being reachable from them.` : "";
+  return `Before applying: the new NSG's default rules deny inbound traffic from outside the virtual network (SSH or HTTPS to a VM from an admin network, a public load balancer's clients), which reached the subnet until now; add an allow for any such access you use.${outbound}`;
+}
+
+/**
+ * What a Storage service endpoint changes for storage accounts the input does not show (those it shows were audited
+ * with it): the subnet's requests reach Azure Storage from its private addresses, so an account admitting the subnet
+ * by an IP rule (its public or NAT address) stops admitting it.
+ * https://learn.microsoft.com/azure/storage/common/storage-network-security#grant-access-from-a-virtual-network
+ */
+export function storageEndpointNote(changes: readonly Change[]): string {
+  const added = changes.flatMap((c) => (c.kind === "add-service-endpoint" && /^microsoft\.storage(\.global)?$/i.test(c.service) ? [c.service] : []));
+  if (!added.length) return "";
+  const global = added.some((s) => /global$/i.test(s));
+  return `With the service endpoint, the subnet reaches Azure Storage from its private addresses: a storage account ${global ? "in any region" : "in the endpoint's regions"} that admits it by an IP rule (its public or NAT gateway address) stops admitting it; give such accounts a virtual network rule for the subnet.`;
 }
 
 const comment = (prefix: string, text: string) => text.split("\n").map((l) => `${prefix} ${l}`).join("\n");
@@ -219,7 +236,8 @@ const comment = (prefix: string, text: string) => text.split("\n").map((l) => `$
  */
 export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string, flowEnds: Iterable<string> = [], scopeNote = ""): Fix[] {
   if (renderRefusal(snapshot, plan)) return [];
-  const note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote, newNsgNote(plan)].filter(Boolean).join(" ");
+  const around = [...new Set(plan.changes.flatMap((c) => (c.kind === "add-route" && c.why ? [c.why] : [])))];
+  const note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote, newNsgNote(plan), storageEndpointNote(plan.changes), ...around].filter(Boolean).join(" ");
   const why = plan.changes.flatMap((c) => (c.kind === "update-rule" ? [c.why] : []));
   // The az commands and the firewall group deployments are worked out once for the plan, each used by two forms.
   const cmds = plan.changes.flatMap((c) => azCommands(snapshot, c));

@@ -30,7 +30,13 @@ export type Change =
    * Bicep deployment update it; Azure allows one route per address prefix in a table, so editing is how a route
    * that drops a prefix is pointed elsewhere).
    */
-  | { kind: "add-route"; routeTableKey: string; route: Route }
+  | {
+      kind: "add-route";
+      routeTableKey: string;
+      route: Route;
+      /** What the route changes beyond letting the traffic through (it takes the traffic around an appliance), said in every form. */
+      why?: string;
+    }
   /** Create a Standard public IP and a NAT gateway using it, and associate the gateway with the subnet. */
   | { kind: "attach-nat-gateway"; subnetKey: string; natGatewayName: string; publicIpName: string };
 

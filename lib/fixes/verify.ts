@@ -1,6 +1,6 @@
-// A fix is shown only if Azure would accept its rules (none mixing IPv4 and IPv6) and, applied to a copy of the
-// snapshot, it turns its finding to pass and makes no other finding worse (advice that a lockdown is meant to trigger
-// aside). Only findings that read a changed NSG, subnet, route table or firewall are re-run.
+// A fix is shown only if Azure would accept its rules (none mixing IPv4 and IPv6) and route tables (at most 400
+// routes) and, applied to a copy of the snapshot, it turns its finding to pass and makes no other finding worse (advice
+// that a lockdown is meant to trigger aside). Only findings that read a changed NSG, subnet, route table or firewall are re-run.
 import type { CheckEnv, CheckOutcome, RuleCheck } from "../rules/types";
 import type { SecurityRule, Subnet } from "../model/types";
 import { statusRank } from "../rules/status-rank";
@@ -13,6 +13,7 @@ import { pushTo } from "../collections";
 import { takeNoFixReason } from "./no-fix";
 import { rank } from "./safe-order";
 import { planFamilyProblem } from "./address-family";
+import { routeLimitProblem } from "./route-limit";
 
 export interface Checked {
   subnet: Subnet;
@@ -116,8 +117,9 @@ export function verifyAll(env: CheckEnv, checked: Checked[]): Verified {
    * may go with the plan. A plan that reaches another subnet's lockdown is too broad, and stays refused.
    */
   const judge = (i: number, plan: FixPlan): { ok: true } | { ok: false; refusal: string; lockdowns: number[] } => {
-    // A rule Azure would refuse is no fix, whatever the audit of the changed copy says (lib/fixes/address-family.ts).
-    const mixed = planFamilyProblem(plan.changes);
+    // A rule or route table Azure would refuse is no fix, whatever the audit of the changed copy says
+    // (lib/fixes/address-family.ts, route-limit.ts).
+    const mixed = planFamilyProblem(plan.changes) ?? routeLimitProblem(env.estate.snapshot, plan.changes);
     if (mixed) return { ok: false, refusal: `The change found cannot be applied: ${mixed}, so it is not offered.`, lockdowns: [] };
     const estate = estateWith(env.estate, plan.changes);
     const { snapshot } = estate;

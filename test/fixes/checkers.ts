@@ -161,7 +161,9 @@ export function bashAzCommands(script: string): { ok: boolean; error?: string; c
   const syntax = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
   if (syntax.status !== 0) return { ok: false, error: syntax.stderr, commands: [] };
   const harness = `set -e\naz() { printf '%s\\0' "$#" "$@"; }\n${script}\n`;
-  const run = spawnSync("bash", ["-c", harness], { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 });
+  // In the C locale, as many containers and CI runners have it: bash reads `$'\uXXXX'` only in a UTF-8 one, so a name
+  // written that way would reach az as other characters there (the bytes of `$'\xHH'` do not depend on the locale).
+  const run = spawnSync("bash", ["-c", harness], { encoding: "buffer", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: "C", LANG: "C" } });
   if (run.status !== 0) return { ok: false, error: run.stderr.toString(), commands: [] };
   const parts = run.stdout.toString("utf8").split("\0");
   parts.pop();

@@ -56,6 +56,8 @@ describe("NET-NSG-ATTACHED (outside the contract's table: never fails)", () => {
     expect(az).toContain("--network-security-group nsg-cc-lockdown");
     // Every form, not the portal steps alone, says what the new NSG's default rules cut.
     for (const f of attached.fixes) expect(f.text, f.kind).toContain("deny inbound traffic from outside the virtual network");
+    // ... and what its own deny of the Internet cuts: a cluster loses package mirrors it reached until now.
+    for (const f of attached.fixes) expect(f.text.replace(/\s*(#|\/\/)\s*/g, " "), f.kind).toContain("also denies outbound traffic to the Internet beyond what its allow rules name");
     // One NSG, one set of rule names: applying either finding's fix satisfies the other.
     const lockdown = finding(r, "v/cc", "CC-EGRESS-LOCKDOWN").fixes.find((f) => f.kind === "az-cli")!.text;
     expect(lockdown.split("\n").filter((l) => l.startsWith("az "))).toEqual(az.split("\n").filter((l) => l.startsWith("az ")));
