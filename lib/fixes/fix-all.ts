@@ -227,7 +227,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
   ];
   // What a change does beyond its finding (a route around an appliance), once each, above the commands.
   const endpointNote = storageEndpointNote(changes);
-  const changeNotes = [...new Set(changes.flatMap((c) => (c.kind === "add-route" && c.why ? [`# Note: ${c.why.replace(/[\r\n]+/g, " ")}`] : []))), ...(endpointNote ? [`# Note: ${endpointNote}`] : [])];
+  const changeNotes = [...new Set(changes.flatMap((c) => ((c.kind === "add-route" || c.kind === "add-rule") && c.why ? [`# Note: ${c.why.replace(/[\r\n]+/g, " ")}`] : []))), ...(endpointNote ? [`# Note: ${endpointNote}`] : [])];
   const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, then denies, a NAT gateway last.", ...unfixedNote, ...changeNotes, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
   const notIn: FixBundle["notIn"] = { ps1: [], bicep: [], tf: [] };
   // PowerShell leaves out whole changes, as Bicep and Terraform do (formChanges): never a NAT gateway without the deny

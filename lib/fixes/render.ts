@@ -236,7 +236,7 @@ const comment = (prefix: string, text: string) => text.split("\n").map((l) => `$
  */
 export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string, flowEnds: Iterable<string> = [], scopeNote = ""): Fix[] {
   if (renderRefusal(snapshot, plan)) return [];
-  const around = [...new Set(plan.changes.flatMap((c) => (c.kind === "add-route" && c.why ? [c.why] : [])))];
+  const around = [...new Set(plan.changes.flatMap((c) => ((c.kind === "add-route" || c.kind === "add-rule") && c.why ? [c.why] : [])))];
   const note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote, newNsgNote(plan), storageEndpointNote(plan.changes), ...around].filter(Boolean).join(" ");
   const why = plan.changes.flatMap((c) => (c.kind === "update-rule" ? [c.why] : []));
   // The az commands and the firewall group deployments are worked out once for the plan, each used by two forms.

@@ -184,11 +184,13 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
             ...ruleFields(r),
           ]),
         ),
-        // The association changes only the subnet's NSG reference; every other property is kept.
+        // The association changes only the subnet's NSG reference; every other property is kept. It waits for the
+        // NSG's rules: the NSG id alone would let Terraform attach it while they are still being created, leaving the
+        // subnet for that moment with the default rules only (no required allow, no lockdown deny).
         block("resource", ["azurerm_subnet_network_security_group_association", assoc], [
           ["subnet_id", s.id],
           ["network_security_group_id", new Raw(`azurerm_network_security_group.${sym}.id`)],
-          ...subnetWrite(vacated, s, `azurerm_subnet_network_security_group_association.${assoc}`),
+          ...subnetWrite(vacated, s, `azurerm_subnet_network_security_group_association.${assoc}`, rules.map(({ label }) => `azurerm_network_security_rule.${label}`)),
         ]),
       ];
     }

@@ -3,7 +3,13 @@
 import type { FirewallRuleCollection, Route, SecurityRule } from "../model/types";
 
 export type Change =
-  | { kind: "add-rule"; nsgKey: string; rule: SecurityRule }
+  | {
+      kind: "add-rule";
+      nsgKey: string;
+      rule: SecurityRule;
+      /** What the rule changes beyond its finding (a deny shadowing the NSG's own allows), said in every form. */
+      why?: string;
+    }
   /**
    * Edit an existing custom rule in place (`az network nsg rule update`): move its priority, narrow its
    * ports or addresses, or change its access. `before` is the rule as planned against, `after` the

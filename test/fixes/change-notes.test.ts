@@ -41,3 +41,24 @@ describe("notes on what a fix changes beyond its finding", () => {
     expect(fixAll(snapshot, profile, report).sh).toContain("# Note: This route takes AzureResourceManager traffic around an appliance");
   });
 });
+
+describe("the lockdown's deny", () => {
+  it("names the NSG's own outbound allows to the Internet it goes before, in every form", () => {
+    const snapshot = estate()
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/snet-cc", "10.1.0.0/24", { nsg: "nsg-cc" })
+      .nsg("nsg-cc", [
+        { name: "AllowProxyOut", priority: 300, direction: "Outbound", access: "Allow", protocol: "Tcp", src: "*", dst: "203.0.113.10", ports: "3128" },
+        { name: "AllowVnetOnly", priority: 320, direction: "Outbound", access: "Allow", protocol: "*", src: "*", dst: "VirtualNetwork", ports: "*" },
+      ])
+      .snapshot();
+    const f = finding(audit(snapshot, { roles: { cyclecloud: ["spoke/snet-cc"], cluster: [], returnProxy: [] } }), "spoke/snet-cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("fail");
+    expect(f.fixes.length).toBeGreaterThan(0);
+    for (const fix of f.fixes) {
+      expect(flat(fix.text), fix.kind).toContain('The deny goes before "AllowProxyOut" (300)');
+      // A rule to the VNet alone is not shadowed by a deny of the Internet.
+      expect(fix.text, fix.kind).not.toContain("AllowVnetOnly");
+    }
+  });
+});

@@ -116,8 +116,9 @@ async function checkChange(n: Names, index: number): Promise<void> {
     const strings: string[] = [];
     const walk = (v: unknown) => (typeof v === "string" ? strings.push(v) : v && typeof v === "object" ? Object.values(v).forEach(walk) : undefined);
     walk(attrs);
-    // References the renderer writes itself (azurerm_x.label.id) are expressions; every other string is a literal.
-    for (const s of strings) if (!/^\$\{(azurerm|azapi)_[a-z_]+\.[a-z0-9_]+\.(id|name)\}$/.test(s)) hclLiteral(s);
+    // References the renderer writes itself (azurerm_x.label.id, and a depends_on's azurerm_x.label) are expressions;
+    // every other string is a literal.
+    for (const s of strings) if (!/^\$\{(azurerm|azapi)_[a-z_]+\.[a-z0-9_]+(\.(id|name))?\}$/.test(s)) hclLiteral(s);
     if (typeof attrs.name === "string") expect(known.has(hclLiteral(attrs.name)) || [...known].some((k) => hclLiteral(attrs.name as string).includes(k))).toBe(true);
   }
 

@@ -1,6 +1,7 @@
 // CC-EGRESS-LOCKDOWN: outbound traffic to Internet addresses outside every service tag must be denied
 // (the seed's `BlockOutbound` rule at 4000), unless a default route takes it to an appliance or nowhere.
 import type { SecurityRule, Subnet } from "../../model/types";
+import { addrOverlaps, addrSubtract, addrUnionAll } from "../../net/addr-set";
 import { ALL_PORTS } from "../../net/ports";
 import { TCP, UDP } from "../../net/protocols";
 import { describeAllowed, describeDenied, describePieces, evaluateFlow, flowEvidence } from "../../nsg/flow";
@@ -74,7 +75,9 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
     noteNoFix(env.allocator, `NSG ${shown(nsg.name)} has no free priority below ${winsOver}, where a deny would have to go to win over the rule that lets the Internet out.`);
     return undefined;
   }
-  let changes: Change[] | undefined = makeRules(env, nsg.key, blockOutbound(), priorities as number[], subnet, sides).map((rule) => ({ kind: "add-rule", nsgKey: nsg.key, rule }));
+  const denies = makeRules(env, nsg.key, blockOutbound(), priorities as number[], subnet, sides);
+  const why = shadowedAllows(env, subnet, nsg.securityRules, denies);
+  let changes: Change[] | undefined = denies.map((rule) => ({ kind: "add-rule", nsgKey: nsg.key, rule, ...(why ? { why } : {}) }));
   const after = estateWith(estate, changes);
   for (const req of REQUIRED_EGRESS[estate.roles.get(subnet.key)!]) {
     const spec = tagEgressSpec(estate, subnet, req.tag, req.port);
@@ -83,6 +86,31 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
     changes = changes && planFlowFix(env, subnet, spec, allowEgressTemplate(req), changes);
   }
   return changes;
+}
+
+/**
+ * The NSG's own outbound allows the new deny comes before and overlaps (for this subnet's sources, to Internet
+ * addresses), in one sentence, or undefined: from then on they let nothing to the Internet out of this subnet where the
+ * deny meets them — a proxy's public address, a partner's endpoint — which the user should know before applying it.
+ * The required egress the plan keeps open is re-allowed by its own rules.
+ */
+function shadowedAllows(env: CheckEnv, subnet: Subnet, rules: readonly SecurityRule[], denies: readonly SecurityRule[]): string | undefined {
+  const ctx = env.estate.context(subnet);
+  const set = (prefixes: readonly string[]) => addrUnionAll(prefixes.map((p) => ctx.resolve(p).set));
+  // Internet addresses outside what VirtualNetwork holds: a rule to the VNet alone (whose tag also holds the platform's
+  // 168.63.129.16) is not one that lets traffic to the Internet out.
+  const internet = addrSubtract(ctx.resolve("Internet").set, ctx.resolve("VirtualNetwork").set);
+  const hidden = rules.filter(
+    (r) =>
+      r.direction === "Outbound" &&
+      r.access === "Allow" &&
+      !r.isDefault &&
+      denies.some((d) => d.priority < r.priority && addrOverlaps(set(r.sourceAddressPrefixes), set(d.sourceAddressPrefixes))) &&
+      addrOverlaps(set(r.destinationAddressPrefixes), internet),
+  );
+  if (!hidden.length) return undefined;
+  const named = hidden.slice(0, 5).map((r) => `${shown(r.name)} (${r.priority})`).join(", ");
+  return `The deny goes before ${named}${hidden.length > 5 ? ` and ${hidden.length - 5} more` : ""} of the NSG's own outbound allows: traffic they let out to Internet addresses from this subnet (a proxy's or a partner's public address) stops leaving, except the Azure services CycleCloud needs, which this fix keeps allowed. If one of them is the HTTPS proxy CycleCloud uses, name it in the profile's \`proxy\` and audit again: the lockdown is then planned around it.`;
 }
 
 /**
