@@ -583,6 +583,12 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
       const v4 = { ...p.box[local], v6: [] };
       if (!addrIsEmpty(v4)) done.push({ ...p, box: { ...p.box, [local]: v4 } });
       done.push({ ...p, box: { ...p.box, [local]: { ...p.box[local], v4: [] } }, access: "Deny", decidedAt: "outbound", why: `${path.ipv4Only} gives a public IPv4 address only, so IPv6 has none` });
+    } else if (path.works && path.ipv6Only && p.box[local].v4.length) {
+      // The mirror: an outbound rule with IPv6 frontends only translates no IPv4 packet, and a Standard pool has no
+      // default outbound access to fall back on. https://learn.microsoft.com/azure/load-balancer/outbound-rules
+      const v6 = { ...p.box[local], v4: [] };
+      if (!addrIsEmpty(v6)) done.push({ ...p, box: { ...p.box, [local]: v6 } });
+      done.push({ ...p, box: { ...p.box, [local]: { ...p.box[local], v6: [] } }, access: "Deny", decidedAt: "outbound", why: `${path.ipv6Only} gives a public IPv6 address only, so IPv4 has none` });
     } else if (path.works) done.push(p);
     else done.push({ ...p, access: "Deny", decidedAt: "outbound", why: path.detail });
   }

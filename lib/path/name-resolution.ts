@@ -13,6 +13,7 @@ import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { lastSegment } from "../snapshot/arm-id";
 import { firewallAt, firewallDnsProxy, firewallDnsProxySetting } from "./firewall";
+import { platformDnsState } from "./platform-dns";
 
 /** Why clients of a subnet cannot (or may not) resolve public names with the DNS servers they are given. */
 export interface ResolverProblem {
@@ -33,14 +34,15 @@ export interface DnsServerReach {
   touched: Iterable<string>;
 }
 
-/** Azure DNS's virtual IP: every VM reaches it, whatever its NSGs and routes. */
+/** Azure DNS's virtual IP: every VM reaches it, whatever its NSGs and routes, unless a rule names AzurePlatformDNS (lib/path/platform-dns.ts). */
 export const AZURE_DNS = "168.63.129.16";
 
 type ServerState = { state: "answers" } | { state: "silent" | "unknown"; why: string; remedy: string };
 
 /**
  * Whether machines in `subnet` can resolve public names with the DNS servers they are given: each NIC's own list, else
- * the VNet's; none at all: Azure-provided DNS, which always answers. Each list holds when one of its servers answers (a
+ * the VNet's; none at all: Azure-provided DNS, which answers unless an NSG rule naming the AzurePlatformDNS tag denies
+ * it (lib/path/platform-dns.ts). Each list holds when one of its servers answers (a
  * client tries the next after a timeout); a server answers unless it is an Azure Firewall whose DNS proxy is off, or
  * `reach` (the subnet's flow on UDP 53 to it) is blocked; a firewall none of whose policy is in the input, or a flow blocked
  * in part, cannot be judged. Undefined when every list has a server that answers and none that is silent. `sure` when no
@@ -49,15 +51,17 @@ type ServerState = { state: "answers" } | { state: "silent" | "unknown"; why: st
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-name-resolution-for-vms-and-role-instances
  */
 export function resolverProblem(estate: Estate, subnet: Subnet, reach: (server: string) => DnsServerReach): ResolverProblem | undefined {
-  // Distinct already (dnsServerLists); an empty list is Azure DNS, which answers.
-  const lists = dnsServerLists(estate, subnet);
+  // Distinct already (dnsServerLists); an empty list is Azure DNS, which answers unless an NSG rule naming the
+  // AzurePlatformDNS tag turns it off (platformDnsState).
+  const platform = platformDnsState(estate, subnet);
+  const lists = dnsServerLists(estate, subnet).map((l) => (l.servers.length || !platform ? l : { ...l, servers: [AZURE_DNS] }));
   if (lists.every((l) => l.servers.length === 0)) return undefined;
 
   const touched = new Set<string>();
   const states = new Map<string, ServerState>();
   const stateOf = (server: string): ServerState => {
     let s = states.get(server);
-    if (!s) states.set(server, (s = serverState(estate, server, reach, touched)));
+    if (!s) states.set(server, (s = server === AZURE_DNS && platform ? platformState(platform) : serverState(estate, server, reach, touched)));
     return s;
   };
   const bad: { list: { servers: string[]; holders: string[] }; sure: boolean; whys: string[]; remedies: string[] }[] = [];
@@ -114,6 +118,12 @@ function serverLists(estate: Estate, subnet: Subnet): { servers: string[]; holde
   }
   if (!lists.size) add(vnetServers, `${subnet.vnetName}/${subnet.name}`);
   return [...lists.values()];
+}
+
+/** Azure-provided DNS where an NSG rule naming AzurePlatformDNS denies it to all or some of the subnet's machines. */
+function platformState(platform: NonNullable<ReturnType<typeof platformDnsState>>): ServerState {
+  const remedy = "remove the Deny of the AzurePlatformDNS service tag, or list DNS servers the machines reach";
+  return platform.state === "denied" ? { state: "silent", why: `(Azure-provided DNS) is turned off: ${platform.why}`, remedy } : { state: "unknown", why: `(Azure-provided DNS) is turned off for some machines: ${platform.why}`, remedy };
 }
 
 /** Whether one DNS server answers the subnet's machines (see resolverProblem). */

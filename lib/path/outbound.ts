@@ -44,6 +44,8 @@ export interface OutboundPath {
    * public IPs does not take IPv6 at all (see `OutboundShare.family`).
    */
   ipv4Only?: string;
+  /** As `ipv4Only`, for a method whose public addresses the input shows are all IPv6 (an outbound rule with IPv6 frontends only): IPv4 has no way out by it. */
+  ipv6Only?: string;
 }
 
 /** The part of a traffic class's protocols (and, when `family` is set, of its source addresses) that takes one outbound path. */
@@ -275,8 +277,14 @@ function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, p
       }
       const assumed = carried.assumed ? " (its protocol is not in the input: taken as All)" : "";
       const frontends = rule.frontendKeys.map((k) => lb.frontendIpConfigurations.find((f) => f.key === k));
-      const v6 = frontends.some((f) => !f || (f.publicIpKey ? snapshot.publicIps?.get(f.publicIpKey)?.version === "IPv6" : !!f.publicIpPrefixKey));
-      shares.push({ protocols: take, path: { method: "load-balancer", resource: lb.id, detail: `through outbound rule ${rule.name} of load balancer ${lb.name}${assumed}`, works: true, ...(v6 ? {} : { ipv4Only: `outbound rule ${rule.name} of load balancer ${lb.name}` }) } });
+      // A frontend translates its own address family only (dual stack takes an outbound rule per family); one the input
+      // does not show, or a public IP prefix (whose version is not read), may be either.
+      // https://learn.microsoft.com/azure/load-balancer/outbound-rules
+      const families = frontends.map((f) => (!f || !f.publicIpKey ? "either" : snapshot.publicIps?.get(f.publicIpKey)?.version === "IPv6" ? "IPv6" : "IPv4"));
+      const v6 = families.some((x) => x !== "IPv4");
+      const v4 = families.some((x) => x !== "IPv6");
+      const ruleWords = `outbound rule ${rule.name} of load balancer ${lb.name}`;
+      shares.push({ protocols: take, path: { method: "load-balancer", resource: lb.id, detail: `through ${ruleWords}${assumed}`, works: true, ...(v6 ? {} : { ipv4Only: ruleWords }), ...(v4 ? {} : { ipv6Only: ruleWords }) } });
       rest &= ~take;
       if (!rest) return shares;
     }
@@ -287,9 +295,9 @@ function withoutNatGateway(estate: Estate, subnet: Subnet, endpoint: Endpoint, p
       if (!fe || !(fe.publicIpKey || fe.publicIpPrefixKey)) continue;
       const take = ruleProtocols(rule.protocol).protocols & rest;
       if (!take) continue;
-      const v6 = fe.publicIpKey ? snapshot.publicIps?.get(fe.publicIpKey)?.version === "IPv6" : true;
+      const version = fe.publicIpKey ? (snapshot.publicIps?.get(fe.publicIpKey)?.version === "IPv6" ? "IPv6" : "IPv4") : "either";
       const what = `load-balancing rule ${rule.name} of load balancer ${lb.name}`;
-      shares.push({ protocols: take, path: { method: "load-balancer", resource: lb.id, detail: `through ${what} (its public frontend; outbound SNAT is not disabled)`, works: true, ...(v6 ? {} : { ipv4Only: what }) } });
+      shares.push({ protocols: take, path: { method: "load-balancer", resource: lb.id, detail: `through ${what} (its public frontend; outbound SNAT is not disabled)`, works: true, ...(version === "IPv4" ? { ipv4Only: what } : {}), ...(version === "IPv6" ? { ipv6Only: what } : {}) } });
       rest &= ~take;
       if (!rest) return shares;
     }

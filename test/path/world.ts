@@ -323,7 +323,7 @@ const adminArb: fc.Arbitrary<AdminSpec[]> = fc
         { arbitrary: fc.constant<string[]>(["0-65535"]), weight: 2 },
         { arbitrary: fc.array(fc.constantFrom("0-65535", "443", "80", "53", "1-1024"), { minLength: 1, maxLength: 2 }), weight: 1 },
       ),
-      owner: fc.constantFrom<AdminSpec["owner"]>(undefined, undefined, undefined, undefined, "sac2", "avnm2"),
+      owner: fc.oneof({ arbitrary: fc.constant<AdminSpec["owner"]>(undefined), weight: 10 }, { arbitrary: fc.constantFrom<AdminSpec["owner"]>("sac2", "avnm2"), weight: 1 }),
     }),
     { maxLength: 3 },
   )
@@ -389,8 +389,9 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     scaleSet: fc.option(scaleSetArb, { nil: undefined, freq: 5 }),
     admin: fc.oneof({ arbitrary: fc.constant<AdminSpec[]>([]), weight: 1 }, { arbitrary: adminArb, weight: 1 }),
     adminDeployment: fc.constantFrom<PathWorld["adminDeployment"]>(undefined, undefined, undefined, "deployed", "other", "deploying", "other-manager"),
-    adminScope: fc.constantFrom<PathWorld["adminScope"]>(undefined, undefined, undefined, "in", "out", "mg"),
-    intentPolicy: fc.constantFrom<PathWorld["intentPolicy"]>(undefined, undefined, undefined, undefined, "None", "AllowRulesOnly", "All", "unset"),
+    // Rare here, so that admin rules still decide often in every property; the admin reach property draws them often.
+    adminScope: fc.oneof({ arbitrary: fc.constant<PathWorld["adminScope"]>(undefined), weight: 12 }, { arbitrary: fc.constantFrom<PathWorld["adminScope"]>("in", "out", "mg"), weight: 1 }),
+    intentPolicy: fc.oneof({ arbitrary: fc.constant<PathWorld["intentPolicy"]>(undefined), weight: 12 }, { arbitrary: fc.constantFrom<PathWorld["intentPolicy"]>("None", "AllowRulesOnly", "All", "unset"), weight: 1 }),
     bgp: fc.option(
       fc.record({
         prefixes: fc.uniqueArray(fc.constantFrom("0.0.0.0/0", "8.8.0.0/16", "10.0.0.0/8", "10.0.1.0/25", "192.168.0.0/16", "20.0.0.0/8"), { minLength: 1, maxLength: 3 }),

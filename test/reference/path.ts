@@ -813,16 +813,22 @@ function withoutNatGateway(snapshot: Snapshot, subnet: Subnet, src: RefSource | 
     standardPool = true;
     // An outbound rule translates only its protocol: Tcp, Udp, or All (any).
     const carries = (protocol: string | undefined) => !protocol || same(protocol, "all") || same(protocol, p.protocol);
+    // A frontend translates its own family only; one the input lacks, or a prefix (version not read), may be either.
     const frontendV6 = (key: string | undefined) => {
       const f = lb.frontendIpConfigurations.find((x) => x.key === key);
       return !f || (f.publicIpKey ? publicV6(f.publicIpKey) : !!f.publicIpPrefixKey);
     };
+    const frontendV4 = (key: string | undefined) => {
+      const f = lb.frontendIpConfigurations.find((x) => x.key === key);
+      return !f || !f.publicIpKey || !publicV6(f.publicIpKey);
+    };
+    const ofFamily = (key: string | undefined) => (v6 ? frontendV6(key) : frontendV4(key));
     const rule = lb.outboundRules.find((r) => r.backendPoolKey === pool && r.frontendKeys.length && carries(r.protocol));
-    if (rule) return !v6 || rule.frontendKeys.some(frontendV6) ? verdict("Allow", "outbound", "load balancer outbound rule") : verdict("Deny", "outbound", "load balancer outbound rule with IPv4 frontends only");
+    if (rule) return rule.frontendKeys.some(ofFamily) ? verdict("Allow", "outbound", "load balancer outbound rule") : verdict("Deny", "outbound", `load balancer outbound rule with ${v6 ? "IPv4" : "IPv6"} frontends only`);
     // A load-balancing rule on a public frontend SNATs outbound traffic of its protocol, unless disabled.
     const publicFrontend = (key: string | undefined) => lb.frontendIpConfigurations.some((f) => f.key === key && (f.publicIpKey || f.publicIpPrefixKey));
     const snat = (lb.snatRules ?? []).find((r) => r.backendPoolKeys.includes(pool) && publicFrontend(r.frontendKey) && carries(r.protocol));
-    if (snat) return !v6 || frontendV6(snat.frontendKey) ? verdict("Allow", "outbound", "load-balancing rule SNAT") : verdict("Deny", "outbound", "load-balancing rule SNAT with an IPv4 frontend only");
+    if (snat) return ofFamily(snat.frontendKey) ? verdict("Allow", "outbound", "load-balancing rule SNAT") : verdict("Deny", "outbound", `load-balancing rule SNAT with an ${v6 ? "IPv4" : "IPv6"} frontend only`);
   }
   // A NIC in any Standard pool has no default outbound access, for each of its IP configurations (CONTRACT §4.1).
   let otherMissing = false;

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { estate, finding } from "../../test/helpers/estate-builder";
+import type { RuleSpec } from "../../test/helpers/estate-builder";
+
+const allowArm: RuleSpec = { name: "AllowArm", priority: 200, direction: "Outbound", access: "Allow", protocol: "Tcp", src: "*", dst: "AzureResourceManager", ports: "443" };
+const denyDns = (priority: number, dst = "AzurePlatformDNS"): RuleSpec => ({ name: `DenyDns${priority}`, priority, direction: "Outbound", access: "Deny", protocol: "*", src: "*", dst, ports: "*" });
+
+/** CC-EGRESS-ARM of a CycleCloud subnet on Azure-provided DNS whose NSG holds `rules`, with NICs given their own NSGs. */
+function arm(rules: RuleSpec[], nics: { name: string; nsg?: string }[] = [], nicNsg: RuleSpec[] = []) {
+  const b = estate().vnet("v", ["10.0.0.0/16"]).subnet("v/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", rules).nsg("nsg-nic", nicNsg);
+  for (const n of nics) b.nic(n.name, "v/cc", n.nsg ? { nsg: n.nsg } : {});
+  return finding(b.audit({ cyclecloud: ["v/cc"] }), "v/cc", "CC-EGRESS-ARM");
+}
+
+describe("Azure-provided DNS and the AzurePlatformDNS tag", () => {
+  it("a Deny of the tag in the subnet's NSG leaves no name resolution: fail, naming the rule", () => {
+    const f = arm([denyDns(100), allowArm]);
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("rule DenyDns100 (100) in NSG nsg-cc denies the AzurePlatformDNS service tag");
+  });
+
+  it("a Deny of everything does not stop platform DNS: only a rule naming the tag does", () => {
+    expect(arm([allowArm, denyDns(300, "*")]).status).toBe("pass");
+  });
+
+  it("an Allow of the tag before its Deny keeps it answering", () => {
+    const allowDns: RuleSpec = { name: "AllowDns", priority: 100, direction: "Outbound", access: "Allow", protocol: "Udp", src: "*", dst: "AzurePlatformDNS", ports: "53" };
+    expect(arm([allowDns, denyDns(110), allowArm]).status).toBe("pass");
+  });
+
+  it("a Deny in one NIC's NSG of two cuts only that machine off: warn, naming it", () => {
+    const f = arm([allowArm], [{ name: "nic-a", nsg: "nsg-nic" }, { name: "nic-b" }], [denyDns(100)]);
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("NIC nic-a");
+  });
+});
