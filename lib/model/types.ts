@@ -648,8 +648,12 @@ export interface PrivateDnsZone {
   id: string;
   key: string;
   name: string;
-  /** `virtualNetworkLinks` (child resources), by linked VNet key. */
-  links: { name: string; vnetKey: string; state?: string }[];
+  /**
+   * `virtualNetworkLinks` (child resources), by linked VNet key; `resolutionPolicy` as read (`Default`, or
+   * `NxDomainRedirect`: a name the zone lacks is asked of public DNS instead of answered NXDOMAIN).
+   * https://learn.microsoft.com/azure/dns/private-dns-fallback
+   */
+  links: { name: string; vnetKey: string; state?: string; resolutionPolicy?: string }[];
   /** Relative names of the zone's A record sets (`mystorage`), lower-cased. */
   aRecords: string[];
   /**

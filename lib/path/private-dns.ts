@@ -29,6 +29,8 @@ export interface ZoneFault {
   /** What the resolver gets instead: "the account's public address", or the stale record's addresses. */
   answer: string;
   fix: string;
+  /** Set where the resolver gets no address at all: a linked zone without the name answers NXDOMAIN. */
+  nxdomain?: true;
 }
 
 /** A client subnet's name resolution that does not (or cannot be seen to) give the endpoint (dnsProblem). */
@@ -36,10 +38,12 @@ export interface DnsProblem {
   /** true: the name does not resolve to the endpoint; false: whether it does cannot be judged. */
   sure: boolean;
   why: string;
+  /** With `sure`: no resolver the subnet's machines ask gives any address for the name (NXDOMAIN), public or private. */
+  nxdomain?: true;
 }
 
 /** What one resolver answers for the account's name. */
-type Answer = { gives: "endpoint"; label: string } | { gives: "other" | "unknown"; label: string; why: string };
+type Answer = { gives: "endpoint"; label: string } | { gives: "other" | "unknown"; label: string; why: string; nxdomain?: true };
 
 /**
  * The private DNS zones of the input named `name` (lower-case), in input order. Indexed once per estate family (fixes
@@ -83,7 +87,16 @@ export function zoneProblem(estate: Estate, zoneName: string, record: string, vn
   const name = record.toLowerCase();
   // A name holds a CNAME or other records, never both: Azure DNS answers the CNAME and follows it.
   if (!zone.aRecords.includes(name) && zone.cnameRecords?.has(name)) return cnameProblem(estate, zone, record, zone.cnameRecords.get(name), vnetKey, user, at, hops);
-  if (zone.aRecords.length && !zone.aRecords.includes(name)) return { kind: "record", sure: true, why: `zone ${zoneName} holds no A record for ${record}`, answer: publicAddress, fix: `add an A record ${record} for the private endpoint's address to ${zoneName}` };
+  if (zone.aRecords.length && !zone.aRecords.includes(name)) {
+    // The account's public name is a CNAME into this zone once it has a private endpoint: Azure DNS of a linked VNet
+    // answers a name the zone lacks with NXDOMAIN, unless the link falls back to public DNS (NxDomainRedirect).
+    // https://learn.microsoft.com/azure/dns/private-dns-fallback
+    const link = zone.links.find((l) => l.vnetKey === vnetKey);
+    const fallback = link?.resolutionPolicy?.toLowerCase() === "nxdomainredirect";
+    const fix = `add an A record ${record} for the private endpoint's address to ${zoneName}`;
+    if (fallback) return { kind: "record", sure: true, why: `zone ${zoneName} holds no A record for ${record}, and its link to ${vnetName} falls back to public DNS (resolutionPolicy NxDomainRedirect)`, answer: publicAddress, fix };
+    return { kind: "record", sure: true, nxdomain: true, why: `zone ${zoneName}, linked to ${vnetName}, holds no A record for ${record}, so Azure DNS answers its name with NXDOMAIN (the link's resolutionPolicy is not NxDomainRedirect)`, answer: "no address at all", fix: `${fix}, or set the link's resolutionPolicy to NxDomainRedirect to fall back to the public address` };
+  }
   const ips = zone.aRecordAddresses?.get(name);
   if (!ips || !at) return undefined;
   const isEndpoint = (ip: string) => {
@@ -157,7 +170,7 @@ function firewallServerAnswer(estate: Estate, subnet: Subnet, account: string, s
   if (!problem) return { gives: "endpoint", label };
   const fix = problem.kind === "link" ? `link ${BLOB_ZONE} to ${estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop()}` : problem.fix;
   const gets = problem.sure ? `: ${subnet.name} gets ${problem.answer}` : "";
-  return { gives: problem.sure ? "other" : "unknown", label, why: `${via}, whose DNS proxy resolves with Azure DNS of its own VNet, and ${problem.why}${gets} (${fix})` };
+  return { gives: problem.sure ? "other" : "unknown", label, why: `${via}, whose DNS proxy resolves with Azure DNS of its own VNet, and ${problem.why}${gets} (${fix})`, ...(problem.nxdomain ? { nxdomain: true as const } : {}) };
 }
 
 /** What Azure DNS of `vnetKey` (with the zones linked to it) answers a client of `subnet`. */
@@ -166,7 +179,7 @@ function vnetAnswer(estate: Estate, subnet: Subnet, account: string, vnetKey: st
   if (!problem) return { gives: "endpoint", label };
   // A missing link keeps its words; a missing or stale record says what to do about it.
   const why = problem.kind === "link" ? problem.why : problem.sure ? `${problem.why}: ${subnet.name} gets ${problem.answer} (${problem.fix})` : `${problem.why} (${problem.fix})`;
-  return { gives: problem.sure ? "other" : "unknown", label, why };
+  return { gives: problem.sure ? "other" : "unknown", label, why, ...(problem.nxdomain ? { nxdomain: true as const } : {}) };
 }
 
 /**
@@ -209,12 +222,14 @@ export function dnsProblem(estate: Estate, subnet: Subnet, account: string, at?:
   const servers = [...new Set(lists.flatMap((l) => l.servers))];
   const answers = [...servers.map((s) => serverAnswer(estate, subnet, account, s, at)), ...(lists.some((l) => !l.servers.length) ? [vnetAnswer(estate, subnet, account, subnet.vnetKey, "Azure DNS", at)] : [])];
   if (answers.every((a) => a.gives === "endpoint")) return undefined;
+  // Every resolver answering NXDOMAIN: the name gives no address at all, public or private.
+  const nxdomain = answers.every((a) => a.gives === "other" && a.nxdomain) ? { nxdomain: true as const } : {};
   if (answers.length === 1) {
     const a = answers[0] as Exclude<Answer, { gives: "endpoint" }>;
-    return { sure: a.gives === "other", why: a.why };
+    return { sure: a.gives === "other", why: a.why, ...nxdomain };
   }
   const each = answers.map((a) => (a.gives === "endpoint" ? `${a.label} gives the private endpoint` : `${a.label}: ${a.why}`)).join("; ");
-  if (answers.every((a) => a.gives === "other")) return { sure: true, why: `none of the VNet's DNS servers ${servers.join(", ")} gives the private endpoint, and clients ask any of them — ${each}` };
+  if (answers.every((a) => a.gives === "other")) return { sure: true, why: `none of the VNet's DNS servers ${servers.join(", ")} gives the private endpoint, and clients ask any of them — ${each}`, ...nxdomain };
   return { sure: false, why: `the VNet's DNS servers ${servers.join(", ")} do not all give the private endpoint, and clients may ask any of them, so whether ${account}'s name resolves to it cannot be judged — ${each}` };
 }
 
@@ -223,4 +238,19 @@ export function recordsNotGiven(estate: Estate, account: string): string | undef
   const unseen = zonesNamed(estate, BLOB_ZONE).some((z) => z.links.length && !z.aRecords.length && !z.cnameRecords?.size);
   if (!unseen) return undefined;
   return `the input gives no A record sets of ${BLOB_ZONE}, so whether it holds ${account}'s record, and which address that gives, was not checked (az network private-dns record-set a list gives them)`;
+}
+
+/**
+ * Why the account's blob name gives `subnet`'s machines no address at all (every resolver they ask answers NXDOMAIN:
+ * a privatelink zone linked to the resolving VNet lacks the account's record, and the link does not fall back to
+ * public DNS), or undefined. Only where the account has a private endpoint in the input: its public name is then a
+ * CNAME into the privatelink zone. Neither its public address nor an endpoint is reached by name. Never throws.
+ * https://learn.microsoft.com/azure/dns/private-dns-fallback
+ */
+export function blobNameUnresolved(estate: Estate, subnet: Subnet, account: string): string | undefined {
+  const name = account.toLowerCase();
+  const hasEndpoint = [...estate.snapshot.privateEndpoints.values()].some((pe) => pe.connections.some((c) => c.targetId.toLowerCase().endsWith(`/storageaccounts/${name}`)));
+  if (!hasEndpoint) return undefined;
+  const dns = dnsProblem(estate, subnet, name);
+  return dns?.sure && dns.nxdomain ? dns.why : undefined;
 }

@@ -382,6 +382,8 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
     judged.push(j);
   }
   for (const at of endpoints) judged.push(judgeEndpoint(estate, source, sourceLabel, at, flow));
+  // A name that gives no address at all: nothing is sent, whatever the path would allow.
+  if (named?.unresolved) judged.push({ verdict: "blocked", parts: [`${dest.what} does not resolve for ${sourceLabel}: ${named.unresolved}.`], stages: [], notes: [] });
   const verdicts = new Set(judged.map((j) => j.verdict));
   const verdict = verdicts.size === 1 ? judged[0].verdict : "partial";
   const partialRead = partialReadNote(opts.readErrors?.length ? [...opts.readErrors] : snapshot.readErrors);

@@ -20,6 +20,8 @@ export interface StorageNameTargets {
   public: boolean;
   /** Why, in words, for the answer's notes. */
   notes: string[];
+  /** Set where the name gives no address at all (NXDOMAIN from every resolver the source asks): why. */
+  unresolved?: string;
 }
 
 /**
@@ -56,6 +58,8 @@ export function storageNameTargets(estate: Estate, source: Subnet, name: string)
       continue;
     }
     const dns = dnsProblem(estate, source, target.account, addresses);
+    // No address at all, public or private: the name leads nowhere, whichever endpoint asked.
+    if (dns?.sure && dns.nxdomain) return { endpoints: [], public: false, notes: [], unresolved: dns.why };
     if (!dns) {
       endpoints.push(at);
       resolved = true;

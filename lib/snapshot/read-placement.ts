@@ -297,6 +297,7 @@ export function readDnsLink(node: ArmNode, base: ResourceBase, file: string): { 
   if (!vnetKey) return undefined;
   const link: PrivateDnsZone["links"][number] = { name: base.name, vnetKey };
   if (p.virtualNetworkLinkState) link.state = p.virtualNetworkLinkState;
+  if (p.resolutionPolicy) link.resolutionPolicy = p.resolutionPolicy;
   return { zoneId: parentId(base.id) ?? "", link };
 }
 

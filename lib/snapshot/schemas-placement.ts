@@ -167,7 +167,7 @@ export const serviceEndpointPolicyDefinitionProps = z.object({
   serviceResources: z.array(leaf<string>("a resource id such as /subscriptions/<id>/resourceGroups/<rg>", (v) => typeof v === "string" && v.trim().startsWith("/"))).nullish(),
 });
 
-export const dnsLinkProps = z.object({ virtualNetwork: ref, virtualNetworkLinkState: text });
+export const dnsLinkProps = z.object({ virtualNetwork: ref, virtualNetworkLinkState: text, resolutionPolicy: text });
 /**
  * A private DNS zone's A record set: `aRecords[].ipv4Address` (absent when the listing gives the name only). Azure
  * takes only an IPv4 address there (no prefix length), so anything else is an input error, not a stale record.

@@ -15,6 +15,7 @@ import { estateWith } from "../../fixes/apply";
 import { ownAddresses } from "../../fixes/own-side";
 import type { Change } from "../../fixes/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
+import { blobNameUnresolved } from "../../path/private-dns";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { subnetHolding } from "../../path/locate";
 import { doubtSentences, pathBetween, unsaidDoubts } from "../../path/reach";
@@ -196,9 +197,12 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   // The service is reached by name: a path that lets it through helps nothing where no DNS server answers.
   const resolver = nameResolution(estate, subnet, touched);
   if (resolver && status !== "fail") status = clamp(meta, resolver.sure ? "fail" : "warn");
+  // The profile's account by name: where a linked privatelink zone lacks its record, its name gives no address at all.
+  const unresolved = own ? blobNameUnresolved(estate, subnet, own.account) : undefined;
+  if (unresolved) status = clamp(meta, "fail");
   if (!env.plan) return outcome({ status, detail: "", touched });
   const ownWords = ownDiffers ? ` For the profile's storage account ${own.account} (${own.name}), which decides this check, it is ${explainFlow(estate, own.result)}` : "";
-  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${admissionWords(own)}${viaEndpoint}${endpoints?.notServing ?? ""}${resolverWords(resolver)}`;
+  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${admissionWords(own)}${viaEndpoint}${endpoints?.notServing ?? ""}${resolverWords(resolver)}${unresolved ? ` But ${own!.name} does not resolve at all: ${unresolved}.` : ""}`;
   const plans = [];
   // A network change cannot make an account that refuses the subnet admit it: that is the account owners' setting.
   if (status !== "pass" && (!admission || admission.state === "yes")) {
@@ -209,7 +213,13 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
     if (changes?.length) plans.push({ summary: `Let outbound TCP ${params.port} to ${params.tag} through every stage that blocks it.`, changes });
   }
   const results = [result, ...(ownDiffers ? [own!.result] : []), ...(endpoints?.blockedFlows ?? [])];
-  const noFixReason = admission && admission.state !== "yes" && !viaEndpoint ? accountNoFix(own!, !!endpoints?.notServing) : resolver && !plans.length ? resolverNoFix(resolver) : undefined;
+  const noFixReason = unresolved
+    ? `Name resolution decides this, not a network rule: ${unresolved} — https://learn.microsoft.com/azure/dns/private-dns-fallback`
+    : admission && admission.state !== "yes" && !viaEndpoint
+      ? accountNoFix(own!, !!endpoints?.notServing)
+      : resolver && !plans.length
+        ? resolverNoFix(resolver)
+        : undefined;
   return outcome({ status, detail, evidence: evidenceFor(results, status), plans, guidance: adminRuleGuidance(results), touched, ...(noFixReason ? { noFixReason } : {}) });
 }
 
