@@ -18,25 +18,21 @@ function ScanRef({ entry }: { entry: HistoryEntry }) {
 }
 
 export function TimelineSentence({ timeline }: { timeline: FindingTimeline }) {
-  const { latest, failingSince, openSince, fixedIn, lastOpen } = timeline;
+  const { latest, failingSince, warningSince, openSince, fixedIn, lastOpen } = timeline;
   if (!latest) return null;
-  if (latest.status === "fail" && failingSince) {
+  // The run of the latest status first; then, when it is shorter, since when it has been open at all (fail or warn):
+  // "warning since" the first scan of a fail–warn run would name a scan where it failed.
+  const since = latest.status === "fail" ? failingSince : latest.status === "warn" ? warningSince : undefined;
+  if (since) {
     return (
       <p data-testid="timeline-sentence">
-        Failing since <ScanRef entry={failingSince} />
-        {openSince && openSince.seq < failingSince.seq ? (
+        {latest.status === "fail" ? "Failing" : "Warning"} since <ScanRef entry={since} />
+        {openSince && openSince.seq < since.seq ? (
           <>
-            ; warning since <ScanRef entry={openSince} />
+            ; failing or warning since <ScanRef entry={openSince} />
           </>
         ) : null}
         .
-      </p>
-    );
-  }
-  if (latest.status === "warn" && openSince) {
-    return (
-      <p data-testid="timeline-sentence">
-        Warning since <ScanRef entry={openSince} />.
       </p>
     );
   }

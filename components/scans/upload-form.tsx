@@ -50,7 +50,11 @@ function checked(entry: Entry, result: Awaited<ReturnType<typeof inspect>>): Ent
 }
 
 /** `defaultEstate`: the estate being viewed when "New scan" was opened; `estates`: names offered as suggestions. */
-export function UploadForm({ latestScan, defaultEstate = "default", estates }: { latestScan?: { seq: number }; defaultEstate?: string; estates?: string[] }) {
+/**
+ * `latestScan`: the newest scan of any estate; `latestByEstate`: each estate's newest scan number. Without a profile
+ * file the upload takes the roles of the chosen estate's latest scan, else of the newest of any, and the form names it.
+ */
+export function UploadForm({ latestScan, latestByEstate = {}, defaultEstate = "default", estates }: { latestScan?: { seq: number }; latestByEstate?: Record<string, number>; defaultEstate?: string; estates?: string[] }) {
   const router = useRouter();
   const inputId = useId();
   const labelId = useId();
@@ -217,7 +221,8 @@ export function UploadForm({ latestScan, defaultEstate = "default", estates }: {
             {latestScan ? (
               <label className="flex items-center gap-2">
                 <input type="radio" name="rolesFrom" value="latest" checked={rolesFrom === "latest"} onChange={() => setRolesFrom("latest")} />
-                The same profile as the latest scan (#{latestScan.seq})
+                The same profile as the latest scan (#{latestByEstate[estate.trim()] ?? latestScan.seq}
+                {latestByEstate[estate.trim()] === undefined && estate.trim() ? `, of any estate: ${estate.trim()} has none yet` : ""})
               </label>
             ) : null}
             <label className="flex items-center gap-2">

@@ -239,7 +239,9 @@ function compiledFor(estate: Estate, subnet: Subnet, direction: Direction): { ru
       // could match is followed both ways, as for a rule whose collection is unknown. Evaluating it as deployed would
       // pass what an AlwaysAllow lets through where Azure may not apply it.
       const pending = deployment.state === "unknown" && deployment.status ? `its configuration ${collection.configurationName}'s deployment to ${region} is ${deployment.status} in the network manager's deployment status list, so whether it is in force is unknown` : undefined;
-      const mayWhy = [groupsWhy, c.reach.applies === "maybe" ? c.reach.why : undefined, pending, rivals.get(collection.configurationKey)].filter(Boolean).join("; ");
+      // The competing configurations are named in full once, in the flow's notes (adminDeploymentNotes); here briefly.
+      const competes = rivals.has(collection.configurationKey) ? `its configuration ${collection.configurationName} may not be the one network manager ${c.managerKey.split("/").pop()} has deployed to ${region} (see the note)` : undefined;
+      const mayWhy = [groupsWhy, c.reach.applies === "maybe" ? c.reach.why : undefined, pending, competes].filter(Boolean).join("; ");
       unknown.length = 0;
       if (mayWhy) unknown.push(mayWhy);
       const src = rule.sources.length ? side(rule.sources) : side(["*"]);

@@ -19,6 +19,12 @@ export interface ReportMeta {
    * the CLI has it, a stored scan does not. SARIF results then point at the deciding resource's line.
    */
   sourcePositions?: SourcePositions;
+  /**
+   * With `sourcePositions` found in text rebuilt from the stored inputs (a stored scan keeps their parsed values, not
+   * the files' bytes): results name the file that holds the deciding resource, without a line, which would not be
+   * the line of the file in the user's repository.
+   */
+  filesOnly?: boolean;
 }
 
 /** "2 subscriptions · 3 VNets: vnet-hub, vnet-spoke, vnet-x" — what the report covers, in one line. */

@@ -107,6 +107,20 @@ describe("SARIF result locations", () => {
     expect(amqp.region!.startLine).not.toBe(where(vnets, `"id": "${CLUSTER_NSG}"`).line);
   });
 
+  it("files only (a stored scan: positions found in text rebuilt from its inputs): the right file per result, no region", () => {
+    const sources = [
+      { name: "vnets.json", text: JSON.stringify([vnet()]) },
+      { name: "nsgs.json", text: JSON.stringify({ value: [ccNsg()] }) },
+    ];
+    const report = sampleReport();
+    const positions = locateResources(sources, sarifLocationTargets(report));
+    const results = (JSON.parse(renderSarif(report, { sourcePositions: positions, filesOnly: true })) as { runs: { results: Located[] }[] }).runs[0].results;
+    const storage = byRule(results, "CC-EGRESS-STORAGE");
+    expect(storage.artifactLocation.uri).toBe("nsgs.json");
+    expect(storage.region).toBeUndefined();
+    expect(byRule(results, "NODE-EGRESS-AMQP").artifactLocation.uri).toBe("vnets.json");
+  });
+
   it("falls back to the NSG when its deciding rule is not written out (a default rule)", () => {
     const report = sampleReport();
     report.subnets[0].findings[0].evidence = [{ nsg: CC_NSG, rule: "DenyAllOutBound", priority: 65500, access: "Deny", direction: "Outbound", level: "subnet", isDefault: true }];

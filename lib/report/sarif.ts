@@ -192,11 +192,12 @@ function locate(candidates: LocationCandidate[], found: SourcePositions): Source
 }
 
 /** SARIF's physicalLocation (§3.29): the file and, when known, the region of the deciding resource's `"id"`/`"name"`. */
-function physicalLocation(subnet: SubnetReport, f: Finding, artifact: string | undefined, found: SourcePositions | undefined) {
+function physicalLocation(subnet: SubnetReport, f: Finding, artifact: string | undefined, found: SourcePositions | undefined, filesOnly = false) {
   const at = found && locate(locationCandidates(subnet, f), found);
   if (at) {
     const { startLine, startColumn, endLine, endColumn } = at;
-    return { artifactLocation: { uri: artifactUri(found.sources[at.source]) }, region: { startLine, startColumn, endLine, endColumn } };
+    const uri = artifactUri(found.sources[at.source]);
+    return filesOnly ? { artifactLocation: { uri } } : { artifactLocation: { uri }, region: { startLine, startColumn, endLine, endColumn } };
   }
   // Without a region the location is the whole file (SARIF §3.29.4), which is true; line 1 would not be.
   return artifact ? { artifactLocation: { uri: artifact } } : undefined;
@@ -208,7 +209,7 @@ function isSarifResult(f: Finding): boolean {
 
 function result(subnet: SubnetReport, f: Finding, ruleIndex: number, meta: ReportMeta, artifact: string | undefined) {
   const verdict = f.status === "exempt" ? f.verdict : f.status;
-  const physical = physicalLocation(subnet, f, artifact, meta.sourcePositions);
+  const physical = physicalLocation(subnet, f, artifact, meta.sourcePositions, meta.filesOnly);
   return {
     ruleId: f.rule,
     ruleIndex,

@@ -22,6 +22,13 @@ describe("findingTimeline", () => {
     expect(t.failingSince?.scanId).toBe("s2");
   });
 
+  it("a warning after failures: warning since the first warn of the run, open since the failures began (review: it said 'warning since' a failing scan)", () => {
+    const t = findingTimeline(entries(["warn", "fail", "warn", "warn"]));
+    expect(t.warningSince?.scanId).toBe("s3");
+    expect(t.openSince?.scanId).toBe("s1");
+    expect(t.failingSince).toBeUndefined();
+  });
+
   it("names the scan that fixed it and the last one where it was open", () => {
     const t = findingTimeline(entries(["fail", "warn", "pass", "pass"]));
     expect(t.fixedIn?.scanId).toBe("s3");

@@ -17,6 +17,8 @@ export interface FindingTimeline {
   openSince?: HistoryEntry;
   /** First scan of the unbroken run of `fail` that reaches the latest scan. */
   failingSince?: HistoryEntry;
+  /** First scan of the unbroken run of `warn` that reaches the latest scan. */
+  warningSince?: HistoryEntry;
   /** When the latest scan passes: the first passing scan after the last failing or warning one. */
   fixedIn?: HistoryEntry;
   /** The last scan where it was open, when it is fixed now. */
@@ -38,6 +40,7 @@ export function findingTimeline(entries: HistoryEntry[]): FindingTimeline {
   };
   timeline.openSince = runStart((e) => OPEN.has(e.status));
   timeline.failingSince = runStart((e) => e.status === "fail");
+  timeline.warningSince = runStart((e) => e.status === "warn");
   if (!OPEN.has(latest.status)) {
     const lastOpenIndex = present.findLastIndex((e) => OPEN.has(e.status));
     if (lastOpenIndex >= 0) {

@@ -22,11 +22,15 @@ export default async function NewScanPage({ searchParams }: { searchParams: Prom
   const store = await getStore();
   const [latest, estates, estate] = await Promise.all([store.latestScan(), store.listEstates(), searchParams.then((p) => viewedEstate(store, p))]);
   const names = estates.map((e) => e.name);
+  // The upload takes the roles of the chosen estate's latest scan, else the newest of any (app/api/_lib/scan-input.ts):
+  // the form names the one it will use as the estate field changes.
+  const latestOf = await Promise.all(names.map(async (name) => [name, (await store.latestScan(name))?.seq] as const));
+  const latestByEstate = Object.fromEntries(latestOf.filter((e): e is readonly [string, number] => e[1] !== undefined));
   return (
     <>
       <PageHeader title="New scan" crumbs={[{ label: "Scans", href: "/scans" }, { label: "New scan" }]} meta="Audit a snapshot of your network against the CycleCloud locked-down requirements." />
       <div className="grid items-start gap-6 lg:grid-cols-[1fr_340px]">
-        <UploadForm latestScan={latest ? { seq: latest.seq } : undefined} defaultEstate={estate} estates={names} />
+        <UploadForm latestScan={latest ? { seq: latest.seq } : undefined} latestByEstate={latestByEstate} defaultEstate={estate} estates={names} />
         <LiveScanPanel defaultEstate={estate} estates={names} />
       </div>
     </>

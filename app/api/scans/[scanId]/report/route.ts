@@ -4,6 +4,9 @@ import { authSettings } from "@/lib/auth/settings";
 import { describeFilters, filterReport } from "@/lib/report/filter";
 import { isReportFormat, renderReport, REPORT_FORMATS } from "@/lib/report/render";
 import { getStore } from "@/lib/store";
+import { sarifLocationTargets } from "@/lib/report/sarif";
+import { locateResources } from "@/lib/report/source-positions";
+import { readsEntry } from "@/lib/snapshot/load-snapshot";
 import { errorResponse, handleError } from "../../../_lib/http";
 import { strictReportFilters } from "../../../_lib/report-query";
 
@@ -21,7 +24,12 @@ export async function GET(request: Request, { params }: { params: Promise<{ scan
     const report = scan && (await store.getReport(scanId));
     if (!scan || !report) return errorResponse(404, `no scan ${scanId}`);
     const view = filterReport(report, filters);
+    // SARIF: each result names the input file holding its deciding resource (found in the stored inputs' values; their
+    // lines are not the user's files', so no region), not the first file for every result.
+    const inputs = format === "sarif" ? await store.getInputs(scan.id) : undefined;
+    const sourcePositions = inputs ? locateResources(inputs.sources.map((s) => ({ name: s.name, text: JSON.stringify(s.value) })), sarifLocationTargets(view), { reads: readsEntry }) : undefined;
     const rendered = await renderReport(view, format, {
+      ...(sourcePositions ? { sourcePositions, filesOnly: true } : {}),
       scanId: scan.id,
       scanLabel: `#${scan.seq} ${scan.label}`,
       filters: describeFilters(filters),
