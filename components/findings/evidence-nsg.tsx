@@ -136,5 +136,11 @@ export function NsgEvidenceTables({ evidence, snapshot, context }: { evidence: N
 
 /** The "decides" tag every stage puts on its deciding row. */
 export function DecidesTag() {
-  return <span className="ml-2 rounded bg-amber-200 px-1 py-px font-sans text-[10px] font-semibold uppercase text-amber-950">decides</span>;
+  // The margin shows a gap, but copied text and screen readers need a real one ("AllowVnetOutBound decides").
+  return (
+    <>
+      {" "}
+      <span className="ml-1 rounded bg-amber-200 px-1 py-px font-sans text-[10px] font-semibold uppercase text-amber-950">decides</span>
+    </>
+  );
 }

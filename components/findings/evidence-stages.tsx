@@ -15,9 +15,11 @@ function accessClass(access: string): string {
 }
 
 /** A scrollable table with a screen-reader caption, as every evidence table is drawn. */
-export function EvidenceTable({ caption, head, children }: { caption: string; head: string[]; children: ReactNode }) {
+export function EvidenceTable({ caption, head, children, context }: { caption: string; head: string[]; children: ReactNode; context?: string }) {
+  // `context` (the finding and stage) keeps the scroll region's name unique on a page of several traces (axe's landmark-unique).
+  const label = context ? `${caption} (${context})` : caption;
   return (
-    <div className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" tabIndex={0} role="region" aria-label={caption}>
+    <div className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" tabIndex={0} role="region" aria-label={label}>
       <table className="w-full text-left text-xs">
         <caption className="sr-only">{caption}</caption>
         <thead className="text-slate-500">
@@ -39,9 +41,9 @@ export function EvidenceTable({ caption, head, children }: { caption: string; he
  * Security admin rules that decided, lowest priority first. `Deny` drops before any NSG, `AlwaysAllow` delivers
  * without the NSGs, `Allow` hands over to them. https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
  */
-export function AdminRuleEvidenceTable({ evidence }: { evidence: AdminRuleEvidence[] }) {
+export function AdminRuleEvidenceTable({ evidence, context }: { evidence: AdminRuleEvidence[]; context?: string }) {
   return (
-    <EvidenceTable caption="Security admin rules that decided" head={["Priority", "Rule", "Access", "Direction", "Rule collection", "Configuration", "Network manager"]}>
+    <EvidenceTable caption="Security admin rules that decided" context={context} head={["Priority", "Rule", "Access", "Direction", "Rule collection", "Configuration", "Network manager"]}>
       {evidence.map((e, i) => (
         <tr key={i} data-deciding className={DECIDING_ROW}>
           <td className={`${TD} tabular-nums`}>{e.priority}</td>
@@ -63,9 +65,9 @@ export function AdminRuleEvidenceTable({ evidence }: { evidence: AdminRuleEviden
 }
 
 /** The route the packet took: the subnet's effective route for the destination, longest prefix first. */
-export function RouteEvidenceTable({ evidence }: { evidence: RouteEvidence[] }) {
+export function RouteEvidenceTable({ evidence, context }: { evidence: RouteEvidence[]; context?: string }) {
   return (
-    <EvidenceTable caption="Effective route used" head={["Source", "Address prefix", "Next hop type", "Next hop IP address", "Route table / route", "Next hop"]}>
+    <EvidenceTable caption="Effective route used" context={context} head={["Source", "Address prefix", "Next hop type", "Next hop IP address", "Route table / route", "Next hop"]}>
       {evidence.map((e, i) => (
         <tr key={i} data-deciding className={DECIDING_ROW}>
           <td className={TD}>{e.source}</td>
@@ -88,9 +90,9 @@ export function RouteEvidenceTable({ evidence }: { evidence: RouteEvidence[] }) 
  * Azure Firewall's deciding rule: network rules before application rules, group then collection priority; traffic no
  * rule allows is denied. https://learn.microsoft.com/azure/firewall/rule-processing
  */
-export function FirewallEvidenceTable({ evidence }: { evidence: FirewallEvidence[] }) {
+export function FirewallEvidenceTable({ evidence, context }: { evidence: FirewallEvidence[]; context?: string }) {
   return (
-    <EvidenceTable caption="Azure Firewall rule that decided" head={["Firewall", "Policy", "Rule collection group", "Rule collection", "Rule", "Kind", "Destination FQDN", "Action"]}>
+    <EvidenceTable caption="Azure Firewall rule that decided" context={context} head={["Firewall", "Policy", "Rule collection group", "Rule collection", "Rule", "Kind", "Destination FQDN", "Action"]}>
       {evidence.map((e, i) => (
         <tr key={i} data-deciding className={DECIDING_ROW} data-firewall-rule={e.rule ?? ""}>
           <td className={TD} title={e.firewall}>
@@ -123,9 +125,9 @@ export function FirewallEvidenceTable({ evidence }: { evidence: FirewallEvidence
 }
 
 /** How the packet leaves for a public address, in Azure's precedence. https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access */
-export function OutboundEvidenceTable({ evidence }: { evidence: OutboundEvidence[] }) {
+export function OutboundEvidenceTable({ evidence, context }: { evidence: OutboundEvidence[]; context?: string }) {
   return (
-    <EvidenceTable caption="Outbound method" head={["Method", "Resource", "Detail"]}>
+    <EvidenceTable caption="Outbound method" context={context} head={["Method", "Resource", "Detail"]}>
       {evidence.map((e, i) => (
         <tr key={i} data-deciding className={DECIDING_ROW}>
           <td className={`${TD} ${e.method === "none" ? "text-red-700" : ""}`}>{outboundLabel(e.method)}</td>

@@ -24,6 +24,14 @@ const arm = report.subnets[0].findings.find((f) => f.rule === "CC-EGRESS-ARM")!;
 const storage = report.subnets[1].findings.find((f) => f.rule === "NODE-EGRESS-STORAGE")!;
 
 describe("EvidenceTrace", () => {
+  it("names every scroll region uniquely on a page of several traces (axe landmark-unique: review of the subnet page)", () => {
+    const html = [arm, storage].map((f) => renderToStaticMarkup(<EvidenceTrace evidence={[...f.evidence, ...f.evidence.filter((e) => "route" in e && "nextHopType" in e)]} context={f.rule} />)).join("");
+    const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+    const names = [...doc.querySelectorAll('[role="region"]')].map((el) => el.getAttribute("aria-label"));
+    expect(names.length).toBeGreaterThan(6);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it("draws one block per stage, in the path order the engine gave", () => {
     expect(stages(render(arm.evidence))).toEqual(["admin-rule", "nsg", "route", "firewall"]);
     expect(stages(render(storage.evidence))).toEqual(["nsg", "route", "firewall", "outbound"]);

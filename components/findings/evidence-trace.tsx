@@ -36,13 +36,13 @@ const STAGE_NOTE: Record<PathStage, string> = {
 function SegmentBody({ segment, snapshot, context }: { segment: EvidenceSegment; snapshot?: Snapshot; context?: string }) {
   switch (segment.stage) {
     case "admin-rule":
-      return <AdminRuleEvidenceTable evidence={segment.entries as AdminRuleEvidence[]} />;
+      return <AdminRuleEvidenceTable evidence={segment.entries as AdminRuleEvidence[]} context={context} />;
     case "route":
-      return <RouteEvidenceTable evidence={segment.entries as RouteEvidence[]} />;
+      return <RouteEvidenceTable evidence={segment.entries as RouteEvidence[]} context={context} />;
     case "firewall":
-      return <FirewallEvidenceTable evidence={segment.entries as FirewallEvidence[]} />;
+      return <FirewallEvidenceTable evidence={segment.entries as FirewallEvidence[]} context={context} />;
     case "outbound":
-      return <OutboundEvidenceTable evidence={segment.entries as OutboundEvidence[]} />;
+      return <OutboundEvidenceTable evidence={segment.entries as OutboundEvidence[]} context={context} />;
     default:
       return <NsgEvidenceTables evidence={segment.entries as NsgEvidence[]} snapshot={snapshot} context={context} />;
   }
@@ -75,7 +75,7 @@ export function EvidenceTrace({ evidence, snapshot, headingLevel = 5, context }:
             <SegmentBody segment={segment} snapshot={snapshot} context={context} />
           ) : (
             <div className="overflow-hidden rounded-md ring-1 ring-slate-200">
-              <SegmentBody segment={segment} snapshot={snapshot} />
+              <SegmentBody segment={segment} snapshot={snapshot} context={[context, `stage ${i + 1}`].filter(Boolean).join(", ")} />
             </div>
           )}
         </li>

@@ -127,15 +127,17 @@ export function SubnetsTable({ scanId, rows, orderVersion = 0, initialQuery, vne
         const statusOf = (rule: string) => r.findings.find((f) => f.rule === rule)?.status ?? "warn";
         if (!list.length) return <span className="text-slate-500">—</span>;
         return (
-          <div className="flex min-w-0 flex-wrap gap-1 overflow-hidden">
+          // One line, whatever the column's width: rows are a fixed height (ROW_HEIGHT, for the virtualizer), so a chip
+          // that wrapped would spill into the next row. Chips shrink and cut their names; "+N" and the tooltip stay.
+          <div className="flex min-w-0 flex-nowrap items-center gap-1 overflow-hidden" title={list.join(", ")}>
             {list.slice(0, 3).map((rule) => (
               // The status dot is the chip's ::before (CHIP_DOT_CLASS), not an element of its own.
-              <span key={rule} className={`inline-flex items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700 ${statusOf(rule) === "fail" ? CHIP_DOT_CLASS.fail : CHIP_DOT_CLASS.warn}`}>
+              <span key={rule} className={`flex min-w-0 shrink items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700 before:shrink-0 ${statusOf(rule) === "fail" ? CHIP_DOT_CLASS.fail : CHIP_DOT_CLASS.warn}`}>
                 <span className="sr-only">{STATUS_LABEL[statusOf(rule)]}: </span>
-                {rule}
+                <span className="truncate">{rule}</span>
               </span>
             ))}
-            {list.length > 3 ? <span className="text-[11px] text-slate-500">+{list.length - 3}</span> : null}
+            {list.length > 3 ? <span className="shrink-0 text-[11px] text-slate-500">+{list.length - 3}</span> : null}
           </div>
         );
       },
