@@ -87,7 +87,8 @@ export const networkManagerProps = z.object({
 
 /** A security admin configuration: the services with a network intent policy its rules apply to. */
 export const securityAdminConfigurationProps = z.object({
-  applyOnNetworkIntentPolicyBasedServices: z.array(z.string()).nullish(),
+  // A value Azure does not take would silently read as None (its rules kept off a SQL MI or Databricks VNet).
+  applyOnNetworkIntentPolicyBasedServices: z.array(z.string().refine((v) => /^(none|all|allowrulesonly)$/i.test(v.trim()), { message: "expected None, All or AllowRulesOnly" })).nullish(),
 });
 
 export const adminRuleCollectionProps = z.object({

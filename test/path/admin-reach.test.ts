@@ -79,6 +79,10 @@ describe("a VNet holding a service with a network intent policy", () => {
     expect(lockdown([...databricks.resources(), configuration(["None"])]).status).toBe("fail");
   });
 
+  it("a value Azure does not take is bad input naming the field, never read as None", () => {
+    expect(() => lockdown([...withSqlMi().resources(), configuration(["Bogus"])])).toThrow(/applyOnNetworkIntentPolicyBasedServices\[0\]: expected None, All or AllowRulesOnly/);
+  });
+
   it("without the configuration in the input: whether its rules apply cannot be told (warn), naming what to add", () => {
     const resources = withSqlMi().resources().filter((r) => (r as { type?: string }).type !== "Microsoft.Network/networkManagers/securityAdminConfigurations");
     const f = lockdown(resources);
