@@ -72,7 +72,7 @@ export function AcceptRiskForm({ estate, findingId }: { estate: string; findingI
         {(control) => <input {...control} name="owner" required className={FIELD_INPUT} value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="who answers for it" />}
       </Field>
       <Field id={`${id}-expires`} label="Expires">
-        {(control) => <input {...control} name="expires" type="date" required className={FIELD_INPUT} value={expires} onChange={(e) => setExpires(e.target.value)} />}
+        {(control) => <input {...control} name="expires" type="date" required min={new Date().toISOString().slice(0, 10)} className={FIELD_INPUT} value={expires} onChange={(e) => setExpires(e.target.value)} />}
       </Field>
       {error ? (
         <p role="alert" className="text-red-800" data-testid="accept-risk-error">

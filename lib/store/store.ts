@@ -530,6 +530,10 @@ export class Store {
       if (e instanceof InputError) throw new InputError(e.file, e.path.replace(/^\[0\]\.?/, ""), e.detail);
       throw e;
     }
+    // Accepting a risk today until a day already gone would replace a standing exemption with one that exempts
+    // nothing (a whole list sent with PUT may keep expired rows: they are its history).
+    const today = new Date().toISOString().slice(0, 10);
+    if (typeof exemption.expires === "string" && exemption.expires < today) throw new InputError("request body", "expires", `${exemption.expires} is already past (today is ${today}, UTC): give the day the accepted risk ends`);
     const updatedAt = new Date().toISOString();
     const list = await this.sql.transaction(
       async (tx) => {
