@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { estate, finding } from "../../test/helpers/estate-builder";
+import { queryFlow } from "./query";
 import type { RuleSpec } from "../../test/helpers/estate-builder";
 
 const allowArm: RuleSpec = { name: "AllowArm", priority: 200, direction: "Outbound", access: "Allow", protocol: "Tcp", src: "*", dst: "AzureResourceManager", ports: "443" };
@@ -32,5 +33,25 @@ describe("Azure-provided DNS and the AzurePlatformDNS tag", () => {
     const f = arm([allowArm], [{ name: "nic-a", nsg: "nsg-nic" }, { name: "nic-b" }], [denyDns(100)]);
     expect(f.status).toBe("warn");
     expect(f.detail).toContain("NIC nic-a");
+  });
+});
+
+describe("a query to the platform's own addresses", () => {
+  const snapshot = (rules: RuleSpec[]) => estate().vnet("v", ["10.0.0.0/16"]).subnet("v/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", rules).snapshot();
+  const denyAll: RuleSpec = { name: "DenyAllOut", priority: 4096, direction: "Outbound", access: "Deny", protocol: "*", src: "*", dst: "*", ports: "*" };
+
+  it("is not filtered by rules that do not name their tags (review: the default DenyAllOutBound 'blocked' IMDS)", () => {
+    for (const [to, port] of [["168.63.129.16", "53"], ["169.254.169.254", "80"]]) {
+      const a = queryFlow(snapshot([denyAll]), { from: "v/cc", to, protocol: to.startsWith("169") ? "tcp" : "udp", port });
+      expect(a.verdict, to).toBe("allowed");
+    }
+  });
+
+  it("is blocked by a Deny naming the tag, which the answer names", () => {
+    const a = queryFlow(snapshot([denyDns(100)]), { from: "v/cc", to: "168.63.129.16", protocol: "udp", port: "53" });
+    expect(a.verdict).toBe("blocked");
+    expect(a.parts.join(" ")).toContain("denied by DenyDns100 (100) in nsg-cc, which names the AzurePlatformDNS service tag");
+    // IMDS is another tag: a Deny of AzurePlatformDNS leaves it alone.
+    expect(queryFlow(snapshot([denyDns(100)]), { from: "v/cc", to: "169.254.169.254", protocol: "tcp", port: "80" }).verdict).toBe("allowed");
   });
 });

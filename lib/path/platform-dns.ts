@@ -1,38 +1,52 @@
 // Azure-provided DNS (168.63.129.16) answers every VM whatever its NSGs say, except where an NSG rule names the
-// `AzurePlatformDNS` service tag: that tag exists to let an NSG turn platform DNS off, and a Deny of it leaves the
+// `AzurePlatformDNS` service tag (as the Instance Metadata Service, AzurePlatformIMDS, and key management,
+// AzurePlatformLKM: platformTagRule): that tag exists to let an NSG turn platform DNS off, and a Deny of it leaves the
 // machines with no name resolution at all (Azure, Entra ID, Storage and every other name stop resolving).
 // https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#azure-platform-considerations
 // https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags
 import type { Nsg, SecurityRule, Subnet } from "../model/types";
 import { addrOverlaps, concrete } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
-import { parsePortRanges } from "../net/ports";
+import { type PortSet, parsePortRanges } from "../net/ports";
 import { overlaps, range } from "../net/intervals";
+import { type ProtoSet, UDP, protoSetOf } from "../net/protocols";
 import type { Estate } from "../nsg/estate";
 
 const PLATFORM_DNS_TAG = "azureplatformdns";
 const DNS_PORT = range(53, 53);
 
 /**
- * The rule of `nsg` that denies `subnet`'s machines Azure-provided DNS: the first custom outbound rule, by priority,
- * naming `AzurePlatformDNS` as a destination for UDP (or any protocol) port 53 from addresses that hold the subnet's,
- * when it is a Deny; undefined when none is or an Allow of the tag comes first. Only rules naming the tag count: a
- * Deny of `*` or `Internet` does not stop platform DNS. Never throws.
+ * The rule of `nsg` that decides `subnet`'s outbound traffic of `protocols` on `ports` to a platform address: the
+ * first custom outbound rule, by priority, naming one of `tags` (`AzurePlatform*` tag names, any case) as a
+ * destination, for those protocols and ports, from addresses that hold the subnet's; undefined when none does. Only
+ * rules naming the tag count: Azure filters platform traffic by no other rule. Never throws.
  */
-export function platformDnsDeny(estate: Estate, subnet: Subnet, nsg: Nsg | undefined): SecurityRule | undefined {
+export function platformTagRule(estate: Estate, subnet: Subnet, nsg: Nsg | undefined, tags: readonly string[], protocols: ProtoSet, ports: PortSet): SecurityRule | undefined {
   if (!nsg) return undefined;
   const r = cidrsToRanges(subnet.addressPrefixes);
   const own = concrete(r.v4, r.v6);
   const ctx = estate.context(subnet);
-  const rules = nsg.securityRules
-    .filter((x) => x.direction === "Outbound" && !x.isDefault && x.destinationAddressPrefixes.some((p) => p.trim().toLowerCase() === PLATFORM_DNS_TAG))
-    .filter((x) => x.protocol === "*" || x.protocol === "Udp")
-    .filter((x) => overlaps(parsePortRanges(x.destinationPortRanges.length ? x.destinationPortRanges : ["*"]), DNS_PORT))
+  const wanted = tags.map((t) => t.toLowerCase());
+  return nsg.securityRules
+    .filter((x) => x.direction === "Outbound" && !x.isDefault && x.destinationAddressPrefixes.some((p) => wanted.includes(p.trim().toLowerCase())))
+    .filter((x) => (protoSetOf(x.protocol) & protocols) !== 0)
+    .filter((x) => overlaps(parsePortRanges(x.destinationPortRanges.length ? x.destinationPortRanges : ["*"]), ports))
     // A source the subnet's addresses are in (ASG-only sources are taken to hold them: their members are machines).
     .filter((x) => x.sourceAddressPrefixes.length === 0 || x.sourceAddressPrefixes.some((p) => addrOverlaps(ctx.resolve(p).set, own)))
-    .sort((a, b) => a.priority - b.priority);
-  return rules[0]?.access === "Deny" ? rules[0] : undefined;
+    .sort((a, b) => a.priority - b.priority)[0];
 }
+
+/** The rule of `nsg` that denies `subnet`'s machines Azure-provided DNS (UDP 53 to AzurePlatformDNS), if its first such rule is a Deny. */
+export function platformDnsDeny(estate: Estate, subnet: Subnet, nsg: Nsg | undefined): SecurityRule | undefined {
+  const rule = platformTagRule(estate, subnet, nsg, [PLATFORM_DNS_TAG], UDP, DNS_PORT);
+  return rule?.access === "Deny" ? rule : undefined;
+}
+
+/** The platform's own addresses and the tags an NSG rule must name to filter traffic to them. */
+export const PLATFORM_ADDRESSES: readonly { address: string; tags: readonly string[]; what: string }[] = [
+  { address: "168.63.129.16", tags: ["AzurePlatformDNS", "AzurePlatformLKM"], what: "the platform's virtual IP (DNS, DHCP, health probes, key management)" },
+  { address: "169.254.169.254", tags: ["AzurePlatformIMDS"], what: "the Instance Metadata Service" },
+];
 
 /**
  * Whether `subnet`'s machines reach Azure-provided DNS: `denied` (with why) where the subnet's NSG, or the NIC-level

@@ -2,7 +2,7 @@
 // offline from the same engine the audit uses (like Network Watcher's IP flow verify and next hop,
 // but for the whole path and without touching Azure). CONTRACT §2 `npm run query`.
 import { InputError } from "../errors";
-import { type AddrSet, EMPTY, addrIsEmpty, addrSubtract, addrUnionAll, concrete, describeAddrs } from "../net/addr-set";
+import { type AddrSet, EMPTY, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete, describeAddrs } from "../net/addr-set";
 import { cidrsToRanges, parseCidr } from "../net/ip";
 import { ALL_PORTS, type PortSet, parsePortRange } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
@@ -18,6 +18,7 @@ import { type Reach, doubtSentences, pathBetween, snatWay, unsaidDoubts } from "
 import { type SeenSource, mergeFlowResults, seenSourceWords, vouched } from "./snat";
 import { subnetsByRef } from "../snapshot/profile";
 import { judgingQueriedAccount, storagePolicyNotes } from "./service-endpoint-policies";
+import { PLATFORM_ADDRESSES, platformTagRule } from "./platform-dns";
 import { storageAccountOfName, storageNameTargets } from "./storage-names";
 import { accountAdmits, storageAccountOf } from "./storage-account-access";
 import { partialReadNote } from "../partial-read";
@@ -360,6 +361,10 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
     }
   }
   const sourceLabel = `${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""}`;
+  // The platform's own addresses: no route, firewall or outbound method on the way, and only NSG rules naming their
+  // AzurePlatform* tags filter them.
+  const platform = dest.addresses ? platformJudged(estate, source, sourceLabel, dest.addresses, flow) : undefined;
+  if (platform) return answerOf(source, dest, q, [platform], { before: [], after: [] }, opts, snapshot);
   // Addresses (an IP, a CIDR, a subnet) may be storage private endpoints; so may a storage account's name, where
   // the source's DNS gives an endpoint's address (storageNameTargets); a tag or another name is judged as it is.
   const named = dest.storageName ? storageNameTargets(estate, source.subnet, dest.storageName) : undefined;
@@ -384,6 +389,39 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
   for (const at of endpoints) judged.push(judgeEndpoint(estate, source, sourceLabel, at, flow));
   // A name that gives no address at all: nothing is sent, whatever the path would allow.
   if (named?.unresolved) judged.push({ verdict: "blocked", parts: [`${dest.what} does not resolve for ${sourceLabel}: ${named.unresolved}.`], stages: [], notes: [] });
+  return answerOf(source, dest, q, judged, { before: named?.notes ?? [], after: storagePolicyNotes(estate, source.subnet, judged.flatMap((j) => j.stages)) }, opts, snapshot);
+}
+
+/**
+ * A query to the platform's own addresses only (168.63.129.16, 169.254.169.254): "these services are not subject to the
+ * configured network security groups" unless a rule names their AzurePlatformDNS, AzurePlatformLKM or
+ * AzurePlatformIMDS tag, and they need no route or outbound method. The source's NSGs (its NIC's, then its subnet's)
+ * are read for such rules alone: the first one matching decides at each level. Undefined for any other destination.
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#azure-platform-considerations
+ */
+function platformJudged(estate: Estate, source: Source, sourceLabel: string, addresses: AddrSet, flow: { protocols: ProtoSet; ports: PortSet }): Judged | undefined {
+  const at = (address: string) => concrete(cidrsToRanges([address]).v4, []);
+  const hit = PLATFORM_ADDRESSES.filter((p) => !addrIsEmpty(addrIntersect(at(p.address), addresses)));
+  if (!hit.length || !addrIsEmpty(addrSubtract(addresses, addrUnionAll(hit.map((p) => at(p.address)))))) return undefined;
+  const { snapshot } = estate;
+  const key = source.endpointKey;
+  const nicNsg = key ? (snapshot.nics.get(key)?.nsgKey ?? snapshot.scaleSets?.get(key)?.nicConfigurations.find((c) => c.nsgKey)?.nsgKey) : undefined;
+  const levels = [nicNsg, source.subnet.nsgKey].map((k) => estate.nsg(k)).filter((n): n is NonNullable<typeof n> => !!n);
+  const tags = [...new Set(hit.flatMap((p) => p.tags))];
+  const decided = levels.map((nsg) => ({ nsg, rule: platformTagRule(estate, source.subnet, nsg, tags, flow.protocols, flow.ports) }));
+  const denied = decided.find((d) => d.rule?.access === "Deny");
+  const what = hit.map((p) => `${p.address}, ${p.what}`).join("; ");
+  if (denied) {
+    const rule = denied.rule!;
+    const named = rule.destinationAddressPrefixes.find((p) => tags.some((t) => t.toLowerCase() === p.trim().toLowerCase())) ?? tags[0];
+    return { verdict: "blocked", parts: [`From ${sourceLabel} to ${what}: denied by ${rule.name} (${rule.priority}) in ${denied.nsg.name}, which names the ${named} service tag.`], stages: [], notes: [] };
+  }
+  return { verdict: "allowed", parts: [`From ${sourceLabel} to ${what}: allowed. The platform's own addresses are filtered only by NSG rules naming ${tags.join(" or ")} (none denies this), and need no route or outbound method.`], stages: [], notes: [] };
+}
+
+/** The answer from what was judged: the verdicts combined, and the notes (`extra` around the parts' own). */
+function answerOf(source: Source, dest: Destination, q: FlowQuery, judged: Judged[], extra: { before: string[]; after: string[] }, opts: { readErrors?: readonly ReadError[] }, snapshot: Snapshot): QueryAnswer {
+  const sourceLabel = `${label(source.subnet)}${source.endpointName ? ` (${source.endpointName})` : ""}`;
   const verdicts = new Set(judged.map((j) => j.verdict));
   const verdict = verdicts.size === 1 ? judged[0].verdict : "partial";
   const partialRead = partialReadNote(opts.readErrors?.length ? [...opts.readErrors] : snapshot.readErrors);
@@ -403,9 +441,9 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
     notes: [
       ...new Set([
         ...(dest.note ? [dest.note] : []),
-        ...(named?.notes ?? []),
+        ...extra.before,
         ...judged.flatMap((j) => j.notes),
-        ...storagePolicyNotes(estate, source.subnet, judged.flatMap((j) => j.stages)),
+        ...extra.after,
         ...(partialRead ? [verdict === "allowed" ? partialRead.allowed : partialRead.judged] : []),
       ]),
     ],
