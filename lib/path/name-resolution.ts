@@ -123,7 +123,7 @@ function serverLists(estate: Estate, subnet: Subnet): { servers: string[]; holde
 /** Azure-provided DNS where an NSG rule naming AzurePlatformDNS denies it to all or some of the subnet's machines. */
 function platformState(platform: NonNullable<ReturnType<typeof platformDnsState>>): ServerState {
   const remedy = "remove the Deny of the AzurePlatformDNS service tag, or list DNS servers the machines reach";
-  return platform.state === "denied" ? { state: "silent", why: `(Azure-provided DNS) is turned off: ${platform.why}`, remedy } : { state: "unknown", why: `(Azure-provided DNS) is turned off for some machines: ${platform.why}`, remedy };
+  return platform.state === "denied" ? { state: "silent", why: `(Azure-provided DNS) is turned off: ${platform.why}`, remedy } : { state: "unknown", why: `(Azure-provided DNS) may be turned off, for some machines or all: ${platform.why}`, remedy };
 }
 
 /** Whether one DNS server answers the subnet's machines (see resolverProblem). */

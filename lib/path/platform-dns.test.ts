@@ -55,3 +55,12 @@ describe("a query to the platform's own addresses", () => {
     expect(queryFlow(snapshot([denyDns(100)]), { from: "v/cc", to: "169.254.169.254", protocol: "tcp", port: "80" }).verdict).toBe("allowed");
   });
 });
+
+describe("review: a Deny of the tag after an Allow of the same traffic", () => {
+  it("cannot be counted on (warn), naming both rules", () => {
+    const allowAny: RuleSpec = { name: "AllowDnsAny", priority: 100, direction: "Outbound", access: "Allow", protocol: "Udp", src: "*", dst: "*", ports: "53" };
+    const f = arm([allowAny, denyDns(105), allowArm]);
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("AllowDnsAny (100, Allow) comes first");
+  });
+});

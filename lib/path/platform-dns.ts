@@ -13,6 +13,7 @@ import { type ProtoSet, UDP, protoSetOf } from "../net/protocols";
 import type { Estate } from "../nsg/estate";
 
 const PLATFORM_DNS_TAG = "azureplatformdns";
+const AZURE_DNS_IP = "168.63.129.16";
 const DNS_PORT = range(53, 53);
 
 /**
@@ -42,6 +43,26 @@ export function platformDnsDeny(estate: Estate, subnet: Subnet, nsg: Nsg | undef
   return rule?.access === "Deny" ? rule : undefined;
 }
 
+/**
+ * An Allow of `nsg` before `deny` (a lower priority number) that matches the same traffic to `address` without naming
+ * the tag (UDP 53 to `*`, `VirtualNetwork`, 168.63.129.16): whether Azure, filtering platform traffic only because a
+ * rule names its tag, lets that earlier Allow win as first match would, is not documented, so the Deny cannot be
+ * counted on. Undefined when there is none.
+ */
+export function earlierPlatformAllow(estate: Estate, subnet: Subnet, nsg: Nsg, deny: SecurityRule, address: string, protocols: ProtoSet, ports: PortSet): SecurityRule | undefined {
+  const r = cidrsToRanges(subnet.addressPrefixes);
+  const own = concrete(r.v4, r.v6);
+  const a = cidrsToRanges([address]);
+  const at = concrete(a.v4, a.v6);
+  const ctx = estate.context(subnet);
+  return nsg.securityRules
+    .filter((x) => x.direction === "Outbound" && x.access === "Allow" && x.priority < deny.priority)
+    .filter((x) => (protoSetOf(x.protocol) & protocols) !== 0 && overlaps(parsePortRanges(x.destinationPortRanges.length ? x.destinationPortRanges : ["*"]), ports))
+    .filter((x) => x.sourceAddressPrefixes.length === 0 || x.sourceAddressPrefixes.some((p) => addrOverlaps(ctx.resolve(p).set, own)))
+    .filter((x) => x.destinationAddressPrefixes.some((p) => addrOverlaps(ctx.resolve(p).set, at)))
+    .sort((x, y) => x.priority - y.priority)[0];
+}
+
 /** The platform's own addresses and the tags an NSG rule must name to filter traffic to them. */
 export const PLATFORM_ADDRESSES: readonly { address: string; tags: readonly string[]; what: string }[] = [
   { address: "168.63.129.16", tags: ["AzurePlatformDNS", "AzurePlatformLKM"], what: "the platform's virtual IP (DNS, DHCP, health probes, key management)" },
@@ -54,18 +75,23 @@ export const PLATFORM_ADDRESSES: readonly { address: string; tags: readonly stri
  * undefined where nothing stops it.
  */
 export function platformDnsState(estate: Estate, subnet: Subnet): { state: "denied" | "partly"; why: string } | undefined {
-  const at = (nsg: Nsg, rule: SecurityRule) => `rule ${rule.name} (${rule.priority}) in NSG ${nsg.name} denies the AzurePlatformDNS service tag`;
-  const subnetNsg = estate.nsg(subnet.nsgKey);
-  const bySubnet = platformDnsDeny(estate, subnet, subnetNsg);
-  if (bySubnet && subnetNsg) return { state: "denied", why: at(subnetNsg, bySubnet) };
+  /** A level's Deny of the tag: sure, or not when an Allow matching the same traffic comes first. */
+  const judge = (nsg: Nsg | undefined) => {
+    const rule = nsg && platformDnsDeny(estate, subnet, nsg);
+    if (!nsg || !rule) return undefined;
+    const earlier = earlierPlatformAllow(estate, subnet, nsg, rule, AZURE_DNS_IP, UDP, DNS_PORT);
+    const why = `rule ${rule.name} (${rule.priority}) in NSG ${nsg.name} denies the AzurePlatformDNS service tag${earlier ? `, but ${earlier.name} (${earlier.priority}, Allow) comes first and matches the same traffic, and whether it wins for platform DNS is not documented` : ""}`;
+    return { sure: !earlier, why };
+  };
+  const bySubnet = judge(estate.nsg(subnet.nsgKey));
+  if (bySubnet) return { state: bySubnet.sure ? "denied" : "partly", why: bySubnet.why };
   const machines = estate.endpoints(subnet).filter((e) => !e.privateEndpointsOnly);
   const denied = machines.flatMap((e) => {
-    const nsg = estate.nsg(e.nic?.nsgKey);
-    const rule = platformDnsDeny(estate, subnet, nsg);
-    return rule && nsg ? [{ who: e.scaleSet ? `scale set ${e.scaleSet.name}` : `NIC ${e.nic?.name}`, why: at(nsg, rule) }] : [];
+    const j = judge(estate.nsg(e.nic?.nsgKey));
+    return j ? [{ who: e.scaleSet ? `scale set ${e.scaleSet.name}` : `NIC ${e.nic?.name}`, ...j }] : [];
   });
   if (!denied.length) return undefined;
   const whys = [...new Set(denied.map((d) => d.why))].join("; ");
-  if (denied.length === machines.length) return { state: "denied", why: whys };
+  if (denied.length === machines.length && denied.every((d) => d.sure)) return { state: "denied", why: whys };
   return { state: "partly", why: `${denied.map((d) => d.who).slice(0, 3).join(", ")}${denied.length > 3 ? ` and ${denied.length - 3} more` : ""}: ${whys}` };
 }

@@ -243,13 +243,22 @@ export function recordsNotGiven(estate: Estate, account: string): string | undef
 /**
  * Why the account's blob name gives `subnet`'s machines no address at all (every resolver they ask answers NXDOMAIN:
  * a privatelink zone linked to the resolving VNet lacks the account's record, and the link does not fall back to
- * public DNS), or undefined. Only where the account has a private endpoint in the input: its public name is then a
- * CNAME into the privatelink zone. Neither its public address nor an endpoint is reached by name. Never throws.
+ * public DNS), or undefined. Only where the account has an approved blob private endpoint in the input: its public
+ * blob name is then a CNAME into the privatelink zone. Neither its public address nor an endpoint is reached by name. Never throws.
  * https://learn.microsoft.com/azure/dns/private-dns-fallback
  */
 export function blobNameUnresolved(estate: Estate, subnet: Subnet, account: string): string | undefined {
   const name = account.toLowerCase();
-  const hasEndpoint = [...estate.snapshot.privateEndpoints.values()].some((pe) => pe.connections.some((c) => c.targetId.toLowerCase().endsWith(`/storageaccounts/${name}`)));
+  // Only a blob endpoint makes the blob name a CNAME into privatelink.blob (endpoints are per service), and only one
+  // whose connection is approved is taken to (a pending or rejected one may not have made it yet: no claim then).
+  const hasEndpoint = [...estate.snapshot.privateEndpoints.values()].some((pe) =>
+    pe.connections.some(
+      (c) =>
+        c.targetId.toLowerCase().endsWith(`/storageaccounts/${name}`) &&
+        (c.groupIds.length === 0 || c.groupIds.some((g) => g.toLowerCase() === "blob")) &&
+        (!c.status || c.status.toLowerCase() === "approved"),
+    ),
+  );
   if (!hasEndpoint) return undefined;
   const dns = dnsProblem(estate, subnet, name);
   return dns?.sure && dns.nxdomain ? dns.why : undefined;

@@ -18,7 +18,7 @@ import { type Reach, doubtSentences, pathBetween, snatWay, unsaidDoubts } from "
 import { type SeenSource, mergeFlowResults, seenSourceWords, vouched } from "./snat";
 import { subnetsByRef } from "../snapshot/profile";
 import { judgingQueriedAccount, storagePolicyNotes } from "./service-endpoint-policies";
-import { PLATFORM_ADDRESSES, platformTagRule } from "./platform-dns";
+import { PLATFORM_ADDRESSES, earlierPlatformAllow, platformTagRule } from "./platform-dns";
 import { storageAccountOfName, storageNameTargets } from "./storage-names";
 import { accountAdmits, storageAccountOf } from "./storage-account-access";
 import { partialReadNote } from "../partial-read";
@@ -414,6 +414,9 @@ function platformJudged(estate: Estate, source: Source, sourceLabel: string, add
   if (denied) {
     const rule = denied.rule!;
     const named = rule.destinationAddressPrefixes.find((p) => tags.some((t) => t.toLowerCase() === p.trim().toLowerCase())) ?? tags[0];
+    // An Allow before it that matches the same traffic without naming the tag: which wins is not documented.
+    const earlier = hit.map((p) => earlierPlatformAllow(estate, source.subnet, denied.nsg, rule, p.address, flow.protocols, flow.ports)).find(Boolean);
+    if (earlier) return { verdict: "partial", parts: [`From ${sourceLabel} to ${what}: cannot be judged — ${rule.name} (${rule.priority}) in ${denied.nsg.name} names the ${named} service tag and denies it, but ${earlier.name} (${earlier.priority}, Allow) comes first and matches the same traffic, and whether it wins for platform traffic is not documented.`], stages: [], notes: [] };
     return { verdict: "blocked", parts: [`From ${sourceLabel} to ${what}: denied by ${rule.name} (${rule.priority}) in ${denied.nsg.name}, which names the ${named} service tag.`], stages: [], notes: [] };
   }
   return { verdict: "allowed", parts: [`From ${sourceLabel} to ${what}: allowed. The platform's own addresses are filtered only by NSG rules naming ${tags.join(" or ")} (none denies this), and need no route or outbound method.`], stages: [], notes: [] };

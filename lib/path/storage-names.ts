@@ -58,8 +58,9 @@ export function storageNameTargets(estate: Estate, source: Subnet, name: string)
       continue;
     }
     const dns = dnsProblem(estate, source, target.account, addresses);
-    // No address at all, public or private: the name leads nowhere, whichever endpoint asked.
-    if (dns?.sure && dns.nxdomain) return { endpoints: [], public: false, notes: [], unresolved: dns.why };
+    // No address at all, public or private: the name leads nowhere, whichever endpoint asked. Only an approved
+    // endpoint is taken to have made the name a CNAME into the zone (as blobNameUnresolved has it for the audit).
+    if (dns?.sure && dns.nxdomain && (!target.status || target.status.toLowerCase() === "approved")) return { endpoints: [], public: false, notes: [], unresolved: dns.why };
     if (!dns) {
       endpoints.push(at);
       resolved = true;

@@ -124,16 +124,19 @@ export function readScaleSet(node: ArmNode, base: ResourceBase, file: string, at
 
 /**
  * A Virtual Network Manager: its identity (its groups and configurations name it in their ids) and, where the input
- * shows it, its scope (`networkManagerScopes`): subscriptions as bare lower-case ids, management groups as lower-case
- * names. https://learn.microsoft.com/azure/virtual-network-manager/concept-network-manager-scope
+ * shows it, its scope (`networkManagerScopes`, with its `crossTenantScopes`): subscriptions as bare lower-case ids,
+ * management groups as lower-case names. https://learn.microsoft.com/azure/virtual-network-manager/concept-network-manager-scope
  */
 export function readNetworkManager(node: ArmNode, base: ResourceBase, file: string): NetworkManager {
   const scopes = parseWith(networkManagerProps, node.props, file, node.propsAt).networkManagerScopes;
   const manager: NetworkManager = { id: base.id, key: base.key, name: base.name };
   if (scopes) {
+    // A subscription or management group of another tenant reached through a cross-tenant connection is in scope as
+    // one of the manager's own tenant is (https://learn.microsoft.com/azure/virtual-network-manager/concept-cross-tenant).
+    const all = [scopes, ...(scopes.crossTenantScopes ?? [])];
     manager.scopes = {
-      subscriptions: (scopes.subscriptions ?? []).map((s) => s.trim().replace(/^\/?subscriptions\//i, "").replace(/\/+$/, "").toLowerCase()),
-      managementGroups: (scopes.managementGroups ?? []).map((g) => lastSegment(g.trim().replace(/\/+$/, "")).toLowerCase()),
+      subscriptions: all.flatMap((x) => x.subscriptions ?? []).map((s) => s.trim().replace(/^\/?subscriptions\//i, "").replace(/\/+$/, "").toLowerCase()),
+      managementGroups: all.flatMap((x) => x.managementGroups ?? []).map((g) => lastSegment(g.trim().replace(/\/+$/, "")).toLowerCase()),
     };
   }
   return manager;

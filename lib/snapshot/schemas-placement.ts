@@ -81,7 +81,12 @@ export const connectivityConfigurationProps = z.object({
 /** A network manager's scope: subscription ids and management group ids. */
 export const networkManagerProps = z.object({
   networkManagerScopes: z
-    .object({ subscriptions: z.array(z.string()).nullish(), managementGroups: z.array(z.string()).nullish() })
+    .object({
+      subscriptions: z.array(z.string()).nullish(),
+      managementGroups: z.array(z.string()).nullish(),
+      // Read-only: the scopes of other tenants the manager reaches through cross-tenant connections.
+      crossTenantScopes: z.array(z.object({ subscriptions: z.array(z.string()).nullish(), managementGroups: z.array(z.string()).nullish() })).nullish(),
+    })
     .nullish(),
 });
 

@@ -48,6 +48,12 @@ describe("a network manager's scope", () => {
     expect(f.detail).toContain("Network manager avnm's scope (subscription 99999999-0000-0000-0000-000000000000) does not hold subscription");
   });
 
+  it("holding it through a cross-tenant scope: its rules apply (review: crossTenantScopes was not read)", () => {
+    const cross = { ...manager({ subscriptions: ["/subscriptions/99999999-0000-0000-0000-000000000000"] }) };
+    cross.properties.networkManagerScopes = { ...cross.properties.networkManagerScopes, crossTenantScopes: [{ tenantId: "t2", subscriptions: [`/subscriptions/${SUB}`], managementGroups: [] }] } as typeof cross.properties.networkManagerScopes;
+    expect(lockdown([...lockedByAdmin().resources(), cross]).status).toBe("pass");
+  });
+
   it("naming management groups only: whether the subscription is under one is not in the input, so the Deny cannot be counted on (warn)", () => {
     const f = lockdown([...lockedByAdmin().resources(), manager({ managementGroups: ["/providers/Microsoft.Management/managementGroups/mg-hpc"] })]);
     expect(f.status).toBe("warn");

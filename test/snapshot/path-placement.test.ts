@@ -179,8 +179,9 @@ describe.each([false, true])("example payloads (flattened: %s)", (flat) => {
     const zones = [...snapshot.privateDnsZones!.values()];
     expect(zones.map((z) => z.name)).toEqual(["privatezone1.com", "privatelink.contoso.com"]);
     expect(zones[1].links).toEqual([
-      { name: "virtualNetworkLink1", vnetKey: expect.stringMatching(/virtualnetworks\/virtualnetworkname$/), state: "Completed" },
-      { name: "virtualNetworkLink2", vnetKey: expect.stringMatching(/virtualnetworks\/virtualnetworkname$/), state: "InProgress" },
+      // resolutionPolicy as the spec's list gives it (NxDomainRedirect: a name the zone lacks falls back to public DNS).
+      { name: "virtualNetworkLink1", vnetKey: expect.stringMatching(/virtualnetworks\/virtualnetworkname$/), state: "Completed", resolutionPolicy: "NxDomainRedirect" },
+      { name: "virtualNetworkLink2", vnetKey: expect.stringMatching(/virtualnetworks\/virtualnetworkname$/), state: "InProgress", resolutionPolicy: "Default" },
     ]);
     const endpoint = first(snapshot.privateEndpoints);
     expect(endpoint).toMatchObject({ ipAddresses: ["192.168.0.4", "192.168.0.5"], fqdns: ["abc.cosmos.com", "abc2.cosmos.com"], nicKeys: [expect.stringMatching(/testpe\.nic\.abcd1234$/)] });
