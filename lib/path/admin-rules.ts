@@ -240,7 +240,7 @@ function compiledFor(estate: Estate, subnet: Subnet, direction: Direction): { ru
       // pass what an AlwaysAllow lets through where Azure may not apply it.
       const pending = deployment.state === "unknown" && deployment.status ? `its configuration ${collection.configurationName}'s deployment to ${region} is ${deployment.status} in the network manager's deployment status list, so whether it is in force is unknown` : undefined;
       // The competing configurations are named in full once, in the flow's notes (adminDeploymentNotes); here briefly.
-      const competes = rivals.has(collection.configurationKey) ? `its configuration ${collection.configurationName} may not be the one network manager ${c.managerKey.split("/").pop()} has deployed to ${region} (see the note)` : undefined;
+      const competes = rivals.has(collection.configurationKey) ? `its configuration ${collection.configurationName} may not be the one network manager ${lastSegment(c.managerKey)} has deployed to ${region} (see the note)` : undefined;
       const mayWhy = [groupsWhy, c.reach.applies === "maybe" ? c.reach.why : undefined, pending, competes].filter(Boolean).join("; ");
       unknown.length = 0;
       if (mayWhy) unknown.push(mayWhy);

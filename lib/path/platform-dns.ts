@@ -17,6 +17,24 @@ const AZURE_DNS_IP = "168.63.129.16";
 const DNS_PORT = range(53, 53);
 
 /**
+ * Whether an outbound rule of `subnet`'s NSGs matches its traffic of `protocols` on `ports`, whatever its destination:
+ * a protocol and a port in common, and a source that holds the subnet's addresses (ASG-only sources are taken to hold
+ * them: their members are machines).
+ */
+function matchesOutbound(estate: Estate, subnet: Subnet, protocols: ProtoSet, ports: PortSet): (rule: SecurityRule) => boolean {
+  const r = cidrsToRanges(subnet.addressPrefixes);
+  const own = concrete(r.v4, r.v6);
+  const ctx = estate.context(subnet);
+  return (x) =>
+    x.direction === "Outbound" &&
+    (protoSetOf(x.protocol) & protocols) !== 0 &&
+    overlaps(parsePortRanges(x.destinationPortRanges.length ? x.destinationPortRanges : ["*"]), ports) &&
+    (x.sourceAddressPrefixes.length === 0 || x.sourceAddressPrefixes.some((p) => addrOverlaps(ctx.resolve(p).set, own)));
+}
+
+const firstByPriority = (rules: SecurityRule[]) => rules.sort((a, b) => a.priority - b.priority)[0];
+
+/**
  * The rule of `nsg` that decides `subnet`'s outbound traffic of `protocols` on `ports` to a platform address: the
  * first custom outbound rule, by priority, naming one of `tags` (`AzurePlatform*` tag names, any case) as a
  * destination, for those protocols and ports, from addresses that hold the subnet's; undefined when none does. Only
@@ -24,17 +42,9 @@ const DNS_PORT = range(53, 53);
  */
 export function platformTagRule(estate: Estate, subnet: Subnet, nsg: Nsg | undefined, tags: readonly string[], protocols: ProtoSet, ports: PortSet): SecurityRule | undefined {
   if (!nsg) return undefined;
-  const r = cidrsToRanges(subnet.addressPrefixes);
-  const own = concrete(r.v4, r.v6);
-  const ctx = estate.context(subnet);
   const wanted = tags.map((t) => t.toLowerCase());
-  return nsg.securityRules
-    .filter((x) => x.direction === "Outbound" && !x.isDefault && x.destinationAddressPrefixes.some((p) => wanted.includes(p.trim().toLowerCase())))
-    .filter((x) => (protoSetOf(x.protocol) & protocols) !== 0)
-    .filter((x) => overlaps(parsePortRanges(x.destinationPortRanges.length ? x.destinationPortRanges : ["*"]), ports))
-    // A source the subnet's addresses are in (ASG-only sources are taken to hold them: their members are machines).
-    .filter((x) => x.sourceAddressPrefixes.length === 0 || x.sourceAddressPrefixes.some((p) => addrOverlaps(ctx.resolve(p).set, own)))
-    .sort((a, b) => a.priority - b.priority)[0];
+  const matches = matchesOutbound(estate, subnet, protocols, ports);
+  return firstByPriority(nsg.securityRules.filter((x) => !x.isDefault && x.destinationAddressPrefixes.some((p) => wanted.includes(p.trim().toLowerCase())) && matches(x)));
 }
 
 /** The rule of `nsg` that denies `subnet`'s machines Azure-provided DNS (UDP 53 to AzurePlatformDNS), if its first such rule is a Deny. */
@@ -50,17 +60,11 @@ export function platformDnsDeny(estate: Estate, subnet: Subnet, nsg: Nsg | undef
  * counted on. Undefined when there is none.
  */
 export function earlierPlatformAllow(estate: Estate, subnet: Subnet, nsg: Nsg, deny: SecurityRule, address: string, protocols: ProtoSet, ports: PortSet): SecurityRule | undefined {
-  const r = cidrsToRanges(subnet.addressPrefixes);
-  const own = concrete(r.v4, r.v6);
   const a = cidrsToRanges([address]);
   const at = concrete(a.v4, a.v6);
   const ctx = estate.context(subnet);
-  return nsg.securityRules
-    .filter((x) => x.direction === "Outbound" && x.access === "Allow" && x.priority < deny.priority)
-    .filter((x) => (protoSetOf(x.protocol) & protocols) !== 0 && overlaps(parsePortRanges(x.destinationPortRanges.length ? x.destinationPortRanges : ["*"]), ports))
-    .filter((x) => x.sourceAddressPrefixes.length === 0 || x.sourceAddressPrefixes.some((p) => addrOverlaps(ctx.resolve(p).set, own)))
-    .filter((x) => x.destinationAddressPrefixes.some((p) => addrOverlaps(ctx.resolve(p).set, at)))
-    .sort((x, y) => x.priority - y.priority)[0];
+  const matches = matchesOutbound(estate, subnet, protocols, ports);
+  return firstByPriority(nsg.securityRules.filter((x) => x.access === "Allow" && x.priority < deny.priority && matches(x) && x.destinationAddressPrefixes.some((p) => addrOverlaps(ctx.resolve(p).set, at))));
 }
 
 /** The platform's own addresses and the tags an NSG rule must name to filter traffic to them. */

@@ -251,12 +251,15 @@ export function blobNameUnresolved(estate: Estate, subnet: Subnet, account: stri
   const name = account.toLowerCase();
   // Only a blob endpoint makes the blob name a CNAME into privatelink.blob (endpoints are per service), and only one
   // whose connection is approved is taken to (a pending or rejected one may not have made it yet: no claim then).
-  const hasEndpoint = [...estate.snapshot.privateEndpoints.values()].some((pe) =>
-    pe.connections.some(
-      (c) =>
-        c.targetId.toLowerCase().endsWith(`/storageaccounts/${name}`) &&
-        (c.groupIds.length === 0 || c.groupIds.some((g) => g.toLowerCase() === "blob")) &&
-        (!c.status || c.status.toLowerCase() === "approved"),
+  // Per account, once per estate family (fixes never change private endpoints): every subnet's storage checks ask.
+  const hasEndpoint = estate.memo(`approved-blob-endpoint|${name}`, () =>
+    [...estate.snapshot.privateEndpoints.values()].some((pe) =>
+      pe.connections.some(
+        (c) =>
+          c.targetId.toLowerCase().endsWith(`/storageaccounts/${name}`) &&
+          (c.groupIds.length === 0 || c.groupIds.some((g) => g.toLowerCase() === "blob")) &&
+          (!c.status || c.status.toLowerCase() === "approved"),
+      ),
     ),
   );
   if (!hasEndpoint) return undefined;
