@@ -824,11 +824,13 @@ function withoutNatGateway(snapshot: Snapshot, subnet: Subnet, src: RefSource | 
     };
     const ofFamily = (key: string | undefined) => (v6 ? frontendV6(key) : frontendV4(key));
     const rule = lb.outboundRules.find((r) => r.backendPoolKey === pool && r.frontendKeys.length && carries(r.protocol));
-    if (rule) return rule.frontendKeys.some(ofFamily) ? verdict("Allow", "outbound", "load balancer outbound rule") : verdict("Deny", "outbound", `load balancer outbound rule with ${v6 ? "IPv4" : "IPv6"} frontends only`);
+    // The platform's own addresses answer whatever the outbound method (the engine's "platform" method).
+    const platform = () => verdict("Allow", "outbound", "the platform's own address, reachable without an outbound method");
+    if (rule) return rule.frontendKeys.some(ofFamily) ? verdict("Allow", "outbound", "load balancer outbound rule") : inAnyPrefix(p.dst, PLATFORM) ? platform() : verdict("Deny", "outbound", `load balancer outbound rule with ${v6 ? "IPv4" : "IPv6"} frontends only`);
     // A load-balancing rule on a public frontend SNATs outbound traffic of its protocol, unless disabled.
     const publicFrontend = (key: string | undefined) => lb.frontendIpConfigurations.some((f) => f.key === key && (f.publicIpKey || f.publicIpPrefixKey));
     const snat = (lb.snatRules ?? []).find((r) => r.backendPoolKeys.includes(pool) && publicFrontend(r.frontendKey) && carries(r.protocol));
-    if (snat) return ofFamily(snat.frontendKey) ? verdict("Allow", "outbound", "load-balancing rule SNAT") : verdict("Deny", "outbound", `load-balancing rule SNAT with an ${v6 ? "IPv4" : "IPv6"} frontend only`);
+    if (snat) return ofFamily(snat.frontendKey) ? verdict("Allow", "outbound", "load-balancing rule SNAT") : inAnyPrefix(p.dst, PLATFORM) ? platform() : verdict("Deny", "outbound", `load-balancing rule SNAT with an ${v6 ? "IPv4" : "IPv6"} frontend only`);
   }
   // A NIC in any Standard pool has no default outbound access, for each of its IP configurations (CONTRACT §4.1).
   let otherMissing = false;
