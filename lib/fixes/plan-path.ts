@@ -14,7 +14,7 @@ import { groupKeyOf } from "./firewall-groups";
 import { noteNoFix, unjudgedNoFix } from "./no-fix";
 import { shown } from "./quote";
 import { NAME_LIMIT, fitName, natGatewayNames, newCollectionName, newRouteName, plainName } from "./resource-names";
-import { storageEndpointKind } from "./service-endpoints";
+import { isStorageEndpoint, storageEndpointKind } from "./service-endpoints";
 import type { Change } from "./types";
 import { ownAddresses } from "./own-side";
 import { lastSegment } from "../snapshot/arm-id";
@@ -103,7 +103,7 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
             // access, which is being retired.
             // https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
             // Only an endpoint that finished provisioning has routes (lib/path/routes.ts effectiveRoutes).
-            const held = subnet.serviceEndpoints.find((se) => /^microsoft\.storage(\.global)?$/i.test(se.service) && (!se.provisioningState || se.provisioningState.toLowerCase() === "succeeded"));
+            const held = subnet.serviceEndpoints.find((se) => isStorageEndpoint(se.service) && (!se.provisioningState || se.provisioningState.toLowerCase() === "succeeded"));
             // A Storage route to the Internet would override the endpoint the subnet has, for every Storage prefix the
             // endpoint serves: never offered beside it.
             if (held) {

@@ -6,6 +6,7 @@ import { type AzCommand, azCommands, psProblem, toBash, toPowerShell } from "./a
 import { renderBicep } from "./bicep";
 import { portalStep } from "./portal";
 import { shown, unrenderable } from "./quote";
+import { isStorageEndpoint } from "./service-endpoints";
 import { idParts } from "../snapshot/arm-id";
 import { sharedWith } from "./shared-resources";
 import { type GroupDeployment, groupDeployments } from "./firewall-groups";
@@ -219,7 +220,7 @@ function newNsgNote(plan: FixPlan): string {
  * https://learn.microsoft.com/azure/storage/common/storage-network-security#grant-access-from-a-virtual-network
  */
 export function storageEndpointNote(changes: readonly Change[]): string {
-  const added = changes.flatMap((c) => (c.kind === "add-service-endpoint" && /^microsoft\.storage(\.global)?$/i.test(c.service) ? [c.service] : []));
+  const added = changes.flatMap((c) => (c.kind === "add-service-endpoint" && isStorageEndpoint(c.service) ? [c.service] : []));
   if (!added.length) return "";
   const global = added.some((s) => /global$/i.test(s));
   return `With the service endpoint, the subnet reaches Azure Storage from its private addresses: a storage account ${global ? "in any region" : "in the endpoint's regions"} that admits it by an IP rule (its public or NAT gateway address) stops admitting it; give such accounts a virtual network rule for the subnet.`;

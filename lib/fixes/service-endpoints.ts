@@ -8,6 +8,9 @@ import type { Subnet } from "../model/types";
 
 const STORAGE_KINDS = ["microsoft.storage", "microsoft.storage.global"];
 
+/** Whether a service endpoint's `service` is Azure Storage's, of either kind (any case). */
+export const isStorageEndpoint = (service: string): boolean => STORAGE_KINDS.includes(service.trim().toLowerCase());
+
 /**
  * The Storage endpoint a fix adds to `subnet`: the cross-region `Microsoft.Storage.Global` Microsoft recommends for new
  * deployments, which serves accounts of every region; on a subnet with a service endpoint policy the local

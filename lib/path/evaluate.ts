@@ -6,7 +6,7 @@
 import { type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
 import { ALL_PORTS } from "../net/ports";
 import type { ProtoSet } from "../net/protocols";
-import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges } from "../net/ip";
+import { NON_PUBLIC_V4, NON_PUBLIC_V6 } from "../net/ip";
 import type { AzureFirewall, SecurityRule, Subnet } from "../model/types";
 import { type Box, boxOverlaps, boxSplit } from "../nsg/box";
 import type { EndpointGroup, Estate } from "../nsg/estate";
@@ -16,6 +16,7 @@ import { lastSegment } from "../snapshot/arm-id";
 import { NO_TAGS, type TagSet } from "../net/tag-set";
 import type { FlowSpec } from "../nsg/flow";
 import { type FirewallEvidence, type RouteEvidence, evidenceStage } from "../report/types";
+import { PLATFORM_SET } from "./platform-dns";
 import { type CompiledAdminRule, adminDeploymentNotes, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
 import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallSubnet, firewallTable, snatRangesWords, unsnattedPart } from "./firewall";
 import { networkFqdnDoubt } from "./name-resolution";
@@ -48,8 +49,6 @@ export function familyBoxes(local: AddrSet, spec: FlowSpec): Box[] {
   return boxes;
 }
 
-const PLATFORM_RANGES = cidrsToRanges(["168.63.129.16/32", "169.254.169.254/32"]);
-const PLATFORM: AddrSet = concrete(PLATFORM_RANGES.v4, PLATFORM_RANGES.v6);
 
 /** Splits a destination set into its public part (service tags included) and the private ranges. */
 function publicPart(dst: AddrSet): { pub: AddrSet; priv: AddrSet } {
@@ -563,10 +562,10 @@ function outboundStage(cx: PathContext, group: EndpointGroup, piece: PathPiece, 
   }
   const local = cx.spec.direction === "Outbound" ? "src" : "dst";
   // The platform's own addresses answer every VM whatever its outbound path (CONTRACT §4.1 stage 4).
-  const platform = addrIntersect(piece.box.dst, PLATFORM);
+  const platform = addrIntersect(piece.box.dst, PLATFORM_SET);
   if (!addrIsEmpty(platform)) {
     done.push({ ...piece, box: { ...piece.box, dst: platform }, steps: [...piece.steps, { stage: "outbound", method: "platform", detail: "the platform's 168.63.129.16 and 169.254.169.254 answer every VM, whatever its outbound path" }] });
-    piece = { ...piece, box: { ...piece.box, dst: addrSubtract(piece.box.dst, PLATFORM) } };
+    piece = { ...piece, box: { ...piece.box, dst: addrSubtract(piece.box.dst, PLATFORM_SET) } };
     if (addrIsEmpty(piece.box.dst)) return;
   }
   for (const { path, protocols, addresses } of byMethod.values()) {

@@ -13,7 +13,7 @@ import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { lastSegment } from "../snapshot/arm-id";
 import { firewallAt, firewallDnsProxy, firewallDnsProxySetting } from "./firewall";
-import { platformDnsState } from "./platform-dns";
+import { AZURE_DNS, platformDnsState } from "./platform-dns";
 
 /** Why clients of a subnet cannot (or may not) resolve public names with the DNS servers they are given. */
 export interface ResolverProblem {
@@ -34,8 +34,6 @@ export interface DnsServerReach {
   touched: Iterable<string>;
 }
 
-/** Azure DNS's virtual IP: every VM reaches it, whatever its NSGs and routes, unless a rule names AzurePlatformDNS (lib/path/platform-dns.ts). */
-export const AZURE_DNS = "168.63.129.16";
 
 type ServerState = { state: "answers" } | { state: "silent" | "unknown"; why: string; remedy: string };
 

@@ -5,7 +5,7 @@
 // https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#azure-platform-considerations
 // https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags
 import type { Nsg, SecurityRule, Subnet } from "../model/types";
-import { addrOverlaps, concrete } from "../net/addr-set";
+import { type AddrSet, addrOverlaps, concrete } from "../net/addr-set";
 import { cidrsToRanges } from "../net/ip";
 import { type PortSet, parsePortRanges } from "../net/ports";
 import { overlaps, range } from "../net/intervals";
@@ -13,7 +13,9 @@ import { type ProtoSet, UDP, protoSetOf } from "../net/protocols";
 import type { Estate } from "../nsg/estate";
 
 const PLATFORM_DNS_TAG = "azureplatformdns";
-const AZURE_DNS_IP = "168.63.129.16";
+
+/** Azure DNS's virtual IP: every VM reaches it, whatever its NSGs and routes, unless a rule names AzurePlatformDNS. */
+export const AZURE_DNS = "168.63.129.16";
 const DNS_PORT = range(53, 53);
 
 /**
@@ -67,11 +69,14 @@ export function earlierPlatformAllow(estate: Estate, subnet: Subnet, nsg: Nsg, d
   return firstByPriority(nsg.securityRules.filter((x) => x.access === "Allow" && x.priority < deny.priority && matches(x) && x.destinationAddressPrefixes.some((p) => addrOverlaps(ctx.resolve(p).set, at))));
 }
 
-/** The platform's own addresses and the tags an NSG rule must name to filter traffic to them. */
+/** The platform's own addresses and the tags an NSG rule must name to filter traffic to them (see PLATFORM_SET). */
 export const PLATFORM_ADDRESSES: readonly { address: string; tags: readonly string[]; what: string }[] = [
-  { address: "168.63.129.16", tags: ["AzurePlatformDNS", "AzurePlatformLKM"], what: "the platform's virtual IP (DNS, DHCP, health probes, key management)" },
+  { address: AZURE_DNS, tags: ["AzurePlatformDNS", "AzurePlatformLKM"], what: "the platform's virtual IP (DNS, DHCP, health probes, key management)" },
   { address: "169.254.169.254", tags: ["AzurePlatformIMDS"], what: "the Instance Metadata Service" },
 ];
+
+/** PLATFORM_ADDRESSES as one address set: what needs no route or outbound method (lib/path/evaluate.ts, the query). */
+export const PLATFORM_SET: AddrSet = concrete(cidrsToRanges(PLATFORM_ADDRESSES.map((p) => `${p.address}/32`)).v4, []);
 
 /**
  * Whether `subnet`'s machines reach Azure-provided DNS: `denied` (with why) where the subnet's NSG, or the NIC-level
@@ -83,7 +88,7 @@ export function platformDnsState(estate: Estate, subnet: Subnet): { state: "deni
   const judge = (nsg: Nsg | undefined) => {
     const rule = nsg && platformDnsDeny(estate, subnet, nsg);
     if (!nsg || !rule) return undefined;
-    const earlier = earlierPlatformAllow(estate, subnet, nsg, rule, AZURE_DNS_IP, UDP, DNS_PORT);
+    const earlier = earlierPlatformAllow(estate, subnet, nsg, rule, AZURE_DNS, UDP, DNS_PORT);
     const why = `rule ${rule.name} (${rule.priority}) in NSG ${nsg.name} denies the AzurePlatformDNS service tag${earlier ? `, but ${earlier.name} (${earlier.priority}, Allow) comes first and matches the same traffic, and whether it wins for platform DNS is not documented` : ""}`;
     return { sure: !earlier, why };
   };

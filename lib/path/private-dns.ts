@@ -11,7 +11,8 @@ import type { AzureFirewall, PrivateDnsZone, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { parentVnetOf } from "../snapshot/arm-id";
 import { firewallAt, firewallDnsProxy, firewallDnsProxySetting, firewallDnsServers, firewallSubnet } from "./firewall";
-import { AZURE_DNS, dnsServerLists } from "./name-resolution";
+import { dnsServerLists } from "./name-resolution";
+import { AZURE_DNS } from "./platform-dns";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
 /** CNAME hops followed before a chain counts as one the audit cannot judge. */

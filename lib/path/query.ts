@@ -18,7 +18,7 @@ import { type Reach, doubtSentences, pathBetween, snatWay, unsaidDoubts } from "
 import { type SeenSource, mergeFlowResults, seenSourceWords, vouched } from "./snat";
 import { subnetsByRef } from "../snapshot/profile";
 import { judgingQueriedAccount, storagePolicyNotes } from "./service-endpoint-policies";
-import { PLATFORM_ADDRESSES, earlierPlatformAllow, platformTagRule } from "./platform-dns";
+import { PLATFORM_ADDRESSES, PLATFORM_SET, earlierPlatformAllow, platformTagRule } from "./platform-dns";
 import { storageAccountOfName, storageNameTargets } from "./storage-names";
 import { accountAdmits, storageAccountOf } from "./storage-account-access";
 import { partialReadNote } from "../partial-read";
@@ -400,9 +400,9 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
  * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#azure-platform-considerations
  */
 function platformJudged(estate: Estate, source: Source, sourceLabel: string, addresses: AddrSet, flow: { protocols: ProtoSet; ports: PortSet }): Judged | undefined {
-  const at = (address: string) => concrete(cidrsToRanges([address]).v4, []);
-  const hit = PLATFORM_ADDRESSES.filter((p) => !addrIsEmpty(addrIntersect(at(p.address), addresses)));
-  if (!hit.length || !addrIsEmpty(addrSubtract(addresses, addrUnionAll(hit.map((p) => at(p.address)))))) return undefined;
+  if (!addrIsEmpty(addrSubtract(addresses, PLATFORM_SET))) return undefined;
+  const hit = PLATFORM_ADDRESSES.filter((p) => !addrIsEmpty(addrIntersect(concrete(cidrsToRanges([p.address]).v4, []), addresses)));
+  if (!hit.length) return undefined;
   const { snapshot } = estate;
   const key = source.endpointKey;
   const nicNsg = key ? (snapshot.nics.get(key)?.nsgKey ?? snapshot.scaleSets?.get(key)?.nicConfigurations.find((c) => c.nsgKey)?.nsgKey) : undefined;

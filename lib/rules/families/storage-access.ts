@@ -12,10 +12,9 @@ import { profileStorageAccount } from "./egress-to-tag";
 import { UNREAD_DEFAULT_ACTION, storageAccountOf, storageEndpointCovers, succeeded } from "../../path/storage-account-access";
 import { flowEvidence } from "../../nsg/flow";
 import { judgeStoragePolicies } from "../../path/service-endpoint-policies";
-import { storageEndpointKind } from "../../fixes/service-endpoints";
+import { isStorageEndpoint, storageEndpointKind } from "../../fixes/service-endpoints";
 import { type EffectiveRoute, lookup, routeWords, serviceEndpointTags, subnetRoutes } from "../../path/routes";
 
-const STORAGE_SERVICES = new Set(["microsoft.storage", "microsoft.storage.global"]);
 
 /**
  * What the storage accounts in the input say of a service endpoint on this subnet (CONTRACT §4.2): it helps
@@ -73,7 +72,7 @@ function endpointOverrides(env: CheckEnv, subnet: Subnet, endpoint: Subnet["serv
 export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): CheckOutcome {
   const touched = new Set([subnet.key]);
   const where = `${subnet.vnetName}/${subnet.name}`;
-  const endpoints = subnet.serviceEndpoints.filter((e) => STORAGE_SERVICES.has(e.service.toLowerCase()));
+  const endpoints = subnet.serviceEndpoints.filter((e) => isStorageEndpoint(e.service));
   const good = endpoints.find((e) => succeeded(e.provisioningState));
   // A route of the subnet's table can take the endpoint's traffic elsewhere: then the endpoint gives no private path.
   if (good && subnet.routeTableKey) touched.add(subnet.routeTableKey);
