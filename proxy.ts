@@ -108,6 +108,8 @@ async function decide(request: NextRequest, requestId: string): Promise<NextResp
   requestHeaders.set("x-nonce", nonce);
   // The dashboard layout answers 404 for a scan, finding or subnet that does not exist before its pages stream.
   requestHeaders.set("x-lockdown-path", path);
+  // ... and for a finding's latest link, whose `?estate=` decides whether it exists (app/(dashboard)/_data/route-exists.ts).
+  requestHeaders.set("x-lockdown-search", request.nextUrl.search);
   requestHeaders.set("x-request-id", requestId);
   const response = withHeaders(NextResponse.next({ request: { headers: requestHeaders } }));
   // Only when scripts/serve.mjs runs the HTML cache, which reads this header and removes it before the answer leaves.

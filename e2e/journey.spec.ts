@@ -77,10 +77,20 @@ test("the latest view of a finding says since which scan it fails", async ({ pag
   await expect(page.locator('[data-testid="finding"]')).toHaveAttribute("data-status", "fail");
 });
 
-test("unknown scans and findings say not found, not an error", async ({ page }) => {
-  // NOTE: the status stays 200: pages stream behind their loading state, so the 404 arrives after the headers.
-  await page.goto("/scans/nope/findings/0000000000000000");
-  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
-  await page.goto("/scans/nope");
+test("unknown scans and findings say not found, not an error, with status 404", async ({ page, request }) => {
+  // The dashboard layout checks before the loading state streams a 200 (app/(dashboard)/_data/route-exists.ts).
+  for (const url of ["/scans/nope/findings/0000000000000000", "/scans/nope", "/findings/0000000000000000"]) {
+    const res = await page.goto(url);
+    expect(res?.status(), url).toBe(404);
+    await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  }
+  // A latest link names its estate (?estate=): in an estate without the finding it is a 404 too, as its page says.
+  const { current } = await demoScans(request);
+  const report = await (await request.get(`/api/scans/${current.id}/report?format=json`)).json();
+  const finding = report.subnets.flatMap((s: { findings: { id: string; status: string }[] }) => s.findings).find((f: { status: string }) => f.status === "fail");
+  const estate = ((await (await request.get(`/api/scans/${current.id}`)).json()) as { estate: string }).estate;
+  expect((await page.goto(`/findings/${finding.id}?estate=${encodeURIComponent(estate)}`))?.status()).toBe(200);
+  const elsewhere = await page.goto(`/findings/${finding.id}?estate=no-such-estate`);
+  expect(elsewhere?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
 });

@@ -1,12 +1,12 @@
 import type { ReactNode } from "react";
 import { notFound } from "next/navigation";
 import { AppHeader } from "@/components/app-header";
-import { requestPath, routeTargetExists } from "./_data/route-exists";
+import { requestTarget, routeTargetExists } from "./_data/route-exists";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   // Before any loading boundary streams a 200: a scan, finding or subnet that does not exist is a 404.
-  const path = await requestPath();
-  if (path && !(await routeTargetExists(path))) notFound();
+  const target = await requestTarget();
+  if (target && !(await routeTargetExists(target.path, target.search))) notFound();
   return (
     <>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm">

@@ -1,9 +1,11 @@
 // The NSG stage of a finding's evidence: per NSG level, the rules in evaluation order, the deciding ones highlighted
 // (Network Watcher's "effective security rules"). Full rule lists come from the stored snapshot; without it, the
 // deciding rules alone. https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
+import { Fragment, type ReactNode } from "react";
 import type { Nsg, SecurityRule, Snapshot } from "@/lib/model/types";
 import type { NsgEvidence } from "@/lib/report/types";
 import { resourceName } from "@/lib/report/meta";
+import { AzureName, ResourceName } from "../ui/azure-name";
 
 interface Group {
   nsgId: string;
@@ -38,17 +40,24 @@ function inEvaluationOrder(list: Group[]): Group[] {
   );
 }
 
-function addresses(prefixes: readonly string[], asgKeys: readonly string[]): string {
-  const parts = [...prefixes, ...asgKeys.map((k) => `ASG ${resourceName(k)}`)];
-  return parts.length ? parts.join(", ") : "*";
+function addresses(prefixes: readonly string[], asgKeys: readonly string[]): ReactNode {
+  if (!prefixes.length && !asgKeys.length) return "*";
+  // ASG names are the user's: each isolated, so one in Hebrew or Arabic keeps its place in the list.
+  const parts: ReactNode[] = [...prefixes, ...asgKeys.map((k) => <Fragment key={k}>ASG <ResourceName id={k} /></Fragment>)];
+  return parts.map((p, i) => (
+    <Fragment key={i}>
+      {i ? ", " : null}
+      {p}
+    </Fragment>
+  ));
 }
 
 function rulesOf(nsg: Nsg, direction: NsgEvidence["direction"]): SecurityRule[] {
   return [...nsg.securityRules, ...nsg.defaultSecurityRules].filter((r) => r.direction === direction).sort((a, b) => a.priority - b.priority);
 }
 
-function levelLabel(g: Group): string {
-  if (g.level === "nic") return `NIC-level NSG${g.nic ? ` on ${resourceName(g.nic)}` : ""}`;
+function levelLabel(g: Group): ReactNode {
+  if (g.level === "nic") return g.nic ? <>NIC-level NSG on <ResourceName id={g.nic} /></> : "NIC-level NSG";
   if (g.level === "subnet") return "Subnet-level NSG";
   return "NSG";
 }
@@ -71,7 +80,7 @@ export function NsgEvidenceTables({ evidence, snapshot, context }: { evidence: N
           <div key={gi} className="overflow-hidden rounded-md ring-1 ring-slate-200" data-testid="evidence-group">
             <div className="flex flex-wrap items-center justify-between gap-2 bg-slate-50 px-3 py-1.5 text-xs">
               <span>
-                <span className="font-semibold text-slate-800">{resourceName(g.nsgId)}</span> <span className="text-slate-500">· {levelLabel(g)} · {g.direction}</span>
+                <ResourceName id={g.nsgId} className="font-semibold text-slate-800" /> <span className="text-slate-500">· {levelLabel(g)} · {g.direction}</span>
               </span>
               <span className="font-mono text-[10px] text-slate-500" title={g.nsgId}>
                 {gi + 1} of {all.length}
@@ -80,7 +89,7 @@ export function NsgEvidenceTables({ evidence, snapshot, context }: { evidence: N
             <div className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" tabIndex={0} role="region" aria-label={`Rules of ${resourceName(g.nsgId)}${g.level === "nic" && g.nic ? ` on ${resourceName(g.nic)}` : ""}${context ? ` (${context})` : ""}`}>
               <table className="w-full text-left text-xs">
                 <caption className="sr-only">
-                  {g.direction} rules of {resourceName(g.nsgId)} in evaluation order; the deciding rule is marked
+                  {g.direction} rules of <ResourceName id={g.nsgId} /> in evaluation order; the deciding rule is marked
                 </caption>
                 <thead className="text-slate-500">
                   <tr className="border-b border-slate-100">
@@ -105,7 +114,7 @@ export function NsgEvidenceTables({ evidence, snapshot, context }: { evidence: N
                           >
                             <td className="px-3 py-1 tabular-nums">{r.priority}</td>
                             <td className="px-3 py-1">
-                              {r.name}
+                              <AzureName>{r.name}</AzureName>
                               {decides ? <DecidesTag /> : null}
                             </td>
                             <td className={`px-3 py-1 ${r.access === "Deny" ? "text-red-700" : "text-emerald-700"}`}>{r.access}</td>
@@ -119,7 +128,9 @@ export function NsgEvidenceTables({ evidence, snapshot, context }: { evidence: N
                     : g.deciding.map((e, i) => (
                         <tr key={i} data-deciding className="bg-amber-50 font-semibold">
                           <td className="px-3 py-1 tabular-nums">{e.priority}</td>
-                          <td className="px-3 py-1">{e.rule}</td>
+                          <td className="px-3 py-1">
+                            <AzureName>{e.rule}</AzureName>
+                          </td>
                           <td className={`px-3 py-1 ${e.access === "Deny" ? "text-red-700" : "text-emerald-700"}`}>{e.access}</td>
                           <td className="px-3 py-1" colSpan={4} />
                         </tr>

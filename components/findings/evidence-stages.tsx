@@ -3,7 +3,8 @@
 // "next hop"), Azure Firewall's deciding rule collection group / collection / rule, and the outbound method.
 import type { ReactNode } from "react";
 import type { AdminRuleEvidence, FirewallEvidence, OutboundEvidence, RouteEvidence } from "@/lib/report/types";
-import { nextHopText, outboundLabel, resourceName } from "@/lib/report/meta";
+import { nextHopText, outboundLabel } from "@/lib/report/meta";
+import { AzureName, ResourceName } from "../ui/azure-name";
 import { DecidesTag } from "./evidence-nsg";
 
 const TH = "px-3 py-1 font-medium";
@@ -48,7 +49,7 @@ export function AdminRuleEvidenceTable({ evidence, context }: { evidence: AdminR
         <tr key={i} data-deciding className={DECIDING_ROW}>
           <td className={`${TD} tabular-nums`}>{e.priority}</td>
           <td className={TD} title={e.id}>
-            {e.rule}
+            <AzureName>{e.rule}</AzureName>
             <DecidesTag />
           </td>
           <td className={`${TD} ${accessClass(e.access)}`}>{e.access}</td>
@@ -56,7 +57,7 @@ export function AdminRuleEvidenceTable({ evidence, context }: { evidence: AdminR
           <td className={TD}>{e.collection}</td>
           <td className={TD}>{e.configuration}</td>
           <td className={TD} title={e.networkManager}>
-            {resourceName(e.networkManager)}
+            <ResourceName id={e.networkManager} />
           </td>
         </tr>
       ))}
@@ -75,7 +76,13 @@ export function RouteEvidenceTable({ evidence, context }: { evidence: RouteEvide
           <td className={`${TD} ${e.nextHopType === "None" ? "text-red-700" : ""}`}>{e.nextHopType}</td>
           <td className={TD}>{e.nextHopIpAddress ?? "—"}</td>
           <td className={TD} title={e.routeTable ?? undefined}>
-            {e.routeTable ? `${resourceName(e.routeTable)} / ${e.route}` : `System route (${e.route})`}
+            {e.routeTable ? (
+              <>
+                <ResourceName id={e.routeTable} /> / <AzureName>{e.route}</AzureName>
+              </>
+            ) : (
+              `System route (${e.route})`
+            )}
           </td>
           <td className={TD} title={e.nextHop}>
             {e.nextHop ? nextHopText(e.nextHop) : "—"}
@@ -96,17 +103,17 @@ export function FirewallEvidenceTable({ evidence, context }: { evidence: Firewal
       {evidence.map((e, i) => (
         <tr key={i} data-deciding className={DECIDING_ROW} data-firewall-rule={e.rule ?? ""}>
           <td className={TD} title={e.firewall}>
-            {resourceName(e.firewall)}
+            <ResourceName id={e.firewall} />
           </td>
           <td className={TD} title={e.policy}>
-            {e.policy ? resourceName(e.policy) : "classic rules"}
+            <ResourceName id={e.policy} fallback="classic rules" />
           </td>
           {e.rule ? (
             <>
               <td className={TD}>{e.ruleCollectionGroup ?? "—"}</td>
               <td className={TD}>{e.ruleCollection ?? "—"}</td>
               <td className={TD}>
-                {e.rule}
+                <AzureName>{e.rule}</AzureName>
                 <DecidesTag />
               </td>
             </>
@@ -132,7 +139,7 @@ export function OutboundEvidenceTable({ evidence, context }: { evidence: Outboun
         <tr key={i} data-deciding className={DECIDING_ROW}>
           <td className={`${TD} ${e.method === "none" ? "text-red-700" : ""}`}>{outboundLabel(e.method)}</td>
           <td className={TD} title={e.resource}>
-            {e.resource ? resourceName(e.resource) : "—"}
+            <ResourceName id={e.resource} fallback="—" />
           </td>
           <td className={`${TD} font-sans font-normal`}>{e.detail ?? "—"}</td>
         </tr>

@@ -2,13 +2,14 @@
 import Link from "next/link";
 import type { SubnetReport } from "@/lib/report/types";
 import { subnetHref } from "../links";
+import { SubnetRef } from "../ui/azure-name";
 
 export function FindingSubject({ scanId, subnet, rule }: { scanId: string; subnet: SubnetReport; rule: string }) {
   return (
     <>
       {rule} on{" "}
       <Link href={subnetHref(scanId, subnet.id, rule)} className="font-medium text-indigo-700 hover:underline">
-        {subnet.vnet}/{subnet.name}
+        <SubnetRef vnet={subnet.vnet} name={subnet.name} />
       </Link>
     </>
   );

@@ -5,6 +5,7 @@ import { scanHref } from "../links";
 import { StatusBadge } from "../ui/status-badge";
 import { Time } from "../ui/time";
 import { ExpandableItems } from "../ui/expandable-items";
+import { SubnetRef } from "../ui/azure-name";
 
 // Expanding shows up to this many; a longer list says the rest is in the exports.
 const MAX_SENT = 500;
@@ -27,7 +28,7 @@ function ChangeList({ title, items, empty, testId }: { title: string; items: Fin
               <StatusBadge status={c.to ?? "unknown"} />
               <Link href={c.link} className="min-w-0 flex-1 truncate hover:underline">
                 <span className="font-mono text-xs text-slate-700">{c.rule}</span>{" "}
-                <span className="text-slate-500">on</span> <span className="font-medium text-slate-900">{c.vnet}/{c.subnetName}</span>
+                <span className="text-slate-500">on</span> <span className="font-medium text-slate-900"><SubnetRef vnet={c.vnet} name={c.subnetName} /></span>
               </Link>
               <span className="shrink-0 text-xs text-slate-500">was {c.from ?? "absent"}</span>
             </li>

@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import type { ReportGaps } from "@/lib/report/types";
 import { resourceName } from "@/lib/report/meta";
+import { AzureName } from "../ui/azure-name";
 import { gapsConsequence, missingList } from "@/lib/report/gap-kinds";
 import { ExpandableItems } from "../ui/expandable-items";
 
@@ -61,7 +62,7 @@ export function GapsBanner({ gaps }: { gaps?: ReportGaps }) {
                 items={unresolved.slice(0, MAX_SENT).map((u, i) => (
                 <li key={i}>
                   <span title={u.from} className="font-medium">
-                    {resourceName(u.from) || u.from}
+                    <AzureName>{resourceName(u.from) || u.from}</AzureName>
                   </span>{" "}
                   {missingList(u.kind) ? (
                     <>lacks {missingList(u.kind)}</>
@@ -69,7 +70,7 @@ export function GapsBanner({ gaps }: { gaps?: ReportGaps }) {
                     <>
                       refers to {u.kind}{" "}
                       <span title={u.ref} className="font-mono text-xs">
-                        {resourceName(u.ref) || u.ref}
+                        <AzureName>{resourceName(u.ref) || u.ref}</AzureName>
                       </span>
                     </>
                   )}

@@ -4,6 +4,7 @@ import Link from "next/link";
 import type { Report } from "@/lib/report/types";
 import { scanHref, subnetHref, subnetsHref } from "../links";
 import { LINK } from "../ui/button";
+import { SubnetRef } from "../ui/azure-name";
 
 export function hasNoRoles(report: Report): boolean {
   return report.subnets.length > 0 && report.subnets.every((s) => !s.role);
@@ -26,7 +27,7 @@ export function RolesPrompt({ report, scanId, latestScanId }: { report: Report; 
       <div className="mt-3 flex flex-wrap gap-4">
         {latestScanId ? null : (
           <Link href={subnetHref(scanId, first.id, "role-editor")} className={LINK} data-testid="roles-prompt-editor">
-            Open the role editor ({first.vnet}/{first.name})
+            Open the role editor (<SubnetRef vnet={first.vnet} name={first.name} />)
           </Link>
         )}
         <Link href={subnetsHref(target)} className={LINK}>

@@ -6,6 +6,7 @@ import type { ScanRecord } from "@/lib/store";
 import { ExportMenu } from "../export-menu";
 import { queryHref, scanHref, subnetsHref } from "../links";
 import { ScanMeta } from "../scans/scan-meta";
+import { AzureName } from "../ui/azure-name";
 import { BUTTON_SECONDARY } from "../ui/button";
 import { Card, CardHeader } from "../ui/card";
 import { PageHeader } from "../ui/page-header";
@@ -111,7 +112,7 @@ export function ScanOverview({ scan, report, previous, diff, latest }: {
                   <h3 id={`deployment-${i}`} className="mb-2 text-sm font-semibold text-slate-800">
                     {g.deployment ? (
                       <>
-                        Deployment <span className="font-mono">{g.deployment}</span>
+                        Deployment <AzureName className="font-mono">{g.deployment}</AzureName>
                       </>
                     ) : (
                       "Subnets in no deployment"

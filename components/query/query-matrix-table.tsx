@@ -4,6 +4,7 @@ import Link from "next/link";
 import type { QueryMatrix } from "@/lib/path/query-matrix";
 import { flowQuerySearch } from "@/lib/path/query-params";
 import { queryHref } from "../links";
+import { AzureName } from "../ui/azure-name";
 import { Card, CardHeader } from "../ui/card";
 import { VerdictBadge } from "./verdict-badge";
 
@@ -17,7 +18,7 @@ export function QueryMatrixView({ scanId, matrix }: { scanId: string; matrix: Qu
       {matrix.deployments.map((d, i) => (
         <Card key={d.name} className="" id={`deployment-${i}`}>
           <div data-testid="query-matrix-deployment" data-deployment={d.name}>
-            <CardHeader title={<>Deployment <span className="font-mono">{d.name}</span></>} description="Cluster subnet → CycleCloud subnet: the node's outbound path and CycleCloud's inbound NSGs." />
+            <CardHeader title={<>Deployment <AzureName className="font-mono">{d.name}</AzureName></>} description="Cluster subnet → CycleCloud subnet: the node's outbound path and CycleCloud's inbound NSGs." />
             {d.rows.length && d.cyclecloud.length ? (
               <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`Flow matrix of deployment ${d.name}`}>
                 <table className="w-full text-left text-xs">
@@ -30,7 +31,7 @@ export function QueryMatrixView({ scanId, matrix }: { scanId: string; matrix: Qu
                       {d.cyclecloud.flatMap((cc) =>
                         matrix.ports.map((p) => (
                           <th key={`${cc.id}:${p}`} scope="col" className="px-3 py-1.5 font-medium">
-                            <span className="font-mono">{cc.ref}</span> <span className="whitespace-nowrap">{portLabel(p)}</span>
+                            <AzureName className="font-mono">{cc.ref}</AzureName> <span className="whitespace-nowrap">{portLabel(p)}</span>
                           </th>
                         )),
                       )}

@@ -1,7 +1,8 @@
 // A subnet's effective routes as Network Watcher lists them (Source, State, Address prefixes, Next hop type, Next hop
 // IP address, route), plus what the audit found the next hop to be. https://learn.microsoft.com/azure/virtual-network/diagnose-network-routing-problem
 import type { EffectiveRouteRow } from "@/lib/report/types";
-import { nextHopText, resourceName } from "@/lib/report/meta";
+import { nextHopText } from "@/lib/report/meta";
+import { AzureName, ResourceName } from "../ui/azure-name";
 import { EvidenceTable } from "../findings/evidence-stages";
 
 const TD = "px-3 py-1";
@@ -20,7 +21,13 @@ export function EffectiveRoutesTable({ routes, subnetName }: { routes: Effective
             <td className={`${TD} ${r.nextHopType === "None" && state === "Active" ? "text-red-700" : ""}`}>{r.nextHopType}</td>
             <td className={TD}>{r.nextHopIpAddress ?? "—"}</td>
             <td className={TD} title={r.routeTable}>
-              {r.routeTable ? `${resourceName(r.routeTable)} / ${r.route ?? "—"}` : (r.route ?? "—")}
+              {r.routeTable ? (
+                <>
+                  <ResourceName id={r.routeTable} /> / <AzureName fallback="—">{r.route}</AzureName>
+                </>
+              ) : (
+                <AzureName fallback="—">{r.route}</AzureName>
+              )}
             </td>
             <td className={`${TD} font-sans`} title={r.nextHop}>
               {r.nextHop ? nextHopText(r.nextHop) : "—"}

@@ -1,10 +1,11 @@
 // What the estate says about a subnet: address space, NSGs at both levels, route table, endpoints. From the stored snapshot.
 import type { Snapshot } from "@/lib/model/types";
 import type { SubnetReport } from "@/lib/report/types";
-import { resourceName } from "@/lib/report/meta";
+import { Fragment } from "react";
 import { Card, CardHeader } from "../ui/card";
 import { ExpandableItems } from "../ui/expandable-items";
 import { PortalLink } from "../gates/portal-link";
+import { AzureName, ResourceName } from "../ui/azure-name";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -37,12 +38,12 @@ export function SubnetFacts({ subnet, snapshot, subscriptionName }: { subnet: Su
             <span className="font-mono text-xs">{prefixes.join(", ") || "—"}</span>
           </Fact>
           <Fact label="VNet">
-            {subnet.vnet}
+            <AzureName>{subnet.vnet}</AzureName>
             {vnet?.addressPrefixes.length ? <span className="ml-2 font-mono text-xs text-slate-500">{vnet.addressPrefixes.join(", ")}</span> : null}
             {vnet?.peerings.length ? <div className="text-xs text-slate-500">{vnet.peerings.length} peering{vnet.peerings.length === 1 ? "" : "s"}</div> : null}
           </Fact>
           <Fact label="Subscription">
-            {subscriptionName ? <span className="mr-1">{subscriptionName}</span> : null}
+            {subscriptionName ? <AzureName className="mr-1">{subscriptionName}</AzureName> : null}
             <span className="font-mono text-xs">{model?.subscriptionId ?? subnet.subscriptionId ?? "—"}</span>
             <div className="text-xs text-slate-500">resource group {model?.resourceGroup ?? subnet.resourceGroup ?? "—"}</div>
           </Fact>
@@ -63,7 +64,16 @@ export function SubnetFacts({ subnet, snapshot, subscriptionName }: { subnet: Su
               none
             )}
           </Fact>
-          <Fact label="Private endpoints">{privateEndpoints.length ? privateEndpoints.map((p) => p.name).join(", ") : none}</Fact>
+          <Fact label="Private endpoints">
+            {privateEndpoints.length
+              ? privateEndpoints.map((p, i) => (
+                  <Fragment key={i}>
+                    {i ? ", " : null}
+                    <AzureName>{p.name}</AzureName>
+                  </Fragment>
+                ))
+              : none}
+          </Fact>
           {model?.delegations.length ? <Fact label="Delegations">{model.delegations.join(", ")}</Fact> : null}
         </dl>
       </Card>
@@ -73,7 +83,7 @@ export function SubnetFacts({ subnet, snapshot, subscriptionName }: { subnet: Su
           <Fact label="Subnet NSG">
             {nsgId ? (
               <span title={nsgId}>
-                {resourceName(nsgId)}
+                <ResourceName id={nsgId} />
                 {nsg ? <span className="text-xs text-slate-500"> · {nsg.securityRules.length} custom rules</span> : null}
                 <PortalLink id={nsgId} label="Azure portal" className="ml-2" />
               </span>
@@ -92,8 +102,8 @@ export function SubnetFacts({ subnet, snapshot, subscriptionName }: { subnet: Su
                   testId="nics-more"
                   items={nics.slice(0, 1000).map((nic) => (
                   <li key={nic.key} className="text-sm">
-                    {nic.name} <span className="text-slate-500">→</span>{" "}
-                    {nic.nsgKey ? resourceName(snapshot?.nsgs.get(nic.nsgKey)?.id ?? nic.nsgKey) : <span className="text-slate-500">no NSG</span>}
+                    <AzureName>{nic.name}</AzureName> <span className="text-slate-500">→</span>{" "}
+                    {nic.nsgKey ? <ResourceName id={snapshot?.nsgs.get(nic.nsgKey)?.id ?? nic.nsgKey} /> : <span className="text-slate-500">no NSG</span>}
                   </li>
                   ))}
                 />
@@ -105,11 +115,15 @@ export function SubnetFacts({ subnet, snapshot, subscriptionName }: { subnet: Su
           <Fact label="Route table">
             {routeTable ? (
               <div>
-                <span title={routeTable.id}>{routeTable.name}</span>
+                <span title={routeTable.id}>
+                  <AzureName>{routeTable.name}</AzureName>
+                </span>
                 <PortalLink id={routeTable.id} label="Azure portal" className="ml-2" />
                 {routeTable.routes.length ? (
                   <table className="mt-1 w-full text-xs">
-                    <caption className="sr-only">Routes of {routeTable.name}</caption>
+                    <caption className="sr-only">
+                      Routes of <AzureName>{routeTable.name}</AzureName>
+                    </caption>
                     <thead className="text-slate-500">
                       <tr>
                         <th className="py-0.5 pr-2 text-left font-medium">Route</th>
@@ -135,7 +149,7 @@ export function SubnetFacts({ subnet, snapshot, subscriptionName }: { subnet: Su
                 )}
               </div>
             ) : subnet.routeTable ? (
-              resourceName(subnet.routeTable)
+              <ResourceName id={subnet.routeTable} />
             ) : (
               none
             )}

@@ -1,7 +1,8 @@
 // Where a subnet's traffic goes and what it belongs to (CONTRACT §4.1, §4.2): its deployment, how it reaches public
 // addresses (outbound method), the scale sets whose instances live in it, and its effective routes.
 import type { SubnetReport } from "@/lib/report/types";
-import { outboundLabel, resourceName } from "@/lib/report/meta";
+import { outboundLabel } from "@/lib/report/meta";
+import { AzureName, ResourceName } from "../ui/azure-name";
 import { Card, CardHeader } from "../ui/card";
 import { EffectiveRoutesTable } from "./effective-routes";
 
@@ -23,7 +24,7 @@ export function SubnetPath({ subnet }: { subnet: SubnetReport }) {
       <Card>
         <CardHeader title="Placement and outbound" />
         <dl className="divide-y divide-slate-100 px-4" data-testid="subnet-path">
-          <Fact label="Deployment">{deployment ?? <span className="text-slate-500">None (no role in any deployment)</span>}</Fact>
+          <Fact label="Deployment">{deployment ? <AzureName>{deployment}</AzureName> : <span className="text-slate-500">None (no role in any deployment)</span>}</Fact>
           <Fact label="Outbound method">
             {outbound ? (
               <div data-testid="outbound-method" data-method={outbound.method}>
@@ -31,7 +32,7 @@ export function SubnetPath({ subnet }: { subnet: SubnetReport }) {
                 {outbound.resource ? (
                   <span title={outbound.resource}>
                     {" "}
-                    {resourceName(outbound.resource)}
+                    <ResourceName id={outbound.resource} />
                   </span>
                 ) : null}
                 {outbound.detail ? <div className="text-xs text-slate-500">{outbound.detail}</div> : null}
@@ -45,8 +46,8 @@ export function SubnetPath({ subnet }: { subnet: SubnetReport }) {
               <ul className="space-y-0.5" data-testid="scale-sets">
                 {scaleSets.map((s) => (
                   <li key={s.id} title={s.id}>
-                    {s.name} <span className="text-xs text-slate-500">· {s.orchestrationMode === "unknown" ? "orchestrationMode not stated" : s.orchestrationMode}</span> <span className="text-slate-500">→</span>{" "}
-                    {s.nsg ? resourceName(s.nsg) : <span className="text-slate-500">no NSG</span>}
+                    <AzureName>{s.name}</AzureName> <span className="text-xs text-slate-500">· {s.orchestrationMode === "unknown" ? "orchestrationMode not stated" : s.orchestrationMode}</span> <span className="text-slate-500">→</span>{" "}
+                    {s.nsg ? <ResourceName id={s.nsg} /> : <span className="text-slate-500">no NSG</span>}
                   </li>
                 ))}
               </ul>

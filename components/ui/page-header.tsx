@@ -2,10 +2,15 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 export interface Crumb {
-  label: string;
+  /** Text, or <SubnetRef> (ui/azure-name.tsx) for a `vnet/subnet` pair, whose two names need isolating each. */
+  label: ReactNode;
   href?: string;
 }
 
+/**
+ * A page's title, breadcrumbs, meta line and actions. Each crumb is isolated (<bdi>): crumbs carry Azure names, and a
+ * right-to-left one must not pull the separators and its neighbours into its own order.
+ */
 export function PageHeader({ title, crumbs, meta, actions }: { title: ReactNode; crumbs?: Crumb[]; meta?: ReactNode; actions?: ReactNode }) {
   return (
     <header className="mb-6">
@@ -17,11 +22,11 @@ export function PageHeader({ title, crumbs, meta, actions }: { title: ReactNode;
                 {i > 0 ? <span aria-hidden>/</span> : null}
                 {c.href ? (
                   <Link href={c.href} className="hover:text-slate-900 hover:underline">
-                    {c.label}
+                    <bdi>{c.label}</bdi>
                   </Link>
                 ) : (
                   <span aria-current="page" className="text-slate-700">
-                    {c.label}
+                    <bdi>{c.label}</bdi>
                   </span>
                 )}
               </li>

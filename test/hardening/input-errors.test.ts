@@ -70,11 +70,12 @@ describe("POST /api/scans bodies (what the scan worker runs)", () => {
     expect(e.message).toBe('profile: roles.cluster[0]: no subnet matches "vnet-x/snet-y"');
   });
 
-  it("refuses bodies that are not the documented shape with BadRequest", async () => {
-    for (const body of ["[]", '"x"']) {
-      expect(await failure(create(body))).toBeInstanceOf(BadRequest);
+  it("refuses bodies that are not the documented shape with an InputError naming the request body (a 400)", async () => {
+    for (const body of ["[]", '"x"', ""]) {
+      const e = await failure(create(body));
+      expect(e, body).toBeInstanceOf(InputError);
+      expect(e, body).toMatchObject({ file: "request body" });
     }
-    expect(await failure(create(""))).toBeInstanceOf(BadRequest);
   });
 
   it("refuses an object body with a missing, mistyped or unknown field as an InputError naming it (file and path)", async () => {

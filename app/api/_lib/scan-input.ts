@@ -28,7 +28,7 @@ function parseFile(name: string, text: string): unknown {
 
 function fromJson(bytes: Uint8Array): CreateScanInput {
   const value = parseFile("request body", Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new BadRequest('request body: expected an object { "snapshot": ..., "profile"?: ... }');
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new InputError("request body", "", 'expected an object { "snapshot": ..., "profile"?: ... }');
   const parsed = jsonBody.safeParse(value);
   if (!parsed.success) {
     // An InputError, so the 400 names the file and field (`{"error", "file": "request body", "path": "snapshot"}`).
@@ -90,19 +90,19 @@ async function fromForm(contentType: string, bytes: Uint8Array, store: () => Pro
   try {
     form = await new Response(new Uint8Array(bytes), { headers: { "content-type": contentType } }).formData();
   } catch {
-    throw new BadRequest("request body: not a readable multipart form");
+    throw new InputError("request body", "", "not a readable multipart form");
   }
   const files = async (field: string): Promise<Source[]> => {
     const out: Source[] = [];
     for (const [i, entry] of form.getAll(field).entries()) {
-      if (typeof entry === "string") throw new BadRequest(`form field ${field}[${i}]: expected a file`);
+      if (typeof entry === "string") throw new InputError("form", `${field}[${i}]`, "expected a file, not text");
       const name = entry.name || `${field}-${i + 1}.json`;
       out.push({ name, value: parseFile(name, await entry.text()) });
     }
     return out;
   };
   const sources = await files("snapshot");
-  if (!sources.length) throw new BadRequest('form: add at least one snapshot file (field "snapshot")');
+  if (!sources.length) throw new InputError("form", "snapshot", "add at least one snapshot file");
   const profiles = await files("profile");
   if (profiles.length > 1) throw new BadRequest("form: only one profile per scan", profiles[1].name);
   const serviceTags = await files("serviceTags");
@@ -110,7 +110,7 @@ async function fromForm(contentType: string, bytes: Uint8Array, store: () => Pro
   const givenLabel = form.get("label");
   let label = typeof givenLabel === "string" && givenLabel.trim() ? givenLabel.trim().slice(0, 200) : undefined;
   const estateField = form.get("estate");
-  if (estateField !== null && typeof estateField !== "string") throw new BadRequest("form field estate: expected text, not a file");
+  if (estateField !== null && typeof estateField !== "string") throw new InputError("form", "estate", "expected text, not a file");
   const estate = parseEstateName(estateField, "form", "estate");
   let profile = profiles[0];
   if (!profile && form.get("rolesFrom") === "latest") {
@@ -135,8 +135,12 @@ async function fromForm(contentType: string, bytes: Uint8Array, store: () => Pro
   return { sources, profile, serviceTags: serviceTags[0], label, origin: "upload", estate, profileReplacesRoles: profiles.length > 0 };
 }
 
-/** The body of POST /api/scans as the store's input; BadRequest / InputError (→ 400) on anything malformed. */
+/**
+ * The body of POST /api/scans as the store's input. Anything malformed is an InputError (→ 400 `{error, file, path?}`)
+ * naming the file (`request body`, `form`, an uploaded file's name) and, where there is one, the field; two profile
+ * or service tags files are a BadRequest naming the second file, so the upload form marks that file.
+ */
 export async function scanInputFromBody(contentType: string, bytes: Uint8Array, store: () => Promise<Store>): Promise<CreateScanInput> {
-  if (!bytes.byteLength) throw new BadRequest('request body is empty; send JSON { "snapshot": ..., "profile"?: ... }');
+  if (!bytes.byteLength) throw new InputError("request body", "", 'empty; send JSON { "snapshot": ..., "profile"?: ... }');
   return contentType.toLowerCase().startsWith("multipart/form-data") ? fromForm(contentType, bytes, store) : fromJson(bytes);
 }

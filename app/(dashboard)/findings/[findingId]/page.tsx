@@ -7,7 +7,9 @@ import { AskLink } from "@/components/query/ask-link";
 import { CopyButton } from "@/components/ui/copy-button";
 import { BUTTON_SECONDARY } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
-import { ESTATE_NAME, getStore } from "@/lib/store";
+import { SubnetRef } from "@/components/ui/azure-name";
+import { getStore } from "@/lib/store";
+import { estateParam, latestFinding } from "../../_data/latest-finding";
 import { FindingSubject } from "@/components/findings/finding-subject";
 
 export const dynamic = "force-dynamic";
@@ -17,19 +19,18 @@ export const metadata: Metadata = { title: "Finding, latest · Lockdown Auditor"
 export default async function LatestFindingPage({ params, searchParams }: { params: Promise<{ findingId: string }>; searchParams: Promise<{ estate?: string | string[] }> }) {
   const { findingId } = await params;
   // ?estate=NAME: the latest of that estate; else of the estate whose newest scan has the finding.
-  const given = (await searchParams).estate;
-  const estate = typeof given === "string" && ESTATE_NAME.test(given) ? given : undefined;
+  // The layout has already answered 404 when this finds nothing (route-exists.ts); notFound() here covers navigations
+  // inside the app, where the layout is not rendered again.
   const store = await getStore();
-  const history = await store.findingTimelineById(findingId, estate);
-  const latest = history?.timeline.latest;
-  const found = latest?.findingId ? await store.getFinding(latest.scanId, latest.findingId) : undefined;
-  if (!history || !latest || !found) notFound();
+  const latest = await latestFinding(store, findingId, estateParam((await searchParams).estate));
+  if (!latest) notFound();
+  const { history, found } = latest;
   const { scan, subnet, finding } = found;
   return (
     <>
       <PageHeader
         title={finding.title}
-        crumbs={[{ label: `Scan #${scan.seq}`, href: scanHref(scan.id) }, { label: `${subnet.vnet}/${subnet.name}`, href: subnetHref(scan.id, subnet.id) }, { label: `${finding.rule} (latest)` }]}
+        crumbs={[{ label: `Scan #${scan.seq}`, href: scanHref(scan.id) }, { label: <SubnetRef vnet={subnet.vnet} name={subnet.name} />, href: subnetHref(scan.id, subnet.id) }, { label: `${finding.rule} (latest)` }]}
         meta={
           <span>
             <FindingSubject scanId={scan.id} subnet={subnet} rule={finding.rule} />

@@ -6,10 +6,13 @@ import { CompactSubnetsTable } from "@/components/subnets/compact-subnets-table"
 import { scanHref } from "@/components/links";
 import { PageHeader } from "@/components/ui/page-header";
 import { applyFilters, filtersToQuery, parseReportFilters } from "@/lib/report/filter";
+import { RULES } from "@/lib/rules";
 import { loadScan } from "../../../_data/scans";
 import { reportView } from "../../../_data/view-cache";
 
 export const dynamic = "force-dynamic";
+
+const RULE_IDS = new Set(RULES.map((r) => r.id));
 export const metadata: Metadata = { title: "Subnets · Lockdown Auditor" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -17,7 +20,11 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function SubnetsPage({ params, searchParams }: { params: Promise<{ scanId: string }>; searchParams: SearchParams }) {
   const { scanId } = await params;
   const { scan, report } = await loadScan(scanId);
-  const initialQuery = filtersToQuery(parseReportFilters(await searchParams));
+  const filters = parseReportFilters(await searchParams);
+  // A rule id outside the catalogue is dropped, as `status=bogus` is: an old or mistyped link still opens, and the
+  // view's export link (which the export API would refuse, app/api/_lib/report-query.ts) carries known ids only.
+  const rule = filters.rule?.filter((r) => RULE_IDS.has(r));
+  const initialQuery = filtersToQuery({ ...filters, rule: rule?.length ? rule : undefined });
   // Built once per served report and process (a scan never changes; a new exemption list gives a new report): compact rows (~8× fewer bytes than row objects), already in
   // the table's default order (so the browser's sort finds them sorted), and the filter choices.
   const { data, vnets, rules, deployments } = reportView(report, "subnets", () => ({

@@ -5,7 +5,8 @@
 import { NextResponse } from "next/server";
 import { parseJsonFile } from "@/lib/snapshot";
 import { getStore, parseEstateName } from "@/lib/store";
-import { BadRequest, handleError, readBody } from "../../../_lib/http";
+import { InputError } from "@/lib/errors";
+import { handleError, readBody } from "../../../_lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -47,7 +48,7 @@ export async function POST(request: Request, { params }: Params) {
     const estate = await estateOf(params);
     const value = parseJsonFile("request body", (await readBody(request, 64 * 1024)).toString("utf8"));
     if (!value || typeof value !== "object" || Array.isArray(value)) {
-      throw new BadRequest('request body: expected one exemption { "finding", "reason", "owner", "expires" }');
+      throw new InputError("request body", "", 'expected one exemption { "finding", "reason", "owner", "expires" }');
     }
     const stored = await (await getStore()).addExemption(estate, value as Record<string, unknown>);
     return NextResponse.json(stored, { status: 201, headers: { "cache-control": "no-store" } });

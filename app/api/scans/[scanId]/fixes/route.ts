@@ -5,7 +5,7 @@ import { filterReport } from "@/lib/report/filter";
 import { getStore } from "@/lib/store";
 import { applicableOverrides } from "@/lib/store/roles";
 import { errorResponse, handleError } from "../../../_lib/http";
-import { strictReportFilters } from "../../../_lib/report-query";
+import { formatRefusal, strictReportFilters } from "../../../_lib/report-query";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +17,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ scan
     const { scanId } = await params;
     const url = new URL(request.url);
     const format = url.searchParams.get("format") ?? "sh";
-    if (!Object.hasOwn(FORMATS, format)) return errorResponse(400, `format: expected one of ${Object.keys(FORMATS).join(", ")}, got ${JSON.stringify(format)}`);
+    if (!Object.hasOwn(FORMATS, format)) {
+      const refusal = formatRefusal(format, Object.keys(FORMATS));
+      return errorResponse(400, refusal.error, refusal.extra);
+    }
     const filters = strictReportFilters(url.searchParams);
     const store = await getStore();
     const scan = await store.getScan(scanId);

@@ -8,7 +8,7 @@ import { sarifLocationTargets } from "@/lib/report/sarif";
 import { locateResources } from "@/lib/report/source-positions";
 import { readsEntry } from "@/lib/snapshot/load-snapshot";
 import { errorResponse, handleError } from "../../../_lib/http";
-import { strictReportFilters } from "../../../_lib/report-query";
+import { formatRefusal, strictReportFilters } from "../../../_lib/report-query";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +17,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ scan
     const { scanId } = await params;
     const url = new URL(request.url);
     const format = url.searchParams.get("format") ?? "json";
-    if (!isReportFormat(format)) return errorResponse(400, `format: expected one of ${REPORT_FORMATS.join(", ")}, got ${JSON.stringify(format)}`);
+    if (!isReportFormat(format)) {
+      const refusal = formatRefusal(format, REPORT_FORMATS);
+      return errorResponse(400, refusal.error, refusal.extra);
+    }
     const filters = strictReportFilters(url.searchParams);
     const store = await getStore();
     const scan = await store.getScan(scanId);

@@ -7,6 +7,7 @@ import { AskLink } from "@/components/query/ask-link";
 import { CopyButton } from "@/components/ui/copy-button";
 import { BUTTON_SECONDARY } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
+import { SubnetRef } from "@/components/ui/azure-name";
 import { Time } from "@/components/ui/time";
 import { getStore } from "@/lib/store";
 import { FindingSubject } from "@/components/findings/finding-subject";
@@ -42,7 +43,7 @@ export default async function FindingPage({ params }: { params: Params }) {
         crumbs={[
           { label: `Scan #${scan.seq}`, href: scanHref(scan.id) },
           { label: "Subnets", href: subnetsHref(scan.id) },
-          { label: `${subnet.vnet}/${subnet.name}`, href: subnetHref(scan.id, subnet.id) },
+          { label: <SubnetRef vnet={subnet.vnet} name={subnet.name} />, href: subnetHref(scan.id, subnet.id) },
           { label: finding.rule },
         ]}
         meta={

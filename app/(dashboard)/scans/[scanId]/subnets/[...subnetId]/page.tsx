@@ -7,6 +7,7 @@ import { RoleEditor } from "@/components/subnet/role-editor";
 import { SubnetFacts } from "@/components/subnet/subnet-facts";
 import { SubnetPath } from "@/components/subnet/subnet-path";
 import { PageHeader } from "@/components/ui/page-header";
+import { AzureName, SubnetRef } from "@/components/ui/azure-name";
 import { PortalLink } from "@/components/gates/portal-link";
 import { RoleBadge, StatusBadge } from "@/components/ui/status-badge";
 import { Time } from "@/components/ui/time";
@@ -45,7 +46,7 @@ export default async function SubnetPage({ params }: { params: Params }) {
       <PageHeader
         title={
           <span className="flex items-center gap-3">
-            {subnet.name}
+            <AzureName>{subnet.name}</AzureName>
             <StatusBadge status={subnet.status} />
             <RoleBadge role={subnet.role} />
           </span>
@@ -53,7 +54,7 @@ export default async function SubnetPage({ params }: { params: Params }) {
         crumbs={[
           { label: `Scan #${scan.seq}`, href: scanHref(scan.id) },
           { label: "Subnets", href: subnetsHref(scan.id) },
-          { label: `${subnet.vnet}/${subnet.name}` },
+          { label: <SubnetRef vnet={subnet.vnet} name={subnet.name} /> },
         ]}
         meta={
           <span className="flex flex-wrap items-baseline gap-x-3">
