@@ -16,8 +16,13 @@ export interface AzCommand {
   args: Arg[];
   /** Wrap one flag per line in bash (long commands); otherwise one line. */
   wrap?: boolean;
-  /** Run only when this command (a `list` with a `--query` naming the resource) prints nothing: create-if-missing. */
-  unlessListed?: AzCommand;
+  /**
+   * Create-if-missing: run only when `list` (a `list` command printing names, one a line) succeeds and prints no name
+   * equal to `name` ignoring case, as Azure compares resource names. The names are compared by the shell, not by a
+   * JMESPath filter: JMESPath's `==` is case-sensitive and has no lower(), and a name with a quote would break it.
+   * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+   */
+  unlessListed?: { list: AzCommand; name: string };
 }
 
 const sub = (x: { subscriptionId: string; resourceGroup: string }): Arg[] => [
@@ -61,6 +66,38 @@ export function endpointsAfter(subnet: Subnet | undefined, add: string): string[
   return endpointsWith((subnet?.serviceEndpoints ?? []).map((e) => e.service), add, (s) => s, (s) => s);
 }
 
+/** A service endpoint as a subnet update sends it: `locations` only for one the subnet had, as read. */
+export interface EndpointToSend {
+  service: string;
+  locations?: string[];
+}
+
+/**
+ * The endpoints `subnet` holds after adding `add`, each one the subnet had as read in `asRead` with its `locations`
+ * (the new one without, so Azure gives it the service's default). `asRead` is the snapshot before any fix: a bundle
+ * renders against its end state, where an endpoint another fix adds is not one to keep locations for. Never throws.
+ */
+export function endpointsToSend(subnet: Subnet | undefined, add: string, asRead: Subnet | undefined = subnet): EndpointToSend[] {
+  const read = asRead?.serviceEndpoints ?? [];
+  return endpointsAfter(subnet, add).map((service) => {
+    const had = read.find((e) => e.service.toLowerCase() === service.toLowerCase());
+    return had?.locations.length ? { service, locations: [...had.locations] } : { service };
+  });
+}
+
+/**
+ * The arguments that set a subnet's service endpoints to `list`. `--service-endpoints A B` replaces the whole list with
+ * endpoints that carry only a service (azure-cli's VNetSubnetUpdate.pre_operations maps each name to
+ * `{"service": name}`, and its content builder replaces the list), so Azure resets each re-sent endpoint's `locations`
+ * to the service's default. When an endpoint the subnet keeps has locations, the list is set instead by the command's
+ * generic update (`--set serviceEndpoints=<JSON>`, applied to the subnet as read before the PUT), locations included.
+ * https://learn.microsoft.com/cli/azure/network/vnet/subnet#az-network-vnet-subnet-update
+ */
+function endpointArgs(list: readonly EndpointToSend[]): Arg[] {
+  if (!list.some((e) => e.locations)) return [["--service-endpoints", ...list.map((e) => e.service)]];
+  return [["--set", `serviceEndpoints=${JSON.stringify(list)}`]];
+}
+
 const subnetArgs = (s: Subnet): Arg[] => [...sub(s), ["--vnet-name", s.vnetName], ["--name", s.name]];
 
 /**
@@ -72,8 +109,11 @@ function locationArgs(snapshot: Snapshot, s: Subnet): Arg[] {
   return location ? [["--location", location]] : [];
 }
 
-/** The az commands of one change, in the order they must run. */
-export function azCommands(snapshot: Snapshot, c: Change): AzCommand[] {
+/**
+ * The az commands of one change, in the order they must run. `asRead` is the snapshot before any fix (by default
+ * `snapshot`): a bundle renders against its end state, and a subnet's endpoints keep the locations they were read with.
+ */
+export function azCommands(snapshot: Snapshot, c: Change, asRead: Snapshot = snapshot): AzCommand[] {
   switch (c.kind) {
     case "add-rule": {
       const nsg = snapshot.nsgs.get(c.nsgKey)!;
@@ -89,7 +129,7 @@ export function azCommands(snapshot: Snapshot, c: Change): AzCommand[] {
     }
     case "add-service-endpoint": {
       const s = snapshot.subnets.get(c.subnetKey)!;
-      return [{ command: ["network", "vnet", "subnet", "update"], args: [...subnetArgs(s), ["--service-endpoints", ...endpointsAfter(s, c.service)]] }];
+      return [{ command: ["network", "vnet", "subnet", "update"], args: [...subnetArgs(s), ...endpointArgs(endpointsToSend(s, c.service, asRead.subnets.get(c.subnetKey)))] }];
     }
     case "attach-new-nsg": {
       const s = snapshot.subnets.get(c.subnetKey)!;
@@ -141,7 +181,7 @@ export function groupCreateCommand(snapshot: Snapshot, policyKey: string, groupN
   return {
     command: ["network", "firewall", "policy", "rule-collection-group", "create"],
     args: [...where, ["--name", groupName], ["--priority", "65000"]],
-    unlessListed: { command: ["network", "firewall", "policy", "rule-collection-group", "list"], args: [...where, ["--query", `[?name=='${groupName}'].name`], ["--output", "tsv"]] },
+    unlessListed: { list: { command: ["network", "firewall", "policy", "rule-collection-group", "list"], args: [...where, ["--query", "[].name"], ["--output", "tsv"]] }, name: groupName },
   };
 }
 
@@ -205,9 +245,12 @@ const IDENTITY_WORD = /^--(?:(?:name|rule-name|collection-name) |(?:name|rule-na
 
 /** The command for bash (Cloud Shell, Linux, macOS): every value one single-quoted word. */
 export function toBash(cmd: AzCommand): string {
-  // Created only when the list answered and was empty: a list that fails (throttled, signed out) prints nothing too,
-  // and creating a rule collection group that exists replaces it, dropping its collections.
-  if (cmd.unlessListed) return `listed="$(${toBash(cmd.unlessListed)})" && { [ -n "$listed" ] || ${toBash({ ...cmd, unlessListed: undefined })}; }`;
+  // Created only when the list answered and named no group of that name: a list that fails (throttled, signed out)
+  // prints nothing too, and creating a rule collection group that exists replaces it, dropping its collections.
+  // The names are matched by grep, whole line (-x), as a fixed string (-F), ignoring case (-i), from a here-string: no
+  // pipe whose writer could die of SIGPIPE under `pipefail` once grep -q has its match, and `--` before the name.
+  if (cmd.unlessListed)
+    return `listed="$(${toBash(cmd.unlessListed.list)})" && { grep -qixF -- ${bashWord(cmd.unlessListed.name)} <<<"$listed" || ${toBash({ ...cmd, unlessListed: undefined })}; }`;
   const parts = words(cmd.args, bashWord);
   const head = `az ${cmd.command.join(" ")}`;
   if (!cmd.wrap) return [head, ...parts].join(" ");
@@ -232,6 +275,8 @@ export function psProblem(cmd: AzCommand): string | undefined {
 
 /** The command for PowerShell: values single-quoted (no bash-only quoting), one line per command. */
 export function toPowerShell(cmd: AzCommand): string {
-  if (cmd.unlessListed) return `$listed = ${toPowerShell(cmd.unlessListed)}; if ($LASTEXITCODE -eq 0 -and -not $listed) { ${toPowerShell({ ...cmd, unlessListed: undefined })} }`;
+  // -contains compares strings ignoring case, and @() makes one name or none a list.
+  if (cmd.unlessListed)
+    return `$listed = ${toPowerShell(cmd.unlessListed.list)}; if ($LASTEXITCODE -eq 0 -and -not (@($listed) -contains ${psString(cmd.unlessListed.name)})) { ${toPowerShell({ ...cmd, unlessListed: undefined })} }`;
   return ["az", ...cmd.command, ...words(cmd.args, psString)].join(" ");
 }

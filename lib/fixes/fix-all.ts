@@ -14,7 +14,8 @@ import { applyChanges } from "./apply";
 import { type AzCommand, azCommands, groupCreateCommand, psProblem, toBash, toPowerShell } from "./az";
 import { groupKeyOf } from "./firewall-groups";
 import { bicepRefusal, renderBicep } from "./bicep";
-import { nfcProblem, renderRefusal, renderTerraform, storageEndpointNote } from "./render";
+import { keptEndpointsNote, nfcProblem, renderRefusal, renderTerraform, sharedNote, storageEndpointNote } from "./render";
+import { routeLimitProblem } from "./route-limit";
 import { terraformRefusal } from "./terraform";
 import { shown } from "./quote";
 import type { Change } from "./types";
@@ -157,6 +158,16 @@ function formChanges(end: Snapshot, changes: readonly Change[], refusal: (c: Cha
 export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, opts: AuditOptions = {}): FixBundle {
   const wanted = report ? new Set(report.subnets.flatMap((s) => s.findings.filter((f) => f.status === "fail" || f.status === "warn").map((f) => f.id ?? ""))) : undefined;
   const plans: Change[][] = [];
+  /**
+   * The other subnets (and firewalls) the bundle's fixes reach, as each fix's own forms say it (render.ts sharedNote),
+   * with the fixes that say it: fixes of one shared resource say the same, once.
+   */
+  const sharedNotes = new Map<string, string[]>();
+  /**
+   * Why a finding's fix was left out of the bundle: each of its plans would take a route table past Azure's limit
+   * together with the routes the bundle's other fixes add (each plan alone is checked in verify.ts).
+   */
+  const overLimit = new Map<string, string>();
   const findings: FixBundle["findings"] = [];
   const fixable = new Set<string>();
   let changes: Change[] = [];
@@ -176,14 +187,35 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     planned.checked.forEach((c, i) => {
       const id = findingId(c.subnet.key, c.rule.id);
       if ((wanted && !wanted.has(id)) || (round > 0 && !fixable.has(id)) || c.outcome.status === "pass") return;
-      const plan = planned.verified.plans[i].find((p) => !renderRefusal(base, p));
-      if (!plan) return;
+      const renderable = planned.verified.plans[i].filter((p) => !renderRefusal(base, p));
+      // Route tables count the routes of every fix together (each plan alone was checked in verify.ts): a plan that
+      // adds routes is taken only while the bundle's tables stay within Azure's limit; the finding's next plan (one
+      // adding no route) may still fit.
+      let limit: string | undefined;
+      const plan = renderable.find((p) => {
+        if (!p.changes.some((x) => x.kind === "add-route")) return true;
+        const why = routeLimitProblem(snapshot, bundleChanges([...plans, p.changes]));
+        limit ??= why;
+        return !why;
+      });
+      if (!plan) {
+        if (limit) {
+          overLimit.set(id, `Its fix is left out: together with the routes this bundle's other fixes add, ${limit}.`);
+          // Fixable on its own, so listed with the bundle's conflicts (unfixed), not among the findings it fixes.
+          fixable.add(id);
+        }
+        return;
+      }
+      overLimit.delete(id);
       if (round === 0) {
         fixable.add(id);
         findings.push({ id, rule: c.rule.id, subnet: c.subnet.id });
         if (c.rule.requires === "deny") return;
       }
       plans.push(plan.changes);
+      const shared = sharedNote(base, plan, new Set([c.subnet.key]), c.outcome.flowEnds ?? []);
+      const who = `${c.rule.id} on ${shown(`${c.subnet.vnetName}/${c.subnet.name}`)}`;
+      if (shared && !sharedNotes.get(shared)?.includes(who)) sharedNotes.set(shared, [...(sharedNotes.get(shared) ?? []), who]);
       added++;
     });
     changes = bundleChanges(plans);
@@ -197,7 +229,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     const id = findingId(c.subnet.key, c.rule.id);
     if ((wanted && !wanted.has(id)) || (c.outcome.status !== "fail" && c.outcome.status !== "warn")) return;
     if (fixable.has(id)) {
-      unfixed.push({ id, rule: c.rule.id, subnet: c.subnet.id, why: c.outcome.noFixReason ?? final.verified.reasons.get(i) ?? "Its fix and another fix of the bundle cannot both be applied." });
+      unfixed.push({ id, rule: c.rule.id, subnet: c.subnet.id, why: overLimit.get(id) ?? c.outcome.noFixReason ?? final.verified.reasons.get(i) ?? "Its fix and another fix of the bundle cannot both be applied." });
       return;
     }
     // Said as the report says it (README "Fixes": a failing or warning finding with no fix says why).
@@ -219,7 +251,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     if (c.kind === "add-firewall-rule-collection" && c.policyKey && !snapshot.ruleCollectionGroups?.has(groupKeyOf(c.policyKey, c.groupName)))
       newGroups.set(groupKeyOf(c.policyKey, c.groupName), groupCreateCommand(snapshot, c.policyKey, c.groupName));
   // Each change's commands once: the bash script, the PowerShell checks and the PowerShell script all read them.
-  const commandsOf = new Map(changes.map((c) => [c, azCommands(end, c)] as const));
+  const commandsOf = new Map(changes.map((c) => [c, azCommands(end, c, snapshot)] as const));
   const commands = [...newGroups.values(), ...changes.flatMap((c) => commandsOf.get(c)!)];
   const unfixedNote = [
     ...unfixed.map((u) => `# Not fixed by this bundle: ${u.rule} on ${shown(u.subnet)}: ${u.why.replace(/[\r\n]+/g, " ")}`),
@@ -227,7 +259,17 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
   ];
   // What a change does beyond its finding (a route around an appliance), once each, above the commands.
   const endpointNote = storageEndpointNote(changes);
-  const changeNotes = [...new Set(changes.flatMap((c) => ((c.kind === "add-route" || c.kind === "add-rule") && c.why ? [`# Note: ${c.why.replace(/[\r\n]+/g, " ")}`] : []))), ...(endpointNote ? [`# Note: ${endpointNote}`] : [])];
+  const keptNote = keptEndpointsNote(snapshot, changes);
+  const oneLine = (t: string) => `# Note: ${t.replace(/[\r\n]+/g, " ")}`;
+  const changeNotes = [
+    ...new Set([
+      ...changes.flatMap((c) => ((c.kind === "add-route" || c.kind === "add-rule") && c.why ? [oneLine(c.why)] : [])),
+      // Who else the fixes reach, as each fix's own forms say it (a shared NSG, route table or firewall policy).
+      ...[...sharedNotes].map(([text, who]) => oneLine(`The fix${who.length > 1 ? "es" : ""} for ${who.slice(0, 3).join(", ")}${who.length > 3 ? ` and ${who.length - 3} more` : ""}: ${text}`)),
+    ]),
+    ...(endpointNote ? [oneLine(endpointNote)] : []),
+    ...(keptNote ? [oneLine(keptNote)] : []),
+  ];
   const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, then denies, a NAT gateway last.", ...unfixedNote, ...changeNotes, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
   const notIn: FixBundle["notIn"] = { ps1: [], bicep: [], tf: [] };
   // PowerShell leaves out whole changes, as Bicep and Terraform do (formChanges): never a NAT gateway without the deny

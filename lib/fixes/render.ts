@@ -6,7 +6,7 @@ import { type AzCommand, azCommands, psProblem, toBash, toPowerShell } from "./a
 import { renderBicep } from "./bicep";
 import { portalStep } from "./portal";
 import { shown, unrenderable } from "./quote";
-import { isStorageEndpoint } from "./service-endpoints";
+import { endpointsWith, isStorageEndpoint } from "./service-endpoints";
 import { idParts } from "../snapshot/arm-id";
 import { sharedWith } from "./shared-resources";
 import { type GroupDeployment, groupDeployments } from "./firewall-groups";
@@ -226,6 +226,30 @@ export function storageEndpointNote(changes: readonly Change[]): string {
   return `With the service endpoint, the subnet reaches Azure Storage from its private addresses: a storage account ${global ? "in any region" : "in the endpoint's regions"} that admits it by an IP rule (its public or NAT gateway address) stops admitting it; give such accounts a virtual network rule for the subnet.`;
 }
 
+/**
+ * The service endpoints a fix keeps on a subnet, with the locations they were read with, said in every form so a person
+ * can check them after applying it: `az network vnet subnet update --service-endpoints` alone re-sends every endpoint
+ * without its locations and Azure resets them to the service's default (lib/fixes/az.ts endpointArgs). "" when no
+ * endpoint kept has locations. `asRead` is the snapshot before any fix.
+ */
+export function keptEndpointsNote(asRead: Snapshot, changes: readonly Change[]): string {
+  // Every endpoint the changes add to a subnet, so one that displaces a Storage kind the subnet had is not named kept.
+  const added = new Map<string, string[]>();
+  for (const c of changes) if (c.kind === "add-service-endpoint") added.set(c.subnetKey, [...(added.get(c.subnetKey) ?? []), c.service]);
+  const parts: string[] = [];
+  for (const [key, services] of added) {
+    const s = asRead.subnets.get(key);
+    if (!s) continue;
+    let after = s.serviceEndpoints;
+    for (const service of services) after = endpointsWith(after, service, (e) => e.service, (x) => ({ service: x, locations: [] }));
+    const kept = after.filter((e) => e.locations.length);
+    if (!kept.length) continue;
+    const list = kept.map((e) => `${shown(e.service)} (${e.locations.map(shown).join(", ")})`).join(", ");
+    parts.push(`Subnet ${shown(`${s.vnetName}/${s.name}`)} keeps its service endpoints with their locations: ${list}.`);
+  }
+  return parts.join(" ");
+}
+
 const comment = (prefix: string, text: string) => text.split("\n").map((l) => `${prefix} ${l}`).join("\n");
 
 /**
@@ -238,7 +262,7 @@ const comment = (prefix: string, text: string) => text.split("\n").map((l) => `$
 export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string, flowEnds: Iterable<string> = [], scopeNote = ""): Fix[] {
   if (renderRefusal(snapshot, plan)) return [];
   const around = [...new Set(plan.changes.flatMap((c) => ((c.kind === "add-route" || c.kind === "add-rule") && c.why ? [c.why] : [])))];
-  const note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote, newNsgNote(plan), storageEndpointNote(plan.changes), ...around].filter(Boolean).join(" ");
+  const note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote, newNsgNote(plan), storageEndpointNote(plan.changes), keptEndpointsNote(snapshot, plan.changes), ...around].filter(Boolean).join(" ");
   const why = plan.changes.flatMap((c) => (c.kind === "update-rule" ? [c.why] : []));
   // The az commands and the firewall group deployments are worked out once for the plan, each used by two forms.
   const cmds = plan.changes.flatMap((c) => azCommands(snapshot, c));

@@ -2,6 +2,7 @@
 // manage use azapi_update_resource (read, merge the body, write: every other property is kept) or
 // azapi_resource_action, so nothing is imported or replaced.
 // https://registry.terraform.io/providers/Azure/azapi/latest/docs/resources/update_resource
+import { endpointsToSend } from "./az";
 import { endpointsWith } from "./service-endpoints";
 import type { FirewallRule, SecurityRule, Snapshot, Subnet } from "../model/types";
 import { API, bicepRefusal, deploymentCollections } from "./bicep";
@@ -52,12 +53,14 @@ function changedArm(before: SecurityRule, after: SecurityRule): Record<string, H
 /** ARM JSON (from the snapshot) as an HCL value: the HCL writer takes JSON-like data as it is. */
 const fromJson = (v: unknown) => v as HclValue;
 
-/** The subnet's service endpoints as read (locations kept), plus the new one. */
-function endpointList(s: Subnet, add: string): HclValue {
+/**
+ * The subnet's service endpoints as read (locations kept), plus the new one. Without the ARM properties, the locations
+ * are those of `asRead` (the estate before any fix): in a bundle's end state, an endpoint another fix adds has none.
+ */
+function endpointList(s: Subnet, add: string, asRead: Subnet | undefined): HclValue {
   const arm = s.armProperties?.serviceEndpoints;
-  const current: Record<string, unknown>[] = Array.isArray(arm)
-    ? arm.map((e) => Object.fromEntries(Object.entries(e as Record<string, unknown>).filter(([k]) => k !== "provisioningState")))
-    : s.serviceEndpoints.map((e) => ({ service: e.service, ...(e.locations.length ? { locations: e.locations } : {}) }));
+  if (!Array.isArray(arm)) return fromJson(endpointsToSend(s, add, asRead ?? s));
+  const current = arm.map((e) => Object.fromEntries(Object.entries(e as Record<string, unknown>).filter(([k]) => k !== "provisioningState")));
   return fromJson(endpointsWith(current, add, (e) => String(e.service), (service) => ({ service })));
 }
 
@@ -159,7 +162,7 @@ export function terraformBlocks(snapshot: Snapshot, c: Change, labels: Set<strin
         block("resource", ["azapi_update_resource", label], [
           ["type", `Microsoft.Network/virtualNetworks/subnets@${API}`],
           ["resource_id", s.id],
-          ["body", { properties: { serviceEndpoints: endpointList(s, c.service) } }],
+          ["body", { properties: { serviceEndpoints: endpointList(s, c.service, before.subnets.get(c.subnetKey)) } }],
           ...subnetWrite(vacated, s, `azapi_update_resource.${label}`),
         ]),
       ];

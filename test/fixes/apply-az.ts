@@ -1,6 +1,6 @@
 // Applies az CLI fix text to an EstateBuilder the way Azure would: the words come back from bash itself
-// (checkers.bashAzCommands), then `nsg rule create`/`update`, `vnet subnet update --service-endpoints`
-// change the builder's estate, so a test can re-audit what a person would get by pasting the fix.
+// (checkers.bashAzCommands), then `nsg rule create`/`update`, `vnet subnet update --service-endpoints` (or its
+// generic update `--set serviceEndpoints=<JSON>`, which keeps endpoints' locations) change the builder's estate, so a test can re-audit what a person would get by pasting the fix.
 import type { EstateBuilder, RuleSpec } from "../helpers/estate-builder";
 import { bashAzCommands } from "./checkers";
 
@@ -44,10 +44,15 @@ export function applyAz(b: EstateBuilder, text: string): number {
       const clash = rules.find((r) => r !== rule && r.direction === rule.direction && r.priority === rule.priority);
       if (clash) throw new Error(`priority ${rule.priority} ${rule.direction} already taken by ${clash.name} in ${one("--nsg-name")}`);
       if (!existing) rules.push(rule);
-    } else if (verb === "network vnet subnet update" && f.has("--service-endpoints")) {
-      const vnets = (b as unknown as { vnets: Map<string, { subnets: { name: string; opts: { serviceEndpoints?: { service: string }[] } }[] }> }).vnets;
+    } else if (verb === "network vnet subnet update" && (f.has("--service-endpoints") || one("--set")?.startsWith("serviceEndpoints="))) {
+      const vnets = (b as unknown as { vnets: Map<string, { subnets: { name: string; opts: { serviceEndpoints?: { service: string; locations?: string[] }[] } }[] }> }).vnets;
       const subnet = vnets.get(one("--vnet-name")!)!.subnets.find((x) => x.name === one("--name"))!;
-      subnet.opts = { ...subnet.opts, serviceEndpoints: f.get("--service-endpoints")!.map((service) => ({ service })) };
+      // As azure-cli builds the PUT: `--service-endpoints` sends each endpoint with its service alone; `--set` sends the
+      // JSON list as written.
+      const endpoints = f.has("--service-endpoints")
+        ? f.get("--service-endpoints")!.map((service) => ({ service }))
+        : (JSON.parse(one("--set")!.slice("serviceEndpoints=".length)) as { service: string; locations?: string[] }[]);
+      subnet.opts = { ...subnet.opts, serviceEndpoints: endpoints };
     } else throw new Error(`applyAz does not know: az ${argv.slice(0, 5).join(" ")}`);
   }
   return run.commands.length;

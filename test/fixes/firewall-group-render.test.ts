@@ -23,7 +23,7 @@ describe("firewall fixes into a new rule collection group", () => {
     const lines = fix.text.split("\n");
     const create = lines.findIndex((l) => l.includes("rule-collection-group create"));
     expect(create).toBeGreaterThanOrEqual(0);
-    expect(lines[create]).toMatch(/^listed="\$\(az network firewall policy rule-collection-group list .*--query '\[\?name==.*CycleCloud-Required.*\]\.name' --output tsv\)" && \{ \[ -n "\$listed" \] \|\| az network firewall policy rule-collection-group create .*; \}$/);
+    expect(lines[create]).toMatch(/^listed="\$\(az network firewall policy rule-collection-group list .*--query '\[\]\.name' --output tsv\)" && \{ grep -qixF -- CycleCloud-Required <<<"\$listed" \|\| az network firewall policy rule-collection-group create .*; \}$/);
     expect(create).toBeLessThan(lines.findIndex((l) => l.includes("add-filter-collection")));
     expect(bashAzCommands(fix.text).ok).toBe(true);
     // Run by bash with az answering: created only when the list succeeded and printed nothing. A list that fails
@@ -32,6 +32,8 @@ describe("firewall fixes into a new rule collection group", () => {
     const creates = (list: string) => spawnSync("bash", ["-c", `set -e\naz() { if [ "$5" = list ]; then ${list}; else echo CREATE "$5"; fi; }\n${line}\necho done`], { encoding: "utf8" }).stdout;
     expect(creates("return 0")).toBe("CREATE create\ndone\n");
     expect(creates("echo CycleCloud-Required")).toBe("done\n");
+    expect(creates("printf '%s\\n' Other cyclecloud-required")).toBe("done\n");
+    expect(creates("echo CycleCloud-Required-2")).toBe("CREATE create\ndone\n");
     expect(creates("return 1")).toBe("done\n");
   });
 
@@ -44,7 +46,7 @@ describe("firewall fixes into a new rule collection group", () => {
     expect(new Set(collections.map((c) => c.name.toLowerCase())).size).toBe(collections.length);
     expect(bundle.sh.match(/rule-collection-group create/g)).toHaveLength(1);
     expect(bundle.sh.indexOf("rule-collection-group create")).toBeLessThan(bundle.sh.indexOf("add-filter-collection"));
-    expect(bundle.ps1).toMatch(/^\$listed = az network firewall policy rule-collection-group list .*; if \(\$LASTEXITCODE -eq 0 -and -not \$listed\) \{ az network firewall policy rule-collection-group create .* \}$/m);
+    expect(bundle.ps1).toMatch(/^\$listed = az network firewall policy rule-collection-group list .*--query '\[\]\.name' --output 'tsv'; if \(\$LASTEXITCODE -eq 0 -and -not \(@\(\$listed\) -contains 'CycleCloud-Required'\)\) \{ az network firewall policy rule-collection-group create .* \}$/m);
     // Bicep: the group is one resource listing each collection once.
     expect(bundle.bicep.match(/'Microsoft\.Network\/firewallPolicies\/ruleCollectionGroups@/g)).toHaveLength(1);
     for (const c of collections) expect(bundle.bicep.split(`name: '${c.name}'`).length - 1, c.name).toBe(1);

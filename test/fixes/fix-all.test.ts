@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { audit } from "../../lib/audit";
 import { applyChanges } from "../../lib/fixes/apply";
-import { azCommands, psProblem } from "../../lib/fixes/az";
+import { azCommands, groupCreateCommand, psProblem } from "../../lib/fixes/az";
+import { groupKeyOf } from "../../lib/fixes/firewall-groups";
 import { fixAll } from "../../lib/fixes/fix-all";
 import type { Profile, Snapshot } from "../../lib/model/types";
 import type { Report } from "../../lib/report/types";
@@ -80,10 +81,20 @@ describe.each([
 
     // The script is what the changes say, word for word, in bash and in PowerShell.
     const end = applyChanges(snapshot, bundle.changes).snapshot;
-    const commands = bundle.changes.flatMap((c) => azCommands(end, c));
+    // Against the end state, with each endpoint's locations as read before the bundle.
+    const commands = bundle.changes.flatMap((c) => azCommands(end, c, snapshot));
+    // The rule collection groups the bundle creates come first, guarded; the checker's az prints its arguments, never a
+    // group's name, so each guarded create runs, as it does where the group is missing.
+    const groups = new Map(
+      bundle.changes.flatMap((c) =>
+        c.kind === "add-firewall-rule-collection" && c.policyKey && !snapshot.ruleCollectionGroups?.has(groupKeyOf(c.policyKey, c.groupName))
+          ? [[groupKeyOf(c.policyKey, c.groupName), { ...groupCreateCommand(snapshot, c.policyKey, c.groupName), unlessListed: undefined }] as const]
+          : [],
+      ),
+    );
     const sh = bashAzCommands(bundle.sh);
     expect(sh.error).toBeUndefined();
-    expect(sh.commands).toEqual(commands.map(expectedArgv));
+    expect(sh.commands).toEqual([...groups.values(), ...commands].map(expectedArgv));
     expect(powerShellAzCommands(bundle.ps1)).toEqual(commands.filter((c) => !psProblem(c)).map(expectedArgv));
     expect((await checkBicep(bundle.bicep)).problems).toEqual([]);
     expect((await checkTerraform(bundle.tf)).problems).toEqual([]);

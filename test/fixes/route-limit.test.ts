@@ -3,6 +3,8 @@
 // https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#networking-limits
 import { describe, expect, it } from "vitest";
 import { audit } from "../../lib/audit";
+import { applyChanges } from "../../lib/fixes/apply";
+import { fixAll } from "../../lib/fixes/fix-all";
 import { routeLimitProblem } from "../../lib/fixes/route-limit";
 import { SEED_RULES, estate, finding } from "../helpers/estate-builder";
 
@@ -40,5 +42,24 @@ describe("a route table at Azure's limit", () => {
     const added = { kind: "add-route" as const, routeTableKey: key, route: { ...route, name: "new" } };
     expect(routeLimitProblem(snapshot, [added])).toContain("401 routes");
     expect(routeLimitProblem(snapshot, [{ kind: "delete-route", routeTableKey: key, routeName: "R1" }, added])).toBeUndefined();
+  });
+
+  it("fix-all counts the routes of all its fixes together: each fits alone, the bundle stops at the limit and says why", () => {
+    const snapshot = full(399);
+    // Alone, each route fix fits (one route into a table of 399).
+    const report = audit(snapshot, { roles });
+    const routeFixes = ["CC-EGRESS-ARM", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR"].filter((id) => finding(report, "spoke/snet-cc", id).fixes.some((x) => x.kind === "az-cli" && x.text.includes("route-table route create")));
+    expect(routeFixes.length).toBeGreaterThan(1);
+    const bundle = fixAll(snapshot, { roles });
+    const key = [...snapshot.routeTables.keys()][0];
+    expect(applyChanges(snapshot, bundle.changes).snapshot.routeTables.get(key)!.routes.length).toBeLessThanOrEqual(400);
+    expect(routeLimitProblem(snapshot, bundle.changes)).toBeUndefined();
+    // The fixes left out are listed with why, at the top of the script, as the bundle's other conflicts are.
+    expect(bundle.unfixed.length).toBeGreaterThan(0);
+    for (const u of bundle.unfixed) {
+      expect(u.why).toContain('route table "rt-cc" would hold 401 routes, past Azure\'s limit of 400');
+      expect(bundle.sh).toContain(`# Not fixed by this bundle: ${u.rule} on `);
+      expect(bundle.findings.map((f) => f.id)).not.toContain(u.id);
+    }
   });
 });

@@ -41,7 +41,8 @@ describe("CC-SE-STORAGE / NODE-SE-STORAGE", () => {
     const r = vnet().subnet("hub/c", "10.0.1.0/24", { serviceEndpoints: [{ service: "Microsoft.KeyVault" }] }).audit({ cluster: ["hub/c"] });
     const f = finding(r, "hub/c", "NODE-SE-STORAGE");
     expect(f.status).toBe("warn");
-    expect(f.fixes.find((x) => x.kind === "az-cli")!.text).toMatch(/--service-endpoints Microsoft\.KeyVault Microsoft\.Storage\.Global$/m);
+    // az CLI sets the whole list with the existing endpoint's locations (`--service-endpoints` alone would reset them).
+    expect(f.fixes.find((x) => x.kind === "az-cli")!.text).toMatch(/ --set 'serviceEndpoints=\[\{"service":"Microsoft\.KeyVault","locations":\["westeurope"\]\},\{"service":"Microsoft\.Storage\.Global"\}\]'$/m);
     // Terraform changes the list in place (azapi_update_resource), repeating the existing endpoint with its locations.
     expect(f.fixes.find((x) => x.kind === "terraform")!.text).toMatch(/service\s+= "Microsoft\.KeyVault"[\s\S]*locations\s+= \["westeurope"\][\s\S]*service = "Microsoft\.Storage\.Global"/);
   });
@@ -52,7 +53,7 @@ describe("CC-SE-STORAGE / NODE-SE-STORAGE", () => {
     const f = finding(r, "hub/c", "NODE-EGRESS-STORAGE");
     expect(f.status).toBe("warn");
     const fix = (kind: string) => f.fixes.find((x) => x.kind === kind)!.text;
-    expect(fix("az-cli")).toMatch(/--service-endpoints Microsoft\.KeyVault Microsoft\.Storage\.Global$/m);
+    expect(fix("az-cli")).toMatch(/ --set 'serviceEndpoints=\[\{"service":"Microsoft\.KeyVault","locations":\["westeurope"\]\},\{"service":"Microsoft\.Storage\.Global"\}\]'$/m);
     expect(fix("terraform")).not.toMatch(/"Microsoft\.Storage"/);
     expect(fix("bicep")).not.toMatch(/'Microsoft\.Storage'/);
     expect(fix("portal")).toContain(`in place of "Microsoft.Storage", which cannot stay beside it`);
