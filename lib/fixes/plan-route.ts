@@ -16,6 +16,7 @@ import { cidrsOf } from "./plan-path";
 import type { ResourceNames } from "./resource-names";
 import type { Change } from "./types";
 import { MAX_ROUTES } from "./route-limit";
+import { subnetPeeringGuidance } from "./subnet-peering-guidance";
 
 /** What planning found: the changes, or guidance in one sentence when no route change can be planned. */
 export type RoutePlan = { kind: "changes"; changes: Change[] } | { kind: "guidance"; text: string };
@@ -75,6 +76,9 @@ export function hubFirewall(estate: Estate, at: Subnet, peer: Subnet, peerWay: W
  * peered VNets: the user route that overrides the peering); undefined when the table is not in the input.
  */
 export function planRouteFix(estate: Estate, at: Subnet, peer: Subnet, fault: RouteFault, planned: readonly Change[], names: ResourceNames): RoutePlan | undefined {
+  // A subnet peering that leaves either subnet out: its subnet lists are what to change, not a route.
+  const unjoined = subnetPeeringGuidance(estate, at, peer);
+  if (unjoined) return { kind: "guidance", text: unjoined };
   // The peer's own way to `at`: which firewall it already goes through, or whether it goes straight over a peering.
   const peerWay = routeReach(estate, peer, estate.subnetPrefixes(at), at.vnetKey);
   const hub = hubFirewall(estate, at, peer, peerWay);

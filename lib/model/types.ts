@@ -98,6 +98,13 @@ export interface Peering {
   allowForwardedTraffic?: boolean;
   allowGatewayTransit?: boolean;
   useRemoteGateways?: boolean;
+  /**
+   * Set for a subnet peering (`peerCompleteVnets: false`): the subnets of this VNet (`local`) and of the remote one
+   * (`remote`) that it joins, by name as the peering lists them. lib/path/subnet-peering.ts says what it carries.
+   */
+  subnets?: { local: string[]; remote: string[] };
+  /** `enableOnlyIPv6Peering`: only the IPv6 space is peered. */
+  onlyIpv6?: boolean;
 }
 
 export interface VirtualNetwork {

@@ -18,6 +18,8 @@ import { pushTo } from "../collections";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges, parseCidr } from "../net/ip";
 import { ALL_TAGS, tagAtom } from "../net/tag-set";
 import type { RouteTable, ServiceTagPrefixes, Snapshot, VirtualNetwork } from "../model/types";
+import type { Estate } from "./estate";
+import { peeredPrefixes } from "../path/subnet-peering";
 
 const PLATFORM_V4 = cidrsToRanges(["168.63.129.16/32"]).v4;
 
@@ -171,13 +173,13 @@ export function ipConfigAddresses(snapshot: Snapshot, privateIp: string | undefi
   return concrete(r.v4, r.v6);
 }
 
-export function virtualNetworkPrefixes(snapshot: Snapshot, vnet: VirtualNetwork): string[] {
+/** The VNet's space and what its connected peerings route to (a subnet peering: the subnets it joins). */
+export function virtualNetworkPrefixes(estate: Pick<Estate, "snapshot" | "memo">, vnet: VirtualNetwork): string[] {
   const prefixes = [...vnet.addressPrefixes];
   for (const p of vnet.peerings) {
     if (!p.allowVirtualNetworkAccess) continue;
     if (p.peeringState && p.peeringState.toLowerCase() !== "connected") continue;
-    const remote = p.remoteVnetKey ? snapshot.vnets.get(p.remoteVnetKey) : undefined;
-    prefixes.push(...(p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? [])));
+    prefixes.push(...peeredPrefixes(estate, vnet.key, p));
   }
   return prefixes;
 }

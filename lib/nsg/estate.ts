@@ -291,7 +291,7 @@ export class Estate {
     if (!ctx) {
       const vnet = this.snapshot.vnets.get(subnet.vnetKey);
       // A connected group joins VNets as a peering would: their spaces are in each other's VirtualNetwork.
-      const prefixes = vnet ? [...virtualNetworkPrefixes(this.snapshot, vnet), ...connectedGroupPrefixes(this, vnet.key)] : subnet.addressPrefixes;
+      const prefixes = vnet ? [...virtualNetworkPrefixes(this, vnet), ...connectedGroupPrefixes(this, vnet.key)] : subnet.addressPrefixes;
       // Without a route table `VirtualNetwork` still holds the platform's 168.63.129.16.
       const fromHubs = hubLearnedRoutes(this, subnet.vnetKey);
       // "All connected on-premises address spaces" are in VirtualNetwork too: the routes learned over BGP, as a NIC's

@@ -12,6 +12,7 @@ import type { EndpointGroup, Estate } from "./estate";
 import type { Notes } from "./evaluate";
 import { evaluateGroupPath, familyBoxes } from "../path/evaluate";
 import type { NameTarget } from "../path/fqdn";
+import type { AppProtocol } from "../path/firewall";
 import type { PathPiece } from "../path/types";
 import { describeDeliveredBeyondNsg, describeNotDelivered } from "../path/describe";
 
@@ -39,6 +40,8 @@ export interface FlowSpec {
    * Unset for what must not leave at all (CC-EGRESS-LOCKDOWN): a packet leaves whether or not a reply returns.
    */
   replies?: true;
+  /** What the flow speaks above TCP, where the check knows it: which application rules of a firewall apply (lib/path/firewall.ts AppProtocol). */
+  appProtocol?: AppProtocol;
 }
 
 export interface EndpointOutcome {

@@ -16,6 +16,7 @@ import { cidrsToRanges } from "../net/ip";
 import * as iv from "../net/intervals";
 import { lastSegment } from "../snapshot/arm-id";
 import { deploymentIn, regionKey } from "./deployment-status";
+import { peeringConnected } from "./routes";
 
 /** A VNet joined to others by a connected group: the configuration, and the members' prefixes. */
 export interface ConnectedGroup {
@@ -99,14 +100,18 @@ function view(estate: Estate, vnetKey: string, m: Membership, deployment: Connec
   m.overlaps ??= overlapsIn(m.members, spaceOf);
   const prefixes: string[] = [];
   const overlapping: string[] = [];
+  // A peering between two members governs their traffic: "if subnet peering is configured over these two VNETs, subnet
+  // peering takes preference and the connectivity between nonpeered subnets gets dropped" (a whole-VNet peering's
+  // routes are the group's anyway). https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering
+  const peered = new Set((estate.snapshot.vnets.get(vnetKey)?.peerings ?? []).filter((p) => p.remoteVnetKey && peeringConnected(estate, vnetKey, p)).map((p) => p.remoteVnetKey));
   for (const other of m.members) {
-    if (other === vnetKey) continue;
+    if (other === vnetKey || peered.has(other)) continue;
     for (const p of spaceOf(other)) {
       prefixes.push(p);
       if (m.overlaps.has(`${other}|${p}`)) overlapping.push(p);
     }
   }
-  return { configuration: m.configuration, prefixes, overlapping, vnetKeys: m.members.filter((k) => k !== vnetKey), deployment };
+  return { configuration: m.configuration, prefixes, overlapping, vnetKeys: m.members.filter((k) => k !== vnetKey && !peered.has(k)), deployment };
 }
 
 /** The members' prefixes (`<member>|<prefix>`) that overlap a prefix of another member: once per group. */

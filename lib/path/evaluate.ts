@@ -380,7 +380,7 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
   // A private endpoint's name resolves to its one address from its private DNS zone, for the firewall and the
   // machines alike: only a public name's answers may differ between them.
   const dnsDoubt = addrIsEmpty(publicPart(piece.box.dst).pub) ? undefined : networkFqdnDoubt(cx.estate, firewall, cx.subnet);
-  for (const f of evaluateFirewall(table, piece.box, cx.spec.names ?? ANY_NAME, visit.sink, dnsDoubt)) {
+  for (const f of evaluateFirewall(table, piece.box, cx.spec.names ?? ANY_NAME, visit.sink, dnsDoubt, cx.spec.appProtocol)) {
     const p: PathPiece = {
       ...piece,
       box: f.box,

@@ -47,6 +47,8 @@ export interface CompiledFirewallRule {
   webCategories: string[];
   /** An application rule that inspects TLS (`terminateTLS`): its HTTPS ports, whose clients must trust the firewall's CA. */
   tlsPorts?: PortSet;
+  /** An application rule's ports per protocol type it names (`http`, `https`, `mssql`): it matches only that protocol there. */
+  portsByType?: Readonly<Partial<Record<"http" | "https" | "mssql", PortSet>>>;
   /**
    * The rule names IP groups the input lacks (`missingIpGroups`, their names): it may match more than `box`, up to
    * `box` (what it surely matches) widened to any source or destination the groups stand in. Traffic that reaches
@@ -298,22 +300,30 @@ function compileCollection(estate: Estate, subnet: Subnet, collection: FirewallR
         const box: Box = { proto, src, srcPorts: ALL_PORTS, dst: byAddress.length ? addressSet(estate, subnet, byAddress) : EMPTY, dstPorts };
         out.network.push({ ...base, kind: "network", box, names: [], fqdnTags: [], webCategories: [], ...unresolved(box, [...srcMissing, ...dstMissing], dstMissing.length > 0) });
       }
-      if (r.destinationFqdns.length) {
+      // "FQDN filtering in network rules doesn't support wildcards by design": such an entry resolves to nothing.
+      // https://learn.microsoft.com/azure/firewall/fqdn-filtering-network-rules
+      const fqdns = r.destinationFqdns.filter((n) => !n.includes("*"));
+      const wild = r.destinationFqdns.filter((n) => n.includes("*"));
+      if (wild.length) out.notes.push(`Network rule ${r.name} names ${wild.join(", ")}: network rules take no wildcard FQDNs (use an application rule), so ${wild.length > 1 ? "those entries match" : "that entry matches"} nothing.`);
+      if (fqdns.length) {
         const box: Box = { proto, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts };
-        if (dnsProxy) out.network.push({ ...base, kind: "network", box, names: r.destinationFqdns.map(normName), fqdnTags: [], webCategories: [], ...unresolved(box, srcMissing, false) });
+        if (dnsProxy) out.network.push({ ...base, kind: "network", box, names: fqdns.map(normName), fqdnTags: [], webCategories: [], ...unresolved(box, srcMissing, false) });
         else out.notes.push(`Network rule ${r.name} names FQDNs, which only work with the policy's DNS proxy on; it is off, so the rule matches nothing.`);
       }
     } else {
       const r = rule as FirewallApplicationRule;
       let ports: readonly number[] = [];
+      const portsByType: Partial<Record<"http" | "https" | "mssql", PortSet>> = {};
       for (const pr of r.protocols) {
-        const port = pr.port || DEFAULT_PORTS[pr.type.toLowerCase()] || 443;
+        const type = pr.type.toLowerCase();
+        const port = pr.port || DEFAULT_PORTS[type] || 443;
         ports = union(ports, range(port, port));
+        if (type === "http" || type === "https" || type === "mssql") portsByType[type] = union(portsByType[type] ?? [], range(port, port));
       }
       const box: Box = { proto: TCP, src, srcPorts: ALL_PORTS, dst: EVERYTHING, dstPorts: ports };
       // TLS inspection decrypts HTTPS only: an Http port of the same rule is not inspected.
       const tlsPorts = r.terminateTls ? r.protocols.filter((pr) => pr.type.toLowerCase() === "https").reduce<readonly number[]>((acc, pr) => union(acc, range(pr.port || 443, pr.port || 443)), []) : [];
-      out.application.push({ ...base, kind: "application", ...(tlsPorts.length ? { tlsPorts } : {}), box, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])].map(normName), fqdnTags: r.fqdnTags, webCategories: r.webCategories, ...unresolved(box, srcMissing, false) });
+      out.application.push({ ...base, kind: "application", ...(tlsPorts.length ? { tlsPorts } : {}), portsByType, box, names: [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])].map(normName), fqdnTags: r.fqdnTags, webCategories: r.webCategories, ...unresolved(box, srcMissing, false) });
     }
   }
   if (!byFlavour) compiledCollections.set(collection, (byFlavour = new Map()));
@@ -405,8 +415,8 @@ interface Pending {
  * its own beside the wildcard's (same box, its own `fqdn`): the wildcard works only in part.
  * `sink` collects the notes for network rules passed over only because tags are taken as disjoint (CONTRACT §4).
  */
-export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTarget, sink?: AssumptionSink, clientDns?: string): FirewallPiece[] {
-  const rules = rulesFrom(table, box.src);
+export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTarget, sink?: AssumptionSink, clientDns?: string, appProtocol?: AppProtocol): FirewallPiece[] {
+  const rules = forAppProtocol(rulesFrom(table, box.src), appProtocol);
   // Only traffic to service tags held without prefixes can pass a rule by the disjointness assumption.
   const apart: Apart[] | undefined = sink && !box.dst.tags.rest && !tagsIsEmpty(box.dst.tags) ? [] : undefined;
   const out =
@@ -418,6 +428,41 @@ export function evaluateFirewall(table: FirewallTable, box: Box, target: NameTar
       : decide(table, rules, box, undefined, apart);
   if (apart?.length) noteApart(table, apart, out, sink!);
   return target.kind === "names" ? withTlsInspection(out) : out;
+}
+
+/**
+ * What a flow speaks above TCP, where a check knows it: application rules "apply only to HTTP, HTTPS and MSSQL"
+ * (CONTRACT §4.1 stage 5), each on the ports its protocol type lists, so `other` (AMQP, SSH) meets no application rule
+ * and `https` meets only a rule's Https ports (an `Http:443` rule parses HTTP, not a TLS handshake). Undefined: any
+ * protocol, as for traffic by address whose protocol is not known (the lockdown, a flow query).
+ * https://learn.microsoft.com/azure/firewall/rule-processing
+ */
+export type AppProtocol = "http" | "https" | "other";
+
+const byAppProtocol = new WeakMap<readonly CompiledFirewallRule[], Map<AppProtocol, readonly CompiledFirewallRule[]>>();
+const appRuleAs = new WeakMap<CompiledFirewallRule, Map<AppProtocol, CompiledFirewallRule | null>>();
+
+/** `rules` as they meet traffic of `appProtocol`: application rules narrowed to that protocol's ports, or dropped. */
+function forAppProtocol(rules: readonly CompiledFirewallRule[], appProtocol: AppProtocol | undefined): readonly CompiledFirewallRule[] {
+  if (!appProtocol || !rules.some((r) => r.kind === "application")) return rules;
+  let known = byAppProtocol.get(rules);
+  if (!known) byAppProtocol.set(rules, (known = new Map()));
+  let out = known.get(appProtocol);
+  if (out) return out;
+  out = rules.flatMap((r) => {
+    if (r.kind !== "application") return [r];
+    let mine = appRuleAs.get(r);
+    if (!mine) appRuleAs.set(r, (mine = new Map()));
+    let as = mine.get(appProtocol);
+    if (as === undefined) {
+      const ports = appProtocol === "other" ? undefined : r.portsByType?.[appProtocol];
+      as = ports?.length ? { ...r, box: { ...r.box, dstPorts: ports }, ...(r.unresolved ? { unresolved: { ...r.unresolved, box: { ...r.unresolved.box, dstPorts: ports } } } : {}) } : null;
+      mine.set(appProtocol, as);
+    }
+    return as ? [as] : [];
+  });
+  known.set(appProtocol, out);
+  return out;
 }
 
 /**

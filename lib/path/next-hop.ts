@@ -15,6 +15,7 @@ import { type EffectiveRoute, bgpDomainOf, peeringConnected, routeWords as words
 import { lastSegment } from "../snapshot/arm-id";
 import { type HubTarget, peersWithHubVnet, vnetReachesHub } from "./virtual-hub";
 import { cidrsToRanges } from "../net/ip";
+import { leftOutBy, peeredPrefixes, subnetPeeringClass, subnetPeeringRefuses } from "./subnet-peering";
 import * as iv from "../net/intervals";
 
 export type NextHop =
@@ -56,8 +57,10 @@ export function nextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): 
   // spell it differently (ids compare case-insensitively); each subnet's words keep its own spelling.
   let byName = byVnet.get(subnet.vnetKey);
   if (!byName) byVnet.set(subnet.vnetKey, (byName = new Map()));
-  let hop = byName.get(subnet.vnetName);
-  if (!hop) byName.set(subnet.vnetName, (hop = resolveNextHop(estate, subnet, route)));
+  // A subnet peering that leaves the subnet out changes where its packets get: told apart too (empty nearly always).
+  const nameKey = `${subnet.vnetName}|${subnetPeeringClass(estate, subnet)}`;
+  let hop = byName.get(nameKey);
+  if (!hop) byName.set(nameKey, (hop = resolveNextHop(estate, subnet, route)));
   if (hop.kind !== "firewall") return hop;
   const firewall = estate.snapshot.firewalls?.get(hop.firewall.key) ?? hop.firewall;
   return firewall === hop.firewall ? hop : { kind: "firewall", firewall };
@@ -86,10 +89,13 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
       const shown = cg?.status ? `and the network manager's deployment status list has its deployment there as ${cg.status}` : "which GETs cannot show";
       return { kind: "missing", what: `${routeWords}: a connected group of connectivity configuration ${cg?.configuration ?? "?"} joins the VNets once deployed to their region, ${shown}, so whether it carries this traffic cannot be judged (https://learn.microsoft.com/azure/virtual-network-manager/concept-deployments)` };
     }
-    case "VnetLocal":
     case "VNetPeering":
+    case "InterfaceEndpoint": {
+      const leftOut = route.viaPeering && leftOutBy(estate, subnet, route.viaPeering);
+      return leftOut ? { kind: "drop", why: `${routeWords}: ${leftOut}` } : { kind: "deliver" };
+    }
+    case "VnetLocal":
     case "VirtualNetworkServiceEndpoint":
-    case "InterfaceEndpoint":
       return { kind: "deliver" };
     case "Internet":
       return { kind: "internet" };
@@ -120,7 +126,11 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
           return { kind: "drop", why: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip} in virtual hub ${fw.virtualHubKey.split("/").pop()}, to which ${subnet.vnetName} is not connected (no connection of the hub names it): the next hop cannot be reached` };
         }
         const fwVnets = fw.subnetKeys.map((k) => k.split("/subnets/")[0]);
-        if (fwVnets.length === 0 || fwVnets.some((v) => vnets.has(v)) || !estate.snapshot.vnets.has(subnet.vnetKey)) return { kind: "firewall", firewall: fw };
+        if (fwVnets.length === 0 || !estate.snapshot.vnets.has(subnet.vnetKey)) return { kind: "firewall", firewall: fw };
+        if (fwVnets.some((v) => vnets.has(v))) {
+          const refused = peeredHolderRefuses(estate, subnet, fw.subnetKeys, ip);
+          return refused ? { kind: "drop", why: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip}, but ${refused}` } : { kind: "firewall", firewall: fw };
+        }
         if (connectedGroupsOf(estate, subnet.vnetKey).some((g) => fwVnets.some((v) => g.vnetKeys.includes(v))))
           return { kind: "missing", what: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip}, in a VNet a connected group joins with ${subnet.vnetName} once deployed, which GETs cannot show: whether the next hop is reached cannot be judged` };
         return { kind: "drop", why: `${routeWords} sends it to Azure Firewall ${fw.name} at ${ip}, whose VNet is neither ${subnet.vnetName} nor a connected peering of it: the next hop cannot be reached` };
@@ -136,6 +146,8 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
           return { kind: "missing", what: `${routeWords} sends it to ${ip}, in a VNet a connected group joins with ${subnet.vnetName} once deployed, which GETs cannot show: whether the next hop is reached cannot be judged` };
         return { kind: "drop", why: `${routeWords} sends it to ${ip}, which no subnet of ${subnet.vnetName} or of a connected peering holds: the next hop cannot be reached` };
       }
+      const refused = peeredHolderRefuses(estate, subnet, [holder.key], ip);
+      if (refused) return { kind: "drop", why: `${routeWords} sends it to ${ip} in ${holder.vnetName}/${holder.name}, but ${refused}` };
       if (holder.name.toLowerCase() === "azurefirewallsubnet") {
         // An AzureFirewallSubnet holds one firewall: where the input has it at another address, the route most likely
         // names the wrong one (a typo, or an instance's address), so say that rather than ask for a firewall listing.
@@ -144,6 +156,11 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
           const at = there.privateIpAddresses.map((a) => a.trim()).join(", ");
           return { kind: "missing", what: `no Azure Firewall of the input has ${ip}: firewall ${there.name} in ${holder.vnetName}/AzureFirewallSubnet is at ${at}; check the next hop of ${routeWords}` };
         }
+        // A stopped (deallocated) firewall keeps no IP configuration, so nothing ties it to this subnet: name it, since it
+        // forwards nothing. https://learn.microsoft.com/azure/firewall/firewall-faq#how-can-i-stop-and-start-azure-firewall
+        const stopped = [...(estate.snapshot.firewalls?.values() ?? [])].filter((f) => !f.virtualHubKey && f.subnetKeys.length === 0 && f.privateIpAddresses.length === 0);
+        if (stopped.length)
+          return { kind: "missing", what: `no Azure Firewall of the input is at ${ip} in ${holder.vnetName}/AzureFirewallSubnet, and firewall ${stopped.map((f) => f.name).join(", ")} of the input has no IP configuration (stopped, or deallocated), so it forwards nothing: if it is the one at ${ip}, the traffic is dropped until it is started again` };
         return { kind: "missing", what: `an Azure Firewall at ${ip} in ${holder.vnetName}/AzureFirewallSubnet is not in the input (add \`az network firewall list\`)` };
       }
       for (const nicKey of holder.nicKeys) {
@@ -198,6 +215,19 @@ export function describeNextHop(estate: Estate, subnet: Subnet, route: Effective
 }
 
 /**
+ * Why a next hop at `ip` in one of `holderKeys` (subnet keys), in a peered VNet, is not reached from `subnet`: a subnet
+ * peering that leaves either subnet out, or an IPv6-only peering for an IPv4 next hop. Undefined when reached, or in
+ * the subnet's own VNet.
+ */
+function peeredHolderRefuses(estate: Estate, subnet: Subnet, holderKeys: readonly string[], ip: string): string | undefined {
+  const holders = holderKeys.map((k) => estate.snapshot.subnets.get(k)).filter((s): s is Subnet => !!s);
+  // A firewall's subnets: the one holding its address (AzureFirewallSubnet, not the management subnet).
+  const holder = holders.find((s) => inPrefixes(ip, s.addressPrefixes)) ?? holders[0];
+  if (!holder || holder.vnetKey === subnet.vnetKey) return undefined;
+  return subnetPeeringRefuses(estate, subnet, holder, ip.includes(":") ? 6 : 4);
+}
+
+/**
  * The name of a connected peering's remote VNet whose address space holds `ip` but whose subnets the input does not
  * show (the VNet is not in it, or lists no subnet), if any: where the appliance would be is then unseen.
  */
@@ -206,7 +236,7 @@ function unseenPeeringHolding(estate: Estate, subnet: Subnet, ip: string): strin
     if (!p.remoteVnetKey || !peeringConnected(estate, subnet.vnetKey, p)) continue;
     const remote = estate.snapshot.vnets.get(p.remoteVnetKey);
     if (remote?.subnetKeys.length) continue;
-    if (inPrefixes(ip, p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? []))) return p.remoteVnetKey.split("/").pop();
+    if (inPrefixes(ip, peeredPrefixes(estate, subnet.vnetKey, p))) return p.remoteVnetKey.split("/").pop();
   }
   return undefined;
 }

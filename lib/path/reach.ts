@@ -11,6 +11,7 @@ import { type AddrSet, addrIsEmpty, addrUnionAll, describeAddrs } from "../net/a
 import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { nextHop, reachableVnets } from "./next-hop";
+import { subnetPeeringWords } from "./subnet-peering";
 import { type EffectiveRoute, lookup, routeWords as wordsOfRoute, subnetRoutes } from "./routes";
 import { connectedHubs, farHubFirewall, hubReachesVnet } from "./virtual-hub";
 import { connectedGroupMembershipNote } from "./connected-groups";
@@ -275,7 +276,10 @@ export function routeReach(estate: Estate, from: Subnet, to: AddrSet, toVnetKey:
       }
       if (hop.kind !== "drop" && hop.kind !== "internet") continue;
       const unpeered = !!toVnetKey && estate.snapshot.vnets.has(from.vnetKey) && estate.snapshot.vnets.has(toVnetKey) && !reachableVnets(estate, from).has(toVnetKey);
-      const where = hop.kind === "drop" ? hop.why : `${routeWords} sends it to the Internet`;
+      const dropped0 = hop.kind === "drop" ? hop.why : `${routeWords} sends it to the Internet`;
+      // A subnet peering leaves the rest of the peer's space to the None (or Internet) route: say which subnets it joins.
+      const partial = toVnetKey && !/subnet peering/.test(dropped0) ? subnetPeeringWords(estate, from.vnetKey, toVnetKey) : undefined;
+      const where = partial ? `${dropped0}: ${partial}` : dropped0;
       // Say whose routes these are: the sender's, the receiver's (replies) or the firewall subnet's.
       const whose = `at ${from.vnetName}/${from.name}${from.routeTableKey ? "" : " (no route table)"}, ${where}`;
       // Unpeered VNets with a hub both are peered with: this end's routes could send it through the hub, so the

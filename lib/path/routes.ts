@@ -7,7 +7,7 @@ import { ALL_TAGS, NO_TAGS, type TagSet, tagsIntersect, tagsIsEmpty, tagsSubtrac
 import { assumedApart, assumedApartNote } from "../net/assumed-apart";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, V4_MAX, V6_MAX, cidrsToRanges, parseCidr } from "../net/ip";
 import * as iv from "../net/intervals";
-import type { NicEffectiveRouteTable, PrivateEndpoint, Route, RouteTable, Snapshot, Subnet, VirtualNetwork, VirtualNetworkGateway } from "../model/types";
+import type { NicEffectiveRouteTable, Peering, PrivateEndpoint, Route, RouteTable, Snapshot, Subnet, VirtualNetwork, VirtualNetworkGateway } from "../model/types";
 import { lastSegment } from "../snapshot/arm-id";
 import { subnetOfNic } from "../snapshot/read-effective-routes";
 import type { Estate } from "../nsg/estate";
@@ -15,6 +15,7 @@ import type { EffectiveRouteRow } from "../report/types";
 import { type HubLearnedRoute, type HubTarget, connectedHubs, hubLearnedRoutes, isIpv4Default } from "./virtual-hub";
 import { connectedGroupWords, connectedGroupsOf } from "./connected-groups";
 import { isGatewayOrRouteServerSubnet } from "./managed-subnets";
+import { joinedSubnets, peeredPrefixes, peersIpv6Only } from "./subnet-peering";
 
 /** Next-hop types as Azure spells them, system ones included. */
 export type NextHopType =
@@ -61,6 +62,8 @@ export interface EffectiveRoute {
   bgp?: { nic: string };
   /** A connected group's route: its configuration, and whether another member shares the space (lib/path/connected-groups.ts). */
   connectedGroup?: { configuration: string; overlap: boolean; deployed: boolean; status?: string };
+  /** The peering whose system route this is, or that carries a peered VNet's private endpoint (a subnet peering may leave the subnet out). */
+  viaPeering?: Peering;
 }
 
 /** A route in words for a detail: `route X in T`, a hub's learned route, or `the system route for P`. */
@@ -474,18 +477,16 @@ function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRou
   return estate.memo(`vnet-routes|${vnetRoutesKey(estate, subnet)}`, () => {
     const { snapshot } = estate;
     const routes: EffectiveRoute[] = [];
-    const system = (prefix: string, name: string, hop: NextHopType, rank: number) =>
-      routes.push(...prefixEntries(estate, subnet, prefix, { source: "Default", name, nextHopType: hop }, { cidr: rank, tag: () => rank }));
+    const system = (prefix: string, name: string, hop: NextHopType, rank: number, viaPeering?: Peering) =>
+      routes.push(...prefixEntries(estate, subnet, prefix, { source: "Default", name, nextHopType: hop, ...(viaPeering ? { viaPeering } : {}) }, { cidr: rank, tag: () => rank }));
     const vnet = snapshot.vnets.get(subnet.vnetKey);
     const vnetSpace = vnet?.addressPrefixes.length ? vnet.addressPrefixes : subnet.addressPrefixes;
     for (const p of vnetSpace) system(p, "Virtual network", "VnetLocal", RANK.systemNetwork);
-    const peeredVnets = new Set<string>();
+    const peeredVnets = new Map<string, Peering>();
     for (const peering of vnet?.peerings ?? []) {
       if (!peeringConnected(estate, subnet.vnetKey, peering)) continue;
-      if (peering.remoteVnetKey) peeredVnets.add(peering.remoteVnetKey);
-      const remote = peering.remoteVnetKey ? snapshot.vnets.get(peering.remoteVnetKey) : undefined;
-      const space = peering.remoteAddressPrefixes.length ? peering.remoteAddressPrefixes : (remote?.addressPrefixes ?? []);
-      for (const p of space) system(p, `Peering ${peering.name}`, "VNetPeering", RANK.systemNetwork);
+      if (peering.remoteVnetKey) peeredVnets.set(peering.remoteVnetKey, peering);
+      for (const p of peeredPrefixes(estate, subnet.vnetKey, peering)) system(p, `Peering ${peering.name}`, "VNetPeering", RANK.systemNetwork, peering);
     }
     // VNets an Azure Virtual Network Manager connected group joins, as a peering would (lib/path/connected-groups.ts):
     // a peering's own route, when there is one, is as specific or more, and its private endpoints count as before.
@@ -500,7 +501,7 @@ function vnetSystemRoutes(estate: Estate, subnet: Subnet): readonly EffectiveRou
         );
       }
     }
-    for (const [address, name] of privateEndpointAddresses(estate, subnet.vnetKey, peeredVnets)) system(address, `Private endpoint ${name}`, "InterfaceEndpoint", RANK.systemNetwork);
+    for (const [address, name, via] of privateEndpointAddresses(estate, subnet.vnetKey, peeredVnets)) system(address, `Private endpoint ${name}`, "InterfaceEndpoint", RANK.systemNetwork, via);
     const vnetRanges = cidrsToRanges(vnetSpace);
     for (const p of PRIVATE_RANGES) {
       // Azure drops the None route when the VNet's space holds the whole range (its VnetLocal route replaces it);
@@ -560,9 +561,12 @@ export function privateEndpointIps(snapshot: Snapshot, pe: PrivateEndpoint): str
 /** An address's host route: `/32` for IPv4, `/128` for IPv6. */
 const hostRoute = (address: string) => (address.includes(":") ? `${address}/128` : `${address}/32`);
 
-/** Private endpoint addresses (as /32 or /128) in the VNet and its directly peered VNets, with the endpoint's name. */
-function privateEndpointAddresses(estate: Estate, vnetKey: string, peered: ReadonlySet<string>): [string, string][] {
-  const out: [string, string][] = [];
+/**
+ * Private endpoint addresses (as /32 or /128) in the VNet and its directly peered VNets, with the endpoint's name and
+ * the peering that carries it; a subnet peering carries only the endpoints in the subnets it joins.
+ */
+function privateEndpointAddresses(estate: Estate, vnetKey: string, peered: ReadonlyMap<string, Peering>): [string, string, Peering | undefined][] {
+  const out: [string, string, Peering | undefined][] = [];
   const { snapshot } = estate;
   const byVnet = estate.memo("private-endpoints-by-vnet", () => {
     const m = new Map<string, PrivateEndpoint[]>();
@@ -575,8 +579,15 @@ function privateEndpointAddresses(estate: Estate, vnetKey: string, peered: Reado
     }
     return m;
   });
-  for (const pe of [vnetKey, ...peered].flatMap((v) => byVnet.get(v) ?? [])) {
-    for (const a of privateEndpointIps(snapshot, pe)) if (parseCidr(a)) out.push([hostRoute(a), pe.name]);
+  for (const pe of byVnet.get(vnetKey) ?? []) for (const a of privateEndpointIps(snapshot, pe)) if (parseCidr(a)) out.push([hostRoute(a), pe.name, undefined]);
+  for (const [remoteKey, peering] of peered) {
+    const joined = joinedSubnets(estate, vnetKey, peering).remote;
+    const v6Only = peersIpv6Only(snapshot, vnetKey, peering);
+    for (const pe of byVnet.get(remoteKey) ?? []) {
+      const peSubnet = pe.subnetKey ? snapshot.subnets.get(pe.subnetKey) : undefined;
+      if (joined && !(peSubnet && joined.has(peSubnet.name.toLowerCase()))) continue;
+      for (const a of privateEndpointIps(snapshot, pe)) if (parseCidr(a) && (!v6Only || a.includes(":"))) out.push([hostRoute(a), pe.name, peering]);
+    }
   }
   return out;
 }

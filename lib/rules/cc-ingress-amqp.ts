@@ -18,6 +18,7 @@ export const ccIngressAmqp = subnetFlowRule(
     from: "cluster",
     to: "cyclecloud",
     ends: "destination",
+    appProtocol: "other",
     fixRuleName: "AllowCycleCloudAmqpIn",
     optionalWithReturnProxy: true,
     counterpart: "NODE-EGRESS-AMQP",

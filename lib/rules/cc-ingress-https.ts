@@ -18,6 +18,7 @@ export const ccIngressHttps = subnetFlowRule(
     from: "cluster",
     to: "cyclecloud",
     ends: "destination",
+    appProtocol: "https",
     fixRuleName: "AllowCycleCloudHttpsIn",
     optionalWithReturnProxy: true,
     counterpart: "NODE-EGRESS-HTTPS",

@@ -18,6 +18,7 @@ export const nodeEgressAmqp = subnetFlowRule(
     from: "cluster",
     to: "cyclecloud",
     ends: "source",
+    appProtocol: "other",
     fixRuleName: "AllowCycleCloudAmqpOut",
     optionalWithReturnProxy: true,
     counterpart: "CC-INGRESS-AMQP",

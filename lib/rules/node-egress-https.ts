@@ -18,6 +18,7 @@ export const nodeEgressHttps = subnetFlowRule(
     from: "cluster",
     to: "cyclecloud",
     ends: "source",
+    appProtocol: "https",
     fixRuleName: "AllowCycleCloudHttpsOut",
     optionalWithReturnProxy: true,
     counterpart: "CC-INGRESS-HTTPS",

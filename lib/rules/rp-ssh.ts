@@ -18,6 +18,7 @@ export const rpSsh = subnetFlowRule(
     from: "cyclecloud",
     to: "returnProxy",
     ends: "both",
+    appProtocol: "other",
     fixRuleName: "AllowCycleCloudSshToReturnProxy",
   },
 );

@@ -113,6 +113,8 @@ function armPropertiesOf(node: ArmNode): Record<string, unknown> {
   return out;
 }
 
+const names = (list: readonly string[] | null | undefined) => (list ?? []).map((n) => n.trim()).filter((n) => n);
+
 function readPeering(value: unknown, file: string, at: JsonPath): Peering {
   const node = readNode(value, file, at);
   const p = parseWith(peeringProps, node.props, file, node.propsAt);
@@ -131,6 +133,10 @@ function readPeering(value: unknown, file: string, at: JsonPath): Peering {
   if (typeof p.allowForwardedTraffic === "boolean") peering.allowForwardedTraffic = p.allowForwardedTraffic;
   if (typeof p.allowGatewayTransit === "boolean") peering.allowGatewayTransit = p.allowGatewayTransit;
   if (typeof p.useRemoteGateways === "boolean") peering.useRemoteGateways = p.useRemoteGateways;
+  // Subnet peering: only the listed subnets are joined (ARM's default, true, peers the whole VNets).
+  // https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering
+  if (p.peerCompleteVnets === false) peering.subnets = { local: names(p.localSubnetNames), remote: names(p.remoteSubnetNames) };
+  if (p.enableOnlyIPv6Peering === true) peering.onlyIpv6 = true;
   return peering;
 }
 

@@ -194,6 +194,10 @@ export const peeringProps = z.object({
   allowForwardedTraffic: z.boolean().nullish(),
   allowGatewayTransit: z.boolean().nullish(),
   useRemoteGateways: z.boolean().nullish(),
+  peerCompleteVnets: z.boolean().nullish(),
+  localSubnetNames: z.array(z.string()).nullish(),
+  remoteSubnetNames: z.array(z.string()).nullish(),
+  enableOnlyIPv6Peering: z.boolean().nullish(),
 });
 
 export const routeTableProps = z.object({ routes: nodes, disableBgpRoutePropagation: z.boolean().nullish() });

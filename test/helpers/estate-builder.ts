@@ -78,7 +78,7 @@ export interface CollectionSpec {
   action?: "Allow" | "Deny";
   rules: (
     | { kind: "network"; name: string; protocols?: string[]; src?: string[]; dst?: string[]; fqdns?: string[]; ports: string[] }
-    | { kind: "application"; name: string; src?: string[]; fqdns?: string[]; ports?: number[]; webCategories?: string[] }
+    | { kind: "application"; name: string; src?: string[]; fqdns?: string[]; ports?: number[]; webCategories?: string[]; /** Protocol type per port (default Http on 80, else Https). */ types?: ("Http" | "Https" | "Mssql")[] }
   )[];
 }
 
@@ -149,7 +149,7 @@ export class EstateBuilder {
             rules: c.rules.map((r) =>
               r.kind === "network"
                 ? { ruleType: "NetworkRule", name: r.name, ipProtocols: r.protocols ?? ["TCP"], sourceAddresses: r.src ?? ["*"], destinationAddresses: r.dst ?? [], destinationFqdns: r.fqdns ?? [], destinationPorts: r.ports }
-                : { ruleType: "ApplicationRule", name: r.name, sourceAddresses: r.src ?? ["*"], protocols: (r.ports ?? [443]).map((port) => ({ protocolType: port === 80 ? "Http" : "Https", port })), targetFqdns: r.fqdns ?? [], webCategories: r.webCategories ?? [] },
+                : { ruleType: "ApplicationRule", name: r.name, sourceAddresses: r.src ?? ["*"], protocols: (r.ports ?? [443]).map((port, i) => ({ protocolType: r.types?.[i] ?? (port === 80 ? "Http" : "Https"), port })), targetFqdns: r.fqdns ?? [], webCategories: r.webCategories ?? [] },
             ),
           })),
         },
@@ -254,10 +254,17 @@ export class EstateBuilder {
   }
   /**
    * Peers two VNets both ways; `forwardingOffAt` names the VNet whose peering resource has "allow forwarded traffic"
-   * off, `remoteGatewaysAt` the VNet whose peering uses the other's gateways.
+   * off, `remoteGatewaysAt` the VNet whose peering uses the other's gateways. `subnets` makes it a subnet peering
+   * (`peerCompleteVnets: false`) joining, per VNet, the subnets named (without the VNet); `lists` overrides what one
+   * VNet's peering resource lists; `onlyIpv6` sets `enableOnlyIPv6Peering` on both.
    */
-  peer(a: string, b: string, opts: { state?: string; allowVnetAccess?: boolean; forwardingOffAt?: string; remoteGatewaysAt?: string } = {}): this {
+  peer(
+    a: string,
+    b: string,
+    opts: { state?: string; allowVnetAccess?: boolean; forwardingOffAt?: string; remoteGatewaysAt?: string; subnets?: Record<string, string[]>; lists?: Record<string, { local: string[]; remote: string[] }>; onlyIpv6?: boolean } = {},
+  ): this {
     for (const [from, to] of [[a, b], [b, a]]) {
+      const lists = opts.lists?.[from] ?? (opts.subnets ? { local: opts.subnets[from] ?? [], remote: opts.subnets[to] ?? [] } : undefined);
       this.vnets.get(from)!.peerings.push({
         name: `${from}-to-${to}`,
         properties: {
@@ -266,6 +273,8 @@ export class EstateBuilder {
           allowVirtualNetworkAccess: opts.allowVnetAccess ?? true,
           ...(opts.forwardingOffAt === from ? { allowForwardedTraffic: false } : {}),
           ...(opts.remoteGatewaysAt === from ? { useRemoteGateways: true } : {}),
+          ...(lists ? { peerCompleteVnets: false, localSubnetNames: lists.local, remoteSubnetNames: lists.remote } : {}),
+          ...(opts.onlyIpv6 ? { enableOnlyIPv6Peering: true } : {}),
           peeringState: opts.state ?? "Connected",
         },
       });

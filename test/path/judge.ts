@@ -65,11 +65,21 @@ export function engineJudge(snapshot: Snapshot, direction: Direction = "Outbound
 export function engineJudgeAll(snapshot: Snapshot, direction: Direction = "Outbound", replies = false): (packet: PathPacket) => EngineVerdict[] {
   const est = new Estate(snapshot, new Map());
   const subnet = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!;
-  const spec = (names: FlowSpec["names"]): FlowSpec => ({ direction, protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS }, names, ...(replies ? { replies: true as const } : {}) });
-  const anyName = evaluateFlow(est, subnet, spec({ kind: "any" })).outcomes.flatMap((o) => o.pieces);
-  const named = direction === "Outbound" ? evaluateFlow(est, subnet, spec({ kind: "names", names: FQDNS })).outcomes.flatMap((o) => o.pieces) : anyName;
+  const spec = (names: FlowSpec["names"], appProtocol: PathPacket["appProtocol"]): FlowSpec => ({ direction, protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS }, names, ...(replies ? { replies: true as const } : {}), ...(appProtocol ? { appProtocol } : {}) });
+  // One evaluation per protocol the packets speak (undefined: not known), each for any name and for the world's names.
+  const byProtocol = new Map<string, { anyName: PathPiece[]; named: PathPiece[] }>();
+  const evaluated = (appProtocol: PathPacket["appProtocol"]) => {
+    let e = byProtocol.get(appProtocol ?? "");
+    if (!e) {
+      const anyName = evaluateFlow(est, subnet, spec({ kind: "any" }, appProtocol)).outcomes.flatMap((o) => o.pieces);
+      const named = direction === "Outbound" ? evaluateFlow(est, subnet, spec({ kind: "names", names: FQDNS }, appProtocol)).outcomes.flatMap((o) => o.pieces) : anyName;
+      byProtocol.set(appProtocol ?? "", (e = { anyName, named }));
+    }
+    return e;
+  };
   return (packet) => {
     const p = toRefPacket(packet);
+    const { anyName, named } = evaluated(packet.appProtocol);
     // Per-name results carry the name once they met a firewall; pieces decided before it carry none.
     const pieces = packet.fqdn ? named.filter((x) => x.fqdn === undefined || x.fqdn === packet.fqdn) : anyName;
     const holders = pieces.filter((x) => boxHas(x.box, p));
@@ -86,10 +96,17 @@ export function engineJudgeAll(snapshot: Snapshot, direction: Direction = "Outbo
 export function engineWildcardJudge(snapshot: Snapshot, wildcard: string): (packet: PathPacket) => Set<PathPiece["access"]> {
   const est = new Estate(snapshot, new Map());
   const subnet = [...snapshot.subnets.values()].find((s) => `${s.vnetName}/${s.name}` === WORK_SUBNET)!;
-  const spec: FlowSpec = { direction: "Outbound", protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS }, names: { kind: "names", names: [wildcard] } };
-  const pieces = evaluateFlow(est, subnet, spec).outcomes.flatMap((o) => o.pieces);
+  const byProtocol = new Map<string, PathPiece[]>();
+  const piecesFor = (appProtocol: PathPacket["appProtocol"]) => {
+    let pieces = byProtocol.get(appProtocol ?? "");
+    if (!pieces) {
+      const spec: FlowSpec = { direction: "Outbound", protocols: ALL_PROTOCOLS, ports: ALL_PORTS, remote: { v4: ALL_V4, v6: ALL_V6, tags: ALL_TAGS }, names: { kind: "names", names: [wildcard] }, ...(appProtocol ? { appProtocol } : {}) };
+      byProtocol.set(appProtocol ?? "", (pieces = evaluateFlow(est, subnet, spec).outcomes.flatMap((o) => o.pieces)));
+    }
+    return pieces;
+  };
   return (packet) => {
     const p = toRefPacket(packet);
-    return new Set(pieces.filter((x) => boxHas(x.box, p)).map((x) => x.access));
+    return new Set(piecesFor(packet.appProtocol).filter((x) => boxHas(x.box, p)).map((x) => x.access));
   };
 }

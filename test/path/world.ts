@@ -167,6 +167,11 @@ export interface PathWorld {
   vnetB?: string[];
   peering: "none" | "connected" | "disconnected" | "no-access";
   /**
+   * The peering is a subnet peering joining these subnets of a (`work`, `other`) and of b (`AzureFirewallSubnet`,
+   * `shared`); `back`: what b's peering resource lists instead of the mirror of a's; `onlyIpv6`: enableOnlyIPv6Peering.
+   */
+  subnetPeering?: { a: string[]; b: string[]; back?: { local: string[]; remote: string[] }; onlyIpv6?: boolean };
+  /**
    * An Azure Virtual Network Manager connectivity configuration over VNets a and b (network group ng-cg): a mesh, a
    * hub-and-spoke one with direct connectivity between its spokes, or one without it (which joins nothing by itself).
    */
@@ -282,6 +287,8 @@ const applicationRuleArb = fc.record({
   src: fc.array(fc.constantFrom(...FW_SRC), { minLength: 1, maxLength: 2 }),
   fqdns: fc.array(fc.constantFrom(...FQDN_PATTERNS), { minLength: 1, maxLength: 2 }),
   ports: fc.uniqueArray(fc.constantFrom(80, 443), { minLength: 1, maxLength: 2 }),
+  // Mostly each port's own protocol (Http:80, Https:443); now and then the other one or Mssql on it.
+  types: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.array(fc.constantFrom<"Http" | "Https" | "Mssql">("Http", "Https", "Mssql"), { minLength: 2, maxLength: 2 }), weight: 1 }),
 });
 
 type Unnamed<T> = T extends unknown ? Omit<T, "name"> : never;
@@ -349,11 +356,28 @@ export const scaleSetArb: fc.Arbitrary<ScaleSetSpec> = fc.record({
   ownNsg: fc.boolean(),
 });
 
+const A_SUBNETS = ["work", "other"];
+const B_SUBNETS = ["AzureFirewallSubnet", "shared"];
+/** Names as a peering may list them: any case, since Azure compares names case-insensitively. */
+const listed = (names: string[]) => fc.subarray(names).chain((xs) => fc.tuple(...xs.map((x) => fc.constantFrom(x, x, x.toUpperCase()))).map((t) => [...t]));
+
+export const subnetPeeringArb: fc.Arbitrary<NonNullable<PathWorld["subnetPeering"]>> = fc.record(
+  {
+    a: listed(A_SUBNETS),
+    b: listed(B_SUBNETS),
+    back: fc.option(fc.record({ local: listed(B_SUBNETS), remote: listed(A_SUBNETS) }), { nil: undefined, freq: 4 }),
+    onlyIpv6: fc.constantFrom(false, false, false, false, true),
+  },
+  { requiredKeys: ["a", "b"] },
+);
+
 export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
   .record({
     vnetA: fc.constantFrom(...VNET_A),
     vnetB: fc.option(fc.constantFrom(...VNET_B), { nil: undefined, freq: 4 }),
     peering: fc.constantFrom<PathWorld["peering"]>("connected", "connected", "connected", "none", "disconnected", "no-access"),
+    // Rare here, so that the peering carries the firewall's traffic often in every property; a property of its own draws it always.
+    subnetPeering: fc.oneof({ arbitrary: fc.constant<PathWorld["subnetPeering"]>(undefined), weight: 12 }, { arbitrary: subnetPeeringArb, weight: 1 }),
     connectedGroup: fc.constantFrom<PathWorld["connectedGroup"]>(undefined, undefined, undefined, undefined, undefined, undefined, "mesh", "direct", "hub-spoke"),
     routes: fc.option(fc.array(routeArb, { maxLength: 5 }).map((rs) => uniqueBy(rs, (r) => r.prefix)), { nil: undefined, freq: 6 }),
     firewall: fc.option(
@@ -558,7 +582,9 @@ export function buildEstate(w: PathWorld): EstateBuilder {
         ipConfigurations: [{ name: "ipc", properties: { privateIPAddress: "10.100.1.5", subnet: { id: `/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/b/subnets/shared` } } }],
       },
     });
-    if (w.peering !== "none") b.peer("a", "b", { ...(w.peering === "disconnected" ? { state: "Disconnected" } : w.peering === "no-access" ? { allowVnetAccess: false } : {}), ...(w.forwardingOffAt ? { forwardingOffAt: w.forwardingOffAt } : {}) });
+    const sp = w.subnetPeering;
+    const subnetPeering = sp ? { subnets: { a: sp.a, b: sp.b }, ...(sp.back ? { lists: { b: sp.back } } : {}), ...(sp.onlyIpv6 ? { onlyIpv6: true } : {}) } : {};
+    if (w.peering !== "none") b.peer("a", "b", { ...(w.peering === "disconnected" ? { state: "Disconnected" } : w.peering === "no-access" ? { allowVnetAccess: false } : {}), ...(w.forwardingOffAt ? { forwardingOffAt: w.forwardingOffAt } : {}), ...subnetPeering });
     if (w.connectedGroup) {
       const manager = id("networkManagers", "avnm-cg");
       const group = `${manager}/networkGroups/ng-cg`;
@@ -800,6 +826,7 @@ export interface PacketSeed {
   srcPort: number;
   srcLow: boolean;
   fqdn?: string;
+  appProtocol?: PathPacket["appProtocol"];
 }
 
 export const packetSeedsArb = (n: number): fc.Arbitrary<PacketSeed[]> =>
@@ -811,6 +838,7 @@ export const packetSeedsArb = (n: number): fc.Arbitrary<PacketSeed[]> =>
       srcPort: fc.constantFrom(1024, 50000),
       srcLow: fc.boolean(),
       fqdn: fc.option(fc.constantFrom(...FQDNS), { nil: undefined }),
+      appProtocol: fc.constantFrom<PacketSeed["appProtocol"]>(undefined, undefined, undefined, "https", "http", "other"),
     }),
     { minLength: 1, maxLength: n, size: "max" },
   );
@@ -833,6 +861,7 @@ export function packetsFor(w: PathWorld, seeds: PacketSeed[]): PathPacket[] {
       dstIp,
       dstPort: s.dstPort,
       ...(s.fqdn ? { fqdn: s.fqdn } : {}),
+      ...(s.appProtocol && s.protocol === "Tcp" ? { appProtocol: s.appProtocol } : {}),
     };
   });
 }

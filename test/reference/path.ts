@@ -37,6 +37,8 @@ export interface PathPacket {
   fqdn?: string;
   /** The packet opens a connection whose replies must come back (a TCP session): a firewall's way back then counts. */
   replies?: true;
+  /** What it speaks above TCP, when known: `other` is neither HTTP nor HTTPS (AMQP, SSH). */
+  appProtocol?: "http" | "https" | "other";
 }
 
 export interface RefPathVerdict {
@@ -98,12 +100,42 @@ function peeringCarries(snapshot: Snapshot, vnet: VirtualNetwork, peering: Virtu
   return !(back && !back.allowVirtualNetworkAccess);
 }
 
-function peeredSpaces(snapshot: Snapshot, vnet: VirtualNetwork): { remote?: VirtualNetwork; prefixes: string[]; connectedGroup?: true }[] {
-  const out: { remote?: VirtualNetwork; prefixes: string[]; connectedGroup?: true }[] = [];
+interface PeeredSpace {
+  remote?: VirtualNetwork;
+  prefixes: string[];
+  connectedGroup?: true;
+  /** A subnet peering: the subnet names (lower-case) of each side that both its peering resources list. */
+  joins?: { local?: string[]; remote?: string[] };
+  /** Either side peers the IPv6 space only. */
+  v6Only?: boolean;
+}
+
+/** Names both lists hold (either list absent: the other's), lower-case; undefined when neither lists any. */
+function bothList(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  if (!a && !b) return undefined;
+  const la = a?.map((n) => n.toLowerCase());
+  const lb = b?.map((n) => n.toLowerCase());
+  return la && lb ? la.filter((n) => lb.includes(n)) : (la ?? lb);
+}
+
+/**
+ * The spaces the VNet's connected peerings (and connected groups) join it with. A subnet peering joins only the subnets
+ * both of its peering resources list, routing the remote ones' prefixes; an IPv6-only one, IPv6 prefixes only.
+ * https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering
+ */
+function peeredSpaces(snapshot: Snapshot, vnet: VirtualNetwork): PeeredSpace[] {
+  const out: PeeredSpace[] = [];
   for (const p of vnet.peerings) {
     if (!peeringCarries(snapshot, vnet, p)) continue;
     const remote = p.remoteVnetKey ? snapshot.vnets.get(p.remoteVnetKey) : undefined;
-    out.push({ remote, prefixes: p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? []) });
+    const back = remote?.peerings.find((x) => x.remoteVnetKey === vnet.key);
+    let prefixes = p.remoteAddressPrefixes.length ? p.remoteAddressPrefixes : (remote?.addressPrefixes ?? []);
+    const local = bothList(p.subnets?.local, back?.subnets?.remote);
+    const far = bothList(p.subnets?.remote, back?.subnets?.local);
+    if (far && remote && remote.subnetKeys.length) prefixes = remote.subnetKeys.flatMap((k) => snapshot.subnets.get(k)).filter((s) => s && far.includes(s.name.toLowerCase())).flatMap((s) => s!.addressPrefixes);
+    const v6Only = !!(p.onlyIpv6 || back?.onlyIpv6);
+    if (v6Only) prefixes = prefixes.filter((x) => x.includes(":"));
+    out.push({ remote, prefixes, ...(local || far ? { joins: { ...(local ? { local } : {}), ...(far ? { remote: far } : {}) } } : {}), ...(v6Only ? { v6Only } : {}) });
   }
   // A connected group joins VNets "just like if you were to connect virtual networks together manually".
   for (const remote of connectedGroupOf(snapshot, vnet)) if (!out.some((o) => o.remote === remote)) out.push({ remote, prefixes: remote.addressPrefixes, connectedGroup: true });
@@ -359,6 +391,8 @@ interface RefRoute {
   hop: string;
   ip?: string;
   name: string;
+  /** A peering route of a subnet peering that does not list this subnet: Azure drops what takes it. */
+  leftOut?: true;
 }
 
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
@@ -384,7 +418,14 @@ function effectiveRoutes(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwor
   const routes: RefRoute[] = [];
   const system = (text: string, hop: string, systemOrder: number, name: string) => routes.push({ prefix: mustParsePrefix(text), text, user: false, systemOrder, hop, name });
   for (const p of vnet.addressPrefixes) system(p, "VnetLocal", 0, "Virtual network");
-  for (const s of peeredSpaces(snapshot, vnet)) for (const p of s.prefixes) system(p, s.connectedGroup ? "ConnectedGroup" : "VNetPeering", 0, s.connectedGroup ? "Connected group" : "Peering");
+  for (const s of peeredSpaces(snapshot, vnet)) {
+    // A subnet the subnet peering leaves out keeps the route, but its packets are dropped.
+    const leftOut = !!s.joins?.local && !s.joins.local.includes(subnet.name.toLowerCase());
+    for (const p of s.prefixes) {
+      system(p, s.connectedGroup ? "ConnectedGroup" : "VNetPeering", 0, s.connectedGroup ? "Connected group" : "Peering");
+      if (leftOut) routes[routes.length - 1].leftOut = true;
+    }
+  }
   const space = vnet.addressPrefixes.map(mustParsePrefix);
   const table = subnet.routeTableKey ? snapshot.routeTables.get(subnet.routeTableKey) : undefined;
   // A user route for 0.0.0.0/0 removes the private ranges' None routes (virtual-networks-udr-overview, routing example).
@@ -671,9 +712,13 @@ function networkRuleMatches(snapshot: Snapshot, world: RefWorld, r: FirewallNetw
 
 const APP_DEFAULT_PORT: Record<string, number> = { http: 80, https: 443, mssql: 1433 };
 
-function applicationRuleMatches(snapshot: Snapshot, world: RefWorld, r: FirewallApplicationRule, p: Packet, fqdn: string | undefined): boolean {
-  if (p.protocol !== "Tcp") return false;
-  if (!r.protocols.some((x) => (x.port || APP_DEFAULT_PORT[x.type.toLowerCase()] || 443) === p.dstPort)) return false;
+/**
+ * An application rule matches TCP to one of its protocol:port pairs — of the packet's own protocol when it speaks a
+ * known one (HTTP or HTTPS; AMQP, SSH and the like meet no application rule), of any type when it is not known.
+ */
+function applicationRuleMatches(snapshot: Snapshot, world: RefWorld, r: FirewallApplicationRule, p: Packet, fqdn: string | undefined, appProtocol?: PathPacket["appProtocol"]): boolean {
+  if (p.protocol !== "Tcp" || appProtocol === "other") return false;
+  if (!r.protocols.some((x) => (x.port || APP_DEFAULT_PORT[x.type.toLowerCase()] || 443) === p.dstPort && (!appProtocol || same(x.type, appProtocol)))) return false;
   const src = [...r.sourceAddresses, ...ipGroupAddresses(snapshot, r.sourceIpGroupKeys)];
   if (!src.some((t) => firewallAddressMatches(world, t, p.src))) return false;
   const names = [...r.targetFqdns, ...r.targetUrls.map((u) => u.split("/")[0])];
@@ -703,7 +748,7 @@ function orderedCollections(snapshot: Snapshot, fw: AzureFirewall): FirewallRule
 /** Whether a packet's destination is public: a service tag, or an address outside the private ranges. */
 const toPublic = (dst: RefAddr) => dst.kind === "tag" || isPublic(dst.family, dst.value);
 
-function firewallStage(snapshot: Snapshot, world: RefWorld, fw: AzureFirewall, p: Packet, fqdn: string | undefined): RefPathVerdict {
+function firewallStage(snapshot: Snapshot, world: RefWorld, fw: AzureFirewall, p: Packet, fqdn: string | undefined, appProtocol?: PathPacket["appProtocol"]): RefPathVerdict {
   const collections = orderedCollections(snapshot, fw);
   if (typeof collections === "string") return verdict("Unaudited", "firewall", collections);
   let decided: { action: string; rule: string } | undefined;
@@ -713,7 +758,7 @@ function firewallStage(snapshot: Snapshot, world: RefWorld, fw: AzureFirewall, p
       if (decided || c.action === "Dnat") continue;
       for (const r of c.rules) {
         if (decided || r.kind !== kind) continue;
-        const hit = r.kind === "network" ? networkRuleMatches(snapshot, world, r, p) : applicationRuleMatches(snapshot, world, r as FirewallApplicationRule, p, fqdn);
+        const hit = r.kind === "network" ? networkRuleMatches(snapshot, world, r, p) : applicationRuleMatches(snapshot, world, r as FirewallApplicationRule, p, fqdn, appProtocol);
         if (hit) decided = { action: c.action, rule: `${kind} rule ${c.name}/${r.name}` };
       }
     }
@@ -1003,6 +1048,7 @@ function firewallOnward(snapshot: Snapshot, fw: AzureFirewall, p: Packet): RefPa
   const via = `onward: ${route.user ? "user" : route.bgp ? "learned" : "system"} route ${route.text} -> ${route.hop}`;
   if (!route.bgp && same(route.hop, "Internet")) return undefined;
   if (!route.bgp && same(route.hop, "None")) return verdict("Deny", "route", via);
+  if (route.leftOut) return verdict("Deny", "route", `${via}: the subnet peering leaves the firewall's subnet out`);
   // A public range the VNets use as their own space: delivered there, not sent out.
   if (!route.bgp && ["vnetlocal", "vnetpeering", "virtualnetworkserviceendpoint", "interfaceendpoint"].includes(route.hop.toLowerCase())) return verdict("Allow", "route", via);
   return verdict("Unaudited", "firewall", `${via}: forced tunnelling`);
@@ -1046,6 +1092,7 @@ function replyFromFirewall(snapshot: Snapshot, fw: AzureFirewall, srcVnet: Virtu
     case "vnetlocal":
       return undefined;
     case "vnetpeering": {
+      if (route.leftOut) return verdict("Deny", "route", `${via}: the subnet peering leaves the firewall's subnet out`);
       const off = (from: VirtualNetwork, to: VirtualNetwork) => from.peerings.some((x) => x.remoteVnetKey === to.key && x.allowForwardedTraffic === false);
       return off(vnet, srcVnet) || off(srcVnet, vnet) ? verdict("Unaudited", "firewall", `${via}: a peering refuses forwarded traffic`) : undefined;
     }
@@ -1058,6 +1105,7 @@ function replyFromFirewall(snapshot: Snapshot, fw: AzureFirewall, srcVnet: Virtu
         .find((s) => inAnyPrefix(refAddr(ip), s.addressPrefixes));
       if (!holder && peeredSpaces(snapshot, vnet).some((x) => x.connectedGroup && inAnyPrefix(refAddr(ip), x.prefixes))) return verdict("Unaudited", "firewall", `${via}: a next hop in a connected group's VNet`);
       if (!holder) return verdict("Deny", "route", `${via}: unreachable next hop`);
+      if (!peerJoins(snapshot, vnet, own, holder, refAddr(ip))) return verdict("Deny", "route", `${via}: a next hop the subnet peering does not join`);
       const nic = holder.nicKeys.map((k) => snapshot.nics.get(k)).find((n) => n?.ipConfigurations.some((c) => c.privateIpAddress?.trim() === ip));
       if (nic?.enableIpForwarding === false) return verdict("Deny", "route", `${via}: IP forwarding off on ${nic.name}`);
       return verdict("Unaudited", "firewall", `${via}: an appliance outside the audit`);
@@ -1065,6 +1113,19 @@ function replyFromFirewall(snapshot: Snapshot, fw: AzureFirewall, srcVnet: Virtu
     default:
       throw new Error(`reference: reply by a route the worlds do not make: ${via}`);
   }
+}
+
+/**
+ * Whether a packet from `subnet` (in `vnet`) reaches next hop `at` in `holder`: in the same VNet always; in a peered
+ * VNet unless a subnet peering leaves either subnet out, or an IPv6-only peering meets an IPv4 next hop.
+ */
+function peerJoins(snapshot: Snapshot, vnet: VirtualNetwork, subnet: Subnet, holder: Subnet, at: RefAddr): boolean {
+  if (holder.vnetKey === vnet.key) return true;
+  const space = peeredSpaces(snapshot, vnet).find((x) => !x.connectedGroup && x.remote?.key === holder.vnetKey);
+  if (!space) return true;
+  if (space.v6Only && at.kind === "ip" && at.family === 4) return false;
+  if (space.joins?.local && !space.joins.local.includes(subnet.name.toLowerCase())) return false;
+  return !(space.joins?.remote && !space.joins.remote.includes(holder.name.toLowerCase()));
 }
 
 /** Stage 3 and what follows it: the route, its next hop, then the firewall or the outbound path. */
@@ -1081,7 +1142,7 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
     if (h.kind === "unread") return verdict("Unaudited", "route", `${at}: the routing of hub ${h.hub} (a route table, or a connection not provisioned) is what the input lacks`);
     const fw = snapshot.firewalls?.get(h.id);
     if (!fw) return verdict("Unaudited", "route", `${at}: ${h.id.split("/").pop()}, a firewall the input lacks`);
-    const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
+    const out = firewallStage(snapshot, world, fw, p, packet.fqdn, packet.appProtocol);
     const decided = snatDrop(snapshot, fw, p, out) ?? out;
     return { ...decided, why: `${at}; ${decided.why}` };
   }
@@ -1089,8 +1150,9 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
     case "connectedgroup":
       // Joined once the configuration is deployed to the region, which no GET shows.
       return verdict("Unaudited", "route", `${via}: whether the connected group's configuration is deployed is what the input lacks`);
-    case "vnetlocal":
     case "vnetpeering":
+      return route.leftOut ? verdict("Deny", "route", `${via}: the subnet peering leaves the subnet out`) : verdict("Allow", "route", via);
+    case "vnetlocal":
     case "virtualnetworkserviceendpoint":
     case "interfaceendpoint":
       return verdict("Allow", "route", via);
@@ -1126,14 +1188,15 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
       // the hub's own VNet), in the hub's address prefix.
       const hubFirewall = fw?.virtualHubKey && [...(snapshot.hubConnections?.values() ?? [])].some((c) => c.remoteVnetKey === vnet.key && c.hubKey === fw.virtualHubKey && inAnyPrefix(at, [snapshot.virtualHubs?.get(c.hubKey)?.addressPrefix ?? ""].filter(Boolean)));
       if (fw && hubFirewall) {
-        const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
+        const out = firewallStage(snapshot, world, fw, p, packet.fqdn, packet.appProtocol);
         const decided = snatDrop(snapshot, fw, p, out) ?? out;
         return { ...decided, why: `${via}; ${decided.why}` };
       }
       if (!holder && spaces.some((s) => s.connectedGroup && inAnyPrefix(at, s.prefixes))) return verdict("Unaudited", "route", `${via}: a next hop in a connected group's VNet, whose deployment is what the input lacks`);
       if (!holder) return verdict("Deny", "route", `${via}: unreachable next hop`);
+      if (!peerJoins(snapshot, vnet, subnet, holder, at)) return verdict("Deny", "route", `${via}: a next hop the subnet peering does not join`);
       if (fw) {
-        const out = firewallStage(snapshot, world, fw, p, packet.fqdn);
+        const out = firewallStage(snapshot, world, fw, p, packet.fqdn, packet.appProtocol);
         const publicDst = toPublic(p.dst);
         const onward = out.access === "Allow" && publicDst ? firewallOnward(snapshot, fw, p) : undefined;
         if (onward) return { ...onward, why: `${via}; ${out.why}; ${onward.why}` };

@@ -38,7 +38,7 @@ export const PACKAGE_WAYS = `Without Internet access, software for the cluster n
  */
 export function githubStagingCheck(env: CheckEnv, subnet: Subnet): CheckOutcome {
   const { estate } = env;
-  const { result } = internetEgress(estate, subnet, TCP, range(443, 443), { kind: "names", names: GITHUB_FQDNS }, true);
+  const { result } = internetEgress(estate, subnet, TCP, range(443, 443), { kind: "names", names: GITHUB_FQDNS }, true, "https");
   const sum = summarizeEgress(result);
   const guidance: Fix[] = [{ kind: "shell", text: STAGING_PROCEDURE }];
   const touched = new Set(result.touched);
@@ -89,7 +89,7 @@ export function nodePackagesCheck(env: CheckEnv, subnet: Subnet): CheckOutcome {
  */
 export function namedEgressCheck(env: CheckEnv, subnet: Subnet, names: readonly string[], loses: string): CheckOutcome {
   const { estate } = env;
-  const { result } = internetEgress(estate, subnet, TCP, range(443, 443), { kind: "names", names }, true);
+  const { result } = internetEgress(estate, subnet, TCP, range(443, 443), { kind: "names", names }, true, "https");
   const touched = new Set(result.touched);
   const what = `Outbound HTTPS to ${names.join(", ")}`;
   if (result.verdict === "allowed") return outcome({ status: "pass", detail: `${what} is ${explainFlow(estate, result)}`, evidence: evidenceFor([result], "pass"), touched });

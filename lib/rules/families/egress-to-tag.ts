@@ -40,7 +40,7 @@ export function namesFor(tag: string): NameTarget {
 }
 
 export function tagEgressSpec(estate: Estate, subnet: Subnet, tag: string, port: number): FlowSpec {
-  return { direction: "Outbound", protocols: TCP, ports: range(port, port), remote: estate.context(subnet).resolve(tag).set, key: `egress:${tag.toLowerCase()}:tcp:${port}`, names: namesFor(tag), replies: true };
+  return { direction: "Outbound", protocols: TCP, ports: range(port, port), remote: estate.context(subnet).resolve(tag).set, key: `egress:${tag.toLowerCase()}:tcp:${port}`, names: namesFor(tag), replies: true, appProtocol: "https" };
 }
 
 /** The seed's allow rule for a tag: `AllowAzureStorage 443 TCP Any Storage Allow`. */

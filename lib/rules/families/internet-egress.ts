@@ -8,6 +8,7 @@ import { type FlowResult, type FlowSpec, evaluateFlow } from "../../nsg/flow";
 import type { PortSet } from "../../net/ports";
 import type { ProtoSet } from "../../net/protocols";
 import { ANY_NAME, type NameTarget, SEED_NAMES } from "../../path/fqdn";
+import type { AppProtocol } from "../../path/firewall";
 import { type PathPiece, cannotBeJudged } from "../../path/types";
 
 export interface InternetEgress {
@@ -20,9 +21,9 @@ export interface InternetEgress {
  * judged as connections whose replies must come back (downloads, CC-GITHUB-STAGING and NODE-PACKAGES); the lockdown
  * asks what leaves at all, and a packet leaves whether or not a reply returns (FlowSpec `replies`).
  */
-export function internetEgress(estate: Estate, subnet: Subnet, protocols: ProtoSet, ports: PortSet, names: NameTarget = ANY_NAME, replies = false): InternetEgress {
+export function internetEgress(estate: Estate, subnet: Subnet, protocols: ProtoSet, ports: PortSet, names: NameTarget = ANY_NAME, replies = false, appProtocol?: AppProtocol): InternetEgress {
   const nameKey = names.kind === "any" ? "*" : names.names.join(",");
-  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote: estate.context(subnet).internetOutsideTags, remoteLabel: "Internet addresses outside the service tags", key: `internet:${protocols}:${ports.join(",")}:${nameKey}${replies ? ":replies" : ""}`, names, ...(replies ? { replies: true as const } : {}) };
+  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote: estate.context(subnet).internetOutsideTags, remoteLabel: "Internet addresses outside the service tags", key: `internet:${protocols}:${ports.join(",")}:${nameKey}${replies ? ":replies" : ""}${appProtocol ? `:${appProtocol}` : ""}`, names, ...(replies ? { replies: true as const } : {}), ...(appProtocol ? { appProtocol } : {}) };
   return { result: evaluateFlow(estate, subnet, spec), spec };
 }
 

@@ -13,6 +13,7 @@ import { range } from "../../net/intervals";
 import { type FlowResult, type FlowSpec, type Verdict, evaluateFlow } from "../../nsg/flow";
 import { type Reach, type RouteDoubt, type RouteFault, doubtSentences, faultText, pathBetween, snatWay, unsaidDoubts } from "../../path/reach";
 import type { PathPiece } from "../../path/types";
+import type { AppProtocol } from "../../path/firewall";
 import { type SeenSource, mergeFlowResults, seenSourceWords, vouched } from "../../path/snat";
 import { planFlowFix } from "../../fixes/plan-flow";
 import { planPathFix } from "../../fixes/plan-path";
@@ -35,6 +36,8 @@ export interface SubnetFlow {
   optionalWithReturnProxy?: boolean;
   /** The rule id that checks the other end of this flow (one-end rules), named when a route fault is its to report. */
   counterpart?: string;
+  /** What the flow speaks above TCP: which application rules of a firewall on the way apply (none to AMQP or SSH). */
+  appProtocol?: AppProtocol;
 }
 
 const ROLE_NAMES: Record<Role, string> = { cyclecloud: "CycleCloud", cluster: "cluster", returnProxy: "return proxy" };
@@ -124,7 +127,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
   let own: ({ result: FlowResult; spec: FlowSpec } & OwnEnd) | undefined;
   if (ownChecked) {
     const remote = estate.rolePrefixes(peerRole, deployment);
-    const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote, key: `peers:${deployment}:${peerRole}:${iAmDestination ? "in" : "out"}:${p.port}` };
+    const spec: FlowSpec = { direction: iAmDestination ? "Inbound" : "Outbound", protocols: TCP, ports, remote, key: `peers:${deployment}:${peerRole}:${iAmDestination ? "in" : "out"}:${p.port}`, ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) };
     const result = evaluateFlow(estate, subnet, spec);
     const whole = result.verdict === "allowed";
     own = { result, spec, allowed: remoteSides(result, "Allow"), denied: whole ? EMPTY : remoteSides(result, "Deny"), unaudited: whole ? EMPTY : remoteSides(result, "Unaudited") };
@@ -135,7 +138,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     // hub's firewall (whose policy the sending side's flow judges).
     const [sender, receiver] = iAmDestination ? [peer, subnet] : [subnet, peer];
     const first = pairReach(estate, sender, receiver, routeTables);
-    const farSpec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}` };
+    const farSpec: FlowSpec = { direction: iAmDestination ? "Outbound" : "Inbound", protocols: TCP, ports, remote: ownPrefixes, key: `subnet:${subnet.key}:${iAmDestination ? "out" : "in"}:${p.port}`, ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) };
     // The sender's flow, for whom the receiver sees as the source: asked only when a firewall on the way may SNAT it,
     // and held already where an end checked here is the sender's (the counterpart check evaluates it anyway).
     const senderFlow = (): FlowResult | undefined =>

@@ -1,0 +1,89 @@
+// Application rules "apply only to HTTP, HTTPS and MSSQL" (CONTRACT §4.1 stage 5), each on the ports its protocol type
+// lists: AMQP to CycleCloud meets none of them, and HTTPS meets only their Https ports. An earlier version matched an
+// application rule by port alone, so `*` on Https:5672 passed the nodes' AMQP, and Http:443 passed ARM's TLS (found by a
+// firewall review). The path property tests draw packets of each protocol against the packet reference.
+// https://learn.microsoft.com/azure/firewall/rule-processing
+import { describe, expect, it } from "vitest";
+import { estate, finding } from "../helpers/estate-builder";
+
+const FW_IP = "10.100.0.4";
+
+/** CycleCloud in ccvnet, nodes in hpc, both routing everything to the hub firewall, whose policy holds `rules`. */
+function throughFirewall(rules: { name: string; fqdns: string[]; ports: number[]; types: ("Http" | "Https" | "Mssql")[] }[]) {
+  return estate()
+    .vnet("hub", ["10.100.0.0/24"])
+    .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+    .vnet("ccvnet", ["10.1.0.0/16"])
+    .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt" })
+    .vnet("hpc", ["10.2.0.0/16"])
+    .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt" })
+    .peer("hub", "ccvnet")
+    .peer("hub", "hpc")
+    .routeTable("rt", [{ name: "via-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
+    .firewall("fw", "hub", FW_IP, { policy: "fwp" })
+    .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "app", priority: 100, action: "Allow", rules: rules.map((r) => ({ kind: "application" as const, src: ["10.0.0.0/8"], ...r })) }] }])
+    .audit({ cyclecloud: ["ccvnet/cc"], cluster: ["hpc/c1"] });
+}
+
+describe("application rules meet only the protocol they name", () => {
+  it("AMQP to CycleCloud meets no application rule, even one for * on Https:5672: denied at the firewall; HTTPS 9443 passes by it", () => {
+    const r = throughFirewall([{ name: "cc", fqdns: ["*"], ports: [5672, 9443], types: ["Https", "Https"] }]);
+    const amqp = finding(r, "hpc/c1", "NODE-EGRESS-AMQP");
+    expect(amqp.status).toBe("fail");
+    expect(amqp.detail).toContain("denied at Azure Firewall fw");
+    expect(finding(r, "hpc/c1", "NODE-EGRESS-HTTPS").status).toBe("pass");
+  });
+
+  it("ARM over HTTPS 443 is not let through by an application rule for Http:443 (or Mssql:443), and is by Https:443", () => {
+    for (const type of ["Http", "Mssql"] as const) {
+      const arm = finding(throughFirewall([{ name: "arm", fqdns: ["management.azure.com"], ports: [443], types: [type] }]), "ccvnet/cc", "CC-EGRESS-ARM");
+      expect(arm.status, type).toBe("fail");
+      expect(arm.detail, type).toContain("no rule matched for management.azure.com");
+    }
+    expect(finding(throughFirewall([{ name: "arm", fqdns: ["management.azure.com"], ports: [443], types: ["Https"] }]), "ccvnet/cc", "CC-EGRESS-ARM").status).toBe("pass");
+  });
+
+  it("the lockdown, about any traffic by address, still counts an application rule on any of its ports as letting traffic out", () => {
+    const lockdown = finding(throughFirewall([{ name: "web", fqdns: ["*"], ports: [8443], types: ["Mssql"] }]), "ccvnet/cc", "CC-EGRESS-LOCKDOWN");
+    expect(lockdown.status).not.toBe("pass");
+    expect(lockdown.detail).toContain("TCP port 8443 to Internet addresses outside the service tags: leaves");
+    expect(lockdown.detail).toContain("application rule web");
+  });
+});
+
+describe("network rules by FQDN", () => {
+  it("take no wildcard: a network rule for *.blob.core.windows.net (DNS proxy on) lets no Storage through, and says why", () => {
+    const r = estate()
+      .vnet("hub", ["10.100.0.0/24"], { dnsServers: [FW_IP] })
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"], { dnsServers: [FW_IP] })
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt" })
+      .peer("hub", "ccvnet")
+      .routeTable("rt", [{ name: "via-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
+      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "net", priority: 100, action: "Allow", rules: [{ kind: "network", name: "blob", src: ["10.0.0.0/8"], fqdns: ["*.blob.core.windows.net"], ports: ["443"] }] }] }], { dnsProxy: true })
+      .audit({ cyclecloud: ["ccvnet/cc"], cluster: [] });
+    const storage = finding(r, "ccvnet/cc", "CC-EGRESS-STORAGE");
+    expect(storage.status).toBe("fail");
+    expect(storage.detail).toContain("Network rule blob names *.blob.core.windows.net: network rules take no wildcard FQDNs");
+  });
+});
+
+describe("a stopped firewall", () => {
+  it("(deallocated: no IP configuration) is named as forwarding nothing, not as missing from the input", () => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt" })
+      .peer("hub", "ccvnet")
+      .routeTable("rt", [{ name: "via-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
+      .policy("fwp", []);
+    const resources = b.resources() as { name: string; properties: Record<string, unknown> }[];
+    resources.find((r) => r.name === "fw")!.properties.ipConfigurations = [];
+    const arm = finding(estate().extra(...resources).audit({ cyclecloud: ["ccvnet/cc"], cluster: [] }), "ccvnet/cc", "CC-EGRESS-ARM");
+    expect(arm.status).toBe("warn");
+    expect(arm.detail).toContain("firewall fw of the input has no IP configuration (stopped, or deallocated), so it forwards nothing");
+  });
+});
