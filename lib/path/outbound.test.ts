@@ -432,9 +432,13 @@ describe("a dual-stack NIC whose IP configurations differ: the packet's source I
       expect(lockdown.evidence).not.toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip" }));
     });
 
-    it("a NAT gateway not in the input: IPv6 with its own way out leaves; IPv6 without one cannot be judged (warn), never 'through the NAT gateway'", () => {
+    it("a NAT gateway not in the input: IPv4 cannot be judged (it may have no public IP), IPv6 with its own way out leaves; IPv6 without one cannot be judged (warn), never 'through the NAT gateway'", () => {
       const leaves = finding(behindNat({ natMissing: true }, ...v6PublicIp()).audit(cc), "spoke/cc", "CC-EGRESS-LOCKDOWN");
-      expect(leaves.status).toBe("fail");
+      expect(leaves.status).toBe("warn");
+      expect(leaves.detail).toContain("partly leaves");
+      const arm = finding(behindNat({ natMissing: true }, ...v6PublicIp()).audit(cc), "spoke/cc", "CC-EGRESS-ARM");
+      expect(arm.status).toBe("warn");
+      expect(arm.detail).toContain("NAT gateway natgw, which spoke/cc names, is not in the input, so whether it has a public IP (without one nothing leaves through it) is unknown");
       expect(leaves.evidence).toContainEqual(expect.objectContaining({ stage: "outbound", method: "public-ip" }));
       const unknown = finding(behindNat({ natMissing: true, toFirewall: true }, dualStackNic({}, {})).audit(cc), "spoke/cc", "CC-EGRESS-LOCKDOWN");
       expect(unknown.status).toBe("warn");

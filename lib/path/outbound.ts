@@ -134,10 +134,13 @@ export function outboundPaths(estate: Estate, subnet: Subnet, endpoint: Endpoint
   const nat = snapshot.natGateways?.get(subnet.natGatewayKey);
   const natName = nat?.name ?? name(subnet.natGatewayKey);
   const counts = nat ? natAddressCounts(snapshot, nat) : undefined;
-  const natPath: OutboundPath =
-    counts && counts.v4 + counts.v6 === 0
-      ? { method: "none", resource: nat!.id, detail: `NAT gateway ${natName} has no public IP address or prefix, so nothing leaves through it`, works: false }
-      : { method: "nat-gateway", resource: nat?.id ?? subnet.natGatewayKey, detail: `through NAT gateway ${natName}${nat ? "" : " (not in the input: taken to have a public IP)"}`, works: true };
+  // A NAT gateway the input lacks may be one with no public IP, through which nothing leaves (case
+  // nat-gateway-no-public-ip): what its traffic does is unknown, neither a way out nor none.
+  const natPath: OutboundPath = !nat
+    ? unknown(`NAT gateway ${natName}, which ${subnet.vnetName}/${subnet.name} names, is not in the input, so whether it has a public IP (without one nothing leaves through it) is unknown (add \`az network nat gateway list\`)`)
+    : counts && counts.v4 + counts.v6 === 0
+      ? { method: "none", resource: nat.id, detail: `NAT gateway ${natName} has no public IP address or prefix, so nothing leaves through it`, works: false }
+      : { method: "nat-gateway", resource: nat.id, detail: `through NAT gateway ${natName}`, works: true };
   const hasV4 = source.addresses.v4.length > 0;
   const hasV6 = source.addresses.v6.length > 0;
   const v6 = natCarriesIpv6(snapshot, nat, natName);

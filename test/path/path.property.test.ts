@@ -43,6 +43,7 @@ const FEATURES: [string, RegExp][] = [
   ["connected group not judged", /system route [^;]* -> ConnectedGroup: whether/],
   ["learned over BGP", /learned route [^;]* \(over BGP\)/],
   ["system route over a BGP one", /^(AlwaysAllow[^;]*; )?system route [^;]* over a learned route/],
+  ["NAT gateway not in the input", /NAT gateway not in the input$/],
 ];
 
 /** A network rule's Allow to a public address the firewall's SNAT private ranges hold (checked on firewall worlds). */

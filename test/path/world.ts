@@ -216,6 +216,8 @@ export interface PathWorld {
   replies?: boolean;
   nvaForwarding: boolean;
   nat: boolean;
+  /** The subnet names NAT gateway `nat` but the input lacks it. */
+  natMissing?: boolean;
   defaultOutboundAccess?: boolean;
   subnetNsg?: RuleSpec[];
   /**
@@ -395,6 +397,7 @@ export const pathWorldArb: fc.Arbitrary<PathWorld> = fc
     replies: fc.boolean(),
     nvaForwarding: fc.boolean(),
     nat: fc.boolean(),
+    natMissing: fc.constantFrom(false, false, false, false, false, true),
     defaultOutboundAccess: fc.constantFrom<boolean | undefined>(undefined, undefined, false, true),
     subnetNsg: fc.option(nsgRulesArb, { nil: undefined, freq: 2 }),
     nic: fc.option(
@@ -649,7 +652,7 @@ export function buildEstate(w: PathWorld): EstateBuilder {
   }
   if (w.scaleSet) buildScaleSet(b, w.scaleSet);
   if (w.routes) b.routeTable("rt", w.routes.map((r, i) => ({ name: `route${i}`, prefix: r.prefix, hop: r.hop, ...(r.ip ? { ip: r.ip } : {}) })), { disableBgpRoutePropagation: !!w.hub?.disableBgp });
-  if (w.nat) b.natGateway("nat");
+  if (w.nat && !w.natMissing) b.natGateway("nat");
   if (w.firewall) {
     const fw = w.firewall;
     const toGroups = (prefix: string, gs: GroupSpec[]) => gs.map((g, i) => ({ name: `${prefix}rcg${i}`, priority: g.priority, collections: g.collections }));

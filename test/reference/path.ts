@@ -826,7 +826,12 @@ function outboundStage(snapshot: Snapshot, subnet: Subnet, src: RefSource | unde
     const nat = snapshot.natGateways?.get(subnet.natGatewayKey);
     const natV6 = !nat ? "maybe" : nat.publicIpKeys.some(publicV6) ? "yes" : nat.publicIpPrefixKeys.length ? "maybe" : "no";
     if (!v6 || natV6 === "yes") {
-      if (nat && nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0) return verdict("Deny", "outbound", "NAT gateway without a public IP");
+      // One the input lacks may have no public IP: whether anything leaves is unknown. The platform's own addresses
+      // answer whatever the outbound method.
+      const noWayKnown = !nat || nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0;
+      if (noWayKnown && inAnyPrefix(p.dst, PLATFORM)) return verdict("Allow", "outbound", "the platform's own address, reachable without an outbound method");
+      if (!nat) return verdict("Unaudited", "outbound", "NAT gateway not in the input");
+      if (nat.publicIpKeys.length + nat.publicIpPrefixKeys.length === 0) return verdict("Deny", "outbound", "NAT gateway without a public IP");
       return verdict("Allow", "outbound", "NAT gateway");
     }
     const below = withoutNatGateway(snapshot, subnet, src, p, v6, publicV6);

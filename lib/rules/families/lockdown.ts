@@ -1,10 +1,12 @@
 // CC-EGRESS-LOCKDOWN: outbound traffic to Internet addresses outside every service tag must be denied
 // (the seed's `BlockOutbound` rule at 4000), unless a default route takes it to an appliance or nowhere.
 import type { SecurityRule, Subnet } from "../../model/types";
-import { addrOverlaps, addrSubtract, addrUnionAll } from "../../net/addr-set";
+import { addrCovers, addrOverlaps, addrSubtract, addrUnionAll, concrete } from "../../net/addr-set";
+import { cidrsToRanges } from "../../net/ip";
+import { covers } from "../../net/intervals";
 import { ALL_PORTS } from "../../net/ports";
 import { TCP, UDP } from "../../net/protocols";
-import { describeAllowed, describeDenied, describePieces, evaluateFlow, flowEvidence } from "../../nsg/flow";
+import { type FlowResult, describeAllowed, describeDenied, describePieces, evaluateFlow, flowEvidence } from "../../nsg/flow";
 import { estateWith } from "../../fixes/apply";
 import { type RuleTemplate, makeRules, planFlowFix, ruleSides } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
@@ -16,7 +18,7 @@ import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
 import { type RouteEvidence, evidenceStage } from "../../report/types";
 import { internetEgress, noTagPrefixesNote, summarizeEgress } from "./internet-egress";
-import { cannotBeJudged } from "../../path/types";
+import { type PathPiece, cannotBeJudged } from "../../path/types";
 import { describeNotDelivered } from "../../path/describe";
 import { allowEgressTemplate, tagEgressSpec } from "./egress-to-tag";
 
@@ -121,18 +123,28 @@ function shadowedAllows(env: CheckEnv, subnet: Subnet, rules: readonly SecurityR
  */
 export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): CheckOutcome {
   const { estate } = env;
-  const { result } = internetEgress(estate, subnet, TCP | UDP, ALL_PORTS);
+  const proxy = estate.roles.get(subnet.key) === "cyclecloud" ? estate.placement.proxies.get(estate.deploymentOf(subnet)) : undefined;
+  const all = internetEgress(estate, subnet, TCP | UDP, ALL_PORTS).result;
+  // A proxy at a public address is where CycleCloud's egress must go: that traffic is the way out the profile names.
+  const { result, toProxy } = proxy ? withoutProxyLeg(all, proxy) : { result: all, toProxy: 0 };
   const sum = summarizeEgress(result);
-  const touched = result.touched;
+  // With a proxy, CycleCloud's own direct egress to the Azure services must be denied too (CONTRACT §1.2, §4.1 "Proxy").
+  const direct = proxy ? directServiceEgress(env, subnet) : [];
+  const touched = new Set([...result.touched, ...direct.flatMap((d) => [...d.result.touched])]);
   const leaving = sum.leaves.length + sum.broad.length;
   // What the input cannot judge may leave: never "locked down" on it (an appliance outside the audit is another matter).
-  const status = clamp(meta, leaving === 0 ? (sum.unjudged.length ? "warn" : "pass") : sum.stopped.length + sum.handedOff.length + sum.unjudged.length + sum.broad.length === 0 ? "fail" : "warn");
+  const base = leaving === 0 ? (sum.unjudged.length ? "warn" : "pass") : sum.stopped.length + sum.handedOff.length + sum.unjudged.length + sum.broad.length === 0 ? "fail" : "warn";
+  const status = clamp(meta, base === "pass" && direct.length ? "warn" : base);
   if (!env.plan) return outcome({ status, detail: "", touched });
   const what = "Outbound TCP/UDP to Internet addresses outside the service tags";
   const parts: string[] = [];
-  if (status === "pass") {
+  if (direct.length) {
+    const reached = direct.map((d) => `${d.tag} (${describeAllowed(d.result)})`).join("; ");
+    parts.push(`Not locked down around the HTTPS proxy: with the proxy ${proxy!.address}:${proxy!.port} in the profile, CycleCloud's own direct egress must be denied, but it reaches ${reached} directly.`);
+  }
+  if (base === "pass") {
     // Handed to a gateway or appliance, it does leave the VNet, to wherever that sends it: only Azure's way out is shut.
-    parts.push(`Locked down. ${what} does not leave${sum.handedOff.length ? " through Azure" : ""}: ${describeDenied(estate, result, 4)}.`);
+    parts.push(`${direct.length ? "Otherwise" : "Locked down."} ${what} does not leave${sum.handedOff.length ? " through Azure" : ""}${toProxy ? ` but to the HTTPS proxy ${proxy!.address} on TCP ${proxy!.port}, as the profile requires` : ""}: ${describeDenied(estate, result, 4)}.`);
     if (sum.handedOff.length) parts.push("Traffic handed to an appliance or gateway outside the audit is not evaluated here; its own policy decides what leaves.");
   } else if (leaving === 0) {
     parts.push(`Not confirmed locked down. ${what} leaves nowhere the audit can see, but part of it cannot be judged: ${describePieces(estate, result, cannotBeJudged, (p) => (p.why ?? "").replace(/^cannot be judged:\s*/, ""), 4)}.`);
@@ -149,7 +161,10 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   }
   if (result.notes.length) parts.push(`Note: ${result.notes.join(" ")}`);
   const plans = [];
-  if (status !== "pass") {
+  const guidance = direct.length
+    ? [{ kind: "portal" as const, text: `Remove or narrow the rules that let CycleCloud reach ${direct.map((d) => d.tag).join(", ")} directly (named in this finding's detail): with the HTTPS proxy ${proxy!.address}:${proxy!.port}, CycleCloud needs only TCP ${proxy!.port} to the proxy, and the proxy's own subnet reaches the services.` }]
+    : [];
+  if (base !== "pass") {
     const allowPriorities = new Map<string, number>();
     for (const o of result.outcomes)
       for (const p of o.pieces)
@@ -179,8 +194,42 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   return outcome({
     status,
     detail: `${parts.join(" ")}${noTagPrefixesNote(estate)}`,
-    evidence: leaving === 0 ? [...flowEvidence(result, "Deny"), ...flowEvidence(result, "Unaudited")] : flowEvidence(result, "Allow"),
+    evidence: [...direct.flatMap((d) => flowEvidence(d.result, "Allow")), ...(leaving === 0 ? [...flowEvidence(result, "Deny"), ...flowEvidence(result, "Unaudited")] : flowEvidence(result, "Allow"))],
     plans,
+    guidance,
     touched,
   });
+}
+
+/**
+ * `result` without the pieces that go only to the profile's HTTPS proxy (TCP to its address and port): where the proxy
+ * has a public address, that is the way out the profile names, not a hole in the lockdown. `toProxy`: how many.
+ */
+function withoutProxyLeg(result: FlowResult, proxy: { address: string; port: number }): { result: FlowResult; toProxy: number } {
+  const r = cidrsToRanges([proxy.address]);
+  const at = concrete(r.v4, r.v6);
+  const onlyToProxy = (p: PathPiece) => p.access === "Allow" && (p.box.proto & ~TCP) === 0 && addrCovers(at, p.box.dst) && covers([proxy.port, proxy.port], p.box.dstPorts);
+  let toProxy = 0;
+  const outcomes = result.outcomes.map((o) => ({
+    ...o,
+    pieces: o.pieces.filter((p) => {
+      const skip = onlyToProxy(p);
+      if (skip) toProxy++;
+      return !skip;
+    }),
+  }));
+  return { result: toProxy ? { ...result, outcomes } : result, toProxy };
+}
+
+/**
+ * CycleCloud's required services (REQUIRED_EGRESS) that its subnet reaches directly, at least in part, by their tags
+ * and seed names: with an HTTPS proxy in the profile, that direct egress must be denied (CONTRACT §1.2).
+ */
+function directServiceEgress(env: CheckEnv, subnet: Subnet): { tag: string; result: FlowResult }[] {
+  const out: { tag: string; result: FlowResult }[] = [];
+  for (const req of REQUIRED_EGRESS.cyclecloud) {
+    const result = evaluateFlow(env.estate, subnet, tagEgressSpec(env.estate, subnet, req.tag, req.port));
+    if (result.outcomes.some((o) => o.pieces.some((p) => p.access === "Allow"))) out.push({ tag: req.tag, result });
+  }
+  return out;
 }
