@@ -78,11 +78,28 @@ export function leftOutBy(estate: Memo, subnet: Subnet, peering: Peering): strin
  * remembered per VNet must also be told apart by, since whether a peered next hop is reached depends on it.
  */
 export function subnetPeeringClass(estate: Memo, subnet: Subnet): string {
-  const vnet = estate.snapshot.vnets.get(subnet.vnetKey);
-  if (!vnet?.peerings.length) return "";
-  let out = "";
-  for (const p of vnet.peerings) if (leftOutBy(estate, subnet, p)) out += `${p.name}|`;
-  return out;
+  // Asked once per piece and route: most VNets are in no subnet peering, known from one pass over the estate, and a
+  // spoke's scan of its hub's thousand peerings for the way back is done once per subnet.
+  if (!vnetsInSubnetPeerings(estate).has(subnet.vnetKey)) return "";
+  return estate.memo(`subnet-peering-class|${subnet.key}`, () => {
+    let out = "";
+    for (const p of estate.snapshot.vnets.get(subnet.vnetKey)?.peerings ?? []) if (leftOutBy(estate, subnet, p)) out += `${p.name}|`;
+    return out;
+  });
+}
+
+/** The VNets on either side of a subnet peering, once per estate family. */
+function vnetsInSubnetPeerings(estate: Memo): ReadonlySet<string> {
+  return estate.memo("vnets-in-subnet-peerings", () => {
+    const out = new Set<string>();
+    for (const v of estate.snapshot.vnets.values())
+      for (const p of v.peerings)
+        if (p.subnets) {
+          out.add(v.key);
+          if (p.remoteVnetKey) out.add(p.remoteVnetKey);
+        }
+    return out;
+  });
 }
 
 /**
