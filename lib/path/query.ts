@@ -9,7 +9,7 @@ import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
 import type { Snapshot, Subnet } from "../model/types";
 import { Estate } from "../nsg/estate";
 import { type FlowResult, type FlowSpec, type Verdict, describeAllowed, describeDenied, evaluateFlow, flowEvidence, partlyWords, restAllowed } from "../nsg/flow";
-import type { Evidence } from "../report/types";
+import type { Evidence, FirewallEvidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS, serviceTagOfName } from "./fqdn";
 import { subnetHolding } from "./locate";
@@ -271,9 +271,28 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
     verdict: reach && !reach.reachable ? "blocked" : doubts.length && combine(out.verdict, inbound?.verdict) === "allowed" ? "partial" : combine(out.verdict, inbound?.verdict),
     parts,
     stages: [...staged(out, "source"), ...(inbound ? staged(inbound, "destination") : []), ...routeFaultStages(reach)],
-    notes: [...out.notes, ...(inbound?.notes ?? []), ...widened(out), ...(inbound ? widened(inbound) : [])],
+    notes: [...out.notes, ...(inbound?.notes ?? []), ...widened(out), ...(inbound ? widened(inbound) : []), ...applicationRuleNotes(out)],
     out,
   };
+}
+
+/**
+ * For each firewall application rule that lets part of a query through: it does so only for the protocol type it
+ * names on that port, which a query (TCP and a port) does not know, while the audit's checks do (FlowSpec appProtocol).
+ * https://learn.microsoft.com/azure/firewall/rule-processing
+ */
+function applicationRuleNotes(out: FlowResult): string[] {
+  const rules = new Set<string>();
+  for (const o of out.outcomes)
+    for (const p of o.pieces) {
+      if (p.access !== "Allow") continue;
+      for (const e of p.steps) {
+        if (evidenceStage(e) !== "firewall") continue;
+        const f = e as FirewallEvidence;
+        if (f.kind === "application" && f.rule) rules.add(`application rule ${f.rule} of ${f.firewall}`);
+      }
+    }
+  return [...rules].map((r) => `${r[0].toUpperCase()}${r.slice(1)} lets it through only if the traffic speaks the protocol the rule names on that port (HTTP, HTTPS or MSSQL; Azure Firewall applies application rules to nothing else): AMQP, SSH and the like meet no application rule.`);
 }
 
 /**

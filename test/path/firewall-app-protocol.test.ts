@@ -5,6 +5,7 @@
 // https://learn.microsoft.com/azure/firewall/rule-processing
 import { describe, expect, it } from "vitest";
 import { estate, finding } from "../helpers/estate-builder";
+import { queryFlow } from "../../lib/path/query";
 
 const FW_IP = "10.100.0.4";
 
@@ -85,5 +86,21 @@ describe("a stopped firewall", () => {
     const arm = finding(estate().extra(...resources).audit({ cyclecloud: ["ccvnet/cc"], cluster: [] }), "ccvnet/cc", "CC-EGRESS-ARM");
     expect(arm.status).toBe("warn");
     expect(arm.detail).toContain("firewall fw of the input has no IP configuration (stopped, or deallocated), so it forwards nothing");
+  });
+});
+
+describe("the flow query, which does not know what its traffic speaks", () => {
+  it("counts an application rule on any of its ports, and says it holds only for the protocol the rule names", () => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("hpc", ["10.2.0.0/16"])
+      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt" })
+      .peer("hub", "hpc")
+      .routeTable("rt", [{ name: "via-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
+      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "app", priority: 100, action: "Allow", rules: [{ kind: "application", name: "cc", src: ["10.0.0.0/8"], fqdns: ["*"], ports: [5672], types: ["Https"] }] }] }]);
+    const q = queryFlow(b.snapshot(), { from: "hpc/c1", to: "20.30.40.50", protocol: "tcp", port: "5672" });
+    expect(q.notes.join(" ")).toContain("Application rule cc of fw lets it through only if the traffic speaks the protocol the rule names on that port");
   });
 });
