@@ -8,7 +8,7 @@
 import type { AzureFirewall, Route, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { reachableVnets } from "../path/next-hop";
-import { firewallAt } from "../path/firewall";
+import { firewallAt, firewallSubnet } from "../path/firewall";
 import { type RouteFault, type Way, routeReach } from "../path/reach";
 import { routeTableOf } from "../path/routes";
 import { vnetReachesHub } from "../path/virtual-hub";
@@ -16,7 +16,8 @@ import { cidrsOf } from "./plan-path";
 import type { ResourceNames } from "./resource-names";
 import type { Change } from "./types";
 import { MAX_ROUTES } from "./route-limit";
-import { subnetPeeringGuidance } from "./subnet-peering-guidance";
+import { subnetPeeringGuidance, transitGuidance } from "./subnet-peering-guidance";
+import { subnetPeeringRefuses } from "../path/subnet-peering";
 
 /** What planning found: the changes, or guidance in one sentence when no route change can be planned. */
 export type RoutePlan = { kind: "changes"; changes: Change[] } | { kind: "guidance"; text: string };
@@ -51,10 +52,16 @@ const firewallVnets = (fw: AzureFirewall) => fw.subnetKeys.map((k) => k.split("/
  * network access). Only a firewall `at` can reach: in its VNet or a connected peering, or in a secured hub.
  * `peerWay` is the peer's own way to `at` (routeReach).
  */
-export function hubFirewall(estate: Estate, at: Subnet, peer: Subnet, peerWay: Way): { firewall: AzureFirewall; ip: string } | undefined {
+export function hubFirewall(estate: Estate, at: Subnet, peer: Subnet, peerWay: Way, opts: { ignoreSubnetPeering?: boolean } = {}): { firewall: AzureFirewall; ip: string } | undefined {
   const mine = reachableVnets(estate, at);
+  // A firewall in a VNet peered by a subnet peering that does not join `at` with its subnet is not reached.
+  const joined = (fw: AzureFirewall) => {
+    if (opts.ignoreSubnetPeering) return true;
+    const own = firewallSubnet(estate.snapshot, fw);
+    return !own || !subnetPeeringRefuses(estate, at, own, fw.privateIpAddresses[0]?.includes(":") ? 6 : 4);
+  };
   const usable = (fw: AzureFirewall | undefined) =>
-    !!fw && fw.privateIpAddresses.length > 0 && (fw.virtualHubKey ? vnetReachesHub(estate, at.vnetKey, fw.virtualHubKey) !== false : firewallVnets(fw).some((v) => mine.has(v)));
+    !!fw && fw.privateIpAddresses.length > 0 && (fw.virtualHubKey ? vnetReachesHub(estate, at.vnetKey, fw.virtualHubKey) !== false : firewallVnets(fw).some((v) => mine.has(v)) && joined(fw));
   const pick = (fw: AzureFirewall, ip = fw.privateIpAddresses[0]) => ({ firewall: fw, ip });
   if (peerWay.reachable && usable(peerWay.firewall)) return pick(peerWay.firewall!);
   for (const r of routeTableOf(estate, at)?.routes ?? []) {
@@ -77,7 +84,7 @@ export function hubFirewall(estate: Estate, at: Subnet, peer: Subnet, peerWay: W
  */
 export function planRouteFix(estate: Estate, at: Subnet, peer: Subnet, fault: RouteFault, planned: readonly Change[], names: ResourceNames): RoutePlan | undefined {
   // A subnet peering that leaves either subnet out: its subnet lists are what to change, not a route.
-  const unjoined = subnetPeeringGuidance(estate, at, peer);
+  const unjoined = subnetPeeringGuidance(estate, at, peer) ?? transitGuidance(estate, fault, [peer]);
   if (unjoined) return { kind: "guidance", text: unjoined };
   // The peer's own way to `at`: which firewall it already goes through, or whether it goes straight over a peering.
   const peerWay = routeReach(estate, peer, estate.subnetPrefixes(at), at.vnetKey);
@@ -94,6 +101,11 @@ export function planRouteFix(estate: Estate, at: Subnet, peer: Subnet, fault: Ro
       text: `Route ${fault.route.name} in ${routeTableOf(estate, at)?.name ?? "the route table"} overrides the peering between ${at.vnetName} and ${peer.vnetName} for ${target}: delete or narrow it so the peering carries the traffic (pointing it at a firewall works only when ${peer.vnetName}'s routes send the replies through that same firewall).`,
     };
   }
+  // A hub firewall there, but in a subnet the subnet peering does not join with `at`: its subnet lists are the fix.
+  const unjoinedHub = hub ? undefined : hubFirewall(estate, at, peer, peerWay, { ignoreSubnetPeering: true });
+  const hubSubnet = unjoinedHub && firewallSubnet(estate.snapshot, unjoinedHub.firewall);
+  const hubText = hubSubnet && subnetPeeringGuidance(estate, at, hubSubnet);
+  if (hubText) return { kind: "guidance", text: `To route it through Azure Firewall ${unjoinedHub!.firewall.name}: ${hubText}` };
   if (!hub) {
     return {
       kind: "guidance",

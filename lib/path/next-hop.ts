@@ -57,8 +57,10 @@ export function nextHop(estate: Estate, subnet: Subnet, route: EffectiveRoute): 
   // spell it differently (ids compare case-insensitively); each subnet's words keep its own spelling.
   let byName = byVnet.get(subnet.vnetKey);
   if (!byName) byVnet.set(subnet.vnetKey, (byName = new Map()));
-  // A subnet peering that leaves the subnet out changes where its packets get: told apart too (empty nearly always).
-  const nameKey = `${subnet.vnetName}|${subnetPeeringClass(estate, subnet)}`;
+  // A subnet peering that leaves the subnet out changes where its packets get, and the words name the subnet: told
+  // apart by both then (the class is empty nearly always).
+  const peeringClass = subnetPeeringClass(estate, subnet);
+  const nameKey = peeringClass ? `${subnet.vnetName}|${peeringClass}|${subnet.name}` : subnet.vnetName;
   let hop = byName.get(nameKey);
   if (!hop) byName.set(nameKey, (hop = resolveNextHop(estate, subnet, route)));
   if (hop.kind !== "firewall") return hop;
@@ -106,6 +108,9 @@ export function resolveNextHop(estate: Estate, subnet: Subnet, route: EffectiveR
       const own = vnet?.subnetKeys.some((k) => estate.snapshot.subnets.get(k)?.name.toLowerCase() === "gatewaysubnet");
       const remote = vnet?.peerings.find((p) => p.useRemoteGateways && peeringConnected(estate, subnet.vnetKey, p));
       if (own) return { kind: "outside", what: `the VPN/ExpressRoute gateway of ${vnet!.name} (${routeWords})` };
+      // A subnet a subnet peering leaves out has its packets over that peering dropped, to the remote gateway too.
+      const leftOut = remote && leftOutBy(estate, subnet, remote);
+      if (leftOut) return { kind: "drop", why: `${routeWords} sends it to the hub's VPN/ExpressRoute gateway through peering ${remote.name}, but ${leftOut}` };
       if (remote) return { kind: "outside", what: `the hub's VPN/ExpressRoute gateway through peering ${remote.name} (${routeWords})` };
       if (!vnet) return { kind: "outside", what: `a virtual network gateway (${routeWords}; the VNet is not in the input)` };
       return { kind: "drop", why: `${routeWords} sends it to a virtual network gateway, but ${vnet.name} has no GatewaySubnet and no peering that uses remote gateways` };

@@ -202,10 +202,10 @@ export function endpointPath(
   endpointSubnet: Subnet,
   addresses: AddrSet,
   names: NameTarget,
-  flow: { protocols: ProtoSet; ports: PortSet; sourceAddresses: AddrSet; key?: string; localFilter?: FlowSpec["localFilter"]; endpointAddresses?: AddrSet },
+  flow: { protocols: ProtoSet; ports: PortSet; sourceAddresses: AddrSet; key?: string; localFilter?: FlowSpec["localFilter"]; endpointAddresses?: AddrSet; appProtocol?: FlowSpec["appProtocol"] },
   lazy = false,
 ): EndpointPath {
-  const outbound = evaluateFlow(estate, source, { direction: "Outbound", protocols: flow.protocols, ports: flow.ports, remote: addresses, names, ...(flow.key ? { key: flow.key } : {}), ...(flow.localFilter ? { localFilter: flow.localFilter } : {}) });
+  const outbound = evaluateFlow(estate, source, { direction: "Outbound", protocols: flow.protocols, ports: flow.ports, remote: addresses, names, ...(flow.key ? { key: flow.key } : {}), ...(flow.localFilter ? { localFilter: flow.localFilter } : {}), ...(flow.appProtocol ? { appProtocol: flow.appProtocol } : {}) });
   const way = routeReach(estate, estate.snapshot.subnets.get(source.key) ?? source, addresses, endpointSubnet.vnetKey, outbound.touched);
   const scope = destinationSubnetNsgScope(endpointSubnet, true);
   const open = outbound.verdict === "allowed" && way.reachable;
@@ -432,7 +432,8 @@ export function storageEndpointsFor(estate: Estate, subnet: Subnet): StorageEndp
     // By the account's blob name, so a firewall on the way judges it as it would the client's request; the same
     // judgement the flow query gives the endpoint's address (endpointPath).
     const names: NameTarget = { kind: "names", names: [storageEndpointName(pe, account, "blob")!] };
-    const path = endpointPath(estate, subnet, peSubnet, remote, names, { protocols: TCP, ports: range(443, 443), sourceAddresses: estate.roleAddresses(subnet), key: `pe:${pe.key}` }, true);
+    // Blob over HTTPS: a firewall's application rules meet it on their Https ports only.
+    const path = endpointPath(estate, subnet, peSubnet, remote, names, { protocols: TCP, ports: range(443, 443), sourceAddresses: estate.roleAddresses(subnet), key: `pe:${pe.key}`, appProtocol: "https" }, true);
     const flow = path.outbound;
     if (flow.verdict !== "allowed") {
       const denied = flow.outcomes.some((o) => o.pieces.some((p) => p.access === "Deny"));

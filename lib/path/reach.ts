@@ -18,7 +18,7 @@ import { connectedGroupMembershipNote } from "./connected-groups";
 import type { RouteEvidence } from "../report/types";
 import { bgpLearnedNote } from "./bgp-note";
 import { routeEvidence } from "./route-evidence";
-import { firewallSnats, firewallSubnet } from "./firewall";
+import { type AppProtocol, firewallSnats, firewallSubnet } from "./firewall";
 import { type SeenSource, firewallSourceAddresses, maySnat, sourcesAt } from "./snat";
 import type { FlowResult } from "../nsg/flow";
 import type { PortSet } from "../net/ports";
@@ -403,10 +403,10 @@ export interface SnatWay {
  * rule lets it through, the firewall also takes the replies, so the way is judged again knowing it (pathBetween's
  * `proxies`; route tables read go to `touched`). https://learn.microsoft.com/azure/firewall/snat-private-range
  */
-export function snatWay(estate: Estate, sender: Subnet, receiver: Subnet, addresses: (s: Subnet) => AddrSet, first: Reach, senderFlow: () => FlowResult | undefined, ports: PortSet, touched?: Set<string>): SnatWay {
+export function snatWay(estate: Estate, sender: Subnet, receiver: Subnet, addresses: (s: Subnet) => AddrSet, first: Reach, senderFlow: () => FlowResult | undefined, ports: PortSet, touched?: Set<string>, appProtocol?: AppProtocol): SnatWay {
   if (!first.via) return { reach: first };
   const to = addresses(receiver);
-  if (!first.via.some((fw) => maySnat(estate, fw, sender, ports, to))) return { reach: first };
+  if (!first.via.some((fw) => maySnat(estate, fw, sender, ports, to, appProtocol))) return { reach: first };
   const from = senderFlow();
   if (!from) return { reach: first };
   const seen = sourcesAt(estate, from, to, addresses(sender), { via: first.via });

@@ -582,7 +582,7 @@ function privateEndpointAddresses(estate: Estate, vnetKey: string, peered: Reado
   for (const pe of byVnet.get(vnetKey) ?? []) for (const a of privateEndpointIps(snapshot, pe)) if (parseCidr(a)) out.push([hostRoute(a), pe.name, undefined]);
   for (const [remoteKey, peering] of peered) {
     const joined = joinedSubnets(estate, vnetKey, peering).remote;
-    const v6Only = peersIpv6Only(snapshot, vnetKey, peering);
+    const v6Only = peersIpv6Only(estate, vnetKey, peering);
     for (const pe of byVnet.get(remoteKey) ?? []) {
       const peSubnet = pe.subnetKey ? snapshot.subnets.get(pe.subnetKey) : undefined;
       if (joined && !(peSubnet && joined.has(peSubnet.name.toLowerCase()))) continue;

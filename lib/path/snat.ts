@@ -12,7 +12,7 @@ import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import type { FlowResult } from "../nsg/flow";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
-import { type FirewallTable, firewallSnats, firewallSnatsSome, firewallTable } from "./firewall";
+import { type AppProtocol, type FirewallTable, firewallSnats, firewallSnatsSome, firewallTable } from "./firewall";
 import { overlaps } from "../net/intervals";
 import type { PortSet } from "../net/ports";
 
@@ -96,7 +96,7 @@ export function sourcesAt(estate: Estate, outbound: FlowResult, destination: Add
         const fw = way.via[0];
         const whole = firewallSnats(estate, fw, destination);
         const some = !whole && firewallSnatsSome(estate, fw, destination);
-        const part = some || (!whole && mayProxy(estate, fw, outbound.subnet, outbound.spec.ports));
+        const part = some || (!whole && mayProxy(estate, fw, outbound.subnet, outbound.spec.ports, outbound.spec.appProtocol));
         const snatted = (whole || part) && add(fw, whole || some ? "network" : "application", undefined, true);
         if (!snatted || part) direct.push(p.box.src);
         continue;
@@ -132,18 +132,22 @@ const proxiedPorts = new WeakMap<FirewallTable, Map<string, boolean>>();
  * carries one of the ports (Allow or not: which rule decides is the flow's to say). False lets a caller skip working
  * out the sender's flow, which is the common case: private spokes behind a firewall with web rules on 80 and 443.
  */
-export function maySnat(estate: Estate, fw: AzureFirewall, sender: Subnet, ports: PortSet, destination: AddrSet): boolean {
-  return firewallSnats(estate, fw, destination) || firewallSnatsSome(estate, fw, destination) || mayProxy(estate, fw, sender, ports);
+export function maySnat(estate: Estate, fw: AzureFirewall, sender: Subnet, ports: PortSet, destination: AddrSet, appProtocol?: AppProtocol): boolean {
+  return firewallSnats(estate, fw, destination) || firewallSnatsSome(estate, fw, destination) || mayProxy(estate, fw, sender, ports, appProtocol);
 }
 
-/** Whether one of `fw`'s application rules (Allow or not) carries one of `ports`: it may proxy, so SNAT, such traffic. */
-function mayProxy(estate: Estate, fw: AzureFirewall, sender: Subnet, ports: PortSet): boolean {
+/**
+ * Whether one of `fw`'s application rules (Allow or not) carries one of `ports` for traffic speaking `appProtocol`
+ * (any, when not known; none for `other`, which no application rule meets): it may proxy, so SNAT, such traffic.
+ */
+function mayProxy(estate: Estate, fw: AzureFirewall, sender: Subnet, ports: PortSet, appProtocol?: AppProtocol): boolean {
+  if (appProtocol === "other") return false;
   const table = firewallTable(estate, fw, sender);
   let known = proxiedPorts.get(table);
   if (!known) proxiedPorts.set(table, (known = new Map()));
-  const key = ports.join(",");
+  const key = `${ports.join(",")}|${appProtocol ?? ""}`;
   let any = known.get(key);
-  if (any === undefined) known.set(key, (any = table.rules.some((r) => r.kind === "application" && overlaps(r.box.dstPorts, ports))));
+  if (any === undefined) known.set(key, (any = table.rules.some((r) => r.kind === "application" && overlaps(appProtocol ? (r.portsByType?.[appProtocol] ?? []) : r.box.dstPorts, ports))));
   return any;
 }
 

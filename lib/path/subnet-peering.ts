@@ -3,35 +3,58 @@
 // non-peered subnet to peered subnet exists", a packet from a subnet the peering does not list "gets dropped and
 // doesn't reach" the remote VM. `enableOnlyIPv6Peering` peers the IPv6 space only.
 // https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering
-import type { Peering, Snapshot, Subnet } from "../model/types";
+import type { Peering, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 
 type Memo = Pick<Estate, "snapshot" | "memo">;
 
-const lower = (names: readonly string[]) => new Set(names.map((n) => n.toLowerCase()));
+/** Subnet names a peering joins: lower-cased (how Azure compares them) to the spelling its list gives. */
+export type JoinedNames = ReadonlyMap<string, string>;
+
+const byLower = (names: readonly string[]): Map<string, string> => new Map(names.map((n) => [n.toLowerCase(), n]));
+
+/**
+ * Every VNet's peerings by remote VNet, once per estate family: a spoke's way back is its hub's peering with it, and a
+ * hub holds thousands.
+ */
+function peeringIndex(estate: Memo): ReadonlyMap<string, ReadonlyMap<string, Peering>> {
+  return estate.memo("peerings-by-remote", () => {
+    const out = new Map<string, Map<string, Peering>>();
+    for (const v of estate.snapshot.vnets.values()) {
+      const mine = new Map<string, Peering>();
+      for (const p of v.peerings) if (p.remoteVnetKey && !mine.has(p.remoteVnetKey)) mine.set(p.remoteVnetKey, p);
+      out.set(v.key, mine);
+    }
+    return out;
+  });
+}
 
 /** The remote VNet's peering back to `vnetKey`, when the input holds the remote VNet. */
-export function reversePeering(snapshot: Snapshot, vnetKey: string, peering: Peering): Peering | undefined {
-  const remote = peering.remoteVnetKey ? snapshot.vnets.get(peering.remoteVnetKey) : undefined;
-  return remote?.peerings.find((p) => p.remoteVnetKey === vnetKey);
+export function reversePeering(estate: Memo, vnetKey: string, peering: Peering): Peering | undefined {
+  return peering.remoteVnetKey ? peeringIndex(estate).get(peering.remoteVnetKey)?.get(vnetKey) : undefined;
+}
+
+/** VNet `fromVnetKey`'s peering with `toVnetKey`, if it has one. */
+export function peeringBetween(estate: Memo, fromVnetKey: string, toVnetKey: string): Peering | undefined {
+  return peeringIndex(estate).get(fromVnetKey)?.get(toVnetKey);
 }
 
 /** Both sides' lists must hold a subnet for it to be joined; undefined where neither side lists subnets. */
-function joined(own: string[] | undefined, theirs: string[] | undefined): ReadonlySet<string> | undefined {
+function joined(own: string[] | undefined, theirs: string[] | undefined): JoinedNames | undefined {
   if (!own && !theirs) return undefined;
-  if (!own) return lower(theirs!);
-  if (!theirs) return lower(own);
-  const other = lower(theirs);
-  return new Set([...lower(own)].filter((n) => other.has(n)));
+  if (!own) return byLower(theirs!);
+  if (!theirs) return byLower(own);
+  const other = byLower(theirs);
+  return new Map([...byLower(own)].filter(([n]) => other.has(n)));
 }
 
 /**
- * The subnets of the peering's own VNet (`local`) and of the remote VNet (`remote`) that it joins, lower-cased names;
- * a side is undefined where the whole VNet is peered. A subnet must be listed by both peering resources of the pair
- * (this one and the remote VNet's peering back) when the input holds both.
+ * The subnets of the peering's own VNet (`local`) and of the remote VNet (`remote`) that it joins; a side is undefined
+ * where the whole VNet is peered. A subnet must be listed by both peering resources of the pair (this one and the
+ * remote VNet's peering back) when the input holds both.
  */
-export function joinedSubnets(estate: Memo, vnetKey: string, peering: Peering): { local?: ReadonlySet<string>; remote?: ReadonlySet<string> } {
-  const back = reversePeering(estate.snapshot, vnetKey, peering);
+export function joinedSubnets(estate: Memo, vnetKey: string, peering: Peering): { local?: JoinedNames; remote?: JoinedNames } {
+  const back = reversePeering(estate, vnetKey, peering);
   if (!peering.subnets && !back?.subnets) return {};
   return estate.memo(`subnet-peering|${vnetKey}|${peering.name}`, () => {
     const local = joined(peering.subnets?.local, back?.subnets?.remote);
@@ -41,9 +64,11 @@ export function joinedSubnets(estate: Memo, vnetKey: string, peering: Peering): 
 }
 
 /** Whether either side peers the IPv6 space only. */
-export function peersIpv6Only(snapshot: Snapshot, vnetKey: string, peering: Peering): boolean {
-  return !!(peering.onlyIpv6 || reversePeering(snapshot, vnetKey, peering)?.onlyIpv6);
+export function peersIpv6Only(estate: Memo, vnetKey: string, peering: Peering): boolean {
+  return !!(peering.onlyIpv6 || reversePeering(estate, vnetKey, peering)?.onlyIpv6);
 }
+
+const named = (names: JoinedNames) => [...names.values()];
 
 /**
  * The prefixes a connected peering of VNet `vnetKey` routes to (its system VNetPeering routes, and what it adds to the
@@ -62,14 +87,14 @@ export function peeredPrefixes(estate: Memo, vnetKey: string, peering: Peering):
       return s && joinedRemote.has(s.name.toLowerCase()) ? s.addressPrefixes : [];
     });
   }
-  return peersIpv6Only(snapshot, vnetKey, peering) ? prefixes.filter((p) => p.includes(":")) : prefixes;
+  return peersIpv6Only(estate, vnetKey, peering) ? prefixes.filter((p) => p.includes(":")) : prefixes;
 }
 
 /** Why `subnet` cannot send over a peering of its VNet that leaves it out (a subnet peering), else undefined. */
 export function leftOutBy(estate: Memo, subnet: Subnet, peering: Peering): string | undefined {
   const local = joinedSubnets(estate, subnet.vnetKey, peering).local;
   if (!local || local.has(subnet.name.toLowerCase())) return undefined;
-  const listed = [...local];
+  const listed = named(local);
   return `subnet peering ${peering.name} of ${subnet.vnetName} joins ${listed.length ? `only subnet${listed.length > 1 ? "s" : ""} ${listed.join(", ")} of it` : "none of its subnets"}, not ${subnet.name}: Azure keeps the route but drops the packets (https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering)`;
 }
 
@@ -109,13 +134,13 @@ function vnetsInSubnetPeerings(estate: Memo): ReadonlySet<string> {
  */
 export function subnetPeeringRefuses(estate: Memo, from: Subnet, to: Subnet, family: 4 | 6): string | undefined {
   if (from.vnetKey === to.vnetKey) return undefined;
-  const peering = estate.snapshot.vnets.get(from.vnetKey)?.peerings.find((p) => p.remoteVnetKey === to.vnetKey);
+  const peering = peeringBetween(estate, from.vnetKey, to.vnetKey);
   if (!peering) return undefined;
   const own = leftOutBy(estate, from, peering);
   if (own) return own;
   const remote = joinedSubnets(estate, from.vnetKey, peering).remote;
   if (remote && !remote.has(to.name.toLowerCase())) return `subnet peering ${peering.name} of ${from.vnetName} does not join subnet ${to.name} of ${to.vnetName} (https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering)`;
-  if (family === 4 && peersIpv6Only(estate.snapshot, from.vnetKey, peering)) return `peering ${peering.name} of ${from.vnetName} peers the IPv6 space only (enableOnlyIPv6Peering), so it carries no IPv4 traffic to ${to.vnetName}`;
+  if (family === 4 && peersIpv6Only(estate, from.vnetKey, peering)) return `peering ${peering.name} of ${from.vnetName} peers the IPv6 space only (enableOnlyIPv6Peering), so it carries no IPv4 traffic to ${to.vnetName}`;
   return undefined;
 }
 
@@ -125,11 +150,11 @@ export function subnetPeeringRefuses(estate: Memo, from: Subnet, to: Subnet, fam
  */
 export function subnetPeeringWords(estate: Memo, fromVnetKey: string, toVnetKey: string): string | undefined {
   const from = estate.snapshot.vnets.get(fromVnetKey);
-  const peering = from?.peerings.find((p) => p.remoteVnetKey === toVnetKey);
+  const peering = peeringBetween(estate, fromVnetKey, toVnetKey);
   if (!from || !peering) return undefined;
   const { local, remote } = joinedSubnets(estate, fromVnetKey, peering);
   if (!local && !remote) return undefined;
   const to = estate.snapshot.vnets.get(toVnetKey)?.name ?? toVnetKey.split("/").pop();
-  const side = (names: ReadonlySet<string> | undefined, vnet: string | undefined) => (!names ? `all of ${vnet}` : names.size ? `${[...names].join(", ")} of ${vnet}` : `no subnet of ${vnet}`);
+  const side = (names: JoinedNames | undefined, vnet: string | undefined) => (!names ? `all of ${vnet}` : names.size ? `${named(names).join(", ")} of ${vnet}` : `no subnet of ${vnet}`);
   return `peering ${peering.name} of ${from.name} is a subnet peering joining only ${side(local, from.name)} with ${side(remote, to)} (https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering)`;
 }

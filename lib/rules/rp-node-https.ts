@@ -18,6 +18,7 @@ export const rpNodeHttps = subnetFlowRule(
     from: "cluster",
     to: "returnProxy",
     ends: "both",
+    appProtocol: "https",
     fixRuleName: "AllowReturnProxy37140",
   },
 );

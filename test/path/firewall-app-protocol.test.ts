@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { estate, finding } from "../helpers/estate-builder";
 import { queryFlow } from "../../lib/path/query";
+import { aRecord, endpointHub, privateOnlyAccount, zoneLinks } from "../helpers/endpoint-hub";
 
 const FW_IP = "10.100.0.4";
 
@@ -102,5 +103,24 @@ describe("the flow query, which does not know what its traffic speaks", () => {
       .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "app", priority: 100, action: "Allow", rules: [{ kind: "application", name: "cc", src: ["10.0.0.0/8"], fqdns: ["*"], ports: [5672], types: ["Https"] }] }] }]);
     const q = queryFlow(b.snapshot(), { from: "hpc/c1", to: "20.30.40.50", protocol: "tcp", port: "5672" });
     expect(q.notes.join(" ")).toContain("Application rule cc of fw lets it through only if the traffic speaks the protocol the rule names on that port");
+  });
+});
+
+describe("the private path to a storage endpoint through a firewall", () => {
+  it("is HTTPS too: an application rule for the account's blob name on Http:443 lets none of it through", () => {
+    const se = (type: "Http" | "Https") => {
+      const b = endpointHub({ policy: "fwp" })
+        .policy("fwp", [{ name: "rcg", priority: 100, collections: [{ name: "storage", priority: 100, action: "Allow", rules: [{ kind: "application", name: "blob", src: ["10.1.0.0/16"], fqdns: ["*.blob.core.windows.net"], ports: [443], types: [type] }] }] }], { snatPrivateRanges: ["IANAPrivateRanges"] })
+        .extra(privateOnlyAccount, aRecord("sta", ["10.2.6.4"]), ...zoneLinks(["spoke", "hub"]));
+      // The spoke's route to the endpoint's VNet through the firewall overrides the endpoint's /32 only with route
+      // table network policies on the endpoint's subnet.
+      const all = b.resources() as { name: string; properties: { subnets?: { name: string; properties: Record<string, unknown> }[] } }[];
+      all.find((r) => r.name === "pev")!.properties.subnets!.find((x) => x.name === "pe")!.properties.privateEndpointNetworkPolicies = "RouteTableEnabled";
+      return finding(estate().extra(...all).audit({ cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc"] }), "spoke/hpc", "NODE-SE-STORAGE");
+    };
+    expect(se("Https").status).toBe("pass");
+    const http = se("Http");
+    expect(http.status).not.toBe("pass");
+    expect(http.detail).toContain("TCP 443 to it is blocked");
   });
 });

@@ -126,3 +126,53 @@ describe("the audit", () => {
     expect(finding(joined, "spoke/compute", "NODE-EGRESS-HTTPS").status).toBe("pass");
   });
 });
+
+describe("what a subnet peering leaves out, further on (review findings)", () => {
+  it("each left-out subnet's drop names that subnet, though their next hops are remembered together", () => {
+    const b = hubAndSpoke({ subnets: { hub: ["cc"], spoke: ["compute"] } }).subnet("spoke/login", "10.1.3.0/24");
+    const s = b.snapshot();
+    // One estate for both, as the dashboard answers queries of one scan: its memo is shared.
+    const shared = new Estate(s, new Map());
+    const words = (from: string) => JSON.stringify(queryFlow(s, { from, to: "10.0.1.4", protocol: "tcp", port: "9443" }, shared));
+    expect(words("spoke/other")).toContain("joins only subnet compute of it, not other");
+    expect(words("spoke/login")).toContain("joins only subnet compute of it, not login");
+  });
+
+  it("a left-out subnet's traffic to the hub's gateway through a peering that uses remote gateways is dropped, not handed to the gateway", () => {
+    const b = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/GatewaySubnet", "10.0.255.0/27")
+      .subnet("hub/cc", "10.0.1.0/24")
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/compute", "10.1.1.0/24", { routeTable: "rt" })
+      .subnet("spoke/other", "10.1.2.0/24", { routeTable: "rt" })
+      .routeTable("rt", [{ name: "onprem", prefix: "192.168.0.0/16", hop: "VirtualNetworkGateway" }])
+      .peer("hub", "spoke", { subnets: { hub: ["cc", "GatewaySubnet"], spoke: ["compute"] }, remoteGatewaysAt: "spoke" });
+    const s = b.snapshot();
+    const to = (from: string) => queryFlow(s, { from, to: "192.168.1.1", protocol: "tcp", port: "443" });
+    expect(to("spoke/other").verdict).toBe("blocked");
+    expect(JSON.stringify(to("spoke/other"))).toContain("sends it to the hub's VPN/ExpressRoute gateway through peering spoke-to-hub, but subnet peering spoke-to-hub of spoke joins only subnet compute of it, not other");
+    expect(to("spoke/compute").verdict).not.toBe("blocked");
+  });
+
+  it("a spoke routed through the hub's firewall, whose subnet the subnet peering does not join: the fix names the peering's lists, not a route", () => {
+    const FW = "10.0.0.4";
+    const b = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .subnet("hub/AzureFirewallSubnet", "10.0.0.0/26")
+      .subnet("hub/cc", "10.0.1.0/24", { routeTable: "rt-hub" })
+      .vnet("spoke", ["10.1.0.0/16"])
+      .subnet("spoke/compute", "10.1.1.0/24", { routeTable: "rt" })
+      .routeTable("rt", [{ name: "via-fw", prefix: "10.0.1.0/24", hop: "VirtualAppliance", ip: FW }])
+      .routeTable("rt-hub", [{ name: "to-spoke", prefix: "10.1.1.0/24", hop: "VirtualAppliance", ip: FW }])
+      .firewall("fw", "hub", FW, { policy: "fwp" })
+      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "net", priority: 100, action: "Allow", rules: [{ kind: "network", name: "any", src: ["10.0.0.0/8"], dst: ["10.0.0.0/8"], ports: ["*"] }] }] }])
+      .peer("hub", "spoke", { subnets: { hub: ["cc"], spoke: ["compute"] } });
+    const report = audit(b.snapshot(), parseProfile("profile.json", { roles: { cyclecloud: ["hub/cc"], cluster: ["spoke/compute"] } }));
+    const f = finding(report, "spoke/compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("fail");
+    const text = f.fixes.map((x) => x.text).join("\n");
+    expect(text).toContain("does not join spoke/compute with hub/AzureFirewallSubnet: add AzureFirewallSubnet to remoteSubnetNames of peering spoke-to-hub (spoke) and AzureFirewallSubnet to localSubnetNames of peering hub-to-spoke (hub)");
+    expect(text).not.toMatch(/point it at Azure Firewall/);
+  });
+});

@@ -1171,7 +1171,10 @@ function routeStage(snapshot: Snapshot, subnet: Subnet, vnet: VirtualNetwork, wo
     }
     case "virtualnetworkgateway": {
       const own = vnet.subnetKeys.some((k) => same(snapshot.subnets.get(k)?.name, "GatewaySubnet"));
-      const remote = vnet.peerings.some((x) => x.useRemoteGateways && peeringCarries(snapshot, vnet, x));
+      const remote = vnet.peerings.find((x) => x.useRemoteGateways && peeringCarries(snapshot, vnet, x));
+      // Over a subnet peering that leaves the subnet out, to the remote gateway too, the packets are dropped.
+      const joins = remote && peeredSpaces(snapshot, vnet).find((x) => !x.connectedGroup && x.remote?.key === remote.remoteVnetKey)?.joins;
+      if (!own && joins?.local && !joins.local.includes(subnet.name.toLowerCase())) return verdict("Deny", "route", `${via}: the subnet peering to the gateway's VNet leaves the subnet out`);
       return own || remote ? verdict("Unaudited", "route", `${via}: a gateway`) : verdict("Deny", "route", `${via}: no gateway`);
     }
     case "virtualappliance": {

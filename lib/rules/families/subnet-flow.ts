@@ -22,6 +22,7 @@ import { estateWith } from "../../fixes/apply";
 import { ownAddresses } from "../../fixes/own-side";
 import type { Change } from "../../fixes/types";
 import { unjudgedNoFix } from "../../fixes/no-fix";
+import { transitGuidance } from "../../fixes/subnet-peering-guidance";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, touchedBy, withRouteFaults } from "./shared";
 
@@ -143,7 +144,7 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
     // and held already where an end checked here is the sender's (the counterpart check evaluates it anyway).
     const senderFlow = (): FlowResult | undefined =>
       iAmDestination ? evaluateFlow(estate, peer, farSpec) : (own?.result ?? evaluateFlow(estate, subnet, { ...farSpec, direction: "Outbound", remote: estate.rolePrefixes(peerRole, deployment), key: `peers:${deployment}:${peerRole}:out:${p.port}` }));
-    const { reach, seen, from: snatFrom } = snatWay(estate, sender, receiver, (s) => estate.roleAddresses(s), first, senderFlow, ports, routeTables);
+    const { reach, seen, from: snatFrom } = snatWay(estate, sender, receiver, (s) => estate.roleAddresses(s), first, senderFlow, ports, routeTables, p.appProtocol);
     const all = reach.reachable ? [] : reach.faults;
     // Whose routes a one-end check answers for: the sender's when it checks the sending end, else the receiver's.
     const otherOwner = p.ends === "both" ? undefined : p.ends === "source" ? "receiver" : "sender";
@@ -430,6 +431,9 @@ function pairReach(estate: CheckEnv["estate"], sender: Subnet, receiver: Subnet,
  * connected at all (`peering`).
  */
 function sharedFaultText(estate: CheckEnv["estate"], f: RouteFault, sender: Subnet, receiver: Subnet, peering: () => string): string {
+  // A subnet peering on the way that leaves the firewall's subnet or an end out: its subnet lists are the fix.
+  const unjoined = transitGuidance(estate, f, [receiver, sender]);
+  if (unjoined) return unjoined;
   if (f.owner === "firewall") {
     const table = f.route.routeTableKey ? estate.snapshot.routeTables.get(f.route.routeTableKey)?.name : undefined;
     return `The Azure Firewall's own subnet has no way on (${f.why}): change ${table ? `route ${f.route.name} in ${table}` : "the routes of the firewall's subnet"} so the firewall delivers ${label(receiver)} and ${label(sender)} through the hub's peerings (a route on AzureFirewallSubnet must not send the traffic back to the firewall itself); NSG rules cannot open a flow without a route.`;
