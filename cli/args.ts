@@ -63,6 +63,35 @@ export function refuseRepeatedFlags(
   }
 }
 
+type FlagOptions = Readonly<Record<string, { type: string; short?: string }>>;
+
+/**
+ * Throws an InputError `<flag>: expected a value, got "-1"` (exit 2) for a flag that takes a value followed by another
+ * flag-like word or by nothing (`--port -1`, `--out -x`, `-o` at the end). node's parseArgs says so in three lines
+ * ("argument is ambiguous. Did you forget ... To specify ..."); this is the CLI's one line. `--port=-1` passes here,
+ * and the flag's own check judges the value. Stops at `--`.
+ */
+export function refuseMissingValues(argv: readonly string[], options: FlagOptions, file = ""): void {
+  const shorts = new Map(Object.entries(options).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") return;
+    const name = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : /^-[^-]$/.test(arg) ? shorts.get(arg[1]) : undefined;
+    if (name === undefined || !Object.hasOwn(options, name) || options[name].type !== "string") continue;
+    const value = argv[i + 1];
+    if (value === undefined) throw new InputError(file, `--${name}`, "expected a value, got nothing");
+    if (value.startsWith("-") && value !== "-") {
+      throw new InputError(file, `--${name}`, `expected a value, got ${JSON.stringify(value)} (a value that starts with "-" is written --${name}=${value})`);
+    }
+    i++;
+  }
+}
+
+/** node's parseArgs message on one line, without its "To specify an option argument starting with a dash" advice. */
+export function parseArgsMessage(e: unknown): string {
+  return String((e as Error)?.message ?? e).replace(/\.?\s*To specify.*$/s, "").replace(/\s*\n\s*/g, " ");
+}
+
 const OPTIONS = {
   snapshot: { type: "string", multiple: true, short: "s" },
   profile: { type: "string", short: "p" },
@@ -81,6 +110,7 @@ const OPTIONS = {
 } as const;
 
 export function parseCliArgs(argv: string[]): CliOptions {
+  refuseMissingValues(argv, OPTIONS, "arguments");
   let values;
   let tokens;
   try {
@@ -92,7 +122,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       options: OPTIONS,
     }));
   } catch (e) {
-    throw new InputError("arguments", "", (e as Error).message.replace(/\. To specify.*$/s, ""));
+    throw new InputError("arguments", "", parseArgsMessage(e));
   }
   refuseRepeatedFlags(tokens, OPTIONS, "arguments");
   const format = values.format ?? "json";

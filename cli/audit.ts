@@ -4,9 +4,9 @@ import { dirname, join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { type FixBundle, fixAll } from "../lib/fixes/fix-all";
-import { InputError } from "../lib/errors";
+import { InputError, printable } from "../lib/errors";
 import { audit } from "../lib/audit";
-import { isNothingReadError, loadSnapshot, parseJsonFile, parseProfile, parseSnapshotJson } from "../lib/snapshot";
+import { isNothingReadError, loadSnapshot, parseJsonFile, parseProfileText, parseSnapshotJson } from "../lib/snapshot";
 import { readErrorLines } from "../lib/partial-read";
 import type { Source } from "../lib/snapshot";
 import type { Profile } from "../lib/model/types";
@@ -196,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const [{ sources, errors, texts }, profile, serviceTags, gates] = await Promise.all([
     readSources(opts),
-    opts.profile ? readJson(opts.profile).then((v) => parseProfile(opts.profile!, v)) : Promise.resolve<Profile>({ roles: { cyclecloud: [], cluster: [], returnProxy: [] } }),
+    opts.profile ? readText(opts.profile).then((text) => parseProfileText(opts.profile!, text)) : Promise.resolve<Profile>({ roles: { cyclecloud: [], cluster: [], returnProxy: [] } }),
     opts.serviceTags ? readJson(opts.serviceTags).then((value) => ({ name: opts.serviceTags!, value })) : Promise.resolve(undefined),
     readGates(opts, readJson),
   ]);
@@ -208,7 +208,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // Nothing to audit because the read failed (sign-in, Resource Graph, every VNet list): its calls are the cause.
     if (!isNothingReadError(e)) throw e;
-    process.stderr.write(`error: ${e.file}: nothing to audit: the read found no virtual network or subnet; its failed calls:\n${readErrorLines(e.errors).map((l) => `  ${l}\n`).join("")}`);
+    // One line per call: a saved read's `readErrors` come from the file, so each is made printable (a newline in one
+    // would print a line of its own).
+    process.stderr.write(`error: ${printable(e.file)}: nothing to audit: the read found no virtual network or subnet; its failed calls:\n${readErrorLines(e.errors).map((l) => `  ${printable(l)}\n`).join("")}`);
     return 3;
   }
   // The parsed JSON is no longer needed; letting it go keeps garbage collection cheap during the audit.
@@ -217,7 +219,8 @@ export async function main(argv: string[]): Promise<number> {
   // A CI gate run with a wrong or missing profile would otherwise audit nothing and go green (CONTRACT §1.2).
   const roleCount = profile.roles.cyclecloud.length + profile.roles.cluster.length + profile.roles.returnProxy.length;
   if (roleCount === 0) throw new InputError(opts.profile ?? "--profile", "", opts.profile ? "no subnet has a role: name the CycleCloud and cluster subnets under roles or deployments" : "missing: give --profile FILE naming the CycleCloud and cluster subnets (nothing would be audited without it)");
-  const stderr = (line: string) => process.stderr.write(`${line}\n`);
+  // Gate lines name findings, subnets and files from the input: each stays one printable line.
+  const stderr = (line: string) => process.stderr.write(`${printable(line)}\n`);
   // A partial read (CONTRACT §2 exit 3): passes become warnings and profile entries matching nothing read are listed.
   const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names, readErrors: errors }), gates, undefined, stderr);
   if (errors) report.errors = errors;

@@ -5,7 +5,7 @@ import { InputError } from "../lib/errors";
 import { type FlowQuery, queryFlow } from "../lib/path/query";
 import { loadSnapshot } from "../lib/snapshot";
 import { readJson, readSnapshotJson, runAsProgram } from "./audit";
-import { refuseRepeatedFlags } from "./args";
+import { parseArgsMessage, refuseMissingValues, refuseRepeatedFlags } from "./args";
 
 export { runAsProgram };
 
@@ -30,12 +30,13 @@ const OPTIONS = {
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
+  refuseMissingValues(argv, OPTIONS);
   let values;
   let tokens;
   try {
     ({ values, tokens } = parseArgs({ args: argv, strict: true, allowPositionals: false, tokens: true, options: OPTIONS }));
   } catch (e) {
-    throw new InputError("usage", "", `${(e as Error).message}; see --help`);
+    throw new InputError("usage", "", `${parseArgsMessage(e)}; see --help`);
   }
   refuseRepeatedFlags(tokens, OPTIONS);
   if (values.help) {

@@ -2,7 +2,7 @@
 // the web app and the tests.
 import type { Profile, Role, Snapshot, Subnet } from "./model/types";
 import { Estate } from "./nsg/estate";
-import { placementNotes, resolvePlacement, resolveRoles, unmatchedProfileRefs } from "./snapshot/profile";
+import { placementNotes, resolvePlacement, resolveRoles, serversJudgedFromSubnet, unmatchedProfileRefs } from "./snapshot/profile";
 import { unmatchedProfileGap } from "./snapshot/gaps";
 import { applyPartialRead, mayHideProfileEntries, partialReadNote } from "./partial-read";
 import { assertSubnetHasPrefix } from "./snapshot/subnet-prefix";
@@ -110,6 +110,17 @@ export function planAudit(snapshot: Snapshot, profile: Profile, opts: AuditOptio
   return { env, roles, checked, verified: verifyAll(env, checked) };
 }
 
+/**
+ * A finding's detail, saying that the CycleCloud server it judges was judged from the subnet alone (`unseen`, from
+ * serversJudgedFromSubnet) where it rests on flows (its evidence names NSG rules or path stages) and does not say so
+ * already: the server's own NIC, with its NSG, public IP and pools, was not in the input (CONTRACT §4.1 stage 4).
+ */
+function withUnseenServer(c: Checked, unseen: string | undefined): string {
+  const detail = c.outcome.detail;
+  if (!unseen || c.outcome.evidence.length === 0 || detail.includes("judged from the subnet alone")) return detail;
+  return `${detail}${/[.!?]$/.test(detail) ? "" : "."} ${unseen}.`;
+}
+
 /** Why a failing or warning finding has no fix, in one sentence; undefined when it has one or needs none. */
 function noFixReason(snapshot: Snapshot, c: Checked, plans: Verified["plans"][number], refused: string | undefined, hasFix: boolean): string | undefined {
   if (hasFix || (c.outcome.status !== "fail" && c.outcome.status !== "warn")) return undefined;
@@ -137,13 +148,14 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
   const partial = partialReadNote(readErrors);
 
   const bySubnet = new Map<string, Finding[]>();
+  const unseenServers = serversJudgedFromSubnet(env.estate.placement);
   checked.forEach((c, i) => {
     const id = findingId(c.subnet.key, c.rule.id);
     const finding: Finding = {
       rule: c.rule.id,
       status: c.outcome.status,
       title: c.rule.title,
-      detail: c.outcome.detail,
+      detail: withUnseenServer(c, unseenServers.get(c.subnet.key)),
       evidence: c.outcome.evidence,
       fixes: [...renderPlans(env.estate, c, verified[i]), ...c.outcome.guidance],
       link: `${linkPrefix}/findings/${id}`,

@@ -1,5 +1,6 @@
 // Leaf checks for the fields the engine relies on. Each takes what Azure prints (any case,
 // empty strings for "not set") and returns the canonical value, or undefined when invalid.
+import { readingStored } from "./stored-read";
 import ipaddr from "ipaddr.js";
 import type { Access, Direction, Protocol, Subnet } from "@/lib/model/types";
 
@@ -7,12 +8,33 @@ const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
 // Service tags: `Storage`, `Storage.WestEurope`, `AzureFrontDoor.Frontend`, `VirtualNetwork`.
 const SERVICE_TAG = /^[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
 
+// A number written with a leading zero (`010`, `08`): ARM refuses such an address or prefix, and inet_aton, ping and
+// some firewalls read `010` as octal 8, so the address a file names would be a different one for another tool.
+// (A stored scan read before this check keeps reading them as decimal, as it was audited: stored-read.ts.)
+const leadingZero = (digits: string) => digits.length > 1 && digits.charCodeAt(0) === 48 && !readingStored();
+
 function isIpv4(text: string, needPrefix: boolean): boolean {
   const m = IPV4.exec(text);
   if (!m) return false;
   if (needPrefix && m[5] === undefined) return false;
-  for (let i = 1; i <= 4; i++) if (Number(m[i]) > 255) return false;
-  return m[5] === undefined || Number(m[5]) <= 32;
+  for (let i = 1; i <= 4; i++) if (Number(m[i]) > 255 || leadingZero(m[i])) return false;
+  return m[5] === undefined || (Number(m[5]) <= 32 && !leadingZero(m[5]));
+}
+
+/**
+ * Why an IPv4 address or prefix the checks here refuse is refused, when the reason is a leading zero (`010.0.0.0/8`,
+ * `10.0.0.0/08`, `10.10.2.04`), for the message; undefined otherwise.
+ */
+export function leadingZeroNote(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  // The address parts of a range `a-b` or a list are checked one by one.
+  for (const part of value.split(/[-,\s]+/)) {
+    const m = IPV4.exec(part.trim());
+    if (m && [m[1], m[2], m[3], m[4], m[5]].some((d) => d !== undefined && leadingZero(d))) {
+      return "write IPv4 numbers without leading zeros (Azure refuses them, and some tools read 010 as octal 8)";
+    }
+  }
+  return undefined;
 }
 
 function isIpv6(text: string, needPrefix: boolean): boolean {

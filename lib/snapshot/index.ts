@@ -5,5 +5,6 @@ export { NothingReadError, isNothingReadError } from "./read-failed";
 export { collectResources } from "./source-shapes";
 export { parseServiceTags } from "./service-tags";
 export { parseProfile, resolveRoles, ROLES } from "./profile";
+export { parseProfileJson, parseProfileText } from "./profile-text";
 export { UNSET_COLLECTION_PRIORITY } from "./read-firewall";
 export { MAX_UNRESOLVED, missingRefHint } from "./gaps";

@@ -1,7 +1,9 @@
 // Every source, in any shape and either form, merged into one normalised Snapshot.
 // A later duplicate id (compared case-insensitively) replaces an earlier one.
+import { asStoredRead, readingStored } from "./stored-read";
 import { SUBSCRIPTION_TYPE, readSubscriptionName } from "./subscriptions";
-import { InputError } from "@/lib/errors";
+import { InputError, formatJsonPath } from "@/lib/errors";
+import { describeValue } from "./describe-value";
 import type { ReadError } from "@/lib/report/types";
 import type {
   NicEffectiveRouteTable,
@@ -70,7 +72,7 @@ import { resourceEnvelope } from "./schemas";
 import { deploymentStatusEntry, effectiveAdminRuleExtras } from "./schemas-placement";
 import { routeDisputes } from "./route-disputes";
 import { isEffectiveRouteRow, isEffectiveRouteTable, readEffectiveRouteTable, rowsWithoutNic, unitedTables } from "./read-effective-routes";
-import { readServiceTags } from "./service-tags";
+import { readServiceTags, readServiceTagsFile } from "./service-tags";
 import { GraphPages } from "./graph-pages";
 import { NothingReadError } from "./read-failed";
 import { unwrapSource } from "./source-shapes";
@@ -321,13 +323,18 @@ function readerOfType(type: string): Reader | undefined {
 
 function readSource(source: Source, into: Collected, stored: boolean): void {
   const { items, listAt, serviceTags, capturedAt, readErrors, readMethod, graphPage } = unwrapSource(source.name, source.value, { stored });
-  if (listAt?.[0] === "data") into.resourceGraphExport = true;
+  // `data` (az, REST) or `Data` (PowerShell's Search-AzGraph): a Resource Graph answer.
+  if (typeof listAt?.[0] === "string" && listAt[0].toLowerCase() === "data") into.resourceGraphExport = true;
   if (graphPage) into.graphPages.add(source.name, graphPage, items);
   into.itemLists.push(items);
   for (let i = 0; i < items.length; i++) {
     const raw = items[i];
-    // Entries that are not resources at all are not ours to judge.
-    if (!isObject(raw)) continue;
+    if (!isObject(raw)) {
+      // Azure lists only objects: a null, number, string or array among them is an edited or damaged file, and skipping
+      // it would audit without the resource it stood for. A stored input accepted before this check still opens.
+      if (stored) continue;
+      throw new InputError(source.name, formatJsonPath(listAt ? [...listAt, i] : []), `expected a resource object, got ${describeValue(raw)}`);
+    }
     const read = readerFor(raw, into);
     if (read) read(raw, source.name, listAt ? [...listAt, i] : [], into);
     // Neither a NIC's effective route table nor a deployment status entry has an id: known by their fields.
@@ -460,10 +467,12 @@ function nothingToAudit(sources: Source[], snapshot: Snapshot, into: Collected, 
  *   reported failed calls (`readErrors`), carrying those calls.
  */
 export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapshot {
+  // A stored scan's sources are read as they were audited: refusals added since do not apply (stored-read.ts).
+  if (opts.stored === true && !readingStored()) return asStoredRead(() => loadSnapshot(sources, opts));
   const into = new Collected();
   for (const source of sources) readSource(source, into, opts.stored === true);
   if (opts.serviceTags) {
-    into.serviceTags = readServiceTags(opts.serviceTags.name, opts.serviceTags.value, [], into.serviceTags);
+    into.serviceTags = readServiceTagsFile(opts.serviceTags.name, opts.serviceTags.value, into.serviceTags, { stored: opts.stored === true });
   }
   // A Resource Graph export missing pages is judged as a partial read: before the subnet count, so one whose VNets
   // are all on the missing pages names them rather than asking for `az network vnet list`.

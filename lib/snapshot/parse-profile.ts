@@ -24,8 +24,23 @@ export const PROFILE_KEYS = ["roles", "deployments", "cyclecloudServer", "proxy"
 
 const refs = z.array(z.string()).nullish();
 const roleLists = { cyclecloud: refs, cluster: refs, returnProxy: refs };
+
+/**
+ * Whether an IPv4 address is written with a leading zero in an octet (`10.10.2.04`, `010.0.0.1`). Azure reads such an
+ * address as decimal, but other tools (inet_aton, curl, many proxies' configs) read `010` as octal 8: in a profile,
+ * which names one machine, the spelling is ambiguous, so it is refused rather than guessed.
+ */
+export function hasLeadingZeroOctet(address: string): boolean {
+  const s = address.trim();
+  return !s.includes(":") && s.split(/[./]/).slice(0, 4).some((octet) => /^0\d/.test(octet));
+}
+
+const LEADING_ZERO = "expected an IP address without leading zeros in an octet (some tools read 010 as octal 8)";
 const proxySchema = z.strictObject({
-  address: z.string().refine((s) => parseCidr(s) !== null && !s.includes("/"), { error: "expected an IP address" }),
+  address: z
+    .string()
+    .refine((s) => parseCidr(s) !== null && !s.includes("/"), { error: "expected an IP address" })
+    .refine((s) => !hasLeadingZeroOctet(s), { error: LEADING_ZERO }),
   port: z.number().int().min(1).max(65535),
 });
 const serverSchema = z.array(z.string()).nullish();
@@ -70,14 +85,47 @@ export function looksLikeServiceTags(value: unknown): boolean {
 const list = (v: string[] | null | undefined) => v ?? [];
 
 /**
+ * Why `value` is not a profile at all, in one line, or undefined: a snapshot (an array of resources, `{value}`,
+ * `{data}`, `{resources}`, a resource with `type`) or a service tags file given as the profile. Otherwise the strict
+ * schema would name the first key (`value: not a known setting`), which does not say what went wrong.
+ */
+function notAProfile(value: unknown): string | undefined {
+  if (looksLikeServiceTags(value)) return "this looks like a service tags file (ServiceTags_Public_*.json), not a profile; give it with --service-tags";
+  // An array is a snapshot when it holds a resource (an empty one is just the wrong shape).
+  const isResource = (v: unknown) => isObject(v) && (typeof v.type === "string" || typeof v.id === "string");
+  const resources = Array.isArray(value) ? value.some(isResource) : isObject(value) && (typeof value.type === "string" || ["value", "data", "resources"].some((k) => Array.isArray(value[k])));
+  if (resources && !(isObject(value) && PROFILE_KEYS.some((k) => k in value))) return "this looks like a snapshot (ARM resources), not a profile; give it with --snapshot, and as --profile a file naming the role subnets ({\"roles\": {\"cyclecloud\": [...], \"cluster\": [...]}})";
+  return undefined;
+}
+
+/**
+ * Refuses a `cyclecloudServer` entry given twice (the same text, ignoring case and surrounding spaces: ids are
+ * case-insensitive), naming the second, and an IPv4 address with a leading zero in an octet (hasLeadingZeroOctet).
+ */
+function checkServers(name: string, servers: string[] | null | undefined, at: (string | number)[]): void {
+  const first = new Map<string, number>();
+  (servers ?? []).forEach((ref, i) => {
+    const key = ref.trim().toLowerCase();
+    const earlier = first.get(key);
+    if (earlier !== undefined) throw inputError(name, [...at, i], `${JSON.stringify(ref.trim())} is given twice (also ${at[at.length - 1]}[${earlier}])`);
+    first.set(key, i);
+    if (!key.startsWith("/") && parseCidr(key) && hasLeadingZeroOctet(key)) throw inputError(name, [...at, i], LEADING_ZERO);
+  });
+}
+
+/**
  * Reads a profile: `{roles, cyclecloudServer?, proxy?, storageAccount?}` (one deployment named `default`) and/or
  * `{deployments: [...]}`. Throws an InputError naming the file and JSON path on an unknown key, a wrong
  * type, a duplicate deployment name, or a top-level server/proxy beside `deployments` without `roles`.
  * Whether each ref names a subnet is `resolveRoles`' job (lib/snapshot/profile.ts), against a snapshot.
  */
 export function parseProfile(name: string, value: unknown): Profile {
+  const other = notAProfile(value);
+  if (other) throw inputError(name, [], other);
   if (!isObject(value)) throw inputError(name, [], expectedMessage("object", value));
   const p = parseWith(profileSchema, value, name, []);
+  checkServers(name, p.cyclecloudServer, ["cyclecloudServer"]);
+  (p.deployments ?? []).forEach((d, i) => checkServers(name, d.cyclecloudServer, ["deployments", i, "cyclecloudServer"]));
   const deployments: Deployment[] = [];
   const hasRoles = !!p.roles;
   if (hasRoles || (!p.deployments && (p.cyclecloudServer || p.proxy || p.storageAccount))) {
@@ -91,12 +139,16 @@ export function parseProfile(name: string, value: unknown): Profile {
   } else if (p.cyclecloudServer || p.proxy || p.storageAccount) {
     throw inputError(name, [p.proxy ? "proxy" : p.cyclecloudServer ? "cyclecloudServer" : "storageAccount"], "stands beside `roles` only; with `deployments`, put it in the deployment");
   }
+  // Compared as a reader sees them: `prod`, `PROD` and `prod ` are one deployment written twice.
   const seen = new Set(deployments.map((d) => d.name.toLowerCase()));
   (p.deployments ?? []).forEach((d, i) => {
-    if (seen.has(d.name.toLowerCase())) throw inputError(name, ["deployments", i, "name"], `deployment name ${JSON.stringify(d.name)} is used twice`);
-    seen.add(d.name.toLowerCase());
+    const trimmed = d.name.trim();
+    if (seen.has(trimmed.toLowerCase())) {
+      throw inputError(name, ["deployments", i, "name"], `deployment name ${JSON.stringify(d.name)} is used twice${trimmed !== d.name ? " (names are compared without surrounding spaces)" : ""}`);
+    }
+    seen.add(trimmed.toLowerCase());
     deployments.push({
-      name: d.name,
+      name: trimmed,
       roles: { cyclecloud: list(d.cyclecloud), cluster: list(d.cluster), returnProxy: list(d.returnProxy) },
       cyclecloudServer: list(d.cyclecloudServer),
       ...(d.proxy ? { proxy: d.proxy as ProxySetting } : {}),

@@ -5,8 +5,9 @@ import { pushTo } from "@/lib/collections";
 import type { Deployment, NetworkInterface, Profile, ProxySetting, Role, Snapshot, Subnet } from "@/lib/model/types";
 import { type Endpoint, type Placement, SINGLE_DEPLOYMENT, nicEndpoint } from "@/lib/nsg/estate";
 import { concrete } from "@/lib/net/addr-set";
-import { parseCidr } from "@/lib/net/ip";
+import { type CidrRange, parseCidr } from "@/lib/net/ip";
 import { subnetHolding } from "@/lib/path/locate";
+import { storageAccountOf } from "@/lib/path/storage-account-access";
 import { parseProfile } from "./parse-profile";
 import { keyOf } from "./arm-id";
 import { assertSubnetHasPrefix } from "./subnet-prefix";
@@ -93,7 +94,7 @@ export interface ResolveOptions {
 export interface UnmatchedRef {
   /** JSON path in the profile: `roles.cluster[1]`, `deployments[0].cyclecloudServer[0]`. */
   at: string;
-  kind: "subnet" | "cyclecloudServer";
+  kind: "subnet" | "cyclecloudServer" | "storageAccount";
   ref: string;
   /** What was not found, in the words the input error would have used. */
   reason: string;
@@ -214,6 +215,54 @@ export function unmatchedProfileRefs(placement: Placement): readonly UnmatchedRe
   return unmatchedOf.get(placement) ?? [];
 }
 
+/** CycleCloud servers named by an address no NIC of the input is known to hold, by subnet key (see `serversJudgedFromSubnet`). */
+const unseenOf = new WeakMap<Placement, ReadonlyMap<string, string>>();
+
+/**
+ * The CycleCloud subnets whose server the profile names by an IP address that no NIC of the input is known to hold,
+ * while the input cannot show that none does (the subnet lists no `ipConfigurations`, or a NIC of it has no private
+ * address): the checks resting on that address are judged from the subnet alone (its NSG and routes, not the NIC's),
+ * and say so in these words, by subnet key. Servers behind a NIC the subnet names but the input lacks are not here:
+ * their verdicts are "cannot be judged" and name the NIC.
+ */
+export function serversJudgedFromSubnet(placement: Placement): ReadonlyMap<string, string> {
+  return unseenOf.get(placement) ?? new Map();
+}
+
+/** Whether the address `text` is `ip`, compared as addresses (`fd00::4` is `fd00:0::4`). */
+function sameAddress(text: string, ip: CidrRange): boolean {
+  const own = parseCidr(text);
+  return !!own && own.family === ip.family && (ip.family === 4 ? own.v4[0] === ip.v4[0] : own.v6[0] === ip.v6[0]);
+}
+
+/** Whether one of the IP configurations `nic` has in `subnetKey` holds `ip`. */
+function holds(nic: NetworkInterface, subnetKey: string, ip: CidrRange): boolean {
+  return nic.ipConfigurations.some((c) => c.subnetKey === subnetKey && !!c.privateIpAddress && sameAddress(c.privateIpAddress, ip));
+}
+
+/** The private addresses `nic` gives in `subnetKey`. */
+function privateIps(nic: NetworkInterface, subnetKey: string): string[] {
+  return nic.ipConfigurations.flatMap((c) => (c.subnetKey === subnetKey && c.privateIpAddress ? [c.privateIpAddress] : []));
+}
+
+/**
+ * What the input shows of the NICs in `subnet`, for a server named by address `ip` that none of the input's NICs
+ * holds: `complete` when the subnet lists its `ipConfigurations`, every NIC they name is in the input, and each of
+ * those NICs gives its private address there (then no NIC of the subnet holds `ip`: the ref is wrong); `missing` when
+ * it names NICs the input lacks (one of them may hold it); otherwise `unlisted` (the subnet lists none, or a NIC's
+ * address is not given), with the words saying why the server is judged from the subnet alone.
+ */
+function nicsShown(snapshot: Snapshot, subnet: Subnet): { kind: "complete"; nics: NetworkInterface[] } | { kind: "missing" } | { kind: "unlisted"; why: string } {
+  if (missingNicKeys(snapshot, subnet).length) return { kind: "missing" };
+  const where = describeSubnet(subnet);
+  if (!snapshot.nics.size) return { kind: "unlisted", why: "no NIC is in the input (add `az network nic list`)" };
+  if (!subnet.ipConfigurationNicKeys?.length) return { kind: "unlisted", why: `${where} lists no ipConfigurations in the input` };
+  const nics = [...new Set([...subnet.ipConfigurationNicKeys, ...subnet.nicKeys])].flatMap((k) => snapshot.nics.get(k) ?? []);
+  const unaddressed = nics.find((n) => n.ipConfigurations.some((c) => c.subnetKey === subnet.key && !c.privateIpAddress));
+  if (unaddressed) return { kind: "unlisted", why: `NIC ${unaddressed.name} in ${where} gives no private IP address in the input` };
+  return { kind: "complete", nics };
+}
+
 /**
  * Whether `ip` (IPv4) is one of the five addresses Azure reserves in `subnet`'s prefix holding it: the network
  * address, .1 (default gateway), .2 and .3 (Azure DNS) and the last (broadcast). No VM can hold one. Returns the
@@ -259,6 +308,33 @@ function serverAtAddress(snapshot: Snapshot, subnet: Subnet, addresses: Endpoint
   return missing.map((k) => ({ missingNic: k, addresses, lbBackendPoolKeys: [] }));
 }
 
+/** Deployment names for a sentence: `deployment a`, `deployments a, b, c and 2 more`. */
+function others(names: string[]): string {
+  const shown = names.slice(0, 3).join(", ");
+  return `deployment${names.length > 1 ? "s" : ""} ${shown}${names.length > 3 ? ` and ${names.length - 3} more` : ""}`;
+}
+
+/**
+ * Refuses a proxy address that a CycleCloud server of the same deployment holds: with a proxy, CycleCloud's own direct
+ * Internet egress is required to be denied (CONTRACT §1.2), which would deny the proxy's own way out on that machine.
+ * Throws InputError naming `at` and the server's entry.
+ */
+function refuseProxyOnServer(address: string, servers: readonly { at: string; ips: string[] }[], profileName: string, at: string): void {
+  const r = parseCidr(address);
+  if (!r) return;
+  const on = servers.find((s) => s.ips.some((ip) => sameAddress(ip, r)));
+  if (on) throw new InputError(profileName, at, `${address} is the CycleCloud server's own address (${on.at}); the proxy must be another machine, since CycleCloud's direct Internet egress is required to be denied when it uses a proxy`);
+}
+
+/**
+ * Undefined when the input holds the storage account `ref` names (storageAccountOf); otherwise the names of the
+ * accounts it does hold (empty when it holds none, which a snapshot without `az storage account list` does).
+ */
+function unknownStorageAccount(snapshot: Snapshot, ref: string): { held: string[] } | undefined {
+  if (storageAccountOf(snapshot, ref)) return undefined;
+  return { held: [...(snapshot.storageAccounts?.values() ?? [])].map((a) => a.name) };
+}
+
 /**
  * The deployments, CycleCloud servers and proxies of a profile (CONTRACT §1.2), for the estate. A server
  * ref is a NIC id, a VM id (its NICs in the input) or an IP address, and must sit in a CycleCloud subnet of
@@ -285,8 +361,12 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
   const cyclecloudKeys = new Map<string, string[]>();
   for (const [k, name] of finalDeployment) if (roles.get(k) === "cyclecloud") pushTo(cyclecloudKeys, name, k);
   let vmNics: Map<string, NetworkInterface[]> | undefined;
+  const unseen = new Map<string, string[]>();
   deployments.forEach((d, di) => {
     const ccKeys = cyclecloudKeys.get(d.name) ?? [];
+    // Each server's own addresses as the input gives them, for the proxy check (not the subnet prefixes an endpoint
+    // stands for when a NIC gives no address).
+    const ownServers: { at: string; ips: string[] }[] = [];
     if (d.proxy) {
       checkProxyAddress(snapshot, d.proxy.address, ccKeys, d.name, profileName, single && di === 0 ? "proxy.address" : `deployments[${di - (single ? 1 : 0)}].proxy.address`);
       proxies.set(d.name, d.proxy);
@@ -295,7 +375,7 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
     d.cyclecloudServer.forEach((rawRef, i) => {
       const at = single && di === 0 ? `cyclecloudServer[${i}]` : `deployments[${di - (single ? 1 : 0)}].cyclecloudServer[${i}]`;
       const ref = rawRef.trim();
-      const found: { subnetKey: string; endpoint: Endpoint; nicName?: string }[] = [];
+      const found: { subnetKey: string; endpoint: Endpoint; nicName?: string; ips: string[] }[] = [];
       if (ref.startsWith("/")) {
         const key = keyOf(ref);
         vmNics ??= nicsByVm(snapshot);
@@ -307,7 +387,7 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
         }
         for (const nic of nics) {
           const subnetKeys = new Set(nic.ipConfigurations.flatMap((ipc) => (ipc.subnetKey ? [ipc.subnetKey] : [])));
-          for (const subnetKey of subnetKeys) found.push({ subnetKey, endpoint: nicEndpoint(snapshot, nic, subnetKey), nicName: nic.name });
+          for (const subnetKey of subnetKeys) found.push({ subnetKey, endpoint: nicEndpoint(snapshot, nic, subnetKey), nicName: nic.name, ips: privateIps(nic, subnetKey) });
         }
       } else {
         const r = parseCidr(ref);
@@ -322,9 +402,24 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
         }
         const reserved = r.family === 4 ? reservedIn(s, r.v4[0]) : undefined;
         if (reserved) throw new InputError(profileName, at, `${ref} is one of the five addresses Azure reserves in ${describeSubnet(s)} (${reserved}: the first four and the last), so no VM holds it; give the CycleCloud VM's own address`);
-        const nic = s.nicKeys.map((k) => snapshot.nics.get(k)).find((n) => n?.ipConfigurations.some((c) => c.privateIpAddress?.trim() === ref));
-        if (nic) found.push({ subnetKey: s.key, endpoint: nicEndpoint(snapshot, nic, s.key) });
-        else for (const endpoint of serverAtAddress(snapshot, s, concrete(r.v4, r.v6))) found.push({ subnetKey: s.key, endpoint });
+        const nic = s.nicKeys.map((k) => snapshot.nics.get(k)).find((n) => n && holds(n, s.key, r));
+        if (nic) found.push({ subnetKey: s.key, endpoint: nicEndpoint(snapshot, nic, s.key), ips: [ref] });
+        else {
+          const shown = nicsShown(snapshot, s);
+          if (shown.kind === "complete") {
+            // Every NIC of the subnet is in the input and none holds it: a typo, or another VM's address. Judging the
+            // address from the subnet alone would pass checks the real server's own NSG fails.
+            const held = shown.nics.slice(0, 4).map((n) => `${n.name} ${n.ipConfigurations.filter((c) => c.subnetKey === s.key).map((c) => c.privateIpAddress).join(", ")}`);
+            const more = shown.nics.length > 4 ? `, and ${shown.nics.length - 4} more` : "";
+            throw new InputError(profileName, at, `no NIC of ${describeSubnet(s)} in the input holds ${ref} (it holds ${held.join("; ")}${more}); give the CycleCloud VM's own address, NIC id or VM id`);
+          }
+          if (shown.kind === "unlisted") {
+            const words = `CycleCloud server ${ref} (${at}) is judged from the subnet alone: ${shown.why}, so the NIC holding ${ref} (its own NSG, public IP and load balancer pools) is not known`;
+            pushTo(unseen, s.key, words);
+            pushTo(notes, d.name, words);
+          }
+          for (const endpoint of serverAtAddress(snapshot, s, concrete(r.v4, r.v6))) found.push({ subnetKey: s.key, endpoint, ips: [ref] });
+        }
       }
       // A CycleCloud VM may have NICs in other subnets too (a second NIC toward a proxy or storage): it is judged by
       // the NIC(s) in its deployment's CycleCloud subnets, and the note names the others.
@@ -343,11 +438,30 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
         const where = outside.map((f) => `${f.nicName ? `NIC ${f.nicName} in ` : ""}${describeSubnet(snapshot.subnets.get(f.subnetKey) ?? ({ vnetName: "?", name: f.subnetKey } as Subnet))}`);
         pushTo(notes, d.name, `CycleCloud server ${rawRef.split("/").pop()} (${at}) is judged by its NIC(s) in its CycleCloud subnet; ${where.join(", ")} ${outside.length > 1 ? "are" : "is"} outside the deployment's CycleCloud subnets and not judged as the server`);
       }
-      for (const f of inCc) pushTo(servers, f.subnetKey, f.endpoint);
+      for (const f of inCc) {
+        pushTo(servers, f.subnetKey, f.endpoint);
+        ownServers.push({ at, ips: f.ips });
+      }
     });
+    if (d.proxy) refuseProxyOnServer(d.proxy.address, ownServers, profileName, single && di === 0 ? "proxy.address" : `deployments[${di - (single ? 1 : 0)}].proxy.address`);
+    if (d.storageAccount) {
+      const at = single && di === 0 ? "storageAccount" : `deployments[${di - (single ? 1 : 0)}].storageAccount`;
+      const missing = unknownStorageAccount(snapshot, d.storageAccount);
+      if (missing?.held.length) {
+        const reason = `no storage account in the input is ${JSON.stringify(d.storageAccount)}; it holds ${missing.held.slice(0, 5).join(", ")}${missing.held.length > 5 ? `, and ${missing.held.length - 5} more` : ""}`;
+        if (!partialRead) throw new InputError(profileName, at, reason);
+        unmatched.push({ at, kind: "storageAccount", ref: d.storageAccount, reason, deployment: d.name });
+      } else if (missing) {
+        pushTo(notes, d.name, `Storage account ${d.storageAccount} (${at}) is not in the input, which holds no storage account (add \`az storage account list\`): its network rules and public network access are not judged, only the way to Storage`);
+      }
+    }
   });
+  if (single && deployments.length > 1) {
+    pushTo(notes, SINGLE_DEPLOYMENT, `The profile's top-level \`roles\` form deployment ${SINGLE_DEPLOYMENT}, beside ${others(deployments.slice(1).map((d) => d.name))} under \`deployments\`: flows between cluster and CycleCloud are checked within each deployment only, so ${SINGLE_DEPLOYMENT}'s subnets and the others' do not count for each other`);
+  }
   const placement: Placement = { deploymentOf: finalDeployment, servers, proxies, storageAccounts };
   if (notes.size) notesOf.set(placement, notes);
+  if (unseen.size) unseenOf.set(placement, new Map([...unseen].map(([k, words]) => [k, words.join("; ")])));
   if (unmatched.length) unmatchedOf.set(placement, unmatched);
   return placement;
 }

@@ -2,6 +2,7 @@
 // firewall policy whose rule collection groups hold the collections
 // (https://learn.microsoft.com/azure/firewall/policy-rule-sets). Rules are kept as written
 // (addresses, tags, FQDNs); the path engine decides what they match.
+import { readingStored } from "./stored-read";
 import type {
   AzureFirewall,
   FirewallPolicy,
@@ -59,8 +60,19 @@ function readNetworkRule(name: string, props: unknown, file: string, at: JsonPat
   };
 }
 
+/**
+ * The destination fields of an application rule. ARM refuses one that names none of them (the portal's "Destination
+ * type" is one of FQDN, FQDN tag, web categories, URL); read as written, a rule with no destination would have nothing
+ * to compare a name with and could be taken to match every name.
+ * https://learn.microsoft.com/rest/api/firewall/firewall-policy-rule-collection-groups/create-or-update#applicationrule
+ */
+const APPLICATION_DESTINATIONS = ["targetFqdns", "fqdnTags", "webCategories", "targetUrls"] as const;
+
 function readApplicationRule(name: string, props: unknown, file: string, at: JsonPath): FirewallRule {
   const p = parseWith(applicationRuleProps, props, file, at);
+  if (!readingStored() && !APPLICATION_DESTINATIONS.some((field) => (p[field] ?? []).some((v) => v.trim() !== ""))) {
+    throw inputError(file, at, `an application rule needs targetFqdns, fqdnTags, webCategories or targetUrls (Azure refuses one without a destination)`);
+  }
   return {
     kind: "application",
     name,

@@ -2,6 +2,7 @@
 // (zod 4 compiles object schemas on first use; rebuilding them per call would be slow).
 // Each schema describes the *properties* of a node: `node.properties` in the ARM REST form,
 // the node itself in the flattened form that `az` and the SDKs print. The reader picks which.
+import { readingStored } from "./stored-read";
 import { z } from "zod";
 import { describeValue } from "./describe-value";
 import * as values from "./field-values";
@@ -16,7 +17,12 @@ const { canonicalAccess, canonicalDirection, canonicalProtocol, isAddressPrefix,
  * the fast path for security rules (fast-rule.ts) can build the very same model without zod.
  */
 export function leaf<T>(expected: string, ok: (value: unknown) => boolean) {
-  return z.custom<T>(ok, { error: (issue) => `expected ${expected}, got ${describeValue(issue.input)}` });
+  return z.custom<T>(ok, {
+    error: (issue) => {
+      const note = values.leadingZeroNote(issue.input);
+      return `expected ${expected}, got ${describeValue(issue.input)}${note ? `: ${note}` : ""}`;
+    },
+  });
 }
 
 /** Azure prints null, nothing or "" for a field that is not set. */
@@ -80,7 +86,9 @@ const nodes = z.array(z.unknown()).nullish();
 
 /** Top-level fields shared by every resource, in either form. */
 export const resourceEnvelope = z.object({
-  id: z.string(),
+  // Every resource has an id; `""` would be keyed as "" and stand for no resource at all (a stored scan read before
+  // this check still opens: stored-read.ts).
+  id: leaf<string>("a resource id such as /subscriptions/…/providers/Microsoft.Network/…", (v) => typeof v === "string" && (readingStored() || v.trim() !== "")),
   name: text,
   type: z.string(),
   location: text,
@@ -205,7 +213,23 @@ const nextHopType = leaf<string>(
   "one of VirtualNetworkGateway, VnetLocal, Internet, VirtualAppliance, None",
   stringWhere((s) => values.canonicalNextHopType(s) !== undefined),
 );
-export const routeProps = z.object({ addressPrefix: routePrefix, nextHopType, nextHopIpAddress: ipAddress });
+/**
+ * A route table route. `nextHopIpAddress` is required with `VirtualAppliance` (ARM refuses such a route without it,
+ * "the next hop IP address must be specified"): read without it, the route would send its prefix to no appliance and
+ * be judged a drop, which a lockdown check counts as blocked. https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#user-defined
+ */
+export const routeProps = z.object({ addressPrefix: routePrefix, nextHopType, nextHopIpAddress: ipAddress }).check((ctx) => {
+  const { nextHopType: type, nextHopIpAddress: address } = ctx.value;
+  // A blank or malformed address is refused by its own check (`ipAddress`).
+  if (values.canonicalNextHopType(type) === "VirtualAppliance" && isUnset(address) && !readingStored()) {
+    ctx.issues.push({
+      code: "custom",
+      message: `${address === undefined ? "missing" : `expected an IP address such as 10.0.0.4, got ${describeValue(address)}`}: a route with nextHopType VirtualAppliance needs the appliance's address (Azure refuses the route without it)`,
+      path: ["nextHopIpAddress"],
+      input: ctx.value,
+    });
+  }
+});
 
 // `az` prints `enableIpForwarding`, `privateIpAddress`, `publicIpAddress` (its Python SDK's names);
 // ARM and the JavaScript SDK spell them `...IP...`. Both are read.

@@ -27,32 +27,39 @@ export interface UnwrappedSource {
 /**
  * What a Resource Graph answer says about its paging: `az graph query` prints `total_records` (rows the query
  * matched) and `skip_token` (set while more pages follow; `--first` is 100 by default); the REST API writes
- * `totalRecords`, `$skipToken` and `resultTruncated`. https://learn.microsoft.com/azure/governance/resource-graph/concepts/work-with-data#paging-results
+ * `totalRecords`, `$skipToken` and `resultTruncated`, the JavaScript SDK `skipToken`, PowerShell's Search-AzGraph
+ * (ConvertTo-Json) `SkipToken`. Every spelling and case is read, so a first page is never taken for the whole answer.
+ * https://learn.microsoft.com/azure/governance/resource-graph/concepts/work-with-data#paging-results
  */
 export interface GraphPage {
   /** Rows the query matched in all, when the file says. */
   totalRecords?: number;
-  /** Where the file says more rows follow (`skip_token`), or undefined. */
-  moreAt?: "skip_token" | "$skipToken" | "resultTruncated";
+  /** The field, as the file spells it, that says more rows follow (`skip_token`, `$skipToken`, `SkipToken`, `resultTruncated`), or undefined. */
+  moreAt?: string;
 }
 
 const totalRecordsSchema = z.number().int().nonnegative();
 
+/** A paging field's name without case, `_` or `$`: `skip_token`, `$skipToken`, `SkipToken` are all `skiptoken`. */
+const pagingKey = (field: string) => field.replace(/[_$]/g, "").toLowerCase();
+
 /** The paging fields of a `{data}` file, validated; undefined when it has none (a hand-made `{data}` list). */
 function readGraphPage(file: string, value: JsonObject): GraphPage | undefined {
   const page: GraphPage = {};
-  for (const field of ["total_records", "totalRecords"] as const) {
-    if (value[field] !== undefined && value[field] !== null) page.totalRecords = parseWith(totalRecordsSchema, value[field], file, [field]);
+  for (const field of Object.keys(value)) {
+    const key = pagingKey(field);
+    const given = value[field];
+    if (key === "totalrecords") {
+      if (given !== undefined && given !== null) page.totalRecords = parseWith(totalRecordsSchema, given, file, [field]);
+    } else if (key === "skiptoken") {
+      if (given === undefined || given === null || given === "") continue;
+      if (typeof given !== "string") throw inputError(file, [field], expectedMessage("string", given));
+      page.moreAt ??= field;
+    } else if (key === "resulttruncated") {
+      // The REST API's `resultTruncated` is the string "true"/"false" (an enum), a boolean in some clients.
+      if (given === true || (typeof given === "string" && given.toLowerCase() === "true")) page.moreAt ??= field;
+    }
   }
-  for (const field of ["skip_token", "$skipToken"] as const) {
-    const token = value[field];
-    if (token === undefined || token === null || token === "") continue;
-    if (typeof token !== "string") throw inputError(file, [field], expectedMessage("string", token));
-    page.moreAt ??= field;
-  }
-  // The REST API's `resultTruncated` is the string "true"/"false" (an enum), a boolean in some clients.
-  const truncated = value.resultTruncated;
-  if (truncated === true || (typeof truncated === "string" && truncated.toLowerCase() === "true")) page.moreAt ??= "resultTruncated";
   return page.totalRecords === undefined && page.moreAt === undefined ? undefined : page;
 }
 
@@ -74,6 +81,21 @@ const DATE_FIRST = /^\d{4}-\d{2}-\d{2}/;
 const LIST_FIELDS = ["value", "data", "resources"] as const;
 
 /**
+ * The key of `value` that holds its resource list: `value`, `data` or `resources` as written, else `Value` or `Data` in
+ * another case (PowerShell's ConvertTo-Json writes a response object's properties in PascalCase:
+ * `Search-AzGraph | ConvertTo-Json` gives `{"Data": [...], "SkipToken": ...}`).
+ */
+function listField(value: JsonObject): { key: string; field: (typeof LIST_FIELDS)[number] } | undefined {
+  for (const field of LIST_FIELDS) if (field in value) return { key: field, field };
+  for (const key of Object.keys(value)) {
+    const lower = key.toLowerCase();
+    // `resources` is the product's own saved snapshot, always written in lower case.
+    if (lower === "value" || lower === "data") return { key, field: lower };
+  }
+  return undefined;
+}
+
+/**
  * One source's resources and where they sit, whatever its shape (CONTRACT §1.1). `stored`: the store's copy of an
  * input audited before; a profile or service tags file in it (taken as a snapshot before that was refused) reads
  * as nothing, as it did then.
@@ -87,16 +109,17 @@ export function unwrapSource(file: string, value: unknown, { stored = false }: {
   if (typeof value.type === "string") return { items: [value] };
   // A NIC's effective route table with the NIC's id beside Azure's `value` list: one entry, kept whole.
   if ("networkInterfaceId" in value) return { items: [value] };
-  for (const field of LIST_FIELDS) {
-    if (!(field in value)) continue;
-    const list = value[field];
+  const found = listField(value);
+  if (found) {
+    const { key, field } = found;
+    const list = value[key];
     // Resource Graph's table form (`{"data": {"columns": [...], "rows": [...]}}`, the REST API's resultFormat "table"):
     // rows of values by column position, which say nothing of the resources' shape here.
     if (field === "data" && isObject(list) && Array.isArray(list.columns) && Array.isArray(list.rows)) {
-      throw inputError(file, [field], 'a Resource Graph result in table form (columns and rows): export it as objects (az graph query -q "..." --first 1000, or resultFormat "objectArray" in the REST call)');
+      throw inputError(file, [key], 'a Resource Graph result in table form (columns and rows): export it as objects (az graph query -q "..." --first 1000, or resultFormat "objectArray" in the REST call)');
     }
-    if (!Array.isArray(list)) throw inputError(file, [field], expectedMessage("array", list));
-    const out: UnwrappedSource = { items: list, listAt: [field] };
+    if (!Array.isArray(list)) throw inputError(file, [key], expectedMessage("array", list));
+    const out: UnwrappedSource = { items: list, listAt: [key] };
     if (field === "data") {
       // A stored input accepted before these fields were checked still opens (its paging then reads as none).
       const page = stored ? pagingOrNone(file, value) : readGraphPage(file, value);
@@ -123,6 +146,8 @@ export function unwrapSource(file: string, value: unknown, { stored = false }: {
   // upload form's "Use as"): read nothing from it silently and the audit runs without it, so say so naming the file.
   const notResources = stored ? undefined : notResourcesMessage(value);
   if (notResources) throw new InputError(file, "", notResources);
+  const wrapper = stored ? undefined : unknownWrapperMessage(value);
+  if (wrapper) throw new InputError(file, "", wrapper);
   // Any other untyped object (a sub-resource example, some other payload): nothing to read, not an error.
   return { items: [value] };
 }
@@ -136,6 +161,23 @@ function notResourcesMessage(value: JsonObject): string | undefined {
   if (looksLikeProfile(value)) return `this is a CycleCloud profile (${PROFILE_KEYS.filter((k) => k in value).join(", ")}), not Azure resources: give it as the profile (--profile; in the dashboard, "Use as: Profile")`;
   if (looksLikeServiceTags(value)) return 'this is a service tags file ({"values": [...]}), not Azure resources: give it as the service tags (--service-tags; in the dashboard, "Use as: Service tags")';
   return undefined;
+}
+
+/**
+ * Why an untyped object without an id is no input, when it holds a list under a key this reader does not know
+ * (`{"items": [...]}`, `{"Resources": [...]}`) or nothing at all (`{}`): read as one payload it would give nothing and
+ * the audit would run without the resources it lists. Undefined for the objects read from the root (a deployment
+ * status entry, an effective route row) and for Azure's other payloads without a list (Network Watcher's
+ * IP flow verify or next hop answers, in Azure's own examples), which are read as nothing, as before.
+ */
+function unknownWrapperMessage(value: JsonObject): string | undefined {
+  if (value.id !== undefined || value.properties !== undefined) return undefined;
+  if ("deploymentStatus" in value && "configurationIds" in value) return undefined;
+  if ("nextHopType" in value && "source" in value) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length && !keys.some((k) => Array.isArray(value[k]))) return undefined;
+  const shown = keys.length ? `it has ${keys.slice(0, 6).map((k) => JSON.stringify(k)).join(", ")}${keys.length > 6 ? ` and ${keys.length - 6} more` : ""}` : "it is empty";
+  return `expected Azure resources (an array, {"value": [...]}, {"data": [...]} or {"resources": [...]}), got an object without them: ${shown}`;
 }
 
 /** The raw resources of one source, whatever its shape, for saving as `{ resources, serviceTags, capturedAt }`. */

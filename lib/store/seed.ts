@@ -3,11 +3,16 @@
 // <dir>/older/ (optional) the same for an earlier state, stored first so history has something to show.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { parseJsonFile, type Source } from "@/lib/snapshot";
+import { parseJsonFile, parseProfileJson, type Source } from "@/lib/snapshot";
 import type { CreateScanInput, ScanRecord, Store } from "./store";
 
 function readJson(file: string): Source {
   return { name: path.basename(file), value: parseJsonFile(path.basename(file), readFileSync(file, "utf8")) };
+}
+
+/** A profile file as the CLI reads it: a key given twice is refused (lib/snapshot/profile-text.ts). */
+function readProfile(file: string): Source {
+  return { name: path.basename(file), value: parseProfileJson(path.basename(file), readFileSync(file, "utf8")) };
 }
 
 /** The scan inputs a directory holds; a profile falls back to the parent's when the directory has none. */
@@ -22,11 +27,11 @@ export function inputsFromDirectory(dir: string, fallbackProfile?: string): Omit
     const full = path.join(dir, f);
     // profile.json is the profile; variants beside it (profile-return-proxy.json) are alternatives, not estate.
     if (/^profile.*\.json$/i.test(f)) {
-      if (f.toLowerCase() === "profile.json") profile = readJson(full);
+      if (f.toLowerCase() === "profile.json") profile = readProfile(full);
     } else if (/^servicetags.*\.json$/i.test(f)) serviceTags = readJson(full);
     else sources.push(readJson(full));
   }
-  if (!profile && fallbackProfile && existsSync(fallbackProfile)) profile = readJson(fallbackProfile);
+  if (!profile && fallbackProfile && existsSync(fallbackProfile)) profile = readProfile(fallbackProfile);
   return { sources, profile, serviceTags };
 }
 

@@ -83,6 +83,15 @@ describe("POST /api/scans: 400s name the file and, where there is one, the field
     expectNamed(await upload(...(await multipart(form))), "form", "snapshot[1]", /expected a file/);
   });
 
+  it("a profile key given twice is refused, in an uploaded profile file and in a JSON body's profile (JSON.parse would drop one)", async () => {
+    const form = new FormData();
+    form.append("snapshot", new File([JSON.stringify(vnetSource().value)], "vnet.json"));
+    form.append("profile", new File(['{"roles": {"cyclecloud": ["a/b"]}, "roles": {"cluster": ["a/c"]}}'], "profile.json"));
+    expectNamed(await upload(...(await multipart(form))), "profile.json", "roles", /given twice/);
+    const body = `{"snapshot": ${JSON.stringify(vnetSource().value)}, "profile": {"roles": {"cluster": [], "cluster": ["a/c"]}}}`;
+    expectNamed(await upload("application/json", text(body)), "request body", "profile.roles.cluster", /given twice/);
+  });
+
   it("a file sent as the estate names the `estate` field", async () => {
     const form = new FormData();
     form.append("snapshot", new File([JSON.stringify(vnetSource().value)], "vnet.json"));

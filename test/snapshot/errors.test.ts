@@ -130,7 +130,7 @@ describe("snapshot validation", () => {
     nsg.properties.securityRules = "none";
     expect(loadOne("nsg.json", { value: [nsg] })).toBe('nsg.json: value[0].properties.securityRules: expected an array, got "none"');
     const badId = { ...clone(ccNsg), id: 42 };
-    expect(loadOne("nsg.json", [badId])).toBe("nsg.json: [0].id: expected a string, got 42");
+    expect(loadOne("nsg.json", [badId])).toBe("nsg.json: [0].id: expected a resource id such as /subscriptions/…/providers/Microsoft.Network/…, got 42");
     const badProps = { ...clone(ccNsg), properties: "x" };
     expect(loadOne("nsg.json", [badProps])).toBe('nsg.json: [0].properties: expected an object, got "x"');
     const badRule = clone(ccNsg) as { properties: { securityRules: unknown[] } };

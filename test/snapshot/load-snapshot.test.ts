@@ -126,8 +126,8 @@ describe("input shapes", () => {
     expect(collectResources("a.json", ccNsg)).toEqual([ccNsg]);
   });
 
-  it("skips entries that are not objects, have no type, or are of other types", () => {
-    const snapshot = loadWithAnchor([null, 3, "x", [], { id: "/x" }, { type: "Microsoft.Compute/disks", id: "/disk" }, ccNsg]);
+  it("skips entries that have no type or are of other types; refuses one that is not an object (input-shapes.test.ts)", () => {
+    const snapshot = loadWithAnchor([{ id: "/x" }, { type: "Microsoft.Compute/disks", id: "/disk" }, ccNsg]);
     expect([...snapshot.nsgs.keys()]).toEqual([ccNsg.id.toLowerCase()]);
   });
 });

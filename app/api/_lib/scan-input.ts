@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { InputError, formatJsonPath } from "@/lib/errors";
 import type { Role } from "@/lib/model/types";
-import { loadSnapshot, parseJsonFile, resolveRoles, ROLES, type Source } from "@/lib/snapshot";
+import { loadSnapshot, parseJsonFile, parseProfileJson, resolveRoles, ROLES, type Source } from "@/lib/snapshot";
+import { firstDuplicateKey } from "@/lib/snapshot/duplicate-keys";
 import type { CreateScanInput, Store } from "@/lib/store";
 import { parseEstateName } from "@/lib/store/estates";
 import { BadRequest } from "./bad-request";
@@ -27,7 +28,12 @@ function parseFile(name: string, text: string): unknown {
 }
 
 function fromJson(bytes: Uint8Array): CreateScanInput {
-  const value = parseFile("request body", Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  const value = parseFile("request body", text);
+  // A profile key given twice would be dropped silently by JSON.parse (CONTRACT §1.2: never ignored); a snapshot's
+  // repeated keys are the export's own, read as JSON.parse reads them.
+  const twice = value && typeof value === "object" && !Array.isArray(value) && "profile" in value ? firstDuplicateKey(text) : undefined;
+  if (twice?.[0] === "profile") throw new InputError("request body", formatJsonPath(twice), "given twice");
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new InputError("request body", "", 'expected an object { "snapshot": ..., "profile"?: ... }');
   const parsed = jsonBody.safeParse(value);
   if (!parsed.success) {
@@ -97,7 +103,11 @@ async function fromForm(contentType: string, bytes: Uint8Array, store: () => Pro
     for (const [i, entry] of form.getAll(field).entries()) {
       if (typeof entry === "string") throw new InputError("form", `${field}[${i}]`, "expected a file, not text");
       const name = entry.name || `${field}-${i + 1}.json`;
-      out.push({ name, value: parseFile(name, await entry.text()) });
+      const text = await entry.text();
+      // A profile file as the CLI reads it: a key given twice is refused (lib/snapshot/profile-text.ts).
+      const value = field === "profile" ? parseProfileJson(name, text) : parseFile(name, text);
+      if (field === "profile") assertJsonDepth(name, value);
+      out.push({ name, value });
     }
     return out;
   };

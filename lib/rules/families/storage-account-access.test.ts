@@ -66,11 +66,12 @@ describe("the profile's storage account's own network rules", () => {
     expect(finding(byIp, "hpc/cc", "CC-EGRESS-STORAGE")).toMatchObject({ status: "warn", detail: expect.stringContaining("Whether storage account cclocker admits it cannot be judged: its network rules (default action Deny) admit only the addresses of its IP rules (20.1.2.3)") });
   });
 
-  it("an account that admits everyone, one the profile does not name, and one the input lacks leave the verdict to the path", () => {
+  it("an account that admits everyone and one the profile does not name leave the verdict to the path; one the input lacks beside others is an input error", () => {
     const open = withAccount({ publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } }).auditProfile({ roles, storageAccount: "cclocker" });
     expect(finding(open, "hpc/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
     const closed = withAccount({ publicNetworkAccess: "Disabled" });
-    expect(finding(closed.auditProfile({ roles, storageAccount: "otheraccount" }), "hpc/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
+    // CONTRACT §1.2: a reference that matches nothing is an input error, never ignored (a typo would pass the checks).
+    expect(() => closed.auditProfile({ roles, storageAccount: "otheraccount" })).toThrow(/storageAccount: no storage account in the input is "otheraccount"; it holds cclocker/);
     expect(finding(closed.auditProfile({ roles }), "hpc/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
   });
 
