@@ -66,36 +66,64 @@ export function endpointsAfter(subnet: Subnet | undefined, add: string): string[
   return endpointsWith((subnet?.serviceEndpoints ?? []).map((e) => e.service), add, (s) => s, (s) => s);
 }
 
-/** A service endpoint as a subnet update sends it: `locations` only for one the subnet had, as read. */
+/**
+ * A service endpoint as a subnet update sends it: one the subnet had, every field it was read with (its ARM object:
+ * `locations`, `networkIdentifier`, ...; the model's `service` and `locations` without the ARM properties), less the
+ * read-only `provisioningState`; a new one its `service` alone, so Azure gives it the service's default locations.
+ */
 export interface EndpointToSend {
   service: string;
   locations?: string[];
+  [field: string]: unknown;
+}
+
+const sameService = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The endpoint `service` as `asRead` holds it, every field kept but the read-only `provisioningState`; undefined when it has none. */
+function endpointAsRead(asRead: Subnet | undefined, service: string): EndpointToSend | undefined {
+  const arm = asRead?.armProperties?.serviceEndpoints;
+  if (Array.isArray(arm)) {
+    const had = arm.find((e): e is Record<string, unknown> => !!e && typeof e === "object" && typeof (e as { service?: unknown }).service === "string" && sameService((e as { service: string }).service, service));
+    if (had) return { ...(Object.fromEntries(Object.entries(had).filter(([k]) => k !== "provisioningState")) as EndpointToSend), service };
+  }
+  const had = asRead?.serviceEndpoints.find((e) => sameService(e.service, service));
+  if (!had) return undefined;
+  return had.locations.length ? { service, locations: [...had.locations] } : { service };
 }
 
 /**
- * The endpoints `subnet` holds after adding `add`, each one the subnet had as read in `asRead` with its `locations`
- * (the new one without, so Azure gives it the service's default). `asRead` is the snapshot before any fix: a bundle
- * renders against its end state, where an endpoint another fix adds is not one to keep locations for. Never throws.
+ * The endpoints `subnet` holds after adding `add`, each one the subnet had as read in `asRead` with every field it had
+ * (endpointAsRead), the new one with its service alone. `asRead` is the snapshot before any fix: a bundle renders
+ * against its end state, where an endpoint another fix adds is not one to keep fields for. Never throws.
  */
 export function endpointsToSend(subnet: Subnet | undefined, add: string, asRead: Subnet | undefined = subnet): EndpointToSend[] {
-  const read = asRead?.serviceEndpoints ?? [];
-  return endpointsAfter(subnet, add).map((service) => {
-    const had = read.find((e) => e.service.toLowerCase() === service.toLowerCase());
-    return had?.locations.length ? { service, locations: [...had.locations] } : { service };
-  });
+  return endpointsAfter(subnet, add).map((service) => endpointAsRead(asRead, service) ?? { service });
 }
 
 /**
- * The arguments that set a subnet's service endpoints to `list`. `--service-endpoints A B` replaces the whole list with
- * endpoints that carry only a service (azure-cli's VNetSubnetUpdate.pre_operations maps each name to
- * `{"service": name}`, and its content builder replaces the list), so Azure resets each re-sent endpoint's `locations`
- * to the service's default. When an endpoint the subnet keeps has locations, the list is set instead by the command's
- * generic update (`--set serviceEndpoints=<JSON>`, applied to the subnet as read before the PUT), locations included.
- * https://learn.microsoft.com/cli/azure/network/vnet/subnet#az-network-vnet-subnet-update
+ * The arguments of `az network vnet subnet update` that add the endpoint `add` to `subnet` (as rendered: before the fix,
+ * or a bundle's end state) whose endpoints were `asRead`.
+ * - The subnet had no endpoint: `--service-endpoints <the list>`, the command's own argument. It replaces the whole list
+ *   with endpoints that carry only a service (azure-cli's VNetSubnetUpdate.pre_operations maps each name to
+ *   `{"service": name}`), which loses nothing when the subnet had none.
+ * - Adding it displaces none of the endpoints read (the usual case): the generic update's
+ *   `--add serviceEndpoints service=<add>`, which appends one endpoint to the subnet as read before the PUT and leaves
+ *   the others as they are, `locations` included (`--service-endpoints` would reset those to the service's default).
+ *   It holds no JSON, so the PowerShell form is offered too. https://github.com/Azure/azure-cli/issues/8204
+ * - It replaces one (the other Storage kind: lib/fixes/service-endpoints.ts), or the subnet has it already (one not
+ *   ready, re-sent): `--set serviceEndpoints=<JSON>`, the whole list, each endpoint kept with every field it was read
+ *   with. The JSON's `"` makes it bash only (psProblem). Where one is displaced, every change of a bundle on that subnet
+ *   sets the same end list, so their order does not matter.
+ * https://learn.microsoft.com/cli/azure/network/vnet/subnet#az-network-vnet-subnet-update (`--add`: "add an object to a
+ * list of objects by specifying a path and key value pairs")
  */
-function endpointArgs(list: readonly EndpointToSend[]): Arg[] {
-  if (!list.some((e) => e.locations)) return [["--service-endpoints", ...list.map((e) => e.service)]];
-  return [["--set", `serviceEndpoints=${JSON.stringify(list)}`]];
+function endpointArgs(subnet: Subnet, add: string, asRead: Subnet | undefined): Arg[] {
+  const read = asRead?.serviceEndpoints ?? [];
+  const after = endpointsAfter(subnet, add);
+  if (!read.length) return [["--service-endpoints", ...after]];
+  const displaced = read.some((e) => !after.some((s) => sameService(s, e.service)));
+  if (!displaced && !read.some((e) => sameService(e.service, add))) return [["--add", "serviceEndpoints", `service=${add}`]];
+  return [["--set", `serviceEndpoints=${JSON.stringify(endpointsToSend(subnet, add, asRead))}`]];
 }
 
 const subnetArgs = (s: Subnet): Arg[] => [...sub(s), ["--vnet-name", s.vnetName], ["--name", s.name]];
@@ -129,7 +157,7 @@ export function azCommands(snapshot: Snapshot, c: Change, asRead: Snapshot = sna
     }
     case "add-service-endpoint": {
       const s = snapshot.subnets.get(c.subnetKey)!;
-      return [{ command: ["network", "vnet", "subnet", "update"], args: [...subnetArgs(s), ...endpointArgs(endpointsToSend(s, c.service, asRead.subnets.get(c.subnetKey)))] }];
+      return [{ command: ["network", "vnet", "subnet", "update"], args: [...subnetArgs(s), ...endpointArgs(s, c.service, asRead.subnets.get(c.subnetKey))] }];
     }
     case "attach-new-nsg": {
       const s = snapshot.subnets.get(c.subnetKey)!;

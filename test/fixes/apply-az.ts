@@ -1,6 +1,8 @@
 // Applies az CLI fix text to an EstateBuilder the way Azure would: the words come back from bash itself
 // (checkers.bashAzCommands), then `nsg rule create`/`update`, `vnet subnet update --service-endpoints` (or its
-// generic update `--set serviceEndpoints=<JSON>`, which keeps endpoints' locations) change the builder's estate, so a test can re-audit what a person would get by pasting the fix.
+// generic update: `--add serviceEndpoints service=X`, which appends one endpoint, or `--set serviceEndpoints=<JSON>`,
+// which sets the list; both keep endpoints' locations) change the builder's estate, so a test can re-audit what a
+// person would get by pasting the fix.
 import type { EstateBuilder, RuleSpec } from "../helpers/estate-builder";
 import { bashAzCommands } from "./checkers";
 
@@ -44,14 +46,24 @@ export function applyAz(b: EstateBuilder, text: string): number {
       const clash = rules.find((r) => r !== rule && r.direction === rule.direction && r.priority === rule.priority);
       if (clash) throw new Error(`priority ${rule.priority} ${rule.direction} already taken by ${clash.name} in ${one("--nsg-name")}`);
       if (!existing) rules.push(rule);
-    } else if (verb === "network vnet subnet update" && (f.has("--service-endpoints") || one("--set")?.startsWith("serviceEndpoints="))) {
-      const vnets = (b as unknown as { vnets: Map<string, { subnets: { name: string; opts: { serviceEndpoints?: { service: string; locations?: string[] }[] } }[] }> }).vnets;
+    } else if (verb === "network vnet subnet update" && (f.has("--service-endpoints") || one("--set")?.startsWith("serviceEndpoints=") || one("--add") === "serviceEndpoints")) {
+      type Endpoint = { service: string; locations?: string[] };
+      const vnets = (b as unknown as { vnets: Map<string, { subnets: { name: string; opts: { serviceEndpoints?: Endpoint[] } }[] }> }).vnets;
       const subnet = vnets.get(one("--vnet-name")!)!.subnets.find((x) => x.name === one("--name"))!;
       // As azure-cli builds the PUT: `--service-endpoints` sends each endpoint with its service alone; `--set` sends the
-      // JSON list as written.
-      const endpoints = f.has("--service-endpoints")
-        ? f.get("--service-endpoints")!.map((service) => ({ service }))
-        : (JSON.parse(one("--set")!.slice("serviceEndpoints=".length)) as { service: string; locations?: string[] }[]);
+      // JSON list as written; `--add <path> key=value` appends one object built of its key=value words to the list as read.
+      let endpoints: Endpoint[];
+      if (f.has("--service-endpoints")) endpoints = f.get("--service-endpoints")!.map((service) => ({ service }));
+      else if (f.has("--set")) endpoints = JSON.parse(one("--set")!.slice("serviceEndpoints=".length)) as Endpoint[];
+      else {
+        const fields: Record<string, string> = Object.fromEntries(f.get("--add")!.slice(1).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+        if (!fields.service) throw new Error(`--add serviceEndpoints without service=: ${f.get("--add")!.join(" ")}`);
+        const added: Endpoint = { ...fields, service: fields.service };
+        const current = subnet.opts.serviceEndpoints ?? [];
+        // A fix that appends an endpoint the subnet has would send Azure the same service twice.
+        if (current.some((e) => e.service.toLowerCase() === added.service.toLowerCase())) throw new Error(`${added.service} is already on ${one("--name")}`);
+        endpoints = [...current, added];
+      }
       subnet.opts = { ...subnet.opts, serviceEndpoints: endpoints };
     } else throw new Error(`applyAz does not know: az ${argv.slice(0, 5).join(" ")}`);
   }

@@ -24,8 +24,8 @@ describe("Storage from a subnet with no outbound path", () => {
     const f = finding(report, "spoke/compute", "NODE-EGRESS-STORAGE");
     expect(f.status).not.toBe("pass");
     const az = f.fixes.find((x) => x.kind === "az-cli")!.text;
-    // The Key Vault endpoint keeps the locations it was read with (`--service-endpoints` alone would reset them).
-    expect(az).toMatch(/ --set 'serviceEndpoints=\[\{"service":"Microsoft\.KeyVault","locations":\["westeurope"\]\},\{"service":"Microsoft\.Storage\.Global"\}\]'$/m);
+    // Appended, so the Key Vault endpoint keeps the locations it was read with (`--service-endpoints` alone would reset them).
+    expect(az).toMatch(/ --add serviceEndpoints service=Microsoft\.Storage\.Global$/m);
     expect(az).not.toMatch(/nat gateway|public-ip/);
   });
 

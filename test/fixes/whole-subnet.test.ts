@@ -104,7 +104,7 @@ describe("service endpoint fix on the CycleCloud Workspace for Slurm subnets", (
     );
     const f = find(r, "ccw-compute-subnet", "NODE-SE-STORAGE");
     expect(fix(f, "bicep")).toMatch(/^\/\/ Not offered as Bicep: a Bicep deployment of a subnet replaces all of its properties, and the subnet has a property this tool does not know how to repeat faithfully: use the az CLI or Terraform form/);
-    expect(fix(f, "az-cli")).toMatch(/^az network vnet subnet update .* --set 'serviceEndpoints=\[\{"service":"Microsoft\.KeyVault","locations":\["westeurope","northeurope"\]\},\{"service":"Microsoft\.Storage"\}\]'$/m);
+    expect(fix(f, "az-cli")).toMatch(/^az network vnet subnet update .* --add serviceEndpoints service=Microsoft\.Storage$/m);
     expect(fix(f, "terraform")).toContain("azapi_update_resource");
   });
 

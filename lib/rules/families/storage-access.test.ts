@@ -41,8 +41,8 @@ describe("CC-SE-STORAGE / NODE-SE-STORAGE", () => {
     const r = vnet().subnet("hub/c", "10.0.1.0/24", { serviceEndpoints: [{ service: "Microsoft.KeyVault" }] }).audit({ cluster: ["hub/c"] });
     const f = finding(r, "hub/c", "NODE-SE-STORAGE");
     expect(f.status).toBe("warn");
-    // az CLI sets the whole list with the existing endpoint's locations (`--service-endpoints` alone would reset them).
-    expect(f.fixes.find((x) => x.kind === "az-cli")!.text).toMatch(/ --set 'serviceEndpoints=\[\{"service":"Microsoft\.KeyVault","locations":\["westeurope"\]\},\{"service":"Microsoft\.Storage\.Global"\}\]'$/m);
+    // az CLI appends the endpoint, leaving the existing one and its locations (`--service-endpoints` alone would reset them).
+    expect(f.fixes.find((x) => x.kind === "az-cli")!.text).toMatch(/ --add serviceEndpoints service=Microsoft\.Storage\.Global$/m);
     // Terraform changes the list in place (azapi_update_resource), repeating the existing endpoint with its locations.
     expect(f.fixes.find((x) => x.kind === "terraform")!.text).toMatch(/service\s+= "Microsoft\.KeyVault"[\s\S]*locations\s+= \["westeurope"\][\s\S]*service = "Microsoft\.Storage\.Global"/);
   });
