@@ -2,7 +2,7 @@
 // call that failed may have held what decides a verdict (an admin rule that denies or always allows, a scale set's NIC
 // NSG, a private endpoint). No finding may then read as a confident pass.
 import type { Finding, ReadError } from "./report/types";
-import { MISSING_PAGES_CODE } from "./snapshot/graph-pages";
+import { GRAPH_EXPORT_OPERATION, MISSING_PAGES_CODE } from "./snapshot/graph-pages";
 
 /** How many failed calls the sentence names; the rest are counted. */
 const NAMED_CALLS = 3;
@@ -92,10 +92,12 @@ export function partialReadNote(errors: readonly ReadError[] | undefined): Parti
   if (!calls) return undefined;
   // A Resource Graph export missing pages (lib/snapshot/graph-pages.ts) is no live call: say what is missing instead.
   if (counted!.every((e) => e.code === MISSING_PAGES_CODE)) {
+    // An ARM list page (`{value}` with nextLink or skipToken, graph-pages.ts ListPages) is missing pages too.
+    const of = counted!.every((e) => e.operation.startsWith(GRAPH_EXPORT_OPERATION)) ? "its Resource Graph export" : "its exported lists";
     return {
-      passed: `Passes on what was read, but the input is missing pages of its Resource Graph export (${calls}): the rows on those pages may decide this verdict.`,
-      judged: `The input is missing pages of its Resource Graph export (${calls}): the rows on those pages may decide this verdict.`,
-      allowed: `Allowed on what was read, but the input is missing pages of its Resource Graph export (${calls}): the rows on those pages may decide this answer.`,
+      passed: `Passes on what was read, but the input is missing pages of ${of} (${calls}): the rows on those pages may decide this verdict.`,
+      judged: `The input is missing pages of ${of} (${calls}): the rows on those pages may decide this verdict.`,
+      allowed: `Allowed on what was read, but the input is missing pages of ${of} (${calls}): the rows on those pages may decide this answer.`,
     };
   }
   return {

@@ -5,12 +5,14 @@
 // https://learn.microsoft.com/azure/governance/resource-graph/concepts/work-with-data#paging-results
 import type { ReadError } from "@/lib/report/types";
 import { keyOf } from "./arm-id";
-import type { GraphPage } from "./source-shapes";
+import type { GraphPage, ListPage } from "./source-shapes";
 import { isObject } from "./validate";
 
 /** The `operation` of the error a Resource Graph export missing pages gives; its `subscription` is `*` (any). */
 export const GRAPH_EXPORT_OPERATION = "az graph query export";
 export const MISSING_PAGES_CODE = "MissingPages";
+/** The `operation` of the error an ARM list page without its last page gives (`az rest`, a REST call's answer). */
+export const LIST_EXPORT_OPERATION = "ARM list export";
 
 interface Query {
   files: string[];
@@ -58,5 +60,46 @@ export class GraphPages {
       });
     }
     return out;
+  }
+}
+
+interface ListFile {
+  file: string;
+  moreAt?: string;
+  /** The lower-cased `type`s of its items; empty when none has one (a POST list's rules, an empty page). */
+  types: Set<string>;
+}
+
+/**
+ * Collects the `{value}` files (ARM list answers) and flags a page whose `nextLink` or `skipToken` says more follow
+ * when no file given could be its list's last page. ARM pages carry no total and a last page does not name its list,
+ * so a last page is matched by what it lists: another `{value}` file without a marker whose items share a `type` with
+ * the page's. When either side has no typed item the match cannot be told, and any such file counts: only a page with
+ * no possible last page beside it is flagged, never a list given whole.
+ * https://learn.microsoft.com/rest/api/azure/#async-operations-throttling-and-paging
+ */
+export class ListPages {
+  private readonly files: ListFile[] = [];
+
+  /** One `{value}` file's paging (`listPage` from unwrapSource) and its items. */
+  add(file: string, page: ListPage, items: readonly unknown[]): void {
+    const types = new Set<string>();
+    for (const item of items) if (isObject(item) && typeof item.type === "string") types.add(item.type.toLowerCase());
+    this.files.push({ file, moreAt: page.moreAt, types });
+  }
+
+  /** One error per page that says more follow and has no possible last page among the files given. */
+  errors(): ReadError[] {
+    const lasts = this.files.filter((f) => f.moreAt === undefined);
+    const sameList = (page: ListFile, last: ListFile) =>
+      last.file !== page.file && (page.types.size === 0 || last.types.size === 0 || [...page.types].some((t) => last.types.has(t)));
+    return this.files
+      .filter((page) => page.moreAt !== undefined && !lasts.some((last) => sameList(page, last)))
+      .map((page) => ({
+        subscription: "*",
+        operation: `${LIST_EXPORT_OPERATION} (${page.file})`,
+        code: MISSING_PAGES_CODE,
+        message: `${page.file} holds one page of an Azure list (${page.moreAt} is set) and no file given holds its last page: more pages follow: export every page (nextLink / skipToken: az rest --url <nextLink>, or the same POST with its skipToken, until none is returned) and give all the files`,
+      }));
   }
 }

@@ -5,6 +5,7 @@ import { describeValue, expectedMessage } from "./describe-value";
 import { z } from "zod";
 import { type JsonObject, type JsonPath, inputError, isObject, parseWith } from "./validate";
 import { PROFILE_KEYS, looksLikeProfile, looksLikeServiceTags } from "./parse-profile";
+import { readingStored } from "./stored-read";
 
 /** A failed call of the live read behind a saved snapshot, as the report's `errors` hold it (CONTRACT §3). */
 const readErrorsSchema = z.array(z.strictObject({ subscription: z.string(), operation: z.string(), code: z.string(), message: z.string() }));
@@ -22,6 +23,19 @@ export interface UnwrappedSource {
   readMethod?: (typeof READ_METHODS)[number];
   /** A Resource Graph export's paging (`{data}` only): whether the file says more rows follow. */
   graphPage?: GraphPage;
+  /** An ARM list page's paging (`{value}` only, never for a stored scan's input): set whether or not more follow. */
+  listPage?: ListPage;
+}
+
+/**
+ * What one page of an ARM list says about the next: a GET list answer carries `nextLink` (the URL of the next page,
+ * null or absent on the last), a POST list (Network Manager's effective and active rules, its deployment status)
+ * `skipToken` to post again with. `az rest` prints either as Azure sent it; PowerShell writes `NextLink`/`SkipToken`.
+ * https://learn.microsoft.com/rest/api/azure/#async-operations-throttling-and-paging
+ */
+export interface ListPage {
+  /** The field, as the file spells it, that says more pages follow (`nextLink`, `skipToken`, `$skipToken`), or undefined on a last page. */
+  moreAt?: string;
 }
 
 /**
@@ -61,6 +75,19 @@ function readGraphPage(file: string, value: JsonObject): GraphPage | undefined {
     }
   }
   return page.totalRecords === undefined && page.moreAt === undefined ? undefined : page;
+}
+
+/** The paging of a `{value}` list: which field, if any, says more pages follow. */
+function readListPage(file: string, value: JsonObject): ListPage {
+  for (const field of Object.keys(value)) {
+    const key = pagingKey(field);
+    if (key !== "skiptoken" && key !== "nextlink") continue;
+    const given = value[field];
+    if (given === undefined || given === null || given === "") continue;
+    if (typeof given !== "string") throw inputError(file, [field], expectedMessage("string", given));
+    return { moreAt: field };
+  }
+  return {};
 }
 
 function pagingOrNone(file: string, value: JsonObject): GraphPage | undefined {
@@ -125,6 +152,8 @@ export function unwrapSource(file: string, value: unknown, { stored = false }: {
       const page = stored ? pagingOrNone(file, value) : readGraphPage(file, value);
       if (page) out.graphPage = page;
     }
+    // A stored scan's input was audited without its list paging read: it opens as it did then.
+    if (field === "value" && !stored && !readingStored()) out.listPage = readListPage(file, value);
     if (field === "resources") {
       if (value.serviceTags !== undefined && value.serviceTags !== null) out.serviceTags = value.serviceTags;
       const capturedAt = value.capturedAt;
@@ -144,12 +173,35 @@ export function unwrapSource(file: string, value: unknown, { stored = false }: {
   }
   // A file given as Azure resources that is none (a profile or service tags given as a snapshot, by a CLI -s or the
   // upload form's "Use as"): read nothing from it silently and the audit runs without it, so say so naming the file.
+  const failed = stored || readingStored() ? undefined : azureErrorMessage(value);
+  if (failed) throw new InputError(file, "", failed);
   const notResources = stored ? undefined : notResourcesMessage(value);
   if (notResources) throw new InputError(file, "", notResources);
   const wrapper = stored ? undefined : unknownWrapperMessage(value);
   if (wrapper) throw new InputError(file, "", wrapper);
   // Any other untyped object (a sub-resource example, some other payload): nothing to read, not an error.
   return { items: [value] };
+}
+
+/** How much of an Azure error's message a one-line refusal quotes. */
+const ERROR_MESSAGE_CHARS = 160;
+
+/**
+ * Why a saved Azure error body (`{"error": {"code": "AuthorizationFailed", "message": "..."}}`, ARM's error response,
+ * which `az rest` or a redirected REST call saves in place of the list) is no input: read as one payload it gives
+ * nothing, and the audit would run without the resources the call was to list. Undefined for any other object.
+ * https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors
+ */
+function azureErrorMessage(value: JsonObject): string | undefined {
+  const error = value.error;
+  if (!isObject(error) || value.id !== undefined || value.properties !== undefined) return undefined;
+  const code = typeof error.code === "string" ? error.code.trim() : "";
+  const said = typeof error.message === "string" ? error.message.replace(/\s+/g, " ").trim() : "";
+  if (!code && !said) return undefined;
+  const message = said.length > ERROR_MESSAGE_CHARS ? `${said.slice(0, ERROR_MESSAGE_CHARS - 1)}…` : said;
+  // A refused call is the usual cause; other codes (throttling, a bad URL) ask for the export to be run again.
+  const hint = /authoriz|forbidden|permission|access/i.test(code) ? "export again with the Reader role" : "export again once the call succeeds";
+  return `an Azure error response, not resources: ${[code, message].filter(Boolean).join(": ")} (${hint})`;
 }
 
 /**

@@ -2,9 +2,11 @@
 // or refused with one line, never read as holding nothing (CONTRACT §1.1, §2).
 import { describe, expect, it } from "vitest";
 import { inputErrorMessage as messageOf } from "../helpers/input-error";
-import { loadSnapshot } from "@/lib/snapshot";
+import { audit } from "@/lib/audit";
+import { loadSnapshot, parseProfile } from "@/lib/snapshot";
 import { MISSING_PAGES_CODE } from "@/lib/snapshot/graph-pages";
-import { anchorVnet, ccNic, ccNsg } from "./small-estate";
+import { asStoredRead } from "@/lib/snapshot/stored-read";
+import { anchorVnet, ccNic, ccNsg, smallEstate } from "./small-estate";
 
 const load = (name: string, value: unknown, stored = false) => loadSnapshot([{ name, value }, { name: "vnets.json", value: [anchorVnet] }], { stored });
 const loadOne = (name: string, value: unknown) => messageOf(() => load(name, value));
@@ -29,6 +31,82 @@ describe("a Resource Graph page's marker of more pages", () => {
 
   it("refuses a token that is not a string, naming the field as written", () => {
     expect(loadOne("nics.json", { data: [ccNic], SkipToken: 3 })).toBe("nics.json: SkipToken: expected a string, got 3");
+  });
+});
+
+describe("an ARM list page's marker of more pages (az rest, a REST list, a Network Manager POST list)", () => {
+  const NSG_KEY = ccNsg.id.toLowerCase();
+  const otherNsg = { ...ccNsg, id: ccNsg.id.replace(/[^/]+$/, "nsg-later"), name: "nsg-later" };
+  const loadAll = (...sources: { name: string; value: unknown }[]) => loadSnapshot([...sources, { name: "vnets.json", value: [anchorVnet] }]);
+
+  it("makes a first page a partial read naming the file, in every spelling of nextLink and skipToken", () => {
+    for (const field of ["nextLink", "NextLink", "skipToken", "SkipToken", "$skipToken"]) {
+      const snapshot = load("nsgs.json", { value: [ccNsg], [field]: "https://management.azure.com/subscriptions/s/providers/Microsoft.Network/networkSecurityGroups?api-version=2024-05-01&$skiptoken=abc" });
+      expect(snapshot.readErrors, field).toEqual([
+        {
+          subscription: "*",
+          operation: "ARM list export (nsgs.json)",
+          code: MISSING_PAGES_CODE,
+          message: expect.stringContaining(`nsgs.json holds one page of an Azure list (${field} is set) and no file given holds its last page: more pages follow: export every page (nextLink / skipToken`),
+        },
+      ]);
+      expect(snapshot.nsgs.has(NSG_KEY), field).toBe(true);
+    }
+  });
+
+  it("holds back every pass of the audit, saying the input is missing pages", () => {
+    const profile = parseProfile("profile.json", { roles: { cyclecloud: ["hub/cyclecloud"], cluster: ["spoke/nodes"] } });
+    const whole = loadSnapshot([{ name: "estate.json", value: { value: smallEstate, nextLink: null } }]);
+    expect(audit(whole, profile).subnets.flatMap((s) => s.findings).some((f) => f.status === "pass")).toBe(true);
+    const report = audit(loadSnapshot([{ name: "estate.json", value: { value: smallEstate, nextLink: "https://next" } }]), profile);
+    expect(report.errors?.map((e) => e.operation)).toEqual(["ARM list export (estate.json)"]);
+    const findings = report.subnets.flatMap((s) => s.findings);
+    expect(findings.filter((f) => f.status === "pass")).toEqual([]);
+    expect(findings.some((f) => f.detail.includes("the input is missing pages of its exported lists"))).toBe(true);
+  });
+
+  it("reads a last page (no marker, null or \"\") and a plain array as complete, and refuses a marker that is no string", () => {
+    for (const marker of [{}, { nextLink: null }, { nextLink: "" }, { skipToken: null }]) expect(load("nsgs.json", { value: [ccNsg], ...marker }).readErrors, JSON.stringify(marker)).toBeUndefined();
+    expect(load("nsgs.json", [ccNsg]).readErrors).toBeUndefined();
+    expect(loadOne("nsgs.json", { value: [ccNsg], nextLink: 3 })).toBe("nsgs.json: nextLink: expected a string, got 3");
+  });
+
+  it("is complete when the list's last page is given too, in any order; a last page of another list does not complete it", () => {
+    const first = { name: "nsgs-1.json", value: { value: [ccNsg], nextLink: "https://next" } };
+    const middle = { name: "nsgs-2.json", value: { value: [otherNsg], skipToken: "t2" } };
+    const last = { name: "nsgs-3.json", value: { value: [otherNsg] } };
+    expect(loadAll(first, middle, last).readErrors).toBeUndefined();
+    expect(loadAll(last, first).readErrors).toBeUndefined();
+    // A page's items name no type (a POST list's rules) or the last page is empty: which list it ends cannot be told.
+    expect(loadAll(first, { name: "empty.json", value: { value: [] } }).readErrors).toBeUndefined();
+    expect(loadAll(first, { name: "nics.json", value: { value: [ccNic] } }).readErrors?.map((e) => e.operation)).toEqual(["ARM list export (nsgs-1.json)"]);
+    expect(loadAll(first, middle).readErrors?.map((e) => e.operation)).toEqual(["ARM list export (nsgs-1.json)", "ARM list export (nsgs-2.json)"]);
+  });
+
+  it("opens a stored scan's input as it was audited", () => {
+    const page = { value: [ccNsg], nextLink: "https://next" };
+    expect(load("nsgs.json", page, true).readErrors).toBeUndefined();
+    expect(asStoredRead(() => load("nsgs.json", page).readErrors)).toBeUndefined();
+  });
+});
+
+describe("a saved Azure error response given as a snapshot", () => {
+  const denied = {
+    error: {
+      code: "AuthorizationFailed",
+      message: `The client 'user@contoso.com' with object id '00000000-0000-0000-0000-000000000000' does not have authorization to perform action 'Microsoft.Network/networkInterfaces/read' over scope '/subscriptions/s' or the scope is invalid.\nIf access was recently granted, please refresh your credentials.`,
+    },
+  };
+
+  it("is refused with one line naming the file, the error's code and its message cut short", () => {
+    const message = loadOne("nics.json", denied);
+    expect(message).toMatch(/^nics\.json: an Azure error response, not resources: AuthorizationFailed: The client 'user@contoso\.com' with object id .{60,}…  ?\(export again with the Reader role\)$/);
+    expect(message.length).toBeLessThan(300);
+    expect(loadOne("nics.json", { error: { code: "TooManyRequests", message: "Retry later." } })).toBe("nics.json: an Azure error response, not resources: TooManyRequests: Retry later. (export again once the call succeeds)");
+  });
+
+  it("opens as nothing in a stored scan's input, as before", () => {
+    expect(load("nics.json", denied, true).nics.size).toBe(0);
   });
 });
 
