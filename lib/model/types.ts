@@ -687,6 +687,12 @@ export interface InputGaps {
 }
 
 export interface Snapshot {
+  /**
+   * Read from the store's copy of a scan already audited (LoadOptions `stored`): checks of the profile against the
+   * input added since that audit (lib/snapshot/profile.ts) say what they find instead of refusing, so the scan can
+   * still be re-audited and its fixes bundled.
+   */
+  stored?: true;
   vnets: Map<string, VirtualNetwork>;
   subnets: Map<string, Subnet>;
   nsgs: Map<string, Nsg>;

@@ -39,8 +39,9 @@ export function reachableVnets(estate: Estate, subnet: Subnet): Set<string> {
 
 /**
  * `route`'s next hop for packets from `subnet` (see resolveNextHop), remembered per route object and VNet for the estate
- * and every estate a fix derives from it: a hop depends only on the route, the VNet, its peerings and what sits at the
- * next-hop address, and fixes change none of these except a route table (which gives its routes new objects) or a
+ * and every estate a fix derives from it: a hop depends only on the route, the VNet, its peerings, what sits at the
+ * next-hop address and, where a subnet peering leaves the subnet out, the subnet (its class and name: subnet-peering.ts),
+ * and fixes change none of these except a route table (which gives its routes new objects) or a
  * classic firewall's rule collections, so a firewall hop names the firewall as this estate has it. Keyed by object
  * rather than by a string of the route's fields: this runs once per piece and route, and building and hashing a key of
  * two resource ids each time was a tenth of the path's cost on a 10,000-subnet estate.

@@ -343,7 +343,7 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
       ...(path.inbound ? staged(path.inbound, "destination") : []),
       ...(fault ? fault.fault.evidence.map((e) => ({ ...e, side: "source" as const })) : []),
     ],
-    notes: [...notes, ...path.outbound.notes, ...(path.inbound?.notes ?? []), ...widened(path.outbound), ...(path.inbound ? widened(path.inbound) : [])],
+    notes: [...notes, ...path.outbound.notes, ...(path.inbound?.notes ?? []), ...widened(path.outbound), ...(path.inbound ? widened(path.inbound) : []), ...applicationRuleNotes(path.outbound)],
   };
 }
 

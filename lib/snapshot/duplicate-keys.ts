@@ -15,12 +15,12 @@ interface Frame {
 }
 
 /**
- * The JSON path of the first object key given twice in `text` (`["roles"]`, `["deployments", 0, "name"]`), or
+ * The JSON path of the first object key given twice in `text` for which `wanted` holds (every one by default) (`["roles"]`, `["deployments", 0, "name"]`), or
  * undefined when every object's keys are distinct. Keys are compared as JSON.parse decodes them (`"a"` and
  * `"\u0061"` are one key). `text` must be JSON that JSON.parse accepts (a leading byte-order mark is skipped): the scan
  * trusts its syntax and reads each token once, linear in its length.
  */
-export function firstDuplicateKey(text: string): JsonPath | undefined {
+export function firstDuplicateKey(text: string, wanted: (path: JsonPath) => boolean = () => true): JsonPath | undefined {
   const stack: Frame[] = [];
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   /** Where a value starting now sits: the root, an object's key, or an array's index. */
@@ -48,7 +48,7 @@ export function firstDuplicateKey(text: string): JsonPath | undefined {
       const top = stack[stack.length - 1];
       if (top?.keys && top.expectKey) {
         const key = JSON.parse(text.slice(i, end + 1)) as string;
-        if (top.keys.has(key)) return [...top.path, key];
+        if (top.keys.has(key) && wanted([...top.path, key])) return [...top.path, key];
         top.keys.add(key);
         top.at = key;
         top.expectKey = false;

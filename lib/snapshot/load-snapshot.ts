@@ -73,7 +73,7 @@ import { deploymentStatusEntry, effectiveAdminRuleExtras } from "./schemas-place
 import { routeDisputes } from "./route-disputes";
 import { isEffectiveRouteRow, isEffectiveRouteTable, readEffectiveRouteTable, rowsWithoutNic, unitedTables } from "./read-effective-routes";
 import { readServiceTags, readServiceTagsFile } from "./service-tags";
-import { GraphPages } from "./graph-pages";
+import { GraphPages, ListPages } from "./graph-pages";
 import { NothingReadError } from "./read-failed";
 import { unwrapSource } from "./source-shapes";
 import { type ArmNode, type JsonPath, isObject, parseWith, readNode } from "./validate";
@@ -158,6 +158,7 @@ class Collected {
   /** Resource Graph exports (`{data}`) read, and their paging (graph-pages.ts). */
   resourceGraphExport = false;
   graphPages = new GraphPages();
+  listPages = new ListPages();
   /** Each source's top-level entries, for the gaps' spelling of what they refer to (gaps.ts spellRefsAsWritten). */
   itemLists: unknown[][] = [];
 }
@@ -322,10 +323,11 @@ function readerOfType(type: string): Reader | undefined {
 }
 
 function readSource(source: Source, into: Collected, stored: boolean): void {
-  const { items, listAt, serviceTags, capturedAt, readErrors, readMethod, graphPage } = unwrapSource(source.name, source.value, { stored });
+  const { items, listAt, serviceTags, capturedAt, readErrors, readMethod, graphPage, listPage } = unwrapSource(source.name, source.value, { stored });
   // `data` (az, REST) or `Data` (PowerShell's Search-AzGraph): a Resource Graph answer.
   if (typeof listAt?.[0] === "string" && listAt[0].toLowerCase() === "data") into.resourceGraphExport = true;
   if (graphPage) into.graphPages.add(source.name, graphPage, items);
+  if (listPage) into.listPages.add(source.name, listPage, items);
   into.itemLists.push(items);
   for (let i = 0; i < items.length; i++) {
     const raw = items[i];
@@ -476,9 +478,10 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
   }
   // A Resource Graph export missing pages is judged as a partial read: before the subnet count, so one whose VNets
   // are all on the missing pages names them rather than asking for `az network vnet list`.
-  into.readErrors.push(...into.graphPages.errors());
+  into.readErrors.push(...into.graphPages.errors(), ...into.listPages.errors());
   attachChildren(into);
   const snapshot: Snapshot = {
+    ...(opts.stored === true ? { stored: true as const } : {}),
     vnets: new Map(),
     subnets: new Map(),
     nsgs: into.nsgs,

@@ -26,9 +26,9 @@ const refs = z.array(z.string()).nullish();
 const roleLists = { cyclecloud: refs, cluster: refs, returnProxy: refs };
 
 /**
- * Whether an IPv4 address is written with a leading zero in an octet (`10.10.2.04`, `010.0.0.1`). Azure reads such an
- * address as decimal, but other tools (inet_aton, curl, many proxies' configs) read `010` as octal 8: in a profile,
- * which names one machine, the spelling is ambiguous, so it is refused rather than guessed.
+ * Whether an IPv4 address is written with a leading zero in an octet (`10.10.2.04`, `010.0.0.1`). ARM refuses such an
+ * address in a resource (lib/snapshot/field-values.ts), and other tools (inet_aton, curl, many proxies' configs) read
+ * `010` as octal 8: in a profile, which names one machine, the spelling is ambiguous, so it is refused, not guessed.
  */
 export function hasLeadingZeroOctet(address: string): boolean {
   const s = address.trim();

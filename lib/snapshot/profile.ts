@@ -330,9 +330,33 @@ function refuseProxyOnServer(address: string, servers: readonly { at: string; ip
  * Undefined when the input holds the storage account `ref` names (storageAccountOf); otherwise the names of the
  * accounts it does hold (empty when it holds none, which a snapshot without `az storage account list` does).
  */
-function unknownStorageAccount(snapshot: Snapshot, ref: string): { held: string[] } | undefined {
+function unknownStorageAccount(snapshot: Snapshot, ref: string): { held: string[]; surely: boolean } | undefined {
   if (storageAccountOf(snapshot, ref)) return undefined;
-  return { held: [...(snapshot.storageAccounts?.values() ?? [])].map((a) => a.name) };
+  const accounts = [...(snapshot.storageAccounts?.values() ?? [])];
+  return { held: accounts.map((a) => a.name), surely: surelyMissing(accounts, ref) };
+}
+
+/**
+ * Whether a storage account ref the input does not hold would be there if it existed: an id in a subscription whose
+ * accounts the input holds (their listing was read), or a name one or two letters from a held one (a typo). A name far
+ * from every held one may be an account of a subscription not read (a hub's locker beside spokes' accounts).
+ */
+function surelyMissing(accounts: readonly { id: string; name: string }[], ref: string): boolean {
+  const sub = /^\/subscriptions\/([^/]+)\//i.exec(ref)?.[1]?.toLowerCase();
+  if (sub) return accounts.some((a) => a.id.toLowerCase().startsWith(`/subscriptions/${sub}/`));
+  const name = ref.toLowerCase();
+  return accounts.some((a) => editDistance(a.name.toLowerCase(), name) <= 2);
+}
+
+/** Levenshtein distance between two short names. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 /**
@@ -406,7 +430,12 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
         if (nic) found.push({ subnetKey: s.key, endpoint: nicEndpoint(snapshot, nic, s.key), ips: [ref] });
         else {
           const shown = nicsShown(snapshot, s);
-          if (shown.kind === "complete") {
+          // A stored scan audited before this check: judged from the subnet alone, as it was, saying why.
+          if (shown.kind === "complete" && snapshot.stored) {
+            const words = `CycleCloud server ${ref} (${at}) is judged from the subnet alone: no NIC of ${describeSubnet(s)} in the input holds it`;
+            pushTo(unseen, s.key, words);
+            pushTo(notes, d.name, words);
+          } else if (shown.kind === "complete") {
             // Every NIC of the subnet is in the input and none holds it: a typo, or another VM's address. Judging the
             // address from the subnet alone would pass checks the real server's own NSG fails.
             const held = shown.nics.slice(0, 4).map((n) => `${n.name} ${n.ipConfigurations.filter((c) => c.subnetKey === s.key).map((c) => c.privateIpAddress).join(", ")}`);
@@ -443,16 +472,19 @@ export function resolvePlacement(snapshot: Snapshot, profile: Profile, profileNa
         ownServers.push({ at, ips: f.ips });
       }
     });
-    if (d.proxy) refuseProxyOnServer(d.proxy.address, ownServers, profileName, single && di === 0 ? "proxy.address" : `deployments[${di - (single ? 1 : 0)}].proxy.address`);
+    if (d.proxy && !snapshot.stored) refuseProxyOnServer(d.proxy.address, ownServers, profileName, single && di === 0 ? "proxy.address" : `deployments[${di - (single ? 1 : 0)}].proxy.address`);
     if (d.storageAccount) {
       const at = single && di === 0 ? "storageAccount" : `deployments[${di - (single ? 1 : 0)}].storageAccount`;
       const missing = unknownStorageAccount(snapshot, d.storageAccount);
-      if (missing?.held.length) {
+      if (missing?.held.length && missing.surely) {
         const reason = `no storage account in the input is ${JSON.stringify(d.storageAccount)}; it holds ${missing.held.slice(0, 5).join(", ")}${missing.held.length > 5 ? `, and ${missing.held.length - 5} more` : ""}`;
-        if (!partialRead) throw new InputError(profileName, at, reason);
-        unmatched.push({ at, kind: "storageAccount", ref: d.storageAccount, reason, deployment: d.name });
+        // A stored scan audited before this check keeps its account, saying it is not in the input.
+        if (snapshot.stored) pushTo(notes, d.name, `Storage account ${d.storageAccount} (${at}) is not in the input: ${reason}; its network rules are not judged`);
+        else if (!partialRead) throw new InputError(profileName, at, reason);
+        else unmatched.push({ at, kind: "storageAccount", ref: d.storageAccount, reason, deployment: d.name });
       } else if (missing) {
-        pushTo(notes, d.name, `Storage account ${d.storageAccount} (${at}) is not in the input, which holds no storage account (add \`az storage account list\`): its network rules and public network access are not judged, only the way to Storage`);
+        const why = missing.held.length ? `which holds only accounts of other subscriptions or names (add \`az storage account list\` for its subscription)` : `which holds no storage account (add \`az storage account list\`)`;
+        pushTo(notes, d.name, `Storage account ${d.storageAccount} (${at}) is not in the input, ${why}: its network rules and public network access are not judged, only the way to Storage`);
       }
     }
   });

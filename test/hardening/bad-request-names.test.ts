@@ -90,6 +90,11 @@ describe("POST /api/scans: 400s name the file and, where there is one, the field
     expectNamed(await upload(...(await multipart(form))), "profile.json", "roles", /given twice/);
     const body = `{"snapshot": ${JSON.stringify(vnetSource().value)}, "profile": {"roles": {"cluster": [], "cluster": ["a/c"]}}}`;
     expectNamed(await upload("application/json", text(body)), "request body", "profile.roles.cluster", /given twice/);
+    // A repeated key inside the snapshot first does not hide the profile's (review), and a second snapshot is refused.
+    const earlier = `{"snapshot": {"value": [], "value": ${JSON.stringify(vnetSource().value)}}, "profile": {"roles": {"cluster": [], "cluster": ["a/c"]}}}`;
+    expectNamed(await upload("application/json", text(earlier)), "request body", "profile.roles.cluster", /given twice/);
+    const twoSnapshots = `{"snapshot": ${JSON.stringify(vnetSource().value)}, "snapshot": ${JSON.stringify(vnetSource().value)}}`;
+    expectNamed(await upload("application/json", text(twoSnapshots)), "request body", "snapshot", /given twice/);
   });
 
   it("a file sent as the estate names the `estate` field", async () => {

@@ -139,3 +139,36 @@ describe("proxy and deployments", () => {
     expect(r.deployments?.find((d) => d.name === "default")?.serverNotes?.join(" ")).toMatch(/top-level `roles` form deployment default, beside deployment a under `deployments`/);
   });
 });
+
+describe("a scan stored before these checks (review: its re-audit, role edits and fix bundle must still work)", () => {
+  const stored = (o: Opts, profile: object): Report => audit(loadSnapshot([{ name: "estate.json", value: estate(o) }], { stored: true }), parseProfile("profile.json", profile), { profileName: "profile.json" });
+  const o = { listed: ["nic-cc", "nic-other"], nics: { "nic-cc": "10.0.1.4", "nic-other": "10.0.1.5" }, storageAccounts: ["locker"] };
+
+  it("re-audits a server address no NIC holds and an unknown storage account, saying so, where a new read refuses them", () => {
+    const profile = { roles, cyclecloudServer: ["10.0.1.40"], storageAccount: "lockr" };
+    expect(() => run(o, profile)).toThrow(/no NIC of hub\/snet-cc in the input holds 10\.0\.1\.40/);
+    const r = stored(o, profile);
+    expect(detail(r, "CC-INGRESS-AMQP")).toMatch(/CycleCloud server 10\.0\.1\.40 \(cyclecloudServer\[0\]\) is judged from the subnet alone: no NIC of hub\/snet-cc in the input holds it/);
+    expect(JSON.stringify(r.deployments)).toContain("Storage account lockr (storageAccount) is not in the input");
+  });
+
+  it("an upload taking its roles from the latest scan leaves out what the new input cannot place, and lists it", async () => {
+    const { matchingProfile } = await import("@/app/api/_lib/scan-input");
+    const m = matchingProfile([{ name: "estate.json", value: estate(o) }], undefined, "profile.json", { roles, cyclecloudServer: ["10.0.1.40", "10.0.1.4"], storageAccount: "lockr" });
+    expect(m.missing).toEqual(expect.arrayContaining(["cyclecloudServer 10.0.1.40", "storageAccount lockr"]));
+    expect(m.value).toMatchObject({ cyclecloudServer: ["10.0.1.4"] });
+    expect(m.value).not.toHaveProperty("storageAccount");
+  });
+});
+
+describe("a storage account the input lacks, beside accounts it holds (review: multi-subscription reads)", () => {
+  it("is refused only where it would be in the input: a near name (a typo) or an id in a subscription whose accounts were read; otherwise a note", () => {
+    expect(() => run({ storageAccounts: ["locker"] }, { roles, storageAccount: "lockr" })).toThrow(/no storage account in the input is "lockr"/);
+    const far = run({ storageAccounts: ["spokedata"] }, { roles, storageAccount: "hublocker01" });
+    expect(JSON.stringify(far.deployments)).toContain("Storage account hublocker01 (storageAccount) is not in the input, which holds only accounts of other subscriptions or names");
+    const otherSub = "/subscriptions/99999999-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/locker";
+    expect(() => run({ storageAccounts: ["locker"] }, { roles, storageAccount: otherSub })).not.toThrow();
+    const sameSub = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/zzz";
+    expect(() => run({ storageAccounts: ["locker"] }, { roles, storageAccount: sameSub })).toThrow(/no storage account in the input is/);
+  });
+});

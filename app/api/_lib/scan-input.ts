@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { InputError, formatJsonPath } from "@/lib/errors";
 import type { Role } from "@/lib/model/types";
-import { loadSnapshot, parseJsonFile, parseProfileJson, resolveRoles, ROLES, type Source } from "@/lib/snapshot";
+import { loadSnapshot, parseJsonFile, parseProfile, parseProfileJson, resolveRoles, ROLES, type Source } from "@/lib/snapshot";
+import { resolvePlacement } from "@/lib/snapshot/profile";
 import { firstDuplicateKey } from "@/lib/snapshot/duplicate-keys";
 import type { CreateScanInput, Store } from "@/lib/store";
 import { parseEstateName } from "@/lib/store/estates";
@@ -30,10 +31,10 @@ function parseFile(name: string, text: string): unknown {
 function fromJson(bytes: Uint8Array): CreateScanInput {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   const value = parseFile("request body", text);
-  // A profile key given twice would be dropped silently by JSON.parse (CONTRACT §1.2: never ignored); a snapshot's
-  // repeated keys are the export's own, read as JSON.parse reads them.
-  const twice = value && typeof value === "object" && !Array.isArray(value) && "profile" in value ? firstDuplicateKey(text) : undefined;
-  if (twice?.[0] === "profile") throw new InputError("request body", formatJsonPath(twice), "given twice");
+  // A key given twice at the top (a second `snapshot`) or in the profile would be dropped silently by JSON.parse
+  // (CONTRACT §1.2: never ignored); a snapshot's own repeated keys are the export's, read as JSON.parse reads them.
+  const twice = firstDuplicateKey(text, (path) => path.length === 1 || path[0] === "profile");
+  if (twice) throw new InputError("request body", formatJsonPath(twice), "given twice");
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new InputError("request body", "", 'expected an object { "snapshot": ..., "profile"?: ... }');
   const parsed = jsonBody.safeParse(value);
   if (!parsed.success) {
@@ -87,8 +88,44 @@ export function matchingProfile(sources: Source[], serviceTags: Source | undefin
   const value: Record<string, unknown> = { ...(profile as Record<string, unknown>) };
   if ("roles" in value) value.roles = filterRoles(value.roles);
   // Deployments carry their role lists inline.
-  if (Array.isArray(value.deployments)) value.deployments = value.deployments.map((d: unknown) => filterRoles(d));
+  if (Array.isArray(value.deployments)) value.deployments = value.deployments.map((d: unknown) => ({ ...(filterRoles(d) as Record<string, unknown>) }));
+  dropUnplaced(snapshot, profileName, value, missing);
   return { value, missing: [...new Set(missing)] };
+}
+
+/**
+ * Leaves out of a carried profile (`value`, edited in place) the entries this input cannot place: a CycleCloud server
+ * no NIC of it holds, a storage account it does not hold while it holds others, a proxy on the server. They held for
+ * the scan the profile comes from; for this input each would be an input error, so each is listed in `missing` as the
+ * roles are. Other errors are left for the audit to report.
+ */
+function dropUnplaced(snapshot: ReturnType<typeof loadSnapshot>, profileName: string, value: Record<string, unknown>, missing: string[]): void {
+  for (let tries = 0; tries < 50; tries++) {
+    let path: string | undefined;
+    try {
+      const profile = parseProfile(profileName, value);
+      resolvePlacement(snapshot, profile, profileName, resolveRoles(snapshot, profile, profileName));
+      return;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      path = e.path;
+    }
+    const m = path && /^(?:deployments\[(\d+)\]\.)?(?:(cyclecloudServer)\[(\d+)\]|(storageAccount)|proxy\.address)$/.exec(path);
+    if (!m) return;
+    const owner = (m[1] !== undefined && Array.isArray(value.deployments) ? value.deployments[Number(m[1])] : value) as Record<string, unknown>;
+    if (m[2]) {
+      const servers = [...((owner.cyclecloudServer as unknown[]) ?? [])];
+      missing.push(`cyclecloudServer ${String(servers[Number(m[3])])}`);
+      servers.splice(Number(m[3]), 1);
+      owner.cyclecloudServer = servers;
+    } else if (m[4]) {
+      missing.push(`storageAccount ${String(owner.storageAccount)}`);
+      delete owner.storageAccount;
+    } else {
+      missing.push(`proxy ${String((owner.proxy as { address?: unknown } | undefined)?.address)}`);
+      delete owner.proxy;
+    }
+  }
 }
 
 async function fromForm(contentType: string, bytes: Uint8Array, store: () => Promise<Store>): Promise<CreateScanInput> {

@@ -73,6 +73,28 @@ describe("CC-EGRESS-LOCKDOWN with the HTTPS proxy (CONTRACT §1.2: CycleCloud's 
     expect(lockdown([allowArm, deny], undefined).status).toBe("pass");
   });
 
+  it("its fix behind a proxy denies the Internet without keeping direct allows to the services (review: the plan that kept them was discarded), and applied it passes", () => {
+    const world = estate()
+      .vnet("hub", ["10.0.0.0/16"])
+      .nsg("nsg-cc", [])
+      .subnet("hub/cc", "10.0.1.0/24", { nsg: "nsg-cc" })
+      .subnet("hub/compute", "10.0.2.0/24")
+      .subnet("hub/proxy", "10.0.9.0/24")
+      .nic("nic-proxy", "hub/proxy", { ip: "10.0.9.4" });
+    for (const address of ["10.0.9.4", "203.0.113.10"]) {
+      const prof = { roles: profile.roles, proxy: { address, port: 3128 } };
+      const report = world.auditProfile(prof);
+      const f = finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN");
+      expect(f.status, address).toBe("fail");
+      const az = f.fixes.find((x) => x.kind === "az-cli")?.text ?? "";
+      expect(az, address).toMatch(/--name BlockOutbound/);
+      expect(az, address).not.toMatch(/AzureResourceManager|AllowAzureRM/);
+      if (address.startsWith("203.")) expect(az).toMatch(/--name AllowHttpsProxy[\s\S]*--destination-address-prefixes 203\.0\.113\.10\/32[\s\S]*--destination-port-ranges 3128/);
+      const bundle = fixAll(world.snapshot(), parseProfile("profile.json", prof), report);
+      expect(bundle.unfixed.map((u) => u.rule), address).not.toContain("CC-EGRESS-LOCKDOWN");
+    }
+  });
+
   it("a proxy at a public address: TCP to its port is the way out the profile names, not a hole", () => {
     const f = lockdown([toProxy("203.0.113.10"), deny], "203.0.113.10");
     expect(f.status).toBe("pass");

@@ -2,11 +2,12 @@
 // (the seed's `BlockOutbound` rule at 4000), unless a default route takes it to an appliance or nowhere.
 import type { SecurityRule, Subnet } from "../../model/types";
 import { addrCovers, addrOverlaps, addrSubtract, addrUnionAll, concrete } from "../../net/addr-set";
-import { cidrsToRanges } from "../../net/ip";
-import { covers } from "../../net/intervals";
+import { parsePortRanges } from "../../net/ports";
+import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges } from "../../net/ip";
+import * as iv from "../../net/intervals";
 import { ALL_PORTS } from "../../net/ports";
 import { TCP, UDP } from "../../net/protocols";
-import { type FlowResult, describeAllowed, describeDenied, describePieces, evaluateFlow, flowEvidence } from "../../nsg/flow";
+import { type FlowResult, type FlowSpec, describeAllowed, describeDenied, describePieces, evaluateFlow, flowEvidence } from "../../nsg/flow";
 import { estateWith } from "../../fixes/apply";
 import { type RuleTemplate, makeRules, planFlowFix, ruleSides } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
@@ -24,13 +25,34 @@ import { allowEgressTemplate, tagEgressSpec } from "./egress-to-tag";
 
 const blockOutbound = (): RuleTemplate => ({ name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] });
 
-/** The seed page's NSG for a subnet that has none: its role's required allows (100–103), then BlockOutbound at 4000. */
+/**
+ * What a CycleCloud subnet behind the profile's HTTPS proxy is let out to instead of the services: the proxy's address
+ * and port, where the proxy is at a public address (a private one is VirtualNetwork, which Azure's default rules and
+ * BlockOutbound's Internet leave open). Undefined without a proxy.
+ */
+function proxyAllows(env: CheckEnv, subnet: Subnet): { t: RuleTemplate; at: number }[] | undefined {
+  const { estate } = env;
+  const proxy = estate.roles.get(subnet.key) === "cyclecloud" ? estate.placement.proxies.get(estate.deploymentOf(subnet)) : undefined;
+  if (!proxy) return undefined;
+  const r = cidrsToRanges([proxy.address]);
+  // Public: outside every range that is not (private, shared, link-local, ...).
+  const pub = !iv.covers(NON_PUBLIC_V4, r.v4) || !iv.covers(NON_PUBLIC_V6, r.v6);
+  const host = proxy.address.includes(":") ? `${proxy.address}/128` : `${proxy.address}/32`;
+  return pub ? [{ t: { name: "AllowHttpsProxy", direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: [host], ports: [String(proxy.port)] }, at: 100 }] : [];
+}
+
+/**
+ * The seed page's NSG for a subnet that has none: its role's required allows (100–103), then BlockOutbound at 4000.
+ * Behind an HTTPS proxy, CycleCloud's direct egress to the services must be denied too (CONTRACT §1.2): the proxy's
+ * allow (proxyAllows) stands for them.
+ */
 function seedRules(env: CheckEnv, subnet: Subnet): SecurityRule[] {
   const role = env.estate.roles.get(subnet.key)!;
   const key = `new:${subnet.key}`;
   // With the profile's CycleCloud server in the subnet, the rules name its addresses (lib/fixes/own-side.ts); a
   // dual-stack server needs a rule per address family, the IPv6 twin at the next priority the seed leaves free.
-  const wanted = [...REQUIRED_EGRESS[role].map((req) => ({ t: allowEgressTemplate(req), at: req.priority })), { t: blockOutbound(), at: 4000 }];
+  const allows = proxyAllows(env, subnet) ?? REQUIRED_EGRESS[role].map((req) => ({ t: allowEgressTemplate(req), at: req.priority }));
+  const wanted = [...allows, { t: blockOutbound(), at: 4000 }];
   const used = new Set(wanted.map((w) => w.at));
   const next = (after: number) => {
     let p = after + 1;
@@ -81,6 +103,16 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   const why = shadowedAllows(env, subnet, nsg.securityRules, denies);
   let changes: Change[] | undefined = denies.map((rule) => ({ kind: "add-rule", nsgKey: nsg.key, rule, ...(why ? { why } : {}) }));
   const after = estateWith(estate, changes);
+  // Behind an HTTPS proxy only the way to it is kept open (a public proxy's address and port), not the services.
+  const proxied = proxyAllows(env, subnet);
+  if (proxied) {
+    for (const { t } of proxied) {
+      const spec: FlowSpec = { direction: "Outbound", protocols: TCP, ports: parsePortRanges(t.ports), remote: estate.context(subnet).resolve(t.destinations[0]).set };
+      if (evaluateFlow(estate, subnet, spec).verdict !== "allowed" || evaluateFlow(after, subnet, spec).verdict === "allowed") continue;
+      changes = changes && planFlowFix(env, subnet, spec, t, changes);
+    }
+    return changes;
+  }
   for (const req of REQUIRED_EGRESS[estate.roles.get(subnet.key)!]) {
     const spec = tagEgressSpec(estate, subnet, req.tag, req.port);
     // Only what was open and the deny would close: a flow already blocked is its own finding's fix.
@@ -208,7 +240,7 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
 function withoutProxyLeg(result: FlowResult, proxy: { address: string; port: number }): { result: FlowResult; toProxy: number } {
   const r = cidrsToRanges([proxy.address]);
   const at = concrete(r.v4, r.v6);
-  const onlyToProxy = (p: PathPiece) => p.access === "Allow" && (p.box.proto & ~TCP) === 0 && addrCovers(at, p.box.dst) && covers([proxy.port, proxy.port], p.box.dstPorts);
+  const onlyToProxy = (p: PathPiece) => p.access === "Allow" && (p.box.proto & ~TCP) === 0 && addrCovers(at, p.box.dst) && iv.covers([proxy.port, proxy.port], p.box.dstPorts);
   let toProxy = 0;
   const outcomes = result.outcomes.map((o) => ({
     ...o,

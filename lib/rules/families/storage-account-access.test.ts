@@ -66,12 +66,16 @@ describe("the profile's storage account's own network rules", () => {
     expect(finding(byIp, "hpc/cc", "CC-EGRESS-STORAGE")).toMatchObject({ status: "warn", detail: expect.stringContaining("Whether storage account cclocker admits it cannot be judged: its network rules (default action Deny) admit only the addresses of its IP rules (20.1.2.3)") });
   });
 
-  it("an account that admits everyone and one the profile does not name leave the verdict to the path; one the input lacks beside others is an input error", () => {
+  it("an account that admits everyone and one the profile does not name leave the verdict to the path; a near name the input lacks beside others is an input error", () => {
     const open = withAccount({ publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } }).auditProfile({ roles, storageAccount: "cclocker" });
     expect(finding(open, "hpc/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
     const closed = withAccount({ publicNetworkAccess: "Disabled" });
     // CONTRACT §1.2: a reference that matches nothing is an input error, never ignored (a typo would pass the checks).
-    expect(() => closed.auditProfile({ roles, storageAccount: "otheraccount" })).toThrow(/storageAccount: no storage account in the input is "otheraccount"; it holds cclocker/);
+    expect(() => closed.auditProfile({ roles, storageAccount: "cclockr" })).toThrow(/storageAccount: no storage account in the input is "cclockr"; it holds cclocker/);
+    // A name far from every held one may be an account of a subscription not read: the path decides, with a note.
+    const other = closed.auditProfile({ roles, storageAccount: "otheraccount" });
+    expect(finding(other, "hpc/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
+    expect(JSON.stringify(other.deployments)).toContain("Storage account otheraccount (storageAccount) is not in the input");
     expect(finding(closed.auditProfile({ roles }), "hpc/cc", "CC-EGRESS-STORAGE").status).toBe("pass");
   });
 
