@@ -84,10 +84,13 @@ describe("classifyUpload agrees with the server", () => {
     expect(serverAsSnapshot("tags.json", tags)).toMatch(/^tags\.json: this is a service tags file/);
   });
 
-  it("says beside a file that holds no resource what the server will make of it", () => {
+  it("says beside a file that holds no resource what the server will make of it: a list under another key is refused, a plain object read as nothing", () => {
     const got = classifyUpload("odd.json", { deployment: [{ name: "prod" }] });
     expect(got.kind).toBe("snapshot");
-    expect(got.notice).toMatch(/No Azure resource here.*keys deployment/);
+    expect(got.error).toMatch(/^odd\.json: expected Azure resources .*"deployment"/);
+    expect(serverAsSnapshot("odd.json", { deployment: [{ name: "prod" }] })).toBe(got.error);
+    const plain = classifyUpload("odd.json", { deployment: "prod" });
+    expect(plain.notice).toMatch(/No Azure resource here.*keys deployment/);
   });
 });
 

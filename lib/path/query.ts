@@ -233,10 +233,27 @@ const label = (s: Subnet) => `${s.vnetName}/${s.name}`;
  * The destination's addresses other than storage private endpoints (or a name, a tag): the source's side through
  * every stage and, for a subnet or an address in one, its inbound side and a way both there and back.
  */
-function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, what: string, subnet: Subnet | undefined, addresses: AddrSet | undefined, remote: AddrSet, names: FlowSpec["names"], flow: { protocols: ProtoSet; ports: PortSet }): Judged {
+/** A query's traffic: protocols and ports, and what it speaks above TCP where that is known (withAppProtocol). */
+interface QueryTraffic {
+  protocols: ProtoSet;
+  ports: PortSet;
+  appProtocol?: FlowSpec["appProtocol"];
+}
+
+/**
+ * The query's traffic, taken to be HTTPS where it goes by name (an FQDN, a service tag's seed names, a storage
+ * account's) on TCP 443 alone, as the audit's checks of those services take it; else of a protocol not known, which
+ * meets a firewall's application rules on any of their ports (applicationRuleNotes says so).
+ */
+function withAppProtocol(flow: { protocols: ProtoSet; ports: PortSet }, names: FlowSpec["names"]): QueryTraffic {
+  const https = names?.kind === "names" && flow.protocols === TCP && flow.ports.length === 2 && flow.ports[0] === 443 && flow.ports[1] === 443;
+  return https ? { ...flow, appProtocol: "https" } : flow;
+}
+
+function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, what: string, subnet: Subnet | undefined, addresses: AddrSet | undefined, remote: AddrSet, names: FlowSpec["names"], flow: QueryTraffic): Judged {
   const { protocols, ports } = flow;
   // A query asks whether a connection works: its replies count (lib/path/evaluate.ts withReplies).
-  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote, names, localFilter: localFilterOf(source), replies: true };
+  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote, names, localFilter: localFilterOf(source), replies: true, ...(flow.appProtocol ? { appProtocol: flow.appProtocol } : {}) };
   const out = evaluateFlow(estate, source.subnet, spec);
   let inbound: FlowResult | undefined;
   let reach: Reach | undefined;
@@ -248,7 +265,7 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
     // As the audit's subnet flows judge it: a way there and, for the replies, back, and where a firewall on the way
     // SNATs, the destination's NSG meeting the firewall's instances (lib/path/reach.ts snatWay).
     const ends = (s: Subnet) => (s.key === source.subnet.key ? srcAddrs : destAddrs);
-    const way = snatWay(estate, source.subnet, subnet, ends, pathBetween(estate, source.subnet, subnet, ends), () => out, ports);
+    const way = snatWay(estate, source.subnet, subnet, ends, pathBetween(estate, source.subnet, subnet, ends), () => out, ports, undefined, flow.appProtocol);
     seen = way.seen ?? [{ addresses: srcAddrs }];
     reach = way.reach;
     // Whether the destination's subnet NSG applies (not to a private endpoint whose subnet's network policies leave
@@ -271,7 +288,7 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
     verdict: reach && !reach.reachable ? "blocked" : doubts.length && combine(out.verdict, inbound?.verdict) === "allowed" ? "partial" : combine(out.verdict, inbound?.verdict),
     parts,
     stages: [...staged(out, "source"), ...(inbound ? staged(inbound, "destination") : []), ...routeFaultStages(reach)],
-    notes: [...out.notes, ...(inbound?.notes ?? []), ...widened(out), ...(inbound ? widened(inbound) : []), ...applicationRuleNotes(out)],
+    notes: [...out.notes, ...(inbound?.notes ?? []), ...widened(out), ...(inbound ? widened(inbound) : []), ...(flow.appProtocol ? [] : applicationRuleNotes(out))],
     out,
   };
 }
@@ -301,9 +318,11 @@ function applicationRuleNotes(out: FlowResult): string[] {
  * at its network rules (the endpoint's replies bypass route tables, so no way back by routes is asked), and by its
  * subnet's NSG only as privateEndpointNetworkPolicies let Azure apply it.
  */
-function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: StorageEndpointAt, flow: { protocols: ProtoSet; ports: PortSet }): Judged {
+function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: StorageEndpointAt, given: QueryTraffic): Judged {
   const { endpoint: pe, subnet, addresses, endpointAddresses, target } = at;
   const names: NameTarget = target.name ? { kind: "names", names: [target.name] } : ANY_NAME;
+  // By the account's name on 443 it is HTTPS, as the audit judges the endpoint (storageEndpointsFor).
+  const flow = given.appProtocol ? given : withAppProtocol(given, names);
   const srcAddrs = source.addresses ?? estate.roleAddresses(source.subnet);
   const path = endpointPath(estate, source.subnet, subnet, addresses, names, { ...flow, sourceAddresses: srcAddrs, localFilter: localFilterOf(source), endpointAddresses });
   const where = describeAddrs(addresses);
@@ -343,7 +362,7 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
       ...(path.inbound ? staged(path.inbound, "destination") : []),
       ...(fault ? fault.fault.evidence.map((e) => ({ ...e, side: "source" as const })) : []),
     ],
-    notes: [...notes, ...path.outbound.notes, ...(path.inbound?.notes ?? []), ...widened(path.outbound), ...(path.inbound ? widened(path.inbound) : []), ...applicationRuleNotes(path.outbound)],
+    notes: [...notes, ...path.outbound.notes, ...(path.inbound?.notes ?? []), ...widened(path.outbound), ...(path.inbound ? widened(path.inbound) : []), ...(flow.appProtocol ? [] : applicationRuleNotes(path.outbound))],
   };
 }
 
@@ -369,7 +388,7 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
   // A subnet without a prefix holds no address: the answer would be "allowed" with no stage at all.
   assertSubnetHasPrefix(source.subnet, "--from names it");
   if (dest.subnet) assertSubnetHasPrefix(dest.subnet, "--to names it");
-  const flow = { protocols: protocolsOf(q.protocol), ports: portsOf(q) };
+  const flow = withAppProtocol({ protocols: protocolsOf(q.protocol), ports: portsOf(q) }, dest.names);
   const remote = dest.remote(estate, source.subnet);
   if (addrIsEmpty(remote)) throw new InputError("--to", "", `${dest.what} holds no address the source's family can reach`);
   // A packet keeps its address family: an IPv6 destination from a source with IPv4 addresses only has no flow to judge.

@@ -124,3 +124,20 @@ describe("the private path to a storage endpoint through a firewall", () => {
     expect(http.detail).toContain("TCP 443 to it is blocked");
   });
 });
+
+describe("the flow query by name on TCP 443", () => {
+  it("is HTTPS, as the audit judges the service: an application rule for Http:443 lets management.azure.com through neither", () => {
+    const b = estate()
+      .vnet("hub", ["10.100.0.0/24"])
+      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+      .vnet("ccvnet", ["10.1.0.0/16"])
+      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt" })
+      .peer("hub", "ccvnet")
+      .routeTable("rt", [{ name: "via-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
+      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
+      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "app", priority: 100, action: "Allow", rules: [{ kind: "application", name: "arm", src: ["10.0.0.0/8"], fqdns: ["management.azure.com"], ports: [443], types: ["Http"] }] }] }]);
+    const q = queryFlow(b.snapshot(), { from: "ccvnet/cc", to: "management.azure.com", protocol: "tcp", port: "443" });
+    expect(q.verdict).toBe("blocked");
+    expect(finding(b.audit({ cyclecloud: ["ccvnet/cc"], cluster: [] }), "ccvnet/cc", "CC-EGRESS-ARM").status).toBe("fail");
+  });
+});
