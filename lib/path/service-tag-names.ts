@@ -4,22 +4,12 @@
 import { InputError } from "../errors";
 import type { Snapshot } from "../model/types";
 import { SEED_TAGS } from "./fqdn";
+import { editDistance } from "../edit-distance";
 
 /** Tags that are not in ServiceTags_Public_*.json but that NSG rules take (Azure's "default tags"). */
 const BUILT_IN = ["VirtualNetwork", "Internet", "AzureLoadBalancer"];
 /** The tags the CycleCloud locked-down page asks for (lib/path/query.ts resolves them). */
 const SEED: readonly string[] = SEED_TAGS;
-
-/** Levenshtein distance, case-insensitive callers lower-case first. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
 
 /** The candidate closest to `name` (case-insensitive), when it is close enough to be a likely typo (a third of its length). */
 function closestName(name: string, candidates: Iterable<string>): string | undefined {
@@ -27,7 +17,7 @@ function closestName(name: string, candidates: Iterable<string>): string | undef
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(lower.length / 3)) + 1;
   for (const candidate of candidates) {
-    const d = distance(lower, candidate.toLowerCase());
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return best;

@@ -8,6 +8,7 @@ import { concrete } from "@/lib/net/addr-set";
 import { type CidrRange, parseCidr } from "@/lib/net/ip";
 import { subnetHolding } from "@/lib/path/locate";
 import { storageAccountOf } from "@/lib/path/storage-account-access";
+import { editDistance } from "@/lib/edit-distance";
 import { parseProfile } from "./parse-profile";
 import { keyOf } from "./arm-id";
 import { assertSubnetHasPrefix } from "./subnet-prefix";
@@ -348,16 +349,6 @@ function surelyMissing(accounts: readonly { id: string; name: string }[], ref: s
   return accounts.some((a) => editDistance(a.name.toLowerCase(), name) <= 2);
 }
 
-/** Levenshtein distance between two short names. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
 
 /**
  * The deployments, CycleCloud servers and proxies of a profile (CONTRACT §1.2), for the estate. A server

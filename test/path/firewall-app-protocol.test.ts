@@ -4,28 +4,39 @@
 // firewall review). The path property tests draw packets of each protocol against the packet reference.
 // https://learn.microsoft.com/azure/firewall/rule-processing
 import { describe, expect, it } from "vitest";
-import { estate, finding } from "../helpers/estate-builder";
+import { type CollectionSpec, estate, finding } from "../helpers/estate-builder";
 import { queryFlow } from "../../lib/path/query";
 import { aRecord, endpointHub, privateOnlyAccount, zoneLinks } from "../helpers/endpoint-hub";
 
 const FW_IP = "10.100.0.4";
 
-/** CycleCloud in ccvnet, nodes in hpc, both routing everything to the hub firewall, whose policy holds `rules`. */
-function throughFirewall(rules: { name: string; fqdns: string[]; ports: number[]; types: ("Http" | "Https" | "Mssql")[] }[]) {
+type AppRule = { name: string; fqdns: string[]; ports: number[]; types: ("Http" | "Https" | "Mssql")[] };
+
+/** One Allow collection of application rules from 10.0.0.0/8. */
+const appRules = (rules: AppRule[]): CollectionSpec[] => [{ name: "app", priority: 100, action: "Allow", rules: rules.map((r) => ({ kind: "application" as const, src: ["10.0.0.0/8"], ...r })) }];
+
+/**
+ * CycleCloud in ccvnet, nodes in hpc, both routing everything to the hub's firewall fw, whose policy fwp holds
+ * `collections`; `dnsServers` for every VNet.
+ */
+function hub(collections: CollectionSpec[], opts: { dnsProxy?: boolean; dnsServers?: string[] } = {}) {
+  const dns = opts.dnsServers ? { dnsServers: opts.dnsServers } : {};
   return estate()
-    .vnet("hub", ["10.100.0.0/24"])
+    .vnet("hub", ["10.100.0.0/24"], dns)
     .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-    .vnet("ccvnet", ["10.1.0.0/16"])
+    .vnet("ccvnet", ["10.1.0.0/16"], dns)
     .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt" })
-    .vnet("hpc", ["10.2.0.0/16"])
+    .vnet("hpc", ["10.2.0.0/16"], dns)
     .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt" })
     .peer("hub", "ccvnet")
     .peer("hub", "hpc")
     .routeTable("rt", [{ name: "via-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
     .firewall("fw", "hub", FW_IP, { policy: "fwp" })
-    .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "app", priority: 100, action: "Allow", rules: rules.map((r) => ({ kind: "application" as const, src: ["10.0.0.0/8"], ...r })) }] }])
-    .audit({ cyclecloud: ["ccvnet/cc"], cluster: ["hpc/c1"] });
+    .policy("fwp", collections.length ? [{ name: "rcg", priority: 200, collections }] : [], opts.dnsProxy ? { dnsProxy: true } : {});
 }
+
+const roles = { cyclecloud: ["ccvnet/cc"], cluster: ["hpc/c1"] };
+const throughFirewall = (rules: AppRule[]) => hub(appRules(rules)).audit(roles);
 
 describe("application rules meet only the protocol they name", () => {
   it("AMQP to CycleCloud meets no application rule, even one for * on Https:5672: denied at the firewall; HTTPS 9443 passes by it", () => {
@@ -55,16 +66,8 @@ describe("application rules meet only the protocol they name", () => {
 
 describe("network rules by FQDN", () => {
   it("take no wildcard: a network rule for *.blob.core.windows.net (DNS proxy on) lets no Storage through, and says why", () => {
-    const r = estate()
-      .vnet("hub", ["10.100.0.0/24"], { dnsServers: [FW_IP] })
-      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("ccvnet", ["10.1.0.0/16"], { dnsServers: [FW_IP] })
-      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt" })
-      .peer("hub", "ccvnet")
-      .routeTable("rt", [{ name: "via-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
-      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "net", priority: 100, action: "Allow", rules: [{ kind: "network", name: "blob", src: ["10.0.0.0/8"], fqdns: ["*.blob.core.windows.net"], ports: ["443"] }] }] }], { dnsProxy: true })
-      .audit({ cyclecloud: ["ccvnet/cc"], cluster: [] });
+    const net: CollectionSpec[] = [{ name: "net", priority: 100, action: "Allow", rules: [{ kind: "network", name: "blob", src: ["10.0.0.0/8"], fqdns: ["*.blob.core.windows.net"], ports: ["443"] }] }];
+    const r = hub(net, { dnsProxy: true, dnsServers: [FW_IP] }).audit(roles);
     const storage = finding(r, "ccvnet/cc", "CC-EGRESS-STORAGE");
     expect(storage.status).toBe("fail");
     expect(storage.detail).toContain("Network rule blob names *.blob.core.windows.net: network rules take no wildcard FQDNs");
@@ -73,18 +76,10 @@ describe("network rules by FQDN", () => {
 
 describe("a stopped firewall", () => {
   it("(deallocated: no IP configuration) is named as forwarding nothing, not as missing from the input", () => {
-    const b = estate()
-      .vnet("hub", ["10.100.0.0/24"])
-      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("ccvnet", ["10.1.0.0/16"])
-      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt" })
-      .peer("hub", "ccvnet")
-      .routeTable("rt", [{ name: "via-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
-      .policy("fwp", []);
+    const b = hub([]);
     const resources = b.resources() as { name: string; properties: Record<string, unknown> }[];
     resources.find((r) => r.name === "fw")!.properties.ipConfigurations = [];
-    const arm = finding(estate().extra(...resources).audit({ cyclecloud: ["ccvnet/cc"], cluster: [] }), "ccvnet/cc", "CC-EGRESS-ARM");
+    const arm = finding(estate().extra(...resources).audit(roles), "ccvnet/cc", "CC-EGRESS-ARM");
     expect(arm.status).toBe("warn");
     expect(arm.detail).toContain("firewall fw of the input has no IP configuration (stopped, or deallocated), so it forwards nothing");
   });
@@ -92,15 +87,7 @@ describe("a stopped firewall", () => {
 
 describe("the flow query, which does not know what its traffic speaks", () => {
   it("counts an application rule on any of its ports, and says it holds only for the protocol the rule names", () => {
-    const b = estate()
-      .vnet("hub", ["10.100.0.0/24"])
-      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("hpc", ["10.2.0.0/16"])
-      .subnet("hpc/c1", "10.2.1.0/24", { routeTable: "rt" })
-      .peer("hub", "hpc")
-      .routeTable("rt", [{ name: "via-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
-      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "app", priority: 100, action: "Allow", rules: [{ kind: "application", name: "cc", src: ["10.0.0.0/8"], fqdns: ["*"], ports: [5672], types: ["Https"] }] }] }]);
+    const b = hub(appRules([{ name: "cc", fqdns: ["*"], ports: [5672], types: ["Https"] }]));
     const q = queryFlow(b.snapshot(), { from: "hpc/c1", to: "20.30.40.50", protocol: "tcp", port: "5672" });
     expect(q.notes.join(" ")).toContain("Application rule cc of fw lets it through only if the traffic speaks the protocol the rule names on that port");
   });
@@ -127,17 +114,9 @@ describe("the private path to a storage endpoint through a firewall", () => {
 
 describe("the flow query by name on TCP 443", () => {
   it("is HTTPS, as the audit judges the service: an application rule for Http:443 lets management.azure.com through neither", () => {
-    const b = estate()
-      .vnet("hub", ["10.100.0.0/24"])
-      .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-      .vnet("ccvnet", ["10.1.0.0/16"])
-      .subnet("ccvnet/cc", "10.1.0.0/24", { routeTable: "rt" })
-      .peer("hub", "ccvnet")
-      .routeTable("rt", [{ name: "via-fw", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
-      .firewall("fw", "hub", FW_IP, { policy: "fwp" })
-      .policy("fwp", [{ name: "rcg", priority: 200, collections: [{ name: "app", priority: 100, action: "Allow", rules: [{ kind: "application", name: "arm", src: ["10.0.0.0/8"], fqdns: ["management.azure.com"], ports: [443], types: ["Http"] }] }] }]);
+    const b = hub(appRules([{ name: "arm", fqdns: ["management.azure.com"], ports: [443], types: ["Http"] }]));
     const q = queryFlow(b.snapshot(), { from: "ccvnet/cc", to: "management.azure.com", protocol: "tcp", port: "443" });
     expect(q.verdict).toBe("blocked");
-    expect(finding(b.audit({ cyclecloud: ["ccvnet/cc"], cluster: [] }), "ccvnet/cc", "CC-EGRESS-ARM").status).toBe("fail");
+    expect(finding(b.audit(roles), "ccvnet/cc", "CC-EGRESS-ARM").status).toBe("fail");
   });
 });
