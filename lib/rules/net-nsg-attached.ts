@@ -30,7 +30,7 @@ export const netNsgAttached: RuleCheck = {
       // The seed page's strict NSG, as CC-EGRESS-LOCKDOWN plans it for a subnet without one: verified like every fix, so
       // it is not offered where its BlockOutbound would stop a flow another finding needs.
       plans: env.plan
-        ? [{ summary: `Attach a new NSG to ${where} with the CycleCloud page's rules: its role's required outbound allows, then BlockOutbound (deny Internet) at 4000.`, changes: [attachSeedNsg(env, subnet)] }]
+        ? [{ summary: `Attach a new NSG to ${where} with the CycleCloud page's rules: its role's required outbound allows (behind an HTTPS proxy, only a public proxy's address and port), then BlockOutbound (deny Internet) at 4000.`, changes: [attachSeedNsg(env, subnet)] }]
         : [],
       touched,
     });

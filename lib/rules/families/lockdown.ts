@@ -35,7 +35,7 @@ function proxyAllows(env: CheckEnv, subnet: Subnet): { t: RuleTemplate; at: numb
   const proxy = estate.roles.get(subnet.key) === "cyclecloud" ? estate.placement.proxies.get(estate.deploymentOf(subnet)) : undefined;
   if (!proxy) return undefined;
   const r = cidrsToRanges([proxy.address]);
-  // Public: outside every range that is not (private, shared, link-local, ...).
+  // Public: not wholly inside the ranges that are not public (private, shared, link-local, ...).
   const pub = !iv.covers(NON_PUBLIC_V4, r.v4) || !iv.covers(NON_PUBLIC_V6, r.v6);
   const host = proxy.address.includes(":") ? `${proxy.address}/128` : `${proxy.address}/32`;
   return pub ? [{ t: { name: "AllowHttpsProxy", direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: [host], ports: [String(proxy.port)] }, at: 100 }] : [];
