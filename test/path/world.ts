@@ -841,7 +841,8 @@ export const packetSeedsArb = (n: number): fc.Arbitrary<PacketSeed[]> =>
       srcPort: fc.constantFrom(1024, 50000),
       srcLow: fc.boolean(),
       fqdn: fc.option(fc.constantFrom(...FQDNS), { nil: undefined }),
-      appProtocol: fc.constantFrom<PacketSeed["appProtocol"]>(undefined, undefined, undefined, "https", "http", "other"),
+      // Mostly not known (as for the lockdown's traffic), so application rules still decide often in every property.
+      appProtocol: fc.constantFrom<PacketSeed["appProtocol"]>(undefined, undefined, undefined, undefined, undefined, "https", "http", "other"),
     }),
     { minLength: 1, maxLength: n, size: "max" },
   );
