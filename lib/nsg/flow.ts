@@ -6,7 +6,7 @@ import { type PortSet, describePorts } from "../net/ports";
 import { union as unionIntervals } from "../net/intervals";
 import { type ProtoSet, describeProtocols } from "../net/protocols";
 import type { Direction, Subnet } from "../model/types";
-import { type AdminRuleEvidence, type Evidence, evidenceStage } from "../report/types";
+import { type AdminRuleEvidence, type Evidence, type FirewallEvidence, evidenceStage } from "../report/types";
 import { describeAdminRule } from "../path/admin-rules";
 import type { EndpointGroup, Estate } from "./estate";
 import type { Notes } from "./evaluate";
@@ -111,6 +111,17 @@ function evaluateUncached(estate: Estate, subnet: Subnet, spec: FlowSpec): FlowR
   }
   const verdict: Verdict = !anyOther ? "allowed" : !anyAllowed && allDenied ? "blocked" : "partly";
   return { subnet, spec, verdict, outcomes, notes, touched };
+}
+
+/** The firewall steps of the pieces `result` lets through, each once (one entry is shared by the pieces it decided). */
+export function allowingFirewallSteps(result: FlowResult): FirewallEvidence[] {
+  const out = new Set<FirewallEvidence>();
+  for (const o of result.outcomes)
+    for (const p of o.pieces) {
+      if (p.access !== "Allow") continue;
+      for (const e of p.steps) if (evidenceStage(e) === "firewall") out.add(e as FirewallEvidence);
+    }
+  return [...out];
 }
 
 /** Whether any piece was handed to something the audit cannot see into (or whose input is missing). */

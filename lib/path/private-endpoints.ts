@@ -14,7 +14,7 @@ import type { PortSet } from "../net/ports";
 import { type ProtoSet, TCP } from "../net/protocols";
 import type { AzureFirewall, PrivateEndpoint, Subnet } from "../model/types";
 import type { EndpointGroup, Estate } from "../nsg/estate";
-import { type FlowResult, type FlowSpec, type Verdict, describeDenied, evaluateFlow } from "../nsg/flow";
+import { type FlowResult, type FlowSpec, type Verdict, allowingFirewallSteps, describeDenied, evaluateFlow } from "../nsg/flow";
 import { evaluateGroupPath } from "./evaluate";
 import { reachableVnets } from "./next-hop";
 import { privateEndpointIps } from "./routes";
@@ -390,16 +390,10 @@ export function endpointReads(uses: readonly StorageEndpointUse[], touched: Set<
 /** The Azure Firewalls that let some of `flow` through by a network rule. */
 function firewallsByNetworkRule(estate: Estate, flow: FlowResult): AzureFirewall[] {
   const out = new Map<string, AzureFirewall>();
-  for (const o of flow.outcomes)
-    for (const p of o.pieces) {
-      if (p.access !== "Allow") continue;
-      for (const e of p.steps) {
-        if (evidenceStage(e) !== "firewall") continue;
-        const f = e as FirewallEvidence;
-        const fw = f.kind !== "application" && f.firewallId ? estate.snapshot.firewalls?.get(f.firewallId.toLowerCase()) : undefined;
-        if (fw) out.set(fw.key, fw);
-      }
-    }
+  for (const f of allowingFirewallSteps(flow)) {
+    const fw = f.kind !== "application" && f.firewallId ? estate.snapshot.firewalls?.get(f.firewallId.toLowerCase()) : undefined;
+    if (fw) out.set(fw.key, fw);
+  }
   return [...out.values()];
 }
 

@@ -8,8 +8,8 @@ import { ALL_PORTS, type PortSet, parsePortRange } from "../net/ports";
 import { ALL_PROTOCOLS, type ProtoSet, TCP, UDP } from "../net/protocols";
 import type { Snapshot, Subnet } from "../model/types";
 import { Estate } from "../nsg/estate";
-import { type FlowResult, type FlowSpec, type Verdict, describeAllowed, describeDenied, evaluateFlow, flowEvidence, partlyWords, restAllowed } from "../nsg/flow";
-import type { Evidence, FirewallEvidence } from "../report/types";
+import { type FlowResult, type FlowSpec, type Verdict, allowingFirewallSteps, describeAllowed, describeDenied, evaluateFlow, flowEvidence, partlyWords, restAllowed } from "../nsg/flow";
+import type { Evidence } from "../report/types";
 import { evidenceStage } from "../report/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS, serviceTagOfName } from "./fqdn";
 import { subnetHolding } from "./locate";
@@ -299,16 +299,7 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
  * https://learn.microsoft.com/azure/firewall/rule-processing
  */
 function applicationRuleNotes(out: FlowResult): string[] {
-  const rules = new Set<string>();
-  for (const o of out.outcomes)
-    for (const p of o.pieces) {
-      if (p.access !== "Allow") continue;
-      for (const e of p.steps) {
-        if (evidenceStage(e) !== "firewall") continue;
-        const f = e as FirewallEvidence;
-        if (f.kind === "application" && f.rule) rules.add(`application rule ${f.rule} of ${f.firewall}`);
-      }
-    }
+  const rules = new Set(allowingFirewallSteps(out).flatMap((f) => (f.kind === "application" && f.rule ? [`application rule ${f.rule} of ${f.firewall}`] : [])));
   return [...rules].map((r) => `${r[0].toUpperCase()}${r.slice(1)} lets it through only if the traffic speaks the protocol the rule names on that port (HTTP, HTTPS or MSSQL; Azure Firewall applies application rules to nothing else): AMQP, SSH and the like meet no application rule.`);
 }
 

@@ -2,28 +2,12 @@
 // subnets (render.ts sharedNote): a fix's side effects do not go unsaid because it is applied in a bundle.
 import { describe, expect, it } from "vitest";
 import { fixAll } from "../../lib/fixes/fix-all";
-import { estate } from "../helpers/estate-builder";
+import { spokesEstate } from "../helpers/spokes";
 
 const roles = { cyclecloud: ["vnet-cc/snet-cc"], returnProxy: ["vnet-rp/snet-rp"], cluster: [] };
 
-/** As test/fixes/shared-note.test.ts: spokes routed straight to the Internet, a hub firewall with no rules. */
-function spokes(alsoOnRtCc: boolean) {
-  const b = estate()
-    .vnet("vnet-hub", ["10.100.0.0/24"])
-    .subnet("vnet-hub/AzureFirewallSubnet", "10.100.0.0/26")
-    .vnet("vnet-cc", ["10.1.0.0/16"])
-    .subnet("vnet-cc/snet-cc", "10.1.0.0/24", { routeTable: "rt-cc" })
-    .vnet("vnet-rp", ["10.3.0.0/16"])
-    .subnet("vnet-rp/snet-rp", "10.3.0.0/24", { routeTable: "rt-rp" })
-    .peer("vnet-hub", "vnet-cc")
-    .peer("vnet-hub", "vnet-rp")
-    .routeTable("rt-cc", [{ name: "inet", prefix: "0.0.0.0/0", hop: "Internet" }])
-    .routeTable("rt-rp", [{ name: "inet", prefix: "0.0.0.0/0", hop: "Internet" }])
-    .firewall("fw-hub", "vnet-hub", "10.100.0.4");
-  // A jumpbox subnet with no role that shares the CycleCloud subnet's route table.
-  if (alsoOnRtCc) b.subnet("vnet-cc/snet-jump", "10.1.9.0/24", { routeTable: "rt-cc" });
-  return b.snapshot();
-}
+/** The spokes of test/helpers/spokes.ts, as a snapshot. */
+const spokes = (alsoOnRtCc: boolean) => spokesEstate({ alsoOnRtCc }).snapshot();
 
 const notes = (sh: string) => sh.split("\n").filter((l) => l.startsWith("# Note:"));
 

@@ -1,26 +1,10 @@
 // A fix names the other subnets whose traffic its changes reach (a shared route table or NSG), but not the subnets at
 // the other end of the finding's own flow: a route in the peer's table back toward this subnet is that flow's way back.
 import { describe, expect, it } from "vitest";
-import { estate, finding } from "../helpers/estate-builder";
+import { finding } from "../helpers/estate-builder";
+import { spokesEstate } from "../helpers/spokes";
 
-/** CycleCloud and return proxy in spokes whose default routes go straight to the Internet; a hub firewall with no rules. */
-function spokes(opts: { alsoOnRtCc?: boolean } = {}) {
-  const b = estate()
-    .vnet("vnet-hub", ["10.100.0.0/24"])
-    .subnet("vnet-hub/AzureFirewallSubnet", "10.100.0.0/26")
-    .vnet("vnet-cc", ["10.1.0.0/16"])
-    .subnet("vnet-cc/snet-cc", "10.1.0.0/24", { routeTable: "rt-cc" })
-    .vnet("vnet-rp", ["10.3.0.0/16"])
-    .subnet("vnet-rp/snet-rp", "10.3.0.0/24", { routeTable: "rt-rp" })
-    .peer("vnet-hub", "vnet-cc")
-    .peer("vnet-hub", "vnet-rp")
-    .routeTable("rt-cc", [{ name: "inet", prefix: "0.0.0.0/0", hop: "Internet" }])
-    .routeTable("rt-rp", [{ name: "inet", prefix: "0.0.0.0/0", hop: "Internet" }])
-    .firewall("fw-hub", "vnet-hub", "10.100.0.4");
-  // A jumpbox subnet with no role that shares the CycleCloud subnet's route table.
-  if (opts.alsoOnRtCc) b.subnet("vnet-cc/snet-jump", "10.1.9.0/24", { routeTable: "rt-cc" });
-  return b.audit({ cyclecloud: ["vnet-cc/snet-cc"], returnProxy: ["vnet-rp/snet-rp"] });
-}
+const spokes = (opts: { alsoOnRtCc?: boolean } = {}) => spokesEstate(opts).audit({ cyclecloud: ["vnet-cc/snet-cc"], returnProxy: ["vnet-rp/snet-rp"] });
 
 const sshFixes = (r: ReturnType<typeof spokes>) => {
   const f = finding(r, "vnet-rp/snet-rp", "RP-SSH");

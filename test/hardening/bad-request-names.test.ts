@@ -2,28 +2,13 @@
 // bad input is 400 naming the file and field on every route): POST /api/scans bodies that are empty, no object, an
 // unreadable form, a form without snapshot files, text where a file goes, a file as the estate; POST
 // /api/estates/<e>/exemptions with a body that is no object. Each is run through the routes' own handleError.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { handleError } from "@/app/api/_lib/http";
 import { scanInputFromBody } from "@/app/api/_lib/scan-input";
-import { getStore, type Store } from "@/lib/store";
 import { vnetSource } from "@/lib/store/__fixtures__/estate";
+import { tempStoreForFile } from "../helpers/temp-store";
 
-const dir = mkdtempSync(path.join(tmpdir(), "lockdown-bad-request-names-"));
-let store: Store;
-
-beforeAll(async () => {
-  vi.stubEnv("DATABASE_URL", undefined);
-  vi.stubEnv("LOCKDOWN_DB", path.join(dir, "api.db"));
-  store = await getStore();
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = tempStoreForFile("bad-request-names");
 
 interface Answer {
   status: number;
@@ -36,7 +21,7 @@ async function answerOf(response: Response): Promise<Answer> {
 
 /** What POST /api/scans answers for this body: the parse runs as in the worker, its error as the route maps it. */
 async function upload(contentType: string, bytes: Uint8Array): Promise<Answer> {
-  const e = await scanInputFromBody(contentType, bytes, () => Promise.resolve(store)).then(
+  const e = await scanInputFromBody(contentType, bytes, () => Promise.resolve(temp.store)).then(
     () => undefined,
     (x: unknown) => x,
   );

@@ -3,15 +3,11 @@
 // that reads it: the CSV keeps its header row, SARIF one run with no results, JSON an empty subnets list. A value
 // no subnet could ever match because it is no rule id of CONTRACT §4 (`rule=CC-EGRESS-STORAG`) is a typo, not an
 // empty selection: 400 naming the parameter, as `status=bogus` already is.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { getStore, type Store } from "@/lib/store";
+import { beforeAll, describe, expect, it } from "vitest";
 import { PROFILE, nsgSource, vnetSource } from "@/lib/store/__fixtures__/estate";
+import { tempStoreForFile } from "../helpers/temp-store";
 
-const dir = mkdtempSync(path.join(tmpdir(), "lockdown-export-filters-"));
-let store: Store;
+const temp = tempStoreForFile("export-filters");
 let scanId: string;
 
 type Handler = (request: Request, context: { params: Promise<{ scanId: string }> }) => Promise<Response>;
@@ -19,19 +15,10 @@ let report: Handler;
 let fixes: Handler;
 
 beforeAll(async () => {
-  vi.stubEnv("DATABASE_URL", undefined);
-  vi.stubEnv("LOCKDOWN_DB", path.join(dir, "api.db"));
-  store = await getStore();
-  scanId = (await store.createScan({ sources: [vnetSource(), nsgSource({ storageAllowed: false })], profile: PROFILE, estate: "lab" })).id;
+  scanId = (await temp.store.createScan({ sources: [vnetSource(), nsgSource({ storageAllowed: false })], profile: PROFILE, estate: "lab" })).id;
   report = (await import("@/app/api/scans/[scanId]/report/route")).GET as Handler;
   fixes = (await import("@/app/api/scans/[scanId]/fixes/route")).GET as Handler;
 }, 120_000);
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const get = (handler: Handler, route: string, query: string) =>
   handler(new Request(`http://localhost/api/scans/${scanId}/${route}?${query}`), { params: Promise.resolve({ scanId }) });

@@ -2,31 +2,20 @@
 // streams a 200: it must say "does not exist" for exactly the addresses whose page would call notFound(). A finding's
 // latest link carries `?estate=NAME` (the "Copy always-latest link" button writes it); the page looks the finding up
 // in that estate, so the check must too, or a link into a deleted or mistyped estate answers 200 "Not found".
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { routeTargetExists } from "@/app/(dashboard)/_data/route-exists";
-import { findingIdOf, getStore, type Store } from "@/lib/store";
+import { findingIdOf } from "@/lib/store";
 import { CC, PROFILE, nsgSource, vnetSource } from "@/lib/store/__fixtures__/estate";
+import { tempStoreForFile } from "../helpers/temp-store";
 
-const dir = mkdtempSync(path.join(tmpdir(), "lockdown-route-exists-"));
-let store: Store;
+const temp = tempStoreForFile("route-exists", "pages.db");
 let scanId: string;
 let fid: string;
 
 beforeAll(async () => {
-  vi.stubEnv("DATABASE_URL", undefined);
-  vi.stubEnv("LOCKDOWN_DB", path.join(dir, "pages.db"));
-  store = await getStore();
-  scanId = (await store.createScan({ sources: [vnetSource(), nsgSource({ storageAllowed: false })], profile: PROFILE, estate: "lab" })).id;
-  const subnet = (await store.getReport(scanId))!.subnets.find((s) => s.id === CC)!;
+  scanId = (await temp.store.createScan({ sources: [vnetSource(), nsgSource({ storageAllowed: false })], profile: PROFILE, estate: "lab" })).id;
+  const subnet = (await temp.store.getReport(scanId))!.subnets.find((s) => s.id === CC)!;
   fid = findingIdOf(subnet, subnet.findings.find((f) => f.status === "fail")!);
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("a finding's latest link", () => {

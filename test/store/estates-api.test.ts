@@ -1,33 +1,19 @@
 // The estate routes (issue 13): POST /api/scans's `estate` field (400 naming it), GET /api/scans?estate=,
 // DELETE /api/scans/<id>, GET/PUT/POST /api/estates/<name>/exemptions (400 with the JSON path), and exports
 // served with the estate's exemptions applied. Route handlers are called directly on a temp SQLite file.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { scanInputFromBody } from "@/app/api/_lib/scan-input";
 import { InputError } from "@/lib/errors";
 import type { Report } from "@/lib/report/types";
-import { findingIdOf, getStore, type Store } from "@/lib/store";
+import { findingIdOf } from "@/lib/store";
 import { CC, PROFILE, nsgSource, vnetSource } from "@/lib/store/__fixtures__/estate";
+import { tempStoreForFile } from "../helpers/temp-store";
 
-const dir = mkdtempSync(path.join(tmpdir(), "lockdown-estates-api-"));
-let store: Store;
-
-beforeAll(async () => {
-  vi.stubEnv("DATABASE_URL", undefined);
-  vi.stubEnv("LOCKDOWN_DB", path.join(dir, "api.db"));
-  store = await getStore();
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = tempStoreForFile("estates-api");
 
 const json = (body: unknown, method = "PUT") => new Request("http://localhost/api", { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const params = <T>(p: T) => ({ params: Promise.resolve(p) });
-const noStore = () => Promise.resolve(store);
+const noStore = () => Promise.resolve(temp.store);
 
 describe("POST /api/scans estate field", () => {
   const body = (extra: Record<string, unknown>) => new TextEncoder().encode(JSON.stringify({ snapshot: vnetSource().value, ...extra }));
@@ -57,9 +43,9 @@ describe("estate routes", () => {
 
   beforeAll(async () => {
     const sources = [vnetSource(), nsgSource({ storageAllowed: false })];
-    labScan = (await store.createScan({ sources, profile: PROFILE, estate: "lab" })).id;
-    prodScan = (await store.createScan({ sources, profile: PROFILE, estate: "prod" })).id;
-    const report = (await store.getReport(labScan))!;
+    labScan = (await temp.store.createScan({ sources, profile: PROFILE, estate: "lab" })).id;
+    prodScan = (await temp.store.createScan({ sources, profile: PROFILE, estate: "prod" })).id;
+    const report = (await temp.store.getReport(labScan))!;
     const subnet = report.subnets.find((s) => s.id === CC)!;
     fid = findingIdOf(subnet, subnet.findings.find((f) => f.status === "fail" || f.status === "warn")!);
   });
@@ -99,13 +85,13 @@ describe("estate routes", () => {
     expect(await bad.json()).toMatchObject({ path: "reason" });
     const ok = await route.POST(json({ finding: fid, reason: "lab only", owner: "me", expires: "2999-01-01" }, "POST"), params({ estate: "prod" }));
     expect(ok.status).toBe(201);
-    expect((await store.getFinding(prodScan, fid))!.finding).toMatchObject({ status: "exempt", exemption: { reason: "lab only" } });
+    expect((await temp.store.getFinding(prodScan, fid))!.finding).toMatchObject({ status: "exempt", exemption: { reason: "lab only" } });
   });
 
   it("deletes a scan (204), then 404", async () => {
     const { DELETE } = await import("@/app/api/scans/[scanId]/route");
     expect((await DELETE(new Request("http://localhost"), params({ scanId: prodScan }))).status).toBe(204);
-    expect(await store.getScan(prodScan)).toBeUndefined();
+    expect(await temp.store.getScan(prodScan)).toBeUndefined();
     expect((await DELETE(new Request("http://localhost"), params({ scanId: prodScan }))).status).toBe(404);
   });
 });
