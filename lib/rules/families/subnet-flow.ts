@@ -16,6 +16,7 @@ import type { PathPiece } from "../../path/types";
 import type { AppProtocol } from "../../path/firewall";
 import { type SeenSource, mergeFlowResults, seenSourceWords, vouched } from "../../path/snat";
 import { planFlowFix } from "../../fixes/plan-flow";
+import { mergeSenderCollections } from "../../fixes/merge-collections";
 import { planPathFix } from "../../fixes/plan-path";
 import { type RoutePlan, planRouteFix } from "../../fixes/plan-route";
 import { estateWith } from "../../fixes/apply";
@@ -341,7 +342,8 @@ export function subnetFlowCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, p
         if (!planned) changes = undefined;
         else peers.push(...planned.slice(base!.length));
       }
-      if (changes && base && peers.length) changes = [...base, ...peers];
+      // Senders reaching this subnet through one firewall get one collection naming them all, not one each.
+      if (changes && base && peers.length) changes = [...base, ...mergeSenderCollections(env, peers, subnet, p.service)];
       const beyondNsg = changes?.some((c) => c.kind === "add-firewall-rule-collection");
       const routesWords = routeChanges
         .flatMap((c) => (c.kind === "add-route" ? [`${c.route.addressPrefix} → ${c.route.nextHopIpAddress} in ${estate.snapshot.routeTables.get(c.routeTableKey)?.name ?? c.routeTableKey}`] : []))
