@@ -45,6 +45,32 @@ describe("query CLI", () => {
     expect(r.stderr.trim()).toBe('error: --protocol: expected tcp, udp, icmp or any, got "sctp"');
   });
 
+  it("takes --app: the demo's Https application rule lets dev CycleCloud reach login.microsoftonline.com as HTTPS, not as other", async () => {
+    const ask = (app: string[]) => run([...demo, "--from", "vnet-dev-spoke/snet-cyclecloud-dev", "--to", "login.microsoftonline.com", "--protocol", "tcp", "--port", "443", ...app]);
+    expect((await ask(["--app", "HTTPS"])).code).toBe(0);
+    const other = await ask(["--app", "other"]);
+    expect(other.code).toBe(1);
+    const answer = JSON.parse(other.stdout);
+    expect(answer.verdict).toBe("blocked");
+    expect(answer.parts[0]).toContain("denied at Azure Firewall fw-hub");
+  });
+
+  it("exits 2 naming --app for another value, for a protocol other than tcp, and when given twice", async () => {
+    const base = [...demo, "--from", "vnet-hub/snet-cyclecloud", "--to", "10.20.1.4"];
+    const cases: [string[], string][] = [
+      [["--port", "5672", "--app", "amqp"], 'error: --app: expected http, https or other, got "amqp"'],
+      [["--protocol", "udp", "--port", "53", "--app", "https"], "error: --app: names what TCP traffic speaks, so it needs protocol tcp, not udp"],
+      [["--protocol", "icmp", "--app", "other"], "error: --app: names what TCP traffic speaks, so it needs protocol tcp, not icmp"],
+      [["--port", "443", "--app", "https", "--app", "http"], "error: --app: given twice"],
+    ];
+    for (const [args, error] of cases) {
+      const r = await run([...base, ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim()).toBe(error);
+    }
+  });
+
   it("exits 2 when a flag that takes one value is given twice (the last one won without a word)", async () => {
     const r = await run([...demo, "--from", "vnet-hub/snet-cyclecloud", "--to", "10.20.1.4", "--to", "Storage", "--port", "443"]);
     expect(r.code).toBe(2);

@@ -2,7 +2,7 @@
 // Exit 0 allowed, 1 blocked or partial, 2 bad input or usage.
 import { parseArgs } from "node:util";
 import { InputError } from "../lib/errors";
-import { type FlowQuery, queryFlow } from "../lib/path/query";
+import { type FlowQuery, queryAppProtocol, queryFlow } from "../lib/path/query";
 import { loadSnapshot } from "../lib/snapshot";
 import { readJson, readSnapshotJson, runAsProgram } from "./audit";
 import { parseArgsMessage, refuseMissingValues, refuseRepeatedFlags } from "./args";
@@ -12,7 +12,12 @@ export { runAsProgram };
 export const QUERY_USAGE = `Usage:
   npm run --silent query -- --snapshot FILE [--snapshot FILE ...] [--service-tags FILE]
       --from <subnet ref | NIC id | scale set id | IP> --to <subnet ref | IP | CIDR | service tag | FQDN>
-      --protocol tcp|udp|icmp|any --port N[-M]
+      --protocol tcp|udp|icmp|any --port N[-M] [--app http|https|other]
+
+--app says what TCP traffic speaks above TCP (tcp only): an Azure Firewall application rule meets only the
+protocol type it names on each port (Http:80, Https:443), so "other" (AMQP, SSH, ...) meets none. Without it,
+traffic to a name (FQDN, service tag, storage account) on TCP 443 is taken as HTTPS; any other traffic meets
+application rules on any of their ports, with a note saying so.
 
 Prints {"verdict": "allowed|blocked|partial", "parts": [...], "stages": [...]}.
 Exit codes: 0 allowed, 1 blocked or partial, 2 bad input or usage.`;
@@ -26,6 +31,7 @@ const OPTIONS = {
   to: { type: "string" },
   protocol: { type: "string" },
   port: { type: "string" },
+  app: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -49,10 +55,12 @@ export async function main(argv: string[]): Promise<number> {
   const protocol = (values.protocol ?? "tcp").toLowerCase();
   if (!PROTOCOLS.has(protocol)) throw new InputError("--protocol", "", `expected tcp, udp, icmp or any, got ${JSON.stringify(values.protocol)}`);
   if (protocol !== "icmp" && protocol !== "any" && values.port === undefined) throw new InputError("--port", "", "missing: give a port N or a range N-M");
+  // Checked before the snapshots are read, as the other flags are.
+  const app = queryAppProtocol(values.app, protocol);
   const sources = await Promise.all(values.snapshot.map(async (name) => ({ name, value: await readSnapshotJson(name) })));
   const tags = values["service-tags"] ? { name: values["service-tags"], value: await readJson(values["service-tags"]) } : undefined;
   const snapshot = loadSnapshot(sources, tags ? { serviceTags: tags } : {});
-  const query: FlowQuery = { from: values.from, to: values.to, protocol: protocol as FlowQuery["protocol"], ...(values.port !== undefined ? { port: values.port } : {}) };
+  const query: FlowQuery = { from: values.from, to: values.to, protocol: protocol as FlowQuery["protocol"], ...(values.port !== undefined ? { port: values.port } : {}), ...(app ? { app } : {}) };
   const answer = queryFlow(snapshot, query);
   process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
   return answer.verdict === "allowed" ? 0 : 1;

@@ -69,7 +69,7 @@ test("the matrix shows cluster → CycleCloud for both deployments, each cell op
   const verdict = (await cell.getAttribute("data-verdict"))!;
   expect(["allowed", "blocked", "partial"]).toContain(verdict);
   await cell.getByRole("link").click();
-  await expect(page).toHaveURL(/\/query\?from=vnet-dev-spoke%2Fsnet-compute-dev&to=vnet-dev-spoke%2Fsnet-cyclecloud-dev&protocol=tcp&port=5672$/);
+  await expect(page).toHaveURL(/\/query\?from=vnet-dev-spoke%2Fsnet-compute-dev&to=vnet-dev-spoke%2Fsnet-cyclecloud-dev&protocol=tcp&port=5672&app=other$/);
   await expect(page.getByTestId("query-answer")).toHaveAttribute("data-verdict", verdict);
 });
 

@@ -29,11 +29,14 @@ export const RESOURCE_GRAPH_EXPORT_NOTE =
 
 /**
  * The report notes a snapshot's read calls for: Resource Graph's permission caveat for a live Resource Graph read
- * (`readMethod`) and for a Resource Graph export among the files (`resourceGraphExport`), or none (undefined).
+ * (`readMethod`) and for a Resource Graph export among the files (`resourceGraphExport`), then what the load found
+ * stale or doubtful in the input itself (`inputNotes`: exports disagreeing on an NSG association, unknown service
+ * tags, a firewall in provisioning state Failed), or none (undefined).
  */
-export function readNotes(snapshot: Pick<Snapshot, "readMethod" | "resourceGraphExport">): string[] | undefined {
+export function readNotes(snapshot: Pick<Snapshot, "readMethod" | "resourceGraphExport" | "inputNotes">): string[] | undefined {
   const notes: string[] = [];
   if (snapshot.readMethod === "resourceGraph") notes.push(RESOURCE_GRAPH_PERMISSION_NOTE);
   if (snapshot.resourceGraphExport) notes.push(RESOURCE_GRAPH_EXPORT_NOTE);
+  if (snapshot.inputNotes) notes.push(...snapshot.inputNotes);
   return notes.length ? notes : undefined;
 }

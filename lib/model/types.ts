@@ -35,6 +35,13 @@ export interface Nsg {
   securityRules: SecurityRule[];
   /** Azure's six default rules; always present (added when the input omits them). */
   defaultSecurityRules: SecurityRule[];
+  /**
+   * The NSG's own back-references, as its listing prints them (`subnets[].id`, `networkInterfaces[].id`), lower-cased;
+   * undefined when the input leaves the field out. Azure applies the subnet's and the NIC's `networkSecurityGroup`, so
+   * these only tell when exports taken at different times disagree (lib/snapshot/nsg-association.ts).
+   */
+  listedSubnetKeys?: string[];
+  listedNicKeys?: string[];
 }
 
 export interface ServiceEndpoint {
@@ -427,6 +434,8 @@ export interface AzureFirewall {
   dnsServers?: string[];
   dnsProxyEnabled?: boolean;
   snatPrivateRanges?: string[];
+  /** `provisioningState` as read (`Succeeded`, `Failed`, ...); undefined when the input does not say. */
+  provisioningState?: string;
 }
 
 export interface FirewallPolicy {
@@ -449,6 +458,8 @@ export interface FirewallPolicy {
    * https://learn.microsoft.com/azure/firewall/snat-private-range
    */
   snatPrivateRanges?: string[];
+  /** `provisioningState` as read; undefined when the input does not say. */
+  provisioningState?: string;
 }
 
 export interface RuleCollectionGroup {
@@ -755,6 +766,12 @@ export interface Snapshot {
    * (rows the exporting identity may not read are absent without an error), so its reports carry the same note.
    */
   resourceGraphExport?: boolean;
+  /**
+   * What the input itself shows to be stale or doubtful, for the report's `notes`: exports that disagree on an NSG's
+   * association (lib/snapshot/nsg-association.ts), service tags no rule could hold (lib/snapshot/unknown-tags.ts), a
+   * firewall or policy in provisioning state Failed (lib/snapshot/firewall-state.ts).
+   */
+  inputNotes?: string[];
 }
 
 export type Role = "cyclecloud" | "cluster" | "returnProxy";

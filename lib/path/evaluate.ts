@@ -19,6 +19,7 @@ import { type FirewallEvidence, type RouteEvidence, evidenceStage } from "../rep
 import { PLATFORM_SET } from "./platform-dns";
 import { type CompiledAdminRule, adminDeploymentNotes, adminEvidence, adminRulesFor, dynamicMembershipNote, unknownWhat } from "./admin-rules";
 import { type AssumptionSink, type FirewallTable, evaluateFirewall, firewallKeys, firewallSubnet, firewallTable, snatRangesWords, unsnattedPart } from "./firewall";
+import { firewallFailure } from "../snapshot/firewall-state";
 import { networkFqdnDoubt } from "./name-resolution";
 import { firewallSourceKey } from "./firewall-sources";
 import { ANY_NAME } from "./fqdn";
@@ -380,6 +381,7 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
   // A private endpoint's name resolves to its one address from its private DNS zone, for the firewall and the
   // machines alike: only a public name's answers may differ between them.
   const dnsDoubt = addrIsEmpty(publicPart(piece.box.dst).pub) ? undefined : networkFqdnDoubt(cx.estate, firewall, cx.subnet);
+  const failed = firewallFailure(cx.estate.snapshot, firewall);
   for (const f of evaluateFirewall(table, piece.box, cx.spec.names ?? ANY_NAME, visit.sink, dnsDoubt, cx.spec.appProtocol)) {
     const p: PathPiece = {
       ...piece,
@@ -396,6 +398,12 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
     // A rule whose match the input cannot show (an IP group not in it, an FQDN tag for a named destination).
     if (f.access === "Unaudited") {
       done.push({ ...p, access: "Unaudited", decidedAt: "firewall", why: f.why });
+      continue;
+    }
+    // A firewall (or policy) whose last operation failed may forward by other rules than these: what they allow is not
+    // taken as allowed (what they deny stays denied above).
+    if (failed) {
+      done.push({ ...p, access: "Unaudited", decidedAt: "firewall", why: `cannot be judged: allowed by ${firewall.name}'s rules, but ${failed}, so it may be forwarding by an earlier set of rules than the one exported` });
       continue;
     }
     const { pub, priv } = publicPart(p.box.dst);

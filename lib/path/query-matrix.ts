@@ -12,6 +12,13 @@ import { QUERY_PROTOCOLS } from "./query-params";
 /** Cluster Node → CycleCloud: amqp_5672 and https_9443 (the CycleCloud page's port table). */
 export const MATRIX_DEFAULT_PORTS = ["5672", "9443"] as const;
 
+/**
+ * What CycleCloud speaks on its two node ports (AMQP, HTTPS), as the audit's NODE-EGRESS-AMQP and -HTTPS checks take
+ * it: a cell on TCP to one of them asks with that `app`, so a firewall application rule answers the cell as it answers
+ * the finding (Https:5672 lets no AMQP through). Other ports are asked without one, and say so in their notes.
+ */
+const NODE_PORT_APPS: Readonly<Record<string, NonNullable<FlowQuery["app"]>>> = { "5672": "other", "9443": "https" };
+
 /** The name a `roles`-only profile's single deployment goes by (CONTRACT §1.2). */
 export const DEFAULT_DEPLOYMENT = "default";
 
@@ -47,6 +54,8 @@ export interface MatrixOptions {
   protocol?: string;
   /** Ports or ranges, e.g. `["5672", "9443"]`; default MATRIX_DEFAULT_PORTS (ignored for icmp and any). */
   ports?: string[];
+  /** The single query's `app`: refused here (parseMatrixOptions says why); blank counts as not given. */
+  app?: string;
 }
 
 // NOTE: building an Estate indexes the whole snapshot; a scan's snapshot never changes, so one per snapshot object.
@@ -72,9 +81,12 @@ export function subnetRefOf(subnet: Pick<SubnetReport, "id" | "name" | "vnet">, 
 
 /**
  * The matrix's protocol and ports from URL parameters: `protocol` (default tcp), `port` repeated or comma-separated
- * (default 5672 and 9443). Throws InputError naming `protocol` or `port`.
+ * (default 5672 and 9443). Throws InputError naming `protocol` or `port`, and `app` when given: one application
+ * protocol for every column would misjudge the others (AMQP on 5672 meets no firewall application rule, HTTPS on 9443
+ * meets their Https ports), so it is asked per flow, on the single query a cell links to.
  */
 export function parseMatrixOptions(options: MatrixOptions): { protocol: FlowQuery["protocol"]; ports: string[] } {
+  if (options.app?.trim()) throw new InputError("app", "", "not taken by the matrix: one application protocol for every port would misjudge the others (its cells on 5672 ask as AMQP, on 9443 as HTTPS); give app on a cell's single query");
   const protocol = (options.protocol?.trim() || "tcp").toLowerCase();
   if (!(QUERY_PROTOCOLS as readonly string[]).includes(protocol)) throw new InputError("protocol", "", `expected tcp, udp, icmp or any, got ${JSON.stringify(options.protocol)}`);
   if (protocol === "icmp" || protocol === "any") return { protocol: protocol as FlowQuery["protocol"], ports: ["*"] };
@@ -103,7 +115,8 @@ export function matrixDeployments(report: Report): { name: string; cyclecloud: M
 
 /**
  * Every cluster subnet × CycleCloud subnet × port of each deployment, answered by queryFlow (both ends: the node's
- * outbound path and CycleCloud's inbound NSGs). Pure and synchronous: O(deployments × cluster × cyclecloud × ports).
+ * outbound path and CycleCloud's inbound NSGs), TCP 5672 as AMQP and 9443 as HTTPS (NODE_PORT_APPS). Pure and
+ * synchronous: O(deployments × cluster × cyclecloud × ports).
  */
 export function queryMatrix(snapshot: Snapshot, report: Report, options: MatrixOptions = {}): QueryMatrix {
   const { protocol, ports } = parseMatrixOptions(options);
@@ -120,7 +133,8 @@ export function queryMatrix(snapshot: Snapshot, report: Report, options: MatrixO
       cluster,
       cells: d.cyclecloud.flatMap((cc) =>
         ports.map((port): MatrixCell => {
-          const query: FlowQuery = { from: cluster.ref, to: cc.ref, protocol, ...(port !== "*" ? { port } : {}) };
+          const app = protocol === "tcp" ? NODE_PORT_APPS[port] : undefined;
+          const query: FlowQuery = { from: cluster.ref, to: cc.ref, protocol, ...(port !== "*" ? { port } : {}), ...(app ? { app } : {}) };
           try {
             const answer = queryFlow(snapshot, query, estate, { readErrors: report.errors });
             return { to: cc.ref, port, verdict: answer.verdict, summary: answer.parts.join(" "), query };

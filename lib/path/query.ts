@@ -26,12 +26,35 @@ import type { ReadError } from "../report/types";
 import { checkServiceTagName, isRegionalTagName } from "./service-tag-names";
 import { assertSubnetHasPrefix } from "../snapshot/subnet-prefix";
 
+/** What a query may say its TCP traffic speaks above TCP (`--app`), as a firewall's application rules tell them apart. */
+export const QUERY_APP_PROTOCOLS = ["http", "https", "other"] as const;
+
 export interface FlowQuery {
   from: string;
   to: string;
   protocol: "tcp" | "udp" | "icmp" | "any";
   /** `443` or `8000-8100`; ignored for icmp. */
   port?: string;
+  /**
+   * What the traffic speaks above TCP, where the asker knows it (`--app`): `https`, `http`, or `other` (AMQP, SSH and
+   * the like, which meet no application rule). Given, it replaces the query's own guess (withAppProtocol); tcp only.
+   */
+  app?: (typeof QUERY_APP_PROTOCOLS)[number];
+}
+
+/**
+ * A query's `--app` as given (any case) checked against its protocol: one of QUERY_APP_PROTOCOLS, lower-cased, or
+ * undefined when not given. Throws InputError naming `--app` for another value, and for a protocol other than tcp:
+ * Azure Firewall applies application rules to HTTP, HTTPS and MSSQL over TCP alone, so UDP, ICMP or "any" have no
+ * application protocol to name. https://learn.microsoft.com/azure/firewall/rule-processing
+ */
+export function queryAppProtocol(app: string | undefined, protocol: string): FlowQuery["app"] {
+  if (app === undefined) return undefined;
+  const value = app.trim().toLowerCase();
+  const known = QUERY_APP_PROTOCOLS.find((p) => p === value);
+  if (!known) throw new InputError("--app", "", `expected ${QUERY_APP_PROTOCOLS.slice(0, -1).join(", ")} or ${QUERY_APP_PROTOCOLS.at(-1)}, got ${JSON.stringify(app)}`);
+  if (protocol.toLowerCase() !== "tcp") throw new InputError("--app", "", `names what TCP traffic speaks, so it needs protocol tcp, not ${protocol.toLowerCase()}`);
+  return known;
 }
 
 export interface QueryAnswer {
@@ -241,9 +264,10 @@ interface QueryTraffic {
 }
 
 /**
- * The query's traffic, taken to be HTTPS where it goes by name (an FQDN, a service tag's seed names, a storage
- * account's) on TCP 443 alone, as the audit's checks of those services take it; else of a protocol not known, which
- * meets a firewall's application rules on any of their ports (applicationRuleNotes says so).
+ * The query's traffic where the asker did not say what it speaks (`--app`): taken to be HTTPS where it goes by name (an
+ * FQDN, a service tag's seed names, a storage account's) on TCP 443 alone, as the audit's checks of those services take
+ * it; else of a protocol not known, which meets a firewall's application rules on any of their ports
+ * (applicationRuleNotes says so).
  */
 function withAppProtocol(flow: { protocols: ProtoSet; ports: PortSet }, names: FlowSpec["names"]): QueryTraffic {
   const https = names?.kind === "names" && flow.protocols === TCP && flow.ports.length === 2 && flow.ports[0] === 443 && flow.ports[1] === 443;
@@ -295,7 +319,8 @@ function judgeAddresses(estate: Estate, source: Source, sourceLabel: string, wha
 
 /**
  * For each firewall application rule that lets part of a query through: it does so only for the protocol type it
- * names on that port, which a query (TCP and a port) does not know, while the audit's checks do (FlowSpec appProtocol).
+ * names on that port, which a query (TCP and a port) does not know unless told (`--app`), while the audit's checks do
+ * (FlowSpec appProtocol). Said only where the query's protocol is not known.
  * https://learn.microsoft.com/azure/firewall/rule-processing
  */
 function applicationRuleNotes(out: FlowResult): string[] {
@@ -364,13 +389,18 @@ function judgeEndpoint(estate: Estate, source: Source, sourceLabel: string, at: 
  * a destination partly so is answered per part, `partial` when the parts differ. A storage account's name is judged
  * where the source's DNS sends it (lib/path/storage-names.ts), and against a service endpoint policy of the source's
  * subnet on a fresh estate of its own (`given` is then not used: its cached flows answer for the profile's account).
- * Where a firewall on the way SNATs, the destination's NSG meets the firewall's instances (lib/path/snat.ts). Throws
- * InputError naming the flag for a source, destination or port it cannot read, a subnet end with no address prefix,
- * and, with service tags supplied, a tag name they do not hold. After a partial live read (`opts.readErrors`, else
+ * Where a firewall on the way SNATs, the destination's NSG meets the firewall's instances (lib/path/snat.ts). `q.app`
+ * says what the traffic speaks above TCP (a firewall's application rules meet only their ports for that protocol, none
+ * for `other`); without it, traffic by name on TCP 443 is HTTPS and anything else meets them on any of their ports,
+ * with a note. Throws InputError naming the flag for a source, destination, port or `--app` (not tcp, not a known
+ * value) it cannot read, a subnet end with no address prefix, and, with service tags supplied, a tag name they do
+ * not hold. After a partial live read (`opts.readErrors`, else
  * those saved with the snapshot) no answer is `allowed`: what the failed calls would have returned may decide it, as
  * no audit finding passes then (lib/partial-read.ts).
  */
 export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(snapshot, new Map()), opts: { readErrors?: readonly ReadError[] } = {}): QueryAnswer {
+  // What the asker says the traffic speaks decides; without it, traffic by name on 443 is taken as HTTPS (below).
+  const app = queryAppProtocol(q.app, q.protocol);
   const source = resolveSource(snapshot, q.from);
   const dest = resolveDestination(snapshot, q.to);
   // A storage account's name says which account a service endpoint policy on the source's subnet must admit, judged as
@@ -379,7 +409,8 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
   // A subnet without a prefix holds no address: the answer would be "allowed" with no stage at all.
   assertSubnetHasPrefix(source.subnet, "--from names it");
   if (dest.subnet) assertSubnetHasPrefix(dest.subnet, "--to names it");
-  const flow = withAppProtocol({ protocols: protocolsOf(q.protocol), ports: portsOf(q) }, dest.names);
+  const traffic = { protocols: protocolsOf(q.protocol), ports: portsOf(q) };
+  const flow: QueryTraffic = app ? { ...traffic, appProtocol: app } : withAppProtocol(traffic, dest.names);
   const remote = dest.remote(estate, source.subnet);
   if (addrIsEmpty(remote)) throw new InputError("--to", "", `${dest.what} holds no address the source's family can reach`);
   // A packet keeps its address family: an IPv6 destination from a source with IPv4 addresses only has no flow to judge.

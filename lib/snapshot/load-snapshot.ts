@@ -71,6 +71,9 @@ import { type VnetRecord, readSubnet, readVnet } from "./read-vnet";
 import { resourceEnvelope } from "./schemas";
 import { deploymentStatusEntry, effectiveAdminRuleExtras } from "./schemas-placement";
 import { routeDisputes } from "./route-disputes";
+import { nsgAssociationNotes } from "./nsg-association";
+import { unknownServiceTagNotes } from "./unknown-tags";
+import { failedFirewallNotes } from "./firewall-state";
 import { isEffectiveRouteRow, isEffectiveRouteTable, readEffectiveRouteTable, rowsWithoutNic, unitedTables } from "./read-effective-routes";
 import { readServiceTags, readServiceTagsFile } from "./service-tags";
 import { GraphPages, ListPages } from "./graph-pages";
@@ -524,6 +527,9 @@ export function loadSnapshot(sources: Source[], opts: LoadOptions = {}): Snapsho
   snapshot.gaps = findGaps(snapshot, into.ignored, { live: into.readMethod !== undefined });
   spellRefsAsWritten(snapshot.gaps, into.itemLists);
   if (into.serviceTags) snapshot.serviceTags = into.serviceTags;
+  // After the service tags: which tags are unknown depends on them.
+  const notes = [...nsgAssociationNotes(snapshot), ...unknownServiceTagNotes(snapshot), ...failedFirewallNotes(snapshot)];
+  if (notes.length) snapshot.inputNotes = notes;
   if (into.capturedAt !== undefined) snapshot.capturedAt = into.capturedAt;
   if (into.readErrors.length) snapshot.readErrors = into.readErrors;
   if (into.readMethod) snapshot.readMethod = into.readMethod;

@@ -231,6 +231,8 @@ export function readFirewallPolicy(node: ArmNode, base: ResourceBase, file: stri
   const dnsServers = (p.dnsSettings?.servers ?? []).map((x) => x?.trim() ?? "").filter((x) => x);
   if (dnsServers.length) policy.dnsServers = dnsServers;
   if (p.snat?.privateRanges) policy.snatPrivateRanges = p.snat.privateRanges.map((r) => r.trim());
+  const state = provisioningStateOf(node);
+  if (state) policy.provisioningState = state;
   return { policy, inlineGroups };
 }
 
@@ -276,7 +278,18 @@ export function readFirewall(node: ArmNode, base: ResourceBase, file: string): A
   const hubKey = refKey(p.virtualHub);
   if (hubKey) firewall.virtualHubKey = hubKey;
   readClassicSettings(firewall, p.additionalProperties);
+  const state = provisioningStateOf(node);
+  if (state) firewall.provisioningState = state;
   return firewall;
+}
+
+/**
+ * `provisioningState` (`Succeeded`, `Failed`, ...), trimmed; undefined when absent or not text. Read as given, never
+ * refused: only a `Failed` one changes how the firewall is judged (lib/snapshot/firewall-state.ts).
+ */
+function provisioningStateOf(node: ArmNode): string | undefined {
+  const state = node.props.provisioningState;
+  return typeof state === "string" && state.trim() ? state.trim() : undefined;
 }
 
 /** Comma-separated items, trimmed, empty ones dropped. */

@@ -1,4 +1,5 @@
 import type { Nsg, SecurityRule } from "@/lib/model/types";
+import { keyOf } from "./arm-id";
 import { withDefaultRules } from "./default-rules";
 import { isValidRuleProps } from "./fast-rule";
 import * as values from "./field-values";
@@ -69,6 +70,18 @@ function checkUniquePriorities(rules: readonly SecurityRule[], raw: readonly unk
   }
 }
 
+/**
+ * The ids a back-reference list names (`subnets`, `networkInterfaces`), lower-cased; undefined when the input leaves the
+ * list out (or gives no list). Entries without a usable `id` are skipped: the list is read-only in ARM and only
+ * compared (lib/snapshot/nsg-association.ts), so nothing in it is refused.
+ */
+function listedKeys(list: unknown): string[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const out: string[] = [];
+  for (const entry of list) if (isObject(entry) && typeof entry.id === "string" && entry.id.trim()) out.push(keyOf(entry.id.trim()));
+  return out;
+}
+
 export function readNsg(node: ArmNode, base: common.ResourceBase, file: string): Nsg {
   const p = parseWith(nsgProps, node.props, file, node.propsAt);
   requireListed(node, "securityRules", file, "az network nsg list");
@@ -78,9 +91,14 @@ export function readNsg(node: ArmNode, base: common.ResourceBase, file: string):
     );
   const securityRules = rules(p.securityRules, "securityRules", false);
   checkUniquePriorities(securityRules, p.securityRules ?? [], file, [...node.propsAt, "securityRules"]);
-  return {
+  const nsg: Nsg = {
     ...base,
     securityRules,
     defaultSecurityRules: withDefaultRules(rules(p.defaultSecurityRules, "defaultSecurityRules", true)),
   };
+  const subnets = listedKeys(node.props.subnets);
+  if (subnets) nsg.listedSubnetKeys = subnets;
+  const nics = listedKeys(node.props.networkInterfaces);
+  if (nics) nsg.listedNicKeys = nics;
+  return nsg;
 }

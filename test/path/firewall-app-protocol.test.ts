@@ -120,3 +120,44 @@ describe("the flow query by name on TCP 443", () => {
     expect(finding(b.audit(roles), "ccvnet/cc", "CC-EGRESS-ARM").status).toBe("fail");
   });
 });
+
+describe("the flow query told what its traffic speaks (app, `npm run query --app`)", () => {
+  // By address the query cannot guess the protocol: an application rule for * on Https:443 lets TCP 443 through on
+  // any protocol, with a note. Told, it answers for that protocol alone, and the note goes.
+  const b = hub(appRules([{ name: "web", fqdns: ["*"], ports: [443], types: ["Https"] }]));
+  const ask = (app?: "http" | "https" | "other") => queryFlow(b.snapshot(), { from: "hpc/c1", to: "20.30.40.50", protocol: "tcp", port: "443", ...(app ? { app } : {}) });
+  const NOTE = "Application rule web of fw lets it through only if the traffic speaks the protocol the rule names on that port";
+
+  it("HTTPS to an address passes an application rule for * on Https:443; AMQP, SSH or HTTP on 443 meet none of it", () => {
+    const unknown = ask();
+    expect(unknown.verdict).toBe("allowed");
+    expect(unknown.notes.join(" ")).toContain(NOTE);
+    const https = ask("https");
+    expect(https.verdict).toBe("allowed");
+    expect(https.stages.find((s) => s.stage === "firewall")).toMatchObject({ firewall: "fw", rule: "web", kind: "application", action: "Allow" });
+    expect(https.notes.join(" ")).not.toContain(NOTE);
+    for (const app of ["other", "http"] as const) {
+      const q = ask(app);
+      expect(q.verdict, app).toBe("blocked");
+      expect(q.parts[0], app).toContain("denied at Azure Firewall fw");
+      expect(q.stages.find((s) => s.stage === "firewall"), app).toMatchObject({ firewall: "fw", action: "Deny" });
+      expect(q.stages.find((s) => s.stage === "firewall"), app).not.toHaveProperty("rule");
+      expect(q.notes.join(" "), app).not.toContain(NOTE);
+    }
+  });
+
+  it("replaces the guess by name: management.azure.com on 443, taken as HTTPS, passes an Http:443 rule when told it is HTTP", () => {
+    const http = hub(appRules([{ name: "arm", fqdns: ["management.azure.com"], ports: [443], types: ["Http"] }])).snapshot();
+    const q = (app?: "http" | "other") => queryFlow(http, { from: "ccvnet/cc", to: "management.azure.com", protocol: "tcp", port: "443", ...(app ? { app } : {}) });
+    expect(q().verdict).toBe("blocked");
+    expect(q("http").verdict).toBe("allowed");
+    expect(q("other").verdict).toBe("blocked");
+  });
+
+  it("is refused, naming --app, for another value or a protocol other than tcp", () => {
+    const snapshot = b.snapshot();
+    const base = { from: "hpc/c1", to: "20.30.40.50", port: "443" };
+    expect(() => queryFlow(snapshot, { ...base, protocol: "tcp", app: "amqp" as "other" })).toThrow('--app: expected http, https or other, got "amqp"');
+    for (const protocol of ["udp", "icmp", "any"] as const) expect(() => queryFlow(snapshot, { ...base, protocol, app: "https" }), protocol).toThrow(`--app: names what TCP traffic speaks, so it needs protocol tcp, not ${protocol}`);
+  });
+});

@@ -53,6 +53,15 @@ describe("GET /api/scans/<id>/query", () => {
     expect(new Set(body.stages.map((s: { side: string }) => s.side))).toEqual(new Set(["source", "destination"]));
   });
 
+  it("takes app: dev CycleCloud → login.microsoftonline.com on 443 passes the hub's Https application rule as HTTPS, not as other", async () => {
+    const ask = async (app: string) => (await query(scanId, `from=vnet-dev-spoke/snet-cyclecloud-dev&to=login.microsoftonline.com&protocol=tcp&port=443${app}`)).json();
+    expect((await ask("")).verdict).toBe("allowed");
+    expect((await ask("&app=HTTPS")).verdict).toBe("allowed");
+    const other = await ask("&app=other");
+    expect(other.verdict).toBe("blocked");
+    expect(other.stages.find((s: { stage: string }) => s.stage === "firewall")).toMatchObject({ action: "Deny" });
+  });
+
   it("answers 400 naming the parameter, before and from the engine", async () => {
     const cases: [string, RegExp][] = [
       ["to=1.2.3.4&port=1", /^from: missing/],
@@ -62,6 +71,9 @@ describe("GET /api/scans/<id>/query", () => {
       ["from=vnet-hub/snet-cyclecloud&to=1.2.3.4&port=99999", /^port: expected a port/],
       ["from=vnet-hub/nope&to=1.2.3.4&port=443", /^from: /],
       ["from=vnet-hub/snet-cyclecloud&to=not%20a%20thing!&port=443", /^to: /],
+      ["from=vnet-hub/snet-cyclecloud&to=1.2.3.4&port=443&app=amqp", /^app: expected http, https or other, got "amqp"$/],
+      ["from=vnet-hub/snet-cyclecloud&to=1.2.3.4&protocol=udp&port=53&app=https", /^app: names what TCP traffic speaks, so it needs protocol tcp, not udp$/],
+      ["from=vnet-hub/snet-cyclecloud&to=1.2.3.4&protocol=any&app=other", /^app: .* not any$/],
     ];
     for (const [search, error] of cases) {
       const res = await query(scanId, search);
@@ -87,8 +99,9 @@ describe("GET /api/scans/<id>/query/matrix", () => {
     const prod = body.deployments[0];
     expect(prod.rows.map((r: { cluster: { ref: string } }) => r.cluster.ref).sort()).toEqual(["vnet-hpc-spoke/snet-compute", "vnet-hpc-spoke/snet-gpu"]);
     const cell = prod.rows[0].cells[0];
-    expect(cell.url).toBe(`/scans/${scanId}/query?from=${encodeURIComponent(prod.rows[0].cluster.ref)}&to=${encodeURIComponent("vnet-hub/snet-cyclecloud")}&protocol=tcp&port=5672`);
-    // The cell's verdict is the single query's.
+    expect(cell.url).toBe(`/scans/${scanId}/query?from=${encodeURIComponent(prod.rows[0].cluster.ref)}&to=${encodeURIComponent("vnet-hub/snet-cyclecloud")}&protocol=tcp&port=5672&app=other`);
+    // The cell's verdict is the single query's, asked as AMQP (as NODE-EGRESS-AMQP is judged); 9443 as HTTPS.
+    expect(prod.rows[0].cells[1].query.app).toBe("https");
     const single = await (await query(scanId, cell.api.split("?")[1])).json();
     expect(cell.verdict).toBe(single.verdict);
     expect(body.deployments[1].rows[0].cells).toHaveLength(2);
@@ -101,6 +114,9 @@ describe("GET /api/scans/<id>/query/matrix", () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/^port: expected a port/);
     expect((await matrix(scanId, "protocol=gre")).status).toBe(400);
+    const app = await matrix(scanId, "app=https");
+    expect(app.status).toBe(400);
+    expect((await app.json()).error).toMatch(/^app: not taken by the matrix/);
     expect((await matrix("no-such-scan")).status).toBe(404);
   });
 });

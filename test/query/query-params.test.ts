@@ -33,6 +33,19 @@ describe("parseFlowQuery", () => {
     expect(() => parseFlowQuery({ from: "a/b", to: "x", port: "70000" })).toThrow(/^port: expected a port/);
   });
 
+  it("reads app in any case for tcp, round-trips it, and refuses another value or another protocol naming app", () => {
+    const q = parseFlowQuery(flowQueryParams(new URLSearchParams("from=a/b&to=1.2.3.4&port=443&app=HTTPS")));
+    expect(q).toEqual({ from: "a/b", to: "1.2.3.4", protocol: "tcp", port: "443", app: "https" });
+    expect(flowQuerySearch(q)).toBe("from=a%2Fb&to=1.2.3.4&protocol=tcp&port=443&app=https");
+    expect(parseFlowQuery(flowQueryParams(new URLSearchParams(flowQuerySearch(q))))).toEqual(q);
+    // A blank app (the form's "not known") is not given.
+    expect(parseFlowQuery(flowQueryParams(new URLSearchParams("from=a/b&to=x&port=5672&app=")))).not.toHaveProperty("app");
+    expect(() => parseFlowQuery({ from: "a/b", to: "x", port: "5672", app: "amqp" })).toThrow(/^app: expected http, https or other, got "amqp"$/);
+    for (const protocol of ["udp", "icmp", "ANY"]) {
+      expect(() => parseFlowQuery({ from: "a/b", to: "x", protocol, port: "53", app: "other" }), protocol).toThrow(`app: names what TCP traffic speaks, so it needs protocol tcp, not ${protocol.toLowerCase()}`);
+    }
+  });
+
   it("turns the engine's flag names into parameter names and leaves other errors alone", () => {
     expect((asParamError(new InputError("--from/--to", "", "ambiguous")) as Error).message).toBe("from/to: ambiguous");
     const other = new Error("boom");
@@ -43,11 +56,11 @@ describe("parseFlowQuery", () => {
 describe("findingFlowQuery", () => {
   const report = { subnets: [subnet("hub", "cc", "cyclecloud", "prod"), subnet("spoke", "compute", "cluster", "prod"), subnet("dev", "cc-dev", "cyclecloud", "dev"), subnet("dev", "compute-dev", "cluster", "dev")] };
   it("prefills the service of an egress rule", () => {
-    expect(findingFlowQuery("CC-EGRESS-ARM", report.subnets[2], report)).toEqual({ from: "dev/cc-dev", to: "management.azure.com", protocol: "tcp", port: "443" });
+    expect(findingFlowQuery("CC-EGRESS-ARM", report.subnets[2], report)).toEqual({ from: "dev/cc-dev", to: "management.azure.com", protocol: "tcp", port: "443", app: "https" });
   });
   it("pairs role subnets within the finding's deployment only", () => {
-    expect(findingFlowQuery("NODE-EGRESS-AMQP", report.subnets[3], report)).toEqual({ from: "dev/compute-dev", to: "dev/cc-dev", protocol: "tcp", port: "5672" });
-    expect(findingFlowQuery("CC-INGRESS-HTTPS", report.subnets[0], report)).toEqual({ from: "spoke/compute", to: "hub/cc", protocol: "tcp", port: "9443" });
+    expect(findingFlowQuery("NODE-EGRESS-AMQP", report.subnets[3], report)).toEqual({ from: "dev/compute-dev", to: "dev/cc-dev", protocol: "tcp", port: "5672", app: "other" });
+    expect(findingFlowQuery("CC-INGRESS-HTTPS", report.subnets[0], report)).toEqual({ from: "spoke/compute", to: "hub/cc", protocol: "tcp", port: "9443", app: "https" });
   });
   it("prefills only the source for a rule about a subnet property", () => {
     expect(findingFlowQuery("NET-NSG-ATTACHED", report.subnets[1], report)).toEqual({ from: "spoke/compute" });
@@ -57,7 +70,7 @@ describe("findingFlowQuery", () => {
     expect(findingFlowQuery("CC-EGRESS-ARM", report.subnets[2], proxied)).toEqual({ from: "dev/cc-dev", to: "10.9.0.4", protocol: "tcp", port: "3128" });
     expect(findingFlowQuery("CC-EGRESS-LOCKDOWN", report.subnets[2], proxied)).toEqual({ from: "dev/cc-dev", to: "Internet", protocol: "any" });
     // Another deployment's CycleCloud has no proxy.
-    expect(findingFlowQuery("CC-EGRESS-ARM", report.subnets[0], proxied)).toEqual({ from: "hub/cc", to: "management.azure.com", protocol: "tcp", port: "443" });
+    expect(findingFlowQuery("CC-EGRESS-ARM", report.subnets[0], proxied)).toEqual({ from: "hub/cc", to: "management.azure.com", protocol: "tcp", port: "443", app: "https" });
   });
 });
 
@@ -76,5 +89,9 @@ describe("the matrix's deployments and ports", () => {
     expect(parseMatrixOptions({ ports: ["22,443", "22"] }).ports).toEqual(["22", "443"]);
     expect(parseMatrixOptions({ protocol: "icmp", ports: ["1"] })).toEqual({ protocol: "icmp", ports: ["*"] });
     expect(() => parseMatrixOptions({ ports: ["x"] })).toThrow(/^port: /);
+  });
+  it("refuses app, which one column's protocol would misjudge for the others; a blank one is not given", () => {
+    expect(() => parseMatrixOptions({ app: "https" })).toThrow(/^app: not taken by the matrix: one application protocol for every port would misjudge the others/);
+    expect(parseMatrixOptions({ app: " " })).toEqual({ protocol: "tcp", ports: ["5672", "9443"] });
   });
 });

@@ -32,7 +32,7 @@ export default async function QueryPage({ params, searchParams }: { params: Prom
   const subnets = reportView(report, "query-subnet-refs", () => report.subnets.map((s) => subnetRefOf(s, report.subnets)).sort());
   let answer: QueryAnswer | undefined;
   let error: string | undefined;
-  // The parameter at fault (`from`, `to`, `protocol`, `port`), so its field is marked invalid and described by the alert.
+  // The parameter at fault (`from`, `to`, `protocol`, `port`, `app`), so its field is marked invalid and described by the alert.
   let errorParam: string | undefined;
   const snapshot = values.from || values.to ? await (await getStore()).getSnapshot(scan.id) : undefined;
   if (values.from || values.to) {

@@ -29,7 +29,7 @@ export default async function QueryMatrixPage({ params, searchParams }: { params
   let matrix: QueryMatrix | undefined;
   let error: string | undefined;
   try {
-    if (snapshot) matrix = queryMatrix(snapshot, report, { protocol: list(search.protocol)[0], ports: list(search.port) });
+    if (snapshot) matrix = queryMatrix(snapshot, report, { protocol: list(search.protocol)[0], ports: list(search.port), app: list(search.app)[0] });
     else error = "The scan's inputs are not stored: nothing to ask.";
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

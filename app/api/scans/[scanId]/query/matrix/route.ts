@@ -13,7 +13,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ scan
   try {
     const { scanId } = await params;
     const url = new URL(request.url);
-    const options = parseMatrixOptions({ protocol: url.searchParams.get("protocol") ?? undefined, ports: url.searchParams.getAll("port") });
+    const options = parseMatrixOptions({ protocol: url.searchParams.get("protocol") ?? undefined, ports: url.searchParams.getAll("port"), app: url.searchParams.get("app") ?? undefined });
     const store = await getStore();
     const scan = await store.getScan(scanId);
     const report = scan && (await store.getReport(scanId));
