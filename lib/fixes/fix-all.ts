@@ -12,6 +12,7 @@ import { parsePortRanges } from "../net/ports";
 import type { Report } from "../report/types";
 import { applyChanges } from "./apply";
 import { type AzCommand, azCommands, groupCreateCommand, psProblem, toBash, toPowerShell } from "./az";
+import { oversizedGroupNotes } from "./group-size";
 import { groupKeyOf } from "./firewall-groups";
 import { bicepRefusal, renderBicep } from "./bicep";
 import { keptEndpointsNote, nfcProblem, renderRefusal, renderTerraform, sharedNote, storageEndpointNote } from "./render";
@@ -261,6 +262,8 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
   const endpointNote = storageEndpointNote(changes);
   const keptNote = keptEndpointsNote(snapshot, changes);
   const oneLine = (t: string) => `# Note: ${t.replace(/[\r\n]+/g, " ")}`;
+  // Said in every form: each would deploy the same collections into the group.
+  const groupNotes = oversizedGroupNotes(end, changes);
   const changeNotes = [
     ...new Set([
       ...changes.flatMap((c) => ((c.kind === "add-route" || c.kind === "add-rule") && c.why ? [oneLine(c.why)] : [])),
@@ -269,6 +272,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     ]),
     ...(endpointNote ? [oneLine(endpointNote)] : []),
     ...(keptNote ? [oneLine(keptNote)] : []),
+    ...groupNotes.map(oneLine),
   ];
   const sh = ["#!/usr/bin/env bash", "# Every verified fix of the audit, in safe order: allows and new resources first, then denies, a NAT gateway last.", ...unfixedNote, ...changeNotes, "set -euo pipefail", "", ...commands.map(toBash), ""].join("\n");
   const notIn: FixBundle["notIn"] = { ps1: [], bicep: [], tf: [] };
@@ -291,6 +295,7 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     "#Requires -Version 7.3",
     "# Every verified fix of the audit, in safe order: allows and new resources first, then denies, a NAT gateway last.",
     ...unfixedNote,
+    ...groupNotes.map(oneLine),
     ...(notIn.ps1.length ? [`# ${notIn.ps1.length} change(s) are left out: ${notIn.ps1[0]}.`] : []),
     "$ErrorActionPreference = 'Stop'",
     "$PSNativeCommandUseErrorActionPreference = $true",
@@ -313,8 +318,8 @@ export function fixAll(snapshot: Snapshot, profile: Profile, report?: Report, op
     findings,
     sh,
     ps1,
-    bicep: `${left(notIn.bicep, "//")}${"text" in b ? b.text : `// ${b.refused}`}\n`,
-    tf: `${left(notIn.tf, "#")}${"text" in t ? t.text : `# ${t.refused}`}\n`,
+    bicep: `${groupNotes.map((n) => `// Note: ${n}\n`).join("")}${left(notIn.bicep, "//")}${"text" in b ? b.text : `// ${b.refused}`}\n`,
+    tf: `${groupNotes.map((n) => `${oneLine(n)}\n`).join("")}${left(notIn.tf, "#")}${"text" in t ? t.text : `# ${t.refused}`}\n`,
     notIn,
     unfixed,
     unfixable,
