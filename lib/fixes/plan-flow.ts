@@ -5,7 +5,8 @@ import type { Direction, Nsg, Protocol, SecurityRule, Subnet } from "../model/ty
 import { type FlowSpec, evaluateFlow } from "../nsg/flow";
 import type { CheckEnv } from "../rules/types";
 import { estateWith } from "./apply";
-import { noteNoFix } from "./no-fix";
+import { noteNoFix, unjudgedNoFix } from "./no-fix";
+import { cannotBeJudged } from "../path/types";
 import { freeRuleName } from "./priority";
 import { shown } from "./quote";
 import { subnetsUsingNsg } from "./shared-resources";
@@ -107,7 +108,9 @@ export function planFlowFix(
         blockers.set(d.nsg.key, Math.min(blockers.get(d.nsg.key) ?? Infinity, d.rule.priority));
       }
     if (blockers.size === 0) {
-      noteNoFix(env.allocator, "What blocks the flow is not an NSG rule, and no other change was found that opens it.");
+      // A part the audit cannot judge (a NIC the input lacks, a machine here through a non-primary NIC): say that part.
+      const unjudged = result.outcomes.flatMap((o) => o.pieces).find(cannotBeJudged);
+      noteNoFix(env.allocator, unjudged ? unjudgedNoFix((unjudged.why ?? "").replace(/^cannot be judged: /, "")) : "What blocks the flow is not an NSG rule, and no other change was found that opens it.");
       return undefined;
     }
     for (const [nsgKey, winsOver] of blockers) {

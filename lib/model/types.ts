@@ -173,6 +173,11 @@ export interface NetworkInterface {
   /** `virtualMachine.id`, lower-cased, when given. */
   virtualMachineKey?: string;
   /**
+   * `primary`, when given: whether this is its VM's primary NIC, the one Azure gives the default gateway
+   * (lib/nsg/secondary-nic.ts). https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface-vm
+   */
+  primary?: boolean;
+  /**
    * `dnsSettings.dnsServers`: the NIC's own DNS servers, which replace its VNet's; absent or empty: the VNet's.
    * https://learn.microsoft.com/azure/virtual-network/virtual-network-network-interface#change-dns-servers
    */
@@ -493,6 +498,8 @@ export interface ScaleSetIpConfiguration {
 
 export interface ScaleSetNicConfiguration {
   name: string;
+  /** `primary`, when given: the instances' primary NIC, which alone gets the default gateway (lib/nsg/secondary-nic.ts). */
+  primary?: boolean;
   nsgKey?: string;
   enableIpForwarding?: boolean;
   /** `dnsSettings.dnsServers`: the instances' own DNS servers, which replace the VNet's; absent: the VNet's. */

@@ -20,8 +20,16 @@ import { ALL_TAGS, tagAtom } from "../net/tag-set";
 import type { RouteTable, ServiceTagPrefixes, Snapshot, VirtualNetwork } from "../model/types";
 import type { Estate } from "./estate";
 import { peeredPrefixes } from "../path/subnet-peering";
+import { SEED_TAGS } from "../path/fqdn";
 
 const PLATFORM_V4 = cidrsToRanges(["168.63.129.16/32"]).v4;
+
+/**
+ * The tags the CycleCloud page's NSG allows before its BlockOutbound (lower-case, as service-tag keys are). Only these
+ * are carved out of the Internet a lockdown judges: every other tag, `AzureCloud` first, holds public endpoints of
+ * any tenant, a way out for data. https://learn.microsoft.com/azure/cyclecloud/how-to/running-in-locked-down-network
+ */
+const REQUIRED_TAGS: ReadonlySet<string> = new Set(SEED_TAGS.map((t) => t.toLowerCase()));
 
 export interface ResolvedAddress {
   set: AddrSet;
@@ -44,8 +52,13 @@ export interface AddressContext {
   /** `VirtualNetwork` before any widening: the VNet's space and its connected peerings. */
   ownVirtualNetwork: AddrSet;
   internet: AddrSet;
-  /** Public space outside every service tag we know prefixes for; with no prefixes, all public concrete space. */
-  internetOutsideTags: AddrSet;
+  /**
+   * The Internet a lockdown must close: public space outside the service tags the CycleCloud page requires CycleCloud
+   * to reach (SEED_TAGS and their variants, as the supplied prefixes give them) and outside the platform's
+   * 168.63.129.16. Other tags' prefixes stay in it: `AzureCloud` or `AppService` hold any tenant's public endpoint.
+   * With no prefixes, all public concrete space (tags stay symbolic and apart from it).
+   */
+  internetOutsideRequiredTags: AddrSet;
   resolve(token: string): ResolvedAddress;
   /**
    * The addresses that surely belong to an ASG's members, as the far end of traffic sees them: its NICs' and the free
@@ -73,7 +86,11 @@ export interface SharedAddressData {
   tagPrefixes: Map<string, AddrSet>;
   /** Bases built from regional entries only: they do not stand in for a region missing from the file. */
   synthesized: Set<string>;
-  allTagPrefixes: AddrSet;
+  /**
+   * The supplied prefixes of the service tags CycleCloud must reach (SEED_TAGS) and of their variants
+   * (`Storage.WestEurope`, `AzureActiveDirectory.ServiceEndpoint`): what a lockdown leaves open on purpose.
+   */
+  requiredTagPrefixes: AddrSet;
   asgMembers: Map<string, AddrSet>;
   /** By ASG key: the pools some but not all of whose IP configurations carry it (AddressContext.asgPartial). */
   asgPartial: Map<string, ScaleSetPool[]>;
@@ -124,18 +141,18 @@ export function buildSharedAddressData(snapshot: Snapshot, scaleSetPools: Iterab
   const tagNames = new Map<string, string>();
   // Sets are gathered and united once (addrUnionAll, O(n log n)): folding one union per tag or per NIC
   // copies the growing result every time, which made two tags of 20,000 prefixes take 16 s.
-  const allTagSets: AddrSet[] = [];
+  const requiredTagSets: AddrSet[] = [];
   const regionalOnly = new Map<string, AddrSet[]>();
   for (const [key, entry] of snapshot.serviceTags ?? []) {
     const r = cidrsToRanges(entry.addressPrefixes);
     const set = concrete(r.v4, r.v6);
     tagPrefixes.set(key, set);
     tagNames.set(key, entry.name);
-    allTagSets.push(set);
     const dot = key.indexOf(".");
+    if (REQUIRED_TAGS.has(dot > 0 ? key.slice(0, dot) : key)) requiredTagSets.push(set);
     if (dot > 0) pushTo(regionalOnly, key.slice(0, dot), set);
   }
-  const allTagPrefixes = addrUnionAll(allTagSets);
+  const requiredTagPrefixes = addrUnionAll(requiredTagSets);
   // A file with regional entries but no base entry: the base holds those regions' prefixes, plus the
   // regions we have no prefixes for, which stay symbolic.
   const synthesized = new Map<string, AddrSet>();
@@ -160,7 +177,7 @@ export function buildSharedAddressData(snapshot: Snapshot, scaleSetPools: Iterab
   }
   const asgMembers = new Map<string, AddrSet>();
   for (const [asg, sets] of asgSets) asgMembers.set(asg, addrUnionAll(sets));
-  return { serviceTags: snapshot.serviceTags, tagPrefixes, synthesized: new Set(synthesized.keys()), allTagPrefixes, asgMembers, asgPartial, tagNames };
+  return { serviceTags: snapshot.serviceTags, tagPrefixes, synthesized: new Set(synthesized.keys()), requiredTagPrefixes, asgMembers, asgPartial, tagNames };
 }
 
 /** A NIC's address in a subnet; when the export has no private IP, the whole subnet stands in for it. */
@@ -218,10 +235,10 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
   const publicV6 = iv.subtract(iv.subtract(ALL_V6, NON_PUBLIC_V6), vr.v6);
   const internet: AddrSet = { v4: publicV4, v6: publicV6, tags: ALL_TAGS };
   // The platform's 168.63.129.16 (DNS, health probes) is reachable from every VM and is no Internet
-  // destination a lockdown could close.
-  const internetOutsideTags = concrete(
-    iv.subtract(iv.subtract(publicV4, shared.allTagPrefixes.v4), PLATFORM_V4),
-    iv.subtract(publicV6, shared.allTagPrefixes.v6),
+  // destination a lockdown could close; the required tags are what the lockdown keeps open on purpose.
+  const internetOutsideRequiredTags = concrete(
+    iv.subtract(iv.subtract(publicV4, shared.requiredTagPrefixes.v4), PLATFORM_V4),
+    iv.subtract(publicV6, shared.requiredTagPrefixes.v6),
   );
   const cache = new Map<string, ResolvedAddress>();
 
@@ -254,7 +271,7 @@ export function buildAddressContext(shared: SharedAddressData, vnetKey: string, 
         ? { widenedBy: `${widening.tagRoutes}, and Azure documents the prefixes of a subnet's routes as part of its VirtualNetwork tag` }
         : {}),
     internet,
-    internetOutsideTags,
+    internetOutsideRequiredTags,
     resolve(token) {
       let r = cache.get(token);
       if (!r) {

@@ -26,6 +26,7 @@ import { type HubLearnedRoute, hubLearnedRoutes } from "../path/virtual-hub";
 import { bgpLearnedPrefixes } from "../path/routes";
 import { connectedGroupPrefixes } from "../path/connected-groups";
 import { SINGLE_DEPLOYMENT } from "../snapshot/parse-profile";
+import { type SecondaryNic, secondaryConfiguration, secondaryNic } from "./secondary-nic";
 
 /**
  * One place traffic starts or ends in a subnet: a NIC, a scale set's network profile (the NIC level of
@@ -67,6 +68,11 @@ export interface Endpoint {
    * configurations alone (their addresses and outbound facts). The NSGs judge each part's traffic as its ASGs' (AsgView).
    */
   asgParts?: Endpoint[];
+  /**
+   * Set when the machine holds the subnet only through a NIC that is not its primary one: its traffic to addresses
+   * outside the subnet leaves by the primary NIC unless the guest OS routes it otherwise (lib/nsg/secondary-nic.ts).
+   */
+  secondary?: SecondaryNic;
 }
 
 /**
@@ -130,6 +136,8 @@ export interface EndpointGroup {
   missingNic?: string;
   /** Scale-set IP configurations sharing ASGs in a subnet where scale sets carry ASGs: their ASG membership for the NSGs. */
   asgView?: AsgView;
+  /** Its members hold the subnet through non-primary NICs (each member's `secondary`): a group of their own. */
+  secondary?: SecondaryNic[];
 }
 
 /**
@@ -453,13 +461,15 @@ export class Estate {
         const ep = scaleSetEndpoint(stand, vmss, ipcs, free);
         // An IP configuration of a version the subnet has no prefix of gets no address: it stands for nothing here.
         if (addrIsEmpty(ep.addresses)) continue;
+        const secondary = secondaryConfiguration(this.snapshot, vmss, config, subnet.key);
+        if (secondary) ep.secondary = secondary;
         const byAsgs = new Map<string, ScaleSetIpConfiguration[]>();
         for (const ipc of ipcs) pushTo(byAsgs, asgSetKey(ipc.asgKeys), ipc);
         if (byAsgs.size === 1) {
           if (ipcs[0].asgKeys.length) ep.asgKeys = [...new Set(ipcs[0].asgKeys)];
         } else {
           // Each part keeps the NIC's pools and public IPs as a whole: a pool of any IP configuration turns default outbound access off for all of them.
-          ep.asgParts = [...byAsgs.values()].map((part) => ({ ...scaleSetEndpoint(stand, vmss, part, free, ipcs), asgKeys: [...new Set(part[0].asgKeys)] })).filter((part) => !addrIsEmpty(part.addresses));
+          ep.asgParts = [...byAsgs.values()].map((part) => ({ ...scaleSetEndpoint(stand, vmss, part, free, ipcs), asgKeys: [...new Set(part[0].asgKeys)], ...(secondary ? { secondary } : {}) })).filter((part) => !addrIsEmpty(part.addresses));
         }
         eps.push(ep);
       }
@@ -572,9 +582,11 @@ export class Estate {
       const views = eps.some((ep) => ep.scaleSet && ep.asgKeys?.length);
       for (const ep of eps) {
         const view = views && !!ep.scaleSet;
-        const k = ep.missingNic ? `missing|${ep.missingNic}` : `${ep.nic?.nsgKey ?? ""}${view ? `|asg:${asgSetKey(ep.asgKeys ?? [])}` : ""}`;
+        // Machines in the subnet through a non-primary NIC send elsewhere by another NIC: never one class with the rest.
+        const k = ep.missingNic ? `missing|${ep.missingNic}` : `${ep.nic?.nsgKey ?? ""}${view ? `|asg:${asgSetKey(ep.asgKeys ?? [])}` : ""}${ep.secondary ? "|secondary" : ""}`;
         let g = byNsg.get(k);
         if (!g) byNsg.set(k, (g = { nics: [], nicNsgKey: ep.nic?.nsgKey, addresses: EMPTY, members: [], ...(ep.missingNic ? { missingNic: ep.missingNic } : {}) }));
+        if (ep.secondary) (g.secondary ??= []).push(ep.secondary);
         if (view && !ep.missingNic) viewed.add(k);
         // Each part of a scale set that differs in ASGs goes to a group of its own, with the scale set's stand-in NIC.
         if (ep.nic) g.nics.push(ep.nic);
@@ -595,10 +607,11 @@ export class Estate {
 /** A NIC's endpoint in one subnet: its addresses there and what decides the outbound path of each (`sources`). */
 export function nicEndpoint(snapshot: Snapshot, nic: NetworkInterface, subnetKey: string): Endpoint {
   const ipcs = nic.ipConfigurations.filter((ipc) => ipc.subnetKey === subnetKey);
+  const secondary = secondaryNic(snapshot, nic, subnetKey);
   // Almost every NIC: no public IP and the same pools on every IP configuration, so nothing to split (20,000 NICs).
   const pools = (ipc: (typeof ipcs)[number]) => (ipc.lbBackendPoolKeys ?? []).join(",");
   if (ipcs.every((ipc) => !ipc.publicIpKey && pools(ipc) === pools(ipcs[0]))) {
-    return { nic, addresses: addrUnionAll(ipcs.map((ipc) => ipcAddresses(snapshot, ipc))), lbBackendPoolKeys: ipcs.flatMap((ipc) => ipc.lbBackendPoolKeys ?? []) };
+    return { nic, addresses: addrUnionAll(ipcs.map((ipc) => ipcAddresses(snapshot, ipc))), lbBackendPoolKeys: ipcs.flatMap((ipc) => ipc.lbBackendPoolKeys ?? []), ...(secondary ? { secondary } : {}) };
   }
   const own = ipcs.map((ipc) => {
     const addresses = ipcAddresses(snapshot, ipc);
@@ -608,7 +621,7 @@ export function nicEndpoint(snapshot: Snapshot, nic: NetworkInterface, subnetKey
   });
   const addresses = addrUnionAll(own.map((o) => o.addresses));
   const publicIpKey = ipcs.find((ipc) => ipc.publicIpKey)?.publicIpKey;
-  const endpoint: Endpoint = { nic, addresses, lbBackendPoolKeys: ipcs.flatMap((ipc) => ipc.lbBackendPoolKeys ?? []), ...(publicIpKey ? { publicIpKey, hasPublicIp: true } : {}) };
+  const endpoint: Endpoint = { nic, addresses, lbBackendPoolKeys: ipcs.flatMap((ipc) => ipc.lbBackendPoolKeys ?? []), ...(publicIpKey ? { publicIpKey, hasPublicIp: true } : {}), ...(secondary ? { secondary } : {}) };
   withSources(endpoint, own);
   return endpoint;
 }

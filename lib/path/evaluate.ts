@@ -3,13 +3,14 @@
 // first-match table over packet boxes that hands on, allows or denies pieces, naming what decided.
 // An outbound flow (the source's side) goes through every stage; an inbound flow (the destination's
 // side) through the destination's admin rules and NSGs.
-import { type AddrSet, addrIntersect, addrIsEmpty, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
+import { type AddrSet, addrIntersect, addrIsEmpty, addrOverlaps, addrSubtract, addrUnionAll, concrete } from "../net/addr-set";
 import { ALL_PORTS } from "../net/ports";
 import type { ProtoSet } from "../net/protocols";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6 } from "../net/ip";
 import type { AzureFirewall, SecurityRule, Subnet } from "../model/types";
 import { type Box, boxOverlaps, boxSplit } from "../nsg/box";
 import type { EndpointGroup, Estate } from "../nsg/estate";
+import { withSecondaryNicDoubt } from "../nsg/secondary-nic";
 import { type Level, type Notes, evaluateChain, levelsFor, passedOverPart } from "../nsg/evaluate";
 import { passedOverNote } from "../net/assumed-apart";
 import { lastSegment } from "../snapshot/arm-id";
@@ -646,6 +647,11 @@ export function evaluateGroupPath(cx: PathContext, group: EndpointGroup): PathPi
       if (addrIsEmpty(addrSubtract(remote, ctx.ownVirtualNetwork))) continue;
       if (p.decisions.some((d) => namesVirtualNetwork(d.rule))) p.widenedBy = ctx.widenedBy;
     }
+  }
+  // Machines here through a non-primary NIC only: what goes to or comes from outside the subnet takes the primary NIC.
+  if (group.secondary) {
+    const holds = group.members.flatMap((m) => (m.secondary && addrOverlaps(m.addresses, local) ? [m.secondary] : []));
+    return withSecondaryNicDoubt(done, holds, cx.estate.subnetPrefixes(cx.subnet), `${cx.subnet.vnetName}/${cx.subnet.name}`, cx.spec.direction);
   }
   return done;
 }

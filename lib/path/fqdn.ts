@@ -36,8 +36,8 @@ const STORAGE_NAME = /^(\*|[a-z0-9-]+)(\.z[0-9]+\.web|\.(blob|file|queue|table|d
  * The service tag whose addresses a destination name stands for, as the audit maps names to tags: the seed's
  * FQDNs (management.azure.com → AzureResourceManager, login.microsoftonline.com → AzureActiveDirectory, the
  * Application Insights names → AzureMonitor) and a storage account's service names (→ Storage). Undefined for
- * any other name, which the flow query takes as the public Internet outside the tags. Case and a trailing dot
- * do not matter.
+ * any other name, which the flow query takes as the public Internet outside the CycleCloud page's tags (AzureCloud's
+ * addresses among it: such a name may resolve into Azure). Case and a trailing dot do not matter.
  */
 export function serviceTagOfName(name: string): string | undefined {
   const n = norm(name);

@@ -11,6 +11,7 @@ import type { AzureFirewall, PrivateDnsZone, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { parentVnetOf } from "../snapshot/arm-id";
 import { firewallAt, firewallDnsProxy, firewallDnsProxySetting, firewallDnsServers, firewallSubnet } from "./firewall";
+import { authorityFor, isPrivateLinkZone, recordOf, recordsGiven } from "./linked-zones";
 import { dnsServerLists } from "./name-resolution";
 import { AZURE_DNS } from "./platform-dns";
 
@@ -74,8 +75,11 @@ export function zoneFor(estate: Estate, name: string, vnetKey: string): PrivateD
  * `user`, who resolves there; undefined when it does. A record set with the endpoint's address and others is
  * answered whole, and clients pick any: not sure. A CNAME is followed to an A record in a zone the same VNet
  * resolves from; one the input does not let the audit follow cannot be judged. Records are judged as far as the
- * input gives them: no record sets at all, or a set without its addresses, is not held against it. The one place
- * the client's DNS (dnsProblem) and a firewall's are judged.
+ * input gives them: no record sets at all, or a set without its addresses, is not held against it. A zone that is not
+ * a Private Link zone (`blob.core.windows.net` above the account's public name: storageNameFault) never falls back to
+ * public DNS, whatever its link's resolutionPolicy, and one whose record sets the input does not give cannot be judged
+ * (not sure). The one place the client's DNS (dnsProblem) and a firewall's are judged.
+ * https://learn.microsoft.com/azure/dns/private-dns-fallback
  * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
  * https://learn.microsoft.com/azure/dns/dns-zones-records#record-sets
  */
@@ -86,19 +90,29 @@ export function zoneProblem(estate: Estate, zoneName: string, record: string, vn
   const vnetName = estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop();
   if (!zone) return { kind: "link", sure: true, why: `zone ${zoneName} is not linked to ${vnetName}, whose DNS ${user} uses`, answer: publicAddress, fix: `link ${zoneName} to ${vnetName}` };
   const name = record.toLowerCase();
+  const link = zone.links.find((l) => l.vnetKey === vnetKey);
+  // A zone named after a public domain (blob.core.windows.net) answers every name under it for the VNet, and never
+  // falls back to public DNS: its record sets must be seen to judge it.
+  const privateLink = isPrivateLinkZone(zoneName);
+  const unlink = `remove ${zoneName}'s ${link ? `link ${link.name}` : "link"} to ${vnetName} (a zone named after a public domain hides every name under it that it holds no record for; a private endpoint's records belong in its Private Link zone)`;
+  if (!privateLink && !recordsGiven(zone)) {
+    return { kind: "record", sure: false, why: `zone ${zoneName}, linked to ${vnetName} and not a Private Link zone, answers every name under it, but the input gives none of its record sets, so whether it holds ${record} cannot be judged (without it, Azure DNS answers NXDOMAIN)`, answer: "NXDOMAIN unless the zone holds the record", fix: `${unlink}, or add the zone's record sets to the input (az network private-dns record-set list)` };
+  }
+  const found = recordOf(zone, name);
   // A name holds a CNAME or other records, never both: Azure DNS answers the CNAME and follows it.
-  if (!zone.aRecords.includes(name) && zone.cnameRecords?.has(name)) return cnameProblem(estate, zone, record, zone.cnameRecords.get(name), vnetKey, user, at, hops);
-  if (zone.aRecords.length && !zone.aRecords.includes(name)) {
+  if (found?.kind === "cname") return cnameProblem(estate, zone, record, found.target, vnetKey, user, at, hops);
+  if (recordsGiven(zone) && !found) {
     // The account's public name is a CNAME into this zone once it has a private endpoint: Azure DNS of a linked VNet
-    // answers a name the zone lacks with NXDOMAIN, unless the link falls back to public DNS (NxDomainRedirect).
+    // answers a name the zone lacks with NXDOMAIN, unless the link falls back to public DNS (NxDomainRedirect), which
+    // only a Private Link zone's link does.
     // https://learn.microsoft.com/azure/dns/private-dns-fallback
-    const link = zone.links.find((l) => l.vnetKey === vnetKey);
-    const fallback = link?.resolutionPolicy?.toLowerCase() === "nxdomainredirect";
+    const fallback = privateLink && link?.resolutionPolicy?.toLowerCase() === "nxdomainredirect";
     const fix = `add an A record ${record} for the private endpoint's address to ${zoneName}`;
     if (fallback) return { kind: "record", sure: true, why: `zone ${zoneName} holds no A record for ${record}, and its link to ${vnetName} falls back to public DNS (resolutionPolicy NxDomainRedirect)`, answer: publicAddress, fix };
+    if (!privateLink) return { kind: "record", sure: true, nxdomain: true, why: `zone ${zoneName}, linked to ${vnetName} by ${link?.name ?? "a virtual network link"}, holds no record for ${record}, so Azure DNS answers its name with NXDOMAIN: ${zoneName} is not a Private Link zone, so it never falls back to public DNS (resolutionPolicy NxDomainRedirect applies to Private Link zones only)`, answer: "no address at all", fix: `${unlink}, or ${fix}` };
     return { kind: "record", sure: true, nxdomain: true, why: `zone ${zoneName}, linked to ${vnetName}, holds no A record for ${record}, so Azure DNS answers its name with NXDOMAIN (the link's resolutionPolicy is not NxDomainRedirect)`, answer: "no address at all", fix: `${fix}, or set the link's resolutionPolicy to NxDomainRedirect to fall back to the public address` };
   }
-  const ips = zone.aRecordAddresses?.get(name);
+  const ips = zone.aRecordAddresses?.get(found?.name ?? name);
   if (!ips || !at) return undefined;
   const isEndpoint = (ip: string) => {
     const r = cidrsToRanges([ip]);
@@ -127,16 +141,42 @@ function cnameProblem(estate: Estate, zone: PrivateDnsZone, record: string, targ
   const unknown = (why: string): ZoneFault => ({ kind: "cname", sure: false, why: `${what} ${why}, so whether it gives the private endpoint cannot be judged`, answer: target ?? "the CNAME's target", fix });
   if (!target) return unknown("is in the input without its target (cnameRecord.cname)");
   if (hops >= MAX_CNAME_HOPS) return unknown(`leads to ${target} after ${hops} CNAME records`);
-  // The most specific zone of the input that holds the target's name; Azure DNS of this VNet sees it only when linked.
-  const names = [...new Set([...(estate.snapshot.privateDnsZones?.values() ?? [])].map((z) => z.name.toLowerCase()))];
-  const targetZone = names.filter((n) => target.endsWith(`.${n}`)).sort((a, b) => b.length - a.length)[0];
-  const linked = targetZone ? zoneFor(estate, targetZone, vnetKey) : undefined;
-  if (!targetZone || !linked) return unknown(`points at ${target}, which no private DNS zone of the input linked to the same VNet holds`);
-  const rel = target.slice(0, -(targetZone.length + 1));
-  if (!linked.aRecords.includes(rel) && !linked.cnameRecords?.has(rel)) return unknown(`points at ${target}, whose record the input does not give`);
+  // The most specific zone linked to this VNet that holds the target's name answers it (a longer zone that is not
+  // linked there is not asked).
+  const authority = authorityFor(estate, target, vnetKey);
+  if (!authority) return unknown(`points at ${target}, which no private DNS zone of the input linked to the same VNet holds`);
+  const targetZone = authority.zone.name.toLowerCase();
+  const rel = authority.record;
+  if (!recordOf(authority.zone, rel)) return unknown(`points at ${target}, whose record the input does not give`);
   const next = zoneProblem(estate, targetZone, rel, vnetKey, user, at, hops + 1);
   if (!next) return undefined;
   return { ...next, why: `${what} points at ${target}, and ${next.why}` };
+}
+
+/** The Private Link zone and relative record a storage service name resolves through (`sta.blob.core.windows.net` → privatelink.blob…, `sta`). */
+export function privateLinkRecord(name: string): { zone: string; record: string } | undefined {
+  const m = /^([a-z0-9-]+)\.(blob|file|queue|table|dfs)\.core\.windows\.net$/.exec(name.toLowerCase());
+  return m ? { zone: `privatelink.${m[2]}.core.windows.net`, record: m[1] } : undefined;
+}
+
+/**
+ * Why Azure DNS of `vnetKey` does not answer a storage account's service name (`sta.blob.core.windows.net`) with its
+ * private endpoint (`at`), as zoneProblem says it. A zone linked to that VNet that is not a Private Link zone and holds
+ * the name (`blob.core.windows.net`, `core.windows.net`, …) answers it first, before public DNS could give the CNAME
+ * into the Private Link zone: that zone decides, its record or NXDOMAIN. Otherwise the Private Link zone does.
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+ * https://learn.microsoft.com/azure/dns/private-dns-overview
+ */
+export function storageNameFault(estate: Estate, name: string, vnetKey: string, user: string, at?: AddrSet): ZoneFault | undefined {
+  const authority = authorityFor(estate, name, vnetKey);
+  if (authority && !isPrivateLinkZone(authority.zone.name)) return zoneProblem(estate, authority.zone.name.toLowerCase(), authority.record, vnetKey, user, at);
+  const pl = privateLinkRecord(name);
+  return pl ? zoneProblem(estate, pl.zone, pl.record, vnetKey, user, at) : undefined;
+}
+
+/** Whether some zone of the input that is not a Private Link zone holds `name` (it may answer it where linked). */
+function overridable(estate: Estate, name: string): boolean {
+  return [...(estate.snapshot.privateDnsZones?.values() ?? [])].some((z) => !isPrivateLinkZone(z.name) && (name === z.name.toLowerCase() || name.endsWith(`.${z.name.toLowerCase()}`)));
 }
 
 /**
@@ -167,7 +207,7 @@ function firewallServerAnswer(estate: Estate, subnet: Subnet, account: string, s
   const vnetKey = firewallDnsVnet(estate, fw)?.key;
   if (!vnetKey && fw.virtualHubKey) return { gives: "unknown", label, why: `${via} in a secured virtual hub, whose DNS proxy resolves with Azure DNS, and a private DNS zone cannot be linked to a virtual hub, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
   if (!vnetKey) return { gives: "unknown", label, why: `${via}, whose DNS proxy resolves with Azure DNS of a VNet the input does not name, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
-  const problem = zoneProblem(estate, BLOB_ZONE, account, vnetKey, `Azure Firewall ${fw.name}'s DNS proxy`, at);
+  const problem = storageNameFault(estate, `${account}.blob.core.windows.net`, vnetKey, `Azure Firewall ${fw.name}'s DNS proxy`, at);
   if (!problem) return { gives: "endpoint", label };
   const fix = problem.kind === "link" ? `link ${BLOB_ZONE} to ${estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop()}` : problem.fix;
   const gets = problem.sure ? `: ${subnet.name} gets ${problem.answer}` : "";
@@ -176,11 +216,26 @@ function firewallServerAnswer(estate: Estate, subnet: Subnet, account: string, s
 
 /** What Azure DNS of `vnetKey` (with the zones linked to it) answers a client of `subnet`. */
 function vnetAnswer(estate: Estate, subnet: Subnet, account: string, vnetKey: string, label: string, at?: AddrSet): Answer {
-  const problem = zoneProblem(estate, BLOB_ZONE, account, vnetKey, subnet.name, at);
+  const problem = storageNameFault(estate, `${account}.blob.core.windows.net`, vnetKey, subnet.name, at);
   if (!problem) return { gives: "endpoint", label };
   // A missing link keeps its words; a missing or stale record says what to do about it.
   const why = problem.kind === "link" ? problem.why : problem.sure ? `${problem.why}: ${subnet.name} gets ${problem.answer} (${problem.fix})` : `${problem.why} (${problem.fix})`;
   return { gives: problem.sure ? "other" : "unknown", label, why, ...(problem.nxdomain ? { nxdomain: true as const } : {}) };
+}
+
+/**
+ * The VNet of the input holding DNS server `server` (a custom server forwards to Azure DNS of its own VNet), or
+ * undefined. Per server address, once per estate family (fixes never change VNets): every subnet using it asks.
+ */
+export function serverVnet(estate: Estate, server: string): { key: string; name: string } | undefined {
+  return estate.memo(`dns-server-vnet|${server}`, () => {
+    const r = cidrsToRanges([server]);
+    const ip = concrete(r.v4, r.v6);
+    return [...estate.snapshot.vnets.values()].find((v) => {
+      const p = cidrsToRanges(v.addressPrefixes);
+      return addrOverlaps(concrete(p.v4, p.v6), ip);
+    });
+  });
 }
 
 /**
@@ -192,15 +247,7 @@ function serverAnswer(estate: Estate, subnet: Subnet, account: string, server: s
   const fw = firewallAt(estate, server);
   if (fw) return firewallServerAnswer(estate, subnet, account, server, fw, at);
   if (server === AZURE_DNS) return vnetAnswer(estate, subnet, account, subnet.vnetKey, `${server} (Azure DNS)`, at);
-  // Per server address, once per estate family (fixes never change VNets): every subnet using this server asks.
-  const vnet = estate.memo(`dns-server-vnet|${server}`, () => {
-    const r = cidrsToRanges([server]);
-    const ip = concrete(r.v4, r.v6);
-    return [...estate.snapshot.vnets.values()].find((v) => {
-      const p = cidrsToRanges(v.addressPrefixes);
-      return addrOverlaps(concrete(p.v4, p.v6), ip);
-    });
-  });
+  const vnet = serverVnet(estate, server);
   if (vnet) return vnetAnswer(estate, subnet, account, vnet.key, `${server} (in ${vnet.name})`, at);
   return { gives: "unknown", label: server, why: `the VNet's DNS server ${server} is in no VNet of the input, so whether it resolves ${BLOB_ZONE} cannot be seen` };
 }
@@ -217,7 +264,8 @@ function serverAnswer(estate: Estate, subnet: Subnet, account: string, server: s
  */
 export function dnsProblem(estate: Estate, subnet: Subnet, account: string, at?: AddrSet): DnsProblem | undefined {
   if (!estate.snapshot.privateDnsZones?.size) return undefined;
-  if (!zonesNamed(estate, BLOB_ZONE).length) return { sure: true, why: `no ${BLOB_ZONE} private DNS zone is in the input` };
+  // A zone named after a public domain above the account's name may answer it where no privatelink zone exists.
+  if (!zonesNamed(estate, BLOB_ZONE).length && !overridable(estate, `${account.toLowerCase()}.blob.core.windows.net`)) return { sure: true, why: `no ${BLOB_ZONE} private DNS zone is in the input` };
   // Every resolver some machine of the subnet asks: its NIC's DNS servers, else the VNet's, else Azure DNS.
   const lists = dnsServerLists(estate, subnet);
   const servers = [...new Set(lists.flatMap((l) => l.servers))];

@@ -21,7 +21,7 @@ import { privateEndpointIps } from "./routes";
 import type { NameTarget } from "./fqdn";
 import { firewallDnsServers, firewallSnats, firewallSubnet } from "./firewall";
 import { type SeenSource, mergeFlowResults, seenSourceWords, sourcesAt, vouched } from "./snat";
-import { dnsProblem, firewallDnsVnet, recordsNotGiven, zoneProblem } from "./private-dns";
+import { dnsProblem, firewallDnsVnet, privateLinkRecord, recordsNotGiven, storageNameFault } from "./private-dns";
 import { type Way, faultText, routeReach } from "./reach";
 import { type FirewallEvidence, evidenceStage } from "../report/types";
 
@@ -219,12 +219,6 @@ export function endpointPath(
   return { outbound, way, doubts, scope, ...(inbound ? { inbound } : {}), unsnatted, ...(noWayBack ? { noWayBack } : {}), sources, firewallDns };
 }
 
-/** The private DNS zone and relative record name a storage FQDN resolves through (`sta.blob.core.windows.net` → privatelink.blob…, `sta`). */
-function privateLinkRecord(name: string): { zone: string; record: string } | undefined {
-  const m = /^([a-z0-9-]+)\.(blob|file|queue|table|dfs)\.core\.windows\.net$/.exec(name.toLowerCase());
-  return m ? { zone: `privatelink.${m[2]}.core.windows.net`, record: m[1] } : undefined;
-}
-
 /**
  * Through an application rule the firewall resolves the account's name itself and connects to what it gets: with
  * its policy's custom DNS servers (what they answer is not in the input: `unknown`), or with Azure DNS of its own
@@ -247,7 +241,8 @@ function firewallDnsFault(estate: Estate, fw: AzureFirewall, names: NameTarget, 
     if (!fw.virtualHubKey) return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with Azure DNS of a VNet the input does not name (no AzureFirewallSubnet in its ipConfigurations): whether it reaches the private endpoint cannot be judged` };
     return { firewall: fw, unknown: true, why: `Azure Firewall ${fw.name} in a secured virtual hub resolves ${what} itself (its application rule proxies the request) with Azure DNS, and a private DNS zone cannot be linked to a virtual hub: whether it reaches the private endpoint cannot be judged (give its policy DNS servers that resolve ${at.zone})` };
   }
-  const problem = zoneProblem(estate, at.zone, at.record, fwVnet.key, `Azure Firewall ${fw.name}`, addresses);
+  // A zone named after a public domain linked there answers the name first (storageNameFault).
+  const problem = storageNameFault(estate, name!, fwVnet.key, `Azure Firewall ${fw.name}`, addresses);
   if (!problem) return undefined;
   const gets = problem.sure ? `: it gets ${problem.answer}, not the private endpoint` : "";
   return { firewall: fw, unknown: !problem.sure, why: `Azure Firewall ${fw.name} resolves ${what} itself (its application rule proxies the request) with Azure DNS of ${fwVnet.name}, and ${problem.why}${gets} (${problem.fix})` };

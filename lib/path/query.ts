@@ -20,6 +20,7 @@ import { subnetsByRef } from "../snapshot/profile";
 import { judgingQueriedAccount, storagePolicyNotes } from "./service-endpoint-policies";
 import { PLATFORM_ADDRESSES, PLATFORM_SET, earlierPlatformAllow, platformTagRule } from "./platform-dns";
 import { storageAccountOfName, storageNameTargets } from "./storage-names";
+import { accountEndpointAddresses, firewallNameProblems, nameProblem } from "./zone-overrides";
 import { accountAdmits, storageAccountOf } from "./storage-account-access";
 import { partialReadNote } from "../partial-read";
 import type { ReadError } from "../report/types";
@@ -137,6 +138,8 @@ interface Destination {
   note?: string;
   /** A storage account's name (lower-case, no wildcard): a private endpoint of the account may serve it (storageNameTargets). */
   storageName?: string;
+  /** The destination's name (lower-case), which the source's DNS must resolve (nameProblem). */
+  fqdn?: string;
 }
 
 function resolveDestination(snapshot: Snapshot, to: string): Destination {
@@ -156,15 +159,16 @@ function resolveDestination(snapshot: Snapshot, to: string): Destination {
   if (FQDN.test(ref) && !isRegionalTagName(snapshot, ref)) {
     // A name the audit maps to a service tag (a seed FQDN, a storage account's service name) stands for that tag's
     // addresses at the NSGs and routes, and for itself at a firewall's application rules; any other name for the
-    // public Internet outside the tags.
+    // public Internet outside the CycleCloud page's tags (AzureCloud's addresses among it: an unknown name may be in Azure).
     const tag = serviceTagOfName(ref);
     const lower = ref.toLowerCase().replace(/\.$/, "");
     return {
       what: ref,
-      remote: (estate, source) => (tag ? estate.context(source).resolve(tag).set : estate.context(source).internetOutsideTags),
+      remote: (estate, source) => (tag ? estate.context(source).resolve(tag).set : estate.context(source).internetOutsideRequiredTags),
       names: { kind: "names", names: [ref] },
       ...(tag ? { note: `${ref} is judged as service tag ${tag} at the NSGs and routes (its public addresses), and by its name at a firewall's application rules.` } : {}),
       ...(tag === "Storage" && !lower.startsWith("*.") ? { storageName: lower } : {}),
+      fqdn: lower,
     };
   }
   if (TAG.test(ref)) {
@@ -425,6 +429,10 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
   // AzurePlatform* tags filter them.
   const platform = dest.addresses ? platformJudged(estate, source, sourceLabel, dest.addresses, flow) : undefined;
   if (platform) return answerOf(source, dest, q, [platform], { before: [], after: [] }, opts, snapshot);
+  // A name a private DNS zone linked where the source resolves answers without a record: nothing is sent at all.
+  const accept = dest.storageName ? accountEndpointAddresses(estate, storageAccountOfName(dest.storageName)) : undefined;
+  const hidden = dest.fqdn ? nameProblem(estate, source.subnet, dest.fqdn, accept) : undefined;
+  if (hidden?.sure) return answerOf(source, dest, q, [{ verdict: "blocked", parts: [`${dest.what} does not resolve for ${sourceLabel}: ${hidden.why} (${hidden.fix}).`], stages: [], notes: [] }], { before: [], after: [] }, opts, snapshot);
   // Addresses (an IP, a CIDR, a subnet) may be storage private endpoints; so may a storage account's name, where
   // the source's DNS gives an endpoint's address (storageNameTargets); a tag or another name is judged as it is.
   const named = dest.storageName ? storageNameTargets(estate, source.subnet, dest.storageName) : undefined;
@@ -449,6 +457,20 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
   for (const at of endpoints) judged.push(judgeEndpoint(estate, source, sourceLabel, at, flow));
   // A name that gives no address at all: nothing is sent, whatever the path would allow.
   if (named?.unresolved) judged.push({ verdict: "blocked", parts: [`${dest.what} does not resolve for ${sourceLabel}: ${named.unresolved}.`], stages: [], notes: [] });
+  // A firewall letting it through by an application rule resolves the name itself, with its own VNet's zones.
+  for (const j of dest.fqdn ? judged : []) {
+    for (const p of j.out ? firewallNameProblems(estate, [j.out], [dest.fqdn!], accept) : []) {
+      if (j.verdict === "blocked") continue;
+      j.parts.push(p.sure ? `But it connects to nothing: ${p.why} (${p.fix}).` : `Whether it connects cannot be judged: ${p.why} (${p.fix}).`);
+      j.verdict = p.sure ? "blocked" : "partial";
+    }
+  }
+  // Where it may not resolve: a path that allows it is not a sure "allowed".
+  if (hidden) {
+    const doubt = `Whether ${dest.what} resolves for ${sourceLabel} cannot be judged: ${hidden.why} (${hidden.fix}).`;
+    if (judged.every((j) => j.verdict === "allowed")) judged.push({ verdict: "partial", parts: [doubt], stages: [], notes: [] });
+    else judged[0].notes.push(doubt);
+  }
   return answerOf(source, dest, q, judged, { before: named?.notes ?? [], after: storagePolicyNotes(estate, source.subnet, judged.flatMap((j) => j.stages)) }, opts, snapshot);
 }
 

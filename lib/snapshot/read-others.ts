@@ -91,6 +91,7 @@ export function readNic(node: ArmNode, base: ResourceBase, file: string): Networ
   if (privateEndpointKey) nic.privateEndpointKey = privateEndpointKey;
   const virtualMachineKey = refKey(p.virtualMachine);
   if (virtualMachineKey) nic.virtualMachineKey = virtualMachineKey;
+  if (typeof p.primary === "boolean") nic.primary = p.primary;
   const dnsServers = (p.dnsSettings?.dnsServers ?? []).map((s) => s?.trim() ?? "").filter(Boolean);
   if (dnsServers.length) nic.dnsServers = dnsServers;
   // `az vmss nic list` prints a Uniform scale set's instance NICs under the compute resource:

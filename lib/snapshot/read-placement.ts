@@ -77,6 +77,7 @@ function readScaleSetNicConfig(value: unknown, file: string, at: JsonPath): Scal
   };
   const nsgKey = refKey(p.networkSecurityGroup);
   if (nsgKey) config.nsgKey = nsgKey;
+  if (typeof p.primary === "boolean") config.primary = p.primary;
   const forwarding = p.enableIPForwarding ?? p.enableIpForwarding;
   if (typeof forwarding === "boolean") config.enableIpForwarding = forwarding;
   const dnsServers = (p.dnsSettings?.dnsServers ?? []).map((s) => s?.trim() ?? "").filter(Boolean);

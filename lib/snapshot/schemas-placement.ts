@@ -24,6 +24,7 @@ export const scaleSetProps = z.object({
 });
 export const scaleSetNicConfigProps = z.object({
   networkSecurityGroup: ref,
+  primary: z.boolean().nullish(),
   enableIPForwarding: z.boolean().nullish(),
   enableIpForwarding: z.boolean().nullish(),
   // The instances' DNS servers, which replace the VNet's as a NIC's own do.

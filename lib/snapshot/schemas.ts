@@ -240,6 +240,8 @@ export const nicProps = z.object({
   enableIpForwarding: z.boolean().nullish(),
   privateEndpoint: ref,
   virtualMachine: ref,
+  // Whether this is its VM's primary NIC (the NIC's own flag; its IP configurations' `primary` is another one).
+  primary: z.boolean().nullish(),
   dnsSettings: z.object({ dnsServers: z.array(ipAddress).nullish() }).nullish(),
 });
 export const ipConfigurationProps = z.object({

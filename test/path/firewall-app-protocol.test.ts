@@ -59,7 +59,7 @@ describe("application rules meet only the protocol they name", () => {
   it("the lockdown, about any traffic by address, still counts an application rule on any of its ports as letting traffic out", () => {
     const lockdown = finding(throughFirewall([{ name: "web", fqdns: ["*"], ports: [8443], types: ["Mssql"] }]), "ccvnet/cc", "CC-EGRESS-LOCKDOWN");
     expect(lockdown.status).not.toBe("pass");
-    expect(lockdown.detail).toContain("TCP port 8443 to Internet addresses outside the service tags: leaves");
+    expect(lockdown.detail).toContain("TCP port 8443 to Internet addresses outside the CycleCloud page's service tags: leaves");
     expect(lockdown.detail).toContain("application rule web");
   });
 });

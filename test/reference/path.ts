@@ -929,6 +929,26 @@ interface RefHolder {
   source?: RefSource;
   /** The ASGs of the IP configuration holding the local address (see RefWorld.localEnd); unset for a subnet standing for itself. */
   asgKeys?: readonly string[];
+  /** The holder is in the subnet through a NIC that is not its machine's primary one, whose NIC is elsewhere (see secondaryOnly). */
+  secondary?: true;
+}
+
+/**
+ * Whether a machine is in `subnet` only through a non-primary NIC: Azure gives the default gateway to the primary NIC
+ * alone, so traffic with addresses outside the subnet leaves by the primary NIC unless the guest OS routes otherwise.
+ * `flags`: the `primary` of each of the machine's NICs (or NIC configurations), `mine` the index of the one here,
+ * `subnetsOf(i)` the subnets NIC `i` is in. A NIC or configuration is primary when marked so, or when it is the only one
+ * not marked otherwise. Where that leaves it open, `partial` (NICs: the input may lack the machine's primary NIC) takes
+ * a NIC marked not primary at its word; a scale set's configurations are all there, and a single one is primary.
+ * https://learn.microsoft.com/azure/virtual-machines/linux/multiple-nics
+ */
+function secondaryOnly(flags: readonly (boolean | undefined)[], mine: number, subnetsOf: (i: number) => readonly (string | undefined)[], subnetKey: string, partial: boolean): boolean {
+  if (!partial && flags.length === 1) return false;
+  const marked = flags.flatMap((f, i) => (f === true ? [i] : []));
+  const open = flags.flatMap((f, i) => (f !== false ? [i] : []));
+  const primary = marked.length === 1 ? marked[0] : marked.length === 0 && open.length === 1 ? open[0] : undefined;
+  if (primary === undefined) return partial && flags[mine] === false;
+  return primary !== mine && !subnetsOf(primary).includes(subnetKey);
 }
 
 function holders(snapshot: Snapshot, subnet: Subnet, local: string, p: Packet, direction: Direction): RefHolder[] {
@@ -936,7 +956,10 @@ function holders(snapshot: Snapshot, subnet: Subnet, local: string, p: Packet, d
   const nic = nics.find((n) => n.ipConfigurations.some((c) => c.privateIpAddress === local));
   if (nic) {
     const asgKeys = nic.ipConfigurations.find((c) => c.privateIpAddress === local)!.asgKeys;
-    return [{ label: `NIC ${nic.name}`, nsgKey: nic.nsgKey, source: direction === "Outbound" ? nicSource(snapshot, subnet, nic, p) : undefined, asgKeys }];
+    // The machine's NICs: those naming its VM; a NIC with no VM and no flag is taken as its machine's only one.
+    const siblings = nic.virtualMachineKey ? [...snapshot.nics.values()].filter((n) => n.virtualMachineKey === nic.virtualMachineKey) : [nic];
+    const secondary = secondaryOnly(siblings.map((n) => n.primary), siblings.indexOf(nic), (i) => siblings[i].ipConfigurations.map((c) => c.subnetKey), subnet.key, true);
+    return [{ label: `NIC ${nic.name}`, nsgKey: nic.nsgKey, source: direction === "Outbound" ? nicSource(snapshot, subnet, nic, p) : undefined, asgKeys, ...(secondary ? { secondary: true as const } : {}) }];
   }
   const out: RefHolder[] = [];
   const at = refAddr(local);
@@ -949,7 +972,9 @@ function holders(snapshot: Snapshot, subnet: Subnet, local: string, p: Packet, d
         // Azure pairs a public IP configuration with its IP configuration's version unless `publicIPAddressVersion` says otherwise.
         const publicIpVersion = ipc.hasPublicIp ? (ipc.publicIpAddressVersion ?? ipc.privateIpAddressVersion ?? "IPv4") : undefined;
         const otherPools = here.filter((i) => i !== ipc).flatMap((i) => i.lbBackendPoolKeys);
-        out.push({ label: `${vmss.name}/${ipc.name}`, nsgKey: config.nsgKey, asgKeys: ipc.asgKeys, source: { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys, otherPools, flexible: vmss.orchestrationModeDefaulted ? "maybe" : vmss.orchestrationMode === "Flexible" } });
+        const configs = vmss.nicConfigurations;
+        const secondary = secondaryOnly(configs.map((c) => c.primary), configs.indexOf(config), (i) => configs[i].ipConfigurations.map((c) => c.subnetKey), subnet.key, false);
+        out.push({ label: `${vmss.name}/${ipc.name}`, nsgKey: config.nsgKey, asgKeys: ipc.asgKeys, source: { ...(publicIpVersion ? { publicIpVersion } : {}), pools: ipc.lbBackendPoolKeys, otherPools, flexible: vmss.orchestrationModeDefaulted ? "maybe" : vmss.orchestrationMode === "Flexible" }, ...(secondary ? { secondary: true as const } : {}) });
       }
     }
   }
@@ -990,8 +1015,10 @@ export function referencePackets(snapshot: Snapshot, subnetKey: string, packet: 
   const local = direction === "Outbound" ? packet.srcIp : packet.dstIp;
   const world = addressWorld(snapshot, subnet, vnet);
   const all = holders(snapshot, subnet, local, p, direction);
+  const remote = refAddr(direction === "Outbound" ? packet.dstIp : packet.srcIp);
   return all.map((h) => {
-    const v = walk(snapshot, subnet, vnet, world, h, p, packet, direction);
+    // Through a non-primary NIC, traffic with the world outside the subnet takes the primary NIC: the subnet's path holds only if the guest OS routes otherwise.
+    const v = h.secondary && !inAnyPrefix(remote, subnet.addressPrefixes) ? verdict("Unaudited", "route", "cannot be judged: in the subnet through a non-primary NIC") : walk(snapshot, subnet, vnet, world, h, p, packet, direction);
     return h.label ? { ...v, holder: h.label } : v;
   });
 }

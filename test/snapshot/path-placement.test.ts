@@ -260,7 +260,7 @@ describe("the handed cases", () => {
     const scaleSet = first(snapshot.scaleSets);
     expect(scaleSet).toMatchObject({ name: "hpc-nodes", orchestrationMode: "Uniform", capacity: 0 });
     expect(scaleSet.nicConfigurations).toEqual([
-      { name: "node-nic", nsgKey: first(snapshot.nsgs).key, ipConfigurations: [{ name: "ipconfig1", subnetKey: expect.stringMatching(/subnets\/snet-compute$/), asgKeys: [], lbBackendPoolKeys: [], hasPublicIp: false }] },
+      { name: "node-nic", primary: true, nsgKey: first(snapshot.nsgs).key, ipConfigurations: [{ name: "ipconfig1", subnetKey: expect.stringMatching(/subnets\/snet-compute$/), asgKeys: [], lbBackendPoolKeys: [], hasPublicIp: false }] },
     ]);
     const compute = [...snapshot.subnets.values()].find((s) => s.name === "snet-compute")!;
     expect(compute.scaleSetKeys).toEqual([scaleSet.key]);

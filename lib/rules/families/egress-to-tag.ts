@@ -23,6 +23,7 @@ import { lastSegment } from "../../snapshot/arm-id";
 import { firewallAt } from "../../path/firewall";
 import { type AccountAdmission, accountAdmits, storageAccountOf } from "../../path/storage-account-access";
 import { type DnsServerReach, type ResolverProblem, resolverProblem } from "../../path/name-resolution";
+import { accountEndpointAddresses, firewallNameProblems, nameProblem } from "../../path/zone-overrides";
 import type { CheckEnv, CheckOutcome, RuleCheck, RuleMeta } from "../types";
 import { adminRuleGuidance, clamp, evidenceFor, explainFlow, outcome, requiredStatus, touchedBy, withRouteFaults } from "./shared";
 
@@ -96,6 +97,9 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   // The proxy resolves the service's name with its own DNS servers.
   const resolver = holder ? nameResolution(estate, holder, touched) : undefined;
   if (resolver && onwardLeg !== "fail") onwardLeg = resolver.sure ? "fail" : "warn";
+  // A private DNS zone linked where the proxy resolves may hide the service's names from it.
+  const hidden = holder ? zoneOverrides(estate, holder, params, ownAccount?.account ?? profileStorageAccount(estate, subnet), onwardDecides ? [onwardDecides] : [], touched) : undefined;
+  if (hidden && onwardLeg !== "fail") onwardLeg = hidden.sure ? "fail" : "warn";
   const legs = [requiredStatus(toProxy.verdict), received ? requiredStatus(received.verdict) : "warn", onwardLeg];
   if (reach) legs.push(!reach.reachable ? "fail" : reach.doubts?.length ? "warn" : "pass");
   const status = clamp(meta, legs.includes("fail") ? "fail" : legs.every((l) => l === "pass") ? "pass" : "warn");
@@ -109,7 +113,7 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
   const detail =
     `Through the HTTPS proxy ${hostPort(proxy.address, proxy.port)}: TCP ${proxy.port} from ${label(subnet)} to the proxy is ${toProxyWords} ` +
     (holder && received && onward
-      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}${admissionWords(ownAccount)}${onwardEndpoint ? ` From the proxy's subnet:${onwardEndpoint}` : ""}${onwardEndpoints?.notServing ? ` From the proxy's subnet:${onwardEndpoints.notServing}` : ""}${resolverWords(resolver)}`
+      ? `At the proxy (${label(holder)}), inbound TCP ${proxy.port} from ${label(subnet)} is ${explainFlow(estate, received)}${way} From the proxy, TCP ${params.port} to ${params.tag} is ${explainFlow(estate, onward)}${ownDiffers ? ` For the profile's storage account ${ownAccount!.account} (${ownAccount!.name}), which decides this check, it is ${explainFlow(estate, ownAccount!.result)}` : ""}${admissionWords(ownAccount)}${onwardEndpoint ? ` From the proxy's subnet:${onwardEndpoint}` : ""}${onwardEndpoints?.notServing ? ` From the proxy's subnet:${onwardEndpoints.notServing}` : ""}${resolverWords(resolver)}${hidden?.words ?? ""}`
       : firewall
         ? `The proxy is Azure Firewall ${firewall.name}'s explicit proxy, which this audit does not model: its policy's application rules decide what it forwards, so the way on to ${params.tag} cannot be judged.`
         : `No subnet of the input holds ${proxy.address}, so the proxy's own side and its way to ${params.tag} cannot be judged.`);
@@ -120,7 +124,7 @@ function proxiedCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, params: Egr
     const changes = planProxyLegs(env, subnet, holder, proxy, { toProxy, received, onward: onwardDecides, onwardLeg }, params);
     if (changes?.length) plans.push({ summary: `Let TCP ${proxy.port} from ${label(subnet)} reach the proxy ${proxy.address}, and TCP ${params.port} from the proxy reach ${params.tag}, through every stage that blocks them.`, changes });
   }
-  const noFixReason = admission && admission.state !== "yes" && !onwardEndpoint ? accountNoFix(ownAccount!, !!onwardEndpoints?.notServing) : resolver && !plans.length ? resolverNoFix(resolver) : undefined;
+  const noFixReason = admission && admission.state !== "yes" && !onwardEndpoint ? accountNoFix(ownAccount!, !!onwardEndpoints?.notServing) : resolver && !plans.length ? resolverNoFix(resolver) : hidden && !plans.length ? zoneNoFix(hidden) : undefined;
   return outcome({ status, detail, evidence, plans, guidance: adminRuleGuidance(results), touched, ...(noFixReason ? { noFixReason } : {}) });
 }
 
@@ -197,12 +201,17 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   // The service is reached by name: a path that lets it through helps nothing where no DNS server answers.
   const resolver = nameResolution(estate, subnet, touched);
   if (resolver && status !== "fail") status = clamp(meta, resolver.sure ? "fail" : "warn");
-  // The profile's account by name: where a linked privatelink zone lacks its record, its name gives no address at all.
-  const unresolved = own ? blobNameUnresolved(estate, subnet, own.account) : undefined;
+  // A private DNS zone linked to the VNet that answers the service's names (azure.com, blob.core.windows.net) and
+  // lacks them: no address at all, whatever the path allows.
+  const hidden = zoneOverrides(estate, subnet, params, own?.account, [deciding], touched);
+  if (hidden) status = clamp(meta, hidden.sure ? "fail" : status === "fail" ? "fail" : "warn");
+  // The profile's account by name: where a linked privatelink zone lacks its record, its name gives no address at all
+  // (said once: a zone above the name that answers it first is what hides it then).
+  const unresolved = own && !hidden?.names.includes(own.name) ? blobNameUnresolved(estate, subnet, own.account) : undefined;
   if (unresolved) status = clamp(meta, "fail");
   if (!env.plan) return outcome({ status, detail: "", touched });
   const ownWords = ownDiffers ? ` For the profile's storage account ${own.account} (${own.name}), which decides this check, it is ${explainFlow(estate, own.result)}` : "";
-  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${admissionWords(own)}${viaEndpoint}${endpoints?.notServing ?? ""}${resolverWords(resolver)}${unresolved ? ` But ${own!.name} does not resolve at all: ${unresolved}.` : ""}`;
+  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${admissionWords(own)}${viaEndpoint}${endpoints?.notServing ?? ""}${resolverWords(resolver)}${hidden?.words ?? ""}${unresolved ? ` But ${own!.name} does not resolve at all: ${unresolved}.` : ""}`;
   const plans = [];
   // A network change cannot make an account that refuses the subnet admit it: that is the account owners' setting.
   if (status !== "pass" && (!admission || admission.state === "yes")) {
@@ -219,7 +228,9 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
       ? accountNoFix(own!, !!endpoints?.notServing)
       : resolver && !plans.length
         ? resolverNoFix(resolver)
-        : undefined;
+        : hidden && !plans.length
+          ? zoneNoFix(hidden)
+          : undefined;
   return outcome({ status, detail, evidence: evidenceFor(results, status), plans, guidance: adminRuleGuidance(results), touched, ...(noFixReason ? { noFixReason } : {}) });
 }
 
@@ -252,6 +263,45 @@ function nameResolution(estate: Estate, subnet: Subnet, touched: Set<string>): R
   const problem = cache.get(subnet.key);
   for (const k of problem?.touched ?? []) touched.add(k);
   return problem;
+}
+
+/** The service's names that a linked private DNS zone keeps from resolving, in words (lib/path/zone-overrides.ts). */
+interface HiddenNames {
+  /** The names a zone hides (lower case). */
+  names: string[];
+  /** true: every name the check stands for surely gets no address. */
+  sure: boolean;
+  words: string;
+  fix: string;
+}
+
+/**
+ * The names the check stands for (the seed's FQDNs for the tag; for Storage the profile's account's blob name, else the
+ * seed's `*.blob.core.windows.net`) that a private DNS zone linked where `subnet` resolves answers without them
+ * (nameProblem), or where a firewall letting `results` through by an application rule resolves them itself
+ * (firewallNameProblems); adds the zones to `touched`. `account`: the profile's storage account, whose private
+ * endpoints' addresses its name may lawfully resolve to. Undefined when no zone stands in the way.
+ */
+function zoneOverrides(estate: Estate, subnet: Subnet, params: EgressToTag, account: string | undefined, results: FlowResult[], touched: Set<string>): HiddenNames | undefined {
+  const storage = params.tag.toLowerCase() === "storage";
+  const names = storage && account ? [`${account}.blob.core.windows.net`] : (SEED_FQDNS[params.tag.toLowerCase()] ?? []);
+  const accept = storage && account ? accountEndpointAddresses(estate, account) : undefined;
+  const problems = [...names.flatMap((n) => nameProblem(estate, subnet, n, accept) ?? []), ...firewallNameProblems(estate, results, names, accept)];
+  if (!problems.length) return undefined;
+  for (const p of problems) for (const k of p.touched) touched.add(k);
+  // A name fails where its client or the firewall connecting for it surely gets no address.
+  const failed = new Set(problems.filter((p) => p.sure).map((p) => p.name));
+  return {
+    names: [...new Set(problems.map((p) => p.name))],
+    sure: names.every((n) => failed.has(n)),
+    words: problems.map((p) => (p.sure ? ` But ${p.name} does not resolve: ${p.why}.` : ` Whether ${p.name} resolves: ${p.why}.`)).join(""),
+    fix: [...new Set(problems.map((p) => p.fix))].join("; "),
+  };
+}
+
+/** Where a linked private DNS zone hides the service's names: the change that mends it is not a network rule. */
+function zoneNoFix(hidden: HiddenNames): string {
+  return `Name resolution decides this, not a network rule: ${hidden.fix} — https://learn.microsoft.com/azure/private-link/private-endpoint-dns`;
 }
 
 /** The sentence on name resolution, where the subnet's DNS servers do not (or may not) answer (resolverProblem). */

@@ -1,7 +1,8 @@
-// Egress to the Internet outside every service tag (github.com, package mirrors, anything not Azure),
-// along the whole path: admin rules, NSGs, the route (a default route to an appliance or to nowhere),
-// a firewall's rules, the outbound path.
+// Egress to the Internet outside the service tags the CycleCloud page requires (github.com, package mirrors, any
+// tenant's endpoint in Azure: everything but Storage, Azure AD, Azure Monitor and ARM), along the whole path: admin
+// rules, NSGs, the route (a default route to an appliance or to nowhere), a firewall's rules, the outbound path.
 // https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview
+// https://learn.microsoft.com/azure/cyclecloud/how-to/running-in-locked-down-network
 import type { Subnet } from "../../model/types";
 import type { Estate } from "../../nsg/estate";
 import { type FlowResult, type FlowSpec, evaluateFlow } from "../../nsg/flow";
@@ -11,19 +12,24 @@ import { ANY_NAME, type NameTarget, SEED_NAMES } from "../../path/fqdn";
 import type { AppProtocol } from "../../path/firewall";
 import { type PathPiece, cannotBeJudged } from "../../path/types";
 
+/** Words for AddressContext.internetOutsideRequiredTags in a finding's detail. */
+export const INTERNET_OUTSIDE_REQUIRED_TAGS = "Internet addresses outside the CycleCloud page's service tags";
+
 export interface InternetEgress {
   result: FlowResult;
   spec: FlowSpec;
 }
 
 /**
- * Traffic to public addresses outside the service tags, for any name (or the given names) at a firewall. `replies`:
+ * Traffic to public addresses outside the CycleCloud page's service tags (AddressContext.internetOutsideRequiredTags:
+ * `AzureCloud`, `AppService` and every other tag's addresses are in it), for any name (or the given names) at a
+ * firewall. A name other than the page's may resolve anywhere there, in Azure too. `replies`:
  * judged as connections whose replies must come back (downloads, CC-GITHUB-STAGING and NODE-PACKAGES); the lockdown
  * asks what leaves at all, and a packet leaves whether or not a reply returns (FlowSpec `replies`).
  */
 export function internetEgress(estate: Estate, subnet: Subnet, protocols: ProtoSet, ports: PortSet, names: NameTarget = ANY_NAME, replies = false, appProtocol?: AppProtocol): InternetEgress {
   const nameKey = names.kind === "any" ? "*" : names.names.join(",");
-  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote: estate.context(subnet).internetOutsideTags, remoteLabel: "Internet addresses outside the service tags", key: `internet:${protocols}:${ports.join(",")}:${nameKey}${replies ? ":replies" : ""}${appProtocol ? `:${appProtocol}` : ""}`, names, ...(replies ? { replies: true as const } : {}), ...(appProtocol ? { appProtocol } : {}) };
+  const spec: FlowSpec = { direction: "Outbound", protocols, ports, remote: estate.context(subnet).internetOutsideRequiredTags, remoteLabel: INTERNET_OUTSIDE_REQUIRED_TAGS, key: `internet:${protocols}:${ports.join(",")}:${nameKey}${replies ? ":replies" : ""}${appProtocol ? `:${appProtocol}` : ""}`, names, ...(replies ? { replies: true as const } : {}), ...(appProtocol ? { appProtocol } : {}) };
   return { result: evaluateFlow(estate, subnet, spec), spec };
 }
 

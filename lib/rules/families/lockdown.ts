@@ -1,9 +1,11 @@
-// CC-EGRESS-LOCKDOWN: outbound traffic to Internet addresses outside every service tag must be denied
-// (the seed's `BlockOutbound` rule at 4000), unless a default route takes it to an appliance or nowhere.
+// CC-EGRESS-LOCKDOWN: outbound traffic to Internet addresses outside the service tags the CycleCloud page requires
+// (Storage, AzureActiveDirectory, AzureMonitor, AzureResourceManager) must be denied (the seed's `BlockOutbound` rule at
+// 4000), unless a default route takes it to an appliance or nowhere. Other tags are part of that Internet: an allow of
+// `AzureCloud` or `AppService` lets CycleCloud reach any tenant's endpoint in Azure, the way out the page closes.
 import type { SecurityRule, Subnet } from "../../model/types";
 import { addrCovers, addrOverlaps, addrSubtract, addrUnionAll, concrete } from "../../net/addr-set";
 import { parsePortRanges } from "../../net/ports";
-import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges } from "../../net/ip";
+import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges, parseCidr } from "../../net/ip";
 import * as iv from "../../net/intervals";
 import { ALL_PORTS } from "../../net/ports";
 import { TCP, UDP } from "../../net/protocols";
@@ -18,10 +20,12 @@ import { REQUIRED_EGRESS } from "../required-egress";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
 import { type RouteEvidence, evidenceStage } from "../../report/types";
-import { internetEgress, noTagPrefixesNote, summarizeEgress } from "./internet-egress";
+import { INTERNET_OUTSIDE_REQUIRED_TAGS, internetEgress, noTagPrefixesNote, summarizeEgress } from "./internet-egress";
 import { type PathPiece, cannotBeJudged } from "../../path/types";
 import { describeNotDelivered } from "../../path/describe";
 import { allowEgressTemplate, tagEgressSpec } from "./egress-to-tag";
+import { SEED_TAGS } from "../../path/fqdn";
+import type { AddressContext } from "../../nsg/context";
 
 const blockOutbound = (): RuleTemplate => ({ name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] });
 
@@ -148,8 +152,9 @@ function shadowedAllows(env: CheckEnv, subnet: Subnet, rules: readonly SecurityR
 }
 
 /**
- * CC-EGRESS-LOCKDOWN (CONTRACT §4.1 "Lockdown"): where Internet-bound traffic outside the service tags
- * really goes. `pass` when every piece is stopped at some stage, handed to an appliance outside the audit,
+ * CC-EGRESS-LOCKDOWN (CONTRACT §4.1 "Lockdown"): where Internet-bound traffic outside the CycleCloud page's service
+ * tags really goes (AddressContext.internetOutsideRequiredTags; an allow of another tag, such as `AzureCloud`, lets
+ * part of it out). `pass` when every piece is stopped at some stage, handed to an appliance outside the audit,
  * or let through only by a firewall's allow-list of domains; `fail` when all of it leaves; `warn` when part
  * of it does (a route hole, a `*` application rule, a TLD wildcard, web categories, one address family).
  */
@@ -168,7 +173,7 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   const base = leaving === 0 ? (sum.unjudged.length ? "warn" : "pass") : sum.stopped.length + sum.handedOff.length + sum.unjudged.length + sum.broad.length === 0 ? "fail" : "warn";
   const status = clamp(meta, base === "pass" && direct.length ? "warn" : base);
   if (!env.plan) return outcome({ status, detail: "", touched });
-  const what = "Outbound TCP/UDP to Internet addresses outside the service tags";
+  const what = `Outbound TCP/UDP to ${INTERNET_OUTSIDE_REQUIRED_TAGS}`;
   const parts: string[] = [];
   if (direct.length) {
     const reached = direct.map((d) => `${d.tag} (${describeAllowed(d.result)})`).join("; ");
@@ -184,6 +189,12 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   } else {
     parts.push(`${what} ${status === "fail" ? "leaves" : "partly leaves"}: ${describePieces(estate, result, (p) => p.access === "Allow", (p) => (p.broad ? `let through for ${p.broad}` : "leaves"), 4)}.`);
     parts.push(`It is let through by ${describeAllowed(result)}.`);
+    const others = otherTagsAllowed(estate.context(subnet), result);
+    if (others.length) {
+      parts.push(
+        `${others.join(", ")} ${others.length > 1 ? "are" : "is"} not among the CycleCloud page's service tags (${SEED_TAGS.join(", ")}): ${others.length > 1 ? "their" : "its"} addresses hold other tenants' public endpoints in Azure, which an allow of ${others.length > 1 ? "them" : "it"} lets CycleCloud reach.`,
+      );
+    }
     if (sum.stopped.length) parts.push(`The rest is stopped: ${describeDenied(estate, result, 3)}.`);
   }
   if (sum.allowedNames.length) {
@@ -231,6 +242,32 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
     guidance,
     touched,
   });
+}
+
+const REQUIRED_TAG_KEYS: ReadonlySet<string> = new Set(SEED_TAGS.map((t) => t.toLowerCase()));
+/** Address words of an NSG rule that are not a service tag holding other tenants' endpoints. */
+const NOT_ANOTHER_TAG = new Set(["*", "any", "internet", "virtualnetwork"]);
+
+/**
+ * The service tags outside the CycleCloud page's (and their variants) that NSG Allow rules name where they let part of
+ * the Internet out (the tag's addresses meet an allowed piece), as written (`AzureCloud`, `AppService.WestEurope`): with
+ * real prefixes those tags are part of the Internet the lockdown closes, which a user may not expect of a tag that
+ * reads as "Azure".
+ */
+function otherTagsAllowed(ctx: AddressContext, result: FlowResult): string[] {
+  const out = new Set<string>();
+  for (const o of result.outcomes)
+    for (const p of o.pieces)
+      if (p.access === "Allow")
+        for (const d of p.decisions)
+          if (d.rule.access === "Allow")
+            for (const prefix of d.rule.destinationAddressPrefixes) {
+              const t = prefix.trim();
+              const lower = t.toLowerCase();
+              if (NOT_ANOTHER_TAG.has(lower) || parseCidr(t) || !/^[a-z]/.test(lower) || REQUIRED_TAG_KEYS.has(lower.split(".")[0])) continue;
+              if (addrOverlaps(ctx.resolve(t).set, p.box.dst)) out.add(t);
+            }
+  return [...out];
 }
 
 /**

@@ -14,6 +14,7 @@ import { flowEvidence } from "../../nsg/flow";
 import { judgeStoragePolicies } from "../../path/service-endpoint-policies";
 import { isStorageEndpoint, storageEndpointKind } from "../../fixes/service-endpoints";
 import { type EffectiveRoute, lookup, routeWords, serviceEndpointTags, subnetRoutes } from "../../path/routes";
+import { accountEndpointAddresses, nameProblem } from "../../path/zone-overrides";
 
 
 /**
@@ -21,10 +22,12 @@ import { type EffectiveRoute, lookup, routeWords, serviceEndpointTags, subnetRou
  * only an account whose network rules admit the subnet, whose public network access is not Disabled, and whose
  * region the endpoint's `locations` hold (elsewhere the account's traffic does not take the endpoint). With the
  * profile's `storageAccount` in the input, that account alone is judged. `disabledOnly`: every refusal is an account
- * that takes no public traffic at all, which a virtual network rule would not change.
+ * that takes no public traffic at all, which a virtual network rule would not change. An account is reached by its
+ * blob name: where a private DNS zone linked where the subnet resolves hides that name (lib/path/zone-overrides.ts),
+ * the endpoint does not help it (`unresolved`, sure) or may not (`unsure`, with why); `dnsOnly`: every refusal is that.
  * https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
  */
-function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["serviceEndpoints"][number]): { refusing: string[]; perimeter: string[]; unread: string[]; total: number; disabledOnly: boolean } {
+function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["serviceEndpoints"][number], touched: Set<string>): { refusing: string[]; perimeter: string[]; unread: string[]; unsure: string[]; total: number; disabledOnly: boolean; dnsOnly: boolean } {
   const named = profileStorageAccount(env.estate, subnet);
   const own = named ? storageAccountOf(env.estate.snapshot, named) : undefined;
   const accounts = own ? [own] : [...(env.estate.snapshot.storageAccounts?.values() ?? [])];
@@ -32,9 +35,25 @@ function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["servi
   const perimeter: string[] = [];
   // ARM always returns networkAcls.defaultAction: an account without it (a cut or hand-made file) cannot be judged.
   const unread: string[] = [];
+  const unsure: string[] = [];
   let disabledOnly = true;
+  let unresolved = 0;
+  /** Whether the account's blob name resolves from the subnet: false where it surely does not (then refused). */
+  const resolves = (account: string): boolean => {
+    const name = nameProblem(env.estate, subnet, `${account}.blob.core.windows.net`, accountEndpointAddresses(env.estate, account));
+    for (const k of name?.touched ?? []) touched.add(k);
+    if (name && !name.sure) unsure.push(`${account} (${name.why}; ${name.fix})`);
+    if (!name?.sure) return true;
+    refusing.push(`${account} (its blob name does not resolve from this subnet: ${name.why}; ${name.fix})`);
+    disabledOnly = false;
+    unresolved++;
+    return false;
+  };
+  // The profile's account by name, where the input does not hold the resource: only its name can be judged.
+  if (named && !own) return { refusing, perimeter, unread, unsure, total: resolves(named) ? 0 : 1, disabledOnly: false, dnsOnly: true };
   for (const a of accounts) {
     const access = a.publicNetworkAccess?.toLowerCase();
+    if (!resolves(a.name)) continue;
     if (access === "disabled") refusing.push(`${a.name} (public network access disabled)`);
     else if (access === "securedbyperimeter") perimeter.push(a.name);
     else if (!storageEndpointCovers(endpoint, a.location)) {
@@ -46,7 +65,7 @@ function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["servi
       disabledOnly = false;
     }
   }
-  return { refusing, perimeter, unread, total: accounts.length, disabledOnly };
+  return { refusing, perimeter, unread, unsure, total: accounts.length, disabledOnly, dnsOnly: unresolved === refusing.length };
 }
 
 /**
@@ -83,11 +102,12 @@ export function storageAccessCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta
   if (policy.state !== "none") for (const k of subnet.serviceEndpointPolicyKeys ?? []) touched.add(k);
   const policyWords = policy.state === "none" ? "" : `${policy.words}.`;
   if (good && !overrides.length && (policy.state === "none" || policy.state === "in")) {
-    const { refusing, perimeter, unread, total, disabledOnly } = accountsRefusing(env, subnet, good);
+    const { refusing, perimeter, unread, unsure, total, disabledOnly, dnsOnly } = accountsRefusing(env, subnet, good, touched);
     const head = `${where} has the ${good.service} service endpoint${good.locations.length ? ` (${good.locations.join(", ")})` : ""}.`;
     const list = (xs: string[]) => `${xs.slice(0, 3).join(", ")}${xs.length > 3 ? ` and ${xs.length - 3} more` : ""}`;
-    if (total > 0 && refusing.length === total) return outcome({ status: clamp(meta, "warn"), detail: `${head} But it helps no storage account ${total === 1 && profileStorageAccount(env.estate, subnet) ? "CycleCloud uses" : "in the input"}: ${list(refusing)}. ${disabledOnly ? "Use a private endpoint." : "Use a private endpoint, or admit this subnet (a virtual network rule, the account's region in the endpoint's locations)."}`, touched });
+    if (total > 0 && refusing.length === total) return outcome({ status: clamp(meta, "warn"), detail: `${head} But it helps no storage account ${total === 1 && profileStorageAccount(env.estate, subnet) ? "CycleCloud uses" : "in the input"}: ${list(refusing)}. ${dnsOnly ? "Mend its name resolution first: no network path helps a name that does not resolve." : disabledOnly ? "Use a private endpoint." : "Use a private endpoint, or admit this subnet (a virtual network rule, the account's region in the endpoint's locations)."}`, touched });
     if (perimeter.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Storage account${perimeter.length > 1 ? "s" : ""} ${list(perimeter)} ${perimeter.length > 1 ? "are" : "is"} secured by a network security perimeter, which this audit does not read.`, touched });
+    if (unsure.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Whether it helps storage account${unsure.length > 1 ? "s" : ""} ${list(unsure)} cannot be judged: a private DNS zone linked where this subnet resolves answers ${unsure.length > 1 ? "their names" : "its name"}.`, touched });
     if (unread.length) return outcome({ status: clamp(meta, "warn"), detail: `${head} Whether storage account${unread.length > 1 ? "s" : ""} ${list(unread)} admit${unread.length > 1 ? "" : "s"} it cannot be judged: the input does not hold ${unread.length > 1 ? "their" : "its"} ${UNREAD_DEFAULT_ACTION}.`, touched });
     return outcome({ status: "pass", detail: `${head}${refusing.length ? ` It does not help ${list(refusing)}.` : ""}${policyWords ? ` The ${policyWords}` : ""}`, touched });
   }
