@@ -22,7 +22,7 @@ export function oversizedGroupNotes(snapshot: Snapshot, changes: readonly Change
   for (const d of groupDeployments(snapshot, changes).values()) {
     const bytes = Buffer.byteLength(JSON.stringify(deploymentCollections(d)));
     if (bytes <= GROUP_SIZE_LIMIT) continue;
-    const mb = (bytes / 1024 / 1024).toFixed(1);
+    const mb = (bytes / 1024 / 1024).toFixed(2);
     out.push(`Rule collection group ${shown(d.groupName)} of firewall policy ${shown(lastSegment(d.policyKey))} would hold ${d.collections.length} rule collections, about ${mb} MB of rules, more than the 2 MB Azure accepts in one group (https://learn.microsoft.com/azure/firewall/policy-rule-sets): Azure refuses what goes past it. Put the collections in several groups, or name the subnets of many collections in fewer rules (an IP group, or summarised prefixes).`);
   }
   return out;

@@ -475,6 +475,8 @@ export interface RuleCollectionGroup {
   policyKey: string;
   priority: number;
   ruleCollections: FirewallRuleCollection[];
+  /** `provisioningState` as read; undefined when the input does not say (lib/snapshot/firewall-state.ts). */
+  provisioningState?: string;
 }
 
 export interface IpGroup {

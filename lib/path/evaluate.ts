@@ -392,6 +392,13 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
       ...(f.allowedNames ? { allowedNames: f.allowedNames } : {}),
       ...(f.broad ? { broad: f.broad } : {}),
     };
+    // A firewall (or policy, or rule collection group) whose last operation failed may forward by an earlier set of
+    // rules than the one exported: the failed update may be the one that allowed this, or the one that denied it.
+    if (failed && f.access !== "Unaudited") {
+      const exported = f.access === "Deny" ? (f.evidence.rule ? `denied by ${f.evidence.rule}` : "denied, no rule matching it") : `allowed by ${f.evidence.rule ?? "its rules"}`;
+      done.push({ ...p, access: "Unaudited", decidedAt: "firewall", why: `cannot be judged: ${failed}, so it may be forwarding by an earlier set of rules than the one exported (which has it ${exported}); restore the Succeeded state (repeat the last update) and export it again` });
+      continue;
+    }
     if (f.access === "Deny") {
       done.push({ ...p, access: "Deny", decidedAt: "firewall" });
       continue;
@@ -399,12 +406,6 @@ function firewallStage(cx: PathContext, firewall: AzureFirewall, piece: PathPiec
     // A rule whose match the input cannot show (an IP group not in it, an FQDN tag for a named destination).
     if (f.access === "Unaudited") {
       done.push({ ...p, access: "Unaudited", decidedAt: "firewall", why: f.why });
-      continue;
-    }
-    // A firewall (or policy) whose last operation failed may forward by other rules than these: what they allow is not
-    // taken as allowed (what they deny stays denied above).
-    if (failed) {
-      done.push({ ...p, access: "Unaudited", decidedAt: "firewall", why: `cannot be judged: allowed by ${firewall.name}'s rules, but ${failed}, so it may be forwarding by an earlier set of rules than the one exported` });
       continue;
     }
     const { pub, priv } = publicPart(p.box.dst);

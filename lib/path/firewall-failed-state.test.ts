@@ -1,5 +1,6 @@
-// An Azure Firewall, or its policy, in provisioning state Failed (its last operation did not succeed): what its rules
-// allow cannot be judged, what they deny stays denied, and the report's notes name the firewall once.
+// An Azure Firewall, its policy or one of the policy's rule collection groups in provisioning state Failed (its last
+// operation did not succeed): what its rules allow and what they deny alike cannot be judged (the failed update may be
+// the one that tightened them), and the report's notes name the firewall once.
 import { describe, expect, it } from "vitest";
 import { audit } from "@/lib/audit";
 import { readNotes } from "@/lib/live/read-notes";
@@ -18,7 +19,7 @@ type Resource = { type?: string; properties: Record<string, unknown> };
  * The spoke's CycleCloud subnet routed to the hub's firewall, whose policy `fwp` (base policy `fwp-base`) allows the
  * seed's names by application rules and, with `openAll`, everything by a network rule; `states` sets provisioningState.
  */
-function snapshot(states: { firewall?: string; policy?: string; base?: string } = {}, opts: { openAll?: boolean; flat?: boolean } = {}) {
+function snapshot(states: { firewall?: string; policy?: string; base?: string; group?: string } = {}, opts: { openAll?: boolean; flat?: boolean } = {}) {
   const resources = estate()
     .vnet("hub", ["10.100.0.0/24"])
     .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
@@ -44,6 +45,7 @@ function snapshot(states: { firewall?: string; policy?: string; base?: string } 
   set("Microsoft.Network/azureFirewalls", "fw", states.firewall);
   set("Microsoft.Network/firewallPolicies", "fwp", states.policy);
   set("Microsoft.Network/firewallPolicies", "fwp-base", states.base);
+  set("Microsoft.Network/firewallPolicies/ruleCollectionGroups", "rcg-cc", states.group);
   return loadSnapshot([{ name: "estate.json", value: opts.flat ? resources.map(flattenResource) : resources }]);
 }
 const report = (...args: Parameters<typeof snapshot>) => audit(snapshot(...args), profile, { generatedAt: "2026-01-01T00:00:00.000Z" });
@@ -68,9 +70,17 @@ describe("a firewall whose provisioning state is Failed", () => {
     expect(finding(report({ base: "Failed" }), "spoke/cc", "CC-EGRESS-ARM").status).toBe("warn");
   });
 
-  it("what its rules deny stays denied: the lockdown the allow-list of names makes still passes", () => {
+  it("one of its policy's rule collection groups Failed: the same, naming the group", () => {
+    const f = finding(report({ group: "Failed" }), "spoke/cc", "CC-EGRESS-ARM");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("rule collection group rcg-cc of firewall policy fwp (Azure Firewall fw) is in provisioning state Failed");
+  });
+
+  it("what its rules deny cannot be judged either: the lockdown its default deny makes is no longer a pass", () => {
     expect(finding(report(), "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
-    expect(finding(report({ firewall: "Failed" }), "spoke/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
+    const f = finding(report({ firewall: "Failed" }), "spoke/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("which has it denied, no rule matching it");
   });
 
   it("Internet egress a rule allows is no longer judged as leaving: the lockdown fail becomes cannot be judged", () => {
@@ -83,7 +93,7 @@ describe("a firewall whose provisioning state is Failed", () => {
   it("the report's notes name the firewall once", () => {
     const s = snapshot({ policy: "Failed" });
     expect(readNotes(s)).toEqual([
-      "Firewall policy fwp of Azure Firewall fw is in provisioning state Failed: its last operation did not succeed, so it may be forwarding by an earlier set of rules than the one exported. Traffic its rules allow is reported as cannot be judged; traffic they deny is taken as denied. Restore the Succeeded state (repeat the last update) and export it again.",
+      "Firewall policy fwp of Azure Firewall fw is in provisioning state Failed: its last operation did not succeed, so it may be forwarding by an earlier set of rules than the one exported. What its rules allow or deny is reported as cannot be judged. Restore the Succeeded state (repeat the last update) and export it again.",
     ]);
   });
 });

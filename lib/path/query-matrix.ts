@@ -19,6 +19,12 @@ export const MATRIX_DEFAULT_PORTS = ["5672", "9443"] as const;
  */
 const NODE_PORT_APPS: Readonly<Record<string, NonNullable<FlowQuery["app"]>>> = { "5672": "other", "9443": "https" };
 
+/** NODE_PORT_APPS for a port as written (`5672`, `05672`, `5672-5672` alike); undefined for a range or another port. */
+function nodePortApp(port: string): FlowQuery["app"] {
+  const range = parsePortRange(port);
+  return range && range[0] === range[1] ? NODE_PORT_APPS[String(range[0])] : undefined;
+}
+
 /** The name a `roles`-only profile's single deployment goes by (CONTRACT §1.2). */
 export const DEFAULT_DEPLOYMENT = "default";
 
@@ -133,7 +139,7 @@ export function queryMatrix(snapshot: Snapshot, report: Report, options: MatrixO
       cluster,
       cells: d.cyclecloud.flatMap((cc) =>
         ports.map((port): MatrixCell => {
-          const app = protocol === "tcp" ? NODE_PORT_APPS[port] : undefined;
+          const app = protocol === "tcp" ? nodePortApp(port) : undefined;
           const query: FlowQuery = { from: cluster.ref, to: cc.ref, protocol, ...(port !== "*" ? { port } : {}), ...(app ? { app } : {}) };
           try {
             const answer = queryFlow(snapshot, query, estate, { readErrors: report.errors });

@@ -37,6 +37,8 @@ describe("an NSG's back-references against the subnet's and the NIC's own refere
     expect(notesOf(clone(ccNsg))).toEqual([]);
     // Ids compare case-insensitively.
     expect(notesOf(ccNsgListing([CC_SUBNET.toUpperCase()]))).toEqual([]);
+    // A trailing slash names the same subnet.
+    expect(notesOf(ccNsgListing([`${CC_SUBNET}/`]))).toEqual([]);
   });
 
   it("notes a subnet that names NSG A while NSG B lists it, naming both, and still audits NSG A", () => {

@@ -182,6 +182,7 @@ export function readRuleCollectionGroup(node: ArmNode, base: Pick<ResourceBase, 
   requireListed(node, "ruleCollections", file, "az network firewall policy rule-collection-group list");
   const ruleCollections: FirewallRuleCollection[] = [];
   (p.ruleCollections ?? []).forEach((value, i) => ruleCollections.push(...readPolicyCollection(value, file, child(node.propsAt, "ruleCollections", i))));
+  const state = provisioningStateOf(node);
   return {
     id: base.id,
     key: base.key,
@@ -190,6 +191,7 @@ export function readRuleCollectionGroup(node: ArmNode, base: Pick<ResourceBase, 
     policyKey: keyOf(parentId(base.id) ?? ""),
     priority: priorityOr(p.priority),
     ruleCollections,
+    ...(state ? { provisioningState: state } : {}),
   };
 }
 

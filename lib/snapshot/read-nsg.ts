@@ -78,7 +78,8 @@ function checkUniquePriorities(rules: readonly SecurityRule[], raw: readonly unk
 function listedKeys(list: unknown): string[] | undefined {
   if (!Array.isArray(list)) return undefined;
   const out: string[] = [];
-  for (const entry of list) if (isObject(entry) && typeof entry.id === "string" && entry.id.trim()) out.push(keyOf(entry.id.trim()));
+  // A trailing slash is the same resource (some hand-edited exports carry one): not a disagreement to report.
+  for (const entry of list) if (isObject(entry) && typeof entry.id === "string" && entry.id.trim()) out.push(keyOf(entry.id.trim().replace(/\/+$/, "")));
   return out;
 }
 

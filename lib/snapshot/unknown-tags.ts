@@ -73,7 +73,8 @@ function judge(snapshot: Snapshot, tag: string): Unknown | undefined {
       // A region the file does not list is judged as its base tag: fine, unless the file lists other regions of it.
       const regions = names.filter((n) => n.toLowerCase().startsWith(`${base}.`));
       if (regions.length === 0) return undefined;
-      return { judged: `judged as all of ${tags.get(base)!.name}, whose prefixes the file gives`, near: nearest(tag, regions) };
+      // No "did you mean": region names are a few letters apart (WestUS, EastUS), so a near one is no sign of a typo.
+      return { judged: `judged as all of ${tags.get(base)!.name}, whose prefixes the file gives` };
     }
     return { judged: "judged as a tag of its own, disjoint from every other", near: nearest(tag, names) };
   }
@@ -142,7 +143,7 @@ export function unknownServiceTagNotes(snapshot: Snapshot): string[] {
     const where = given
       ? "is not in the service tags given (or is listed there without prefixes)"
       : "is not a service tag this product knows without --service-tags";
-    const cause = given ? "so either the service tags file is older than the tag or the export was edited by hand" : "so it is likely a typo in an export edited by hand";
+    const cause = given ? "so either the service tags file does not hold every tag (an older file, or part of one) or the export was edited by hand" : "so it is likely a typo in an export edited by hand";
     const hint = given ? "" : " Give --service-tags ServiceTags_Public_*.json to check every tag name.";
     return `Service tag ${tag} (${named}) ${where}; Azure refuses a rule naming a tag it does not know, ${cause}. It is ${unknown.judged}${unknown.near ? `; did you mean ${unknown.near}?` : "."}${hint}`;
   });

@@ -29,6 +29,6 @@ describe("oversizedGroupNotes", () => {
     expect(JSON.stringify(many.map((c) => c.kind === "add-firewall-rule-collection" && c.collection)).length).toBeGreaterThan(GROUP_SIZE_LIMIT);
     const notes = oversizedGroupNotes(snapshot, many);
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/^Rule collection group "CycleCloud-Required" of firewall policy "p" would hold 9000 rule collections, about \d+\.\d MB of rules, more than the 2 MB Azure accepts in one group/);
+    expect(notes[0]).toMatch(/^Rule collection group "CycleCloud-Required" of firewall policy "p" would hold 9000 rule collections, about \d+\.\d\d MB of rules, more than the 2 MB Azure accepts in one group/);
   });
 });

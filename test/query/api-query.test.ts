@@ -110,6 +110,9 @@ describe("GET /api/scans/<id>/query/matrix", () => {
   it("takes other ports and refuses bad ones with 400; 404 for an unknown scan", async () => {
     const one = await (await matrix(scanId, "port=22")).json();
     expect(one.ports).toEqual(["22"]);
+    // CycleCloud's node ports however written are asked as what they speak; another port as not known.
+    const spelled = await (await matrix(scanId, "port=05672,9443-9443,22")).json();
+    expect(spelled.deployments[0].rows[0].cells.map((c: { query: { app?: string } }) => c.query.app)).toEqual(["other", "https", undefined]);
     const bad = await matrix(scanId, "port=5672,nope");
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/^port: expected a port/);
