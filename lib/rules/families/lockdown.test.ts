@@ -155,14 +155,19 @@ describe("CC-EGRESS-LOCKDOWN with real service tag prefixes: the Internet it clo
     const f = lockdown([{ name: "AllowInternet", priority: 100, direction: "Outbound", access: "Allow", protocol: "*", dst: "Internet" }, ...later]);
     expect(f.status).toBe("fail");
     expect(f.detail).toContain("let through by AllowInternet (100) in nsg-cc");
-    expect(f.detail).not.toContain("is not among the CycleCloud page's service tags");
+    expect(f.detail).not.toContain("AzureCloud is not among the CycleCloud page's service tags");
   });
 
-  it("without service tag prefixes an Allow of AzureCloud is a tag apart from every public address: pass, saying prefixes were not supplied", () => {
+  it("without service tag prefixes an Allow of AzureCloud before the deny cannot be judged (warn), naming the rule; the page's own tags can", () => {
+    // As the az-hop and CycleCloud Workspace for Slurm templates' AllowAzureCloudServiceAccess.
     const b = withNsg([{ name: "AllowAzureCloud", priority: 100, direction: "Outbound", access: "Allow", protocol: "*", dst: "AzureCloud" }, ...later]);
     const f = finding(b.audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
-    expect(f.status).toBe("pass");
-    expect(f.detail).toContain("Without service tag prefixes (--service-tags)");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("But it cannot be judged whether AllowAzureCloud (100) in nsg-cc (AzureCloud) lets part of it out");
+    expect(f.detail).toContain("give --service-tags ServiceTags_Public_*.json");
+    // After the deny it lets nothing out, and a required tag's allow is kept open on purpose: locked down.
+    for (const rules of [[...later, { name: "AllowAzureCloud", priority: 4001, direction: "Outbound" as const, access: "Allow" as const, protocol: "*", dst: "AzureCloud" }], [{ name: "AllowStorage", priority: 100, direction: "Outbound" as const, access: "Allow" as const, protocol: "*", dst: "Storage.WestEurope" }, ...later]])
+      expect(finding(withNsg(rules).audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
   });
 
   it("names another tag only where its addresses let something out, not a tag beside the CIDR that did", () => {
@@ -171,7 +176,7 @@ describe("CC-EGRESS-LOCKDOWN with real service tag prefixes: the Internet it clo
     const f = finding(b.audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
     expect(f.status).toBe("warn");
     expect(f.detail).toContain("let through by AllowSome (100) in nsg-cc");
-    expect(f.detail).not.toContain("is not among the CycleCloud page's service tags");
+    expect(f.detail).not.toContain("AzureCloud is not among the CycleCloud page's service tags");
   });
 
   it("a name other than the page's may resolve into AzureCloud: the checks by name and a query to it share the lockdown's Internet", () => {

@@ -169,8 +169,10 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   const direct = proxy ? directServiceEgress(env, subnet) : [];
   const touched = new Set([...result.touched, ...direct.flatMap((d) => [...d.result.touched])]);
   const leaving = sum.leaves.length + sum.broad.length;
+  // Allows of a tag whose addresses were not supplied, before the rule that stopped the traffic: part of it may leave.
+  const unsupplied = unsuppliedTagAllows(estate.context(subnet), result);
   // What the input cannot judge may leave: never "locked down" on it (an appliance outside the audit is another matter).
-  const base = leaving === 0 ? (sum.unjudged.length ? "warn" : "pass") : sum.stopped.length + sum.handedOff.length + sum.unjudged.length + sum.broad.length === 0 ? "fail" : "warn";
+  const base = leaving === 0 ? (sum.unjudged.length || unsupplied.length ? "warn" : "pass") : sum.stopped.length + sum.handedOff.length + sum.unjudged.length + sum.broad.length === 0 ? "fail" : "warn";
   const status = clamp(meta, base === "pass" && direct.length ? "warn" : base);
   if (!env.plan) return outcome({ status, detail: "", touched });
   const what = `Outbound TCP/UDP to ${INTERNET_OUTSIDE_REQUIRED_TAGS}`;
@@ -183,6 +185,8 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
     // Handed to a gateway or appliance, it does leave the VNet, to wherever that sends it: only Azure's way out is shut.
     parts.push(`${direct.length ? "Otherwise" : "Locked down."} ${what} does not leave${sum.handedOff.length ? " through Azure" : ""}${toProxy ? ` but to the HTTPS proxy ${proxy!.address} on TCP ${proxy!.port}, as the profile requires` : ""}: ${describeDenied(estate, result, 4)}.`);
     if (sum.handedOff.length) parts.push("Traffic handed to an appliance or gateway outside the audit is not evaluated here; its own policy decides what leaves.");
+  } else if (leaving === 0 && !sum.unjudged.length) {
+    parts.push(`Not confirmed locked down. ${what} leaves nowhere the audit can see: ${describeDenied(estate, result, 3)}.`);
   } else if (leaving === 0) {
     parts.push(`Not confirmed locked down. ${what} leaves nowhere the audit can see, but part of it cannot be judged: ${describePieces(estate, result, cannotBeJudged, (p) => (p.why ?? "").replace(/^cannot be judged:\s*/, ""), 4)}.`);
     if (sum.stopped.length) parts.push(`The rest is stopped: ${describePieces(estate, result, (p) => p.access === "Deny", describeNotDelivered, 3)}.`);
@@ -196,6 +200,12 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
       );
     }
     if (sum.stopped.length) parts.push(`The rest is stopped: ${describeDenied(estate, result, 3)}.`);
+  }
+  if (unsupplied.length) {
+    const named = unsupplied.slice(0, 4).map((u) => `${u.rule} in ${u.nsg} (${u.tag})`).join(", ") + (unsupplied.length > 4 ? ` and ${unsupplied.length - 4} more` : "");
+    parts.push(
+      `But it cannot be judged whether ${named} let${unsupplied.length > 1 ? "" : "s"} part of it out: ${unsupplied.length > 1 ? "those tags are" : "that tag is"} not among the CycleCloud page's service tags (${SEED_TAGS.join(", ")}), so ${unsupplied.length > 1 ? "their" : "its"} addresses (other tenants' endpoints in Azure, for AzureCloud) are part of this Internet, and the input does not give ${unsupplied.length > 1 ? "their" : "its"} prefixes: give --service-tags ServiceTags_Public_*.json to judge ${unsupplied.length > 1 ? "them" : "it"}.`,
+    );
   }
   if (sum.allowedNames.length) {
     parts.push(
@@ -268,6 +278,42 @@ function otherTagsAllowed(ctx: AddressContext, result: FlowResult): string[] {
               if (addrOverlaps(ctx.resolve(t).set, p.box.dst)) out.add(t);
             }
   return [...out];
+}
+
+/** Tags a rule may name that are no tag of Azure's public services (they hold no other tenant's endpoint). */
+const NOT_A_SERVICE = new Set(["*", "any", "internet", "virtualnetwork", "azureloadbalancer", "azureplatformdns", "azureplatformimds", "azureplatformlkm"]);
+
+/**
+ * NSG Allow rules that the traffic `result` judges met before the rule that stopped it (same NSG, lower priority
+ * number; outbound, with a source the piece's sources meet) and that name a service tag outside the CycleCloud page's
+ * whose prefixes the input does not give. Without them a tag is taken to hold no public address (CONTRACT §4), so such a
+ * rule matched none of this Internet, though `AzureCloud` (in the az-hop and CycleCloud Workspace for Slurm templates'
+ * `AllowAzureCloudServiceAccess`) holds much of it: the lockdown then cannot be judged (CONTRACT §4: "say so rather
+ * than guess"; §4.1 Lockdown: broad public ranges are `warn`). With the tag's prefixes the rule is judged exactly.
+ */
+function unsuppliedTagAllows(ctx: AddressContext, result: FlowResult): { rule: string; nsg: string; tag: string }[] {
+  const out = new Map<string, { rule: string; nsg: string; tag: string }>();
+  for (const o of result.outcomes)
+    for (const p of o.pieces) {
+      if (p.access === "Allow") continue;
+      for (const d of p.decisions) {
+        if (d.rule.access !== "Deny") continue;
+        for (const r of d.nsg.securityRules) {
+          if (r.direction !== "Outbound" || r.access !== "Allow" || r.priority >= d.rule.priority) continue;
+          if (!addrOverlaps(addrUnionAll(r.sourceAddressPrefixes.map((x) => ctx.resolve(x).set)), p.box.src)) continue;
+          for (const prefix of r.destinationAddressPrefixes) {
+            const t = prefix.trim();
+            const lower = t.toLowerCase();
+            if (NOT_A_SERVICE.has(lower) || parseCidr(t) || !/^[a-z]/.test(lower) || REQUIRED_TAG_KEYS.has(lower.split(".")[0])) continue;
+            const set = ctx.resolve(t).set;
+            // Prefixes supplied: the rule was judged on them.
+            if (set.v4.length || set.v6.length) continue;
+            out.set(`${d.nsg.key}|${r.name}|${lower}`, { rule: `${r.name} (${r.priority})`, nsg: d.nsg.name, tag: t });
+          }
+        }
+      }
+    }
+  return [...out.values()];
 }
 
 /**
