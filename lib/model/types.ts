@@ -527,9 +527,9 @@ export interface ScaleSet {
 }
 
 /**
- * A virtual machine (`Microsoft.Compute/virtualMachines`), read for one thing only: whether it is an instance of a
- * scale set (a Flexible scale set's instances are ordinary VMs whose NICs are ordinary NICs). Its NICs are known from
- * `networkProfile.networkInterfaces[]` and from each NIC's `virtualMachine.id`.
+ * A virtual machine (`Microsoft.Compute/virtualMachines`), read for two things only: whether it is an instance of a
+ * scale set (a Flexible scale set's instances are ordinary VMs whose NICs are ordinary NICs) and which of its NICs is
+ * primary. Its NICs are known from `networkProfile.networkInterfaces[]` and from each NIC's `virtualMachine.id`.
  * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-orchestration-modes
  */
 export interface VirtualMachine {
@@ -540,6 +540,12 @@ export interface VirtualMachine {
   scaleSetKey?: string;
   /** `networkProfile.networkInterfaces[].id`, lower-cased. */
   nicKeys: string[];
+  /**
+   * `networkProfile.networkInterfaces[].primary` by NIC key, where given (ARM: `properties.primary`): the VM's own word
+   * on which NIC gets the default gateway, for NICs exported without theirs (lib/nsg/secondary-nic.ts).
+   * https://learn.microsoft.com/rest/api/compute/virtual-machines/get#networkinterfacereference
+   */
+  primaryByNic?: Map<string, boolean>;
 }
 
 export interface NetworkGroup {
@@ -694,6 +700,12 @@ export interface PrivateDnsZone {
    * https://learn.microsoft.com/rest/api/dns/privatednszones/record-sets/get
    */
   cnameRecords?: Map<string, string | undefined>;
+  /**
+   * Record sets of the other types (`SOA`, `AAAA`, `TXT`, `MX`, `PTR`, `SRV`): relative name (lower-cased) → their
+   * types. Not answers to an A query, but evidence that the zone's record sets were exported: a name without an A or
+   * CNAME set there is one the zone lacks. https://learn.microsoft.com/azure/dns/private-dns-privatednszone
+   */
+  otherRecordSets?: Map<string, string[]>;
 }
 
 /** What the input held that the audit does not read, and references it could not resolve. */

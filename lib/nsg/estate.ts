@@ -69,8 +69,9 @@ export interface Endpoint {
    */
   asgParts?: Endpoint[];
   /**
-   * Set when the machine holds the subnet only through a NIC that is not its primary one: its traffic to addresses
-   * outside the subnet leaves by the primary NIC unless the guest OS routes it otherwise (lib/nsg/secondary-nic.ts).
+   * Set when the machine holds the subnet only through a NIC that is not its primary one (or that the input does not
+   * show to be): its traffic to addresses outside the subnet leaves by the primary NIC unless the guest OS routes it
+   * otherwise (lib/nsg/secondary-nic.ts).
    */
   secondary?: SecondaryNic;
 }

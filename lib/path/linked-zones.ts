@@ -28,14 +28,54 @@ export function isPrivateLinkZone(zoneName: string): boolean {
   return dnsName(zoneName).split(".").includes("privatelink");
 }
 
-/** Whether a zone holds `name` (lower-case): the zone's own name or any name under it. */
-const holds = (zoneName: string, name: string) => name === zoneName || name.endsWith(`.${zoneName}`);
+/** One zone linked to a VNet, with its (first) link to that VNet. */
+interface Linked {
+  zone: PrivateDnsZone;
+  link: PrivateDnsZone["links"][number];
+}
 
-/** The zones linked to `vnetKey`, longest name first. Once per estate family (fixes never change zones or links). */
-function linkedZones(estate: Estate, vnetKey: string): PrivateDnsZone[] {
-  return estate.memo(`linked-private-dns-zones|${vnetKey}`, () =>
-    [...(estate.snapshot.privateDnsZones?.values() ?? [])].filter((z) => z.links.some((l) => l.vnetKey === vnetKey)).sort((a, b) => b.name.length - a.name.length),
-  );
+/**
+ * Every VNet's linked zones by (lower-case) zone name, and the names of all zones linked anywhere. Built once per
+ * estate family (fixes never change zones or links) in one pass over the links: a scan of every zone's links per VNet
+ * was VNets × links (1,000 VNets × 80 zones linked to each: 80 million). Where two zones of one name are linked to the
+ * same VNet (Azure refuses it) the first in input order answers, as before.
+ */
+function linkedIndex(estate: Estate): { byVnet: Map<string, Map<string, Linked>>; names: Set<string>; held: Map<string, boolean> } {
+  return estate.memo("linked-private-dns-zone-index", () => {
+    const byVnet = new Map<string, Map<string, Linked>>();
+    const names = new Set<string>();
+    for (const zone of estate.snapshot.privateDnsZones?.values() ?? []) {
+      const name = dnsName(zone.name);
+      for (const link of zone.links) {
+        let zones = byVnet.get(link.vnetKey);
+        if (!zones) byVnet.set(link.vnetKey, (zones = new Map()));
+        if (!zones.has(name)) zones.set(name, { zone, link });
+        names.add(name);
+      }
+    }
+    return { byVnet, names, held: new Map<string, boolean>() };
+  });
+}
+
+/** `name` and every name above it, longest first: `a.b.c` → `a.b.c`, `b.c`, `c`. */
+function suffixes(name: string): string[] {
+  const out = [name];
+  for (let i = name.indexOf("."); i >= 0; i = name.indexOf(".", i + 1)) out.push(name.slice(i + 1));
+  return out;
+}
+
+/**
+ * Whether some private DNS zone of the input linked to any VNet holds `name` (any FQDN): where none does, no VNet's
+ * Azure DNS answers it from a zone and public DNS does, so callers return at once (the common case: CycleCloud's names
+ * and accounts' blob names under none of the Private Link zones). A few set lookups, one per label. Never throws.
+ */
+export function anyLinkedZoneHolds(estate: Estate, name: string): boolean {
+  const { names, held } = linkedIndex(estate);
+  if (!names.size) return false;
+  // By the name as asked: every subnet asks the same few hundred names (one per storage account).
+  let hit = held.get(name);
+  if (hit === undefined) held.set(name, (hit = suffixes(dnsName(name)).some((s) => names.has(s))));
+  return hit;
 }
 
 /** A linked zone that answers a name, its link to the VNet, and the name relative to the zone (`@`: the zone's apex). */
@@ -52,20 +92,33 @@ export interface Authority {
  * decides. Never throws. https://learn.microsoft.com/azure/dns/private-dns-privatednszone
  */
 export function authorityFor(estate: Estate, name: string, vnetKey: string): Authority | undefined {
+  const zones = linkedIndex(estate).byVnet.get(vnetKey);
+  if (!zones) return undefined;
   const n = dnsName(name);
-  const zone = linkedZones(estate, vnetKey).find((z) => holds(z.name.toLowerCase(), n));
-  if (!zone) return undefined;
-  const zoneName = zone.name.toLowerCase();
-  return { zone, link: zone.links.find((l) => l.vnetKey === vnetKey)!, record: n === zoneName ? "@" : n.slice(0, -(zoneName.length + 1)) };
+  for (const zoneName of suffixes(n)) {
+    const hit = zones.get(zoneName);
+    if (hit) return { zone: hit.zone, link: hit.link, record: n === zoneName ? "@" : n.slice(0, -(zoneName.length + 1)) };
+  }
+  return undefined;
 }
 
 /**
- * Whether the input gives the zone's record sets: any A record set, or (outside Private Link zones, which the audit has
- * always judged by their A record sets) any CNAME record set. A zone listed without any is not judged by a record it
- * seems to lack.
+ * Whether the input gives the zone's record sets: any A record set, any record set of another type (`SOA`, which every
+ * zone has at its apex, `AAAA`, `TXT`, …: an export that holds one gave the zone's listing), or (outside Private Link
+ * zones, which the audit has always judged by their A record sets) any CNAME record set. A zone listed without any is
+ * not judged by a record it seems to lack. https://learn.microsoft.com/azure/dns/private-dns-privatednszone
  */
 export function recordsGiven(zone: PrivateDnsZone): boolean {
-  return zone.aRecords.length > 0 || (!isPrivateLinkZone(zone.name) && (zone.cnameRecords?.size ?? 0) > 0);
+  return zone.aRecords.length > 0 || (zone.otherRecordSets?.size ?? 0) > 0 || (!isPrivateLinkZone(zone.name) && (zone.cnameRecords?.size ?? 0) > 0);
+}
+
+/**
+ * Words for a name whose record sets in the zone are of other types only (`AAAA`, `TXT`): Azure DNS answers an A query
+ * for it with no address (NODATA), so it gives the machines no IPv4 address; undefined when the zone holds nothing there.
+ */
+export function otherSetsOnly(zone: PrivateDnsZone, record: string): string | undefined {
+  const types = zone.otherRecordSets?.get(record);
+  return types?.length ? `only ${types.join(", ")} record set${types.length > 1 ? "s" : ""} for ${record}, no A or CNAME record set` : undefined;
 }
 
 /**
@@ -107,7 +160,14 @@ export function zoneWords(estate: Estate, a: Authority): string {
  * A zone that is not a Private Link zone and whose record sets the input does not give: `unknown`. Never throws.
  * https://learn.microsoft.com/azure/dns/private-dns-fallback
  */
-export function zoneAnswer(estate: Estate, name: string, vnetKey: string, hops = 0, via = ""): ZoneAnswer {
+export function zoneAnswer(estate: Estate, name: string, vnetKey: string): ZoneAnswer {
+  const n = dnsName(name);
+  // Per resolving VNet and name, once per estate family: every subnet resolving there asks the same.
+  return estate.memo(`zone-answer|${vnetKey}|${n}`, () => answerOf(estate, n, vnetKey, 0, ""));
+}
+
+/** zoneAnswer `hops` CNAME records into a chain, `via` saying how it got there. */
+function answerOf(estate: Estate, name: string, vnetKey: string, hops: number, via: string): ZoneAnswer {
   const n = dnsName(name);
   const authority = authorityFor(estate, n, vnetKey);
   if (!authority) return via ? { kind: "public", via } : { kind: "public" };
@@ -119,7 +179,7 @@ export function zoneAnswer(estate: Estate, name: string, vnetKey: string, hops =
   if (found?.kind === "cname") {
     if (!found.target) return { kind: "unknown", authority, why: `${where} answers ${n} with a CNAME record the input gives without its target, so where it leads cannot be judged` };
     if (hops >= MAX_CNAME_HOPS) return { kind: "unknown", authority, why: `${where} answers ${n} with a CNAME to ${found.target} after ${hops} CNAME records, which the audit does not follow further` };
-    return zoneAnswer(estate, found.target, vnetKey, hops + 1, `${where} answers ${n} with a CNAME to ${found.target}; `);
+    return answerOf(estate, found.target, vnetKey, hops + 1, `${where} answers ${n} with a CNAME to ${found.target}; `);
   }
   if (pl && link.resolutionPolicy?.toLowerCase() === "nxdomainredirect") return via ? { kind: "public", via } : { kind: "public" };
   if (!recordsGiven(zone)) {
@@ -127,6 +187,8 @@ export function zoneAnswer(estate: Estate, name: string, vnetKey: string, hops =
     return { kind: "unknown", authority, why: `${where} holds every name under ${zone.name} for that VNet, but the input gives none of its record sets, so whether it holds ${n} cannot be judged (without a record, Azure DNS answers NXDOMAIN; az network private-dns record-set list gives them)` };
   }
   const redirect = !pl && link.resolutionPolicy?.toLowerCase() === "nxdomainredirect" ? "; the link's resolutionPolicy NxDomainRedirect applies to Private Link zones only" : "";
+  const only = otherSetsOnly(zone, record);
+  if (only) return { kind: "nxdomain", authority, why: `${where} holds ${only}, so Azure DNS gives ${n} no IPv4 address (an empty answer)${pl ? "" : ` and never asks public DNS${redirect}`}` };
   return {
     kind: "nxdomain",
     authority,

@@ -62,6 +62,16 @@ describe("a client VNet whose DNS server is an Azure Firewall", () => {
     expect(se.detail).toContain("custom DNS servers 10.50.0.4");
   });
 
+  it("the proxy forwards to a custom server in a VNet of the input (a Private Resolver inbound endpoint): that VNet's zone link decides", () => {
+    const linkedThere = hub({ rules: toPe, zoneLinks: ["dnsv"], dns: { enableProxy: true, servers: ["10.50.0.4"] }, spokeDns: ["10.100.0.4"] }).all;
+    expect(storage(load([...linkedThere, dnsVnet("dnsv", "10.50.0.0/24")])).status).toBe("pass");
+    const linkedElsewhere = hub({ rules: toPe, zoneLinks: ["hub"], dns: { enableProxy: true, servers: ["10.50.0.4"] }, spokeDns: ["10.100.0.4"] }).all;
+    const se = storage(load([...linkedElsewhere, dnsVnet("dnsv", "10.50.0.0/24")]));
+    expect(se.status).not.toBe("pass");
+    expect(se.detail).toContain("10.50.0.4 (in dnsv) resolves with Azure DNS of dnsv");
+    expect(se.detail).toContain("none gives the private endpoint");
+  });
+
   it("with the proxy on and Azure DNS: the firewall VNet's zone link decides, not the client VNet's", () => {
     expect(storage(hub({ rules: toPe, zoneLinks: ["hub"], dns: { enableProxy: true }, spokeDns: ["10.100.0.4"] }).snapshot).status).toBe("pass");
     const se = storage(hub({ rules: toPe, zoneLinks: ["spoke"], dns: { enableProxy: true }, spokeDns: ["10.100.0.4"] }).snapshot);

@@ -11,7 +11,7 @@ import type { AzureFirewall, PrivateDnsZone, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { parentVnetOf } from "../snapshot/arm-id";
 import { firewallAt, firewallDnsProxy, firewallDnsProxySetting, firewallDnsServers, firewallSubnet } from "./firewall";
-import { authorityFor, isPrivateLinkZone, recordOf, recordsGiven } from "./linked-zones";
+import { authorityFor, isPrivateLinkZone, otherSetsOnly, recordOf, recordsGiven } from "./linked-zones";
 import { dnsServerLists } from "./name-resolution";
 import { AZURE_DNS } from "./platform-dns";
 
@@ -109,6 +109,8 @@ export function zoneProblem(estate: Estate, zoneName: string, record: string, vn
     const fallback = privateLink && link?.resolutionPolicy?.toLowerCase() === "nxdomainredirect";
     const fix = `add an A record ${record} for the private endpoint's address to ${zoneName}`;
     if (fallback) return { kind: "record", sure: true, why: `zone ${zoneName} holds no A record for ${record}, and its link to ${vnetName} falls back to public DNS (resolutionPolicy NxDomainRedirect)`, answer: publicAddress, fix };
+    const only = otherSetsOnly(zone, name);
+    if (!privateLink && only) return { kind: "record", sure: true, nxdomain: true, why: `zone ${zoneName}, linked to ${vnetName} by ${link?.name ?? "a virtual network link"}, holds ${only}, so Azure DNS gives its name no IPv4 address: ${zoneName} is not a Private Link zone, so it never falls back to public DNS`, answer: "no address at all", fix: `${unlink}, or ${fix}` };
     if (!privateLink) return { kind: "record", sure: true, nxdomain: true, why: `zone ${zoneName}, linked to ${vnetName} by ${link?.name ?? "a virtual network link"}, holds no record for ${record}, so Azure DNS answers its name with NXDOMAIN: ${zoneName} is not a Private Link zone, so it never falls back to public DNS (resolutionPolicy NxDomainRedirect applies to Private Link zones only)`, answer: "no address at all", fix: `${unlink}, or ${fix}` };
     return { kind: "record", sure: true, nxdomain: true, why: `zone ${zoneName}, linked to ${vnetName}, holds no A record for ${record}, so Azure DNS answers its name with NXDOMAIN (the link's resolutionPolicy is not NxDomainRedirect)`, answer: "no address at all", fix: `${fix}, or set the link's resolutionPolicy to NxDomainRedirect to fall back to the public address` };
   }
@@ -193,7 +195,7 @@ export function firewallDnsVnet(estate: Estate, fw: AzureFirewall): { key: strin
 
 /**
  * What a client VNet's DNS server that is Azure Firewall `fw`'s private IP answers: with the proxy on, the
- * firewall's own resolution decides (Azure DNS of its VNet, or its custom servers, which cannot be seen); with it
+ * firewall's own resolution decides (Azure DNS of its VNet, or its custom servers: forwardedAnswer); with it
  * off, the firewall answers no DNS query and the name does not resolve. https://learn.microsoft.com/azure/firewall/dns-settings
  */
 function firewallServerAnswer(estate: Estate, subnet: Subnet, account: string, server: string, fw: AzureFirewall, at?: AddrSet): Answer {
@@ -203,7 +205,7 @@ function firewallServerAnswer(estate: Estate, subnet: Subnet, account: string, s
   if (proxy === undefined) return { gives: "unknown", label, why: `${via}, whose policy is not in the input, so whether its DNS proxy answers and what it resolves cannot be judged` };
   if (!proxy) return { gives: "other", label, why: `${via}, whose DNS proxy is off (${firewallDnsProxySetting(estate, fw)}), so it answers no DNS query and ${account}'s name does not resolve (enable DNS proxy ${fw.policyKey ? `in ${fw.name}'s policy ${fw.policyKey.split("/").pop()}` : `on ${fw.name}`}, or point the VNet's DNS elsewhere)` };
   const custom = firewallDnsServers(estate, fw);
-  if (custom.length) return { gives: "unknown", label, why: `${via}, whose DNS proxy forwards to its custom DNS servers ${custom.join(", ")}, whose answers the audit cannot see, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
+  if (custom.length) return forwardedAnswer(estate, subnet, account, fw, custom, label, via, at);
   const vnetKey = firewallDnsVnet(estate, fw)?.key;
   if (!vnetKey && fw.virtualHubKey) return { gives: "unknown", label, why: `${via} in a secured virtual hub, whose DNS proxy resolves with Azure DNS, and a private DNS zone cannot be linked to a virtual hub, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
   if (!vnetKey) return { gives: "unknown", label, why: `${via}, whose DNS proxy resolves with Azure DNS of a VNet the input does not name, so whether ${account}'s name resolves to the private endpoint cannot be judged` };
@@ -212,6 +214,33 @@ function firewallServerAnswer(estate: Estate, subnet: Subnet, account: string, s
   const fix = problem.kind === "link" ? `link ${BLOB_ZONE} to ${estate.snapshot.vnets.get(vnetKey)?.name ?? vnetKey.split("/").pop()}` : problem.fix;
   const gets = problem.sure ? `: ${subnet.name} gets ${problem.answer}` : "";
   return { gives: problem.sure ? "other" : "unknown", label, why: `${via}, whose DNS proxy resolves with Azure DNS of its own VNet, and ${problem.why}${gets} (${fix})`, ...(problem.nxdomain ? { nxdomain: true as const } : {}) };
+}
+
+/**
+ * What Azure Firewall `fw`'s DNS proxy answers where it forwards to its custom DNS servers `custom`: each server mapped
+ * as a client's is (168.63.129.16 → Azure DNS of the firewall's VNet; a Private Resolver inbound endpoint or DNS server
+ * in a VNet of the input → Azure DNS of that VNet; any other → not seen), and the proxy may ask any of them: all give
+ * the endpoint → endpoint; none does → other; else cannot be judged.
+ * https://learn.microsoft.com/azure/firewall/dns-settings
+ * https://learn.microsoft.com/azure/dns/dns-private-resolver-overview
+ */
+function forwardedAnswer(estate: Estate, subnet: Subnet, account: string, fw: AzureFirewall, custom: readonly string[], label: string, via: string, at?: AddrSet): Answer {
+  const user = `Azure Firewall ${fw.name}'s DNS proxy`;
+  const each = custom.map((raw): Answer => {
+    const server = raw.trim();
+    const vnet = server === AZURE_DNS ? firewallDnsVnet(estate, fw) : firewallAt(estate, server) ? undefined : serverVnet(estate, server);
+    const name = server === AZURE_DNS ? `${server} (Azure DNS)` : vnet ? `${server} (in ${vnet.name})` : server;
+    if (!vnet) return { gives: "unknown", label: name, why: `${name} is in no VNet of the input, so what it answers cannot be seen` };
+    const problem = storageNameFault(estate, `${account}.blob.core.windows.net`, vnet.key, user, at);
+    if (!problem) return { gives: "endpoint", label: name };
+    const fix = problem.kind === "link" ? `link ${BLOB_ZONE} to ${vnet.name}` : problem.fix;
+    return { gives: problem.sure ? "other" : "unknown", label: name, why: `${name} resolves with Azure DNS of ${vnet.name}, and ${problem.why} (${fix})`, ...(problem.nxdomain ? { nxdomain: true as const } : {}) };
+  });
+  const forwards = `${via}, whose DNS proxy forwards to its custom DNS servers ${custom.join(", ")}, any of which may answer`;
+  if (each.every((a) => a.gives === "endpoint")) return { gives: "endpoint", label };
+  const words = each.map((a) => (a.gives === "endpoint" ? `${a.label} gives the private endpoint` : `${a.label}: ${a.why}`)).join("; ");
+  if (each.every((a) => a.gives === "other")) return { gives: "other", label, why: `${forwards}, and none gives the private endpoint — ${words}: ${subnet.name} does not reach it by name`, ...(each.every((a) => a.gives === "other" && a.nxdomain) ? { nxdomain: true as const } : {}) };
+  return { gives: "unknown", label, why: `${forwards}, and not every one can be seen to give the private endpoint, so whether ${account}'s name resolves to it cannot be judged — ${words}` };
 }
 
 /** What Azure DNS of `vnetKey` (with the zones linked to it) answers a client of `subnet`. */
@@ -284,7 +313,7 @@ export function dnsProblem(estate: Estate, subnet: Subnet, account: string, at?:
 
 /** Where a blob zone of the input has VNet links but none of its record sets are given: a note saying the records were not checked. */
 export function recordsNotGiven(estate: Estate, account: string): string | undefined {
-  const unseen = zonesNamed(estate, BLOB_ZONE).some((z) => z.links.length && !z.aRecords.length && !z.cnameRecords?.size);
+  const unseen = zonesNamed(estate, BLOB_ZONE).some((z) => z.links.length && !z.aRecords.length && !z.cnameRecords?.size && !z.otherRecordSets?.size);
   if (!unseen) return undefined;
   return `the input gives no A record sets of ${BLOB_ZONE}, so whether it holds ${account}'s record, and which address that gives, was not checked (az network private-dns record-set a list gives them)`;
 }

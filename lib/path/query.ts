@@ -430,7 +430,7 @@ export function queryFlow(snapshot: Snapshot, q: FlowQuery, given = new Estate(s
   const platform = dest.addresses ? platformJudged(estate, source, sourceLabel, dest.addresses, flow) : undefined;
   if (platform) return answerOf(source, dest, q, [platform], { before: [], after: [] }, opts, snapshot);
   // A name a private DNS zone linked where the source resolves answers without a record: nothing is sent at all.
-  const accept = dest.storageName ? accountEndpointAddresses(estate, storageAccountOfName(dest.storageName)) : undefined;
+  const accept = dest.storageName ? accountEndpointAddresses(estate, dest.storageName) : undefined;
   const hidden = dest.fqdn ? nameProblem(estate, source.subnet, dest.fqdn, accept) : undefined;
   if (hidden?.sure) return answerOf(source, dest, q, [{ verdict: "blocked", parts: [`${dest.what} does not resolve for ${sourceLabel}: ${hidden.why} (${hidden.fix}).`], stages: [], notes: [] }], { before: [], after: [] }, opts, snapshot);
   // Addresses (an IP, a CIDR, a subnet) may be storage private endpoints; so may a storage account's name, where

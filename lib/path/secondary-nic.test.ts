@@ -184,6 +184,17 @@ describe("NICs that are not their VM's primary NIC", () => {
     expect(f.status).toBe("warn");
     expect(f.detail).toContain("the replies to this traffic leave by the primary NIC");
   });
+
+  it("inbound: what the secondary NIC's own NSGs deny stays denied (the packets arrive there whichever NIC is primary)", () => {
+    const report = base()
+      .subnet("hpc/rp", "10.1.4.0/24", { nsg: "nsg-rp" })
+      .nsg("nsg-rp", [{ name: "DenySsh", priority: 100, direction: "Inbound", access: "Deny", src: "10.1.0.0/24", ports: "22" }])
+      .extra(nic("rp-mgmt", "hpc/mgmt", "10.1.2.5", "rpvm", true), nic("rp-rp", "hpc/rp", "10.1.4.4", "rpvm", false))
+      .audit({ ...roles, returnProxy: ["hpc/rp"] });
+    const f = finding(report, "hpc/rp", "RP-SSH");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("DenySsh (100)");
+  });
 });
 
 describe("what stays judged: the subnet's own peers", () => {
@@ -240,5 +251,115 @@ describe("reading `primary`", () => {
     const configs = [...snapshot.scaleSets!.values()][0].nicConfigurations;
     expect(configs.map((c) => c.primary)).toEqual([true, false, undefined]);
     expect("primary" in configs[2]).toBe(false);
+  });
+});
+
+/** A VM listing its NICs as `networkProfile.networkInterfaces[]`: ARM's shape (`properties.primary`) or `az vm list`'s (`primary` on the entry). */
+function vm(name: string, nics: { name: string; primary?: boolean }[], shape: "arm" | "az" = "arm") {
+  const entry = (n: { name: string; primary?: boolean }) =>
+    n.primary === undefined ? { id: id("networkInterfaces", n.name) } : shape === "arm" ? { id: id("networkInterfaces", n.name), properties: { primary: n.primary } } : { id: id("networkInterfaces", n.name), primary: n.primary, deleteOption: "Detach" };
+  return { id: vmId(name), name, type: "Microsoft.Compute/virtualMachines", properties: { networkProfile: { networkInterfaces: nics.map(entry) } } };
+}
+
+/** A NIC as an ARM template export gives it: neither `primary` nor `virtualMachine`. */
+function bareNic(name: string, subnet: string, ip: string) {
+  const n = nic(name, subnet, ip, "unused");
+  delete (n.properties as { virtualMachine?: unknown }).virtualMachine;
+  return n;
+}
+
+describe("the VM's own word on its NICs, and NICs no flag tells apart", () => {
+  it("ARM export: NICs with no `primary` and no `virtualMachine`, the VM marking the mgmt NIC primary: warn, naming it (both shapes)", () => {
+    for (const shape of ["arm", "az"] as const) {
+      const report = base()
+        .extra(bareNic("node1-mgmt", "hpc/mgmt", "10.1.2.4"), bareNic("node1-hpc", "hpc/compute", "10.1.1.4"), vm("node1", [{ name: "node1-mgmt", primary: true }, { name: "node1-hpc", primary: false }], shape))
+        .audit(roles);
+      const f = finding(report, "hpc/compute", "NODE-EGRESS-AMQP");
+      expect(f.status, shape).toBe("warn");
+      expect(f.detail, shape).toContain("VM node1 holds hpc/compute only through NIC node1-hpc, which is not its primary NIC; its primary NIC is NIC node1-mgmt in hpc/mgmt");
+    }
+  });
+
+  it("control: the VM marking the cluster NIC primary passes, saying nothing of primary NICs", () => {
+    const report = base()
+      .extra(bareNic("node1-mgmt", "hpc/mgmt", "10.1.2.4"), bareNic("node1-hpc", "hpc/compute", "10.1.1.4"), vm("node1", [{ name: "node1-mgmt", primary: false }, { name: "node1-hpc", primary: true }]))
+      .audit(roles);
+    const f = finding(report, "hpc/compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("pass");
+    expect(f.detail).not.toContain("primary NIC");
+  });
+
+  it("the VM's flag decides over NICs without one; a NIC the VM marks not primary is secondary even when alone in the input", () => {
+    const unflagged = base().extra(nic("node1-mgmt", "hpc/mgmt", "10.1.2.4", "node1"), nic("node1-hpc", "hpc/compute", "10.1.1.4", "node1"), vm("node1", [{ name: "node1-mgmt", primary: true }, { name: "node1-hpc" }])).audit(roles);
+    expect(finding(unflagged, "hpc/compute", "NODE-EGRESS-AMQP").status).toBe("warn");
+    const absent = finding(base().extra(bareNic("node1-hpc", "hpc/compute", "10.1.1.4"), vm("node1", [{ name: "node1-mgmt", primary: true }, { name: "node1-hpc", primary: false }])).audit(roles), "hpc/compute", "NODE-EGRESS-AMQP");
+    expect(absent.status).toBe("warn");
+    expect(absent.detail).toContain("its primary NIC is NIC node1-mgmt, which is not in the input (add `az network nic list`)");
+  });
+
+  it("two NICs of one VM, no flag anywhere, one elsewhere: warn, saying the input does not show which is primary and which listings do", () => {
+    const byNic = base().extra(nic("node1-mgmt", "hpc/mgmt", "10.1.2.4", "node1"), nic("node1-hpc", "hpc/compute", "10.1.1.4", "node1")).audit(roles);
+    const byVm = base().extra(bareNic("node1-mgmt", "hpc/mgmt", "10.1.2.4"), bareNic("node1-hpc", "hpc/compute", "10.1.1.4"), vm("node1", [{ name: "node1-mgmt" }, { name: "node1-hpc" }])).audit(roles);
+    for (const [label, report] of [["virtualMachine", byNic], ["the VM's list", byVm]] as const) {
+      const f = finding(report, "hpc/compute", "NODE-EGRESS-AMQP");
+      expect(f.status, label).toBe("warn");
+      expect(f.detail, label).toContain("VM node1 holds hpc/compute through NIC node1-hpc, but the input does not show which of its NICs is primary (NIC node1-mgmt in hpc/mgmt, NIC node1-hpc in hpc/compute; `az vm list` and `az network nic list` print `primary`)");
+      expect(f.detail, label).not.toContain("which is not its primary NIC");
+    }
+  });
+
+  it("control: a VM's NICs all in the subnet pass whichever is primary, unflagged or all marked not primary with the VM listing them", () => {
+    const unflagged = base().extra(nic("node1-a", "hpc/compute", "10.1.1.4", "node1"), nic("node1-b", "hpc/compute", "10.1.1.5", "node1")).audit(roles);
+    expect(finding(unflagged, "hpc/compute", "NODE-EGRESS-AMQP").status).toBe("pass");
+    const allFalse = base().extra(nic("node1-a", "hpc/compute", "10.1.1.4", "node1", false), nic("node1-b", "hpc/compute", "10.1.1.5", "node1", false), vm("node1", [{ name: "node1-a" }, { name: "node1-b" }])).audit(roles);
+    expect(finding(allFalse, "hpc/compute", "NODE-EGRESS-AMQP").status).toBe("pass");
+    // The review's estate: both NICs marked not primary, the VM marking one of them primary (they disagree on it).
+    const disagree = base().extra(nic("node1-a", "hpc/compute", "10.1.1.4", "node1", false), nic("node1-b", "hpc/compute", "10.1.1.5", "node1", false), vm("node1", [{ name: "node1-a", primary: true }, { name: "node1-b", primary: false }])).audit(roles);
+    const f = finding(disagree, "hpc/compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("pass");
+    expect(f.detail).not.toContain("is not in the input");
+  });
+
+  it("every NIC marked not primary though the VM lists them all, one elsewhere: warn, in what the input shows (not 'add az network nic list')", () => {
+    const report = base().extra(nic("node1-mgmt", "hpc/mgmt", "10.1.2.4", "node1", false), nic("node1-hpc", "hpc/compute", "10.1.1.4", "node1", false), vm("node1", [{ name: "node1-mgmt" }, { name: "node1-hpc" }])).audit(roles);
+    const f = finding(report, "hpc/compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("no NIC of it in the input is marked primary, though the input holds every NIC it lists (NIC node1-mgmt in hpc/mgmt, NIC node1-hpc in hpc/compute;");
+    expect(f.detail).not.toContain("is not in the input");
+  });
+
+  it("the packet reference agrees: the ARM export form and the unflagged pair unaudited to CycleCloud, the control allowed", () => {
+    const packet = { protocol: "Tcp" as const, srcIp: "10.1.1.4", srcPort: 50000, dstIp: "10.1.0.4", dstPort: 5672 };
+    const arm = base().extra(bareNic("node1-mgmt", "hpc/mgmt", "10.1.2.4"), bareNic("node1-hpc", "hpc/compute", "10.1.1.4"), vm("node1", [{ name: "node1-mgmt", primary: true }, { name: "node1-hpc", primary: false }])).snapshot();
+    expect(referencePackets(arm, COMPUTE, packet).map((v) => v.access)).toEqual(["Unaudited"]);
+    const pair = base().extra(nic("node1-mgmt", "hpc/mgmt", "10.1.2.4", "node1"), nic("node1-hpc", "hpc/compute", "10.1.1.4", "node1")).snapshot();
+    expect(referencePackets(pair, COMPUTE, packet).map((v) => v.access)).toEqual(["Unaudited"]);
+    const control = base().extra(bareNic("node1-mgmt", "hpc/mgmt", "10.1.2.4"), bareNic("node1-hpc", "hpc/compute", "10.1.1.4"), vm("node1", [{ name: "node1-mgmt", primary: false }, { name: "node1-hpc", primary: true }])).snapshot();
+    expect(referencePackets(control, COMPUTE, packet).map((v) => v.access)).toEqual(["Allow"]);
+  });
+
+  it("Uniform instance NICs without flags take them from their scale set model's configuration of the same name", () => {
+    const vmss = `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Compute/virtualMachineScaleSets/hpc`;
+    const instanceNic = (name: string, subnet: string, ip: string) => ({
+      id: `${vmss}/virtualMachines/0/networkInterfaces/${name}`,
+      name,
+      type: "Microsoft.Network/networkInterfaces",
+      properties: { virtualMachine: { id: `${vmss}/virtualMachines/0` }, ipConfigurations: [{ name: "ip1", properties: { primary: true, privateIPAddress: ip, subnet: { id: subnetId(subnet) } } }] },
+    });
+    const model = { ...scaleSet("hpc", [{ name: "mgmt-nic", subnet: "hpc/mgmt", primary: true }, { name: "hpc-nic", subnet: "hpc/compute", primary: false }]) };
+    model.properties.orchestrationMode = "Uniform";
+    const f = finding(base().extra(model, instanceNic("mgmt-nic", "hpc/mgmt", "10.1.2.4"), instanceNic("hpc-nic", "hpc/compute", "10.1.1.4")).audit(roles), "hpc/compute", "NODE-EGRESS-AMQP");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("instance 0 of scale set hpc holds hpc/compute only through NIC hpc-nic, which is not its primary NIC; its primary NIC is NIC mgmt-nic in hpc/mgmt");
+    expect(f.detail).not.toContain("does not show which");
+  });
+
+  it("reads the VM's flags in ARM's shape and az vm list's, leaving out entries without one, and links the NICs to the VM", () => {
+    for (const shape of ["arm", "az"] as const) {
+      const snapshot = base().extra(bareNic("a", "hpc/mgmt", "10.1.2.4"), bareNic("b", "hpc/compute", "10.1.1.4"), vm("node1", [{ name: "a", primary: true }, { name: "b", primary: false }, { name: "c" }], shape)).snapshot();
+      const flags = [...snapshot.virtualMachines!.values()][0].primaryByNic!;
+      expect([...flags.entries()].map(([k, v]) => [k.split("/").pop(), v]), shape).toEqual([["a", true], ["b", false]]);
+      expect([...snapshot.nics.values()].map((n) => n.virtualMachineKey), shape).toEqual([vmId("node1").toLowerCase(), vmId("node1").toLowerCase()]);
+    }
   });
 });

@@ -91,8 +91,9 @@ describe("a CycleCloud VM with a second NIC in another subnet", () => {
       .subnet("spoke/proxy", "10.1.5.0/24")
       .subnet("spoke/hpc", "10.1.8.0/22")
       .nsg("nsg-cc-nic", [{ name: "DenyAmqp", priority: 100, direction: "Inbound", access: "Deny", src: "10.1.8.0/22", ports: "5672" }])
-      .nic("nic-cc-0", "spoke/cc", { ip: "10.1.0.4", vm: "vm-cc", nsg: "nsg-cc-nic" })
-      .nic("nic-cc-1", "spoke/proxy", { ip: "10.1.5.4", vm: "vm-cc" });
+      // As `az network nic list` prints an attached NIC: the VM's primary NIC is the one in the CycleCloud subnet.
+      .nic("nic-cc-0", "spoke/cc", { ip: "10.1.0.4", vm: "vm-cc", nsg: "nsg-cc-nic", primary: true })
+      .nic("nic-cc-1", "spoke/proxy", { ip: "10.1.5.4", vm: "vm-cc", primary: false });
 
   it("is judged by its NIC in the CycleCloud subnet (its NSG counts), and the report says the other NIC is not judged", () => {
     const report = auditWithBackRefs(dualNic(), { roles: { cyclecloud: ["spoke/cc"], cluster: ["spoke/hpc"] }, cyclecloudServer: [vmId("vm-cc")] });

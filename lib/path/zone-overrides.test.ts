@@ -9,6 +9,7 @@ import { type CollectionSpec, type EstateBuilder, SEED_RULES, SUB, estate, findi
 import { aRecord as plRecord, endpointHub, privateOnlyAccount, zoneLinks as plLinks } from "../../test/helpers/endpoint-hub";
 import { audit } from "../audit";
 import { loadSnapshot } from "../snapshot";
+import { parseProfile } from "../snapshot/parse-profile";
 import { queryFlow } from "./query";
 
 const zoneId = (zone: string) => id("privateDnsZones", zone);
@@ -48,6 +49,14 @@ describe("CC-EGRESS-ARM / AAD / MONITOR with a zone named after a public domain"
     const f = finding(run(spokePair().extra(zone("microsoftonline.com"), link("microsoftonline.com", "cc"))), CC, "CC-EGRESS-AAD");
     expect(f.status).toBe("warn");
     expect(f.detail).toContain("the input gives none of its record sets");
+  });
+
+  it("microsoftonline.com exported with its SOA only: its record sets were given, login has none (fail), and nothing says to export them", () => {
+    const soa = { id: `${zoneId("microsoftonline.com")}/SOA/@`, name: "@", type: "Microsoft.Network/privateDnsZones/SOA", properties: { ttl: 3600, soaRecord: { host: "azureprivatedns.net", email: "azureprivatedns-host.microsoft.com" } } };
+    const f = finding(run(spokePair().extra(zone("microsoftonline.com"), link("microsoftonline.com", "cc"), soa)), CC, "CC-EGRESS-AAD");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("NXDOMAIN");
+    expect(`${f.detail} ${f.noFixReason ?? ""}`).not.toContain("record-set list");
   });
 
   it("an A record for management in azure.com: warn, the machines connect to that address instead", () => {
@@ -128,6 +137,27 @@ describe("Storage with blob.core.windows.net linked (the locker's name)", () => 
     expect(q.verdict).toBe("allowed");
     expect(q.notes.join(" ")).toContain("resolves to private endpoint pe-locker");
   });
+
+  it("the zone gives the account's blob name the address of its file private endpoint: the blob service is not there (warn, not pass)", () => {
+    const withEndpoint = (groupIds: string[]) => {
+      const b = withSe()
+        .subnet("cc/pe", "10.1.9.0/24")
+        .storagePrivateEndpoint("pe-locker", "cc/pe", { account: "stlocker01" })
+        .extra(
+          { id: id("networkInterfaces", "pe-locker.nic"), name: "pe-locker.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-locker") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: `${id("virtualNetworks", "cc")}/subnets/pe` }, privateIPAddress: "10.1.9.4" } }] } },
+          zone(blob),
+          link(blob, "cc"),
+          a(blob, "stlocker01", ["10.1.9.4"]),
+        );
+      const all = b.resources() as { name: string; properties: { privateLinkServiceConnections?: { properties: { groupIds: string[] } }[] } }[];
+      all.find((r) => r.name === "pe-locker")!.properties.privateLinkServiceConnections![0].properties.groupIds = groupIds;
+      return audit(loadSnapshot([{ name: "estate.json", value: all }]), parseProfile("profile.json", { roles: { cyclecloud: [CC], cluster: [NODES] }, storageAccount: "stlocker01" }), { generatedAt: "2026-01-01T00:00:00.000Z" });
+    };
+    expect(finding(withEndpoint(["blob"]), CC, "CC-EGRESS-STORAGE").status).toBe("pass");
+    const f = finding(withEndpoint(["file"]), CC, "CC-EGRESS-STORAGE");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("answers stlocker01.blob.core.windows.net with 10.1.9.4, not the service's public addresses");
+  });
 });
 
 describe("the private endpoint's name through zones named after public domains", () => {
@@ -193,9 +223,71 @@ describe("an Azure Firewall's application rule resolves the name itself", () => 
     expect(q.parts.join(" ")).toContain("Azure Firewall fw");
   });
 
+  it("a firewall whose policy's custom DNS server is in a VNet of the input (a Private Resolver inbound endpoint in hub): the zones linked to that VNet decide", () => {
+    const all = hubAndSpoke({ servers: ["10.100.0.132"] }) as unknown[];
+    const r = audit(loadSnapshot([{ name: "estate.json", value: [...all, ...zoneOnHub] }]), { roles: { cyclecloud: ["spoke/cc"], cluster: [], returnProxy: [] } }, { generatedAt: "2026-01-01T00:00:00.000Z" });
+    expect(arm(r).status).toBe("fail");
+    expect(arm(r).detail).toContain("resolves management.azure.com itself through the custom DNS servers of its DNS settings");
+    expect(arm(r).detail).toContain("10.100.0.132 (in hub): private DNS zone azure.com (linked to hub by l-hub");
+  });
+
+  it("the machines ask the firewall's DNS proxy, which forwards to a server in hub: the zone linked to hub hides the name; a second server outside the input makes it warn", () => {
+    const proxied = (servers: string[]) => {
+      const all = hubAndSpoke({ servers }) as { name: string; type: string; properties: Record<string, unknown> }[];
+      (all.find((r) => r.name === "fwp")!.properties.dnsSettings as Record<string, unknown>).enableProxy = true;
+      all.find((r) => r.name === "spoke" && r.type === "Microsoft.Network/virtualNetworks")!.properties.dhcpOptions = { dnsServers: ["10.100.0.4"] };
+      return audit(loadSnapshot([{ name: "estate.json", value: [...all, ...zoneOnHub] }]), { roles: { cyclecloud: ["spoke/cc"], cluster: [], returnProxy: [] } }, { generatedAt: "2026-01-01T00:00:00.000Z" });
+    };
+    const aad = (r: ReturnType<typeof proxied>) => finding(r, "spoke/cc", "CC-EGRESS-AAD");
+    // login.microsoftonline.com is under no zone of the input: the proxy's servers are not in its way.
+    expect(aad(proxied(["10.100.0.132"])).status).toBe("pass");
+    const f = arm(proxied(["10.100.0.132"]));
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("Azure Firewall fw, whose DNS proxy forwards to 10.100.0.132 (in hub)");
+    expect(f.detail).toContain("NXDOMAIN");
+    const two = arm(proxied(["10.100.0.132", "192.0.2.53"]));
+    expect(two.status).toBe("warn");
+    expect(two.detail).toContain("192.0.2.53 is not in its way");
+  });
+
   it("a firewall resolving with its policy's custom DNS servers: what they answer is not seen, not held against the name", () => {
     const all = hubAndSpoke({ servers: ["192.0.2.53"] }) as unknown[];
     const r = audit(loadSnapshot([{ name: "estate.json", value: [...all, ...zoneOnHub] }]), { roles: { cyclecloud: ["spoke/cc"], cluster: [], returnProxy: [] } }, { generatedAt: "2026-01-01T00:00:00.000Z" });
     expect(arm(r).detail).not.toContain("NXDOMAIN");
+  });
+});
+
+// The flow query judges a storage name where the source's DNS resolves it (storageNameTargets); the check judged the
+// account's public path even where the privatelink zone gives the name its private endpoint, which an NSG denies.
+// https://learn.microsoft.com/azure/storage/common/storage-private-endpoints
+describe("the profile's account's blob name resolves to its private endpoint", () => {
+  const endpointEstate = (ccRules: Parameters<EstateBuilder["nsg"]>[1]) =>
+    spokePair()
+      .nsg("nsg-cc", ccRules)
+      .subnet("cc/pe", "10.1.9.0/24")
+      .storagePrivateEndpoint("pe-locker", "cc/pe", { account: "stlocker01" })
+      .extra(
+        { id: id("networkInterfaces", "pe-locker.nic"), name: "pe-locker.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-locker") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: `${id("virtualNetworks", "cc")}/subnets/pe` }, privateIPAddress: "10.1.9.4" } }] } },
+        { id: `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/stlocker01`, name: "stlocker01", type: "Microsoft.Storage/storageAccounts", location: "westeurope", properties: { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } } },
+        zone("privatelink.blob.core.windows.net"),
+        link("privatelink.blob.core.windows.net", "cc"),
+        a("privatelink.blob.core.windows.net", "stlocker01", ["10.1.9.4"]),
+      );
+  const denyPe = { name: "DenyPeSubnet", priority: 100, direction: "Outbound" as const, access: "Deny" as const, protocol: "*", dst: "10.1.9.0/24" };
+
+  it("an NSG rule denies the endpoint: CC-EGRESS-STORAGE fails as the query is blocked, naming the endpoint and the rule", () => {
+    const b = endpointEstate([denyPe, ...SEED_RULES.map((r) => ({ ...r, priority: r.priority + 10 }))]);
+    const f = finding(run(b, "stlocker01"), CC, "CC-EGRESS-STORAGE");
+    expect(f.status).toBe("fail");
+    expect(f.detail).toContain("stlocker01.blob.core.windows.net resolves for cc/snet-cc to private endpoint pe-locker");
+    expect(f.detail).toContain("denied by DenyPeSubnet (100) in nsg-cc");
+    expect(f.noFixReason).toContain("private endpoint");
+    expect(queryFlow(b.snapshot(), { from: CC, to: "stlocker01.blob.core.windows.net", protocol: "tcp", port: "443" }).verdict).toBe("blocked");
+  });
+
+  it("nothing denies the endpoint: pass, saying the endpoint serves it", () => {
+    const f = finding(run(endpointEstate([...SEED_RULES]), "stlocker01"), CC, "CC-EGRESS-STORAGE");
+    expect(f.status).toBe("pass");
+    expect(f.detail).toContain("private endpoint pe-locker serves it");
   });
 });

@@ -12,7 +12,7 @@ import type { AzureFirewall, Subnet } from "../model/types";
 import type { Estate } from "../nsg/estate";
 import { type FlowResult, allowingFirewallSteps } from "../nsg/flow";
 import { firewallAt, firewallDnsProxy, firewallDnsServers } from "./firewall";
-import { type ZoneAnswer, dnsName, isPrivateLinkZone, recordsGiven, zoneAnswer, zoneWords } from "./linked-zones";
+import { type ZoneAnswer, anyLinkedZoneHolds, dnsName, isPrivateLinkZone, recordsGiven, zoneAnswer, zoneWords } from "./linked-zones";
 import { dnsServerLists } from "./name-resolution";
 import { AZURE_DNS } from "./platform-dns";
 import { firewallDnsVnet, serverVnet } from "./private-dns";
@@ -23,13 +23,36 @@ import { privateEndpointIps } from "./routes";
 interface Resolver {
   label: string;
   vnetKey?: string;
+  /** How the query got there where another server forwarded it (an Azure Firewall's DNS proxy), in words. */
+  via?: string;
+}
+
+/**
+ * What Azure Firewall `fw` resolves names with, its DNS proxy answering clients and its application rules resolving
+ * the names they let through: without custom DNS servers (policy or classic settings) Azure DNS of its own VNet; with
+ * them, each server, mapped as a client's is (168.63.129.16 → Azure DNS of the firewall's VNet; a Private Resolver
+ * inbound endpoint or DNS server in a VNet of the input → Azure DNS of that VNet, with the zones linked there). A server
+ * elsewhere (on-premises, another firewall) carries no VNet: what it answers is not seen.
+ * https://learn.microsoft.com/azure/firewall/dns-settings
+ * https://learn.microsoft.com/azure/dns/dns-private-resolver-overview
+ */
+function firewallResolvers(estate: Estate, fw: AzureFirewall): Resolver[] {
+  const own = firewallDnsVnet(estate, fw);
+  const custom = firewallDnsServers(estate, fw).map((s) => s.trim());
+  if (!custom.length) return [{ label: `Azure DNS of ${own?.name ?? "its VNet"}`, ...(own ? { vnetKey: own.key } : {}) }];
+  return custom.map((server) => {
+    if (server === AZURE_DNS) return { label: `${server} (Azure DNS)`, ...(own ? { vnetKey: own.key } : {}) };
+    const vnet = firewallAt(estate, server) ? undefined : serverVnet(estate, server);
+    return { label: vnet ? `${server} (in ${vnet.name})` : server, ...(vnet ? { vnetKey: vnet.key } : {}) };
+  });
 }
 
 /**
  * Every resolver some machine of `subnet` asks (its NIC's DNS servers, else its VNet's, else Azure-provided DNS), each
  * with the VNet whose Azure DNS it resolves with where the audit treats it as Azure DNS: 168.63.129.16 and no list →
- * the subnet's VNet; an Azure Firewall with DNS proxy on and no custom servers → the firewall's VNet; an address in a
- * VNet of the input → that VNet. Others carry no VNet (what they answer is not seen).
+ * the subnet's VNet; an Azure Firewall with DNS proxy on → what the firewall resolves with (firewallResolvers: its
+ * VNet, or each of its custom DNS servers); an address in a VNet of the input → that VNet. Others carry no VNet (what
+ * they answer is not seen).
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-name-resolution-for-vms-and-role-instances
  */
 function resolvers(estate: Estate, subnet: Subnet): Resolver[] {
@@ -38,8 +61,11 @@ function resolvers(estate: Estate, subnet: Subnet): Resolver[] {
   for (const server of new Set(lists.flatMap((l) => l.servers))) {
     const fw = firewallAt(estate, server);
     if (fw) {
-      const vnet = firewallDnsProxy(estate, fw) === true && !firewallDnsServers(estate, fw).length ? firewallDnsVnet(estate, fw) : undefined;
-      out.push({ label: `${server} (Azure Firewall ${fw.name})`, ...(vnet ? { vnetKey: vnet.key } : {}) });
+      const label = `${server} (Azure Firewall ${fw.name})`;
+      if (firewallDnsProxy(estate, fw) !== true) out.push({ label });
+      // With custom servers the proxy forwards to each of them: a client's query may be answered by any.
+      else if (firewallDnsServers(estate, fw).length) for (const r of firewallResolvers(estate, fw)) out.push({ ...r, label: `${server} (Azure Firewall ${fw.name}, whose DNS proxy forwards to ${r.label})`, via: `the machines' DNS server ${server} is Azure Firewall ${fw.name}, whose DNS proxy forwards to ${r.label}` });
+      else out.push({ ...firewallResolvers(estate, fw)[0], label });
     } else if (server === AZURE_DNS) out.push({ label: `${server} (Azure DNS)`, vnetKey: subnet.vnetKey });
     else {
       const vnet = serverVnet(estate, server);
@@ -48,6 +74,14 @@ function resolvers(estate: Estate, subnet: Subnet): Resolver[] {
   }
   if (lists.some((l) => !l.servers.length)) out.push({ label: "Azure-provided DNS", vnetKey: subnet.vnetKey });
   return out;
+}
+
+/** resolvers of `subnet` and a key naming them (label and VNet of each), per subnet once per estate family. */
+function subnetResolvers(estate: Estate, subnet: Subnet): { list: Resolver[]; key: string } {
+  return estate.memo(`zone-resolvers|${subnet.key}`, () => {
+    const list = resolvers(estate, subnet);
+    return { list, key: list.map((r) => `${r.label}@${r.vnetKey ?? ""}`).join(";") };
+  });
 }
 
 /** A name CycleCloud needs that does not (or may not) resolve for a subnet's machines (nameProblem). */
@@ -102,16 +136,19 @@ function verdictOf(estate: Estate, name: string, answer: ZoneAnswer, accept: Rea
 export function nameProblem(estate: Estate, subnet: Subnet, name: string, accept: ReadonlySet<string> = new Set()): NameProblem | undefined {
   if (!estate.snapshot.privateDnsZones?.size) return undefined;
   const n = dnsName(name);
-  const key = `zone-override|${subnet.key}|${n}|${[...accept].sort().join(",")}`;
-  return estate.memo(key, () => {
-    const all = resolvers(estate, subnet);
-    const judged = all.map((r) => ({ r, v: r.vnetKey ? verdictOf(estate, n, zoneAnswer(estate, n, r.vnetKey), accept) : ({ state: "ok" } as Verdict) }));
+  // The common case, at once: no zone linked anywhere holds the name, so every resolver's Azure DNS asks public DNS.
+  if (!anyLinkedZoneHolds(estate, n)) return undefined;
+  // Subnets asking the same resolvers get the same answer: one entry per resolver set, not per subnet (10,000
+  // subnets × 300 accounts' blob names was 3 million entries).
+  const all = subnetResolvers(estate, subnet);
+  return estate.memo(`zone-override|${all.key}|${n}|${[...accept].sort().join(",")}`, () => {
+    const judged = all.list.map((r) => ({ r, v: r.vnetKey ? verdictOf(estate, n, zoneAnswer(estate, n, r.vnetKey), accept) : ({ state: "ok" } as Verdict) }));
     const bad = judged.filter((j): j is { r: Resolver; v: Exclude<Verdict, { state: "ok" }> } => j.v.state !== "ok");
     if (!bad.length) return undefined;
     const sure = bad.length === judged.length && bad.every((b) => b.v.state === "nxdomain");
     const fix = [...new Set(bad.map((b) => b.v.fix))].join("; or ");
     const touched = [...new Set(bad.map((b) => b.v.zoneKey))];
-    if (judged.length === 1) return { name: n, sure, why: bad[0].v.why, fix, touched };
+    if (judged.length === 1) return { name: n, sure, why: bad[0].r.via ? `${bad[0].r.via}: ${bad[0].v.why}` : bad[0].v.why, fix, touched };
     const each = judged.map((j) => (j.v.state === "ok" ? `${j.r.label} is not in its way` : `${j.r.label}: ${j.v.why}`)).join("; ");
     const why = sure ? `none of the DNS servers the machines ask gives ${n} an address — ${each}` : `not every DNS server the machines ask gives ${n} its address, and clients may ask any of them — ${each}`;
     return { name: n, sure, why, fix, touched };
@@ -120,22 +157,29 @@ export function nameProblem(estate: Estate, subnet: Subnet, name: string, accept
 
 /**
  * Why Azure Firewall `fw`, which lets a request for `name` through by an application rule and so resolves the name
- * itself to connect onward, gets no address for it (or may not): with Azure DNS (no custom servers in its policy or
- * classic settings) the zones linked to its own VNet decide, as for a client (verdictOf); with custom servers, or no
- * VNet the input names, what it gets is not seen and not held against the name here. Per firewall and name.
+ * itself to connect onward, gets no address for it (or may not): what it resolves with (firewallResolvers: Azure DNS of
+ * its own VNet, or each custom DNS server of its policy or classic settings that the input places in a VNet) is judged
+ * as for a client (verdictOf); a server the input does not hold is not held against the name. Several servers: `sure`
+ * only where each answers NXDOMAIN. Per firewall and name.
  * https://learn.microsoft.com/azure/firewall/dns-settings
  * https://learn.microsoft.com/azure/private-link/inspect-traffic-with-azure-firewall
  */
 export function firewallNameProblem(estate: Estate, fw: AzureFirewall, name: string, accept: ReadonlySet<string> = new Set()): NameProblem | undefined {
   if (!estate.snapshot.privateDnsZones?.size) return undefined;
   const n = dnsName(name);
+  if (!anyLinkedZoneHolds(estate, n)) return undefined;
   return estate.memo(`zone-override-fw|${fw.key}|${n}|${[...accept].sort().join(",")}`, () => {
-    if (firewallDnsServers(estate, fw).length) return undefined;
-    const vnet = firewallDnsVnet(estate, fw);
-    if (!vnet) return undefined;
-    const v = verdictOf(estate, n, zoneAnswer(estate, n, vnet.key), accept);
-    if (v.state === "ok") return undefined;
-    return { name: n, sure: v.state === "nxdomain", why: `Azure Firewall ${fw.name}, whose application rule lets it through, resolves ${n} itself with Azure DNS of ${vnet.name}: ${v.why}`, fix: v.fix, touched: [v.zoneKey, fw.key] };
+    const all = firewallResolvers(estate, fw);
+    const judged = all.map((r) => ({ r, v: r.vnetKey ? verdictOf(estate, n, zoneAnswer(estate, n, r.vnetKey), accept) : ({ state: "ok" } as Verdict) }));
+    const bad = judged.filter((j): j is { r: Resolver; v: Exclude<Verdict, { state: "ok" }> } => j.v.state !== "ok");
+    if (!bad.length) return undefined;
+    const sure = bad.length === judged.length && bad.every((b) => b.v.state === "nxdomain");
+    const fix = [...new Set(bad.map((b) => b.v.fix))].join("; or ");
+    const touched = [...new Set(bad.map((b) => b.v.zoneKey)), fw.key];
+    const lets = `Azure Firewall ${fw.name}, whose application rule lets it through, resolves ${n} itself`;
+    if (!firewallDnsServers(estate, fw).length) return { name: n, sure, why: `${lets} with ${all[0].label}: ${bad[0].v.why}`, fix, touched };
+    const each = judged.map((j) => (j.v.state === "ok" ? `${j.r.label} is not in its way` : `${j.r.label}: ${j.v.why}`)).join("; ");
+    return { name: n, sure, why: `${lets} through the custom DNS servers of its DNS settings, any of which may answer — ${each}`, fix, touched };
   });
 }
 
@@ -158,15 +202,27 @@ export function firewallNameProblems(estate: Estate, results: readonly FlowResul
   return [...out.values()];
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
- * The addresses of storage account `account`'s private endpoints in the input (lower-case name): where a zone gives
- * the account's name one of them, the name leads to the account after all. Once per estate family.
+ * The addresses a storage account's service name (`sta.blob.core.windows.net`, lower-case or not) may lawfully resolve
+ * to: those of the account's private endpoints for that sub-resource (a blob name's, the endpoints whose groupIds
+ * include `blob`; one whose connection names no groupIds is taken as blob, as the input cannot say). An endpoint for
+ * another sub-resource (`file`) gets its own name (`sta.file.core.windows.net`), never the blob name: a zone giving
+ * the blob name that address sends the machines somewhere the blob service is not. Once per estate family.
+ * https://learn.microsoft.com/azure/storage/common/storage-private-endpoints
  */
-export function accountEndpointAddresses(estate: Estate, account: string): ReadonlySet<string> {
-  const a = account.toLowerCase();
-  return estate.memo(`account-endpoint-addresses|${a}`, () => {
-    const out = new Set<string>();
-    for (const pe of estate.snapshot.privateEndpoints.values()) if (storageEndpointTarget(pe)?.account.toLowerCase() === a) for (const ip of privateEndpointIps(estate.snapshot, pe)) out.add(ip.trim());
+export function accountEndpointAddresses(estate: Estate, serviceName: string): ReadonlySet<string> {
+  const byName = estate.memo("storage-endpoint-addresses-by-name", () => {
+    const out = new Map<string, Set<string>>();
+    for (const pe of estate.snapshot.privateEndpoints.values()) {
+      const target = storageEndpointTarget(pe);
+      if (!target?.name) continue;
+      let ips = out.get(target.name);
+      if (!ips) out.set(target.name, (ips = new Set()));
+      for (const ip of privateEndpointIps(estate.snapshot, pe)) ips.add(ip.trim());
+    }
     return out;
   });
+  return byName.get(serviceName) ?? byName.get(dnsName(serviceName)) ?? NONE;
 }

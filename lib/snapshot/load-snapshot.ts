@@ -151,6 +151,7 @@ class Collected {
   dnsLinks = new Map<string, { zoneId: string; link: PrivateDnsZone["links"][number] }>();
   aRecords = new Map<string, { zoneId: string; name: string; addresses?: string[] }>();
   cnameRecords = new Map<string, { zoneId: string; name: string; target?: string }>();
+  otherRecordSets = new Map<string, { zoneId: string; name: string; type: string }>();
   /** Private endpoint ids as written, from the references that name them (subnets, NICs). */
   endpointIds = new Map<string, string>();
   ignored = new IgnoredTypes();
@@ -284,6 +285,15 @@ const READERS: Record<string, Reader> = {
   [`${NETWORK}privatednszones/cname`]: custom((node, base, file, _at, into) => {
     into.cnameRecords.set(base.key, readCnameRecordSet(node, base, file));
   }),
+  // Read for their presence only: an export holding any record set of a zone (every zone has its SOA) gave them all.
+  ...Object.fromEntries(
+    ["aaaa", "mx", "ptr", "soa", "srv", "txt"].map((t) => [
+      `${NETWORK}privatednszones/${t}`,
+      custom((_node, base, _file, _at, into) => {
+        into.otherRecordSets.set(base.key, { zoneId: parentId(base.id) ?? "", name: base.name.toLowerCase(), type: t.toUpperCase() });
+      }),
+    ]),
+  ),
 };
 
 /**
@@ -438,6 +448,10 @@ function attachChildren(into: Collected): void {
     if (addresses) (zone.aRecordAddresses ??= new Map()).set(name, addresses);
   }
   for (const { zoneId, name, target } of into.cnameRecords.values()) (zoneOf(zoneId).cnameRecords ??= new Map()).set(name, target);
+  for (const { zoneId, name, type } of into.otherRecordSets.values()) {
+    const sets = (zoneOf(zoneId).otherRecordSets ??= new Map());
+    sets.set(name, [...(sets.get(name) ?? []), type]);
+  }
 }
 
 /**

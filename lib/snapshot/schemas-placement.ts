@@ -3,7 +3,7 @@
 // network rules and private DNS zone links. Each describes a node's *properties* in either form.
 import { z } from "zod";
 import { canonicalDirection, isAddressPrefix, isIpv4Address, isPortRange } from "./field-values";
-import { ipAddress, leaf, optionalWhere, resourceRef, resourceRefList, stringWhere } from "./schemas";
+import { ipAddress, leaf, optionalWhere, resourceId, resourceRef, resourceRefList, stringWhere } from "./schemas";
 
 const text = z.string().nullish();
 const ref = resourceRef;
@@ -42,13 +42,24 @@ export const scaleSetIpConfigProps = z.object({
 });
 
 /**
- * A virtual machine, for what ties it to a scale set: `virtualMachineScaleSet.id` (set on a Flexible scale set's
- * instances) and `networkProfile.networkInterfaces[].id`. Everything else of the VM is left unread.
+ * A VM's reference to one of its NICs and whether it is the primary one: ARM (GET, template export, Resource Graph)
+ * nests the flag as `properties.primary`; `az vm list` and the Azure SDK (the live read) print it on the entry itself
+ * (`primary`, beside `deleteOption`). https://learn.microsoft.com/rest/api/compute/virtual-machines/get#networkinterfacereference
+ */
+const vmNicRef = z.object({
+  id: resourceId,
+  primary: z.boolean().nullish(),
+  properties: z.object({ primary: z.boolean().nullish() }).nullish(),
+});
+
+/**
+ * A virtual machine, for what ties it to a scale set and its NICs: `virtualMachineScaleSet.id` (set on a Flexible scale
+ * set's instances) and `networkProfile.networkInterfaces[]` (id and `primary`). Everything else of the VM is left unread.
  * https://learn.microsoft.com/rest/api/compute/virtual-machines/get
  */
 export const virtualMachineProps = z.object({
   virtualMachineScaleSet: ref,
-  networkProfile: z.object({ networkInterfaces: refList }).nullish(),
+  networkProfile: z.object({ networkInterfaces: z.array(vmNicRef).nullish() }).nullish(),
 });
 
 export const staticMemberProps = z.object({ resourceId: z.string() });

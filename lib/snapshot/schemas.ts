@@ -75,7 +75,7 @@ const nicPrivateAddress = leaf<string | null>(
  * route table or ASG it stands for without a word (a subnet whose NSG is `""` would be judged as having none).
  */
 export const isResourceId = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
-const resourceId = leaf<string>("a resource id such as /subscriptions/…/providers/Microsoft.Network/…", isResourceId);
+export const resourceId = leaf<string>("a resource id such as /subscriptions/…/providers/Microsoft.Network/…", isResourceId);
 /** `{ "id": "<resource id>" }`, absent or null; shared by every schema module so an empty id is refused everywhere. */
 export const resourceRef = z.object({ id: resourceId }).nullish();
 export const resourceRefList = z.array(z.object({ id: resourceId })).nullish();

@@ -226,7 +226,7 @@ export class EstateBuilder {
     return this;
   }
   /** A NIC in `subnetRef`; `pools` are load balancer backend pool ids its IP configuration is in, `vm` the VM it is attached to. */
-  nic(name: string, subnetRef: string, opts: { ip?: string; nsg?: string; asgs?: string[]; pools?: string[]; vm?: string; dnsServers?: string[] } = {}): this {
+  nic(name: string, subnetRef: string, opts: { ip?: string; nsg?: string; asgs?: string[]; pools?: string[]; vm?: string; dnsServers?: string[]; primary?: boolean } = {}): this {
     const [v, s] = subnetRef.split("/");
     for (const a of opts.asgs ?? []) this.asgs.add(a);
     this.nics.push({
@@ -236,6 +236,7 @@ export class EstateBuilder {
       properties: {
         ...(opts.nsg ? { networkSecurityGroup: { id: id("networkSecurityGroups", opts.nsg) } } : {}),
         ...(opts.vm ? { virtualMachine: { id: vmId(opts.vm) } } : {}),
+        ...(opts.primary !== undefined ? { primary: opts.primary } : {}),
         ...(opts.dnsServers ? { dnsSettings: { dnsServers: opts.dnsServers } } : {}),
         ipConfigurations: [
           {

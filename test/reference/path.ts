@@ -951,14 +951,59 @@ function secondaryOnly(flags: readonly (boolean | undefined)[], mine: number, su
   return primary !== mine && !subnetsOf(primary).includes(subnetKey);
 }
 
+/**
+ * `secondaryOnly` for a VM's NIC. Its machine's NICs: those naming its VM (a NIC with no VM and no flag is its machine's
+ * only one). A NIC's flag is its own `primary`, else its VM's `networkProfile.networkInterfaces[].primary` (a Uniform
+ * instance's: its scale set model's configuration of the same name); the two
+ * disagreeing count as no flag. The primary may be: the one NIC marked; else several marked; else a NIC the VM marks that
+ * the input lacks; else those not marked otherwise; else (all marked not primary) any of them when the VM lists its NICs
+ * and all are here, a NIC the input lacks when not. Secondary-only unless `nic` is sure to be the primary or every
+ * possible primary is in `subnetKey` too.
+ */
+function nicSecondaryOnly(snapshot: Snapshot, nic: NetworkInterface, subnetKey: string): boolean {
+  const vmKey = nic.virtualMachineKey;
+  if (!vmKey) return nic.primary === false;
+  const vm = snapshot.virtualMachines?.get(vmKey);
+  const siblings = [...snapshot.nics.values()].filter((n) => n.virtualMachineKey === vmKey);
+  // A Uniform instance NIC is named after its scale set model's NIC configuration, whose flag it then takes.
+  const model = (n: NetworkInterface) => {
+    const configs = (n.scaleSetKey ? snapshot.scaleSets?.get(n.scaleSetKey)?.nicConfigurations : undefined) ?? [];
+    const mine = configs.findIndex((c) => c.name.toLowerCase() === n.name.toLowerCase());
+    if (mine < 0) return undefined;
+    if (configs.length === 1) return true;
+    const marked = configs.flatMap((c, i) => (c.primary === true ? [i] : []));
+    const open = configs.flatMap((c, i) => (c.primary !== false ? [i] : []));
+    const primary = marked.length === 1 ? marked[0] : marked.length === 0 && open.length === 1 ? open[0] : undefined;
+    return primary === undefined ? configs[mine].primary : primary === mine;
+  };
+  const flagOf = (n: NetworkInterface) => {
+    const listed = vm?.primaryByNic?.get(n.key) ?? model(n);
+    return n.primary !== undefined && listed !== undefined && n.primary !== listed ? undefined : (n.primary ?? listed);
+  };
+  const marked = siblings.filter((n) => flagOf(n) === true);
+  const vmMarked = [...(vm?.primaryByNic ?? [])].filter(([, v]) => v).map(([k]) => k);
+  const open = siblings.filter((n) => flagOf(n) !== false);
+  const complete = !!vm && vm.nicKeys.length > 0 && vm.nicKeys.every((k) => siblings.some((n) => n.key === k));
+  const ABSENT = "absent" as const;
+  const possible: (NetworkInterface | typeof ABSENT)[] = marked.length
+    ? marked
+    : vmMarked.length === 1 && !siblings.some((n) => n.key === vmMarked[0])
+      ? [ABSENT]
+      : open.length
+        ? open
+        : complete
+          ? siblings
+          : [ABSENT];
+  if (possible.length === 1 && possible[0] === nic) return false;
+  return possible.some((n) => n === ABSENT || !n.ipConfigurations.some((c) => c.subnetKey === subnetKey));
+}
+
 function holders(snapshot: Snapshot, subnet: Subnet, local: string, p: Packet, direction: Direction): RefHolder[] {
   const nics = subnet.nicKeys.map((k) => snapshot.nics.get(k)).filter((n): n is NetworkInterface => !!n);
   const nic = nics.find((n) => n.ipConfigurations.some((c) => c.privateIpAddress === local));
   if (nic) {
     const asgKeys = nic.ipConfigurations.find((c) => c.privateIpAddress === local)!.asgKeys;
-    // The machine's NICs: those naming its VM; a NIC with no VM and no flag is taken as its machine's only one.
-    const siblings = nic.virtualMachineKey ? [...snapshot.nics.values()].filter((n) => n.virtualMachineKey === nic.virtualMachineKey) : [nic];
-    const secondary = secondaryOnly(siblings.map((n) => n.primary), siblings.indexOf(nic), (i) => siblings[i].ipConfigurations.map((c) => c.subnetKey), subnet.key, true);
+    const secondary = nicSecondaryOnly(snapshot, nic, subnet.key);
     return [{ label: `NIC ${nic.name}`, nsgKey: nic.nsgKey, source: direction === "Outbound" ? nicSource(snapshot, subnet, nic, p) : undefined, asgKeys, ...(secondary ? { secondary: true as const } : {}) }];
   }
   const out: RefHolder[] = [];
@@ -1017,8 +1062,12 @@ export function referencePackets(snapshot: Snapshot, subnetKey: string, packet: 
   const all = holders(snapshot, subnet, local, p, direction);
   const remote = refAddr(direction === "Outbound" ? packet.dstIp : packet.srcIp);
   return all.map((h) => {
-    // Through a non-primary NIC, traffic with the world outside the subnet takes the primary NIC: the subnet's path holds only if the guest OS routes otherwise.
-    const v = h.secondary && !inAnyPrefix(remote, subnet.addressPrefixes) ? verdict("Unaudited", "route", "cannot be judged: in the subnet through a non-primary NIC") : walk(snapshot, subnet, vnet, world, h, p, packet, direction);
+    // Through a non-primary NIC, traffic with the world outside the subnet takes the primary NIC: the subnet's path holds
+    // only if the guest OS routes otherwise. Inbound, the packet arrives at this NIC: only an allow rests on the replies.
+    const walked = () => walk(snapshot, subnet, vnet, world, h, p, packet, direction);
+    const away = h.secondary && !inAnyPrefix(remote, subnet.addressPrefixes);
+    const inbound = away && direction === "Inbound" ? walked() : undefined;
+    const v = away && (!inbound || inbound.access === "Allow") ? verdict("Unaudited", "route", "cannot be judged: in the subnet through a non-primary NIC") : (inbound ?? walked());
     return h.label ? { ...v, holder: h.label } : v;
   });
 }

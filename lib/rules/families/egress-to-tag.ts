@@ -16,6 +16,7 @@ import { ownAddresses } from "../../fixes/own-side";
 import type { Change } from "../../fixes/types";
 import { ANY_NAME, type NameTarget, SEED_FQDNS } from "../../path/fqdn";
 import { blobNameUnresolved } from "../../path/private-dns";
+import { storageNameTargets } from "../../path/storage-names";
 import { endpointReads, storageEndpointsFor } from "../../path/private-endpoints";
 import { subnetHolding } from "../../path/locate";
 import { doubtSentences, pathBetween, unsaidDoubts } from "../../path/reach";
@@ -187,13 +188,17 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   // The account's own verdict is said, and its evidence shown, where it differs from the wildcard's.
   const ownDiffers = !!own && own.result.verdict !== result.verdict;
   let status = clamp(meta, requiredStatus(deciding.verdict));
+  // Where the subnet's DNS gives the profile's account's blob name its private endpoints only, the machines connect
+  // there: those paths decide, not the public one (and the account's network rules do not apply to them).
+  const byName = own ? endpointsByName(estate, subnet, own, touched) : undefined;
+  if (byName) status = clamp(meta, byName.status);
   // What the path delivers to the profile's account must still get past the account's own network rules.
-  const admission = own?.admission;
+  const admission = byName ? undefined : own?.admission;
   if (admission && admission.state !== "yes" && status !== "fail") status = clamp(meta, admission.state === "no" ? "fail" : "warn");
   // Storage that only a private endpoint serves is reachable, but only for that account (CONTRACT §4.1); for the
   // profile's account, only an endpoint to that account serves it.
   let viaEndpoint = "";
-  const endpoints = status === "fail" && params.tag.toLowerCase() === "storage" ? servedByPrivateEndpoint(estate, subnet, own?.account, touched) : undefined;
+  const endpoints = !byName && status === "fail" && params.tag.toLowerCase() === "storage" ? servedByPrivateEndpoint(estate, subnet, own?.account, touched) : undefined;
   if (endpoints?.served) {
     status = clamp(meta, "warn");
     viaEndpoint = endpoints.served;
@@ -211,20 +216,23 @@ export function egressToTagCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta, 
   if (unresolved) status = clamp(meta, "fail");
   if (!env.plan) return outcome({ status, detail: "", touched });
   const ownWords = ownDiffers ? ` For the profile's storage account ${own.account} (${own.name}), which decides this check, it is ${explainFlow(estate, own.result)}` : "";
-  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${admissionWords(own)}${viaEndpoint}${endpoints?.notServing ?? ""}${resolverWords(resolver)}${hidden?.words ?? ""}${unresolved ? ` But ${own!.name} does not resolve at all: ${unresolved}.` : ""}`;
+  const detail = `Outbound TCP ${params.port} from ${label(subnet)} to ${params.tag} is ${explainFlow(estate, result)}${ownWords}${byName?.words ?? ""}${byName ? "" : admissionWords(own)}${viaEndpoint}${endpoints?.notServing ?? ""}${resolverWords(resolver)}${hidden?.words ?? ""}${unresolved ? ` But ${own!.name} does not resolve at all: ${unresolved}.` : ""}`;
   const plans = [];
   // A network change cannot make an account that refuses the subnet admit it: that is the account owners' setting.
-  if (status !== "pass" && (!admission || admission.state === "yes")) {
+  // A rule for Storage's public addresses does nothing for a path to a private endpoint.
+  if (status !== "pass" && !byName && (!admission || admission.state === "yes")) {
     const template = allowEgressTemplate(params);
     const local = evaluateFlow(estate, subnet, { ...spec, stages: "local", key: `${spec.key}:local` });
     let changes = local.verdict === "allowed" ? [] : planFlowFix(env, subnet, { ...spec, stages: "local", key: undefined }, template);
     if (changes) changes = planPathFix(env, subnet, deciding.spec, changes, { service: params.tag, port: params.port }, deciding);
     if (changes?.length) plans.push({ summary: `Let outbound TCP ${params.port} to ${params.tag} through every stage that blocks it.`, changes });
   }
-  const results = [result, ...(ownDiffers ? [own!.result] : []), ...(endpoints?.blockedFlows ?? [])];
+  const results = [result, ...(ownDiffers ? [own!.result] : []), ...(endpoints?.blockedFlows ?? []), ...(byName?.flows ?? [])];
   const noFixReason = unresolved
     ? `Name resolution decides this, not a network rule: ${unresolved} — https://learn.microsoft.com/azure/dns/private-dns-fallback`
-    : admission && admission.state !== "yes" && !viaEndpoint
+    : byName && status !== "pass" && !plans.length
+      ? `The machines reach ${own!.account} at its private endpoint, where its blob name resolves for them: mend what blocks the path to the endpoint (the detail names it); a rule for Storage's public addresses does not change it — https://learn.microsoft.com/azure/storage/common/storage-private-endpoints`
+      : admission && admission.state !== "yes" && !viaEndpoint
       ? accountNoFix(own!, !!endpoints?.notServing)
       : resolver && !plans.length
         ? resolverNoFix(resolver)
@@ -280,12 +288,12 @@ interface HiddenNames {
  * seed's `*.blob.core.windows.net`) that a private DNS zone linked where `subnet` resolves answers without them
  * (nameProblem), or where a firewall letting `results` through by an application rule resolves them itself
  * (firewallNameProblems); adds the zones to `touched`. `account`: the profile's storage account, whose private
- * endpoints' addresses its name may lawfully resolve to. Undefined when no zone stands in the way.
+ * blob endpoints' addresses its blob name may lawfully resolve to. Undefined when no zone stands in the way.
  */
 function zoneOverrides(estate: Estate, subnet: Subnet, params: EgressToTag, account: string | undefined, results: FlowResult[], touched: Set<string>): HiddenNames | undefined {
   const storage = params.tag.toLowerCase() === "storage";
   const names = storage && account ? [`${account}.blob.core.windows.net`] : (SEED_FQDNS[params.tag.toLowerCase()] ?? []);
-  const accept = storage && account ? accountEndpointAddresses(estate, account) : undefined;
+  const accept = storage && account ? accountEndpointAddresses(estate, names[0]) : undefined;
   const problems = [...names.flatMap((n) => nameProblem(estate, subnet, n, accept) ?? []), ...firewallNameProblems(estate, results, names, accept)];
   if (!problems.length) return undefined;
   for (const p of problems) for (const k of p.touched) touched.add(k);
@@ -366,6 +374,38 @@ function servedByPrivateEndpoint(estate: Estate, subnet: Subnet, account: string
   if (!uses.length) return { blockedFlows: [] };
   const blockedFlows = uses.flatMap((u) => (u.state === "blocked" && u.flow ? [u.flow] : []));
   return { notServing: ` No private endpoint serves it either: ${uses.map((u) => u.detail).join("; ")}.`, blockedFlows };
+}
+
+/** The profile's account's private endpoints, where its blob name resolves to them alone for a subnet. */
+interface ByName {
+  status: "pass" | "warn" | "fail";
+  words: string;
+  /** The flows that blocked the endpoints, for the evidence. */
+  flows: FlowResult[];
+}
+
+/**
+ * Where the DNS `subnet`'s machines ask gives the profile's account's blob name (`own.name`) only its private
+ * endpoints' addresses (storageNameTargets, as the flow query judges the name), the paths to those endpoints decide
+ * (storageEndpointsFor, as CC-SE-STORAGE judges them): one usable → pass; open from part of the subnet, or not
+ * judged to the end → warn; every one blocked → fail. Undefined where the name may lead to the public address (no
+ * private endpoint, no private DNS zones, DNS that cannot be judged), or gives no address at all (said elsewhere).
+ * https://learn.microsoft.com/azure/storage/common/storage-private-endpoints
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
+ */
+function endpointsByName(estate: Estate, subnet: Subnet, own: OwnAccountFlow, touched: Set<string>): ByName | undefined {
+  const named = storageNameTargets(estate, subnet, own.name);
+  if (named.public || named.unresolved || !named.endpoints.length) return undefined;
+  const resolvedTo = new Set(named.endpoints.map((e) => e.endpoint.key));
+  const uses = storageEndpointsFor(estate, subnet).filter((u) => resolvedTo.has(u.endpoint.key));
+  if (!uses.length) return undefined;
+  endpointReads(uses, touched);
+  const to = `${own.name} resolves for ${label(subnet)} to ${named.endpoints.map((e) => `private endpoint ${e.endpoint.name}`).join(", ")} (its private DNS zone gives that address), so the machines connect there, not to Storage's public addresses:`;
+  const usable = uses.filter((u) => u.state === "usable");
+  if (usable.length) return { status: "pass", words: ` ${to} ${usable.map((u) => `private endpoint ${u.endpoint.name} serves it`).join("; ")}.`, flows: [] };
+  const flows = uses.flatMap((u) => (u.flow ? [u.flow] : []));
+  const doubt = uses.some((u) => u.state === "partial" || u.state === "unjudged");
+  return { status: doubt ? "warn" : "fail", words: ` But ${to} ${uses.map((u) => u.detail).join("; ")}.`, flows };
 }
 
 /**

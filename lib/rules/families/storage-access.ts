@@ -15,6 +15,7 @@ import { judgeStoragePolicies } from "../../path/service-endpoint-policies";
 import { isStorageEndpoint, storageEndpointKind } from "../../fixes/service-endpoints";
 import { type EffectiveRoute, lookup, routeWords, serviceEndpointTags, subnetRoutes } from "../../path/routes";
 import { accountEndpointAddresses, nameProblem } from "../../path/zone-overrides";
+import { anyLinkedZoneHolds } from "../../path/linked-zones";
 
 
 /**
@@ -40,7 +41,9 @@ function accountsRefusing(env: CheckEnv, subnet: Subnet, endpoint: Subnet["servi
   let unresolved = 0;
   /** Whether the account's blob name resolves from the subnet: false where it surely does not (then refused). */
   const resolves = (account: string): boolean => {
-    const name = nameProblem(env.estate, subnet, `${account}.blob.core.windows.net`, accountEndpointAddresses(env.estate, account));
+    const blobName = `${account}.blob.core.windows.net`;
+    // Asked for every account on every subnet: where no linked zone holds the name (the common case), nothing more.
+    const name = anyLinkedZoneHolds(env.estate, blobName) ? nameProblem(env.estate, subnet, blobName, accountEndpointAddresses(env.estate, blobName)) : undefined;
     for (const k of name?.touched ?? []) touched.add(k);
     if (name && !name.sure) unsure.push(`${account} (${name.why}; ${name.fix})`);
     if (!name?.sure) return true;
