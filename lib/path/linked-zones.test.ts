@@ -4,20 +4,11 @@
 // https://learn.microsoft.com/azure/dns/private-dns-fallback
 import { describe, expect, it, vi } from "vitest";
 import { Estate } from "../nsg/estate";
-import { type EstateBuilder, id, spokePair } from "../../test/helpers/estate-builder";
+import { type EstateBuilder, spokePair } from "../../test/helpers/estate-builder";
 import { anyLinkedZoneHolds, authorityFor, isPrivateLinkZone, zoneAnswer } from "./linked-zones";
 import { nameProblem } from "./zone-overrides";
+import { a, cname, link, zone, zoneId } from "../../test/helpers/private-dns-zones";
 
-const zoneId = (zone: string) => id("privateDnsZones", zone);
-const zone = (name: string) => ({ id: zoneId(name), name, type: "Microsoft.Network/privateDnsZones", location: "global", properties: {} });
-const link = (zoneName: string, vnet: string, resolutionPolicy?: string) => ({
-  id: `${zoneId(zoneName)}/virtualNetworkLinks/l-${vnet}`,
-  name: `l-${vnet}`,
-  type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
-  properties: { virtualNetwork: { id: id("virtualNetworks", vnet) }, virtualNetworkLinkState: "Completed", ...(resolutionPolicy ? { resolutionPolicy } : {}) },
-});
-const a = (zoneName: string, name: string, ips: string[]) => ({ id: `${zoneId(zoneName)}/A/${name}`, name, type: "Microsoft.Network/privateDnsZones/A", properties: { ttl: 10, aRecords: ips.map((ipv4Address) => ({ ipv4Address })) } });
-const cname = (zoneName: string, name: string, target: string) => ({ id: `${zoneId(zoneName)}/CNAME/${name}`, name, type: "Microsoft.Network/privateDnsZones/CNAME", properties: { ttl: 10, cnameRecord: { cname: target } } });
 const estateOf = (b: EstateBuilder) => new Estate(b.snapshot(), new Map());
 const ccVnet = (b: EstateBuilder) => [...b.snapshot().vnets.values()].find((v) => v.name === "cc")!.key;
 

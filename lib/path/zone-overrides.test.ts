@@ -11,20 +11,13 @@ import { audit } from "../audit";
 import { loadSnapshot } from "../snapshot";
 import { parseProfile } from "../snapshot/parse-profile";
 import { queryFlow } from "./query";
+import { a, cname, link, zone, zoneId } from "../../test/helpers/private-dns-zones";
 
-const zoneId = (zone: string) => id("privateDnsZones", zone);
-const zone = (name: string) => ({ id: zoneId(name), name, type: "Microsoft.Network/privateDnsZones", location: "global", properties: {} });
-const link = (zoneName: string, vnet: string, resolutionPolicy?: string) => ({
-  id: `${zoneId(zoneName)}/virtualNetworkLinks/l-${vnet}`,
-  name: `l-${vnet}`,
-  type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
-  properties: { virtualNetwork: { id: id("virtualNetworks", vnet) }, virtualNetworkLinkState: "Completed", ...(resolutionPolicy ? { resolutionPolicy } : {}) },
-});
-const a = (zoneName: string, name: string, ips: string[]) => ({ id: `${zoneId(zoneName)}/A/${name}`, name, type: "Microsoft.Network/privateDnsZones/A", properties: { ttl: 10, aRecords: ips.map((ipv4Address) => ({ ipv4Address })) } });
-const cname = (zoneName: string, name: string, target: string) => ({ id: `${zoneId(zoneName)}/CNAME/${name}`, name, type: "Microsoft.Network/privateDnsZones/CNAME", properties: { ttl: 10, cnameRecord: { cname: target } } });
 
 const CC = "cc/snet-cc";
 const NODES = "compute/snet-compute";
+/** The NIC of private endpoint pe-locker (in cc/pe, 10.1.9.4), as `az network nic list` prints it. */
+const peLockerNic = { id: id("networkInterfaces", "pe-locker.nic"), name: "pe-locker.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-locker") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: `${id("virtualNetworks", "cc")}/subnets/pe` }, privateIPAddress: "10.1.9.4" } }] } };
 const run = (b: EstateBuilder, storageAccount?: string) => b.auditProfile({ roles: { cyclecloud: [CC], cluster: [NODES] }, ...(storageAccount ? { storageAccount } : {}) });
 
 describe("CC-EGRESS-ARM / AAD / MONITOR with a zone named after a public domain", () => {
@@ -110,7 +103,7 @@ describe("Storage with blob.core.windows.net linked (the locker's name)", () => 
       .subnet("cc/pe", "10.1.9.0/24")
       .storagePrivateEndpoint("pe-locker", "cc/pe", { account: "stlocker01" })
       .extra(
-        { id: id("networkInterfaces", "pe-locker.nic"), name: "pe-locker.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-locker") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: `${id("virtualNetworks", "cc")}/subnets/pe` }, privateIPAddress: "10.1.9.4" } }] } },
+        peLockerNic,
         { id: `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/stlocker01`, name: "stlocker01", type: "Microsoft.Storage/storageAccounts", location: "westeurope", properties: { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } } },
         zone(blob),
         link(blob, "cc"),
@@ -127,7 +120,7 @@ describe("Storage with blob.core.windows.net linked (the locker's name)", () => 
       .subnet("cc/pe", "10.1.9.0/24")
       .storagePrivateEndpoint("pe-locker", "cc/pe", { account: "stlocker01" })
       .extra(
-        { id: id("networkInterfaces", "pe-locker.nic"), name: "pe-locker.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-locker") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: `${id("virtualNetworks", "cc")}/subnets/pe` }, privateIPAddress: "10.1.9.4" } }] } },
+        peLockerNic,
         zone(blob),
         link(blob, "cc"),
         a(blob, "stlocker01", ["10.1.9.4"]),
@@ -144,7 +137,7 @@ describe("Storage with blob.core.windows.net linked (the locker's name)", () => 
         .subnet("cc/pe", "10.1.9.0/24")
         .storagePrivateEndpoint("pe-locker", "cc/pe", { account: "stlocker01" })
         .extra(
-          { id: id("networkInterfaces", "pe-locker.nic"), name: "pe-locker.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-locker") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: `${id("virtualNetworks", "cc")}/subnets/pe` }, privateIPAddress: "10.1.9.4" } }] } },
+          peLockerNic,
           zone(blob),
           link(blob, "cc"),
           a(blob, "stlocker01", ["10.1.9.4"]),
@@ -267,7 +260,7 @@ describe("the profile's account's blob name resolves to its private endpoint", (
       .subnet("cc/pe", "10.1.9.0/24")
       .storagePrivateEndpoint("pe-locker", "cc/pe", { account: "stlocker01" })
       .extra(
-        { id: id("networkInterfaces", "pe-locker.nic"), name: "pe-locker.nic", type: "Microsoft.Network/networkInterfaces", properties: { privateEndpoint: { id: id("privateEndpoints", "pe-locker") }, ipConfigurations: [{ name: "c", properties: { subnet: { id: `${id("virtualNetworks", "cc")}/subnets/pe` }, privateIPAddress: "10.1.9.4" } }] } },
+        peLockerNic,
         { id: `/subscriptions/${SUB}/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/stlocker01`, name: "stlocker01", type: "Microsoft.Storage/storageAccounts", location: "westeurope", properties: { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } } },
         zone("privatelink.blob.core.windows.net"),
         link("privatelink.blob.core.windows.net", "cc"),
