@@ -70,6 +70,12 @@ describe("CC-EGRESS-ARM / AAD / MONITOR with a zone named after a public domain"
 describe("Storage with blob.core.windows.net linked (the locker's name)", () => {
   const blob = "blob.core.windows.net";
   const withSe = () => spokePair({ serviceEndpoints: [{ service: "Microsoft.Storage" }] });
+  /** The locker's blob private endpoint pe-locker (10.1.9.4, in cc/pe), and blob.core.windows.net giving its name that address. */
+  const withEndpointInBlobZone = () =>
+    withSe()
+      .subnet("cc/pe", "10.1.9.0/24")
+      .storagePrivateEndpoint("pe-locker", "cc/pe", { account: "stlocker01" })
+      .extra(peLockerNic, zone(blob), link(blob, "cc"), a(blob, "stlocker01", ["10.1.9.4"]));
 
   it("the profile's account without a record: CC-EGRESS-STORAGE and NODE-EGRESS-STORAGE fail, CC-SE-STORAGE warns, the query is blocked", () => {
     const b = withSe().extra(zone(blob), link(blob, "cc"), link(blob, "compute"), a(blob, "otheraccount", ["10.1.2.9"]));
@@ -116,15 +122,7 @@ describe("Storage with blob.core.windows.net linked (the locker's name)", () => 
     expect(finding(r, CC, "CC-EGRESS-STORAGE").detail).not.toContain("does not resolve");
     expect(finding(r, CC, "CC-EGRESS-STORAGE").status).toBe("pass");
     // An A record in blob.core.windows.net for the endpoint's address reaches the account too.
-    const direct = withSe()
-      .subnet("cc/pe", "10.1.9.0/24")
-      .storagePrivateEndpoint("pe-locker", "cc/pe", { account: "stlocker01" })
-      .extra(
-        peLockerNic,
-        zone(blob),
-        link(blob, "cc"),
-        a(blob, "stlocker01", ["10.1.9.4"]),
-      );
+    const direct = withEndpointInBlobZone();
     expect(finding(run(direct, "stlocker01"), CC, "CC-EGRESS-STORAGE").status).toBe("pass");
     const q = queryFlow(direct.snapshot(), { from: CC, to: "stlocker01.blob.core.windows.net", protocol: "tcp", port: "443" });
     expect(q.verdict).toBe("allowed");
@@ -133,15 +131,7 @@ describe("Storage with blob.core.windows.net linked (the locker's name)", () => 
 
   it("the zone gives the account's blob name the address of its file private endpoint: the blob service is not there (warn, not pass)", () => {
     const withEndpoint = (groupIds: string[]) => {
-      const b = withSe()
-        .subnet("cc/pe", "10.1.9.0/24")
-        .storagePrivateEndpoint("pe-locker", "cc/pe", { account: "stlocker01" })
-        .extra(
-          peLockerNic,
-          zone(blob),
-          link(blob, "cc"),
-          a(blob, "stlocker01", ["10.1.9.4"]),
-        );
+      const b = withEndpointInBlobZone();
       const all = b.resources() as { name: string; properties: { privateLinkServiceConnections?: { properties: { groupIds: string[] } }[] } }[];
       all.find((r) => r.name === "pe-locker")!.properties.privateLinkServiceConnections![0].properties.groupIds = groupIds;
       return audit(loadSnapshot([{ name: "estate.json", value: all }]), parseProfile("profile.json", { roles: { cyclecloud: [CC], cluster: [NODES] }, storageAccount: "stlocker01" }), { generatedAt: "2026-01-01T00:00:00.000Z" });
