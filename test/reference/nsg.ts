@@ -138,10 +138,18 @@ function coverWholeFamily(ranges: readonly RefPrefix[], family: 4 | 6): boolean 
   return reach >= top;
 }
 
+/**
+ * Whether a rule's address list holds a service tag's point because its CIDRs (`VirtualNetwork` widened by routes
+ * included) add up to a whole family, as 0.0.0.0/0 does: NSG rules and admin rules alike.
+ */
+export function listCoversTagPoint(world: RefWorld, prefixes: readonly string[], addr: RefAddr): boolean {
+  return addr.kind === "tag" && coverWholeFamily(prefixes.flatMap((p) => cidrRangesOf(world, p)), 4);
+}
+
 function sideMatches(world: RefWorld, prefixes: readonly string[], asgKeys: readonly string[], addr: RefAddr, side: "src" | "dst"): boolean | "maybe" {
   if (prefixes.some((p) => addressTokenMatches(world, p, addr))) return true;
   // A list whose CIDRs add up to a whole family holds a tag point, as 0.0.0.0/0 does: its address is one of them.
-  if (addr.kind === "tag" && coverWholeFamily(prefixes.flatMap((p) => cidrRangesOf(world, p)), 4)) return true;
+  if (listCoversTagPoint(world, prefixes, addr)) return true;
   if (!asgKeys.length) return false;
   const local = world.localEnd?.side === side ? world.localEnd : undefined;
   return local ? asgKeys.some((k) => local.asgKeys.includes(k)) : farAsgMatches(world, asgKeys, addr);

@@ -18,7 +18,7 @@ import type {
   VirtualNetwork,
 } from "@/lib/model/types";
 import { type RefPrefix, V4_TOP, inPrefix, isPublic, mustParsePrefix, parsePrefix, parseV4, parseV6 } from "./ip";
-import { type Packet, type PacketProtocol, type RefAddr, type RefLevel, type RefWorld, addressTokenMatches, portTokenMatches, refChain } from "./nsg";
+import { type Packet, type PacketProtocol, type RefAddr, type RefLevel, type RefWorld, addressTokenMatches, listCoversTagPoint, portTokenMatches, refChain } from "./nsg";
 
 export type RefStage = "admin-rule" | "nsg" | "route" | "firewall" | "outbound";
 
@@ -256,11 +256,15 @@ function groupPrefixes(snapshot: Snapshot, token: string): string[] | "unknown" 
 /** Whether one side of an admin rule holds the address: surely, not at all, or only if a group the input cannot show does. */
 function adminSideMatches(snapshot: Snapshot, world: RefWorld, tokens: readonly string[], addr: RefAddr): boolean | "unknown" {
   let unknown = false;
+  const plain: string[] = [];
   for (const t of tokens) {
     const g = groupPrefixes(snapshot, t);
     if (g === undefined ? addressTokenMatches(world, t, addr) : g !== "unknown" && inAnyPrefix(addr, g)) return true;
     if (g === "unknown") unknown = true;
+    if (g === undefined) plain.push(t);
   }
+  // As for NSG rules: CIDRs (VirtualNetwork widened by a subnet's routes included) adding up to a whole family hold every tag.
+  if (listCoversTagPoint(world, plain, addr)) return true;
   return unknown ? "unknown" : false;
 }
 
