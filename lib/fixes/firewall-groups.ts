@@ -2,13 +2,24 @@
 // collections list is replaced), so several fixes for one group must become one deployment listing today's
 // collections and every new one, once each: two deployments of one group would each drop the other's collection.
 // https://learn.microsoft.com/azure/firewall/policy-rule-sets
-import type { FirewallRuleCollection, RuleCollectionGroup, Snapshot } from "../model/types";
+import type { AzureFirewall, FirewallRuleCollection, RuleCollectionGroup, Snapshot } from "../model/types";
 import { unrenderable } from "./quote";
 import type { Change } from "./types";
 
 type FirewallChange = Extract<Change, { kind: "add-firewall-rule-collection" }>;
 
 export const groupKeyOf = (policyKey: string, groupName: string) => `${policyKey}/rulecollectiongroups/${groupName.toLowerCase()}`;
+
+/**
+ * The rule collections the input holds where a fix adds one: the policy's rule collection group `groupName`, or a
+ * classic firewall's own network and application collections (`fallback` standing in for a firewall the snapshot
+ * lacks). Empty when neither is held. A new collection's name and priority are chosen clear of them.
+ */
+export function heldCollections(snapshot: Snapshot, at: { policyKey?: string; firewallKey?: string; groupName: string }, fallback?: AzureFirewall): readonly FirewallRuleCollection[] {
+  if (at.policyKey) return snapshot.ruleCollectionGroups?.get(groupKeyOf(at.policyKey, at.groupName))?.ruleCollections ?? [];
+  const fw = (at.firewallKey ? snapshot.firewalls?.get(at.firewallKey) : undefined) ?? fallback;
+  return fw ? [...fw.networkRuleCollections, ...fw.applicationRuleCollections] : [];
+}
 
 export interface GroupDeployment {
   policyKey: string;

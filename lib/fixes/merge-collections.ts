@@ -8,7 +8,7 @@ import type { FirewallRule, FirewallRuleCollection, Subnet } from "../model/type
 import { cidrsOf, concrete } from "../net/addr-set";
 import { cidrsToRanges, isCidr } from "../net/ip";
 import type { CheckEnv } from "../rules/types";
-import { groupKeyOf } from "./firewall-groups";
+import { groupKeyOf, heldCollections } from "./firewall-groups";
 import { newCollectionName } from "./resource-names";
 import type { Change } from "./types";
 
@@ -52,7 +52,7 @@ export function mergeSenderCollections(env: CheckEnv, changes: Change[], receive
     const sources = cidrsToRanges(list.flatMap((c) => (c.collection.rules[0] as Exclude<FirewallRule, { kind: "nat" }>).sourceAddresses));
     const rule = { ...first.collection.rules[0], sourceAddresses: cidrsOf(concrete(sources.v4, sources.v6)) } as FirewallRule;
     const scope = first.policyKey ? groupKeyOf(first.policyKey, first.groupName) : first.firewallKey!;
-    const held = heldNames(env, first);
+    const held = heldCollections(env.estate.snapshot, first).map((c) => c.name);
     const kind = first.collection.kind === "application" ? "app" : "net";
     const collection: FirewallRuleCollection = {
       ...first.collection,
@@ -73,12 +73,4 @@ export function mergeSenderCollections(env: CheckEnv, changes: Change[], receive
     }
   }
   return out;
-}
-
-/** The names of the collections the input holds where `c` adds one (its policy's group, or its classic firewall). */
-function heldNames(env: CheckEnv, c: CollectionChange): string[] {
-  const { snapshot } = env.estate;
-  if (c.policyKey) return snapshot.ruleCollectionGroups?.get(groupKeyOf(c.policyKey, c.groupName))?.ruleCollections.map((x) => x.name) ?? [];
-  const fw = c.firewallKey ? snapshot.firewalls?.get(c.firewallKey) : undefined;
-  return fw ? [...fw.networkRuleCollections, ...fw.applicationRuleCollections].map((x) => x.name) : [];
 }

@@ -10,7 +10,7 @@ import { firewallAt } from "../path/firewall";
 import { type FirewallEvidence, type RouteEvidence, evidenceStage } from "../report/types";
 import type { CheckEnv } from "../rules/types";
 import { estateWith } from "./apply";
-import { groupKeyOf } from "./firewall-groups";
+import { groupKeyOf, heldCollections } from "./firewall-groups";
 import { noteNoFix, unjudgedNoFix } from "./no-fix";
 import { shown } from "./quote";
 import { NAME_LIMIT, fitName, natGatewayNames, newCollectionName, newRouteName, plainName } from "./resource-names";
@@ -43,13 +43,7 @@ const ruleNameOf = (s: string) => fitName(plainName(s), "", NAME_LIMIT);
  * of this audit (so all of them apply together); undefined when none is left below 65,000.
  */
 function collectionPriority(env: CheckEnv, policyKey: string | undefined, firewallKey: string | undefined, groupName: string): number | undefined {
-  const { snapshot } = env.estate;
-  let used: number[] = [];
-  if (policyKey) used = snapshot.ruleCollectionGroups?.get(groupKeyOf(policyKey, groupName))?.ruleCollections.map((c) => c.priority) ?? [];
-  else if (firewallKey) {
-    const fw = snapshot.firewalls?.get(firewallKey);
-    used = [...(fw?.networkRuleCollections ?? []), ...(fw?.applicationRuleCollections ?? [])].map((c) => c.priority);
-  }
+  const used = heldCollections(env.estate.snapshot, { policyKey, firewallKey, groupName }).map((c) => c.priority);
   return env.allocator.pickCollection(policyKey ? groupKeyOf(policyKey, groupName) : (firewallKey ?? ""), used);
 }
 
@@ -187,8 +181,7 @@ export function planPathFix(env: CheckEnv, subnet: Subnet, spec: FlowSpec, chang
       if (priority === undefined) return undefined;
       const scope = policyKey ? groupKeyOf(policyKey, FIX_GROUP) : fw.key;
       // The collections the input holds there (this plan's own earlier ones are the same subjects, named already).
-      const inputFw = env.estate.snapshot.firewalls?.get(fw.key) ?? fw;
-      const held = policyKey ? (env.estate.snapshot.ruleCollectionGroups?.get(scope)?.ruleCollections ?? []) : [...inputFw.networkRuleCollections, ...inputFw.applicationRuleCollections];
+      const held = heldCollections(env.estate.snapshot, { policyKey, firewallKey: fw.key, groupName: FIX_GROUP }, fw);
       const kind = byName ? "app" : "net";
       const collection: FirewallRuleCollection = {
         // Subnet names repeat across VNets, and long names are cut: the name is checked against the group's

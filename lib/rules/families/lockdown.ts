@@ -255,8 +255,15 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
 }
 
 const REQUIRED_TAG_KEYS: ReadonlySet<string> = new Set(SEED_TAGS.map((t) => t.toLowerCase()));
-/** Address words of an NSG rule that are not a service tag holding other tenants' endpoints. */
-const NOT_ANOTHER_TAG = new Set(["*", "any", "internet", "virtualnetwork"]);
+/** Address words of a rule that are no tag of Azure's public services (they hold no other tenant's endpoint). */
+const NOT_A_SERVICE = new Set(["*", "any", "internet", "virtualnetwork", "azureloadbalancer", "azureplatformdns", "azureplatformimds", "azureplatformlkm"]);
+
+/** An NSG rule's address word, trimmed, when it names a service tag outside the CycleCloud page's (and their variants). */
+function otherServiceTag(prefix: string): string | undefined {
+  const t = prefix.trim();
+  const lower = t.toLowerCase();
+  return NOT_A_SERVICE.has(lower) || parseCidr(t) || !/^[a-z]/.test(lower) || REQUIRED_TAG_KEYS.has(lower.split(".")[0]) ? undefined : t;
+}
 
 /**
  * The service tags outside the CycleCloud page's (and their variants) that NSG Allow rules name where they let part of
@@ -272,16 +279,11 @@ function otherTagsAllowed(ctx: AddressContext, result: FlowResult): string[] {
         for (const d of p.decisions)
           if (d.rule.access === "Allow")
             for (const prefix of d.rule.destinationAddressPrefixes) {
-              const t = prefix.trim();
-              const lower = t.toLowerCase();
-              if (NOT_ANOTHER_TAG.has(lower) || parseCidr(t) || !/^[a-z]/.test(lower) || REQUIRED_TAG_KEYS.has(lower.split(".")[0])) continue;
-              if (addrOverlaps(ctx.resolve(t).set, p.box.dst)) out.add(t);
+              const t = otherServiceTag(prefix);
+              if (t && addrOverlaps(ctx.resolve(t).set, p.box.dst)) out.add(t);
             }
   return [...out];
 }
-
-/** Tags a rule may name that are no tag of Azure's public services (they hold no other tenant's endpoint). */
-const NOT_A_SERVICE = new Set(["*", "any", "internet", "virtualnetwork", "azureloadbalancer", "azureplatformdns", "azureplatformimds", "azureplatformlkm"]);
 
 /**
  * NSG Allow rules that the traffic `result` judges met before the rule that stopped it (same NSG, lower priority
@@ -302,13 +304,12 @@ function unsuppliedTagAllows(ctx: AddressContext, result: FlowResult): { rule: s
           if (r.direction !== "Outbound" || r.access !== "Allow" || r.priority >= d.rule.priority) continue;
           if (!addrOverlaps(addrUnionAll(r.sourceAddressPrefixes.map((x) => ctx.resolve(x).set)), p.box.src)) continue;
           for (const prefix of r.destinationAddressPrefixes) {
-            const t = prefix.trim();
-            const lower = t.toLowerCase();
-            if (NOT_A_SERVICE.has(lower) || parseCidr(t) || !/^[a-z]/.test(lower) || REQUIRED_TAG_KEYS.has(lower.split(".")[0])) continue;
+            const t = otherServiceTag(prefix);
+            if (!t) continue;
             const set = ctx.resolve(t).set;
             // Prefixes supplied: the rule was judged on them.
             if (set.v4.length || set.v6.length) continue;
-            out.set(`${d.nsg.key}|${r.name}|${lower}`, { rule: `${r.name} (${r.priority})`, nsg: d.nsg.name, tag: t });
+            out.set(`${d.nsg.key}|${r.name}|${t.toLowerCase()}`, { rule: `${r.name} (${r.priority})`, nsg: d.nsg.name, tag: t });
           }
         }
       }
