@@ -15,9 +15,9 @@ const write = (name: string, text: string) => {
   return p;
 };
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(root, "scripts/audit.mjs"), ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [path.join(root, "scripts/audit.mjs"), ...args], { cwd: root, maxBuffer: 64 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -223,5 +223,36 @@ describe("a reader that stops early (`npm run audit -- ... | head -c 10`)", () =
     expect(stderr).toBe("");
     // The demo has failing findings: exit 1, as with the whole report read.
     expect(code).toBe(1);
+  });
+});
+
+describe("audit CLI heap budget (cli/heap-budget.ts)", () => {
+  const resources = generateEstate({ vnets: 2, subnets: 40, nsgs: 4, rulesPerNsg: 4, nics: 8, hub: { firewallRules: 10 } }) as { type: string; name: string; properties: { subnets?: { id: string }[] } }[];
+  const ids = resources.flatMap((x) => (x.type === "Microsoft.Network/virtualNetworks" && x.name !== "vnet-hub" ? (x.properties.subnets ?? []).map((s) => s.id) : []));
+  const estate = write("budget.json", JSON.stringify({ value: resources }));
+  const profile = write("budget-profile.json", JSON.stringify({ roles: { cyclecloud: [ids[0]], returnProxy: [ids[1]], cluster: ids.slice(2) } }));
+  const args = ["--snapshot", estate, "--profile", profile];
+  const withoutTime = (text: string) => text.replace(/"generatedAt": "[^"]*"/, "");
+  const stats = (stderr: string) => JSON.parse(stderr.split("\n").find((l) => l.startsWith("{"))!) as { budgetCollections?: number };
+
+  it("collects at checkpoints when the heap is over the budget, and writes the same report as without one", async () => {
+    // A 1 MB budget is passed whenever the heap has grown by a quarter since the last collection: several collect, and
+    // none may change what the audit says.
+    const [tight, off] = [await run(args, { LOCKDOWN_HEAP_BUDGET_MB: "1", LOCKDOWN_STATS: "1" }), await run(args, { LOCKDOWN_HEAP_BUDGET_MB: "0", LOCKDOWN_STATS: "1" })];
+    expect(tight.code).toBe(off.code);
+    expect(stats(tight.stderr).budgetCollections).toBeGreaterThan(1);
+    expect(stats(off.stderr).budgetCollections).toBeUndefined();
+    expect(withoutTime(tight.stdout)).toBe(withoutTime(off.stdout));
+    const allSubnets = resources.reduce((n, x) => n + (x.properties.subnets?.length ?? 0), 0);
+    expect(JSON.parse(tight.stdout).subnets).toHaveLength(allSubnets);
+  });
+
+  it("names LOCKDOWN_HEAP_BUDGET_MB in one line and exits 2 when it is not a whole number", async () => {
+    for (const value of ["lots", "-5", "1.5"]) {
+      const { code, stdout, stderr } = await run(args, { LOCKDOWN_HEAP_BUDGET_MB: value });
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr.trim().split("\n")).toEqual([`error: LOCKDOWN_HEAP_BUDGET_MB: expected a whole number of MB (0 turns the budget off), got ${JSON.stringify(value)}`]);
+    }
   });
 });

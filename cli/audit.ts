@@ -1,7 +1,7 @@
 // `npm run audit` — the engine on the command line (CONTRACT §2).
 import { mkdir, open, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { setFlagsFromString } from "node:v8";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { type FixBundle, fixAll } from "../lib/fixes/fix-all";
 import { InputError, printable } from "../lib/errors";
@@ -19,6 +19,7 @@ import { readsEntry } from "../lib/snapshot/load-snapshot";
 import { readMethodOf, readNotes } from "../lib/live/read-notes";
 import { type CliOptions, USAGE, parseCliArgs } from "./args";
 import { applyGates, gateExitCode, readGates } from "./gates";
+import { DEFAULT_HEAP_BUDGET_BYTES, heapBudget } from "./heap-budget";
 
 /** An input file's text; a missing or unreadable file is an InputError naming it (exit 2). */
 async function readText(path: string): Promise<string> {
@@ -179,17 +180,18 @@ class Stats {
     this.phases[phase] = Math.round(now - this.last);
     this.last = now;
   }
-  print() {
+  print(budgetCollections?: number) {
     if (!process.env.LOCKDOWN_STATS) return;
     const cpu = process.cpuUsage();
     // CPU time (user + system) tells more than wall time on a shared, loaded machine.
-    process.stderr.write(`${JSON.stringify({ phasesMs: this.phases, cpuMs: Math.round((cpu.user + cpu.system) / 1000), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+    process.stderr.write(`${JSON.stringify({ phasesMs: this.phases, cpuMs: Math.round((cpu.user + cpu.system) / 1000), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...(budgetCollections === undefined ? {} : { budgetCollections }) })}\n`);
   }
 }
 
 export async function main(argv: string[]): Promise<number> {
   const stats = new Stats();
   const opts = parseCliArgs(argv);
+  const heapBudgetBytes = heapBudgetFromEnv(process.env.LOCKDOWN_HEAP_BUDGET_MB);
   if (opts.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -221,8 +223,9 @@ export async function main(argv: string[]): Promise<number> {
   if (roleCount === 0) throw new InputError(opts.profile ?? "--profile", "", opts.profile ? "no subnet has a role: name the CycleCloud and cluster subnets under roles or deployments" : "missing: give --profile FILE naming the CycleCloud and cluster subnets (nothing would be audited without it)");
   // Gate lines name findings, subnets and files from the input: each stays one printable line.
   const stderr = (line: string) => process.stderr.write(`${printable(line)}\n`);
+  const budget = collectGarbage && heapBudgetBytes ? heapBudget({ budgetBytes: heapBudgetBytes, usedBytes: () => getHeapStatistics().used_heap_size, collect: collectGarbage }) : undefined;
   // A partial read (CONTRACT §2 exit 3): passes become warnings and profile entries matching nothing read are listed.
-  const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names, readErrors: errors }), gates, undefined, stderr);
+  const report = applyGates(audit(snapshot, profile, { profileName: opts.profile, sources: names, readErrors: errors, checkpoint: budget?.checkpoint }), gates, undefined, stderr);
   if (errors) report.errors = errors;
   // Derived from the snapshot (its `readMethod`), so a saved Resource Graph read audited later keeps the caveat.
   const notes = readNotes(snapshot);
@@ -239,9 +242,9 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.out) await writeOutput(opts.out, rendered.body);
     else if (!stdoutClosed) process.stdout.write(rendered.body);
   }
-  if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile, readErrors: errors }));
+  if (opts.fixAll) await writeFixAll(opts.fixAll, fixAll(snapshot, profile, report, { profileName: opts.profile, readErrors: errors, checkpoint: budget?.checkpoint }));
   stats.mark("render+write");
-  stats.print();
+  stats.print(budget?.collections());
   // A live read that reached part of the estate, now or when the audited snapshot was saved (CONTRACT §2).
   if (report.errors?.length) return 3;
   return gateExitCode(report, opts, gates, stderr);
@@ -257,6 +260,17 @@ const HEAP_GROWING_PERCENT = 100;
 
 /** A full garbage collection, when the process runs as the CLI (tests calling main() leave their heap alone). */
 let collectGarbage: (() => void) | undefined;
+
+/**
+ * The heap budget the audit's checkpoints hold (cli/heap-budget.ts) in bytes: LOCKDOWN_HEAP_BUDGET_MB, in MB of 2^20
+ * bytes (0 turns it off, for a machine with memory to spare: a few full collections fewer), else the default.
+ * Anything but a whole number ≥ 0 is an InputError naming it (exit 2).
+ */
+function heapBudgetFromEnv(value: string | undefined): number {
+  if (value === undefined || value === "") return DEFAULT_HEAP_BUDGET_BYTES;
+  if (!/^\d+$/.test(value.trim())) throw new InputError("LOCKDOWN_HEAP_BUDGET_MB", "", `expected a whole number of MB (0 turns the budget off), got ${JSON.stringify(value)}`);
+  return Number(value.trim()) * 2 ** 20;
+}
 
 /** Runs main() and turns its outcome into an exit code: bad input is one line on stderr, never a stack. */
 export function runAsProgram(run: typeof main, argv: string[]): void {

@@ -39,6 +39,12 @@ export interface AuditOptions {
    * instead of being an input error. Pass them wherever they exist; absent or empty: a complete read.
    */
   readErrors?: ReadError[];
+  /**
+   * Called between units of work (each subnet checked, each finding's fixes verified, each 64 findings written up),
+   * where nothing half-built is in hand: the CLI collects garbage there to hold the heap to a budget
+   * (cli/heap-budget.ts). It must not touch the audit's data; absent, nothing is called.
+   */
+  checkpoint?: () => void;
 }
 
 /**
@@ -64,6 +70,7 @@ function defaultRouteWords(row: { nextHop?: string; nextHopType: string; nextHop
 function runChecks(env: CheckEnv, subnets: Iterable<Subnet>): Checked[] {
   const out: Checked[] = [];
   for (const subnet of subnets) {
+    env.checkpoint?.();
     const role = env.estate.roles.get(subnet.key);
     if (!role) continue;
     for (const rule of RULES) {
@@ -105,7 +112,7 @@ export interface PlannedAudit {
 export function planAudit(snapshot: Snapshot, profile: Profile, opts: AuditOptions = {}, names = new ResourceNames()): PlannedAudit {
   const roles = effectiveRoles(snapshot, profile, opts);
   const placement = resolvePlacement(snapshot, profile, opts.profileName ?? "profile", roles, opts.deploymentOverrides, { partialRead: mayHideProfileEntries(readErrorsOf(snapshot, opts)) });
-  const env: CheckEnv = { estate: new Estate(snapshot, roles, placement), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map(), resourceNames: names };
+  const env: CheckEnv = { estate: new Estate(snapshot, roles, placement), plan: true, allocator: new PriorityAllocator(), ruleNames: new Map(), resourceNames: names, checkpoint: opts.checkpoint };
   const checked = runChecks(env, snapshot.subnets.values());
   return { env, roles, checked, verified: verifyAll(env, checked) };
 }
@@ -150,6 +157,7 @@ export function audit(snapshot: Snapshot, profile: Profile, opts: AuditOptions =
   const bySubnet = new Map<string, Finding[]>();
   const unseenServers = serversJudgedFromSubnet(env.estate.placement);
   checked.forEach((c, i) => {
+    if (i % 64 === 0) opts.checkpoint?.();
     const id = findingId(c.subnet.key, c.rule.id);
     const finding: Finding = {
       rule: c.rule.id,

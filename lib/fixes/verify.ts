@@ -181,6 +181,7 @@ export function verifyAll(env: CheckEnv, checked: Checked[]): Verified {
   };
   const plans = checked.map((c, i) => {
     if (c.outcome.plans.length === 0) return [];
+    env.checkpoint?.();
     let refusal = "";
     const kept: FixPlan[] = [];
     for (const plan of c.outcome.plans) {

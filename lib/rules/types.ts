@@ -41,6 +41,8 @@ export interface CheckEnv {
   ruleNames: Map<string, Set<string>>;
   /** Names of the NSGs, NAT gateways, public IPs, routes and rule collections fixes create (lib/fixes/resource-names.ts). */
   resourceNames: ResourceNames;
+  /** The caller's checkpoint between units of work (AuditOptions.checkpoint); checks themselves never call it. */
+  checkpoint?: () => void;
 }
 
 export interface CheckOutcome {
