@@ -3,7 +3,8 @@
 // 4000), unless a default route takes it to an appliance or nowhere. Other tags are part of that Internet: an allow of
 // `AzureCloud` or `AppService` lets CycleCloud reach any tenant's endpoint in Azure, the way out the page closes.
 import type { SecurityRule, Subnet } from "../../model/types";
-import { addrCovers, addrOverlaps, addrSubtract, addrUnionAll, concrete } from "../../net/addr-set";
+import { addrCovers, addrOverlaps, addrSubtract, addrUnionAll, concrete, symbolic } from "../../net/addr-set";
+import { ALL_TAGS, NO_TAGS, describeTags, tagAtom, tagsSubtract, tagsUnion } from "../../net/tag-set";
 import { parsePortRanges } from "../../net/ports";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges, parseCidr } from "../../net/ip";
 import * as iv from "../../net/intervals";
@@ -19,13 +20,14 @@ import { shown } from "../../fixes/quote";
 import { REQUIRED_EGRESS } from "../required-egress";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
 import { clamp, outcome } from "./shared";
-import { type RouteEvidence, evidenceStage } from "../../report/types";
+import { type AdminRuleEvidence, type Fix, type RouteEvidence, evidenceStage } from "../../report/types";
 import { INTERNET_OUTSIDE_REQUIRED_TAGS, internetEgress, noTagPrefixesNote, summarizeEgress } from "./internet-egress";
 import { type PathPiece, cannotBeJudged } from "../../path/types";
 import { describeNotDelivered } from "../../path/describe";
 import { allowEgressTemplate, tagEgressSpec } from "./egress-to-tag";
 import { SEED_TAGS } from "../../path/fqdn";
 import type { AddressContext } from "../../nsg/context";
+import type { Estate } from "../../nsg/estate";
 
 const blockOutbound = (): RuleTemplate => ({ name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] });
 
@@ -167,12 +169,17 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   const sum = summarizeEgress(result);
   // With a proxy, CycleCloud's own direct egress to the Azure services must be denied too (CONTRACT §1.2, §4.1 "Proxy").
   const direct = proxy ? directServiceEgress(env, subnet) : [];
-  const touched = new Set([...result.touched, ...direct.flatMap((d) => [...d.result.touched])]);
   const leaving = sum.leaves.length + sum.broad.length;
-  // Allows of a tag whose addresses were not supplied, before the rule that stopped the traffic: part of it may leave.
-  const unsupplied = unsuppliedTagAllows(estate.context(subnet), result);
+  // Where none of the Internet leaves, an element that lets out a tag whose prefixes were not given may let part of it.
+  const tagsOut = leaving === 0 ? unsuppliedTagEgress(estate, subnet) : undefined;
+  const split = tagsOut ? mayLeave(tagsOut) : undefined;
+  // What the Internet's own flow cannot judge is said once, for all of it.
+  const tagParts = split && sum.unjudged.length ? { ...split, unjudged: { ...split.unjudged, outcomes: [] } } : split;
+  const unsupplied = tagParts?.left;
+  const unsuppliedLeaves = !!unsupplied?.outcomes.length || !!tagParts?.unjudged.outcomes.length;
+  const touched = new Set([...result.touched, ...(tagsOut?.touched ?? []), ...direct.flatMap((d) => [...d.result.touched])]);
   // What the input cannot judge may leave: never "locked down" on it (an appliance outside the audit is another matter).
-  const base = leaving === 0 ? (sum.unjudged.length || unsupplied.length ? "warn" : "pass") : sum.stopped.length + sum.handedOff.length + sum.unjudged.length + sum.broad.length === 0 ? "fail" : "warn";
+  const base = leaving === 0 ? (sum.unjudged.length || unsuppliedLeaves ? "warn" : "pass") : sum.stopped.length + sum.handedOff.length + sum.unjudged.length + sum.broad.length === 0 ? "fail" : "warn";
   const status = clamp(meta, base === "pass" && direct.length ? "warn" : base);
   if (!env.plan) return outcome({ status, detail: "", touched });
   const what = `Outbound TCP/UDP to ${INTERNET_OUTSIDE_REQUIRED_TAGS}`;
@@ -201,12 +208,7 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
     }
     if (sum.stopped.length) parts.push(`The rest is stopped: ${describeDenied(estate, result, 3)}.`);
   }
-  if (unsupplied.length) {
-    const named = unsupplied.slice(0, 4).map((u) => `${u.rule} in ${u.nsg} (${u.tag})`).join(", ") + (unsupplied.length > 4 ? ` and ${unsupplied.length - 4} more` : "");
-    parts.push(
-      `But it cannot be judged whether ${named} let${unsupplied.length > 1 ? "" : "s"} part of it out: ${unsupplied.length > 1 ? "those tags are" : "that tag is"} not among the CycleCloud page's service tags (${SEED_TAGS.join(", ")}), so ${unsupplied.length > 1 ? "their" : "its"} addresses (other tenants' endpoints in Azure, for AzureCloud) are part of this Internet, and the input does not give ${unsupplied.length > 1 ? "their" : "its"} prefixes: give --service-tags ServiceTags_Public_*.json to judge ${unsupplied.length > 1 ? "them" : "it"}.`,
-    );
-  }
+  if (tagParts && unsuppliedLeaves) parts.push(unsuppliedTagsWords(estate, subnet, tagParts.left, tagParts.unjudged));
   if (sum.allowedNames.length) {
     parts.push(
       `A firewall lets through only named domains${sum.extraNames.length ? `; beyond the CycleCloud page's: ${sum.extraNames.slice(0, 8).join(", ")}${sum.extraNames.length > 8 ? ` and ${sum.extraNames.length - 8} more` : ""}` : " (all named on the CycleCloud page)"}.`,
@@ -214,12 +216,17 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   }
   if (result.notes.length) parts.push(`Note: ${result.notes.join(" ")}`);
   const plans = [];
-  const guidance = direct.length
-    ? [{ kind: "portal" as const, text: `Remove or narrow the rules that let CycleCloud reach ${direct.map((d) => d.tag).join(", ")} directly (named in this finding's detail): with the HTTPS proxy ${proxy!.address}:${proxy!.port}, CycleCloud needs only TCP ${proxy!.port} to the proxy, and the proxy's own subnet reaches the services.` }]
-    : [];
+  const guidance = [
+    ...(direct.length
+      ? [{ kind: "portal" as const, text: `Remove or narrow the rules that let CycleCloud reach ${direct.map((d) => d.tag).join(", ")} directly (named in this finding's detail): with the HTTPS proxy ${proxy!.address}:${proxy!.port}, CycleCloud needs only TCP ${proxy!.port} to the proxy, and the proxy's own subnet reaches the services.` }]
+      : []),
+    ...(base !== "pass" ? alwaysAllowGuidance([result, ...(unsupplied ? [unsupplied] : [])]) : []),
+  ];
   if (base !== "pass") {
     const allowPriorities = new Map<string, number>();
-    for (const o of result.outcomes)
+    // What lets out a tag whose prefixes were not given is closed as the rest of the Internet would be.
+    const outcomes = [...result.outcomes, ...(unsupplied?.outcomes ?? [])];
+    for (const o of outcomes)
       for (const p of o.pieces)
         if (p.access === "Allow")
           for (const d of p.decisions)
@@ -227,7 +234,7 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
     // A user route to the Internet under a default route to the firewall is a hole in the route table:
     // removing it sends that traffic back through the firewall.
     const holes = new Map<string, { table: string; route: string }>();
-    for (const o of result.outcomes)
+    for (const o of outcomes)
       for (const p of o.pieces)
         if (p.access === "Allow")
           for (const step of p.steps)
@@ -247,7 +254,10 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   return outcome({
     status,
     detail: `${parts.join(" ")}${noTagPrefixesNote(estate)}`,
-    evidence: [...direct.flatMap((d) => flowEvidence(d.result, "Allow")), ...(leaving === 0 ? [...flowEvidence(result, "Deny"), ...flowEvidence(result, "Unaudited")] : flowEvidence(result, "Allow"))],
+    evidence: [
+      ...direct.flatMap((d) => flowEvidence(d.result, "Allow")),
+      ...(leaving === 0 ? [...flowEvidence(result, "Deny"), ...flowEvidence(result, "Unaudited"), ...(tagParts ? [...flowEvidence(tagParts.left, "Allow"), ...flowEvidence(tagParts.unjudged)] : [])] : flowEvidence(result, "Allow")),
+    ],
     plans,
     guidance,
     touched,
@@ -255,8 +265,10 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
 }
 
 const REQUIRED_TAG_KEYS: ReadonlySet<string> = new Set(SEED_TAGS.map((t) => t.toLowerCase()));
+/** Tags of the platform's own addresses (168.63.129.16, 169.254.169.254), which are not the Internet (CONTRACT §4.1 stage 4). */
+const PLATFORM_TAGS = ["AzureLoadBalancer", "AzurePlatformDNS", "AzurePlatformIMDS", "AzurePlatformLKM"];
 /** Address words of a rule that are no tag of Azure's public services (they hold no other tenant's endpoint). */
-const NOT_A_SERVICE = new Set(["*", "any", "internet", "virtualnetwork", "azureloadbalancer", "azureplatformdns", "azureplatformimds", "azureplatformlkm"]);
+const NOT_A_SERVICE = new Set(["*", "any", "internet", "virtualnetwork", ...PLATFORM_TAGS.map((t) => t.toLowerCase())]);
 
 /** An NSG rule's address word, trimmed, when it names a service tag outside the CycleCloud page's (and their variants). */
 function otherServiceTag(prefix: string): string | undefined {
@@ -286,35 +298,80 @@ function otherTagsAllowed(ctx: AddressContext, result: FlowResult): string[] {
 }
 
 /**
- * NSG Allow rules that the traffic `result` judges met before the rule that stopped it (same NSG, lower priority
- * number; outbound, with a source the piece's sources meet) and that name a service tag outside the CycleCloud page's
- * whose prefixes the input does not give. Without them a tag is taken to hold no public address (CONTRACT §4), so such a
- * rule matched none of this Internet, though `AzureCloud` (in the az-hop and CycleCloud Workspace for Slurm templates'
- * `AllowAzureCloudServiceAccess`) holds much of it: the lockdown then cannot be judged (CONTRACT §4: "say so rather
- * than guess"; §4.1 Lockdown: broad public ranges are `warn`). With the tag's prefixes the rule is judged exactly.
+ * Every service tag but the CycleCloud page's (and their variants), as symbolic regions: the addresses of a tag whose
+ * prefixes the input does not give. A tag whose prefixes it gives resolves to them (AddressContext.resolve), so no
+ * element naming it meets these regions.
  */
-function unsuppliedTagAllows(ctx: AddressContext, result: FlowResult): { rule: string; nsg: string; tag: string }[] {
-  const out = new Map<string, { rule: string; nsg: string; tag: string }>();
-  for (const o of result.outcomes)
-    for (const p of o.pieces) {
-      if (p.access === "Allow") continue;
-      for (const d of p.decisions) {
-        if (d.rule.access !== "Deny") continue;
-        for (const r of d.nsg.securityRules) {
-          if (r.direction !== "Outbound" || r.access !== "Allow" || r.priority >= d.rule.priority) continue;
-          if (!addrOverlaps(addrUnionAll(r.sourceAddressPrefixes.map((x) => ctx.resolve(x).set)), p.box.src)) continue;
-          for (const prefix of r.destinationAddressPrefixes) {
-            const t = otherServiceTag(prefix);
-            if (!t) continue;
-            const set = ctx.resolve(t).set;
-            // Prefixes supplied: the rule was judged on them.
-            if (set.v4.length || set.v6.length) continue;
-            out.set(`${d.nsg.key}|${r.name}|${t.toLowerCase()}`, { rule: `${r.name} (${r.priority})`, nsg: d.nsg.name, tag: t });
-          }
-        }
-      }
-    }
-  return [...out.values()];
+const OTHER_TAGS_UNSUPPLIED = symbolic([...SEED_TAGS, ...PLATFORM_TAGS].reduce((t, tag) => tagsSubtract(t, tagAtom(tag)), ALL_TAGS));
+/** Words for OTHER_TAGS_UNSUPPLIED in a finding's detail and evidence. */
+const OTHER_TAGS_LABEL = "service tags outside the CycleCloud page's whose prefixes the input does not give";
+
+/**
+ * The lockdown's flow to the service tags outside the CycleCloud page's whose prefixes the input does not give
+ * (OTHER_TAGS_UNSUPPLIED): without prefixes such a tag is taken to hold no public address (CONTRACT §4), so the Internet
+ * flow never meets an element naming it, though `AzureCloud` (the az-hop and CycleCloud Workspace for Slurm templates'
+ * `AllowAzureCloudServiceAccess`) holds much of that Internet. Whatever stage lets these regions out — an NSG or admin
+ * rule, a tag route to `Internet`, a firewall's network rule — lets out part of the Internet the lockdown closes, to
+ * an extent only the tag's prefixes tell: the lockdown then cannot be judged (CONTRACT §4: "say so rather than guess").
+ */
+function unsuppliedTagEgress(estate: Estate, subnet: Subnet): FlowResult {
+  return evaluateFlow(estate, subnet, { direction: "Outbound", protocols: TCP | UDP, ports: ALL_PORTS, remote: OTHER_TAGS_UNSUPPLIED, remoteLabel: OTHER_TAGS_LABEL, key: "internet:unsupplied-tags" });
+}
+
+/**
+ * The pieces of `result` that may leave: those let out (for any name, or a broad part of them) and those that reach
+ * what the input cannot show (a firewall policy it lacks): `left` and `unjudged`, each as a result of its own.
+ */
+function mayLeave(result: FlowResult): { left: FlowResult; unjudged: FlowResult } {
+  const sum = summarizeEgress(result);
+  const only = (keep: Set<PathPiece>): FlowResult => ({ ...result, outcomes: result.outcomes.map((o) => ({ ...o, pieces: o.pieces.filter((p) => keep.has(p)) })).filter((o) => o.pieces.length) });
+  return { left: only(new Set([...sum.leaves, ...sum.broad])), unjudged: only(new Set(sum.unjudged)) };
+}
+
+/** `a, b and c`. */
+const andList = (items: readonly string[]) => (items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items.at(-1)}` : (items[0] ?? ""));
+
+/**
+ * Portal guidance for each AlwaysAllow security admin rule that let part of `results` out: it skips the NSGs, so no
+ * NSG rule can close that traffic; the network manager's owner can (CONTRACT §4.1 stage 1).
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
+ */
+function alwaysAllowGuidance(results: readonly FlowResult[]): Fix[] {
+  const rules = new Map<string, AdminRuleEvidence>();
+  for (const r of results)
+    for (const o of r.outcomes)
+      for (const p of o.pieces)
+        if (p.access === "Allow")
+          for (const s of p.steps) if (evidenceStage(s) === "admin-rule" && (s as AdminRuleEvidence).access === "AlwaysAllow") rules.set((s as AdminRuleEvidence).id, s as AdminRuleEvidence);
+  return [...rules.values()].map((e) => ({
+    kind: "portal" as const,
+    text: `Security admin rule ${e.rule} (priority ${e.priority}, AlwaysAllow, ${e.direction}) in rule collection ${e.collection} of configuration ${e.configuration}, network manager ${e.networkManager}, lets this traffic out without consulting any NSG, so no NSG rule can close it. It is owned by whoever runs that network manager: ask them to make it Allow (the NSGs then decide) or to narrow its destinations to the CycleCloud page's service tags, then redeploy the configuration to the region. (Portal: Network managers > ${e.networkManager} > Configurations > ${e.configuration} > Rule collections > ${e.collection}.)`,
+  }));
+}
+
+/**
+ * The detail's sentence on traffic to tags whose prefixes the input lacks that is let out (`left`) or reaches what the
+ * input cannot show (`unjudged`): which tags, what let it through or what cannot be judged, and what would judge it.
+ */
+function unsuppliedTagsWords(estate: Estate, subnet: Subnet, left: FlowResult, unjudged: FlowResult): string {
+  const ctx = estate.context(subnet);
+  // Pieces split on the way (a service endpoint's region of Sql) are one tag again in words.
+  const tagsOf = (r: FlowResult) => describeTags(r.outcomes.reduce((t, o) => o.pieces.reduce((u, p) => tagsUnion(u, p.box.dst.tags), t), NO_TAGS), ctx.tagDisplay);
+  const leftTags = tagsOf(left);
+  const unjudgedTags = tagsOf(unjudged);
+  const all = [...new Set([...leftTags, ...unjudgedTags])];
+  const one = all.length === 1;
+  const ways = [
+    ...(leftTags.length ? [`traffic to ${andList(leftTags)} is let through by ${describeAllowed(left, 4)}`] : []),
+    ...(unjudgedTags.length ? [`traffic to ${andList(unjudgedTags)} reaches what the input cannot show: ${describePieces(estate, unjudged, cannotBeJudged, (p) => (p.why ?? "").replace(/^cannot be judged:\s*/, ""), 3)}`] : []),
+  ];
+  const supplied = !!estate.snapshot.serviceTags?.size;
+  return (
+    `But it cannot be judged whether part of it leaves: ${ways.join("; ")}. ${one ? "That tag is" : "Those tags are"} not among the CycleCloud page's service tags (${SEED_TAGS.join(", ")}): ${one ? "its" : "their"} addresses are Azure's public endpoints, other customers' among them, and so part of this Internet, ` +
+    (supplied
+      ? `but the service tags given do not hold ${one ? "its" : "their"} prefixes: give a ServiceTags_Public_*.json that does to judge ${one ? "it" : "them"}.`
+      : `but the input does not give ${one ? "its" : "their"} prefixes: give --service-tags ServiceTags_Public_*.json to judge ${one ? "it" : "them"}.`)
+  );
 }
 
 /**

@@ -1,0 +1,148 @@
+// CC-EGRESS-LOCKDOWN where an element on the path lets out a service tag outside the CycleCloud page's whose prefixes
+// the input does not give (`AzureCloud`, as in the az-hop and CycleCloud Workspace for Slurm templates): at any stage —
+// an admin rule, an NSG rule, a tag route, a firewall's network rule — part of the Internet may leave, to an extent only
+// the tag's prefixes tell, so the lockdown is `warn` ("cannot be judged"), never `pass` (CONTRACT §4: "say so rather
+// than guess").
+import { describe, expect, it } from "vitest";
+import { type RuleSpec, SEED_RULES, estate, finding, rulesFromAzCli } from "../../../test/helpers/estate-builder";
+import type { Finding } from "../../report/types";
+
+const FW_IP = "10.100.0.4";
+const SEED_FQDNS = ["management.azure.com", "login.microsoftonline.com", "dc.applicationinsights.azure.com", "dc.applicationinsights.microsoft.com", "dc.services.visualstudio.com", "*.blob.core.windows.net"];
+const tag = (name: string, prefixes: string[]) => ({ name, id: name, properties: { region: "", addressPrefixes: prefixes } });
+const TAGS = {
+  values: [
+    tag("AzureCloud", ["20.0.0.0/8"]),
+    tag("AzureResourceManager", ["20.37.0.0/16"]),
+    tag("AzureActiveDirectory", ["40.126.0.0/18"]),
+    tag("AzureMonitor", ["20.40.0.0/16"]),
+    tag("Storage", ["20.60.0.0/16"]),
+  ],
+};
+const allowAzureCloud: RuleSpec = { name: "AllowAzureCloud", priority: 100, direction: "Outbound", access: "Allow", protocol: "*", dst: "AzureCloud" };
+const later = SEED_RULES.map((r) => (r.priority < 4000 ? { ...r, priority: r.priority + 100 } : r));
+
+const stages = (f: Finding) => f.evidence.map((e) => ("stage" in e ? e.stage : "nsg"));
+const lockdown = (b: ReturnType<typeof estate>, from = "hub/cc") => finding(b.audit({ cyclecloud: [from] }), from, "CC-EGRESS-LOCKDOWN");
+
+/** A spoke's CycleCloud subnet whose default route goes to the hub's firewall, which allows the seed's names. */
+function behindFirewall(opts: { networkDst?: string[]; routes?: { name: string; prefix: string; hop: string; ip?: string }[] } = {}) {
+  return estate()
+    .vnet("hub", ["10.100.0.0/24"])
+    .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+    .vnet("spoke", ["10.1.0.0/16"])
+    .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "nsg-cc" })
+    .nsg("nsg-cc", [])
+    .peer("hub", "spoke")
+    .routeTable("rt", [{ name: "to-firewall", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }, ...(opts.routes ?? [])])
+    .firewall("fw", "hub", FW_IP, { policy: "fwp" })
+    .policy("fwp", [
+      {
+        name: "rcg-cc",
+        priority: 200,
+        collections: [
+          ...(opts.networkDst ? [{ name: "net", priority: 100, rules: [{ kind: "network" as const, name: "to-azure", protocols: ["Any"], dst: opts.networkDst, ports: ["*"] }] }] : []),
+          { name: "seed", priority: 200, rules: [{ kind: "application" as const, name: "seed", src: ["10.1.0.0/16"], fqdns: SEED_FQDNS }] },
+        ],
+      },
+    ]);
+}
+
+describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the input lacks", () => {
+  it("an NSG Allow of AzureCloud before BlockOutbound: warn, naming the rule and the way out; the verified fix denies above it", () => {
+    const rules = [{ ...allowAzureCloud, priority: 150 }, ...later];
+    const b = estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", rules);
+    const f = lockdown(b);
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("But it cannot be judged whether part of it leaves: traffic to AzureCloud is let through by AllowAzureCloud (150) in nsg-cc, then through Azure's default outbound access");
+    expect(f.detail).toContain("give --service-tags ServiceTags_Public_*.json to judge it");
+    // The evidence holds both what stops the Internet and what lets the tag out.
+    expect(f.evidence).toEqual(expect.arrayContaining([expect.objectContaining({ rule: "BlockOutbound", access: "Deny" }), expect.objectContaining({ rule: "AllowAzureCloud", access: "Allow" })]));
+    const created = rulesFromAzCli(f.fixes.find((x) => x.kind === "az-cli")!.text).map((c) => c.rule);
+    const deny = created.find((r) => r.access === "Deny")!;
+    expect(deny.priority).toBeLessThan(150);
+    const fixed = estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", [...rules, ...created]).audit({ cyclecloud: ["hub/cc"] });
+    for (const rule of ["CC-EGRESS-LOCKDOWN", "CC-EGRESS-STORAGE", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-ARM"]) expect(finding(fixed, "hub/cc", rule).status, rule).toBe("pass");
+    // At Azure's first priority (100) no deny can win over it: no fix, and why.
+    const first = lockdown(estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", [allowAzureCloud, ...later]));
+    expect(first.fixes).toEqual([]);
+    expect(first.noFixReason).toContain("no free priority below 100");
+  });
+
+  it("an AlwaysAllow admin rule to AzureCloud skips the NSG's BlockOutbound: warn, naming the admin rule (Allow and Deny hand on or stop: pass)", () => {
+    const withAdmin = (access: "Allow" | "Deny" | "AlwaysAllow") =>
+      estate()
+        .vnet("hub", ["10.0.0.0/16"])
+        .subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" })
+        .nsg("nsg-cc", [...SEED_RULES])
+        .adminRule("azure-out", ["hub"], { priority: 10, direction: "Outbound", access, protocol: "Any", dst: ["AzureCloud"], ports: ["0-65535"] });
+    const f = lockdown(withAdmin("AlwaysAllow"));
+    expect(f.status).toBe("warn");
+    expect(f.detail).toMatch(/traffic to AzureCloud is let through by [^.]*azure-out[^.]*, which skips the NSGs/);
+    expect(stages(f)).toContain("admin-rule");
+    expect(f.evidence).toEqual(expect.arrayContaining([expect.objectContaining({ stage: "admin-rule", access: "AlwaysAllow" })]));
+    // No NSG rule can close what skips the NSGs: the guidance names the admin rule and its owner's choices.
+    expect(f.fixes.filter((x) => x.kind !== "portal")).toEqual([]);
+    expect(f.fixes.find((x) => x.kind === "portal")?.text).toMatch(/^Security admin rule azure-out \(priority 10, AlwaysAllow, Outbound\) in rule collection rc-azure-out .* lets this traffic out without consulting any NSG.*make it Allow/);
+    expect(lockdown(withAdmin("Allow")).status).toBe("pass");
+    expect(lockdown(withAdmin("Deny")).status).toBe("pass");
+    // With the tag's prefixes the rule is judged on them: part of the Internet leaves, no longer "cannot be judged".
+    const judged = withAdmin("AlwaysAllow");
+    judged.serviceTags = TAGS;
+    const g = lockdown(judged);
+    expect(g.status).toBe("warn");
+    expect(g.detail).toContain("partly leaves");
+    expect(g.detail).not.toContain("cannot be judged");
+  });
+
+  it("a firewall network rule to AzureCloud behind a default route: warn, naming the firewall rule (to Storage only: pass)", () => {
+    const f = lockdown(behindFirewall({ networkDst: ["AzureCloud"] }), "spoke/cc");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toMatch(/traffic to AzureCloud is let through by .*network rule to-azure in rule collection group rcg-cc/);
+    expect(stages(f)).toContain("firewall");
+    expect(f.evidence).toEqual(expect.arrayContaining([expect.objectContaining({ stage: "firewall", rule: "to-azure" })]));
+    // Controls: the seed's names alone, or a network rule to one of the page's own tags, is the lockdown the page describes.
+    expect(lockdown(behindFirewall(), "spoke/cc").status).toBe("pass");
+    expect(lockdown(behindFirewall({ networkDst: ["Storage"] }), "spoke/cc").status).toBe("pass");
+  });
+
+  it("a tag route to the Internet beside the default route to the firewall: warn, naming the route; the fix removes it", () => {
+    const f = lockdown(behindFirewall({ routes: [{ name: "azure-direct", prefix: "AzureCloud", hop: "Internet" }] }), "spoke/cc");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toMatch(/traffic to AzureCloud is let through by .*route azure-direct in rt/);
+    expect(f.fixes.find((x) => x.kind === "az-cli")!.text).toMatch(/az network route-table route delete [^\n]*--name azure-direct/);
+    // A tag route of the page's own: the way the page's services are meant to go.
+    expect(lockdown(behindFirewall({ routes: [{ name: "storage-direct", prefix: "Storage", hop: "Internet" }] }), "spoke/cc").status).toBe("pass");
+  });
+
+  it("with a service tag file that lacks the tag a rule names, that rule cannot be judged; with the tag in it, it is judged", () => {
+    const b = estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", [{ ...allowAzureCloud, name: "AllowFrontDoor", dst: "AzureFrontDoor.Frontend" }, ...later]);
+    b.serviceTags = TAGS;
+    const f = lockdown(b);
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("traffic to AzureFrontDoor.Frontend is let through by AllowFrontDoor (100) in nsg-cc");
+    expect(f.detail).toContain("but the service tags given do not hold its prefixes");
+    b.serviceTags = { values: [...TAGS.values, tag("AzureFrontDoor.Frontend", ["13.107.246.0/24"])] };
+    const g = lockdown(b);
+    expect(g.detail).not.toContain("cannot be judged");
+    expect(g.detail).toContain("13.107.246.0/24: leaves");
+  });
+
+  it("two tags are named together; a tag of the platform's own addresses (AzureLoadBalancer) is no Internet: pass", () => {
+    const rules = (dst: string[]) => estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", [{ ...allowAzureCloud, priority: 150, dst }, ...later]);
+    const f = lockdown(rules(["AzureCloud", "AppService"]));
+    expect(f.status).toBe("warn");
+    expect(f.detail).toMatch(/traffic to (AzureCloud and AppService|AppService and AzureCloud) is let through by AllowAzureCloud \(150\) in nsg-cc/);
+    expect(f.detail).toContain("Those tags are not among the CycleCloud page's service tags");
+    for (const dst of [["AzureLoadBalancer"], ["AzurePlatformDNS", "AzurePlatformIMDS"]]) expect(lockdown(rules(dst)).status, dst.join()).toBe("pass");
+  });
+
+  it("traffic to the tag that reaches a firewall whose policy the input lacks cannot be judged: warn, naming what is missing", () => {
+    const noPolicy = (b: ReturnType<typeof estate>) => b.omit("Microsoft.Network/firewallPolicies").omit("Microsoft.Network/firewallPolicies/ruleCollectionGroups");
+    const f = lockdown(noPolicy(behindFirewall().nsg("nsg-cc", [{ ...allowAzureCloud, priority: 150 }, ...later])), "spoke/cc");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toMatch(/traffic to AzureCloud reaches what the input cannot show: .*firewall policy fwp/);
+    // Without the allow, BlockOutbound stops everything before the firewall: locked down, whatever its policy.
+    expect(lockdown(noPolicy(behindFirewall().nsg("nsg-cc", [...SEED_RULES])), "spoke/cc").status).toBe("pass");
+  });
+});
