@@ -10,6 +10,7 @@ import { endpointsWith, isStorageEndpoint } from "./service-endpoints";
 import { idParts } from "../snapshot/arm-id";
 import { sharedWith } from "./shared-resources";
 import { type GroupDeployment, groupDeployments } from "./firewall-groups";
+import { oversizedGroupNote } from "./group-size";
 import { terraformBlocks, terraformRefusal } from "./terraform";
 import type { Change, FixPlan } from "./types";
 import { addrCovers, concrete } from "../net/addr-set";
@@ -262,7 +263,7 @@ const comment = (prefix: string, text: string) => text.split("\n").map((l) => `$
 export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string, flowEnds: Iterable<string> = [], scopeNote = ""): Fix[] {
   if (renderRefusal(snapshot, plan)) return [];
   const around = [...new Set(plan.changes.flatMap((c) => ((c.kind === "add-route" || c.kind === "add-rule") && c.why ? [c.why] : [])))];
-  const note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote, newNsgNote(plan), storageEndpointNote(plan.changes), keptEndpointsNote(snapshot, plan.changes), ...around].filter(Boolean).join(" ");
+  let note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote, newNsgNote(plan), storageEndpointNote(plan.changes), keptEndpointsNote(snapshot, plan.changes), ...around].filter(Boolean).join(" ");
   const why = plan.changes.flatMap((c) => (c.kind === "update-rule" ? [c.why] : []));
   // The az commands and the firewall group deployments are worked out once for the plan, each used by two forms.
   const cmds = plan.changes.flatMap((c) => azCommands(snapshot, c));
@@ -272,6 +273,9 @@ export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string
   for (const d of groups.values()) d.perFinding = true;
   const bicep = renderBicep(snapshot, plan.changes, groups);
   const tf = renderTerraform(snapshot, plan.changes, new Set(), undefined, groups);
+  // Said in every form: the az CLI adds the one collection, the declarations deploy the group, and Azure refuses both.
+  const full = [...groups.values()].flatMap((d) => oversizedGroupNote(d) ?? []);
+  if (full.length) note = [note, ...full].filter(Boolean).join(" ");
   const notes = [note, ...why].filter(Boolean).join(" ");
   return [
     { kind: "az-cli", text: notes ? `${bash}\n${comment("#", notes)}` : bash },
