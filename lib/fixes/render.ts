@@ -263,19 +263,19 @@ const comment = (prefix: string, text: string) => text.split("\n").map((l) => `$
 export function renderPlan(snapshot: Snapshot, plan: FixPlan, forSubnet?: string, flowEnds: Iterable<string> = [], scopeNote = ""): Fix[] {
   if (renderRefusal(snapshot, plan)) return [];
   const around = [...new Set(plan.changes.flatMap((c) => ((c.kind === "add-route" || c.kind === "add-rule") && c.why ? [c.why] : [])))];
-  let note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote, newNsgNote(plan), storageEndpointNote(plan.changes), keptEndpointsNote(snapshot, plan.changes), ...around].filter(Boolean).join(" ");
+  // The firewall group deployments are worked out once for the plan, used by two forms and by the group-size note.
+  const groups = groupDeployments(snapshot, plan.changes);
+  for (const d of groups.values()) d.perFinding = true;
+  // Said in every form: the az CLI adds the one collection, the declarations deploy the group, and Azure refuses both.
+  const full = [...groups.values()].flatMap((d) => oversizedGroupNote(d) ?? []);
+  const note = [sharedNote(snapshot, plan, new Set(forSubnet ? [forSubnet] : []), flowEnds), scopeNote, newNsgNote(plan), storageEndpointNote(plan.changes), keptEndpointsNote(snapshot, plan.changes), ...around, ...full].filter(Boolean).join(" ");
   const why = plan.changes.flatMap((c) => (c.kind === "update-rule" ? [c.why] : []));
-  // The az commands and the firewall group deployments are worked out once for the plan, each used by two forms.
+  // The az commands are worked out once for the plan, used by two forms.
   const cmds = plan.changes.flatMap((c) => azCommands(snapshot, c));
   const bash = bashText(cmds);
   const ps = powerShellText(cmds);
-  const groups = groupDeployments(snapshot, plan.changes);
-  for (const d of groups.values()) d.perFinding = true;
   const bicep = renderBicep(snapshot, plan.changes, groups);
   const tf = renderTerraform(snapshot, plan.changes, new Set(), undefined, groups);
-  // Said in every form: the az CLI adds the one collection, the declarations deploy the group, and Azure refuses both.
-  const full = [...groups.values()].flatMap((d) => oversizedGroupNote(d) ?? []);
-  if (full.length) note = [note, ...full].filter(Boolean).join(" ");
   const notes = [note, ...why].filter(Boolean).join(" ");
   return [
     { kind: "az-cli", text: notes ? `${bash}\n${comment("#", notes)}` : bash },
