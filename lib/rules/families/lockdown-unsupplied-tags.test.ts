@@ -54,10 +54,16 @@ describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the in
     const b = estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", rules);
     const f = lockdown(b);
     expect(f.status).toBe("warn");
-    expect(f.detail).toContain("But it cannot be judged whether part of it leaves: traffic to AzureCloud is let through by AllowAzureCloud (150) in nsg-cc, then through Azure's default outbound access");
+    expect(f.detail).toContain("But it cannot be judged whether part of it leaves: TCP/UDP any port to AzureCloud: let out by AllowAzureCloud (150) in nsg-cc, then through Azure's default outbound access");
     expect(f.detail).toContain("give --service-tags ServiceTags_Public_*.json to judge it");
-    // The evidence holds both what stops the Internet and what lets the tag out.
-    expect(f.evidence).toEqual(expect.arrayContaining([expect.objectContaining({ rule: "BlockOutbound", access: "Deny" }), expect.objectContaining({ rule: "AllowAzureCloud", access: "Allow" })]));
+    // The evidence holds both what stops the Internet and what lets the tag out, each once, in the order Azure meets them.
+    expect(f.evidence.filter((e) => !("stage" in e) || e.stage === "nsg").map((e) => [(e as { rule: string }).rule, (e as { access: string }).access])).toEqual([
+      ["AllowAzureCloud", "Allow"],
+      ["BlockOutbound", "Deny"],
+    ]);
+    expect(new Set(f.evidence.map((e) => JSON.stringify(e))).size).toBe(f.evidence.length);
+    // The general note on missing prefixes would read as the opposite of this one: not said.
+    expect(f.detail).not.toContain("every public address is taken to be outside the service tags");
     const created = rulesFromAzCli(f.fixes.find((x) => x.kind === "az-cli")!.text).map((c) => c.rule);
     const deny = created.find((r) => r.access === "Deny")!;
     expect(deny.priority).toBeLessThan(150);
@@ -78,7 +84,7 @@ describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the in
         .adminRule("azure-out", ["hub"], { priority: 10, direction: "Outbound", access, protocol: "Any", dst: ["AzureCloud"], ports: ["0-65535"] });
     const f = lockdown(withAdmin("AlwaysAllow"));
     expect(f.status).toBe("warn");
-    expect(f.detail).toMatch(/traffic to AzureCloud is let through by [^.]*azure-out[^.]*, which skips the NSGs/);
+    expect(f.detail).toMatch(/TCP\/UDP any port to AzureCloud: let out by [^.]*azure-out[^.]*, which skips the NSGs/);
     expect(stages(f)).toContain("admin-rule");
     expect(f.evidence).toEqual(expect.arrayContaining([expect.objectContaining({ stage: "admin-rule", access: "AlwaysAllow" })]));
     // No NSG rule can close what skips the NSGs: the guidance names the admin rule and its owner's choices.
@@ -98,8 +104,10 @@ describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the in
   it("a firewall network rule to AzureCloud behind a default route: warn, naming the firewall rule (to Storage only: pass)", () => {
     const f = lockdown(behindFirewall({ networkDst: ["AzureCloud"] }), "spoke/cc");
     expect(f.status).toBe("warn");
-    expect(f.detail).toMatch(/traffic to AzureCloud is let through by .*network rule to-azure in rule collection group rcg-cc/);
+    expect(f.detail).toMatch(/TCP\/UDP any port to AzureCloud: let out by .*network rule to-azure in rule collection group rcg-cc/);
     expect(stages(f)).toContain("firewall");
+    // AllowVnetOutBound let it out of the NSG because the default route widened VirtualNetwork: said, as elsewhere.
+    expect(f.detail).toContain("A rule on VirtualNetwork decided here because route to-firewall");
     expect(f.evidence).toEqual(expect.arrayContaining([expect.objectContaining({ stage: "firewall", rule: "to-azure" })]));
     // Controls: the seed's names alone, or a network rule to one of the page's own tags, is the lockdown the page describes.
     expect(lockdown(behindFirewall(), "spoke/cc").status).toBe("pass");
@@ -109,7 +117,7 @@ describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the in
   it("a tag route to the Internet beside the default route to the firewall: warn, naming the route; the fix removes it", () => {
     const f = lockdown(behindFirewall({ routes: [{ name: "azure-direct", prefix: "AzureCloud", hop: "Internet" }] }), "spoke/cc");
     expect(f.status).toBe("warn");
-    expect(f.detail).toMatch(/traffic to AzureCloud is let through by .*route azure-direct in rt/);
+    expect(f.detail).toMatch(/TCP\/UDP any port to AzureCloud: let out by .*route azure-direct in rt/);
     expect(f.fixes.find((x) => x.kind === "az-cli")!.text).toMatch(/az network route-table route delete [^\n]*--name azure-direct/);
     // A tag route of the page's own: the way the page's services are meant to go.
     expect(lockdown(behindFirewall({ routes: [{ name: "storage-direct", prefix: "Storage", hop: "Internet" }] }), "spoke/cc").status).toBe("pass");
@@ -120,7 +128,7 @@ describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the in
     b.serviceTags = TAGS;
     const f = lockdown(b);
     expect(f.status).toBe("warn");
-    expect(f.detail).toContain("traffic to AzureFrontDoor.Frontend is let through by AllowFrontDoor (100) in nsg-cc");
+    expect(f.detail).toContain("TCP/UDP any port to AzureFrontDoor.Frontend: let out by AllowFrontDoor (100) in nsg-cc");
     expect(f.detail).toContain("but the service tags given do not hold its prefixes");
     b.serviceTags = { values: [...TAGS.values, tag("AzureFrontDoor.Frontend", ["13.107.246.0/24"])] };
     const g = lockdown(b);
@@ -132,17 +140,43 @@ describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the in
     const rules = (dst: string[]) => estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", [{ ...allowAzureCloud, priority: 150, dst }, ...later]);
     const f = lockdown(rules(["AzureCloud", "AppService"]));
     expect(f.status).toBe("warn");
-    expect(f.detail).toMatch(/traffic to (AzureCloud and AppService|AppService and AzureCloud) is let through by AllowAzureCloud \(150\) in nsg-cc/);
-    expect(f.detail).toContain("Those tags are not among the CycleCloud page's service tags");
+    expect(f.detail).toMatch(/to (AzureCloud, AppService|AppService, AzureCloud): let out by AllowAzureCloud \(150\) in nsg-cc/);
+    expect(f.detail).toMatch(/(AzureCloud and AppService|AppService and AzureCloud) are not among the CycleCloud page's service tags/);
     for (const dst of [["AzureLoadBalancer"], ["AzurePlatformDNS", "AzurePlatformIMDS"]]) expect(lockdown(rules(dst)).status, dst.join()).toBe("pass");
+    // What lets it out is said with its ports.
+    const dns = lockdown(estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", [{ name: "AllowDnsOut", priority: 150, direction: "Outbound", access: "Allow", protocol: "Udp", dst: "AzureCloud", ports: "53" }, ...later]));
+    expect(dns.detail).toContain("UDP port 53 to AzureCloud: let out by AllowDnsOut (150) in nsg-cc");
   });
 
   it("traffic to the tag that reaches a firewall whose policy the input lacks cannot be judged: warn, naming what is missing", () => {
     const noPolicy = (b: ReturnType<typeof estate>) => b.omit("Microsoft.Network/firewallPolicies").omit("Microsoft.Network/firewallPolicies/ruleCollectionGroups");
     const f = lockdown(noPolicy(behindFirewall().nsg("nsg-cc", [{ ...allowAzureCloud, priority: 150 }, ...later])), "spoke/cc");
     expect(f.status).toBe("warn");
-    expect(f.detail).toMatch(/traffic to AzureCloud reaches what the input cannot show: .*firewall policy fwp/);
+    expect(f.detail).toMatch(/TCP\/UDP any port to AzureCloud: firewall policy fwp of fw is not in the input/);
     // Without the allow, BlockOutbound stops everything before the firewall: locked down, whatever its policy.
     expect(lockdown(noPolicy(behindFirewall().nsg("nsg-cc", [...SEED_RULES])), "spoke/cc").status).toBe("pass");
+  });
+
+  it("az-hop's rules (AllowAzureCloudServiceAccess at 400, a deny of the Internet at 3000): the fix keeps the page's services open above its deny", () => {
+    // Without prefixes the audit reads the four services as blocked at 3000 (tags taken apart); in Azure AzureCloud at
+    // 400 lets them out, and a deny above it that re-allowed nothing would cut CycleCloud off.
+    const azhop: RuleSpec[] = [
+      { name: "AllowAzureCloudServiceAccess", priority: 400, direction: "Outbound", access: "Allow", protocol: "*", src: "VirtualNetwork", dst: "AzureCloud" },
+      { name: "DenyInternetOutBound", priority: 3000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" },
+    ];
+    const world = (rules: RuleSpec[]) => estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", rules);
+    const f = lockdown(world(azhop));
+    expect(f.status).toBe("warn");
+    const created = rulesFromAzCli(f.fixes.find((x) => x.kind === "az-cli")!.text).map((c) => c.rule);
+    const deny = created.find((r) => r.access === "Deny")!;
+    expect(deny.priority).toBeLessThan(400);
+    const allows = created.filter((r) => r.access === "Allow");
+    expect(allows.map((r) => r.dst![0]).sort()).toEqual(["AzureActiveDirectory", "AzureMonitor", "AzureResourceManager", "Storage"]);
+    for (const r of allows) expect(r.priority).toBeLessThan(deny.priority);
+    // Applied, with AzureCloud's prefixes holding the four as in Azure: locked down, and every service still reached.
+    const fixed = world([...azhop, ...created]);
+    fixed.serviceTags = TAGS;
+    const report = fixed.audit({ cyclecloud: ["hub/cc"] });
+    for (const rule of ["CC-EGRESS-LOCKDOWN", "CC-EGRESS-STORAGE", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-ARM"]) expect(finding(report, "hub/cc", rule).status, rule).toBe("pass");
   });
 });

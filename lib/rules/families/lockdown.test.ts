@@ -163,7 +163,7 @@ describe("CC-EGRESS-LOCKDOWN with real service tag prefixes: the Internet it clo
     const b = withNsg([{ name: "AllowAzureCloud", priority: 100, direction: "Outbound", access: "Allow", protocol: "*", dst: "AzureCloud" }, ...later]);
     const f = finding(b.audit(cc), "hub/cc", "CC-EGRESS-LOCKDOWN");
     expect(f.status).toBe("warn");
-    expect(f.detail).toContain("But it cannot be judged whether part of it leaves: traffic to AzureCloud is let through by AllowAzureCloud (100) in nsg-cc");
+    expect(f.detail).toContain("But it cannot be judged whether part of it leaves: TCP/UDP any port to AzureCloud: let out by AllowAzureCloud (100) in nsg-cc");
     expect(f.detail).toContain("give --service-tags ServiceTags_Public_*.json");
     // After the deny it lets nothing out, and a required tag's allow is kept open on purpose: locked down.
     for (const rules of [[...later, { name: "AllowAzureCloud", priority: 4001, direction: "Outbound" as const, access: "Allow" as const, protocol: "*", dst: "AzureCloud" }], [{ name: "AllowStorage", priority: 100, direction: "Outbound" as const, access: "Allow" as const, protocol: "*", dst: "Storage.WestEurope" }, ...later]])

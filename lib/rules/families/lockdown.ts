@@ -19,8 +19,8 @@ import { NAME_LIMIT, fitName, newNsgName } from "../../fixes/resource-names";
 import { shown } from "../../fixes/quote";
 import { REQUIRED_EGRESS } from "../required-egress";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
-import { clamp, outcome } from "./shared";
-import { type AdminRuleEvidence, type Fix, type RouteEvidence, evidenceStage } from "../../report/types";
+import { clamp, outcome, widenedNote } from "./shared";
+import { type AdminRuleEvidence, type Evidence, type Fix, type NsgEvidence, type RouteEvidence, evidenceStage } from "../../report/types";
 import { INTERNET_OUTSIDE_REQUIRED_TAGS, internetEgress, noTagPrefixesNote, summarizeEgress } from "./internet-egress";
 import { type PathPiece, cannotBeJudged } from "../../path/types";
 import { describeNotDelivered } from "../../path/describe";
@@ -28,6 +28,7 @@ import { allowEgressTemplate, tagEgressSpec } from "./egress-to-tag";
 import { SEED_TAGS } from "../../path/fqdn";
 import type { AddressContext } from "../../nsg/context";
 import type { Estate } from "../../nsg/estate";
+import { pushTo } from "../../collections";
 
 const blockOutbound = (): RuleTemplate => ({ name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] });
 
@@ -109,21 +110,24 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   const why = shadowedAllows(env, subnet, nsg.securityRules, denies);
   let changes: Change[] | undefined = denies.map((rule) => ({ kind: "add-rule", nsgKey: nsg.key, rule, ...(why ? { why } : {}) }));
   const after = estateWith(estate, changes);
+  // Only what the new deny itself stops is allowed again above it: what an earlier rule stops is its own finding's fix.
+  // A flow the audit reads as blocked by a later rule counts too: without service tag prefixes an Allow of AzureCloud
+  // before a deny of the Internet reads as not letting Storage out (tags are taken apart, CONTRACT §4), while in Azure
+  // it does, and a deny above that Allow would cut CycleCloud off.
+  const deniedByNew = (spec: FlowSpec) =>
+    evaluateFlow(after, subnet, spec).outcomes.some((o) => o.pieces.some((p) => p.access === "Deny" && p.decisions.some((d) => d.nsg.key === nsg.key && denies.some((x) => x.name === d.rule.name && x.priority === d.rule.priority))));
   // Behind an HTTPS proxy only the way to it is kept open (a public proxy's address and port), not the services.
   const proxied = proxyAllows(env, subnet);
   if (proxied) {
     for (const { t } of proxied) {
       const spec: FlowSpec = { direction: "Outbound", protocols: TCP, ports: parsePortRanges(t.ports), remote: estate.context(subnet).resolve(t.destinations[0]).set };
-      if (evaluateFlow(estate, subnet, spec).verdict !== "allowed" || evaluateFlow(after, subnet, spec).verdict === "allowed") continue;
-      changes = changes && planFlowFix(env, subnet, spec, t, changes);
+      if (deniedByNew(spec)) changes = changes && planFlowFix(env, subnet, spec, t, changes);
     }
     return changes;
   }
   for (const req of REQUIRED_EGRESS[estate.roles.get(subnet.key)!]) {
     const spec = tagEgressSpec(estate, subnet, req.tag, req.port);
-    // Only what was open and the deny would close: a flow already blocked is its own finding's fix.
-    if (evaluateFlow(estate, subnet, spec).verdict !== "allowed" || evaluateFlow(after, subnet, spec).verdict === "allowed") continue;
-    changes = changes && planFlowFix(env, subnet, spec, allowEgressTemplate(req), changes);
+    if (deniedByNew(spec)) changes = changes && planFlowFix(env, subnet, spec, allowEgressTemplate(req), changes);
   }
   return changes;
 }
@@ -150,7 +154,7 @@ function shadowedAllows(env: CheckEnv, subnet: Subnet, rules: readonly SecurityR
   );
   if (!hidden.length) return undefined;
   const named = hidden.slice(0, 5).map((r) => `${shown(r.name)} (${r.priority})`).join(", ");
-  return `The deny goes before ${named}${hidden.length > 5 ? ` and ${hidden.length - 5} more` : ""} of the NSG's own outbound allows: traffic they let out to Internet addresses from this subnet (a proxy's or a partner's public address) stops leaving, except the Azure services CycleCloud needs, which this fix keeps allowed. If one of them is the HTTPS proxy CycleCloud uses, name it in the profile's \`proxy\` and audit again: the lockdown is then planned around it.`;
+  return `The deny goes before ${named}${hidden.length > 5 ? ` and ${hidden.length - 5} more` : ""} of the NSG's own outbound allows: traffic they let out to Internet addresses from this subnet (another service tag's, a proxy's or a partner's) stops leaving, except the Azure services CycleCloud needs, which this fix keeps allowed. If one of them is the HTTPS proxy CycleCloud uses, name it in the profile's \`proxy\` and audit again: the lockdown is then planned around it.`;
 }
 
 /**
@@ -253,10 +257,11 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   }
   return outcome({
     status,
-    detail: `${parts.join(" ")}${noTagPrefixesNote(estate)}`,
+    // The sentence on tags whose prefixes the input lacks says what the general note would, and more.
+    detail: `${parts.join(" ")}${unsuppliedLeaves ? "" : noTagPrefixesNote(estate)}`,
     evidence: [
       ...direct.flatMap((d) => flowEvidence(d.result, "Allow")),
-      ...(leaving === 0 ? [...flowEvidence(result, "Deny"), ...flowEvidence(result, "Unaudited"), ...(tagParts ? [...flowEvidence(tagParts.left, "Allow"), ...flowEvidence(tagParts.unjudged)] : [])] : flowEvidence(result, "Allow")),
+      ...(leaving === 0 ? stoppedEvidence(result, tagParts) : flowEvidence(result, "Allow")),
     ],
     plans,
     guidance,
@@ -351,27 +356,45 @@ function alwaysAllowGuidance(results: readonly FlowResult[]): Fix[] {
 
 /**
  * The detail's sentence on traffic to tags whose prefixes the input lacks that is let out (`left`) or reaches what the
- * input cannot show (`unjudged`): which tags, what let it through or what cannot be judged, and what would judge it.
+ * input cannot show (`unjudged`): which traffic, what let it through or what cannot be judged, and what would judge it.
  */
 function unsuppliedTagsWords(estate: Estate, subnet: Subnet, left: FlowResult, unjudged: FlowResult): string {
   const ctx = estate.context(subnet);
   // Pieces split on the way (a service endpoint's region of Sql) are one tag again in words.
-  const tagsOf = (r: FlowResult) => describeTags(r.outcomes.reduce((t, o) => o.pieces.reduce((u, p) => tagsUnion(u, p.box.dst.tags), t), NO_TAGS), ctx.tagDisplay);
-  const leftTags = tagsOf(left);
-  const unjudgedTags = tagsOf(unjudged);
-  const all = [...new Set([...leftTags, ...unjudgedTags])];
-  const one = all.length === 1;
+  const tags = describeTags([...left.outcomes, ...unjudged.outcomes].reduce((t, o) => o.pieces.reduce((u, p) => tagsUnion(u, p.box.dst.tags), t), NO_TAGS), ctx.tagDisplay);
+  const one = tags.length === 1;
+  const by = left.outcomes.length ? describeAllowed(left, 4) : "";
   const ways = [
-    ...(leftTags.length ? [`traffic to ${andList(leftTags)} is let through by ${describeAllowed(left, 4)}`] : []),
-    ...(unjudgedTags.length ? [`traffic to ${andList(unjudgedTags)} reaches what the input cannot show: ${describePieces(estate, unjudged, cannotBeJudged, (p) => (p.why ?? "").replace(/^cannot be judged:\s*/, ""), 3)}`] : []),
+    ...(left.outcomes.length ? [describePieces(estate, left, () => true, () => `let out by ${by}`, 4)] : []),
+    ...(unjudged.outcomes.length ? [describePieces(estate, unjudged, cannotBeJudged, (p) => (p.why ?? "").replace(/^cannot be judged:\s*/, ""), 3)] : []),
   ];
+  const widened = widenedNote(left);
   const supplied = !!estate.snapshot.serviceTags?.size;
   return (
-    `But it cannot be judged whether part of it leaves: ${ways.join("; ")}. ${one ? "That tag is" : "Those tags are"} not among the CycleCloud page's service tags (${SEED_TAGS.join(", ")}): ${one ? "its" : "their"} addresses are Azure's public endpoints, other customers' among them, and so part of this Internet, ` +
+    `But it cannot be judged whether part of it leaves: ${ways.join("; ")}.${widened.length ? ` ${widened.join(" ")}` : ""} ${andList(tags)} ${one ? "is" : "are"} not among the CycleCloud page's service tags (${SEED_TAGS.join(", ")}): ${one ? "its" : "their"} addresses are Azure's public endpoints, other customers' among them, and so part of this Internet, ` +
     (supplied
       ? `but the service tags given do not hold ${one ? "its" : "their"} prefixes: give a ServiceTags_Public_*.json that does to judge ${one ? "it" : "them"}.`
       : `but the input does not give ${one ? "its" : "their"} prefixes: give --service-tags ServiceTags_Public_*.json to judge ${one ? "it" : "them"}.`)
   );
+}
+
+/**
+ * The evidence of a lockdown where none of the Internet leaves: what stopped it or handed it on and, from the flow to
+ * tags whose prefixes the input lacks, what let that out or could not be judged, as one list in path order (each entry
+ * once; an NSG's rules by priority, as Azure meets them).
+ */
+function stoppedEvidence(result: FlowResult, tags?: { left: FlowResult; unjudged: FlowResult }): Evidence[] {
+  const stopped = { ...result, outcomes: result.outcomes.map((o) => ({ ...o, pieces: o.pieces.filter((p) => p.access === "Deny" || p.access === "Unaudited") })) };
+  const merged = tags ? { ...result, outcomes: [...stopped.outcomes, ...tags.left.outcomes, ...tags.unjudged.outcomes] } : stopped;
+  const out = flowEvidence(merged);
+  const nsgAt = out.flatMap((e, i) => (evidenceStage(e) === "nsg" ? [i] : []));
+  const nsgs = nsgAt.map((i) => out[i] as NsgEvidence);
+  // Each NSG (and level) where it first appears, its rules together in priority order.
+  const byNsg = new Map<string, NsgEvidence[]>();
+  for (const e of nsgs) pushTo(byNsg, `${e.nsg.toLowerCase()}|${e.level}|${e.nic ?? ""}`, e);
+  const sorted = [...byNsg.values()].flatMap((rules) => rules.sort((a, b) => a.priority - b.priority));
+  nsgAt.forEach((at, k) => (out[at] = sorted[k]));
+  return out;
 }
 
 /**

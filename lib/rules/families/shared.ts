@@ -62,7 +62,7 @@ export function explainFlow(estate: Estate, result: FlowResult): string {
  * A decision on `VirtualNetwork` that holds only because a route widened it (a default route to an appliance or a
  * gateway, a service-tag route; CONTRACT §4.1 stage 2): Azure documents this with a hedge, so say it.
  */
-function widenedNote(result: FlowResult): string[] {
+export function widenedNote(result: FlowResult): string[] {
   const widened = new Set<string>();
   for (const o of result.outcomes) for (const p of o.pieces) if (p.widenedBy) widened.add(p.widenedBy);
   return [...widened].map((w) => `A rule on VirtualNetwork decided here because ${w}.`);
