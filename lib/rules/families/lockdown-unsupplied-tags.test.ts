@@ -179,4 +179,37 @@ describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the in
     const report = fixed.audit({ cyclecloud: ["hub/cc"] });
     for (const rule of ["CC-EGRESS-LOCKDOWN", "CC-EGRESS-STORAGE", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-ARM"]) expect(finding(report, "hub/cc", rule).status, rule).toBe("pass");
   });
+
+  it("the fix allows again only what the deny would stop: not a service the user's own deny blocks, nor one blocked with the tags given", () => {
+    const world = (rules: RuleSpec[]) => estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", rules);
+    const partner: RuleSpec = { name: "AllowPartner", priority: 200, direction: "Outbound", access: "Allow", protocol: "*", dst: "203.0.113.10/32" };
+    const reallowed = (b: ReturnType<typeof world>) => {
+      const created = rulesFromAzCli(lockdown(b).fixes.find((x) => x.kind === "az-cli")!.text).map((c) => c.rule);
+      expect(created.filter((r) => r.access === "Deny").map((r) => r.priority)).toEqual([199]);
+      return created.filter((r) => r.access === "Allow").map((r) => r.dst![0]);
+    };
+    // The user's own deny of Storage at 300 stays in force (the seed's other allows at 101-103 are above the fix's deny).
+    const own = world([...SEED_RULES.slice(1, 4), partner, { name: "DenyStorageDirect", priority: 300, direction: "Outbound", access: "Deny", protocol: "*", dst: "Storage" }, SEED_RULES[4]]);
+    expect(reallowed(own)).toEqual([]);
+    // With the tags given, services a deny of the Internet already blocks are that deny's findings, not this fix's.
+    const blocked = world([partner, { name: "DenyInternet", priority: 3000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }]);
+    blocked.serviceTags = TAGS;
+    expect(reallowed(blocked)).toEqual([]);
+  });
+
+  it("az-hop's rules in the NIC's NSG, none on the subnet: the fix's deny in the subnet's NSG keeps the page's services open", () => {
+    const azhop: RuleSpec[] = [
+      { name: "AllowAzureCloudServiceAccess", priority: 400, direction: "Outbound", access: "Allow", protocol: "*", src: "VirtualNetwork", dst: "AzureCloud" },
+      { name: "DenyInternetOutBound", priority: 3000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" },
+    ];
+    const world = (nic: RuleSpec[], sub: RuleSpec[]) =>
+      estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-sub" }).nsg("nsg-sub", sub).nsg("nsg-nic", nic).nic("nic-cc", "hub/cc", { ip: "10.0.0.4", nsg: "nsg-nic" });
+    const f = lockdown(world(azhop, []));
+    expect(f.status).toBe("warn");
+    const created = rulesFromAzCli(f.fixes.find((x) => x.kind === "az-cli")!.text);
+    const fixed = world([...azhop, ...created.filter((c) => c.nsg === "nsg-nic").map((c) => c.rule)], created.filter((c) => c.nsg === "nsg-sub").map((c) => c.rule));
+    fixed.serviceTags = TAGS;
+    const report = fixed.audit({ cyclecloud: ["hub/cc"] });
+    for (const rule of ["CC-EGRESS-LOCKDOWN", "CC-EGRESS-STORAGE", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-ARM"]) expect(finding(report, "hub/cc", rule).status, rule).toBe("pass");
+  });
 });

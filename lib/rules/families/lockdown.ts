@@ -110,24 +110,27 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   const why = shadowedAllows(env, subnet, nsg.securityRules, denies);
   let changes: Change[] | undefined = denies.map((rule) => ({ kind: "add-rule", nsgKey: nsg.key, rule, ...(why ? { why } : {}) }));
   const after = estateWith(estate, changes);
-  // Only what the new deny itself stops is allowed again above it: what an earlier rule stops is its own finding's fix.
-  // A flow the audit reads as blocked by a later rule counts too: without service tag prefixes an Allow of AzureCloud
-  // before a deny of the Internet reads as not letting Storage out (tags are taken apart, CONTRACT §4), while in Azure
-  // it does, and a deny above that Allow would cut CycleCloud off.
-  const deniedByNew = (spec: FlowSpec) =>
-    evaluateFlow(after, subnet, spec).outcomes.some((o) => o.pieces.some((p) => p.access === "Deny" && p.decisions.some((d) => d.nsg.key === nsg.key && denies.some((x) => x.name === d.rule.name && x.priority === d.rule.priority))));
+  // What was open and the deny would close is allowed again above it; a flow already blocked is its own finding's fix,
+  // unless it is blocked only as the audit reads it: without service tag prefixes an Allow of AzureCloud before a deny
+  // of the Internet reads as not letting Storage out (tags are taken apart, CONTRACT §4), while in Azure it does, and a
+  // deny above that Allow would cut CycleCloud off.
+  const keepOpen = (spec: FlowSpec) => {
+    const before = evaluateFlow(estate, subnet, spec);
+    if (evaluateFlow(after, subnet, spec).verdict === "allowed") return false;
+    return before.verdict === "allowed" || passedOverUnsuppliedTag(estate.context(subnet), before);
+  };
   // Behind an HTTPS proxy only the way to it is kept open (a public proxy's address and port), not the services.
   const proxied = proxyAllows(env, subnet);
   if (proxied) {
     for (const { t } of proxied) {
       const spec: FlowSpec = { direction: "Outbound", protocols: TCP, ports: parsePortRanges(t.ports), remote: estate.context(subnet).resolve(t.destinations[0]).set };
-      if (deniedByNew(spec)) changes = changes && planFlowFix(env, subnet, spec, t, changes);
+      if (evaluateFlow(estate, subnet, spec).verdict === "allowed" && evaluateFlow(after, subnet, spec).verdict !== "allowed") changes = changes && planFlowFix(env, subnet, spec, t, changes);
     }
     return changes;
   }
   for (const req of REQUIRED_EGRESS[estate.roles.get(subnet.key)!]) {
     const spec = tagEgressSpec(estate, subnet, req.tag, req.port);
-    if (deniedByNew(spec)) changes = changes && planFlowFix(env, subnet, spec, allowEgressTemplate(req), changes);
+    if (keepOpen(spec)) changes = changes && planFlowFix(env, subnet, spec, allowEgressTemplate(req), changes);
   }
   return changes;
 }
@@ -300,6 +303,33 @@ function otherTagsAllowed(ctx: AddressContext, result: FlowResult): string[] {
               if (t && addrOverlaps(ctx.resolve(t).set, p.box.dst)) out.add(t);
             }
   return [...out];
+}
+
+/**
+ * Whether a piece of `result` that an NSG denied passed over, in that NSG, an outbound Allow of a service tag outside
+ * the CycleCloud page's whose prefixes the input does not give (on the piece's sources and ports): in Azure that tag
+ * (`AzureCloud`) may hold the piece's addresses and let it out, so the audit's "blocked" rests on taking the tags apart
+ * (CONTRACT §4; the finding's note from lib/net/assumed-apart.ts says so).
+ */
+function passedOverUnsuppliedTag(ctx: AddressContext, result: FlowResult): boolean {
+  for (const o of result.outcomes)
+    for (const p of o.pieces) {
+      if (p.access !== "Deny") continue;
+      for (const d of p.decisions) {
+        if (d.rule.access !== "Deny") continue;
+        for (const r of d.nsg.securityRules) {
+          if (r.direction !== "Outbound" || r.access !== "Allow" || r.priority >= d.rule.priority) continue;
+          if (!iv.overlaps(parsePortRanges(r.destinationPortRanges), p.box.dstPorts)) continue;
+          if (r.sourceAddressPrefixes.length && !addrOverlaps(addrUnionAll(r.sourceAddressPrefixes.map((x) => ctx.resolve(x).set)), p.box.src)) continue;
+          for (const prefix of r.destinationAddressPrefixes) {
+            const t = otherServiceTag(prefix);
+            const set = t ? ctx.resolve(t).set : undefined;
+            if (set && !set.v4.length && !set.v6.length) return true;
+          }
+        }
+      }
+    }
+  return false;
 }
 
 /**
