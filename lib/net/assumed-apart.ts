@@ -4,6 +4,7 @@
 // some of a tag's prefixes. A verdict that rests on the assumption must say so (§4: "say so in the detail rather than
 // guess"); this module tells when it does. https://learn.microsoft.com/azure/virtual-network/service-tags-overview
 import type { AddrSet } from "./addr-set";
+import { andList } from "../words";
 import * as iv from "./intervals";
 import { NON_PUBLIC_V4, NON_PUBLIC_V6 } from "./ip";
 import { type TagSet, NO_TAGS, describeTags, tagsIntersect, tagsIsEmpty, tagAtom, tagsSubtract, tagsUnion } from "./tag-set";
@@ -70,7 +71,7 @@ function onlySeedTags(tags: TagSet): boolean {
  */
 export function assumedApartNote(items: readonly string[], tags: TagSet, display?: (lower: string) => string): string {
   const list = describeTags(tags, display).join(", ");
-  const head = items.length > 2 ? `${items.slice(0, -1).join(", ")} and ${items.at(-1)}` : items.join(" and ");
+  const head = andList(items);
   return `${head.charAt(0).toUpperCase()}${head.slice(1)} — without service tag prefixes (--service-tags), assumed not to overlap ${list} (distinct service tags, and a tag and a public CIDR, are treated as disjoint); this verdict depends on prefixes that were not supplied.`;
 }
 

@@ -183,14 +183,24 @@ describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the in
   it("the fix allows again only what the deny would stop: not a service the user's own deny blocks, nor one blocked with the tags given", () => {
     const world = (rules: RuleSpec[]) => estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", rules);
     const partner: RuleSpec = { name: "AllowPartner", priority: 200, direction: "Outbound", access: "Allow", protocol: "*", dst: "203.0.113.10/32" };
-    const reallowed = (b: ReturnType<typeof world>) => {
+    const reallowed = (b: ReturnType<typeof world>, denyAt = 199) => {
       const created = rulesFromAzCli(lockdown(b).fixes.find((x) => x.kind === "az-cli")!.text).map((c) => c.rule);
-      expect(created.filter((r) => r.access === "Deny").map((r) => r.priority)).toEqual([199]);
+      expect(created.filter((r) => r.access === "Deny").map((r) => r.priority)).toEqual([denyAt]);
       return created.filter((r) => r.access === "Allow").map((r) => r.dst![0]);
     };
-    // The user's own deny of Storage at 300 stays in force (the seed's other allows at 101-103 are above the fix's deny).
-    const own = world([...SEED_RULES.slice(1, 4), partner, { name: "DenyStorageDirect", priority: 300, direction: "Outbound", access: "Deny", protocol: "*", dst: "Storage" }, SEED_RULES[4]]);
-    expect(reallowed(own)).toEqual([]);
+    // The user's own deny of Storage at 300 stays in force (the seed's other allows at 101-103 are above the fix's deny),
+    // also after an Allow of a tag that does not let TCP 443 to Storage out in Azure: UDP only, from source port 53, from
+    // an ASG no NIC is in, of Sql, of one region of AzureCloud.
+    const denyStorage: RuleSpec = { name: "DenyStorageDirect", priority: 300, direction: "Outbound", access: "Deny", protocol: "*", dst: "Storage" };
+    const tagAllow = (r: Partial<RuleSpec>): RuleSpec => ({ name: "AllowTag", priority: 150, direction: "Outbound", access: "Allow", protocol: "*", dst: "AzureCloud", ...r });
+    // The fix's deny goes above whichever Allow lets the Internet or a tag out (an ASG with no member lets nothing out).
+    const cases: [RuleSpec[], number][] = [[[], 199], [[tagAllow({ protocol: "Udp" })], 149], [[tagAllow({ srcPorts: "53" })], 149], [[tagAllow({ srcAsgs: ["asg-other"] })], 199], [[tagAllow({ dst: "Sql" })], 149], [[tagAllow({ dst: "AzureCloud.EastUS" })], 149]];
+    for (const [extra, denyAt] of cases) {
+      const own = world([...SEED_RULES.slice(1, 4), ...extra, partner, denyStorage, SEED_RULES[4]]);
+      expect(reallowed(own, denyAt), JSON.stringify(extra)).toEqual([]);
+    }
+    // The control: an Allow of AzureCloud from any port and source lets Storage out in Azure, and is kept open.
+    expect(reallowed(world([...SEED_RULES.slice(1, 4), tagAllow({}), partner, denyStorage, SEED_RULES[4]]), 149)).toEqual(["Storage"]);
     // With the tags given, services a deny of the Internet already blocks are that deny's findings, not this fix's.
     const blocked = world([partner, { name: "DenyInternet", priority: 3000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" }]);
     blocked.serviceTags = TAGS;
@@ -211,5 +221,15 @@ describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the in
     fixed.serviceTags = TAGS;
     const report = fixed.audit({ cyclecloud: ["hub/cc"] });
     for (const rule of ["CC-EGRESS-LOCKDOWN", "CC-EGRESS-STORAGE", "CC-EGRESS-AAD", "CC-EGRESS-MONITOR", "CC-EGRESS-ARM"]) expect(finding(report, "hub/cc", rule).status, rule).toBe("pass");
+  });
+
+  it("where part of the Internet leaves too, the fix's deny goes above the Allow of the tag as well, so the finding passes once applied", () => {
+    const rules: RuleSpec[] = [{ ...allowAzureCloud, priority: 150 }, { name: "AllowPartner", priority: 300, direction: "Outbound", access: "Allow", protocol: "*", dst: "203.0.113.10/32" }, ...later];
+    const world = (extra: RuleSpec[] = []) => estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", [...rules, ...extra]);
+    const f = lockdown(world());
+    expect(f.status).toBe("warn");
+    const created = rulesFromAzCli(f.fixes.find((x) => x.kind === "az-cli")!.text).map((c) => c.rule);
+    expect(created.find((r) => r.access === "Deny")!.priority).toBeLessThan(150);
+    expect(lockdown(world(created)).status).toBe("pass");
   });
 });

@@ -29,6 +29,8 @@ import { SEED_TAGS } from "../../path/fqdn";
 import type { AddressContext } from "../../nsg/context";
 import type { Estate } from "../../nsg/estate";
 import { pushTo } from "../../collections";
+import { andList } from "../../words";
+import { compileRule } from "../../nsg/compile";
 
 const blockOutbound = (): RuleTemplate => ({ name: "BlockOutbound", direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] });
 
@@ -111,13 +113,13 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   let changes: Change[] | undefined = denies.map((rule) => ({ kind: "add-rule", nsgKey: nsg.key, rule, ...(why ? { why } : {}) }));
   const after = estateWith(estate, changes);
   // What was open and the deny would close is allowed again above it; a flow already blocked is its own finding's fix,
-  // unless it is blocked only as the audit reads it: without service tag prefixes an Allow of AzureCloud before a deny
-  // of the Internet reads as not letting Storage out (tags are taken apart, CONTRACT §4), while in Azure it does, and a
-  // deny above that Allow would cut CycleCloud off.
+  // unless it is blocked only as the audit reads it: without AzureCloud's prefixes an Allow of it before a deny of the
+  // Internet reads as not letting Storage out (tags are taken apart, CONTRACT §4), while in Azure it does, and a deny
+  // above that Allow would cut CycleCloud off.
   const keepOpen = (spec: FlowSpec) => {
     const before = evaluateFlow(estate, subnet, spec);
     if (evaluateFlow(after, subnet, spec).verdict === "allowed") return false;
-    return before.verdict === "allowed" || passedOverUnsuppliedTag(estate.context(subnet), before);
+    return before.verdict === "allowed" || passedOverUnsuppliedAzureCloud(estate.context(subnet), before);
   };
   // Behind an HTTPS proxy only the way to it is kept open (a public proxy's address and port), not the services.
   const proxied = proxyAllows(env, subnet);
@@ -231,8 +233,11 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   ];
   if (base !== "pass") {
     const allowPriorities = new Map<string, number>();
-    // What lets out a tag whose prefixes were not given is closed as the rest of the Internet would be.
-    const outcomes = [...result.outcomes, ...(unsupplied?.outcomes ?? [])];
+    // What lets out a tag whose prefixes were not given is closed as the rest of the Internet would be, also where part
+    // of the Internet leaves too: a deny below that Allow would leave the finding `warn`.
+    const tagsLeft = unsupplied ?? mayLeave(unsuppliedTagEgress(estate, subnet)).left;
+    for (const k of tagsLeft.touched) touched.add(k);
+    const outcomes = [...result.outcomes, ...tagsLeft.outcomes];
     for (const o of outcomes)
       for (const p of o.pieces)
         if (p.access === "Allow")
@@ -306,12 +311,18 @@ function otherTagsAllowed(ctx: AddressContext, result: FlowResult): string[] {
 }
 
 /**
- * Whether a piece of `result` that an NSG denied passed over, in that NSG, an outbound Allow of a service tag outside
- * the CycleCloud page's whose prefixes the input does not give (on the piece's sources and ports): in Azure that tag
- * (`AzureCloud`) may hold the piece's addresses and let it out, so the audit's "blocked" rests on taking the tags apart
- * (CONTRACT §4; the finding's note from lib/net/assumed-apart.ts says so).
+ * Whether a piece of `result` (a required service's flow) that an NSG denied passed over, in that NSG, an outbound
+ * Allow of `AzureCloud` whose prefixes the input does not give, covering the piece's protocol and ports and meeting its
+ * sources (ASGs included, as compiled): in Azure AzureCloud holds the public ranges of Azure's own services, so that Allow lets the
+ * service out, and the audit's "blocked" rests on taking tags apart (CONTRACT §4; lib/net/assumed-apart.ts notes it).
+ * Other tags (`Sql`, `AppService`) do not hold the page's services, nor does a regional `AzureCloud.<region>` hold
+ * them all: an Allow of those is taken to let none out, so a user's own deny after it keeps deciding.
+ * https://learn.microsoft.com/azure/virtual-network/service-tags-overview
  */
-function passedOverUnsuppliedTag(ctx: AddressContext, result: FlowResult): boolean {
+function passedOverUnsuppliedAzureCloud(ctx: AddressContext, result: FlowResult): boolean {
+  const azureCloud = ctx.resolve("AzureCloud").set;
+  // With AzureCloud's prefixes the Allow was judged on them: nothing rests on an assumption.
+  if (azureCloud.v4.length || azureCloud.v6.length) return false;
   for (const o of result.outcomes)
     for (const p of o.pieces) {
       if (p.access !== "Deny") continue;
@@ -319,13 +330,10 @@ function passedOverUnsuppliedTag(ctx: AddressContext, result: FlowResult): boole
         if (d.rule.access !== "Deny") continue;
         for (const r of d.nsg.securityRules) {
           if (r.direction !== "Outbound" || r.access !== "Allow" || r.priority >= d.rule.priority) continue;
-          if (!iv.overlaps(parsePortRanges(r.destinationPortRanges), p.box.dstPorts)) continue;
-          if (r.sourceAddressPrefixes.length && !addrOverlaps(addrUnionAll(r.sourceAddressPrefixes.map((x) => ctx.resolve(x).set)), p.box.src)) continue;
-          for (const prefix of r.destinationAddressPrefixes) {
-            const t = otherServiceTag(prefix);
-            const set = t ? ctx.resolve(t).set : undefined;
-            if (set && !set.v4.length && !set.v6.length) return true;
-          }
+          if (!r.destinationAddressPrefixes.some((x) => x.trim().toLowerCase() === "azurecloud")) continue;
+          const { box } = compileRule(d.nsg, r, ctx);
+          // The whole of the piece's protocol and ports, as the service's connections use them (any source port).
+          if ((p.box.proto & ~box.proto) === 0 && iv.covers(box.dstPorts, p.box.dstPorts) && iv.covers(box.srcPorts, p.box.srcPorts) && addrOverlaps(box.src, p.box.src)) return true;
         }
       }
     }
@@ -363,9 +371,6 @@ function mayLeave(result: FlowResult): { left: FlowResult; unjudged: FlowResult 
   return { left: only(new Set([...sum.leaves, ...sum.broad])), unjudged: only(new Set(sum.unjudged)) };
 }
 
-/** `a, b and c`. */
-const andList = (items: readonly string[]) => (items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items.at(-1)}` : (items[0] ?? ""));
-
 /**
  * Portal guidance for each AlwaysAllow security admin rule that let part of `results` out: it skips the NSGs, so no
  * NSG rule can close that traffic; the network manager's owner can (CONTRACT §4.1 stage 1).
@@ -393,9 +398,10 @@ function unsuppliedTagsWords(estate: Estate, subnet: Subnet, left: FlowResult, u
   // Pieces split on the way (a service endpoint's region of Sql) are one tag again in words.
   const tags = describeTags([...left.outcomes, ...unjudged.outcomes].reduce((t, o) => o.pieces.reduce((u, p) => tagsUnion(u, p.box.dst.tags), t), NO_TAGS), ctx.tagDisplay);
   const one = tags.length === 1;
-  const by = left.outcomes.length ? describeAllowed(left, 4) : "";
+  // What let each piece out, from that piece alone: a tag let out by an NSG rule is not credited to another's route.
+  const by = (p: PathPiece) => describeAllowed({ ...left, outcomes: left.outcomes.map((o) => ({ ...o, pieces: o.pieces.filter((x) => x === p) })).filter((o) => o.pieces.length) }, 4);
   const ways = [
-    ...(left.outcomes.length ? [describePieces(estate, left, () => true, () => `let out by ${by}`, 4)] : []),
+    ...(left.outcomes.length ? [describePieces(estate, left, () => true, (p) => `let out by ${by(p)}`, 4)] : []),
     ...(unjudged.outcomes.length ? [describePieces(estate, unjudged, cannotBeJudged, (p) => (p.why ?? "").replace(/^cannot be judged:\s*/, ""), 3)] : []),
   ];
   const widened = widenedNote(left);
