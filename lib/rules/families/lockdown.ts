@@ -225,18 +225,18 @@ export function lockdownCheck(env: CheckEnv, subnet: Subnet, meta: RuleMeta): Ch
   }
   if (result.notes.length) parts.push(`Note: ${result.notes.join(" ")}`);
   const plans = [];
+  // What lets out a tag whose prefixes were not given is closed as the rest of the Internet would be, also where part of
+  // the Internet leaves too: a deny below that Allow would leave the finding `warn`.
+  const tagsLeft = base === "pass" ? undefined : (unsupplied ?? mayLeave(unsuppliedTagEgress(estate, subnet)).left);
+  for (const k of tagsLeft?.touched ?? []) touched.add(k);
   const guidance = [
     ...(direct.length
       ? [{ kind: "portal" as const, text: `Remove or narrow the rules that let CycleCloud reach ${direct.map((d) => d.tag).join(", ")} directly (named in this finding's detail): with the HTTPS proxy ${proxy!.address}:${proxy!.port}, CycleCloud needs only TCP ${proxy!.port} to the proxy, and the proxy's own subnet reaches the services.` }]
       : []),
-    ...(base !== "pass" ? alwaysAllowGuidance([result, ...(unsupplied ? [unsupplied] : [])]) : []),
+    ...(tagsLeft ? alwaysAllowGuidance([result, tagsLeft]) : []),
   ];
-  if (base !== "pass") {
+  if (tagsLeft) {
     const allowPriorities = new Map<string, number>();
-    // What lets out a tag whose prefixes were not given is closed as the rest of the Internet would be, also where part
-    // of the Internet leaves too: a deny below that Allow would leave the finding `warn`.
-    const tagsLeft = unsupplied ?? mayLeave(unsuppliedTagEgress(estate, subnet)).left;
-    for (const k of tagsLeft.touched) touched.add(k);
     const outcomes = [...result.outcomes, ...tagsLeft.outcomes];
     for (const o of outcomes)
       for (const p of o.pieces)
