@@ -6,7 +6,7 @@ import { audit } from "@/lib/audit";
 import { readNotes } from "@/lib/live/read-notes";
 import type { Profile } from "@/lib/model/types";
 import { loadSnapshot } from "@/lib/snapshot";
-import { estate, finding } from "../../test/helpers/estate-builder";
+import { finding, hubAndSpoke } from "../../test/helpers/estate-builder";
 import { flattenResource } from "../../test/snapshot/flatten";
 
 const FW_IP = "10.100.0.4";
@@ -20,13 +20,7 @@ type Resource = { type?: string; properties: Record<string, unknown> };
  * seed's names by application rules and, with `openAll`, everything by a network rule; `states` sets provisioningState.
  */
 function snapshot(states: { firewall?: string; policy?: string; base?: string; group?: string } = {}, opts: { openAll?: boolean; flat?: boolean } = {}) {
-  const resources = estate()
-    .vnet("hub", ["10.100.0.0/24"])
-    .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-    .vnet("spoke", ["10.1.0.0/16"])
-    .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt" })
-    .peer("hub", "spoke")
-    .routeTable("rt", [{ name: "to-firewall", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
+  const resources = hubAndSpoke(FW_IP)
     .firewall("fw", "hub", FW_IP, { policy: "fwp" })
     .policy("fwp-base", [])
     .policy(

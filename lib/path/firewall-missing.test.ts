@@ -3,7 +3,7 @@
 // the audit cannot see is `warn` naming the missing piece and how to add it, never `pass` — and, where the rules
 // around it decide either way, the verdict they give.
 import { describe, expect, it } from "vitest";
-import { estate, finding, id } from "../../test/helpers/estate-builder";
+import { finding, hubAndSpoke, id } from "../../test/helpers/estate-builder";
 
 const cc = { cyclecloud: ["spoke/cc"] };
 const FW_IP = "10.100.0.4";
@@ -38,15 +38,6 @@ function policy(name: string, groups: Group[], opts: { base?: string; listed?: s
 
 const ipGroup = (name: string, addresses: string[]) => ({ id: ipg(name), name, type: "Microsoft.Network/ipGroups", properties: { ipAddresses: addresses } });
 
-/** A hub with an AzureFirewallSubnet and a spoke whose CycleCloud subnet routes everything to FW_IP. */
-const hubAndSpoke = () =>
-  estate()
-    .vnet("hub", ["10.100.0.0/24"])
-    .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-    .vnet("spoke", ["10.1.0.0/16"])
-    .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt" })
-    .peer("hub", "spoke")
-    .routeTable("rt", [{ name: "to-firewall", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }]);
 
 /** The hub's firewall with policy `fwp`, and extra resources. */
 function world(...resources: unknown[]) {

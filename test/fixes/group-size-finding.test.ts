@@ -1,19 +1,13 @@
 // One finding's fix that adds a collection to a rule collection group already near the 2 MB Azure accepts says so in
 // every form, as a --fix-all bundle does: Azure would refuse it. https://learn.microsoft.com/azure/firewall/policy-rule-sets
 import { describe, expect, it } from "vitest";
-import { estate, finding } from "../helpers/estate-builder";
+import { finding, hubAndSpoke } from "../helpers/estate-builder";
 
 const FW_IP = "10.100.0.4";
 
 /** A spoke's CycleCloud subnet routed to the hub's firewall, whose policy's group CycleCloud-Required holds `rules` network rules. */
 function world(rules: number) {
-  return estate()
-    .vnet("hub", ["10.100.0.0/24"])
-    .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-    .vnet("spoke", ["10.1.0.0/16"])
-    .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt" })
-    .peer("hub", "spoke")
-    .routeTable("rt", [{ name: "to-firewall", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }])
+  return hubAndSpoke(FW_IP)
     .firewall("fw", "hub", FW_IP, { policy: "fwp" })
     .policy("fwp", [
       {

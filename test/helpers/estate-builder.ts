@@ -416,6 +416,20 @@ export const spokePair = (ccSubnet: SubnetOpts = {}) =>
     .subnet("compute/snet-compute", "10.2.1.0/24", { nsg: "nsg-compute" })
     .nsg("nsg-compute", SEED_RULES);
 
+/**
+ * A hub VNet (10.100.0.0/24) with an AzureFirewallSubnet, peered with a spoke (10.1.0.0/16) whose subnet `spoke/cc`
+ * (10.1.0.0/24) sends 0.0.0.0/0 to `fwIp` through route table `rt`, then `routes`; `cc` adds to the subnet's options (an
+ * NSG). The firewall itself is the test's to add.
+ */
+export const hubAndSpoke = (fwIp = "10.100.0.4", opts: { cc?: SubnetOpts; routes?: { name: string; prefix: string; hop: string; ip?: string }[] } = {}) =>
+  estate()
+    .vnet("hub", ["10.100.0.0/24"])
+    .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
+    .vnet("spoke", ["10.1.0.0/16"])
+    .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt", ...opts.cc })
+    .peer("hub", "spoke")
+    .routeTable("rt", [{ name: "to-firewall", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: fwIp }, ...(opts.routes ?? [])]);
+
 /** The NSG-stage entries of a finding's evidence (the other stages carry routes, firewalls, outbound). */
 export function nsgEvidence(f: Finding): NsgEvidence[] {
   return f.evidence.filter((e): e is NsgEvidence => evidenceStage(e) === "nsg");

@@ -4,7 +4,7 @@
 // the tag's prefixes tell, so the lockdown is `warn` ("cannot be judged"), never `pass` (CONTRACT §4: "say so rather
 // than guess").
 import { describe, expect, it } from "vitest";
-import { type RuleSpec, SEED_RULES, estate, finding, rulesFromAzCli } from "../../../test/helpers/estate-builder";
+import { type RuleSpec, SEED_RULES, estate, finding, hubAndSpoke, rulesFromAzCli } from "../../../test/helpers/estate-builder";
 import type { Finding } from "../../report/types";
 
 const FW_IP = "10.100.0.4";
@@ -27,14 +27,8 @@ const lockdown = (b: ReturnType<typeof estate>, from = "hub/cc") => finding(b.au
 
 /** A spoke's CycleCloud subnet whose default route goes to the hub's firewall, which allows the seed's names. */
 function behindFirewall(opts: { networkDst?: string[]; routes?: { name: string; prefix: string; hop: string; ip?: string }[] } = {}) {
-  return estate()
-    .vnet("hub", ["10.100.0.0/24"])
-    .subnet("hub/AzureFirewallSubnet", "10.100.0.0/26")
-    .vnet("spoke", ["10.1.0.0/16"])
-    .subnet("spoke/cc", "10.1.0.0/24", { routeTable: "rt", nsg: "nsg-cc" })
+  return hubAndSpoke(FW_IP, { cc: { nsg: "nsg-cc" }, routes: opts.routes })
     .nsg("nsg-cc", [])
-    .peer("hub", "spoke")
-    .routeTable("rt", [{ name: "to-firewall", prefix: "0.0.0.0/0", hop: "VirtualAppliance", ip: FW_IP }, ...(opts.routes ?? [])])
     .firewall("fw", "hub", FW_IP, { policy: "fwp" })
     .policy("fwp", [
       {
