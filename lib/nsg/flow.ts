@@ -124,6 +124,14 @@ export function allowingFirewallSteps(result: FlowResult): FirewallEvidence[] {
   return [...out];
 }
 
+/**
+ * `result` with only the pieces `keep` selects, and only the endpoint outcomes that keep one: a view for describing or
+ * citing part of a flow (the pieces are shared, not copied; verdict and notes are the whole flow's).
+ */
+export function piecesWhere(result: FlowResult, keep: (p: PathPiece) => boolean): FlowResult {
+  return { ...result, outcomes: result.outcomes.map((o) => ({ ...o, pieces: o.pieces.filter(keep) })).filter((o) => o.pieces.length) };
+}
+
 /** Whether any piece was handed to something the audit cannot see into (or whose input is missing). */
 export function handedOff(result: FlowResult): PathPiece[] {
   return result.outcomes.flatMap((o) => o.pieces.filter((p) => p.access === "Unaudited"));

@@ -10,7 +10,7 @@ import { NON_PUBLIC_V4, NON_PUBLIC_V6, cidrsToRanges, parseCidr } from "../../ne
 import * as iv from "../../net/intervals";
 import { ALL_PORTS } from "../../net/ports";
 import { TCP, UDP } from "../../net/protocols";
-import { type FlowResult, type FlowSpec, describeAllowed, describeDenied, describePieces, evaluateFlow, flowEvidence } from "../../nsg/flow";
+import { type FlowResult, type FlowSpec, describeAllowed, describeDenied, describePieces, evaluateFlow, flowEvidence, piecesWhere } from "../../nsg/flow";
 import { estateWith } from "../../fixes/apply";
 import { type RuleTemplate, makeRules, planFlowFix, ruleSides } from "../../fixes/plan-flow";
 import type { Change } from "../../fixes/types";
@@ -19,8 +19,8 @@ import { NAME_LIMIT, fitName, newNsgName } from "../../fixes/resource-names";
 import { shown } from "../../fixes/quote";
 import { REQUIRED_EGRESS } from "../required-egress";
 import type { CheckEnv, CheckOutcome, RuleMeta } from "../types";
-import { clamp, outcome, widenedNote } from "./shared";
-import { type AdminRuleEvidence, type Evidence, type Fix, type NsgEvidence, type RouteEvidence, evidenceStage } from "../../report/types";
+import { alwaysAllowGuidance, clamp, outcome, widenedNote } from "./shared";
+import { type Evidence, type NsgEvidence, type RouteEvidence, evidenceStage } from "../../report/types";
 import { INTERNET_OUTSIDE_REQUIRED_TAGS, internetEgress, noTagPrefixesNote, summarizeEgress } from "./internet-egress";
 import { type PathPiece, cannotBeJudged } from "../../path/types";
 import { describeNotDelivered } from "../../path/describe";
@@ -367,26 +367,9 @@ function unsuppliedTagEgress(estate: Estate, subnet: Subnet): FlowResult {
  */
 function mayLeave(result: FlowResult): { left: FlowResult; unjudged: FlowResult } {
   const sum = summarizeEgress(result);
-  const only = (keep: Set<PathPiece>): FlowResult => ({ ...result, outcomes: result.outcomes.map((o) => ({ ...o, pieces: o.pieces.filter((p) => keep.has(p)) })).filter((o) => o.pieces.length) });
-  return { left: only(new Set([...sum.leaves, ...sum.broad])), unjudged: only(new Set(sum.unjudged)) };
-}
-
-/**
- * Portal guidance for each AlwaysAllow security admin rule that let part of `results` out: it skips the NSGs, so no
- * NSG rule can close that traffic; the network manager's owner can (CONTRACT §4.1 stage 1).
- * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
- */
-function alwaysAllowGuidance(results: readonly FlowResult[]): Fix[] {
-  const rules = new Map<string, AdminRuleEvidence>();
-  for (const r of results)
-    for (const o of r.outcomes)
-      for (const p of o.pieces)
-        if (p.access === "Allow")
-          for (const s of p.steps) if (evidenceStage(s) === "admin-rule" && (s as AdminRuleEvidence).access === "AlwaysAllow") rules.set((s as AdminRuleEvidence).id, s as AdminRuleEvidence);
-  return [...rules.values()].map((e) => ({
-    kind: "portal" as const,
-    text: `Security admin rule ${e.rule} (priority ${e.priority}, AlwaysAllow, ${e.direction}) in rule collection ${e.collection} of configuration ${e.configuration}, network manager ${e.networkManager}, lets this traffic out without consulting any NSG, so no NSG rule can close it. It is owned by whoever runs that network manager: ask them to make it Allow (the NSGs then decide) or to narrow its destinations to the CycleCloud page's service tags, then redeploy the configuration to the region. (Portal: Network managers > ${e.networkManager} > Configurations > ${e.configuration} > Rule collections > ${e.collection}.)`,
-  }));
+  const left = new Set([...sum.leaves, ...sum.broad]);
+  const unjudged = new Set(sum.unjudged);
+  return { left: piecesWhere(result, (p) => left.has(p)), unjudged: piecesWhere(result, (p) => unjudged.has(p)) };
 }
 
 /**
@@ -399,7 +382,7 @@ function unsuppliedTagsWords(estate: Estate, subnet: Subnet, left: FlowResult, u
   const tags = describeTags([...left.outcomes, ...unjudged.outcomes].reduce((t, o) => o.pieces.reduce((u, p) => tagsUnion(u, p.box.dst.tags), t), NO_TAGS), ctx.tagDisplay);
   const one = tags.length === 1;
   // What let each piece out, from that piece alone: a tag let out by an NSG rule is not credited to another's route.
-  const by = (p: PathPiece) => describeAllowed({ ...left, outcomes: left.outcomes.map((o) => ({ ...o, pieces: o.pieces.filter((x) => x === p) })).filter((o) => o.pieces.length) }, 4);
+  const by = (p: PathPiece) => describeAllowed(piecesWhere(left, (x) => x === p), 4);
   const ways = [
     ...(left.outcomes.length ? [describePieces(estate, left, () => true, (p) => `let out by ${by(p)}`, 4)] : []),
     ...(unjudged.outcomes.length ? [describePieces(estate, unjudged, cannotBeJudged, (p) => (p.why ?? "").replace(/^cannot be judged:\s*/, ""), 3)] : []),
@@ -420,7 +403,7 @@ function unsuppliedTagsWords(estate: Estate, subnet: Subnet, left: FlowResult, u
  * once; an NSG's rules by priority, as Azure meets them).
  */
 function stoppedEvidence(result: FlowResult, tags?: { left: FlowResult; unjudged: FlowResult }): Evidence[] {
-  const stopped = { ...result, outcomes: result.outcomes.map((o) => ({ ...o, pieces: o.pieces.filter((p) => p.access === "Deny" || p.access === "Unaudited") })) };
+  const stopped = piecesWhere(result, (p) => p.access === "Deny" || p.access === "Unaudited");
   const merged = tags ? { ...result, outcomes: [...stopped.outcomes, ...tags.left.outcomes, ...tags.unjudged.outcomes] } : stopped;
   const out = flowEvidence(merged);
   const nsgAt = out.flatMap((e, i) => (evidenceStage(e) === "nsg" ? [i] : []));

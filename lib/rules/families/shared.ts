@@ -83,9 +83,35 @@ export function adminRuleGuidance(results: FlowResult[]): Fix[] {
       }
   return [...rules.values()].map((e) => ({
     kind: "portal" as const,
-    text: `Security admin rule ${e.rule} (priority ${e.priority}, ${e.access}, ${e.direction}) in rule collection ${e.collection} of configuration ${e.configuration}, network manager ${e.networkManager}, decides before any NSG. It is owned by whoever runs that network manager: ask them to add an Allow or AlwaysAllow rule at a lower priority number for this traffic, or to exclude this VNet from the rule collection's network group, then redeploy the configuration to the region. (Portal: Network managers > ${e.networkManager} > Configurations > ${e.configuration} > Rule collections > ${e.collection}.)`,
+    text: `${adminRuleWhere(e)}, decides before any NSG. ${adminRuleOwner(e, "to add an Allow or AlwaysAllow rule at a lower priority number for this traffic, or to exclude this VNet from the rule collection's network group")}`,
   }));
 }
+
+/**
+ * Portal guidance for each AlwaysAllow security admin rule that let part of `results` out: it skips the NSGs, so no
+ * NSG rule can close that traffic; the network manager's owner can (CONTRACT §4.1 stage 1).
+ * https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins
+ */
+export function alwaysAllowGuidance(results: readonly FlowResult[]): Fix[] {
+  const rules = new Map<string, AdminRuleEvidence>();
+  for (const r of results)
+    for (const o of r.outcomes)
+      for (const p of o.pieces)
+        if (p.access === "Allow")
+          for (const s of p.steps) if (evidenceStage(s) === "admin-rule" && (s as AdminRuleEvidence).access === "AlwaysAllow") rules.set((s as AdminRuleEvidence).id, s as AdminRuleEvidence);
+  return [...rules.values()].map((e) => ({
+    kind: "portal" as const,
+    text: `${adminRuleWhere(e)}, lets this traffic out without consulting any NSG, so no NSG rule can close it. ${adminRuleOwner(e, "to make it Allow (the NSGs then decide) or to narrow its destinations to the CycleCloud page's service tags")}`,
+  }));
+}
+
+/** "Security admin rule r (priority 10, Deny, Outbound) in rule collection c of configuration s, network manager m". */
+const adminRuleWhere = (e: AdminRuleEvidence) =>
+  `Security admin rule ${e.rule} (priority ${e.priority}, ${e.access}, ${e.direction}) in rule collection ${e.collection} of configuration ${e.configuration}, network manager ${e.networkManager}`;
+
+/** Who can change an admin rule, what to ask of them (`ask`), and where it is in the portal. */
+const adminRuleOwner = (e: AdminRuleEvidence, ask: string) =>
+  `It is owned by whoever runs that network manager: ask them ${ask}, then redeploy the configuration to the region. (Portal: Network managers > ${e.networkManager} > Configurations > ${e.configuration} > Rule collections > ${e.collection}.)`;
 
 /** Notes of several flows, each once. */
 export function notesOf(results: FlowResult[]): string[] {
