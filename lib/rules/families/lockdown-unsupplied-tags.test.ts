@@ -226,4 +226,28 @@ describe("CC-EGRESS-LOCKDOWN: an element letting out a tag whose prefixes the in
     expect(created.find((r) => r.access === "Deny")!.priority).toBeLessThan(150);
     expect(lockdown(world(created)).status).toBe("pass");
   });
+
+  it("az-hop's rules with the profile's HTTPS proxy at a public address: the fix keeps the way to the proxy open above its deny", () => {
+    // An Azure-hosted proxy's public IP is in AzureCloud: in Azure the rule at 400 lets CycleCloud reach it today.
+    const azhop: RuleSpec[] = [
+      { name: "AllowAzureCloudServiceAccess", priority: 400, direction: "Outbound", access: "Allow", protocol: "*", src: "VirtualNetwork", dst: "AzureCloud" },
+      { name: "DenyInternetOutBound", priority: 3000, direction: "Outbound", access: "Deny", protocol: "*", dst: "Internet" },
+    ];
+    const world = (rules: RuleSpec[]) => estate().vnet("hub", ["10.0.0.0/16"]).subnet("hub/cc", "10.0.0.0/24", { nsg: "nsg-cc" }).nsg("nsg-cc", rules);
+    const profile = { roles: { cyclecloud: ["hub/cc"] }, proxy: { address: "20.50.1.4", port: 3128 } };
+    const f = finding(world(azhop).auditProfile(profile), "hub/cc", "CC-EGRESS-LOCKDOWN");
+    expect(f.status).toBe("warn");
+    const created = rulesFromAzCli(f.fixes.find((x) => x.kind === "az-cli")!.text).map((c) => c.rule);
+    const deny = created.find((r) => r.access === "Deny")!;
+    expect(deny.priority).toBeLessThan(400);
+    const toProxy = created.find((r) => r.access === "Allow")!;
+    expect([toProxy.dst, toProxy.ports]).toEqual([["20.50.1.4/32"], ["3128"]]);
+    expect(toProxy.priority).toBeLessThan(deny.priority);
+    // Applied, with AzureCloud holding the proxy's address as in Azure: locked down, and the proxy still reached.
+    const fixed = world([...azhop, ...created]);
+    fixed.serviceTags = TAGS;
+    const report = fixed.auditProfile(profile);
+    expect(finding(report, "hub/cc", "CC-EGRESS-LOCKDOWN").status).toBe("pass");
+    expect(finding(report, "hub/cc", "CC-EGRESS-STORAGE").detail).not.toContain("to the proxy is blocked");
+  });
 });

@@ -114,8 +114,8 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   const after = estateWith(estate, changes);
   // What was open and the deny would close is allowed again above it; a flow already blocked is its own finding's fix,
   // unless it is blocked only as the audit reads it: without AzureCloud's prefixes an Allow of it before a deny of the
-  // Internet reads as not letting Storage out (tags are taken apart, CONTRACT §4), while in Azure it does, and a deny
-  // above that Allow would cut CycleCloud off.
+  // Internet reads as not letting Storage (or a proxy at an Azure public IP) out (tags are taken apart, CONTRACT §4),
+  // while in Azure it does, and a deny above that Allow would cut CycleCloud off.
   const keepOpen = (spec: FlowSpec) => {
     const before = evaluateFlow(estate, subnet, spec);
     if (evaluateFlow(after, subnet, spec).verdict === "allowed") return false;
@@ -126,7 +126,7 @@ function planLockdown(env: CheckEnv, subnet: Subnet, allowPriorities: Map<string
   if (proxied) {
     for (const { t } of proxied) {
       const spec: FlowSpec = { direction: "Outbound", protocols: TCP, ports: parsePortRanges(t.ports), remote: estate.context(subnet).resolve(t.destinations[0]).set };
-      if (evaluateFlow(estate, subnet, spec).verdict === "allowed" && evaluateFlow(after, subnet, spec).verdict !== "allowed") changes = changes && planFlowFix(env, subnet, spec, t, changes);
+      if (keepOpen(spec)) changes = changes && planFlowFix(env, subnet, spec, t, changes);
     }
     return changes;
   }
@@ -311,7 +311,7 @@ function otherTagsAllowed(ctx: AddressContext, result: FlowResult): string[] {
 }
 
 /**
- * Whether a piece of `result` (a required service's flow) that an NSG denied passed over, in that NSG, an outbound
+ * Whether a piece of `result` (a required service's flow, or the way to the profile's proxy) that an NSG denied passed over, in that NSG, an outbound
  * Allow of `AzureCloud` whose prefixes the input does not give, covering the piece's protocol and ports and meeting its
  * sources (ASGs included, as compiled): in Azure AzureCloud holds the public ranges of Azure's own services, so that Allow lets the
  * service out, and the audit's "blocked" rests on taking tags apart (CONTRACT §4; lib/net/assumed-apart.ts notes it).
